@@ -1,0 +1,94 @@
+// Produce: v3-13 (message format v2 only; v0-2 carry legacy message sets, see "left out").
+// - acks 0/1/-1 (single node: -1 is satisfied once the local write is done); anything else INVALID_REQUIRED_ACKS.
+//   acks=0 is processed the same way but gets no response.
+// - Each partition's records are validated on their batch headers (size, magic, CRC, limits, timestamps) and
+//   appended as bytes; the storage layer assigns offsets by patching the batch header.
+// - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
+//   refuse client writes with INVALID_TOPIC_EXCEPTION.
+// - Left out: Produce v0-2 (legacy message sets); idempotent/transactional producer state (issue 7).
+import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
+import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
+import { validateProducedRecords } from '../../codecs/records/produce-validation';
+import { ErrorCode } from '../cluster/errors';
+import { isInternalTopic } from '../cluster/topic-names';
+import type { Broker } from '../broker';
+import { defineHandler } from './handler';
+import { partitionOf, resolveTopic } from './partition-lookup';
+
+type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
+
+function failed(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+async function appendPartition(
+  broker: Broker,
+  topicName: string,
+  partitionIndex: number,
+  records: Buffer | null,
+): Promise<PartitionResponse> {
+  const topic = broker.topics.get(topicName);
+  const log = partitionOf(broker, topic, partitionIndex);
+  if (!log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (records === null || records.length === 0) {
+    return failed(partitionIndex, ErrorCode.CORRUPT_MESSAGE, 'Produce request carries no record batch');
+  }
+  const cfg = log.config;
+  const verdict = validateProducedRecords(records, {
+    maxBatchBytes: broker.topics.numericConfig(topic, 'max.message.bytes'),
+    maxSegmentBytes: cfg.segmentBytes,
+    timestampType: cfg.timestampType,
+    timestampBeforeMaxMs: broker.topics.numericConfig(topic, 'message.timestamp.before.max.ms'),
+    timestampAfterMaxMs: broker.topics.numericConfig(topic, 'message.timestamp.after.max.ms'),
+    now: BigInt(Date.now()),
+  });
+  if (!verdict.ok) {
+    broker.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.message }, 'produce rejected');
+    return {
+      ...failed(partitionIndex, verdict.errorCode, verdict.message),
+      recordErrors: verdict.batchIndex === undefined ? [] : [{ batchIndex: verdict.batchIndex, batchIndexErrorMessage: verdict.message }],
+    };
+  }
+  const result = await log.append(records, { leaderEpoch: 0 });
+  return {
+    index: partitionIndex,
+    errorCode: ErrorCode.NONE,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset: result.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
+}
+
+export const produceHandler = defineHandler({
+  request: ProduceRequestCodec,
+  response: ProduceResponseCodec,
+  minVersion: 3,
+  async handle(request, ctx): Promise<ProduceResponseInit | null> {
+    const broker = ctx.broker;
+    const byId = ctx.apiVersion >= 13;
+    const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    const responses = await Promise.all(
+      request.topicData.map(async (topicData) => {
+        const ref = resolveTopic(broker, topicData.name, topicData.topicId, byId);
+        const partitionResponses = await Promise.all(
+          topicData.partitionData.map((p): PartitionResponse | Promise<PartitionResponse> => {
+            if (!acksValid) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+            if (!ref.topic) return failed(p.index, ref.missingCode);
+            if (isInternalTopic(ref.topic.name)) {
+              return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
+            }
+            return appendPartition(broker, ref.topic.name, p.index, p.records).catch((err: Error) => {
+              ctx.logger.error({ err, topic: ref.topic?.name, partition: p.index }, 'append failed');
+              return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
+            });
+          }),
+        );
+        return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
+      }),
+    );
+    if (request.acks === 0) return null;
+    return { responses, throttleTimeMs: 0 };
+  },
+});

@@ -1,0 +1,39 @@
+// ApiVersions: v0-4.
+// - Lists exactly the handlers registered in the dispatch table, with their version ranges.
+// - v3+: ClientSoftwareName/Version must match Kafka's pattern, else INVALID_REQUEST (librdkafka then retries v0).
+// - A version we do not serve gets the KIP-511 answer from the network layer: a v0-format body with
+//   UNSUPPORTED_VERSION and our ranges, so the client can retry with a version we know.
+// - Left out: feature flags (SupportedFeatures/FinalizedFeatures stay empty; single-node, nothing to finalize).
+import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
+import { ApiVersionsResponseCodec, ApiVersionsResponseInit } from '../../codecs/generated/ApiVersionsResponse';
+import type { Writer } from '../../codecs/primitives/writer';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler, ApiHandler } from './handler';
+
+const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
+
+function apiKeys(handlers: ReadonlyMap<number, ApiHandler>): { apiKey: number; minVersion: number; maxVersion: number }[] {
+  return [...handlers.values()]
+    .sort((a, b) => a.apiKey - b.apiKey)
+    .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+}
+
+export function encodeApiVersionsFallback(writer: Writer, handlers: ReadonlyMap<number, ApiHandler>): void {
+  const body: ApiVersionsResponseInit = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: apiKeys(handlers) };
+  ApiVersionsResponseCodec.encode(body, writer, 0);
+}
+
+export const apiVersionsHandler = defineHandler({
+  request: ApiVersionsRequestCodec,
+  response: ApiVersionsResponseCodec,
+  handle(request, ctx): ApiVersionsResponseInit {
+    const keys = apiKeys(ctx.broker.handlerTable);
+    if (
+      ctx.apiVersion >= 3 &&
+      (!SOFTWARE_PATTERN.test(request.clientSoftwareName) || !SOFTWARE_PATTERN.test(request.clientSoftwareVersion))
+    ) {
+      return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: keys, throttleTimeMs: 0 };
+    }
+    return { errorCode: ErrorCode.NONE, apiKeys: keys, throttleTimeMs: 0 };
+  },
+});

@@ -1,0 +1,75 @@
+// CreateTopics: v0-7.
+// - Kafka's rules: valid names, positive partition counts (-1 = num.partitions), replication factor 1 on this
+//   single node (-1 = default.replication.factor; larger gets INVALID_REPLICATION_FACTOR), explicit assignments
+//   only onto this node, known topic configs with valid values (INVALID_CONFIG otherwise).
+// - validate_only checks everything and creates nothing.
+// - v5+: the response describes the created topic's partitions, replication factor and configs.
+// - A topic named twice in one request gets INVALID_REQUEST for each occurrence, as Kafka does.
+import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
+import { CreateTopicsResponseCodec, CreateTopicsResponseInit } from '../../codecs/generated/CreateTopicsResponse';
+import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
+import { ErrorCode, KafkaError } from '../cluster/errors';
+import { ZERO_UUID } from '../cluster/uuid';
+import { defineHandler } from './handler';
+
+type TopicResult = NonNullable<CreateTopicsResponseInit['topics']>[number];
+
+export const createTopicsHandler = defineHandler({
+  request: CreateTopicsRequestCodec,
+  response: CreateTopicsResponseCodec,
+  async handle(request, ctx): Promise<CreateTopicsResponseInit> {
+    const service = ctx.broker.topics;
+    const counts = new Map<string, number>();
+    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const results: TopicResult[] = [];
+    for (const t of request.topics) {
+      const failure = (code: number, message: string): TopicResult => ({
+        name: t.name,
+        topicId: ZERO_UUID,
+        errorCode: code,
+        errorMessage: message,
+        numPartitions: -1,
+        replicationFactor: -1,
+        configs: null,
+      });
+      if ((counts.get(t.name) ?? 0) > 1) {
+        results.push(failure(ErrorCode.INVALID_REQUEST, `Create topics request from client \`${ctx.clientId}\` contains multiple entries for the following topics: ${t.name}`));
+        continue;
+      }
+      const configs: Record<string, string> = {};
+      for (const c of t.configs) if (c.value !== null) configs[c.name] = c.value;
+      const spec = {
+        name: t.name,
+        numPartitions: t.numPartitions,
+        replicationFactor: t.replicationFactor,
+        configs,
+        assignments: t.assignments.map((a) => ({ partitionIndex: a.partitionIndex, brokerIds: a.brokerIds })),
+      };
+      try {
+        const shape = service.validateCreate(spec);
+        const created = request.validateOnly ? undefined : await service.create(spec);
+        const described = created ?? { name: t.name, topicId: ZERO_UUID, partitions: shape.partitions, configs };
+        results.push({
+          name: t.name,
+          topicId: described.topicId,
+          errorCode: ErrorCode.NONE,
+          errorMessage: null,
+          numPartitions: shape.partitions,
+          replicationFactor: shape.replicationFactor,
+          configs: service.resolveAllConfigs(described).map((c) => ({
+            name: c.name,
+            value: c.value,
+            readOnly: false,
+            configSource: c.source,
+            isSensitive: TOPIC_CONFIG_BY_NAME.get(c.name)?.sensitive ?? false,
+          })),
+        });
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        results.push(failure(err.code, err.message));
+      }
+    }
+    return { throttleTimeMs: 0, topics: results };
+  },
+});
+

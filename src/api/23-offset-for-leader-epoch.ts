@@ -1,0 +1,34 @@
+// OffsetForLeaderEpoch: v0-4.
+// - Answers the end offset of the requested leader epoch from the partition's epoch history; this single node
+//   leads every partition at epoch 0, so epoch 0 ends at the log end offset and later epochs are unknown.
+// - current_leader_epoch above ours gets UNKNOWN_LEADER_EPOCH.
+import { OffsetForLeaderEpochRequestCodec } from '../../codecs/generated/OffsetForLeaderEpochRequest';
+import {
+  OffsetForLeaderEpochResponseCodec,
+  OffsetForLeaderEpochResponseInit,
+} from '../../codecs/generated/OffsetForLeaderEpochResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+import { partitionOf } from './partition-lookup';
+
+export const offsetForLeaderEpochHandler = defineHandler({
+  request: OffsetForLeaderEpochRequestCodec,
+  response: OffsetForLeaderEpochResponseCodec,
+  handle(request, ctx): OffsetForLeaderEpochResponseInit {
+    const broker = ctx.broker;
+    const topics = request.topics.map((t) => {
+      const topic = broker.topics.get(t.topic);
+      const partitions = t.partitions.map((p) => {
+        const log = partitionOf(broker, topic, p.partition);
+        if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
+        if (p.currentLeaderEpoch > 0) {
+          return { errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
+        }
+        const found = log.leaderEpochStartOffset(p.leaderEpoch);
+        return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: found.epoch, endOffset: found.endOffset };
+      });
+      return { topic: t.topic, partitions };
+    });
+    return { throttleTimeMs: 0, topics };
+  },
+});

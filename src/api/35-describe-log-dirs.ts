@@ -1,0 +1,46 @@
+// DescribeLogDirs: v1-5.
+// - One log directory (the data directory) with the size of every requested partition (all when topics is
+//   null); offset lag is 0 (no replicas to catch up); v4+ reports the volume's total and usable bytes.
+import * as fs from 'fs';
+import * as path from 'path';
+import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogDirsRequest';
+import { DescribeLogDirsResponseCodec, DescribeLogDirsResponseInit } from '../../codecs/generated/DescribeLogDirsResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+
+function volumeBytes(dir: string): { total: bigint; usable: bigint } {
+  try {
+    const s = fs.statfsSync(dir);
+    return { total: BigInt(s.blocks) * BigInt(s.bsize), usable: BigInt(s.bavail) * BigInt(s.bsize) };
+  } catch {
+    return { total: -1n, usable: -1n };
+  }
+}
+
+export const describeLogDirsHandler = defineHandler({
+  request: DescribeLogDirsRequestCodec,
+  response: DescribeLogDirsResponseCodec,
+  handle(request, ctx): DescribeLogDirsResponseInit {
+    const broker = ctx.broker;
+    const wanted =
+      request.topics === null
+        ? broker.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
+        : request.topics;
+    const topics = wanted.flatMap((w) => {
+      const topic = broker.topics.get(w.topic);
+      if (!topic) return [];
+      const partitions = w.partitions.flatMap((i) => {
+        const log = broker.logs.partition(topic.name, i);
+        return log ? [{ partitionIndex: i, partitionSize: BigInt(log.sizeInBytes()), offsetLag: 0n, isFutureKey: false }] : [];
+      });
+      return [{ name: topic.name, partitions }];
+    });
+    const dir = path.resolve(broker.config.dataDir);
+    const volume = volumeBytes(dir);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      results: [{ errorCode: ErrorCode.NONE, logDir: dir, topics, totalBytes: volume.total, usableBytes: volume.usable }],
+    };
+  },
+});

@@ -1,0 +1,54 @@
+// CreatePartitions: v0-3.
+// - Grows a topic to `count` partitions; fewer or equal than today gets INVALID_PARTITIONS with Kafka's
+//   message, explicit assignments must name only this node (INVALID_REPLICA_ASSIGNMENT), unknown topics get
+//   UNKNOWN_TOPIC_OR_PARTITION, a topic listed twice INVALID_REQUEST; validate_only changes nothing.
+import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
+import { CreatePartitionsResponseCodec, CreatePartitionsResponseInit } from '../../codecs/generated/CreatePartitionsResponse';
+import { ErrorCode, KafkaError } from '../cluster/errors';
+import { isInternalTopic } from '../cluster/topic-names';
+import { defineHandler } from './handler';
+
+export const createPartitionsHandler = defineHandler({
+  request: CreatePartitionsRequestCodec,
+  response: CreatePartitionsResponseCodec,
+  async handle(request, ctx): Promise<CreatePartitionsResponseInit> {
+    const broker = ctx.broker;
+    const counts = new Map<string, number>();
+    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const results = [];
+    for (const t of request.topics) {
+      try {
+        if ((counts.get(t.name) ?? 0) > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.');
+        const topic = broker.topics.get(t.name);
+        if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);
+        if (isInternalTopic(t.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Cannot add partitions to internal topic ${t.name}`);
+        if (t.count < topic.partitions) {
+          throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`);
+        }
+        if (t.count === topic.partitions) {
+          throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${topic.partitions} partitions.`);
+        }
+        if (t.assignments !== null) {
+          const added = t.count - topic.partitions;
+          if (t.assignments.length !== added) {
+            throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`);
+          }
+          for (const a of t.assignments) {
+            if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.identity.nodeId) {
+              throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker(s) in assignment: ${a.brokerIds.join(',')}`);
+            }
+          }
+        }
+        if (!request.validateOnly) {
+          await broker.logs.createPartitions(t.name, t.count);
+          broker.logger.info({ topic: t.name, from: topic.partitions, to: t.count }, 'partitions added');
+        }
+        results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (err) {
+        if (!(err instanceof KafkaError)) throw err;
+        results.push({ name: t.name, errorCode: err.code, errorMessage: err.message });
+      }
+    }
+    return { throttleTimeMs: 0, results };
+  },
+});

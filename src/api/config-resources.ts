@@ -1,0 +1,88 @@
+// What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: resource types, config type ids, and
+// how a topic's overrides change.
+import type { ConfigType } from '../config/config-types';
+import { ErrorCode, KafkaError } from '../cluster/errors';
+import type { Broker } from '../broker';
+
+export const ResourceType = {
+  UNKNOWN: 0,
+  ANY: 1,
+  TOPIC: 2,
+  GROUP: 3,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+  CLIENT_METRICS: 16,
+} as const;
+
+const CONFIG_TYPE_IDS: Readonly<Record<ConfigType, number>> = {
+  boolean: 1,
+  string: 2,
+  int: 3,
+  short: 4,
+  long: 5,
+  double: 6,
+  list: 7,
+  class: 8,
+  password: 9,
+};
+
+export function configTypeId(type: ConfigType | undefined): number {
+  return type === undefined ? 0 : CONFIG_TYPE_IDS[type];
+}
+
+/** Broker resources are named by node id, or "" for the cluster-wide default. */
+export function checkBrokerResourceName(broker: Broker, name: string): void {
+  if (name !== '' && name !== String(broker.identity.nodeId)) {
+    throw new KafkaError(
+      ErrorCode.INVALID_REQUEST,
+      `Unexpected broker id, expected ${broker.identity.nodeId} or empty string, but received ${name}`,
+    );
+  }
+}
+
+export const AlterOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+
+export interface ConfigChange {
+  readonly name: string;
+  readonly op: number;
+  readonly value: string | null;
+}
+
+/** Applies incremental operations to a topic's overrides; list ops follow Kafka's semantics for list configs. */
+export function applyIncremental(
+  current: Readonly<Record<string, string>>,
+  changes: readonly ConfigChange[],
+  defaultOf: (name: string) => string | null,
+  isList: (name: string) => boolean,
+): Record<string, string> {
+  const next: Record<string, string> = { ...current };
+  const seen = new Set<string>();
+  for (const c of changes) {
+    if (seen.has(c.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Error due to duplicate config keys`);
+    seen.add(c.name);
+    switch (c.op) {
+      case AlterOp.SET:
+        if (c.value === null) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${c.name}`);
+        next[c.name] = c.value;
+        break;
+      case AlterOp.DELETE:
+        delete next[c.name];
+        break;
+      case AlterOp.APPEND:
+      case AlterOp.SUBTRACT: {
+        if (!isList(c.name)) {
+          throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value append is not allowed for config key: ${c.name}`);
+        }
+        const base = (next[c.name] ?? defaultOf(c.name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+        const items = (c.value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+        const merged =
+          c.op === AlterOp.APPEND ? [...base, ...items.filter((i) => !base.includes(i))] : base.filter((b) => !items.includes(b));
+        next[c.name] = merged.join(',');
+        break;
+      }
+      default:
+        throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${c.op}`);
+    }
+  }
+  return next;
+}

@@ -1,0 +1,53 @@
+// The contract between the network front end and the per-API handlers. Each `src/api/NN-name.ts` file exports
+// one handler built with `defineHandler`; the dispatch table (src/api/registry.ts) collects them, and
+// ApiVersions advertises exactly what is registered.
+import type { MessageCodec } from '../../codecs/primitives/message-codec';
+import type { Reader } from '../../codecs/primitives/reader';
+import type { Writer } from '../../codecs/primitives/writer';
+import type { Broker } from '../broker';
+import type { Logger } from '../logger';
+
+export interface RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  /** "host:port" of the peer, for logs. */
+  readonly clientAddress: string;
+  /** Name of the listener the connection arrived on; Metadata answers with that listener's address. */
+  readonly listenerName: string;
+  readonly broker: Broker;
+  readonly logger: Logger;
+  /** Resolves when the connection closes; long-running handlers (fetch long-poll) stop waiting then. */
+  readonly closed: Promise<void>;
+}
+
+export interface ApiHandler {
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  decodeRequest(reader: Reader, version: number): unknown;
+  /** Resolves to the response, or null when the request gets no response (Produce with acks=0). */
+  handle(request: unknown, ctx: RequestContext): Promise<unknown | null>;
+  encodeResponse(response: unknown, writer: Writer, version: number): void;
+}
+
+export interface HandlerSpec<Req, ResInit> {
+  readonly request: MessageCodec<Req, unknown>;
+  readonly response: MessageCodec<unknown, ResInit>;
+  /** Defaults to the codec's range. */
+  readonly minVersion?: number;
+  readonly maxVersion?: number;
+  handle(request: Req, ctx: RequestContext): ResInit | null | Promise<ResInit | null>;
+}
+
+export function defineHandler<Req, ResInit>(spec: HandlerSpec<Req, ResInit>): ApiHandler {
+  return {
+    apiKey: spec.request.apiKey,
+    minVersion: spec.minVersion ?? spec.request.minVersion,
+    maxVersion: spec.maxVersion ?? spec.request.maxVersion,
+    decodeRequest: (reader, version) => spec.request.decode(reader, version),
+    handle: async (request, ctx) => spec.handle(request as Req, ctx),
+    encodeResponse: (response, writer, version) => spec.response.encode(response as ResInit, writer, version),
+  };
+}

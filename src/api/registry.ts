@@ -1,0 +1,44 @@
+// The dispatch table: every API Eddy serves, keyed by API key. ApiVersions advertises exactly this table.
+import type { ApiHandler } from './handler';
+import { produceHandler } from './00-produce';
+import { fetchHandler } from './01-fetch';
+import { listOffsetsHandler } from './02-list-offsets';
+import { metadataHandler } from './03-metadata';
+import { apiVersionsHandler } from './18-api-versions';
+import { createTopicsHandler } from './19-create-topics';
+import { deleteTopicsHandler } from './20-delete-topics';
+import { deleteRecordsHandler } from './21-delete-records';
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
+import { describeConfigsHandler } from './32-describe-configs';
+import { alterConfigsHandler } from './33-alter-configs';
+import { describeLogDirsHandler } from './35-describe-log-dirs';
+import { createPartitionsHandler } from './37-create-partitions';
+import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
+import { describeClusterHandler } from './60-describe-cluster';
+
+export const HANDLERS: readonly ApiHandler[] = [
+  produceHandler,
+  fetchHandler,
+  listOffsetsHandler,
+  metadataHandler,
+  apiVersionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+  deleteRecordsHandler,
+  offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  incrementalAlterConfigsHandler,
+  describeClusterHandler,
+];
+
+export function buildHandlerTable(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {
+  const table = new Map<number, ApiHandler>();
+  for (const h of [...HANDLERS, ...extra]) {
+    if (table.has(h.apiKey)) throw new Error(`two handlers registered for API key ${h.apiKey}`);
+    table.set(h.apiKey, h);
+  }
+  return table;
+}

@@ -1,0 +1,52 @@
+// Applies a new set of topic overrides after validating them, for AlterConfigs and IncrementalAlterConfigs.
+import { ErrorCode, KafkaError } from '../cluster/errors';
+import type { Broker } from '../broker';
+import { checkBrokerResourceName, ResourceType } from './config-resources';
+
+export interface ResourceOutcome {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly resourceType: number;
+  readonly resourceName: string;
+}
+
+/**
+ * Runs `compute` to get a resource's new overrides, validates and (unless validateOnly) stores them, and turns
+ * expected failures into the resource's error code.
+ */
+export async function updateResourceConfigs(
+  broker: Broker,
+  resourceType: number,
+  resourceName: string,
+  validateOnly: boolean,
+  compute: (current: Readonly<Record<string, string>>) => Record<string, string>,
+): Promise<ResourceOutcome> {
+  const base = { resourceType, resourceName };
+  try {
+    if (resourceType === ResourceType.TOPIC) {
+      const topic = broker.topics.get(resourceName);
+      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);
+      const next = compute(topic.configs);
+      broker.topics.validateConfigs(next);
+      if (!validateOnly) {
+        await broker.logs.alterTopicConfigs(resourceName, next);
+        broker.logger.info({ topic: resourceName, configs: next }, 'topic configs changed');
+      }
+    } else if (resourceType === ResourceType.BROKER || resourceType === ResourceType.BROKER_LOGGER) {
+      checkBrokerResourceName(broker, resourceName);
+      const next = compute({});
+      if (Object.keys(next).length > 0) {
+        throw new KafkaError(
+          ErrorCode.INVALID_CONFIG,
+          'Eddy does not change broker configs at run time; set them at start with --config key=value',
+        );
+      }
+    } else {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);
+    }
+    return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
+  } catch (err) {
+    if (!(err instanceof KafkaError)) throw err;
+    return { ...base, errorCode: err.code, errorMessage: err.message };
+  }
+}

@@ -1,0 +1,169 @@
+// The broker: binds the listeners, opens storage, and owns the services handlers use. Start it from the CLI
+// (`eddy start`) or in-process from a test with `Broker.start(...)`.
+import * as net from 'net';
+import * as path from 'path';
+import { LogManager, LogConfig, logConfigFromProperties } from '../storage';
+import { BrokerConfig } from './config/broker-config';
+import { TOPIC_CONFIG_BROKER_SYNONYM } from './config/topic-configs';
+import { ListenerAddress, parseListeners, resolveAdvertised } from './config/listeners';
+import { loadOrCreateIdentity, ClusterIdentity } from './cluster/identity';
+import { TopicService } from './cluster/topics';
+import { Connection } from './network/connection';
+import { buildHandlerTable } from './api/registry';
+import { encodeApiVersionsFallback } from './api/18-api-versions';
+import type { ApiHandler } from './api/handler';
+import type { Logger } from './logger';
+
+export interface BrokerStartOptions {
+  readonly config: BrokerConfig;
+  readonly logger: Logger;
+}
+
+interface BoundListener {
+  readonly server: net.Server;
+  readonly address: ListenerAddress;
+}
+
+/** Broker-level defaults for topic configs, from the broker's `log.*` synonyms, as Kafka resolves them. */
+export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
+  const props: Record<string, string> = {};
+  for (const [topicName, brokerName] of Object.entries(TOPIC_CONFIG_BROKER_SYNONYM)) {
+    const v = config.explicit(brokerName);
+    if (v !== undefined) props[topicName] = v;
+  }
+  props['retention.ms'] = String(config.logRetentionMs);
+  props['segment.ms'] = String(config.logRollMs);
+  return logConfigFromProperties(props);
+}
+
+export class Broker {
+  readonly identity: ClusterIdentity;
+  readonly topics: TopicService;
+  private readonly listeners: BoundListener[] = [];
+  private advertised: ListenerAddress[] = [];
+  private readonly connections = new Set<Connection>();
+  private readonly handlers: ReadonlyMap<number, ApiHandler>;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly config: BrokerConfig,
+    readonly logger: Logger,
+    readonly logs: LogManager,
+    identity: ClusterIdentity,
+  ) {
+    this.identity = identity;
+    this.topics = new TopicService(logs, config, logger);
+    this.handlers = buildHandlerTable();
+  }
+
+  static async start(options: BrokerStartOptions): Promise<Broker> {
+    const { config, logger } = options;
+    const started = process.hrtime.bigint();
+    const dataDir = path.resolve(config.dataDir);
+    const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    const logs = await LogManager.open({
+      dataDir,
+      logger,
+      defaultConfig: topicDefaultsFromBroker(config),
+      retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
+    });
+    const broker = new Broker(config, logger, logs, identity);
+    try {
+      await broker.bindListeners();
+    } catch (err) {
+      await logs.close();
+      throw err;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      {
+        nodeId: identity.nodeId,
+        clusterId: identity.clusterId,
+        dataDir,
+        listeners: broker.advertised.map((a) => `${a.name}://${a.host}:${a.port}`),
+        startupMs: Math.round(ms),
+      },
+      'Eddy broker started',
+    );
+    return broker;
+  }
+
+  /** The handlers by API key; ApiVersions reports exactly these. */
+  get handlerTable(): ReadonlyMap<number, ApiHandler> {
+    return this.handlers;
+  }
+
+  /** Advertised addresses, one per listener, in the configured order. */
+  get advertisedListeners(): readonly ListenerAddress[] {
+    return this.advertised;
+  }
+
+  advertisedFor(listenerName: string): ListenerAddress {
+    return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
+  }
+
+  /** The port the first listener is bound to (useful when started with port 0). */
+  get port(): number {
+    return this.listeners[0].address.port;
+  }
+
+  private async bindListeners(): Promise<void> {
+    const specs = parseListeners(this.config.string('listeners'));
+    const bound: ListenerAddress[] = [];
+    for (const spec of specs) {
+      const server = net.createServer((socket) => this.accept(socket, spec.name));
+      server.on('error', (err) => this.logger.error({ err, listener: spec.name }, 'listener error'));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: spec.host || undefined, port: spec.port }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address() as net.AddressInfo;
+      const address = { name: spec.name, host: spec.host, port: addr.port };
+      this.listeners.push({ server, address });
+      bound.push(address);
+      this.logger.info({ listener: spec.name, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
+    }
+    const advertisedSpec = this.config.raw('advertised.listeners');
+    this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
+  }
+
+  private accept(socket: net.Socket, listenerName: string): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const connection = new Connection(
+      socket,
+      this,
+      {
+        maxFrameBytes: this.config.int('socket.request.max.bytes'),
+        idleTimeoutMs: this.config.int('connections.max.idle.ms'),
+        listenerName,
+        handlers: this.handlers,
+        apiVersionsFallback: (writer) => encodeApiVersionsFallback(writer, this.handlers),
+      },
+      this.logger,
+    );
+    this.connections.add(connection);
+    void connection.closed.then(() => this.connections.delete(connection));
+  }
+
+  /** Stops accepting, closes client connections, and closes storage cleanly (so the next start skips recovery). */
+  stop(): Promise<void> {
+    if (!this.stopping) this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.logger.info('Eddy broker stopping');
+    await Promise.all(
+      this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
+    );
+    for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await this.logs.close();
+    this.logger.info('Eddy broker stopped');
+  }
+}

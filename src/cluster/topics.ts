@@ -1,0 +1,156 @@
+// Topic administration with Kafka's rules: name checks, partition and replication-factor checks, config
+// validation, auto-creation. Storage owns the files and the persisted catalog; this layer owns the policy.
+import type { LogManager, TopicMetadata } from '../../storage';
+import type { BrokerConfig } from '../config/broker-config';
+import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
+import { validateConfigValue, InvalidConfigValueError } from '../config/config-types';
+import { ErrorCode, KafkaError } from './errors';
+import { topicNameProblem } from './topic-names';
+import type { Logger } from '../logger';
+
+export interface CreateTopicRequest {
+  readonly name: string;
+  /** -1 means num.partitions */
+  readonly numPartitions: number;
+  /** -1 means default.replication.factor */
+  readonly replicationFactor: number;
+  readonly configs: Readonly<Record<string, string>>;
+  /** Explicit assignments, partition -> broker ids; only this node's id is accepted. */
+  readonly assignments?: ReadonlyArray<{ partitionIndex: number; brokerIds: readonly number[] }>;
+}
+
+export class TopicService {
+  constructor(
+    private readonly logs: LogManager,
+    private readonly config: BrokerConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  get(name: string): TopicMetadata | undefined {
+    return this.logs.topic(name);
+  }
+
+  all(): readonly TopicMetadata[] {
+    return this.logs.topics();
+  }
+
+  /** Validates without creating; throws KafkaError with Kafka's code and message. Returns the resolved shape. */
+  validateCreate(req: CreateTopicRequest): { partitions: number; replicationFactor: number } {
+    const problem = topicNameProblem(req.name);
+    if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
+    if (this.logs.topic(req.name)) {
+      throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${req.name}' already exists.`);
+    }
+    const hasAssignments = (req.assignments?.length ?? 0) > 0;
+    if (hasAssignments && (req.numPartitions !== -1 || req.replicationFactor !== -1)) {
+      throw new KafkaError(
+        ErrorCode.INVALID_REQUEST,
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    let partitions = req.numPartitions === -1 ? this.config.int('num.partitions') : req.numPartitions;
+    let replicationFactor = req.replicationFactor === -1 ? this.config.int('default.replication.factor') : req.replicationFactor;
+    if (hasAssignments) {
+      const assignments = req.assignments ?? [];
+      partitions = assignments.length;
+      replicationFactor = assignments[0].brokerIds.length;
+      for (const a of assignments) {
+        if (a.brokerIds.some((id) => id !== this.config.nodeId) || a.brokerIds.length !== 1) {
+          throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${a.partitionIndex}: only broker ${this.config.nodeId} exists.`);
+        }
+      }
+    }
+    if (partitions <= 0) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+    if (replicationFactor <= 0) {
+      throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
+    }
+    if (replicationFactor > 1) {
+      throw new KafkaError(
+        ErrorCode.INVALID_REPLICATION_FACTOR,
+        `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered.`,
+      );
+    }
+    this.validateConfigs(req.configs);
+    return { partitions, replicationFactor };
+  }
+
+  validateConfigs(configs: Readonly<Record<string, string>>): void {
+    for (const [name, value] of Object.entries(configs)) {
+      const def = TOPIC_CONFIG_BY_NAME.get(name);
+      if (!def) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`);
+      try {
+        validateConfigValue(def, value);
+      } catch (err) {
+        if (err instanceof InvalidConfigValueError) throw new KafkaError(ErrorCode.INVALID_CONFIG, err.message);
+        throw err;
+      }
+    }
+  }
+
+  async create(req: CreateTopicRequest): Promise<TopicMetadata> {
+    const { partitions } = this.validateCreate(req);
+    const created = await this.logs.createTopic(req.name, partitions, { ...req.configs });
+    this.logger.info({ topic: req.name, partitions, topicId: created.topicId, configs: req.configs }, 'topic created');
+    return created;
+  }
+
+  get autoCreateEnabled(): boolean {
+    return this.config.bool('auto.create.topics.enable');
+  }
+
+  /** Creates the topic with broker defaults if auto-creation is on; returns undefined when it may not. */
+  async autoCreate(name: string): Promise<TopicMetadata | undefined> {
+    const existing = this.logs.topic(name);
+    if (existing) return existing;
+    if (!this.autoCreateEnabled || topicNameProblem(name) !== null) return undefined;
+    try {
+      return await this.create({ name, numPartitions: -1, replicationFactor: -1, configs: {} });
+    } catch (err) {
+      // Two requests may race to auto-create the same topic; the loser sees it existing.
+      const now = this.logs.topic(name);
+      if (now) return now;
+      throw err;
+    }
+  }
+
+  /** A topic config's effective value: the topic's override, else the broker's synonym, else Kafka's default. */
+  resolveConfig(topic: TopicMetadata | undefined, name: string): ResolvedConfig {
+    const override = topic?.configs[name];
+    if (override !== undefined) return { name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG };
+    const synonym = TOPIC_CONFIG_BROKER_SYNONYM[name];
+    const brokerValue = synonym === undefined ? undefined : this.config.explicit(synonym);
+    if (brokerValue !== undefined) return { name, value: brokerValue, source: ConfigSource.STATIC_BROKER_CONFIG };
+    if (name === 'retention.ms') return { name, value: String(this.config.logRetentionMs), source: ConfigSource.DEFAULT_CONFIG };
+    if (name === 'segment.ms') return { name, value: String(this.config.logRollMs), source: ConfigSource.DEFAULT_CONFIG };
+    return { name, value: TOPIC_CONFIG_BY_NAME.get(name)?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG };
+  }
+
+  resolveAllConfigs(topic: TopicMetadata): ResolvedConfig[] {
+    return TOPIC_CONFIGS.map((def) => this.resolveConfig(topic, def.name));
+  }
+
+  /** Numeric topic config; "Long.MAX" style values become Infinity-safe JS numbers (precision is irrelevant there). */
+  numericConfig(topic: TopicMetadata | undefined, name: string): number {
+    return Number(this.resolveConfig(topic, name).value ?? '0');
+  }
+
+  async delete(name: string): Promise<void> {
+    if (!this.logs.topic(name)) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.');
+    await this.logs.deleteTopic(name);
+    this.logger.info({ topic: name }, 'topic deleted');
+  }
+}
+
+/** Where a topic config's effective value comes from, as DescribeConfigs reports it (Kafka's ConfigSource ids). */
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+
+export interface ResolvedConfig {
+  readonly name: string;
+  readonly value: string | null;
+  readonly source: number;
+}
