@@ -158,46 +158,38 @@ function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 3) {
-            {
-              const n0 = r.readCompactArrayLength();
-              if (n0 < 0) {
-                throw new ProtocolDecodeError('ApiVersionsResponse.SupportedFeatures is not nullable in version ' + v);
-              } else {
-                const a0: ApiVersionsResponseSupportedFeatureKey[] = [];
-                for (let i0 = 0; i0 < n0; i0++) {
-                  a0.push(decodeApiVersionsResponseSupportedFeatureKey(r, v));
-                }
-                _supportedFeatures = a0;
+          {
+            const n0 = r.readCompactArrayLength();
+            if (n0 < 0) {
+              throw new ProtocolDecodeError('ApiVersionsResponse.SupportedFeatures is not nullable in version ' + v);
+            } else {
+              const a0: ApiVersionsResponseSupportedFeatureKey[] = [];
+              for (let i0 = 0; i0 < n0; i0++) {
+                a0.push(decodeApiVersionsResponseSupportedFeatureKey(r, v));
               }
+              _supportedFeatures = a0;
             }
           }
           break;
         case 1:
-          if (v >= 3) {
-            _finalizedFeaturesEpoch = r.readInt64();
-          }
+          _finalizedFeaturesEpoch = r.readInt64();
           break;
         case 2:
-          if (v >= 3) {
-            {
-              const n0 = r.readCompactArrayLength();
-              if (n0 < 0) {
-                throw new ProtocolDecodeError('ApiVersionsResponse.FinalizedFeatures is not nullable in version ' + v);
-              } else {
-                const a0: ApiVersionsResponseFinalizedFeatureKey[] = [];
-                for (let i0 = 0; i0 < n0; i0++) {
-                  a0.push(decodeApiVersionsResponseFinalizedFeatureKey(r, v));
-                }
-                _finalizedFeatures = a0;
+          {
+            const n0 = r.readCompactArrayLength();
+            if (n0 < 0) {
+              throw new ProtocolDecodeError('ApiVersionsResponse.FinalizedFeatures is not nullable in version ' + v);
+            } else {
+              const a0: ApiVersionsResponseFinalizedFeatureKey[] = [];
+              for (let i0 = 0; i0 < n0; i0++) {
+                a0.push(decodeApiVersionsResponseFinalizedFeatureKey(r, v));
               }
+              _finalizedFeatures = a0;
             }
           }
           break;
         case 3:
-          if (v >= 3) {
-            _zkMigrationReady = r.readBool();
-          }
+          _zkMigrationReady = r.readBool();
           break;
         default:
           break;
@@ -237,10 +229,10 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
     }
   }
   if (v >= 3) {
-    const tag0 = v >= 3 && x.supportedFeatures !== undefined && (x.supportedFeatures === null || x.supportedFeatures.length !== 0);
-    const tag1 = v >= 3 && x.finalizedFeaturesEpoch !== undefined && x.finalizedFeaturesEpoch !== -1n;
-    const tag2 = v >= 3 && x.finalizedFeatures !== undefined && (x.finalizedFeatures === null || x.finalizedFeatures.length !== 0);
-    const tag3 = v >= 3 && x.zkMigrationReady !== undefined && x.zkMigrationReady !== false;
+    const tag0 = x.supportedFeatures !== undefined && (x.supportedFeatures === null || x.supportedFeatures.length !== 0);
+    const tag1 = x.finalizedFeaturesEpoch !== undefined && x.finalizedFeaturesEpoch !== -1n;
+    const tag2 = x.finalizedFeatures !== undefined && (x.finalizedFeatures === null || x.finalizedFeatures.length !== 0);
+    const tag3 = x.zkMigrationReady !== undefined && x.zkMigrationReady !== false;
     w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0));
     if (tag0) {
       const val = x.supportedFeatures;

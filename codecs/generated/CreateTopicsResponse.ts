@@ -201,9 +201,7 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 5) {
-            _topicConfigErrorCode = r.readInt16();
-          }
+          _topicConfigErrorCode = r.readInt16();
           break;
         default:
           break;
@@ -276,7 +274,7 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, x: CreateTopi
     }
   }
   if (v >= 5) {
-    const tag0 = v >= 5 && x.topicConfigErrorCode !== undefined && x.topicConfigErrorCode !== 0;
+    const tag0 = x.topicConfigErrorCode !== undefined && x.topicConfigErrorCode !== 0;
     w.writeUnsignedVarint((tag0 ? 1 : 0));
     if (tag0) {
       const val = x.topicConfigErrorCode;

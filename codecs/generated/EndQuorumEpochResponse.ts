@@ -135,18 +135,16 @@ function decodeEndQuorumEpochResponse(r: Reader, v: number): EndQuorumEpochRespo
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 1) {
-            {
-              const n0 = r.readCompactArrayLength();
-              if (n0 < 0) {
-                throw new ProtocolDecodeError('EndQuorumEpochResponse.NodeEndpoints is not nullable in version ' + v);
-              } else {
-                const a0: EndQuorumEpochResponseNodeEndpoint[] = [];
-                for (let i0 = 0; i0 < n0; i0++) {
-                  a0.push(decodeEndQuorumEpochResponseNodeEndpoint(r, v));
-                }
-                _nodeEndpoints = a0;
+          {
+            const n0 = r.readCompactArrayLength();
+            if (n0 < 0) {
+              throw new ProtocolDecodeError('EndQuorumEpochResponse.NodeEndpoints is not nullable in version ' + v);
+            } else {
+              const a0: EndQuorumEpochResponseNodeEndpoint[] = [];
+              for (let i0 = 0; i0 < n0; i0++) {
+                a0.push(decodeEndQuorumEpochResponseNodeEndpoint(r, v));
               }
+              _nodeEndpoints = a0;
             }
           }
           break;
@@ -179,7 +177,7 @@ function encodeEndQuorumEpochResponse(w: Writer, x: EndQuorumEpochResponseInit, 
   }
   if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
-    const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
+    const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
     if (tag0) {
       const val = x.nodeEndpoints;

@@ -255,9 +255,7 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 12) {
-            _clusterId = r.readCompactNullableString();
-          }
+          _clusterId = r.readCompactNullableString();
           break;
         case 1:
           if (v >= 15) {
@@ -359,7 +357,7 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
     }
   }
   if (v >= 12) {
-    const tag0 = v >= 12 && x.clusterId !== undefined && x.clusterId !== null;
+    const tag0 = x.clusterId !== undefined && x.clusterId !== null;
     const tag1 = v >= 15 && x.replicaState !== undefined && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState));
     w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));
     if (tag0) {

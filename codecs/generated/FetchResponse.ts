@@ -469,19 +469,13 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 12) {
-            _divergingEpoch = decodeFetchResponseEpochEndOffset(r, v);
-          }
+          _divergingEpoch = decodeFetchResponseEpochEndOffset(r, v);
           break;
         case 1:
-          if (v >= 12) {
-            _currentLeader = decodeFetchResponseLeaderIdAndEpoch(r, v);
-          }
+          _currentLeader = decodeFetchResponseLeaderIdAndEpoch(r, v);
           break;
         case 2:
-          if (v >= 12) {
-            _snapshotId = decodeFetchResponseSnapshotId(r, v);
-          }
+          _snapshotId = decodeFetchResponseSnapshotId(r, v);
           break;
         default:
           break;
@@ -555,9 +549,9 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
     w.writeRecords(val, v >= 12);
   }
   if (v >= 12) {
-    const tag0 = v >= 12 && x.divergingEpoch !== undefined && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch));
-    const tag1 = v >= 12 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader));
-    const tag2 = v >= 12 && x.snapshotId !== undefined && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId));
+    const tag0 = x.divergingEpoch !== undefined && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch));
+    const tag1 = x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader));
+    const tag2 = x.snapshotId !== undefined && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId));
     w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0));
     if (tag0) {
       const val = x.divergingEpoch;

@@ -312,7 +312,7 @@ export class MessageEmitter {
         for (const f of tagged) {
           const tv = this.taggedVersionsOf(f);
           L.open(`case ${f.tag}:`);
-          L.guarded(versionCondition(tv, this.within), () => {
+          L.guarded(versionCondition(tv, this.flex.intersect(this.within)), () => {
             const nullable = versionCondition(f.nullableVersions, tv);
             this.emitRead(L, `_${camelName(f.name)}`, f, f.type, true, nullable, true);
           });
@@ -461,7 +461,7 @@ export class MessageEmitter {
       L.guarded(flexCond, () => {
         for (const f of tagged) {
           const prop = `x.${camelName(f.name)}`;
-          const cond = andCond(versionCondition(this.taggedVersionsOf(f), this.within), `${prop} !== undefined`);
+          const cond = andCond(versionCondition(this.taggedVersionsOf(f), this.flex.intersect(this.within)), `${prop} !== undefined`);
           L.line(`const tag${f.tag} = ${cond} && ${this.nonDefault(f, prop)};`);
         }
         L.line(`w.writeUnsignedVarint(${tagged.map((f) => `(tag${f.tag} ? 1 : 0)`).join(' + ')});`);

@@ -68,9 +68,7 @@ function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
       const end = r.offset + size;
       switch (tag) {
         case 0:
-          if (v >= 4) {
-            _topicId = r.readUuid();
-          }
+          _topicId = r.readUuid();
           break;
         default:
           break;
@@ -118,7 +116,7 @@ function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number)
     }
   }
   if (v >= 4) {
-    const tag0 = v >= 4 && x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000";
+    const tag0 = x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000";
     w.writeUnsignedVarint((tag0 ? 1 : 0));
     if (tag0) {
       const val = x.topicId;
