@@ -56,31 +56,26 @@ export class FdPool {
       this.entries.set(file, entry);
     } else {
       const opening = fsp.open(file, 'r+');
-      // The rejection is delivered to the awaiting user; this keeps a failed open from also surfacing as unhandled.
-      opening.catch(() => undefined);
-      entry = { opening, pins: 0, evictWhenIdle: false };
+      const created: PoolEntry = { opening, pins: 0, evictWhenIdle: false };
+      // The error reaches the awaiting user; here a failed open is only dropped so the next user retries.
+      opening.catch(() => {
+        if (this.entries.get(file) === created) this.entries.delete(file);
+      });
+      entry = created;
       this.entries.set(file, entry);
-      this.trim();
     }
     entry.pins++;
+    this.trim();
     return entry;
   }
 
   private release(file: string, entry: PoolEntry): void {
     entry.pins--;
-    const failed = entry.opening.then(
-      () => false,
-      () => true,
-    );
     if (entry.pins === 0 && entry.evictWhenIdle) {
       if (this.entries.get(file) === entry) this.entries.delete(file);
       void closeQuietly(entry.opening);
       return;
     }
-    // A failed open must not stay cached, or the next user would get the same stale error.
-    void failed.then((isFailed) => {
-      if (isFailed && this.entries.get(file) === entry) this.entries.delete(file);
-    });
     this.trim();
   }
 

@@ -114,6 +114,11 @@ export class LogManager {
     return this.logs.get(topic)?.[partition];
   }
 
+  /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */
+  openFileCount(): number {
+    return this.fdPool.openCount;
+  }
+
   // ---- catalog changes ----------------------------------------------------------------------------------------
 
   createTopic(name: string, partitions: number, configs: Record<string, string> = {}): Promise<TopicMetadata> {
