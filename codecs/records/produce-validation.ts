@@ -26,14 +26,14 @@ import { BatchSlice, scanProducedRecords } from './batch-iterator';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
-import { skimRecord } from './record-reader';
+import { walkRecords } from './record-reader';
+
+const NO_TIMESTAMP_NUMBER = Number(NO_TIMESTAMP);
 
 /** Produce v7 introduced zstd (KIP-110). */
 const FIRST_PRODUCE_VERSION_WITH_ZSTD = 7;
 /** Produce v3 introduced RecordBatch v2 and the one-batch-per-partition rule. */
 const FIRST_PRODUCE_VERSION_WITH_V2_ONLY = 3;
-/** Kafka's default for both timestamp windows: no limit. */
-const UNLIMITED_MS = (1n << 63n) - 1n;
 
 export interface ProduceValidationOptions {
   /** version of the Produce request carrying the records */
@@ -78,11 +78,12 @@ export type ProduceValidationResult =
   | { ok: true; batches: ValidatedBatch[] }
   | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[] };
 
+/** Timestamps as numbers: ms values stay far below 2^53, and the per-record path must not allocate BigInts. */
 interface TimestampRules {
   topicType: TimestampType;
-  now: bigint;
-  beforeMax: bigint;
-  afterMax: bigint;
+  now: number;
+  beforeMax: number;
+  afterMax: number;
   compacted: boolean;
 }
 
@@ -117,9 +118,9 @@ export function validateProducedRecords(records: Buffer, opts: ProduceValidation
 function rulesOf(opts: ProduceValidationOptions): TimestampRules {
   return {
     topicType: opts.timestampType,
-    now: BigInt(opts.nowMs),
-    beforeMax: opts.timestampBeforeMaxMs === undefined ? UNLIMITED_MS : BigInt(opts.timestampBeforeMaxMs),
-    afterMax: opts.timestampAfterMaxMs === undefined ? UNLIMITED_MS : BigInt(opts.timestampAfterMaxMs),
+    now: Number(opts.nowMs),
+    beforeMax: opts.timestampBeforeMaxMs === undefined ? Infinity : Number(opts.timestampBeforeMaxMs),
+    afterMax: opts.timestampAfterMaxMs === undefined ? Infinity : Number(opts.timestampAfterMaxMs),
     compacted: opts.compacted ?? false,
   };
 }
@@ -193,8 +194,8 @@ function checkV2BatchRules(batch: Buffer): void {
   }
 }
 
-function timestampError(ts: bigint, batchLogAppend: boolean, rules: TimestampRules): string | null {
-  if (rules.topicType === 'CreateTime' && ts !== NO_TIMESTAMP) {
+function timestampError(ts: number, batchLogAppend: boolean, rules: TimestampRules): string | null {
+  if (rules.topicType === 'CreateTime' && ts !== NO_TIMESTAMP_NUMBER) {
     const behind = rules.now - ts;
     if (behind > rules.beforeMax || -behind > rules.afterMax) {
       return `timestamp ${ts} is out of range [${rules.now - rules.beforeMax}, ${rules.now + rules.afterMax}]`;
@@ -230,22 +231,21 @@ function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
 
   let maxTimestamp = headerMax;
   if (compression === Compression.None) {
-    maxTimestamp = NO_TIMESTAMP;
-    let at: number = BATCH_HEADER.size;
-    for (let i = 0; i < count; i++) {
-      if (at >= batch.length) fail(RecordErrorCode.INVALID_RECORD, `batch declares ${count} records but holds ${i}`);
-      const { value: rec, next } = skimRecord(batch, at);
-      at = next;
-      const ts = logAppend ? headerMax : baseTimestamp + rec.timestampDelta;
-      if (ts > maxTimestamp) maxTimestamp = ts;
-      if (rules.compacted && !rec.hasKey) note(i, RecordErrorCode.INVALID_RECORD, 'compacted topics need a key on every record');
+    const base = Number(baseTimestamp);
+    const logAppendTs = Number(headerMax);
+    let max = NO_TIMESTAMP_NUMBER;
+    const end = walkRecords(batch, BATCH_HEADER.size, count, (i, timestampDelta, hasKey) => {
+      const ts = logAppend ? logAppendTs : base + timestampDelta;
+      if (ts > max) max = ts;
+      if (rules.compacted && !hasKey) note(i, RecordErrorCode.INVALID_RECORD, 'compacted topics need a key on every record');
       note(i, RecordErrorCode.INVALID_TIMESTAMP, timestampError(ts, logAppend, rules));
-    }
-    if (at !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - at} bytes follow the batch's last record`);
+    });
+    if (end !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - end} bytes follow the batch's last record`);
+    maxTimestamp = BigInt(max);
   } else {
     // Header-only: the first record's and the largest timestamps stand for all records.
-    const first = timestampError(logAppend ? headerMax : baseTimestamp, logAppend, rules);
-    note(0, RecordErrorCode.INVALID_TIMESTAMP, first ?? timestampError(headerMax, logAppend, rules));
+    const headerTs = (t: bigint): string | null => timestampError(Number(t), logAppend, rules);
+    note(0, RecordErrorCode.INVALID_TIMESTAMP, headerTs(logAppend ? headerMax : baseTimestamp) ?? headerTs(headerMax));
   }
   throwRecordErrors(errors);
 
@@ -270,7 +270,7 @@ function convertLegacy(records: Buffer, rules: TimestampRules): ValidatedBatch {
     if (rules.compacted && m.key === null) {
       errors.push({ batchIndex: i, code: RecordErrorCode.INVALID_RECORD, message: 'compacted topics need a key on every record' });
     }
-    const problem = timestampError(m.timestamp, m.timestampType === 'LogAppendTime', rules);
+    const problem = timestampError(Number(m.timestamp), m.timestampType === 'LogAppendTime', rules);
     if (problem !== null) errors.push({ batchIndex: i, code: RecordErrorCode.INVALID_TIMESTAMP, message: problem });
   });
   throwRecordErrors(errors);
