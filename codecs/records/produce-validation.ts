@@ -1,7 +1,8 @@
 // Checks a Produce request's `records` for one partition before the broker appends them, following Kafka's
 // ProduceRequest.validateRecords, UnifiedLog.analyzeAndValidateRecords and LogValidator, in that order:
-//   1. framing: impossible lengths or magic, a partial last batch            -> CORRUPT_MESSAGE
+//   1. framing: impossible lengths or magic                                  -> CORRUPT_MESSAGE
 //   2. Produce v3+: exactly one batch, magic 2, zstd only from v7            -> INVALID_RECORD / UNSUPPORTED_COMPRESSION_TYPE
+//      then a partial last batch (Kafka trims it silently; we refuse it)     -> CORRUPT_MESSAGE
 //   3. per batch: baseOffset 0 (v2), size <= max.message.bytes, CRC         -> INVALID_RECORD / MESSAGE_TOO_LARGE / CORRUPT_MESSAGE
 //   4. per batch: same magic as the first, offset range and count agree, no control batches from clients,
 //      a producer id needs a sequence                                      -> INVALID_RECORD
@@ -9,8 +10,8 @@
 //      message.timestamp.before/after.max.ms, no client LogAppendTime       -> INVALID_RECORD / INVALID_TIMESTAMP
 //
 // Cost choices: the CRC pass over the batch is unavoidable. Uncompressed v2 batches also get a record walk (varints
-// only, nothing copied), because Kafka validates every record's structure, key and timestamp there too and the walk
-// costs far less than the CRC. Compressed v2 batches stay header-only: no decompression; timestamps are checked on
+// only, nothing copied, no BigInt), because Kafka validates every record's structure, key and timestamp there too;
+// it costs about as much as the CRC pass for 100-byte records and less for larger ones. Compressed v2 batches stay header-only: no decompression; timestamps are checked on
 // baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
 import {
@@ -22,7 +23,7 @@ import {
   Compression,
   isBatchCrcValid,
 } from './batch-header';
-import { BatchSlice, scanProducedRecords } from './batch-iterator';
+import { BatchSlice, scanFetchedRecords } from './batch-iterator';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
@@ -126,8 +127,12 @@ function rulesOf(opts: ProduceValidationOptions): TimestampRules {
 }
 
 function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): ValidatedBatch[] {
-  const slices = scanProducedRecords(records);
+  const { batches: slices, truncatedBytes } = scanFetchedRecords(records);
   if (opts.apiVersion >= FIRST_PRODUCE_VERSION_WITH_V2_ONLY) checkV2RequestShape(records, slices, opts.apiVersion);
+  // Kafka would silently drop a partial tail after the first batch; a client never sends one, so we refuse it.
+  if (truncatedBytes > 0) {
+    fail(RecordErrorCode.CORRUPT_MESSAGE, `${truncatedBytes} bytes at the end do not form a whole record batch`);
+  }
   if (slices.length === 0) return [];
 
   const firstMagic = slices[0].magic;

@@ -71,8 +71,13 @@ describe('validateProducedRecords', () => {
 
   it('flags truncated data and impossible lengths as CORRUPT_MESSAGE', () => {
     const buf = simple();
-    expect(errorOf(validateProducedRecords(buf.subarray(0, buf.length - 3), OPTS))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
-    expect(errorOf(validateProducedRecords(buf.subarray(0, 10), OPTS))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    const v2 = { ...OPTS, apiVersion: 2 };
+    expect(errorOf(validateProducedRecords(buf.subarray(0, buf.length - 3), v2))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(errorOf(validateProducedRecords(buf.subarray(0, 10), v2))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    const withTail = Buffer.concat([buf, buf.subarray(0, 20)]);
+    expect(errorOf(validateProducedRecords(withTail, OPTS))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    // Kafka's Produce v3+ check sees no whole batch at all before it could notice the truncation.
+    expect(errorOf(validateProducedRecords(buf.subarray(0, buf.length - 3), OPTS))).toBe(RecordErrorCode.INVALID_RECORD);
     const tiny = patched(buf, (b) => b.writeInt32BE(5, 8), false);
     expect(errorOf(validateProducedRecords(tiny, OPTS))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
     const underHeader = patched(buf, (b) => b.writeInt32BE(20, 8), false);
