@@ -14,6 +14,7 @@ import {
   updateBatchCrc,
 } from './batch-header';
 import { varintSize, varlongSize, writeVarint, writeVarlong } from '../primitives/varint';
+import { scanFetchedRecords } from './batch-iterator';
 import { compress, decompress } from './compression';
 import { corrupt, invalidRecord } from './record-errors';
 import { readRecord, RecordHeader } from './record-reader';
@@ -219,4 +220,23 @@ export function decodeRecordBatch(buf: Buffer, options: DecodeOptions = {}): Dec
     recordsCount,
     records,
   };
+}
+
+export interface DecodedRecords {
+  batches: DecodedBatch[];
+  /** bytes of a partial last batch that were left undecoded */
+  truncatedBytes: number;
+}
+
+/**
+ * Decodes every v2 batch of a fetched `records` field, ignoring a partial last batch the way a consumer does.
+ * Legacy entries (magic 0/1) are refused: read those with readLegacyMessageSet.
+ */
+export function decodeRecordBatches(records: Buffer, options: DecodeOptions = {}): DecodedRecords {
+  const scan = scanFetchedRecords(records);
+  const batches = scan.batches.map((slice) => {
+    if (slice.magic !== 2) throw corrupt(`entry at position ${slice.offset} has magic ${slice.magic}, not a v2 batch`);
+    return decodeRecordBatch(records.subarray(slice.offset, slice.offset + slice.size), options);
+  });
+  return { batches, truncatedBytes: scan.truncatedBytes };
 }
