@@ -1,0 +1,222 @@
+// Growable output for Kafka wire encoding. Small writes go into a scratch buffer; large payloads (record batches,
+// big byte fields) are appended by reference as their own chunk so the socket layer can writev them uncopied.
+
+import { unsignedVarintSize, writeUnsignedVarint, writeVarint, writeVarlong } from './varint';
+
+export class ProtocolEncodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProtocolEncodeError';
+  }
+}
+
+/** Buffers at least this large are referenced, not copied. */
+export const ZERO_COPY_THRESHOLD = 1024;
+const INITIAL_SCRATCH = 256;
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const MAX_INT16 = 0x7fff;
+
+export type RecordsValue = Buffer | readonly Buffer[] | null;
+
+export class Writer {
+  private readonly chunks: Buffer[] = [];
+  private scratch: Buffer;
+  /** Start of the not-yet-chunked region of `scratch`. */
+  private chunkStart = 0;
+  private pos = 0;
+  private total = 0;
+
+  constructor(initialSize = INITIAL_SCRATCH) {
+    this.scratch = Buffer.allocUnsafe(Math.max(16, initialSize));
+  }
+
+  get length(): number {
+    return this.total;
+  }
+
+  private flushPending(): void {
+    if (this.pos > this.chunkStart) {
+      this.chunks.push(this.scratch.subarray(this.chunkStart, this.pos));
+      this.chunkStart = this.pos;
+    }
+  }
+
+  /** Makes room for `n` bytes; returns the position to write at. */
+  private reserve(n: number): number {
+    if (this.pos + n > this.scratch.length) {
+      this.flushPending();
+      // Filled bytes stay in place as a chunk; a fresh scratch avoids ever copying what was written.
+      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, n));
+      this.chunkStart = 0;
+      this.pos = 0;
+    }
+    const at = this.pos;
+    this.pos += n;
+    this.total += n;
+    return at;
+  }
+
+  writeInt8(v: number): this {
+    this.scratch.writeInt8(v, this.reserve(1));
+    return this;
+  }
+  writeInt16(v: number): this {
+    this.scratch.writeInt16BE(v, this.reserve(2));
+    return this;
+  }
+  writeInt32(v: number): this {
+    this.scratch.writeInt32BE(v, this.reserve(4));
+    return this;
+  }
+  writeInt64(v: bigint): this {
+    this.scratch.writeBigInt64BE(v, this.reserve(8));
+    return this;
+  }
+  writeUInt16(v: number): this {
+    this.scratch.writeUInt16BE(v, this.reserve(2));
+    return this;
+  }
+  writeUInt32(v: number): this {
+    this.scratch.writeUInt32BE(v, this.reserve(4));
+    return this;
+  }
+  writeFloat64(v: number): this {
+    this.scratch.writeDoubleBE(v, this.reserve(8));
+    return this;
+  }
+  writeBool(v: boolean): this {
+    this.scratch[this.reserve(1)] = v ? 1 : 0;
+    return this;
+  }
+
+  writeUuid(v: string): this {
+    if (!UUID_PATTERN.test(v)) throw new ProtocolEncodeError(`not a UUID: ${JSON.stringify(v)}`);
+    const hex = v.replace(/-/g, '');
+    const at = this.reserve(16);
+    this.scratch.write(hex, at, 16, 'hex');
+    return this;
+  }
+
+  writeUnsignedVarint(v: number): this {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new ProtocolEncodeError(`bad unsigned varint ${v}`);
+    const at = this.reserve(unsignedVarintSize(v));
+    writeUnsignedVarint(this.scratch, at, v);
+    return this;
+  }
+  writeVarint(v: number): this {
+    const start = this.reserve(5);
+    const end = writeVarint(this.scratch, start, v);
+    this.unreserve(start + 5 - end);
+    return this;
+  }
+  writeVarlong(v: bigint): this {
+    const start = this.reserve(10);
+    const end = writeVarlong(this.scratch, start, v);
+    this.unreserve(start + 10 - end);
+    return this;
+  }
+  private unreserve(n: number): void {
+    this.pos -= n;
+    this.total -= n;
+  }
+
+  /** Appends bytes: copied when small, referenced as a separate chunk when ≥ ZERO_COPY_THRESHOLD. */
+  writeRawBuffer(buf: Buffer): this {
+    if (buf.length >= ZERO_COPY_THRESHOLD) {
+      this.flushPending();
+      this.chunks.push(buf);
+      this.total += buf.length;
+    } else if (buf.length > 0) {
+      buf.copy(this.scratch, this.reserve(buf.length));
+    }
+    return this;
+  }
+
+  /** Appends everything another writer produced, keeping its referenced chunks uncopied. */
+  writeWriter(other: Writer): this {
+    for (const chunk of other.toChunks()) this.writeRawBuffer(chunk);
+    return this;
+  }
+
+  private writeUtf8(s: string, byteLength: number): void {
+    if (byteLength > 0) this.scratch.write(s, this.reserve(byteLength), byteLength, 'utf8');
+  }
+
+  writeString(s: string): this {
+    const n = Buffer.byteLength(s, 'utf8');
+    if (n > MAX_INT16) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
+    this.writeInt16(n);
+    this.writeUtf8(s, n);
+    return this;
+  }
+  writeNullableString(s: string | null): this {
+    if (s === null) return this.writeInt16(-1);
+    return this.writeString(s);
+  }
+  writeCompactString(s: string): this {
+    const n = Buffer.byteLength(s, 'utf8');
+    if (n > MAX_INT16) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
+    this.writeUnsignedVarint(n + 1);
+    this.writeUtf8(s, n);
+    return this;
+  }
+  writeCompactNullableString(s: string | null): this {
+    if (s === null) return this.writeUnsignedVarint(0);
+    return this.writeCompactString(s);
+  }
+
+  writeBytes(b: Buffer): this {
+    this.writeInt32(b.length);
+    return this.writeRawBuffer(b);
+  }
+  writeNullableBytes(b: Buffer | null): this {
+    if (b === null) return this.writeInt32(-1);
+    return this.writeBytes(b);
+  }
+  writeCompactBytes(b: Buffer): this {
+    this.writeUnsignedVarint(b.length + 1);
+    return this.writeRawBuffer(b);
+  }
+  writeCompactNullableBytes(b: Buffer | null): this {
+    if (b === null) return this.writeUnsignedVarint(0);
+    return this.writeCompactBytes(b);
+  }
+
+  /** Classic INT32 count; -1 writes a null array. */
+  writeArrayLength(count: number): this {
+    return this.writeInt32(count);
+  }
+  /** Compact count+1; -1 writes a null array. */
+  writeCompactArrayLength(count: number): this {
+    return this.writeUnsignedVarint(count + 1);
+  }
+
+  /** A `records` field: nullable bytes whose payload may be several batches written back to back. */
+  writeRecords(value: RecordsValue, compact: boolean): this {
+    if (value === null) return compact ? this.writeUnsignedVarint(0) : this.writeInt32(-1);
+    const parts: readonly Buffer[] = Buffer.isBuffer(value) ? [value] : value;
+    let size = 0;
+    for (const p of parts) size += p.length;
+    if (compact) this.writeUnsignedVarint(size + 1);
+    else this.writeInt32(size);
+    for (const p of parts) this.writeRawBuffer(p);
+    return this;
+  }
+
+  writeEmptyTaggedFields(): this {
+    this.scratch[this.reserve(1)] = 0;
+    return this;
+  }
+
+  /** The ordered output chunks, suitable for a vectored socket write. */
+  toChunks(): Buffer[] {
+    const out = this.chunks.slice();
+    if (this.pos > this.chunkStart) out.push(this.scratch.subarray(this.chunkStart, this.pos));
+    return out;
+  }
+
+  toBuffer(): Buffer {
+    const chunks = this.toChunks();
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.total);
+  }
+}
