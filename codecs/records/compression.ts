@@ -1,0 +1,87 @@
+// One entry point for the record-batch compression codecs. gzip uses Node's zlib; snappy, lz4 and zstd use
+// optional packages loaded on first use (see optional-codecs.ts). Decoder failures surface as CORRUPT_MESSAGE.
+import { gunzipSync, gzipSync } from 'zlib';
+import { Compression } from './batch-header';
+import { compressLz4Frame, decompressLz4Frame } from './lz4-frame';
+import { CodecUnavailableError, optionalCodecProblem, OptionalCodecName } from './optional-codecs';
+import { corrupt, RecordErrorCode, RecordFormatError } from './record-errors';
+import { compressSnappyXerial, decompressSnappy } from './snappy-xerial';
+import { compressZstdStored, decompressZstd } from './zstd-frame';
+
+export { CodecUnavailableError } from './optional-codecs';
+
+export const COMPRESSION_NAMES: Record<Compression, string> = {
+  [Compression.None]: 'none',
+  [Compression.Gzip]: 'gzip',
+  [Compression.Snappy]: 'snappy',
+  [Compression.Lz4]: 'lz4',
+  [Compression.Zstd]: 'zstd',
+};
+
+function optionalName(codec: Compression): OptionalCodecName | null {
+  switch (codec) {
+    case Compression.Snappy:
+      return 'snappy';
+    case Compression.Lz4:
+      return 'lz4';
+    case Compression.Zstd:
+      return 'zstd';
+    default:
+      return null;
+  }
+}
+
+function checkKnown(codec: number): asserts codec is Compression {
+  if (!Number.isInteger(codec) || codec < Compression.None || codec > Compression.Zstd) {
+    throw new RecordFormatError(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec id ${codec}`);
+  }
+}
+
+/** Null when `codec` can be used in this installation, else the reason (which package to install). */
+export function codecUnavailableReason(codec: Compression): string | null {
+  checkKnown(codec);
+  const name = optionalName(codec);
+  return name === null ? null : optionalCodecProblem(name);
+}
+
+export function compress(codec: Compression, data: Buffer): Buffer {
+  checkKnown(codec);
+  switch (codec) {
+    case Compression.None:
+      return data;
+    case Compression.Gzip:
+      return gzipSync(data);
+    case Compression.Snappy:
+      return compressSnappyXerial(data);
+    case Compression.Lz4:
+      return compressLz4Frame(data);
+    case Compression.Zstd:
+      return compressZstdStored(data);
+  }
+}
+
+export function decompress(codec: Compression, data: Buffer): Buffer {
+  checkKnown(codec);
+  try {
+    switch (codec) {
+      case Compression.None:
+        return data;
+      case Compression.Gzip:
+        return gunzipSync(data);
+      case Compression.Snappy:
+        return decompressSnappy(data);
+      case Compression.Lz4:
+        return decompressLz4Frame(data);
+      case Compression.Zstd:
+        return decompressZstd(data);
+    }
+  } catch (err) {
+    if (err instanceof RecordFormatError) throw err;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw corrupt(`${COMPRESSION_NAMES[codec]} decompression failed: ${detail}`);
+  }
+}
+
+export function isCodecUnavailable(err: unknown): err is CodecUnavailableError {
+  return err instanceof CodecUnavailableError;
+}

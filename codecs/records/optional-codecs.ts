@@ -1,0 +1,121 @@
+// The snappy, lz4 and zstd codecs come from optional npm packages. They are loaded on first use through `require`
+// so the project compiles and runs without them; a batch using a missing codec fails with a clear message instead.
+import { RecordErrorCode, RecordFormatError } from './record-errors';
+
+/** Raw snappy blocks (no framing), as the `snappyjs` package provides. */
+export interface SnappyBlockCodec {
+  compress(data: Uint8Array): Uint8Array;
+  uncompress(data: Uint8Array): Uint8Array;
+}
+
+/** LZ4 block primitives and the frame decoder of the `lz4js` package. */
+export interface Lz4Primitives {
+  compressBound(size: number): number;
+  compressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, hashTable: Uint32Array): number;
+  decompress(frame: Uint8Array): Uint8Array;
+  xxh32(seed: number, src: Uint8Array, index: number, length: number): number;
+}
+
+/** Zstandard frame decoder of the `fzstd` package. */
+export interface ZstdDecoder {
+  decompress(frame: Uint8Array): Uint8Array;
+}
+
+export const OPTIONAL_CODEC_PACKAGES = {
+  snappy: 'snappyjs',
+  lz4: 'lz4js',
+  zstd: 'fzstd',
+} as const;
+
+export type OptionalCodecName = keyof typeof OPTIONAL_CODEC_PACKAGES;
+
+export class CodecUnavailableError extends RecordFormatError {
+  constructor(codec: OptionalCodecName, cause: string) {
+    super(
+      RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+      `codec ${codec} unavailable: install ${OPTIONAL_CODEC_PACKAGES[codec]} (${cause})`,
+    );
+    this.name = 'CodecUnavailableError';
+  }
+}
+
+type Loaded<T> = { ok: true; codec: T } | { ok: false; reason: string };
+
+function tryRequire(moduleName: string): Loaded<Record<string, unknown>> {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const mod: unknown = require(moduleName);
+    if (typeof mod !== 'object' || mod === null) return { ok: false, reason: `${moduleName} exports no object` };
+    return { ok: true, codec: mod as Record<string, unknown> };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+  }
+}
+
+type AnyFunction = (...args: never[]) => unknown;
+
+function functionsOf(mod: Record<string, unknown>, names: string[], moduleName: string): string | null {
+  const missing = names.filter((n) => typeof mod[n] !== 'function');
+  return missing.length === 0 ? null : `${moduleName} lacks ${missing.join(', ')}`;
+}
+
+function loadSnappy(): Loaded<SnappyBlockCodec> {
+  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.snappy);
+  if (!mod.ok) return mod;
+  const problem = functionsOf(mod.codec, ['compress', 'uncompress'], OPTIONAL_CODEC_PACKAGES.snappy);
+  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as SnappyBlockCodec };
+}
+
+function loadLz4(): Loaded<Lz4Primitives> {
+  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.lz4);
+  if (!mod.ok) return mod;
+  const problem = functionsOf(mod.codec, ['compressBound', 'compressBlock', 'decompress'], OPTIONAL_CODEC_PACKAGES.lz4);
+  if (problem) return { ok: false, reason: problem };
+  const hashMod = tryRequire(`${OPTIONAL_CODEC_PACKAGES.lz4}/xxh32`);
+  if (!hashMod.ok) return hashMod;
+  const hash = hashMod.codec.hash;
+  if (typeof hash !== 'function') return { ok: false, reason: 'lz4js/xxh32 lacks hash' };
+  const lz4 = mod.codec as Record<string, AnyFunction>;
+  return {
+    ok: true,
+    codec: {
+      compressBound: lz4.compressBound as Lz4Primitives['compressBound'],
+      compressBlock: lz4.compressBlock as Lz4Primitives['compressBlock'],
+      decompress: (frame: Uint8Array) => (lz4.decompress as (f: Uint8Array) => Uint8Array)(frame),
+      xxh32: hash as Lz4Primitives['xxh32'],
+    },
+  };
+}
+
+function loadZstd(): Loaded<ZstdDecoder> {
+  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.zstd);
+  if (!mod.ok) return mod;
+  const problem = functionsOf(mod.codec, ['decompress'], OPTIONAL_CODEC_PACKAGES.zstd);
+  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as ZstdDecoder };
+}
+
+function memoize<T>(load: () => Loaded<T>): () => Loaded<T> {
+  let cached: Loaded<T> | undefined;
+  return () => (cached ??= load());
+}
+
+const loaders = {
+  snappy: memoize(loadSnappy),
+  lz4: memoize(loadLz4),
+  zstd: memoize(loadZstd),
+};
+
+function required<T>(name: OptionalCodecName, loaded: Loaded<T>): T {
+  if (!loaded.ok) throw new CodecUnavailableError(name, loaded.reason);
+  return loaded.codec;
+}
+
+export const snappyBlocks = (): SnappyBlockCodec => required('snappy', loaders.snappy());
+export const lz4Primitives = (): Lz4Primitives => required('lz4', loaders.lz4());
+export const zstdDecoder = (): ZstdDecoder => required('zstd', loaders.zstd());
+
+/** Why a codec cannot be used, or null when its package loads. */
+export function optionalCodecProblem(name: OptionalCodecName): string | null {
+  const loaded = loaders[name]();
+  return loaded.ok ? null : `codec ${name} unavailable: install ${OPTIONAL_CODEC_PACKAGES[name]} (${loaded.reason})`;
+}

@@ -1,0 +1,143 @@
+import { decodeRecordBatch, encodeRecordBatch, RecordInput } from '../../../codecs/records/record-batch';
+import {
+  batchMaxTimestamp,
+  Compression,
+  isBatchCrcValid,
+  setBatchLogAppendTime,
+} from '../../../codecs/records/batch-header';
+import { RecordErrorCode, RecordFormatError } from '../../../codecs/records/record-errors';
+
+const T0 = 1_700_000_000_000n;
+
+function codeOf(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof RecordFormatError) return err.code;
+    throw err;
+  }
+  return undefined;
+}
+
+describe('RecordBatch v2 encode/decode', () => {
+  it('round-trips keys, null keys and values, and headers', () => {
+    const records: RecordInput[] = [
+      { key: Buffer.from('k1'), value: Buffer.from('v1'), timestamp: T0 },
+      { key: null, value: Buffer.from('no key'), timestamp: T0 + 5n },
+      { key: Buffer.from('tombstone'), value: null, timestamp: T0 + 7n },
+      {
+        key: Buffer.alloc(0),
+        value: Buffer.alloc(0),
+        headers: [
+          { key: 'h1', value: Buffer.from('x') },
+          { key: 'h1', value: null },
+          { key: 'ünïcode', value: Buffer.from([0, 1, 2]) },
+        ],
+        timestamp: T0 + 2n,
+      },
+    ];
+    const buf = encodeRecordBatch({
+      baseOffset: 100n,
+      partitionLeaderEpoch: 7,
+      producerId: 42n,
+      producerEpoch: 3,
+      baseSequence: 10,
+      records,
+    });
+    const batch = decodeRecordBatch(buf);
+    expect(batch.magic).toBe(2);
+    expect(batch.sizeInBytes).toBe(buf.length);
+    expect(batch.baseOffset).toBe(100n);
+    expect(batch.lastOffset).toBe(103n);
+    expect(batch.partitionLeaderEpoch).toBe(7);
+    expect(batch.producerId).toBe(42n);
+    expect(batch.producerEpoch).toBe(3);
+    expect(batch.baseSequence).toBe(10);
+    expect(batch.recordsCount).toBe(4);
+    expect(batch.maxTimestamp).toBe(T0 + 7n);
+    expect(batch.timestampType).toBe('CreateTime');
+    expect(batch.compression).toBe(Compression.None);
+    expect(batch.records.map((r) => r.offset)).toEqual([100n, 101n, 102n, 103n]);
+    expect(batch.records.map((r) => r.timestamp)).toEqual([T0, T0 + 5n, T0 + 7n, T0 + 2n]);
+    expect(batch.records[0].key?.toString()).toBe('k1');
+    expect(batch.records[1].key).toBeNull();
+    expect(batch.records[2].value).toBeNull();
+    expect(batch.records[3].key).toEqual(Buffer.alloc(0));
+    expect(batch.records[3].headers).toEqual(records[3].headers);
+  });
+
+  it('handles negative and very large timestamp deltas', () => {
+    const base = 1_000n;
+    const records: RecordInput[] = [
+      { value: Buffer.from('a'), timestamp: base },
+      { value: Buffer.from('b'), timestamp: base - 999n },
+      { value: Buffer.from('c'), timestamp: base + (1n << 40n) },
+      { value: Buffer.from('d'), timestamp: base - (1n << 45n) },
+    ];
+    const batch = decodeRecordBatch(encodeRecordBatch({ records }));
+    expect(batch.baseTimestamp).toBe(base);
+    expect(batch.records.map((r) => r.timestamp)).toEqual(records.map((r) => r.timestamp));
+    expect(batch.maxTimestamp).toBe(base + (1n << 40n));
+  });
+
+  it('sets maxTimestamp to the largest record timestamp even below an explicit base', () => {
+    const buf = encodeRecordBatch({ baseTimestamp: T0, records: [{ value: null, timestamp: T0 - 10n }] });
+    expect(batchMaxTimestamp(buf)).toBe(T0 - 10n);
+  });
+
+  it('round-trips many records', () => {
+    const records = Array.from({ length: 2000 }, (_, i) => ({
+      key: Buffer.from(`key-${i}`),
+      value: Buffer.alloc(i % 300, i & 0xff),
+      timestamp: T0 + BigInt(i * 3),
+    }));
+    const batch = decodeRecordBatch(encodeRecordBatch({ baseOffset: 5n, records }));
+    expect(batch.records).toHaveLength(2000);
+    batch.records.forEach((r, i) => {
+      expect(r.offset).toBe(5n + BigInt(i));
+      expect(r.key?.toString()).toBe(`key-${i}`);
+      expect(r.value).toEqual(records[i].value);
+    });
+  });
+
+  it('gives every record the batch maxTimestamp under LogAppendTime', () => {
+    const buf = encodeRecordBatch({
+      records: [
+        { value: Buffer.from('a'), timestamp: T0 },
+        { value: Buffer.from('b'), timestamp: T0 + 1n },
+      ],
+    });
+    setBatchLogAppendTime(buf, 9_999n);
+    const batch = decodeRecordBatch(buf);
+    expect(batch.timestampType).toBe('LogAppendTime');
+    expect(batch.records.map((r) => r.timestamp)).toEqual([9_999n, 9_999n]);
+  });
+
+  it('encodes and decodes an empty batch', () => {
+    const batch = decodeRecordBatch(encodeRecordBatch({ baseTimestamp: T0, records: [] }));
+    expect(batch.records).toEqual([]);
+    expect(batch.sizeInBytes).toBe(61);
+  });
+
+  it('rejects a flipped byte, a truncated batch and a wrong magic', () => {
+    const buf = encodeRecordBatch({ records: [{ value: Buffer.from('hello') }] });
+    const flipped = Buffer.from(buf);
+    flipped[buf.length - 2] ^= 0x01;
+    expect(isBatchCrcValid(flipped)).toBe(false);
+    expect(codeOf(() => decodeRecordBatch(flipped))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(codeOf(() => decodeRecordBatch(buf.subarray(0, buf.length - 1)))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    const magic1 = Buffer.from(buf);
+    magic1.writeInt8(1, 16);
+    expect(codeOf(() => decodeRecordBatch(magic1))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+  });
+
+  it('rejects a record count that does not match the records section', () => {
+    const buf = encodeRecordBatch({ records: [{ value: Buffer.from('a') }, { value: Buffer.from('b') }] });
+    const fewer = Buffer.from(buf);
+    fewer.writeInt32BE(1, 57);
+    expect(codeOf(() => decodeRecordBatch(fewer, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
+    const more = Buffer.from(buf);
+    more.writeInt32BE(3, 57);
+    expect(codeOf(() => decodeRecordBatch(more, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+});
