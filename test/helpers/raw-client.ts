@@ -91,7 +91,7 @@ export class RawClient {
     const r = new Reader(frame);
     const got = r.readInt32();
     if (got !== correlationId) throw new Error(`correlation id ${got}, expected ${correlationId}`);
-    if (responseHeaderVersion(requestCodec.apiKey, version) >= 1) r.skipTaggedFields();
+    if (responseHeaderVersion(requestCodec.apiKey, version) >= 1) r.readTaggedFields();
     return responseCodec.decode(r, version);
   }
 

@@ -7,7 +7,7 @@ import { RawClient } from '../helpers/raw-client';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
 import { decodeRecordBatch } from '../../codecs/records/record-batch';
-import { splitBatches } from '../../codecs/records/batch-iterator';
+import { scanFetchedRecords } from '../../codecs/records/batch-iterator';
 
 jest.setTimeout(60000);
 
@@ -64,7 +64,7 @@ async function readPartition(topic: string, partition: number, until: bigint): P
       const p = res.responses[0].partitions[0];
       expect(p.errorCode).toBe(0);
       const records = p.records ?? Buffer.alloc(0);
-      for (const slice of splitBatches(records).filter((s) => !s.truncated)) {
+      for (const slice of scanFetchedRecords(records).batches) {
         const batch = decodeRecordBatch(records.subarray(slice.offset, slice.offset + slice.size));
         for (const r of batch.records) {
           if (r.offset < offset) continue;
