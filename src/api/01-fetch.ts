@@ -155,9 +155,9 @@ export const fetchHandler = defineHandler({
       if (closed) break;
       round = await readAll(parts, request.maxBytes, request.isolationLevel);
     }
-    round.responses.forEach((r, i) => {
-      topics[parts[i].topicIndex].partitions?.push(r);
-    });
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
+    const byTopic: PartitionResponse[][] = topics.map(() => []);
+    round.responses.forEach((r, i) => byTopic[parts[i].topicIndex].push(r));
+    const responses = topics.map((t, i) => ({ ...t, partitions: byTopic[i] }));
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   },
 });
