@@ -26,20 +26,23 @@ export type CoordinatorRecord =
   | { readonly kind: 'group'; readonly group: string; readonly value: GroupMetadataValue | null }
   | { readonly kind: 'unknown'; readonly recordType: number };
 
-function encodeVersioned<Init>(codec: MessageCodec<unknown, Init>, version: number, value: Init): Buffer {
+/** The INT16 prefix is the record type for keys (whose struct is always v0) and the struct version for values. */
+function encodePrefixed<Init>(prefix: number, codec: MessageCodec<unknown, Init>, version: number, value: Init): Buffer {
   const w = new Writer();
-  w.writeInt16(version);
+  w.writeInt16(prefix);
   codec.encode(value, w, version);
   return w.toBuffer();
 }
 
+const KEY_VERSION = 0;
+
 export function offsetCommitKey(group: string, topic: string, partition: number): Buffer {
-  return encodeVersioned(OffsetCommitKeyCodec, RecordType.OFFSET_COMMIT, { group, topic, partition });
+  return encodePrefixed(RecordType.OFFSET_COMMIT, OffsetCommitKeyCodec, KEY_VERSION, { group, topic, partition });
 }
 
 export function offsetCommitValue(o: CommittedOffset): Buffer {
   const version = o.expireTimestamp === null ? OFFSET_VALUE_VERSION : OFFSET_VALUE_VERSION_WITH_EXPIRY;
-  return encodeVersioned(OffsetCommitValueCodec, version, {
+  return encodePrefixed(version, OffsetCommitValueCodec, version, {
     offset: o.offset,
     leaderEpoch: o.leaderEpoch,
     metadata: o.metadata,
@@ -49,11 +52,11 @@ export function offsetCommitValue(o: CommittedOffset): Buffer {
 }
 
 export function groupMetadataKey(group: string): Buffer {
-  return encodeVersioned(GroupMetadataKeyCodec, RecordType.GROUP_METADATA, { group });
+  return encodePrefixed(RecordType.GROUP_METADATA, GroupMetadataKeyCodec, KEY_VERSION, { group });
 }
 
 export function groupMetadataValue(value: GroupMetadataValueInit): Buffer {
-  return encodeVersioned(GroupMetadataValueCodec, GROUP_VALUE_VERSION, value);
+  return encodePrefixed(GROUP_VALUE_VERSION, GroupMetadataValueCodec, GROUP_VALUE_VERSION, value);
 }
 
 function clampVersion(version: number, codec: MessageCodec<unknown, never>): number {
@@ -66,7 +69,7 @@ export function decodeCoordinatorRecord(key: Buffer, value: Buffer | null): Coor
   const kr = new Reader(key);
   const recordType = kr.readInt16();
   if (recordType === RecordType.LEGACY_OFFSET_COMMIT || recordType === RecordType.OFFSET_COMMIT) {
-    const k = OffsetCommitKeyCodec.decode(kr, 0);
+    const k = OffsetCommitKeyCodec.decode(kr, KEY_VERSION);
     if (value === null) return { kind: 'offset', group: k.group, topic: k.topic, partition: k.partition, value: null };
     const vr = new Reader(value);
     const version = vr.readInt16();
@@ -86,7 +89,7 @@ export function decodeCoordinatorRecord(key: Buffer, value: Buffer | null): Coor
     };
   }
   if (recordType === RecordType.GROUP_METADATA) {
-    const k = GroupMetadataKeyCodec.decode(kr, 0);
+    const k = GroupMetadataKeyCodec.decode(kr, KEY_VERSION);
     if (value === null) return { kind: 'group', group: k.group, value: null };
     const vr = new Reader(value);
     const version = vr.readInt16();
