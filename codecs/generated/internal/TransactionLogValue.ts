@@ -123,18 +123,22 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _previousProducerId = r.readInt64();
           break;
-        case 1:
+        }
+        case 1: {
           _nextProducerId = r.readInt64();
           break;
-        case 2:
+        }
+        case 2: {
           _clientTransactionVersion = r.readInt16();
           break;
-        case 3:
+        }
+        case 3: {
           _nextProducerEpoch = r.readInt16();
           break;
+        }
         default:
           break;
       }
