@@ -109,10 +109,8 @@ function encodeAlterPartitionReassignmentsRequest(w: Writer, x: AlterPartitionRe
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
-      w.writeBool(val);
-    }
+    const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
+    w.writeBool(val);
   }
   if (v <= 0 && x.allowReplicationFactorChange !== undefined && x.allowReplicationFactorChange !== true) throw fieldAbsentInVersion('AlterPartitionReassignmentsRequest', 'allowReplicationFactorChange', v);
   {

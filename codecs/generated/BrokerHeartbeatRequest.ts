@@ -67,38 +67,36 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         if (v >= 1) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('BrokerHeartbeatRequest.OfflineLogDirs is not nullable in version ' + v);
-            } else {
-              const a0: string[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(r.readUuid());
-              }
-              _offlineLogDirs = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('BrokerHeartbeatRequest.OfflineLogDirs is not nullable in version ' + v);
+          } else {
+            const a0: string[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(r.readUuid());
             }
+            _offlineLogDirs = a0;
           }
         }
         break;
-      case 1:
+      }
+      case 1: {
         if (v >= 2) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              _cordonedLogDirs = null;
-            } else {
-              const a0: string[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(r.readUuid());
-              }
-              _cordonedLogDirs = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            _cordonedLogDirs = null;
+          } else {
+            const a0: string[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(r.readUuid());
             }
+            _cordonedLogDirs = a0;
           }
         }
         break;
+      }
       default:
         break;
     }

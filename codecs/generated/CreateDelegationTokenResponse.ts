@@ -130,24 +130,20 @@ function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationToken
     }
   }
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
-      if (val === null) {
-        throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
+    if (val === null) {
+      throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
-      if (val === null) {
-        throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
+    if (val === null) {
+      throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);

@@ -265,10 +265,8 @@ function encodeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, x: DeleteAclsR
     }
   }
   if (v >= 1) {
-    {
-      const val = x.patternType === undefined ? 3 : x.patternType;
-      w.writeInt8(val);
-    }
+    const val = x.patternType === undefined ? 3 : x.patternType;
+    w.writeInt8(val);
   }
   if (v <= 0 && x.patternType !== undefined && x.patternType !== 3) throw fieldAbsentInVersion('DeleteAclsResponse', 'patternType', v);
   {

@@ -204,10 +204,8 @@ function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, x: DescribeAc
     }
   }
   if (v >= 1) {
-    {
-      const val = x.patternType === undefined ? 3 : x.patternType;
-      w.writeInt8(val);
-    }
+    const val = x.patternType === undefined ? 3 : x.patternType;
+    w.writeInt8(val);
   }
   if (v <= 0 && x.patternType !== undefined && x.patternType !== 3) throw fieldAbsentInVersion('DescribeAclsResponse', 'patternType', v);
   {

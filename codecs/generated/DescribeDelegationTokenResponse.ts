@@ -229,24 +229,20 @@ function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer
     }
   }
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
-      if (val === null) {
-        throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
+    if (val === null) {
+      throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
-      if (val === null) {
-        throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
+    if (val === null) {
+      throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);

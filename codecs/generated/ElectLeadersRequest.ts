@@ -85,10 +85,8 @@ function decodeElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
 
 function encodeElectLeadersRequest(w: Writer, x: ElectLeadersRequestInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.electionType === undefined ? 0 : x.electionType;
-      w.writeInt8(val);
-    }
+    const val = x.electionType === undefined ? 0 : x.electionType;
+    w.writeInt8(val);
   }
   if (v <= 0 && x.electionType !== undefined && x.electionType !== 0) throw fieldAbsentInVersion('ElectLeadersRequest', 'electionType', v);
   {

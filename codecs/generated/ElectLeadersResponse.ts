@@ -115,10 +115,8 @@ function encodeElectLeadersResponse(w: Writer, x: ElectLeadersResponseInit, v: n
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   if (v <= 0 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('ElectLeadersResponse', 'errorCode', v);
   {

@@ -71,13 +71,11 @@ function encodeRequestHeader(w: Writer, x: RequestHeaderInit, v: number): void {
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.clientId === undefined ? "" : x.clientId;
-      if (val === null) {
-        w.writeInt16(-1);
-      } else {
-        w.writeString(val);
-      }
+    const val = x.clientId === undefined ? "" : x.clientId;
+    if (val === null) {
+      w.writeInt16(-1);
+    } else {
+      w.writeString(val);
     }
   }
   if (v <= 0 && x.clientId !== undefined && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);

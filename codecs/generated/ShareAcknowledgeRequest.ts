@@ -165,10 +165,8 @@ function encodeShareAcknowledgeRequest(w: Writer, x: ShareAcknowledgeRequestInit
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.isRenewAck === undefined ? false : x.isRenewAck;
-      w.writeBool(val);
-    }
+    const val = x.isRenewAck === undefined ? false : x.isRenewAck;
+    w.writeBool(val);
   }
   if (v <= 1 && x.isRenewAck !== undefined && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareAcknowledgeRequest', 'isRenewAck', v);
   {

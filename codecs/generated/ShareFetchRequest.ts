@@ -273,16 +273,12 @@ function encodeShareFetchRequest(w: Writer, x: ShareFetchRequestInit, v: number)
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.shareAcquireMode === undefined ? 0 : x.shareAcquireMode;
-      w.writeInt8(val);
-    }
+    const val = x.shareAcquireMode === undefined ? 0 : x.shareAcquireMode;
+    w.writeInt8(val);
   }
   if (v >= 2) {
-    {
-      const val = x.isRenewAck === undefined ? false : x.isRenewAck;
-      w.writeBool(val);
-    }
+    const val = x.isRenewAck === undefined ? false : x.isRenewAck;
+    w.writeBool(val);
   }
   if (v <= 1 && x.isRenewAck !== undefined && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareFetchRequest', 'isRenewAck', v);
   {

@@ -57,35 +57,43 @@ export class Writer {
   }
 
   writeInt8(v: number): this {
-    this.scratch.writeInt8(v, this.reserve(1));
+    const at = this.reserve(1);
+    this.scratch.writeInt8(v, at);
     return this;
   }
   writeInt16(v: number): this {
-    this.scratch.writeInt16BE(v, this.reserve(2));
+    const at = this.reserve(2);
+    this.scratch.writeInt16BE(v, at);
     return this;
   }
   writeInt32(v: number): this {
-    this.scratch.writeInt32BE(v, this.reserve(4));
+    const at = this.reserve(4);
+    this.scratch.writeInt32BE(v, at);
     return this;
   }
   writeInt64(v: bigint): this {
-    this.scratch.writeBigInt64BE(v, this.reserve(8));
+    const at = this.reserve(8);
+    this.scratch.writeBigInt64BE(v, at);
     return this;
   }
   writeUInt16(v: number): this {
-    this.scratch.writeUInt16BE(v, this.reserve(2));
+    const at = this.reserve(2);
+    this.scratch.writeUInt16BE(v, at);
     return this;
   }
   writeUInt32(v: number): this {
-    this.scratch.writeUInt32BE(v, this.reserve(4));
+    const at = this.reserve(4);
+    this.scratch.writeUInt32BE(v, at);
     return this;
   }
   writeFloat64(v: number): this {
-    this.scratch.writeDoubleBE(v, this.reserve(8));
+    const at = this.reserve(8);
+    this.scratch.writeDoubleBE(v, at);
     return this;
   }
   writeBool(v: boolean): this {
-    this.scratch[this.reserve(1)] = v ? 1 : 0;
+    const at = this.reserve(1);
+    this.scratch[at] = v ? 1 : 0;
     return this;
   }
 
@@ -127,7 +135,8 @@ export class Writer {
       this.chunks.push(buf);
       this.total += buf.length;
     } else if (buf.length > 0) {
-      buf.copy(this.scratch, this.reserve(buf.length));
+      const at = this.reserve(buf.length);
+      buf.copy(this.scratch, at);
     }
     return this;
   }
@@ -139,7 +148,9 @@ export class Writer {
   }
 
   private writeUtf8(s: string, byteLength: number): void {
-    if (byteLength > 0) this.scratch.write(s, this.reserve(byteLength), byteLength, 'utf8');
+    if (byteLength === 0) return;
+    const at = this.reserve(byteLength);
+    this.scratch.write(s, at, byteLength, 'utf8');
   }
 
   writeString(s: string): this {
@@ -204,7 +215,8 @@ export class Writer {
   }
 
   writeEmptyTaggedFields(): this {
-    this.scratch[this.reserve(1)] = 0;
+    const at = this.reserve(1);
+    this.scratch[at] = 0;
     return this;
   }
 

@@ -123,26 +123,22 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
-          if (v >= 1) {
-            _previousProducerId = r.readInt64();
-          }
+        case 0: {
+          _previousProducerId = r.readInt64();
           break;
-        case 1:
-          if (v >= 1) {
-            _nextProducerId = r.readInt64();
-          }
+        }
+        case 1: {
+          _nextProducerId = r.readInt64();
           break;
-        case 2:
-          if (v >= 1) {
-            _clientTransactionVersion = r.readInt16();
-          }
+        }
+        case 2: {
+          _clientTransactionVersion = r.readInt16();
           break;
-        case 3:
-          if (v >= 1) {
-            _nextProducerEpoch = r.readInt16();
-          }
+        }
+        case 3: {
+          _nextProducerEpoch = r.readInt16();
           break;
+        }
         default:
           break;
       }
@@ -203,10 +199,10 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
   }
   if (v <= 0 && x.clientTransactionVersion !== undefined && x.clientTransactionVersion !== 0) throw fieldAbsentInVersion('TransactionLogValue', 'clientTransactionVersion', v);
   if (v >= 1) {
-    const tag0 = v >= 1 && x.previousProducerId !== undefined && x.previousProducerId !== -1n;
-    const tag1 = v >= 1 && x.nextProducerId !== undefined && x.nextProducerId !== -1n;
-    const tag2 = v >= 1 && x.clientTransactionVersion !== undefined && x.clientTransactionVersion !== 0;
-    const tag3 = v >= 1 && x.nextProducerEpoch !== undefined && x.nextProducerEpoch !== -1;
+    const tag0 = x.previousProducerId !== undefined && x.previousProducerId !== -1n;
+    const tag1 = x.nextProducerId !== undefined && x.nextProducerId !== -1n;
+    const tag2 = x.clientTransactionVersion !== undefined && x.clientTransactionVersion !== 0;
+    const tag3 = x.nextProducerEpoch !== undefined && x.nextProducerEpoch !== -1;
     w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0));
     if (tag0) {
       const val = x.previousProducerId;
