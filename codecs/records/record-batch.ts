@@ -14,6 +14,7 @@ import {
   updateBatchCrc,
 } from './batch-header';
 import { varintSize, varlongSize, writeVarint, writeVarlong } from '../primitives/varint';
+import { scanFetchedRecords } from './batch-iterator';
 import { compress, decompress } from './compression';
 import { corrupt, invalidRecord } from './record-errors';
 import { readRecord, RecordHeader } from './record-reader';
@@ -84,6 +85,8 @@ export interface DecodedBatch {
 export interface DecodeOptions {
   /** check the CRC-32C and throw CORRUPT_MESSAGE on mismatch (default true, like Kafka's check.crcs) */
   verifyCrc?: boolean;
+  /** ceiling for a compressed batch's decompressed records (default DEFAULT_MAX_DECOMPRESSED_BYTES) */
+  maxDecompressedBytes?: number;
 }
 
 function encodedRecordBody(record: RecordInput, offsetDelta: number, timestampDelta: bigint): Buffer {
@@ -181,7 +184,8 @@ export function decodeRecordBatch(buf: Buffer, options: DecodeOptions = {}): Dec
   if (recordsCount < 0) throw invalidRecord(`negative record count ${recordsCount}`);
 
   const section = buf.subarray(BATCH_HEADER.size, size);
-  const plain = compression === Compression.None ? section : decompress(compression, section);
+  const plain =
+    compression === Compression.None ? section : decompress(compression, section, options.maxDecompressedBytes);
   const records: DecodedRecord[] = [];
   let at = 0;
   for (let i = 0; i < recordsCount; i++) {
@@ -219,4 +223,23 @@ export function decodeRecordBatch(buf: Buffer, options: DecodeOptions = {}): Dec
     recordsCount,
     records,
   };
+}
+
+export interface DecodedRecords {
+  batches: DecodedBatch[];
+  /** bytes of a partial last batch that were left undecoded */
+  truncatedBytes: number;
+}
+
+/**
+ * Decodes every v2 batch of a fetched `records` field, ignoring a partial last batch the way a consumer does.
+ * Legacy entries (magic 0/1) are refused: read those with readLegacyMessageSet.
+ */
+export function decodeRecordBatches(records: Buffer, options: DecodeOptions = {}): DecodedRecords {
+  const scan = scanFetchedRecords(records);
+  const batches = scan.batches.map((slice) => {
+    if (slice.magic !== 2) throw corrupt(`entry at position ${slice.offset} has magic ${slice.magic}, not a v2 batch`);
+    return decodeRecordBatch(records.subarray(slice.offset, slice.offset + slice.size), options);
+  });
+  return { batches, truncatedBytes: scan.truncatedBytes };
 }

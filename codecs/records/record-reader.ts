@@ -17,13 +17,6 @@ export interface RecordBody {
   headers: RecordHeader[];
 }
 
-/** The fields validation needs, read without copying keys, values or headers. */
-export interface RecordSkim {
-  timestampDelta: bigint;
-  offsetDelta: number;
-  hasKey: boolean;
-}
-
 export interface Read<T> {
   value: T;
   next: number;
@@ -67,10 +60,6 @@ class RecordCursor {
     const view = this.buf.subarray(this.at, this.at + length);
     this.at += length;
     return copy ? Buffer.from(view) : view;
-  }
-
-  skipBytes(what: string): boolean {
-    return this.bytes(what, false) !== null;
   }
 
   private ensureInside(): void {
@@ -124,19 +113,88 @@ export function readRecord(buf: Buffer, at: number): Read<RecordBody> {
   });
 }
 
-/** Walks the record at `at` checking its structure, without allocating keys, values or headers. */
-export function skimRecord(buf: Buffer, at: number): Read<RecordSkim> {
-  return withRecordBounds(buf, at, (c) => {
-    c.int8();
-    const timestampDelta = c.varlong();
-    const offsetDelta = c.varint();
-    const hasKey = c.skipBytes('key');
-    c.skipBytes('value');
-    const headerCount = readHeaderCount(c);
-    for (let i = 0; i < headerCount; i++) {
-      if (!c.skipBytes('header key')) throw invalidRecord('null header key');
-      c.skipBytes('header value');
+/** Called once per record by walkRecords: position in the batch, timestamp delta, and whether a key is present. */
+export type RecordVisitor = (index: number, timestampDelta: number, hasKey: boolean) => void;
+
+/**
+ * Allocation-free walk over `count` records starting at `start`, for the produce hot path: checks each record's
+ * structure and reports its timestamp delta as a number (exact up to 2^53 ms, far beyond any real delta).
+ * Returns the position after the last record.
+ */
+export function walkRecords(buf: Buffer, start: number, count: number, visit: RecordVisitor): number {
+  const s = new RecordScanner(buf, start);
+  for (let i = 0; i < count; i++) {
+    if (s.pos >= buf.length) throw invalidRecord(`batch declares ${count} records but holds ${i}`);
+    const size = s.varint();
+    const end = s.pos + size;
+    if (size < 0 || end > buf.length) throw invalidRecord(`record ${i} of ${size} bytes runs past the batch end`);
+    s.limit = end;
+    s.skip(1); // attributes
+    const timestampDelta = s.varlongNumber();
+    s.varint(); // offset delta
+    const hasKey = s.skipSized('key');
+    s.skipSized('value');
+    const headers = s.varint();
+    if (headers < 0) throw invalidRecord(`invalid number of record headers ${headers}`);
+    for (let h = 0; h < headers; h++) {
+      if (!s.skipSized('header key')) throw invalidRecord('null header key');
+      s.skipSized('header value');
     }
-    return { timestampDelta, offsetDelta, hasKey };
-  });
+    if (s.pos !== end) throw invalidRecord(`record ${i} size says ${size} bytes but its fields take ${s.pos - end + size}`);
+    s.limit = buf.length;
+    visit(i, timestampDelta, hasKey);
+  }
+  return s.pos;
+}
+
+/** Varint reads bounded by `limit` (the current record's end), advancing `pos` without allocating results. */
+class RecordScanner {
+  limit: number;
+  constructor(
+    private readonly buf: Buffer,
+    public pos: number,
+  ) {
+    this.limit = buf.length;
+  }
+
+  private byte(): number {
+    if (this.pos >= this.limit) throw invalidRecord('record field runs past the record end');
+    return this.buf[this.pos++];
+  }
+
+  varint(): number {
+    let raw = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const b = this.byte();
+      raw |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return (raw >>> 1) ^ -(raw & 1);
+    }
+    throw invalidRecord('varint longer than 5 bytes');
+  }
+
+  varlongNumber(): number {
+    let raw = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = this.byte();
+      raw += (b & 0x7f) * scale;
+      if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+      scale *= 128;
+    }
+    throw invalidRecord('varlong longer than 10 bytes');
+  }
+
+  skip(n: number): void {
+    if (this.pos + n > this.limit) throw invalidRecord('record field runs past the record end');
+    this.pos += n;
+  }
+
+  /** Skips length-prefixed bytes; false when the length is -1 (null). */
+  skipSized(what: string): boolean {
+    const length = this.varint();
+    if (length === -1) return false;
+    if (length < 0) throw invalidRecord(`negative ${what} length ${length}`);
+    this.skip(length);
+    return true;
+  }
 }

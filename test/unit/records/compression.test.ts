@@ -48,14 +48,26 @@ describe.each(CODECS)('%s codec', (name, codec) => {
     const buf = encodeRecordBatch({ baseOffset: 10n, compression: codec, records });
     const batch = decodeRecordBatch(buf);
     expect(batch.compression).toBe(codec);
-    expect(batch.records).toHaveLength(500);
-    batch.records.forEach((r, i) => {
-      expect(r.offset).toBe(10n + BigInt(i));
-      expect(r.key).toEqual(records[i].key);
-      expect(r.value).toEqual(records[i].value);
-      expect(r.headers).toEqual(records[i].headers);
-      expect(r.timestamp).toBe(records[i].timestamp);
-    });
+    const summary = (offset: bigint, ts: bigint, key: Buffer | null, value: Buffer | null, h: string): string =>
+      `${offset}|${ts}|${key?.toString('hex')}|${value?.toString('hex')}|${h}`;
+    const headerText = (hs: Array<{ key: string; value: Buffer | null }>): string =>
+      hs.map((x) => `${x.key}=${x.value?.toString()}`).join(',');
+    expect(batch.records.map((r) => summary(r.offset, r.timestamp, r.key, r.value, headerText(r.headers)))).toEqual(
+      records.map((r, i) => summary(10n + BigInt(i), r.timestamp, r.key, r.value, headerText(r.headers))),
+    );
+  });
+
+  maybe('stops at the output limit instead of allocating what the data announces', () => {
+    const zeros = Buffer.alloc(1_000_000);
+    const packed = compress(codec, zeros);
+    expect(decompress(codec, packed, zeros.length).length).toBe(zeros.length);
+    let code: number | undefined;
+    try {
+      decompress(codec, packed, 100_000);
+    } catch (err) {
+      if (err instanceof RecordFormatError) code = err.code;
+    }
+    expect(code).toBe(RecordErrorCode.CORRUPT_MESSAGE);
   });
 
   maybe('reports garbage input as corruption', () => {

@@ -1,4 +1,6 @@
-import { decodeRecordBatch, encodeRecordBatch, RecordInput } from '../../../codecs/records/record-batch';
+import { decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, RecordInput } from '../../../codecs/records/record-batch';
+import { varintSize, writeVarint } from '../../../codecs/primitives/varint';
+import { updateBatchCrc } from '../../../codecs/records/batch-header';
 import {
   batchMaxTimestamp,
   Compression,
@@ -92,12 +94,11 @@ describe('RecordBatch v2 encode/decode', () => {
       timestamp: T0 + BigInt(i * 3),
     }));
     const batch = decodeRecordBatch(encodeRecordBatch({ baseOffset: 5n, records }));
-    expect(batch.records).toHaveLength(2000);
-    batch.records.forEach((r, i) => {
-      expect(r.offset).toBe(5n + BigInt(i));
-      expect(r.key?.toString()).toBe(`key-${i}`);
-      expect(r.value).toEqual(records[i].value);
-    });
+    const summary = (offset: bigint, key: Buffer | null | undefined, value: Buffer | null): string =>
+      `${offset}|${key?.toString()}|${value?.toString('hex')}`;
+    expect(batch.records.map((r) => summary(r.offset, r.key, r.value))).toEqual(
+      records.map((r, i) => summary(5n + BigInt(i), r.key, r.value)),
+    );
   });
 
   it('gives every record the batch maxTimestamp under LogAppendTime', () => {
@@ -139,5 +140,39 @@ describe('RecordBatch v2 encode/decode', () => {
     const more = Buffer.from(buf);
     more.writeInt32BE(3, 57);
     expect(codeOf(() => decodeRecordBatch(more, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
+  });
+
+  it('decodes several fetched batches and skips a partial last one', () => {
+    const a = encodeRecordBatch({ baseOffset: 0n, records: [{ value: Buffer.from('a') }] });
+    const b = encodeRecordBatch({ baseOffset: 1n, records: [{ value: Buffer.from('b') }, { value: Buffer.from('c') }] });
+    const decoded = decodeRecordBatches(Buffer.concat([a, b, b.subarray(0, 40)]));
+    expect(decoded.truncatedBytes).toBe(40);
+    expect(decoded.batches.flatMap((x) => x.records.map((r) => [r.offset, r.value?.toString()]))).toEqual([
+      [0n, 'a'],
+      [1n, 'b'],
+      [2n, 'c'],
+    ]);
+  });
+
+  it('rejects malformed header sections as INVALID_RECORD', () => {
+    // One record whose body is: attributes, ts delta 0, offset delta 0, null key, null value, then `tail`.
+    const withTail = (tail: Buffer): Buffer => {
+      const body = Buffer.concat([Buffer.from([0, 0, 0, 1, 1]), tail]);
+      const prefix = Buffer.alloc(varintSize(body.length));
+      writeVarint(prefix, 0, body.length);
+      const base = encodeRecordBatch({ baseTimestamp: T0, records: [] });
+      const buf = Buffer.concat([base, prefix, body]);
+      buf.writeInt32BE(buf.length - 12, 8);
+      buf.writeInt32BE(1, 57);
+      updateBatchCrc(buf);
+      return buf;
+    };
+    const negativeCount = Buffer.alloc(1);
+    writeVarint(negativeCount, 0, -2);
+    expect(codeOf(() => decodeRecordBatch(withTail(negativeCount)))).toBe(RecordErrorCode.INVALID_RECORD);
+    const nullHeaderKey = Buffer.from([2, 1, 1]); // one header, key length -1, value length -1
+    expect(codeOf(() => decodeRecordBatch(withTail(nullHeaderKey)))).toBe(RecordErrorCode.INVALID_RECORD);
+    const fine = Buffer.from([2, 2, 0x68, 1]); // one header "h" with a null value
+    expect(decodeRecordBatch(withTail(fine)).records[0].headers).toEqual([{ key: 'h', value: null }]);
   });
 });

@@ -1,0 +1,296 @@
+// Checks a Produce request's `records` for one partition before the broker appends them, following Kafka's
+// ProduceRequest.validateRecords, UnifiedLog.analyzeAndValidateRecords and LogValidator, in that order:
+//   1. framing: impossible lengths or magic                                  -> CORRUPT_MESSAGE
+//   2. Produce v3+: exactly one batch, magic 2, zstd only from v7            -> INVALID_RECORD / UNSUPPORTED_COMPRESSION_TYPE
+//      then a partial last batch (Kafka trims it silently; we refuse it)     -> CORRUPT_MESSAGE
+//   3. per batch: baseOffset 0 (v2), size <= max.message.bytes, CRC         -> INVALID_RECORD / MESSAGE_TOO_LARGE / CORRUPT_MESSAGE
+//   4. per batch: same magic as the first, offset range and count agree, no control batches from clients,
+//      a producer id needs a sequence                                      -> INVALID_RECORD
+//   5. per record: key present on compacted topics, CreateTime inside
+//      message.timestamp.before/after.max.ms, no client LogAppendTime       -> INVALID_RECORD / INVALID_TIMESTAMP
+//
+// Cost choices: the CRC pass over the batch is unavoidable. Uncompressed v2 batches also get a record walk (varints
+// only, nothing copied, no BigInt), because Kafka validates every record's structure, key and timestamp there too;
+// it costs about as much as the CRC pass for 100-byte records and less for larger ones. Compressed v2 batches stay header-only: no decompression; timestamps are checked on
+// baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
+// Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
+import {
+  ATTR_COMPRESSION_MASK,
+  ATTR_CONTROL,
+  ATTR_TIMESTAMP_LOG_APPEND,
+  ATTR_TRANSACTIONAL,
+  BATCH_HEADER,
+  Compression,
+  isBatchCrcValid,
+} from './batch-header';
+import { BatchSlice, scanFetchedRecords } from './batch-iterator';
+import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
+import { TimestampType } from './record-batch';
+import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
+import { walkRecords } from './record-reader';
+
+const NO_TIMESTAMP_NUMBER = Number(NO_TIMESTAMP);
+
+/** Produce v7 introduced zstd (KIP-110). */
+const FIRST_PRODUCE_VERSION_WITH_ZSTD = 7;
+/** Produce v3 introduced RecordBatch v2 and the one-batch-per-partition rule. */
+const FIRST_PRODUCE_VERSION_WITH_V2_ONLY = 3;
+
+export interface ProduceValidationOptions {
+  /** version of the Produce request carrying the records */
+  apiVersion: number;
+  /** the topic's max.message.bytes */
+  maxMessageBytes: number;
+  /** the topic's message.timestamp.type */
+  timestampType: TimestampType;
+  /** message.timestamp.before.max.ms; unlimited when absent */
+  timestampBeforeMaxMs?: bigint | number;
+  /** message.timestamp.after.max.ms; unlimited when absent */
+  timestampAfterMaxMs?: bigint | number;
+  /** the broker's clock, ms since the epoch */
+  nowMs: bigint | number;
+  /** cleanup.policy includes compact: every record needs a key */
+  compacted?: boolean;
+}
+
+export interface ValidatedBatch {
+  /** the v2 batch to append: a view into the request's bytes, or a new buffer after legacy conversion */
+  buffer: Buffer;
+  /** true when `buffer` was built from a legacy message set */
+  converted: boolean;
+  recordCount: number;
+  lastOffsetDelta: number;
+  compression: Compression;
+  /** largest record timestamp: from the records when they were read, else from the header */
+  maxTimestamp: bigint;
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  transactional: boolean;
+}
+
+export interface RecordValidationError {
+  /** index of the offending record in its batch (ProduceResponse RecordErrors.BatchIndex) */
+  batchIndex: number;
+  message: string;
+}
+
+export type ProduceValidationResult =
+  | { ok: true; batches: ValidatedBatch[] }
+  | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[] };
+
+/** Timestamps as numbers: ms values stay far below 2^53, and the per-record path must not allocate BigInts. */
+interface TimestampRules {
+  topicType: TimestampType;
+  now: number;
+  beforeMax: number;
+  afterMax: number;
+  compacted: boolean;
+}
+
+class ValidationFailure extends Error {
+  constructor(
+    readonly code: RecordErrorCodeValue,
+    message: string,
+    readonly recordErrors: RecordValidationError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function fail(code: RecordErrorCodeValue, message: string): never {
+  throw new ValidationFailure(code, message);
+}
+
+export function validateProducedRecords(records: Buffer, opts: ProduceValidationOptions): ProduceValidationResult {
+  try {
+    return { ok: true, batches: validateOrThrow(records, opts) };
+  } catch (err) {
+    if (err instanceof ValidationFailure) {
+      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: err.recordErrors };
+    }
+    if (err instanceof RecordFormatError) {
+      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: [] };
+    }
+    throw err;
+  }
+}
+
+function rulesOf(opts: ProduceValidationOptions): TimestampRules {
+  return {
+    topicType: opts.timestampType,
+    now: Number(opts.nowMs),
+    beforeMax: opts.timestampBeforeMaxMs === undefined ? Infinity : Number(opts.timestampBeforeMaxMs),
+    afterMax: opts.timestampAfterMaxMs === undefined ? Infinity : Number(opts.timestampAfterMaxMs),
+    compacted: opts.compacted ?? false,
+  };
+}
+
+function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): ValidatedBatch[] {
+  const { batches: slices, truncatedBytes } = scanFetchedRecords(records);
+  if (opts.apiVersion >= FIRST_PRODUCE_VERSION_WITH_V2_ONLY) checkV2RequestShape(records, slices, opts.apiVersion);
+  // Kafka would silently drop a partial tail after the first batch; a client never sends one, so we refuse it.
+  if (truncatedBytes > 0) {
+    fail(RecordErrorCode.CORRUPT_MESSAGE, `${truncatedBytes} bytes at the end do not form a whole record batch`);
+  }
+  if (slices.length === 0) return [];
+
+  const firstMagic = slices[0].magic;
+  for (const slice of slices) checkBatchEnvelope(records, slice, opts.maxMessageBytes);
+  for (const slice of slices) {
+    if (slice.magic !== firstMagic) {
+      fail(RecordErrorCode.INVALID_RECORD, `batch magic ${slice.magic} differs from the first batch's magic ${firstMagic}`);
+    }
+  }
+
+  const rules = rulesOf(opts);
+  if (firstMagic < 2) return [convertLegacy(records, rules)];
+  return slices.map((slice) => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules));
+}
+
+function checkV2RequestShape(records: Buffer, slices: BatchSlice[], apiVersion: number): void {
+  if (slices.length === 0) {
+    fail(RecordErrorCode.INVALID_RECORD, `Produce v${apiVersion} needs at least one record batch per partition`);
+  }
+  const first = slices[0];
+  if (first.magic !== 2) {
+    fail(RecordErrorCode.INVALID_RECORD, `Produce v${apiVersion} accepts only record batches with magic 2, got ${first.magic}`);
+  }
+  const codec = records.readInt16BE(first.offset + BATCH_HEADER.attributes) & ATTR_COMPRESSION_MASK;
+  if (codec === Compression.Zstd && apiVersion < FIRST_PRODUCE_VERSION_WITH_ZSTD) {
+    fail(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `Produce v${apiVersion} may not use zstd compression`);
+  }
+  if (slices.length > 1) {
+    fail(RecordErrorCode.INVALID_RECORD, `Produce v${apiVersion} accepts exactly one record batch per partition`);
+  }
+}
+
+function checkBatchEnvelope(records: Buffer, slice: BatchSlice, maxMessageBytes: number): void {
+  if (slice.magic >= 2) {
+    const baseOffset = records.readBigInt64BE(slice.offset);
+    if (baseOffset !== 0n) fail(RecordErrorCode.INVALID_RECORD, `record batch baseOffset must be 0, got ${baseOffset}`);
+  }
+  if (slice.size > maxMessageBytes) {
+    fail(
+      RecordErrorCode.MESSAGE_TOO_LARGE,
+      `record batch of ${slice.size} bytes exceeds max.message.bytes ${maxMessageBytes}`,
+    );
+  }
+  if (slice.magic >= 2 && (slice.size < BATCH_HEADER.size || !isBatchCrcValid(records, slice.offset))) {
+    fail(RecordErrorCode.CORRUPT_MESSAGE, `record batch at position ${slice.offset} is corrupt (CRC mismatch)`);
+  }
+  // Legacy entries carry their own CRC-32; readLegacyMessageSet checks it with the same outcome.
+}
+
+function checkV2BatchRules(batch: Buffer): void {
+  const lastOffsetDelta = batch.readInt32BE(BATCH_HEADER.lastOffsetDelta);
+  const count = batch.readInt32BE(BATCH_HEADER.recordsCount);
+  const attributes = batch.readInt16BE(BATCH_HEADER.attributes);
+  const producerId = batch.readBigInt64BE(BATCH_HEADER.producerId);
+  const baseSequence = batch.readInt32BE(BATCH_HEADER.baseSequence);
+  if (lastOffsetDelta < 0) fail(RecordErrorCode.INVALID_RECORD, `batch has an invalid offset range [0, ${lastOffsetDelta}]`);
+  if (count <= 0) fail(RecordErrorCode.INVALID_RECORD, `invalid record count ${count} in record batch`);
+  if (count !== lastOffsetDelta + 1) {
+    fail(RecordErrorCode.INVALID_RECORD, `batch offset range [0, ${lastOffsetDelta}] disagrees with its ${count} records`);
+  }
+  if (attributes & ATTR_CONTROL) fail(RecordErrorCode.INVALID_RECORD, 'clients may not write control batches');
+  if (producerId >= 0n && baseSequence < 0) {
+    fail(RecordErrorCode.INVALID_RECORD, `invalid sequence ${baseSequence} in batch with producer id ${producerId}`);
+  }
+}
+
+function timestampError(ts: number, batchLogAppend: boolean, rules: TimestampRules): string | null {
+  if (rules.topicType === 'CreateTime' && ts !== NO_TIMESTAMP_NUMBER) {
+    const behind = rules.now - ts;
+    if (behind > rules.beforeMax || -behind > rules.afterMax) {
+      return `timestamp ${ts} is out of range [${rules.now - rules.beforeMax}, ${rules.now + rules.afterMax}]`;
+    }
+    return null;
+  }
+  return batchLogAppend ? 'producers may not set the LogAppendTime timestamp type' : null;
+}
+
+function throwRecordErrors(errors: Array<RecordValidationError & { code: RecordErrorCodeValue }>): void {
+  if (errors.length === 0) return;
+  const anyTimestamp = errors.some((e) => e.code === RecordErrorCode.INVALID_TIMESTAMP);
+  const list = errors.map(({ batchIndex, message }) => ({ batchIndex, message }));
+  if (anyTimestamp) {
+    throw new ValidationFailure(RecordErrorCode.INVALID_TIMESTAMP, 'one or more records have an invalid timestamp', list);
+  }
+  const shown = list.slice(0, 3).map((e) => `#${e.batchIndex}: ${e.message}`).join('; ');
+  throw new ValidationFailure(RecordErrorCode.INVALID_RECORD, `${errors.length} record(s) rejected (${shown})`, list);
+}
+
+function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
+  checkV2BatchRules(batch);
+  const attributes = batch.readInt16BE(BATCH_HEADER.attributes);
+  const compression = (attributes & ATTR_COMPRESSION_MASK) as Compression;
+  const logAppend = (attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0;
+  const count = batch.readInt32BE(BATCH_HEADER.recordsCount);
+  const baseTimestamp = batch.readBigInt64BE(BATCH_HEADER.baseTimestamp);
+  const headerMax = batch.readBigInt64BE(BATCH_HEADER.maxTimestamp);
+  const errors: Array<RecordValidationError & { code: RecordErrorCodeValue }> = [];
+  const note = (batchIndex: number, code: RecordErrorCodeValue, message: string | null): void => {
+    if (message !== null) errors.push({ batchIndex, code, message });
+  };
+
+  let maxTimestamp = headerMax;
+  if (compression === Compression.None) {
+    const base = Number(baseTimestamp);
+    const logAppendTs = Number(headerMax);
+    let max = NO_TIMESTAMP_NUMBER;
+    const end = walkRecords(batch, BATCH_HEADER.size, count, (i, timestampDelta, hasKey) => {
+      const ts = logAppend ? logAppendTs : base + timestampDelta;
+      if (ts > max) max = ts;
+      if (rules.compacted && !hasKey) note(i, RecordErrorCode.INVALID_RECORD, 'compacted topics need a key on every record');
+      note(i, RecordErrorCode.INVALID_TIMESTAMP, timestampError(ts, logAppend, rules));
+    });
+    if (end !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - end} bytes follow the batch's last record`);
+    maxTimestamp = BigInt(max);
+  } else {
+    // Header-only: the first record's and the largest timestamps stand for all records.
+    const headerTs = (t: bigint): string | null => timestampError(Number(t), logAppend, rules);
+    note(0, RecordErrorCode.INVALID_TIMESTAMP, headerTs(logAppend ? headerMax : baseTimestamp) ?? headerTs(headerMax));
+  }
+  throwRecordErrors(errors);
+
+  return {
+    buffer: batch,
+    converted: false,
+    recordCount: count,
+    lastOffsetDelta: batch.readInt32BE(BATCH_HEADER.lastOffsetDelta),
+    compression,
+    maxTimestamp,
+    producerId: batch.readBigInt64BE(BATCH_HEADER.producerId),
+    producerEpoch: batch.readInt16BE(BATCH_HEADER.producerEpoch),
+    baseSequence: batch.readInt32BE(BATCH_HEADER.baseSequence),
+    transactional: (attributes & ATTR_TRANSACTIONAL) !== 0,
+  };
+}
+
+function convertLegacy(records: Buffer, rules: TimestampRules): ValidatedBatch {
+  const messages: LegacyMessage[] = readLegacyMessageSet(records);
+  const errors: Array<RecordValidationError & { code: RecordErrorCodeValue }> = [];
+  messages.forEach((m, i) => {
+    if (rules.compacted && m.key === null) {
+      errors.push({ batchIndex: i, code: RecordErrorCode.INVALID_RECORD, message: 'compacted topics need a key on every record' });
+    }
+    const problem = timestampError(Number(m.timestamp), m.timestampType === 'LogAppendTime', rules);
+    if (problem !== null) errors.push({ batchIndex: i, code: RecordErrorCode.INVALID_TIMESTAMP, message: problem });
+  });
+  throwRecordErrors(errors);
+  const buffer = legacyMessagesToRecordBatch(messages);
+  const maxTimestamp = messages.reduce((max, m) => (m.timestamp > max ? m.timestamp : max), NO_TIMESTAMP);
+  return {
+    buffer,
+    converted: true,
+    recordCount: messages.length,
+    lastOffsetDelta: messages.length - 1,
+    compression: Compression.None,
+    maxTimestamp,
+    producerId: -1n,
+    producerEpoch: -1,
+    baseSequence: -1,
+    transactional: false,
+  };
+}

@@ -1,0 +1,42 @@
+// Errors the storage engine raises. The broker maps each class to a Kafka error code, so every failure a client
+// can cause has its own class instead of a message string to match on.
+
+export class StorageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidConfigError extends StorageError {
+  constructor(
+    readonly configName: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class TopicExistsError extends StorageError {
+  constructor(readonly topic: string) {
+    super(`Topic '${topic}' already exists.`);
+  }
+}
+
+export class UnknownTopicError extends StorageError {
+  constructor(readonly topic: string) {
+    super(`Topic '${topic}' does not exist.`);
+  }
+}
+
+export class InvalidPartitionsError extends StorageError {}
+
+export class OffsetOutOfRangeError extends StorageError {}
+
+/** A produce payload whose framing cannot be appended (bad sizes or magic); nothing of it was written. */
+export class CorruptRecordError extends StorageError {}
+
+/** The log was closed (broker shutting down or topic deleted) while the caller was using it. */
+export class LogClosedError extends StorageError {}
+
+export class InvalidTopicError extends StorageError {}

@@ -1,0 +1,122 @@
+// A bounded pool of open segment files shared by every partition. Files open on first use and the least recently
+// used idle ones close when the pool is full, so 10,000 partitions do not hold 10,000+ descriptors. A file in use
+// (pinned) is never closed under its user; a close requested meanwhile happens when the last user lets go.
+import { promises as fsp } from 'fs';
+import type { FileHandle } from 'fs/promises';
+
+interface PoolEntry {
+  opening: Promise<FileHandle>;
+  pins: number;
+  evictWhenIdle: boolean;
+}
+
+export class FdPool {
+  private readonly entries = new Map<string, PoolEntry>();
+
+  constructor(readonly maxOpen: number) {}
+
+  get openCount(): number {
+    return this.entries.size;
+  }
+
+  /** Runs `fn` with the file open read-write; the handle must not be kept after `fn` settles. */
+  async use<T>(file: string, fn: (handle: FileHandle) => Promise<T>): Promise<T> {
+    const entry = this.acquire(file);
+    try {
+      const handle = await entry.opening;
+      return await fn(handle);
+    } finally {
+      this.release(file, entry);
+    }
+  }
+
+  /** Closes the file now if idle, else as soon as its current users finish (segment deleted or renamed). */
+  async evict(file: string): Promise<void> {
+    const entry = this.entries.get(file);
+    if (entry === undefined) return;
+    if (entry.pins > 0) {
+      entry.evictWhenIdle = true;
+      return;
+    }
+    this.entries.delete(file);
+    await closeQuietly(entry.opening);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => closeQuietly(e.opening)));
+  }
+
+  private acquire(file: string): PoolEntry {
+    let entry = this.entries.get(file);
+    if (entry !== undefined) {
+      // Re-insert to mark as most recently used.
+      this.entries.delete(file);
+      this.entries.set(file, entry);
+    } else {
+      const opening = fsp.open(file, 'r+');
+      const created: PoolEntry = { opening, pins: 0, evictWhenIdle: false };
+      // The error reaches the awaiting user; here a failed open is only dropped so the next user retries.
+      opening.catch(() => {
+        if (this.entries.get(file) === created) this.entries.delete(file);
+      });
+      entry = created;
+      this.entries.set(file, entry);
+    }
+    entry.pins++;
+    this.trim();
+    return entry;
+  }
+
+  private release(file: string, entry: PoolEntry): void {
+    entry.pins--;
+    if (entry.pins === 0 && entry.evictWhenIdle) {
+      if (this.entries.get(file) === entry) this.entries.delete(file);
+      void closeQuietly(entry.opening);
+      return;
+    }
+    this.trim();
+  }
+
+  private trim(): void {
+    if (this.entries.size <= this.maxOpen) return;
+    for (const [file, entry] of this.entries) {
+      if (this.entries.size <= this.maxOpen) break;
+      if (entry.pins > 0) continue;
+      this.entries.delete(file);
+      void closeQuietly(entry.opening);
+    }
+  }
+}
+
+async function closeQuietly(opening: Promise<FileHandle>): Promise<void> {
+  try {
+    const handle = await opening;
+    await handle.close();
+  } catch {
+    // Already closed or never opened: nothing left to release.
+  }
+}
+
+/** Writes all of `data` at `position`, looping over short writes. */
+export async function writeFully(handle: FileHandle, data: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < data.length) {
+    const { bytesWritten } = await handle.write(data, done, data.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error('write made no progress');
+    done += bytesWritten;
+  }
+}
+
+/** Reads up to `length` bytes at `position`; the result is shorter only at end of file. */
+export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}

@@ -1,0 +1,16 @@
+// Public surface of the storage engine for the broker.
+export { LogConfig, DEFAULT_LOG_CONFIG, logConfigFromProperties, validateTopicConfigs, isKnownTopicConfig, knownTopicConfigNames } from './log-config';
+export { TopicMetadata } from './topic-catalog';
+export { LogManager, LogManagerOptions, checkTopicName } from './log-manager';
+export { PartitionLog, AppendResult, ReadResult } from './partition-log';
+export {
+  StorageError,
+  InvalidConfigError,
+  TopicExistsError,
+  UnknownTopicError,
+  InvalidPartitionsError,
+  InvalidTopicError,
+  OffsetOutOfRangeError,
+  CorruptRecordError,
+  LogClosedError,
+} from './errors';

@@ -1,0 +1,322 @@
+// Owner of the data directory: the topic catalog, every partition log, the shared resources (file handles, index
+// memory, tail cache) and the background retention/flush timer. Catalog changes are serialised so concurrent
+// admin requests cannot interleave their file operations.
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { randomUUID } from 'crypto';
+import type { Logger } from '../src/logger';
+import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
+import { InvalidPartitionsError, InvalidTopicError, TopicExistsError, UnknownTopicError } from './errors';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
+import { FdPool } from './fd-pool';
+import { IndexCache } from './index-cache';
+import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
+import { PartitionLog, PartitionLogDeps } from './partition-log';
+import { TailCacheBudget } from './tail-cache';
+import { newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
+
+export interface LogManagerOptions {
+  dataDir: string;
+  logger: Logger;
+  defaultConfig?: LogConfig;
+  /** Kafka's log.retention.check.interval.ms; default 300000. */
+  retentionCheckIntervalMs?: number;
+  /** Upper bound on segment files held open at once; default 512 (well inside a default 1024 ulimit). */
+  maxOpenFiles?: number;
+  /** Memory for the newest batches of all partitions together; default 64 MiB. */
+  tailCacheBytes?: number;
+  /** Memory for the newest batches of one partition; default 4 MiB. */
+  tailCachePartitionBytes?: number;
+  /** Memory for the loaded indexes of closed segments; default 64 MiB. */
+  indexCacheBytes?: number;
+}
+
+const MAX_TOPIC_NAME_LENGTH = 249;
+const LOAD_CONCURRENCY = 16;
+
+/** Kafka's topic name rule; it also keeps names safe as directory names. */
+export function checkTopicName(name: string): void {
+  if (name.length === 0) throw new InvalidTopicError('Topic name is illegal, it can\'t be empty');
+  if (name === '.' || name === '..') throw new InvalidTopicError('Topic name cannot be "." or ".."');
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    throw new InvalidTopicError(`Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters`);
+  }
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    throw new InvalidTopicError(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
+  }
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, PartitionLog[]>();
+  private mutations: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+  private backgroundRun: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly logger: Logger,
+    readonly defaultConfig: LogConfig,
+    private readonly catalog: TopicCatalog,
+    private readonly deps: PartitionLogDeps,
+    private readonly fdPool: FdPool,
+  ) {}
+
+  static async open(opts: LogManagerOptions): Promise<LogManager> {
+    const dataDir = path.resolve(opts.dataDir);
+    const logger = opts.logger;
+    await fsp.mkdir(dataDir, { recursive: true });
+    const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
+    const clean = await exists(marker);
+    await removeDeletedTopicDirs(dataDir, logger);
+    const catalog = await TopicCatalog.load(dataDir);
+    const fdPool = new FdPool(opts.maxOpenFiles ?? 512);
+    const deps: PartitionLogDeps = {
+      resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
+      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
+    };
+    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
+    const started = Date.now();
+    const jobs: { topic: TopicMetadata; partition: number }[] = [];
+    for (const topic of catalog.list()) {
+      manager.logs.set(topic.name, new Array<PartitionLog>(topic.partitions));
+      for (let p = 0; p < topic.partitions; p++) jobs.push({ topic, partition: p });
+    }
+    await forEachLimited(jobs, LOAD_CONCURRENCY, async ({ topic, partition }) => {
+      const log = await manager.loadPartition(topic, partition, clean);
+      const list = manager.logs.get(topic.name);
+      if (list !== undefined) list[partition] = log;
+    });
+    if (clean) {
+      await fsp.rm(marker, { force: true });
+      await fsyncDir(dataDir);
+    }
+    logger.info({ dataDir, topics: catalog.list().length, partitions: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
+    manager.startBackgroundTimer(opts.retentionCheckIntervalMs ?? 300000);
+    return manager;
+  }
+
+  // ---- catalog queries ----------------------------------------------------------------------------------------
+
+  topics(): readonly TopicMetadata[] {
+    return this.catalog.list();
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.catalog.get(name);
+  }
+
+  topicById(topicId: string): TopicMetadata | undefined {
+    return this.catalog.getById(topicId);
+  }
+
+  partition(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(topic)?.[partition];
+  }
+
+  /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */
+  openFileCount(): number {
+    return this.fdPool.openCount;
+  }
+
+  // ---- catalog changes ----------------------------------------------------------------------------------------
+
+  createTopic(name: string, partitions: number, configs: Record<string, string> = {}): Promise<TopicMetadata> {
+    return this.serialised(async () => {
+      checkTopicName(name);
+      if (this.catalog.get(name) !== undefined) throw new TopicExistsError(name);
+      if (!Number.isInteger(partitions) || partitions < 1) throw new InvalidPartitionsError('Number of partitions must be larger than 0.');
+      const config = logConfigFromProperties(configs, this.defaultConfig);
+      const topic: TopicMetadata = { name, topicId: newTopicId(), partitions, configs: { ...configs } };
+      // Catalog first: after a crash the partitions of a listed topic are created at load, never orphaned.
+      this.catalog.put(topic);
+      await this.catalog.save();
+      const list: PartitionLog[] = [];
+      this.logs.set(name, list);
+      await forEachLimited(range(partitions), LOAD_CONCURRENCY, async (p) => {
+        list[p] = await this.loadPartitionWithConfig(name, p, config, true, true);
+      });
+      this.logger.info({ topic: name, topicId: topic.topicId, partitions }, 'created topic');
+      return this.catalog.get(name) ?? topic;
+    });
+  }
+
+  deleteTopic(name: string): Promise<void> {
+    return this.serialised(async () => {
+      const topic = this.catalog.get(name);
+      if (topic === undefined) throw new UnknownTopicError(name);
+      const list = this.logs.get(name) ?? [];
+      this.logs.delete(name);
+      this.catalog.remove(name);
+      await this.catalog.save();
+      const tag = randomUUID().replace(/-/g, '');
+      for (let p = 0; p < topic.partitions; p++) {
+        await list[p]?.closeForDeletion();
+        const dir = path.join(this.dataDir, partitionDirName(name, p));
+        const doomed = `${dir}.${tag}${DELETE_DIR_SUFFIX}`;
+        try {
+          await fsp.rename(dir, doomed);
+        } catch (err) {
+          if (isNotFound(err)) continue;
+          throw err;
+        }
+        await fsp.rm(doomed, { recursive: true, force: true });
+      }
+      this.logger.info({ topic: name, topicId: topic.topicId }, 'deleted topic');
+    });
+  }
+
+  createPartitions(name: string, totalCount: number): Promise<void> {
+    return this.serialised(async () => {
+      const topic = this.catalog.get(name);
+      if (topic === undefined) throw new UnknownTopicError(name);
+      if (!Number.isInteger(totalCount) || totalCount <= topic.partitions) {
+        throw new InvalidPartitionsError(`Topic currently has ${topic.partitions} partitions, which is higher than the requested ${totalCount}.`);
+      }
+      const config = logConfigFromProperties(topic.configs, this.defaultConfig);
+      this.catalog.put({ ...topic, partitions: totalCount });
+      await this.catalog.save();
+      const list = this.logs.get(name) ?? [];
+      this.logs.set(name, list);
+      await forEachLimited(range(totalCount - topic.partitions), LOAD_CONCURRENCY, async (i) => {
+        const p = topic.partitions + i;
+        list[p] = await this.loadPartitionWithConfig(name, p, config, true, true);
+      });
+      this.logger.info({ topic: name, from: topic.partitions, to: totalCount }, 'added partitions');
+    });
+  }
+
+  /** Replaces the topic's overrides with `configs` (validated first) and applies them to its partitions now. */
+  alterTopicConfigs(name: string, configs: Record<string, string>): Promise<void> {
+    return this.serialised(async () => {
+      const topic = this.catalog.get(name);
+      if (topic === undefined) throw new UnknownTopicError(name);
+      const config = logConfigFromProperties(configs, this.defaultConfig);
+      this.catalog.put({ ...topic, configs: { ...configs } });
+      await this.catalog.save();
+      for (const log of this.logs.get(name) ?? []) log?.setConfig(config);
+      this.logger.info({ topic: name, configs }, 'altered topic configs');
+    });
+  }
+
+  // ---- background work ----------------------------------------------------------------------------------------
+
+  /** One retention and flush.ms pass over every partition (the timer runs this; tests may call it directly). */
+  async runBackgroundTasks(now: number = Date.now()): Promise<void> {
+    if (this.backgroundRun !== null) return this.backgroundRun;
+    this.backgroundRun = (async () => {
+      for (const list of [...this.logs.values()]) {
+        for (const log of list) {
+          if (log === undefined || this.closed) continue;
+          try {
+            await log.enforceRetention(now);
+            await log.flushIfDue(now);
+          } catch (err) {
+            this.logger.error({ topic: log.topic, partition: log.partition, err }, 'retention pass failed');
+          }
+        }
+      }
+    })().finally(() => {
+      this.backgroundRun = null;
+    });
+    return this.backgroundRun;
+  }
+
+  private startBackgroundTimer(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      void this.runBackgroundTasks();
+    }, intervalMs);
+    // Retention must never keep the process alive on its own.
+    this.timer.unref();
+  }
+
+  // ---- shutdown -----------------------------------------------------------------------------------------------
+
+  /** Finishes queued appends, persists indexes and checkpoints, fsyncs, closes files and marks a clean shutdown. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearInterval(this.timer);
+    await this.mutations.catch(() => undefined);
+    if (this.backgroundRun !== null) await this.backgroundRun;
+    const all: PartitionLog[] = [];
+    for (const list of this.logs.values()) for (const log of list) if (log !== undefined) all.push(log);
+    await forEachLimited(all, LOAD_CONCURRENCY, (log) => log.close());
+    await this.fdPool.closeAll();
+    await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
+    this.logger.info({ dataDir: this.dataDir, partitions: all.length }, 'log manager closed cleanly');
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private serialised<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.mutations.then(
+      () => op(),
+      () => op(),
+    );
+    this.mutations = run.catch(() => undefined);
+    return run;
+  }
+
+  private loadPartition(topic: TopicMetadata, partition: number, clean: boolean): Promise<PartitionLog> {
+    let config: LogConfig;
+    try {
+      config = logConfigFromProperties(topic.configs, this.defaultConfig);
+    } catch (err) {
+      // Stored overrides were valid when written; if a rule changed since, run on defaults rather than refuse to start.
+      this.logger.warn({ topic: topic.name, err }, 'stored topic configs invalid; using defaults');
+      config = this.defaultConfig;
+    }
+    return this.loadPartitionWithConfig(topic.name, partition, config, clean);
+  }
+
+  private async loadPartitionWithConfig(topic: string, partition: number, config: LogConfig, clean: boolean, fresh = false): Promise<PartitionLog> {
+    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
+    if (fresh && (await exists(dir))) {
+      // Left behind by a deletion interrupted by a crash; a new topic must not inherit its records.
+      this.logger.warn({ dir }, 'removing stale partition directory before creating the partition');
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+    return PartitionLog.load({
+      dir,
+      topic,
+      partition,
+      config,
+      clean,
+      deps: this.deps,
+    });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function removeDeletedTopicDirs(dataDir: string, logger: Logger): Promise<void> {
+  for (const name of await fsp.readdir(dataDir)) {
+    if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
+    logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
+    await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}

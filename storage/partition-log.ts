@@ -1,0 +1,746 @@
+// The log of one partition: an ordered list of segments, the last one active. Appends are queued and written in
+// groups (one write call per group and segment), reads find the segment by binary search and the position through
+// the sparse index, and the newest batches are served from the tail cache.
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import type { Logger } from '../src/logger';
+import {
+  BATCH_HEADER,
+  BATCH_LOG_OVERHEAD,
+  BATCH_MIN_SIZE,
+  batchLastOffsetDelta,
+  batchMagic,
+  batchMaxTimestamp,
+  batchRecordsCount,
+  batchSize,
+  setBatchBaseOffset,
+  setBatchLogAppendTime,
+  setBatchPartitionLeaderEpoch,
+} from '../codecs/records/batch-header';
+import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } from './atomic-file';
+import { ScannedBatch } from './batch-scan';
+import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import {
+  DELETED_SUFFIX,
+  INDEX_SUFFIX,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  LOG_SUFFIX,
+  TEMP_SUFFIX,
+  TIME_INDEX_SUFFIX,
+  parseSegmentFileName,
+} from './file-names';
+import { LeaderEpochCache } from './leader-epoch-cache';
+import { LogConfig } from './log-config';
+import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
+import { TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { firstRecordAtOrAfter, recordWithMaxTimestamp } from './record-scan';
+import { selectSegmentsToDelete, RetentionVictim } from './retention';
+import { IndexLimits, LogSegment, MAX_RELATIVE_OFFSET, SegmentResources } from './segment';
+import { PartitionTailCache, TailCacheBudget } from './tail-cache';
+
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  /** -1n unless the topic stamps LogAppendTime. */
+  logAppendTime: bigint;
+  logStartOffset: bigint;
+}
+
+export interface ReadResult {
+  batches: Buffer[];
+  bytes: number;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+}
+
+export interface PartitionLogDeps {
+  resources: SegmentResources;
+  tailBudget: TailCacheBudget;
+}
+
+interface PendingAppend {
+  records: Buffer;
+  leaderEpoch: number;
+  resolve: (r: AppendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface GroupBatch extends ScannedBatch {
+  request: number;
+  epoch: number;
+  records: number;
+}
+
+export class PartitionLog {
+  private segments: LogSegment[];
+  private startOffset: bigint;
+  private cfg: LogConfig;
+  private readonly tail: PartitionTailCache;
+  private readonly listeners = new Set<() => void>();
+  private pending: PendingAppend[] = [];
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private unflushedMessages = 0;
+  private lastFlushMs = Date.now();
+  private checkpointWrites: Promise<void> = Promise.resolve();
+  private readonly deleteTimers = new Map<NodeJS.Timeout, string[]>();
+  private readonly backgroundSyncs = new Set<Promise<void>>();
+  /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
+  private appendedSinceLoad = false;
+  private writeCalls = 0;
+  private persistedStartOffset: bigint | null;
+  private readonly logger: Logger;
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly dir: string,
+    segments: LogSegment[],
+    startOffset: bigint,
+    config: LogConfig,
+    private readonly epochs: LeaderEpochCache,
+    private readonly deps: PartitionLogDeps,
+    persistedStartOffset: bigint | null,
+  ) {
+    this.persistedStartOffset = persistedStartOffset;
+    this.segments = segments;
+    this.startOffset = startOffset;
+    this.cfg = config;
+    this.tail = new PartitionTailCache(deps.tailBudget);
+    this.logger = deps.resources.logger;
+  }
+
+  /**
+   * Opens (or creates) the partition directory. After an unclean shutdown the active segment is re-validated
+   * batch by batch and cut after the last intact batch; missing or corrupt indexes are rebuilt.
+   */
+  static async load(opts: {
+    dir: string;
+    topic: string;
+    partition: number;
+    config: LogConfig;
+    clean: boolean;
+    deps: PartitionLogDeps;
+  }): Promise<PartitionLog> {
+    const { dir, config, deps } = opts;
+    const logger = deps.resources.logger;
+    await fsp.mkdir(dir, { recursive: true });
+    const bases = await cleanDirectory(dir, logger);
+    const limits = indexLimits(config);
+    const checkpointStart = await readLogStartOffset(dir, logger);
+    const segments: LogSegment[] = [];
+    for (const base of bases) segments.push(await LogSegment.existing(dir, base, limits, deps.resources));
+    if (segments.length === 0) {
+      segments.push(await LogSegment.create(dir, checkpointStart ?? 0n, limits, deps.resources));
+    } else {
+      await recoverSegments(segments, opts.clean, logger);
+    }
+    const active = segments[segments.length - 1];
+    const logEnd = active.nextOffset;
+    let start = checkpointStart ?? segments[0].baseOffset;
+    if (start < segments[0].baseOffset) start = segments[0].baseOffset;
+    if (start > logEnd) start = logEnd;
+    const epochs = await LeaderEpochCache.load(dir, logger);
+    epochs.truncateFromEnd(logEnd);
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart);
+    logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
+    return log;
+  }
+
+  // ---- state --------------------------------------------------------------------------------------------------
+
+  get logStartOffset(): bigint {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this.activeSegment.nextOffset;
+  }
+
+  /** Single node: every written batch is committed, so the high watermark is the log end. */
+  get highWatermark(): bigint {
+    return this.logEndOffset;
+  }
+
+  get lastStableOffset(): bigint {
+    return this.highWatermark;
+  }
+
+  get config(): LogConfig {
+    return this.cfg;
+  }
+
+  /** Applies new settings; segment sizes, index intervals and retention take effect from the next append/check. */
+  setConfig(config: LogConfig): void {
+    this.cfg = config;
+    this.activeSegment.updateLimits(indexLimits(config));
+  }
+
+  sizeInBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+
+  /** Segment write calls made so far; with group commit, far fewer than appends under concurrency. */
+  get writeCallCount(): number {
+    return this.writeCalls;
+  }
+
+  segmentCount(): number {
+    return this.segments.length;
+  }
+
+  segmentBaseOffsets(): bigint[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  private get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  // ---- appends ------------------------------------------------------------------------------------------------
+
+  append(records: Buffer, opts: { leaderEpoch?: number } = {}): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
+    try {
+      checkFraming(records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.pending.push({ records, leaderEpoch: opts.leaderEpoch ?? 0, resolve, reject });
+      if (this.draining === null) this.draining = this.drain();
+    });
+  }
+
+  /** Writes queued appends group by group; appends arriving during a write form the next group. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        let results: AppendResult[];
+        try {
+          results = await this.writeGroup(group);
+        } catch (err) {
+          this.logger.error({ dir: this.dir, err }, 'append failed');
+          for (const p of group) p.reject(err);
+          continue;
+        }
+        group.forEach((p, i) => p.resolve(results[i]));
+        this.notifyAppend();
+      }
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  private async writeGroup(group: readonly PendingAppend[]): Promise<AppendResult[]> {
+    const config = this.cfg;
+    const now = Date.now();
+    const logAppendTime = config.timestampType === 'LogAppendTime' ? BigInt(now) : -1n;
+    // One copy of the whole group: the patched headers and the tail cache must not alias the callers' buffers.
+    const all = group.length === 1 ? Buffer.from(group[0].records) : Buffer.concat(group.map((p) => p.records));
+    const batches = this.assignOffsets(group, all, logAppendTime);
+
+    let runStart = 0;
+    while (runStart < batches.length) {
+      if (this.shouldRoll(batches[runStart], 0, config)) await this.roll(batches[runStart].baseOffset);
+      const seg = this.activeSegment;
+      let runEnd = runStart + 1;
+      let runBytes = batches[runStart].size;
+      while (runEnd < batches.length && !this.shouldRoll(batches[runEnd], runBytes, config)) {
+        runBytes += batches[runEnd].size;
+        runEnd++;
+      }
+      const run = batches.slice(runStart, runEnd);
+      const chunkStart = run[0].position;
+      const chunk = all.subarray(chunkStart, chunkStart + runBytes);
+      try {
+        await seg.append(
+          chunk,
+          run.map((b) => ({ ...b, position: b.position - chunkStart })),
+        );
+      } catch (err) {
+        await seg.truncateToSize().catch(() => undefined);
+        throw err;
+      }
+      this.writeCalls++;
+      this.appendedSinceLoad = true;
+      this.tail.add(run.map((b) => ({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, bytes: all.subarray(b.position, b.position + b.size) })));
+      for (const b of run) {
+        this.epochs.assign(b.epoch, b.baseOffset);
+        this.unflushedMessages += b.records;
+      }
+      runStart = runEnd;
+    }
+    await this.maybeFlush(now);
+
+    return group.map((_, i) => {
+      const mine = batches.filter((b) => b.request === i);
+      return {
+        baseOffset: mine[0].baseOffset,
+        lastOffset: mine[mine.length - 1].lastOffset,
+        logAppendTime,
+        logStartOffset: this.startOffset,
+      };
+    });
+  }
+
+  /** Patches base offsets (contiguous from the log end), leader epochs and LogAppendTime into the group copy. */
+  private assignOffsets(group: readonly PendingAppend[], all: Buffer, logAppendTime: bigint): GroupBatch[] {
+    const batches: GroupBatch[] = [];
+    let next = this.logEndOffset;
+    let pos = 0;
+    group.forEach((p, request) => {
+      const end = pos + p.records.length;
+      while (pos < end) {
+        const size = batchSize(all, pos);
+        const baseOffset = next;
+        setBatchBaseOffset(all, baseOffset, pos);
+        setBatchPartitionLeaderEpoch(all, p.leaderEpoch, pos);
+        if (logAppendTime >= 0n) setBatchLogAppendTime(all, logAppendTime, pos);
+        const lastOffset = baseOffset + BigInt(batchLastOffsetDelta(all, pos));
+        batches.push({
+          position: pos,
+          size,
+          baseOffset,
+          lastOffset,
+          maxTimestamp: batchMaxTimestamp(all, pos),
+          request,
+          epoch: p.leaderEpoch,
+          records: batchRecordsCount(all, pos),
+        });
+        next = lastOffset + 1n;
+        pos += size;
+      }
+    });
+    return batches;
+  }
+
+  /**
+   * Kafka's roll rules: size, age since the first batch (by timestamps), full index, or offsets beyond INT32.
+   * `pendingBytes` are bytes of the current run already destined for the active segment but not yet written.
+   */
+  private shouldRoll(batch: GroupBatch, pendingBytes: number, config: LogConfig): boolean {
+    const seg = this.activeSegment;
+    const size = seg.size + pendingBytes;
+    if (size === 0) return false;
+    if (size + batch.size > config.segmentBytes) return true;
+    if (seg.fullIndexes()) return true;
+    if (batch.lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
+    const first = seg.rollingTimestamp;
+    const waited = first !== null && first >= 0n ? Number(batch.maxTimestamp - first) : Date.now() - seg.createdAtMs;
+    return waited > config.segmentMs;
+  }
+
+  private async roll(baseOffset: bigint): Promise<void> {
+    const old = this.activeSegment;
+    await old.seal();
+    const fresh = await LogSegment.create(this.dir, baseOffset, indexLimits(this.cfg), this.deps.resources);
+    this.segments = [...this.segments, fresh];
+    this.logger.info({ dir: this.dir, baseOffset: baseOffset.toString(), previousSize: old.size }, 'rolled new log segment');
+    // Kafka flushes a segment once it is rolled; doing it off the append path keeps produce latency flat.
+    const sync = old
+      .fsync()
+      .catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'))
+      .finally(() => this.backgroundSyncs.delete(sync));
+    this.backgroundSyncs.add(sync);
+  }
+
+  private async maybeFlush(now: number): Promise<void> {
+    if (this.unflushedMessages === 0) return;
+    if (this.unflushedMessages >= this.cfg.flushMessages || now - this.lastFlushMs >= this.cfg.flushMs) await this.flush();
+  }
+
+  /** fsyncs the active segment (flush.messages / flush.ms, clean shutdown). */
+  async flush(): Promise<void> {
+    this.unflushedMessages = 0;
+    this.lastFlushMs = Date.now();
+    await this.activeSegment.fsync();
+  }
+
+  /** Periodic check for flush.ms when no appends arrive to trigger it. */
+  async flushIfDue(now: number): Promise<void> {
+    if (this.closed || this.draining !== null) return;
+    await this.maybeFlush(now);
+  }
+
+  private notifyAppend(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (err) {
+        this.logger.warn({ err }, 'append listener threw');
+      }
+    }
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------------------
+
+  async read(fetchOffset: bigint, maxBytes: number, opts: { maxOffset?: bigint; minOneBatch?: boolean } = {}): Promise<ReadResult> {
+    const highWatermark = this.highWatermark;
+    const logStartOffset = this.startOffset;
+    const logEnd = this.logEndOffset;
+    if (fetchOffset < logStartOffset || fetchOffset > logEnd) {
+      throw new OffsetOutOfRangeError(
+        `Offset ${fetchOffset} is out of range for ${this.topic}-${this.partition} [${logStartOffset}, ${logEnd}]`,
+      );
+    }
+    const maxOffset = opts.maxOffset === undefined || opts.maxOffset > highWatermark ? highWatermark : opts.maxOffset;
+    const minOneBatch = opts.minOneBatch ?? false;
+    const result = (batches: Buffer[]): ReadResult => ({
+      batches,
+      bytes: batches.reduce((n, b) => n + b.length, 0),
+      highWatermark,
+      logStartOffset,
+    });
+    if (fetchOffset >= maxOffset) return result([]);
+    const cached = this.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
+    if (cached !== null) return result(cached);
+    return result(await this.readFromDisk(fetchOffset, maxBytes, maxOffset, minOneBatch));
+  }
+
+  private async readFromDisk(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
+    const segments = this.segments;
+    for (let i = floorSegmentIndex(segments, fetchOffset); i >= 0 && i < segments.length; i++) {
+      const seg = segments[i];
+      const limit = seg.size;
+      try {
+        const first = await seg.locateOffset(fetchOffset, limit);
+        if (first === null) continue;
+        if (first.lastOffset >= maxOffset) return [];
+        let length = Math.min(maxBytes, limit - first.position);
+        if (length < first.size) {
+          if (!minOneBatch) return [];
+          length = first.size;
+        }
+        const bytes = await seg.readBytes(first.position, length);
+        return splitBatches(bytes, maxOffset);
+      } catch (err) {
+        if (seg.isDeleted) throw new OffsetOutOfRangeError(`Offset ${fetchOffset} was deleted from ${this.topic}-${this.partition}`);
+        throw err;
+      }
+    }
+    return [];
+  }
+
+  /** First offset whose record timestamp is at least `timestamp` (time index, then a header scan). */
+  async offsetForTimestamp(timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
+    const segs = this.segments;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i];
+      const end = i + 1 < segs.length ? segs[i + 1].baseOffset : this.logEndOffset;
+      if (end <= this.startOffset || seg.size === 0) continue;
+      if ((await seg.largestTimestamp()).timestamp < timestamp) continue;
+      let candidate = await seg.locateTimestamp(timestamp, seg.size);
+      while (candidate !== null) {
+        const batch = await seg.readBytes(candidate.position, candidate.size);
+        const hit = firstRecordAtOrAfter(batch, timestamp, this.startOffset);
+        if (hit !== null) return hit;
+        // Only records below the log start reached the timestamp; look further on.
+        candidate = await seg.locateTimestamp(timestamp, seg.size, candidate.position + candidate.size);
+      }
+    }
+    return null;
+  }
+
+  /** Offset and timestamp of the record with the largest timestamp (ListOffsets MAX_TIMESTAMP). */
+  async maxTimestampAndOffset(): Promise<{ offset: bigint; timestamp: bigint } | null> {
+    let best: { seg: LogSegment; timestamp: bigint; offset: bigint } | null = null;
+    for (const seg of this.segments) {
+      if (seg.size === 0) continue;
+      const largest = await seg.largestTimestamp();
+      if (largest.timestamp >= 0n && (best === null || largest.timestamp > best.timestamp)) best = { seg, ...largest };
+    }
+    if (best === null) return null;
+    const located = await best.seg.locateOffset(best.offset, best.seg.size);
+    if (located === null) return { offset: best.offset, timestamp: best.timestamp };
+    return recordWithMaxTimestamp(await best.seg.readBytes(located.position, located.size));
+  }
+
+  leaderEpochStartOffset(epoch: number): { epoch: number; endOffset: bigint } {
+    if (this.epochs.list().length === 0) {
+      // No batch appended yet: the partition is in its first epoch, 0, as its leader has been since creation.
+      return epoch === 0 ? { epoch: 0, endOffset: this.logEndOffset } : { epoch: -1, endOffset: -1n };
+    }
+    return this.epochs.endOffsetFor(epoch, this.logEndOffset);
+  }
+
+  // ---- deletion and retention ----------------------------------------------------------------------------------
+
+  /** DeleteRecords: moves the log start offset up to `offset` (-1 = high watermark) and drops whole segments. */
+  async deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    const target = offset === -1n ? this.highWatermark : offset;
+    if (target < 0n || target > this.highWatermark) {
+      throw new OffsetOutOfRangeError(`Cannot delete records before ${offset} in ${this.topic}-${this.partition}: high watermark is ${this.highWatermark}`);
+    }
+    if (target > this.startOffset) {
+      this.startOffset = target;
+      this.epochs.truncateFromStart(target);
+      await this.persistLogStartOffset();
+      await this.deleteSegments(
+        selectSegmentsToDelete(await this.retentionView(), this.sizeInBytes(), { ...this.cfg, cleanupPolicy: { delete: false } }, this.startOffset, Date.now()),
+      );
+    }
+    return this.startOffset;
+  }
+
+  /** One retention pass: retention.ms, retention.bytes and log start offset; never the active segment. */
+  async enforceRetention(now: number = Date.now()): Promise<number> {
+    if (this.closed) return 0;
+    const victims = selectSegmentsToDelete(await this.retentionView(), this.sizeInBytes(), this.cfg, this.startOffset, now);
+    await this.deleteSegments(victims);
+    return victims.length;
+  }
+
+  private async retentionView(): Promise<RetentionVictim[]> {
+    const view: RetentionVictim[] = [];
+    const segs = this.segments;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i];
+      let { timestamp } = await seg.largestTimestamp();
+      if (timestamp < 0n) timestamp = BigInt(Math.floor(await seg.lastModifiedMs()));
+      view.push({ baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, reason: '' });
+    }
+    return view;
+  }
+
+  private async deleteSegments(victims: readonly RetentionVictim[]): Promise<void> {
+    if (victims.length === 0) return;
+    const doomed = new Set(victims.map((v) => v.baseOffset));
+    const going = this.segments.filter((s) => doomed.has(s.baseOffset) && s !== this.activeSegment);
+    if (going.length === 0) return;
+    this.segments = this.segments.filter((s) => !going.includes(s));
+    const newStart = this.segments[0].baseOffset;
+    if (newStart > this.startOffset) {
+      this.startOffset = newStart;
+      this.epochs.truncateFromStart(newStart);
+      await this.persistLogStartOffset();
+    }
+    for (const seg of going) {
+      const reason = victims.find((v) => v.baseOffset === seg.baseOffset)?.reason ?? '';
+      const files = await seg.markDeleted();
+      this.logger.info({ dir: this.dir, baseOffset: seg.baseOffset.toString(), size: seg.size, reason }, 'deleting log segment');
+      this.scheduleUnlink(files);
+    }
+  }
+
+  /** Kafka's file.delete.delay.ms: renamed files stay a while so in-flight reads on open handles can finish. */
+  private scheduleUnlink(files: string[]): void {
+    const timer = setTimeout(() => {
+      this.deleteTimers.delete(timer);
+      void unlinkAll(files);
+    }, this.cfg.fileDeleteDelayMs);
+    timer.unref();
+    this.deleteTimers.set(timer, files);
+  }
+
+  private persistLogStartOffset(): Promise<void> {
+    const file = path.join(this.dir, LOG_START_OFFSET_CHECKPOINT_FILE);
+    const offset = this.startOffset;
+    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
+    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(async () => {
+      await writeFileAtomic(file, content);
+      this.persistedStartOffset = offset;
+    });
+    return this.checkpointWrites;
+  }
+
+  // ---- shutdown -----------------------------------------------------------------------------------------------
+
+  /** Finishes queued appends, persists indexes and checkpoints, fsyncs, releases handles and cache. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.draining !== null) await this.draining;
+    await Promise.all([...this.backgroundSyncs]);
+    if (this.appendedSinceLoad) {
+      const active = this.activeSegment;
+      await active.persistIndexes(true);
+      await active.fsync();
+    }
+    await this.checkpointWrites.catch(() => undefined);
+    if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
+    await this.epochs.flushed();
+    await this.releaseResources(true);
+  }
+
+  /** The partition's directory is about to be removed: stop everything without persisting anything. */
+  async closeForDeletion(): Promise<void> {
+    this.closed = true;
+    const queued = this.pending;
+    this.pending = [];
+    for (const p of queued) p.reject(new LogClosedError(`${this.topic}-${this.partition} was deleted`));
+    while (this.draining !== null) await this.draining.catch(() => undefined);
+    await Promise.all([...this.backgroundSyncs]);
+    await this.checkpointWrites.catch(() => undefined);
+    await this.epochs.flushed();
+    await this.releaseResources(false);
+  }
+
+  private async releaseResources(unlinkNow: boolean): Promise<void> {
+    this.listeners.clear();
+    this.deps.tailBudget.release(this.tail);
+    for (const [timer, files] of this.deleteTimers) {
+      clearTimeout(timer);
+      if (unlinkNow) await unlinkAll(files);
+    }
+    this.deleteTimers.clear();
+    for (const seg of this.segments) await seg.release();
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------------------------------
+
+function indexLimits(config: LogConfig): IndexLimits {
+  return { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes };
+}
+
+/** Rejects payloads whose batch framing would corrupt the log; the broker validates everything else before. */
+function checkFraming(records: Buffer): void {
+  if (records.length === 0) throw new CorruptRecordError('empty record set');
+  let pos = 0;
+  while (pos < records.length) {
+    if (records.length - pos < BATCH_MIN_SIZE) throw new CorruptRecordError(`truncated batch header at byte ${pos}`);
+    const size = batchSize(records, pos);
+    if (size < BATCH_MIN_SIZE || pos + size > records.length) throw new CorruptRecordError(`batch at byte ${pos} has invalid length ${size - BATCH_LOG_OVERHEAD}`);
+    if (batchMagic(records, pos) !== 2) throw new CorruptRecordError(`batch at byte ${pos} has magic ${batchMagic(records, pos)}, only v2 is stored`);
+    if (batchLastOffsetDelta(records, pos) < 0) throw new CorruptRecordError(`batch at byte ${pos} has a negative last offset delta`);
+    pos += size;
+  }
+}
+
+/** Whole batches from a read buffer, stopping at an incomplete one or one reaching `maxOffset`. */
+function splitBatches(bytes: Buffer, maxOffset: bigint): Buffer[] {
+  const out: Buffer[] = [];
+  let at = 0;
+  while (at + BATCH_HEADER.size <= bytes.length) {
+    const size = batchSize(bytes, at);
+    if (size < BATCH_MIN_SIZE || at + size > bytes.length) break;
+    const last = bytes.readBigInt64BE(at) + BigInt(batchLastOffsetDelta(bytes, at));
+    if (last >= maxOffset) break;
+    out.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  return out;
+}
+
+/** Index of the last segment whose base offset is at or below `offset` (binary search), or 0. */
+function floorSegmentIndex(segments: readonly LogSegment[], offset: bigint): number {
+  let lo = 0;
+  let hi = segments.length - 1;
+  let found = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (segments[mid].baseOffset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+async function unlinkAll(files: readonly string[]): Promise<void> {
+  for (const f of files) await fsp.rm(f, { force: true });
+}
+
+/** Removes leftovers of interrupted operations and returns the base offsets of the segments present. */
+async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
+  const names = await fsp.readdir(dir);
+  const bases: bigint[] = [];
+  const logs = new Set<string>();
+  for (const name of names) {
+    if (name.endsWith(DELETED_SUFFIX) || name.endsWith(TEMP_SUFFIX)) {
+      await fsp.rm(path.join(dir, name), { force: true });
+      continue;
+    }
+    const base = parseSegmentFileName(name, LOG_SUFFIX);
+    if (base !== null) {
+      bases.push(base);
+      logs.add(name.slice(0, -LOG_SUFFIX.length));
+    }
+  }
+  for (const name of names) {
+    const stem = name.endsWith(INDEX_SUFFIX) ? name.slice(0, -INDEX_SUFFIX.length) : name.endsWith(TIME_INDEX_SUFFIX) ? name.slice(0, -TIME_INDEX_SUFFIX.length) : null;
+    if (stem !== null && /^\d{20}$/.test(stem) && !logs.has(stem)) {
+      logger.warn({ file: path.join(dir, name) }, 'removing index file without a log segment');
+      await fsp.rm(path.join(dir, name), { force: true });
+    }
+  }
+  return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
+  const file = path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
+  try {
+    const rows = await readCheckpointFile(file);
+    const row = rows?.[0];
+    if (row === undefined || row.length !== 3 || !/^\d+$/.test(row[2])) return null;
+    return BigInt(row[2]);
+  } catch (err) {
+    if (!isNotFound(err)) logger.warn({ file, err }, 'unreadable log start offset checkpoint; using the first segment');
+    return null;
+  }
+}
+
+/**
+ * Brings the segments to a consistent state. Clean shutdown: trust the files, rebuilding only unusable indexes.
+ * Otherwise: re-validate the active segment, and every segment whose index files are missing or malformed; a
+ * corrupt segment is cut after its last intact batch and every later segment is removed, as offsets after a hole
+ * cannot be trusted.
+ */
+async function recoverSegments(segments: LogSegment[], clean: boolean, logger: Logger): Promise<void> {
+  if (!clean) {
+    for (let i = 0; i < segments.length - 1; i++) {
+      if (await indexFilesLookSane(segments[i])) continue;
+      const outcome = await segments[i].rebuild({ verify: true, truncate: true });
+      if (outcome.problem === null) {
+        logger.warn({ file: segments[i].paths.log }, 'rebuilt missing or malformed index files');
+        continue;
+      }
+      logger.warn(
+        { file: segments[i].paths.log, problem: outcome.problem, validBytes: outcome.validBytes, cutBytes: outcome.cutBytes },
+        'corrupt batch in closed segment; truncated it and removing later segments',
+      );
+      const later = segments.splice(i + 1);
+      for (const seg of later) {
+        const files = await seg.markDeleted();
+        await unlinkAll(files);
+      }
+      segments[i].activate();
+      return;
+    }
+  }
+  const active = segments[segments.length - 1];
+  if (clean && (await active.openAsActive())) return;
+  const outcome = await active.rebuild({ verify: true, truncate: true });
+  active.activate();
+  if (outcome.problem !== null) {
+    logger.warn(
+      { file: active.paths.log, problem: outcome.problem, validBytes: outcome.validBytes, cutBytes: outcome.cutBytes },
+      'truncated torn or corrupt tail of log segment',
+    );
+  } else {
+    logger.info({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
+  }
+}
+
+async function indexFilesLookSane(seg: LogSegment): Promise<boolean> {
+  try {
+    const [ix, tix] = await Promise.all([fsp.stat(seg.paths.index), fsp.stat(seg.paths.timeIndex)]);
+    return ix.size % OFFSET_INDEX_ENTRY_SIZE === 0 && tix.size % TIME_INDEX_ENTRY_SIZE === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,371 @@
+// One segment: a `.log` file of whole batches starting at `baseOffset`, with its sparse `.index` and `.timeindex`.
+// The active (last) segment keeps its indexes in memory and writes the index files when it closes or flushes;
+// closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
+import { promises as fsp } from 'fs';
+import type { Logger } from '../src/logger';
+import { writeFileAtomic, isNotFound } from './atomic-file';
+import { FdPool, readAt, writeFully } from './fd-pool';
+import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
+import { IndexCache, IndexHolder } from './index-cache';
+import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
+import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { BatchHeaderAt, findBatch, scanSegmentFile, ScannedBatch, ScanOutcome } from './batch-scan';
+
+export interface SegmentResources {
+  fdPool: FdPool;
+  indexCache: IndexCache;
+  logger: Logger;
+}
+
+export interface IndexLimits {
+  indexIntervalBytes: number;
+  segmentIndexBytes: number;
+}
+
+/** Relative offsets are INT32 in the index files, so no segment may span more offsets than that. */
+export const MAX_RELATIVE_OFFSET = 2147483647n;
+
+interface Indexes {
+  offsets: OffsetIndex;
+  times: TimeIndex;
+}
+
+export class LogSegment implements IndexHolder {
+  readonly paths: SegmentPaths;
+  /** Bytes of intact, fully written batches; readers never look past it. */
+  size: number;
+  /** One past the last offset stored here (baseOffset when empty). Exact for the active segment only. */
+  nextOffset: bigint;
+  maxTimestamp = -1n;
+  offsetOfMaxTimestamp = -1n;
+  /** Max timestamp of the first batch, which segment.ms measures age from (Kafka's rolling-based timestamp). */
+  rollingTimestamp: bigint | null = null;
+  readonly createdAtMs: number;
+  private bytesSinceLastIndexEntry = 0;
+  private indexes: Indexes | null = null;
+  private loading: Promise<Indexes> | null = null;
+  private active: boolean;
+  private deleted = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly baseOffset: bigint,
+    size: number,
+    private limits: IndexLimits,
+    private readonly res: SegmentResources,
+    active: boolean,
+    createdAtMs: number,
+  ) {
+    this.paths = segmentPaths(dir, baseOffset);
+    this.size = size;
+    this.nextOffset = baseOffset;
+    this.active = active;
+    this.createdAtMs = createdAtMs;
+  }
+
+  /** Creates an empty active segment on disk. */
+  static async create(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): Promise<LogSegment> {
+    const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
+    await fsp.writeFile(seg.paths.log, Buffer.alloc(0), { flag: 'w' });
+    seg.indexes = seg.emptyIndexes();
+    return seg;
+  }
+
+  /** A segment found on disk; nothing beyond its size is read until it is used. */
+  static async existing(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): Promise<LogSegment> {
+    const paths = segmentPaths(dir, baseOffset);
+    const stat = await fsp.stat(paths.log);
+    return new LogSegment(dir, baseOffset, stat.size, limits, res, false, stat.mtimeMs);
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get indexBytes(): number {
+    const ix = this.indexes;
+    return ix === null ? 0 : ix.offsets.sizeInBytes + ix.times.sizeInBytes;
+  }
+
+  unloadIndexes(): void {
+    if (!this.active) this.indexes = null;
+  }
+
+  // ---- state from disk --------------------------------------------------------------------------------------
+
+  /**
+   * Scans the whole log file and rebuilds both indexes and the segment's state from it. With `truncate`, cuts the
+   * file after the last intact batch (recovery); otherwise stops there without touching the file.
+   */
+  async rebuild(opts: { verify: boolean; truncate: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
+    const fileSize = (await fsp.stat(this.paths.log)).size;
+    const ix = this.emptyIndexes();
+    this.resetState();
+    const outcome = await this.res.fdPool.use(this.paths.log, (h) =>
+      scanSegmentFile(h, fileSize, this.baseOffset, opts.verify, (b) => this.indexBatch(ix, b)),
+    );
+    let cutBytes = 0;
+    if (outcome.problem !== null && opts.truncate) {
+      cutBytes = fileSize - outcome.validBytes;
+      await this.res.fdPool.use(this.paths.log, (h) => h.truncate(outcome.validBytes));
+    }
+    this.size = outcome.validBytes;
+    this.installIndexes(ix);
+    await this.writeIndexFiles();
+    return { ...outcome, cutBytes };
+  }
+
+  /**
+   * Makes this the active segment after a clean shutdown: trusts the index files when they pass the sanity check
+   * and finds the end by walking headers from the last index entry. Returns false when a full rebuild is needed.
+   */
+  async openAsActive(): Promise<boolean> {
+    const ix = await this.readIndexFiles();
+    if (ix === null) return false;
+    this.resetState();
+    const lastEntry = ix.offsets.last();
+    const lastTime = ix.times.last();
+    if (lastTime !== null) {
+      this.maxTimestamp = lastTime.timestamp;
+      this.offsetOfMaxTimestamp = lastTime.offset;
+    }
+    const from = lastEntry?.position ?? 0;
+    const walk = await this.res.fdPool.use(this.paths.log, async (h) => {
+      const head = this.size > 0 ? await findBatch(h, 0, this.size, () => true) : null;
+      let tail: BatchHeaderAt | null = null;
+      await findBatch(h, from, this.size, (b) => {
+        tail = b;
+        if (b.maxTimestamp > this.maxTimestamp) {
+          this.maxTimestamp = b.maxTimestamp;
+          this.offsetOfMaxTimestamp = b.baseOffset;
+        }
+        return false;
+      });
+      return { head, tail: tail as BatchHeaderAt | null };
+    });
+    const end = walk.tail === null ? from : walk.tail.position + walk.tail.size;
+    if (end !== this.size) return false;
+    if (walk.tail !== null) this.nextOffset = walk.tail.lastOffset + 1n;
+    this.rollingTimestamp = walk.head?.maxTimestamp ?? null;
+    this.bytesSinceLastIndexEntry = this.size - from;
+    this.active = true;
+    this.res.indexCache.forget(this);
+    this.indexes = ix;
+    return true;
+  }
+
+  /** Takes the active role after a recovery rebuild: indexes stay in memory, outside the shared budget. */
+  activate(): void {
+    this.active = true;
+    this.res.indexCache.forget(this);
+    if (this.indexes === null) this.indexes = this.emptyIndexes();
+  }
+
+  // ---- appends (active segment only) --------------------------------------------------------------------------
+
+  fullIndexes(): boolean {
+    const ix = this.indexes;
+    return ix !== null && (ix.offsets.isFull() || ix.times.isFull());
+  }
+
+  /** Writes a run of batches at the end of the file, then indexes them. `batches` positions are chunk-relative. */
+  async append(chunk: Buffer, batches: readonly ScannedBatch[]): Promise<void> {
+    const at = this.size;
+    await this.res.fdPool.use(this.paths.log, (h) => writeFully(h, chunk, at));
+    const ix = this.requireActiveIndexes();
+    for (const b of batches) this.indexBatch(ix, { ...b, position: b.position + at });
+    this.size = at + chunk.length;
+  }
+
+  /** Cuts a failed partial write back to the last acknowledged size. */
+  async truncateToSize(): Promise<void> {
+    await this.res.fdPool.use(this.paths.log, (h) => h.truncate(this.size));
+  }
+
+  async fsync(): Promise<void> {
+    await this.res.fdPool.use(this.paths.log, (h) => h.sync());
+  }
+
+  /** The segment stops being active: its final time-index entry is written and the index files persisted. */
+  async seal(): Promise<void> {
+    const ix = this.requireActiveIndexes();
+    ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
+    this.active = false;
+    await this.writeIndexFiles();
+    this.res.indexCache.touch(this);
+  }
+
+  /** Persists the active segment's indexes including a closing time entry, e.g. at clean shutdown. */
+  async persistIndexes(closing: boolean): Promise<void> {
+    const ix = this.indexes;
+    if (ix === null) return;
+    if (closing) ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
+    await this.writeIndexFiles();
+  }
+
+  // ---- reads --------------------------------------------------------------------------------------------------
+
+  /** The first batch whose last offset is at or after `offset`, looking no further than `limit` bytes. */
+  async locateOffset(offset: bigint, limit: number): Promise<BatchHeaderAt | null> {
+    const ix = await this.loadedIndexes();
+    const start = ix.offsets.lookup(offset).position;
+    return this.res.fdPool.use(this.paths.log, (h) => findBatch(h, start, limit, (b) => b.lastOffset >= offset));
+  }
+
+  /** The first batch whose max timestamp is at or after `timestamp`. */
+  async locateTimestamp(timestamp: bigint, limit: number, notBefore = 0): Promise<BatchHeaderAt | null> {
+    const ix = await this.loadedIndexes();
+    const entry = ix.times.lookupBefore(timestamp);
+    const start = Math.max(notBefore, entry === null ? 0 : ix.offsets.lookup(entry.offset).position);
+    return this.res.fdPool.use(this.paths.log, (h) => findBatch(h, start, limit, (b) => b.maxTimestamp >= timestamp));
+  }
+
+  async readBytes(position: number, length: number): Promise<Buffer> {
+    return this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length));
+  }
+
+  /** Largest timestamp in the segment and the base offset of the batch holding it (from the time index). */
+  async largestTimestamp(): Promise<{ timestamp: bigint; offset: bigint }> {
+    if (this.active || this.maxTimestamp >= 0n) return { timestamp: this.maxTimestamp, offset: this.offsetOfMaxTimestamp };
+    const last = (await this.loadedIndexes()).times.last();
+    if (last !== null) {
+      this.maxTimestamp = last.timestamp;
+      this.offsetOfMaxTimestamp = last.offset;
+    }
+    return { timestamp: this.maxTimestamp, offset: this.offsetOfMaxTimestamp };
+  }
+
+  /** Last-modified time of the log file, Kafka's fallback age for segments without timestamps. */
+  async lastModifiedMs(): Promise<number> {
+    try {
+      return (await fsp.stat(this.paths.log)).mtimeMs;
+    } catch {
+      return this.createdAtMs;
+    }
+  }
+
+  // ---- removal ------------------------------------------------------------------------------------------------
+
+  /** Renames the files to `*.deleted` (the caller unlinks them later) and releases the handle and indexes. */
+  async markDeleted(): Promise<string[]> {
+    this.deleted = true;
+    this.active = false;
+    this.res.indexCache.forget(this);
+    this.indexes = null;
+    await this.res.fdPool.evict(this.paths.log);
+    const renamed: string[] = [];
+    for (const file of [this.paths.log, this.paths.index, this.paths.timeIndex]) {
+      try {
+        await fsp.rename(file, file + DELETED_SUFFIX);
+        renamed.push(file + DELETED_SUFFIX);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return renamed;
+  }
+
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
+  async release(): Promise<void> {
+    await this.res.fdPool.evict(this.paths.log);
+  }
+
+  updateLimits(limits: IndexLimits): void {
+    this.limits = limits;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------------------
+
+  private emptyIndexes(): Indexes {
+    return {
+      offsets: new OffsetIndex(this.baseOffset, Math.max(1, Math.floor(this.limits.segmentIndexBytes / OFFSET_INDEX_ENTRY_SIZE))),
+      times: new TimeIndex(this.baseOffset, Math.max(1, Math.floor(this.limits.segmentIndexBytes / TIME_INDEX_ENTRY_SIZE))),
+    };
+  }
+
+  private resetState(): void {
+    this.nextOffset = this.baseOffset;
+    this.maxTimestamp = -1n;
+    this.offsetOfMaxTimestamp = -1n;
+    this.rollingTimestamp = null;
+    this.bytesSinceLastIndexEntry = 0;
+  }
+
+  /** Kafka's indexing rule: an entry once more than index.interval.bytes were appended since the previous one. */
+  private indexBatch(ix: Indexes, b: ScannedBatch): void {
+    if (this.rollingTimestamp === null) this.rollingTimestamp = b.maxTimestamp;
+    if (b.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = b.maxTimestamp;
+      this.offsetOfMaxTimestamp = b.baseOffset;
+    }
+    if (this.bytesSinceLastIndexEntry > this.limits.indexIntervalBytes) {
+      ix.offsets.append(b.lastOffset, b.position);
+      ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += b.size;
+    this.nextOffset = b.lastOffset + 1n;
+  }
+
+  private installIndexes(ix: Indexes): void {
+    this.indexes = ix;
+    if (!this.active) this.res.indexCache.touch(this);
+  }
+
+  private requireActiveIndexes(): Indexes {
+    if (this.indexes === null) throw new Error(`segment ${this.paths.log} has no indexes loaded`);
+    return this.indexes;
+  }
+
+  private async writeIndexFiles(): Promise<void> {
+    const ix = this.indexes;
+    if (ix === null || this.deleted) return;
+    await writeFileAtomic(this.paths.index, ix.offsets.toBuffer(), { fsync: false });
+    await writeFileAtomic(this.paths.timeIndex, ix.times.toBuffer(), { fsync: false });
+  }
+
+  private async readIndexFiles(): Promise<Indexes | null> {
+    const limits = this.emptyIndexes();
+    try {
+      const [offsetBytes, timeBytes] = await Promise.all([fsp.readFile(this.paths.index), fsp.readFile(this.paths.timeIndex)]);
+      const offsets = OffsetIndex.parse(this.baseOffset, offsetBytes, limits.offsets.maxEntries, this.size);
+      const times = TimeIndex.parse(this.baseOffset, timeBytes, limits.times.maxEntries);
+      if (offsets === null || times === null) return null;
+      return { offsets, times };
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /** Indexes for a lookup: in memory, or loaded from the files, or rebuilt from the log if those are unusable. */
+  private async loadedIndexes(): Promise<Indexes> {
+    if (this.indexes !== null) {
+      if (!this.active) this.res.indexCache.touch(this);
+      return this.indexes;
+    }
+    if (this.loading === null) {
+      this.loading = (async (): Promise<Indexes> => {
+        const fromFiles = await this.readIndexFiles();
+        if (fromFiles !== null) {
+          this.installIndexes(fromFiles);
+          return fromFiles;
+        }
+        this.res.logger.warn({ file: this.paths.index }, 'index files missing or corrupt; rebuilding from the log');
+        const keepNext = this.nextOffset;
+        const keepSize = this.size;
+        await this.rebuild({ verify: false, truncate: false });
+        // A closed segment is not cut here; its size and end stay as known by the partition.
+        this.size = Math.max(this.size, keepSize);
+        if (keepNext > this.nextOffset) this.nextOffset = keepNext;
+        return this.requireActiveIndexes();
+      })().finally(() => {
+        this.loading = null;
+      });
+    }
+    return this.loading;
+  }
+}

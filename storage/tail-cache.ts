@@ -1,0 +1,131 @@
+// Newest batches of each partition kept in memory, so consumers tailing a partition are served without touching
+// the disk. Each partition's tail is contiguous up to its log end; eviction drops its oldest batches. A shared
+// budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
+
+export interface CachedBatch {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  bytes: Buffer;
+}
+
+export class TailCacheBudget {
+  private readonly tails = new Map<PartitionTailCache, true>();
+  private total = 0;
+
+  constructor(
+    readonly maxTotalBytes: number,
+    readonly maxPartitionBytes: number,
+  ) {}
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** Records a change of `delta` bytes in `tail` and evicts elsewhere (least recently appended first) if over. */
+  charge(tail: PartitionTailCache, delta: number): void {
+    this.total += delta;
+    this.tails.delete(tail);
+    if (tail.bytes > 0) this.tails.set(tail, true);
+    for (const victim of this.tails.keys()) {
+      if (this.total <= this.maxTotalBytes) break;
+      if (victim === tail) continue;
+      this.total -= victim.clear();
+      this.tails.delete(victim);
+    }
+    while (this.total > this.maxTotalBytes && tail.bytes > 0) this.total -= tail.dropOldest();
+    if (tail.bytes === 0) this.tails.delete(tail);
+  }
+
+  release(tail: PartitionTailCache): void {
+    this.total -= tail.clear();
+    this.tails.delete(tail);
+  }
+}
+
+export class PartitionTailCache {
+  private batches: CachedBatch[] = [];
+  private head = 0;
+  private size = 0;
+
+  constructor(private readonly budget: TailCacheBudget) {}
+
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** Offset of the oldest cached batch, or null when nothing is cached. */
+  get firstOffset(): bigint | null {
+    return this.head < this.batches.length ? this.batches[this.head].baseOffset : null;
+  }
+
+  add(batches: readonly CachedBatch[]): void {
+    let delta = 0;
+    for (const b of batches) {
+      if (b.bytes.length > this.budget.maxPartitionBytes) {
+        // Too big to cache; the tail must stay contiguous, so everything older goes too.
+        delta -= this.clear();
+        continue;
+      }
+      this.batches.push(b);
+      this.size += b.bytes.length;
+      delta += b.bytes.length;
+    }
+    while (this.size > this.budget.maxPartitionBytes) delta -= this.dropOldest();
+    this.budget.charge(this, delta);
+  }
+
+  /**
+   * Batches from the one holding `fetchOffset` on, bounded like a disk read. Null when the cache does not reach
+   * back to `fetchOffset` (the caller reads from disk).
+   */
+  read(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Buffer[] | null {
+    const first = this.firstOffset;
+    if (first === null || fetchOffset < first) return null;
+    let i = this.firstEndingAtOrAfter(fetchOffset);
+    if (i === this.batches.length) return null;
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (; i < this.batches.length; i++) {
+      const b = this.batches[i];
+      if (b.lastOffset >= maxOffset) break;
+      if (bytes + b.bytes.length > maxBytes && !(minOneBatch && out.length === 0)) break;
+      out.push(b.bytes);
+      bytes += b.bytes.length;
+    }
+    return out;
+  }
+
+  /** Binary search: index of the first cached batch whose last offset is at or after `offset`. */
+  private firstEndingAtOrAfter(offset: bigint): number {
+    let lo = this.head;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.batches[mid].lastOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  dropOldest(): number {
+    if (this.head >= this.batches.length) return 0;
+    const freed = this.batches[this.head].bytes.length;
+    this.head++;
+    this.size -= freed;
+    // Compact the array now and then instead of shifting on every eviction.
+    if (this.head > 64 && this.head * 2 > this.batches.length) {
+      this.batches = this.batches.slice(this.head);
+      this.head = 0;
+    }
+    return freed;
+  }
+
+  /** Empties the cache and returns the bytes freed; does not charge the budget (callers do). */
+  clear(): number {
+    const freed = this.size;
+    this.batches = [];
+    this.head = 0;
+    this.size = 0;
+    return freed;
+  }
+}

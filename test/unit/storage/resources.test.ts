@@ -1,0 +1,145 @@
+import { batchBaseOffset } from '../../../codecs/records/batch-header';
+import { LogManager } from '../../../storage';
+import { FdPool } from '../../../storage/fd-pool';
+import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache';
+import { OffsetIndex } from '../../../storage/offset-index';
+import { TimeIndex } from '../../../storage/time-index';
+import { selectSegmentsToDelete, RetentionVictim } from '../../../storage/retention';
+import { batch, openManager, removeDir, tempDir } from './helpers';
+import * as fs from 'fs';
+import * as path from 'path';
+
+function cached(base: number, size: number): { baseOffset: bigint; lastOffset: bigint; bytes: Buffer } {
+  return { baseOffset: BigInt(base), lastOffset: BigInt(base), bytes: Buffer.alloc(size, base) };
+}
+
+describe('tail cache', () => {
+  it('serves only when it reaches back to the fetch offset, within its per-partition bound', () => {
+    const budget = new TailCacheBudget(1000, 300);
+    const tail = new PartitionTailCache(budget);
+    tail.add([cached(0, 100), cached(1, 100), cached(2, 100), cached(3, 100)]);
+    expect(tail.bytes).toBe(300);
+    expect(tail.firstOffset).toBe(1n);
+    expect(tail.read(0n, 1000, 10n, false)).toBeNull();
+    expect(tail.read(1n, 250, 10n, false)?.map((b) => b[0])).toEqual([1, 2]);
+    expect(tail.read(2n, 10, 10n, true)?.map((b) => b[0])).toEqual([2]);
+    expect(tail.read(2n, 10, 10n, false)).toEqual([]);
+    expect(tail.read(1n, 1000, 3n, false)?.map((b) => b[0])).toEqual([1, 2]);
+  });
+
+  it('bounds all partitions together, taking from the least recently appended first', () => {
+    const budget = new TailCacheBudget(500, 400);
+    const a = new PartitionTailCache(budget);
+    const b = new PartitionTailCache(budget);
+    a.add([cached(0, 200), cached(1, 200)]);
+    b.add([cached(0, 200), cached(1, 200)]);
+    expect(budget.bytes).toBeLessThanOrEqual(500);
+    expect(a.bytes).toBe(0);
+    expect(b.bytes).toBe(400);
+    b.add([cached(2, 200)]);
+    expect(budget.bytes).toBeLessThanOrEqual(500);
+    expect(b.firstOffset).toBe(1n);
+  });
+
+  it('drops everything older than a batch too large to cache, keeping the tail contiguous', () => {
+    const tail = new PartitionTailCache(new TailCacheBudget(1000, 300));
+    tail.add([cached(0, 100), cached(1, 400), cached(2, 100)]);
+    expect(tail.firstOffset).toBe(2n);
+    expect(tail.read(1n, 1000, 10n, false)).toBeNull();
+  });
+});
+
+describe('sparse indexes', () => {
+  it('offset index finds the largest entry at or below the target', () => {
+    const ix = new OffsetIndex(100n, 10);
+    ix.append(110n, 400);
+    ix.append(120n, 900);
+    ix.append(115n, 1000); // not increasing: ignored
+    expect(ix.entries).toBe(2);
+    expect(ix.lookup(105n)).toEqual({ offset: 100n, position: 0 });
+    expect(ix.lookup(110n)).toEqual({ offset: 110n, position: 400 });
+    expect(ix.lookup(119n)).toEqual({ offset: 110n, position: 400 });
+    expect(ix.lookup(500n)).toEqual({ offset: 120n, position: 900 });
+    const round = OffsetIndex.parse(100n, ix.toBuffer(), 10, 1000);
+    expect(round?.lookup(119n)).toEqual({ offset: 110n, position: 400 });
+    expect(OffsetIndex.parse(100n, ix.toBuffer(), 10, 900)).toBeNull(); // position beyond the log
+    expect(OffsetIndex.parse(100n, ix.toBuffer().subarray(0, 12), 10, 1000)).toBeNull(); // torn entry
+  });
+
+  it('time index keeps strictly growing timestamps and looks up strictly below', () => {
+    const ix = new TimeIndex(0n, 10);
+    ix.maybeAppend(1000n, 5n);
+    ix.maybeAppend(1000n, 7n);
+    ix.maybeAppend(2000n, 9n);
+    expect(ix.entries).toBe(2);
+    expect(ix.lookupBefore(1000n)).toBeNull();
+    expect(ix.lookupBefore(1001n)).toEqual({ timestamp: 1000n, offset: 5n });
+    expect(ix.lookupBefore(5000n)).toEqual({ timestamp: 2000n, offset: 9n });
+    expect(TimeIndex.parse(0n, ix.toBuffer(), 10)?.last()).toEqual({ timestamp: 2000n, offset: 9n });
+  });
+});
+
+describe('retention selection', () => {
+  const seg = (base: number, next: number, size: number, ts: number): RetentionVictim => ({
+    baseOffset: BigInt(base),
+    nextBaseOffset: BigInt(next),
+    size,
+    largestTimestamp: BigInt(ts),
+    reason: '',
+  });
+  const closed = [seg(0, 10, 100, 1000), seg(10, 20, 100, 5000), seg(20, 30, 100, 2000)];
+
+  it('deletes an expired prefix only, stopping at the first young segment', () => {
+    const out = selectSegmentsToDelete(closed, 400, { retentionMs: 3000, retentionBytes: -1, cleanupPolicy: { delete: true } }, 0n, 6000);
+    expect(out.map((v) => v.baseOffset)).toEqual([0n]);
+  });
+
+  it('deletes oldest segments while the log stays above retention.bytes', () => {
+    const out = selectSegmentsToDelete(closed, 400, { retentionMs: -1, retentionBytes: 150, cleanupPolicy: { delete: true } }, 0n, 0);
+    expect(out.map((v) => v.baseOffset)).toEqual([0n, 10n]);
+  });
+
+  it('deletes segments below the log start offset even without the delete policy', () => {
+    const out = selectSegmentsToDelete(closed, 400, { retentionMs: 1, retentionBytes: 1, cleanupPolicy: { delete: false } }, 20n, 1e12);
+    expect(out.map((v) => v.baseOffset)).toEqual([0n, 10n]);
+  });
+});
+
+describe('file descriptor pool', () => {
+  it('keeps at most maxOpen files open and reopens evicted ones on use', async () => {
+    const dir = tempDir();
+    try {
+      const pool = new FdPool(2);
+      const files = [0, 1, 2, 3].map((i) => path.join(dir, `f${i}`));
+      files.forEach((f, i) => fs.writeFileSync(f, `content-${i}`));
+      for (const f of files) await pool.use(f, async () => undefined);
+      expect(pool.openCount).toBe(2);
+      const text = await pool.use(files[0], async (h) => (await h.readFile()).toString());
+      expect(text).toBe('content-0');
+      expect(pool.openCount).toBe(2);
+      await pool.closeAll();
+      expect(pool.openCount).toBe(0);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('bounds open files across many partitions of a log manager', async () => {
+    const dir = tempDir();
+    let manager: LogManager | undefined;
+    try {
+      manager = await openManager(dir, { maxOpenFiles: 8, tailCacheBytes: 0 });
+      await manager.createTopic('many', 40);
+      for (let p = 0; p < 40; p++) await manager.partition('many', p)?.append(batch(1, `p${p}`));
+      for (let p = 0; p < 40; p++) {
+        const r = await manager.partition('many', p)?.read(0n, 1 << 20);
+        expect(r?.batches.map((b) => batchBaseOffset(b))).toEqual([0n]);
+        expect(r?.batches[0].includes(Buffer.from(`p${p}-0`))).toBe(true);
+      }
+      expect(manager.openFileCount()).toBeLessThanOrEqual(8);
+    } finally {
+      await manager?.close();
+      removeDir(dir);
+    }
+  });
+});
