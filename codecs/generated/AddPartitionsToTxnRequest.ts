@@ -156,7 +156,7 @@ function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequest
       for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, e0, v);
     }
   }
-  if (v <= 3 && x.transactions !== undefined && (x.transactions === null || x.transactions.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactions', v);
+  if (v <= 3 && x.transactions !== undefined && !w.dropsAbsentFields && (x.transactions === null || x.transactions.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactions', v);
   if (v <= 3) {
     const val = x.v3AndBelowTransactionalId === undefined ? "" : x.v3AndBelowTransactionalId;
     if (val === null) {
@@ -165,17 +165,17 @@ function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequest
       v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.v3AndBelowTransactionalId !== undefined && x.v3AndBelowTransactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
+  if (v >= 4 && x.v3AndBelowTransactionalId !== undefined && !w.dropsAbsentFields && x.v3AndBelowTransactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
   if (v <= 3) {
     const val = x.v3AndBelowProducerId === undefined ? 0n : x.v3AndBelowProducerId;
     w.writeInt64(val);
   }
-  if (v >= 4 && x.v3AndBelowProducerId !== undefined && x.v3AndBelowProducerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerId', v);
+  if (v >= 4 && x.v3AndBelowProducerId !== undefined && !w.dropsAbsentFields && x.v3AndBelowProducerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerId', v);
   if (v <= 3) {
     const val = x.v3AndBelowProducerEpoch === undefined ? 0 : x.v3AndBelowProducerEpoch;
     w.writeInt16(val);
   }
-  if (v >= 4 && x.v3AndBelowProducerEpoch !== undefined && x.v3AndBelowProducerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerEpoch', v);
+  if (v >= 4 && x.v3AndBelowProducerEpoch !== undefined && !w.dropsAbsentFields && x.v3AndBelowProducerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerEpoch', v);
   if (v <= 3) {
     const val = x.v3AndBelowTopics === undefined ? [] : x.v3AndBelowTopics;
     if (val === null) {
@@ -185,7 +185,7 @@ function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequest
       for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
     }
   }
-  if (v >= 4 && x.v3AndBelowTopics !== undefined && (x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
+  if (v >= 4 && x.v3AndBelowTopics !== undefined && !w.dropsAbsentFields && (x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -242,22 +242,22 @@ function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer,
       w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.transactionalId !== undefined && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactionalId', v);
+  if (v <= 3 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactionalId', v);
   if (v >= 4) {
     const val = x.producerId === undefined ? 0n : x.producerId;
     w.writeInt64(val);
   }
-  if (v <= 3 && x.producerId !== undefined && x.producerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerId', v);
+  if (v <= 3 && x.producerId !== undefined && !w.dropsAbsentFields && x.producerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerId', v);
   if (v >= 4) {
     const val = x.producerEpoch === undefined ? 0 : x.producerEpoch;
     w.writeInt16(val);
   }
-  if (v <= 3 && x.producerEpoch !== undefined && x.producerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerEpoch', v);
+  if (v <= 3 && x.producerEpoch !== undefined && !w.dropsAbsentFields && x.producerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerEpoch', v);
   if (v >= 4) {
     const val = x.verifyOnly === undefined ? false : x.verifyOnly;
     w.writeBool(val);
   }
-  if (v <= 3 && x.verifyOnly !== undefined && x.verifyOnly !== false) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'verifyOnly', v);
+  if (v <= 3 && x.verifyOnly !== undefined && !w.dropsAbsentFields && x.verifyOnly !== false) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'verifyOnly', v);
   if (v >= 4) {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -267,7 +267,7 @@ function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer,
       for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
     }
   }
-  if (v <= 3 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'topics', v);
+  if (v <= 3 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'topics', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -163,7 +163,7 @@ function encodeAddPartitionsToTxnResponse(w: Writer, x: AddPartitionsToTxnRespon
       for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, e0, v);
     }
   }
-  if (v <= 3 && x.resultsByTransaction !== undefined && (x.resultsByTransaction === null || x.resultsByTransaction.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
+  if (v <= 3 && x.resultsByTransaction !== undefined && !w.dropsAbsentFields && (x.resultsByTransaction === null || x.resultsByTransaction.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
   if (v <= 3) {
     const val = x.resultsByTopicV3AndBelow === undefined ? [] : x.resultsByTopicV3AndBelow;
     if (val === null) {
@@ -173,7 +173,7 @@ function encodeAddPartitionsToTxnResponse(w: Writer, x: AddPartitionsToTxnRespon
       for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
     }
   }
-  if (v >= 4 && x.resultsByTopicV3AndBelow !== undefined && (x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
+  if (v >= 4 && x.resultsByTopicV3AndBelow !== undefined && !w.dropsAbsentFields && (x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -215,7 +215,7 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, x: 
       w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.transactionalId !== undefined && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'transactionalId', v);
+  if (v <= 3 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'transactionalId', v);
   if (v >= 4) {
     const val = x.topicResults === undefined ? [] : x.topicResults;
     if (val === null) {
@@ -225,7 +225,7 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, x: 
       for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
     }
   }
-  if (v <= 3 && x.topicResults !== undefined && (x.topicResults === null || x.topicResults.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'topicResults', v);
+  if (v <= 3 && x.topicResults !== undefined && !w.dropsAbsentFields && (x.topicResults === null || x.topicResults.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'topicResults', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -140,7 +140,7 @@ function encodeAddRaftVoterRequest(w: Writer, x: AddRaftVoterRequestInit, v: num
     const val = x.ackWhenCommitted === undefined ? true : x.ackWhenCommitted;
     w.writeBool(val);
   }
-  if (v <= 0 && x.ackWhenCommitted !== undefined && x.ackWhenCommitted !== true) throw fieldAbsentInVersion('AddRaftVoterRequest', 'ackWhenCommitted', v);
+  if (v <= 0 && x.ackWhenCommitted !== undefined && !w.dropsAbsentFields && x.ackWhenCommitted !== true) throw fieldAbsentInVersion('AddRaftVoterRequest', 'ackWhenCommitted', v);
   w.writeEmptyTaggedFields();
 }
 

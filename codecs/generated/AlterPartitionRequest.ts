@@ -285,7 +285,7 @@ function encodeAlterPartitionRequestPartitionData(w: Writer, x: AlterPartitionRe
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v >= 3 && x.newIsr !== undefined && (x.newIsr === null || x.newIsr.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsr', v);
+  if (v >= 3 && x.newIsr !== undefined && !w.dropsAbsentFields && (x.newIsr === null || x.newIsr.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsr', v);
   if (v >= 3) {
     const val = x.newIsrWithEpochs === undefined ? [] : x.newIsrWithEpochs;
     if (val === null) {
@@ -295,12 +295,12 @@ function encodeAlterPartitionRequestPartitionData(w: Writer, x: AlterPartitionRe
       for (const e0 of val) encodeAlterPartitionRequestBrokerState(w, e0, v);
     }
   }
-  if (v <= 2 && x.newIsrWithEpochs !== undefined && (x.newIsrWithEpochs === null || x.newIsrWithEpochs.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsrWithEpochs', v);
+  if (v <= 2 && x.newIsrWithEpochs !== undefined && !w.dropsAbsentFields && (x.newIsrWithEpochs === null || x.newIsrWithEpochs.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsrWithEpochs', v);
   if (v >= 1) {
     const val = x.leaderRecoveryState === undefined ? 0 : x.leaderRecoveryState;
     w.writeInt8(val);
   }
-  if (v <= 0 && x.leaderRecoveryState !== undefined && x.leaderRecoveryState !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'leaderRecoveryState', v);
+  if (v <= 0 && x.leaderRecoveryState !== undefined && !w.dropsAbsentFields && x.leaderRecoveryState !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'leaderRecoveryState', v);
   {
     const val = x.partitionEpoch === undefined ? 0 : x.partitionEpoch;
     w.writeInt32(val);
@@ -329,12 +329,12 @@ function encodeAlterPartitionRequestBrokerState(w: Writer, x: AlterPartitionRequ
     const val = x.brokerId === undefined ? 0 : x.brokerId;
     w.writeInt32(val);
   }
-  if (v <= 2 && x.brokerId !== undefined && x.brokerId !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerId', v);
+  if (v <= 2 && x.brokerId !== undefined && !w.dropsAbsentFields && x.brokerId !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerId', v);
   if (v >= 3) {
     const val = x.brokerEpoch === undefined ? -1n : x.brokerEpoch;
     w.writeInt64(val);
   }
-  if (v <= 2 && x.brokerEpoch !== undefined && x.brokerEpoch !== -1n) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerEpoch', v);
+  if (v <= 2 && x.brokerEpoch !== undefined && !w.dropsAbsentFields && x.brokerEpoch !== -1n) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerEpoch', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -352,17 +352,17 @@ function encodeApiVersionsResponseSupportedFeatureKey(w: Writer, x: ApiVersionsR
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
+  if (v <= 2 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
   if (v >= 3) {
     const val = x.minVersion === undefined ? 0 : x.minVersion;
     w.writeInt16(val);
   }
-  if (v <= 2 && x.minVersion !== undefined && x.minVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersion', v);
+  if (v <= 2 && x.minVersion !== undefined && !w.dropsAbsentFields && x.minVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersion', v);
   if (v >= 3) {
     const val = x.maxVersion === undefined ? 0 : x.maxVersion;
     w.writeInt16(val);
   }
-  if (v <= 2 && x.maxVersion !== undefined && x.maxVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersion', v);
+  if (v <= 2 && x.maxVersion !== undefined && !w.dropsAbsentFields && x.maxVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersion', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -400,17 +400,17 @@ function encodeApiVersionsResponseFinalizedFeatureKey(w: Writer, x: ApiVersionsR
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
+  if (v <= 2 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
   if (v >= 3) {
     const val = x.maxVersionLevel === undefined ? 0 : x.maxVersionLevel;
     w.writeInt16(val);
   }
-  if (v <= 2 && x.maxVersionLevel !== undefined && x.maxVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersionLevel', v);
+  if (v <= 2 && x.maxVersionLevel !== undefined && !w.dropsAbsentFields && x.maxVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersionLevel', v);
   if (v >= 3) {
     const val = x.minVersionLevel === undefined ? 0 : x.minVersionLevel;
     w.writeInt16(val);
   }
-  if (v <= 2 && x.minVersionLevel !== undefined && x.minVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersionLevel', v);
+  if (v <= 2 && x.minVersionLevel !== undefined && !w.dropsAbsentFields && x.minVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersionLevel', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

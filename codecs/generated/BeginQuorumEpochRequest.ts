@@ -317,7 +317,7 @@ function encodeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, x: BeginQuorumEp
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'name', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -326,12 +326,12 @@ function encodeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, x: BeginQuorumEp
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

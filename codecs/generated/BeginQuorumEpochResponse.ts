@@ -174,7 +174,7 @@ function encodeBeginQuorumEpochResponse(w: Writer, x: BeginQuorumEpochResponseIn
       for (const e0 of val) encodeBeginQuorumEpochResponseTopicData(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
     const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -314,7 +314,7 @@ function encodeBeginQuorumEpochResponseNodeEndpoint(w: Writer, x: BeginQuorumEpo
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeId', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -323,12 +323,12 @@ function encodeBeginQuorumEpochResponseNodeEndpoint(w: Writer, x: BeginQuorumEpo
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

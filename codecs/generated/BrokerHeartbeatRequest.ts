@@ -134,8 +134,8 @@ function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, 
     const val = x.wantShutDown === undefined ? false : x.wantShutDown;
     w.writeBool(val);
   }
-  if (v <= 0 && x.offlineLogDirs !== undefined && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0)) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'offlineLogDirs', v);
-  if (v <= 1 && x.cordonedLogDirs !== undefined && x.cordonedLogDirs !== null) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'cordonedLogDirs', v);
+  if (v <= 0 && x.offlineLogDirs !== undefined && !w.dropsAbsentFields && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0)) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'offlineLogDirs', v);
+  if (v <= 1 && x.cordonedLogDirs !== undefined && !w.dropsAbsentFields && x.cordonedLogDirs !== null) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'cordonedLogDirs', v);
   const tag0 = v >= 1 && x.offlineLogDirs !== undefined && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0);
   const tag1 = v >= 2 && x.cordonedLogDirs !== undefined && x.cordonedLogDirs !== null;
   w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));

@@ -228,7 +228,7 @@ function encodeBrokerRegistrationRequest(w: Writer, x: BrokerRegistrationRequest
     const val = x.isMigratingZkBroker === undefined ? false : x.isMigratingZkBroker;
     w.writeBool(val);
   }
-  if (v <= 0 && x.isMigratingZkBroker !== undefined && x.isMigratingZkBroker !== false) throw fieldAbsentInVersion('BrokerRegistrationRequest', 'isMigratingZkBroker', v);
+  if (v <= 0 && x.isMigratingZkBroker !== undefined && !w.dropsAbsentFields && x.isMigratingZkBroker !== false) throw fieldAbsentInVersion('BrokerRegistrationRequest', 'isMigratingZkBroker', v);
   if (v >= 2) {
     const val = x.logDirs === undefined ? [] : x.logDirs;
     if (val === null) {

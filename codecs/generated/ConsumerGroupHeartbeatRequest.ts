@@ -199,7 +199,7 @@ function encodeConsumerGroupHeartbeatRequest(w: Writer, x: ConsumerGroupHeartbea
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.subscribedTopicRegex !== undefined && x.subscribedTopicRegex !== null) throw fieldAbsentInVersion('ConsumerGroupHeartbeatRequest', 'subscribedTopicRegex', v);
+  if (v <= 0 && x.subscribedTopicRegex !== undefined && !w.dropsAbsentFields && x.subscribedTopicRegex !== null) throw fieldAbsentInVersion('ConsumerGroupHeartbeatRequest', 'subscribedTopicRegex', v);
   {
     const val = x.serverAssignor === undefined ? null : x.serverAssignor;
     if (val === null) {

@@ -181,7 +181,7 @@ function encodeConsumerProtocolSubscriptionTopicPartition(w: Writer, x: Consumer
       w.writeString(val);
     }
   }
-  if (v <= 0 && x.topic !== undefined && x.topic !== "") throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'topic', v);
+  if (v <= 0 && x.topic !== undefined && !w.dropsAbsentFields && x.topic !== "") throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'topic', v);
   if (v >= 1) {
     const val = x.partitions === undefined ? [] : x.partitions;
     if (val === null) {
@@ -191,7 +191,7 @@ function encodeConsumerProtocolSubscriptionTopicPartition(w: Writer, x: Consumer
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 0 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'partitions', v);
+  if (v <= 0 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'partitions', v);
 }
 
 export const ConsumerProtocolSubscriptionCodec: MessageCodec<ConsumerProtocolSubscription, ConsumerProtocolSubscriptionInit> = {

@@ -101,7 +101,7 @@ function encodeCreateDelegationTokenRequest(w: Writer, x: CreateDelegationTokenR
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.ownerPrincipalType !== undefined && x.ownerPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalType', v);
+  if (v <= 2 && x.ownerPrincipalType !== undefined && !w.dropsAbsentFields && x.ownerPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalType', v);
   if (v >= 3) {
     const val = x.ownerPrincipalName === undefined ? "" : x.ownerPrincipalName;
     if (val === null) {
@@ -110,7 +110,7 @@ function encodeCreateDelegationTokenRequest(w: Writer, x: CreateDelegationTokenR
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.ownerPrincipalName !== undefined && x.ownerPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalName', v);
+  if (v <= 2 && x.ownerPrincipalName !== undefined && !w.dropsAbsentFields && x.ownerPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalName', v);
   {
     const val = x.renewers === undefined ? [] : x.renewers;
     if (val === null) {

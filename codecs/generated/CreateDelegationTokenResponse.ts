@@ -137,7 +137,7 @@ function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationToken
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
   if (v >= 3) {
     const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
     if (val === null) {
@@ -146,7 +146,7 @@ function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationToken
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
   {
     const val = x.issueTimestampMs === undefined ? 0n : x.issueTimestampMs;
     w.writeInt64(val);

@@ -157,7 +157,7 @@ function encodeCreateTopicsRequest(w: Writer, x: CreateTopicsRequestInit, v: num
     const val = x.validateOnly === undefined ? false : x.validateOnly;
     w.writeBool(val);
   }
-  if (v <= 0 && x.validateOnly !== undefined && x.validateOnly !== false) throw fieldAbsentInVersion('CreateTopicsRequest', 'validateOnly', v);
+  if (v <= 0 && x.validateOnly !== undefined && !w.dropsAbsentFields && x.validateOnly !== false) throw fieldAbsentInVersion('CreateTopicsRequest', 'validateOnly', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -318,7 +318,7 @@ function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTop
       w.writeCompactString(val);
     }
   }
-  if (v <= 4 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'name', v);
+  if (v <= 4 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'name', v);
   if (v >= 5) {
     const val = x.value === undefined ? "" : x.value;
     if (val === null) {
@@ -327,12 +327,12 @@ function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTop
       w.writeCompactString(val);
     }
   }
-  if (v <= 4 && x.value !== undefined && x.value !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'value', v);
+  if (v <= 4 && x.value !== undefined && !w.dropsAbsentFields && x.value !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'value', v);
   if (v >= 5) {
     const val = x.readOnly === undefined ? false : x.readOnly;
     w.writeBool(val);
   }
-  if (v <= 4 && x.readOnly !== undefined && x.readOnly !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'readOnly', v);
+  if (v <= 4 && x.readOnly !== undefined && !w.dropsAbsentFields && x.readOnly !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'readOnly', v);
   if (v >= 5) {
     const val = x.configSource === undefined ? -1 : x.configSource;
     w.writeInt8(val);
@@ -341,7 +341,7 @@ function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTop
     const val = x.isSensitive === undefined ? false : x.isSensitive;
     w.writeBool(val);
   }
-  if (v <= 4 && x.isSensitive !== undefined && x.isSensitive !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'isSensitive', v);
+  if (v <= 4 && x.isSensitive !== undefined && !w.dropsAbsentFields && x.isSensitive !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'isSensitive', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -102,7 +102,7 @@ function encodeDeleteTopicsRequest(w: Writer, x: DeleteTopicsRequestInit, v: num
       for (const e0 of val) encodeDeleteTopicsRequestDeleteTopicState(w, e0, v);
     }
   }
-  if (v <= 5 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('DeleteTopicsRequest', 'topics', v);
+  if (v <= 5 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('DeleteTopicsRequest', 'topics', v);
   if (v <= 5) {
     const val = x.topicNames === undefined ? [] : x.topicNames;
     if (val === null) {
@@ -148,12 +148,12 @@ function encodeDeleteTopicsRequestDeleteTopicState(w: Writer, x: DeleteTopicsReq
       w.writeCompactString(val);
     }
   }
-  if (v <= 5 && x.name !== undefined && x.name !== null) throw fieldAbsentInVersion('DeleteTopicsRequest', 'name', v);
+  if (v <= 5 && x.name !== undefined && !w.dropsAbsentFields && x.name !== null) throw fieldAbsentInVersion('DeleteTopicsRequest', 'name', v);
   if (v >= 6) {
     const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
     w.writeUuid(val);
   }
-  if (v <= 5 && x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DeleteTopicsRequest', 'topicId', v);
+  if (v <= 5 && x.topicId !== undefined && !w.dropsAbsentFields && x.topicId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DeleteTopicsRequest', 'topicId', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

@@ -207,7 +207,7 @@ function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, x: DescribeAc
     const val = x.patternType === undefined ? 3 : x.patternType;
     w.writeInt8(val);
   }
-  if (v <= 0 && x.patternType !== undefined && x.patternType !== 3) throw fieldAbsentInVersion('DescribeAclsResponse', 'patternType', v);
+  if (v <= 0 && x.patternType !== undefined && !w.dropsAbsentFields && x.patternType !== 3) throw fieldAbsentInVersion('DescribeAclsResponse', 'patternType', v);
   {
     const val = x.acls === undefined ? [] : x.acls;
     if (val === null) {

@@ -333,7 +333,7 @@ function encodeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, x
     const val = x.isDefault === undefined ? false : x.isDefault;
     w.writeBool(val);
   }
-  if (v >= 1 && x.isDefault !== undefined && x.isDefault !== false) throw fieldAbsentInVersion('DescribeConfigsResponse', 'isDefault', v);
+  if (v >= 1 && x.isDefault !== undefined && !w.dropsAbsentFields && x.isDefault !== false) throw fieldAbsentInVersion('DescribeConfigsResponse', 'isDefault', v);
   if (v >= 1) {
     const val = x.configSource === undefined ? -1 : x.configSource;
     w.writeInt8(val);
@@ -400,7 +400,7 @@ function encodeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, x: Descr
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'name', v);
   if (v >= 1) {
     const val = x.value === undefined ? "" : x.value;
     if (val === null) {
@@ -409,12 +409,12 @@ function encodeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, x: Descr
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 0 && x.value !== undefined && x.value !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'value', v);
+  if (v <= 0 && x.value !== undefined && !w.dropsAbsentFields && x.value !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'value', v);
   if (v >= 1) {
     const val = x.source === undefined ? 0 : x.source;
     w.writeInt8(val);
   }
-  if (v <= 0 && x.source !== undefined && x.source !== 0) throw fieldAbsentInVersion('DescribeConfigsResponse', 'source', v);
+  if (v <= 0 && x.source !== undefined && !w.dropsAbsentFields && x.source !== 0) throw fieldAbsentInVersion('DescribeConfigsResponse', 'source', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

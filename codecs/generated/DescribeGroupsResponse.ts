@@ -217,7 +217,7 @@ function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroups
       w.writeCompactString(val);
     }
   }
-  if (v <= 5 && x.errorMessage !== undefined && x.errorMessage !== null) throw fieldAbsentInVersion('DescribeGroupsResponse', 'errorMessage', v);
+  if (v <= 5 && x.errorMessage !== undefined && !w.dropsAbsentFields && x.errorMessage !== null) throw fieldAbsentInVersion('DescribeGroupsResponse', 'errorMessage', v);
   {
     const val = x.groupId === undefined ? "" : x.groupId;
     if (val === null) {
@@ -263,7 +263,7 @@ function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroups
     const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
     w.writeInt32(val);
   }
-  if (v <= 2 && x.authorizedOperations !== undefined && x.authorizedOperations !== -2147483648) throw fieldAbsentInVersion('DescribeGroupsResponse', 'authorizedOperations', v);
+  if (v <= 2 && x.authorizedOperations !== undefined && !w.dropsAbsentFields && x.authorizedOperations !== -2147483648) throw fieldAbsentInVersion('DescribeGroupsResponse', 'authorizedOperations', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -258,7 +258,7 @@ function encodeDescribeQuorumResponse(w: Writer, x: DescribeQuorumResponseInit, 
       for (const e0 of val) encodeDescribeQuorumResponseNode(w, e0, v);
     }
   }
-  if (v <= 1 && x.nodes !== undefined && (x.nodes === null || x.nodes.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodes', v);
+  if (v <= 1 && x.nodes !== undefined && !w.dropsAbsentFields && (x.nodes === null || x.nodes.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodes', v);
   w.writeEmptyTaggedFields();
 }
 
@@ -446,7 +446,7 @@ function encodeDescribeQuorumResponseReplicaState(w: Writer, x: DescribeQuorumRe
     const val = x.replicaDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.replicaDirectoryId;
     w.writeUuid(val);
   }
-  if (v <= 1 && x.replicaDirectoryId !== undefined && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DescribeQuorumResponse', 'replicaDirectoryId', v);
+  if (v <= 1 && x.replicaDirectoryId !== undefined && !w.dropsAbsentFields && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DescribeQuorumResponse', 'replicaDirectoryId', v);
   {
     const val = x.logEndOffset === undefined ? 0n : x.logEndOffset;
     w.writeInt64(val);
@@ -492,7 +492,7 @@ function encodeDescribeQuorumResponseNode(w: Writer, x: DescribeQuorumResponseNo
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 1 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodeId', v);
+  if (v <= 1 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodeId', v);
   if (v >= 2) {
     const val = x.listeners === undefined ? [] : x.listeners;
     if (val === null) {
@@ -502,7 +502,7 @@ function encodeDescribeQuorumResponseNode(w: Writer, x: DescribeQuorumResponseNo
       for (const e0 of val) encodeDescribeQuorumResponseListener(w, e0, v);
     }
   }
-  if (v <= 1 && x.listeners !== undefined && (x.listeners === null || x.listeners.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'listeners', v);
+  if (v <= 1 && x.listeners !== undefined && !w.dropsAbsentFields && (x.listeners === null || x.listeners.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'listeners', v);
   w.writeEmptyTaggedFields();
 }
 
@@ -536,7 +536,7 @@ function encodeDescribeQuorumResponseListener(w: Writer, x: DescribeQuorumRespon
       w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'name', v);
+  if (v <= 1 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'name', v);
   if (v >= 2) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -545,12 +545,12 @@ function encodeDescribeQuorumResponseListener(w: Writer, x: DescribeQuorumRespon
       w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'host', v);
+  if (v <= 1 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'host', v);
   if (v >= 2) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 1 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'port', v);
+  if (v <= 1 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -358,12 +358,12 @@ function encodeEndQuorumEpochRequestReplicaInfo(w: Writer, x: EndQuorumEpochRequ
     const val = x.candidateId === undefined ? 0 : x.candidateId;
     w.writeInt32(val);
   }
-  if (v <= 0 && x.candidateId !== undefined && x.candidateId !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateId', v);
+  if (v <= 0 && x.candidateId !== undefined && !w.dropsAbsentFields && x.candidateId !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateId', v);
   if (v >= 1) {
     const val = x.candidateDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.candidateDirectoryId;
     w.writeUuid(val);
   }
-  if (v <= 0 && x.candidateDirectoryId !== undefined && x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateDirectoryId', v);
+  if (v <= 0 && x.candidateDirectoryId !== undefined && !w.dropsAbsentFields && x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateDirectoryId', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }
@@ -401,7 +401,7 @@ function encodeEndQuorumEpochRequestLeaderEndpoint(w: Writer, x: EndQuorumEpochR
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'name', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -410,12 +410,12 @@ function encodeEndQuorumEpochRequestLeaderEndpoint(w: Writer, x: EndQuorumEpochR
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

@@ -174,7 +174,7 @@ function encodeEndQuorumEpochResponse(w: Writer, x: EndQuorumEpochResponseInit, 
       for (const e0 of val) encodeEndQuorumEpochResponseTopicData(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
     const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -314,7 +314,7 @@ function encodeEndQuorumEpochResponseNodeEndpoint(w: Writer, x: EndQuorumEpochRe
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeId', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -323,12 +323,12 @@ function encodeEndQuorumEpochResponseNodeEndpoint(w: Writer, x: EndQuorumEpochRe
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochResponse', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

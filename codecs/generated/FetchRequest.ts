@@ -289,8 +289,8 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
     const val = x.replicaId === undefined ? -1 : x.replicaId;
     w.writeInt32(val);
   }
-  if (v >= 15 && x.replicaId !== undefined && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
-  if (v <= 14 && x.replicaState !== undefined && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState))) throw fieldAbsentInVersion('FetchRequest', 'replicaState', v);
+  if (v >= 15 && x.replicaId !== undefined && !w.dropsAbsentFields && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
+  if (v <= 14 && x.replicaState !== undefined && !w.dropsAbsentFields && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState))) throw fieldAbsentInVersion('FetchRequest', 'replicaState', v);
   {
     const val = x.maxWaitMs === undefined ? 0 : x.maxWaitMs;
     w.writeInt32(val);
@@ -333,7 +333,7 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
       for (const e0 of val) encodeFetchRequestForgottenTopic(w, e0, v);
     }
   }
-  if (v <= 6 && x.forgottenTopicsData !== undefined && (x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'forgottenTopicsData', v);
+  if (v <= 6 && x.forgottenTopicsData !== undefined && !w.dropsAbsentFields && (x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'forgottenTopicsData', v);
   if (v >= 11) {
     const val = x.rackId === undefined ? "" : x.rackId;
     if (val === null) {
@@ -400,12 +400,12 @@ function encodeFetchRequestReplicaState(w: Writer, x: FetchRequestReplicaStateIn
     const val = x.replicaId === undefined ? -1 : x.replicaId;
     w.writeInt32(val);
   }
-  if (v <= 14 && x.replicaId !== undefined && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
+  if (v <= 14 && x.replicaId !== undefined && !w.dropsAbsentFields && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
   if (v >= 15) {
     const val = x.replicaEpoch === undefined ? -1n : x.replicaEpoch;
     w.writeInt64(val);
   }
-  if (v <= 14 && x.replicaEpoch !== undefined && x.replicaEpoch !== -1n) throw fieldAbsentInVersion('FetchRequest', 'replicaEpoch', v);
+  if (v <= 14 && x.replicaEpoch !== undefined && !w.dropsAbsentFields && x.replicaEpoch !== -1n) throw fieldAbsentInVersion('FetchRequest', 'replicaEpoch', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -546,7 +546,7 @@ function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartiti
     const val = x.lastFetchedEpoch === undefined ? -1 : x.lastFetchedEpoch;
     w.writeInt32(val);
   }
-  if (v <= 11 && x.lastFetchedEpoch !== undefined && x.lastFetchedEpoch !== -1) throw fieldAbsentInVersion('FetchRequest', 'lastFetchedEpoch', v);
+  if (v <= 11 && x.lastFetchedEpoch !== undefined && !w.dropsAbsentFields && x.lastFetchedEpoch !== -1) throw fieldAbsentInVersion('FetchRequest', 'lastFetchedEpoch', v);
   if (v >= 5) {
     const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
     w.writeInt64(val);
@@ -636,7 +636,7 @@ function encodeFetchRequestForgottenTopic(w: Writer, x: FetchRequestForgottenTop
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 6 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'partitions', v);
+  if (v <= 6 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'partitions', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }

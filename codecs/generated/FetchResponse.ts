@@ -319,7 +319,7 @@ function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
     const val = x.sessionId === undefined ? 0 : x.sessionId;
     w.writeInt32(val);
   }
-  if (v <= 6 && x.sessionId !== undefined && x.sessionId !== 0) throw fieldAbsentInVersion('FetchResponse', 'sessionId', v);
+  if (v <= 6 && x.sessionId !== undefined && !w.dropsAbsentFields && x.sessionId !== 0) throw fieldAbsentInVersion('FetchResponse', 'sessionId', v);
   {
     const val = x.responses === undefined ? [] : x.responses;
     if (val === null) {
@@ -329,7 +329,7 @@ function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
       for (const e0 of val) encodeFetchResponseFetchableTopicResponse(w, e0, v);
     }
   }
-  if (v <= 15 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchResponse', 'nodeEndpoints', v);
+  if (v <= 15 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchResponse', 'nodeEndpoints', v);
   if (v >= 12) {
     const tag0 = v >= 16 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -509,9 +509,9 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
     const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
     w.writeInt64(val);
   }
-  if (v <= 11 && x.divergingEpoch !== undefined && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) throw fieldAbsentInVersion('FetchResponse', 'divergingEpoch', v);
-  if (v <= 11 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('FetchResponse', 'currentLeader', v);
-  if (v <= 11 && x.snapshotId !== undefined && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId))) throw fieldAbsentInVersion('FetchResponse', 'snapshotId', v);
+  if (v <= 11 && x.divergingEpoch !== undefined && !w.dropsAbsentFields && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) throw fieldAbsentInVersion('FetchResponse', 'divergingEpoch', v);
+  if (v <= 11 && x.currentLeader !== undefined && !w.dropsAbsentFields && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('FetchResponse', 'currentLeader', v);
+  if (v <= 11 && x.snapshotId !== undefined && !w.dropsAbsentFields && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId))) throw fieldAbsentInVersion('FetchResponse', 'snapshotId', v);
   if (v >= 4) {
     const val = x.abortedTransactions === undefined ? [] : x.abortedTransactions;
     if (val === null) {
@@ -525,7 +525,7 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
     const val = x.preferredReadReplica === undefined ? -1 : x.preferredReadReplica;
     w.writeInt32(val);
   }
-  if (v <= 10 && x.preferredReadReplica !== undefined && x.preferredReadReplica !== -1) throw fieldAbsentInVersion('FetchResponse', 'preferredReadReplica', v);
+  if (v <= 10 && x.preferredReadReplica !== undefined && !w.dropsAbsentFields && x.preferredReadReplica !== -1) throw fieldAbsentInVersion('FetchResponse', 'preferredReadReplica', v);
   {
     const val = x.records === undefined ? null : x.records;
     w.writeRecords(val, v >= 12);
@@ -603,12 +603,12 @@ function encodeFetchResponseEpochEndOffset(w: Writer, x: FetchResponseEpochEndOf
     const val = x.epoch === undefined ? -1 : x.epoch;
     w.writeInt32(val);
   }
-  if (v <= 11 && x.epoch !== undefined && x.epoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'epoch', v);
+  if (v <= 11 && x.epoch !== undefined && !w.dropsAbsentFields && x.epoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'epoch', v);
   if (v >= 12) {
     const val = x.endOffset === undefined ? -1n : x.endOffset;
     w.writeInt64(val);
   }
-  if (v <= 11 && x.endOffset !== undefined && x.endOffset !== -1n) throw fieldAbsentInVersion('FetchResponse', 'endOffset', v);
+  if (v <= 11 && x.endOffset !== undefined && !w.dropsAbsentFields && x.endOffset !== -1n) throw fieldAbsentInVersion('FetchResponse', 'endOffset', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -637,12 +637,12 @@ function encodeFetchResponseLeaderIdAndEpoch(w: Writer, x: FetchResponseLeaderId
     const val = x.leaderId === undefined ? -1 : x.leaderId;
     w.writeInt32(val);
   }
-  if (v <= 11 && x.leaderId !== undefined && x.leaderId !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderId', v);
+  if (v <= 11 && x.leaderId !== undefined && !w.dropsAbsentFields && x.leaderId !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderId', v);
   if (v >= 12) {
     const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  if (v <= 11 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderEpoch', v);
+  if (v <= 11 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderEpoch', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -699,12 +699,12 @@ function encodeFetchResponseAbortedTransaction(w: Writer, x: FetchResponseAborte
     const val = x.producerId === undefined ? 0n : x.producerId;
     w.writeInt64(val);
   }
-  if (v <= 3 && x.producerId !== undefined && x.producerId !== 0n) throw fieldAbsentInVersion('FetchResponse', 'producerId', v);
+  if (v <= 3 && x.producerId !== undefined && !w.dropsAbsentFields && x.producerId !== 0n) throw fieldAbsentInVersion('FetchResponse', 'producerId', v);
   if (v >= 4) {
     const val = x.firstOffset === undefined ? 0n : x.firstOffset;
     w.writeInt64(val);
   }
-  if (v <= 3 && x.firstOffset !== undefined && x.firstOffset !== 0n) throw fieldAbsentInVersion('FetchResponse', 'firstOffset', v);
+  if (v <= 3 && x.firstOffset !== undefined && !w.dropsAbsentFields && x.firstOffset !== 0n) throw fieldAbsentInVersion('FetchResponse', 'firstOffset', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -743,7 +743,7 @@ function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpoint
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 15 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FetchResponse', 'nodeId', v);
+  if (v <= 15 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FetchResponse', 'nodeId', v);
   if (v >= 16) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -752,12 +752,12 @@ function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpoint
       w.writeCompactString(val);
     }
   }
-  if (v <= 15 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FetchResponse', 'host', v);
+  if (v <= 15 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FetchResponse', 'host', v);
   if (v >= 16) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeInt32(val);
   }
-  if (v <= 15 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FetchResponse', 'port', v);
+  if (v <= 15 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FetchResponse', 'port', v);
   if (v >= 16) {
     const val = x.rack === undefined ? null : x.rack;
     if (val === null) {
@@ -766,7 +766,7 @@ function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpoint
       w.writeCompactString(val);
     }
   }
-  if (v <= 15 && x.rack !== undefined && x.rack !== null) throw fieldAbsentInVersion('FetchResponse', 'rack', v);
+  if (v <= 15 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('FetchResponse', 'rack', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }

@@ -241,7 +241,7 @@ function encodeFetchSnapshotResponse(w: Writer, x: FetchSnapshotResponseInit, v:
       for (const e0 of val) encodeFetchSnapshotResponseTopicSnapshot(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
   w.writeUnsignedVarint((tag0 ? 1 : 0));
   if (tag0) {
@@ -468,7 +468,7 @@ function encodeFetchSnapshotResponseNodeEndpoint(w: Writer, x: FetchSnapshotResp
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeId', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -477,12 +477,12 @@ function encodeFetchSnapshotResponseNodeEndpoint(w: Writer, x: FetchSnapshotResp
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FetchSnapshotResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FetchSnapshotResponse', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -72,12 +72,12 @@ function encodeFindCoordinatorRequest(w: Writer, x: FindCoordinatorRequestInit, 
       v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.key !== undefined && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorRequest', 'key', v);
+  if (v >= 4 && x.key !== undefined && !w.dropsAbsentFields && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorRequest', 'key', v);
   if (v >= 1) {
     const val = x.keyType === undefined ? 0 : x.keyType;
     w.writeInt8(val);
   }
-  if (v <= 0 && x.keyType !== undefined && x.keyType !== 0) throw fieldAbsentInVersion('FindCoordinatorRequest', 'keyType', v);
+  if (v <= 0 && x.keyType !== undefined && !w.dropsAbsentFields && x.keyType !== 0) throw fieldAbsentInVersion('FindCoordinatorRequest', 'keyType', v);
   if (v >= 4) {
     const val = x.coordinatorKeys === undefined ? [] : x.coordinatorKeys;
     if (val === null) {
@@ -87,7 +87,7 @@ function encodeFindCoordinatorRequest(w: Writer, x: FindCoordinatorRequestInit, 
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 3 && x.coordinatorKeys !== undefined && (x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorRequest', 'coordinatorKeys', v);
+  if (v <= 3 && x.coordinatorKeys !== undefined && !w.dropsAbsentFields && (x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorRequest', 'coordinatorKeys', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -146,7 +146,7 @@ function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v >= 4 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
+  if (v >= 4 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
   if ((v >= 1 && v <= 3)) {
     const val = x.errorMessage === undefined ? "" : x.errorMessage;
     if (val === null) {
@@ -159,7 +159,7 @@ function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v >= 4 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
+  if (v >= 4 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
   if (v <= 3) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -168,12 +168,12 @@ function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit
       v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
+  if (v >= 4 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
   if (v <= 3) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeInt32(val);
   }
-  if (v >= 4 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
+  if (v >= 4 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
   if (v >= 4) {
     const val = x.coordinators === undefined ? [] : x.coordinators;
     if (val === null) {
@@ -183,7 +183,7 @@ function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit
       for (const e0 of val) encodeFindCoordinatorResponseCoordinator(w, e0, v);
     }
   }
-  if (v <= 3 && x.coordinators !== undefined && (x.coordinators === null || x.coordinators.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorResponse', 'coordinators', v);
+  if (v <= 3 && x.coordinators !== undefined && !w.dropsAbsentFields && (x.coordinators === null || x.coordinators.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorResponse', 'coordinators', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -236,12 +236,12 @@ function encodeFindCoordinatorResponseCoordinator(w: Writer, x: FindCoordinatorR
       w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.key !== undefined && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'key', v);
+  if (v <= 3 && x.key !== undefined && !w.dropsAbsentFields && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'key', v);
   if (v >= 4) {
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 3 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
+  if (v <= 3 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
   if (v >= 4) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -250,17 +250,17 @@ function encodeFindCoordinatorResponseCoordinator(w: Writer, x: FindCoordinatorR
       w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
+  if (v <= 3 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
   if (v >= 4) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeInt32(val);
   }
-  if (v <= 3 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
+  if (v <= 3 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
   if (v >= 4) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v <= 3 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
+  if (v <= 3 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
   if (v >= 4) {
     const val = x.errorMessage === undefined ? "" : x.errorMessage;
     if (val === null) {

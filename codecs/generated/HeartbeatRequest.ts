@@ -86,7 +86,7 @@ function encodeHeartbeatRequest(w: Writer, x: HeartbeatRequestInit, v: number): 
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('HeartbeatRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('HeartbeatRequest', 'groupInstanceId', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

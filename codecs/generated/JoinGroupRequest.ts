@@ -155,7 +155,7 @@ function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): 
       v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 4 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('JoinGroupRequest', 'groupInstanceId', v);
+  if (v <= 4 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('JoinGroupRequest', 'groupInstanceId', v);
   {
     const val = x.protocolType === undefined ? "" : x.protocolType;
     if (val === null) {

@@ -175,7 +175,7 @@ function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number)
     const val = x.skipAssignment === undefined ? false : x.skipAssignment;
     w.writeBool(val);
   }
-  if (v <= 8 && x.skipAssignment !== undefined && x.skipAssignment !== false) throw fieldAbsentInVersion('JoinGroupResponse', 'skipAssignment', v);
+  if (v <= 8 && x.skipAssignment !== undefined && !w.dropsAbsentFields && x.skipAssignment !== false) throw fieldAbsentInVersion('JoinGroupResponse', 'skipAssignment', v);
   {
     const val = x.memberId === undefined ? "" : x.memberId;
     if (val === null) {

@@ -150,7 +150,7 @@ function encodeLeaderChangeMessageVoter(w: Writer, x: LeaderChangeMessageVoterIn
     const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
     w.writeUuid(val);
   }
-  if (v <= 0 && x.voterDirectoryId !== undefined && x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('LeaderChangeMessage', 'voterDirectoryId', v);
+  if (v <= 0 && x.voterDirectoryId !== undefined && !w.dropsAbsentFields && x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('LeaderChangeMessage', 'voterDirectoryId', v);
   w.writeEmptyTaggedFields();
 }
 

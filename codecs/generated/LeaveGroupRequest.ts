@@ -104,7 +104,7 @@ function encodeLeaveGroupRequest(w: Writer, x: LeaveGroupRequestInit, v: number)
       w.writeString(val);
     }
   }
-  if (v >= 3 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
+  if (v >= 3 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
   if (v >= 3) {
     const val = x.members === undefined ? [] : x.members;
     if (val === null) {
@@ -114,7 +114,7 @@ function encodeLeaveGroupRequest(w: Writer, x: LeaveGroupRequestInit, v: number)
       for (const e0 of val) encodeLeaveGroupRequestMemberIdentity(w, e0, v);
     }
   }
-  if (v <= 2 && x.members !== undefined && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupRequest', 'members', v);
+  if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupRequest', 'members', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }
@@ -152,7 +152,7 @@ function encodeLeaveGroupRequestMemberIdentity(w: Writer, x: LeaveGroupRequestMe
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
   if (v >= 3) {
     const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
     if (val === null) {
@@ -161,7 +161,7 @@ function encodeLeaveGroupRequestMemberIdentity(w: Writer, x: LeaveGroupRequestMe
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('LeaveGroupRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('LeaveGroupRequest', 'groupInstanceId', v);
   if (v >= 5) {
     const val = x.reason === undefined ? null : x.reason;
     if (val === null) {

@@ -105,7 +105,7 @@ function encodeLeaveGroupResponse(w: Writer, x: LeaveGroupResponseInit, v: numbe
       for (const e0 of val) encodeLeaveGroupResponseMemberResponse(w, e0, v);
     }
   }
-  if (v <= 2 && x.members !== undefined && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupResponse', 'members', v);
+  if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupResponse', 'members', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }
@@ -143,7 +143,7 @@ function encodeLeaveGroupResponseMemberResponse(w: Writer, x: LeaveGroupResponse
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'memberId', v);
   if (v >= 3) {
     const val = x.groupInstanceId === undefined ? "" : x.groupInstanceId;
     if (val === null) {
@@ -152,12 +152,12 @@ function encodeLeaveGroupResponseMemberResponse(w: Writer, x: LeaveGroupResponse
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'groupInstanceId', v);
   if (v >= 3) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v <= 2 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('LeaveGroupResponse', 'errorCode', v);
+  if (v <= 2 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('LeaveGroupResponse', 'errorCode', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

@@ -53,7 +53,7 @@ function encodeListConfigResourcesRequest(w: Writer, x: ListConfigResourcesReque
       for (const e0 of val) w.writeInt8(e0);
     }
   }
-  if (v <= 0 && x.resourceTypes !== undefined && (x.resourceTypes === null || x.resourceTypes.length !== 0)) throw fieldAbsentInVersion('ListConfigResourcesRequest', 'resourceTypes', v);
+  if (v <= 0 && x.resourceTypes !== undefined && !w.dropsAbsentFields && (x.resourceTypes === null || x.resourceTypes.length !== 0)) throw fieldAbsentInVersion('ListConfigResourcesRequest', 'resourceTypes', v);
   w.writeEmptyTaggedFields();
 }
 

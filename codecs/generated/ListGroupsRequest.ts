@@ -73,7 +73,7 @@ function encodeListGroupsRequest(w: Writer, x: ListGroupsRequestInit, v: number)
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 3 && x.statesFilter !== undefined && (x.statesFilter === null || x.statesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'statesFilter', v);
+  if (v <= 3 && x.statesFilter !== undefined && !w.dropsAbsentFields && (x.statesFilter === null || x.statesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'statesFilter', v);
   if (v >= 5) {
     const val = x.typesFilter === undefined ? [] : x.typesFilter;
     if (val === null) {
@@ -83,7 +83,7 @@ function encodeListGroupsRequest(w: Writer, x: ListGroupsRequestInit, v: number)
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 4 && x.typesFilter !== undefined && (x.typesFilter === null || x.typesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'typesFilter', v);
+  if (v <= 4 && x.typesFilter !== undefined && !w.dropsAbsentFields && (x.typesFilter === null || x.typesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'typesFilter', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

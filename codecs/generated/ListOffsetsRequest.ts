@@ -131,7 +131,7 @@ function encodeListOffsetsRequest(w: Writer, x: ListOffsetsRequestInit, v: numbe
     const val = x.isolationLevel === undefined ? 0 : x.isolationLevel;
     w.writeInt8(val);
   }
-  if (v <= 1 && x.isolationLevel !== undefined && x.isolationLevel !== 0) throw fieldAbsentInVersion('ListOffsetsRequest', 'isolationLevel', v);
+  if (v <= 1 && x.isolationLevel !== undefined && !w.dropsAbsentFields && x.isolationLevel !== 0) throw fieldAbsentInVersion('ListOffsetsRequest', 'isolationLevel', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -239,7 +239,7 @@ function encodeListOffsetsRequestListOffsetsPartition(w: Writer, x: ListOffsetsR
     const val = x.maxNumOffsets === undefined ? 1 : x.maxNumOffsets;
     w.writeInt32(val);
   }
-  if (v >= 1 && x.maxNumOffsets !== undefined && x.maxNumOffsets !== 1) throw fieldAbsentInVersion('ListOffsetsRequest', 'maxNumOffsets', v);
+  if (v >= 1 && x.maxNumOffsets !== undefined && !w.dropsAbsentFields && x.maxNumOffsets !== 1) throw fieldAbsentInVersion('ListOffsetsRequest', 'maxNumOffsets', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

@@ -242,22 +242,22 @@ function encodeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, x: Lis
       for (const e0 of val) w.writeInt64(e0);
     }
   }
-  if (v >= 1 && x.oldStyleOffsets !== undefined && (x.oldStyleOffsets === null || x.oldStyleOffsets.length !== 0)) throw fieldAbsentInVersion('ListOffsetsResponse', 'oldStyleOffsets', v);
+  if (v >= 1 && x.oldStyleOffsets !== undefined && !w.dropsAbsentFields && (x.oldStyleOffsets === null || x.oldStyleOffsets.length !== 0)) throw fieldAbsentInVersion('ListOffsetsResponse', 'oldStyleOffsets', v);
   if (v >= 1) {
     const val = x.timestamp === undefined ? -1n : x.timestamp;
     w.writeInt64(val);
   }
-  if (v <= 0 && x.timestamp !== undefined && x.timestamp !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'timestamp', v);
+  if (v <= 0 && x.timestamp !== undefined && !w.dropsAbsentFields && x.timestamp !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'timestamp', v);
   if (v >= 1) {
     const val = x.offset === undefined ? -1n : x.offset;
     w.writeInt64(val);
   }
-  if (v <= 0 && x.offset !== undefined && x.offset !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'offset', v);
+  if (v <= 0 && x.offset !== undefined && !w.dropsAbsentFields && x.offset !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'offset', v);
   if (v >= 4) {
     const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  if (v <= 3 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ListOffsetsResponse', 'leaderEpoch', v);
+  if (v <= 3 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ListOffsetsResponse', 'leaderEpoch', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

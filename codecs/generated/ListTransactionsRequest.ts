@@ -102,7 +102,7 @@ function encodeListTransactionsRequest(w: Writer, x: ListTransactionsRequestInit
     const val = x.durationFilter === undefined ? -1n : x.durationFilter;
     w.writeInt64(val);
   }
-  if (v <= 0 && x.durationFilter !== undefined && x.durationFilter !== -1n) throw fieldAbsentInVersion('ListTransactionsRequest', 'durationFilter', v);
+  if (v <= 0 && x.durationFilter !== undefined && !w.dropsAbsentFields && x.durationFilter !== -1n) throw fieldAbsentInVersion('ListTransactionsRequest', 'durationFilter', v);
   if (v >= 2) {
     const val = x.transactionalIdPattern === undefined ? null : x.transactionalIdPattern;
     if (val === null) {
@@ -111,7 +111,7 @@ function encodeListTransactionsRequest(w: Writer, x: ListTransactionsRequestInit
       w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.transactionalIdPattern !== undefined && x.transactionalIdPattern !== null) throw fieldAbsentInVersion('ListTransactionsRequest', 'transactionalIdPattern', v);
+  if (v <= 1 && x.transactionalIdPattern !== undefined && !w.dropsAbsentFields && x.transactionalIdPattern !== null) throw fieldAbsentInVersion('ListTransactionsRequest', 'transactionalIdPattern', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -110,17 +110,17 @@ function encodeMetadataRequest(w: Writer, x: MetadataRequestInit, v: number): vo
     const val = x.allowAutoTopicCreation === undefined ? true : x.allowAutoTopicCreation;
     w.writeBool(val);
   }
-  if (v <= 3 && x.allowAutoTopicCreation !== undefined && x.allowAutoTopicCreation !== true) throw fieldAbsentInVersion('MetadataRequest', 'allowAutoTopicCreation', v);
+  if (v <= 3 && x.allowAutoTopicCreation !== undefined && !w.dropsAbsentFields && x.allowAutoTopicCreation !== true) throw fieldAbsentInVersion('MetadataRequest', 'allowAutoTopicCreation', v);
   if ((v >= 8 && v <= 10)) {
     const val = x.includeClusterAuthorizedOperations === undefined ? false : x.includeClusterAuthorizedOperations;
     w.writeBool(val);
   }
-  if ((v <= 7 || v >= 11) && x.includeClusterAuthorizedOperations !== undefined && x.includeClusterAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeClusterAuthorizedOperations', v);
+  if ((v <= 7 || v >= 11) && x.includeClusterAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeClusterAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeClusterAuthorizedOperations', v);
   if (v >= 8) {
     const val = x.includeTopicAuthorizedOperations === undefined ? false : x.includeTopicAuthorizedOperations;
     w.writeBool(val);
   }
-  if (v <= 7 && x.includeTopicAuthorizedOperations !== undefined && x.includeTopicAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeTopicAuthorizedOperations', v);
+  if (v <= 7 && x.includeTopicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeTopicAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeTopicAuthorizedOperations', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }

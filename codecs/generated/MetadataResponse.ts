@@ -257,7 +257,7 @@ function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): 
     const val = x.clusterAuthorizedOperations === undefined ? -2147483648 : x.clusterAuthorizedOperations;
     w.writeInt32(val);
   }
-  if ((v <= 7 || v >= 11) && x.clusterAuthorizedOperations !== undefined && x.clusterAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'clusterAuthorizedOperations', v);
+  if ((v <= 7 || v >= 11) && x.clusterAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.clusterAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'clusterAuthorizedOperations', v);
   if (v >= 13) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
@@ -397,7 +397,7 @@ function encodeMetadataResponseMetadataResponseTopic(w: Writer, x: MetadataRespo
     const val = x.topicAuthorizedOperations === undefined ? -2147483648 : x.topicAuthorizedOperations;
     w.writeInt32(val);
   }
-  if (v <= 7 && x.topicAuthorizedOperations !== undefined && x.topicAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'topicAuthorizedOperations', v);
+  if (v <= 7 && x.topicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.topicAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'topicAuthorizedOperations', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }

@@ -177,7 +177,7 @@ function encodeOffsetCommitRequest(w: Writer, x: OffsetCommitRequestInit, v: num
       v >= 8 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 6 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('OffsetCommitRequest', 'groupInstanceId', v);
+  if (v <= 6 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('OffsetCommitRequest', 'groupInstanceId', v);
   if ((v >= 2 && v <= 4)) {
     const val = x.retentionTimeMs === undefined ? -1n : x.retentionTimeMs;
     w.writeInt64(val);
@@ -299,7 +299,7 @@ function encodeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, x: Off
     const val = x.commitTimestamp === undefined ? -1n : x.commitTimestamp;
     w.writeInt64(val);
   }
-  if ((v <= 0 || v >= 2) && x.commitTimestamp !== undefined && x.commitTimestamp !== -1n) throw fieldAbsentInVersion('OffsetCommitRequest', 'commitTimestamp', v);
+  if ((v <= 0 || v >= 2) && x.commitTimestamp !== undefined && !w.dropsAbsentFields && x.commitTimestamp !== -1n) throw fieldAbsentInVersion('OffsetCommitRequest', 'commitTimestamp', v);
   {
     const val = x.committedMetadata === undefined ? "" : x.committedMetadata;
     if (val === null) {

@@ -169,7 +169,7 @@ function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: numbe
       v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
+  if (v >= 8 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
   if (v <= 7) {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -180,7 +180,7 @@ function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: numbe
       for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopic(w, e0, v);
     }
   }
-  if (v >= 8 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
+  if (v >= 8 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
   if (v >= 8) {
     const val = x.groups === undefined ? [] : x.groups;
     if (val === null) {
@@ -190,12 +190,12 @@ function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: numbe
       for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestGroup(w, e0, v);
     }
   }
-  if (v <= 7 && x.groups !== undefined && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'groups', v);
+  if (v <= 7 && x.groups !== undefined && !w.dropsAbsentFields && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'groups', v);
   if (v >= 7) {
     const val = x.requireStable === undefined ? false : x.requireStable;
     w.writeBool(val);
   }
-  if (v <= 6 && x.requireStable !== undefined && x.requireStable !== false) throw fieldAbsentInVersion('OffsetFetchRequest', 'requireStable', v);
+  if (v <= 6 && x.requireStable !== undefined && !w.dropsAbsentFields && x.requireStable !== false) throw fieldAbsentInVersion('OffsetFetchRequest', 'requireStable', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -237,7 +237,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, x: OffsetFet
       v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'name', v);
+  if (v >= 8 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'name', v);
   if (v <= 7) {
     const val = x.partitionIndexes === undefined ? [] : x.partitionIndexes;
     if (val === null) {
@@ -247,7 +247,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, x: OffsetFet
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v >= 8 && x.partitionIndexes !== undefined && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
+  if (v >= 8 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -299,7 +299,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, x: OffsetFet
       w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
+  if (v <= 7 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
   if (v >= 9) {
     const val = x.memberId === undefined ? null : x.memberId;
     if (val === null) {
@@ -321,7 +321,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, x: OffsetFet
       for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopics(w, e0, v);
     }
   }
-  if (v <= 7 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
+  if (v <= 7 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -381,7 +381,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, x: OffsetFe
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 7 && x.partitionIndexes !== undefined && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
+  if (v <= 7 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

@@ -237,7 +237,7 @@ function encodeOffsetFetchResponse(w: Writer, x: OffsetFetchResponseInit, v: num
       for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopic(w, e0, v);
     }
   }
-  if (v >= 8 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
+  if (v >= 8 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
   if ((v >= 2 && v <= 7)) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
@@ -251,7 +251,7 @@ function encodeOffsetFetchResponse(w: Writer, x: OffsetFetchResponseInit, v: num
       for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseGroup(w, e0, v);
     }
   }
-  if (v <= 7 && x.groups !== undefined && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'groups', v);
+  if (v <= 7 && x.groups !== undefined && !w.dropsAbsentFields && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'groups', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -293,7 +293,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, x: OffsetF
       v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'name', v);
+  if (v >= 8 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'name', v);
   if (v <= 7) {
     const val = x.partitions === undefined ? [] : x.partitions;
     if (val === null) {
@@ -303,7 +303,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, x: OffsetF
       for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartition(w, e0, v);
     }
   }
-  if (v >= 8 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
+  if (v >= 8 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -347,12 +347,12 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, x: Off
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  if (v >= 8 && x.partitionIndex !== undefined && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
+  if (v >= 8 && x.partitionIndex !== undefined && !w.dropsAbsentFields && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
   if (v <= 7) {
     const val = x.committedOffset === undefined ? 0n : x.committedOffset;
     w.writeInt64(val);
   }
-  if (v >= 8 && x.committedOffset !== undefined && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
+  if (v >= 8 && x.committedOffset !== undefined && !w.dropsAbsentFields && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
   if ((v >= 5 && v <= 7)) {
     const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
     w.writeInt32(val);
@@ -365,12 +365,12 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, x: Off
       v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.metadata !== undefined && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
+  if (v >= 8 && x.metadata !== undefined && !w.dropsAbsentFields && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
   if (v <= 7) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v >= 8 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v >= 8 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -417,7 +417,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, x: OffsetF
       w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'groupId', v);
+  if (v <= 7 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'groupId', v);
   if (v >= 8) {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -427,12 +427,12 @@ function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, x: OffsetF
       for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopics(w, e0, v);
     }
   }
-  if (v <= 7 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
+  if (v <= 7 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
   if (v >= 8) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v <= 7 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -492,7 +492,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, x: Offset
       for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartitions(w, e0, v);
     }
   }
-  if (v <= 7 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
+  if (v <= 7 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -536,12 +536,12 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, x: Of
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  if (v <= 7 && x.partitionIndex !== undefined && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
+  if (v <= 7 && x.partitionIndex !== undefined && !w.dropsAbsentFields && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
   if (v >= 8) {
     const val = x.committedOffset === undefined ? 0n : x.committedOffset;
     w.writeInt64(val);
   }
-  if (v <= 7 && x.committedOffset !== undefined && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
+  if (v <= 7 && x.committedOffset !== undefined && !w.dropsAbsentFields && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
   if (v >= 8) {
     const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
     w.writeInt32(val);
@@ -554,12 +554,12 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, x: Of
       w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.metadata !== undefined && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
+  if (v <= 7 && x.metadata !== undefined && !w.dropsAbsentFields && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
   if (v >= 8) {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  if (v <= 7 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

@@ -125,7 +125,7 @@ function encodeProduceRequest(w: Writer, x: ProduceRequestInit, v: number): void
       v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.transactionalId !== undefined && x.transactionalId !== null) throw fieldAbsentInVersion('ProduceRequest', 'transactionalId', v);
+  if (v <= 2 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== null) throw fieldAbsentInVersion('ProduceRequest', 'transactionalId', v);
   {
     const val = x.acks === undefined ? 0 : x.acks;
     w.writeInt16(val);

@@ -246,7 +246,7 @@ function encodeProduceResponse(w: Writer, x: ProduceResponseInit, v: number): vo
     const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
     w.writeInt32(val);
   }
-  if (v <= 9 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('ProduceResponse', 'nodeEndpoints', v);
+  if (v <= 9 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('ProduceResponse', 'nodeEndpoints', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -430,7 +430,7 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, x: ProduceResp
       v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 9 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('ProduceResponse', 'currentLeader', v);
+  if (v <= 9 && x.currentLeader !== undefined && !w.dropsAbsentFields && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('ProduceResponse', 'currentLeader', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader));
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -474,7 +474,7 @@ function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, x: ProduceRes
     const val = x.batchIndex === undefined ? 0 : x.batchIndex;
     w.writeInt32(val);
   }
-  if (v <= 7 && x.batchIndex !== undefined && x.batchIndex !== 0) throw fieldAbsentInVersion('ProduceResponse', 'batchIndex', v);
+  if (v <= 7 && x.batchIndex !== undefined && !w.dropsAbsentFields && x.batchIndex !== 0) throw fieldAbsentInVersion('ProduceResponse', 'batchIndex', v);
   if (v >= 8) {
     const val = x.batchIndexErrorMessage === undefined ? null : x.batchIndexErrorMessage;
     if (val === null) {
@@ -483,7 +483,7 @@ function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, x: ProduceRes
       v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 7 && x.batchIndexErrorMessage !== undefined && x.batchIndexErrorMessage !== null) throw fieldAbsentInVersion('ProduceResponse', 'batchIndexErrorMessage', v);
+  if (v <= 7 && x.batchIndexErrorMessage !== undefined && !w.dropsAbsentFields && x.batchIndexErrorMessage !== null) throw fieldAbsentInVersion('ProduceResponse', 'batchIndexErrorMessage', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -512,12 +512,12 @@ function encodeProduceResponseLeaderIdAndEpoch(w: Writer, x: ProduceResponseLead
     const val = x.leaderId === undefined ? -1 : x.leaderId;
     w.writeInt32(val);
   }
-  if (v <= 9 && x.leaderId !== undefined && x.leaderId !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderId', v);
+  if (v <= 9 && x.leaderId !== undefined && !w.dropsAbsentFields && x.leaderId !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderId', v);
   if (v >= 10) {
     const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  if (v <= 9 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderEpoch', v);
+  if (v <= 9 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderEpoch', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -556,7 +556,7 @@ function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndp
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 9 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('ProduceResponse', 'nodeId', v);
+  if (v <= 9 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('ProduceResponse', 'nodeId', v);
   if (v >= 10) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -565,12 +565,12 @@ function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndp
       w.writeCompactString(val);
     }
   }
-  if (v <= 9 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('ProduceResponse', 'host', v);
+  if (v <= 9 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('ProduceResponse', 'host', v);
   if (v >= 10) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeInt32(val);
   }
-  if (v <= 9 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('ProduceResponse', 'port', v);
+  if (v <= 9 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('ProduceResponse', 'port', v);
   if (v >= 10) {
     const val = x.rack === undefined ? null : x.rack;
     if (val === null) {
@@ -579,7 +579,7 @@ function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndp
       w.writeCompactString(val);
     }
   }
-  if (v <= 9 && x.rack !== undefined && x.rack !== null) throw fieldAbsentInVersion('ProduceResponse', 'rack', v);
+  if (v <= 9 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('ProduceResponse', 'rack', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }

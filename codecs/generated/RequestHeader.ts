@@ -78,7 +78,7 @@ function encodeRequestHeader(w: Writer, x: RequestHeaderInit, v: number): void {
       w.writeString(val);
     }
   }
-  if (v <= 0 && x.clientId !== undefined && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);
+  if (v <= 0 && x.clientId !== undefined && !w.dropsAbsentFields && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);
   if (v >= 2) {
     w.writeEmptyTaggedFields();
   }

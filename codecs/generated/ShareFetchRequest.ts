@@ -280,7 +280,7 @@ function encodeShareFetchRequest(w: Writer, x: ShareFetchRequestInit, v: number)
     const val = x.isRenewAck === undefined ? false : x.isRenewAck;
     w.writeBool(val);
   }
-  if (v <= 1 && x.isRenewAck !== undefined && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareFetchRequest', 'isRenewAck', v);
+  if (v <= 1 && x.isRenewAck !== undefined && !w.dropsAbsentFields && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareFetchRequest', 'isRenewAck', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -372,7 +372,7 @@ function encodeShareFetchRequestFetchPartition(w: Writer, x: ShareFetchRequestFe
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  if (x.partitionMaxBytes !== undefined && x.partitionMaxBytes !== 0) throw fieldAbsentInVersion('ShareFetchRequest', 'partitionMaxBytes', v);
+  if (x.partitionMaxBytes !== undefined && !w.dropsAbsentFields && x.partitionMaxBytes !== 0) throw fieldAbsentInVersion('ShareFetchRequest', 'partitionMaxBytes', v);
   {
     const val = x.acknowledgementBatches === undefined ? [] : x.acknowledgementBatches;
     if (val === null) {

@@ -144,7 +144,7 @@ function encodeSyncGroupRequest(w: Writer, x: SyncGroupRequestInit, v: number): 
       v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('SyncGroupRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('SyncGroupRequest', 'groupInstanceId', v);
   if (v >= 5) {
     const val = x.protocolType === undefined ? null : x.protocolType;
     if (val === null) {

@@ -181,7 +181,7 @@ function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, 
     const val = x.generationId === undefined ? -1 : x.generationId;
     w.writeInt32(val);
   }
-  if (v <= 2 && x.generationId !== undefined && x.generationId !== -1) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'generationId', v);
+  if (v <= 2 && x.generationId !== undefined && !w.dropsAbsentFields && x.generationId !== -1) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'generationId', v);
   if (v >= 3) {
     const val = x.memberId === undefined ? "" : x.memberId;
     if (val === null) {
@@ -190,7 +190,7 @@ function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, 
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'memberId', v);
   if (v >= 3) {
     const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
     if (val === null) {
@@ -199,7 +199,7 @@ function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, 
       w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'groupInstanceId', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {

@@ -265,7 +265,7 @@ function encodeVoteRequestPartitionData(w: Writer, x: VoteRequestPartitionDataIn
     const val = x.preVote === undefined ? false : x.preVote;
     w.writeBool(val);
   }
-  if (v <= 1 && x.preVote !== undefined && x.preVote !== false) throw fieldAbsentInVersion('VoteRequest', 'preVote', v);
+  if (v <= 1 && x.preVote !== undefined && !w.dropsAbsentFields && x.preVote !== false) throw fieldAbsentInVersion('VoteRequest', 'preVote', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -178,7 +178,7 @@ function encodeVoteResponse(w: Writer, x: VoteResponseInit, v: number): void {
       for (const e0 of val) encodeVoteResponseTopicData(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('VoteResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('VoteResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
   w.writeUnsignedVarint((tag0 ? 1 : 0));
   if (tag0) {
@@ -313,7 +313,7 @@ function encodeVoteResponseNodeEndpoint(w: Writer, x: VoteResponseNodeEndpointIn
     const val = x.nodeId === undefined ? 0 : x.nodeId;
     w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('VoteResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('VoteResponse', 'nodeId', v);
   if (v >= 1) {
     const val = x.host === undefined ? "" : x.host;
     if (val === null) {
@@ -322,12 +322,12 @@ function encodeVoteResponseNodeEndpoint(w: Writer, x: VoteResponseNodeEndpointIn
       w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('VoteResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('VoteResponse', 'host', v);
   if (v >= 1) {
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('VoteResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('VoteResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -451,7 +451,7 @@ export class MessageEmitter {
       }
       const absent = f.versions.complementWithin(this.within);
       if (!f.ignorable && !absent.isEmpty) {
-        const cond = andCond(versionCondition(absent, this.within), `${prop} !== undefined`);
+        const cond = andCond(versionCondition(absent, this.within), `${prop} !== undefined && !w.dropsAbsentFields`);
         if (cond !== false) {
           L.line(`if (${cond} && ${this.nonDefault(f, prop)}) throw fieldAbsentInVersion('${this.m.name}', '${camelName(f.name)}', v);`);
         }
