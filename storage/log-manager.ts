@@ -21,7 +21,7 @@ export interface LogManagerOptions {
   defaultConfig?: LogConfig;
   /** Kafka's log.retention.check.interval.ms; default 300000. */
   retentionCheckIntervalMs?: number;
-  /** Upper bound on segment files held open at once; default 1024. */
+  /** Upper bound on segment files held open at once; default 512 (well inside a default 1024 ulimit). */
   maxOpenFiles?: number;
   /** Memory for the newest batches of all partitions together; default 64 MiB. */
   tailCacheBytes?: number;
@@ -70,7 +70,7 @@ export class LogManager {
     const clean = await exists(marker);
     await removeDeletedTopicDirs(dataDir, logger);
     const catalog = await TopicCatalog.load(dataDir);
-    const fdPool = new FdPool(opts.maxOpenFiles ?? 1024);
+    const fdPool = new FdPool(opts.maxOpenFiles ?? 512);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),

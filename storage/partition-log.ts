@@ -84,6 +84,11 @@ export class PartitionLog {
   private lastFlushMs = Date.now();
   private checkpointWrites: Promise<void> = Promise.resolve();
   private readonly deleteTimers = new Map<NodeJS.Timeout, string[]>();
+  private readonly backgroundSyncs = new Set<Promise<void>>();
+  /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
+  private appendedSinceLoad = false;
+  private writeCalls = 0;
+  private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
 
   private constructor(
@@ -95,7 +100,9 @@ export class PartitionLog {
     config: LogConfig,
     private readonly epochs: LeaderEpochCache,
     private readonly deps: PartitionLogDeps,
+    persistedStartOffset: bigint | null,
   ) {
+    this.persistedStartOffset = persistedStartOffset;
     this.segments = segments;
     this.startOffset = startOffset;
     this.cfg = config;
@@ -135,7 +142,7 @@ export class PartitionLog {
     if (start > logEnd) start = logEnd;
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps);
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -173,6 +180,11 @@ export class PartitionLog {
     let total = 0;
     for (const s of this.segments) total += s.size;
     return total;
+  }
+
+  /** Segment write calls made so far; with group commit, far fewer than appends under concurrency. */
+  get writeCallCount(): number {
+    return this.writeCalls;
   }
 
   segmentCount(): number {
@@ -241,11 +253,11 @@ export class PartitionLog {
 
     let runStart = 0;
     while (runStart < batches.length) {
-      if (this.shouldRoll(batches[runStart], batches[runStart].size, config)) await this.roll(batches[runStart].baseOffset);
+      if (this.shouldRoll(batches[runStart], 0, config)) await this.roll(batches[runStart].baseOffset);
       const seg = this.activeSegment;
       let runEnd = runStart + 1;
       let runBytes = batches[runStart].size;
-      while (runEnd < batches.length && !this.shouldRoll(batches[runEnd], runBytes + batches[runEnd].size, config)) {
+      while (runEnd < batches.length && !this.shouldRoll(batches[runEnd], runBytes, config)) {
         runBytes += batches[runEnd].size;
         runEnd++;
       }
@@ -261,6 +273,8 @@ export class PartitionLog {
         await seg.truncateToSize().catch(() => undefined);
         throw err;
       }
+      this.writeCalls++;
+      this.appendedSinceLoad = true;
       this.tail.add(run.map((b) => ({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, bytes: all.subarray(b.position, b.position + b.size) })));
       for (const b of run) {
         this.epochs.assign(b.epoch, b.baseOffset);
@@ -312,14 +326,19 @@ export class PartitionLog {
     return batches;
   }
 
-  /** Kafka's roll rules: size, age since the first batch (by timestamps), full index, or offsets beyond INT32. */
-  private shouldRoll(batch: GroupBatch, bytesIncludingBatch: number, config: LogConfig): boolean {
+  /**
+   * Kafka's roll rules: size, age since the first batch (by timestamps), full index, or offsets beyond INT32.
+   * `pendingBytes` are bytes of the current run already destined for the active segment but not yet written.
+   */
+  private shouldRoll(batch: GroupBatch, pendingBytes: number, config: LogConfig): boolean {
     const seg = this.activeSegment;
-    if (seg.size === 0) return false;
-    if (seg.size + bytesIncludingBatch > config.segmentBytes) return true;
+    const size = seg.size + pendingBytes;
+    if (size === 0) return false;
+    if (size + batch.size > config.segmentBytes) return true;
     if (seg.fullIndexes()) return true;
     if (batch.lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
-    const waited = seg.rollingTimestamp !== null && seg.rollingTimestamp >= 0n ? Number(batch.maxTimestamp - seg.rollingTimestamp) : Date.now() - seg.createdAtMs;
+    const first = seg.rollingTimestamp;
+    const waited = first !== null && first >= 0n ? Number(batch.maxTimestamp - first) : Date.now() - seg.createdAtMs;
     return waited > config.segmentMs;
   }
 
@@ -330,7 +349,11 @@ export class PartitionLog {
     this.segments = [...this.segments, fresh];
     this.logger.info({ dir: this.dir, baseOffset: baseOffset.toString(), previousSize: old.size }, 'rolled new log segment');
     // Kafka flushes a segment once it is rolled; doing it off the append path keeps produce latency flat.
-    old.fsync().catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'));
+    const sync = old
+      .fsync()
+      .catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'))
+      .finally(() => this.backgroundSyncs.delete(sync));
+    this.backgroundSyncs.add(sync);
   }
 
   private async maybeFlush(now: number): Promise<void> {
@@ -523,8 +546,12 @@ export class PartitionLog {
 
   private persistLogStartOffset(): Promise<void> {
     const file = path.join(this.dir, LOG_START_OFFSET_CHECKPOINT_FILE);
-    const content = formatCheckpoint([[this.topic, String(this.partition), this.startOffset.toString()]]);
-    this.checkpointWrites = this.checkpointWrites.then(() => writeFileAtomic(file, content));
+    const offset = this.startOffset;
+    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
+    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(async () => {
+      await writeFileAtomic(file, content);
+      this.persistedStartOffset = offset;
+    });
     return this.checkpointWrites;
   }
 
@@ -535,10 +562,14 @@ export class PartitionLog {
     if (this.closed) return;
     this.closed = true;
     while (this.draining !== null) await this.draining;
-    const active = this.activeSegment;
-    await active.persistIndexes(true);
-    await active.fsync();
-    await this.persistLogStartOffset();
+    await Promise.all([...this.backgroundSyncs]);
+    if (this.appendedSinceLoad) {
+      const active = this.activeSegment;
+      await active.persistIndexes(true);
+      await active.fsync();
+    }
+    await this.checkpointWrites.catch(() => undefined);
+    if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
     await this.epochs.flushed();
     await this.releaseResources(true);
   }
@@ -550,6 +581,7 @@ export class PartitionLog {
     this.pending = [];
     for (const p of queued) p.reject(new LogClosedError(`${this.topic}-${this.partition} was deleted`));
     while (this.draining !== null) await this.draining.catch(() => undefined);
+    await Promise.all([...this.backgroundSyncs]);
     await this.checkpointWrites.catch(() => undefined);
     await this.epochs.flushed();
     await this.releaseResources(false);

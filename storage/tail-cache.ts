@@ -81,8 +81,7 @@ export class PartitionTailCache {
   read(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Buffer[] | null {
     const first = this.firstOffset;
     if (first === null || fetchOffset < first) return null;
-    let i = this.head;
-    while (i < this.batches.length && this.batches[i].lastOffset < fetchOffset) i++;
+    let i = this.firstEndingAtOrAfter(fetchOffset);
     if (i === this.batches.length) return null;
     const out: Buffer[] = [];
     let bytes = 0;
@@ -94,6 +93,18 @@ export class PartitionTailCache {
       bytes += b.bytes.length;
     }
     return out;
+  }
+
+  /** Binary search: index of the first cached batch whose last offset is at or after `offset`. */
+  private firstEndingAtOrAfter(offset: bigint): number {
+    let lo = this.head;
+    let hi = this.batches.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.batches[mid].lastOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   dropOldest(): number {

@@ -102,17 +102,15 @@ function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToT
   let _v3AndBelowProducerEpoch: number = 0;
   let _v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnRequest.Transactions is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, v));
-        }
-        _transactions = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnRequest.Transactions is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, v));
       }
+      _transactions = a0;
     }
   }
   if (v <= 3) {
@@ -125,17 +123,15 @@ function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToT
     _v3AndBelowProducerEpoch = r.readInt16();
   }
   if (v <= 3) {
-    {
-      const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnRequest.V3AndBelowTopics is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
-        }
-        _v3AndBelowTopics = a0;
+    const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnRequest.V3AndBelowTopics is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
       }
+      _v3AndBelowTopics = a0;
     }
   }
   if (v >= 3) {
@@ -152,54 +148,44 @@ function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToT
 
 function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequestInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.transactions === undefined ? [] : x.transactions;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnRequest', 'transactions', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, e0, v);
-      }
+    const val = x.transactions === undefined ? [] : x.transactions;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnRequest', 'transactions', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, e0, v);
     }
   }
-  if (v <= 3 && x.transactions !== undefined && (x.transactions === null || x.transactions.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactions', v);
+  if (v <= 3 && x.transactions !== undefined && !w.dropsAbsentFields && (x.transactions === null || x.transactions.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactions', v);
   if (v <= 3) {
-    {
-      const val = x.v3AndBelowTransactionalId === undefined ? "" : x.v3AndBelowTransactionalId;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
-      } else {
-        v >= 3 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.v3AndBelowTransactionalId === undefined ? "" : x.v3AndBelowTransactionalId;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
+    } else {
+      v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.v3AndBelowTransactionalId !== undefined && x.v3AndBelowTransactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
+  if (v >= 4 && x.v3AndBelowTransactionalId !== undefined && !w.dropsAbsentFields && x.v3AndBelowTransactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTransactionalId', v);
   if (v <= 3) {
-    {
-      const val = x.v3AndBelowProducerId === undefined ? 0n : x.v3AndBelowProducerId;
-      w.writeInt64(val);
-    }
+    const val = x.v3AndBelowProducerId === undefined ? 0n : x.v3AndBelowProducerId;
+    w.writeInt64(val);
   }
-  if (v >= 4 && x.v3AndBelowProducerId !== undefined && x.v3AndBelowProducerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerId', v);
+  if (v >= 4 && x.v3AndBelowProducerId !== undefined && !w.dropsAbsentFields && x.v3AndBelowProducerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerId', v);
   if (v <= 3) {
-    {
-      const val = x.v3AndBelowProducerEpoch === undefined ? 0 : x.v3AndBelowProducerEpoch;
-      w.writeInt16(val);
-    }
+    const val = x.v3AndBelowProducerEpoch === undefined ? 0 : x.v3AndBelowProducerEpoch;
+    w.writeInt16(val);
   }
-  if (v >= 4 && x.v3AndBelowProducerEpoch !== undefined && x.v3AndBelowProducerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerEpoch', v);
+  if (v >= 4 && x.v3AndBelowProducerEpoch !== undefined && !w.dropsAbsentFields && x.v3AndBelowProducerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowProducerEpoch', v);
   if (v <= 3) {
-    {
-      const val = x.v3AndBelowTopics === undefined ? [] : x.v3AndBelowTopics;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
-      } else {
-        v >= 3 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
-      }
+    const val = x.v3AndBelowTopics === undefined ? [] : x.v3AndBelowTopics;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
+    } else {
+      v >= 3 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
     }
   }
-  if (v >= 4 && x.v3AndBelowTopics !== undefined && (x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
+  if (v >= 4 && x.v3AndBelowTopics !== undefined && !w.dropsAbsentFields && (x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -224,17 +210,15 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader,
     _verifyOnly = r.readBool();
   }
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnRequest.Topics is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
-        }
-        _topics = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnRequest.Topics is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r, v));
       }
+      _topics = a0;
     }
   }
   if (v >= 3) {
@@ -251,49 +235,39 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader,
 
 function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer, x: AddPartitionsToTxnRequestAddPartitionsToTxnTransactionInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.transactionalId === undefined ? "" : x.transactionalId;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnRequest', 'transactionalId', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.transactionalId === undefined ? "" : x.transactionalId;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnRequest', 'transactionalId', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.transactionalId !== undefined && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactionalId', v);
+  if (v <= 3 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'transactionalId', v);
   if (v >= 4) {
-    {
-      const val = x.producerId === undefined ? 0n : x.producerId;
-      w.writeInt64(val);
-    }
+    const val = x.producerId === undefined ? 0n : x.producerId;
+    w.writeInt64(val);
   }
-  if (v <= 3 && x.producerId !== undefined && x.producerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerId', v);
+  if (v <= 3 && x.producerId !== undefined && !w.dropsAbsentFields && x.producerId !== 0n) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerId', v);
   if (v >= 4) {
-    {
-      const val = x.producerEpoch === undefined ? 0 : x.producerEpoch;
-      w.writeInt16(val);
-    }
+    const val = x.producerEpoch === undefined ? 0 : x.producerEpoch;
+    w.writeInt16(val);
   }
-  if (v <= 3 && x.producerEpoch !== undefined && x.producerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerEpoch', v);
+  if (v <= 3 && x.producerEpoch !== undefined && !w.dropsAbsentFields && x.producerEpoch !== 0) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'producerEpoch', v);
   if (v >= 4) {
-    {
-      const val = x.verifyOnly === undefined ? false : x.verifyOnly;
-      w.writeBool(val);
-    }
+    const val = x.verifyOnly === undefined ? false : x.verifyOnly;
+    w.writeBool(val);
   }
-  if (v <= 3 && x.verifyOnly !== undefined && x.verifyOnly !== false) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'verifyOnly', v);
+  if (v <= 3 && x.verifyOnly !== undefined && !w.dropsAbsentFields && x.verifyOnly !== false) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'verifyOnly', v);
   if (v >= 4) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnRequest', 'topics', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnRequest', 'topics', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, e0, v);
     }
   }
-  if (v <= 3 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'topics', v);
+  if (v <= 3 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'topics', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -111,31 +111,27 @@ function decodeAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsTo
     _errorCode = r.readInt16();
   }
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnResponse.ResultsByTransaction is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnResponseAddPartitionsToTxnResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r, v));
-        }
-        _resultsByTransaction = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnResponse.ResultsByTransaction is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnResponseAddPartitionsToTxnResult[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r, v));
       }
+      _resultsByTransaction = a0;
     }
   }
   if (v <= 3) {
-    {
-      const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnResponse.ResultsByTopicV3AndBelow is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
-        }
-        _resultsByTopicV3AndBelow = a0;
+    const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnResponse.ResultsByTopicV3AndBelow is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
       }
+      _resultsByTopicV3AndBelow = a0;
     }
   }
   if (v >= 3) {
@@ -155,35 +151,29 @@ function encodeAddPartitionsToTxnResponse(w: Writer, x: AddPartitionsToTxnRespon
     w.writeInt32(val);
   }
   if (v >= 4) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   if (v >= 4) {
-    {
-      const val = x.resultsByTransaction === undefined ? [] : x.resultsByTransaction;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, e0, v);
-      }
+    const val = x.resultsByTransaction === undefined ? [] : x.resultsByTransaction;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, e0, v);
     }
   }
-  if (v <= 3 && x.resultsByTransaction !== undefined && (x.resultsByTransaction === null || x.resultsByTransaction.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
+  if (v <= 3 && x.resultsByTransaction !== undefined && !w.dropsAbsentFields && (x.resultsByTransaction === null || x.resultsByTransaction.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTransaction', v);
   if (v <= 3) {
-    {
-      const val = x.resultsByTopicV3AndBelow === undefined ? [] : x.resultsByTopicV3AndBelow;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
-      } else {
-        v >= 3 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
-      }
+    const val = x.resultsByTopicV3AndBelow === undefined ? [] : x.resultsByTopicV3AndBelow;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
+    } else {
+      v >= 3 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
     }
   }
-  if (v >= 4 && x.resultsByTopicV3AndBelow !== undefined && (x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
+  if (v >= 4 && x.resultsByTopicV3AndBelow !== undefined && !w.dropsAbsentFields && (x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -196,17 +186,15 @@ function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: 
     _transactionalId = r.readCompactString();
   }
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AddPartitionsToTxnResponse.TopicResults is not nullable in version ' + v);
-      } else {
-        const a0: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
-        }
-        _topicResults = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AddPartitionsToTxnResponse.TopicResults is not nullable in version ' + v);
+    } else {
+      const a0: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r, v));
       }
+      _topicResults = a0;
     }
   }
   if (v >= 3) {
@@ -220,28 +208,24 @@ function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: 
 
 function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, x: AddPartitionsToTxnResponseAddPartitionsToTxnResultInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.transactionalId === undefined ? "" : x.transactionalId;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnResponse', 'transactionalId', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.transactionalId === undefined ? "" : x.transactionalId;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnResponse', 'transactionalId', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.transactionalId !== undefined && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'transactionalId', v);
+  if (v <= 3 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== "") throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'transactionalId', v);
   if (v >= 4) {
-    {
-      const val = x.topicResults === undefined ? [] : x.topicResults;
-      if (val === null) {
-        throw fieldNotNullable('AddPartitionsToTxnResponse', 'topicResults', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
-      }
+    const val = x.topicResults === undefined ? [] : x.topicResults;
+    if (val === null) {
+      throw fieldNotNullable('AddPartitionsToTxnResponse', 'topicResults', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, e0, v);
     }
   }
-  if (v <= 3 && x.topicResults !== undefined && (x.topicResults === null || x.topicResults.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'topicResults', v);
+  if (v <= 3 && x.topicResults !== undefined && !w.dropsAbsentFields && (x.topicResults === null || x.topicResults.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'topicResults', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -137,12 +137,10 @@ function encodeAddRaftVoterRequest(w: Writer, x: AddRaftVoterRequestInit, v: num
     }
   }
   if (v >= 1) {
-    {
-      const val = x.ackWhenCommitted === undefined ? true : x.ackWhenCommitted;
-      w.writeBool(val);
-    }
+    const val = x.ackWhenCommitted === undefined ? true : x.ackWhenCommitted;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.ackWhenCommitted !== undefined && x.ackWhenCommitted !== true) throw fieldAbsentInVersion('AddRaftVoterRequest', 'ackWhenCommitted', v);
+  if (v <= 0 && x.ackWhenCommitted !== undefined && !w.dropsAbsentFields && x.ackWhenCommitted !== true) throw fieldAbsentInVersion('AddRaftVoterRequest', 'ackWhenCommitted', v);
   w.writeEmptyTaggedFields();
 }
 

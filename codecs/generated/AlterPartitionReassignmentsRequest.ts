@@ -109,12 +109,10 @@ function encodeAlterPartitionReassignmentsRequest(w: Writer, x: AlterPartitionRe
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
-      w.writeBool(val);
-    }
+    const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.allowReplicationFactorChange !== undefined && x.allowReplicationFactorChange !== true) throw fieldAbsentInVersion('AlterPartitionReassignmentsRequest', 'allowReplicationFactorChange', v);
+  if (v <= 0 && x.allowReplicationFactorChange !== undefined && !w.dropsAbsentFields && x.allowReplicationFactorChange !== true) throw fieldAbsentInVersion('AlterPartitionReassignmentsRequest', 'allowReplicationFactorChange', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {

@@ -127,10 +127,8 @@ function encodeAlterPartitionReassignmentsResponse(w: Writer, x: AlterPartitionR
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
-      w.writeBool(val);
-    }
+    const val = x.allowReplicationFactorChange === undefined ? true : x.allowReplicationFactorChange;
+    w.writeBool(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;

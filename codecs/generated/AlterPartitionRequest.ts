@@ -196,20 +196,16 @@ function decodeAlterPartitionRequestTopicData(r: Reader, v: number): AlterPartit
 
 function encodeAlterPartitionRequestTopicData(w: Writer, x: AlterPartitionRequestTopicDataInit, v: number): void {
   if (v <= 1) {
-    {
-      const val = x.topicName === undefined ? "" : x.topicName;
-      if (val === null) {
-        throw fieldNotNullable('AlterPartitionRequest', 'topicName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.topicName === undefined ? "" : x.topicName;
+    if (val === null) {
+      throw fieldNotNullable('AlterPartitionRequest', 'topicName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 2) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -233,31 +229,27 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPa
   _partitionIndex = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v <= 2) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AlterPartitionRequest.NewIsr is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _newIsr = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AlterPartitionRequest.NewIsr is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _newIsr = a0;
     }
   }
   if (v >= 3) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('AlterPartitionRequest.NewIsrWithEpochs is not nullable in version ' + v);
-      } else {
-        const a0: AlterPartitionRequestBrokerState[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeAlterPartitionRequestBrokerState(r, v));
-        }
-        _newIsrWithEpochs = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('AlterPartitionRequest.NewIsrWithEpochs is not nullable in version ' + v);
+    } else {
+      const a0: AlterPartitionRequestBrokerState[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeAlterPartitionRequestBrokerState(r, v));
       }
+      _newIsrWithEpochs = a0;
     }
   }
   if (v >= 1) {
@@ -285,36 +277,30 @@ function encodeAlterPartitionRequestPartitionData(w: Writer, x: AlterPartitionRe
     w.writeInt32(val);
   }
   if (v <= 2) {
-    {
-      const val = x.newIsr === undefined ? [] : x.newIsr;
-      if (val === null) {
-        throw fieldNotNullable('AlterPartitionRequest', 'newIsr', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.newIsr === undefined ? [] : x.newIsr;
+    if (val === null) {
+      throw fieldNotNullable('AlterPartitionRequest', 'newIsr', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v >= 3 && x.newIsr !== undefined && (x.newIsr === null || x.newIsr.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsr', v);
+  if (v >= 3 && x.newIsr !== undefined && !w.dropsAbsentFields && (x.newIsr === null || x.newIsr.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsr', v);
   if (v >= 3) {
-    {
-      const val = x.newIsrWithEpochs === undefined ? [] : x.newIsrWithEpochs;
-      if (val === null) {
-        throw fieldNotNullable('AlterPartitionRequest', 'newIsrWithEpochs', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeAlterPartitionRequestBrokerState(w, e0, v);
-      }
+    const val = x.newIsrWithEpochs === undefined ? [] : x.newIsrWithEpochs;
+    if (val === null) {
+      throw fieldNotNullable('AlterPartitionRequest', 'newIsrWithEpochs', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeAlterPartitionRequestBrokerState(w, e0, v);
     }
   }
-  if (v <= 2 && x.newIsrWithEpochs !== undefined && (x.newIsrWithEpochs === null || x.newIsrWithEpochs.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsrWithEpochs', v);
+  if (v <= 2 && x.newIsrWithEpochs !== undefined && !w.dropsAbsentFields && (x.newIsrWithEpochs === null || x.newIsrWithEpochs.length !== 0)) throw fieldAbsentInVersion('AlterPartitionRequest', 'newIsrWithEpochs', v);
   if (v >= 1) {
-    {
-      const val = x.leaderRecoveryState === undefined ? 0 : x.leaderRecoveryState;
-      w.writeInt8(val);
-    }
+    const val = x.leaderRecoveryState === undefined ? 0 : x.leaderRecoveryState;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.leaderRecoveryState !== undefined && x.leaderRecoveryState !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'leaderRecoveryState', v);
+  if (v <= 0 && x.leaderRecoveryState !== undefined && !w.dropsAbsentFields && x.leaderRecoveryState !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'leaderRecoveryState', v);
   {
     const val = x.partitionEpoch === undefined ? 0 : x.partitionEpoch;
     w.writeInt32(val);
@@ -340,19 +326,15 @@ function decodeAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPart
 
 function encodeAlterPartitionRequestBrokerState(w: Writer, x: AlterPartitionRequestBrokerStateInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.brokerId === undefined ? 0 : x.brokerId;
-      w.writeInt32(val);
-    }
+    const val = x.brokerId === undefined ? 0 : x.brokerId;
+    w.writeInt32(val);
   }
-  if (v <= 2 && x.brokerId !== undefined && x.brokerId !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerId', v);
+  if (v <= 2 && x.brokerId !== undefined && !w.dropsAbsentFields && x.brokerId !== 0) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerId', v);
   if (v >= 3) {
-    {
-      const val = x.brokerEpoch === undefined ? -1n : x.brokerEpoch;
-      w.writeInt64(val);
-    }
+    const val = x.brokerEpoch === undefined ? -1n : x.brokerEpoch;
+    w.writeInt64(val);
   }
-  if (v <= 2 && x.brokerEpoch !== undefined && x.brokerEpoch !== -1n) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerEpoch', v);
+  if (v <= 2 && x.brokerEpoch !== undefined && !w.dropsAbsentFields && x.brokerEpoch !== -1n) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerEpoch', v);
   w.writeEmptyTaggedFields();
 }
 

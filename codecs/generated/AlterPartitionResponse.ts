@@ -178,20 +178,16 @@ function decodeAlterPartitionResponseTopicData(r: Reader, v: number): AlterParti
 
 function encodeAlterPartitionResponseTopicData(w: Writer, x: AlterPartitionResponseTopicDataInit, v: number): void {
   if (v <= 1) {
-    {
-      const val = x.topicName === undefined ? "" : x.topicName;
-      if (val === null) {
-        throw fieldNotNullable('AlterPartitionResponse', 'topicName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.topicName === undefined ? "" : x.topicName;
+    if (val === null) {
+      throw fieldNotNullable('AlterPartitionResponse', 'topicName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 2) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -272,10 +268,8 @@ function encodeAlterPartitionResponsePartitionData(w: Writer, x: AlterPartitionR
     }
   }
   if (v >= 1) {
-    {
-      const val = x.leaderRecoveryState === undefined ? 0 : x.leaderRecoveryState;
-      w.writeInt8(val);
-    }
+    const val = x.leaderRecoveryState === undefined ? 0 : x.leaderRecoveryState;
+    w.writeInt8(val);
   }
   {
     const val = x.partitionEpoch === undefined ? 0 : x.partitionEpoch;

@@ -47,23 +47,19 @@ function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
 
 function encodeApiVersionsRequest(w: Writer, x: ApiVersionsRequestInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.clientSoftwareName === undefined ? "" : x.clientSoftwareName;
-      if (val === null) {
-        throw fieldNotNullable('ApiVersionsRequest', 'clientSoftwareName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.clientSoftwareName === undefined ? "" : x.clientSoftwareName;
+    if (val === null) {
+      throw fieldNotNullable('ApiVersionsRequest', 'clientSoftwareName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 3) {
-    {
-      const val = x.clientSoftwareVersion === undefined ? "" : x.clientSoftwareVersion;
-      if (val === null) {
-        throw fieldNotNullable('ApiVersionsRequest', 'clientSoftwareVersion', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.clientSoftwareVersion === undefined ? "" : x.clientSoftwareVersion;
+    if (val === null) {
+      throw fieldNotNullable('ApiVersionsRequest', 'clientSoftwareVersion', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 3) {

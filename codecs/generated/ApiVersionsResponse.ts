@@ -157,40 +157,40 @@ function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('ApiVersionsResponse.SupportedFeatures is not nullable in version ' + v);
-            } else {
-              const a0: ApiVersionsResponseSupportedFeatureKey[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(decodeApiVersionsResponseSupportedFeatureKey(r, v));
-              }
-              _supportedFeatures = a0;
+        case 0: {
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('ApiVersionsResponse.SupportedFeatures is not nullable in version ' + v);
+          } else {
+            const a0: ApiVersionsResponseSupportedFeatureKey[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(decodeApiVersionsResponseSupportedFeatureKey(r, v));
             }
+            _supportedFeatures = a0;
           }
           break;
-        case 1:
+        }
+        case 1: {
           _finalizedFeaturesEpoch = r.readInt64();
           break;
-        case 2:
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('ApiVersionsResponse.FinalizedFeatures is not nullable in version ' + v);
-            } else {
-              const a0: ApiVersionsResponseFinalizedFeatureKey[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(decodeApiVersionsResponseFinalizedFeatureKey(r, v));
-              }
-              _finalizedFeatures = a0;
+        }
+        case 2: {
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('ApiVersionsResponse.FinalizedFeatures is not nullable in version ' + v);
+          } else {
+            const a0: ApiVersionsResponseFinalizedFeatureKey[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(decodeApiVersionsResponseFinalizedFeatureKey(r, v));
             }
+            _finalizedFeatures = a0;
           }
           break;
-        case 3:
+        }
+        case 3: {
           _zkMigrationReady = r.readBool();
           break;
+        }
         default:
           break;
       }
@@ -223,10 +223,8 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
     }
   }
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   if (v >= 3) {
     const tag0 = x.supportedFeatures !== undefined && (x.supportedFeatures === null || x.supportedFeatures.length !== 0);
@@ -347,30 +345,24 @@ function decodeApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): Api
 
 function encodeApiVersionsResponseSupportedFeatureKey(w: Writer, x: ApiVersionsResponseSupportedFeatureKeyInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('ApiVersionsResponse', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('ApiVersionsResponse', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
+  if (v <= 2 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
   if (v >= 3) {
-    {
-      const val = x.minVersion === undefined ? 0 : x.minVersion;
-      w.writeInt16(val);
-    }
+    const val = x.minVersion === undefined ? 0 : x.minVersion;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.minVersion !== undefined && x.minVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersion', v);
+  if (v <= 2 && x.minVersion !== undefined && !w.dropsAbsentFields && x.minVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersion', v);
   if (v >= 3) {
-    {
-      const val = x.maxVersion === undefined ? 0 : x.maxVersion;
-      w.writeInt16(val);
-    }
+    const val = x.maxVersion === undefined ? 0 : x.maxVersion;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.maxVersion !== undefined && x.maxVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersion', v);
+  if (v <= 2 && x.maxVersion !== undefined && !w.dropsAbsentFields && x.maxVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersion', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -401,30 +393,24 @@ function decodeApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): Api
 
 function encodeApiVersionsResponseFinalizedFeatureKey(w: Writer, x: ApiVersionsResponseFinalizedFeatureKeyInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('ApiVersionsResponse', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('ApiVersionsResponse', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
+  if (v <= 2 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('ApiVersionsResponse', 'name', v);
   if (v >= 3) {
-    {
-      const val = x.maxVersionLevel === undefined ? 0 : x.maxVersionLevel;
-      w.writeInt16(val);
-    }
+    const val = x.maxVersionLevel === undefined ? 0 : x.maxVersionLevel;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.maxVersionLevel !== undefined && x.maxVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersionLevel', v);
+  if (v <= 2 && x.maxVersionLevel !== undefined && !w.dropsAbsentFields && x.maxVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersionLevel', v);
   if (v >= 3) {
-    {
-      const val = x.minVersionLevel === undefined ? 0 : x.minVersionLevel;
-      w.writeInt16(val);
-    }
+    const val = x.minVersionLevel === undefined ? 0 : x.minVersionLevel;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.minVersionLevel !== undefined && x.minVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersionLevel', v);
+  if (v <= 2 && x.minVersionLevel !== undefined && !w.dropsAbsentFields && x.minVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersionLevel', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -135,17 +135,15 @@ function decodeBeginQuorumEpochRequest(r: Reader, v: number): BeginQuorumEpochRe
     }
   }
   if (v >= 1) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('BeginQuorumEpochRequest.LeaderEndpoints is not nullable in version ' + v);
-      } else {
-        const a0: BeginQuorumEpochRequestLeaderEndpoint[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeBeginQuorumEpochRequestLeaderEndpoint(r, v));
-        }
-        _leaderEndpoints = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('BeginQuorumEpochRequest.LeaderEndpoints is not nullable in version ' + v);
+    } else {
+      const a0: BeginQuorumEpochRequestLeaderEndpoint[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeBeginQuorumEpochRequestLeaderEndpoint(r, v));
       }
+      _leaderEndpoints = a0;
     }
   }
   if (v >= 1) {
@@ -169,10 +167,8 @@ function encodeBeginQuorumEpochRequest(w: Writer, x: BeginQuorumEpochRequestInit
     }
   }
   if (v >= 1) {
-    {
-      const val = x.voterId === undefined ? -1 : x.voterId;
-      w.writeInt32(val);
-    }
+    const val = x.voterId === undefined ? -1 : x.voterId;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -184,14 +180,12 @@ function encodeBeginQuorumEpochRequest(w: Writer, x: BeginQuorumEpochRequestInit
     }
   }
   if (v >= 1) {
-    {
-      const val = x.leaderEndpoints === undefined ? [] : x.leaderEndpoints;
-      if (val === null) {
-        throw fieldNotNullable('BeginQuorumEpochRequest', 'leaderEndpoints', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeBeginQuorumEpochRequestLeaderEndpoint(w, e0, v);
-      }
+    const val = x.leaderEndpoints === undefined ? [] : x.leaderEndpoints;
+    if (val === null) {
+      throw fieldNotNullable('BeginQuorumEpochRequest', 'leaderEndpoints', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeBeginQuorumEpochRequestLeaderEndpoint(w, e0, v);
     }
   }
   if (v >= 1) {
@@ -275,10 +269,8 @@ function encodeBeginQuorumEpochRequestPartitionData(w: Writer, x: BeginQuorumEpo
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
+    w.writeUuid(val);
   }
   {
     const val = x.leaderId === undefined ? 0 : x.leaderId;
@@ -318,34 +310,28 @@ function decodeBeginQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): Begi
 
 function encodeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, x: BeginQuorumEpochRequestLeaderEndpointInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('BeginQuorumEpochRequest', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('BeginQuorumEpochRequest', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'name', v);
   if (v >= 1) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('BeginQuorumEpochRequest', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('BeginQuorumEpochRequest', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'host', v);
   if (v >= 1) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

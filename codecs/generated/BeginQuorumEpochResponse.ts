@@ -134,20 +134,19 @@ function decodeBeginQuorumEpochResponse(r: Reader, v: number): BeginQuorumEpochR
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('BeginQuorumEpochResponse.NodeEndpoints is not nullable in version ' + v);
-            } else {
-              const a0: BeginQuorumEpochResponseNodeEndpoint[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(decodeBeginQuorumEpochResponseNodeEndpoint(r, v));
-              }
-              _nodeEndpoints = a0;
+        case 0: {
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('BeginQuorumEpochResponse.NodeEndpoints is not nullable in version ' + v);
+          } else {
+            const a0: BeginQuorumEpochResponseNodeEndpoint[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(decodeBeginQuorumEpochResponseNodeEndpoint(r, v));
             }
+            _nodeEndpoints = a0;
           }
           break;
+        }
         default:
           break;
       }
@@ -175,7 +174,7 @@ function encodeBeginQuorumEpochResponse(w: Writer, x: BeginQuorumEpochResponseIn
       for (const e0 of val) encodeBeginQuorumEpochResponseTopicData(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
     const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -312,30 +311,24 @@ function decodeBeginQuorumEpochResponseNodeEndpoint(r: Reader, v: number): Begin
 
 function encodeBeginQuorumEpochResponseNodeEndpoint(w: Writer, x: BeginQuorumEpochResponseNodeEndpointInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeId', v);
   if (v >= 1) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('BeginQuorumEpochResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('BeginQuorumEpochResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'host', v);
   if (v >= 1) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

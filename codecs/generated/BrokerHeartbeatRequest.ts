@@ -67,38 +67,36 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         if (v >= 1) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('BrokerHeartbeatRequest.OfflineLogDirs is not nullable in version ' + v);
-            } else {
-              const a0: string[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(r.readUuid());
-              }
-              _offlineLogDirs = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('BrokerHeartbeatRequest.OfflineLogDirs is not nullable in version ' + v);
+          } else {
+            const a0: string[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(r.readUuid());
             }
+            _offlineLogDirs = a0;
           }
         }
         break;
-      case 1:
+      }
+      case 1: {
         if (v >= 2) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              _cordonedLogDirs = null;
-            } else {
-              const a0: string[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(r.readUuid());
-              }
-              _cordonedLogDirs = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            _cordonedLogDirs = null;
+          } else {
+            const a0: string[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(r.readUuid());
             }
+            _cordonedLogDirs = a0;
           }
         }
         break;
+      }
       default:
         break;
     }
@@ -136,8 +134,8 @@ function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, 
     const val = x.wantShutDown === undefined ? false : x.wantShutDown;
     w.writeBool(val);
   }
-  if (v <= 0 && x.offlineLogDirs !== undefined && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0)) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'offlineLogDirs', v);
-  if (v <= 1 && x.cordonedLogDirs !== undefined && x.cordonedLogDirs !== null) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'cordonedLogDirs', v);
+  if (v <= 0 && x.offlineLogDirs !== undefined && !w.dropsAbsentFields && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0)) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'offlineLogDirs', v);
+  if (v <= 1 && x.cordonedLogDirs !== undefined && !w.dropsAbsentFields && x.cordonedLogDirs !== null) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'cordonedLogDirs', v);
   const tag0 = v >= 1 && x.offlineLogDirs !== undefined && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0);
   const tag1 = v >= 2 && x.cordonedLogDirs !== undefined && x.cordonedLogDirs !== null;
   w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));

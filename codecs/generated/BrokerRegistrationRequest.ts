@@ -153,17 +153,15 @@ function decodeBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrati
     _isMigratingZkBroker = r.readBool();
   }
   if (v >= 2) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('BrokerRegistrationRequest.LogDirs is not nullable in version ' + v);
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readUuid());
-        }
-        _logDirs = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('BrokerRegistrationRequest.LogDirs is not nullable in version ' + v);
+    } else {
+      const a0: string[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readUuid());
       }
+      _logDirs = a0;
     }
   }
   if (v >= 3) {
@@ -227,28 +225,22 @@ function encodeBrokerRegistrationRequest(w: Writer, x: BrokerRegistrationRequest
     }
   }
   if (v >= 1) {
-    {
-      const val = x.isMigratingZkBroker === undefined ? false : x.isMigratingZkBroker;
-      w.writeBool(val);
-    }
+    const val = x.isMigratingZkBroker === undefined ? false : x.isMigratingZkBroker;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.isMigratingZkBroker !== undefined && x.isMigratingZkBroker !== false) throw fieldAbsentInVersion('BrokerRegistrationRequest', 'isMigratingZkBroker', v);
+  if (v <= 0 && x.isMigratingZkBroker !== undefined && !w.dropsAbsentFields && x.isMigratingZkBroker !== false) throw fieldAbsentInVersion('BrokerRegistrationRequest', 'isMigratingZkBroker', v);
   if (v >= 2) {
-    {
-      const val = x.logDirs === undefined ? [] : x.logDirs;
-      if (val === null) {
-        throw fieldNotNullable('BrokerRegistrationRequest', 'logDirs', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeUuid(e0);
-      }
+    const val = x.logDirs === undefined ? [] : x.logDirs;
+    if (val === null) {
+      throw fieldNotNullable('BrokerRegistrationRequest', 'logDirs', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeUuid(e0);
     }
   }
   if (v >= 3) {
-    {
-      const val = x.previousBrokerEpoch === undefined ? -1n : x.previousBrokerEpoch;
-      w.writeInt64(val);
-    }
+    const val = x.previousBrokerEpoch === undefined ? -1n : x.previousBrokerEpoch;
+    w.writeInt64(val);
   }
   w.writeEmptyTaggedFields();
 }

@@ -455,10 +455,8 @@ function encodeConsumerGroupDescribeResponseMember(w: Writer, x: ConsumerGroupDe
     }
   }
   if (v >= 1) {
-    {
-      const val = x.memberType === undefined ? -1 : x.memberType;
-      w.writeInt8(val);
-    }
+    const val = x.memberType === undefined ? -1 : x.memberType;
+    w.writeInt8(val);
   }
   w.writeEmptyTaggedFields();
 }

@@ -192,16 +192,14 @@ function encodeConsumerGroupHeartbeatRequest(w: Writer, x: ConsumerGroupHeartbea
     }
   }
   if (v >= 1) {
-    {
-      const val = x.subscribedTopicRegex === undefined ? null : x.subscribedTopicRegex;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.subscribedTopicRegex === undefined ? null : x.subscribedTopicRegex;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.subscribedTopicRegex !== undefined && x.subscribedTopicRegex !== null) throw fieldAbsentInVersion('ConsumerGroupHeartbeatRequest', 'subscribedTopicRegex', v);
+  if (v <= 0 && x.subscribedTopicRegex !== undefined && !w.dropsAbsentFields && x.subscribedTopicRegex !== null) throw fieldAbsentInVersion('ConsumerGroupHeartbeatRequest', 'subscribedTopicRegex', v);
   {
     const val = x.serverAssignor === undefined ? null : x.serverAssignor;
     if (val === null) {

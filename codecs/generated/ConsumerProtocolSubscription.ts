@@ -81,17 +81,15 @@ function decodeConsumerProtocolSubscription(r: Reader, v: number): ConsumerProto
   }
   _userData = r.readNullableBytes();
   if (v >= 1) {
-    {
-      const n0 = r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ConsumerProtocolSubscription.OwnedPartitions is not nullable in version ' + v);
-      } else {
-        const a0: ConsumerProtocolSubscriptionTopicPartition[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeConsumerProtocolSubscriptionTopicPartition(r, v));
-        }
-        _ownedPartitions = a0;
+    const n0 = r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ConsumerProtocolSubscription.OwnedPartitions is not nullable in version ' + v);
+    } else {
+      const a0: ConsumerProtocolSubscriptionTopicPartition[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeConsumerProtocolSubscriptionTopicPartition(r, v));
       }
+      _ownedPartitions = a0;
     }
   }
   if (v >= 2) {
@@ -128,30 +126,24 @@ function encodeConsumerProtocolSubscription(w: Writer, x: ConsumerProtocolSubscr
     }
   }
   if (v >= 1) {
-    {
-      const val = x.ownedPartitions === undefined ? [] : x.ownedPartitions;
-      if (val === null) {
-        throw fieldNotNullable('ConsumerProtocolSubscription', 'ownedPartitions', v);
-      } else {
-        w.writeArrayLength(val.length);
-        for (const e0 of val) encodeConsumerProtocolSubscriptionTopicPartition(w, e0, v);
-      }
+    const val = x.ownedPartitions === undefined ? [] : x.ownedPartitions;
+    if (val === null) {
+      throw fieldNotNullable('ConsumerProtocolSubscription', 'ownedPartitions', v);
+    } else {
+      w.writeArrayLength(val.length);
+      for (const e0 of val) encodeConsumerProtocolSubscriptionTopicPartition(w, e0, v);
     }
   }
   if (v >= 2) {
-    {
-      const val = x.generationId === undefined ? -1 : x.generationId;
-      w.writeInt32(val);
-    }
+    const val = x.generationId === undefined ? -1 : x.generationId;
+    w.writeInt32(val);
   }
   if (v >= 3) {
-    {
-      const val = x.rackId === undefined ? null : x.rackId;
-      if (val === null) {
-        w.writeInt16(-1);
-      } else {
-        w.writeString(val);
-      }
+    const val = x.rackId === undefined ? null : x.rackId;
+    if (val === null) {
+      w.writeInt16(-1);
+    } else {
+      w.writeString(val);
     }
   }
 }
@@ -163,17 +155,15 @@ function decodeConsumerProtocolSubscriptionTopicPartition(r: Reader, v: number):
     _topic = r.readString();
   }
   if (v >= 1) {
-    {
-      const n0 = r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ConsumerProtocolSubscription.Partitions is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _partitions = a0;
+    const n0 = r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ConsumerProtocolSubscription.Partitions is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _partitions = a0;
     }
   }
   return {
@@ -184,28 +174,24 @@ function decodeConsumerProtocolSubscriptionTopicPartition(r: Reader, v: number):
 
 function encodeConsumerProtocolSubscriptionTopicPartition(w: Writer, x: ConsumerProtocolSubscriptionTopicPartitionInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.topic === undefined ? "" : x.topic;
-      if (val === null) {
-        throw fieldNotNullable('ConsumerProtocolSubscription', 'topic', v);
-      } else {
-        w.writeString(val);
-      }
+    const val = x.topic === undefined ? "" : x.topic;
+    if (val === null) {
+      throw fieldNotNullable('ConsumerProtocolSubscription', 'topic', v);
+    } else {
+      w.writeString(val);
     }
   }
-  if (v <= 0 && x.topic !== undefined && x.topic !== "") throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'topic', v);
+  if (v <= 0 && x.topic !== undefined && !w.dropsAbsentFields && x.topic !== "") throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'topic', v);
   if (v >= 1) {
-    {
-      const val = x.partitions === undefined ? [] : x.partitions;
-      if (val === null) {
-        throw fieldNotNullable('ConsumerProtocolSubscription', 'partitions', v);
-      } else {
-        w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.partitions === undefined ? [] : x.partitions;
+    if (val === null) {
+      throw fieldNotNullable('ConsumerProtocolSubscription', 'partitions', v);
+    } else {
+      w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 0 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'partitions', v);
+  if (v <= 0 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('ConsumerProtocolSubscription', 'partitions', v);
 }
 
 export const ConsumerProtocolSubscriptionCodec: MessageCodec<ConsumerProtocolSubscription, ConsumerProtocolSubscriptionInit> = {

@@ -147,12 +147,10 @@ function encodeCreateAclsRequestAclCreation(w: Writer, x: CreateAclsRequestAclCr
     }
   }
   if (v >= 1) {
-    {
-      const val = x.resourcePatternType === undefined ? 3 : x.resourcePatternType;
-      w.writeInt8(val);
-    }
+    const val = x.resourcePatternType === undefined ? 3 : x.resourcePatternType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.resourcePatternType !== undefined && x.resourcePatternType !== 3) throw fieldAbsentInVersion('CreateAclsRequest', 'resourcePatternType', v);
+  if (v <= 0 && x.resourcePatternType !== undefined && !w.dropsAbsentFields && x.resourcePatternType !== 3) throw fieldAbsentInVersion('CreateAclsRequest', 'resourcePatternType', v);
   {
     const val = x.principal === undefined ? "" : x.principal;
     if (val === null) {

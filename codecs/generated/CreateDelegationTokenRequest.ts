@@ -94,27 +94,23 @@ function decodeCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegat
 
 function encodeCreateDelegationTokenRequest(w: Writer, x: CreateDelegationTokenRequestInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.ownerPrincipalType === undefined ? "" : x.ownerPrincipalType;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.ownerPrincipalType === undefined ? "" : x.ownerPrincipalType;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.ownerPrincipalType !== undefined && x.ownerPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalType', v);
+  if (v <= 2 && x.ownerPrincipalType !== undefined && !w.dropsAbsentFields && x.ownerPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalType', v);
   if (v >= 3) {
-    {
-      const val = x.ownerPrincipalName === undefined ? "" : x.ownerPrincipalName;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.ownerPrincipalName === undefined ? "" : x.ownerPrincipalName;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.ownerPrincipalName !== undefined && x.ownerPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalName', v);
+  if (v <= 2 && x.ownerPrincipalName !== undefined && !w.dropsAbsentFields && x.ownerPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenRequest', 'ownerPrincipalName', v);
   {
     const val = x.renewers === undefined ? [] : x.renewers;
     if (val === null) {

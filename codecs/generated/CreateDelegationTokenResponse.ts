@@ -130,27 +130,23 @@ function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationToken
     }
   }
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
-      if (val === null) {
-        throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
+    if (val === null) {
+      throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
-      if (val === null) {
-        throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
+    if (val === null) {
+      throw fieldNotNullable('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('CreateDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
   {
     const val = x.issueTimestampMs === undefined ? 0n : x.issueTimestampMs;
     w.writeInt64(val);

@@ -154,12 +154,10 @@ function encodeCreateTopicsRequest(w: Writer, x: CreateTopicsRequestInit, v: num
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.validateOnly === undefined ? false : x.validateOnly;
-      w.writeBool(val);
-    }
+    const val = x.validateOnly === undefined ? false : x.validateOnly;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.validateOnly !== undefined && x.validateOnly !== false) throw fieldAbsentInVersion('CreateTopicsRequest', 'validateOnly', v);
+  if (v <= 0 && x.validateOnly !== undefined && !w.dropsAbsentFields && x.validateOnly !== false) throw fieldAbsentInVersion('CreateTopicsRequest', 'validateOnly', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -136,10 +136,8 @@ function decodeCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse 
 
 function encodeCreateTopicsResponse(w: Writer, x: CreateTopicsResponseInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -179,17 +177,15 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
     _replicationFactor = r.readInt16();
   }
   if (v >= 5) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        _configs = null;
-      } else {
-        const a0: CreateTopicsResponseCreatableTopicConfigs[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeCreateTopicsResponseCreatableTopicConfigs(r, v));
-        }
-        _configs = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      _configs = null;
+    } else {
+      const a0: CreateTopicsResponseCreatableTopicConfigs[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeCreateTopicsResponseCreatableTopicConfigs(r, v));
       }
+      _configs = a0;
     }
   }
   if (v >= 5) {
@@ -200,9 +196,10 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _topicConfigErrorCode = r.readInt16();
           break;
+        }
         default:
           break;
       }
@@ -231,46 +228,36 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, x: CreateTopi
     }
   }
   if (v >= 7) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
   if (v >= 1) {
-    {
-      const val = x.errorMessage === undefined ? "" : x.errorMessage;
-      if (val === null) {
-        v >= 5 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 5 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.errorMessage === undefined ? "" : x.errorMessage;
+    if (val === null) {
+      v >= 5 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 5 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 5) {
-    {
-      const val = x.numPartitions === undefined ? -1 : x.numPartitions;
-      w.writeInt32(val);
-    }
+    const val = x.numPartitions === undefined ? -1 : x.numPartitions;
+    w.writeInt32(val);
   }
   if (v >= 5) {
-    {
-      const val = x.replicationFactor === undefined ? -1 : x.replicationFactor;
-      w.writeInt16(val);
-    }
+    const val = x.replicationFactor === undefined ? -1 : x.replicationFactor;
+    w.writeInt16(val);
   }
   if (v >= 5) {
-    {
-      const val = x.configs === undefined ? [] : x.configs;
-      if (val === null) {
-        w.writeCompactArrayLength(-1);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeCreateTopicsResponseCreatableTopicConfigs(w, e0, v);
-      }
+    const val = x.configs === undefined ? [] : x.configs;
+    if (val === null) {
+      w.writeCompactArrayLength(-1);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeCreateTopicsResponseCreatableTopicConfigs(w, e0, v);
     }
   }
   if (v >= 5) {
@@ -324,47 +311,37 @@ function decodeCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): 
 
 function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTopicsResponseCreatableTopicConfigsInit, v: number): void {
   if (v >= 5) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('CreateTopicsResponse', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('CreateTopicsResponse', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 4 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'name', v);
+  if (v <= 4 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'name', v);
   if (v >= 5) {
-    {
-      const val = x.value === undefined ? "" : x.value;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.value === undefined ? "" : x.value;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 4 && x.value !== undefined && x.value !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'value', v);
+  if (v <= 4 && x.value !== undefined && !w.dropsAbsentFields && x.value !== "") throw fieldAbsentInVersion('CreateTopicsResponse', 'value', v);
   if (v >= 5) {
-    {
-      const val = x.readOnly === undefined ? false : x.readOnly;
-      w.writeBool(val);
-    }
+    const val = x.readOnly === undefined ? false : x.readOnly;
+    w.writeBool(val);
   }
-  if (v <= 4 && x.readOnly !== undefined && x.readOnly !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'readOnly', v);
+  if (v <= 4 && x.readOnly !== undefined && !w.dropsAbsentFields && x.readOnly !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'readOnly', v);
   if (v >= 5) {
-    {
-      const val = x.configSource === undefined ? -1 : x.configSource;
-      w.writeInt8(val);
-    }
+    const val = x.configSource === undefined ? -1 : x.configSource;
+    w.writeInt8(val);
   }
   if (v >= 5) {
-    {
-      const val = x.isSensitive === undefined ? false : x.isSensitive;
-      w.writeBool(val);
-    }
+    const val = x.isSensitive === undefined ? false : x.isSensitive;
+    w.writeBool(val);
   }
-  if (v <= 4 && x.isSensitive !== undefined && x.isSensitive !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'isSensitive', v);
+  if (v <= 4 && x.isSensitive !== undefined && !w.dropsAbsentFields && x.isSensitive !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'isSensitive', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -265,12 +265,10 @@ function encodeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, x: DeleteAclsR
     }
   }
   if (v >= 1) {
-    {
-      const val = x.patternType === undefined ? 3 : x.patternType;
-      w.writeInt8(val);
-    }
+    const val = x.patternType === undefined ? 3 : x.patternType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.patternType !== undefined && x.patternType !== 3) throw fieldAbsentInVersion('DeleteAclsResponse', 'patternType', v);
+  if (v <= 0 && x.patternType !== undefined && !w.dropsAbsentFields && x.patternType !== 3) throw fieldAbsentInVersion('DeleteAclsResponse', 'patternType', v);
   {
     const val = x.principal === undefined ? "" : x.principal;
     if (val === null) {

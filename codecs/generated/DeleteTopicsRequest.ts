@@ -58,31 +58,27 @@ function decodeDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
   let _topicNames: string[] = [];
   let _timeoutMs: number;
   if (v >= 6) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('DeleteTopicsRequest.Topics is not nullable in version ' + v);
-      } else {
-        const a0: DeleteTopicsRequestDeleteTopicState[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeDeleteTopicsRequestDeleteTopicState(r, v));
-        }
-        _topics = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('DeleteTopicsRequest.Topics is not nullable in version ' + v);
+    } else {
+      const a0: DeleteTopicsRequestDeleteTopicState[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeDeleteTopicsRequestDeleteTopicState(r, v));
       }
+      _topics = a0;
     }
   }
   if (v <= 5) {
-    {
-      const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('DeleteTopicsRequest.TopicNames is not nullable in version ' + v);
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(v >= 4 ? r.readCompactString() : r.readString());
-        }
-        _topicNames = a0;
+    const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('DeleteTopicsRequest.TopicNames is not nullable in version ' + v);
+    } else {
+      const a0: string[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(v >= 4 ? r.readCompactString() : r.readString());
       }
+      _topicNames = a0;
     }
   }
   _timeoutMs = r.readInt32();
@@ -98,26 +94,22 @@ function decodeDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
 
 function encodeDeleteTopicsRequest(w: Writer, x: DeleteTopicsRequestInit, v: number): void {
   if (v >= 6) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        throw fieldNotNullable('DeleteTopicsRequest', 'topics', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeDeleteTopicsRequestDeleteTopicState(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      throw fieldNotNullable('DeleteTopicsRequest', 'topics', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeDeleteTopicsRequestDeleteTopicState(w, e0, v);
     }
   }
-  if (v <= 5 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('DeleteTopicsRequest', 'topics', v);
+  if (v <= 5 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('DeleteTopicsRequest', 'topics', v);
   if (v <= 5) {
-    {
-      const val = x.topicNames === undefined ? [] : x.topicNames;
-      if (val === null) {
-        throw fieldNotNullable('DeleteTopicsRequest', 'topicNames', v);
-      } else {
-        v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) v >= 4 ? w.writeCompactString(e0) : w.writeString(e0);
-      }
+    const val = x.topicNames === undefined ? [] : x.topicNames;
+    if (val === null) {
+      throw fieldNotNullable('DeleteTopicsRequest', 'topicNames', v);
+    } else {
+      v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) v >= 4 ? w.writeCompactString(e0) : w.writeString(e0);
     }
   }
   {
@@ -149,23 +141,19 @@ function decodeDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): Delete
 
 function encodeDeleteTopicsRequestDeleteTopicState(w: Writer, x: DeleteTopicsRequestDeleteTopicStateInit, v: number): void {
   if (v >= 6) {
-    {
-      const val = x.name === undefined ? null : x.name;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? null : x.name;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 5 && x.name !== undefined && x.name !== null) throw fieldAbsentInVersion('DeleteTopicsRequest', 'name', v);
+  if (v <= 5 && x.name !== undefined && !w.dropsAbsentFields && x.name !== null) throw fieldAbsentInVersion('DeleteTopicsRequest', 'name', v);
   if (v >= 6) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
-  if (v <= 5 && x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DeleteTopicsRequest', 'topicId', v);
+  if (v <= 5 && x.topicId !== undefined && !w.dropsAbsentFields && x.topicId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DeleteTopicsRequest', 'topicId', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

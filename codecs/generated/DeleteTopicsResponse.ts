@@ -86,10 +86,8 @@ function decodeDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse 
 
 function encodeDeleteTopicsResponse(w: Writer, x: DeleteTopicsResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.responses === undefined ? [] : x.responses;
@@ -140,23 +138,19 @@ function encodeDeleteTopicsResponseDeletableTopicResult(w: Writer, x: DeleteTopi
     }
   }
   if (v >= 6) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
   if (v >= 5) {
-    {
-      const val = x.errorMessage === undefined ? null : x.errorMessage;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.errorMessage === undefined ? null : x.errorMessage;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 4) {

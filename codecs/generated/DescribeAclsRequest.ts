@@ -92,12 +92,10 @@ function encodeDescribeAclsRequest(w: Writer, x: DescribeAclsRequestInit, v: num
     }
   }
   if (v >= 1) {
-    {
-      const val = x.patternTypeFilter === undefined ? 3 : x.patternTypeFilter;
-      w.writeInt8(val);
-    }
+    const val = x.patternTypeFilter === undefined ? 3 : x.patternTypeFilter;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.patternTypeFilter !== undefined && x.patternTypeFilter !== 3) throw fieldAbsentInVersion('DescribeAclsRequest', 'patternTypeFilter', v);
+  if (v <= 0 && x.patternTypeFilter !== undefined && !w.dropsAbsentFields && x.patternTypeFilter !== 3) throw fieldAbsentInVersion('DescribeAclsRequest', 'patternTypeFilter', v);
   {
     const val = x.principalFilter === undefined ? "" : x.principalFilter;
     if (val === null) {

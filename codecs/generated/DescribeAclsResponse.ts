@@ -204,12 +204,10 @@ function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, x: DescribeAc
     }
   }
   if (v >= 1) {
-    {
-      const val = x.patternType === undefined ? 3 : x.patternType;
-      w.writeInt8(val);
-    }
+    const val = x.patternType === undefined ? 3 : x.patternType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.patternType !== undefined && x.patternType !== 3) throw fieldAbsentInVersion('DescribeAclsResponse', 'patternType', v);
+  if (v <= 0 && x.patternType !== undefined && !w.dropsAbsentFields && x.patternType !== 3) throw fieldAbsentInVersion('DescribeAclsResponse', 'patternType', v);
   {
     const val = x.acls === undefined ? [] : x.acls;
     if (val === null) {

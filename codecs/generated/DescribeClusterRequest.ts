@@ -56,19 +56,15 @@ function encodeDescribeClusterRequest(w: Writer, x: DescribeClusterRequestInit, 
     w.writeBool(val);
   }
   if (v >= 1) {
-    {
-      const val = x.endpointType === undefined ? 1 : x.endpointType;
-      w.writeInt8(val);
-    }
+    const val = x.endpointType === undefined ? 1 : x.endpointType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.endpointType !== undefined && x.endpointType !== 1) throw fieldAbsentInVersion('DescribeClusterRequest', 'endpointType', v);
+  if (v <= 0 && x.endpointType !== undefined && !w.dropsAbsentFields && x.endpointType !== 1) throw fieldAbsentInVersion('DescribeClusterRequest', 'endpointType', v);
   if (v >= 2) {
-    {
-      const val = x.includeFencedBrokers === undefined ? false : x.includeFencedBrokers;
-      w.writeBool(val);
-    }
+    const val = x.includeFencedBrokers === undefined ? false : x.includeFencedBrokers;
+    w.writeBool(val);
   }
-  if (v <= 1 && x.includeFencedBrokers !== undefined && x.includeFencedBrokers !== false) throw fieldAbsentInVersion('DescribeClusterRequest', 'includeFencedBrokers', v);
+  if (v <= 1 && x.includeFencedBrokers !== undefined && !w.dropsAbsentFields && x.includeFencedBrokers !== false) throw fieldAbsentInVersion('DescribeClusterRequest', 'includeFencedBrokers', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -146,12 +146,10 @@ function encodeDescribeClusterResponse(w: Writer, x: DescribeClusterResponseInit
     }
   }
   if (v >= 1) {
-    {
-      const val = x.endpointType === undefined ? 1 : x.endpointType;
-      w.writeInt8(val);
-    }
+    const val = x.endpointType === undefined ? 1 : x.endpointType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.endpointType !== undefined && x.endpointType !== 1) throw fieldAbsentInVersion('DescribeClusterResponse', 'endpointType', v);
+  if (v <= 0 && x.endpointType !== undefined && !w.dropsAbsentFields && x.endpointType !== 1) throw fieldAbsentInVersion('DescribeClusterResponse', 'endpointType', v);
   {
     const val = x.clusterId === undefined ? "" : x.clusterId;
     if (val === null) {
@@ -229,12 +227,10 @@ function encodeDescribeClusterResponseDescribeClusterBroker(w: Writer, x: Descri
     }
   }
   if (v >= 2) {
-    {
-      const val = x.isFenced === undefined ? false : x.isFenced;
-      w.writeBool(val);
-    }
+    const val = x.isFenced === undefined ? false : x.isFenced;
+    w.writeBool(val);
   }
-  if (v <= 1 && x.isFenced !== undefined && x.isFenced !== false) throw fieldAbsentInVersion('DescribeClusterResponse', 'isFenced', v);
+  if (v <= 1 && x.isFenced !== undefined && !w.dropsAbsentFields && x.isFenced !== false) throw fieldAbsentInVersion('DescribeClusterResponse', 'isFenced', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -100,19 +100,15 @@ function encodeDescribeConfigsRequest(w: Writer, x: DescribeConfigsRequestInit, 
     }
   }
   if (v >= 1) {
-    {
-      const val = x.includeSynonyms === undefined ? false : x.includeSynonyms;
-      w.writeBool(val);
-    }
+    const val = x.includeSynonyms === undefined ? false : x.includeSynonyms;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.includeSynonyms !== undefined && x.includeSynonyms !== false) throw fieldAbsentInVersion('DescribeConfigsRequest', 'includeSynonyms', v);
+  if (v <= 0 && x.includeSynonyms !== undefined && !w.dropsAbsentFields && x.includeSynonyms !== false) throw fieldAbsentInVersion('DescribeConfigsRequest', 'includeSynonyms', v);
   if (v >= 3) {
-    {
-      const val = x.includeDocumentation === undefined ? false : x.includeDocumentation;
-      w.writeBool(val);
-    }
+    const val = x.includeDocumentation === undefined ? false : x.includeDocumentation;
+    w.writeBool(val);
   }
-  if (v <= 2 && x.includeDocumentation !== undefined && x.includeDocumentation !== false) throw fieldAbsentInVersion('DescribeConfigsRequest', 'includeDocumentation', v);
+  if (v <= 2 && x.includeDocumentation !== undefined && !w.dropsAbsentFields && x.includeDocumentation !== false) throw fieldAbsentInVersion('DescribeConfigsRequest', 'includeDocumentation', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

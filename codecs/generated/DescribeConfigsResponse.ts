@@ -275,17 +275,15 @@ function decodeDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v
   }
   _isSensitive = r.readBool();
   if (v >= 1) {
-    {
-      const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('DescribeConfigsResponse.Synonyms is not nullable in version ' + v);
-      } else {
-        const a0: DescribeConfigsResponseDescribeConfigsSynonym[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeDescribeConfigsResponseDescribeConfigsSynonym(r, v));
-        }
-        _synonyms = a0;
+    const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('DescribeConfigsResponse.Synonyms is not nullable in version ' + v);
+    } else {
+      const a0: DescribeConfigsResponseDescribeConfigsSynonym[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeDescribeConfigsResponseDescribeConfigsSynonym(r, v));
       }
+      _synonyms = a0;
     }
   }
   if (v >= 3) {
@@ -332,47 +330,37 @@ function encodeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, x
     w.writeBool(val);
   }
   if (v <= 0) {
-    {
-      const val = x.isDefault === undefined ? false : x.isDefault;
-      w.writeBool(val);
-    }
+    const val = x.isDefault === undefined ? false : x.isDefault;
+    w.writeBool(val);
   }
-  if (v >= 1 && x.isDefault !== undefined && x.isDefault !== false) throw fieldAbsentInVersion('DescribeConfigsResponse', 'isDefault', v);
+  if (v >= 1 && x.isDefault !== undefined && !w.dropsAbsentFields && x.isDefault !== false) throw fieldAbsentInVersion('DescribeConfigsResponse', 'isDefault', v);
   if (v >= 1) {
-    {
-      const val = x.configSource === undefined ? -1 : x.configSource;
-      w.writeInt8(val);
-    }
+    const val = x.configSource === undefined ? -1 : x.configSource;
+    w.writeInt8(val);
   }
   {
     const val = x.isSensitive === undefined ? false : x.isSensitive;
     w.writeBool(val);
   }
   if (v >= 1) {
-    {
-      const val = x.synonyms === undefined ? [] : x.synonyms;
-      if (val === null) {
-        throw fieldNotNullable('DescribeConfigsResponse', 'synonyms', v);
-      } else {
-        v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeDescribeConfigsResponseDescribeConfigsSynonym(w, e0, v);
-      }
+    const val = x.synonyms === undefined ? [] : x.synonyms;
+    if (val === null) {
+      throw fieldNotNullable('DescribeConfigsResponse', 'synonyms', v);
+    } else {
+      v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeDescribeConfigsResponseDescribeConfigsSynonym(w, e0, v);
     }
   }
   if (v >= 3) {
-    {
-      const val = x.configType === undefined ? 0 : x.configType;
-      w.writeInt8(val);
-    }
+    const val = x.configType === undefined ? 0 : x.configType;
+    w.writeInt8(val);
   }
   if (v >= 3) {
-    {
-      const val = x.documentation === undefined ? "" : x.documentation;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.documentation === undefined ? "" : x.documentation;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 4) {
@@ -405,34 +393,28 @@ function decodeDescribeConfigsResponseDescribeConfigsSynonym(r: Reader, v: numbe
 
 function encodeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, x: DescribeConfigsResponseDescribeConfigsSynonymInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('DescribeConfigsResponse', 'name', v);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('DescribeConfigsResponse', 'name', v);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'name', v);
   if (v >= 1) {
-    {
-      const val = x.value === undefined ? "" : x.value;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.value === undefined ? "" : x.value;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 0 && x.value !== undefined && x.value !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'value', v);
+  if (v <= 0 && x.value !== undefined && !w.dropsAbsentFields && x.value !== "") throw fieldAbsentInVersion('DescribeConfigsResponse', 'value', v);
   if (v >= 1) {
-    {
-      const val = x.source === undefined ? 0 : x.source;
-      w.writeInt8(val);
-    }
+    const val = x.source === undefined ? 0 : x.source;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.source !== undefined && x.source !== 0) throw fieldAbsentInVersion('DescribeConfigsResponse', 'source', v);
+  if (v <= 0 && x.source !== undefined && !w.dropsAbsentFields && x.source !== 0) throw fieldAbsentInVersion('DescribeConfigsResponse', 'source', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

@@ -229,27 +229,23 @@ function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer
     }
   }
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
-      if (val === null) {
-        throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalType === undefined ? "" : x.tokenRequesterPrincipalType;
+    if (val === null) {
+      throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
+  if (v <= 2 && x.tokenRequesterPrincipalType !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalType !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalType', v);
   if (v >= 3) {
-    {
-      const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
-      if (val === null) {
-        throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.tokenRequesterPrincipalName === undefined ? "" : x.tokenRequesterPrincipalName;
+    if (val === null) {
+      throw fieldNotNullable('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
+  if (v <= 2 && x.tokenRequesterPrincipalName !== undefined && !w.dropsAbsentFields && x.tokenRequesterPrincipalName !== "") throw fieldAbsentInVersion('DescribeDelegationTokenResponse', 'tokenRequesterPrincipalName', v);
   {
     const val = x.issueTimestamp === undefined ? 0n : x.issueTimestamp;
     w.writeInt64(val);

@@ -65,12 +65,10 @@ function encodeDescribeGroupsRequest(w: Writer, x: DescribeGroupsRequestInit, v:
     }
   }
   if (v >= 3) {
-    {
-      const val = x.includeAuthorizedOperations === undefined ? false : x.includeAuthorizedOperations;
-      w.writeBool(val);
-    }
+    const val = x.includeAuthorizedOperations === undefined ? false : x.includeAuthorizedOperations;
+    w.writeBool(val);
   }
-  if (v <= 2 && x.includeAuthorizedOperations !== undefined && x.includeAuthorizedOperations !== false) throw fieldAbsentInVersion('DescribeGroupsRequest', 'includeAuthorizedOperations', v);
+  if (v <= 2 && x.includeAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeAuthorizedOperations !== false) throw fieldAbsentInVersion('DescribeGroupsRequest', 'includeAuthorizedOperations', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }

@@ -140,10 +140,8 @@ function decodeDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsRespo
 
 function encodeDescribeGroupsResponse(w: Writer, x: DescribeGroupsResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.groups === undefined ? [] : x.groups;
@@ -212,16 +210,14 @@ function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroups
     w.writeInt16(val);
   }
   if (v >= 6) {
-    {
-      const val = x.errorMessage === undefined ? null : x.errorMessage;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.errorMessage === undefined ? null : x.errorMessage;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 5 && x.errorMessage !== undefined && x.errorMessage !== null) throw fieldAbsentInVersion('DescribeGroupsResponse', 'errorMessage', v);
+  if (v <= 5 && x.errorMessage !== undefined && !w.dropsAbsentFields && x.errorMessage !== null) throw fieldAbsentInVersion('DescribeGroupsResponse', 'errorMessage', v);
   {
     const val = x.groupId === undefined ? "" : x.groupId;
     if (val === null) {
@@ -264,12 +260,10 @@ function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroups
     }
   }
   if (v >= 3) {
-    {
-      const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
-      w.writeInt32(val);
-    }
+    const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
+    w.writeInt32(val);
   }
-  if (v <= 2 && x.authorizedOperations !== undefined && x.authorizedOperations !== -2147483648) throw fieldAbsentInVersion('DescribeGroupsResponse', 'authorizedOperations', v);
+  if (v <= 2 && x.authorizedOperations !== undefined && !w.dropsAbsentFields && x.authorizedOperations !== -2147483648) throw fieldAbsentInVersion('DescribeGroupsResponse', 'authorizedOperations', v);
   if (v >= 5) {
     w.writeEmptyTaggedFields();
   }
@@ -313,13 +307,11 @@ function encodeDescribeGroupsResponseDescribedGroupMember(w: Writer, x: Describe
     }
   }
   if (v >= 4) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 5 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 5 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 5 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 5 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   {

@@ -157,10 +157,8 @@ function encodeDescribeLogDirsResponse(w: Writer, x: DescribeLogDirsResponseInit
     w.writeInt32(val);
   }
   if (v >= 3) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   {
     const val = x.results === undefined ? [] : x.results;
@@ -242,22 +240,16 @@ function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, x: Descri
     }
   }
   if (v >= 4) {
-    {
-      const val = x.totalBytes === undefined ? -1n : x.totalBytes;
-      w.writeInt64(val);
-    }
+    const val = x.totalBytes === undefined ? -1n : x.totalBytes;
+    w.writeInt64(val);
   }
   if (v >= 4) {
-    {
-      const val = x.usableBytes === undefined ? -1n : x.usableBytes;
-      w.writeInt64(val);
-    }
+    const val = x.usableBytes === undefined ? -1n : x.usableBytes;
+    w.writeInt64(val);
   }
   if (v >= 5) {
-    {
-      const val = x.isCordoned === undefined ? false : x.isCordoned;
-      w.writeBool(val);
-    }
+    const val = x.isCordoned === undefined ? false : x.isCordoned;
+    w.writeBool(val);
   }
   if (v >= 2) {
     w.writeEmptyTaggedFields();

@@ -207,17 +207,15 @@ function decodeDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespo
     }
   }
   if (v >= 2) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('DescribeQuorumResponse.Nodes is not nullable in version ' + v);
-      } else {
-        const a0: DescribeQuorumResponseNode[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeDescribeQuorumResponseNode(r, v));
-        }
-        _nodes = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('DescribeQuorumResponse.Nodes is not nullable in version ' + v);
+    } else {
+      const a0: DescribeQuorumResponseNode[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeDescribeQuorumResponseNode(r, v));
       }
+      _nodes = a0;
     }
   }
   r.readTaggedFields();
@@ -235,13 +233,11 @@ function encodeDescribeQuorumResponse(w: Writer, x: DescribeQuorumResponseInit, 
     w.writeInt16(val);
   }
   if (v >= 2) {
-    {
-      const val = x.errorMessage === undefined ? "" : x.errorMessage;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.errorMessage === undefined ? "" : x.errorMessage;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   {
@@ -254,17 +250,15 @@ function encodeDescribeQuorumResponse(w: Writer, x: DescribeQuorumResponseInit, 
     }
   }
   if (v >= 2) {
-    {
-      const val = x.nodes === undefined ? [] : x.nodes;
-      if (val === null) {
-        throw fieldNotNullable('DescribeQuorumResponse', 'nodes', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeDescribeQuorumResponseNode(w, e0, v);
-      }
+    const val = x.nodes === undefined ? [] : x.nodes;
+    if (val === null) {
+      throw fieldNotNullable('DescribeQuorumResponse', 'nodes', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeDescribeQuorumResponseNode(w, e0, v);
     }
   }
-  if (v <= 1 && x.nodes !== undefined && (x.nodes === null || x.nodes.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodes', v);
+  if (v <= 1 && x.nodes !== undefined && !w.dropsAbsentFields && (x.nodes === null || x.nodes.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodes', v);
   w.writeEmptyTaggedFields();
 }
 
@@ -376,13 +370,11 @@ function encodeDescribeQuorumResponsePartitionData(w: Writer, x: DescribeQuorumR
     w.writeInt16(val);
   }
   if (v >= 2) {
-    {
-      const val = x.errorMessage === undefined ? "" : x.errorMessage;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.errorMessage === undefined ? "" : x.errorMessage;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   {
@@ -451,27 +443,21 @@ function encodeDescribeQuorumResponseReplicaState(w: Writer, x: DescribeQuorumRe
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.replicaDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.replicaDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.replicaDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.replicaDirectoryId;
+    w.writeUuid(val);
   }
-  if (v <= 1 && x.replicaDirectoryId !== undefined && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DescribeQuorumResponse', 'replicaDirectoryId', v);
+  if (v <= 1 && x.replicaDirectoryId !== undefined && !w.dropsAbsentFields && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DescribeQuorumResponse', 'replicaDirectoryId', v);
   {
     const val = x.logEndOffset === undefined ? 0n : x.logEndOffset;
     w.writeInt64(val);
   }
   if (v >= 1) {
-    {
-      const val = x.lastFetchTimestamp === undefined ? -1n : x.lastFetchTimestamp;
-      w.writeInt64(val);
-    }
+    const val = x.lastFetchTimestamp === undefined ? -1n : x.lastFetchTimestamp;
+    w.writeInt64(val);
   }
   if (v >= 1) {
-    {
-      const val = x.lastCaughtUpTimestamp === undefined ? -1n : x.lastCaughtUpTimestamp;
-      w.writeInt64(val);
-    }
+    const val = x.lastCaughtUpTimestamp === undefined ? -1n : x.lastCaughtUpTimestamp;
+    w.writeInt64(val);
   }
   w.writeEmptyTaggedFields();
 }
@@ -483,17 +469,15 @@ function decodeDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumR
     _nodeId = r.readInt32();
   }
   if (v >= 2) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('DescribeQuorumResponse.Listeners is not nullable in version ' + v);
-      } else {
-        const a0: DescribeQuorumResponseListener[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeDescribeQuorumResponseListener(r, v));
-        }
-        _listeners = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('DescribeQuorumResponse.Listeners is not nullable in version ' + v);
+    } else {
+      const a0: DescribeQuorumResponseListener[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeDescribeQuorumResponseListener(r, v));
       }
+      _listeners = a0;
     }
   }
   r.readTaggedFields();
@@ -505,24 +489,20 @@ function decodeDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumR
 
 function encodeDescribeQuorumResponseNode(w: Writer, x: DescribeQuorumResponseNodeInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 1 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodeId', v);
+  if (v <= 1 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodeId', v);
   if (v >= 2) {
-    {
-      const val = x.listeners === undefined ? [] : x.listeners;
-      if (val === null) {
-        throw fieldNotNullable('DescribeQuorumResponse', 'listeners', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeDescribeQuorumResponseListener(w, e0, v);
-      }
+    const val = x.listeners === undefined ? [] : x.listeners;
+    if (val === null) {
+      throw fieldNotNullable('DescribeQuorumResponse', 'listeners', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeDescribeQuorumResponseListener(w, e0, v);
     }
   }
-  if (v <= 1 && x.listeners !== undefined && (x.listeners === null || x.listeners.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'listeners', v);
+  if (v <= 1 && x.listeners !== undefined && !w.dropsAbsentFields && (x.listeners === null || x.listeners.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'listeners', v);
   w.writeEmptyTaggedFields();
 }
 
@@ -549,34 +529,28 @@ function decodeDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuo
 
 function encodeDescribeQuorumResponseListener(w: Writer, x: DescribeQuorumResponseListenerInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('DescribeQuorumResponse', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('DescribeQuorumResponse', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'name', v);
+  if (v <= 1 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'name', v);
   if (v >= 2) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('DescribeQuorumResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('DescribeQuorumResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'host', v);
+  if (v <= 1 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('DescribeQuorumResponse', 'host', v);
   if (v >= 2) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 1 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'port', v);
+  if (v <= 1 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -314,10 +314,8 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.lag === undefined ? -1n : x.lag;
-      w.writeInt64(val);
-    }
+    const val = x.lag === undefined ? -1n : x.lag;
+    w.writeInt64(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;

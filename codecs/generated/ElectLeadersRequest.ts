@@ -85,12 +85,10 @@ function decodeElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
 
 function encodeElectLeadersRequest(w: Writer, x: ElectLeadersRequestInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.electionType === undefined ? 0 : x.electionType;
-      w.writeInt8(val);
-    }
+    const val = x.electionType === undefined ? 0 : x.electionType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.electionType !== undefined && x.electionType !== 0) throw fieldAbsentInVersion('ElectLeadersRequest', 'electionType', v);
+  if (v <= 0 && x.electionType !== undefined && !w.dropsAbsentFields && x.electionType !== 0) throw fieldAbsentInVersion('ElectLeadersRequest', 'electionType', v);
   {
     const val = x.topicPartitions === undefined ? [] : x.topicPartitions;
     if (val === null) {

@@ -115,12 +115,10 @@ function encodeElectLeadersResponse(w: Writer, x: ElectLeadersResponseInit, v: n
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v <= 0 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('ElectLeadersResponse', 'errorCode', v);
+  if (v <= 0 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('ElectLeadersResponse', 'errorCode', v);
   {
     const val = x.replicaElectionResults === undefined ? [] : x.replicaElectionResults;
     if (val === null) {

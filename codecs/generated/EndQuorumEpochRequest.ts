@@ -153,17 +153,15 @@ function decodeEndQuorumEpochRequest(r: Reader, v: number): EndQuorumEpochReques
     }
   }
   if (v >= 1) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('EndQuorumEpochRequest.LeaderEndpoints is not nullable in version ' + v);
-      } else {
-        const a0: EndQuorumEpochRequestLeaderEndpoint[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeEndQuorumEpochRequestLeaderEndpoint(r, v));
-        }
-        _leaderEndpoints = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('EndQuorumEpochRequest.LeaderEndpoints is not nullable in version ' + v);
+    } else {
+      const a0: EndQuorumEpochRequestLeaderEndpoint[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeEndQuorumEpochRequestLeaderEndpoint(r, v));
       }
+      _leaderEndpoints = a0;
     }
   }
   if (v >= 1) {
@@ -195,14 +193,12 @@ function encodeEndQuorumEpochRequest(w: Writer, x: EndQuorumEpochRequestInit, v:
     }
   }
   if (v >= 1) {
-    {
-      const val = x.leaderEndpoints === undefined ? [] : x.leaderEndpoints;
-      if (val === null) {
-        throw fieldNotNullable('EndQuorumEpochRequest', 'leaderEndpoints', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeEndQuorumEpochRequestLeaderEndpoint(w, e0, v);
-      }
+    const val = x.leaderEndpoints === undefined ? [] : x.leaderEndpoints;
+    if (val === null) {
+      throw fieldNotNullable('EndQuorumEpochRequest', 'leaderEndpoints', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeEndQuorumEpochRequestLeaderEndpoint(w, e0, v);
     }
   }
   if (v >= 1) {
@@ -268,31 +264,27 @@ function decodeEndQuorumEpochRequestPartitionData(r: Reader, v: number): EndQuor
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v <= 0) {
-    {
-      const n0 = r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('EndQuorumEpochRequest.PreferredSuccessors is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _preferredSuccessors = a0;
+    const n0 = r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('EndQuorumEpochRequest.PreferredSuccessors is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _preferredSuccessors = a0;
     }
   }
   if (v >= 1) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('EndQuorumEpochRequest.PreferredCandidates is not nullable in version ' + v);
-      } else {
-        const a0: EndQuorumEpochRequestReplicaInfo[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeEndQuorumEpochRequestReplicaInfo(r, v));
-        }
-        _preferredCandidates = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('EndQuorumEpochRequest.PreferredCandidates is not nullable in version ' + v);
+    } else {
+      const a0: EndQuorumEpochRequestReplicaInfo[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeEndQuorumEpochRequestReplicaInfo(r, v));
       }
+      _preferredCandidates = a0;
     }
   }
   if (v >= 1) {
@@ -321,25 +313,21 @@ function encodeEndQuorumEpochRequestPartitionData(w: Writer, x: EndQuorumEpochRe
     w.writeInt32(val);
   }
   if (v <= 0) {
-    {
-      const val = x.preferredSuccessors === undefined ? [] : x.preferredSuccessors;
-      if (val === null) {
-        throw fieldNotNullable('EndQuorumEpochRequest', 'preferredSuccessors', v);
-      } else {
-        w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.preferredSuccessors === undefined ? [] : x.preferredSuccessors;
+    if (val === null) {
+      throw fieldNotNullable('EndQuorumEpochRequest', 'preferredSuccessors', v);
+    } else {
+      w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
   if (v >= 1) {
-    {
-      const val = x.preferredCandidates === undefined ? [] : x.preferredCandidates;
-      if (val === null) {
-        throw fieldNotNullable('EndQuorumEpochRequest', 'preferredCandidates', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeEndQuorumEpochRequestReplicaInfo(w, e0, v);
-      }
+    const val = x.preferredCandidates === undefined ? [] : x.preferredCandidates;
+    if (val === null) {
+      throw fieldNotNullable('EndQuorumEpochRequest', 'preferredCandidates', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeEndQuorumEpochRequestReplicaInfo(w, e0, v);
     }
   }
   if (v >= 1) {
@@ -367,19 +355,15 @@ function decodeEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorum
 
 function encodeEndQuorumEpochRequestReplicaInfo(w: Writer, x: EndQuorumEpochRequestReplicaInfoInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.candidateId === undefined ? 0 : x.candidateId;
-      w.writeInt32(val);
-    }
+    const val = x.candidateId === undefined ? 0 : x.candidateId;
+    w.writeInt32(val);
   }
-  if (v <= 0 && x.candidateId !== undefined && x.candidateId !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateId', v);
+  if (v <= 0 && x.candidateId !== undefined && !w.dropsAbsentFields && x.candidateId !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateId', v);
   if (v >= 1) {
-    {
-      const val = x.candidateDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.candidateDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.candidateDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.candidateDirectoryId;
+    w.writeUuid(val);
   }
-  if (v <= 0 && x.candidateDirectoryId !== undefined && x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateDirectoryId', v);
+  if (v <= 0 && x.candidateDirectoryId !== undefined && !w.dropsAbsentFields && x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateDirectoryId', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }
@@ -410,34 +394,28 @@ function decodeEndQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): EndQuo
 
 function encodeEndQuorumEpochRequestLeaderEndpoint(w: Writer, x: EndQuorumEpochRequestLeaderEndpointInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('EndQuorumEpochRequest', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('EndQuorumEpochRequest', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'name', v);
+  if (v <= 0 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'name', v);
   if (v >= 1) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('EndQuorumEpochRequest', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('EndQuorumEpochRequest', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'host', v);
   if (v >= 1) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'port', v);
   if (v >= 1) {
     w.writeEmptyTaggedFields();
   }

@@ -69,16 +69,12 @@ function encodeEndTxnResponse(w: Writer, x: EndTxnResponseInit, v: number): void
     w.writeInt16(val);
   }
   if (v >= 5) {
-    {
-      const val = x.producerId === undefined ? -1n : x.producerId;
-      w.writeInt64(val);
-    }
+    const val = x.producerId === undefined ? -1n : x.producerId;
+    w.writeInt64(val);
   }
   if (v >= 5) {
-    {
-      const val = x.producerEpoch === undefined ? -1 : x.producerEpoch;
-      w.writeInt16(val);
-    }
+    const val = x.producerEpoch === undefined ? -1 : x.producerEpoch;
+    w.writeInt16(val);
   }
   if (v >= 3) {
     w.writeEmptyTaggedFields();

@@ -230,17 +230,15 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
     }
   }
   if (v >= 7) {
-    {
-      const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('FetchRequest.ForgottenTopicsData is not nullable in version ' + v);
-      } else {
-        const a0: FetchRequestForgottenTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeFetchRequestForgottenTopic(r, v));
-        }
-        _forgottenTopicsData = a0;
+    const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('FetchRequest.ForgottenTopicsData is not nullable in version ' + v);
+    } else {
+      const a0: FetchRequestForgottenTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeFetchRequestForgottenTopic(r, v));
       }
+      _forgottenTopicsData = a0;
     }
   }
   if (v >= 11) {
@@ -254,14 +252,16 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _clusterId = r.readCompactNullableString();
           break;
-        case 1:
+        }
+        case 1: {
           if (v >= 15) {
             _replicaState = decodeFetchRequestReplicaState(r, v);
           }
           break;
+        }
         default:
           break;
       }
@@ -286,13 +286,11 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
 
 function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
   if (v <= 14) {
-    {
-      const val = x.replicaId === undefined ? -1 : x.replicaId;
-      w.writeInt32(val);
-    }
+    const val = x.replicaId === undefined ? -1 : x.replicaId;
+    w.writeInt32(val);
   }
-  if (v >= 15 && x.replicaId !== undefined && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
-  if (v <= 14 && x.replicaState !== undefined && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState))) throw fieldAbsentInVersion('FetchRequest', 'replicaState', v);
+  if (v >= 15 && x.replicaId !== undefined && !w.dropsAbsentFields && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
+  if (v <= 14 && x.replicaState !== undefined && !w.dropsAbsentFields && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState))) throw fieldAbsentInVersion('FetchRequest', 'replicaState', v);
   {
     const val = x.maxWaitMs === undefined ? 0 : x.maxWaitMs;
     w.writeInt32(val);
@@ -302,28 +300,20 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
     w.writeInt32(val);
   }
   if (v >= 3) {
-    {
-      const val = x.maxBytes === undefined ? 2147483647 : x.maxBytes;
-      w.writeInt32(val);
-    }
+    const val = x.maxBytes === undefined ? 2147483647 : x.maxBytes;
+    w.writeInt32(val);
   }
   if (v >= 4) {
-    {
-      const val = x.isolationLevel === undefined ? 0 : x.isolationLevel;
-      w.writeInt8(val);
-    }
+    const val = x.isolationLevel === undefined ? 0 : x.isolationLevel;
+    w.writeInt8(val);
   }
   if (v >= 7) {
-    {
-      const val = x.sessionId === undefined ? 0 : x.sessionId;
-      w.writeInt32(val);
-    }
+    const val = x.sessionId === undefined ? 0 : x.sessionId;
+    w.writeInt32(val);
   }
   if (v >= 7) {
-    {
-      const val = x.sessionEpoch === undefined ? -1 : x.sessionEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.sessionEpoch === undefined ? -1 : x.sessionEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -335,25 +325,21 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
     }
   }
   if (v >= 7) {
-    {
-      const val = x.forgottenTopicsData === undefined ? [] : x.forgottenTopicsData;
-      if (val === null) {
-        throw fieldNotNullable('FetchRequest', 'forgottenTopicsData', v);
-      } else {
-        v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeFetchRequestForgottenTopic(w, e0, v);
-      }
+    const val = x.forgottenTopicsData === undefined ? [] : x.forgottenTopicsData;
+    if (val === null) {
+      throw fieldNotNullable('FetchRequest', 'forgottenTopicsData', v);
+    } else {
+      v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeFetchRequestForgottenTopic(w, e0, v);
     }
   }
-  if (v <= 6 && x.forgottenTopicsData !== undefined && (x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'forgottenTopicsData', v);
+  if (v <= 6 && x.forgottenTopicsData !== undefined && !w.dropsAbsentFields && (x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'forgottenTopicsData', v);
   if (v >= 11) {
-    {
-      const val = x.rackId === undefined ? "" : x.rackId;
-      if (val === null) {
-        throw fieldNotNullable('FetchRequest', 'rackId', v);
-      } else {
-        v >= 12 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.rackId === undefined ? "" : x.rackId;
+    if (val === null) {
+      throw fieldNotNullable('FetchRequest', 'rackId', v);
+    } else {
+      v >= 12 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 12) {
@@ -411,19 +397,15 @@ function decodeFetchRequestReplicaState(r: Reader, v: number): FetchRequestRepli
 
 function encodeFetchRequestReplicaState(w: Writer, x: FetchRequestReplicaStateInit, v: number): void {
   if (v >= 15) {
-    {
-      const val = x.replicaId === undefined ? -1 : x.replicaId;
-      w.writeInt32(val);
-    }
+    const val = x.replicaId === undefined ? -1 : x.replicaId;
+    w.writeInt32(val);
   }
-  if (v <= 14 && x.replicaId !== undefined && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
+  if (v <= 14 && x.replicaId !== undefined && !w.dropsAbsentFields && x.replicaId !== -1) throw fieldAbsentInVersion('FetchRequest', 'replicaId', v);
   if (v >= 15) {
-    {
-      const val = x.replicaEpoch === undefined ? -1n : x.replicaEpoch;
-      w.writeInt64(val);
-    }
+    const val = x.replicaEpoch === undefined ? -1n : x.replicaEpoch;
+    w.writeInt64(val);
   }
-  if (v <= 14 && x.replicaEpoch !== undefined && x.replicaEpoch !== -1n) throw fieldAbsentInVersion('FetchRequest', 'replicaEpoch', v);
+  if (v <= 14 && x.replicaEpoch !== undefined && !w.dropsAbsentFields && x.replicaEpoch !== -1n) throw fieldAbsentInVersion('FetchRequest', 'replicaEpoch', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -463,20 +445,16 @@ function decodeFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTo
 
 function encodeFetchRequestFetchTopic(w: Writer, x: FetchRequestFetchTopicInit, v: number): void {
   if (v <= 12) {
-    {
-      const val = x.topic === undefined ? "" : x.topic;
-      if (val === null) {
-        throw fieldNotNullable('FetchRequest', 'topic', v);
-      } else {
-        v >= 12 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.topic === undefined ? "" : x.topic;
+    if (val === null) {
+      throw fieldNotNullable('FetchRequest', 'topic', v);
+    } else {
+      v >= 12 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 13) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -521,16 +499,18 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           if (v >= 17) {
             _replicaDirectoryId = r.readUuid();
           }
           break;
-        case 1:
+        }
+        case 1: {
           if (v >= 18) {
             _highWatermark = r.readInt64();
           }
           break;
+        }
         default:
           break;
       }
@@ -555,27 +535,21 @@ function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartiti
     w.writeInt32(val);
   }
   if (v >= 9) {
-    {
-      const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.fetchOffset === undefined ? 0n : x.fetchOffset;
     w.writeInt64(val);
   }
   if (v >= 12) {
-    {
-      const val = x.lastFetchedEpoch === undefined ? -1 : x.lastFetchedEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.lastFetchedEpoch === undefined ? -1 : x.lastFetchedEpoch;
+    w.writeInt32(val);
   }
-  if (v <= 11 && x.lastFetchedEpoch !== undefined && x.lastFetchedEpoch !== -1) throw fieldAbsentInVersion('FetchRequest', 'lastFetchedEpoch', v);
+  if (v <= 11 && x.lastFetchedEpoch !== undefined && !w.dropsAbsentFields && x.lastFetchedEpoch !== -1) throw fieldAbsentInVersion('FetchRequest', 'lastFetchedEpoch', v);
   if (v >= 5) {
-    {
-      const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
-      w.writeInt64(val);
-    }
+    const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
+    w.writeInt64(val);
   }
   {
     const val = x.partitionMaxBytes === undefined ? 0 : x.partitionMaxBytes;
@@ -619,17 +593,15 @@ function decodeFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestFor
     _topicId = r.readUuid();
   }
   if (v >= 7) {
-    {
-      const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('FetchRequest.Partitions is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _partitions = a0;
+    const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('FetchRequest.Partitions is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _partitions = a0;
     }
   }
   if (v >= 12) {
@@ -644,33 +616,27 @@ function decodeFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestFor
 
 function encodeFetchRequestForgottenTopic(w: Writer, x: FetchRequestForgottenTopicInit, v: number): void {
   if ((v >= 7 && v <= 12)) {
-    {
-      const val = x.topic === undefined ? "" : x.topic;
-      if (val === null) {
-        throw fieldNotNullable('FetchRequest', 'topic', v);
-      } else {
-        v >= 12 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.topic === undefined ? "" : x.topic;
+    if (val === null) {
+      throw fieldNotNullable('FetchRequest', 'topic', v);
+    } else {
+      v >= 12 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 13) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   if (v >= 7) {
-    {
-      const val = x.partitions === undefined ? [] : x.partitions;
-      if (val === null) {
-        throw fieldNotNullable('FetchRequest', 'partitions', v);
-      } else {
-        v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.partitions === undefined ? [] : x.partitions;
+    if (val === null) {
+      throw fieldNotNullable('FetchRequest', 'partitions', v);
+    } else {
+      v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 6 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'partitions', v);
+  if (v <= 6 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'partitions', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }

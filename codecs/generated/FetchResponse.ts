@@ -276,22 +276,21 @@ function decodeFetchResponse(r: Reader, v: number): FetchResponse {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           if (v >= 16) {
-            {
-              const n0 = r.readCompactArrayLength();
-              if (n0 < 0) {
-                throw new ProtocolDecodeError('FetchResponse.NodeEndpoints is not nullable in version ' + v);
-              } else {
-                const a0: FetchResponseNodeEndpoint[] = [];
-                for (let i0 = 0; i0 < n0; i0++) {
-                  a0.push(decodeFetchResponseNodeEndpoint(r, v));
-                }
-                _nodeEndpoints = a0;
+            const n0 = r.readCompactArrayLength();
+            if (n0 < 0) {
+              throw new ProtocolDecodeError('FetchResponse.NodeEndpoints is not nullable in version ' + v);
+            } else {
+              const a0: FetchResponseNodeEndpoint[] = [];
+              for (let i0 = 0; i0 < n0; i0++) {
+                a0.push(decodeFetchResponseNodeEndpoint(r, v));
               }
+              _nodeEndpoints = a0;
             }
           }
           break;
+        }
         default:
           break;
       }
@@ -309,24 +308,18 @@ function decodeFetchResponse(r: Reader, v: number): FetchResponse {
 
 function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   if (v >= 7) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   if (v >= 7) {
-    {
-      const val = x.sessionId === undefined ? 0 : x.sessionId;
-      w.writeInt32(val);
-    }
+    const val = x.sessionId === undefined ? 0 : x.sessionId;
+    w.writeInt32(val);
   }
-  if (v <= 6 && x.sessionId !== undefined && x.sessionId !== 0) throw fieldAbsentInVersion('FetchResponse', 'sessionId', v);
+  if (v <= 6 && x.sessionId !== undefined && !w.dropsAbsentFields && x.sessionId !== 0) throw fieldAbsentInVersion('FetchResponse', 'sessionId', v);
   {
     const val = x.responses === undefined ? [] : x.responses;
     if (val === null) {
@@ -336,7 +329,7 @@ function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
       for (const e0 of val) encodeFetchResponseFetchableTopicResponse(w, e0, v);
     }
   }
-  if (v <= 15 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchResponse', 'nodeEndpoints', v);
+  if (v <= 15 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchResponse', 'nodeEndpoints', v);
   if (v >= 12) {
     const tag0 = v >= 16 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -392,20 +385,16 @@ function decodeFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchR
 
 function encodeFetchResponseFetchableTopicResponse(w: Writer, x: FetchResponseFetchableTopicResponseInit, v: number): void {
   if (v <= 12) {
-    {
-      const val = x.topic === undefined ? "" : x.topic;
-      if (val === null) {
-        throw fieldNotNullable('FetchResponse', 'topic', v);
-      } else {
-        v >= 12 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.topic === undefined ? "" : x.topic;
+    if (val === null) {
+      throw fieldNotNullable('FetchResponse', 'topic', v);
+    } else {
+      v >= 12 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 13) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -443,17 +432,15 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
     _logStartOffset = r.readInt64();
   }
   if (v >= 4) {
-    {
-      const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        _abortedTransactions = null;
-      } else {
-        const a0: FetchResponseAbortedTransaction[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeFetchResponseAbortedTransaction(r, v));
-        }
-        _abortedTransactions = a0;
+    const n0 = v >= 12 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      _abortedTransactions = null;
+    } else {
+      const a0: FetchResponseAbortedTransaction[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeFetchResponseAbortedTransaction(r, v));
       }
+      _abortedTransactions = a0;
     }
   }
   if (v >= 11) {
@@ -468,15 +455,18 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _divergingEpoch = decodeFetchResponseEpochEndOffset(r, v);
           break;
-        case 1:
+        }
+        case 1: {
           _currentLeader = decodeFetchResponseLeaderIdAndEpoch(r, v);
           break;
-        case 2:
+        }
+        case 2: {
           _snapshotId = decodeFetchResponseSnapshotId(r, v);
           break;
+        }
         default:
           break;
       }
@@ -512,38 +502,30 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
     w.writeInt64(val);
   }
   if (v >= 4) {
-    {
-      const val = x.lastStableOffset === undefined ? -1n : x.lastStableOffset;
-      w.writeInt64(val);
-    }
+    const val = x.lastStableOffset === undefined ? -1n : x.lastStableOffset;
+    w.writeInt64(val);
   }
   if (v >= 5) {
-    {
-      const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
-      w.writeInt64(val);
-    }
+    const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
+    w.writeInt64(val);
   }
-  if (v <= 11 && x.divergingEpoch !== undefined && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) throw fieldAbsentInVersion('FetchResponse', 'divergingEpoch', v);
-  if (v <= 11 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('FetchResponse', 'currentLeader', v);
-  if (v <= 11 && x.snapshotId !== undefined && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId))) throw fieldAbsentInVersion('FetchResponse', 'snapshotId', v);
+  if (v <= 11 && x.divergingEpoch !== undefined && !w.dropsAbsentFields && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch))) throw fieldAbsentInVersion('FetchResponse', 'divergingEpoch', v);
+  if (v <= 11 && x.currentLeader !== undefined && !w.dropsAbsentFields && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('FetchResponse', 'currentLeader', v);
+  if (v <= 11 && x.snapshotId !== undefined && !w.dropsAbsentFields && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId))) throw fieldAbsentInVersion('FetchResponse', 'snapshotId', v);
   if (v >= 4) {
-    {
-      const val = x.abortedTransactions === undefined ? [] : x.abortedTransactions;
-      if (val === null) {
-        v >= 12 ? w.writeCompactArrayLength(-1) : w.writeArrayLength(-1);
-      } else {
-        v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeFetchResponseAbortedTransaction(w, e0, v);
-      }
+    const val = x.abortedTransactions === undefined ? [] : x.abortedTransactions;
+    if (val === null) {
+      v >= 12 ? w.writeCompactArrayLength(-1) : w.writeArrayLength(-1);
+    } else {
+      v >= 12 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeFetchResponseAbortedTransaction(w, e0, v);
     }
   }
   if (v >= 11) {
-    {
-      const val = x.preferredReadReplica === undefined ? -1 : x.preferredReadReplica;
-      w.writeInt32(val);
-    }
+    const val = x.preferredReadReplica === undefined ? -1 : x.preferredReadReplica;
+    w.writeInt32(val);
   }
-  if (v <= 10 && x.preferredReadReplica !== undefined && x.preferredReadReplica !== -1) throw fieldAbsentInVersion('FetchResponse', 'preferredReadReplica', v);
+  if (v <= 10 && x.preferredReadReplica !== undefined && !w.dropsAbsentFields && x.preferredReadReplica !== -1) throw fieldAbsentInVersion('FetchResponse', 'preferredReadReplica', v);
   {
     const val = x.records === undefined ? null : x.records;
     w.writeRecords(val, v >= 12);
@@ -618,19 +600,15 @@ function decodeFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseE
 
 function encodeFetchResponseEpochEndOffset(w: Writer, x: FetchResponseEpochEndOffsetInit, v: number): void {
   if (v >= 12) {
-    {
-      const val = x.epoch === undefined ? -1 : x.epoch;
-      w.writeInt32(val);
-    }
+    const val = x.epoch === undefined ? -1 : x.epoch;
+    w.writeInt32(val);
   }
-  if (v <= 11 && x.epoch !== undefined && x.epoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'epoch', v);
+  if (v <= 11 && x.epoch !== undefined && !w.dropsAbsentFields && x.epoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'epoch', v);
   if (v >= 12) {
-    {
-      const val = x.endOffset === undefined ? -1n : x.endOffset;
-      w.writeInt64(val);
-    }
+    const val = x.endOffset === undefined ? -1n : x.endOffset;
+    w.writeInt64(val);
   }
-  if (v <= 11 && x.endOffset !== undefined && x.endOffset !== -1n) throw fieldAbsentInVersion('FetchResponse', 'endOffset', v);
+  if (v <= 11 && x.endOffset !== undefined && !w.dropsAbsentFields && x.endOffset !== -1n) throw fieldAbsentInVersion('FetchResponse', 'endOffset', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -656,19 +634,15 @@ function decodeFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchRespons
 
 function encodeFetchResponseLeaderIdAndEpoch(w: Writer, x: FetchResponseLeaderIdAndEpochInit, v: number): void {
   if (v >= 12) {
-    {
-      const val = x.leaderId === undefined ? -1 : x.leaderId;
-      w.writeInt32(val);
-    }
+    const val = x.leaderId === undefined ? -1 : x.leaderId;
+    w.writeInt32(val);
   }
-  if (v <= 11 && x.leaderId !== undefined && x.leaderId !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderId', v);
+  if (v <= 11 && x.leaderId !== undefined && !w.dropsAbsentFields && x.leaderId !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderId', v);
   if (v >= 12) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
-  if (v <= 11 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderEpoch', v);
+  if (v <= 11 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderEpoch', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -722,19 +696,15 @@ function decodeFetchResponseAbortedTransaction(r: Reader, v: number): FetchRespo
 
 function encodeFetchResponseAbortedTransaction(w: Writer, x: FetchResponseAbortedTransactionInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.producerId === undefined ? 0n : x.producerId;
-      w.writeInt64(val);
-    }
+    const val = x.producerId === undefined ? 0n : x.producerId;
+    w.writeInt64(val);
   }
-  if (v <= 3 && x.producerId !== undefined && x.producerId !== 0n) throw fieldAbsentInVersion('FetchResponse', 'producerId', v);
+  if (v <= 3 && x.producerId !== undefined && !w.dropsAbsentFields && x.producerId !== 0n) throw fieldAbsentInVersion('FetchResponse', 'producerId', v);
   if (v >= 4) {
-    {
-      const val = x.firstOffset === undefined ? 0n : x.firstOffset;
-      w.writeInt64(val);
-    }
+    const val = x.firstOffset === undefined ? 0n : x.firstOffset;
+    w.writeInt64(val);
   }
-  if (v <= 3 && x.firstOffset !== undefined && x.firstOffset !== 0n) throw fieldAbsentInVersion('FetchResponse', 'firstOffset', v);
+  if (v <= 3 && x.firstOffset !== undefined && !w.dropsAbsentFields && x.firstOffset !== 0n) throw fieldAbsentInVersion('FetchResponse', 'firstOffset', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }
@@ -770,41 +740,33 @@ function decodeFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNod
 
 function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpointInit, v: number): void {
   if (v >= 16) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 15 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FetchResponse', 'nodeId', v);
+  if (v <= 15 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FetchResponse', 'nodeId', v);
   if (v >= 16) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('FetchResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('FetchResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 15 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FetchResponse', 'host', v);
+  if (v <= 15 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FetchResponse', 'host', v);
   if (v >= 16) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeInt32(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeInt32(val);
   }
-  if (v <= 15 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FetchResponse', 'port', v);
+  if (v <= 15 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FetchResponse', 'port', v);
   if (v >= 16) {
-    {
-      const val = x.rack === undefined ? null : x.rack;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.rack === undefined ? null : x.rack;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 15 && x.rack !== undefined && x.rack !== null) throw fieldAbsentInVersion('FetchResponse', 'rack', v);
+  if (v <= 15 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('FetchResponse', 'rack', v);
   if (v >= 12) {
     w.writeEmptyTaggedFields();
   }

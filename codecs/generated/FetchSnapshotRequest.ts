@@ -139,9 +139,10 @@ function decodeFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest 
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _clusterId = r.readCompactNullableString();
         break;
+      }
       default:
         break;
     }
@@ -252,11 +253,12 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): Fetc
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         if (v >= 1) {
           _replicaDirectoryId = r.readUuid();
         }
         break;
+      }
       default:
         break;
     }

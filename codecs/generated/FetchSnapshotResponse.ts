@@ -195,22 +195,21 @@ function decodeFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotRespons
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         if (v >= 1) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('FetchSnapshotResponse.NodeEndpoints is not nullable in version ' + v);
-            } else {
-              const a0: FetchSnapshotResponseNodeEndpoint[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(decodeFetchSnapshotResponseNodeEndpoint(r, v));
-              }
-              _nodeEndpoints = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('FetchSnapshotResponse.NodeEndpoints is not nullable in version ' + v);
+          } else {
+            const a0: FetchSnapshotResponseNodeEndpoint[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(decodeFetchSnapshotResponseNodeEndpoint(r, v));
             }
+            _nodeEndpoints = a0;
           }
         }
         break;
+      }
       default:
         break;
     }
@@ -242,7 +241,7 @@ function encodeFetchSnapshotResponse(w: Writer, x: FetchSnapshotResponseInit, v:
       for (const e0 of val) encodeFetchSnapshotResponseTopicSnapshot(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
   w.writeUnsignedVarint((tag0 ? 1 : 0));
   if (tag0) {
@@ -327,9 +326,10 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): Fet
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _currentLeader = decodeFetchSnapshotResponseLeaderIdAndEpoch(r, v);
         break;
+      }
       default:
         break;
     }
@@ -465,30 +465,24 @@ function decodeFetchSnapshotResponseNodeEndpoint(r: Reader, v: number): FetchSna
 
 function encodeFetchSnapshotResponseNodeEndpoint(w: Writer, x: FetchSnapshotResponseNodeEndpointInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeId', v);
   if (v >= 1) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('FetchSnapshotResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('FetchSnapshotResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FetchSnapshotResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FetchSnapshotResponse', 'host', v);
   if (v >= 1) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

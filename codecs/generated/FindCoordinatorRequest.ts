@@ -42,17 +42,15 @@ function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequ
     _keyType = r.readInt8();
   }
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('FindCoordinatorRequest.CoordinatorKeys is not nullable in version ' + v);
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readCompactString());
-        }
-        _coordinatorKeys = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('FindCoordinatorRequest.CoordinatorKeys is not nullable in version ' + v);
+    } else {
+      const a0: string[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readCompactString());
       }
+      _coordinatorKeys = a0;
     }
   }
   if (v >= 3) {
@@ -67,35 +65,29 @@ function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequ
 
 function encodeFindCoordinatorRequest(w: Writer, x: FindCoordinatorRequestInit, v: number): void {
   if (v <= 3) {
-    {
-      const val = x.key === undefined ? "" : x.key;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorRequest', 'key', v);
-      } else {
-        v >= 3 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.key === undefined ? "" : x.key;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorRequest', 'key', v);
+    } else {
+      v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.key !== undefined && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorRequest', 'key', v);
+  if (v >= 4 && x.key !== undefined && !w.dropsAbsentFields && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorRequest', 'key', v);
   if (v >= 1) {
-    {
-      const val = x.keyType === undefined ? 0 : x.keyType;
-      w.writeInt8(val);
-    }
+    const val = x.keyType === undefined ? 0 : x.keyType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.keyType !== undefined && x.keyType !== 0) throw fieldAbsentInVersion('FindCoordinatorRequest', 'keyType', v);
+  if (v <= 0 && x.keyType !== undefined && !w.dropsAbsentFields && x.keyType !== 0) throw fieldAbsentInVersion('FindCoordinatorRequest', 'keyType', v);
   if (v >= 4) {
-    {
-      const val = x.coordinatorKeys === undefined ? [] : x.coordinatorKeys;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorRequest', 'coordinatorKeys', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeCompactString(e0);
-      }
+    const val = x.coordinatorKeys === undefined ? [] : x.coordinatorKeys;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorRequest', 'coordinatorKeys', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 3 && x.coordinatorKeys !== undefined && (x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorRequest', 'coordinatorKeys', v);
+  if (v <= 3 && x.coordinatorKeys !== undefined && !w.dropsAbsentFields && (x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorRequest', 'coordinatorKeys', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

@@ -112,17 +112,15 @@ function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRes
     _port = r.readInt32();
   }
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('FindCoordinatorResponse.Coordinators is not nullable in version ' + v);
-      } else {
-        const a0: FindCoordinatorResponseCoordinator[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeFindCoordinatorResponseCoordinator(r, v));
-        }
-        _coordinators = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('FindCoordinatorResponse.Coordinators is not nullable in version ' + v);
+    } else {
+      const a0: FindCoordinatorResponseCoordinator[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeFindCoordinatorResponseCoordinator(r, v));
       }
+      _coordinators = a0;
     }
   }
   if (v >= 3) {
@@ -141,65 +139,51 @@ function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRes
 
 function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   if (v <= 3) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v >= 4 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
+  if (v >= 4 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
   if ((v >= 1 && v <= 3)) {
-    {
-      const val = x.errorMessage === undefined ? "" : x.errorMessage;
-      if (val === null) {
-        v >= 3 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 3 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.errorMessage === undefined ? "" : x.errorMessage;
+    if (val === null) {
+      v >= 3 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v <= 3) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v >= 4 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
+  if (v >= 4 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
   if (v <= 3) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorResponse', 'host', v);
-      } else {
-        v >= 3 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorResponse', 'host', v);
+    } else {
+      v >= 3 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 4 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
+  if (v >= 4 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
   if (v <= 3) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeInt32(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeInt32(val);
   }
-  if (v >= 4 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
+  if (v >= 4 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
   if (v >= 4) {
-    {
-      const val = x.coordinators === undefined ? [] : x.coordinators;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorResponse', 'coordinators', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeFindCoordinatorResponseCoordinator(w, e0, v);
-      }
+    const val = x.coordinators === undefined ? [] : x.coordinators;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorResponse', 'coordinators', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeFindCoordinatorResponseCoordinator(w, e0, v);
     }
   }
-  if (v <= 3 && x.coordinators !== undefined && (x.coordinators === null || x.coordinators.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorResponse', 'coordinators', v);
+  if (v <= 3 && x.coordinators !== undefined && !w.dropsAbsentFields && (x.coordinators === null || x.coordinators.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorResponse', 'coordinators', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }
@@ -245,56 +229,44 @@ function decodeFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoo
 
 function encodeFindCoordinatorResponseCoordinator(w: Writer, x: FindCoordinatorResponseCoordinatorInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.key === undefined ? "" : x.key;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorResponse', 'key', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.key === undefined ? "" : x.key;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorResponse', 'key', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.key !== undefined && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'key', v);
+  if (v <= 3 && x.key !== undefined && !w.dropsAbsentFields && x.key !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'key', v);
   if (v >= 4) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
+  }
+  if (v <= 3 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
+  if (v >= 4) {
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('FindCoordinatorResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 3 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'nodeId', v);
+  if (v <= 3 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
   if (v >= 4) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('FindCoordinatorResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeInt32(val);
   }
-  if (v <= 3 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('FindCoordinatorResponse', 'host', v);
+  if (v <= 3 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
   if (v >= 4) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeInt32(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v <= 3 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'port', v);
+  if (v <= 3 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
   if (v >= 4) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
-  }
-  if (v <= 3 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('FindCoordinatorResponse', 'errorCode', v);
-  if (v >= 4) {
-    {
-      const val = x.errorMessage === undefined ? "" : x.errorMessage;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.errorMessage === undefined ? "" : x.errorMessage;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 3) {

@@ -79,16 +79,14 @@ function encodeHeartbeatRequest(w: Writer, x: HeartbeatRequestInit, v: number): 
     }
   }
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('HeartbeatRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('HeartbeatRequest', 'groupInstanceId', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

@@ -45,10 +45,8 @@ function decodeHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {
 
 function encodeHeartbeatResponse(w: Writer, x: HeartbeatResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;

@@ -91,33 +91,25 @@ function encodeInitProducerIdRequest(w: Writer, x: InitProducerIdRequestInit, v:
     w.writeInt32(val);
   }
   if (v >= 3) {
-    {
-      const val = x.producerId === undefined ? -1n : x.producerId;
-      w.writeInt64(val);
-    }
+    const val = x.producerId === undefined ? -1n : x.producerId;
+    w.writeInt64(val);
   }
-  if (v <= 2 && x.producerId !== undefined && x.producerId !== -1n) throw fieldAbsentInVersion('InitProducerIdRequest', 'producerId', v);
+  if (v <= 2 && x.producerId !== undefined && !w.dropsAbsentFields && x.producerId !== -1n) throw fieldAbsentInVersion('InitProducerIdRequest', 'producerId', v);
   if (v >= 3) {
-    {
-      const val = x.producerEpoch === undefined ? -1 : x.producerEpoch;
-      w.writeInt16(val);
-    }
+    const val = x.producerEpoch === undefined ? -1 : x.producerEpoch;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.producerEpoch !== undefined && x.producerEpoch !== -1) throw fieldAbsentInVersion('InitProducerIdRequest', 'producerEpoch', v);
+  if (v <= 2 && x.producerEpoch !== undefined && !w.dropsAbsentFields && x.producerEpoch !== -1) throw fieldAbsentInVersion('InitProducerIdRequest', 'producerEpoch', v);
   if (v >= 6) {
-    {
-      const val = x.enable2Pc === undefined ? false : x.enable2Pc;
-      w.writeBool(val);
-    }
+    const val = x.enable2Pc === undefined ? false : x.enable2Pc;
+    w.writeBool(val);
   }
-  if (v <= 5 && x.enable2Pc !== undefined && x.enable2Pc !== false) throw fieldAbsentInVersion('InitProducerIdRequest', 'enable2Pc', v);
+  if (v <= 5 && x.enable2Pc !== undefined && !w.dropsAbsentFields && x.enable2Pc !== false) throw fieldAbsentInVersion('InitProducerIdRequest', 'enable2Pc', v);
   if (v >= 6) {
-    {
-      const val = x.keepPreparedTxn === undefined ? false : x.keepPreparedTxn;
-      w.writeBool(val);
-    }
+    const val = x.keepPreparedTxn === undefined ? false : x.keepPreparedTxn;
+    w.writeBool(val);
   }
-  if (v <= 5 && x.keepPreparedTxn !== undefined && x.keepPreparedTxn !== false) throw fieldAbsentInVersion('InitProducerIdRequest', 'keepPreparedTxn', v);
+  if (v <= 5 && x.keepPreparedTxn !== undefined && !w.dropsAbsentFields && x.keepPreparedTxn !== false) throw fieldAbsentInVersion('InitProducerIdRequest', 'keepPreparedTxn', v);
   if (v >= 2) {
     w.writeEmptyTaggedFields();
   }

@@ -91,19 +91,15 @@ function encodeInitProducerIdResponse(w: Writer, x: InitProducerIdResponseInit, 
     w.writeInt16(val);
   }
   if (v >= 6) {
-    {
-      const val = x.ongoingTxnProducerId === undefined ? -1n : x.ongoingTxnProducerId;
-      w.writeInt64(val);
-    }
+    const val = x.ongoingTxnProducerId === undefined ? -1n : x.ongoingTxnProducerId;
+    w.writeInt64(val);
   }
-  if (v <= 5 && x.ongoingTxnProducerId !== undefined && x.ongoingTxnProducerId !== -1n) throw fieldAbsentInVersion('InitProducerIdResponse', 'ongoingTxnProducerId', v);
+  if (v <= 5 && x.ongoingTxnProducerId !== undefined && !w.dropsAbsentFields && x.ongoingTxnProducerId !== -1n) throw fieldAbsentInVersion('InitProducerIdResponse', 'ongoingTxnProducerId', v);
   if (v >= 6) {
-    {
-      const val = x.ongoingTxnProducerEpoch === undefined ? -1 : x.ongoingTxnProducerEpoch;
-      w.writeInt16(val);
-    }
+    const val = x.ongoingTxnProducerEpoch === undefined ? -1 : x.ongoingTxnProducerEpoch;
+    w.writeInt16(val);
   }
-  if (v <= 5 && x.ongoingTxnProducerEpoch !== undefined && x.ongoingTxnProducerEpoch !== -1) throw fieldAbsentInVersion('InitProducerIdResponse', 'ongoingTxnProducerEpoch', v);
+  if (v <= 5 && x.ongoingTxnProducerEpoch !== undefined && !w.dropsAbsentFields && x.ongoingTxnProducerEpoch !== -1) throw fieldAbsentInVersion('InitProducerIdResponse', 'ongoingTxnProducerEpoch', v);
   if (v >= 2) {
     w.writeEmptyTaggedFields();
   }

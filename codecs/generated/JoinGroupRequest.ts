@@ -136,10 +136,8 @@ function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): 
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.rebalanceTimeoutMs === undefined ? -1 : x.rebalanceTimeoutMs;
-      w.writeInt32(val);
-    }
+    const val = x.rebalanceTimeoutMs === undefined ? -1 : x.rebalanceTimeoutMs;
+    w.writeInt32(val);
   }
   {
     const val = x.memberId === undefined ? "" : x.memberId;
@@ -150,16 +148,14 @@ function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): 
     }
   }
   if (v >= 5) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 4 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('JoinGroupRequest', 'groupInstanceId', v);
+  if (v <= 4 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('JoinGroupRequest', 'groupInstanceId', v);
   {
     const val = x.protocolType === undefined ? "" : x.protocolType;
     if (val === null) {
@@ -178,13 +174,11 @@ function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): 
     }
   }
   if (v >= 8) {
-    {
-      const val = x.reason === undefined ? null : x.reason;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.reason === undefined ? null : x.reason;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 6) {

@@ -135,10 +135,8 @@ function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
 
 function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
@@ -149,13 +147,11 @@ function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number)
     w.writeInt32(val);
   }
   if (v >= 7) {
-    {
-      const val = x.protocolType === undefined ? null : x.protocolType;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.protocolType === undefined ? null : x.protocolType;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   {
@@ -176,12 +172,10 @@ function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number)
     }
   }
   if (v >= 9) {
-    {
-      const val = x.skipAssignment === undefined ? false : x.skipAssignment;
-      w.writeBool(val);
-    }
+    const val = x.skipAssignment === undefined ? false : x.skipAssignment;
+    w.writeBool(val);
   }
-  if (v <= 8 && x.skipAssignment !== undefined && x.skipAssignment !== false) throw fieldAbsentInVersion('JoinGroupResponse', 'skipAssignment', v);
+  if (v <= 8 && x.skipAssignment !== undefined && !w.dropsAbsentFields && x.skipAssignment !== false) throw fieldAbsentInVersion('JoinGroupResponse', 'skipAssignment', v);
   {
     const val = x.memberId === undefined ? "" : x.memberId;
     if (val === null) {
@@ -233,13 +227,11 @@ function encodeJoinGroupResponseJoinGroupResponseMember(w: Writer, x: JoinGroupR
     }
   }
   if (v >= 5) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   {

@@ -147,12 +147,10 @@ function encodeLeaderChangeMessageVoter(w: Writer, x: LeaderChangeMessageVoterIn
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
+    w.writeUuid(val);
   }
-  if (v <= 0 && x.voterDirectoryId !== undefined && x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('LeaderChangeMessage', 'voterDirectoryId', v);
+  if (v <= 0 && x.voterDirectoryId !== undefined && !w.dropsAbsentFields && x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('LeaderChangeMessage', 'voterDirectoryId', v);
   w.writeEmptyTaggedFields();
 }
 

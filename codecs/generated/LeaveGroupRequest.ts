@@ -66,17 +66,15 @@ function decodeLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
     _memberId = r.readString();
   }
   if (v >= 3) {
-    {
-      const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('LeaveGroupRequest.Members is not nullable in version ' + v);
-      } else {
-        const a0: LeaveGroupRequestMemberIdentity[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeLeaveGroupRequestMemberIdentity(r, v));
-        }
-        _members = a0;
+    const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('LeaveGroupRequest.Members is not nullable in version ' + v);
+    } else {
+      const a0: LeaveGroupRequestMemberIdentity[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeLeaveGroupRequestMemberIdentity(r, v));
       }
+      _members = a0;
     }
   }
   if (v >= 4) {
@@ -99,28 +97,24 @@ function encodeLeaveGroupRequest(w: Writer, x: LeaveGroupRequestInit, v: number)
     }
   }
   if (v <= 2) {
-    {
-      const val = x.memberId === undefined ? "" : x.memberId;
-      if (val === null) {
-        throw fieldNotNullable('LeaveGroupRequest', 'memberId', v);
-      } else {
-        w.writeString(val);
-      }
+    const val = x.memberId === undefined ? "" : x.memberId;
+    if (val === null) {
+      throw fieldNotNullable('LeaveGroupRequest', 'memberId', v);
+    } else {
+      w.writeString(val);
     }
   }
-  if (v >= 3 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
+  if (v >= 3 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
   if (v >= 3) {
-    {
-      const val = x.members === undefined ? [] : x.members;
-      if (val === null) {
-        throw fieldNotNullable('LeaveGroupRequest', 'members', v);
-      } else {
-        v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeLeaveGroupRequestMemberIdentity(w, e0, v);
-      }
+    const val = x.members === undefined ? [] : x.members;
+    if (val === null) {
+      throw fieldNotNullable('LeaveGroupRequest', 'members', v);
+    } else {
+      v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeLeaveGroupRequestMemberIdentity(w, e0, v);
     }
   }
-  if (v <= 2 && x.members !== undefined && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupRequest', 'members', v);
+  if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupRequest', 'members', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }
@@ -151,35 +145,29 @@ function decodeLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroup
 
 function encodeLeaveGroupRequestMemberIdentity(w: Writer, x: LeaveGroupRequestMemberIdentityInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.memberId === undefined ? "" : x.memberId;
-      if (val === null) {
-        throw fieldNotNullable('LeaveGroupRequest', 'memberId', v);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.memberId === undefined ? "" : x.memberId;
+    if (val === null) {
+      throw fieldNotNullable('LeaveGroupRequest', 'memberId', v);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupRequest', 'memberId', v);
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('LeaveGroupRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('LeaveGroupRequest', 'groupInstanceId', v);
   if (v >= 5) {
-    {
-      const val = x.reason === undefined ? null : x.reason;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.reason === undefined ? null : x.reason;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 4) {

@@ -66,17 +66,15 @@ function decodeLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
   }
   _errorCode = r.readInt16();
   if (v >= 3) {
-    {
-      const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('LeaveGroupResponse.Members is not nullable in version ' + v);
-      } else {
-        const a0: LeaveGroupResponseMemberResponse[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeLeaveGroupResponseMemberResponse(r, v));
-        }
-        _members = a0;
+    const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('LeaveGroupResponse.Members is not nullable in version ' + v);
+    } else {
+      const a0: LeaveGroupResponseMemberResponse[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeLeaveGroupResponseMemberResponse(r, v));
       }
+      _members = a0;
     }
   }
   if (v >= 4) {
@@ -91,27 +89,23 @@ function decodeLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
 
 function encodeLeaveGroupResponse(w: Writer, x: LeaveGroupResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
   if (v >= 3) {
-    {
-      const val = x.members === undefined ? [] : x.members;
-      if (val === null) {
-        throw fieldNotNullable('LeaveGroupResponse', 'members', v);
-      } else {
-        v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeLeaveGroupResponseMemberResponse(w, e0, v);
-      }
+    const val = x.members === undefined ? [] : x.members;
+    if (val === null) {
+      throw fieldNotNullable('LeaveGroupResponse', 'members', v);
+    } else {
+      v >= 4 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeLeaveGroupResponseMemberResponse(w, e0, v);
     }
   }
-  if (v <= 2 && x.members !== undefined && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupResponse', 'members', v);
+  if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupResponse', 'members', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }
@@ -142,34 +136,28 @@ function decodeLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGrou
 
 function encodeLeaveGroupResponseMemberResponse(w: Writer, x: LeaveGroupResponseMemberResponseInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.memberId === undefined ? "" : x.memberId;
-      if (val === null) {
-        throw fieldNotNullable('LeaveGroupResponse', 'memberId', v);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.memberId === undefined ? "" : x.memberId;
+    if (val === null) {
+      throw fieldNotNullable('LeaveGroupResponse', 'memberId', v);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'memberId', v);
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? "" : x.groupInstanceId;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? "" : x.groupInstanceId;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== "") throw fieldAbsentInVersion('LeaveGroupResponse', 'groupInstanceId', v);
   if (v >= 3) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v <= 2 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('LeaveGroupResponse', 'errorCode', v);
+  if (v <= 2 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('LeaveGroupResponse', 'errorCode', v);
   if (v >= 4) {
     w.writeEmptyTaggedFields();
   }

@@ -26,17 +26,15 @@ function isDefaultListConfigResourcesRequest(x: ListConfigResourcesRequestInit):
 function decodeListConfigResourcesRequest(r: Reader, v: number): ListConfigResourcesRequest {
   let _resourceTypes: number[] = [];
   if (v >= 1) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ListConfigResourcesRequest.ResourceTypes is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt8());
-        }
-        _resourceTypes = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ListConfigResourcesRequest.ResourceTypes is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt8());
       }
+      _resourceTypes = a0;
     }
   }
   r.readTaggedFields();
@@ -47,17 +45,15 @@ function decodeListConfigResourcesRequest(r: Reader, v: number): ListConfigResou
 
 function encodeListConfigResourcesRequest(w: Writer, x: ListConfigResourcesRequestInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.resourceTypes === undefined ? [] : x.resourceTypes;
-      if (val === null) {
-        throw fieldNotNullable('ListConfigResourcesRequest', 'resourceTypes', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeInt8(e0);
-      }
+    const val = x.resourceTypes === undefined ? [] : x.resourceTypes;
+    if (val === null) {
+      throw fieldNotNullable('ListConfigResourcesRequest', 'resourceTypes', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeInt8(e0);
     }
   }
-  if (v <= 0 && x.resourceTypes !== undefined && (x.resourceTypes === null || x.resourceTypes.length !== 0)) throw fieldAbsentInVersion('ListConfigResourcesRequest', 'resourceTypes', v);
+  if (v <= 0 && x.resourceTypes !== undefined && !w.dropsAbsentFields && (x.resourceTypes === null || x.resourceTypes.length !== 0)) throw fieldAbsentInVersion('ListConfigResourcesRequest', 'resourceTypes', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -124,10 +124,8 @@ function encodeListConfigResourcesResponseConfigResource(w: Writer, x: ListConfi
     }
   }
   if (v >= 1) {
-    {
-      const val = x.resourceType === undefined ? 16 : x.resourceType;
-      w.writeInt8(val);
-    }
+    const val = x.resourceType === undefined ? 16 : x.resourceType;
+    w.writeInt8(val);
   }
   w.writeEmptyTaggedFields();
 }

@@ -31,31 +31,27 @@ function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
   let _statesFilter: string[] = [];
   let _typesFilter: string[] = [];
   if (v >= 4) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ListGroupsRequest.StatesFilter is not nullable in version ' + v);
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readCompactString());
-        }
-        _statesFilter = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ListGroupsRequest.StatesFilter is not nullable in version ' + v);
+    } else {
+      const a0: string[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readCompactString());
       }
+      _statesFilter = a0;
     }
   }
   if (v >= 5) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ListGroupsRequest.TypesFilter is not nullable in version ' + v);
-      } else {
-        const a0: string[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readCompactString());
-        }
-        _typesFilter = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ListGroupsRequest.TypesFilter is not nullable in version ' + v);
+    } else {
+      const a0: string[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readCompactString());
       }
+      _typesFilter = a0;
     }
   }
   if (v >= 3) {
@@ -69,29 +65,25 @@ function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
 
 function encodeListGroupsRequest(w: Writer, x: ListGroupsRequestInit, v: number): void {
   if (v >= 4) {
-    {
-      const val = x.statesFilter === undefined ? [] : x.statesFilter;
-      if (val === null) {
-        throw fieldNotNullable('ListGroupsRequest', 'statesFilter', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeCompactString(e0);
-      }
+    const val = x.statesFilter === undefined ? [] : x.statesFilter;
+    if (val === null) {
+      throw fieldNotNullable('ListGroupsRequest', 'statesFilter', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 3 && x.statesFilter !== undefined && (x.statesFilter === null || x.statesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'statesFilter', v);
+  if (v <= 3 && x.statesFilter !== undefined && !w.dropsAbsentFields && (x.statesFilter === null || x.statesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'statesFilter', v);
   if (v >= 5) {
-    {
-      const val = x.typesFilter === undefined ? [] : x.typesFilter;
-      if (val === null) {
-        throw fieldNotNullable('ListGroupsRequest', 'typesFilter', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeCompactString(e0);
-      }
+    const val = x.typesFilter === undefined ? [] : x.typesFilter;
+    if (val === null) {
+      throw fieldNotNullable('ListGroupsRequest', 'typesFilter', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  if (v <= 4 && x.typesFilter !== undefined && (x.typesFilter === null || x.typesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'typesFilter', v);
+  if (v <= 4 && x.typesFilter !== undefined && !w.dropsAbsentFields && (x.typesFilter === null || x.typesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'typesFilter', v);
   if (v >= 3) {
     w.writeEmptyTaggedFields();
   }

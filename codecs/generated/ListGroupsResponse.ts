@@ -93,10 +93,8 @@ function decodeListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
 
 function encodeListGroupsResponse(w: Writer, x: ListGroupsResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
@@ -158,23 +156,19 @@ function encodeListGroupsResponseListedGroup(w: Writer, x: ListGroupsResponseLis
     }
   }
   if (v >= 4) {
-    {
-      const val = x.groupState === undefined ? "" : x.groupState;
-      if (val === null) {
-        throw fieldNotNullable('ListGroupsResponse', 'groupState', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.groupState === undefined ? "" : x.groupState;
+    if (val === null) {
+      throw fieldNotNullable('ListGroupsResponse', 'groupState', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 5) {
-    {
-      const val = x.groupType === undefined ? "" : x.groupType;
-      if (val === null) {
-        throw fieldNotNullable('ListGroupsResponse', 'groupType', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.groupType === undefined ? "" : x.groupType;
+    if (val === null) {
+      throw fieldNotNullable('ListGroupsResponse', 'groupType', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 3) {

@@ -128,12 +128,10 @@ function encodeListOffsetsRequest(w: Writer, x: ListOffsetsRequestInit, v: numbe
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.isolationLevel === undefined ? 0 : x.isolationLevel;
-      w.writeInt8(val);
-    }
+    const val = x.isolationLevel === undefined ? 0 : x.isolationLevel;
+    w.writeInt8(val);
   }
-  if (v <= 1 && x.isolationLevel !== undefined && x.isolationLevel !== 0) throw fieldAbsentInVersion('ListOffsetsRequest', 'isolationLevel', v);
+  if (v <= 1 && x.isolationLevel !== undefined && !w.dropsAbsentFields && x.isolationLevel !== 0) throw fieldAbsentInVersion('ListOffsetsRequest', 'isolationLevel', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -144,10 +142,8 @@ function encodeListOffsetsRequest(w: Writer, x: ListOffsetsRequestInit, v: numbe
     }
   }
   if (v >= 10) {
-    {
-      const val = x.timeoutMs === undefined ? 0 : x.timeoutMs;
-      w.writeInt32(val);
-    }
+    const val = x.timeoutMs === undefined ? 0 : x.timeoutMs;
+    w.writeInt32(val);
   }
   if (v >= 6) {
     w.writeEmptyTaggedFields();
@@ -232,22 +228,18 @@ function encodeListOffsetsRequestListOffsetsPartition(w: Writer, x: ListOffsetsR
     w.writeInt32(val);
   }
   if (v >= 4) {
-    {
-      const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.timestamp === undefined ? 0n : x.timestamp;
     w.writeInt64(val);
   }
   if (v <= 0) {
-    {
-      const val = x.maxNumOffsets === undefined ? 1 : x.maxNumOffsets;
-      w.writeInt32(val);
-    }
+    const val = x.maxNumOffsets === undefined ? 1 : x.maxNumOffsets;
+    w.writeInt32(val);
   }
-  if (v >= 1 && x.maxNumOffsets !== undefined && x.maxNumOffsets !== 1) throw fieldAbsentInVersion('ListOffsetsRequest', 'maxNumOffsets', v);
+  if (v >= 1 && x.maxNumOffsets !== undefined && !w.dropsAbsentFields && x.maxNumOffsets !== 1) throw fieldAbsentInVersion('ListOffsetsRequest', 'maxNumOffsets', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

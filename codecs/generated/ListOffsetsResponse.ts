@@ -116,10 +116,8 @@ function decodeListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
 
 function encodeListOffsetsResponse(w: Writer, x: ListOffsetsResponseInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -193,17 +191,15 @@ function decodeListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: num
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v <= 0) {
-    {
-      const n0 = r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ListOffsetsResponse.OldStyleOffsets is not nullable in version ' + v);
-      } else {
-        const a0: bigint[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt64());
-        }
-        _oldStyleOffsets = a0;
+    const n0 = r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ListOffsetsResponse.OldStyleOffsets is not nullable in version ' + v);
+    } else {
+      const a0: bigint[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt64());
       }
+      _oldStyleOffsets = a0;
     }
   }
   if (v >= 1) {
@@ -238,38 +234,30 @@ function encodeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, x: Lis
     w.writeInt16(val);
   }
   if (v <= 0) {
-    {
-      const val = x.oldStyleOffsets === undefined ? [] : x.oldStyleOffsets;
-      if (val === null) {
-        throw fieldNotNullable('ListOffsetsResponse', 'oldStyleOffsets', v);
-      } else {
-        w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt64(e0);
-      }
+    const val = x.oldStyleOffsets === undefined ? [] : x.oldStyleOffsets;
+    if (val === null) {
+      throw fieldNotNullable('ListOffsetsResponse', 'oldStyleOffsets', v);
+    } else {
+      w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt64(e0);
     }
   }
-  if (v >= 1 && x.oldStyleOffsets !== undefined && (x.oldStyleOffsets === null || x.oldStyleOffsets.length !== 0)) throw fieldAbsentInVersion('ListOffsetsResponse', 'oldStyleOffsets', v);
+  if (v >= 1 && x.oldStyleOffsets !== undefined && !w.dropsAbsentFields && (x.oldStyleOffsets === null || x.oldStyleOffsets.length !== 0)) throw fieldAbsentInVersion('ListOffsetsResponse', 'oldStyleOffsets', v);
   if (v >= 1) {
-    {
-      const val = x.timestamp === undefined ? -1n : x.timestamp;
-      w.writeInt64(val);
-    }
+    const val = x.timestamp === undefined ? -1n : x.timestamp;
+    w.writeInt64(val);
   }
-  if (v <= 0 && x.timestamp !== undefined && x.timestamp !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'timestamp', v);
+  if (v <= 0 && x.timestamp !== undefined && !w.dropsAbsentFields && x.timestamp !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'timestamp', v);
   if (v >= 1) {
-    {
-      const val = x.offset === undefined ? -1n : x.offset;
-      w.writeInt64(val);
-    }
+    const val = x.offset === undefined ? -1n : x.offset;
+    w.writeInt64(val);
   }
-  if (v <= 0 && x.offset !== undefined && x.offset !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'offset', v);
+  if (v <= 0 && x.offset !== undefined && !w.dropsAbsentFields && x.offset !== -1n) throw fieldAbsentInVersion('ListOffsetsResponse', 'offset', v);
   if (v >= 4) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
-  if (v <= 3 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ListOffsetsResponse', 'leaderEpoch', v);
+  if (v <= 3 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ListOffsetsResponse', 'leaderEpoch', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

@@ -99,23 +99,19 @@ function encodeListTransactionsRequest(w: Writer, x: ListTransactionsRequestInit
     }
   }
   if (v >= 1) {
-    {
-      const val = x.durationFilter === undefined ? -1n : x.durationFilter;
-      w.writeInt64(val);
-    }
+    const val = x.durationFilter === undefined ? -1n : x.durationFilter;
+    w.writeInt64(val);
   }
-  if (v <= 0 && x.durationFilter !== undefined && x.durationFilter !== -1n) throw fieldAbsentInVersion('ListTransactionsRequest', 'durationFilter', v);
+  if (v <= 0 && x.durationFilter !== undefined && !w.dropsAbsentFields && x.durationFilter !== -1n) throw fieldAbsentInVersion('ListTransactionsRequest', 'durationFilter', v);
   if (v >= 2) {
-    {
-      const val = x.transactionalIdPattern === undefined ? null : x.transactionalIdPattern;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.transactionalIdPattern === undefined ? null : x.transactionalIdPattern;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 1 && x.transactionalIdPattern !== undefined && x.transactionalIdPattern !== null) throw fieldAbsentInVersion('ListTransactionsRequest', 'transactionalIdPattern', v);
+  if (v <= 1 && x.transactionalIdPattern !== undefined && !w.dropsAbsentFields && x.transactionalIdPattern !== null) throw fieldAbsentInVersion('ListTransactionsRequest', 'transactionalIdPattern', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -107,26 +107,20 @@ function encodeMetadataRequest(w: Writer, x: MetadataRequestInit, v: number): vo
     }
   }
   if (v >= 4) {
-    {
-      const val = x.allowAutoTopicCreation === undefined ? true : x.allowAutoTopicCreation;
-      w.writeBool(val);
-    }
+    const val = x.allowAutoTopicCreation === undefined ? true : x.allowAutoTopicCreation;
+    w.writeBool(val);
   }
-  if (v <= 3 && x.allowAutoTopicCreation !== undefined && x.allowAutoTopicCreation !== true) throw fieldAbsentInVersion('MetadataRequest', 'allowAutoTopicCreation', v);
+  if (v <= 3 && x.allowAutoTopicCreation !== undefined && !w.dropsAbsentFields && x.allowAutoTopicCreation !== true) throw fieldAbsentInVersion('MetadataRequest', 'allowAutoTopicCreation', v);
   if ((v >= 8 && v <= 10)) {
-    {
-      const val = x.includeClusterAuthorizedOperations === undefined ? false : x.includeClusterAuthorizedOperations;
-      w.writeBool(val);
-    }
+    const val = x.includeClusterAuthorizedOperations === undefined ? false : x.includeClusterAuthorizedOperations;
+    w.writeBool(val);
   }
-  if ((v <= 7 || v >= 11) && x.includeClusterAuthorizedOperations !== undefined && x.includeClusterAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeClusterAuthorizedOperations', v);
+  if ((v <= 7 || v >= 11) && x.includeClusterAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeClusterAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeClusterAuthorizedOperations', v);
   if (v >= 8) {
-    {
-      const val = x.includeTopicAuthorizedOperations === undefined ? false : x.includeTopicAuthorizedOperations;
-      w.writeBool(val);
-    }
+    const val = x.includeTopicAuthorizedOperations === undefined ? false : x.includeTopicAuthorizedOperations;
+    w.writeBool(val);
   }
-  if (v <= 7 && x.includeTopicAuthorizedOperations !== undefined && x.includeTopicAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeTopicAuthorizedOperations', v);
+  if (v <= 7 && x.includeTopicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeTopicAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeTopicAuthorizedOperations', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -150,10 +144,8 @@ function decodeMetadataRequestMetadataRequestTopic(r: Reader, v: number): Metada
 
 function encodeMetadataRequestMetadataRequestTopic(w: Writer, x: MetadataRequestMetadataRequestTopicInit, v: number): void {
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.name === undefined ? "" : x.name;

@@ -220,10 +220,8 @@ function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
 
 function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.brokers === undefined ? [] : x.brokers;
@@ -235,20 +233,16 @@ function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): 
     }
   }
   if (v >= 2) {
-    {
-      const val = x.clusterId === undefined ? null : x.clusterId;
-      if (val === null) {
-        v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.clusterId === undefined ? null : x.clusterId;
+    if (val === null) {
+      v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 1) {
-    {
-      const val = x.controllerId === undefined ? -1 : x.controllerId;
-      w.writeInt32(val);
-    }
+    const val = x.controllerId === undefined ? -1 : x.controllerId;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -260,17 +254,13 @@ function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): 
     }
   }
   if ((v >= 8 && v <= 10)) {
-    {
-      const val = x.clusterAuthorizedOperations === undefined ? -2147483648 : x.clusterAuthorizedOperations;
-      w.writeInt32(val);
-    }
+    const val = x.clusterAuthorizedOperations === undefined ? -2147483648 : x.clusterAuthorizedOperations;
+    w.writeInt32(val);
   }
-  if ((v <= 7 || v >= 11) && x.clusterAuthorizedOperations !== undefined && x.clusterAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'clusterAuthorizedOperations', v);
+  if ((v <= 7 || v >= 11) && x.clusterAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.clusterAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'clusterAuthorizedOperations', v);
   if (v >= 13) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   if (v >= 9) {
     w.writeEmptyTaggedFields();
@@ -317,13 +307,11 @@ function encodeMetadataResponseMetadataResponseBroker(w: Writer, x: MetadataResp
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.rack === undefined ? null : x.rack;
-      if (val === null) {
-        v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.rack === undefined ? null : x.rack;
+    if (val === null) {
+      v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 9) {
@@ -389,16 +377,12 @@ function encodeMetadataResponseMetadataResponseTopic(w: Writer, x: MetadataRespo
     }
   }
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   if (v >= 1) {
-    {
-      const val = x.isInternal === undefined ? false : x.isInternal;
-      w.writeBool(val);
-    }
+    const val = x.isInternal === undefined ? false : x.isInternal;
+    w.writeBool(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -410,12 +394,10 @@ function encodeMetadataResponseMetadataResponseTopic(w: Writer, x: MetadataRespo
     }
   }
   if (v >= 8) {
-    {
-      const val = x.topicAuthorizedOperations === undefined ? -2147483648 : x.topicAuthorizedOperations;
-      w.writeInt32(val);
-    }
+    const val = x.topicAuthorizedOperations === undefined ? -2147483648 : x.topicAuthorizedOperations;
+    w.writeInt32(val);
   }
-  if (v <= 7 && x.topicAuthorizedOperations !== undefined && x.topicAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'topicAuthorizedOperations', v);
+  if (v <= 7 && x.topicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.topicAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'topicAuthorizedOperations', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -460,17 +442,15 @@ function decodeMetadataResponseMetadataResponsePartition(r: Reader, v: number): 
     }
   }
   if (v >= 5) {
-    {
-      const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('MetadataResponse.OfflineReplicas is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _offlineReplicas = a0;
+    const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('MetadataResponse.OfflineReplicas is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _offlineReplicas = a0;
     }
   }
   if (v >= 9) {
@@ -501,10 +481,8 @@ function encodeMetadataResponseMetadataResponsePartition(w: Writer, x: MetadataR
     w.writeInt32(val);
   }
   if (v >= 7) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.replicaNodes === undefined ? [] : x.replicaNodes;
@@ -525,14 +503,12 @@ function encodeMetadataResponseMetadataResponsePartition(w: Writer, x: MetadataR
     }
   }
   if (v >= 5) {
-    {
-      const val = x.offlineReplicas === undefined ? [] : x.offlineReplicas;
-      if (val === null) {
-        throw fieldNotNullable('MetadataResponse', 'offlineReplicas', v);
-      } else {
-        v >= 9 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.offlineReplicas === undefined ? [] : x.offlineReplicas;
+    if (val === null) {
+      throw fieldNotNullable('MetadataResponse', 'offlineReplicas', v);
+    } else {
+      v >= 9 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
   if (v >= 9) {

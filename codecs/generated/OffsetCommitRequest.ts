@@ -158,37 +158,29 @@ function encodeOffsetCommitRequest(w: Writer, x: OffsetCommitRequestInit, v: num
     }
   }
   if (v >= 1) {
-    {
-      const val = x.generationIdOrMemberEpoch === undefined ? -1 : x.generationIdOrMemberEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.generationIdOrMemberEpoch === undefined ? -1 : x.generationIdOrMemberEpoch;
+    w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.memberId === undefined ? "" : x.memberId;
-      if (val === null) {
-        throw fieldNotNullable('OffsetCommitRequest', 'memberId', v);
-      } else {
-        v >= 8 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.memberId === undefined ? "" : x.memberId;
+    if (val === null) {
+      throw fieldNotNullable('OffsetCommitRequest', 'memberId', v);
+    } else {
+      v >= 8 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 7) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 8 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 8 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 8 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 8 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 6 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('OffsetCommitRequest', 'groupInstanceId', v);
+  if (v <= 6 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('OffsetCommitRequest', 'groupInstanceId', v);
   if ((v >= 2 && v <= 4)) {
-    {
-      const val = x.retentionTimeMs === undefined ? -1n : x.retentionTimeMs;
-      w.writeInt64(val);
-    }
+    const val = x.retentionTimeMs === undefined ? -1n : x.retentionTimeMs;
+    w.writeInt64(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -238,20 +230,16 @@ function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number)
 
 function encodeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, x: OffsetCommitRequestOffsetCommitRequestTopicInit, v: number): void {
   if (v <= 9) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetCommitRequest', 'name', v);
-      } else {
-        v >= 8 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetCommitRequest', 'name', v);
+    } else {
+      v >= 8 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;
@@ -304,18 +292,14 @@ function encodeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, x: Off
     w.writeInt64(val);
   }
   if (v >= 6) {
-    {
-      const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
+    w.writeInt32(val);
   }
   if (v === 1) {
-    {
-      const val = x.commitTimestamp === undefined ? -1n : x.commitTimestamp;
-      w.writeInt64(val);
-    }
+    const val = x.commitTimestamp === undefined ? -1n : x.commitTimestamp;
+    w.writeInt64(val);
   }
-  if ((v <= 0 || v >= 2) && x.commitTimestamp !== undefined && x.commitTimestamp !== -1n) throw fieldAbsentInVersion('OffsetCommitRequest', 'commitTimestamp', v);
+  if ((v <= 0 || v >= 2) && x.commitTimestamp !== undefined && !w.dropsAbsentFields && x.commitTimestamp !== -1n) throw fieldAbsentInVersion('OffsetCommitRequest', 'commitTimestamp', v);
   {
     const val = x.committedMetadata === undefined ? "" : x.committedMetadata;
     if (val === null) {

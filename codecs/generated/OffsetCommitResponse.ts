@@ -104,10 +104,8 @@ function decodeOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse 
 
 function encodeOffsetCommitResponse(w: Writer, x: OffsetCommitResponseInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -157,20 +155,16 @@ function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: numbe
 
 function encodeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, x: OffsetCommitResponseOffsetCommitResponseTopicInit, v: number): void {
   if (v <= 9) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetCommitResponse', 'name', v);
-      } else {
-        v >= 8 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetCommitResponse', 'name', v);
+    } else {
+      v >= 8 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitions === undefined ? [] : x.partitions;

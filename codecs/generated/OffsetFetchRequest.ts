@@ -122,32 +122,28 @@ function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
     _groupId = v >= 6 ? r.readCompactString() : r.readString();
   }
   if (v <= 7) {
-    {
-      const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        if (v >= 2) _topics = null;
-        else throw new ProtocolDecodeError('OffsetFetchRequest.Topics is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchRequestOffsetFetchRequestTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchRequestOffsetFetchRequestTopic(r, v));
-        }
-        _topics = a0;
+    const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      if (v >= 2) _topics = null;
+      else throw new ProtocolDecodeError('OffsetFetchRequest.Topics is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchRequestOffsetFetchRequestTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchRequestOffsetFetchRequestTopic(r, v));
       }
+      _topics = a0;
     }
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchRequest.Groups is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchRequestOffsetFetchRequestGroup[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchRequestOffsetFetchRequestGroup(r, v));
-        }
-        _groups = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchRequest.Groups is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchRequestOffsetFetchRequestGroup[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchRequestOffsetFetchRequestGroup(r, v));
       }
+      _groups = a0;
     }
   }
   if (v >= 7) {
@@ -166,48 +162,40 @@ function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
 
 function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: number): void {
   if (v <= 7) {
-    {
-      const val = x.groupId === undefined ? "" : x.groupId;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'groupId', v);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupId === undefined ? "" : x.groupId;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'groupId', v);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
+  if (v >= 8 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
   if (v <= 7) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        if (v >= 2) v >= 6 ? w.writeCompactArrayLength(-1) : w.writeArrayLength(-1);
-        else throw fieldNotNullable('OffsetFetchRequest', 'topics', v);
-      } else {
-        v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopic(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      if (v >= 2) v >= 6 ? w.writeCompactArrayLength(-1) : w.writeArrayLength(-1);
+      else throw fieldNotNullable('OffsetFetchRequest', 'topics', v);
+    } else {
+      v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopic(w, e0, v);
     }
   }
-  if (v >= 8 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
+  if (v >= 8 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
   if (v >= 8) {
-    {
-      const val = x.groups === undefined ? [] : x.groups;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'groups', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestGroup(w, e0, v);
-      }
+    const val = x.groups === undefined ? [] : x.groups;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'groups', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestGroup(w, e0, v);
     }
   }
-  if (v <= 7 && x.groups !== undefined && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'groups', v);
+  if (v <= 7 && x.groups !== undefined && !w.dropsAbsentFields && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'groups', v);
   if (v >= 7) {
-    {
-      const val = x.requireStable === undefined ? false : x.requireStable;
-      w.writeBool(val);
-    }
+    const val = x.requireStable === undefined ? false : x.requireStable;
+    w.writeBool(val);
   }
-  if (v <= 6 && x.requireStable !== undefined && x.requireStable !== false) throw fieldAbsentInVersion('OffsetFetchRequest', 'requireStable', v);
+  if (v <= 6 && x.requireStable !== undefined && !w.dropsAbsentFields && x.requireStable !== false) throw fieldAbsentInVersion('OffsetFetchRequest', 'requireStable', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -220,17 +208,15 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): 
     _name = v >= 6 ? r.readCompactString() : r.readString();
   }
   if (v <= 7) {
-    {
-      const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchRequest.PartitionIndexes is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _partitionIndexes = a0;
+    const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchRequest.PartitionIndexes is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _partitionIndexes = a0;
     }
   }
   if (v >= 6) {
@@ -244,28 +230,24 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): 
 
 function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, x: OffsetFetchRequestOffsetFetchRequestTopicInit, v: number): void {
   if (v <= 7) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'name', v);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'name', v);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'name', v);
+  if (v >= 8 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'name', v);
   if (v <= 7) {
-    {
-      const val = x.partitionIndexes === undefined ? [] : x.partitionIndexes;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'partitionIndexes', v);
-      } else {
-        v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.partitionIndexes === undefined ? [] : x.partitionIndexes;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'partitionIndexes', v);
+    } else {
+      v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v >= 8 && x.partitionIndexes !== undefined && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
+  if (v >= 8 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -286,17 +268,15 @@ function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): 
     _memberEpoch = r.readInt32();
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        _topics = null;
-      } else {
-        const a0: OffsetFetchRequestOffsetFetchRequestTopics[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchRequestOffsetFetchRequestTopics(r, v));
-        }
-        _topics = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      _topics = null;
+    } else {
+      const a0: OffsetFetchRequestOffsetFetchRequestTopics[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchRequestOffsetFetchRequestTopics(r, v));
       }
+      _topics = a0;
     }
   }
   if (v >= 6) {
@@ -312,44 +292,36 @@ function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): 
 
 function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, x: OffsetFetchRequestOffsetFetchRequestGroupInit, v: number): void {
   if (v >= 8) {
-    {
-      const val = x.groupId === undefined ? "" : x.groupId;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'groupId', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.groupId === undefined ? "" : x.groupId;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'groupId', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
+  if (v <= 7 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchRequest', 'groupId', v);
   if (v >= 9) {
-    {
-      const val = x.memberId === undefined ? null : x.memberId;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.memberId === undefined ? null : x.memberId;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 9) {
-    {
-      const val = x.memberEpoch === undefined ? -1 : x.memberEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.memberEpoch === undefined ? -1 : x.memberEpoch;
+    w.writeInt32(val);
   }
   if (v >= 8) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        w.writeCompactArrayLength(-1);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopics(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      w.writeCompactArrayLength(-1);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchRequestOffsetFetchRequestTopics(w, e0, v);
     }
   }
-  if (v <= 7 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
+  if (v <= 7 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -366,17 +338,15 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number):
     _topicId = r.readUuid();
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchRequest.PartitionIndexes is not nullable in version ' + v);
-      } else {
-        const a0: number[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(r.readInt32());
-        }
-        _partitionIndexes = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchRequest.PartitionIndexes is not nullable in version ' + v);
+    } else {
+      const a0: number[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(r.readInt32());
       }
+      _partitionIndexes = a0;
     }
   }
   if (v >= 6) {
@@ -391,33 +361,27 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number):
 
 function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, x: OffsetFetchRequestOffsetFetchRequestTopicsInit, v: number): void {
   if ((v >= 8 && v <= 9)) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   if (v >= 8) {
-    {
-      const val = x.partitionIndexes === undefined ? [] : x.partitionIndexes;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchRequest', 'partitionIndexes', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) w.writeInt32(e0);
-      }
+    const val = x.partitionIndexes === undefined ? [] : x.partitionIndexes;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchRequest', 'partitionIndexes', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) w.writeInt32(e0);
     }
   }
-  if (v <= 7 && x.partitionIndexes !== undefined && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
+  if (v <= 7 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

@@ -186,34 +186,30 @@ function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
     _throttleTimeMs = r.readInt32();
   }
   if (v <= 7) {
-    {
-      const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchResponse.Topics is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchResponseOffsetFetchResponseTopic[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchResponseOffsetFetchResponseTopic(r, v));
-        }
-        _topics = a0;
+    const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchResponse.Topics is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchResponseOffsetFetchResponseTopic[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchResponseOffsetFetchResponseTopic(r, v));
       }
+      _topics = a0;
     }
   }
   if ((v >= 2 && v <= 7)) {
     _errorCode = r.readInt16();
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchResponse.Groups is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchResponseOffsetFetchResponseGroup[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchResponseOffsetFetchResponseGroup(r, v));
-        }
-        _groups = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchResponse.Groups is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchResponseOffsetFetchResponseGroup[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchResponseOffsetFetchResponseGroup(r, v));
       }
+      _groups = a0;
     }
   }
   if (v >= 6) {
@@ -229,41 +225,33 @@ function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
 
 function encodeOffsetFetchResponse(w: Writer, x: OffsetFetchResponseInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   if (v <= 7) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'topics', v);
-      } else {
-        v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopic(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'topics', v);
+    } else {
+      v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopic(w, e0, v);
     }
   }
-  if (v >= 8 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
+  if (v >= 8 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
   if ((v >= 2 && v <= 7)) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
   if (v >= 8) {
-    {
-      const val = x.groups === undefined ? [] : x.groups;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'groups', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseGroup(w, e0, v);
-      }
+    const val = x.groups === undefined ? [] : x.groups;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'groups', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseGroup(w, e0, v);
     }
   }
-  if (v <= 7 && x.groups !== undefined && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'groups', v);
+  if (v <= 7 && x.groups !== undefined && !w.dropsAbsentFields && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'groups', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -276,17 +264,15 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number)
     _name = v >= 6 ? r.readCompactString() : r.readString();
   }
   if (v <= 7) {
-    {
-      const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchResponse.Partitions is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchResponseOffsetFetchResponsePartition(r, v));
-        }
-        _partitions = a0;
+    const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchResponse.Partitions is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchResponseOffsetFetchResponsePartition(r, v));
       }
+      _partitions = a0;
     }
   }
   if (v >= 6) {
@@ -300,28 +286,24 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number)
 
 function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, x: OffsetFetchResponseOffsetFetchResponseTopicInit, v: number): void {
   if (v <= 7) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'name', v);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'name', v);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.name !== undefined && x.name !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'name', v);
+  if (v >= 8 && x.name !== undefined && !w.dropsAbsentFields && x.name !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'name', v);
   if (v <= 7) {
-    {
-      const val = x.partitions === undefined ? [] : x.partitions;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'partitions', v);
-      } else {
-        v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartition(w, e0, v);
-      }
+    const val = x.partitions === undefined ? [] : x.partitions;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'partitions', v);
+    } else {
+      v >= 6 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartition(w, e0, v);
     }
   }
-  if (v >= 8 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
+  if (v >= 8 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -362,43 +344,33 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: num
 
 function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, x: OffsetFetchResponseOffsetFetchResponsePartitionInit, v: number): void {
   if (v <= 7) {
-    {
-      const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
-      w.writeInt32(val);
-    }
+    const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
+    w.writeInt32(val);
   }
-  if (v >= 8 && x.partitionIndex !== undefined && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
+  if (v >= 8 && x.partitionIndex !== undefined && !w.dropsAbsentFields && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
   if (v <= 7) {
-    {
-      const val = x.committedOffset === undefined ? 0n : x.committedOffset;
-      w.writeInt64(val);
-    }
+    const val = x.committedOffset === undefined ? 0n : x.committedOffset;
+    w.writeInt64(val);
   }
-  if (v >= 8 && x.committedOffset !== undefined && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
+  if (v >= 8 && x.committedOffset !== undefined && !w.dropsAbsentFields && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
   if ((v >= 5 && v <= 7)) {
-    {
-      const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
+    w.writeInt32(val);
   }
   if (v <= 7) {
-    {
-      const val = x.metadata === undefined ? "" : x.metadata;
-      if (val === null) {
-        v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 6 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.metadata === undefined ? "" : x.metadata;
+    if (val === null) {
+      v >= 6 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 6 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8 && x.metadata !== undefined && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
+  if (v >= 8 && x.metadata !== undefined && !w.dropsAbsentFields && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
   if (v <= 7) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v >= 8 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v >= 8 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -412,17 +384,15 @@ function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number)
     _groupId = r.readCompactString();
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchResponse.Topics is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchResponseOffsetFetchResponseTopics(r, v));
-        }
-        _topics = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchResponse.Topics is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchResponseOffsetFetchResponseTopics(r, v));
       }
+      _topics = a0;
     }
   }
   if (v >= 8) {
@@ -440,35 +410,29 @@ function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number)
 
 function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, x: OffsetFetchResponseOffsetFetchResponseGroupInit, v: number): void {
   if (v >= 8) {
-    {
-      const val = x.groupId === undefined ? "" : x.groupId;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'groupId', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.groupId === undefined ? "" : x.groupId;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'groupId', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.groupId !== undefined && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'groupId', v);
+  if (v <= 7 && x.groupId !== undefined && !w.dropsAbsentFields && x.groupId !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'groupId', v);
   if (v >= 8) {
-    {
-      const val = x.topics === undefined ? [] : x.topics;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'topics', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopics(w, e0, v);
-      }
+    const val = x.topics === undefined ? [] : x.topics;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'topics', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponseTopics(w, e0, v);
     }
   }
-  if (v <= 7 && x.topics !== undefined && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
+  if (v <= 7 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'topics', v);
   if (v >= 8) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v <= 7 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -485,17 +449,15 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number
     _topicId = r.readUuid();
   }
   if (v >= 8) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('OffsetFetchResponse.Partitions is not nullable in version ' + v);
-      } else {
-        const a0: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeOffsetFetchResponseOffsetFetchResponsePartitions(r, v));
-        }
-        _partitions = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('OffsetFetchResponse.Partitions is not nullable in version ' + v);
+    } else {
+      const a0: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeOffsetFetchResponseOffsetFetchResponsePartitions(r, v));
       }
+      _partitions = a0;
     }
   }
   if (v >= 6) {
@@ -510,33 +472,27 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number
 
 function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, x: OffsetFetchResponseOffsetFetchResponseTopicsInit, v: number): void {
   if ((v >= 8 && v <= 9)) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'name', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'name', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 10) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   if (v >= 8) {
-    {
-      const val = x.partitions === undefined ? [] : x.partitions;
-      if (val === null) {
-        throw fieldNotNullable('OffsetFetchResponse', 'partitions', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartitions(w, e0, v);
-      }
+    const val = x.partitions === undefined ? [] : x.partitions;
+    if (val === null) {
+      throw fieldNotNullable('OffsetFetchResponse', 'partitions', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeOffsetFetchResponseOffsetFetchResponsePartitions(w, e0, v);
     }
   }
-  if (v <= 7 && x.partitions !== undefined && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
+  if (v <= 7 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }
@@ -577,43 +533,33 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: nu
 
 function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, x: OffsetFetchResponseOffsetFetchResponsePartitionsInit, v: number): void {
   if (v >= 8) {
-    {
-      const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
-      w.writeInt32(val);
-    }
+    const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
+    w.writeInt32(val);
   }
-  if (v <= 7 && x.partitionIndex !== undefined && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
+  if (v <= 7 && x.partitionIndex !== undefined && !w.dropsAbsentFields && x.partitionIndex !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitionIndex', v);
   if (v >= 8) {
-    {
-      const val = x.committedOffset === undefined ? 0n : x.committedOffset;
-      w.writeInt64(val);
-    }
+    const val = x.committedOffset === undefined ? 0n : x.committedOffset;
+    w.writeInt64(val);
   }
-  if (v <= 7 && x.committedOffset !== undefined && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
+  if (v <= 7 && x.committedOffset !== undefined && !w.dropsAbsentFields && x.committedOffset !== 0n) throw fieldAbsentInVersion('OffsetFetchResponse', 'committedOffset', v);
   if (v >= 8) {
-    {
-      const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
+    w.writeInt32(val);
   }
   if (v >= 8) {
-    {
-      const val = x.metadata === undefined ? "" : x.metadata;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.metadata === undefined ? "" : x.metadata;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 7 && x.metadata !== undefined && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
+  if (v <= 7 && x.metadata !== undefined && !w.dropsAbsentFields && x.metadata !== "") throw fieldAbsentInVersion('OffsetFetchResponse', 'metadata', v);
   if (v >= 8) {
-    {
-      const val = x.errorCode === undefined ? 0 : x.errorCode;
-      w.writeInt16(val);
-    }
+    const val = x.errorCode === undefined ? 0 : x.errorCode;
+    w.writeInt16(val);
   }
-  if (v <= 7 && x.errorCode !== undefined && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
+  if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
     w.writeEmptyTaggedFields();
   }

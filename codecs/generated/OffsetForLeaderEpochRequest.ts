@@ -104,10 +104,8 @@ function decodeOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeade
 
 function encodeOffsetForLeaderEpochRequest(w: Writer, x: OffsetForLeaderEpochRequestInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.replicaId === undefined ? -2 : x.replicaId;
-      w.writeInt32(val);
-    }
+    const val = x.replicaId === undefined ? -2 : x.replicaId;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -196,10 +194,8 @@ function encodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(w: Writer, x:
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.currentLeaderEpoch === undefined ? -1 : x.currentLeaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;

@@ -108,10 +108,8 @@ function decodeOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLead
 
 function encodeOffsetForLeaderEpochResponse(w: Writer, x: OffsetForLeaderEpochResponseInit, v: number): void {
   if (v >= 2) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -207,10 +205,8 @@ function encodeOffsetForLeaderEpochResponseEpochEndOffset(w: Writer, x: OffsetFo
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.endOffset === undefined ? -1n : x.endOffset;

@@ -118,16 +118,14 @@ function decodeProduceRequest(r: Reader, v: number): ProduceRequest {
 
 function encodeProduceRequest(w: Writer, x: ProduceRequestInit, v: number): void {
   if (v >= 3) {
-    {
-      const val = x.transactionalId === undefined ? null : x.transactionalId;
-      if (val === null) {
-        v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.transactionalId === undefined ? null : x.transactionalId;
+    if (val === null) {
+      v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.transactionalId !== undefined && x.transactionalId !== null) throw fieldAbsentInVersion('ProduceRequest', 'transactionalId', v);
+  if (v <= 2 && x.transactionalId !== undefined && !w.dropsAbsentFields && x.transactionalId !== null) throw fieldAbsentInVersion('ProduceRequest', 'transactionalId', v);
   {
     const val = x.acks === undefined ? 0 : x.acks;
     w.writeInt16(val);
@@ -184,20 +182,16 @@ function decodeProduceRequestTopicProduceData(r: Reader, v: number): ProduceRequ
 
 function encodeProduceRequestTopicProduceData(w: Writer, x: ProduceRequestTopicProduceDataInit, v: number): void {
   if (v <= 12) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('ProduceRequest', 'name', v);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('ProduceRequest', 'name', v);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 13) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitionData === undefined ? [] : x.partitionData;

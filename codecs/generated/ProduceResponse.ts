@@ -204,22 +204,21 @@ function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           if (v >= 10) {
-            {
-              const n0 = r.readCompactArrayLength();
-              if (n0 < 0) {
-                throw new ProtocolDecodeError('ProduceResponse.NodeEndpoints is not nullable in version ' + v);
-              } else {
-                const a0: ProduceResponseNodeEndpoint[] = [];
-                for (let i0 = 0; i0 < n0; i0++) {
-                  a0.push(decodeProduceResponseNodeEndpoint(r, v));
-                }
-                _nodeEndpoints = a0;
+            const n0 = r.readCompactArrayLength();
+            if (n0 < 0) {
+              throw new ProtocolDecodeError('ProduceResponse.NodeEndpoints is not nullable in version ' + v);
+            } else {
+              const a0: ProduceResponseNodeEndpoint[] = [];
+              for (let i0 = 0; i0 < n0; i0++) {
+                a0.push(decodeProduceResponseNodeEndpoint(r, v));
               }
+              _nodeEndpoints = a0;
             }
           }
           break;
+        }
         default:
           break;
       }
@@ -244,12 +243,10 @@ function encodeProduceResponse(w: Writer, x: ProduceResponseInit, v: number): vo
     }
   }
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
-  if (v <= 9 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('ProduceResponse', 'nodeEndpoints', v);
+  if (v <= 9 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('ProduceResponse', 'nodeEndpoints', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -305,20 +302,16 @@ function decodeProduceResponseTopicProduceResponse(r: Reader, v: number): Produc
 
 function encodeProduceResponseTopicProduceResponse(w: Writer, x: ProduceResponseTopicProduceResponseInit, v: number): void {
   if (v <= 12) {
-    {
-      const val = x.name === undefined ? "" : x.name;
-      if (val === null) {
-        throw fieldNotNullable('ProduceResponse', 'name', v);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.name === undefined ? "" : x.name;
+    if (val === null) {
+      throw fieldNotNullable('ProduceResponse', 'name', v);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   if (v >= 13) {
-    {
-      const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
-      w.writeUuid(val);
-    }
+    const val = x.topicId === undefined ? "00000000-0000-0000-0000-000000000000" : x.topicId;
+    w.writeUuid(val);
   }
   {
     const val = x.partitionResponses === undefined ? [] : x.partitionResponses;
@@ -353,17 +346,15 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
     _logStartOffset = r.readInt64();
   }
   if (v >= 8) {
-    {
-      const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('ProduceResponse.RecordErrors is not nullable in version ' + v);
-      } else {
-        const a0: ProduceResponseBatchIndexAndErrorMessage[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeProduceResponseBatchIndexAndErrorMessage(r, v));
-        }
-        _recordErrors = a0;
+    const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('ProduceResponse.RecordErrors is not nullable in version ' + v);
+    } else {
+      const a0: ProduceResponseBatchIndexAndErrorMessage[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeProduceResponseBatchIndexAndErrorMessage(r, v));
       }
+      _recordErrors = a0;
     }
   }
   if (v >= 8) {
@@ -377,11 +368,12 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           if (v >= 10) {
             _currentLeader = decodeProduceResponseLeaderIdAndEpoch(r, v);
           }
           break;
+        }
         default:
           break;
       }
@@ -414,39 +406,31 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, x: ProduceResp
     w.writeInt64(val);
   }
   if (v >= 2) {
-    {
-      const val = x.logAppendTimeMs === undefined ? -1n : x.logAppendTimeMs;
-      w.writeInt64(val);
-    }
+    const val = x.logAppendTimeMs === undefined ? -1n : x.logAppendTimeMs;
+    w.writeInt64(val);
   }
   if (v >= 5) {
-    {
-      const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
-      w.writeInt64(val);
+    const val = x.logStartOffset === undefined ? -1n : x.logStartOffset;
+    w.writeInt64(val);
+  }
+  if (v >= 8) {
+    const val = x.recordErrors === undefined ? [] : x.recordErrors;
+    if (val === null) {
+      throw fieldNotNullable('ProduceResponse', 'recordErrors', v);
+    } else {
+      v >= 9 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
+      for (const e0 of val) encodeProduceResponseBatchIndexAndErrorMessage(w, e0, v);
     }
   }
   if (v >= 8) {
-    {
-      const val = x.recordErrors === undefined ? [] : x.recordErrors;
-      if (val === null) {
-        throw fieldNotNullable('ProduceResponse', 'recordErrors', v);
-      } else {
-        v >= 9 ? w.writeCompactArrayLength(val.length) : w.writeArrayLength(val.length);
-        for (const e0 of val) encodeProduceResponseBatchIndexAndErrorMessage(w, e0, v);
-      }
+    const val = x.errorMessage === undefined ? null : x.errorMessage;
+    if (val === null) {
+      v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v >= 8) {
-    {
-      const val = x.errorMessage === undefined ? null : x.errorMessage;
-      if (val === null) {
-        v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
-    }
-  }
-  if (v <= 9 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('ProduceResponse', 'currentLeader', v);
+  if (v <= 9 && x.currentLeader !== undefined && !w.dropsAbsentFields && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('ProduceResponse', 'currentLeader', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader));
     w.writeUnsignedVarint((tag0 ? 1 : 0));
@@ -487,23 +471,19 @@ function decodeProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): P
 
 function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, x: ProduceResponseBatchIndexAndErrorMessageInit, v: number): void {
   if (v >= 8) {
-    {
-      const val = x.batchIndex === undefined ? 0 : x.batchIndex;
-      w.writeInt32(val);
-    }
+    const val = x.batchIndex === undefined ? 0 : x.batchIndex;
+    w.writeInt32(val);
   }
-  if (v <= 7 && x.batchIndex !== undefined && x.batchIndex !== 0) throw fieldAbsentInVersion('ProduceResponse', 'batchIndex', v);
+  if (v <= 7 && x.batchIndex !== undefined && !w.dropsAbsentFields && x.batchIndex !== 0) throw fieldAbsentInVersion('ProduceResponse', 'batchIndex', v);
   if (v >= 8) {
-    {
-      const val = x.batchIndexErrorMessage === undefined ? null : x.batchIndexErrorMessage;
-      if (val === null) {
-        v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 9 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.batchIndexErrorMessage === undefined ? null : x.batchIndexErrorMessage;
+    if (val === null) {
+      v >= 9 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 9 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 7 && x.batchIndexErrorMessage !== undefined && x.batchIndexErrorMessage !== null) throw fieldAbsentInVersion('ProduceResponse', 'batchIndexErrorMessage', v);
+  if (v <= 7 && x.batchIndexErrorMessage !== undefined && !w.dropsAbsentFields && x.batchIndexErrorMessage !== null) throw fieldAbsentInVersion('ProduceResponse', 'batchIndexErrorMessage', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -529,19 +509,15 @@ function decodeProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceRes
 
 function encodeProduceResponseLeaderIdAndEpoch(w: Writer, x: ProduceResponseLeaderIdAndEpochInit, v: number): void {
   if (v >= 10) {
-    {
-      const val = x.leaderId === undefined ? -1 : x.leaderId;
-      w.writeInt32(val);
-    }
+    const val = x.leaderId === undefined ? -1 : x.leaderId;
+    w.writeInt32(val);
   }
-  if (v <= 9 && x.leaderId !== undefined && x.leaderId !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderId', v);
+  if (v <= 9 && x.leaderId !== undefined && !w.dropsAbsentFields && x.leaderId !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderId', v);
   if (v >= 10) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
-  if (v <= 9 && x.leaderEpoch !== undefined && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderEpoch', v);
+  if (v <= 9 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderEpoch', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }
@@ -577,41 +553,33 @@ function decodeProduceResponseNodeEndpoint(r: Reader, v: number): ProduceRespons
 
 function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndpointInit, v: number): void {
   if (v >= 10) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 9 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('ProduceResponse', 'nodeId', v);
+  if (v <= 9 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('ProduceResponse', 'nodeId', v);
   if (v >= 10) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('ProduceResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('ProduceResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 9 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('ProduceResponse', 'host', v);
+  if (v <= 9 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('ProduceResponse', 'host', v);
   if (v >= 10) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeInt32(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeInt32(val);
   }
-  if (v <= 9 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('ProduceResponse', 'port', v);
+  if (v <= 9 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('ProduceResponse', 'port', v);
   if (v >= 10) {
-    {
-      const val = x.rack === undefined ? null : x.rack;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.rack === undefined ? null : x.rack;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 9 && x.rack !== undefined && x.rack !== null) throw fieldAbsentInVersion('ProduceResponse', 'rack', v);
+  if (v <= 9 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('ProduceResponse', 'rack', v);
   if (v >= 9) {
     w.writeEmptyTaggedFields();
   }

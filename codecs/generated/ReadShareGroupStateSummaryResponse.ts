@@ -219,10 +219,8 @@ function encodeReadShareGroupStateSummaryResponsePartitionResult(w: Writer, x: R
     w.writeInt64(val);
   }
   if (v >= 1) {
-    {
-      const val = x.deliveryCompleteCount === undefined ? -1 : x.deliveryCompleteCount;
-      w.writeInt32(val);
-    }
+    const val = x.deliveryCompleteCount === undefined ? -1 : x.deliveryCompleteCount;
+    w.writeInt32(val);
   }
   w.writeEmptyTaggedFields();
 }

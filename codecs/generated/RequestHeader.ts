@@ -71,16 +71,14 @@ function encodeRequestHeader(w: Writer, x: RequestHeaderInit, v: number): void {
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.clientId === undefined ? "" : x.clientId;
-      if (val === null) {
-        w.writeInt16(-1);
-      } else {
-        w.writeString(val);
-      }
+    const val = x.clientId === undefined ? "" : x.clientId;
+    if (val === null) {
+      w.writeInt16(-1);
+    } else {
+      w.writeString(val);
     }
   }
-  if (v <= 0 && x.clientId !== undefined && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);
+  if (v <= 0 && x.clientId !== undefined && !w.dropsAbsentFields && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);
   if (v >= 2) {
     w.writeEmptyTaggedFields();
   }

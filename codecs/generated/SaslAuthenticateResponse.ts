@@ -79,10 +79,8 @@ function encodeSaslAuthenticateResponse(w: Writer, x: SaslAuthenticateResponseIn
     }
   }
   if (v >= 1) {
-    {
-      const val = x.sessionLifetimeMs === undefined ? 0n : x.sessionLifetimeMs;
-      w.writeInt64(val);
-    }
+    const val = x.sessionLifetimeMs === undefined ? 0n : x.sessionLifetimeMs;
+    w.writeInt64(val);
   }
   if (v >= 2) {
     w.writeEmptyTaggedFields();

@@ -165,12 +165,10 @@ function encodeShareAcknowledgeRequest(w: Writer, x: ShareAcknowledgeRequestInit
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.isRenewAck === undefined ? false : x.isRenewAck;
-      w.writeBool(val);
-    }
+    const val = x.isRenewAck === undefined ? false : x.isRenewAck;
+    w.writeBool(val);
   }
-  if (v <= 1 && x.isRenewAck !== undefined && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareAcknowledgeRequest', 'isRenewAck', v);
+  if (v <= 1 && x.isRenewAck !== undefined && !w.dropsAbsentFields && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareAcknowledgeRequest', 'isRenewAck', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {

@@ -213,10 +213,8 @@ function encodeShareAcknowledgeResponse(w: Writer, x: ShareAcknowledgeResponseIn
     }
   }
   if (v >= 2) {
-    {
-      const val = x.acquisitionLockTimeoutMs === undefined ? 0 : x.acquisitionLockTimeoutMs;
-      w.writeInt32(val);
-    }
+    const val = x.acquisitionLockTimeoutMs === undefined ? 0 : x.acquisitionLockTimeoutMs;
+    w.writeInt32(val);
   }
   {
     const val = x.responses === undefined ? [] : x.responses;

@@ -273,18 +273,14 @@ function encodeShareFetchRequest(w: Writer, x: ShareFetchRequestInit, v: number)
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.shareAcquireMode === undefined ? 0 : x.shareAcquireMode;
-      w.writeInt8(val);
-    }
+    const val = x.shareAcquireMode === undefined ? 0 : x.shareAcquireMode;
+    w.writeInt8(val);
   }
   if (v >= 2) {
-    {
-      const val = x.isRenewAck === undefined ? false : x.isRenewAck;
-      w.writeBool(val);
-    }
+    const val = x.isRenewAck === undefined ? false : x.isRenewAck;
+    w.writeBool(val);
   }
-  if (v <= 1 && x.isRenewAck !== undefined && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareFetchRequest', 'isRenewAck', v);
+  if (v <= 1 && x.isRenewAck !== undefined && !w.dropsAbsentFields && x.isRenewAck !== false) throw fieldAbsentInVersion('ShareFetchRequest', 'isRenewAck', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -376,7 +372,7 @@ function encodeShareFetchRequestFetchPartition(w: Writer, x: ShareFetchRequestFe
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  if (x.partitionMaxBytes !== undefined && x.partitionMaxBytes !== 0) throw fieldAbsentInVersion('ShareFetchRequest', 'partitionMaxBytes', v);
+  if (x.partitionMaxBytes !== undefined && !w.dropsAbsentFields && x.partitionMaxBytes !== 0) throw fieldAbsentInVersion('ShareFetchRequest', 'partitionMaxBytes', v);
   {
     const val = x.acknowledgementBatches === undefined ? [] : x.acknowledgementBatches;
     if (val === null) {

@@ -137,34 +137,28 @@ function encodeSyncGroupRequest(w: Writer, x: SyncGroupRequestInit, v: number): 
     }
   }
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('SyncGroupRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('SyncGroupRequest', 'groupInstanceId', v);
   if (v >= 5) {
-    {
-      const val = x.protocolType === undefined ? null : x.protocolType;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.protocolType === undefined ? null : x.protocolType;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 5) {
-    {
-      const val = x.protocolName === undefined ? null : x.protocolName;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.protocolName === undefined ? null : x.protocolName;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   {

@@ -70,33 +70,27 @@ function decodeSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
 
 function encodeSyncGroupResponse(w: Writer, x: SyncGroupResponseInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
-      w.writeInt32(val);
-    }
+    const val = x.throttleTimeMs === undefined ? 0 : x.throttleTimeMs;
+    w.writeInt32(val);
   }
   {
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
   if (v >= 5) {
-    {
-      const val = x.protocolType === undefined ? null : x.protocolType;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.protocolType === undefined ? null : x.protocolType;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   if (v >= 5) {
-    {
-      const val = x.protocolName === undefined ? null : x.protocolName;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.protocolName === undefined ? null : x.protocolName;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
   {

@@ -178,34 +178,28 @@ function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, 
     w.writeInt16(val);
   }
   if (v >= 3) {
-    {
-      const val = x.generationId === undefined ? -1 : x.generationId;
-      w.writeInt32(val);
-    }
+    const val = x.generationId === undefined ? -1 : x.generationId;
+    w.writeInt32(val);
   }
-  if (v <= 2 && x.generationId !== undefined && x.generationId !== -1) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'generationId', v);
+  if (v <= 2 && x.generationId !== undefined && !w.dropsAbsentFields && x.generationId !== -1) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'generationId', v);
   if (v >= 3) {
-    {
-      const val = x.memberId === undefined ? "" : x.memberId;
-      if (val === null) {
-        throw fieldNotNullable('TxnOffsetCommitRequest', 'memberId', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.memberId === undefined ? "" : x.memberId;
+    if (val === null) {
+      throw fieldNotNullable('TxnOffsetCommitRequest', 'memberId', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.memberId !== undefined && x.memberId !== "") throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'memberId', v);
+  if (v <= 2 && x.memberId !== undefined && !w.dropsAbsentFields && x.memberId !== "") throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'memberId', v);
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        w.writeUnsignedVarint(0);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      w.writeUnsignedVarint(0);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 2 && x.groupInstanceId !== undefined && x.groupInstanceId !== null) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'groupInstanceId', v);
+  if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('TxnOffsetCommitRequest', 'groupInstanceId', v);
   {
     const val = x.topics === undefined ? [] : x.topics;
     if (val === null) {
@@ -300,10 +294,8 @@ function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, 
     w.writeInt64(val);
   }
   if (v >= 2) {
-    {
-      const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.committedLeaderEpoch === undefined ? -1 : x.committedLeaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.committedMetadata === undefined ? "" : x.committedMetadata;

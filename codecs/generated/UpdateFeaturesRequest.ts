@@ -104,12 +104,10 @@ function encodeUpdateFeaturesRequest(w: Writer, x: UpdateFeaturesRequestInit, v:
     }
   }
   if (v >= 1) {
-    {
-      const val = x.validateOnly === undefined ? false : x.validateOnly;
-      w.writeBool(val);
-    }
+    const val = x.validateOnly === undefined ? false : x.validateOnly;
+    w.writeBool(val);
   }
-  if (v <= 0 && x.validateOnly !== undefined && x.validateOnly !== false) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'validateOnly', v);
+  if (v <= 0 && x.validateOnly !== undefined && !w.dropsAbsentFields && x.validateOnly !== false) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'validateOnly', v);
   w.writeEmptyTaggedFields();
 }
 
@@ -149,19 +147,15 @@ function encodeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, x: UpdateFeature
     w.writeInt16(val);
   }
   if (v <= 0) {
-    {
-      const val = x.allowDowngrade === undefined ? false : x.allowDowngrade;
-      w.writeBool(val);
-    }
+    const val = x.allowDowngrade === undefined ? false : x.allowDowngrade;
+    w.writeBool(val);
   }
-  if (v >= 1 && x.allowDowngrade !== undefined && x.allowDowngrade !== false) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'allowDowngrade', v);
+  if (v >= 1 && x.allowDowngrade !== undefined && !w.dropsAbsentFields && x.allowDowngrade !== false) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'allowDowngrade', v);
   if (v >= 1) {
-    {
-      const val = x.upgradeType === undefined ? 1 : x.upgradeType;
-      w.writeInt8(val);
-    }
+    const val = x.upgradeType === undefined ? 1 : x.upgradeType;
+    w.writeInt8(val);
   }
-  if (v <= 0 && x.upgradeType !== undefined && x.upgradeType !== 1) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'upgradeType', v);
+  if (v <= 0 && x.upgradeType !== undefined && !w.dropsAbsentFields && x.upgradeType !== 1) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'upgradeType', v);
   w.writeEmptyTaggedFields();
 }
 

@@ -70,17 +70,15 @@ function decodeUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespo
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
   if (v <= 1) {
-    {
-      const n0 = r.readCompactArrayLength();
-      if (n0 < 0) {
-        throw new ProtocolDecodeError('UpdateFeaturesResponse.Results is not nullable in version ' + v);
-      } else {
-        const a0: UpdateFeaturesResponseUpdatableFeatureResult[] = [];
-        for (let i0 = 0; i0 < n0; i0++) {
-          a0.push(decodeUpdateFeaturesResponseUpdatableFeatureResult(r, v));
-        }
-        _results = a0;
+    const n0 = r.readCompactArrayLength();
+    if (n0 < 0) {
+      throw new ProtocolDecodeError('UpdateFeaturesResponse.Results is not nullable in version ' + v);
+    } else {
+      const a0: UpdateFeaturesResponseUpdatableFeatureResult[] = [];
+      for (let i0 = 0; i0 < n0; i0++) {
+        a0.push(decodeUpdateFeaturesResponseUpdatableFeatureResult(r, v));
       }
+      _results = a0;
     }
   }
   r.readTaggedFields();
@@ -110,14 +108,12 @@ function encodeUpdateFeaturesResponse(w: Writer, x: UpdateFeaturesResponseInit, 
     }
   }
   if (v <= 1) {
-    {
-      const val = x.results === undefined ? [] : x.results;
-      if (val === null) {
-        throw fieldNotNullable('UpdateFeaturesResponse', 'results', v);
-      } else {
-        w.writeCompactArrayLength(val.length);
-        for (const e0 of val) encodeUpdateFeaturesResponseUpdatableFeatureResult(w, e0, v);
-      }
+    const val = x.results === undefined ? [] : x.results;
+    if (val === null) {
+      throw fieldNotNullable('UpdateFeaturesResponse', 'results', v);
+    } else {
+      w.writeCompactArrayLength(val.length);
+      for (const e0 of val) encodeUpdateFeaturesResponseUpdatableFeatureResult(w, e0, v);
     }
   }
   w.writeEmptyTaggedFields();

@@ -74,9 +74,10 @@ function decodeUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterRes
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _currentLeader = decodeUpdateRaftVoterResponseCurrentLeader(r, v);
         break;
+      }
       default:
         break;
     }

@@ -137,10 +137,8 @@ function encodeVoteRequest(w: Writer, x: VoteRequestInit, v: number): void {
     }
   }
   if (v >= 1) {
-    {
-      const val = x.voterId === undefined ? -1 : x.voterId;
-      w.writeInt32(val);
-    }
+    const val = x.voterId === undefined ? -1 : x.voterId;
+    w.writeInt32(val);
   }
   {
     const val = x.topics === undefined ? [] : x.topics;
@@ -248,16 +246,12 @@ function encodeVoteRequestPartitionData(w: Writer, x: VoteRequestPartitionDataIn
     w.writeInt32(val);
   }
   if (v >= 1) {
-    {
-      const val = x.replicaDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.replicaDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.replicaDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.replicaDirectoryId;
+    w.writeUuid(val);
   }
   if (v >= 1) {
-    {
-      const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
-      w.writeUuid(val);
-    }
+    const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
+    w.writeUuid(val);
   }
   {
     const val = x.lastOffsetEpoch === undefined ? 0 : x.lastOffsetEpoch;
@@ -268,12 +262,10 @@ function encodeVoteRequestPartitionData(w: Writer, x: VoteRequestPartitionDataIn
     w.writeInt64(val);
   }
   if (v >= 2) {
-    {
-      const val = x.preVote === undefined ? false : x.preVote;
-      w.writeBool(val);
-    }
+    const val = x.preVote === undefined ? false : x.preVote;
+    w.writeBool(val);
   }
-  if (v <= 1 && x.preVote !== undefined && x.preVote !== false) throw fieldAbsentInVersion('VoteRequest', 'preVote', v);
+  if (v <= 1 && x.preVote !== undefined && !w.dropsAbsentFields && x.preVote !== false) throw fieldAbsentInVersion('VoteRequest', 'preVote', v);
   w.writeEmptyTaggedFields();
 }
 

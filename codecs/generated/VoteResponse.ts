@@ -137,22 +137,21 @@ function decodeVoteResponse(r: Reader, v: number): VoteResponse {
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         if (v >= 1) {
-          {
-            const n0 = r.readCompactArrayLength();
-            if (n0 < 0) {
-              throw new ProtocolDecodeError('VoteResponse.NodeEndpoints is not nullable in version ' + v);
-            } else {
-              const a0: VoteResponseNodeEndpoint[] = [];
-              for (let i0 = 0; i0 < n0; i0++) {
-                a0.push(decodeVoteResponseNodeEndpoint(r, v));
-              }
-              _nodeEndpoints = a0;
+          const n0 = r.readCompactArrayLength();
+          if (n0 < 0) {
+            throw new ProtocolDecodeError('VoteResponse.NodeEndpoints is not nullable in version ' + v);
+          } else {
+            const a0: VoteResponseNodeEndpoint[] = [];
+            for (let i0 = 0; i0 < n0; i0++) {
+              a0.push(decodeVoteResponseNodeEndpoint(r, v));
             }
+            _nodeEndpoints = a0;
           }
         }
         break;
+      }
       default:
         break;
     }
@@ -179,7 +178,7 @@ function encodeVoteResponse(w: Writer, x: VoteResponseInit, v: number): void {
       for (const e0 of val) encodeVoteResponseTopicData(w, e0, v);
     }
   }
-  if (v <= 0 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('VoteResponse', 'nodeEndpoints', v);
+  if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('VoteResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
   w.writeUnsignedVarint((tag0 ? 1 : 0));
   if (tag0) {
@@ -311,30 +310,24 @@ function decodeVoteResponseNodeEndpoint(r: Reader, v: number): VoteResponseNodeE
 
 function encodeVoteResponseNodeEndpoint(w: Writer, x: VoteResponseNodeEndpointInit, v: number): void {
   if (v >= 1) {
-    {
-      const val = x.nodeId === undefined ? 0 : x.nodeId;
-      w.writeInt32(val);
-    }
+    const val = x.nodeId === undefined ? 0 : x.nodeId;
+    w.writeInt32(val);
   }
-  if (v <= 0 && x.nodeId !== undefined && x.nodeId !== 0) throw fieldAbsentInVersion('VoteResponse', 'nodeId', v);
+  if (v <= 0 && x.nodeId !== undefined && !w.dropsAbsentFields && x.nodeId !== 0) throw fieldAbsentInVersion('VoteResponse', 'nodeId', v);
   if (v >= 1) {
-    {
-      const val = x.host === undefined ? "" : x.host;
-      if (val === null) {
-        throw fieldNotNullable('VoteResponse', 'host', v);
-      } else {
-        w.writeCompactString(val);
-      }
+    const val = x.host === undefined ? "" : x.host;
+    if (val === null) {
+      throw fieldNotNullable('VoteResponse', 'host', v);
+    } else {
+      w.writeCompactString(val);
     }
   }
-  if (v <= 0 && x.host !== undefined && x.host !== "") throw fieldAbsentInVersion('VoteResponse', 'host', v);
+  if (v <= 0 && x.host !== undefined && !w.dropsAbsentFields && x.host !== "") throw fieldAbsentInVersion('VoteResponse', 'host', v);
   if (v >= 1) {
-    {
-      const val = x.port === undefined ? 0 : x.port;
-      w.writeUInt16(val);
-    }
+    const val = x.port === undefined ? 0 : x.port;
+    w.writeUInt16(val);
   }
-  if (v <= 0 && x.port !== undefined && x.port !== 0) throw fieldAbsentInVersion('VoteResponse', 'port', v);
+  if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('VoteResponse', 'port', v);
   w.writeEmptyTaggedFields();
 }
 

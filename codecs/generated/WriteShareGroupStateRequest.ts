@@ -256,10 +256,8 @@ function encodeWriteShareGroupStateRequestPartitionData(w: Writer, x: WriteShare
     w.writeInt64(val);
   }
   if (v >= 1) {
-    {
-      const val = x.deliveryCompleteCount === undefined ? -1 : x.deliveryCompleteCount;
-      w.writeInt32(val);
-    }
+    const val = x.deliveryCompleteCount === undefined ? -1 : x.deliveryCompleteCount;
+    w.writeInt32(val);
   }
   {
     const val = x.stateBatches === undefined ? [] : x.stateBatches;

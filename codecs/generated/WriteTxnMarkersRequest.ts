@@ -186,10 +186,8 @@ function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, x: WriteTxnMar
     w.writeInt32(val);
   }
   if (v >= 2) {
-    {
-      const val = x.transactionVersion === undefined ? 0 : x.transactionVersion;
-      w.writeInt8(val);
-    }
+    const val = x.transactionVersion === undefined ? 0 : x.transactionVersion;
+    w.writeInt8(val);
   }
   if (v >= 1) {
     w.writeEmptyTaggedFields();

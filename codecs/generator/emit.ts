@@ -48,6 +48,13 @@ class Lines {
     this.depth--;
     this.line(text);
   }
+  /** Like guarded, but always gives `body` its own block scope (for local declarations). */
+  scoped(cond: Cond, body: () => void): void {
+    if (cond === false) return;
+    this.open(cond === true ? '{' : `if (${cond}) {`);
+    body();
+    this.close();
+  }
   /** Emits `body` inside `if (cond)`, directly when always true, not at all when never true. */
   guarded(cond: Cond, body: () => void): void {
     if (cond === false) return;
@@ -244,7 +251,6 @@ export class MessageEmitter {
     const n = `n${d}`;
     const a = `a${d}`;
     const i = `i${d}`;
-    L.open('{');
     L.line(`const ${n} = ${choose(compact, 'r.readCompactArrayLength()', 'r.readArrayLength()')};`);
     L.open(`if (${n} < 0) {`);
     const nullFail = `throw new ProtocolDecodeError('${this.where(f)} is not nullable in version ' + v);`;
@@ -264,7 +270,6 @@ export class MessageEmitter {
     else L.line(`${a}.push(${this.primitiveRead(el.name, compact, false)});`);
     L.close();
     L.line(`${target} = ${a};`);
-    L.close();
     L.close();
     this.loopDepth--;
   }
@@ -290,7 +295,8 @@ export class MessageEmitter {
       const regular = this.regularVersions(f);
       if (regular.isEmpty) continue;
       const present = versionCondition(regular, this.within);
-      L.guarded(present, () => {
+      const emitBlock = f.type.kind === 'array' ? L.scoped.bind(L) : L.guarded.bind(L);
+      emitBlock(present, () => {
         const compact = versionCondition(f.flexibleOverride ?? this.flex, regular);
         const nullable = versionCondition(f.nullableVersions, regular);
         this.emitRead(L, `_${camelName(f.name)}`, f, f.type, compact, nullable, false);
@@ -311,13 +317,13 @@ export class MessageEmitter {
         L.open('switch (tag) {');
         for (const f of tagged) {
           const tv = this.taggedVersionsOf(f);
-          L.open(`case ${f.tag}:`);
+          L.open(`case ${f.tag}: {`);
           L.guarded(versionCondition(tv, this.flex.intersect(this.within)), () => {
             const nullable = versionCondition(f.nullableVersions, tv);
             this.emitRead(L, `_${camelName(f.name)}`, f, f.type, true, nullable, true);
           });
           L.line('break;');
-          L.dedent();
+          L.close();
         }
         L.open('default:');
         L.line('break;');
@@ -436,18 +442,16 @@ export class MessageEmitter {
       const prop = `x.${camelName(f.name)}`;
       const regular = this.regularVersions(f);
       if (!regular.isEmpty) {
-        L.guarded(versionCondition(regular, this.within), () => {
-          L.open('{');
+        L.scoped(versionCondition(regular, this.within), () => {
           L.line(`const val = ${prop} === undefined ? ${this.defaultExpr(f)} : ${prop};`);
           const compact = versionCondition(f.flexibleOverride ?? this.flex, regular);
           const nullable = versionCondition(f.nullableVersions, regular);
           this.emitWrite(L, 'w', 'val', f, f.type, compact, nullable, false);
-          L.close();
         });
       }
       const absent = f.versions.complementWithin(this.within);
       if (!f.ignorable && !absent.isEmpty) {
-        const cond = andCond(versionCondition(absent, this.within), `${prop} !== undefined`);
+        const cond = andCond(versionCondition(absent, this.within), `${prop} !== undefined && !w.dropsAbsentFields`);
         if (cond !== false) {
           L.line(`if (${cond} && ${this.nonDefault(f, prop)}) throw fieldAbsentInVersion('${this.m.name}', '${camelName(f.name)}', v);`);
         }

@@ -37,8 +37,10 @@ function apiBaseName(m: MessageDef): string {
 export function loadMessages(specRoot: string): { messages: MessageDef[]; internal: MessageDef[] } {
   const legacy = new Map(readSpecs(specRoot, LEGACY_DIR).map((m) => [legacyKey(m), m]));
   const messages: MessageDef[] = [];
+  const unusedLegacy = new Set(legacy.keys());
   for (const modern of readSpecs(specRoot, MODERN_DIR)) {
     const old = legacy.get(legacyKey(modern));
+    unusedLegacy.delete(legacyKey(modern));
     let def = modern;
     if (old !== undefined) {
       if (modern.validVersions.isEmpty) {
@@ -49,6 +51,9 @@ export function loadMessages(specRoot: string): { messages: MessageDef[]; intern
     }
     if (def.validVersions.isEmpty) continue;
     messages.push(def);
+  }
+  if (unusedLegacy.size > 0) {
+    throw new Error(`legacy specs without a 4.x counterpart: ${[...unusedLegacy].join(', ')}`);
   }
   return { messages, internal: readSpecs(specRoot, INTERNAL_DIR) };
 }

@@ -89,7 +89,6 @@ class Merger {
     this.structs.set(modern, merged);
 
     const legacyByName = new Map(legacy.fields.map((f) => [f.name, f]));
-    const matched = new Set<FieldDef>();
     const modernIndexOf = new Map<string, number>();
     modern.fields.forEach((f, i) => modernIndexOf.set(f.name, i));
     // Legacy-only fields keep their wire position: they follow whichever matched field preceded them in 3.9.
@@ -122,7 +121,6 @@ class Merger {
     modern.fields.forEach((f, i) => {
       const gCandidate = legacyByName.get(f.name);
       const g = gCandidate !== undefined && sameTypeShape(f.type, gCandidate.type) ? gCandidate : undefined;
-      if (g !== undefined) matched.add(g);
       merged.fields.push(this.mergeField(f, g));
       emitLegacyOnly(i);
     });

@@ -25,6 +25,12 @@ export class Writer {
   private chunkStart = 0;
   private pos = 0;
   private total = 0;
+  /**
+   * When true, non-default values of non-ignorable fields that the target version lacks are dropped instead of
+   * refused. A broker builds one response shape and answers each client at its own version, as Kafka's handlers
+   * do field by field; requests (the client side) keep the strict check.
+   */
+  dropsAbsentFields = false;
 
   constructor(initialSize = INITIAL_SCRATCH) {
     this.scratch = Buffer.allocUnsafe(Math.max(16, initialSize));

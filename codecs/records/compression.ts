@@ -10,6 +10,12 @@ import { compressZstdStored, decompressZstd } from './zstd-frame';
 
 export { CodecUnavailableError } from './optional-codecs';
 
+/**
+ * Default ceiling on one decompressed records section. A batch is at most max.message.bytes compressed, but a
+ * hostile one could announce gigabytes; this keeps a single request from exhausting memory.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
+
 export const COMPRESSION_NAMES: Record<Compression, string> = {
   [Compression.None]: 'none',
   [Compression.Gzip]: 'gzip',
@@ -60,20 +66,20 @@ export function compress(codec: Compression, data: Buffer): Buffer {
   }
 }
 
-export function decompress(codec: Compression, data: Buffer): Buffer {
+export function decompress(codec: Compression, data: Buffer, maxOutputBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): Buffer {
   checkKnown(codec);
   try {
     switch (codec) {
       case Compression.None:
         return data;
       case Compression.Gzip:
-        return gunzipSync(data);
+        return gunzipSync(data, { maxOutputLength: maxOutputBytes });
       case Compression.Snappy:
-        return decompressSnappy(data);
+        return decompressSnappy(data, maxOutputBytes);
       case Compression.Lz4:
-        return decompressLz4Frame(data);
+        return decompressLz4Frame(data, maxOutputBytes);
       case Compression.Zstd:
-        return decompressZstd(data);
+        return decompressZstd(data, maxOutputBytes);
     }
   } catch (err) {
     if (err instanceof RecordFormatError) throw err;

@@ -254,7 +254,8 @@ export function recordBatchesToLegacyMessageSet(records: Buffer, options: DownCo
     const entry = records.subarray(slice.offset, slice.offset + slice.size);
     if (slice.magic < 2) {
       const legacy = readLegacyMessageSet(entry);
-      parts.push(encodeLegacyMessageSet(legacy, { magic: options.magic, compression: options.compression }));
+      const timestampType = legacy[0]?.timestampType ?? 'CreateTime';
+      parts.push(encodeLegacyMessageSet(legacy, { magic: options.magic, compression: options.compression, timestampType }));
       continue;
     }
     const batch = decodeRecordBatch(entry);

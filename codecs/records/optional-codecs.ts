@@ -5,20 +5,25 @@ import { RecordErrorCode, RecordFormatError } from './record-errors';
 /** Raw snappy blocks (no framing), as the `snappyjs` package provides. */
 export interface SnappyBlockCodec {
   compress(data: Uint8Array): Uint8Array;
-  uncompress(data: Uint8Array): Uint8Array;
+  /** throws when the block announces more than `maxLength` bytes */
+  uncompress(data: Uint8Array, maxLength?: number): Uint8Array;
 }
 
-/** LZ4 block primitives and the frame decoder of the `lz4js` package. */
+/** LZ4 block primitives of the `lz4js` package; the frame format is ours (lz4-frame.ts). */
 export interface Lz4Primitives {
   compressBound(size: number): number;
   compressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, hashTable: Uint32Array): number;
-  decompress(frame: Uint8Array): Uint8Array;
+  /** decodes one block into `dst` from `dstIndex` (earlier output serves linked blocks); returns the end index */
+  decompressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, dstIndex: number): number;
   xxh32(seed: number, src: Uint8Array, index: number, length: number): number;
 }
 
-/** Zstandard frame decoder of the `fzstd` package. */
+/** Streaming Zstandard decoder of the `fzstd` package: output arrives chunk by chunk through `ondata`. */
+export interface ZstdStream {
+  push(chunk: Uint8Array, final?: boolean): unknown;
+}
 export interface ZstdDecoder {
-  decompress(frame: Uint8Array): Uint8Array;
+  Decompress: new (ondata: (chunk: Uint8Array, final?: boolean) => unknown) => ZstdStream;
 }
 
 export const OPTIONAL_CODEC_PACKAGES = {
@@ -69,7 +74,7 @@ function loadSnappy(): Loaded<SnappyBlockCodec> {
 function loadLz4(): Loaded<Lz4Primitives> {
   const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.lz4);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['compressBound', 'compressBlock', 'decompress'], OPTIONAL_CODEC_PACKAGES.lz4);
+  const problem = functionsOf(mod.codec, ['compressBound', 'compressBlock', 'decompressBlock'], OPTIONAL_CODEC_PACKAGES.lz4);
   if (problem) return { ok: false, reason: problem };
   const hashMod = tryRequire(`${OPTIONAL_CODEC_PACKAGES.lz4}/xxh32`);
   if (!hashMod.ok) return hashMod;
@@ -81,7 +86,7 @@ function loadLz4(): Loaded<Lz4Primitives> {
     codec: {
       compressBound: lz4.compressBound as Lz4Primitives['compressBound'],
       compressBlock: lz4.compressBlock as Lz4Primitives['compressBlock'],
-      decompress: (frame: Uint8Array) => (lz4.decompress as (f: Uint8Array) => Uint8Array)(frame),
+      decompressBlock: lz4.decompressBlock as Lz4Primitives['decompressBlock'],
       xxh32: hash as Lz4Primitives['xxh32'],
     },
   };
@@ -90,7 +95,7 @@ function loadLz4(): Loaded<Lz4Primitives> {
 function loadZstd(): Loaded<ZstdDecoder> {
   const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.zstd);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['decompress'], OPTIONAL_CODEC_PACKAGES.zstd);
+  const problem = functionsOf(mod.codec, ['Decompress'], OPTIONAL_CODEC_PACKAGES.zstd);
   return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as ZstdDecoder };
 }
 

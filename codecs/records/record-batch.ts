@@ -85,6 +85,8 @@ export interface DecodedBatch {
 export interface DecodeOptions {
   /** check the CRC-32C and throw CORRUPT_MESSAGE on mismatch (default true, like Kafka's check.crcs) */
   verifyCrc?: boolean;
+  /** ceiling for a compressed batch's decompressed records (default DEFAULT_MAX_DECOMPRESSED_BYTES) */
+  maxDecompressedBytes?: number;
 }
 
 function encodedRecordBody(record: RecordInput, offsetDelta: number, timestampDelta: bigint): Buffer {
@@ -182,7 +184,8 @@ export function decodeRecordBatch(buf: Buffer, options: DecodeOptions = {}): Dec
   if (recordsCount < 0) throw invalidRecord(`negative record count ${recordsCount}`);
 
   const section = buf.subarray(BATCH_HEADER.size, size);
-  const plain = compression === Compression.None ? section : decompress(compression, section);
+  const plain =
+    compression === Compression.None ? section : decompress(compression, section, options.maxDecompressedBytes);
   const records: DecodedRecord[] = [];
   let at = 0;
   for (let i = 0; i < recordsCount; i++) {

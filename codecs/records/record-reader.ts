@@ -1,7 +1,7 @@
 // Reads single records of a RecordBatch v2 (the part after the 61-byte header, decompressed if needed). Malformed
 // structure is INVALID_RECORD, as Kafka's record parser reports it; the data itself passed its CRC already.
 import { readVarint, readVarlong, VarintError } from '../primitives/varint';
-import { invalidRecord, RecordFormatError } from './record-errors';
+import { invalidRecord } from './record-errors';
 
 export interface RecordHeader {
   key: string;
@@ -83,7 +83,6 @@ function withRecordBounds<T>(buf: Buffer, at: number, read: (cursor: RecordCurso
     return { value, next: end };
   } catch (err) {
     if (err instanceof VarintError) throw invalidRecord(`malformed record varint: ${err.message}`);
-    if (err instanceof RecordFormatError) throw err;
     throw err;
   }
 }

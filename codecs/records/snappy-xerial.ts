@@ -10,6 +10,8 @@ const XERIAL_VERSION = 1;
 const XERIAL_MIN_COMPATIBLE_VERSION = 1;
 /** snappy-java's default chunk size, so our output chunks the way the Java producer's does. */
 const XERIAL_CHUNK_SIZE = 32 * 1024;
+/** A snappy copy element of 3 bytes yields at most 64 bytes, so no block expands more than ~21.4 times. */
+const MAX_EXPANSION = 22;
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -35,17 +37,25 @@ export function compressSnappyXerial(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decompressSnappy(data: Buffer): Buffer {
-  const snappy = snappyBlocks();
-  if (!hasXerialHeader(data)) return toBuffer(snappy.uncompress(data));
+/** Decodes one raw block, refusing to allocate more than the block could produce or the caller allows. */
+function uncompressBlock(block: Buffer, budget: number): Buffer {
+  const limit = Math.min(budget, block.length * MAX_EXPANSION + 32);
+  return toBuffer(snappyBlocks().uncompress(block, limit));
+}
+
+export function decompressSnappy(data: Buffer, maxOutputBytes: number): Buffer {
+  if (!hasXerialHeader(data)) return uncompressBlock(data, maxOutputBytes);
   const parts: Buffer[] = [];
+  let total = 0;
   let at = XERIAL_HEADER_SIZE;
   while (at < data.length) {
     if (at + 4 > data.length) throw corrupt('snappy: chunk length runs past the end of the data');
     const length = data.readInt32BE(at);
     at += 4;
     if (length < 0 || at + length > data.length) throw corrupt(`snappy: chunk of ${length} bytes runs past the end`);
-    parts.push(toBuffer(snappy.uncompress(data.subarray(at, at + length))));
+    const part = uncompressBlock(data.subarray(at, at + length), maxOutputBytes - total);
+    total += part.length;
+    parts.push(part);
     at += length;
   }
   return Buffer.concat(parts);

@@ -1,7 +1,9 @@
-// Zstandard frames. Reading uses fzstd (pure JS). Writing emits a valid frame made of raw (stored) blocks: every
-// zstd decoder reads it, and no native or WebAssembly encoder is needed. The broker only writes zstd when it
-// re-encodes data (tests, tools, down-conversion never needs it), so size reduction is not worth a native build.
+// Zstandard frames. Reading uses fzstd (pure JS) as a stream so that a small frame announcing a huge output is
+// stopped at the caller's limit. Writing emits a valid frame made of raw (stored) blocks: every zstd decoder reads
+// it and no native or WebAssembly encoder is needed. The broker only writes zstd when it re-encodes data, which is
+// rare, so size reduction is not worth a native build.
 import { zstdDecoder } from './optional-codecs';
+import { corrupt } from './record-errors';
 
 const FRAME_MAGIC = 0xfd2fb528;
 /** Frame header descriptor: 4-byte content size (FCS flag 2), single segment, no checksum, no dictionary. */
@@ -28,7 +30,15 @@ export function compressZstdStored(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-export function decompressZstd(data: Buffer): Buffer {
-  const out = zstdDecoder().decompress(data);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+export function decompressZstd(data: Buffer, maxOutputBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = new (zstdDecoder().Decompress)((chunk) => {
+    total += chunk.length;
+    if (total > maxOutputBytes) throw corrupt(`zstd output exceeds the ${maxOutputBytes}-byte limit`);
+    // fzstd may reuse its window buffer, so each chunk is copied out.
+    chunks.push(Buffer.from(chunk));
+  });
+  stream.push(data, true);
+  return Buffer.concat(chunks, total);
 }

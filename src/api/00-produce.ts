@@ -1,11 +1,11 @@
-// Produce: v3-13 (message format v2 only; v0-2 carry legacy message sets, see "left out").
+// Produce: v0-13 (v0-2 carry legacy message sets v0/v1, converted to one RecordBatch v2 on arrival, as Kafka does).
 // - acks 0/1/-1 (single node: -1 is satisfied once the local write is done); anything else INVALID_REQUIRED_ACKS.
 //   acks=0 is processed the same way but gets no response.
 // - Each partition's records are validated on their batch headers (size, magic, CRC, limits, timestamps) and
 //   appended as bytes; the storage layer assigns offsets by patching the batch header.
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
 //   refuse client writes with INVALID_TOPIC_EXCEPTION.
-// - Left out: Produce v0-2 (legacy message sets); idempotent/transactional producer state (issue 7).
+// - Left out: idempotent/transactional producer state (issue 7).
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords } from '../../codecs/records/produce-validation';
@@ -26,6 +26,7 @@ async function appendPartition(
   topicName: string,
   partitionIndex: number,
   records: Buffer | null,
+  apiVersion: number,
 ): Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
   const log = partitionOf(broker, topic, partitionIndex);
@@ -35,21 +36,28 @@ async function appendPartition(
   }
   const cfg = log.config;
   const verdict = validateProducedRecords(records, {
-    maxBatchBytes: broker.topics.numericConfig(topic, 'max.message.bytes'),
-    maxSegmentBytes: cfg.segmentBytes,
+    apiVersion,
+    maxMessageBytes: broker.topics.numericConfig(topic, 'max.message.bytes'),
     timestampType: cfg.timestampType,
-    timestampBeforeMaxMs: broker.topics.numericConfig(topic, 'message.timestamp.before.max.ms'),
-    timestampAfterMaxMs: broker.topics.numericConfig(topic, 'message.timestamp.after.max.ms'),
-    now: BigInt(Date.now()),
+    timestampBeforeMaxMs: BigInt(broker.topics.resolveConfig(topic, 'message.timestamp.before.max.ms').value ?? '0'),
+    timestampAfterMaxMs: BigInt(broker.topics.resolveConfig(topic, 'message.timestamp.after.max.ms').value ?? '0'),
+    nowMs: BigInt(Date.now()),
+    compacted: cfg.cleanupPolicy.compact,
   });
   if (!verdict.ok) {
-    broker.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.message }, 'produce rejected');
+    broker.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');
     return {
-      ...failed(partitionIndex, verdict.errorCode, verdict.message),
-      recordErrors: verdict.batchIndex === undefined ? [] : [{ batchIndex: verdict.batchIndex, batchIndexErrorMessage: verdict.message }],
+      ...failed(partitionIndex, verdict.errorCode, verdict.errorMessage),
+      recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
     };
   }
-  const result = await log.append(records, { leaderEpoch: 0 });
+  // v3+ carries exactly one batch (a view of the request); legacy message sets arrive converted to one v2 batch.
+  const batches = verdict.batches.map((b) => b.buffer);
+  const bytes = batches.length === 1 ? batches[0] : Buffer.concat(batches);
+  if (bytes.length > cfg.segmentBytes) {
+    return failed(partitionIndex, ErrorCode.RECORD_LIST_TOO_LARGE, `Record batch of ${bytes.length} bytes exceeds segment.bytes`);
+  }
+  const result = await log.append(bytes, { leaderEpoch: 0 });
   return {
     index: partitionIndex,
     errorCode: ErrorCode.NONE,
@@ -64,7 +72,6 @@ async function appendPartition(
 export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
-  minVersion: 3,
   async handle(request, ctx): Promise<ProduceResponseInit | null> {
     const broker = ctx.broker;
     const byId = ctx.apiVersion >= 13;
@@ -79,7 +86,7 @@ export const produceHandler = defineHandler({
             if (isInternalTopic(ref.topic.name)) {
               return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
             }
-            return appendPartition(broker, ref.topic.name, p.index, p.records).catch((err: Error) => {
+            return appendPartition(broker, ref.topic.name, p.index, p.records, ctx.apiVersion).catch((err: Error) => {
               ctx.logger.error({ err, topic: ref.topic?.name, partition: p.index }, 'append failed');
               return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
             });

@@ -61,7 +61,7 @@ export const listOffsetsHandler = defineHandler({
               timestamp: found.timestamp,
               offset: found.offset,
               leaderEpoch: 0,
-              oldStyleOffsets: found.offset >= 0n ? [found.offset] : [],
+              oldStyleOffsets: ctx.apiVersion === 0 && found.offset >= 0n ? [found.offset] : [],
             };
           }),
         );

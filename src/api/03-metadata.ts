@@ -56,7 +56,7 @@ export const metadataHandler = defineHandler({
           topics.push(
             byId
               ? topicEntry(byId, nodeId)
-              : { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: null, topicId: requested.topicId, partitions: [] },
+              : { errorCode: ErrorCode.UNKNOWN_TOPIC_ID, name: ctx.apiVersion >= 12 ? null : '', topicId: requested.topicId, partitions: [] },
           );
           continue;
         }

@@ -89,9 +89,8 @@ export class TopicService {
 
   async create(req: CreateTopicRequest): Promise<TopicMetadata> {
     const { partitions } = this.validateCreate(req);
-    const created = await this.logs.createTopic(req.name, partitions, { ...req.configs });
-    this.logger.info({ topic: req.name, partitions, topicId: created.topicId, configs: req.configs }, 'topic created');
-    return created;
+    // Storage logs the creation (name, id, partitions).
+    return this.logs.createTopic(req.name, partitions, { ...req.configs });
   }
 
   get autoCreateEnabled(): boolean {

@@ -166,6 +166,7 @@ export class Connection {
     }
     if (response === null || this.closedFlag) return;
     const writer = new Writer();
+    writer.dropsAbsentFields = true;
     try {
       encodeResponseHeader(writer, header.apiKey, header.apiVersion, header.correlationId);
       handler.encodeResponse(response, writer, header.apiVersion);

@@ -166,20 +166,19 @@ function decodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reade
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
-        {
-          const n0 = r.readCompactArrayLength();
-          if (n0 < 0) {
-            _assignmentEpochs = null;
-          } else {
-            const a0: number[] = [];
-            for (let i0 = 0; i0 < n0; i0++) {
-              a0.push(r.readInt32());
-            }
-            _assignmentEpochs = a0;
+      case 0: {
+        const n0 = r.readCompactArrayLength();
+        if (n0 < 0) {
+          _assignmentEpochs = null;
+        } else {
+          const a0: number[] = [];
+          for (let i0 = 0; i0 < n0; i0++) {
+            a0.push(r.readInt32());
           }
+          _assignmentEpochs = a0;
         }
         break;
+      }
       default:
         break;
     }

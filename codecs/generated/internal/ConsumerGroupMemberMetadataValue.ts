@@ -135,9 +135,10 @@ function decodeConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerG
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _classicMemberMetadata = r.readUnsignedVarint() === 0 ? null : decodeConsumerGroupMemberMetadataValueClassicMemberMetadata(r, v);
         break;
+      }
       default:
         break;
     }

@@ -38,9 +38,10 @@ function decodeConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMe
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _metadataHash = r.readInt64();
         break;
+      }
       default:
         break;
     }

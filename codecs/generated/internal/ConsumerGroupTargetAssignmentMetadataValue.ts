@@ -38,9 +38,10 @@ function decodeConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number):
     r.ensure(size);
     const end = r.offset + size;
     switch (tag) {
-      case 0:
+      case 0: {
         _assignmentTimestamp = r.readInt64();
         break;
+      }
       default:
         break;
     }

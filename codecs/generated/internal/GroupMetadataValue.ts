@@ -158,10 +158,8 @@ function encodeGroupMetadataValue(w: Writer, x: GroupMetadataValueInit, v: numbe
     }
   }
   if (v >= 2) {
-    {
-      const val = x.currentStateTimestamp === undefined ? -1n : x.currentStateTimestamp;
-      w.writeInt64(val);
-    }
+    const val = x.currentStateTimestamp === undefined ? -1n : x.currentStateTimestamp;
+    w.writeInt64(val);
   }
   {
     const val = x.members === undefined ? [] : x.members;
@@ -223,13 +221,11 @@ function encodeGroupMetadataValueMemberMetadata(w: Writer, x: GroupMetadataValue
     }
   }
   if (v >= 3) {
-    {
-      const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
-      if (val === null) {
-        v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
-      } else {
-        v >= 4 ? w.writeCompactString(val) : w.writeString(val);
-      }
+    const val = x.groupInstanceId === undefined ? null : x.groupInstanceId;
+    if (val === null) {
+      v >= 4 ? w.writeUnsignedVarint(0) : w.writeInt16(-1);
+    } else {
+      v >= 4 ? w.writeCompactString(val) : w.writeString(val);
     }
   }
   {
@@ -249,10 +245,8 @@ function encodeGroupMetadataValueMemberMetadata(w: Writer, x: GroupMetadataValue
     }
   }
   if (v >= 1) {
-    {
-      const val = x.rebalanceTimeout === undefined ? -1 : x.rebalanceTimeout;
-      w.writeInt32(val);
-    }
+    const val = x.rebalanceTimeout === undefined ? -1 : x.rebalanceTimeout;
+    w.writeInt32(val);
   }
   {
     const val = x.sessionTimeout === undefined ? 0 : x.sessionTimeout;

@@ -67,9 +67,10 @@ function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _topicId = r.readUuid();
           break;
+        }
         default:
           break;
       }
@@ -92,10 +93,8 @@ function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number)
     w.writeInt64(val);
   }
   if (v >= 3) {
-    {
-      const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
-      w.writeInt32(val);
-    }
+    const val = x.leaderEpoch === undefined ? -1 : x.leaderEpoch;
+    w.writeInt32(val);
   }
   {
     const val = x.metadata === undefined ? "" : x.metadata;
@@ -110,10 +109,8 @@ function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number)
     w.writeInt64(val);
   }
   if (v === 1) {
-    {
-      const val = x.expireTimestamp === undefined ? -1n : x.expireTimestamp;
-      w.writeInt64(val);
-    }
+    const val = x.expireTimestamp === undefined ? -1n : x.expireTimestamp;
+    w.writeInt64(val);
   }
   if (v >= 4) {
     const tag0 = x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000";

@@ -123,18 +123,22 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
       r.ensure(size);
       const end = r.offset + size;
       switch (tag) {
-        case 0:
+        case 0: {
           _previousProducerId = r.readInt64();
           break;
-        case 1:
+        }
+        case 1: {
           _nextProducerId = r.readInt64();
           break;
-        case 2:
+        }
+        case 2: {
           _clientTransactionVersion = r.readInt16();
           break;
-        case 3:
+        }
+        case 3: {
           _nextProducerEpoch = r.readInt16();
           break;
+        }
         default:
           break;
       }
@@ -161,13 +165,13 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
     const val = x.producerId === undefined ? 0n : x.producerId;
     w.writeInt64(val);
   }
-  if (v <= 0 && x.previousProducerId !== undefined && x.previousProducerId !== -1n) throw fieldAbsentInVersion('TransactionLogValue', 'previousProducerId', v);
-  if (v <= 0 && x.nextProducerId !== undefined && x.nextProducerId !== -1n) throw fieldAbsentInVersion('TransactionLogValue', 'nextProducerId', v);
+  if (v <= 0 && x.previousProducerId !== undefined && !w.dropsAbsentFields && x.previousProducerId !== -1n) throw fieldAbsentInVersion('TransactionLogValue', 'previousProducerId', v);
+  if (v <= 0 && x.nextProducerId !== undefined && !w.dropsAbsentFields && x.nextProducerId !== -1n) throw fieldAbsentInVersion('TransactionLogValue', 'nextProducerId', v);
   {
     const val = x.producerEpoch === undefined ? 0 : x.producerEpoch;
     w.writeInt16(val);
   }
-  if (v <= 0 && x.nextProducerEpoch !== undefined && x.nextProducerEpoch !== -1) throw fieldAbsentInVersion('TransactionLogValue', 'nextProducerEpoch', v);
+  if (v <= 0 && x.nextProducerEpoch !== undefined && !w.dropsAbsentFields && x.nextProducerEpoch !== -1) throw fieldAbsentInVersion('TransactionLogValue', 'nextProducerEpoch', v);
   {
     const val = x.transactionTimeoutMs === undefined ? 0 : x.transactionTimeoutMs;
     w.writeInt32(val);
@@ -193,7 +197,7 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
     const val = x.transactionStartTimestampMs === undefined ? 0n : x.transactionStartTimestampMs;
     w.writeInt64(val);
   }
-  if (v <= 0 && x.clientTransactionVersion !== undefined && x.clientTransactionVersion !== 0) throw fieldAbsentInVersion('TransactionLogValue', 'clientTransactionVersion', v);
+  if (v <= 0 && x.clientTransactionVersion !== undefined && !w.dropsAbsentFields && x.clientTransactionVersion !== 0) throw fieldAbsentInVersion('TransactionLogValue', 'clientTransactionVersion', v);
   if (v >= 1) {
     const tag0 = x.previousProducerId !== undefined && x.previousProducerId !== -1n;
     const tag1 = x.nextProducerId !== undefined && x.nextProducerId !== -1n;

@@ -57,6 +57,19 @@ describe.each(CODECS)('%s codec', (name, codec) => {
     );
   });
 
+  maybe('stops at the output limit instead of allocating what the data announces', () => {
+    const zeros = Buffer.alloc(1_000_000);
+    const packed = compress(codec, zeros);
+    expect(decompress(codec, packed, zeros.length).length).toBe(zeros.length);
+    let code: number | undefined;
+    try {
+      decompress(codec, packed, 100_000);
+    } catch (err) {
+      if (err instanceof RecordFormatError) code = err.code;
+    }
+    expect(code).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+  });
+
   maybe('reports garbage input as corruption', () => {
     let code: number | undefined;
     try {
