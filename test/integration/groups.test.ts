@@ -29,6 +29,7 @@ import { FindCoordinatorResponseCodec } from '../../codecs/generated/FindCoordin
 import { DeleteGroupsRequestCodec } from '../../codecs/generated/DeleteGroupsRequest';
 import { DeleteGroupsResponseCodec } from '../../codecs/generated/DeleteGroupsResponse';
 import { ErrorCode } from '../../src/cluster/errors';
+import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
 
 jest.setTimeout(60000);
 
@@ -234,8 +235,10 @@ describe('consumer groups with kafkajs', () => {
     const first = await produce(producer, topic, 'first', 30);
     await waitFor('first records consumed', () => h.consumedKeys().length >= 30);
 
+    const joinStarted = Date.now();
     const b = await h.add('b');
     await waitFor('split between two members', () => h.settled(6) && b.assigned.length === 3);
+    process.stdout.write(`a second kafkajs member joining a stable group settled in ${Date.now() - joinStarted} ms\n`);
     expect(a.assigned.length).toBe(3);
     const second = await produce(producer, topic, 'second', 30);
     await waitFor('second records consumed', () => h.consumedKeys().length >= 60);
@@ -396,6 +399,59 @@ describe('consumer groups with kafkajs', () => {
     expectExactlyOnce(h2.consumedKeys(), after);
     expect(broker.groups.group(groupId)?.generationId).toBeGreaterThan(generation ?? 0);
   });
+
+  // librdkafka (through confluent-kafka) and kafka-python each run a group consumer that commits synchronously.
+  const pythonClients: Array<[string, string, (bootstrap: string, topic: string, group: string) => string]> = [
+    [
+      'librdkafka (confluent-kafka)',
+      'confluent_kafka',
+      (bootstrap, topic, group) => `
+import time
+from confluent_kafka import Consumer
+c = Consumer({'bootstrap.servers': '${bootstrap}', 'group.id': '${group}', 'auto.offset.reset': 'earliest', 'enable.auto.commit': False})
+c.subscribe(['${topic}'])
+n = 0
+deadline = time.time() + 20
+while n < 30 and time.time() < deadline:
+    m = c.poll(0.2)
+    if m is None or m.error():
+        continue
+    n += 1
+c.commit(asynchronous=False)
+print(n, len(c.assignment()))
+c.close()
+`,
+    ],
+    [
+      'kafka-python',
+      'kafka',
+      (bootstrap, topic, group) => `
+from kafka import KafkaConsumer
+c = KafkaConsumer('${topic}', bootstrap_servers='${bootstrap}', group_id='${group}', auto_offset_reset='earliest', enable_auto_commit=False, consumer_timeout_ms=10000)
+n = 0
+for m in c:
+    n += 1
+    if n >= 30:
+        break
+c.commit()
+print(n, len(c.assignment()))
+c.close()
+`,
+    ],
+  ];
+  for (const [name, module, script] of pythonClients) {
+    const testIfModule = pythonHasModule(module) ? test : test.skip;
+    testIfModule(`${name} consumes as a group member and commits its offsets`, async () => {
+      const topic = await newTopic();
+      const groupId = `python-${module}`;
+      await produce(producer, topic, module, 30);
+      const result = await run(DEBIAN_PYTHON, ['-c', script(`127.0.0.1:${broker.port}`, topic, groupId)], '', 40000);
+      expect(result.stdout.trim()).toBe('30 6');
+      const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+      expect(committed[0].partitions.reduce((n, p) => n + Number(p.offset), 0)).toBe(30);
+      expect((await admin.describeGroups([groupId])).groups[0].state).toBe('Empty');
+    });
+  }
 
   describe('error answers', () => {
     let raw: RawClient;
