@@ -16,8 +16,8 @@ import {
   joinError,
   syncError,
 } from './classic-member';
-import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue, CoordinatorRecord } from './coordinator-records';
-import type { GroupMetadataValue } from '../../codecs/generated/internal/GroupMetadataValue';
+import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from './coordinator-records';
+import { groupMetadataSnapshot, GroupStateRebuilder } from './group-persistence';
 import { deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import { expiredOffsets, offsetCommitError } from './offset-rules';
 import { CoordinatorRecordWrite, CoordinatorStorage, OffsetsTopic } from './offsets-topic';
@@ -999,27 +999,7 @@ export class GroupCoordinator {
 
   /** Writes the group's metadata record (members, generation, assignments); false when the write failed. */
   private async storeGroup(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): Promise<boolean> {
-    const protocol = group.protocolName;
-    const value = groupMetadataValue({
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol,
-      leader: group.leaderId,
-      currentStateTimestamp: BigInt(group.currentStateTimestamp ?? -1),
-      members:
-        protocol === null
-          ? []
-          : [...group.members.values()].map((m) => ({
-              memberId: m.memberId,
-              groupInstanceId: m.groupInstanceId,
-              clientId: m.clientId,
-              clientHost: m.clientHost,
-              rebalanceTimeout: m.rebalanceTimeoutMs,
-              sessionTimeout: m.sessionTimeoutMs,
-              subscription: m.metadataFor(protocol),
-              assignment: assignments.get(m.memberId) ?? EMPTY_BUFFER,
-            })),
-    });
+    const value = groupMetadataValue(groupMetadataSnapshot(group, assignments));
     try {
       await this.offsetsTopic.append(group.groupId, [{ key: groupMetadataKey(group.groupId), value }]);
       return true;
@@ -1029,35 +1009,14 @@ export class GroupCoordinator {
     }
   }
 
-  /** Rebuilds groups and offsets from __consumer_offsets, last record per key winning, as Kafka's loader does. */
+  /** Rebuilds groups and offsets from __consumer_offsets; restored members must heartbeat within their session. */
   private async load(): Promise<void> {
     const started = Date.now();
-    const offsets = new Map<string, Map<string, CommittedOffset | null>>();
-    const metadata = new Map<string, GroupMetadataValue | null>();
-    const apply = (r: CoordinatorRecord): void => {
-      if (r.kind === 'offset') {
-        let byKey = offsets.get(r.group);
-        if (!byKey) offsets.set(r.group, (byKey = new Map()));
-        byKey.set(`${r.partition}\u0000${r.topic}`, r.value);
-      } else if (r.kind === 'group') {
-        metadata.set(r.group, r.value);
-      }
-    };
-    const counts = await this.offsetsTopic.replay(apply);
-    for (const [groupId, value] of metadata) {
-      if (value !== null) this.groups.set(groupId, this.loadGroup(groupId, value));
-    }
-    for (const [groupId, byKey] of offsets) {
-      for (const [key, value] of byKey) {
-        if (value === null) continue;
-        let group = this.groups.get(groupId);
-        if (!group) {
-          group = new ClassicGroup(groupId, this.now());
-          this.groups.set(groupId, group);
-        }
-        const sep = key.indexOf('\u0000');
-        group.setOffset(key.slice(sep + 1), Number(key.slice(0, sep)), value);
-      }
+    const rebuilder = new GroupStateRebuilder();
+    const counts = await this.offsetsTopic.replay((r) => rebuilder.apply(r));
+    for (const [groupId, group] of rebuilder.build(this.now())) {
+      this.groups.set(groupId, group);
+      for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
     }
     if (this.offsetsTopic.exists) {
       this.logger.info(
@@ -1065,34 +1024,5 @@ export class GroupCoordinator {
         'loaded group coordinator state',
       );
     }
-  }
-
-  private loadGroup(groupId: string, value: GroupMetadataValue): ClassicGroup {
-    const group = new ClassicGroup(groupId, value.currentStateTimestamp < 0n ? this.now() : Number(value.currentStateTimestamp));
-    if (value.currentStateTimestamp < 0n) group.currentStateTimestamp = null;
-    group.generationId = value.generation;
-    group.protocolType = value.protocolType === '' ? null : value.protocolType;
-    group.protocolName = value.protocol;
-    const protocol = value.protocol;
-    if (protocol === null || value.members.length === 0) return group;
-    for (const m of value.members) {
-      const member = new ClassicMember(
-        m.memberId,
-        m.groupInstanceId,
-        m.clientId,
-        m.clientHost,
-        m.rebalanceTimeout < 0 ? m.sessionTimeout : m.rebalanceTimeout,
-        m.sessionTimeout,
-        value.protocolType,
-        [{ name: protocol, metadata: m.subscription }],
-      );
-      member.assignment = m.assignment;
-      group.add(member);
-    }
-    group.leaderId = value.leader !== null && group.has(value.leader) ? value.leader : group.leaderId;
-    group.state = 'Stable';
-    // Restored members must heartbeat within their session, or they are expired as usual.
-    for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
-    return group;
   }
 }
