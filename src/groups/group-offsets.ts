@@ -87,16 +87,16 @@ export class GroupOffsets {
       for (const partition of byPartition.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
     }
     records.push({ key: groupMetadataKey(groupId), value: null });
-    try {
-      await this.ctx.offsetsTopic.append(groupId, records);
-    } catch (err) {
-      this.ctx.logger.error({ group: groupId, err }, 'could not write the group deletion');
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
-    if (!group.is('Empty') || this.ctx.groups.get(groupId) !== group) return ErrorCode.NON_EMPTY_GROUP;
+    // Dead before the write, as in Kafka: a member arriving meanwhile cannot revive a group being deleted.
     group.transitionTo('Dead', this.ctx.now());
     group.clearTimers();
     this.ctx.groups.delete(groupId);
+    try {
+      await this.ctx.offsetsTopic.append(groupId, records);
+    } catch (err) {
+      this.ctx.logger.error({ group: groupId, err }, 'could not write the group deletion; it may reappear after a restart');
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
     this.ctx.logger.info({ group: groupId, offsets: records.length - 1 }, 'group deleted');
     return ErrorCode.NONE;
   }
@@ -245,23 +245,24 @@ export class GroupOffsets {
       if (this.ctx.isStopped()) return;
       const expired = expiredOffsets(group, BigInt(now), retention);
       const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
-      const becomesDead = group.is('Empty') && this.offsetCount(group) === expired.length;
+      // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).
+      const becomesDead = group.is('Empty') && group.pendingMembers.size === 0 && this.offsetCount(group) === expired.length;
       if (becomesDead) records.push({ key: groupMetadataKey(group.groupId), value: null });
       if (records.length === 0) continue;
-      try {
-        await this.ctx.offsetsTopic.append(group.groupId, records);
-      } catch (err) {
-        this.ctx.logger.error({ group: group.groupId, err }, 'could not write expired offsets');
-        continue;
-      }
       for (const e of expired) group.deleteOffset(e.topic, e.partition);
-      removedOffsets += expired.length;
-      if (becomesDead && group.is('Empty') && !group.hasOffsets() && this.ctx.groups.get(group.groupId) === group) {
+      if (becomesDead) {
         group.transitionTo('Dead', this.ctx.now());
         group.clearTimers();
         this.ctx.groups.delete(group.groupId);
-        removedGroups++;
       }
+      try {
+        await this.ctx.offsetsTopic.append(group.groupId, records);
+      } catch (err) {
+        this.ctx.logger.error({ group: group.groupId, err }, 'could not write expired offsets; they return after a restart');
+        continue;
+      }
+      removedOffsets += expired.length;
+      if (becomesDead) removedGroups++;
     }
     if (removedOffsets > 0 || removedGroups > 0) {
       this.ctx.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');

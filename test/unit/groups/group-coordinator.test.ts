@@ -414,6 +414,53 @@ describe('GroupCoordinator (classic groups)', () => {
     expect(reloaded.group('idle')).toBeUndefined();
   });
 
+  test('a Stable consumer group loses only the offsets of topics it no longer subscribes to', async () => {
+    const c = await start({ offsetsRetentionMs: 10_000 });
+    const a = await joinNew(c, 'g', { sessionTimeoutMs: 60_000, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
+    await sync(c, 'g', a, []);
+    await c.commitOffsets({
+      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+      partitions: [
+        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+      ],
+    });
+    await flush(10_001);
+    await c.expireOffsets();
+    expect(c.fetchOffsets('g', null).topics.map((t) => t.topic)).toEqual(['t']);
+    expect(c.group('g')?.state).toBe('Stable');
+  });
+
+  test('an explicit retention time (OffsetCommit v2-4) expires the offset even while the group is in use', async () => {
+    const c = await start({ offsetsRetentionMs: 1_000_000 });
+    await c.commitOffsets({
+      groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: 2_000n, apiVersion: 2,
+      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
+    });
+    await flush(1_000);
+    await c.expireOffsets();
+    expect(c.fetchOffsets('simple', null).topics).toHaveLength(1);
+    await flush(1_000);
+    await c.expireOffsets();
+    expect(c.group('simple')).toBeUndefined();
+  });
+
+  test('a failed write of the assignment fails the SyncGroup and restarts the rebalance', async () => {
+    const c = await start();
+    await c.ensureOffsetsTopic();
+    const a = await joinNew(c, 'g');
+    const log = storage.partition(OFFSETS_TOPIC, c.partitionFor('g'));
+    if (!log) throw new Error('offsets partition missing');
+    log.failWith = new Error('disk full');
+    const synced = await sync(c, 'g', a, [{ memberId: a.memberId, assignment: Buffer.from('x') }]);
+    expect(synced.errorCode).toBe(ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    expect(c.group('g')?.state).toBe('PreparingRebalance');
+    log.failWith = null;
+    const rejoined = track(c.joinGroup(joinParams('g', a.memberId)));
+    await flush();
+    expect(rejoined.value()).toMatchObject({ errorCode: 0, generationId: 2 });
+  });
+
   test('shutdown answers waiting JoinGroup requests with NOT_COORDINATOR', async () => {
     const c = await start({ initialRebalanceDelayMs: 10_000 });
     const pending = c.joinGroup(joinParams('g', ''));
