@@ -12,7 +12,7 @@ import { Connection } from './network/connection';
 import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
-import { GroupCoordinator, groupCoordinatorConfig } from './groups/group-coordinator';
+import { GroupCoordinator, groupCoordinatorConfig } from './groups';
 import type { Logger } from './logger';
 
 export interface BrokerStartOptions {

@@ -293,7 +293,7 @@ export class GroupCoordinator {
     this.maybePrepareRebalance(group, `adding new member ${memberId}${p.reason ? ` (${p.reason})` : ''}`);
   }
 
-  private updateMember(group: ClassicGroup, member: ClassicMember, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
+  private updateMember(member: ClassicMember, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
     member.protocols = p.protocols;
     member.rebalanceTimeoutMs = this.rebalanceTimeoutOf(p);
     member.sessionTimeoutMs = p.sessionTimeoutMs;
@@ -309,7 +309,7 @@ export class GroupCoordinator {
     respond: (r: JoinResult) => void,
     reason: string,
   ): void {
-    this.updateMember(group, member, p, respond);
+    this.updateMember(member, p, respond);
     this.maybePrepareRebalance(group, reason);
   }
 
@@ -331,7 +331,7 @@ export class GroupCoordinator {
     const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
     this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
     const oldProtocols = member.protocols;
-    this.updateMember(group, member, p, respond);
+    this.updateMember(member, p, respond);
     switch (group.state) {
       case 'Stable': {
         if (group.protocolName !== null && group.selectProtocol() === group.protocolName) {
