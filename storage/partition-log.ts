@@ -88,6 +88,7 @@ export class PartitionLog {
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
   private writeCalls = 0;
+  private fsyncs = 0;
   private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
 
@@ -185,6 +186,11 @@ export class PartitionLog {
   /** Segment write calls made so far; with group commit, far fewer than appends under concurrency. */
   get writeCallCount(): number {
     return this.writeCalls;
+  }
+
+  /** fsync calls made by flush.messages / flush.ms so far. */
+  get flushCount(): number {
+    return this.fsyncs;
   }
 
   segmentCount(): number {
@@ -363,6 +369,7 @@ export class PartitionLog {
 
   /** fsyncs the active segment (flush.messages / flush.ms, clean shutdown). */
   async flush(): Promise<void> {
+    this.fsyncs++;
     this.unflushedMessages = 0;
     this.lastFlushMs = Date.now();
     await this.activeSegment.fsync();
@@ -732,7 +739,7 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
       'truncated torn or corrupt tail of log segment',
     );
   } else {
-    logger.info({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
+    logger.debug({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
   }
 }
 
