@@ -290,15 +290,13 @@ export class PartitionLog {
     }
     await this.maybeFlush(now);
 
-    return group.map((_, i) => {
-      const mine = batches.filter((b) => b.request === i);
-      return {
-        baseOffset: mine[0].baseOffset,
-        lastOffset: mine[mine.length - 1].lastOffset,
-        logAppendTime,
-        logStartOffset: this.startOffset,
-      };
-    });
+    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset }));
+    for (const b of batches) {
+      const r = results[b.request];
+      if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
+      r.lastOffset = b.lastOffset;
+    }
+    return results;
   }
 
   /** Patches base offsets (contiguous from the log end), leader epochs and LogAppendTime into the group copy. */
