@@ -58,6 +58,12 @@ export interface PartitionLogDeps {
   tailBudget: TailCacheBudget;
 }
 
+/**
+ * One disk read never allocates more than this (besides a single larger first batch): a client asking for 2 GiB
+ * gets what fits here and fetches again, as Kafka may also return less than asked.
+ */
+const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
+
 interface PendingAppend {
   records: Buffer;
   leaderEpoch: number;
@@ -423,7 +429,7 @@ export class PartitionLog {
         const first = await seg.locateOffset(fetchOffset, limit);
         if (first === null) continue;
         if (first.lastOffset >= maxOffset) return [];
-        let length = Math.min(maxBytes, limit - first.position);
+        let length = Math.min(maxBytes, MAX_DISK_READ_BYTES, limit - first.position);
         if (length < first.size) {
           if (!minOneBatch) return [];
           length = first.size;
