@@ -98,6 +98,7 @@ export class LogManager {
       const list = manager.logs.get(topic.name);
       if (list !== undefined) list[partition] = log;
     });
+    await warnAboutOrphanDirs(dataDir, catalog, logger);
     if (clean) {
       await fsp.rm(marker, { force: true });
       await fsyncDir(dataDir);
@@ -315,6 +316,19 @@ async function removeDeletedTopicDirs(dataDir: string, logger: Logger): Promise<
     if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
     logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
     await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+/** Partition directories the catalog does not list are left alone (never deleted), but reported. */
+async function warnAboutOrphanDirs(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<void> {
+  for (const entry of await fsp.readdir(dataDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const match = /^(.+)-(\d+)$/.exec(entry.name);
+    if (match === null) continue;
+    const topic = catalog.get(match[1]);
+    if (topic === undefined || Number(match[2]) >= topic.partitions) {
+      logger.warn({ dir: path.join(dataDir, entry.name) }, 'partition directory not in the topic catalog; ignored');
+    }
   }
 }
 
