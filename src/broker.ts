@@ -14,6 +14,9 @@ import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
 import type { Logger } from './logger';
 
+/** How long shutdown waits for in-flight requests before closing connections regardless. */
+const SHUTDOWN_DRAIN_MS = 5000;
+
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
   readonly logger: Logger;
@@ -159,10 +162,19 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
-    await Promise.all(
+    // server.close() stops accepting at once but reports completion only after every connection has ended.
+    const listenersClosed = Promise.all(
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
+    // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
+    // the shutdown for more than a few seconds.
+    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([drained, timeout]);
+    if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await listenersClosed;
     await this.logs.close();
     this.logger.info('Eddy broker stopped');
   }
