@@ -105,6 +105,11 @@ export class Broker {
     return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
   }
 
+  /** The addresses actually bound, one per listener (ports resolved when 0 was asked). */
+  get boundListeners(): readonly ListenerAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
   /** The port the first listener is bound to (useful when started with port 0). */
   get port(): number {
     return this.listeners[0].address.port;
