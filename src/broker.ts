@@ -12,6 +12,7 @@ import { Connection } from './network/connection';
 import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
+import { GroupCoordinator, groupCoordinatorConfig } from './groups/group-coordinator';
 import type { Logger } from './logger';
 
 /** How long shutdown waits for in-flight requests before closing connections regardless. */
@@ -42,6 +43,8 @@ export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
 export class Broker {
   readonly identity: ClusterIdentity;
   readonly topics: TopicService;
+  /** Classic consumer groups and committed offsets, reloaded from __consumer_offsets at start. */
+  readonly groups: GroupCoordinator;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
@@ -53,8 +56,10 @@ export class Broker {
     readonly logger: Logger,
     readonly logs: LogManager,
     identity: ClusterIdentity,
+    groups: GroupCoordinator,
   ) {
     this.identity = identity;
+    this.groups = groups;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
   }
@@ -70,10 +75,18 @@ export class Broker {
       defaultConfig: topicDefaultsFromBroker(config),
       retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
     });
-    const broker = new Broker(config, logger, logs, identity);
+    let groups: GroupCoordinator;
+    try {
+      groups = await GroupCoordinator.start({ storage: logs, config: groupCoordinatorConfig(config), logger });
+    } catch (err) {
+      await logs.close();
+      throw err;
+    }
+    const broker = new Broker(config, logger, logs, identity, groups);
     try {
       await broker.bindListeners();
     } catch (err) {
+      groups.shutdown();
       await logs.close();
       throw err;
     }
@@ -180,6 +193,7 @@ export class Broker {
     if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
     await listenersClosed;
+    this.groups.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');
   }

@@ -1,0 +1,29 @@
+// The broker settings the group coordinator follows (Kafka's names; see src/config/broker-config.ts).
+import type { BrokerConfig } from '../config/broker-config';
+
+export interface GroupCoordinatorConfig {
+  readonly offsetsTopicPartitions: number;
+  readonly initialRebalanceDelayMs: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
+  readonly maxGroupSize: number;
+  readonly offsetsRetentionMs: number;
+  readonly offsetsRetentionCheckIntervalMs: number;
+  readonly offsetMetadataMaxBytes: number;
+  /** How long a new member may wait in a rebalance before it is dropped (Kafka: 5 minutes). */
+  readonly newMemberJoinTimeoutMs: number;
+}
+
+export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorConfig {
+  return {
+    offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
+    initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
+    minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
+    maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
+    maxGroupSize: config.int('group.max.size'),
+    offsetsRetentionMs: config.int('offsets.retention.minutes') * 60_000,
+    offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
+    offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
+    newMemberJoinTimeoutMs: 5 * 60_000,
+  };
+}
