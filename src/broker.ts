@@ -15,6 +15,9 @@ import type { ApiHandler } from './api/handler';
 import { GroupCoordinator, groupCoordinatorConfig } from './groups';
 import type { Logger } from './logger';
 
+/** How long shutdown waits for in-flight requests before closing connections regardless. */
+const SHUTDOWN_DRAIN_MS = 5000;
+
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
   readonly logger: Logger;
@@ -115,6 +118,11 @@ export class Broker {
     return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
   }
 
+  /** The addresses actually bound, one per listener (ports resolved when 0 was asked). */
+  get boundListeners(): readonly ListenerAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
   /** The port the first listener is bound to (useful when started with port 0). */
   get port(): number {
     return this.listeners[0].address.port;
@@ -172,10 +180,19 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
-    await Promise.all(
+    // server.close() stops accepting at once but reports completion only after every connection has ended.
+    const listenersClosed = Promise.all(
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
+    // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
+    // the shutdown for more than a few seconds.
+    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([drained, timeout]);
+    if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await listenersClosed;
     this.groups.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');
