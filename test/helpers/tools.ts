@@ -40,6 +40,8 @@ export function run(cmd: string, args: string[], input = '', timeoutMs = 30000):
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A tool that exits before reading all its input is reported through its exit code, not as an EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

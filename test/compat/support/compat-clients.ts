@@ -11,8 +11,9 @@ export const COMPAT_MODULES = path.join(COMPAT_DIR, 'node_modules');
 export const PYTHON_SCRIPTS = path.join(COMPAT_DIR, 'python');
 
 export const INSTALL_HINT =
-  'run .ci/run, or install just the compat clients with `cd test/compat && CKJS_LINKING=dynamic npm ci` ' +
-  '(apt tools: `apt-get install kcat python3-confluent-kafka python3-kafka`); ' +
+  'run .ci/run, or just the npm clients with `bash .ci/install-compat-clients` (needs build-essential zlib1g-dev ' +
+  'libssl-dev libzstd-dev liblz4-dev libsasl2-dev to build librdkafka) and the apt clients with `apt-get install ' +
+  'kcat python3-confluent-kafka python3-kafka python3-snappy python3-lz4 python3-zstandard`; ' +
   'set EDDY_SKIP_COMPAT=1 to skip the compatibility suites in a quick local run';
 
 export function skipCompat(): boolean {
