@@ -4,6 +4,7 @@
 // (AdminClient, Producer with delivery reports, KafkaConsumer with synchronous commits).
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddyProcess, RunningEddy } from './support/eddy';
+import { expectStoredCodec } from './support/stored-batches';
 import {
   bufferToString,
   ConsumedRecord,
@@ -251,6 +252,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       const records = expectedRecords(2000, `ckjs-${codec}`);
       await produce(topic, records, { compression: codec });
       verifyConsumed(records, await consume(topic, `${topic}-group`, records.length));
+      await expectStoredCodec(eddy.port, topic, codec);
     });
 
     test('idempotent producer', async () => {

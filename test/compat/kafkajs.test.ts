@@ -4,6 +4,7 @@
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddy, RunningEddy } from './support/eddy';
+import { expectStoredCodec } from './support/stored-batches';
 import {
   bufferToString,
   ConsumedRecord,
@@ -203,6 +204,7 @@ describeClient('kafkajs 2.2.4', PLUGINS.map((p) => compatPackageProblem(p)), () 
     const records = expectedRecords(2000, `kafkajs-${name}`);
     await produce(topic, records, { compression });
     verifyConsumed(records, await consumeWithGroup(topic, `${topic}-group`, records.length));
+    await expectStoredCodec(eddy.port, topic, name);
   });
 
   test('idempotent producer', async () => {

@@ -4,6 +4,7 @@
 import { KCAT, run, RunResult } from '../helpers/tools';
 import { describeClient, executableProblem } from './support/compat-clients';
 import { startEddy, RunningEddy } from './support/eddy';
+import { expectStoredCodec } from './support/stored-batches';
 import { ConsumedRecord, ExpectedRecord, expectedRecords, indexFromValue, verifyConsumed } from './support/keyed-records';
 
 jest.setTimeout(120000);
@@ -104,6 +105,7 @@ describeClient('kcat', [executableProblem(KCAT, 'apt-get install kcat')], () => 
     const records = expectedRecords(2000, `kcat-${codec}`, { indexHeader: false });
     await produce(topic, records, ['-z', codec]);
     verifyConsumed(records, await consumeGroup(topic, `${topic}-group`), indexFromValue);
+    await expectStoredCodec(eddy.port, topic, codec);
   });
 
   test('idempotent producer (enable.idempotence=true)', async () => {

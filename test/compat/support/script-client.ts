@@ -4,6 +4,7 @@
 import { run } from '../../helpers/tools';
 import { describeClient } from './compat-clients';
 import { startEddy, RunningEddy } from './eddy';
+import { expectStoredCodec } from './stored-batches';
 import { ConsumedRecord, ExpectedRecord, expectedRecords, verifyConsumed } from './keyed-records';
 
 export interface ProduceReport {
@@ -160,6 +161,7 @@ export function describeScriptClient(suite: ScriptSuite): void {
       const records = expectedRecords(2000, `${suite.clientTag}-${codec}`);
       expectDelivered(await client.produce(topic, records, codec), records.length);
       verifyConsumed(records, (await client.consume(topic, `${topic}-group`, records.length)).records);
+      await expectStoredCodec(eddy.port, topic, codec);
     });
 
     const idempotentArgs = suite.idempotentArgs;
