@@ -77,7 +77,7 @@ export class Broker {
     });
     let groups: GroupCoordinator;
     try {
-      groups = await GroupCoordinator.start({ storage: logs, config: groupCoordinatorConfig(config), logger });
+      groups = await GroupCoordinator.start({ storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger });
     } catch (err) {
       await logs.close();
       throw err;

@@ -17,10 +17,12 @@ import {
 } from './classic-member';
 import { groupMetadataKey, groupMetadataValue } from './coordinator-records';
 import { groupMetadataSnapshot, GroupStateRebuilder } from './group-persistence';
-import { deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
+import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
+import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import type { GroupCoordinatorConfig } from './group-config';
 import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions } from './group-offsets';
 import { CoordinatorStorage, OffsetsTopic } from './offsets-topic';
+import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
 
 export type { GroupCoordinatorConfig } from './group-config';
 export { groupCoordinatorConfig } from './group-config';
@@ -77,7 +79,11 @@ export interface GroupCoordinatorOptions {
   readonly logger: Logger;
   /** ms since the epoch; injectable for tests */
   readonly now?: () => number;
+  /** Topic names, ids and partition counts, for KIP-848 server-side assignment (storage's LogManager). */
+  readonly topics?: TopicCatalog;
 }
+
+const NO_TOPICS: TopicCatalog = { topic: () => undefined, topicById: () => undefined };
 
 /** Kafka's validity rule: offset and describe/delete APIs accept the empty group id, membership APIs do not. */
 function isValidMembershipGroupId(groupId: string): boolean {
@@ -92,6 +98,8 @@ export class GroupCoordinator {
   private readonly now: () => number;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly offsets: GroupOffsets;
+  /** KIP-848 consumer groups (ConsumerGroupHeartbeat); they share the group id space and offsets with classic groups. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   private stopped = false;
 
   constructor(options: GroupCoordinatorOptions) {
@@ -99,7 +107,14 @@ export class GroupCoordinator {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      options.topics ?? NO_TOPICS,
+      options.config.consumer,
+      options.logger,
+      (groupId) => this.classicGroupInUse(groupId),
+    );
     this.offsets = new GroupOffsets({
+      consumerGroups: this.consumerGroups,
       groups: this.groups,
       offsetsTopic: this.offsetsTopic,
       config: this.config,
@@ -132,9 +147,20 @@ export class GroupCoordinator {
     return this.groups.get(groupId);
   }
 
+  /** Whether the id belongs to a KIP-848 consumer group (classic APIs then treat it as not theirs). */
+  isConsumerGroup(groupId: string): boolean {
+    return this.consumerGroups.group(groupId) !== undefined;
+  }
+
+  private classicGroupInUse(groupId: string): boolean {
+    const g = this.groups.get(groupId);
+    return g !== undefined && (!g.is('Empty') || g.size > 0 || g.pendingMembers.size > 0);
+  }
+
   /** Stops timers and answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR, as Kafka does on unload. */
   shutdown(): void {
     this.stopped = true;
+    this.consumerGroups.shutdown();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     for (const group of this.groups.values()) {
@@ -159,6 +185,8 @@ export class GroupCoordinator {
     if (p.sessionTimeoutMs < this.config.minSessionTimeoutMs || p.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
+    if (this.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
+    this.consumerGroups.dropIfEmpty(p.groupId);
     const isUnknownMember = p.memberId === '';
     let group = this.groups.get(p.groupId);
     if (!group) {
@@ -700,6 +728,7 @@ export class GroupCoordinator {
   // DescribeGroups, ListGroups, DeleteGroups
 
   describeGroup(groupId: string): GroupDescription | undefined {
+    if (this.isConsumerGroup(groupId)) return undefined;
     const group = this.groups.get(groupId);
     return group ? describeGroup(group) : undefined;
   }
@@ -711,8 +740,12 @@ export class GroupCoordinator {
 
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): GroupListing[] {
     const out: GroupListing[] = [];
+    for (const c of this.consumerGroups.listings()) {
+      const listing = { groupId: c.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, state: c.state, groupType: CONSUMER_GROUP_TYPE };
+      if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
+    }
     for (const group of this.groups.values()) {
-      if (group.is('Dead')) continue;
+      if (group.is('Dead') || this.consumerGroups.group(group.groupId)) continue;
       const listing = listGroup(group);
       if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
     }

@@ -8,6 +8,7 @@ import { groupMetadataKey, offsetCommitKey, offsetCommitValue } from './coordina
 import type { GroupCoordinatorConfig } from './group-config';
 import { expiredOffsets, offsetCommitError } from './offset-rules';
 import type { CoordinatorRecordWrite, OffsetsTopic } from './offsets-topic';
+import type { ConsumerGroupCoordinator } from './consumer-group-coordinator';
 
 export interface OffsetCommitParams {
   readonly groupId: string;
@@ -64,6 +65,7 @@ export interface GroupOffsetsContext {
   isStopped(): boolean;
   /** A commit from a member proves it is alive, as a heartbeat would. */
   touchMember(group: ClassicGroup, member: ClassicMember): void;
+  readonly consumerGroups: ConsumerGroupCoordinator;
 }
 
 export class GroupOffsets {
@@ -79,8 +81,10 @@ export class GroupOffsets {
 
   private async deleteGroup(groupId: string): Promise<number> {
     if (this.ctx.isStopped()) return ErrorCode.NOT_COORDINATOR;
+    if (this.ctx.consumerGroups.hasMembers(groupId)) return ErrorCode.NON_EMPTY_GROUP;
+    const droppedConsumerGroup = this.ctx.consumerGroups.dropIfEmpty(groupId);
     const group = this.ctx.groups.get(groupId);
-    if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
+    if (!group || group.is('Dead')) return droppedConsumerGroup ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND;
     if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
     const records: CoordinatorRecordWrite[] = [];
     for (const [topic, byPartition] of group.offsets) {
@@ -105,17 +109,27 @@ export class GroupOffsets {
   async commitOffsets(p: OffsetCommitParams): Promise<number[]> {
     const all = (code: number) => p.partitions.map(() => code);
     if (this.ctx.isStopped()) return all(ErrorCode.NOT_COORDINATOR);
+    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, p.memberId, p.generationId, p.apiVersion);
     let group = this.ctx.groups.get(p.groupId);
-    if (!group) {
-      if (p.generationId >= 0) {
-        return all(p.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+    if (consumerError !== null) {
+      // A KIP-848 consumer group: its own member/epoch rules; the offsets live in a plain offsets-only group.
+      if (consumerError !== ErrorCode.NONE) return all(consumerError);
+      if (!group) {
+        group = new ClassicGroup(p.groupId, this.ctx.now());
+        this.ctx.groups.set(p.groupId, group);
       }
-      // A commit outside group management (admin tools, manually assigned consumers) creates a "simple" group.
-      group = new ClassicGroup(p.groupId, this.ctx.now());
-      this.ctx.groups.set(p.groupId, group);
+    } else {
+      if (!group) {
+        if (p.generationId >= 0) {
+          return all(p.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+        }
+        // A commit outside group management (admin tools, manually assigned consumers) creates a "simple" group.
+        group = new ClassicGroup(p.groupId, this.ctx.now());
+        this.ctx.groups.set(p.groupId, group);
+      }
+      const groupError = offsetCommitError(group, p);
+      if (groupError !== ErrorCode.NONE) return all(groupError);
     }
-    const groupError = offsetCommitError(group, p);
-    if (groupError !== ErrorCode.NONE) return all(groupError);
     const member = group.members.get(p.memberId);
     if (member && p.generationId >= 0 && !member.isAwaitingJoin && !member.isAwaitingSync) {
       // A commit proves the member is alive, as a heartbeat would.
@@ -198,10 +212,11 @@ export class GroupOffsets {
     const group = this.ctx.groups.get(groupId);
     if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
     if (!group.is('Empty') && group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
+    const consumerTopics = this.ctx.consumerGroups.subscribedTopics(groupId);
     const records: CoordinatorRecordWrite[] = [];
     const toDelete: Array<{ topic: string; partition: number }> = [];
     const resultTopics = topics.map((t) => {
-      const subscribed = !group.is('Empty') && group.isSubscribedToTopic(t.topic);
+      const subscribed = consumerTopics !== null ? consumerTopics.has(t.topic) : !group.is('Empty') && group.isSubscribedToTopic(t.topic);
       return {
         topic: t.topic,
         partitions: t.partitions.map((partition) => {
@@ -243,6 +258,8 @@ export class GroupOffsets {
     let removedGroups = 0;
     for (const group of [...this.ctx.groups.values()]) {
       if (this.ctx.isStopped()) return;
+      // Offsets of a consumer group with live members stay (Kafka would expire only unsubscribed topics' offsets).
+      if (this.ctx.consumerGroups.hasMembers(group.groupId)) continue;
       const expired = expiredOffsets(group, BigInt(now), retention);
       const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
       // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).

@@ -17,6 +17,7 @@ const BASE_CONFIG: GroupCoordinatorConfig = {
   offsetsRetentionCheckIntervalMs: 3_600_000,
   offsetMetadataMaxBytes: 100,
   newMemberJoinTimeoutMs: 300_000,
+  consumer: { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 100 },
 };
 
 function subscription(topics: string[]): Buffer {
