@@ -5,7 +5,8 @@
 //   the id is unknown).
 // - require_stable (v7+): Eddy's coordinator holds no pending transactional offsets, so every committed offset is
 //   already stable and UNSTABLE_OFFSET_COMMIT never applies.
-// - Left out: member id / epoch validation of v9+, which only concerns KIP-848 consumer groups.
+// - v9+: a KIP-848 consumer group member naming itself must use its current epoch (STALE_MEMBER_EPOCH,
+//   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
 import { ErrorCode } from '../cluster/errors';
@@ -22,7 +23,18 @@ interface RequestedTopic {
   readonly partitionIndexes: readonly number[];
 }
 
-function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedTopic[] | null, byId: boolean): GroupResult {
+interface FetchingMember {
+  readonly memberId: string | null;
+  readonly memberEpoch: number;
+}
+
+function fetchGroup(
+  broker: Broker,
+  groupId: string,
+  topics: readonly RequestedTopic[] | null,
+  byId: boolean,
+  member?: FetchingMember,
+): GroupResult {
   let requested: TopicPartitions[] | null = null;
   const unknownIds: RequestedTopic[] = [];
   if (topics !== null) {
@@ -37,7 +49,7 @@ function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedT
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested);
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -84,6 +96,7 @@ export const offsetFetchHandler = defineHandler({
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
+            { memberId: g.memberId, memberEpoch: g.memberEpoch },
           ),
         ),
       };

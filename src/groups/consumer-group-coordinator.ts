@@ -154,6 +154,15 @@ export class ConsumerGroupCoordinator {
     return ErrorCode.NONE;
   }
 
+  /** OffsetFetch v9+: a member naming itself must be a member with its current epoch; admins (-1, null) may read. */
+  offsetFetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    const group = this.groups.get(groupId);
+    if (!group || (memberEpoch < 0 && memberId === null)) return ErrorCode.NONE;
+    const member = memberId === null ? undefined : group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+  }
+
   shutdown(): void {
     for (const g of this.groups.values()) for (const m of g.members.values()) m.clearTimers();
   }

@@ -763,8 +763,12 @@ export class GroupCoordinator {
     return this.offsets.commitOffsets(p);
   }
 
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null): OffsetFetchResult {
-    return this.offsets.fetchOffsets(groupId, topics);
+  fetchOffsets(
+    groupId: string,
+    topics: readonly TopicPartitions[] | null,
+    member?: { readonly memberId: string | null; readonly memberEpoch: number },
+  ): OffsetFetchResult {
+    return this.offsets.fetchOffsets(groupId, topics, member);
   }
 
   deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResult> {

@@ -177,8 +177,14 @@ export class GroupOffsets {
    * report offset -1 and empty metadata. With no transactional offsets pending here, require_stable never has to
    * wait or report UNSTABLE_OFFSET_COMMIT.
    */
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null): OffsetFetchResult {
+  fetchOffsets(
+    groupId: string,
+    topics: readonly TopicPartitions[] | null,
+    member: { readonly memberId: string | null; readonly memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+  ): OffsetFetchResult {
     if (this.ctx.isStopped()) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
+    const memberError = this.ctx.consumerGroups.offsetFetchError(groupId, member.memberId, member.memberEpoch);
+    if (memberError !== ErrorCode.NONE) return { errorCode: memberError, topics: [] };
     const group = this.ctx.groups.get(groupId);
     const fetched = (partition: number, o: CommittedOffset | undefined): FetchedOffset => ({
       partition,
@@ -258,16 +264,17 @@ export class GroupOffsets {
     let removedGroups = 0;
     for (const group of [...this.ctx.groups.values()]) {
       if (this.ctx.isStopped()) return;
-      // Offsets of a consumer group with live members stay (Kafka would expire only unsubscribed topics' offsets).
-      if (this.ctx.consumerGroups.hasMembers(group.groupId)) continue;
-      const expired = expiredOffsets(group, BigInt(now), retention);
+      const consumerTopics = this.ctx.consumerGroups.subscribedTopics(group.groupId);
+      const expired = expiredOffsets(group, BigInt(now), retention, consumerTopics);
       const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
       // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).
-      const becomesDead = group.is('Empty') && group.pendingMembers.size === 0 && this.offsetCount(group) === expired.length;
+      const becomesDead =
+        group.is('Empty') && group.pendingMembers.size === 0 && consumerTopics === null && this.offsetCount(group) === expired.length;
       if (becomesDead) records.push({ key: groupMetadataKey(group.groupId), value: null });
       if (records.length === 0) continue;
       for (const e of expired) group.deleteOffset(e.topic, e.partition);
       if (becomesDead) {
+        this.ctx.consumerGroups.dropIfEmpty(group.groupId);
         group.transitionTo('Dead', this.ctx.now());
         group.clearTimers();
         this.ctx.groups.delete(group.groupId);
@@ -280,6 +287,10 @@ export class GroupOffsets {
       }
       removedOffsets += expired.length;
       if (becomesDead) removedGroups++;
+    }
+    // Empty consumer groups without any committed offsets have nothing left to keep.
+    for (const c of this.ctx.consumerGroups.listings()) {
+      if (c.state === 'Empty' && !this.ctx.groups.has(c.groupId) && this.ctx.consumerGroups.dropIfEmpty(c.groupId)) removedGroups++;
     }
     if (removedOffsets > 0 || removedGroups > 0) {
       this.ctx.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');

@@ -158,6 +158,31 @@ describe('ConsumerGroupCoordinator', () => {
     expect(c.describe('g')?.state).toBe('Empty');
   });
 
+  test('a member that does not revoke within its rebalance timeout is removed', () => {
+    hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [], rebalanceTimeoutMs: 10_000 });
+    join('m2');
+    const a = hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+    expect(owned(a)).toHaveLength(3);
+    // m1 keeps heartbeating but never confirms the revocation; m2 keeps its session alive too.
+    for (let t = 0; t < 10; t++) {
+      jest.advanceTimersByTime(1_000);
+      hb({ memberId: 'm2', memberEpoch: 2 });
+      if (t < 9) hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+    }
+    jest.advanceTimersByTime(1);
+    expect(c.describe('g')?.members.map((m) => m.memberId)).toEqual(['m2']);
+    expect(c.describe('g')?.members[0].assignment).toEqual([{ topicId: T1, partitions: [0, 1, 2, 3, 4, 5] }]);
+  });
+
+  test('offset fetch rules for consumer group members', () => {
+    join('m1');
+    expect(c.offsetFetchError('g', 'm1', 1)).toBe(ErrorCode.NONE);
+    expect(c.offsetFetchError('g', 'm1', 3)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(c.offsetFetchError('g', 'ghost', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetFetchError('g', null, -1)).toBe(ErrorCode.NONE);
+    expect(c.offsetFetchError('other', 'x', 5)).toBe(ErrorCode.NONE);
+  });
+
   test('offset commit rules for consumer group members', () => {
     join('m1');
     expect(c.offsetCommitError('g', 'm1', 1, 9)).toBe(ErrorCode.NONE);
