@@ -1,0 +1,86 @@
+// Startup (process start to the first successful ApiVersions answer), idle memory, and memory after a large
+// volume was produced and consumed (it must stay bounded: Eddy keeps data on disk, not in memory).
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BenchContext } from '../lib/context';
+import { num } from '../lib/line-child';
+import { peakRssBytes, rssBytes } from '../lib/proc-stats';
+import { record, section, Section } from '../lib/results';
+import { startEddy, startMock, startNullSinkProcess, Target, TargetName, topicName } from '../lib/targets';
+
+const MB = 1024 * 1024;
+
+export function startupSection(): Section {
+  return section('startup', 'Startup and memory', [
+    { key: 'eddy', label: 'Eddy' },
+    { key: 'mock', label: 'mock' },
+    { key: 'null', label: 'null sink' },
+  ]);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function startFresh(ctx: BenchContext, target: TargetName, label: string): Promise<Target> {
+  if (target === 'eddy') return startEddy({ workDir: ctx.workDir, label, admin: ctx.rdkafka });
+  if (target === 'mock') return startMock();
+  return startNullSinkProcess();
+}
+
+export async function runStartup(ctx: BenchContext, out: Section): Promise<void> {
+  const starts = ctx.quick ? 3 : 7;
+  for (let i = 0; i < starts; i++) {
+    ctx.progress(`startup ${i + 1}/${starts}`);
+    for (const name of ['eddy', 'mock', 'null'] as const) {
+      const t = await startFresh(ctx, name, `startup-${i}`);
+      record(out, 'startup: spawn → first ApiVersions answer (empty data dir)', 'ms', name, t.startupMs);
+      await sleep(1000);
+      const rss = rssBytes(t.pid);
+      if (rss !== undefined) record(out, 'idle RSS 1 s after start', 'MB', name, rss / MB);
+      await t.stop();
+    }
+  }
+}
+
+/** Produces `volume` bytes of 1 KB records into 8 partitions, reads them all back, then samples Eddy's memory. */
+export async function runMemory(ctx: BenchContext, out: Section): Promise<void> {
+  const volumeBytes = ctx.quick ? 200 * MB : 1024 * MB;
+  const label = ctx.quick ? '200 MB (--quick)' : '1 GB';
+  const eddy = await startEddy({ workDir: ctx.workDir, label: 'memory', admin: ctx.rdkafka });
+  try {
+    const topic = topicName(['memory'], 8);
+    await eddy.createTopic(topic, 8);
+    await sleep(500);
+    const idle = rssBytes(eddy.pid);
+    const count = Math.floor(volumeBytes / 1000);
+    ctx.progress(`memory: producing ${label} into Eddy`);
+    await ctx.rdkafka.run({ kind: 'produce', bootstrap: eddy.bootstrap, topic, partitions: 8, size: 1000, acks: 1, compression: 'none', count, maxSeconds: 600 });
+    const afterProduce = rssBytes(eddy.pid);
+    ctx.progress(`memory: consuming ${label} from Eddy`);
+    const res = await ctx.rdkafka.run({ kind: 'consume', bootstrap: eddy.bootstrap, topic, partitions: 8, expected: count, maxSeconds: 600 });
+    if (res.complete !== true) throw new Error(`memory run consumed ${String(res.records)} of ${count}`);
+    await sleep(2000);
+    const afterAll = rssBytes(eddy.pid);
+    const peak = peakRssBytes(eddy.pid);
+    if (idle !== undefined) record(out, `RSS before the ${label} run (topic created)`, 'MB', 'eddy', idle / MB);
+    if (afterProduce !== undefined) record(out, `RSS after producing ${label}`, 'MB', 'eddy', afterProduce / MB);
+    if (afterAll !== undefined) record(out, `RSS after producing + consuming ${label}, 2 s idle`, 'MB', 'eddy', afterAll / MB);
+    if (peak !== undefined) record(out, `peak RSS during the ${label} run`, 'MB', 'eddy', peak / MB);
+    record(out, `consume ${label} from offset 0 (1 KB, p8)`, 'rec/s', 'eddy', num(res, 'records') / num(res, 'seconds'), 1000);
+    const onDisk = dirSize(eddy.dataDir);
+    record(out, `data dir after ${label}`, 'MB', 'eddy', onDisk / MB);
+  } finally {
+    await eddy.stop();
+    fs.rmSync(eddy.dataDir, { recursive: true, force: true });
+  }
+  if (ctx.quick) out.notes.push('--quick: 200 MB instead of 1 GB for the memory run.');
+}
+
+function dirSize(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += dirSize(p);
+    else if (entry.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
