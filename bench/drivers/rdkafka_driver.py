@@ -120,18 +120,21 @@ def consumer_conf(job):
     return conf
 
 
-def consume_count(consumer, expected, deadline, first_at=None):
-    """Consumes until `expected` records arrived or the deadline passed; returns (count, bytes, first, last)."""
+def consume_count(consumer, expected, deadline, idle_seconds=None):
+    """Consumes until `expected` records arrived, the deadline passed, or (with idle_seconds) nothing more came
+    for that long after the first record; returns (count, bytes, first, last)."""
     got = 0
     nbytes = 0
-    first = first_at
+    first = None
     last = None
     while got < expected and time.perf_counter() < deadline:
         # consume() waits until it has num_messages or the timeout passes: never ask for more than remain.
         msgs = consumer.consume(num_messages=min(10000, expected - got), timeout=0.2)
-        if not msgs:
-            continue
         now = time.perf_counter()
+        if not msgs:
+            if idle_seconds is not None and last is not None and now - last > idle_seconds:
+                break
+            continue
         if first is None:
             first = now
         for m in msgs:
@@ -178,7 +181,8 @@ def job_tail(job):
         # One empty poll round so fetch sessions are open before the producer starts.
         consumer.consume(num_messages=1, timeout=0.3)
         print("#ready", flush=True)
-        got, nbytes, first, last = consume_count(consumer, job["expected"], time.perf_counter() + job["maxSeconds"])
+        got, nbytes, first, last = consume_count(consumer, job["expected"], time.perf_counter() + job["maxSeconds"],
+                                                 idle_seconds=job.get("idleSeconds", 3))
         seconds = (last - first) if (first is not None and last is not None and last > first) else 0.0
         return {"records": got, "bytes": nbytes, "seconds": seconds, "complete": got >= job["expected"]}
     finally:
@@ -194,7 +198,7 @@ def job_latency(job):
     topic = job["topic"]
     pconf = producer_conf({**job, "lingerMs": 0})
     producer = Producer(pconf)
-    consumer = Consumer(consumer_conf({**job, "fetchWaitMs": 500}))
+    consumer = Consumer(consumer_conf({**job, "fetchWaitMs": job.get("fetchWaitMs", 500)}))
     consumer.list_topics(topic, timeout=10)
     producer.list_topics(topic, timeout=10)
     consumer.assign([TopicPartition(topic, 0, 0)])

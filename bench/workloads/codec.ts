@@ -67,8 +67,8 @@ function decodeProduce(frame: Buffer, offset: bigint): number {
 }
 
 export async function runCodec(ctx: BenchContext, out: Section): Promise<void> {
-  const minMs = ctx.quick ? 300 : 1500;
-  const runs = ctx.quick ? 3 : Math.max(ctx.runs, 3);
+  const minMs = ctx.quick ? 150 : 1000;
+  const runs = ctx.quick ? 1 : Math.max(ctx.runs, 3);
   const plain = encodeRecordBatch({ records: values(1000, 1024) });
   const lz4Records = values(1000, 1024);
   const lz4 = encodeRecordBatch({ records: lz4Records, compression: Compression.Lz4 });

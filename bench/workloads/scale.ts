@@ -19,7 +19,7 @@ async function start(ctx: BenchContext, name: TargetName, label: string): Promis
 }
 
 export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
-  const counts = [1000, 10000];
+  const counts = ctx.quick ? [1000] : [1000, 10000];
   const runs = ctx.quick ? 1 : Math.min(ctx.runs, 2);
   for (let run = 0; run < runs; run++) {
     for (const name of TARGET_NAMES) {
@@ -37,6 +37,7 @@ export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
           const rss = rssBytes(t.pid);
           if (rss !== undefined) record(out, `RSS after ${n} partitions (cumulative)`, 'MB', name, rss / MB);
         }
+        if (ctx.quick && run === 0 && name === 'eddy') out.notes.push('--quick: 1,000 partitions only (the full run adds 10,000).');
       } finally {
         await t.stop();
       }

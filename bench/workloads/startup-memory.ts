@@ -27,15 +27,15 @@ async function startFresh(ctx: BenchContext, target: TargetName, label: string):
 }
 
 export async function runStartup(ctx: BenchContext, out: Section): Promise<void> {
-  const starts = ctx.quick ? 3 : 7;
+  const starts = ctx.quick ? 2 : 7;
   for (let i = 0; i < starts; i++) {
     ctx.progress(`startup ${i + 1}/${starts}`);
     for (const name of ['eddy', 'mock', 'null'] as const) {
       const t = await startFresh(ctx, name, `startup-${i}`);
       record(out, 'startup: spawn → first ApiVersions answer (empty data dir)', 'ms', name, t.startupMs);
-      await sleep(1000);
+      await sleep(ctx.quick ? 500 : 1000);
       const rss = rssBytes(t.pid);
-      if (rss !== undefined) record(out, 'idle RSS 1 s after start', 'MB', name, rss / MB);
+      if (rss !== undefined) record(out, `idle RSS ${ctx.quick ? 0.5 : 1} s after start`, 'MB', name, rss / MB);
       await t.stop();
     }
   }
@@ -43,8 +43,8 @@ export async function runStartup(ctx: BenchContext, out: Section): Promise<void>
 
 /** Produces `volume` bytes of 1 KB records into 8 partitions, reads them all back, then samples Eddy's memory. */
 export async function runMemory(ctx: BenchContext, out: Section): Promise<void> {
-  const volumeBytes = ctx.quick ? 200 * MB : 1024 * MB;
-  const label = ctx.quick ? '200 MB (--quick)' : '1 GB';
+  const volumeBytes = ctx.quick ? 100 * MB : 1024 * MB;
+  const label = ctx.quick ? '100 MB (--quick)' : '1 GB';
   const eddy = await startEddy({ workDir: ctx.workDir, label: 'memory', admin: ctx.rdkafka });
   try {
     const topic = topicName(['memory'], 8);
@@ -72,7 +72,7 @@ export async function runMemory(ctx: BenchContext, out: Section): Promise<void> 
     await eddy.stop();
     fs.rmSync(eddy.dataDir, { recursive: true, force: true });
   }
-  if (ctx.quick) out.notes.push('--quick: 200 MB instead of 1 GB for the memory run.');
+  if (ctx.quick) out.notes.push('--quick: 100 MB instead of 1 GB for the memory run.');
 }
 
 function dirSize(dir: string): number {

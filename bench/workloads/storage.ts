@@ -76,7 +76,7 @@ async function readAllFromStart(log: PartitionLog): Promise<number> {
 }
 
 export async function runStorage(ctx: BenchContext, out: Section): Promise<void> {
-  const total = ctx.quick ? 32 * MB : 256 * MB;
+  const total = ctx.quick ? 16 * MB : 256 * MB;
   const runs = ctx.quick ? 1 : ctx.runs;
   const root = path.join(ctx.workDir, 'storage');
   for (let r = 0; r < runs; r++) {
@@ -131,7 +131,7 @@ export async function runStorage(ctx: BenchContext, out: Section): Promise<void>
 }
 
 async function runRecovery(ctx: BenchContext, out: Section, root: string): Promise<void> {
-  const segmentBytes = ctx.quick ? 64 * MB : 512 * MB;
+  const segmentBytes = ctx.quick ? 32 * MB : 512 * MB;
   const runs = ctx.quick ? 1 : Math.min(ctx.runs, 2);
   const dir = path.join(root, 'recovery');
   ctx.progress(`storage: writing a ${segmentBytes / MB} MB active segment for recovery`);

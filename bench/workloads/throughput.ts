@@ -32,9 +32,9 @@ function describe(c: ProduceConfig): string {
 function volume(ctx: BenchContext, client: Client, size: number): { count: number; maxSeconds: number } {
   const small = size === 100;
   if (client === 'rdkafka') {
-    return ctx.quick ? { count: small ? 60_000 : 15_000, maxSeconds: 1 } : { count: small ? 400_000 : 100_000, maxSeconds: 3 };
+    return ctx.quick ? { count: small ? 40_000 : 10_000, maxSeconds: 0.6 } : { count: small ? 400_000 : 100_000, maxSeconds: 3 };
   }
-  return ctx.quick ? { count: small ? 20_000 : 5_000, maxSeconds: 1 } : { count: small ? 150_000 : 40_000, maxSeconds: 3 };
+  return ctx.quick ? { count: small ? 15_000 : 4_000, maxSeconds: 0.6 } : { count: small ? 150_000 : 40_000, maxSeconds: 3 };
 }
 
 const COLUMNS = TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] }));
@@ -68,7 +68,8 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
   const clients: Client[] = ['rdkafka', 'kafkajs'];
   for (let run = 0; run < ctx.runs; run++) {
     for (const client of clients) {
-      const configs = allConfigs().filter((c) => !(ctx.quick && client === 'kafkajs' && c.acks === -1));
+      // --quick keeps every librdkafka figure but only the acks=1, 8-partition kafkajs ones.
+      const configs = allConfigs().filter((c) => !(ctx.quick && client === 'kafkajs' && (c.acks === -1 || c.partitions === 1)));
       for (const cfg of configs) {
         ctx.progress(`run ${run + 1}/${ctx.runs} ${client} produce ${describe(cfg)}`);
         for (const target of TARGET_NAMES) {
@@ -86,13 +87,17 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
   if (!ctx.eddyHasGroups) {
     out.consume.notes.push('kafkajs consumers need consumer groups; left out while Eddy does not serve them (the null sink never does).');
   }
-  if (ctx.quick) out.produce.notes.push('--quick: kafkajs runs acks=1 only; small volumes; one run per figure.');
+  if (ctx.quick) {
+    out.produce.notes.push('--quick: kafkajs runs acks=1 with 8 partitions only; small volumes (about 0.5 s per figure); one run per figure.');
+    out.consume.notes.push('--quick: no kafkajs consumers (a group join takes seconds).');
+  }
+  out.consume.notes.push('The mock keeps only the newest ~5 MB of each partition; its consumers read what it still holds.');
 }
 
 async function consumeOnce(ctx: BenchContext, client: Client, target: TargetName, topic: string, partitions: number, expected: number): Promise<{ records: number; seconds: number } | null> {
   const t = ctx.targets.get(target);
   if (!t) throw new Error(`target ${target} is not running`);
-  if (client === 'kafkajs' && (target === 'null' || (target === 'eddy' && !ctx.eddyHasGroups))) return null;
+  if (client === 'kafkajs' && (ctx.quick || target === 'null' || (target === 'eddy' && !ctx.eddyHasGroups))) return null;
   const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
   const res = await driver.run({ kind: 'consume', bootstrap: t.bootstrap, topic, partitions, expected, maxSeconds: ctx.quick ? 15 : 30 });
   // The mock keeps only the newest few MB per partition; every other server must still hold all records.
@@ -105,11 +110,12 @@ async function consumeOnce(ctx: BenchContext, client: Client, target: TargetName
 
 /** A consumer in place on an empty topic, then a producer; the rate is what the consumer sees. */
 export async function runTail(ctx: BenchContext, out: ThroughputSections): Promise<void> {
-  const configs: ProduceConfig[] = [
+  const all: ProduceConfig[] = [
     { size: 100, acks: 1, partitions: 1, compression: 'none' },
     { size: 100, acks: 1, partitions: 8, compression: 'none' },
     { size: 1000, acks: 1, partitions: 8, compression: 'none' },
   ];
+  const configs = ctx.quick ? all.slice(1, 2) : all;
   for (let run = 0; run < ctx.runs; run++) {
     for (const cfg of configs) {
       ctx.progress(`run ${run + 1}/${ctx.runs} tail ${describe(cfg)}`);
@@ -124,7 +130,12 @@ export async function runTail(ctx: BenchContext, out: ThroughputSections): Promi
         await ready;
         await ctx.rdkafka.run({ kind: 'produce', bootstrap: t.bootstrap, topic, ...cfg, count: vol.count, maxSeconds: 60 });
         const res = await tail;
-        if (res.complete !== true) throw new Error(`tailing consumer on ${target} got ${String(res.records)} of ${vol.count}`);
+        // The mock drops the oldest records of a partition beyond a few MB, so a tailing consumer may miss some.
+        if (res.complete !== true && target !== 'mock') throw new Error(`tailing consumer on ${target} got ${String(res.records)} of ${vol.count}`);
+        if (res.complete !== true) {
+          out.tail.notes.push(`run ${run + 1}: the mock dropped ${vol.count - num(res, 'records')} of ${vol.count} records (its in-memory retention) before the tailing consumer read them (${describe(cfg)}); that run is left out`);
+          continue;
+        }
         record(out.tail, `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`, 'rec/s', target, num(res, 'records') / num(res, 'seconds'), cfg.size);
       }
     }
