@@ -6,6 +6,7 @@ import type { BenchContext } from '../lib/context';
 import { num } from '../lib/line-child';
 import { peakRssBytes, rssBytes } from '../lib/proc-stats';
 import { record, section, Section } from '../lib/results';
+import { spawnTracked } from '../lib/processes';
 import { startEddy, startMock, startNullSinkProcess, Target, TargetName, topicName } from '../lib/targets';
 
 const MB = 1024 * 1024;
@@ -26,10 +27,21 @@ async function startFresh(ctx: BenchContext, target: TargetName, label: string):
   return startNullSinkProcess();
 }
 
+/** Spawn to exit of `node -e 0`: what any Node.js server pays before its own code runs, on this machine. */
+function nodeBaselineMs(): Promise<number> {
+  const started = process.hrtime.bigint();
+  const child = spawnTracked(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+  });
+}
+
 export async function runStartup(ctx: BenchContext, out: Section): Promise<void> {
   const starts = ctx.quick ? 2 : 7;
   for (let i = 0; i < starts; i++) {
     ctx.progress(`startup ${i + 1}/${starts}`);
+    record(out, 'baseline: spawn → exit of `node -e 0` (no server)', 'ms', 'eddy', await nodeBaselineMs());
     for (const name of ['eddy', 'mock', 'null'] as const) {
       const t = await startFresh(ctx, name, `startup-${i}`);
       record(out, 'startup: spawn → first ApiVersions answer (empty data dir)', 'ms', name, t.startupMs);
