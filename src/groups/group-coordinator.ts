@@ -112,6 +112,7 @@ export class GroupCoordinator {
       options.config.consumer,
       options.logger,
       (groupId) => this.classicGroupInUse(groupId),
+      (groupId, records) => this.offsetsTopic.append(groupId, records),
     );
     this.offsets = new GroupOffsets({
       consumerGroups: this.consumerGroups,
@@ -186,7 +187,12 @@ export class GroupCoordinator {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
     if (this.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
-    this.consumerGroups.dropIfEmpty(p.groupId);
+    const consumerTombstones = this.consumerGroups.dropIfEmpty(p.groupId);
+    if (consumerTombstones !== null && consumerTombstones.length > 0) {
+      this.offsetsTopic.append(p.groupId, consumerTombstones).catch((err: unknown) =>
+        this.logger.error({ group: p.groupId, err }, 'could not write consumer group tombstones'),
+      );
+    }
     const isUnknownMember = p.memberId === '';
     let group = this.groups.get(p.groupId);
     if (!group) {
@@ -809,6 +815,7 @@ export class GroupCoordinator {
     const started = Date.now();
     const rebuilder = new GroupStateRebuilder();
     const counts = await this.offsetsTopic.replay((r) => rebuilder.apply(r));
+    this.consumerGroups.restore(rebuilder.buildConsumerGroups());
     for (const [groupId, group] of rebuilder.build(this.now())) {
       this.groups.set(groupId, group);
       for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);

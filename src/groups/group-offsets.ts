@@ -82,11 +82,20 @@ export class GroupOffsets {
   private async deleteGroup(groupId: string): Promise<number> {
     if (this.ctx.isStopped()) return ErrorCode.NOT_COORDINATOR;
     if (this.ctx.consumerGroups.hasMembers(groupId)) return ErrorCode.NON_EMPTY_GROUP;
-    const droppedConsumerGroup = this.ctx.consumerGroups.dropIfEmpty(groupId);
     const group = this.ctx.groups.get(groupId);
-    if (!group || group.is('Dead')) return droppedConsumerGroup ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND;
-    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-    const records: CoordinatorRecordWrite[] = [];
+    if (group && !group.is('Empty') && !group.is('Dead')) return ErrorCode.NON_EMPTY_GROUP;
+    const consumerTombstones = this.ctx.consumerGroups.dropIfEmpty(groupId);
+    if (!group || group.is('Dead')) {
+      if (consumerTombstones === null) return ErrorCode.GROUP_ID_NOT_FOUND;
+      try {
+        await this.ctx.offsetsTopic.append(groupId, consumerTombstones);
+      } catch (err) {
+        this.ctx.logger.error({ group: groupId, err }, 'could not write the group deletion; it may reappear after a restart');
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      }
+      return ErrorCode.NONE;
+    }
+    const records: CoordinatorRecordWrite[] = [...(consumerTombstones ?? [])];
     for (const [topic, byPartition] of group.offsets) {
       for (const partition of byPartition.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
     }
@@ -270,11 +279,13 @@ export class GroupOffsets {
       // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).
       const becomesDead =
         group.is('Empty') && group.pendingMembers.size === 0 && consumerTopics === null && this.offsetCount(group) === expired.length;
-      if (becomesDead) records.push({ key: groupMetadataKey(group.groupId), value: null });
+      if (becomesDead) {
+        records.push({ key: groupMetadataKey(group.groupId), value: null });
+        records.push(...(this.ctx.consumerGroups.dropIfEmpty(group.groupId) ?? []));
+      }
       if (records.length === 0) continue;
       for (const e of expired) group.deleteOffset(e.topic, e.partition);
       if (becomesDead) {
-        this.ctx.consumerGroups.dropIfEmpty(group.groupId);
         group.transitionTo('Dead', this.ctx.now());
         group.clearTimers();
         this.ctx.groups.delete(group.groupId);
@@ -290,7 +301,13 @@ export class GroupOffsets {
     }
     // Empty consumer groups without any committed offsets have nothing left to keep.
     for (const c of this.ctx.consumerGroups.listings()) {
-      if (c.state === 'Empty' && !this.ctx.groups.has(c.groupId) && this.ctx.consumerGroups.dropIfEmpty(c.groupId)) removedGroups++;
+      if (c.state !== 'Empty' || this.ctx.groups.has(c.groupId)) continue;
+      const tombstones = this.ctx.consumerGroups.dropIfEmpty(c.groupId);
+      if (tombstones === null) continue;
+      removedGroups++;
+      await this.ctx.offsetsTopic.append(c.groupId, tombstones).catch((err: unknown) =>
+        this.ctx.logger.error({ group: c.groupId, err }, 'could not write consumer group tombstones'),
+      );
     }
     if (removedOffsets > 0 || removedGroups > 0) {
       this.ctx.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');
