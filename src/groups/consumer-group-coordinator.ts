@@ -4,8 +4,8 @@
 // target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
 // their rebalance timeout are fenced.
 // State is written to __consumer_offsets (consumer-group-records.ts) before a heartbeat is answered, and reloaded
-// at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave" (-2 acts as a leave), rack-aware
-// assignment, and classic <-> consumer group online migration.
+// at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave"
+// (-2 acts as a leave), rack-aware assignment, and classic <-> consumer group online migration.
 import { randomBytes } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import type { Logger } from '../logger';

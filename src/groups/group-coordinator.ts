@@ -2,6 +2,7 @@
 // state machine, generations, static membership, session and rebalance timeouts, plus committed offsets.
 // JoinGroup and SyncGroup answers are promises the state machine resolves when the rebalance reaches that point,
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
+// KIP-848 consumer groups live in consumer-group-coordinator.ts; they share the group id space and the offsets.
 import { randomUUID } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import type { Logger } from '../logger';
