@@ -56,6 +56,9 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', readOnly: true },
   { name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', readOnly: true },
   { name: 'group.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
+  { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: '45000', readOnly: true, min: 1 },
+  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: '5000', readOnly: true, min: 1 },
+  { name: 'group.consumer.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
   { name: 'transaction.state.log.num.partitions', type: 'int', defaultValue: '50', readOnly: true, min: 1 },
   { name: 'transaction.state.log.replication.factor', type: 'short', defaultValue: '1', readOnly: true }, // Eddy default (Kafka: 3)
   { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: '900000', readOnly: true, min: 1 },

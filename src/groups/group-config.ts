@@ -2,18 +2,6 @@
 import type { BrokerConfig } from '../config/broker-config';
 import type { ConsumerGroupsConfig } from './consumer-group-coordinator';
 
-/** KIP-848 consumer group settings with Kafka's defaults (not yet in the broker's config table). */
-const CONSUMER_GROUP_DEFAULTS = {
-  'group.consumer.session.timeout.ms': 45_000,
-  'group.consumer.heartbeat.interval.ms': 5_000,
-  'group.consumer.max.size': 2147483647,
-} as const;
-
-function intOr(config: BrokerConfig, name: keyof typeof CONSUMER_GROUP_DEFAULTS): number {
-  const v = config.explicit(name);
-  return v === undefined ? CONSUMER_GROUP_DEFAULTS[name] : Number(v);
-}
-
 export interface GroupCoordinatorConfig {
   readonly offsetsTopicPartitions: number;
   readonly initialRebalanceDelayMs: number;
@@ -40,9 +28,9 @@ export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorCo
     offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
     newMemberJoinTimeoutMs: 5 * 60_000,
     consumer: {
-      sessionTimeoutMs: intOr(config, 'group.consumer.session.timeout.ms'),
-      heartbeatIntervalMs: intOr(config, 'group.consumer.heartbeat.interval.ms'),
-      maxGroupSize: intOr(config, 'group.consumer.max.size'),
+      sessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
+      heartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
+      maxGroupSize: config.int('group.consumer.max.size'),
     },
   };
 }
