@@ -13,6 +13,8 @@ import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
 import { GroupCoordinator, groupCoordinatorConfig } from './groups/group-coordinator';
+import { ProducerIdManager } from './transactions/producer-id-manager';
+import { TransactionCoordinator } from './transactions/transaction-coordinator';
 import type { Logger } from './logger';
 
 export interface BrokerStartOptions {
@@ -42,6 +44,8 @@ export class Broker {
   readonly topics: TopicService;
   /** Classic consumer groups and committed offsets, reloaded from __consumer_offsets at start. */
   readonly groups: GroupCoordinator;
+  /** Producer ids and transactions, reloaded from __transaction_state at start. */
+  readonly transactions: TransactionCoordinator;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
@@ -54,9 +58,11 @@ export class Broker {
     readonly logs: LogManager,
     identity: ClusterIdentity,
     groups: GroupCoordinator,
+    transactions: TransactionCoordinator,
   ) {
     this.identity = identity;
     this.groups = groups;
+    this.transactions = transactions;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
   }
@@ -79,10 +85,28 @@ export class Broker {
       await logs.close();
       throw err;
     }
-    const broker = new Broker(config, logger, logs, identity, groups);
+    let transactions: TransactionCoordinator;
+    try {
+      transactions = await TransactionCoordinator.start({
+        storage: logs,
+        producerIds: await ProducerIdManager.open(dataDir, logger),
+        config: {
+          numPartitions: config.int('transaction.state.log.num.partitions'),
+          maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+          abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+        },
+        logger,
+      });
+    } catch (err) {
+      groups.shutdown();
+      await logs.close();
+      throw err;
+    }
+    const broker = new Broker(config, logger, logs, identity, groups, transactions);
     try {
       await broker.bindListeners();
     } catch (err) {
+      await transactions.shutdown();
       groups.shutdown();
       await logs.close();
       throw err;
@@ -176,6 +200,7 @@ export class Broker {
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
     for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await this.transactions.shutdown();
     this.groups.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');

@@ -13,4 +13,7 @@ export {
   OffsetOutOfRangeError,
   CorruptRecordError,
   LogClosedError,
+  ProducerStateError,
 } from './errors';
+export { AppendOrigin, ProducerEntry, ProducerRejection } from './producer-state';
+export { AbortedTxn } from './txn-index';

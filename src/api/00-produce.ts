@@ -5,10 +5,14 @@
 //   appended as bytes; the storage layer assigns offsets by patching the batch header.
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
 //   refuse client writes with INVALID_TOPIC_EXCEPTION.
-// - Left out: idempotent/transactional producer state (issue 7).
+// - Idempotent and transactional producers: storage checks each batch's producer id, epoch and sequence inside
+//   its append queue; a retried batch is answered with its original base offset and not written again, an
+//   invalid one gets OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or INVALID_TXN_STATE, as Kafka does.
+// - Left out: KIP-890 partition verification of transactional batches against the transaction coordinator.
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords } from '../../codecs/records/produce-validation';
+import { ProducerRejection, ProducerStateError } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import { isInternalTopic } from '../cluster/topic-names';
 import type { Broker } from '../broker';
@@ -16,6 +20,13 @@ import { defineHandler } from './handler';
 import { partitionOf, resolveTopic } from './partition-lookup';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
+
+const PRODUCER_REJECTION_CODES: Readonly<Record<ProducerRejection, number>> = {
+  OUT_OF_ORDER_SEQUENCE: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  INVALID_PRODUCER_EPOCH: ErrorCode.INVALID_PRODUCER_EPOCH,
+  INVALID_TXN_STATE: ErrorCode.INVALID_TXN_STATE,
+  TRANSACTION_COORDINATOR_FENCED: ErrorCode.TRANSACTION_COORDINATOR_FENCED,
+};
 
 function failed(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
@@ -87,6 +98,10 @@ export const produceHandler = defineHandler({
               return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
             }
             return appendPartition(broker, ref.topic.name, p.index, p.records, ctx.apiVersion).catch((err: Error) => {
+              if (err instanceof ProducerStateError) {
+                ctx.logger.debug({ topic: ref.topic?.name, partition: p.index, error: err.message }, 'produce refused by producer state');
+                return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
+              }
               ctx.logger.error({ err, topic: ref.topic?.name, partition: p.index }, 'append failed');
               return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
             });
