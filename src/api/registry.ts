@@ -9,6 +9,9 @@ import { createTopicsHandler } from './19-create-topics';
 import { deleteTopicsHandler } from './20-delete-topics';
 import { deleteRecordsHandler } from './21-delete-records';
 import { initProducerIdHandler } from './22-init-producer-id';
+import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
+import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
+import { endTxnHandler } from './26-end-txn';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
@@ -39,6 +42,9 @@ export const HANDLERS: readonly ApiHandler[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  addPartitionsToTxnHandler,
+  addOffsetsToTxnHandler,
+  endTxnHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,
