@@ -96,6 +96,8 @@ export class Broker {
           abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
         },
         logger,
+        // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.
+        onComplete: async (producerId, _epoch, committed) => groups.completeTransaction(producerId, committed),
       });
     } catch (err) {
       groups.shutdown();
@@ -196,10 +198,13 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
-    await Promise.all(
+    // A listening server only reports closed once its connections are gone, so they are closed right after it
+    // stops accepting (clients still connected would otherwise hold the shutdown forever).
+    const listenersClosed = Promise.all(
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
     for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await listenersClosed;
     await this.transactions.shutdown();
     this.groups.shutdown();
     await this.logs.close();

@@ -3,8 +3,8 @@
 //   A partition without a commit answers offset -1 and empty metadata.
 // - v8+: several groups per request, each with its own error. v10 addresses topics by id (UNKNOWN_TOPIC_ID when
 //   the id is unknown).
-// - require_stable (v7+): Eddy's coordinator holds no pending transactional offsets, so every committed offset is
-//   already stable and UNSTABLE_OFFSET_COMMIT never applies.
+// - require_stable (v7+): a partition with a transactional commit (TxnOffsetCommit) still undecided answers
+//   UNSTABLE_OFFSET_COMMIT and offset -1, so the consumer retries once the transaction ends.
 // - Left out: member id / epoch validation of v9+, which only concerns KIP-848 consumer groups.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
@@ -22,7 +22,7 @@ interface RequestedTopic {
   readonly partitionIndexes: readonly number[];
 }
 
-function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedTopic[] | null, byId: boolean): GroupResult {
+function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedTopic[] | null, byId: boolean, requireStable: boolean): GroupResult {
   let requested: TopicPartitions[] | null = null;
   const unknownIds: RequestedTopic[] = [];
   if (topics !== null) {
@@ -37,7 +37,7 @@ function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedT
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested);
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, requireStable);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -84,12 +84,13 @@ export const offsetFetchHandler = defineHandler({
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
+            request.requireStable,
           ),
         ),
       };
     }
     const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
-    const single = fetchGroup(broker, request.groupId, topics, false);
+    const single = fetchGroup(broker, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
     return {
       throttleTimeMs: 0,
       errorCode: single.errorCode,

@@ -12,6 +12,7 @@ import { initProducerIdHandler } from './22-init-producer-id';
 import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
 import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
 import { endTxnHandler } from './26-end-txn';
+import { txnOffsetCommitHandler } from './28-txn-offset-commit';
 import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
 import { describeConfigsHandler } from './32-describe-configs';
 import { alterConfigsHandler } from './33-alter-configs';
@@ -45,6 +46,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   addPartitionsToTxnHandler,
   addOffsetsToTxnHandler,
   endTxnHandler,
+  txnOffsetCommitHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,

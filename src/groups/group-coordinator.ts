@@ -21,6 +21,8 @@ import type { GroupMetadataValue } from '../../codecs/generated/internal/GroupMe
 import { deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import { expiredOffsets, offsetCommitError } from './offset-rules';
 import { CoordinatorRecordWrite, CoordinatorStorage, OffsetsTopic } from './offsets-topic';
+import { PendingTransactionalOffsets, txnOffsetCommitError } from './transactional-offsets';
+import { ProducerStateError } from '../../storage';
 
 export interface GroupCoordinatorConfig {
   readonly offsetsTopicPartitions: number;
@@ -116,6 +118,17 @@ export interface OffsetCommitInput {
   readonly commitTimestamp: bigint;
 }
 
+export interface TxnOffsetCommitParams {
+  readonly groupId: string;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  /** -1 / '' / null when the client sent none (TxnOffsetCommit below v3). */
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly partitions: readonly OffsetCommitInput[];
+}
+
 export interface TopicPartitions {
   readonly topic: string;
   readonly partitions: readonly number[];
@@ -155,6 +168,7 @@ function isValidMembershipGroupId(groupId: string): boolean {
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly offsetsTopic: OffsetsTopic;
+  private readonly pendingTxnOffsets = new PendingTransactionalOffsets();
   private readonly config: GroupCoordinatorConfig;
   private readonly logger: Logger;
   private readonly now: () => number;
@@ -873,23 +887,22 @@ export class GroupCoordinator {
    * report offset -1 and empty metadata. With no transactional offsets pending here, require_stable never has to
    * wait or report UNSTABLE_OFFSET_COMMIT.
    */
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null): OffsetFetchResult {
+  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null, requireStable = false): OffsetFetchResult {
     if (this.stopped) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
     const group = this.groups.get(groupId);
-    const fetched = (partition: number, o: CommittedOffset | undefined): FetchedOffset => ({
-      partition,
-      offset: o?.offset ?? -1n,
-      leaderEpoch: o?.leaderEpoch ?? -1,
-      metadata: o?.metadata ?? '',
-      errorCode: ErrorCode.NONE,
-    });
+    const fetchedOf = (topic: string) => (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
+      if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
+        return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+      }
+      return { partition, offset: o?.offset ?? -1n, leaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: ErrorCode.NONE };
+    };
     if (topics === null) {
       if (!group) return { errorCode: ErrorCode.NONE, topics: [] };
       return {
         errorCode: ErrorCode.NONE,
         topics: [...group.offsets].map(([topic, byPartition]) => ({
           topic,
-          partitions: [...byPartition].map(([partition, o]) => fetched(partition, o)),
+          partitions: [...byPartition].map(([partition, o]) => fetchedOf(topic)(partition, o)),
         })),
       };
     }
@@ -897,9 +910,67 @@ export class GroupCoordinator {
       errorCode: ErrorCode.NONE,
       topics: topics.map((t) => ({
         topic: t.topic,
-        partitions: t.partitions.map((partition) => fetched(partition, group?.offset(t.topic, partition))),
+        partitions: t.partitions.map((partition) => fetchedOf(t.topic)(partition, group?.offset(t.topic, partition))),
       })),
     };
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets are written to __consumer_offsets as the producer's transactional records and stay
+   * pending until the transaction ends (completeTransaction). One error code per input partition, in order.
+   */
+  async commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
+    const all = (code: number) => p.partitions.map(() => code);
+    if (this.stopped) return all(ErrorCode.NOT_COORDINATOR);
+    let group = this.groups.get(p.groupId);
+    if (!group) {
+      group = new ClassicGroup(p.groupId, this.now());
+      this.groups.set(p.groupId, group);
+    }
+    const groupError = txnOffsetCommitError(group, p);
+    if (groupError !== ErrorCode.NONE) return all(groupError);
+    const now = BigInt(this.now());
+    const errors: number[] = [];
+    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
+    for (const c of p.partitions) {
+      const metadata = c.metadata ?? '';
+      if (Buffer.byteLength(metadata, 'utf8') > this.config.offsetMetadataMaxBytes) {
+        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+        continue;
+      }
+      errors.push(ErrorCode.NONE);
+      accepted.push({ topic: c.topic, partition: c.partition, value: { offset: c.offset, leaderEpoch: c.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null } });
+    }
+    if (accepted.length === 0) return errors;
+    try {
+      await this.offsetsTopic.appendTransactional(
+        p.groupId,
+        accepted.map((a) => ({ key: offsetCommitKey(p.groupId, a.topic, a.partition), value: offsetCommitValue(a.value) })),
+        p.producerId,
+        p.producerEpoch,
+      );
+    } catch (err) {
+      // A fenced producer's write is refused by the partition's producer state, as in Kafka.
+      const code = err instanceof ProducerStateError && err.reason === 'INVALID_PRODUCER_EPOCH' ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE) this.logger.error({ group: p.groupId, err }, 'could not write transactional offsets');
+      return errors.map((e) => (e === ErrorCode.NONE ? code : e));
+    }
+    this.pendingTxnOffsets.add(p.producerId, accepted.map((a) => ({ group: p.groupId, topic: a.topic, partition: a.partition, value: a.value })));
+    return errors;
+  }
+
+  /** The transaction coordinator wrote the producer's marker: pending transactional offsets become visible or go. */
+  completeTransaction(producerId: bigint, committed: boolean): void {
+    for (const o of this.pendingTxnOffsets.take(producerId)) {
+      if (!committed) continue;
+      let group = this.groups.get(o.group);
+      if (!group) {
+        group = new ClassicGroup(o.group, this.now());
+        this.groups.set(o.group, group);
+      }
+      if (o.value === null) group.deleteOffset(o.topic, o.partition);
+      else group.setOffset(o.topic, o.partition, o.value);
+    }
   }
 
   /** OffsetDelete: only for empty groups, or for topics a consumer group no longer subscribes to. */
@@ -1043,7 +1114,7 @@ export class GroupCoordinator {
         metadata.set(r.group, r.value);
       }
     };
-    const counts = await this.offsetsTopic.replay(apply);
+    const counts = await this.offsetsTopic.replay(apply, this.pendingTxnOffsets.replayVisitor(apply));
     for (const [groupId, value] of metadata) {
       if (value !== null) this.groups.set(groupId, this.loadGroup(groupId, value));
     }

@@ -85,17 +85,16 @@ export class TransactionCoordinator {
     producerIds: ProducerIdManager;
     config: TransactionCoordinatorConfig;
     logger: Logger;
+    /** Told about every completed transaction, including those finished at start. */
+    onComplete?: TransactionCompletionListener;
     now?: () => number;
   }): Promise<TransactionCoordinator> {
     const c = new TransactionCoordinator(opts.storage, opts.producerIds, opts.config, opts.logger, opts.now ?? Date.now);
+    c.completionListener = opts.onComplete ?? null;
     await c.load();
     c.timer = setInterval(() => c.abortTimedOut(), opts.config.abortCheckIntervalMs);
     c.timer.unref();
     return c;
-  }
-
-  setCompletionListener(listener: TransactionCompletionListener): void {
-    this.completionListener = listener;
   }
 
   /** Waits for background work; later requests are refused. */

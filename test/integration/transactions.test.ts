@@ -8,6 +8,9 @@ import { RawClient } from '../helpers/raw-client';
 import { fetchPartition, values } from '../helpers/txn-requests';
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec } from '../../codecs/generated/ListOffsetsResponse';
+import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
+import { OffsetFetchResponseCodec } from '../../codecs/generated/OffsetFetchResponse';
+import { ErrorCode } from '../../src/cluster/errors';
 
 jest.setTimeout(60000);
 
@@ -195,4 +198,58 @@ test('a transaction past its timeout is aborted in the background and its produc
     expect(committedValues(committed)).toEqual([]);
     expect(committed.abortedTransactions).toHaveLength(1);
   });
+});
+
+test('consume-transform-produce: offsets sent in a transaction are visible only once it commits', async () => {
+  const input = 'ctp-in';
+  const output = 'ctp-out';
+  const groupId = 'ctp-group';
+  await createTopic(input);
+  await createTopic(output);
+  const plain = kafka.producer();
+  producers.push(plain);
+  await plain.connect();
+  await plain.send({ topic: input, messages: [{ value: 'i0' }, { value: 'i1' }, { value: 'i2' }] });
+  const admin = kafka.admin();
+  await admin.connect();
+  const committedOffset = async (): Promise<string> => (await admin.fetchOffsets({ groupId, topics: [input] }))[0].partitions[0].offset;
+  const stableCheck = async (): Promise<number> =>
+    withClient(async (c) => {
+      const res = await c.request(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 7, {
+        groupId,
+        topics: [{ name: input, partitionIndexes: [0] }],
+        requireStable: true,
+      });
+      return res.topics[0].partitions[0].errorCode;
+    });
+  try {
+    const producer = await txnProducer('tx-ctp');
+    const aborted = await producer.transaction();
+    await aborted.send({ topic: output, messages: [{ value: 'o-aborted' }] });
+    await aborted.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '2' }] }] });
+    expect(await committedOffset()).toBe('-1');
+    expect(await stableCheck()).toBe(ErrorCode.UNSTABLE_OFFSET_COMMIT);
+    await aborted.abort();
+    expect(await committedOffset()).toBe('-1');
+    expect(await stableCheck()).toBe(ErrorCode.NONE);
+
+    const committed = await producer.transaction();
+    await committed.send({ topic: output, messages: [{ value: 'o-committed' }] });
+    await committed.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '3' }] }] });
+    expect(await committedOffset()).toBe('-1');
+    await committed.commit();
+    expect(await committedOffset()).toBe('3');
+  } finally {
+    await admin.disconnect();
+  }
+  await withClient(async (c) => {
+    expect(committedValues(await fetchPartition(c, output, 0, 1))).toEqual(['o-committed']);
+  });
+
+  // The committed offset, and the aborted one's absence, survive a restart (replayed from __consumer_offsets).
+  await broker.stop();
+  const restarted = await startInProcess(dataDir, { 'transaction.state.log.num.partitions': '5', 'offsets.topic.num.partitions': '5' });
+  broker = restarted.broker;
+  kafka = new Kafka({ clientId: 'txn-test', brokers: [restarted.bootstrap], logLevel: logLevel.NOTHING });
+  expect(broker.groups.fetchOffsets(groupId, [{ topic: input, partitions: [0] }]).topics[0].partitions[0].offset).toBe(3n);
 });
