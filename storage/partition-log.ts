@@ -342,7 +342,12 @@ export class PartitionLog {
   private async recordCompletedTxns(completed: readonly CompletedTxn[]): Promise<void> {
     for (const txn of completed) {
       if (!txn.aborted) continue;
-      const entry: AbortedTxn = { ...txn, lastStableOffset: this.producers.firstUnstableOffset() ?? txn.lastOffset + 1n };
+      const entry: AbortedTxn = {
+        producerId: txn.producerId,
+        firstOffset: txn.firstOffset,
+        lastOffset: txn.lastOffset,
+        lastStableOffset: this.producers.firstUnstableOffset() ?? txn.lastOffset + 1n,
+      };
       this.aborted.add(entry);
       const seg = this.segments[floorSegmentIndex(this.segments, txn.lastOffset)];
       await appendTxnIndexFile(seg.paths.txnIndex, entry);

@@ -65,7 +65,12 @@ export async function loadTransactionState(opts: {
         }
         const completed = producers.replay(producerBatchInfo(buf, at), base, last);
         if (completed !== null && completed.aborted && !aborted.has(completed.lastOffset)) {
-          const entry = { ...completed, lastStableOffset: producers.firstUnstableOffset() ?? completed.lastOffset + 1n };
+          const entry = {
+            producerId: completed.producerId,
+            firstOffset: completed.firstOffset,
+            lastOffset: completed.lastOffset,
+            lastStableOffset: producers.firstUnstableOffset() ?? completed.lastOffset + 1n,
+          };
           aborted.add(entry);
           await appendTxnIndexFile(seg.paths.txnIndex, entry);
         }
