@@ -17,3 +17,4 @@ export {
 } from './errors';
 export { AppendOrigin, ProducerEntry, ProducerRejection } from './producer-state';
 export { AbortedTxn } from './txn-index';
+export { DataDirLockedError } from './dir-lock';

@@ -70,6 +70,12 @@ export interface PartitionLogDeps {
   tailBudget: TailCacheBudget;
 }
 
+/**
+ * One disk read never allocates more than this (besides a single larger first batch): a client asking for 2 GiB
+ * gets what fits here and fetches again, as Kafka may also return less than asked.
+ */
+const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
+
 interface PendingAppend {
   records: Buffer;
   leaderEpoch: number;
@@ -101,6 +107,7 @@ export class PartitionLog {
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
   private writeCalls = 0;
+  private fsyncs = 0;
   private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
   private readonly producers: ProducerStateManager;
@@ -224,6 +231,11 @@ export class PartitionLog {
   /** Segment write calls made so far; with group commit, far fewer than appends under concurrency. */
   get writeCallCount(): number {
     return this.writeCalls;
+  }
+
+  /** fsync calls made by flush.messages / flush.ms so far. */
+  get flushCount(): number {
+    return this.fsyncs;
   }
 
   segmentCount(): number {
@@ -395,16 +407,13 @@ export class PartitionLog {
     }
     await this.maybeFlush(now);
 
-    return group.map((_, i) => {
-      const mine = batches.filter((b) => b.request === i);
-      return {
-        baseOffset: mine[0].baseOffset,
-        lastOffset: mine[mine.length - 1].lastOffset,
-        logAppendTime,
-        logStartOffset: this.startOffset,
-        duplicate: false,
-      };
-    });
+    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset, duplicate: false }));
+    for (const b of batches) {
+      const r = results[b.request];
+      if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
+      r.lastOffset = b.lastOffset;
+    }
+    return results;
   }
 
   /** Patches base offsets (contiguous from the log end), leader epochs and LogAppendTime into the group copy. */
@@ -491,6 +500,7 @@ export class PartitionLog {
 
   /** fsyncs the active segment (flush.messages / flush.ms, clean shutdown). */
   async flush(): Promise<void> {
+    this.fsyncs++;
     this.unflushedMessages = 0;
     this.lastFlushMs = Date.now();
     await this.activeSegment.fsync();
@@ -546,7 +556,7 @@ export class PartitionLog {
         const first = await seg.locateOffset(fetchOffset, limit);
         if (first === null) continue;
         if (first.lastOffset >= maxOffset) return [];
-        let length = Math.min(maxBytes, limit - first.position);
+        let length = Math.min(maxBytes, MAX_DISK_READ_BYTES, limit - first.position);
         if (length < first.size) {
           if (!minOneBatch) return [];
           length = first.size;
@@ -863,7 +873,7 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
       'truncated torn or corrupt tail of log segment',
     );
   } else {
-    logger.info({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
+    logger.debug({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
   }
 }
 
