@@ -7,6 +7,7 @@ import type { Broker } from '../../src/broker';
 import { RawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch, values } from '../helpers/txn-requests';
 import { ErrorCode } from '../../src/cluster/errors';
+import { LossyProxy } from '../helpers/lossy-proxy';
 
 jest.setTimeout(60000);
 
@@ -135,4 +136,40 @@ test('producer state survives a restart: a retry after it is still recognised', 
     // Producer ids keep growing across restarts.
     expect((await initProducerId(c)).producerId > producerId).toBe(true);
   });
+});
+
+test.each([1, 5])('lost Produce responses: kafkajs (max %i in flight) retries and the broker keeps one copy', async (inFlight) => {
+  const proxy = await LossyProxy.start();
+  const dir = tempDataDir();
+  const behind = await startInProcess(dir, { 'advertised.listeners': `PLAINTEXT://127.0.0.1:${proxy.port}` });
+  proxy.setTarget(behind.broker.port);
+  const topic = `lossy-${inFlight}`;
+  try {
+    await behind.broker.logs.createTopic(topic, 1);
+    const kafka = new Kafka({ clientId: 'lossy', brokers: [`127.0.0.1:${proxy.port}`], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 50 } });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: inFlight });
+    await producer.connect();
+    for (let round = 0; round < 4; round++) {
+      proxy.dropProduceResponses(1);
+      // One send at a time: kafkajs rolls a failed request's sequence back and hands it to whichever send takes
+      // the broker lock next, so concurrent sends plus a lost answer make a *different* batch look like the
+      // retry (Kafka answers it as a duplicate too). Sequential sends retry the same batch, as intended.
+      for (let i = 0; i < 5; i++) await producer.send({ topic, messages: [{ value: `r${round}-${i}` }] });
+    }
+    await producer.disconnect();
+    expect(proxy.dropped).toBe(4);
+    const client = await RawClient.connect(behind.broker.port);
+    try {
+      const got = values((await fetchPartition(client, topic, 0, 0)).batches);
+      expect([...got].sort()).toEqual(
+        [0, 1, 2, 3].flatMap((r) => [0, 1, 2, 3, 4].map((i) => `r${r}-${i}`)).sort(),
+      );
+    } finally {
+      client.close();
+    }
+  } finally {
+    await behind.broker.stop();
+    await proxy.close();
+    removeDir(dir);
+  }
 });
