@@ -94,6 +94,7 @@ export class Broker {
           numPartitions: config.int('transaction.state.log.num.partitions'),
           maxTimeoutMs: config.int('transaction.max.timeout.ms'),
           abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+          idExpirationMs: config.int('transactional.id.expiration.ms'),
         },
         logger,
         // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.

@@ -31,6 +31,8 @@ export interface TransactionCoordinatorConfig {
   readonly numPartitions: number;
   readonly maxTimeoutMs: number;
   readonly abortCheckIntervalMs: number;
+  /** transactional.id.expiration.ms: ids idle (no transaction) this long are forgotten. */
+  readonly idExpirationMs: number;
 }
 
 export interface InitProducerIdInput {
@@ -92,7 +94,7 @@ export class TransactionCoordinator {
     const c = new TransactionCoordinator(opts.storage, opts.producerIds, opts.config, opts.logger, opts.now ?? Date.now);
     c.completionListener = opts.onComplete ?? null;
     await c.load();
-    c.timer = setInterval(() => c.abortTimedOut(), opts.config.abortCheckIntervalMs);
+    c.timer = setInterval(() => void c.abortTimedOut().then(() => c.expireIdleIds()), opts.config.abortCheckIntervalMs);
     c.timer.unref();
     return c;
   }
@@ -293,6 +295,25 @@ export class TransactionCoordinator {
     return this.aborting;
   }
 
+  /** Kafka's transactional id expiration: idle ids get a tombstone in the log and are forgotten. */
+  async expireIdleIds(): Promise<number> {
+    const now = this.now();
+    let expired = 0;
+    for (const m of [...this.txns.values()]) {
+      if (this.stopped) break;
+      if (!isIdle(m.state) || Number(m.lastUpdateTimestamp) + this.config.idExpirationMs > now) continue;
+      await this.withLock(m.transactionalId, async () => {
+        const current = this.txns.get(m.transactionalId);
+        if (current === undefined || !isIdle(current.state) || Number(current.lastUpdateTimestamp) + this.config.idExpirationMs > this.now()) return;
+        await this.log.remove(current.transactionalId);
+        this.txns.delete(current.transactionalId);
+        expired++;
+      }).catch((err: unknown) => this.logger.error({ err, transactionalId: m.transactionalId }, 'could not expire a transactional id'));
+    }
+    if (expired > 0) this.logger.info({ expired }, 'expired idle transactional ids');
+    return expired;
+  }
+
   // ---- internals ----------------------------------------------------------------------------------------------
 
   /** Bumps the epoch (so the current producer instance is fenced) and aborts its open transaction. */
@@ -361,6 +382,10 @@ export class TransactionCoordinator {
     });
     return run;
   }
+}
+
+function isIdle(state: TxnState): boolean {
+  return state === 'Empty' || state === 'CompleteCommit' || state === 'CompleteAbort';
 }
 
 function clonePartitions(p: ReadonlyMap<string, ReadonlySet<number>>): Map<string, Set<number>> {
