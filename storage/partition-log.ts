@@ -329,6 +329,12 @@ export class PartitionLog {
     const outcomes = group.map((p): AppendResult | Error | null => {
       let offset = next;
       const staged: CompletedTxn[] = [];
+      const multiBatch = batchSize(p.records, 0) < p.records.length;
+      const saved = multiBatch ? stage.save() : null;
+      const refuse = (outcome: AppendResult | Error): AppendResult | Error => {
+        if (saved !== null) stage.restore(saved);
+        return outcome;
+      };
       for (let pos = 0; pos < p.records.length; pos += batchSize(p.records, pos)) {
         const first = offset;
         const last = first + BigInt(batchLastOffsetDelta(p.records, pos));
@@ -337,9 +343,9 @@ export class PartitionLog {
         const info = producerBatchInfo(p.records, pos);
         const verdict = stage.check(info, p.origin);
         if (verdict.kind === 'duplicate') {
-          return { baseOffset: verdict.batch.firstOffset, lastOffset: verdict.batch.lastOffset, logAppendTime: -1n, logStartOffset: this.startOffset, duplicate: true };
+          return refuse({ baseOffset: verdict.batch.firstOffset, lastOffset: verdict.batch.lastOffset, logAppendTime: -1n, logStartOffset: this.startOffset, duplicate: true });
         }
-        if (verdict.kind === 'reject') return new ProducerStateError(verdict.reason, verdict.message);
+        if (verdict.kind === 'reject') return refuse(new ProducerStateError(verdict.reason, verdict.message));
         const done = stage.record(info, first, last);
         if (done !== null) staged.push(done);
       }

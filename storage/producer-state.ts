@@ -302,6 +302,16 @@ export class ProducerStateStage {
     return applyBatch(entry, info, firstOffset, lastOffset);
   }
 
+  /** A restore point, for an append of several batches that may be refused after its first ones were staged. */
+  save(): Map<bigint, ProducerEntry> {
+    return new Map([...this.overlay].map(([pid, e]) => [pid, cloneEntry(e)]));
+  }
+
+  restore(saved: Map<bigint, ProducerEntry>): void {
+    this.overlay.clear();
+    for (const [pid, e] of saved) this.overlay.set(pid, e);
+  }
+
   touched(): ProducerEntry[] {
     return [...this.overlay.values()];
   }

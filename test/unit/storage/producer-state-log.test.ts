@@ -70,6 +70,13 @@ describe('producer state in the partition log', () => {
     expect(log().logEndOffset).toBe(5n);
   });
 
+  test('a refused append of several batches leaves no trace of its accepted first batches', async () => {
+    await expect(log().append(Buffer.concat([pbatch(1n, 0, 0), pbatch(1n, 0, 5)]))).rejects.toMatchObject({ reason: 'OUT_OF_ORDER_SEQUENCE' });
+    expect(log().producerStates()).toEqual([]);
+    expect(await log().append(pbatch(1n, 0, 0))).toMatchObject({ baseOffset: 0n, duplicate: false });
+    expect(await log().append(Buffer.concat([pbatch(1n, 0, 1), pbatch(1n, 0, 2)]))).toMatchObject({ baseOffset: 1n, lastOffset: 2n });
+  });
+
   test('an open transaction holds the last stable offset; an abort goes to the .txnindex', async () => {
     await log().append(pbatch(-1n, -1, -1, 2));
     await log().append(pbatch(5n, 0, 0, 2, true));
