@@ -12,10 +12,13 @@ import { Connection } from './network/connection';
 import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
-import { GroupCoordinator, groupCoordinatorConfig } from './groups/group-coordinator';
+import { GroupCoordinator, groupCoordinatorConfig } from './groups';
 import { ProducerIdManager } from './transactions/producer-id-manager';
 import { TransactionCoordinator } from './transactions/transaction-coordinator';
 import type { Logger } from './logger';
+
+/** How long shutdown waits for in-flight requests before closing connections regardless. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
@@ -80,7 +83,7 @@ export class Broker {
     });
     let groups: GroupCoordinator;
     try {
-      groups = await GroupCoordinator.start({ storage: logs, config: groupCoordinatorConfig(config), logger });
+      groups = await GroupCoordinator.start({ storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger });
     } catch (err) {
       await logs.close();
       throw err;
@@ -142,6 +145,11 @@ export class Broker {
     return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
   }
 
+  /** The addresses actually bound, one per listener (ports resolved when 0 was asked). */
+  get boundListeners(): readonly ListenerAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
   /** The port the first listener is bound to (useful when started with port 0). */
   get port(): number {
     return this.listeners[0].address.port;
@@ -199,11 +207,17 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
-    // A listening server only reports closed once its connections are gone, so they are closed right after it
-    // stops accepting (clients still connected would otherwise hold the shutdown forever).
+    // server.close() stops accepting at once but reports completion only after every connection has ended.
     const listenersClosed = Promise.all(
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
+    // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
+    // the shutdown for more than a few seconds.
+    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([drained, timeout]);
+    if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
     await listenersClosed;
     await this.transactions.shutdown();

@@ -34,6 +34,8 @@ import { describeGroupsHandler } from './15-describe-groups';
 import { listGroupsHandler } from './16-list-groups';
 import { deleteGroupsHandler } from './42-delete-groups';
 import { offsetDeleteHandler } from './47-offset-delete';
+import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat';
+import { consumerGroupDescribeHandler } from './69-consumer-group-describe';
 
 export const HANDLERS: readonly ApiHandler[] = [
   produceHandler,
@@ -71,6 +73,8 @@ export const HANDLERS: readonly ApiHandler[] = [
   listGroupsHandler,
   deleteGroupsHandler,
   offsetDeleteHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
 ];
 
 export function buildHandlerTable(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {

@@ -4,9 +4,8 @@
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
 import { randomUUID } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
-import type { BrokerConfig } from '../config/broker-config';
 import type { Logger } from '../logger';
-import { ClassicGroup, CommittedOffset } from './classic-group';
+import { ClassicGroup } from './classic-group';
 import {
   ClassicMember,
   EMPTY_BUFFER,
@@ -16,40 +15,18 @@ import {
   joinError,
   syncError,
 } from './classic-member';
-import { groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue, CoordinatorRecord } from './coordinator-records';
-import type { GroupMetadataValue } from '../../codecs/generated/internal/GroupMetadataValue';
-import { deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
-import { expiredOffsets, offsetCommitError } from './offset-rules';
-import { CoordinatorRecordWrite, CoordinatorStorage, OffsetsTopic } from './offsets-topic';
-import { PendingTransactionalOffsets, txnOffsetCommitError } from './transactional-offsets';
-import { ProducerStateError } from '../../storage';
+import { groupMetadataKey, groupMetadataValue, CoordinatorRecord } from './coordinator-records';
+import { groupMetadataSnapshot, GroupStateRebuilder } from './group-persistence';
+import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
+import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
+import type { GroupCoordinatorConfig } from './group-config';
+import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
+import { CoordinatorStorage, OffsetsTopic } from './offsets-topic';
+import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
 
-export interface GroupCoordinatorConfig {
-  readonly offsetsTopicPartitions: number;
-  readonly initialRebalanceDelayMs: number;
-  readonly minSessionTimeoutMs: number;
-  readonly maxSessionTimeoutMs: number;
-  readonly maxGroupSize: number;
-  readonly offsetsRetentionMs: number;
-  readonly offsetsRetentionCheckIntervalMs: number;
-  readonly offsetMetadataMaxBytes: number;
-  /** How long a new member may wait in a rebalance before it is dropped (Kafka: 5 minutes). */
-  readonly newMemberJoinTimeoutMs: number;
-}
-
-export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorConfig {
-  return {
-    offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
-    initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
-    minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
-    maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
-    maxGroupSize: config.int('group.max.size'),
-    offsetsRetentionMs: config.int('offsets.retention.minutes') * 60_000,
-    offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-    offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
-    newMemberJoinTimeoutMs: 5 * 60_000,
-  };
-}
+export type { GroupCoordinatorConfig } from './group-config';
+export { groupCoordinatorConfig } from './group-config';
+export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 
 export interface JoinGroupParams {
   readonly groupId: string;
@@ -96,69 +73,17 @@ export interface LeaveGroupResult {
   readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId: string | null; readonly errorCode: number }>;
 }
 
-export interface OffsetCommitParams {
-  readonly groupId: string;
-  readonly generationId: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  /** OffsetCommit v2-4; -1 = broker default retention */
-  readonly retentionTimeMs: bigint;
-  /** OffsetCommit v9+ reports a missing group as GROUP_ID_NOT_FOUND instead of ILLEGAL_GENERATION. */
-  readonly apiVersion: number;
-  readonly partitions: readonly OffsetCommitInput[];
-}
-
-export interface OffsetCommitInput {
-  readonly topic: string;
-  readonly partition: number;
-  readonly offset: bigint;
-  readonly leaderEpoch: number;
-  readonly metadata: string | null;
-  /** OffsetCommit v1 only; -1 = now */
-  readonly commitTimestamp: bigint;
-}
-
-export interface TxnOffsetCommitParams {
-  readonly groupId: string;
-  readonly producerId: bigint;
-  readonly producerEpoch: number;
-  /** -1 / '' / null when the client sent none (TxnOffsetCommit below v3). */
-  readonly generationId: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly partitions: readonly OffsetCommitInput[];
-}
-
-export interface TopicPartitions {
-  readonly topic: string;
-  readonly partitions: readonly number[];
-}
-
-export interface FetchedOffset {
-  readonly partition: number;
-  readonly offset: bigint;
-  readonly leaderEpoch: number;
-  readonly metadata: string;
-  readonly errorCode: number;
-}
-
-export interface OffsetFetchResult {
-  readonly errorCode: number;
-  readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitions: readonly FetchedOffset[] }>;
-}
-
-export interface OffsetDeleteResult {
-  readonly errorCode: number;
-  readonly topics: ReadonlyArray<{ readonly topic: string; readonly partitions: ReadonlyArray<{ readonly partition: number; readonly errorCode: number }> }>;
-}
-
 export interface GroupCoordinatorOptions {
   readonly storage: CoordinatorStorage;
   readonly config: GroupCoordinatorConfig;
   readonly logger: Logger;
   /** ms since the epoch; injectable for tests */
   readonly now?: () => number;
+  /** Topic names, ids and partition counts, for KIP-848 server-side assignment (storage's LogManager). */
+  readonly topics?: TopicCatalog;
 }
+
+const NO_TOPICS: TopicCatalog = { topic: () => undefined, topicById: () => undefined };
 
 /** Kafka's validity rule: offset and describe/delete APIs accept the empty group id, membership APIs do not. */
 function isValidMembershipGroupId(groupId: string): boolean {
@@ -168,12 +93,13 @@ function isValidMembershipGroupId(groupId: string): boolean {
 export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly offsetsTopic: OffsetsTopic;
-  private readonly pendingTxnOffsets = new PendingTransactionalOffsets();
   private readonly config: GroupCoordinatorConfig;
   private readonly logger: Logger;
   private readonly now: () => number;
   private expiryTimer: NodeJS.Timeout | null = null;
-  private expiring: Promise<void> | null = null;
+  private readonly offsets: GroupOffsets;
+  /** KIP-848 consumer groups (ConsumerGroupHeartbeat); they share the group id space and offsets with classic groups. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   private stopped = false;
 
   constructor(options: GroupCoordinatorOptions) {
@@ -181,6 +107,22 @@ export class GroupCoordinator {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      options.topics ?? NO_TOPICS,
+      options.config.consumer,
+      options.logger,
+      (groupId) => this.classicGroupInUse(groupId),
+    );
+    this.offsets = new GroupOffsets({
+      consumerGroups: this.consumerGroups,
+      groups: this.groups,
+      offsetsTopic: this.offsetsTopic,
+      config: this.config,
+      logger: this.logger,
+      now: () => this.now(),
+      isStopped: () => this.stopped,
+      touchMember: (group, member) => this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs),
+    });
   }
 
   /** Builds the coordinator, reloads its state from __consumer_offsets and starts the offset-expiry timer. */
@@ -205,9 +147,20 @@ export class GroupCoordinator {
     return this.groups.get(groupId);
   }
 
+  /** Whether the id belongs to a KIP-848 consumer group (classic APIs then treat it as not theirs). */
+  isConsumerGroup(groupId: string): boolean {
+    return this.consumerGroups.group(groupId) !== undefined;
+  }
+
+  private classicGroupInUse(groupId: string): boolean {
+    const g = this.groups.get(groupId);
+    return g !== undefined && (!g.is('Empty') || g.size > 0 || g.pendingMembers.size > 0);
+  }
+
   /** Stops timers and answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR, as Kafka does on unload. */
   shutdown(): void {
     this.stopped = true;
+    this.consumerGroups.shutdown();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     for (const group of this.groups.values()) {
@@ -232,6 +185,8 @@ export class GroupCoordinator {
     if (p.sessionTimeoutMs < this.config.minSessionTimeoutMs || p.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
+    if (this.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
+    this.consumerGroups.dropIfEmpty(p.groupId);
     const isUnknownMember = p.memberId === '';
     let group = this.groups.get(p.groupId);
     if (!group) {
@@ -366,7 +321,7 @@ export class GroupCoordinator {
     this.maybePrepareRebalance(group, `adding new member ${memberId}${p.reason ? ` (${p.reason})` : ''}`);
   }
 
-  private updateMember(group: ClassicGroup, member: ClassicMember, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
+  private updateMember(member: ClassicMember, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
     member.protocols = p.protocols;
     member.rebalanceTimeoutMs = this.rebalanceTimeoutOf(p);
     member.sessionTimeoutMs = p.sessionTimeoutMs;
@@ -382,7 +337,7 @@ export class GroupCoordinator {
     respond: (r: JoinResult) => void,
     reason: string,
   ): void {
-    this.updateMember(group, member, p, respond);
+    this.updateMember(member, p, respond);
     this.maybePrepareRebalance(group, reason);
   }
 
@@ -404,7 +359,7 @@ export class GroupCoordinator {
     const member = group.replaceStaticMember(instanceId, oldMemberId, newMemberId);
     this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
     const oldProtocols = member.protocols;
-    this.updateMember(group, member, p, respond);
+    this.updateMember(member, p, respond);
     switch (group.state) {
       case 'Stable': {
         if (group.protocolName !== null && group.selectProtocol() === group.protocolName) {
@@ -773,6 +728,7 @@ export class GroupCoordinator {
   // DescribeGroups, ListGroups, DeleteGroups
 
   describeGroup(groupId: string): GroupDescription | undefined {
+    if (this.isConsumerGroup(groupId)) return undefined;
     const group = this.groups.get(groupId);
     return group ? describeGroup(group) : undefined;
   }
@@ -784,8 +740,12 @@ export class GroupCoordinator {
 
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): GroupListing[] {
     const out: GroupListing[] = [];
+    for (const c of this.consumerGroups.listings()) {
+      const listing = { groupId: c.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, state: c.state, groupType: CONSUMER_GROUP_TYPE };
+      if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
+    }
     for (const group of this.groups.values()) {
-      if (group.is('Dead')) continue;
+      if (group.is('Dead') || this.consumerGroups.group(group.groupId)) continue;
       const listing = listGroup(group);
       if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
     }
@@ -793,266 +753,35 @@ export class GroupCoordinator {
   }
 
   async deleteGroups(groupIds: readonly string[]): Promise<Array<{ groupId: string; errorCode: number }>> {
-    const results: Array<{ groupId: string; errorCode: number }> = [];
-    for (const groupId of groupIds) results.push({ groupId, errorCode: await this.deleteGroup(groupId) });
-    return results;
-  }
-
-  private async deleteGroup(groupId: string): Promise<number> {
-    if (this.stopped) return ErrorCode.NOT_COORDINATOR;
-    const group = this.groups.get(groupId);
-    if (!group || group.is('Dead')) return ErrorCode.GROUP_ID_NOT_FOUND;
-    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-    const records: CoordinatorRecordWrite[] = [];
-    for (const [topic, byPartition] of group.offsets) {
-      for (const partition of byPartition.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
-    }
-    records.push({ key: groupMetadataKey(groupId), value: null });
-    try {
-      await this.offsetsTopic.append(groupId, records);
-    } catch (err) {
-      this.logger.error({ group: groupId, err }, 'could not write the group deletion');
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
-    if (!group.is('Empty') || this.groups.get(groupId) !== group) return ErrorCode.NON_EMPTY_GROUP;
-    group.transitionTo('Dead', this.now());
-    group.clearTimers();
-    this.groups.delete(groupId);
-    this.logger.info({ group: groupId, offsets: records.length - 1 }, 'group deleted');
-    return ErrorCode.NONE;
+    return this.offsets.deleteGroups(groupIds);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Offsets
+  // Offsets (see group-offsets.ts)
 
-  /** One error code per input partition, in order. */
-  async commitOffsets(p: OffsetCommitParams): Promise<number[]> {
-    const all = (code: number) => p.partitions.map(() => code);
-    if (this.stopped) return all(ErrorCode.NOT_COORDINATOR);
-    let group = this.groups.get(p.groupId);
-    if (!group) {
-      if (p.generationId >= 0) {
-        return all(p.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
-      }
-      // A commit outside group management (admin tools, manually assigned consumers) creates a "simple" group.
-      group = new ClassicGroup(p.groupId, this.now());
-      this.groups.set(p.groupId, group);
-    }
-    const groupError = offsetCommitError(group, p);
-    if (groupError !== ErrorCode.NONE) return all(groupError);
-    const member = group.members.get(p.memberId);
-    if (member && p.generationId >= 0 && !member.isAwaitingJoin && !member.isAwaitingSync) {
-      // A commit proves the member is alive, as a heartbeat would.
-      this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
-    }
-    const now = BigInt(this.now());
-    const errors: number[] = [];
-    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
-    for (const c of p.partitions) {
-      const metadata = c.metadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > this.config.offsetMetadataMaxBytes) {
-        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      errors.push(ErrorCode.NONE);
-      accepted.push({
-        topic: c.topic,
-        partition: c.partition,
-        value: {
-          offset: c.offset,
-          leaderEpoch: c.leaderEpoch,
-          metadata,
-          commitTimestamp: c.commitTimestamp < 0n ? now : c.commitTimestamp,
-          expireTimestamp: p.retentionTimeMs < 0n ? null : now + p.retentionTimeMs,
-        },
-      });
-    }
-    if (accepted.length === 0) return errors;
-    try {
-      await this.offsetsTopic.append(
-        p.groupId,
-        accepted.map((a) => ({ key: offsetCommitKey(p.groupId, a.topic, a.partition), value: offsetCommitValue(a.value) })),
-      );
-    } catch (err) {
-      this.logger.error({ group: p.groupId, err }, 'could not write committed offsets');
-      return errors.map((e) => (e === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : e));
-    }
-    const target = this.groups.get(p.groupId) ?? group;
-    for (const a of accepted) target.setOffset(a.topic, a.partition, a.value);
-    return errors;
+  commitOffsets(p: OffsetCommitParams): Promise<number[]> {
+    return this.offsets.commitOffsets(p);
   }
 
-  /**
-   * Committed offsets of the requested partitions (or all, when `topics` is null). Partitions without a commit
-   * report offset -1 and empty metadata. With no transactional offsets pending here, require_stable never has to
-   * wait or report UNSTABLE_OFFSET_COMMIT.
-   */
   fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null, requireStable = false): OffsetFetchResult {
-    if (this.stopped) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
-    const group = this.groups.get(groupId);
-    const fetchedOf = (topic: string) => (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
-      if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
-        return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
-      }
-      return { partition, offset: o?.offset ?? -1n, leaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: ErrorCode.NONE };
-    };
-    if (topics === null) {
-      if (!group) return { errorCode: ErrorCode.NONE, topics: [] };
-      return {
-        errorCode: ErrorCode.NONE,
-        topics: [...group.offsets].map(([topic, byPartition]) => ({
-          topic,
-          partitions: [...byPartition].map(([partition, o]) => fetchedOf(topic)(partition, o)),
-        })),
-      };
-    }
-    return {
-      errorCode: ErrorCode.NONE,
-      topics: topics.map((t) => ({
-        topic: t.topic,
-        partitions: t.partitions.map((partition) => fetchedOf(t.topic)(partition, group?.offset(t.topic, partition))),
-      })),
-    };
+    return this.offsets.fetchOffsets(groupId, topics, requireStable);
   }
 
-  /**
-   * TxnOffsetCommit: the offsets are written to __consumer_offsets as the producer's transactional records and stay
-   * pending until the transaction ends (completeTransaction). One error code per input partition, in order.
-   */
-  async commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
-    const all = (code: number) => p.partitions.map(() => code);
-    if (this.stopped) return all(ErrorCode.NOT_COORDINATOR);
-    let group = this.groups.get(p.groupId);
-    if (!group) {
-      group = new ClassicGroup(p.groupId, this.now());
-      this.groups.set(p.groupId, group);
-    }
-    const groupError = txnOffsetCommitError(group, p);
-    if (groupError !== ErrorCode.NONE) return all(groupError);
-    const now = BigInt(this.now());
-    const errors: number[] = [];
-    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
-    for (const c of p.partitions) {
-      const metadata = c.metadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > this.config.offsetMetadataMaxBytes) {
-        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      errors.push(ErrorCode.NONE);
-      accepted.push({ topic: c.topic, partition: c.partition, value: { offset: c.offset, leaderEpoch: c.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null } });
-    }
-    if (accepted.length === 0) return errors;
-    try {
-      await this.offsetsTopic.appendTransactional(
-        p.groupId,
-        accepted.map((a) => ({ key: offsetCommitKey(p.groupId, a.topic, a.partition), value: offsetCommitValue(a.value) })),
-        p.producerId,
-        p.producerEpoch,
-      );
-    } catch (err) {
-      // A fenced producer's write is refused by the partition's producer state, as in Kafka.
-      const code = err instanceof ProducerStateError && err.reason === 'INVALID_PRODUCER_EPOCH' ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.COORDINATOR_NOT_AVAILABLE;
-      if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE) this.logger.error({ group: p.groupId, err }, 'could not write transactional offsets');
-      return errors.map((e) => (e === ErrorCode.NONE ? code : e));
-    }
-    this.pendingTxnOffsets.add(p.producerId, accepted.map((a) => ({ group: p.groupId, topic: a.topic, partition: a.partition, value: a.value })));
-    return errors;
+  commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
+    return this.offsets.commitTransactionalOffsets(p);
   }
 
-  /** The transaction coordinator wrote the producer's marker: pending transactional offsets become visible or go. */
+  /** Called by the transaction coordinator once a transaction's markers are written. */
   completeTransaction(producerId: bigint, committed: boolean): void {
-    for (const o of this.pendingTxnOffsets.take(producerId)) {
-      if (!committed) continue;
-      let group = this.groups.get(o.group);
-      if (!group) {
-        group = new ClassicGroup(o.group, this.now());
-        this.groups.set(o.group, group);
-      }
-      if (o.value === null) group.deleteOffset(o.topic, o.partition);
-      else group.setOffset(o.topic, o.partition, o.value);
-    }
+    this.offsets.completeTransaction(producerId, committed);
   }
 
-  /** OffsetDelete: only for empty groups, or for topics a consumer group no longer subscribes to. */
-  async deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResult> {
-    if (this.stopped) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
-    const group = this.groups.get(groupId);
-    if (!group || group.is('Dead')) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
-    if (!group.is('Empty') && group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
-    const records: CoordinatorRecordWrite[] = [];
-    const toDelete: Array<{ topic: string; partition: number }> = [];
-    const resultTopics = topics.map((t) => {
-      const subscribed = !group.is('Empty') && group.isSubscribedToTopic(t.topic);
-      return {
-        topic: t.topic,
-        partitions: t.partitions.map((partition) => {
-          if (subscribed) return { partition, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
-          if (group.offset(t.topic, partition) !== undefined) {
-            records.push({ key: offsetCommitKey(groupId, t.topic, partition), value: null });
-            toDelete.push({ topic: t.topic, partition });
-          }
-          return { partition, errorCode: ErrorCode.NONE };
-        }),
-      };
-    });
-    if (records.length > 0) {
-      try {
-        await this.offsetsTopic.append(groupId, records);
-      } catch (err) {
-        this.logger.error({ group: groupId, err }, 'could not write offset deletions');
-        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, topics: [] };
-      }
-      for (const d of toDelete) group.deleteOffset(d.topic, d.partition);
-    }
-    return { errorCode: ErrorCode.NONE, topics: resultTopics };
+  deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResult> {
+    return this.offsets.deleteOffsets(groupId, topics);
   }
 
-  /** offsets.retention.minutes: drops expired offsets (with tombstones) and then groups left with nothing. */
   expireOffsets(): Promise<void> {
-    if (!this.expiring) {
-      this.expiring = this.doExpireOffsets().finally(() => {
-        this.expiring = null;
-      });
-    }
-    return this.expiring;
-  }
-
-  private async doExpireOffsets(): Promise<void> {
-    const now = this.now();
-    const retention = BigInt(this.config.offsetsRetentionMs);
-    let removedOffsets = 0;
-    let removedGroups = 0;
-    for (const group of [...this.groups.values()]) {
-      if (this.stopped) return;
-      const expired = expiredOffsets(group, BigInt(now), retention);
-      const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
-      const becomesDead = group.is('Empty') && this.offsetCount(group) === expired.length;
-      if (becomesDead) records.push({ key: groupMetadataKey(group.groupId), value: null });
-      if (records.length === 0) continue;
-      try {
-        await this.offsetsTopic.append(group.groupId, records);
-      } catch (err) {
-        this.logger.error({ group: group.groupId, err }, 'could not write expired offsets');
-        continue;
-      }
-      for (const e of expired) group.deleteOffset(e.topic, e.partition);
-      removedOffsets += expired.length;
-      if (becomesDead && group.is('Empty') && !group.hasOffsets() && this.groups.get(group.groupId) === group) {
-        group.transitionTo('Dead', this.now());
-        group.clearTimers();
-        this.groups.delete(group.groupId);
-        removedGroups++;
-      }
-    }
-    if (removedOffsets > 0 || removedGroups > 0) {
-      this.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');
-    }
-  }
-
-  private offsetCount(group: ClassicGroup): number {
-    let total = 0;
-    for (const byPartition of group.offsets.values()) total += byPartition.size;
-    return total;
+    return this.offsets.expireOffsets();
   }
 
   private scheduleOffsetExpiry(): void {
@@ -1070,27 +799,7 @@ export class GroupCoordinator {
 
   /** Writes the group's metadata record (members, generation, assignments); false when the write failed. */
   private async storeGroup(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): Promise<boolean> {
-    const protocol = group.protocolName;
-    const value = groupMetadataValue({
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol,
-      leader: group.leaderId,
-      currentStateTimestamp: BigInt(group.currentStateTimestamp ?? -1),
-      members:
-        protocol === null
-          ? []
-          : [...group.members.values()].map((m) => ({
-              memberId: m.memberId,
-              groupInstanceId: m.groupInstanceId,
-              clientId: m.clientId,
-              clientHost: m.clientHost,
-              rebalanceTimeout: m.rebalanceTimeoutMs,
-              sessionTimeout: m.sessionTimeoutMs,
-              subscription: m.metadataFor(protocol),
-              assignment: assignments.get(m.memberId) ?? EMPTY_BUFFER,
-            })),
-    });
+    const value = groupMetadataValue(groupMetadataSnapshot(group, assignments));
     try {
       await this.offsetsTopic.append(group.groupId, [{ key: groupMetadataKey(group.groupId), value }]);
       return true;
@@ -1100,35 +809,15 @@ export class GroupCoordinator {
     }
   }
 
-  /** Rebuilds groups and offsets from __consumer_offsets, last record per key winning, as Kafka's loader does. */
+  /** Rebuilds groups and offsets from __consumer_offsets; restored members must heartbeat within their session. */
   private async load(): Promise<void> {
     const started = Date.now();
-    const offsets = new Map<string, Map<string, CommittedOffset | null>>();
-    const metadata = new Map<string, GroupMetadataValue | null>();
-    const apply = (r: CoordinatorRecord): void => {
-      if (r.kind === 'offset') {
-        let byKey = offsets.get(r.group);
-        if (!byKey) offsets.set(r.group, (byKey = new Map()));
-        byKey.set(`${r.partition}\u0000${r.topic}`, r.value);
-      } else if (r.kind === 'group') {
-        metadata.set(r.group, r.value);
-      }
-    };
-    const counts = await this.offsetsTopic.replay(apply, this.pendingTxnOffsets.replayVisitor(apply));
-    for (const [groupId, value] of metadata) {
-      if (value !== null) this.groups.set(groupId, this.loadGroup(groupId, value));
-    }
-    for (const [groupId, byKey] of offsets) {
-      for (const [key, value] of byKey) {
-        if (value === null) continue;
-        let group = this.groups.get(groupId);
-        if (!group) {
-          group = new ClassicGroup(groupId, this.now());
-          this.groups.set(groupId, group);
-        }
-        const sep = key.indexOf('\u0000');
-        group.setOffset(key.slice(sep + 1), Number(key.slice(0, sep)), value);
-      }
+    const rebuilder = new GroupStateRebuilder();
+    const apply = (r: CoordinatorRecord): void => rebuilder.apply(r);
+    const counts = await this.offsetsTopic.replay(apply, this.offsets.transactionalReplay(apply));
+    for (const [groupId, group] of rebuilder.build(this.now())) {
+      this.groups.set(groupId, group);
+      for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
     }
     if (this.offsetsTopic.exists) {
       this.logger.info(
@@ -1136,34 +825,5 @@ export class GroupCoordinator {
         'loaded group coordinator state',
       );
     }
-  }
-
-  private loadGroup(groupId: string, value: GroupMetadataValue): ClassicGroup {
-    const group = new ClassicGroup(groupId, value.currentStateTimestamp < 0n ? this.now() : Number(value.currentStateTimestamp));
-    if (value.currentStateTimestamp < 0n) group.currentStateTimestamp = null;
-    group.generationId = value.generation;
-    group.protocolType = value.protocolType === '' ? null : value.protocolType;
-    group.protocolName = value.protocol;
-    const protocol = value.protocol;
-    if (protocol === null || value.members.length === 0) return group;
-    for (const m of value.members) {
-      const member = new ClassicMember(
-        m.memberId,
-        m.groupInstanceId,
-        m.clientId,
-        m.clientHost,
-        m.rebalanceTimeout < 0 ? m.sessionTimeout : m.rebalanceTimeout,
-        m.sessionTimeout,
-        value.protocolType,
-        [{ name: protocol, metadata: m.subscription }],
-      );
-      member.assignment = m.assignment;
-      group.add(member);
-    }
-    group.leaderId = value.leader !== null && group.has(value.leader) ? value.leader : group.leaderId;
-    group.state = 'Stable';
-    // Restored members must heartbeat within their session, or they are expired as usual.
-    for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
-    return group;
   }
 }
