@@ -154,3 +154,25 @@ test('a plain write from a producer with an open transaction is refused with INV
   expect((await produce(client, 'tp', 0, producerBatch({ producerId, producerEpoch, baseSequence: 1 }))).errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
   expect(await endTxn('mixed', producerId, producerEpoch, false)).toBe(0);
 });
+
+test('transactional writes are verified: a partition outside the transaction, or a zombie after a timeout abort, is refused', async () => {
+  const { producerId, producerEpoch } = await initProducerId(client, { transactionalId: 'verify', timeoutMs: 30000 });
+  await addPartitions('verify', producerId, producerEpoch, [{ name: 'tp', partitions: [0] }]);
+  const batch = (seq: number) => producerBatch({ producerId, producerEpoch, baseSequence: seq, transactional: true });
+  const before = await fetchPartition(client, 'tp', 1, 1);
+  const outside = await produce(client, 'tp', 1, batch(0), 'verify');
+  expect(outside.errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+  expect((await produce(client, 'tp', 0, batch(0), 'verify')).errorCode).toBe(0);
+
+  // The coordinator aborts the transaction on timeout and bumps the epoch; the old instance then tries to open
+  // a transaction on another partition, which would hold its last stable offset back forever.
+  const meta = broker.transactions.describe('verify');
+  if (meta === undefined) throw new Error('unknown');
+  meta.startTimestamp = BigInt(Date.now() - 60000);
+  await broker.transactions.abortTimedOut();
+  expect(broker.transactions.describe('verify')).toMatchObject({ state: 'CompleteAbort', producerEpoch: producerEpoch + 1 });
+  expect((await produce(client, 'tp', 1, batch(1), 'verify')).errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+  const after = await fetchPartition(client, 'tp', 1, 1);
+  expect(after.highWatermark).toBe(before.highWatermark);
+  expect(after.lastStableOffset).toBe(after.highWatermark);
+});
