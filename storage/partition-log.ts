@@ -44,7 +44,7 @@ import { loadTransactionState } from './producer-state-loader';
 import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
 
 /** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
-const PRODUCER_EXPIRATION_MS = 86400000;
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
 /** Snapshots kept per partition; older ones only slow nothing down but take space. */
 const SNAPSHOTS_KEPT = 2;
 
@@ -68,6 +68,8 @@ export interface ReadResult {
 export interface PartitionLogDeps {
   resources: SegmentResources;
   tailBudget: TailCacheBudget;
+  /** producer.id.expiration.ms, applied when producer state is snapshotted (roll, close). */
+  producerIdExpirationMs: number;
 }
 
 /**
@@ -490,7 +492,7 @@ export class PartitionLog {
    * log is used instead.
    */
   private async takeSnapshot(): Promise<void> {
-    this.producers.removeExpired(Date.now(), PRODUCER_EXPIRATION_MS);
+    this.producers.removeExpired(Date.now(), this.deps.producerIdExpirationMs);
     const offset = this.producers.mapEndOffset;
     if (this.latestSnapshot === offset) return;
     await writeSnapshot(this.dir, offset, this.producers.activeProducers());
