@@ -128,12 +128,7 @@ export class TransactionCoordinator {
       if (r.kind === 'metadata') this.txns.set(r.metadata.transactionalId, r.metadata);
       else if (r.kind === 'tombstone') this.txns.delete(r.transactionalId);
     });
-    // A crash between Prepare* and Complete*: the decision is durable, so finish writing its markers.
-    for (const m of this.txns.values()) {
-      if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort' || m.state === 'PrepareEpochFence') {
-        await this.completeTransaction(m, m.state === 'PrepareCommit');
-      }
-    }
+    await this.finishPrepared();
     if (records > 0) this.logger.info({ transactionalIds: this.txns.size, records, ms: this.now() - started }, 'loaded the transaction log');
   }
 
@@ -152,10 +147,8 @@ export class TransactionCoordinator {
     await this.log.ensureCreated();
     return this.withLock(txnId, async () => {
       let m = this.txns.get(txnId);
-      if (m === undefined) {
-        m = newTransactionMetadata(txnId, await this.producerIds.nextId(), input.transactionTimeoutMs, BigInt(this.now()));
-        this.txns.set(txnId, m);
-      }
+      // A new id becomes known only once its first state is in the log (persist below).
+      if (m === undefined) m = newTransactionMetadata(txnId, await this.producerIds.nextId(), input.transactionTimeoutMs, BigInt(this.now()));
       const expected = input.producerId >= 0n ? { producerId: input.producerId, epoch: input.producerEpoch } : null;
       if (expected !== null && !isValidExpectedProducer(m, expected)) return fail(ErrorCode.PRODUCER_FENCED);
       switch (m.state) {
@@ -271,10 +264,25 @@ export class TransactionCoordinator {
 
   // ---- timeouts -----------------------------------------------------------------------------------------------
 
+  /**
+   * A crash (or a failed write) between Prepare* and Complete*: the decision is durable, so its markers are
+   * written again. Runs at start and with every timeout pass until it succeeds.
+   */
+  private async finishPrepared(): Promise<void> {
+    for (const m of [...this.txns.values()]) {
+      if (m.state !== 'PrepareCommit' && m.state !== 'PrepareAbort' && m.state !== 'PrepareEpochFence') continue;
+      await this.withLock(m.transactionalId, async () => {
+        const current = this.txns.get(m.transactionalId);
+        if (current !== undefined && current.state === m.state) await this.completeTransaction(current, current.state === 'PrepareCommit');
+      }).catch((err: unknown) => this.logger.error({ err, transactionalId: m.transactionalId }, 'could not finish a prepared transaction; will retry'));
+    }
+  }
+
   /** One pass of Kafka's abortTimedOutTransactions; returns when the aborts are written. */
   abortTimedOut(): Promise<void> {
     if (this.aborting !== null || this.stopped) return this.aborting ?? Promise.resolve();
     this.aborting = (async () => {
+      await this.finishPrepared();
       const now = this.now();
       for (const m of [...this.txns.values()]) {
         if (this.stopped) break;
