@@ -5,7 +5,8 @@
 //   the id is unknown).
 // - require_stable (v7+): a partition with a transactional commit (TxnOffsetCommit) still undecided answers
 //   UNSTABLE_OFFSET_COMMIT and offset -1, so the consumer retries once the transaction ends.
-// - Left out: member id / epoch validation of v9+, which only concerns KIP-848 consumer groups.
+// - v9+: a KIP-848 consumer group member naming itself must use its current epoch (STALE_MEMBER_EPOCH,
+//   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
 import { ErrorCode } from '../cluster/errors';
@@ -22,7 +23,19 @@ interface RequestedTopic {
   readonly partitionIndexes: readonly number[];
 }
 
-function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedTopic[] | null, byId: boolean, requireStable: boolean): GroupResult {
+interface FetchingMember {
+  readonly memberId: string | null;
+  readonly memberEpoch: number;
+}
+
+function fetchGroup(
+  broker: Broker,
+  groupId: string,
+  topics: readonly RequestedTopic[] | null,
+  byId: boolean,
+  requireStable: boolean,
+  member?: FetchingMember,
+): GroupResult {
   let requested: TopicPartitions[] | null = null;
   const unknownIds: RequestedTopic[] = [];
   if (topics !== null) {
@@ -37,7 +50,7 @@ function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedT
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, requireStable);
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member, requireStable);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -85,6 +98,7 @@ export const offsetFetchHandler = defineHandler({
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
             request.requireStable,
+            { memberId: g.memberId, memberEpoch: g.memberEpoch },
           ),
         ),
       };

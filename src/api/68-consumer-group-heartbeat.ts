@@ -3,8 +3,8 @@
 // - Server assignors "uniform" (default) and "range"; others get UNSUPPORTED_ASSIGNOR.
 // - v0: the broker generates the member id on join; v1 (KIP-1082): the client does, and it is never empty.
 // - A member moves to a new assignment only after revoking what it must give up, so no partition has two owners.
-// - Left out: regular-expression subscriptions (INVALID_REQUEST), rack-aware assignment, persistence of the
-//   consumer group records (after a broker restart members are told UNKNOWN_MEMBER_ID and rejoin).
+// - The group's state is stored in __consumer_offsets (Kafka's ConsumerGroup* records) before the answer.
+// - Left out: regular-expression subscriptions (INVALID_REQUEST) and rack-aware assignment.
 import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
 import {
   ConsumerGroupHeartbeatResponseCodec,
@@ -16,8 +16,8 @@ import { clientHostOf } from './group-request-context';
 export const consumerGroupHeartbeatHandler = defineHandler({
   request: ConsumerGroupHeartbeatRequestCodec,
   response: ConsumerGroupHeartbeatResponseCodec,
-  handle(request, ctx): ConsumerGroupHeartbeatResponseInit {
-    const result = ctx.broker.groups.consumerGroups.heartbeat({
+  async handle(request, ctx): Promise<ConsumerGroupHeartbeatResponseInit> {
+    const result = await ctx.broker.groups.consumerGroups.heartbeat({
       apiVersion: ctx.apiVersion,
       groupId: request.groupId,
       memberId: request.memberId,

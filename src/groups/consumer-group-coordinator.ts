@@ -3,14 +3,18 @@
 // changed), recompute the target assignment with a server-side assignor, and move the member one step towards its
 // target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
 // their rebalance timeout are fenced.
-// Left out (documented gaps): persistence of the ConsumerGroup* records (after a restart members rejoin with
-// epoch 0), regular-expression subscriptions, the static-member "temporary leave" (-2 acts as a leave), rack-aware
-// assignment, and classic <-> consumer group online migration.
+// State is written to __consumer_offsets (consumer-group-records.ts) before a heartbeat is answered, and reloaded
+// at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave"
+// (-2 acts as a leave), rack-aware assignment, and classic <-> consumer group online migration.
 import { randomBytes } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import type { Logger } from '../logger';
 import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
 import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
+import { consumerGroupSnapshot, KeyedRecord } from './consumer-group-records';
+
+/** Writes a group's records to __consumer_offsets (resolves once stored). */
+export type ConsumerGroupPersister = (groupId: string, records: readonly KeyedRecord[]) => Promise<void>;
 
 /** Topic lookups by name and id (storage's LogManager satisfies it). */
 export interface TopicCatalog {
@@ -104,6 +108,8 @@ function newMemberId(): string {
 
 export class ConsumerGroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
+  /** groupId -> record key (hex) -> value (hex) as last written, so only changes are written. */
+  private readonly persisted = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly topics: TopicCatalog,
@@ -111,7 +117,55 @@ export class ConsumerGroupCoordinator {
     private readonly logger: Logger,
     /** Whether a classic group with this id is in use (then the id cannot become a consumer group). */
     private readonly classicGroupInUse: (groupId: string) => boolean,
+    private readonly persist: ConsumerGroupPersister = async () => undefined,
   ) {}
+
+  /** Installs groups reloaded from __consumer_offsets; their members must heartbeat within a session. */
+  restore(groups: readonly ConsumerGroup[]): void {
+    for (const group of groups) {
+      this.groups.set(group.groupId, group);
+      this.changes(group);
+      for (const m of group.members.values()) this.armSession(group, m);
+    }
+  }
+
+  /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
+  private changes(group: ConsumerGroup): KeyedRecord[] {
+    let written = this.persisted.get(group.groupId);
+    if (!written) this.persisted.set(group.groupId, (written = new Map()));
+    const out: KeyedRecord[] = [];
+    const present = new Set<string>();
+    for (const r of consumerGroupSnapshot(group)) {
+      const k = r.key.toString('hex');
+      const v = (r.value as Buffer).toString('hex');
+      present.add(k);
+      if (written.get(k) !== v) {
+        out.push(r);
+        written.set(k, v);
+      }
+    }
+    for (const k of [...written.keys()]) {
+      if (present.has(k)) continue;
+      out.push({ key: Buffer.from(k, 'hex'), value: null });
+      written.delete(k);
+    }
+    return out;
+  }
+
+  /** Tombstones for every record of a group that is going away. */
+  private tombstones(groupId: string): KeyedRecord[] {
+    const written = this.persisted.get(groupId);
+    this.persisted.delete(groupId);
+    return [...(written?.keys() ?? [])].map((k) => ({ key: Buffer.from(k, 'hex'), value: null }));
+  }
+
+  private persistInBackground(group: ConsumerGroup): void {
+    const records = this.changes(group);
+    if (records.length === 0) return;
+    this.persist(group.groupId, records).catch((err: unknown) =>
+      this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'),
+    );
+  }
 
   group(groupId: string): ConsumerGroup | undefined {
     return this.groups.get(groupId);
@@ -121,12 +175,12 @@ export class ConsumerGroupCoordinator {
     return (this.groups.get(groupId)?.members.size ?? 0) > 0;
   }
 
-  /** Forgets an empty consumer group (before a classic group takes the id, or on DeleteGroups). */
-  dropIfEmpty(groupId: string): boolean {
+  /** Forgets an empty consumer group (before a classic group takes the id, or on DeleteGroups); its tombstones. */
+  dropIfEmpty(groupId: string): KeyedRecord[] | null {
     const group = this.groups.get(groupId);
-    if (!group || group.members.size > 0) return false;
+    if (!group || group.members.size > 0) return null;
     this.groups.delete(groupId);
-    return true;
+    return this.tombstones(groupId);
   }
 
   listings(): Array<{ groupId: string; state: ConsumerGroupState }> {
@@ -154,11 +208,36 @@ export class ConsumerGroupCoordinator {
     return ErrorCode.NONE;
   }
 
+  /** OffsetFetch v9+: a member naming itself must be a member with its current epoch; admins (-1, null) may read. */
+  offsetFetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    const group = this.groups.get(groupId);
+    if (!group || (memberEpoch < 0 && memberId === null)) return ErrorCode.NONE;
+    const member = memberId === null ? undefined : group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+  }
+
   shutdown(): void {
     for (const g of this.groups.values()) for (const m of g.members.values()) m.clearTimers();
   }
 
-  heartbeat(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
+  /** Processes a heartbeat and answers once the resulting state is stored. */
+  async heartbeat(p: ConsumerHeartbeatParams): Promise<ConsumerHeartbeatResult> {
+    const result = this.processHeartbeat(p);
+    const group = this.groups.get(p.groupId);
+    const records = group ? this.changes(group) : [];
+    if (records.length > 0) {
+      try {
+        await this.persist(p.groupId, records);
+      } catch (err) {
+        this.logger.error({ group: p.groupId, err }, 'could not write consumer group state');
+        return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+      }
+    }
+    return result;
+  }
+
+  private processHeartbeat(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
     const invalid = this.requestProblem(p);
     if (invalid !== null) return failure(ErrorCode.INVALID_REQUEST, invalid);
     if (p.memberEpoch === LEAVE_EPOCH || p.memberEpoch === STATIC_LEAVE_EPOCH) return this.leave(p);
@@ -319,20 +398,31 @@ export class ConsumerGroupCoordinator {
     this.logger.info({ group: group.groupId, member: member.memberId, groupEpoch: group.groupEpoch, reason }, 'member removed from consumer group');
   }
 
+  /** Removal by a timer: nobody waits for an answer, but the new state must still be stored. */
+  private expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+    if (this.groups.get(group.groupId) !== group) return;
+    this.removeMember(group, member, reason);
+    this.persistInBackground(group);
+  }
+
   private armTimers(group: ConsumerGroup, member: ConsumerMember): void {
-    if (member.sessionTimer) clearTimeout(member.sessionTimer);
-    member.sessionTimer = setTimeout(() => this.removeMember(group, member, 'session timeout expired'), this.config.sessionTimeoutMs);
-    member.sessionTimer.unref();
+    this.armSession(group, member);
     if (member.reconciliation === 'unrevoked') {
       if (member.revocationTimer === null) {
         const timeout = member.rebalanceTimeoutMs > 0 ? member.rebalanceTimeoutMs : this.config.sessionTimeoutMs;
-        member.revocationTimer = setTimeout(() => this.removeMember(group, member, 'partitions not revoked within the rebalance timeout'), timeout);
+        member.revocationTimer = setTimeout(() => this.expireMember(group, member, 'partitions not revoked within the rebalance timeout'), timeout);
         member.revocationTimer.unref();
       }
     } else if (member.revocationTimer) {
       clearTimeout(member.revocationTimer);
       member.revocationTimer = null;
     }
+  }
+
+  private armSession(group: ConsumerGroup, member: ConsumerMember): void {
+    if (member.sessionTimer) clearTimeout(member.sessionTimer);
+    member.sessionTimer = setTimeout(() => this.expireMember(group, member, 'session timeout expired'), this.config.sessionTimeoutMs);
+    member.sessionTimer.unref();
   }
 
   /** Subscribed topics with their ids and partition counts; a change (new partitions, recreated topic) rebalances. */

@@ -2,6 +2,7 @@
 // state machine, generations, static membership, session and rebalance timeouts, plus committed offsets.
 // JoinGroup and SyncGroup answers are promises the state machine resolves when the rebalance reaches that point,
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
+// KIP-848 consumer groups live in consumer-group-coordinator.ts; they share the group id space and the offsets.
 import { randomUUID } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import type { Logger } from '../logger';
@@ -112,6 +113,7 @@ export class GroupCoordinator {
       options.config.consumer,
       options.logger,
       (groupId) => this.classicGroupInUse(groupId),
+      (groupId, records) => this.offsetsTopic.append(groupId, records),
     );
     this.offsets = new GroupOffsets({
       consumerGroups: this.consumerGroups,
@@ -186,7 +188,12 @@ export class GroupCoordinator {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }
     if (this.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
-    this.consumerGroups.dropIfEmpty(p.groupId);
+    const consumerTombstones = this.consumerGroups.dropIfEmpty(p.groupId);
+    if (consumerTombstones !== null && consumerTombstones.length > 0) {
+      this.offsetsTopic.append(p.groupId, consumerTombstones).catch((err: unknown) =>
+        this.logger.error({ group: p.groupId, err }, 'could not write consumer group tombstones'),
+      );
+    }
     const isUnknownMember = p.memberId === '';
     let group = this.groups.get(p.groupId);
     if (!group) {
@@ -763,8 +770,13 @@ export class GroupCoordinator {
     return this.offsets.commitOffsets(p);
   }
 
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null, requireStable = false): OffsetFetchResult {
-    return this.offsets.fetchOffsets(groupId, topics, requireStable);
+  fetchOffsets(
+    groupId: string,
+    topics: readonly TopicPartitions[] | null,
+    member?: { readonly memberId: string | null; readonly memberEpoch: number },
+    requireStable = false,
+  ): OffsetFetchResult {
+    return this.offsets.fetchOffsets(groupId, topics, member, requireStable);
   }
 
   commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
@@ -815,6 +827,7 @@ export class GroupCoordinator {
     const rebuilder = new GroupStateRebuilder();
     const apply = (r: CoordinatorRecord): void => rebuilder.apply(r);
     const counts = await this.offsetsTopic.replay(apply, this.offsets.transactionalReplay(apply));
+    this.consumerGroups.restore(rebuilder.buildConsumerGroups());
     for (const [groupId, group] of rebuilder.build(this.now())) {
       this.groups.set(groupId, group);
       for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);

@@ -98,11 +98,20 @@ export class GroupOffsets {
   private async deleteGroup(groupId: string): Promise<number> {
     if (this.ctx.isStopped()) return ErrorCode.NOT_COORDINATOR;
     if (this.ctx.consumerGroups.hasMembers(groupId)) return ErrorCode.NON_EMPTY_GROUP;
-    const droppedConsumerGroup = this.ctx.consumerGroups.dropIfEmpty(groupId);
     const group = this.ctx.groups.get(groupId);
-    if (!group || group.is('Dead')) return droppedConsumerGroup ? ErrorCode.NONE : ErrorCode.GROUP_ID_NOT_FOUND;
-    if (!group.is('Empty')) return ErrorCode.NON_EMPTY_GROUP;
-    const records: CoordinatorRecordWrite[] = [];
+    if (group && !group.is('Empty') && !group.is('Dead')) return ErrorCode.NON_EMPTY_GROUP;
+    const consumerTombstones = this.ctx.consumerGroups.dropIfEmpty(groupId);
+    if (!group || group.is('Dead')) {
+      if (consumerTombstones === null) return ErrorCode.GROUP_ID_NOT_FOUND;
+      try {
+        await this.ctx.offsetsTopic.append(groupId, consumerTombstones);
+      } catch (err) {
+        this.ctx.logger.error({ group: groupId, err }, 'could not write the group deletion; it may reappear after a restart');
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      }
+      return ErrorCode.NONE;
+    }
+    const records: CoordinatorRecordWrite[] = [...(consumerTombstones ?? [])];
     for (const [topic, byPartition] of group.offsets) {
       for (const partition of byPartition.keys()) records.push({ key: offsetCommitKey(groupId, topic, partition), value: null });
     }
@@ -193,8 +202,15 @@ export class GroupOffsets {
    * report offset -1 and empty metadata. With `requireStable`, a partition whose transactional commit is still
    * undecided answers UNSTABLE_OFFSET_COMMIT (offset -1), so the consumer retries once the transaction ends.
    */
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null, requireStable = false): OffsetFetchResult {
+  fetchOffsets(
+    groupId: string,
+    topics: readonly TopicPartitions[] | null,
+    member: { readonly memberId: string | null; readonly memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+    requireStable = false,
+  ): OffsetFetchResult {
     if (this.ctx.isStopped()) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
+    const memberError = this.ctx.consumerGroups.offsetFetchError(groupId, member.memberId, member.memberEpoch);
+    if (memberError !== ErrorCode.NONE) return { errorCode: memberError, topics: [] };
     const group = this.ctx.groups.get(groupId);
     const fetchedIn = (topic: string) => (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
       if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
@@ -339,13 +355,16 @@ export class GroupOffsets {
     let removedGroups = 0;
     for (const group of [...this.ctx.groups.values()]) {
       if (this.ctx.isStopped()) return;
-      // Offsets of a consumer group with live members stay (Kafka would expire only unsubscribed topics' offsets).
-      if (this.ctx.consumerGroups.hasMembers(group.groupId)) continue;
-      const expired = expiredOffsets(group, BigInt(now), retention);
+      const consumerTopics = this.ctx.consumerGroups.subscribedTopics(group.groupId);
+      const expired = expiredOffsets(group, BigInt(now), retention, consumerTopics);
       const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
       // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).
-      const becomesDead = group.is('Empty') && group.pendingMembers.size === 0 && this.offsetCount(group) === expired.length;
-      if (becomesDead) records.push({ key: groupMetadataKey(group.groupId), value: null });
+      const becomesDead =
+        group.is('Empty') && group.pendingMembers.size === 0 && consumerTopics === null && this.offsetCount(group) === expired.length;
+      if (becomesDead) {
+        records.push({ key: groupMetadataKey(group.groupId), value: null });
+        records.push(...(this.ctx.consumerGroups.dropIfEmpty(group.groupId) ?? []));
+      }
       if (records.length === 0) continue;
       for (const e of expired) group.deleteOffset(e.topic, e.partition);
       if (becomesDead) {
@@ -361,6 +380,16 @@ export class GroupOffsets {
       }
       removedOffsets += expired.length;
       if (becomesDead) removedGroups++;
+    }
+    // Empty consumer groups without any committed offsets have nothing left to keep.
+    for (const c of this.ctx.consumerGroups.listings()) {
+      if (c.state !== 'Empty' || this.ctx.groups.has(c.groupId)) continue;
+      const tombstones = this.ctx.consumerGroups.dropIfEmpty(c.groupId);
+      if (tombstones === null) continue;
+      removedGroups++;
+      await this.ctx.offsetsTopic.append(c.groupId, tombstones).catch((err: unknown) =>
+        this.ctx.logger.error({ group: c.groupId, err }, 'could not write consumer group tombstones'),
+      );
     }
     if (removedOffsets > 0 || removedGroups > 0) {
       this.ctx.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');
