@@ -4,6 +4,7 @@ import * as path from 'path';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+export const TXN_INDEX_SUFFIX = '.txnindex';
 export const DELETED_SUFFIX = '.deleted';
 export const TEMP_SUFFIX = '.tmp';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
@@ -25,11 +26,13 @@ export interface SegmentPaths {
   log: string;
   index: string;
   timeIndex: string;
+  /** Aborted transactions whose markers are in this segment (producer-state/txn-index.ts). */
+  txnIndex: string;
 }
 
 export function segmentPaths(dir: string, baseOffset: bigint): SegmentPaths {
   const stem = path.join(dir, segmentFileStem(baseOffset));
-  return { log: stem + LOG_SUFFIX, index: stem + INDEX_SUFFIX, timeIndex: stem + TIME_INDEX_SUFFIX };
+  return { log: stem + LOG_SUFFIX, index: stem + INDEX_SUFFIX, timeIndex: stem + TIME_INDEX_SUFFIX, txnIndex: stem + TXN_INDEX_SUFFIX };
 }
 
 /** Base offset of a `<20 digits>.<suffix>` file name, or null if the name is not a segment file of that kind. */

@@ -12,7 +12,7 @@ import { FdPool } from './fd-pool';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
-import { PartitionLog, PartitionLogDeps } from './partition-log';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLog, PartitionLogDeps } from './partition-log';
 import { TailCacheBudget } from './tail-cache';
 import { newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 
@@ -30,6 +30,8 @@ export interface LogManagerOptions {
   tailCachePartitionBytes?: number;
   /** Memory for the loaded indexes of closed segments; default 64 MiB. */
   indexCacheBytes?: number;
+  /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
+  producerIdExpirationMs?: number;
 }
 
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -85,6 +87,7 @@ export class LogManager {
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
+      producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
     };
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
     const started = Date.now();

@@ -19,7 +19,7 @@ import {
 } from '../codecs/records/batch-header';
 import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } from './atomic-file';
 import { ScannedBatch } from './batch-scan';
-import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError } from './errors';
 import {
   DELETED_SUFFIX,
   INDEX_SUFFIX,
@@ -37,6 +37,16 @@ import { firstRecordAtOrAfter, recordWithMaxTimestamp } from './record-scan';
 import { selectSegmentsToDelete, RetentionVictim } from './retention';
 import { IndexLimits, LogSegment, MAX_RELATIVE_OFFSET, SegmentResources } from './segment';
 import { PartitionTailCache, TailCacheBudget } from './tail-cache';
+import { producerBatchInfo } from './producer-batch-info';
+import { deleteSnapshot, listSnapshots, writeSnapshot } from './producer-snapshot';
+import { AppendOrigin, CompletedTxn, ProducerEntry, ProducerStateManager, ProducerStateStage } from './producer-state';
+import { loadTransactionState } from './producer-state-loader';
+import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
+
+/** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
+/** Snapshots kept per partition; older ones only slow nothing down but take space. */
+const SNAPSHOTS_KEPT = 2;
 
 export interface AppendResult {
   baseOffset: bigint;
@@ -44,6 +54,8 @@ export interface AppendResult {
   /** -1n unless the topic stamps LogAppendTime. */
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** A producer retried a batch already in the log: nothing was written, the offsets are the original's. */
+  duplicate: boolean;
 }
 
 export interface ReadResult {
@@ -56,6 +68,8 @@ export interface ReadResult {
 export interface PartitionLogDeps {
   resources: SegmentResources;
   tailBudget: TailCacheBudget;
+  /** producer.id.expiration.ms, applied when producer state is snapshotted (roll, close). */
+  producerIdExpirationMs: number;
 }
 
 /**
@@ -67,6 +81,7 @@ const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
 interface PendingAppend {
   records: Buffer;
   leaderEpoch: number;
+  origin: AppendOrigin;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -97,6 +112,9 @@ export class PartitionLog {
   private fsyncs = 0;
   private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
+  private readonly producers: ProducerStateManager;
+  private readonly aborted: AbortedTxnList;
+  private latestSnapshot: bigint | null;
 
   private constructor(
     readonly topic: string,
@@ -108,7 +126,11 @@ export class PartitionLog {
     private readonly epochs: LeaderEpochCache,
     private readonly deps: PartitionLogDeps,
     persistedStartOffset: bigint | null,
+    txns: { producers: ProducerStateManager; aborted: AbortedTxnList; latestSnapshot: bigint | null },
   ) {
+    this.producers = txns.producers;
+    this.aborted = txns.aborted;
+    this.latestSnapshot = txns.latestSnapshot;
     this.persistedStartOffset = persistedStartOffset;
     this.segments = segments;
     this.startOffset = startOffset;
@@ -149,7 +171,8 @@ export class PartitionLog {
     if (start > logEnd) start = logEnd;
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart);
+    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -169,8 +192,26 @@ export class PartitionLog {
     return this.logEndOffset;
   }
 
+  /** The first offset of the oldest open transaction, or the high watermark when none is open. */
   get lastStableOffset(): bigint {
-    return this.highWatermark;
+    const firstUnstable = this.producers.firstUnstableOffset();
+    const hw = this.highWatermark;
+    return firstUnstable !== null && firstUnstable < hw ? firstUnstable : hw;
+  }
+
+  /** Aborted transactions a READ_COMMITTED reader of [fetchOffset, upperBound) must know about. */
+  abortedTransactions(fetchOffset: bigint, upperBound: bigint): AbortedTxn[] {
+    return this.aborted.collect(fetchOffset, upperBound);
+  }
+
+  /** The producers this partition knows (DescribeProducers). */
+  producerStates(): ProducerEntry[] {
+    return this.producers.activeProducers();
+  }
+
+  /** Open transactions on this partition, oldest first. */
+  openTransactions(): Array<{ producerId: bigint; firstOffset: bigint }> {
+    return this.producers.ongoingTransactions();
   }
 
   get config(): LogConfig {
@@ -220,7 +261,12 @@ export class PartitionLog {
 
   // ---- appends ------------------------------------------------------------------------------------------------
 
-  append(records: Buffer, opts: { leaderEpoch?: number } = {}): Promise<AppendResult> {
+  /**
+   * Queues `records` (whole v2 batches). Batches carrying a producer id are checked against the producer state
+   * inside the append queue, so concurrent appends of one producer are judged in order: a retried batch resolves
+   * with its original offsets (`duplicate`), an invalid one rejects with ProducerStateError and is not written.
+   */
+  append(records: Buffer, opts: { leaderEpoch?: number; origin?: AppendOrigin } = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
     try {
       checkFraming(records);
@@ -228,7 +274,7 @@ export class PartitionLog {
       return Promise.reject(err);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ records, leaderEpoch: opts.leaderEpoch ?? 0, resolve, reject });
+      this.pending.push({ records, leaderEpoch: opts.leaderEpoch ?? 0, origin: opts.origin ?? 'client', resolve, reject });
       if (this.draining === null) this.draining = this.drain();
     });
   }
@@ -239,7 +285,7 @@ export class PartitionLog {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
-        let results: AppendResult[];
+        let results: Array<AppendResult | Error>;
         try {
           results = await this.writeGroup(group);
         } catch (err) {
@@ -247,7 +293,11 @@ export class PartitionLog {
           for (const p of group) p.reject(err);
           continue;
         }
-        group.forEach((p, i) => p.resolve(results[i]));
+        group.forEach((p, i) => {
+          const r = results[i];
+          if (r instanceof Error) p.reject(r);
+          else p.resolve(r);
+        });
         this.notifyAppend();
       }
     } finally {
@@ -255,7 +305,76 @@ export class PartitionLog {
     }
   }
 
-  private async writeGroup(group: readonly PendingAppend[]): Promise<AppendResult[]> {
+  private async writeGroup(all: readonly PendingAppend[]): Promise<Array<AppendResult | Error>> {
+    const screened = this.screenProducers(all);
+    const group = all.filter((_, i) => screened.outcomes[i] === null);
+    if (group.length === 0) return screened.outcomes.map((o) => o as AppendResult | Error);
+    const written = await this.writeAccepted(group);
+    this.producers.commit(screened.stage, this.logEndOffset);
+    await this.recordCompletedTxns(screened.completed);
+    let next = 0;
+    return screened.outcomes.map((o) => o ?? written[next++]);
+  }
+
+  /**
+   * Kafka's analyzeAndValidateProducerState, in queue order: a retried batch is answered from the producer's
+   * cached batches, an invalid one is refused, the rest are staged at the offsets they will get.
+   */
+  private screenProducers(group: readonly PendingAppend[]): {
+    stage: ProducerStateStage;
+    outcomes: Array<AppendResult | Error | null>;
+    completed: CompletedTxn[];
+  } {
+    const stage = this.producers.stage();
+    const completed: CompletedTxn[] = [];
+    let next = this.logEndOffset;
+    const outcomes = group.map((p): AppendResult | Error | null => {
+      let offset = next;
+      const staged: CompletedTxn[] = [];
+      const multiBatch = batchSize(p.records, 0) < p.records.length;
+      const saved = multiBatch ? stage.save() : null;
+      const refuse = (outcome: AppendResult | Error): AppendResult | Error => {
+        if (saved !== null) stage.restore(saved);
+        return outcome;
+      };
+      for (let pos = 0; pos < p.records.length; pos += batchSize(p.records, pos)) {
+        const first = offset;
+        const last = first + BigInt(batchLastOffsetDelta(p.records, pos));
+        offset = last + 1n;
+        if (p.records.readBigInt64BE(pos + BATCH_HEADER.producerId) < 0n) continue;
+        const info = producerBatchInfo(p.records, pos);
+        const verdict = stage.check(info, p.origin);
+        if (verdict.kind === 'duplicate') {
+          return refuse({ baseOffset: verdict.batch.firstOffset, lastOffset: verdict.batch.lastOffset, logAppendTime: -1n, logStartOffset: this.startOffset, duplicate: true });
+        }
+        if (verdict.kind === 'reject') return refuse(new ProducerStateError(verdict.reason, verdict.message));
+        const done = stage.record(info, first, last);
+        if (done !== null) staged.push(done);
+      }
+      completed.push(...staged);
+      next = offset;
+      return null;
+    });
+    return { stage, outcomes, completed };
+  }
+
+  /** Aborted transactions go to the in-memory list and the `.txnindex` of the segment holding the marker. */
+  private async recordCompletedTxns(completed: readonly CompletedTxn[]): Promise<void> {
+    for (const txn of completed) {
+      if (!txn.aborted) continue;
+      const entry: AbortedTxn = {
+        producerId: txn.producerId,
+        firstOffset: txn.firstOffset,
+        lastOffset: txn.lastOffset,
+        lastStableOffset: this.producers.firstUnstableOffset() ?? txn.lastOffset + 1n,
+      };
+      this.aborted.add(entry);
+      const seg = this.segments[floorSegmentIndex(this.segments, txn.lastOffset)];
+      await appendTxnIndexFile(seg.paths.txnIndex, entry);
+    }
+  }
+
+  private async writeAccepted(group: readonly PendingAppend[]): Promise<AppendResult[]> {
     const config = this.cfg;
     const now = Date.now();
     const logAppendTime = config.timestampType === 'LogAppendTime' ? BigInt(now) : -1n;
@@ -296,7 +415,7 @@ export class PartitionLog {
     }
     await this.maybeFlush(now);
 
-    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset }));
+    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset, duplicate: false }));
     for (const b of batches) {
       const r = results[b.request];
       if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
@@ -355,6 +474,7 @@ export class PartitionLog {
   private async roll(baseOffset: bigint): Promise<void> {
     const old = this.activeSegment;
     await old.seal();
+    await this.takeSnapshot();
     const fresh = await LogSegment.create(this.dir, baseOffset, indexLimits(this.cfg), this.deps.resources);
     this.segments = [...this.segments, fresh];
     this.logger.info({ dir: this.dir, baseOffset: baseOffset.toString(), previousSize: old.size }, 'rolled new log segment');
@@ -364,6 +484,21 @@ export class PartitionLog {
       .catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'))
       .finally(() => this.backgroundSyncs.delete(sync));
     this.backgroundSyncs.add(sync);
+  }
+
+  /**
+   * Writes the producer state as of the offset it reflects (Kafka snapshots at every roll and at shutdown), so a
+   * restart reads only the batches after it. Not fsynced: a damaged snapshot fails its CRC and an older one or the
+   * log is used instead.
+   */
+  private async takeSnapshot(): Promise<void> {
+    this.producers.removeExpired(Date.now(), this.deps.producerIdExpirationMs);
+    const offset = this.producers.mapEndOffset;
+    if (this.latestSnapshot === offset) return;
+    await writeSnapshot(this.dir, offset, this.producers.activeProducers());
+    this.latestSnapshot = offset;
+    const all = await listSnapshots(this.dir);
+    for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await deleteSnapshot(this.dir, old);
   }
 
   private async maybeFlush(now: number): Promise<void> {
@@ -497,6 +632,7 @@ export class PartitionLog {
     if (target > this.startOffset) {
       this.startOffset = target;
       this.epochs.truncateFromStart(target);
+      this.aborted.dropBefore(target);
       await this.persistLogStartOffset();
       await this.deleteSegments(
         selectSegmentsToDelete(await this.retentionView(), this.sizeInBytes(), { ...this.cfg, cleanupPolicy: { delete: false } }, this.startOffset, Date.now()),
@@ -535,6 +671,7 @@ export class PartitionLog {
     if (newStart > this.startOffset) {
       this.startOffset = newStart;
       this.epochs.truncateFromStart(newStart);
+      this.aborted.dropBefore(newStart);
       await this.persistLogStartOffset();
     }
     for (const seg of going) {
@@ -579,6 +716,7 @@ export class PartitionLog {
       await active.persistIndexes(true);
       await active.fsync();
     }
+    if (this.logEndOffset > 0n) await this.takeSnapshot();
     await this.checkpointWrites.catch(() => undefined);
     if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
     await this.epochs.flushed();

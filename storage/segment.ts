@@ -255,7 +255,7 @@ export class LogSegment implements IndexHolder {
     this.indexes = null;
     await this.res.fdPool.evict(this.paths.log);
     const renamed: string[] = [];
-    for (const file of [this.paths.log, this.paths.index, this.paths.timeIndex]) {
+    for (const file of [this.paths.log, this.paths.index, this.paths.timeIndex, this.paths.txnIndex]) {
       try {
         await fsp.rename(file, file + DELETED_SUFFIX);
         renamed.push(file + DELETED_SUFFIX);

@@ -3,14 +3,15 @@
 // - max_bytes across the response and partition_max_bytes per partition; the first batch of the first partition
 //   with data is returned even when larger than the limits, as Kafka does, so a consumer can always progress.
 // - Batches go out as the Buffers storage returned (no copy, no decode).
-// - isolation_level READ_COMMITTED reads up to the last stable offset.
+// - isolation_level READ_COMMITTED reads up to the last stable offset and lists the aborted transactions that
+//   overlap the returned batches (from the partition's aborted-transaction index), so clients drop their records.
 // - Fetch sessions (KIP-227): a request to open a session gets session id 0 ("no session created"), which the
 //   KIP allows and clients handle by sending full fetches; an incremental fetch names a session we never gave
 //   out, so it gets FETCH_SESSION_ID_NOT_FOUND.
-// - Left out: follower fetching (replica id >= 0), v0-3 (message format down-conversion), aborted
-//   transaction lists (no transactions yet: an empty list under READ_COMMITTED).
+// - Left out: follower fetching (replica id >= 0), v0-3 (message format down-conversion).
 import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
+import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import type { Broker } from '../broker';
@@ -104,7 +105,7 @@ async function readAll(
         highWatermark: result.highWatermark,
         lastStableOffset: log.lastStableOffset,
         logStartOffset: result.logStartOffset,
-        abortedTransactions: readCommitted ? [] : null,
+        abortedTransactions: readCommitted ? abortedIn(log, p.fetchOffset, result.batches) : null,
         preferredReadReplica: -1,
         records: result.batches,
       });
@@ -115,6 +116,13 @@ async function readAll(
     }
   }
   return { responses, bytes, hasError };
+}
+
+/** Aborted transactions overlapping the fetched range; none when nothing was read. */
+function abortedIn(log: PartitionLog, fetchOffset: bigint, batches: readonly Buffer[]): Array<{ producerId: bigint; firstOffset: bigint }> {
+  if (batches.length === 0) return [];
+  const upperBound = batchLastOffset(batches[batches.length - 1]) + 1n;
+  return log.abortedTransactions(fetchOffset, upperBound).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
 }
 
 /** Resolves on the first append to any of the logs, after `ms`, or when the connection closes. */

@@ -3,8 +3,8 @@
 //   A partition without a commit answers offset -1 and empty metadata.
 // - v8+: several groups per request, each with its own error. v10 addresses topics by id (UNKNOWN_TOPIC_ID when
 //   the id is unknown).
-// - require_stable (v7+): Eddy's coordinator holds no pending transactional offsets, so every committed offset is
-//   already stable and UNSTABLE_OFFSET_COMMIT never applies.
+// - require_stable (v7+): a partition with a transactional commit (TxnOffsetCommit) still undecided answers
+//   UNSTABLE_OFFSET_COMMIT and offset -1, so the consumer retries once the transaction ends.
 // - v9+: a KIP-848 consumer group member naming itself must use its current epoch (STALE_MEMBER_EPOCH,
 //   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
@@ -33,6 +33,7 @@ function fetchGroup(
   groupId: string,
   topics: readonly RequestedTopic[] | null,
   byId: boolean,
+  requireStable: boolean,
   member?: FetchingMember,
 ): GroupResult {
   let requested: TopicPartitions[] | null = null;
@@ -49,7 +50,7 @@ function fetchGroup(
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member);
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member, requireStable);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -96,13 +97,14 @@ export const offsetFetchHandler = defineHandler({
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
+            request.requireStable,
             { memberId: g.memberId, memberEpoch: g.memberEpoch },
           ),
         ),
       };
     }
     const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
-    const single = fetchGroup(broker, request.groupId, topics, false);
+    const single = fetchGroup(broker, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
     return {
       throttleTimeMs: 0,
       errorCode: single.errorCode,

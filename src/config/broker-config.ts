@@ -64,6 +64,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: '900000', readOnly: true, min: 1 },
   { name: 'transactional.id.expiration.ms', type: 'int', defaultValue: '604800000', readOnly: true, min: 1 },
   { name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', readOnly: false },
+  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', defaultValue: '10000', readOnly: true, min: 1 },
   { name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', readOnly: false },
 ];
 

@@ -16,18 +16,18 @@ import {
   joinError,
   syncError,
 } from './classic-member';
-import { groupMetadataKey, groupMetadataValue } from './coordinator-records';
+import { groupMetadataKey, groupMetadataValue, CoordinatorRecord } from './coordinator-records';
 import { groupMetadataSnapshot, GroupStateRebuilder } from './group-persistence';
 import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
 import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import type { GroupCoordinatorConfig } from './group-config';
-import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions } from './group-offsets';
+import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 import { CoordinatorStorage, OffsetsTopic } from './offsets-topic';
 import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
 
 export type { GroupCoordinatorConfig } from './group-config';
 export { groupCoordinatorConfig } from './group-config';
-export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions } from './group-offsets';
+export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 
 export interface JoinGroupParams {
   readonly groupId: string;
@@ -774,8 +774,18 @@ export class GroupCoordinator {
     groupId: string,
     topics: readonly TopicPartitions[] | null,
     member?: { readonly memberId: string | null; readonly memberEpoch: number },
+    requireStable = false,
   ): OffsetFetchResult {
-    return this.offsets.fetchOffsets(groupId, topics, member);
+    return this.offsets.fetchOffsets(groupId, topics, member, requireStable);
+  }
+
+  commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
+    return this.offsets.commitTransactionalOffsets(p);
+  }
+
+  /** Called by the transaction coordinator once a transaction's markers are written. */
+  completeTransaction(producerId: bigint, committed: boolean): void {
+    this.offsets.completeTransaction(producerId, committed);
   }
 
   deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResult> {
@@ -815,7 +825,8 @@ export class GroupCoordinator {
   private async load(): Promise<void> {
     const started = Date.now();
     const rebuilder = new GroupStateRebuilder();
-    const counts = await this.offsetsTopic.replay((r) => rebuilder.apply(r));
+    const apply = (r: CoordinatorRecord): void => rebuilder.apply(r);
+    const counts = await this.offsetsTopic.replay(apply, this.offsets.transactionalReplay(apply));
     this.consumerGroups.restore(rebuilder.buildConsumerGroups());
     for (const [groupId, group] of rebuilder.build(this.now())) {
       this.groups.set(groupId, group);

@@ -9,6 +9,9 @@ import type { GroupCoordinatorConfig } from './group-config';
 import { expiredOffsets, offsetCommitError } from './offset-rules';
 import type { CoordinatorRecordWrite, OffsetsTopic } from './offsets-topic';
 import type { ConsumerGroupCoordinator } from './consumer-group-coordinator';
+import type { CoordinatorRecord } from './coordinator-records';
+import { PendingTransactionalOffsets, TransactionalReplay, txnOffsetCommitError } from './transactional-offsets';
+import { ProducerStateError } from '../../storage';
 
 export interface OffsetCommitParams {
   readonly groupId: string;
@@ -30,6 +33,17 @@ export interface OffsetCommitInput {
   readonly metadata: string | null;
   /** OffsetCommit v1 only; -1 = now */
   readonly commitTimestamp: bigint;
+}
+
+export interface TxnOffsetCommitParams {
+  readonly groupId: string;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  /** -1 / '' / null when the client sent none (TxnOffsetCommit below v3). */
+  readonly generationId: number;
+  readonly memberId: string;
+  readonly groupInstanceId: string | null;
+  readonly partitions: readonly OffsetCommitInput[];
 }
 
 export interface TopicPartitions {
@@ -70,6 +84,8 @@ export interface GroupOffsetsContext {
 
 export class GroupOffsets {
   private expiring: Promise<void> | null = null;
+  /** TxnOffsetCommit offsets waiting for their transaction's marker. */
+  private readonly pendingTxnOffsets = new PendingTransactionalOffsets();
 
   constructor(private readonly ctx: GroupOffsetsContext) {}
 
@@ -183,32 +199,32 @@ export class GroupOffsets {
 
   /**
    * Committed offsets of the requested partitions (or all, when `topics` is null). Partitions without a commit
-   * report offset -1 and empty metadata. With no transactional offsets pending here, require_stable never has to
-   * wait or report UNSTABLE_OFFSET_COMMIT.
+   * report offset -1 and empty metadata. With `requireStable`, a partition whose transactional commit is still
+   * undecided answers UNSTABLE_OFFSET_COMMIT (offset -1), so the consumer retries once the transaction ends.
    */
   fetchOffsets(
     groupId: string,
     topics: readonly TopicPartitions[] | null,
     member: { readonly memberId: string | null; readonly memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+    requireStable = false,
   ): OffsetFetchResult {
     if (this.ctx.isStopped()) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] };
     const memberError = this.ctx.consumerGroups.offsetFetchError(groupId, member.memberId, member.memberEpoch);
     if (memberError !== ErrorCode.NONE) return { errorCode: memberError, topics: [] };
     const group = this.ctx.groups.get(groupId);
-    const fetched = (partition: number, o: CommittedOffset | undefined): FetchedOffset => ({
-      partition,
-      offset: o?.offset ?? -1n,
-      leaderEpoch: o?.leaderEpoch ?? -1,
-      metadata: o?.metadata ?? '',
-      errorCode: ErrorCode.NONE,
-    });
+    const fetchedIn = (topic: string) => (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
+      if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
+        return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+      }
+      return { partition, offset: o?.offset ?? -1n, leaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: ErrorCode.NONE };
+    };
     if (topics === null) {
       if (!group) return { errorCode: ErrorCode.NONE, topics: [] };
       return {
         errorCode: ErrorCode.NONE,
         topics: [...group.offsets].map(([topic, byPartition]) => ({
           topic,
-          partitions: [...byPartition].map(([partition, o]) => fetched(partition, o)),
+          partitions: [...byPartition].map(([partition, o]) => fetchedIn(topic)(partition, o)),
         })),
       };
     }
@@ -216,9 +232,75 @@ export class GroupOffsets {
       errorCode: ErrorCode.NONE,
       topics: topics.map((t) => ({
         topic: t.topic,
-        partitions: t.partitions.map((partition) => fetched(partition, group?.offset(t.topic, partition))),
+        partitions: t.partitions.map((partition) => fetchedIn(t.topic)(partition, group?.offset(t.topic, partition))),
       })),
     };
+  }
+
+  /**
+   * TxnOffsetCommit: the offsets are written to __consumer_offsets as the producer's transactional records and stay
+   * pending until the transaction ends (completeTransaction). One error code per input partition, in order.
+   */
+  async commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
+    const all = (code: number) => p.partitions.map(() => code);
+    if (this.ctx.isStopped()) return all(ErrorCode.NOT_COORDINATOR);
+    let group = this.ctx.groups.get(p.groupId);
+    if (!group) {
+      group = new ClassicGroup(p.groupId, this.ctx.now());
+      this.ctx.groups.set(p.groupId, group);
+    }
+    // A KIP-848 consumer group checks the member and its epoch itself (TxnOffsetCommit v3+ carries them).
+    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, p.memberId, p.generationId, 9);
+    const groupError = consumerError ?? txnOffsetCommitError(group, p);
+    if (groupError !== ErrorCode.NONE) return all(groupError);
+    const now = BigInt(this.ctx.now());
+    const errors: number[] = [];
+    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
+    for (const c of p.partitions) {
+      const metadata = c.metadata ?? '';
+      if (Buffer.byteLength(metadata, 'utf8') > this.ctx.config.offsetMetadataMaxBytes) {
+        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+        continue;
+      }
+      errors.push(ErrorCode.NONE);
+      accepted.push({ topic: c.topic, partition: c.partition, value: { offset: c.offset, leaderEpoch: c.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null } });
+    }
+    if (accepted.length === 0) return errors;
+    try {
+      await this.ctx.offsetsTopic.appendTransactional(
+        p.groupId,
+        accepted.map((a) => ({ key: offsetCommitKey(p.groupId, a.topic, a.partition), value: offsetCommitValue(a.value) })),
+        p.producerId,
+        p.producerEpoch,
+      );
+    } catch (err) {
+      // A fenced producer's write is refused by the partition's producer state, as in Kafka.
+      const fenced = err instanceof ProducerStateError && err.reason === 'INVALID_PRODUCER_EPOCH';
+      if (!fenced) this.ctx.logger.error({ group: p.groupId, err }, 'could not write transactional offsets');
+      const code = fenced ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      return errors.map((e) => (e === ErrorCode.NONE ? code : e));
+    }
+    this.pendingTxnOffsets.add(p.producerId, accepted.map((a) => ({ group: p.groupId, topic: a.topic, partition: a.partition, value: a.value })));
+    return errors;
+  }
+
+  /** The transaction coordinator wrote the producer's marker: its pending offsets become visible or go. */
+  completeTransaction(producerId: bigint, committed: boolean): void {
+    for (const o of this.pendingTxnOffsets.take(producerId)) {
+      if (!committed) continue;
+      let group = this.ctx.groups.get(o.group);
+      if (!group) {
+        group = new ClassicGroup(o.group, this.ctx.now());
+        this.ctx.groups.set(o.group, group);
+      }
+      if (o.value === null) group.deleteOffset(o.topic, o.partition);
+      else group.setOffset(o.topic, o.partition, o.value);
+    }
+  }
+
+  /** Replay hooks: transactional records wait for their markers; committed ones go to `apply` in log order. */
+  transactionalReplay(apply: (record: CoordinatorRecord) => void): TransactionalReplay {
+    return this.pendingTxnOffsets.replayVisitor(apply);
   }
 
   /** OffsetDelete: only for empty groups, or for topics a consumer group no longer subscribes to. */
