@@ -73,11 +73,11 @@ function describeMachine(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  installCleanupHandlers();
   const opts = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const t0 = Date.now();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-'));
+  installCleanupHandlers(() => fs.rmSync(workDir, { recursive: true, force: true }));
   const sections: Section[] = [];
   const machine = describeMachine();
   progress(`mode ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per figure, scratch ${workDir}`);
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     for (const t of targets.values()) await t.stop().catch(() => undefined);
     await Promise.all([rdkafka.close(), rdkafkaSide.close(), kafkajs.close()]);
     await stopAll();
+    progress('removing scratch data');
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 

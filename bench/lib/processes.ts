@@ -36,15 +36,19 @@ export async function stopAll(): Promise<void> {
 
 let installed = false;
 
-/** Kills every tracked child on exit, Ctrl-C or an uncaught error. */
-export function installCleanupHandlers(): void {
+/** Kills every tracked child on exit, Ctrl-C or an uncaught error, then runs `onInterrupt` (scratch removal). */
+export function installCleanupHandlers(onInterrupt: () => void = () => undefined): void {
   if (installed) return;
   installed = true;
   process.on('exit', killAllSync);
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       killAllSync();
-      process.exit(130);
+      try {
+        onInterrupt();
+      } finally {
+        process.exit(130);
+      }
     });
   }
 }

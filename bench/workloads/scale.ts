@@ -1,5 +1,6 @@
 // Many partitions: create one topic with N partitions, time Metadata for it and one acked record to every
 // partition, and sample the server's memory as N grows. Fresh servers, so earlier workloads do not count.
+import * as fs from 'fs';
 import type { BenchContext } from '../lib/context';
 import { num } from '../lib/line-child';
 import { rssBytes } from '../lib/proc-stats';
@@ -40,6 +41,8 @@ export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
         if (ctx.quick && run === 0 && name === 'eddy') out.notes.push('--quick: 1,000 partitions only (the full run adds 10,000).');
       } finally {
         await t.stop();
+        // Thousands of partition directories: remove them now rather than all at the end.
+        if ('dataDir' in t && typeof t.dataDir === 'string') fs.rmSync(t.dataDir, { recursive: true, force: true });
       }
     }
   }

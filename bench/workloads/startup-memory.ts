@@ -49,6 +49,7 @@ export async function runStartup(ctx: BenchContext, out: Section): Promise<void>
       const rss = rssBytes(t.pid);
       if (rss !== undefined) record(out, `idle RSS ${ctx.quick ? 0.5 : 1} s after start`, 'MB', name, rss / MB);
       await t.stop();
+      if ('dataDir' in t && typeof t.dataDir === 'string') fs.rmSync(t.dataDir, { recursive: true, force: true });
     }
   }
 }

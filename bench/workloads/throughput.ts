@@ -32,9 +32,9 @@ function describe(c: ProduceConfig): string {
 function volume(ctx: BenchContext, client: Client, size: number): { count: number; maxSeconds: number } {
   const small = size === 100;
   if (client === 'rdkafka') {
-    return ctx.quick ? { count: small ? 40_000 : 10_000, maxSeconds: 0.6 } : { count: small ? 400_000 : 100_000, maxSeconds: 3 };
+    return ctx.quick ? { count: small ? 40_000 : 10_000, maxSeconds: 0.6 } : { count: small ? 400_000 : 100_000, maxSeconds: 2.5 };
   }
-  return ctx.quick ? { count: small ? 15_000 : 4_000, maxSeconds: 0.6 } : { count: small ? 150_000 : 40_000, maxSeconds: 3 };
+  return ctx.quick ? { count: small ? 15_000 : 4_000, maxSeconds: 0.6 } : { count: small ? 120_000 : 40_000, maxSeconds: 2 };
 }
 
 const COLUMNS = TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] }));
