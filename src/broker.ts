@@ -80,6 +80,7 @@ export class Broker {
       logger,
       defaultConfig: topicDefaultsFromBroker(config),
       retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
+      cleanerBackoffMs: config.int('log.cleaner.backoff.ms'),
       producerIdExpirationMs: config.int('producer.id.expiration.ms'),
     });
     let groups: GroupCoordinator;

@@ -7,6 +7,11 @@ export const TIME_INDEX_SUFFIX = '.timeindex';
 export const TXN_INDEX_SUFFIX = '.txnindex';
 export const DELETED_SUFFIX = '.deleted';
 export const TEMP_SUFFIX = '.tmp';
+/** Compaction writes a cleaned segment under `<file>.cleaned`, renames it to `<file>.swap`, then into place. */
+export const CLEANED_SUFFIX = '.cleaned';
+export const SWAP_SUFFIX = '.swap';
+/** Per partition: where the cleaner's dirty section starts ("<topic> <partition> <offset>" checkpoint format). */
+export const CLEANER_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown';
 export const CATALOG_FILE = '__eddy_topics.json';
 export const LEADER_EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint';

@@ -21,6 +21,7 @@ import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } fro
 import { ScannedBatch } from './batch-scan';
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError } from './errors';
 import {
+  CLEANER_CHECKPOINT_FILE,
   DELETED_SUFFIX,
   INDEX_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
@@ -28,7 +29,10 @@ import {
   TEMP_SUFFIX,
   TIME_INDEX_SUFFIX,
   parseSegmentFileName,
+  segmentPaths,
 } from './file-names';
+import { CleanedSegmentWriter, promoteSwap, recoverInterruptedCleaning } from './cleaned-segment';
+import { SegmentFacts } from './cleaner-plan';
 import { LeaderEpochCache } from './leader-epoch-cache';
 import { LogConfig } from './log-config';
 import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
@@ -115,6 +119,12 @@ export class PartitionLog {
   private readonly producers: ProducerStateManager;
   private readonly aborted: AbortedTxnList;
   private latestSnapshot: bigint | null;
+  /** Start of the dirty section for compaction (Kafka's cleaner checkpoint). */
+  private cleanerCheckpointOffset: bigint;
+  /** Serialises changes to the closed segments: retention, DeleteRecords and compaction swaps. */
+  private segmentChanges: Promise<unknown> = Promise.resolve();
+  /** Set while compaction swaps segments; reads failing on a retired segment wait for it and try again. */
+  private swapping: Promise<void> | null = null;
 
   private constructor(
     readonly topic: string,
@@ -127,7 +137,9 @@ export class PartitionLog {
     private readonly deps: PartitionLogDeps,
     persistedStartOffset: bigint | null,
     txns: { producers: ProducerStateManager; aborted: AbortedTxnList; latestSnapshot: bigint | null },
+    cleanerCheckpoint: bigint,
   ) {
+    this.cleanerCheckpointOffset = cleanerCheckpoint;
     this.producers = txns.producers;
     this.aborted = txns.aborted;
     this.latestSnapshot = txns.latestSnapshot;
@@ -154,6 +166,7 @@ export class PartitionLog {
     const { dir, config, deps } = opts;
     const logger = deps.resources.logger;
     await fsp.mkdir(dir, { recursive: true });
+    await recoverInterruptedCleaning(dir, logger);
     const bases = await cleanDirectory(dir, logger);
     const limits = indexLimits(config);
     const checkpointStart = await readLogStartOffset(dir, logger);
@@ -172,7 +185,8 @@ export class PartitionLog {
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
     const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns);
+    const cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns, cleanerCheckpoint);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -556,7 +570,20 @@ export class PartitionLog {
   }
 
   private async readFromDisk(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
-    const segments = this.segments;
+    for (let attempt = 0; ; attempt++) {
+      if (this.swapping !== null) await this.swapping;
+      const segments = this.segments;
+      try {
+        return await this.readSegments(segments, fetchOffset, maxBytes, maxOffset, minOneBatch);
+      } catch (err) {
+        // A compaction swap retired the segment under the read: the same offsets are in the cleaned one.
+        const swapped = segments !== this.segments || this.swapping !== null;
+        if (!swapped || attempt >= 3 || fetchOffset < this.startOffset) throw err;
+      }
+    }
+  }
+
+  private async readSegments(segments: readonly LogSegment[], fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
     for (let i = floorSegmentIndex(segments, fetchOffset); i >= 0 && i < segments.length; i++) {
       const seg = segments[i];
       const limit = seg.size;
@@ -621,6 +648,86 @@ export class PartitionLog {
     return this.epochs.endOffsetFor(epoch, this.logEndOffset);
   }
 
+  // ---- compaction (driven by log-cleaner.ts) -------------------------------------------------------------------
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get cleanerCheckpoint(): bigint {
+    return this.cleanerCheckpointOffset;
+  }
+
+  get activeBaseOffset(): bigint {
+    return this.activeSegment.baseOffset;
+  }
+
+  /** The closed segments, oldest first (the active segment is never cleaned). */
+  closedSegments(): readonly LogSegment[] {
+    return this.segments.slice(0, -1);
+  }
+
+  /** What the cleaning plan needs to know of each closed segment. */
+  async closedSegmentFacts(): Promise<Array<SegmentFacts & { segment: LogSegment }>> {
+    const segs = this.segments;
+    const facts: Array<SegmentFacts & { segment: LogSegment }> = [];
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i];
+      let { timestamp } = await seg.largestTimestamp();
+      if (timestamp < 0n) timestamp = BigInt(Math.floor(await seg.lastModifiedMs()));
+      let first = -1n;
+      if (seg.size >= BATCH_HEADER.size) first = batchMaxTimestamp(await seg.readBytes(0, BATCH_HEADER.size));
+      facts.push({ segment: seg, baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, firstBatchTimestamp: first });
+    }
+    return facts;
+  }
+
+  /** A writer for the cleaned replacement of segments starting at `baseOffset`. */
+  cleanedSegmentWriter(baseOffset: bigint): CleanedSegmentWriter {
+    return new CleanedSegmentWriter(this.dir, baseOffset, indexLimits(this.cfg));
+  }
+
+  /**
+   * Swaps a finished cleaned segment (its files at `.swap`) in for `group`, consecutive closed segments. Returns
+   * false, discarding the cleaned files, when the group changed meanwhile (retention, deletion, close).
+   */
+  installCleaned(group: readonly LogSegment[], cleaned: CleanedSegmentWriter, retainedAborts: readonly AbortedTxn[]): Promise<boolean> {
+    return this.changeSegments(async () => {
+      const at = this.segments.indexOf(group[0]);
+      const intact = !this.closed && at >= 0 && at + group.length < this.segments.length && group.every((g, i) => this.segments[at + i] === g && !g.isDeleted);
+      if (!intact) {
+        await cleaned.discard();
+        return false;
+      }
+      const end = this.segments[at + group.length].baseOffset;
+      let done!: () => void;
+      this.swapping = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      try {
+        const fresh = LogSegment.cleaned(this.dir, cleaned.baseOffset, cleaned.size, indexLimits(this.cfg), this.deps.resources);
+        const retired: string[] = [];
+        for (const old of group) retired.push(...(await old.markDeleted()));
+        await promoteSwap(segmentPaths(this.dir, cleaned.baseOffset));
+        this.segments = [...this.segments.slice(0, at), fresh, ...this.segments.slice(at + group.length)];
+        this.aborted.replaceRange(group[0].baseOffset, end, retainedAborts);
+        this.tail.dropEndingBefore(end);
+        this.scheduleUnlink(retired);
+      } finally {
+        this.swapping = null;
+        done();
+      }
+      return true;
+    });
+  }
+
+  /** The dirty section now starts at `offset`; persisted so a restart does not clean the log again. */
+  async setCleanerCheckpoint(offset: bigint): Promise<void> {
+    this.cleanerCheckpointOffset = offset;
+    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
+    await writeFileAtomic(path.join(this.dir, CLEANER_CHECKPOINT_FILE), content);
+  }
+
   // ---- deletion and retention ----------------------------------------------------------------------------------
 
   /** DeleteRecords: moves the log start offset up to `offset` (-1 = high watermark) and drops whole segments. */
@@ -661,8 +768,19 @@ export class PartitionLog {
     return view;
   }
 
-  private async deleteSegments(victims: readonly RetentionVictim[]): Promise<void> {
-    if (victims.length === 0) return;
+  private deleteSegments(victims: readonly RetentionVictim[]): Promise<void> {
+    if (victims.length === 0) return Promise.resolve();
+    return this.changeSegments(() => this.deleteSegmentsNow(victims));
+  }
+
+  /** Runs `op` after every earlier segment change finished (their failures are theirs). */
+  private changeSegments<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.segmentChanges.then(op, op);
+    this.segmentChanges = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deleteSegmentsNow(victims: readonly RetentionVictim[]): Promise<void> {
     const doomed = new Set(victims.map((v) => v.baseOffset));
     const going = this.segments.filter((s) => doomed.has(s.baseOffset) && s !== this.activeSegment);
     if (going.length === 0) return;
@@ -830,15 +948,18 @@ async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
   return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-async function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
-  const file = path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
+function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
+  return readPartitionCheckpoint(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), logger);
+}
+
+async function readPartitionCheckpoint(file: string, logger: Logger): Promise<bigint | null> {
   try {
     const rows = await readCheckpointFile(file);
     const row = rows?.[0];
     if (row === undefined || row.length !== 3 || !/^\d+$/.test(row[2])) return null;
     return BigInt(row[2]);
   } catch (err) {
-    if (!isNotFound(err)) logger.warn({ file, err }, 'unreadable log start offset checkpoint; using the first segment');
+    if (!isNotFound(err)) logger.warn({ file, err }, 'unreadable checkpoint file; using the log start');
     return null;
   }
 }

@@ -126,6 +126,13 @@ export class PartitionTailCache {
     return freed;
   }
 
+  /** Drops cached batches ending below `offset` (compaction rewrote them on disk); charges the budget. */
+  dropEndingBefore(offset: bigint): void {
+    let freed = 0;
+    while (this.head < this.batches.length && this.batches[this.head].lastOffset < offset) freed += this.dropOldest();
+    if (freed > 0) this.budget.charge(this, -freed);
+  }
+
   /** Empties the cache and returns the bytes freed; does not charge the budget (callers do). */
   clear(): number {
     const freed = this.size;

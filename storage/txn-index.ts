@@ -92,6 +92,12 @@ export class AbortedTxnList {
     return out;
   }
 
+  /** Compaction rewrote [from, to): its aborted transactions are now exactly `kept`. */
+  replaceRange(from: bigint, to: bigint, kept: readonly AbortedTxn[]): void {
+    this.entries = this.entries.filter((e) => e.lastOffset < from || e.lastOffset >= to);
+    for (const e of kept) this.add(e);
+  }
+
   /** Drops entries whose marker is below `offset` (log start moved). */
   dropBefore(offset: bigint): void {
     this.entries = this.entries.filter((e) => e.lastOffset >= offset);

@@ -41,6 +41,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'log.retention.minutes', type: 'int', defaultValue: null, readOnly: true },
   { name: 'log.retention.ms', type: 'long', defaultValue: null, readOnly: false },
   { name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', readOnly: true, min: 1 },
+  { name: 'log.cleaner.backoff.ms', type: 'long', defaultValue: '15000', readOnly: true, min: 0 },
   { name: 'log.roll.hours', type: 'int', defaultValue: '168', readOnly: true },
   { name: 'log.roll.ms', type: 'long', defaultValue: null, readOnly: false },
   { name: 'log.segment.bytes', type: 'int', defaultValue: '1073741824', readOnly: false, min: 14 },
