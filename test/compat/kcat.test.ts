@@ -68,7 +68,7 @@ describeClient('kcat', [executableProblem(KCAT, 'apt-get install kcat')], () => 
     expectOk(await run(KCAT, ['-b', bootstrap, '-P', '-t', 'kcat-meta'], 'one\n'));
     const res = await run(KCAT, ['-b', bootstrap, '-L', '-t', 'kcat-meta']);
     expectOk(res);
-    expect(res.stdout).toContain(`broker ${eddy.broker.identity.nodeId} at 127.0.0.1:${eddy.broker.port}`);
+    expect(res.stdout).toContain(`broker ${eddy.nodeId} at 127.0.0.1:${eddy.port}`);
     expect(res.stdout).toMatch(/topic "kcat-meta" with 3 partitions/);
   });
 

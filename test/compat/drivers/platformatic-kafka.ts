@@ -44,7 +44,13 @@ interface MessagesStream {
 }
 
 interface ConsumerClient {
-  consume(options: { topics: string[]; mode: string; fallbackMode: string; autocommit: boolean }): Promise<MessagesStream>;
+  consume(options: {
+    topics: string[];
+    mode: string;
+    fallbackMode: string;
+    autocommit: boolean;
+    maxWaitTime: number;
+  }): Promise<MessagesStream>;
   listCommittedOffsets(options: { topics: { topic: string; partitions: number[] }[] }): Promise<Map<string, bigint[]>>;
   close(force?: boolean): Promise<void>;
 }
@@ -157,7 +163,14 @@ async function consume(bootstrap: string, topic: string, group: string, countTex
   const errors: string[] = [];
   const lastPerPartition = new Map<number, ConsumedMessage>();
   try {
-    const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false });
+    // A short fetch wait only makes closing quicker: the client lets the fetch in flight finish first.
+    const stream = await consumer.consume({
+      topics: [topic],
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      autocommit: false,
+      maxWaitTime: 500,
+    });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         errors.push(`timed out with ${records.length} of ${count} records`);

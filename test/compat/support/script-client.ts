@@ -123,7 +123,7 @@ export function describeScriptClient(suite: ScriptSuite): void {
 
     test('admin client creates a 3-partition topic and sees the broker', async () => {
       const report = await createTopic(`${suite.clientTag}-admin`);
-      expect(report.brokers).toEqual([{ id: eddy.broker.identity.nodeId, host: '127.0.0.1', port: eddy.broker.port }]);
+      expect(report.brokers).toEqual([{ id: eddy.nodeId, host: '127.0.0.1', port: eddy.port }]);
       expect(report.duplicateError).toMatch(/TOPIC_ALREADY_EXISTS|TopicAlreadyExists/);
       suite.checkAdmin?.(report, eddy);
     });
