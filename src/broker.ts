@@ -13,6 +13,8 @@ import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
 import { GroupCoordinator, groupCoordinatorConfig } from './groups';
+import { ProducerIdManager } from './transactions/producer-id-manager';
+import { TransactionCoordinator } from './transactions/transaction-coordinator';
 import type { Logger } from './logger';
 
 /** How long shutdown waits for in-flight requests before closing connections regardless. */
@@ -45,6 +47,8 @@ export class Broker {
   readonly topics: TopicService;
   /** Classic consumer groups and committed offsets, reloaded from __consumer_offsets at start. */
   readonly groups: GroupCoordinator;
+  /** Producer ids and transactions, reloaded from __transaction_state at start. */
+  readonly transactions: TransactionCoordinator;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
@@ -57,9 +61,11 @@ export class Broker {
     readonly logs: LogManager,
     identity: ClusterIdentity,
     groups: GroupCoordinator,
+    transactions: TransactionCoordinator,
   ) {
     this.identity = identity;
     this.groups = groups;
+    this.transactions = transactions;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
   }
@@ -74,18 +80,41 @@ export class Broker {
       logger,
       defaultConfig: topicDefaultsFromBroker(config),
       retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
+      cleanerBackoffMs: config.int('log.cleaner.backoff.ms'),
+      producerIdExpirationMs: config.int('producer.id.expiration.ms'),
     });
     let groups: GroupCoordinator;
     try {
-      groups = await GroupCoordinator.start({ storage: logs, config: groupCoordinatorConfig(config), logger });
+      groups = await GroupCoordinator.start({ storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger });
     } catch (err) {
       await logs.close();
       throw err;
     }
-    const broker = new Broker(config, logger, logs, identity, groups);
+    let transactions: TransactionCoordinator;
+    try {
+      transactions = await TransactionCoordinator.start({
+        storage: logs,
+        producerIds: await ProducerIdManager.open(dataDir, logger),
+        config: {
+          numPartitions: config.int('transaction.state.log.num.partitions'),
+          maxTimeoutMs: config.int('transaction.max.timeout.ms'),
+          abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
+          idExpirationMs: config.int('transactional.id.expiration.ms'),
+        },
+        logger,
+        // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.
+        onComplete: async (producerId, _epoch, committed) => groups.completeTransaction(producerId, committed),
+      });
+    } catch (err) {
+      groups.shutdown();
+      await logs.close();
+      throw err;
+    }
+    const broker = new Broker(config, logger, logs, identity, groups, transactions);
     try {
       await broker.bindListeners();
     } catch (err) {
+      await transactions.shutdown();
       groups.shutdown();
       await logs.close();
       throw err;
@@ -193,6 +222,7 @@ export class Broker {
     if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
     await listenersClosed;
+    await this.transactions.shutdown();
     this.groups.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');

@@ -1,5 +1,6 @@
 // Errors the storage engine raises. The broker maps each class to a Kafka error code, so every failure a client
 // can cause has its own class instead of a message string to match on.
+import type { ProducerRejection } from './producer-state';
 
 export class StorageError extends Error {
   constructor(message: string) {
@@ -40,3 +41,13 @@ export class CorruptRecordError extends StorageError {}
 export class LogClosedError extends StorageError {}
 
 export class InvalidTopicError extends StorageError {}
+
+/** A batch the producer state refuses (stale epoch, sequence gap, ...); nothing of the append was written. */
+export class ProducerStateError extends StorageError {
+  constructor(
+    readonly reason: ProducerRejection,
+    message: string,
+  ) {
+    super(message);
+  }
+}

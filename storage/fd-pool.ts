@@ -34,11 +34,12 @@ export class FdPool {
   async evict(file: string): Promise<void> {
     const entry = this.entries.get(file);
     if (entry === undefined) return;
+    // Out of the map at once: a file put at the same path (a cleaned segment swapped in) must get a new handle.
+    this.entries.delete(file);
     if (entry.pins > 0) {
       entry.evictWhenIdle = true;
       return;
     }
-    this.entries.delete(file);
     await closeQuietly(entry.opening);
   }
 

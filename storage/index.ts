@@ -13,5 +13,8 @@ export {
   OffsetOutOfRangeError,
   CorruptRecordError,
   LogClosedError,
+  ProducerStateError,
 } from './errors';
+export { AppendOrigin, ProducerEntry, ProducerRejection } from './producer-state';
+export { AbortedTxn } from './txn-index';
 export { DataDirLockedError } from './dir-lock';

@@ -12,6 +12,10 @@ export interface LogConfig {
   retentionBytes: number;
   cleanupPolicy: { delete: boolean; compact: boolean };
   deleteRetentionMs: number;
+  minCleanableDirtyRatio: number;
+  minCompactionLagMs: number;
+  /** Number.MAX_SAFE_INTEGER stands for Kafka's Long.MAX_VALUE (never forced). */
+  maxCompactionLagMs: number;
   timestampType: 'CreateTime' | 'LogAppendTime';
   flushMessages: number;
   flushMs: number;
@@ -27,6 +31,9 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze({
   retentionBytes: -1,
   cleanupPolicy: Object.freeze({ delete: true, compact: false }),
   deleteRetentionMs: 86400000,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
   timestampType: 'CreateTime',
   flushMessages: Number.MAX_SAFE_INTEGER,
   flushMs: Number.MAX_SAFE_INTEGER,
@@ -187,6 +194,9 @@ export function logConfigFromProperties(props: Readonly<Record<string, string>>,
     retentionBytes: parsed(props, 'retention.bytes', base.retentionBytes),
     cleanupPolicy: parsed(props, 'cleanup.policy', { ...base.cleanupPolicy }),
     deleteRetentionMs: parsed(props, 'delete.retention.ms', base.deleteRetentionMs),
+    minCleanableDirtyRatio: parsed(props, 'min.cleanable.dirty.ratio', base.minCleanableDirtyRatio),
+    minCompactionLagMs: parsed(props, 'min.compaction.lag.ms', base.minCompactionLagMs),
+    maxCompactionLagMs: parsed(props, 'max.compaction.lag.ms', base.maxCompactionLagMs),
     timestampType: parsed(props, 'message.timestamp.type', base.timestampType),
     flushMessages: parsed(props, 'flush.messages', base.flushMessages),
     flushMs: parsed(props, 'flush.ms', base.flushMs),

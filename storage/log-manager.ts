@@ -12,8 +12,9 @@ import { FdPool } from './fd-pool';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
-import { PartitionLog, PartitionLogDeps } from './partition-log';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLog, PartitionLogDeps } from './partition-log';
 import { TailCacheBudget } from './tail-cache';
+import { CleanerOptions, CleaningStats, runCleanerPass } from './log-cleaner';
 import { newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 
 export interface LogManagerOptions {
@@ -30,6 +31,14 @@ export interface LogManagerOptions {
   tailCachePartitionBytes?: number;
   /** Memory for the loaded indexes of closed segments; default 64 MiB. */
   indexCacheBytes?: number;
+  /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
+  producerIdExpirationMs?: number;
+  /** Kafka's log.cleaner.backoff.ms: pause between cleaner passes over compacted partitions; default 15000. */
+  cleanerBackoffMs?: number;
+  /** Memory for the cleaner's key map of one partition (log.cleaner.dedupe.buffer.size); default 64 MiB. */
+  cleanerOffsetMapBytes?: number;
+  /** Closed-segment bytes one cleaner pass may rewrite; default 256 MiB. */
+  cleanerBytesPerPass?: number;
 }
 
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -52,6 +61,9 @@ export class LogManager {
   private mutations: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private backgroundRun: Promise<void> | null = null;
+  private cleanerTimer: NodeJS.Timeout | null = null;
+  private cleanerRun: Promise<CleaningStats[]> | null = null;
+  private cleanerOptions: CleanerOptions;
   private closed = false;
 
   private constructor(
@@ -61,7 +73,9 @@ export class LogManager {
     private readonly catalog: TopicCatalog,
     private readonly deps: PartitionLogDeps,
     private readonly fdPool: FdPool,
-  ) {}
+  ) {
+    this.cleanerOptions = { logger, offsetMapBytes: 64 * 1024 * 1024, maxBytesPerPass: 256 * 1024 * 1024 };
+  }
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
     const dataDir = path.resolve(opts.dataDir);
@@ -85,6 +99,7 @@ export class LogManager {
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
+      producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
     };
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
     const started = Date.now();
@@ -105,6 +120,12 @@ export class LogManager {
     }
     logger.info({ dataDir, topics: catalog.list().length, partitions: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
     manager.startBackgroundTimer(opts.retentionCheckIntervalMs ?? 300000);
+    manager.cleanerOptions = {
+      logger,
+      offsetMapBytes: opts.cleanerOffsetMapBytes ?? manager.cleanerOptions.offsetMapBytes,
+      maxBytesPerPass: opts.cleanerBytesPerPass ?? manager.cleanerOptions.maxBytesPerPass,
+    };
+    manager.startCleanerTimer(opts.cleanerBackoffMs ?? 15000);
     return manager;
   }
 
@@ -242,6 +263,33 @@ export class LogManager {
     this.timer.unref();
   }
 
+  /** One log cleaner pass over the compacted partitions (the cleaner timer runs this; tests may call it directly). */
+  async runCleaner(now: number = Date.now()): Promise<CleaningStats[]> {
+    if (this.cleanerRun !== null) return this.cleanerRun;
+    const logs: PartitionLog[] = [];
+    for (const list of this.logs.values()) for (const log of list) if (log !== undefined) logs.push(log);
+    this.cleanerRun = runCleanerPass(logs, now, this.cleanerOptions).finally(() => {
+      this.cleanerRun = null;
+    });
+    return this.cleanerRun;
+  }
+
+  private startCleanerTimer(backoffMs: number): void {
+    // A pass starts only once the previous one finished, so a slow pass never piles up behind itself.
+    const schedule = (): void => {
+      this.cleanerTimer = setTimeout(() => {
+        if (this.closed) return;
+        this.runCleaner()
+          .catch((err: unknown) => this.logger.error({ err }, 'log cleaner pass failed'))
+          .finally(() => {
+            if (!this.closed) schedule();
+          });
+      }, backoffMs);
+      this.cleanerTimer.unref();
+    };
+    schedule();
+  }
+
   // ---- shutdown -----------------------------------------------------------------------------------------------
 
   /** Finishes queued appends, persists indexes and checkpoints, fsyncs, closes files and marks a clean shutdown. */
@@ -249,6 +297,8 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
+    if (this.cleanerTimer !== null) clearTimeout(this.cleanerTimer);
+    if (this.cleanerRun !== null) await this.cleanerRun.catch(() => undefined);
     await this.mutations.catch(() => undefined);
     if (this.backgroundRun !== null) await this.backgroundRun;
     const all: PartitionLog[] = [];

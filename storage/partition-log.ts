@@ -19,8 +19,9 @@ import {
 } from '../codecs/records/batch-header';
 import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } from './atomic-file';
 import { ScannedBatch } from './batch-scan';
-import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError } from './errors';
+import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError } from './errors';
 import {
+  CLEANER_CHECKPOINT_FILE,
   DELETED_SUFFIX,
   INDEX_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
@@ -28,7 +29,10 @@ import {
   TEMP_SUFFIX,
   TIME_INDEX_SUFFIX,
   parseSegmentFileName,
+  segmentPaths,
 } from './file-names';
+import { CleanedSegmentWriter, promoteSwap, recoverInterruptedCleaning } from './cleaned-segment';
+import { SegmentFacts } from './cleaner-plan';
 import { LeaderEpochCache } from './leader-epoch-cache';
 import { LogConfig } from './log-config';
 import { OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
@@ -37,6 +41,16 @@ import { firstRecordAtOrAfter, recordWithMaxTimestamp } from './record-scan';
 import { selectSegmentsToDelete, RetentionVictim } from './retention';
 import { IndexLimits, LogSegment, MAX_RELATIVE_OFFSET, SegmentResources } from './segment';
 import { PartitionTailCache, TailCacheBudget } from './tail-cache';
+import { producerBatchInfo } from './producer-batch-info';
+import { deleteSnapshot, listSnapshots, writeSnapshot } from './producer-snapshot';
+import { AppendOrigin, CompletedTxn, ProducerEntry, ProducerStateManager, ProducerStateStage } from './producer-state';
+import { loadTransactionState } from './producer-state-loader';
+import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
+
+/** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
+/** Snapshots kept per partition; older ones only slow nothing down but take space. */
+const SNAPSHOTS_KEPT = 2;
 
 export interface AppendResult {
   baseOffset: bigint;
@@ -44,6 +58,8 @@ export interface AppendResult {
   /** -1n unless the topic stamps LogAppendTime. */
   logAppendTime: bigint;
   logStartOffset: bigint;
+  /** A producer retried a batch already in the log: nothing was written, the offsets are the original's. */
+  duplicate: boolean;
 }
 
 export interface ReadResult {
@@ -56,6 +72,8 @@ export interface ReadResult {
 export interface PartitionLogDeps {
   resources: SegmentResources;
   tailBudget: TailCacheBudget;
+  /** producer.id.expiration.ms, applied when producer state is snapshotted (roll, close). */
+  producerIdExpirationMs: number;
 }
 
 /**
@@ -67,6 +85,7 @@ const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
 interface PendingAppend {
   records: Buffer;
   leaderEpoch: number;
+  origin: AppendOrigin;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -97,6 +116,15 @@ export class PartitionLog {
   private fsyncs = 0;
   private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
+  private readonly producers: ProducerStateManager;
+  private readonly aborted: AbortedTxnList;
+  private latestSnapshot: bigint | null;
+  /** Start of the dirty section for compaction (Kafka's cleaner checkpoint). */
+  private cleanerCheckpointOffset: bigint;
+  /** Serialises changes to the closed segments: retention, DeleteRecords and compaction swaps. */
+  private segmentChanges: Promise<unknown> = Promise.resolve();
+  /** Set while compaction swaps segments; reads failing on a retired segment wait for it and try again. */
+  private swapping: Promise<void> | null = null;
 
   private constructor(
     readonly topic: string,
@@ -108,7 +136,13 @@ export class PartitionLog {
     private readonly epochs: LeaderEpochCache,
     private readonly deps: PartitionLogDeps,
     persistedStartOffset: bigint | null,
+    txns: { producers: ProducerStateManager; aborted: AbortedTxnList; latestSnapshot: bigint | null },
+    cleanerCheckpoint: bigint,
   ) {
+    this.cleanerCheckpointOffset = cleanerCheckpoint;
+    this.producers = txns.producers;
+    this.aborted = txns.aborted;
+    this.latestSnapshot = txns.latestSnapshot;
     this.persistedStartOffset = persistedStartOffset;
     this.segments = segments;
     this.startOffset = startOffset;
@@ -132,6 +166,7 @@ export class PartitionLog {
     const { dir, config, deps } = opts;
     const logger = deps.resources.logger;
     await fsp.mkdir(dir, { recursive: true });
+    await recoverInterruptedCleaning(dir, logger);
     const bases = await cleanDirectory(dir, logger);
     const limits = indexLimits(config);
     const checkpointStart = await readLogStartOffset(dir, logger);
@@ -149,7 +184,9 @@ export class PartitionLog {
     if (start > logEnd) start = logEnd;
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart);
+    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
+    const cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns, cleanerCheckpoint);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -169,8 +206,26 @@ export class PartitionLog {
     return this.logEndOffset;
   }
 
+  /** The first offset of the oldest open transaction, or the high watermark when none is open. */
   get lastStableOffset(): bigint {
-    return this.highWatermark;
+    const firstUnstable = this.producers.firstUnstableOffset();
+    const hw = this.highWatermark;
+    return firstUnstable !== null && firstUnstable < hw ? firstUnstable : hw;
+  }
+
+  /** Aborted transactions a READ_COMMITTED reader of [fetchOffset, upperBound) must know about. */
+  abortedTransactions(fetchOffset: bigint, upperBound: bigint): AbortedTxn[] {
+    return this.aborted.collect(fetchOffset, upperBound);
+  }
+
+  /** The producers this partition knows (DescribeProducers). */
+  producerStates(): ProducerEntry[] {
+    return this.producers.activeProducers();
+  }
+
+  /** Open transactions on this partition, oldest first. */
+  openTransactions(): Array<{ producerId: bigint; firstOffset: bigint }> {
+    return this.producers.ongoingTransactions();
   }
 
   get config(): LogConfig {
@@ -220,7 +275,12 @@ export class PartitionLog {
 
   // ---- appends ------------------------------------------------------------------------------------------------
 
-  append(records: Buffer, opts: { leaderEpoch?: number } = {}): Promise<AppendResult> {
+  /**
+   * Queues `records` (whole v2 batches). Batches carrying a producer id are checked against the producer state
+   * inside the append queue, so concurrent appends of one producer are judged in order: a retried batch resolves
+   * with its original offsets (`duplicate`), an invalid one rejects with ProducerStateError and is not written.
+   */
+  append(records: Buffer, opts: { leaderEpoch?: number; origin?: AppendOrigin } = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
     try {
       checkFraming(records);
@@ -228,7 +288,7 @@ export class PartitionLog {
       return Promise.reject(err);
     }
     return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ records, leaderEpoch: opts.leaderEpoch ?? 0, resolve, reject });
+      this.pending.push({ records, leaderEpoch: opts.leaderEpoch ?? 0, origin: opts.origin ?? 'client', resolve, reject });
       if (this.draining === null) this.draining = this.drain();
     });
   }
@@ -239,7 +299,7 @@ export class PartitionLog {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
-        let results: AppendResult[];
+        let results: Array<AppendResult | Error>;
         try {
           results = await this.writeGroup(group);
         } catch (err) {
@@ -247,7 +307,11 @@ export class PartitionLog {
           for (const p of group) p.reject(err);
           continue;
         }
-        group.forEach((p, i) => p.resolve(results[i]));
+        group.forEach((p, i) => {
+          const r = results[i];
+          if (r instanceof Error) p.reject(r);
+          else p.resolve(r);
+        });
         this.notifyAppend();
       }
     } finally {
@@ -255,7 +319,76 @@ export class PartitionLog {
     }
   }
 
-  private async writeGroup(group: readonly PendingAppend[]): Promise<AppendResult[]> {
+  private async writeGroup(all: readonly PendingAppend[]): Promise<Array<AppendResult | Error>> {
+    const screened = this.screenProducers(all);
+    const group = all.filter((_, i) => screened.outcomes[i] === null);
+    if (group.length === 0) return screened.outcomes.map((o) => o as AppendResult | Error);
+    const written = await this.writeAccepted(group);
+    this.producers.commit(screened.stage, this.logEndOffset);
+    await this.recordCompletedTxns(screened.completed);
+    let next = 0;
+    return screened.outcomes.map((o) => o ?? written[next++]);
+  }
+
+  /**
+   * Kafka's analyzeAndValidateProducerState, in queue order: a retried batch is answered from the producer's
+   * cached batches, an invalid one is refused, the rest are staged at the offsets they will get.
+   */
+  private screenProducers(group: readonly PendingAppend[]): {
+    stage: ProducerStateStage;
+    outcomes: Array<AppendResult | Error | null>;
+    completed: CompletedTxn[];
+  } {
+    const stage = this.producers.stage();
+    const completed: CompletedTxn[] = [];
+    let next = this.logEndOffset;
+    const outcomes = group.map((p): AppendResult | Error | null => {
+      let offset = next;
+      const staged: CompletedTxn[] = [];
+      const multiBatch = batchSize(p.records, 0) < p.records.length;
+      const saved = multiBatch ? stage.save() : null;
+      const refuse = (outcome: AppendResult | Error): AppendResult | Error => {
+        if (saved !== null) stage.restore(saved);
+        return outcome;
+      };
+      for (let pos = 0; pos < p.records.length; pos += batchSize(p.records, pos)) {
+        const first = offset;
+        const last = first + BigInt(batchLastOffsetDelta(p.records, pos));
+        offset = last + 1n;
+        if (p.records.readBigInt64BE(pos + BATCH_HEADER.producerId) < 0n) continue;
+        const info = producerBatchInfo(p.records, pos);
+        const verdict = stage.check(info, p.origin);
+        if (verdict.kind === 'duplicate') {
+          return refuse({ baseOffset: verdict.batch.firstOffset, lastOffset: verdict.batch.lastOffset, logAppendTime: -1n, logStartOffset: this.startOffset, duplicate: true });
+        }
+        if (verdict.kind === 'reject') return refuse(new ProducerStateError(verdict.reason, verdict.message));
+        const done = stage.record(info, first, last);
+        if (done !== null) staged.push(done);
+      }
+      completed.push(...staged);
+      next = offset;
+      return null;
+    });
+    return { stage, outcomes, completed };
+  }
+
+  /** Aborted transactions go to the in-memory list and the `.txnindex` of the segment holding the marker. */
+  private async recordCompletedTxns(completed: readonly CompletedTxn[]): Promise<void> {
+    for (const txn of completed) {
+      if (!txn.aborted) continue;
+      const entry: AbortedTxn = {
+        producerId: txn.producerId,
+        firstOffset: txn.firstOffset,
+        lastOffset: txn.lastOffset,
+        lastStableOffset: this.producers.firstUnstableOffset() ?? txn.lastOffset + 1n,
+      };
+      this.aborted.add(entry);
+      const seg = this.segments[floorSegmentIndex(this.segments, txn.lastOffset)];
+      await appendTxnIndexFile(seg.paths.txnIndex, entry);
+    }
+  }
+
+  private async writeAccepted(group: readonly PendingAppend[]): Promise<AppendResult[]> {
     const config = this.cfg;
     const now = Date.now();
     const logAppendTime = config.timestampType === 'LogAppendTime' ? BigInt(now) : -1n;
@@ -296,7 +429,7 @@ export class PartitionLog {
     }
     await this.maybeFlush(now);
 
-    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset }));
+    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset, duplicate: false }));
     for (const b of batches) {
       const r = results[b.request];
       if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
@@ -355,6 +488,7 @@ export class PartitionLog {
   private async roll(baseOffset: bigint): Promise<void> {
     const old = this.activeSegment;
     await old.seal();
+    await this.takeSnapshot();
     const fresh = await LogSegment.create(this.dir, baseOffset, indexLimits(this.cfg), this.deps.resources);
     this.segments = [...this.segments, fresh];
     this.logger.info({ dir: this.dir, baseOffset: baseOffset.toString(), previousSize: old.size }, 'rolled new log segment');
@@ -364,6 +498,21 @@ export class PartitionLog {
       .catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'))
       .finally(() => this.backgroundSyncs.delete(sync));
     this.backgroundSyncs.add(sync);
+  }
+
+  /**
+   * Writes the producer state as of the offset it reflects (Kafka snapshots at every roll and at shutdown), so a
+   * restart reads only the batches after it. Not fsynced: a damaged snapshot fails its CRC and an older one or the
+   * log is used instead.
+   */
+  private async takeSnapshot(): Promise<void> {
+    this.producers.removeExpired(Date.now(), this.deps.producerIdExpirationMs);
+    const offset = this.producers.mapEndOffset;
+    if (this.latestSnapshot === offset) return;
+    await writeSnapshot(this.dir, offset, this.producers.activeProducers());
+    this.latestSnapshot = offset;
+    const all = await listSnapshots(this.dir);
+    for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await deleteSnapshot(this.dir, old);
   }
 
   private async maybeFlush(now: number): Promise<void> {
@@ -421,7 +570,20 @@ export class PartitionLog {
   }
 
   private async readFromDisk(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
-    const segments = this.segments;
+    for (let attempt = 0; ; attempt++) {
+      if (this.swapping !== null) await this.swapping;
+      const segments = this.segments;
+      try {
+        return await this.readSegments(segments, fetchOffset, maxBytes, maxOffset, minOneBatch);
+      } catch (err) {
+        // A compaction swap retired the segment under the read: the same offsets are in the cleaned one.
+        const swapped = segments !== this.segments || this.swapping !== null;
+        if (!swapped || attempt >= 3 || fetchOffset < this.startOffset) throw err;
+      }
+    }
+  }
+
+  private async readSegments(segments: readonly LogSegment[], fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
     for (let i = floorSegmentIndex(segments, fetchOffset); i >= 0 && i < segments.length; i++) {
       const seg = segments[i];
       const limit = seg.size;
@@ -486,6 +648,86 @@ export class PartitionLog {
     return this.epochs.endOffsetFor(epoch, this.logEndOffset);
   }
 
+  // ---- compaction (driven by log-cleaner.ts) -------------------------------------------------------------------
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get cleanerCheckpoint(): bigint {
+    return this.cleanerCheckpointOffset;
+  }
+
+  get activeBaseOffset(): bigint {
+    return this.activeSegment.baseOffset;
+  }
+
+  /** The closed segments, oldest first (the active segment is never cleaned). */
+  closedSegments(): readonly LogSegment[] {
+    return this.segments.slice(0, -1);
+  }
+
+  /** What the cleaning plan needs to know of each closed segment. */
+  async closedSegmentFacts(): Promise<Array<SegmentFacts & { segment: LogSegment }>> {
+    const segs = this.segments;
+    const facts: Array<SegmentFacts & { segment: LogSegment }> = [];
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i];
+      let { timestamp } = await seg.largestTimestamp();
+      if (timestamp < 0n) timestamp = BigInt(Math.floor(await seg.lastModifiedMs()));
+      let first = -1n;
+      if (seg.size >= BATCH_HEADER.size) first = batchMaxTimestamp(await seg.readBytes(0, BATCH_HEADER.size));
+      facts.push({ segment: seg, baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, firstBatchTimestamp: first });
+    }
+    return facts;
+  }
+
+  /** A writer for the cleaned replacement of segments starting at `baseOffset`. */
+  cleanedSegmentWriter(baseOffset: bigint): CleanedSegmentWriter {
+    return new CleanedSegmentWriter(this.dir, baseOffset, indexLimits(this.cfg));
+  }
+
+  /**
+   * Swaps a finished cleaned segment (its files at `.swap`) in for `group`, consecutive closed segments. Returns
+   * false, discarding the cleaned files, when the group changed meanwhile (retention, deletion, close).
+   */
+  installCleaned(group: readonly LogSegment[], cleaned: CleanedSegmentWriter, retainedAborts: readonly AbortedTxn[]): Promise<boolean> {
+    return this.changeSegments(async () => {
+      const at = this.segments.indexOf(group[0]);
+      const intact = !this.closed && at >= 0 && at + group.length < this.segments.length && group.every((g, i) => this.segments[at + i] === g && !g.isDeleted);
+      if (!intact) {
+        await cleaned.discard();
+        return false;
+      }
+      const end = this.segments[at + group.length].baseOffset;
+      let done!: () => void;
+      this.swapping = new Promise<void>((resolve) => {
+        done = resolve;
+      });
+      try {
+        const fresh = LogSegment.cleaned(this.dir, cleaned.baseOffset, cleaned.size, indexLimits(this.cfg), this.deps.resources);
+        const retired: string[] = [];
+        for (const old of group) retired.push(...(await old.markDeleted()));
+        await promoteSwap(segmentPaths(this.dir, cleaned.baseOffset));
+        this.segments = [...this.segments.slice(0, at), fresh, ...this.segments.slice(at + group.length)];
+        this.aborted.replaceRange(group[0].baseOffset, end, retainedAborts);
+        this.tail.dropEndingBefore(end);
+        this.scheduleUnlink(retired);
+      } finally {
+        this.swapping = null;
+        done();
+      }
+      return true;
+    });
+  }
+
+  /** The dirty section now starts at `offset`; persisted so a restart does not clean the log again. */
+  async setCleanerCheckpoint(offset: bigint): Promise<void> {
+    this.cleanerCheckpointOffset = offset;
+    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
+    await writeFileAtomic(path.join(this.dir, CLEANER_CHECKPOINT_FILE), content);
+  }
+
   // ---- deletion and retention ----------------------------------------------------------------------------------
 
   /** DeleteRecords: moves the log start offset up to `offset` (-1 = high watermark) and drops whole segments. */
@@ -497,6 +739,7 @@ export class PartitionLog {
     if (target > this.startOffset) {
       this.startOffset = target;
       this.epochs.truncateFromStart(target);
+      this.aborted.dropBefore(target);
       await this.persistLogStartOffset();
       await this.deleteSegments(
         selectSegmentsToDelete(await this.retentionView(), this.sizeInBytes(), { ...this.cfg, cleanupPolicy: { delete: false } }, this.startOffset, Date.now()),
@@ -525,8 +768,19 @@ export class PartitionLog {
     return view;
   }
 
-  private async deleteSegments(victims: readonly RetentionVictim[]): Promise<void> {
-    if (victims.length === 0) return;
+  private deleteSegments(victims: readonly RetentionVictim[]): Promise<void> {
+    if (victims.length === 0) return Promise.resolve();
+    return this.changeSegments(() => this.deleteSegmentsNow(victims));
+  }
+
+  /** Runs `op` after every earlier segment change finished (their failures are theirs). */
+  private changeSegments<T>(op: () => Promise<T>): Promise<T> {
+    const run = this.segmentChanges.then(op, op);
+    this.segmentChanges = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deleteSegmentsNow(victims: readonly RetentionVictim[]): Promise<void> {
     const doomed = new Set(victims.map((v) => v.baseOffset));
     const going = this.segments.filter((s) => doomed.has(s.baseOffset) && s !== this.activeSegment);
     if (going.length === 0) return;
@@ -535,6 +789,7 @@ export class PartitionLog {
     if (newStart > this.startOffset) {
       this.startOffset = newStart;
       this.epochs.truncateFromStart(newStart);
+      this.aborted.dropBefore(newStart);
       await this.persistLogStartOffset();
     }
     for (const seg of going) {
@@ -579,6 +834,7 @@ export class PartitionLog {
       await active.persistIndexes(true);
       await active.fsync();
     }
+    if (this.logEndOffset > 0n) await this.takeSnapshot();
     await this.checkpointWrites.catch(() => undefined);
     if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
     await this.epochs.flushed();
@@ -692,15 +948,18 @@ async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
   return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-async function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
-  const file = path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE);
+function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
+  return readPartitionCheckpoint(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), logger);
+}
+
+async function readPartitionCheckpoint(file: string, logger: Logger): Promise<bigint | null> {
   try {
     const rows = await readCheckpointFile(file);
     const row = rows?.[0];
     if (row === undefined || row.length !== 3 || !/^\d+$/.test(row[2])) return null;
     return BigInt(row[2]);
   } catch (err) {
-    if (!isNotFound(err)) logger.warn({ file, err }, 'unreadable log start offset checkpoint; using the first segment');
+    if (!isNotFound(err)) logger.warn({ file, err }, 'unreadable checkpoint file; using the log start');
     return null;
   }
 }

@@ -78,6 +78,11 @@ export class LogSegment implements IndexHolder {
     return new LogSegment(dir, baseOffset, stat.size, limits, res, false, stat.mtimeMs);
   }
 
+  /** A cleaned segment just swapped in under its final name; its indexes load from its files when first used. */
+  static cleaned(dir: string, baseOffset: bigint, size: number, limits: IndexLimits, res: SegmentResources): LogSegment {
+    return new LogSegment(dir, baseOffset, size, limits, res, false, Date.now());
+  }
+
   get isActive(): boolean {
     return this.active;
   }
@@ -222,7 +227,11 @@ export class LogSegment implements IndexHolder {
   }
 
   async readBytes(position: number, length: number): Promise<Buffer> {
-    return this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length));
+    const bytes = await this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length));
+    // Retired meanwhile (retention, or compaction swapping a cleaned file in at this path): the bytes may be the
+    // new file's, so they must not be used.
+    if (this.deleted) throw new Error(`segment ${this.paths.log} was retired during the read`);
+    return bytes;
   }
 
   /** Largest timestamp in the segment and the base offset of the batch holding it (from the time index). */
@@ -255,7 +264,7 @@ export class LogSegment implements IndexHolder {
     this.indexes = null;
     await this.res.fdPool.evict(this.paths.log);
     const renamed: string[] = [];
-    for (const file of [this.paths.log, this.paths.index, this.paths.timeIndex]) {
+    for (const file of [this.paths.log, this.paths.index, this.paths.timeIndex, this.paths.txnIndex]) {
       try {
         await fsp.rename(file, file + DELETED_SUFFIX);
         renamed.push(file + DELETED_SUFFIX);

@@ -8,6 +8,9 @@ export interface CachedBatch {
   bytes: Buffer;
 }
 
+/** Fills the slots of evicted batches until the array is compacted, so their bytes can be garbage collected. */
+const EVICTED: CachedBatch = Object.freeze({ baseOffset: -1n, lastOffset: -1n, bytes: Buffer.alloc(0) });
+
 export class TailCacheBudget {
   private readonly tails = new Map<PartitionTailCache, true>();
   private total = 0;
@@ -110,6 +113,9 @@ export class PartitionTailCache {
   dropOldest(): number {
     if (this.head >= this.batches.length) return 0;
     const freed = this.batches[this.head].bytes.length;
+    // Without this the array would keep up to 64 evicted batches per partition reachable (hundreds of MB with
+    // 1 MB producer batches) until the next compaction, far beyond the cache budget.
+    this.batches[this.head] = EVICTED;
     this.head++;
     this.size -= freed;
     // Compact the array now and then instead of shifting on every eviction.
@@ -118,6 +124,13 @@ export class PartitionTailCache {
       this.head = 0;
     }
     return freed;
+  }
+
+  /** Drops cached batches ending below `offset` (compaction rewrote them on disk); charges the budget. */
+  dropEndingBefore(offset: bigint): void {
+    let freed = 0;
+    while (this.head < this.batches.length && this.batches[this.head].lastOffset < offset) freed += this.dropOldest();
+    if (freed > 0) this.budget.charge(this, -freed);
   }
 
   /** Empties the cache and returns the bytes freed; does not charge the budget (callers do). */

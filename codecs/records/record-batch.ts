@@ -89,7 +89,8 @@ export interface DecodeOptions {
   maxDecompressedBytes?: number;
 }
 
-function encodedRecordBody(record: RecordInput, offsetDelta: number, timestampDelta: bigint): Buffer {
+/** One record in its v2 wire form (length-prefixed), with the deltas the caller computed. */
+export function encodedRecordBody(record: RecordInput, offsetDelta: number, timestampDelta: bigint): Buffer {
   const key = record.key ?? null;
   const headers = record.headers ?? [];
   let size = 1 + varlongSize(timestampDelta) + varintSize(offsetDelta);

@@ -5,10 +5,17 @@
 //   appended as bytes; the storage layer assigns offsets by patching the batch header.
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
 //   refuse client writes with INVALID_TOPIC_EXCEPTION.
-// - Left out: idempotent/transactional producer state (issue 7).
+// - Idempotent and transactional producers: storage checks each batch's producer id, epoch and sequence inside
+//   its append queue; a retried batch is answered with its original base offset and not written again, an
+//   invalid one gets OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or INVALID_TXN_STATE, as Kafka does.
+// - Transactional batches are verified against the transaction coordinator (KIP-890 part 1, Kafka's default
+//   transaction.partition.verification.enable): the partition must be in the producer's open transaction, else
+//   INVALID_TXN_STATE (a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie producer whose transaction
+//   timed out from opening a transaction nobody will ever end on a partition.
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
-import { validateProducedRecords } from '../../codecs/records/produce-validation';
+import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
+import { ProducerRejection, ProducerStateError } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import { isInternalTopic } from '../cluster/topic-names';
 import type { Broker } from '../broker';
@@ -17,8 +24,22 @@ import { partitionOf, resolveTopic } from './partition-lookup';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
 
+const PRODUCER_REJECTION_CODES: Readonly<Record<ProducerRejection, number>> = {
+  OUT_OF_ORDER_SEQUENCE: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+  INVALID_PRODUCER_EPOCH: ErrorCode.INVALID_PRODUCER_EPOCH,
+  INVALID_TXN_STATE: ErrorCode.INVALID_TXN_STATE,
+  TRANSACTION_COORDINATOR_FENCED: ErrorCode.TRANSACTION_COORDINATOR_FENCED,
+};
+
 function failed(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+/** KIP-890 verification: the coordinator's answer for a transactional write to this partition. */
+function verifyTransactionalWrite(broker: Broker, transactionalId: string, batch: ValidatedBatch, topic: string, partition: number): number {
+  const [verdict] = broker.transactions.verifyPartitions(transactionalId, batch.producerId, batch.producerEpoch, [{ topic, partitions: [partition] }]);
+  if (verdict.errorCode === ErrorCode.NONE) return ErrorCode.NONE;
+  return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
 }
 
 async function appendPartition(
@@ -27,6 +48,7 @@ async function appendPartition(
   partitionIndex: number,
   records: Buffer | null,
   apiVersion: number,
+  transactionalId: string | null,
 ): Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
   const log = partitionOf(broker, topic, partitionIndex);
@@ -57,6 +79,13 @@ async function appendPartition(
   if (bytes.length > cfg.segmentBytes) {
     return failed(partitionIndex, ErrorCode.RECORD_LIST_TOO_LARGE, `Record batch of ${bytes.length} bytes exceeds segment.bytes`);
   }
+  const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
+  if (txnBatch !== undefined && transactionalId !== null) {
+    const code = verifyTransactionalWrite(broker, transactionalId, txnBatch, topicName, partitionIndex);
+    if (code !== ErrorCode.NONE) {
+      return failed(partitionIndex, code, `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`);
+    }
+  }
   const result = await log.append(bytes, { leaderEpoch: 0 });
   return {
     index: partitionIndex,
@@ -86,7 +115,11 @@ export const produceHandler = defineHandler({
             if (isInternalTopic(ref.topic.name)) {
               return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
             }
-            return appendPartition(broker, ref.topic.name, p.index, p.records, ctx.apiVersion).catch((err: Error) => {
+            return appendPartition(broker, ref.topic.name, p.index, p.records, ctx.apiVersion, request.transactionalId).catch((err: Error) => {
+              if (err instanceof ProducerStateError) {
+                ctx.logger.debug({ topic: ref.topic?.name, partition: p.index, error: err.message }, 'produce refused by producer state');
+                return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
+              }
               ctx.logger.error({ err, topic: ref.topic?.name, partition: p.index }, 'append failed');
               return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
             });

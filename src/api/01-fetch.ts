@@ -1,17 +1,20 @@
-// Fetch: v4-18.
+// Fetch: v0-18 (v0-3 down-converted to legacy message sets).
 // - Long-poll: answers once min_bytes are available or max_wait_ms passes, woken by appends (no polling).
 // - max_bytes across the response and partition_max_bytes per partition; the first batch of the first partition
 //   with data is returned even when larger than the limits, as Kafka does, so a consumer can always progress.
 // - Batches go out as the Buffers storage returned (no copy, no decode).
-// - isolation_level READ_COMMITTED reads up to the last stable offset.
+// - isolation_level READ_COMMITTED reads up to the last stable offset and lists the aborted transactions that
+//   overlap the returned batches (from the partition's aborted-transaction index), so clients drop their records.
 // - Fetch sessions (KIP-227): a request to open a session gets session id 0 ("no session created"), which the
 //   KIP allows and clients handle by sending full fetches; an incremental fetch names a session we never gave
 //   out, so it gets FETCH_SESSION_ID_NOT_FOUND.
-// - Left out: follower fetching (replica id >= 0), v0-3 (message format down-conversion), aborted
-//   transaction lists (no transactions yet: an empty list under READ_COMMITTED).
+// - Left out: follower fetching (replica id >= 0); v0-2 hard byte limits (a first batch larger than the limit
+//   is returned whole, as for v3+).
 import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
+import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
+import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../cluster/errors';
 import type { Broker } from '../broker';
 import { defineHandler, RequestContext } from './handler';
@@ -104,7 +107,7 @@ async function readAll(
         highWatermark: result.highWatermark,
         lastStableOffset: log.lastStableOffset,
         logStartOffset: result.logStartOffset,
-        abortedTransactions: readCommitted ? [] : null,
+        abortedTransactions: readCommitted ? abortedIn(log, p.fetchOffset, result.batches) : null,
         preferredReadReplica: -1,
         records: result.batches,
       });
@@ -115,6 +118,26 @@ async function readAll(
     }
   }
   return { responses, bytes, hasError };
+}
+
+/** Aborted transactions overlapping the fetched range; none when nothing was read. */
+function abortedIn(log: PartitionLog, fetchOffset: bigint, batches: readonly Buffer[]): Array<{ producerId: bigint; firstOffset: bigint }> {
+  if (batches.length === 0) return [];
+  const upperBound = batchLastOffset(batches[batches.length - 1]) + 1n;
+  return log.abortedTransactions(fetchOffset, upperBound).map((t) => ({ producerId: t.producerId, firstOffset: t.firstOffset }));
+}
+
+/**
+ * Fetch v0-3 clients read message format v0 (Fetch v0-1) or v1 (v2-3); batches are down-converted on the way out,
+ * dropping control batches and record headers as Kafka did. Only these old versions pay for decoding.
+ */
+function downConvert(version: number): (r: PartitionResponse) => PartitionResponse {
+  const magic = version < 2 ? 0 : 1;
+  return (r) => {
+    const batches = r.records;
+    if (batches === null || batches === undefined || !Array.isArray(batches) || batches.length === 0) return r;
+    return { ...r, records: recordBatchesToLegacyMessageSet(Buffer.concat(batches as Buffer[]), { magic }) };
+  };
 }
 
 /** Resolves on the first append to any of the logs, after `ms`, or when the connection closes. */
@@ -136,7 +159,6 @@ function waitForData(logs: readonly PartitionLog[], ms: number, ctx: RequestCont
 export const fetchHandler = defineHandler({
   request: FetchRequestCodec,
   response: FetchResponseCodec,
-  minVersion: 4,
   async handle(request, ctx): Promise<FetchResponseInit> {
     if (request.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
@@ -156,7 +178,8 @@ export const fetchHandler = defineHandler({
       round = await readAll(parts, request.maxBytes, request.isolationLevel);
     }
     const byTopic: PartitionResponse[][] = topics.map(() => []);
-    round.responses.forEach((r, i) => byTopic[parts[i].topicIndex].push(r));
+    const partitions = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
+    partitions.forEach((r, i) => byTopic[parts[i].topicIndex].push(r));
     const responses = topics.map((t, i) => ({ ...t, partitions: byTopic[i] }));
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
   },

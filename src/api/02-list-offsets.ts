@@ -54,7 +54,11 @@ export const listOffsetsHandler = defineHandler({
             if (p.currentLeaderEpoch > 0) {
               return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
             }
-            const found = await lookup(log, p.timestamp, request.isolationLevel);
+            let found = await lookup(log, p.timestamp, request.isolationLevel);
+            // Timestamp lookups under READ_COMMITTED never point into undecided transactions (as Kafka filters).
+            if (request.isolationLevel === READ_COMMITTED && (p.timestamp >= 0n || p.timestamp === MAX_TIMESTAMP) && found.offset >= log.lastStableOffset) {
+              found = { offset: -1n, timestamp: -1n };
+            }
             return {
               ...base,
               errorCode: ErrorCode.NONE,

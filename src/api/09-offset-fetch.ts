@@ -3,9 +3,10 @@
 //   A partition without a commit answers offset -1 and empty metadata.
 // - v8+: several groups per request, each with its own error. v10 addresses topics by id (UNKNOWN_TOPIC_ID when
 //   the id is unknown).
-// - require_stable (v7+): Eddy's coordinator holds no pending transactional offsets, so every committed offset is
-//   already stable and UNSTABLE_OFFSET_COMMIT never applies.
-// - Left out: member id / epoch validation of v9+, which only concerns KIP-848 consumer groups.
+// - require_stable (v7+): a partition with a transactional commit (TxnOffsetCommit) still undecided answers
+//   UNSTABLE_OFFSET_COMMIT and offset -1, so the consumer retries once the transaction ends.
+// - v9+: a KIP-848 consumer group member naming itself must use its current epoch (STALE_MEMBER_EPOCH,
+//   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
 import { ErrorCode } from '../cluster/errors';
@@ -22,7 +23,19 @@ interface RequestedTopic {
   readonly partitionIndexes: readonly number[];
 }
 
-function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedTopic[] | null, byId: boolean): GroupResult {
+interface FetchingMember {
+  readonly memberId: string | null;
+  readonly memberEpoch: number;
+}
+
+function fetchGroup(
+  broker: Broker,
+  groupId: string,
+  topics: readonly RequestedTopic[] | null,
+  byId: boolean,
+  requireStable: boolean,
+  member?: FetchingMember,
+): GroupResult {
   let requested: TopicPartitions[] | null = null;
   const unknownIds: RequestedTopic[] = [];
   if (topics !== null) {
@@ -37,7 +50,7 @@ function fetchGroup(broker: Broker, groupId: string, topics: readonly RequestedT
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested);
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member, requireStable);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -84,12 +97,14 @@ export const offsetFetchHandler = defineHandler({
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
+            request.requireStable,
+            { memberId: g.memberId, memberEpoch: g.memberEpoch },
           ),
         ),
       };
     }
     const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
-    const single = fetchGroup(broker, request.groupId, topics, false);
+    const single = fetchGroup(broker, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
     return {
       throttleTimeMs: 0,
       errorCode: single.errorCode,

@@ -1,7 +1,8 @@
 // DescribeGroups: v0-6.
 // - Classic groups as Kafka summarises them: members always; protocol, member metadata and assignments only
 //   while the group is Stable.
-// - A group that does not exist: state "Dead" with no error before v6; GROUP_ID_NOT_FOUND with a message in v6+.
+// - A group that does not exist (or is a KIP-848 consumer group): state "Dead" with no error before v6;
+//   GROUP_ID_NOT_FOUND with a message in v6+.
 // - Authorized operations (v3+) are reported as "not requested" (INT32 min): Eddy has no ACLs.
 import { DescribeGroupsRequestCodec } from '../../codecs/generated/DescribeGroupsRequest';
 import { DescribeGroupsResponseCodec, DescribeGroupsResponseInit } from '../../codecs/generated/DescribeGroupsResponse';
@@ -37,7 +38,8 @@ export const describeGroupsHandler = defineHandler({
         const d = groups.describeGroup(groupId);
         if (d) return described(d, ErrorCode.NONE, null);
         if (ctx.apiVersion >= 6) {
-          return described(groups.deadGroup(groupId), ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} not found.`);
+          const message = groups.isConsumerGroup(groupId) ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`;
+          return described(groups.deadGroup(groupId), ErrorCode.GROUP_ID_NOT_FOUND, message);
         }
         return described(groups.deadGroup(groupId), ErrorCode.NONE, null);
       }),

@@ -41,6 +41,7 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'log.retention.minutes', type: 'int', defaultValue: null, readOnly: true },
   { name: 'log.retention.ms', type: 'long', defaultValue: null, readOnly: false },
   { name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', readOnly: true, min: 1 },
+  { name: 'log.cleaner.backoff.ms', type: 'long', defaultValue: '15000', readOnly: true, min: 0 },
   { name: 'log.roll.hours', type: 'int', defaultValue: '168', readOnly: true },
   { name: 'log.roll.ms', type: 'long', defaultValue: null, readOnly: false },
   { name: 'log.segment.bytes', type: 'int', defaultValue: '1073741824', readOnly: false, min: 14 },
@@ -56,11 +57,15 @@ export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
   { name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', readOnly: true },
   { name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', readOnly: true },
   { name: 'group.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
+  { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: '45000', readOnly: true, min: 1 },
+  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: '5000', readOnly: true, min: 1 },
+  { name: 'group.consumer.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
   { name: 'transaction.state.log.num.partitions', type: 'int', defaultValue: '50', readOnly: true, min: 1 },
   { name: 'transaction.state.log.replication.factor', type: 'short', defaultValue: '1', readOnly: true }, // Eddy default (Kafka: 3)
   { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: '900000', readOnly: true, min: 1 },
   { name: 'transactional.id.expiration.ms', type: 'int', defaultValue: '604800000', readOnly: true, min: 1 },
   { name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', readOnly: false },
+  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', defaultValue: '10000', readOnly: true, min: 1 },
   { name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', readOnly: false },
 ];
 

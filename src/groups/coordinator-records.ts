@@ -8,6 +8,7 @@ import { OffsetCommitValueCodec } from '../../codecs/generated/internal/OffsetCo
 import { GroupMetadataKeyCodec } from '../../codecs/generated/internal/GroupMetadataKey';
 import { GroupMetadataValueCodec, GroupMetadataValue, GroupMetadataValueInit } from '../../codecs/generated/internal/GroupMetadataValue';
 import type { CommittedOffset } from './classic-group';
+import { ConsumerGroupRecord, decodeConsumerGroupRecord, isConsumerGroupRecordType } from './consumer-group-records';
 
 /** Record types in __consumer_offsets keys: 0 and 1 are offset commits (same layout), 2 classic group metadata. */
 export const RecordType = {
@@ -24,6 +25,7 @@ const GROUP_VALUE_VERSION = 3;
 export type CoordinatorRecord =
   | { readonly kind: 'offset'; readonly group: string; readonly topic: string; readonly partition: number; readonly value: CommittedOffset | null }
   | { readonly kind: 'group'; readonly group: string; readonly value: GroupMetadataValue | null }
+  | { readonly kind: 'consumer'; readonly record: ConsumerGroupRecord }
   | { readonly kind: 'unknown'; readonly recordType: number };
 
 /** The INT16 prefix is the record type for keys (whose struct is always v0) and the struct version for values. */
@@ -95,5 +97,6 @@ export function decodeCoordinatorRecord(key: Buffer, value: Buffer | null): Coor
     const version = vr.readInt16();
     return { kind: 'group', group: k.group, value: GroupMetadataValueCodec.decode(vr, clampVersion(version, GroupMetadataValueCodec)) };
   }
+  if (isConsumerGroupRecordType(recordType)) return { kind: 'consumer', record: decodeConsumerGroupRecord(recordType, kr, value) };
   return { kind: 'unknown', recordType };
 }

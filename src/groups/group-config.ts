@@ -1,5 +1,6 @@
 // The broker settings the group coordinator follows (Kafka's names; see src/config/broker-config.ts).
 import type { BrokerConfig } from '../config/broker-config';
+import type { ConsumerGroupsConfig } from './consumer-group-coordinator';
 
 export interface GroupCoordinatorConfig {
   readonly offsetsTopicPartitions: number;
@@ -12,6 +13,7 @@ export interface GroupCoordinatorConfig {
   readonly offsetMetadataMaxBytes: number;
   /** How long a new member may wait in a rebalance before it is dropped (Kafka: 5 minutes). */
   readonly newMemberJoinTimeoutMs: number;
+  readonly consumer: ConsumerGroupsConfig;
 }
 
 export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorConfig {
@@ -25,5 +27,10 @@ export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorCo
     offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
     offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
     newMemberJoinTimeoutMs: 5 * 60_000,
+    consumer: {
+      sessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
+      heartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
+      maxGroupSize: config.int('group.consumer.max.size'),
+    },
   };
 }

@@ -2,6 +2,7 @@
 // state machine, generations, static membership, session and rebalance timeouts, plus committed offsets.
 // JoinGroup and SyncGroup answers are promises the state machine resolves when the rebalance reaches that point,
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
+// KIP-848 consumer groups live in consumer-group-coordinator.ts; they share the group id space and the offsets.
 import { randomUUID } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import type { Logger } from '../logger';
@@ -15,16 +16,18 @@ import {
   joinError,
   syncError,
 } from './classic-member';
-import { groupMetadataKey, groupMetadataValue } from './coordinator-records';
+import { groupMetadataKey, groupMetadataValue, CoordinatorRecord } from './coordinator-records';
 import { groupMetadataSnapshot, GroupStateRebuilder } from './group-persistence';
-import { deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
+import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
+import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import type { GroupCoordinatorConfig } from './group-config';
-import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions } from './group-offsets';
+import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 import { CoordinatorStorage, OffsetsTopic } from './offsets-topic';
+import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
 
 export type { GroupCoordinatorConfig } from './group-config';
 export { groupCoordinatorConfig } from './group-config';
-export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions } from './group-offsets';
+export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 
 export interface JoinGroupParams {
   readonly groupId: string;
@@ -77,7 +80,11 @@ export interface GroupCoordinatorOptions {
   readonly logger: Logger;
   /** ms since the epoch; injectable for tests */
   readonly now?: () => number;
+  /** Topic names, ids and partition counts, for KIP-848 server-side assignment (storage's LogManager). */
+  readonly topics?: TopicCatalog;
 }
+
+const NO_TOPICS: TopicCatalog = { topic: () => undefined, topicById: () => undefined };
 
 /** Kafka's validity rule: offset and describe/delete APIs accept the empty group id, membership APIs do not. */
 function isValidMembershipGroupId(groupId: string): boolean {
@@ -92,6 +99,8 @@ export class GroupCoordinator {
   private readonly now: () => number;
   private expiryTimer: NodeJS.Timeout | null = null;
   private readonly offsets: GroupOffsets;
+  /** KIP-848 consumer groups (ConsumerGroupHeartbeat); they share the group id space and offsets with classic groups. */
+  readonly consumerGroups: ConsumerGroupCoordinator;
   private stopped = false;
 
   constructor(options: GroupCoordinatorOptions) {
@@ -99,7 +108,15 @@ export class GroupCoordinator {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger);
+    this.consumerGroups = new ConsumerGroupCoordinator(
+      options.topics ?? NO_TOPICS,
+      options.config.consumer,
+      options.logger,
+      (groupId) => this.classicGroupInUse(groupId),
+      (groupId, records) => this.offsetsTopic.append(groupId, records),
+    );
     this.offsets = new GroupOffsets({
+      consumerGroups: this.consumerGroups,
       groups: this.groups,
       offsetsTopic: this.offsetsTopic,
       config: this.config,
@@ -132,9 +149,20 @@ export class GroupCoordinator {
     return this.groups.get(groupId);
   }
 
+  /** Whether the id belongs to a KIP-848 consumer group (classic APIs then treat it as not theirs). */
+  isConsumerGroup(groupId: string): boolean {
+    return this.consumerGroups.group(groupId) !== undefined;
+  }
+
+  private classicGroupInUse(groupId: string): boolean {
+    const g = this.groups.get(groupId);
+    return g !== undefined && (!g.is('Empty') || g.size > 0 || g.pendingMembers.size > 0);
+  }
+
   /** Stops timers and answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR, as Kafka does on unload. */
   shutdown(): void {
     this.stopped = true;
+    this.consumerGroups.shutdown();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
     for (const group of this.groups.values()) {
@@ -158,6 +186,13 @@ export class GroupCoordinator {
     if (!isValidMembershipGroupId(p.groupId)) return respond(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
     if (p.sessionTimeoutMs < this.config.minSessionTimeoutMs || p.sessionTimeoutMs > this.config.maxSessionTimeoutMs) {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
+    }
+    if (this.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
+    const consumerTombstones = this.consumerGroups.dropIfEmpty(p.groupId);
+    if (consumerTombstones !== null && consumerTombstones.length > 0) {
+      this.offsetsTopic.append(p.groupId, consumerTombstones).catch((err: unknown) =>
+        this.logger.error({ group: p.groupId, err }, 'could not write consumer group tombstones'),
+      );
     }
     const isUnknownMember = p.memberId === '';
     let group = this.groups.get(p.groupId);
@@ -700,6 +735,7 @@ export class GroupCoordinator {
   // DescribeGroups, ListGroups, DeleteGroups
 
   describeGroup(groupId: string): GroupDescription | undefined {
+    if (this.isConsumerGroup(groupId)) return undefined;
     const group = this.groups.get(groupId);
     return group ? describeGroup(group) : undefined;
   }
@@ -711,8 +747,12 @@ export class GroupCoordinator {
 
   listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): GroupListing[] {
     const out: GroupListing[] = [];
+    for (const c of this.consumerGroups.listings()) {
+      const listing = { groupId: c.groupId, protocolType: CONSUMER_PROTOCOL_TYPE, state: c.state, groupType: CONSUMER_GROUP_TYPE };
+      if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
+    }
     for (const group of this.groups.values()) {
-      if (group.is('Dead')) continue;
+      if (group.is('Dead') || this.consumerGroups.group(group.groupId)) continue;
       const listing = listGroup(group);
       if (matchesListFilters(listing, statesFilter, typesFilter)) out.push(listing);
     }
@@ -730,8 +770,22 @@ export class GroupCoordinator {
     return this.offsets.commitOffsets(p);
   }
 
-  fetchOffsets(groupId: string, topics: readonly TopicPartitions[] | null): OffsetFetchResult {
-    return this.offsets.fetchOffsets(groupId, topics);
+  fetchOffsets(
+    groupId: string,
+    topics: readonly TopicPartitions[] | null,
+    member?: { readonly memberId: string | null; readonly memberEpoch: number },
+    requireStable = false,
+  ): OffsetFetchResult {
+    return this.offsets.fetchOffsets(groupId, topics, member, requireStable);
+  }
+
+  commitTransactionalOffsets(p: TxnOffsetCommitParams): Promise<number[]> {
+    return this.offsets.commitTransactionalOffsets(p);
+  }
+
+  /** Called by the transaction coordinator once a transaction's markers are written. */
+  completeTransaction(producerId: bigint, committed: boolean): void {
+    this.offsets.completeTransaction(producerId, committed);
   }
 
   deleteOffsets(groupId: string, topics: readonly TopicPartitions[]): Promise<OffsetDeleteResult> {
@@ -771,7 +825,9 @@ export class GroupCoordinator {
   private async load(): Promise<void> {
     const started = Date.now();
     const rebuilder = new GroupStateRebuilder();
-    const counts = await this.offsetsTopic.replay((r) => rebuilder.apply(r));
+    const apply = (r: CoordinatorRecord): void => rebuilder.apply(r);
+    const counts = await this.offsetsTopic.replay(apply, this.offsets.transactionalReplay(apply));
+    this.consumerGroups.restore(rebuilder.buildConsumerGroups());
     for (const [groupId, group] of rebuilder.build(this.now())) {
       this.groups.set(groupId, group);
       for (const member of group.members.values()) this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);

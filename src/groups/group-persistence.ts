@@ -5,6 +5,8 @@ import type { GroupMetadataValue, GroupMetadataValueInit } from '../../codecs/ge
 import { ClassicGroup, CommittedOffset } from './classic-group';
 import { ClassicMember, EMPTY_BUFFER } from './classic-member';
 import type { CoordinatorRecord } from './coordinator-records';
+import { ConsumerGroupRebuilder } from './consumer-group-records';
+import type { ConsumerGroup } from './consumer-group';
 
 /** The GroupMetadata value for a group; members carry the metadata of the chosen protocol only. */
 export function groupMetadataSnapshot(group: ClassicGroup, assignments: ReadonlyMap<string, Buffer>): GroupMetadataValueInit {
@@ -65,6 +67,7 @@ export function restoreGroup(groupId: string, value: GroupMetadataValue, now: nu
 export class GroupStateRebuilder {
   private readonly offsets = new Map<string, Map<string, Map<number, CommittedOffset | null>>>();
   private readonly metadata = new Map<string, GroupMetadataValue | null>();
+  private readonly consumer = new ConsumerGroupRebuilder();
 
   apply(r: CoordinatorRecord): void {
     if (r.kind === 'offset') {
@@ -75,7 +78,14 @@ export class GroupStateRebuilder {
       byPartition.set(r.partition, r.value);
     } else if (r.kind === 'group') {
       this.metadata.set(r.group, r.value);
+    } else if (r.kind === 'consumer') {
+      this.consumer.apply(r.record);
     }
+  }
+
+  /** KIP-848 consumer groups whose records survive. */
+  buildConsumerGroups(): ConsumerGroup[] {
+    return this.consumer.build();
   }
 
   /** Groups with live metadata, plus offset-only ("simple") groups for offsets whose group metadata is gone. */

@@ -3,6 +3,7 @@ import type { ClassicGroup } from './classic-group';
 import { EMPTY_BUFFER } from './classic-member';
 
 export const CLASSIC_GROUP_TYPE = 'classic';
+export const CONSUMER_GROUP_TYPE = 'consumer';
 
 export interface GroupMemberDescription {
   readonly memberId: string;

@@ -17,6 +17,7 @@ export type {
   OffsetDeleteResult,
   FetchedOffset,
   TopicPartitions,
+  TxnOffsetCommitParams,
 } from './group-coordinator';
 export type { JoinResult, SyncResult, MemberProtocol } from './classic-member';
 export type { GroupDescription, GroupListing } from './group-views';

@@ -37,10 +37,19 @@ export interface ExpiredOffset {
  * group from each commit, for a Stable consumer group only offsets of topics it no longer subscribes to. An explicit
  * per-commit expiry (OffsetCommit v2-4) wins over all of that.
  */
-export function expiredOffsets(group: ClassicGroup, now: bigint, retentionMs: bigint): ExpiredOffset[] {
+export function expiredOffsets(
+  group: ClassicGroup,
+  now: bigint,
+  retentionMs: bigint,
+  /** Topics of a KIP-848 consumer group with members that shares this group id: they behave like a Stable group. */
+  activeConsumerTopics: ReadonlySet<string> | null = null,
+): ExpiredOffset[] {
   let baseOf: ((o: CommittedOffset) => bigint) | null = null;
-  let onlyTopicsNotIn: Set<string> | null = null;
-  if (group.protocolType !== null && group.is('Empty')) {
+  let onlyTopicsNotIn: ReadonlySet<string> | null = null;
+  if (activeConsumerTopics !== null) {
+    baseOf = (o) => o.commitTimestamp;
+    onlyTopicsNotIn = activeConsumerTopics;
+  } else if (group.protocolType !== null && group.is('Empty')) {
     const stateTs = group.currentStateTimestamp;
     baseOf = (o) => (stateTs === null ? o.commitTimestamp : BigInt(stateTs));
   } else if (group.protocolType === 'consumer' && group.is('Stable')) {

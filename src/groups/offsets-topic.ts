@@ -6,6 +6,9 @@ import { decodeRecordBatch } from '../../codecs/records/record-batch';
 import { batchSize, batchLastOffset, BATCH_LOG_OVERHEAD } from '../../codecs/records/batch-header';
 import { offsetsPartitionFor } from './java-hash';
 import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-records';
+import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
+import type { AppendOrigin } from '../../storage';
+import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
@@ -21,7 +24,7 @@ export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
 export interface CoordinatorPartitionLog {
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
-  append(records: Buffer): Promise<unknown>;
+  append(records: Buffer, opts?: { origin?: AppendOrigin }): Promise<unknown>;
   read(fetchOffset: bigint, maxBytes: number, opts?: { minOneBatch?: boolean }): Promise<{ readonly batches: readonly Buffer[] }>;
 }
 
@@ -90,8 +93,31 @@ export class OffsetsTopic {
     await log.append(batch);
   }
 
-  /** Reads every partition from its start and hands each record to `visit` in log order. */
-  async replay(visit: (record: CoordinatorRecord) => void): Promise<{ records: number; skipped: number }> {
+  /**
+   * Writes transactional offset commits as one batch of the producer. The broker's own write: the partition checks
+   * the producer epoch (a fenced producer is refused) but not sequences.
+   */
+  async appendTransactional(groupId: string, records: readonly CoordinatorRecordWrite[], producerId: bigint, producerEpoch: number): Promise<void> {
+    if (records.length === 0) return;
+    await this.ensureCreated();
+    const partition = this.partitionFor(groupId);
+    const log = this.storage.partition(OFFSETS_TOPIC, partition);
+    if (!log) throw new Error(`${OFFSETS_TOPIC}-${partition} is missing`);
+    const batch = encodeRecordBatch({
+      producerId,
+      producerEpoch,
+      baseSequence: -1,
+      transactional: true,
+      records: records.map((r) => ({ key: r.key, value: r.value })),
+    });
+    await log.append(batch, { origin: 'coordinator' });
+  }
+
+  /**
+   * Reads every partition from its start and hands each record to `visit` in log order. Records of transactions
+   * go to `transactional` instead, with the markers that end them.
+   */
+  async replay(visit: (record: CoordinatorRecord) => void, transactional?: TransactionalReplay): Promise<{ records: number; skipped: number }> {
     let records = 0;
     let skipped = 0;
     if (!this.exists) return { records, skipped };
@@ -108,7 +134,7 @@ export class OffsetsTopic {
             const batch = chunk.subarray(at, at + size);
             at += size;
             next = batchLastOffset(batch) + 1n;
-            const counted = this.replayBatch(batch, p, visit);
+            const counted = this.replayBatch(batch, p, visit, transactional);
             records += counted.records;
             skipped += counted.skipped;
           }
@@ -124,18 +150,27 @@ export class OffsetsTopic {
     batch: Buffer,
     partition: number,
     visit: (record: CoordinatorRecord) => void,
+    transactional?: TransactionalReplay,
   ): { records: number; skipped: number } {
     let records = 0;
     let skipped = 0;
     try {
       const decoded = decodeRecordBatch(batch);
-      if (decoded.control) return { records, skipped };
+      if (decoded.control) {
+        if (decoded.transactional && transactional) {
+          const marker = decodeTransactionMarkerBatch(batch);
+          transactional.marker(decoded.producerId, marker.type === 'COMMIT');
+        }
+        return { records, skipped };
+      }
       for (const r of decoded.records) {
         if (r.key === null) {
           skipped++;
           continue;
         }
-        visit(decodeCoordinatorRecord(r.key, r.value));
+        const record = decodeCoordinatorRecord(r.key, r.value);
+        if (decoded.transactional && transactional) transactional.record(decoded.producerId, record);
+        else visit(record);
         records++;
       }
     } catch (err) {

@@ -51,8 +51,10 @@ describe('__consumer_offsets records', () => {
     expect(decoded.value.members[0].assignment.toString()).toBe('a');
   });
 
-  test('records of other types (KIP-848 consumer groups) are reported as unknown', () => {
-    const key = Buffer.from([0x00, 0x03, 0x00, 0x01, 0x67]);
-    expect(decodeCoordinatorRecord(key, null)).toEqual({ kind: 'unknown', recordType: 3 });
+  test('KIP-848 consumer group records decode as such; types Eddy does not use are reported as unknown', () => {
+    const groupEpochKey = Buffer.from([0x00, 0x03, 0x00, 0x01, 0x67]);
+    expect(decodeCoordinatorRecord(groupEpochKey, null)).toEqual({ kind: 'consumer', record: { kind: 'group-epoch', groupId: 'g', epoch: null } });
+    const regexKey = Buffer.from([0x00, 0x10, 0x00, 0x01, 0x67]);
+    expect(decodeCoordinatorRecord(regexKey, null)).toEqual({ kind: 'unknown', recordType: 16 });
   });
 });

@@ -17,6 +17,7 @@ const BASE_CONFIG: GroupCoordinatorConfig = {
   offsetsRetentionCheckIntervalMs: 3_600_000,
   offsetMetadataMaxBytes: 100,
   newMemberJoinTimeoutMs: 300_000,
+  consumer: { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 100 },
 };
 
 function subscription(topics: string[]): Buffer {
@@ -459,6 +460,45 @@ describe('GroupCoordinator (classic groups)', () => {
     const rejoined = track(c.joinGroup(joinParams('g', a.memberId)));
     await flush();
     expect(rejoined.value()).toMatchObject({ errorCode: 0, generationId: 2 });
+  });
+
+  test('KIP-848 consumer groups are stored and reloaded: epochs, members and assignments', async () => {
+    const topics = {
+      topic: (name: string) => (name === 'orders' ? { topicId: '00000000-0000-0000-0000-00000000000a', partitions: 4 } : undefined),
+      topicById: () => undefined,
+    };
+    const c1 = await GroupCoordinator.start({ storage, topics, config: BASE_CONFIG, logger: silentLogger() });
+    coordinators.push(c1);
+    const base = {
+      apiVersion: 1, groupId: 'cg', instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000, subscribedTopicNames: ['orders'],
+      subscribedTopicRegex: null, serverAssignor: 'range', topicPartitions: [], clientId: 'c', clientHost: '/127.0.0.1',
+    };
+    const a = await c1.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 0 });
+    expect(a.memberEpoch).toBe(1);
+    const b = await c1.consumerGroups.heartbeat({ ...base, memberId: 'b', memberEpoch: 0 });
+    expect(b.memberEpoch).toBe(2);
+    c1.shutdown();
+
+    const c2 = await GroupCoordinator.start({ storage, topics, config: BASE_CONFIG, logger: silentLogger() });
+    coordinators.push(c2);
+    const described = c2.consumerGroups.describe('cg');
+    expect(described).toMatchObject({ groupEpoch: 2, assignmentEpoch: 2, assignorName: 'range', state: 'Reconciling' });
+    expect(described?.members.map((m) => [m.memberId, m.memberEpoch])).toEqual([['a', 1], ['b', 2]]);
+    expect(described?.members[0].assignment[0].partitions).toEqual([0, 1, 2, 3]);
+    expect(described?.members[1].targetAssignment[0].partitions).toEqual([2, 3]);
+    // The reloaded member carries on with its epoch, and is asked to revoke what b is waiting for.
+    const again = await c2.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 1, subscribedTopicNames: null, topicPartitions: null });
+    expect(again).toMatchObject({ errorCode: 0, memberEpoch: 1 });
+    expect(again.assignment?.[0].partitions).toEqual([0, 1]);
+
+    // Once empty and deleted, nothing comes back.
+    await c2.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: -1, topicPartitions: null });
+    await c2.consumerGroups.heartbeat({ ...base, memberId: 'b', memberEpoch: -1, topicPartitions: null });
+    expect(await c2.deleteGroups(['cg'])).toEqual([{ groupId: 'cg', errorCode: 0 }]);
+    c2.shutdown();
+    const c3 = await GroupCoordinator.start({ storage, topics, config: BASE_CONFIG, logger: silentLogger() });
+    coordinators.push(c3);
+    expect(c3.consumerGroups.describe('cg')).toBeUndefined();
   });
 
   test('shutdown answers waiting JoinGroup requests with NOT_COORDINATOR', async () => {

@@ -36,7 +36,7 @@ describe('PartitionLog', () => {
     const log = await topicLog();
     const a = await log.append(batch(3, 'a'));
     const b = await log.append(batch(2, 'b'));
-    expect(a).toEqual({ baseOffset: 0n, lastOffset: 2n, logAppendTime: -1n, logStartOffset: 0n });
+    expect(a).toEqual({ baseOffset: 0n, lastOffset: 2n, logAppendTime: -1n, logStartOffset: 0n, duplicate: false });
     expect(b.baseOffset).toBe(3n);
     expect(b.lastOffset).toBe(4n);
     expect(log.logEndOffset).toBe(5n);

@@ -1,0 +1,18 @@
+// What every workload gets: the mode, the drivers, the running targets and somewhere to report progress.
+import type { LineChild } from './line-child';
+import type { Target, TargetName } from './targets';
+
+export interface BenchContext {
+  readonly quick: boolean;
+  /** Runs per figure; the tables show the median. */
+  readonly runs: number;
+  readonly workDir: string;
+  /** librdkafka drivers: the main one, and a second one for a consumer running beside a producer. */
+  readonly rdkafka: LineChild;
+  readonly rdkafkaSide: LineChild;
+  readonly kafkajs: LineChild;
+  readonly targets: ReadonlyMap<TargetName, Target>;
+  /** Whether Eddy serves consumer groups (kafkajs consumers need them). */
+  readonly eddyHasGroups: boolean;
+  progress(message: string): void;
+}

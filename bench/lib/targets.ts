@@ -1,0 +1,158 @@
+// The three servers every workload runs against: Eddy (as `node bin/eddy.js start`), librdkafka's mock cluster
+// (C, in memory) and the null sink. Each binds 127.0.0.1 only and is stopped by pid.
+import type { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as readline from 'readline';
+import { execFileSync } from 'child_process';
+import { freePort, waitForApiVersions } from './net-probe';
+import { spawnTracked, stopChild } from './processes';
+import type { LineChild } from './line-child';
+
+export type TargetName = 'eddy' | 'mock' | 'null';
+export const TARGET_NAMES: readonly TargetName[] = ['eddy', 'mock', 'null'];
+export const TARGET_LABELS: Record<TargetName, string> = { eddy: 'Eddy', mock: 'mock', null: 'null sink' };
+
+export interface Target {
+  readonly name: TargetName;
+  readonly bootstrap: string;
+  readonly pid: number;
+  /** From spawn to the first successful ApiVersions answer, in ms. */
+  readonly startupMs: number;
+  createTopic(topic: string, partitions: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const BUILD_DIR = path.join(REPO_ROOT, 'bench', '.build');
+const MOCK_SOURCE = path.join(REPO_ROOT, 'bench', 'native', 'mock-cluster.c');
+const MOCK_BINARY = path.join(BUILD_DIR, 'mock-cluster');
+
+/** Compiles the mock cluster launcher when missing or older than its source; needs cc and librdkafka-dev. */
+export function buildMockCluster(): string {
+  fs.mkdirSync(BUILD_DIR, { recursive: true });
+  const fresh = fs.existsSync(MOCK_BINARY) && fs.statSync(MOCK_BINARY).mtimeMs >= fs.statSync(MOCK_SOURCE).mtimeMs;
+  if (!fresh) {
+    try {
+      execFileSync('cc', ['-O2', '-o', MOCK_BINARY, MOCK_SOURCE, '-lrdkafka'], { stdio: 'pipe' });
+    } catch (err) {
+      const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+      throw new Error(`building the mock cluster failed (apt-get install librdkafka-dev?): ${stderr}`);
+    }
+  }
+  return MOCK_BINARY;
+}
+
+/** The child's stdout as lines: the first one resolves `first`, later ones go to `onLine`. */
+function stdoutLines(child: ChildProcess, timeoutMs: number, onLine: (line: string) => void = () => undefined): Promise<string> {
+  const rl = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  return new Promise((resolve, reject) => {
+    let first = true;
+    const timer = setTimeout(() => reject(new Error('no first line from child')), timeoutMs);
+    rl.on('line', (line) => {
+      if (!first) {
+        onLine(line);
+        return;
+      }
+      first = false;
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (first) reject(new Error(`child exited with ${code} before printing its address`));
+    });
+  });
+}
+
+export interface EddyOptions {
+  /** The bench's scratch directory; the data dir and the log file go inside. */
+  readonly workDir: string;
+  readonly label: string;
+  /** Creates topics through a driver's admin client (CreateTopics), as any user would. */
+  readonly admin: LineChild;
+  readonly extraArgs?: readonly string[];
+}
+
+export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: string }> {
+  const dataDir = path.join(opts.workDir, `eddy-${opts.label}`);
+  const port = await freePort();
+  const logFile = fs.openSync(path.join(opts.workDir, `eddy-${opts.label}.log`), 'a');
+  const started = process.hrtime.bigint();
+  const child = spawnTracked(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin', 'eddy.js'), 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir,
+      '--log-level', 'warn', ...(opts.extraArgs ?? [])],
+    { stdio: ['ignore', logFile, logFile] },
+  );
+  fs.closeSync(logFile);
+  const ready = await waitForApiVersions(port, 20000);
+  const bootstrap = `127.0.0.1:${port}`;
+  return {
+    name: 'eddy',
+    bootstrap,
+    pid: child.pid ?? -1,
+    dataDir,
+    startupMs: Number(ready - started) / 1e6,
+    createTopic: async (topic, partitions) => {
+      await opts.admin.run({ kind: 'create', bootstrap, topic, partitions });
+    },
+    stop: async () => {
+      await stopChild(child, 30000);
+    },
+  };
+}
+
+export async function startMock(): Promise<Target> {
+  const binary = buildMockCluster();
+  const started = process.hrtime.bigint();
+  const child = spawnTracked(binary, []);
+  child.stderr?.resume();
+  const answers: ((line: string) => void)[] = [];
+  const bootstrap = await stdoutLines(child, 10000, (line) => answers.shift()?.(line));
+  const port = Number(bootstrap.split(':').pop());
+  const ready = await waitForApiVersions(port, 10000);
+  return {
+    name: 'mock',
+    bootstrap,
+    pid: child.pid ?? -1,
+    startupMs: Number(ready - started) / 1e6,
+    createTopic: async (topic, partitions) => {
+      const answer = new Promise<string>((resolve) => answers.push(resolve));
+      child.stdin?.write(`create ${topic} ${partitions}\n`);
+      const line = await answer;
+      if (line !== 'ok') throw new Error(`mock cluster could not create ${topic}: ${line}`);
+    },
+    stop: async () => {
+      child.stdin?.end();
+      await stopChild(child);
+    },
+  };
+}
+
+export async function startNullSinkProcess(): Promise<Target> {
+  const started = process.hrtime.bigint();
+  const child = spawnTracked(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'null-sink', 'main.js'), '0']);
+  child.stderr?.resume();
+  const line = await stdoutLines(child, 10000);
+  const m = /^listening (\d+)$/.exec(line);
+  if (!m) throw new Error(`null sink said: ${line}`);
+  const port = Number(m[1]);
+  const ready = await waitForApiVersions(port, 10000);
+  return {
+    name: 'null',
+    bootstrap: `127.0.0.1:${port}`,
+    pid: child.pid ?? -1,
+    startupMs: Number(ready - started) / 1e6,
+    // The sink knows every topic; the partition count travels in the name (".p<N>").
+    createTopic: async () => undefined,
+    stop: async () => {
+      await stopChild(child);
+    },
+  };
+}
+
+/** Topic names carry their partition count so the null sink can answer Metadata for them. */
+export function topicName(parts: readonly (string | number)[], partitions: number): string {
+  return `bench.${parts.join('.')}.p${partitions}`;
+}

@@ -1,0 +1,176 @@
+// `npm run bench` (about 12 minutes) and `npm run bench -- --quick` (about 2 minutes): Eddy side by side with
+// librdkafka's mock cluster and a null sink; prints a table of medians and writes bench/results.json.
+// Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
+// scale), --out FILE.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import type { BenchContext } from './lib/context';
+import { LineChild } from './lib/line-child';
+import { installCleanupHandlers, stopAll } from './lib/processes';
+import { Section, toJson } from './lib/results';
+import { formatSection } from './lib/table';
+import { REPO_ROOT, startEddy, startMock, startNullSinkProcess, Target, TargetName } from './lib/targets';
+import { runThroughput, runTail, throughputSections } from './workloads/throughput';
+import { latencySection, runLatency } from './workloads/latency';
+import { runMemory, runStartup, startupSection } from './workloads/startup-memory';
+import { runScale, scaleSection } from './workloads/scale';
+import { codecSection, runCodec } from './workloads/codec';
+import { runStorage, storageSection } from './workloads/storage';
+
+const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale'] as const;
+type SectionName = (typeof ALL_SECTIONS)[number];
+
+interface Options {
+  quick: boolean;
+  runs: number;
+  only: ReadonlySet<SectionName>;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let runs: number | undefined;
+  let only: Set<SectionName> = new Set(ALL_SECTIONS);
+  let out = path.join(REPO_ROOT, 'bench', 'results.json');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--runs') runs = Number(argv[++i]);
+    else if (a === '--out') out = path.resolve(argv[++i]);
+    else if (a === '--only') {
+      const names = argv[++i].split(',');
+      for (const n of names) if (!(ALL_SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; known: ${ALL_SECTIONS.join(', ')}`);
+      only = new Set(names as SectionName[]);
+    } else throw new Error(`unknown option ${a}`);
+  }
+  const chosenRuns = runs ?? (quick ? 1 : 3);
+  if (!Number.isInteger(chosenRuns) || chosenRuns < 1) throw new Error('--runs needs a positive integer');
+  return { quick, runs: chosenRuns, only, out };
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function describeMachine(): Record<string, unknown> {
+  let confluentKafka = 'unknown';
+  try {
+    confluentKafka = execFileSync('/usr/bin/python3', ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])']).toString().trim();
+  } catch {
+    confluentKafka = 'not installed';
+  }
+  return {
+    node: process.version,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    loadAverageAtStart: os.loadavg(),
+    totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
+    confluentKafkaAndLibrdkafka: confluentKafka,
+    kafkajs: '2.2.4',
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-'));
+  installCleanupHandlers(() => fs.rmSync(workDir, { recursive: true, force: true }));
+  const sections: Section[] = [];
+  const machine = describeMachine();
+  progress(`mode ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per figure, scratch ${workDir}`);
+
+  const rdkafka = new LineChild('rdkafka', '/usr/bin/python3', [path.join(REPO_ROOT, 'bench', 'drivers', 'rdkafka_driver.py')]);
+  const rdkafkaSide = new LineChild('rdkafka-side', '/usr/bin/python3', [path.join(REPO_ROOT, 'bench', 'drivers', 'rdkafka_driver.py')]);
+  const kafkajs = new LineChild('kafkajs', process.execPath, [path.join(REPO_ROOT, 'dist', 'bench', 'drivers', 'kafkajs-driver.js')]);
+  const targets = new Map<TargetName, Target>();
+  const ctx: BenchContext = {
+    quick: opts.quick,
+    runs: opts.runs,
+    workDir,
+    rdkafka,
+    rdkafkaSide,
+    kafkajs,
+    targets,
+    eddyHasGroups: false,
+    progress,
+  };
+  let failure: unknown = null;
+  try {
+    if (opts.only.has('codec')) {
+      const sec = codecSection();
+      sections.push(sec);
+      progress('codec figures');
+      await runCodec(ctx, sec);
+    }
+    if (opts.only.has('storage')) {
+      const sec = storageSection();
+      sections.push(sec);
+      progress('storage figures');
+      await runStorage(ctx, sec);
+    }
+    const startup = startupSection();
+    if (opts.only.has('startup')) {
+      sections.push(startup);
+      await runStartup(ctx, startup);
+    }
+    if (opts.only.has('memory')) {
+      if (!sections.includes(startup)) sections.push(startup);
+      await runMemory(ctx, startup);
+    }
+    const needsTargets = ['throughput', 'tail', 'latency'].some((s) => opts.only.has(s as SectionName));
+    if (needsTargets) {
+      targets.set('eddy', await startEddy({ workDir, label: 'main', admin: rdkafka }));
+      targets.set('mock', await startMock());
+      targets.set('null', await startNullSinkProcess());
+      const tp = throughputSections();
+      if (opts.only.has('throughput')) {
+        sections.push(tp.produce, tp.consume);
+        await runThroughput(ctx, tp);
+      }
+      if (opts.only.has('tail')) {
+        sections.push(tp.tail);
+        await runTail(ctx, tp);
+      }
+      if (opts.only.has('latency')) {
+        const sec = latencySection();
+        sections.push(sec);
+        await runLatency(ctx, sec);
+      }
+      for (const t of targets.values()) await t.stop();
+      targets.clear();
+    }
+    if (opts.only.has('scale')) {
+      const sec = scaleSection();
+      sections.push(sec);
+      await runScale(ctx, sec);
+    }
+  } catch (err) {
+    failure = err;
+    progress(`FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    const log = path.join(workDir, 'eddy-main.log');
+    if (fs.existsSync(log)) progress(`Eddy log tail:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}`);
+  } finally {
+    for (const t of targets.values()) await t.stop().catch(() => undefined);
+    await Promise.all([rdkafka.close(), rdkafkaSide.close(), kafkajs.close()]);
+    await stopAll();
+    progress('removing scratch data');
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const seconds = (Date.now() - t0) / 1000;
+  const header = [
+    `Eddy bench, ${opts.quick ? 'quick' : 'full'} mode, ${opts.runs} run(s) per figure (medians), ${seconds.toFixed(0)} s, ${startedAt.toISOString()}`,
+    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `clients: librdkafka via python confluent-kafka ${String(machine.confluentKafkaAndLibrdkafka)}; kafkajs 2.2.4`,
+  ];
+  process.stdout.write(`${header.join('\n')}\n\n${sections.map(formatSection).join('\n\n')}\n`);
+  const json = { startedAt: startedAt.toISOString(), seconds, mode: opts.quick ? 'quick' : 'full', runs: opts.runs, machine, failed: failure === null ? null : String(failure), sections: toJson(sections) };
+  fs.writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${path.relative(process.cwd(), opts.out)}\n`);
+  if (failure !== null) process.exitCode = 1;
+}
+
+void main();

@@ -1,0 +1,38 @@
+// End-to-end latency at a fixed rate: one librdkafka producer (linger.ms=0) and one assign()-ed consumer in the
+// same process, so send and receive times come from one clock. The null sink replays old batches, so it has no
+// meaningful latency and is left out.
+import type { BenchContext } from '../lib/context';
+import { num } from '../lib/line-child';
+import { record, section, Section } from '../lib/results';
+import { TargetName, topicName } from '../lib/targets';
+
+const TARGETS: readonly TargetName[] = ['eddy', 'mock'];
+
+export function latencySection(): Section {
+  return section('latency', 'End-to-end latency produce→consume (ms, librdkafka, 100 B records, 1 partition)', [
+    { key: 'eddy', label: 'Eddy' },
+    { key: 'mock', label: 'mock' },
+  ]);
+}
+
+export async function runLatency(ctx: BenchContext, out: Section): Promise<void> {
+  const seconds = ctx.quick ? 1.5 : 6;
+  for (let run = 0; run < ctx.runs; run++) {
+    for (const rate of [1000, 10000]) {
+      ctx.progress(`run ${run + 1}/${ctx.runs} latency at ${rate}/s`);
+      for (const target of TARGETS) {
+        const t = ctx.targets.get(target);
+        if (!t) continue;
+        const topic = topicName(['lat', `${rate}`, `r${run}`], 1);
+        await t.createTopic(topic, 1);
+        // The mock answers an empty fetch only when fetch.wait.max.ms expires (it is not woken by produce), so
+        // its consumer polls every millisecond instead: that makes it the floor of client + machine latency.
+        const fetchWaitMs = target === 'mock' ? 1 : 500;
+        const res = await ctx.rdkafka.run({ kind: 'latency', bootstrap: t.bootstrap, topic, rate, seconds, warmupSeconds: ctx.quick ? 0.5 : 1, size: 100, fetchWaitMs });
+        for (const p of ['p50', 'p99', 'p999'] as const) record(out, `${rate} rec/s ${p}`, 'ms', target, num(res, p));
+        record(out, `${rate} rec/s achieved rate`, 'rec/s', target, num(res, 'rate'));
+      }
+    }
+  }
+  out.notes.push(`${seconds} s per run after warm-up. Eddy: consumer fetch.wait.max.ms=500 (the Kafka default; Eddy answers as soon as data arrives). Mock: fetch.wait.max.ms=1, because it does not wake waiting fetches on produce.`);
+}

@@ -1,0 +1,49 @@
+// Many partitions: create one topic with N partitions, time Metadata for it and one acked record to every
+// partition, and sample the server's memory as N grows. Fresh servers, so earlier workloads do not count.
+import * as fs from 'fs';
+import type { BenchContext } from '../lib/context';
+import { num } from '../lib/line-child';
+import { rssBytes } from '../lib/proc-stats';
+import { record, section, Section } from '../lib/results';
+import { startEddy, startMock, startNullSinkProcess, Target, TARGET_LABELS, TARGET_NAMES, TargetName, topicName } from '../lib/targets';
+
+const MB = 1024 * 1024;
+
+export function scaleSection(): Section {
+  return section('scale', 'Scale: one topic with many partitions (librdkafka)', TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] })), [['eddy', 'mock']]);
+}
+
+async function start(ctx: BenchContext, name: TargetName, label: string): Promise<Target> {
+  if (name === 'eddy') return startEddy({ workDir: ctx.workDir, label, admin: ctx.rdkafka });
+  if (name === 'mock') return startMock();
+  return startNullSinkProcess();
+}
+
+export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
+  const counts = ctx.quick ? [1000] : [1000, 10000];
+  const runs = ctx.quick ? 1 : Math.min(ctx.runs, 2);
+  for (let run = 0; run < runs; run++) {
+    for (const name of TARGET_NAMES) {
+      const t = await start(ctx, name, `scale-${run}`);
+      try {
+        for (const n of counts) {
+          ctx.progress(`scale run ${run + 1}/${runs}: ${n} partitions on ${name}`);
+          const topic = topicName(['scale', `r${run}`], n);
+          const created = process.hrtime.bigint();
+          await t.createTopic(topic, n);
+          record(out, `create topic with ${n} partitions`, 'ms', name, Number(process.hrtime.bigint() - created) / 1e6);
+          const res = await ctx.rdkafka.run({ kind: 'scale', bootstrap: t.bootstrap, topic, partitions: n, acks: 1 });
+          record(out, `metadata for ${n} partitions`, 'ms', name, num(res, 'metadataSeconds') * 1000);
+          record(out, `1 record to each of ${n} partitions, all acked`, 'ms', name, num(res, 'produceSeconds') * 1000);
+          const rss = rssBytes(t.pid);
+          if (rss !== undefined) record(out, `RSS after ${n} partitions (cumulative)`, 'MB', name, rss / MB);
+        }
+        if (ctx.quick && run === 0 && name === 'eddy') out.notes.push('--quick: 1,000 partitions only (the full run adds 10,000).');
+      } finally {
+        await t.stop();
+        // Thousands of partition directories: remove them now rather than all at the end.
+        if ('dataDir' in t && typeof t.dataDir === 'string') fs.rmSync(t.dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+}

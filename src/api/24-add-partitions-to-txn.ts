@@ -1,0 +1,74 @@
+// AddPartitionsToTxn: v0-5.
+// - v0-3 (clients): adds the partitions to the producer's transaction through the transaction coordinator, which
+//   records them in __transaction_state before answering. Every partition gets the same code, except that unknown
+//   partitions get UNKNOWN_TOPIC_OR_PARTITION and then the others OPERATION_NOT_ATTEMPTED (nothing is added).
+// - v4+ (KIP-890, sent by brokers): several transactions per request; `verify_only` answers whether each partition
+//   is already in the open transaction (INVALID_TXN_STATE if not) without adding it.
+// - Errors: INVALID_PRODUCER_ID_MAPPING (unknown transactional id or producer id), PRODUCER_FENCED (stale epoch;
+//   INVALID_PRODUCER_EPOCH below v2, as Kafka answers older clients), CONCURRENT_TRANSACTIONS (mid-commit).
+import { AddPartitionsToTxnRequestCodec, AddPartitionsToTxnRequestAddPartitionsToTxnTopic } from '../../codecs/generated/AddPartitionsToTxnRequest';
+import { AddPartitionsToTxnResponseCodec, AddPartitionsToTxnResponseInit } from '../../codecs/generated/AddPartitionsToTxnResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler, RequestContext } from './handler';
+
+type TopicResult = NonNullable<AddPartitionsToTxnResponseInit['resultsByTopicV3AndBelow']>[number];
+
+interface TxnTarget {
+  readonly transactionalId: string;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly topics: readonly AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+}
+
+function resultsWith(topics: TxnTarget['topics'], codeOf: (topic: string, partition: number) => number): TopicResult[] {
+  return topics.map((t) => ({
+    name: t.name,
+    resultsByPartition: t.partitions.map((p) => ({ partitionIndex: p, partitionErrorCode: codeOf(t.name, p) })),
+  }));
+}
+
+/** Exported for AddOffsetsToTxn-style reuse and tests: the per-partition answer for one transaction. */
+export async function addPartitionsFor(ctx: RequestContext, target: TxnTarget, verifyOnly: boolean): Promise<TopicResult[]> {
+  const broker = ctx.broker;
+  const exists = (topic: string, partition: number): boolean => {
+    const meta = broker.topics.get(topic);
+    return meta !== undefined && partition >= 0 && partition < meta.partitions;
+  };
+  const unknown = target.topics.some((t) => t.partitions.some((p) => !exists(t.name, p)));
+  if (unknown) {
+    return resultsWith(target.topics, (t, p) => (exists(t, p) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+  }
+  const input = target.topics.map((t) => ({ topic: t.name, partitions: t.partitions }));
+  if (verifyOnly) {
+    const verdicts = broker.transactions.verifyPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
+    const codes = new Map(verdicts.map((v) => [`${v.topic}\u0000${v.partition}`, v.errorCode]));
+    return resultsWith(target.topics, (t, p) => codes.get(`${t}\u0000${p}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR);
+  }
+  let code = await broker.transactions.addPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
+  if (code === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) code = ErrorCode.INVALID_PRODUCER_EPOCH;
+  return resultsWith(target.topics, () => code);
+}
+
+export const addPartitionsToTxnHandler = defineHandler({
+  request: AddPartitionsToTxnRequestCodec,
+  response: AddPartitionsToTxnResponseCodec,
+  async handle(request, ctx): Promise<AddPartitionsToTxnResponseInit> {
+    if (ctx.apiVersion < 4) {
+      const resultsByTopicV3AndBelow = await addPartitionsFor(
+        ctx,
+        {
+          transactionalId: request.v3AndBelowTransactionalId,
+          producerId: request.v3AndBelowProducerId,
+          producerEpoch: request.v3AndBelowProducerEpoch,
+          topics: request.v3AndBelowTopics,
+        },
+        false,
+      );
+      return { throttleTimeMs: 0, resultsByTopicV3AndBelow };
+    }
+    const resultsByTransaction = await Promise.all(
+      request.transactions.map(async (t) => ({ transactionalId: t.transactionalId, topicResults: await addPartitionsFor(ctx, t, t.verifyOnly) })),
+    );
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, resultsByTransaction };
+  },
+});

@@ -1,0 +1,30 @@
+// AddOffsetsToTxn: v0-4.
+// - Adds the __consumer_offsets partition that owns the group to the producer's transaction, so the commit or
+//   abort marker reaches the offsets committed with TxnOffsetCommit. Creates the offsets topic if needed.
+// - Errors as AddPartitionsToTxn: INVALID_PRODUCER_ID_MAPPING, PRODUCER_FENCED (INVALID_PRODUCER_EPOCH below v2),
+//   CONCURRENT_TRANSACTIONS; COORDINATOR_NOT_AVAILABLE when the offsets topic cannot be created.
+import { AddOffsetsToTxnRequestCodec } from '../../codecs/generated/AddOffsetsToTxnRequest';
+import { AddOffsetsToTxnResponseCodec, AddOffsetsToTxnResponseInit } from '../../codecs/generated/AddOffsetsToTxnResponse';
+import { ErrorCode } from '../cluster/errors';
+import { OFFSETS_TOPIC } from '../groups/offsets-topic';
+import { defineHandler } from './handler';
+
+export const addOffsetsToTxnHandler = defineHandler({
+  request: AddOffsetsToTxnRequestCodec,
+  response: AddOffsetsToTxnResponseCodec,
+  async handle(request, ctx): Promise<AddOffsetsToTxnResponseInit> {
+    const broker = ctx.broker;
+    try {
+      await broker.groups.ensureOffsetsTopic();
+    } catch (err) {
+      ctx.logger.error({ err }, 'could not create the offsets topic');
+      return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
+    }
+    const partition = broker.groups.partitionFor(request.groupId);
+    let errorCode = await broker.transactions.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
+      { topic: OFFSETS_TOPIC, partitions: [partition] },
+    ]);
+    if (errorCode === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;
+    return { throttleTimeMs: 0, errorCode };
+  },
+});

@@ -1,0 +1,62 @@
+// TxnOffsetCommit: v0-5.
+// - Offsets a transactional producer commits for a consumer group (consume-transform-produce). They go to
+//   __consumer_offsets as the producer's transactional records and become visible to OffsetFetch only when the
+//   transaction commits (its marker reaches the partition); an abort drops them.
+// - The group checks are Kafka's lighter ones for transactional commits: a member id or generation (v3+) is
+//   checked only when sent. Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION. A fenced producer's commit is
+//   refused by the partition's producer state with INVALID_PRODUCER_EPOCH.
+// - Left out: KIP-890 part 2 (v5's implicit add of the offsets partition to the transaction); clients on
+//   transaction protocol version 1 call AddOffsetsToTxn first, as all clients do against a broker that does not
+//   advertise transaction.version 2.
+import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCommitRequest';
+import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../../codecs/generated/TxnOffsetCommitResponse';
+import { ErrorCode } from '../cluster/errors';
+import type { OffsetCommitInput } from '../groups/group-coordinator';
+import { defineHandler } from './handler';
+
+export const txnOffsetCommitHandler = defineHandler({
+  request: TxnOffsetCommitRequestCodec,
+  response: TxnOffsetCommitResponseCodec,
+  async handle(request, ctx): Promise<TxnOffsetCommitResponseInit> {
+    const broker = ctx.broker;
+    const codes = new Map<string, number>();
+    const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+    const accepted: OffsetCommitInput[] = [];
+    for (const t of request.topics) {
+      const meta = broker.topics.get(t.name);
+      for (const p of t.partitions) {
+        if (meta === undefined || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions) {
+          codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          continue;
+        }
+        accepted.push({
+          topic: t.name,
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch,
+          metadata: p.committedMetadata,
+          commitTimestamp: -1n,
+        });
+      }
+    }
+    if (accepted.length > 0) {
+      const results = await broker.groups.commitTransactionalOffsets({
+        groupId: request.groupId,
+        producerId: request.producerId,
+        producerEpoch: request.producerEpoch,
+        generationId: request.generationId,
+        memberId: request.memberId,
+        groupInstanceId: request.groupInstanceId,
+        partitions: accepted,
+      });
+      accepted.forEach((a, i) => codes.set(key(a.topic, a.partition), results[i]));
+    }
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_SERVER_ERROR })),
+      })),
+    };
+  },
+});

@@ -1,0 +1,43 @@
+// DescribeProducers: v0.
+// - For each requested partition, the producers its producer state knows: id, epoch, last sequence and timestamp,
+//   the coordinator epoch of their last marker, and the first offset of their open transaction (-1 if none).
+// - Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION.
+import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribeProducersRequest';
+import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '../../codecs/generated/DescribeProducersResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+import { partitionOf } from './partition-lookup';
+
+export const describeProducersHandler = defineHandler({
+  request: DescribeProducersRequestCodec,
+  response: DescribeProducersResponseCodec,
+  handle(request, ctx): DescribeProducersResponseInit {
+    const broker = ctx.broker;
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => {
+        const topic = broker.topics.get(t.name);
+        return {
+          name: t.name,
+          partitions: t.partitionIndexes.map((partitionIndex) => {
+            const log = partitionOf(broker, topic, partitionIndex);
+            if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
+            return {
+              partitionIndex,
+              errorCode: ErrorCode.NONE,
+              errorMessage: null,
+              activeProducers: log.producerStates().map((p) => ({
+                producerId: p.producerId,
+                producerEpoch: p.producerEpoch,
+                lastSequence: p.batches.length > 0 ? p.batches[p.batches.length - 1].lastSeq : -1,
+                lastTimestamp: p.lastTimestamp,
+                coordinatorEpoch: p.coordinatorEpoch,
+                currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
+              })),
+            };
+          }),
+        };
+      }),
+    };
+  },
+});

@@ -1,0 +1,43 @@
+// DescribeTransactions: v0.
+// - The coordinator's view of each transactional id: state name (Kafka's: Empty, Ongoing, PrepareCommit, ...),
+//   timeout, start time of the open transaction (-1 if none), producer id and epoch, and its partitions.
+// - Ids the coordinator does not know (or that are Dead): TRANSACTIONAL_ID_NOT_FOUND.
+import { DescribeTransactionsRequestCodec } from '../../codecs/generated/DescribeTransactionsRequest';
+import { DescribeTransactionsResponseCodec, DescribeTransactionsResponseInit } from '../../codecs/generated/DescribeTransactionsResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+
+export const describeTransactionsHandler = defineHandler({
+  request: DescribeTransactionsRequestCodec,
+  response: DescribeTransactionsResponseCodec,
+  handle(request, ctx): DescribeTransactionsResponseInit {
+    return {
+      throttleTimeMs: 0,
+      transactionStates: request.transactionalIds.map((transactionalId) => {
+        const m = ctx.broker.transactions.describe(transactionalId);
+        if (m === undefined || m.state === 'Dead') {
+          return {
+            errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
+            transactionalId,
+            transactionState: '',
+            transactionTimeoutMs: 0,
+            transactionStartTimeMs: -1n,
+            producerId: -1n,
+            producerEpoch: -1,
+            topics: [],
+          };
+        }
+        return {
+          errorCode: ErrorCode.NONE,
+          transactionalId,
+          transactionState: m.state,
+          transactionTimeoutMs: m.timeoutMs,
+          transactionStartTimeMs: m.startTimestamp,
+          producerId: m.producerId,
+          producerEpoch: m.producerEpoch,
+          topics: [...m.partitions.entries()].map(([topic, parts]) => ({ topic, partitions: [...parts].sort((a, b) => a - b) })),
+        };
+      }),
+    };
+  },
+});
