@@ -16,7 +16,7 @@ export function latencySection(): Section {
 }
 
 export async function runLatency(ctx: BenchContext, out: Section): Promise<void> {
-  const seconds = ctx.quick ? 1.5 : 6;
+  const seconds = ctx.quick ? 1.5 : 4;
   for (let run = 0; run < ctx.runs; run++) {
     for (const rate of [1000, 10000]) {
       ctx.progress(`run ${run + 1}/${ctx.runs} latency at ${rate}/s`);

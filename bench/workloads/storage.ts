@@ -76,8 +76,8 @@ async function readAllFromStart(log: PartitionLog): Promise<number> {
 }
 
 export async function runStorage(ctx: BenchContext, out: Section): Promise<void> {
-  const total = ctx.quick ? 16 * MB : 256 * MB;
-  const runs = ctx.quick ? 1 : ctx.runs;
+  const total = ctx.quick ? 16 * MB : 128 * MB;
+  const runs = ctx.quick ? 1 : Math.min(ctx.runs, 2);
   const root = path.join(ctx.workDir, 'storage');
   for (let r = 0; r < runs; r++) {
     for (const batchBytes of [1024, 100 * 1024]) {

@@ -1,0 +1,119 @@
+// The bench's null sink must look like a real single-node cluster to clients: produce acknowledged at running
+// offsets, fetch answering with CRC-valid batches at the requested offsets, list-offsets, metadata from names.
+import type { Server, AddressInfo } from 'net';
+import { startNullSink, partitionCountFromName } from '../../../bench/null-sink/server';
+import { RawClient } from '../../helpers/raw-client';
+import { ApiVersionsRequestCodec } from '../../../codecs/generated/ApiVersionsRequest';
+import { ApiVersionsResponseCodec } from '../../../codecs/generated/ApiVersionsResponse';
+import { MetadataRequestCodec } from '../../../codecs/generated/MetadataRequest';
+import { MetadataResponseCodec } from '../../../codecs/generated/MetadataResponse';
+import { ProduceRequestCodec } from '../../../codecs/generated/ProduceRequest';
+import { ProduceResponseCodec } from '../../../codecs/generated/ProduceResponse';
+import { FetchRequestCodec } from '../../../codecs/generated/FetchRequest';
+import { FetchResponseCodec } from '../../../codecs/generated/FetchResponse';
+import { ListOffsetsRequestCodec } from '../../../codecs/generated/ListOffsetsRequest';
+import { ListOffsetsResponseCodec } from '../../../codecs/generated/ListOffsetsResponse';
+import { encodeRecordBatch, decodeRecordBatches } from '../../../codecs/records/record-batch';
+
+let server: Server;
+let client: RawClient;
+
+beforeAll(async () => {
+  server = await startNullSink('127.0.0.1', 0);
+  client = await RawClient.connect((server.address() as AddressInfo).port);
+});
+
+afterAll(async () => {
+  client.close();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+function batchOf(values: string[]): Buffer {
+  return encodeRecordBatch({ records: values.map((v) => ({ value: Buffer.from(v) })) });
+}
+
+async function produce(topic: string, partition: number, values: string[]): Promise<bigint> {
+  const res = await client.request(ProduceRequestCodec, ProduceResponseCodec, 9, {
+    acks: 1,
+    timeoutMs: 1000,
+    topicData: [{ name: topic, partitionData: [{ index: partition, records: batchOf(values) }] }],
+  });
+  const p = res.responses[0].partitionResponses[0];
+  expect(p.errorCode).toBe(0);
+  return p.baseOffset;
+}
+
+describe('null sink', () => {
+  it('reads partition counts from topic names', () => {
+    expect(partitionCountFromName('bench.rd.s100.p8')).toBe(8);
+    expect(partitionCountFromName('orders')).toBe(1);
+    expect(partitionCountFromName('x.p0')).toBe(1);
+  });
+
+  it('advertises the APIs it serves', async () => {
+    const res = await client.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, {
+      clientSoftwareName: 'test',
+      clientSoftwareVersion: '1',
+    });
+    expect(res.errorCode).toBe(0);
+    expect(res.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 18]);
+  });
+
+  it('answers metadata for any topic with the partitions its name carries', async () => {
+    const res = await client.request(MetadataRequestCodec, MetadataResponseCodec, 9, { topics: [{ name: 'm.p3' }] });
+    expect(res.brokers).toHaveLength(1);
+    expect(res.topics[0].name).toBe('m.p3');
+    expect(res.topics[0].partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
+  });
+
+  it('acknowledges batches at running offsets per partition', async () => {
+    expect(await produce('a.p2', 1, ['x', 'y', 'z'])).toBe(0n);
+    expect(await produce('a.p2', 1, ['u', 'v', 'w'])).toBe(3n);
+    expect(await produce('a.p2', 0, ['q'])).toBe(0n);
+    const res = await client.request(ListOffsetsRequestCodec, ListOffsetsResponseCodec, 4, {
+      replicaId: -1,
+      topics: [{ name: 'a.p2', partitions: [{ partitionIndex: 1, timestamp: -1n }, { partitionIndex: 1, timestamp: -2n }] }],
+    });
+    expect(res.topics[0].partitions.map((p) => p.offset)).toEqual([6n, 0n]);
+  });
+
+  it('replays the first batch at the fetched offsets, with valid CRCs, up to the end', async () => {
+    await produce('f.p1', 0, ['a', 'b']);
+    await produce('f.p1', 0, ['c', 'd']);
+    const res = await client.request(FetchRequestCodec, FetchResponseCodec, 11, {
+      replicaId: -1,
+      maxWaitMs: 100,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      topics: [{ topic: 'f.p1', partitions: [{ partition: 0, fetchOffset: 2n, partitionMaxBytes: 1 << 20 }] }],
+    });
+    const part = res.responses[0].partitions[0];
+    expect(part.highWatermark).toBe(4n);
+    expect(part.records).not.toBeNull();
+    const decoded = decodeRecordBatches(part.records as Buffer, { verifyCrc: true });
+    const offsets = decoded.batches.flatMap((b) => b.records.map((r) => r.offset));
+    expect(offsets).toEqual([2n, 3n]);
+    expect(decoded.batches[0].records.map((r) => r.value?.toString())).toEqual(['a', 'b']);
+  });
+
+  it('holds an empty fetch until data arrives', async () => {
+    const other = await RawClient.connect((server.address() as AddressInfo).port);
+    try {
+      const started = Date.now();
+      const pending = other.request(FetchRequestCodec, FetchResponseCodec, 11, {
+        replicaId: -1,
+        maxWaitMs: 5000,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        topics: [{ topic: 'w.p1', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      await produce('w.p1', 0, ['late']);
+      const res = await pending;
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(res.responses[0].partitions[0].highWatermark).toBe(1n);
+    } finally {
+      other.close();
+    }
+  });
+});
