@@ -185,7 +185,9 @@ export class PartitionLog {
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
     const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
-    const cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
+    if (cleanerCheckpoint > logEnd) cleanerCheckpoint = start;
     const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns, cleanerCheckpoint);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
