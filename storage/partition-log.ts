@@ -830,6 +830,7 @@ export class PartitionLog {
     if (this.closed) return;
     this.closed = true;
     while (this.draining !== null) await this.draining;
+    await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
     if (this.appendedSinceLoad) {
       const active = this.activeSegment;
@@ -850,6 +851,7 @@ export class PartitionLog {
     this.pending = [];
     for (const p of queued) p.reject(new LogClosedError(`${this.topic}-${this.partition} was deleted`));
     while (this.draining !== null) await this.draining.catch(() => undefined);
+    await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
     await this.checkpointWrites.catch(() => undefined);
     await this.epochs.flushed();
