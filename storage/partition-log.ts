@@ -185,7 +185,9 @@ export class PartitionLog {
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
     const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
-    const cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
+    if (cleanerCheckpoint > logEnd) cleanerCheckpoint = start;
     const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, checkpointStart, txns, cleanerCheckpoint);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
@@ -828,6 +830,7 @@ export class PartitionLog {
     if (this.closed) return;
     this.closed = true;
     while (this.draining !== null) await this.draining;
+    await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
     if (this.appendedSinceLoad) {
       const active = this.activeSegment;
@@ -848,6 +851,7 @@ export class PartitionLog {
     this.pending = [];
     for (const p of queued) p.reject(new LogClosedError(`${this.topic}-${this.partition} was deleted`));
     while (this.draining !== null) await this.draining.catch(() => undefined);
+    await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
     await this.checkpointWrites.catch(() => undefined);
     await this.epochs.flushed();

@@ -162,7 +162,7 @@ describe('log compaction', () => {
   });
 
   it('removes the records of aborted transactions and keeps committed ones', async () => {
-    const log = await compactedLog();
+    const log = await compactedLog({ 'delete.retention.ms': '1000' });
     await log.append(kv('plain', 'p0'));
     await log.append(keyed([['t1', 'aborted-1'], ['t2', 'aborted-2']], { producerId: 7n, seq: 0, transactional: true }));
     await log.append(encodeTransactionMarkerBatch({ type: 'ABORT', producerId: 7n, producerEpoch: 0, coordinatorEpoch: 0 }), { origin: 'coordinator' });
@@ -175,8 +175,25 @@ describe('log compaction', () => {
     expect(recs.some((r) => r.value?.startsWith('aborted'))).toBe(false);
     expect(recs.find((r) => r.key === 't3')?.value).toBe('committed-3');
     expect(recs.find((r) => r.key === 'plain')?.value).toBe('p0');
+    // The marker stays (with its .txnindex entry) while this pass removed data of its transaction.
+    expect(log.abortedTransactions(0n, log.logEndOffset)).toHaveLength(1);
     // The producer's state survives: its next batch is accepted in sequence.
     await expect(log.append(keyed([['n', 'next']], { producerId: 7n, seq: 3 }))).resolves.toMatchObject({ duplicate: false });
+
+    // Later passes: the marker no longer covers any data, so its index entry goes, then the marker itself.
+    const now = Date.now();
+    for (let i = 0; i < 8; i++) await log.append(kv(`g${i}`, 'y'.repeat(60)));
+    await manager.runCleaner(now);
+    expect(log.abortedTransactions(0n, log.logEndOffset)).toHaveLength(0);
+    const txnIndexBytes = fs
+      .readdirSync(partitionDir(dir, 'c'))
+      .filter((f) => f.endsWith('.txnindex'))
+      .reduce((n, f) => n + fs.statSync(path.join(partitionDir(dir, 'c'), f)).size, 0);
+    expect(txnIndexBytes).toBe(0);
+    for (let i = 0; i < 8; i++) await log.append(kv(`h${i}`, 'z'.repeat(60)));
+    await manager.runCleaner(now + 2000);
+    const controls = (await readAll(log)).batches.filter((b) => decodeRecordBatch(b).control && decodeRecordBatch(b).records.length > 0);
+    expect(controls.filter((b) => decodeRecordBatch(b).records[0].key?.readInt16BE(2) === 0)).toEqual([]);
   });
 
   it('recovers from a crash with leftover .cleaned files or an unfinished .swap', async () => {
