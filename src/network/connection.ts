@@ -27,6 +27,7 @@ export interface ConnectionOptions {
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
 const MAX_QUEUED_FRAMES = 64;
+const MAX_TIMER_MS = 0x7fffffff;
 
 export class Connection {
   readonly address: string;
@@ -62,7 +63,11 @@ export class Connection {
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => {
+      // A client taking a large response slowly is making progress, not idling.
+      this.lastActivity = Date.now();
+      this.maybeResume();
+    });
     socket.on('error', (err) => this.logger.debug({ client: this.address, err: err.message }, 'socket error'));
     socket.on('close', () => this.onClosed());
   }
@@ -86,7 +91,8 @@ export class Connection {
   }
 
   private scheduleIdleCheck(delayMs: number): void {
-    this.idleTimer = setTimeout(() => this.checkIdle(), delayMs);
+    // Timers overflow past 2^31-1 ms and would fire at once; a longer idle limit is simply checked more than once.
+    this.idleTimer = setTimeout(() => this.checkIdle(), Math.min(delayMs, MAX_TIMER_MS));
     this.idleTimer.unref();
   }
 
