@@ -5,10 +5,13 @@
 // - validate_only checks everything and creates nothing.
 // - v5+: the response describes the created topic's partitions, replication factor and configs.
 // - A topic named twice in one request gets INVALID_REQUEST for each occurrence, as Kafka does.
+// - A request that would write more than 10,000 metadata records (topics + partitions + configs) fails as a
+//   whole with POLICY_VIOLATION, Kafka's controller bound; nothing is created.
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec, CreateTopicsResponseInit } from '../../codecs/generated/CreateTopicsResponse';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
 import { ErrorCode, KafkaError } from '../cluster/errors';
+import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../cluster/operation-limits';
 import { ZERO_UUID } from '../cluster/uuid';
 import { defineHandler } from './handler';
 
@@ -21,6 +24,12 @@ export const createTopicsHandler = defineHandler({
     const service = ctx.broker.topics;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const defaultPartitions = ctx.broker.config.int('num.partitions');
+    const records = request.topics.reduce((sum, t) => {
+      const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? defaultPartitions : t.numPartitions;
+      return sum + topicCreationRecords(partitions, t.configs.length);
+    }, 0);
+    const tooLarge = records > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
     const results: TopicResult[] = [];
     for (const t of request.topics) {
       const failure = (code: number, message: string): TopicResult => ({
@@ -32,6 +41,10 @@ export const createTopicsHandler = defineHandler({
         replicationFactor: -1,
         configs: null,
       });
+      if (tooLarge) {
+        results.push(failure(tooLarge.code, tooLarge.message));
+        continue;
+      }
       if ((counts.get(t.name) ?? 0) > 1) {
         results.push(failure(ErrorCode.INVALID_REQUEST, `Create topics request from client \`${ctx.clientId}\` contains multiple entries for the following topics: ${t.name}`));
         continue;

@@ -2,9 +2,12 @@
 // - Grows a topic to `count` partitions; fewer or equal than today gets INVALID_PARTITIONS with Kafka's
 //   message, explicit assignments must name only this node (INVALID_REPLICA_ASSIGNMENT), unknown topics get
 //   UNKNOWN_TOPIC_OR_PARTITION, a topic listed twice INVALID_REQUEST; validate_only changes nothing.
+// - More than 10,000 new partitions in one request fail it as a whole with POLICY_VIOLATION (Kafka's controller
+//   bound on records per request).
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
 import { CreatePartitionsResponseCodec, CreatePartitionsResponseInit } from '../../codecs/generated/CreatePartitionsResponse';
 import { ErrorCode, KafkaError } from '../cluster/errors';
+import { excessiveBatchError, MAX_RECORDS_PER_USER_OP } from '../cluster/operation-limits';
 import { isInternalTopic } from '../cluster/topic-names';
 import { defineHandler } from './handler';
 
@@ -15,9 +18,12 @@ export const createPartitionsHandler = defineHandler({
     const broker = ctx.broker;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const added = request.topics.reduce((sum, t) => sum + Math.max(0, t.count - (broker.topics.get(t.name)?.partitions ?? t.count)), 0);
+    const tooLarge = added > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
     const results = [];
     for (const t of request.topics) {
       try {
+        if (tooLarge) throw tooLarge;
         if ((counts.get(t.name) ?? 0) > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.');
         const topic = broker.topics.get(t.name);
         if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);

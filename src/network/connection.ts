@@ -1,6 +1,12 @@
 // One client connection: frames in, requests handled one at a time in arrival order (as Kafka does, which keeps
 // a producer's pipelined batches in order), responses written in the same order. Bad input closes only this
 // connection, with one log line naming the client and the API.
+//
+// Resource bounds against hostile or broken clients: at most MAX_QUEUED_FRAMES frames wait before reading pauses;
+// no new request is handled while the client leaves a response unread (the socket wants a drain), so a client that
+// never reads holds one response, not an unbounded queue of them; and idleness counts only complete requests,
+// responses and time spent serving a request, so a slowloris trickling bytes of a frame is closed after
+// connections.max.idle.ms like a silent one.
 import type { Socket } from 'net';
 import { Reader, ProtocolDecodeError } from '../../codecs/primitives/reader';
 import { Writer } from '../../codecs/primitives/writer';
@@ -21,6 +27,7 @@ export interface ConnectionOptions {
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
 const MAX_QUEUED_FRAMES = 64;
+const MAX_TIMER_MS = 0x7fffffff;
 
 export class Connection {
   readonly address: string;
@@ -36,6 +43,10 @@ export class Connection {
   private readonly logger: Logger;
   private resolveClosed!: () => void;
   readonly closed: Promise<void>;
+  /** Date.now() of the last complete request, written response, or moment a request was being served. */
+  private lastActivity = Date.now();
+  private idleTimer: NodeJS.Timeout | null = null;
+  private handling = false;
 
   constructor(
     private readonly socket: Socket,
@@ -50,11 +61,13 @@ export class Connection {
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
     void this.closed.then(() => this.resolveStopping());
     socket.setNoDelay(true);
-    if (options.idleTimeoutMs > 0) {
-      socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms', 'debug'));
-    }
+    if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => {
+      // A client taking a large response slowly is making progress, not idling.
+      this.lastActivity = Date.now();
+      this.maybeResume();
+    });
     socket.on('error', (err) => this.logger.debug({ client: this.address, err: err.message }, 'socket error'));
     socket.on('close', () => this.onClosed());
   }
@@ -63,12 +76,46 @@ export class Connection {
     return this.closedFlag;
   }
 
-  close(reason: string, level: 'debug' | 'info' | 'warn' = 'warn', details: Record<string, unknown> = {}): void {
+  /** Response bytes written but not yet taken by the kernel: what a client that stops reading costs us. */
+  get outputBacklogBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  close(reason: string, level: 'debug' | 'info' | 'warn' | 'error' = 'warn', details: Record<string, unknown> = {}): void {
     if (this.closedFlag) return;
     this.logger[level]({ client: this.address, listener: this.options.listenerName, ...details }, `closing connection: ${reason}`);
     this.closedFlag = true;
+    this.clearIdleTimer();
     this.socket.destroy();
     this.resolveClosed();
+  }
+
+  private scheduleIdleCheck(delayMs: number): void {
+    // Timers overflow past 2^31-1 ms and would fire at once; a longer idle limit is simply checked more than once.
+    this.idleTimer = setTimeout(() => this.checkIdle(), Math.min(delayMs, MAX_TIMER_MS));
+    this.idleTimer.unref();
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private checkIdle(): void {
+    this.idleTimer = null;
+    if (this.closedFlag) return;
+    const now = Date.now();
+    if (this.handling) this.lastActivity = now;
+    const idleFor = now - this.lastActivity;
+    const limit = this.options.idleTimeoutMs;
+    if (idleFor >= limit) {
+      this.close('idle for connections.max.idle.ms', 'debug', {
+        idleMs: idleFor,
+        partialFrameBytes: this.splitter.bufferedBytes,
+      });
+      return;
+    }
+    this.scheduleIdleCheck(limit - idleFor);
   }
 
   /**
@@ -94,6 +141,8 @@ export class Connection {
   }
 
   private onClosed(): void {
+    if (!this.closedFlag) this.logger.debug({ client: this.address, listener: this.options.listenerName }, 'connection closed by client');
+    this.clearIdleTimer();
     this.closedFlag = true;
     this.queue.length = 0;
     this.resolveClosed();
@@ -112,6 +161,7 @@ export class Connection {
       throw err;
     }
     if (frames.length === 0) return;
+    this.lastActivity = Date.now();
     for (const f of frames) this.queue.push(f);
     if (this.queue.length > MAX_QUEUED_FRAMES) this.socket.pause();
     if (!this.processing) void this.processQueue();
@@ -127,11 +177,26 @@ export class Connection {
     this.processing = true;
     try {
       while (this.queue.length > 0 && !this.closedFlag && !this.stopRequested) {
+        if (this.socket.writableNeedDrain) {
+          this.socket.pause();
+          await this.writable();
+          continue;
+        }
         const frame = this.queue.shift() as Buffer;
-        await this.handleFrame(frame);
+        this.handling = true;
+        try {
+          await this.handleFrame(frame);
+        } finally {
+          this.handling = false;
+          this.lastActivity = Date.now();
+        }
         if (this.socket.writableNeedDrain) this.socket.pause();
         else this.maybeResume();
       }
+    } catch (err) {
+      // handleFrame contains its own failures; anything reaching here is a bug, and must not become an
+      // unhandled rejection that takes the whole broker down.
+      this.close('internal error while serving the connection', 'error', { err });
     } finally {
       this.processing = false;
       if (this.draining) this.draining();
@@ -188,11 +253,7 @@ export class Connection {
     try {
       response = await handler.handle(request, ctx);
     } catch (err) {
-      this.logger.error(
-        { client: this.address, apiKey: header.apiKey, apiVersion: header.apiVersion, err },
-        'handler failed; closing connection',
-      );
-      this.close('handler failed', 'debug');
+      this.close('handler failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId, err });
       return;
     }
     if (response === null || this.closedFlag) return;
@@ -202,11 +263,23 @@ export class Connection {
       encodeResponseHeader(writer, header.apiKey, header.apiVersion, header.correlationId);
       handler.encodeResponse(response, writer, header.apiVersion);
     } catch (err) {
-      this.logger.error({ client: this.address, apiKey: header.apiKey, apiVersion: header.apiVersion, err }, 'response encoding failed');
-      this.close('response encoding failed', 'debug');
+      this.close('response encoding failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, err });
       return;
     }
     this.writeFrame(writer);
+  }
+
+  /** Resolves once the socket has room for more output again, or is closed. */
+  private writable(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
   }
 
   private sendApiVersionsFallback(header: RequestHeader): void {
@@ -217,6 +290,7 @@ export class Connection {
   }
 
   private writeFrame(writer: Writer): void {
+    this.lastActivity = Date.now();
     const size = Buffer.allocUnsafe(4);
     size.writeInt32BE(writer.length, 0);
     const chunks = writer.toChunks();

@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { Broker } from '../../src/broker';
 import { BrokerConfig } from '../../src/config/broker-config';
-import { silentLogger } from '../../src/logger';
+import { Logger, silentLogger } from '../../src/logger';
 
 export function tempDataDir(prefix = 'eddy-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -20,9 +20,10 @@ export function removeDir(dir: string): void {
 export async function startInProcess(
   dataDir: string = tempDataDir(),
   overrides: Record<string, string> = {},
+  logger: Logger = silentLogger(),
 ): Promise<{ broker: Broker; dataDir: string; bootstrap: string }> {
   const config = new BrokerConfig({ listeners: 'PLAINTEXT://127.0.0.1:0', 'log.dirs': dataDir, ...overrides });
-  const broker = await Broker.start({ config, logger: silentLogger() });
+  const broker = await Broker.start({ config, logger });
   return { broker, dataDir, bootstrap: `127.0.0.1:${broker.port}` };
 }
 
