@@ -4,7 +4,7 @@
 import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
 import { writeFileAtomic, isNotFound } from './atomic-file';
-import { FdPool, readAt, writeFully } from './fd-pool';
+import { FdPool, readAt, writeFullySync } from './fd-pool';
 import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
@@ -177,7 +177,7 @@ export class LogSegment implements IndexHolder {
   /** Writes a run of batches at the end of the file, then indexes them. `batches` positions are chunk-relative. */
   async append(chunk: Buffer, batches: readonly ScannedBatch[]): Promise<void> {
     const at = this.size;
-    await this.res.fdPool.use(this.paths.log, (h) => writeFully(h, chunk, at));
+    await this.res.fdPool.use(this.paths.log, async (h) => writeFullySync(h, chunk, at));
     const ix = this.requireActiveIndexes();
     for (const b of batches) this.indexBatch(ix, { ...b, position: b.position + at });
     this.size = at + chunk.length;
