@@ -141,7 +141,10 @@ export class Connection {
   }
 
   private onClosed(): void {
-    if (!this.closedFlag) this.logger.debug({ client: this.address, listener: this.options.listenerName }, 'connection closed by client');
+    if (!this.closedFlag) {
+      const reason = this.stopRequested ? 'closing connection: broker shutting down' : 'connection closed by client';
+      this.logger.debug({ client: this.address, listener: this.options.listenerName }, reason);
+    }
     this.clearIdleTimer();
     this.closedFlag = true;
     this.queue.length = 0;
