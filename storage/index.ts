@@ -18,3 +18,4 @@ export {
 export { AppendOrigin, ProducerEntry, ProducerRejection } from './producer-state';
 export { AbortedTxn } from './txn-index';
 export { DataDirLockedError } from './dir-lock';
+export { CleaningStats } from './log-cleaner';

@@ -673,12 +673,18 @@ export class PartitionLog {
   async closedSegmentFacts(): Promise<Array<SegmentFacts & { segment: LogSegment }>> {
     const segs = this.segments;
     const facts: Array<SegmentFacts & { segment: LogSegment }> = [];
+    const dirtyFrom = this.cleanerCheckpointOffset > this.startOffset ? this.cleanerCheckpointOffset : this.startOffset;
+    let firstDirtySeen = false;
     for (let i = 0; i < segs.length - 1; i++) {
       const seg = segs[i];
       let { timestamp } = await seg.largestTimestamp();
       if (timestamp < 0n) timestamp = BigInt(Math.floor(await seg.lastModifiedMs()));
+      // Only the first dirty segment's first batch matters (max.compaction.lag.ms); one header read, not one per segment.
       let first = -1n;
-      if (seg.size >= BATCH_HEADER.size) first = batchMaxTimestamp(await seg.readBytes(0, BATCH_HEADER.size));
+      if (!firstDirtySeen && segs[i + 1].baseOffset > dirtyFrom) {
+        firstDirtySeen = true;
+        if (seg.size >= BATCH_HEADER.size) first = batchMaxTimestamp(await seg.readBytes(0, BATCH_HEADER.size));
+      }
       facts.push({ segment: seg, baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, firstBatchTimestamp: first });
     }
     return facts;

@@ -4,6 +4,7 @@
 import { Kafka, logLevel, EachMessagePayload } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
 import type { Broker } from '../../src/broker';
+import { batchLastOffset, batchRecordsCount } from '../../codecs/records/batch-header';
 
 jest.setTimeout(60000);
 
@@ -95,4 +96,56 @@ describe('compacted topics with kafkajs', () => {
     await producer.disconnect();
     await admin.disconnect();
   });
+
+  test('committed offsets survive compaction of __consumer_offsets and a restart', async () => {
+    const kafka = new Kafka({ clientId: 'compaction-offsets', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const admin = kafka.admin();
+    await admin.connect();
+    const topic = 'offsets-target';
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    const groupId = 'compaction-committer';
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
+    // The group's first commit creates the offsets topic; then its segments become tiny so commits roll them.
+    await waitFor('the offsets topic', () => broker.logs.topic('__consumer_offsets') !== undefined);
+    const current = broker.logs.topic('__consumer_offsets');
+    if (current === undefined) throw new Error('offsets topic missing');
+    await broker.logs.alterTopicConfigs('__consumer_offsets', { ...current.configs, 'segment.bytes': '512', 'min.cleanable.dirty.ratio': '0.01' });
+    const commits = 40;
+    for (let i = 1; i <= commits; i++) await consumer.commitOffsets([{ topic, partition: 0, offset: String(i) }]);
+    await consumer.disconnect();
+    const logs = Array.from({ length: current.partitions }, (_, p) => broker.logs.partition('__consumer_offsets', p));
+    const busy = logs.find((l) => l !== undefined && l.logEndOffset >= BigInt(commits));
+    if (busy === undefined) throw new Error('no offsets partition holds the commits');
+    await waitFor('the offsets partition to be cleaned', () => busy.cleanerCheckpoint > 0n && busy.cleanerCheckpoint >= busy.activeBaseOffset);
+    const survivors = await countRecords(busy);
+    expect(survivors).toBeLessThan(commits);
+    await admin.disconnect();
+
+    await broker.stop();
+    const restarted = await startInProcess(dataDir, { 'log.cleaner.backoff.ms': '100' });
+    broker = restarted.broker;
+    bootstrap = restarted.bootstrap;
+    const again = new Kafka({ clientId: 'compaction-offsets-2', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+    await again.connect();
+    const fetched = await again.fetchOffsets({ groupId, topics: [topic] });
+    expect(fetched[0].partitions).toEqual([expect.objectContaining({ partition: 0, offset: String(commits) })]);
+    await again.disconnect();
+  });
 });
+
+async function countRecords(log: { logStartOffset: bigint; logEndOffset: bigint; read: (o: bigint, m: number, opts: { minOneBatch: boolean }) => Promise<{ batches: Buffer[] }> }): Promise<number> {
+  let count = 0;
+  let offset = log.logStartOffset;
+  while (offset < log.logEndOffset) {
+    const { batches } = await log.read(offset, 1 << 20, { minOneBatch: true });
+    if (batches.length === 0) break;
+    for (const b of batches) {
+      count += batchRecordsCount(b);
+      offset = batchLastOffset(b) + 1n;
+    }
+  }
+  return count;
+}
