@@ -244,7 +244,9 @@ export class ConsumerGroupCoordinator {
     if (p.serverAssignor !== null && !SERVER_ASSIGNORS.has(p.serverAssignor)) {
       return failure(ErrorCode.UNSUPPORTED_ASSIGNOR, `Server assignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`);
     }
-    if (p.subscribedTopicRegex !== null) {
+    // An empty regex means "no regex subscription" (clients send it to clear one; librdkafka sends it on every
+    // join), as in Kafka; only a real pattern is refused.
+    if (p.subscribedTopicRegex !== null && p.subscribedTopicRegex !== '') {
       return failure(ErrorCode.INVALID_REQUEST, 'Regular expression subscriptions are not supported by this broker.');
     }
     let group = this.groups.get(p.groupId);

@@ -136,6 +136,14 @@ describe('ConsumerGroupCoordinator', () => {
     );
   });
 
+  test('an empty regex is no regex subscription (librdkafka sends one on every join); a real pattern is refused', async () => {
+    const r = await hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: ['orders'], subscribedTopicRegex: '', topicPartitions: [] });
+    expect(r.errorCode).toBe(0);
+    expect(owned(r)).toHaveLength(6);
+    const pattern = await hb({ memberId: 'm2', memberEpoch: 0, subscribedTopicNames: null, subscribedTopicRegex: 'ord.*', topicPartitions: [] });
+    expect(pattern.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+  });
+
   test('v0 generates the member id on join', async () => {
     const r = await hb({ apiVersion: 0, memberId: '', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
     expect(r.errorCode).toBe(0);
