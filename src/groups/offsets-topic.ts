@@ -1,13 +1,10 @@
 // __consumer_offsets: where the coordinator persists committed offsets and classic group metadata. Each group
 // lives on one partition (Kafka's hash rule); a group's records for one operation go in one batch so they land
 // together. At start the whole topic is read back to rebuild the coordinator's state.
-import { encodeRecordBatch } from '../../codecs/records/record-batch';
-import { decodeRecordBatch } from '../../codecs/records/record-batch';
-import { batchSize, batchLastOffset, BATCH_LOG_OVERHEAD } from '../../codecs/records/batch-header';
-import { offsetsPartitionFor } from './java-hash';
+import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
+import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
 import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-records';
 import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
-import type { AppendOrigin } from '../../storage';
 import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
 
@@ -20,77 +17,40 @@ export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
   'compression.type': 'producer',
 };
 
-/** The slice of a partition log the coordinator needs (storage's PartitionLog satisfies it). */
-export interface CoordinatorPartitionLog {
-  readonly logStartOffset: bigint;
-  readonly logEndOffset: bigint;
-  append(records: Buffer, opts?: { origin?: AppendOrigin }): Promise<unknown>;
-  read(fetchOffset: bigint, maxBytes: number, opts?: { minOneBatch?: boolean }): Promise<{ readonly batches: readonly Buffer[] }>;
-}
-
-/** The slice of the log manager the coordinator needs (storage's LogManager satisfies it). */
-export interface CoordinatorStorage {
-  topic(name: string): { readonly partitions: number } | undefined;
-  createTopic(name: string, partitions: number, configs?: Record<string, string>): Promise<unknown>;
-  partition(topic: string, partition: number): CoordinatorPartitionLog | undefined;
-}
+export type { CoordinatorPartitionLog, CoordinatorStorage } from '../cluster/internal-topic';
 
 export interface CoordinatorRecordWrite {
   readonly key: Buffer;
   readonly value: Buffer | null;
 }
 
-const REPLAY_READ_BYTES = 1024 * 1024;
-
 export class OffsetsTopic {
-  private creating: Promise<void> | null = null;
+  private readonly topic: InternalTopic;
 
-  constructor(
-    private readonly storage: CoordinatorStorage,
-    private readonly configuredPartitions: number,
-    private readonly logger: Logger,
-  ) {}
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger) {
+    this.topic = new InternalTopic(storage, OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIGS, configuredPartitions, logger);
+  }
 
-  /** An existing topic keeps the partition count it was created with, whatever the config now says. */
   get numPartitions(): number {
-    return this.storage.topic(OFFSETS_TOPIC)?.partitions ?? this.configuredPartitions;
+    return this.topic.numPartitions;
   }
 
   partitionFor(groupId: string): number {
-    return offsetsPartitionFor(groupId, this.numPartitions);
+    return this.topic.partitionFor(groupId);
   }
 
   get exists(): boolean {
-    return this.storage.topic(OFFSETS_TOPIC) !== undefined;
+    return this.topic.exists;
   }
 
-  /** Creates the topic on first use; concurrent callers share one creation. */
   ensureCreated(): Promise<void> {
-    if (this.exists) return Promise.resolve();
-    if (!this.creating) {
-      this.creating = (async () => {
-        const started = Date.now();
-        await this.storage.createTopic(OFFSETS_TOPIC, this.configuredPartitions, { ...OFFSETS_TOPIC_CONFIGS });
-        this.logger.info(
-          { topic: OFFSETS_TOPIC, partitions: this.configuredPartitions, ms: Date.now() - started },
-          'created the offsets topic',
-        );
-      })().finally(() => {
-        this.creating = null;
-      });
-    }
-    return this.creating;
+    return this.topic.ensureCreated();
   }
 
   /** Appends one group's records as one batch; resolves once storage has them. */
   async append(groupId: string, records: readonly CoordinatorRecordWrite[]): Promise<void> {
     if (records.length === 0) return;
-    await this.ensureCreated();
-    const partition = this.partitionFor(groupId);
-    const log = this.storage.partition(OFFSETS_TOPIC, partition);
-    if (!log) throw new Error(`${OFFSETS_TOPIC}-${partition} is missing`);
-    const batch = encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })) });
-    await log.append(batch);
+    await this.topic.append(groupId, encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })) }));
   }
 
   /**
@@ -99,10 +59,6 @@ export class OffsetsTopic {
    */
   async appendTransactional(groupId: string, records: readonly CoordinatorRecordWrite[], producerId: bigint, producerEpoch: number): Promise<void> {
     if (records.length === 0) return;
-    await this.ensureCreated();
-    const partition = this.partitionFor(groupId);
-    const log = this.storage.partition(OFFSETS_TOPIC, partition);
-    if (!log) throw new Error(`${OFFSETS_TOPIC}-${partition} is missing`);
     const batch = encodeRecordBatch({
       producerId,
       producerEpoch,
@@ -110,7 +66,7 @@ export class OffsetsTopic {
       transactional: true,
       records: records.map((r) => ({ key: r.key, value: r.value })),
     });
-    await log.append(batch, { origin: 'coordinator' });
+    await this.topic.append(groupId, batch, 'coordinator');
   }
 
   /**
@@ -120,29 +76,11 @@ export class OffsetsTopic {
   async replay(visit: (record: CoordinatorRecord) => void, transactional?: TransactionalReplay): Promise<{ records: number; skipped: number }> {
     let records = 0;
     let skipped = 0;
-    if (!this.exists) return { records, skipped };
-    for (let p = 0; p < this.numPartitions; p++) {
-      const log = this.storage.partition(OFFSETS_TOPIC, p);
-      if (!log) continue;
-      let offset = log.logStartOffset;
-      while (offset < log.logEndOffset) {
-        const result = await log.read(offset, REPLAY_READ_BYTES, { minOneBatch: true });
-        let next = offset;
-        for (const chunk of result.batches) {
-          for (let at = 0; at + BATCH_LOG_OVERHEAD <= chunk.length; ) {
-            const size = batchSize(chunk, at);
-            const batch = chunk.subarray(at, at + size);
-            at += size;
-            next = batchLastOffset(batch) + 1n;
-            const counted = this.replayBatch(batch, p, visit, transactional);
-            records += counted.records;
-            skipped += counted.skipped;
-          }
-        }
-        if (next <= offset) break;
-        offset = next;
-      }
-    }
+    await this.topic.replayBatches((batch, partition) => {
+      const counted = this.replayBatch(batch, partition, visit, transactional);
+      records += counted.records;
+      skipped += counted.skipped;
+    });
     return { records, skipped };
   }
 
