@@ -12,7 +12,11 @@ import { Connection } from './network/connection';
 import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
+import { GroupCoordinator, groupCoordinatorConfig } from './groups';
 import type { Logger } from './logger';
+
+/** How long shutdown waits for in-flight requests before closing connections regardless. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
@@ -39,6 +43,8 @@ export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
 export class Broker {
   readonly identity: ClusterIdentity;
   readonly topics: TopicService;
+  /** Classic consumer groups and committed offsets, reloaded from __consumer_offsets at start. */
+  readonly groups: GroupCoordinator;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
@@ -50,8 +56,10 @@ export class Broker {
     readonly logger: Logger,
     readonly logs: LogManager,
     identity: ClusterIdentity,
+    groups: GroupCoordinator,
   ) {
     this.identity = identity;
+    this.groups = groups;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
   }
@@ -67,10 +75,18 @@ export class Broker {
       defaultConfig: topicDefaultsFromBroker(config),
       retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
     });
-    const broker = new Broker(config, logger, logs, identity);
+    let groups: GroupCoordinator;
+    try {
+      groups = await GroupCoordinator.start({ storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger });
+    } catch (err) {
+      await logs.close();
+      throw err;
+    }
+    const broker = new Broker(config, logger, logs, identity, groups);
     try {
       await broker.bindListeners();
     } catch (err) {
+      groups.shutdown();
       await logs.close();
       throw err;
     }
@@ -100,6 +116,11 @@ export class Broker {
 
   advertisedFor(listenerName: string): ListenerAddress {
     return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
+  }
+
+  /** The addresses actually bound, one per listener (ports resolved when 0 was asked). */
+  get boundListeners(): readonly ListenerAddress[] {
+    return this.listeners.map((l) => l.address);
   }
 
   /** The port the first listener is bound to (useful when started with port 0). */
@@ -159,10 +180,20 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
-    await Promise.all(
+    // server.close() stops accepting at once but reports completion only after every connection has ended.
+    const listenersClosed = Promise.all(
       this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
     );
+    // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
+    // the shutdown for more than a few seconds.
+    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([drained, timeout]);
+    if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await listenersClosed;
+    this.groups.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');
   }

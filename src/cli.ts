@@ -69,33 +69,72 @@ export async function runStart(opts: StartOptions): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * EDDY_* variables for the start options. Read by hand rather than with yargs' env() so that other EDDY_
+ * variables (EDDY_CFG_* broker configs, or anything a user's environment carries) never trip strict parsing.
+ */
+function envDefaults(env: NodeJS.ProcessEnv): {
+  port?: number;
+  host?: string;
+  listeners?: string;
+  advertisedListeners?: string;
+  dataDir?: string;
+  logLevel?: string;
+} {
+  const port = env.EDDY_PORT === undefined || env.EDDY_PORT === '' ? undefined : Number(env.EDDY_PORT);
+  if (port !== undefined && !Number.isInteger(port)) throw new Error(`EDDY_PORT must be a port number, got "${env.EDDY_PORT}"`);
+  return {
+    port,
+    host: env.EDDY_HOST,
+    listeners: env.EDDY_LISTENERS || undefined,
+    advertisedListeners: env.EDDY_ADVERTISED_LISTENERS || undefined,
+    dataDir: env.EDDY_DATA_DIR || undefined,
+    logLevel: env.EDDY_LOG_LEVEL || undefined,
+  };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const fromEnv = envDefaults(env);
   await yargs(argv)
     .scriptName('eddy')
-    .env('EDDY')
     .command(
       'start',
       'Run the broker in the foreground',
       (y) =>
         y
-          .option('port', { type: 'number', describe: 'Port of the PLAINTEXT listener (default 9092)' })
+          .option('port', {
+            type: 'number',
+            default: fromEnv.port,
+            describe: 'Port of the PLAINTEXT listener (default 9092) [EDDY_PORT]',
+          })
           .option('host', {
             type: 'string',
-            describe: 'Interface to bind; empty means all interfaces (default: all; clients are told "localhost")',
+            default: fromEnv.host,
+            describe: 'Interface to bind; empty means all interfaces (default: all; clients are told "localhost") [EDDY_HOST]',
           })
           .option('listeners', {
             type: 'string',
-            describe: 'Kafka-style listener list, e.g. "HOST://0.0.0.0:9092,DOCKER://0.0.0.0:29092" (overrides --host/--port)',
+            default: fromEnv.listeners,
+            describe:
+              'Kafka-style listener list, e.g. "HOST://0.0.0.0:9092,DOCKER://0.0.0.0:29092" (overrides --host/--port) [EDDY_LISTENERS]',
           })
           .option('advertised-listeners', {
             type: 'string',
-            describe: 'Addresses given to clients per listener name, e.g. "HOST://localhost:9092,DOCKER://eddy:29092"',
+            default: fromEnv.advertisedListeners,
+            describe:
+              'Addresses given to clients per listener name, e.g. "HOST://localhost:9092,DOCKER://eddy:29092" [EDDY_ADVERTISED_LISTENERS]',
           })
-          .option('data-dir', { type: 'string', default: './eddy-data', describe: 'Directory for logs and metadata' })
+          .option('data-dir', {
+            type: 'string',
+            default: fromEnv.dataDir ?? './eddy-data',
+            describe: 'Directory for logs and metadata, created if missing [EDDY_DATA_DIR]',
+          })
           .option('log-level', {
-            choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
-            default: 'info' as const,
-            describe: 'Log verbosity',
+            choices: LOG_LEVELS,
+            default: (fromEnv.logLevel ?? 'info') as (typeof LOG_LEVELS)[number],
+            describe: 'Log verbosity [EDDY_LOG_LEVEL]',
           })
           .option('config', {
             type: 'string',
@@ -118,8 +157,8 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'Say what to do, e.g. `eddy start`')
     .strict()
     .epilogue(
-      'Every option can also be set with an EDDY_ variable (EDDY_PORT, EDDY_HOST, EDDY_DATA_DIR, EDDY_LISTENERS,\n' +
-        'EDDY_ADVERTISED_LISTENERS, EDDY_LOG_LEVEL); broker configs with EDDY_CFG_<NAME>, e.g. EDDY_CFG_NUM_PARTITIONS=3.',
+      'Each option can also come from the EDDY_ variable in brackets; flags win. Any broker config can also be set\n' +
+        'with EDDY_CFG_<NAME> (upper case, dots as underscores), e.g. EDDY_CFG_NUM_PARTITIONS=3.',
     )
     .help()
     .parseAsync();

@@ -14,3 +14,4 @@ export {
   CorruptRecordError,
   LogClosedError,
 } from './errors';
+export { DataDirLockedError } from './dir-lock';

@@ -6,9 +6,10 @@ import * as path from 'path';
 import { randomUUID } from 'crypto';
 import type { Logger } from '../src/logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
-import { InvalidPartitionsError, InvalidTopicError, TopicExistsError, UnknownTopicError } from './errors';
+import { InvalidPartitionsError, InvalidTopicError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
 import { FdPool } from './fd-pool';
+import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
 import { PartitionLog, PartitionLogDeps } from './partition-log';
@@ -64,8 +65,18 @@ export class LogManager {
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
     const dataDir = path.resolve(opts.dataDir);
-    const logger = opts.logger;
     await fsp.mkdir(dataDir, { recursive: true });
+    await lockDataDir(dataDir);
+    try {
+      return await LogManager.load(dataDir, opts);
+    } catch (err) {
+      await unlockDataDir(dataDir);
+      throw err;
+    }
+  }
+
+  private static async load(dataDir: string, opts: LogManagerOptions): Promise<LogManager> {
+    const logger = opts.logger;
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     const clean = await exists(marker);
     await removeDeletedTopicDirs(dataDir, logger);
@@ -87,6 +98,7 @@ export class LogManager {
       const list = manager.logs.get(topic.name);
       if (list !== undefined) list[partition] = log;
     });
+    await warnAboutOrphanDirs(dataDir, catalog, logger);
     if (clean) {
       await fsp.rm(marker, { force: true });
       await fsyncDir(dataDir);
@@ -244,12 +256,14 @@ export class LogManager {
     await forEachLimited(all, LOAD_CONCURRENCY, (log) => log.close());
     await this.fdPool.closeAll();
     await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
+    await unlockDataDir(this.dataDir);
     this.logger.info({ dataDir: this.dataDir, partitions: all.length }, 'log manager closed cleanly');
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
   private serialised<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new LogClosedError('The log manager is closed'));
     const run = this.mutations.then(
       () => op(),
       () => op(),
@@ -302,6 +316,19 @@ async function removeDeletedTopicDirs(dataDir: string, logger: Logger): Promise<
     if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
     logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
     await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+/** Partition directories the catalog does not list are left alone (never deleted), but reported. */
+async function warnAboutOrphanDirs(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<void> {
+  for (const entry of await fsp.readdir(dataDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const match = /^(.+)-(\d+)$/.exec(entry.name);
+    if (match === null) continue;
+    const topic = catalog.get(match[1]);
+    if (topic === undefined || Number(match[2]) >= topic.partitions) {
+      logger.warn({ dir: path.join(dataDir, entry.name) }, 'partition directory not in the topic catalog; ignored');
+    }
   }
 }
 

@@ -58,6 +58,12 @@ export interface PartitionLogDeps {
   tailBudget: TailCacheBudget;
 }
 
+/**
+ * One disk read never allocates more than this (besides a single larger first batch): a client asking for 2 GiB
+ * gets what fits here and fetches again, as Kafka may also return less than asked.
+ */
+const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
+
 interface PendingAppend {
   records: Buffer;
   leaderEpoch: number;
@@ -88,6 +94,7 @@ export class PartitionLog {
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
   private writeCalls = 0;
+  private fsyncs = 0;
   private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
 
@@ -187,6 +194,11 @@ export class PartitionLog {
     return this.writeCalls;
   }
 
+  /** fsync calls made by flush.messages / flush.ms so far. */
+  get flushCount(): number {
+    return this.fsyncs;
+  }
+
   segmentCount(): number {
     return this.segments.length;
   }
@@ -284,15 +296,13 @@ export class PartitionLog {
     }
     await this.maybeFlush(now);
 
-    return group.map((_, i) => {
-      const mine = batches.filter((b) => b.request === i);
-      return {
-        baseOffset: mine[0].baseOffset,
-        lastOffset: mine[mine.length - 1].lastOffset,
-        logAppendTime,
-        logStartOffset: this.startOffset,
-      };
-    });
+    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset }));
+    for (const b of batches) {
+      const r = results[b.request];
+      if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
+      r.lastOffset = b.lastOffset;
+    }
+    return results;
   }
 
   /** Patches base offsets (contiguous from the log end), leader epochs and LogAppendTime into the group copy. */
@@ -363,6 +373,7 @@ export class PartitionLog {
 
   /** fsyncs the active segment (flush.messages / flush.ms, clean shutdown). */
   async flush(): Promise<void> {
+    this.fsyncs++;
     this.unflushedMessages = 0;
     this.lastFlushMs = Date.now();
     await this.activeSegment.fsync();
@@ -418,7 +429,7 @@ export class PartitionLog {
         const first = await seg.locateOffset(fetchOffset, limit);
         if (first === null) continue;
         if (first.lastOffset >= maxOffset) return [];
-        let length = Math.min(maxBytes, limit - first.position);
+        let length = Math.min(maxBytes, MAX_DISK_READ_BYTES, limit - first.position);
         if (length < first.size) {
           if (!minOneBatch) return [];
           length = first.size;
@@ -732,7 +743,7 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
       'truncated torn or corrupt tail of log segment',
     );
   } else {
-    logger.info({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
+    logger.debug({ file: active.paths.log, bytes: outcome.validBytes, clean }, 'recovered log segment; all batches intact');
   }
 }
 

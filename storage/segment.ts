@@ -120,7 +120,8 @@ export class LogSegment implements IndexHolder {
    * and finds the end by walking headers from the last index entry. Returns false when a full rebuild is needed.
    */
   async openAsActive(): Promise<boolean> {
-    const ix = await this.readIndexFiles();
+    // An empty segment needs no index files (none are written until it holds data).
+    const ix = this.size === 0 ? this.emptyIndexes() : await this.readIndexFiles();
     if (ix === null) return false;
     this.resetState();
     const lastEntry = ix.offsets.last();

@@ -191,6 +191,7 @@ export * from './WriteShareGroupStateResponse';
 export * from './WriteTxnMarkersRequest';
 export * from './WriteTxnMarkersResponse';
 export * from './api-registry';
+export * from './api-version-facts';
 export * from './internal/ConsumerGroupCurrentMemberAssignmentKey';
 export * from './internal/ConsumerGroupCurrentMemberAssignmentValue';
 export * from './internal/ConsumerGroupMemberMetadataKey';

@@ -1,7 +1,7 @@
 // Request/response header handling. The header version is not on the wire: it follows from the API key and
 // version, so the first four bytes are read before deciding how to parse the rest.
 
-import { API_REGISTRY } from '../generated/api-registry';
+import { API_VERSION_FACTS } from '../generated/api-version-facts';
 import { RequestHeaderCodec } from '../generated/RequestHeader';
 import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
@@ -19,7 +19,7 @@ const API_VERSIONS_FIRST_FLEXIBLE = 3;
 
 function isFlexible(apiKey: number, apiVersion: number): boolean {
   if (apiKey === API_VERSIONS_KEY) return apiVersion >= API_VERSIONS_FIRST_FLEXIBLE;
-  const spec = API_REGISTRY.get(apiKey);
+  const spec = API_VERSION_FACTS.get(apiKey);
   if (spec === undefined || spec.flexibleMinVersion === null) return false;
   return apiVersion >= spec.flexibleMinVersion;
 }

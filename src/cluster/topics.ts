@@ -1,9 +1,9 @@
 // Topic administration with Kafka's rules: name checks, partition and replication-factor checks, config
 // validation, auto-creation. Storage owns the files and the persisted catalog; this layer owns the policy.
+import { InvalidConfigError, validateTopicConfigs } from '../../storage';
 import type { LogManager, TopicMetadata } from '../../storage';
 import type { BrokerConfig } from '../config/broker-config';
 import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
-import { validateConfigValue, InvalidConfigValueError } from '../config/config-types';
 import { ErrorCode, KafkaError } from './errors';
 import { topicNameProblem } from './topic-names';
 import type { Logger } from '../logger';
@@ -75,15 +75,11 @@ export class TopicService {
   }
 
   validateConfigs(configs: Readonly<Record<string, string>>): void {
-    for (const [name, value] of Object.entries(configs)) {
-      const def = TOPIC_CONFIG_BY_NAME.get(name);
-      if (!def) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Unknown topic config name: ${name}`);
-      try {
-        validateConfigValue(def, value);
-      } catch (err) {
-        if (err instanceof InvalidConfigValueError) throw new KafkaError(ErrorCode.INVALID_CONFIG, err.message);
-        throw err;
-      }
+    try {
+      validateTopicConfigs(configs);
+    } catch (err) {
+      if (err instanceof InvalidConfigError) throw new KafkaError(ErrorCode.INVALID_CONFIG, err.message);
+      throw err;
     }
   }
 

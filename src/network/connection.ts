@@ -28,6 +28,11 @@ export class Connection {
   private readonly queue: Buffer[] = [];
   private processing = false;
   private closedFlag = false;
+  private stopRequested = false;
+  private draining: (() => void) | null = null;
+  private resolveStopping!: () => void;
+  /** Resolves when the connection closes or the broker starts shutting down: long-polls answer at once then. */
+  private readonly stopping: Promise<void>;
   private readonly logger: Logger;
   private resolveClosed!: () => void;
   readonly closed: Promise<void>;
@@ -42,6 +47,8 @@ export class Connection {
     this.logger = logger;
     this.splitter = new FrameSplitter(options.maxFrameBytes);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
+    void this.closed.then(() => this.resolveStopping());
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) {
       socket.setTimeout(options.idleTimeoutMs, () => this.close('idle for connections.max.idle.ms', 'debug'));
@@ -64,6 +71,28 @@ export class Connection {
     this.resolveClosed();
   }
 
+  /**
+   * Graceful stop: reads no more requests, lets the request in progress finish (a waiting fetch answers with what
+   * it has) and flushes its response, then closes. Resolves once the socket is closed.
+   */
+  shutdown(): Promise<void> {
+    if (this.closedFlag) return Promise.resolve();
+    this.stopRequested = true;
+    this.socket.pause();
+    this.queue.length = 0;
+    this.resolveStopping();
+    if (!this.processing) {
+      this.socket.end();
+      this.socket.destroySoon();
+    } else {
+      this.draining = () => {
+        this.socket.end();
+        this.socket.destroySoon();
+      };
+    }
+    return this.closed;
+  }
+
   private onClosed(): void {
     this.closedFlag = true;
     this.queue.length = 0;
@@ -71,6 +100,7 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.stopRequested) return;
     let frames: Buffer[];
     try {
       frames = this.splitter.push(chunk);
@@ -96,7 +126,7 @@ export class Connection {
   private async processQueue(): Promise<void> {
     this.processing = true;
     try {
-      while (this.queue.length > 0 && !this.closedFlag) {
+      while (this.queue.length > 0 && !this.closedFlag && !this.stopRequested) {
         const frame = this.queue.shift() as Buffer;
         await this.handleFrame(frame);
         if (this.socket.writableNeedDrain) this.socket.pause();
@@ -104,6 +134,7 @@ export class Connection {
       }
     } finally {
       this.processing = false;
+      if (this.draining) this.draining();
     }
   }
 
@@ -151,7 +182,7 @@ export class Connection {
       listenerName: this.options.listenerName,
       broker: this.broker,
       logger: this.logger,
-      closed: this.closed,
+      closed: this.stopping,
     };
     let response: unknown | null;
     try {

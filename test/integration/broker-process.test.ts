@@ -90,6 +90,23 @@ test('acknowledged records survive kill -9', async () => {
   }
 });
 
+test('EDDY_CFG_* variables set broker configs, and unrelated EDDY_ variables are ignored', async () => {
+  const dataDir = tempDataDir();
+  dirs.push(dataDir);
+  const env = { ...process.env, EDDY_CFG_NUM_PARTITIONS: '3', EDDY_SOMETHING_ELSE: 'x' };
+  const child = await startChild(dataDir, [], 0, 15000, env);
+  children.push(child);
+  const admin = client(child.bootstrap).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: 'defaults' }] });
+    const meta = await admin.fetchTopicMetadata({ topics: ['defaults'] });
+    expect(meta.topics[0].partitions).toHaveLength(3);
+  } finally {
+    await admin.disconnect();
+  }
+});
+
 test('--help documents the options', async () => {
   const { execFileSync } = await import('child_process');
   const { EDDY_BIN } = await import('../helpers/broker');

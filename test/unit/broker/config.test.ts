@@ -1,6 +1,7 @@
 import { BrokerConfig } from '../../../src/config/broker-config';
-import { InvalidConfigValueError, validateConfigValue } from '../../../src/config/config-types';
-import { TOPIC_CONFIG_BY_NAME } from '../../../src/config/topic-configs';
+import { InvalidConfigValueError } from '../../../src/config/config-types';
+import { TOPIC_CONFIGS } from '../../../src/config/topic-configs';
+import { isKnownTopicConfig, validateTopicConfigs } from '../../../storage';
 import { parseListeners, resolveAdvertised, ListenerConfigError } from '../../../src/config/listeners';
 import { applyIncremental, AlterOp } from '../../../src/api/config-resources';
 import { brokerOverrides } from '../../../src/cli';
@@ -23,18 +24,11 @@ test('bad broker config values are refused with Kafka-style messages', () => {
   expect(() => new BrokerConfig({ 'auto.create.topics.enable': 'yes' })).toThrow(/true or false/);
 });
 
-test('topic config validation', () => {
-  const def = (n: string) => {
-    const d = TOPIC_CONFIG_BY_NAME.get(n);
-    if (!d) throw new Error(n);
-    return d;
-  };
-  expect(() => validateConfigValue(def('cleanup.policy'), 'compact,delete')).not.toThrow();
-  expect(() => validateConfigValue(def('cleanup.policy'), 'shred')).toThrow();
-  expect(() => validateConfigValue(def('message.timestamp.type'), 'LogAppendTime')).not.toThrow();
-  expect(() => validateConfigValue(def('retention.ms'), '-1')).not.toThrow();
-  expect(() => validateConfigValue(def('retention.ms'), '-2')).toThrow();
-  expect(() => validateConfigValue(def('segment.bytes'), '99999999999')).toThrow(/INT/);
+test('every topic config DescribeConfigs reports is one storage accepts, with a default storage accepts', () => {
+  for (const def of TOPIC_CONFIGS) {
+    expect(isKnownTopicConfig(def.name)).toBe(true);
+    if (def.defaultValue !== null) expect(() => validateTopicConfigs({ [def.name]: def.defaultValue as string })).not.toThrow();
+  }
 });
 
 test('listeners parse, and advertised addresses replace wildcard hosts with localhost', () => {

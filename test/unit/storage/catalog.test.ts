@@ -8,6 +8,8 @@ import {
   TopicExistsError,
   UnknownTopicError,
 } from '../../../storage';
+import { DataDirLockedError } from '../../../storage';
+import { spawnSync } from 'child_process';
 import { batch, openManager, removeDir, tempDir } from './helpers';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -110,5 +112,32 @@ describe('topic catalog', () => {
     const results = await Promise.allSettled([manager.createTopic('race', 1), manager.createTopic('race', 2)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+});
+
+describe('data directory lock', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => removeDir(dir));
+
+  it('refuses a second open of a directory in use and allows it after close', async () => {
+    const first = await openManager(dir);
+    await expect(openManager(dir)).rejects.toBeInstanceOf(DataDirLockedError);
+    await first.close();
+    const second = await openManager(dir);
+    await second.close();
+  });
+
+  it('refuses a directory locked by another live process but takes over a dead one\'s lock', async () => {
+    fs.writeFileSync(path.join(dir, '.lock'), `${process.ppid}\n`);
+    await expect(openManager(dir)).rejects.toBeInstanceOf(DataDirLockedError);
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    fs.writeFileSync(path.join(dir, '.lock'), gone.stdout.toString());
+    const manager = await openManager(dir);
+    expect(fs.readFileSync(path.join(dir, '.lock'), 'utf8').trim()).toBe(String(process.pid));
+    await manager.close();
+    expect(fs.existsSync(path.join(dir, '.lock'))).toBe(false);
   });
 });

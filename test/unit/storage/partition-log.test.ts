@@ -285,6 +285,25 @@ describe('PartitionLog', () => {
     expect(r.batches.some((b) => b.includes(Buffer.from('new0-0')))).toBe(true);
   });
 
+  it('fsyncs per flush.messages, and never by default', async () => {
+    const log = await topicLog({ 'flush.messages': '3' });
+    for (let i = 0; i < 7; i++) await log.append(batch(1));
+    expect(log.flushCount).toBe(2);
+    await log.append(batch(5));
+    expect(log.flushCount).toBe(3);
+    await manager.createTopic('lazy', 1);
+    const lazy = manager.partition('lazy', 0) as PartitionLog;
+    for (let i = 0; i < 20; i++) await lazy.append(batch(1));
+    expect(lazy.flushCount).toBe(0);
+  });
+
+  it('fsyncs per flush.ms', async () => {
+    const log = await topicLog({ 'flush.ms': '0' });
+    await log.append(batch(1));
+    await log.append(batch(1));
+    expect(log.flushCount).toBe(2);
+  });
+
   it('wakes append listeners and lets them unsubscribe', async () => {
     const log = await topicLog();
     let calls = 0;

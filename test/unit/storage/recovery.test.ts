@@ -90,6 +90,22 @@ describe('recovery after an unclean shutdown', () => {
     expect((await log.append(batch(1))).baseOffset).toBe(57n);
   });
 
+  it('drops the last batch when one of its bytes is corrupted', async () => {
+    const { dir, expected } = await writeLog(100_000, 12);
+    const crashed = crashCopy(dir);
+    dirs.push(crashed);
+    const file = lastLogFile(crashed);
+    const content = fs.readFileSync(file);
+    const lastSize = expected[expected.length - 1].length;
+    content[content.length - lastSize + 40] ^= 0x01; // inside the CRC-covered header fields
+    fs.writeFileSync(file, content);
+    const m = await open(crashed, { tailCacheBytes: 0 });
+    const log = m.partition('t', 0) as PartitionLog;
+    expect(log.logEndOffset).toBe(33n);
+    expect(await readAll(log)).toEqual(expected.slice(0, 11));
+    expect(fs.statSync(file).size).toBe(content.length - lastSize);
+  });
+
   it('cuts from a batch whose CRC no longer matches, together with the torn tail and missing indexes', async () => {
     const { dir, expected } = await writeLog(1_000, 40);
     const crashed = crashCopy(dir);

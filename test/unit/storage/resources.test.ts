@@ -143,3 +143,27 @@ describe('file descriptor pool', () => {
     }
   });
 });
+
+describe('closed segment indexes under a tiny index budget', () => {
+  it('unloads and reloads indexes while reads stay correct', async () => {
+    const dir = tempDir();
+    let manager: LogManager | undefined;
+    try {
+      manager = await openManager(dir, { indexCacheBytes: 16, tailCacheBytes: 0 });
+      await manager.createTopic('ix', 1, { 'segment.bytes': '800', 'index.interval.bytes': '80' });
+      const log = manager.partition('ix', 0);
+      if (log === undefined) throw new Error('partition missing');
+      for (let i = 0; i < 60; i++) await log.append(batch(2, `x${i}`, BigInt(1000 * i)));
+      expect(log.segmentCount()).toBeGreaterThan(5);
+      for (const offset of [117n, 3n, 64n, 0n, 90n, 33n, 118n, 1n]) {
+        const r = await log.read(offset, 1, { minOneBatch: true });
+        expect(batchBaseOffset(r.batches[0])).toBe(offset - (offset % 2n));
+        expect(r.batches[0].includes(Buffer.from(`x${Number(offset / 2n)}-0`))).toBe(true);
+      }
+      expect(await log.offsetForTimestamp(31_001n)).toEqual({ offset: 63n, timestamp: 31_001n });
+    } finally {
+      await manager?.close();
+      removeDir(dir);
+    }
+  });
+});

@@ -1,0 +1,62 @@
+// OffsetCommit: v0-10.
+// - Commits through the group coordinator into __consumer_offsets; group membership and generation are checked
+//   as Kafka does (generation -1 with no member id = admin / manual-assignment commit, only while the group is
+//   empty; such a commit to an unknown group creates it).
+// - Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION (v10 addresses topics by id: UNKNOWN_TOPIC_ID).
+// - Metadata longer than offset.metadata.max.bytes: OFFSET_METADATA_TOO_LARGE for that partition.
+// - v1: per-partition commit timestamp (-1 = now). v2-4: retention time, turned into an explicit expiry.
+// - v9+: committing to a group that does not exist with a generation reports GROUP_ID_NOT_FOUND (older versions:
+//   ILLEGAL_GENERATION).
+import { OffsetCommitRequestCodec } from '../../codecs/generated/OffsetCommitRequest';
+import { OffsetCommitResponseCodec, OffsetCommitResponseInit } from '../../codecs/generated/OffsetCommitResponse';
+import { ErrorCode } from '../cluster/errors';
+import type { OffsetCommitInput } from '../groups/group-coordinator';
+import { defineHandler } from './handler';
+import { resolveTopic } from './partition-lookup';
+
+type TopicResult = NonNullable<OffsetCommitResponseInit['topics']>[number];
+
+export const offsetCommitHandler = defineHandler({
+  request: OffsetCommitRequestCodec,
+  response: OffsetCommitResponseCodec,
+  async handle(request, ctx): Promise<OffsetCommitResponseInit> {
+    const byId = ctx.apiVersion >= 10;
+    const inputs: OffsetCommitInput[] = [];
+    // Where each accepted partition's error goes once the coordinator answers.
+    const slots: Array<{ partitionIndex: number; errorCode: number }> = [];
+    const topics: TopicResult[] = request.topics.map((t) => {
+      const ref = resolveTopic(ctx.broker, byId ? null : t.name, t.topicId, byId);
+      const partitions = t.partitions.map((p) => {
+        const slot: { partitionIndex: number; errorCode: number } = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
+        if (!ref.topic) slot.errorCode = ref.missingCode;
+        else if (p.partitionIndex < 0 || p.partitionIndex >= ref.topic.partitions) slot.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        else {
+          inputs.push({
+            topic: ref.topic.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+            leaderEpoch: p.committedLeaderEpoch,
+            metadata: p.committedMetadata,
+            commitTimestamp: ctx.apiVersion === 1 ? p.commitTimestamp : -1n,
+          });
+          slots.push(slot);
+        }
+        return slot;
+      });
+      return { name: t.name, topicId: t.topicId, partitions };
+    });
+    if (inputs.length > 0) {
+      const errors = await ctx.broker.groups.commitOffsets({
+        groupId: request.groupId,
+        generationId: request.generationIdOrMemberEpoch,
+        memberId: request.memberId,
+        groupInstanceId: request.groupInstanceId,
+        retentionTimeMs: ctx.apiVersion >= 2 && ctx.apiVersion <= 4 ? request.retentionTimeMs : -1n,
+        apiVersion: ctx.apiVersion,
+        partitions: inputs,
+      });
+      errors.forEach((code, i) => (slots[i].errorCode = code));
+    }
+    return { throttleTimeMs: 0, topics };
+  },
+});

@@ -1,0 +1,112 @@
+// OffsetFetch: v0-10.
+// - A group's committed offsets for the listed partitions, or all of them when topics is null (v2+).
+//   A partition without a commit answers offset -1 and empty metadata.
+// - v8+: several groups per request, each with its own error. v10 addresses topics by id (UNKNOWN_TOPIC_ID when
+//   the id is unknown).
+// - require_stable (v7+): Eddy's coordinator holds no pending transactional offsets, so every committed offset is
+//   already stable and UNSTABLE_OFFSET_COMMIT never applies.
+// - v9+: a KIP-848 consumer group member naming itself must use its current epoch (STALE_MEMBER_EPOCH,
+//   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
+import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
+import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
+import { ErrorCode } from '../cluster/errors';
+import type { OffsetFetchResult, TopicPartitions } from '../groups/group-coordinator';
+import type { Broker } from '../broker';
+import { ZERO_UUID } from '../cluster/uuid';
+import { defineHandler } from './handler';
+
+type GroupResult = NonNullable<OffsetFetchResponseInit['groups']>[number];
+
+interface RequestedTopic {
+  readonly name: string;
+  readonly topicId: string;
+  readonly partitionIndexes: readonly number[];
+}
+
+interface FetchingMember {
+  readonly memberId: string | null;
+  readonly memberEpoch: number;
+}
+
+function fetchGroup(
+  broker: Broker,
+  groupId: string,
+  topics: readonly RequestedTopic[] | null,
+  byId: boolean,
+  member?: FetchingMember,
+): GroupResult {
+  let requested: TopicPartitions[] | null = null;
+  const unknownIds: RequestedTopic[] = [];
+  if (topics !== null) {
+    requested = [];
+    for (const t of topics) {
+      if (!byId) {
+        requested.push({ topic: t.name, partitions: t.partitionIndexes });
+        continue;
+      }
+      const known = broker.logs.topicById(t.topicId);
+      if (known) requested.push({ topic: known.name, partitions: t.partitionIndexes });
+      else unknownIds.push(t);
+    }
+  }
+  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member);
+  const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
+    r.partitions.map((p) => ({
+      partitionIndex: p.partition,
+      committedOffset: p.offset,
+      committedLeaderEpoch: p.leaderEpoch,
+      metadata: p.metadata,
+      errorCode: p.errorCode,
+    }));
+  return {
+    groupId,
+    errorCode: result.errorCode,
+    topics: [
+      ...result.topics.map((r) => ({
+        name: r.topic,
+        topicId: byId ? (broker.logs.topic(r.topic)?.topicId ?? ZERO_UUID) : ZERO_UUID,
+        partitions: partitionsOf(r),
+      })),
+      ...unknownIds.map((t) => ({
+        name: '',
+        topicId: t.topicId,
+        partitions: t.partitionIndexes.map((partitionIndex) => ({
+          partitionIndex,
+          committedOffset: -1n,
+          committedLeaderEpoch: -1,
+          metadata: '',
+          errorCode: ErrorCode.UNKNOWN_TOPIC_ID,
+        })),
+      })),
+    ],
+  };
+}
+
+export const offsetFetchHandler = defineHandler({
+  request: OffsetFetchRequestCodec,
+  response: OffsetFetchResponseCodec,
+  handle(request, ctx): OffsetFetchResponseInit {
+    const broker = ctx.broker;
+    if (ctx.apiVersion >= 8) {
+      return {
+        throttleTimeMs: 0,
+        groups: request.groups.map((g) =>
+          fetchGroup(
+            broker,
+            g.groupId,
+            g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
+            ctx.apiVersion >= 10,
+            { memberId: g.memberId, memberEpoch: g.memberEpoch },
+          ),
+        ),
+      };
+    }
+    const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
+    const single = fetchGroup(broker, request.groupId, topics, false);
+    return {
+      throttleTimeMs: 0,
+      errorCode: single.errorCode,
+      topics: (single.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitions })),
+    };
+  },
+});

@@ -1,0 +1,20 @@
+// ListGroups: v0-5.
+// - Every group the coordinator knows, including groups that only hold committed offsets (protocol type "").
+// - v4+: state filter (case-insensitive). v5+: type filter; Eddy's groups are all of type "classic".
+import { ListGroupsRequestCodec } from '../../codecs/generated/ListGroupsRequest';
+import { ListGroupsResponseCodec, ListGroupsResponseInit } from '../../codecs/generated/ListGroupsResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+
+export const listGroupsHandler = defineHandler({
+  request: ListGroupsRequestCodec,
+  response: ListGroupsResponseCodec,
+  handle(request, ctx): ListGroupsResponseInit {
+    const listed = ctx.broker.groups.listGroups(request.statesFilter, request.typesFilter);
+    return {
+      throttleTimeMs: 0,
+      errorCode: ErrorCode.NONE,
+      groups: listed.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.groupType })),
+    };
+  },
+});

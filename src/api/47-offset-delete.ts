@@ -1,0 +1,36 @@
+// OffsetDelete: v0.
+// - Deletes committed offsets of a group: any partition while the group is empty; for a consumer group with
+//   members, only topics none of them subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). Other non-empty
+//   groups: NON_EMPTY_GROUP. Unknown group: GROUP_ID_NOT_FOUND. Unknown topic: UNKNOWN_TOPIC_OR_PARTITION.
+import { OffsetDeleteRequestCodec } from '../../codecs/generated/OffsetDeleteRequest';
+import { OffsetDeleteResponseCodec, OffsetDeleteResponseInit } from '../../codecs/generated/OffsetDeleteResponse';
+import { ErrorCode } from '../cluster/errors';
+import { defineHandler } from './handler';
+
+export const offsetDeleteHandler = defineHandler({
+  request: OffsetDeleteRequestCodec,
+  response: OffsetDeleteResponseCodec,
+  async handle(request, ctx): Promise<OffsetDeleteResponseInit> {
+    const known = request.topics.filter((t) => ctx.broker.topics.get(t.name) !== undefined);
+    const result = await ctx.broker.groups.deleteOffsets(
+      request.groupId,
+      known.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })),
+    );
+    if (result.errorCode !== ErrorCode.NONE) return { errorCode: result.errorCode, throttleTimeMs: 0, topics: [] };
+    const byTopic = new Map(result.topics.map((t) => [t.topic, t]));
+    return {
+      errorCode: ErrorCode.NONE,
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => {
+        const done = byTopic.get(t.name);
+        return {
+          name: t.name,
+          partitions: t.partitions.map((p) => ({
+            partitionIndex: p.partitionIndex,
+            errorCode: done?.partitions.find((x) => x.partition === p.partitionIndex)?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          })),
+        };
+      }),
+    };
+  },
+});

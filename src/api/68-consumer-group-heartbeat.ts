@@ -1,0 +1,45 @@
+// ConsumerGroupHeartbeat: v0-1 (KIP-848, the consumer rebalance protocol with server-side assignment).
+// - Joins (epoch 0), heartbeats, and leaves (epoch -1; -2, a static member's temporary leave, acts as a leave).
+// - Server assignors "uniform" (default) and "range"; others get UNSUPPORTED_ASSIGNOR.
+// - v0: the broker generates the member id on join; v1 (KIP-1082): the client does, and it is never empty.
+// - A member moves to a new assignment only after revoking what it must give up, so no partition has two owners.
+// - The group's state is stored in __consumer_offsets (Kafka's ConsumerGroup* records) before the answer.
+// - Left out: regular-expression subscriptions (INVALID_REQUEST) and rack-aware assignment.
+import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
+import {
+  ConsumerGroupHeartbeatResponseCodec,
+  ConsumerGroupHeartbeatResponseInit,
+} from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
+import { defineHandler } from './handler';
+import { clientHostOf } from './group-request-context';
+
+export const consumerGroupHeartbeatHandler = defineHandler({
+  request: ConsumerGroupHeartbeatRequestCodec,
+  response: ConsumerGroupHeartbeatResponseCodec,
+  async handle(request, ctx): Promise<ConsumerGroupHeartbeatResponseInit> {
+    const result = await ctx.broker.groups.consumerGroups.heartbeat({
+      apiVersion: ctx.apiVersion,
+      groupId: request.groupId,
+      memberId: request.memberId,
+      memberEpoch: request.memberEpoch,
+      instanceId: request.instanceId,
+      rackId: request.rackId,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      subscribedTopicNames: request.subscribedTopicNames,
+      subscribedTopicRegex: request.subscribedTopicRegex,
+      serverAssignor: request.serverAssignor,
+      topicPartitions: request.topicPartitions,
+      clientId: ctx.clientId ?? '',
+      clientHost: clientHostOf(ctx),
+    });
+    return {
+      throttleTimeMs: 0,
+      errorCode: result.errorCode,
+      errorMessage: result.errorMessage,
+      memberId: result.memberId,
+      memberEpoch: result.memberEpoch,
+      heartbeatIntervalMs: result.heartbeatIntervalMs,
+      assignment: result.assignment === null ? null : { topicPartitions: result.assignment },
+    };
+  },
+});

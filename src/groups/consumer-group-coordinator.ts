@@ -1,0 +1,466 @@
+// KIP-848 consumer groups (ConsumerGroupHeartbeat / ConsumerGroupDescribe): the broker owns membership and
+// assignment. Each heartbeat may bump the group epoch (member joined or left, subscription or topic metadata
+// changed), recompute the target assignment with a server-side assignor, and move the member one step towards its
+// target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
+// their rebalance timeout are fenced.
+// State is written to __consumer_offsets (consumer-group-records.ts) before a heartbeat is answered, and reloaded
+// at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave"
+// (-2 acts as a leave), rack-aware assignment, and classic <-> consumer group online migration.
+import { randomBytes } from 'crypto';
+import { ErrorCode } from '../cluster/errors';
+import type { Logger } from '../logger';
+import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
+import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
+import { consumerGroupSnapshot, KeyedRecord } from './consumer-group-records';
+
+/** Writes a group's records to __consumer_offsets (resolves once stored). */
+export type ConsumerGroupPersister = (groupId: string, records: readonly KeyedRecord[]) => Promise<void>;
+
+/** Topic lookups by name and id (storage's LogManager satisfies it). */
+export interface TopicCatalog {
+  topic(name: string): { readonly topicId: string; readonly partitions: number } | undefined;
+  topicById(topicId: string): { readonly name: string; readonly partitions: number } | undefined;
+}
+
+export interface ConsumerGroupsConfig {
+  /** group.consumer.session.timeout.ms */
+  readonly sessionTimeoutMs: number;
+  /** group.consumer.heartbeat.interval.ms */
+  readonly heartbeatIntervalMs: number;
+  /** group.consumer.max.size */
+  readonly maxGroupSize: number;
+}
+
+export interface ConsumerHeartbeatParams {
+  readonly apiVersion: number;
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly memberEpoch: number;
+  readonly instanceId: string | null;
+  readonly rackId: string | null;
+  readonly rebalanceTimeoutMs: number;
+  readonly subscribedTopicNames: readonly string[] | null;
+  readonly subscribedTopicRegex: string | null;
+  readonly serverAssignor: string | null;
+  readonly topicPartitions: ReadonlyArray<{ readonly topicId: string; readonly partitions: readonly number[] }> | null;
+  readonly clientId: string;
+  readonly clientHost: string;
+}
+
+export interface TopicPartitionsById {
+  readonly topicId: string;
+  readonly partitions: number[];
+}
+
+export interface ConsumerHeartbeatResult {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly memberId: string | null;
+  readonly memberEpoch: number;
+  readonly heartbeatIntervalMs: number;
+  readonly assignment: TopicPartitionsById[] | null;
+}
+
+export interface DescribedConsumerMember {
+  readonly memberId: string;
+  readonly instanceId: string | null;
+  readonly rackId: string | null;
+  readonly memberEpoch: number;
+  readonly clientId: string;
+  readonly clientHost: string;
+  readonly subscribedTopicNames: readonly string[];
+  readonly assignment: TopicPartitionsById[];
+  readonly targetAssignment: TopicPartitionsById[];
+}
+
+export interface DescribedConsumerGroup {
+  readonly groupId: string;
+  readonly state: ConsumerGroupState;
+  readonly groupEpoch: number;
+  readonly assignmentEpoch: number;
+  readonly assignorName: string;
+  readonly members: readonly DescribedConsumerMember[];
+}
+
+/** KIP-848 leave epochs: -1 leaves the group, -2 is a static member's temporary leave. */
+const LEAVE_EPOCH = -1;
+const STATIC_LEAVE_EPOCH = -2;
+
+function failure(errorCode: number, errorMessage: string, memberEpoch = 0): ConsumerHeartbeatResult {
+  return { errorCode, errorMessage, memberId: null, memberEpoch, heartbeatIntervalMs: 0, assignment: null };
+}
+
+function toList(a: TopicAssignment): TopicPartitionsById[] {
+  return [...a]
+    .filter(([, ps]) => ps.size > 0)
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([topicId, ps]) => ({ topicId, partitions: [...ps].sort((x, y) => x - y) }));
+}
+
+function fromList(list: ReadonlyArray<{ readonly topicId: string; readonly partitions: readonly number[] }>): TopicAssignment {
+  return new Map(list.map((t) => [t.topicId, new Set(t.partitions)]));
+}
+
+/** Kafka's member ids are random UUIDs in URL-safe base64 without padding (22 characters). */
+function newMemberId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+export class ConsumerGroupCoordinator {
+  private readonly groups = new Map<string, ConsumerGroup>();
+  /** groupId -> record key (hex) -> value (hex) as last written, so only changes are written. */
+  private readonly persisted = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly topics: TopicCatalog,
+    private readonly config: ConsumerGroupsConfig,
+    private readonly logger: Logger,
+    /** Whether a classic group with this id is in use (then the id cannot become a consumer group). */
+    private readonly classicGroupInUse: (groupId: string) => boolean,
+    private readonly persist: ConsumerGroupPersister = async () => undefined,
+  ) {}
+
+  /** Installs groups reloaded from __consumer_offsets; their members must heartbeat within a session. */
+  restore(groups: readonly ConsumerGroup[]): void {
+    for (const group of groups) {
+      this.groups.set(group.groupId, group);
+      this.changes(group);
+      for (const m of group.members.values()) this.armSession(group, m);
+    }
+  }
+
+  /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
+  private changes(group: ConsumerGroup): KeyedRecord[] {
+    let written = this.persisted.get(group.groupId);
+    if (!written) this.persisted.set(group.groupId, (written = new Map()));
+    const out: KeyedRecord[] = [];
+    const present = new Set<string>();
+    for (const r of consumerGroupSnapshot(group)) {
+      const k = r.key.toString('hex');
+      const v = (r.value as Buffer).toString('hex');
+      present.add(k);
+      if (written.get(k) !== v) {
+        out.push(r);
+        written.set(k, v);
+      }
+    }
+    for (const k of [...written.keys()]) {
+      if (present.has(k)) continue;
+      out.push({ key: Buffer.from(k, 'hex'), value: null });
+      written.delete(k);
+    }
+    return out;
+  }
+
+  /** Tombstones for every record of a group that is going away. */
+  private tombstones(groupId: string): KeyedRecord[] {
+    const written = this.persisted.get(groupId);
+    this.persisted.delete(groupId);
+    return [...(written?.keys() ?? [])].map((k) => ({ key: Buffer.from(k, 'hex'), value: null }));
+  }
+
+  private persistInBackground(group: ConsumerGroup): void {
+    const records = this.changes(group);
+    if (records.length === 0) return;
+    this.persist(group.groupId, records).catch((err: unknown) =>
+      this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'),
+    );
+  }
+
+  group(groupId: string): ConsumerGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  hasMembers(groupId: string): boolean {
+    return (this.groups.get(groupId)?.members.size ?? 0) > 0;
+  }
+
+  /** Forgets an empty consumer group (before a classic group takes the id, or on DeleteGroups); its tombstones. */
+  dropIfEmpty(groupId: string): KeyedRecord[] | null {
+    const group = this.groups.get(groupId);
+    if (!group || group.members.size > 0) return null;
+    this.groups.delete(groupId);
+    return this.tombstones(groupId);
+  }
+
+  listings(): Array<{ groupId: string; state: ConsumerGroupState }> {
+    return [...this.groups.values()].map((g) => ({ groupId: g.groupId, state: g.state() }));
+  }
+
+  /** Topics the members subscribe to, or null when the group has no members. */
+  subscribedTopics(groupId: string): Set<string> | null {
+    const group = this.groups.get(groupId);
+    return group && group.members.size > 0 ? group.subscribedTopicNames() : null;
+  }
+
+  /**
+   * OffsetCommit rules for consumer groups: admin commits (epoch < 0, no member id) only while empty; members must
+   * commit with their current epoch (STALE_MEMBER_EPOCH) and OffsetCommit v9+. Null when the group is not one.
+   */
+  offsetCommitError(groupId: string, memberId: string, memberEpoch: number, apiVersion: number): number | null {
+    const group = this.groups.get(groupId);
+    if (!group) return null;
+    if (memberEpoch < 0 && memberId === '') return group.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+    if (apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
+    const member = group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (memberEpoch !== member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
+    return ErrorCode.NONE;
+  }
+
+  /** OffsetFetch v9+: a member naming itself must be a member with its current epoch; admins (-1, null) may read. */
+  offsetFetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
+    const group = this.groups.get(groupId);
+    if (!group || (memberEpoch < 0 && memberId === null)) return ErrorCode.NONE;
+    const member = memberId === null ? undefined : group.members.get(memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+  }
+
+  shutdown(): void {
+    for (const g of this.groups.values()) for (const m of g.members.values()) m.clearTimers();
+  }
+
+  /** Processes a heartbeat and answers once the resulting state is stored. */
+  async heartbeat(p: ConsumerHeartbeatParams): Promise<ConsumerHeartbeatResult> {
+    const result = this.processHeartbeat(p);
+    const group = this.groups.get(p.groupId);
+    const records = group ? this.changes(group) : [];
+    if (records.length > 0) {
+      try {
+        await this.persist(p.groupId, records);
+      } catch (err) {
+        this.logger.error({ group: p.groupId, err }, 'could not write consumer group state');
+        return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
+      }
+    }
+    return result;
+  }
+
+  private processHeartbeat(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
+    const invalid = this.requestProblem(p);
+    if (invalid !== null) return failure(ErrorCode.INVALID_REQUEST, invalid);
+    if (p.memberEpoch === LEAVE_EPOCH || p.memberEpoch === STATIC_LEAVE_EPOCH) return this.leave(p);
+    if (p.serverAssignor !== null && !SERVER_ASSIGNORS.has(p.serverAssignor)) {
+      return failure(ErrorCode.UNSUPPORTED_ASSIGNOR, `Server assignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`);
+    }
+    if (p.subscribedTopicRegex !== null) {
+      return failure(ErrorCode.INVALID_REQUEST, 'Regular expression subscriptions are not supported by this broker.');
+    }
+    let group = this.groups.get(p.groupId);
+    if (!group) {
+      // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
+      if (p.memberEpoch !== 0) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`);
+      if (this.classicGroupInUse(p.groupId)) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${p.groupId} is not a consumer group.`);
+      group = new ConsumerGroup(p.groupId);
+      this.groups.set(p.groupId, group);
+    }
+    let bump = false;
+    let member: ConsumerMember | undefined;
+    if (p.memberEpoch === 0) {
+      const memberId = p.memberId === '' ? newMemberId() : p.memberId;
+      member = group.members.get(memberId);
+      if (p.instanceId !== null) {
+        const holder = [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
+        if (holder) {
+          return failure(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId}.`);
+        }
+      }
+      if (member) {
+        // A member rejoining with epoch 0 lost its state: it starts again from an empty assignment.
+        member.assigned = new Map();
+        member.pendingRevocation = new Map();
+        member.reconciliation = 'stable';
+        member.previousMemberEpoch = -1;
+        member.memberEpoch = 0;
+        bump = true;
+      } else {
+        if (group.members.size >= this.config.maxGroupSize) {
+          return failure(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${this.config.maxGroupSize} members.`);
+        }
+        member = new ConsumerMember(memberId, p.instanceId, p.clientId, p.clientHost);
+        group.members.set(memberId, member);
+        bump = true;
+        this.logger.info({ group: group.groupId, member: memberId }, 'member joined consumer group');
+      }
+    } else {
+      member = group.members.get(p.memberId);
+      if (!member) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`);
+      const fenced = this.epochProblem(member, p);
+      if (fenced !== null) return failure(ErrorCode.FENCED_MEMBER_EPOCH, fenced);
+    }
+    member.clientId = p.clientId;
+    member.clientHost = p.clientHost;
+    if (p.rackId !== null) member.rackId = p.rackId;
+    if (p.rebalanceTimeoutMs > 0) member.rebalanceTimeoutMs = p.rebalanceTimeoutMs;
+    if (p.subscribedTopicNames !== null && !sameNames(member.subscribedTopicNames, p.subscribedTopicNames)) {
+      member.subscribedTopicNames = [...p.subscribedTopicNames];
+      bump = true;
+    }
+    if (p.serverAssignor !== null && p.serverAssignor !== member.serverAssignor) {
+      member.serverAssignor = p.serverAssignor;
+      bump = true;
+    }
+    const signature = this.metadataSignature(group);
+    if (signature !== group.metadataSignature) bump = true;
+    if (bump) group.groupEpoch += 1;
+    if (group.groupEpoch > group.assignmentEpoch) this.computeTargetAssignment(group, signature);
+
+    reconcileMember(group, member, p.topicPartitions === null ? null : fromList(p.topicPartitions));
+    this.armTimers(group, member);
+
+    const signatureNow = assignmentSignature(member.assigned);
+    const full = p.memberEpoch === 0 || p.topicPartitions !== null;
+    const send = full || signatureNow !== member.lastSentAssignment;
+    if (send) member.lastSentAssignment = signatureNow;
+    return {
+      errorCode: ErrorCode.NONE,
+      errorMessage: null,
+      memberId: member.memberId,
+      memberEpoch: member.memberEpoch,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+      assignment: send ? toList(member.assigned) : null,
+    };
+  }
+
+  describe(groupId: string): DescribedConsumerGroup | undefined {
+    const group = this.groups.get(groupId);
+    if (!group) return undefined;
+    return {
+      groupId,
+      state: group.state(),
+      groupEpoch: group.groupEpoch,
+      assignmentEpoch: group.assignmentEpoch,
+      assignorName: group.preferredAssignor(),
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId,
+        rackId: m.rackId,
+        memberEpoch: m.memberEpoch,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        subscribedTopicNames: m.subscribedTopicNames,
+        assignment: toList(m.assigned),
+        targetAssignment: toList(group.targetAssignment.get(m.memberId) ?? new Map()),
+      })),
+    };
+  }
+
+  /** The topic name for an id, for describing assignments. */
+  topicName(topicId: string): string {
+    return this.topics.topicById(topicId)?.name ?? '';
+  }
+
+  private requestProblem(p: ConsumerHeartbeatParams): string | null {
+    if (p.groupId === '') return 'GroupId can\'t be empty.';
+    if (p.memberEpoch < STATIC_LEAVE_EPOCH) return `MemberEpoch ${p.memberEpoch} is invalid.`;
+    // v1 (KIP-1082): the client generates its member id, so it is never empty.
+    if ((p.apiVersion >= 1 || p.memberEpoch !== 0) && p.memberId === '') return 'MemberId can\'t be empty.';
+    if (p.memberEpoch === 0) {
+      if (p.rebalanceTimeoutMs <= 0) return 'RebalanceTimeoutMs must be provided in first request.';
+      if (p.subscribedTopicNames === null && p.subscribedTopicRegex === null) {
+        return 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.';
+      }
+      if (p.topicPartitions === null || p.topicPartitions.length > 0) return 'TopicPartitions must be empty when (re-)joining.';
+    }
+    if (p.memberEpoch === STATIC_LEAVE_EPOCH && p.instanceId === null) return 'InstanceId can\'t be null.';
+    return null;
+  }
+
+  /**
+   * A member may heartbeat with its current epoch, or with the previous one if it owns no partition outside its
+   * current assignment (the response that bumped its epoch may have been lost); anything else is fenced.
+   */
+  private epochProblem(member: ConsumerMember, p: ConsumerHeartbeatParams): string | null {
+    if (p.memberEpoch === member.memberEpoch) return null;
+    if (p.memberEpoch === member.previousMemberEpoch) {
+      const owned = p.topicPartitions === null ? null : fromList(p.topicPartitions);
+      const withinAssigned = owned !== null && [...owned].every(([t, ps]) => [...ps].every((x) => member.assigned.get(t)?.has(x)));
+      if (withinAssigned) return null;
+    }
+    return `The consumer group member has a smaller or larger member epoch (${p.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`;
+  }
+
+  private leave(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
+    const group = this.groups.get(p.groupId);
+    const member = group?.members.get(p.memberId);
+    if (!group || !member) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`, p.memberEpoch);
+    this.removeMember(group, member, 'member left the group');
+    return { errorCode: ErrorCode.NONE, errorMessage: null, memberId: p.memberId, memberEpoch: p.memberEpoch, heartbeatIntervalMs: 0, assignment: null };
+  }
+
+  private removeMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+    member.clearTimers();
+    if (group.members.get(member.memberId) !== member) return;
+    group.members.delete(member.memberId);
+    group.targetAssignment.delete(member.memberId);
+    group.groupEpoch += 1;
+    this.logger.info({ group: group.groupId, member: member.memberId, groupEpoch: group.groupEpoch, reason }, 'member removed from consumer group');
+  }
+
+  /** Removal by a timer: nobody waits for an answer, but the new state must still be stored. */
+  private expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+    if (this.groups.get(group.groupId) !== group) return;
+    this.removeMember(group, member, reason);
+    this.persistInBackground(group);
+  }
+
+  private armTimers(group: ConsumerGroup, member: ConsumerMember): void {
+    this.armSession(group, member);
+    if (member.reconciliation === 'unrevoked') {
+      if (member.revocationTimer === null) {
+        const timeout = member.rebalanceTimeoutMs > 0 ? member.rebalanceTimeoutMs : this.config.sessionTimeoutMs;
+        member.revocationTimer = setTimeout(() => this.expireMember(group, member, 'partitions not revoked within the rebalance timeout'), timeout);
+        member.revocationTimer.unref();
+      }
+    } else if (member.revocationTimer) {
+      clearTimeout(member.revocationTimer);
+      member.revocationTimer = null;
+    }
+  }
+
+  private armSession(group: ConsumerGroup, member: ConsumerMember): void {
+    if (member.sessionTimer) clearTimeout(member.sessionTimer);
+    member.sessionTimer = setTimeout(() => this.expireMember(group, member, 'session timeout expired'), this.config.sessionTimeoutMs);
+    member.sessionTimer.unref();
+  }
+
+  /** Subscribed topics with their ids and partition counts; a change (new partitions, recreated topic) rebalances. */
+  private metadataSignature(group: ConsumerGroup): string {
+    return [...group.subscribedTopicNames()]
+      .sort()
+      .map((name) => {
+        const t = this.topics.topic(name);
+        return t ? `${name}:${t.topicId}:${t.partitions}` : `${name}:-`;
+      })
+      .join(';');
+  }
+
+  private computeTargetAssignment(group: ConsumerGroup, signature: string): void {
+    const partitionCounts = new Map<string, number>();
+    const members = [...group.members.values()].map((m) => {
+      const ids = new Set<string>();
+      for (const name of m.subscribedTopicNames) {
+        const t = this.topics.topic(name);
+        if (!t) continue;
+        ids.add(t.topicId);
+        partitionCounts.set(t.topicId, t.partitions);
+      }
+      return { memberId: m.memberId, subscribedTopicIds: ids, current: group.targetAssignment.get(m.memberId) ?? new Map() };
+    });
+    const assignor = SERVER_ASSIGNORS.get(group.preferredAssignor() ?? DEFAULT_SERVER_ASSIGNOR) ?? uniformAssignor;
+    group.targetAssignment = assignor({ members, partitionCounts });
+    group.assignmentEpoch = group.groupEpoch;
+    group.metadataSignature = signature;
+    this.logger.info(
+      { group: group.groupId, groupEpoch: group.groupEpoch, members: group.members.size, assignor: group.preferredAssignor() },
+      'computed consumer group target assignment',
+    );
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
+}

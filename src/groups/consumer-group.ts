@@ -1,0 +1,180 @@
+// A KIP-848 consumer group: the broker computes a target assignment per group epoch and moves each member towards
+// it. A partition changes owner only after its previous owner has confirmed revoking it, so no partition is ever
+// consumed by two members at once. This file holds the state and the per-member reconciliation rules.
+import { countPartitions, DEFAULT_SERVER_ASSIGNOR, TopicAssignment } from './server-assignors';
+
+export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
+
+/** stable: has its target; unrevoked: must give partitions up first; unreleased: waits for partitions others hold. */
+export type MemberReconciliation = 'stable' | 'unrevoked' | 'unreleased';
+
+export class ConsumerMember {
+  memberEpoch = 0;
+  previousMemberEpoch = -1;
+  reconciliation: MemberReconciliation = 'stable';
+  assigned: TopicAssignment = new Map();
+  pendingRevocation: TopicAssignment = new Map();
+  subscribedTopicNames: readonly string[] = [];
+  serverAssignor: string | null = null;
+  rackId: string | null = null;
+  rebalanceTimeoutMs = -1;
+  sessionTimer: NodeJS.Timeout | null = null;
+  revocationTimer: NodeJS.Timeout | null = null;
+  /** What the member was last sent, so unchanged assignments are not repeated in every response. */
+  lastSentAssignment: string | null = null;
+
+  constructor(
+    readonly memberId: string,
+    readonly instanceId: string | null,
+    public clientId: string,
+    public clientHost: string,
+  ) {}
+
+  clearTimers(): void {
+    if (this.sessionTimer) clearTimeout(this.sessionTimer);
+    if (this.revocationTimer) clearTimeout(this.revocationTimer);
+    this.sessionTimer = null;
+    this.revocationTimer = null;
+  }
+}
+
+export class ConsumerGroup {
+  groupEpoch = 0;
+  assignmentEpoch = 0;
+  readonly members = new Map<string, ConsumerMember>();
+  targetAssignment = new Map<string, TopicAssignment>();
+  /** Subscribed topics with their partition counts when the target was last computed; a change bumps the epoch. */
+  metadataSignature = '';
+
+  constructor(readonly groupId: string) {}
+
+  state(): ConsumerGroupState {
+    if (this.members.size === 0) return 'Empty';
+    if (this.groupEpoch > this.assignmentEpoch) return 'Assigning';
+    for (const m of this.members.values()) {
+      if (m.memberEpoch !== this.assignmentEpoch || m.reconciliation !== 'stable') return 'Reconciling';
+    }
+    return 'Stable';
+  }
+
+  /** The assignor most members ask for (Kafka's rule), "uniform" when none asks. */
+  preferredAssignor(): string {
+    const votes = new Map<string, number>();
+    for (const m of this.members.values()) {
+      if (m.serverAssignor !== null) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1);
+    }
+    let best = DEFAULT_SERVER_ASSIGNOR;
+    let bestVotes = 0;
+    for (const [name, n] of votes) {
+      if (n > bestVotes) {
+        best = name;
+        bestVotes = n;
+      }
+    }
+    return best;
+  }
+
+  subscribedTopicNames(): Set<string> {
+    const names = new Set<string>();
+    for (const m of this.members.values()) for (const t of m.subscribedTopicNames) names.add(t);
+    return names;
+  }
+
+  /** Whether another member still holds (or has yet to revoke) the partition. */
+  isHeldByOther(memberId: string, topicId: string, partition: number): boolean {
+    for (const m of this.members.values()) {
+      if (m.memberId === memberId) continue;
+      if (m.assigned.get(topicId)?.has(partition) || m.pendingRevocation.get(topicId)?.has(partition)) return true;
+    }
+    return false;
+  }
+}
+
+function intersect(a: TopicAssignment, b: TopicAssignment): TopicAssignment {
+  const out: TopicAssignment = new Map();
+  for (const [t, ps] of a) {
+    const other = b.get(t);
+    if (!other) continue;
+    const kept = [...ps].filter((p) => other.has(p));
+    if (kept.length > 0) out.set(t, new Set(kept));
+  }
+  return out;
+}
+
+function minus(a: TopicAssignment, b: TopicAssignment): TopicAssignment {
+  const out: TopicAssignment = new Map();
+  for (const [t, ps] of a) {
+    const other = b.get(t);
+    const left = [...ps].filter((p) => !other?.has(p));
+    if (left.length > 0) out.set(t, new Set(left));
+  }
+  return out;
+}
+
+function union(a: TopicAssignment, b: TopicAssignment): TopicAssignment {
+  const out: TopicAssignment = new Map();
+  for (const src of [a, b]) {
+    for (const [t, ps] of src) {
+      let set = out.get(t);
+      if (!set) out.set(t, (set = new Set()));
+      for (const p of ps) set.add(p);
+    }
+  }
+  return out;
+}
+
+function addPartition(a: TopicAssignment, topicId: string, partition: number): void {
+  let set = a.get(topicId);
+  if (!set) a.set(topicId, (set = new Set()));
+  set.add(partition);
+}
+
+export function isSubset(a: TopicAssignment, b: TopicAssignment): boolean {
+  return countPartitions(minus(a, b)) === 0;
+}
+
+/** A canonical string of an assignment, to tell whether it changed. */
+export function assignmentSignature(a: TopicAssignment): string {
+  return [...a]
+    .filter(([, ps]) => ps.size > 0)
+    .sort(([x], [y]) => (x < y ? -1 : 1))
+    .map(([t, ps]) => `${t}:${[...ps].sort((x, y) => x - y).join(',')}`)
+    .join(';');
+}
+
+/**
+ * Moves a member one step towards its target (Kafka's CurrentAssignmentBuilder): first it must revoke what the
+ * target takes away (its epoch stays until it confirms, by reporting owned partitions without them); then it
+ * receives the new epoch and every target partition no other member still holds.
+ */
+export function reconcileMember(group: ConsumerGroup, member: ConsumerMember, owned: TopicAssignment | null): void {
+  if (member.reconciliation === 'unrevoked') {
+    const revoked = owned !== null && isSubset(owned, member.assigned);
+    if (!revoked) return;
+    member.pendingRevocation = new Map();
+    member.reconciliation = 'stable';
+  }
+  const target = group.targetAssignment.get(member.memberId) ?? new Map<string, Set<number>>();
+  const toRevoke = minus(member.assigned, target);
+  if (countPartitions(toRevoke) > 0) {
+    member.assigned = intersect(member.assigned, target);
+    member.pendingRevocation = toRevoke;
+    member.reconciliation = 'unrevoked';
+    return;
+  }
+  const wanted = minus(target, member.assigned);
+  const free: TopicAssignment = new Map();
+  let waiting = false;
+  for (const [t, ps] of wanted) {
+    for (const p of ps) {
+      if (group.isHeldByOther(member.memberId, t, p)) waiting = true;
+      else addPartition(free, t, p);
+    }
+  }
+  member.assigned = union(member.assigned, free);
+  if (member.memberEpoch !== group.assignmentEpoch) {
+    member.previousMemberEpoch = member.memberEpoch;
+    member.memberEpoch = group.assignmentEpoch;
+  }
+  member.reconciliation = waiting ? 'unreleased' : 'stable';
+}

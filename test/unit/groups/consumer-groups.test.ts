@@ -1,0 +1,195 @@
+// KIP-848 consumer groups: server assignors and the heartbeat-driven reconciliation, with fake timers.
+import { rangeAssignor, uniformAssignor, TopicAssignment } from '../../../src/groups/server-assignors';
+import {
+  ConsumerGroupCoordinator,
+  ConsumerHeartbeatParams,
+  ConsumerHeartbeatResult,
+  TopicCatalog,
+} from '../../../src/groups/consumer-group-coordinator';
+import { ErrorCode } from '../../../src/cluster/errors';
+import { silentLogger } from '../../../src/logger';
+
+const T1 = '00000000-0000-0000-0000-000000000001';
+const T2 = '00000000-0000-0000-0000-000000000002';
+
+function count(a: TopicAssignment | undefined): number {
+  let n = 0;
+  for (const s of a?.values() ?? []) n += s.size;
+  return n;
+}
+
+describe('server assignors', () => {
+  const member = (memberId: string, topics: string[], current: TopicAssignment = new Map()) => ({
+    memberId,
+    subscribedTopicIds: new Set(topics),
+    current,
+  });
+
+  test('range gives contiguous ranges per topic, the first members one extra', async () => {
+    const result = rangeAssignor({ members: [member('b', [T1]), member('a', [T1])], partitionCounts: new Map([[T1, 5]]) });
+    expect([...(result.get('a')?.get(T1) ?? [])]).toEqual([0, 1, 2]);
+    expect([...(result.get('b')?.get(T1) ?? [])]).toEqual([3, 4]);
+  });
+
+  test('uniform balances and keeps what members already own', async () => {
+    const first = uniformAssignor({ members: [member('a', [T1, T2])], partitionCounts: new Map([[T1, 4], [T2, 2]]) });
+    expect(count(first.get('a'))).toBe(6);
+    const second = uniformAssignor({
+      members: [member('a', [T1, T2], first.get('a')), member('b', [T1, T2])],
+      partitionCounts: new Map([[T1, 4], [T2, 2]]),
+    });
+    expect(count(second.get('a'))).toBe(3);
+    expect(count(second.get('b'))).toBe(3);
+    // a kept only partitions it already had.
+    for (const [t, ps] of second.get('a') ?? new Map<string, Set<number>>()) {
+      for (const p of ps) expect(first.get('a')?.get(t)?.has(p)).toBe(true);
+    }
+  });
+
+  test('uniform only gives members topics they subscribe to', async () => {
+    const result = uniformAssignor({ members: [member('a', [T1]), member('b', [T2])], partitionCounts: new Map([[T1, 3], [T2, 3]]) });
+    expect([...(result.get('a')?.keys() ?? [])]).toEqual([T1]);
+    expect([...(result.get('b')?.keys() ?? [])]).toEqual([T2]);
+  });
+});
+
+describe('ConsumerGroupCoordinator', () => {
+  const catalog: TopicCatalog = {
+    topic: (name) => (name === 'orders' ? { topicId: T1, partitions: 6 } : undefined),
+    topicById: (id) => (id === T1 ? { name: 'orders', partitions: 6 } : undefined),
+  };
+  let classicInUse = false;
+  let c: ConsumerGroupCoordinator;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    classicInUse = false;
+    c = new ConsumerGroupCoordinator(catalog, { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 10 }, silentLogger(), () => classicInUse);
+  });
+
+  afterEach(() => {
+    c.shutdown();
+    jest.useRealTimers();
+  });
+
+  const hb = (over: Partial<ConsumerHeartbeatParams>): Promise<ConsumerHeartbeatResult> =>
+    c.heartbeat({
+      apiVersion: 1,
+      groupId: 'g',
+      memberId: '',
+      memberEpoch: 0,
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30_000,
+      subscribedTopicNames: null,
+      subscribedTopicRegex: null,
+      serverAssignor: null,
+      topicPartitions: null,
+      clientId: 'client',
+      clientHost: '/127.0.0.1',
+      ...over,
+    });
+  const join = (memberId: string) => hb({ memberId, memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
+  const owned = (r: ConsumerHeartbeatResult) => r.assignment?.flatMap((t) => t.partitions) ?? [];
+
+  test('a lone member gets every partition at epoch 1', async () => {
+    const r = await join('m1');
+    expect(r).toMatchObject({ errorCode: 0, memberId: 'm1', memberEpoch: 1, heartbeatIntervalMs: 5000 });
+    expect(owned(r)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(c.describe('g')).toMatchObject({ state: 'Stable', groupEpoch: 1, assignmentEpoch: 1, assignorName: 'uniform' });
+  });
+
+  test('a second member gets partitions only after the first has revoked them', async () => {
+    await join('m1');
+    const b1 = await join('m2');
+    expect(b1).toMatchObject({ errorCode: 0, memberEpoch: 2 });
+    expect(owned(b1)).toEqual([]);
+    expect(c.describe('g')?.state).toBe('Reconciling');
+
+    // m1 is told to keep three partitions and revoke the others; its epoch stays until it confirms.
+    const a2 = await hb({ memberId: 'm1', memberEpoch: 1 });
+    expect(a2.memberEpoch).toBe(1);
+    const kept = owned(a2);
+    expect(kept).toHaveLength(3);
+    // m2 still waits: the partitions are not released yet.
+    expect(owned(await hb({ memberId: 'm2', memberEpoch: 2, topicPartitions: [] }))).toEqual([]);
+
+    const a3 = await hb({ memberId: 'm1', memberEpoch: 1, topicPartitions: [{ topicId: T1, partitions: kept }] });
+    expect(a3.memberEpoch).toBe(2);
+    const b2 = await hb({ memberId: 'm2', memberEpoch: 2 });
+    expect(owned(b2).sort()).toEqual([0, 1, 2, 3, 4, 5].filter((p) => !kept.includes(p)));
+    expect(c.describe('g')?.state).toBe('Stable');
+  });
+
+  test('errors: unknown member, fenced epoch, bad requests, unsupported assignor, classic group id', async () => {
+    await join('m1');
+    expect((await hb({ memberId: 'ghost', memberEpoch: 1 })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect((await hb({ memberId: 'm1', memberEpoch: 7 })).errorCode).toBe(ErrorCode.FENCED_MEMBER_EPOCH);
+    expect((await hb({ memberId: '', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] })).errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    expect((await hb({ memberId: 'm3', memberEpoch: 0, subscribedTopicNames: null, topicPartitions: [] })).errorCode).toBe(ErrorCode.INVALID_REQUEST);
+    expect((await hb({ memberId: 'm3', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [], serverAssignor: 'sticky' })).errorCode).toBe(
+      ErrorCode.UNSUPPORTED_ASSIGNOR,
+    );
+    classicInUse = true;
+    expect((await hb({ groupId: 'classic', memberId: 'x', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] })).errorCode).toBe(
+      ErrorCode.GROUP_ID_NOT_FOUND,
+    );
+  });
+
+  test('v0 generates the member id on join', async () => {
+    const r = await hb({ apiVersion: 0, memberId: '', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
+    expect(r.errorCode).toBe(0);
+    expect(r.memberId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  test('leaving and session expiry hand partitions to the remaining member', async () => {
+    await join('m1');
+    await join('m2');
+    const a = await hb({ memberId: 'm1', memberEpoch: 1 });
+    await hb({ memberId: 'm1', memberEpoch: 1, topicPartitions: [{ topicId: T1, partitions: owned(a) }] });
+    expect(await hb({ memberId: 'm1', memberEpoch: -1 })).toMatchObject({ errorCode: 0, memberEpoch: -1 });
+    const b = await hb({ memberId: 'm2', memberEpoch: 2 });
+    expect(b.memberEpoch).toBe(3);
+    expect(owned(b)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    await join('m3');
+    jest.advanceTimersByTime(45_001);
+    expect(c.describe('g')?.members).toHaveLength(0);
+    expect(c.describe('g')?.state).toBe('Empty');
+  });
+
+  test('a member that does not revoke within its rebalance timeout is removed', async () => {
+    await hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [], rebalanceTimeoutMs: 10_000 });
+    await join('m2');
+    const a = await hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+    expect(owned(a)).toHaveLength(3);
+    // m1 keeps heartbeating but never confirms the revocation; m2 keeps its session alive too.
+    for (let t = 0; t < 10; t++) {
+      jest.advanceTimersByTime(1_000);
+      await hb({ memberId: 'm2', memberEpoch: 2 });
+      if (t < 9) await hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+    }
+    jest.advanceTimersByTime(1);
+    expect(c.describe('g')?.members.map((m) => m.memberId)).toEqual(['m2']);
+    expect(c.describe('g')?.members[0].assignment).toEqual([{ topicId: T1, partitions: [0, 1, 2, 3, 4, 5] }]);
+  });
+
+  test('offset fetch rules for consumer group members', async () => {
+    await join('m1');
+    expect(c.offsetFetchError('g', 'm1', 1)).toBe(ErrorCode.NONE);
+    expect(c.offsetFetchError('g', 'm1', 3)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(c.offsetFetchError('g', 'ghost', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetFetchError('g', null, -1)).toBe(ErrorCode.NONE);
+    expect(c.offsetFetchError('other', 'x', 5)).toBe(ErrorCode.NONE);
+  });
+
+  test('offset commit rules for consumer group members', async () => {
+    await join('m1');
+    expect(c.offsetCommitError('g', 'm1', 1, 9)).toBe(ErrorCode.NONE);
+    expect(c.offsetCommitError('g', 'm1', 0, 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(c.offsetCommitError('g', 'm1', 1, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(c.offsetCommitError('g', 'ghost', 1, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetCommitError('g', '', -1, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetCommitError('not-a-consumer-group', '', -1, 9)).toBeNull();
+  });
+});

@@ -1,0 +1,60 @@
+import {
+  decodeCoordinatorRecord,
+  groupMetadataKey,
+  groupMetadataValue,
+  offsetCommitKey,
+  offsetCommitValue,
+} from '../../../src/groups/coordinator-records';
+
+describe('__consumer_offsets records', () => {
+  test('offset commit key: INT16 type 1, then group, topic, partition as v0 strings/int32', () => {
+    const key = offsetCommitKey('g', 'tp', 3);
+    expect(key.toString('hex')).toBe('0001' + '0001' + '67' + '0002' + '7470' + '00000003');
+  });
+
+  test('offset commit value v3 round-trips; an explicit expiry selects v1', () => {
+    const value = { offset: 42n, leaderEpoch: 5, metadata: 'meta', commitTimestamp: 1700000000000n, expireTimestamp: null };
+    const v3 = offsetCommitValue(value);
+    expect(v3.readInt16BE(0)).toBe(3);
+    expect(decodeCoordinatorRecord(offsetCommitKey('g', 't', 0), v3)).toEqual({ kind: 'offset', group: 'g', topic: 't', partition: 0, value });
+
+    const expiring = { ...value, leaderEpoch: -1, expireTimestamp: 1700000100000n };
+    const v1 = offsetCommitValue(expiring);
+    expect(v1.readInt16BE(0)).toBe(1);
+    expect(decodeCoordinatorRecord(offsetCommitKey('g', 't', 0), v1)).toMatchObject({ value: expiring });
+  });
+
+  test('tombstones decode with a null value', () => {
+    expect(decodeCoordinatorRecord(offsetCommitKey('g', 't', 1), null)).toEqual({ kind: 'offset', group: 'g', topic: 't', partition: 1, value: null });
+    expect(decodeCoordinatorRecord(groupMetadataKey('g'), null)).toEqual({ kind: 'group', group: 'g', value: null });
+  });
+
+  test('group metadata v3 keeps members, assignments and static ids', () => {
+    const key = groupMetadataKey('grp');
+    expect(key.readInt16BE(0)).toBe(2);
+    const value = groupMetadataValue({
+      protocolType: 'consumer',
+      generation: 7,
+      protocol: 'range',
+      leader: 'm1',
+      currentStateTimestamp: 123n,
+      members: [
+        { memberId: 'm1', groupInstanceId: 'i1', clientId: 'c', clientHost: '/127.0.0.1', rebalanceTimeout: 1000, sessionTimeout: 500, subscription: Buffer.from('s'), assignment: Buffer.from('a') },
+      ],
+    });
+    expect(value.readInt16BE(0)).toBe(3);
+    const decoded = decodeCoordinatorRecord(key, value);
+    expect(decoded.kind).toBe('group');
+    if (decoded.kind !== 'group' || decoded.value === null) throw new Error('expected group metadata');
+    expect(decoded.value).toMatchObject({ protocolType: 'consumer', generation: 7, protocol: 'range', leader: 'm1', currentStateTimestamp: 123n });
+    expect(decoded.value.members[0]).toMatchObject({ memberId: 'm1', groupInstanceId: 'i1', rebalanceTimeout: 1000, sessionTimeout: 500 });
+    expect(decoded.value.members[0].assignment.toString()).toBe('a');
+  });
+
+  test('KIP-848 consumer group records decode as such; types Eddy does not use are reported as unknown', () => {
+    const groupEpochKey = Buffer.from([0x00, 0x03, 0x00, 0x01, 0x67]);
+    expect(decodeCoordinatorRecord(groupEpochKey, null)).toEqual({ kind: 'consumer', record: { kind: 'group-epoch', groupId: 'g', epoch: null } });
+    const regexKey = Buffer.from([0x00, 0x10, 0x00, 0x01, 0x67]);
+    expect(decodeCoordinatorRecord(regexKey, null)).toEqual({ kind: 'unknown', recordType: 16 });
+  });
+});
