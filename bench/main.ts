@@ -11,6 +11,7 @@ import { LineChild } from './lib/line-child';
 import { installCleanupHandlers, stopAll } from './lib/processes';
 import { Section, toJson } from './lib/results';
 import { formatSection } from './lib/table';
+import { advertisedApiKeys } from './lib/net-probe';
 import { REPO_ROOT, startEddy, startMock, startNullSinkProcess, Target, TargetName } from './lib/targets';
 import { runThroughput, runTail, throughputSections } from './workloads/throughput';
 import { latencySection, runLatency } from './workloads/latency';
@@ -19,6 +20,7 @@ import { runScale, scaleSection } from './workloads/scale';
 import { codecSection, runCodec } from './workloads/codec';
 import { runStorage, storageSection } from './workloads/storage';
 
+const JOIN_GROUP_API_KEY = 11;
 const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale'] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
@@ -122,7 +124,11 @@ async function main(): Promise<void> {
     }
     const needsTargets = ['throughput', 'tail', 'latency'].some((s) => opts.only.has(s as SectionName));
     if (needsTargets) {
-      targets.set('eddy', await startEddy({ workDir, label: 'main', admin: rdkafka }));
+      const eddy = await startEddy({ workDir, label: 'main', admin: rdkafka });
+      targets.set('eddy', eddy);
+      // kafkajs consumers need JoinGroup; measure them against Eddy once it serves consumer groups.
+      ctx.eddyHasGroups = (await advertisedApiKeys(Number(eddy.bootstrap.split(':')[1]))).has(JOIN_GROUP_API_KEY);
+      progress(`Eddy ${ctx.eddyHasGroups ? 'serves' : 'does not serve'} consumer groups`);
       targets.set('mock', await startMock());
       targets.set('null', await startNullSinkProcess());
       const tp = throughputSections();

@@ -13,6 +13,6 @@ export interface BenchContext {
   readonly kafkajs: LineChild;
   readonly targets: ReadonlyMap<TargetName, Target>;
   /** Whether Eddy serves consumer groups (kafkajs consumers need them). */
-  readonly eddyHasGroups: boolean;
+  eddyHasGroups: boolean;
   progress(message: string): void;
 }

@@ -57,3 +57,28 @@ export async function waitForApiVersions(port: number, deadlineMs: number): Prom
   }
   throw new Error(`no ApiVersions answer on port ${port} within ${deadlineMs} ms`);
 }
+
+/** The API keys a server advertises in its ApiVersions v0 answer (empty when it cannot be asked). */
+export function advertisedApiKeys(port: number, timeoutMs = 2000): Promise<Set<number>> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let buf = Buffer.alloc(0);
+    const done = (keys: Set<number>): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(keys);
+    };
+    const timer = setTimeout(() => done(new Set()), timeoutMs);
+    socket.once('error', () => done(new Set()));
+    socket.once('connect', () => socket.write(apiVersionsV0Frame(9)));
+    socket.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length < 4 || buf.length < 4 + buf.readInt32BE(0)) return;
+      // size(4) correlation id(4) error code(2) count(4), then (key, min, max) as INT16 each
+      const keys = new Set<number>();
+      const count = buf.length >= 14 ? buf.readInt32BE(10) : 0;
+      for (let i = 0; i < count && 14 + i * 6 + 2 <= buf.length; i++) keys.add(buf.readInt16BE(14 + i * 6));
+      done(keys);
+    });
+  });
+}

@@ -86,9 +86,11 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
     }
   }
   if (!ctx.eddyHasGroups) {
-    out.consume.notes.push('kafkajs consumers need consumer groups; left out while Eddy does not serve them (the null sink never does).');
-    out.produce.notes.push('kafkajs figures are medians of one run fewer than librdkafka ones (time budget).');
+    out.consume.notes.push('kafkajs consumers need consumer groups; left out while Eddy does not serve them.');
+  } else {
+    out.consume.notes.push('kafkajs consumers join a fresh group per run (the null sink has no groups); the clock starts at group join.');
   }
+  if (ctx.runs > 1) out.produce.notes.push('kafkajs figures are medians of one run fewer than librdkafka ones (time budget).');
   if (ctx.quick) {
     out.produce.notes.push('--quick: kafkajs runs acks=1 with 8 partitions only; small volumes (about 0.5 s per figure); one run per figure.');
     out.consume.notes.push('--quick: no kafkajs consumers (a group join takes seconds).');
@@ -99,7 +101,7 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
 async function consumeOnce(ctx: BenchContext, client: Client, target: TargetName, topic: string, partitions: number, expected: number): Promise<{ records: number; seconds: number } | null> {
   const t = ctx.targets.get(target);
   if (!t) throw new Error(`target ${target} is not running`);
-  // kafkajs consumers need groups: the null sink has none, Eddy none yet; the mock's alone compare nothing.
+  // kafkajs consumers need groups: the null sink has none; without Eddy's, the mock's alone compare nothing.
   if (client === 'kafkajs' && (ctx.quick || target === 'null' || !ctx.eddyHasGroups)) return null;
   const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
   const res = await driver.run({ kind: 'consume', bootstrap: t.bootstrap, topic, partitions, expected, maxSeconds: ctx.quick ? 15 : 30 });
