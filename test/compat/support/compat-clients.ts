@@ -55,6 +55,14 @@ export function describeClient(title: string, problems: readonly (string | null)
     describe.skip(title, body);
     return;
   }
+  if (missing.length > 0 && process.env.CI !== 'true') {
+    // Outside CI a fresh clone has no compat clients yet (they take minutes to build): say so loudly and skip,
+    // so `npm test` stays usable. CI installs them, and there a missing client fails.
+    // eslint-disable-next-line no-console
+    console.warn(`${title} not installed, compatibility suite skipped: ${missing.join('; ')}. To run it, ${INSTALL_HINT}.`);
+    describe.skip(title, body);
+    return;
+  }
   if (missing.length > 0) {
     describe(title, () => {
       test('client is installed', () => {
