@@ -130,6 +130,28 @@ export class GroupOffsets {
     return ErrorCode.NONE;
   }
 
+  /**
+   * The per-partition checks both commit paths share: metadata within offset.metadata.max.bytes, else
+   * OFFSET_METADATA_TOO_LARGE for that partition. Returns one error code per partition and the accepted values.
+   */
+  private acceptCommits(
+    partitions: readonly OffsetCommitInput[],
+    valueOf: (c: OffsetCommitInput, metadata: string) => CommittedOffset,
+  ): { errors: number[]; accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> } {
+    const errors: number[] = [];
+    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
+    for (const c of partitions) {
+      const metadata = c.metadata ?? '';
+      if (Buffer.byteLength(metadata, 'utf8') > this.ctx.config.offsetMetadataMaxBytes) {
+        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
+        continue;
+      }
+      errors.push(ErrorCode.NONE);
+      accepted.push({ topic: c.topic, partition: c.partition, value: valueOf(c, metadata) });
+    }
+    return { errors, accepted };
+  }
+
   /** One error code per input partition, in order. */
   async commitOffsets(p: OffsetCommitParams): Promise<number[]> {
     const all = (code: number) => p.partitions.map(() => code);
@@ -161,27 +183,13 @@ export class GroupOffsets {
       this.ctx.touchMember(group, member);
     }
     const now = BigInt(this.ctx.now());
-    const errors: number[] = [];
-    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
-    for (const c of p.partitions) {
-      const metadata = c.metadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > this.ctx.config.offsetMetadataMaxBytes) {
-        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      errors.push(ErrorCode.NONE);
-      accepted.push({
-        topic: c.topic,
-        partition: c.partition,
-        value: {
-          offset: c.offset,
-          leaderEpoch: c.leaderEpoch,
-          metadata,
-          commitTimestamp: c.commitTimestamp < 0n ? now : c.commitTimestamp,
-          expireTimestamp: p.retentionTimeMs < 0n ? null : now + p.retentionTimeMs,
-        },
-      });
-    }
+    const { errors, accepted } = this.acceptCommits(p.partitions, (c, metadata) => ({
+      offset: c.offset,
+      leaderEpoch: c.leaderEpoch,
+      metadata,
+      commitTimestamp: c.commitTimestamp < 0n ? now : c.commitTimestamp,
+      expireTimestamp: p.retentionTimeMs < 0n ? null : now + p.retentionTimeMs,
+    }));
     if (accepted.length === 0) return errors;
     try {
       await this.ctx.offsetsTopic.append(
@@ -254,17 +262,13 @@ export class GroupOffsets {
     const groupError = consumerError ?? txnOffsetCommitError(group, p);
     if (groupError !== ErrorCode.NONE) return all(groupError);
     const now = BigInt(this.ctx.now());
-    const errors: number[] = [];
-    const accepted: Array<{ topic: string; partition: number; value: CommittedOffset }> = [];
-    for (const c of p.partitions) {
-      const metadata = c.metadata ?? '';
-      if (Buffer.byteLength(metadata, 'utf8') > this.ctx.config.offsetMetadataMaxBytes) {
-        errors.push(ErrorCode.OFFSET_METADATA_TOO_LARGE);
-        continue;
-      }
-      errors.push(ErrorCode.NONE);
-      accepted.push({ topic: c.topic, partition: c.partition, value: { offset: c.offset, leaderEpoch: c.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: null } });
-    }
+    const { errors, accepted } = this.acceptCommits(p.partitions, (c, metadata) => ({
+      offset: c.offset,
+      leaderEpoch: c.leaderEpoch,
+      metadata,
+      commitTimestamp: now,
+      expireTimestamp: null,
+    }));
     if (accepted.length === 0) return errors;
     try {
       await this.ctx.offsetsTopic.appendTransactional(
