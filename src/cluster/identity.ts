@@ -22,7 +22,7 @@ function parseProperties(text: string): Map<string, string> {
   return out;
 }
 
-export function newClusterId(): string {
+function newClusterId(): string {
   return randomBytes(16).toString('base64url');
 }
 

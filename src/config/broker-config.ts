@@ -93,10 +93,6 @@ export class BrokerConfig {
     return this.values.get(name);
   }
 
-  isExplicit(name: string): boolean {
-    return this.values.has(name);
-  }
-
   raw(name: string): string | null {
     return this.values.get(name) ?? BROKER_CONFIG_BY_NAME.get(name)?.defaultValue ?? null;
   }

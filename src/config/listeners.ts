@@ -29,11 +29,6 @@ export function parseListeners(spec: string): ListenerAddress[] {
   });
 }
 
-export function formatListener(l: ListenerAddress): string {
-  const host = l.host.includes(':') ? `[${l.host}]` : l.host;
-  return `${l.name}://${host}:${l.port}`;
-}
-
 function isWildcard(host: string): boolean {
   return host === '' || host === '0.0.0.0' || host === '::';
 }
