@@ -51,3 +51,16 @@ export class ProducerStateError extends StorageError {
     super(message);
   }
 }
+
+/**
+ * Writing to a segment file failed (Kafka's KAFKA_STORAGE_ERROR). The file was cut back, so none of the appends
+ * written by the failed call are in the log; appends acknowledged before are unaffected and later ones try again.
+ */
+export class StorageWriteError extends StorageError {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}

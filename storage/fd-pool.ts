@@ -7,14 +7,29 @@ import type { FileHandle } from 'fs/promises';
 
 interface PoolEntry {
   opening: Promise<FileHandle>;
+  /** Set once the open succeeded, so appends can write without waiting on a promise. */
+  handle: FileHandle | null;
   pins: number;
   evictWhenIdle: boolean;
 }
 
+/** The one system call appends make; tests substitute a failing one to exercise storage-error handling. */
+export interface FileWriter {
+  /** Writes `buffers` in order at `position`; returns the bytes written, which may be fewer than asked. */
+  writev(fd: number, buffers: readonly Buffer[], position: number): number;
+}
+
+export const NODE_FILE_WRITER: FileWriter = {
+  writev: (fd, buffers, position) => fs.writevSync(fd, buffers as Buffer[], position),
+};
+
 export class FdPool {
   private readonly entries = new Map<string, PoolEntry>();
 
-  constructor(readonly maxOpen: number) {}
+  constructor(
+    readonly maxOpen: number,
+    private readonly writer: FileWriter = NODE_FILE_WRITER,
+  ) {}
 
   get openCount(): number {
     return this.entries.size;
@@ -28,6 +43,44 @@ export class FdPool {
       return await fn(handle);
     } finally {
       this.release(file, entry);
+    }
+  }
+
+  /**
+   * The descriptor of `file` if it is open right now, marked most recently used; null when it must be opened first
+   * (`ensureOpen`). Only for synchronous use: the pool closes only idle entries it has taken out of the map, so a
+   * descriptor returned here stays valid until the caller next yields to the event loop.
+   */
+  openFd(file: string): number | null {
+    const entry = this.entries.get(file);
+    if (entry === undefined || entry.handle === null) return null;
+    this.entries.delete(file);
+    this.entries.set(file, entry);
+    return entry.handle.fd;
+  }
+
+  /** Opens `file` if it is not open (the open may be evicted again before the caller uses it: check openFd). */
+  async ensureOpen(file: string): Promise<void> {
+    await this.use(file, async () => undefined);
+  }
+
+  /**
+   * Writes all of `buffers` at `position` into the open descriptor `fd`, looping over short writes. Synchronous on
+   * purpose: an append is a copy into the page cache (no fsync), which costs far less than a round trip through
+   * libuv's thread pool, and the bench showed that round trip bounding append throughput and tail latency. Kafka's
+   * appends are synchronous the same way. Several buffers go out in one writev, so a group costs one system call.
+   */
+  writeAllSync(fd: number, buffers: readonly Buffer[], position: number): void {
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    let done = this.writer.writev(fd, buffers, position);
+    while (done < total) {
+      if (done <= 0) throw new Error('write made no progress');
+      // A short write (or more buffers than IOV_MAX): continue with what is left.
+      const rest = remainingBuffers(buffers, done);
+      const more = this.writer.writev(fd, rest, position + done);
+      if (more <= 0) throw new Error('write made no progress');
+      done += more;
     }
   }
 
@@ -58,11 +111,16 @@ export class FdPool {
       this.entries.set(file, entry);
     } else {
       const opening = fsp.open(file, 'r+');
-      const created: PoolEntry = { opening, pins: 0, evictWhenIdle: false };
+      const created: PoolEntry = { opening, handle: null, pins: 0, evictWhenIdle: false };
       // The error reaches the awaiting user; here a failed open is only dropped so the next user retries.
-      opening.catch(() => {
-        if (this.entries.get(file) === created) this.entries.delete(file);
-      });
+      opening.then(
+        (handle) => {
+          created.handle = handle;
+        },
+        () => {
+          if (this.entries.get(file) === created) this.entries.delete(file);
+        },
+      );
       entry = created;
       this.entries.set(file, entry);
     }
@@ -101,18 +159,19 @@ async function closeQuietly(opening: Promise<FileHandle>): Promise<void> {
   }
 }
 
-/**
- * Writes all of `data` at `position`, looping over short writes. Synchronous on purpose: an append is a copy into
- * the page cache (no fsync), which costs far less than a round trip through libuv's thread pool, and the bench
- * showed that round trip bounding append throughput and tail latency. Kafka's appends are synchronous the same way.
- */
-export function writeFullySync(handle: FileHandle, data: Buffer, position: number): void {
-  let done = 0;
-  while (done < data.length) {
-    const bytesWritten = fs.writeSync(handle.fd, data, done, data.length - done, position + done);
-    if (bytesWritten <= 0) throw new Error('write made no progress');
-    done += bytesWritten;
+/** What is left of `buffers` after the first `skip` bytes (views, no copies). */
+function remainingBuffers(buffers: readonly Buffer[], skip: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let left = skip;
+  for (const b of buffers) {
+    if (left >= b.length) {
+      left -= b.length;
+      continue;
+    }
+    rest.push(left > 0 ? b.subarray(left) : b);
+    left = 0;
   }
+  return rest;
 }
 
 /** Reads up to `length` bytes at `position`; the result is shorter only at end of file. */

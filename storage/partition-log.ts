@@ -19,7 +19,7 @@ import {
 } from '../codecs/records/batch-header';
 import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } from './atomic-file';
 import { ScannedBatch } from './batch-scan';
-import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError } from './errors';
+import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError, StorageWriteError } from './errors';
 import {
   CLEANER_CHECKPOINT_FILE,
   DELETED_SUFFIX,
@@ -49,6 +49,8 @@ import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
 
 /** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
+/** setTimeout's largest delay; a longer flush.ms (the default is "never") is left to the retention pass. */
+const MAX_TIMER_DELAY_MS = 2147483647;
 /** Snapshots kept per partition; older ones only slow nothing down but take space. */
 const SNAPSHOTS_KEPT = 2;
 
@@ -90,10 +92,48 @@ interface PendingAppend {
   reject: (e: unknown) => void;
 }
 
-interface GroupBatch extends ScannedBatch {
-  request: number;
-  epoch: number;
+/** A batch laid out for writing: also what the tail cache keeps (`bytes` is a view of the caller's buffer). */
+interface PlacedBatch extends ScannedBatch {
+  bytes: Buffer;
   records: number;
+}
+
+/** One append with its offsets patched in, ready to join a run. Batch positions are relative to its buffer. */
+interface PlacedAppend {
+  request: number;
+  records: Buffer;
+  bytes: number;
+  leaderEpoch: number;
+  baseOffset: bigint;
+  lastOffset: bigint;
+  maxTimestamp: bigint;
+  batches: PlacedBatch[];
+}
+
+interface ScreenedGroup {
+  /** Null when no batch of the group carries a producer id. */
+  stage: ProducerStateStage | null;
+  /** Per append: its answer when it is not to be written (duplicate or refused), else null. */
+  outcomes: Array<AppendResult | Error | null>;
+  completed: CompletedTxn[];
+}
+
+/** Consecutive appends going to the active segment in one write call. */
+class AppendRun {
+  readonly appends: PlacedAppend[] = [];
+  readonly buffers: Buffer[] = [];
+  readonly batches: PlacedBatch[] = [];
+  bytes = 0;
+
+  add(append: PlacedAppend): void {
+    for (const b of append.batches) {
+      b.position += this.bytes;
+      this.batches.push(b);
+    }
+    this.appends.push(append);
+    this.buffers.push(append.records);
+    this.bytes += append.bytes;
+  }
 }
 
 export class PartitionLog {
@@ -107,6 +147,7 @@ export class PartitionLog {
   private closed = false;
   private unflushedMessages = 0;
   private lastFlushMs = Date.now();
+  private flushTimer: NodeJS.Timeout | null = null;
   private checkpointWrites: Promise<void> = Promise.resolve();
   private readonly deleteTimers = new Map<NodeJS.Timeout, string[]>();
   private readonly backgroundSyncs = new Set<Promise<void>>();
@@ -238,6 +279,8 @@ export class PartitionLog {
   setConfig(config: LogConfig): void {
     this.cfg = config;
     this.activeSegment.updateLimits(indexLimits(config));
+    this.cancelFlushTimer();
+    this.armFlushTimer();
   }
 
   sizeInBytes(): number {
@@ -281,6 +324,12 @@ export class PartitionLog {
    * Queues `records` (whole v2 batches). Batches carrying a producer id are checked against the producer state
    * inside the append queue, so concurrent appends of one producer are judged in order: a retried batch resolves
    * with its original offsets (`duplicate`), an invalid one rejects with ProducerStateError and is not written.
+   * A failed write rejects with StorageWriteError (nothing of that append is in the log).
+   *
+   * The log takes ownership of `records`: it patches base offsets, leader epoch and LogAppendTime into the buffer
+   * in place, writes it without a copy and keeps it (or views of it) in the tail cache for readers. Callers must
+   * not change or reuse the buffer afterwards, nor hand one buffer to two partitions. A view of a request frame
+   * qualifies, as the network layer never reuses frame memory.
    */
   append(records: Buffer, opts: { leaderEpoch?: number; origin?: AppendOrigin } = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
@@ -298,52 +347,126 @@ export class PartitionLog {
   /** Writes queued appends group by group; appends arriving during a write form the next group. */
   private async drain(): Promise<void> {
     try {
+      // Appends made in this same turn (the partitions' share of other requests, pipelined produces) join the
+      // group, which then costs one write call.
+      await Promise.resolve();
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
-        let results: Array<AppendResult | Error>;
-        try {
-          results = await this.writeGroup(group);
-        } catch (err) {
-          this.logger.error({ dir: this.dir, err }, 'append failed');
-          for (const p of group) p.reject(err);
-          continue;
-        }
-        group.forEach((p, i) => {
-          const r = results[i];
-          if (r instanceof Error) p.reject(r);
-          else p.resolve(r);
-        });
-        this.notifyAppend();
+        await this.writeGroup(group);
       }
     } finally {
       this.draining = null;
     }
   }
 
-  private async writeGroup(all: readonly PendingAppend[]): Promise<Array<AppendResult | Error>> {
-    const screened = this.screenProducers(all);
-    const group = all.filter((_, i) => screened.outcomes[i] === null);
-    if (group.length === 0) return screened.outcomes.map((o) => o as AppendResult | Error);
-    const written = await this.writeAccepted(group);
-    this.producers.commit(screened.stage, this.logEndOffset);
-    await this.recordCompletedTxns(screened.completed);
-    let next = 0;
-    return screened.outcomes.map((o) => o ?? written[next++]);
+  /** Writes one group, settles every append in it and wakes the listeners; never throws. */
+  private async writeGroup(group: readonly PendingAppend[]): Promise<void> {
+    let outcomes: Array<AppendResult | Error>;
+    try {
+      outcomes = await this.writeAccepted(group);
+    } catch (err) {
+      this.logger.error({ dir: this.dir, err }, 'append failed');
+      for (const p of group) p.reject(err);
+      return;
+    }
+    for (let i = 0; i < group.length; i++) {
+      const o = outcomes[i];
+      if (o instanceof Error) group[i].reject(o);
+      else group[i].resolve(o);
+    }
+    this.notifyAppend();
+  }
+
+  /**
+   * Lays the accepted appends out at their offsets and writes them, one write call per segment touched. Like
+   * Kafka, an append never straddles segments: the roll check is made per append with its whole size. A failed
+   * write fails the appends of that write and every later one of the group; earlier writes stand.
+   */
+  private async writeAccepted(group: readonly PendingAppend[]): Promise<Array<AppendResult | Error>> {
+    const firstOffset = this.logEndOffset;
+    const screened = this.screenProducers(group, firstOffset);
+    const outcomes = screened.outcomes;
+    const logAppendTime = this.cfg.timestampType === 'LogAppendTime' ? BigInt(Date.now()) : -1n;
+    const written: number[] = [];
+    let failure: Error | null = null;
+    let run = new AppendRun();
+    let next = firstOffset;
+    for (let r = 0; r < group.length; r++) {
+      if (outcomes[r] !== null) continue;
+      const placed = placeAppend(group[r], r, next, logAppendTime);
+      if (this.shouldRoll(placed, run.bytes)) {
+        failure = await this.writeRun(run, outcomes, written, logAppendTime);
+        if (failure !== null) break;
+        try {
+          await this.roll(placed.baseOffset);
+        } catch (err) {
+          failure = new StorageWriteError(`rolling ${this.topic}-${this.partition} at ${placed.baseOffset} failed: ${(err as Error).message}`, err);
+          break;
+        }
+        run = new AppendRun();
+      }
+      run.add(placed);
+      next = placed.lastOffset + 1n;
+    }
+    if (failure === null) failure = await this.writeRun(run, outcomes, written, logAppendTime);
+    if (failure !== null) {
+      this.logger.error({ dir: this.dir, err: failure }, 'append failed; the segment was cut back to its last good size');
+      for (let r = 0; r < outcomes.length; r++) if (outcomes[r] === null) outcomes[r] = failure;
+    }
+    await this.commitProducerState(group, screened, written, failure !== null, firstOffset);
+    await this.flushIfPastPolicy(outcomes, written);
+    return outcomes as Array<AppendResult | Error>;
+  }
+
+  /** Writes a run of appends to the active segment in one call; records each one's outcome. */
+  private async writeRun(run: AppendRun, outcomes: Array<AppendResult | Error | null>, written: number[], logAppendTime: bigint): Promise<Error | null> {
+    if (run.appends.length === 0) return null;
+    const seg = this.activeSegment;
+    try {
+      const fd = seg.appendFdNow() ?? (await seg.appendFd());
+      seg.appendSync(fd, run.buffers, run.bytes, run.batches);
+    } catch (err) {
+      return err instanceof StorageWriteError ? err : new StorageWriteError(`append to ${seg.paths.log} failed: ${(err as Error).message}`, err);
+    }
+    this.writeCalls++;
+    this.appendedSinceLoad = true;
+    this.tail.add(run.batches);
+    for (const b of run.batches) this.unflushedMessages += b.records;
+    for (const a of run.appends) {
+      this.epochs.assign(a.leaderEpoch, a.baseOffset);
+      outcomes[a.request] = { baseOffset: a.baseOffset, lastOffset: a.lastOffset, logAppendTime, logStartOffset: this.startOffset, duplicate: false };
+      written.push(a.request);
+    }
+    return null;
+  }
+
+  /** Commits the producer state of what reached the log: all of it, or after a failed write only the appends written. */
+  private async commitProducerState(
+    group: readonly PendingAppend[],
+    screened: ScreenedGroup,
+    written: readonly number[],
+    failed: boolean,
+    firstOffset: bigint,
+  ): Promise<void> {
+    if (screened.stage === null) return;
+    // Staging is deterministic, so staging only the written prefix again gives exactly its state.
+    const effective = failed ? this.screenProducers(written.map((r) => group[r]), firstOffset) : screened;
+    if (effective.stage === null) return;
+    this.producers.commit(effective.stage, this.logEndOffset);
+    if (effective.completed.length > 0) await this.recordCompletedTxns(effective.completed);
   }
 
   /**
    * Kafka's analyzeAndValidateProducerState, in queue order: a retried batch is answered from the producer's
-   * cached batches, an invalid one is refused, the rest are staged at the offsets they will get.
+   * cached batches, an invalid one is refused, the rest are staged at the offsets they will get (from
+   * `firstOffset` on). Groups without producer ids skip all of it.
    */
-  private screenProducers(group: readonly PendingAppend[]): {
-    stage: ProducerStateStage;
-    outcomes: Array<AppendResult | Error | null>;
-    completed: CompletedTxn[];
-  } {
+  private screenProducers(group: readonly PendingAppend[], firstOffset: bigint): ScreenedGroup {
+    if (!group.some((p) => hasProducerId(p.records))) return { stage: null, outcomes: group.map(() => null), completed: [] };
     const stage = this.producers.stage();
     const completed: CompletedTxn[] = [];
-    let next = this.logEndOffset;
+    let next = firstOffset;
     const outcomes = group.map((p): AppendResult | Error | null => {
       let offset = next;
       const staged: CompletedTxn[] = [];
@@ -390,100 +513,20 @@ export class PartitionLog {
     }
   }
 
-  private async writeAccepted(group: readonly PendingAppend[]): Promise<AppendResult[]> {
-    const config = this.cfg;
-    const now = Date.now();
-    const logAppendTime = config.timestampType === 'LogAppendTime' ? BigInt(now) : -1n;
-    // One copy of the whole group: the patched headers and the tail cache must not alias the callers' buffers.
-    const all = group.length === 1 ? Buffer.from(group[0].records) : Buffer.concat(group.map((p) => p.records));
-    const batches = this.assignOffsets(group, all, logAppendTime);
-
-    let runStart = 0;
-    while (runStart < batches.length) {
-      if (this.shouldRoll(batches[runStart], 0, config)) await this.roll(batches[runStart].baseOffset);
-      const seg = this.activeSegment;
-      let runEnd = runStart + 1;
-      let runBytes = batches[runStart].size;
-      while (runEnd < batches.length && !this.shouldRoll(batches[runEnd], runBytes, config)) {
-        runBytes += batches[runEnd].size;
-        runEnd++;
-      }
-      const run = batches.slice(runStart, runEnd);
-      const chunkStart = run[0].position;
-      const chunk = all.subarray(chunkStart, chunkStart + runBytes);
-      try {
-        await seg.append(
-          chunk,
-          run.map((b) => ({ ...b, position: b.position - chunkStart })),
-        );
-      } catch (err) {
-        await seg.truncateToSize().catch(() => undefined);
-        throw err;
-      }
-      this.writeCalls++;
-      this.appendedSinceLoad = true;
-      this.tail.add(run.map((b) => ({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, bytes: all.subarray(b.position, b.position + b.size) })));
-      for (const b of run) {
-        this.epochs.assign(b.epoch, b.baseOffset);
-        this.unflushedMessages += b.records;
-      }
-      runStart = runEnd;
-    }
-    await this.maybeFlush(now);
-
-    const results: AppendResult[] = group.map(() => ({ baseOffset: -1n, lastOffset: -1n, logAppendTime, logStartOffset: this.startOffset, duplicate: false }));
-    for (const b of batches) {
-      const r = results[b.request];
-      if (r.baseOffset < 0n) r.baseOffset = b.baseOffset;
-      r.lastOffset = b.lastOffset;
-    }
-    return results;
-  }
-
-  /** Patches base offsets (contiguous from the log end), leader epochs and LogAppendTime into the group copy. */
-  private assignOffsets(group: readonly PendingAppend[], all: Buffer, logAppendTime: bigint): GroupBatch[] {
-    const batches: GroupBatch[] = [];
-    let next = this.logEndOffset;
-    let pos = 0;
-    group.forEach((p, request) => {
-      const end = pos + p.records.length;
-      while (pos < end) {
-        const size = batchSize(all, pos);
-        const baseOffset = next;
-        setBatchBaseOffset(all, baseOffset, pos);
-        setBatchPartitionLeaderEpoch(all, p.leaderEpoch, pos);
-        if (logAppendTime >= 0n) setBatchLogAppendTime(all, logAppendTime, pos);
-        const lastOffset = baseOffset + BigInt(batchLastOffsetDelta(all, pos));
-        batches.push({
-          position: pos,
-          size,
-          baseOffset,
-          lastOffset,
-          maxTimestamp: batchMaxTimestamp(all, pos),
-          request,
-          epoch: p.leaderEpoch,
-          records: batchRecordsCount(all, pos),
-        });
-        next = lastOffset + 1n;
-        pos += size;
-      }
-    });
-    return batches;
-  }
-
   /**
-   * Kafka's roll rules: size, age since the first batch (by timestamps), full index, or offsets beyond INT32.
-   * `pendingBytes` are bytes of the current run already destined for the active segment but not yet written.
+   * Kafka's roll rules, checked per append with its whole size: size, age since the first batch (by timestamps),
+   * full index, or offsets beyond INT32. `pendingBytes` are bytes of the current run not yet written.
    */
-  private shouldRoll(batch: GroupBatch, pendingBytes: number, config: LogConfig): boolean {
+  private shouldRoll(append: PlacedAppend, pendingBytes: number): boolean {
+    const config = this.cfg;
     const seg = this.activeSegment;
     const size = seg.size + pendingBytes;
     if (size === 0) return false;
-    if (size + batch.size > config.segmentBytes) return true;
+    if (size + append.bytes > config.segmentBytes) return true;
     if (seg.fullIndexes()) return true;
-    if (batch.lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
+    if (append.lastOffset - seg.baseOffset > MAX_RELATIVE_OFFSET) return true;
     const first = seg.rollingTimestamp;
-    const waited = first !== null && first >= 0n ? Number(batch.maxTimestamp - first) : Date.now() - seg.createdAtMs;
+    const waited = first !== null && first >= 0n ? Number(append.maxTimestamp - first) : Date.now() - seg.createdAtMs;
     return waited > config.segmentMs;
   }
 
@@ -517,9 +560,28 @@ export class PartitionLog {
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await deleteSnapshot(this.dir, old);
   }
 
-  private async maybeFlush(now: number): Promise<void> {
-    if (this.unflushedMessages === 0) return;
-    if (this.unflushedMessages >= this.cfg.flushMessages || now - this.lastFlushMs >= this.cfg.flushMs) await this.flush();
+  private flushDue(now: number): boolean {
+    if (this.unflushedMessages === 0) return false;
+    return this.unflushedMessages >= this.cfg.flushMessages || now - this.lastFlushMs >= this.cfg.flushMs;
+  }
+
+  /**
+   * After a group: fsync when flush.messages or flush.ms is reached, else make sure the flush.ms timer will. A
+   * failed fsync fails the group's appends: their bytes are in the file but may not survive a crash.
+   */
+  private async flushIfPastPolicy(outcomes: Array<AppendResult | Error | null>, written: readonly number[]): Promise<void> {
+    if (written.length === 0) return;
+    if (!this.flushDue(Date.now())) {
+      this.armFlushTimer();
+      return;
+    }
+    try {
+      await this.flush();
+    } catch (err) {
+      const failure = new StorageWriteError(`fsync of ${this.activeSegment.paths.log} failed: ${(err as Error).message}`, err);
+      this.logger.error({ dir: this.dir, err }, 'flush failed');
+      for (const r of written) outcomes[r] = failure;
+    }
   }
 
   /** fsyncs the active segment (flush.messages / flush.ms, clean shutdown). */
@@ -527,13 +589,46 @@ export class PartitionLog {
     this.fsyncs++;
     this.unflushedMessages = 0;
     this.lastFlushMs = Date.now();
+    this.cancelFlushTimer();
     await this.activeSegment.fsync();
   }
 
   /** Periodic check for flush.ms when no appends arrive to trigger it. */
   async flushIfDue(now: number): Promise<void> {
     if (this.closed || this.draining !== null) return;
-    await this.maybeFlush(now);
+    if (this.flushDue(now)) await this.flush();
+  }
+
+  /**
+   * Kafka's log flusher checks every log's time since its last flush; here a log with unflushed messages and a
+   * finite flush.ms sets one timer for when that time is up, so quiet partitions are flushed on time too.
+   */
+  private armFlushTimer(): void {
+    const flushMs = this.cfg.flushMs;
+    if (this.flushTimer !== null || this.closed || this.unflushedMessages === 0 || flushMs > MAX_TIMER_DELAY_MS) return;
+    const delay = Math.max(0, flushMs - (Date.now() - this.lastFlushMs));
+    const timer = setTimeout(() => {
+      if (this.flushTimer === timer) this.flushTimer = null;
+      this.flushOnTimer();
+    }, delay);
+    timer.unref();
+    this.flushTimer = timer;
+  }
+
+  private flushOnTimer(): void {
+    if (this.closed) return;
+    if (this.draining !== null) {
+      // The group being written checks flush.ms itself when it ends; re-arm in case it ended just before.
+      void this.draining.then(() => this.armFlushTimer());
+      return;
+    }
+    this.flushIfDue(Date.now()).catch((err: unknown) => this.logger.error({ dir: this.dir, err }, 'timed flush failed'));
+  }
+
+  private cancelFlushTimer(): void {
+    if (this.flushTimer === null) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = null;
   }
 
   private notifyAppend(): void {
@@ -835,6 +930,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.cancelFlushTimer();
     while (this.draining !== null) await this.draining;
     await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
@@ -853,6 +949,7 @@ export class PartitionLog {
   /** The partition's directory is about to be removed: stop everything without persisting anything. */
   async closeForDeletion(): Promise<void> {
     this.closed = true;
+    this.cancelFlushTimer();
     const queued = this.pending;
     this.pending = [];
     for (const p of queued) p.reject(new LogClosedError(`${this.topic}-${this.partition} was deleted`));
@@ -894,6 +991,39 @@ function checkFraming(records: Buffer): void {
     if (batchLastOffsetDelta(records, pos) < 0) throw new CorruptRecordError(`batch at byte ${pos} has a negative last offset delta`);
     pos += size;
   }
+}
+
+/** Whether any batch of `records` carries a producer id (idempotent, transactional or a marker). */
+function hasProducerId(records: Buffer): boolean {
+  for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
+    if (records.readBigInt64BE(pos + BATCH_HEADER.producerId) >= 0n) return true;
+  }
+  return false;
+}
+
+/**
+ * Patches base offsets (contiguous from `baseOffset`), the leader epoch and LogAppendTime into the append's own
+ * buffer (the log owns it, see PartitionLog.append) and describes its batches.
+ */
+function placeAppend(p: PendingAppend, request: number, baseOffset: bigint, logAppendTime: bigint): PlacedAppend {
+  const buf = p.records;
+  const batches: PlacedBatch[] = [];
+  let next = baseOffset;
+  let maxTimestamp = -1n;
+  for (let pos = 0; pos < buf.length; ) {
+    const size = batchSize(buf, pos);
+    setBatchBaseOffset(buf, next, pos);
+    setBatchPartitionLeaderEpoch(buf, p.leaderEpoch, pos);
+    if (logAppendTime >= 0n) setBatchLogAppendTime(buf, logAppendTime, pos);
+    const lastOffset = next + BigInt(batchLastOffsetDelta(buf, pos));
+    const batchMax = batchMaxTimestamp(buf, pos);
+    if (batchMax > maxTimestamp) maxTimestamp = batchMax;
+    const bytes = size === buf.length ? buf : buf.subarray(pos, pos + size);
+    batches.push({ position: pos, size, baseOffset: next, lastOffset, maxTimestamp: batchMax, bytes, records: batchRecordsCount(buf, pos) });
+    next = lastOffset + 1n;
+    pos += size;
+  }
+  return { request, records: buf, bytes: buf.length, leaderEpoch: p.leaderEpoch, baseOffset, lastOffset: next - 1n, maxTimestamp, batches };
 }
 
 /** Whole batches from a read buffer, stopping at an incomplete one or one reaching `maxOffset`. */

@@ -1,10 +1,12 @@
 // One segment: a `.log` file of whole batches starting at `baseOffset`, with its sparse `.index` and `.timeindex`.
 // The active (last) segment keeps its indexes in memory and writes the index files when it closes or flushes;
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
 import { writeFileAtomic, isNotFound } from './atomic-file';
-import { FdPool, readAt, writeFullySync } from './fd-pool';
+import { FdPool, readAt } from './fd-pool';
+import { StorageWriteError } from './errors';
 import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
@@ -107,7 +109,7 @@ export class LogSegment implements IndexHolder {
     const ix = this.emptyIndexes();
     this.resetState();
     const outcome = await this.res.fdPool.use(this.paths.log, (h) =>
-      scanSegmentFile(h, fileSize, this.baseOffset, opts.verify, (b) => this.indexBatch(ix, b)),
+      scanSegmentFile(h, fileSize, this.baseOffset, opts.verify, (b) => this.indexBatch(ix, b, 0)),
     );
     let cutBytes = 0;
     if (outcome.problem !== null && opts.truncate) {
@@ -174,18 +176,49 @@ export class LogSegment implements IndexHolder {
     return ix !== null && (ix.offsets.isFull() || ix.times.isFull());
   }
 
-  /** Writes a run of batches at the end of the file, then indexes them. `batches` positions are chunk-relative. */
-  async append(chunk: Buffer, batches: readonly ScannedBatch[]): Promise<void> {
-    const at = this.size;
-    await this.res.fdPool.use(this.paths.log, async (h) => writeFullySync(h, chunk, at));
-    const ix = this.requireActiveIndexes();
-    for (const b of batches) this.indexBatch(ix, { ...b, position: b.position + at });
-    this.size = at + chunk.length;
+  /**
+   * The descriptor to append through, opening the file first if the pool closed it. Use it synchronously: it is
+   * only guaranteed open until the caller yields.
+   */
+  async appendFd(): Promise<number> {
+    for (;;) {
+      const fd = this.res.fdPool.openFd(this.paths.log);
+      if (fd !== null) return fd;
+      await this.res.fdPool.ensureOpen(this.paths.log);
+    }
   }
 
-  /** Cuts a failed partial write back to the last acknowledged size. */
-  async truncateToSize(): Promise<void> {
-    await this.res.fdPool.use(this.paths.log, (h) => h.truncate(this.size));
+  /** The append descriptor when no open is needed, else null (see appendFd). */
+  appendFdNow(): number | null {
+    return this.res.fdPool.openFd(this.paths.log);
+  }
+
+  /**
+   * Writes `buffers` (`bytes` in all: whole batches, positions in `batches` relative to the first buffer) at the end
+   * of the file in one system call, then indexes them. A failed write is cut back to the previous size, so the file
+   * never keeps a partial run, and surfaces as StorageWriteError; the segment's state is unchanged then.
+   */
+  appendSync(fd: number, buffers: readonly Buffer[], bytes: number, batches: readonly ScannedBatch[]): void {
+    const at = this.size;
+    try {
+      this.res.fdPool.writeAllSync(fd, buffers, at);
+    } catch (err) {
+      this.cutBackAfterFailedWrite(fd, at);
+      throw new StorageWriteError(`write to ${this.paths.log} at ${at} failed: ${(err as Error).message}`, err);
+    }
+    const ix = this.requireActiveIndexes();
+    for (const b of batches) this.indexBatch(ix, b, at);
+    this.size = at + bytes;
+  }
+
+  private cutBackAfterFailedWrite(fd: number, size: number): void {
+    try {
+      fs.ftruncateSync(fd, size);
+    } catch (err) {
+      // The bytes past `size` are never read (readers stop at `size`) and recovery cuts them after a crash; the next
+      // successful append overwrites them, so this is logged, not fatal.
+      this.res.logger.error({ file: this.paths.log, size, err }, 'could not cut back a failed write');
+    }
   }
 
   async fsync(): Promise<void> {
@@ -305,14 +338,14 @@ export class LogSegment implements IndexHolder {
   }
 
   /** Kafka's indexing rule: an entry once more than index.interval.bytes were appended since the previous one. */
-  private indexBatch(ix: Indexes, b: ScannedBatch): void {
+  private indexBatch(ix: Indexes, b: ScannedBatch, positionBase: number): void {
     if (this.rollingTimestamp === null) this.rollingTimestamp = b.maxTimestamp;
     if (b.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = b.maxTimestamp;
       this.offsetOfMaxTimestamp = b.baseOffset;
     }
     if (this.bytesSinceLastIndexEntry > this.limits.indexIntervalBytes) {
-      ix.offsets.append(b.lastOffset, b.position);
+      ix.offsets.append(b.lastOffset, positionBase + b.position);
       ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
       this.bytesSinceLastIndexEntry = 0;
     }

@@ -358,7 +358,8 @@ export class TransactionCoordinator {
         const log = this.storage.partition(topic, p);
         if (log === undefined) continue; // deleted since it joined the transaction
         writes.push(
-          log.append(marker, { origin: 'coordinator' }).then(
+          // Each partition patches its own offsets into the batch it is given (the log owns it): one copy each.
+          log.append(Buffer.from(marker), { origin: 'coordinator' }).then(
             () => undefined,
             (err: unknown) => {
               if (err instanceof ProducerStateError) {
