@@ -14,8 +14,10 @@ export {
   CorruptRecordError,
   LogClosedError,
   ProducerStateError,
+  StorageWriteError,
 } from './errors';
 export { AppendOrigin, ProducerEntry, ProducerRejection } from './producer-state';
 export { AbortedTxn } from './txn-index';
 export { DataDirLockedError } from './dir-lock';
+export { FileWriter } from './fd-pool';
 export { CleaningStats } from './log-cleaner';

@@ -8,7 +8,7 @@ import type { Logger } from '../src/logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, InvalidTopicError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
-import { FdPool } from './fd-pool';
+import { FdPool, FileWriter } from './fd-pool';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
@@ -39,6 +39,8 @@ export interface LogManagerOptions {
   cleanerOffsetMapBytes?: number;
   /** Closed-segment bytes one cleaner pass may rewrite; default 256 MiB. */
   cleanerBytesPerPass?: number;
+  /** The system call appends are written with; tests inject failures here. Default: Node's pwrite/pwritev. */
+  fileWriter?: FileWriter;
 }
 
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -95,7 +97,7 @@ export class LogManager {
     const clean = await exists(marker);
     await removeDeletedTopicDirs(dataDir, logger);
     const catalog = await TopicCatalog.load(dataDir);
-    const fdPool = new FdPool(opts.maxOpenFiles ?? 512);
+    const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
@@ -303,8 +305,19 @@ export class LogManager {
     if (this.backgroundRun !== null) await this.backgroundRun;
     const all: PartitionLog[] = [];
     for (const list of this.logs.values()) for (const log of list) if (log !== undefined) all.push(log);
-    await forEachLimited(all, LOAD_CONCURRENCY, (log) => log.close());
+    const failures: unknown[] = [];
+    await forEachLimited(all, LOAD_CONCURRENCY, (log) =>
+      log.close().catch((err: unknown) => {
+        failures.push(err);
+        this.logger.error({ topic: log.topic, partition: log.partition, err }, 'partition did not close cleanly');
+      }),
+    );
     await this.fdPool.closeAll();
+    if (failures.length > 0) {
+      // No clean-shutdown marker: the next start recovers the logs instead of trusting files not known to be on disk.
+      await unlockDataDir(this.dataDir);
+      throw failures[0];
+    }
     await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
     await unlockDataDir(this.dataDir);
     this.logger.info({ dataDir: this.dataDir, partitions: all.length }, 'log manager closed cleanly');

@@ -151,6 +151,8 @@ export class PartitionLog {
   private checkpointWrites: Promise<void> = Promise.resolve();
   private readonly deleteTimers = new Map<NodeJS.Timeout, string[]>();
   private readonly backgroundSyncs = new Set<Promise<void>>();
+  /** Rolled segments whose background flush failed; close flushes them again before a clean shutdown. */
+  private readonly unflushedSegments = new Set<LogSegment>();
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
   private writeCalls = 0;
@@ -537,10 +539,14 @@ export class PartitionLog {
     const fresh = await LogSegment.create(this.dir, baseOffset, indexLimits(this.cfg), this.deps.resources);
     this.segments = [...this.segments, fresh];
     this.logger.info({ dir: this.dir, baseOffset: baseOffset.toString(), previousSize: old.size }, 'rolled new log segment');
-    // Kafka flushes a segment once it is rolled; doing it off the append path keeps produce latency flat.
+    // Kafka flushes a segment (log and indexes) once it is rolled; doing it off the append path keeps produce
+    // latency flat. A failure is retried at close, which must not mark a clean shutdown without it.
     const sync = old
-      .fsync()
-      .catch((err: unknown) => this.logger.warn({ file: old.paths.log, err }, 'fsync of rolled segment failed'))
+      .flushAll()
+      .catch((err: unknown) => {
+        this.unflushedSegments.add(old);
+        this.logger.warn({ file: old.paths.log, err }, 'flush of rolled segment failed');
+      })
       .finally(() => this.backgroundSyncs.delete(sync));
     this.backgroundSyncs.add(sync);
   }
@@ -851,22 +857,62 @@ export class PartitionLog {
     return this.startOffset;
   }
 
-  /** One retention pass: retention.ms, retention.bytes and log start offset; never the active segment. */
+  /**
+   * One retention pass: retention.ms, retention.bytes and log start offset. As in Kafka, a non-empty active
+   * segment past retention.ms or retention.bytes is rolled first so that it can be deleted like the others.
+   */
   async enforceRetention(now: number = Date.now()): Promise<number> {
     if (this.closed) return 0;
     const victims = selectSegmentsToDelete(await this.retentionView(), this.sizeInBytes(), this.cfg, this.startOffset, now);
+    const active = victims.find((v) => v.active);
+    if (active !== undefined && !(await this.rollForRetention(active))) victims.pop();
     await this.deleteSegments(victims);
     return victims.length;
   }
 
+  /** Rolls the active segment chosen by retention, unless appends moved on meanwhile; true if it rolled. */
+  private rollForRetention(victim: RetentionVictim): Promise<boolean> {
+    return this.withAppendsPaused(async () => {
+      const seg = this.activeSegment;
+      if (this.closed || seg.baseOffset !== victim.baseOffset || seg.size === 0) return false;
+      if (seg.nextOffset !== victim.nextBaseOffset) return false;
+      this.logger.info({ dir: this.dir, baseOffset: seg.baseOffset.toString(), reason: victim.reason }, 'rolling the active segment for retention');
+      await this.roll(this.logEndOffset);
+      return true;
+    });
+  }
+
+  /** Runs `op` with no append group in progress; appends queued meanwhile are written after it. */
+  private async withAppendsPaused<T>(op: () => Promise<T>): Promise<T> {
+    while (this.draining !== null) await this.draining;
+    const result = op();
+    const paused = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.draining = paused;
+    try {
+      return await result;
+    } finally {
+      if (this.draining === paused) {
+        this.draining = null;
+        if (this.pending.length > 0) this.draining = this.drain();
+      }
+    }
+  }
+
+  /** Every segment as retention sees it, oldest first; the active one only when it holds data. */
   private async retentionView(): Promise<RetentionVictim[]> {
     const view: RetentionVictim[] = [];
     const segs = this.segments;
-    for (let i = 0; i < segs.length - 1; i++) {
+    for (let i = 0; i < segs.length; i++) {
       const seg = segs[i];
+      const active = i === segs.length - 1;
+      if (active && seg.size === 0) break;
       let { timestamp } = await seg.largestTimestamp();
       if (timestamp < 0n) timestamp = BigInt(Math.floor(await seg.lastModifiedMs()));
-      view.push({ baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, reason: '' });
+      const nextBaseOffset = active ? seg.nextOffset : segs[i + 1].baseOffset;
+      view.push({ baseOffset: seg.baseOffset, nextBaseOffset, size: seg.size, largestTimestamp: timestamp, reason: '', active });
     }
     return view;
   }
@@ -934,10 +980,14 @@ export class PartitionLog {
     while (this.draining !== null) await this.draining;
     await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
+    // Kafka flushes each log and its indexes on close; the clean-shutdown marker is written only after every
+    // partition's close succeeded, so a failure here means recovery on the next start.
+    for (const seg of this.unflushedSegments) if (!seg.isDeleted) await seg.flushAll();
+    this.unflushedSegments.clear();
     if (this.appendedSinceLoad) {
       const active = this.activeSegment;
-      await active.persistIndexes(true);
-      await active.fsync();
+      await active.persistIndexes(true, true);
+      await active.flushAll();
     }
     if (this.logEndOffset > 0n) await this.takeSnapshot();
     await this.checkpointWrites.catch(() => undefined);

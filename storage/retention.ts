@@ -1,5 +1,7 @@
-// Which closed segments a retention pass deletes. Pure: the partition log gathers the facts, this decides, with
-// Kafka's three rules each deleting a prefix of the log (oldest segments first, stopping at the first keeper).
+// Which segments a retention pass deletes. Pure: the partition log gathers the facts, this decides, with Kafka's
+// three rules each deleting a prefix of the log (oldest segments first, stopping at the first keeper). The active
+// segment may be chosen by retention.ms and retention.bytes (the log rolls it first), never by the log start
+// offset, as in Kafka.
 
 export interface RetentionVictim {
   baseOffset: bigint;
@@ -9,6 +11,8 @@ export interface RetentionVictim {
   /** Largest timestamp in the segment (or its file's mtime when it has none). */
   largestTimestamp: bigint;
   reason: string;
+  /** The active segment (last, non-empty); its `nextBaseOffset` is the log end offset. */
+  active?: boolean;
 }
 
 export interface RetentionSettings {
@@ -18,8 +22,8 @@ export interface RetentionSettings {
 }
 
 /**
- * `closed` lists the closed segments oldest first (never the active one); `totalSize` is the whole log's size,
- * active segment included, as retention.bytes counts it.
+ * `closed` lists the segments oldest first, the active one last if it holds data; `totalSize` is the whole log's
+ * size, active segment included, as retention.bytes counts it.
  */
 export function selectSegmentsToDelete(
   closed: readonly RetentionVictim[],
@@ -31,7 +35,7 @@ export function selectSegmentsToDelete(
   const victims: RetentionVictim[] = [];
   let i = 0;
   // Segments wholly below the log start offset (DeleteRecords, or an earlier pass) go regardless of policy.
-  while (i < closed.length && closed[i].nextBaseOffset <= logStartOffset) victims.push({ ...closed[i++], reason: 'below log start offset' });
+  while (i < closed.length && closed[i].active !== true && closed[i].nextBaseOffset <= logStartOffset) victims.push({ ...closed[i++], reason: 'below log start offset' });
   if (!settings.cleanupPolicy.delete) return victims;
   if (settings.retentionMs >= 0) {
     const horizon = BigInt(nowMs) - BigInt(settings.retentionMs);

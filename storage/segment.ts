@@ -118,7 +118,7 @@ export class LogSegment implements IndexHolder {
     }
     this.size = outcome.validBytes;
     this.installIndexes(ix);
-    await this.writeIndexFiles();
+    await this.writeIndexFiles(false);
     return { ...outcome, cutBytes };
   }
 
@@ -230,16 +230,28 @@ export class LogSegment implements IndexHolder {
     const ix = this.requireActiveIndexes();
     ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
     this.active = false;
-    await this.writeIndexFiles();
+    await this.writeIndexFiles(false);
     this.res.indexCache.touch(this);
   }
 
-  /** Persists the active segment's indexes including a closing time entry, e.g. at clean shutdown. */
-  async persistIndexes(closing: boolean): Promise<void> {
+  /**
+   * Persists the active segment's indexes including a closing time entry, e.g. at clean shutdown; with `fsync`
+   * the files (and the directory entries of their renames) are on disk when this resolves.
+   */
+  async persistIndexes(closing: boolean, fsync = false): Promise<void> {
     const ix = this.indexes;
     if (ix === null) return;
     if (closing) ix.times.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp, true);
-    await this.writeIndexFiles();
+    await this.writeIndexFiles(fsync);
+  }
+
+  /**
+   * Kafka's segment flush: the log, then the offset, time and transaction index files, so a segment rolled or
+   * closed cleanly is wholly on disk. Index files not written yet (an empty segment) are skipped.
+   */
+  async flushAll(): Promise<void> {
+    await this.fsync();
+    for (const file of [this.paths.index, this.paths.timeIndex, this.paths.txnIndex]) await fsyncFileIfPresent(file);
   }
 
   // ---- reads --------------------------------------------------------------------------------------------------
@@ -363,11 +375,11 @@ export class LogSegment implements IndexHolder {
     return this.indexes;
   }
 
-  private async writeIndexFiles(): Promise<void> {
+  private async writeIndexFiles(fsync: boolean): Promise<void> {
     const ix = this.indexes;
     if (ix === null || this.deleted) return;
-    await writeFileAtomic(this.paths.index, ix.offsets.toBuffer(), { fsync: false });
-    await writeFileAtomic(this.paths.timeIndex, ix.times.toBuffer(), { fsync: false });
+    await writeFileAtomic(this.paths.index, ix.offsets.toBuffer(), { fsync });
+    await writeFileAtomic(this.paths.timeIndex, ix.times.toBuffer(), { fsync });
   }
 
   private async readIndexFiles(): Promise<Indexes | null> {
@@ -410,5 +422,20 @@ export class LogSegment implements IndexHolder {
       });
     }
     return this.loading;
+  }
+}
+
+async function fsyncFileIfPresent(file: string): Promise<void> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
