@@ -104,6 +104,8 @@ interface PlacedAppend {
   records: Buffer;
   bytes: number;
   leaderEpoch: number;
+  /** -1n unless the topic stamps LogAppendTime. */
+  logAppendTime: bigint;
   baseOffset: bigint;
   lastOffset: bigint;
   maxTimestamp: bigint;
@@ -355,7 +357,9 @@ export class PartitionLog {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
-        await this.writeGroup(group);
+        const outcomes = this.writeGroupNow(group);
+        if (outcomes !== null) this.settle(group, outcomes);
+        else await this.writeGroup(group);
       }
     } finally {
       this.draining = null;
@@ -372,12 +376,52 @@ export class PartitionLog {
       for (const p of group) p.reject(err);
       return;
     }
+    this.settle(group, outcomes);
+  }
+
+  private settle(group: readonly PendingAppend[], outcomes: ReadonlyArray<AppendResult | Error>): void {
     for (let i = 0; i < group.length; i++) {
       const o = outcomes[i];
       if (o instanceof Error) group[i].reject(o);
       else group[i].resolve(o);
     }
     this.notifyAppend();
+  }
+
+  /**
+   * The common case without a single await: the whole group fits the active segment, its file is open, no
+   * transaction completes and no flush is due. Returns null, having changed nothing but the offsets patched into
+   * the buffers (writeGroup patches the same ones again), when any of that does not hold.
+   */
+  private writeGroupNow(group: readonly PendingAppend[]): Array<AppendResult | Error> | null {
+    const firstOffset = this.logEndOffset;
+    const screened = this.screenProducers(group, firstOffset);
+    if (screened.completed.length > 0) return null;
+    const fd = this.activeSegment.appendFdNow();
+    if (fd === null) return null;
+    const logAppendTime = this.cfg.timestampType === 'LogAppendTime' ? BigInt(Date.now()) : -1n;
+    const run = new AppendRun();
+    let next = firstOffset;
+    let messages = 0;
+    for (let r = 0; r < group.length; r++) {
+      if (screened.outcomes[r] !== null) continue;
+      const placed = placeAppend(group[r], r, next, logAppendTime);
+      if (this.shouldRoll(placed, run.bytes)) return null;
+      run.add(placed);
+      for (const b of placed.batches) messages += b.records;
+      next = placed.lastOffset + 1n;
+    }
+    if (messages > 0 && this.flushDueAfter(messages, Date.now())) return null;
+    const outcomes = screened.outcomes;
+    const failure = this.writeRunNow(run, fd, outcomes, []);
+    if (failure !== null) {
+      this.logger.error({ dir: this.dir, err: failure }, 'append failed; the segment was cut back to its last good size');
+      for (let r = 0; r < outcomes.length; r++) if (outcomes[r] === null) outcomes[r] = failure;
+      return outcomes as Array<AppendResult | Error>;
+    }
+    if (screened.stage !== null) this.producers.commit(screened.stage, this.logEndOffset);
+    if (messages > 0) this.armFlushTimer();
+    return outcomes as Array<AppendResult | Error>;
   }
 
   /**
@@ -398,7 +442,7 @@ export class PartitionLog {
       if (outcomes[r] !== null) continue;
       const placed = placeAppend(group[r], r, next, logAppendTime);
       if (this.shouldRoll(placed, run.bytes)) {
-        failure = await this.writeRun(run, outcomes, written, logAppendTime);
+        failure = await this.writeRun(run, outcomes, written);
         if (failure !== null) break;
         try {
           await this.roll(placed.baseOffset);
@@ -411,7 +455,7 @@ export class PartitionLog {
       run.add(placed);
       next = placed.lastOffset + 1n;
     }
-    if (failure === null) failure = await this.writeRun(run, outcomes, written, logAppendTime);
+    if (failure === null) failure = await this.writeRun(run, outcomes, written);
     if (failure !== null) {
       this.logger.error({ dir: this.dir, err: failure }, 'append failed; the segment was cut back to its last good size');
       for (let r = 0; r < outcomes.length; r++) if (outcomes[r] === null) outcomes[r] = failure;
@@ -422,15 +466,27 @@ export class PartitionLog {
   }
 
   /** Writes a run of appends to the active segment in one call; records each one's outcome. */
-  private async writeRun(run: AppendRun, outcomes: Array<AppendResult | Error | null>, written: number[], logAppendTime: bigint): Promise<Error | null> {
+  private async writeRun(run: AppendRun, outcomes: Array<AppendResult | Error | null>, written: number[]): Promise<Error | null> {
     if (run.appends.length === 0) return null;
     const seg = this.activeSegment;
+    let fd: number;
     try {
-      const fd = seg.appendFdNow() ?? (await seg.appendFd());
-      seg.appendSync(fd, run.buffers, run.bytes, run.batches);
+      fd = seg.appendFdNow() ?? (await seg.appendFd());
     } catch (err) {
-      return err instanceof StorageWriteError ? err : new StorageWriteError(`append to ${seg.paths.log} failed: ${(err as Error).message}`, err);
+      return new StorageWriteError(`opening ${seg.paths.log} failed: ${(err as Error).message}`, err);
     }
+    return this.writeRunNow(run, fd, outcomes, written);
+  }
+
+  /** writeRun once the descriptor is at hand; synchronous. */
+  private writeRunNow(run: AppendRun, fd: number, outcomes: Array<AppendResult | Error | null>, written: number[]): Error | null {
+    if (run.appends.length === 0) return null;
+    try {
+      this.activeSegment.appendSync(fd, run.buffers, run.bytes, run.batches);
+    } catch (err) {
+      return err instanceof StorageWriteError ? err : new StorageWriteError(`append to ${this.activeSegment.paths.log} failed: ${(err as Error).message}`, err);
+    }
+    const logAppendTime = run.appends[0].logAppendTime;
     this.writeCalls++;
     this.appendedSinceLoad = true;
     this.tail.add(run.batches);
@@ -567,8 +623,12 @@ export class PartitionLog {
   }
 
   private flushDue(now: number): boolean {
-    if (this.unflushedMessages === 0) return false;
-    return this.unflushedMessages >= this.cfg.flushMessages || now - this.lastFlushMs >= this.cfg.flushMs;
+    return this.unflushedMessages > 0 && this.flushDueAfter(0, now);
+  }
+
+  /** Whether flush.messages or flush.ms is reached once `messages` more are written. */
+  private flushDueAfter(messages: number, now: number): boolean {
+    return this.unflushedMessages + messages >= this.cfg.flushMessages || now - this.lastFlushMs >= this.cfg.flushMs;
   }
 
   /**
@@ -1073,7 +1133,7 @@ function placeAppend(p: PendingAppend, request: number, baseOffset: bigint, logA
     next = lastOffset + 1n;
     pos += size;
   }
-  return { request, records: buf, bytes: buf.length, leaderEpoch: p.leaderEpoch, baseOffset, lastOffset: next - 1n, maxTimestamp, batches };
+  return { request, records: buf, bytes: buf.length, leaderEpoch: p.leaderEpoch, logAppendTime, baseOffset, lastOffset: next - 1n, maxTimestamp, batches };
 }
 
 /** Whole batches from a read buffer, stopping at an incomplete one or one reaching `maxOffset`. */
