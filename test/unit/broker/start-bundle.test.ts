@@ -76,3 +76,10 @@ test("the built start bundle holds exactly what loading the CLI loads, and serve
   expect(bundled).toContain('dist/src/cli.js');
   expect(bundled.some((id) => /src\/api\/00-produce/.test(id))).toBe(false);
 });
+
+test('the bundle is ASCII, so V8 holds its source at one byte per character', () => {
+  expect(bundledSource('const s = "a\u2013b"; // x \u2264 5\n')).toBe('const s = "a\\u2013b"; // x \\u2264 5\n');
+  expect(eval(bundledSource('"pino \u2013 redact"'))).toBe('pino \u2013 redact');
+  const bundle = fs.readFileSync(path.join(DIST, 'start-bundle.js'), 'utf8');
+  expect(/[^\x00-\x7f]/.test(bundle)).toBe(false);
+});
