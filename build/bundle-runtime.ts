@@ -33,6 +33,20 @@ interface ModuleInternals {
 
 const Loader = Module as unknown as ModuleInternals;
 
+/**
+ * How the bundle names a file: relative to the package root (with "/"), so the bundle moves with the package; or
+ * absolute for a file outside it (a package reached through a symlinked node_modules), which stays where it is.
+ */
+export function bundleId(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return file;
+  return relative.split(path.sep).join('/');
+}
+
+function bundleFile(root: string, id: string): string {
+  return path.isAbsolute(id) ? id : path.join(root, id);
+}
+
 function isRelative(request: string): boolean {
   return request.startsWith('./') || request.startsWith('../');
 }
@@ -40,7 +54,7 @@ function isRelative(request: string): boolean {
 /** Loads the bundle's entry module and returns its exports. */
 export function runStartBundle(bundle: StartBundle, parent: NodeJS.Module): unknown {
   const load = (id: string, from: NodeJS.Module): unknown => {
-    const filename = path.join(bundle.root, id);
+    const filename = bundleFile(bundle.root, id);
     const cached = Loader._cache[filename];
     if (cached !== undefined) return cached.exports;
     const [relativeRequires, body] = bundle.modules[id];
@@ -53,7 +67,7 @@ export function runStartBundle(bundle: StartBundle, parent: NodeJS.Module): unkn
       if (known !== undefined) return load(known, mod);
       if (!isRelative(request) && !Module.isBuiltin(request)) {
         // Package requests resolve at run time, so a package installed elsewhere than at build time still loads.
-        const id = path.relative(bundle.root, Loader._resolveFilename(request, mod, false));
+        const id = bundleId(bundle.root, Loader._resolveFilename(request, mod, false));
         if (bundle.modules[id] !== undefined) return load(id, mod);
       }
       return mod.require(request);

@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Module = require('module');
+import { bundleId } from './bundle-runtime';
 
 export const BUNDLE_FILE = path.join('dist', 'start-bundle.js');
 export const BUNDLE_ENTRY = path.join('dist', 'src', 'cli.js');
@@ -36,10 +37,6 @@ export function modulesLoadedBy(entry: string): string[] {
   const before = new Set(Object.keys(require.cache));
   require(entry);
   return Object.keys(require.cache).filter((f) => !before.has(f) && f.endsWith('.js'));
-}
-
-function bundleId(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
 }
 
 /** The bundle's text: one entry per module with its build-time-resolved relative requires and its body. */

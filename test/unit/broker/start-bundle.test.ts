@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bundledSource, literalRequires, MODULE_MARKER, renderBundle } from '../../../build/bundle-start';
+import { bundleId } from '../../../build/bundle-runtime';
 
 const DIST = path.resolve(__dirname, '..', '..', '..');
 
@@ -82,4 +83,12 @@ test('the bundle is ASCII, so V8 holds its source at one byte per character', ()
   expect(eval(bundledSource('"pino \u2013 redact"'))).toBe('pino \u2013 redact');
   const bundle = fs.readFileSync(path.join(DIST, 'start-bundle.js'), 'utf8');
   expect(/[^\x00-\x7f]/.test(bundle)).toBe(false);
+});
+
+test('bundle ids are root-relative inside the package and absolute outside it', () => {
+  const root = path.join(path.sep, 'app');
+  expect(bundleId(root, path.join(root, 'dist', 'src', 'cli.js'))).toBe('dist/src/cli.js');
+  expect(bundleId(root, path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'))).toBe(
+    path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'),
+  );
 });
