@@ -10,7 +10,9 @@ COPY bin ./bin
 COPY codecs ./codecs
 COPY storage ./storage
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
+COPY build ./build
+# The start bundle is made after pruning, from exactly the modules the image will have.
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js
 
 FROM node:20-slim
 ENV NODE_ENV=production \

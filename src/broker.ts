@@ -12,9 +12,9 @@ import { Connection } from './network/connection';
 import { buildHandlerTable } from './api/registry';
 import { encodeApiVersionsFallback } from './api/18-api-versions';
 import type { ApiHandler } from './api/handler';
-import { GroupCoordinator, groupCoordinatorConfig } from './groups';
-import { ProducerIdManager } from './transactions/producer-id-manager';
-import { TransactionCoordinator } from './transactions/transaction-coordinator';
+import type { GroupCoordinator } from './groups/group-coordinator';
+import type { TransactionCoordinator } from './transactions/transaction-coordinator';
+import { Coordinators } from './cluster/coordinators';
 import type { Logger } from './logger';
 
 /** How long shutdown waits for in-flight requests before closing connections regardless. */
@@ -45,10 +45,8 @@ export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
 export class Broker {
   readonly identity: ClusterIdentity;
   readonly topics: TopicService;
-  /** Classic consumer groups and committed offsets, reloaded from __consumer_offsets at start. */
-  readonly groups: GroupCoordinator;
-  /** Producer ids and transactions, reloaded from __transaction_state at start. */
-  readonly transactions: TransactionCoordinator;
+  /** The group and transaction coordinators (see cluster/coordinators.ts for when each is built). */
+  readonly coordinators: Coordinators;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
@@ -60,12 +58,10 @@ export class Broker {
     readonly logger: Logger,
     readonly logs: LogManager,
     identity: ClusterIdentity,
-    groups: GroupCoordinator,
-    transactions: TransactionCoordinator,
+    coordinators: Coordinators,
   ) {
     this.identity = identity;
-    this.groups = groups;
-    this.transactions = transactions;
+    this.coordinators = coordinators;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
   }
@@ -83,39 +79,18 @@ export class Broker {
       cleanerBackoffMs: config.int('log.cleaner.backoff.ms'),
       producerIdExpirationMs: config.int('producer.id.expiration.ms'),
     });
-    let groups: GroupCoordinator;
+    let coordinators: Coordinators;
     try {
-      groups = await GroupCoordinator.start({ storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger });
+      coordinators = await Coordinators.start({ logs, config, dataDir, logger });
     } catch (err) {
       await logs.close();
       throw err;
     }
-    let transactions: TransactionCoordinator;
-    try {
-      transactions = await TransactionCoordinator.start({
-        storage: logs,
-        producerIds: await ProducerIdManager.open(dataDir, logger),
-        config: {
-          numPartitions: config.int('transaction.state.log.num.partitions'),
-          maxTimeoutMs: config.int('transaction.max.timeout.ms'),
-          abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
-          idExpirationMs: config.int('transactional.id.expiration.ms'),
-        },
-        logger,
-        // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.
-        onComplete: async (producerId, _epoch, committed) => groups.completeTransaction(producerId, committed),
-      });
-    } catch (err) {
-      groups.shutdown();
-      await logs.close();
-      throw err;
-    }
-    const broker = new Broker(config, logger, logs, identity, groups, transactions);
+    const broker = new Broker(config, logger, logs, identity, coordinators);
     try {
       await broker.bindListeners();
     } catch (err) {
-      await transactions.shutdown();
-      groups.shutdown();
+      await coordinators.shutdown();
       await logs.close();
       throw err;
     }
@@ -131,6 +106,16 @@ export class Broker {
       'Eddy broker started',
     );
     return broker;
+  }
+
+  /** Classic and KIP-848 consumer groups and committed offsets, reloaded from __consumer_offsets. */
+  get groups(): GroupCoordinator {
+    return this.coordinators.groups;
+  }
+
+  /** Producer ids and transactions, reloaded from __transaction_state. */
+  get transactions(): TransactionCoordinator {
+    return this.coordinators.transactions;
   }
 
   /** The handlers by API key; ApiVersions reports exactly these. */
@@ -222,8 +207,7 @@ export class Broker {
     if (timer) clearTimeout(timer);
     for (const c of this.connections) c.close('broker shutting down', 'debug');
     await listenersClosed;
-    await this.transactions.shutdown();
-    this.groups.shutdown();
+    await this.coordinators.shutdown();
     await this.logs.close();
     this.logger.info('Eddy broker stopped');
   }

@@ -1,21 +1,14 @@
 // The `eddy` command line. `eddy start` runs the broker in the foreground until SIGTERM/SIGINT. Every option
 // can also come from an EDDY_* environment variable (EDDY_PORT, EDDY_DATA_DIR, ...), and any broker config from
 // `--config key=value` or EDDY_CFG_<KEY> (upper case, dots as underscores: EDDY_CFG_NUM_PARTITIONS=3).
+import * as fs from 'fs';
 import * as path from 'path';
-import yargs from 'yargs';
 import { Broker } from './broker';
 import { BrokerConfig } from './config/broker-config';
-import { createLogger, LogLevel } from './logger';
+import { createLogger } from './logger';
+import { parseCommandLine, StartOptions } from './cli-args';
 
-export interface StartOptions {
-  port?: number;
-  host?: string;
-  listeners?: string;
-  advertisedListeners?: string;
-  dataDir: string;
-  logLevel: LogLevel;
-  config: readonly string[];
-}
+export type { StartOptions } from './cli-args';
 
 /** Folds CLI flags, --config pairs and EDDY_CFG_* variables into one broker config map. Flags win. */
 export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Record<string, string> {
@@ -69,97 +62,27 @@ export async function runStart(opts: StartOptions): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/**
- * EDDY_* variables for the start options. Read by hand rather than with yargs' env() so that other EDDY_
- * variables (EDDY_CFG_* broker configs, or anything a user's environment carries) never trip strict parsing.
- */
-function envDefaults(env: NodeJS.ProcessEnv): {
-  port?: number;
-  host?: string;
-  listeners?: string;
-  advertisedListeners?: string;
-  dataDir?: string;
-  logLevel?: string;
-} {
-  const port = env.EDDY_PORT === undefined || env.EDDY_PORT === '' ? undefined : Number(env.EDDY_PORT);
-  if (port !== undefined && !Number.isInteger(port)) throw new Error(`EDDY_PORT must be a port number, got "${env.EDDY_PORT}"`);
-  return {
-    port,
-    host: env.EDDY_HOST,
-    listeners: env.EDDY_LISTENERS || undefined,
-    advertisedListeners: env.EDDY_ADVERTISED_LISTENERS || undefined,
-    dataDir: env.EDDY_DATA_DIR || undefined,
-    logLevel: env.EDDY_LOG_LEVEL || undefined,
-  };
+function packageVersion(): string {
+  // Read only when asked, so the start path does not pay for it.
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const fromEnv = envDefaults(env);
-  await yargs(argv)
-    .scriptName('eddy')
-    .command(
-      'start',
-      'Run the broker in the foreground',
-      (y) =>
-        y
-          .option('port', {
-            type: 'number',
-            default: fromEnv.port,
-            describe: 'Port of the PLAINTEXT listener (default 9092) [EDDY_PORT]',
-          })
-          .option('host', {
-            type: 'string',
-            default: fromEnv.host,
-            describe: 'Interface to bind; empty means all interfaces (default: all; clients are told "localhost") [EDDY_HOST]',
-          })
-          .option('listeners', {
-            type: 'string',
-            default: fromEnv.listeners,
-            describe:
-              'Kafka-style listener list, e.g. "HOST://0.0.0.0:9092,DOCKER://0.0.0.0:29092" (overrides --host/--port) [EDDY_LISTENERS]',
-          })
-          .option('advertised-listeners', {
-            type: 'string',
-            default: fromEnv.advertisedListeners,
-            describe:
-              'Addresses given to clients per listener name, e.g. "HOST://localhost:9092,DOCKER://eddy:29092" [EDDY_ADVERTISED_LISTENERS]',
-          })
-          .option('data-dir', {
-            type: 'string',
-            default: fromEnv.dataDir ?? './eddy-data',
-            describe: 'Directory for logs and metadata, created if missing [EDDY_DATA_DIR]',
-          })
-          .option('log-level', {
-            choices: LOG_LEVELS,
-            default: (fromEnv.logLevel ?? 'info') as (typeof LOG_LEVELS)[number],
-            describe: 'Log verbosity [EDDY_LOG_LEVEL]',
-          })
-          .option('config', {
-            type: 'string',
-            array: true,
-            default: [] as string[],
-            describe: 'Any Kafka broker config as key=value (repeatable), e.g. --config num.partitions=3',
-          }),
-      async (args) => {
-        await runStart({
-          port: args.port,
-          host: args.host,
-          listeners: args.listeners,
-          advertisedListeners: args['advertised-listeners'],
-          dataDir: args['data-dir'],
-          logLevel: args['log-level'],
-          config: args.config,
-        });
-      },
-    )
-    .demandCommand(1, 'Say what to do, e.g. `eddy start`')
-    .strict()
-    .epilogue(
-      'Each option can also come from the EDDY_ variable in brackets; flags win. Any broker config can also be set\n' +
-        'with EDDY_CFG_<NAME> (upper case, dots as underscores), e.g. EDDY_CFG_NUM_PARTITIONS=3.',
-    )
-    .help()
-    .parseAsync();
+  const command = parseCommandLine(argv, env);
+  switch (command.kind) {
+    case 'start':
+      await runStart(command.options);
+      return;
+    case 'help':
+      process.stdout.write(command.text);
+      return;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return;
+    case 'error':
+      process.stderr.write(`${command.help}\n${command.message}\n`);
+      process.exitCode = 1;
+      return;
+  }
 }

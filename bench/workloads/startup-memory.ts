@@ -38,7 +38,8 @@ function nodeBaselineMs(): Promise<number> {
 }
 
 export async function runStartup(ctx: BenchContext, out: Section): Promise<void> {
-  const starts = ctx.quick ? 2 : 7;
+  // Startup figures are short and the machine is shared: 15 interleaved starts per target give a stable median.
+  const starts = ctx.quick ? 2 : 15;
   for (let i = 0; i < starts; i++) {
     ctx.progress(`startup ${i + 1}/${starts}`);
     record(out, 'baseline: spawn → exit of `node -e 0` (no server)', 'ms', 'eddy', await nodeBaselineMs());

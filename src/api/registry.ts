@@ -1,80 +1,72 @@
-// The dispatch table: every API Eddy serves, keyed by API key. ApiVersions advertises exactly this table.
+// The dispatch table: every API Eddy serves, keyed by API key, with the version range ApiVersions advertises.
+// A handler's module (and the generated codecs it imports) loads on the first request with its API key, not at
+// start: loading all of them eagerly was the largest part of startup, while a client's first request, ApiVersions,
+// needs only the ranges below. A test loads every handler and checks it serves exactly the range written here.
 import type { ApiHandler } from './handler';
-import { produceHandler } from './00-produce';
-import { fetchHandler } from './01-fetch';
-import { listOffsetsHandler } from './02-list-offsets';
-import { metadataHandler } from './03-metadata';
-import { apiVersionsHandler } from './18-api-versions';
-import { createTopicsHandler } from './19-create-topics';
-import { deleteTopicsHandler } from './20-delete-topics';
-import { deleteRecordsHandler } from './21-delete-records';
-import { initProducerIdHandler } from './22-init-producer-id';
-import { addPartitionsToTxnHandler } from './24-add-partitions-to-txn';
-import { addOffsetsToTxnHandler } from './25-add-offsets-to-txn';
-import { endTxnHandler } from './26-end-txn';
-import { txnOffsetCommitHandler } from './28-txn-offset-commit';
-import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch';
-import { describeConfigsHandler } from './32-describe-configs';
-import { alterConfigsHandler } from './33-alter-configs';
-import { describeLogDirsHandler } from './35-describe-log-dirs';
-import { createPartitionsHandler } from './37-create-partitions';
-import { incrementalAlterConfigsHandler } from './44-incremental-alter-configs';
-import { describeClusterHandler } from './60-describe-cluster';
-import { describeProducersHandler } from './61-describe-producers';
-import { describeTransactionsHandler } from './65-describe-transactions';
-import { listTransactionsHandler } from './66-list-transactions';
-import { offsetCommitHandler } from './08-offset-commit';
-import { offsetFetchHandler } from './09-offset-fetch';
-import { findCoordinatorHandler } from './10-find-coordinator';
-import { joinGroupHandler } from './11-join-group';
-import { heartbeatHandler } from './12-heartbeat';
-import { leaveGroupHandler } from './13-leave-group';
-import { syncGroupHandler } from './14-sync-group';
-import { describeGroupsHandler } from './15-describe-groups';
-import { listGroupsHandler } from './16-list-groups';
-import { deleteGroupsHandler } from './42-delete-groups';
-import { offsetDeleteHandler } from './47-offset-delete';
-import { consumerGroupHeartbeatHandler } from './68-consumer-group-heartbeat';
-import { consumerGroupDescribeHandler } from './69-consumer-group-describe';
+
+/** Stands in for a handler until its first use, then forwards to the loaded one. */
+export function lazyHandler(apiKey: number, minVersion: number, maxVersion: number, load: () => ApiHandler): ApiHandler {
+  let loaded: ApiHandler | undefined;
+  const handler = (): ApiHandler => {
+    if (loaded === undefined) {
+      const h = load();
+      if (h.apiKey !== apiKey || h.minVersion !== minVersion || h.maxVersion !== maxVersion) {
+        throw new Error(
+          `handler for API key ${apiKey} serves key ${h.apiKey} v${h.minVersion}-${h.maxVersion}, ` +
+            `but the dispatch table advertises v${minVersion}-${maxVersion}`,
+        );
+      }
+      loaded = h;
+    }
+    return loaded;
+  };
+  return {
+    apiKey,
+    minVersion,
+    maxVersion,
+    decodeRequest: (reader, version) => handler().decodeRequest(reader, version),
+    handle: (request, ctx) => handler().handle(request, ctx),
+    encodeResponse: (response, writer, version) => handler().encodeResponse(response, writer, version),
+  };
+}
 
 export const HANDLERS: readonly ApiHandler[] = [
-  produceHandler,
-  fetchHandler,
-  listOffsetsHandler,
-  metadataHandler,
-  apiVersionsHandler,
-  createTopicsHandler,
-  deleteTopicsHandler,
-  deleteRecordsHandler,
-  initProducerIdHandler,
-  offsetForLeaderEpochHandler,
-  addPartitionsToTxnHandler,
-  addOffsetsToTxnHandler,
-  endTxnHandler,
-  txnOffsetCommitHandler,
-  describeConfigsHandler,
-  alterConfigsHandler,
-  describeLogDirsHandler,
-  createPartitionsHandler,
-  incrementalAlterConfigsHandler,
-  describeClusterHandler,
-  describeProducersHandler,
-  describeTransactionsHandler,
-  listTransactionsHandler,
-  // group coordinator
-  offsetCommitHandler,
-  offsetFetchHandler,
-  findCoordinatorHandler,
-  joinGroupHandler,
-  heartbeatHandler,
-  leaveGroupHandler,
-  syncGroupHandler,
-  describeGroupsHandler,
-  listGroupsHandler,
-  deleteGroupsHandler,
-  offsetDeleteHandler,
-  consumerGroupHeartbeatHandler,
-  consumerGroupDescribeHandler,
+  lazyHandler(0, 0, 13, () => (require('./00-produce') as typeof import('./00-produce')).produceHandler),
+  lazyHandler(1, 0, 18, () => (require('./01-fetch') as typeof import('./01-fetch')).fetchHandler),
+  lazyHandler(2, 0, 11, () => (require('./02-list-offsets') as typeof import('./02-list-offsets')).listOffsetsHandler),
+  lazyHandler(3, 0, 13, () => (require('./03-metadata') as typeof import('./03-metadata')).metadataHandler),
+  lazyHandler(8, 0, 10, () => (require('./08-offset-commit') as typeof import('./08-offset-commit')).offsetCommitHandler),
+  lazyHandler(9, 0, 10, () => (require('./09-offset-fetch') as typeof import('./09-offset-fetch')).offsetFetchHandler),
+  lazyHandler(10, 0, 6, () => (require('./10-find-coordinator') as typeof import('./10-find-coordinator')).findCoordinatorHandler),
+  lazyHandler(11, 0, 9, () => (require('./11-join-group') as typeof import('./11-join-group')).joinGroupHandler),
+  lazyHandler(12, 0, 4, () => (require('./12-heartbeat') as typeof import('./12-heartbeat')).heartbeatHandler),
+  lazyHandler(13, 0, 5, () => (require('./13-leave-group') as typeof import('./13-leave-group')).leaveGroupHandler),
+  lazyHandler(14, 0, 5, () => (require('./14-sync-group') as typeof import('./14-sync-group')).syncGroupHandler),
+  lazyHandler(15, 0, 6, () => (require('./15-describe-groups') as typeof import('./15-describe-groups')).describeGroupsHandler),
+  lazyHandler(16, 0, 5, () => (require('./16-list-groups') as typeof import('./16-list-groups')).listGroupsHandler),
+  lazyHandler(18, 0, 4, () => (require('./18-api-versions') as typeof import('./18-api-versions')).apiVersionsHandler),
+  lazyHandler(19, 0, 7, () => (require('./19-create-topics') as typeof import('./19-create-topics')).createTopicsHandler),
+  lazyHandler(20, 0, 6, () => (require('./20-delete-topics') as typeof import('./20-delete-topics')).deleteTopicsHandler),
+  lazyHandler(21, 0, 2, () => (require('./21-delete-records') as typeof import('./21-delete-records')).deleteRecordsHandler),
+  lazyHandler(22, 0, 5, () => (require('./22-init-producer-id') as typeof import('./22-init-producer-id')).initProducerIdHandler),
+  lazyHandler(23, 0, 4, () => (require('./23-offset-for-leader-epoch') as typeof import('./23-offset-for-leader-epoch')).offsetForLeaderEpochHandler),
+  lazyHandler(24, 0, 5, () => (require('./24-add-partitions-to-txn') as typeof import('./24-add-partitions-to-txn')).addPartitionsToTxnHandler),
+  lazyHandler(25, 0, 4, () => (require('./25-add-offsets-to-txn') as typeof import('./25-add-offsets-to-txn')).addOffsetsToTxnHandler),
+  lazyHandler(26, 0, 5, () => (require('./26-end-txn') as typeof import('./26-end-txn')).endTxnHandler),
+  lazyHandler(28, 0, 5, () => (require('./28-txn-offset-commit') as typeof import('./28-txn-offset-commit')).txnOffsetCommitHandler),
+  lazyHandler(32, 0, 4, () => (require('./32-describe-configs') as typeof import('./32-describe-configs')).describeConfigsHandler),
+  lazyHandler(33, 0, 2, () => (require('./33-alter-configs') as typeof import('./33-alter-configs')).alterConfigsHandler),
+  lazyHandler(35, 0, 5, () => (require('./35-describe-log-dirs') as typeof import('./35-describe-log-dirs')).describeLogDirsHandler),
+  lazyHandler(37, 0, 3, () => (require('./37-create-partitions') as typeof import('./37-create-partitions')).createPartitionsHandler),
+  lazyHandler(42, 0, 2, () => (require('./42-delete-groups') as typeof import('./42-delete-groups')).deleteGroupsHandler),
+  lazyHandler(44, 0, 1, () => (require('./44-incremental-alter-configs') as typeof import('./44-incremental-alter-configs')).incrementalAlterConfigsHandler),
+  lazyHandler(47, 0, 0, () => (require('./47-offset-delete') as typeof import('./47-offset-delete')).offsetDeleteHandler),
+  lazyHandler(60, 0, 2, () => (require('./60-describe-cluster') as typeof import('./60-describe-cluster')).describeClusterHandler),
+  lazyHandler(61, 0, 0, () => (require('./61-describe-producers') as typeof import('./61-describe-producers')).describeProducersHandler),
+  lazyHandler(65, 0, 0, () => (require('./65-describe-transactions') as typeof import('./65-describe-transactions')).describeTransactionsHandler),
+  lazyHandler(66, 0, 2, () => (require('./66-list-transactions') as typeof import('./66-list-transactions')).listTransactionsHandler),
+  lazyHandler(68, 0, 1, () => (require('./68-consumer-group-heartbeat') as typeof import('./68-consumer-group-heartbeat')).consumerGroupHeartbeatHandler),
+  lazyHandler(69, 0, 1, () => (require('./69-consumer-group-describe') as typeof import('./69-consumer-group-describe')).consumerGroupDescribeHandler),
 ];
 
 export function buildHandlerTable(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {

@@ -13,6 +13,11 @@ export function topicNameProblem(name: string): string | null {
   }
 }
 
+/** The group coordinator's internal topic. */
+export const OFFSETS_TOPIC = '__consumer_offsets';
+/** The transaction coordinator's internal topic. */
+export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+
 export function isInternalTopic(name: string): boolean {
-  return name === '__consumer_offsets' || name === '__transaction_state';
+  return name === OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC;
 }

@@ -22,7 +22,7 @@ import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
 import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescription, GroupListing, listGroup, matchesListFilters } from './group-views';
 import type { GroupCoordinatorConfig } from './group-config';
 import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
-import { CoordinatorStorage, OffsetsTopic } from './offsets-topic';
+import { CoordinatorStorage, OFFSETS_TOPIC, OffsetsTopic } from './offsets-topic';
 import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
 
 export type { GroupCoordinatorConfig } from './group-config';
@@ -131,6 +131,19 @@ export class GroupCoordinator {
   static async start(options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
     const coordinator = new GroupCoordinator(options);
     await coordinator.load();
+    coordinator.scheduleOffsetExpiry();
+    return coordinator;
+  }
+
+  /**
+   * What `start` builds when __consumer_offsets does not exist: there is no state to reload, so this needs no
+   * await, and the broker can build the coordinator on the first request that needs it.
+   */
+  static startWithoutState(options: GroupCoordinatorOptions): GroupCoordinator {
+    if (options.storage.topic(OFFSETS_TOPIC) !== undefined) {
+      throw new Error(`${OFFSETS_TOPIC} exists: its state must be reloaded with GroupCoordinator.start`);
+    }
+    const coordinator = new GroupCoordinator(options);
     coordinator.scheduleOffsetExpiry();
     return coordinator;
   }

@@ -7,8 +7,9 @@ import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-record
 import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
+import { OFFSETS_TOPIC } from '../cluster/topic-names';
 
-export const OFFSETS_TOPIC = '__consumer_offsets';
+export { OFFSETS_TOPIC };
 
 /** Kafka's settings for the offsets topic: compacted, 100 MiB segments. */
 export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {

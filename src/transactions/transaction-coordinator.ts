@@ -11,7 +11,7 @@ import { ErrorCode } from '../cluster/errors';
 import type { CoordinatorPartitionLog, CoordinatorStorage } from '../groups/offsets-topic';
 import type { Logger } from '../logger';
 import type { ProducerIdManager } from './producer-id-manager';
-import { TransactionLog } from './transaction-log';
+import { TRANSACTION_STATE_TOPIC, TransactionLog } from './transaction-log';
 import { hasPartition, newTransactionMetadata, TransactionMetadata, TxnState } from './transaction-metadata';
 
 /** Kafka bumps to a new producer id once the epoch reaches Short.MAX_VALUE - 1. */
@@ -63,6 +63,16 @@ export interface PartitionResult {
 /** Called once markers are written, so transactional offset commits can be made visible or dropped. */
 export type TransactionCompletionListener = (producerId: bigint, producerEpoch: number, committed: boolean) => Promise<void>;
 
+export interface TransactionCoordinatorOptions {
+  readonly storage: MarkerStorage;
+  readonly producerIds: ProducerIdManager;
+  readonly config: TransactionCoordinatorConfig;
+  readonly logger: Logger;
+  /** Told about every completed transaction, including those finished at start. */
+  readonly onComplete?: TransactionCompletionListener;
+  readonly now?: () => number;
+}
+
 export class TransactionCoordinator {
   private readonly txns = new Map<string, TransactionMetadata>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -82,21 +92,31 @@ export class TransactionCoordinator {
     this.log = new TransactionLog(storage, config.numPartitions, logger);
   }
 
-  static async start(opts: {
-    storage: MarkerStorage;
-    producerIds: ProducerIdManager;
-    config: TransactionCoordinatorConfig;
-    logger: Logger;
-    /** Told about every completed transaction, including those finished at start. */
-    onComplete?: TransactionCompletionListener;
-    now?: () => number;
-  }): Promise<TransactionCoordinator> {
+  static async start(opts: TransactionCoordinatorOptions): Promise<TransactionCoordinator> {
     const c = new TransactionCoordinator(opts.storage, opts.producerIds, opts.config, opts.logger, opts.now ?? Date.now);
     c.completionListener = opts.onComplete ?? null;
     await c.load();
-    c.timer = setInterval(() => void c.abortTimedOut().then(() => c.expireIdleIds()), opts.config.abortCheckIntervalMs);
-    c.timer.unref();
+    c.startTimer();
     return c;
+  }
+
+  /**
+   * What `start` builds when __transaction_state does not exist: there is no state to reload, so this needs no
+   * await, and the broker can build the coordinator on the first request that needs it.
+   */
+  static startWithoutState(opts: TransactionCoordinatorOptions): TransactionCoordinator {
+    if (opts.storage.topic(TRANSACTION_STATE_TOPIC) !== undefined) {
+      throw new Error(`${TRANSACTION_STATE_TOPIC} exists: its state must be reloaded with TransactionCoordinator.start`);
+    }
+    const c = new TransactionCoordinator(opts.storage, opts.producerIds, opts.config, opts.logger, opts.now ?? Date.now);
+    c.completionListener = opts.onComplete ?? null;
+    c.startTimer();
+    return c;
+  }
+
+  private startTimer(): void {
+    this.timer = setInterval(() => void this.abortTimedOut().then(() => this.expireIdleIds()), this.config.abortCheckIntervalMs);
+    this.timer.unref();
   }
 
   /** Waits for background work; later requests are refused. */

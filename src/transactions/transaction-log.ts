@@ -5,8 +5,9 @@ import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/recor
 import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
 import type { Logger } from '../logger';
 import { decodeTransactionLogRecord, TransactionLogRecord, transactionLogKey, transactionLogValue, TransactionMetadata } from './transaction-metadata';
+import { TRANSACTION_STATE_TOPIC } from '../cluster/topic-names';
 
-export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+export { TRANSACTION_STATE_TOPIC };
 
 /** Kafka's settings for the transaction log: compacted, 100 MiB segments, no compression change. */
 export const TRANSACTION_STATE_TOPIC_CONFIGS: Readonly<Record<string, string>> = {

@@ -1,0 +1,94 @@
+// Runs the modules of a start bundle (see build/bundle-start.ts) as ordinary CommonJS modules: each gets a real
+// Module object under its original file name in require.cache, so a module loaded later from disk (a handler on
+// its first request) and a module from the bundle are the same instance, and __filename/__dirname are unchanged.
+import * as path from 'path';
+import Module = require('module');
+
+/** The CommonJS wrapper a module's source sits in, as Node's loader would call it. */
+export type ModuleBody = (
+  exports: unknown,
+  require: NodeJS.Require,
+  module: NodeJS.Module,
+  filename: string,
+  dirname: string,
+) => void;
+
+/** Relative requires resolved at build time (request -> bundle id), and the module's body. */
+export type BundledModule = readonly [relativeRequires: Readonly<Record<string, string>>, body: ModuleBody];
+
+export interface StartBundle {
+  /** The directory bundle ids are relative to (the package root). */
+  readonly root: string;
+  readonly entry: string;
+  readonly modules: Readonly<Record<string, BundledModule>>;
+}
+
+/** Node's loader internals this needs; public in practice (every CJS tool uses them) but not in @types/node. */
+interface ModuleInternals {
+  _cache: Record<string, NodeJS.Module | undefined>;
+  _nodeModulePaths(dir: string): string[];
+  _resolveFilename(request: string, parent: NodeJS.Module, isMain: boolean, options?: { paths?: string[] }): string;
+  new (id: string, parent?: NodeJS.Module): NodeJS.Module;
+}
+
+const Loader = Module as unknown as ModuleInternals;
+
+/**
+ * How the bundle names a file: relative to the package root (with "/"), so the bundle moves with the package; or
+ * absolute for a file outside it (a package reached through a symlinked node_modules), which stays where it is.
+ */
+export function bundleId(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return file;
+  return relative.split(path.sep).join('/');
+}
+
+function bundleFile(root: string, id: string): string {
+  return path.isAbsolute(id) ? id : path.join(root, id);
+}
+
+function isRelative(request: string): boolean {
+  return request.startsWith('./') || request.startsWith('../');
+}
+
+/** Loads the bundle's entry module and returns its exports. */
+export function runStartBundle(bundle: StartBundle, parent: NodeJS.Module): unknown {
+  const load = (id: string, from: NodeJS.Module): unknown => {
+    const filename = bundleFile(bundle.root, id);
+    const cached = Loader._cache[filename];
+    if (cached !== undefined) return cached.exports;
+    const [relativeRequires, body] = bundle.modules[id];
+    const mod = new Loader(filename, from);
+    mod.filename = filename;
+    mod.paths = Loader._nodeModulePaths(path.dirname(filename));
+    Loader._cache[filename] = mod;
+    const requireFromModule = (request: string): unknown => {
+      const known = relativeRequires[request];
+      if (known !== undefined) return load(known, mod);
+      if (!isRelative(request) && !Module.isBuiltin(request)) {
+        // Package requests resolve at run time, so a package installed elsewhere than at build time still loads.
+        const id = bundleId(bundle.root, Loader._resolveFilename(request, mod, false));
+        if (bundle.modules[id] !== undefined) return load(id, mod);
+      }
+      return mod.require(request);
+    };
+    const localRequire = Object.assign(requireFromModule, {
+      resolve: Object.assign(
+        (request: string, options?: { paths?: string[] }) => Loader._resolveFilename(request, mod, false, options),
+        { paths: (request: string) => (isRelative(request) ? [path.dirname(filename)] : mod.paths) },
+      ),
+      cache: Loader._cache,
+      main: require.main,
+      extensions: require.extensions,
+    }) as NodeJS.Require;
+    try {
+      body.call(mod.exports, mod.exports, localRequire, mod, filename, path.dirname(filename));
+    } catch (err) {
+      delete Loader._cache[filename];
+      throw err;
+    }
+    mod.loaded = true;
+    return mod.exports;
+  };
+  return load(bundle.entry, parent);
+}

@@ -1,0 +1,89 @@
+// The `eddy` command line: flags, EDDY_* defaults, `--config` pairs, help and errors.
+import { parseCommandLine, ParsedCommand, StartOptions } from '../../../src/cli-args';
+
+function startOptions(parsed: ParsedCommand): StartOptions {
+  if (parsed.kind !== 'start') throw new Error(`expected a start command, got ${JSON.stringify(parsed)}`);
+  return parsed.options;
+}
+
+test('start takes every documented flag, in both --flag value and --flag=value forms', () => {
+  const opts = startOptions(
+    parseCommandLine(
+      ['start', '--port', '19092', '--host=127.0.0.1', '--listeners', 'A://:1', '--advertised-listeners', 'A://h:1',
+        '--data-dir', '/tmp/d', '--log-level=warn', '--config', 'num.partitions=3', '--config=log.roll.ms=5'],
+      {},
+    ),
+  );
+  expect(opts).toEqual({
+    port: 19092,
+    host: '127.0.0.1',
+    listeners: 'A://:1',
+    advertisedListeners: 'A://h:1',
+    dataDir: '/tmp/d',
+    logLevel: 'warn',
+    config: ['num.partitions=3', 'log.roll.ms=5'],
+  });
+});
+
+test('without flags: ./eddy-data, info, no port (the broker defaults to 9092), no configs', () => {
+  expect(startOptions(parseCommandLine(['start'], {}))).toEqual({
+    port: undefined,
+    host: undefined,
+    listeners: undefined,
+    advertisedListeners: undefined,
+    dataDir: './eddy-data',
+    logLevel: 'info',
+    config: [],
+  });
+});
+
+test('EDDY_* variables fill what flags leave out; flags win; other EDDY_ variables are ignored', () => {
+  const env = { EDDY_PORT: '9999', EDDY_HOST: '', EDDY_DATA_DIR: '/data', EDDY_LOG_LEVEL: 'debug', EDDY_SOMETHING: 'x' };
+  const opts = startOptions(parseCommandLine(['start', '--port', '1234'], env));
+  expect(opts.port).toBe(1234);
+  expect(opts.host).toBe('');
+  expect(opts.dataDir).toBe('/data');
+  expect(opts.logLevel).toBe('debug');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_PORT: '' })).port).toBeUndefined();
+});
+
+test('--config takes the key=value pairs that follow it, as well as repeated flags', () => {
+  expect(startOptions(parseCommandLine(['start', '--config', 'a=1', 'b=2', '--port', '1', '--config', 'c=3'], {})).config).toEqual([
+    'a=1',
+    'b=2',
+    'c=3',
+  ]);
+});
+
+test('bad values, unknown flags, stray arguments and unknown commands are errors that carry the help', () => {
+  const errors: readonly (readonly string[])[] = [
+    ['start', '--port', 'abc'],
+    ['start', '--log-level', 'loud'],
+    ['start', '--nope'],
+    ['start', 'extra'],
+    ['stop'],
+    [],
+    ['start', '--port'],
+  ];
+  for (const argv of errors) {
+    const parsed = parseCommandLine(argv, {});
+    expect(parsed.kind).toBe('error');
+    if (parsed.kind === 'error') expect(parsed.help).toContain('eddy');
+  }
+  const badEnv = parseCommandLine(['start'], { EDDY_PORT: 'x' });
+  expect(badEnv.kind === 'error' && badEnv.message).toMatch(/EDDY_PORT/);
+});
+
+test('--help lists every option with its variable; --version is recognised', () => {
+  const help = parseCommandLine(['start', '--help'], {});
+  expect(help.kind).toBe('help');
+  const text = help.kind === 'help' ? help.text : '';
+  for (const flag of ['--port', '--host', '--listeners', '--advertised-listeners', '--data-dir', '--log-level', '--config']) {
+    expect(text).toContain(flag);
+  }
+  for (const variable of ['EDDY_PORT', 'EDDY_HOST', 'EDDY_LISTENERS', 'EDDY_DATA_DIR', 'EDDY_LOG_LEVEL', 'EDDY_CFG_']) {
+    expect(text).toContain(variable);
+  }
+  expect(parseCommandLine(['--help'], {}).kind).toBe('help');
+  expect(parseCommandLine(['--version'], {}).kind).toBe('version');
+});

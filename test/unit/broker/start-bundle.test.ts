@@ -1,0 +1,94 @@
+// The start bundle (build/bundle-start.ts, build/bundle-runtime.ts): modules run from one file behave as they do
+// when Node loads them one by one.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bundledSource, literalRequires, MODULE_MARKER, renderBundle } from '../../../build/bundle-start';
+import { bundleId } from '../../../build/bundle-runtime';
+
+const DIST = path.resolve(__dirname, '..', '..', '..');
+
+test('finds literal requires and drops what cannot stay inside a wrapper', () => {
+  expect(literalRequires(`const a = require("./a");\nconst b = require('pkg/x'); require(name); foo.require('./c');`)).toEqual([
+    './a',
+    'pkg/x',
+    './c',
+  ]);
+  expect(bundledSource('#!/usr/bin/env node\nx();\n//# sourceMappingURL=x.js.map')).toBe('\nx();\n');
+});
+
+describe('a bundle of a small module graph', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-'));
+    fs.mkdirSync(path.join(dir, 'dist', 'lib'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'dist', 'build'), { recursive: true });
+    fs.copyFileSync(path.join(DIST, 'build', 'bundle-runtime.js'), path.join(dir, 'dist', 'build', 'bundle-runtime.js'));
+    const write = (rel: string, text: string): void => fs.writeFileSync(path.join(dir, rel), text);
+    write('dist/main.js', `"use strict";\nconst shared = require("./lib/shared");\nexports.shared = shared;\nexports.file = __filename;\n` +
+      `exports.later = () => require("./lib/later");\nexports.strict = (function () { return this === undefined; })();\n//# sourceMappingURL=main.js.map\n`);
+    write('dist/lib/shared.js', `exports.sloppy = (function () { return this !== undefined; })();\nexports.dir = __dirname;\n`);
+    write('dist/lib/later.js', `"use strict";\nexports.shared = require("./shared");\n`);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('runs modules under their own file names, in their own strictness, sharing instances with later loads', () => {
+    const main = path.join(dir, 'dist', 'main.js');
+    const files = [main, path.join(dir, 'dist', 'lib', 'shared.js')];
+    fs.writeFileSync(path.join(dir, 'dist', 'bundle.js'), renderBundle(dir, main, files));
+    // Remove the bundled sources: everything they define must now come from the bundle.
+    fs.renameSync(main, `${main}.gone`);
+    const script =
+      `const b = require(${JSON.stringify(path.join(dir, 'dist', 'bundle.js'))});` +
+      `const later = b.later();` +
+      `process.stdout.write(JSON.stringify({ file: b.file, strict: b.strict, sloppy: b.shared.sloppy, dir: b.shared.dir,` +
+      ` sameInstance: later.shared === b.shared, cached: Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(dir)})).sort() }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as Record<string, unknown>;
+    expect(out).toEqual({
+      file: main,
+      strict: true,
+      sloppy: true,
+      dir: path.join(dir, 'dist', 'lib'),
+      sameInstance: true,
+      cached: [
+        path.join(dir, 'dist', 'build', 'bundle-runtime.js'),
+        path.join(dir, 'dist', 'bundle.js'),
+        path.join(dir, 'dist', 'lib', 'later.js'),
+        path.join(dir, 'dist', 'lib', 'shared.js'),
+        main,
+      ].sort(),
+    });
+  });
+});
+
+test("the built start bundle holds exactly what loading the CLI loads, and serves the CLI's exports", () => {
+  const script =
+    `const b = require(${JSON.stringify(path.join(DIST, 'start-bundle.js'))});` +
+    `const fromDisk = require(${JSON.stringify(path.join(DIST, 'src', 'cli.js'))});` +
+    `process.stdout.write(JSON.stringify({ same: b === fromDisk, main: typeof b.main }));`;
+  expect(JSON.parse(execFileSync(process.execPath, ['-e', script]).toString())).toEqual({ same: true, main: 'function' });
+  const bundle = fs.readFileSync(path.join(DIST, 'start-bundle.js'), 'utf8');
+  const bundled = bundle.split('\n').filter((l) => l.startsWith(MODULE_MARKER)).map((l) => l.slice(MODULE_MARKER.length));
+  const listScript =
+    `const { modulesLoadedBy } = require(${JSON.stringify(path.join(DIST, 'build', 'bundle-start.js'))});` +
+    `process.stdout.write(JSON.stringify(modulesLoadedBy(${JSON.stringify(path.join(DIST, 'src', 'cli.js'))}).length));`;
+  expect(bundled.length).toBe(JSON.parse(execFileSync(process.execPath, ['-e', listScript]).toString()));
+  expect(bundled).toContain('dist/src/cli.js');
+  expect(bundled.some((id) => /src\/api\/00-produce/.test(id))).toBe(false);
+});
+
+test('the bundle is ASCII, so V8 holds its source at one byte per character', () => {
+  expect(bundledSource('const s = "a\u2013b"; // x \u2264 5\n')).toBe('const s = "a\\u2013b"; // x \\u2264 5\n');
+  expect(eval(bundledSource('"pino \u2013 redact"'))).toBe('pino \u2013 redact');
+  const bundle = fs.readFileSync(path.join(DIST, 'start-bundle.js'), 'utf8');
+  expect(/[^\x00-\x7f]/.test(bundle)).toBe(false);
+});
+
+test('bundle ids are root-relative inside the package and absolute outside it', () => {
+  const root = path.join(path.sep, 'app');
+  expect(bundleId(root, path.join(root, 'dist', 'src', 'cli.js'))).toBe('dist/src/cli.js');
+  expect(bundleId(root, path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'))).toBe(
+    path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'),
+  );
+});
