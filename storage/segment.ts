@@ -1,6 +1,7 @@
 // One segment: a `.log` file of whole batches starting at `baseOffset`, with its sparse `.index` and `.timeindex`.
 // The active (last) segment keeps its indexes in memory and writes the index files when it closes or flushes;
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
 import { writeFileAtomic, isNotFound } from './atomic-file';
@@ -46,6 +47,8 @@ export class LogSegment implements IndexHolder {
   private loading: Promise<Indexes> | null = null;
   private active: boolean;
   private deleted = false;
+  /** An empty segment made by deferred(): its `.log` file does not exist until the first append. */
+  private fileMissing = false;
 
   private constructor(
     readonly dir: string,
@@ -68,6 +71,19 @@ export class LogSegment implements IndexHolder {
     const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
     await fsp.writeFile(seg.paths.log, Buffer.alloc(0), { flag: 'w' });
     seg.indexes = seg.emptyIndexes();
+    return seg;
+  }
+
+  /**
+   * An empty active segment whose `.log` file is created by its first append. A topic with thousands of
+   * partitions then costs one directory per partition when it is created, and the file only once a partition is
+   * written to. Nothing reads the file before that (the segment is empty), and a directory left without any segment
+   * loads as an empty log.
+   */
+  static deferred(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
+    seg.indexes = seg.emptyIndexes();
+    seg.fileMissing = true;
     return seg;
   }
 
@@ -176,6 +192,7 @@ export class LogSegment implements IndexHolder {
 
   /** Writes a run of batches at the end of the file, then indexes them. `batches` positions are chunk-relative. */
   async append(chunk: Buffer, batches: readonly ScannedBatch[]): Promise<void> {
+    if (this.fileMissing) this.createFile();
     const at = this.size;
     await this.res.fdPool.use(this.paths.log, async (h) => writeFullySync(h, chunk, at));
     const ix = this.requireActiveIndexes();
@@ -185,10 +202,12 @@ export class LogSegment implements IndexHolder {
 
   /** Cuts a failed partial write back to the last acknowledged size. */
   async truncateToSize(): Promise<void> {
+    if (this.fileMissing) return;
     await this.res.fdPool.use(this.paths.log, (h) => h.truncate(this.size));
   }
 
   async fsync(): Promise<void> {
+    if (this.fileMissing) return;
     await this.res.fdPool.use(this.paths.log, (h) => h.sync());
   }
 
@@ -288,6 +307,25 @@ export class LogSegment implements IndexHolder {
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
+
+  /**
+   * Creates the deferred `.log` file, empty as the segment is. Synchronous like the append that follows: two
+   * short syscalls once per segment cost less than two round trips through libuv's thread pool. The directory
+   * may be missing too: the log manager makes new partitions' directories in the background.
+   */
+  private createFile(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.paths.log, 'w');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      // A new partition's directory is made in the background; a partition written to first makes its own.
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(this.paths.log, 'w');
+    }
+    fs.closeSync(fd);
+    this.fileMissing = false;
+  }
 
   private emptyIndexes(): Indexes {
     return {
