@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { randomUUID } from 'crypto';
 import type { Logger } from '../src/logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
@@ -44,8 +45,8 @@ export interface LogManagerOptions {
 
 const MAX_TOPIC_NAME_LENGTH = 249;
 const LOAD_CONCURRENCY = 16;
-/** Partition directories made between two yields to the event loop when a topic is created. */
-const MKDIR_BATCH = 256;
+/** How long partition directories are made in one go before the event loop gets a turn. */
+const MKDIR_SLICE_MS = 4;
 
 /** Kafka's topic name rule; it also keeps names safe as directory names. */
 export function checkTopicName(name: string): void {
@@ -384,19 +385,24 @@ export class LogManager {
     return path.join(this.dataDir, partitionDirName(topic, partition));
   }
 
-  /** Synchronous mkdirs (far cheaper than trips through libuv's thread pool) in batches, yielding in between. */
+  /**
+   * Synchronous mkdirs (far cheaper than trips through libuv's thread pool), a few milliseconds' worth at a time
+   * with a yield to the event loop in between, so requests keep being served while thousands are made.
+   */
   private async makeDirs(topic: string, from: number, to: number): Promise<void> {
-    for (let batchStart = from; batchStart < to; batchStart += MKDIR_BATCH) {
+    let p = from;
+    while (p < to) {
       await yieldToEventLoop();
-      const batchEnd = Math.min(to, batchStart + MKDIR_BATCH);
-      for (let p = batchStart; p < batchEnd; p++) {
+      const until = performance.now() + MKDIR_SLICE_MS;
+      do {
         try {
           fs.mkdirSync(this.partitionDir(topic, p));
         } catch (err) {
           // Already made by the partition's first append (stale directories were removed before).
           if (!isAlreadyExists(err)) throw err;
         }
-      }
+        p++;
+      } while (p < to && performance.now() < until);
     }
   }
 
