@@ -11,6 +11,7 @@ import {
   batchLastOffsetDelta,
   batchMagic,
   batchMaxTimestamp,
+  batchPartitionLeaderEpoch,
   batchRecordsCount,
   batchSize,
   setBatchBaseOffset,
@@ -184,6 +185,7 @@ export class PartitionLog {
     if (start > logEnd) start = logEnd;
     const epochs = await LeaderEpochCache.load(dir, logger);
     epochs.truncateFromEnd(logEnd);
+    if (epochs.latestEpoch < 0 && logEnd > start) await restoreFirstEpoch(epochs, segments, start);
     const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
     let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
     // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
@@ -941,6 +943,19 @@ function floorSegmentIndex(segments: readonly LogSegment[], offset: bigint): num
     }
   }
   return found;
+}
+
+/**
+ * A history left without entries although the log holds batches (its first entry is written lazily, and a crash
+ * came first) starts with the epoch of the batch at the log start, as recovering Kafka reassigns epochs from the
+ * batches it reads.
+ */
+async function restoreFirstEpoch(epochs: LeaderEpochCache, segments: readonly LogSegment[], start: bigint): Promise<void> {
+  const seg = segments[floorSegmentIndex(segments, start)];
+  const first = await seg.locateOffset(start, seg.size);
+  if (first === null) return;
+  const epoch = batchPartitionLeaderEpoch(await seg.readBytes(first.position, BATCH_HEADER.size));
+  if (epoch >= 0) epochs.assign(epoch, start);
 }
 
 async function unlinkAll(files: readonly string[]): Promise<void> {

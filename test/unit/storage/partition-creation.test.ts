@@ -112,6 +112,29 @@ describe('partition creation', () => {
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('brief'))).toEqual([]);
   });
 
+  it('writes the first leader epoch entry lazily and restores it from the log after a crash', async () => {
+    const dir = fresh();
+    const m = await open(dir);
+    await m.createTopic('e', 1);
+    const log = m.partition('e', 0);
+    await log?.append(batch(2), { leaderEpoch: 2 });
+    await log?.append(batch(3), { leaderEpoch: 2 });
+    const checkpoint = path.join(partitionDir(dir, 'e', 0), 'leader-epoch-checkpoint');
+    expect(fs.existsSync(checkpoint)).toBe(false);
+    const crashed = crashCopy(dir);
+    dirs.push(crashed);
+    const reopened = await open(crashed);
+    expect(reopened.partition('e', 0)?.leaderEpochStartOffset(2)).toEqual({ epoch: 2, endOffset: 5n });
+    // A later epoch is written at once, together with the first.
+    await reopened.partition('e', 0)?.append(batch(1), { leaderEpoch: 4 });
+    await reopened.close();
+    managers.splice(managers.indexOf(reopened), 1);
+    expect(fs.readFileSync(path.join(partitionDir(crashed, 'e', 0), 'leader-epoch-checkpoint'), 'utf8')).toBe('0\n2\n2 0\n4 5\n');
+    await m.close();
+    managers.splice(managers.indexOf(m), 1);
+    expect(fs.readFileSync(checkpoint, 'utf8')).toBe('0\n1\n2 0\n');
+  });
+
   it('adds partitions the same way', async () => {
     const dir = fresh();
     const m = await open(dir);
