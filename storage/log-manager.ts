@@ -1,8 +1,10 @@
 // Owner of the data directory: the topic catalog, every partition log, the shared resources (file handles, index
 // memory, tail cache) and the background retention/flush timer. Catalog changes are serialised so concurrent
 // admin requests cannot interleave their file operations.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { randomUUID } from 'crypto';
 import type { Logger } from '../src/logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
@@ -45,6 +47,8 @@ export interface LogManagerOptions {
 
 const MAX_TOPIC_NAME_LENGTH = 249;
 const LOAD_CONCURRENCY = 16;
+/** How long partition directories are made in one go before the event loop gets a turn. */
+const MKDIR_SLICE_MS = 4;
 
 /** Kafka's topic name rule; it also keeps names safe as directory names. */
 export function checkTopicName(name: string): void {
@@ -67,6 +71,10 @@ export class LogManager {
   private cleanerRun: Promise<CleaningStats[]> | null = null;
   private cleanerOptions: CleanerOptions;
   private closed = false;
+  /** Topics with partitions created in this process whose log objects are built on first use (partition()). */
+  private readonly unbuilt = new Map<string, { below: number; config: LogConfig }>();
+  /** Background creation of new partitions' directories, per topic (see createPartitionLogs). */
+  private readonly dirJobs = new Map<string, Promise<void>>();
 
   private constructor(
     readonly dataDir: string,
@@ -146,7 +154,15 @@ export class LogManager {
   }
 
   partition(topic: string, partition: number): PartitionLog | undefined {
-    return this.logs.get(topic)?.[partition];
+    const list = this.logs.get(topic);
+    if (list === undefined) return undefined;
+    const log = list[partition];
+    if (log !== undefined) return log;
+    const unbuilt = this.unbuilt.get(topic);
+    if (unbuilt === undefined || !Number.isInteger(partition) || partition < 0 || partition >= unbuilt.below) return undefined;
+    const created = PartitionLog.createEmpty({ dir: this.partitionDir(topic, partition), topic, partition, config: unbuilt.config, deps: this.deps });
+    list[partition] = created;
+    return created;
   }
 
   /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */
@@ -166,11 +182,8 @@ export class LogManager {
       // Catalog first: after a crash the partitions of a listed topic are created at load, never orphaned.
       this.catalog.put(topic);
       await this.catalog.save();
-      const list: PartitionLog[] = [];
-      this.logs.set(name, list);
-      await forEachLimited(range(partitions), LOAD_CONCURRENCY, async (p) => {
-        list[p] = await this.loadPartitionWithConfig(name, p, config, true, true);
-      });
+      this.logs.set(name, []);
+      await this.createPartitionLogs(name, 0, partitions, config);
       this.logger.info({ topic: name, topicId: topic.topicId, partitions }, 'created topic');
       return this.catalog.get(name) ?? topic;
     });
@@ -180,8 +193,10 @@ export class LogManager {
     return this.serialised(async () => {
       const topic = this.catalog.get(name);
       if (topic === undefined) throw new UnknownTopicError(name);
+      await this.dirJobs.get(name);
       const list = this.logs.get(name) ?? [];
       this.logs.delete(name);
+      this.unbuilt.delete(name);
       this.catalog.remove(name);
       await this.catalog.save();
       const tag = randomUUID().replace(/-/g, '');
@@ -211,12 +226,8 @@ export class LogManager {
       const config = logConfigFromProperties(topic.configs, this.defaultConfig);
       this.catalog.put({ ...topic, partitions: totalCount });
       await this.catalog.save();
-      const list = this.logs.get(name) ?? [];
-      this.logs.set(name, list);
-      await forEachLimited(range(totalCount - topic.partitions), LOAD_CONCURRENCY, async (i) => {
-        const p = topic.partitions + i;
-        list[p] = await this.loadPartitionWithConfig(name, p, config, true, true);
-      });
+      if (!this.logs.has(name)) this.logs.set(name, []);
+      await this.createPartitionLogs(name, topic.partitions, totalCount, config);
       this.logger.info({ topic: name, from: topic.partitions, to: totalCount }, 'added partitions');
     });
   }
@@ -230,6 +241,8 @@ export class LogManager {
       this.catalog.put({ ...topic, configs: { ...configs } });
       await this.catalog.save();
       for (const log of this.logs.get(name) ?? []) log?.setConfig(config);
+      const unbuilt = this.unbuilt.get(name);
+      if (unbuilt !== undefined) this.unbuilt.set(name, { ...unbuilt, config });
       this.logger.info({ topic: name, configs }, 'altered topic configs');
     });
   }
@@ -302,6 +315,7 @@ export class LogManager {
     if (this.cleanerTimer !== null) clearTimeout(this.cleanerTimer);
     if (this.cleanerRun !== null) await this.cleanerRun.catch(() => undefined);
     await this.mutations.catch(() => undefined);
+    await this.directoriesCreated();
     if (this.backgroundRun !== null) await this.backgroundRun;
     const all: PartitionLog[] = [];
     for (const list of this.logs.values()) for (const log of list) if (log !== undefined) all.push(log);
@@ -347,13 +361,81 @@ export class LogManager {
     return this.loadPartitionWithConfig(topic.name, partition, config, clean);
   }
 
-  private async loadPartitionWithConfig(topic: string, partition: number, config: LogConfig, clean: boolean, fresh = false): Promise<PartitionLog> {
-    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
-    if (fresh && (await exists(dir))) {
-      // Left behind by a deletion interrupted by a crash; a new topic must not inherit its records.
+  /**
+   * Makes partitions [from, to) of a topic the catalog already lists available without waiting for any file
+   * work: like a Kafka broker creating logs after the controller committed the topic, the directories are made in
+   * the background (makeDirs); a partition's log object is built on first use (partition()), and a partition
+   * written to before its directory exists makes it on that first append (LogSegment.deferred). Left-over
+   * directories of an earlier topic of the same name are removed first, so a new topic never inherits records. A
+   * crash before the directories exist loses nothing: loading creates those of every partition the catalog lists.
+   */
+  private async createPartitionLogs(topic: string, from: number, to: number, config: LogConfig): Promise<void> {
+    await this.removeStaleDirs(topic, from, to);
+    this.unbuilt.set(topic, { below: to, config });
+    const previous = this.dirJobs.get(topic) ?? Promise.resolve();
+    const job: Promise<void> = previous
+      .then(() => this.makeDirs(topic, from, to))
+      .catch((err: unknown) => this.logger.error({ topic, err }, 'creating partition directories failed; partitions make theirs on first append'))
+      .finally(() => {
+        if (this.dirJobs.get(topic) === job) this.dirJobs.delete(topic);
+      });
+    this.dirJobs.set(topic, job);
+  }
+
+  /**
+   * Resolves once the background creation of partition directories (of `topic`, or of every topic) is done.
+   * Deletion and shutdown wait for it; tests use it to look at the directories.
+   */
+  async directoriesCreated(topic?: string): Promise<void> {
+    if (topic !== undefined) {
+      await this.dirJobs.get(topic);
+      return;
+    }
+    await Promise.all([...this.dirJobs.values()]);
+  }
+
+  private partitionDir(topic: string, partition: number): string {
+    return path.join(this.dataDir, partitionDirName(topic, partition));
+  }
+
+  /**
+   * Synchronous mkdirs (far cheaper than trips through libuv's thread pool), a few milliseconds' worth at a time
+   * with a yield to the event loop in between, so requests keep being served while thousands are made.
+   */
+  private async makeDirs(topic: string, from: number, to: number): Promise<void> {
+    let p = from;
+    while (p < to) {
+      await yieldToEventLoop();
+      const until = performance.now() + MKDIR_SLICE_MS;
+      do {
+        try {
+          fs.mkdirSync(this.partitionDir(topic, p));
+        } catch (err) {
+          // Already made by the partition's first append (stale directories were removed before).
+          if (!isAlreadyExists(err)) throw err;
+        }
+        p++;
+      } while (p < to && performance.now() < until);
+    }
+  }
+
+  /** Directories of these partitions left by a deletion a crash interrupted: one readdir finds them all. */
+  private async removeStaleDirs(topic: string, from: number, to: number): Promise<void> {
+    const prefix = `${topic}-`;
+    for (const name of await fsp.readdir(this.dataDir)) {
+      if (!name.startsWith(prefix)) continue;
+      const suffix = name.slice(prefix.length);
+      if (!/^\d+$/.test(suffix)) continue;
+      const p = Number(suffix);
+      if (p < from || p >= to) continue;
+      const dir = path.join(this.dataDir, name);
       this.logger.warn({ dir }, 'removing stale partition directory before creating the partition');
       await fsp.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  private async loadPartitionWithConfig(topic: string, partition: number, config: LogConfig, clean: boolean): Promise<PartitionLog> {
+    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
     return PartitionLog.load({
       dir,
       topic,
@@ -363,6 +445,14 @@ export class LogManager {
       deps: this.deps,
     });
   }
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EEXIST';
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -393,10 +483,6 @@ async function warnAboutOrphanDirs(dataDir: string, catalog: TopicCatalog, logge
       logger.warn({ dir: path.join(dataDir, entry.name) }, 'partition directory not in the topic catalog; ignored');
     }
   }
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */

@@ -48,6 +48,8 @@ export class LogSegment implements IndexHolder {
   private loading: Promise<Indexes> | null = null;
   private active: boolean;
   private deleted = false;
+  /** An empty segment made by deferred(): its `.log` file does not exist until the first append. */
+  private fileMissing = false;
 
   private constructor(
     readonly dir: string,
@@ -70,6 +72,19 @@ export class LogSegment implements IndexHolder {
     const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
     await fsp.writeFile(seg.paths.log, Buffer.alloc(0), { flag: 'w' });
     seg.indexes = seg.emptyIndexes();
+    return seg;
+  }
+
+  /**
+   * An empty active segment whose `.log` file is created by its first append. A topic with thousands of
+   * partitions then costs one directory per partition when it is created, and the file only once a partition is
+   * written to. Nothing reads the file before that (the segment is empty), and a directory left without any segment
+   * loads as an empty log.
+   */
+  static deferred(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): LogSegment {
+    const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
+    seg.indexes = seg.emptyIndexes();
+    seg.fileMissing = true;
     return seg;
   }
 
@@ -181,6 +196,7 @@ export class LogSegment implements IndexHolder {
    * only guaranteed open until the caller yields.
    */
   async appendFd(): Promise<number> {
+    if (this.fileMissing) this.createFile();
     for (;;) {
       const fd = this.res.fdPool.openFd(this.paths.log);
       if (fd !== null) return fd;
@@ -190,6 +206,7 @@ export class LogSegment implements IndexHolder {
 
   /** The append descriptor when no open is needed, else null (see appendFd). */
   appendFdNow(): number | null {
+    if (this.fileMissing) return null;
     return this.res.fdPool.openFd(this.paths.log);
   }
 
@@ -222,6 +239,7 @@ export class LogSegment implements IndexHolder {
   }
 
   async fsync(): Promise<void> {
+    if (this.fileMissing) return;
     await this.res.fdPool.use(this.paths.log, (h) => h.sync());
   }
 
@@ -333,6 +351,25 @@ export class LogSegment implements IndexHolder {
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
+
+  /**
+   * Creates the deferred `.log` file, empty as the segment is. Synchronous like the append that follows: two
+   * short syscalls once per segment cost less than two round trips through libuv's thread pool. The directory
+   * may be missing too: the log manager makes new partitions' directories in the background.
+   */
+  private createFile(): void {
+    let fd: number;
+    try {
+      fd = fs.openSync(this.paths.log, 'w');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      // A new partition's directory is made in the background; a partition written to first makes its own.
+      fs.mkdirSync(this.dir, { recursive: true });
+      fd = fs.openSync(this.paths.log, 'w');
+    }
+    fs.closeSync(fd);
+    this.fileMissing = false;
+  }
 
   private emptyIndexes(): Indexes {
     return {

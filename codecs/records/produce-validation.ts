@@ -11,8 +11,9 @@
 //
 // Cost choices: the CRC pass over the batch is unavoidable. Uncompressed v2 batches also get a record walk (varints
 // only, nothing copied, no BigInt), because Kafka validates every record's structure, key and timestamp there too;
-// it costs about as much as the CRC pass for 100-byte records and less for larger ones. Compressed v2 batches stay header-only: no decompression; timestamps are checked on
-// baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
+// that walk calls nothing per record and checks timestamps on the extremes only, so per-record work happens only
+// when some record is rejected. Compressed v2 batches stay header-only: no decompression; timestamps are checked
+// on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
 import {
   ATTR_COMPRESSION_MASK,
@@ -27,7 +28,7 @@ import { BatchSlice, scanFetchedRecords } from './batch-iterator';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
-import { walkRecords } from './record-reader';
+import { summarizeRecords, walkRecords } from './record-reader';
 
 const NO_TIMESTAMP_NUMBER = Number(NO_TIMESTAMP);
 
@@ -237,16 +238,29 @@ function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
   let maxTimestamp = headerMax;
   if (compression === Compression.None) {
     const base = Number(baseTimestamp);
-    const logAppendTs = Number(headerMax);
-    let max = NO_TIMESTAMP_NUMBER;
-    const end = walkRecords(batch, BATCH_HEADER.size, count, (i, timestampDelta, hasKey) => {
-      const ts = logAppend ? logAppendTs : base + timestampDelta;
-      if (ts > max) max = ts;
-      if (rules.compacted && !hasKey) note(i, RecordErrorCode.INVALID_RECORD, 'compacted topics need a key on every record');
-      note(i, RecordErrorCode.INVALID_TIMESTAMP, timestampError(ts, logAppend, rules));
-    });
-    if (end !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - end} bytes follow the batch's last record`);
-    maxTimestamp = BigInt(max);
+    // One pass checks the structure; when the extremes are in range, every timestamp is, and no record needs a look
+    // of its own. Anything else (a client's LogAppendTime, a keyless record on a compacted topic, a timestamp out
+    // of range) takes a second pass that names each offending record, as Kafka's record errors do.
+    const summary = summarizeRecords(batch, BATCH_HEADER.size, count, base);
+    if (summary.end !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - summary.end} bytes follow the batch's last record`);
+    const clean =
+      !logAppend &&
+      !(rules.compacted && summary.keyless > 0) &&
+      (summary.minTimestamp === Infinity ||
+        (timestampError(summary.minTimestamp, false, rules) === null && timestampError(summary.maxTimestamp, false, rules) === null));
+    if (clean) {
+      maxTimestamp = BigInt(summary.maxTimestamp);
+    } else {
+      const logAppendTs = Number(headerMax);
+      let max = NO_TIMESTAMP_NUMBER;
+      walkRecords(batch, BATCH_HEADER.size, count, (i, timestampDelta, hasKey) => {
+        const ts = logAppend ? logAppendTs : base + timestampDelta;
+        if (ts > max) max = ts;
+        if (rules.compacted && !hasKey) note(i, RecordErrorCode.INVALID_RECORD, 'compacted topics need a key on every record');
+        note(i, RecordErrorCode.INVALID_TIMESTAMP, timestampError(ts, logAppend, rules));
+      });
+      maxTimestamp = BigInt(max);
+    }
   } else {
     // Header-only: the first record's and the largest timestamps stand for all records.
     const headerTs = (t: bigint): string | null => timestampError(Number(t), logAppend, rules);

@@ -123,32 +123,72 @@ export type RecordVisitor = (index: number, timestampDelta: number, hasKey: bool
 export function walkRecords(buf: Buffer, start: number, count: number, visit: RecordVisitor): number {
   const s = new RecordScanner(buf, start);
   for (let i = 0; i < count; i++) {
-    if (s.pos >= buf.length) throw invalidRecord(`batch declares ${count} records but holds ${i}`);
-    const size = s.varint();
-    const end = s.pos + size;
-    if (size < 0 || end > buf.length) throw invalidRecord(`record ${i} of ${size} bytes runs past the batch end`);
-    s.limit = end;
-    s.skip(1); // attributes
-    const timestampDelta = s.varlongNumber();
-    s.varint(); // offset delta
-    const hasKey = s.skipSized('key');
-    s.skipSized('value');
-    const headers = s.varint();
-    if (headers < 0) throw invalidRecord(`invalid number of record headers ${headers}`);
-    for (let h = 0; h < headers; h++) {
-      if (!s.skipSized('header key')) throw invalidRecord('null header key');
-      s.skipSized('header value');
-    }
-    if (s.pos !== end) throw invalidRecord(`record ${i} size says ${size} bytes but its fields take ${s.pos - end + size}`);
-    s.limit = buf.length;
-    visit(i, timestampDelta, hasKey);
+    scanRecord(s, buf, i, count);
+    visit(i, s.timestampDelta, s.hasKey);
   }
   return s.pos;
+}
+
+/** What the produce path needs of an uncompressed batch's records, gathered in one pass (see summarizeRecords). */
+export interface RecordsSummary {
+  /** position after the last record */
+  end: number;
+  /** smallest and largest record timestamp other than -1 (no timestamp); +Infinity / -1 when there is none */
+  minTimestamp: number;
+  maxTimestamp: number;
+  /** records with a null key */
+  keyless: number;
+}
+
+/**
+ * walkRecords' structure checks without a call per record: the produce path needs per-record detail only when
+ * something is wrong, and the smallest and largest timestamps tell whether any record is out of range.
+ */
+export function summarizeRecords(buf: Buffer, start: number, count: number, baseTimestamp: number): RecordsSummary {
+  const s = new RecordScanner(buf, start);
+  let min = Infinity;
+  let max = -1;
+  let keyless = 0;
+  for (let i = 0; i < count; i++) {
+    scanRecord(s, buf, i, count);
+    const ts = baseTimestamp + s.timestampDelta;
+    if (ts !== -1) {
+      if (ts < min) min = ts;
+      if (ts > max) max = ts;
+    }
+    if (!s.hasKey) keyless++;
+  }
+  return { end: s.pos, minTimestamp: min, maxTimestamp: max, keyless };
+}
+
+/** Checks the structure of record `i` at the scanner's position and leaves its timestamp delta and key presence there. */
+function scanRecord(s: RecordScanner, buf: Buffer, i: number, count: number): void {
+  if (s.pos >= buf.length) throw invalidRecord(`batch declares ${count} records but holds ${i}`);
+  const size = s.varint();
+  const end = s.pos + size;
+  if (size < 0 || end > buf.length) throw invalidRecord(`record ${i} of ${size} bytes runs past the batch end`);
+  s.limit = end;
+  s.skip(1); // attributes
+  s.timestampDelta = s.varlongNumber();
+  s.varint(); // offset delta
+  s.hasKey = s.skipSized('key');
+  s.skipSized('value');
+  const headers = s.varint();
+  if (headers < 0) throw invalidRecord(`invalid number of record headers ${headers}`);
+  for (let h = 0; h < headers; h++) {
+    if (!s.skipSized('header key')) throw invalidRecord('null header key');
+    s.skipSized('header value');
+  }
+  if (s.pos !== end) throw invalidRecord(`record ${i} size says ${size} bytes but its fields take ${s.pos - end + size}`);
+  s.limit = buf.length;
 }
 
 /** Varint reads bounded by `limit` (the current record's end), advancing `pos` without allocating results. */
 class RecordScanner {
   limit: number;
+  /** Of the record scanRecord read last. */
+  timestampDelta = 0;
+  hasKey = false;
   constructor(
     private readonly buf: Buffer,
     public pos: number,

@@ -52,18 +52,19 @@ async function appendPartition(
 ): Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
   const log = partitionOf(broker, topic, partitionIndex);
-  if (!log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) {
     return failed(partitionIndex, ErrorCode.CORRUPT_MESSAGE, 'Produce request carries no record batch');
   }
   const cfg = log.config;
+  const settings = broker.topics.produceSettings(topic);
   const verdict = validateProducedRecords(records, {
     apiVersion,
-    maxMessageBytes: broker.topics.numericConfig(topic, 'max.message.bytes'),
+    maxMessageBytes: settings.maxMessageBytes,
     timestampType: cfg.timestampType,
-    timestampBeforeMaxMs: BigInt(broker.topics.resolveConfig(topic, 'message.timestamp.before.max.ms').value ?? '0'),
-    timestampAfterMaxMs: BigInt(broker.topics.resolveConfig(topic, 'message.timestamp.after.max.ms').value ?? '0'),
-    nowMs: BigInt(Date.now()),
+    timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
+    timestampAfterMaxMs: settings.timestampAfterMaxMs,
+    nowMs: Date.now(),
     compacted: cfg.cleanupPolicy.compact,
   });
   if (!verdict.ok) {

@@ -19,7 +19,21 @@ export interface CreateTopicRequest {
   readonly assignments?: ReadonlyArray<{ partitionIndex: number; brokerIds: readonly number[] }>;
 }
 
+/** The topic configs every Produce request needs for each partition, resolved once per topic (produceSettings()). */
+export interface ProduceSettings {
+  readonly maxMessageBytes: number;
+  /** message.timestamp.before.max.ms / after.max.ms as numbers (Long.MAX becomes ~9.2e18, still "unlimited") */
+  readonly timestampBeforeMaxMs: number;
+  readonly timestampAfterMaxMs: number;
+}
+
 export class TopicService {
+  /**
+   * Keyed by the catalog's metadata object, which storage replaces whenever a topic's configs or partitions
+   * change, so an altered topic gets fresh settings; the broker config's revision covers broker-level defaults.
+   */
+  private readonly produceSettingsCache = new WeakMap<TopicMetadata, { revision: number; settings: ProduceSettings }>();
+
   constructor(
     private readonly logs: LogManager,
     private readonly config: BrokerConfig,
@@ -118,6 +132,20 @@ export class TopicService {
     if (name === 'retention.ms') return { name, value: String(this.config.logRetentionMs), source: ConfigSource.DEFAULT_CONFIG };
     if (name === 'segment.ms') return { name, value: String(this.config.logRollMs), source: ConfigSource.DEFAULT_CONFIG };
     return { name, value: TOPIC_CONFIG_BY_NAME.get(name)?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG };
+  }
+
+  /** What Produce checks each partition's records against, without resolving configs per partition and request. */
+  produceSettings(topic: TopicMetadata): ProduceSettings {
+    const revision = this.config.revision;
+    const cached = this.produceSettingsCache.get(topic);
+    if (cached !== undefined && cached.revision === revision) return cached.settings;
+    const settings: ProduceSettings = {
+      maxMessageBytes: this.numericConfig(topic, 'max.message.bytes'),
+      timestampBeforeMaxMs: this.numericConfig(topic, 'message.timestamp.before.max.ms'),
+      timestampAfterMaxMs: this.numericConfig(topic, 'message.timestamp.after.max.ms'),
+    };
+    this.produceSettingsCache.set(topic, { revision, settings });
+    return settings;
   }
 
   resolveAllConfigs(topic: TopicMetadata): ResolvedConfig[] {

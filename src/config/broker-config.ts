@@ -78,6 +78,7 @@ export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigDefinition> = new 
 
 export class BrokerConfig {
   private readonly values = new Map<string, string>();
+  private changes = 0;
 
   /** Throws InvalidConfigValueError for values that do not fit their definition. Unknown keys are kept as given. */
   constructor(overrides: Readonly<Record<string, string>> = {}) {
@@ -115,6 +116,12 @@ export class BrokerConfig {
     const def = BROKER_CONFIG_BY_NAME.get(name);
     if (def) validateConfigValue(def, value);
     this.values.set(name, value);
+    this.changes++;
+  }
+
+  /** Grows with every set(): lets caches of values derived from the config tell they are stale. */
+  get revision(): number {
+    return this.changes;
   }
 
   entries(): ReadonlyMap<string, string> {

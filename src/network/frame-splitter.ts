@@ -1,52 +1,94 @@
 // Splits a TCP byte stream into Kafka frames (INT32 size + payload). A frame that arrives within one chunk is
-// returned as a view of that chunk; only frames spread over several chunks are copied, once, into one Buffer.
+// returned as a view of that chunk. A frame spread over several chunks is copied once, as its pieces arrive, into
+// a buffer of exactly its size allocated as soon as its size prefix is known: no list of pieces to concatenate
+// later, and the start of the next frame is never copied along with the end of this one.
+//
+// The buffers handed out are never written again, so callers may keep them (storage may keep appended batches).
 
 export class FrameSizeError extends Error {}
 
+const SIZE_BYTES = 4;
+
 export class FrameSplitter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  /** Bytes the pending data must reach before a frame can complete; avoids re-concatenating large frames. */
-  private pendingNeeded = 0;
+  /** The frame being assembled across chunks, allocated at its full size, and how much of it has arrived. */
+  private partial: Buffer | null = null;
+  private partialFilled = 0;
+  /** A size prefix split across chunks. */
+  private readonly sizePrefix = Buffer.alloc(SIZE_BYTES);
+  private sizePrefixFilled = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
 
   /** Feeds a chunk; returns the complete frames it finished (payloads without the size prefix). */
   push(chunk: Buffer): Buffer[] {
-    let buf: Buffer;
-    if (this.pendingBytes === 0) {
-      buf = chunk;
-    } else {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes < this.pendingNeeded) return [];
-      buf = Buffer.concat(this.pending, this.pendingBytes);
-      this.pending = [];
-      this.pendingBytes = 0;
-    }
     const frames: Buffer[] = [];
-    let at = 0;
-    while (buf.length - at >= 4) {
-      const size = buf.readInt32BE(at);
-      if (size < 0) throw new FrameSizeError(`negative frame size ${size}`);
-      if (size > this.maxFrameBytes) {
-        throw new FrameSizeError(`frame of ${size} bytes exceeds socket.request.max.bytes (${this.maxFrameBytes})`);
+    let at = this.continuePending(chunk, frames);
+    while (at < chunk.length) {
+      const available = chunk.length - at;
+      if (available < SIZE_BYTES) {
+        chunk.copy(this.sizePrefix, 0, at);
+        this.sizePrefixFilled = available;
+        break;
       }
-      if (buf.length - at - 4 < size) break;
-      frames.push(buf.subarray(at + 4, at + 4 + size));
-      at += 4 + size;
-    }
-    if (at < buf.length) {
-      // Keep only the unfinished tail; a view is fine because the next push concatenates into a fresh Buffer.
-      const rest = buf.subarray(at);
-      this.pending.push(rest);
-      this.pendingBytes = rest.length;
-      this.pendingNeeded = rest.length >= 4 ? 4 + rest.readInt32BE(0) : 4;
+      const size = this.checkedSize(chunk.readInt32BE(at));
+      at += SIZE_BYTES;
+      if (chunk.length - at >= size) {
+        frames.push(chunk.subarray(at, at + size));
+        at += size;
+        continue;
+      }
+      this.startPartial(size);
+      at = this.fillPartial(chunk, at, frames);
     }
     return frames;
   }
 
+  /** Bytes of an unfinished frame held so far (its size prefix included). */
   get bufferedBytes(): number {
-    return this.pendingBytes;
+    return this.partial !== null ? SIZE_BYTES + this.partialFilled : this.sizePrefixFilled;
+  }
+
+  /** Completes a size prefix or a frame left unfinished by earlier chunks; returns where in `chunk` to go on. */
+  private continuePending(chunk: Buffer, frames: Buffer[]): number {
+    let at = 0;
+    if (this.sizePrefixFilled > 0) {
+      const needed = SIZE_BYTES - this.sizePrefixFilled;
+      const taken = Math.min(needed, chunk.length);
+      chunk.copy(this.sizePrefix, this.sizePrefixFilled, 0, taken);
+      this.sizePrefixFilled += taken;
+      at = taken;
+      if (this.sizePrefixFilled < SIZE_BYTES) return at;
+      this.sizePrefixFilled = 0;
+      this.startPartial(this.checkedSize(this.sizePrefix.readInt32BE(0)));
+    }
+    if (this.partial !== null) at = this.fillPartial(chunk, at, frames);
+    return at;
+  }
+
+  private checkedSize(size: number): number {
+    if (size < 0) throw new FrameSizeError(`negative frame size ${size}`);
+    if (size > this.maxFrameBytes) {
+      throw new FrameSizeError(`frame of ${size} bytes exceeds socket.request.max.bytes (${this.maxFrameBytes})`);
+    }
+    return size;
+  }
+
+  private startPartial(size: number): void {
+    this.partial = Buffer.allocUnsafe(size);
+    this.partialFilled = 0;
+  }
+
+  /** Copies what `chunk` holds of the partial frame from `at`; emits the frame once whole. Returns the new position. */
+  private fillPartial(chunk: Buffer, at: number, frames: Buffer[]): number {
+    const frame = this.partial as Buffer;
+    const taken = Math.min(frame.length - this.partialFilled, chunk.length - at);
+    chunk.copy(frame, this.partialFilled, at, at + taken);
+    this.partialFilled += taken;
+    if (this.partialFilled === frame.length) {
+      frames.push(frame);
+      this.partial = null;
+      this.partialFilled = 0;
+    }
+    return at + taken;
   }
 }

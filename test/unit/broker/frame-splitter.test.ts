@@ -43,3 +43,43 @@ test('negative and oversized sizes are errors', () => {
   big.writeInt32BE(101, 0);
   expect(() => new FrameSplitter(100).push(big)).toThrow(/socket.request.max.bytes/);
 });
+
+test('random chunkings of a random stream give back exactly its frames, and handed-out frames stay intact', () => {
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let round = 0; round < 50; round++) {
+    const payloads = Array.from({ length: 1 + rand(8) }, (_, i) => Buffer.alloc(rand(3) === 0 ? rand(5) : rand(3000), (round + i) & 0xff));
+    const stream = Buffer.concat(payloads.map(frame));
+    const s = new FrameSplitter(4096);
+    const out: Buffer[] = [];
+    const copies: Buffer[] = [];
+    for (let at = 0; at < stream.length; ) {
+      const end = Math.min(stream.length, at + 1 + rand(700));
+      // Each chunk is its own buffer, overwritten after the push, as a socket's read buffers may be.
+      const chunk = Buffer.from(stream.subarray(at, end));
+      const frames = s.push(chunk);
+      out.push(...frames);
+      copies.push(...frames.map((f) => Buffer.from(f)));
+      if (frames.every((f) => f.buffer !== chunk.buffer)) chunk.fill(0xee);
+      at = end;
+    }
+    expect(s.bufferedBytes).toBe(0);
+    expect(out.map((f) => f.length)).toEqual(payloads.map((p) => p.length));
+    out.forEach((f, i) => expect(f.equals(payloads[i])).toBe(true));
+    copies.forEach((f, i) => expect(f.equals(payloads[i])).toBe(true));
+  }
+});
+
+test('counts the bytes of an unfinished frame, size prefix included', () => {
+  const s = new FrameSplitter(1024);
+  const stream = frame(Buffer.alloc(100, 1));
+  expect(s.push(stream.subarray(0, 2))).toEqual([]);
+  expect(s.bufferedBytes).toBe(2);
+  expect(s.push(stream.subarray(2, 50))).toEqual([]);
+  expect(s.bufferedBytes).toBe(50);
+  expect(s.push(stream.subarray(50))).toHaveLength(1);
+  expect(s.bufferedBytes).toBe(0);
+});

@@ -153,6 +153,30 @@ describe('validateProducedRecords', () => {
     expect(validateProducedRecords(buf, { ...OPTS, timestampType: 'LogAppendTime' }).ok).toBe(true);
   });
 
+  it('finds a lone out-of-range record wherever it sits, and reports the largest timestamp of a clean batch', () => {
+    const at = (offender: bigint, index: number): number[] => {
+      const records = Array.from({ length: 5 }, (_, i) => ({ value: Buffer.from(`v${i}`), timestamp: i === index ? offender : NOW - BigInt(i) }));
+      const result = validateProducedRecords(batch(records, { baseTimestamp: NOW - 10n }), OPTS);
+      return result.ok ? [] : result.recordErrors.map((e) => e.batchIndex);
+    };
+    expect(at(NOW - HOUR - 1n, 0)).toEqual([0]);
+    expect(at(NOW - HOUR - 1n, 3)).toEqual([3]);
+    expect(at(NOW + HOUR + 1n, 4)).toEqual([4]);
+    const clean = validateProducedRecords(batch([NOW - 5n, NOW + 7n, NOW].map((timestamp) => ({ value: null, timestamp }))), OPTS);
+    expect(clean.ok && clean.batches[0].maxTimestamp).toBe(NOW + 7n);
+  });
+
+  it('skips records without a timestamp (-1) but still judges the others', () => {
+    const noTimestamp = batch([-1n, -1n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })), { baseTimestamp: -1n });
+    const ok = validateProducedRecords(noTimestamp, OPTS);
+    expect(ok.ok && ok.batches[0].maxTimestamp).toBe(-1n);
+    // A record 5 ms before the epoch sits far outside a one-hour window; -1 next to it must not hide it.
+    const mixed = batch([-1n, -5n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })), { baseTimestamp: -1n });
+    const result = validateProducedRecords(mixed, OPTS);
+    expect(errorOf(result)).toBe(RecordErrorCode.INVALID_TIMESTAMP);
+    expect(!result.ok && result.recordErrors.map((e) => e.batchIndex)).toEqual([1]);
+  });
+
   it('rejects a client-set LogAppendTime on a LogAppendTime topic', () => {
     const buf = patched(simple(1), (b) => b.writeInt16BE(0x08, BATCH_HEADER.attributes));
     expect(errorOf(validateProducedRecords(buf, { ...OPTS, timestampType: 'LogAppendTime' }))).toBe(

@@ -33,9 +33,13 @@ describe('topic catalog', () => {
     expect(a.topicId).toMatch(UUID_V4);
     expect(b.topicId).not.toBe(a.topicId);
     expect(a).toEqual({ name: 'alpha', topicId: a.topicId, partitions: 3, configs: { 'retention.ms': '1000' } });
-    for (let p = 0; p < 3; p++) expect(fs.existsSync(path.join(dir, `alpha-${p}`, '00000000000000000000.log'))).toBe(true);
+    await manager.directoriesCreated();
+    for (let p = 0; p < 3; p++) expect(fs.statSync(path.join(dir, `alpha-${p}`)).isDirectory()).toBe(true);
     expect(manager.partition('alpha', 2)?.config.retentionMs).toBe(1000);
+    // Segment files appear with a partition's first append.
+    expect(fs.existsSync(path.join(dir, 'alpha-1', '00000000000000000000.log'))).toBe(false);
     await manager.partition('alpha', 1)?.append(batch(4));
+    expect(fs.existsSync(path.join(dir, 'alpha-1', '00000000000000000000.log'))).toBe(true);
 
     await manager.close();
     const stored: unknown = JSON.parse(fs.readFileSync(path.join(dir, '__eddy_topics.json'), 'utf8'));
