@@ -1,7 +1,7 @@
-// The `eddy` command line, parsed with Node's own util.parseArgs. A hand-written parser replaced yargs because
-// yargs and its dozen dependencies cost more to load than the rest of the broker's start path put together
-// (measured: ~40-60 ms of a ~350 ms start), and Eddy has one command with seven options.
-import { parseArgs } from 'util';
+// The `eddy` command line, parsed by yargs into a plain description of what to do (start with these options, print
+// help or the version, or refuse), so that cli.ts acts on it and tests can check parsing without starting anything.
+// yargs is loaded with the start path; the start bundle (build/bundle-start.ts) keeps its cost to one file read.
+import yargs, { Argv } from 'yargs';
 import type { LogLevel } from './logger';
 
 export interface StartOptions {
@@ -24,80 +24,14 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 const DEFAULT_DATA_DIR = './eddy-data';
 
-interface OptionDoc {
-  readonly flag: string;
-  readonly describe: string;
-}
-
-const START_OPTION_DOCS: readonly OptionDoc[] = [
-  { flag: '--port <number>', describe: 'Port of the PLAINTEXT listener (default 9092) [EDDY_PORT]' },
-  {
-    flag: '--host <address>',
-    describe: 'Interface to bind; empty means all interfaces (default: all; clients are told "localhost") [EDDY_HOST]',
-  },
-  {
-    flag: '--listeners <list>',
-    describe:
-      'Kafka-style listener list, e.g. "HOST://0.0.0.0:9092,DOCKER://0.0.0.0:29092" (overrides --host/--port) [EDDY_LISTENERS]',
-  },
-  {
-    flag: '--advertised-listeners <list>',
-    describe: 'Addresses given to clients per listener name, e.g. "HOST://localhost:9092,DOCKER://eddy:29092" [EDDY_ADVERTISED_LISTENERS]',
-  },
-  { flag: '--data-dir <dir>', describe: `Directory for logs and metadata, created if missing (default ${DEFAULT_DATA_DIR}) [EDDY_DATA_DIR]` },
-  { flag: '--log-level <level>', describe: `Log verbosity: ${LOG_LEVELS.join(', ')} (default info) [EDDY_LOG_LEVEL]` },
-  { flag: '--config <key=value>', describe: 'Any Kafka broker config (repeatable), e.g. --config num.partitions=3' },
-  { flag: '--help', describe: 'Show this help' },
-  { flag: '--version', describe: 'Show the version' },
-];
+type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level';
 
 const EPILOGUE =
-  'Each option can also come from the EDDY_ variable in brackets; flags win. Any broker config can also be set\n' +
+  'Each option can also come from the EDDY_ variable in brackets; flags win. Any broker config can also be set ' +
   'with EDDY_CFG_<NAME> (upper case, dots as underscores), e.g. EDDY_CFG_NUM_PARTITIONS=3.';
 
-function formatOptions(docs: readonly OptionDoc[]): string {
-  const width = Math.max(...docs.map((d) => d.flag.length)) + 2;
-  return docs.map((d) => `  ${d.flag.padEnd(width)}${d.describe}`).join('\n');
-}
-
-export const START_HELP = `eddy start [options]
-
-Run the broker in the foreground
-
-Options:
-${formatOptions(START_OPTION_DOCS)}
-
-${EPILOGUE}
-`;
-
-export const TOP_HELP = `eddy <command> [options]
-
-Commands:
-  eddy start  Run the broker in the foreground
-
-Options:
-${formatOptions([
-  { flag: '--help', describe: 'Show this help' },
-  { flag: '--version', describe: 'Show the version' },
-])}
-
-${EPILOGUE}
-`;
-
-const PARSE_OPTIONS = {
-  port: { type: 'string' },
-  host: { type: 'string' },
-  listeners: { type: 'string' },
-  'advertised-listeners': { type: 'string' },
-  'data-dir': { type: 'string' },
-  'log-level': { type: 'string' },
-  config: { type: 'string', multiple: true },
-  help: { type: 'boolean' },
-  version: { type: 'boolean' },
-} as const;
-
 /** The start options' values from EDDY_* variables; read by hand so other EDDY_ variables never trip parsing. */
-function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<keyof typeof PARSE_OPTIONS, string>> {
+function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>> {
   const nonEmpty = (v: string | undefined): string | undefined => (v === '' ? undefined : v);
   return {
     port: nonEmpty(env.EDDY_PORT),
@@ -123,66 +57,95 @@ function parseLogLevel(value: string, source: string): LogLevel {
 }
 
 /**
- * `--config a=1 b=2` takes every key=value that follows it, as the yargs array option it replaces did; any other
- * positional after the command is an error.
+ * The parser. Values stay strings here and are checked in startOptions, so that a bad EDDY_PORT and a bad --port
+ * get the same kind of message naming where the value came from.
  */
-function splitPositionals(
-  tokens: ReturnType<typeof parseArgs>['tokens'],
-): { command: string | undefined; configs: string[]; unexpected: string[] } {
-  let command: string | undefined;
-  const configs: string[] = [];
-  const unexpected: string[] = [];
-  let previousWasConfig = false;
-  for (const token of tokens ?? []) {
-    if (token.kind === 'option') {
-      previousWasConfig = token.name === 'config';
-      if (previousWasConfig && token.value !== undefined) configs.push(token.value);
-      continue;
-    }
-    if (token.kind !== 'positional') continue;
-    if (command === undefined && !previousWasConfig) command = token.value;
-    else if (previousWasConfig && token.value.includes('=')) configs.push(token.value);
-    else unexpected.push(token.value);
-  }
-  return { command, configs, unexpected };
+function commandLine(argv: readonly string[]): Argv {
+  return yargs([...argv])
+    .scriptName('eddy')
+    .command('start', 'Run the broker in the foreground', (y) =>
+      y
+        .option('port', { type: 'string', requiresArg: true, describe: 'Port of the PLAINTEXT listener (default 9092) [EDDY_PORT]' })
+        .option('host', {
+          type: 'string',
+          requiresArg: false,
+          describe: 'Interface to bind; empty means all interfaces (default: all; clients are told "localhost") [EDDY_HOST]',
+        })
+        .option('listeners', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Kafka-style listener list, e.g. "HOST://0.0.0.0:9092,DOCKER://0.0.0.0:29092" (overrides --host/--port) [EDDY_LISTENERS]',
+        })
+        .option('advertised-listeners', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Addresses given to clients per listener name, e.g. "HOST://localhost:9092,DOCKER://eddy:29092" [EDDY_ADVERTISED_LISTENERS]',
+        })
+        .option('data-dir', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Directory for logs and metadata, created if missing (default ${DEFAULT_DATA_DIR}) [EDDY_DATA_DIR]`,
+        })
+        .option('log-level', { type: 'string', requiresArg: true, describe: `Log verbosity: ${LOG_LEVELS.join(', ')} (default info) [EDDY_LOG_LEVEL]` })
+        .option('config', {
+          type: 'string',
+          array: true,
+          describe: 'Any Kafka broker config as key=value (repeatable), e.g. --config num.partitions=3',
+        })
+        .epilogue(EPILOGUE),
+    )
+    .demandCommand(1, 'Say what to do, e.g. `eddy start`')
+    .strict()
+    .epilogue(EPILOGUE)
+    .help()
+    .version(false)
+    .option('version', { type: 'boolean', describe: 'Show the version' })
+    .exitProcess(false);
+}
+
+interface YargsOutcome {
+  readonly error: Error | null;
+  readonly args: Record<string, unknown>;
+  readonly output: string;
+}
+
+/** Runs yargs with a parse callback: it then neither prints nor exits, and hands back the text it would print. */
+function runYargs(argv: readonly string[]): YargsOutcome {
+  let outcome: YargsOutcome | undefined;
+  void commandLine(argv).parse([...argv], {}, (error, args, output) => {
+    outcome = { error: error ?? null, args: args as Record<string, unknown>, output };
+  });
+  if (outcome === undefined) throw new Error('yargs did not parse the command line synchronously');
+  return outcome;
+}
+
+/** yargs ends its error output with the message itself; the help part is what comes before it. */
+function helpBefore(output: string, message: string): string {
+  const at = output.lastIndexOf(message);
+  return (at > 0 ? output.slice(0, at) : output).trimEnd();
 }
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommand {
-  let parsed;
+  if (argv.includes('--version')) return { kind: 'version' };
+  const { error, args, output } = runYargs(argv);
+  if (error !== null) return { kind: 'error', message: error.message, help: helpBefore(output, error.message) };
+  if (args.help === true) return { kind: 'help', text: output.endsWith('\n') ? output : `${output}\n` };
   try {
-    parsed = parseArgs({ args: [...argv], options: PARSE_OPTIONS, allowPositionals: true, strict: true, tokens: true });
+    return { kind: 'start', options: startOptions(args, env) };
   } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err), help: TOP_HELP };
-  }
-  const { values } = parsed;
-  const { command, configs, unexpected } = splitPositionals(parsed.tokens);
-  if (values.version) return { kind: 'version' };
-  if (command === undefined) {
-    if (values.help) return { kind: 'help', text: TOP_HELP };
-    return { kind: 'error', message: 'Say what to do, e.g. `eddy start`', help: TOP_HELP };
-  }
-  if (command !== 'start') return { kind: 'error', message: `Unknown command: ${command}`, help: TOP_HELP };
-  if (values.help) return { kind: 'help', text: START_HELP };
-  if (unexpected.length > 0) return { kind: 'error', message: `Unknown argument: ${unexpected.join(', ')}`, help: START_HELP };
-  try {
-    return { kind: 'start', options: startOptions(values, configs, env) };
-  } catch (err) {
-    return { kind: 'error', message: err instanceof Error ? err.message : String(err), help: START_HELP };
+    return { kind: 'error', message: err instanceof Error ? err.message : String(err), help: runYargs(['start', '--help']).output };
   }
 }
 
-function startOptions(
-  values: Partial<Record<keyof typeof PARSE_OPTIONS, string | boolean | string[]>>,
-  configs: string[],
-  env: NodeJS.ProcessEnv,
-): StartOptions {
+function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): StartOptions {
   const fromEnv = envDefaults(env);
-  const flag = (name: keyof typeof PARSE_OPTIONS): string | undefined => {
-    const v = values[name];
+  const flag = (name: EnvBacked): string | undefined => {
+    const v = args[name];
     return typeof v === 'string' ? v : undefined;
   };
   const port = flag('port') ?? fromEnv.port;
   const logLevel = flag('log-level') ?? fromEnv['log-level'];
+  const config = Array.isArray(args.config) ? args.config.map(String) : [];
   return {
     port: port === undefined ? undefined : parsePort(port, flag('port') !== undefined ? '--port' : 'EDDY_PORT'),
     host: flag('host') ?? fromEnv.host,
@@ -193,6 +156,6 @@ function startOptions(
       logLevel === undefined
         ? 'info'
         : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
-    config: configs,
+    config,
   };
 }
