@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import type { FileHandle } from 'fs/promises';
+import { freshReadBuffers, ReadBufferSource } from './read-buffers';
 
 interface PoolEntry {
   opening: Promise<FileHandle>;
@@ -115,9 +116,13 @@ export function writeFullySync(handle: FileHandle, data: Buffer, position: numbe
   }
 }
 
-/** Reads up to `length` bytes at `position`; the result is shorter only at end of file. */
-export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+/**
+ * Reads up to `length` bytes at `position` into a buffer from `into`; the result (a view of that buffer) is shorter
+ * only at end of file.
+ */
+export async function readAt(handle: FileHandle, position: number, length: number, into: ReadBufferSource = freshReadBuffers): Promise<Buffer> {
+  const taken = into.take(length);
+  const buf = taken.length === length ? taken : taken.subarray(0, length);
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buf, done, length - done, position + done);

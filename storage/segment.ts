@@ -9,6 +9,7 @@ import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { ReadBufferSource } from './read-buffers';
 import { BatchHeaderAt, findBatch, scanSegmentFile, ScannedBatch, ScanOutcome } from './batch-scan';
 
 export interface SegmentResources {
@@ -226,8 +227,9 @@ export class LogSegment implements IndexHolder {
     return this.res.fdPool.use(this.paths.log, (h) => findBatch(h, start, limit, (b) => b.maxTimestamp >= timestamp));
   }
 
-  async readBytes(position: number, length: number): Promise<Buffer> {
-    const bytes = await this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length));
+  /** `into` supplies the buffer (recycled ones for fetches); the result is a view of it. */
+  async readBytes(position: number, length: number, into?: ReadBufferSource): Promise<Buffer> {
+    const bytes = await this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length, into));
     // Retired meanwhile (retention, or compaction swapping a cleaned file in at this path): the bytes may be the
     // new file's, so they must not be used.
     if (this.deleted) throw new Error(`segment ${this.paths.log} was retired during the read`);

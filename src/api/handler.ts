@@ -20,6 +20,11 @@ export interface RequestContext {
   readonly logger: Logger;
   /** Resolves when the connection closes; long-running handlers (fetch long-poll) stop waiting then. */
   readonly closed: Promise<void>;
+  /**
+   * Runs `release` once the socket no longer needs the response's bytes: written to the kernel, or never sent
+   * (no response, handler failure, closed connection). Buffers a response references may be reused only then.
+   */
+  readonly afterResponse: (release: () => void) => void;
 }
 
 export interface ApiHandler {
