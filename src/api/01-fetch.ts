@@ -153,19 +153,22 @@ function downConvert(version: number): (r: PartitionResponse) => PartitionRespon
   };
 }
 
-/** Resolves on the first append to any of the logs, after `ms`, or when the connection closes. */
-function waitForData(logs: readonly PartitionLog[], ms: number, ctx: RequestContext): Promise<void> {
+/**
+ * Resolves on the first append to any of the logs, after `ms`, or when the connection stops. Every subscription is
+ * removed on resolution, so a consumer's thousands of fetches leave nothing behind on its long-lived connection.
+ */
+function waitForData(logs: readonly PartitionLog[], ms: number, stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribers: Array<() => void> = [];
-    let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
       for (const u of unsubscribers) u();
       resolve();
     };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done);
     for (const log of logs) unsubscribers.push(log.onAppend(done));
-    timer = setTimeout(done, ms);
-    void ctx.closed.then(done);
   });
 }
 
@@ -180,16 +183,15 @@ export const fetchHandler = defineHandler({
     const { topics, parts } = plan(broker, request, ctx.apiVersion);
     const logs = [...new Set(parts.flatMap((p) => (p.log ? [p.log] : [])))];
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    let closed = false;
-    void ctx.closed.then(() => (closed = true));
+    const stop = ctx.stopSignal;
     const lease = new ReadBufferLease(readBufferPool);
     ctx.afterResponse(() => lease.releaseAll());
     let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
-    while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !closed) {
+    while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await waitForData(logs, left, ctx);
-      if (closed) break;
+      await waitForData(logs, left, stop);
+      if (stop.aborted) break;
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();
       round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);

@@ -40,6 +40,8 @@ export class Connection {
   private resolveStopping!: () => void;
   /** Resolves when the connection closes or the broker starts shutting down: long-polls answer at once then. */
   private readonly stopping: Promise<void>;
+  /** Aborted together with `stopping`; waits subscribe and unsubscribe here instead of piling up on the promise. */
+  private readonly stopController = new AbortController();
   private readonly logger: Logger;
   private resolveClosed!: () => void;
   readonly closed: Promise<void>;
@@ -59,6 +61,7 @@ export class Connection {
     this.splitter = new FrameSplitter(options.maxFrameBytes);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
+    void this.stopping.then(() => this.stopController.abort());
     void this.closed.then(() => this.resolveStopping());
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
@@ -252,6 +255,7 @@ export class Connection {
       broker: this.broker,
       logger: this.logger,
       closed: this.stopping,
+      stopSignal: this.stopController.signal,
       afterResponse: (release) => releases.push(release),
     };
     let written = false;
