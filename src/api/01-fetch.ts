@@ -36,6 +36,11 @@ const MB = 1024 * 1024;
  */
 const readBufferPool = new ReadBufferPool(32 * MB, 16 * MB);
 
+/** How many buffers the fetch read pool has created and how many bytes sit idle in it (tests, diagnostics). */
+export function fetchReadBufferStats(): { allocations: number; idleBytes: number } {
+  return { allocations: readBufferPool.allocations, idleBytes: readBufferPool.idleBytes };
+}
+
 interface PlannedPartition {
   readonly topicIndex: number;
   readonly partitionIndex: number;
