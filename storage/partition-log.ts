@@ -8,6 +8,7 @@ import {
   BATCH_HEADER,
   BATCH_LOG_OVERHEAD,
   BATCH_MIN_SIZE,
+  batchLastOffset,
   batchLastOffsetDelta,
   batchMagic,
   batchMaxTimestamp,
@@ -42,6 +43,8 @@ import { firstRecordAtOrAfter, recordWithMaxTimestamp } from './record-scan';
 import { selectSegmentsToDelete, RetentionVictim } from './retention';
 import { IndexLimits, LogSegment, MAX_RELATIVE_OFFSET, SegmentResources } from './segment';
 import { PartitionTailCache, TailCacheBudget } from './tail-cache';
+import { freshReadBuffers, ReadBufferSource } from './read-buffers';
+import { ReadHints } from './read-hints';
 import { producerBatchInfo } from './producer-batch-info';
 import { deleteSnapshot, listSnapshots, writeSnapshot } from './producer-snapshot';
 import { AppendOrigin, CompletedTxn, ProducerEntry, ProducerStateManager, ProducerStateStage } from './producer-state';
@@ -70,6 +73,30 @@ export interface ReadResult {
   bytes: number;
   highWatermark: bigint;
   logStartOffset: bigint;
+}
+
+export interface ReadOptions {
+  /** Offsets at or above this are not returned (the high watermark, or the last stable offset). */
+  maxOffset?: bigint;
+  /** Return the first batch even when it is larger than `maxBytes`, so a consumer can always progress. */
+  minOneBatch?: boolean;
+  /** Where disk reads get their buffers; the batches returned are views of them. */
+  buffers?: ReadBufferSource;
+}
+
+interface DiskRead {
+  fetchOffset: bigint;
+  maxBytes: number;
+  maxOffset: bigint;
+  minOneBatch: boolean;
+  buffers: ReadBufferSource;
+}
+
+/** Where a disk read starts: a batch found through the index (size known) or a read hint (position only). */
+interface BatchStart {
+  position: number;
+  size?: number;
+  lastOffset?: bigint;
 }
 
 export interface PartitionLogDeps {
@@ -145,6 +172,8 @@ export class PartitionLog {
   private cfg: LogConfig;
   private readonly tail: PartitionTailCache;
   private readonly listeners = new Set<() => void>();
+  /** Where sequential readers continue: a consumer's next fetch starts where its last read ended. */
+  private readonly readHints = new ReadHints();
   private pending: PendingAppend[] = [];
   private draining: Promise<void> | null = null;
   private closed = false;
@@ -726,7 +755,11 @@ export class PartitionLog {
 
   // ---- reads --------------------------------------------------------------------------------------------------
 
-  async read(fetchOffset: bigint, maxBytes: number, opts: { maxOffset?: bigint; minOneBatch?: boolean } = {}): Promise<ReadResult> {
+  /**
+   * Whole batches from the one holding `fetchOffset` on, at most `maxBytes` (one larger first batch with
+   * `minOneBatch`), none reaching `maxOffset`. Disk reads land in buffers from `buffers` (fresh ones by default).
+   */
+  async read(fetchOffset: bigint, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
     const highWatermark = this.highWatermark;
     const logStartOffset = this.startOffset;
     const logEnd = this.logEndOffset;
@@ -746,44 +779,72 @@ export class PartitionLog {
     if (fetchOffset >= maxOffset) return result([]);
     const cached = this.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
     if (cached !== null) return result(cached);
-    return result(await this.readFromDisk(fetchOffset, maxBytes, maxOffset, minOneBatch));
+    const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
+    return result(await this.readFromDisk(request));
   }
 
-  private async readFromDisk(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
+  private async readFromDisk(request: DiskRead): Promise<Buffer[]> {
     for (let attempt = 0; ; attempt++) {
       if (this.swapping !== null) await this.swapping;
       const segments = this.segments;
       try {
-        return await this.readSegments(segments, fetchOffset, maxBytes, maxOffset, minOneBatch);
+        return await this.readSegments(segments, request);
       } catch (err) {
         // A compaction swap retired the segment under the read: the same offsets are in the cleaned one.
         const swapped = segments !== this.segments || this.swapping !== null;
-        if (!swapped || attempt >= 3 || fetchOffset < this.startOffset) throw err;
+        if (!swapped || attempt >= 3 || request.fetchOffset < this.startOffset) throw err;
       }
     }
   }
 
-  private async readSegments(segments: readonly LogSegment[], fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Promise<Buffer[]> {
+  private async readSegments(segments: readonly LogSegment[], request: DiskRead): Promise<Buffer[]> {
+    const { fetchOffset } = request;
     for (let i = floorSegmentIndex(segments, fetchOffset); i >= 0 && i < segments.length; i++) {
       const seg = segments[i];
-      const limit = seg.size;
       try {
-        const first = await seg.locateOffset(fetchOffset, limit);
-        if (first === null) continue;
-        if (first.lastOffset >= maxOffset) return [];
-        let length = Math.min(maxBytes, MAX_DISK_READ_BYTES, limit - first.position);
-        if (length < first.size) {
-          if (!minOneBatch) return [];
-          length = first.size;
+        const hinted = this.readHints.take(fetchOffset, seg);
+        const start = hinted ?? (await seg.locateOffset(fetchOffset, seg.size));
+        if (start === null) continue;
+        const batches = await this.readBatchesAt(seg, start, request);
+        const last = batches.length > 0 ? batches[batches.length - 1] : undefined;
+        if (last !== undefined) {
+          const end = start.position + batches.reduce((n, b) => n + b.length, 0);
+          this.readHints.remember(batchLastOffset(last) + 1n, seg, end);
         }
-        const bytes = await seg.readBytes(first.position, length);
-        return splitBatches(bytes, maxOffset);
+        return batches;
       } catch (err) {
         if (seg.isDeleted) throw new OffsetOutOfRangeError(`Offset ${fetchOffset} was deleted from ${this.topic}-${this.partition}`);
         throw err;
       }
     }
     return [];
+  }
+
+  /**
+   * Reads from the batch at `start` on. With a known first batch (index walk) its size decides the length up front;
+   * from a read hint only the position is known, so a first batch larger than the read costs a second read.
+   */
+  private async readBatchesAt(seg: LogSegment, start: BatchStart, request: DiskRead): Promise<Buffer[]> {
+    const { maxBytes, maxOffset, minOneBatch, buffers } = request;
+    if (start.lastOffset !== undefined && start.lastOffset >= maxOffset) return [];
+    const available = seg.size - start.position;
+    let length = Math.min(maxBytes, MAX_DISK_READ_BYTES, available);
+    if (start.size !== undefined && length < start.size) {
+      if (!minOneBatch) return [];
+      length = start.size;
+    }
+    if (length < BATCH_HEADER.size) {
+      if (available < BATCH_HEADER.size || !minOneBatch) return [];
+      length = Math.min(available, BATCH_HEADER.size);
+    }
+    const bytes = await seg.readBytes(start.position, length, buffers);
+    const batches = splitBatches(bytes, maxOffset);
+    if (batches.length > 0 || !minOneBatch || bytes.length < BATCH_HEADER.size) return batches;
+    // Nothing whole fit: the first batch is larger than the read. Read it alone, as Kafka returns one batch anyway.
+    const size = batchSize(bytes, 0);
+    const lastOffset = bytes.readBigInt64BE(0) + BigInt(batchLastOffsetDelta(bytes, 0));
+    if (lastOffset >= maxOffset || size <= bytes.length || size > available) return [];
+    return splitBatches(await seg.readBytes(start.position, size, buffers), maxOffset);
   }
 
   /** First offset whose record timestamp is at least `timestamp` (time index, then a header scan). */

@@ -5,12 +5,13 @@ import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
 import { writeFileAtomic, isNotFound } from './atomic-file';
-import { FdPool, readAt } from './fd-pool';
+import { FdPool, readAt, readAtSync } from './fd-pool';
 import { StorageWriteError } from './errors';
 import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { ReadBufferSource } from './read-buffers';
 import { BatchHeaderAt, findBatch, scanSegmentFile, ScannedBatch, ScanOutcome } from './batch-scan';
 
 export interface SegmentResources {
@@ -50,6 +51,11 @@ export class LogSegment implements IndexHolder {
   private deleted = false;
   /** An empty segment made by deferred(): its `.log` file does not exist until the first append. */
   private fileMissing = false;
+  /**
+   * Written by this process (created here, or a cleaned copy made here): its bytes are in the page cache unless the
+   * machine ran short of memory, so reads copy them synchronously instead of paying a thread-pool round trip.
+   */
+  private writtenThisRun = false;
 
   private constructor(
     readonly dir: string,
@@ -70,6 +76,7 @@ export class LogSegment implements IndexHolder {
   /** Creates an empty active segment on disk. */
   static async create(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): Promise<LogSegment> {
     const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
+    seg.writtenThisRun = true;
     await fsp.writeFile(seg.paths.log, Buffer.alloc(0), { flag: 'w' });
     seg.indexes = seg.emptyIndexes();
     return seg;
@@ -85,6 +92,7 @@ export class LogSegment implements IndexHolder {
     const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
     seg.indexes = seg.emptyIndexes();
     seg.fileMissing = true;
+    seg.writtenThisRun = true;
     return seg;
   }
 
@@ -97,7 +105,9 @@ export class LogSegment implements IndexHolder {
 
   /** A cleaned segment just swapped in under its final name; its indexes load from its files when first used. */
   static cleaned(dir: string, baseOffset: bigint, size: number, limits: IndexLimits, res: SegmentResources): LogSegment {
-    return new LogSegment(dir, baseOffset, size, limits, res, false, Date.now());
+    const seg = new LogSegment(dir, baseOffset, size, limits, res, false, Date.now());
+    seg.writtenThisRun = true;
+    return seg;
   }
 
   get isActive(): boolean {
@@ -289,8 +299,10 @@ export class LogSegment implements IndexHolder {
     return this.res.fdPool.use(this.paths.log, (h) => findBatch(h, start, limit, (b) => b.maxTimestamp >= timestamp));
   }
 
-  async readBytes(position: number, length: number): Promise<Buffer> {
-    const bytes = await this.res.fdPool.use(this.paths.log, (h) => readAt(h, position, length));
+  /** `into` supplies the buffer (recycled ones for fetches); the result is a view of it. */
+  async readBytes(position: number, length: number, into?: ReadBufferSource): Promise<Buffer> {
+    const read = this.writtenThisRun ? readAtSync : readAt;
+    const bytes = await this.res.fdPool.use(this.paths.log, async (h) => read(h, position, length, into));
     // Retired meanwhile (retention, or compaction swapping a cleaned file in at this path): the bytes may be the
     // new file's, so they must not be used.
     if (this.deleted) throw new Error(`segment ${this.paths.log} was retired during the read`);

@@ -2,7 +2,9 @@
 // - Long-poll: answers once min_bytes are available or max_wait_ms passes, woken by appends (no polling).
 // - max_bytes across the response and partition_max_bytes per partition; the first batch of the first partition
 //   with data is returned even when larger than the limits, as Kafka does, so a consumer can always progress.
-// - Batches go out as the Buffers storage returned (no copy, no decode).
+// - Batches go out as the Buffers storage returned (no copy, no decode); batches adjacent in memory as one view.
+// - Disk reads land in recycled buffers leased for this response and returned to the pool once the socket has
+//   written it (RequestContext.afterResponse), so consuming gigabytes does not allocate gigabytes.
 // - isolation_level READ_COMMITTED reads up to the last stable offset and lists the aborted transactions that
 //   overlap the returned batches (from the partition's aborted-transaction index), so clients drop their records.
 // - Fetch sessions (KIP-227): a request to open a session gets session id 0 ("no session created"), which the
@@ -14,16 +16,30 @@ import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchReq
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
 import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
+import { ReadBufferLease, ReadBufferPool, ReadBufferSource } from '../../storage/read-buffers';
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../cluster/errors';
 import type { Broker } from '../broker';
 import { defineHandler, RequestContext } from './handler';
 import { partitionOf, resolveTopic } from './partition-lookup';
+import { joinAdjacentViews } from './adjacent-views';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 
 const READ_COMMITTED = 1;
+const MB = 1024 * 1024;
+
+/**
+ * Shared by every fetch on the broker. Idle buffers are capped so a burst of large fetches does not pin its peak
+ * memory; reads above 16 MB (one oversized first batch; partition reads are capped there otherwise) are not pooled.
+ */
+const readBufferPool = new ReadBufferPool(32 * MB, 16 * MB);
+
+/** How many buffers the fetch read pool has created and how many bytes sit idle in it (tests, diagnostics). */
+export function fetchReadBufferStats(): { allocations: number; idleBytes: number } {
+  return { allocations: readBufferPool.allocations, idleBytes: readBufferPool.idleBytes };
+}
 
 interface PlannedPartition {
   readonly topicIndex: number;
@@ -79,6 +95,7 @@ async function readAll(
   parts: readonly PlannedPartition[],
   maxBytes: number,
   isolationLevel: number,
+  buffers: ReadBufferSource,
 ): Promise<{ responses: PartitionResponse[]; bytes: number; hasError: boolean }> {
   let remaining = maxBytes;
   let minOneBatch = true;
@@ -97,6 +114,7 @@ async function readAll(
       const result = await log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, remaining), {
         maxOffset: readCommitted ? log.lastStableOffset : log.highWatermark,
         minOneBatch,
+        buffers,
       });
       if (result.bytes > 0) minOneBatch = false;
       remaining = Math.max(0, remaining - result.bytes);
@@ -109,7 +127,7 @@ async function readAll(
         logStartOffset: result.logStartOffset,
         abortedTransactions: readCommitted ? abortedIn(log, p.fetchOffset, result.batches) : null,
         preferredReadReplica: -1,
-        records: result.batches,
+        records: joinAdjacentViews(result.batches),
       });
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError)) throw err;
@@ -140,19 +158,22 @@ function downConvert(version: number): (r: PartitionResponse) => PartitionRespon
   };
 }
 
-/** Resolves on the first append to any of the logs, after `ms`, or when the connection closes. */
-function waitForData(logs: readonly PartitionLog[], ms: number, ctx: RequestContext): Promise<void> {
+/**
+ * Resolves on the first append to any of the logs, after `ms`, or when the connection stops. Every subscription is
+ * removed on resolution, so a consumer's thousands of fetches leave nothing behind on its long-lived connection.
+ */
+function waitForData(logs: readonly PartitionLog[], ms: number, stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribers: Array<() => void> = [];
-    let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
       for (const u of unsubscribers) u();
       resolve();
     };
+    const timer = setTimeout(done, ms);
+    stop.addEventListener('abort', done);
     for (const log of logs) unsubscribers.push(log.onAppend(done));
-    timer = setTimeout(done, ms);
-    void ctx.closed.then(done);
   });
 }
 
@@ -167,15 +188,18 @@ export const fetchHandler = defineHandler({
     const { topics, parts } = plan(broker, request, ctx.apiVersion);
     const logs = [...new Set(parts.flatMap((p) => (p.log ? [p.log] : [])))];
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
-    let closed = false;
-    void ctx.closed.then(() => (closed = true));
-    let round = await readAll(parts, request.maxBytes, request.isolationLevel);
-    while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !closed) {
+    const stop = ctx.stopSignal;
+    const lease = new ReadBufferLease(readBufferPool);
+    ctx.afterResponse(() => lease.releaseAll());
+    let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
+    while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
-      await waitForData(logs, left, ctx);
-      if (closed) break;
-      round = await readAll(parts, request.maxBytes, request.isolationLevel);
+      await waitForData(logs, left, stop);
+      if (stop.aborted) break;
+      // The short round's batches are dropped; its buffers can be read into again.
+      lease.releaseAll();
+      round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
     }
     const byTopic: PartitionResponse[][] = topics.map(() => []);
     const partitions = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;

@@ -18,8 +18,18 @@ export interface RequestContext {
   readonly listenerName: string;
   readonly broker: Broker;
   readonly logger: Logger;
-  /** Resolves when the connection closes; long-running handlers (fetch long-poll) stop waiting then. */
+  /**
+   * Resolves when the connection closes or the broker stops. Long-lived: a callback attached to it stays referenced
+   * until then, so per-request waits use `stopSignal`, whose listeners can be removed.
+   */
   readonly closed: Promise<void>;
+  /** Aborted when the connection closes or the broker stops; long-running handlers (fetch long-poll) stop then. */
+  readonly stopSignal: AbortSignal;
+  /**
+   * Runs `release` once the socket no longer needs the response's bytes: written to the kernel, or never sent
+   * (no response, handler failure, closed connection). Buffers a response references may be reused only then.
+   */
+  readonly afterResponse: (release: () => void) => void;
 }
 
 export interface ApiHandler {

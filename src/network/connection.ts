@@ -40,6 +40,8 @@ export class Connection {
   private resolveStopping!: () => void;
   /** Resolves when the connection closes or the broker starts shutting down: long-polls answer at once then. */
   private readonly stopping: Promise<void>;
+  /** Aborted together with `stopping`; waits subscribe and unsubscribe here instead of piling up on the promise. */
+  private readonly stopController = new AbortController();
   private readonly logger: Logger;
   private resolveClosed!: () => void;
   readonly closed: Promise<void>;
@@ -59,6 +61,7 @@ export class Connection {
     this.splitter = new FrameSplitter(options.maxFrameBytes);
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
+    void this.stopping.then(() => this.stopController.abort());
     void this.closed.then(() => this.resolveStopping());
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
@@ -241,6 +244,7 @@ export class Connection {
       this.close(reason, 'warn', { apiKey: header.apiKey, apiVersion: header.apiVersion, error: (err as Error).message });
       return;
     }
+    const releases: Array<() => void> = [];
     const ctx: RequestContext = {
       apiKey: header.apiKey,
       apiVersion: header.apiVersion,
@@ -251,15 +255,27 @@ export class Connection {
       broker: this.broker,
       logger: this.logger,
       closed: this.stopping,
+      stopSignal: this.stopController.signal,
+      afterResponse: (release) => releases.push(release),
     };
+    let written = false;
+    try {
+      written = await this.serve(handler, header, request, ctx, () => runAll(releases, this.logger));
+    } finally {
+      if (!written) runAll(releases, this.logger);
+    }
+  }
+
+  /** Handles one decoded request and writes its response; true when `onWritten` was handed to the socket. */
+  private async serve(handler: ApiHandler, header: RequestHeader, request: unknown, ctx: RequestContext, onWritten: () => void): Promise<boolean> {
     let response: unknown | null;
     try {
       response = await handler.handle(request, ctx);
     } catch (err) {
       this.close('handler failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId, err });
-      return;
+      return false;
     }
-    if (response === null || this.closedFlag) return;
+    if (response === null || this.closedFlag) return false;
     const writer = new Writer();
     writer.dropsAbsentFields = true;
     try {
@@ -267,9 +283,10 @@ export class Connection {
       handler.encodeResponse(response, writer, header.apiVersion);
     } catch (err) {
       this.close('response encoding failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, err });
-      return;
+      return false;
     }
-    this.writeFrame(writer);
+    this.writeFrame(writer, onWritten);
+    return true;
   }
 
   /** Resolves once the socket has room for more output again, or is closed. */
@@ -292,18 +309,33 @@ export class Connection {
     this.writeFrame(writer);
   }
 
-  private writeFrame(writer: Writer): void {
+  /**
+   * Writes size prefix and chunks as one frame. `onWritten` runs once the socket is done with every chunk: Node
+   * calls write callbacks in order, after the bytes reached the kernel or the write failed on a closed socket.
+   */
+  private writeFrame(writer: Writer, onWritten?: () => void): void {
     this.lastActivity = Date.now();
     const size = Buffer.allocUnsafe(4);
     size.writeInt32BE(writer.length, 0);
     const chunks = writer.toChunks();
+    const done = onWritten === undefined ? undefined : (): void => onWritten();
     if (chunks.length === 1) {
-      this.socket.write(Buffer.concat([size, chunks[0]]));
+      this.socket.write(Buffer.concat([size, chunks[0]]), done);
       return;
     }
     this.socket.cork();
     this.socket.write(size);
-    for (const c of chunks) this.socket.write(c);
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? done : undefined);
     this.socket.uncork();
+  }
+}
+
+function runAll(releases: readonly (() => void)[], logger: Logger): void {
+  for (const release of releases) {
+    try {
+      release();
+    } catch (err) {
+      logger.error({ err }, 'releasing response resources failed');
+    }
   }
 }

@@ -9,6 +9,10 @@ import { requestHeaderVersion, responseHeaderVersion } from '../../codecs/protoc
 
 export class RawClient {
   private buffered = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes still missing before the buffered data holds a complete frame (or a complete size prefix). */
+  private needed = 4;
   private waiters: Array<(frame: Buffer | null) => void> = [];
   private frames: Buffer[] = [];
   private correlation = 1;
@@ -16,13 +20,21 @@ export class RawClient {
 
   private constructor(private readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.buffered = Buffer.concat([this.buffered, chunk]);
+      // Chunks wait in a list until the frame they belong to is complete: concatenating on every chunk would copy a
+      // multi-megabyte response quadratically.
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes < this.needed) return;
+      this.buffered = Buffer.concat([this.buffered, ...this.pending]);
+      this.pending = [];
+      this.pendingBytes = 0;
       while (this.buffered.length >= 4) {
         const size = this.buffered.readInt32BE(0);
         if (this.buffered.length < 4 + size) break;
         this.deliver(this.buffered.subarray(4, 4 + size));
         this.buffered = this.buffered.subarray(4 + size);
       }
+      this.needed = this.buffered.length >= 4 ? 4 + this.buffered.readInt32BE(0) - this.buffered.length : 4 - this.buffered.length;
     });
     const end = (): void => {
       this.ended = true;
@@ -57,6 +69,15 @@ export class RawClient {
         resolve(frame);
       });
     });
+  }
+
+  /** Stops reading from the socket, so the broker's writes back up as they do for a slow client. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
   }
 
   sendRaw(payload: Buffer): void {

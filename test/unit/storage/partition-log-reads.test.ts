@@ -1,0 +1,98 @@
+// Disk reads of PartitionLog: recycled buffers, sequential read hints, oversized first batches.
+import { LogManager, PartitionLog } from '../../../storage';
+import { ReadBufferLease, ReadBufferPool } from '../../../storage/read-buffers';
+import { batch, describeBatches, openManager, removeDir, tempDir } from './helpers';
+
+describe('PartitionLog disk reads', () => {
+  let dir: string;
+  let manager: LogManager;
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await manager?.close();
+    removeDir(dir);
+  });
+
+  async function diskLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
+    manager = await openManager(dir, { tailCacheBytes: 0 });
+    await manager.createTopic('t', 1, configs);
+    const log = manager.partition('t', 0);
+    if (log === undefined) throw new Error('partition missing');
+    return log;
+  }
+
+  /** Reads the whole log the way a consumer does: each read starts after the last batch of the previous one. */
+  async function readSequentially(log: PartitionLog, maxBytes: number): Promise<Array<[bigint, bigint]>> {
+    const seen: Array<[bigint, bigint]> = [];
+    let offset = 0n;
+    while (offset < log.logEndOffset) {
+      const r = await log.read(offset, maxBytes, { minOneBatch: true });
+      const infos = describeBatches(r.batches);
+      expect(infos.length).toBeGreaterThan(0);
+      for (const i of infos) seen.push([i.baseOffset, i.lastOffset]);
+      offset = infos[infos.length - 1].lastOffset + 1n;
+    }
+    return seen;
+  }
+
+  it('reads into the buffers of the source given, as views of them', async () => {
+    const log = await diskLog();
+    for (let i = 0; i < 4; i++) await log.append(batch(3, `b${i}`));
+    const pool = new ReadBufferPool(1 << 24, 1 << 24);
+    const lease = new ReadBufferLease(pool);
+    const r = await log.read(0n, 1 << 20, { buffers: lease });
+    expect(describeBatches(r.batches).map((b) => b.baseOffset)).toEqual([0n, 3n, 6n, 9n]);
+    expect(lease.heldCount).toBeGreaterThan(0);
+    const first = r.batches[0];
+    expect(first.includes(Buffer.from('b0-2'))).toBe(true);
+    // Every batch lies in memory the lease took: back to back in one buffer.
+    for (const b of r.batches) expect(b.buffer).toBe(first.buffer);
+    lease.releaseAll();
+    expect(pool.idleBytes).toBeGreaterThan(0);
+  });
+
+  it('returns the same batches whether a read starts from a hint or from the index', async () => {
+    const log = await diskLog({ 'segment.bytes': '4096', 'index.interval.bytes': '200' });
+    for (let i = 0; i < 60; i++) await log.append(batch(1 + (i % 4), `s${i}`, undefined, 40));
+    expect(log.segmentCount()).toBeGreaterThan(2);
+    const sizes = describeBatches((await log.read(0n, 1 << 20)).batches);
+    const small = sizes[0].size * 3 + 5;
+    const expected: Array<[bigint, bigint]> = [];
+    let next = 0n;
+    // Cold reads, each through the index (offsets no read ended at).
+    while (next < log.logEndOffset) {
+      const r = await log.read(next, 1, { minOneBatch: true });
+      const [b] = describeBatches(r.batches);
+      expected.push([b.baseOffset, b.lastOffset]);
+      next = b.lastOffset + 1n;
+    }
+    expect(await readSequentially(log, small)).toEqual(expected);
+    expect(await readSequentially(log, 1 << 20)).toEqual(expected);
+  });
+
+  it('returns a first batch larger than the read whole only with minOneBatch, also after a hint', async () => {
+    const log = await diskLog();
+    await log.append(batch(2, 'small'));
+    await log.append(batch(50, 'large', undefined, 100));
+    const first = await log.read(0n, 1 << 20);
+    const [smallInfo, largeInfo] = describeBatches(first.batches);
+    // The first read ended at offset 2, leaving a hint there; the large batch no longer fits.
+    await log.read(0n, smallInfo.size);
+    const none = await log.read(2n, 200);
+    expect(none.batches).toEqual([]);
+    await log.read(0n, smallInfo.size);
+    const whole = await log.read(2n, 200, { minOneBatch: true });
+    expect(describeBatches(whole.batches)).toEqual([largeInfo]);
+    expect(whole.batches[0].includes(Buffer.from('large-49'))).toBe(true);
+  });
+
+  it('stops at maxOffset after a hint as well', async () => {
+    const log = await diskLog();
+    for (let i = 0; i < 5; i++) await log.append(batch(2, `m${i}`));
+    await log.read(0n, 1, { minOneBatch: true });
+    const bounded = await log.read(2n, 1 << 20, { maxOffset: 6n });
+    expect(describeBatches(bounded.batches).map((b) => b.baseOffset)).toEqual([2n, 4n]);
+  });
+});
