@@ -55,5 +55,7 @@ test('loading the CLI and building the table loads no handler module but ApiVers
   const loaded = JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as string[];
   const handlerModules = loaded.filter((k) => /[\\/]src[\\/]api[\\/]\d\d-/.test(k)).map((k) => path.basename(k));
   expect(handlerModules).toEqual(['18-api-versions.js']);
-  expect(loaded.some((k) => k.includes(`${path.sep}yargs${path.sep}`))).toBe(false);
+  // Generated codecs come with their handlers: at start only the headers, the version table and ApiVersions' own.
+  const generated = loaded.filter((k) => /[\\/]codecs[\\/]generated[\\/]/.test(k)).map((k) => path.basename(k));
+  expect(generated.sort()).toEqual(['ApiVersionsRequest.js', 'ApiVersionsResponse.js', 'RequestHeader.js', 'api-version-facts.js']);
 });
