@@ -52,7 +52,7 @@ export class FdPool {
 
   /**
    * The descriptor of `file` if it is open right now, marked most recently used; null when it must be opened first
-   * (`ensureOpen`). Only for synchronous use: the pool closes only idle entries it has taken out of the map, so a
+   * (through `use`, which keeps it pinned open while in use). Only for synchronous use: the pool closes only idle entries it has taken out of the map, so a
    * descriptor returned here stays valid until the caller next yields to the event loop.
    */
   openFd(file: string): number | null {
@@ -61,11 +61,6 @@ export class FdPool {
     this.entries.delete(file);
     this.entries.set(file, entry);
     return entry.handle.fd;
-  }
-
-  /** Opens `file` if it is not open (the open may be evicted again before the caller uses it: check openFd). */
-  async ensureOpen(file: string): Promise<void> {
-    await this.use(file, async () => undefined);
   }
 
   /**

@@ -515,13 +515,13 @@ export class PartitionLog {
   private async writeRun(run: AppendRun, outcomes: Array<AppendResult | Error | null>, written: number[]): Promise<Error | null> {
     if (run.appends.length === 0) return null;
     const seg = this.activeSegment;
-    let fd: number;
+    const fd = seg.appendFdNow();
+    if (fd !== null) return this.writeRunNow(run, fd, outcomes, written);
     try {
-      fd = seg.appendFdNow() ?? (await seg.appendFd());
+      return await seg.withAppendFd((opened) => this.writeRunNow(run, opened, outcomes, written));
     } catch (err) {
       return new StorageWriteError(`opening ${seg.paths.log} failed: ${(err as Error).message}`, err);
     }
-    return this.writeRunNow(run, fd, outcomes, written);
   }
 
   /** writeRun once the descriptor is at hand; synchronous. */

@@ -202,19 +202,16 @@ export class LogSegment implements IndexHolder {
   }
 
   /**
-   * The descriptor to append through, opening the file first if the pool closed it. Use it synchronously: it is
-   * only guaranteed open until the caller yields.
+   * Runs `write` with the append descriptor, opening the file first if the pool closed it. The file stays pinned
+   * open for the call: with more partitions than descriptors, an unpinned open could be closed again by other
+   * partitions' opens before its user got to write, over and over.
    */
-  async appendFd(): Promise<number> {
+  async withAppendFd<T>(write: (fd: number) => T): Promise<T> {
     if (this.fileMissing) this.createFile();
-    for (;;) {
-      const fd = this.res.fdPool.openFd(this.paths.log);
-      if (fd !== null) return fd;
-      await this.res.fdPool.ensureOpen(this.paths.log);
-    }
+    return this.res.fdPool.use(this.paths.log, async (h) => write(h.fd));
   }
 
-  /** The append descriptor when no open is needed, else null (see appendFd). */
+  /** The append descriptor when no open is needed, else null (see withAppendFd). */
   appendFdNow(): number | null {
     if (this.fileMissing) return null;
     return this.res.fdPool.openFd(this.paths.log);

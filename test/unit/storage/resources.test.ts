@@ -142,6 +142,23 @@ describe('file descriptor pool', () => {
       removeDir(dir);
     }
   });
+
+  it('completes concurrent first appends to more partitions than open files (no open/evict livelock)', async () => {
+    const dir = tempDir();
+    let manager: LogManager | undefined;
+    try {
+      manager = await openManager(dir, { maxOpenFiles: 8, tailCacheBytes: 0 });
+      await manager.createTopic('wide', 60);
+      const wide = manager;
+      const results = await Promise.all(Array.from({ length: 60 }, (_, p) => wide.partition('wide', p)!.append(batch(1, `w${p}`))));
+      expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 60 }, () => 0n));
+      for (let p = 0; p < 60; p++) expect(wide.partition('wide', p)!.highWatermark).toBe(1n);
+      expect(wide.openFileCount()).toBeLessThanOrEqual(8);
+    } finally {
+      await manager?.close();
+      removeDir(dir);
+    }
+  }, 20_000);
 });
 
 describe('closed segment indexes under a tiny index budget', () => {
