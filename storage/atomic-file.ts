@@ -13,7 +13,11 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(file: string, data: string | Buffer, opts: { fsync?: boolean } = {}): Promise<void> {
+/**
+ * `fsyncDir: false` leaves the directory's fsync (which makes the rename durable) to a caller writing several files
+ * into one directory, so they share one.
+ */
+export async function writeFileAtomic(file: string, data: string | Buffer, opts: { fsync?: boolean; fsyncDir?: boolean } = {}): Promise<void> {
   const fsync = opts.fsync ?? true;
   const temp = file + TEMP_SUFFIX;
   const handle = await fsp.open(temp, 'w');
@@ -24,7 +28,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
     await handle.close();
   }
   await fsp.rename(temp, file);
-  if (fsync) await fsyncDir(path.dirname(file));
+  if (fsync && opts.fsyncDir !== false) await fsyncDir(path.dirname(file));
 }
 
 /**

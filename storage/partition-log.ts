@@ -1125,7 +1125,7 @@ export class PartitionLog {
     if (this.appendedSinceLoad) {
       const active = this.activeSegment;
       await active.persistIndexes(true, true);
-      await active.flushAll();
+      await active.flushLogAndTxnIndex();
     }
     if (this.logEndOffset > 0n) await this.takeSnapshot();
     await this.checkpointWrites.catch(() => undefined);
