@@ -1,15 +1,58 @@
 // CRC functions for the two record formats: CRC-32C (Castagnoli) for RecordBatch v2, CRC-32 (IEEE) for the
-// legacy v0/v1 message sets. The `crc-32` package returns signed 32-bit ints; we expose unsigned values so they
-// compare directly with the UINT32 read from a batch header.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const crc32cImpl: { buf(data: Uint8Array, seed?: number): number } = require('crc-32/crc32c');
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const crc32Impl: { buf(data: Uint8Array, seed?: number): number } = require('crc-32');
+// legacy v0/v1 message sets, as unsigned values that compare directly with the UINT32 in a batch header.
+//
+// Every produced batch and every batch recovery reads is checksummed, so the CRC is on the hot path. The native
+// @node-rs/crc32 (hardware CRC-32C, prebuilt per platform) runs 3.4x faster than the pure-JS crc-32 on 1 MB and
+// 1.9x on 1 KB (bench codec section and the commit that added it). Where its binary does not load, or fails the
+// known-answer check below, crc-32 does the same job.
 
-export function crc32c(data: Uint8Array): number {
-  return crc32cImpl.buf(data) >>> 0;
+type CrcFunction = (data: Uint8Array) => number;
+
+interface NativeCrc {
+  crc32c(input: Uint8Array, initialState?: number | null): number;
+  crc32(input: Uint8Array, initialState?: number | null): number;
 }
 
-export function crc32(data: Uint8Array): number {
-  return crc32Impl.buf(data) >>> 0;
+interface JsCrc {
+  buf(data: Uint8Array, seed?: number): number;
+}
+
+/** The standard check input "123456789" and its CRC-32C / CRC-32 values. */
+const CHECK_INPUT = Buffer.from('123456789', 'ascii');
+const CHECK_CRC32C = 0xe3069283;
+const CHECK_CRC32 = 0xcbf43926;
+
+function loadNative(): NativeCrc | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const native = require('@node-rs/crc32') as NativeCrc;
+    const ok = native.crc32c(CHECK_INPUT) >>> 0 === CHECK_CRC32C && native.crc32(CHECK_INPUT) >>> 0 === CHECK_CRC32;
+    return ok ? native : null;
+  } catch {
+    return null;
+  }
+}
+
+function jsImplementations(): { crc32c: CrcFunction; crc32: CrcFunction } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const c: JsCrc = require('crc-32/crc32c');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ieee: JsCrc = require('crc-32');
+  return { crc32c: (data) => c.buf(data) >>> 0, crc32: (data) => ieee.buf(data) >>> 0 };
+}
+
+const native = loadNative();
+const chosen: { crc32c: CrcFunction; crc32: CrcFunction } =
+  native !== null ? { crc32c: (data) => native.crc32c(data) >>> 0, crc32: (data) => native.crc32(data) >>> 0 } : jsImplementations();
+
+/** Which implementation this process uses: 'native' (@node-rs/crc32) or 'js' (crc-32). */
+export const crcImplementation: 'native' | 'js' = native !== null ? 'native' : 'js';
+
+export const crc32c: CrcFunction = chosen.crc32c;
+
+export const crc32: CrcFunction = chosen.crc32;
+
+/** The pure-JS implementations, always available; tests compare them with whatever the process uses. */
+export function pureJsCrc(): { crc32c: CrcFunction; crc32: CrcFunction } {
+  return native === null ? chosen : jsImplementations();
 }
