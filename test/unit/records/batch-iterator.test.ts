@@ -1,6 +1,7 @@
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { scanFetchedRecords, scanProducedRecords } from '../../../codecs/records/batch-iterator';
-import { RecordErrorCode, RecordFormatError } from '../../../codecs/records/record-errors';
+import { RecordErrorCode } from '../../../codecs/records/record-errors';
+import { recordErrorCodeOf } from './record-error-code';
 
 function batchOf(n: number, baseOffset: bigint): Buffer {
   return encodeRecordBatch({
@@ -24,16 +25,6 @@ function legacyEntry(offset: bigint, magic: 0 | 1): Buffer {
   head.writeBigInt64BE(offset, 0);
   head.writeInt32BE(body.length, 8);
   return Buffer.concat([head, body]);
-}
-
-function codeOf(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RecordFormatError) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('batch iterator', () => {
@@ -72,16 +63,16 @@ describe('batch iterator', () => {
     const scan = scanFetchedRecords(data);
     expect(scan.batches).toHaveLength(1);
     expect(scan.truncatedBytes).toBe(cut);
-    expect(codeOf(() => scanProducedRecords(data))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => scanProducedRecords(data))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
   });
 
   it('rejects impossible lengths and magic values as corruption', () => {
     const a = batchOf(1, 0n);
     const shortLength = Buffer.from(a);
     shortLength.writeInt32BE(13, 8);
-    expect(codeOf(() => scanFetchedRecords(shortLength))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => scanFetchedRecords(shortLength))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
     const badMagic = Buffer.from(a);
     badMagic.writeInt8(3, 16);
-    expect(codeOf(() => scanFetchedRecords(badMagic))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => scanFetchedRecords(badMagic))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
   });
 });

@@ -9,7 +9,8 @@ import { decodeRecordBatch, encodeRecordBatch } from '../../../codecs/records/re
 import { encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { Compression, setBatchLogAppendTime } from '../../../codecs/records/batch-header';
 import { crc32 } from '../../../codecs/records/crc';
-import { RecordErrorCode, RecordFormatError } from '../../../codecs/records/record-errors';
+import { RecordErrorCode } from '../../../codecs/records/record-errors';
+import { recordErrorCodeOf } from './record-error-code';
 
 /** Builds one entry by hand from the wire layout, independent of the encoder under test. */
 function handMessage(
@@ -39,16 +40,6 @@ function handMessage(
   head.writeBigInt64BE(offset);
   head.writeInt32BE(body.length + 4, 8);
   return Buffer.concat([head, crc, body]);
-}
-
-function codeOf(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RecordFormatError) return err.code;
-    throw err;
-  }
-  return undefined;
 }
 
 describe('legacy message sets', () => {
@@ -111,11 +102,11 @@ describe('legacy message sets', () => {
     const msg = handMessage(0n, 1, 0, 5n, null, Buffer.from('hello'));
     const flipped = Buffer.from(msg);
     flipped[msg.length - 1] ^= 0xff;
-    expect(codeOf(() => readLegacyMessageSet(flipped))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
-    expect(codeOf(() => readLegacyMessageSet(msg.subarray(0, msg.length - 1)))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => readLegacyMessageSet(flipped))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => readLegacyMessageSet(msg.subarray(0, msg.length - 1)))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
     expect(readLegacyMessageSet(Buffer.concat([msg, msg.subarray(0, 15)]), { allowTruncatedTail: true })).toHaveLength(1);
     const v2 = encodeRecordBatch({ records: [{ value: Buffer.from('a') }] });
-    expect(codeOf(() => readLegacyMessageSet(Buffer.concat([msg, v2])))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(recordErrorCodeOf(() => readLegacyMessageSet(Buffer.concat([msg, v2])))).toBe(RecordErrorCode.INVALID_RECORD);
   });
 
   it('encoder output matches the hand-built layout', () => {

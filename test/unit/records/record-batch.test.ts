@@ -7,19 +7,10 @@ import {
   isBatchCrcValid,
   setBatchLogAppendTime,
 } from '../../../codecs/records/batch-header';
-import { RecordErrorCode, RecordFormatError } from '../../../codecs/records/record-errors';
+import { RecordErrorCode } from '../../../codecs/records/record-errors';
+import { recordErrorCodeOf } from './record-error-code';
 
 const T0 = 1_700_000_000_000n;
-
-function codeOf(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RecordFormatError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe('RecordBatch v2 encode/decode', () => {
   it('round-trips keys, null keys and values, and headers', () => {
@@ -125,21 +116,21 @@ describe('RecordBatch v2 encode/decode', () => {
     const flipped = Buffer.from(buf);
     flipped[buf.length - 2] ^= 0x01;
     expect(isBatchCrcValid(flipped)).toBe(false);
-    expect(codeOf(() => decodeRecordBatch(flipped))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
-    expect(codeOf(() => decodeRecordBatch(buf.subarray(0, buf.length - 1)))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(flipped))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(buf.subarray(0, buf.length - 1)))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
     const magic1 = Buffer.from(buf);
     magic1.writeInt8(1, 16);
-    expect(codeOf(() => decodeRecordBatch(magic1))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(magic1))).toBe(RecordErrorCode.CORRUPT_MESSAGE);
   });
 
   it('rejects a record count that does not match the records section', () => {
     const buf = encodeRecordBatch({ records: [{ value: Buffer.from('a') }, { value: Buffer.from('b') }] });
     const fewer = Buffer.from(buf);
     fewer.writeInt32BE(1, 57);
-    expect(codeOf(() => decodeRecordBatch(fewer, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(fewer, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
     const more = Buffer.from(buf);
     more.writeInt32BE(3, 57);
-    expect(codeOf(() => decodeRecordBatch(more, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(more, { verifyCrc: false }))).toBe(RecordErrorCode.INVALID_RECORD);
   });
 
   it('decodes several fetched batches and skips a partial last one', () => {
@@ -169,9 +160,9 @@ describe('RecordBatch v2 encode/decode', () => {
     };
     const negativeCount = Buffer.alloc(1);
     writeVarint(negativeCount, 0, -2);
-    expect(codeOf(() => decodeRecordBatch(withTail(negativeCount)))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(withTail(negativeCount)))).toBe(RecordErrorCode.INVALID_RECORD);
     const nullHeaderKey = Buffer.from([2, 1, 1]); // one header, key length -1, value length -1
-    expect(codeOf(() => decodeRecordBatch(withTail(nullHeaderKey)))).toBe(RecordErrorCode.INVALID_RECORD);
+    expect(recordErrorCodeOf(() => decodeRecordBatch(withTail(nullHeaderKey)))).toBe(RecordErrorCode.INVALID_RECORD);
     const fine = Buffer.from([2, 2, 0x68, 1]); // one header "h" with a null value
     expect(decodeRecordBatch(withTail(fine)).records[0].headers).toEqual([{ key: 'h', value: null }]);
   });
