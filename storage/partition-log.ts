@@ -46,10 +46,12 @@ import { PartitionTailCache, TailCacheBudget } from './tail-cache';
 import { freshReadBuffers, ReadBufferSource } from './read-buffers';
 import { ReadHints } from './read-hints';
 import { producerBatchInfo } from './producer-batch-info';
-import { deleteSnapshot, listSnapshots, writeSnapshot } from './producer-snapshot';
+import { deleteSnapshot, listSnapshots, snapshotFileName, writeSnapshot } from './producer-snapshot';
 import { AppendOrigin, CompletedTxn, ProducerEntry, ProducerStateManager, ProducerStateStage } from './producer-state';
 import { loadTransactionState } from './producer-state-loader';
 import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
+import { LogStartOffsets } from './dir-checkpoints';
+import type { WrittenFiles } from './durable-barrier';
 
 /** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
@@ -104,6 +106,8 @@ export interface PartitionLogDeps {
   tailBudget: TailCacheBudget;
   /** producer.id.expiration.ms, applied when producer state is snapshotted (roll, close). */
   producerIdExpirationMs: number;
+  /** The data directory's log start offsets (one checkpoint file for all partitions). */
+  startOffsets: LogStartOffsets;
 }
 
 /**
@@ -189,7 +193,6 @@ export class PartitionLog {
   private appendedSinceLoad = false;
   private writeCalls = 0;
   private fsyncs = 0;
-  private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
   private readonly producers: ProducerStateManager;
   private readonly aborted: AbortedTxnList;
@@ -210,7 +213,6 @@ export class PartitionLog {
     config: LogConfig,
     private readonly epochs: LeaderEpochCache,
     private readonly deps: PartitionLogDeps,
-    persistedStartOffset: bigint | null,
     txns: { producers: ProducerStateManager; aborted: AbortedTxnList; latestSnapshot: bigint | null },
     cleanerCheckpoint: bigint,
   ) {
@@ -218,7 +220,6 @@ export class PartitionLog {
     this.producers = txns.producers;
     this.aborted = txns.aborted;
     this.latestSnapshot = txns.latestSnapshot;
-    this.persistedStartOffset = persistedStartOffset;
     this.segments = segments;
     this.startOffset = startOffset;
     this.cfg = config;
@@ -244,7 +245,7 @@ export class PartitionLog {
     await recoverInterruptedCleaning(dir, logger);
     const bases = await cleanDirectory(dir, logger);
     const limits = indexLimits(config);
-    const checkpointStart = await readLogStartOffset(dir, logger);
+    const checkpointStart = maxOffset(deps.startOffsets.get(opts.topic, opts.partition), await readLegacyLogStartOffset(dir, logger));
     const segments: LogSegment[] = [];
     for (const base of bases) segments.push(await LogSegment.existing(dir, base, limits, deps.resources));
     if (segments.length === 0) {
@@ -264,10 +265,9 @@ export class PartitionLog {
     let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
     // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
     if (cleanerCheckpoint > logEnd) cleanerCheckpoint = start;
-    // Without a checkpoint a reload starts at the first segment, so the checkpoint only needs writing once the
-    // start moves past that; writing one per partition at every shutdown cost seconds with 10,000 partitions.
-    const persistedStart = checkpointStart ?? segments[0].baseOffset;
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, persistedStart, txns, cleanerCheckpoint);
+    // Entries from the old per-partition checkpoint file move into the data directory's one.
+    if (start > segments[0].baseOffset) deps.startOffsets.set(opts.topic, opts.partition, start);
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, txns, cleanerCheckpoint);
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -281,7 +281,7 @@ export class PartitionLog {
     const segment = LogSegment.deferred(dir, 0n, indexLimits(config), deps.resources);
     const epochs = LeaderEpochCache.empty(dir, deps.resources.logger);
     const txns = { producers: new ProducerStateManager(), aborted: new AbortedTxnList(), latestSnapshot: null };
-    return new PartitionLog(opts.topic, opts.partition, dir, [segment], 0n, config, epochs, deps, 0n, txns, 0n);
+    return new PartitionLog(opts.topic, opts.partition, dir, [segment], 0n, config, epochs, deps, txns, 0n);
   }
 
   // ---- state --------------------------------------------------------------------------------------------------
@@ -658,11 +658,11 @@ export class PartitionLog {
    * restart reads only the batches after it. Not fsynced: a damaged snapshot fails its CRC and an older one or the
    * log is used instead.
    */
-  private async takeSnapshot(): Promise<void> {
+  private async takeSnapshot(fsync = true): Promise<void> {
     this.producers.removeExpired(Date.now(), this.deps.producerIdExpirationMs);
     const offset = this.producers.mapEndOffset;
     if (this.latestSnapshot === offset) return;
-    await writeSnapshot(this.dir, offset, this.producers.activeProducers());
+    await writeSnapshot(this.dir, offset, this.producers.activeProducers(), fsync);
     this.latestSnapshot = offset;
     const all = await listSnapshots(this.dir);
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await deleteSnapshot(this.dir, old);
@@ -1097,41 +1097,67 @@ export class PartitionLog {
     this.deleteTimers.set(timer, files);
   }
 
+  /** Resolves once the data directory's checkpoint holds the new start offset durably. */
   private persistLogStartOffset(): Promise<void> {
-    const file = path.join(this.dir, LOG_START_OFFSET_CHECKPOINT_FILE);
-    const offset = this.startOffset;
-    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
-    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(async () => {
-      await writeFileAtomic(file, content);
-      this.persistedStartOffset = offset;
-    });
-    return this.checkpointWrites;
+    this.deps.startOffsets.set(this.topic, this.partition, this.startOffset);
+    const write = this.deps.startOffsets.persist();
+    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(() => write);
+    return write;
   }
 
   // ---- shutdown -----------------------------------------------------------------------------------------------
 
-  /** Finishes queued appends, persists indexes and checkpoints, fsyncs, releases handles and cache. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Finishes queued appends, writes what a clean start needs (indexes, producer snapshot, epoch history), releases
+   * handles and cache, and returns the files written or left dirty. They are not fsynced here: the log manager makes
+   * every partition's files durable in one step before it writes the clean-shutdown marker, so a failure here means
+   * recovery on the next start. A partition untouched since it was loaded writes nothing.
+   */
+  async close(): Promise<WrittenFiles> {
+    const files: string[] = [];
+    if (this.closed) return { files, dirs: [] };
     this.closed = true;
     this.cancelFlushTimer();
     while (this.draining !== null) await this.draining;
     await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
-    // Kafka flushes each log and its indexes on close; the clean-shutdown marker is written only after every
-    // partition's close succeeded, so a failure here means recovery on the next start.
-    for (const seg of this.unflushedSegments) if (!seg.isDeleted) await seg.flushAll();
+    let wroteEntries = false;
+    for (const seg of this.unflushedSegments) if (!seg.isDeleted) files.push(...segmentFileList(seg));
     this.unflushedSegments.clear();
+    const active = this.activeSegment;
+    // Below index.interval.bytes the offset index is empty: rebuilding it at the next start reads less than the
+    // segment's first index entry would have covered, while writing two index files per partition here is what
+    // made closing 10,000 just-written partitions slow (file creation is the costly part).
+    const smallActive = !active.hasOffsetIndexEntries;
     if (this.appendedSinceLoad) {
-      const active = this.activeSegment;
-      await active.persistIndexes(true, true);
-      await active.flushLogAndTxnIndex();
+      if (!smallActive) {
+        await active.persistIndexes(true, false);
+        wroteEntries = true;
+      }
+      files.push(...segmentFileList(active));
     }
-    if (this.logEndOffset > 0n) await this.takeSnapshot();
+    if (this.logEndOffset > 0n && this.snapshotNeededAtClose(smallActive)) {
+      await this.takeSnapshot(false);
+      files.push(path.join(this.dir, snapshotFileName(this.producers.mapEndOffset)));
+      wroteEntries = true;
+    }
     await this.checkpointWrites.catch(() => undefined);
-    if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
-    await this.epochs.flushed();
+    this.deps.startOffsets.set(this.topic, this.partition, this.startOffset);
+    if (await this.epochs.writtenForShutdown()) {
+      files.push(this.epochs.path);
+      wroteEntries = true;
+    }
     await this.releaseResources(true);
+    return { files, dirs: wroteEntries || this.appendedSinceLoad ? [this.dir] : [] };
+  }
+
+  /**
+   * Kafka snapshots producer state at shutdown so the next start reads no batches to rebuild it. With no producer
+   * state to keep and none snapshotted before, a small active segment is rebuilt from (cheaply) instead.
+   */
+  private snapshotNeededAtClose(smallActive: boolean): boolean {
+    if (this.latestSnapshot === this.producers.mapEndOffset) return false;
+    return !smallActive || this.latestSnapshot !== null || this.producers.activeProducers().length > 0;
   }
 
   /** The partition's directory is about to be removed: stop everything without persisting anything. */
@@ -1289,7 +1315,8 @@ async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
   return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
+/** The per-partition checkpoint file earlier versions wrote; the data directory's one replaces it. */
+function readLegacyLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
   return readPartitionCheckpoint(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), logger);
 }
 
@@ -1335,8 +1362,11 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
   }
   const active = segments[segments.length - 1];
   if (clean && (await active.openAsActive())) return;
-  const outcome = await active.rebuild({ verify: true, truncate: true });
+  // After a clean shutdown the index files are left out only for segments below index.interval.bytes (see close).
+  const outcome = await active.rebuild({ verify: true, truncate: true, writeIndexes: !clean });
   active.activate();
+  // Index files of a segment outgrowing index.interval.bytes save the next start this rebuild.
+  if (clean && active.hasOffsetIndexEntries) await active.persistIndexes(false);
   if (outcome.problem !== null) {
     logger.warn(
       { file: active.paths.log, problem: outcome.problem, validBytes: outcome.validBytes, cutBytes: outcome.cutBytes },
@@ -1354,4 +1384,13 @@ async function indexFilesLookSane(seg: LogSegment): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function segmentFileList(seg: LogSegment): string[] {
+  return [seg.paths.log, seg.paths.index, seg.paths.timeIndex, seg.paths.txnIndex];
+}
+
+function maxOffset(a: bigint | undefined, b: bigint | null): bigint | null {
+  if (a === undefined) return b;
+  return b === null || a > b ? a : b;
 }

@@ -119,6 +119,12 @@ export class LogSegment implements IndexHolder {
     return ix === null ? 0 : ix.offsets.sizeInBytes + ix.times.sizeInBytes;
   }
 
+  /** Whether the offset index has an entry, i.e. the segment outgrew index.interval.bytes (closing decides on it). */
+  get hasOffsetIndexEntries(): boolean {
+    const ix = this.indexes;
+    return ix !== null && ix.offsets.last() !== null;
+  }
+
   unloadIndexes(): void {
     if (!this.active) this.indexes = null;
   }
@@ -129,7 +135,8 @@ export class LogSegment implements IndexHolder {
    * Scans the whole log file and rebuilds both indexes and the segment's state from it. With `truncate`, cuts the
    * file after the last intact batch (recovery); otherwise stops there without touching the file.
    */
-  async rebuild(opts: { verify: boolean; truncate: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
+  /** `writeIndexes: false` keeps the rebuilt indexes in memory only (a clean start of a segment closed without them). */
+  async rebuild(opts: { verify: boolean; truncate: boolean; writeIndexes?: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
     const fileSize = (await fsp.stat(this.paths.log)).size;
     const ix = this.emptyIndexes();
     this.resetState();
@@ -143,7 +150,7 @@ export class LogSegment implements IndexHolder {
     }
     this.size = outcome.validBytes;
     this.installIndexes(ix);
-    await this.writeIndexFiles(false);
+    if (opts.writeIndexes !== false) await this.writeIndexFiles(false);
     return { ...outcome, cutBytes };
   }
 
