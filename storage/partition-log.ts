@@ -1,6 +1,7 @@
 // The log of one partition: an ordered list of segments, the last one active. Appends are queued and written in
 // groups (one write call per group and segment), reads find the segment by binary search and the position through
 // the sparse index, and the newest batches are served from the tail cache.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../src/logger';
@@ -23,8 +24,11 @@ import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } fro
 import { ScannedBatch } from './batch-scan';
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError, StorageWriteError } from './errors';
 import {
+  CLEANED_SUFFIX,
   CLEANER_CHECKPOINT_FILE,
   DELETED_SUFFIX,
+  LEADER_EPOCH_CHECKPOINT_FILE,
+  SWAP_SUFFIX,
   INDEX_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
   LOG_SUFFIX,
@@ -241,28 +245,36 @@ export class PartitionLog {
   }): Promise<PartitionLog> {
     const { dir, config, deps } = opts;
     const logger = deps.resources.logger;
-    await fsp.mkdir(dir, { recursive: true });
-    await recoverInterruptedCleaning(dir, logger);
-    const bases = await cleanDirectory(dir, logger);
+    // One listing tells which files exist, so loading probes none that do not: with 10,000 partitions loaded on
+    // first use, every thread-pool round trip saved per partition counts.
+    let names = listPartitionDir(dir);
+    if (names.some(isCleaningLeftover)) {
+      await recoverInterruptedCleaning(dir, logger);
+      names = listPartitionDir(dir);
+    }
+    const present = await cleanDirectory(dir, names, logger);
+    const bases = segmentBases(present);
     const limits = indexLimits(config);
-    const checkpointStart = maxOffset(deps.startOffsets.get(opts.topic, opts.partition), await readLegacyLogStartOffset(dir, logger));
+    const legacyStart = present.has(LOG_START_OFFSET_CHECKPOINT_FILE) ? await readLegacyLogStartOffset(dir, logger) : null;
+    const checkpointStart = maxOffset(deps.startOffsets.get(opts.topic, opts.partition), legacyStart);
     const segments: LogSegment[] = [];
     for (const base of bases) segments.push(await LogSegment.existing(dir, base, limits, deps.resources));
     if (segments.length === 0) {
       segments.push(LogSegment.deferred(dir, checkpointStart ?? 0n, limits, deps.resources));
     } else {
-      await recoverSegments(segments, opts.clean, logger);
+      await recoverSegments(segments, opts.clean, present, logger);
     }
     const active = segments[segments.length - 1];
     const logEnd = active.nextOffset;
     let start = checkpointStart ?? segments[0].baseOffset;
     if (start < segments[0].baseOffset) start = segments[0].baseOffset;
     if (start > logEnd) start = logEnd;
-    const epochs = await LeaderEpochCache.load(dir, logger);
+    const epochs = present.has(LEADER_EPOCH_CHECKPOINT_FILE) ? await LeaderEpochCache.load(dir, logger) : LeaderEpochCache.empty(dir, logger);
     epochs.truncateFromEnd(logEnd);
     if (epochs.latestEpoch < 0 && logEnd > start) await restoreFirstEpoch(epochs, segments, start);
-    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
-    let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger, present });
+    const storedCleanerCheckpoint = present.has(CLEANER_CHECKPOINT_FILE) ? await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger) : null;
+    let cleanerCheckpoint = storedCleanerCheckpoint ?? start;
     // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
     if (cleanerCheckpoint > logEnd) cleanerCheckpoint = start;
     // Entries from the old per-partition checkpoint file move into the data directory's one.
@@ -1289,28 +1301,49 @@ async function unlinkAll(files: readonly string[]): Promise<void> {
   for (const f of files) await fsp.rm(f, { force: true });
 }
 
-/** Removes leftovers of interrupted operations and returns the base offsets of the segments present. */
-async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
-  const names = await fsp.readdir(dir);
-  const bases: bigint[] = [];
+/** The partition directory's file names, creating the directory when it is missing (a crash before makeDirs). */
+function listPartitionDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    fs.mkdirSync(dir, { recursive: true });
+    return [];
+  }
+}
+
+function isCleaningLeftover(name: string): boolean {
+  return name.endsWith(CLEANED_SUFFIX) || name.endsWith(SWAP_SUFFIX);
+}
+
+/** Removes leftovers of interrupted operations (among `names`) and returns the names that remain. */
+async function cleanDirectory(dir: string, names: readonly string[], logger: Logger): Promise<Set<string>> {
+  const present = new Set<string>();
   const logs = new Set<string>();
   for (const name of names) {
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith(TEMP_SUFFIX)) {
       await fsp.rm(path.join(dir, name), { force: true });
       continue;
     }
-    const base = parseSegmentFileName(name, LOG_SUFFIX);
-    if (base !== null) {
-      bases.push(base);
-      logs.add(name.slice(0, -LOG_SUFFIX.length));
-    }
+    present.add(name);
+    if (parseSegmentFileName(name, LOG_SUFFIX) !== null) logs.add(name.slice(0, -LOG_SUFFIX.length));
   }
   for (const name of names) {
     const stem = name.endsWith(INDEX_SUFFIX) ? name.slice(0, -INDEX_SUFFIX.length) : name.endsWith(TIME_INDEX_SUFFIX) ? name.slice(0, -TIME_INDEX_SUFFIX.length) : null;
     if (stem !== null && /^\d{20}$/.test(stem) && !logs.has(stem)) {
       logger.warn({ file: path.join(dir, name) }, 'removing index file without a log segment');
       await fsp.rm(path.join(dir, name), { force: true });
+      present.delete(name);
     }
+  }
+  return present;
+}
+
+function segmentBases(names: ReadonlySet<string>): bigint[] {
+  const bases: bigint[] = [];
+  for (const name of names) {
+    const base = parseSegmentFileName(name, LOG_SUFFIX);
+    if (base !== null) bases.push(base);
   }
   return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -1338,7 +1371,7 @@ async function readPartitionCheckpoint(file: string, logger: Logger): Promise<bi
  * corrupt segment is cut after its last intact batch and every later segment is removed, as offsets after a hole
  * cannot be trusted.
  */
-async function recoverSegments(segments: LogSegment[], clean: boolean, logger: Logger): Promise<void> {
+async function recoverSegments(segments: LogSegment[], clean: boolean, present: ReadonlySet<string>, logger: Logger): Promise<void> {
   if (!clean) {
     for (let i = 0; i < segments.length - 1; i++) {
       if (await indexFilesLookSane(segments[i])) continue;
@@ -1361,7 +1394,9 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
     }
   }
   const active = segments[segments.length - 1];
-  if (clean && (await active.openAsActive())) return;
+  // A clean shutdown leaves no index files for a segment below index.interval.bytes (see close): rebuild at once.
+  const indexed = active.size === 0 || (present.has(path.basename(active.paths.index)) && present.has(path.basename(active.paths.timeIndex)));
+  if (clean && indexed && (await active.openAsActive())) return;
   // After a clean shutdown the index files are left out only for segments below index.interval.bytes (see close).
   const outcome = await active.rebuild({ verify: true, truncate: true, writeIndexes: !clean });
   active.activate();

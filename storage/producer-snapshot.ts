@@ -73,7 +73,11 @@ export function decodeSnapshot(buf: Buffer): ProducerEntry[] {
 
 /** Offsets of the snapshot files in `dir`, ascending. */
 export async function listSnapshots(dir: string): Promise<bigint[]> {
-  const names = await fsp.readdir(dir);
+  return snapshotOffsets(await fsp.readdir(dir));
+}
+
+/** Offsets of the snapshot files among `names`, ascending. */
+export function snapshotOffsets(names: Iterable<string>): bigint[] {
   const offsets: bigint[] = [];
   for (const name of names) {
     if (!name.endsWith(SNAPSHOT_SUFFIX)) continue;

@@ -96,10 +96,13 @@ export class LogSegment implements IndexHolder {
     return seg;
   }
 
-  /** A segment found on disk; nothing beyond its size is read until it is used. */
+  /**
+   * A segment found on disk; nothing beyond its size is read until it is used. The stat is synchronous: a few
+   * microseconds against a thread-pool round trip, for each segment of partitions loaded by the thousand.
+   */
   static async existing(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): Promise<LogSegment> {
     const paths = segmentPaths(dir, baseOffset);
-    const stat = await fsp.stat(paths.log);
+    const stat = fs.statSync(paths.log);
     return new LogSegment(dir, baseOffset, stat.size, limits, res, false, stat.mtimeMs);
   }
 
@@ -137,7 +140,7 @@ export class LogSegment implements IndexHolder {
    */
   /** `writeIndexes: false` keeps the rebuilt indexes in memory only (a clean start of a segment closed without them). */
   async rebuild(opts: { verify: boolean; truncate: boolean; writeIndexes?: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
-    const fileSize = (await fsp.stat(this.paths.log)).size;
+    const fileSize = fs.statSync(this.paths.log).size;
     const ix = this.emptyIndexes();
     this.resetState();
     const outcome = await this.res.fdPool.use(this.paths.log, (h) =>
