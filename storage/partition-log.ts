@@ -1148,6 +1148,9 @@ export class PartitionLog {
       }
       files.push(...segmentFileList(active));
     }
+    // Every batch below the log end went through the producer state (plain batches leave it unchanged), so the
+    // snapshot is named after the log end: the next start replays nothing, and a reload without appends matches it.
+    if (this.logEndOffset > this.producers.mapEndOffset) this.producers.setEndOffset(this.logEndOffset);
     if (this.logEndOffset > 0n && this.snapshotNeededAtClose(smallActive)) {
       await this.takeSnapshot(false);
       files.push(path.join(this.dir, snapshotFileName(this.producers.mapEndOffset)));
