@@ -15,11 +15,20 @@ export interface WrittenFiles {
 
 const FSYNC_CONCURRENCY = 32;
 const SYNCFS_TIMEOUT_MS = 120_000;
+/**
+ * Below this many files an fsync each is cheaper than syncfs, which also writes back whatever else is dirty on the
+ * filesystem (other processes' files included) and costs a process spawn.
+ */
+export const SYNCFS_MIN_FILES = 128;
 
 export type DurabilityMethod = 'syncfs' | 'fsync';
 
-/** Resolves once `written` (and everything else on the data directory's filesystem) is on stable storage. */
-export async function makeDurable(dataDir: string, written: WrittenFiles, logger: Logger, method: DurabilityMethod = 'syncfs'): Promise<DurabilityMethod> {
+/**
+ * Resolves once `written` is on stable storage. `auto` takes syncfs for SYNCFS_MIN_FILES files or more; the
+ * result says which method ran.
+ */
+export async function makeDurable(dataDir: string, written: WrittenFiles, logger: Logger, method: DurabilityMethod | 'auto' = 'auto'): Promise<DurabilityMethod> {
+  if (method === 'auto') method = written.files.length >= SYNCFS_MIN_FILES ? 'syncfs' : 'fsync';
   if (written.files.length === 0 && written.dirs.length === 0) return method;
   if (method === 'syncfs') {
     try {

@@ -47,9 +47,10 @@ export interface LogManagerOptions {
   fileWriter?: FileWriter;
   /**
    * How a clean shutdown makes what it wrote durable before its marker: one syncfs(2) of the data directory's
-   * filesystem (default; falls back to the other where unavailable) or an fsync per file written.
+   * filesystem (falls back to fsync where unavailable), an fsync per file written, or (default) syncfs once
+   * enough files were written for it to be the cheaper.
    */
-  shutdownSync?: 'syncfs' | 'fsync';
+  shutdownSync?: 'auto' | 'syncfs' | 'fsync';
 }
 
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -91,7 +92,7 @@ export class LogManager {
   private readonly loading = new Map<string, Promise<void>>();
   private loadsRunning = 0;
   private readonly loadQueue: Array<() => void> = [];
-  private shutdownSync: 'syncfs' | 'fsync' = 'syncfs';
+  private shutdownSync: 'auto' | 'syncfs' | 'fsync' = 'auto';
 
   private constructor(
     readonly dataDir: string,
@@ -120,7 +121,9 @@ export class LogManager {
     const logger = opts.logger;
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     const clean = await exists(marker);
-    await removeDeletedTopicDirs(dataDir, logger);
+    // One listing of the data directory (10,000 entries with as many partitions) serves both checks.
+    const entries = await fsp.readdir(dataDir, { withFileTypes: true });
+    await removeDeletedTopicDirs(dataDir, entries, logger);
     const catalog = await TopicCatalog.load(dataDir);
     const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
     const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
@@ -131,7 +134,7 @@ export class LogManager {
       startOffsets,
     };
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
-    manager.shutdownSync = opts.shutdownSync ?? 'syncfs';
+    manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
     const jobs: { topic: TopicMetadata; partition: number }[] = [];
     for (const topic of catalog.list()) {
@@ -146,7 +149,7 @@ export class LogManager {
       const list = manager.logs.get(topic.name);
       if (list !== undefined) list[partition] = log;
     });
-    await warnAboutOrphanDirs(dataDir, catalog, logger);
+    warnAboutOrphanDirs(dataDir, entries, catalog, logger);
     if (clean) {
       await fsp.rm(marker, { force: true });
       await fsyncDir(dataDir);
@@ -606,8 +609,8 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function removeDeletedTopicDirs(dataDir: string, logger: Logger): Promise<void> {
-  for (const name of await fsp.readdir(dataDir)) {
+async function removeDeletedTopicDirs(dataDir: string, entries: readonly fs.Dirent[], logger: Logger): Promise<void> {
+  for (const { name } of entries) {
     if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
     logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
     await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
@@ -637,9 +640,9 @@ async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: 
 }
 
 /** Partition directories the catalog does not list are left alone (never deleted), but reported. */
-async function warnAboutOrphanDirs(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<void> {
-  for (const entry of await fsp.readdir(dataDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+function warnAboutOrphanDirs(dataDir: string, entries: readonly fs.Dirent[], catalog: TopicCatalog, logger: Logger): void {
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.endsWith(DELETE_DIR_SUFFIX)) continue;
     const match = /^(.+)-(\d+)$/.exec(entry.name);
     if (match === null) continue;
     const topic = catalog.get(match[1]);

@@ -270,10 +270,14 @@ describe('clean shutdown and restart', () => {
     const file = path.join(dir, 'written');
     fs.writeFileSync(file, 'x');
     // `sync -f` fails on a path that does not exist, as it would where syncfs is unavailable.
-    const method = await durableBarrier.makeDurable(path.join(dir, 'missing'), { files: [file, path.join(dir, 'deleted-since')], dirs: [dir] }, silentLogger());
+    const method = await durableBarrier.makeDurable(path.join(dir, 'missing'), { files: [file, path.join(dir, 'deleted-since')], dirs: [dir] }, silentLogger(), 'syncfs');
     expect(method).toBe('fsync');
-    expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger())).toBe('syncfs');
+    expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger(), 'syncfs')).toBe('syncfs');
     expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger(), 'fsync')).toBe('fsync');
+    // By default: an fsync each for a few files, one syncfs for many.
+    expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger())).toBe('fsync');
+    const many = Array.from({ length: durableBarrier.SYNCFS_MIN_FILES }, () => file);
+    expect(await durableBarrier.makeDurable(dir, { files: many, dirs: [dir] }, silentLogger())).toBe('syncfs');
   });
 
   it('uses syncfs where coreutils provides it, and an fsync per file when configured so', async () => {
