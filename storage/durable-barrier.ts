@@ -38,8 +38,8 @@ export async function makeDurable(dataDir: string, written: WrittenFiles, logger
       logger.warn({ dataDir, err: (err as Error).message }, 'syncfs via `sync -f` unavailable; fsyncing each file');
     }
   }
-  await fsyncAll(written.files, FSYNC_CONCURRENCY);
-  await fsyncAll(written.dirs, FSYNC_CONCURRENCY);
+  await fsyncAll([...new Set(written.files)], FSYNC_CONCURRENCY);
+  await fsyncAll([...new Set(written.dirs)], FSYNC_CONCURRENCY);
   return 'fsync';
 }
 

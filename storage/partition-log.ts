@@ -195,6 +195,11 @@ export class PartitionLog {
   private readonly unflushedSegments = new Set<LogSegment>();
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
+  /**
+   * Loaded by crash recovery, whose writes (cut tails, rebuilt index files, restored .txnindex entries) were not
+   * fsynced: a clean shutdown must make them durable before its marker says no recovery is needed.
+   */
+  private recoveredAtLoad = false;
   private writeCalls = 0;
   private fsyncs = 0;
   private readonly logger: Logger;
@@ -280,6 +285,7 @@ export class PartitionLog {
     // Entries from the old per-partition checkpoint file move into the data directory's one.
     if (start > segments[0].baseOffset) deps.startOffsets.set(opts.topic, opts.partition, start);
     const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, txns, cleanerCheckpoint);
+    log.recoveredAtLoad = !opts.clean && bases.length > 0;
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -1133,8 +1139,9 @@ export class PartitionLog {
     while (this.draining !== null) await this.draining;
     await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
-    let wroteEntries = false;
-    for (const seg of this.unflushedSegments) if (!seg.isDeleted) files.push(...segmentFileList(seg));
+    let wroteEntries = this.recoveredAtLoad;
+    const dirty = this.recoveredAtLoad ? this.segments : this.unflushedSegments;
+    for (const seg of dirty) if (!seg.isDeleted) files.push(...segmentFileList(seg));
     this.unflushedSegments.clear();
     const active = this.activeSegment;
     // Below index.interval.bytes the offset index is empty: rebuilding it at the next start reads less than the

@@ -117,6 +117,16 @@ describe('clean shutdown and restart', () => {
     expect(after.partition('t', 0)?.logEndOffset).toBe(2n);
     expect(after.partition('t', 1)?.logEndOffset).toBe(3n);
     expect((await after.partition('t', 1)?.append(batch(1)))?.baseOffset).toBe(3n);
+    // What recovery wrote (the cut tail, rebuilt indexes) is made durable before the next clean-shutdown marker,
+    // for the partition left untouched since too.
+    const synced: string[] = [];
+    const real = durableBarrier.makeDurable;
+    jest.spyOn(durableBarrier, 'makeDurable').mockImplementation(async (dataDir, written, logger, method) => {
+      synced.push(...written.files);
+      return real(dataDir, written, logger, method);
+    });
+    await close(after);
+    for (const p of [0, 1]) expect(synced).toContain(path.join(partitionDir(crashed, 't', p), '00000000000000000000.log'));
   });
 
   it('keeps the log start offset of DeleteRecords across a clean restart, in the directory\'s checkpoint', async () => {
