@@ -25,6 +25,9 @@ export function formatOffsetCheckpoint(offsets: ReadonlyMap<string, bigint>): st
   return formatCheckpoint(rows);
 }
 
+/** Kafka's log.flush.start.offset.checkpoint.interval.ms default. */
+export const START_OFFSET_CHECKPOINT_INTERVAL_MS = 60_000;
+
 /** Map key of a partition; topic names never contain a space (checkTopicName), so a space separates safely. */
 export function partitionKey(topic: string, partition: number): string {
   return `${topic} ${partition}`;
@@ -45,16 +48,36 @@ export class LogStartOffsets {
   private readonly file: string;
   private writes: Promise<void> = Promise.resolve();
   private changedSinceWrite = false;
+  private scheduled: NodeJS.Timeout | null = null;
 
   constructor(
     dataDir: string,
     private readonly offsets: Map<string, bigint>,
+    private readonly onScheduledWriteError: (err: unknown) => void = () => undefined,
   ) {
     this.file = path.join(dataDir, LOG_START_OFFSET_CHECKPOINT_FILE);
   }
 
-  static async load(dataDir: string): Promise<LogStartOffsets> {
-    return new LogStartOffsets(dataDir, await readOffsetCheckpoint(path.join(dataDir, LOG_START_OFFSET_CHECKPOINT_FILE)));
+  static async load(dataDir: string, onScheduledWriteError?: (err: unknown) => void): Promise<LogStartOffsets> {
+    return new LogStartOffsets(dataDir, await readOffsetCheckpoint(path.join(dataDir, LOG_START_OFFSET_CHECKPOINT_FILE)), onScheduledWriteError);
+  }
+
+  /**
+   * Writes the changes within Kafka's log.flush.start.offset.checkpoint.interval.ms (60 s), for moves that need
+   * not wait for the file (retention: the deleted segments cannot come back). Shutdown writes what is left.
+   */
+  persistSoon(delayMs = START_OFFSET_CHECKPOINT_INTERVAL_MS): void {
+    if (this.scheduled !== null) return;
+    this.scheduled = setTimeout(() => {
+      this.scheduled = null;
+      this.persist().catch(this.onScheduledWriteError);
+    }, delayMs);
+    this.scheduled.unref();
+  }
+
+  cancelScheduled(): void {
+    if (this.scheduled !== null) clearTimeout(this.scheduled);
+    this.scheduled = null;
   }
 
   get(topic: string, partition: number): bigint | undefined {

@@ -456,6 +456,7 @@ export class LogManager {
     try {
       if (failures.length > 0) throw failures[0];
       const startOffsets = this.deps.startOffsets;
+      startOffsets.cancelScheduled();
       if (startOffsets.hasUnwrittenChanges) {
         await startOffsets.persist(false);
         files.push(startOffsets.path);
@@ -625,10 +626,10 @@ async function removeDeletedTopicDirs(dataDir: string, entries: readonly fs.Dire
 async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<LogStartOffsets> {
   let offsets: LogStartOffsets;
   try {
-    offsets = await LogStartOffsets.load(dataDir);
+    offsets = await LogStartOffsets.load(dataDir, (err) => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed'));
   } catch (err) {
     logger.warn({ dataDir, err }, 'unreadable log start offset checkpoint; partitions start at their first segment');
-    offsets = new LogStartOffsets(dataDir, new Map());
+    offsets = new LogStartOffsets(dataDir, new Map(), (e) => logger.error({ dataDir, err: e }, 'writing the log start offset checkpoint failed'));
   }
   let dropped = false;
   for (const name of offsets.topics()) {

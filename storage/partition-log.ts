@@ -1095,7 +1095,10 @@ export class PartitionLog {
       this.startOffset = newStart;
       this.epochs.truncateFromStart(newStart);
       this.aborted.dropBefore(newStart);
-      await this.persistLogStartOffset();
+      // The segments below it are gone, so a crash before the checkpoint cannot bring their records back: like
+      // Kafka, the checkpoint follows within log.flush.start.offset.checkpoint.interval.ms, unwaited.
+      this.deps.startOffsets.set(this.topic, this.partition, newStart);
+      this.deps.startOffsets.persistSoon();
     }
     for (const seg of going) {
       const reason = victims.find((v) => v.baseOffset === seg.baseOffset)?.reason ?? '';

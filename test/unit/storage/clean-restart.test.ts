@@ -154,6 +154,25 @@ describe('clean shutdown and restart', () => {
     expect((await loaded(m, 't', 0)).logStartOffset).toBe(7n);
   });
 
+  it('checkpoints a log start offset moved by retention later (its segments are gone anyway), and at shutdown', async () => {
+    const dir = fresh();
+    const m = await open(dir);
+    await m.createTopic('r', 1, { 'segment.bytes': '200', 'retention.ms': '1000' });
+    const log = await loaded(m, 'r', 0);
+    for (let i = 0; i < 6; i++) await log.append(batch(2, `r${i}`));
+    await m.runBackgroundTasks();
+    expect(log.logStartOffset).toBe(12n);
+    const file = path.join(dir, DIR_CHECKPOINT);
+    expect(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '').not.toContain('r 0 12');
+    // A crash now: the deleted segments stay deleted, so the start is where retention moved it.
+    const crashed = crashCopy(dir);
+    dirs.push(crashed);
+    const after = await open(crashed);
+    expect(after.partition('r', 0)?.logStartOffset).toBe(12n);
+    await close(m);
+    expect(fs.readFileSync(file, 'utf8')).toContain('r 0 12\n');
+  });
+
   it('keeps the log start offset of an acknowledged DeleteRecords after kill -9', async () => {
     const dir = fresh();
     const m = await open(dir);
