@@ -15,6 +15,8 @@ export class LeaderEpochCache {
   private writes: Promise<void> = Promise.resolve();
   /** The first entry of a history is written lazily: see assign(). */
   private firstEntryUnwritten = false;
+  /** Whether this process wrote the file (a shutdown makes it durable then). */
+  private written = false;
 
   private constructor(
     private readonly file: string,
@@ -99,14 +101,29 @@ export class LeaderEpochCache {
     this.persist();
   }
 
+  get path(): string {
+    return this.file;
+  }
+
   /** Writes a history not yet on disk, then resolves when every checkpoint write so far has landed. */
   flushed(): Promise<void> {
     if (this.firstEntryUnwritten) this.persist();
     return this.writes;
   }
 
+  /**
+   * Resolves, once every checkpoint write so far has landed, to whether this process wrote the file. A history
+   * whose only entry is still unwritten stays so: the next start restores it from the batch at the log start, as
+   * after a crash, which costs one header read on load where writing would cost a file per partition at shutdown.
+   */
+  async writtenForShutdown(): Promise<boolean> {
+    await this.writes;
+    return this.written;
+  }
+
   private persist(): void {
     this.firstEntryUnwritten = false;
+    this.written = true;
     const content = formatCheckpoint(this.entries.map((e) => [String(e.epoch), e.startOffset.toString()]));
     // Writes are chained so an older snapshot can never overwrite a newer one.
     // Not fsynced, as Kafka stopped doing on the append path (KAFKA-15046): the first append to every partition

@@ -17,6 +17,8 @@ import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-co
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLog, PartitionLogDeps } from './partition-log';
 import { TailCacheBudget } from './tail-cache';
 import { CleanerOptions, CleaningStats, runCleanerPass } from './log-cleaner';
+import { LogStartOffsets, partitionKey } from './dir-checkpoints';
+import { makeDurable, WrittenFiles } from './durable-barrier';
 import { newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 
 export interface LogManagerOptions {
@@ -43,6 +45,12 @@ export interface LogManagerOptions {
   cleanerBytesPerPass?: number;
   /** The system call appends are written with; tests inject failures here. Default: Node's pwrite/pwritev. */
   fileWriter?: FileWriter;
+  /**
+   * How a clean shutdown makes what it wrote durable before its marker: one syncfs(2) of the data directory's
+   * filesystem (falls back to fsync where unavailable), an fsync per file written, or (default) syncfs once
+   * enough files were written for it to be the cheaper.
+   */
+  shutdownSync?: 'auto' | 'syncfs' | 'fsync';
 }
 
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -75,6 +83,16 @@ export class LogManager {
   private readonly unbuilt = new Map<string, { below: number; config: LogConfig }>();
   /** Background creation of new partitions' directories, per topic (see createPartitionLogs). */
   private readonly dirJobs = new Map<string, Promise<void>>();
+  /**
+   * After a clean shutdown, per topic: its partitions below this number are on disk and loaded on first use
+   * (loadPartitions), so a start with 10,000 partitions reads none of them up front.
+   */
+  private readonly stored = new Map<string, { below: number; unloaded: number }>();
+  /** Loads of stored partitions under way, by partitionKey. */
+  private readonly loading = new Map<string, Promise<void>>();
+  private loadsRunning = 0;
+  private readonly loadQueue: Array<() => void> = [];
+  private shutdownSync: 'auto' | 'syncfs' | 'fsync' = 'auto';
 
   private constructor(
     readonly dataDir: string,
@@ -103,32 +121,40 @@ export class LogManager {
     const logger = opts.logger;
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
     const clean = await exists(marker);
-    await removeDeletedTopicDirs(dataDir, logger);
+    // One listing of the data directory (10,000 entries with as many partitions) serves both checks.
+    const entries = await fsp.readdir(dataDir, { withFileTypes: true });
+    await removeDeletedTopicDirs(dataDir, entries, logger);
     const catalog = await TopicCatalog.load(dataDir);
+    const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
     const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
+      startOffsets,
     };
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
+    manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
     const jobs: { topic: TopicMetadata; partition: number }[] = [];
     for (const topic of catalog.list()) {
       manager.logs.set(topic.name, new Array<PartitionLog>(topic.partitions));
-      for (let p = 0; p < topic.partitions; p++) jobs.push({ topic, partition: p });
+      // After a clean shutdown every partition is as it was closed: nothing to recover, so nothing is read now.
+      if (clean && topic.partitions > 0) manager.stored.set(topic.name, { below: topic.partitions, unloaded: topic.partitions });
+      else for (let p = 0; p < topic.partitions; p++) jobs.push({ topic, partition: p });
     }
+    // After a crash every partition is recovered before anything is served.
     await forEachLimited(jobs, LOAD_CONCURRENCY, async ({ topic, partition }) => {
       const log = await manager.loadPartition(topic, partition, clean);
       const list = manager.logs.get(topic.name);
       if (list !== undefined) list[partition] = log;
     });
-    await warnAboutOrphanDirs(dataDir, catalog, logger);
+    warnAboutOrphanDirs(dataDir, entries, catalog, logger);
     if (clean) {
       await fsp.rm(marker, { force: true });
       await fsyncDir(dataDir);
     }
-    logger.info({ dataDir, topics: catalog.list().length, partitions: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
+    logger.info({ dataDir, topics: catalog.list().length, partitionsLoaded: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
     manager.startBackgroundTimer(opts.retentionCheckIntervalMs ?? 300000);
     manager.cleanerOptions = {
       logger,
@@ -153,16 +179,94 @@ export class LogManager {
     return this.catalog.getById(topicId);
   }
 
+  /**
+   * The partition's log, built now if it was created in this process. A partition stored on disk at a clean start
+   * is undefined here until loadPartitions loaded it: callers holding a request call that first.
+   */
   partition(topic: string, partition: number): PartitionLog | undefined {
     const list = this.logs.get(topic);
     if (list === undefined) return undefined;
     const log = list[partition];
     if (log !== undefined) return log;
+    if (partition < (this.stored.get(topic)?.below ?? 0)) return undefined;
     const unbuilt = this.unbuilt.get(topic);
     if (unbuilt === undefined || !Number.isInteger(partition) || partition < 0 || partition >= unbuilt.below) return undefined;
     const created = PartitionLog.createEmpty({ dir: this.partitionDir(topic, partition), topic, partition, config: unbuilt.config, deps: this.deps });
     list[partition] = created;
     return created;
+  }
+
+  /**
+   * Loads those of `partitions` of `topic` that are stored on disk and not loaded yet; null when there are none,
+   * so the common case costs no promise. A load that fails is logged and leaves the partition unloaded (the next
+   * call tries again).
+   */
+  loadPartitions(topic: string, partitions: Iterable<number>): Promise<void> | null {
+    const storedBelow = this.stored.get(topic)?.below;
+    const list = this.logs.get(topic);
+    if (storedBelow === undefined || list === undefined) return null;
+    let loads: Array<Promise<void>> | null = null;
+    for (const p of partitions) {
+      if (!Number.isInteger(p) || p < 0 || p >= storedBelow || list[p] !== undefined) continue;
+      (loads ??= []).push(this.loadStored(topic, p));
+    }
+    return loads === null ? null : Promise.all(loads).then(() => undefined);
+  }
+
+  /** The log of a partition, loading it first if it is stored and not loaded yet. */
+  async loadedPartition(topic: string, partition: number): Promise<PartitionLog | undefined> {
+    await this.loadPartitions(topic, [partition]);
+    return this.partition(topic, partition);
+  }
+
+  /** How many partitions stored on disk are not loaded yet (tests and the bench look at it). */
+  unloadedPartitionCount(): number {
+    let count = 0;
+    for (const { unloaded } of this.stored.values()) count += unloaded;
+    return count;
+  }
+
+  /** False once every partition stored at a clean start is loaded: request handlers then skip loadPartitions. */
+  get hasUnloadedPartitions(): boolean {
+    return this.stored.size > 0;
+  }
+
+  private loadStored(topic: string, partition: number): Promise<void> {
+    const key = partitionKey(topic, partition);
+    const running = this.loading.get(key);
+    if (running !== undefined) return running;
+    const list = this.logs.get(topic);
+    const meta = this.catalog.get(topic);
+    if (list === undefined || meta === undefined || this.closed) return Promise.resolve();
+    const load = this.withLoadSlot(() => this.loadPartition(meta, partition, true))
+      .then(
+        async (log) => {
+          // Deleted (or the manager closed) while loading: nothing may keep files open.
+          if (this.closed || this.logs.get(topic) !== list) {
+            await log.closeForDeletion();
+            return;
+          }
+          list[partition] = log;
+          const stored = this.stored.get(topic);
+          if (stored !== undefined && --stored.unloaded === 0) this.stored.delete(topic);
+        },
+        (err: unknown) => this.logger.error({ topic, partition, err }, 'loading partition failed'),
+      )
+      .finally(() => this.loading.delete(key));
+    this.loading.set(key, load);
+    return load;
+  }
+
+  /** Loads run at most LOAD_CONCURRENCY at a time, so a request naming 10,000 partitions queues them. */
+  private async withLoadSlot<T>(op: () => Promise<T>): Promise<T> {
+    if (this.loadsRunning >= LOAD_CONCURRENCY) await new Promise<void>((resolve) => this.loadQueue.push(resolve));
+    this.loadsRunning++;
+    try {
+      return await op();
+    } finally {
+      this.loadsRunning--;
+      this.loadQueue.shift()?.();
+    }
   }
 
   /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */
@@ -179,6 +283,8 @@ export class LogManager {
       if (!Number.isInteger(partitions) || partitions < 1) throw new InvalidPartitionsError('Number of partitions must be larger than 0.');
       const config = logConfigFromProperties(configs, this.defaultConfig);
       const topic: TopicMetadata = { name, topicId: newTopicId(), partitions, configs: { ...configs } };
+      // A start offset left by an earlier topic of this name must not apply to the new one.
+      if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
       // Catalog first: after a crash the partitions of a listed topic are created at load, never orphaned.
       this.catalog.put(topic);
       await this.catalog.save();
@@ -197,8 +303,11 @@ export class LogManager {
       const list = this.logs.get(name) ?? [];
       this.logs.delete(name);
       this.unbuilt.delete(name);
+      this.stored.delete(name);
+      await this.loadsOf(name);
       this.catalog.remove(name);
       await this.catalog.save();
+      if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
       const tag = randomUUID().replace(/-/g, '');
       for (let p = 0; p < topic.partitions; p++) {
         await list[p]?.closeForDeletion();
@@ -224,6 +333,7 @@ export class LogManager {
         throw new InvalidPartitionsError(`Topic currently has ${topic.partitions} partitions, which is higher than the requested ${totalCount}.`);
       }
       const config = logConfigFromProperties(topic.configs, this.defaultConfig);
+      if (this.deps.startOffsets.forgetTopic(name, (p) => p < topic.partitions)) await this.deps.startOffsets.persist();
       this.catalog.put({ ...topic, partitions: totalCount });
       await this.catalog.save();
       if (!this.logs.has(name)) this.logs.set(name, []);
@@ -253,6 +363,10 @@ export class LogManager {
   async runBackgroundTasks(now: number = Date.now()): Promise<void> {
     if (this.backgroundRun !== null) return this.backgroundRun;
     this.backgroundRun = (async () => {
+      // Retention applies to every partition, so a pass loads those not used since a clean start, a few at a time.
+      for (const [topic, { below }] of [...this.stored]) {
+        for (let p = 0; p < below && !this.closed; p++) await this.loadPartitions(topic, [p]);
+      }
       for (const list of [...this.logs.values()]) {
         for (const log of list) {
           if (log === undefined || this.closed) continue;
@@ -317,24 +431,56 @@ export class LogManager {
     await this.mutations.catch(() => undefined);
     await this.directoriesCreated();
     if (this.backgroundRun !== null) await this.backgroundRun;
+    await Promise.all([...this.loading.values()]);
+    const started = Date.now();
     const all: PartitionLog[] = [];
     for (const list of this.logs.values()) for (const log of list) if (log !== undefined) all.push(log);
     const failures: unknown[] = [];
+    const files: string[] = [];
+    const dirs: string[] = [];
+    // Partitions never loaded since a clean start are as that shutdown left them: nothing to do for them.
     await forEachLimited(all, LOAD_CONCURRENCY, (log) =>
-      log.close().catch((err: unknown) => {
-        failures.push(err);
-        this.logger.error({ topic: log.topic, partition: log.partition, err }, 'partition did not close cleanly');
-      }),
+      log.close().then(
+        (written) => {
+          files.push(...written.files);
+          dirs.push(...written.dirs);
+        },
+        (err: unknown) => {
+          failures.push(err);
+          this.logger.error({ topic: log.topic, partition: log.partition, err }, 'partition did not close cleanly');
+        },
+      ),
     );
     await this.fdPool.closeAll();
-    if (failures.length > 0) {
+    let method: string | null = null;
+    try {
+      if (failures.length > 0) throw failures[0];
+      const startOffsets = this.deps.startOffsets;
+      startOffsets.cancelScheduled();
+      if (startOffsets.hasUnwrittenChanges) {
+        await startOffsets.persist(false);
+        files.push(startOffsets.path);
+        dirs.push(this.dataDir);
+      }
+      // Kafka flushes every log and its indexes before marking a clean shutdown: everything the next start will
+      // trust without recovery must be on stable storage before the marker is.
+      const written: WrittenFiles = { files, dirs: [...new Set(dirs)] };
+      method = await makeDurable(this.dataDir, written, this.logger, this.shutdownSync);
+    } catch (err) {
       // No clean-shutdown marker: the next start recovers the logs instead of trusting files not known to be on disk.
       await unlockDataDir(this.dataDir);
-      throw failures[0];
+      throw err;
     }
     await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
     await unlockDataDir(this.dataDir);
-    this.logger.info({ dataDir: this.dataDir, partitions: all.length }, 'log manager closed cleanly');
+    this.logger.info({ dataDir: this.dataDir, partitions: all.length, filesWritten: files.length, sync: method, ms: Date.now() - started }, 'log manager closed cleanly');
+  }
+
+  /** Resolves once no load of a partition of `topic` is under way. */
+  private async loadsOf(topic: string): Promise<void> {
+    const prefix = `${topic} `;
+    const mine = [...this.loading].filter(([key]) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
+    await Promise.all(mine.map(([, load]) => load));
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------
@@ -464,18 +610,40 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function removeDeletedTopicDirs(dataDir: string, logger: Logger): Promise<void> {
-  for (const name of await fsp.readdir(dataDir)) {
+async function removeDeletedTopicDirs(dataDir: string, entries: readonly fs.Dirent[], logger: Logger): Promise<void> {
+  for (const { name } of entries) {
     if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
     logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
     await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
   }
 }
 
+/**
+ * The data directory's log start offsets. Entries of partitions the catalog no longer lists (a topic deleted just
+ * before a crash) are dropped and the file rewritten before anything is served: a new topic of the same name must
+ * never inherit them.
+ */
+async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<LogStartOffsets> {
+  let offsets: LogStartOffsets;
+  try {
+    offsets = await LogStartOffsets.load(dataDir, (err) => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed'));
+  } catch (err) {
+    logger.warn({ dataDir, err }, 'unreadable log start offset checkpoint; partitions start at their first segment');
+    offsets = new LogStartOffsets(dataDir, new Map(), (e) => logger.error({ dataDir, err: e }, 'writing the log start offset checkpoint failed'));
+  }
+  let dropped = false;
+  for (const name of offsets.topics()) {
+    const topic = catalog.get(name);
+    if (offsets.forgetTopic(name, (p) => topic !== undefined && p < topic.partitions)) dropped = true;
+  }
+  if (dropped) await offsets.persist();
+  return offsets;
+}
+
 /** Partition directories the catalog does not list are left alone (never deleted), but reported. */
-async function warnAboutOrphanDirs(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<void> {
-  for (const entry of await fsp.readdir(dataDir, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
+function warnAboutOrphanDirs(dataDir: string, entries: readonly fs.Dirent[], catalog: TopicCatalog, logger: Logger): void {
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.endsWith(DELETE_DIR_SUFFIX)) continue;
     const match = /^(.+)-(\d+)$/.exec(entry.name);
     if (match === null) continue;
     const topic = catalog.get(match[1]);

@@ -1,6 +1,7 @@
 // The log of one partition: an ordered list of segments, the last one active. Appends are queued and written in
 // groups (one write call per group and segment), reads find the segment by binary search and the position through
 // the sparse index, and the newest batches are served from the tail cache.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { Logger } from '../src/logger';
@@ -23,8 +24,11 @@ import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } fro
 import { ScannedBatch } from './batch-scan';
 import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError, StorageWriteError } from './errors';
 import {
+  CLEANED_SUFFIX,
   CLEANER_CHECKPOINT_FILE,
   DELETED_SUFFIX,
+  LEADER_EPOCH_CHECKPOINT_FILE,
+  SWAP_SUFFIX,
   INDEX_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
   LOG_SUFFIX,
@@ -46,10 +50,12 @@ import { PartitionTailCache, TailCacheBudget } from './tail-cache';
 import { freshReadBuffers, ReadBufferSource } from './read-buffers';
 import { ReadHints } from './read-hints';
 import { producerBatchInfo } from './producer-batch-info';
-import { deleteSnapshot, listSnapshots, writeSnapshot } from './producer-snapshot';
+import { deleteSnapshot, listSnapshots, snapshotFileName, writeSnapshot } from './producer-snapshot';
 import { AppendOrigin, CompletedTxn, ProducerEntry, ProducerStateManager, ProducerStateStage } from './producer-state';
 import { loadTransactionState } from './producer-state-loader';
 import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
+import { LogStartOffsets } from './dir-checkpoints';
+import type { WrittenFiles } from './durable-barrier';
 
 /** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
@@ -104,6 +110,8 @@ export interface PartitionLogDeps {
   tailBudget: TailCacheBudget;
   /** producer.id.expiration.ms, applied when producer state is snapshotted (roll, close). */
   producerIdExpirationMs: number;
+  /** The data directory's log start offsets (one checkpoint file for all partitions). */
+  startOffsets: LogStartOffsets;
 }
 
 /**
@@ -187,9 +195,13 @@ export class PartitionLog {
   private readonly unflushedSegments = new Set<LogSegment>();
   /** Whether anything was appended since load; an untouched partition has nothing to persist at shutdown. */
   private appendedSinceLoad = false;
+  /**
+   * Loaded by crash recovery, whose writes (cut tails, rebuilt index files, restored .txnindex entries) were not
+   * fsynced: a clean shutdown must make them durable before its marker says no recovery is needed.
+   */
+  private recoveredAtLoad = false;
   private writeCalls = 0;
   private fsyncs = 0;
-  private persistedStartOffset: bigint | null;
   private readonly logger: Logger;
   private readonly producers: ProducerStateManager;
   private readonly aborted: AbortedTxnList;
@@ -210,7 +222,6 @@ export class PartitionLog {
     config: LogConfig,
     private readonly epochs: LeaderEpochCache,
     private readonly deps: PartitionLogDeps,
-    persistedStartOffset: bigint | null,
     txns: { producers: ProducerStateManager; aborted: AbortedTxnList; latestSnapshot: bigint | null },
     cleanerCheckpoint: bigint,
   ) {
@@ -218,7 +229,6 @@ export class PartitionLog {
     this.producers = txns.producers;
     this.aborted = txns.aborted;
     this.latestSnapshot = txns.latestSnapshot;
-    this.persistedStartOffset = persistedStartOffset;
     this.segments = segments;
     this.startOffset = startOffset;
     this.cfg = config;
@@ -240,34 +250,42 @@ export class PartitionLog {
   }): Promise<PartitionLog> {
     const { dir, config, deps } = opts;
     const logger = deps.resources.logger;
-    await fsp.mkdir(dir, { recursive: true });
-    await recoverInterruptedCleaning(dir, logger);
-    const bases = await cleanDirectory(dir, logger);
+    // One listing tells which files exist, so loading probes none that do not: with 10,000 partitions loaded on
+    // first use, every thread-pool round trip saved per partition counts.
+    let names = listPartitionDir(dir);
+    if (names.some(isCleaningLeftover)) {
+      await recoverInterruptedCleaning(dir, logger);
+      names = listPartitionDir(dir);
+    }
+    const present = await cleanDirectory(dir, names, logger);
+    const bases = segmentBases(present);
     const limits = indexLimits(config);
-    const checkpointStart = await readLogStartOffset(dir, logger);
+    const legacyStart = present.has(LOG_START_OFFSET_CHECKPOINT_FILE) ? await readLegacyLogStartOffset(dir, logger) : null;
+    const checkpointStart = maxOffset(deps.startOffsets.get(opts.topic, opts.partition), legacyStart);
     const segments: LogSegment[] = [];
     for (const base of bases) segments.push(await LogSegment.existing(dir, base, limits, deps.resources));
     if (segments.length === 0) {
       segments.push(LogSegment.deferred(dir, checkpointStart ?? 0n, limits, deps.resources));
     } else {
-      await recoverSegments(segments, opts.clean, logger);
+      await recoverSegments(segments, opts.clean, present, logger);
     }
     const active = segments[segments.length - 1];
     const logEnd = active.nextOffset;
     let start = checkpointStart ?? segments[0].baseOffset;
     if (start < segments[0].baseOffset) start = segments[0].baseOffset;
     if (start > logEnd) start = logEnd;
-    const epochs = await LeaderEpochCache.load(dir, logger);
+    const epochs = present.has(LEADER_EPOCH_CHECKPOINT_FILE) ? await LeaderEpochCache.load(dir, logger) : LeaderEpochCache.empty(dir, logger);
     epochs.truncateFromEnd(logEnd);
     if (epochs.latestEpoch < 0 && logEnd > start) await restoreFirstEpoch(epochs, segments, start);
-    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger });
-    let cleanerCheckpoint = (await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger)) ?? start;
+    const txns = await loadTransactionState({ dir, segments, logEnd, clean: opts.clean, logger, present });
+    const storedCleanerCheckpoint = present.has(CLEANER_CHECKPOINT_FILE) ? await readPartitionCheckpoint(path.join(dir, CLEANER_CHECKPOINT_FILE), logger) : null;
+    let cleanerCheckpoint = storedCleanerCheckpoint ?? start;
     // Past the recovered log end (a crash cut the tail) the checkpoint would hide new data from the cleaner.
     if (cleanerCheckpoint > logEnd) cleanerCheckpoint = start;
-    // Without a checkpoint a reload starts at the first segment, so the checkpoint only needs writing once the
-    // start moves past that; writing one per partition at every shutdown cost seconds with 10,000 partitions.
-    const persistedStart = checkpointStart ?? segments[0].baseOffset;
-    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, persistedStart, txns, cleanerCheckpoint);
+    // Entries from the old per-partition checkpoint file move into the data directory's one.
+    if (start > segments[0].baseOffset) deps.startOffsets.set(opts.topic, opts.partition, start);
+    const log = new PartitionLog(opts.topic, opts.partition, dir, segments, start, config, epochs, deps, txns, cleanerCheckpoint);
+    log.recoveredAtLoad = !opts.clean && bases.length > 0;
     logger.debug({ dir, logStartOffset: start, logEndOffset: logEnd, segments: segments.length }, 'partition loaded');
     return log;
   }
@@ -281,7 +299,7 @@ export class PartitionLog {
     const segment = LogSegment.deferred(dir, 0n, indexLimits(config), deps.resources);
     const epochs = LeaderEpochCache.empty(dir, deps.resources.logger);
     const txns = { producers: new ProducerStateManager(), aborted: new AbortedTxnList(), latestSnapshot: null };
-    return new PartitionLog(opts.topic, opts.partition, dir, [segment], 0n, config, epochs, deps, 0n, txns, 0n);
+    return new PartitionLog(opts.topic, opts.partition, dir, [segment], 0n, config, epochs, deps, txns, 0n);
   }
 
   // ---- state --------------------------------------------------------------------------------------------------
@@ -658,11 +676,11 @@ export class PartitionLog {
    * restart reads only the batches after it. Not fsynced: a damaged snapshot fails its CRC and an older one or the
    * log is used instead.
    */
-  private async takeSnapshot(): Promise<void> {
+  private async takeSnapshot(fsync = true): Promise<void> {
     this.producers.removeExpired(Date.now(), this.deps.producerIdExpirationMs);
     const offset = this.producers.mapEndOffset;
     if (this.latestSnapshot === offset) return;
-    await writeSnapshot(this.dir, offset, this.producers.activeProducers());
+    await writeSnapshot(this.dir, offset, this.producers.activeProducers(), fsync);
     this.latestSnapshot = offset;
     const all = await listSnapshots(this.dir);
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_KEPT))) await deleteSnapshot(this.dir, old);
@@ -1077,7 +1095,10 @@ export class PartitionLog {
       this.startOffset = newStart;
       this.epochs.truncateFromStart(newStart);
       this.aborted.dropBefore(newStart);
-      await this.persistLogStartOffset();
+      // The segments below it are gone, so a crash before the checkpoint cannot bring their records back: like
+      // Kafka, the checkpoint follows within log.flush.start.offset.checkpoint.interval.ms, unwaited.
+      this.deps.startOffsets.set(this.topic, this.partition, newStart);
+      this.deps.startOffsets.persistSoon();
     }
     for (const seg of going) {
       const reason = victims.find((v) => v.baseOffset === seg.baseOffset)?.reason ?? '';
@@ -1097,41 +1118,71 @@ export class PartitionLog {
     this.deleteTimers.set(timer, files);
   }
 
+  /** Resolves once the data directory's checkpoint holds the new start offset durably. */
   private persistLogStartOffset(): Promise<void> {
-    const file = path.join(this.dir, LOG_START_OFFSET_CHECKPOINT_FILE);
-    const offset = this.startOffset;
-    const content = formatCheckpoint([[this.topic, String(this.partition), offset.toString()]]);
-    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(async () => {
-      await writeFileAtomic(file, content);
-      this.persistedStartOffset = offset;
-    });
-    return this.checkpointWrites;
+    this.deps.startOffsets.set(this.topic, this.partition, this.startOffset);
+    const write = this.deps.startOffsets.persist();
+    this.checkpointWrites = this.checkpointWrites.catch(() => undefined).then(() => write);
+    return write;
   }
 
   // ---- shutdown -----------------------------------------------------------------------------------------------
 
-  /** Finishes queued appends, persists indexes and checkpoints, fsyncs, releases handles and cache. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * Finishes queued appends, writes what a clean start needs (indexes, producer snapshot, epoch history), releases
+   * handles and cache, and returns the files written or left dirty. They are not fsynced here: the log manager makes
+   * every partition's files durable in one step before it writes the clean-shutdown marker, so a failure here means
+   * recovery on the next start. A partition untouched since it was loaded writes nothing.
+   */
+  async close(): Promise<WrittenFiles> {
+    const files: string[] = [];
+    if (this.closed) return { files, dirs: [] };
     this.closed = true;
     this.cancelFlushTimer();
     while (this.draining !== null) await this.draining;
     await this.segmentChanges;
     await Promise.all([...this.backgroundSyncs]);
-    // Kafka flushes each log and its indexes on close; the clean-shutdown marker is written only after every
-    // partition's close succeeded, so a failure here means recovery on the next start.
-    for (const seg of this.unflushedSegments) if (!seg.isDeleted) await seg.flushAll();
+    let wroteEntries = this.recoveredAtLoad;
+    const dirty = this.recoveredAtLoad ? this.segments : this.unflushedSegments;
+    for (const seg of dirty) if (!seg.isDeleted) files.push(...segmentFileList(seg));
     this.unflushedSegments.clear();
+    const active = this.activeSegment;
+    // Below index.interval.bytes the offset index is empty: rebuilding it at the next start reads less than the
+    // segment's first index entry would have covered, while writing two index files per partition here is what
+    // made closing 10,000 just-written partitions slow (file creation is the costly part).
+    const smallActive = !active.hasOffsetIndexEntries;
     if (this.appendedSinceLoad) {
-      const active = this.activeSegment;
-      await active.persistIndexes(true, true);
-      await active.flushLogAndTxnIndex();
+      if (!smallActive) {
+        await active.persistIndexes(true, false);
+        wroteEntries = true;
+      }
+      files.push(...segmentFileList(active));
     }
-    if (this.logEndOffset > 0n) await this.takeSnapshot();
+    // Every batch below the log end went through the producer state (plain batches leave it unchanged), so the
+    // snapshot is named after the log end: the next start replays nothing, and a reload without appends matches it.
+    if (this.logEndOffset > this.producers.mapEndOffset) this.producers.setEndOffset(this.logEndOffset);
+    if (this.logEndOffset > 0n && this.snapshotNeededAtClose(smallActive)) {
+      await this.takeSnapshot(false);
+      files.push(path.join(this.dir, snapshotFileName(this.producers.mapEndOffset)));
+      wroteEntries = true;
+    }
     await this.checkpointWrites.catch(() => undefined);
-    if (this.persistedStartOffset !== this.startOffset) await this.persistLogStartOffset();
-    await this.epochs.flushed();
+    this.deps.startOffsets.set(this.topic, this.partition, this.startOffset);
+    if (await this.epochs.writtenForShutdown()) {
+      files.push(this.epochs.path);
+      wroteEntries = true;
+    }
     await this.releaseResources(true);
+    return { files, dirs: wroteEntries || this.appendedSinceLoad ? [this.dir] : [] };
+  }
+
+  /**
+   * Kafka snapshots producer state at shutdown so the next start reads no batches to rebuild it. With no producer
+   * state to keep and none snapshotted before, a small active segment is rebuilt from (cheaply) instead.
+   */
+  private snapshotNeededAtClose(smallActive: boolean): boolean {
+    if (this.latestSnapshot === this.producers.mapEndOffset) return false;
+    return !smallActive || this.latestSnapshot !== null || this.producers.activeProducers().length > 0;
   }
 
   /** The partition's directory is about to be removed: stop everything without persisting anything. */
@@ -1263,33 +1314,55 @@ async function unlinkAll(files: readonly string[]): Promise<void> {
   for (const f of files) await fsp.rm(f, { force: true });
 }
 
-/** Removes leftovers of interrupted operations and returns the base offsets of the segments present. */
-async function cleanDirectory(dir: string, logger: Logger): Promise<bigint[]> {
-  const names = await fsp.readdir(dir);
-  const bases: bigint[] = [];
+/** The partition directory's file names, creating the directory when it is missing (a crash before makeDirs). */
+function listPartitionDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    fs.mkdirSync(dir, { recursive: true });
+    return [];
+  }
+}
+
+function isCleaningLeftover(name: string): boolean {
+  return name.endsWith(CLEANED_SUFFIX) || name.endsWith(SWAP_SUFFIX);
+}
+
+/** Removes leftovers of interrupted operations (among `names`) and returns the names that remain. */
+async function cleanDirectory(dir: string, names: readonly string[], logger: Logger): Promise<Set<string>> {
+  const present = new Set<string>();
   const logs = new Set<string>();
   for (const name of names) {
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith(TEMP_SUFFIX)) {
       await fsp.rm(path.join(dir, name), { force: true });
       continue;
     }
-    const base = parseSegmentFileName(name, LOG_SUFFIX);
-    if (base !== null) {
-      bases.push(base);
-      logs.add(name.slice(0, -LOG_SUFFIX.length));
-    }
+    present.add(name);
+    if (parseSegmentFileName(name, LOG_SUFFIX) !== null) logs.add(name.slice(0, -LOG_SUFFIX.length));
   }
   for (const name of names) {
     const stem = name.endsWith(INDEX_SUFFIX) ? name.slice(0, -INDEX_SUFFIX.length) : name.endsWith(TIME_INDEX_SUFFIX) ? name.slice(0, -TIME_INDEX_SUFFIX.length) : null;
     if (stem !== null && /^\d{20}$/.test(stem) && !logs.has(stem)) {
       logger.warn({ file: path.join(dir, name) }, 'removing index file without a log segment');
       await fsp.rm(path.join(dir, name), { force: true });
+      present.delete(name);
     }
+  }
+  return present;
+}
+
+function segmentBases(names: ReadonlySet<string>): bigint[] {
+  const bases: bigint[] = [];
+  for (const name of names) {
+    const base = parseSegmentFileName(name, LOG_SUFFIX);
+    if (base !== null) bases.push(base);
   }
   return bases.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-function readLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
+/** The per-partition checkpoint file earlier versions wrote; the data directory's one replaces it. */
+function readLegacyLogStartOffset(dir: string, logger: Logger): Promise<bigint | null> {
   return readPartitionCheckpoint(path.join(dir, LOG_START_OFFSET_CHECKPOINT_FILE), logger);
 }
 
@@ -1311,7 +1384,7 @@ async function readPartitionCheckpoint(file: string, logger: Logger): Promise<bi
  * corrupt segment is cut after its last intact batch and every later segment is removed, as offsets after a hole
  * cannot be trusted.
  */
-async function recoverSegments(segments: LogSegment[], clean: boolean, logger: Logger): Promise<void> {
+async function recoverSegments(segments: LogSegment[], clean: boolean, present: ReadonlySet<string>, logger: Logger): Promise<void> {
   if (!clean) {
     for (let i = 0; i < segments.length - 1; i++) {
       if (await indexFilesLookSane(segments[i])) continue;
@@ -1334,9 +1407,14 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, logger: L
     }
   }
   const active = segments[segments.length - 1];
-  if (clean && (await active.openAsActive())) return;
-  const outcome = await active.rebuild({ verify: true, truncate: true });
+  // A clean shutdown leaves no index files for a segment below index.interval.bytes (see close): rebuild at once.
+  const indexed = active.size === 0 || (present.has(path.basename(active.paths.index)) && present.has(path.basename(active.paths.timeIndex)));
+  if (clean && indexed && (await active.openAsActive())) return;
+  // After a clean shutdown the index files are left out only for segments below index.interval.bytes (see close).
+  const outcome = await active.rebuild({ verify: true, truncate: true, writeIndexes: !clean });
   active.activate();
+  // Index files of a segment outgrowing index.interval.bytes save the next start this rebuild.
+  if (clean && active.hasOffsetIndexEntries) await active.persistIndexes(false);
   if (outcome.problem !== null) {
     logger.warn(
       { file: active.paths.log, problem: outcome.problem, validBytes: outcome.validBytes, cutBytes: outcome.cutBytes },
@@ -1354,4 +1432,13 @@ async function indexFilesLookSane(seg: LogSegment): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function segmentFileList(seg: LogSegment): string[] {
+  return [seg.paths.log, seg.paths.index, seg.paths.timeIndex, seg.paths.txnIndex];
+}
+
+function maxOffset(a: bigint | undefined, b: bigint | null): bigint | null {
+  if (a === undefined) return b;
+  return b === null || a > b ? a : b;
 }

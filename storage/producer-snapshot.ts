@@ -73,7 +73,11 @@ export function decodeSnapshot(buf: Buffer): ProducerEntry[] {
 
 /** Offsets of the snapshot files in `dir`, ascending. */
 export async function listSnapshots(dir: string): Promise<bigint[]> {
-  const names = await fsp.readdir(dir);
+  return snapshotOffsets(await fsp.readdir(dir));
+}
+
+/** Offsets of the snapshot files among `names`, ascending. */
+export function snapshotOffsets(names: Iterable<string>): bigint[] {
   const offsets: bigint[] = [];
   for (const name of names) {
     if (!name.endsWith(SNAPSHOT_SUFFIX)) continue;
@@ -83,8 +87,9 @@ export async function listSnapshots(dir: string): Promise<bigint[]> {
   return offsets.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export async function writeSnapshot(dir: string, offset: bigint, entries: readonly ProducerEntry[]): Promise<void> {
-  await writeFileAtomic(path.join(dir, snapshotFileName(offset)), encodeSnapshot(entries));
+/** Without `fsync` the caller makes the file durable (a shutdown does so for all partitions at once). */
+export async function writeSnapshot(dir: string, offset: bigint, entries: readonly ProducerEntry[], fsync = true): Promise<void> {
+  await writeFileAtomic(path.join(dir, snapshotFileName(offset)), encodeSnapshot(entries), { fsync });
 }
 
 export async function readSnapshot(dir: string, offset: bigint): Promise<ProducerEntry[]> {

@@ -2,10 +2,11 @@
 // snapshot, then the batches after it read back through their headers (markers are tiny and read whole). Index
 // entries and snapshots beyond the recovered log end are dropped; aborts found in the replay but missing from the
 // `.txnindex` (a crash between the marker write and the index write) are added back.
+import * as path from 'path';
 import type { Logger } from '../src/logger';
 import { ATTR_CONTROL, BATCH_HEADER, BATCH_MIN_SIZE, batchAttributes, batchBaseOffset, batchLastOffsetDelta, batchProducerId, batchSize } from '../codecs/records/batch-header';
 import { producerBatchInfo } from './producer-batch-info';
-import { deleteSnapshot, listSnapshots, readSnapshot } from './producer-snapshot';
+import { deleteSnapshot, listSnapshots, readSnapshot, snapshotOffsets } from './producer-snapshot';
 import { ProducerStateManager } from './producer-state';
 import type { LogSegment } from './segment';
 import { AbortedTxnList, appendTxnIndexFile, readTxnIndexFile, writeTxnIndexFile } from './txn-index';
@@ -25,10 +26,12 @@ export async function loadTransactionState(opts: {
   logEnd: bigint;
   clean: boolean;
   logger: Logger;
+  /** The directory's file names, when the caller listed them: files not among them are not looked for. */
+  present?: ReadonlySet<string>;
 }): Promise<TransactionState> {
-  const { dir, segments, logEnd, logger } = opts;
-  const aborted = await loadAbortedTxns(segments, logEnd);
-  let snapshots = await listSnapshots(dir);
+  const { dir, segments, logEnd, logger, present } = opts;
+  const aborted = await loadAbortedTxns(segments, logEnd, present);
+  let snapshots = present === undefined ? await listSnapshots(dir) : snapshotOffsets(present);
   for (const stale of snapshots.filter((o) => o > logEnd)) await deleteSnapshot(dir, stale);
   snapshots = snapshots.filter((o) => o <= logEnd);
 
@@ -82,9 +85,10 @@ export async function loadTransactionState(opts: {
   return { producers, aborted, latestSnapshot: snapshots.length > 0 ? snapshots[snapshots.length - 1] : null };
 }
 
-async function loadAbortedTxns(segments: readonly LogSegment[], logEnd: bigint): Promise<AbortedTxnList> {
+async function loadAbortedTxns(segments: readonly LogSegment[], logEnd: bigint, present: ReadonlySet<string> | undefined): Promise<AbortedTxnList> {
   const list = new AbortedTxnList();
   for (const seg of segments) {
+    if (present !== undefined && !present.has(path.basename(seg.paths.txnIndex))) continue;
     const entries = await readTxnIndexFile(seg.paths.txnIndex);
     const kept = entries.filter((e) => e.lastOffset < logEnd);
     if (kept.length !== entries.length) await writeTxnIndexFile(seg.paths.txnIndex, kept);

@@ -96,10 +96,13 @@ export class LogSegment implements IndexHolder {
     return seg;
   }
 
-  /** A segment found on disk; nothing beyond its size is read until it is used. */
+  /**
+   * A segment found on disk; nothing beyond its size is read until it is used. The stat is synchronous: a few
+   * microseconds against a thread-pool round trip, for each segment of partitions loaded by the thousand.
+   */
   static async existing(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): Promise<LogSegment> {
     const paths = segmentPaths(dir, baseOffset);
-    const stat = await fsp.stat(paths.log);
+    const stat = fs.statSync(paths.log);
     return new LogSegment(dir, baseOffset, stat.size, limits, res, false, stat.mtimeMs);
   }
 
@@ -119,6 +122,12 @@ export class LogSegment implements IndexHolder {
     return ix === null ? 0 : ix.offsets.sizeInBytes + ix.times.sizeInBytes;
   }
 
+  /** Whether the offset index has an entry, i.e. the segment outgrew index.interval.bytes (closing decides on it). */
+  get hasOffsetIndexEntries(): boolean {
+    const ix = this.indexes;
+    return ix !== null && ix.offsets.last() !== null;
+  }
+
   unloadIndexes(): void {
     if (!this.active) this.indexes = null;
   }
@@ -129,8 +138,9 @@ export class LogSegment implements IndexHolder {
    * Scans the whole log file and rebuilds both indexes and the segment's state from it. With `truncate`, cuts the
    * file after the last intact batch (recovery); otherwise stops there without touching the file.
    */
-  async rebuild(opts: { verify: boolean; truncate: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
-    const fileSize = (await fsp.stat(this.paths.log)).size;
+  /** `writeIndexes: false` keeps the rebuilt indexes in memory only (a clean start of a segment closed without them). */
+  async rebuild(opts: { verify: boolean; truncate: boolean; writeIndexes?: boolean }): Promise<ScanOutcome & { cutBytes: number }> {
+    const fileSize = fs.statSync(this.paths.log).size;
     const ix = this.emptyIndexes();
     this.resetState();
     const outcome = await this.res.fdPool.use(this.paths.log, (h) =>
@@ -143,7 +153,7 @@ export class LogSegment implements IndexHolder {
     }
     this.size = outcome.validBytes;
     this.installIndexes(ix);
-    await this.writeIndexFiles(false);
+    if (opts.writeIndexes !== false) await this.writeIndexFiles(false);
     return { ...outcome, cutBytes };
   }
 

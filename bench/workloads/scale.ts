@@ -7,6 +7,9 @@ import { num } from '../lib/line-child';
 import { rssBytes } from '../lib/proc-stats';
 import { record, section, Section } from '../lib/results';
 import { startEddy, startMock, startNullSinkProcess, Target, TARGET_LABELS, TARGET_NAMES, TargetName, topicName } from '../lib/targets';
+import { LogManager } from '../../storage';
+import { encodeRecordBatch } from '../../codecs/records/record-batch';
+import { silentLogger } from '../../src/logger';
 
 const MB = 1024 * 1024;
 /**
@@ -41,6 +44,7 @@ async function start(ctx: BenchContext, name: TargetName, label: string): Promis
 }
 
 export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
+  await runStorageRestart(ctx, out);
   const counts = ctx.quick ? [1000] : [1000, 10000];
   // Creating and deleting 11,000 partition directories dominates; one run keeps the bench within budget.
   const runs = 1;
@@ -71,4 +75,50 @@ export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
       }
     }
   }
+}
+
+function elapsedMs(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
+}
+
+/**
+ * Shutdown and restart of the storage engine alone (in process, Eddy column only): a clean close right after one
+ * record went to every partition, the reopen after that clean stop, the first produce after it (its partition is
+ * loaded on first use) and one record to every partition after it (all of them loaded).
+ */
+async function runStorageRestart(ctx: BenchContext, out: Section): Promise<void> {
+  const counts = ctx.quick ? [1000] : [1000, 10000];
+  const runs = Math.max(1, ctx.runs);
+  const record1 = encodeRecordBatch({ records: [{ value: Buffer.from('scale') }] });
+  for (let run = 0; run < runs; run++) {
+    for (const n of counts) {
+      ctx.progress(`scale restart run ${run + 1}/${runs}: ${n} partitions in process`);
+      const dataDir = fs.mkdtempSync(`${ctx.workDir}/scale-restart-`);
+      const open = (): Promise<LogManager> => LogManager.open({ dataDir, logger: silentLogger(), retentionCheckIntervalMs: 3_600_000 });
+      try {
+        let logs = await open();
+        await logs.createTopic('restart', n);
+        await logs.directoriesCreated();
+        const appendAll = (m: LogManager): Promise<unknown[]> =>
+          Promise.all(Array.from({ length: n }, async (_, p) => (await m.loadedPartition('restart', p))?.append(Buffer.from(record1))));
+        await appendAll(logs);
+        let t = process.hrtime.bigint();
+        await logs.close();
+        record(out, `close ${n} just-written partitions (storage, in process)`, 'ms', 'eddy', elapsedMs(t));
+        t = process.hrtime.bigint();
+        logs = await open();
+        record(out, `reopen ${n} partitions after a clean stop (storage, in process)`, 'ms', 'eddy', elapsedMs(t));
+        t = process.hrtime.bigint();
+        await (await logs.loadedPartition('restart', n - 1))?.append(Buffer.from(record1));
+        record(out, `first produce after reopening ${n} partitions (storage, in process)`, 'ms', 'eddy', elapsedMs(t));
+        t = process.hrtime.bigint();
+        await appendAll(logs);
+        record(out, `1 record to each of ${n} reopened partitions (storage, in process)`, 'ms', 'eddy', elapsedMs(t));
+        await logs.close();
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    }
+  }
+  out.notes.push('Storage rows: LogManager alone in the bench process; after a clean stop partitions load on first use, so the last row includes loading every partition.');
 }

@@ -20,7 +20,7 @@ import { ErrorCode } from '../cluster/errors';
 import { isInternalTopic } from '../cluster/topic-names';
 import type { Broker } from '../broker';
 import { defineHandler } from './handler';
-import { partitionOf, resolveTopic } from './partition-lookup';
+import { loadPartitionsOf, partitionOf, resolveTopic } from './partition-lookup';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
 
@@ -51,6 +51,8 @@ async function appendPartition(
   transactionalId: string | null,
 ): Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
+  const loading = loadPartitionsOf(broker, topic, [partitionIndex]);
+  if (loading !== null) await loading;
   const log = partitionOf(broker, topic, partitionIndex);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) {

@@ -21,7 +21,7 @@ import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-mes
 import { ErrorCode } from '../cluster/errors';
 import type { Broker } from '../broker';
 import { defineHandler, RequestContext } from './handler';
-import { partitionOf, resolveTopic } from './partition-lookup';
+import { loadPartitionsOf, partitionOf, resolveTopic } from './partition-lookup';
 import { joinAdjacentViews } from './adjacent-views';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
@@ -49,6 +49,14 @@ interface PlannedPartition {
   readonly fetchOffset: bigint;
   readonly partitionMaxBytes: number;
   readonly currentLeaderEpoch: number;
+}
+
+async function loadFetched(broker: Broker, request: FetchRequest, version: number): Promise<void> {
+  const byId = version >= 13;
+  for (const t of request.topics) {
+    const loading = loadPartitionsOf(broker, resolveTopic(broker, t.topic, t.topicId, byId).topic, t.partitions.map((p) => p.partition));
+    if (loading !== null) await loading;
+  }
 }
 
 function plan(broker: Broker, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
@@ -185,6 +193,7 @@ export const fetchHandler = defineHandler({
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
     const broker = ctx.broker;
+    if (broker.logs.hasUnloadedPartitions) await loadFetched(broker, request, ctx.apiVersion);
     const { topics, parts } = plan(broker, request, ctx.apiVersion);
     const logs = [...new Set(parts.flatMap((p) => (p.log ? [p.log] : [])))];
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);

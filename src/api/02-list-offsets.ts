@@ -9,7 +9,7 @@ import { ListOffsetsResponseCodec, ListOffsetsResponseInit } from '../../codecs/
 import type { PartitionLog } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
-import { partitionOf } from './partition-lookup';
+import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 type PartitionResponse = NonNullable<NonNullable<ListOffsetsResponseInit['topics']>[number]['partitions']>[number];
 
@@ -46,6 +46,7 @@ export const listOffsetsHandler = defineHandler({
     const topics = await Promise.all(
       request.topics.map(async (t) => {
         const topic = broker.topics.get(t.name);
+        await loadPartitionsOf(broker, topic, t.partitions.map((p) => p.partitionIndex));
         const partitions = await Promise.all(
           t.partitions.map(async (p): Promise<PartitionResponse> => {
             const log = partitionOf(broker, topic, p.partitionIndex);

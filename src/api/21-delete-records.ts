@@ -6,7 +6,7 @@ import { DeleteRecordsRequestCodec } from '../../codecs/generated/DeleteRecordsR
 import { DeleteRecordsResponseCodec, DeleteRecordsResponseInit } from '../../codecs/generated/DeleteRecordsResponse';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
-import { partitionOf } from './partition-lookup';
+import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 export const deleteRecordsHandler = defineHandler({
   request: DeleteRecordsRequestCodec,
@@ -16,6 +16,7 @@ export const deleteRecordsHandler = defineHandler({
     const topics = await Promise.all(
       request.topics.map(async (t) => {
         const topic = broker.topics.get(t.name);
+        await loadPartitionsOf(broker, topic, t.partitions.map((p) => p.partitionIndex));
         const partitions = await Promise.all(
           t.partitions.map(async (p) => {
             const log = partitionOf(broker, topic, p.partitionIndex);

@@ -9,13 +9,14 @@ import {
 } from '../../codecs/generated/OffsetForLeaderEpochResponse';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
-import { partitionOf } from './partition-lookup';
+import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 export const offsetForLeaderEpochHandler = defineHandler({
   request: OffsetForLeaderEpochRequestCodec,
   response: OffsetForLeaderEpochResponseCodec,
-  handle(request, ctx): OffsetForLeaderEpochResponseInit {
+  async handle(request, ctx): Promise<OffsetForLeaderEpochResponseInit> {
     const broker = ctx.broker;
+    for (const t of request.topics) await loadPartitionsOf(broker, broker.topics.get(t.topic), t.partitions.map((p) => p.partition));
     const topics = request.topics.map((t) => {
       const topic = broker.topics.get(t.topic);
       const partitions = t.partitions.map((p) => {

@@ -7,6 +7,7 @@ import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogD
 import { DescribeLogDirsResponseCodec, DescribeLogDirsResponseInit } from '../../codecs/generated/DescribeLogDirsResponse';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
+import { loadPartitionsOf } from './partition-lookup';
 
 function volumeBytes(dir: string): { total: bigint; usable: bigint } {
   try {
@@ -20,12 +21,13 @@ function volumeBytes(dir: string): { total: bigint; usable: bigint } {
 export const describeLogDirsHandler = defineHandler({
   request: DescribeLogDirsRequestCodec,
   response: DescribeLogDirsResponseCodec,
-  handle(request, ctx): DescribeLogDirsResponseInit {
+  async handle(request, ctx): Promise<DescribeLogDirsResponseInit> {
     const broker = ctx.broker;
     const wanted =
       request.topics === null
         ? broker.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
         : request.topics;
+    for (const w of wanted) await loadPartitionsOf(broker, broker.topics.get(w.topic), w.partitions);
     const topics = wanted.flatMap((w) => {
       const topic = broker.topics.get(w.topic);
       if (!topic) return [];

@@ -6,13 +6,14 @@ import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribePr
 import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '../../codecs/generated/DescribeProducersResponse';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
-import { partitionOf } from './partition-lookup';
+import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 export const describeProducersHandler = defineHandler({
   request: DescribeProducersRequestCodec,
   response: DescribeProducersResponseCodec,
-  handle(request, ctx): DescribeProducersResponseInit {
+  async handle(request, ctx): Promise<DescribeProducersResponseInit> {
     const broker = ctx.broker;
+    for (const t of request.topics) await loadPartitionsOf(broker, broker.topics.get(t.name), t.partitionIndexes);
     return {
       throttleTimeMs: 0,
       topics: request.topics.map((t) => {

@@ -19,6 +19,15 @@ export function resolveTopic(broker: Broker, name: string | null, topicId: strin
   return { topic: name === null ? undefined : broker.topics.get(name), missingCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
 }
 
+/**
+ * Loads those of `partitions` not loaded since a clean start (storage loads partitions on first use); null when
+ * there is nothing to wait for. Handlers await it before partitionOf.
+ */
+export function loadPartitionsOf(broker: Broker, topic: TopicMetadata | undefined, partitions: Iterable<number>): Promise<void> | null {
+  if (topic === undefined || !broker.logs.hasUnloadedPartitions) return null;
+  return broker.logs.loadPartitions(topic.name, partitions);
+}
+
 export function partitionOf(broker: Broker, topic: TopicMetadata | undefined, partition: number): PartitionLog | undefined {
   if (!topic || partition < 0 || partition >= topic.partitions) return undefined;
   return broker.logs.partition(topic.name, partition);

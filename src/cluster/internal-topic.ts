@@ -18,7 +18,8 @@ export interface CoordinatorPartitionLog {
 export interface CoordinatorStorage {
   topic(name: string): { readonly partitions: number } | undefined;
   createTopic(name: string, partitions: number, configs?: Record<string, string>): Promise<unknown>;
-  partition(topic: string, partition: number): CoordinatorPartitionLog | undefined;
+  /** The partition's log, loaded first if storage has not loaded it since a clean start. */
+  loadedPartition(topic: string, partition: number): Promise<CoordinatorPartitionLog | undefined>;
 }
 
 const REPLAY_READ_BYTES = 1024 * 1024;
@@ -66,7 +67,7 @@ export class InternalTopic {
   async append(key: string, batch: Buffer, origin?: AppendOrigin): Promise<void> {
     await this.ensureCreated();
     const partition = this.partitionFor(key);
-    const log = this.storage.partition(this.name, partition);
+    const log = await this.storage.loadedPartition(this.name, partition);
     if (!log) throw new Error(`${this.name}-${partition} is missing`);
     await log.append(batch, origin === undefined ? undefined : { origin });
   }
@@ -75,7 +76,7 @@ export class InternalTopic {
   async replayBatches(visit: (batch: Buffer, partition: number) => void): Promise<void> {
     if (!this.exists) return;
     for (let p = 0; p < this.numPartitions; p++) {
-      const log = this.storage.partition(this.name, p);
+      const log = await this.storage.loadedPartition(this.name, p);
       if (!log) continue;
       let offset = log.logStartOffset;
       while (offset < log.logEndOffset) {

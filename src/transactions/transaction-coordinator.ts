@@ -20,7 +20,7 @@ const MAX_PRODUCER_EPOCH = 32766;
 const COORDINATOR_EPOCH = 0;
 
 export interface MarkerStorage extends CoordinatorStorage {
-  partition(topic: string, partition: number): (CoordinatorPartitionLog & MarkerLog) | undefined;
+  loadedPartition(topic: string, partition: number): Promise<(CoordinatorPartitionLog & MarkerLog) | undefined>;
 }
 
 export interface MarkerLog {
@@ -375,7 +375,7 @@ export class TransactionCoordinator {
     const writes: Array<Promise<void>> = [];
     for (const [topic, parts] of m.partitions) {
       for (const p of parts) {
-        const log = this.storage.partition(topic, p);
+        const log = await this.storage.loadedPartition(topic, p);
         if (log === undefined) continue; // deleted since it joined the transaction
         writes.push(
           // Each partition patches its own offsets into the batch it is given (the log owns it): one copy each.

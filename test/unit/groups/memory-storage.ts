@@ -55,6 +55,10 @@ export class MemoryStorage implements CoordinatorStorage {
     return this.topics.get(topic)?.[partition];
   }
 
+  async loadedPartition(topic: string, partition: number): Promise<MemoryPartitionLog | undefined> {
+    return this.partition(topic, partition);
+  }
+
   /** Every batch written to the topic, across partitions. */
   allBatches(topic: string): Buffer[] {
     return (this.topics.get(topic) ?? []).flatMap((p) => p.batches);

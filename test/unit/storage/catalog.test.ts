@@ -35,10 +35,10 @@ describe('topic catalog', () => {
     expect(a).toEqual({ name: 'alpha', topicId: a.topicId, partitions: 3, configs: { 'retention.ms': '1000' } });
     await manager.directoriesCreated();
     for (let p = 0; p < 3; p++) expect(fs.statSync(path.join(dir, `alpha-${p}`)).isDirectory()).toBe(true);
-    expect(manager.partition('alpha', 2)?.config.retentionMs).toBe(1000);
+    expect((await manager.loadedPartition('alpha', 2))?.config.retentionMs).toBe(1000);
     // Segment files appear with a partition's first append.
     expect(fs.existsSync(path.join(dir, 'alpha-1', '00000000000000000000.log'))).toBe(false);
-    await manager.partition('alpha', 1)?.append(batch(4));
+    await (await manager.loadedPartition('alpha', 1))?.append(batch(4));
     expect(fs.existsSync(path.join(dir, 'alpha-1', '00000000000000000000.log'))).toBe(true);
 
     await manager.close();
@@ -48,9 +48,9 @@ describe('topic catalog', () => {
     expect(manager.topics().map((t) => t.name).sort()).toEqual(['alpha', 'beta']);
     expect(manager.topic('alpha')).toEqual(a);
     expect(manager.topicById(b.topicId)?.name).toBe('beta');
-    expect(manager.partition('alpha', 1)?.logEndOffset).toBe(4n);
-    expect(manager.partition('alpha', 3)).toBeUndefined();
-    expect(manager.partition('alpha', 0)?.config.retentionMs).toBe(1000);
+    expect((await manager.loadedPartition('alpha', 1))?.logEndOffset).toBe(4n);
+    expect((await manager.loadedPartition('alpha', 3))).toBeUndefined();
+    expect((await manager.loadedPartition('alpha', 0))?.config.retentionMs).toBe(1000);
   });
 
   it('refuses duplicates, bad names, bad partition counts and bad configs', async () => {
@@ -67,17 +67,17 @@ describe('topic catalog', () => {
 
   it('deletes a topic with its files, and a new topic of that name starts empty', async () => {
     const first = await manager.createTopic('gone', 2);
-    await manager.partition('gone', 0)?.append(batch(3));
+    await (await manager.loadedPartition('gone', 0))?.append(batch(3));
     await manager.deleteTopic('gone');
     expect(manager.topic('gone')).toBeUndefined();
     expect(manager.topicById(first.topicId)).toBeUndefined();
-    expect(manager.partition('gone', 0)).toBeUndefined();
+    expect((await manager.loadedPartition('gone', 0))).toBeUndefined();
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('gone'))).toEqual([]);
     await expect(manager.deleteTopic('gone')).rejects.toBeInstanceOf(UnknownTopicError);
 
     const second = await manager.createTopic('gone', 1);
     expect(second.topicId).not.toBe(first.topicId);
-    expect(manager.partition('gone', 0)?.logEndOffset).toBe(0n);
+    expect((await manager.loadedPartition('gone', 0))?.logEndOffset).toBe(0n);
     await manager.close();
     manager = await openManager(dir);
     expect(manager.topics().map((t) => t.topicId)).toEqual([second.topicId]);
@@ -85,23 +85,23 @@ describe('topic catalog', () => {
 
   it('adds partitions and keeps the existing ones', async () => {
     await manager.createTopic('grow', 1, { 'segment.bytes': '2000' });
-    await manager.partition('grow', 0)?.append(batch(2));
+    await (await manager.loadedPartition('grow', 0))?.append(batch(2));
     await manager.createPartitions('grow', 4);
     expect(manager.topic('grow')?.partitions).toBe(4);
-    expect(manager.partition('grow', 3)?.config.segmentBytes).toBe(2000);
-    expect(manager.partition('grow', 0)?.logEndOffset).toBe(2n);
+    expect((await manager.loadedPartition('grow', 3))?.config.segmentBytes).toBe(2000);
+    expect((await manager.loadedPartition('grow', 0))?.logEndOffset).toBe(2n);
     await expect(manager.createPartitions('grow', 4)).rejects.toBeInstanceOf(InvalidPartitionsError);
     await expect(manager.createPartitions('nope', 4)).rejects.toBeInstanceOf(UnknownTopicError);
     await manager.close();
     manager = await openManager(dir);
-    expect(manager.partition('grow', 3)?.logEndOffset).toBe(0n);
+    expect((await manager.loadedPartition('grow', 3))?.logEndOffset).toBe(0n);
   });
 
   it('replaces config overrides and applies them live', async () => {
     await manager.createTopic('conf', 1, { 'retention.ms': '1000', 'segment.bytes': '5000' });
     await manager.alterTopicConfigs('conf', { 'message.timestamp.type': 'LogAppendTime' });
     expect(manager.topic('conf')?.configs).toEqual({ 'message.timestamp.type': 'LogAppendTime' });
-    const log = manager.partition('conf', 0);
+    const log = (await manager.loadedPartition('conf', 0));
     expect(log?.config.retentionMs).toBe(604800000);
     expect(log?.config.timestampType).toBe('LogAppendTime');
     expect((await log?.append(batch(1)))?.logAppendTime).not.toBe(-1n);
@@ -109,7 +109,7 @@ describe('topic catalog', () => {
     expect(manager.topic('conf')?.configs).toEqual({ 'message.timestamp.type': 'LogAppendTime' });
     await manager.close();
     manager = await openManager(dir);
-    expect(manager.partition('conf', 0)?.config.timestampType).toBe('LogAppendTime');
+    expect((await manager.loadedPartition('conf', 0))?.config.timestampType).toBe('LogAppendTime');
   });
 
   it('serialises concurrent creates of the same topic', async () => {

@@ -72,7 +72,7 @@ describe('log compaction', () => {
   async function compactedLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
     manager = await openManager(dir, NO_TIMER);
     await manager.createTopic('c', 1, { ...COMPACT, ...configs });
-    const log = manager.partition('c', 0);
+    const log = (await manager.loadedPartition('c', 0));
     if (log === undefined) throw new Error('partition missing');
     return log;
   }
@@ -114,7 +114,7 @@ describe('log compaction', () => {
     expect(await manager.runCleaner()).toEqual([]);
     await manager.close();
     manager = await openManager(dir, NO_TIMER);
-    const reopened = manager.partition('c', 0) as PartitionLog;
+    const reopened = (await manager.loadedPartition('c', 0)) as PartitionLog;
     expect((await readAll(reopened)).records).toEqual(after.records);
     expect(await manager.runCleaner()).toEqual([]);
   });
@@ -216,7 +216,7 @@ describe('log compaction', () => {
     await manager.close();
     fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
     manager = await openManager(dir, NO_TIMER);
-    const reopened = manager.partition('c', 0) as PartitionLog;
+    const reopened = (await manager.loadedPartition('c', 0)) as PartitionLog;
     const names = fs.readdirSync(pdir);
     expect(names.filter((f) => f.endsWith('.swap') || f.endsWith('.cleaned'))).toEqual([]);
     const recs = (await readAll(reopened)).records;
@@ -237,7 +237,7 @@ describe('log compaction', () => {
     fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE));
     manager = await openManager(dir, NO_TIMER);
     expect(fs.readdirSync(pdir).filter((f) => f.endsWith('.swap') || f.endsWith('.cleaned'))).toEqual([]);
-    expect((await readAll(manager.partition('c', 0) as PartitionLog)).records).toEqual(original);
+    expect((await readAll((await manager.loadedPartition('c', 0)) as PartitionLog)).records).toEqual(original);
   });
 
   it('keeps accepting appends and serving reads while cleaning', async () => {
@@ -257,8 +257,8 @@ describe('log compaction', () => {
     manager = await openManager(dir, NO_TIMER);
     await manager.createTopic('d', 1, { 'segment.bytes': '300' });
     await manager.createTopic('cd', 1, { ...COMPACT, 'cleanup.policy': 'compact,delete', 'retention.ms': '60000' });
-    const d = manager.partition('d', 0) as PartitionLog;
-    const cd = manager.partition('cd', 0) as PartitionLog;
+    const d = (await manager.loadedPartition('d', 0)) as PartitionLog;
+    const cd = (await manager.loadedPartition('cd', 0)) as PartitionLog;
     const old = BigInt(Date.now() - 3_600_000);
     for (let i = 0; i < 10; i++) {
       await d.append(kv(`k${i % 2}`, `v${i}`));

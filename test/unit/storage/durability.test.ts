@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as atomicFile from '../../../storage/atomic-file';
+import * as durableBarrier from '../../../storage/durable-barrier';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { CLEAN_SHUTDOWN_FILE } from '../../../storage/file-names';
 import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
@@ -57,7 +58,7 @@ describe('storage durability and retention', () => {
   async function topicLog(configs: Record<string, string> = {}, writer?: FileWriter): Promise<PartitionLog> {
     manager = await openManager(dir, writer === undefined ? {} : { fileWriter: writer });
     await manager.createTopic('t', 1, configs);
-    return manager.partition('t', 0) as PartitionLog;
+    return (await manager.loadedPartition('t', 0)) as PartitionLog;
   }
 
   function logFileSize(): number {
@@ -114,7 +115,7 @@ describe('storage durability and retention', () => {
       writer.failing = false;
       await manager?.close();
       manager = await openManager(dir);
-      const reopened = manager.partition('t', 0) as PartitionLog;
+      const reopened = (await manager.loadedPartition('t', 0)) as PartitionLog;
       expect(reopened.logEndOffset).toBe(1n);
       expect((await values(reopened)).join()).toContain('kept');
     });
@@ -199,28 +200,40 @@ describe('storage durability and retention', () => {
   });
 
   describe('clean shutdown', () => {
-    it('writes the active segment indexes with fsync before the clean-shutdown marker', async () => {
+    it('writes the active segment indexes and makes them durable before the clean-shutdown marker', async () => {
       const log = await topicLog({ 'index.interval.bytes': '1' });
       for (let i = 0; i < 5; i++) await log.append(batch(2, `i${i}`));
-      const calls: Array<{ file: string; fsync: boolean }> = [];
-      const real = atomicFile.writeFileAtomic;
+      const events: string[] = [];
+      let synced: readonly string[] = [];
+      const realWrite = atomicFile.writeFileAtomic;
       jest.spyOn(atomicFile, 'writeFileAtomic').mockImplementation(async (file, data, opts) => {
-        calls.push({ file: path.basename(file), fsync: opts?.fsync ?? true });
-        await real(file, data, opts);
+        events.push(path.basename(file));
+        await realWrite(file, data, opts);
+      });
+      const realDurable = durableBarrier.makeDurable;
+      jest.spyOn(durableBarrier, 'makeDurable').mockImplementation(async (dataDir, written, logger, method) => {
+        events.push('durable');
+        synced = written.files;
+        return realDurable(dataDir, written, logger, method);
       });
       await manager?.close();
       manager = undefined;
-      const index = calls.findIndex((c) => c.file.endsWith('.index'));
-      const timeIndex = calls.findIndex((c) => c.file.endsWith('.timeindex'));
-      const marker = calls.findIndex((c) => c.file === CLEAN_SHUTDOWN_FILE);
+      const index = events.findIndex((e) => e.endsWith('.index'));
+      const timeIndex = events.findIndex((e) => e.endsWith('.timeindex'));
+      const durable = events.indexOf('durable');
+      const marker = events.indexOf(CLEAN_SHUTDOWN_FILE);
       expect(index).toBeGreaterThanOrEqual(0);
-      expect(calls[index].fsync).toBe(true);
-      expect(calls[timeIndex].fsync).toBe(true);
-      expect(marker).toBeGreaterThan(Math.max(index, timeIndex));
+      expect(timeIndex).toBeGreaterThanOrEqual(0);
+      expect(durable).toBeGreaterThan(Math.max(index, timeIndex));
+      expect(marker).toBeGreaterThan(durable);
+      const names = synced.map((f) => path.basename(f));
+      expect(names).toEqual(expect.arrayContaining(['00000000000000000000.log', '00000000000000000000.index', '00000000000000000000.timeindex']));
     });
 
     it('writes no clean-shutdown marker when a partition cannot persist its indexes', async () => {
-      const log = await topicLog();
+      // Past index.interval.bytes, so the close has index files to write.
+      const log = await topicLog({ 'index.interval.bytes': '1' });
+      await log.append(batch(2));
       await log.append(batch(2));
       const [logFile] = segmentFiles(dir, 't', '.log');
       // A non-empty directory where the offset index goes: renaming the new index over it fails.
@@ -233,7 +246,7 @@ describe('storage durability and retention', () => {
       fs.rmSync(indexPath, { recursive: true, force: true });
       // The next start recovers (unclean) and finds the data.
       manager = await openManager(dir);
-      expect((manager.partition('t', 0) as PartitionLog).logEndOffset).toBe(2n);
+      expect(((await manager.loadedPartition('t', 0)) as PartitionLog).logEndOffset).toBe(4n);
     });
   });
 });

@@ -56,7 +56,7 @@ describe('kill -9 while appending', () => {
     const acked = await runAndKill(dir, 1500);
     expect(acked.length).toBeGreaterThanOrEqual(1500);
     manager = await openManager(dir, { tailCacheBytes: 0 });
-    const log = manager.partition('crash', 0);
+    const log = (await manager.loadedPartition('crash', 0));
     if (log === undefined) throw new Error('partition missing after crash');
     const maxAcked = acked.reduce((m, a) => (a.lastOffset > m ? a.lastOffset : m), -1n);
     expect(log.logEndOffset).toBeGreaterThan(maxAcked);

@@ -18,7 +18,7 @@ describe('PartitionLog disk reads', () => {
   async function diskLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
     manager = await openManager(dir, { tailCacheBytes: 0 });
     await manager.createTopic('t', 1, configs);
-    const log = manager.partition('t', 0);
+    const log = (await manager.loadedPartition('t', 0));
     if (log === undefined) throw new Error('partition missing');
     return log;
   }

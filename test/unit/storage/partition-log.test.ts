@@ -27,7 +27,7 @@ describe('PartitionLog', () => {
   async function topicLog(configs: Record<string, string> = {}, extra: Parameters<typeof openManager>[1] = {}): Promise<PartitionLog> {
     manager = await openManager(dir, extra);
     await manager.createTopic('t', 1, configs);
-    const log = manager.partition('t', 0);
+    const log = (await manager.loadedPartition('t', 0));
     if (log === undefined) throw new Error('partition missing');
     return log;
   }
@@ -242,7 +242,7 @@ describe('PartitionLog', () => {
 
     await manager.close();
     manager = await openManager(dir);
-    expect(manager.partition('t', 0)?.logStartOffset).toBe(40n);
+    expect((await manager.loadedPartition('t', 0))?.logStartOffset).toBe(40n);
   });
 
   it('enforces retention.bytes without touching the active segment', async () => {
@@ -292,7 +292,7 @@ describe('PartitionLog', () => {
     await log.append(batch(5));
     expect(log.flushCount).toBe(3);
     await manager.createTopic('lazy', 1);
-    const lazy = manager.partition('lazy', 0) as PartitionLog;
+    const lazy = (await manager.loadedPartition('lazy', 0)) as PartitionLog;
     for (let i = 0; i < 20; i++) await lazy.append(batch(1));
     expect(lazy.flushCount).toBe(0);
   });
@@ -325,7 +325,7 @@ describe('PartitionLog', () => {
 
     manager = await openManager(dir, { tailCacheBytes: 0 });
     expect(fs.existsSync(path.join(dir, '.kafka_cleanshutdown'))).toBe(false);
-    const again = manager.partition('t', 0);
+    const again = (await manager.loadedPartition('t', 0));
     if (again === undefined) throw new Error('partition missing after reopen');
     expect(again.logEndOffset).toBe(60n);
     const all: Buffer[] = [];

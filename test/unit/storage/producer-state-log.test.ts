@@ -98,6 +98,7 @@ describe('producer state in the partition log', () => {
     await manager.close();
     expect(segmentFiles(dir, 't', '.snapshot')).toEqual(['00000000000000000003.snapshot']);
     manager = await openManager(dir);
+    await manager.loadPartitions('t', [0]);
     expect(await log().append(pbatch(1n, 0, 0, 2))).toMatchObject({ baseOffset: 0n, duplicate: true });
     expect(log().lastStableOffset).toBe(2n);
   });
@@ -113,6 +114,7 @@ describe('producer state in the partition log', () => {
     for (const f of fs.readdirSync(pdir)) if (f.endsWith('.snapshot') || f.endsWith('.txnindex')) fs.rmSync(path.join(pdir, f));
     fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
     manager = await openManager(dir);
+    await manager.loadPartitions('t', [0]);
     expect(await log().append(pbatch(1n, 0, 0, 2))).toMatchObject({ baseOffset: 0n, duplicate: true });
     expect(log().abortedTransactions(0n, 10n)).toEqual([{ producerId: 2n, firstOffset: 2n, lastOffset: 3n, lastStableOffset: 4n }]);
     expect(log().lastStableOffset).toBe(4n);
@@ -126,6 +128,7 @@ describe('producer state in the partition log', () => {
     fs.copyFileSync(path.join(pdir, '00000000000000000002.snapshot'), path.join(pdir, '00000000000000000099.snapshot'));
     fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
     manager = await openManager(dir);
+    await manager.loadPartitions('t', [0]);
     expect(segmentFiles(dir, 't', '.snapshot')).toEqual(['00000000000000000002.snapshot']);
     expect(await log().append(pbatch(1n, 0, 2))).toMatchObject({ baseOffset: 2n, duplicate: false });
   });

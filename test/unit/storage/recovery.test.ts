@@ -43,7 +43,7 @@ describe('recovery after an unclean shutdown', () => {
     dirs.push(dir);
     const m = await open(dir);
     await m.createTopic('t', 1, { 'segment.bytes': String(segmentBytes), 'index.interval.bytes': '100' });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     for (let i = 0; i < batches; i++) await log.append(batch(3, `r${i}`, BigInt(10_000 + i * 10)));
     const expected = (await readAll(log)).map((b) => Buffer.from(b));
     return { dir, expected };
@@ -62,7 +62,7 @@ describe('recovery after an unclean shutdown', () => {
       if (f.endsWith('.index') || f.endsWith('.timeindex')) fs.rmSync(path.join(partitionDir(crashed, 't'), f));
     }
     const m = await open(crashed, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     expect(log.logEndOffset).toBe(150n);
     expect(await readAll(log)).toEqual(expected);
     expect(segmentFiles(crashed, 't', '.index')).toHaveLength(1);
@@ -82,7 +82,7 @@ describe('recovery after an unclean shutdown', () => {
     const lastSize = expected[expected.length - 1].length;
     fs.truncateSync(file, size - Math.floor(lastSize / 2));
     const m = await open(crashed, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     expect(log.logEndOffset).toBe(57n);
     expect(await readAll(log)).toEqual(expected.slice(0, 19));
     expect(fs.statSync(file).size).toBe(size - lastSize);
@@ -100,7 +100,7 @@ describe('recovery after an unclean shutdown', () => {
     content[content.length - lastSize + 40] ^= 0x01; // inside the CRC-covered header fields
     fs.writeFileSync(file, content);
     const m = await open(crashed, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     expect(log.logEndOffset).toBe(33n);
     expect(await readAll(log)).toEqual(expected.slice(0, 11));
     expect(fs.statSync(file).size).toBe(content.length - lastSize);
@@ -125,7 +125,7 @@ describe('recovery after an unclean shutdown', () => {
     for (const f of fs.readdirSync(pdir)) if (f.endsWith('.index') || f.endsWith('.timeindex')) fs.rmSync(path.join(pdir, f));
 
     const m = await open(crashed, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     const activeBase = BigInt(logs[logs.length - 1].slice(0, 20));
     const kept = expected.filter((b) => batchBaseOffset(b) <= activeBase);
     expect(log.logEndOffset).toBe(activeBase + 3n);
@@ -158,7 +158,7 @@ describe('recovery after an unclean shutdown', () => {
     fs.rmSync(victim.replace('.log', '.index'));
 
     const m = await open(crashed, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     expect(segmentFiles(crashed, 't', '.log')).toEqual(logs.slice(0, 2));
     const all = await readAll(log);
     expect(all.length).toBeGreaterThan(0);
@@ -171,7 +171,7 @@ describe('recovery after an unclean shutdown', () => {
     const { dir, expected } = await writeLog(1_000, 30);
     await managers.splice(0)[0].close();
     const m = await open(dir, { tailCacheBytes: 0 });
-    const log = m.partition('t', 0) as PartitionLog;
+    const log = (await m.loadedPartition('t', 0)) as PartitionLog;
     expect(await readAll(log)).toEqual(expected);
   });
 });

@@ -130,9 +130,9 @@ describe('file descriptor pool', () => {
     try {
       manager = await openManager(dir, { maxOpenFiles: 8, tailCacheBytes: 0 });
       await manager.createTopic('many', 40);
-      for (let p = 0; p < 40; p++) await manager.partition('many', p)?.append(batch(1, `p${p}`));
+      for (let p = 0; p < 40; p++) await (await manager.loadedPartition('many', p))?.append(batch(1, `p${p}`));
       for (let p = 0; p < 40; p++) {
-        const r = await manager.partition('many', p)?.read(0n, 1 << 20);
+        const r = await (await manager.loadedPartition('many', p))?.read(0n, 1 << 20);
         expect(r?.batches.map((b) => batchBaseOffset(b))).toEqual([0n]);
         expect(r?.batches[0].includes(Buffer.from(`p${p}-0`))).toBe(true);
       }
@@ -152,7 +152,7 @@ describe('file descriptor pool', () => {
       const wide = manager;
       const results = await Promise.all(Array.from({ length: 60 }, (_, p) => wide.partition('wide', p)!.append(batch(1, `w${p}`))));
       expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 60 }, () => 0n));
-      for (let p = 0; p < 60; p++) expect(wide.partition('wide', p)!.highWatermark).toBe(1n);
+      for (let p = 0; p < 60; p++) expect((await wide.loadedPartition('wide', p))!.highWatermark).toBe(1n);
       expect(wide.openFileCount()).toBeLessThanOrEqual(8);
     } finally {
       await manager?.close();
@@ -168,7 +168,7 @@ describe('closed segment indexes under a tiny index budget', () => {
     try {
       manager = await openManager(dir, { indexCacheBytes: 16, tailCacheBytes: 0 });
       await manager.createTopic('ix', 1, { 'segment.bytes': '800', 'index.interval.bytes': '80' });
-      const log = manager.partition('ix', 0);
+      const log = (await manager.loadedPartition('ix', 0));
       if (log === undefined) throw new Error('partition missing');
       for (let i = 0; i < 60; i++) await log.append(batch(2, `x${i}`, BigInt(1000 * i)));
       expect(log.segmentCount()).toBeGreaterThan(5);
