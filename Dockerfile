@@ -11,8 +11,9 @@ COPY codecs ./codecs
 COPY storage ./storage
 COPY src ./src
 COPY build ./build
-# The start bundle is made after pruning, from exactly the modules the image will have.
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js
+# The start bundle is made after pruning, from exactly the modules the image will have; its V8 code cache by the
+# same Node.js as the image runs (both stages are node:20-slim).
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js && node dist/build/code-cache.js
 
 FROM node:20-slim
 ENV NODE_ENV=production \

@@ -32,11 +32,16 @@ export function bundledSource(source: string): string {
     .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Files a fresh process loads when it requires `entry`, in load order (JavaScript only: JSON loads from disk). */
+/** CommonJS source files: yargs and its parser, help formatter and i18n ship as .cjs. JSON and addons load from disk. */
+export function isCommonJsSource(file: string): boolean {
+  return file.endsWith('.js') || file.endsWith('.cjs');
+}
+
+/** Files a fresh process loads when it requires `entry`, in load order (JavaScript only). */
 export function modulesLoadedBy(entry: string): string[] {
   const before = new Set(Object.keys(require.cache));
   require(entry);
-  return Object.keys(require.cache).filter((f) => !before.has(f) && f.endsWith('.js'));
+  return Object.keys(require.cache).filter((f) => !before.has(f) && isCommonJsSource(f));
 }
 
 /** The bundle's text: one entry per module with its build-time-resolved relative requires and its body. */
