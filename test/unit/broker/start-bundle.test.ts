@@ -62,6 +62,60 @@ describe('a bundle of a small module graph', () => {
   });
 });
 
+describe('package requires in a bundle', () => {
+  let dir: string;
+  let moved: string;
+  const run = (bundle: string): Record<string, unknown> => {
+    const script = `const b = require(${JSON.stringify(bundle)}); process.stdout.write(JSON.stringify(b.pkg));`;
+    return JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as Record<string, unknown>;
+  };
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-pkg-'));
+    moved = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-moved-'));
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    };
+    fs.mkdirSync(path.join(dir, 'dist', 'build'), { recursive: true });
+    fs.copyFileSync(path.join(DIST, 'build', 'bundle-runtime.js'), path.join(dir, 'dist', 'build', 'bundle-runtime.js'));
+    write('dist/main.js', `exports.pkg = require("pkg");\n`);
+    write('node_modules/pkg/package.json', `{ "name": "pkg", "main": "index.js" }`);
+    write('node_modules/pkg/index.js', `exports.from = "bundled index.js"; exports.file = __filename;\n`);
+    write('node_modules/pkg/other.js', `exports.from = "other.js on disk"; exports.file = __filename;\n`);
+    const main = path.join(dir, 'dist', 'main.js');
+    const files = [main, path.join(dir, 'node_modules', 'pkg', 'index.js')];
+    fs.writeFileSync(path.join(dir, 'dist', 'bundle.js'), renderBundle(dir, main, files));
+  });
+  afterAll(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(moved, { recursive: true, force: true });
+  });
+
+  test('where the bundle was built, they come from the bundle without resolving on disk', () => {
+    const index = path.join(dir, 'node_modules', 'pkg', 'index.js');
+    fs.renameSync(index, `${index}.gone`);
+    try {
+      expect(run(path.join(dir, 'dist', 'bundle.js'))).toEqual({ from: 'bundled index.js', file: index });
+    } finally {
+      fs.renameSync(`${index}.gone`, index);
+    }
+  });
+
+  test('in a moved tree, they resolve as Node would', () => {
+    fs.cpSync(dir, moved, { recursive: true });
+    fs.writeFileSync(path.join(moved, 'node_modules', 'pkg', 'package.json'), `{ "name": "pkg", "main": "other.js" }`);
+    expect(run(path.join(moved, 'dist', 'bundle.js'))).toEqual({
+      from: 'other.js on disk',
+      file: path.join(moved, 'node_modules', 'pkg', 'other.js'),
+    });
+    fs.writeFileSync(path.join(moved, 'node_modules', 'pkg', 'package.json'), `{ "name": "pkg", "main": "index.js" }`);
+    expect(run(path.join(moved, 'dist', 'bundle.js'))).toEqual({
+      from: 'bundled index.js',
+      file: path.join(moved, 'node_modules', 'pkg', 'index.js'),
+    });
+  });
+});
+
 test("the built start bundle holds exactly what loading the CLI loads, and serves the CLI's exports", () => {
   const script =
     `const b = require(${JSON.stringify(path.join(DIST, 'start-bundle.js'))});` +
