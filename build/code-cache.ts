@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFileFor, cacheKey, encodeCacheFile, loadStartBundle } from './start-loader';
+import { cacheFileFor, cacheKeyFor, encodeCacheFile, loadStartBundle } from './start-loader';
 
 const WARM_CHILD_FLAG = '--warm-child';
 const WARM_UP_TIMEOUT_MS = 30_000;
@@ -94,7 +94,8 @@ async function warmUpAndWrite(bundleFile: string): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
   const cachedData = loaded.script.createCachedData();
-  fs.writeFileSync(cacheFileFor(bundleFile), encodeCacheFile(cacheKey(bundleFile, fs.readFileSync(bundleFile, 'utf8')), cachedData));
+  const key = cacheKeyFor(bundleFile, fs.readFileSync(bundleFile, 'latin1'), fs.statSync(bundleFile, { bigint: true }));
+  fs.writeFileSync(cacheFileFor(bundleFile), encodeCacheFile(key, cachedData));
   process.stderr.write(`${path.relative(process.cwd(), cacheFileFor(bundleFile))}: ${cachedData.length} bytes\n`);
 }
 

@@ -1,44 +1,78 @@
-// Loads the start bundle (build/bundle-start.ts) the way Node's loader would, but compiles it with V8's code cache
-// when dist/start-bundle.v8cache was made for exactly this bundle and this Node.js build (build/code-cache.ts):
-// V8 then deserialises the bytecode of every function the start path runs instead of parsing and compiling ~0.8 MB
-// of source on each start. A missing, stale or rejected cache only costs that compile; it never changes behaviour.
+// Loads the start bundle (build/bundle-start.ts) as a CommonJS module, compiled with V8's code cache when
+// dist/start-bundle.v8cache was made for exactly this bundle and this Node.js build (build/code-cache.ts): V8 then
+// deserialises the bytecode of every function the start path runs instead of parsing and compiling ~0.8 MB of
+// source on each start. A missing, stale or rejected cache only costs that compile; it never changes behaviour.
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
 import Module = require('module');
 
+/** The bundle's first and last lines: its text is one CommonJS wrapper function, which the script evaluates to. */
+export const BUNDLE_PROLOGUE = '(function (exports, require, module, __filename, __dirname) {\n';
+export const BUNDLE_EPILOGUE = '\n})\n';
+
 /** The cache file next to a bundle. */
 export function cacheFileFor(bundleFile: string): string {
   return bundleFile.replace(/\.js$/, '') + '.v8cache';
 }
 
+/** What a cache was made for; the first line of the cache file, as JSON. */
+export interface CacheKey {
+  /** The Node.js build: V8 rejects another version's cache itself, this also catches a rebuilt binary. */
+  readonly node: string;
+  readonly v8: string;
+  readonly arch: string;
+  /** The bundle's path: V8 restores the file name that stack traces show from the cache. */
+  readonly file: string;
+  /** V8 tells sources apart only by their length, so an edited bundle of the same size needs this to be caught. */
+  readonly sha256: string;
+  /** The bundle file as written: while its size and mtime are unchanged, its content is, and hashing is skipped. */
+  readonly size: number;
+  readonly mtimeNs: string;
+}
+
+export function sha256Of(source: string): string {
+  // latin1: the bundle is ASCII (see bundledSource), and this encoding hashes its text without a UTF-8 pass.
+  return crypto.createHash('sha256').update(source, 'latin1').digest('hex');
+}
+
+export function cacheKeyFor(bundleFile: string, source: string, stat: fs.BigIntStats): CacheKey {
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    arch: process.arch,
+    file: bundleFile,
+    sha256: sha256Of(source),
+    size: Number(stat.size),
+    mtimeNs: String(stat.mtimeNs),
+  };
+}
+
+/** A cache file: its key as one line of JSON, then V8's cached data. */
+export function encodeCacheFile(key: CacheKey, cachedData: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify(key)}\n`, 'latin1'), cachedData]);
+}
+
 /**
- * What a cache is valid for: the bundle's exact text at its path, and the Node.js build that compiled it. V8 checks
- * its own version and flags, but it tells sources apart only by their length, so an edited bundle of the same size
- * would run with the old bytecode; the hash rules that out. The path is in the key because V8 restores the file
- * name stack traces show from the cache, not from where the bundle is now.
+ * V8's cached data from a cache file, or undefined when it was made for another bundle, place or Node.js build.
+ * The bundle is hashed only when its size or mtime differ from the build's (a copy that kept its content).
  */
-export function cacheKey(bundleFile: string, bundleSource: string): string {
-  const hash = crypto.createHash('sha256').update(bundleSource, 'utf8').digest('hex');
-  return `eddy-start-bundle sha256=${hash} file=${encodeURIComponent(bundleFile)} node=${process.version} v8=${process.versions.v8} arch=${process.arch}`;
-}
-
-/** A cache file: the key on the first line, then V8's cached data. */
-export function encodeCacheFile(key: string, cachedData: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), cachedData]);
-}
-
-/** V8's cached data from a cache file, or undefined when the file was made for another bundle or Node.js build. */
-export function cachedDataFor(file: Buffer, key: string): Buffer | undefined {
+export function cachedDataFor(file: Buffer, bundleFile: string, source: string, stat: fs.BigIntStats): Buffer | undefined {
   const eol = file.indexOf(0x0a);
-  if (eol < 0 || file.toString('latin1', 0, eol) !== key) return undefined;
+  if (eol < 0) return undefined;
+  let key: Partial<CacheKey>;
+  try {
+    key = JSON.parse(file.toString('latin1', 0, eol)) as Partial<CacheKey>;
+  } catch {
+    return undefined;
+  }
+  if (key.node !== process.version || key.v8 !== process.versions.v8 || key.arch !== process.arch || key.file !== bundleFile) {
+    return undefined;
+  }
+  const unchanged = key.size === Number(stat.size) && key.mtimeNs === String(stat.mtimeNs);
+  if (!unchanged && key.sha256 !== sha256Of(source)) return undefined;
   return file.subarray(eol + 1);
-}
-
-/** Node's CommonJS wrapper; the cache is tied to this exact text, so producing and using it share this function. */
-function wrapped(source: string): string {
-  return `(function (exports, require, module, __filename, __dirname) { ${source}\n})`;
 }
 
 /** Node's loader internals this needs (as in build/bundle-runtime.ts). */
@@ -49,6 +83,8 @@ interface ModuleInternals {
 }
 
 const Loader = Module as unknown as ModuleInternals;
+
+type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: NodeJS.Module, filename: string, dirname: string) => void;
 
 export interface LoadedBundle {
   readonly exports: unknown;
@@ -63,32 +99,39 @@ export interface LoadOptions {
   readonly ignoreCache?: boolean;
 }
 
-function readCachedData(bundleFile: string, bundleSource: string): Buffer | undefined {
-  let file: Buffer;
-  try {
-    file = fs.readFileSync(cacheFileFor(bundleFile));
-  } catch {
-    return undefined;
-  }
-  return cachedDataFor(file, cacheKey(bundleFile, bundleSource));
+interface CompiledBundle {
+  readonly script: vm.Script;
+  readonly cacheUsed: boolean;
 }
 
-/** Runs the bundle as the CommonJS module `bundleFile` (a child of `parent`) and returns what it exports. */
-export function loadStartBundle(bundleFile: string, parent: NodeJS.Module | undefined, options: LoadOptions = {}): LoadedBundle {
-  const source = fs.readFileSync(bundleFile, 'utf8');
-  const cachedData = options.ignoreCache ? undefined : readCachedData(bundleFile, source);
-  const script = new vm.Script(wrapped(source), {
+/**
+ * Compiles the bundle's text as it is on disk (it is the wrapper function already, so V8 keeps one copy of it).
+ * The cache file's buffer is garbage once this returns, before the modules run and allocate: the first scavenge
+ * frees it instead of it surviving, promoted, until a full collection.
+ */
+function compile(bundleFile: string, options: LoadOptions): CompiledBundle {
+  const stat = fs.statSync(bundleFile, { bigint: true });
+  const source = fs.readFileSync(bundleFile, 'latin1');
+  let cachedData: Buffer | undefined;
+  if (!options.ignoreCache) {
+    try {
+      cachedData = cachedDataFor(fs.readFileSync(cacheFileFor(bundleFile)), bundleFile, source, stat);
+    } catch {
+      cachedData = undefined; // no cache file
+    }
+  }
+  const script = new vm.Script(source, {
     filename: bundleFile,
     cachedData,
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const body = script.runInThisContext() as (
-    exports: unknown,
-    require: NodeJS.Require,
-    module: NodeJS.Module,
-    filename: string,
-    dirname: string,
-  ) => void;
+  return { script, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true };
+}
+
+/** Runs the bundle as the CommonJS module `bundleFile` (a child of `parent`) and returns what it exports. */
+export function loadStartBundle(bundleFile: string, parent: NodeJS.Module | undefined, options: LoadOptions = {}): LoadedBundle {
+  const { script, cacheUsed } = compile(bundleFile, options);
+  const body = script.runInThisContext() as ModuleWrapper;
   const mod = new Loader(bundleFile, parent);
   mod.filename = bundleFile;
   mod.paths = Loader._nodeModulePaths(path.dirname(bundleFile));
@@ -100,5 +143,5 @@ export function loadStartBundle(bundleFile: string, parent: NodeJS.Module | unde
     throw err;
   }
   mod.loaded = true;
-  return { exports: mod.exports, script, cacheUsed: cachedData !== undefined && script.cachedDataRejected !== true };
+  return { exports: mod.exports, script, cacheUsed };
 }

@@ -9,6 +9,12 @@ import { bundleId } from '../../../build/bundle-runtime';
 
 const DIST = path.resolve(__dirname, '..', '..', '..');
 
+/** Source for a fresh process: `name` = the exports of the bundle at `bundle`, loaded as bin/eddy.js loads it. */
+function loadBundle(name: string, bundle: string): string {
+  const loader = JSON.stringify(path.join(DIST, 'build', 'start-loader.js'));
+  return `const ${name} = require(${loader}).loadStartBundle(${JSON.stringify(bundle)}, module).exports;`;
+}
+
 test('finds literal requires and drops what cannot stay inside a wrapper', () => {
   expect(literalRequires(`const a = require("./a");\nconst b = require('pkg/x'); require(name); foo.require('./c');`)).toEqual([
     './a',
@@ -40,7 +46,7 @@ describe('a bundle of a small module graph', () => {
     // Remove the bundled sources: everything they define must now come from the bundle.
     fs.renameSync(main, `${main}.gone`);
     const script =
-      `const b = require(${JSON.stringify(path.join(dir, 'dist', 'bundle.js'))});` +
+      loadBundle('b', path.join(dir, 'dist', 'bundle.js')) +
       `const later = b.later();` +
       `process.stdout.write(JSON.stringify({ file: b.file, strict: b.strict, sloppy: b.shared.sloppy, dir: b.shared.dir,` +
       ` sameInstance: later.shared === b.shared, cached: Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(dir)})).sort() }));`;
@@ -66,7 +72,7 @@ describe('package requires in a bundle', () => {
   let dir: string;
   let moved: string;
   const run = (bundle: string): Record<string, unknown> => {
-    const script = `const b = require(${JSON.stringify(bundle)}); process.stdout.write(JSON.stringify(b.pkg));`;
+    const script = `${loadBundle('b', bundle)} process.stdout.write(JSON.stringify(b.pkg));`;
     return JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as Record<string, unknown>;
   };
   beforeAll(() => {
@@ -118,7 +124,7 @@ describe('package requires in a bundle', () => {
 
 test("the built start bundle holds exactly what loading the CLI loads, and serves the CLI's exports", () => {
   const script =
-    `const b = require(${JSON.stringify(path.join(DIST, 'start-bundle.js'))});` +
+    loadBundle('b', path.join(DIST, 'start-bundle.js')) +
     `const fromDisk = require(${JSON.stringify(path.join(DIST, 'src', 'cli.js'))});` +
     `process.stdout.write(JSON.stringify({ same: b === fromDisk, main: typeof b.main }));`;
   expect(JSON.parse(execFileSync(process.execPath, ['-e', script]).toString())).toEqual({ same: true, main: 'function' });

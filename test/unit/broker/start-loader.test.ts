@@ -4,7 +4,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { cacheFileFor, cacheKey, cachedDataFor, encodeCacheFile } from '../../../build/start-loader';
+import { BUNDLE_EPILOGUE, BUNDLE_PROLOGUE, cacheFileFor, cacheKeyFor, cachedDataFor, encodeCacheFile } from '../../../build/start-loader';
 
 const DIST = path.resolve(__dirname, '..', '..', '..');
 const LOADER = path.join(DIST, 'build', 'start-loader.js');
@@ -16,37 +16,62 @@ interface LoadReport {
 
 /** Loads `bundleFile` through the start loader in a fresh process; optionally writes its cache afterwards. */
 function loadInChild(bundleFile: string, writeCache = false): LoadReport {
+  const file = JSON.stringify(bundleFile);
   const script =
-    `const l = require(${JSON.stringify(LOADER)});` +
-    `const r = l.loadStartBundle(${JSON.stringify(bundleFile)}, module, { ignoreCache: ${writeCache} });` +
+    `const fs = require('fs'); const l = require(${JSON.stringify(LOADER)});` +
+    `const r = l.loadStartBundle(${file}, module, { ignoreCache: ${writeCache} });` +
     `const value = r.exports.value();` +
     (writeCache
-      ? `require('fs').writeFileSync(l.cacheFileFor(${JSON.stringify(bundleFile)}), l.encodeCacheFile(` +
-        `l.cacheKey(${JSON.stringify(bundleFile)}, require('fs').readFileSync(${JSON.stringify(bundleFile)}, 'utf8')), r.script.createCachedData()));`
+      ? `const key = l.cacheKeyFor(${file}, fs.readFileSync(${file}, 'latin1'), fs.statSync(${file}, { bigint: true }));` +
+        `fs.writeFileSync(l.cacheFileFor(${file}), l.encodeCacheFile(key, r.script.createCachedData()));`
       : '') +
     `process.stdout.write(JSON.stringify({ cacheUsed: r.cacheUsed, value }));`;
   return JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as LoadReport;
 }
 
-test('a cache file carries its key, and gives its data only for that key', () => {
-  const file = encodeCacheFile('key-a', Buffer.from([1, 2, 3]));
-  expect(cachedDataFor(file, 'key-a')).toEqual(Buffer.from([1, 2, 3]));
-  expect(cachedDataFor(file, 'key-b')).toBeUndefined();
-  expect(cachedDataFor(Buffer.from('no newline'), 'no newline')).toBeUndefined();
-});
+describe('cache keys', () => {
+  let dir: string;
+  let bundle: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-key-'));
+    bundle = path.join(dir, 'start-bundle.js');
+    fs.writeFileSync(bundle, 'exports.a = 1;');
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const stat = (): fs.BigIntStats => fs.statSync(bundle, { bigint: true });
+  const data = Buffer.from([1, 2, 3]);
 
-test('the key changes with any byte of the bundle, with its path, and names the Node.js build', () => {
-  const key = cacheKey('/app/dist/start-bundle.js', 'exports.a = 1;');
-  expect(cacheKey('/app/dist/start-bundle.js', 'exports.a = 2;')).not.toBe(key);
-  expect(cacheKey('/elsewhere/dist/start-bundle.js', 'exports.a = 1;')).not.toBe(key);
-  expect(key).toContain(process.version);
-  expect(key).not.toContain('\n');
+  test('a cache file gives its data for the bundle, place and Node.js build it was made for', () => {
+    const file = encodeCacheFile(cacheKeyFor(bundle, 'exports.a = 1;', stat()), data);
+    expect(cachedDataFor(file, bundle, 'exports.a = 1;', stat())).toEqual(data);
+    expect(cachedDataFor(file, path.join(dir, 'moved.js'), 'exports.a = 1;', stat())).toBeUndefined();
+    const otherNode = encodeCacheFile({ ...cacheKeyFor(bundle, 'exports.a = 1;', stat()), node: 'v0.0.1' }, data);
+    expect(cachedDataFor(otherNode, bundle, 'exports.a = 1;', stat())).toBeUndefined();
+    expect(cachedDataFor(Buffer.from('not a key'), bundle, 'exports.a = 1;', stat())).toBeUndefined();
+  });
+
+  test('a bundle whose size or mtime changed is checked by its hash', () => {
+    const file = encodeCacheFile(cacheKeyFor(bundle, 'exports.a = 1;', stat()), data);
+    fs.writeFileSync(bundle, 'exports.a = 2;');
+    fs.utimesSync(bundle, new Date(2000, 1, 1), new Date(2000, 1, 1));
+    expect(cachedDataFor(file, bundle, 'exports.a = 2;', stat())).toBeUndefined();
+    fs.writeFileSync(bundle, 'exports.a = 1;');
+    fs.utimesSync(bundle, new Date(2000, 1, 1), new Date(2000, 1, 1));
+    expect(cachedDataFor(file, bundle, 'exports.a = 1;', stat())).toEqual(data);
+  });
+
+  test('the key is one line that names the Node.js build', () => {
+    const key = JSON.stringify(cacheKeyFor(bundle, 'exports.a = 1;', stat()));
+    expect(key).toContain(process.version);
+    expect(key).not.toContain('\n');
+  });
 });
 
 describe('loading a bundle with and without its cache', () => {
   let dir: string;
   let bundle: string;
-  const source = (n: number): string => `"use strict";\nfunction compute() { return ${n} * 2; }\nexports.value = () => compute();\n`;
+  const source = (n: number): string =>
+    `${BUNDLE_PROLOGUE}"use strict";\nfunction compute() { return ${n} * 2; }\nexports.value = () => compute();${BUNDLE_EPILOGUE}`;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-loader-'));
     bundle = path.join(dir, 'start-bundle.js');
@@ -65,6 +90,12 @@ describe('loading a bundle with and without its cache', () => {
     loadInChild(bundle, true);
     fs.writeFileSync(bundle, source(12));
     expect(loadInChild(bundle)).toEqual({ cacheUsed: false, value: 24 });
+  });
+
+  test('uses the cache of a copy with the same content but another mtime', () => {
+    loadInChild(bundle, true);
+    fs.utimesSync(bundle, new Date(2000, 1, 1), new Date(2000, 1, 1));
+    expect(loadInChild(bundle)).toEqual({ cacheUsed: true, value: 42 });
   });
 
   test('falls back to compiling when V8 rejects the cached data', () => {
