@@ -11,9 +11,8 @@ COPY codecs ./codecs
 COPY storage ./storage
 COPY src ./src
 COPY build ./build
-# The start bundle is made after pruning, from exactly the modules the image will have; its V8 code cache by the
-# same Node.js as the image runs (both stages are node:20-slim).
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js && node dist/build/code-cache.js
+# The start bundle is made after pruning, from exactly the modules the image will have.
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js
 
 FROM node:20-slim
 ENV NODE_ENV=production \
@@ -25,7 +24,9 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
-RUN mkdir -p /data && chown node:node /data
+# The start bundle's V8 code cache, made here rather than in the build stage: it is keyed by the bundle file as the
+# image holds it (image layers keep whole-second mtimes), and by the Node.js that runs it.
+RUN node dist/build/code-cache.js && mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 9092

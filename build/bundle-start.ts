@@ -34,6 +34,11 @@ export function bundledSource(source: string): string {
     .replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** A JSON string literal that is ASCII (paths may not be), so the bundle stays ASCII: see bundledSource. */
+export function asciiLiteral(value: string): string {
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** CommonJS source files: yargs and its parser, help formatter and i18n ship as .cjs. JSON and addons load from disk. */
 export function isCommonJsSource(file: string): boolean {
   return file.endsWith('.js') || file.endsWith('.cjs');
@@ -46,6 +51,10 @@ export function modulesLoadedBy(entry: string): string[] {
   return Object.keys(require.cache).filter((f) => !before.has(f) && isCommonJsSource(f));
 }
 
+function asciiTable(table: Record<string, string>): string {
+  return `{${Object.entries(table).map(([request, id]) => `${asciiLiteral(request)}: ${asciiLiteral(id)}`).join(', ')}}`;
+}
+
 /** The bundle's text: one entry per module with its build-time-resolved relative requires and its body. */
 export function renderBundle(root: string, entry: string, files: readonly string[]): string {
   const included = new Set(files);
@@ -55,8 +64,8 @@ export function renderBundle(root: string, entry: string, files: readonly string
       '// No "use strict" here: each module keeps its own mode, as it would when loaded from its own file.\n' +
       BUNDLE_PROLOGUE +
       "const { runStartBundle } = require('./build/bundle-runtime.js');\n" +
-      `module.exports = runStartBundle({ root: require('path').join(__dirname, '..'), builtAt: ${JSON.stringify(root)}, ` +
-      `entry: ${JSON.stringify(bundleId(root, entry))}, modules: {\n`,
+      `module.exports = runStartBundle({ root: require('path').join(__dirname, '..'), builtAt: ${asciiLiteral(root)}, ` +
+      `entry: ${asciiLiteral(bundleId(root, entry))}, modules: {\n`,
   ];
   for (const file of files) {
     const source = fs.readFileSync(file, 'utf8');
@@ -75,9 +84,10 @@ export function renderBundle(root: string, entry: string, files: readonly string
       if (request.startsWith('./') || request.startsWith('../')) relativeRequires[request] = bundleId(root, target);
       else packageRequires[request] = bundleId(root, target);
     }
+    const id = bundleId(root, file);
     parts.push(
-      `${MODULE_MARKER}${bundleId(root, file)}\n${JSON.stringify(bundleId(root, file))}: ` +
-        `[${JSON.stringify(relativeRequires)}, ${JSON.stringify(packageRequires)}, ` +
+      `${MODULE_MARKER}${asciiLiteral(id).slice(1, -1)}\n${asciiLiteral(id)}: ` +
+        `[${asciiTable(relativeRequires)}, ${asciiTable(packageRequires)}, ` +
         `function (exports, require, module, __filename, __dirname) {\n${bundledSource(source)}\n}],\n`,
     );
   }

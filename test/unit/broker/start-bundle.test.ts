@@ -76,7 +76,8 @@ describe('package requires in a bundle', () => {
     return JSON.parse(execFileSync(process.execPath, ['-e', script]).toString()) as Record<string, unknown>;
   };
   beforeAll(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-pkg-'));
+    // A non-ASCII directory name: the bundle records paths, and must stay ASCII all the same.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-pkg-\u00e9t\u00e9-'));
     moved = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-moved-'));
     const write = (rel: string, text: string): void => {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
@@ -98,6 +99,7 @@ describe('package requires in a bundle', () => {
   });
 
   test('where the bundle was built, they come from the bundle without resolving on disk', () => {
+    expect(/[^\x00-\x7f]/.test(fs.readFileSync(path.join(dir, 'dist', 'bundle.js'), 'utf8'))).toBe(false);
     const index = path.join(dir, 'node_modules', 'pkg', 'index.js');
     fs.renameSync(index, `${index}.gone`);
     try {
