@@ -115,8 +115,11 @@ function main(): void {
   // An old cache would be ignored anyway (its key names another bundle); removing it keeps dist/ truthful.
   fs.rmSync(cacheFileFor(bundleFile), { force: true });
   // A fresh process, so that what gets compiled (and cached) is the bundle, not modules this script loaded; its
-  // stdout (the broker's log lines) is dropped.
+  // stdout (the broker's log lines) is dropped. EDDY_* variables of the build's environment (the Docker image sets
+  // some) stay out of it: the warm-up broker listens where this script asks it to.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EDDY_')));
   const child = spawnSync(process.execPath, [__filename, WARM_CHILD_FLAG], {
+    env,
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 2 * WARM_UP_TIMEOUT_MS,
   });
