@@ -52,8 +52,15 @@ export function bundleId(root: string, file: string): string {
   return relative.split(path.sep).join('/');
 }
 
-function bundleFile(root: string, id: string): string {
-  return path.isAbsolute(id) ? id : path.join(root, id);
+/**
+ * The file a bundle id names. Ids inside the package are clean relative paths (no "." or ".." segments, "/" as the
+ * separator), so joining is a concatenation: path.join's normalisation, run for every require of every bundled
+ * module, was a visible part of the start.
+ */
+export function bundleFile(root: string, id: string): string {
+  if (path.isAbsolute(id)) return id;
+  const relative = path.sep === '/' ? id : id.split('/').join(path.sep);
+  return root.endsWith(path.sep) ? root + relative : root + path.sep + relative;
 }
 
 function isRelative(request: string): boolean {
@@ -82,8 +89,15 @@ export function runStartBundle(bundle: StartBundle, parent: NodeJS.Module): unkn
   // package changed since is stale either way: `npm run build` rewrites both). Elsewhere (a moved tree), package
   // requests resolve as Node would, which keeps a package installed at another place loading correctly.
   const packagesAsBuilt = bundle.root === bundle.builtAt;
+  const root = path.resolve(bundle.root);
+  const filenames = new Map<string, string>();
+  const fileOf = (id: string): string => {
+    let file = filenames.get(id);
+    if (file === undefined) filenames.set(id, (file = bundleFile(root, id)));
+    return file;
+  };
   const load = (id: string, from: NodeJS.Module): unknown => {
-    const filename = bundleFile(bundle.root, id);
+    const filename = fileOf(id);
     const cached = Loader._cache[filename];
     if (cached !== undefined) return cached.exports;
     const [relativeRequires, packageRequires, body] = bundle.modules[id];

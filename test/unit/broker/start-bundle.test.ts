@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bundledSource, literalRequires, MODULE_MARKER, renderBundle } from '../../../build/bundle-start';
-import { bundleId } from '../../../build/bundle-runtime';
+import { bundleFile, bundleId } from '../../../build/bundle-runtime';
 
 const DIST = path.resolve(__dirname, '..', '..', '..');
 
@@ -153,4 +153,14 @@ test('bundle ids are root-relative inside the package and absolute outside it', 
   expect(bundleId(root, path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'))).toBe(
     path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js'),
   );
+});
+
+test('bundle ids name the same files path.join would', () => {
+  const root = path.join(path.sep, 'app');
+  for (const id of ['dist/src/cli.js', 'node_modules/pino/lib/tools.js', 'a.cjs']) {
+    expect(bundleFile(root, id)).toBe(path.join(root, id));
+    expect(bundleFile(root + path.sep, id)).toBe(path.join(root, id));
+  }
+  const outside = path.join(path.sep, 'elsewhere', 'node_modules', 'pino', 'pino.js');
+  expect(bundleFile(root, outside)).toBe(outside);
 });
