@@ -13,12 +13,21 @@ export type ModuleBody = (
   dirname: string,
 ) => void;
 
-/** Relative requires resolved at build time (request -> bundle id), and the module's body. */
-export type BundledModule = readonly [relativeRequires: Readonly<Record<string, string>>, body: ModuleBody];
+/**
+ * Requires resolved at build time (request -> bundle id): relative ones, which hold wherever the package is, and
+ * package ones, which hold only where the bundle was built (see runStartBundle); then the module's body.
+ */
+export type BundledModule = readonly [
+  relativeRequires: Readonly<Record<string, string>>,
+  packageRequires: Readonly<Record<string, string>>,
+  body: ModuleBody,
+];
 
 export interface StartBundle {
   /** The directory bundle ids are relative to (the package root). */
   readonly root: string;
+  /** The package root when the bundle was built. */
+  readonly builtAt: string;
   readonly entry: string;
   readonly modules: Readonly<Record<string, BundledModule>>;
 }
@@ -43,30 +52,63 @@ export function bundleId(root: string, file: string): string {
   return relative.split(path.sep).join('/');
 }
 
-function bundleFile(root: string, id: string): string {
-  return path.isAbsolute(id) ? id : path.join(root, id);
+/**
+ * The file a bundle id names. Ids inside the package are clean relative paths (no "." or ".." segments, "/" as the
+ * separator), so joining is a concatenation: path.join's normalisation, run for every require of every bundled
+ * module, was a visible part of the start.
+ */
+export function bundleFile(root: string, id: string): string {
+  if (path.isAbsolute(id)) return id;
+  const relative = path.sep === '/' ? id : id.split('/').join(path.sep);
+  return root.endsWith(path.sep) ? root + relative : root + path.sep + relative;
 }
 
 function isRelative(request: string): boolean {
   return request.startsWith('./') || request.startsWith('../');
 }
 
+/**
+ * A module's node_modules search paths, computed when first read: modules from the bundle find their requires in
+ * the bundle's tables and seldom need them.
+ */
+function lookUpPathsWhenRead(mod: NodeJS.Module, dir: string): void {
+  let paths: string[] | undefined;
+  Object.defineProperty(mod, 'paths', {
+    configurable: true,
+    enumerable: true,
+    get: () => (paths ??= Loader._nodeModulePaths(dir)),
+    set: (value: string[]) => {
+      paths = value;
+    },
+  });
+}
+
 /** Loads the bundle's entry module and returns its exports. */
 export function runStartBundle(bundle: StartBundle, parent: NodeJS.Module): unknown {
+  // Where the bundle was built, its packages are where the build found them (the bundle holds their code, so a
+  // package changed since is stale either way: `npm run build` rewrites both). Elsewhere (a moved tree), package
+  // requests resolve as Node would, which keeps a package installed at another place loading correctly.
+  const packagesAsBuilt = bundle.root === bundle.builtAt;
+  const root = path.resolve(bundle.root);
+  const filenames = new Map<string, string>();
+  const fileOf = (id: string): string => {
+    let file = filenames.get(id);
+    if (file === undefined) filenames.set(id, (file = bundleFile(root, id)));
+    return file;
+  };
   const load = (id: string, from: NodeJS.Module): unknown => {
-    const filename = bundleFile(bundle.root, id);
+    const filename = fileOf(id);
     const cached = Loader._cache[filename];
     if (cached !== undefined) return cached.exports;
-    const [relativeRequires, body] = bundle.modules[id];
+    const [relativeRequires, packageRequires, body] = bundle.modules[id];
     const mod = new Loader(filename, from);
     mod.filename = filename;
-    mod.paths = Loader._nodeModulePaths(path.dirname(filename));
+    lookUpPathsWhenRead(mod, path.dirname(filename));
     Loader._cache[filename] = mod;
     const requireFromModule = (request: string): unknown => {
-      const known = relativeRequires[request];
+      const known = relativeRequires[request] ?? (packagesAsBuilt ? packageRequires[request] : undefined);
       if (known !== undefined) return load(known, mod);
       if (!isRelative(request) && !Module.isBuiltin(request)) {
-        // Package requests resolve at run time, so a package installed elsewhere than at build time still loads.
         const id = bundleId(bundle.root, Loader._resolveFilename(request, mod, false));
         if (bundle.modules[id] !== undefined) return load(id, mod);
       }

@@ -1,7 +1,10 @@
 // The `eddy` command line, parsed by yargs into a plain description of what to do (start with these options, print
 // help or the version, or refuse), so that cli.ts acts on it and tests can check parsing without starting anything.
 // yargs is loaded with the start path; the start bundle (build/bundle-start.ts) keeps its cost to one file read.
-import yargs, { Argv } from 'yargs';
+// The 'yargs/yargs' entry is the same parser without the package's singleton, which the main entry builds (and
+// binds every method of) from process.argv at load time; Eddy never uses it.
+import yargs from 'yargs/yargs';
+import type { Argv } from 'yargs';
 import type { LogLevel } from './logger';
 
 export interface StartOptions {
@@ -103,6 +106,23 @@ function commandLine(argv: readonly string[]): Argv {
     .exitProcess(false);
 }
 
+/** The part of yargs' internals skipHelpCaching touches (public methods of its instance, absent from its types). */
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } | undefined;
+}
+
+/**
+ * After every command it runs, yargs renders that command's whole help (column layout and all) and keeps it, to
+ * print should the command's handler fail later. Eddy's commands have no yargs handler, so that text is never
+ * shown, and rendering it is a good part of what parsing `eddy start` costs. Help that is asked for (--help, or
+ * after an error) is rendered when it is asked for, as before. On a yargs without these methods, nothing changes.
+ */
+export function skipHelpCaching(parser: Argv): Argv {
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.()?.getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+  return parser;
+}
+
 interface YargsOutcome {
   readonly error: Error | null;
   readonly args: Record<string, unknown>;
@@ -112,7 +132,7 @@ interface YargsOutcome {
 /** Runs yargs with a parse callback: it then neither prints nor exits, and hands back the text it would print. */
 function runYargs(argv: readonly string[]): YargsOutcome {
   let outcome: YargsOutcome | undefined;
-  void commandLine(argv).parse([...argv], {}, (error, args, output) => {
+  void skipHelpCaching(commandLine(argv)).parse([...argv], {}, (error, args, output) => {
     outcome = { error: error ?? null, args: args as Record<string, unknown>, output };
   });
   if (outcome === undefined) throw new Error('yargs did not parse the command line synchronously');

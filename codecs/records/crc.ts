@@ -41,18 +41,44 @@ function jsImplementations(): { crc32c: CrcFunction; crc32: CrcFunction } {
   return { crc32c: (data) => c.buf(data) >>> 0, crc32: (data) => ieee.buf(data) >>> 0 };
 }
 
-const native = loadNative();
-const chosen: { crc32c: CrcFunction; crc32: CrcFunction } =
-  native !== null ? { crc32c: (data) => native.crc32c(data) >>> 0, crc32: (data) => native.crc32(data) >>> 0 } : jsImplementations();
+interface CrcImplementations {
+  readonly kind: 'native' | 'js';
+  readonly crc32c: CrcFunction;
+  readonly crc32: CrcFunction;
+}
+
+/**
+ * Chosen on the first checksum, not when this module loads: loading the native binary (a dlopen) is a good part of
+ * a broker's start, and a start on a cleanly closed data directory computes no CRC before its first produce.
+ */
+let chosen: CrcImplementations | undefined;
+
+function implementations(): CrcImplementations {
+  if (chosen === undefined) {
+    const native = loadNative();
+    chosen =
+      native !== null
+        ? { kind: 'native', crc32c: (data) => native.crc32c(data) >>> 0, crc32: (data) => native.crc32(data) >>> 0 }
+        : { kind: 'js', ...jsImplementations() };
+  }
+  return chosen;
+}
 
 /** Which implementation this process uses: 'native' (@node-rs/crc32) or 'js' (crc-32). */
-export const crcImplementation: 'native' | 'js' = native !== null ? 'native' : 'js';
+export function crcImplementation(): 'native' | 'js' {
+  return implementations().kind;
+}
 
-export const crc32c: CrcFunction = chosen.crc32c;
+export const crc32c: CrcFunction = (data) => implementations().crc32c(data);
 
-export const crc32: CrcFunction = chosen.crc32;
+export const crc32: CrcFunction = (data) => implementations().crc32(data);
 
 /** The pure-JS implementations, always available; tests compare them with whatever the process uses. */
 export function pureJsCrc(): { crc32c: CrcFunction; crc32: CrcFunction } {
-  return native === null ? chosen : jsImplementations();
+  return jsImplementations();
+}
+
+/** Whether the implementation has been chosen (and the native binary loaded) yet; for tests. */
+export function crcLoaded(): boolean {
+  return chosen !== undefined;
 }
