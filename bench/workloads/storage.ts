@@ -40,6 +40,7 @@ function copiesOf(batch: Buffer, total: number): Buffer[] {
 /**
  * Appends `count` batches from `source`, round-robin over the partitions, `inFlight` appends at a time. The log
  * takes each buffer over (it patches offsets in and may keep it in its tail cache), so every append gets its own.
+ * Each append goes the way the produce handler sends it: appendNow, and append() when that declines.
  */
 async function appendAll(logs: readonly PartitionLog[], source: (i: number) => Buffer, count: number, inFlight: number, onAppended?: (log: PartitionLog, i: number) => Promise<void>): Promise<number> {
   let next = 0;
@@ -51,7 +52,7 @@ async function appendAll(logs: readonly PartitionLog[], source: (i: number) => B
       const log = logs[i % logs.length];
       const batch = source(i);
       bytes += batch.length;
-      await log.append(batch);
+      if (log.appendNow(batch) === null) await log.append(batch);
       if (onAppended) await onAppended(log, i);
     }
   };
