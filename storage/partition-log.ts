@@ -155,8 +155,10 @@ interface ScreenedGroup {
   stage: ProducerStateStage | null;
   /** Per append: its answer when it is not to be written (duplicate or refused), else null. */
   outcomes: Array<AppendResult | Error | null>;
-  completed: CompletedTxn[];
+  completed: readonly CompletedTxn[];
 }
+
+const NO_COMPLETED_TXNS: readonly CompletedTxn[] = Object.freeze([]);
 
 /** Consecutive appends going to the active segment in one write call. */
 class AppendRun {
@@ -609,7 +611,7 @@ export class PartitionLog {
    * `firstOffset` on). Groups without producer ids skip all of it.
    */
   private screenProducers(group: readonly AppendRequest[], firstOffset: bigint): ScreenedGroup {
-    if (!group.some((p) => hasProducerId(p.records))) return { stage: null, outcomes: group.map(() => null), completed: [] };
+    if (!anyProducerId(group)) return { stage: null, outcomes: new Array<null>(group.length).fill(null), completed: NO_COMPLETED_TXNS };
     const stage = this.producers.stage();
     const completed: CompletedTxn[] = [];
     let next = firstOffset;
@@ -786,6 +788,7 @@ export class PartitionLog {
   }
 
   private notifyAppend(): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener();
@@ -1221,6 +1224,11 @@ function checkFraming(records: Buffer): void {
     if (batchLastOffsetDelta(records, pos) < 0) throw new CorruptRecordError(`batch at byte ${pos} has a negative last offset delta`);
     pos += size;
   }
+}
+
+function anyProducerId(group: readonly AppendRequest[]): boolean {
+  for (let i = 0; i < group.length; i++) if (hasProducerId(group[i].records)) return true;
+  return false;
 }
 
 /** Whether any batch of `records` carries a producer id (idempotent, transactional or a marker). */
