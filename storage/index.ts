@@ -2,7 +2,7 @@
 export { LogConfig, DEFAULT_LOG_CONFIG, logConfigFromProperties, validateTopicConfigs, isKnownTopicConfig, knownTopicConfigNames } from './log-config';
 export { TopicMetadata } from './topic-catalog';
 export { LogManager, LogManagerOptions, checkTopicName } from './log-manager';
-export { PartitionLog, AppendResult, ReadResult } from './partition-log';
+export { PartitionLog, AppendOptions, AppendResult, ReadResult } from './partition-log';
 export {
   StorageError,
   InvalidConfigError,

@@ -56,6 +56,7 @@ import { loadTransactionState } from './producer-state-loader';
 import { AbortedTxn, AbortedTxnList, appendTxnIndexFile } from './txn-index';
 import { LogStartOffsets } from './dir-checkpoints';
 import type { WrittenFiles } from './durable-barrier';
+import { currentAppendTurn } from './append-turn';
 
 /** Kafka's producer.id.expiration.ms default: producers idle for a day are forgotten. */
 export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86400000;
@@ -120,10 +121,19 @@ export interface PartitionLogDeps {
  */
 const MAX_DISK_READ_BYTES = 16 * 1024 * 1024;
 
-interface PendingAppend {
+export interface AppendOptions {
+  leaderEpoch?: number;
+  origin?: AppendOrigin;
+}
+
+/** One append as the write path sees it. */
+interface AppendRequest {
   records: Buffer;
   leaderEpoch: number;
   origin: AppendOrigin;
+}
+
+interface PendingAppend extends AppendRequest {
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -153,8 +163,10 @@ interface ScreenedGroup {
   stage: ProducerStateStage | null;
   /** Per append: its answer when it is not to be written (duplicate or refused), else null. */
   outcomes: Array<AppendResult | Error | null>;
-  completed: CompletedTxn[];
+  completed: readonly CompletedTxn[];
 }
+
+const NO_COMPLETED_TXNS: readonly CompletedTxn[] = Object.freeze([]);
 
 /** Consecutive appends going to the active segment in one write call. */
 class AppendRun {
@@ -184,6 +196,10 @@ export class PartitionLog {
   private readonly readHints = new ReadHints();
   private pending: PendingAppend[] = [];
   private draining: Promise<void> | null = null;
+  /** The turn (append-turn.ts) of the last appendNow write; later appends of that turn are grouped instead. */
+  private lastImmediateTurn = -1;
+  /** Appends in the last group written: more than one means appends arrive concurrently, and group commit pays. */
+  private lastGroupSize = 0;
   private closed = false;
   private unflushedMessages = 0;
   private lastFlushMs = Date.now();
@@ -399,7 +415,7 @@ export class PartitionLog {
    * not change or reuse the buffer afterwards, nor hand one buffer to two partitions. A view of a request frame
    * qualifies, as the network layer never reuses frame memory.
    */
-  append(records: Buffer, opts: { leaderEpoch?: number; origin?: AppendOrigin } = {}): Promise<AppendResult> {
+  append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
     try {
       checkFraming(records);
@@ -412,6 +428,33 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * append() without the queue, for callers that can use an answer at once (the produce handler): in the common
+   * case the records are written before this returns, with no promise and no trip through the microtask queue.
+   * Returns null, having written nothing, when that cannot be done; the caller then uses append() with the same
+   * buffer. That is so while appends are queued or being written (their order comes first), for every append of
+   * this partition after the first in the same turn, and while the last group written held several appends: those
+   * are queued and written together in one call (group commit), which costs less than a write call each. It is
+   * also so whenever the write needs an await: a roll, a flush or a completed transaction is due, or the file must
+   * be opened. Same ownership of `records` as append(); throws what append() would reject with, a failed
+   * write included (StorageWriteError, nothing of it in the log).
+   */
+  appendNow(records: Buffer, opts: AppendOptions = {}): AppendResult | null {
+    if (this.closed) throw new LogClosedError(`${this.topic}-${this.partition} is closed`);
+    if (this.pending.length > 0 || this.draining !== null || this.lastGroupSize > 1) return null;
+    const turn = currentAppendTurn();
+    if (turn === this.lastImmediateTurn) return null;
+    checkFraming(records);
+    const outcomes = this.writeGroupNow([{ records, leaderEpoch: opts.leaderEpoch ?? 0, origin: opts.origin ?? 'client' }]);
+    if (outcomes === null) return null;
+    this.lastImmediateTurn = turn;
+    this.lastGroupSize = 1;
+    this.notifyAppend();
+    const outcome = outcomes[0];
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
   /** Writes queued appends group by group; appends arriving during a write form the next group. */
   private async drain(): Promise<void> {
     try {
@@ -421,6 +464,7 @@ export class PartitionLog {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
+        this.lastGroupSize = group.length;
         const outcomes = this.writeGroupNow(group);
         if (outcomes !== null) this.settle(group, outcomes);
         else await this.writeGroup(group);
@@ -457,7 +501,7 @@ export class PartitionLog {
    * transaction completes and no flush is due. Returns null, having changed nothing but the offsets patched into
    * the buffers (writeGroup patches the same ones again), when any of that does not hold.
    */
-  private writeGroupNow(group: readonly PendingAppend[]): Array<AppendResult | Error> | null {
+  private writeGroupNow(group: readonly AppendRequest[]): Array<AppendResult | Error> | null {
     const firstOffset = this.logEndOffset;
     const screened = this.screenProducers(group, firstOffset);
     if (screened.completed.length > 0) return null;
@@ -584,8 +628,8 @@ export class PartitionLog {
    * cached batches, an invalid one is refused, the rest are staged at the offsets they will get (from
    * `firstOffset` on). Groups without producer ids skip all of it.
    */
-  private screenProducers(group: readonly PendingAppend[], firstOffset: bigint): ScreenedGroup {
-    if (!group.some((p) => hasProducerId(p.records))) return { stage: null, outcomes: group.map(() => null), completed: [] };
+  private screenProducers(group: readonly AppendRequest[], firstOffset: bigint): ScreenedGroup {
+    if (!anyProducerId(group)) return { stage: null, outcomes: new Array<null>(group.length).fill(null), completed: NO_COMPLETED_TXNS };
     const stage = this.producers.stage();
     const completed: CompletedTxn[] = [];
     let next = firstOffset;
@@ -762,6 +806,7 @@ export class PartitionLog {
   }
 
   private notifyAppend(): void {
+    if (this.listeners.size === 0) return;
     for (const listener of [...this.listeners]) {
       try {
         listener();
@@ -1232,6 +1277,11 @@ function checkFraming(records: Buffer): void {
   }
 }
 
+function anyProducerId(group: readonly AppendRequest[]): boolean {
+  for (let i = 0; i < group.length; i++) if (hasProducerId(group[i].records)) return true;
+  return false;
+}
+
 /** Whether any batch of `records` carries a producer id (idempotent, transactional or a marker). */
 function hasProducerId(records: Buffer): boolean {
   for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
@@ -1244,7 +1294,7 @@ function hasProducerId(records: Buffer): boolean {
  * Patches base offsets (contiguous from `baseOffset`), the leader epoch and LogAppendTime into the append's own
  * buffer (the log owns it, see PartitionLog.append) and describes its batches.
  */
-function placeAppend(p: PendingAppend, request: number, baseOffset: bigint, logAppendTime: bigint): PlacedAppend {
+function placeAppend(p: AppendRequest, request: number, baseOffset: bigint, logAppendTime: bigint): PlacedAppend {
   const buf = p.records;
   const batches: PlacedBatch[] = [];
   let next = baseOffset;

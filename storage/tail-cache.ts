@@ -29,6 +29,7 @@ export class TailCacheBudget {
     this.total += delta;
     this.tails.delete(tail);
     if (tail.bytes > 0) this.tails.set(tail, true);
+    if (this.total <= this.maxTotalBytes) return;
     for (const victim of this.tails.keys()) {
       if (this.total <= this.maxTotalBytes) break;
       if (victim === tail) continue;

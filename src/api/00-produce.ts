@@ -15,7 +15,7 @@
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
-import { ProducerRejection, ProducerStateError } from '../../storage';
+import { AppendResult, ProducerRejection, ProducerStateError } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import { isInternalTopic } from '../cluster/topic-names';
 import type { Broker } from '../broker';
@@ -42,17 +42,37 @@ function verifyTransactionalWrite(broker: Broker, transactionalId: string, batch
   return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
 }
 
-async function appendPartition(
+function appended(index: number, result: AppendResult): PartitionResponse {
+  return { index, errorCode: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset, recordErrors: [], errorMessage: null };
+}
+
+/** Validates and appends one partition's records; the answer is at hand without a promise when storage wrote them at once. */
+function appendPartition(
   broker: Broker,
   topicName: string,
   partitionIndex: number,
   records: Buffer | null,
   apiVersion: number,
   transactionalId: string | null,
-): Promise<PartitionResponse> {
+): PartitionResponse | Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
+  // After a clean restart a partition's log is built on its first use; the append waits for that once.
   const loading = loadPartitionsOf(broker, topic, [partitionIndex]);
-  if (loading !== null) await loading;
+  if (loading !== null) {
+    return loading.then(() => appendLoadedPartition(broker, topicName, partitionIndex, records, apiVersion, transactionalId));
+  }
+  return appendLoadedPartition(broker, topicName, partitionIndex, records, apiVersion, transactionalId);
+}
+
+function appendLoadedPartition(
+  broker: Broker,
+  topicName: string,
+  partitionIndex: number,
+  records: Buffer | null,
+  apiVersion: number,
+  transactionalId: string | null,
+): PartitionResponse | Promise<PartitionResponse> {
+  const topic = broker.topics.get(topicName);
   const log = partitionOf(broker, topic, partitionIndex);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) {
@@ -89,16 +109,19 @@ async function appendPartition(
       return failed(partitionIndex, code, `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`);
     }
   }
-  const result = await log.append(bytes, { leaderEpoch: 0 });
-  return {
-    index: partitionIndex,
-    errorCode: ErrorCode.NONE,
-    baseOffset: result.baseOffset,
-    logAppendTimeMs: result.logAppendTime,
-    logStartOffset: result.logStartOffset,
-    recordErrors: [],
-    errorMessage: null,
-  };
+  const now = log.appendNow(bytes, { leaderEpoch: 0 });
+  if (now !== null) return appended(partitionIndex, now);
+  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result));
+}
+
+/** `answer`'s response, or the error response for what it threw or rejected with. */
+function orFailure(answer: () => PartitionResponse | Promise<PartitionResponse>, onError: (err: Error) => PartitionResponse): PartitionResponse | Promise<PartitionResponse> {
+  try {
+    const response = answer();
+    return response instanceof Promise ? response.catch(onError) : response;
+  } catch (err) {
+    return onError(err as Error);
+  }
 }
 
 export const produceHandler = defineHandler({
@@ -118,12 +141,13 @@ export const produceHandler = defineHandler({
             if (isInternalTopic(ref.topic.name)) {
               return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
             }
-            return appendPartition(broker, ref.topic.name, p.index, p.records, ctx.apiVersion, request.transactionalId).catch((err: Error) => {
+            const topicName = ref.topic.name;
+            return orFailure(() => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId), (err) => {
               if (err instanceof ProducerStateError) {
-                ctx.logger.debug({ topic: ref.topic?.name, partition: p.index, error: err.message }, 'produce refused by producer state');
+                ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
                 return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
               }
-              ctx.logger.error({ err, topic: ref.topic?.name, partition: p.index }, 'append failed');
+              ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
               return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
             });
           }),

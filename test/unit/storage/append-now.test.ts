@@ -1,0 +1,162 @@
+// PartitionLog.appendNow: the append without a promise that the produce handler tries first. It must write at
+// once or decline having written nothing, keep the order of queued appends, leave concurrent appends to group
+// commit, and fail exactly the append whose write failed.
+import * as fs from 'fs';
+import { encodeRecordBatch } from '../../../codecs/records/record-batch';
+import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
+import { CorruptRecordError, FileWriter, LogClosedError, LogManager, PartitionLog, StorageWriteError } from '../../../storage';
+import { batch, openManager, removeDir, tempDir } from './helpers';
+
+/** Fails the next `failures` write calls with EIO, putting `partialBytes` of the first one in the file. */
+class FailNextWriter implements FileWriter {
+  failures = 0;
+  partialBytes = 0;
+
+  write(fd: number, data: Buffer, position: number): number {
+    return this.writev(fd, [data], position);
+  }
+
+  writev(fd: number, buffers: readonly Buffer[], position: number): number {
+    if (this.failures === 0) return NODE_FILE_WRITER.writev(fd, buffers, position);
+    this.failures--;
+    if (this.partialBytes > 0) {
+      const partial = this.partialBytes;
+      this.partialBytes = 0;
+      fs.writeSync(fd, Buffer.concat(buffers as Buffer[]).subarray(0, partial), 0, partial, position);
+    }
+    throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
+  }
+}
+
+/** Lets queued promise continuations run, so the next appendNow is in a new turn. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function texts(log: PartitionLog): Promise<string[]> {
+  const r = await log.read(log.logStartOffset, 1 << 20);
+  return r.batches.map((b) => /[a-z]+-\d+/.exec(b.toString('latin1'))?.[0] ?? '?');
+}
+
+describe('PartitionLog.appendNow', () => {
+  let dir: string;
+  let manager: LogManager | undefined;
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await manager?.close().catch(() => undefined);
+    manager = undefined;
+    removeDir(dir);
+  });
+
+  /** Partitions whose segment file exists (a first append made it), so appendNow can write at once. */
+  async function writtenLogs(partitions = 1, writer?: FileWriter, configs: Record<string, string> = {}): Promise<PartitionLog[]> {
+    manager = await openManager(dir, writer === undefined ? {} : { fileWriter: writer });
+    await manager.createTopic('t', partitions, configs);
+    const logs = Array.from({ length: partitions }, (_, p) => manager?.partition('t', p) as PartitionLog);
+    for (const log of logs) await log.append(batch(1, 'first'));
+    await nextTurn();
+    return logs;
+  }
+
+  it('writes at once and answers with the offsets, with no promise', async () => {
+    const [log] = await writtenLogs();
+    const calls = log.writeCallCount;
+    const result = log.appendNow(batch(3, 'now'));
+    expect(result).toEqual({ baseOffset: 1n, lastOffset: 3n, logAppendTime: -1n, logStartOffset: 0n, duplicate: false });
+    expect(log.logEndOffset).toBe(4n);
+    expect(log.writeCallCount).toBe(calls + 1);
+    expect((await log.read(1n, 1 << 20)).batches).toHaveLength(1);
+  });
+
+  it('declines a partition whose segment file is not made yet; append() then writes it', async () => {
+    manager = await openManager(dir);
+    await manager.createTopic('t', 1);
+    const log = manager.partition('t', 0) as PartitionLog;
+    const records = batch(1, 'a');
+    expect(log.appendNow(records)).toBeNull();
+    expect(log.logEndOffset).toBe(0n);
+    expect(await log.append(records)).toMatchObject({ baseOffset: 0n });
+  });
+
+  it('declines while appends are queued, so offsets follow arrival order', async () => {
+    const [log] = await writtenLogs();
+    const queued = log.append(batch(1, 'queued'));
+    expect(log.appendNow(batch(1, 'later'))).toBeNull();
+    expect((await queued).baseOffset).toBe(1n);
+  });
+
+  it('writes the first append of a turn and leaves the partition\'s next ones of that turn to one grouped write', async () => {
+    const [log] = await writtenLogs();
+    expect(log.appendNow(batch(1, 'a'))).not.toBeNull();
+    expect(log.appendNow(batch(1, 'b'))).toBeNull();
+    const calls = log.writeCallCount;
+    const grouped = await Promise.all([log.append(batch(1, 'b')), log.append(batch(1, 'c'))]);
+    expect(grouped.map((r) => r.baseOffset)).toEqual([2n, 3n]);
+    expect(log.writeCallCount).toBe(calls + 1);
+  });
+
+  it('keeps group commit for a partition whose last write carried several appends, until a write carries one', async () => {
+    const [log] = await writtenLogs();
+    await Promise.all([log.append(batch(1, 'a')), log.append(batch(1, 'b'))]);
+    await nextTurn();
+    expect(log.appendNow(batch(1, 'c'))).toBeNull();
+    await log.append(batch(1, 'c'));
+    await nextTurn();
+    expect(log.appendNow(batch(1, 'd'))).toMatchObject({ baseOffset: 4n });
+  });
+
+  it('writes the first append of each partition in the same turn', async () => {
+    const logs = await writtenLogs(3);
+    const results = logs.map((log, p) => log.appendNow(batch(1, `p${p}`)));
+    expect(results.map((r) => r?.baseOffset)).toEqual([1n, 1n, 1n]);
+  });
+
+  it('declines an append that must roll the segment', async () => {
+    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '200' });
+    const big = batch(1, 'big', undefined, 150);
+    expect(log.appendNow(big)).toBeNull();
+    expect(log.segmentCount()).toBe(1);
+    expect(await log.append(big)).toMatchObject({ baseOffset: 1n });
+    expect(log.segmentCount()).toBe(2);
+  });
+
+  it('answers a retried idempotent batch with its original offsets, writing nothing', async () => {
+    const [log] = await writtenLogs();
+    const idem = (): Buffer => encodeRecordBatch({ producerId: 7n, producerEpoch: 0, baseSequence: 0, baseTimestamp: 1_700_000_000_000n, records: [{ value: Buffer.from('x') }] });
+    expect(log.appendNow(idem())).toMatchObject({ baseOffset: 1n, duplicate: false });
+    await nextTurn();
+    const calls = log.writeCallCount;
+    expect(log.appendNow(idem())).toMatchObject({ baseOffset: 1n, duplicate: true });
+    expect(log.writeCallCount).toBe(calls);
+    expect(log.logEndOffset).toBe(2n);
+  });
+
+  it('throws what append() would reject with: corrupt framing, a closed log', async () => {
+    const [log] = await writtenLogs();
+    expect(() => log.appendNow(Buffer.alloc(10))).toThrow(CorruptRecordError);
+    await manager?.close();
+    manager = undefined;
+    expect(() => log.appendNow(batch(1, 'late'))).toThrow(LogClosedError);
+  });
+
+  it('fails exactly the append whose write failed with a storage error: the file is cut back, the others stand', async () => {
+    const writer = new FailNextWriter();
+    const [p0, p1] = await writtenLogs(2, writer);
+    writer.failures = 1;
+    writer.partialBytes = 25;
+    expect(() => p0.appendNow(batch(1, 'lost'))).toThrow(StorageWriteError);
+    expect(p1.appendNow(batch(1, 'kept'))).toMatchObject({ baseOffset: 1n });
+    expect(p0.logEndOffset).toBe(1n);
+    await nextTurn();
+    expect(p0.appendNow(batch(1, 'after'))).toMatchObject({ baseOffset: 1n });
+    expect(await texts(p0)).toEqual(['first-0', 'after-0']);
+    expect(await texts(p1)).toEqual(['first-0', 'kept-0']);
+    // What a reader sees is what a restart finds: the failed bytes were cut from the file.
+    await manager?.close();
+    manager = await openManager(dir);
+    expect(await texts((await manager.loadedPartition('t', 0)) as PartitionLog)).toEqual(['first-0', 'after-0']);
+  });
+});
