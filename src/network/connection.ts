@@ -28,6 +28,7 @@ export interface ConnectionOptions {
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
 const MAX_QUEUED_FRAMES = 64;
 const MAX_TIMER_MS = 0x7fffffff;
+const SIZE_PREFIX_BYTES = 4;
 
 export class Connection {
   readonly address: string;
@@ -276,7 +277,7 @@ export class Connection {
       return false;
     }
     if (response === null || this.closedFlag) return false;
-    const writer = new Writer();
+    const writer = frameWriter();
     writer.dropsAbsentFields = true;
     try {
       encodeResponseHeader(writer, header.apiKey, header.apiVersion, header.correlationId);
@@ -303,31 +304,37 @@ export class Connection {
   }
 
   private sendApiVersionsFallback(header: RequestHeader): void {
-    const writer = new Writer();
+    const writer = frameWriter();
     writer.writeInt32(header.correlationId);
     this.options.apiVersionsFallback(writer);
     this.writeFrame(writer);
   }
 
   /**
-   * Writes size prefix and chunks as one frame. `onWritten` runs once the socket is done with every chunk: Node
-   * calls write callbacks in order, after the bytes reached the kernel or the write failed on a closed socket.
+   * Writes a frame built by a `frameWriter`: its size goes into the 4 bytes reserved at its start, so a small
+   * response leaves as one buffer without being copied, and a fetch response's batches follow as further chunks
+   * of one vectored write. `onWritten` runs once the socket is done with every chunk: Node calls write callbacks in
+   * order, after the bytes reached the kernel or the write failed on a closed socket.
    */
   private writeFrame(writer: Writer, onWritten?: () => void): void {
     this.lastActivity = Date.now();
-    const size = Buffer.allocUnsafe(4);
-    size.writeInt32BE(writer.length, 0);
     const chunks = writer.toChunks();
-    const done = onWritten === undefined ? undefined : (): void => onWritten();
+    chunks[0].writeInt32BE(writer.length - SIZE_PREFIX_BYTES, 0);
     if (chunks.length === 1) {
-      this.socket.write(Buffer.concat([size, chunks[0]]), done);
+      this.socket.write(chunks[0], onWritten);
       return;
     }
     this.socket.cork();
-    this.socket.write(size);
-    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? done : undefined);
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? onWritten : undefined);
     this.socket.uncork();
   }
+}
+
+/** A response writer whose first 4 bytes are the frame's size prefix, filled in by writeFrame. */
+function frameWriter(): Writer {
+  const writer = new Writer();
+  writer.writeInt32(0);
+  return writer;
 }
 
 function runAll(releases: readonly (() => void)[], logger: Logger): void {

@@ -1,0 +1,100 @@
+// Responses on one connection under pipelining: a client that sends many requests without waiting gets every
+// response in request order, each framed by its exact size, whether the response left as one buffer (a produce
+// acknowledgement) or as a vectored write of header and record batches (a fetch carrying batches of 1 KB and more).
+import { startInProcess, removeDir } from '../helpers/broker';
+import type { Broker } from '../../src/broker';
+import { RawClient } from '../helpers/raw-client';
+import { Reader } from '../../codecs/primitives/reader';
+import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
+import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
+import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
+import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
+import { decodeRecordBatches, encodeRecordBatch } from '../../codecs/records/record-batch';
+
+jest.setTimeout(30000);
+
+const TOPIC = 'pipelined';
+const PRODUCE_VERSION = 9;
+const FETCH_VERSION = 12;
+
+let broker: Broker;
+let dataDir: string;
+
+beforeAll(async () => {
+  ({ broker, dataDir } = await startInProcess());
+  await broker.logs.createTopic(TOPIC, 1, {});
+});
+
+afterAll(async () => {
+  await broker.stop();
+  removeDir(dataDir);
+});
+
+function valueOf(i: number): Buffer {
+  return Buffer.from(`record-${i}-`.padEnd(1500, String.fromCharCode(97 + (i % 26))));
+}
+
+function produceBody(i: number): Parameters<typeof ProduceRequestCodec.encode>[0] {
+  return {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 1000,
+    topicData: [{ name: TOPIC, partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: valueOf(i) }] }) }] }],
+  };
+}
+
+function fetchBody(fetchOffset: bigint): Parameters<typeof FetchRequestCodec.encode>[0] {
+  return {
+    replicaId: -1,
+    maxWaitMs: 0,
+    minBytes: 0,
+    maxBytes: 1 << 20,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 }] }],
+  };
+}
+
+/** Reads one response frame: its correlation id, then the body decoded to the frame's last byte. */
+function decodeFrame<T>(frame: Buffer, decode: (r: Reader) => T, flexibleHeader: boolean): { correlationId: number; body: T } {
+  const r = new Reader(frame);
+  const correlationId = r.readInt32();
+  if (flexibleHeader) r.readTaggedFields();
+  const body = decode(r);
+  expect(r.remaining).toBe(0);
+  return { correlationId, body };
+}
+
+test('pipelined produce and fetch requests are answered in order, each frame sized exactly', async () => {
+  const c = await RawClient.connect(broker.port);
+  try {
+    const sent: Array<{ kind: 'produce' | 'fetch'; correlationId: number; index: number }> = [];
+    const ROUNDS = 40;
+    for (let i = 0; i < ROUNDS; i++) {
+      sent.push({ kind: 'produce', index: i, correlationId: c.send(ProduceRequestCodec, PRODUCE_VERSION, produceBody(i)) });
+      // Each fetch reads every record produced so far: the responses grow and go out as vectored writes.
+      sent.push({ kind: 'fetch', index: i, correlationId: c.send(FetchRequestCodec, FETCH_VERSION, fetchBody(0n)) });
+    }
+    for (const s of sent) {
+      const frame = await c.nextFrame();
+      if (frame === null) throw new Error('connection closed by broker');
+      if (s.kind === 'produce') {
+        const { correlationId, body } = decodeFrame(frame, (r) => ProduceResponseCodec.decode(r, PRODUCE_VERSION), true);
+        expect(correlationId).toBe(s.correlationId);
+        const p = body.responses[0].partitionResponses[0];
+        expect(p.errorCode).toBe(0);
+        expect(p.baseOffset).toBe(BigInt(s.index));
+      } else {
+        const { correlationId, body } = decodeFrame(frame, (r) => FetchResponseCodec.decode(r, FETCH_VERSION), true);
+        expect(correlationId).toBe(s.correlationId);
+        const records = body.responses[0].partitions[0].records;
+        const batches = decodeRecordBatches(Buffer.isBuffer(records) ? records : Buffer.concat((records ?? []) as Buffer[]));
+        const values = batches.batches.flatMap((b) => b.records.map((r) => r.value?.toString()));
+        expect(values).toEqual(Array.from({ length: s.index + 1 }, (_, i) => valueOf(i).toString()));
+      }
+    }
+  } finally {
+    c.close();
+  }
+});
