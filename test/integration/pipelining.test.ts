@@ -9,6 +9,8 @@ import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
+import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
+import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
 import { decodeRecordBatches, encodeRecordBatch } from '../../codecs/records/record-batch';
 
 jest.setTimeout(30000);
@@ -16,6 +18,7 @@ jest.setTimeout(30000);
 const TOPIC = 'pipelined';
 const PRODUCE_VERSION = 9;
 const FETCH_VERSION = 12;
+const EMPTY_TOPIC = 'pipelined-empty';
 
 let broker: Broker;
 let dataDir: string;
@@ -23,6 +26,7 @@ let dataDir: string;
 beforeAll(async () => {
   ({ broker, dataDir } = await startInProcess());
   await broker.logs.createTopic(TOPIC, 1, {});
+  await broker.logs.createTopic(EMPTY_TOPIC, 1, {});
 });
 
 afterAll(async () => {
@@ -43,16 +47,16 @@ function produceBody(i: number): Parameters<typeof ProduceRequestCodec.encode>[0
   };
 }
 
-function fetchBody(fetchOffset: bigint): Parameters<typeof FetchRequestCodec.encode>[0] {
+function fetchBody(fetchOffset: bigint, topic = TOPIC, maxWaitMs = 0): Parameters<typeof FetchRequestCodec.encode>[0] {
   return {
     replicaId: -1,
-    maxWaitMs: 0,
+    maxWaitMs,
     minBytes: 0,
     maxBytes: 1 << 20,
     isolationLevel: 0,
     sessionId: 0,
     sessionEpoch: -1,
-    topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 }] }],
+    topics: [{ topic, partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 }] }],
   };
 }
 
@@ -94,6 +98,25 @@ test('pipelined produce and fetch requests are answered in order, each frame siz
         expect(values).toEqual(Array.from({ length: s.index + 1 }, (_, i) => valueOf(i).toString()));
       }
     }
+  } finally {
+    c.close();
+  }
+});
+
+test('a request answered at once waits behind a long-polling fetch sent before it on the same connection', async () => {
+  const c = await RawClient.connect(broker.port);
+  try {
+    const fetchId = c.send(FetchRequestCodec, FETCH_VERSION, { ...fetchBody(0n, EMPTY_TOPIC, 300), minBytes: 1 });
+    const versionsId = c.send(ApiVersionsRequestCodec, 3, { clientSoftwareName: 'raw-test', clientSoftwareVersion: '1' });
+    const first = await c.nextFrame();
+    const second = await c.nextFrame();
+    if (first === null || second === null) throw new Error('connection closed by broker');
+    const fetched = decodeFrame(first, (r) => FetchResponseCodec.decode(r, FETCH_VERSION), true);
+    expect(fetched.correlationId).toBe(fetchId);
+    expect(fetched.body.responses[0].partitions[0].errorCode).toBe(0);
+    const versions = decodeFrame(second, (r) => ApiVersionsResponseCodec.decode(r, 3), false);
+    expect(versions.correlationId).toBe(versionsId);
+    expect(versions.body.errorCode).toBe(0);
   } finally {
     c.close();
   }
