@@ -29,6 +29,7 @@ export interface ConnectionOptions {
 const MAX_QUEUED_FRAMES = 64;
 const MAX_TIMER_MS = 0x7fffffff;
 const SIZE_PREFIX_BYTES = 4;
+const PRODUCE_API_KEY = 0;
 
 export class Connection {
   readonly address: string;
@@ -262,9 +263,28 @@ export class Connection {
       return undefined;
     }
     return outcome.then(
-      (response: unknown) => this.respond(handler, header, scope, response),
+      (response: unknown) => (header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response)),
       (err: unknown) => this.handlerFailed(header, scope, err),
     );
+  }
+
+  /**
+   * A produce acknowledgement leaves once this tick's promise jobs have run, and with them the fetches its append
+   * woke: consumers waiting for the records are answered first. On a busy machine the write that wakes the
+   * producer's client thread can hand that thread the CPU before the consumer's answer is out. The ack moves by
+   * microseconds within the same tick, and the next request on this connection starts only after it is written.
+   */
+  private respondAtEndOfTick(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      process.nextTick(() => {
+        try {
+          this.respond(handler, header, scope, response);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
   }
 
   private handlerFailed(header: RequestHeader, scope: RequestScope, err: unknown): void {

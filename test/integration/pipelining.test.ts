@@ -1,6 +1,7 @@
 // Responses on one connection under pipelining: a client that sends many requests without waiting gets every
 // response in request order, each framed by its exact size, whether the response left as one buffer (a produce
 // acknowledgement) or as a vectored write of header and record batches (a fetch carrying batches of 1 KB and more).
+import * as net from 'net';
 import { startInProcess, removeDir } from '../helpers/broker';
 import type { Broker } from '../../src/broker';
 import { RawClient } from '../helpers/raw-client';
@@ -119,5 +120,43 @@ test('a request answered at once waits behind a long-polling fetch sent before i
     expect(versions.body.errorCode).toBe(0);
   } finally {
     c.close();
+  }
+});
+
+test('an append that wakes a waiting fetch answers the fetch before acknowledging the produce', async () => {
+  const topic = 'woken-first';
+  await broker.logs.createTopic(topic, 1, {});
+  const consumer = await RawClient.connect(broker.port);
+  const producer = await RawClient.connect(broker.port);
+  // Broker-side writes in the order the broker made them, tagged with the correlation id each frame carries.
+  const written: number[] = [];
+  const write = net.Socket.prototype.write;
+  const spy = jest.spyOn(net.Socket.prototype, 'write').mockImplementation(function (this: net.Socket, ...args: Parameters<typeof write>) {
+    const chunk = args[0];
+    if (this.localPort === broker.port && Buffer.isBuffer(chunk) && chunk.length >= 8) written.push(chunk.readInt32BE(4));
+    return write.apply(this, args);
+  });
+  const produceTo = (value: string): number =>
+    producer.send(ProduceRequestCodec, PRODUCE_VERSION, {
+      ...produceBody(0),
+      topicData: [{ name: topic, partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: Buffer.from(value) }] }) }] }],
+    });
+  try {
+    // A first record opens the segment file: the append measured below takes the path of a running partition.
+    produceTo('first');
+    expect(await producer.nextFrame()).not.toBeNull();
+    // Both clients number their requests from 1: only the writes from here on are compared.
+    written.length = 0;
+    const fetchId = consumer.send(FetchRequestCodec, FETCH_VERSION, { ...fetchBody(1n, topic, 10000), minBytes: 1 });
+    // Let the fetch reach the broker and start waiting.
+    await new Promise((r) => setTimeout(r, 200));
+    const produceId = produceTo('wake');
+    expect(await producer.nextFrame()).not.toBeNull();
+    expect(await consumer.nextFrame()).not.toBeNull();
+    expect(written.filter((id) => id === fetchId || id === produceId)).toEqual([fetchId, produceId]);
+  } finally {
+    spy.mockRestore();
+    consumer.close();
+    producer.close();
   }
 });
