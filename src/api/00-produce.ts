@@ -12,14 +12,14 @@
 //   transaction.partition.verification.enable): the partition must be in the producer's open transaction, else
 //   INVALID_TXN_STATE (a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie producer whose transaction
 //   timed out from opening a transaction nobody will ever end on a partition.
-import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
+import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError } from '../../storage';
 import { ErrorCode } from '../cluster/errors';
 import { isInternalTopic } from '../cluster/topic-names';
 import type { Broker } from '../broker';
-import { defineHandler } from './handler';
+import { defineHandler, RequestContext } from './handler';
 import { loadPartitionsOf, partitionOf, resolveTopic } from './partition-lookup';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
@@ -124,38 +124,61 @@ function orFailure(answer: () => PartitionResponse | Promise<PartitionResponse>,
   }
 }
 
+type TopicData = ProduceRequest['topicData'][number];
+type PartitionData = TopicData['partitionData'][number];
+type TopicRef = ReturnType<typeof resolveTopic>;
+
+/** One partition's share of a request: refused at once, or appended. */
+function producePartition(
+  broker: Broker,
+  ctx: RequestContext,
+  request: ProduceRequest,
+  acksValid: boolean,
+  ref: TopicRef,
+  p: PartitionData,
+): PartitionResponse | Promise<PartitionResponse> {
+  if (!acksValid) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+  if (!ref.topic) return failed(p.index, ref.missingCode);
+  const topicName = ref.topic.name;
+  if (isInternalTopic(topicName)) {
+    return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
+  }
+  return orFailure(() => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId), (err) => {
+    if (err instanceof ProducerStateError) {
+      ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
+      return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
+    }
+    ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
+    return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
+  });
+}
+
+function produceResponse(request: ProduceRequest, responses: NonNullable<ProduceResponseInit['responses']>): ProduceResponseInit | null {
+  return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+}
+
 export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
-  async handle(request, ctx): Promise<ProduceResponseInit | null> {
+  handle(request, ctx): Promise<ProduceResponseInit | null> {
     const broker = ctx.broker;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
-    const responses = await Promise.all(
+    const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
+    if (only !== null) {
+      // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
+      // append, without the per-topic and per-partition Promise.all layers below.
+      const ref = resolveTopic(broker, only.name, only.topicId, byId);
+      return Promise.resolve(producePartition(broker, ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
+        produceResponse(request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
+      );
+    }
+    return Promise.all(
       request.topicData.map(async (topicData) => {
         const ref = resolveTopic(broker, topicData.name, topicData.topicId, byId);
-        const partitionResponses = await Promise.all(
-          topicData.partitionData.map((p): PartitionResponse | Promise<PartitionResponse> => {
-            if (!acksValid) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
-            if (!ref.topic) return failed(p.index, ref.missingCode);
-            if (isInternalTopic(ref.topic.name)) {
-              return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${ref.topic.name}`);
-            }
-            const topicName = ref.topic.name;
-            return orFailure(() => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId), (err) => {
-              if (err instanceof ProducerStateError) {
-                ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
-                return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
-              }
-              ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
-              return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
-            });
-          }),
-        );
+        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => producePartition(broker, ctx, request, acksValid, ref, p)));
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),
-    );
-    if (request.acks === 0) return null;
-    return { responses, throttleTimeMs: 0 };
+    ).then((responses) => produceResponse(request, responses));
   },
 });

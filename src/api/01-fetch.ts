@@ -166,6 +166,22 @@ function downConvert(version: number): (r: PartitionResponse) => PartitionRespon
   };
 }
 
+/** Fetches naming this many partitions or fewer find duplicates by scanning, without building a Set. */
+const SCAN_DISTINCT_UP_TO = 8;
+
+/** The logs the request reads, each once. */
+function distinctLogs(parts: readonly PlannedPartition[]): PartitionLog[] {
+  const seen = parts.length > SCAN_DISTINCT_UP_TO ? new Set<PartitionLog>() : null;
+  const logs: PartitionLog[] = [];
+  for (const p of parts) {
+    if (p.log === undefined) continue;
+    if (seen === null ? logs.includes(p.log) : seen.has(p.log)) continue;
+    seen?.add(p.log);
+    logs.push(p.log);
+  }
+  return logs;
+}
+
 /**
  * Resolves on the first append to any of the logs, after `ms`, or when the connection stops. Every subscription is
  * removed on resolution, so a consumer's thousands of fetches leave nothing behind on its long-lived connection.
@@ -195,7 +211,7 @@ export const fetchHandler = defineHandler({
     const broker = ctx.broker;
     if (broker.logs.hasUnloadedPartitions) await loadFetched(broker, request, ctx.apiVersion);
     const { topics, parts } = plan(broker, request, ctx.apiVersion);
-    const logs = [...new Set(parts.flatMap((p) => (p.log ? [p.log] : [])))];
+    const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;
     const lease = new ReadBufferLease(readBufferPool);
@@ -210,10 +226,8 @@ export const fetchHandler = defineHandler({
       lease.releaseAll();
       round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
     }
-    const byTopic: PartitionResponse[][] = topics.map(() => []);
     const partitions = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
-    partitions.forEach((r, i) => byTopic[parts[i].topicIndex].push(r));
-    const responses = topics.map((t, i) => ({ ...t, partitions: byTopic[i] }));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
+    for (let i = 0; i < partitions.length; i++) (topics[parts[i].topicIndex].partitions as PartitionResponse[]).push(partitions[i]);
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
   },
 });

@@ -37,8 +37,11 @@ export interface ApiHandler {
   readonly minVersion: number;
   readonly maxVersion: number;
   decodeRequest(reader: Reader, version: number): unknown;
-  /** Resolves to the response, or null when the request gets no response (Produce with acks=0). */
-  handle(request: unknown, ctx: RequestContext): Promise<unknown | null>;
+  /**
+   * The response, or null when the request gets no response (Produce with acks=0); a promise of either when the
+   * handler has to wait. Answering synchronously spares a promise per request.
+   */
+  handle(request: unknown, ctx: RequestContext): unknown | null | Promise<unknown | null>;
   encodeResponse(response: unknown, writer: Writer, version: number): void;
 }
 
@@ -57,7 +60,7 @@ export function defineHandler<Req, ResInit>(spec: HandlerSpec<Req, ResInit>): Ap
     minVersion: spec.minVersion ?? spec.request.minVersion,
     maxVersion: spec.maxVersion ?? spec.request.maxVersion,
     decodeRequest: (reader, version) => spec.request.decode(reader, version),
-    handle: async (request, ctx) => spec.handle(request as Req, ctx),
+    handle: (request, ctx) => spec.handle(request as Req, ctx),
     encodeResponse: (response, writer, version) => spec.response.encode(response as ResInit, writer, version),
   };
 }

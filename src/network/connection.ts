@@ -28,6 +28,8 @@ export interface ConnectionOptions {
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
 const MAX_QUEUED_FRAMES = 64;
 const MAX_TIMER_MS = 0x7fffffff;
+const SIZE_PREFIX_BYTES = 4;
+const PRODUCE_API_KEY = 0;
 
 export class Connection {
   readonly address: string;
@@ -191,7 +193,10 @@ export class Connection {
         const frame = this.queue.shift() as Buffer;
         this.handling = true;
         try {
-          await this.handleFrame(frame);
+          // A request answered at once costs no promise here; one whose handler waits (an append, a long-poll) is
+          // awaited, so the next request starts only after its response was written: responses stay in order.
+          const waiting = this.handleFrame(frame);
+          if (waiting !== undefined) await waiting;
         } finally {
           this.handling = false;
           this.lastActivity = Date.now();
@@ -209,24 +214,25 @@ export class Connection {
     }
   }
 
-  private async handleFrame(frame: Buffer): Promise<void> {
+  /** Decodes and dispatches one request; returns a promise only while its handler is still working on it. */
+  private handleFrame(frame: Buffer): Promise<void> | undefined {
     const reader = new Reader(frame);
     let header: RequestHeader;
     try {
       header = decodeRequestHeader(reader);
     } catch (err) {
       this.close('malformed request header', 'warn', { error: (err as Error).message });
-      return;
+      return undefined;
     }
     const handler = this.options.handlers.get(header.apiKey);
     if (!handler) {
       this.close(`unknown API key ${header.apiKey}`, 'warn', { apiKey: header.apiKey, clientId: header.clientId });
-      return;
+      return undefined;
     }
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       if (header.apiKey === 18) {
         this.sendApiVersionsFallback(header);
-        return;
+        return undefined;
       }
       this.close(`unsupported version ${header.apiVersion} of API ${header.apiKey}`, 'warn', {
         apiKey: header.apiKey,
@@ -234,7 +240,7 @@ export class Connection {
         supported: `${handler.minVersion}-${handler.maxVersion}`,
         clientId: header.clientId,
       });
-      return;
+      return undefined;
     }
     let request: unknown;
     try {
@@ -242,51 +248,72 @@ export class Connection {
     } catch (err) {
       const reason = err instanceof ProtocolDecodeError ? 'malformed request' : 'request could not be decoded';
       this.close(reason, 'warn', { apiKey: header.apiKey, apiVersion: header.apiVersion, error: (err as Error).message });
-      return;
+      return undefined;
     }
-    const releases: Array<() => void> = [];
-    const ctx: RequestContext = {
-      apiKey: header.apiKey,
-      apiVersion: header.apiVersion,
-      correlationId: header.correlationId,
-      clientId: header.clientId,
-      clientAddress: this.address,
-      listenerName: this.options.listenerName,
-      broker: this.broker,
-      logger: this.logger,
-      closed: this.stopping,
-      stopSignal: this.stopController.signal,
-      afterResponse: (release) => releases.push(release),
-    };
-    let written = false;
+    const scope = new RequestScope(header, this.address, this.options.listenerName, this.broker, this.logger, this.stopping, this.stopController.signal);
+    let outcome: unknown;
     try {
-      written = await this.serve(handler, header, request, ctx, () => runAll(releases, this.logger));
-    } finally {
-      if (!written) runAll(releases, this.logger);
+      outcome = handler.handle(request, scope);
+    } catch (err) {
+      this.handlerFailed(header, scope, err);
+      return undefined;
     }
+    if (!(outcome instanceof Promise)) {
+      this.respond(handler, header, scope, outcome);
+      return undefined;
+    }
+    return outcome.then(
+      (response: unknown) => (header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response)),
+      (err: unknown) => this.handlerFailed(header, scope, err),
+    );
   }
 
-  /** Handles one decoded request and writes its response; true when `onWritten` was handed to the socket. */
-  private async serve(handler: ApiHandler, header: RequestHeader, request: unknown, ctx: RequestContext, onWritten: () => void): Promise<boolean> {
-    let response: unknown | null;
-    try {
-      response = await handler.handle(request, ctx);
-    } catch (err) {
-      this.close('handler failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId, err });
-      return false;
+  /**
+   * A produce acknowledgement leaves once this tick's promise jobs have run, and with them the fetches its append
+   * woke: consumers waiting for the records are answered first. On a busy machine the write that wakes the
+   * producer's client thread can hand that thread the CPU before the consumer's answer is out. The ack moves by
+   * microseconds within the same tick, and the next request on this connection starts only after it is written.
+   */
+  private respondAtEndOfTick(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): Promise<void> {
+    return new Promise((resolve, reject) => {
+      process.nextTick(() => {
+        try {
+          this.respond(handler, header, scope, response);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      });
+    });
+  }
+
+  private handlerFailed(header: RequestHeader, scope: RequestScope, err: unknown): void {
+    scope.release();
+    this.close('handler failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, clientId: header.clientId, err });
+  }
+
+  /** Encodes and writes a handler's response (null: none); the scope's resources go once the socket is done with it. */
+  private respond(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): void {
+    if (response === null || this.closedFlag) {
+      scope.release();
+      return;
     }
-    if (response === null || this.closedFlag) return false;
-    const writer = new Writer();
+    const writer = frameWriter();
     writer.dropsAbsentFields = true;
     try {
       encodeResponseHeader(writer, header.apiKey, header.apiVersion, header.correlationId);
       handler.encodeResponse(response, writer, header.apiVersion);
     } catch (err) {
+      scope.release();
       this.close('response encoding failed', 'error', { apiKey: header.apiKey, apiVersion: header.apiVersion, err });
-      return false;
+      return;
     }
-    this.writeFrame(writer, onWritten);
-    return true;
+    try {
+      this.writeFrame(writer, scope.holdsResources ? () => scope.release() : undefined);
+    } catch (err) {
+      scope.release();
+      throw err;
+    }
   }
 
   /** Resolves once the socket has room for more output again, or is closed. */
@@ -303,30 +330,80 @@ export class Connection {
   }
 
   private sendApiVersionsFallback(header: RequestHeader): void {
-    const writer = new Writer();
+    const writer = frameWriter();
     writer.writeInt32(header.correlationId);
     this.options.apiVersionsFallback(writer);
     this.writeFrame(writer);
   }
 
   /**
-   * Writes size prefix and chunks as one frame. `onWritten` runs once the socket is done with every chunk: Node
-   * calls write callbacks in order, after the bytes reached the kernel or the write failed on a closed socket.
+   * Writes a frame built by a `frameWriter`: its size goes into the 4 bytes reserved at its start, so a small
+   * response leaves as one buffer without being copied, and a fetch response's batches follow as further chunks
+   * of one vectored write. `onWritten` runs once the socket is done with every chunk: Node calls write callbacks in
+   * order, after the bytes reached the kernel or the write failed on a closed socket.
    */
   private writeFrame(writer: Writer, onWritten?: () => void): void {
     this.lastActivity = Date.now();
-    const size = Buffer.allocUnsafe(4);
-    size.writeInt32BE(writer.length, 0);
     const chunks = writer.toChunks();
-    const done = onWritten === undefined ? undefined : (): void => onWritten();
+    chunks[0].writeInt32BE(writer.length - SIZE_PREFIX_BYTES, 0);
     if (chunks.length === 1) {
-      this.socket.write(Buffer.concat([size, chunks[0]]), done);
+      this.socket.write(chunks[0], onWritten);
       return;
     }
     this.socket.cork();
-    this.socket.write(size);
-    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? done : undefined);
+    for (let i = 0; i < chunks.length; i++) this.socket.write(chunks[i], i === chunks.length - 1 ? onWritten : undefined);
     this.socket.uncork();
+  }
+}
+
+/** A response writer whose first 4 bytes are the frame's size prefix, filled in by writeFrame. */
+function frameWriter(): Writer {
+  const writer = new Writer();
+  writer.writeInt32(0);
+  return writer;
+}
+
+/**
+ * What a handler sees of its request, and the resources it asked to keep until the response is written. A class
+ * rather than a literal with closures: every request makes one, and most never register anything to release.
+ */
+class RequestScope implements RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  private releases: Array<() => void> | null = null;
+
+  constructor(
+    header: RequestHeader,
+    readonly clientAddress: string,
+    readonly listenerName: string,
+    readonly broker: Broker,
+    readonly logger: Logger,
+    readonly closed: Promise<void>,
+    readonly stopSignal: AbortSignal,
+  ) {
+    this.apiKey = header.apiKey;
+    this.apiVersion = header.apiVersion;
+    this.correlationId = header.correlationId;
+    this.clientId = header.clientId;
+  }
+
+  afterResponse(release: () => void): void {
+    if (this.releases === null) this.releases = [];
+    this.releases.push(release);
+  }
+
+  get holdsResources(): boolean {
+    return this.releases !== null;
+  }
+
+  /** Runs the registered releases once; later calls do nothing. */
+  release(): void {
+    const releases = this.releases;
+    if (releases === null) return;
+    this.releases = null;
+    runAll(releases, this.logger);
   }
 }
 
