@@ -780,7 +780,7 @@ export class PartitionLog {
   private armFlushTimer(): void {
     const flushMs = this.cfg.flushMs;
     if (this.flushTimer !== null || this.closed || this.unflushedMessages === 0 || flushMs > MAX_TIMER_DELAY_MS) return;
-    const delay = Math.max(0, flushMs - (Date.now() - this.lastFlushMs));
+    const delay = Math.max(1, flushMs - (Date.now() - this.lastFlushMs));
     const timer = setTimeout(() => {
       if (this.flushTimer === timer) this.flushTimer = null;
       this.flushOnTimer();
@@ -796,7 +796,14 @@ export class PartitionLog {
       void this.draining.then(() => this.armFlushTimer());
       return;
     }
-    this.flushIfDue(Date.now()).catch((err: unknown) => this.logger.error({ dir: this.dir, err }, 'timed flush failed'));
+    const now = Date.now();
+    if (!this.flushDue(now)) {
+      // Timers run on the event loop's cached clock, which can lag Date.now(): a timer may fire a few ms before
+      // flush.ms is up by the wall clock. Wait out the rest instead of dropping the flush.
+      this.armFlushTimer();
+      return;
+    }
+    this.flushIfDue(now).catch((err: unknown) => this.logger.error({ dir: this.dir, err }, 'timed flush failed'));
   }
 
   private cancelFlushTimer(): void {

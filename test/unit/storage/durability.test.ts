@@ -191,6 +191,24 @@ describe('storage durability and retention', () => {
       expect(log.flushCount).toBe(flushedByAppend + 1);
     });
 
+    it('a timer that fires before flush.ms is up by the wall clock waits out the rest instead of dropping the flush', async () => {
+      // Timers run on the event loop's cached clock; under load it lags Date.now(), so a timer can fire early.
+      const log = await topicLog({ 'flush.ms': '100' });
+      const realNow = Date.now.bind(Date);
+      let lag = 0;
+      const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - lag);
+      try {
+        await log.append(batch(1));
+        const before = log.flushCount;
+        lag = 40;
+        const deadline = realNow() + 3000;
+        while (log.flushCount === before && realNow() < deadline) await new Promise((r) => setTimeout(r, 10));
+        expect(log.flushCount).toBe(before + 1);
+      } finally {
+        clock.mockRestore();
+      }
+    });
+
     it('never flushes on a timer by default', async () => {
       const log = await topicLog();
       await log.append(batch(1));
