@@ -9,7 +9,7 @@ import { randomUUID } from 'crypto';
 import type { Logger } from '../src/logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, InvalidTopicError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
-import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, LOG_SUFFIX, parseSegmentFileName, partitionDirName } from './file-names';
 import { FdPool, FileWriter } from './fd-pool';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
@@ -211,6 +211,19 @@ export class LogManager {
       (loads ??= []).push(this.loadStored(topic, p));
     }
     return loads === null ? null : Promise.all(loads).then(() => undefined);
+  }
+
+  /**
+   * Bytes in the partition's segments; undefined when it does not exist. A partition stored at a clean start is
+   * not loaded for this (DescribeLogDirs asks it of every partition): its segment files are whole, so their sizes
+   * are its size.
+   */
+  async partitionSizeInBytes(topic: string, partition: number): Promise<number | undefined> {
+    const log = this.partition(topic, partition);
+    if (log !== undefined) return log.sizeInBytes();
+    const stored = this.stored.get(topic);
+    if (stored === undefined || !Number.isInteger(partition) || partition < 0 || partition >= stored.below) return undefined;
+    return segmentFilesSize(this.partitionDir(topic, partition));
   }
 
   /** The log of a partition, loading it first if it is stored and not loaded yet. */
@@ -663,4 +676,18 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     }
   });
   await Promise.all(workers);
+}
+
+/** Total size of the segment (.log) files in a partition directory; 0 when it has none. */
+async function segmentFilesSize(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return 0;
+    throw err;
+  }
+  const logs = names.filter((name) => parseSegmentFileName(name, LOG_SUFFIX) !== null);
+  const sizes = await Promise.all(logs.map((name) => fsp.stat(path.join(dir, name)).then((st) => st.size, (err: unknown) => (isNotFound(err) ? 0 : Promise.reject(err)))));
+  return sizes.reduce((sum, size) => sum + size, 0);
 }

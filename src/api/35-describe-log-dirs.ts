@@ -7,7 +7,6 @@ import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogD
 import { DescribeLogDirsResponseCodec, DescribeLogDirsResponseInit } from '../../codecs/generated/DescribeLogDirsResponse';
 import { ErrorCode } from '../cluster/errors';
 import { defineHandler } from './handler';
-import { loadPartitionsOf } from './partition-lookup';
 
 function volumeBytes(dir: string): { total: bigint; usable: bigint } {
   try {
@@ -27,16 +26,20 @@ export const describeLogDirsHandler = defineHandler({
       request.topics === null
         ? broker.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
         : request.topics;
-    for (const w of wanted) await loadPartitionsOf(broker, broker.topics.get(w.topic), w.partitions);
-    const topics = wanted.flatMap((w) => {
-      const topic = broker.topics.get(w.topic);
-      if (!topic) return [];
-      const partitions = w.partitions.flatMap((i) => {
-        const log = broker.logs.partition(topic.name, i);
-        return log ? [{ partitionIndex: i, partitionSize: BigInt(log.sizeInBytes()), offsetLag: 0n, isFutureKey: false }] : [];
-      });
-      return [{ name: topic.name, partitions }];
-    });
+    // Sizes come from storage without loading partitions a clean start left unloaded.
+    const described = await Promise.all(
+      wanted.map(async (w) => {
+        const topic = broker.topics.get(w.topic);
+        if (!topic) return null;
+        const sizes = await Promise.all(w.partitions.map((i) => broker.logs.partitionSizeInBytes(topic.name, i)));
+        const partitions = w.partitions.flatMap((i, k) => {
+          const size = sizes[k];
+          return size === undefined ? [] : [{ partitionIndex: i, partitionSize: BigInt(size), offsetLag: 0n, isFutureKey: false }];
+        });
+        return { name: topic.name, partitions };
+      }),
+    );
+    const topics = described.filter((t): t is NonNullable<typeof t> => t !== null);
     const dir = path.resolve(broker.config.dataDir);
     const volume = volumeBytes(dir);
     return {
