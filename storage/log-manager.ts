@@ -408,12 +408,39 @@ export class LogManager {
   /** One log cleaner pass over the compacted partitions (the cleaner timer runs this; tests may call it directly). */
   async runCleaner(now: number = Date.now()): Promise<CleaningStats[]> {
     if (this.cleanerRun !== null) return this.cleanerRun;
-    const logs: PartitionLog[] = [];
-    for (const list of this.logs.values()) for (const log of list) if (log !== undefined) logs.push(log);
-    this.cleanerRun = runCleanerPass(logs, now, this.cleanerOptions).finally(() => {
-      this.cleanerRun = null;
-    });
+    this.cleanerRun = this.loadCompactedPartitions()
+      .then(() => {
+        const logs: PartitionLog[] = [];
+        for (const list of this.logs.values()) for (const log of list) if (log !== undefined) logs.push(log);
+        return runCleanerPass(logs, now, this.cleanerOptions);
+      })
+      .finally(() => {
+        this.cleanerRun = null;
+      });
     return this.cleanerRun;
+  }
+
+  /**
+   * The cleaner looks at loaded logs only; partitions of compacted topics that a clean start left unloaded are
+   * loaded for it (16 at a time, like any load), so they are cleaned even if nobody writes or reads them.
+   */
+  private async loadCompactedPartitions(): Promise<void> {
+    const loads: Array<Promise<void>> = [];
+    for (const [topic, { below }] of this.stored) {
+      const meta = this.catalog.get(topic);
+      if (meta === undefined || !this.compacts(meta)) continue;
+      const load = this.loadPartitions(topic, Array.from({ length: below }, (_, p) => p));
+      if (load !== null) loads.push(load);
+    }
+    await Promise.all(loads);
+  }
+
+  private compacts(topic: TopicMetadata): boolean {
+    try {
+      return logConfigFromProperties(topic.configs, this.defaultConfig).cleanupPolicy.compact;
+    } catch {
+      return this.defaultConfig.cleanupPolicy.compact;
+    }
   }
 
   private startCleanerTimer(backoffMs: number): void {

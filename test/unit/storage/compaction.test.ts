@@ -119,6 +119,21 @@ describe('log compaction', () => {
     expect(await manager.runCleaner()).toEqual([]);
   });
 
+  it('cleans a compacted partition that a clean start left unloaded, without anyone touching it', async () => {
+    const log = await compactedLog();
+    for (let i = 0; i < 30; i++) await log.append(kv(`k${i % 4}`, `value-${i}`));
+    const before = await readAll(log);
+    await manager.close();
+    manager = await openManager(dir, NO_TIMER);
+    expect(manager.unloadedPartitionCount()).toBe(1);
+    const stats = await manager.runCleaner();
+    expect(stats).toHaveLength(1);
+    expect(stats[0].recordsRemoved).toBeGreaterThan(0);
+    const after = await readAll((await manager.loadedPartition('c', 0)) as PartitionLog);
+    expect(after.records.length).toBeLessThan(before.records.length);
+    expect(latestByKey(after.records)).toEqual(latestByKey(before.records));
+  });
+
   it('keeps tombstones until delete.retention.ms after cleaning, then removes them', async () => {
     const log = await compactedLog({ 'delete.retention.ms': '1000' });
     await log.append(kv('a', 'a1'));
