@@ -57,3 +57,19 @@ export function formatCheckpoint(entries: readonly (readonly string[])[]): strin
 export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
 }
+
+/** fsyncs `file`; a file deleted since it was written (retention, compaction) has nothing left to make durable. */
+export async function fsyncIfPresent(file: string): Promise<void> {
+  let handle: fsp.FileHandle;
+  try {
+    handle = await fsp.open(file, 'r');
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

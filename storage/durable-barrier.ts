@@ -3,9 +3,8 @@
 // whole filesystem with one commit. Node has no binding for it, so coreutils' `sync -f <dir>` runs it; where that
 // is missing or fails, every file is fsynced, then every directory whose entries changed.
 import { execFile } from 'child_process';
-import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
-import { isNotFound } from './atomic-file';
+import { fsyncIfPresent } from './atomic-file';
 
 /** Files and directories a shutdown wrote; the directories hold new or renamed entries. */
 export interface WrittenFiles {
@@ -56,20 +55,4 @@ async function fsyncAll(paths: readonly string[], limit: number): Promise<void> 
     while (next < paths.length) await fsyncIfPresent(paths[next++]);
   });
   await Promise.all(workers);
-}
-
-/** A file deleted since it was written (retention, compaction) has nothing left to make durable. */
-async function fsyncIfPresent(file: string): Promise<void> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file, 'r');
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw err;
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import type { Logger } from '../src/logger';
-import { writeFileAtomic, isNotFound, fsyncDir } from './atomic-file';
+import { writeFileAtomic, isNotFound, fsyncDir, fsyncIfPresent } from './atomic-file';
 import { FdPool, readAt, readAtSync } from './fd-pool';
 import { StorageWriteError } from './errors';
 import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
@@ -286,7 +286,7 @@ export class LogSegment implements IndexHolder {
    */
   async flushAll(): Promise<void> {
     await this.fsync();
-    for (const file of [this.paths.index, this.paths.timeIndex, this.paths.txnIndex]) await fsyncFileIfPresent(file);
+    for (const file of [this.paths.index, this.paths.timeIndex, this.paths.txnIndex]) await fsyncIfPresent(file);
   }
 
   /**
@@ -295,7 +295,7 @@ export class LogSegment implements IndexHolder {
    */
   async flushLogAndTxnIndex(): Promise<void> {
     await this.fsync();
-    await fsyncFileIfPresent(this.paths.txnIndex);
+    await fsyncIfPresent(this.paths.txnIndex);
   }
 
   // ---- reads --------------------------------------------------------------------------------------------------
@@ -488,20 +488,5 @@ export class LogSegment implements IndexHolder {
       });
     }
     return this.loading;
-  }
-}
-
-async function fsyncFileIfPresent(file: string): Promise<void> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file, 'r');
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw err;
-  }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
