@@ -56,23 +56,6 @@ function appendPartition(
   transactionalId: string | null,
 ): PartitionResponse | Promise<PartitionResponse> {
   const topic = broker.topics.get(topicName);
-  // After a clean restart a partition's log is built on its first use; the append waits for that once.
-  const loading = loadPartitionsOf(broker, topic, [partitionIndex]);
-  if (loading !== null) {
-    return loading.then(() => appendLoadedPartition(broker, topicName, partitionIndex, records, apiVersion, transactionalId));
-  }
-  return appendLoadedPartition(broker, topicName, partitionIndex, records, apiVersion, transactionalId);
-}
-
-function appendLoadedPartition(
-  broker: Broker,
-  topicName: string,
-  partitionIndex: number,
-  records: Buffer | null,
-  apiVersion: number,
-  transactionalId: string | null,
-): PartitionResponse | Promise<PartitionResponse> {
-  const topic = broker.topics.get(topicName);
   const log = partitionOf(broker, topic, partitionIndex);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) {
@@ -143,7 +126,10 @@ function producePartition(
   if (isInternalTopic(topicName)) {
     return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   }
-  return orFailure(() => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId), (err) => {
+  const append = (): PartitionResponse | Promise<PartitionResponse> => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId);
+  // After a clean restart a partition's log is built on its first use; the append waits for that once.
+  const loading = loadPartitionsOf(broker, ref.topic, [p.index]);
+  return orFailure(loading === null ? append : () => loading.then(append), (err) => {
     if (err instanceof ProducerStateError) {
       ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
       return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
