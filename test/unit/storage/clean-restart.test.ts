@@ -9,7 +9,7 @@ import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { CLEAN_SHUTDOWN_FILE } from '../../../storage/file-names';
 import { LogManager, OffsetOutOfRangeError, PartitionLog } from '../../../storage';
 import { silentLogger } from '../../../src/logger';
-import { batch, describeBatches, openManager, partitionDir, removeDir, tempDir } from './helpers';
+import { batch, describeBatches, loadedLog, openManager, partitionDir, removeDir, tempDir } from './helpers';
 
 const DIR_CHECKPOINT = 'log-start-offset-checkpoint';
 
@@ -24,12 +24,6 @@ function crashCopy(from: string): string {
   fs.rmSync(path.join(to, '.lock'), { force: true });
   fs.rmSync(path.join(to, CLEAN_SHUTDOWN_FILE), { force: true });
   return to;
-}
-
-async function loaded(m: LogManager, topic: string, partition: number): Promise<PartitionLog> {
-  const log = await m.loadedPartition(topic, partition);
-  if (log === undefined) throw new Error(`${topic}-${partition} missing`);
-  return log;
 }
 
 function runDeleteRecordsAndKill(dataDir: string, offset: bigint): Promise<string> {
@@ -76,10 +70,10 @@ describe('clean shutdown and restart', () => {
     await m.createTopic('many', 3, { 'segment.bytes': '300' });
     await m.createTopic('other', 1);
     const written: bigint[] = [];
-    for (let i = 0; i < 6; i++) written.push((await (await loaded(m, 'many', 1)).append(batch(3, `b${i}`))).baseOffset);
-    await (await loaded(m, 'many', 2)).append(idempotent(0));
-    await (await loaded(m, 'other', 0)).append(batch(1));
-    const segmentsBefore = (await loaded(m, 'many', 1)).segmentCount();
+    for (let i = 0; i < 6; i++) written.push((await (await loadedLog(m, 'many', 1)).append(batch(3, `b${i}`))).baseOffset);
+    await (await loadedLog(m, 'many', 2)).append(idempotent(0));
+    await (await loadedLog(m, 'other', 0)).append(batch(1));
+    const segmentsBefore = (await loadedLog(m, 'many', 1)).segmentCount();
     expect(segmentsBefore).toBeGreaterThan(1);
     await close(m);
 
@@ -87,7 +81,7 @@ describe('clean shutdown and restart', () => {
     expect(m.unloadedPartitionCount()).toBe(4);
     expect(m.hasUnloadedPartitions).toBe(true);
     expect(m.partition('many', 1)).toBeUndefined();
-    const log = await loaded(m, 'many', 1);
+    const log = await loadedLog(m, 'many', 1);
     expect(m.unloadedPartitionCount()).toBe(3);
     expect(log.segmentCount()).toBe(segmentsBefore);
     expect(log.logEndOffset).toBe(18n);
@@ -95,11 +89,11 @@ describe('clean shutdown and restart', () => {
     expect(describeBatches(read.batches).map((b) => b.baseOffset)).toEqual(written.slice(0, read.batches.length));
     expect((await log.append(batch(1))).baseOffset).toBe(18n);
     // Producer state came back: the retried batch is a duplicate with its original offset.
-    const p2 = await loaded(m, 'many', 2);
+    const p2 = await loadedLog(m, 'many', 2);
     expect(await p2.append(idempotent(0))).toMatchObject({ baseOffset: 0n, duplicate: true });
     expect(m.partition('many', 0)).toBeUndefined();
-    expect((await loaded(m, 'many', 0)).logEndOffset).toBe(0n);
-    expect((await loaded(m, 'other', 0)).logEndOffset).toBe(1n);
+    expect((await loadedLog(m, 'many', 0)).logEndOffset).toBe(0n);
+    expect((await loadedLog(m, 'other', 0)).logEndOffset).toBe(1n);
     expect(m.hasUnloadedPartitions).toBe(false);
   });
 
@@ -107,8 +101,8 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     const m = await open(dir);
     await m.createTopic('t', 2);
-    await (await loaded(m, 't', 0)).append(batch(2));
-    await (await loaded(m, 't', 1)).append(batch(3));
+    await (await loadedLog(m, 't', 0)).append(batch(2));
+    await (await loadedLog(m, 't', 1)).append(batch(3));
     const crashed = crashCopy(dir);
     dirs.push(crashed);
     fs.appendFileSync(path.join(partitionDir(crashed, 't', 1), '00000000000000000000.log'), Buffer.alloc(40, 7));
@@ -133,7 +127,7 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     let m = await open(dir);
     await m.createTopic('t', 2, { 'segment.bytes': '200' });
-    const log = await loaded(m, 't', 0);
+    const log = await loadedLog(m, 't', 0);
     for (let i = 0; i < 8; i++) await log.append(batch(2, `d${i}`));
     expect(await log.deleteRecordsBefore(7n)).toBe(7n);
     // Durable once acknowledged: the directory's checkpoint holds it already.
@@ -141,24 +135,24 @@ describe('clean shutdown and restart', () => {
     expect(fs.existsSync(path.join(partitionDir(dir, 't', 0), DIR_CHECKPOINT))).toBe(false);
     await close(m);
     m = await open(dir);
-    const reopened = await loaded(m, 't', 0);
+    const reopened = await loadedLog(m, 't', 0);
     expect(reopened.logStartOffset).toBe(7n);
     expect(reopened.logEndOffset).toBe(16n);
     await expect(reopened.read(2n, 1 << 20)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     // A second restart without loading it keeps the entry (the checkpoint is rewritten from what is known).
     await close(m);
     m = await open(dir);
-    await (await loaded(m, 't', 1)).append(batch(1));
+    await (await loadedLog(m, 't', 1)).append(batch(1));
     await close(m);
     m = await open(dir);
-    expect((await loaded(m, 't', 0)).logStartOffset).toBe(7n);
+    expect((await loadedLog(m, 't', 0)).logStartOffset).toBe(7n);
   });
 
   it('checkpoints a log start offset moved by retention later (its segments are gone anyway), and at shutdown', async () => {
     const dir = fresh();
     const m = await open(dir);
     await m.createTopic('r', 1, { 'segment.bytes': '200', 'retention.ms': '1000' });
-    const log = await loaded(m, 'r', 0);
+    const log = await loadedLog(m, 'r', 0);
     for (let i = 0; i < 6; i++) await log.append(batch(2, `r${i}`));
     await m.runBackgroundTasks();
     expect(log.logStartOffset).toBe(12n);
@@ -177,7 +171,7 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     const m = await open(dir);
     await m.createTopic('t', 1, { 'segment.bytes': '200' });
-    const log = await loaded(m, 't', 0);
+    const log = await loadedLog(m, 't', 0);
     for (let i = 0; i < 8; i++) await log.append(batch(2, `k${i}`));
     await close(m);
     expect(await runDeleteRecordsAndKill(dir, 9n)).toBe('deleted 9');
@@ -193,14 +187,14 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     let m = await open(dir);
     await m.createTopic('old', 2);
-    for (let i = 0; i < 5; i++) await (await loaded(m, 'old', 1)).append(batch(2));
+    for (let i = 0; i < 5; i++) await (await loadedLog(m, 'old', 1)).append(batch(2));
     await close(m);
     // The previous layout: no directory checkpoint, one file in the partition's directory.
     fs.rmSync(path.join(dir, DIR_CHECKPOINT), { force: true });
     fs.writeFileSync(path.join(partitionDir(dir, 'old', 1), DIR_CHECKPOINT), '0\n1\nold 1 4\n');
     m = await open(dir);
-    expect((await loaded(m, 'old', 1)).logStartOffset).toBe(4n);
-    expect((await loaded(m, 'old', 0)).logStartOffset).toBe(0n);
+    expect((await loadedLog(m, 'old', 1)).logStartOffset).toBe(4n);
+    expect((await loadedLog(m, 'old', 0)).logStartOffset).toBe(0n);
     await close(m);
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).toContain('old 1 4\n');
     // A crash copy (eager load) reads it the same way.
@@ -221,17 +215,17 @@ describe('clean shutdown and restart', () => {
     m = await open(dir);
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).not.toContain('gone');
     await m.createTopic('gone', 1);
-    expect((await (await loaded(m, 'gone', 0)).append(batch(2))).baseOffset).toBe(0n);
+    expect((await (await loadedLog(m, 'gone', 0)).append(batch(2))).baseOffset).toBe(0n);
     await close(m);
     m = await open(dir);
-    expect((await loaded(m, 'gone', 0)).logStartOffset).toBe(0n);
+    expect((await loadedLog(m, 'gone', 0)).logStartOffset).toBe(0n);
   });
 
   it('forgets a deleted topic\'s start offsets, so a new topic of the same name starts at 0', async () => {
     const dir = fresh();
     let m = await open(dir);
     await m.createTopic('again', 1, { 'segment.bytes': '200' });
-    const log = await loaded(m, 'again', 0);
+    const log = await loadedLog(m, 'again', 0);
     for (let i = 0; i < 6; i++) await log.append(batch(2));
     await log.deleteRecordsBefore(5n);
     await close(m);
@@ -239,10 +233,10 @@ describe('clean shutdown and restart', () => {
     await m.deleteTopic('again');
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).not.toContain('again');
     await m.createTopic('again', 1);
-    await (await loaded(m, 'again', 0)).append(batch(1));
+    await (await loadedLog(m, 'again', 0)).append(batch(1));
     await close(m);
     m = await open(dir);
-    const reborn = await loaded(m, 'again', 0);
+    const reborn = await loadedLog(m, 'again', 0);
     expect(reborn.logStartOffset).toBe(0n);
     expect(reborn.logEndOffset).toBe(1n);
   });
@@ -251,15 +245,15 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     let m = await open(dir);
     await m.createTopic('t', 3, { 'index.interval.bytes': '1' });
-    for (let p = 0; p < 3; p++) for (let i = 0; i < 3; i++) await (await loaded(m, 't', p)).append(batch(2));
+    for (let p = 0; p < 3; p++) for (let i = 0; i < 3; i++) await (await loadedLog(m, 't', p)).append(batch(2));
     await close(m);
     const before = (p: number): Record<string, number> =>
       Object.fromEntries(fs.readdirSync(partitionDir(dir, 't', p)).map((f) => [f, fs.statSync(path.join(partitionDir(dir, 't', p), f)).mtimeMs]));
     const untouched = [before(0), before(2)];
     m = await open(dir);
-    await (await loaded(m, 't', 1)).append(batch(1));
+    await (await loadedLog(m, 't', 1)).append(batch(1));
     // Loaded and read, but not written: nothing to persist for it either.
-    await (await loaded(m, 't', 2)).read(0n, 1024);
+    await (await loadedLog(m, 't', 2)).read(0n, 1024);
     const synced: string[][] = [];
     const real = durableBarrier.makeDurable;
     jest.spyOn(durableBarrier, 'makeDurable').mockImplementation(async (dataDir, written, logger, method) => {
@@ -283,11 +277,11 @@ describe('clean shutdown and restart', () => {
     const dir = fresh();
     let m = await open(dir);
     await m.createTopic('small', 1);
-    await (await loaded(m, 'small', 0)).append(batch(3));
+    await (await loadedLog(m, 'small', 0)).append(batch(3));
     await close(m);
     expect(fs.readdirSync(partitionDir(dir, 'small', 0))).toEqual(['00000000000000000000.log']);
     m = await open(dir);
-    const log = await loaded(m, 'small', 0);
+    const log = await loadedLog(m, 'small', 0);
     expect(log.logEndOffset).toBe(3n);
     expect(await log.offsetForTimestamp(1_700_000_000_001n)).toEqual({ offset: 1n, timestamp: 1_700_000_000_001n });
     // Reopening did not write them either.
@@ -322,7 +316,7 @@ describe('clean shutdown and restart', () => {
       const m = await LogManager.open({ dataDir: dir, logger: silentLogger(), shutdownSync });
       managers.push(m);
       await m.createTopic(`t-${shutdownSync}`, 1);
-      await (await loaded(m, `t-${shutdownSync}`, 0)).append(batch(1));
+      await (await loadedLog(m, `t-${shutdownSync}`, 0)).append(batch(1));
       await close(m);
     }
     expect(methods).toEqual(['syncfs', 'fsync']);

@@ -5,7 +5,7 @@ import { encodeTransactionMarkerBatch } from '../../../codecs/records/control-ba
 import { decodeRecordBatch, encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { CLEAN_SHUTDOWN_FILE } from '../../../storage/file-names';
 import { LogManager, PartitionLog } from '../../../storage';
-import { openManager, partitionDir, removeDir, tempDir } from './helpers';
+import { loadedLog, openManager, partitionDir, removeDir, tempDir } from './helpers';
 
 const NO_TIMER = { cleanerBackoffMs: 3_600_000, retentionCheckIntervalMs: 3_600_000 };
 const COMPACT = { 'cleanup.policy': 'compact', 'segment.bytes': '300', 'min.cleanable.dirty.ratio': '0.01' };
@@ -72,9 +72,7 @@ describe('log compaction', () => {
   async function compactedLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
     manager = await openManager(dir, NO_TIMER);
     await manager.createTopic('c', 1, { ...COMPACT, ...configs });
-    const log = (await manager.loadedPartition('c', 0));
-    if (log === undefined) throw new Error('partition missing');
-    return log;
+    return loadedLog(manager, 'c');
   }
 
   it('keeps the newest value per key across segments, at its original offset; reads skip the gaps', async () => {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { batchBaseOffset, batchLastOffset, batchSize } from '../../../codecs/records/batch-header';
 import { silentLogger } from '../../../src/logger';
-import { LogManager, LogManagerOptions } from '../../../storage';
+import { LogManager, LogManagerOptions, PartitionLog } from '../../../storage';
 
 export function tempDir(prefix = 'eddy-storage-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -53,4 +53,11 @@ export function segmentFiles(dataDir: string, topic: string, suffix: string, par
     .readdirSync(partitionDir(dataDir, topic, partition))
     .filter((f) => f.endsWith(suffix))
     .sort();
+}
+
+/** A partition's log, loaded if a clean start left it unloaded; fails the test when the partition does not exist. */
+export async function loadedLog(manager: LogManager, topic: string, partition = 0): Promise<PartitionLog> {
+  const log = await manager.loadedPartition(topic, partition);
+  if (log === undefined) throw new Error(`${topic}-${partition} missing`);
+  return log;
 }

@@ -1,7 +1,7 @@
 // Disk reads of PartitionLog: recycled buffers, sequential read hints, oversized first batches.
 import { LogManager, PartitionLog } from '../../../storage';
 import { ReadBufferLease, ReadBufferPool } from '../../../storage/read-buffers';
-import { batch, describeBatches, openManager, removeDir, tempDir } from './helpers';
+import { batch, describeBatches, loadedLog, openManager, removeDir, tempDir } from './helpers';
 
 describe('PartitionLog disk reads', () => {
   let dir: string;
@@ -18,9 +18,7 @@ describe('PartitionLog disk reads', () => {
   async function diskLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
     manager = await openManager(dir, { tailCacheBytes: 0 });
     await manager.createTopic('t', 1, configs);
-    const log = (await manager.loadedPartition('t', 0));
-    if (log === undefined) throw new Error('partition missing');
-    return log;
+    return loadedLog(manager, 't');
   }
 
   /** Reads the whole log the way a consumer does: each read starts after the last batch of the previous one. */

@@ -10,7 +10,7 @@ import {
   batchAttributes,
 } from '../../../codecs/records/batch-header';
 import { LogManager, OffsetOutOfRangeError, PartitionLog, CorruptRecordError } from '../../../storage';
-import { batch, describeBatches, openManager, removeDir, segmentFiles, tempDir } from './helpers';
+import { batch, describeBatches, loadedLog, openManager, removeDir, segmentFiles, tempDir } from './helpers';
 
 describe('PartitionLog', () => {
   let dir: string;
@@ -27,9 +27,7 @@ describe('PartitionLog', () => {
   async function topicLog(configs: Record<string, string> = {}, extra: Parameters<typeof openManager>[1] = {}): Promise<PartitionLog> {
     manager = await openManager(dir, extra);
     await manager.createTopic('t', 1, configs);
-    const log = (await manager.loadedPartition('t', 0));
-    if (log === undefined) throw new Error('partition missing');
-    return log;
+    return loadedLog(manager, 't');
   }
 
   it('round-trips appended batches with contiguous offsets', async () => {

@@ -5,7 +5,7 @@ import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache
 import { OffsetIndex } from '../../../storage/offset-index';
 import { TimeIndex } from '../../../storage/time-index';
 import { selectSegmentsToDelete, RetentionVictim } from '../../../storage/retention';
-import { batch, openManager, removeDir, tempDir } from './helpers';
+import { batch, loadedLog, openManager, removeDir, tempDir } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -168,8 +168,7 @@ describe('closed segment indexes under a tiny index budget', () => {
     try {
       manager = await openManager(dir, { indexCacheBytes: 16, tailCacheBytes: 0 });
       await manager.createTopic('ix', 1, { 'segment.bytes': '800', 'index.interval.bytes': '80' });
-      const log = (await manager.loadedPartition('ix', 0));
-      if (log === undefined) throw new Error('partition missing');
+      const log = await loadedLog(manager, 'ix');
       for (let i = 0; i < 60; i++) await log.append(batch(2, `x${i}`, BigInt(1000 * i)));
       expect(log.segmentCount()).toBeGreaterThan(5);
       for (const offset of [117n, 3n, 64n, 0n, 90n, 33n, 118n, 1n]) {
