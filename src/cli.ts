@@ -3,7 +3,7 @@
 // `--config key=value` or EDDY_CFG_<KEY> (upper case, dots as underscores: EDDY_CFG_NUM_PARTITIONS=3).
 import * as fs from 'fs';
 import * as path from 'path';
-import { Broker } from './broker';
+import { Broker } from './broker/broker';
 import { BrokerConfig } from './config/broker-config';
 import { createLogger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';

@@ -8,26 +8,26 @@ import { DescribeConfigsRequestCodec } from '../../codecs/generated/DescribeConf
 import { DescribeConfigsResponseCodec, DescribeConfigsResponseInit } from '../../codecs/generated/DescribeConfigsResponse';
 import { BROKER_CONFIGS } from '../config/broker-config';
 import { TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import { ConfigSource } from '../cluster/topics';
-import type { Broker } from '../broker';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import { ConfigSource } from '../topics/topic-service';
+import type { BrokerServices } from './services';
 import { defineHandler } from './handler';
 import { checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
 
 type Result = NonNullable<DescribeConfigsResponseInit['results']>[number];
 type Entry = NonNullable<Result['configs']>[number];
 
-function topicEntries(broker: Broker, topicName: string, includeSynonyms: boolean): Entry[] {
-  const topic = broker.topics.get(topicName);
+function topicEntries(services: BrokerServices, topicName: string, includeSynonyms: boolean): Entry[] {
+  const topic = services.topics.get(topicName);
   if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topicName} does not exist.`);
-  return broker.topics.resolveAllConfigs(topic).map((c) => {
+  return services.topics.resolveAllConfigs(topic).map((c) => {
     const def = TOPIC_CONFIG_BY_NAME.get(c.name);
     const synonyms: { name: string; value: string | null; source: number }[] = [];
     if (includeSynonyms) {
       const override = topic.configs[c.name];
       if (override !== undefined) synonyms.push({ name: c.name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG });
       const brokerName = TOPIC_CONFIG_BROKER_SYNONYM[c.name];
-      const brokerValue = brokerName === undefined ? undefined : broker.config.explicit(brokerName);
+      const brokerValue = brokerName === undefined ? undefined : services.config.explicit(brokerName);
       if (brokerName !== undefined && brokerValue !== undefined) {
         synonyms.push({ name: brokerName, value: brokerValue, source: ConfigSource.STATIC_BROKER_CONFIG });
       }
@@ -47,12 +47,12 @@ function topicEntries(broker: Broker, topicName: string, includeSynonyms: boolea
   });
 }
 
-function brokerEntries(broker: Broker, name: string, includeSynonyms: boolean): Entry[] {
-  checkBrokerResourceName(broker, name);
+function brokerEntries(services: BrokerServices, name: string, includeSynonyms: boolean): Entry[] {
+  checkBrokerResourceName(services, name);
   // The cluster-wide default resource ("") lists only dynamic defaults; Eddy has none.
   if (name === '') return [];
   return BROKER_CONFIGS.map((def) => {
-    const explicit = broker.config.explicit(def.name);
+    const explicit = services.config.explicit(def.name);
     const source = explicit !== undefined ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
     const value = def.sensitive ? null : explicit ?? def.defaultValue;
     return {
@@ -73,15 +73,15 @@ export const describeConfigsHandler = defineHandler({
   request: DescribeConfigsRequestCodec,
   response: DescribeConfigsResponseCodec,
   handle(request, ctx): DescribeConfigsResponseInit {
-    const broker = ctx.broker;
+    const services = ctx.services;
     const results: Result[] = request.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       try {
         let entries: Entry[];
-        if (r.resourceType === ResourceType.TOPIC) entries = topicEntries(broker, r.resourceName, request.includeSynonyms);
-        else if (r.resourceType === ResourceType.BROKER) entries = brokerEntries(broker, r.resourceName, request.includeSynonyms);
+        if (r.resourceType === ResourceType.TOPIC) entries = topicEntries(services, r.resourceName, request.includeSynonyms);
+        else if (r.resourceType === ResourceType.BROKER) entries = brokerEntries(services, r.resourceName, request.includeSynonyms);
         else if (r.resourceType === ResourceType.BROKER_LOGGER) {
-          checkBrokerResourceName(broker, r.resourceName);
+          checkBrokerResourceName(services, r.resourceName);
           entries = [];
         } else throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${r.resourceType}`);
         const keys = r.configurationKeys;

@@ -14,7 +14,7 @@ export const alterConfigsHandler = defineHandler({
     const responses = [];
     for (const r of request.resources) {
       responses.push(
-        await updateResourceConfigs(ctx.broker, r.resourceType, r.resourceName, request.validateOnly, () => {
+        await updateResourceConfigs(ctx.services, r.resourceType, r.resourceName, request.validateOnly, () => {
           const next: Record<string, string> = {};
           for (const c of r.configs) if (c.value !== null) next[c.name] = c.value;
           return next;

@@ -19,7 +19,7 @@ export const incrementalAlterConfigsHandler = defineHandler({
     const responses = [];
     for (const r of request.resources) {
       responses.push(
-        await updateResourceConfigs(ctx.broker, r.resourceType, r.resourceName, request.validateOnly, (current) =>
+        await updateResourceConfigs(ctx.services, r.resourceType, r.resourceName, request.validateOnly, (current) =>
           applyIncremental(
             current,
             r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value })),

@@ -1,8 +1,8 @@
 // What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: resource types, config type ids, and
 // how a topic's overrides change.
 import type { ConfigType } from '../config/config-types';
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import type { Broker } from '../broker';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import type { BrokerServices } from './services';
 
 export const ResourceType = {
   UNKNOWN: 0,
@@ -31,11 +31,11 @@ export function configTypeId(type: ConfigType | undefined): number {
 }
 
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
-export function checkBrokerResourceName(broker: Broker, name: string): void {
-  if (name !== '' && name !== String(broker.identity.nodeId)) {
+export function checkBrokerResourceName(services: BrokerServices, name: string): void {
+  if (name !== '' && name !== String(services.node.nodeId)) {
     throw new KafkaError(
       ErrorCode.INVALID_REQUEST,
-      `Unexpected broker id, expected ${broker.identity.nodeId} or empty string, but received ${name}`,
+      `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`,
     );
   }
 }

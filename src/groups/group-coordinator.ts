@@ -4,7 +4,7 @@
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
 // KIP-848 consumer groups live in consumer-group-coordinator.ts; they share the group id space and the offsets.
 import { randomUUID } from 'crypto';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { ClassicGroup } from './classic-group';
 import {

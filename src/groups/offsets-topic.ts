@@ -2,12 +2,12 @@
 // lives on one partition (Kafka's hash rule); a group's records for one operation go in one batch so they land
 // together. At start the whole topic is read back to rebuild the coordinator's state.
 import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
-import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
+import { InternalTopic, CoordinatorStorage } from '../topics/internal-topic';
 import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-records';
 import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
-import { OFFSETS_TOPIC } from '../cluster/topic-names';
+import { OFFSETS_TOPIC } from '../topics/topic-names';
 
 export { OFFSETS_TOPIC };
 
@@ -18,7 +18,7 @@ export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
   'compression.type': 'producer',
 };
 
-export type { CoordinatorPartitionLog, CoordinatorStorage } from '../cluster/internal-topic';
+export type { CoordinatorPartitionLog, CoordinatorStorage } from '../topics/internal-topic';
 
 export interface CoordinatorRecordWrite {
   readonly key: Buffer;

@@ -7,7 +7,7 @@
 import { encodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import { ProducerStateError } from '../../storage';
 import type { AppendOrigin } from '../../storage';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { CoordinatorPartitionLog, CoordinatorStorage } from '../groups/offsets-topic';
 import type { Logger } from '../logger';
 import type { ProducerIdManager } from './producer-id-manager';

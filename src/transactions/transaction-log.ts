@@ -2,10 +2,10 @@
 // Each id lives on one partition (the same hash rule as groups); the topic is created on first use and read back
 // whole at start.
 import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
-import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
+import { InternalTopic, CoordinatorStorage } from '../topics/internal-topic';
 import type { Logger } from '../logger';
 import { decodeTransactionLogRecord, TransactionLogRecord, transactionLogKey, transactionLogValue, TransactionMetadata } from './transaction-metadata';
-import { TRANSACTION_STATE_TOPIC } from '../cluster/topic-names';
+import { TRANSACTION_STATE_TOPIC } from '../topics/topic-names';
 
 export { TRANSACTION_STATE_TOPIC };
 

@@ -5,8 +5,8 @@ import { isKnownTopicConfig, validateTopicConfigs } from '../../../storage';
 import { parseListeners, resolveAdvertised, ListenerConfigError } from '../../../src/config/listeners';
 import { applyIncremental, AlterOp } from '../../../src/api/config-resources';
 import { brokerOverrides } from '../../../src/cli';
-import { topicNameProblem } from '../../../src/cluster/topic-names';
-import { KafkaError } from '../../../src/cluster/errors';
+import { topicNameProblem } from '../../../src/topics/topic-names';
+import { KafkaError } from '../../../codecs/protocol/errors';
 
 test('broker config defaults follow Kafka, with retention resolved from hours/minutes/ms', () => {
   const c = new BrokerConfig();

@@ -1,7 +1,7 @@
 // Produce resolves a topic's limits once per topic, not per partition and request; the cached values must follow
 // topic config changes (AlterConfigs replaces the catalog entry) and broker config changes alike.
 import { BrokerConfig } from '../../../src/config/broker-config';
-import { TopicService } from '../../../src/cluster/topics';
+import { TopicService } from '../../../src/topics/topic-service';
 import { silentLogger } from '../../../src/logger';
 import { LogManager } from '../../../storage';
 import { openManager, removeDir, tempDir } from '../storage/helpers';

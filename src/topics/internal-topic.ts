@@ -3,7 +3,7 @@
 // at start every partition is read back batch by batch to rebuild the coordinator's state.
 import { batchLastOffset, batchSize, BATCH_LOG_OVERHEAD } from '../../codecs/records/batch-header';
 import type { AppendOrigin } from '../../storage';
-import { offsetsPartitionFor } from '../groups/java-hash';
+import { offsetsPartitionFor } from './java-hash';
 import type { Logger } from '../logger';
 
 /** The slice of a partition log a coordinator needs (storage's PartitionLog satisfies it). */

@@ -4,7 +4,7 @@ import { InvalidConfigError, validateTopicConfigs } from '../../storage';
 import type { LogManager, TopicMetadata } from '../../storage';
 import type { BrokerConfig } from '../config/broker-config';
 import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
-import { ErrorCode, KafkaError } from './errors';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { topicNameProblem } from './topic-names';
 import type { Logger } from '../logger';
 
@@ -42,6 +42,11 @@ export class TopicService {
 
   get(name: string): TopicMetadata | undefined {
     return this.logs.topic(name);
+  }
+
+  /** The topic with this id (requests of versions that name topics by id). */
+  byId(topicId: string): TopicMetadata | undefined {
+    return this.logs.topicById(topicId);
   }
 
   all(): readonly TopicMetadata[] {
@@ -155,6 +160,19 @@ export class TopicService {
   /** Numeric topic config; "Long.MAX" style values become Infinity-safe JS numbers (precision is irrelevant there). */
   numericConfig(topic: TopicMetadata | undefined, name: string): number {
     return Number(this.resolveConfig(topic, name).value ?? '0');
+  }
+
+  /** Grows a topic to `totalCount` partitions (CreatePartitions validated the request). */
+  async createPartitions(name: string, totalCount: number): Promise<void> {
+    const before = this.logs.topic(name)?.partitions;
+    await this.logs.createPartitions(name, totalCount);
+    this.logger.info({ topic: name, from: before, to: totalCount }, 'partitions added');
+  }
+
+  /** Replaces a topic's config overrides (AlterConfigs and IncrementalAlterConfigs validated them). */
+  async alterConfigs(name: string, configs: Record<string, string>): Promise<void> {
+    await this.logs.alterTopicConfigs(name, configs);
+    this.logger.info({ topic: name, configs }, 'topic configs changed');
   }
 
   async delete(name: string): Promise<void> {

@@ -2,7 +2,7 @@
 // topic, partition and config), answering POLICY_VIOLATION for the whole request. Eddy keeps the same bound: it is
 // what stops one CreateTopics or CreatePartitions with a partition count of 2^31-1 from creating partitions (and
 // directories) until the disk or the process gives out.
-import { ErrorCode, KafkaError } from './errors';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 
 export const MAX_RECORDS_PER_USER_OP = 10_000;
 

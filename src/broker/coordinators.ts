@@ -10,7 +10,7 @@ import { groupCoordinatorConfig } from '../groups/group-config';
 import type { Logger } from '../logger';
 import { ProducerIdManager } from '../transactions/producer-id-manager';
 import type { TransactionCoordinator, TransactionCoordinatorOptions } from '../transactions/transaction-coordinator';
-import { OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from './topic-names';
+import { OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from '../topics/topic-names';
 
 type GroupsModule = typeof import('../groups/group-coordinator');
 type TransactionsModule = typeof import('../transactions/transaction-coordinator');

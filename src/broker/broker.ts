@@ -2,20 +2,24 @@
 // (`eddy start`) or in-process from a test with `Broker.start(...)`.
 import * as net from 'net';
 import * as path from 'path';
-import { LogManager, LogConfig, logConfigFromProperties } from '../storage';
-import { BrokerConfig } from './config/broker-config';
-import { TOPIC_CONFIG_BROKER_SYNONYM } from './config/topic-configs';
-import { ListenerAddress, parseListeners, resolveAdvertised } from './config/listeners';
-import { loadOrCreateIdentity, ClusterIdentity } from './cluster/identity';
-import { TopicService } from './cluster/topics';
-import { Connection } from './network/connection';
-import { buildHandlerTable } from './api/registry';
-import { encodeApiVersionsFallback } from './api/18-api-versions';
-import type { ApiHandler } from './api/handler';
-import type { GroupCoordinator } from './groups/group-coordinator';
-import type { TransactionCoordinator } from './transactions/transaction-coordinator';
-import { Coordinators } from './cluster/coordinators';
-import type { Logger } from './logger';
+import { LogManager, LogConfig, logConfigFromProperties } from '../../storage';
+import { BrokerConfig } from '../config/broker-config';
+import { TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
+import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
+import { loadOrCreateIdentity, ClusterIdentity } from './identity';
+import { TopicService } from '../topics/topic-service';
+import { PartitionDirectory } from '../topics/partition-directory';
+import { Connection } from '../network/connection';
+import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
+import { buildHandlerTable } from '../api/registry';
+import { encodeApiVersionsFallback } from '../api/18-api-versions';
+import type { ApiHandler } from '../api/handler';
+import type { BrokerServices } from '../api/services';
+import type { GroupCoordinator } from '../groups/group-coordinator';
+import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
+import { Coordinators } from './coordinators';
+import { brokerServices } from './services';
+import type { Logger } from '../logger';
 
 /** How long shutdown waits for in-flight requests before closing connections regardless. */
 const SHUTDOWN_DRAIN_MS = 5000;
@@ -50,7 +54,10 @@ export class Broker {
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
   private readonly connections = new Set<Connection>();
+  /** What handlers see of this broker (src/api/services.ts). */
+  readonly services: BrokerServices;
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
+  private readonly newRequestScope: RequestScopeFactory;
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -64,6 +71,16 @@ export class Broker {
     this.coordinators = coordinators;
     this.topics = new TopicService(logs, config, logger);
     this.handlers = buildHandlerTable();
+    this.services = brokerServices({
+      node: identity,
+      config,
+      listeners: { advertisedFor: (listenerName) => this.advertisedFor(listenerName) },
+      topics: this.topics,
+      partitions: new PartitionDirectory(logs),
+      coordinators,
+      apis: this.handlers,
+    });
+    this.newRequestScope = requestScopeFactory(this.services, logger);
   }
 
   static async start(options: BrokerStartOptions): Promise<Broker> {
@@ -172,12 +189,12 @@ export class Broker {
     }
     const connection = new Connection(
       socket,
-      this,
       {
         maxFrameBytes: this.config.int('socket.request.max.bytes'),
         idleTimeoutMs: this.config.int('connections.max.idle.ms'),
         listenerName,
         handlers: this.handlers,
+        newRequestScope: this.newRequestScope,
         apiVersionsFallback: (writer) => encodeApiVersionsFallback(writer, this.handlers),
       },
       this.logger,
