@@ -20,7 +20,8 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler, RequestContext } from './handler';
 import type { BrokerServices } from './services';
-import type { MaybeLog, TopicRef } from '../topics/partition-directory';
+import type { MaybeLog } from '../topics/partition-directory';
+import type { TopicRef } from '../topics/topic-service';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
 
@@ -145,21 +146,21 @@ export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
   handle(request, ctx): Promise<ProduceResponseInit | null> {
-    const partitions = ctx.services.partitions;
+    const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
       // append, without the per-topic and per-partition Promise.all layers below.
-      const ref = partitions.findTopic(only.name, only.topicId, byId);
+      const ref = topics.find(only.name, only.topicId, byId);
       return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
         produceResponse(request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
       );
     }
     return Promise.all(
       request.topicData.map(async (topicData) => {
-        const ref = partitions.findTopic(topicData.name, topicData.topicId, byId);
+        const ref = topics.find(topicData.name, topicData.topicId, byId);
         const partitionResponses = await Promise.all(topicData.partitionData.map((p) => producePartition(ctx, request, acksValid, ref, p)));
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),

@@ -20,7 +20,7 @@ import { ReadBufferLease, ReadBufferPool, ReadBufferSource } from '../../storage
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
-import type { PartitionDirectory } from '../topics/partition-directory';
+import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
@@ -51,19 +51,19 @@ interface PlannedPartition {
 }
 
 /** Readies every partition the request names; null when none has to be waited for. */
-function prepareFetched(partitions: PartitionDirectory, request: FetchRequest, version: number): Promise<void> | null {
+function prepareFetched({ topics, partitions }: BrokerServices, request: FetchRequest, version: number): Promise<void> | null {
   const byId = version >= 13;
   return partitions.prepare(() =>
-    request.topics.map((t) => ({ topic: partitions.findTopic(t.topic, t.topicId, byId).topic, partitions: t.partitions.map((p) => p.partition) })),
+    request.topics.map((t) => ({ topic: topics.find(t.topic, t.topicId, byId).topic, partitions: t.partitions.map((p) => p.partition) })),
   );
 }
 
-function plan(partitions: PartitionDirectory, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
+function plan({ topics: topicService, partitions }: BrokerServices, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
   const byId = version >= 13;
   const topics: TopicResponse[] = [];
   const parts: PlannedPartition[] = [];
   request.topics.forEach((t, topicIndex) => {
-    const ref = partitions.findTopic(t.topic, t.topicId, byId);
+    const ref = topicService.find(t.topic, t.topicId, byId);
     topics.push({ topic: t.topic, topicId: t.topicId, partitions: [] });
     for (const p of t.partitions) {
       const log = partitions.loaded(ref.topic, p.partition);
@@ -207,10 +207,9 @@ export const fetchHandler = defineHandler({
     if (request.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
-    const partitions = ctx.services.partitions;
-    const preparing = prepareFetched(partitions, request, ctx.apiVersion);
+    const preparing = prepareFetched(ctx.services, request, ctx.apiVersion);
     if (preparing !== null) await preparing;
-    const { topics, parts } = plan(partitions, request, ctx.apiVersion);
+    const { topics, parts } = plan(ctx.services, request, ctx.apiVersion);
     const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;

@@ -42,7 +42,7 @@ export const listOffsetsHandler = defineHandler({
   request: ListOffsetsRequestCodec,
   response: ListOffsetsResponseCodec,
   async handle(request, ctx): Promise<ListOffsetsResponseInit> {
-    const topics = await answerEachPartition(ctx.services.partitions, request.topics, async (log, p): Promise<PartitionResponse> => {
+    const topics = await answerEachPartition(ctx.services, request.topics, async (log, p): Promise<PartitionResponse> => {
       const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as bigint[] };
       if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
       if (p.currentLeaderEpoch > 0) {

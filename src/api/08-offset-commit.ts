@@ -24,7 +24,7 @@ export const offsetCommitHandler = defineHandler({
     // Where each accepted partition's error goes once the coordinator answers.
     const slots: Array<{ partitionIndex: number; errorCode: number }> = [];
     const topics: TopicResult[] = request.topics.map((t) => {
-      const ref = ctx.services.partitions.findTopic(byId ? null : t.name, t.topicId, byId);
+      const ref = ctx.services.topics.find(byId ? null : t.name, t.topicId, byId);
       const partitions = t.partitions.map((p) => {
         const slot: { partitionIndex: number; errorCode: number } = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
         if (!ref.topic) slot.errorCode = ref.missingCode;

@@ -12,7 +12,7 @@ export const deleteRecordsHandler = defineHandler({
   request: DeleteRecordsRequestCodec,
   response: DeleteRecordsResponseCodec,
   async handle(request, ctx): Promise<DeleteRecordsResponseInit> {
-    const topics = await answerEachPartition(ctx.services.partitions, request.topics, async (log, p) => {
+    const topics = await answerEachPartition(ctx.services, request.topics, async (log, p) => {
       if (!log) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
       const target = p.offset === -1n ? log.highWatermark : p.offset;
       if (target < 0n || target > log.highWatermark) {

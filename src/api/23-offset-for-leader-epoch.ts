@@ -14,9 +14,9 @@ export const offsetForLeaderEpochHandler = defineHandler({
   request: OffsetForLeaderEpochRequestCodec,
   response: OffsetForLeaderEpochResponseCodec,
   async handle(request, ctx): Promise<OffsetForLeaderEpochResponseInit> {
-    const directory = ctx.services.partitions;
+    const services = ctx.services;
     const topics = await Promise.all(request.topics.map(async (t) => {
-      const logs = await directory.logsOf(directory.findTopic(t.topic, undefined, false).topic, t.partitions.map((p) => p.partition));
+      const logs = await services.partitions.logsOf(services.topics.get(t.topic), t.partitions.map((p) => p.partition));
       const partitions = t.partitions.map((p, i) => {
         const log = logs[i];
         if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partition: p.partition, leaderEpoch: -1, endOffset: -1n };

@@ -11,11 +11,11 @@ export const describeProducersHandler = defineHandler({
   request: DescribeProducersRequestCodec,
   response: DescribeProducersResponseCodec,
   async handle(request, ctx): Promise<DescribeProducersResponseInit> {
-    const directory = ctx.services.partitions;
+    const { topics, partitions } = ctx.services;
     return {
       throttleTimeMs: 0,
       topics: await Promise.all(request.topics.map(async (t) => {
-        const logs = await directory.logsOf(directory.findTopic(t.name, undefined, false).topic, t.partitionIndexes);
+        const logs = await partitions.logsOf(topics.get(t.name), t.partitionIndexes);
         return {
           name: t.name,
           partitions: t.partitionIndexes.map((partitionIndex, i) => {

@@ -1,28 +1,12 @@
-// Finds the partition logs requests name, by topic name or topic id, with the error code Kafka answers when a
-// topic or partition does not exist. Storage builds a partition stored at a clean start on its first use; this
-// directory keeps that behind one call, so a handler only knows that an answer may have to wait.
+// Finds the partition logs of topics requests name (TopicService finds the topics). Storage builds a partition
+// stored at a clean start on its first use; this directory keeps that behind one call, so a handler only knows
+// that an answer may have to wait.
 import type { LogManager, PartitionLog, TopicMetadata } from '../../storage';
-import { ErrorCode } from '../../codecs/protocol/errors';
-import { ZERO_UUID } from '../../codecs/protocol/uuid';
-
-export interface TopicRef {
-  readonly topic: TopicMetadata | undefined;
-  /** The code for every partition of an unknown topic. */
-  readonly missingCode: number;
-}
 
 export type MaybeLog = PartitionLog | undefined;
 
 export class PartitionDirectory {
   constructor(private readonly logs: LogManager) {}
-
-  /** A topic by name, or by id when the request version carries ids (the name is then empty or null). */
-  findTopic(name: string | null, topicId: string | undefined, byId: boolean): TopicRef {
-    if (byId && topicId !== undefined && topicId !== ZERO_UUID) {
-      return { topic: this.logs.topicById(topicId), missingCode: ErrorCode.UNKNOWN_TOPIC_ID };
-    }
-    return { topic: name === null ? undefined : this.logs.topic(name), missingCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
-  }
 
   /** The partition's log; a promise only while storage builds it for its first use. */
   log(topic: TopicMetadata | undefined, partition: number): MaybeLog | Promise<MaybeLog> {

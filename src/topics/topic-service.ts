@@ -6,6 +6,7 @@ import type { BrokerConfig } from '../config/broker-config';
 import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { topicNameProblem } from './topic-names';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { Logger } from '../logger';
 
 export interface CreateTopicRequest {
@@ -25,6 +26,12 @@ export interface ProduceSettings {
   /** message.timestamp.before.max.ms / after.max.ms as numbers (Long.MAX becomes ~9.2e18, still "unlimited") */
   readonly timestampBeforeMaxMs: number;
   readonly timestampAfterMaxMs: number;
+}
+
+/** A topic a request named, or the code Kafka answers for each of its partitions when there is none. */
+export interface TopicRef {
+  readonly topic: TopicMetadata | undefined;
+  readonly missingCode: number;
 }
 
 export class TopicService {
@@ -47,6 +54,14 @@ export class TopicService {
   /** The topic with this id (requests of versions that name topics by id). */
   byId(topicId: string): TopicMetadata | undefined {
     return this.logs.topicById(topicId);
+  }
+
+  /** A topic by name, or by id when the request version carries ids (the name is then empty or null). */
+  find(name: string | null, topicId: string | undefined, byId: boolean): TopicRef {
+    if (byId && topicId !== undefined && topicId !== ZERO_UUID) {
+      return { topic: this.logs.topicById(topicId), missingCode: ErrorCode.UNKNOWN_TOPIC_ID };
+    }
+    return { topic: name === null ? undefined : this.logs.topic(name), missingCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
   }
 
   all(): readonly TopicMetadata[] {
