@@ -2,13 +2,11 @@
 // generator's own model) are damaged by seeded random mutations and decoded. A decode must either succeed or throw
 // ProtocolDecodeError; it must finish promptly and never ask for a Buffer larger than its input.
 // Replay a failure with FUZZ_SEED=<seed printed in the failure> npx jest dist/test/unit/codecs/fuzz.test.js
-import { loadMessages } from '../../../codecs/generator/generate';
-import { MessageDef } from '../../../codecs/generator/spec';
 import { ProtocolDecodeError, Reader } from '../../../codecs/primitives/reader';
 import { Writer } from '../../../codecs/primitives/writer';
 import { decodeRequestHeader, encodeRequestHeader } from '../../../codecs/protocol/headers';
 import { fuzzSeed, hexPreview, largestAllocationDuring, mutate, mutateOnce, Prng } from '../../helpers/fuzz';
-import { AnyCodec, codecByName, messageSample, SPECS_PRESENT, SPEC_ROOT, Variant } from './spec-fixtures';
+import { allMessageDefs, AnyCodec, codecByName, messageSample, Variant } from './spec-fixtures';
 
 const SEED = fuzzSeed(0x5eed_c0de);
 /** Mutations per (message, version); with ~700 pairs plus the truncation sweep this gives ~40,000 cases. */
@@ -53,15 +51,8 @@ function decodeHostile(what: string, bytes: Buffer, decode: (r: Reader) => unkno
   if (elapsed > MAX_MS_PER_CASE) throw new Error(`${context}: took ${elapsed.toFixed(0)} ms`);
 }
 
-const describeWithSpecs = SPECS_PRESENT ? describe : describe.skip;
-
-describeWithSpecs('every codec at every version survives mutated input', () => {
-  const defs: MessageDef[] = SPECS_PRESENT
-    ? (() => {
-        const { messages, internal } = loadMessages(SPEC_ROOT);
-        return [...messages, ...internal];
-      })()
-    : [];
+describe('every codec at every version survives mutated input', () => {
+  const defs = allMessageDefs();
   const variants: Variant[] = ['values', 'nulls', 'chunks'];
   const total: Outcome = { decoded: 0, rejected: 0 };
 
