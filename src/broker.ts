@@ -3,7 +3,7 @@
 import * as net from 'net';
 import * as path from 'path';
 import { LogManager, LogConfig, logConfigFromProperties } from '../storage';
-import { BrokerConfig } from './config/broker-config';
+import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { TOPIC_CONFIG_BROKER_SYNONYM } from './config/topic-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from './config/listeners';
 import { loadOrCreateIdentity, ClusterIdentity } from './cluster/identity';
@@ -75,9 +75,9 @@ export class Broker {
       dataDir,
       logger,
       defaultConfig: topicDefaultsFromBroker(config),
-      retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
-      cleanerBackoffMs: config.int('log.cleaner.backoff.ms'),
-      producerIdExpirationMs: config.int('producer.id.expiration.ms'),
+      retentionCheckIntervalMs: config.get(BrokerConfigKeys.LOG_RETENTION_CHECK_INTERVAL_MS),
+      cleanerBackoffMs: config.get(BrokerConfigKeys.LOG_CLEANER_BACKOFF_MS),
+      producerIdExpirationMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS),
     });
     let coordinators: Coordinators;
     try {
@@ -143,7 +143,7 @@ export class Broker {
   }
 
   private async bindListeners(): Promise<void> {
-    const specs = parseListeners(this.config.string('listeners'));
+    const specs = parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(','));
     const bound: ListenerAddress[] = [];
     for (const spec of specs) {
       const server = net.createServer((socket) => this.accept(socket, spec.name));
@@ -161,7 +161,7 @@ export class Broker {
       bound.push(address);
       this.logger.info({ listener: spec.name, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
     }
-    const advertisedSpec = this.config.raw('advertised.listeners');
+    const advertisedSpec = this.config.get(BrokerConfigKeys.ADVERTISED_LISTENERS)?.join(',');
     this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
   }
 
@@ -174,8 +174,8 @@ export class Broker {
       socket,
       this,
       {
-        maxFrameBytes: this.config.int('socket.request.max.bytes'),
-        idleTimeoutMs: this.config.int('connections.max.idle.ms'),
+        maxFrameBytes: this.config.get(BrokerConfigKeys.SOCKET_REQUEST_MAX_BYTES),
+        idleTimeoutMs: this.config.get(BrokerConfigKeys.CONNECTIONS_MAX_IDLE_MS),
         listenerName,
         handlers: this.handlers,
         apiVersionsFallback: (writer) => encodeApiVersionsFallback(writer, this.handlers),

@@ -8,15 +8,12 @@ import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch
 import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
 import { OFFSETS_TOPIC } from '../cluster/topic-names';
+import { DEFAULT_OFFSETS_TOPIC_CONFIGS } from '../config/internal-topics';
 
 export { OFFSETS_TOPIC };
 
-/** Kafka's settings for the offsets topic: compacted, 100 MiB segments. */
-export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
-  'cleanup.policy': 'compact',
-  'segment.bytes': '104857600',
-  'compression.type': 'producer',
-};
+/** The offsets topic's configs with the broker keys at their defaults (see config/internal-topics.ts). */
+export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = DEFAULT_OFFSETS_TOPIC_CONFIGS;
 
 export type { CoordinatorPartitionLog, CoordinatorStorage } from '../cluster/internal-topic';
 
@@ -28,8 +25,8 @@ export interface CoordinatorRecordWrite {
 export class OffsetsTopic {
   private readonly topic: InternalTopic;
 
-  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger) {
-    this.topic = new InternalTopic(storage, OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIGS, configuredPartitions, logger);
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger, topicConfigs = OFFSETS_TOPIC_CONFIGS) {
+    this.topic = new InternalTopic(storage, OFFSETS_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 
   get numPartitions(): number {
