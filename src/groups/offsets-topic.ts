@@ -2,7 +2,7 @@
 // lives on one partition (Kafka's hash rule); a group's records for one operation go in one batch so they land
 // together. At start the whole topic is read back to rebuild the coordinator's state.
 import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
-import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
+import { CoordinatorStorage, CoordinatorTopic } from '../cluster/internal-topic';
 import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-records';
 import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import type { TransactionalReplay } from './transactional-offsets';
@@ -22,27 +22,9 @@ export interface CoordinatorRecordWrite {
   readonly value: Buffer | null;
 }
 
-export class OffsetsTopic {
-  private readonly topic: InternalTopic;
-
+export class OffsetsTopic extends CoordinatorTopic {
   constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger, topicConfigs = OFFSETS_TOPIC_CONFIGS) {
-    this.topic = new InternalTopic(storage, OFFSETS_TOPIC, topicConfigs, configuredPartitions, logger);
-  }
-
-  get numPartitions(): number {
-    return this.topic.numPartitions;
-  }
-
-  partitionFor(groupId: string): number {
-    return this.topic.partitionFor(groupId);
-  }
-
-  get exists(): boolean {
-    return this.topic.exists;
-  }
-
-  ensureCreated(): Promise<void> {
-    return this.topic.ensureCreated();
+    super(storage, OFFSETS_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 
   /** Appends one group's records as one batch; resolves once storage has them. */
