@@ -27,7 +27,7 @@ export interface ConfigKey<T> {
   readonly doc: string;
   /** Whether Kafka lets the value change at run time (DescribeConfigs reports the others read-only). */
   readonly dynamic: boolean;
-  /** A secret: DescribeConfigs reports its value as null. */
+  /** A secret (every password is one): DescribeConfigs reports its value as null. */
   readonly sensitive: boolean;
   /** Accepted and kept, but no longer reported (settings Kafka has dropped that old clients still send). */
   readonly legacy: boolean;
@@ -126,7 +126,7 @@ function builder<V>(type: ConfigType, parseType: (raw: string) => V) {
       defaultValue: defaultValue === null ? null : String(defaultValue),
       doc,
       dynamic: traits.includes('dynamic'),
-      sensitive: traits.includes('sensitive'),
+      sensitive: type === 'password' || traits.includes('sensitive'),
       legacy: traits.includes('legacy'),
       parse: parseWith(name, parseType, validators),
     };

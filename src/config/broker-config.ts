@@ -103,7 +103,7 @@ export const BrokerConfigKeys = {
   TRANSACTION_STATE_LOG_NUM_PARTITIONS: intKey('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state when it is created.', atLeast(1)),
   TRANSACTION_STATE_LOG_REPLICATION_FACTOR: shortKey('transaction.state.log.replication.factor', 1, 'Replication factor of __transaction_state.', atLeast(1)), // Eddy default (Kafka: 3)
   TRANSACTION_STATE_LOG_SEGMENT_BYTES: intKey('transaction.state.log.segment.bytes', 104857600, 'Segment size of __transaction_state, small so it compacts and loads quickly.', atLeast(1)),
-  TRANSACTION_STATE_LOG_MIN_ISR: intKey('transaction.state.log.min.isr', 1, 'min.insync.replicas written into __transaction_state.', atLeast(1)), // Eddy default (Kafka: 2)
+  TRANSACTION_STATE_LOG_MIN_ISR: intKey('transaction.state.log.min.isr', 1, 'The min.insync.replicas written into __transaction_state.', atLeast(1)), // Eddy default (Kafka: 2)
   TRANSACTION_MAX_TIMEOUT_MS: intKey('transaction.max.timeout.ms', 900000, 'Longest transaction timeout a producer may ask for.', atLeast(1)),
   TRANSACTIONAL_ID_EXPIRATION_MS: intKey('transactional.id.expiration.ms', 604800000, 'Idle time after which a transactional id is forgotten.', atLeast(1)),
   PRODUCER_ID_EXPIRATION_MS: intKey('producer.id.expiration.ms', 86400000, 'Idle time after which an idempotent producer id is forgotten.', 'dynamic'),
