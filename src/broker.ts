@@ -2,7 +2,7 @@
 // (`eddy start`) or in-process from a test with `Broker.start(...)`.
 import * as net from 'net';
 import * as path from 'path';
-import { LogManager, LogConfig, logConfigFromProperties } from '../storage';
+import { LogManager, LogConfig, logConfigFromProperties, TopicConfigKeys } from '../storage';
 import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { TOPIC_CONFIG_BROKER_SYNONYM } from './config/topic-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from './config/listeners';
@@ -37,8 +37,8 @@ export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
     const v = config.explicit(brokerName);
     if (v !== undefined) props[topicName] = v;
   }
-  props['retention.ms'] = String(config.logRetentionMs);
-  props['segment.ms'] = String(config.logRollMs);
+  props[TopicConfigKeys.RETENTION_MS.name] = String(config.logRetentionMs);
+  props[TopicConfigKeys.SEGMENT_MS.name] = String(config.logRollMs);
   return logConfigFromProperties(props);
 }
 
