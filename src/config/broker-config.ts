@@ -88,7 +88,7 @@ export const BrokerConfigKeys = {
   OFFSETS_TOPIC_NUM_PARTITIONS: intKey('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets when it is created.', atLeast(1)),
   OFFSETS_TOPIC_REPLICATION_FACTOR: shortKey('offsets.topic.replication.factor', 1, 'Replication factor of __consumer_offsets.', atLeast(1)), // Eddy default (Kafka: 3)
   OFFSETS_TOPIC_SEGMENT_BYTES: intKey('offsets.topic.segment.bytes', 104857600, 'Segment size of __consumer_offsets, small so it compacts and loads quickly.', atLeast(1)),
-  OFFSETS_TOPIC_COMPRESSION_CODEC: intKey('offsets.topic.compression.codec', 0, 'Codec id for the records the group coordinator writes (0 = none).'),
+  OFFSETS_TOPIC_COMPRESSION_CODEC: intKey('offsets.topic.compression.codec', 0, 'Codec id Kafka compresses the group coordinator records with (0 = none); Eddy writes them uncompressed.'),
   OFFSETS_RETENTION_MINUTES: intKey('offsets.retention.minutes', 10080, 'How long committed offsets of an empty group are kept.', atLeast(1)),
   OFFSETS_RETENTION_CHECK_INTERVAL_MS: longKey('offsets.retention.check.interval.ms', 600000, 'How often expired offsets are looked for.', atLeast(1)),
   OFFSET_METADATA_MAX_BYTES: intKey('offset.metadata.max.bytes', 4096, 'Largest metadata string an offset commit may carry.'),
