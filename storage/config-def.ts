@@ -36,9 +36,6 @@ export interface ConfigKey<T> {
   parse(raw: string): T;
 }
 
-/** The key's typed value type. */
-export type ValueOf<K> = K extends ConfigKey<infer T> ? T : never;
-
 /** Flags a definition line may carry beside its validators. */
 export type KeyFlag = 'dynamic' | 'sensitive' | 'legacy';
 type Trait<V> = ConfigValidator<V> | KeyFlag;
@@ -115,12 +112,16 @@ function parseWith<V>(name: string, parseType: (raw: string) => V, validators: r
   };
 }
 
+/** How a default may be written: a list as its text, a number as a number or (for Long.MAX) as text. */
 type DefaultOf<V> = V extends readonly string[] ? string : V extends number ? number | string : V;
 
-function builder<V>(type: ConfigType, parseType: (raw: string) => V) {
-  return <D extends DefaultOf<V> | null>(name: string, defaultValue: D, doc: string, ...traits: Trait<V>[]): ConfigKey<Nullable<D, V>> => {
+/** Defines a key of one type on one line: name, default, documentation, then validators and flags. */
+export type KeyBuilder<V> = <D extends DefaultOf<V> | null>(name: string, defaultValue: D, doc: string, ...traits: Trait<V>[]) => ConfigKey<Nullable<D, V>>;
+
+function builder<V>(type: ConfigType, parseType: (raw: string) => V): KeyBuilder<V> {
+  return (name, defaultValue, doc, ...traits) => {
     const validators = traits.filter((t): t is ConfigValidator<V> => typeof t === 'function');
-    const key: ConfigKey<Nullable<D, V>> = {
+    const key = {
       name,
       type,
       defaultValue: defaultValue === null ? null : String(defaultValue),
@@ -130,6 +131,7 @@ function builder<V>(type: ConfigType, parseType: (raw: string) => V) {
       legacy: traits.includes('legacy'),
       parse: parseWith(name, parseType, validators),
     };
+    // A definition whose default its own validator refuses is a bug: fail when the module loads, not on first use.
     if (key.defaultValue !== null) key.parse(key.defaultValue);
     return key;
   };

@@ -158,10 +158,5 @@ export class TopicService {
   }
 }
 
+/** Kept here too for handlers that import it from the topic service. */
 export { ConfigSource };
-
-export interface ResolvedConfig {
-  readonly name: string;
-  readonly value: string | null;
-  readonly source: number;
-}
