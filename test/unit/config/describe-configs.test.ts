@@ -46,6 +46,14 @@ async function describe(version: number, resourceType: number, resourceName: str
   }
 }
 
+/** A broker key set at start: its static value, then its default. */
+function setOverDefault(name: string, value: string, defaultValue: string): object[] {
+  return [
+    { name, value, source: STATIC_BROKER_CONFIG },
+    { name, value: defaultValue, source: DEFAULT_CONFIG },
+  ];
+}
+
 function entry(res: DescribeConfigsResponse, name: string): Entry {
   const found = res.results[0].configs.find((c) => c.name === name);
   if (found === undefined) throw new Error(`${name} not described`);
@@ -66,15 +74,8 @@ test('a topic override comes first, then the broker settings and defaults of its
       { name: 'log.cleanup.policy', value: 'delete', source: DEFAULT_CONFIG },
     ],
   });
-  expect(entry(res, 'segment.bytes')).toMatchObject({
-    value: '2097152',
-    configSource: STATIC_BROKER_CONFIG,
-    configType: INT,
-    synonyms: [
-      { name: 'log.segment.bytes', value: '2097152', source: STATIC_BROKER_CONFIG },
-      { name: 'log.segment.bytes', value: '1073741824', source: DEFAULT_CONFIG },
-    ],
-  });
+  const segmentSynonyms = setOverDefault('log.segment.bytes', '2097152', '1073741824');
+  expect(entry(res, 'segment.bytes')).toMatchObject({ value: '2097152', configSource: STATIC_BROKER_CONFIG, configType: INT, synonyms: segmentSynonyms });
   // log.retention.hours stands before log.retention.ms, so Kafka drops it from the list.
   expect(entry(res, 'retention.ms')).toMatchObject({ value: '3600000', configSource: DYNAMIC_TOPIC_CONFIG, synonyms: [{ name: 'retention.ms', value: '3600000', source: DYNAMIC_TOPIC_CONFIG }] });
   expect(entry(res, 'remote.storage.enable')).toMatchObject({ value: 'false', configSource: DEFAULT_CONFIG, synonyms: [] });
@@ -104,24 +105,10 @@ test('v0 reports IsDefault', async () => {
 test('broker configs: own value, read-only unless Kafka alters it at run time, synonyms across units', async () => {
   const res = await describe(4, BROKER, String(broker.identity.nodeId), true, true);
   expect(res.results[0].errorCode).toBe(0);
-  expect(entry(res, 'log.segment.bytes')).toMatchObject({
-    value: '2097152',
-    readOnly: false,
-    configSource: STATIC_BROKER_CONFIG,
-    synonyms: [
-      { name: 'log.segment.bytes', value: '2097152', source: STATIC_BROKER_CONFIG },
-      { name: 'log.segment.bytes', value: '1073741824', source: DEFAULT_CONFIG },
-    ],
-  });
-  expect(entry(res, 'log.retention.hours')).toMatchObject({
-    value: '2',
-    readOnly: true,
-    configSource: STATIC_BROKER_CONFIG,
-    synonyms: [
-      { name: 'log.retention.hours', value: '2', source: STATIC_BROKER_CONFIG },
-      { name: 'log.retention.hours', value: '168', source: DEFAULT_CONFIG },
-    ],
-  });
+  const segmentSynonyms = setOverDefault('log.segment.bytes', '2097152', '1073741824');
+  expect(entry(res, 'log.segment.bytes')).toMatchObject({ value: '2097152', readOnly: false, configSource: STATIC_BROKER_CONFIG, synonyms: segmentSynonyms });
+  const hoursSynonyms = setOverDefault('log.retention.hours', '2', '168');
+  expect(entry(res, 'log.retention.hours')).toMatchObject({ value: '2', readOnly: true, configSource: STATIC_BROKER_CONFIG, synonyms: hoursSynonyms });
   expect(entry(res, 'log.retention.ms')).toMatchObject({ value: null, configSource: DEFAULT_CONFIG, synonyms: [] });
   expect(entry(res, 'num.partitions')).toMatchObject({ value: '1', readOnly: false, configSource: DEFAULT_CONFIG });
   expect(entry(res, 'node.id')).toMatchObject({ readOnly: true, configType: INT });
