@@ -89,13 +89,20 @@ export function knownTopicConfigNames(): readonly string[] {
   return [...TOPIC_KEY_BY_NAME.keys()];
 }
 
-/** Checks every name and value; throws InvalidConfigError on the first problem. */
-export function validateTopicConfigs(props: Readonly<Record<string, string>>): void {
-  for (const [name, raw] of Object.entries(props)) {
+/** Parses every name and value, by name; throws InvalidConfigError on the first problem. */
+function parseTopicConfigs(props: Readonly<Record<string, string>>): Map<string, unknown> {
+  const parsed = new Map<string, unknown>();
+  for (const name in props) {
     const key = TOPIC_KEY_BY_NAME.get(name);
     if (key === undefined) throw new InvalidConfigError(name, `Unknown topic config name: ${name}`);
-    key.parse(raw);
+    parsed.set(name, key.parse(props[name]));
   }
+  return parsed;
+}
+
+/** Checks every name and value; throws InvalidConfigError on the first problem. */
+export function validateTopicConfigs(props: Readonly<Record<string, string>>): void {
+  parseTopicConfigs(props);
 }
 
 /** Where each LogConfig field comes from: the typed view is derived from the keys, never written out again. */
@@ -123,9 +130,11 @@ type LogConfigField = keyof typeof LOG_CONFIG_KEYS;
 /** The typed view of the topic configs the storage engine acts on. */
 export type LogConfig = { -readonly [F in LogConfigField]: (typeof LOG_CONFIG_KEYS)[F] extends ConfigKey<infer T> ? T : never };
 
+const LOG_CONFIG_ENTRIES = Object.entries(LOG_CONFIG_KEYS) as ReadonlyArray<[LogConfigField, ConfigKey<unknown>]>;
+
 function readLogConfig(valueOf: (field: LogConfigField, key: ConfigKey<unknown>) => unknown): LogConfig {
   const out: Record<string, unknown> = {};
-  for (const [field, key] of Object.entries(LOG_CONFIG_KEYS)) out[field] = valueOf(field as LogConfigField, key);
+  for (const [field, key] of LOG_CONFIG_ENTRIES) out[field] = valueOf(field, key);
   return out as LogConfig;
 }
 
@@ -143,10 +152,9 @@ export const DEFAULT_LOG_CONFIG: LogConfig = Object.freeze(
 
 /** Overlays Kafka topic config overrides on `base`; throws InvalidConfigError on unknown names or bad values. */
 export function logConfigFromProperties(props: Readonly<Record<string, string>>, base: LogConfig = DEFAULT_LOG_CONFIG): LogConfig {
-  validateTopicConfigs(props);
+  const parsed = parseTopicConfigs(props);
   return readLogConfig((field, key) => {
-    const raw = props[key.name];
-    if (raw !== undefined) return key.parse(raw);
+    if (parsed.has(key.name)) return parsed.get(key.name);
     const inherited: unknown = base[field];
     return typeof inherited === 'object' && inherited !== null ? { ...inherited } : inherited;
   });
