@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Broker } from './broker/broker';
-import { BrokerConfig } from './config/broker-config';
+import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { createLogger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
 
@@ -23,12 +23,12 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
     if (eq <= 0) throw new Error(`--config expects key=value, got "${pair}"`);
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }
-  if (opts.listeners) out['listeners'] = opts.listeners;
-  else if (opts.host !== undefined || opts.port !== undefined || out['listeners'] === undefined) {
-    out['listeners'] = `PLAINTEXT://${opts.host ?? ''}:${opts.port ?? 9092}`;
+  if (opts.listeners) out[BrokerConfigKeys.LISTENERS.name] = opts.listeners;
+  else if (opts.host !== undefined || opts.port !== undefined || out[BrokerConfigKeys.LISTENERS.name] === undefined) {
+    out[BrokerConfigKeys.LISTENERS.name] = `PLAINTEXT://${opts.host ?? ''}:${opts.port ?? 9092}`;
   }
-  if (opts.advertisedListeners) out['advertised.listeners'] = opts.advertisedListeners;
-  out['log.dirs'] = path.resolve(opts.dataDir);
+  if (opts.advertisedListeners) out[BrokerConfigKeys.ADVERTISED_LISTENERS.name] = opts.advertisedListeners;
+  out[BrokerConfigKeys.LOG_DIRS.name] = path.resolve(opts.dataDir);
   return out;
 }
 

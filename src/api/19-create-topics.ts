@@ -10,6 +10,7 @@
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec, CreateTopicsResponseInit } from '../../codecs/generated/CreateTopicsResponse';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
+import { BrokerConfigKeys } from '../config/broker-config';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../topics/operation-limits';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
@@ -24,7 +25,7 @@ export const createTopicsHandler = defineHandler({
     const service = ctx.services.topics;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const defaultPartitions = ctx.services.config.int('num.partitions');
+    const defaultPartitions = ctx.services.config.get(BrokerConfigKeys.NUM_PARTITIONS);
     const records = request.topics.reduce((sum, t) => {
       const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? defaultPartitions : t.numPartitions;
       return sum + topicCreationRecords(partitions, t.configs.length);

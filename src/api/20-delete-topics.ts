@@ -5,6 +5,7 @@
 // - Deletion removes the partitions' files through storage.
 import { DeleteTopicsRequestCodec } from '../../codecs/generated/DeleteTopicsRequest';
 import { DeleteTopicsResponseCodec, DeleteTopicsResponseInit } from '../../codecs/generated/DeleteTopicsResponse';
+import { BrokerConfigKeys } from '../config/broker-config';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
@@ -33,7 +34,7 @@ export const deleteTopicsHandler = defineHandler({
       });
       if (!topic) {
         responses.push(result(byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
-      } else if (!services.config.bool('delete.topic.enable')) {
+      } else if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) {
         responses.push(result(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'));
       } else if (isInternalTopic(topic.name)) {
         responses.push(result(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${topic.name}`));

@@ -1,6 +1,7 @@
 // What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: resource types, config type ids, and
 // how a topic's overrides change.
 import type { ConfigType } from '../config/config-types';
+import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 
@@ -38,6 +39,15 @@ export function checkBrokerResourceName(services: BrokerServices, name: string):
       `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`,
     );
   }
+}
+
+/** A topic config's default as text, the base APPEND and SUBTRACT start from when the topic has no override. */
+export function topicConfigDefault(name: string): string | null {
+  return TOPIC_CONFIG_BY_NAME.get(name)?.defaultValue ?? null;
+}
+
+export function isListTopicConfig(name: string): boolean {
+  return TOPIC_CONFIG_BY_NAME.get(name)?.type === 'list';
 }
 
 export const AlterOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;

@@ -10,6 +10,24 @@ export interface ResourceOutcome {
   readonly resourceName: string;
 }
 
+/** One resource of an AlterConfigs or IncrementalAlterConfigs request. */
+export interface ConfigResourceRequest {
+  readonly resourceType: number;
+  readonly resourceName: string;
+}
+
+/** Updates each resource in request order; `computeFor` gives how a resource's overrides change. */
+export async function updateResources<R extends ConfigResourceRequest>(
+  services: BrokerServices,
+  resources: readonly R[],
+  validateOnly: boolean,
+  computeFor: (resource: R) => (current: Readonly<Record<string, string>>) => Record<string, string>,
+): Promise<ResourceOutcome[]> {
+  const outcomes: ResourceOutcome[] = [];
+  for (const r of resources) outcomes.push(await updateResourceConfigs(services, r.resourceType, r.resourceName, validateOnly, computeFor(r)));
+  return outcomes;
+}
+
 /**
  * Runs `compute` to get a resource's new overrides, validates and (unless validateOnly) stores them, and turns
  * expected failures into the resource's error code.

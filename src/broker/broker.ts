@@ -2,8 +2,8 @@
 // (`eddy start`) or in-process from a test with `Broker.start(...)`.
 import * as net from 'net';
 import * as path from 'path';
-import { LogManager, LogConfig, logConfigFromProperties } from '../../storage';
-import { BrokerConfig } from '../config/broker-config';
+import { LogManager, LogConfig, logConfigFromProperties, TopicConfigKeys } from '../../storage';
+import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
 import { TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
 import { loadOrCreateIdentity, ClusterIdentity } from './identity';
@@ -41,15 +41,15 @@ export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
     const v = config.explicit(brokerName);
     if (v !== undefined) props[topicName] = v;
   }
-  props['retention.ms'] = String(config.logRetentionMs);
-  props['segment.ms'] = String(config.logRollMs);
+  props[TopicConfigKeys.RETENTION_MS.name] = String(config.logRetentionMs);
+  props[TopicConfigKeys.SEGMENT_MS.name] = String(config.logRollMs);
   return logConfigFromProperties(props);
 }
 
 export class Broker {
   readonly identity: ClusterIdentity;
   readonly topics: TopicService;
-  /** The group and transaction coordinators (see cluster/coordinators.ts for when each is built). */
+  /** The group and transaction coordinators (see coordinators.ts for when each is built). */
   readonly coordinators: Coordinators;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
@@ -92,9 +92,9 @@ export class Broker {
       dataDir,
       logger,
       defaultConfig: topicDefaultsFromBroker(config),
-      retentionCheckIntervalMs: config.int('log.retention.check.interval.ms'),
-      cleanerBackoffMs: config.int('log.cleaner.backoff.ms'),
-      producerIdExpirationMs: config.int('producer.id.expiration.ms'),
+      retentionCheckIntervalMs: config.get(BrokerConfigKeys.LOG_RETENTION_CHECK_INTERVAL_MS),
+      cleanerBackoffMs: config.get(BrokerConfigKeys.LOG_CLEANER_BACKOFF_MS),
+      producerIdExpirationMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS),
     });
     let coordinators: Coordinators;
     try {
@@ -160,7 +160,7 @@ export class Broker {
   }
 
   private async bindListeners(): Promise<void> {
-    const specs = parseListeners(this.config.string('listeners'));
+    const specs = parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(','));
     const bound: ListenerAddress[] = [];
     for (const spec of specs) {
       const server = net.createServer((socket) => this.accept(socket, spec.name));
@@ -178,7 +178,7 @@ export class Broker {
       bound.push(address);
       this.logger.info({ listener: spec.name, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
     }
-    const advertisedSpec = this.config.raw('advertised.listeners');
+    const advertisedSpec = this.config.get(BrokerConfigKeys.ADVERTISED_LISTENERS)?.join(',');
     this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
   }
 
@@ -190,8 +190,8 @@ export class Broker {
     const connection = new Connection(
       socket,
       {
-        maxFrameBytes: this.config.int('socket.request.max.bytes'),
-        idleTimeoutMs: this.config.int('connections.max.idle.ms'),
+        maxFrameBytes: this.config.get(BrokerConfigKeys.SOCKET_REQUEST_MAX_BYTES),
+        idleTimeoutMs: this.config.get(BrokerConfigKeys.CONNECTIONS_MAX_IDLE_MS),
         listenerName,
         handlers: this.handlers,
         newRequestScope: this.newRequestScope,

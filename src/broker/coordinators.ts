@@ -4,7 +4,8 @@
 // with its module, on the first request that needs it: those modules are a quarter of the code a start loads, and
 // only Eddy's coordinators write their internal topics, so the topic still holds nothing at that point.
 import type { LogManager } from '../../storage';
-import type { BrokerConfig } from '../config/broker-config';
+import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
+import { transactionStateTopicConfigs } from '../config/internal-topics';
 import type { GroupCoordinator, GroupCoordinatorOptions } from '../groups/group-coordinator';
 import { groupCoordinatorConfig } from '../groups/group-config';
 import type { Logger } from '../logger';
@@ -45,10 +46,11 @@ export class Coordinators {
       storage: logs,
       producerIds,
       config: {
-        numPartitions: config.int('transaction.state.log.num.partitions'),
-        maxTimeoutMs: config.int('transaction.max.timeout.ms'),
-        abortCheckIntervalMs: config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
-        idExpirationMs: config.int('transactional.id.expiration.ms'),
+        numPartitions: config.get(BrokerConfigKeys.TRANSACTION_STATE_LOG_NUM_PARTITIONS),
+        maxTimeoutMs: config.get(BrokerConfigKeys.TRANSACTION_MAX_TIMEOUT_MS),
+        abortCheckIntervalMs: config.get(BrokerConfigKeys.TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS),
+        idExpirationMs: config.get(BrokerConfigKeys.TRANSACTIONAL_ID_EXPIRATION_MS),
+        topicConfigs: transactionStateTopicConfigs(config),
       },
       logger,
       // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.

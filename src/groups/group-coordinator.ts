@@ -107,7 +107,7 @@ export class GroupCoordinator {
     this.config = options.config;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger);
+    this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger, options.config.offsetsTopicConfigs);
     this.consumerGroups = new ConsumerGroupCoordinator(
       options.topics ?? NO_TOPICS,
       options.config.consumer,

@@ -97,3 +97,29 @@ export class InternalTopic {
     }
   }
 }
+
+/** What the offsets topic and the transaction log share on top of their internal topic: where a key lives, creation. */
+export abstract class CoordinatorTopic {
+  protected readonly topic: InternalTopic;
+
+  constructor(storage: CoordinatorStorage, name: string, configs: Readonly<Record<string, string>>, configuredPartitions: number, logger: Logger) {
+    this.topic = new InternalTopic(storage, name, configs, configuredPartitions, logger);
+  }
+
+  get numPartitions(): number {
+    return this.topic.numPartitions;
+  }
+
+  /** The partition that owns `key` (a group id or a transactional id). */
+  partitionFor(key: string): number {
+    return this.topic.partitionFor(key);
+  }
+
+  get exists(): boolean {
+    return this.topic.exists;
+  }
+
+  ensureCreated(): Promise<void> {
+    return this.topic.ensureCreated();
+  }
+}

@@ -1,9 +1,10 @@
 // Topic administration with Kafka's rules: name checks, partition and replication-factor checks, config
 // validation, auto-creation. Storage owns the files and the persisted catalog; this layer owns the policy.
-import { InvalidConfigError, validateTopicConfigs } from '../../storage';
-import type { LogManager, TopicMetadata } from '../../storage';
-import type { BrokerConfig } from '../config/broker-config';
-import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
+import { InvalidConfigError, TopicConfigKeys, validateTopicConfigs } from '../../storage';
+import type { ConfigKey, LogManager, TopicMetadata } from '../../storage';
+import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
+import { DescribedConfig, describeTopicConfig } from '../config/config-sources';
+import { TOPIC_CONFIGS } from '../config/topic-configs';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { topicNameProblem } from './topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
@@ -82,8 +83,8 @@ export class TopicService {
         'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
       );
     }
-    let partitions = req.numPartitions === -1 ? this.config.int('num.partitions') : req.numPartitions;
-    let replicationFactor = req.replicationFactor === -1 ? this.config.int('default.replication.factor') : req.replicationFactor;
+    let partitions = req.numPartitions === -1 ? this.config.get(BrokerConfigKeys.NUM_PARTITIONS) : req.numPartitions;
+    let replicationFactor = req.replicationFactor === -1 ? this.config.get(BrokerConfigKeys.DEFAULT_REPLICATION_FACTOR) : req.replicationFactor;
     if (hasAssignments) {
       const assignments = req.assignments ?? [];
       partitions = assignments.length;
@@ -124,7 +125,7 @@ export class TopicService {
   }
 
   get autoCreateEnabled(): boolean {
-    return this.config.bool('auto.create.topics.enable');
+    return this.config.get(BrokerConfigKeys.AUTO_CREATE_TOPICS_ENABLE);
   }
 
   /** Creates the topic with broker defaults if auto-creation is on; returns undefined when it may not. */
@@ -142,16 +143,9 @@ export class TopicService {
     }
   }
 
-  /** A topic config's effective value: the topic's override, else the broker's synonym, else Kafka's default. */
-  resolveConfig(topic: TopicMetadata | undefined, name: string): ResolvedConfig {
-    const override = topic?.configs[name];
-    if (override !== undefined) return { name, value: override, source: ConfigSource.DYNAMIC_TOPIC_CONFIG };
-    const synonym = TOPIC_CONFIG_BROKER_SYNONYM[name];
-    const brokerValue = synonym === undefined ? undefined : this.config.explicit(synonym);
-    if (brokerValue !== undefined) return { name, value: brokerValue, source: ConfigSource.STATIC_BROKER_CONFIG };
-    if (name === 'retention.ms') return { name, value: String(this.config.logRetentionMs), source: ConfigSource.DEFAULT_CONFIG };
-    if (name === 'segment.ms') return { name, value: String(this.config.logRollMs), source: ConfigSource.DEFAULT_CONFIG };
-    return { name, value: TOPIC_CONFIG_BY_NAME.get(name)?.defaultValue ?? null, source: ConfigSource.DEFAULT_CONFIG };
+  /** A topic config's effective value and where it comes from: the topic's override, else the broker's synonyms, else the default. */
+  resolveConfig(topic: Pick<TopicMetadata, 'configs'> | undefined, key: ConfigKey<unknown>): DescribedConfig {
+    return describeTopicConfig(this.config, topic?.configs ?? {}, key);
   }
 
   /** What Produce checks each partition's records against, without resolving configs per partition and request. */
@@ -160,21 +154,21 @@ export class TopicService {
     const cached = this.produceSettingsCache.get(topic);
     if (cached !== undefined && cached.revision === revision) return cached.settings;
     const settings: ProduceSettings = {
-      maxMessageBytes: this.numericConfig(topic, 'max.message.bytes'),
-      timestampBeforeMaxMs: this.numericConfig(topic, 'message.timestamp.before.max.ms'),
-      timestampAfterMaxMs: this.numericConfig(topic, 'message.timestamp.after.max.ms'),
+      maxMessageBytes: this.numericConfig(topic, TopicConfigKeys.MAX_MESSAGE_BYTES),
+      timestampBeforeMaxMs: this.numericConfig(topic, TopicConfigKeys.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+      timestampAfterMaxMs: this.numericConfig(topic, TopicConfigKeys.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
     };
     this.produceSettingsCache.set(topic, { revision, settings });
     return settings;
   }
 
-  resolveAllConfigs(topic: TopicMetadata): ResolvedConfig[] {
-    return TOPIC_CONFIGS.map((def) => this.resolveConfig(topic, def.name));
+  resolveAllConfigs(topic: Pick<TopicMetadata, 'configs'>): DescribedConfig[] {
+    return TOPIC_CONFIGS.map((key) => this.resolveConfig(topic, key));
   }
 
   /** Numeric topic config; "Long.MAX" style values become Infinity-safe JS numbers (precision is irrelevant there). */
-  numericConfig(topic: TopicMetadata | undefined, name: string): number {
-    return Number(this.resolveConfig(topic, name).value ?? '0');
+  numericConfig(topic: TopicMetadata | undefined, key: ConfigKey<number>): number {
+    return Number(this.resolveConfig(topic, key).value ?? '0');
   }
 
   /** Grows a topic to `totalCount` partitions (CreatePartitions validated the request). */
@@ -197,16 +191,3 @@ export class TopicService {
   }
 }
 
-/** Where a topic config's effective value comes from, as DescribeConfigs reports it (Kafka's ConfigSource ids). */
-export const ConfigSource = {
-  DYNAMIC_TOPIC_CONFIG: 1,
-  DYNAMIC_BROKER_CONFIG: 2,
-  STATIC_BROKER_CONFIG: 4,
-  DEFAULT_CONFIG: 5,
-} as const;
-
-export interface ResolvedConfig {
-  readonly name: string;
-  readonly value: string | null;
-  readonly source: number;
-}

@@ -1,4 +1,4 @@
-import { BrokerConfig } from '../../../src/config/broker-config';
+import { BrokerConfig, BrokerConfigKeys } from '../../../src/config/broker-config';
 import { InvalidConfigValueError } from '../../../src/config/config-types';
 import { TOPIC_CONFIGS } from '../../../src/config/topic-configs';
 import { isKnownTopicConfig, validateTopicConfigs } from '../../../storage';
@@ -10,9 +10,9 @@ import { KafkaError } from '../../../codecs/protocol/errors';
 
 test('broker config defaults follow Kafka, with retention resolved from hours/minutes/ms', () => {
   const c = new BrokerConfig();
-  expect(c.int('num.partitions')).toBe(1);
-  expect(c.bool('auto.create.topics.enable')).toBe(true);
-  expect(c.int('socket.request.max.bytes')).toBe(104857600);
+  expect(c.get(BrokerConfigKeys.NUM_PARTITIONS)).toBe(1);
+  expect(c.get(BrokerConfigKeys.AUTO_CREATE_TOPICS_ENABLE)).toBe(true);
+  expect(c.get(BrokerConfigKeys.SOCKET_REQUEST_MAX_BYTES)).toBe(104857600);
   expect(c.logRetentionMs).toBe(168 * 3600000);
   expect(new BrokerConfig({ 'log.retention.minutes': '5' }).logRetentionMs).toBe(300000);
   expect(new BrokerConfig({ 'log.retention.ms': '1234', 'log.retention.minutes': '5' }).logRetentionMs).toBe(1234);
