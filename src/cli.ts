@@ -1,7 +1,6 @@
 // The `eddy` command line. `eddy start` runs the broker in the foreground until SIGTERM/SIGINT. Every option
 // can also come from an EDDY_* environment variable (EDDY_PORT, EDDY_DATA_DIR, ...), and any broker config from
 // `--config key=value` or EDDY_CFG_<KEY> (upper case, dots as underscores: EDDY_CFG_NUM_PARTITIONS=3).
-import * as fs from 'fs';
 import * as path from 'path';
 import { Broker } from './broker/broker';
 import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
@@ -63,8 +62,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
 }
 
 function packageVersion(): string {
-  // Read only when asked, so the start path does not pay for it.
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+  // Required only when asked, so the start path does not pay for it. A literal require of the file, not a path
+  // built from __dirname: it holds from dist/src/cli.js and from the start bundle, which carries package.json.
+  const pkg = require('../../package.json') as { version?: string };
   return pkg.version ?? 'unknown';
 }
 
