@@ -4,7 +4,7 @@ import type { JoinResult, SyncResult } from '../../../src/groups/classic-member'
 import { OFFSETS_TOPIC } from '../../../src/groups/offsets-topic';
 import { ErrorCode } from '../../../src/cluster/errors';
 import { silentLogger } from '../../../src/logger';
-import { Writer } from '../../../codecs/primitives/writer';
+import { subscriptionMetadata as subscription } from '../../helpers/consumer-protocol';
 import { MemoryStorage } from './memory-storage';
 
 const BASE_CONFIG: GroupCoordinatorConfig = {
@@ -19,15 +19,6 @@ const BASE_CONFIG: GroupCoordinatorConfig = {
   newMemberJoinTimeoutMs: 300_000,
   consumer: { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 100 },
 };
-
-function subscription(topics: string[]): Buffer {
-  const w = new Writer();
-  w.writeInt16(0);
-  w.writeArrayLength(topics.length);
-  for (const t of topics) w.writeString(t);
-  w.writeBytes(Buffer.alloc(0));
-  return w.toBuffer();
-}
 
 function joinParams(groupId: string, memberId: string, over: Partial<JoinGroupParams> = {}): JoinGroupParams {
   return {
