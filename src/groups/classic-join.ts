@@ -6,7 +6,7 @@ import { randomUUID } from 'crypto';
 import { ErrorCode } from '../cluster/errors';
 import { ClassicGroup } from './classic-group';
 import { ClassicMember, JoinResult, MemberProtocol, joinError, syncError } from './classic-member';
-import { ClassicGroupsContext, ClassicRebalancer, isValidMembershipGroupId } from './classic-rebalance';
+import { ClassicGroupsContext, ClassicRebalancer, membershipRequestError } from './classic-rebalance';
 
 export interface JoinGroupParams {
   readonly groupId: string;
@@ -36,8 +36,8 @@ export class ClassicJoin {
   }
 
   private doJoinGroup(p: JoinGroupParams, respond: (r: JoinResult) => void): void {
-    if (this.ctx.isStopped()) return respond(joinError(ErrorCode.NOT_COORDINATOR, p.memberId));
-    if (!isValidMembershipGroupId(p.groupId)) return respond(joinError(ErrorCode.INVALID_GROUP_ID, p.memberId));
+    const refused = membershipRequestError(this.ctx, p.groupId);
+    if (refused !== ErrorCode.NONE) return respond(joinError(refused, p.memberId));
     if (p.sessionTimeoutMs < this.ctx.config.minSessionTimeoutMs || p.sessionTimeoutMs > this.ctx.config.maxSessionTimeoutMs) {
       return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
     }

@@ -4,7 +4,7 @@
 import { ErrorCode } from '../cluster/errors';
 import type { ClassicGroup } from './classic-group';
 import { EMPTY_BUFFER, SyncResult, syncError } from './classic-member';
-import { ClassicGroupsContext, ClassicRebalancer, isValidMembershipGroupId } from './classic-rebalance';
+import { ClassicGroupsContext, ClassicRebalancer, membershipRequestError } from './classic-rebalance';
 
 export interface SyncGroupParams {
   readonly groupId: string;
@@ -40,13 +40,72 @@ export class ClassicMembership {
     private readonly rebalance: ClassicRebalancer,
   ) {}
 
+  heartbeat(p: HeartbeatParams): number {
+    const refused = membershipRequestError(this.ctx, p.groupId);
+    if (refused !== ErrorCode.NONE) return refused;
+    const group = this.ctx.groups.get(p.groupId);
+    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (group.isStaticMemberFenced(p.groupInstanceId, p.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
+    const member = group.members.get(p.memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (p.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
+    switch (group.state) {
+      case 'Empty':
+        return ErrorCode.UNKNOWN_MEMBER_ID;
+      case 'CompletingRebalance':
+      case 'Stable':
+        this.rebalance.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
+        return ErrorCode.NONE;
+      case 'PreparingRebalance':
+        // The answer that tells a member to rejoin.
+        this.rebalance.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
+        return ErrorCode.REBALANCE_IN_PROGRESS;
+      case 'Dead':
+        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
+  leaveGroup(groupId: string, leaving: readonly LeavingMember[]): LeaveGroupResult {
+    const refused = membershipRequestError(this.ctx, groupId);
+    if (refused !== ErrorCode.NONE) return { errorCode: refused, members: [] };
+    const group = this.ctx.groups.get(groupId);
+    const result = (m: LeavingMember, errorCode: number) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode });
+    if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => result(m, ErrorCode.UNKNOWN_MEMBER_ID)) };
+    if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
+    const members = leaving.map((m) => result(m, this.leaveOne(group, m)));
+    return { errorCode: ErrorCode.NONE, members };
+  }
+
+  private leaveOne(group: ClassicGroup, m: LeavingMember): number {
+    const reason = `member left the group${m.reason ? ` (${m.reason})` : ''}`;
+    if (m.memberId === '') {
+      // Admin removal of a static member by instance id alone (KIP-345).
+      const current = m.groupInstanceId === null ? undefined : group.currentStaticMemberId(m.groupInstanceId);
+      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      this.rebalance.removeMemberAndUpdateGroup(group, group.get(current), reason);
+      return ErrorCode.NONE;
+    }
+    if (group.isPendingMember(m.memberId)) {
+      group.clearPendingMember(m.memberId);
+      this.rebalance.tryCompleteJoin(group);
+      return ErrorCode.NONE;
+    }
+    if (group.isStaticMemberFenced(m.groupInstanceId, m.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
+    const member = group.members.get(m.memberId);
+    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
+    this.ctx.logger.info({ group: group.groupId, member: m.memberId, reason: m.reason }, 'member left the group');
+    this.rebalance.removeMemberAndUpdateGroup(group, member, reason);
+    return ErrorCode.NONE;
+  }
+
   syncGroup(p: SyncGroupParams): Promise<SyncResult> {
     return new Promise((resolve) => this.doSyncGroup(p, resolve));
   }
 
   private doSyncGroup(p: SyncGroupParams, respond: (r: SyncResult) => void): void {
-    if (this.ctx.isStopped()) return respond(syncError(ErrorCode.NOT_COORDINATOR));
-    if (!isValidMembershipGroupId(p.groupId)) return respond(syncError(ErrorCode.INVALID_GROUP_ID));
+    const refused = membershipRequestError(this.ctx, p.groupId);
+    if (refused !== ErrorCode.NONE) return respond(syncError(refused));
     const group = this.ctx.groups.get(p.groupId);
     if (!group) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (group.is('Dead')) return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
@@ -114,64 +173,5 @@ export class ClassicMembership {
     }
     this.rebalance.propagateAssignment(group, ErrorCode.NONE);
     group.transitionTo('Stable', this.ctx.now());
-  }
-
-  heartbeat(p: HeartbeatParams): number {
-    if (this.ctx.isStopped()) return ErrorCode.NOT_COORDINATOR;
-    if (!isValidMembershipGroupId(p.groupId)) return ErrorCode.INVALID_GROUP_ID;
-    const group = this.ctx.groups.get(p.groupId);
-    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (group.isStaticMemberFenced(p.groupInstanceId, p.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
-    const member = group.members.get(p.memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (p.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-    switch (group.state) {
-      case 'Empty':
-        return ErrorCode.UNKNOWN_MEMBER_ID;
-      case 'CompletingRebalance':
-      case 'Stable':
-        this.rebalance.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
-        return ErrorCode.NONE;
-      case 'PreparingRebalance':
-        // The answer that tells a member to rejoin.
-        this.rebalance.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);
-        return ErrorCode.REBALANCE_IN_PROGRESS;
-      case 'Dead':
-        return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    }
-  }
-
-  leaveGroup(groupId: string, leaving: readonly LeavingMember[]): LeaveGroupResult {
-    if (this.ctx.isStopped()) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] };
-    if (!isValidMembershipGroupId(groupId)) return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] };
-    const group = this.ctx.groups.get(groupId);
-    const result = (m: LeavingMember, errorCode: number) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode });
-    if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => result(m, ErrorCode.UNKNOWN_MEMBER_ID)) };
-    if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] };
-    const members = leaving.map((m) => result(m, this.leaveOne(group, m)));
-    return { errorCode: ErrorCode.NONE, members };
-  }
-
-  private leaveOne(group: ClassicGroup, m: LeavingMember): number {
-    const reason = `member left the group${m.reason ? ` (${m.reason})` : ''}`;
-    if (m.memberId === '') {
-      // Admin removal of a static member by instance id alone (KIP-345).
-      const current = m.groupInstanceId === null ? undefined : group.currentStaticMemberId(m.groupInstanceId);
-      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
-      this.rebalance.removeMemberAndUpdateGroup(group, group.get(current), reason);
-      return ErrorCode.NONE;
-    }
-    if (group.isPendingMember(m.memberId)) {
-      group.clearPendingMember(m.memberId);
-      this.rebalance.tryCompleteJoin(group);
-      return ErrorCode.NONE;
-    }
-    if (group.isStaticMemberFenced(m.groupInstanceId, m.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
-    const member = group.members.get(m.memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    this.ctx.logger.info({ group: group.groupId, member: m.memberId, reason: m.reason }, 'member left the group');
-    this.rebalance.removeMemberAndUpdateGroup(group, member, reason);
-    return ErrorCode.NONE;
   }
 }

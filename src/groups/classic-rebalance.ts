@@ -12,9 +12,13 @@ import type { GroupOffsetsContext } from './group-offsets';
 /** What the classic protocol shares with the rest of the coordinator (the offsets side uses the same context). */
 export type ClassicGroupsContext = Omit<GroupOffsetsContext, 'touchMember'>;
 
-/** Kafka's validity rule: offset and describe/delete APIs accept the empty group id, membership APIs do not. */
-export function isValidMembershipGroupId(groupId: string): boolean {
-  return groupId.length > 0;
+/**
+ * The checks every membership request starts with: a coordinator being unloaded answers NOT_COORDINATOR, and by
+ * Kafka's validity rule membership APIs refuse the empty group id (offset and describe/delete APIs accept it).
+ */
+export function membershipRequestError(ctx: ClassicGroupsContext, groupId: string): number {
+  if (ctx.isStopped()) return ErrorCode.NOT_COORDINATOR;
+  return groupId.length > 0 ? ErrorCode.NONE : ErrorCode.INVALID_GROUP_ID;
 }
 
 export class ClassicRebalancer {
