@@ -96,3 +96,47 @@ export function startChild(
     });
   });
 }
+
+/** Brokers and data dirs that tests of a file start; whatever a test leaves running is cleaned up after it. */
+export interface BrokersPerTest {
+  /** A fresh temp data dir, removed after the test. */
+  dataDir(): string;
+  /** `startChild`; the process is killed after the test if it still runs (killing twice is harmless). */
+  child(dataDir: string, args?: string[], env?: NodeJS.ProcessEnv): Promise<ChildBroker>;
+  /** `startInProcess`; the broker is stopped after the test unless the test stopped it with `stop`. */
+  inProcess(dataDir: string, overrides?: Record<string, string>): Promise<{ broker: Broker; dataDir: string; bootstrap: string }>;
+  stop(broker: Broker): Promise<void>;
+}
+
+/** Registers an afterEach that stops the brokers and removes the data dirs each test started. */
+export function brokersPerTest(): BrokersPerTest {
+  const dirs: string[] = [];
+  const children: ChildBroker[] = [];
+  const brokers: Broker[] = [];
+  afterEach(async () => {
+    for (const b of brokers.splice(0)) await b.stop();
+    for (const c of children.splice(0)) await c.kill();
+    for (const d of dirs.splice(0)) removeDir(d);
+  });
+  return {
+    dataDir: () => {
+      const dir = tempDataDir();
+      dirs.push(dir);
+      return dir;
+    },
+    child: async (dataDir, args = [], env = process.env) => {
+      const child = await startChild(dataDir, args, 0, 15000, env);
+      children.push(child);
+      return child;
+    },
+    inProcess: async (dataDir, overrides = {}) => {
+      const started = await startInProcess(dataDir, overrides);
+      brokers.push(started.broker);
+      return started;
+    },
+    stop: async (broker) => {
+      brokers.splice(brokers.indexOf(broker), 1);
+      await broker.stop();
+    },
+  };
+}

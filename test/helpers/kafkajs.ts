@@ -1,0 +1,22 @@
+// kafkajs clients for test brokers: quiet, with a few retries for a broker that has just (re)started, and the
+// admin chores tests do before the behaviour they check.
+import { Admin, ITopicConfig, Kafka, logLevel } from 'kafkajs';
+
+export function kafkaClient(bootstrap: string, clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+}
+
+/** Runs `body` with a connected admin client and disconnects it afterwards, also when `body` throws. */
+export async function withAdmin<T>(kafka: Kafka, body: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await body(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function createTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<boolean> {
+  return withAdmin(kafka, (admin) => admin.createTopics({ topics }));
+}
