@@ -140,3 +140,58 @@ export function brokersPerTest(): BrokersPerTest {
     },
   };
 }
+
+/** One in-process broker shared by the tests of a describe block (or file). */
+export interface SuiteBroker {
+  readonly broker: Broker;
+  readonly bootstrap: string;
+  readonly dataDir: string;
+  /** Stops the broker and starts it again on the same data dir with the same settings. */
+  restart(): Promise<void>;
+}
+
+export interface SuiteBrokerOptions {
+  readonly overrides?: Record<string, string>;
+  readonly dataDirPrefix?: string;
+  readonly logger?: Logger;
+  /** Runs before the broker stops at the end of the suite (clients disconnect here). */
+  readonly beforeStop?: () => Promise<void>;
+}
+
+/** Registers the beforeAll/afterAll hooks that start the suite's broker and stop it and remove its data dir. */
+export function brokerPerSuite(options: SuiteBrokerOptions = {}): SuiteBroker {
+  let running: { broker: Broker; bootstrap: string } | undefined;
+  let dataDir = '';
+  const start = async (): Promise<void> => {
+    running = await startInProcess(dataDir, options.overrides, options.logger);
+  };
+  beforeAll(async () => {
+    dataDir = tempDataDir(options.dataDirPrefix);
+    await start();
+  });
+  afterAll(async () => {
+    await options.beforeStop?.();
+    await running?.broker.stop();
+    removeDir(dataDir);
+  });
+  const current = (): { broker: Broker; bootstrap: string } => {
+    if (!running) throw new Error('the suite broker is not started');
+    return running;
+  };
+  return {
+    get broker() {
+      return current().broker;
+    },
+    get bootstrap() {
+      return current().bootstrap;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+    restart: async () => {
+      await current().broker.stop();
+      running = undefined;
+      await start();
+    },
+  };
+}

@@ -2,7 +2,8 @@
 // kafkajs group members that record their assignments and what they consumed, and the small checks built on them.
 import { Admin, Consumer, EachMessagePayload, Kafka, logLevel, Producer } from 'kafkajs';
 import type { Broker } from '../../src/broker';
-import { removeDir, startInProcess, tempDataDir } from './broker';
+import { brokerPerSuite } from './broker';
+import { connectAdminAndProducer } from './kafkajs';
 import { RawClient } from './raw-client';
 
 export const GROUP_BROKER_OVERRIDES: Readonly<Record<string, string>> = {
@@ -13,14 +14,6 @@ export const GROUP_BROKER_OVERRIDES: Readonly<Record<string, string>> = {
 
 /** Consumer settings that make kafkajs notice rebalances quickly (it heartbeats between fetch long-polls). */
 const FAST_CONSUMER = { sessionTimeout: 6000, rebalanceTimeout: 10000, heartbeatInterval: 200, maxWaitTimeInMs: 200 };
-
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Every version a request codec supports, for test.each. */
 export function versions(codec: { readonly minVersion: number; readonly maxVersion: number }): number[] {
@@ -121,73 +114,58 @@ export interface KafkajsGroupsSuite {
 
 /** Registers the hooks that start one in-process broker for the file and connect kafkajs admin and producer. */
 export function kafkajsGroupsSuite(dataDirPrefix: string): KafkajsGroupsSuite {
-  let broker: Broker | undefined;
-  let dataDir = '';
-  let kafka: Kafka | undefined;
-  let admin: Admin | undefined;
-  let producer: Producer | undefined;
+  let clients: { kafka: Kafka; admin: Admin; producer: Producer } | undefined;
   let harnesses: GroupHarness[] = [];
   let topicSeq = 0;
-  const started = <T>(value: T | undefined, what: string): T => {
-    if (value === undefined) throw new Error(`${what} is not started`);
-    return value;
-  };
   const stopHarnesses = async (): Promise<void> => {
     for (const h of harnesses) await h.stopAll();
     harnesses = [];
   };
-  const startBroker = async (): Promise<void> => {
-    const running = await startInProcess(dataDir, GROUP_BROKER_OVERRIDES);
-    broker = running.broker;
-    kafka = new Kafka({ clientId: 'groups-test', brokers: [running.bootstrap], logLevel: logLevel.NOTHING });
-    admin = kafka.admin();
-    await admin.connect();
-    producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-  };
-  const stopBroker = async (): Promise<void> => {
+  const disconnect = async (): Promise<void> => {
     await stopHarnesses();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await broker?.stop();
+    await clients?.producer.disconnect();
+    await clients?.admin.disconnect();
+    clients = undefined;
+  };
+  const eddy = brokerPerSuite({ overrides: GROUP_BROKER_OVERRIDES, dataDirPrefix, beforeStop: disconnect });
+  const connect = async (): Promise<void> => {
+    const kafka = new Kafka({ clientId: 'groups-test', brokers: [eddy.bootstrap], logLevel: logLevel.NOTHING });
+    clients = { kafka, ...(await connectAdminAndProducer(kafka)) };
+  };
+  const connected = (): { kafka: Kafka; admin: Admin; producer: Producer } => {
+    if (!clients) throw new Error('the kafkajs clients are not connected');
+    return clients;
   };
 
-  beforeAll(async () => {
-    dataDir = tempDataDir(dataDirPrefix);
-    await startBroker();
-  });
+  beforeAll(connect);
   afterEach(stopHarnesses);
-  afterAll(async () => {
-    await stopBroker();
-    removeDir(dataDir);
-  });
 
-  const suite: KafkajsGroupsSuite = {
+  return {
     get broker() {
-      return started(broker, 'the broker');
+      return eddy.broker;
     },
     get admin() {
-      return started(admin, 'the admin client');
+      return connected().admin;
     },
     get producer() {
-      return started(producer, 'the producer');
+      return connected().producer;
     },
     newTopic: async (partitions = 6) => {
       const topic = `groups-topic-${++topicSeq}`;
-      await suite.admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
+      await connected().admin.createTopics({ topics: [{ topic, numPartitions: partitions }] });
       return topic;
     },
     harness: (groupId, topic) => {
-      const h = new GroupHarness(started(kafka, 'the kafkajs client'), groupId, topic);
+      const h = new GroupHarness(connected().kafka, groupId, topic);
       harnesses.push(h);
       return h;
     },
     restart: async () => {
-      await stopBroker();
-      await startBroker();
+      await disconnect();
+      await eddy.restart();
+      await connect();
     },
   };
-  return suite;
 }
 
 /** A broker with one topic and a raw connection to it, for suites that speak the group APIs byte by byte. */
@@ -199,27 +177,18 @@ export interface RawGroupsSuite {
 
 /** Registers the hooks that start one in-process broker for the file, create `topic` and connect a raw client. */
 export function rawGroupsSuite(dataDirPrefix: string, topic: { name: string; partitions: number }): RawGroupsSuite {
-  let broker: Broker | undefined;
   let raw: RawClient | undefined;
-  let dataDir = '';
   let topicId = '';
+  const eddy = brokerPerSuite({ overrides: GROUP_BROKER_OVERRIDES, dataDirPrefix, beforeStop: async () => raw?.close() });
 
   beforeAll(async () => {
-    dataDir = tempDataDir(dataDirPrefix);
-    broker = (await startInProcess(dataDir, GROUP_BROKER_OVERRIDES)).broker;
-    topicId = (await broker.topics.create({ name: topic.name, numPartitions: topic.partitions, replicationFactor: 1, configs: {} })).topicId;
-    raw = await RawClient.connect(broker.port);
-  });
-  afterAll(async () => {
-    raw?.close();
-    await broker?.stop();
-    removeDir(dataDir);
+    topicId = (await eddy.broker.topics.create({ name: topic.name, numPartitions: topic.partitions, replicationFactor: 1, configs: {} })).topicId;
+    raw = await RawClient.connect(eddy.broker.port);
   });
 
   return {
     get broker() {
-      if (!broker) throw new Error('the broker is not started');
-      return broker;
+      return eddy.broker;
     },
     get raw() {
       if (!raw) throw new Error('the raw client is not connected');

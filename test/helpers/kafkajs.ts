@@ -1,6 +1,6 @@
 // kafkajs clients for test brokers: quiet, with a few retries for a broker that has just (re)started, and the
 // admin chores tests do before the behaviour they check.
-import { Admin, ITopicConfig, Kafka, logLevel } from 'kafkajs';
+import { Admin, ITopicConfig, Kafka, logLevel, Producer } from 'kafkajs';
 
 export function kafkaClient(bootstrap: string, clientId: string): Kafka {
   return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
@@ -19,4 +19,13 @@ export async function withAdmin<T>(kafka: Kafka, body: (admin: Admin) => Promise
 
 export function createTopics(kafka: Kafka, topics: ITopicConfig[]): Promise<boolean> {
   return withAdmin(kafka, (admin) => admin.createTopics({ topics }));
+}
+
+/** An admin and a producer (no topic auto-creation), both connected. */
+export async function connectAdminAndProducer(kafka: Kafka): Promise<{ admin: Admin; producer: Producer }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  return { admin, producer };
 }

@@ -2,7 +2,8 @@
 // offsets, delete), committed offsets and generations surviving a broker restart, and librdkafka and kafka-python
 // consumers committing as group members.
 import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
-import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed, waitFor } from '../helpers/groups';
+import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(60000);
 

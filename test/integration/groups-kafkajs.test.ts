@@ -8,7 +8,8 @@ import { SyncGroupResponseCodec } from '../../codecs/generated/SyncGroupResponse
 import { HeartbeatRequestCodec } from '../../codecs/generated/HeartbeatRequest';
 import { HeartbeatResponseCodec } from '../../codecs/generated/HeartbeatResponse';
 import { ErrorCode } from '../../src/cluster/errors';
-import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed, waitFor } from '../helpers/groups';
+import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { waitFor } from '../helpers/wait';
 import { subscriptionMetadata } from '../helpers/consumer-protocol';
 import { RawClient } from '../helpers/raw-client';
 

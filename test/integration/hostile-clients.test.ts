@@ -7,7 +7,7 @@
 import * as net from 'net';
 import { Writable } from 'stream';
 import { Kafka, logLevel, LogEntry, Consumer, Producer } from 'kafkajs';
-import { startInProcess, removeDir } from '../helpers/broker';
+import { brokerPerSuite, startInProcess, removeDir } from '../helpers/broker';
 import type { Broker } from '../../src/broker';
 import type { Connection } from '../../src/network/connection';
 import { createLogger } from '../../src/logger';
@@ -35,6 +35,7 @@ import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordina
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
 import { CreatePartitionsResponseCodec } from '../../codecs/generated/CreatePartitionsResponse';
 import { RawClient } from '../helpers/raw-client';
+import { sessionlessFetch } from '../helpers/fetch-requests';
 import { fuzzSeed, mutate, Prng } from '../helpers/fuzz';
 
 jest.setTimeout(40000);
@@ -125,16 +126,10 @@ function templates(tag: string): Template[] {
     timeoutMs: 1000,
     topicData: [{ name: TARGET_TOPIC, partitionData: [{ index: 0, records: batch }] }],
   };
-  const fetchBody = {
-    replicaId: -1,
+  const fetchBody = sessionlessFetch([{ topic: TARGET_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 65536 }] }], {
     maxWaitMs: 20,
-    minBytes: 0,
     maxBytes: 65536,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: TARGET_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 65536 }] }],
-  };
+  });
   const joinBody = {
     groupId: group,
     sessionTimeoutMs: 10000,
@@ -379,16 +374,7 @@ test('a client that never reads its responses is paused, holds little memory and
   loader.close();
 
   const requests = 100;
-  const fetchBody = {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: BULK_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
-  };
+  const fetchBody = sessionlessFetch([{ topic: BULK_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }]);
   const socket = await connect(port);
   socket.pause();
   const address = `127.0.0.1:${socket.localPort}`;
@@ -501,25 +487,13 @@ test('the good client saw no error and got every message it produced', async () 
 
 describe('slow and silent clients are closed after connections.max.idle.ms', () => {
   const idleMs = 1000;
-  let idleBroker: Broker;
-  let idleDir: string;
   const idleLines: LogLine[] = [];
-
-  beforeAll(async () => {
-    const started = await startInProcess(undefined, { 'connections.max.idle.ms': String(idleMs) }, memoryLogger(idleLines));
-    idleBroker = started.broker;
-    idleDir = started.dataDir;
-  });
-
-  afterAll(async () => {
-    await idleBroker?.stop();
-    removeDir(idleDir);
-  });
+  const idle = brokerPerSuite({ overrides: { 'connections.max.idle.ms': String(idleMs) }, logger: memoryLogger(idleLines) });
 
   test('a slowloris trickling a frame byte by byte is closed like a silent client; a steady client stays', async () => {
-    const slow = await connect(idleBroker.port);
+    const slow = await connect(idle.broker.port);
     slow.on('error', () => undefined);
-    const silent = await connect(idleBroker.port);
+    const silent = await connect(idle.broker.port);
     const slowAddress = `127.0.0.1:${slow.localPort}`;
     const silentAddress = `127.0.0.1:${silent.localPort}`;
     const frame = sized(requestFrame(ApiVersionsRequestCodec, 3, { clientSoftwareName: 'slowloris', clientSoftwareVersion: '1.0.0' }, 5));
@@ -533,7 +507,7 @@ describe('slow and silent clients are closed after connections.max.idle.ms', () 
     const trickle = setInterval(() => {
       if (sentBytes < frame.length && !slow.destroyed) slow.write(frame.subarray(sentBytes, ++sentBytes));
     }, 250);
-    const steady = await RawClient.connect(idleBroker.port);
+    const steady = await RawClient.connect(idle.broker.port);
     try {
       for (let i = 0; i < 8; i++) {
         const res = await steady.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName: 'steady', clientSoftwareVersion: '1' });
