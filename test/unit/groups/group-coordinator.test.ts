@@ -77,6 +77,28 @@ describe('GroupCoordinator (classic groups)', () => {
   const sync = (c: GroupCoordinator, groupId: string, j: JoinResult, assignments: Array<{ memberId: string; assignment: Buffer }> = []): Promise<SyncResult> =>
     c.syncGroup({ groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments });
 
+  /** OffsetCommit of partition t-0 from a client outside any generation (a consumer with manual assignment). */
+  const commitWithoutGeneration = (
+    c: GroupCoordinator,
+    groupId: string,
+    offset: bigint,
+    over: { retentionTimeMs?: bigint; apiVersion?: number } = {},
+  ): Promise<number[]> =>
+    c.commitOffsets({
+      groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: over.retentionTimeMs ?? -1n, apiVersion: over.apiVersion ?? 8,
+      partitions: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
+    });
+
+  /** The group's offsets survive an expiry pass after `keptMs`, and are gone with the group after `goneMs` more. */
+  const expectExpiry = async (c: GroupCoordinator, groupId: string, keptMs: number, goneMs: number): Promise<void> => {
+    await flush(keptMs);
+    await c.expireOffsets();
+    expect(c.fetchOffsets(groupId, null).topics).toHaveLength(1);
+    await flush(goneMs);
+    await c.expireOffsets();
+    expect(c.group(groupId)).toBeUndefined();
+  };
+
   beforeEach(() => {
     jest.useFakeTimers();
     storage = new MemoryStorage();
@@ -343,10 +365,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('DeleteGroups: empty groups go with their offsets, live groups stay', async () => {
     const c = await start();
-    await c.commitOffsets({
-      groupId: 'empty', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
+    await commitWithoutGeneration(c, 'empty', 1n);
     const a = await joinNew(c, 'live');
     await sync(c, 'live', a, []);
     expect(await c.deleteGroups(['empty', 'live', 'missing'])).toEqual([
@@ -366,10 +385,7 @@ describe('GroupCoordinator (classic groups)', () => {
       groupId: 'stable', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
       partitions: [{ topic: 't', partition: 3, offset: 33n, leaderEpoch: 2, metadata: 'meta', commitTimestamp: -1n }],
     });
-    await c1.commitOffsets({
-      groupId: 'gone', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
+    await commitWithoutGeneration(c1, 'gone', 1n);
     await c1.deleteGroups(['gone']);
     c1.shutdown();
 
@@ -391,16 +407,8 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('offsets of an empty group expire after offsets.retention.ms, then the group goes away', async () => {
     const c = await start({ offsetsRetentionMs: 10_000 });
-    await c.commitOffsets({
-      groupId: 'idle', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 7n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
-    await flush(5_000);
-    await c.expireOffsets();
-    expect(c.fetchOffsets('idle', null).topics).toHaveLength(1);
-    await flush(5_001);
-    await c.expireOffsets();
-    expect(c.group('idle')).toBeUndefined();
+    await commitWithoutGeneration(c, 'idle', 7n);
+    await expectExpiry(c, 'idle', 5_000, 5_001);
     c.shutdown();
     const reloaded = await start();
     expect(reloaded.group('idle')).toBeUndefined();
@@ -425,16 +433,8 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('an explicit retention time (OffsetCommit v2-4) expires the offset even while the group is in use', async () => {
     const c = await start({ offsetsRetentionMs: 1_000_000 });
-    await c.commitOffsets({
-      groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: 2_000n, apiVersion: 2,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
-    await flush(1_000);
-    await c.expireOffsets();
-    expect(c.fetchOffsets('simple', null).topics).toHaveLength(1);
-    await flush(1_000);
-    await c.expireOffsets();
-    expect(c.group('simple')).toBeUndefined();
+    await commitWithoutGeneration(c, 'simple', 1n, { retentionTimeMs: 2_000n, apiVersion: 2 });
+    await expectExpiry(c, 'simple', 1_000, 1_000);
   });
 
   test('a failed write of the assignment fails the SyncGroup and restarts the rebalance', async () => {
