@@ -4,6 +4,8 @@ import type { FetchRequestFetchTopicInit, FetchRequestInit } from '../../codecs/
 
 export interface FetchLimits {
   readonly maxWaitMs?: number;
+  /** 1 makes the broker hold the fetch (up to maxWaitMs) until there is data. */
+  readonly minBytes?: number;
   readonly maxBytes?: number;
   readonly isolationLevel?: 0 | 1;
 }
@@ -12,7 +14,7 @@ export function sessionlessFetch(topics: readonly FetchRequestFetchTopicInit[], 
   return {
     replicaId: -1,
     maxWaitMs: limits.maxWaitMs ?? 0,
-    minBytes: 0,
+    minBytes: limits.minBytes ?? 0,
     maxBytes: limits.maxBytes ?? 1 << 20,
     isolationLevel: limits.isolationLevel ?? 0,
     sessionId: 0,

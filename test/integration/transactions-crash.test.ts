@@ -4,7 +4,7 @@
 import { Producer } from 'kafkajs';
 import { brokersPerTest, ChildBroker, startInProcess } from '../helpers/broker';
 import { createTopics, kafkaClient } from '../helpers/kafkajs';
-import { RawClient } from '../helpers/raw-client';
+import { withRawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch, values } from '../helpers/txn-requests';
 import { TransactionLog } from '../../src/transactions/transaction-log';
 import { silentLogger } from '../../src/logger';
@@ -26,15 +26,6 @@ const CONFIG = [
 const start = (dataDir: string): Promise<ChildBroker> => brokers.child(dataDir, CONFIG);
 const client = (bootstrap: string) => kafkaClient(bootstrap, 'crash-test');
 
-async function withClient<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
-
 test('kill -9 with a transaction open: after the restart it is aborted on timeout and never seen committed', async () => {
   const dataDir = brokers.dataDir();
   const first = await start(dataDir);
@@ -53,16 +44,16 @@ test('kill -9 with a transaction open: after the restart it is aborted on timeou
 
   const second = await start(dataDir);
   // Until the timeout fires the transaction stays open: the last stable offset holds.
-  const lso0 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
+  const lso0 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
   expect(values(lso0.batches)).toEqual(['done']);
   const deadline = Date.now() + 15000;
   let p0 = lso0;
   while (p0.lastStableOffset < p0.highWatermark && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    p0 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
+    p0 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
   }
   expect(p0.lastStableOffset).toBe(p0.highWatermark);
-  const p1 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 1, 1));
+  const p1 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 1, 1));
   expect(p1.lastStableOffset).toBe(p1.highWatermark);
   // Both partitions got the abort marker; the aborted records are listed for READ_COMMITTED readers.
   for (const p of [p0, p1]) {
@@ -87,14 +78,14 @@ test('kill -9: idempotent producer state is rebuilt from the log, retries are st
   const first = await start(dataDir);
   await createTopics(client(first.bootstrap), [{ topic: 'idem-crash', numPartitions: 1 }]);
   let producerId = -1n;
-  await withClient(first.port, async (c) => {
+  await withRawClient(first.port, async (c) => {
     ({ producerId } = await initProducerId(c));
     await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 0, count: 3 }));
     expect((await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).baseOffset).toBe(3n);
   });
   await first.kill();
   const second = await start(dataDir);
-  await withClient(second.port, async (c) => {
+  await withRawClient(second.port, async (c) => {
     expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).toMatchObject({ errorCode: 0, baseOffset: 3n });
     expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 6 }))).toMatchObject({ errorCode: 0, baseOffset: 6n });
     expect((await initProducerId(c)).producerId).not.toBe(producerId);
@@ -121,7 +112,7 @@ test('a commit decided before a crash gets its markers at the next start', async
   started = await startInProcess(dataDir, overrides);
   try {
     expect(started.broker.transactions.describe('tx-decided')?.state).toBe('CompleteCommit');
-    await withClient(started.broker.port, async (c) => {
+    await withRawClient(started.broker.port, async (c) => {
       const fetched = await fetchPartition(c, 'decided', 0, 1);
       expect(fetched.lastStableOffset).toBe(fetched.highWatermark);
       expect(values(fetched.batches)).toEqual(['kept']);
