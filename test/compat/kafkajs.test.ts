@@ -5,14 +5,7 @@ import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddy, RunningEddy } from './support/eddy';
 import { expectStoredCodec } from './support/stored-batches';
-import {
-  bufferToString,
-  ConsumedRecord,
-  ExpectedRecord,
-  expectedRecords,
-  verifyConsumed,
-  waitUntil,
-} from './support/keyed-records';
+import { bufferToString, ConsumedRecord, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
 
 jest.setTimeout(120000);
 

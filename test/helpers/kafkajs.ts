@@ -6,8 +6,14 @@ export function kafkaClient(bootstrap: string, clientId: string): Kafka {
   return new Kafka({ clientId, brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
 }
 
+/** An admin client that connects and disconnects: kafkajs's, and the KafkaJS-style API of other packages. */
+export interface ConnectableAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
 /** Runs `body` with a connected admin client and disconnects it afterwards, also when `body` throws. */
-export async function withAdmin<T>(kafka: Kafka, body: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<A extends ConnectableAdmin, T>(kafka: { admin(): A }, body: (admin: A) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
