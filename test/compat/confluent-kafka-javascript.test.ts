@@ -5,7 +5,7 @@
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddyProcess, RunningEddy } from './support/eddy';
 import { expectStoredCodec } from './support/stored-batches';
-import { bufferToString, ConsumedRecord, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
+import { bufferToString, ConsumedRecord, consumedMessage, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
 import { withAdmin } from '../helpers/kafkajs';
 
 jest.setTimeout(180000);
@@ -184,13 +184,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
           eachMessage: async ({ partition, message }) => {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = headerText(v);
-            out.push({
-              partition,
-              offset: message.offset,
-              key: bufferToString(message.key),
-              value: bufferToString(message.value),
-              headers,
-            });
+            out.push(consumedMessage(partition, message, headers));
           },
         });
         await waitUntil(() => out.length >= count, timeoutMs, () => `${out.length} of ${count} records from ${topic}`);

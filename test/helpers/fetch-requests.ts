@@ -1,6 +1,8 @@
 // Fetch request bodies as a client's first fetch sends them: outside any fetch session, as a consumer (replica id
 // -1), reading uncommitted records without waiting unless a test says otherwise.
-import type { FetchRequestFetchTopicInit, FetchRequestInit } from '../../codecs/generated/FetchRequest';
+import { FetchRequestCodec, FetchRequestFetchTopicInit, FetchRequestInit } from '../../codecs/generated/FetchRequest';
+import { FetchResponse, FetchResponseCodec } from '../../codecs/generated/FetchResponse';
+import type { RawClient } from './raw-client';
 
 export interface FetchLimits {
   readonly maxWaitMs?: number;
@@ -21,4 +23,10 @@ export function sessionlessFetch(topics: readonly FetchRequestFetchTopicInit[], 
     sessionEpoch: -1,
     topics,
   };
+}
+
+/** A Fetch v11 of partition 0 from offset 0 that waits up to `maxWaitMs` for the first byte of data. */
+export function longPollFetch(client: RawClient, topic: string, maxWaitMs: number): Promise<FetchResponse> {
+  const partitions = [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }];
+  return client.request(FetchRequestCodec, FetchResponseCodec, 11, sessionlessFetch([{ topic, partitions }], { maxWaitMs, minBytes: 1 }));
 }

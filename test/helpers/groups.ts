@@ -4,6 +4,7 @@ import { Admin, Consumer, EachMessagePayload, Kafka, logLevel, Producer } from '
 import type { Broker } from '../../src/broker';
 import { brokerPerSuite } from './broker';
 import { connectAdminAndProducer } from './kafkajs';
+import { waitFor } from './wait';
 import { RawClient } from './raw-client';
 
 export const GROUP_BROKER_OVERRIDES: Readonly<Record<string, string>> = {
@@ -198,4 +199,25 @@ export function rawGroupsSuite(dataDirPrefix: string, topic: { name: string; par
       return topicId;
     },
   };
+}
+
+/** One member joins `groupId` on a 6-partition topic, reads `count` records produced now exactly once (committing them), and leaves. */
+export async function consumeOnceAndLeave(s: KafkajsGroupsSuite, groupId: string, topic: string, prefix: string, count: number): Promise<void> {
+  const h = s.harness(groupId, topic);
+  await h.add(`${prefix}-reader`);
+  await waitFor('the member to settle', () => h.settled(6));
+  const produced = await produceKeyed(s.producer, topic, prefix, count);
+  await waitFor('the records to be consumed', () => h.consumedKeys().length >= count);
+  await h.stopAll();
+  expectExactlyOnce(h.consumedKeys(), produced);
+}
+
+/** `count` records are produced, then a new member of `groupId` reads exactly those: it starts at the committed offsets. */
+export async function expectResumeFromCommitted(s: KafkajsGroupsSuite, groupId: string, topic: string, prefix: string, count: number): Promise<void> {
+  const produced = await produceKeyed(s.producer, topic, prefix, count);
+  const h = s.harness(groupId, topic);
+  await h.add(`${prefix}-reader`);
+  await waitFor('the new records to be consumed', () => h.consumedKeys().length >= count);
+  await new Promise((r) => setTimeout(r, 300));
+  expectExactlyOnce(h.consumedKeys(), produced);
 }

@@ -2,7 +2,7 @@
 // offsets, delete), committed offsets and generations surviving a broker restart, and librdkafka and kafka-python
 // consumers committing as group members.
 import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
-import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { consumeOnceAndLeave, expectResumeFromCommitted, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
 import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(60000);
@@ -64,13 +64,7 @@ describe('consumer group administration and other clients', () => {
   test('committed offsets and group generations survive a broker restart', async () => {
     const topic = await s.newTopic();
     const groupId = 'survives-restart';
-    const h = s.harness(groupId, topic);
-    await h.add('before');
-    await waitFor('consumer to settle', () => h.settled(6));
-    const before = await produceKeyed(s.producer, topic, 'pre', 30);
-    await waitFor('records consumed', () => h.consumedKeys().length >= 30);
-    await h.stopAll();
-    expectExactlyOnce(h.consumedKeys(), before);
+    await consumeOnceAndLeave(s, groupId, topic, 'pre', 30);
     const committed = await s.admin.fetchOffsets({ groupId, topics: [topic] });
     const generation = s.broker.groups.group(groupId)?.generationId;
     expect(generation).toBeGreaterThan(0);
@@ -81,12 +75,7 @@ describe('consumer group administration and other clients', () => {
     expect(s.broker.groups.group(groupId)?.generationId).toBe(generation);
     expect(s.broker.groups.group(groupId)?.state).toBe('Empty');
 
-    const after = await produceKeyed(s.producer, topic, 'post', 20);
-    const h2 = s.harness(groupId, topic);
-    await h2.add('after');
-    await waitFor('new records consumed after restart', () => h2.consumedKeys().length >= 20);
-    await new Promise((r) => setTimeout(r, 300));
-    expectExactlyOnce(h2.consumedKeys(), after);
+    await expectResumeFromCommitted(s, groupId, topic, 'post', 20);
     expect(s.broker.groups.group(groupId)?.generationId).toBeGreaterThan(generation ?? 0);
   });
 

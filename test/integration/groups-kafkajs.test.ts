@@ -8,7 +8,7 @@ import { SyncGroupResponseCodec } from '../../codecs/generated/SyncGroupResponse
 import { HeartbeatRequestCodec } from '../../codecs/generated/HeartbeatRequest';
 import { HeartbeatResponseCodec } from '../../codecs/generated/HeartbeatResponse';
 import { ErrorCode } from '../../src/cluster/errors';
-import { expectExactlyOnce, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { consumeOnceAndLeave, expectExactlyOnce, expectResumeFromCommitted, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
 import { waitFor } from '../helpers/wait';
 import { subscriptionMetadata } from '../helpers/consumer-protocol';
 import { RawClient } from '../helpers/raw-client';
@@ -130,19 +130,7 @@ describe('consumer groups with kafkajs', () => {
   test('a restarted consumer resumes from the committed offsets', async () => {
     const topic = await s.newTopic();
     const groupId = 'resume-after-restart';
-    const h1 = s.harness(groupId, topic);
-    await h1.add('first');
-    await waitFor('first consumer to settle', () => h1.settled(6));
-    const before = await produceKeyed(s.producer, topic, 'before', 40);
-    await waitFor('first batch consumed', () => h1.consumedKeys().length >= 40);
-    await h1.stopAll();
-    expectExactlyOnce(h1.consumedKeys(), before);
-
-    const after = await produceKeyed(s.producer, topic, 'after', 25);
-    const h2 = s.harness(groupId, topic);
-    await h2.add('second');
-    await waitFor('second consumer to read the new records', () => h2.consumedKeys().length >= 25);
-    await new Promise((r) => setTimeout(r, 300));
-    expectExactlyOnce(h2.consumedKeys(), after);
+    await consumeOnceAndLeave(s, groupId, topic, 'before', 40);
+    await expectResumeFromCommitted(s, groupId, topic, 'after', 25);
   });
 });

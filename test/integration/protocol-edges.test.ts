@@ -7,7 +7,7 @@ import type { Broker } from '../../src/broker';
 import { RawClient, withRawClient } from '../helpers/raw-client';
 import { Reader } from '../../codecs/primitives/reader';
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
-import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
+import { ApiVersionsResponse, ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
 import { MetadataRequestCodec } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec } from '../../codecs/generated/MetadataResponse';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
@@ -39,12 +39,14 @@ async function metadataStillWorks(): Promise<void> {
   });
 }
 
+/** ApiVersions v3, which carries the client software name and version (KIP-511). */
+function apiVersionsV3(c: RawClient, clientSoftwareName: string): Promise<ApiVersionsResponse> {
+  return c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName, clientSoftwareVersion: '1.0' });
+}
+
 test('ApiVersions lists every registered API and answers versions it does not know with the KIP-511 fallback', async () => {
   await withRawClient(broker.port, async (c) => {
-    const res = await c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, {
-      clientSoftwareName: 'eddy-test',
-      clientSoftwareVersion: '1.0',
-    });
+    const res = await apiVersionsV3(c, 'eddy-test');
     expect(res.errorCode).toBe(0);
     const keys = res.apiKeys.map((k) => k.apiKey);
     expect(keys).toEqual(expect.arrayContaining([0, 1, 2, 3, 18, 19, 20]));
@@ -69,10 +71,7 @@ test('ApiVersions lists every registered API and answers versions it does not kn
 
 test('ApiVersions v3 with an invalid client software name gets INVALID_REQUEST', async () => {
   await withRawClient(broker.port, async (c) => {
-    const res = await c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, {
-      clientSoftwareName: '-bad name-',
-      clientSoftwareVersion: '1.0',
-    });
+    const res = await apiVersionsV3(c, '-bad name-');
     expect(res.errorCode).toBe(42);
   });
 });

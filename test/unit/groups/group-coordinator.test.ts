@@ -99,6 +99,19 @@ describe('GroupCoordinator (classic groups)', () => {
     expect(c.group(groupId)).toBeUndefined();
   };
 
+  /** Group g, Stable, whose one member subscribes to t and has committed t-0 and old-0 (a topic it no longer reads). */
+  const stableGroupWithDroppedTopic = async (c: GroupCoordinator, over: Partial<JoinGroupParams> = {}): Promise<void> => {
+    const a = await joinNew(c, 'g', { ...over, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
+    await sync(c, 'g', a, []);
+    await c.commitOffsets({
+      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+      partitions: [
+        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+      ],
+    });
+  };
+
   beforeEach(() => {
     jest.useFakeTimers();
     storage = new MemoryStorage();
@@ -344,15 +357,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('OffsetDelete refuses subscribed topics of a live consumer group and deletes the rest', async () => {
     const c = await start();
-    const a = await joinNew(c, 'g', { protocols: [{ name: 'range', metadata: subscription(['t']) }] });
-    await sync(c, 'g', a, []);
-    await c.commitOffsets({
-      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [
-        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-      ],
-    });
+    await stableGroupWithDroppedTopic(c);
     const result = await c.deleteOffsets('g', [
       { topic: 't', partitions: [0] },
       { topic: 'old', partitions: [0] },
@@ -416,15 +421,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('a Stable consumer group loses only the offsets of topics it no longer subscribes to', async () => {
     const c = await start({ offsetsRetentionMs: 10_000 });
-    const a = await joinNew(c, 'g', { sessionTimeoutMs: 60_000, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
-    await sync(c, 'g', a, []);
-    await c.commitOffsets({
-      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [
-        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-      ],
-    });
+    await stableGroupWithDroppedTopic(c, { sessionTimeoutMs: 60_000 });
     await flush(10_001);
     await c.expireOffsets();
     expect(c.fetchOffsets('g', null).topics.map((t) => t.topic)).toEqual(['t']);
