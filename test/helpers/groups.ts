@@ -221,3 +221,15 @@ export async function expectResumeFromCommitted(s: KafkajsGroupsSuite, groupId: 
   await new Promise((r) => setTimeout(r, 300));
   expectExactlyOnce(h.consumedKeys(), produced);
 }
+
+/** A new 6-partition topic and a group on it whose one kafkajs member owns every partition. */
+export async function oneMemberGroup(
+  s: KafkajsGroupsSuite,
+  groupId: string,
+): Promise<{ topic: string; harness: GroupHarness; member: TrackedConsumer }> {
+  const topic = await s.newTopic();
+  const harness = s.harness(groupId, topic);
+  const member = await harness.add('first');
+  await waitFor('one member to own everything', () => harness.settled(6));
+  return { topic, harness, member };
+}

@@ -2,7 +2,7 @@
 // offsets, delete), committed offsets and generations surviving a broker restart, and librdkafka and kafka-python
 // consumers committing as group members.
 import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
-import { consumeOnceAndLeave, expectResumeFromCommitted, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { consumeOnceAndLeave, expectResumeFromCommitted, kafkajsGroupsSuite, oneMemberGroup, produceKeyed } from '../helpers/groups';
 import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(60000);
@@ -11,11 +11,8 @@ describe('consumer group administration and other clients', () => {
   const s = kafkajsGroupsSuite('eddy-groups-admin-');
 
   test('admin: describeGroups, listGroups, fetchOffsets, resetOffsets, setOffsets, deleteGroups', async () => {
-    const topic = await s.newTopic();
     const groupId = 'admin-ops';
-    const h = s.harness(groupId, topic);
-    const c = await h.add('only');
-    await waitFor('consumer to settle', () => h.settled(6));
+    const { topic, harness: h, member: c } = await oneMemberGroup(s, groupId);
     await produceKeyed(s.producer, topic, 'adm', 60);
     await waitFor('records consumed', () => h.consumedKeys().length >= 60);
     await waitFor('offsets committed', async () => {

@@ -8,7 +8,7 @@ import { SyncGroupResponseCodec } from '../../codecs/generated/SyncGroupResponse
 import { HeartbeatRequestCodec } from '../../codecs/generated/HeartbeatRequest';
 import { HeartbeatResponseCodec } from '../../codecs/generated/HeartbeatResponse';
 import { ErrorCode } from '../../src/cluster/errors';
-import { consumeOnceAndLeave, expectExactlyOnce, expectResumeFromCommitted, kafkajsGroupsSuite, produceKeyed } from '../helpers/groups';
+import { consumeOnceAndLeave, expectExactlyOnce, expectResumeFromCommitted, kafkajsGroupsSuite, oneMemberGroup, produceKeyed } from '../helpers/groups';
 import { waitFor } from '../helpers/wait';
 import { subscriptionMetadata } from '../helpers/consumer-protocol';
 import { RawClient } from '../helpers/raw-client';
@@ -57,10 +57,7 @@ describe('consumer groups with kafkajs', () => {
   });
 
   test('the group rebalances when a member joins and when one leaves', async () => {
-    const topic = await s.newTopic();
-    const h = s.harness('join-leave', topic);
-    const a = await h.add('a');
-    await waitFor('one member to own everything', () => h.settled(6));
+    const { topic, harness: h, member: a } = await oneMemberGroup(s, 'join-leave');
     expect(a.assigned).toEqual([0, 1, 2, 3, 4, 5]);
     const first = await produceKeyed(s.producer, topic, 'first', 30);
     await waitFor('first records consumed', () => h.consumedKeys().length >= 30);
@@ -82,11 +79,8 @@ describe('consumer groups with kafkajs', () => {
   });
 
   test('a member that dies without leaving is expelled after its session timeout', async () => {
-    const topic = await s.newTopic();
     const groupId = 'silent-death';
-    const h = s.harness(groupId, topic);
-    const a = await h.add('a');
-    await waitFor('one member to own everything', () => h.settled(6));
+    const { topic, member: a } = await oneMemberGroup(s, groupId);
 
     // A raw member joins, receives its assignment, then never heartbeats again (as a crashed process would).
     const raw = await RawClient.connect(s.broker.port);
