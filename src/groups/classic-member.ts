@@ -109,23 +109,27 @@ export class ClassicMember {
 
   /** Answers a waiting JoinGroup; returns whether there was one. */
   completeJoin(result: JoinResult): boolean {
-    const cb = this.awaitingJoin;
-    if (!cb) return false;
+    const waiting = this.awaitingJoin;
     this.awaitingJoin = null;
-    cb(result);
-    return true;
+    return answer(waiting, result);
   }
 
+  /** Answers a waiting SyncGroup; returns whether there was one. */
   completeSync(result: SyncResult): boolean {
-    const cb = this.awaitingSync;
-    if (!cb) return false;
+    const waiting = this.awaitingSync;
     this.awaitingSync = null;
-    cb(result);
-    return true;
+    return answer(waiting, result);
   }
 
   clearHeartbeatTimer(): void {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = null;
   }
+}
+
+/** Calls a waiting request's callback, if there is one; returns whether there was. */
+function answer<T>(waiting: ((result: T) => void) | null, result: T): boolean {
+  if (!waiting) return false;
+  waiting(result);
+  return true;
 }

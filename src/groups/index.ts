@@ -18,6 +18,8 @@ export type {
   FetchedOffset,
   TopicPartitions,
   TxnOffsetCommitParams,
+  ConsumerGroupDescription,
+  ConsumerGroupMemberDescription,
 } from './group-coordinator';
 export type { JoinResult, SyncResult, MemberProtocol } from './classic-member';
 export type { GroupDescription, GroupListing } from './group-views';

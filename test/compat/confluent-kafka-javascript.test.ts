@@ -5,14 +5,8 @@
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddyProcess, RunningEddy } from './support/eddy';
 import { expectStoredCodec } from './support/stored-batches';
-import {
-  bufferToString,
-  ConsumedRecord,
-  ExpectedRecord,
-  expectedRecords,
-  verifyConsumed,
-  waitUntil,
-} from './support/keyed-records';
+import { bufferToString, ConsumedRecord, consumedMessage, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
+import { withAdmin } from '../helpers/kafkajs';
 
 jest.setTimeout(180000);
 
@@ -149,18 +143,10 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       kafka = new confluent.KafkaJS.Kafka({ kafkaJS: { brokers: [eddy.bootstrap], logLevel: 0 } });
     });
 
-    async function withAdmin<T>(body: (admin: KjsAdmin) => Promise<T>): Promise<T> {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        return await body(admin);
-      } finally {
-        await admin.disconnect();
-      }
-    }
+    const withKjsAdmin = <T>(body: (admin: KjsAdmin) => Promise<T>): Promise<T> => withAdmin(kafka, body);
 
     async function createTopic(topic: string): Promise<void> {
-      await withAdmin(async (admin) => {
+      await withKjsAdmin(async (admin) => {
         expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] })).toBe(true);
       });
     }
@@ -198,13 +184,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
           eachMessage: async ({ partition, message }) => {
             const headers: Record<string, string> = {};
             for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = headerText(v);
-            out.push({
-              partition,
-              offset: message.offset,
-              key: bufferToString(message.key),
-              value: bufferToString(message.value),
-              headers,
-            });
+            out.push(consumedMessage(partition, message, headers));
           },
         });
         await waitUntil(() => out.length >= count, timeoutMs, () => `${out.length} of ${count} records from ${topic}`);
@@ -216,7 +196,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
 
     test('admin creates a 3-partition topic, lists it and reads its metadata', async () => {
       await createTopic('ckjs-admin');
-      await withAdmin(async (admin) => {
+      await withKjsAdmin(async (admin) => {
         expect(await admin.listTopics()).toContain('ckjs-admin');
         const meta = await admin.fetchTopicMetadata({ topics: ['ckjs-admin'] });
         expect(meta.map((t) => t.name)).toEqual(['ckjs-admin']);
@@ -238,7 +218,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       const second = expectedRecords(200, 'ckjs', { first: 300 });
       await produce('ckjs-resume', first);
       verifyConsumed(first, await consume('ckjs-resume', 'ckjs-resume-group', first.length));
-      await withAdmin(async (admin) => {
+      await withKjsAdmin(async (admin) => {
         const committed = await admin.fetchOffsets({ groupId: 'ckjs-resume-group', topics: ['ckjs-resume'] });
         expect(committed[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0)).toBe(first.length);
       });

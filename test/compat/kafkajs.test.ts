@@ -5,14 +5,7 @@ import { CompressionCodecs, CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { compatPackageProblem, describeClient, requireCompat } from './support/compat-clients';
 import { startEddy, RunningEddy } from './support/eddy';
 import { expectStoredCodec } from './support/stored-batches';
-import {
-  bufferToString,
-  ConsumedRecord,
-  ExpectedRecord,
-  expectedRecords,
-  verifyConsumed,
-  waitUntil,
-} from './support/keyed-records';
+import { bufferToString, ConsumedRecord, consumedMessage, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
 
 jest.setTimeout(120000);
 
@@ -129,13 +122,7 @@ describeClient('kafkajs 2.2.4', PLUGINS.map((p) => compatPackageProblem(p)), () 
           for (const [k, v] of Object.entries(message.headers ?? {})) {
             headers[k] = Array.isArray(v) ? v.map((x) => x.toString()).join(',') : bufferToString(v) ?? '';
           }
-          out.push({
-            partition,
-            offset: message.offset,
-            key: bufferToString(message.key),
-            value: bufferToString(message.value),
-            headers,
-          });
+          out.push(consumedMessage(partition, message, headers));
         },
       });
       await waitUntil(() => out.length >= count, 60000, () => `${out.length} of ${count} records from ${topic}`);

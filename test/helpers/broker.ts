@@ -96,3 +96,102 @@ export function startChild(
     });
   });
 }
+
+/** Brokers and data dirs that tests of a file start; whatever a test leaves running is cleaned up after it. */
+export interface BrokersPerTest {
+  /** A fresh temp data dir, removed after the test. */
+  dataDir(): string;
+  /** `startChild`; the process is killed after the test if it still runs (killing twice is harmless). */
+  child(dataDir: string, args?: string[], env?: NodeJS.ProcessEnv): Promise<ChildBroker>;
+  /** `startInProcess`; the broker is stopped after the test unless the test stopped it with `stop`. */
+  inProcess(dataDir: string, overrides?: Record<string, string>): Promise<{ broker: Broker; dataDir: string; bootstrap: string }>;
+  stop(broker: Broker): Promise<void>;
+}
+
+/** Registers an afterEach that stops the brokers and removes the data dirs each test started. */
+export function brokersPerTest(): BrokersPerTest {
+  const dirs: string[] = [];
+  const children: ChildBroker[] = [];
+  const brokers: Broker[] = [];
+  afterEach(async () => {
+    for (const b of brokers.splice(0)) await b.stop();
+    for (const c of children.splice(0)) await c.kill();
+    for (const d of dirs.splice(0)) removeDir(d);
+  });
+  return {
+    dataDir: () => {
+      const dir = tempDataDir();
+      dirs.push(dir);
+      return dir;
+    },
+    child: async (dataDir, args = [], env = process.env) => {
+      const child = await startChild(dataDir, args, 0, 15000, env);
+      children.push(child);
+      return child;
+    },
+    inProcess: async (dataDir, overrides = {}) => {
+      const started = await startInProcess(dataDir, overrides);
+      brokers.push(started.broker);
+      return started;
+    },
+    stop: async (broker) => {
+      brokers.splice(brokers.indexOf(broker), 1);
+      await broker.stop();
+    },
+  };
+}
+
+/** One in-process broker shared by the tests of a describe block (or file). */
+export interface SuiteBroker {
+  readonly broker: Broker;
+  readonly bootstrap: string;
+  readonly dataDir: string;
+  /** Stops the broker and starts it again on the same data dir with the same settings. */
+  restart(): Promise<void>;
+}
+
+export interface SuiteBrokerOptions {
+  readonly overrides?: Record<string, string>;
+  readonly dataDirPrefix?: string;
+  readonly logger?: Logger;
+  /** Runs before the broker stops at the end of the suite (clients disconnect here). */
+  readonly beforeStop?: () => Promise<void>;
+}
+
+/** Registers the beforeAll/afterAll hooks that start the suite's broker and stop it and remove its data dir. */
+export function brokerPerSuite(options: SuiteBrokerOptions = {}): SuiteBroker {
+  let running: { broker: Broker; bootstrap: string } | undefined;
+  let dataDir = '';
+  const start = async (): Promise<void> => {
+    running = await startInProcess(dataDir, options.overrides, options.logger);
+  };
+  beforeAll(async () => {
+    dataDir = tempDataDir(options.dataDirPrefix);
+    await start();
+  });
+  afterAll(async () => {
+    await options.beforeStop?.();
+    await running?.broker.stop();
+    removeDir(dataDir);
+  });
+  const current = (): { broker: Broker; bootstrap: string } => {
+    if (!running) throw new Error('the suite broker is not started');
+    return running;
+  };
+  return {
+    get broker() {
+      return current().broker;
+    },
+    get bootstrap() {
+      return current().bootstrap;
+    },
+    get dataDir() {
+      return dataDir;
+    },
+    restart: async () => {
+      await current().broker.stop();
+      running = undefined;
+      await start();
+    },
+  };
+}

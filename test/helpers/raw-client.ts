@@ -132,3 +132,13 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/** Runs `body` with a fresh connection to the broker on `port`, closed afterwards whatever happens. */
+export async function withRawClient<T>(port: number, body: (client: RawClient) => Promise<T>): Promise<T> {
+  const client = await RawClient.connect(port);
+  try {
+    return await body(client);
+  } finally {
+    client.close();
+  }
+}

@@ -1,32 +1,16 @@
 // Eddy as users run it: `node bin/eddy.js start` as a child process. Restarts keep data, SIGTERM shuts down
 // cleanly (the next start skips recovery), and acknowledged records survive kill -9.
-import { Kafka, logLevel } from 'kafkajs';
-import { startChild, tempDataDir, removeDir, ChildBroker } from '../helpers/broker';
+import { brokersPerTest } from '../helpers/broker';
+import { createTopics, kafkaClient, withAdmin } from '../helpers/kafkajs';
 
 jest.setTimeout(60000);
 
-const dirs: string[] = [];
-const children: ChildBroker[] = [];
-
-afterEach(async () => {
-  for (const c of children.splice(0)) await c.kill();
-  for (const d of dirs.splice(0)) removeDir(d);
-});
-
-async function start(dataDir: string): Promise<ChildBroker> {
-  const child = await startChild(dataDir);
-  children.push(child);
-  return child;
-}
-
-function client(bootstrap: string): Kafka {
-  return new Kafka({ clientId: 'process-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
-}
+const brokers = brokersPerTest();
+const client = (bootstrap: string) => kafkaClient(bootstrap, 'process-test');
 
 test('data, topic ids and the cluster id survive a clean restart; SIGTERM exits 0', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
-  const first = await start(dataDir);
+  const dataDir = brokers.dataDir();
+  const first = await brokers.child(dataDir);
   const kafka = client(first.bootstrap);
   const admin = kafka.admin();
   await admin.connect();
@@ -44,31 +28,23 @@ test('data, topic ids and the cluster id survive a clean restart; SIGTERM exits 
   expect(await first.stop()).toBe(0);
   expect(first.logLines.some((l) => l.includes('Eddy broker stopped'))).toBe(true);
 
-  const second = await start(dataDir);
-  const admin2 = client(second.bootstrap).admin();
-  await admin2.connect();
-  try {
+  const second = await brokers.child(dataDir);
+  await withAdmin(client(second.bootstrap), async (admin2) => {
     const after = await admin2.fetchTopicMetadata({ topics: ['durable'] });
     expect(after.topics[0].partitions).toHaveLength(2);
     expect(await admin2.fetchTopicOffsets('durable')).toEqual(offsetsBefore);
     expect((await admin2.describeCluster()).clusterId).toBe(clusterBefore.clusterId);
-    expect(before.topics[0].name).toBe('durable');
-    // A clean shutdown means no recovery scan on the next start.
-    expect(second.logLines.some((l) => /recover/i.test(l) && /truncat/i.test(l))).toBe(false);
-  } finally {
-    await admin2.disconnect();
-  }
+  });
+  expect(before.topics[0].name).toBe('durable');
+  // A clean shutdown means no recovery scan on the next start.
+  expect(second.logLines.some((l) => /recover/i.test(l) && /truncat/i.test(l))).toBe(false);
 });
 
 test('acknowledged records survive kill -9', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
-  const first = await start(dataDir);
+  const dataDir = brokers.dataDir();
+  const first = await brokers.child(dataDir);
   const kafka = client(first.bootstrap);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'crashy' }] });
-  await admin.disconnect();
+  await createTopics(kafka, [{ topic: 'crashy' }]);
   const producer = kafka.producer();
   await producer.connect();
   let acknowledged = 0;
@@ -79,32 +55,19 @@ test('acknowledged records survive kill -9', async () => {
   await first.kill();
   await producer.disconnect().catch(() => undefined);
 
-  const second = await start(dataDir);
-  const admin2 = client(second.bootstrap).admin();
-  await admin2.connect();
-  try {
-    const offsets = await admin2.fetchTopicOffsets('crashy');
-    expect(Number(offsets[0].high)).toBeGreaterThanOrEqual(acknowledged);
-  } finally {
-    await admin2.disconnect();
-  }
+  const second = await brokers.child(dataDir);
+  const offsets = await withAdmin(client(second.bootstrap), (admin2) => admin2.fetchTopicOffsets('crashy'));
+  expect(Number(offsets[0].high)).toBeGreaterThanOrEqual(acknowledged);
 });
 
 test('EDDY_CFG_* variables set broker configs, and unrelated EDDY_ variables are ignored', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
   const env = { ...process.env, EDDY_CFG_NUM_PARTITIONS: '3', EDDY_SOMETHING_ELSE: 'x' };
-  const child = await startChild(dataDir, [], 0, 15000, env);
-  children.push(child);
-  const admin = client(child.bootstrap).admin();
-  await admin.connect();
-  try {
+  const child = await brokers.child(brokers.dataDir(), [], env);
+  const meta = await withAdmin(client(child.bootstrap), async (admin) => {
     await admin.createTopics({ topics: [{ topic: 'defaults' }] });
-    const meta = await admin.fetchTopicMetadata({ topics: ['defaults'] });
-    expect(meta.topics[0].partitions).toHaveLength(3);
-  } finally {
-    await admin.disconnect();
-  }
+    return admin.fetchTopicMetadata({ topics: ['defaults'] });
+  });
+  expect(meta.topics[0].partitions).toHaveLength(3);
 });
 
 test('--help documents the options', async () => {

@@ -1,40 +1,19 @@
 // Log compaction end to end with kafkajs 2.2.4: updates to a compacted topic with small segments and a fast
 // cleaner are read back by a consumer group, which sees the newest value of every key and, in the cleaned part of
 // the log, no superseded one. The internal offsets topic is compacted too.
-import { Kafka, logLevel, EachMessagePayload } from 'kafkajs';
-import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
+import { EachMessagePayload } from 'kafkajs';
+import { kafkaClient } from '../helpers/kafkajs';
+import { brokerPerSuite } from '../helpers/broker';
+import { waitFor } from '../helpers/wait';
 import { batchLastOffset, batchRecordsCount } from '../../codecs/records/batch-header';
 
 jest.setTimeout(60000);
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('compacted topics with kafkajs', () => {
-  let broker: Broker;
-  let dataDir: string;
-  let bootstrap: string;
-
-  beforeAll(async () => {
-    dataDir = tempDataDir('eddy-compaction-it-');
-    const started = await startInProcess(dataDir, { 'log.cleaner.backoff.ms': '100' });
-    broker = started.broker;
-    bootstrap = started.bootstrap;
-  });
-
-  afterAll(async () => {
-    await broker?.stop();
-    removeDir(dataDir);
-  });
+  const eddy = brokerPerSuite({ dataDirPrefix: 'eddy-compaction-it-', overrides: { 'log.cleaner.backoff.ms': '100' } });
 
   test('a consumer group reads back only the latest value per key from the cleaned log', async () => {
-    const kafka = new Kafka({ clientId: 'compaction-it', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const kafka = kafkaClient(eddy.bootstrap, 'compaction-it');
     const admin = kafka.admin();
     const producer = kafka.producer();
     await admin.connect();
@@ -61,7 +40,7 @@ describe('compacted topics with kafkajs', () => {
         messages: Array.from({ length: keys }, (_, k) => ({ key: `key-${k}`, value: `round-${round}-of-key-${k}` })),
       });
     }
-    const log = broker.logs.partition(topic, 0);
+    const log = eddy.broker.logs.partition(topic, 0);
     if (log === undefined) throw new Error('partition missing');
     const produced = keys * rounds;
     expect(log.logEndOffset).toBe(BigInt(produced));
@@ -91,14 +70,14 @@ describe('compacted topics with kafkajs', () => {
       expect(m.value).toBe(`round-${round}-of-key-${Number(m.offset) % keys}`);
     }
     // The group's offsets live in the compacted internal topic.
-    const offsetsTopic = broker.logs.topic('__consumer_offsets');
+    const offsetsTopic = eddy.broker.logs.topic('__consumer_offsets');
     expect(offsetsTopic?.configs['cleanup.policy']).toBe('compact');
     await producer.disconnect();
     await admin.disconnect();
   });
 
   test('committed offsets survive compaction of __consumer_offsets and a restart', async () => {
-    const kafka = new Kafka({ clientId: 'compaction-offsets', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+    const kafka = kafkaClient(eddy.bootstrap, 'compaction-offsets');
     const admin = kafka.admin();
     await admin.connect();
     const topic = 'offsets-target';
@@ -109,14 +88,14 @@ describe('compacted topics with kafkajs', () => {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ autoCommit: false, eachMessage: async () => undefined });
     // The group's first commit creates the offsets topic; then its segments become tiny so commits roll them.
-    await waitFor('the offsets topic', () => broker.logs.topic('__consumer_offsets') !== undefined);
-    const current = broker.logs.topic('__consumer_offsets');
+    await waitFor('the offsets topic', () => eddy.broker.logs.topic('__consumer_offsets') !== undefined);
+    const current = eddy.broker.logs.topic('__consumer_offsets');
     if (current === undefined) throw new Error('offsets topic missing');
-    await broker.logs.alterTopicConfigs('__consumer_offsets', { ...current.configs, 'segment.bytes': '512', 'min.cleanable.dirty.ratio': '0.01' });
+    await eddy.broker.logs.alterTopicConfigs('__consumer_offsets', { ...current.configs, 'segment.bytes': '512', 'min.cleanable.dirty.ratio': '0.01' });
     const commits = 40;
     for (let i = 1; i <= commits; i++) await consumer.commitOffsets([{ topic, partition: 0, offset: String(i) }]);
     await consumer.disconnect();
-    const logs = Array.from({ length: current.partitions }, (_, p) => broker.logs.partition('__consumer_offsets', p));
+    const logs = Array.from({ length: current.partitions }, (_, p) => eddy.broker.logs.partition('__consumer_offsets', p));
     const busy = logs.find((l) => l !== undefined && l.logEndOffset >= BigInt(commits));
     if (busy === undefined) throw new Error('no offsets partition holds the commits');
     await waitFor('the offsets partition to be cleaned', () => busy.cleanerCheckpoint > 0n && busy.cleanerCheckpoint >= busy.activeBaseOffset);
@@ -124,11 +103,8 @@ describe('compacted topics with kafkajs', () => {
     expect(survivors).toBeLessThan(commits);
     await admin.disconnect();
 
-    await broker.stop();
-    const restarted = await startInProcess(dataDir, { 'log.cleaner.backoff.ms': '100' });
-    broker = restarted.broker;
-    bootstrap = restarted.bootstrap;
-    const again = new Kafka({ clientId: 'compaction-offsets-2', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+    await eddy.restart();
+    const again = kafkaClient(eddy.bootstrap, 'compaction-offsets-2').admin();
     await again.connect();
     const fetched = await again.fetchOffsets({ groupId, topics: [topic] });
     expect(fetched[0].partitions).toEqual([expect.objectContaining({ partition: 0, offset: String(commits) })]);

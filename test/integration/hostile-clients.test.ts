@@ -1,23 +1,16 @@
 // Hostile clients against a real broker while a well-behaved kafkajs producer and consumer work the whole time:
 // hundreds of connections send mutated copies of real request frames (seeded, so a failure replays with
-// FUZZ_SEED=<seed>), one client never reads its responses, frames sit just at and just above
-// socket.request.max.bytes, and (on a second broker with a short connections.max.idle.ms) a slowloris trickles
-// bytes. The broker must never crash, the good client must never see an error, every bad connection must be
-// answered or closed with exactly one log line, and memory must stay bounded.
-import * as net from 'net';
-import { Writable } from 'stream';
+// FUZZ_SEED=<seed>), one client never reads its responses, and frames sit just at and just above
+// socket.request.max.bytes. The broker must never crash, the good client must never see an error, every bad
+// connection must be answered or closed with exactly one log line, and memory must stay bounded. Slow and silent
+// clients (connections.max.idle.ms) are in idle-connections.test.ts.
 import { Kafka, logLevel, LogEntry, Consumer, Producer } from 'kafkajs';
 import { startInProcess, removeDir } from '../helpers/broker';
 import type { Broker } from '../../src/broker/broker';
 import type { Connection } from '../../src/network/connection';
-import { createLogger } from '../../src/logger';
-import { Writer } from '../../codecs/primitives/writer';
 import { Reader } from '../../codecs/primitives/reader';
-import type { MessageCodec } from '../../codecs/primitives/message-codec';
-import { encodeRequestHeader } from '../../codecs/protocol/headers';
 import { encodeRecordBatch } from '../../codecs/records/record-batch';
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
-import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
 import { MetadataRequestCodec } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec } from '../../codecs/generated/MetadataResponse';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
@@ -35,9 +28,13 @@ import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordina
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
 import { CreatePartitionsResponseCodec } from '../../codecs/generated/CreatePartitionsResponse';
 import { RawClient } from '../helpers/raw-client';
+import { sessionlessFetch } from '../helpers/fetch-requests';
 import { fuzzSeed, mutate, Prng } from '../helpers/fuzz';
+import { captureProcessFailures, closeLinesFor, connect, eventually, LogLine, memoryLogger, requestFrame, sized } from '../helpers/hostile-clients';
 
 jest.setTimeout(40000);
+
+const processFailures = captureProcessFailures();
 
 const SEED = fuzzSeed(0xbad_c0de);
 const GOOD_TOPIC = 'good-topic';
@@ -49,65 +46,7 @@ const BAD_CONNECTIONS = 360;
 const BAD_WORKERS = 6;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Process-level failure capture and log capture.
-
-const processFailures: string[] = [];
-const onUncaught = (err: unknown): void => {
-  processFailures.push(`uncaughtException: ${err instanceof Error ? err.stack : String(err)}`);
-};
-const onUnhandled = (reason: unknown): void => {
-  processFailures.push(`unhandledRejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
-};
-
-interface LogLine {
-  level: number;
-  msg: string;
-  client?: string;
-  [key: string]: unknown;
-}
-
-function memoryLogger(lines: LogLine[]): ReturnType<typeof createLogger> {
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, done): void {
-      for (const text of chunk.toString().split('\n')) {
-        if (text.trim() !== '') lines.push(JSON.parse(text) as LogLine);
-      }
-      done();
-    },
-  });
-  return createLogger('debug', sink);
-}
-
-/** The lines that end a connection: one per connection, whoever closed it. */
-function closeLinesFor(lines: readonly LogLine[], client: string): LogLine[] {
-  return lines.filter(
-    (l) => l.client === client && (l.msg.startsWith('closing connection') || l.msg === 'connection closed by client'),
-  );
-}
-
-async function eventually(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 // Real request frames.
-
-function requestFrame<Init>(codec: MessageCodec<unknown, Init>, version: number, body: Init, correlationId: number): Buffer {
-  const w = new Writer();
-  encodeRequestHeader(w, { apiKey: codec.apiKey, apiVersion: version, correlationId, clientId: 'hostile' });
-  codec.encode(body, w, version);
-  return w.toBuffer();
-}
-
-function sized(payload: Buffer): Buffer {
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(payload.length, 0);
-  return Buffer.concat([size, payload]);
-}
 
 interface Template {
   api: string;
@@ -125,16 +64,10 @@ function templates(tag: string): Template[] {
     timeoutMs: 1000,
     topicData: [{ name: TARGET_TOPIC, partitionData: [{ index: 0, records: batch }] }],
   };
-  const fetchBody = {
-    replicaId: -1,
+  const fetchBody = sessionlessFetch([{ topic: TARGET_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 65536 }] }], {
     maxWaitMs: 20,
-    minBytes: 0,
     maxBytes: 65536,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: TARGET_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 65536 }] }],
-  };
+  });
   const joinBody = {
     groupId: group,
     sessionTimeoutMs: 10000,
@@ -196,13 +129,6 @@ interface BadResult {
 /** APIs that may legitimately hold a request open (a mutated wait time), so "waiting" is acceptable for them. */
 const MAY_WAIT = new Set(['Fetch', 'JoinGroup', 'SyncGroup']);
 
-function connect(port: number): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1' }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 /** Sends the frames plus a trailing ApiVersions ping; resolves when the ping is answered or the broker closes. */
 async function sendBad(port: number, frames: Buffer[], apis: string[], waitMs: number, log: readonly LogLine[]): Promise<BadResult> {
   const logStart = log.length;
@@ -257,8 +183,6 @@ let producing = true;
 let producerLoop: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
-  process.on('uncaughtException', onUncaught);
-  process.on('unhandledRejection', onUnhandled);
   const started = await startInProcess(
     undefined,
     {
@@ -314,8 +238,6 @@ afterAll(async () => {
   await producer?.disconnect();
   await broker?.stop();
   removeDir(dataDir);
-  process.off('uncaughtException', onUncaught);
-  process.off('unhandledRejection', onUnhandled);
 });
 
 test('hundreds of connections with mutated requests: each is answered or closed, with one log line', async () => {
@@ -379,16 +301,7 @@ test('a client that never reads its responses is paused, holds little memory and
   loader.close();
 
   const requests = 100;
-  const fetchBody = {
-    replicaId: -1,
-    maxWaitMs: 0,
-    minBytes: 0,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: BULK_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
-  };
+  const fetchBody = sessionlessFetch([{ topic: BULK_TOPIC, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }]);
   const socket = await connect(port);
   socket.pause();
   const address = `127.0.0.1:${socket.localPort}`;
@@ -497,64 +410,4 @@ test('the good client saw no error and got every message it produced', async () 
   expect(consumed.slice(0, sent.length)).toEqual(sent);
   expect(kafkajsErrors).toEqual([]);
   expect(processFailures).toEqual([]);
-});
-
-describe('slow and silent clients are closed after connections.max.idle.ms', () => {
-  const idleMs = 1000;
-  let idleBroker: Broker;
-  let idleDir: string;
-  const idleLines: LogLine[] = [];
-
-  beforeAll(async () => {
-    const started = await startInProcess(undefined, { 'connections.max.idle.ms': String(idleMs) }, memoryLogger(idleLines));
-    idleBroker = started.broker;
-    idleDir = started.dataDir;
-  });
-
-  afterAll(async () => {
-    await idleBroker?.stop();
-    removeDir(idleDir);
-  });
-
-  test('a slowloris trickling a frame byte by byte is closed like a silent client; a steady client stays', async () => {
-    const slow = await connect(idleBroker.port);
-    slow.on('error', () => undefined);
-    const silent = await connect(idleBroker.port);
-    const slowAddress = `127.0.0.1:${slow.localPort}`;
-    const silentAddress = `127.0.0.1:${silent.localPort}`;
-    const frame = sized(requestFrame(ApiVersionsRequestCodec, 3, { clientSoftwareName: 'slowloris', clientSoftwareVersion: '1.0.0' }, 5));
-    const started = Date.now();
-    let slowClosedAt = 0;
-    let silentClosedAt = 0;
-    slow.once('close', () => (slowClosedAt = Date.now()));
-    silent.once('close', () => (silentClosedAt = Date.now()));
-    // One byte every 250 ms: far more often than the idle timeout, far too slow to finish the frame before it.
-    let sentBytes = 0;
-    const trickle = setInterval(() => {
-      if (sentBytes < frame.length && !slow.destroyed) slow.write(frame.subarray(sentBytes, ++sentBytes));
-    }, 250);
-    const steady = await RawClient.connect(idleBroker.port);
-    try {
-      for (let i = 0; i < 8; i++) {
-        const res = await steady.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName: 'steady', clientSoftwareVersion: '1' });
-        expect(res.errorCode).toBe(0);
-        await new Promise((r) => setTimeout(r, 300));
-      }
-      await eventually(() => slowClosedAt > 0 && silentClosedAt > 0, 5000, 'idle connections to close');
-    } finally {
-      clearInterval(trickle);
-      steady.close();
-    }
-    expect(sentBytes).toBeLessThan(frame.length);
-    expect(slowClosedAt - started).toBeGreaterThanOrEqual(idleMs - 100);
-    expect(slowClosedAt - started).toBeLessThan(idleMs * 3);
-    expect(silentClosedAt - started).toBeLessThan(idleMs * 3);
-    const slowLines = closeLinesFor(idleLines, slowAddress);
-    expect(slowLines).toHaveLength(1);
-    expect(slowLines[0].msg).toMatch(/idle/);
-    expect(slowLines[0].partialFrameBytes).toBeGreaterThan(0);
-    expect(closeLinesFor(idleLines, silentAddress)).toHaveLength(1);
-    silent.destroy();
-    expect(processFailures).toEqual([]);
-  });
 });

@@ -3,8 +3,8 @@
 // restart (producer state rebuilt from its snapshot).
 import { Kafka, logLevel } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
-import { RawClient } from '../helpers/raw-client';
+import type { Broker } from '../../src/broker';
+import { RawClient, withRawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch, values } from '../helpers/txn-requests';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { LossyProxy } from '../helpers/lossy-proxy';
@@ -25,14 +25,7 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-async function withClient<T>(fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const client = await RawClient.connect(broker.port);
-  try {
-    return await fn(client);
-  } finally {
-    client.close();
-  }
-}
+const withClient = <T>(fn: (c: RawClient) => Promise<T>): Promise<T> => withRawClient(broker.port, fn);
 
 test.each([1, 5])('kafkajs idempotent producer with %i requests in flight writes every message once, in order', async (inFlight) => {
   const topic = `idem-${inFlight}`;

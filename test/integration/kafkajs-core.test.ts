@@ -1,8 +1,8 @@
 // The broker's core APIs driven by kafkajs 2.2.4 over real sockets: admin, producer, and reading back through
 // the protocol (kcat and group consumers are covered in their own suites).
 import { Kafka, logLevel, Admin, Producer, CompressionTypes } from 'kafkajs';
-import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
+import { brokerPerSuite } from '../helpers/broker';
+import { connectAdminAndProducer } from '../helpers/kafkajs';
 import { RawClient } from '../helpers/raw-client';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
@@ -11,28 +11,19 @@ import { scanFetchedRecords } from '../../codecs/records/batch-iterator';
 
 jest.setTimeout(60000);
 
-let broker: Broker;
-let dataDir: string;
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
-
-beforeAll(async () => {
-  const started = await startInProcess();
-  broker = started.broker;
-  dataDir = started.dataDir;
-  kafka = new Kafka({ clientId: 'core-test', brokers: [started.bootstrap], logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  await admin.connect();
-  producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
+const eddy = brokerPerSuite({
+  beforeStop: async () => {
+    await producer?.disconnect();
+    await admin?.disconnect();
+  },
 });
 
-afterAll(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await broker?.stop();
-  removeDir(dataDir);
+beforeAll(async () => {
+  kafka = new Kafka({ clientId: 'core-test', brokers: [eddy.bootstrap], logLevel: logLevel.NOTHING });
+  ({ admin, producer } = await connectAdminAndProducer(kafka));
 });
 
 interface FetchedRecord {
@@ -46,7 +37,7 @@ interface FetchedRecord {
 
 /** Reads a whole partition back with raw Fetch v11 requests and decodes every record. */
 async function readPartition(topic: string, partition: number, until: bigint): Promise<FetchedRecord[]> {
-  const client = await RawClient.connect(broker.port);
+  const client = await RawClient.connect(eddy.broker.port);
   const out: FetchedRecord[] = [];
   let offset = 0n;
   try {
@@ -94,7 +85,7 @@ test('admin creates, lists, describes and deletes topics with Kafka error codes'
   expect(await admin.listTopics()).toContain('orders');
   const meta = await admin.fetchTopicMetadata({ topics: ['orders'] });
   expect(meta.topics[0].partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
-  expect(meta.topics[0].partitions[0].leader).toBe(broker.identity.nodeId);
+  expect(meta.topics[0].partitions[0].leader).toBe(eddy.broker.identity.nodeId);
 
   await expect(admin.createTopics({ topics: [{ topic: 'rf3', replicationFactor: 3 }] })).rejects.toMatchObject({
     errors: [expect.objectContaining({ type: 'INVALID_REPLICATION_FACTOR' })],
@@ -134,7 +125,7 @@ test('describe and alter topic configs', async () => {
   expect(after.resources[0].configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue).toBe('compact');
   const brokerCfg = await admin.describeConfigs({
     includeSynonyms: false,
-    resources: [{ type: 4, name: String(broker.identity.nodeId) }],
+    resources: [{ type: 4, name: String(eddy.broker.identity.nodeId) }],
   });
   expect(brokerCfg.resources[0].configEntries.find((e) => e.configName === 'num.partitions')?.configValue).toBe('1');
 });

@@ -1,55 +1,33 @@
 // Coordinators whose internal topic does not exist are built on first use; once their topic exists, the next
 // start reloads them before listening. Group offsets and transactional ids behave the same either way.
-import { Kafka, logLevel } from 'kafkajs';
-import { Broker } from '../../src/broker/broker';
 import { GroupCoordinator } from '../../src/groups/group-coordinator';
 import { groupCoordinatorConfig } from '../../src/groups/group-config';
 import { BrokerConfig } from '../../src/config/broker-config';
 import { silentLogger } from '../../src/logger';
 import { TransactionCoordinator } from '../../src/transactions/transaction-coordinator';
-import { startInProcess, tempDataDir, removeDir } from '../helpers/broker';
+import { brokersPerTest } from '../helpers/broker';
+import { createTopics, kafkaClient, withAdmin } from '../helpers/kafkajs';
 
 jest.setTimeout(60000);
 
-const dirs: string[] = [];
-const brokers: Broker[] = [];
-afterEach(async () => {
-  for (const b of brokers.splice(0)) await b.stop();
-  for (const d of dirs.splice(0)) removeDir(d);
-});
-
-async function start(dataDir: string): Promise<{ broker: Broker; bootstrap: string }> {
-  const started = await startInProcess(dataDir, { 'offsets.topic.num.partitions': '3', 'transaction.state.log.num.partitions': '3' });
-  brokers.push(started.broker);
-  return started;
-}
-
-function kafka(bootstrap: string): Kafka {
-  return new Kafka({ clientId: 'lazy-coordinators', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
-}
+const brokers = brokersPerTest();
+const start = (dataDir: string) =>
+  brokers.inProcess(dataDir, { 'offsets.topic.num.partitions': '3', 'transaction.state.log.num.partitions': '3' });
+const kafka = (bootstrap: string) => kafkaClient(bootstrap, 'lazy-coordinators');
 
 test('a fresh broker builds neither coordinator until a request needs it', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
-  const { broker, bootstrap } = await start(dataDir);
+  const { broker, bootstrap } = await start(brokers.dataDir());
   expect(broker.coordinators.started).toEqual({ groups: false, transactions: false });
-  const admin = kafka(bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'plain', numPartitions: 1 }] });
-  await admin.disconnect();
+  await createTopics(kafka(bootstrap), [{ topic: 'plain', numPartitions: 1 }]);
   expect(broker.coordinators.started).toEqual({ groups: false, transactions: false });
   expect(broker.groups.partitionFor('g')).toBeGreaterThanOrEqual(0);
   expect(broker.coordinators.started).toEqual({ groups: true, transactions: false });
 });
 
 test('offsets committed to a lazily built coordinator are reloaded at the next start, before it listens', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
+  const dataDir = brokers.dataDir();
   const first = await start(dataDir);
-  const admin = kafka(first.bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 1 }] });
-  await admin.disconnect();
+  await createTopics(kafka(first.bootstrap), [{ topic: 'orders', numPartitions: 1 }]);
   const producer = kafka(first.bootstrap).producer({ transactionalId: 'tx-1', idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   const txn = await producer.transaction();
@@ -58,25 +36,17 @@ test('offsets committed to a lazily built coordinator are reloaded at the next s
   await txn.commit();
   await producer.disconnect();
   expect(first.broker.coordinators.started).toEqual({ groups: true, transactions: true });
-  await first.broker.stop();
-  brokers.splice(brokers.indexOf(first.broker), 1);
+  await brokers.stop(first.broker);
 
   const second = await start(dataDir);
   expect(second.broker.coordinators.started).toEqual({ groups: true, transactions: true });
   expect(second.broker.transactions.describe('tx-1')).toBeDefined();
-  const admin2 = kafka(second.bootstrap).admin();
-  await admin2.connect();
-  try {
-    const offsets = await admin2.fetchOffsets({ groupId: 'billing', topics: ['orders'] });
-    expect(offsets[0].partitions).toEqual([expect.objectContaining({ partition: 0, offset: '2' })]);
-  } finally {
-    await admin2.disconnect();
-  }
+  const offsets = await withAdmin(kafka(second.bootstrap), (admin2) => admin2.fetchOffsets({ groupId: 'billing', topics: ['orders'] }));
+  expect(offsets[0].partitions).toEqual([expect.objectContaining({ partition: 0, offset: '2' })]);
 });
 
 test('the synchronous factories refuse a data dir whose internal topic exists (its state must be reloaded)', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
+  const dataDir = brokers.dataDir();
   const { broker } = await start(dataDir);
   await broker.groups.ensureOffsetsTopic();
   const config = new BrokerConfig({ 'log.dirs': dataDir });

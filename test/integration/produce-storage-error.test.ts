@@ -1,8 +1,7 @@
 // A Produce whose write fails on disk: that partition gets KAFKA_STORAGE_ERROR and nothing of it is in the log,
 // the other partitions of the same request are written, and the failed partition takes writes again afterwards.
 // Appends here go the produce handler's immediate path (PartitionLog.appendNow), which must fail the same way.
-import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
+import { brokerPerSuite } from '../helpers/broker';
 import { RawClient } from '../helpers/raw-client';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
@@ -14,19 +13,10 @@ jest.setTimeout(30000);
 
 const KAFKA_STORAGE_ERROR = 56;
 
-let broker: Broker;
-let dataDir: string;
-
-beforeAll(async () => {
-  const started = await startInProcess();
-  broker = started.broker;
-  dataDir = started.dataDir;
-});
-
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await broker?.stop();
-  removeDir(dataDir);
+const eddy = brokerPerSuite({
+  beforeStop: async () => {
+    jest.restoreAllMocks();
+  },
 });
 
 function records(value: string): Buffer {
@@ -44,8 +34,8 @@ async function produce(c: RawClient, partitions: Array<[number, string]>): Promi
 }
 
 test('a failed write answers KAFKA_STORAGE_ERROR for exactly the partition it hit', async () => {
-  await broker.logs.createTopic('disk', 2);
-  const c = await RawClient.connect(broker.port);
+  await eddy.broker.logs.createTopic('disk', 2);
+  const c = await RawClient.connect(eddy.broker.port);
   try {
     // First writes make the segment files, so the next ones can take the immediate path.
     expect((await produce(c, [[0, 'one'], [1, 'one']])).map((p) => p.errorCode)).toEqual([0, 0]);
@@ -54,7 +44,7 @@ test('a failed write answers KAFKA_STORAGE_ERROR for exactly the partition it hi
       if (data.includes('poison')) throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
       return write(fd, data, position);
     });
-    const logs = [0, 1].map((p) => broker.logs.partition('disk', p) as PartitionLog);
+    const logs = [0, 1].map((p) => eddy.broker.logs.partition('disk', p) as PartitionLog);
     const callsBefore = logs.map((l) => l.writeCallCount);
     const answer = await produce(c, [[0, 'poison'], [1, 'two']]);
     expect(failing).toHaveBeenCalled();

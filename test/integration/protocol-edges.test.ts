@@ -3,11 +3,11 @@
 import * as net from 'net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
-import { RawClient } from '../helpers/raw-client';
+import type { Broker } from '../../src/broker';
+import { RawClient, withRawClient } from '../helpers/raw-client';
 import { Reader } from '../../codecs/primitives/reader';
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
-import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
+import { ApiVersionsResponse, ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
 import { MetadataRequestCodec } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec } from '../../codecs/generated/MetadataResponse';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
@@ -33,28 +33,24 @@ afterAll(async () => {
 });
 
 async function metadataStillWorks(): Promise<void> {
-  const c = await RawClient.connect(broker.port);
-  try {
+  await withRawClient(broker.port, async (c) => {
     const res = await c.request(MetadataRequestCodec, MetadataResponseCodec, 9, { topics: [] });
     expect(res.brokers[0].nodeId).toBe(broker.identity.nodeId);
-  } finally {
-    c.close();
-  }
+  });
+}
+
+/** ApiVersions v3, which carries the client software name and version (KIP-511). */
+function apiVersionsV3(c: RawClient, clientSoftwareName: string): Promise<ApiVersionsResponse> {
+  return c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName, clientSoftwareVersion: '1.0' });
 }
 
 test('ApiVersions lists every registered API and answers versions it does not know with the KIP-511 fallback', async () => {
-  const c = await RawClient.connect(broker.port);
-  try {
-    const res = await c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, {
-      clientSoftwareName: 'eddy-test',
-      clientSoftwareVersion: '1.0',
-    });
+  await withRawClient(broker.port, async (c) => {
+    const res = await apiVersionsV3(c, 'eddy-test');
     expect(res.errorCode).toBe(0);
     const keys = res.apiKeys.map((k) => k.apiKey);
     expect(keys).toEqual(expect.arrayContaining([0, 1, 2, 3, 18, 19, 20]));
-  } finally {
-    c.close();
-  }
+  });
   const future = await RawClient.connect(broker.port);
   try {
     // A version beyond ours gets response header v0, a v0 body, UNSUPPORTED_VERSION and our ApiVersions range.
@@ -74,16 +70,10 @@ test('ApiVersions lists every registered API and answers versions it does not kn
 });
 
 test('ApiVersions v3 with an invalid client software name gets INVALID_REQUEST', async () => {
-  const c = await RawClient.connect(broker.port);
-  try {
-    const res = await c.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, {
-      clientSoftwareName: '-bad name-',
-      clientSoftwareVersion: '1.0',
-    });
+  await withRawClient(broker.port, async (c) => {
+    const res = await apiVersionsV3(c, '-bad name-');
     expect(res.errorCode).toBe(42);
-  } finally {
-    c.close();
-  }
+  });
 });
 
 test('an unknown API key closes only that connection', async () => {
@@ -156,8 +146,7 @@ test('an idle long-poll fetch returns after max_wait_ms, and a waiting fetch wak
     sessionEpoch: -1,
     topics: [{ topic: 'longpoll', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
   });
-  const c = await RawClient.connect(broker.port);
-  try {
+  await withRawClient(broker.port, async (c) => {
     let start = Date.now();
     const idle = await c.request(FetchRequestCodec, FetchResponseCodec, 11, fetchBody(300));
     const idleMs = Date.now() - start;
@@ -182,9 +171,7 @@ test('an idle long-poll fetch returns after max_wait_ms, and a waiting fetch wak
     expect(woke.responses[0].partitions[0].records?.length ?? 0).toBeGreaterThan(0);
     // Woken by the append, far before the 10 s max wait.
     expect(wokeMs).toBeLessThan(2000);
-  } finally {
-    c.close();
-  }
+  });
 });
 
 test('produce validation: a corrupted batch gets CORRUPT_MESSAGE and nothing is written', async () => {

@@ -2,10 +2,9 @@
 // long-poll fetch answers at once instead of holding the shutdown for its max wait.
 import { startInProcess, removeDir } from '../helpers/broker';
 import { RawClient } from '../helpers/raw-client';
+import { longPollFetch } from '../helpers/fetch-requests';
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec } from '../../codecs/generated/CreateTopicsResponse';
-import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
-import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
 
 jest.setTimeout(30000);
 
@@ -18,13 +17,7 @@ test('stop() answers a waiting long-poll fetch, then closes the connection', asy
       timeoutMs: 1000,
     });
     expect(created.topics[0].errorCode).toBe(0);
-    const fetching = client.request(FetchRequestCodec, FetchResponseCodec, 11, {
-      replicaId: -1,
-      maxWaitMs: 20000,
-      minBytes: 1,
-      maxBytes: 1 << 20,
-      topics: [{ topic: 'idle', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
-    });
+    const fetching = longPollFetch(client, 'idle', 20000);
     await new Promise((r) => setTimeout(r, 200));
     const started = Date.now();
     await broker.stop();

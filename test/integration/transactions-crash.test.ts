@@ -1,24 +1,21 @@
 // Crashes in the middle of producer work: a broker killed with SIGKILL while a transaction is open aborts it on
 // timeout after the restart (no reader ever sees part of it), idempotent producer state is rebuilt from the log,
 // and a transaction whose commit decision was logged before the crash gets its markers at the next start.
-import { Kafka, logLevel, Producer } from 'kafkajs';
-import { startChild, startInProcess, tempDataDir, removeDir, ChildBroker } from '../helpers/broker';
-import { RawClient } from '../helpers/raw-client';
+import { Producer } from 'kafkajs';
+import { brokersPerTest, ChildBroker, startInProcess } from '../helpers/broker';
+import { createTopics, kafkaClient } from '../helpers/kafkajs';
+import { withRawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch, values } from '../helpers/txn-requests';
 import { TransactionLog } from '../../src/transactions/transaction-log';
 import { silentLogger } from '../../src/logger';
 
 jest.setTimeout(60000);
 
-const dirs: string[] = [];
-const children: ChildBroker[] = [];
 const producers: Producer[] = [];
-
 afterEach(async () => {
   for (const p of producers.splice(0)) await p.disconnect().catch(() => undefined);
-  for (const c of children.splice(0)) await c.kill();
-  for (const d of dirs.splice(0)) removeDir(d);
 });
+const brokers = brokersPerTest();
 
 const CONFIG = [
   '--config', 'transaction.abort.timed.out.transaction.cleanup.interval.ms=200',
@@ -26,34 +23,14 @@ const CONFIG = [
   '--config', 'num.partitions=2',
 ];
 
-async function start(dataDir: string): Promise<ChildBroker> {
-  const child = await startChild(dataDir, CONFIG);
-  children.push(child);
-  return child;
-}
-
-function client(bootstrap: string): Kafka {
-  return new Kafka({ clientId: 'crash-test', brokers: [bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3 } });
-}
-
-async function withClient<T>(port: number, fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const c = await RawClient.connect(port);
-  try {
-    return await fn(c);
-  } finally {
-    c.close();
-  }
-}
+const start = (dataDir: string): Promise<ChildBroker> => brokers.child(dataDir, CONFIG);
+const client = (bootstrap: string) => kafkaClient(bootstrap, 'crash-test');
 
 test('kill -9 with a transaction open: after the restart it is aborted on timeout and never seen committed', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
+  const dataDir = brokers.dataDir();
   const first = await start(dataDir);
   const kafka = client(first.bootstrap);
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'crash-txn', numPartitions: 2 }] });
-  await admin.disconnect();
+  await createTopics(kafka, [{ topic: 'crash-txn', numPartitions: 2 }]);
   const producer = kafka.producer({ transactionalId: 'tx-crash', maxInFlightRequests: 1, idempotent: true, transactionTimeout: 2000 });
   producers.push(producer);
   await producer.connect();
@@ -63,21 +40,20 @@ test('kill -9 with a transaction open: after the restart it is aborted on timeou
   const open = await producer.transaction();
   await open.send({ topic: 'crash-txn', messages: [{ value: 'partial-0', partition: 0 }, { value: 'partial-1', partition: 1 }] });
   await first.kill();
-  children.splice(children.indexOf(first), 1);
   await producer.disconnect().catch(() => undefined);
 
   const second = await start(dataDir);
   // Until the timeout fires the transaction stays open: the last stable offset holds.
-  const lso0 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
+  const lso0 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
   expect(values(lso0.batches)).toEqual(['done']);
   const deadline = Date.now() + 15000;
   let p0 = lso0;
   while (p0.lastStableOffset < p0.highWatermark && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
-    p0 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
+    p0 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 0, 1));
   }
   expect(p0.lastStableOffset).toBe(p0.highWatermark);
-  const p1 = await withClient(second.port, (c) => fetchPartition(c, 'crash-txn', 1, 1));
+  const p1 = await withRawClient(second.port, (c) => fetchPartition(c, 'crash-txn', 1, 1));
   expect(p1.lastStableOffset).toBe(p1.highWatermark);
   // Both partitions got the abort marker; the aborted records are listed for READ_COMMITTED readers.
   for (const p of [p0, p1]) {
@@ -98,23 +74,18 @@ test('kill -9 with a transaction open: after the restart it is aborted on timeou
 });
 
 test('kill -9: idempotent producer state is rebuilt from the log, retries are still recognised', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
+  const dataDir = brokers.dataDir();
   const first = await start(dataDir);
-  const admin = client(first.bootstrap).admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic: 'idem-crash', numPartitions: 1 }] });
-  await admin.disconnect();
+  await createTopics(client(first.bootstrap), [{ topic: 'idem-crash', numPartitions: 1 }]);
   let producerId = -1n;
-  await withClient(first.port, async (c) => {
+  await withRawClient(first.port, async (c) => {
     ({ producerId } = await initProducerId(c));
     await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 0, count: 3 }));
     expect((await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).baseOffset).toBe(3n);
   });
   await first.kill();
-  children.splice(children.indexOf(first), 1);
   const second = await start(dataDir);
-  await withClient(second.port, async (c) => {
+  await withRawClient(second.port, async (c) => {
     expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).toMatchObject({ errorCode: 0, baseOffset: 3n });
     expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 6 }))).toMatchObject({ errorCode: 0, baseOffset: 6n });
     expect((await initProducerId(c)).producerId).not.toBe(producerId);
@@ -122,8 +93,7 @@ test('kill -9: idempotent producer state is rebuilt from the log, retries are st
 });
 
 test('a commit decided before a crash gets its markers at the next start', async () => {
-  const dataDir = tempDataDir();
-  dirs.push(dataDir);
+  const dataDir = brokers.dataDir();
   const overrides = { 'transaction.state.log.num.partitions': '3' };
   let started = await startInProcess(dataDir, overrides);
   await started.broker.logs.createTopic('decided', 1);
@@ -142,7 +112,7 @@ test('a commit decided before a crash gets its markers at the next start', async
   started = await startInProcess(dataDir, overrides);
   try {
     expect(started.broker.transactions.describe('tx-decided')?.state).toBe('CompleteCommit');
-    await withClient(started.broker.port, async (c) => {
+    await withRawClient(started.broker.port, async (c) => {
       const fetched = await fetchPartition(c, 'decided', 0, 1);
       expect(fetched.lastStableOffset).toBe(fetched.highWatermark);
       expect(values(fetched.batches)).toEqual(['kept']);

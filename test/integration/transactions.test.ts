@@ -3,8 +3,8 @@
 // open, fencing of an older producer instance, and the background abort of a transaction past its timeout.
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker/broker';
-import { RawClient } from '../helpers/raw-client';
+import type { Broker } from '../../src/broker';
+import { RawClient, withRawClient } from '../helpers/raw-client';
 import { fetchPartition, values } from '../helpers/txn-requests';
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec } from '../../codecs/generated/ListOffsetsResponse';
@@ -47,14 +47,7 @@ async function txnProducer(transactionalId: string, transactionTimeout = 30000):
   return p;
 }
 
-async function withClient<T>(fn: (c: RawClient) => Promise<T>): Promise<T> {
-  const client = await RawClient.connect(broker.port);
-  try {
-    return await fn(client);
-  } finally {
-    client.close();
-  }
-}
+const withClient = <T>(fn: (c: RawClient) => Promise<T>): Promise<T> => withRawClient(broker.port, fn);
 
 async function latestOffset(topic: string, isolationLevel: 0 | 1): Promise<bigint> {
   return withClient(async (c) => {

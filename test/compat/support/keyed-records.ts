@@ -129,3 +129,12 @@ export function bufferToString(b: Buffer | string | null | undefined): string | 
   if (b === null || b === undefined) return null;
   return typeof b === 'string' ? b : b.toString('utf8');
 }
+
+/** A KafkaJS-style message (kafkajs and confluent's KafkaJS API) as the scenario records it. */
+export function consumedMessage(
+  partition: number,
+  message: { readonly offset: string; readonly key: Buffer | string | null | undefined; readonly value: Buffer | string | null | undefined },
+  headers: Readonly<Record<string, string>>,
+): ConsumedRecord {
+  return { partition, offset: message.offset, key: bufferToString(message.key), value: bufferToString(message.value), headers };
+}

@@ -5,6 +5,7 @@ import { FetchResponseCodec } from '../../../codecs/generated/FetchResponse';
 import { ATTR_COMPRESSION_MASK, batchAttributes } from '../../../codecs/records/batch-header';
 import { scanFetchedRecords } from '../../../codecs/records/batch-iterator';
 import { RawClient } from '../../helpers/raw-client';
+import { sessionlessFetch } from '../../helpers/fetch-requests';
 
 export const CODEC_IDS: Readonly<Record<string, number>> = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 };
 
@@ -13,16 +14,12 @@ export async function storedCodecs(port: number, topic: string, partitions: read
   const client = await RawClient.connect(port);
   const codecs = new Set<number>();
   try {
-    const res = await client.request(FetchRequestCodec, FetchResponseCodec, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic, partitions: partitions.map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 16 })) }],
-    });
+    const res = await client.request(
+      FetchRequestCodec,
+      FetchResponseCodec,
+      11,
+      sessionlessFetch([{ topic, partitions: partitions.map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 16 })) }]),
+    );
     for (const p of res.responses[0]?.partitions ?? []) {
       if (p.errorCode !== 0) throw new Error(`fetch ${topic}/${p.partitionIndex} failed with error ${p.errorCode}`);
       const records = p.records ?? Buffer.alloc(0);

@@ -3,6 +3,7 @@
 import type { Server, AddressInfo } from 'net';
 import { startNullSink, partitionCountFromName } from '../../../bench/null-sink/server';
 import { RawClient } from '../../helpers/raw-client';
+import { longPollFetch } from '../../helpers/fetch-requests';
 import { ApiVersionsRequestCodec } from '../../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec } from '../../../codecs/generated/ApiVersionsResponse';
 import { MetadataRequestCodec } from '../../../codecs/generated/MetadataRequest';
@@ -100,13 +101,7 @@ describe('null sink', () => {
     const other = await RawClient.connect((server.address() as AddressInfo).port);
     try {
       const started = Date.now();
-      const pending = other.request(FetchRequestCodec, FetchResponseCodec, 11, {
-        replicaId: -1,
-        maxWaitMs: 5000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        topics: [{ topic: 'w.p1', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
-      });
+      const pending = longPollFetch(other, 'w.p1', 5000);
       await new Promise((r) => setTimeout(r, 50));
       await produce('w.p1', 0, ['late']);
       const res = await pending;

@@ -74,6 +74,22 @@ function request(correlationId: number): Buffer {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Gives the connection up to half a second to release what the response referenced. */
+async function waitForRelease(h: Harness): Promise<void> {
+  for (let i = 0; i < 50 && h.released() === 0; i++) await sleep(10);
+}
+
+/** Sends one request and expects what its handling referenced to be released exactly once. */
+async function expectReleasedOnce(h: Harness, correlationId: number): Promise<void> {
+  try {
+    h.client.write(request(correlationId));
+    await waitForRelease(h);
+    expect(h.released()).toBe(1);
+  } finally {
+    await h.close();
+  }
+}
+
 test('releases a response only after a slow client has taken all of it', async () => {
   const h = await harness(async () => Buffer.alloc(BIG, 7));
   try {
@@ -91,7 +107,7 @@ test('releases a response only after a slow client has taken all of it', async (
     });
     h.client.resume();
     await all;
-    for (let i = 0; i < 50 && h.released() === 0; i++) await sleep(10);
+    await waitForRelease(h);
     expect(h.released()).toBe(1);
   } finally {
     await h.close();
@@ -99,25 +115,12 @@ test('releases a response only after a slow client has taken all of it', async (
 });
 
 test('releases at once when there is no response to send', async () => {
-  const h = await harness(async () => null);
-  try {
-    h.client.write(request(2));
-    for (let i = 0; i < 50 && h.released() === 0; i++) await sleep(10);
-    expect(h.released()).toBe(1);
-  } finally {
-    await h.close();
-  }
+  await expectReleasedOnce(await harness(async () => null), 2);
 });
 
 test('releases when the handler fails', async () => {
   const h = await harness(async () => {
     throw new Error('boom');
   });
-  try {
-    h.client.write(request(3));
-    for (let i = 0; i < 50 && h.released() === 0; i++) await sleep(10);
-    expect(h.released()).toBe(1);
-  } finally {
-    await h.close();
-  }
+  await expectReleasedOnce(h, 3);
 });

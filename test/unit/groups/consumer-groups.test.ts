@@ -8,6 +8,7 @@ import {
 } from '../../../src/groups/consumer-group-coordinator';
 import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
+import { describeConsumerGroup } from '../../../src/groups/consumer-group-description';
 
 const T1 = '00000000-0000-0000-0000-000000000001';
 const T2 = '00000000-0000-0000-0000-000000000002';
@@ -97,6 +98,34 @@ describe('ConsumerGroupCoordinator', () => {
     expect(r).toMatchObject({ errorCode: 0, memberId: 'm1', memberEpoch: 1, heartbeatIntervalMs: 5000 });
     expect(owned(r)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(c.describe('g')).toMatchObject({ state: 'Stable', groupEpoch: 1, assignmentEpoch: 1, assignorName: 'uniform' });
+  });
+
+  test('ConsumerGroupDescribe\'s view names the topics of current and target assignments', async () => {
+    await join('m1');
+    expect(describeConsumerGroup(c, 'nope')).toBeUndefined();
+    const named = { topicPartitions: [{ topicId: T1, topicName: 'orders', partitions: [0, 1, 2, 3, 4, 5] }] };
+    expect(describeConsumerGroup(c, 'g')).toEqual({
+      groupId: 'g',
+      groupState: 'Stable',
+      groupEpoch: 1,
+      assignmentEpoch: 1,
+      assignorName: 'uniform',
+      members: [
+        {
+          memberId: 'm1',
+          instanceId: null,
+          rackId: null,
+          memberEpoch: 1,
+          clientId: 'client',
+          clientHost: '/127.0.0.1',
+          subscribedTopicNames: ['orders'],
+          subscribedTopicRegex: null,
+          assignment: named,
+          targetAssignment: named,
+          memberType: 1,
+        },
+      ],
+    });
   });
 
   test('a second member gets partitions only after the first has revoked them', async () => {

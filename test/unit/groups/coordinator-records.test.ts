@@ -1,10 +1,5 @@
-import {
-  decodeCoordinatorRecord,
-  groupMetadataKey,
-  groupMetadataValue,
-  offsetCommitKey,
-  offsetCommitValue,
-} from '../../../src/groups/coordinator-records';
+// The byte layout of the records the group coordinator writes to __consumer_offsets, as Kafka's readers expect it.
+import { decodeCoordinatorRecord, groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from '../../../src/groups/coordinator-records';
 
 describe('__consumer_offsets records', () => {
   test('offset commit key: INT16 type 1, then group, topic, partition as v0 strings/int32', () => {

@@ -4,7 +4,7 @@ import type { JoinResult, SyncResult } from '../../../src/groups/classic-member'
 import { OFFSETS_TOPIC } from '../../../src/groups/offsets-topic';
 import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
-import { Writer } from '../../../codecs/primitives/writer';
+import { subscriptionMetadata as subscription } from '../../helpers/consumer-protocol';
 import { MemoryStorage } from './memory-storage';
 
 const BASE_CONFIG: GroupCoordinatorConfig = {
@@ -19,15 +19,6 @@ const BASE_CONFIG: GroupCoordinatorConfig = {
   newMemberJoinTimeoutMs: 300_000,
   consumer: { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 100 },
 };
-
-function subscription(topics: string[]): Buffer {
-  const w = new Writer();
-  w.writeInt16(0);
-  w.writeArrayLength(topics.length);
-  for (const t of topics) w.writeString(t);
-  w.writeBytes(Buffer.alloc(0));
-  return w.toBuffer();
-}
 
 function joinParams(groupId: string, memberId: string, over: Partial<JoinGroupParams> = {}): JoinGroupParams {
   return {
@@ -85,6 +76,41 @@ describe('GroupCoordinator (classic groups)', () => {
 
   const sync = (c: GroupCoordinator, groupId: string, j: JoinResult, assignments: Array<{ memberId: string; assignment: Buffer }> = []): Promise<SyncResult> =>
     c.syncGroup({ groupId, generationId: j.generationId, memberId: j.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments });
+
+  /** OffsetCommit of partition t-0 from a client outside any generation (a consumer with manual assignment). */
+  const commitWithoutGeneration = (
+    c: GroupCoordinator,
+    groupId: string,
+    offset: bigint,
+    over: { retentionTimeMs?: bigint; apiVersion?: number } = {},
+  ): Promise<number[]> =>
+    c.commitOffsets({
+      groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: over.retentionTimeMs ?? -1n, apiVersion: over.apiVersion ?? 8,
+      partitions: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
+    });
+
+  /** The group's offsets survive an expiry pass after `keptMs`, and are gone with the group after `goneMs` more. */
+  const expectExpiry = async (c: GroupCoordinator, groupId: string, keptMs: number, goneMs: number): Promise<void> => {
+    await flush(keptMs);
+    await c.expireOffsets();
+    expect(c.fetchOffsets(groupId, null).topics).toHaveLength(1);
+    await flush(goneMs);
+    await c.expireOffsets();
+    expect(c.group(groupId)).toBeUndefined();
+  };
+
+  /** Group g, Stable, whose one member subscribes to t and has committed t-0 and old-0 (a topic it no longer reads). */
+  const stableGroupWithDroppedTopic = async (c: GroupCoordinator, over: Partial<JoinGroupParams> = {}): Promise<void> => {
+    const a = await joinNew(c, 'g', { ...over, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
+    await sync(c, 'g', a, []);
+    await c.commitOffsets({
+      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+      partitions: [
+        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
+      ],
+    });
+  };
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -331,15 +357,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('OffsetDelete refuses subscribed topics of a live consumer group and deletes the rest', async () => {
     const c = await start();
-    const a = await joinNew(c, 'g', { protocols: [{ name: 'range', metadata: subscription(['t']) }] });
-    await sync(c, 'g', a, []);
-    await c.commitOffsets({
-      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [
-        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-      ],
-    });
+    await stableGroupWithDroppedTopic(c);
     const result = await c.deleteOffsets('g', [
       { topic: 't', partitions: [0] },
       { topic: 'old', partitions: [0] },
@@ -352,10 +370,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('DeleteGroups: empty groups go with their offsets, live groups stay', async () => {
     const c = await start();
-    await c.commitOffsets({
-      groupId: 'empty', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
+    await commitWithoutGeneration(c, 'empty', 1n);
     const a = await joinNew(c, 'live');
     await sync(c, 'live', a, []);
     expect(await c.deleteGroups(['empty', 'live', 'missing'])).toEqual([
@@ -375,10 +390,7 @@ describe('GroupCoordinator (classic groups)', () => {
       groupId: 'stable', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
       partitions: [{ topic: 't', partition: 3, offset: 33n, leaderEpoch: 2, metadata: 'meta', commitTimestamp: -1n }],
     });
-    await c1.commitOffsets({
-      groupId: 'gone', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
+    await commitWithoutGeneration(c1, 'gone', 1n);
     await c1.deleteGroups(['gone']);
     c1.shutdown();
 
@@ -400,16 +412,8 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('offsets of an empty group expire after offsets.retention.ms, then the group goes away', async () => {
     const c = await start({ offsetsRetentionMs: 10_000 });
-    await c.commitOffsets({
-      groupId: 'idle', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [{ topic: 't', partition: 0, offset: 7n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
-    await flush(5_000);
-    await c.expireOffsets();
-    expect(c.fetchOffsets('idle', null).topics).toHaveLength(1);
-    await flush(5_001);
-    await c.expireOffsets();
-    expect(c.group('idle')).toBeUndefined();
+    await commitWithoutGeneration(c, 'idle', 7n);
+    await expectExpiry(c, 'idle', 5_000, 5_001);
     c.shutdown();
     const reloaded = await start();
     expect(reloaded.group('idle')).toBeUndefined();
@@ -417,15 +421,7 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('a Stable consumer group loses only the offsets of topics it no longer subscribes to', async () => {
     const c = await start({ offsetsRetentionMs: 10_000 });
-    const a = await joinNew(c, 'g', { sessionTimeoutMs: 60_000, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
-    await sync(c, 'g', a, []);
-    await c.commitOffsets({
-      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
-      partitions: [
-        { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-        { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
-      ],
-    });
+    await stableGroupWithDroppedTopic(c, { sessionTimeoutMs: 60_000 });
     await flush(10_001);
     await c.expireOffsets();
     expect(c.fetchOffsets('g', null).topics.map((t) => t.topic)).toEqual(['t']);
@@ -434,16 +430,8 @@ describe('GroupCoordinator (classic groups)', () => {
 
   test('an explicit retention time (OffsetCommit v2-4) expires the offset even while the group is in use', async () => {
     const c = await start({ offsetsRetentionMs: 1_000_000 });
-    await c.commitOffsets({
-      groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: 2_000n, apiVersion: 2,
-      partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
-    });
-    await flush(1_000);
-    await c.expireOffsets();
-    expect(c.fetchOffsets('simple', null).topics).toHaveLength(1);
-    await flush(1_000);
-    await c.expireOffsets();
-    expect(c.group('simple')).toBeUndefined();
+    await commitWithoutGeneration(c, 'simple', 1n, { retentionTimeMs: 2_000n, apiVersion: 2 });
+    await expectExpiry(c, 'simple', 1_000, 1_000);
   });
 
   test('a failed write of the assignment fails the SyncGroup and restarts the rebalance', async () => {
