@@ -8,27 +8,20 @@ import {
   ConsumerGroupDescribeResponseInit,
 } from '../../codecs/generated/ConsumerGroupDescribeResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
-import type { TopicPartitionsById } from '../groups/consumer-group-coordinator';
 import { defineHandler } from './handler';
 
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
-/** KIP-1099 member types: 0 classic, 1 consumer. */
-const MEMBER_TYPE_CONSUMER = 1;
 
 export const consumerGroupDescribeHandler = defineHandler({
   request: ConsumerGroupDescribeRequestCodec,
   response: ConsumerGroupDescribeResponseCodec,
   handle(request, ctx): ConsumerGroupDescribeResponseInit {
     const groups = ctx.services.groups;
-    const consumer = groups.consumerGroups;
-    const named = (list: readonly TopicPartitionsById[]) => ({
-      topicPartitions: list.map((t) => ({ topicId: t.topicId, topicName: consumer.topicName(t.topicId), partitions: t.partitions })),
-    });
     return {
       throttleTimeMs: 0,
       groups: request.groupIds.map((groupId) => {
-        const d = consumer.describe(groupId);
-        if (!d) {
+        const described = groups.describeConsumerGroup(groupId);
+        if (!described) {
           const classic = groups.group(groupId) !== undefined;
           return {
             errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
@@ -38,29 +31,7 @@ export const consumerGroupDescribeHandler = defineHandler({
             authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
           };
         }
-        return {
-          errorCode: ErrorCode.NONE,
-          errorMessage: null,
-          groupId,
-          groupState: d.state,
-          groupEpoch: d.groupEpoch,
-          assignmentEpoch: d.assignmentEpoch,
-          assignorName: d.assignorName,
-          members: d.members.map((m) => ({
-            memberId: m.memberId,
-            instanceId: m.instanceId,
-            rackId: m.rackId,
-            memberEpoch: m.memberEpoch,
-            clientId: m.clientId,
-            clientHost: m.clientHost,
-            subscribedTopicNames: [...m.subscribedTopicNames],
-            subscribedTopicRegex: null,
-            assignment: named(m.assignment),
-            targetAssignment: named(m.targetAssignment),
-            memberType: MEMBER_TYPE_CONSUMER,
-          })),
-          authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
-        };
+        return { errorCode: ErrorCode.NONE, errorMessage: null, ...described, authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
       }),
     };
   },

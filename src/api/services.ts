@@ -48,6 +48,7 @@ export type GroupService = Pick<
   | 'ensureOffsetsTopic'
   | 'partitionFor'
   | 'consumerGroups'
+  | 'describeConsumerGroup'
 >;
 
 /** The producer-id and transaction operations handlers call. */
