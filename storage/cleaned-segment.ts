@@ -4,7 +4,7 @@
 // finishes its swap, so a crash at any step leaves either the old segments or the cleaned one.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { batchBaseOffset, batchLastOffset, batchMaxTimestamp } from '../codecs/records/batch-header';
 import { isNotFound } from './atomic-file';
 import { scanSegmentFile } from './batch-scan';

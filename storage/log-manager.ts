@@ -6,7 +6,7 @@ import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { randomUUID } from 'crypto';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, InvalidTopicError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, LOG_SUFFIX, parseSegmentFileName, partitionDirName } from './file-names';

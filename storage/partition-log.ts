@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import {
   BATCH_HEADER,
   BATCH_LOG_OVERHEAD,

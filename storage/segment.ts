@@ -3,7 +3,7 @@
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { writeFileAtomic, isNotFound, fsyncDir, fsyncIfPresent } from './atomic-file';
 import { FdPool, readAt, readAtSync } from './fd-pool';
 import { StorageWriteError } from './errors';
