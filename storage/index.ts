@@ -12,6 +12,7 @@ export {
   InvalidTopicError,
   OffsetOutOfRangeError,
   CorruptRecordError,
+  RecordBatchTooLargeError,
   LogClosedError,
   ProducerStateError,
   StorageWriteError,

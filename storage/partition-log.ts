@@ -22,7 +22,7 @@ import {
 } from '../codecs/records/batch-header';
 import { formatCheckpoint, isNotFound, readCheckpointFile, writeFileAtomic } from './atomic-file';
 import { ScannedBatch } from './batch-scan';
-import { CorruptRecordError, LogClosedError, OffsetOutOfRangeError, ProducerStateError, StorageWriteError } from './errors';
+import { CorruptRecordError, LogClosedError, RecordBatchTooLargeError, OffsetOutOfRangeError, ProducerStateError, StorageWriteError } from './errors';
 import {
   CLEANED_SUFFIX,
   CLEANER_CHECKPOINT_FILE,
@@ -418,7 +418,7 @@ export class PartitionLog {
   append(records: Buffer, opts: AppendOptions = {}): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new LogClosedError(`${this.topic}-${this.partition} is closed`));
     try {
-      checkFraming(records);
+      checkAppendable(records, this.cfg.segmentBytes);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -444,7 +444,7 @@ export class PartitionLog {
     if (this.pending.length > 0 || this.draining !== null || this.lastGroupSize > 1) return null;
     const turn = currentAppendTurn();
     if (turn === this.lastImmediateTurn) return null;
-    checkFraming(records);
+    checkAppendable(records, this.cfg.segmentBytes);
     const outcomes = this.writeGroupNow([{ records, leaderEpoch: opts.leaderEpoch ?? 0, origin: opts.origin ?? 'client' }]);
     if (outcomes === null) return null;
     this.lastImmediateTurn = turn;
@@ -1270,8 +1270,12 @@ function indexLimits(config: LogConfig): IndexLimits {
   return { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes };
 }
 
-/** Rejects payloads whose batch framing would corrupt the log; the broker validates everything else before. */
-function checkFraming(records: Buffer): void {
+/**
+ * Rejects payloads whose batch framing would corrupt the log, and appends larger than a segment (Kafka checks that
+ * in the log too); the broker validates everything else before.
+ */
+function checkAppendable(records: Buffer, segmentBytes: number): void {
+  if (records.length > segmentBytes) throw new RecordBatchTooLargeError(records.length, segmentBytes);
   if (records.length === 0) throw new CorruptRecordError('empty record set');
   let pos = 0;
   while (pos < records.length) {

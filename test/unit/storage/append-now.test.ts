@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
-import { CorruptRecordError, FileWriter, LogClosedError, LogManager, PartitionLog, StorageWriteError } from '../../../storage';
+import { CorruptRecordError, FileWriter, LogClosedError, LogManager, PartitionLog, RecordBatchTooLargeError, StorageWriteError } from '../../../storage';
 import { batch, openManager, removeDir, tempDir } from './helpers';
 
 /** Fails the next `failures` write calls with EIO, putting `partialBytes` of the first one in the file. */
@@ -115,12 +115,22 @@ describe('PartitionLog.appendNow', () => {
   });
 
   it('declines an append that must roll the segment', async () => {
-    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '200' });
+    // 227 bytes: fits a segment of 250 on its own, not after the first append.
+    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '250' });
     const big = batch(1, 'big', undefined, 150);
     expect(log.appendNow(big)).toBeNull();
     expect(log.segmentCount()).toBe(1);
     expect(await log.append(big)).toMatchObject({ baseOffset: 1n });
     expect(log.segmentCount()).toBe(2);
+  });
+
+  it('refuses an append larger than a segment in both paths, writing nothing', async () => {
+    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '200' });
+    const big = batch(1, 'big', undefined, 150);
+    expect(() => log.appendNow(big)).toThrow(RecordBatchTooLargeError);
+    await expect(log.append(big)).rejects.toThrow('Record batch of 227 bytes exceeds segment.bytes');
+    expect(log.logEndOffset).toBe(1n);
+    expect(log.writeCallCount).toBe(1);
   });
 
   it('answers a retried idempotent batch with its original offsets, writing nothing', async () => {
