@@ -16,6 +16,7 @@ import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLog, PartitionLogDeps } from './partition-log';
 import { TailCacheBudget } from './tail-cache';
+import { ReadBufferPool } from './read-buffers';
 import { CleanerOptions, CleaningStats, runCleanerPass } from './log-cleaner';
 import { LogStartOffsets, partitionKey } from './dir-checkpoints';
 import { makeDurable, WrittenFiles } from './durable-barrier';
@@ -71,6 +72,12 @@ export function checkTopicName(name: string): void {
 }
 
 export class LogManager {
+  /**
+   * Where fetches read from disk into (through a ReadBufferLease per response), shared by every fetch. Idle
+   * buffers are capped so a burst of large fetches does not pin its peak memory; reads above 16 MiB (one
+   * oversized first batch; partition reads are capped there otherwise) are not pooled.
+   */
+  readonly readBuffers = new ReadBufferPool(32 * 1024 * 1024, 16 * 1024 * 1024);
   private readonly logs = new Map<string, PartitionLog[]>();
   private mutations: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
