@@ -1,7 +1,8 @@
 // Public surface of the storage engine for the broker.
 export { LogConfig, DEFAULT_LOG_CONFIG, logConfigFromProperties, validateTopicConfigs, isKnownTopicConfig, knownTopicConfigNames } from './log-config';
 export { TopicMetadata } from './topic-catalog';
-export { LogManager, LogManagerOptions, checkTopicName } from './log-manager';
+export { LogManager, LogManagerOptions } from './log-manager';
+export { checkTopicName } from './topic-catalog';
 export { PartitionLog, AppendOptions, AppendResult, ReadResult } from './partition-log';
 export {
   StorageError,
