@@ -17,7 +17,8 @@ import {
   screenProducers,
 } from './append-planner';
 import { FlushPolicy } from './flush-policy';
-import { floorSegmentIndex, LocalLog } from './local-log';
+import { LocalLog } from './local-log';
+import { floorSegmentIndex } from './offset-search';
 import { SegmentChanges } from './segment-changes';
 
 interface PendingAppend extends AppendRequest {

@@ -112,23 +112,6 @@ export function indexLimits(config: LogConfig): IndexLimits {
   return { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes };
 }
 
-/** Index of the last segment whose base offset is at or below `offset` (binary search), or 0. */
-export function floorSegmentIndex(segments: readonly LogSegment[], offset: bigint): number {
-  let lo = 0;
-  let hi = segments.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid].baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
-}
-
 export async function unlinkAll(files: readonly string[]): Promise<void> {
   for (const f of files) await fsp.rm(f, { force: true });
 }

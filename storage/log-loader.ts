@@ -29,7 +29,8 @@ import { LogSegment } from './segment';
 import { ProducerStateManager } from './producer-state';
 import { loadTransactionState } from './producer-state-loader';
 import { AbortedTxnList } from './txn-index';
-import { floorSegmentIndex, indexLimits, LocalLog, PartitionLogDeps, unlinkAll } from './local-log';
+import { indexLimits, LocalLog, PartitionLogDeps, unlinkAll } from './local-log';
+import { floorSegmentIndex } from './offset-search';
 
 export interface LoadOptions {
   dir: string;

@@ -7,7 +7,8 @@ import { LogSegment } from './segment';
 import { freshReadBuffers, ReadBufferSource } from './read-buffers';
 import { ReadHints } from './read-hints';
 import { firstRecordAtOrAfter, recordWithMaxTimestamp } from './record-scan';
-import { floorSegmentIndex, LocalLog } from './local-log';
+import { LocalLog } from './local-log';
+import { floorSegmentIndex } from './offset-search';
 
 export interface ReadResult {
   batches: Buffer[];
