@@ -33,9 +33,6 @@ export interface TransactionState {
 }
 
 export class LocalLog {
-  segments: LogSegment[];
-  startOffset: bigint;
-  cfg: LogConfig;
   readonly tail: PartitionTailCache;
   readonly logger: Logger;
   readonly producers: ProducerStateManager;
@@ -60,17 +57,15 @@ export class LocalLog {
     readonly topic: string,
     readonly partition: number,
     readonly dir: string,
-    segments: LogSegment[],
-    startOffset: bigint,
-    config: LogConfig,
+    /** Oldest first; the last is the active segment. Replaced, never changed in place (readers hold the old list). */
+    public segments: LogSegment[],
+    public startOffset: bigint,
+    public cfg: LogConfig,
     readonly epochs: LeaderEpochCache,
     readonly deps: PartitionLogDeps,
     txns: TransactionState,
     cleanerCheckpoint: bigint,
   ) {
-    this.segments = segments;
-    this.startOffset = startOffset;
-    this.cfg = config;
     this.tail = new PartitionTailCache(deps.tailBudget);
     this.logger = deps.resources.logger;
     this.producers = txns.producers;
