@@ -11,8 +11,9 @@ COPY codecs ./codecs
 COPY storage ./storage
 COPY src ./src
 COPY build ./build
-# The start bundle is made after pruning, from exactly the modules the image will have.
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev && node dist/build/bundle-start.js
+# The start bundle is made before pruning: esbuild is a dev dependency. The bundle holds the production packages
+# it uses, in the versions package-lock.json gives, as the pruned node_modules does.
+RUN npx tsc -p tsconfig.build.json && node dist/build/start-bundle.js && npm prune --omit=dev
 
 FROM node:20-slim
 ENV NODE_ENV=production \

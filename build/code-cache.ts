@@ -2,7 +2,7 @@
 // in a cache only the functions compiled so far, and the start path compiles most of its functions lazily, as they
 // first run; so the cache is taken from a process that has just done what `eddy start` does up to its first
 // answer: a broker started on a loopback port in a scratch directory, asked for ApiVersions as clients ask first.
-// Run after build/bundle-start.ts: `node dist/build/code-cache.js` (part of `npm run build` and of the Dockerfile).
+// Run after build/start-bundle.ts: `node dist/build/code-cache.js` (part of `npm run build` and of the Dockerfile).
 // Without a cache (a failed warm-up removes the old one) Eddy starts as before, only slower.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

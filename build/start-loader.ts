@@ -1,7 +1,8 @@
-// Loads the start bundle (build/bundle-start.ts) as a CommonJS module, compiled with V8's code cache when
+// Loads the start bundle (build/start-bundle.ts) as a CommonJS module, compiled with V8's code cache when
 // dist/start-bundle.v8cache was made for exactly this bundle and this Node.js build (build/code-cache.ts): V8 then
-// deserialises the bytecode of every function the start path runs instead of parsing and compiling ~0.8 MB of
+// deserialises the bytecode of every function the start path runs instead of parsing and compiling ~1.4 MB of
 // source on each start. A missing, stale or rejected cache only costs that compile; it never changes behaviour.
+// bin/eddy.js also asks this module whether the bundle is current (see startBundleIsCurrent).
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -11,6 +12,18 @@ import Module = require('module');
 /** The bundle's first and last lines: its text is one CommonJS wrapper function, which the script evaluates to. */
 export const BUNDLE_PROLOGUE = '(function (exports, require, module, __filename, __dirname) {\n';
 export const BUNDLE_EPILOGUE = '\n})\n';
+
+/**
+ * Whether the bundle was written after the compiled entry it stands for (`npm run build` writes it after tsc).
+ * A bare `tsc` run after a build leaves it older, and stale: then the compiled files load as they are.
+ */
+export function startBundleIsCurrent(bundleFile: string, compiledEntry: string): boolean {
+  try {
+    return fs.statSync(bundleFile).mtimeMs >= fs.statSync(compiledEntry).mtimeMs;
+  } catch {
+    return false; // no bundle (or nothing compiled, which loading the compiled entry then reports)
+  }
+}
 
 /** The cache file next to a bundle. */
 export function cacheFileFor(bundleFile: string): string {
@@ -33,7 +46,7 @@ export interface CacheKey {
 }
 
 export function sha256Of(source: string): string {
-  // latin1: the bundle is ASCII (see bundledSource), and this encoding hashes its text without a UTF-8 pass.
+  // latin1: the bundle is ASCII (esbuild escapes the rest), and this encoding hashes its text without a UTF-8 pass.
   return crypto.createHash('sha256').update(source, 'latin1').digest('hex');
 }
 
@@ -75,7 +88,7 @@ export function cachedDataFor(file: Buffer, bundleFile: string, source: string, 
   return file.subarray(eol + 1);
 }
 
-/** Node's loader internals this needs (as in build/bundle-runtime.ts). */
+/** Node's loader internals this needs; public in practice (every CommonJS tool uses them) but not in @types/node. */
 interface ModuleInternals {
   _cache: Record<string, NodeJS.Module | undefined>;
   _nodeModulePaths(dir: string): string[];

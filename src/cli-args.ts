@@ -1,6 +1,6 @@
 // The `eddy` command line, parsed by yargs into a plain description of what to do (start with these options, print
 // help or the version, or refuse), so that cli.ts acts on it and tests can check parsing without starting anything.
-// yargs is loaded with the start path; the start bundle (build/bundle-start.ts) keeps its cost to one file read.
+// yargs is loaded with the start path; the start bundle (build/start-bundle.ts) holds it, with its code cache.
 // The 'yargs/yargs' entry is the same parser without the package's singleton, which the main entry builds (and
 // binds every method of) from process.argv at load time; Eddy never uses it.
 import yargs from 'yargs/yargs';

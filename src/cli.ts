@@ -1,10 +1,9 @@
 // The `eddy` command line. `eddy start` runs the broker in the foreground until SIGTERM/SIGINT. Every option
 // can also come from an EDDY_* environment variable (EDDY_PORT, EDDY_DATA_DIR, ...), and any broker config from
 // `--config key=value` or EDDY_CFG_<KEY> (upper case, dots as underscores: EDDY_CFG_NUM_PARTITIONS=3).
-import * as fs from 'fs';
 import * as path from 'path';
-import { Broker } from './broker';
-import { BrokerConfig } from './config/broker-config';
+import { Broker } from './broker/broker';
+import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { createLogger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
 
@@ -23,12 +22,12 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
     if (eq <= 0) throw new Error(`--config expects key=value, got "${pair}"`);
     out[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
   }
-  if (opts.listeners) out['listeners'] = opts.listeners;
-  else if (opts.host !== undefined || opts.port !== undefined || out['listeners'] === undefined) {
-    out['listeners'] = `PLAINTEXT://${opts.host ?? ''}:${opts.port ?? 9092}`;
+  if (opts.listeners) out[BrokerConfigKeys.LISTENERS.name] = opts.listeners;
+  else if (opts.host !== undefined || opts.port !== undefined || out[BrokerConfigKeys.LISTENERS.name] === undefined) {
+    out[BrokerConfigKeys.LISTENERS.name] = `PLAINTEXT://${opts.host ?? ''}:${opts.port ?? 9092}`;
   }
-  if (opts.advertisedListeners) out['advertised.listeners'] = opts.advertisedListeners;
-  out['log.dirs'] = path.resolve(opts.dataDir);
+  if (opts.advertisedListeners) out[BrokerConfigKeys.ADVERTISED_LISTENERS.name] = opts.advertisedListeners;
+  out[BrokerConfigKeys.LOG_DIRS.name] = path.resolve(opts.dataDir);
   return out;
 }
 
@@ -63,8 +62,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
 }
 
 function packageVersion(): string {
-  // Read only when asked, so the start path does not pay for it.
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+  // Required only when asked, so the start path does not pay for it. A literal require of the file, not a path
+  // built from __dirname: it holds from dist/src/cli.js and from the start bundle, which carries package.json.
+  const pkg = require('../../package.json') as { version?: string };
   return pkg.version ?? 'unknown';
 }
 

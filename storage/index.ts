@@ -1,5 +1,8 @@
 // Public surface of the storage engine for the broker.
 export { LogConfig, DEFAULT_LOG_CONFIG, logConfigFromProperties, validateTopicConfigs, isKnownTopicConfig, knownTopicConfigNames } from './log-config';
+export { TopicConfigKeys, TOPIC_CONFIG_KEYS, topicConfigKey, CleanupPolicy, TimestampType } from './log-config';
+export { ConfigKey, ConfigType, ConfigValidator, TopicSynonym, KeyBuilder, LONG_MAX_TEXT, atLeast, between, oneOf, keysByName, renamedKey } from './config-def';
+export { booleanKey, stringKey, passwordKey, intKey, shortKey, longKey, doubleKey, listKey, convertedKey } from './config-def';
 export { TopicMetadata } from './topic-catalog';
 export { LogManager, LogManagerOptions } from './log-manager';
 export { checkTopicName } from './topic-catalog';

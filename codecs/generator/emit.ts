@@ -7,6 +7,18 @@ import { versionCondition, VersionSet } from './versions';
 type Cond = string | boolean;
 
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
+/** Spec types with one Reader/Writer method each (`read<Suffix>`/`write<Suffix>`), whatever the version. */
+const FIXED_SIZE_ACCESSOR: ReadonlyMap<string, string> = new Map([
+  ['bool', 'Bool'],
+  ['int8', 'Int8'],
+  ['int16', 'Int16'],
+  ['uint16', 'UInt16'],
+  ['int32', 'Int32'],
+  ['uint32', 'UInt32'],
+  ['int64', 'Int64'],
+  ['float64', 'Float64'],
+  ['uuid', 'Uuid'],
+]);
 
 export function camelName(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
@@ -200,25 +212,9 @@ export class MessageEmitter {
   // ---- decoding ----------------------------------------------------------------------------------------------
 
   private primitiveRead(name: string, compact: Cond, nullable: Cond): string {
+    const fixed = FIXED_SIZE_ACCESSOR.get(name);
+    if (fixed !== undefined) return `r.read${fixed}()`;
     switch (name) {
-      case 'bool':
-        return 'r.readBool()';
-      case 'int8':
-        return 'r.readInt8()';
-      case 'int16':
-        return 'r.readInt16()';
-      case 'uint16':
-        return 'r.readUInt16()';
-      case 'int32':
-        return 'r.readInt32()';
-      case 'uint32':
-        return 'r.readUInt32()';
-      case 'int64':
-        return 'r.readInt64()';
-      case 'float64':
-        return 'r.readFloat64()';
-      case 'uuid':
-        return 'r.readUuid()';
       case 'string':
         return choose(
           nullable,
@@ -345,25 +341,9 @@ export class MessageEmitter {
   // ---- encoding ----------------------------------------------------------------------------------------------
 
   private primitiveWrite(name: string, w: string, val: string, compact: Cond): string {
+    const fixed = FIXED_SIZE_ACCESSOR.get(name);
+    if (fixed !== undefined) return `${w}.write${fixed}(${val});`;
     switch (name) {
-      case 'bool':
-        return `${w}.writeBool(${val});`;
-      case 'int8':
-        return `${w}.writeInt8(${val});`;
-      case 'int16':
-        return `${w}.writeInt16(${val});`;
-      case 'uint16':
-        return `${w}.writeUInt16(${val});`;
-      case 'int32':
-        return `${w}.writeInt32(${val});`;
-      case 'uint32':
-        return `${w}.writeUInt32(${val});`;
-      case 'int64':
-        return `${w}.writeInt64(${val});`;
-      case 'float64':
-        return `${w}.writeFloat64(${val});`;
-      case 'uuid':
-        return `${w}.writeUuid(${val});`;
       case 'string':
         return `${choose(compact, `${w}.writeCompactString(${val})`, `${w}.writeString(${val})`)};`;
       case 'bytes':

@@ -1,14 +1,10 @@
 // Bounds-checked cursor over a Kafka wire buffer. Every read either returns a well-formed value or throws
 // ProtocolDecodeError, so a truncated or hostile frame can never yield garbage values further up.
 
-import { readUnsignedVarint, readVarint, readVarlong, VarintError } from './varint';
+import { ProtocolDecodeError } from './decode-error';
+import { readUnsignedVarint, readVarlong, zigZagDecode32 } from './varint';
 
-export class ProtocolDecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolDecodeError';
-  }
-}
+export { ProtocolDecodeError } from './decode-error';
 
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 const MAX_INT16 = 0x7fff;
@@ -82,37 +78,29 @@ export class Reader {
     return s;
   }
 
+  // The varint decoder throws VarintError, itself a ProtocolDecodeError, so no translation is needed here.
   readUnsignedVarint(): number {
-    try {
-      const r = readUnsignedVarint(this.buffer, this.offset);
-      this.offset = r.next;
-      return r.value;
-    } catch (e) {
-      throw asDecodeError(e);
-    }
+    const r = readUnsignedVarint(this.buffer, this.offset);
+    this.offset = r.next;
+    return r.value;
   }
   readVarint(): number {
-    try {
-      const r = readVarint(this.buffer, this.offset);
-      this.offset = r.next;
-      return r.value;
-    } catch (e) {
-      throw asDecodeError(e);
-    }
+    return zigZagDecode32(this.readUnsignedVarint());
   }
   readVarlong(): bigint {
-    try {
-      const r = readVarlong(this.buffer, this.offset);
-      this.offset = r.next;
-      return r.value;
-    } catch (e) {
-      throw asDecodeError(e);
-    }
+    const r = readVarlong(this.buffer, this.offset);
+    this.offset = r.next;
+    return r.value;
   }
 
   private readUtf8(length: number): string {
     const at = this.take(length);
     return this.buffer.toString('utf8', at, at + length);
+  }
+  /** Zero-copy: the result shares memory with the input buffer. */
+  private readSlice(length: number): Buffer {
+    const at = this.take(length);
+    return this.buffer.subarray(at, at + length);
   }
 
   /** Compact lengths are stored as length+1 with 0 meaning null; returns -1 for null. */
@@ -130,9 +118,7 @@ export class Reader {
     return this.readUtf8(length);
   }
   readString(): string {
-    const s = this.readNullableString();
-    if (s === null) throw new ProtocolDecodeError('null string where a non-null string is required');
-    return s;
+    return required(this.readNullableString(), 'null string where a non-null string is required');
   }
   readCompactNullableString(): string | null {
     const length = this.readCompactLength('string');
@@ -141,9 +127,7 @@ export class Reader {
     return this.readUtf8(length);
   }
   readCompactString(): string {
-    const s = this.readCompactNullableString();
-    if (s === null) throw new ProtocolDecodeError('null compact string where a non-null string is required');
-    return s;
+    return required(this.readCompactNullableString(), 'null compact string where a non-null string is required');
   }
 
   /** Zero-copy: the result shares memory with the input buffer. */
@@ -151,24 +135,18 @@ export class Reader {
     const length = this.readInt32();
     if (length === -1) return null;
     if (length < 0) throw new ProtocolDecodeError(`negative bytes length ${length}`);
-    const at = this.take(length);
-    return this.buffer.subarray(at, at + length);
+    return this.readSlice(length);
   }
   readBytes(): Buffer {
-    const b = this.readNullableBytes();
-    if (b === null) throw new ProtocolDecodeError('null bytes where non-null bytes are required');
-    return b;
+    return required(this.readNullableBytes(), 'null bytes where non-null bytes are required');
   }
   readCompactNullableBytes(): Buffer | null {
     const length = this.readCompactLength('bytes');
     if (length < 0) return null;
-    const at = this.take(length);
-    return this.buffer.subarray(at, at + length);
+    return this.readSlice(length);
   }
   readCompactBytes(): Buffer {
-    const b = this.readCompactNullableBytes();
-    if (b === null) throw new ProtocolDecodeError('null compact bytes where non-null bytes are required');
-    return b;
+    return required(this.readCompactNullableBytes(), 'null compact bytes where non-null bytes are required');
   }
 
   /** Classic INT32 element count; -1 means a null array. */
@@ -213,7 +191,7 @@ export class Reader {
   }
 }
 
-function asDecodeError(e: unknown): Error {
-  if (e instanceof VarintError) return new ProtocolDecodeError(e.message);
-  return e instanceof Error ? e : new ProtocolDecodeError(String(e));
+function required<T>(value: T | null, failure: string): T {
+  if (value === null) throw new ProtocolDecodeError(failure);
+  return value;
 }

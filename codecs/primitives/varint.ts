@@ -1,6 +1,8 @@
 // Variable-length integers as Kafka encodes them: unsigned varints (7 bits a byte, low group first) and
 // zig-zag signed varints/varlongs as in Protocol Buffers' sint32/sint64.
 
+import { ProtocolDecodeError } from './decode-error';
+
 export function unsignedVarintSize(value: number): number {
   let v = value >>> 0;
   let size = 1;
@@ -28,7 +30,8 @@ export interface VarintRead<T> {
   next: number;
 }
 
-export class VarintError extends Error {}
+/** A decode error, so a Reader passes it on as is; record parsing catches it to name the bad record. */
+export class VarintError extends ProtocolDecodeError {}
 
 export function readUnsignedVarint(buf: Buffer, at: number): VarintRead<number> {
   let value = 0;

@@ -1,7 +1,7 @@
 // Growable output for Kafka wire encoding. Small writes go into a scratch buffer; large payloads (record batches,
 // big byte fields) are appended by reference as their own chunk so the socket layer can writev them uncopied.
 
-import { unsignedVarintSize, writeUnsignedVarint, writeVarint, writeVarlong } from './varint';
+import { unsignedVarintSize, writeUnsignedVarint, writeVarlong, zigZagEncode32 } from './varint';
 
 export class ProtocolEncodeError extends Error {
   constructor(message: string) {
@@ -15,6 +15,7 @@ export const ZERO_COPY_THRESHOLD = 1024;
 const INITIAL_SCRATCH = 256;
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const MAX_INT16 = 0x7fff;
+const MAX_VARLONG_BYTES = 10;
 
 export type RecordsValue = Buffer | readonly Buffer[] | null;
 
@@ -118,20 +119,15 @@ export class Writer {
     return this;
   }
   writeVarint(v: number): this {
-    const start = this.reserve(5);
-    const end = writeVarint(this.scratch, start, v);
-    this.unreserve(start + 5 - end);
-    return this;
+    return this.writeUnsignedVarint(zigZagEncode32(v));
   }
   writeVarlong(v: bigint): this {
-    const start = this.reserve(10);
+    const start = this.reserve(MAX_VARLONG_BYTES);
     const end = writeVarlong(this.scratch, start, v);
-    this.unreserve(start + 10 - end);
+    // Give back what the worst case reserved but the value did not use.
+    this.pos -= start + MAX_VARLONG_BYTES - end;
+    this.total -= start + MAX_VARLONG_BYTES - end;
     return this;
-  }
-  private unreserve(n: number): void {
-    this.pos -= n;
-    this.total -= n;
   }
 
   /** Appends bytes: copied when small, referenced as a separate chunk when ≥ ZERO_COPY_THRESHOLD. */
@@ -160,43 +156,35 @@ export class Writer {
   }
 
   writeString(s: string): this {
-    const n = Buffer.byteLength(s, 'utf8');
-    if (n > MAX_INT16) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
+    const n = stringByteLength(s);
     this.writeInt16(n);
     this.writeUtf8(s, n);
     return this;
   }
   writeNullableString(s: string | null): this {
-    if (s === null) return this.writeInt16(-1);
-    return this.writeString(s);
+    return s === null ? this.writeInt16(-1) : this.writeString(s);
   }
   writeCompactString(s: string): this {
-    const n = Buffer.byteLength(s, 'utf8');
-    if (n > MAX_INT16) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
+    const n = stringByteLength(s);
     this.writeUnsignedVarint(n + 1);
     this.writeUtf8(s, n);
     return this;
   }
   writeCompactNullableString(s: string | null): this {
-    if (s === null) return this.writeUnsignedVarint(0);
-    return this.writeCompactString(s);
+    return s === null ? this.writeUnsignedVarint(0) : this.writeCompactString(s);
   }
 
   writeBytes(b: Buffer): this {
-    this.writeInt32(b.length);
-    return this.writeRawBuffer(b);
+    return this.writeInt32(b.length).writeRawBuffer(b);
   }
   writeNullableBytes(b: Buffer | null): this {
-    if (b === null) return this.writeInt32(-1);
-    return this.writeBytes(b);
+    return b === null ? this.writeInt32(-1) : this.writeBytes(b);
   }
   writeCompactBytes(b: Buffer): this {
-    this.writeUnsignedVarint(b.length + 1);
-    return this.writeRawBuffer(b);
+    return this.writeUnsignedVarint(b.length + 1).writeRawBuffer(b);
   }
   writeCompactNullableBytes(b: Buffer | null): this {
-    if (b === null) return this.writeUnsignedVarint(0);
-    return this.writeCompactBytes(b);
+    return b === null ? this.writeUnsignedVarint(0) : this.writeCompactBytes(b);
   }
 
   /** Classic INT32 count; -1 writes a null array. */
@@ -237,4 +225,11 @@ export class Writer {
     const chunks = this.toChunks();
     return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.total);
   }
+}
+
+/** Kafka strings carry an INT16 length even in compact form (the spec caps them at 32767 bytes). */
+function stringByteLength(s: string): number {
+  const n = Buffer.byteLength(s, 'utf8');
+  if (n > MAX_INT16) throw new ProtocolEncodeError(`string of ${n} bytes exceeds 32767`);
+  return n;
 }

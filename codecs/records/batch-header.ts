@@ -38,52 +38,25 @@ export const ATTR_TRANSACTIONAL = 0x10;
 export const ATTR_CONTROL = 0x20;
 export const ATTR_DELETE_HORIZON = 0x40;
 
-export function batchBaseOffset(buf: Buffer, at = 0): bigint {
-  return buf.readBigInt64BE(at + BATCH_HEADER.baseOffset);
-}
-export function batchLength(buf: Buffer, at = 0): number {
-  return buf.readInt32BE(at + BATCH_HEADER.batchLength);
-}
+// One reader per field width; each exported accessor below binds a header offset. The accessors take the batch's
+// start (`at`) so callers can walk a buffer of several batches without slicing it.
+type HeaderRead<T> = (buf: Buffer, at?: number) => T;
+const int8Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt8(at + field);
+const int16Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt16BE(at + field);
+const int32Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt32BE(at + field);
+const uint32Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readUInt32BE(at + field);
+const int64Field = (field: number): HeaderRead<bigint> => (buf, at = 0) => buf.readBigInt64BE(at + field);
+
+export const batchBaseOffset = int64Field(BATCH_HEADER.baseOffset);
+export const batchLength = int32Field(BATCH_HEADER.batchLength);
 /** Total bytes of the batch starting at `at`, header included. */
 export function batchSize(buf: Buffer, at = 0): number {
   return batchLength(buf, at) + BATCH_LOG_OVERHEAD;
 }
-export function batchMagic(buf: Buffer, at = 0): number {
-  return buf.readInt8(at + BATCH_HEADER.magic);
-}
-export function batchPartitionLeaderEpoch(buf: Buffer, at = 0): number {
-  return buf.readInt32BE(at + BATCH_HEADER.partitionLeaderEpoch);
-}
-export function batchCrc(buf: Buffer, at = 0): number {
-  return buf.readUInt32BE(at + BATCH_HEADER.crc);
-}
-export function batchAttributes(buf: Buffer, at = 0): number {
-  return buf.readInt16BE(at + BATCH_HEADER.attributes);
-}
-export function batchLastOffsetDelta(buf: Buffer, at = 0): number {
-  return buf.readInt32BE(at + BATCH_HEADER.lastOffsetDelta);
-}
-export function batchLastOffset(buf: Buffer, at = 0): bigint {
-  return batchBaseOffset(buf, at) + BigInt(batchLastOffsetDelta(buf, at));
-}
-export function batchBaseTimestamp(buf: Buffer, at = 0): bigint {
-  return buf.readBigInt64BE(at + BATCH_HEADER.baseTimestamp);
-}
-export function batchMaxTimestamp(buf: Buffer, at = 0): bigint {
-  return buf.readBigInt64BE(at + BATCH_HEADER.maxTimestamp);
-}
-export function batchProducerId(buf: Buffer, at = 0): bigint {
-  return buf.readBigInt64BE(at + BATCH_HEADER.producerId);
-}
-export function batchProducerEpoch(buf: Buffer, at = 0): number {
-  return buf.readInt16BE(at + BATCH_HEADER.producerEpoch);
-}
-export function batchBaseSequence(buf: Buffer, at = 0): number {
-  return buf.readInt32BE(at + BATCH_HEADER.baseSequence);
-}
-export function batchRecordsCount(buf: Buffer, at = 0): number {
-  return buf.readInt32BE(at + BATCH_HEADER.recordsCount);
-}
+export const batchPartitionLeaderEpoch = int32Field(BATCH_HEADER.partitionLeaderEpoch);
+export const batchMagic = int8Field(BATCH_HEADER.magic);
+export const batchCrc = uint32Field(BATCH_HEADER.crc);
+export const batchAttributes = int16Field(BATCH_HEADER.attributes);
 export function batchCompression(buf: Buffer, at = 0): Compression {
   return (batchAttributes(buf, at) & ATTR_COMPRESSION_MASK) as Compression;
 }
@@ -93,6 +66,16 @@ export function batchIsTransactional(buf: Buffer, at = 0): boolean {
 export function batchIsControl(buf: Buffer, at = 0): boolean {
   return (batchAttributes(buf, at) & ATTR_CONTROL) !== 0;
 }
+export const batchLastOffsetDelta = int32Field(BATCH_HEADER.lastOffsetDelta);
+export function batchLastOffset(buf: Buffer, at = 0): bigint {
+  return batchBaseOffset(buf, at) + BigInt(batchLastOffsetDelta(buf, at));
+}
+export const batchBaseTimestamp = int64Field(BATCH_HEADER.baseTimestamp);
+export const batchMaxTimestamp = int64Field(BATCH_HEADER.maxTimestamp);
+export const batchProducerId = int64Field(BATCH_HEADER.producerId);
+export const batchProducerEpoch = int16Field(BATCH_HEADER.producerEpoch);
+export const batchBaseSequence = int32Field(BATCH_HEADER.baseSequence);
+export const batchRecordsCount = int32Field(BATCH_HEADER.recordsCount);
 
 export function setBatchBaseOffset(buf: Buffer, offset: bigint, at = 0): void {
   buf.writeBigInt64BE(offset, at + BATCH_HEADER.baseOffset);

@@ -17,11 +17,11 @@ export type LegacyMagic = 0 | 1;
 /** No timestamp: magic 0 messages, and magic 1 messages whose producer set none. */
 export const NO_TIMESTAMP = -1n;
 
-const ENTRY_PREFIX = 12;
-const CRC_SIZE = 4;
-/** crc + magic + attributes + key length + value length */
-const MESSAGE_OVERHEAD_V0 = 14;
-const TIMESTAMP_SIZE = 8;
+/**
+ * Byte sizes of an entry's parts: the offset + size prefix, the crc, a magic 0 message's fixed part (crc + magic +
+ * attributes + key length + value length) and the timestamp magic 1 adds.
+ */
+const SIZE = { entryPrefix: 12, crc: 4, messageOverheadV0: 14, timestamp: 8 } as const;
 
 export interface LegacyMessage {
   offset: bigint;
@@ -45,7 +45,7 @@ export interface ReadLegacyOptions {
 }
 
 function messageOverhead(magic: LegacyMagic): number {
-  return MESSAGE_OVERHEAD_V0 + (magic === 1 ? TIMESTAMP_SIZE : 0);
+  return SIZE.messageOverheadV0 + (magic === 1 ? SIZE.timestamp : 0);
 }
 
 function readSizedBytes(buf: Buffer, at: number, end: number, what: string): { value: Buffer | null; next: number } {
@@ -61,22 +61,22 @@ function readSizedBytes(buf: Buffer, at: number, end: number, what: string): { v
 function readShallowMessage(buf: Buffer, at: number, size: number): ShallowMessage {
   const end = at + size;
   const offset = buf.readBigInt64BE(at);
-  const magic = buf.readInt8(at + ENTRY_PREFIX + CRC_SIZE);
+  const magic = buf.readInt8(at + SIZE.entryPrefix + SIZE.crc);
   if (magic !== 0 && magic !== 1) throw invalidRecord(`message magic ${magic} inside a legacy message set`);
-  if (size - ENTRY_PREFIX < messageOverhead(magic)) {
-    throw corrupt(`legacy message of ${size - ENTRY_PREFIX} bytes is smaller than its header`);
+  if (size - SIZE.entryPrefix < messageOverhead(magic)) {
+    throw corrupt(`legacy message of ${size - SIZE.entryPrefix} bytes is smaller than its header`);
   }
-  const storedCrc = buf.readUInt32BE(at + ENTRY_PREFIX);
-  const computedCrc = crc32(buf.subarray(at + ENTRY_PREFIX + CRC_SIZE, end));
+  const storedCrc = buf.readUInt32BE(at + SIZE.entryPrefix);
+  const computedCrc = crc32(buf.subarray(at + SIZE.entryPrefix + SIZE.crc, end));
   if (storedCrc !== computedCrc) {
     throw corrupt(`legacy message at offset ${offset} is corrupt (stored crc ${storedCrc}, computed ${computedCrc})`);
   }
-  let cursor = at + ENTRY_PREFIX + CRC_SIZE + 1;
+  let cursor = at + SIZE.entryPrefix + SIZE.crc + 1;
   const attributes = buf.readInt8(cursor++);
   let timestamp = NO_TIMESTAMP;
   if (magic === 1) {
     timestamp = buf.readBigInt64BE(cursor);
-    cursor += TIMESTAMP_SIZE;
+    cursor += SIZE.timestamp;
   }
   const key = readSizedBytes(buf, cursor, end, 'key');
   const value = readSizedBytes(buf, key.next, end, 'value');
@@ -198,10 +198,10 @@ function encodeMessage(
   value: Buffer | null,
 ): Buffer {
   const size = messageOverhead(magic) + (key?.length ?? 0) + (value?.length ?? 0);
-  const buf = Buffer.alloc(ENTRY_PREFIX + size);
+  const buf = Buffer.alloc(SIZE.entryPrefix + size);
   buf.writeBigInt64BE(offset, 0);
   buf.writeInt32BE(size, 8);
-  let at = ENTRY_PREFIX + CRC_SIZE;
+  let at = SIZE.entryPrefix + SIZE.crc;
   at = buf.writeInt8(magic, at);
   at = buf.writeInt8(attributes, at);
   if (magic === 1) at = buf.writeBigInt64BE(timestamp, at);
@@ -209,7 +209,7 @@ function encodeMessage(
     at = buf.writeInt32BE(field === null ? -1 : field.length, at);
     if (field !== null) at += field.copy(buf, at);
   }
-  buf.writeUInt32BE(crc32(buf.subarray(ENTRY_PREFIX + CRC_SIZE)), ENTRY_PREFIX);
+  buf.writeUInt32BE(crc32(buf.subarray(SIZE.entryPrefix + SIZE.crc)), SIZE.entryPrefix);
   return buf;
 }
 

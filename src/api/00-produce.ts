@@ -16,11 +16,12 @@ import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/Prod
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
-import { ErrorCode } from '../cluster/errors';
-import { isInternalTopic } from '../cluster/topic-names';
-import type { Broker } from '../broker';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler, RequestContext } from './handler';
-import { loadPartitionsOf, partitionOf, resolveTopic } from './partition-lookup';
+import type { BrokerServices } from './services';
+import type { MaybeLog } from '../topics/partition-directory';
+import type { TopicRef } from '../topics/topic-service';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
 
@@ -36,8 +37,8 @@ function failed(index: number, errorCode: number, errorMessage: string | null = 
 }
 
 /** KIP-890 verification: the coordinator's answer for a transactional write to this partition. */
-function verifyTransactionalWrite(broker: Broker, transactionalId: string, batch: ValidatedBatch, topic: string, partition: number): number {
-  const [verdict] = broker.transactions.verifyPartitions(transactionalId, batch.producerId, batch.producerEpoch, [{ topic, partitions: [partition] }]);
+function verifyTransactionalWrite(services: BrokerServices, transactionalId: string, batch: ValidatedBatch, topic: string, partition: number): number {
+  const [verdict] = services.transactions.verifyPartitions(transactionalId, batch.producerId, batch.producerEpoch, [{ topic, partitions: [partition] }]);
   if (verdict.errorCode === ErrorCode.NONE) return ErrorCode.NONE;
   return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
 }
@@ -48,23 +49,23 @@ function appended(index: number, result: AppendResult): PartitionResponse {
 
 /** Validates and appends one partition's records; the answer is at hand without a promise when storage wrote them at once. */
 function appendPartition(
-  broker: Broker,
+  ctx: RequestContext,
   topicName: string,
+  log: MaybeLog,
   partitionIndex: number,
   records: Buffer | null,
-  apiVersion: number,
   transactionalId: string | null,
 ): PartitionResponse | Promise<PartitionResponse> {
-  const topic = broker.topics.get(topicName);
-  const log = partitionOf(broker, topic, partitionIndex);
+  const services = ctx.services;
+  const topic = services.topics.get(topicName);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (records === null || records.length === 0) {
     return failed(partitionIndex, ErrorCode.CORRUPT_MESSAGE, 'Produce request carries no record batch');
   }
   const cfg = log.config;
-  const settings = broker.topics.produceSettings(topic);
+  const settings = services.topics.produceSettings(topic);
   const verdict = validateProducedRecords(records, {
-    apiVersion,
+    apiVersion: ctx.apiVersion,
     maxMessageBytes: settings.maxMessageBytes,
     timestampType: cfg.timestampType,
     timestampBeforeMaxMs: settings.timestampBeforeMaxMs,
@@ -73,7 +74,7 @@ function appendPartition(
     compacted: cfg.cleanupPolicy.compact,
   });
   if (!verdict.ok) {
-    broker.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');
+    ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');
     return {
       ...failed(partitionIndex, verdict.errorCode, verdict.errorMessage),
       recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
@@ -84,7 +85,7 @@ function appendPartition(
   const bytes = batches.length === 1 ? batches[0] : Buffer.concat(batches);
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch !== undefined && transactionalId !== null) {
-    const code = verifyTransactionalWrite(broker, transactionalId, txnBatch, topicName, partitionIndex);
+    const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
     if (code !== ErrorCode.NONE) {
       return failed(partitionIndex, code, `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`);
     }
@@ -106,11 +107,9 @@ function orFailure(answer: () => PartitionResponse | Promise<PartitionResponse>,
 
 type TopicData = ProduceRequest['topicData'][number];
 type PartitionData = TopicData['partitionData'][number];
-type TopicRef = ReturnType<typeof resolveTopic>;
 
 /** One partition's share of a request: refused at once, or appended. */
 function producePartition(
-  broker: Broker,
   ctx: RequestContext,
   request: ProduceRequest,
   acksValid: boolean,
@@ -123,10 +122,10 @@ function producePartition(
   if (isInternalTopic(topicName)) {
     return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   }
-  const append = (): PartitionResponse | Promise<PartitionResponse> => appendPartition(broker, topicName, p.index, p.records, ctx.apiVersion, request.transactionalId);
-  // After a clean restart a partition's log is built on its first use; the append waits for that once.
-  const loading = loadPartitionsOf(broker, ref.topic, [p.index]);
-  return orFailure(loading === null ? append : () => loading.then(append), (err) => {
+  const append = (log: MaybeLog): PartitionResponse | Promise<PartitionResponse> => appendPartition(ctx, topicName, log, p.index, p.records, request.transactionalId);
+  // A partition a clean restart left on disk is built on its first use; the append waits for that once.
+  const log = ctx.services.partitions.log(ref.topic, p.index);
+  return orFailure(() => (log instanceof Promise ? log.then(append) : append(log)), (err) => {
     if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
     if (err instanceof ProducerStateError) {
       ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
@@ -145,22 +144,22 @@ export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
   handle(request, ctx): Promise<ProduceResponseInit | null> {
-    const broker = ctx.broker;
+    const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
       // append, without the per-topic and per-partition Promise.all layers below.
-      const ref = resolveTopic(broker, only.name, only.topicId, byId);
-      return Promise.resolve(producePartition(broker, ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
+      const ref = topics.find(only.name, only.topicId, byId);
+      return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
         produceResponse(request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
       );
     }
     return Promise.all(
       request.topicData.map(async (topicData) => {
-        const ref = resolveTopic(broker, topicData.name, topicData.topicId, byId);
-        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => producePartition(broker, ctx, request, acksValid, ref, p)));
+        const ref = topics.find(topicData.name, topicData.topicId, byId);
+        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => producePartition(ctx, request, acksValid, ref, p)));
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),
     ).then((responses) => produceResponse(request, responses));

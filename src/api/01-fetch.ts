@@ -18,10 +18,9 @@ import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
 import { ReadBufferLease, ReadBufferSource } from '../../storage/read-buffers';
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
-import { ErrorCode } from '../cluster/errors';
-import type { Broker } from '../broker';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
-import { loadPartitionsOf, partitionOf, resolveTopic } from './partition-lookup';
+import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
@@ -39,23 +38,23 @@ interface PlannedPartition {
   readonly currentLeaderEpoch: number;
 }
 
-async function loadFetched(broker: Broker, request: FetchRequest, version: number): Promise<void> {
+/** Readies every partition the request names; null when none has to be waited for. */
+function prepareFetched({ topics, partitions }: BrokerServices, request: FetchRequest, version: number): Promise<void> | null {
   const byId = version >= 13;
-  for (const t of request.topics) {
-    const loading = loadPartitionsOf(broker, resolveTopic(broker, t.topic, t.topicId, byId).topic, t.partitions.map((p) => p.partition));
-    if (loading !== null) await loading;
-  }
+  return partitions.prepare(() =>
+    request.topics.map((t) => ({ topic: topics.find(t.topic, t.topicId, byId).topic, partitions: t.partitions.map((p) => p.partition) })),
+  );
 }
 
-function plan(broker: Broker, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
+function plan({ topics: topicService, partitions }: BrokerServices, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
   const byId = version >= 13;
   const topics: TopicResponse[] = [];
   const parts: PlannedPartition[] = [];
   request.topics.forEach((t, topicIndex) => {
-    const ref = resolveTopic(broker, t.topic, t.topicId, byId);
+    const ref = topicService.find(t.topic, t.topicId, byId);
     topics.push({ topic: t.topic, topicId: t.topicId, partitions: [] });
     for (const p of t.partitions) {
-      const log = partitionOf(broker, ref.topic, p.partition);
+      const log = partitions.loaded(ref.topic, p.partition);
       let errorCode: number = ErrorCode.NONE;
       if (!log) errorCode = ref.topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ref.missingCode;
       else if (p.currentLeaderEpoch > 0) errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
@@ -196,13 +195,13 @@ export const fetchHandler = defineHandler({
     if (request.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
     }
-    const broker = ctx.broker;
-    if (broker.logs.hasUnloadedPartitions) await loadFetched(broker, request, ctx.apiVersion);
-    const { topics, parts } = plan(broker, request, ctx.apiVersion);
+    const preparing = prepareFetched(ctx.services, request, ctx.apiVersion);
+    if (preparing !== null) await preparing;
+    const { topics, parts } = plan(ctx.services, request, ctx.apiVersion);
     const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;
-    const lease = new ReadBufferLease(broker.logs.readBuffers);
+    const lease = new ReadBufferLease(ctx.services.partitions.readBuffers);
     ctx.afterResponse(() => lease.releaseAll());
     let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
     while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
@@ -214,8 +213,8 @@ export const fetchHandler = defineHandler({
       lease.releaseAll();
       round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
     }
-    const partitions = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
-    for (let i = 0; i < partitions.length; i++) (topics[parts[i].topicIndex].partitions as PartitionResponse[]).push(partitions[i]);
+    const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
+    for (let i = 0; i < answered.length; i++) (topics[parts[i].topicIndex].partitions as PartitionResponse[]).push(answered[i]);
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
   },
 });

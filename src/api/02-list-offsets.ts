@@ -7,9 +7,9 @@
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec, ListOffsetsResponseInit } from '../../codecs/generated/ListOffsetsResponse';
 import type { PartitionLog } from '../../storage';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
-import { loadPartitionsOf, partitionOf } from './partition-lookup';
+import { answerEachPartition } from './per-partition';
 
 type PartitionResponse = NonNullable<NonNullable<ListOffsetsResponseInit['topics']>[number]['partitions']>[number];
 
@@ -42,37 +42,26 @@ export const listOffsetsHandler = defineHandler({
   request: ListOffsetsRequestCodec,
   response: ListOffsetsResponseCodec,
   async handle(request, ctx): Promise<ListOffsetsResponseInit> {
-    const broker = ctx.broker;
-    const topics = await Promise.all(
-      request.topics.map(async (t) => {
-        const topic = broker.topics.get(t.name);
-        await loadPartitionsOf(broker, topic, t.partitions.map((p) => p.partitionIndex));
-        const partitions = await Promise.all(
-          t.partitions.map(async (p): Promise<PartitionResponse> => {
-            const log = partitionOf(broker, topic, p.partitionIndex);
-            const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as bigint[] };
-            if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
-            if (p.currentLeaderEpoch > 0) {
-              return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
-            }
-            let found = await lookup(log, p.timestamp, request.isolationLevel);
-            // Timestamp lookups under READ_COMMITTED never point into undecided transactions (as Kafka filters).
-            if (request.isolationLevel === READ_COMMITTED && (p.timestamp >= 0n || p.timestamp === MAX_TIMESTAMP) && found.offset >= log.lastStableOffset) {
-              found = { offset: -1n, timestamp: -1n };
-            }
-            return {
-              ...base,
-              errorCode: ErrorCode.NONE,
-              timestamp: found.timestamp,
-              offset: found.offset,
-              leaderEpoch: 0,
-              oldStyleOffsets: ctx.apiVersion === 0 && found.offset >= 0n ? [found.offset] : [],
-            };
-          }),
-        );
-        return { name: t.name, partitions };
-      }),
-    );
+    const topics = await answerEachPartition(ctx.services, request.topics, async (log, p): Promise<PartitionResponse> => {
+      const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as bigint[] };
+      if (!log) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
+      if (p.currentLeaderEpoch > 0) {
+        return { ...base, errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
+      }
+      let found = await lookup(log, p.timestamp, request.isolationLevel);
+      // Timestamp lookups under READ_COMMITTED never point into undecided transactions (as Kafka filters).
+      if (request.isolationLevel === READ_COMMITTED && (p.timestamp >= 0n || p.timestamp === MAX_TIMESTAMP) && found.offset >= log.lastStableOffset) {
+        found = { offset: -1n, timestamp: -1n };
+      }
+      return {
+        ...base,
+        errorCode: ErrorCode.NONE,
+        timestamp: found.timestamp,
+        offset: found.offset,
+        leaderEpoch: 0,
+        oldStyleOffsets: ctx.apiVersion === 0 && found.offset >= 0n ? [found.offset] : [],
+      };
+    });
     return { throttleTimeMs: 0, topics };
   },
 });

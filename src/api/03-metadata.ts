@@ -8,9 +8,9 @@
 import { MetadataRequestCodec } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec, MetadataResponseInit } from '../../codecs/generated/MetadataResponse';
 import type { TopicMetadata } from '../../storage';
-import { ErrorCode } from '../cluster/errors';
-import { isInternalTopic, topicNameProblem } from '../cluster/topic-names';
-import { ZERO_UUID } from '../cluster/uuid';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { isInternalTopic, topicNameProblem } from '../topics/topic-names';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { defineHandler } from './handler';
 
 type TopicEntry = NonNullable<MetadataResponseInit['topics']>[number];
@@ -41,18 +41,18 @@ export const metadataHandler = defineHandler({
   request: MetadataRequestCodec,
   response: MetadataResponseCodec,
   async handle(request, ctx): Promise<MetadataResponseInit> {
-    const broker = ctx.broker;
-    const nodeId = broker.identity.nodeId;
-    const address = broker.advertisedFor(ctx.listenerName);
+    const services = ctx.services;
+    const nodeId = services.node.nodeId;
+    const address = services.listeners.advertisedFor(ctx.listenerName);
     const allTopics = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
     const allowAutoCreate = ctx.apiVersion < 4 || request.allowAutoTopicCreation;
     const topics: TopicEntry[] = [];
     if (allTopics) {
-      for (const t of broker.topics.all()) topics.push(topicEntry(t, nodeId));
+      for (const t of services.topics.all()) topics.push(topicEntry(t, nodeId));
     } else {
       for (const requested of request.topics ?? []) {
         if (requested.name === null) {
-          const byId = broker.logs.topicById(requested.topicId);
+          const byId = services.topics.byId(requested.topicId);
           topics.push(
             byId
               ? topicEntry(byId, nodeId)
@@ -61,7 +61,7 @@ export const metadataHandler = defineHandler({
           continue;
         }
         const name = requested.name;
-        const existing = broker.topics.get(name);
+        const existing = services.topics.get(name);
         if (existing) {
           topics.push(topicEntry(existing, nodeId));
           continue;
@@ -70,7 +70,7 @@ export const metadataHandler = defineHandler({
           topics.push({ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, topicId: ZERO_UUID, partitions: [] });
           continue;
         }
-        const created = allowAutoCreate ? await broker.topics.autoCreate(name) : undefined;
+        const created = allowAutoCreate ? await services.topics.autoCreate(name) : undefined;
         topics.push(
           created
             ? topicEntry(created, nodeId)
@@ -81,7 +81,7 @@ export const metadataHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId, host: address.host, port: address.port, rack: null }],
-      clusterId: broker.identity.clusterId,
+      clusterId: services.node.clusterId,
       controllerId: nodeId,
       topics,
     };

@@ -9,10 +9,9 @@
 //   ILLEGAL_GENERATION).
 import { OffsetCommitRequestCodec } from '../../codecs/generated/OffsetCommitRequest';
 import { OffsetCommitResponseCodec, OffsetCommitResponseInit } from '../../codecs/generated/OffsetCommitResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { defineHandler } from './handler';
-import { resolveTopic } from './partition-lookup';
 
 type TopicResult = NonNullable<OffsetCommitResponseInit['topics']>[number];
 
@@ -25,7 +24,7 @@ export const offsetCommitHandler = defineHandler({
     // Where each accepted partition's error goes once the coordinator answers.
     const slots: Array<{ partitionIndex: number; errorCode: number }> = [];
     const topics: TopicResult[] = request.topics.map((t) => {
-      const ref = resolveTopic(ctx.broker, byId ? null : t.name, t.topicId, byId);
+      const ref = ctx.services.topics.find(byId ? null : t.name, t.topicId, byId);
       const partitions = t.partitions.map((p) => {
         const slot: { partitionIndex: number; errorCode: number } = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
         if (!ref.topic) slot.errorCode = ref.missingCode;
@@ -46,7 +45,7 @@ export const offsetCommitHandler = defineHandler({
       return { name: t.name, topicId: t.topicId, partitions };
     });
     if (inputs.length > 0) {
-      const errors = await ctx.broker.groups.commitOffsets({
+      const errors = await ctx.services.groups.commitOffsets({
         groupId: request.groupId,
         generationId: request.generationIdOrMemberEpoch,
         memberId: request.memberId,

@@ -9,10 +9,10 @@
 //   UNKNOWN_MEMBER_ID); classic groups ignore these fields, as in Kafka.
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec, OffsetFetchResponseInit } from '../../codecs/generated/OffsetFetchResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetFetchResult, TopicPartitions } from '../groups/group-coordinator';
-import type { Broker } from '../broker';
-import { ZERO_UUID } from '../cluster/uuid';
+import type { BrokerServices } from './services';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { defineHandler } from './handler';
 
 type GroupResult = NonNullable<OffsetFetchResponseInit['groups']>[number];
@@ -29,7 +29,7 @@ interface FetchingMember {
 }
 
 function fetchGroup(
-  broker: Broker,
+  services: BrokerServices,
   groupId: string,
   topics: readonly RequestedTopic[] | null,
   byId: boolean,
@@ -45,12 +45,12 @@ function fetchGroup(
         requested.push({ topic: t.name, partitions: t.partitionIndexes });
         continue;
       }
-      const known = broker.logs.topicById(t.topicId);
+      const known = services.topics.byId(t.topicId);
       if (known) requested.push({ topic: known.name, partitions: t.partitionIndexes });
       else unknownIds.push(t);
     }
   }
-  const result: OffsetFetchResult = broker.groups.fetchOffsets(groupId, requested, member, requireStable);
+  const result: OffsetFetchResult = services.groups.fetchOffsets(groupId, requested, member, requireStable);
   const partitionsOf = (r: OffsetFetchResult['topics'][number]) =>
     r.partitions.map((p) => ({
       partitionIndex: p.partition,
@@ -65,7 +65,7 @@ function fetchGroup(
     topics: [
       ...result.topics.map((r) => ({
         name: r.topic,
-        topicId: byId ? (broker.logs.topic(r.topic)?.topicId ?? ZERO_UUID) : ZERO_UUID,
+        topicId: byId ? (services.topics.get(r.topic)?.topicId ?? ZERO_UUID) : ZERO_UUID,
         partitions: partitionsOf(r),
       })),
       ...unknownIds.map((t) => ({
@@ -87,13 +87,13 @@ export const offsetFetchHandler = defineHandler({
   request: OffsetFetchRequestCodec,
   response: OffsetFetchResponseCodec,
   handle(request, ctx): OffsetFetchResponseInit {
-    const broker = ctx.broker;
+    const services = ctx.services;
     if (ctx.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) =>
           fetchGroup(
-            broker,
+            services,
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
@@ -104,7 +104,7 @@ export const offsetFetchHandler = defineHandler({
       };
     }
     const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
-    const single = fetchGroup(broker, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
+    const single = fetchGroup(services, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
     return {
       throttleTimeMs: 0,
       errorCode: single.errorCode,

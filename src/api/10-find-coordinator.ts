@@ -6,7 +6,7 @@
 // - Left out: share-group coordinators (key type 2), since Eddy serves no share groups.
 import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordinatorRequest';
 import { FindCoordinatorResponseCodec, FindCoordinatorResponseInit } from '../../codecs/generated/FindCoordinatorResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
 
 const KEY_TYPE_GROUP = 0;
@@ -27,14 +27,14 @@ async function coordinatorFor(keyType: number, ctx: RequestContext): Promise<Coo
   }
   if (keyType === KEY_TYPE_GROUP) {
     try {
-      await ctx.broker.groups.ensureOffsetsTopic();
+      await ctx.services.groups.ensureOffsetsTopic();
     } catch (err) {
       ctx.logger.error({ err }, 'could not create the offsets topic');
       return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
     }
   }
-  const address = ctx.broker.advertisedFor(ctx.listenerName);
-  return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: ctx.broker.identity.nodeId, host: address.host, port: address.port };
+  const address = ctx.services.listeners.advertisedFor(ctx.listenerName);
+  return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: ctx.services.node.nodeId, host: address.host, port: address.port };
 }
 
 export const findCoordinatorHandler = defineHandler({

@@ -14,7 +14,7 @@ export const joinGroupHandler = defineHandler({
   response: JoinGroupResponseCodec,
   async handle(request, ctx): Promise<JoinGroupResponseInit> {
     const v = ctx.apiVersion;
-    const result = await ctx.broker.groups.joinGroup({
+    const result = await ctx.services.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,
       groupInstanceId: request.groupInstanceId,

@@ -9,7 +9,7 @@ export const heartbeatHandler = defineHandler({
   request: HeartbeatRequestCodec,
   response: HeartbeatResponseCodec,
   handle(request, ctx): HeartbeatResponseInit {
-    const errorCode = ctx.broker.groups.heartbeat({
+    const errorCode = ctx.services.groups.heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,

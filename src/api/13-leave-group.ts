@@ -5,7 +5,7 @@
 // - v5+: each member's reason is logged.
 import { LeaveGroupRequestCodec } from '../../codecs/generated/LeaveGroupRequest';
 import { LeaveGroupResponseCodec, LeaveGroupResponseInit } from '../../codecs/generated/LeaveGroupResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const leaveGroupHandler = defineHandler({
@@ -16,7 +16,7 @@ export const leaveGroupHandler = defineHandler({
     const leaving = batched
       ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason }))
       : [{ memberId: request.memberId, groupInstanceId: null, reason: null }];
-    const result = ctx.broker.groups.leaveGroup(request.groupId, leaving);
+    const result = ctx.services.groups.leaveGroup(request.groupId, leaving);
     if (batched) return { throttleTimeMs: 0, errorCode: result.errorCode, members: [...result.members] };
     const memberError = result.members[0]?.errorCode ?? ErrorCode.NONE;
     return { throttleTimeMs: 0, errorCode: result.errorCode !== ErrorCode.NONE ? result.errorCode : memberError };

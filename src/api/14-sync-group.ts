@@ -11,7 +11,7 @@ export const syncGroupHandler = defineHandler({
   request: SyncGroupRequestCodec,
   response: SyncGroupResponseCodec,
   async handle(request, ctx): Promise<SyncGroupResponseInit> {
-    const result = await ctx.broker.groups.syncGroup({
+    const result = await ctx.services.groups.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,
       memberId: request.memberId,

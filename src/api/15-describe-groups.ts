@@ -6,7 +6,7 @@
 // - Authorized operations (v3+) are reported as "not requested" (INT32 min): Eddy has no ACLs.
 import { DescribeGroupsRequestCodec } from '../../codecs/generated/DescribeGroupsRequest';
 import { DescribeGroupsResponseCodec, DescribeGroupsResponseInit } from '../../codecs/generated/DescribeGroupsResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { GroupDescription } from '../groups/group-views';
 import { defineHandler } from './handler';
 
@@ -31,7 +31,7 @@ export const describeGroupsHandler = defineHandler({
   request: DescribeGroupsRequestCodec,
   response: DescribeGroupsResponseCodec,
   handle(request, ctx): DescribeGroupsResponseInit {
-    const groups = ctx.broker.groups;
+    const groups = ctx.services.groups;
     return {
       throttleTimeMs: 0,
       groups: request.groups.map((groupId) => {

@@ -3,14 +3,14 @@
 // - v4+: state filter (case-insensitive). v5+: type filter; Eddy's groups are all of type "classic".
 import { ListGroupsRequestCodec } from '../../codecs/generated/ListGroupsRequest';
 import { ListGroupsResponseCodec, ListGroupsResponseInit } from '../../codecs/generated/ListGroupsResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const listGroupsHandler = defineHandler({
   request: ListGroupsRequestCodec,
   response: ListGroupsResponseCodec,
   handle(request, ctx): ListGroupsResponseInit {
-    const listed = ctx.broker.groups.listGroups(request.statesFilter, request.typesFilter);
+    const listed = ctx.services.groups.listGroups(request.statesFilter, request.typesFilter);
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,

@@ -7,18 +7,19 @@
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec, ApiVersionsResponseInit } from '../../codecs/generated/ApiVersionsResponse';
 import type { Writer } from '../../codecs/primitives/writer';
-import { ErrorCode } from '../cluster/errors';
-import { defineHandler, ApiHandler } from './handler';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { defineHandler } from './handler';
+import type { ApiVersionRange } from './services';
 
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
-function apiKeys(handlers: ReadonlyMap<number, ApiHandler>): { apiKey: number; minVersion: number; maxVersion: number }[] {
+function apiKeys(handlers: ReadonlyMap<number, ApiVersionRange>): ApiVersionRange[] {
   return [...handlers.values()]
     .sort((a, b) => a.apiKey - b.apiKey)
     .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
 }
 
-export function encodeApiVersionsFallback(writer: Writer, handlers: ReadonlyMap<number, ApiHandler>): void {
+export function encodeApiVersionsFallback(writer: Writer, handlers: ReadonlyMap<number, ApiVersionRange>): void {
   const body: ApiVersionsResponseInit = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: apiKeys(handlers) };
   ApiVersionsResponseCodec.encode(body, writer, 0);
 }
@@ -27,7 +28,7 @@ export const apiVersionsHandler = defineHandler({
   request: ApiVersionsRequestCodec,
   response: ApiVersionsResponseCodec,
   handle(request, ctx): ApiVersionsResponseInit {
-    const keys = apiKeys(ctx.broker.handlerTable);
+    const keys = apiKeys(ctx.services.apis);
     if (
       ctx.apiVersion >= 3 &&
       (!SOFTWARE_PATTERN.test(request.clientSoftwareName) || !SOFTWARE_PATTERN.test(request.clientSoftwareVersion))

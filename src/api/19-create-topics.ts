@@ -10,9 +10,10 @@
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec, CreateTopicsResponseInit } from '../../codecs/generated/CreateTopicsResponse';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../cluster/operation-limits';
-import { ZERO_UUID } from '../cluster/uuid';
+import { BrokerConfigKeys } from '../config/broker-config';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../topics/operation-limits';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { defineHandler } from './handler';
 
 type TopicResult = NonNullable<CreateTopicsResponseInit['topics']>[number];
@@ -21,10 +22,10 @@ export const createTopicsHandler = defineHandler({
   request: CreateTopicsRequestCodec,
   response: CreateTopicsResponseCodec,
   async handle(request, ctx): Promise<CreateTopicsResponseInit> {
-    const service = ctx.broker.topics;
+    const service = ctx.services.topics;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const defaultPartitions = ctx.broker.config.int('num.partitions');
+    const defaultPartitions = ctx.services.config.get(BrokerConfigKeys.NUM_PARTITIONS);
     const records = request.topics.reduce((sum, t) => {
       const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? defaultPartitions : t.numPartitions;
       return sum + topicCreationRecords(partitions, t.configs.length);

@@ -5,9 +5,10 @@
 // - Deletion removes the partitions' files through storage.
 import { DeleteTopicsRequestCodec } from '../../codecs/generated/DeleteTopicsRequest';
 import { DeleteTopicsResponseCodec, DeleteTopicsResponseInit } from '../../codecs/generated/DeleteTopicsResponse';
-import { ErrorCode } from '../cluster/errors';
-import { isInternalTopic } from '../cluster/topic-names';
-import { ZERO_UUID } from '../cluster/uuid';
+import { BrokerConfigKeys } from '../config/broker-config';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { isInternalTopic } from '../topics/topic-names';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { defineHandler } from './handler';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
@@ -16,7 +17,7 @@ export const deleteTopicsHandler = defineHandler({
   request: DeleteTopicsRequestCodec,
   response: DeleteTopicsResponseCodec,
   async handle(request, ctx): Promise<DeleteTopicsResponseInit> {
-    const broker = ctx.broker;
+    const services = ctx.services;
     const wanted =
       ctx.apiVersion >= 6
         ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
@@ -24,7 +25,7 @@ export const deleteTopicsHandler = defineHandler({
     const responses: Result[] = [];
     for (const w of wanted) {
       const byId = w.name === null && w.topicId !== ZERO_UUID;
-      const topic = byId ? broker.logs.topicById(w.topicId) : w.name === null ? undefined : broker.topics.get(w.name);
+      const topic = byId ? services.topics.byId(w.topicId) : w.name === null ? undefined : services.topics.get(w.name);
       const result = (errorCode: number, errorMessage: string | null = null): Result => ({
         name: topic?.name ?? w.name,
         topicId: topic?.topicId ?? w.topicId,
@@ -33,12 +34,12 @@ export const deleteTopicsHandler = defineHandler({
       });
       if (!topic) {
         responses.push(result(byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
-      } else if (!broker.config.bool('delete.topic.enable')) {
+      } else if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) {
         responses.push(result(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'));
       } else if (isInternalTopic(topic.name)) {
         responses.push(result(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${topic.name}`));
       } else {
-        await broker.topics.delete(topic.name);
+        await services.topics.delete(topic.name);
         responses.push(result(ErrorCode.NONE));
       }
     }

@@ -10,7 +10,7 @@
 //   INVALID_PRODUCER_EPOCH below v4, which older clients understand, as Kafka does).
 import { InitProducerIdRequestCodec } from '../../codecs/generated/InitProducerIdRequest';
 import { InitProducerIdResponseCodec, InitProducerIdResponseInit } from '../../codecs/generated/InitProducerIdResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const initProducerIdHandler = defineHandler({
@@ -18,7 +18,7 @@ export const initProducerIdHandler = defineHandler({
   response: InitProducerIdResponseCodec,
   maxVersion: 5,
   async handle(request, ctx): Promise<InitProducerIdResponseInit> {
-    const result = await ctx.broker.transactions.initProducerId({
+    const result = await ctx.services.transactions.initProducerId({
       transactionalId: request.transactionalId,
       transactionTimeoutMs: request.transactionTimeoutMs,
       producerId: request.producerId,

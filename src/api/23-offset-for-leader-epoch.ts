@@ -7,20 +7,18 @@ import {
   OffsetForLeaderEpochResponseCodec,
   OffsetForLeaderEpochResponseInit,
 } from '../../codecs/generated/OffsetForLeaderEpochResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
-import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 export const offsetForLeaderEpochHandler = defineHandler({
   request: OffsetForLeaderEpochRequestCodec,
   response: OffsetForLeaderEpochResponseCodec,
   async handle(request, ctx): Promise<OffsetForLeaderEpochResponseInit> {
-    const broker = ctx.broker;
-    for (const t of request.topics) await loadPartitionsOf(broker, broker.topics.get(t.topic), t.partitions.map((p) => p.partition));
-    const topics = request.topics.map((t) => {
-      const topic = broker.topics.get(t.topic);
-      const partitions = t.partitions.map((p) => {
-        const log = partitionOf(broker, topic, p.partition);
+    const services = ctx.services;
+    const topics = await Promise.all(request.topics.map(async (t) => {
+      const logs = await services.partitions.logsOf(services.topics.get(t.topic), t.partitions.map((p) => p.partition));
+      const partitions = t.partitions.map((p, i) => {
+        const log = logs[i];
         if (!log) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
         if (p.currentLeaderEpoch > 0) {
           return { errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, partition: p.partition, leaderEpoch: -1, endOffset: -1n };
@@ -29,7 +27,7 @@ export const offsetForLeaderEpochHandler = defineHandler({
         return { errorCode: ErrorCode.NONE, partition: p.partition, leaderEpoch: found.epoch, endOffset: found.endOffset };
       });
       return { topic: t.topic, partitions };
-    });
+    }));
     return { throttleTimeMs: 0, topics };
   },
 });

@@ -8,7 +8,7 @@
 //   INVALID_PRODUCER_EPOCH below v2, as Kafka answers older clients), CONCURRENT_TRANSACTIONS (mid-commit).
 import { AddPartitionsToTxnRequestCodec, AddPartitionsToTxnRequestAddPartitionsToTxnTopic } from '../../codecs/generated/AddPartitionsToTxnRequest';
 import { AddPartitionsToTxnResponseCodec, AddPartitionsToTxnResponseInit } from '../../codecs/generated/AddPartitionsToTxnResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
 
 type TopicResult = NonNullable<AddPartitionsToTxnResponseInit['resultsByTopicV3AndBelow']>[number];
@@ -29,9 +29,9 @@ function resultsWith(topics: TxnTarget['topics'], codeOf: (topic: string, partit
 
 /** Exported for AddOffsetsToTxn-style reuse and tests: the per-partition answer for one transaction. */
 export async function addPartitionsFor(ctx: RequestContext, target: TxnTarget, verifyOnly: boolean): Promise<TopicResult[]> {
-  const broker = ctx.broker;
+  const services = ctx.services;
   const exists = (topic: string, partition: number): boolean => {
-    const meta = broker.topics.get(topic);
+    const meta = services.topics.get(topic);
     return meta !== undefined && partition >= 0 && partition < meta.partitions;
   };
   const unknown = target.topics.some((t) => t.partitions.some((p) => !exists(t.name, p)));
@@ -40,11 +40,11 @@ export async function addPartitionsFor(ctx: RequestContext, target: TxnTarget, v
   }
   const input = target.topics.map((t) => ({ topic: t.name, partitions: t.partitions }));
   if (verifyOnly) {
-    const verdicts = broker.transactions.verifyPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
+    const verdicts = services.transactions.verifyPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
     const codes = new Map(verdicts.map((v) => [`${v.topic}\u0000${v.partition}`, v.errorCode]));
     return resultsWith(target.topics, (t, p) => codes.get(`${t}\u0000${p}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR);
   }
-  let code = await broker.transactions.addPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
+  let code = await services.transactions.addPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
   if (code === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) code = ErrorCode.INVALID_PRODUCER_EPOCH;
   return resultsWith(target.topics, () => code);
 }

@@ -5,7 +5,7 @@
 //   CONCURRENT_TRANSACTIONS; COORDINATOR_NOT_AVAILABLE when the offsets topic cannot be created.
 import { AddOffsetsToTxnRequestCodec } from '../../codecs/generated/AddOffsetsToTxnRequest';
 import { AddOffsetsToTxnResponseCodec, AddOffsetsToTxnResponseInit } from '../../codecs/generated/AddOffsetsToTxnResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { OFFSETS_TOPIC } from '../groups/offsets-topic';
 import { defineHandler } from './handler';
 
@@ -13,15 +13,15 @@ export const addOffsetsToTxnHandler = defineHandler({
   request: AddOffsetsToTxnRequestCodec,
   response: AddOffsetsToTxnResponseCodec,
   async handle(request, ctx): Promise<AddOffsetsToTxnResponseInit> {
-    const broker = ctx.broker;
+    const services = ctx.services;
     try {
-      await broker.groups.ensureOffsetsTopic();
+      await services.groups.ensureOffsetsTopic();
     } catch (err) {
       ctx.logger.error({ err }, 'could not create the offsets topic');
       return { throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
     }
-    const partition = broker.groups.partitionFor(request.groupId);
-    let errorCode = await broker.transactions.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
+    const partition = services.groups.partitionFor(request.groupId);
+    let errorCode = await services.transactions.addPartitions(request.transactionalId, request.producerId, request.producerEpoch, [
       { topic: OFFSETS_TOPIC, partitions: [partition] },
     ]);
     if (errorCode === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;

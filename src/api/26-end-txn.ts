@@ -9,14 +9,14 @@
 //   per transaction, KIP-890 part 2 is not implemented), so they are the request's own.
 import { EndTxnRequestCodec } from '../../codecs/generated/EndTxnRequest';
 import { EndTxnResponseCodec, EndTxnResponseInit } from '../../codecs/generated/EndTxnResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const endTxnHandler = defineHandler({
   request: EndTxnRequestCodec,
   response: EndTxnResponseCodec,
   async handle(request, ctx): Promise<EndTxnResponseInit> {
-    let errorCode = await ctx.broker.transactions.endTransaction(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
+    let errorCode = await ctx.services.transactions.endTransaction(request.transactionalId, request.producerId, request.producerEpoch, request.committed);
     if (errorCode === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) errorCode = ErrorCode.INVALID_PRODUCER_EPOCH;
     const ok = errorCode === ErrorCode.NONE;
     return { throttleTimeMs: 0, errorCode, producerId: ok ? request.producerId : -1n, producerEpoch: ok ? request.producerEpoch : -1 };

@@ -10,7 +10,7 @@
 //   advertise transaction.version 2.
 import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCommitRequest';
 import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../../codecs/generated/TxnOffsetCommitResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { defineHandler } from './handler';
 
@@ -18,12 +18,12 @@ export const txnOffsetCommitHandler = defineHandler({
   request: TxnOffsetCommitRequestCodec,
   response: TxnOffsetCommitResponseCodec,
   async handle(request, ctx): Promise<TxnOffsetCommitResponseInit> {
-    const broker = ctx.broker;
+    const services = ctx.services;
     const codes = new Map<string, number>();
     const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
     const accepted: OffsetCommitInput[] = [];
     for (const t of request.topics) {
-      const meta = broker.topics.get(t.name);
+      const meta = services.topics.get(t.name);
       for (const p of t.partitions) {
         if (meta === undefined || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions) {
           codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -40,7 +40,7 @@ export const txnOffsetCommitHandler = defineHandler({
       }
     }
     if (accepted.length > 0) {
-      const results = await broker.groups.commitTransactionalOffsets({
+      const results = await services.groups.commitTransactionalOffsets({
         groupId: request.groupId,
         producerId: request.producerId,
         producerEpoch: request.producerEpoch,

@@ -5,22 +5,20 @@
 import { AlterConfigsRequestCodec } from '../../codecs/generated/AlterConfigsRequest';
 import { AlterConfigsResponseCodec, AlterConfigsResponseInit } from '../../codecs/generated/AlterConfigsResponse';
 import { defineHandler } from './handler';
-import { updateResourceConfigs } from './topic-config-update';
+import { updateResources } from './topic-config-update';
+
+/** The non-null values given, which become the resource's whole set of overrides. */
+function replacement(configs: ReadonlyArray<{ name: string; value: string | null }>): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const c of configs) if (c.value !== null) next[c.name] = c.value;
+  return next;
+}
 
 export const alterConfigsHandler = defineHandler({
   request: AlterConfigsRequestCodec,
   response: AlterConfigsResponseCodec,
   async handle(request, ctx): Promise<AlterConfigsResponseInit> {
-    const responses = [];
-    for (const r of request.resources) {
-      responses.push(
-        await updateResourceConfigs(ctx.broker, r.resourceType, r.resourceName, request.validateOnly, () => {
-          const next: Record<string, string> = {};
-          for (const c of r.configs) if (c.value !== null) next[c.name] = c.value;
-          return next;
-        }),
-      );
-    }
+    const responses = await updateResources(ctx.services, request.resources, request.validateOnly, (r) => () => replacement(r.configs));
     return { throttleTimeMs: 0, responses };
   },
 });

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogDirsRequest';
 import { DescribeLogDirsResponseCodec, DescribeLogDirsResponseInit } from '../../codecs/generated/DescribeLogDirsResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 function volumeBytes(dir: string): { total: bigint; usable: bigint } {
@@ -21,17 +21,17 @@ export const describeLogDirsHandler = defineHandler({
   request: DescribeLogDirsRequestCodec,
   response: DescribeLogDirsResponseCodec,
   async handle(request, ctx): Promise<DescribeLogDirsResponseInit> {
-    const broker = ctx.broker;
+    const services = ctx.services;
     const wanted =
       request.topics === null
-        ? broker.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
+        ? services.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))
         : request.topics;
     // Sizes come from storage without loading partitions a clean start left unloaded.
     const described = await Promise.all(
       wanted.map(async (w) => {
-        const topic = broker.topics.get(w.topic);
+        const topic = services.topics.get(w.topic);
         if (!topic) return null;
-        const sizes = await Promise.all(w.partitions.map((i) => broker.logs.partitionSizeInBytes(topic.name, i)));
+        const sizes = await Promise.all(w.partitions.map((i) => services.partitions.sizeInBytes(topic.name, i)));
         const partitions = w.partitions.flatMap((i, k) => {
           const size = sizes[k];
           return size === undefined ? [] : [{ partitionIndex: i, partitionSize: BigInt(size), offsetLag: 0n, isFutureKey: false }];
@@ -40,7 +40,7 @@ export const describeLogDirsHandler = defineHandler({
       }),
     );
     const topics = described.filter((t): t is NonNullable<typeof t> => t !== null);
-    const dir = path.resolve(broker.config.dataDir);
+    const dir = path.resolve(services.config.dataDir);
     const volume = volumeBytes(dir);
     return {
       throttleTimeMs: 0,

@@ -6,26 +6,26 @@
 //   bound on records per request).
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
 import { CreatePartitionsResponseCodec, CreatePartitionsResponseInit } from '../../codecs/generated/CreatePartitionsResponse';
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import { excessiveBatchError, MAX_RECORDS_PER_USER_OP } from '../cluster/operation-limits';
-import { isInternalTopic } from '../cluster/topic-names';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import { excessiveBatchError, MAX_RECORDS_PER_USER_OP } from '../topics/operation-limits';
+import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler } from './handler';
 
 export const createPartitionsHandler = defineHandler({
   request: CreatePartitionsRequestCodec,
   response: CreatePartitionsResponseCodec,
   async handle(request, ctx): Promise<CreatePartitionsResponseInit> {
-    const broker = ctx.broker;
+    const services = ctx.services;
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-    const added = request.topics.reduce((sum, t) => sum + Math.max(0, t.count - (broker.topics.get(t.name)?.partitions ?? t.count)), 0);
+    const added = request.topics.reduce((sum, t) => sum + Math.max(0, t.count - (services.topics.get(t.name)?.partitions ?? t.count)), 0);
     const tooLarge = added > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
     const results = [];
     for (const t of request.topics) {
       try {
         if (tooLarge) throw tooLarge;
         if ((counts.get(t.name) ?? 0) > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.');
-        const topic = broker.topics.get(t.name);
+        const topic = services.topics.get(t.name);
         if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);
         if (isInternalTopic(t.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Cannot add partitions to internal topic ${t.name}`);
         if (t.count < topic.partitions) {
@@ -40,15 +40,12 @@ export const createPartitionsHandler = defineHandler({
             throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`);
           }
           for (const a of t.assignments) {
-            if (a.brokerIds.length !== 1 || a.brokerIds[0] !== broker.identity.nodeId) {
+            if (a.brokerIds.length !== 1 || a.brokerIds[0] !== services.node.nodeId) {
               throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker(s) in assignment: ${a.brokerIds.join(',')}`);
             }
           }
         }
-        if (!request.validateOnly) {
-          await broker.logs.createPartitions(t.name, t.count);
-          broker.logger.info({ topic: t.name, from: topic.partitions, to: t.count }, 'partitions added');
-        }
+        if (!request.validateOnly) await services.topics.createPartitions(t.name, t.count);
         results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;

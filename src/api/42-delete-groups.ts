@@ -9,7 +9,7 @@ export const deleteGroupsHandler = defineHandler({
   request: DeleteGroupsRequestCodec,
   response: DeleteGroupsResponseCodec,
   async handle(request, ctx): Promise<DeleteGroupsResponseInit> {
-    const results = await ctx.broker.groups.deleteGroups(request.groupsNames);
+    const results = await ctx.services.groups.deleteGroups(request.groupsNames);
     return { throttleTimeMs: 0, results };
   },
 });

@@ -4,15 +4,15 @@
 //   groups: NON_EMPTY_GROUP. Unknown group: GROUP_ID_NOT_FOUND. Unknown topic: UNKNOWN_TOPIC_OR_PARTITION.
 import { OffsetDeleteRequestCodec } from '../../codecs/generated/OffsetDeleteRequest';
 import { OffsetDeleteResponseCodec, OffsetDeleteResponseInit } from '../../codecs/generated/OffsetDeleteResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const offsetDeleteHandler = defineHandler({
   request: OffsetDeleteRequestCodec,
   response: OffsetDeleteResponseCodec,
   async handle(request, ctx): Promise<OffsetDeleteResponseInit> {
-    const known = request.topics.filter((t) => ctx.broker.topics.get(t.name) !== undefined);
-    const result = await ctx.broker.groups.deleteOffsets(
+    const known = request.topics.filter((t) => ctx.services.topics.get(t.name) !== undefined);
+    const result = await ctx.services.groups.deleteOffsets(
       request.groupId,
       known.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex) })),
     );

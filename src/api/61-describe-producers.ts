@@ -4,24 +4,22 @@
 // - Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION.
 import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribeProducersRequest';
 import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '../../codecs/generated/DescribeProducersResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
-import { loadPartitionsOf, partitionOf } from './partition-lookup';
 
 export const describeProducersHandler = defineHandler({
   request: DescribeProducersRequestCodec,
   response: DescribeProducersResponseCodec,
   async handle(request, ctx): Promise<DescribeProducersResponseInit> {
-    const broker = ctx.broker;
-    for (const t of request.topics) await loadPartitionsOf(broker, broker.topics.get(t.name), t.partitionIndexes);
+    const { topics, partitions } = ctx.services;
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => {
-        const topic = broker.topics.get(t.name);
+      topics: await Promise.all(request.topics.map(async (t) => {
+        const logs = await partitions.logsOf(topics.get(t.name), t.partitionIndexes);
         return {
           name: t.name,
-          partitions: t.partitionIndexes.map((partitionIndex) => {
-            const log = partitionOf(broker, topic, partitionIndex);
+          partitions: t.partitionIndexes.map((partitionIndex, i) => {
+            const log = logs[i];
             if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
             return {
               partitionIndex,
@@ -38,7 +36,7 @@ export const describeProducersHandler = defineHandler({
             };
           }),
         };
-      }),
+      })),
     };
   },
 });

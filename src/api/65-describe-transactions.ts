@@ -4,7 +4,7 @@
 // - Ids the coordinator does not know (or that are Dead): TRANSACTIONAL_ID_NOT_FOUND.
 import { DescribeTransactionsRequestCodec } from '../../codecs/generated/DescribeTransactionsRequest';
 import { DescribeTransactionsResponseCodec, DescribeTransactionsResponseInit } from '../../codecs/generated/DescribeTransactionsResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
 export const describeTransactionsHandler = defineHandler({
@@ -14,7 +14,7 @@ export const describeTransactionsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       transactionStates: request.transactionalIds.map((transactionalId) => {
-        const m = ctx.broker.transactions.describe(transactionalId);
+        const m = ctx.services.transactions.describe(transactionalId);
         if (m === undefined || m.state === 'Dead') {
           return {
             errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,

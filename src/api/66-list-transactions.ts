@@ -5,7 +5,7 @@
 // - An invalid pattern: INVALID_REGULAR_EXPRESSION.
 import { ListTransactionsRequestCodec } from '../../codecs/generated/ListTransactionsRequest';
 import { ListTransactionsResponseCodec, ListTransactionsResponseInit } from '../../codecs/generated/ListTransactionsResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { TXN_STATE_IDS } from '../transactions/transaction-metadata';
 import { defineHandler } from './handler';
 
@@ -31,7 +31,7 @@ export const listTransactionsHandler = defineHandler({
     }
     const pids = new Set(request.producerIdFilters);
     const now = BigInt(Date.now());
-    const transactionStates = ctx.broker.transactions
+    const transactionStates = ctx.services.transactions
       .list()
       .filter((m) => m.state !== 'Dead')
       .filter((m) => request.stateFilters.length === 0 || states.has(m.state))

@@ -17,7 +17,7 @@ export const consumerGroupHeartbeatHandler = defineHandler({
   request: ConsumerGroupHeartbeatRequestCodec,
   response: ConsumerGroupHeartbeatResponseCodec,
   async handle(request, ctx): Promise<ConsumerGroupHeartbeatResponseInit> {
-    const result = await ctx.broker.groups.consumerGroups.heartbeat({
+    const result = await ctx.services.groups.consumerGroups.heartbeat({
       apiVersion: ctx.apiVersion,
       groupId: request.groupId,
       memberId: request.memberId,

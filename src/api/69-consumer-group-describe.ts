@@ -7,7 +7,7 @@ import {
   ConsumerGroupDescribeResponseCodec,
   ConsumerGroupDescribeResponseInit,
 } from '../../codecs/generated/ConsumerGroupDescribeResponse';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { TopicPartitionsById } from '../groups/consumer-group-coordinator';
 import { defineHandler } from './handler';
 
@@ -19,7 +19,7 @@ export const consumerGroupDescribeHandler = defineHandler({
   request: ConsumerGroupDescribeRequestCodec,
   response: ConsumerGroupDescribeResponseCodec,
   handle(request, ctx): ConsumerGroupDescribeResponseInit {
-    const groups = ctx.broker.groups;
+    const groups = ctx.services.groups;
     const consumer = groups.consumerGroups;
     const named = (list: readonly TopicPartitionsById[]) => ({
       topicPartitions: list.map((t) => ({ topicId: t.topicId, topicName: consumer.topicName(t.topicId), partitions: t.partitions })),

@@ -1,8 +1,9 @@
 // What DescribeConfigs, AlterConfigs and IncrementalAlterConfigs share: resource types, config type ids, and
 // how a topic's overrides change.
 import type { ConfigType } from '../config/config-types';
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import type { Broker } from '../broker';
+import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import type { BrokerServices } from './services';
 
 export const ResourceType = {
   UNKNOWN: 0,
@@ -31,13 +32,22 @@ export function configTypeId(type: ConfigType | undefined): number {
 }
 
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
-export function checkBrokerResourceName(broker: Broker, name: string): void {
-  if (name !== '' && name !== String(broker.identity.nodeId)) {
+export function checkBrokerResourceName(services: BrokerServices, name: string): void {
+  if (name !== '' && name !== String(services.node.nodeId)) {
     throw new KafkaError(
       ErrorCode.INVALID_REQUEST,
-      `Unexpected broker id, expected ${broker.identity.nodeId} or empty string, but received ${name}`,
+      `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`,
     );
   }
+}
+
+/** A topic config's default as text, the base APPEND and SUBTRACT start from when the topic has no override. */
+export function topicConfigDefault(name: string): string | null {
+  return TOPIC_CONFIG_BY_NAME.get(name)?.defaultValue ?? null;
+}
+
+export function isListTopicConfig(name: string): boolean {
+  return TOPIC_CONFIG_BY_NAME.get(name)?.type === 'list';
 }
 
 export const AlterOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;

@@ -1,11 +1,11 @@
 // The contract between the network front end and the per-API handlers. Each `src/api/NN-name.ts` file exports
 // one handler built with `defineHandler`; the dispatch table (src/api/registry.ts) collects them, and
-// ApiVersions advertises exactly what is registered.
+// ApiVersions advertises exactly what is registered. Handlers reach the broker only through `ctx.services`.
 import type { MessageCodec } from '../../codecs/primitives/message-codec';
 import type { Reader } from '../../codecs/primitives/reader';
 import type { Writer } from '../../codecs/primitives/writer';
-import type { Broker } from '../broker';
 import type { Logger } from '../logger';
+import type { BrokerServices } from './services';
 
 export interface RequestContext {
   readonly apiKey: number;
@@ -16,7 +16,8 @@ export interface RequestContext {
   readonly clientAddress: string;
   /** Name of the listener the connection arrived on; Metadata answers with that listener's address. */
   readonly listenerName: string;
-  readonly broker: Broker;
+  /** What the handler may use of the broker. */
+  readonly services: BrokerServices;
   readonly logger: Logger;
   /**
    * Resolves when the connection closes or the broker stops. Long-lived: a callback attached to it stays referenced

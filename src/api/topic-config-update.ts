@@ -1,6 +1,6 @@
 // Applies a new set of topic overrides after validating them, for AlterConfigs and IncrementalAlterConfigs.
-import { ErrorCode, KafkaError } from '../cluster/errors';
-import type { Broker } from '../broker';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
+import type { BrokerServices } from './services';
 import { checkBrokerResourceName, ResourceType } from './config-resources';
 
 export interface ResourceOutcome {
@@ -10,12 +10,30 @@ export interface ResourceOutcome {
   readonly resourceName: string;
 }
 
+/** One resource of an AlterConfigs or IncrementalAlterConfigs request. */
+export interface ConfigResourceRequest {
+  readonly resourceType: number;
+  readonly resourceName: string;
+}
+
+/** Updates each resource in request order; `computeFor` gives how a resource's overrides change. */
+export async function updateResources<R extends ConfigResourceRequest>(
+  services: BrokerServices,
+  resources: readonly R[],
+  validateOnly: boolean,
+  computeFor: (resource: R) => (current: Readonly<Record<string, string>>) => Record<string, string>,
+): Promise<ResourceOutcome[]> {
+  const outcomes: ResourceOutcome[] = [];
+  for (const r of resources) outcomes.push(await updateResourceConfigs(services, r.resourceType, r.resourceName, validateOnly, computeFor(r)));
+  return outcomes;
+}
+
 /**
  * Runs `compute` to get a resource's new overrides, validates and (unless validateOnly) stores them, and turns
  * expected failures into the resource's error code.
  */
 export async function updateResourceConfigs(
-  broker: Broker,
+  services: BrokerServices,
   resourceType: number,
   resourceName: string,
   validateOnly: boolean,
@@ -24,16 +42,13 @@ export async function updateResourceConfigs(
   const base = { resourceType, resourceName };
   try {
     if (resourceType === ResourceType.TOPIC) {
-      const topic = broker.topics.get(resourceName);
+      const topic = services.topics.get(resourceName);
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);
       const next = compute(topic.configs);
-      broker.topics.validateConfigs(next);
-      if (!validateOnly) {
-        await broker.logs.alterTopicConfigs(resourceName, next);
-        broker.logger.info({ topic: resourceName, configs: next }, 'topic configs changed');
-      }
+      services.topics.validateConfigs(next);
+      if (!validateOnly) await services.topics.alterConfigs(resourceName, next);
     } else if (resourceType === ResourceType.BROKER || resourceType === ResourceType.BROKER_LOGGER) {
-      checkBrokerResourceName(broker, resourceName);
+      checkBrokerResourceName(services, resourceName);
       const next = compute({});
       if (Object.keys(next).length > 0) {
         throw new KafkaError(

@@ -1,121 +1,156 @@
-// Broker configuration: Kafka's broker config names and defaults, parsed from `--config key=value`, EDDY_*
-// environment variables and the CLI's own flags. Eddy differs from Kafka's defaults only where a single-node
-// dev broker needs it; each such difference is marked "Eddy default".
-import { ConfigDefinition, validateConfigValue } from './config-types';
+// Broker configuration: one definition per Kafka broker key (name, type, default, validator, documentation,
+// whether Kafka lets it change at run time), parsed from `--config key=value`, EDDY_* environment variables and the
+// CLI's own flags. The `log.*` defaults for topics are derived from storage's topic keys, not written again. Eddy
+// differs from Kafka's defaults only where a single-node dev broker needs it; each such difference is marked
+// "Eddy default". Code reads values through the typed keys: `config.get(BrokerConfigKeys.NUM_PARTITIONS)`.
+import {
+  atLeast,
+  booleanKey,
+  ConfigKey,
+  intKey,
+  keysByName,
+  listKey,
+  longKey,
+  renamedKey,
+  shortKey,
+  stringKey,
+  TopicConfigKeys as Topic,
+} from '../../storage';
 
-const LONG_MAX = '9223372036854775807';
+/** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
+function defaultFor<T, D extends KafkaDefault = 'same default'>(topicKey: ConfigKey<T>, name: string, kafkaDefault?: D): ConfigKey<D extends 'no default' ? T | null : T> {
+  const defaultValue = kafkaDefault === 'no default' ? null : topicKey.defaultValue;
+  const doc = `Default of the topic config ${topicKey.name} for topics that do not set it. ${topicKey.doc}`;
+  return renamedKey(topicKey, { name, defaultValue, doc, dynamic: true, legacy: false, synonymOf: { topic: topicKey.name, msPerUnit: 1 } });
+}
+type KafkaDefault = 'no default' | 'same default';
 
-export const BROKER_CONFIGS: readonly ConfigDefinition[] = [
-  { name: 'node.id', type: 'int', defaultValue: '1', readOnly: true, min: 0 }, // Eddy default (Kafka: none)
-  { name: 'broker.id', type: 'int', defaultValue: '1', readOnly: true },
-  { name: 'process.roles', type: 'list', defaultValue: 'broker,controller', readOnly: true },
-  { name: 'listeners', type: 'list', defaultValue: 'PLAINTEXT://127.0.0.1:9092', readOnly: true }, // Eddy default
-  { name: 'advertised.listeners', type: 'list', defaultValue: null, readOnly: true },
-  { name: 'listener.security.protocol.map', type: 'list', defaultValue: 'PLAINTEXT:PLAINTEXT', readOnly: true },
-  { name: 'log.dirs', type: 'list', defaultValue: './data', readOnly: true }, // Eddy default (Kafka: /tmp/kraft-combined-logs)
-  { name: 'log.dir', type: 'string', defaultValue: './data', readOnly: true },
-  { name: 'num.partitions', type: 'int', defaultValue: '1', readOnly: false, min: 1 },
-  { name: 'default.replication.factor', type: 'short', defaultValue: '1', readOnly: false, min: 1 },
-  { name: 'auto.create.topics.enable', type: 'boolean', defaultValue: 'true', readOnly: true },
-  { name: 'delete.topic.enable', type: 'boolean', defaultValue: 'true', readOnly: true },
-  { name: 'message.max.bytes', type: 'int', defaultValue: '1048588', readOnly: false, min: 0 },
-  { name: 'socket.request.max.bytes', type: 'int', defaultValue: '104857600', readOnly: true, min: 1 },
-  { name: 'socket.send.buffer.bytes', type: 'int', defaultValue: '102400', readOnly: true },
-  { name: 'socket.receive.buffer.bytes', type: 'int', defaultValue: '102400', readOnly: true },
-  { name: 'connections.max.idle.ms', type: 'long', defaultValue: '600000', readOnly: true },
-  { name: 'max.connections', type: 'int', defaultValue: '2147483647', readOnly: false, min: 0 },
-  { name: 'compression.type', type: 'string', defaultValue: 'producer', readOnly: false },
-  { name: 'log.cleanup.policy', type: 'list', defaultValue: 'delete', readOnly: false },
-  { name: 'log.cleaner.delete.retention.ms', type: 'long', defaultValue: '86400000', readOnly: false },
-  { name: 'log.cleaner.enable', type: 'boolean', defaultValue: 'true', readOnly: true },
-  { name: 'log.cleaner.backoff.ms', type: 'long', defaultValue: '15000', readOnly: true, min: 0 },
-  { name: 'log.cleaner.min.cleanable.ratio', type: 'double', defaultValue: '0.5', readOnly: false },
-  { name: 'log.cleaner.min.compaction.lag.ms', type: 'long', defaultValue: '0', readOnly: false },
-  { name: 'log.cleaner.max.compaction.lag.ms', type: 'long', defaultValue: LONG_MAX, readOnly: false },
-  { name: 'log.flush.interval.messages', type: 'long', defaultValue: LONG_MAX, readOnly: false, min: 1 },
-  { name: 'log.flush.interval.ms', type: 'long', defaultValue: null, readOnly: false },
-  { name: 'log.index.interval.bytes', type: 'int', defaultValue: '4096', readOnly: false },
-  { name: 'log.index.size.max.bytes', type: 'int', defaultValue: '10485760', readOnly: false },
-  { name: 'log.message.timestamp.type', type: 'string', defaultValue: 'CreateTime', readOnly: false,
-    validValues: ['CreateTime', 'LogAppendTime'] },
-  { name: 'log.message.timestamp.after.max.ms', type: 'long', defaultValue: '3600000', readOnly: false },
-  { name: 'log.message.timestamp.before.max.ms', type: 'long', defaultValue: LONG_MAX, readOnly: false },
-  { name: 'log.retention.bytes', type: 'long', defaultValue: '-1', readOnly: false },
-  { name: 'log.retention.hours', type: 'int', defaultValue: '168', readOnly: true },
-  { name: 'log.retention.minutes', type: 'int', defaultValue: null, readOnly: true },
-  { name: 'log.retention.ms', type: 'long', defaultValue: null, readOnly: false },
-  { name: 'log.retention.check.interval.ms', type: 'long', defaultValue: '300000', readOnly: true, min: 1 },
-  { name: 'log.roll.hours', type: 'int', defaultValue: '168', readOnly: true },
-  { name: 'log.roll.ms', type: 'long', defaultValue: null, readOnly: false },
-  { name: 'log.segment.bytes', type: 'int', defaultValue: '1073741824', readOnly: false, min: 14 },
-  { name: 'log.segment.delete.delay.ms', type: 'long', defaultValue: '60000', readOnly: false },
-  { name: 'min.insync.replicas', type: 'int', defaultValue: '1', readOnly: false, min: 1 },
-  { name: 'offsets.topic.num.partitions', type: 'int', defaultValue: '50', readOnly: true, min: 1 },
-  { name: 'offsets.topic.replication.factor', type: 'short', defaultValue: '1', readOnly: true }, // Eddy default (Kafka: 3)
-  { name: 'offsets.retention.minutes', type: 'int', defaultValue: '10080', readOnly: true, min: 1 },
-  { name: 'offsets.retention.check.interval.ms', type: 'long', defaultValue: '600000', readOnly: true, min: 1 },
-  { name: 'offset.metadata.max.bytes', type: 'int', defaultValue: '4096', readOnly: true },
+/** A coarser unit of a topic key's default (hours, minutes): read-only in Kafka, and used only when finer ones are unset. */
+function inUnits(key: ConfigKey<number | null>, topicKey: ConfigKey<unknown>, msPerUnit: number): ConfigKey<number | null> {
+  return { ...key, synonymOf: { topic: topicKey.name, msPerUnit } };
+}
+
+const HOUR_MS = 3_600_000;
+
+export const BrokerConfigKeys = {
+  NODE_ID: intKey('node.id', 1, 'Id of this node in the cluster.', atLeast(0)), // Eddy default (Kafka: none)
+  BROKER_ID: intKey('broker.id', 1, 'Older name of node.id.'),
+  PROCESS_ROLES: listKey('process.roles', 'broker,controller', 'Roles this node plays; Eddy is always both broker and controller.'),
+  LISTENERS: listKey('listeners', 'PLAINTEXT://127.0.0.1:9092', 'Addresses the broker binds, as NAME://host:port.'), // Eddy default
+  ADVERTISED_LISTENERS: listKey('advertised.listeners', null, 'Addresses given to clients, per listener name, when they differ from the bound ones.'),
+  LISTENER_SECURITY_PROTOCOL_MAP: listKey('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Security protocol of each listener name.'),
+  LOG_DIRS: listKey('log.dirs', './data', 'Directories that hold the partition logs; Eddy uses the first.'), // Eddy default (Kafka: /tmp/kraft-combined-logs)
+  LOG_DIR: stringKey('log.dir', './data', 'Log directory used when log.dirs is not set.'),
+  NUM_PARTITIONS: intKey('num.partitions', 1, 'Partitions of a topic created without a count (auto-created topics too).', 'dynamic', atLeast(1)),
+  DEFAULT_REPLICATION_FACTOR: shortKey('default.replication.factor', 1, 'Replication factor of a topic created without one.', 'dynamic', atLeast(1)),
+  AUTO_CREATE_TOPICS_ENABLE: booleanKey('auto.create.topics.enable', true, 'Whether Metadata and Produce requests create unknown topics.'),
+  DELETE_TOPIC_ENABLE: booleanKey('delete.topic.enable', true, 'Whether DeleteTopics may delete topics.'),
+  MESSAGE_MAX_BYTES: defaultFor(Topic.MAX_MESSAGE_BYTES, 'message.max.bytes'),
+  SOCKET_REQUEST_MAX_BYTES: intKey('socket.request.max.bytes', 104857600, 'Largest request frame a connection may send.', atLeast(1)),
+  SOCKET_SEND_BUFFER_BYTES: intKey('socket.send.buffer.bytes', 102400, 'Socket send buffer size; -1 keeps the system default.'),
+  SOCKET_RECEIVE_BUFFER_BYTES: intKey('socket.receive.buffer.bytes', 102400, 'Socket receive buffer size; -1 keeps the system default.'),
+  CONNECTIONS_MAX_IDLE_MS: longKey('connections.max.idle.ms', 600000, 'Idle time after which the broker closes a connection.'),
+  MAX_CONNECTIONS: intKey('max.connections', 2147483647, 'Most connections the broker accepts at once.', 'dynamic', atLeast(0)),
+  COMPRESSION_TYPE: defaultFor(Topic.COMPRESSION_TYPE, 'compression.type'),
+  COMPRESSION_GZIP_LEVEL: defaultFor(Topic.COMPRESSION_GZIP_LEVEL, 'compression.gzip.level'),
+  COMPRESSION_LZ4_LEVEL: defaultFor(Topic.COMPRESSION_LZ4_LEVEL, 'compression.lz4.level'),
+  COMPRESSION_ZSTD_LEVEL: defaultFor(Topic.COMPRESSION_ZSTD_LEVEL, 'compression.zstd.level'),
+  LOG_CLEANUP_POLICY: defaultFor(Topic.CLEANUP_POLICY, 'log.cleanup.policy'),
+  LOG_CLEANER_DELETE_RETENTION_MS: defaultFor(Topic.DELETE_RETENTION_MS, 'log.cleaner.delete.retention.ms'),
+  LOG_CLEANER_ENABLE: booleanKey('log.cleaner.enable', true, 'Whether compacted topics are cleaned.'),
+  LOG_CLEANER_BACKOFF_MS: longKey('log.cleaner.backoff.ms', 15000, 'Pause of the cleaner when no partition needs cleaning.', atLeast(0)),
+  LOG_CLEANER_MIN_CLEANABLE_RATIO: defaultFor(Topic.MIN_CLEANABLE_DIRTY_RATIO, 'log.cleaner.min.cleanable.ratio'),
+  LOG_CLEANER_MIN_COMPACTION_LAG_MS: defaultFor(Topic.MIN_COMPACTION_LAG_MS, 'log.cleaner.min.compaction.lag.ms'),
+  LOG_CLEANER_MAX_COMPACTION_LAG_MS: defaultFor(Topic.MAX_COMPACTION_LAG_MS, 'log.cleaner.max.compaction.lag.ms'),
+  LOG_FLUSH_INTERVAL_MESSAGES: defaultFor(Topic.FLUSH_MESSAGES, 'log.flush.interval.messages'),
+  LOG_FLUSH_INTERVAL_MS: defaultFor(Topic.FLUSH_MS, 'log.flush.interval.ms', 'no default'),
+  LOG_INDEX_INTERVAL_BYTES: defaultFor(Topic.INDEX_INTERVAL_BYTES, 'log.index.interval.bytes'),
+  LOG_INDEX_SIZE_MAX_BYTES: defaultFor(Topic.SEGMENT_INDEX_BYTES, 'log.index.size.max.bytes'),
+  LOG_LOCAL_RETENTION_BYTES: defaultFor(Topic.LOCAL_RETENTION_BYTES, 'log.local.retention.bytes'),
+  LOG_LOCAL_RETENTION_MS: defaultFor(Topic.LOCAL_RETENTION_MS, 'log.local.retention.ms'),
+  LOG_MESSAGE_TIMESTAMP_TYPE: defaultFor(Topic.MESSAGE_TIMESTAMP_TYPE, 'log.message.timestamp.type'),
+  LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS: defaultFor(Topic.MESSAGE_TIMESTAMP_AFTER_MAX_MS, 'log.message.timestamp.after.max.ms'),
+  LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS: defaultFor(Topic.MESSAGE_TIMESTAMP_BEFORE_MAX_MS, 'log.message.timestamp.before.max.ms'),
+  LOG_PREALLOCATE: defaultFor(Topic.PREALLOCATE, 'log.preallocate'),
+  LOG_RETENTION_BYTES: defaultFor(Topic.RETENTION_BYTES, 'log.retention.bytes'),
+  // Kafka's order: the finest unit that is set wins.
+  LOG_RETENTION_MS: defaultFor(Topic.RETENTION_MS, 'log.retention.ms', 'no default'),
+  LOG_RETENTION_MINUTES: inUnits(intKey('log.retention.minutes', null, 'Retention in minutes, used when log.retention.ms is not set.'), Topic.RETENTION_MS, 60_000),
+  LOG_RETENTION_HOURS: inUnits(intKey('log.retention.hours', 168, 'Retention in hours, used when neither ms nor minutes are set.'), Topic.RETENTION_MS, HOUR_MS),
+  LOG_RETENTION_CHECK_INTERVAL_MS: longKey('log.retention.check.interval.ms', 300000, 'How often retention looks for segments to delete.', atLeast(1)),
+  LOG_ROLL_MS: defaultFor(Topic.SEGMENT_MS, 'log.roll.ms', 'no default'),
+  LOG_ROLL_HOURS: inUnits(intKey('log.roll.hours', 168, 'Segment roll age in hours, used when log.roll.ms is not set.', atLeast(1)), Topic.SEGMENT_MS, HOUR_MS),
+  LOG_ROLL_JITTER_MS: defaultFor(Topic.SEGMENT_JITTER_MS, 'log.roll.jitter.ms', 'no default'),
+  LOG_ROLL_JITTER_HOURS: inUnits(intKey('log.roll.jitter.hours', 0, 'Roll jitter in hours, used when log.roll.jitter.ms is not set.', atLeast(0)), Topic.SEGMENT_JITTER_MS, HOUR_MS),
+  LOG_SEGMENT_BYTES: defaultFor(Topic.SEGMENT_BYTES, 'log.segment.bytes'),
+  LOG_SEGMENT_DELETE_DELAY_MS: defaultFor(Topic.FILE_DELETE_DELAY_MS, 'log.segment.delete.delay.ms'),
+  MIN_INSYNC_REPLICAS: defaultFor(Topic.MIN_INSYNC_REPLICAS, 'min.insync.replicas'),
+  OFFSETS_TOPIC_NUM_PARTITIONS: intKey('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets when it is created.', atLeast(1)),
+  OFFSETS_TOPIC_REPLICATION_FACTOR: shortKey('offsets.topic.replication.factor', 1, 'Replication factor of __consumer_offsets.', atLeast(1)), // Eddy default (Kafka: 3)
+  OFFSETS_TOPIC_SEGMENT_BYTES: intKey('offsets.topic.segment.bytes', 104857600, 'Segment size of __consumer_offsets, small so it compacts and loads quickly.', atLeast(1)),
+  OFFSETS_TOPIC_COMPRESSION_CODEC: intKey('offsets.topic.compression.codec', 0, 'Codec id Kafka compresses the group coordinator records with (0 = none); Eddy writes them uncompressed.'),
+  OFFSETS_RETENTION_MINUTES: intKey('offsets.retention.minutes', 10080, 'How long committed offsets of an empty group are kept.', atLeast(1)),
+  OFFSETS_RETENTION_CHECK_INTERVAL_MS: longKey('offsets.retention.check.interval.ms', 600000, 'How often expired offsets are looked for.', atLeast(1)),
+  OFFSET_METADATA_MAX_BYTES: intKey('offset.metadata.max.bytes', 4096, 'Largest metadata string an offset commit may carry.'),
   // Eddy default: no initial rebalance delay, so a lone dev consumer starts at once (Kafka: 3000).
-  { name: 'group.initial.rebalance.delay.ms', type: 'int', defaultValue: '0', readOnly: true, min: 0 },
-  { name: 'group.min.session.timeout.ms', type: 'int', defaultValue: '6000', readOnly: true },
-  { name: 'group.max.session.timeout.ms', type: 'int', defaultValue: '1800000', readOnly: true },
-  { name: 'group.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
-  { name: 'group.consumer.session.timeout.ms', type: 'int', defaultValue: '45000', readOnly: true, min: 1 },
-  { name: 'group.consumer.heartbeat.interval.ms', type: 'int', defaultValue: '5000', readOnly: true, min: 1 },
-  { name: 'group.consumer.max.size', type: 'int', defaultValue: '2147483647', readOnly: true, min: 1 },
-  { name: 'transaction.state.log.num.partitions', type: 'int', defaultValue: '50', readOnly: true, min: 1 },
-  { name: 'transaction.state.log.replication.factor', type: 'short', defaultValue: '1', readOnly: true }, // Eddy default (Kafka: 3)
-  { name: 'transaction.max.timeout.ms', type: 'int', defaultValue: '900000', readOnly: true, min: 1 },
-  { name: 'transactional.id.expiration.ms', type: 'int', defaultValue: '604800000', readOnly: true, min: 1 },
-  { name: 'producer.id.expiration.ms', type: 'int', defaultValue: '86400000', readOnly: false },
-  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'int', defaultValue: '10000', readOnly: true, min: 1 },
-  { name: 'unclean.leader.election.enable', type: 'boolean', defaultValue: 'false', readOnly: false },
-];
+  GROUP_INITIAL_REBALANCE_DELAY_MS: intKey('group.initial.rebalance.delay.ms', 0, 'Wait for more members before the first rebalance of a new group.', atLeast(0)),
+  GROUP_MIN_SESSION_TIMEOUT_MS: intKey('group.min.session.timeout.ms', 6000, 'Shortest session timeout a classic group member may ask for.'),
+  GROUP_MAX_SESSION_TIMEOUT_MS: intKey('group.max.session.timeout.ms', 1800000, 'Longest session timeout a classic group member may ask for.'),
+  GROUP_MAX_SIZE: intKey('group.max.size', 2147483647, 'Most members a classic group may have.', atLeast(1)),
+  GROUP_CONSUMER_SESSION_TIMEOUT_MS: intKey('group.consumer.session.timeout.ms', 45000, 'Session timeout of members of consumer (KIP-848) groups.', atLeast(1)),
+  GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: intKey('group.consumer.heartbeat.interval.ms', 5000, 'Heartbeat interval asked of consumer (KIP-848) group members.', atLeast(1)),
+  GROUP_CONSUMER_MAX_SIZE: intKey('group.consumer.max.size', 2147483647, 'Most members a consumer (KIP-848) group may have.', atLeast(1)),
+  TRANSACTION_STATE_LOG_NUM_PARTITIONS: intKey('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state when it is created.', atLeast(1)),
+  TRANSACTION_STATE_LOG_REPLICATION_FACTOR: shortKey('transaction.state.log.replication.factor', 1, 'Replication factor of __transaction_state.', atLeast(1)), // Eddy default (Kafka: 3)
+  TRANSACTION_STATE_LOG_SEGMENT_BYTES: intKey('transaction.state.log.segment.bytes', 104857600, 'Segment size of __transaction_state, small so it compacts and loads quickly.', atLeast(1)),
+  TRANSACTION_STATE_LOG_MIN_ISR: intKey('transaction.state.log.min.isr', 1, 'The min.insync.replicas written into __transaction_state.', atLeast(1)), // Eddy default (Kafka: 2)
+  TRANSACTION_MAX_TIMEOUT_MS: intKey('transaction.max.timeout.ms', 900000, 'Longest transaction timeout a producer may ask for.', atLeast(1)),
+  TRANSACTIONAL_ID_EXPIRATION_MS: intKey('transactional.id.expiration.ms', 604800000, 'Idle time after which a transactional id is forgotten.', atLeast(1)),
+  PRODUCER_ID_EXPIRATION_MS: intKey('producer.id.expiration.ms', 86400000, 'Idle time after which an idempotent producer id is forgotten.', 'dynamic'),
+  TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS: intKey('transaction.abort.timed.out.transaction.cleanup.interval.ms', 10000, 'How often transactions past their timeout are aborted.', atLeast(1)),
+  UNCLEAN_LEADER_ELECTION_ENABLE: defaultFor(Topic.UNCLEAN_LEADER_ELECTION_ENABLE, 'unclean.leader.election.enable'),
+} as const;
 
-export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigDefinition> = new Map(
-  BROKER_CONFIGS.map((d) => [d.name, d]),
-);
+/** Every broker key, in definition order (DescribeConfigs lists them in this order). */
+export const BROKER_CONFIGS: readonly ConfigKey<unknown>[] = Object.values(BrokerConfigKeys);
+
+export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigKey<unknown>> = keysByName(BROKER_CONFIGS);
+
+type KeyOrName = ConfigKey<unknown> | string;
+const nameOf = (key: KeyOrName): string => (typeof key === 'string' ? key : key.name);
 
 export class BrokerConfig {
   private readonly values = new Map<string, string>();
+  private readonly parsed = new Map<string, unknown>();
   private changes = 0;
 
-  /** Throws InvalidConfigValueError for values that do not fit their definition. Unknown keys are kept as given. */
+  /** Throws InvalidConfigError for values that do not fit their definition. Unknown keys are kept as given. */
   constructor(overrides: Readonly<Record<string, string>> = {}) {
     for (const [name, value] of Object.entries(overrides)) {
-      const def = BROKER_CONFIG_BY_NAME.get(name);
-      if (def) validateConfigValue(def, value);
+      BROKER_CONFIG_BY_NAME.get(name)?.parse(value);
       this.values.set(name, value);
     }
   }
 
-  /** The value set explicitly, if any. */
-  explicit(name: string): string | undefined {
-    return this.values.get(name);
+  /** The value set explicitly, if any, as text. */
+  explicit(key: KeyOrName): string | undefined {
+    return this.values.get(nameOf(key));
   }
 
-  raw(name: string): string | null {
-    return this.values.get(name) ?? BROKER_CONFIG_BY_NAME.get(name)?.defaultValue ?? null;
+  /** The typed value: the explicit setting, else the key's default (null for keys without one). */
+  get<T>(key: ConfigKey<T>): T {
+    if (this.parsed.has(key.name)) return this.parsed.get(key.name) as T;
+    const raw = this.values.get(key.name) ?? key.defaultValue;
+    const value = raw === null ? null : key.parse(raw);
+    this.parsed.set(key.name, value);
+    return value as T;
   }
 
-  string(name: string): string {
-    const v = this.raw(name);
-    if (v === null) throw new Error(`broker config ${name} has no value`);
-    return v;
-  }
-
-  int(name: string): number {
-    return Number(this.string(name));
-  }
-
-  bool(name: string): boolean {
-    return this.string(name) === 'true';
-  }
-
-  set(name: string, value: string): void {
-    const def = BROKER_CONFIG_BY_NAME.get(name);
-    if (def) validateConfigValue(def, value);
+  set(key: KeyOrName, value: string): void {
+    const name = nameOf(key);
+    BROKER_CONFIG_BY_NAME.get(name)?.parse(value);
     this.values.set(name, value);
+    this.parsed.clear();
     this.changes++;
   }
 
@@ -129,26 +164,50 @@ export class BrokerConfig {
   }
 
   get nodeId(): number {
-    return this.int('node.id');
+    return this.get(BrokerConfigKeys.NODE_ID);
   }
 
   get dataDir(): string {
-    return this.explicit('log.dirs')?.split(',')[0] ?? this.explicit('log.dir') ?? this.string('log.dirs');
+    return this.explicit(BrokerConfigKeys.LOG_DIRS)?.split(',')[0] ?? this.explicit(BrokerConfigKeys.LOG_DIR) ?? this.get(BrokerConfigKeys.LOG_DIRS)[0];
   }
 
   /** retention.ms derived from log.retention.ms / minutes / hours, as Kafka resolves it. */
   get logRetentionMs(): number {
-    const ms = this.explicit('log.retention.ms');
-    if (ms !== undefined) return Number(ms);
-    const minutes = this.explicit('log.retention.minutes');
-    if (minutes !== undefined) return Number(minutes) * 60_000;
-    return this.int('log.retention.hours') * 3_600_000;
+    return Number(topicDefaultFromBroker(this, Topic.RETENTION_MS));
   }
 
   /** segment.ms derived from log.roll.ms / log.roll.hours. */
   get logRollMs(): number {
-    const ms = this.explicit('log.roll.ms');
-    if (ms !== undefined) return Number(ms);
-    return this.int('log.roll.hours') * 3_600_000;
+    return Number(topicDefaultFromBroker(this, Topic.SEGMENT_MS));
   }
+}
+
+/** The broker keys that stand for each topic key, finest unit first. */
+const SYNONYMS_BY_TOPIC: ReadonlyMap<string, readonly ConfigKey<unknown>[]> = (() => {
+  const byTopic = new Map<string, ConfigKey<unknown>[]>();
+  for (const key of BROKER_CONFIGS) {
+    const topic = key.synonymOf?.topic;
+    if (topic !== undefined) byTopic.set(topic, [...(byTopic.get(topic) ?? []), key]);
+  }
+  return byTopic;
+})();
+
+export function brokerSynonymsOf(topicConfig: string): readonly ConfigKey<unknown>[] {
+  return SYNONYMS_BY_TOPIC.get(topicConfig) ?? [];
+}
+
+/**
+ * The value a topic that does not override `topicKey` gets, as text: the first broker synonym set explicitly
+ * (converted to the topic key's unit; a negative retention means "forever"), else the topic key's default.
+ */
+export function topicDefaultFromBroker(config: BrokerConfig, topicKey: ConfigKey<unknown>): string | null {
+  for (const synonym of brokerSynonymsOf(topicKey.name)) {
+    const raw = config.explicit(synonym);
+    if (raw === undefined) continue;
+    const perUnit = synonym.synonymOf?.msPerUnit ?? 1;
+    if (perUnit === 1) return raw.trim();
+    const n = Number(raw);
+    return String(n < 0 ? -1 : n * perUnit);
+  }
+  return topicKey.defaultValue;
 }

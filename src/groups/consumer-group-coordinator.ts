@@ -7,7 +7,7 @@
 // at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave"
 // (-2 acts as a leave), rack-aware assignment, and classic <-> consumer group online migration.
 import { randomBytes } from 'crypto';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
 import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';

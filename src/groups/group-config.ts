@@ -1,9 +1,12 @@
 // The broker settings the group coordinator follows (Kafka's names; see src/config/broker-config.ts).
-import type { BrokerConfig } from '../config/broker-config';
+import { BrokerConfig, BrokerConfigKeys as Key } from '../config/broker-config';
+import { offsetsTopicConfigs } from '../config/internal-topics';
 import type { ConsumerGroupsConfig } from './consumer-group-coordinator';
 
 export interface GroupCoordinatorConfig {
   readonly offsetsTopicPartitions: number;
+  /** The configs __consumer_offsets is created with (config/internal-topics.ts); the broker defaults when absent. */
+  readonly offsetsTopicConfigs?: Readonly<Record<string, string>>;
   readonly initialRebalanceDelayMs: number;
   readonly minSessionTimeoutMs: number;
   readonly maxSessionTimeoutMs: number;
@@ -18,19 +21,20 @@ export interface GroupCoordinatorConfig {
 
 export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorConfig {
   return {
-    offsetsTopicPartitions: config.int('offsets.topic.num.partitions'),
-    initialRebalanceDelayMs: config.int('group.initial.rebalance.delay.ms'),
-    minSessionTimeoutMs: config.int('group.min.session.timeout.ms'),
-    maxSessionTimeoutMs: config.int('group.max.session.timeout.ms'),
-    maxGroupSize: config.int('group.max.size'),
-    offsetsRetentionMs: config.int('offsets.retention.minutes') * 60_000,
-    offsetsRetentionCheckIntervalMs: config.int('offsets.retention.check.interval.ms'),
-    offsetMetadataMaxBytes: config.int('offset.metadata.max.bytes'),
+    offsetsTopicPartitions: config.get(Key.OFFSETS_TOPIC_NUM_PARTITIONS),
+    offsetsTopicConfigs: offsetsTopicConfigs(config),
+    initialRebalanceDelayMs: config.get(Key.GROUP_INITIAL_REBALANCE_DELAY_MS),
+    minSessionTimeoutMs: config.get(Key.GROUP_MIN_SESSION_TIMEOUT_MS),
+    maxSessionTimeoutMs: config.get(Key.GROUP_MAX_SESSION_TIMEOUT_MS),
+    maxGroupSize: config.get(Key.GROUP_MAX_SIZE),
+    offsetsRetentionMs: config.get(Key.OFFSETS_RETENTION_MINUTES) * 60_000,
+    offsetsRetentionCheckIntervalMs: config.get(Key.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+    offsetMetadataMaxBytes: config.get(Key.OFFSET_METADATA_MAX_BYTES),
     newMemberJoinTimeoutMs: 5 * 60_000,
     consumer: {
-      sessionTimeoutMs: config.int('group.consumer.session.timeout.ms'),
-      heartbeatIntervalMs: config.int('group.consumer.heartbeat.interval.ms'),
-      maxGroupSize: config.int('group.consumer.max.size'),
+      sessionTimeoutMs: config.get(Key.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
+      heartbeatIntervalMs: config.get(Key.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),
+      maxGroupSize: config.get(Key.GROUP_CONSUMER_MAX_SIZE),
     },
   };
 }

@@ -4,7 +4,7 @@
 // as Kafka's delayed operations do. Everything that must survive a restart goes to __consumer_offsets first.
 // KIP-848 consumer groups live in consumer-group-coordinator.ts; they share the group id space and the offsets.
 import { randomUUID } from 'crypto';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { ClassicGroup } from './classic-group';
 import {
@@ -107,7 +107,7 @@ export class GroupCoordinator {
     this.config = options.config;
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
-    this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger);
+    this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger, options.config.offsetsTopicConfigs);
     this.consumerGroups = new ConsumerGroupCoordinator(
       options.topics ?? NO_TOPICS,
       options.config.consumer,

@@ -1,6 +1,6 @@
 // Committed offsets of classic groups: OffsetCommit / OffsetFetch / OffsetDelete, DeleteGroups, and expiry by
 // offsets.retention.minutes. Every change is written to __consumer_offsets before it is applied in memory.
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { ClassicGroup, CommittedOffset } from './classic-group';
 import type { ClassicMember } from './classic-member';

@@ -24,4 +24,4 @@ export type { GroupDescription, GroupListing } from './group-views';
 export type { ClassicGroupState } from './group-state';
 export { OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIGS } from './offsets-topic';
 export type { CoordinatorStorage, CoordinatorPartitionLog } from './offsets-topic';
-export { offsetsPartitionFor, javaStringHashCode } from './java-hash';
+export { offsetsPartitionFor, javaStringHashCode } from '../topics/java-hash';

@@ -1,5 +1,5 @@
 // Kafka's rules for who may commit offsets to a classic group, and which committed offsets have expired.
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { ClassicGroup, CommittedOffset } from './classic-group';
 
 export interface CommitIdentity {

@@ -2,50 +2,29 @@
 // lives on one partition (Kafka's hash rule); a group's records for one operation go in one batch so they land
 // together. At start the whole topic is read back to rebuild the coordinator's state.
 import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
-import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
+import { CoordinatorStorage, CoordinatorTopic } from '../topics/internal-topic';
 import { CoordinatorRecord, decodeCoordinatorRecord } from './coordinator-records';
 import { decodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import type { TransactionalReplay } from './transactional-offsets';
 import type { Logger } from '../logger';
-import { OFFSETS_TOPIC } from '../cluster/topic-names';
+import { OFFSETS_TOPIC } from '../topics/topic-names';
+import { DEFAULT_OFFSETS_TOPIC_CONFIGS } from '../config/internal-topics';
 
 export { OFFSETS_TOPIC };
 
-/** Kafka's settings for the offsets topic: compacted, 100 MiB segments. */
-export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
-  'cleanup.policy': 'compact',
-  'segment.bytes': '104857600',
-  'compression.type': 'producer',
-};
+/** The offsets topic's configs with the broker keys at their defaults (see config/internal-topics.ts). */
+export const OFFSETS_TOPIC_CONFIGS: Readonly<Record<string, string>> = DEFAULT_OFFSETS_TOPIC_CONFIGS;
 
-export type { CoordinatorPartitionLog, CoordinatorStorage } from '../cluster/internal-topic';
+export type { CoordinatorPartitionLog, CoordinatorStorage } from '../topics/internal-topic';
 
 export interface CoordinatorRecordWrite {
   readonly key: Buffer;
   readonly value: Buffer | null;
 }
 
-export class OffsetsTopic {
-  private readonly topic: InternalTopic;
-
-  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger) {
-    this.topic = new InternalTopic(storage, OFFSETS_TOPIC, OFFSETS_TOPIC_CONFIGS, configuredPartitions, logger);
-  }
-
-  get numPartitions(): number {
-    return this.topic.numPartitions;
-  }
-
-  partitionFor(groupId: string): number {
-    return this.topic.partitionFor(groupId);
-  }
-
-  get exists(): boolean {
-    return this.topic.exists;
-  }
-
-  ensureCreated(): Promise<void> {
-    return this.topic.ensureCreated();
+export class OffsetsTopic extends CoordinatorTopic {
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger, topicConfigs = OFFSETS_TOPIC_CONFIGS) {
+    super(storage, OFFSETS_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 
   /** Appends one group's records as one batch; resolves once storage has them. */

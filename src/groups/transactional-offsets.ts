@@ -2,7 +2,7 @@
 // of the producer, held here until the transaction's marker reaches that partition, then made visible (commit)
 // or dropped (abort), as Kafka's GroupMetadataManager does. At start the same happens while replaying the log;
 // offsets of transactions still open after the replay wait for the transaction coordinator to end them.
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { ClassicGroup, CommittedOffset } from './classic-group';
 import type { CoordinatorRecord } from './coordinator-records';
 

@@ -12,8 +12,8 @@ import { Reader, ProtocolDecodeError } from '../../codecs/primitives/reader';
 import { Writer } from '../../codecs/primitives/writer';
 import { decodeRequestHeader, encodeResponseHeader, RequestHeader } from '../../codecs/protocol/headers';
 import { FrameSizeError, FrameSplitter } from './frame-splitter';
-import type { ApiHandler, RequestContext } from '../api/handler';
-import type { Broker } from '../broker';
+import type { ApiHandler } from '../api/handler';
+import type { ConnectionInfo, RequestScope, RequestScopeFactory } from './request-scope';
 import type { Logger } from '../logger';
 
 export interface ConnectionOptions {
@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   readonly idleTimeoutMs: number;
   readonly listenerName: string;
   readonly handlers: ReadonlyMap<number, ApiHandler>;
+  /** Builds what a handler sees of each request (the broker's services, this connection's facts). */
+  readonly newRequestScope: RequestScopeFactory;
   /** Encodes the KIP-511 answer to an ApiVersions request of a version we do not serve. */
   readonly apiVersionsFallback: (writer: Writer) => void;
 }
@@ -30,6 +32,7 @@ const MAX_QUEUED_FRAMES = 64;
 const MAX_TIMER_MS = 0x7fffffff;
 const SIZE_PREFIX_BYTES = 4;
 const PRODUCE_API_KEY = 0;
+const API_VERSIONS_API_KEY = 18;
 
 export class Connection {
   readonly address: string;
@@ -51,10 +54,11 @@ export class Connection {
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
   private handling = false;
+  /** What every request's context reports of this connection. */
+  private readonly info: ConnectionInfo;
 
   constructor(
     private readonly socket: Socket,
-    private readonly broker: Broker,
     private readonly options: ConnectionOptions,
     logger: Logger,
   ) {
@@ -65,6 +69,7 @@ export class Connection {
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
     void this.stopping.then(() => this.stopController.abort());
     void this.closed.then(() => this.resolveStopping());
+    this.info = { clientAddress: this.address, listenerName: options.listenerName, closed: this.stopping, stopSignal: this.stopController.signal };
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -230,7 +235,7 @@ export class Connection {
       return undefined;
     }
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
-      if (header.apiKey === 18) {
+      if (header.apiKey === API_VERSIONS_API_KEY) {
         this.sendApiVersionsFallback(header);
         return undefined;
       }
@@ -250,7 +255,7 @@ export class Connection {
       this.close(reason, 'warn', { apiKey: header.apiKey, apiVersion: header.apiVersion, error: (err as Error).message });
       return undefined;
     }
-    const scope = new RequestScope(header, this.address, this.options.listenerName, this.broker, this.logger, this.stopping, this.stopController.signal);
+    const scope = this.options.newRequestScope(header, this.info);
     let outcome: unknown;
     try {
       outcome = handler.handle(request, scope);
@@ -361,58 +366,4 @@ function frameWriter(): Writer {
   const writer = new Writer();
   writer.writeInt32(0);
   return writer;
-}
-
-/**
- * What a handler sees of its request, and the resources it asked to keep until the response is written. A class
- * rather than a literal with closures: every request makes one, and most never register anything to release.
- */
-class RequestScope implements RequestContext {
-  readonly apiKey: number;
-  readonly apiVersion: number;
-  readonly correlationId: number;
-  readonly clientId: string | null;
-  private releases: Array<() => void> | null = null;
-
-  constructor(
-    header: RequestHeader,
-    readonly clientAddress: string,
-    readonly listenerName: string,
-    readonly broker: Broker,
-    readonly logger: Logger,
-    readonly closed: Promise<void>,
-    readonly stopSignal: AbortSignal,
-  ) {
-    this.apiKey = header.apiKey;
-    this.apiVersion = header.apiVersion;
-    this.correlationId = header.correlationId;
-    this.clientId = header.clientId;
-  }
-
-  afterResponse(release: () => void): void {
-    if (this.releases === null) this.releases = [];
-    this.releases.push(release);
-  }
-
-  get holdsResources(): boolean {
-    return this.releases !== null;
-  }
-
-  /** Runs the registered releases once; later calls do nothing. */
-  release(): void {
-    const releases = this.releases;
-    if (releases === null) return;
-    this.releases = null;
-    runAll(releases, this.logger);
-  }
-}
-
-function runAll(releases: readonly (() => void)[], logger: Logger): void {
-  for (const release of releases) {
-    try {
-      release();
-    } catch (err) {
-      logger.error({ err }, 'releasing response resources failed');
-    }
-  }
 }

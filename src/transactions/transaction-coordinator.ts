@@ -7,7 +7,7 @@
 import { encodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import { ProducerStateError } from '../../storage';
 import type { AppendOrigin } from '../../storage';
-import { ErrorCode } from '../cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import type { CoordinatorPartitionLog, CoordinatorStorage } from '../groups/offsets-topic';
 import type { Logger } from '../logger';
 import type { ProducerIdManager } from './producer-id-manager';
@@ -33,6 +33,8 @@ export interface TransactionCoordinatorConfig {
   readonly abortCheckIntervalMs: number;
   /** transactional.id.expiration.ms: ids idle (no transaction) this long are forgotten. */
   readonly idExpirationMs: number;
+  /** The configs __transaction_state is created with (config/internal-topics.ts); the broker defaults when absent. */
+  readonly topicConfigs?: Readonly<Record<string, string>>;
 }
 
 export interface InitProducerIdInput {
@@ -89,7 +91,7 @@ export class TransactionCoordinator {
     private readonly logger: Logger,
     private readonly now: () => number,
   ) {
-    this.log = new TransactionLog(storage, config.numPartitions, logger);
+    this.log = new TransactionLog(storage, config.numPartitions, logger, config.topicConfigs);
   }
 
   static async start(opts: TransactionCoordinatorOptions): Promise<TransactionCoordinator> {

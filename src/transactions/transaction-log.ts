@@ -2,39 +2,20 @@
 // Each id lives on one partition (the same hash rule as groups); the topic is created on first use and read back
 // whole at start.
 import { encodeRecordBatch, decodeRecordBatch } from '../../codecs/records/record-batch';
-import { InternalTopic, CoordinatorStorage } from '../cluster/internal-topic';
+import { CoordinatorStorage, CoordinatorTopic } from '../topics/internal-topic';
 import type { Logger } from '../logger';
 import { decodeTransactionLogRecord, TransactionLogRecord, transactionLogKey, transactionLogValue, TransactionMetadata } from './transaction-metadata';
-import { TRANSACTION_STATE_TOPIC } from '../cluster/topic-names';
+import { TRANSACTION_STATE_TOPIC } from '../topics/topic-names';
+import { DEFAULT_TRANSACTION_STATE_TOPIC_CONFIGS } from '../config/internal-topics';
 
 export { TRANSACTION_STATE_TOPIC };
 
-/** Kafka's settings for the transaction log: compacted, 100 MiB segments, no compression change. */
-export const TRANSACTION_STATE_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
-  'cleanup.policy': 'compact',
-  'segment.bytes': '104857600',
-  'compression.type': 'uncompressed',
-  'min.insync.replicas': '1',
-  'unclean.leader.election.enable': 'false',
-};
+/** The transaction log's configs with the broker keys at their defaults (see config/internal-topics.ts). */
+export const TRANSACTION_STATE_TOPIC_CONFIGS: Readonly<Record<string, string>> = DEFAULT_TRANSACTION_STATE_TOPIC_CONFIGS;
 
-export class TransactionLog {
-  private readonly topic: InternalTopic;
-
-  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger) {
-    this.topic = new InternalTopic(storage, TRANSACTION_STATE_TOPIC, TRANSACTION_STATE_TOPIC_CONFIGS, configuredPartitions, logger);
-  }
-
-  get numPartitions(): number {
-    return this.topic.numPartitions;
-  }
-
-  partitionFor(transactionalId: string): number {
-    return this.topic.partitionFor(transactionalId);
-  }
-
-  ensureCreated(): Promise<void> {
-    return this.topic.ensureCreated();
+export class TransactionLog extends CoordinatorTopic {
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, private readonly logger: Logger, topicConfigs = TRANSACTION_STATE_TOPIC_CONFIGS) {
+    super(storage, TRANSACTION_STATE_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 
   async write(m: TransactionMetadata): Promise<void> {

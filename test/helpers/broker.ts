@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as readline from 'readline';
-import { Broker } from '../../src/broker';
+import { Broker } from '../../src/broker/broker';
 import { BrokerConfig } from '../../src/config/broker-config';
 import { Logger, silentLogger } from '../../src/logger';
 

@@ -3,7 +3,7 @@
 // the log, no superseded one. The internal offsets topic is compacted too.
 import { Kafka, logLevel, EachMessagePayload } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { batchLastOffset, batchRecordsCount } from '../../codecs/records/batch-header';
 
 jest.setTimeout(60000);

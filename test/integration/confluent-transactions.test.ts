@@ -2,7 +2,7 @@
 // send_offsets_to_transaction from a consumer's group metadata, then read_committed and read_uncommitted
 // consumers read the topic back and the committed offset is fetched.
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
 
 const available = pythonHasModule('confluent_kafka');

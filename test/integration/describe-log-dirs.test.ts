@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
 import { RawClient } from '../helpers/raw-client';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogDirsRequest';
 import { DescribeLogDirsResponse, DescribeLogDirsResponseCodec } from '../../codecs/generated/DescribeLogDirsResponse';
 

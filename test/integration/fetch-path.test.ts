@@ -2,7 +2,7 @@
 // has written the response, so a slow client's response must stay intact while other fetches recycle buffers, and
 // consuming the same data again must not allocate new buffers.
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';

@@ -4,7 +4,7 @@
 import { Kafka, logLevel, Admin, Producer, Consumer, EachMessagePayload } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
 import { RawClient } from '../helpers/raw-client';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { Writer } from '../../codecs/primitives/writer';
 import { JoinGroupRequestCodec } from '../../codecs/generated/JoinGroupRequest';
 import { JoinGroupResponseCodec } from '../../codecs/generated/JoinGroupResponse';
@@ -32,7 +32,7 @@ import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/Consu
 import { ConsumerGroupHeartbeatResponseCodec } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { ConsumerGroupDescribeRequestCodec } from '../../codecs/generated/ConsumerGroupDescribeRequest';
 import { ConsumerGroupDescribeResponseCodec } from '../../codecs/generated/ConsumerGroupDescribeResponse';
-import { ErrorCode } from '../../src/cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
 
 jest.setTimeout(60000);

@@ -8,7 +8,7 @@ import * as net from 'net';
 import { Writable } from 'stream';
 import { Kafka, logLevel, LogEntry, Consumer, Producer } from 'kafkajs';
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import type { Connection } from '../../src/network/connection';
 import { createLogger } from '../../src/logger';
 import { Writer } from '../../codecs/primitives/writer';

@@ -3,10 +3,10 @@
 // restart (producer state rebuilt from its snapshot).
 import { Kafka, logLevel } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch, values } from '../helpers/txn-requests';
-import { ErrorCode } from '../../src/cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { LossyProxy } from '../helpers/lossy-proxy';
 
 jest.setTimeout(60000);

@@ -2,7 +2,7 @@
 // the protocol (kcat and group consumers are covered in their own suites).
 import { Kafka, logLevel, Admin, Producer, CompressionTypes } from 'kafkajs';
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';

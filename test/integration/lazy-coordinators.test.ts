@@ -1,7 +1,7 @@
 // Coordinators whose internal topic does not exist are built on first use; once their topic exists, the next
 // start reloads them before listening. Group offsets and transactional ids behave the same either way.
 import { Kafka, logLevel } from 'kafkajs';
-import { Broker } from '../../src/broker';
+import { Broker } from '../../src/broker/broker';
 import { GroupCoordinator } from '../../src/groups/group-coordinator';
 import { groupCoordinatorConfig } from '../../src/groups/group-config';
 import { BrokerConfig } from '../../src/config/broker-config';

@@ -1,7 +1,7 @@
 // Old protocol versions that pre-0.11 clients and pinned-version tools send: Produce v2 with a legacy message
 // set (converted to a v2 batch on arrival) and Fetch v0-v3 (down-converted to message format v0/v1 on the way out).
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec } from '../../codecs/generated/CreateTopicsResponse';

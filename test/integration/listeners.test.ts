@@ -1,6 +1,6 @@
 // Several named listeners: each answers Metadata and DescribeCluster with its own advertised address, the way
 // a Docker setup gives host clients and container clients different addresses for the same broker.
-import { Broker } from '../../src/broker';
+import { Broker } from '../../src/broker/broker';
 import { BrokerConfig } from '../../src/config/broker-config';
 import { silentLogger } from '../../src/logger';
 import { RawClient } from '../helpers/raw-client';

@@ -3,7 +3,7 @@
 // acknowledgement) or as a vectored write of header and record batches (a fetch carrying batches of 1 KB and more).
 import * as net from 'net';
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { Reader } from '../../codecs/primitives/reader';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';

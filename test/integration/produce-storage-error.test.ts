@@ -2,7 +2,7 @@
 // the other partitions of the same request are written, and the failed partition takes writes again afterwards.
 // Appends here go the produce handler's immediate path (PartitionLog.appendNow), which must fail the same way.
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';

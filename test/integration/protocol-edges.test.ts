@@ -3,7 +3,7 @@
 import * as net from 'net';
 import { Kafka, logLevel } from 'kafkajs';
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { Reader } from '../../codecs/primitives/reader';
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';

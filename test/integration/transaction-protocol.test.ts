@@ -2,10 +2,10 @@
 // KIP-360 recovery, AddPartitionsToTxn (v1 and batched v4 verify-only), EndTxn state errors, and the admin views
 // (DescribeTransactions, ListTransactions, DescribeProducers).
 import { startInProcess, removeDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { fetchPartition, initProducerId, produce, producerBatch } from '../helpers/txn-requests';
-import { ErrorCode } from '../../src/cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 import { AddPartitionsToTxnRequestCodec } from '../../codecs/generated/AddPartitionsToTxnRequest';
 import { AddPartitionsToTxnResponseCodec } from '../../codecs/generated/AddPartitionsToTxnResponse';
 import { EndTxnRequestCodec } from '../../codecs/generated/EndTxnRequest';

@@ -3,14 +3,14 @@
 // open, fencing of an older producer instance, and the background abort of a transaction past its timeout.
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
-import type { Broker } from '../../src/broker';
+import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
 import { fetchPartition, values } from '../helpers/txn-requests';
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec } from '../../codecs/generated/ListOffsetsResponse';
 import { OffsetFetchRequestCodec } from '../../codecs/generated/OffsetFetchRequest';
 import { OffsetFetchResponseCodec } from '../../codecs/generated/OffsetFetchResponse';
-import { ErrorCode } from '../../src/cluster/errors';
+import { ErrorCode } from '../../codecs/protocol/errors';
 
 jest.setTimeout(60000);
 

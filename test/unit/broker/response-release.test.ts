@@ -3,7 +3,8 @@
 import * as net from 'net';
 import { Connection } from '../../../src/network/connection';
 import type { ApiHandler, RequestContext } from '../../../src/api/handler';
-import type { Broker } from '../../../src/broker';
+import type { BrokerServices } from '../../../src/api/services';
+import { requestScopeFactory } from '../../../src/network/request-scope';
 import { silentLogger } from '../../../src/logger';
 
 const BIG = 32 * 1024 * 1024;
@@ -42,11 +43,12 @@ async function harness(respond: (ctx: RequestContext) => Promise<Buffer | null>)
   });
   let client!: net.Socket;
   const serverSide = await accepted;
-  new Connection(serverSide, {} as Broker, {
+  new Connection(serverSide, {
     maxFrameBytes: 1 << 20,
     idleTimeoutMs: 0,
     listenerName: 'PLAINTEXT',
     handlers: new Map([[18, handler]]),
+    newRequestScope: requestScopeFactory({} as BrokerServices, silentLogger()),
     apiVersionsFallback: () => undefined,
   }, silentLogger());
   return {

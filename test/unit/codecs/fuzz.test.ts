@@ -2,24 +2,18 @@
 // generator's own model) are damaged by seeded random mutations and decoded. A decode must either succeed or throw
 // ProtocolDecodeError; it must finish promptly and never ask for a Buffer larger than its input.
 // Replay a failure with FUZZ_SEED=<seed printed in the failure> npx jest dist/test/unit/codecs/fuzz.test.js
-import { loadMessages } from '../../../codecs/generator/generate';
-import { MessageDef } from '../../../codecs/generator/spec';
 import { ProtocolDecodeError, Reader } from '../../../codecs/primitives/reader';
 import { Writer } from '../../../codecs/primitives/writer';
 import { decodeRequestHeader, encodeRequestHeader } from '../../../codecs/protocol/headers';
-import { fuzzSeed, hexPreview, largestAllocationDuring, mutate, mutateOnce, Prng } from '../../helpers/fuzz';
-import { AnyCodec, codecByName, messageSample, SPECS_PRESENT, SPEC_ROOT, Variant } from './spec-fixtures';
+import { fuzzSeed, mutate, mutateOnce, Prng } from '../../helpers/fuzz';
+import { decodeHostile, HostileRules, Outcome } from './hostile-input';
+import { allMessageDefs, AnyCodec, codecByName, messageSample, Variant } from './spec-fixtures';
 
 const SEED = fuzzSeed(0x5eed_c0de);
 /** Mutations per (message, version); with ~700 pairs plus the truncation sweep this gives ~40,000 cases. */
 const MUTATIONS_PER_VERSION = 30;
-/** A hang detector, not a performance bound: a decode of a few hundred bytes takes microseconds. */
-const MAX_MS_PER_CASE = 1000;
-
-interface Outcome {
-  decoded: number;
-  rejected: number;
-}
+/** A decode of a few hundred bytes takes microseconds; a second means a hang. */
+const RULES: HostileRules = { rejection: ProtocolDecodeError, seed: SEED, maxMsPerCase: 1000 };
 
 function encode(codec: AnyCodec, value: unknown, version: number): Buffer {
   const w = new Writer();
@@ -27,41 +21,13 @@ function encode(codec: AnyCodec, value: unknown, version: number): Buffer {
   return w.toBuffer();
 }
 
-/** Decodes `bytes`; throws a descriptive Error (with the seed) for anything but success or ProtocolDecodeError. */
-function decodeHostile(what: string, bytes: Buffer, decode: (r: Reader) => unknown, outcome: Outcome): void {
-  let thrown: unknown = null;
-  const started = performance.now();
-  const largest = largestAllocationDuring(() => {
-    try {
-      decode(new Reader(bytes));
-    } catch (err) {
-      thrown = err;
-    }
-  });
-  const elapsed = performance.now() - started;
-  const context = `${what} [seed ${SEED}] input ${hexPreview(bytes)}`;
-  if (thrown !== null) {
-    if (!(thrown instanceof ProtocolDecodeError)) {
-      const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
-      throw new Error(`${context}: threw ${detail} instead of ProtocolDecodeError`);
-    }
-    outcome.rejected++;
-  } else {
-    outcome.decoded++;
-  }
-  if (largest > bytes.length) throw new Error(`${context}: allocated ${largest} bytes from a ${bytes.length}-byte input`);
-  if (elapsed > MAX_MS_PER_CASE) throw new Error(`${context}: took ${elapsed.toFixed(0)} ms`);
+/** A codec decode may never allocate more than its input: every Buffer it returns is a view of that input. */
+function decodeCodecHostile(what: string, bytes: Buffer, decode: (r: Reader) => unknown, outcome: Outcome): void {
+  decodeHostile(what, bytes, bytes.length, () => decode(new Reader(bytes)), RULES, outcome);
 }
 
-const describeWithSpecs = SPECS_PRESENT ? describe : describe.skip;
-
-describeWithSpecs('every codec at every version survives mutated input', () => {
-  const defs: MessageDef[] = SPECS_PRESENT
-    ? (() => {
-        const { messages, internal } = loadMessages(SPEC_ROOT);
-        return [...messages, ...internal];
-      })()
-    : [];
+describe('every codec at every version survives mutated input', () => {
+  const defs = allMessageDefs();
   const variants: Variant[] = ['values', 'nulls', 'chunks'];
   const total: Outcome = { decoded: 0, rejected: 0 };
 
@@ -74,12 +40,12 @@ describeWithSpecs('every codec at every version survives mutated input', () => {
       samples.push(encode(codec, {}, v));
       for (let i = 0; i < MUTATIONS_PER_VERSION; i++) {
         const { bytes, steps } = mutate(rng.pick(samples), rng);
-        decodeHostile(`${def.name} v${v} ${steps.join('+')}`, bytes, (r) => codec.decode(r, v), total);
+        decodeCodecHostile(`${def.name} v${v} ${steps.join('+')}`, bytes, (r) => codec.decode(r, v), total);
       }
       // Every truncation point of one sample: each prefix is a frame that ends in the middle of some field.
       const full = samples[0];
       for (let cut = 0; cut < full.length; cut += Math.max(1, Math.floor(full.length / 24))) {
-        decodeHostile(`${def.name} v${v} cut@${cut}`, full.subarray(0, cut), (r) => codec.decode(r, v), total);
+        decodeCodecHostile(`${def.name} v${v} cut@${cut}`, full.subarray(0, cut), (r) => codec.decode(r, v), total);
       }
     }
   });
@@ -114,7 +80,7 @@ describe('request headers survive mutated frames', () => {
       const frame = w.toBuffer();
       for (let i = 0; i < 400; i++) {
         const { bytes, steps } = mutate(frame, rng);
-        decodeHostile(`header ${h.apiKey}v${h.apiVersion} ${steps.join('+')}`, bytes, decodeRequestHeader, outcome);
+        decodeCodecHostile(`header ${h.apiKey}v${h.apiVersion} ${steps.join('+')}`, bytes, decodeRequestHeader, outcome);
       }
     }
     expect(outcome.decoded).toBeGreaterThan(0);

@@ -129,27 +129,22 @@ describe('emitted code for spec features', () => {
 });
 
 describe('widening', () => {
+  // Fields both releases define identically; each side adds one of its own.
+  const a = { name: 'A', type: 'int32', versions: '0+' };
+  const c = { name: 'C', type: 'string', versions: '2+' };
   const modern = {
     apiKey: 998,
     type: 'request',
     name: 'WideRequest',
     validVersions: '2-4',
     flexibleVersions: '4+',
-    fields: [
-      { name: 'A', type: 'int32', versions: '0+' },
-      { name: 'C', type: 'string', versions: '2+' },
-      { name: 'D', type: 'int8', versions: '4+' },
-    ],
+    fields: [a, c, { name: 'D', type: 'int8', versions: '4+' }],
   };
   const legacy = {
     ...modern,
     validVersions: '0-3',
     flexibleVersions: 'none',
-    fields: [
-      { name: 'A', type: 'int32', versions: '0+' },
-      { name: 'Old', type: 'int64', versions: '0-1' },
-      { name: 'C', type: 'string', versions: '2+' },
-    ],
+    fields: [a, { name: 'Old', type: 'int64', versions: '0-1' }, c],
   };
 
   test('legacy-only fields keep their wire position and the union range is covered', () => {

@@ -12,37 +12,29 @@ function hex(buf: Buffer): string {
   return buf.toString('hex');
 }
 
+/** [apiKey, apiVersion, request header version, response header version] */
+type HeaderCase = readonly [number, number, number, number];
+
+const HEADER_VERSION_CASES: ReadonlyArray<readonly [string, readonly HeaderCase[]]> = [
+  [
+    'flexible request versions use request header v2 and response header v1',
+    [[0, 8, 1, 0], [0, 9, 2, 1], [3, 8, 1, 0], [3, 9, 2, 1], [3, 12, 2, 1]],
+  ],
+  ['legacy versions widened from 3.9 keep their classic headers', [[0, 0, 1, 0], [1, 0, 1, 0], [1, 3, 1, 0]]],
+  ['never-flexible APIs always use v1/v0 (SaslHandshake)', [[17, 1, 1, 0]]],
+  [
+    'ApiVersions: request header v2 from v3 on, even for unknown versions; response header always v0',
+    [[18, 0, 1, 0], [18, 2, 1, 0], [18, 3, 2, 0], [18, 4, 2, 0], [18, 77, 2, 0]],
+  ],
+  ['unknown API keys fall back to v1/v0 (4 is LeaderAndIsr, removed)', [[9999, 5, 1, 0], [4, 7, 1, 0]]],
+];
+
 describe('header version selection', () => {
-  test('flexible request versions use request header v2 and response header v1', () => {
-    expect(requestHeaderVersion(0, 8)).toBe(1);
-    expect(requestHeaderVersion(0, 9)).toBe(2);
-    expect(responseHeaderVersion(0, 8)).toBe(0);
-    expect(responseHeaderVersion(0, 9)).toBe(1);
-    expect(requestHeaderVersion(3, 8)).toBe(1);
-    expect(requestHeaderVersion(3, 9)).toBe(2);
-    expect(responseHeaderVersion(3, 12)).toBe(1);
-  });
-  test('legacy versions widened from 3.9 keep their classic headers', () => {
-    expect(requestHeaderVersion(0, 0)).toBe(1);
-    expect(requestHeaderVersion(1, 0)).toBe(1);
-    expect(responseHeaderVersion(1, 3)).toBe(0);
-  });
-  test('never-flexible APIs always use v1/v0', () => {
-    expect(requestHeaderVersion(17, 1)).toBe(1); // SaslHandshake
-    expect(responseHeaderVersion(17, 1)).toBe(0);
-  });
-  test('ApiVersions: request header v2 from v3 on, even for unknown versions; response header always v0', () => {
-    expect(requestHeaderVersion(18, 2)).toBe(1);
-    expect(requestHeaderVersion(18, 3)).toBe(2);
-    expect(requestHeaderVersion(18, 77)).toBe(2);
-    expect(responseHeaderVersion(18, 0)).toBe(0);
-    expect(responseHeaderVersion(18, 3)).toBe(0);
-    expect(responseHeaderVersion(18, 4)).toBe(0);
-  });
-  test('unknown API keys fall back to v1/v0', () => {
-    expect(requestHeaderVersion(9999, 5)).toBe(1);
-    expect(requestHeaderVersion(4, 7)).toBe(1); // LeaderAndIsr, removed
-    expect(responseHeaderVersion(9999, 5)).toBe(0);
+  test.each(HEADER_VERSION_CASES)('%s', (_title, cases) => {
+    for (const [apiKey, version, request, response] of cases) {
+      const chosen = { apiKey, version, request: requestHeaderVersion(apiKey, version), response: responseHeaderVersion(apiKey, version) };
+      expect(chosen).toEqual({ apiKey, version, request, response });
+    }
   });
 });
 

@@ -1,16 +1,9 @@
-import {
-  API_REGISTRY,
-  ConsumerGroupMemberMetadataValue,
-  ConsumerGroupMemberMetadataValueInit,
-  FetchResponse,
-  FetchResponseInit,
-  OffsetCommitKeyCodec,
-  ProduceRequest,
-  ProduceRequestInit,
-  ProduceRequestCodec,
-} from '../../../codecs/generated';
+// The API registry and the types the generator emits, reached through the generated index as handlers reach them.
+import * as generated from '../../../codecs/generated';
 import { Reader } from '../../../codecs/primitives/reader';
 import { Writer } from '../../../codecs/primitives/writer';
+
+const { API_REGISTRY, OffsetCommitKeyCodec, ProduceRequestCodec } = generated;
 
 describe('API_REGISTRY', () => {
   test('Produce is widened to the 3.9 versions and dispatchable untyped', () => {
@@ -51,9 +44,9 @@ describe('API_REGISTRY', () => {
 describe('type contract', () => {
   test('decoded values are assignable to their Init types', () => {
     // These assignments are the check: they fail to compile if the generated types drift apart.
-    const assignProduce = (x: ProduceRequest): ProduceRequestInit => x;
-    const assignFetch = (x: FetchResponse): FetchResponseInit => x;
-    const assignMember = (x: ConsumerGroupMemberMetadataValue): ConsumerGroupMemberMetadataValueInit => x;
+    const assignProduce = (x: generated.ProduceRequest): generated.ProduceRequestInit => x;
+    const assignFetch = (x: generated.FetchResponse): generated.FetchResponseInit => x;
+    const assignMember = (x: generated.ConsumerGroupMemberMetadataValue): generated.ConsumerGroupMemberMetadataValueInit => x;
     const decoded = ProduceRequestCodec.decode(new Reader(encodeEmpty()), 9);
     expect(assignProduce(decoded)).toBe(decoded);
     expect(typeof assignFetch).toBe('function');

@@ -1,17 +1,27 @@
-// Test helpers: locate the shared spec folder and build sample values for any message at any version from the
+// Test helpers: locate the spec folders and build sample values for any message at any version from the
 // generator's own model, so every field (tagged, nullable, nested) gets a non-default value.
 
 import * as fs from 'fs';
 import * as path from 'path';
 import { camelName } from '../../../codecs/generator/emit';
+import { loadMessages } from '../../../codecs/generator/generate';
 import { FieldDef, FieldType, MessageDef, StructDef } from '../../../codecs/generator/spec';
 import { MessageCodec } from '../../../codecs/primitives/message-codec';
 import * as generated from '../../../codecs/generated';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-export const SPEC_ROOT = path.resolve(REPO_ROOT, '../shared/kafka-protocol');
+/** The project's structure-only copy of the specs: the generator's input, present in every clone. */
+export const SPEC_ROOT = path.join(REPO_ROOT, 'codecs/specs');
 export const GENERATED_DIR = path.join(REPO_ROOT, 'codecs/generated');
-export const SPECS_PRESENT = fs.existsSync(path.join(SPEC_ROOT, 'messages'));
+/** Apache Kafka's own spec files, when a checkout of ../shared is beside the project (or named by the variable). */
+export const KAFKA_SPEC_ROOT = path.resolve(REPO_ROOT, process.env.EDDY_KAFKA_SPECS ?? '../shared/kafka-protocol');
+export const KAFKA_SPECS_PRESENT = fs.existsSync(path.join(KAFKA_SPEC_ROOT, 'messages'));
+
+/** Every message the codecs are generated from, top-level and internal-topic records alike. */
+export function allMessageDefs(): MessageDef[] {
+  const { messages, internal } = loadMessages(SPEC_ROOT);
+  return [...messages, ...internal];
+}
 
 export type AnyCodec = MessageCodec<unknown, never>;
 

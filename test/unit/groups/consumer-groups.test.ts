@@ -6,7 +6,7 @@ import {
   ConsumerHeartbeatResult,
   TopicCatalog,
 } from '../../../src/groups/consumer-group-coordinator';
-import { ErrorCode } from '../../../src/cluster/errors';
+import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
 
 const T1 = '00000000-0000-0000-0000-000000000001';

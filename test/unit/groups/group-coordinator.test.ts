@@ -2,7 +2,7 @@
 import { GroupCoordinator, GroupCoordinatorConfig, JoinGroupParams } from '../../../src/groups/group-coordinator';
 import type { JoinResult, SyncResult } from '../../../src/groups/classic-member';
 import { OFFSETS_TOPIC } from '../../../src/groups/offsets-topic';
-import { ErrorCode } from '../../../src/cluster/errors';
+import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
 import { Writer } from '../../../codecs/primitives/writer';
 import { MemoryStorage } from './memory-storage';

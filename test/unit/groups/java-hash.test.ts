@@ -1,4 +1,4 @@
-import { javaStringHashCode, offsetsPartitionFor } from '../../../src/groups/java-hash';
+import { javaStringHashCode, offsetsPartitionFor } from '../../../src/topics/java-hash';
 
 // Expected values computed independently (Java's algorithm over UTF-16 code units, in Python).
 describe('javaStringHashCode / offsetsPartitionFor', () => {

@@ -3,7 +3,7 @@
 // (committed, aborted and still-open transactions) when a coordinator starts over the same log.
 import { GroupCoordinator, GroupCoordinatorConfig } from '../../../src/groups/group-coordinator';
 import { OFFSETS_TOPIC } from '../../../src/groups/offsets-topic';
-import { ErrorCode } from '../../../src/cluster/errors';
+import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
 import { encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { decodeRecordBatch } from '../../../codecs/records/record-batch';

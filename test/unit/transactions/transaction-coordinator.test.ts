@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LogManager } from '../../../storage';
 import { silentLogger } from '../../../src/logger';
-import { ErrorCode } from '../../../src/cluster/errors';
+import { ErrorCode } from '../../../codecs/protocol/errors';
 import { ProducerIdManager, PRODUCER_ID_BLOCK_SIZE } from '../../../src/transactions/producer-id-manager';
 import { TransactionCoordinator } from '../../../src/transactions/transaction-coordinator';
 import { decodeRecordBatches } from '../../../codecs/records/record-batch';

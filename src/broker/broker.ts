@@ -1,0 +1,231 @@
+// The broker: binds the listeners, opens storage, and owns the services handlers use. Start it from the CLI
+// (`eddy start`) or in-process from a test with `Broker.start(...)`.
+import * as net from 'net';
+import * as path from 'path';
+import { LogManager, LogConfig, logConfigFromProperties, TopicConfigKeys } from '../../storage';
+import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
+import { TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
+import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
+import { loadOrCreateIdentity, ClusterIdentity } from './identity';
+import { TopicService } from '../topics/topic-service';
+import { PartitionDirectory } from '../topics/partition-directory';
+import { Connection } from '../network/connection';
+import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
+import { buildHandlerTable } from '../api/registry';
+import { encodeApiVersionsFallback } from '../api/18-api-versions';
+import type { ApiHandler } from '../api/handler';
+import type { BrokerServices } from '../api/services';
+import type { GroupCoordinator } from '../groups/group-coordinator';
+import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
+import { Coordinators } from './coordinators';
+import { brokerServices } from './services';
+import type { Logger } from '../logger';
+
+/** How long shutdown waits for in-flight requests before closing connections regardless. */
+const SHUTDOWN_DRAIN_MS = 5000;
+
+export interface BrokerStartOptions {
+  readonly config: BrokerConfig;
+  readonly logger: Logger;
+}
+
+interface BoundListener {
+  readonly server: net.Server;
+  readonly address: ListenerAddress;
+}
+
+/** Broker-level defaults for topic configs, from the broker's `log.*` synonyms, as Kafka resolves them. */
+export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
+  const props: Record<string, string> = {};
+  for (const [topicName, brokerName] of Object.entries(TOPIC_CONFIG_BROKER_SYNONYM)) {
+    const v = config.explicit(brokerName);
+    if (v !== undefined) props[topicName] = v;
+  }
+  props[TopicConfigKeys.RETENTION_MS.name] = String(config.logRetentionMs);
+  props[TopicConfigKeys.SEGMENT_MS.name] = String(config.logRollMs);
+  return logConfigFromProperties(props);
+}
+
+export class Broker {
+  readonly identity: ClusterIdentity;
+  readonly topics: TopicService;
+  /** The group and transaction coordinators (see coordinators.ts for when each is built). */
+  readonly coordinators: Coordinators;
+  private readonly listeners: BoundListener[] = [];
+  private advertised: ListenerAddress[] = [];
+  private readonly connections = new Set<Connection>();
+  /** What handlers see of this broker (src/api/services.ts). */
+  readonly services: BrokerServices;
+  private readonly handlers: ReadonlyMap<number, ApiHandler>;
+  private readonly newRequestScope: RequestScopeFactory;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly config: BrokerConfig,
+    readonly logger: Logger,
+    readonly logs: LogManager,
+    identity: ClusterIdentity,
+    coordinators: Coordinators,
+  ) {
+    this.identity = identity;
+    this.coordinators = coordinators;
+    this.topics = new TopicService(logs, config, logger);
+    this.handlers = buildHandlerTable();
+    this.services = brokerServices({
+      node: identity,
+      config,
+      listeners: { advertisedFor: (listenerName) => this.advertisedFor(listenerName) },
+      topics: this.topics,
+      partitions: new PartitionDirectory(logs),
+      coordinators,
+      apis: this.handlers,
+    });
+    this.newRequestScope = requestScopeFactory(this.services, logger);
+  }
+
+  static async start(options: BrokerStartOptions): Promise<Broker> {
+    const { config, logger } = options;
+    const started = process.hrtime.bigint();
+    const dataDir = path.resolve(config.dataDir);
+    const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    const logs = await LogManager.open({
+      dataDir,
+      logger,
+      defaultConfig: topicDefaultsFromBroker(config),
+      retentionCheckIntervalMs: config.get(BrokerConfigKeys.LOG_RETENTION_CHECK_INTERVAL_MS),
+      cleanerBackoffMs: config.get(BrokerConfigKeys.LOG_CLEANER_BACKOFF_MS),
+      producerIdExpirationMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS),
+    });
+    let coordinators: Coordinators;
+    try {
+      coordinators = await Coordinators.start({ logs, config, dataDir, logger });
+    } catch (err) {
+      await logs.close();
+      throw err;
+    }
+    const broker = new Broker(config, logger, logs, identity, coordinators);
+    try {
+      await broker.bindListeners();
+    } catch (err) {
+      await coordinators.shutdown();
+      await logs.close();
+      throw err;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    logger.info(
+      {
+        nodeId: identity.nodeId,
+        clusterId: identity.clusterId,
+        dataDir,
+        listeners: broker.advertised.map((a) => `${a.name}://${a.host}:${a.port}`),
+        startupMs: Math.round(ms),
+      },
+      'Eddy broker started',
+    );
+    return broker;
+  }
+
+  /** Classic and KIP-848 consumer groups and committed offsets, reloaded from __consumer_offsets. */
+  get groups(): GroupCoordinator {
+    return this.coordinators.groups;
+  }
+
+  /** Producer ids and transactions, reloaded from __transaction_state. */
+  get transactions(): TransactionCoordinator {
+    return this.coordinators.transactions;
+  }
+
+  /** The handlers by API key; ApiVersions reports exactly these. */
+  get handlerTable(): ReadonlyMap<number, ApiHandler> {
+    return this.handlers;
+  }
+
+  /** Advertised addresses, one per listener, in the configured order. */
+  get advertisedListeners(): readonly ListenerAddress[] {
+    return this.advertised;
+  }
+
+  advertisedFor(listenerName: string): ListenerAddress {
+    return this.advertised.find((a) => a.name === listenerName) ?? this.advertised[0];
+  }
+
+  /** The addresses actually bound, one per listener (ports resolved when 0 was asked). */
+  get boundListeners(): readonly ListenerAddress[] {
+    return this.listeners.map((l) => l.address);
+  }
+
+  /** The port the first listener is bound to (useful when started with port 0). */
+  get port(): number {
+    return this.listeners[0].address.port;
+  }
+
+  private async bindListeners(): Promise<void> {
+    const specs = parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(','));
+    const bound: ListenerAddress[] = [];
+    for (const spec of specs) {
+      const server = net.createServer((socket) => this.accept(socket, spec.name));
+      server.on('error', (err) => this.logger.error({ err, listener: spec.name }, 'listener error'));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: spec.host || undefined, port: spec.port }, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const addr = server.address() as net.AddressInfo;
+      const address = { name: spec.name, host: spec.host, port: addr.port };
+      this.listeners.push({ server, address });
+      bound.push(address);
+      this.logger.info({ listener: spec.name, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
+    }
+    const advertisedSpec = this.config.get(BrokerConfigKeys.ADVERTISED_LISTENERS)?.join(',');
+    this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
+  }
+
+  private accept(socket: net.Socket, listenerName: string): void {
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const connection = new Connection(
+      socket,
+      {
+        maxFrameBytes: this.config.get(BrokerConfigKeys.SOCKET_REQUEST_MAX_BYTES),
+        idleTimeoutMs: this.config.get(BrokerConfigKeys.CONNECTIONS_MAX_IDLE_MS),
+        listenerName,
+        handlers: this.handlers,
+        newRequestScope: this.newRequestScope,
+        apiVersionsFallback: (writer) => encodeApiVersionsFallback(writer, this.handlers),
+      },
+      this.logger,
+    );
+    this.connections.add(connection);
+    void connection.closed.then(() => this.connections.delete(connection));
+  }
+
+  /** Stops accepting, closes client connections, and closes storage cleanly (so the next start skips recovery). */
+  stop(): Promise<void> {
+    if (!this.stopping) this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    this.logger.info('Eddy broker stopping');
+    // server.close() stops accepting at once but reports completion only after every connection has ended.
+    const listenersClosed = Promise.all(
+      this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
+    );
+    // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
+    // the shutdown for more than a few seconds.
+    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
+    await Promise.race([drained, timeout]);
+    if (timer) clearTimeout(timer);
+    for (const c of this.connections) c.close('broker shutting down', 'debug');
+    await listenersClosed;
+    await this.coordinators.shutdown();
+    await this.logs.close();
+    this.logger.info('Eddy broker stopped');
+  }
+}

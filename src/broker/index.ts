@@ -1,0 +1,2 @@
+// The broker's public face for in-process users and tests: `import { Broker } from '.../src/broker'`.
+export { Broker, BrokerStartOptions, topicDefaultsFromBroker } from './broker';

@@ -1,0 +1,35 @@
+// Assembles the services handlers see (src/api/services.ts) from the broker's parts. The coordinators are read
+// through getters because each may be built on its first use (src/broker/coordinators.ts).
+import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
+import type { BrokerConfig } from '../config/broker-config';
+import type { PartitionDirectory } from '../topics/partition-directory';
+import type { TopicService } from '../topics/topic-service';
+import type { Coordinators } from './coordinators';
+
+export interface BrokerParts {
+  readonly node: NodeIdentity;
+  readonly config: BrokerConfig;
+  readonly listeners: ListenerDirectory;
+  readonly topics: TopicService;
+  readonly partitions: PartitionDirectory;
+  readonly coordinators: Coordinators;
+  readonly apis: ReadonlyMap<number, ApiVersionRange>;
+}
+
+export function brokerServices(parts: BrokerParts): BrokerServices {
+  const { coordinators } = parts;
+  return {
+    node: parts.node,
+    config: parts.config,
+    listeners: parts.listeners,
+    topics: parts.topics,
+    partitions: parts.partitions,
+    apis: parts.apis,
+    get groups(): GroupService {
+      return coordinators.groups;
+    },
+    get transactions(): TransactionService {
+      return coordinators.transactions;
+    },
+  };
+}

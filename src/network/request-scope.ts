@@ -1,0 +1,87 @@
+// What a handler sees of one request (src/api/handler.ts RequestContext), built by a factory the broker hands the
+// connection: the connection knows its socket and listener, the factory adds the broker's services. A later
+// layer (an authenticated principal, fault injection) changes the factory, not the connection.
+import type { RequestHeader } from '../../codecs/protocol/headers';
+import type { RequestContext } from '../api/handler';
+import type { BrokerServices } from '../api/services';
+import type { Logger } from '../logger';
+
+/** The facts of a connection every request on it reports; one object per connection. */
+export interface ConnectionInfo {
+  /** "host:port" of the peer, for logs. */
+  readonly clientAddress: string;
+  readonly listenerName: string;
+  /** Resolves when the connection closes or the broker stops. */
+  readonly closed: Promise<void>;
+  readonly stopSignal: AbortSignal;
+}
+
+export type RequestScopeFactory = (header: RequestHeader, connection: ConnectionInfo) => RequestScope;
+
+/** The factory for a broker's connections: every request sees the same services and logger. */
+export function requestScopeFactory(services: BrokerServices, logger: Logger): RequestScopeFactory {
+  return (header, connection) => new RequestScope(header, connection, services, logger);
+}
+
+/**
+ * A request's context and the resources it asked to keep until the response is written. A class rather than a
+ * literal with closures: every request makes one, and most never register anything to release.
+ */
+export class RequestScope implements RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  private releases: Array<() => void> | null = null;
+
+  constructor(
+    header: RequestHeader,
+    private readonly connection: ConnectionInfo,
+    readonly services: BrokerServices,
+    readonly logger: Logger,
+  ) {
+    this.apiKey = header.apiKey;
+    this.apiVersion = header.apiVersion;
+    this.correlationId = header.correlationId;
+    this.clientId = header.clientId;
+  }
+
+  get clientAddress(): string {
+    return this.connection.clientAddress;
+  }
+
+  get listenerName(): string {
+    return this.connection.listenerName;
+  }
+
+  get closed(): Promise<void> {
+    return this.connection.closed;
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.connection.stopSignal;
+  }
+
+  afterResponse(release: () => void): void {
+    if (this.releases === null) this.releases = [];
+    this.releases.push(release);
+  }
+
+  get holdsResources(): boolean {
+    return this.releases !== null;
+  }
+
+  /** Runs the registered releases once; later calls do nothing. */
+  release(): void {
+    const releases = this.releases;
+    if (releases === null) return;
+    this.releases = null;
+    for (const run of releases) {
+      try {
+        run();
+      } catch (err) {
+        this.logger.error({ err }, 'releasing response resources failed');
+      }
+    }
+  }
+}
