@@ -4,13 +4,14 @@
 // finishes its swap, so a crash at any step leaves either the old segments or the cleaned one.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { batchBaseOffset, batchLastOffset, batchMaxTimestamp } from '../codecs/records/batch-header';
 import { isNotFound } from './atomic-file';
 import { scanSegmentFile } from './batch-scan';
 import { CLEANED_SUFFIX, LOG_SUFFIX, SegmentPaths, SWAP_SUFFIX, parseSegmentFileName, segmentPaths } from './file-names';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { maxIndexEntries } from './sparse-index';
 import { AbortedTxn, encodeAbortedTxn } from './txn-index';
 import type { IndexLimits } from './segment';
 
@@ -40,8 +41,8 @@ export class CleanedSegmentWriter {
     private readonly limits: IndexLimits,
   ) {
     this.paths = segmentPaths(dir, baseOffset);
-    this.offsets = new OffsetIndex(baseOffset, Math.max(1, Math.floor(limits.segmentIndexBytes / OFFSET_INDEX_ENTRY_SIZE)));
-    this.times = new TimeIndex(baseOffset, Math.max(1, Math.floor(limits.segmentIndexBytes / TIME_INDEX_ENTRY_SIZE)));
+    this.offsets = new OffsetIndex(baseOffset, maxIndexEntries(limits.segmentIndexBytes, OFFSET_INDEX_ENTRY_SIZE));
+    this.times = new TimeIndex(baseOffset, maxIndexEntries(limits.segmentIndexBytes, TIME_INDEX_ENTRY_SIZE));
   }
 
   get size(): number {

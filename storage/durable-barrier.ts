@@ -3,7 +3,7 @@
 // whole filesystem with one commit. Node has no binding for it, so coreutils' `sync -f <dir>` runs it; where that
 // is missing or fails, every file is fsynced, then every directory whose entries changed.
 import { execFile } from 'child_process';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { fsyncIfPresent } from './atomic-file';
 
 /** Files and directories a shutdown wrote; the directories hold new or renamed entries. */

@@ -37,6 +37,19 @@ export class OffsetOutOfRangeError extends StorageError {}
 /** A produce payload whose framing cannot be appended (bad sizes or magic); nothing of it was written. */
 export class CorruptRecordError extends StorageError {}
 
+/**
+ * An append larger than a segment (Kafka's RecordBatchTooLargeException): it could never fit one, and an append
+ * never straddles segments. Nothing of it was written.
+ */
+export class RecordBatchTooLargeError extends StorageError {
+  constructor(
+    readonly bytes: number,
+    readonly segmentBytes: number,
+  ) {
+    super(`Record batch of ${bytes} bytes exceeds segment.bytes`);
+  }
+}
+
 /** The log was closed (broker shutting down or topic deleted) while the caller was using it. */
 export class LogClosedError extends StorageError {}
 

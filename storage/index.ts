@@ -4,7 +4,8 @@ export { TopicConfigKeys, TOPIC_CONFIG_KEYS, topicConfigKey, CleanupPolicy, Time
 export { ConfigKey, ConfigType, ConfigValidator, TopicSynonym, KeyBuilder, LONG_MAX_TEXT, atLeast, between, oneOf, keysByName, renamedKey } from './config-def';
 export { booleanKey, stringKey, passwordKey, intKey, shortKey, longKey, doubleKey, listKey, convertedKey } from './config-def';
 export { TopicMetadata } from './topic-catalog';
-export { LogManager, LogManagerOptions, checkTopicName } from './log-manager';
+export { LogManager, LogManagerOptions } from './log-manager';
+export { checkTopicName } from './topic-catalog';
 export { PartitionLog, AppendOptions, AppendResult, ReadResult } from './partition-log';
 export {
   StorageError,
@@ -15,6 +16,7 @@ export {
   InvalidTopicError,
   OffsetOutOfRangeError,
   CorruptRecordError,
+  RecordBatchTooLargeError,
   LogClosedError,
   ProducerStateError,
   StorageWriteError,

@@ -1,7 +1,7 @@
 // Leader epoch history of one partition: (epoch, start offset) pairs, persisted in Kafka's
 // `leader-epoch-checkpoint` text format. OffsetForLeaderEpoch answers from it.
 import * as path from 'path';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { formatCheckpoint, readCheckpointFile, writeFileAtomic } from './atomic-file';
 import { LEADER_EPOCH_CHECKPOINT_FILE } from './file-names';
 

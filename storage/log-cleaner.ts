@@ -3,7 +3,7 @@
 // overdue), dirtiest first, and for each builds the key → newest offset map over the dirty closed segments, then
 // rewrites the closed segments from the log start up to the end of that map, group by group, swapping each
 // cleaned group in atomically. The active segment is never touched, so appends and reads carry on meanwhile.
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { BATCH_HEADER, BATCH_MIN_SIZE, batchIsControl, batchIsTransactional, batchLastOffset, batchProducerId, batchSize } from '../codecs/records/batch-header';
 import { decodeRecordBatch } from '../codecs/records/record-batch';
 import { CleanerOffsetMap } from './cleaner-offset-map';

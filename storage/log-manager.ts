@@ -1,25 +1,36 @@
 // Owner of the data directory: the topic catalog, every partition log, the shared resources (file handles, index
 // memory, tail cache) and the background retention/flush timer. Catalog changes are serialised so concurrent
 // admin requests cannot interleave their file operations.
-import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
 import { randomUUID } from 'crypto';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
-import { InvalidPartitionsError, InvalidTopicError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
-import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, LOG_SUFFIX, parseSegmentFileName, partitionDirName } from './file-names';
+import { InvalidPartitionsError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
+import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
 import { FdPool, FileWriter } from './fd-pool';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
-import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLog, PartitionLogDeps } from './partition-log';
+import { PartitionLog } from './partition-log';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLogDeps } from './local-log';
 import { TailCacheBudget } from './tail-cache';
-import { CleanerOptions, CleaningStats, runCleanerPass } from './log-cleaner';
-import { LogStartOffsets, partitionKey } from './dir-checkpoints';
+import { ReadBufferPool } from './read-buffers';
+import { CleanerOptions, CleaningStats } from './log-cleaner';
+import { LogMaintenance } from './log-maintenance';
+import { LOAD_CONCURRENCY, StoredPartitions } from './stored-partitions';
+import {
+  exists,
+  forEachLimited,
+  loadStartOffsets,
+  makePartitionDirs,
+  removeDeletedTopicDirs,
+  removeStaleDirs,
+  segmentFilesSize,
+  warnAboutOrphanDirs,
+} from './data-dir';
 import { makeDurable, WrittenFiles } from './durable-barrier';
-import { newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
+import { checkTopicName, newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -53,46 +64,25 @@ export interface LogManagerOptions {
   shutdownSync?: 'auto' | 'syncfs' | 'fsync';
 }
 
-const MAX_TOPIC_NAME_LENGTH = 249;
-const LOAD_CONCURRENCY = 16;
-/** How long partition directories are made in one go before the event loop gets a turn. */
-const MKDIR_SLICE_MS = 4;
-
-/** Kafka's topic name rule; it also keeps names safe as directory names. */
-export function checkTopicName(name: string): void {
-  if (name.length === 0) throw new InvalidTopicError('Topic name is illegal, it can\'t be empty');
-  if (name === '.' || name === '..') throw new InvalidTopicError('Topic name cannot be "." or ".."');
-  if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    throw new InvalidTopicError(`Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters`);
-  }
-  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new InvalidTopicError(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
-  }
-}
+const MB = 1024 * 1024;
 
 export class LogManager {
+  /**
+   * Where fetches read from disk into (through a ReadBufferLease per response), shared by every fetch. Idle
+   * buffers are capped so a burst of large fetches does not pin its peak memory; reads above 16 MiB (one
+   * oversized first batch; partition reads are capped there otherwise) are not pooled.
+   */
+  readonly readBuffers = new ReadBufferPool(32 * MB, 16 * MB);
   private readonly logs = new Map<string, PartitionLog[]>();
   private mutations: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | null = null;
-  private backgroundRun: Promise<void> | null = null;
-  private cleanerTimer: NodeJS.Timeout | null = null;
-  private cleanerRun: Promise<CleaningStats[]> | null = null;
-  private cleanerOptions: CleanerOptions;
   private closed = false;
   /** Topics with partitions created in this process whose log objects are built on first use (partition()). */
   private readonly unbuilt = new Map<string, { below: number; config: LogConfig }>();
   /** Background creation of new partitions' directories, per topic (see createPartitionLogs). */
   private readonly dirJobs = new Map<string, Promise<void>>();
-  /**
-   * After a clean shutdown, per topic: its partitions below this number are on disk and loaded on first use
-   * (loadPartitions), so a start with 10,000 partitions reads none of them up front.
-   */
-  private readonly stored = new Map<string, { below: number; unloaded: number }>();
-  /** Loads of stored partitions under way, by partitionKey. */
-  private readonly loading = new Map<string, Promise<void>>();
-  private loadsRunning = 0;
-  private readonly loadQueue: Array<() => void> = [];
   private shutdownSync: 'auto' | 'syncfs' | 'fsync' = 'auto';
+  private readonly stored: StoredPartitions;
+  private readonly maintenance: LogMaintenance;
 
   private constructor(
     readonly dataDir: string,
@@ -101,8 +91,27 @@ export class LogManager {
     private readonly catalog: TopicCatalog,
     private readonly deps: PartitionLogDeps,
     private readonly fdPool: FdPool,
+    cleanerOptions: CleanerOptions,
   ) {
-    this.cleanerOptions = { logger, offsetMapBytes: 64 * 1024 * 1024, maxBytesPerPass: 256 * 1024 * 1024 };
+    const isClosed = (): boolean => this.closed;
+    this.stored = new StoredPartitions({
+      logger,
+      isClosed,
+      partitionList: (topic) => this.logs.get(topic),
+      topic: (name) => catalog.get(name),
+      load: (topic, partition) => this.loadPartition(topic, partition, true),
+    });
+    this.maintenance = new LogMaintenance(
+      {
+        logger,
+        isClosed,
+        partitionLists: () => [...this.logs.values()],
+        storedTopics: () => this.stored.topics(),
+        loadPartitions: (topic, partitions) => this.loadPartitions(topic, partitions),
+        compacts: (topic) => this.compacts(topic),
+      },
+      cleanerOptions,
+    );
   }
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
@@ -128,19 +137,20 @@ export class LogManager {
     const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
     const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
     const deps: PartitionLogDeps = {
-      resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * 1024 * 1024), logger },
-      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * 1024 * 1024, opts.tailCachePartitionBytes ?? 4 * 1024 * 1024),
+      resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger },
+      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
     };
-    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool);
+    const cleanerOptions: CleanerOptions = { logger, offsetMapBytes: opts.cleanerOffsetMapBytes ?? 64 * MB, maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB };
+    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions);
     manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
     const jobs: { topic: TopicMetadata; partition: number }[] = [];
     for (const topic of catalog.list()) {
       manager.logs.set(topic.name, new Array<PartitionLog>(topic.partitions));
       // After a clean shutdown every partition is as it was closed: nothing to recover, so nothing is read now.
-      if (clean && topic.partitions > 0) manager.stored.set(topic.name, { below: topic.partitions, unloaded: topic.partitions });
+      if (clean && topic.partitions > 0) manager.stored.add(topic.name, topic.partitions);
       else for (let p = 0; p < topic.partitions; p++) jobs.push({ topic, partition: p });
     }
     // After a crash every partition is recovered before anything is served.
@@ -155,13 +165,8 @@ export class LogManager {
       await fsyncDir(dataDir);
     }
     logger.info({ dataDir, topics: catalog.list().length, partitionsLoaded: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
-    manager.startBackgroundTimer(opts.retentionCheckIntervalMs ?? 300000);
-    manager.cleanerOptions = {
-      logger,
-      offsetMapBytes: opts.cleanerOffsetMapBytes ?? manager.cleanerOptions.offsetMapBytes,
-      maxBytesPerPass: opts.cleanerBytesPerPass ?? manager.cleanerOptions.maxBytesPerPass,
-    };
-    manager.startCleanerTimer(opts.cleanerBackoffMs ?? 15000);
+    manager.maintenance.startRetentionTimer(opts.retentionCheckIntervalMs ?? 300000);
+    manager.maintenance.startCleanerTimer(opts.cleanerBackoffMs ?? 15000);
     return manager;
   }
 
@@ -188,7 +193,7 @@ export class LogManager {
     if (list === undefined) return undefined;
     const log = list[partition];
     if (log !== undefined) return log;
-    if (partition < (this.stored.get(topic)?.below ?? 0)) return undefined;
+    if (partition < (this.stored.storedBelow(topic) ?? 0)) return undefined;
     const unbuilt = this.unbuilt.get(topic);
     if (unbuilt === undefined || !Number.isInteger(partition) || partition < 0 || partition >= unbuilt.below) return undefined;
     const created = PartitionLog.createEmpty({ dir: this.partitionDir(topic, partition), topic, partition, config: unbuilt.config, deps: this.deps });
@@ -202,15 +207,7 @@ export class LogManager {
    * call tries again).
    */
   loadPartitions(topic: string, partitions: Iterable<number>): Promise<void> | null {
-    const storedBelow = this.stored.get(topic)?.below;
-    const list = this.logs.get(topic);
-    if (storedBelow === undefined || list === undefined) return null;
-    let loads: Array<Promise<void>> | null = null;
-    for (const p of partitions) {
-      if (!Number.isInteger(p) || p < 0 || p >= storedBelow || list[p] !== undefined) continue;
-      (loads ??= []).push(this.loadStored(topic, p));
-    }
-    return loads === null ? null : Promise.all(loads).then(() => undefined);
+    return this.stored.load(topic, partitions);
   }
 
   /**
@@ -221,8 +218,8 @@ export class LogManager {
   async partitionSizeInBytes(topic: string, partition: number): Promise<number | undefined> {
     const log = this.partition(topic, partition);
     if (log !== undefined) return log.sizeInBytes();
-    const stored = this.stored.get(topic);
-    if (stored === undefined || !Number.isInteger(partition) || partition < 0 || partition >= stored.below) return undefined;
+    const storedBelow = this.stored.storedBelow(topic);
+    if (storedBelow === undefined || !Number.isInteger(partition) || partition < 0 || partition >= storedBelow) return undefined;
     return segmentFilesSize(this.partitionDir(topic, partition));
   }
 
@@ -234,52 +231,12 @@ export class LogManager {
 
   /** How many partitions stored on disk are not loaded yet (tests and the bench look at it). */
   unloadedPartitionCount(): number {
-    let count = 0;
-    for (const { unloaded } of this.stored.values()) count += unloaded;
-    return count;
+    return this.stored.unloadedCount();
   }
 
   /** False once every partition stored at a clean start is loaded: request handlers then skip loadPartitions. */
   get hasUnloadedPartitions(): boolean {
-    return this.stored.size > 0;
-  }
-
-  private loadStored(topic: string, partition: number): Promise<void> {
-    const key = partitionKey(topic, partition);
-    const running = this.loading.get(key);
-    if (running !== undefined) return running;
-    const list = this.logs.get(topic);
-    const meta = this.catalog.get(topic);
-    if (list === undefined || meta === undefined || this.closed) return Promise.resolve();
-    const load = this.withLoadSlot(() => this.loadPartition(meta, partition, true))
-      .then(
-        async (log) => {
-          // Deleted (or the manager closed) while loading: nothing may keep files open.
-          if (this.closed || this.logs.get(topic) !== list) {
-            await log.closeForDeletion();
-            return;
-          }
-          list[partition] = log;
-          const stored = this.stored.get(topic);
-          if (stored !== undefined && --stored.unloaded === 0) this.stored.delete(topic);
-        },
-        (err: unknown) => this.logger.error({ topic, partition, err }, 'loading partition failed'),
-      )
-      .finally(() => this.loading.delete(key));
-    this.loading.set(key, load);
-    return load;
-  }
-
-  /** Loads run at most LOAD_CONCURRENCY at a time, so a request naming 10,000 partitions queues them. */
-  private async withLoadSlot<T>(op: () => Promise<T>): Promise<T> {
-    if (this.loadsRunning >= LOAD_CONCURRENCY) await new Promise<void>((resolve) => this.loadQueue.push(resolve));
-    this.loadsRunning++;
-    try {
-      return await op();
-    } finally {
-      this.loadsRunning--;
-      this.loadQueue.shift()?.();
-    }
+    return this.stored.any;
   }
 
   /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */
@@ -316,8 +273,8 @@ export class LogManager {
       const list = this.logs.get(name) ?? [];
       this.logs.delete(name);
       this.unbuilt.delete(name);
-      this.stored.delete(name);
-      await this.loadsOf(name);
+      this.stored.forget(name);
+      await this.stored.loadsOf(name);
       this.catalog.remove(name);
       await this.catalog.save();
       if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
@@ -373,90 +330,23 @@ export class LogManager {
   // ---- background work ----------------------------------------------------------------------------------------
 
   /** One retention and flush.ms pass over every partition (the timer runs this; tests may call it directly). */
-  async runBackgroundTasks(now: number = Date.now()): Promise<void> {
-    if (this.backgroundRun !== null) return this.backgroundRun;
-    this.backgroundRun = (async () => {
-      // Retention applies to every partition, so a pass loads those not used since a clean start, a few at a time.
-      for (const [topic, { below }] of [...this.stored]) {
-        for (let p = 0; p < below && !this.closed; p++) await this.loadPartitions(topic, [p]);
-      }
-      for (const list of [...this.logs.values()]) {
-        for (const log of list) {
-          if (log === undefined || this.closed) continue;
-          try {
-            await log.enforceRetention(now);
-            await log.flushIfDue(now);
-          } catch (err) {
-            this.logger.error({ topic: log.topic, partition: log.partition, err }, 'retention pass failed');
-          }
-        }
-      }
-    })().finally(() => {
-      this.backgroundRun = null;
-    });
-    return this.backgroundRun;
-  }
-
-  private startBackgroundTimer(intervalMs: number): void {
-    this.timer = setInterval(() => {
-      void this.runBackgroundTasks();
-    }, intervalMs);
-    // Retention must never keep the process alive on its own.
-    this.timer.unref();
+  runBackgroundTasks(now: number = Date.now()): Promise<void> {
+    return this.maintenance.runBackgroundTasks(now);
   }
 
   /** One log cleaner pass over the compacted partitions (the cleaner timer runs this; tests may call it directly). */
-  async runCleaner(now: number = Date.now()): Promise<CleaningStats[]> {
-    if (this.cleanerRun !== null) return this.cleanerRun;
-    this.cleanerRun = this.loadCompactedPartitions()
-      .then(() => {
-        const logs: PartitionLog[] = [];
-        for (const list of this.logs.values()) for (const log of list) if (log !== undefined) logs.push(log);
-        return runCleanerPass(logs, now, this.cleanerOptions);
-      })
-      .finally(() => {
-        this.cleanerRun = null;
-      });
-    return this.cleanerRun;
+  runCleaner(now: number = Date.now()): Promise<CleaningStats[]> {
+    return this.maintenance.runCleaner(now);
   }
 
-  /**
-   * The cleaner looks at loaded logs only; partitions of compacted topics that a clean start left unloaded are
-   * loaded for it (16 at a time, like any load), so they are cleaned even if nobody writes or reads them.
-   */
-  private async loadCompactedPartitions(): Promise<void> {
-    const loads: Array<Promise<void>> = [];
-    for (const [topic, { below }] of this.stored) {
-      const meta = this.catalog.get(topic);
-      if (meta === undefined || !this.compacts(meta)) continue;
-      const load = this.loadPartitions(topic, Array.from({ length: below }, (_, p) => p));
-      if (load !== null) loads.push(load);
-    }
-    await Promise.all(loads);
-  }
-
-  private compacts(topic: TopicMetadata): boolean {
+  private compacts(name: string): boolean {
+    const topic = this.catalog.get(name);
+    if (topic === undefined) return false;
     try {
       return logConfigFromProperties(topic.configs, this.defaultConfig).cleanupPolicy.compact;
     } catch {
       return this.defaultConfig.cleanupPolicy.compact;
     }
-  }
-
-  private startCleanerTimer(backoffMs: number): void {
-    // A pass starts only once the previous one finished, so a slow pass never piles up behind itself.
-    const schedule = (): void => {
-      this.cleanerTimer = setTimeout(() => {
-        if (this.closed) return;
-        this.runCleaner()
-          .catch((err: unknown) => this.logger.error({ err }, 'log cleaner pass failed'))
-          .finally(() => {
-            if (!this.closed) schedule();
-          });
-      }, backoffMs);
-      this.cleanerTimer.unref();
-    };
-    schedule();
   }
 
   // ---- shutdown -----------------------------------------------------------------------------------------------
@@ -465,13 +355,11 @@ export class LogManager {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer !== null) clearInterval(this.timer);
-    if (this.cleanerTimer !== null) clearTimeout(this.cleanerTimer);
-    if (this.cleanerRun !== null) await this.cleanerRun.catch(() => undefined);
+    await this.maintenance.stopCleaning();
     await this.mutations.catch(() => undefined);
     await this.directoriesCreated();
-    if (this.backgroundRun !== null) await this.backgroundRun;
-    await Promise.all([...this.loading.values()]);
+    await this.maintenance.retentionSettled();
+    await this.stored.settled();
     const started = Date.now();
     const all: PartitionLog[] = [];
     for (const list of this.logs.values()) for (const log of list) if (log !== undefined) all.push(log);
@@ -516,13 +404,6 @@ export class LogManager {
     this.logger.info({ dataDir: this.dataDir, partitions: all.length, filesWritten: files.length, sync: method, ms: Date.now() - started }, 'log manager closed cleanly');
   }
 
-  /** Resolves once no load of a partition of `topic` is under way. */
-  private async loadsOf(topic: string): Promise<void> {
-    const prefix = `${topic} `;
-    const mine = [...this.loading].filter(([key]) => key.startsWith(prefix) && /^\d+$/.test(key.slice(prefix.length)));
-    await Promise.all(mine.map(([, load]) => load));
-  }
-
   // ---- internals ----------------------------------------------------------------------------------------------
 
   private serialised<T>(op: () => Promise<T>): Promise<T> {
@@ -556,11 +437,11 @@ export class LogManager {
    * crash before the directories exist loses nothing: loading creates those of every partition the catalog lists.
    */
   private async createPartitionLogs(topic: string, from: number, to: number, config: LogConfig): Promise<void> {
-    await this.removeStaleDirs(topic, from, to);
+    await removeStaleDirs(this.dataDir, topic, from, to, this.logger);
     this.unbuilt.set(topic, { below: to, config });
     const previous = this.dirJobs.get(topic) ?? Promise.resolve();
     const job: Promise<void> = previous
-      .then(() => this.makeDirs(topic, from, to))
+      .then(() => makePartitionDirs(this.dataDir, topic, from, to))
       .catch((err: unknown) => this.logger.error({ topic, err }, 'creating partition directories failed; partitions make theirs on first append'))
       .finally(() => {
         if (this.dirJobs.get(topic) === job) this.dirJobs.delete(topic);
@@ -584,137 +465,7 @@ export class LogManager {
     return path.join(this.dataDir, partitionDirName(topic, partition));
   }
 
-  /**
-   * Synchronous mkdirs (far cheaper than trips through libuv's thread pool), a few milliseconds' worth at a time
-   * with a yield to the event loop in between, so requests keep being served while thousands are made.
-   */
-  private async makeDirs(topic: string, from: number, to: number): Promise<void> {
-    let p = from;
-    while (p < to) {
-      await yieldToEventLoop();
-      const until = performance.now() + MKDIR_SLICE_MS;
-      do {
-        try {
-          fs.mkdirSync(this.partitionDir(topic, p));
-        } catch (err) {
-          // Already made by the partition's first append (stale directories were removed before).
-          if (!isAlreadyExists(err)) throw err;
-        }
-        p++;
-      } while (p < to && performance.now() < until);
-    }
+  private loadPartitionWithConfig(topic: string, partition: number, config: LogConfig, clean: boolean): Promise<PartitionLog> {
+    return PartitionLog.load({ dir: this.partitionDir(topic, partition), topic, partition, config, clean, deps: this.deps });
   }
-
-  /** Directories of these partitions left by a deletion a crash interrupted: one readdir finds them all. */
-  private async removeStaleDirs(topic: string, from: number, to: number): Promise<void> {
-    const prefix = `${topic}-`;
-    for (const name of await fsp.readdir(this.dataDir)) {
-      if (!name.startsWith(prefix)) continue;
-      const suffix = name.slice(prefix.length);
-      if (!/^\d+$/.test(suffix)) continue;
-      const p = Number(suffix);
-      if (p < from || p >= to) continue;
-      const dir = path.join(this.dataDir, name);
-      this.logger.warn({ dir }, 'removing stale partition directory before creating the partition');
-      await fsp.rm(dir, { recursive: true, force: true });
-    }
-  }
-
-  private async loadPartitionWithConfig(topic: string, partition: number, config: LogConfig, clean: boolean): Promise<PartitionLog> {
-    const dir = path.join(this.dataDir, partitionDirName(topic, partition));
-    return PartitionLog.load({
-      dir,
-      topic,
-      partition,
-      config,
-      clean,
-      deps: this.deps,
-    });
-  }
-}
-
-function isAlreadyExists(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EEXIST';
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fsp.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function removeDeletedTopicDirs(dataDir: string, entries: readonly fs.Dirent[], logger: Logger): Promise<void> {
-  for (const { name } of entries) {
-    if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
-    logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
-    await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
-  }
-}
-
-/**
- * The data directory's log start offsets. Entries of partitions the catalog no longer lists (a topic deleted just
- * before a crash) are dropped and the file rewritten before anything is served: a new topic of the same name must
- * never inherit them.
- */
-async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<LogStartOffsets> {
-  let offsets: LogStartOffsets;
-  try {
-    offsets = await LogStartOffsets.load(dataDir, (err) => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed'));
-  } catch (err) {
-    logger.warn({ dataDir, err }, 'unreadable log start offset checkpoint; partitions start at their first segment');
-    offsets = new LogStartOffsets(dataDir, new Map(), (e) => logger.error({ dataDir, err: e }, 'writing the log start offset checkpoint failed'));
-  }
-  let dropped = false;
-  for (const name of offsets.topics()) {
-    const topic = catalog.get(name);
-    if (offsets.forgetTopic(name, (p) => topic !== undefined && p < topic.partitions)) dropped = true;
-  }
-  if (dropped) await offsets.persist();
-  return offsets;
-}
-
-/** Partition directories the catalog does not list are left alone (never deleted), but reported. */
-function warnAboutOrphanDirs(dataDir: string, entries: readonly fs.Dirent[], catalog: TopicCatalog, logger: Logger): void {
-  for (const entry of entries) {
-    if (!entry.isDirectory() || entry.name.endsWith(DELETE_DIR_SUFFIX)) continue;
-    const match = /^(.+)-(\d+)$/.exec(entry.name);
-    if (match === null) continue;
-    const topic = catalog.get(match[1]);
-    if (topic === undefined || Number(match[2]) >= topic.partitions) {
-      logger.warn({ dir: path.join(dataDir, entry.name) }, 'partition directory not in the topic catalog; ignored');
-    }
-  }
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/** Total size of the segment (.log) files in a partition directory; 0 when it has none. */
-async function segmentFilesSize(dir: string): Promise<number> {
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch (err) {
-    if (isNotFound(err)) return 0;
-    throw err;
-  }
-  const logs = names.filter((name) => parseSegmentFileName(name, LOG_SUFFIX) !== null);
-  const sizes = await Promise.all(logs.map((name) => fsp.stat(path.join(dir, name)).then((st) => st.size, (err: unknown) => (isNotFound(err) ? 0 : Promise.reject(err)))));
-  return sizes.reduce((sum, size) => sum + size, 0);
 }

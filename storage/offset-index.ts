@@ -1,6 +1,7 @@
 // Sparse offset index of one segment, Kafka's `.index` layout: 8-byte entries of (offset relative to the segment's
 // base INT32, file position INT32). An entry (o, p) says the batch starting at position p has last offset o.
 // Entries live in memory; the file is written whole (atomically) when the segment closes or is flushed.
+import { SparseIndex } from './sparse-index';
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8;
 
@@ -9,27 +10,9 @@ export interface OffsetPosition {
   position: number;
 }
 
-export class OffsetIndex {
-  private data: Buffer;
-  private count = 0;
-
-  constructor(
-    readonly baseOffset: bigint,
-    readonly maxEntries: number,
-  ) {
-    this.data = Buffer.allocUnsafe(OFFSET_INDEX_ENTRY_SIZE * Math.min(64, Math.max(1, maxEntries)));
-  }
-
-  get entries(): number {
-    return this.count;
-  }
-
-  get sizeInBytes(): number {
-    return this.count * OFFSET_INDEX_ENTRY_SIZE;
-  }
-
-  isFull(): boolean {
-    return this.count >= this.maxEntries;
+export class OffsetIndex extends SparseIndex<OffsetPosition> {
+  constructor(baseOffset: bigint, maxEntries: number) {
+    super(baseOffset, maxEntries, OFFSET_INDEX_ENTRY_SIZE);
   }
 
   /** Adds an entry; entries must grow in both offset and position, others are ignored like Kafka's (no-op). */
@@ -37,15 +20,10 @@ export class OffsetIndex {
     if (this.isFull()) return;
     const last = this.last();
     if (last !== null && (offset <= last.offset || position <= last.position)) return;
-    this.ensureCapacity(this.count + 1);
-    const at = this.count * OFFSET_INDEX_ENTRY_SIZE;
+    const at = this.nextSlot();
     this.data.writeInt32BE(Number(offset - this.baseOffset), at);
     this.data.writeInt32BE(position, at + 4);
     this.count++;
-  }
-
-  last(): OffsetPosition | null {
-    return this.count === 0 ? null : this.entryAt(this.count - 1);
   }
 
   entryAt(i: number): OffsetPosition {
@@ -55,23 +33,12 @@ export class OffsetIndex {
 
   /** Position to start a forward scan for `target`: the largest entry at or below it, else the segment start. */
   lookup(target: bigint): OffsetPosition {
-    let lo = 0;
-    let hi = this.count - 1;
-    let found = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.entryAt(mid).offset <= target) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
+    const found = this.lastBefore(target);
     return found < 0 ? { offset: this.baseOffset, position: 0 } : this.entryAt(found);
   }
 
-  toBuffer(): Buffer {
-    return Buffer.from(this.data.subarray(0, this.sizeInBytes));
+  protected isBefore(i: number, target: bigint): boolean {
+    return this.baseOffset + BigInt(this.data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE)) <= target;
   }
 
   /**
@@ -79,28 +46,17 @@ export class OffsetIndex {
    * offsets and positions, positions inside the log. Returns null when the file cannot be trusted (rebuild it).
    */
   static parse(baseOffset: bigint, bytes: Buffer, maxEntries: number, logSize: number): OffsetIndex | null {
-    if (bytes.length % OFFSET_INDEX_ENTRY_SIZE !== 0) return null;
-    const n = bytes.length / OFFSET_INDEX_ENTRY_SIZE;
-    const index = new OffsetIndex(baseOffset, Math.max(maxEntries, n));
-    index.data = Buffer.from(bytes);
-    index.count = n;
+    const index = new OffsetIndex(baseOffset, Math.max(maxEntries, Math.floor(bytes.length / OFFSET_INDEX_ENTRY_SIZE)));
     let prevOffset = -1;
     let prevPosition = -1;
-    for (let i = 0; i < n; i++) {
-      const rel = index.data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE);
-      const pos = index.data.readInt32BE(i * OFFSET_INDEX_ENTRY_SIZE + 4);
-      if (rel <= prevOffset || pos <= prevPosition || rel < 0 || pos < 0 || pos >= logSize) return null;
+    const wellFormed = (at: number): boolean => {
+      const rel = bytes.readInt32BE(at);
+      const pos = bytes.readInt32BE(at + 4);
+      if (rel <= prevOffset || pos <= prevPosition || rel < 0 || pos < 0 || pos >= logSize) return false;
       prevOffset = rel;
       prevPosition = pos;
-    }
-    return index;
-  }
-
-  private ensureCapacity(entries: number): void {
-    const needed = entries * OFFSET_INDEX_ENTRY_SIZE;
-    if (needed <= this.data.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.data.length * 2));
-    this.data.copy(grown, 0, 0, this.sizeInBytes);
-    this.data = grown;
+      return true;
+    };
+    return index.adopt(bytes, wellFormed) ? index : null;
   }
 }

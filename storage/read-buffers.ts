@@ -33,16 +33,6 @@ export class ReadBufferPool {
     readonly maxPooledBytes: number,
   ) {}
 
-  /** Bytes held by idle buffers, ready for reuse. */
-  get idleBytes(): number {
-    return this.idle;
-  }
-
-  /** Buffers created by the pool so far; stays flat while released buffers cover the demand. */
-  get allocations(): number {
-    return this.allocated;
-  }
-
   /** A buffer of at least `size` bytes; pooled buffers must come back through `release`, once. */
   acquire(size: number): Buffer {
     const cls = sizeClass(size);
@@ -70,6 +60,16 @@ export class ReadBufferPool {
     }
     list.push(buf);
     this.idle += cls;
+  }
+
+  /** Bytes held by idle buffers, ready for reuse. */
+  get idleBytes(): number {
+    return this.idle;
+  }
+
+  /** Buffers created by the pool so far; stays flat while released buffers cover the demand. */
+  get allocations(): number {
+    return this.allocated;
   }
 }
 

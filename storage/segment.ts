@@ -3,7 +3,7 @@
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
-import type { Logger } from '../src/logger';
+import type { Logger } from './logger';
 import { writeFileAtomic, isNotFound, fsyncDir, fsyncIfPresent } from './atomic-file';
 import { FdPool, readAt, readAtSync } from './fd-pool';
 import { StorageWriteError } from './errors';
@@ -11,6 +11,7 @@ import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
 import { OffsetIndex, OFFSET_INDEX_ENTRY_SIZE } from './offset-index';
 import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
+import { maxIndexEntries } from './sparse-index';
 import { ReadBufferSource } from './read-buffers';
 import { BatchHeaderAt, findBatch, scanSegmentFile, ScannedBatch, ScanOutcome } from './batch-scan';
 
@@ -401,8 +402,8 @@ export class LogSegment implements IndexHolder {
 
   private emptyIndexes(): Indexes {
     return {
-      offsets: new OffsetIndex(this.baseOffset, Math.max(1, Math.floor(this.limits.segmentIndexBytes / OFFSET_INDEX_ENTRY_SIZE))),
-      times: new TimeIndex(this.baseOffset, Math.max(1, Math.floor(this.limits.segmentIndexBytes / TIME_INDEX_ENTRY_SIZE))),
+      offsets: new OffsetIndex(this.baseOffset, maxIndexEntries(this.limits.segmentIndexBytes, OFFSET_INDEX_ENTRY_SIZE)),
+      times: new TimeIndex(this.baseOffset, maxIndexEntries(this.limits.segmentIndexBytes, TIME_INDEX_ENTRY_SIZE)),
     };
   }
 

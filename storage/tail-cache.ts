@@ -1,6 +1,7 @@
 // Newest batches of each partition kept in memory, so consumers tailing a partition are served without touching
 // the disk. Each partition's tail is contiguous up to its log end; eviction drops its oldest batches. A shared
 // budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
+import { firstEndingAtOrAfter } from './offset-search';
 
 export interface CachedBatch {
   baseOffset: bigint;
@@ -16,7 +17,9 @@ export class TailCacheBudget {
   private total = 0;
 
   constructor(
+    /** For the newest batches of all partitions together. */
     readonly maxTotalBytes: number,
+    /** For one partition's; a larger batch is not cached at all. */
     readonly maxPartitionBytes: number,
   ) {}
 
@@ -85,7 +88,7 @@ export class PartitionTailCache {
   read(fetchOffset: bigint, maxBytes: number, maxOffset: bigint, minOneBatch: boolean): Buffer[] | null {
     const first = this.firstOffset;
     if (first === null || fetchOffset < first) return null;
-    let i = this.firstEndingAtOrAfter(fetchOffset);
+    let i = firstEndingAtOrAfter(this.batches, fetchOffset, this.head);
     if (i === this.batches.length) return null;
     const out: Buffer[] = [];
     let bytes = 0;
@@ -97,18 +100,6 @@ export class PartitionTailCache {
       bytes += b.bytes.length;
     }
     return out;
-  }
-
-  /** Binary search: index of the first cached batch whose last offset is at or after `offset`. */
-  private firstEndingAtOrAfter(offset: bigint): number {
-    let lo = this.head;
-    let hi = this.batches.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.batches[mid].lastOffset < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   dropOldest(): number {

@@ -5,12 +5,27 @@ import * as path from 'path';
 import { randomUUID } from 'crypto';
 import { writeFileAtomic, isNotFound } from './atomic-file';
 import { CATALOG_FILE } from './file-names';
+import { InvalidTopicError } from './errors';
 
 export interface TopicMetadata {
   name: string;
   topicId: string;
   partitions: number;
   configs: Record<string, string>;
+}
+
+const MAX_TOPIC_NAME_LENGTH = 249;
+
+/** Kafka's topic name rule; it also keeps names safe as directory names. */
+export function checkTopicName(name: string): void {
+  if (name.length === 0) throw new InvalidTopicError('Topic name is illegal, it can\'t be empty');
+  if (name === '.' || name === '..') throw new InvalidTopicError('Topic name cannot be "." or ".."');
+  if (name.length > MAX_TOPIC_NAME_LENGTH) {
+    throw new InvalidTopicError(`Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters`);
+  }
+  if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
+    throw new InvalidTopicError(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
+  }
 }
 
 interface CatalogFile {

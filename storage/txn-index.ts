@@ -4,16 +4,20 @@
 // list sorted by last offset; it is small (one entry per aborted transaction).
 import { promises as fsp } from 'fs';
 import { isNotFound } from './atomic-file';
-
-export const TXN_INDEX_ENTRY_SIZE = 34;
-const TXN_INDEX_VERSION = 0;
+import { firstEndingAtOrAfter } from './offset-search';
 
 export interface AbortedTxn {
   readonly producerId: bigint;
+  /** The transaction's first offset in this partition. */
   readonly firstOffset: bigint;
+  /** The offset of its ABORT marker. */
   readonly lastOffset: bigint;
+  /** The partition's last stable offset once the marker was written. */
   readonly lastStableOffset: bigint;
 }
+
+export const TXN_INDEX_ENTRY_SIZE = 34;
+const TXN_INDEX_VERSION = 0;
 
 export function encodeAbortedTxn(t: AbortedTxn): Buffer {
   const buf = Buffer.alloc(TXN_INDEX_ENTRY_SIZE);
@@ -85,7 +89,7 @@ export class AbortedTxnList {
   /** Kafka's collectAbortedTransactions: those ending at or after `fetchOffset` that began before `upperBound`. */
   collect(fetchOffset: bigint, upperBound: bigint): AbortedTxn[] {
     const out: AbortedTxn[] = [];
-    for (let i = this.firstEndingAtOrAfter(fetchOffset); i < this.entries.length; i++) {
+    for (let i = firstEndingAtOrAfter(this.entries, fetchOffset); i < this.entries.length; i++) {
       const e = this.entries[i];
       if (e.firstOffset < upperBound) out.push(e);
     }
@@ -101,16 +105,5 @@ export class AbortedTxnList {
   /** Drops entries whose marker is below `offset` (log start moved). */
   dropBefore(offset: bigint): void {
     this.entries = this.entries.filter((e) => e.lastOffset >= offset);
-  }
-
-  private firstEndingAtOrAfter(offset: bigint): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.entries[mid].lastOffset < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

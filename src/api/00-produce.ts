@@ -15,7 +15,7 @@
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
-import { AppendResult, ProducerRejection, ProducerStateError } from '../../storage';
+import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler, RequestContext } from './handler';
@@ -83,9 +83,6 @@ function appendPartition(
   // v3+ carries exactly one batch (a view of the request); legacy message sets arrive converted to one v2 batch.
   const batches = verdict.batches.map((b) => b.buffer);
   const bytes = batches.length === 1 ? batches[0] : Buffer.concat(batches);
-  if (bytes.length > cfg.segmentBytes) {
-    return failed(partitionIndex, ErrorCode.RECORD_LIST_TOO_LARGE, `Record batch of ${bytes.length} bytes exceeds segment.bytes`);
-  }
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch !== undefined && transactionalId !== null) {
     const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
@@ -129,6 +126,7 @@ function producePartition(
   // A partition a clean restart left on disk is built on its first use; the append waits for that once.
   const log = ctx.services.partitions.log(ref.topic, p.index);
   return orFailure(() => (log instanceof Promise ? log.then(append) : append(log)), (err) => {
+    if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
     if (err instanceof ProducerStateError) {
       ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
       return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);

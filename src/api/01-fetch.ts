@@ -16,7 +16,7 @@ import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchReq
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
 import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
-import { ReadBufferLease, ReadBufferPool, ReadBufferSource } from '../../storage/read-buffers';
+import { ReadBufferLease, ReadBufferSource } from '../../storage/read-buffers';
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
@@ -27,18 +27,6 @@ type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 
 const READ_COMMITTED = 1;
-const MB = 1024 * 1024;
-
-/**
- * Shared by every fetch on the broker. Idle buffers are capped so a burst of large fetches does not pin its peak
- * memory; reads above 16 MB (one oversized first batch; partition reads are capped there otherwise) are not pooled.
- */
-const readBufferPool = new ReadBufferPool(32 * MB, 16 * MB);
-
-/** How many buffers the fetch read pool has created and how many bytes sit idle in it (tests, diagnostics). */
-export function fetchReadBufferStats(): { allocations: number; idleBytes: number } {
-  return { allocations: readBufferPool.allocations, idleBytes: readBufferPool.idleBytes };
-}
 
 interface PlannedPartition {
   readonly topicIndex: number;
@@ -213,7 +201,7 @@ export const fetchHandler = defineHandler({
     const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;
-    const lease = new ReadBufferLease(readBufferPool);
+    const lease = new ReadBufferLease(ctx.services.partitions.readBuffers);
     ctx.afterResponse(() => lease.releaseAll());
     let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
     while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {

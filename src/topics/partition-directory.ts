@@ -2,6 +2,7 @@
 // stored at a clean start on its first use; this directory keeps that behind one call, so a handler only knows
 // that an answer may have to wait.
 import type { LogManager, PartitionLog, TopicMetadata } from '../../storage';
+import type { ReadBufferPool } from '../../storage/read-buffers';
 
 export type MaybeLog = PartitionLog | undefined;
 
@@ -39,6 +40,11 @@ export class PartitionDirectory {
   loaded(topic: TopicMetadata | undefined, partition: number): MaybeLog {
     if (!topic || partition < 0 || partition >= topic.partitions) return undefined;
     return this.logs.partition(topic.name, partition);
+  }
+
+  /** Where fetches read from disk into (storage's pool, shared by every fetch). */
+  get readBuffers(): ReadBufferPool {
+    return this.logs.readBuffers;
   }
 
   /** Bytes in a partition's segments (DescribeLogDirs); undefined when it does not exist. Loads nothing. */

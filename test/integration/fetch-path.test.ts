@@ -7,7 +7,6 @@ import { RawClient } from '../helpers/raw-client';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
 import { decodeRecordBatches, encodeRecordBatch } from '../../codecs/records/record-batch';
-import { fetchReadBufferStats } from '../../src/api/01-fetch';
 
 jest.setTimeout(60000);
 
@@ -120,10 +119,10 @@ test('consuming the same data again reuses the read buffers instead of allocatin
   const client = await RawClient.connect(broker.port);
   try {
     await consumeAll(client, MB);
-    const before = fetchReadBufferStats().allocations;
+    const before = broker.logs.readBuffers.allocations;
     for (let i = 0; i < 3; i++) await consumeAll(client, MB);
-    expect(fetchReadBufferStats().allocations).toBe(before);
-    expect(fetchReadBufferStats().idleBytes).toBeGreaterThan(0);
+    expect(broker.logs.readBuffers.allocations).toBe(before);
+    expect(broker.logs.readBuffers.idleBytes).toBeGreaterThan(0);
   } finally {
     client.close();
   }

@@ -4,8 +4,8 @@
 import * as fs from 'fs';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
-import { CorruptRecordError, FileWriter, LogClosedError, LogManager, PartitionLog, StorageWriteError } from '../../../storage';
-import { batch, openManager, removeDir, tempDir } from './helpers';
+import { CorruptRecordError, FileWriter, LogClosedError, PartitionLog, RecordBatchTooLargeError, StorageWriteError } from '../../../storage';
+import { batch, openManager, freshDataDirs } from './helpers';
 
 /** Fails the next `failures` write calls with EIO, putting `partialBytes` of the first one in the file. */
 class FailNextWriter implements FileWriter {
@@ -39,23 +39,13 @@ async function texts(log: PartitionLog): Promise<string[]> {
 }
 
 describe('PartitionLog.appendNow', () => {
-  let dir: string;
-  let manager: LogManager | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await manager?.close().catch(() => undefined);
-    manager = undefined;
-    removeDir(dir);
-  });
+  const data = freshDataDirs();
 
   /** Partitions whose segment file exists (a first append made it), so appendNow can write at once. */
   async function writtenLogs(partitions = 1, writer?: FileWriter, configs: Record<string, string> = {}): Promise<PartitionLog[]> {
-    manager = await openManager(dir, writer === undefined ? {} : { fileWriter: writer });
-    await manager.createTopic('t', partitions, configs);
-    const logs = Array.from({ length: partitions }, (_, p) => manager?.partition('t', p) as PartitionLog);
+    data.manager = await openManager(data.dir, writer === undefined ? {} : { fileWriter: writer });
+    await data.manager.createTopic('t', partitions, configs);
+    const logs = Array.from({ length: partitions }, (_, p) => data.manager?.partition('t', p) as PartitionLog);
     for (const log of logs) await log.append(batch(1, 'first'));
     await nextTurn();
     return logs;
@@ -72,9 +62,9 @@ describe('PartitionLog.appendNow', () => {
   });
 
   it('declines a partition whose segment file is not made yet; append() then writes it', async () => {
-    manager = await openManager(dir);
-    await manager.createTopic('t', 1);
-    const log = manager.partition('t', 0) as PartitionLog;
+    data.manager = await openManager(data.dir);
+    await data.manager.createTopic('t', 1);
+    const log = data.manager.partition('t', 0) as PartitionLog;
     const records = batch(1, 'a');
     expect(log.appendNow(records)).toBeNull();
     expect(log.logEndOffset).toBe(0n);
@@ -115,12 +105,22 @@ describe('PartitionLog.appendNow', () => {
   });
 
   it('declines an append that must roll the segment', async () => {
-    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '200' });
+    // 227 bytes: fits a segment of 250 on its own, not after the first append.
+    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '250' });
     const big = batch(1, 'big', undefined, 150);
     expect(log.appendNow(big)).toBeNull();
     expect(log.segmentCount()).toBe(1);
     expect(await log.append(big)).toMatchObject({ baseOffset: 1n });
     expect(log.segmentCount()).toBe(2);
+  });
+
+  it('refuses an append larger than a segment in both paths, writing nothing', async () => {
+    const [log] = await writtenLogs(1, undefined, { 'segment.bytes': '200' });
+    const big = batch(1, 'big', undefined, 150);
+    expect(() => log.appendNow(big)).toThrow(RecordBatchTooLargeError);
+    await expect(log.append(big)).rejects.toThrow('Record batch of 227 bytes exceeds segment.bytes');
+    expect(log.logEndOffset).toBe(1n);
+    expect(log.writeCallCount).toBe(1);
   });
 
   it('answers a retried idempotent batch with its original offsets, writing nothing', async () => {
@@ -137,8 +137,8 @@ describe('PartitionLog.appendNow', () => {
   it('throws what append() would reject with: corrupt framing, a closed log', async () => {
     const [log] = await writtenLogs();
     expect(() => log.appendNow(Buffer.alloc(10))).toThrow(CorruptRecordError);
-    await manager?.close();
-    manager = undefined;
+    await data.manager?.close();
+    data.manager = undefined;
     expect(() => log.appendNow(batch(1, 'late'))).toThrow(LogClosedError);
   });
 
@@ -155,8 +155,8 @@ describe('PartitionLog.appendNow', () => {
     expect(await texts(p0)).toEqual(['first-0', 'after-0']);
     expect(await texts(p1)).toEqual(['first-0', 'kept-0']);
     // What a reader sees is what a restart finds: the failed bytes were cut from the file.
-    await manager?.close();
-    manager = await openManager(dir);
-    expect(await texts((await manager.loadedPartition('t', 0)) as PartitionLog)).toEqual(['first-0', 'after-0']);
+    await data.manager?.close();
+    data.manager = await openManager(data.dir);
+    expect(await texts((await data.manager.loadedPartition('t', 0)) as PartitionLog)).toEqual(['first-0', 'after-0']);
   });
 });

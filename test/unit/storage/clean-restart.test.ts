@@ -53,10 +53,22 @@ describe('clean shutdown and restart', () => {
     managers.splice(managers.indexOf(m), 1);
     await m.close();
   };
+  /** A clean shutdown of `m`, then the next start in `dir`. */
+  const restart = async (m: LogManager, dir: string): Promise<LogManager> => {
+    await close(m);
+    return open(dir);
+  };
   const fresh = (): string => {
     const dir = tempDir();
     dirs.push(dir);
     return dir;
+  };
+  /** A manager in a fresh directory with `topic` created, and the log of its partition 0. */
+  const started = async (topic: string, partitions: number, configs: Record<string, string>): Promise<{ dir: string; m: LogManager; log: PartitionLog }> => {
+    const dir = fresh();
+    const m = await open(dir);
+    await m.createTopic(topic, partitions, configs);
+    return { dir, m, log: await loadedLog(m, topic, 0) };
   };
   afterEach(async () => {
     jest.restoreAllMocks();
@@ -75,9 +87,7 @@ describe('clean shutdown and restart', () => {
     await (await loadedLog(m, 'other', 0)).append(batch(1));
     const segmentsBefore = (await loadedLog(m, 'many', 1)).segmentCount();
     expect(segmentsBefore).toBeGreaterThan(1);
-    await close(m);
-
-    m = await open(dir);
+    m = await restart(m, dir);
     expect(m.unloadedPartitionCount()).toBe(4);
     expect(m.hasUnloadedPartitions).toBe(true);
     expect(m.partition('many', 1)).toBeUndefined();
@@ -124,35 +134,28 @@ describe('clean shutdown and restart', () => {
   });
 
   it('keeps the log start offset of DeleteRecords across a clean restart, in the directory\'s checkpoint', async () => {
-    const dir = fresh();
-    let m = await open(dir);
-    await m.createTopic('t', 2, { 'segment.bytes': '200' });
-    const log = await loadedLog(m, 't', 0);
+    const start = await started('t', 2, { 'segment.bytes': '200' });
+    const { dir, log } = start;
+    let m = start.m;
     for (let i = 0; i < 8; i++) await log.append(batch(2, `d${i}`));
     expect(await log.deleteRecordsBefore(7n)).toBe(7n);
     // Durable once acknowledged: the directory's checkpoint holds it already.
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).toContain('t 0 7\n');
     expect(fs.existsSync(path.join(partitionDir(dir, 't', 0), DIR_CHECKPOINT))).toBe(false);
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     const reopened = await loadedLog(m, 't', 0);
     expect(reopened.logStartOffset).toBe(7n);
     expect(reopened.logEndOffset).toBe(16n);
     await expect(reopened.read(2n, 1 << 20)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     // A second restart without loading it keeps the entry (the checkpoint is rewritten from what is known).
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     await (await loadedLog(m, 't', 1)).append(batch(1));
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     expect((await loadedLog(m, 't', 0)).logStartOffset).toBe(7n);
   });
 
   it('checkpoints a log start offset moved by retention later (its segments are gone anyway), and at shutdown', async () => {
-    const dir = fresh();
-    const m = await open(dir);
-    await m.createTopic('r', 1, { 'segment.bytes': '200', 'retention.ms': '1000' });
-    const log = await loadedLog(m, 'r', 0);
+    const { dir, m, log } = await started('r', 1, { 'segment.bytes': '200', 'retention.ms': '1000' });
     for (let i = 0; i < 6; i++) await log.append(batch(2, `r${i}`));
     await m.runBackgroundTasks();
     expect(log.logStartOffset).toBe(12n);
@@ -168,10 +171,7 @@ describe('clean shutdown and restart', () => {
   });
 
   it('keeps the log start offset of an acknowledged DeleteRecords after kill -9', async () => {
-    const dir = fresh();
-    const m = await open(dir);
-    await m.createTopic('t', 1, { 'segment.bytes': '200' });
-    const log = await loadedLog(m, 't', 0);
+    const { dir, m, log } = await started('t', 1, { 'segment.bytes': '200' });
     for (let i = 0; i < 8; i++) await log.append(batch(2, `k${i}`));
     await close(m);
     expect(await runDeleteRecordsAndKill(dir, 9n)).toBe('deleted 9');
@@ -216,26 +216,22 @@ describe('clean shutdown and restart', () => {
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).not.toContain('gone');
     await m.createTopic('gone', 1);
     expect((await (await loadedLog(m, 'gone', 0)).append(batch(2))).baseOffset).toBe(0n);
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     expect((await loadedLog(m, 'gone', 0)).logStartOffset).toBe(0n);
   });
 
   it('forgets a deleted topic\'s start offsets, so a new topic of the same name starts at 0', async () => {
-    const dir = fresh();
-    let m = await open(dir);
-    await m.createTopic('again', 1, { 'segment.bytes': '200' });
-    const log = await loadedLog(m, 'again', 0);
+    const start = await started('again', 1, { 'segment.bytes': '200' });
+    const { dir, log } = start;
+    let m = start.m;
     for (let i = 0; i < 6; i++) await log.append(batch(2));
     await log.deleteRecordsBefore(5n);
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     await m.deleteTopic('again');
     expect(fs.readFileSync(path.join(dir, DIR_CHECKPOINT), 'utf8')).not.toContain('again');
     await m.createTopic('again', 1);
     await (await loadedLog(m, 'again', 0)).append(batch(1));
-    await close(m);
-    m = await open(dir);
+    m = await restart(m, dir);
     const reborn = await loadedLog(m, 'again', 0);
     expect(reborn.logStartOffset).toBe(0n);
     expect(reborn.logEndOffset).toBe(1n);

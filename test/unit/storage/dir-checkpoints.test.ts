@@ -2,14 +2,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { formatOffsetCheckpoint, LogStartOffsets, partitionKey, readOffsetCheckpoint } from '../../../storage/dir-checkpoints';
-import { removeDir, tempDir } from './helpers';
+import { freshDataDirs } from './helpers';
 
 describe('per-directory offset checkpoints', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => removeDir(dir));
+  const data = freshDataDirs();
 
   it('writes Kafka\'s format (version, count, "topic partition offset" lines) and reads it back', async () => {
     const offsets = new Map([
@@ -19,13 +15,13 @@ describe('per-directory offset checkpoints', () => {
     ]);
     const text = formatOffsetCheckpoint(offsets);
     expect(text).toBe('0\n3\norders 0 0\norders 12 9007199254740993\na.b_c-d 3 42\n');
-    const file = path.join(dir, 'log-start-offset-checkpoint');
+    const file = path.join(data.dir, 'log-start-offset-checkpoint');
     fs.writeFileSync(file, text);
     expect(await readOffsetCheckpoint(file)).toEqual(offsets);
   });
 
   it('reads a missing file as empty and refuses a malformed one', async () => {
-    const file = path.join(dir, 'log-start-offset-checkpoint');
+    const file = path.join(data.dir, 'log-start-offset-checkpoint');
     expect((await readOffsetCheckpoint(file)).size).toBe(0);
     fs.writeFileSync(file, '0\n2\nt 0 1\n');
     await expect(readOffsetCheckpoint(file)).rejects.toThrow(/Malformed/);
@@ -34,8 +30,8 @@ describe('per-directory offset checkpoints', () => {
   });
 
   it('persists only when something changed, and a change during a write is in the next one', async () => {
-    const store = new LogStartOffsets(dir, new Map());
-    const file = path.join(dir, 'log-start-offset-checkpoint');
+    const store = new LogStartOffsets(data.dir, new Map());
+    const file = path.join(data.dir, 'log-start-offset-checkpoint');
     await store.persist();
     expect(fs.existsSync(file)).toBe(false);
     store.set('t', 0, 5n);
@@ -45,12 +41,12 @@ describe('per-directory offset checkpoints', () => {
     await Promise.all([first, second]);
     expect(fs.readFileSync(file, 'utf8')).toBe('0\n2\nt 0 5\nt 1 7\n');
     expect(store.hasUnwrittenChanges).toBe(false);
-    const reloaded = await LogStartOffsets.load(dir);
+    const reloaded = await LogStartOffsets.load(data.dir);
     expect(reloaded.get('t', 1)).toBe(7n);
   });
 
   it('forgets the partitions of one topic only, not of topics sharing its name as a prefix', () => {
-    const store = new LogStartOffsets(dir, new Map([
+    const store = new LogStartOffsets(data.dir, new Map([
       [partitionKey('t', 0), 1n],
       [partitionKey('t', 5), 2n],
       [partitionKey('t-1', 0), 3n],

@@ -7,8 +7,8 @@ import * as durableBarrier from '../../../storage/durable-barrier';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { CLEAN_SHUTDOWN_FILE } from '../../../storage/file-names';
 import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
-import { FileWriter, LogManager, PartitionLog, StorageWriteError } from '../../../storage';
-import { batch, openManager, partitionDir, removeDir, segmentFiles, tempDir } from './helpers';
+import { FileWriter, PartitionLog, StorageWriteError } from '../../../storage';
+import { batch, openManager, partitionDir, segmentFiles, freshDataDirs } from './helpers';
 
 /** Writes like Node until told to fail; `partialBytes` lets a failing write put some bytes in first. */
 class FaultyWriter implements FileWriter {
@@ -42,28 +42,17 @@ async function values(log: PartitionLog): Promise<string[]> {
 }
 
 describe('storage durability and retention', () => {
-  let dir: string;
-  let manager: LogManager | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await manager?.close().catch(() => undefined);
-    manager = undefined;
-    jest.restoreAllMocks();
-    removeDir(dir);
-  });
+  const data = freshDataDirs({ restoreMocks: true });
 
   async function topicLog(configs: Record<string, string> = {}, writer?: FileWriter): Promise<PartitionLog> {
-    manager = await openManager(dir, writer === undefined ? {} : { fileWriter: writer });
-    await manager.createTopic('t', 1, configs);
-    return (await manager.loadedPartition('t', 0)) as PartitionLog;
+    data.manager = await openManager(data.dir, writer === undefined ? {} : { fileWriter: writer });
+    await data.manager.createTopic('t', 1, configs);
+    return (await data.manager.loadedPartition('t', 0)) as PartitionLog;
   }
 
   function logFileSize(): number {
-    const [first] = segmentFiles(dir, 't', '.log');
-    return fs.statSync(path.join(partitionDir(dir, 't'), first)).size;
+    const [first] = segmentFiles(data.dir, 't', '.log');
+    return fs.statSync(path.join(partitionDir(data.dir, 't'), first)).size;
   }
 
   describe('a failed write', () => {
@@ -113,9 +102,9 @@ describe('storage durability and retention', () => {
       writer.partialBytes = 10;
       await expect(log.append(batch(1, 'lost'))).rejects.toBeInstanceOf(StorageWriteError);
       writer.failing = false;
-      await manager?.close();
-      manager = await openManager(dir);
-      const reopened = (await manager.loadedPartition('t', 0)) as PartitionLog;
+      await data.manager?.close();
+      data.manager = await openManager(data.dir);
+      const reopened = (await data.manager.loadedPartition('t', 0)) as PartitionLog;
       expect(reopened.logEndOffset).toBe(1n);
       expect((await values(reopened)).join()).toContain('kept');
     });
@@ -234,8 +223,8 @@ describe('storage durability and retention', () => {
         synced = written.files;
         return realDurable(dataDir, written, logger, method);
       });
-      await manager?.close();
-      manager = undefined;
+      await data.manager?.close();
+      data.manager = undefined;
       const index = events.findIndex((e) => e.endsWith('.index'));
       const timeIndex = events.findIndex((e) => e.endsWith('.timeindex'));
       const durable = events.indexOf('durable');
@@ -253,18 +242,18 @@ describe('storage durability and retention', () => {
       const log = await topicLog({ 'index.interval.bytes': '1' });
       await log.append(batch(2));
       await log.append(batch(2));
-      const [logFile] = segmentFiles(dir, 't', '.log');
+      const [logFile] = segmentFiles(data.dir, 't', '.log');
       // A non-empty directory where the offset index goes: renaming the new index over it fails.
-      const indexPath = path.join(partitionDir(dir, 't'), logFile.replace(/\.log$/, '.index'));
+      const indexPath = path.join(partitionDir(data.dir, 't'), logFile.replace(/\.log$/, '.index'));
       fs.rmSync(indexPath, { force: true });
       fs.mkdirSync(path.join(indexPath, 'blocker'), { recursive: true });
-      await expect(manager?.close()).rejects.toBeDefined();
-      manager = undefined;
-      expect(fs.existsSync(path.join(dir, CLEAN_SHUTDOWN_FILE))).toBe(false);
+      await expect(data.manager?.close()).rejects.toBeDefined();
+      data.manager = undefined;
+      expect(fs.existsSync(path.join(data.dir, CLEAN_SHUTDOWN_FILE))).toBe(false);
       fs.rmSync(indexPath, { recursive: true, force: true });
       // The next start recovers (unclean) and finds the data.
-      manager = await openManager(dir);
-      expect(((await manager.loadedPartition('t', 0)) as PartitionLog).logEndOffset).toBe(4n);
+      data.manager = await openManager(data.dir);
+      expect(((await data.manager.loadedPartition('t', 0)) as PartitionLog).logEndOffset).toBe(4n);
     });
   });
 });

@@ -61,3 +61,54 @@ export async function loadedLog(manager: LogManager, topic: string, partition = 
   if (log === undefined) throw new Error(`${topic}-${partition} missing`);
   return log;
 }
+
+/** A test's data directory and the manager it opened there (see freshDataDirs). */
+export interface DataDirFixture {
+  readonly dir: string;
+  manager: LogManager | undefined;
+  /** `manager`, failing the test when none is open. */
+  readonly opened: LogManager;
+}
+
+/**
+ * Gives every test of the enclosing describe a new data directory; after each test the manager it left in
+ * `manager` is closed and the directory removed. `closeFailures: 'ignore'` is for tests that break writes on
+ * purpose, whose close may fail; `restoreMocks` restores jest spies between closing and removing; `openEach`
+ * opens a manager in the directory before each test.
+ */
+export function freshDataDirs(opts: { closeFailures?: 'ignore' | 'fail'; restoreMocks?: boolean; openEach?: boolean } = {}): DataDirFixture {
+  const fixture = {
+    dir: '',
+    manager: undefined as LogManager | undefined,
+    get opened(): LogManager {
+      if (fixture.manager === undefined) throw new Error('no log manager open');
+      return fixture.manager;
+    },
+  };
+  beforeEach(async () => {
+    fixture.dir = tempDir();
+    if (opts.openEach === true) fixture.manager = await openManager(fixture.dir);
+  });
+  afterEach(async () => {
+    const manager = fixture.manager;
+    fixture.manager = undefined;
+    if (opts.closeFailures === 'fail') await manager?.close();
+    else await manager?.close().catch(() => undefined);
+    if (opts.restoreMocks === true) jest.restoreAllMocks();
+    removeDir(fixture.dir);
+  });
+  return fixture;
+}
+
+/** Runs `test` on a manager opened with `extra` in a new data directory; closes it and removes the directory after. */
+export async function withManager(extra: Partial<LogManagerOptions>, test: (manager: LogManager, dir: string) => Promise<void>): Promise<void> {
+  const dir = tempDir();
+  let manager: LogManager | undefined;
+  try {
+    manager = await openManager(dir, extra);
+    await test(manager, dir);
+  } finally {
+    await manager?.close();
+    removeDir(dir);
+  }
+}

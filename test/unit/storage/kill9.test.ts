@@ -1,8 +1,7 @@
 import { spawn } from 'child_process';
 import * as path from 'path';
 import { batchBaseOffset, batchLastOffset, batchCrc, computeBatchCrc } from '../../../codecs/records/batch-header';
-import { LogManager } from '../../../storage';
-import { openManager, removeDir, tempDir } from './helpers';
+import { openManager, freshDataDirs } from './helpers';
 
 interface Ack {
   baseOffset: bigint;
@@ -41,22 +40,13 @@ function runAndKill(dataDir: string, acks: number): Promise<Ack[]> {
 }
 
 describe('kill -9 while appending', () => {
-  let dir: string;
-  let manager: LogManager | undefined;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await manager?.close();
-    removeDir(dir);
-  });
+  const data = freshDataDirs({ closeFailures: 'fail' });
 
   it('loses no acknowledged append', async () => {
-    const acked = await runAndKill(dir, 1500);
+    const acked = await runAndKill(data.dir, 1500);
     expect(acked.length).toBeGreaterThanOrEqual(1500);
-    manager = await openManager(dir, { tailCacheBytes: 0 });
-    const log = (await manager.loadedPartition('crash', 0));
+    data.manager = await openManager(data.dir, { tailCacheBytes: 0 });
+    const log = (await data.manager.loadedPartition('crash', 0));
     if (log === undefined) throw new Error('partition missing after crash');
     const maxAcked = acked.reduce((m, a) => (a.lastOffset > m ? a.lastOffset : m), -1n);
     expect(log.logEndOffset).toBeGreaterThan(maxAcked);

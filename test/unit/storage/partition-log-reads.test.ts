@@ -1,24 +1,15 @@
 // Disk reads of PartitionLog: recycled buffers, sequential read hints, oversized first batches.
-import { LogManager, PartitionLog } from '../../../storage';
+import { PartitionLog } from '../../../storage';
 import { ReadBufferLease, ReadBufferPool } from '../../../storage/read-buffers';
-import { batch, describeBatches, loadedLog, openManager, removeDir, tempDir } from './helpers';
+import { batch, describeBatches, loadedLog, openManager, freshDataDirs } from './helpers';
 
 describe('PartitionLog disk reads', () => {
-  let dir: string;
-  let manager: LogManager;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await manager?.close();
-    removeDir(dir);
-  });
+  const data = freshDataDirs({ closeFailures: 'fail' });
 
   async function diskLog(configs: Record<string, string> = {}): Promise<PartitionLog> {
-    manager = await openManager(dir, { tailCacheBytes: 0 });
-    await manager.createTopic('t', 1, configs);
-    return loadedLog(manager, 't');
+    data.manager = await openManager(data.dir, { tailCacheBytes: 0 });
+    await data.manager.createTopic('t', 1, configs);
+    return loadedLog(data.manager, 't');
   }
 
   /** Reads the whole log the way a consumer does: each read starts after the last batch of the previous one. */

@@ -9,25 +9,16 @@ import {
   ATTR_TIMESTAMP_LOG_APPEND,
   batchAttributes,
 } from '../../../codecs/records/batch-header';
-import { LogManager, OffsetOutOfRangeError, PartitionLog, CorruptRecordError } from '../../../storage';
-import { batch, describeBatches, loadedLog, openManager, removeDir, segmentFiles, tempDir } from './helpers';
+import { OffsetOutOfRangeError, PartitionLog, CorruptRecordError } from '../../../storage';
+import { batch, describeBatches, loadedLog, openManager, segmentFiles, freshDataDirs } from './helpers';
 
 describe('PartitionLog', () => {
-  let dir: string;
-  let manager: LogManager;
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await manager?.close();
-    removeDir(dir);
-  });
+  const data = freshDataDirs({ closeFailures: 'fail' });
 
   async function topicLog(configs: Record<string, string> = {}, extra: Parameters<typeof openManager>[1] = {}): Promise<PartitionLog> {
-    manager = await openManager(dir, extra);
-    await manager.createTopic('t', 1, configs);
-    return loadedLog(manager, 't');
+    data.manager = await openManager(data.dir, extra);
+    await data.manager.createTopic('t', 1, configs);
+    return loadedLog(data.manager, 't');
   }
 
   it('round-trips appended batches with contiguous offsets', async () => {
@@ -91,8 +82,8 @@ describe('PartitionLog', () => {
     await log.append(batch(1, 'first'));
     const results = await Promise.all(Array.from({ length: 60 }, (_, i) => log.append(batch(2, `g${i}`))));
     expect(results[59].lastOffset).toBe(120n);
-    for (const f of segmentFiles(dir, 't', '.log')) expect(fs.statSync(path.join(dir, 't-0', f)).size).toBeLessThanOrEqual(1000);
-    expect(segmentFiles(dir, 't', '.log').length).toBeGreaterThan(5);
+    for (const f of segmentFiles(data.dir, 't', '.log')) expect(fs.statSync(path.join(data.dir, 't-0', f)).size).toBeLessThanOrEqual(1000);
+    expect(segmentFiles(data.dir, 't', '.log').length).toBeGreaterThan(5);
     for (let i = 0; i < 60; i += 7) {
       const r = await log.read(results[i].baseOffset, 1, { minOneBatch: true });
       expect(r.batches[0].includes(Buffer.from(`g${i}-0`))).toBe(true);
@@ -145,9 +136,9 @@ describe('PartitionLog', () => {
   it('rolls segments by segment.bytes and finds batches in every segment', async () => {
     const log = await topicLog({ 'segment.bytes': '600', 'index.interval.bytes': '100' }, { tailCacheBytes: 0 });
     for (let i = 0; i < 40; i++) await log.append(batch(3, `s${i}`));
-    const logs = segmentFiles(dir, 't', '.log');
+    const logs = segmentFiles(data.dir, 't', '.log');
     expect(logs.length).toBeGreaterThan(5);
-    for (const f of logs) expect(fs.statSync(path.join(dir, 't-0', f)).size).toBeLessThanOrEqual(600);
+    for (const f of logs) expect(fs.statSync(path.join(data.dir, 't-0', f)).size).toBeLessThanOrEqual(600);
     expect(logs[0]).toBe('00000000000000000000.log');
     for (let offset = 0n; offset < 120n; offset += 7n) {
       const r = await log.read(offset, 1, { minOneBatch: true });
@@ -155,14 +146,14 @@ describe('PartitionLog', () => {
       expect(info.baseOffset <= offset && offset <= info.lastOffset).toBe(true);
       expect(r.batches[0].includes(Buffer.from(`s${Number(offset / 3n)}-0`))).toBe(true);
     }
-    expect(log.sizeInBytes()).toBe(logs.reduce((n, f) => n + fs.statSync(path.join(dir, 't-0', f)).size, 0));
+    expect(log.sizeInBytes()).toBe(logs.reduce((n, f) => n + fs.statSync(path.join(data.dir, 't-0', f)).size, 0));
   });
 
   it('rolls when the offset index is full', async () => {
     // 16 bytes of index = 2 offset entries (and 1 time entry); index.interval.bytes 0 indexes every batch.
     const log = await topicLog({ 'segment.index.bytes': '16', 'index.interval.bytes': '0' }, { tailCacheBytes: 0 });
     for (let i = 0; i < 12; i++) await log.append(batch(1, `i${i}`));
-    expect(segmentFiles(dir, 't', '.log').length).toBeGreaterThanOrEqual(3);
+    expect(segmentFiles(data.dir, 't', '.log').length).toBeGreaterThanOrEqual(3);
     for (let offset = 0n; offset < 12n; offset++) {
       const r = await log.read(offset, 1, { minOneBatch: true });
       expect(batchBaseOffset(r.batches[0])).toBe(offset);
@@ -173,9 +164,9 @@ describe('PartitionLog', () => {
     const log = await topicLog({ 'segment.ms': '1000' });
     await log.append(batch(1, 'a', 1_000_000n));
     await log.append(batch(1, 'b', 1_000_500n));
-    expect(segmentFiles(dir, 't', '.log')).toHaveLength(1);
+    expect(segmentFiles(data.dir, 't', '.log')).toHaveLength(1);
     await log.append(batch(1, 'c', 1_002_000n));
-    expect(segmentFiles(dir, 't', '.log')).toEqual(['00000000000000000000.log', '00000000000000000002.log']);
+    expect(segmentFiles(data.dir, 't', '.log')).toEqual(['00000000000000000000.log', '00000000000000000002.log']);
   });
 
   it('stamps LogAppendTime and keeps the CRC valid', async () => {
@@ -208,7 +199,7 @@ describe('PartitionLog', () => {
     const log = await topicLog({ 'segment.bytes': '400', 'index.interval.bytes': '50' }, { tailCacheBytes: 0 });
     // Batch i holds 3 records with timestamps 1000*i + 0..2.
     for (let i = 0; i < 20; i++) await log.append(batch(3, `t${i}`, BigInt(1000 * i)));
-    expect(segmentFiles(dir, 't', '.log').length).toBeGreaterThan(2);
+    expect(segmentFiles(data.dir, 't', '.log').length).toBeGreaterThan(2);
     expect(await log.offsetForTimestamp(0n)).toEqual({ offset: 0n, timestamp: 0n });
     expect(await log.offsetForTimestamp(5001n)).toEqual({ offset: 16n, timestamp: 5001n });
     expect(await log.offsetForTimestamp(5003n)).toEqual({ offset: 18n, timestamp: 6000n });
@@ -226,21 +217,21 @@ describe('PartitionLog', () => {
   it('moves the log start offset with deleteRecordsBefore and drops whole segments', async () => {
     const log = await topicLog({ 'segment.bytes': '500' });
     for (let i = 0; i < 20; i++) await log.append(batch(2, `d${i}`));
-    const segmentsBefore = segmentFiles(dir, 't', '.log').length;
+    const segmentsBefore = segmentFiles(data.dir, 't', '.log').length;
     expect(await log.deleteRecordsBefore(15n)).toBe(15n);
     expect(log.logStartOffset).toBe(15n);
     await expect(log.read(10n, 100)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     const r = await log.read(15n, 1 << 20);
     expect(batchBaseOffset(r.batches[0])).toBe(14n); // the batch holding offset 15
     expect(r.logStartOffset).toBe(15n);
-    expect(segmentFiles(dir, 't', '.log').length).toBeLessThan(segmentsBefore);
+    expect(segmentFiles(data.dir, 't', '.log').length).toBeLessThan(segmentsBefore);
     expect(await log.deleteRecordsBefore(3n)).toBe(15n); // never moves backwards
     await expect(log.deleteRecordsBefore(41n)).rejects.toBeInstanceOf(OffsetOutOfRangeError);
     expect(await log.deleteRecordsBefore(-1n)).toBe(40n);
 
-    await manager.close();
-    manager = await openManager(dir);
-    expect((await manager.loadedPartition('t', 0))?.logStartOffset).toBe(40n);
+    await data.opened.close();
+    data.manager = await openManager(data.dir);
+    expect((await data.manager.loadedPartition('t', 0))?.logStartOffset).toBe(40n);
   });
 
   it('enforces retention.bytes without touching the active segment', async () => {
@@ -257,7 +248,7 @@ describe('PartitionLog', () => {
     const r = await log.read(log.logStartOffset, 1 << 20);
     expect(batchBaseOffset(r.batches[0])).toBe(log.logStartOffset);
     // file.delete.delay.ms 0: the renamed files are unlinked on the next timer tick.
-    const leftovers = (): string[] => fs.readdirSync(path.join(dir, 't-0')).filter((f) => f.endsWith('.deleted'));
+    const leftovers = (): string[] => fs.readdirSync(path.join(data.dir, 't-0')).filter((f) => f.endsWith('.deleted'));
     const deadline = Date.now() + 5000;
     while (leftovers().length > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 10));
     expect(leftovers()).toEqual([]);
@@ -289,8 +280,8 @@ describe('PartitionLog', () => {
     expect(log.flushCount).toBe(2);
     await log.append(batch(5));
     expect(log.flushCount).toBe(3);
-    await manager.createTopic('lazy', 1);
-    const lazy = (await manager.loadedPartition('lazy', 0)) as PartitionLog;
+    await data.opened.createTopic('lazy', 1);
+    const lazy = (await data.opened.loadedPartition('lazy', 0)) as PartitionLog;
     for (let i = 0; i < 20; i++) await lazy.append(batch(1));
     expect(lazy.flushCount).toBe(0);
   });
@@ -318,12 +309,12 @@ describe('PartitionLog', () => {
     const expected: Buffer[] = [];
     for (let i = 0; i < 30; i++) await log.append(batch(2, `p${i}`, BigInt(1000 + i)));
     expected.push(...(await log.read(0n, 1 << 24)).batches.map((b) => Buffer.from(b)));
-    await manager.close();
-    expect(fs.existsSync(path.join(dir, '.kafka_cleanshutdown'))).toBe(true);
+    await data.opened.close();
+    expect(fs.existsSync(path.join(data.dir, '.kafka_cleanshutdown'))).toBe(true);
 
-    manager = await openManager(dir, { tailCacheBytes: 0 });
-    expect(fs.existsSync(path.join(dir, '.kafka_cleanshutdown'))).toBe(false);
-    const again = (await manager.loadedPartition('t', 0));
+    data.manager = await openManager(data.dir, { tailCacheBytes: 0 });
+    expect(fs.existsSync(path.join(data.dir, '.kafka_cleanshutdown'))).toBe(false);
+    const again = (await data.manager.loadedPartition('t', 0));
     if (again === undefined) throw new Error('partition missing after reopen');
     expect(again.logEndOffset).toBe(60n);
     const all: Buffer[] = [];

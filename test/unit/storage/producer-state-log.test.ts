@@ -5,8 +5,8 @@ import * as path from 'path';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { CLEAN_SHUTDOWN_FILE } from '../../../storage/file-names';
-import { LogManager, ProducerStateError } from '../../../storage';
-import { openManager, partitionDir, removeDir, segmentFiles, tempDir } from './helpers';
+import { ProducerStateError } from '../../../storage';
+import { freshDataDirs, openManager, partitionDir, segmentFiles } from './helpers';
 
 function pbatch(producerId: bigint, epoch: number, seq: number, count = 1, transactional = false): Buffer {
   return encodeRecordBatch({
@@ -23,21 +23,11 @@ function markerBatch(producerId: bigint, epoch: number, commit: boolean): Buffer
 }
 
 describe('producer state in the partition log', () => {
-  let dir: string;
-  let manager: LogManager;
-
-  beforeEach(async () => {
-    dir = tempDir();
-    manager = await openManager(dir);
-    await manager.createTopic('t', 1);
-  });
-  afterEach(async () => {
-    await manager.close();
-    removeDir(dir);
-  });
+  const data = freshDataDirs({ closeFailures: 'fail', openEach: true });
+  beforeEach(() => data.opened.createTopic('t', 1).then(() => undefined));
 
   const log = () => {
-    const l = manager.partition('t', 0);
+    const l = data.opened.partition('t', 0);
     if (!l) throw new Error('no partition');
     return l;
   };
@@ -88,17 +78,17 @@ describe('producer state in the partition log', () => {
     expect(log().lastStableOffset).toBe(6n);
     expect(log().abortedTransactions(0n, 6n)).toEqual([{ producerId: 5n, firstOffset: 2n, lastOffset: 5n, lastStableOffset: 6n }]);
     expect(log().abortedTransactions(6n, 10n)).toEqual([]);
-    const [txnIndex] = segmentFiles(dir, 't', '.txnindex');
-    expect(fs.statSync(path.join(partitionDir(dir, 't'), txnIndex)).size).toBe(34);
+    const [txnIndex] = segmentFiles(data.dir, 't', '.txnindex');
+    expect(fs.statSync(path.join(partitionDir(data.dir, 't'), txnIndex)).size).toBe(34);
   });
 
   test('a clean close snapshots the state; reopening restores duplicates and open transactions', async () => {
     await log().append(pbatch(1n, 0, 0, 2));
     await log().append(pbatch(2n, 0, 0, 1, true));
-    await manager.close();
-    expect(segmentFiles(dir, 't', '.snapshot')).toEqual(['00000000000000000003.snapshot']);
-    manager = await openManager(dir);
-    await manager.loadPartitions('t', [0]);
+    await data.opened.close();
+    expect(segmentFiles(data.dir, 't', '.snapshot')).toEqual(['00000000000000000003.snapshot']);
+    data.manager = await openManager(data.dir);
+    await data.opened.loadPartitions('t', [0]);
     expect(await log().append(pbatch(1n, 0, 0, 2))).toMatchObject({ baseOffset: 0n, duplicate: true });
     expect(log().lastStableOffset).toBe(2n);
   });
@@ -108,28 +98,28 @@ describe('producer state in the partition log', () => {
     await log().append(pbatch(2n, 0, 0, 1, true));
     await log().append(markerBatch(2n, 0, false), { origin: 'coordinator' });
     await log().append(pbatch(3n, 0, 0, 1, true));
-    await manager.close();
+    await data.opened.close();
     // Simulate a crash that lost the snapshot and the index write: no clean-shutdown marker either.
-    const pdir = partitionDir(dir, 't');
+    const pdir = partitionDir(data.dir, 't');
     for (const f of fs.readdirSync(pdir)) if (f.endsWith('.snapshot') || f.endsWith('.txnindex')) fs.rmSync(path.join(pdir, f));
-    fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
-    manager = await openManager(dir);
-    await manager.loadPartitions('t', [0]);
+    fs.rmSync(path.join(data.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+    data.manager = await openManager(data.dir);
+    await data.opened.loadPartitions('t', [0]);
     expect(await log().append(pbatch(1n, 0, 0, 2))).toMatchObject({ baseOffset: 0n, duplicate: true });
     expect(log().abortedTransactions(0n, 10n)).toEqual([{ producerId: 2n, firstOffset: 2n, lastOffset: 3n, lastStableOffset: 4n }]);
     expect(log().lastStableOffset).toBe(4n);
-    expect(segmentFiles(dir, 't', '.txnindex')).toHaveLength(1);
+    expect(segmentFiles(data.dir, 't', '.txnindex')).toHaveLength(1);
   });
 
   test('snapshots beyond the recovered log end are dropped', async () => {
     await log().append(pbatch(1n, 0, 0, 2));
-    await manager.close();
-    const pdir = partitionDir(dir, 't');
+    await data.opened.close();
+    const pdir = partitionDir(data.dir, 't');
     fs.copyFileSync(path.join(pdir, '00000000000000000002.snapshot'), path.join(pdir, '00000000000000000099.snapshot'));
-    fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
-    manager = await openManager(dir);
-    await manager.loadPartitions('t', [0]);
-    expect(segmentFiles(dir, 't', '.snapshot')).toEqual(['00000000000000000002.snapshot']);
+    fs.rmSync(path.join(data.dir, CLEAN_SHUTDOWN_FILE), { force: true });
+    data.manager = await openManager(data.dir);
+    await data.opened.loadPartitions('t', [0]);
+    expect(segmentFiles(data.dir, 't', '.snapshot')).toEqual(['00000000000000000002.snapshot']);
     expect(await log().append(pbatch(1n, 0, 2))).toMatchObject({ baseOffset: 2n, duplicate: false });
   });
 });

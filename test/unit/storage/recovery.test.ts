@@ -32,6 +32,13 @@ describe('recovery after an unclean shutdown', () => {
     for (const d of dirs.splice(0)) removeDir(d);
   });
 
+  /** A crash copy of `dir` (see crashCopy), removed after the test. */
+  function crashCopyOf(dir: string): string {
+    const crashed = crashCopy(dir);
+    dirs.push(crashed);
+    return crashed;
+  }
+
   async function open(dir: string, extra: Parameters<typeof openManager>[1] = {}): Promise<LogManager> {
     const m = await openManager(dir, extra);
     managers.push(m);
@@ -56,8 +63,7 @@ describe('recovery after an unclean shutdown', () => {
 
   it('keeps every batch when the files are intact, rebuilding missing indexes', async () => {
     const { dir, expected } = await writeLog(100_000, 50);
-    const crashed = crashCopy(dir);
-    dirs.push(crashed);
+    const crashed = crashCopyOf(dir);
     for (const f of fs.readdirSync(partitionDir(crashed, 't'))) {
       if (f.endsWith('.index') || f.endsWith('.timeindex')) fs.rmSync(path.join(partitionDir(crashed, 't'), f));
     }
@@ -75,8 +81,7 @@ describe('recovery after an unclean shutdown', () => {
 
   it('cuts a torn batch at the tail and keeps the intact prefix', async () => {
     const { dir, expected } = await writeLog(100_000, 20);
-    const crashed = crashCopy(dir);
-    dirs.push(crashed);
+    const crashed = crashCopyOf(dir);
     const file = lastLogFile(crashed);
     const size = fs.statSync(file).size;
     const lastSize = expected[expected.length - 1].length;
@@ -92,8 +97,7 @@ describe('recovery after an unclean shutdown', () => {
 
   it('drops the last batch when one of its bytes is corrupted', async () => {
     const { dir, expected } = await writeLog(100_000, 12);
-    const crashed = crashCopy(dir);
-    dirs.push(crashed);
+    const crashed = crashCopyOf(dir);
     const file = lastLogFile(crashed);
     const content = fs.readFileSync(file);
     const lastSize = expected[expected.length - 1].length;
@@ -108,8 +112,7 @@ describe('recovery after an unclean shutdown', () => {
 
   it('cuts from a batch whose CRC no longer matches, together with the torn tail and missing indexes', async () => {
     const { dir, expected } = await writeLog(1_000, 40);
-    const crashed = crashCopy(dir);
-    dirs.push(crashed);
+    const crashed = crashCopyOf(dir);
     const pdir = partitionDir(crashed, 't');
     const logs = segmentFiles(crashed, 't', '.log');
     expect(logs.length).toBeGreaterThan(3);
@@ -147,8 +150,7 @@ describe('recovery after an unclean shutdown', () => {
 
   it('truncates a closed segment with a corrupt batch and drops the segments after it', async () => {
     const { dir, expected } = await writeLog(1_000, 40);
-    const crashed = crashCopy(dir);
-    dirs.push(crashed);
+    const crashed = crashCopyOf(dir);
     const pdir = partitionDir(crashed, 't');
     const logs = segmentFiles(crashed, 't', '.log');
     const victim = path.join(pdir, logs[1]);

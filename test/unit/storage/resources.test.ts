@@ -1,11 +1,10 @@
 import { batchBaseOffset } from '../../../codecs/records/batch-header';
-import { LogManager } from '../../../storage';
 import { FdPool } from '../../../storage/fd-pool';
 import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache';
 import { OffsetIndex } from '../../../storage/offset-index';
 import { TimeIndex } from '../../../storage/time-index';
 import { selectSegmentsToDelete, RetentionVictim } from '../../../storage/retention';
-import { batch, loadedLog, openManager, removeDir, tempDir } from './helpers';
+import { batch, loadedLog, removeDir, tempDir, withManager } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -124,11 +123,8 @@ describe('file descriptor pool', () => {
     }
   });
 
-  it('bounds open files across many partitions of a log manager', async () => {
-    const dir = tempDir();
-    let manager: LogManager | undefined;
-    try {
-      manager = await openManager(dir, { maxOpenFiles: 8, tailCacheBytes: 0 });
+  it('bounds open files across many partitions of a log manager', () =>
+    withManager({ maxOpenFiles: 8, tailCacheBytes: 0 }, async (manager) => {
       await manager.createTopic('many', 40);
       for (let p = 0; p < 40; p++) await (await manager.loadedPartition('many', p))?.append(batch(1, `p${p}`));
       for (let p = 0; p < 40; p++) {
@@ -137,36 +133,21 @@ describe('file descriptor pool', () => {
         expect(r?.batches[0].includes(Buffer.from(`p${p}-0`))).toBe(true);
       }
       expect(manager.openFileCount()).toBeLessThanOrEqual(8);
-    } finally {
-      await manager?.close();
-      removeDir(dir);
-    }
-  });
+    }));
 
-  it('completes concurrent first appends to more partitions than open files (no open/evict livelock)', async () => {
-    const dir = tempDir();
-    let manager: LogManager | undefined;
-    try {
-      manager = await openManager(dir, { maxOpenFiles: 8, tailCacheBytes: 0 });
+  it('completes concurrent first appends to more partitions than open files (no open/evict livelock)', () =>
+    withManager({ maxOpenFiles: 8, tailCacheBytes: 0 }, async (manager) => {
       await manager.createTopic('wide', 60);
-      const wide = manager;
-      const results = await Promise.all(Array.from({ length: 60 }, (_, p) => wide.partition('wide', p)!.append(batch(1, `w${p}`))));
+      const results = await Promise.all(Array.from({ length: 60 }, (_, p) => manager.partition('wide', p)!.append(batch(1, `w${p}`))));
       expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 60 }, () => 0n));
-      for (let p = 0; p < 60; p++) expect((await wide.loadedPartition('wide', p))!.highWatermark).toBe(1n);
-      expect(wide.openFileCount()).toBeLessThanOrEqual(8);
-    } finally {
-      await manager?.close();
-      removeDir(dir);
-    }
-  }, 20_000);
+      for (let p = 0; p < 60; p++) expect((await manager.loadedPartition('wide', p))!.highWatermark).toBe(1n);
+      expect(manager.openFileCount()).toBeLessThanOrEqual(8);
+    }), 20_000);
 });
 
 describe('closed segment indexes under a tiny index budget', () => {
-  it('unloads and reloads indexes while reads stay correct', async () => {
-    const dir = tempDir();
-    let manager: LogManager | undefined;
-    try {
-      manager = await openManager(dir, { indexCacheBytes: 16, tailCacheBytes: 0 });
+  it('unloads and reloads indexes while reads stay correct', () =>
+    withManager({ indexCacheBytes: 16, tailCacheBytes: 0 }, async (manager) => {
       await manager.createTopic('ix', 1, { 'segment.bytes': '800', 'index.interval.bytes': '80' });
       const log = await loadedLog(manager, 'ix');
       for (let i = 0; i < 60; i++) await log.append(batch(2, `x${i}`, BigInt(1000 * i)));
@@ -177,9 +158,5 @@ describe('closed segment indexes under a tiny index budget', () => {
         expect(r.batches[0].includes(Buffer.from(`x${Number(offset / 2n)}-0`))).toBe(true);
       }
       expect(await log.offsetForTimestamp(31_001n)).toEqual({ offset: 63n, timestamp: 31_001n });
-    } finally {
-      await manager?.close();
-      removeDir(dir);
-    }
-  });
+    }));
 });

@@ -1,0 +1,137 @@
+// File work on the data directory for the log manager: what open cleans up and checks (deleted topics' leftovers,
+// orphan directories, the log start offset checkpoint), making and removing partition directories, and sizing a
+// partition from its segment files without loading it.
+import * as fs from 'fs';
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import type { Logger } from './logger';
+import { isNotFound } from './atomic-file';
+import { DELETE_DIR_SUFFIX, LOG_SUFFIX, parseSegmentFileName, partitionDirName } from './file-names';
+import { LogStartOffsets } from './dir-checkpoints';
+import { TopicCatalog } from './topic-catalog';
+
+/** How long partition directories are made in one go before the event loop gets a turn. */
+const MKDIR_SLICE_MS = 4;
+
+/**
+ * Synchronous mkdirs (far cheaper than trips through libuv's thread pool), a few milliseconds' worth at a time
+ * with a yield to the event loop in between, so requests keep being served while thousands are made.
+ */
+export async function makePartitionDirs(dataDir: string, topic: string, from: number, to: number): Promise<void> {
+  let p = from;
+  while (p < to) {
+    await yieldToEventLoop();
+    const until = performance.now() + MKDIR_SLICE_MS;
+    do {
+      try {
+        fs.mkdirSync(path.join(dataDir, partitionDirName(topic, p)));
+      } catch (err) {
+        // Already made by the partition's first append (stale directories were removed before).
+        if (!isAlreadyExists(err)) throw err;
+      }
+      p++;
+    } while (p < to && performance.now() < until);
+  }
+}
+
+/** Directories of these partitions left by a deletion a crash interrupted: one readdir finds them all. */
+export async function removeStaleDirs(dataDir: string, topic: string, from: number, to: number, logger: Logger): Promise<void> {
+  const prefix = `${topic}-`;
+  for (const name of await fsp.readdir(dataDir)) {
+    if (!name.startsWith(prefix)) continue;
+    const suffix = name.slice(prefix.length);
+    if (!/^\d+$/.test(suffix)) continue;
+    const p = Number(suffix);
+    if (p < from || p >= to) continue;
+    const dir = path.join(dataDir, name);
+    logger.warn({ dir }, 'removing stale partition directory before creating the partition');
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlreadyExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EEXIST';
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function removeDeletedTopicDirs(dataDir: string, entries: readonly fs.Dirent[], logger: Logger): Promise<void> {
+  for (const { name } of entries) {
+    if (!name.endsWith(DELETE_DIR_SUFFIX)) continue;
+    logger.info({ dir: name }, 'removing leftover directory of a deleted topic');
+    await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The data directory's log start offsets. Entries of partitions the catalog no longer lists (a topic deleted just
+ * before a crash) are dropped and the file rewritten before anything is served: a new topic of the same name must
+ * never inherit them.
+ */
+export async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<LogStartOffsets> {
+  let offsets: LogStartOffsets;
+  try {
+    offsets = await LogStartOffsets.load(dataDir, (err) => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed'));
+  } catch (err) {
+    logger.warn({ dataDir, err }, 'unreadable log start offset checkpoint; partitions start at their first segment');
+    offsets = new LogStartOffsets(dataDir, new Map(), (e) => logger.error({ dataDir, err: e }, 'writing the log start offset checkpoint failed'));
+  }
+  let dropped = false;
+  for (const name of offsets.topics()) {
+    const topic = catalog.get(name);
+    if (offsets.forgetTopic(name, (p) => topic !== undefined && p < topic.partitions)) dropped = true;
+  }
+  if (dropped) await offsets.persist();
+  return offsets;
+}
+
+/** Partition directories the catalog does not list are left alone (never deleted), but reported. */
+export function warnAboutOrphanDirs(dataDir: string, entries: readonly fs.Dirent[], catalog: TopicCatalog, logger: Logger): void {
+  for (const entry of entries) {
+    if (!entry.isDirectory() || entry.name.endsWith(DELETE_DIR_SUFFIX)) continue;
+    const match = /^(.+)-(\d+)$/.exec(entry.name);
+    if (match === null) continue;
+    const topic = catalog.get(match[1]);
+    if (topic === undefined || Number(match[2]) >= topic.partitions) {
+      logger.warn({ dir: path.join(dataDir, entry.name) }, 'partition directory not in the topic catalog; ignored');
+    }
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Total size of the segment (.log) files in a partition directory; 0 when it has none. */
+export async function segmentFilesSize(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (err) {
+    if (isNotFound(err)) return 0;
+    throw err;
+  }
+  const logs = names.filter((name) => parseSegmentFileName(name, LOG_SUFFIX) !== null);
+  const sizes = await Promise.all(logs.map((name) => fsp.stat(path.join(dir, name)).then((st) => st.size, (err: unknown) => (isNotFound(err) ? 0 : Promise.reject(err)))));
+  return sizes.reduce((sum, size) => sum + size, 0);
+}
