@@ -58,7 +58,10 @@ export function cyclicComponents(nodes: readonly string[], edges: readonly Impor
 
 /** The shortest cycle through `start` using only files of `component` (breadth-first), as a closed path. */
 export function shortestCycleThrough(start: string, component: ReadonlySet<string>, edges: readonly ImportEdge[]): string[] {
-  const successors = successorMap([...component], edges.filter((e) => component.has(e.from) && component.has(e.to)));
+  const successors = successorMap(
+    [...component],
+    edges.filter((e) => component.has(e.from) && component.has(e.to)),
+  );
   const cameFrom = new Map<string, string>();
   const queue = [start];
   for (let head = 0; head < queue.length; head++) {
@@ -93,10 +96,7 @@ export function describeCycles(components: readonly string[][], edges: readonly 
       seen.add(key);
       chains.push(cycle.map((step, i) => (i === 0 ? step : `${arrow(cycle[i - 1], step)}${step}`)).join(''));
     }
-    return [
-      `Loop ${n + 1}: ${component.length} files (${component.join(', ')})`,
-      ...chains.map((chain) => `  ${chain}`),
-    ].join('\n');
+    return [`Loop ${n + 1}: ${component.length} files (${component.join(', ')})`, ...chains.map((chain) => `  ${chain}`)].join('\n');
   });
   return `${components.length} import loop(s); "-(type)->" marks an import that is type-only.\n${blocks.join('\n\n')}`;
 }

@@ -24,10 +24,7 @@ describe('file length', () => {
       .filter(({ lines }) => lines > maxLines)
       .sort((a, b) => b.lines - a.lines);
     if (tooLong.length > 0) {
-      throw new Error(
-        `${tooLong.length} file(s) over ${maxLines} lines:\n` +
-          tooLong.map(({ file, lines }) => `  ${file}: ${lines} lines`).join('\n'),
-      );
+      throw new Error(`${tooLong.length} file(s) over ${maxLines} lines:\n` + tooLong.map(({ file, lines }) => `  ${file}: ${lines} lines`).join('\n'));
     }
   });
 });

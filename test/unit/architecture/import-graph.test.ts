@@ -40,8 +40,7 @@ describe('import graph of codecs/, storage/ and src/', () => {
     });
     if (crossings.length > 0) {
       throw new Error(
-        `${crossings.length} import(s) reach a higher layer or unshipped code:\n` +
-          crossings.map((edge) => `  ${describeEdge(edge)}`).join('\n'),
+        `${crossings.length} import(s) reach a higher layer or unshipped code:\n` + crossings.map((edge) => `  ${describeEdge(edge)}`).join('\n'),
       );
     }
   });
