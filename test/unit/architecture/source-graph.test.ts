@@ -21,20 +21,11 @@ describe('moduleReferences', () => {
       "let j: import('./import-type').J;",
       "const notAnImport = \"require('./in-a-string')\"; // import x from './in-a-comment'",
     ].join('\n');
-    expect(moduleReferences('sample.ts', text)).toEqual([
-      { specifier: './value', typeOnly: false },
-      { specifier: './type-clause', typeOnly: true },
-      { specifier: './type-specifiers', typeOnly: true },
-      { specifier: './side-effect', typeOnly: false },
-      { specifier: './re-export', typeOnly: false },
-      { specifier: './type-re-export', typeOnly: true },
-      { specifier: './star', typeOnly: false },
-      { specifier: './import-equals', typeOnly: false },
-      { specifier: './require', typeOnly: false },
-      { specifier: './typeof-import', typeOnly: true },
-      { specifier: './dynamic', typeOnly: false },
-      { specifier: './import-type', typeOnly: true },
-    ]);
+    const references = moduleReferences('sample.ts', text);
+    const specifiers = (typeOnly: boolean): string[] => references.filter((r) => r.typeOnly === typeOnly).map((r) => r.specifier);
+    expect(references).toHaveLength(12);
+    expect(specifiers(false)).toEqual(['./value', './side-effect', './re-export', './star', './import-equals', './require', './dynamic']);
+    expect(specifiers(true)).toEqual(['./type-clause', './type-specifiers', './type-re-export', './typeof-import', './import-type']);
   });
 });
 
