@@ -24,7 +24,7 @@ function describeEdge(edge: ImportEdge): string {
 describe('import graph of codecs/, storage/ and src/', () => {
   it('finds the sources and resolves every relative import to a file', () => {
     expect(graph.files.length).toBeGreaterThan(100);
-    expect(graph.files).toEqual(expect.arrayContaining(['src/broker.ts', 'storage/index.ts']));
+    expect([...new Set(graph.files.map(topFolder))].sort()).toEqual([...layeredFolders].sort());
     expect(graph.unresolved).toEqual([]);
   });
 

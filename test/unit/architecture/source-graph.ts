@@ -113,13 +113,19 @@ export function moduleReferences(fileName: string, text: string): ModuleReferenc
   return references;
 }
 
-/** The file a relative specifier names, as Node's resolution of a compiled .ts file would find it. */
+/**
+ * The file a relative specifier names, as Node's resolution of a compiled .ts file would find it. A specifier
+ * written for the compiled file's place in dist/ (`require('../../package.json')` from src/cli.ts) resolves from
+ * there when it names nothing from the source's place.
+ */
 function resolveRelative(root: string, fromFile: string, specifier: string): string | undefined {
-  const base = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), specifier));
-  const candidates = [`${base}.ts`, `${base}/index.ts`, base, `${base}.js`, `${base}.json`];
+  const fromSource = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), specifier));
+  const fromCompiled = path.posix.normalize(path.posix.join('dist', path.posix.dirname(fromFile), specifier));
+  const bases = fromCompiled.startsWith('dist/') ? [fromSource] : [fromSource, fromCompiled];
+  const candidates = bases.flatMap((base) => [`${base}.ts`, `${base}/index.ts`, base, `${base}.js`, `${base}.json`]);
   return candidates.find((candidate) => {
     const absolute = path.join(root, candidate);
-    return fs.existsSync(absolute) && fs.statSync(absolute).isFile();
+    return !candidate.startsWith('../') && fs.existsSync(absolute) && fs.statSync(absolute).isFile();
   });
 }
 
