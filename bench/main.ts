@@ -57,7 +57,7 @@ function progress(message: string): void {
 }
 
 function describeMachine(): Record<string, unknown> {
-  let confluentKafka = 'unknown';
+  let confluentKafka: string;
   try {
     confluentKafka = execFileSync('/usr/bin/python3', ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])']).toString().trim();
   } catch {
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
     `clients: librdkafka via python confluent-kafka ${String(machine.confluentKafkaAndLibrdkafka)}; kafkajs 2.2.4`,
   ];
   process.stdout.write(`${header.join('\n')}\n\n${sections.map(formatSection).join('\n\n')}\n`);
-  const json = { startedAt: startedAt.toISOString(), seconds, mode: opts.quick ? 'quick' : 'full', runs: opts.runs, machine, failed: failure === null ? null : String(failure), sections: toJson(sections) };
+  const json = { startedAt: startedAt.toISOString(), seconds, mode: opts.quick ? 'quick' : 'full', runs: opts.runs, machine, failed: failure === null ? null : failure instanceof Error ? failure.message : JSON.stringify(failure), sections: toJson(sections) };
   fs.writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), opts.out)}\n`);
   if (failure !== null) process.exitCode = 1;

@@ -133,7 +133,7 @@ interface YargsOutcome {
 function runYargs(argv: readonly string[]): YargsOutcome {
   let outcome: YargsOutcome | undefined;
   void skipHelpCaching(commandLine(argv)).parse([...argv], {}, (error, args, output) => {
-    outcome = { error: error ?? null, args: args as Record<string, unknown>, output };
+    outcome = { error: error ?? null, args: args, output };
   });
   if (outcome === undefined) throw new Error('yargs did not parse the command line synchronously');
   return outcome;

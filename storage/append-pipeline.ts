@@ -196,7 +196,7 @@ export class AppendPipeline {
    */
   private async writeGroupWaiting(group: readonly AppendRequest[]): Promise<AppendOutcome[]> {
     const plan = this.plan(group);
-    let failure: Error | null = null;
+    let failure: Error | null;
     for (;;) {
       const rollAt = plan.fill(this.log.activeSegment, this.log.cfg);
       failure = await this.writeRun(plan);

@@ -45,7 +45,10 @@ export async function makeDurable(dataDir: string, written: WrittenFiles, logger
 /** syncfs(2) on the filesystem holding `dir`; rejects when it cannot run or reports an error. */
 export function syncFileSystem(dir: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('sync', ['-f', dir], { timeout: SYNCFS_TIMEOUT_MS }, (err) => (err === null ? resolve() : reject(err)));
+    execFile('sync', ['-f', dir], { timeout: SYNCFS_TIMEOUT_MS }, (err) => {
+      if (err) reject(err instanceof Error ? err : new Error(`sync -f ${dir} failed`));
+      else resolve();
+    });
   });
 }
 

@@ -24,7 +24,7 @@ export interface FileWriter {
 
 export const NODE_FILE_WRITER: FileWriter = {
   write: (fd, data, position) => fs.writeSync(fd, data, 0, data.length, position),
-  writev: (fd, buffers, position) => fs.writevSync(fd, buffers as Buffer[], position),
+  writev: (fd, buffers, position) => fs.writevSync(fd, buffers, position),
 };
 
 export class FdPool {

@@ -28,7 +28,7 @@ export class LeaderEpochCache {
 
   static async load(dir: string, logger: Logger): Promise<LeaderEpochCache> {
     const file = path.join(dir, LEADER_EPOCH_CHECKPOINT_FILE);
-    let rows: string[][] | null = null;
+    let rows: string[][] | null;
     try {
       rows = await readCheckpointFile(file);
     } catch (err) {

@@ -380,7 +380,7 @@ export class LogManager {
       ),
     );
     await this.fdPool.closeAll();
-    let method: string | null = null;
+    let method: string;
     try {
       if (failures.length > 0) throw failures[0];
       const startOffsets = this.deps.startOffsets;

@@ -37,7 +37,7 @@ export function buildMockCluster(): string {
       execFileSync('cc', ['-O2', '-o', MOCK_BINARY, MOCK_SOURCE, '-lrdkafka'], { stdio: 'pipe' });
     } catch (err) {
       const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`building the mock cluster failed (apt-get install librdkafka-dev?): ${stderr}`);
+      throw new Error(`building the mock cluster failed (apt-get install librdkafka-dev?): ${stderr}`, { cause: err });
     }
   }
   return MOCK_BINARY;

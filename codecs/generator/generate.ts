@@ -68,7 +68,7 @@ function emitRegistry(messages: readonly MessageDef[]): string {
     const res = responses.get(req.apiKey);
     if (res === undefined) throw new Error(`${req.name} has no response spec`);
     if (!res.validVersions.equals(req.validVersions)) {
-      throw new Error(`${req.name} and ${res.name} disagree on versions: ${req.validVersions} vs ${res.validVersions}`);
+      throw new Error(`${req.name} and ${res.name} disagree on versions: ${req.validVersions.toString()} vs ${res.validVersions.toString()}`);
     }
     imports.push(`import { ${req.name}Codec } from './${req.name}';`);
     imports.push(`import { ${res.name}Codec } from './${res.name}';`);

@@ -58,7 +58,7 @@ function formatStructure(obj: JsonObject, kind: ObjectKind, where: string, inden
     const inner = `${indent} `;
     const children = value.map((child, i) => {
       if (!isObject(child)) throw new Error(`${where}: ${key}[${i}] is not an object`);
-      return inner + formatStructure(child, childKind(kind, key), `${where}.${String(child['name'])}`, inner);
+      return inner + formatStructure(child, childKind(kind, key), `${where}.${typeof child['name'] === 'string' ? child['name'] : i}`, inner);
     });
     parts.push(children.length === 0 ? `"${key}":[]` : `"${key}":[\n${children.join(',\n')}]`);
   }

@@ -158,7 +158,7 @@ function parseField(raw: unknown, ctx: ParseContext, owner: string): FieldDef {
     nullableVersions: VersionSet.parse(optString(raw, 'nullableVersions', where), where),
     taggedVersions: VersionSet.parse(taggedText, where),
     tag: typeof tagRaw === 'number' ? tagRaw : null,
-    defaultValue: defaultRaw === undefined ? undefined : defaultRaw === null ? 'null' : String(defaultRaw),
+    defaultValue: defaultText(defaultRaw, where),
     ignorable: raw['ignorable'] === true,
     flexibleOverride: flexText === undefined ? null : VersionSet.parse(flexText, where),
   };
@@ -199,4 +199,12 @@ export function collectStructs(root: StructDef): StructDef[] {
   };
   for (const f of root.fields) visitType(f.type);
   return out;
+}
+
+/** A field's default as the spec writes it: a string, number or boolean (null spelled 'null'); absent is undefined. */
+function defaultText(raw: unknown, where: string): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === null) return 'null';
+  if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  throw new Error(`${where}: default must be a string, number or boolean`);
 }

@@ -58,7 +58,7 @@ export const batchMagic = int8Field(BATCH_HEADER.magic);
 export const batchCrc = uint32Field(BATCH_HEADER.crc);
 export const batchAttributes = int16Field(BATCH_HEADER.attributes);
 export function batchCompression(buf: Buffer, at = 0): Compression {
-  return (batchAttributes(buf, at) & ATTR_COMPRESSION_MASK) as Compression;
+  return (batchAttributes(buf, at) & ATTR_COMPRESSION_MASK);
 }
 export function batchIsTransactional(buf: Buffer, at = 0): boolean {
   return (batchAttributes(buf, at) & ATTR_TRANSACTIONAL) !== 0;

@@ -24,7 +24,6 @@ const CHECK_CRC32 = 0xcbf43926;
 
 function loadNative(): NativeCrc | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const native = require('@node-rs/crc32') as NativeCrc;
     const ok = native.crc32c(CHECK_INPUT) >>> 0 === CHECK_CRC32C && native.crc32(CHECK_INPUT) >>> 0 === CHECK_CRC32;
     return ok ? native : null;
@@ -34,10 +33,8 @@ function loadNative(): NativeCrc | null {
 }
 
 function jsImplementations(): { crc32c: CrcFunction; crc32: CrcFunction } {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const c: JsCrc = require('crc-32/crc32c');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const ieee: JsCrc = require('crc-32');
+  const c = require('crc-32/crc32c') as JsCrc;
+  const ieee = require('crc-32') as JsCrc;
   return { crc32c: (data) => c.buf(data) >>> 0, crc32: (data) => ieee.buf(data) >>> 0 };
 }
 

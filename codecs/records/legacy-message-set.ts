@@ -93,7 +93,7 @@ function readShallowMessage(buf: Buffer, at: number, size: number): ShallowMessa
     timestampType: magic === 1 && attributes & ATTR_TIMESTAMP_LOG_APPEND ? 'LogAppendTime' : 'CreateTime',
     key: key.value,
     value: value.value,
-    compression: codec as Compression,
+    compression: codec,
   };
 }
 

@@ -48,7 +48,6 @@ type Loaded<T> = { ok: true; codec: T } | { ok: false; reason: string };
 
 function tryRequire(moduleName: string): Loaded<Record<string, unknown>> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const mod: unknown = require(moduleName);
     if (typeof mod !== 'object' || mod === null) return { ok: false, reason: `${moduleName} exports no object` };
     return { ok: true, codec: mod as Record<string, unknown> };

@@ -159,7 +159,7 @@ export const produceHandler = defineHandler({
     return Promise.all(
       request.topicData.map(async (topicData) => {
         const ref = topics.find(topicData.name, topicData.topicId, byId);
-        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => producePartition(ctx, request, acksValid, ref, p)));
+        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => Promise.resolve(producePartition(ctx, request, acksValid, ref, p))));
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),
     ).then((responses) => produceResponse(request, responses));

@@ -19,7 +19,7 @@ import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
 import { ReadBufferLease, ReadBufferSource } from '../../storage/read-buffers';
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../../codecs/protocol/errors';
-import { defineHandler, RequestContext } from './handler';
+import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
 

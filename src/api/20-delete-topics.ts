@@ -21,7 +21,7 @@ export const deleteTopicsHandler = defineHandler({
     const wanted =
       ctx.apiVersion >= 6
         ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
-        : request.topicNames.map((name) => ({ name: name as string | null, topicId: ZERO_UUID }));
+        : request.topicNames.map((name) => ({ name: name, topicId: ZERO_UUID }));
     const responses: Result[] = [];
     for (const w of wanted) {
       const byId = w.name === null && w.topicId !== ZERO_UUID;

@@ -40,9 +40,9 @@ export interface ApiHandler {
   decodeRequest(reader: Reader, version: number): unknown;
   /**
    * The response, or null when the request gets no response (Produce with acks=0); a promise of either when the
-   * handler has to wait. Answering synchronously spares a promise per request.
+   * handler has to wait. Answering synchronously spares a promise per request. (`unknown` covers all three.)
    */
-  handle(request: unknown, ctx: RequestContext): unknown | null | Promise<unknown | null>;
+  handle(request: unknown, ctx: RequestContext): unknown;
   encodeResponse(response: unknown, writer: Writer, version: number): void;
 }
 

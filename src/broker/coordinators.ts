@@ -40,7 +40,6 @@ export class Coordinators {
   static async start(options: CoordinatorsOptions): Promise<Coordinators> {
     const { logs, config, logger } = options;
     const producerIds = await ProducerIdManager.open(options.dataDir, logger);
-    let coordinators: Coordinators | undefined;
     const groupOptions: GroupCoordinatorOptions = { storage: logs, topics: logs, config: groupCoordinatorConfig(config), logger };
     const transactionOptions: TransactionCoordinatorOptions = {
       storage: logs,
@@ -54,9 +53,9 @@ export class Coordinators {
       },
       logger,
       // Transactional offset commits become visible (or are dropped) once the transaction's markers are written.
-      onComplete: async (producerId, _epoch, committed) => coordinators?.groups.completeTransaction(producerId, committed),
+      onComplete: async (producerId, _epoch, committed) => coordinators.groups.completeTransaction(producerId, committed),
     };
-    coordinators = new Coordinators(groupOptions, transactionOptions);
+    const coordinators = new Coordinators(groupOptions, transactionOptions);
     try {
       if (logs.topic(OFFSETS_TOPIC) !== undefined) {
         coordinators.groupCoordinator = await groupsModule().GroupCoordinator.start(groupOptions);

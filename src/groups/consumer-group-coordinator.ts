@@ -10,7 +10,7 @@ import { randomBytes } from 'crypto';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
-import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
+import { DEFAULT_SERVER_ASSIGNOR, emptyAssignment, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
 import { consumerGroupSnapshot, KeyedRecord } from './consumer-group-records';
 
 /** Writes a group's records to __consumer_offsets (resolves once stored). */
@@ -132,7 +132,7 @@ export class ConsumerGroupCoordinator {
   /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
   private changes(group: ConsumerGroup): KeyedRecord[] {
     let written = this.persisted.get(group.groupId);
-    if (!written) this.persisted.set(group.groupId, (written = new Map()));
+    if (!written) this.persisted.set(group.groupId, (written = new Map<string, string>()));
     const out: KeyedRecord[] = [];
     const present = new Set<string>();
     for (const r of consumerGroupSnapshot(group)) {
@@ -343,7 +343,7 @@ export class ConsumerGroupCoordinator {
         clientHost: m.clientHost,
         subscribedTopicNames: m.subscribedTopicNames,
         assignment: toList(m.assigned),
-        targetAssignment: toList(group.targetAssignment.get(m.memberId) ?? new Map()),
+        targetAssignment: toList(group.targetAssignment.get(m.memberId) ?? emptyAssignment()),
       })),
     };
   }

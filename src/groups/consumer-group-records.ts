@@ -21,7 +21,7 @@ import {
   ConsumerGroupCurrentMemberAssignmentValueCodec,
 } from '../../codecs/generated/internal/ConsumerGroupCurrentMemberAssignmentValue';
 import { ConsumerGroup, ConsumerMember, MemberReconciliation } from './consumer-group';
-import type { TopicAssignment } from './server-assignors';
+import { emptyAssignment, TopicAssignment } from './server-assignors';
 
 export const ConsumerRecordType = {
   GROUP_METADATA: 3,
@@ -101,7 +101,7 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
     out.push({
       key: encode(ConsumerRecordType.TARGET_ASSIGNMENT_MEMBER, ConsumerGroupTargetAssignmentMemberKeyCodec, memberKey),
       value: encode(0, ConsumerGroupTargetAssignmentMemberValueCodec, {
-        topicPartitions: topicList(group.targetAssignment.get(m.memberId) ?? new Map()),
+        topicPartitions: topicList(group.targetAssignment.get(m.memberId) ?? emptyAssignment()),
       }),
     });
     out.push({
@@ -174,7 +174,7 @@ export class ConsumerGroupRebuilder {
   apply(r: ConsumerGroupRecord): void {
     const perMember = <V>(map: Map<string, Map<string, V>>, groupId: string, memberId: string, v: V) => {
       let byMember = map.get(groupId);
-      if (!byMember) map.set(groupId, (byMember = new Map()));
+      if (!byMember) map.set(groupId, (byMember = new Map<string, V>()));
       byMember.set(memberId, v);
     };
     switch (r.kind) {

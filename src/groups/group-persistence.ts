@@ -72,9 +72,9 @@ export class GroupStateRebuilder {
   apply(r: CoordinatorRecord): void {
     if (r.kind === 'offset') {
       let byTopic = this.offsets.get(r.group);
-      if (!byTopic) this.offsets.set(r.group, (byTopic = new Map()));
+      if (!byTopic) this.offsets.set(r.group, (byTopic = new Map<string, Map<number, CommittedOffset | null>>()));
       let byPartition = byTopic.get(r.topic);
-      if (!byPartition) byTopic.set(r.topic, (byPartition = new Map()));
+      if (!byPartition) byTopic.set(r.topic, (byPartition = new Map<number, CommittedOffset | null>()));
       byPartition.set(r.partition, r.value);
     } else if (r.kind === 'group') {
       this.metadata.set(r.group, r.value);

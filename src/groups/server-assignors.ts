@@ -5,6 +5,11 @@
 /** topicId -> partitions */
 export type TopicAssignment = Map<string, Set<number>>;
 
+/** A member's assignment with no partitions. */
+export function emptyAssignment(): TopicAssignment {
+  return new Map<string, Set<number>>();
+}
+
 export interface AssignorMember {
   readonly memberId: string;
   /** topic ids the member subscribes to (only existing topics) */
@@ -24,7 +29,7 @@ export type ServerAssignor = (input: AssignorInput) => Map<string, TopicAssignme
 export const DEFAULT_SERVER_ASSIGNOR = 'uniform';
 
 function emptyResult(members: readonly AssignorMember[]): Map<string, TopicAssignment> {
-  return new Map(members.map((m) => [m.memberId, new Map()]));
+  return new Map(members.map((m) => [m.memberId, emptyAssignment()]));
 }
 
 function add(a: TopicAssignment, topicId: string, partition: number): void {

@@ -256,7 +256,7 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       try {
         consumed = await consume('ckjs-kip848', 'ckjs-kip848-group', records.length, { 'group.protocol': 'consumer', debug: 'cgrp' }, 20000, { logger });
       } catch (err) {
-        throw new Error(`${(err as Error).message}\nlibrdkafka said:\n  ${[...new Set(groupLog)].slice(0, 5).join('\n  ')}`);
+        throw new Error(`${(err as Error).message}\nlibrdkafka said:\n  ${[...new Set(groupLog)].slice(0, 5).join('\n  ')}`, { cause: err });
       }
       verifyConsumed(records, consumed);
     });

@@ -8,7 +8,6 @@ import { DEBIAN_PYTHON, pythonHasModule, run } from '../helpers/tools';
 const available = pythonHasModule('confluent_kafka');
 const describeIfPython = available ? describe : describe.skip;
 if (!available) {
-  // eslint-disable-next-line no-console
   console.warn('python3-confluent-kafka not installed (apt-get install python3-confluent-kafka): skipping');
 }
 

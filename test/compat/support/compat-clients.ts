@@ -39,7 +39,6 @@ export function compatPackageProblem(name: string, options: { load?: boolean } =
 
 /** Loads a package from test/compat/node_modules; callers narrow the result to the surface they use. */
 export function requireCompat(name: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(path.join(COMPAT_MODULES, name));
 }
 
@@ -50,7 +49,6 @@ export function requireCompat(name: string): unknown {
 export function describeClient(title: string, problems: readonly (string | null)[], body: () => void): void {
   const missing = problems.filter((p): p is string => p !== null);
   if (skipCompat()) {
-    // eslint-disable-next-line no-console
     console.warn(`EDDY_SKIP_COMPAT=1: skipping the ${title} compatibility suite`);
     describe.skip(title, body);
     return;
@@ -58,7 +56,6 @@ export function describeClient(title: string, problems: readonly (string | null)
   if (missing.length > 0 && process.env.CI !== 'true') {
     // Outside CI a fresh clone has no compat clients yet (they take minutes to build): say so loudly and skip,
     // so `npm test` stays usable. CI installs them, and there a missing client fails.
-    // eslint-disable-next-line no-console
     console.warn(`${title} not installed, compatibility suite skipped: ${missing.join('; ')}. To run it, ${INSTALL_HINT}.`);
     describe.skip(title, body);
     return;

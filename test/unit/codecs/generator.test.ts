@@ -32,7 +32,6 @@ function load(def: MessageDef): LooseCodec {
   const file = path.join(dir, `${def.name}.js`);
   fs.writeFileSync(file, js.outputText);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as Record<string, LooseCodec>;
     return mod[`${def.name}Codec`];
   } finally {

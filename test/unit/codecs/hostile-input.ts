@@ -2,6 +2,7 @@
 // wrong (an exception other than the expected rejection, a hang, an allocation larger than allowed) into a failure
 // that names the seed and the input, so it can be replayed.
 
+import { inspect } from 'util';
 import { hexPreview, largestAllocationDuring } from '../../helpers/fuzz';
 
 export interface Outcome {
@@ -38,7 +39,7 @@ export function decodeHostile(
   const context = `${what} [seed ${rules.seed}] input ${hexPreview(input)}`;
   if (thrown !== null) {
     if (!(thrown instanceof rules.rejection)) {
-      const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+      const detail = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : inspect(thrown);
       throw new Error(`${context}: threw ${detail} instead of ${rules.rejection.name}`);
     }
     outcome.rejected++;

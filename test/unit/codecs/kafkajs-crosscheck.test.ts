@@ -31,7 +31,6 @@ interface ResponseModule {
 
 function load<T>(modulePath: string): T {
   // kafkajs ships plain CommonJS without types; the shape is declared by the caller.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(modulePath) as T;
 }
 

@@ -46,7 +46,7 @@ describe('every message round-trips sample values at every version', () => {
         try {
           expectContains(decoded, sample);
         } catch (e) {
-          throw new Error(`${def.name} v${v} ${variant}: ${(e as Error).message}`);
+          throw new Error(`${def.name} v${v} ${variant}: ${(e as Error).message}`, { cause: e });
         }
         expect(encode(codec, decoded, v).equals(first)).toBe(true);
       }

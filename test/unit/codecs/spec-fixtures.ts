@@ -116,7 +116,7 @@ export function expectContains(actual: unknown, expected: unknown, where = '$'):
   }
   if (Array.isArray(expected)) {
     if (expected.length > 0 && expected.every((e) => Buffer.isBuffer(e))) {
-      const joined = Buffer.concat(expected as Buffer[]);
+      const joined = Buffer.concat(expected);
       if (!Buffer.isBuffer(actual) || !actual.equals(joined)) throw new Error(`${where}: record chunks mismatch`);
       return;
     }

@@ -65,7 +65,6 @@ interface KjsLegacyEntry {
   compression?: number;
 }
 
-/* eslint-disable @typescript-eslint/no-var-requires */
 const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
 const kjsRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: KjsRecordInput) => KjsEncoder;
 const { RecordBatch: kjsRecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
@@ -82,7 +81,6 @@ const kjsDecodeMessageSet = require('kafkajs/src/protocol/messageSet/decoder') a
   size: number,
 ) => Promise<KjsLegacyMessage[]>;
 const kjsGzip = require('kafkajs/src/protocol/message/compression/gzip') as { compress(e: KjsEncoder): Promise<Buffer> };
-/* eslint-enable @typescript-eslint/no-var-requires */
 
 const T0 = 1_700_000_000_000;
 

@@ -22,7 +22,7 @@ class FailNextWriter implements FileWriter {
     if (this.partialBytes > 0) {
       const partial = this.partialBytes;
       this.partialBytes = 0;
-      fs.writeSync(fd, Buffer.concat(buffers as Buffer[]).subarray(0, partial), 0, partial, position);
+      fs.writeSync(fd, Buffer.concat(buffers).subarray(0, partial), 0, partial, position);
     }
     throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
   }

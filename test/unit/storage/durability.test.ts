@@ -26,7 +26,7 @@ class FaultyWriter implements FileWriter {
     if (this.partialBytes > 0) {
       const partial = this.partialBytes;
       this.partialBytes = 0;
-      return fs.writeSync(fd, Buffer.concat(buffers as Buffer[]).subarray(0, partial), 0, partial, position);
+      return fs.writeSync(fd, Buffer.concat(buffers).subarray(0, partial), 0, partial, position);
     }
     throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
   }

@@ -6,6 +6,9 @@ import { silentLogger } from '../../../src/logger';
 import { LogManager } from '../../../storage';
 import { openManager, removeDir, tempDir } from '../storage/helpers';
 
+/** Kafka's Long.MAX_VALUE ("no limit") as the JS number the settings hold: the nearest double, 2^63. */
+const LONG_MAX_AS_NUMBER = Number('9223372036854775807');
+
 describe('TopicService.produceSettings', () => {
   let dir: string;
   let logs: LogManager;
@@ -25,9 +28,9 @@ describe('TopicService.produceSettings', () => {
     await logs.createTopic('plain', 1);
     await logs.createTopic('custom', 1, { 'max.message.bytes': '777', 'message.timestamp.after.max.ms': '10' });
     const plain = topics.produceSettings(logs.topic('plain')!);
-    expect(plain).toEqual({ maxMessageBytes: 5000, timestampBeforeMaxMs: 9223372036854775807, timestampAfterMaxMs: 3600000 });
+    expect(plain).toEqual({ maxMessageBytes: 5000, timestampBeforeMaxMs: LONG_MAX_AS_NUMBER, timestampAfterMaxMs: 3600000 });
     expect(topics.produceSettings(logs.topic('plain')!)).toBe(plain);
-    expect(topics.produceSettings(logs.topic('custom')!)).toEqual({ maxMessageBytes: 777, timestampBeforeMaxMs: 9223372036854775807, timestampAfterMaxMs: 10 });
+    expect(topics.produceSettings(logs.topic('custom')!)).toEqual({ maxMessageBytes: 777, timestampBeforeMaxMs: LONG_MAX_AS_NUMBER, timestampAfterMaxMs: 10 });
   });
 
   it('follows topic config changes and broker config changes', async () => {
