@@ -47,7 +47,10 @@ function prepareBaseline(rev: string, dir: string): void {
 }
 
 function runBench(tree: string, benchArgs: readonly string[], out: string): SavedSection[] {
-  execFileSync(process.execPath, [path.join(tree, 'dist', 'bench', 'main.js'), ...benchArgs, '--out', out], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [path.join(tree, 'dist', 'bench', 'main.js'), ...benchArgs, '--out', out], {
+    cwd: tree,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return (JSON.parse(fs.readFileSync(out, 'utf8')) as { sections: SavedSection[] }).sections;
 }
 

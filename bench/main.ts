@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     }
   } catch (err) {
     failure = err;
-    progress(`FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    progress(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     const log = path.join(workDir, 'eddy-main.log');
     if (fs.existsSync(log)) progress(`Eddy log tail:\n${fs.readFileSync(log, 'utf8').split('\n').slice(-20).join('\n')}`);
   } finally {
@@ -169,11 +169,22 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - t0) / 1000;
   const header = [
     `Eddy bench, ${opts.quick ? 'quick' : 'full'} mode, ${opts.runs} run(s) per figure (medians), ${seconds.toFixed(0)} s, ${startedAt.toISOString()}`,
-    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, node ${process.version}, load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `machine: ${String(machine.cpus)} × ${String(machine.cpuModel)}, node ${process.version}, load average at start ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `clients: librdkafka via python confluent-kafka ${String(machine.confluentKafkaAndLibrdkafka)}; kafkajs 2.2.4`,
   ];
   process.stdout.write(`${header.join('\n')}\n\n${sections.map(formatSection).join('\n\n')}\n`);
-  const json = { startedAt: startedAt.toISOString(), seconds, mode: opts.quick ? 'quick' : 'full', runs: opts.runs, machine, failed: failure === null ? null : failure instanceof Error ? failure.message : JSON.stringify(failure), sections: toJson(sections) };
+  const json = {
+    startedAt: startedAt.toISOString(),
+    seconds,
+    mode: opts.quick ? 'quick' : 'full',
+    runs: opts.runs,
+    machine,
+    failed: failure === null ? null : failure instanceof Error ? failure.message : JSON.stringify(failure),
+    sections: toJson(sections),
+  };
   fs.writeFileSync(opts.out, `${JSON.stringify(json, null, 2)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), opts.out)}\n`);
   if (failure !== null) process.exitCode = 1;

@@ -34,10 +34,7 @@ export function apiVersionsRequests(): Buffer[] {
   };
   const compactString = (s: string): Buffer => Buffer.concat([Buffer.from([s.length + 1]), Buffer.from(s, 'latin1')]);
   const noTags = Buffer.from([0]);
-  return [
-    frame(header(0, 1)),
-    frame(Buffer.concat([header(3, 2), noTags, compactString('eddy-code-cache'), compactString('1'), noTags])),
-  ];
+  return [frame(header(0, 1)), frame(Buffer.concat([header(3, 2), noTags, compactString('eddy-code-cache'), compactString('1'), noTags]))];
 }
 
 /** Sends each request on one connection and resolves once every answer has arrived. */

@@ -172,10 +172,7 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     listeners: flag('listeners') ?? fromEnv.listeners,
     advertisedListeners: flag('advertised-listeners') ?? fromEnv['advertised-listeners'],
     dataDir: flag('data-dir') ?? fromEnv['data-dir'] ?? DEFAULT_DATA_DIR,
-    logLevel:
-      logLevel === undefined
-        ? 'info'
-        : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
+    logLevel: logLevel === undefined ? 'info' : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
     config,
   };
 }

@@ -6,16 +6,7 @@ import { LogClosedError, StorageWriteError } from './errors';
 import { AbortedTxn, appendTxnIndexFile } from './txn-index';
 import { currentAppendTurn } from './append-turn';
 import { CompletedTxn } from './producer-state';
-import {
-  AppendOptions,
-  AppendOutcome,
-  AppendRequest,
-  AppendResult,
-  checkAppendable,
-  GroupPlan,
-  NO_COMPLETED_TXNS,
-  screenProducers,
-} from './append-planner';
+import { AppendOptions, AppendOutcome, AppendRequest, AppendResult, checkAppendable, GroupPlan, NO_COMPLETED_TXNS, screenProducers } from './append-planner';
 import { FlushPolicy } from './flush-policy';
 import { LocalLog } from './local-log';
 import { floorSegmentIndex } from './offset-search';

@@ -171,7 +171,8 @@ export function checkAppendable(records: Buffer, segmentBytes: number): void {
   while (pos < records.length) {
     if (records.length - pos < BATCH_MIN_SIZE) throw new CorruptRecordError(`truncated batch header at byte ${pos}`);
     const size = batchSize(records, pos);
-    if (size < BATCH_MIN_SIZE || pos + size > records.length) throw new CorruptRecordError(`batch at byte ${pos} has invalid length ${size - BATCH_LOG_OVERHEAD}`);
+    if (size < BATCH_MIN_SIZE || pos + size > records.length)
+      throw new CorruptRecordError(`batch at byte ${pos} has invalid length ${size - BATCH_LOG_OVERHEAD}`);
     if (batchMagic(records, pos) !== 2) throw new CorruptRecordError(`batch at byte ${pos} has magic ${batchMagic(records, pos)}, only v2 is stored`);
     if (batchLastOffsetDelta(records, pos) < 0) throw new CorruptRecordError(`batch at byte ${pos} has a negative last offset delta`);
     pos += size;
@@ -255,7 +256,7 @@ function placeAppend(p: AppendRequest, request: number, baseOffset: bigint, logA
   const batches: PlacedBatch[] = [];
   let next = baseOffset;
   let maxTimestamp = -1n;
-  for (let pos = 0; pos < buf.length; ) {
+  for (let pos = 0; pos < buf.length;) {
     const size = batchSize(buf, pos);
     setBatchBaseOffset(buf, next, pos);
     setBatchPartitionLeaderEpoch(buf, p.leaderEpoch, pos);

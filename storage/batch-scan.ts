@@ -96,12 +96,7 @@ const HEADER_SCAN_BLOCK = 16 * 1024;
  * Walks headers from `from` until `limit`, returning the first batch `accept` says yes to, or null.
  * Reads in small blocks so a scan over a few index intervals costs one or two reads.
  */
-export async function findBatch(
-  handle: FileHandle,
-  from: number,
-  limit: number,
-  accept: (header: BatchHeaderAt) => boolean,
-): Promise<BatchHeaderAt | null> {
+export async function findBatch(handle: FileHandle, from: number, limit: number, accept: (header: BatchHeaderAt) => boolean): Promise<BatchHeaderAt | null> {
   let block: Buffer = Buffer.alloc(0);
   let blockStart = from;
   let pos = from;

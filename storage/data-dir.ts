@@ -132,6 +132,13 @@ export async function segmentFilesSize(dir: string): Promise<number> {
     throw err;
   }
   const logs = names.filter((name) => parseSegmentFileName(name, LOG_SUFFIX) !== null);
-  const sizes = await Promise.all(logs.map((name) => fsp.stat(path.join(dir, name)).then((st) => st.size, (err: unknown) => (isNotFound(err) ? 0 : Promise.reject(err)))));
+  const sizes = await Promise.all(
+    logs.map((name) =>
+      fsp.stat(path.join(dir, name)).then(
+        (st) => st.size,
+        (err: unknown) => (isNotFound(err) ? 0 : Promise.reject(err)),
+      ),
+    ),
+  );
   return sizes.reduce((sum, size) => sum + size, 0);
 }

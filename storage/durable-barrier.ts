@@ -26,7 +26,12 @@ export type DurabilityMethod = 'syncfs' | 'fsync';
  * Resolves once `written` is on stable storage. `auto` takes syncfs for SYNCFS_MIN_FILES files or more; the
  * result says which method ran.
  */
-export async function makeDurable(dataDir: string, written: WrittenFiles, logger: Logger, method: DurabilityMethod | 'auto' = 'auto'): Promise<DurabilityMethod> {
+export async function makeDurable(
+  dataDir: string,
+  written: WrittenFiles,
+  logger: Logger,
+  method: DurabilityMethod | 'auto' = 'auto',
+): Promise<DurabilityMethod> {
   if (method === 'auto') method = written.files.length >= SYNCFS_MIN_FILES ? 'syncfs' : 'fsync';
   if (written.files.length === 0 && written.dirs.length === 0) return method;
   if (method === 'syncfs') {

@@ -129,6 +129,8 @@ export class LeaderEpochCache {
     // Not fsynced, as Kafka stopped doing on the append path (KAFKA-15046): the first append to every partition
     // writes this file, and two fsyncs each made a first write to 10,000 partitions take seconds. A crash can
     // leave the older or no history, which only narrows what OffsetForLeaderEpoch answers (one node: epoch 0).
-    this.writes = this.writes.then(() => writeFileAtomic(this.file, content, { fsync: false })).catch((err: unknown) => this.logger.error({ file: this.file, err }, 'failed to write leader epoch checkpoint'));
+    this.writes = this.writes
+      .then(() => writeFileAtomic(this.file, content, { fsync: false }))
+      .catch((err: unknown) => this.logger.error({ file: this.file, err }, 'failed to write leader epoch checkpoint'));
   }
 }

@@ -4,7 +4,15 @@
 // rewrites the closed segments from the log start up to the end of that map, group by group, swapping each
 // cleaned group in atomically. The active segment is never touched, so appends and reads carry on meanwhile.
 import type { Logger } from './logger';
-import { BATCH_HEADER, BATCH_MIN_SIZE, batchIsControl, batchIsTransactional, batchLastOffset, batchProducerId, batchSize } from '../codecs/records/batch-header';
+import {
+  BATCH_HEADER,
+  BATCH_MIN_SIZE,
+  batchIsControl,
+  batchIsTransactional,
+  batchLastOffset,
+  batchProducerId,
+  batchSize,
+} from '../codecs/records/batch-header';
 import { decodeRecordBatch } from '../codecs/records/record-batch';
 import { CleanerOffsetMap } from './cleaner-offset-map';
 import { CleaningPlan, groupSegments, planCleaning } from './cleaner-plan';
@@ -112,7 +120,14 @@ export async function cleanPartition(log: PartitionLog, nowMs: number, opts: Cle
       await writer.discard();
       throw err;
     }
-    if (!(await log.installCleaned(group.map((f) => f.segment), writer, txns.retainedAborts))) return null;
+    if (
+      !(await log.installCleaned(
+        group.map((f) => f.segment),
+        writer,
+        txns.retainedAborts,
+      ))
+    )
+      return null;
     bytesAfter += writer.size;
     segmentsAfter++;
   }

@@ -140,7 +140,11 @@ async function cleanDirectory(dir: string, names: readonly string[], logger: Log
     if (parseSegmentFileName(name, LOG_SUFFIX) !== null) logs.add(name.slice(0, -LOG_SUFFIX.length));
   }
   for (const name of names) {
-    const stem = name.endsWith(INDEX_SUFFIX) ? name.slice(0, -INDEX_SUFFIX.length) : name.endsWith(TIME_INDEX_SUFFIX) ? name.slice(0, -TIME_INDEX_SUFFIX.length) : null;
+    const stem = name.endsWith(INDEX_SUFFIX)
+      ? name.slice(0, -INDEX_SUFFIX.length)
+      : name.endsWith(TIME_INDEX_SUFFIX)
+        ? name.slice(0, -TIME_INDEX_SUFFIX.length)
+        : null;
     if (stem !== null && /^\d{20}$/.test(stem) && !logs.has(stem)) {
       logger.warn({ file: path.join(dir, name) }, 'removing index file without a log segment');
       await fsp.rm(path.join(dir, name), { force: true });

@@ -114,7 +114,10 @@ export class LogMaintenance {
     const loads: Array<Promise<void>> = [];
     for (const [topic, below] of this.host.storedTopics()) {
       if (!this.host.compacts(topic)) continue;
-      const load = this.host.loadPartitions(topic, Array.from({ length: below }, (_, p) => p));
+      const load = this.host.loadPartitions(
+        topic,
+        Array.from({ length: below }, (_, p) => p),
+      );
       if (load !== null) loads.push(load);
     }
     await Promise.all(loads);

@@ -142,7 +142,11 @@ export class LogManager {
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
     };
-    const cleanerOptions: CleanerOptions = { logger, offsetMapBytes: opts.cleanerOffsetMapBytes ?? 64 * MB, maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB };
+    const cleanerOptions: CleanerOptions = {
+      logger,
+      offsetMapBytes: opts.cleanerOffsetMapBytes ?? 64 * MB,
+      maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB,
+    };
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions);
     manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
@@ -401,7 +405,10 @@ export class LogManager {
     }
     await writeFileAtomic(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
     await unlockDataDir(this.dataDir);
-    this.logger.info({ dataDir: this.dataDir, partitions: all.length, filesWritten: files.length, sync: method, ms: Date.now() - started }, 'log manager closed cleanly');
+    this.logger.info(
+      { dataDir: this.dataDir, partitions: all.length, filesWritten: files.length, sync: method, ms: Date.now() - started },
+      'log manager closed cleanly',
+    );
   }
 
   // ---- internals ----------------------------------------------------------------------------------------------

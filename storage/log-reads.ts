@@ -62,9 +62,7 @@ export class LogReader {
     const logStartOffset = this.log.startOffset;
     const logEnd = this.log.logEndOffset;
     if (fetchOffset < logStartOffset || fetchOffset > logEnd) {
-      throw new OffsetOutOfRangeError(
-        `Offset ${fetchOffset} is out of range for ${this.log.name} [${logStartOffset}, ${logEnd}]`,
-      );
+      throw new OffsetOutOfRangeError(`Offset ${fetchOffset} is out of range for ${this.log.name} [${logStartOffset}, ${logEnd}]`);
     }
     const maxOffset = opts.maxOffset === undefined || opts.maxOffset > highWatermark ? highWatermark : opts.maxOffset;
     const minOneBatch = opts.minOneBatch ?? false;

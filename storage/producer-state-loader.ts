@@ -4,7 +4,16 @@
 // `.txnindex` (a crash between the marker write and the index write) are added back.
 import * as path from 'path';
 import type { Logger } from './logger';
-import { ATTR_CONTROL, BATCH_HEADER, BATCH_MIN_SIZE, batchAttributes, batchBaseOffset, batchLastOffsetDelta, batchProducerId, batchSize } from '../codecs/records/batch-header';
+import {
+  ATTR_CONTROL,
+  BATCH_HEADER,
+  BATCH_MIN_SIZE,
+  batchAttributes,
+  batchBaseOffset,
+  batchLastOffsetDelta,
+  batchProducerId,
+  batchSize,
+} from '../codecs/records/batch-header';
 import { producerBatchInfo } from './producer-batch-info';
 import { deleteSnapshot, listSnapshots, readSnapshot, snapshotOffsets } from './producer-snapshot';
 import { ProducerStateManager } from './producer-state';

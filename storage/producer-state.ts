@@ -45,11 +45,7 @@ export interface ProducerEntry {
   lastTimestamp: bigint;
 }
 
-export type ProducerRejection =
-  | 'OUT_OF_ORDER_SEQUENCE'
-  | 'INVALID_PRODUCER_EPOCH'
-  | 'INVALID_TXN_STATE'
-  | 'TRANSACTION_COORDINATOR_FENCED';
+export type ProducerRejection = 'OUT_OF_ORDER_SEQUENCE' | 'INVALID_PRODUCER_EPOCH' | 'INVALID_TXN_STATE' | 'TRANSACTION_COORDINATOR_FENCED';
 
 export type ProducerCheck =
   | { readonly kind: 'append' }
@@ -109,7 +105,10 @@ export function checkBatch(entry: ProducerEntry | undefined, info: ProducerBatch
       return reject('INVALID_PRODUCER_EPOCH', `Marker epoch ${info.producerEpoch} of producer ${pid} is older than its current epoch ${entry.producerEpoch}`);
     }
     if (entry !== undefined && info.marker.coordinatorEpoch < entry.coordinatorEpoch) {
-      return reject('TRANSACTION_COORDINATOR_FENCED', `Marker of producer ${pid} from coordinator epoch ${info.marker.coordinatorEpoch}, older than ${entry.coordinatorEpoch}`);
+      return reject(
+        'TRANSACTION_COORDINATOR_FENCED',
+        `Marker of producer ${pid} from coordinator epoch ${info.marker.coordinatorEpoch}, older than ${entry.coordinatorEpoch}`,
+      );
     }
     return { kind: 'append' };
   }
@@ -131,12 +130,18 @@ export function checkBatch(entry: ProducerEntry | undefined, info: ProducerBatch
     } else {
       const entryLast = entry !== undefined && entry.batches.length > 0 ? entry.batches[entry.batches.length - 1].lastSeq : NO_SEQUENCE;
       if (!inSequence(entryLast, info.baseSequence)) {
-        return reject('OUT_OF_ORDER_SEQUENCE', `Out of order sequence number for producer ${pid}: ${info.baseSequence} (incoming), ${entryLast} (current end sequence)`);
+        return reject(
+          'OUT_OF_ORDER_SEQUENCE',
+          `Out of order sequence number for producer ${pid}: ${info.baseSequence} (incoming), ${entryLast} (current end sequence)`,
+        );
       }
     }
   }
   if (!info.transactional && entry !== undefined && entry.currentTxnFirstOffset !== null) {
-    return reject('INVALID_TXN_STATE', `Expected a transactional write from producer ${pid}, which has a transaction open since offset ${entry.currentTxnFirstOffset}`);
+    return reject(
+      'INVALID_TXN_STATE',
+      `Expected a transactional write from producer ${pid}, which has a transaction open since offset ${entry.currentTxnFirstOffset}`,
+    );
   }
   return { kind: 'append' };
 }
@@ -221,7 +226,9 @@ export class ProducerStateManager {
 
   /** Open transactions, oldest first. */
   ongoingTransactions(): Array<{ producerId: bigint; firstOffset: bigint }> {
-    return [...this.ongoing.entries()].map(([producerId, firstOffset]) => ({ producerId, firstOffset })).sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
+    return [...this.ongoing.entries()]
+      .map(([producerId, firstOffset]) => ({ producerId, firstOffset }))
+      .sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1));
   }
 
   stage(): ProducerStateStage {

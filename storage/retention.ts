@@ -35,7 +35,8 @@ export function selectSegmentsToDelete(
   const victims: RetentionVictim[] = [];
   let i = 0;
   // Segments wholly below the log start offset (DeleteRecords, or an earlier pass) go regardless of policy.
-  while (i < closed.length && closed[i].active !== true && closed[i].nextBaseOffset <= logStartOffset) victims.push({ ...closed[i++], reason: 'below log start offset' });
+  while (i < closed.length && closed[i].active !== true && closed[i].nextBaseOffset <= logStartOffset)
+    victims.push({ ...closed[i++], reason: 'below log start offset' });
   if (!settings.cleanupPolicy.delete) return victims;
   if (settings.retentionMs >= 0) {
     const horizon = BigInt(nowMs) - BigInt(settings.retentionMs);

@@ -93,7 +93,14 @@ export class SegmentChanges {
         firstDirtySeen = true;
         if (seg.size >= BATCH_HEADER.size) first = batchMaxTimestamp(await seg.readBytes(0, BATCH_HEADER.size));
       }
-      facts.push({ segment: seg, baseOffset: seg.baseOffset, nextBaseOffset: segs[i + 1].baseOffset, size: seg.size, largestTimestamp: timestamp, firstBatchTimestamp: first });
+      facts.push({
+        segment: seg,
+        baseOffset: seg.baseOffset,
+        nextBaseOffset: segs[i + 1].baseOffset,
+        size: seg.size,
+        largestTimestamp: timestamp,
+        firstBatchTimestamp: first,
+      });
     }
     return facts;
   }
@@ -110,7 +117,8 @@ export class SegmentChanges {
   installCleaned(group: readonly LogSegment[], cleaned: CleanedSegmentWriter, retainedAborts: readonly AbortedTxn[]): Promise<boolean> {
     return this.changeSegments(async () => {
       const at = this.log.segments.indexOf(group[0]);
-      const intact = !this.log.closed && at >= 0 && at + group.length < this.log.segments.length && group.every((g, i) => this.log.segments[at + i] === g && !g.isDeleted);
+      const intact =
+        !this.log.closed && at >= 0 && at + group.length < this.log.segments.length && group.every((g, i) => this.log.segments[at + i] === g && !g.isDeleted);
       if (!intact) {
         await cleaned.discard();
         return false;
@@ -158,7 +166,13 @@ export class SegmentChanges {
       this.log.aborted.dropBefore(target);
       await this.persistLogStartOffset();
       await this.deleteSegments(
-        selectSegmentsToDelete(await this.retentionView(), this.log.sizeInBytes(), { ...this.log.cfg, cleanupPolicy: { delete: false } }, this.log.startOffset, Date.now()),
+        selectSegmentsToDelete(
+          await this.retentionView(),
+          this.log.sizeInBytes(),
+          { ...this.log.cfg, cleanupPolicy: { delete: false } },
+          this.log.startOffset,
+          Date.now(),
+        ),
       );
     }
     return this.log.startOffset;

@@ -18,7 +18,7 @@ const MAX_TOPIC_NAME_LENGTH = 249;
 
 /** Kafka's topic name rule; it also keeps names safe as directory names. */
 export function checkTopicName(name: string): void {
-  if (name.length === 0) throw new InvalidTopicError('Topic name is illegal, it can\'t be empty');
+  if (name.length === 0) throw new InvalidTopicError("Topic name is illegal, it can't be empty");
   if (name === '.' || name === '..') throw new InvalidTopicError('Topic name cannot be "." or ".."');
   if (name.length > MAX_TOPIC_NAME_LENGTH) {
     throw new InvalidTopicError(`Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters`);

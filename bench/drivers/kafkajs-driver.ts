@@ -34,7 +34,10 @@ CompressionCodecs[CompressionTypes.LZ4] = () => ({
   decompress: async (buffer: Buffer) => decompress(Compression.Lz4, buffer),
 });
 
-const WORDS = 'order invoice customer payment shipped pending account region total amount status created updated warehouse item sku quantity price discount currency session device browser click view cart checkout user email address city country postal code phone level score event source target latency bytes'.split(' ');
+const WORDS =
+  'order invoice customer payment shipped pending account region total amount status created updated warehouse item sku quantity price discount currency session device browser click view cart checkout user email address city country postal code phone level score event source target latency bytes'.split(
+    ' ',
+  );
 
 /** Same shape of values as the librdkafka driver: word-based, distinct, compressible inside a value. */
 function payloadPool(size: number, count: number): Buffer[] {

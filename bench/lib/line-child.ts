@@ -15,7 +15,12 @@ export class LineChild {
   private readonly stderrTail: string[] = [];
   private exited = false;
 
-  constructor(readonly label: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly label: string,
+    command: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     this.child = spawnTracked(command, args, { env });
     const rl = readline.createInterface({ input: this.child.stdout as NodeJS.ReadableStream });
     rl.on('line', (line) => this.onLine(line));

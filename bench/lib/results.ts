@@ -22,7 +22,12 @@ export interface Section {
   readonly notes: string[];
 }
 
-export function section(id: string, title: string, columns: readonly { key: string; label: string }[], ratios: readonly (readonly [string, string])[] = []): Section {
+export function section(
+  id: string,
+  title: string,
+  columns: readonly { key: string; label: string }[],
+  ratios: readonly (readonly [string, string])[] = [],
+): Section {
   return { id, title, columns, ratios, rows: [], notes: [] };
 }
 
@@ -74,7 +79,15 @@ export function toJson(sections: readonly Section[]): { id: string; title: strin
         const q = rowRatio(r, a, b);
         if (q !== undefined) ratios[`${a}/${b}`] = q;
       }
-      return { name: r.name, unit: r.unit, median: med, ...(r.bytesPerUnit !== undefined ? { mbPerSecond: mbs } : {}), ratios, runs: r.runs, ...(r.note ? { note: r.note } : {}) };
+      return {
+        name: r.name,
+        unit: r.unit,
+        median: med,
+        ...(r.bytesPerUnit !== undefined ? { mbPerSecond: mbs } : {}),
+        ratios,
+        runs: r.runs,
+        ...(r.note ? { note: r.note } : {}),
+      };
     }),
   }));
 }

@@ -81,8 +81,19 @@ export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: 
   const started = process.hrtime.bigint();
   const child = spawnTracked(
     process.execPath,
-    [path.join(REPO_ROOT, 'bin', 'eddy.js'), 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir,
-      '--log-level', 'warn', ...(opts.extraArgs ?? [])],
+    [
+      path.join(REPO_ROOT, 'bin', 'eddy.js'),
+      'start',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'warn',
+      ...(opts.extraArgs ?? []),
+    ],
     { stdio: ['ignore', logFile, logFile] },
   );
   fs.closeSync(logFile);

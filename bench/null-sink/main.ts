@@ -17,6 +17,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`null sink: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`null sink: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

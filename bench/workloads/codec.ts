@@ -90,13 +90,21 @@ export async function runCodec(ctx: BenchContext, out: Section): Promise<void> {
         throttleTimeMs: 0,
         errorCode: 0,
         sessionId: 0,
-        responses: [{
-          topic: 'bench',
-          partitions: partitions.map((records, i) => ({
-            partitionIndex: i, errorCode: 0, highWatermark: 1000000n, lastStableOffset: 1000000n, logStartOffset: 0n,
-            abortedTransactions: null, preferredReadReplica: -1, records,
-          })),
-        }],
+        responses: [
+          {
+            topic: 'bench',
+            partitions: partitions.map((records, i) => ({
+              partitionIndex: i,
+              errorCode: 0,
+              highWatermark: 1000000n,
+              lastStableOffset: 1000000n,
+              logStartOffset: 0n,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records,
+            })),
+          },
+        ],
       },
       w,
       FETCH_VERSION,
@@ -107,15 +115,71 @@ export async function runCodec(ctx: BenchContext, out: Section): Promise<void> {
   for (let r = 0; r < runs; r++) {
     ctx.progress(`codec run ${r + 1}/${runs}`);
     let offset = 0n;
-    record(out, 'Produce request, 1 MB uncompressed batch: decode + CRC + record validation + offset patch', 'MB/s', 'eddy',
-      throughput(plainFrame.length, () => { decodeProduce(plainFrame, (offset += 1000n)); }, minMs));
-    record(out, `Produce request, 1 MB batch as lz4 (${(lz4.length / MB).toFixed(2)} MB on the wire): same path incl. decompression, MB/s uncompressed`, 'MB/s', 'eddy',
-      throughput(uncompressedBytes, () => { decodeProduce(lz4Frame, (offset += 1000n)); }, minMs));
-    record(out, 'CRC-32C alone over 1 MB', 'MB/s', 'eddy', throughput(plain.length, () => { crc32c(plain); }, minMs));
-    record(out, 'Fetch response, 1 MB as 16 batches of 64 KB in 1 partition: encode', 'MB/s', 'eddy',
-      throughput(fetchBytes, () => { encodeFetch([fetchBatches]); }, minMs));
-    record(out, 'Fetch response, 1 MB as 100 partitions × 10 KB: encode', 'MB/s', 'eddy',
-      throughput(spreadBytes, () => { encodeFetch(spreadBatches.map((b) => [b])); }, minMs));
+    record(
+      out,
+      'Produce request, 1 MB uncompressed batch: decode + CRC + record validation + offset patch',
+      'MB/s',
+      'eddy',
+      throughput(
+        plainFrame.length,
+        () => {
+          decodeProduce(plainFrame, (offset += 1000n));
+        },
+        minMs,
+      ),
+    );
+    record(
+      out,
+      `Produce request, 1 MB batch as lz4 (${(lz4.length / MB).toFixed(2)} MB on the wire): same path incl. decompression, MB/s uncompressed`,
+      'MB/s',
+      'eddy',
+      throughput(
+        uncompressedBytes,
+        () => {
+          decodeProduce(lz4Frame, (offset += 1000n));
+        },
+        minMs,
+      ),
+    );
+    record(
+      out,
+      'CRC-32C alone over 1 MB',
+      'MB/s',
+      'eddy',
+      throughput(
+        plain.length,
+        () => {
+          crc32c(plain);
+        },
+        minMs,
+      ),
+    );
+    record(
+      out,
+      'Fetch response, 1 MB as 16 batches of 64 KB in 1 partition: encode',
+      'MB/s',
+      'eddy',
+      throughput(
+        fetchBytes,
+        () => {
+          encodeFetch([fetchBatches]);
+        },
+        minMs,
+      ),
+    );
+    record(
+      out,
+      'Fetch response, 1 MB as 100 partitions × 10 KB: encode',
+      'MB/s',
+      'eddy',
+      throughput(
+        spreadBytes,
+        () => {
+          encodeFetch(spreadBatches.map((b) => [b]));
+        },
+        minMs,
+      ),
+    );
   }
   out.notes.push('Fetch encoding passes batch Buffers through by reference (zero copy), so its figure is per-response overhead spread over 1 MB.');
 }

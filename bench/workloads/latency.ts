@@ -45,6 +45,10 @@ export async function runLatency(ctx: BenchContext, out: Section): Promise<void>
       }
     }
   }
-  out.notes.push(`${seconds} s per run after warm-up. Eddy: consumer fetch.wait.max.ms=500 (the Kafka default; Eddy answers as soon as data arrives). Mock: fetch.wait.max.ms=1, because it does not wake waiting fetches on produce.`);
-  out.notes.push('C probe: bench/native/latency-probe.c, librdkafka without an interpreter; python: the confluent-kafka driver, whose poll loop and GIL add to the tail. On a shared machine both p99s mostly measure CPU contention: Eddy holds a record for about 0.1 ms (p50) to 1.5 ms (p99) between receiving the produce request and writing the fetch response.');
+  out.notes.push(
+    `${seconds} s per run after warm-up. Eddy: consumer fetch.wait.max.ms=500 (the Kafka default; Eddy answers as soon as data arrives). Mock: fetch.wait.max.ms=1, because it does not wake waiting fetches on produce.`,
+  );
+  out.notes.push(
+    'C probe: bench/native/latency-probe.c, librdkafka without an interpreter; python: the confluent-kafka driver, whose poll loop and GIL add to the tail. On a shared machine both p99s mostly measure CPU contention: Eddy holds a record for about 0.1 ms (p50) to 1.5 ms (p99) between receiving the produce request and writing the fetch response.',
+  );
 }

@@ -34,7 +34,12 @@ async function createScaleTopic(t: Target, topic: string, partitions: number): P
 }
 
 export function scaleSection(): Section {
-  return section('scale', 'Scale: one topic with many partitions (librdkafka)', TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] })), [['eddy', 'mock']]);
+  return section(
+    'scale',
+    'Scale: one topic with many partitions (librdkafka)',
+    TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] })),
+    [['eddy', 'mock']],
+  );
 }
 
 async function start(ctx: BenchContext, name: TargetName, label: string): Promise<Target> {
@@ -65,7 +70,9 @@ export async function runScale(ctx: BenchContext, out: Section): Promise<void> {
           if (rss !== undefined) record(out, `RSS after ${n} partitions (cumulative)`, 'MB', name, rss / MB);
         }
         if (run === 0 && name === 'eddy' && counts.some((n) => n > MAX_PARTITIONS_PER_CREATE)) {
-          out.notes.push(`Eddy, like Kafka, refuses one request creating more than ${MAX_PARTITIONS_PER_CREATE.toLocaleString('en-US')} partitions: its 10,000-partition topic is created with CreateTopics + CreatePartitions, both timed.`);
+          out.notes.push(
+            `Eddy, like Kafka, refuses one request creating more than ${MAX_PARTITIONS_PER_CREATE.toLocaleString('en-US')} partitions: its 10,000-partition topic is created with CreateTopics + CreatePartitions, both timed.`,
+          );
         }
         if (ctx.quick && run === 0 && name === 'eddy') out.notes.push('--quick: 1,000 partitions only (the full run adds 10,000).');
       } finally {
@@ -120,5 +127,7 @@ async function runStorageRestart(ctx: BenchContext, out: Section): Promise<void>
       }
     }
   }
-  out.notes.push('Storage rows: LogManager alone in the bench process; after a clean stop partitions load on first use, so the last row includes loading every partition.');
+  out.notes.push(
+    'Storage rows: LogManager alone in the bench process; after a clean stop partitions load on first use, so the last row includes loading every partition.',
+  );
 }

@@ -67,7 +67,17 @@ export async function runMemory(ctx: BenchContext, out: Section): Promise<void> 
     const idle = rssBytes(eddy.pid);
     const count = Math.floor(volumeBytes / 1000);
     ctx.progress(`memory: producing ${label} into Eddy`);
-    await ctx.rdkafka.run({ kind: 'produce', bootstrap: eddy.bootstrap, topic, partitions: 8, size: 1000, acks: 1, compression: 'none', count, maxSeconds: 600 });
+    await ctx.rdkafka.run({
+      kind: 'produce',
+      bootstrap: eddy.bootstrap,
+      topic,
+      partitions: 8,
+      size: 1000,
+      acks: 1,
+      compression: 'none',
+      count,
+      maxSeconds: 600,
+    });
     const afterProduce = rssBytes(eddy.pid);
     // Twice: what the first pass leaves behind must not grow on the second (read buffers are recycled).
     const passes: Array<{ rss: number | undefined; recordsPerSecond: number }> = [];

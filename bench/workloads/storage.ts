@@ -14,10 +14,15 @@ import { silentLogger } from '../../src/logger';
 const MB = 1024 * 1024;
 
 export function storageSection(): Section {
-  return section('storage', 'Storage figures (in process)', [
-    { key: 'eddy', label: 'Eddy' },
-    { key: 'ceiling', label: 'fs write' },
-  ], [['eddy', 'ceiling']]);
+  return section(
+    'storage',
+    'Storage figures (in process)',
+    [
+      { key: 'eddy', label: 'Eddy' },
+      { key: 'ceiling', label: 'fs write' },
+    ],
+    [['eddy', 'ceiling']],
+  );
 }
 
 function batchOf(bytes: number): Buffer {
@@ -42,7 +47,13 @@ function copiesOf(batch: Buffer, total: number): Buffer[] {
  * takes each buffer over (it patches offsets in and may keep it in its tail cache), so every append gets its own.
  * Each append goes the way the produce handler sends it: appendNow, and append() when that declines.
  */
-async function appendAll(logs: readonly PartitionLog[], source: (i: number) => Buffer, count: number, inFlight: number, onAppended?: (log: PartitionLog, i: number) => Promise<void>): Promise<number> {
+async function appendAll(
+  logs: readonly PartitionLog[],
+  source: (i: number) => Buffer,
+  count: number,
+  inFlight: number,
+  onAppended?: (log: PartitionLog, i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   let bytes = 0;
   const start = process.hrtime.bigint();
@@ -159,19 +170,27 @@ export async function runStorage(ctx: BenchContext, out: Section): Promise<void>
     let readBytes = 0;
     let position = 0n;
     const tailCopies = copiesOf(batchOf(16 * 1024), total / 2);
-    await appendAll([log], (i) => tailCopies[i], tailCopies.length, 1, async (l) => {
-      const t = process.hrtime.bigint();
-      const read = await readToEnd(l, position);
-      position = read.next;
-      readBytes += read.bytes;
-      readNs += process.hrtime.bigint() - t;
-    });
+    await appendAll(
+      [log],
+      (i) => tailCopies[i],
+      tailCopies.length,
+      1,
+      async (l) => {
+        const t = process.hrtime.bigint();
+        const read = await readToEnd(l, position);
+        position = read.next;
+        readBytes += read.bytes;
+        readNs += process.hrtime.bigint() - t;
+      },
+    );
     record(out, 'read while tailing (each 16 KB batch read right after its append)', 'MB/s', 'eddy', readBytes / MB / (Number(readNs) / 1e9));
     await manager.close();
     fs.rmSync(tailDir, { recursive: true, force: true });
   }
   await runRecovery(ctx, out, root);
-  out.notes.push(`${total / MB} MB per append figure${ctx.quick ? ' (--quick)' : ''}; the fs write ceiling uses fs.writeSync with the same write size, file count and layout (a directory per file, each file created by its first write, as Eddy's segment files are); data stays in the page cache (no fsync, as Kafka's defaults).`);
+  out.notes.push(
+    `${total / MB} MB per append figure${ctx.quick ? ' (--quick)' : ''}; the fs write ceiling uses fs.writeSync with the same write size, file count and layout (a directory per file, each file created by its first write, as Eddy's segment files are); data stays in the page cache (no fsync, as Kafka's defaults).`,
+  );
 }
 
 async function runRecovery(ctx: BenchContext, out: Section, root: string): Promise<void> {
@@ -191,7 +210,13 @@ async function runRecovery(ctx: BenchContext, out: Section, root: string): Promi
     fs.rmSync(path.join(dir, CLEAN_SHUTDOWN_FILE), { force: true });
     let t = process.hrtime.bigint();
     const m = await openManager(dir);
-    record(out, `open after unclean shutdown: recover a ${segmentBytes / MB} MB active segment (16 KB batches)`, 'ms', 'eddy', Number(process.hrtime.bigint() - t) / 1e6);
+    record(
+      out,
+      `open after unclean shutdown: recover a ${segmentBytes / MB} MB active segment (16 KB batches)`,
+      'ms',
+      'eddy',
+      Number(process.hrtime.bigint() - t) / 1e6,
+    );
     await m.close();
     t = process.hrtime.bigint();
     const clean = await openManager(dir);

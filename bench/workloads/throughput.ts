@@ -20,8 +20,7 @@ function allConfigs(): ProduceConfig[] {
   const out: ProduceConfig[] = [];
   for (const size of [100, 1000] as const)
     for (const acks of [1, -1] as const)
-      for (const partitions of [1, 8] as const)
-        for (const compression of ['none', 'lz4'] as const) out.push({ size, acks, partitions, compression });
+      for (const partitions of [1, 8] as const) for (const compression of ['none', 'lz4'] as const) out.push({ size, acks, partitions, compression });
   return out;
 }
 
@@ -38,7 +37,10 @@ function volume(ctx: BenchContext, client: Client, size: number): { count: numbe
 }
 
 const COLUMNS = TARGET_NAMES.map((t) => ({ key: t, label: TARGET_LABELS[t] }));
-const RATIOS = [['eddy', 'mock'], ['eddy', 'null']] as const;
+const RATIOS = [
+  ['eddy', 'mock'],
+  ['eddy', 'null'],
+] as const;
 
 export interface ThroughputSections {
   produce: Section;
@@ -54,7 +56,13 @@ export function throughputSections(): ThroughputSections {
   };
 }
 
-async function produceOnce(ctx: BenchContext, client: Client, target: TargetName, cfg: ProduceConfig, run: number): Promise<{ topic: string; records: number; seconds: number }> {
+async function produceOnce(
+  ctx: BenchContext,
+  client: Client,
+  target: TargetName,
+  cfg: ProduceConfig,
+  run: number,
+): Promise<{ topic: string; records: number; seconds: number }> {
   const t = ctx.targets.get(target);
   if (!t) throw new Error(`target ${target} is not running`);
   const topic = topicName([client === 'rdkafka' ? 'rd' : 'js', `s${cfg.size}`, `a${cfg.acks === 1 ? 1 : 'all'}`, cfg.compression, `r${run}`], cfg.partitions);
@@ -98,7 +106,14 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
   out.consume.notes.push('The mock keeps only the newest ~5 MB of each partition; its consumers read what it still holds.');
 }
 
-async function consumeOnce(ctx: BenchContext, client: Client, target: TargetName, topic: string, partitions: number, expected: number): Promise<{ records: number; seconds: number } | null> {
+async function consumeOnce(
+  ctx: BenchContext,
+  client: Client,
+  target: TargetName,
+  topic: string,
+  partitions: number,
+  expected: number,
+): Promise<{ records: number; seconds: number } | null> {
   const t = ctx.targets.get(target);
   if (!t) throw new Error(`target ${target} is not running`);
   // kafkajs consumers need groups: the null sink has none; without Eddy's, the mock's alone compare nothing.
@@ -138,10 +153,19 @@ export async function runTail(ctx: BenchContext, out: ThroughputSections): Promi
         // The mock drops the oldest records of a partition beyond a few MB, so a tailing consumer may miss some.
         if (res.complete !== true && target !== 'mock') throw new Error(`tailing consumer on ${target} got ${String(res.records)} of ${vol.count}`);
         if (res.complete !== true) {
-          out.tail.notes.push(`run ${run + 1}: the mock dropped ${vol.count - num(res, 'records')} of ${vol.count} records (its in-memory retention) before the tailing consumer read them (${describe(cfg)}); that run is left out`);
+          out.tail.notes.push(
+            `run ${run + 1}: the mock dropped ${vol.count - num(res, 'records')} of ${vol.count} records (its in-memory retention) before the tailing consumer read them (${describe(cfg)}); that run is left out`,
+          );
           continue;
         }
-        record(out.tail, `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`, 'rec/s', target, num(res, 'records') / num(res, 'seconds'), cfg.size);
+        record(
+          out.tail,
+          `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`,
+          'rec/s',
+          target,
+          num(res, 'records') / num(res, 'seconds'),
+          cfg.size,
+        );
       }
     }
   }

@@ -18,7 +18,10 @@ function readSpecs(root: string, dir: string): MessageDef[] {
   const full = path.join(root, dir);
   if (!fs.existsSync(full)) return [];
   const out: MessageDef[] = [];
-  for (const file of fs.readdirSync(full).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(full)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const def = parseMessage(fs.readFileSync(path.join(full, file), 'utf8'), `${dir}/${file}`);
     if (def !== null) out.push(def);
   }

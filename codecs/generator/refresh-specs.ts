@@ -16,14 +16,21 @@ type JsonObject = { [key: string]: Json };
 
 /** Keys that shape the encoding or the generated API, per kind of object; `fields` and `commonStructs` nest. */
 const KEPT_KEYS = {
-  message: new Set([
-    'apiKey', 'type', 'listeners', 'name', 'validVersions', 'flexibleVersions', 'latestVersionUnstable',
-    'commonStructs', 'fields',
-  ]),
+  message: new Set(['apiKey', 'type', 'listeners', 'name', 'validVersions', 'flexibleVersions', 'latestVersionUnstable', 'commonStructs', 'fields']),
   commonStruct: new Set(['name', 'versions', 'fields']),
   field: new Set([
-    'name', 'type', 'versions', 'nullableVersions', 'taggedVersions', 'tag', 'flexibleVersions', 'default',
-    'ignorable', 'entityType', 'mapKey', 'fields',
+    'name',
+    'type',
+    'versions',
+    'nullableVersions',
+    'taggedVersions',
+    'tag',
+    'flexibleVersions',
+    'default',
+    'ignorable',
+    'entityType',
+    'mapKey',
+    'fields',
   ]),
 };
 type ObjectKind = keyof typeof KEPT_KEYS;

@@ -3,22 +3,21 @@
 
 import { VersionSet } from './versions';
 
-export type PrimitiveName =
-  | 'bool'
-  | 'int8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'float64'
-  | 'string'
-  | 'bytes'
-  | 'uuid'
-  | 'records';
+export type PrimitiveName = 'bool' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'float64' | 'string' | 'bytes' | 'uuid' | 'records';
 
 const PRIMITIVES: ReadonlySet<string> = new Set([
-  'bool', 'int8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'float64', 'string', 'bytes', 'uuid', 'records',
+  'bool',
+  'int8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'float64',
+  'string',
+  'bytes',
+  'uuid',
+  'records',
 ]);
 
 export interface StructDef {

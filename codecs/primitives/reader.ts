@@ -29,9 +29,7 @@ export class Reader {
   /** Throws unless `n` more bytes are available. */
   ensure(n: number): void {
     if (n < 0 || this.offset + n > this.buffer.length) {
-      throw new ProtocolDecodeError(
-        `need ${n} bytes at offset ${this.offset}, only ${this.buffer.length - this.offset} remain`,
-      );
+      throw new ProtocolDecodeError(`need ${n} bytes at offset ${this.offset}, only ${this.buffer.length - this.offset} remain`);
     }
   }
 

@@ -41,11 +41,26 @@ export const ATTR_DELETE_HORIZON = 0x40;
 // One reader per field width; each exported accessor below binds a header offset. The accessors take the batch's
 // start (`at`) so callers can walk a buffer of several batches without slicing it.
 type HeaderRead<T> = (buf: Buffer, at?: number) => T;
-const int8Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt8(at + field);
-const int16Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt16BE(at + field);
-const int32Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readInt32BE(at + field);
-const uint32Field = (field: number): HeaderRead<number> => (buf, at = 0) => buf.readUInt32BE(at + field);
-const int64Field = (field: number): HeaderRead<bigint> => (buf, at = 0) => buf.readBigInt64BE(at + field);
+const int8Field =
+  (field: number): HeaderRead<number> =>
+  (buf, at = 0) =>
+    buf.readInt8(at + field);
+const int16Field =
+  (field: number): HeaderRead<number> =>
+  (buf, at = 0) =>
+    buf.readInt16BE(at + field);
+const int32Field =
+  (field: number): HeaderRead<number> =>
+  (buf, at = 0) =>
+    buf.readInt32BE(at + field);
+const uint32Field =
+  (field: number): HeaderRead<number> =>
+  (buf, at = 0) =>
+    buf.readUInt32BE(at + field);
+const int64Field =
+  (field: number): HeaderRead<bigint> =>
+  (buf, at = 0) =>
+    buf.readBigInt64BE(at + field);
 
 export const batchBaseOffset = int64Field(BATCH_HEADER.baseOffset);
 export const batchLength = int32Field(BATCH_HEADER.batchLength);
@@ -58,7 +73,7 @@ export const batchMagic = int8Field(BATCH_HEADER.magic);
 export const batchCrc = uint32Field(BATCH_HEADER.crc);
 export const batchAttributes = int16Field(BATCH_HEADER.attributes);
 export function batchCompression(buf: Buffer, at = 0): Compression {
-  return (batchAttributes(buf, at) & ATTR_COMPRESSION_MASK);
+  return batchAttributes(buf, at) & ATTR_COMPRESSION_MASK;
 }
 export function batchIsTransactional(buf: Buffer, at = 0): boolean {
   return (batchAttributes(buf, at) & ATTR_TRANSACTIONAL) !== 0;

@@ -1,14 +1,7 @@
 // Rewrites a stored v2 batch with fewer records (log compaction). Kafka keeps a filtered batch's base offset, last
 // offset, producer fields and sequence, so offsets and idempotent state read the same after cleaning; only the
 // records section, the record count, the timestamps and (KIP-534) the delete horizon change.
-import {
-  ATTR_COMPRESSION_MASK,
-  ATTR_DELETE_HORIZON,
-  BATCH_HEADER,
-  BATCH_LOG_OVERHEAD,
-  Compression,
-  updateBatchCrc,
-} from './batch-header';
+import { ATTR_COMPRESSION_MASK, ATTR_DELETE_HORIZON, BATCH_HEADER, BATCH_LOG_OVERHEAD, Compression, updateBatchCrc } from './batch-header';
 import { compress } from './compression';
 import { DecodedBatch, DecodedRecord, encodedRecordBody } from './record-batch';
 

@@ -23,8 +23,7 @@ export interface TransactionMarker {
 /** The producer a marker ends a transaction for, named as the batch encoder and decoder name it. */
 type MarkerProducer = Pick<DecodedBatch, 'producerId' | 'producerEpoch'>;
 
-export interface TransactionMarkerInput
-  extends TransactionMarker, MarkerProducer, Pick<BatchInput, 'baseOffset' | 'partitionLeaderEpoch'> {
+export interface TransactionMarkerInput extends TransactionMarker, MarkerProducer, Pick<BatchInput, 'baseOffset' | 'partitionLeaderEpoch'> {
   /** when the marker was written (ms); defaults to now */
   timestamp?: bigint;
 }

@@ -189,14 +189,7 @@ export interface LegacyEncodeOptions {
   timestampType?: TimestampType;
 }
 
-function encodeMessage(
-  offset: bigint,
-  magic: LegacyMagic,
-  attributes: number,
-  timestamp: bigint,
-  key: Buffer | null,
-  value: Buffer | null,
-): Buffer {
+function encodeMessage(offset: bigint, magic: LegacyMagic, attributes: number, timestamp: bigint, key: Buffer | null, value: Buffer | null): Buffer {
   const size = messageOverhead(magic) + (key?.length ?? 0) + (value?.length ?? 0);
   const buf = Buffer.alloc(SIZE.entryPrefix + size);
   buf.writeBigInt64BE(offset, 0);
@@ -220,17 +213,13 @@ export function encodeLegacyMessageSet(messages: LegacyMessageInput[], options: 
   const timestampBit = magic === 1 && options.timestampType === 'LogAppendTime' ? ATTR_TIMESTAMP_LOG_APPEND : 0;
   const timestampOf = (m: LegacyMessageInput): bigint => (magic === 1 ? (m.timestamp ?? NO_TIMESTAMP) : NO_TIMESTAMP);
   if (codec === Compression.None) {
-    return Buffer.concat(
-      messages.map((m) => encodeMessage(m.offset, magic, timestampBit, timestampOf(m), m.key ?? null, m.value)),
-    );
+    return Buffer.concat(messages.map((m) => encodeMessage(m.offset, magic, timestampBit, timestampOf(m), m.key ?? null, m.value)));
   }
   if (codec > Compression.Lz4) throw new RecordFormatError(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'zstd needs magic 2');
   if (messages.length === 0) throw invalidRecord('cannot wrap an empty message set');
   const first = messages[0].offset;
   const inner = Buffer.concat(
-    messages.map((m) =>
-      encodeMessage(magic === 1 ? m.offset - first : m.offset, magic, timestampBit, timestampOf(m), m.key ?? null, m.value),
-    ),
+    messages.map((m) => encodeMessage(magic === 1 ? m.offset - first : m.offset, magic, timestampBit, timestampOf(m), m.key ?? null, m.value)),
   );
   const wrapperTimestamp = messages.reduce((max, m) => (timestampOf(m) > max ? timestampOf(m) : max), NO_TIMESTAMP);
   const last = messages[messages.length - 1].offset;

@@ -36,10 +36,7 @@ export type OptionalCodecName = keyof typeof OPTIONAL_CODEC_PACKAGES;
 
 export class CodecUnavailableError extends RecordFormatError {
   constructor(codec: OptionalCodecName, cause: string) {
-    super(
-      RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
-      `codec ${codec} unavailable: install ${OPTIONAL_CODEC_PACKAGES[codec]} (${cause})`,
-    );
+    super(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `codec ${codec} unavailable: install ${OPTIONAL_CODEC_PACKAGES[codec]} (${cause})`);
     this.name = 'CodecUnavailableError';
   }
 }

@@ -15,15 +15,7 @@
 // when some record is rejected. Compressed v2 batches stay header-only: no decompression; timestamps are checked
 // on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
-import {
-  ATTR_COMPRESSION_MASK,
-  ATTR_CONTROL,
-  ATTR_TIMESTAMP_LOG_APPEND,
-  ATTR_TRANSACTIONAL,
-  BATCH_HEADER,
-  Compression,
-  isBatchCrcValid,
-} from './batch-header';
+import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_LOG_APPEND, ATTR_TRANSACTIONAL, BATCH_HEADER, Compression, isBatchCrcValid } from './batch-header';
 import { BatchSlice, scanFetchedRecords } from './batch-iterator';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
@@ -77,8 +69,7 @@ export interface RecordValidationError {
 }
 
 export type ProduceValidationResult =
-  | { ok: true; batches: ValidatedBatch[] }
-  | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[] };
+  { ok: true; batches: ValidatedBatch[] } | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[] };
 
 /** Timestamps as numbers: ms values stay far below 2^53, and the per-record path must not allocate BigInts. */
 interface TimestampRules {
@@ -172,10 +163,7 @@ function checkBatchEnvelope(records: Buffer, slice: BatchSlice, maxMessageBytes:
     if (baseOffset !== 0n) fail(RecordErrorCode.INVALID_RECORD, `record batch baseOffset must be 0, got ${baseOffset}`);
   }
   if (slice.size > maxMessageBytes) {
-    fail(
-      RecordErrorCode.MESSAGE_TOO_LARGE,
-      `record batch of ${slice.size} bytes exceeds max.message.bytes ${maxMessageBytes}`,
-    );
+    fail(RecordErrorCode.MESSAGE_TOO_LARGE, `record batch of ${slice.size} bytes exceeds max.message.bytes ${maxMessageBytes}`);
   }
   if (slice.magic >= 2 && (slice.size < BATCH_HEADER.size || !isBatchCrcValid(records, slice.offset))) {
     fail(RecordErrorCode.CORRUPT_MESSAGE, `record batch at position ${slice.offset} is corrupt (CRC mismatch)`);
@@ -218,7 +206,10 @@ function throwRecordErrors(errors: Array<RecordValidationError & { code: RecordE
   if (anyTimestamp) {
     throw new ValidationFailure(RecordErrorCode.INVALID_TIMESTAMP, 'one or more records have an invalid timestamp', list);
   }
-  const shown = list.slice(0, 3).map((e) => `#${e.batchIndex}: ${e.message}`).join('; ');
+  const shown = list
+    .slice(0, 3)
+    .map((e) => `#${e.batchIndex}: ${e.message}`)
+    .join('; ');
   throw new ValidationFailure(RecordErrorCode.INVALID_RECORD, `${errors.length} record(s) rejected (${shown})`, list);
 }
 

@@ -185,8 +185,7 @@ export function decodeRecordBatch(buf: Buffer, options: DecodeOptions = {}): Dec
   if (recordsCount < 0) throw invalidRecord(`negative record count ${recordsCount}`);
 
   const section = buf.subarray(BATCH_HEADER.size, size);
-  const plain =
-    compression === Compression.None ? section : decompress(compression, section, options.maxDecompressedBytes);
+  const plain = compression === Compression.None ? section : decompress(compression, section, options.maxDecompressedBytes);
   const records: DecodedRecord[] = [];
   let at = 0;
   for (let i = 0; i < recordsCount; i++) {

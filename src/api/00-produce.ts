@@ -44,7 +44,15 @@ function verifyTransactionalWrite(services: BrokerServices, transactionalId: str
 }
 
 function appended(index: number, result: AppendResult): PartitionResponse {
-  return { index, errorCode: ErrorCode.NONE, baseOffset: result.baseOffset, logAppendTimeMs: result.logAppendTime, logStartOffset: result.logStartOffset, recordErrors: [], errorMessage: null };
+  return {
+    index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: result.logAppendTime,
+    logStartOffset: result.logStartOffset,
+    recordErrors: [],
+    errorMessage: null,
+  };
 }
 
 /** Validates and appends one partition's records; the answer is at hand without a promise when storage wrote them at once. */
@@ -87,7 +95,11 @@ function appendPartition(
   if (txnBatch !== undefined && transactionalId !== null) {
     const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
     if (code !== ErrorCode.NONE) {
-      return failed(partitionIndex, code, `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`);
+      return failed(
+        partitionIndex,
+        code,
+        `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`,
+      );
     }
   }
   const now = log.appendNow(bytes, { leaderEpoch: 0 });
@@ -96,7 +108,10 @@ function appendPartition(
 }
 
 /** `answer`'s response, or the error response for what it threw or rejected with. */
-function orFailure(answer: () => PartitionResponse | Promise<PartitionResponse>, onError: (err: Error) => PartitionResponse): PartitionResponse | Promise<PartitionResponse> {
+function orFailure(
+  answer: () => PartitionResponse | Promise<PartitionResponse>,
+  onError: (err: Error) => PartitionResponse,
+): PartitionResponse | Promise<PartitionResponse> {
   try {
     const response = answer();
     return response instanceof Promise ? response.catch(onError) : response;
@@ -122,18 +137,22 @@ function producePartition(
   if (isInternalTopic(topicName)) {
     return failed(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   }
-  const append = (log: MaybeLog): PartitionResponse | Promise<PartitionResponse> => appendPartition(ctx, topicName, log, p.index, p.records, request.transactionalId);
+  const append = (log: MaybeLog): PartitionResponse | Promise<PartitionResponse> =>
+    appendPartition(ctx, topicName, log, p.index, p.records, request.transactionalId);
   // A partition a clean restart left on disk is built on its first use; the append waits for that once.
   const log = ctx.services.partitions.log(ref.topic, p.index);
-  return orFailure(() => (log instanceof Promise ? log.then(append) : append(log)), (err) => {
-    if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
-    if (err instanceof ProducerStateError) {
-      ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
-      return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
-    }
-    ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
-    return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
-  });
+  return orFailure(
+    () => (log instanceof Promise ? log.then(append) : append(log)),
+    (err) => {
+      if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
+      if (err instanceof ProducerStateError) {
+        ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
+        return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
+      }
+      ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
+      return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
+    },
+  );
 }
 
 function produceResponse(request: ProduceRequest, responses: NonNullable<ProduceResponseInit['responses']>): ProduceResponseInit | null {

@@ -46,7 +46,11 @@ function prepareFetched({ topics, partitions }: BrokerServices, request: FetchRe
   );
 }
 
-function plan({ topics: topicService, partitions }: BrokerServices, request: FetchRequest, version: number): { topics: TopicResponse[]; parts: PlannedPartition[] } {
+function plan(
+  { topics: topicService, partitions }: BrokerServices,
+  request: FetchRequest,
+  version: number,
+): { topics: TopicResponse[]; parts: PlannedPartition[] } {
   const byId = version >= 13;
   const topics: TopicResponse[] = [];
   const parts: PlannedPartition[] = [];

@@ -71,11 +71,7 @@ export const metadataHandler = defineHandler({
           continue;
         }
         const created = allowAutoCreate ? await services.topics.autoCreate(name) : undefined;
-        topics.push(
-          created
-            ? topicEntry(created, nodeId)
-            : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, partitions: [] },
-        );
+        topics.push(created ? topicEntry(created, nodeId) : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, partitions: [] });
       }
     }
     return {

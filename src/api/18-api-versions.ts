@@ -14,9 +14,7 @@ import type { ApiVersionRange } from './services';
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
 function apiKeys(handlers: ReadonlyMap<number, ApiVersionRange>): ApiVersionRange[] {
-  return [...handlers.values()]
-    .sort((a, b) => a.apiKey - b.apiKey)
-    .map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+  return [...handlers.values()].sort((a, b) => a.apiKey - b.apiKey).map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
 }
 
 export function encodeApiVersionsFallback(writer: Writer, handlers: ReadonlyMap<number, ApiVersionRange>): void {
@@ -29,10 +27,7 @@ export const apiVersionsHandler = defineHandler({
   response: ApiVersionsResponseCodec,
   handle(request, ctx): ApiVersionsResponseInit {
     const keys = apiKeys(ctx.services.apis);
-    if (
-      ctx.apiVersion >= 3 &&
-      (!SOFTWARE_PATTERN.test(request.clientSoftwareName) || !SOFTWARE_PATTERN.test(request.clientSoftwareVersion))
-    ) {
+    if (ctx.apiVersion >= 3 && (!SOFTWARE_PATTERN.test(request.clientSoftwareName) || !SOFTWARE_PATTERN.test(request.clientSoftwareVersion))) {
       return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: keys, throttleTimeMs: 0 };
     }
     return { errorCode: ErrorCode.NONE, apiKeys: keys, throttleTimeMs: 0 };

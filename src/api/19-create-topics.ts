@@ -47,7 +47,12 @@ export const createTopicsHandler = defineHandler({
         continue;
       }
       if ((counts.get(t.name) ?? 0) > 1) {
-        results.push(failure(ErrorCode.INVALID_REQUEST, `Create topics request from client \`${ctx.clientId}\` contains multiple entries for the following topics: ${t.name}`));
+        results.push(
+          failure(
+            ErrorCode.INVALID_REQUEST,
+            `Create topics request from client \`${ctx.clientId}\` contains multiple entries for the following topics: ${t.name}`,
+          ),
+        );
         continue;
       }
       const configs: Record<string, string> = {};
@@ -86,4 +91,3 @@ export const createTopicsHandler = defineHandler({
     return { throttleTimeMs: 0, topics: results };
   },
 });
-

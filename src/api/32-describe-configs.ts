@@ -68,7 +68,9 @@ export const describeConfigsHandler = defineHandler({
       try {
         const keys = r.configurationKeys;
         const wanted = (c: DescribedConfig): boolean => keys === null || keys.length === 0 || keys.includes(c.name);
-        const configs = resourceConfigs(ctx.services, r.resourceType, r.resourceName).filter(wanted).map((c) => toEntry(c, request));
+        const configs = resourceConfigs(ctx.services, r.resourceType, r.resourceName)
+          .filter(wanted)
+          .map((c) => toEntry(c, request));
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;

@@ -29,7 +29,10 @@ export const createPartitionsHandler = defineHandler({
         if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);
         if (isInternalTopic(t.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Cannot add partitions to internal topic ${t.name}`);
         if (t.count < topic.partitions) {
-          throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`);
+          throw new KafkaError(
+            ErrorCode.INVALID_PARTITIONS,
+            `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`,
+          );
         }
         if (t.count === topic.partitions) {
           throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${topic.partitions} partitions.`);
@@ -37,7 +40,10 @@ export const createPartitionsHandler = defineHandler({
         if (t.assignments !== null) {
           const added = t.count - topic.partitions;
           if (t.assignments.length !== added) {
-            throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`);
+            throw new KafkaError(
+              ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+              `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`,
+            );
           }
           for (const a of t.assignments) {
             if (a.brokerIds.length !== 1 || a.brokerIds[0] !== services.node.nodeId) {

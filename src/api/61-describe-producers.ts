@@ -14,29 +14,31 @@ export const describeProducersHandler = defineHandler({
     const { topics, partitions } = ctx.services;
     return {
       throttleTimeMs: 0,
-      topics: await Promise.all(request.topics.map(async (t) => {
-        const logs = await partitions.logsOf(topics.get(t.name), t.partitionIndexes);
-        return {
-          name: t.name,
-          partitions: t.partitionIndexes.map((partitionIndex, i) => {
-            const log = logs[i];
-            if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
-            return {
-              partitionIndex,
-              errorCode: ErrorCode.NONE,
-              errorMessage: null,
-              activeProducers: log.producerStates().map((p) => ({
-                producerId: p.producerId,
-                producerEpoch: p.producerEpoch,
-                lastSequence: p.batches.length > 0 ? p.batches[p.batches.length - 1].lastSeq : -1,
-                lastTimestamp: p.lastTimestamp,
-                coordinatorEpoch: p.coordinatorEpoch,
-                currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
-              })),
-            };
-          }),
-        };
-      })),
+      topics: await Promise.all(
+        request.topics.map(async (t) => {
+          const logs = await partitions.logsOf(topics.get(t.name), t.partitionIndexes);
+          return {
+            name: t.name,
+            partitions: t.partitionIndexes.map((partitionIndex, i) => {
+              const log = logs[i];
+              if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
+              return {
+                partitionIndex,
+                errorCode: ErrorCode.NONE,
+                errorMessage: null,
+                activeProducers: log.producerStates().map((p) => ({
+                  producerId: p.producerId,
+                  producerEpoch: p.producerEpoch,
+                  lastSequence: p.batches.length > 0 ? p.batches[p.batches.length - 1].lastSeq : -1,
+                  lastTimestamp: p.lastTimestamp,
+                  coordinatorEpoch: p.coordinatorEpoch,
+                  currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
+                })),
+              };
+            }),
+          };
+        }),
+      ),
     };
   },
 });

@@ -6,10 +6,7 @@
 // - The group's state is stored in __consumer_offsets (Kafka's ConsumerGroup* records) before the answer.
 // - Left out: regular-expression subscriptions (INVALID_REQUEST) and rack-aware assignment.
 import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
-import {
-  ConsumerGroupHeartbeatResponseCodec,
-  ConsumerGroupHeartbeatResponseInit,
-} from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
+import { ConsumerGroupHeartbeatResponseCodec, ConsumerGroupHeartbeatResponseInit } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { defineHandler } from './handler';
 import { clientHostOf } from './group-request-context';
 

@@ -3,10 +3,7 @@
 // - Unknown ids and classic groups: GROUP_ID_NOT_FOUND with Kafka's messages.
 // - Authorized operations are reported as "not requested" (INT32 min): Eddy has no ACLs. v1 member type: consumer.
 import { ConsumerGroupDescribeRequestCodec } from '../../codecs/generated/ConsumerGroupDescribeRequest';
-import {
-  ConsumerGroupDescribeResponseCodec,
-  ConsumerGroupDescribeResponseInit,
-} from '../../codecs/generated/ConsumerGroupDescribeResponse';
+import { ConsumerGroupDescribeResponseCodec, ConsumerGroupDescribeResponseInit } from '../../codecs/generated/ConsumerGroupDescribeResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 

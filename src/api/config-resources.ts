@@ -34,10 +34,7 @@ export function configTypeId(type: ConfigType | undefined): number {
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
 export function checkBrokerResourceName(services: BrokerServices, name: string): void {
   if (name !== '' && name !== String(services.node.nodeId)) {
-    throw new KafkaError(
-      ErrorCode.INVALID_REQUEST,
-      `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`,
-    );
+    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`);
   }
 }
 
@@ -83,10 +80,15 @@ export function applyIncremental(
         if (!isList(c.name)) {
           throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value append is not allowed for config key: ${c.name}`);
         }
-        const base = (next[c.name] ?? defaultOf(c.name) ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const items = (c.value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-        const merged =
-          c.op === AlterOp.APPEND ? [...base, ...items.filter((i) => !base.includes(i))] : base.filter((b) => !items.includes(b));
+        const base = (next[c.name] ?? defaultOf(c.name) ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const items = (c.value ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const merged = c.op === AlterOp.APPEND ? [...base, ...items.filter((i) => !base.includes(i))] : base.filter((b) => !items.includes(b));
         next[c.name] = merged.join(',');
         break;
       }

@@ -16,7 +16,10 @@ export function answerEachPartition<P extends { readonly partitionIndex: number 
 ): Promise<Array<{ name: string; partitions: R[] }>> {
   return Promise.all(
     topics.map(async (t) => {
-      const logs = await services.partitions.logsOf(services.topics.get(t.name), t.partitions.map((p) => p.partitionIndex));
+      const logs = await services.partitions.logsOf(
+        services.topics.get(t.name),
+        t.partitions.map((p) => p.partitionIndex),
+      );
       const partitions = await Promise.all(t.partitions.map((p, i) => answer(logs[i], p)));
       return { name: t.name, partitions };
     }),

@@ -52,10 +52,7 @@ export type GroupService = Pick<
 >;
 
 /** The producer-id and transaction operations handlers call. */
-export type TransactionService = Pick<
-  TransactionCoordinator,
-  'initProducerId' | 'addPartitions' | 'verifyPartitions' | 'endTransaction' | 'describe' | 'list'
->;
+export type TransactionService = Pick<TransactionCoordinator, 'initProducerId' | 'addPartitions' | 'verifyPartitions' | 'endTransaction' | 'describe' | 'list'>;
 
 export interface BrokerServices {
   readonly node: NodeIdentity;

@@ -51,10 +51,7 @@ export async function updateResourceConfigs(
       checkBrokerResourceName(services, resourceName);
       const next = compute({});
       if (Object.keys(next).length > 0) {
-        throw new KafkaError(
-          ErrorCode.INVALID_CONFIG,
-          'Eddy does not change broker configs at run time; set them at start with --config key=value',
-        );
+        throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Eddy does not change broker configs at run time; set them at start with --config key=value');
       }
     } else {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);

@@ -212,9 +212,7 @@ export class Broker {
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
     // server.close() stops accepting at once but reports completion only after every connection has ended.
-    const listenersClosed = Promise.all(
-      this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))),
-    );
+    const listenersClosed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))));
     // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
     // the shutdown for more than a few seconds.
     const drained = Promise.all([...this.connections].map((c) => c.shutdown()));

@@ -3,22 +3,14 @@
 // CLI's own flags. The `log.*` defaults for topics are derived from storage's topic keys, not written again. Eddy
 // differs from Kafka's defaults only where a single-node dev broker needs it; each such difference is marked
 // "Eddy default". Code reads values through the typed keys: `config.get(BrokerConfigKeys.NUM_PARTITIONS)`.
-import {
-  atLeast,
-  booleanKey,
-  ConfigKey,
-  intKey,
-  keysByName,
-  listKey,
-  longKey,
-  renamedKey,
-  shortKey,
-  stringKey,
-  TopicConfigKeys as Topic,
-} from '../../storage';
+import { atLeast, booleanKey, ConfigKey, intKey, keysByName, listKey, longKey, renamedKey, shortKey, stringKey, TopicConfigKeys as Topic } from '../../storage';
 
 /** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
-function defaultFor<T, D extends KafkaDefault = 'same default'>(topicKey: ConfigKey<T>, name: string, kafkaDefault?: D): ConfigKey<D extends 'no default' ? T | null : T> {
+function defaultFor<T, D extends KafkaDefault = 'same default'>(
+  topicKey: ConfigKey<T>,
+  name: string,
+  kafkaDefault?: D,
+): ConfigKey<D extends 'no default' ? T | null : T> {
   const defaultValue = kafkaDefault === 'no default' ? null : topicKey.defaultValue;
   const doc = `Default of the topic config ${topicKey.name} for topics that do not set it. ${topicKey.doc}`;
   return renamedKey(topicKey, { name, defaultValue, doc, dynamic: true, legacy: false, synonymOf: { topic: topicKey.name, msPerUnit: 1 } });
@@ -75,39 +67,80 @@ export const BrokerConfigKeys = {
   LOG_RETENTION_BYTES: defaultFor(Topic.RETENTION_BYTES, 'log.retention.bytes'),
   // Kafka's order: the finest unit that is set wins.
   LOG_RETENTION_MS: defaultFor(Topic.RETENTION_MS, 'log.retention.ms', 'no default'),
-  LOG_RETENTION_MINUTES: inUnits(intKey('log.retention.minutes', null, 'Retention in minutes, used when log.retention.ms is not set.'), Topic.RETENTION_MS, 60_000),
-  LOG_RETENTION_HOURS: inUnits(intKey('log.retention.hours', 168, 'Retention in hours, used when neither ms nor minutes are set.'), Topic.RETENTION_MS, HOUR_MS),
+  LOG_RETENTION_MINUTES: inUnits(
+    intKey('log.retention.minutes', null, 'Retention in minutes, used when log.retention.ms is not set.'),
+    Topic.RETENTION_MS,
+    60_000,
+  ),
+  LOG_RETENTION_HOURS: inUnits(
+    intKey('log.retention.hours', 168, 'Retention in hours, used when neither ms nor minutes are set.'),
+    Topic.RETENTION_MS,
+    HOUR_MS,
+  ),
   LOG_RETENTION_CHECK_INTERVAL_MS: longKey('log.retention.check.interval.ms', 300000, 'How often retention looks for segments to delete.', atLeast(1)),
   LOG_ROLL_MS: defaultFor(Topic.SEGMENT_MS, 'log.roll.ms', 'no default'),
   LOG_ROLL_HOURS: inUnits(intKey('log.roll.hours', 168, 'Segment roll age in hours, used when log.roll.ms is not set.', atLeast(1)), Topic.SEGMENT_MS, HOUR_MS),
   LOG_ROLL_JITTER_MS: defaultFor(Topic.SEGMENT_JITTER_MS, 'log.roll.jitter.ms', 'no default'),
-  LOG_ROLL_JITTER_HOURS: inUnits(intKey('log.roll.jitter.hours', 0, 'Roll jitter in hours, used when log.roll.jitter.ms is not set.', atLeast(0)), Topic.SEGMENT_JITTER_MS, HOUR_MS),
+  LOG_ROLL_JITTER_HOURS: inUnits(
+    intKey('log.roll.jitter.hours', 0, 'Roll jitter in hours, used when log.roll.jitter.ms is not set.', atLeast(0)),
+    Topic.SEGMENT_JITTER_MS,
+    HOUR_MS,
+  ),
   LOG_SEGMENT_BYTES: defaultFor(Topic.SEGMENT_BYTES, 'log.segment.bytes'),
   LOG_SEGMENT_DELETE_DELAY_MS: defaultFor(Topic.FILE_DELETE_DELAY_MS, 'log.segment.delete.delay.ms'),
   MIN_INSYNC_REPLICAS: defaultFor(Topic.MIN_INSYNC_REPLICAS, 'min.insync.replicas'),
   OFFSETS_TOPIC_NUM_PARTITIONS: intKey('offsets.topic.num.partitions', 50, 'Partitions of __consumer_offsets when it is created.', atLeast(1)),
   OFFSETS_TOPIC_REPLICATION_FACTOR: shortKey('offsets.topic.replication.factor', 1, 'Replication factor of __consumer_offsets.', atLeast(1)), // Eddy default (Kafka: 3)
-  OFFSETS_TOPIC_SEGMENT_BYTES: intKey('offsets.topic.segment.bytes', 104857600, 'Segment size of __consumer_offsets, small so it compacts and loads quickly.', atLeast(1)),
-  OFFSETS_TOPIC_COMPRESSION_CODEC: intKey('offsets.topic.compression.codec', 0, 'Codec id Kafka compresses the group coordinator records with (0 = none); Eddy writes them uncompressed.'),
+  OFFSETS_TOPIC_SEGMENT_BYTES: intKey(
+    'offsets.topic.segment.bytes',
+    104857600,
+    'Segment size of __consumer_offsets, small so it compacts and loads quickly.',
+    atLeast(1),
+  ),
+  OFFSETS_TOPIC_COMPRESSION_CODEC: intKey(
+    'offsets.topic.compression.codec',
+    0,
+    'Codec id Kafka compresses the group coordinator records with (0 = none); Eddy writes them uncompressed.',
+  ),
   OFFSETS_RETENTION_MINUTES: intKey('offsets.retention.minutes', 10080, 'How long committed offsets of an empty group are kept.', atLeast(1)),
   OFFSETS_RETENTION_CHECK_INTERVAL_MS: longKey('offsets.retention.check.interval.ms', 600000, 'How often expired offsets are looked for.', atLeast(1)),
   OFFSET_METADATA_MAX_BYTES: intKey('offset.metadata.max.bytes', 4096, 'Largest metadata string an offset commit may carry.'),
   // Eddy default: no initial rebalance delay, so a lone dev consumer starts at once (Kafka: 3000).
-  GROUP_INITIAL_REBALANCE_DELAY_MS: intKey('group.initial.rebalance.delay.ms', 0, 'Wait for more members before the first rebalance of a new group.', atLeast(0)),
+  GROUP_INITIAL_REBALANCE_DELAY_MS: intKey(
+    'group.initial.rebalance.delay.ms',
+    0,
+    'Wait for more members before the first rebalance of a new group.',
+    atLeast(0),
+  ),
   GROUP_MIN_SESSION_TIMEOUT_MS: intKey('group.min.session.timeout.ms', 6000, 'Shortest session timeout a classic group member may ask for.'),
   GROUP_MAX_SESSION_TIMEOUT_MS: intKey('group.max.session.timeout.ms', 1800000, 'Longest session timeout a classic group member may ask for.'),
   GROUP_MAX_SIZE: intKey('group.max.size', 2147483647, 'Most members a classic group may have.', atLeast(1)),
   GROUP_CONSUMER_SESSION_TIMEOUT_MS: intKey('group.consumer.session.timeout.ms', 45000, 'Session timeout of members of consumer (KIP-848) groups.', atLeast(1)),
-  GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: intKey('group.consumer.heartbeat.interval.ms', 5000, 'Heartbeat interval asked of consumer (KIP-848) group members.', atLeast(1)),
+  GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS: intKey(
+    'group.consumer.heartbeat.interval.ms',
+    5000,
+    'Heartbeat interval asked of consumer (KIP-848) group members.',
+    atLeast(1),
+  ),
   GROUP_CONSUMER_MAX_SIZE: intKey('group.consumer.max.size', 2147483647, 'Most members a consumer (KIP-848) group may have.', atLeast(1)),
   TRANSACTION_STATE_LOG_NUM_PARTITIONS: intKey('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state when it is created.', atLeast(1)),
   TRANSACTION_STATE_LOG_REPLICATION_FACTOR: shortKey('transaction.state.log.replication.factor', 1, 'Replication factor of __transaction_state.', atLeast(1)), // Eddy default (Kafka: 3)
-  TRANSACTION_STATE_LOG_SEGMENT_BYTES: intKey('transaction.state.log.segment.bytes', 104857600, 'Segment size of __transaction_state, small so it compacts and loads quickly.', atLeast(1)),
+  TRANSACTION_STATE_LOG_SEGMENT_BYTES: intKey(
+    'transaction.state.log.segment.bytes',
+    104857600,
+    'Segment size of __transaction_state, small so it compacts and loads quickly.',
+    atLeast(1),
+  ),
   TRANSACTION_STATE_LOG_MIN_ISR: intKey('transaction.state.log.min.isr', 1, 'The min.insync.replicas written into __transaction_state.', atLeast(1)), // Eddy default (Kafka: 2)
   TRANSACTION_MAX_TIMEOUT_MS: intKey('transaction.max.timeout.ms', 900000, 'Longest transaction timeout a producer may ask for.', atLeast(1)),
   TRANSACTIONAL_ID_EXPIRATION_MS: intKey('transactional.id.expiration.ms', 604800000, 'Idle time after which a transactional id is forgotten.', atLeast(1)),
   PRODUCER_ID_EXPIRATION_MS: intKey('producer.id.expiration.ms', 86400000, 'Idle time after which an idempotent producer id is forgotten.', 'dynamic'),
-  TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS: intKey('transaction.abort.timed.out.transaction.cleanup.interval.ms', 10000, 'How often transactions past their timeout are aborted.', atLeast(1)),
+  TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS: intKey(
+    'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    10000,
+    'How often transactions past their timeout are aborted.',
+    atLeast(1),
+  ),
   UNCLEAN_LEADER_ELECTION_ENABLE: defaultFor(Topic.UNCLEAN_LEADER_ELECTION_ENABLE, 'unclean.leader.election.enable'),
 } as const;
 

@@ -9,5 +9,9 @@ export const TOPIC_CONFIG_BY_NAME: ReadonlyMap<string, ConfigKey<unknown>> = new
 
 /** The broker config whose value is a topic config's default, for the topic configs that have one (Kafka's "log.*" synonyms). */
 export const TOPIC_CONFIG_BROKER_SYNONYM: Readonly<Record<string, string>> = Object.fromEntries(
-  TOPIC_CONFIGS.flatMap((k) => brokerSynonymsOf(k.name).slice(0, 1).map((b) => [k.name, b.name])),
+  TOPIC_CONFIGS.flatMap((k) =>
+    brokerSynonymsOf(k.name)
+      .slice(0, 1)
+      .map((b) => [k.name, b.name]),
+  ),
 );

@@ -44,9 +44,9 @@ export class ClassicJoin {
     if (this.ctx.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
     const consumerTombstones = this.ctx.consumerGroups.dropIfEmpty(p.groupId);
     if (consumerTombstones !== null && consumerTombstones.length > 0) {
-      this.ctx.offsetsTopic.append(p.groupId, consumerTombstones).catch((err: unknown) =>
-        this.ctx.logger.error({ group: p.groupId, err }, 'could not write consumer group tombstones'),
-      );
+      this.ctx.offsetsTopic
+        .append(p.groupId, consumerTombstones)
+        .catch((err: unknown) => this.ctx.logger.error({ group: p.groupId, err }, 'could not write consumer group tombstones'));
     }
     const isUnknownMember = p.memberId === '';
     let group = this.ctx.groups.get(p.groupId);
@@ -143,13 +143,7 @@ export class ClassicJoin {
     }
   }
 
-
-  private addMemberAndRebalance(
-    group: ClassicGroup,
-    memberId: string,
-    p: JoinGroupParams,
-    respond: (r: JoinResult) => void,
-  ): void {
+  private addMemberAndRebalance(group: ClassicGroup, memberId: string, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
     const member = new ClassicMember(
       memberId,
       p.groupInstanceId,
@@ -179,25 +173,13 @@ export class ClassicJoin {
     member.awaitingJoin = respond;
   }
 
-  private updateMemberAndRebalance(
-    group: ClassicGroup,
-    member: ClassicMember,
-    p: JoinGroupParams,
-    respond: (r: JoinResult) => void,
-    reason: string,
-  ): void {
+  private updateMemberAndRebalance(group: ClassicGroup, member: ClassicMember, p: JoinGroupParams, respond: (r: JoinResult) => void, reason: string): void {
     this.updateMember(member, p, respond);
     this.rebalance.maybePrepareRebalance(group, reason);
   }
 
   /** A known static member restarted with no member id: it takes over its old slot under a new id (KIP-345). */
-  private replaceStaticMember(
-    group: ClassicGroup,
-    oldMemberId: string,
-    newMemberId: string,
-    p: JoinGroupParams,
-    respond: (r: JoinResult) => void,
-  ): void {
+  private replaceStaticMember(group: ClassicGroup, oldMemberId: string, newMemberId: string, p: JoinGroupParams, respond: (r: JoinResult) => void): void {
     const instanceId = p.groupInstanceId as string;
     const previousLeader = group.leaderId ?? '';
     const wasLeader = group.isLeader(oldMemberId);

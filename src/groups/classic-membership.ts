@@ -155,10 +155,7 @@ export class ClassicMembership {
     if (missing.length > 0) {
       this.ctx.logger.warn({ group: group.groupId, generation, members: missing }, 'leader sent no assignment for some members; they get an empty one');
     }
-    this.ctx.logger.info(
-      { group: group.groupId, generation, leader: p.memberId, members: group.size },
-      'assignment received from leader',
-    );
+    this.ctx.logger.info({ group: group.groupId, generation, leader: p.memberId, members: group.size }, 'assignment received from leader');
     const stored = await this.rebalance.storeGroup(group, assignments);
     // Another member may have joined while the write was in flight; then this generation is already over.
     if (!group.is('CompletingRebalance') || group.generationId !== generation) return;

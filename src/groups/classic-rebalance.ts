@@ -34,10 +34,7 @@ export class ClassicRebalancer {
     group.syncTimer = null;
     const wasEmpty = group.is('Empty');
     group.transitionTo('PreparingRebalance', this.ctx.now());
-    this.ctx.logger.info(
-      { group: group.groupId, generation: group.generationId, reason },
-      'preparing to rebalance group',
-    );
+    this.ctx.logger.info({ group: group.groupId, generation: group.generationId, reason }, 'preparing to rebalance group');
     if (wasEmpty) {
       const delay = this.ctx.config.initialRebalanceDelayMs;
       this.scheduleInitialJoin(group, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0));
@@ -106,10 +103,7 @@ export class ClassicRebalancer {
       void this.storeGroup(group, new Map());
       return;
     }
-    this.ctx.logger.info(
-      { group: group.groupId, generation: group.generationId, members: group.size, protocol: group.protocolName },
-      'stabilized group',
-    );
+    this.ctx.logger.info({ group: group.groupId, generation: group.generationId, members: group.size, protocol: group.protocolName }, 'stabilized group');
     for (const member of group.members.values()) {
       member.completeJoin(this.joinResultFor(group, member));
       this.scheduleHeartbeatExpiry(group, member, member.sessionTimeoutMs);

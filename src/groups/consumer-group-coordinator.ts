@@ -162,9 +162,7 @@ export class ConsumerGroupCoordinator {
   private persistInBackground(group: ConsumerGroup): void {
     const records = this.changes(group);
     if (records.length === 0) return;
-    this.persist(group.groupId, records).catch((err: unknown) =>
-      this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'),
-    );
+    this.persist(group.groupId, records).catch((err: unknown) => this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'));
   }
 
   group(groupId: string): ConsumerGroup | undefined {
@@ -242,7 +240,10 @@ export class ConsumerGroupCoordinator {
     if (invalid !== null) return failure(ErrorCode.INVALID_REQUEST, invalid);
     if (p.memberEpoch === LEAVE_EPOCH || p.memberEpoch === STATIC_LEAVE_EPOCH) return this.leave(p);
     if (p.serverAssignor !== null && !SERVER_ASSIGNORS.has(p.serverAssignor)) {
-      return failure(ErrorCode.UNSUPPORTED_ASSIGNOR, `Server assignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`);
+      return failure(
+        ErrorCode.UNSUPPORTED_ASSIGNOR,
+        `Server assignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`,
+      );
     }
     // An empty regex means "no regex subscription" (clients send it to clear one; librdkafka sends it on every
     // join), as in Kafka; only a real pattern is refused.
@@ -265,7 +266,10 @@ export class ConsumerGroupCoordinator {
       if (p.instanceId !== null) {
         const holder = [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
         if (holder) {
-          return failure(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId}.`);
+          return failure(
+            ErrorCode.UNRELEASED_INSTANCE_ID,
+            `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId}.`,
+          );
         }
       }
       if (member) {
@@ -354,10 +358,10 @@ export class ConsumerGroupCoordinator {
   }
 
   private requestProblem(p: ConsumerHeartbeatParams): string | null {
-    if (p.groupId === '') return 'GroupId can\'t be empty.';
+    if (p.groupId === '') return "GroupId can't be empty.";
     if (p.memberEpoch < STATIC_LEAVE_EPOCH) return `MemberEpoch ${p.memberEpoch} is invalid.`;
     // v1 (KIP-1082): the client generates its member id, so it is never empty.
-    if ((p.apiVersion >= 1 || p.memberEpoch !== 0) && p.memberId === '') return 'MemberId can\'t be empty.';
+    if ((p.apiVersion >= 1 || p.memberEpoch !== 0) && p.memberId === '') return "MemberId can't be empty.";
     if (p.memberEpoch === 0) {
       if (p.rebalanceTimeoutMs <= 0) return 'RebalanceTimeoutMs must be provided in first request.';
       if (p.subscribedTopicNames === null && p.subscribedTopicRegex === null) {
@@ -365,7 +369,7 @@ export class ConsumerGroupCoordinator {
       }
       if (p.topicPartitions === null || p.topicPartitions.length > 0) return 'TopicPartitions must be empty when (re-)joining.';
     }
-    if (p.memberEpoch === STATIC_LEAVE_EPOCH && p.instanceId === null) return 'InstanceId can\'t be null.';
+    if (p.memberEpoch === STATIC_LEAVE_EPOCH && p.instanceId === null) return "InstanceId can't be null.";
     return null;
   }
 

@@ -16,8 +16,7 @@ export interface NamedAssignment {
   readonly topicPartitions: readonly NamedTopicPartitions[];
 }
 
-export interface ConsumerGroupMemberDescription
-  extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment'> {
+export interface ConsumerGroupMemberDescription extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment'> {
   /** Regular-expression subscriptions are not supported, so there is never one to report. */
   readonly subscribedTopicRegex: null;
   readonly assignment: NamedAssignment;

@@ -7,10 +7,7 @@ import type { MessageCodec } from '../../codecs/primitives/message-codec';
 import { ConsumerGroupMetadataKeyCodec } from '../../codecs/generated/internal/ConsumerGroupMetadataKey';
 import { ConsumerGroupMetadataValueCodec } from '../../codecs/generated/internal/ConsumerGroupMetadataValue';
 import { ConsumerGroupMemberMetadataKeyCodec } from '../../codecs/generated/internal/ConsumerGroupMemberMetadataKey';
-import {
-  ConsumerGroupMemberMetadataValue,
-  ConsumerGroupMemberMetadataValueCodec,
-} from '../../codecs/generated/internal/ConsumerGroupMemberMetadataValue';
+import { ConsumerGroupMemberMetadataValue, ConsumerGroupMemberMetadataValueCodec } from '../../codecs/generated/internal/ConsumerGroupMemberMetadataValue';
 import { ConsumerGroupTargetAssignmentMetadataKeyCodec } from '../../codecs/generated/internal/ConsumerGroupTargetAssignmentMetadataKey';
 import { ConsumerGroupTargetAssignmentMetadataValueCodec } from '../../codecs/generated/internal/ConsumerGroupTargetAssignmentMetadataValue';
 import { ConsumerGroupTargetAssignmentMemberKeyCodec } from '../../codecs/generated/internal/ConsumerGroupTargetAssignmentMemberKey';
@@ -140,7 +137,12 @@ export function decodeConsumerGroupRecord(recordType: number, key: Reader, value
     }
     case ConsumerRecordType.MEMBER_METADATA: {
       const k = ConsumerGroupMemberMetadataKeyCodec.decode(key, 0);
-      return { kind: 'member', groupId: k.groupId, memberId: k.memberId, value: value === null ? null : ConsumerGroupMemberMetadataValueCodec.decode(valueReader(), 0) };
+      return {
+        kind: 'member',
+        groupId: k.groupId,
+        memberId: k.memberId,
+        value: value === null ? null : ConsumerGroupMemberMetadataValueCodec.decode(valueReader(), 0),
+      };
     }
     case ConsumerRecordType.TARGET_ASSIGNMENT_MEMBER: {
       const k = ConsumerGroupTargetAssignmentMemberKeyCodec.decode(key, 0);

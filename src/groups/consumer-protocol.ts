@@ -13,10 +13,7 @@ export function subscribedTopicsOf(metadata: Buffer): string[] | null {
     const version = reader.readInt16();
     if (version < 0) return null;
     // Newer subscription versions only append fields, so reading at our newest version is safe (as Kafka does).
-    const decoded = ConsumerProtocolSubscriptionCodec.decode(
-      reader,
-      Math.min(version, ConsumerProtocolSubscriptionCodec.maxVersion),
-    );
+    const decoded = ConsumerProtocolSubscriptionCodec.decode(reader, Math.min(version, ConsumerProtocolSubscriptionCodec.maxVersion));
     return decoded.topics;
   } catch {
     return null;

@@ -23,7 +23,15 @@ import { ConsumerGroupDescription, describeConsumerGroup } from './consumer-grou
 
 export type { GroupCoordinatorConfig } from './group-config';
 export { groupCoordinatorConfig } from './group-config';
-export type { OffsetCommitParams, OffsetCommitInput, OffsetDeleteResult, OffsetFetchResult, FetchedOffset, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
+export type {
+  OffsetCommitParams,
+  OffsetCommitInput,
+  OffsetDeleteResult,
+  OffsetFetchResult,
+  FetchedOffset,
+  TopicPartitions,
+  TxnOffsetCommitParams,
+} from './group-offsets';
 export type { JoinGroupParams } from './classic-join';
 export type { SyncGroupParams, HeartbeatParams, LeavingMember, LeaveGroupResult } from './classic-membership';
 export type { ConsumerGroupDescription, ConsumerGroupMemberDescription } from './consumer-group-description';

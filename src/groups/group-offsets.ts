@@ -220,12 +220,14 @@ export class GroupOffsets {
     const memberError = this.ctx.consumerGroups.offsetFetchError(groupId, member.memberId, member.memberEpoch);
     if (memberError !== ErrorCode.NONE) return { errorCode: memberError, topics: [] };
     const group = this.ctx.groups.get(groupId);
-    const fetchedIn = (topic: string) => (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
-      if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
-        return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
-      }
-      return { partition, offset: o?.offset ?? -1n, leaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: ErrorCode.NONE };
-    };
+    const fetchedIn =
+      (topic: string) =>
+      (partition: number, o: CommittedOffset | undefined): FetchedOffset => {
+        if (requireStable && this.pendingTxnOffsets.isPending(groupId, topic, partition)) {
+          return { partition, offset: -1n, leaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+        }
+        return { partition, offset: o?.offset ?? -1n, leaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: ErrorCode.NONE };
+      };
     if (topics === null) {
       if (!group) return { errorCode: ErrorCode.NONE, topics: [] };
       return {
@@ -284,7 +286,10 @@ export class GroupOffsets {
       const code = fenced ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.COORDINATOR_NOT_AVAILABLE;
       return errors.map((e) => (e === ErrorCode.NONE ? code : e));
     }
-    this.pendingTxnOffsets.add(p.producerId, accepted.map((a) => ({ group: p.groupId, topic: a.topic, partition: a.partition, value: a.value })));
+    this.pendingTxnOffsets.add(
+      p.producerId,
+      accepted.map((a) => ({ group: p.groupId, topic: a.topic, partition: a.partition, value: a.value })),
+    );
     return errors;
   }
 
@@ -363,8 +368,7 @@ export class GroupOffsets {
       const expired = expiredOffsets(group, BigInt(now), retention, consumerTopics);
       const records: CoordinatorRecordWrite[] = expired.map((e) => ({ key: offsetCommitKey(group.groupId, e.topic, e.partition), value: null }));
       // An empty group left with no offsets goes too (unless a new member is mid-way through joining it).
-      const becomesDead =
-        group.is('Empty') && group.pendingMembers.size === 0 && consumerTopics === null && this.offsetCount(group) === expired.length;
+      const becomesDead = group.is('Empty') && group.pendingMembers.size === 0 && consumerTopics === null && this.offsetCount(group) === expired.length;
       if (becomesDead) {
         records.push({ key: groupMetadataKey(group.groupId), value: null });
         records.push(...(this.ctx.consumerGroups.dropIfEmpty(group.groupId) ?? []));
@@ -391,9 +395,9 @@ export class GroupOffsets {
       const tombstones = this.ctx.consumerGroups.dropIfEmpty(c.groupId);
       if (tombstones === null) continue;
       removedGroups++;
-      await this.ctx.offsetsTopic.append(c.groupId, tombstones).catch((err: unknown) =>
-        this.ctx.logger.error({ group: c.groupId, err }, 'could not write consumer group tombstones'),
-      );
+      await this.ctx.offsetsTopic
+        .append(c.groupId, tombstones)
+        .catch((err: unknown) => this.ctx.logger.error({ group: c.groupId, err }, 'could not write consumer group tombstones'));
     }
     if (removedOffsets > 0 || removedGroups > 0) {
       this.ctx.logger.info({ removedOffsets, removedGroups }, 'expired committed offsets');

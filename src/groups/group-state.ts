@@ -2,13 +2,7 @@
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
-export const CLASSIC_GROUP_STATES: readonly ClassicGroupState[] = [
-  'Empty',
-  'PreparingRebalance',
-  'CompletingRebalance',
-  'Stable',
-  'Dead',
-];
+export const CLASSIC_GROUP_STATES: readonly ClassicGroupState[] = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'];
 
 /** The states each state may be entered from; any other transition is a coordinator bug. */
 const VALID_PREVIOUS: Readonly<Record<ClassicGroupState, readonly ClassicGroupState[]>> = {

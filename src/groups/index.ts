@@ -1,8 +1,5 @@
 // The group coordinator's public surface, for the broker and the group API handlers.
-export {
-  GroupCoordinator,
-  groupCoordinatorConfig,
-} from './group-coordinator';
+export { GroupCoordinator, groupCoordinatorConfig } from './group-coordinator';
 export type {
   GroupCoordinatorConfig,
   GroupCoordinatorOptions,

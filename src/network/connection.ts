@@ -268,7 +268,8 @@ export class Connection {
       return undefined;
     }
     return outcome.then(
-      (response: unknown) => (header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response)),
+      (response: unknown) =>
+        header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response),
       (err: unknown) => this.handlerFailed(header, scope, err),
     );
   }

@@ -83,7 +83,7 @@ export class InternalTopic {
         const result = await log.read(offset, REPLAY_READ_BYTES, { minOneBatch: true });
         let next = offset;
         for (const chunk of result.batches) {
-          for (let at = 0; at + BATCH_LOG_OVERHEAD <= chunk.length; ) {
+          for (let at = 0; at + BATCH_LOG_OVERHEAD <= chunk.length;) {
             const size = batchSize(chunk, at);
             const batch = chunk.subarray(at, at + size);
             at += size;

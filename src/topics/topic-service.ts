@@ -91,7 +91,10 @@ export class TopicService {
       replicationFactor = assignments[0].brokerIds.length;
       for (const a of assignments) {
         if (a.brokerIds.some((id) => id !== this.config.nodeId) || a.brokerIds.length !== 1) {
-          throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${a.partitionIndex}: only broker ${this.config.nodeId} exists.`);
+          throw new KafkaError(
+            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+            `Invalid replica assignment for partition ${a.partitionIndex}: only broker ${this.config.nodeId} exists.`,
+          );
         }
       }
     }
@@ -190,4 +193,3 @@ export class TopicService {
     this.logger.info({ topic: name }, 'topic deleted');
   }
 }
-

@@ -253,7 +253,12 @@ export class TransactionCoordinator {
       t.partitions.map((p) => ({
         topic: t.topic,
         partition: p,
-        errorCode: error !== ErrorCode.NONE ? error : m !== undefined && m.state === 'Ongoing' && hasPartition(m, t.topic, p) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE,
+        errorCode:
+          error !== ErrorCode.NONE
+            ? error
+            : m !== undefined && m.state === 'Ongoing' && hasPartition(m, t.topic, p)
+              ? ErrorCode.NONE
+              : ErrorCode.INVALID_TXN_STATE,
       })),
     );
   }
@@ -436,9 +441,7 @@ function producerError(m: TransactionMetadata | undefined, producerId: bigint, p
  */
 function isValidExpectedProducer(m: TransactionMetadata, expected: { producerId: bigint; epoch: number }): boolean {
   return (
-    m.producerEpoch === -1 ||
-    expected.producerId === m.producerId ||
-    (expected.producerId === m.previousProducerId && expected.epoch >= MAX_PRODUCER_EPOCH)
+    m.producerEpoch === -1 || expected.producerId === m.producerId || (expected.producerId === m.previousProducerId && expected.epoch >= MAX_PRODUCER_EPOCH)
   );
 }
 

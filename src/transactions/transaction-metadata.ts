@@ -19,9 +19,7 @@ export const TXN_STATE_IDS = {
 
 export type TxnState = keyof typeof TXN_STATE_IDS;
 
-const STATE_BY_ID: ReadonlyMap<number, TxnState> = new Map(
-  (Object.entries(TXN_STATE_IDS) as Array<[TxnState, number]>).map(([name, id]) => [id, name]),
-);
+const STATE_BY_ID: ReadonlyMap<number, TxnState> = new Map((Object.entries(TXN_STATE_IDS) as Array<[TxnState, number]>).map(([name, id]) => [id, name]));
 
 export function txnStateFromId(id: number): TxnState {
   const state = STATE_BY_ID.get(id);

@@ -24,10 +24,7 @@ interface KjsMessage {
 
 interface KjsProducer {
   connect(): Promise<void>;
-  send(record: {
-    topic: string;
-    messages: { key: string; value: string; headers: Record<string, string> }[];
-  }): Promise<{ errorCode: number }[]>;
+  send(record: { topic: string; messages: { key: string; value: string; headers: Record<string, string> }[] }): Promise<{ errorCode: number }[]>;
   disconnect(): Promise<void>;
 }
 
@@ -187,7 +184,11 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
             out.push(consumedMessage(partition, message, headers));
           },
         });
-        await waitUntil(() => out.length >= count, timeoutMs, () => `${out.length} of ${count} records from ${topic}`);
+        await waitUntil(
+          () => out.length >= count,
+          timeoutMs,
+          () => `${out.length} of ${count} records from ${topic}`,
+        );
       } finally {
         await consumer.disconnect();
       }
@@ -289,17 +290,18 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
         producer.produce(topic, null, Buffer.from(r.value), r.key, null, null, headers);
       }
       await new Promise<void>((resolve, reject) => producer.flush(30000, (err) => (err ? reject(err) : resolve())));
-      await waitUntil(() => delivered + failures.length >= records.length, 30000, () => `${delivered} delivery reports`);
+      await waitUntil(
+        () => delivered + failures.length >= records.length,
+        30000,
+        () => `${delivered} delivery reports`,
+      );
       await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
       expect(failures).toEqual([]);
       return delivered;
     }
 
     async function consume(topic: string, groupId: string, count: number): Promise<{ records: ConsumedRecord[]; committed: number }> {
-      const consumer = new confluent.KafkaConsumer(
-        { ...config(), 'group.id': groupId, 'enable.auto.commit': false },
-        { 'auto.offset.reset': 'earliest' },
-      );
+      const consumer = new confluent.KafkaConsumer({ ...config(), 'group.id': groupId, 'enable.auto.commit': false }, { 'auto.offset.reset': 'earliest' });
       await ready(consumer, () => consumer.connect());
       const records: ConsumedRecord[] = [];
       const last = new Map<number, RdMessage>();
@@ -319,7 +321,11 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       consumer.subscribe([topic]);
       consumer.consume();
       try {
-        await waitUntil(() => records.length >= count, 60000, () => `${records.length} of ${count} records from ${topic}`);
+        await waitUntil(
+          () => records.length >= count,
+          60000,
+          () => `${records.length} of ${count} records from ${topic}`,
+        );
         for (const m of last.values()) consumer.commitMessageSync(m);
         const committed = await new Promise<{ partition: number; offset: number }[]>((resolve, reject) =>
           consumer.committed(10000, (err, parts) => (err ? reject(err) : resolve(parts))),

@@ -23,6 +23,9 @@ describeScriptClient({
     // kafka-python guesses the broker's release from which APIs ApiVersions lists and picks request versions from
     // that guess; it has no guess above 2.5, and says 2.4 for Eddy because Eddy has no ACL APIs (DescribeAcls v2 is
     // its 2.5 marker). Either way it stays on its legacy versions.
-    expect([[2, 4, 0], [2, 5, 0]]).toContainEqual(report.apiVersion);
+    expect([
+      [2, 4, 0],
+      [2, 5, 0],
+    ]).toContainEqual(report.apiVersion);
   },
 });

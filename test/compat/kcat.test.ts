@@ -55,12 +55,7 @@ describeClient('kcat', [executableProblem(KCAT, 'apt-get install kcat')], () => 
   }
 
   async function consumeGroup(topic: string, group: string): Promise<ConsumedRecord[]> {
-    const res = await run(
-      KCAT,
-      ['-b', bootstrap, '-G', group, '-X', 'auto.offset.reset=earliest', '-e', '-f', FORMAT, topic],
-      '',
-      60000,
-    );
+    const res = await run(KCAT, ['-b', bootstrap, '-G', group, '-X', 'auto.offset.reset=earliest', '-e', '-f', FORMAT, topic], '', 60000);
     expectOk(res);
     return parseRows(res.stdout);
   }

@@ -39,10 +39,7 @@ describeDocker('Docker image', () => {
   });
 
   test('a kafkajs client on the host produces and reads metadata through a published port', async () => {
-    podman([
-      'run', '-d', '--name', NAME, '-p', `127.0.0.1:${HOST_PORT}:9092`,
-      '-e', `EDDY_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:${HOST_PORT}`, TAG,
-    ]);
+    podman(['run', '-d', '--name', NAME, '-p', `127.0.0.1:${HOST_PORT}:9092`, '-e', `EDDY_ADVERTISED_LISTENERS=PLAINTEXT://127.0.0.1:${HOST_PORT}`, TAG]);
     const kafka = new Kafka({
       brokers: [`127.0.0.1:${HOST_PORT}`],
       logLevel: logLevel.NOTHING,

@@ -42,13 +42,7 @@ export interface ChildBroker {
 }
 
 /** Runs `node bin/eddy.js start` and resolves once its listener is up (parsed from its JSON log line). */
-export function startChild(
-  dataDir: string,
-  args: string[] = [],
-  port = 0,
-  timeoutMs = 15000,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<ChildBroker> {
+export function startChild(dataDir: string, args: string[] = [], port = 0, timeoutMs = 15000, env: NodeJS.ProcessEnv = process.env): Promise<ChildBroker> {
   const child = spawn(
     process.execPath,
     [EDDY_BIN, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--log-level', 'info', ...args],

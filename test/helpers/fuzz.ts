@@ -46,15 +46,7 @@ export function fuzzSeed(fallback: number): number {
 const BOUNDARY_BYTES = [0x00, 0x7f, 0x80, 0xff] as const;
 
 export type MutationKind =
-  | 'bit-flip'
-  | 'boundary-byte'
-  | 'truncate'
-  | 'insert'
-  | 'inflate-int32'
-  | 'inflate-int16'
-  | 'inflate-varint'
-  | 'continuation-run'
-  | 'delete';
+  'bit-flip' | 'boundary-byte' | 'truncate' | 'insert' | 'inflate-int32' | 'inflate-int16' | 'inflate-varint' | 'continuation-run' | 'delete';
 
 export const MUTATION_KINDS: readonly MutationKind[] = [
   'bit-flip',

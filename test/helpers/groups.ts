@@ -223,10 +223,7 @@ export async function expectResumeFromCommitted(s: KafkajsGroupsSuite, groupId: 
 }
 
 /** A new 6-partition topic and a group on it whose one kafkajs member owns every partition. */
-export async function oneMemberGroup(
-  s: KafkajsGroupsSuite,
-  groupId: string,
-): Promise<{ topic: string; harness: GroupHarness; member: TrackedConsumer }> {
+export async function oneMemberGroup(s: KafkajsGroupsSuite, groupId: string): Promise<{ topic: string; harness: GroupHarness; member: TrackedConsumer }> {
   const topic = await s.newTopic();
   const harness = s.harness(groupId, topic);
   const member = await harness.add('first');

@@ -52,9 +52,7 @@ export function memoryLogger(lines: LogLine[]): ReturnType<typeof createLogger> 
 
 /** The lines that end a connection: one per connection, whoever closed it. */
 export function closeLinesFor(lines: readonly LogLine[], client: string): LogLine[] {
-  return lines.filter(
-    (l) => l.client === client && (l.msg.startsWith('closing connection') || l.msg === 'connection closed by client'),
-  );
+  return lines.filter((l) => l.client === client && (l.msg.startsWith('closing connection') || l.msg === 'connection closed by client'));
 }
 
 /** Polls a condition every 25 ms until it holds; fails with `what` after `timeoutMs`. */

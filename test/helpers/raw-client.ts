@@ -100,12 +100,7 @@ export class RawClient {
     return correlationId;
   }
 
-  async request<Res, Init>(
-    requestCodec: MessageCodec<unknown, Init>,
-    responseCodec: MessageCodec<Res, unknown>,
-    version: number,
-    body: Init,
-  ): Promise<Res> {
+  async request<Res, Init>(requestCodec: MessageCodec<unknown, Init>, responseCodec: MessageCodec<Res, unknown>, version: number, body: Init): Promise<Res> {
     const correlationId = this.send(requestCodec, version, body);
     const frame = await this.nextFrame();
     if (frame === null) throw new Error('connection closed by broker');

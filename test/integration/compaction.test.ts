@@ -112,7 +112,11 @@ describe('compacted topics with kafkajs', () => {
   });
 });
 
-async function countRecords(log: { logStartOffset: bigint; logEndOffset: bigint; read: (o: bigint, m: number, opts: { minOneBatch: boolean }) => Promise<{ batches: Buffer[] }> }): Promise<number> {
+async function countRecords(log: {
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  read: (o: bigint, m: number, opts: { minOneBatch: boolean }) => Promise<{ batches: Buffer[] }>;
+}): Promise<number> {
   let count = 0;
   let offset = log.logStartOffset;
   while (offset < log.logEndOffset) {

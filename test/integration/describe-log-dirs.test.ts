@@ -53,7 +53,13 @@ test('reports each partition by the bytes of its segment files, without loading 
   await producer.connect();
   try {
     await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }] });
-    await producer.send({ topic: TOPIC, messages: [{ value: 'a'.repeat(500), partition: 0 }, { value: 'b', partition: 0 }] });
+    await producer.send({
+      topic: TOPIC,
+      messages: [
+        { value: 'a'.repeat(500), partition: 0 },
+        { value: 'b', partition: 0 },
+      ],
+    });
     await producer.send({ topic: TOPIC, messages: [{ value: 'c'.repeat(2000), partition: 1 }] });
   } finally {
     await producer.disconnect();

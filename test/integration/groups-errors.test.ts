@@ -50,7 +50,12 @@ describe('group API error answers', () => {
     expect(hb.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const join = await joinV5('no-such-group', 'stale-member-id');
     expect(join.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    const sync = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 3, { groupId: 'no-such-group', generationId: 1, memberId: 'm', assignments: [] });
+    const sync = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 3, {
+      groupId: 'no-such-group',
+      generationId: 1,
+      memberId: 'm',
+      assignments: [],
+    });
     expect(sync.errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const leave = await s.raw.request(LeaveGroupRequestCodec, LeaveGroupResponseCodec, 3, { groupId: 'no-such-group', members: [{ memberId: 'm' }] });
     expect(leave.errorCode).toBe(ErrorCode.NONE);
@@ -75,11 +80,17 @@ describe('group API error answers', () => {
     expect(joined.members.map((m) => m.memberId)).toEqual([first.memberId]);
 
     const wrongGen = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 3, {
-      groupId, generationId: 99, memberId: joined.memberId, assignments: [],
+      groupId,
+      generationId: 99,
+      memberId: joined.memberId,
+      assignments: [],
     });
     expect(wrongGen.errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
     const sync = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 3, {
-      groupId, generationId: 1, memberId: joined.memberId, assignments: [{ memberId: joined.memberId, assignment: Buffer.from('mine') }],
+      groupId,
+      generationId: 1,
+      memberId: joined.memberId,
+      assignments: [{ memberId: joined.memberId, assignment: Buffer.from('mine') }],
     });
     expect(sync).toMatchObject({ errorCode: ErrorCode.NONE });
     expect(sync.assignment.toString()).toBe('mine');
@@ -92,17 +103,23 @@ describe('group API error answers', () => {
     expect(hbOk.errorCode).toBe(ErrorCode.NONE);
 
     const commitGen = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 5, {
-      groupId, generationIdOrMemberEpoch: 7, memberId: joined.memberId,
+      groupId,
+      generationIdOrMemberEpoch: 7,
+      memberId: joined.memberId,
       topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
     expect(commitGen.topics[0].partitions[0].errorCode).toBe(ErrorCode.ILLEGAL_GENERATION);
     const commitAnon = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 5, {
-      groupId, generationIdOrMemberEpoch: -1, memberId: '',
+      groupId,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
     expect(commitAnon.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     const commitUnknownTopic = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 5, {
-      groupId, generationIdOrMemberEpoch: 1, memberId: joined.memberId,
+      groupId,
+      generationIdOrMemberEpoch: 1,
+      memberId: joined.memberId,
       topics: [{ name: 'no-such-topic', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
     expect(commitUnknownTopic.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -146,12 +163,16 @@ describe('group API error answers', () => {
   test('OffsetFetch v8 fetches several groups at once; committed metadata round-trips', async () => {
     const topic = OFFSETS_TOPIC_NAME;
     const commit = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 8, {
-      groupId: 'simple-a', generationIdOrMemberEpoch: -1, memberId: '',
+      groupId: 'simple-a',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ name: topic, partitions: [{ partitionIndex: 1, committedOffset: 42n, committedLeaderEpoch: 3, committedMetadata: 'note' }] }],
     });
     expect(commit.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
     const tooLarge = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 8, {
-      groupId: 'simple-a', generationIdOrMemberEpoch: -1, memberId: '',
+      groupId: 'simple-a',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: 'x'.repeat(5000) }] }],
     });
     expect(tooLarge.topics[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_METADATA_TOO_LARGE);
@@ -172,11 +193,18 @@ describe('group API error answers', () => {
     expect(fetched.groups[1].topics[0].partitions.map((p) => p.committedOffset)).toEqual([-1n, -1n]);
 
     const deleted = await s.raw.request(OffsetDeleteRequestCodec, OffsetDeleteResponseCodec, 0, {
-      groupId: 'simple-a', topics: [{ name: topic, partitions: [{ partitionIndex: 1 }] }, { name: 'nope', partitions: [{ partitionIndex: 0 }] }],
+      groupId: 'simple-a',
+      topics: [
+        { name: topic, partitions: [{ partitionIndex: 1 }] },
+        { name: 'nope', partitions: [{ partitionIndex: 0 }] },
+      ],
     });
     expect(deleted.errorCode).toBe(ErrorCode.NONE);
     expect(deleted.topics.map((t) => t.partitions[0].errorCode)).toEqual([ErrorCode.NONE, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]);
-    const after = await s.raw.request(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 4, { groupId: 'simple-a', topics: [{ name: topic, partitionIndexes: [1] }] });
+    const after = await s.raw.request(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 4, {
+      groupId: 'simple-a',
+      topics: [{ name: topic, partitionIndexes: [1] }],
+    });
     expect(after.topics[0].partitions[0].committedOffset).toBe(-1n);
   });
 });

@@ -54,7 +54,9 @@ describe('KIP-848 consumer groups over the wire', () => {
 
     const commit = (memberId: string, epoch: number) =>
       s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 9, {
-        groupId: 'kip848-group', generationIdOrMemberEpoch: epoch, memberId,
+        groupId: 'kip848-group',
+        generationIdOrMemberEpoch: epoch,
+        memberId,
         topics: [{ name: 'kip848', partitions: [{ partitionIndex: kept[0], committedOffset: 12n, committedMetadata: null }] }],
       });
     expect((await commit('member-a', 2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
@@ -75,7 +77,11 @@ describe('KIP-848 consumer groups over the wire', () => {
     const classicView = await s.raw.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, 6, { groups: ['kip848-group'] });
     expect(classicView.groups[0].errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
     const classicJoin = await s.raw.request(JoinGroupRequestCodec, JoinGroupResponseCodec, 5, {
-      groupId: 'kip848-group', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', protocolType: 'consumer',
+      groupId: 'kip848-group',
+      sessionTimeoutMs: 10000,
+      rebalanceTimeoutMs: 10000,
+      memberId: '',
+      protocolType: 'consumer',
       protocols: [{ name: 'range', metadata: subscriptionMetadata(['kip848']) }],
     });
     expect(classicJoin.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);

@@ -80,15 +80,29 @@ describe('every version of the group APIs', () => {
   test('SyncGroup v5 checks the protocol type and name', async () => {
     const groupId = 'versions-sync-5';
     const joined = await s.raw.request(JoinGroupRequestCodec, JoinGroupResponseCodec, 3, {
-      groupId, sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', protocolType: 'consumer',
+      groupId,
+      sessionTimeoutMs: 10000,
+      rebalanceTimeoutMs: 10000,
+      memberId: '',
+      protocolType: 'consumer',
       protocols: [{ name: 'range', metadata: subscriptionMetadata(['versions']) }],
     });
     const wrong = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 5, {
-      groupId, generationId: joined.generationId, memberId: joined.memberId, protocolType: 'consumer', protocolName: 'sticky', assignments: [],
+      groupId,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      protocolType: 'consumer',
+      protocolName: 'sticky',
+      assignments: [],
     });
     expect(wrong.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const right = await s.raw.request(SyncGroupRequestCodec, SyncGroupResponseCodec, 5, {
-      groupId, generationId: joined.generationId, memberId: joined.memberId, protocolType: 'consumer', protocolName: 'range', assignments: [],
+      groupId,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [],
     });
     expect(right).toMatchObject({ errorCode: ErrorCode.NONE, protocolType: 'consumer', protocolName: 'range' });
   });
@@ -127,7 +141,9 @@ describe('every version of the group APIs', () => {
   test('OffsetCommit v10 and OffsetFetch v10 report unknown topic ids', async () => {
     const unknownId = '11111111-2222-3333-4444-555555555555';
     const committed = await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 10, {
-      groupId: 'versions-ids', generationIdOrMemberEpoch: -1, memberId: '',
+      groupId: 'versions-ids',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ topicId: unknownId, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
     expect(committed.topics[0].partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_ID);
@@ -146,10 +162,15 @@ describe('every version of the group APIs', () => {
 
   test.each(versions(DescribeGroupsRequestCodec))('DescribeGroups v%i', async (v) => {
     await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 2, {
-      groupId: 'versions-described', generationIdOrMemberEpoch: -1, memberId: '',
+      groupId: 'versions-described',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ name: 'versions', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
-    const res = await s.raw.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, v, { groups: ['versions-described'], includeAuthorizedOperations: v >= 3 });
+    const res = await s.raw.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, v, {
+      groups: ['versions-described'],
+      includeAuthorizedOperations: v >= 3,
+    });
     expect(res.groups[0]).toMatchObject({ errorCode: 0, groupId: 'versions-described', groupState: 'Empty', protocolType: '', members: [] });
   });
 
@@ -162,7 +183,9 @@ describe('every version of the group APIs', () => {
   test.each(versions(DeleteGroupsRequestCodec))('DeleteGroups v%i', async (v) => {
     const groupId = `versions-delete-${v}`;
     await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 2, {
-      groupId, generationIdOrMemberEpoch: -1, memberId: '',
+      groupId,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
       topics: [{ name: 'versions', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedMetadata: null }] }],
     });
     const res = await s.raw.request(DeleteGroupsRequestCodec, DeleteGroupsResponseCodec, v, { groupsNames: [groupId, `${groupId}-missing`] });

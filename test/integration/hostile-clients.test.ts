@@ -98,10 +98,21 @@ function templates(tag: string): Template[] {
     t('Produce', requestFrame(ProduceRequestCodec, 9, produceBody, 6)),
     t('Fetch', requestFrame(FetchRequestCodec, 4, fetchBody, 7)),
     t('Fetch', requestFrame(FetchRequestCodec, 12, fetchBody, 8)),
-    t('ListOffsets', requestFrame(ListOffsetsRequestCodec, 7, { replicaId: -1, topics: [{ name: TARGET_TOPIC, partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }, 9)),
+    t(
+      'ListOffsets',
+      requestFrame(ListOffsetsRequestCodec, 7, { replicaId: -1, topics: [{ name: TARGET_TOPIC, partitions: [{ partitionIndex: 0, timestamp: -1n }] }] }, 9),
+    ),
     t('CreateTopics', requestFrame(CreateTopicsRequestCodec, 2, createBody, 10)),
     t('CreateTopics', requestFrame(CreateTopicsRequestCodec, 7, createBody, 11)),
-    t('CreatePartitions', requestFrame(CreatePartitionsRequestCodec, 2, { topics: [{ name: `zz-fuzz-new-${tag}`, count: 2, assignments: null }], timeoutMs: 1000, validateOnly: true }, 12)),
+    t(
+      'CreatePartitions',
+      requestFrame(
+        CreatePartitionsRequestCodec,
+        2,
+        { topics: [{ name: `zz-fuzz-new-${tag}`, count: 2, assignments: null }], timeoutMs: 1000, validateOnly: true },
+        12,
+      ),
+    ),
     t('FindCoordinator', requestFrame(FindCoordinatorRequestCodec, 2, { key: group, keyType: 0 }, 13)),
     t('JoinGroup', requestFrame(JoinGroupRequestCodec, 2, joinBody, 14)),
     t('JoinGroup', requestFrame(JoinGroupRequestCodec, 9, joinBody, 15)),
@@ -277,9 +288,7 @@ test('hundreds of connections with mutated requests: each is answered or closed,
     return closeLinesFor(logLines.slice(r.logStart, reuse.length > 0 ? Math.min(...reuse) : undefined), r.client);
   };
   await eventually(() => results.every((r) => linesOf(r).length >= 1), 5000, 'close log lines');
-  const wrongCount = results
-    .map((r) => ({ client: r.client, verdict: r.verdict, lines: linesOf(r).map((l) => l.msg) }))
-    .filter((r) => r.lines.length !== 1);
+  const wrongCount = results.map((r) => ({ client: r.client, verdict: r.verdict, lines: linesOf(r).map((l) => l.msg) })).filter((r) => r.lines.length !== 1);
   expect(wrongCount).toEqual([]);
   for (const r of closedByBroker) expect(linesOf(r)[0].msg).toMatch(/^closing connection: /);
   expect(processFailures).toEqual([]);
@@ -342,9 +351,7 @@ test('a frame of exactly socket.request.max.bytes is served; one byte more close
         transactionalId: null,
         acks: 1,
         timeoutMs: 1000,
-        topicData: [
-          { name: TARGET_TOPIC, partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: Buffer.alloc(valueSize, 7) }] }) }] },
-        ],
+        topicData: [{ name: TARGET_TOPIC, partitionData: [{ index: 0, records: encodeRecordBatch({ records: [{ value: Buffer.alloc(valueSize, 7) }] }) }] }],
       },
       77,
     );

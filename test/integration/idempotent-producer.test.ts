@@ -76,8 +76,14 @@ test('a retried batch gets its original offset; gaps, stale epochs and non-zero 
     const second = await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 2 }));
     expect(second).toMatchObject({ errorCode: 0, baseOffset: 3n });
     // Retries of both batches (still in the last five) are answered, not written.
-    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 0, count: 3 }))).toMatchObject({ errorCode: 0, baseOffset: 0n });
-    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 2 }))).toMatchObject({ errorCode: 0, baseOffset: 3n });
+    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 0, count: 3 }))).toMatchObject({
+      errorCode: 0,
+      baseOffset: 0n,
+    });
+    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 2 }))).toMatchObject({
+      errorCode: 0,
+      baseOffset: 3n,
+    });
     // A gap.
     const gap = await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 7 }));
     expect(gap.errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
@@ -90,7 +96,10 @@ test('a retried batch gets its original offset; gaps, stale epochs and non-zero 
     expect(stale.errorCode).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
     // An unknown producer may start at any sequence (its state may have expired), as in Kafka.
     const other = await initProducerId(c);
-    expect(await produce(c, topic, 0, producerBatch({ producerId: other.producerId, producerEpoch: 0, baseSequence: 42 }))).toMatchObject({ errorCode: 0, baseOffset: 6n });
+    expect(await produce(c, topic, 0, producerBatch({ producerId: other.producerId, producerEpoch: 0, baseSequence: 42 }))).toMatchObject({
+      errorCode: 0,
+      baseOffset: 6n,
+    });
     const fetched = await fetchPartition(c, topic, 0, 0);
     expect(values(fetched.batches)).toEqual(['v-0', 'v-1', 'v-2', 'v-3', 'v-4', 'v-0', 'v-42']);
   });
@@ -123,8 +132,13 @@ test('producer state survives a restart: a retry after it is still recognised', 
   await broker.stop();
   ({ broker, bootstrap } = await startInProcess(dataDir));
   await withClient(async (c) => {
-    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 2, count: 2 }))).toMatchObject({ errorCode: 0, baseOffset: 2n });
-    expect((await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 9 }))).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 2, count: 2 }))).toMatchObject({
+      errorCode: 0,
+      baseOffset: 2n,
+    });
+    expect((await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 9 }))).errorCode).toBe(
+      ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+    );
     expect(await produce(c, topic, 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 4 }))).toMatchObject({ errorCode: 0, baseOffset: 4n });
     // Producer ids keep growing across restarts.
     expect((await initProducerId(c)).producerId > producerId).toBe(true);
@@ -139,7 +153,12 @@ test.each([1, 5])('lost Produce responses: kafkajs (max %i in flight) retries an
   const topic = `lossy-${inFlight}`;
   try {
     await behind.broker.logs.createTopic(topic, 1);
-    const kafka = new Kafka({ clientId: 'lossy', brokers: [`127.0.0.1:${proxy.port}`], logLevel: logLevel.NOTHING, retry: { retries: 10, initialRetryTime: 50 } });
+    const kafka = new Kafka({
+      clientId: 'lossy',
+      brokers: [`127.0.0.1:${proxy.port}`],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 10, initialRetryTime: 50 },
+    });
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: inFlight });
     await producer.connect();
     for (let round = 0; round < 4; round++) {
@@ -154,9 +173,7 @@ test.each([1, 5])('lost Produce responses: kafkajs (max %i in flight) retries an
     const client = await RawClient.connect(behind.broker.port);
     try {
       const got = values((await fetchPartition(client, topic, 0, 0)).batches);
-      expect([...got].sort()).toEqual(
-        [0, 1, 2, 3].flatMap((r) => [0, 1, 2, 3, 4].map((i) => `r${r}-${i}`)).sort(),
-      );
+      expect([...got].sort()).toEqual([0, 1, 2, 3].flatMap((r) => [0, 1, 2, 3, 4].map((i) => `r${r}-${i}`)).sort());
     } finally {
       client.close();
     }

@@ -93,9 +93,9 @@ test('admin creates, lists, describes and deletes topics with Kafka error codes'
   await expect(admin.createTopics({ topics: [{ topic: 'bad/name' }] })).rejects.toMatchObject({
     errors: [expect.objectContaining({ type: 'INVALID_TOPIC_EXCEPTION' })],
   });
-  await expect(
-    admin.createTopics({ topics: [{ topic: 'badcfg', configEntries: [{ name: 'no.such.config', value: '1' }] }] }),
-  ).rejects.toMatchObject({ errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })] });
+  await expect(admin.createTopics({ topics: [{ topic: 'badcfg', configEntries: [{ name: 'no.such.config', value: '1' }] }] })).rejects.toMatchObject({
+    errors: [expect.objectContaining({ type: 'INVALID_CONFIG' })],
+  });
 
   await admin.createPartitions({ topicPartitions: [{ topic: 'orders', count: 4 }] });
   const grown = await admin.fetchTopicMetadata({ topics: ['orders'] });

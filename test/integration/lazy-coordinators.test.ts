@@ -11,8 +11,7 @@ import { createTopics, kafkaClient, withAdmin } from '../helpers/kafkajs';
 jest.setTimeout(60000);
 
 const brokers = brokersPerTest();
-const start = (dataDir: string) =>
-  brokers.inProcess(dataDir, { 'offsets.topic.num.partitions': '3', 'transaction.state.log.num.partitions': '3' });
+const start = (dataDir: string) => brokers.inProcess(dataDir, { 'offsets.topic.num.partitions': '3', 'transaction.state.log.num.partitions': '3' });
 const kafka = (bootstrap: string) => kafkaClient(bootstrap, 'lazy-coordinators');
 
 test('a fresh broker builds neither coordinator until a request needs it', async () => {
@@ -50,9 +49,9 @@ test('the synchronous factories refuse a data dir whose internal topic exists (i
   const { broker } = await start(dataDir);
   await broker.groups.ensureOffsetsTopic();
   const config = new BrokerConfig({ 'log.dirs': dataDir });
-  expect(() =>
-    GroupCoordinator.startWithoutState({ storage: broker.logs, config: groupCoordinatorConfig(config), logger: silentLogger() }),
-  ).toThrow(/must be reloaded/);
+  expect(() => GroupCoordinator.startWithoutState({ storage: broker.logs, config: groupCoordinatorConfig(config), logger: silentLogger() })).toThrow(
+    /must be reloaded/,
+  );
   await broker.logs.createTopic('__transaction_state', 1);
   expect(() =>
     TransactionCoordinator.startWithoutState({

@@ -72,7 +72,9 @@ test('Produce v2 with a magic 1 message set is stored and read back by Fetch v2 
 });
 
 test('Fetch v0 down-converts v2 batches (from a modern producer) to magic 0', async () => {
-  const batch = encodeRecordBatch({ records: [{ key: Buffer.from('modern'), value: Buffer.from('record'), headers: [{ key: 'h', value: Buffer.from('x') }] }] });
+  const batch = encodeRecordBatch({
+    records: [{ key: Buffer.from('modern'), value: Buffer.from('record'), headers: [{ key: 'h', value: Buffer.from('x') }] }],
+  });
   const produced = await client.request(ProduceRequestCodec, ProduceResponseCodec, 7, {
     transactionalId: null,
     acks: 1,

@@ -94,7 +94,7 @@ test('pipelined produce and fetch requests are answered in order, each frame siz
         const { correlationId, body } = decodeFrame(frame, (r) => FetchResponseCodec.decode(r, FETCH_VERSION), true);
         expect(correlationId).toBe(s.correlationId);
         const records = body.responses[0].partitions[0].records;
-        const batches = decodeRecordBatches(Buffer.isBuffer(records) ? records : Buffer.concat((records ?? [])));
+        const batches = decodeRecordBatches(Buffer.isBuffer(records) ? records : Buffer.concat(records ?? []));
         const values = batches.batches.flatMap((b) => b.records.map((r) => r.value?.toString()));
         expect(values).toEqual(Array.from({ length: s.index + 1 }, (_, i) => valueOf(i).toString()));
       }

@@ -38,7 +38,14 @@ test('a failed write answers KAFKA_STORAGE_ERROR for exactly the partition it hi
   const c = await RawClient.connect(eddy.broker.port);
   try {
     // First writes make the segment files, so the next ones can take the immediate path.
-    expect((await produce(c, [[0, 'one'], [1, 'one']])).map((p) => p.errorCode)).toEqual([0, 0]);
+    expect(
+      (
+        await produce(c, [
+          [0, 'one'],
+          [1, 'one'],
+        ])
+      ).map((p) => p.errorCode),
+    ).toEqual([0, 0]);
     const write = NODE_FILE_WRITER.write;
     const failing = jest.spyOn(NODE_FILE_WRITER, 'write').mockImplementation((fd, data, position) => {
       if (data.includes('poison')) throw Object.assign(new Error('injected EIO'), { code: 'EIO' });
@@ -46,7 +53,10 @@ test('a failed write answers KAFKA_STORAGE_ERROR for exactly the partition it hi
     });
     const logs = [0, 1].map((p) => eddy.broker.logs.partition('disk', p) as PartitionLog);
     const callsBefore = logs.map((l) => l.writeCallCount);
-    const answer = await produce(c, [[0, 'poison'], [1, 'two']]);
+    const answer = await produce(c, [
+      [0, 'poison'],
+      [1, 'two'],
+    ]);
     expect(failing).toHaveBeenCalled();
     expect(answer).toEqual([
       { index: 0, errorCode: KAFKA_STORAGE_ERROR, baseOffset: -1n },

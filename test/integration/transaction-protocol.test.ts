@@ -66,18 +66,27 @@ test('InitProducerId validates the timeout and the id, and bumps the epoch on ev
   expect((await initProducerId(client, { transactionalId: 'ip', timeoutMs: 1000, producerId: first.producerId, producerEpoch: 0 })).errorCode).toBe(
     ErrorCode.PRODUCER_FENCED,
   );
-  expect(
-    (await initProducerId(client, { transactionalId: 'ip', timeoutMs: 1000, producerId: first.producerId, producerEpoch: 0, version: 3 })).errorCode,
-  ).toBe(ErrorCode.INVALID_PRODUCER_EPOCH);
+  expect((await initProducerId(client, { transactionalId: 'ip', timeoutMs: 1000, producerId: first.producerId, producerEpoch: 0, version: 3 })).errorCode).toBe(
+    ErrorCode.INVALID_PRODUCER_EPOCH,
+  );
 });
 
 test('AddPartitionsToTxn: unknown ids, stale epochs, unknown partitions; EndTxn state errors', async () => {
   const { producerId, producerEpoch } = await initProducerId(client, { transactionalId: 'ap', timeoutMs: 30000 });
-  expect(await addPartitions('nobody', producerId, producerEpoch, [{ name: 'tp', partitions: [0] }])).toEqual([['tp', 0, ErrorCode.INVALID_PRODUCER_ID_MAPPING]]);
-  expect(await addPartitions('ap', producerId + 1n, producerEpoch, [{ name: 'tp', partitions: [0] }])).toEqual([['tp', 0, ErrorCode.INVALID_PRODUCER_ID_MAPPING]]);
+  expect(await addPartitions('nobody', producerId, producerEpoch, [{ name: 'tp', partitions: [0] }])).toEqual([
+    ['tp', 0, ErrorCode.INVALID_PRODUCER_ID_MAPPING],
+  ]);
+  expect(await addPartitions('ap', producerId + 1n, producerEpoch, [{ name: 'tp', partitions: [0] }])).toEqual([
+    ['tp', 0, ErrorCode.INVALID_PRODUCER_ID_MAPPING],
+  ]);
   expect(await addPartitions('ap', producerId, producerEpoch + 1, [{ name: 'tp', partitions: [0] }])).toEqual([['tp', 0, ErrorCode.INVALID_PRODUCER_EPOCH]]);
   expect(await addPartitions('ap', producerId, producerEpoch + 1, [{ name: 'tp', partitions: [0] }], 2)).toEqual([['tp', 0, ErrorCode.PRODUCER_FENCED]]);
-  expect(await addPartitions('ap', producerId, producerEpoch, [{ name: 'tp', partitions: [0, 7] }, { name: 'nope', partitions: [0] }])).toEqual([
+  expect(
+    await addPartitions('ap', producerId, producerEpoch, [
+      { name: 'tp', partitions: [0, 7] },
+      { name: 'nope', partitions: [0] },
+    ]),
+  ).toEqual([
     ['tp', 0, ErrorCode.OPERATION_NOT_ATTEMPTED],
     ['tp', 7, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
     ['nope', 0, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION],
@@ -143,7 +152,10 @@ test('AddPartitionsToTxn: unknown ids, stale epochs, unknown partitions; EndTxn 
   }
   const after = await client.request(DescribeProducersRequestCodec, DescribeProducersResponseCodec, 0, { topics: [{ name: 'tp', partitionIndexes: [1] }] });
   expect(after.topics[0].partitions[0].activeProducers[0]).toMatchObject({ currentTxnStartOffset: -1n, coordinatorEpoch: 0 });
-  const listedAfter = await client.request(ListTransactionsRequestCodec, ListTransactionsResponseCodec, 0, { stateFilters: ['CompleteCommit'], producerIdFilters: [producerId] });
+  const listedAfter = await client.request(ListTransactionsRequestCodec, ListTransactionsResponseCodec, 0, {
+    stateFilters: ['CompleteCommit'],
+    producerIdFilters: [producerId],
+  });
   expect(listedAfter.transactionStates.map((t) => t.transactionalId)).toEqual(['ap']);
 });
 

@@ -18,9 +18,12 @@ afterEach(async () => {
 const brokers = brokersPerTest();
 
 const CONFIG = [
-  '--config', 'transaction.abort.timed.out.transaction.cleanup.interval.ms=200',
-  '--config', 'transaction.state.log.num.partitions=3',
-  '--config', 'num.partitions=2',
+  '--config',
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms=200',
+  '--config',
+  'transaction.state.log.num.partitions=3',
+  '--config',
+  'num.partitions=2',
 ];
 
 const start = (dataDir: string): Promise<ChildBroker> => brokers.child(dataDir, CONFIG);
@@ -38,7 +41,13 @@ test('kill -9 with a transaction open: after the restart it is aborted on timeou
   await done.send({ topic: 'crash-txn', messages: [{ value: 'done', partition: 0 }] });
   await done.commit();
   const open = await producer.transaction();
-  await open.send({ topic: 'crash-txn', messages: [{ value: 'partial-0', partition: 0 }, { value: 'partial-1', partition: 1 }] });
+  await open.send({
+    topic: 'crash-txn',
+    messages: [
+      { value: 'partial-0', partition: 0 },
+      { value: 'partial-1', partition: 1 },
+    ],
+  });
   await first.kill();
   await producer.disconnect().catch(() => undefined);
 
@@ -86,7 +95,10 @@ test('kill -9: idempotent producer state is rebuilt from the log, retries are st
   await first.kill();
   const second = await start(dataDir);
   await withRawClient(second.port, async (c) => {
-    expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).toMatchObject({ errorCode: 0, baseOffset: 3n });
+    expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 3, count: 3 }))).toMatchObject({
+      errorCode: 0,
+      baseOffset: 3n,
+    });
     expect(await produce(c, 'idem-crash', 0, producerBatch({ producerId, producerEpoch: 0, baseSequence: 6 }))).toMatchObject({ errorCode: 0, baseOffset: 6n });
     expect((await initProducerId(c)).producerId).not.toBe(producerId);
   });

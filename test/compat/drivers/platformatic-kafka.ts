@@ -21,9 +21,7 @@ interface AdminClient {
 }
 
 interface ProducerClient {
-  send(options: {
-    messages: { topic: string; key: string; value: string; headers: Record<string, string> }[];
-  }): Promise<unknown>;
+  send(options: { messages: { topic: string; key: string; value: string; headers: Record<string, string> }[] }): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -44,22 +42,14 @@ interface MessagesStream {
 }
 
 interface ConsumerClient {
-  consume(options: {
-    topics: string[];
-    mode: string;
-    fallbackMode: string;
-    autocommit: boolean;
-    maxWaitTime: number;
-  }): Promise<MessagesStream>;
+  consume(options: { topics: string[]; mode: string; fallbackMode: string; autocommit: boolean; maxWaitTime: number }): Promise<MessagesStream>;
   listCommittedOffsets(options: { topics: { topic: string; partitions: number[] }[] }): Promise<Map<string, bigint[]>>;
   close(force?: boolean): Promise<void>;
 }
 
 interface PlatformaticKafka {
   Admin: new (options: ClientOptions) => AdminClient;
-  Producer: new (
-    options: ClientOptions & { serializers: unknown; compression?: string; idempotent?: boolean; autocreateTopics?: boolean },
-  ) => ProducerClient;
+  Producer: new (options: ClientOptions & { serializers: unknown; compression?: string; idempotent?: boolean; autocreateTopics?: boolean }) => ProducerClient;
   Consumer: new (options: ClientOptions & { groupId: string; deserializers: unknown }) => ConsumerClient;
   stringSerializers: unknown;
   stringDeserializers: unknown;
@@ -122,9 +112,7 @@ function describeError(err: unknown): string {
 }
 
 async function produce(bootstrap: string, topic: string, compression = 'none', idempotent = 'false'): Promise<unknown> {
-  const records = (await readStdinLines()).map(
-    (l) => JSON.parse(l) as { key: string; value: string; headers: Record<string, string> },
-  );
+  const records = (await readStdinLines()).map((l) => JSON.parse(l) as { key: string; value: string; headers: Record<string, string> });
   const producer = new kafka.Producer({
     clientId: CLIENT_ID,
     bootstrapBrokers: [bootstrap],

@@ -25,11 +25,7 @@ export const KEY_COUNT = 97;
  * Records 0..count-1 (or from `first`). Tools that can only put the same headers on every record (kcat's -H)
  * pass `indexHeader: false` and verify with `indexFromValue`.
  */
-export function expectedRecords(
-  count: number,
-  client: string,
-  options: { first?: number; indexHeader?: boolean } = {},
-): ExpectedRecord[] {
+export function expectedRecords(count: number, client: string, options: { first?: number; indexHeader?: boolean } = {}): ExpectedRecord[] {
   const first = options.first ?? 0;
   const indexHeader = options.indexHeader ?? true;
   return Array.from({ length: count }, (_, i) => {

@@ -11,8 +11,6 @@ export function pythonCommand(script: string): string[] {
 export function pythonProblems(modules: Readonly<Record<string, string>>): (string | null)[] {
   return [
     executableProblem(DEBIAN_PYTHON, 'Debian python3'),
-    ...Object.entries(modules).map(([mod, aptPackage]) =>
-      pythonHasModule(mod) ? null : `python module ${mod} is missing (apt-get install ${aptPackage})`,
-    ),
+    ...Object.entries(modules).map(([mod, aptPackage]) => (pythonHasModule(mod) ? null : `python module ${mod} is missing (apt-get install ${aptPackage})`)),
   ];
 }

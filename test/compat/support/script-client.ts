@@ -56,7 +56,10 @@ function asConsumeReport(v: unknown): ConsumeReport {
 
 export class ScriptClient {
   /** `command` is the interpreter followed by the script; the subcommand and the bootstrap address follow them. */
-  constructor(private readonly command: readonly string[], private readonly bootstrap: string) {}
+  constructor(
+    private readonly command: readonly string[],
+    private readonly bootstrap: string,
+  ) {}
 
   async call(args: readonly string[], input = ''): Promise<unknown> {
     const [exe, ...script] = this.command;

@@ -20,7 +20,10 @@ const LATEST = -1n;
 function contextFor(broker: Broker, apiKey: number, apiVersion: number): RequestContext {
   const stop = new AbortController();
   const scope = requestScopeFactory(broker.services, silentLogger());
-  return scope({ apiKey, apiVersion, correlationId: 1, clientId: 'unit' }, { clientAddress: 'test', listenerName: 'PLAINTEXT', closed: new Promise(() => undefined), stopSignal: stop.signal });
+  return scope(
+    { apiKey, apiVersion, correlationId: 1, clientId: 'unit' },
+    { clientAddress: 'test', listenerName: 'PLAINTEXT', closed: new Promise(() => undefined), stopSignal: stop.signal },
+  );
 }
 
 async function call<Res>(broker: Broker, handler: ApiHandler, version: number, request: unknown): Promise<Res> {
@@ -84,7 +87,15 @@ describe('partition handlers over the broker services', () => {
   test('DeleteRecords moves the log start of an unloaded partition, and ListOffsets sees it', async () => {
     await restart();
     const deleted = await call<{ topics: Array<{ partitions: Array<{ lowWatermark: bigint; errorCode: number }> }> }>(broker, deleteRecordsHandler, 2, {
-      topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1, offset: 2n }, { partitionIndex: 0, offset: 9n }] }],
+      topics: [
+        {
+          name: TOPIC,
+          partitions: [
+            { partitionIndex: 1, offset: 2n },
+            { partitionIndex: 0, offset: 9n },
+          ],
+        },
+      ],
       timeoutMs: 1000,
     });
     expect(deleted.topics[0].partitions).toEqual([
@@ -97,17 +108,35 @@ describe('partition handlers over the broker services', () => {
 
   test('OffsetForLeaderEpoch and DescribeProducers load what they read', async () => {
     await restart();
-    const epochs = await call<{ topics: Array<{ partitions: Array<{ errorCode: number; leaderEpoch: number; endOffset: bigint }> }> }>(broker, offsetForLeaderEpochHandler, 4, {
-      replicaId: -1,
-      topics: [{ topic: TOPIC, partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }, { partition: 7, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
-    });
+    const epochs = await call<{ topics: Array<{ partitions: Array<{ errorCode: number; leaderEpoch: number; endOffset: bigint }> }> }>(
+      broker,
+      offsetForLeaderEpochHandler,
+      4,
+      {
+        replicaId: -1,
+        topics: [
+          {
+            topic: TOPIC,
+            partitions: [
+              { partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 },
+              { partition: 7, currentLeaderEpoch: -1, leaderEpoch: 0 },
+            ],
+          },
+        ],
+      },
+    );
     expect(epochs.topics[0].partitions.map((p) => [p.errorCode, p.leaderEpoch, p.endOffset])).toEqual([
       [ErrorCode.NONE, 0, 3n],
       [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, -1, -1n],
     ]);
-    const producers = await call<{ topics: Array<{ partitions: Array<{ errorCode: number; activeProducers: unknown[] }> }> }>(broker, describeProducersHandler, 0, {
-      topics: [{ name: TOPIC, partitionIndexes: [1] }],
-    });
+    const producers = await call<{ topics: Array<{ partitions: Array<{ errorCode: number; activeProducers: unknown[] }> }> }>(
+      broker,
+      describeProducersHandler,
+      0,
+      {
+        topics: [{ name: TOPIC, partitionIndexes: [1] }],
+      },
+    );
     expect(producers.topics[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.NONE, activeProducers: [] });
   });
 });

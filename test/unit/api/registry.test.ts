@@ -45,7 +45,7 @@ test('a lazy handler loads its module once, on first use, and refuses a range th
   expect(() => wrong.decodeRequest(new Reader(Buffer.alloc(0)), 0)).toThrow(/advertises v0-3/);
 });
 
-test('loading the CLI and building the table loads no handler module but ApiVersions\' (a fresh process)', () => {
+test("loading the CLI and building the table loads no handler module but ApiVersions' (a fresh process)", () => {
   // jest has its own module registry, so ask a plain node process what the start path loads.
   const distSrc = path.resolve(__dirname, '..', '..', '..', 'src');
   const script =

@@ -73,7 +73,15 @@ describe('null sink', () => {
     expect(await produce('a.p2', 0, ['q'])).toBe(0n);
     const res = await client.request(ListOffsetsRequestCodec, ListOffsetsResponseCodec, 4, {
       replicaId: -1,
-      topics: [{ name: 'a.p2', partitions: [{ partitionIndex: 1, timestamp: -1n }, { partitionIndex: 1, timestamp: -2n }] }],
+      topics: [
+        {
+          name: 'a.p2',
+          partitions: [
+            { partitionIndex: 1, timestamp: -1n },
+            { partitionIndex: 1, timestamp: -2n },
+          ],
+        },
+      ],
     });
     expect(res.topics[0].partitions.map((p) => p.offset)).toEqual([6n, 0n]);
   });

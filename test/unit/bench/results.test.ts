@@ -23,7 +23,15 @@ describe('bench statistics', () => {
 });
 
 describe('bench results', () => {
-  const sec = section('produce', 'Produce', [{ key: 'eddy', label: 'Eddy' }, { key: 'null', label: 'null sink' }], [['eddy', 'null']]);
+  const sec = section(
+    'produce',
+    'Produce',
+    [
+      { key: 'eddy', label: 'Eddy' },
+      { key: 'null', label: 'null sink' },
+    ],
+    [['eddy', 'null']],
+  );
   for (const v of [100, 300, 200]) record(sec, 'rdkafka 1 KB', 'rec/s', 'eddy', v, 1000);
   for (const v of [400, 400]) record(sec, 'rdkafka 1 KB', 'rec/s', 'null', v, 1000);
 

@@ -29,8 +29,7 @@ test('the build writes the bundle where bin/eddy.js looks for it, as one CommonJ
 });
 
 test('bin/eddy.js answers --help and --version from the bundle as the compiled CLI does', () => {
-  const compiled = (argv: string[]): string =>
-    nodeOutput(['-e', `require(${JSON.stringify(path.join(DIST, 'src', 'cli.js'))}).main(${JSON.stringify(argv)})`]);
+  const compiled = (argv: string[]): string => nodeOutput(['-e', `require(${JSON.stringify(path.join(DIST, 'src', 'cli.js'))}).main(${JSON.stringify(argv)})`]);
   expect(startBundleIsCurrent(BUNDLE, path.join(DIST, 'src', 'cli.js'))).toBe(true);
   const help = nodeOutput([EDDY_BIN, 'start', '--help']);
   expect(help).toContain('--data-dir');
@@ -40,7 +39,7 @@ test('bin/eddy.js answers --help and --version from the bundle as the compiled C
   expect(compiled(['--version']).trim()).toBe(version);
 });
 
-test('a started broker from the bundle has run no handler module but ApiVersions\', and no coordinator', () => {
+test("a started broker from the bundle has run no handler module but ApiVersions', and no coordinator", () => {
   // V8's precise coverage counts calls of each function of the bundle. esbuild runs each module's body in a
   // wrapper function named after its file (dist/src/...), on its first require: a count of 0 means it never ran.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-lazy-'));

@@ -10,8 +10,22 @@ function startOptions(parsed: ParsedCommand): StartOptions {
 test('start takes every documented flag, in both --flag value and --flag=value forms', () => {
   const opts = startOptions(
     parseCommandLine(
-      ['start', '--port', '19092', '--host=127.0.0.1', '--listeners', 'A://:1', '--advertised-listeners', 'A://h:1',
-        '--data-dir', '/tmp/d', '--log-level=warn', '--config', 'num.partitions=3', '--config=log.roll.ms=5'],
+      [
+        'start',
+        '--port',
+        '19092',
+        '--host=127.0.0.1',
+        '--listeners',
+        'A://:1',
+        '--advertised-listeners',
+        'A://h:1',
+        '--data-dir',
+        '/tmp/d',
+        '--log-level=warn',
+        '--config',
+        'num.partitions=3',
+        '--config=log.roll.ms=5',
+      ],
       {},
     ),
   );
@@ -49,11 +63,7 @@ test('EDDY_* variables fill what flags leave out; flags win; other EDDY_ variabl
 });
 
 test('--config takes the key=value pairs that follow it, as well as repeated flags', () => {
-  expect(startOptions(parseCommandLine(['start', '--config', 'a=1', 'b=2', '--port', '1', '--config', 'c=3'], {})).config).toEqual([
-    'a=1',
-    'b=2',
-    'c=3',
-  ]);
+  expect(startOptions(parseCommandLine(['start', '--config', 'a=1', 'b=2', '--port', '1', '--config', 'c=3'], {})).config).toEqual(['a=1', 'b=2', 'c=3']);
 });
 
 test('bad values, unknown flags, stray arguments and unknown commands are errors that carry the help', () => {
@@ -94,7 +104,9 @@ test('a successful parse does not render help text nobody will see', () => {
     hasCachedHelpMessage(): boolean;
   }
   const parsed = (skip: boolean): Usage => {
-    const parser = yargs(['run']).command('run', 'Run', (y) => y.option('x', { type: 'string', describe: 'An option' })).exitProcess(false);
+    const parser = yargs(['run'])
+      .command('run', 'Run', (y) => y.option('x', { type: 'string', describe: 'An option' }))
+      .exitProcess(false);
     if (skip) skipHelpCaching(parser);
     void parser.parse(['run', '--x', '1'], {}, () => undefined);
     return (parser as unknown as { getInternalMethods(): { getUsageInstance(): Usage } }).getInternalMethods().getUsageInstance();

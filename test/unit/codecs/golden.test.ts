@@ -43,11 +43,7 @@ describe('golden encodings', () => {
 
   test('Metadata v9 request: compact array, struct tagged sections', () => {
     const bytes = encodeHex((w) =>
-      MetadataRequestCodec.encode(
-        { topics: [{ name: 'ab' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false },
-        w,
-        9,
-      ),
+      MetadataRequestCodec.encode({ topics: [{ name: 'ab' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }, w, 9),
     );
     expect(bytes).toBe('02' + '03' + '6162' + '00' + '01' + '00' + '00' + '00');
   });
@@ -88,12 +84,8 @@ describe('golden encodings', () => {
 
   test('nullable struct: INT8 marker', () => {
     const base = { topics: [], responsePartitionLimit: 10 };
-    expect(encodeHex((w) => DescribeTopicPartitionsRequestCodec.encode({ ...base, cursor: null }, w, 0))).toBe(
-      '01' + '0000000a' + 'ff' + '00',
-    );
-    const withCursor = encodeHex((w) =>
-      DescribeTopicPartitionsRequestCodec.encode({ ...base, cursor: { topicName: 'a', partitionIndex: 2 } }, w, 0),
-    );
+    expect(encodeHex((w) => DescribeTopicPartitionsRequestCodec.encode({ ...base, cursor: null }, w, 0))).toBe('01' + '0000000a' + 'ff' + '00');
+    const withCursor = encodeHex((w) => DescribeTopicPartitionsRequestCodec.encode({ ...base, cursor: { topicName: 'a', partitionIndex: 2 } }, w, 0));
     expect(withCursor).toBe('01' + '0000000a' + '01' + '0261' + '00000002' + '00' + '00');
     const decoded = DescribeTopicPartitionsRequestCodec.decode(new Reader(Buffer.from(withCursor, 'hex')), 0);
     expect(decoded.cursor).toEqual({ topicName: 'a', partitionIndex: 2 });
@@ -113,9 +105,7 @@ describe('version semantics', () => {
   test('a non-default value for a non-ignorable field missing in the version throws', () => {
     expect(() => ProduceRequestCodec.encode({ transactionalId: 'tx' }, new Writer(), 2)).toThrow(UnsupportedVersionError);
     expect(() => ProduceRequestCodec.encode({ transactionalId: null }, new Writer(), 2)).not.toThrow();
-    expect(() => MetadataRequestCodec.encode({ topics: [], allowAutoTopicCreation: false }, new Writer(), 3)).toThrow(
-      UnsupportedVersionError,
-    );
+    expect(() => MetadataRequestCodec.encode({ topics: [], allowAutoTopicCreation: false }, new Writer(), 3)).toThrow(UnsupportedVersionError);
     expect(() => MetadataRequestCodec.encode({ topics: [], allowAutoTopicCreation: true }, new Writer(), 3)).not.toThrow();
   });
   test('ignorable fields are dropped silently', () => {
@@ -124,7 +114,10 @@ describe('version semantics', () => {
     expect(with4).toBe(without);
   });
   test('absent fields decode to their defaults', () => {
-    const bytes = Buffer.from(encodeHex((w) => FetchRequestCodec.encode({ maxWaitMs: 5 }, w, 3)), 'hex');
+    const bytes = Buffer.from(
+      encodeHex((w) => FetchRequestCodec.encode({ maxWaitMs: 5 }, w, 3)),
+      'hex',
+    );
     const decoded = FetchRequestCodec.decode(new Reader(bytes), 3);
     expect(decoded.isolationLevel).toBe(0);
     expect(decoded.sessionEpoch).toBe(-1);
@@ -134,8 +127,7 @@ describe('version semantics', () => {
   });
   test('unknown tagged fields are skipped at top level and inside nested structs', () => {
     // Metadata v9 request with an unknown tag 9 inside the topic struct and tag 7 at the top level
-    const hex =
-      '02' + '03' + '6162' + '01' + '09' + '02' + 'beef' + '01' + '00' + '00' + '01' + '07' + '03' + '010203';
+    const hex = '02' + '03' + '6162' + '01' + '09' + '02' + 'beef' + '01' + '00' + '00' + '01' + '07' + '03' + '010203';
     const r = new Reader(Buffer.from(hex, 'hex'));
     const decoded = MetadataRequestCodec.decode(r, 9);
     expect(decoded.topics).toEqual([{ name: 'ab', topicId: '00000000-0000-0000-0000-000000000000' }]);

@@ -1,10 +1,4 @@
-import {
-  decodeRequestHeader,
-  encodeRequestHeader,
-  encodeResponseHeader,
-  requestHeaderVersion,
-  responseHeaderVersion,
-} from '../../../codecs/protocol/headers';
+import { decodeRequestHeader, encodeRequestHeader, encodeResponseHeader, requestHeaderVersion, responseHeaderVersion } from '../../../codecs/protocol/headers';
 import { Reader } from '../../../codecs/primitives/reader';
 import { Writer } from '../../../codecs/primitives/writer';
 
@@ -18,15 +12,40 @@ type HeaderCase = readonly [number, number, number, number];
 const HEADER_VERSION_CASES: ReadonlyArray<readonly [string, readonly HeaderCase[]]> = [
   [
     'flexible request versions use request header v2 and response header v1',
-    [[0, 8, 1, 0], [0, 9, 2, 1], [3, 8, 1, 0], [3, 9, 2, 1], [3, 12, 2, 1]],
+    [
+      [0, 8, 1, 0],
+      [0, 9, 2, 1],
+      [3, 8, 1, 0],
+      [3, 9, 2, 1],
+      [3, 12, 2, 1],
+    ],
   ],
-  ['legacy versions widened from 3.9 keep their classic headers', [[0, 0, 1, 0], [1, 0, 1, 0], [1, 3, 1, 0]]],
+  [
+    'legacy versions widened from 3.9 keep their classic headers',
+    [
+      [0, 0, 1, 0],
+      [1, 0, 1, 0],
+      [1, 3, 1, 0],
+    ],
+  ],
   ['never-flexible APIs always use v1/v0 (SaslHandshake)', [[17, 1, 1, 0]]],
   [
     'ApiVersions: request header v2 from v3 on, even for unknown versions; response header always v0',
-    [[18, 0, 1, 0], [18, 2, 1, 0], [18, 3, 2, 0], [18, 4, 2, 0], [18, 77, 2, 0]],
+    [
+      [18, 0, 1, 0],
+      [18, 2, 1, 0],
+      [18, 3, 2, 0],
+      [18, 4, 2, 0],
+      [18, 77, 2, 0],
+    ],
   ],
-  ['unknown API keys fall back to v1/v0 (4 is LeaderAndIsr, removed)', [[9999, 5, 1, 0], [4, 7, 1, 0]]],
+  [
+    'unknown API keys fall back to v1/v0 (4 is LeaderAndIsr, removed)',
+    [
+      [9999, 5, 1, 0],
+      [4, 7, 1, 0],
+    ],
+  ],
 ];
 
 describe('header version selection', () => {
@@ -64,7 +83,13 @@ describe('decodeRequestHeader', () => {
     expect(() => decodeRequestHeader(new Reader(Buffer.from('00030001000000010005', 'hex')))).toThrow();
   });
   test('encodeRequestHeader is the inverse', () => {
-    for (const [apiKey, apiVersion] of [[0, 3], [0, 9], [18, 3], [18, 0], [3, 12]]) {
+    for (const [apiKey, apiVersion] of [
+      [0, 3],
+      [0, 9],
+      [18, 3],
+      [18, 0],
+      [3, 12],
+    ]) {
       const w = new Writer();
       encodeRequestHeader(w, { apiKey, apiVersion, correlationId: 99, clientId: 'c' });
       const r = new Reader(w.toBuffer());

@@ -18,14 +18,7 @@ export interface HostileRules {
   readonly maxMsPerCase: number;
 }
 
-export function decodeHostile(
-  what: string,
-  input: Buffer,
-  allowedAllocation: number,
-  decode: () => unknown,
-  rules: HostileRules,
-  outcome: Outcome,
-): void {
+export function decodeHostile(what: string, input: Buffer, allowedAllocation: number, decode: () => unknown, rules: HostileRules, outcome: Outcome): void {
   let thrown: unknown = null;
   const started = performance.now();
   const largest = largestAllocationDuring(() => {

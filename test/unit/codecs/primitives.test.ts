@@ -32,12 +32,17 @@ describe('Reader/Writer fixed-width integers', () => {
       expect(buf.length).toBe(width);
       const r = new Reader(buf);
       const read =
-        kind === 'Int8' ? r.readInt8()
-        : kind === 'Int16' ? r.readInt16()
-        : kind === 'Int32' ? r.readInt32()
-        : kind === 'UInt16' ? r.readUInt16()
-        : kind === 'UInt32' ? r.readUInt32()
-        : r.readFloat64();
+        kind === 'Int8'
+          ? r.readInt8()
+          : kind === 'Int16'
+            ? r.readInt16()
+            : kind === 'Int32'
+              ? r.readInt32()
+              : kind === 'UInt16'
+                ? r.readUInt16()
+                : kind === 'UInt32'
+                  ? r.readUInt32()
+                  : r.readFloat64();
       expect(read).toBe(value);
       expect(r.offset).toBe(width);
     }
@@ -200,7 +205,9 @@ describe('tagged fields', () => {
   test('unknown tags are skipped, known ones handed to the handler', () => {
     const w = new Writer();
     w.writeUnsignedVarint(2);
-    w.writeUnsignedVarint(5).writeUnsignedVarint(3).writeRawBuffer(bytes(9, 9, 9));
+    w.writeUnsignedVarint(5)
+      .writeUnsignedVarint(3)
+      .writeRawBuffer(bytes(9, 9, 9));
     w.writeUnsignedVarint(7).writeUnsignedVarint(4).writeInt32(1234);
     w.writeInt8(99);
     const r = new Reader(w.toBuffer());

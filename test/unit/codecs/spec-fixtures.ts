@@ -26,14 +26,7 @@ export function allMessageDefs(): MessageDef[] {
 export type AnyCodec = MessageCodec<unknown, never>;
 
 function isCodec(value: unknown): value is AnyCodec {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'decode' in value &&
-    'encode' in value &&
-    'minVersion' in value &&
-    'kind' in value
-  );
+  return typeof value === 'object' && value !== null && 'decode' in value && 'encode' in value && 'minVersion' in value && 'kind' in value;
 }
 
 /** Every generated codec, found through the generated index. */

@@ -9,7 +9,14 @@ import {
   TopicConfigKeys,
   validateTopicConfigs,
 } from '../../../storage';
-import { BROKER_CONFIGS, BROKER_CONFIG_BY_NAME, BrokerConfig, BrokerConfigKeys, brokerSynonymsOf, topicDefaultFromBroker } from '../../../src/config/broker-config';
+import {
+  BROKER_CONFIGS,
+  BROKER_CONFIG_BY_NAME,
+  BrokerConfig,
+  BrokerConfigKeys,
+  brokerSynonymsOf,
+  topicDefaultFromBroker,
+} from '../../../src/config/broker-config';
 import { TOPIC_CONFIG_BROKER_SYNONYM } from '../../../src/config/topic-configs';
 import { offsetsTopicConfigs, transactionStateTopicConfigs } from '../../../src/config/internal-topics';
 import { OFFSETS_TOPIC_CONFIGS } from '../../../src/groups/offsets-topic';
@@ -141,7 +148,11 @@ test('internal topics get their configs from broker keys, as Kafka creates them'
     'min.insync.replicas': '1',
     'unclean.leader.election.enable': 'false',
   });
-  const config = new BrokerConfig({ 'offsets.topic.segment.bytes': '2048', 'transaction.state.log.segment.bytes': '4096', 'transaction.state.log.min.isr': '2' });
+  const config = new BrokerConfig({
+    'offsets.topic.segment.bytes': '2048',
+    'transaction.state.log.segment.bytes': '4096',
+    'transaction.state.log.min.isr': '2',
+  });
   expect(offsetsTopicConfigs(config)['segment.bytes']).toBe('2048');
   expect(transactionStateTopicConfigs(config)).toMatchObject({ 'segment.bytes': '4096', 'min.insync.replicas': '2' });
   expect(() => validateTopicConfigs(transactionStateTopicConfigs(config))).not.toThrow();

@@ -36,7 +36,13 @@ afterAll(async () => {
   removeDir(dataDir);
 });
 
-async function describe(version: number, resourceType: number, resourceName: string, includeSynonyms: boolean, includeDocumentation = false): Promise<DescribeConfigsResponse> {
+async function describe(
+  version: number,
+  resourceType: number,
+  resourceName: string,
+  includeSynonyms: boolean,
+  includeDocumentation = false,
+): Promise<DescribeConfigsResponse> {
   const client = await RawClient.connect(broker.port);
   try {
     const body = { resources: [{ resourceType, resourceName, configurationKeys: null }], includeSynonyms, includeDocumentation };
@@ -77,14 +83,18 @@ test('a topic override comes first, then the broker settings and defaults of its
   const segmentSynonyms = setOverDefault('log.segment.bytes', '2097152', '1073741824');
   expect(entry(res, 'segment.bytes')).toMatchObject({ value: '2097152', configSource: STATIC_BROKER_CONFIG, configType: INT, synonyms: segmentSynonyms });
   // log.retention.hours stands before log.retention.ms, so Kafka drops it from the list.
-  expect(entry(res, 'retention.ms')).toMatchObject({ value: '3600000', configSource: DYNAMIC_TOPIC_CONFIG, synonyms: [{ name: 'retention.ms', value: '3600000', source: DYNAMIC_TOPIC_CONFIG }] });
+  expect(entry(res, 'retention.ms')).toMatchObject({
+    value: '3600000',
+    configSource: DYNAMIC_TOPIC_CONFIG,
+    synonyms: [{ name: 'retention.ms', value: '3600000', source: DYNAMIC_TOPIC_CONFIG }],
+  });
   expect(entry(res, 'remote.storage.enable')).toMatchObject({ value: 'false', configSource: DEFAULT_CONFIG, synonyms: [] });
   expect(entry(res, 'segment.bytes').documentation).toMatch(/segment/);
   expect(res.results[0].configs.every((c) => typeof c.documentation === 'string' && c.documentation.length > 0)).toBe(true);
   expect(res.results[0].configs.map((c) => c.name)).not.toContain('message.format.version');
 });
 
-test("a topic without overrides reports broker values, and retention from log.retention.hours as Kafka does (a default with no synonyms)", async () => {
+test('a topic without overrides reports broker values, and retention from log.retention.hours as Kafka does (a default with no synonyms)', async () => {
   const res = await describe(4, TOPIC, 'plain', true);
   expect(entry(res, 'retention.ms')).toMatchObject({ value: '7200000', configSource: DEFAULT_CONFIG, synonyms: [] });
   expect(entry(res, 'segment.ms')).toMatchObject({ value: '604800000', configSource: DEFAULT_CONFIG, synonyms: [] });

@@ -1,11 +1,6 @@
 // KIP-848 consumer groups: server assignors and the heartbeat-driven reconciliation, with fake timers.
 import { rangeAssignor, uniformAssignor, TopicAssignment } from '../../../src/groups/server-assignors';
-import {
-  ConsumerGroupCoordinator,
-  ConsumerHeartbeatParams,
-  ConsumerHeartbeatResult,
-  TopicCatalog,
-} from '../../../src/groups/consumer-group-coordinator';
+import { ConsumerGroupCoordinator, ConsumerHeartbeatParams, ConsumerHeartbeatResult, TopicCatalog } from '../../../src/groups/consumer-group-coordinator';
 import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
 import { describeConsumerGroup } from '../../../src/groups/consumer-group-description';
@@ -33,11 +28,20 @@ describe('server assignors', () => {
   });
 
   test('uniform balances and keeps what members already own', async () => {
-    const first = uniformAssignor({ members: [member('a', [T1, T2])], partitionCounts: new Map([[T1, 4], [T2, 2]]) });
+    const first = uniformAssignor({
+      members: [member('a', [T1, T2])],
+      partitionCounts: new Map([
+        [T1, 4],
+        [T2, 2],
+      ]),
+    });
     expect(count(first.get('a'))).toBe(6);
     const second = uniformAssignor({
       members: [member('a', [T1, T2], first.get('a')), member('b', [T1, T2])],
-      partitionCounts: new Map([[T1, 4], [T2, 2]]),
+      partitionCounts: new Map([
+        [T1, 4],
+        [T2, 2],
+      ]),
     });
     expect(count(second.get('a'))).toBe(3);
     expect(count(second.get('b'))).toBe(3);
@@ -48,7 +52,13 @@ describe('server assignors', () => {
   });
 
   test('uniform only gives members topics they subscribe to', async () => {
-    const result = uniformAssignor({ members: [member('a', [T1]), member('b', [T2])], partitionCounts: new Map([[T1, 3], [T2, 3]]) });
+    const result = uniformAssignor({
+      members: [member('a', [T1]), member('b', [T2])],
+      partitionCounts: new Map([
+        [T1, 3],
+        [T2, 3],
+      ]),
+    });
     expect([...(result.get('a')?.keys() ?? [])]).toEqual([T1]);
     expect([...(result.get('b')?.keys() ?? [])]).toEqual([T2]);
   });
@@ -100,7 +110,7 @@ describe('ConsumerGroupCoordinator', () => {
     expect(c.describe('g')).toMatchObject({ state: 'Stable', groupEpoch: 1, assignmentEpoch: 1, assignorName: 'uniform' });
   });
 
-  test('ConsumerGroupDescribe\'s view names the topics of current and target assignments', async () => {
+  test("ConsumerGroupDescribe's view names the topics of current and target assignments", async () => {
     await join('m1');
     expect(describeConsumerGroup(c, 'nope')).toBeUndefined();
     const named = { topicPartitions: [{ topicId: T1, topicName: 'orders', partitions: [0, 1, 2, 3, 4, 5] }] };

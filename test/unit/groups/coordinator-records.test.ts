@@ -34,7 +34,16 @@ describe('__consumer_offsets records', () => {
       leader: 'm1',
       currentStateTimestamp: 123n,
       members: [
-        { memberId: 'm1', groupInstanceId: 'i1', clientId: 'c', clientHost: '/127.0.0.1', rebalanceTimeout: 1000, sessionTimeout: 500, subscription: Buffer.from('s'), assignment: Buffer.from('a') },
+        {
+          memberId: 'm1',
+          groupInstanceId: 'i1',
+          clientId: 'c',
+          clientHost: '/127.0.0.1',
+          rebalanceTimeout: 1000,
+          sessionTimeout: 500,
+          subscription: Buffer.from('s'),
+          assignment: Buffer.from('a'),
+        },
       ],
     });
     expect(value.readInt16BE(0)).toBe(3);

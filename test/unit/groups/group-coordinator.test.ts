@@ -85,7 +85,12 @@ describe('GroupCoordinator (classic groups)', () => {
     over: { retentionTimeMs?: bigint; apiVersion?: number } = {},
   ): Promise<number[]> =>
     c.commitOffsets({
-      groupId, generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: over.retentionTimeMs ?? -1n, apiVersion: over.apiVersion ?? 8,
+      groupId,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: over.retentionTimeMs ?? -1n,
+      apiVersion: over.apiVersion ?? 8,
       partitions: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
     });
 
@@ -104,7 +109,12 @@ describe('GroupCoordinator (classic groups)', () => {
     const a = await joinNew(c, 'g', { ...over, protocols: [{ name: 'range', metadata: subscription(['t']) }] });
     await sync(c, 'g', a, []);
     await c.commitOffsets({
-      groupId: 'g', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+      groupId: 'g',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      apiVersion: 8,
       partitions: [
         { topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
         { topic: 'old', partition: 0, offset: 2n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n },
@@ -264,7 +274,15 @@ describe('GroupCoordinator (classic groups)', () => {
     expect(c.group('g')?.state).toBe('Stable');
     expect(c.heartbeat({ groupId: 'g', generationId: 1, memberId: first.memberId, groupInstanceId: 'instance-1' })).toBe(ErrorCode.FENCED_INSTANCE_ID);
     expect(c.heartbeat({ groupId: 'g', generationId: 1, memberId: again.memberId, groupInstanceId: 'instance-1' })).toBe(ErrorCode.NONE);
-    const synced = await c.syncGroup({ groupId: 'g', generationId: 1, memberId: again.memberId, groupInstanceId: 'instance-1', protocolType: 'consumer', protocolName: 'range', assignments: [] });
+    const synced = await c.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: again.memberId,
+      groupInstanceId: 'instance-1',
+      protocolType: 'consumer',
+      protocolName: 'range',
+      assignments: [],
+    });
     expect(synced.assignment.toString()).toBe('mine');
 
     const removed = c.leaveGroup('g', [{ memberId: '', groupInstanceId: 'instance-1', reason: 'admin' }]);
@@ -322,12 +340,22 @@ describe('GroupCoordinator (classic groups)', () => {
     const c = await start();
     const commit = (generationId: number, memberId: string, metadata = 'm') =>
       c.commitOffsets({
-        groupId: 'g', generationId, memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+        groupId: 'g',
+        generationId,
+        memberId,
+        groupInstanceId: null,
+        retentionTimeMs: -1n,
+        apiVersion: 8,
         partitions: [{ topic: 't', partition: 0, offset: 10n, leaderEpoch: -1, metadata, commitTimestamp: -1n }],
       });
     expect(await commit(3, 'x')).toEqual([ErrorCode.ILLEGAL_GENERATION]);
     const v9 = await c.commitOffsets({
-      groupId: 'g', generationId: 3, memberId: 'x', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 9,
+      groupId: 'g',
+      generationId: 3,
+      memberId: 'x',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      apiVersion: 9,
       partitions: [{ topic: 't', partition: 0, offset: 1n, leaderEpoch: -1, metadata: '', commitTimestamp: -1n }],
     });
     expect(v9).toEqual([ErrorCode.GROUP_ID_NOT_FOUND]);
@@ -348,7 +376,12 @@ describe('GroupCoordinator (classic groups)', () => {
 
     // A commit with generation -1 to an unknown group creates a "simple" group.
     const simple = await c.commitOffsets({
-      groupId: 'simple', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 2,
+      groupId: 'simple',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      apiVersion: 2,
       partitions: [{ topic: 't', partition: 2, offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1n }],
     });
     expect(simple).toEqual([ErrorCode.NONE]);
@@ -387,7 +420,12 @@ describe('GroupCoordinator (classic groups)', () => {
     const a = await joinNew(c1, 'stable');
     await sync(c1, 'stable', a, [{ memberId: a.memberId, assignment: Buffer.from('assigned') }]);
     await c1.commitOffsets({
-      groupId: 'stable', generationId: 1, memberId: a.memberId, groupInstanceId: null, retentionTimeMs: -1n, apiVersion: 8,
+      groupId: 'stable',
+      generationId: 1,
+      memberId: a.memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      apiVersion: 8,
       partitions: [{ topic: 't', partition: 3, offset: 33n, leaderEpoch: 2, metadata: 'meta', commitTimestamp: -1n }],
     });
     await commitWithoutGeneration(c1, 'gone', 1n);
@@ -458,8 +496,17 @@ describe('GroupCoordinator (classic groups)', () => {
     const c1 = await GroupCoordinator.start({ storage, topics, config: BASE_CONFIG, logger: silentLogger() });
     coordinators.push(c1);
     const base = {
-      apiVersion: 1, groupId: 'cg', instanceId: null, rackId: null, rebalanceTimeoutMs: 30_000, subscribedTopicNames: ['orders'],
-      subscribedTopicRegex: null, serverAssignor: 'range', topicPartitions: [], clientId: 'c', clientHost: '/127.0.0.1',
+      apiVersion: 1,
+      groupId: 'cg',
+      instanceId: null,
+      rackId: null,
+      rebalanceTimeoutMs: 30_000,
+      subscribedTopicNames: ['orders'],
+      subscribedTopicRegex: null,
+      serverAssignor: 'range',
+      topicPartitions: [],
+      clientId: 'c',
+      clientHost: '/127.0.0.1',
     };
     const a = await c1.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 0 });
     expect(a.memberEpoch).toBe(1);
@@ -471,7 +518,10 @@ describe('GroupCoordinator (classic groups)', () => {
     coordinators.push(c2);
     const described = c2.consumerGroups.describe('cg');
     expect(described).toMatchObject({ groupEpoch: 2, assignmentEpoch: 2, assignorName: 'range', state: 'Reconciling' });
-    expect(described?.members.map((m) => [m.memberId, m.memberEpoch])).toEqual([['a', 1], ['b', 2]]);
+    expect(described?.members.map((m) => [m.memberId, m.memberEpoch])).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     expect(described?.members[0].assignment[0].partitions).toEqual([0, 1, 2, 3]);
     expect(described?.members[1].targetAssignment[0].partitions).toEqual([2, 3]);
     // The reloaded member carries on with its epoch, and is asked to revoke what b is waiting for.

@@ -13,7 +13,7 @@ describe('javaStringHashCode / offsetsPartitionFor', () => {
     expect(offsetsPartitionFor(s, 50)).toBe(partition);
   });
 
-  test('Integer.MIN_VALUE hash maps to partition 0, as Kafka\'s Utils.abs does', () => {
+  test("Integer.MIN_VALUE hash maps to partition 0, as Kafka's Utils.abs does", () => {
     expect(javaStringHashCode('polygenelubricants')).toBe(-2147483648);
     expect(offsetsPartitionFor('polygenelubricants', 50)).toBe(0);
     expect(offsetsPartitionFor('polygenelubricants', 7)).toBe(0);

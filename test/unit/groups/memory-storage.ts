@@ -47,7 +47,10 @@ export class MemoryStorage implements CoordinatorStorage {
   async createTopic(name: string, partitions: number): Promise<unknown> {
     this.createCalls++;
     if (this.topics.has(name)) throw new Error(`topic ${name} exists`);
-    this.topics.set(name, Array.from({ length: partitions }, () => new MemoryPartitionLog()));
+    this.topics.set(
+      name,
+      Array.from({ length: partitions }, () => new MemoryPartitionLog()),
+    );
     return {};
   }
 

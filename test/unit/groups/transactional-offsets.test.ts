@@ -43,10 +43,13 @@ describe('transactional offset commits', () => {
       partitions: [{ topic: 't', partition: 0, offset, leaderEpoch: -1, metadata: 'm', commitTimestamp: -1n }],
     });
 
-  const fetched = (c: GroupCoordinator, requireStable = false) => c.fetchOffsets('g', [{ topic: 't', partitions: [0] }], undefined, requireStable).topics[0].partitions[0];
+  const fetched = (c: GroupCoordinator, requireStable = false) =>
+    c.fetchOffsets('g', [{ topic: 't', partitions: [0] }], undefined, requireStable).topics[0].partitions[0];
 
   const marker = async (producerId: bigint, commit: boolean): Promise<void> => {
-    await storage.partition(OFFSETS_TOPIC, 0)?.append(encodeTransactionMarkerBatch({ type: commit ? 'COMMIT' : 'ABORT', producerId, producerEpoch: 0, coordinatorEpoch: 0 }));
+    await storage
+      .partition(OFFSETS_TOPIC, 0)
+      ?.append(encodeTransactionMarkerBatch({ type: commit ? 'COMMIT' : 'ABORT', producerId, producerEpoch: 0, coordinatorEpoch: 0 }));
   };
 
   beforeEach(() => {

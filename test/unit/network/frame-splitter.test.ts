@@ -56,7 +56,7 @@ test('random chunkings of a random stream give back exactly its frames, and hand
     const s = new FrameSplitter(4096);
     const out: Buffer[] = [];
     const copies: Buffer[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const end = Math.min(stream.length, at + 1 + rand(700));
       // Each chunk is its own buffer, overwritten after the push, as a socket's read buffers may be.
       const chunk = Buffer.from(stream.subarray(at, end));

@@ -43,14 +43,18 @@ async function harness(respond: (ctx: RequestContext) => Promise<Buffer | null>)
   });
   let client!: net.Socket;
   const serverSide = await accepted;
-  new Connection(serverSide, {
-    maxFrameBytes: 1 << 20,
-    idleTimeoutMs: 0,
-    listenerName: 'PLAINTEXT',
-    handlers: new Map([[18, handler]]),
-    newRequestScope: requestScopeFactory({} as BrokerServices, silentLogger()),
-    apiVersionsFallback: () => undefined,
-  }, silentLogger());
+  new Connection(
+    serverSide,
+    {
+      maxFrameBytes: 1 << 20,
+      idleTimeoutMs: 0,
+      listenerName: 'PLAINTEXT',
+      handlers: new Map([[18, handler]]),
+      newRequestScope: requestScopeFactory({} as BrokerServices, silentLogger()),
+      apiVersionsFallback: () => undefined,
+    },
+    silentLogger(),
+  );
   return {
     client,
     released: () => releases,

@@ -3,12 +3,7 @@
 import { execFileSync } from 'child_process';
 import { codecUnavailableReason, compress, decompress } from '../../../codecs/records/compression';
 import { Compression } from '../../../codecs/records/batch-header';
-import {
-  interopSample,
-  LZ4_CLI_INDEPENDENT_BLOCKS_B64,
-  LZ4_CLI_LINKED_BLOCKS_B64,
-  ZSTD_CLI_LEVEL19_B64,
-} from './fixtures/compressed-frames';
+import { interopSample, LZ4_CLI_INDEPENDENT_BLOCKS_B64, LZ4_CLI_LINKED_BLOCKS_B64, ZSTD_CLI_LEVEL19_B64 } from './fixtures/compressed-frames';
 
 function whenAvailable(codec: Compression): jest.It {
   return codecUnavailableReason(codec) === null ? it : it.skip;

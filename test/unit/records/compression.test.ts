@@ -50,8 +50,7 @@ describe.each(CODECS)('%s codec', (name, codec) => {
     expect(batch.compression).toBe(codec);
     const summary = (offset: bigint, ts: bigint, key: Buffer | null, value: Buffer | null, h: string): string =>
       `${offset}|${ts}|${key?.toString('hex')}|${value?.toString('hex')}|${h}`;
-    const headerText = (hs: Array<{ key: string; value: Buffer | null }>): string =>
-      hs.map((x) => `${x.key}=${x.value?.toString()}`).join(',');
+    const headerText = (hs: Array<{ key: string; value: Buffer | null }>): string => hs.map((x) => `${x.key}=${x.value?.toString()}`).join(',');
     expect(batch.records.map((r) => summary(r.offset, r.timestamp, r.key, r.value, headerText(r.headers)))).toEqual(
       records.map((r, i) => summary(10n + BigInt(i), r.timestamp, r.key, r.value, headerText(r.headers))),
     );

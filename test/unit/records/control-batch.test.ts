@@ -1,7 +1,4 @@
-import {
-  decodeTransactionMarkerBatch,
-  encodeTransactionMarkerBatch,
-} from '../../../codecs/records/control-batch';
+import { decodeTransactionMarkerBatch, encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { decodeRecordBatch } from '../../../codecs/records/record-batch';
 import { batchIsControl, batchIsTransactional } from '../../../codecs/records/batch-header';
 

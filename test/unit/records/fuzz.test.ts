@@ -8,12 +8,7 @@ import { scanFetchedRecords, scanProducedRecords } from '../../../codecs/records
 import { compress, decompress } from '../../../codecs/records/compression';
 import { decodeTransactionMarkerBatch, encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { crc32 } from '../../../codecs/records/crc';
-import {
-  encodeLegacyMessageSet,
-  LegacyMagic,
-  readLegacyMessageSet,
-  recordBatchesToLegacyMessageSet,
-} from '../../../codecs/records/legacy-message-set';
+import { encodeLegacyMessageSet, LegacyMagic, readLegacyMessageSet, recordBatchesToLegacyMessageSet } from '../../../codecs/records/legacy-message-set';
 import { validateProducedRecords } from '../../../codecs/records/produce-validation';
 import { decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, RecordInput } from '../../../codecs/records/record-batch';
 import { RecordFormatError } from '../../../codecs/records/record-errors';
@@ -37,7 +32,13 @@ function sampleRecords(rng: Prng, count: number): RecordInput[] {
   return Array.from({ length: count }, (_, i) => ({
     key: i % 3 === 0 ? null : Buffer.from(`key-${i}`),
     value: i % 5 === 4 ? null : rng.bytes(rng.int(40)),
-    headers: i % 2 === 0 ? [{ key: `h${i}`, value: Buffer.from('v') }, { key: 'n', value: null }] : [],
+    headers:
+      i % 2 === 0
+        ? [
+            { key: `h${i}`, value: Buffer.from('v') },
+            { key: 'n', value: null },
+          ]
+        : [],
     timestamp: 1_700_000_000_000n + BigInt(i * 13),
   }));
 }

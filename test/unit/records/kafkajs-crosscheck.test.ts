@@ -76,10 +76,7 @@ const kjsMessageSet = require('kafkajs/src/protocol/messageSet') as (o: {
   compression?: number;
   entries: KjsLegacyEntry[];
 }) => KjsEncoder;
-const kjsDecodeMessageSet = require('kafkajs/src/protocol/messageSet/decoder') as (
-  d: unknown,
-  size: number,
-) => Promise<KjsLegacyMessage[]>;
+const kjsDecodeMessageSet = require('kafkajs/src/protocol/messageSet/decoder') as (d: unknown, size: number) => Promise<KjsLegacyMessage[]>;
 const kjsGzip = require('kafkajs/src/protocol/message/compression/gzip') as { compress(e: KjsEncoder): Promise<Buffer> };
 
 const T0 = 1_700_000_000_000;
@@ -173,7 +170,12 @@ describe('cross-check with kafkajs 2.2.4', () => {
   });
 
   it('kafkajs reads LogAppendTime from our stamped batch', async () => {
-    const buf = encodeRecordBatch({ records: [{ value: Buffer.from('a'), timestamp: 5n }, { value: Buffer.from('b'), timestamp: 6n }] });
+    const buf = encodeRecordBatch({
+      records: [
+        { value: Buffer.from('a'), timestamp: 5n },
+        { value: Buffer.from('b'), timestamp: 6n },
+      ],
+    });
     setBatchLogAppendTime(buf, 123_456n);
     const decoded = await kjsDecodeBatch(new Decoder(buf));
     expect(decoded.timestampType).toBe(1);
@@ -233,7 +235,13 @@ describe('cross-check with kafkajs 2.2.4', () => {
   it.each([0, 1] as const)('kafkajs decodes our down-converted magic %i message set (plain and gzip)', async (magic) => {
     const batches = Buffer.concat([
       encodeRecordBatch({ baseOffset: 20n, records: [{ key: Buffer.from('a'), value: Buffer.from('1'), timestamp: 1000n }] }),
-      encodeRecordBatch({ baseOffset: 21n, records: [{ value: Buffer.from('2'), timestamp: 1001n }, { value: null, timestamp: 1002n }] }),
+      encodeRecordBatch({
+        baseOffset: 21n,
+        records: [
+          { value: Buffer.from('2'), timestamp: 1001n },
+          { value: null, timestamp: 1002n },
+        ],
+      }),
     ]);
     for (const compression of [Compression.None, Compression.Gzip]) {
       const legacy = recordBatchesToLegacyMessageSet(batches, { magic, compression });

@@ -13,14 +13,7 @@ import { RecordErrorCode } from '../../../codecs/records/record-errors';
 import { recordErrorCodeOf } from './record-error-code';
 
 /** Builds one entry by hand from the wire layout, independent of the encoder under test. */
-function handMessage(
-  offset: bigint,
-  magic: 0 | 1,
-  attributes: number,
-  timestamp: bigint | null,
-  key: Buffer | null,
-  value: Buffer | null,
-): Buffer {
+function handMessage(offset: bigint, magic: 0 | 1, attributes: number, timestamp: bigint | null, key: Buffer | null, value: Buffer | null): Buffer {
   const fields: Buffer[] = [Buffer.from([magic, attributes])];
   if (magic === 1) {
     const ts = Buffer.alloc(8);
@@ -64,10 +57,7 @@ describe('legacy message sets', () => {
   });
 
   it('reads hand-built magic 1 messages with timestamps', () => {
-    const set = Buffer.concat([
-      handMessage(0n, 1, 0, 1000n, null, Buffer.from('a')),
-      handMessage(1n, 1, 0, 900n, null, Buffer.from('b')),
-    ]);
+    const set = Buffer.concat([handMessage(0n, 1, 0, 1000n, null, Buffer.from('a')), handMessage(1n, 1, 0, 900n, null, Buffer.from('b'))]);
     const batch = decodeRecordBatch(legacyMessageSetToRecordBatch(set));
     expect(batch.records.map((r) => r.timestamp)).toEqual([1000n, 900n]);
     expect(batch.maxTimestamp).toBe(1000n);
@@ -117,10 +107,7 @@ describe('legacy message sets', () => {
       ],
       { magic: 1 },
     );
-    const hand = Buffer.concat([
-      handMessage(3n, 1, 0, 77n, Buffer.from('k'), Buffer.from('v')),
-      handMessage(4n, 1, 0, 78n, null, null),
-    ]);
+    const hand = Buffer.concat([handMessage(3n, 1, 0, 77n, Buffer.from('k'), Buffer.from('v')), handMessage(4n, 1, 0, 78n, null, null)]);
     expect(ours.equals(hand)).toBe(true);
   });
 

@@ -1,10 +1,6 @@
 import { encodeRecordBatch, BatchInput, RecordInput } from '../../../codecs/records/record-batch';
 import { BATCH_HEADER, Compression, updateBatchCrc } from '../../../codecs/records/batch-header';
-import {
-  ProduceValidationOptions,
-  ProduceValidationResult,
-  validateProducedRecords,
-} from '../../../codecs/records/produce-validation';
+import { ProduceValidationOptions, ProduceValidationResult, validateProducedRecords } from '../../../codecs/records/produce-validation';
 import { RecordErrorCode } from '../../../codecs/records/record-errors';
 import { encodeLegacyMessageSet } from '../../../codecs/records/legacy-message-set';
 import { decodeRecordBatch } from '../../../codecs/records/record-batch';
@@ -102,9 +98,7 @@ describe('validateProducedRecords', () => {
   it('returns MESSAGE_TOO_LARGE above max.message.bytes', () => {
     const buf = simple(50);
     expect(errorOf(validateProducedRecords(buf, { ...OPTS, maxMessageBytes: buf.length }))).toBe(RecordErrorCode.NONE);
-    expect(errorOf(validateProducedRecords(buf, { ...OPTS, maxMessageBytes: buf.length - 1 }))).toBe(
-      RecordErrorCode.MESSAGE_TOO_LARGE,
-    );
+    expect(errorOf(validateProducedRecords(buf, { ...OPTS, maxMessageBytes: buf.length - 1 }))).toBe(RecordErrorCode.MESSAGE_TOO_LARGE);
   });
 
   it('rejects zstd before Produce v7', () => {
@@ -167,11 +161,17 @@ describe('validateProducedRecords', () => {
   });
 
   it('skips records without a timestamp (-1) but still judges the others', () => {
-    const noTimestamp = batch([-1n, -1n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })), { baseTimestamp: -1n });
+    const noTimestamp = batch(
+      [-1n, -1n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })),
+      { baseTimestamp: -1n },
+    );
     const ok = validateProducedRecords(noTimestamp, OPTS);
     expect(ok.ok && ok.batches[0].maxTimestamp).toBe(-1n);
     // A record 5 ms before the epoch sits far outside a one-hour window; -1 next to it must not hide it.
-    const mixed = batch([-1n, -5n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })), { baseTimestamp: -1n });
+    const mixed = batch(
+      [-1n, -5n].map((timestamp) => ({ value: Buffer.from('x'), timestamp })),
+      { baseTimestamp: -1n },
+    );
     const result = validateProducedRecords(mixed, OPTS);
     expect(errorOf(result)).toBe(RecordErrorCode.INVALID_TIMESTAMP);
     expect(!result.ok && result.recordErrors.map((e) => e.batchIndex)).toEqual([1]);
@@ -179,9 +179,7 @@ describe('validateProducedRecords', () => {
 
   it('rejects a client-set LogAppendTime on a LogAppendTime topic', () => {
     const buf = patched(simple(1), (b) => b.writeInt16BE(0x08, BATCH_HEADER.attributes));
-    expect(errorOf(validateProducedRecords(buf, { ...OPTS, timestampType: 'LogAppendTime' }))).toBe(
-      RecordErrorCode.INVALID_TIMESTAMP,
-    );
+    expect(errorOf(validateProducedRecords(buf, { ...OPTS, timestampType: 'LogAppendTime' }))).toBe(RecordErrorCode.INVALID_TIMESTAMP);
   });
 
   it('requires keys on compacted topics', () => {

@@ -1,12 +1,7 @@
 import { decodeRecordBatch, decodeRecordBatches, encodeRecordBatch, RecordInput } from '../../../codecs/records/record-batch';
 import { varintSize, writeVarint } from '../../../codecs/primitives/varint';
 import { updateBatchCrc } from '../../../codecs/records/batch-header';
-import {
-  batchMaxTimestamp,
-  Compression,
-  isBatchCrcValid,
-  setBatchLogAppendTime,
-} from '../../../codecs/records/batch-header';
+import { batchMaxTimestamp, Compression, isBatchCrcValid, setBatchLogAppendTime } from '../../../codecs/records/batch-header';
 import { RecordErrorCode } from '../../../codecs/records/record-errors';
 import { recordErrorCodeOf } from './record-error-code';
 
@@ -85,11 +80,8 @@ describe('RecordBatch v2 encode/decode', () => {
       timestamp: T0 + BigInt(i * 3),
     }));
     const batch = decodeRecordBatch(encodeRecordBatch({ baseOffset: 5n, records }));
-    const summary = (offset: bigint, key: Buffer | null | undefined, value: Buffer | null): string =>
-      `${offset}|${key?.toString()}|${value?.toString('hex')}`;
-    expect(batch.records.map((r) => summary(r.offset, r.key, r.value))).toEqual(
-      records.map((r, i) => summary(5n + BigInt(i), r.key, r.value)),
-    );
+    const summary = (offset: bigint, key: Buffer | null | undefined, value: Buffer | null): string => `${offset}|${key?.toString()}|${value?.toString('hex')}`;
+    expect(batch.records.map((r) => summary(r.offset, r.key, r.value))).toEqual(records.map((r, i) => summary(5n + BigInt(i), r.key, r.value)));
   });
 
   it('gives every record the batch maxTimestamp under LogAppendTime', () => {

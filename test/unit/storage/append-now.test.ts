@@ -78,7 +78,7 @@ describe('PartitionLog.appendNow', () => {
     expect((await queued).baseOffset).toBe(1n);
   });
 
-  it('writes the first append of a turn and leaves the partition\'s next ones of that turn to one grouped write', async () => {
+  it("writes the first append of a turn and leaves the partition's next ones of that turn to one grouped write", async () => {
     const [log] = await writtenLogs();
     expect(log.appendNow(batch(1, 'a'))).not.toBeNull();
     expect(log.appendNow(batch(1, 'b'))).toBeNull();
@@ -125,7 +125,8 @@ describe('PartitionLog.appendNow', () => {
 
   it('answers a retried idempotent batch with its original offsets, writing nothing', async () => {
     const [log] = await writtenLogs();
-    const idem = (): Buffer => encodeRecordBatch({ producerId: 7n, producerEpoch: 0, baseSequence: 0, baseTimestamp: 1_700_000_000_000n, records: [{ value: Buffer.from('x') }] });
+    const idem = (): Buffer =>
+      encodeRecordBatch({ producerId: 7n, producerEpoch: 0, baseSequence: 0, baseTimestamp: 1_700_000_000_000n, records: [{ value: Buffer.from('x') }] });
     expect(log.appendNow(idem())).toMatchObject({ baseOffset: 1n, duplicate: false });
     await nextTurn();
     const calls = log.writeCallCount;

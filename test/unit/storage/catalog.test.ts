@@ -1,12 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import {
-  InvalidConfigError,
-  InvalidPartitionsError,
-  InvalidTopicError,
-  TopicExistsError,
-  UnknownTopicError,
-} from '../../../storage';
+import { InvalidConfigError, InvalidPartitionsError, InvalidTopicError, TopicExistsError, UnknownTopicError } from '../../../storage';
 import { DataDirLockedError } from '../../../storage';
 import { spawnSync } from 'child_process';
 import { batch, freshDataDirs, openManager } from './helpers';
@@ -34,11 +28,16 @@ describe('topic catalog', () => {
     const stored: unknown = JSON.parse(fs.readFileSync(path.join(data.dir, '__eddy_topics.json'), 'utf8'));
     expect(stored).toMatchObject({ topics: [{ name: 'alpha' }, { name: 'beta' }] });
     data.manager = await openManager(data.dir);
-    expect(data.opened.topics().map((t) => t.name).sort()).toEqual(['alpha', 'beta']);
+    expect(
+      data.opened
+        .topics()
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['alpha', 'beta']);
     expect(data.opened.topic('alpha')).toEqual(a);
     expect(data.opened.topicById(b.topicId)?.name).toBe('beta');
     expect((await data.opened.loadedPartition('alpha', 1))?.logEndOffset).toBe(4n);
-    expect((await data.opened.loadedPartition('alpha', 3))).toBeUndefined();
+    expect(await data.opened.loadedPartition('alpha', 3)).toBeUndefined();
     expect((await data.opened.loadedPartition('alpha', 0))?.config.retentionMs).toBe(1000);
   });
 
@@ -60,7 +59,7 @@ describe('topic catalog', () => {
     await data.opened.deleteTopic('gone');
     expect(data.opened.topic('gone')).toBeUndefined();
     expect(data.opened.topicById(first.topicId)).toBeUndefined();
-    expect((await data.opened.loadedPartition('gone', 0))).toBeUndefined();
+    expect(await data.opened.loadedPartition('gone', 0)).toBeUndefined();
     expect(fs.readdirSync(data.dir).filter((f) => f.startsWith('gone'))).toEqual([]);
     await expect(data.opened.deleteTopic('gone')).rejects.toBeInstanceOf(UnknownTopicError);
 
@@ -90,7 +89,7 @@ describe('topic catalog', () => {
     await data.opened.createTopic('conf', 1, { 'retention.ms': '1000', 'segment.bytes': '5000' });
     await data.opened.alterTopicConfigs('conf', { 'message.timestamp.type': 'LogAppendTime' });
     expect(data.opened.topic('conf')?.configs).toEqual({ 'message.timestamp.type': 'LogAppendTime' });
-    const log = (await data.opened.loadedPartition('conf', 0));
+    const log = await data.opened.loadedPartition('conf', 0);
     expect(log?.config.retentionMs).toBe(604800000);
     expect(log?.config.timestampType).toBe('LogAppendTime');
     expect((await log?.append(batch(1)))?.logAppendTime).not.toBe(-1n);
@@ -119,7 +118,7 @@ describe('data directory lock', () => {
     await second.close();
   });
 
-  it('refuses a directory locked by another live process but takes over a dead one\'s lock', async () => {
+  it("refuses a directory locked by another live process but takes over a dead one's lock", async () => {
     fs.writeFileSync(path.join(data.dir, '.lock'), `${process.ppid}\n`);
     await expect(openManager(data.dir)).rejects.toBeInstanceOf(DataDirLockedError);
     const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);

@@ -28,7 +28,9 @@ function crashCopy(from: string): string {
 
 function runDeleteRecordsAndKill(dataDir: string, offset: bigint): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'delete-records-child.js'), dataDir, offset.toString()], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'delete-records-child.js'), dataDir, offset.toString()], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -133,7 +135,7 @@ describe('clean shutdown and restart', () => {
     for (const p of [0, 1]) expect(synced).toContain(path.join(partitionDir(crashed, 't', p), '00000000000000000000.log'));
   });
 
-  it('keeps the log start offset of DeleteRecords across a clean restart, in the directory\'s checkpoint', async () => {
+  it("keeps the log start offset of DeleteRecords across a clean restart, in the directory's checkpoint", async () => {
     const start = await started('t', 2, { 'segment.bytes': '200' });
     const { dir, log } = start;
     let m = start.m;
@@ -220,7 +222,7 @@ describe('clean shutdown and restart', () => {
     expect((await loadedLog(m, 'gone', 0)).logStartOffset).toBe(0n);
   });
 
-  it('forgets a deleted topic\'s start offsets, so a new topic of the same name starts at 0', async () => {
+  it("forgets a deleted topic's start offsets, so a new topic of the same name starts at 0", async () => {
     const start = await started('again', 1, { 'segment.bytes': '200' });
     const { dir, log } = start;
     let m = start.m;
@@ -289,7 +291,12 @@ describe('clean shutdown and restart', () => {
     const file = path.join(dir, 'written');
     fs.writeFileSync(file, 'x');
     // `sync -f` fails on a path that does not exist, as it would where syncfs is unavailable.
-    const method = await durableBarrier.makeDurable(path.join(dir, 'missing'), { files: [file, path.join(dir, 'deleted-since')], dirs: [dir] }, silentLogger(), 'syncfs');
+    const method = await durableBarrier.makeDurable(
+      path.join(dir, 'missing'),
+      { files: [file, path.join(dir, 'deleted-since')], dirs: [dir] },
+      silentLogger(),
+      'syncfs',
+    );
     expect(method).toBe('fsync');
     expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger(), 'syncfs')).toBe('syncfs');
     expect(await durableBarrier.makeDurable(dir, { files: [file], dirs: [dir] }, silentLogger(), 'fsync')).toBe('fsync');

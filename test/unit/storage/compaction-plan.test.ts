@@ -1,4 +1,13 @@
-import { ATTR_DELETE_HORIZON, Compression, batchAttributes, batchBaseTimestamp, batchCompression, batchLastOffset, batchProducerId, batchRecordsCount } from '../../../codecs/records/batch-header';
+import {
+  ATTR_DELETE_HORIZON,
+  Compression,
+  batchAttributes,
+  batchBaseTimestamp,
+  batchCompression,
+  batchLastOffset,
+  batchProducerId,
+  batchRecordsCount,
+} from '../../../codecs/records/batch-header';
 import { encodeTransactionMarkerBatch } from '../../../codecs/records/control-batch';
 import { decodeRecordBatch, encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { CleanerOffsetMap } from '../../../storage/cleaner-offset-map';
@@ -47,7 +56,11 @@ describe('groupSegments', () => {
   });
 });
 
-function kvBatch(base: bigint, pairs: Array<[string, string | null]>, opts: { compression?: Compression; producerId?: bigint; transactional?: boolean } = {}): Buffer {
+function kvBatch(
+  base: bigint,
+  pairs: Array<[string, string | null]>,
+  opts: { compression?: Compression; producerId?: bigint; transactional?: boolean } = {},
+): Buffer {
   return encodeRecordBatch({
     baseOffset: base,
     baseTimestamp: 1_700_000_000_000n,
@@ -68,14 +81,38 @@ function context(entries: Array<[string, bigint]>, over: Partial<FilterContext> 
 
 describe('filterBatch', () => {
   it('returns an unchanged batch as the same bytes', () => {
-    const b = kvBatch(5n, [['a', '1'], ['b', '2']]);
-    const out = filterBatch(b, context([['a', 5n], ['b', 6n]]));
+    const b = kvBatch(5n, [
+      ['a', '1'],
+      ['b', '2'],
+    ]);
+    const out = filterBatch(
+      b,
+      context([
+        ['a', 5n],
+        ['b', 6n],
+      ]),
+    );
     expect(out.bytes).toBe(b);
   });
 
   it('drops superseded records and keeps base and last offsets, codec and record offsets', () => {
-    const b = kvBatch(10n, [['a', '1'], ['b', '2'], ['c', '3']], { compression: Compression.Gzip });
-    const out = filterBatch(b, context([['a', 20n], ['b', 11n], ['c', 30n]]));
+    const b = kvBatch(
+      10n,
+      [
+        ['a', '1'],
+        ['b', '2'],
+        ['c', '3'],
+      ],
+      { compression: Compression.Gzip },
+    );
+    const out = filterBatch(
+      b,
+      context([
+        ['a', 20n],
+        ['b', 11n],
+        ['c', 30n],
+      ]),
+    );
     expect(out).toMatchObject({ recordsBefore: 3, recordsAfter: 1 });
     const bytes = out.bytes as Buffer;
     expect(batchCompression(bytes)).toBe(Compression.Gzip);
@@ -85,7 +122,7 @@ describe('filterBatch', () => {
     expect(d.records.map((r) => [r.offset, r.key?.toString(), r.value?.toString(), r.timestamp])).toEqual([[11n, 'b', '2', 1_700_000_000_000n]]);
   });
 
-  it('drops a wholly superseded batch, but keeps an empty header for a producer\'s last batch', () => {
+  it("drops a wholly superseded batch, but keeps an empty header for a producer's last batch", () => {
     const b = kvBatch(0n, [['a', '1']], { producerId: 9n });
     expect(filterBatch(b, context([['a', 5n]])).bytes).toBeNull();
     const kept = filterBatch(b, context([['a', 5n]], { producers: new Map([[9n, { lastDataOffset: 0n, epoch: 0 }]]) })).bytes as Buffer;
@@ -107,7 +144,19 @@ describe('filterBatch', () => {
   it('removes aborted transactional batches; the marker stays while it still covers removed data', () => {
     const aborted = [{ producerId: 4n, firstOffset: 0n, lastOffset: 2n, lastStableOffset: 3n }];
     const ctx = context([['t', 1n]], { txns: new CleanerTxnTracker(aborted) });
-    expect(filterBatch(kvBatch(0n, [['t', 'x'], ['t', 'y']], { producerId: 4n, transactional: true }), ctx).bytes).toBeNull();
+    expect(
+      filterBatch(
+        kvBatch(
+          0n,
+          [
+            ['t', 'x'],
+            ['t', 'y'],
+          ],
+          { producerId: 4n, transactional: true },
+        ),
+        ctx,
+      ).bytes,
+    ).toBeNull();
     const marker = encodeTransactionMarkerBatch({ type: 'ABORT', producerId: 4n, producerEpoch: 0, coordinatorEpoch: 0, baseOffset: 2n });
     expect(filterBatch(marker, ctx).bytes).toBe(marker);
     expect(ctx.txns.retainedAborts).toEqual(aborted);

@@ -14,7 +14,10 @@ function kv(key: string, value: string | null, opts: { compression?: Compression
   return keyed([[key, value]], opts);
 }
 
-function keyed(pairs: Array<[string, string | null]>, opts: { compression?: Compression; ts?: bigint; producerId?: bigint; seq?: number; transactional?: boolean } = {}): Buffer {
+function keyed(
+  pairs: Array<[string, string | null]>,
+  opts: { compression?: Compression; ts?: bigint; producerId?: bigint; seq?: number; transactional?: boolean } = {},
+): Buffer {
   return encodeRecordBatch({
     baseTimestamp: opts.ts ?? BigInt(Date.now()),
     compression: opts.compression,
@@ -162,7 +165,16 @@ describe('log compaction', () => {
   it('re-compresses gzip batches that lose records', async () => {
     const log = await compactedLog({ 'segment.bytes': '600' });
     for (let i = 0; i < 12; i++) {
-      await log.append(keyed([[`k${i % 3}`, `v${i}`], [`u${i}`, `only-${i}`], [`k${(i + 1) % 3}`, `w${i}`]], { compression: Compression.Gzip }));
+      await log.append(
+        keyed(
+          [
+            [`k${i % 3}`, `v${i}`],
+            [`u${i}`, `only-${i}`],
+            [`k${(i + 1) % 3}`, `w${i}`],
+          ],
+          { compression: Compression.Gzip },
+        ),
+      );
     }
     const all = (await readAll(log)).records;
     await manager.runCleaner();
@@ -177,7 +189,15 @@ describe('log compaction', () => {
   it('removes the records of aborted transactions and keeps committed ones', async () => {
     const log = await compactedLog({ 'delete.retention.ms': '1000' });
     await log.append(kv('plain', 'p0'));
-    await log.append(keyed([['t1', 'aborted-1'], ['t2', 'aborted-2']], { producerId: 7n, seq: 0, transactional: true }));
+    await log.append(
+      keyed(
+        [
+          ['t1', 'aborted-1'],
+          ['t2', 'aborted-2'],
+        ],
+        { producerId: 7n, seq: 0, transactional: true },
+      ),
+    );
     await log.append(encodeTransactionMarkerBatch({ type: 'ABORT', producerId: 7n, producerEpoch: 0, coordinatorEpoch: 0 }), { origin: 'coordinator' });
     await log.append(keyed([['t3', 'committed-3']], { producerId: 7n, seq: 2, transactional: true }));
     await log.append(encodeTransactionMarkerBatch({ type: 'COMMIT', producerId: 7n, producerEpoch: 0, coordinatorEpoch: 0 }), { origin: 'coordinator' });

@@ -46,12 +46,15 @@ describe('per-directory offset checkpoints', () => {
   });
 
   it('forgets the partitions of one topic only, not of topics sharing its name as a prefix', () => {
-    const store = new LogStartOffsets(data.dir, new Map([
-      [partitionKey('t', 0), 1n],
-      [partitionKey('t', 5), 2n],
-      [partitionKey('t-1', 0), 3n],
-      [partitionKey('tt', 0), 4n],
-    ]));
+    const store = new LogStartOffsets(
+      data.dir,
+      new Map([
+        [partitionKey('t', 0), 1n],
+        [partitionKey('t', 5), 2n],
+        [partitionKey('t-1', 0), 3n],
+        [partitionKey('tt', 0), 4n],
+      ]),
+    );
     expect(store.forgetTopic('t', (p) => p < 3)).toBe(true);
     expect(store.get('t', 0)).toBe(1n);
     expect(store.get('t', 5)).toBeUndefined();

@@ -46,7 +46,7 @@ describe('kill -9 while appending', () => {
     const acked = await runAndKill(data.dir, 1500);
     expect(acked.length).toBeGreaterThanOrEqual(1500);
     data.manager = await openManager(data.dir, { tailCacheBytes: 0 });
-    const log = (await data.manager.loadedPartition('crash', 0));
+    const log = await data.manager.loadedPartition('crash', 0);
     if (log === undefined) throw new Error('partition missing after crash');
     const maxAcked = acked.reduce((m, a) => (a.lastOffset > m ? a.lastOffset : m), -1n);
     expect(log.logEndOffset).toBeGreaterThan(maxAcked);

@@ -47,7 +47,7 @@ describe('partition creation', () => {
     const m = await open(dir);
     await m.createTopic('early', 2000);
     // No yield since createTopic resolved: the last batch of directories cannot exist yet.
-    const log = (await m.loadedPartition('early', 1999));
+    const log = await m.loadedPartition('early', 1999);
     expect(fs.existsSync(partitionDir(dir, 'early', 1999))).toBe(false);
     const result = await log?.append(batch(3));
     expect(result?.baseOffset).toBe(0n);
@@ -71,7 +71,7 @@ describe('partition creation', () => {
     expect(reopened.topic('t')?.partitions).toBe(3);
     expect((await reopened.loadedPartition('t', 0))?.logEndOffset).toBe(5n);
     for (const p of [1, 2]) {
-      const log = (await reopened.loadedPartition('t', p));
+      const log = await reopened.loadedPartition('t', p);
       expect(log?.logEndOffset).toBe(0n);
       expect((await log?.read(0n, 1024))?.batches).toEqual([]);
       expect((await log?.append(batch(1)))?.baseOffset).toBe(0n);
@@ -116,7 +116,7 @@ describe('partition creation', () => {
     const dir = fresh();
     const m = await open(dir);
     await m.createTopic('e', 1);
-    const log = (await m.loadedPartition('e', 0));
+    const log = await m.loadedPartition('e', 0);
     await log?.append(batch(2), { leaderEpoch: 2 });
     await log?.append(batch(3), { leaderEpoch: 2 });
     const checkpoint = path.join(partitionDir(dir, 'e', 0), 'leader-epoch-checkpoint');

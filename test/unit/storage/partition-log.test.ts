@@ -314,7 +314,7 @@ describe('PartitionLog', () => {
 
     data.manager = await openManager(data.dir, { tailCacheBytes: 0 });
     expect(fs.existsSync(path.join(data.dir, '.kafka_cleanshutdown'))).toBe(false);
-    const again = (await data.manager.loadedPartition('t', 0));
+    const again = await data.manager.loadedPartition('t', 0);
     if (again === undefined) throw new Error('partition missing after reopen');
     expect(again.logEndOffset).toBe(60n);
     const all: Buffer[] = [];

@@ -63,12 +63,19 @@ describe('checkBatch and applyBatch', () => {
   test('an unknown producer may start at any sequence; then sequences must follow', () => {
     const m = new ProducerStateManager();
     expect(appendAll(m, [data(10), data(12), data(15)], 0n)).toEqual(['append', 'append', 'OUT_OF_ORDER_SEQUENCE']);
-    expect(m.entry(7n)?.batches.map((b) => [b.firstSeq, b.lastSeq])).toEqual([[10, 11], [12, 13]]);
+    expect(m.entry(7n)?.batches.map((b) => [b.firstSeq, b.lastSeq])).toEqual([
+      [10, 11],
+      [12, 13],
+    ]);
   });
 
   test('retries of the last five batches are duplicates, older ones are out of order', () => {
     const m = new ProducerStateManager();
-    appendAll(m, [0, 2, 4, 6, 8, 10].map((s) => data(s)), 0n);
+    appendAll(
+      m,
+      [0, 2, 4, 6, 8, 10].map((s) => data(s)),
+      0n,
+    );
     expect(m.entry(7n)?.batches).toHaveLength(5);
     expect(appendAll(m, [data(2), data(10), data(0)], 12n)).toEqual(['duplicate@2', 'duplicate@10', 'OUT_OF_ORDER_SEQUENCE']);
   });
@@ -140,7 +147,12 @@ describe('checkBatch and applyBatch', () => {
     m.replay(data(0, { producerId: 2n, maxTimestamp: 1000n, transactional: true }), 2n, 3n);
     m.replay(data(0, { producerId: 3n, maxTimestamp: 50_000n }), 4n, 5n);
     expect(m.removeExpired(60_000, 10_000)).toBe(1);
-    expect(m.activeProducers().map((e) => e.producerId).sort()).toEqual([2n, 3n]);
+    expect(
+      m
+        .activeProducers()
+        .map((e) => e.producerId)
+        .sort(),
+    ).toEqual([2n, 3n]);
   });
 });
 

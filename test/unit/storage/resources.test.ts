@@ -135,14 +135,18 @@ describe('file descriptor pool', () => {
       expect(manager.openFileCount()).toBeLessThanOrEqual(8);
     }));
 
-  it('completes concurrent first appends to more partitions than open files (no open/evict livelock)', () =>
-    withManager({ maxOpenFiles: 8, tailCacheBytes: 0 }, async (manager) => {
-      await manager.createTopic('wide', 60);
-      const results = await Promise.all(Array.from({ length: 60 }, (_, p) => manager.partition('wide', p)!.append(batch(1, `w${p}`))));
-      expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 60 }, () => 0n));
-      for (let p = 0; p < 60; p++) expect((await manager.loadedPartition('wide', p))!.highWatermark).toBe(1n);
-      expect(manager.openFileCount()).toBeLessThanOrEqual(8);
-    }), 20_000);
+  it(
+    'completes concurrent first appends to more partitions than open files (no open/evict livelock)',
+    () =>
+      withManager({ maxOpenFiles: 8, tailCacheBytes: 0 }, async (manager) => {
+        await manager.createTopic('wide', 60);
+        const results = await Promise.all(Array.from({ length: 60 }, (_, p) => manager.partition('wide', p)!.append(batch(1, `w${p}`))));
+        expect(results.map((r) => r.baseOffset)).toEqual(Array.from({ length: 60 }, () => 0n));
+        for (let p = 0; p < 60; p++) expect((await manager.loadedPartition('wide', p))!.highWatermark).toBe(1n);
+        expect(manager.openFileCount()).toBeLessThanOrEqual(8);
+      }),
+    20_000,
+  );
 });
 
 describe('closed segment indexes under a tiny index budget', () => {

@@ -82,7 +82,9 @@ describe('TransactionCoordinator', () => {
     expect(await coordinator.endTransaction('slow', init.producerId, 0, true)).toBe(ErrorCode.PRODUCER_FENCED);
     expect(await coordinator.addPartitions('slow', init.producerId, 0, [{ topic: 't', partitions: [1] }])).toBe(ErrorCode.PRODUCER_FENCED);
     // The producer's next instance continues past the fencing epoch.
-    expect(await coordinator.initProducerId({ transactionalId: 'slow', transactionTimeoutMs: 5000, producerId: -1n, producerEpoch: -1 })).toMatchObject({ producerEpoch: 2 });
+    expect(await coordinator.initProducerId({ transactionalId: 'slow', transactionTimeoutMs: 5000, producerId: -1n, producerEpoch: -1 })).toMatchObject({
+      producerEpoch: 2,
+    });
   });
 
   test('idle transactional ids expire; open transactions do not', async () => {
