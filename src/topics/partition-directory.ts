@@ -11,6 +11,8 @@ export class PartitionDirectory {
 
   /** The partition's log; a promise only while storage builds it for its first use. */
   log(topic: TopicMetadata | undefined, partition: number): MaybeLog | Promise<MaybeLog> {
+    // Checked before the one-element array is built: every Produce of one partition comes through here.
+    if (!this.logs.hasUnloadedPartitions) return this.loaded(topic, partition);
     const loading = this.loading(topic, [partition]);
     return loading === null ? this.loaded(topic, partition) : loading.then(() => this.loaded(topic, partition));
   }
