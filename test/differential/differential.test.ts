@@ -1,0 +1,84 @@
+// The differential suite (issue 16): every seed scenario runs against Eddy and the reference Apache Kafka, and any
+// difference in their normalised answers fails unless accepted-divergences.ts explains it. One Kafka and one Eddy
+// serve the whole file (Kafka takes seconds to start); scenarios keep apart by owning their topic names.
+import type { Broker } from '../../src/broker/broker';
+import { removeDir, startInProcess } from '../helpers/broker';
+import { RawClient, withRawClient } from '../helpers/raw-client';
+import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } from '../helpers/reference-kafka';
+import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './accepted-divergences';
+import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
+import { ADMIN_SCENARIOS } from './scenarios-admin';
+import { DATA_SCENARIOS } from './scenarios-data';
+
+const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS];
+
+interface Outcome {
+  readonly scenario: string;
+  readonly unexplained: readonly Difference[];
+  readonly accepted: ReadonlyArray<{ difference: Difference; entry: AcceptedDivergence }>;
+}
+
+function describeDifference(d: Difference): string {
+  return `${d.path}: eddy ${formatValue(d.eddy)}, kafka ${formatValue(d.kafka)}`;
+}
+
+function classify(scenario: string, differences: readonly Difference[]): Outcome {
+  const unexplained: Difference[] = [];
+  const accepted: Array<{ difference: Difference; entry: AcceptedDivergence }> = [];
+  for (const difference of differences) {
+    const entry = acceptedFor(scenario, difference.path);
+    if (entry === undefined) unexplained.push(difference);
+    else accepted.push({ difference, entry });
+  }
+  return { scenario, unexplained, accepted };
+}
+
+function summary(outcomes: readonly Outcome[]): string {
+  const failed = outcomes.filter((o) => o.unexplained.length > 0);
+  const lines = [`differential suite: ${outcomes.length - failed.length} passed, ${failed.length} failed (${outcomes.length} scenarios)`];
+  for (const o of failed) lines.push(`FAILED ${o.scenario}`, ...o.unexplained.map((d) => `  ${describeDifference(d)}`));
+  // Each accepted entry once, with the differences it explained, so a reason is not repeated per field.
+  const byEntry = new Map<AcceptedDivergence, string[]>();
+  for (const o of outcomes) {
+    for (const a of o.accepted) byEntry.set(a.entry, [...(byEntry.get(a.entry) ?? []), `    ${o.scenario}: ${describeDifference(a.difference)}`]);
+  }
+  lines.push(`accepted divergences used: ${byEntry.size} of ${ACCEPTED_DIVERGENCES.length}`);
+  for (const [entry, uses] of byEntry)
+    lines.push(`  - ${entry.reason}`, ...uses.slice(0, 3), ...(uses.length > 3 ? [`    ... and ${uses.length - 3} more`] : []));
+  return lines.join('\n');
+}
+
+describeWithReferenceKafka('differential: Eddy against the reference Apache Kafka', () => {
+  let kafka: ReferenceKafka | undefined;
+  let eddy: { broker: Broker; dataDir: string } | undefined;
+  const outcomes: Outcome[] = [];
+
+  beforeAll(async () => {
+    // Both brokers are set up alike where it shows in answers: Eddy's own default for the initial rebalance delay
+    // is the 0 the reference helper gives Kafka.
+    [kafka, eddy] = await Promise.all([startReferenceKafka(), startInProcess(undefined, { 'group.initial.rebalance.delay.ms': '0' })]);
+    // Kafka creates __consumer_offsets on the first FindCoordinator and answers COORDINATOR_NOT_AVAILABLE, then
+    // COORDINATOR_LOAD_IN_PROGRESS, until it is loaded; a one-node Eddy has its coordinator from the start.
+    await withRawClient(kafka.port, (client) => awaitGroupCoordinator(client));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([kafka?.stop(), eddy?.broker.stop()]);
+    if (eddy !== undefined) removeDir(eddy.dataDir);
+    if (outcomes.length > 0) console.log(summary(outcomes));
+  }, 30_000);
+
+  test.each(SCENARIOS.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
+    if (kafka === undefined || eddy === undefined) throw new Error('brokers did not start');
+    // Fresh connections per scenario: a broker that closes one on a bad request must not spoil the next scenario.
+    const [eddyClient, kafkaClient] = await Promise.all([RawClient.connect(eddy.broker.port), RawClient.connect(kafka.port)]);
+    try {
+      const outcome = classify(scenario.name, await runScenario(scenario, { eddy: eddyClient, kafka: kafkaClient }));
+      outcomes.push(outcome);
+      expect(outcome.unexplained.map(describeDifference)).toEqual([]);
+    } finally {
+      eddyClient.close();
+      kafkaClient.close();
+    }
+  });
+});

@@ -1,0 +1,63 @@
+// Masks what legitimately differs between two independent brokers answering the same request, and nothing else:
+// identities each broker mints for itself (cluster, topic, member and producer ids), its port, and times. Ids
+// become placeholders numbered in order of appearance, so "the same id twice" and "two different ids" survive.
+
+export interface NormaliseOptions {
+  /** Error messages are free text in this scenario: only whether there is one is kept. */
+  readonly freeTextMessages: boolean;
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Fields holding an id the broker chose; values other than the "none" sentinels map to numbered placeholders. */
+const MINTED_ID_FIELDS = new Set(['topicId', 'memberId', 'producerId', 'groupInstanceId']);
+
+/** Fields whose value is a property of the machine or the moment, not of the behaviour. */
+const MASKED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['clusterId', '<cluster id>'],
+  ['port', '<port>'],
+  ['throttleTimeMs', '<throttle>'],
+  ['logAppendTimeMs', '<time>'],
+]);
+
+function isSentinel(value: unknown): boolean {
+  return value === null || value === '' || value === -1n || value === -1 || value === NIL_UUID;
+}
+
+function placeholder(field: string, value: unknown, ids: Map<string, string>): unknown {
+  if (isSentinel(value)) return value;
+  const key = `${field}:${String(value)}`;
+  let name = ids.get(key);
+  if (name === undefined) {
+    name = `<${field} ${[...ids.keys()].filter((k) => k.startsWith(`${field}:`)).length + 1}>`;
+    ids.set(key, name);
+  }
+  return name;
+}
+
+/** Kafka lists a topic's configs in the order of a hash map, which is no contract: compare them sorted by name. */
+function sortedByName(configs: readonly unknown[]): unknown[] {
+  const nameOf = (config: unknown): string => {
+    const name = (config as { name?: unknown }).name;
+    return typeof name === 'string' ? name : '';
+  };
+  return [...configs].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+}
+
+function normaliseField(field: string, value: unknown, ids: Map<string, string>, options: NormaliseOptions): unknown {
+  const mask = MASKED_FIELDS.get(field);
+  if (mask !== undefined) return mask;
+  if (MINTED_ID_FIELDS.has(field)) return placeholder(field, value, ids);
+  if (field === 'errorMessage' && options.freeTextMessages) return value === null ? null : '<message>';
+  if (field === 'configs' && Array.isArray(value)) return normalise(sortedByName(value), ids, options);
+  return normalise(value, ids, options);
+}
+
+/** A copy of a decoded response with broker-specific values masked; `ids` carries placeholders across steps. */
+export function normalise(value: unknown, ids: Map<string, string>, options: NormaliseOptions): unknown {
+  if (Array.isArray(value)) return value.map((item) => normalise(item, ids, options));
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [field, fieldValue] of Object.entries(value)) out[field] = normaliseField(field, fieldValue, ids, options);
+  return out;
+}
