@@ -2,7 +2,7 @@
 // - Lists exactly the handlers registered in the dispatch table, with their version ranges.
 // - v3+: ClientSoftwareName/Version must match Kafka's pattern, else INVALID_REQUEST (librdkafka then retries v0).
 // - A version we do not serve gets the KIP-511 answer from the network layer: a v0-format body with
-//   UNSUPPORTED_VERSION and our ranges, so the client can retry with a version we know.
+//   UNSUPPORTED_VERSION and, as Kafka does, only our ApiVersions range, so the client can retry with a version we know.
 // - Left out: feature flags (SupportedFeatures/FinalizedFeatures stay empty; single-node, nothing to finalize).
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec, ApiVersionsResponseInit } from '../../codecs/generated/ApiVersionsResponse';
@@ -11,6 +11,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 import type { ApiVersionRange } from './services';
 
+const API_VERSIONS_KEY = 18;
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/;
 
 function apiKeys(handlers: ReadonlyMap<number, ApiVersionRange>): ApiVersionRange[] {
@@ -18,7 +19,7 @@ function apiKeys(handlers: ReadonlyMap<number, ApiVersionRange>): ApiVersionRang
 }
 
 export function encodeApiVersionsFallback(writer: Writer, handlers: ReadonlyMap<number, ApiVersionRange>): void {
-  const body: ApiVersionsResponseInit = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: apiKeys(handlers) };
+  const body: ApiVersionsResponseInit = { errorCode: ErrorCode.UNSUPPORTED_VERSION, apiKeys: apiKeys(handlers).filter((k) => k.apiKey === API_VERSIONS_KEY) };
   ApiVersionsResponseCodec.encode(body, writer, 0);
 }
 
