@@ -40,7 +40,7 @@ export const createTopicsHandler = defineHandler({
         errorMessage: message,
         numPartitions: -1,
         replicationFactor: -1,
-        configs: null,
+        configs: [],
       });
       if (tooLarge) {
         results.push(failure(tooLarge.code, tooLarge.message));
