@@ -34,7 +34,7 @@ async function coordinatorFor(keyType: number, ctx: RequestContext): Promise<Coo
     }
   }
   const address = ctx.services.listeners.advertisedFor(ctx.listenerName);
-  return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: ctx.services.node.nodeId, host: address.host, port: address.port };
+  return { errorCode: ErrorCode.NONE, errorMessage: '', nodeId: ctx.services.node.nodeId, host: address.host, port: address.port };
 }
 
 export const findCoordinatorHandler = defineHandler({
