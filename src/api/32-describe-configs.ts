@@ -71,7 +71,7 @@ export const describeConfigsHandler = defineHandler({
         const configs = resourceConfigs(ctx.services, r.resourceType, r.resourceName)
           .filter(wanted)
           .map((c) => toEntry(c, request));
-        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs };
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: '', configs };
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;
         return { ...base, errorCode: err.code, errorMessage: err.message, configs: [] };
