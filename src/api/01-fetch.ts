@@ -27,6 +27,7 @@ type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 
 const READ_COMMITTED = 1;
+const EMPTY_RECORDS = Buffer.alloc(0);
 
 interface PlannedPartition {
   readonly topicIndex: number;
@@ -76,16 +77,17 @@ function plan(
   return { topics, parts };
 }
 
-function errorPartition(p: PlannedPartition, errorCode: number, log?: PartitionLog): PartitionResponse {
+/** As Kafka answers a partition it cannot read: unknown offsets (-1, even for OFFSET_OUT_OF_RANGE) and an empty record set. */
+function errorPartition(p: PlannedPartition, errorCode: number): PartitionResponse {
   return {
     partitionIndex: p.partitionIndex,
     errorCode,
-    highWatermark: log ? log.highWatermark : -1n,
-    lastStableOffset: log ? log.lastStableOffset : -1n,
-    logStartOffset: log ? log.logStartOffset : -1n,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
     abortedTransactions: null,
     preferredReadReplica: -1,
-    records: null,
+    records: EMPTY_RECORDS,
   };
 }
 
@@ -131,7 +133,7 @@ async function readAll(
     } catch (err) {
       if (!(err instanceof OffsetOutOfRangeError)) throw err;
       hasError = true;
-      responses.push(errorPartition(p, ErrorCode.OFFSET_OUT_OF_RANGE, log));
+      responses.push(errorPartition(p, ErrorCode.OFFSET_OUT_OF_RANGE));
     }
   }
   return { responses, bytes, hasError };

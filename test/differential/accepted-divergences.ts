@@ -63,14 +63,9 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
     reason: `${NOT_FIXED} Kafka answers UNKNOWN_TOPIC_OR_PARTITION with an empty message ""; Eddy says "Topic <name> does not exist.".`,
   },
   {
-    scenario: 'Fetch v12 past the end of a partition',
-    path: /\) responses\[0\]\.partitions\[0\]\.(highWatermark|lastStableOffset|logStartOffset)$/,
-    reason: `${NOT_FIXED} with OFFSET_OUT_OF_RANGE Kafka answers -1 for highWatermark, lastStableOffset and logStartOffset; Eddy gives the partition's real offsets (0).`,
-  },
-  {
-    scenario: /^Fetch v1[23] /,
-    path: /\) responses\[0\]\.partitions\[0\]\.(records|abortedTransactions)$/,
-    reason: `${NOT_FIXED} on a partition error Kafka sends an empty record set and (v13) an empty abortedTransactions list; Eddy sends null for both.`,
+    scenario: 'Fetch v13 of an unknown topic id',
+    path: /\) responses\[0\]\.partitions\[0\]\.abortedTransactions$/,
+    reason: `${NOT_FIXED} for an unknown topic id Kafka sends an empty abortedTransactions list (null for other partition errors); Eddy sends null.`,
   },
 ];
 
