@@ -18,13 +18,13 @@ const MAX_TOPIC_NAME_LENGTH = 249;
 
 /** Kafka's topic name rule; it also keeps names safe as directory names. */
 export function checkTopicName(name: string): void {
-  if (name.length === 0) throw new InvalidTopicError("Topic name is illegal, it can't be empty");
-  if (name === '.' || name === '..') throw new InvalidTopicError('Topic name cannot be "." or ".."');
+  if (name.length === 0) throw new InvalidTopicError('Topic name is invalid: the empty string is not allowed');
+  if (name === '.' || name === '..') throw new InvalidTopicError(`Topic name is invalid: '${name}' is not allowed`);
   if (name.length > MAX_TOPIC_NAME_LENGTH) {
-    throw new InvalidTopicError(`Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters`);
+    throw new InvalidTopicError(`Topic name is invalid: the length of '${name}' is longer than the max allowed length ${MAX_TOPIC_NAME_LENGTH}`);
   }
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) {
-    throw new InvalidTopicError(`Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`);
+    throw new InvalidTopicError(`Topic name is invalid: '${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`);
   }
 }
 
