@@ -31,11 +31,11 @@ export const createPartitionsHandler = defineHandler({
         if (t.count < topic.partitions) {
           throw new KafkaError(
             ErrorCode.INVALID_PARTITIONS,
-            `Topic currently has ${topic.partitions} partitions, which is higher than the requested ${t.count}.`,
+            `The topic ${t.name} currently has ${topic.partitions} partition(s); ${t.count} would not be an increase.`,
           );
         }
         if (t.count === topic.partitions) {
-          throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${topic.partitions} partitions.`);
+          throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${topic.partitions} partition(s).`);
         }
         if (t.assignments !== null) {
           const added = t.count - topic.partitions;

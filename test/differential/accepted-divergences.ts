@@ -42,20 +42,9 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
     reason: `${NOT_FIXED} Kafka returns a fresh (throw-away) topic id for a validateOnly creation; Eddy returns the zero uuid.`,
   },
   {
-    scenario: /^CreateTopics (with -?\d partitions|with replication factor \d|rejects the invalid name)/,
-    path: /\) topics\[0\]\.errorMessage$/,
-    reason:
-      `${NOT_FIXED} Kafka words these messages differently (same error codes): "Number of partitions was set to an invalid non-positive value.", ` +
-      '"Replication factor must be larger than 0, or -1 to use the default value.", "... only 1 broker(s) are registered or some brokers have all ' +
-      'their log directories cordoned.", and "Topic name is invalid: the empty string is not allowed" / "\'.\' is not allowed" / "the length of ' +
-      "'<name>' is longer than the max allowed length 249\" / \"'<name>' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'\".",
-  },
-  {
-    scenario: /^CreatePartitions (cannot shrink|to the same count|of an unknown topic)/,
+    scenario: 'CreatePartitions of an unknown topic',
     path: /\) results\[0\]\.errorMessage$/,
-    reason:
-      `${NOT_FIXED} Kafka says "The topic <name> currently has 3 partition(s); 1 would not be an increase.", "Topic already has 2 partition(s)." ` +
-      'and no message (null) for an unknown topic.',
+    reason: `${NOT_FIXED} Kafka answers UNKNOWN_TOPIC_OR_PARTITION with no message (null); Eddy says "The topic '<name>' does not exist.".`,
   },
   {
     scenario: 'DescribeConfigs v4 of an unknown topic',
