@@ -2,9 +2,9 @@
 // (`eddy start`) or in-process from a test with `Broker.start(...)`.
 import * as net from 'net';
 import * as path from 'path';
-import { LogManager, LogConfig, logConfigFromProperties, TopicConfigKeys } from '../../storage';
+import { LogManager } from '../../storage';
 import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
-import { TOPIC_CONFIG_BROKER_SYNONYM } from '../config/topic-configs';
+import { topicDefaultsFromBroker } from '../config/topic-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
 import { loadOrCreateIdentity, ClusterIdentity } from './identity';
 import { TopicService } from '../topics/topic-service';
@@ -32,18 +32,6 @@ export interface BrokerStartOptions {
 interface BoundListener {
   readonly server: net.Server;
   readonly address: ListenerAddress;
-}
-
-/** Broker-level defaults for topic configs, from the broker's `log.*` synonyms, as Kafka resolves them. */
-export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
-  const props: Record<string, string> = {};
-  for (const [topicName, brokerName] of Object.entries(TOPIC_CONFIG_BROKER_SYNONYM)) {
-    const v = config.explicit(brokerName);
-    if (v !== undefined) props[topicName] = v;
-  }
-  props[TopicConfigKeys.RETENTION_MS.name] = String(config.logRetentionMs);
-  props[TopicConfigKeys.SEGMENT_MS.name] = String(config.logRollMs);
-  return logConfigFromProperties(props);
 }
 
 export class Broker {

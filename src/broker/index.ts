@@ -1,2 +1,3 @@
 // The broker's public face for in-process users and tests: `import { Broker } from '.../src/broker'`.
-export { Broker, BrokerStartOptions, topicDefaultsFromBroker } from './broker';
+export { Broker, BrokerStartOptions } from './broker';
+export { topicDefaultsFromBroker } from '../config/topic-configs';

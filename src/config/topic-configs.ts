@@ -1,7 +1,7 @@
 // Topic configs from the broker's side: the keys DescribeConfigs reports (storage defines them) and the broker keys
 // that stand for each one's default.
-import { ConfigKey, TOPIC_CONFIG_KEYS } from '../../storage';
-import { brokerSynonymsOf } from './broker-config';
+import { ConfigKey, LogConfig, logConfigFromProperties, TOPIC_CONFIG_KEYS } from '../../storage';
+import { BrokerConfig, brokerSynonymsOf, topicDefaultFromBroker } from './broker-config';
 
 export const TOPIC_CONFIGS: readonly ConfigKey<unknown>[] = TOPIC_CONFIG_KEYS;
 
@@ -15,3 +15,16 @@ export const TOPIC_CONFIG_BROKER_SYNONYM: Readonly<Record<string, string>> = Obj
       .map((b) => [k.name, b.name]),
   ),
 );
+
+/**
+ * The topic configs storage applies to topics without overrides: each key's value from the broker's synonyms
+ * (log.retention.hours and the like, converted), as DescribeConfigs reports it, else the key's own default.
+ */
+export function topicDefaultsFromBroker(config: BrokerConfig): LogConfig {
+  const props: Record<string, string> = {};
+  for (const key of TOPIC_CONFIGS) {
+    const value = topicDefaultFromBroker(config, key);
+    if (value !== null && value !== key.defaultValue) props[key.name] = value;
+  }
+  return logConfigFromProperties(props);
+}

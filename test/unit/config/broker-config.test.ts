@@ -1,7 +1,7 @@
 import { BrokerConfig, BrokerConfigKeys } from '../../../src/config/broker-config';
 import { InvalidConfigValueError } from '../../../src/config/config-types';
-import { TOPIC_CONFIGS } from '../../../src/config/topic-configs';
-import { isKnownTopicConfig, validateTopicConfigs } from '../../../storage';
+import { TOPIC_CONFIGS, topicDefaultsFromBroker } from '../../../src/config/topic-configs';
+import { DEFAULT_LOG_CONFIG, isKnownTopicConfig, validateTopicConfigs } from '../../../storage';
 import { parseListeners, resolveAdvertised, ListenerConfigError } from '../../../src/config/listeners';
 import { applyIncremental, AlterOp } from '../../../src/api/config-resources';
 import { brokerOverrides } from '../../../src/cli';
@@ -92,4 +92,19 @@ test('topic names follow Kafka rules', () => {
   expect(topicNameProblem('a/b')).not.toBeNull();
   expect(topicNameProblem('x'.repeat(249))).toBeNull();
   expect(topicNameProblem('x'.repeat(250))).not.toBeNull();
+});
+
+test('topic defaults storage applies come from the broker synonyms, converted to the topic key units', () => {
+  const config = topicDefaultsFromBroker(
+    new BrokerConfig({ 'log.retention.hours': '48', 'log.roll.hours': '2', 'log.segment.bytes': '1000', 'log.cleanup.policy': 'compact' }),
+  );
+  expect(config).toEqual({
+    ...DEFAULT_LOG_CONFIG,
+    retentionMs: 48 * 3_600_000,
+    segmentMs: 2 * 3_600_000,
+    segmentBytes: 1000,
+    cleanupPolicy: { delete: false, compact: true },
+  });
+  expect(topicDefaultsFromBroker(new BrokerConfig({ 'log.retention.ms': '-1', 'log.retention.hours': '1' })).retentionMs).toBe(-1);
+  expect(topicDefaultsFromBroker(new BrokerConfig())).toEqual(DEFAULT_LOG_CONFIG);
 });
