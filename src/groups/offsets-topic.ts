@@ -23,12 +23,7 @@ export interface CoordinatorRecordWrite {
 }
 
 export class OffsetsTopic extends CoordinatorTopic {
-  constructor(
-    storage: CoordinatorStorage,
-    configuredPartitions: number,
-    private readonly logger: Logger,
-    topicConfigs = OFFSETS_TOPIC_CONFIGS,
-  ) {
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, logger: Logger, topicConfigs = OFFSETS_TOPIC_CONFIGS) {
     super(storage, OFFSETS_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 

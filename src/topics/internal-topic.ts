@@ -102,7 +102,13 @@ export class InternalTopic {
 export abstract class CoordinatorTopic {
   protected readonly topic: InternalTopic;
 
-  constructor(storage: CoordinatorStorage, name: string, configs: Readonly<Record<string, string>>, configuredPartitions: number, logger: Logger) {
+  constructor(
+    storage: CoordinatorStorage,
+    name: string,
+    configs: Readonly<Record<string, string>>,
+    configuredPartitions: number,
+    protected readonly logger: Logger,
+  ) {
     this.topic = new InternalTopic(storage, name, configs, configuredPartitions, logger);
   }
 

@@ -14,12 +14,7 @@ export { TRANSACTION_STATE_TOPIC };
 export const TRANSACTION_STATE_TOPIC_CONFIGS: Readonly<Record<string, string>> = DEFAULT_TRANSACTION_STATE_TOPIC_CONFIGS;
 
 export class TransactionLog extends CoordinatorTopic {
-  constructor(
-    storage: CoordinatorStorage,
-    configuredPartitions: number,
-    private readonly logger: Logger,
-    topicConfigs = TRANSACTION_STATE_TOPIC_CONFIGS,
-  ) {
+  constructor(storage: CoordinatorStorage, configuredPartitions: number, logger: Logger, topicConfigs = TRANSACTION_STATE_TOPIC_CONFIGS) {
     super(storage, TRANSACTION_STATE_TOPIC, topicConfigs, configuredPartitions, logger);
   }
 
