@@ -21,8 +21,15 @@ import { normalise, type NormaliseOptions } from './normalise';
 /** One request of a scenario, its types erased so a scenario can mix APIs; built with `step`. */
 export interface Step {
   readonly label: string;
-  send(client: RawClient): Promise<unknown>;
+  /** `history` holds this broker's decoded answers to the scenario's earlier steps, oldest first. */
+  send(client: RawClient, history: readonly unknown[]): Promise<unknown>;
 }
+
+/**
+ * A request body, or how to build it from this broker's earlier answers: a sequence such as JoinGroup then
+ * SyncGroup must echo the member id each broker minted, which no fixed body can.
+ */
+export type StepBody<Init> = Init | ((history: readonly unknown[]) => Init);
 
 export interface Scenario {
   readonly name: string;
@@ -38,23 +45,6 @@ export interface Difference {
   readonly eddy: unknown;
   readonly kafka: unknown;
 }
-
-const API_NAMES: Record<number, string> = {
-  0: 'Produce',
-  1: 'Fetch',
-  2: 'ListOffsets',
-  3: 'Metadata',
-  9: 'OffsetFetch',
-  10: 'FindCoordinator',
-  15: 'DescribeGroups',
-  16: 'ListGroups',
-  18: 'ApiVersions',
-  19: 'CreateTopics',
-  20: 'DeleteTopics',
-  21: 'DeleteRecords',
-  32: 'DescribeConfigs',
-  37: 'CreatePartitions',
-};
 
 /** How a step's request goes on the wire when it is not simply "this body at this version". */
 export interface StepWireOptions {
@@ -85,15 +75,16 @@ export function step<Req, Init, Res>(
   requestCodec: MessageCodec<Req, Init>,
   responseCodec: MessageCodec<Res, unknown>,
   version: number,
-  body: Init,
+  body: StepBody<Init>,
   wire: StepWireOptions = {},
 ): Step {
-  const label = `${API_NAMES[requestCodec.apiKey] ?? `api ${requestCodec.apiKey}`} v${version}`;
+  const label = `${requestCodec.name.replace(/Request$/, '')} v${version}`;
   const responseVersion = wire.responseVersion ?? version;
   return {
     label,
-    send: async (client) => {
-      const correlationId = sendRequest(client, requestCodec, version, wire.bodyVersion ?? version, body);
+    send: async (client, history) => {
+      const init = typeof body === 'function' ? (body as (history: readonly unknown[]) => Init)(history) : body;
+      const correlationId = sendRequest(client, requestCodec, version, wire.bodyVersion ?? version, init);
       const frame = await client.nextFrame();
       if (frame === null) return { connectionClosed: true };
       const reader = new Reader(frame);
@@ -204,8 +195,12 @@ export async function runScenario(scenario: Scenario, clients: BrokerClients): P
   const eddyIds = new Map<string, string>();
   const kafkaIds = new Map<string, string>();
   const differences: Difference[] = [];
+  const eddyHistory: unknown[] = [];
+  const kafkaHistory: unknown[] = [];
   for (const [index, s] of scenario.steps.entries()) {
-    const [eddyResponse, kafkaResponse] = await Promise.all([s.send(clients.eddy), s.send(clients.kafka)]);
+    const [eddyResponse, kafkaResponse] = await Promise.all([s.send(clients.eddy, eddyHistory), s.send(clients.kafka, kafkaHistory)]);
+    eddyHistory.push(eddyResponse);
+    kafkaHistory.push(kafkaResponse);
     const found = compare(normalise(eddyResponse, eddyIds, options), normalise(kafkaResponse, kafkaIds, options));
     differences.push(...found.map((d) => ({ ...d, path: `step ${index} (${s.label}) ${d.path}` })));
   }
