@@ -1,6 +1,7 @@
 // ApiVersions: v0-4.
 // - Lists exactly the handlers registered in the dispatch table, with their version ranges.
-// - v3+: ClientSoftwareName/Version must match Kafka's pattern, else INVALID_REQUEST (librdkafka then retries v0).
+// - v3+: ClientSoftwareName/Version must match Kafka's pattern, else INVALID_REQUEST with no API list (librdkafka
+//   then retries v0).
 // - A version we do not serve gets the KIP-511 answer from the network layer: a v0-format body with
 //   UNSUPPORTED_VERSION and, as Kafka does, only our ApiVersions range, so the client can retry with a version we know.
 // - Left out: feature flags (SupportedFeatures/FinalizedFeatures stay empty; single-node, nothing to finalize).
@@ -29,7 +30,8 @@ export const apiVersionsHandler = defineHandler({
   handle(request, ctx): ApiVersionsResponseInit {
     const keys = apiKeys(ctx.services.apis);
     if (ctx.apiVersion >= 3 && (!SOFTWARE_PATTERN.test(request.clientSoftwareName) || !SOFTWARE_PATTERN.test(request.clientSoftwareVersion))) {
-      return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: keys, throttleTimeMs: 0 };
+      // Kafka's error answer lists no APIs: the client learns nothing until it asks again in a form the broker accepts.
+      return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [], throttleTimeMs: 0 };
     }
     return { errorCode: ErrorCode.NONE, apiKeys: keys, throttleTimeMs: 0 };
   },

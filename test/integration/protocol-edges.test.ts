@@ -73,6 +73,7 @@ test('ApiVersions v3 with an invalid client software name gets INVALID_REQUEST',
   await withRawClient(broker.port, async (c) => {
     const res = await apiVersionsV3(c, '-bad name-');
     expect(res.errorCode).toBe(42);
+    expect(res.apiKeys).toEqual([]);
   });
 });
 
