@@ -52,7 +52,10 @@ export type GroupService = Pick<
 >;
 
 /** The producer-id and transaction operations handlers call. */
-export type TransactionService = Pick<TransactionCoordinator, 'initProducerId' | 'addPartitions' | 'verifyPartitions' | 'endTransaction' | 'describe' | 'list'>;
+export type TransactionService = Pick<
+  TransactionCoordinator,
+  'initProducerId' | 'addPartitions' | 'verifyPartitions' | 'endTransaction' | 'describe' | 'list' | 'ensureStateTopic'
+>;
 
 export interface BrokerServices {
   readonly node: NodeIdentity;

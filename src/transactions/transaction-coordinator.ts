@@ -154,6 +154,11 @@ export class TransactionCoordinator {
     if (records > 0) this.logger.info({ transactionalIds: this.txns.size, records, ms: this.now() - started }, 'loaded the transaction log');
   }
 
+  /** Creates __transaction_state with this coordinator's partitions and configs (a Metadata request may ask first). */
+  ensureStateTopic(): Promise<void> {
+    return this.log.ensureCreated();
+  }
+
   // ---- InitProducerId -----------------------------------------------------------------------------------------
 
   async initProducerId(input: InitProducerIdInput): Promise<ProducerIdAndEpoch> {
