@@ -14,21 +14,21 @@ const NOT_FIXED = 'Eddy bug, not yet fixed:';
 
 export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
   {
-    scenario: /^ApiVersions v[03]$/,
+    scenario: /^ApiVersions v[0-4]( as .+)?$/,
     path: /\) apiKeys/,
     reason: 'Eddy implements a subset of the APIs (36 of 75) and still accepts the pre-4.0 versions Kafka 4 removed (KIP-896), for 3.x-era clients.',
   },
   {
-    scenario: 'ApiVersions v3',
+    scenario: /^ApiVersions v[34]( as .+)?$/,
     path: /\) (supportedFeatures|finalizedFeatures)/,
     reason:
       'Eddy has no feature versioning (metadata.version, transaction.version, group.version...): it advertises no features, so clients keep the classic protocols.',
   },
   {
-    scenario: 'Metadata v4 of an unknown topic with auto-create',
-    path: /\) topics\[0\]\.(errorCode|partitions\.length)$/,
+    scenario: /^Metadata v\d+ of an unknown topic (with auto-create|creates it)/,
+    path: /\) topics\[0\]\.(errorCode|topicId|partitions\.length)$/,
     reason:
-      'Undecided: Kafka forwards the creation to its controller and answers this first request with UNKNOWN_TOPIC_OR_PARTITION and no partitions; Eddy creates the topic before answering and returns it. Clients retry Metadata either way.',
+      'By design: Eddy creates an auto-created topic before answering and returns it in the same answer, so a client does not wait a retry; Kafka forwards the creation to its controller and answers UNKNOWN_TOPIC_OR_PARTITION with no partitions (and no topic id) until its metadata catches up.',
   },
   {
     scenario: /^CreateTopics (of a valid topic|with the default|validateOnly)/,

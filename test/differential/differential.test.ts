@@ -8,9 +8,11 @@ import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } 
 import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './accepted-divergences';
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
+import { API_VERSIONS_SCENARIOS } from './scenarios-api-versions';
 import { DATA_SCENARIOS } from './scenarios-data';
+import { METADATA_SCENARIOS } from './scenarios-metadata';
 
-const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS];
+const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...API_VERSIONS_SCENARIOS, ...METADATA_SCENARIOS, ...DATA_SCENARIOS];
 
 interface Outcome {
   readonly scenario: string;
@@ -59,7 +61,8 @@ describeWithReferenceKafka('differential: Eddy against the reference Apache Kafk
     [kafka, eddy] = await Promise.all([startReferenceKafka(), startInProcess(undefined, { 'group.initial.rebalance.delay.ms': '0' })]);
     // Kafka creates __consumer_offsets on the first FindCoordinator and answers COORDINATOR_NOT_AVAILABLE, then
     // COORDINATOR_LOAD_IN_PROGRESS, until it is loaded; a one-node Eddy has its coordinator from the start.
-    await withRawClient(kafka.port, (client) => awaitGroupCoordinator(client));
+    // Eddy is asked too, so both hold __consumer_offsets before a scenario looks at it.
+    await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitGroupCoordinator(client))));
   }, 60_000);
 
   afterAll(async () => {

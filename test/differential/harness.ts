@@ -123,7 +123,7 @@ export function compare(eddy: unknown, kafka: unknown, path = ''): Difference[] 
 export function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
 }
 
 /** Whether the broker answers ListOffsets for every partition: Kafka's metadata names a leader before its log is ready. */
