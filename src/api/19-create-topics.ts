@@ -14,6 +14,7 @@ import { BrokerConfigKeys } from '../config/broker-config';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../topics/operation-limits';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
+import { randomUUID } from 'crypto';
 import { defineHandler } from './handler';
 
 type TopicResult = NonNullable<CreateTopicsResponseInit['topics']>[number];
@@ -67,7 +68,8 @@ export const createTopicsHandler = defineHandler({
       try {
         const shape = service.validateCreate(spec);
         const created = request.validateOnly ? undefined : await service.create(spec);
-        const described = created ?? { name: t.name, topicId: ZERO_UUID, partitions: shape.partitions, configs };
+        // Kafka mints an id for a validateOnly creation too, and throws it away.
+        const described = created ?? { name: t.name, topicId: randomUUID(), partitions: shape.partitions, configs };
         results.push({
           name: t.name,
           topicId: described.topicId,
