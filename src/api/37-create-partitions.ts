@@ -26,7 +26,11 @@ export const createPartitionsHandler = defineHandler({
         if (tooLarge) throw tooLarge;
         if ((counts.get(t.name) ?? 0) > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.');
         const topic = services.topics.get(t.name);
-        if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${t.name}' does not exist.`);
+        if (!topic) {
+          // Kafka answers an unknown topic with the bare error code and no message.
+          results.push({ name: t.name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null });
+          continue;
+        }
         if (isInternalTopic(t.name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Cannot add partitions to internal topic ${t.name}`);
         if (t.count < topic.partitions) {
           throw new KafkaError(
