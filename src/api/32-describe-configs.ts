@@ -11,6 +11,7 @@ import { BROKER_CONFIGS } from '../config/broker-config';
 import { ConfigSource, DescribedConfig, describeBrokerConfig } from '../config/config-sources';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
+import { topicNameProblem } from '../topics/topic-names';
 import { defineHandler } from './handler';
 import { checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
 
@@ -38,7 +39,12 @@ function toEntry(c: DescribedConfig, detail: Detail): Entry {
 
 function topicConfigs(services: BrokerServices, topicName: string): DescribedConfig[] {
   const topic = services.topics.get(topicName);
-  if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${topicName} does not exist.`);
+  if (!topic) {
+    const problem = topicNameProblem(topicName);
+    if (problem !== null) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
+    // Kafka names no reason for an unknown topic: its message is empty.
+    throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, '');
+  }
   return services.topics.resolveAllConfigs(topic);
 }
 

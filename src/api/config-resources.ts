@@ -33,6 +33,8 @@ export function configTypeId(type: ConfigType | undefined): number {
 
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
 export function checkBrokerResourceName(services: BrokerServices, name: string): void {
+  // Kafka parses the id first (Java's Integer.parseInt), then compares it with its own.
+  if (name !== '' && !/^[+-]?\d+$/.test(name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
   if (name !== '' && name !== String(services.node.nodeId)) {
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`);
   }
@@ -78,7 +80,8 @@ export function applyIncremental(
       case AlterOp.APPEND:
       case AlterOp.SUBTRACT: {
         if (!isList(c.name)) {
-          throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value append is not allowed for config key: ${c.name}`);
+          const op = c.op === AlterOp.APPEND ? 'APPEND' : 'SUBTRACT';
+          throw new KafkaError(ErrorCode.INVALID_CONFIG, `Can't ${op} to key ${c.name} because its type is not LIST.`);
         }
         const base = (next[c.name] ?? defaultOf(c.name) ?? '')
           .split(',')

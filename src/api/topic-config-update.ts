@@ -43,7 +43,7 @@ export async function updateResourceConfigs(
   try {
     if (resourceType === ResourceType.TOPIC) {
       const topic = services.topics.get(resourceName);
-      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic ${resourceName} does not exist.`);
+      if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${resourceName}' does not exist.`);
       const next = compute(topic.configs);
       services.topics.validateConfigs(next);
       if (!validateOnly) await services.topics.alterConfigs(resourceName, next);
