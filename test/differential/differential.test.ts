@@ -9,10 +9,19 @@ import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './ac
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { API_VERSIONS_SCENARIOS } from './scenarios-api-versions';
+import { CONFIG_SCENARIOS } from './scenarios-configs';
 import { DATA_SCENARIOS } from './scenarios-data';
 import { METADATA_SCENARIOS } from './scenarios-metadata';
+import { TOPIC_ADMIN_SCENARIOS } from './scenarios-topic-admin';
 
-const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...API_VERSIONS_SCENARIOS, ...METADATA_SCENARIOS, ...DATA_SCENARIOS];
+const SCENARIOS: readonly Scenario[] = [
+  ...ADMIN_SCENARIOS,
+  ...API_VERSIONS_SCENARIOS,
+  ...METADATA_SCENARIOS,
+  ...TOPIC_ADMIN_SCENARIOS,
+  ...CONFIG_SCENARIOS,
+  ...DATA_SCENARIOS,
+];
 
 interface Outcome {
   readonly scenario: string;

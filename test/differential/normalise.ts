@@ -18,6 +18,10 @@ const MASKED_FIELDS: ReadonlyMap<string, string> = new Map([
   ['port', '<port>'],
   ['throttleTimeMs', '<throttle>'],
   ['logAppendTimeMs', '<time>'],
+  // DescribeLogDirs: each broker's data directory and the disk under it.
+  ['logDir', '<log dir>'],
+  ['totalBytes', '<disk bytes>'],
+  ['usableBytes', '<disk bytes>'],
 ]);
 
 function isSentinel(value: unknown): boolean {

@@ -1,0 +1,223 @@
+// Scenarios for describing and altering configs (DescribeConfigs v1-v4, AlterConfigs v0-v2,
+// IncrementalAlterConfigs v0-v1) on topic and broker resources, and for the cluster views admin clients ask for
+// (DescribeCluster, DescribeLogDirs). Values, sources, synonyms, documentation and flags are compared field by field.
+import { AlterConfigsRequestCodec, type AlterConfigsRequestAlterableConfigInit } from '../../codecs/generated/AlterConfigsRequest';
+import { AlterConfigsResponseCodec } from '../../codecs/generated/AlterConfigsResponse';
+import { DescribeClusterRequestCodec } from '../../codecs/generated/DescribeClusterRequest';
+import { DescribeClusterResponseCodec } from '../../codecs/generated/DescribeClusterResponse';
+import { DescribeConfigsRequestCodec } from '../../codecs/generated/DescribeConfigsRequest';
+import { DescribeConfigsResponseCodec } from '../../codecs/generated/DescribeConfigsResponse';
+import { DescribeLogDirsRequestCodec, type DescribeLogDirsRequestInit } from '../../codecs/generated/DescribeLogDirsRequest';
+import { DescribeLogDirsResponseCodec } from '../../codecs/generated/DescribeLogDirsResponse';
+import {
+  IncrementalAlterConfigsRequestCodec,
+  type IncrementalAlterConfigsRequestAlterableConfigInit,
+} from '../../codecs/generated/IncrementalAlterConfigsRequest';
+import { IncrementalAlterConfigsResponseCodec } from '../../codecs/generated/IncrementalAlterConfigsResponse';
+import { step, type Scenario, type Step } from './harness';
+
+const TOPIC = 2;
+const BROKER = 4;
+const SET = 0;
+const DELETE = 1;
+const APPEND = 2;
+const SUBTRACT = 3;
+
+interface DescribeOptions {
+  readonly version?: number;
+  readonly synonyms?: boolean;
+  readonly documentation?: boolean;
+}
+
+function describeConfigs(resourceType: number, resourceName: string, keys: readonly string[] | null, options: DescribeOptions = {}): Step {
+  const body = {
+    resources: [{ resourceType, resourceName, configurationKeys: keys }],
+    includeSynonyms: options.synonyms ?? false,
+    includeDocumentation: options.documentation ?? false,
+  };
+  return step(DescribeConfigsRequestCodec, DescribeConfigsResponseCodec, options.version ?? 4, body);
+}
+
+function alterConfigs(
+  resourceType: number,
+  resourceName: string,
+  configs: readonly AlterConfigsRequestAlterableConfigInit[],
+  version = 2,
+  validateOnly = false,
+): Step {
+  return step(AlterConfigsRequestCodec, AlterConfigsResponseCodec, version, { resources: [{ resourceType, resourceName, configs }], validateOnly });
+}
+
+function incrementalAlter(
+  resourceType: number,
+  resourceName: string,
+  configs: readonly IncrementalAlterConfigsRequestAlterableConfigInit[],
+  version = 1,
+  validateOnly = false,
+): Step {
+  return step(IncrementalAlterConfigsRequestCodec, IncrementalAlterConfigsResponseCodec, version, {
+    resources: [{ resourceType, resourceName, configs }],
+    validateOnly,
+  });
+}
+
+function describeLogDirs(version: number, body: DescribeLogDirsRequestInit): Step {
+  return step(DescribeLogDirsRequestCodec, DescribeLogDirsResponseCodec, version, body);
+}
+
+/** Broker configs neither broker sets in its own config file, so both report Kafka's defaults. */
+const BROKER_KEYS = ['message.max.bytes', 'log.retention.hours', 'auto.create.topics.enable'];
+/** min.insync.replicas is left out: its source differs for a reason accepted-divergences.ts gives. */
+const TOPIC_KEYS = ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.ms'];
+
+export const CONFIG_SCENARIOS: readonly Scenario[] = [
+  ...[1, 2, 3].map((version) => ({
+    name: `DescribeConfigs v${version} of a topic`,
+    topics: [{ name: `diff-dc-topic-v${version}`, partitions: 1 }],
+    steps: [describeConfigs(TOPIC, `diff-dc-topic-v${version}`, TOPIC_KEYS, { version, synonyms: version >= 1 })],
+  })),
+  {
+    name: 'DescribeConfigs v4 of a topic with documentation',
+    topics: [{ name: 'diff-dc-docs', partitions: 1 }],
+    steps: [describeConfigs(TOPIC, 'diff-dc-docs', TOPIC_KEYS, { documentation: true })],
+  },
+  {
+    name: 'DescribeConfigs v4 of every config of a topic',
+    topics: [{ name: 'diff-dc-all', partitions: 1 }],
+    steps: [describeConfigs(TOPIC, 'diff-dc-all', null)],
+  },
+  {
+    name: 'DescribeConfigs v4 of every config of a topic with synonyms',
+    topics: [{ name: 'diff-dc-all-synonyms', partitions: 1 }],
+    steps: [describeConfigs(TOPIC, 'diff-dc-all-synonyms', null, { synonyms: true })],
+  },
+  {
+    name: 'DescribeConfigs v4 of an unknown config name',
+    topics: [{ name: 'diff-dc-unknown-key', partitions: 1 }],
+    steps: [describeConfigs(TOPIC, 'diff-dc-unknown-key', ['no.such.config'])],
+  },
+  { name: 'DescribeConfigs v4 of an invalid topic name', steps: [describeConfigs(TOPIC, 'diff bad name!', TOPIC_KEYS)] },
+  { name: 'DescribeConfigs v1 of an unknown topic', steps: [describeConfigs(TOPIC, 'diff-dc-unknown-v1', TOPIC_KEYS, { version: 1 })] },
+  {
+    name: 'DescribeConfigs v4 of broker 1 with synonyms and documentation',
+    steps: [describeConfigs(BROKER, '1', BROKER_KEYS, { synonyms: true, documentation: true })],
+  },
+  { name: 'DescribeConfigs v1 of broker 1', steps: [describeConfigs(BROKER, '1', BROKER_KEYS, { version: 1 })] },
+  { name: 'DescribeConfigs v4 of an unknown broker id', steps: [describeConfigs(BROKER, '7', BROKER_KEYS)] },
+  { name: 'DescribeConfigs v4 of a broker id that is not a number', steps: [describeConfigs(BROKER, 'one', BROKER_KEYS)] },
+  { name: 'DescribeConfigs v4 of the cluster-wide broker defaults', steps: [describeConfigs(BROKER, '', BROKER_KEYS)] },
+  {
+    name: 'AlterConfigs then DescribeConfigs shows the dynamic topic source',
+    topics: [{ name: 'diff-ac-source', partitions: 1 }],
+    steps: [
+      alterConfigs(TOPIC, 'diff-ac-source', [{ name: 'retention.ms', value: '120000' }]),
+      describeConfigs(TOPIC, 'diff-ac-source', TOPIC_KEYS, { synonyms: true }),
+    ],
+  },
+  {
+    name: 'AlterConfigs replaces every override',
+    topics: [{ name: 'diff-ac-replace', partitions: 1 }],
+    steps: [
+      alterConfigs(TOPIC, 'diff-ac-replace', [{ name: 'retention.ms', value: '120000' }]),
+      alterConfigs(TOPIC, 'diff-ac-replace', [{ name: 'cleanup.policy', value: 'compact' }]),
+      describeConfigs(TOPIC, 'diff-ac-replace', TOPIC_KEYS),
+    ],
+  },
+  ...[0, 1].map((version) => ({
+    name: `AlterConfigs v${version} of a topic`,
+    topics: [{ name: `diff-ac-v${version}`, partitions: 1 }],
+    steps: [alterConfigs(TOPIC, `diff-ac-v${version}`, [{ name: 'max.message.bytes', value: '2048' }], version)],
+  })),
+  { name: 'AlterConfigs of an unknown topic', steps: [alterConfigs(TOPIC, 'diff-ac-unknown', [{ name: 'retention.ms', value: '1000' }])] },
+  {
+    name: 'AlterConfigs of an unknown config name',
+    topics: [{ name: 'diff-ac-bad-name', partitions: 1 }],
+    steps: [alterConfigs(TOPIC, 'diff-ac-bad-name', [{ name: 'no.such.config', value: '1' }])],
+  },
+  {
+    name: 'AlterConfigs of an invalid value',
+    topics: [{ name: 'diff-ac-bad-value', partitions: 1 }],
+    steps: [alterConfigs(TOPIC, 'diff-ac-bad-value', [{ name: 'segment.ms', value: 'never' }])],
+  },
+  {
+    name: 'AlterConfigs validateOnly changes nothing',
+    topics: [{ name: 'diff-ac-validate', partitions: 1 }],
+    steps: [
+      alterConfigs(TOPIC, 'diff-ac-validate', [{ name: 'retention.ms', value: '5000' }], 2, true),
+      describeConfigs(TOPIC, 'diff-ac-validate', ['retention.ms']),
+    ],
+  },
+  { name: 'AlterConfigs of a broker config', steps: [alterConfigs(BROKER, '1', [{ name: 'log.cleaner.threads', value: '2' }], 2, true)] },
+  { name: 'AlterConfigs of a read-only broker config', steps: [alterConfigs(BROKER, '1', [{ name: 'node.id', value: '3' }], 2, true)] },
+  {
+    name: 'IncrementalAlterConfigs sets and deletes a topic config',
+    topics: [{ name: 'diff-iac-set', partitions: 1 }],
+    steps: [
+      incrementalAlter(TOPIC, 'diff-iac-set', [{ name: 'retention.ms', configOperation: SET, value: '7000' }]),
+      describeConfigs(TOPIC, 'diff-iac-set', ['retention.ms'], { synonyms: true }),
+      incrementalAlter(TOPIC, 'diff-iac-set', [{ name: 'retention.ms', configOperation: DELETE, value: null }]),
+      describeConfigs(TOPIC, 'diff-iac-set', ['retention.ms'], { synonyms: true }),
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigs v0 appends to and subtracts from a list config',
+    topics: [{ name: 'diff-iac-list', partitions: 1 }],
+    steps: [
+      incrementalAlter(TOPIC, 'diff-iac-list', [{ name: 'cleanup.policy', configOperation: APPEND, value: 'compact' }], 0),
+      describeConfigs(TOPIC, 'diff-iac-list', ['cleanup.policy']),
+      incrementalAlter(TOPIC, 'diff-iac-list', [{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'delete' }], 0),
+      describeConfigs(TOPIC, 'diff-iac-list', ['cleanup.policy']),
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigs appends to a config that is not a list',
+    topics: [{ name: 'diff-iac-not-list', partitions: 1 }],
+    steps: [incrementalAlter(TOPIC, 'diff-iac-not-list', [{ name: 'retention.ms', configOperation: APPEND, value: '10' }])],
+  },
+  {
+    name: 'IncrementalAlterConfigs of the same config twice',
+    topics: [{ name: 'diff-iac-twice', partitions: 1 }],
+    steps: [
+      incrementalAlter(TOPIC, 'diff-iac-twice', [
+        { name: 'retention.ms', configOperation: SET, value: '10' },
+        { name: 'retention.ms', configOperation: SET, value: '20' },
+      ]),
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigs of an unknown topic',
+    steps: [incrementalAlter(TOPIC, 'diff-iac-unknown', [{ name: 'retention.ms', configOperation: SET, value: '10' }])],
+  },
+  {
+    name: 'IncrementalAlterConfigs of an invalid enum value',
+    topics: [{ name: 'diff-iac-enum', partitions: 1 }],
+    steps: [incrementalAlter(TOPIC, 'diff-iac-enum', [{ name: 'message.timestamp.type', configOperation: SET, value: 'Now' }])],
+  },
+  {
+    name: 'IncrementalAlterConfigs validateOnly changes nothing',
+    topics: [{ name: 'diff-iac-validate', partitions: 1 }],
+    steps: [
+      incrementalAlter(TOPIC, 'diff-iac-validate', [{ name: 'retention.ms', configOperation: SET, value: '10' }], 1, true),
+      describeConfigs(TOPIC, 'diff-iac-validate', ['retention.ms']),
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigs of a broker config',
+    steps: [incrementalAlter(BROKER, '1', [{ name: 'log.cleaner.threads', configOperation: SET, value: '2' }], 1, true)],
+  },
+  { name: 'DescribeCluster v0', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 0, { includeClusterAuthorizedOperations: false })] },
+  {
+    name: 'DescribeCluster v0 with authorized operations',
+    steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 0, { includeClusterAuthorizedOperations: true })],
+  },
+  { name: 'DescribeCluster v1 for brokers', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 1 })] },
+  { name: 'DescribeCluster v1 for controllers', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 2 })] },
+  { name: 'DescribeCluster v1 of an unknown endpoint type', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 5 })] },
+  {
+    name: 'DescribeLogDirs v1 of one topic',
+    topics: [{ name: 'diff-ld-one', partitions: 2 }],
+    steps: [describeLogDirs(1, { topics: [{ topic: 'diff-ld-one', partitions: [0, 1] }] })],
+  },
+  { name: 'DescribeLogDirs v4 of an unknown topic', steps: [describeLogDirs(4, { topics: [{ topic: 'diff-ld-unknown', partitions: [0] }] })] },
+  { name: 'DescribeLogDirs v4 of no topics', steps: [describeLogDirs(4, { topics: [] })] },
+];
