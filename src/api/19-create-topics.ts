@@ -4,15 +4,23 @@
 //   only onto this node, known topic configs with valid values (INVALID_CONFIG otherwise).
 // - validate_only checks everything and creates nothing.
 // - v5+: the response describes the created topic's partitions, replication factor and configs.
-// - A topic named twice in one request gets INVALID_REQUEST for each occurrence, as Kafka does.
-// - A request that would write more than 10,000 metadata records (topics + partitions + configs) fails as a
-//   whole with POLICY_VIOLATION, Kafka's controller bound; nothing is created.
+// - A topic named twice in one request gets one INVALID_REQUEST "Duplicate topic name.", after the other answers,
+//   as Kafka's ControllerApis does; a null config value is INVALID_CONFIG.
+// - A request asking for more than 10,000 partitions in all, or that would write more than 10,000 metadata records
+//   (topics + partitions + configs), fails as a whole with POLICY_VIOLATION, Kafka's controller bounds.
 import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec, CreateTopicsResponseInit } from '../../codecs/generated/CreateTopicsResponse';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
 import { BrokerConfigKeys } from '../config/broker-config';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
-import { excessiveBatchError, MAX_RECORDS_PER_USER_OP, topicCreationRecords } from '../topics/operation-limits';
+import {
+  excessiveBatchError,
+  excessivePartitionsError,
+  MAX_PARTITIONS_PER_CREATE,
+  MAX_RECORDS_PER_USER_OP,
+  topicCreationRecords,
+} from '../topics/operation-limits';
+import { topicNameProblem } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { randomUUID } from 'crypto';
 import { defineHandler } from './handler';
@@ -27,33 +35,29 @@ export const createTopicsHandler = defineHandler({
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const defaultPartitions = ctx.services.config.get(BrokerConfigKeys.NUM_PARTITIONS);
-    const records = request.topics.reduce((sum, t) => {
-      const partitions = t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? defaultPartitions : t.numPartitions;
-      return sum + topicCreationRecords(partitions, t.configs.length);
-    }, 0);
-    const tooLarge = records > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
+    const partitionsOf = (t: (typeof request.topics)[number]): number =>
+      t.assignments.length > 0 ? t.assignments.length : t.numPartitions === -1 ? defaultPartitions : Math.max(0, t.numPartitions);
+    const totalPartitions = request.topics.reduce((sum, t) => sum + partitionsOf(t), 0);
+    const records = request.topics.reduce((sum, t) => sum + topicCreationRecords(partitionsOf(t), t.configs.length), 0);
+    const tooLarge =
+      totalPartitions > MAX_PARTITIONS_PER_CREATE ? excessivePartitionsError() : records > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
+    const failure = (name: string, code: number, message: string): TopicResult => ({
+      name,
+      topicId: ZERO_UUID,
+      errorCode: code,
+      errorMessage: message,
+      numPartitions: -1,
+      replicationFactor: -1,
+      configs: [],
+    });
+    if (tooLarge) return { throttleTimeMs: 0, topics: request.topics.map((t) => failure(t.name, tooLarge.code, tooLarge.message)) };
     const results: TopicResult[] = [];
     for (const t of request.topics) {
-      const failure = (code: number, message: string): TopicResult => ({
-        name: t.name,
-        topicId: ZERO_UUID,
-        errorCode: code,
-        errorMessage: message,
-        numPartitions: -1,
-        replicationFactor: -1,
-        configs: [],
-      });
-      if (tooLarge) {
-        results.push(failure(tooLarge.code, tooLarge.message));
-        continue;
-      }
-      if ((counts.get(t.name) ?? 0) > 1) {
-        results.push(
-          failure(
-            ErrorCode.INVALID_REQUEST,
-            `Create topics request from client \`${ctx.clientId}\` contains multiple entries for the following topics: ${t.name}`,
-          ),
-        );
+      // A name given twice is answered once, after the others, as Kafka's ControllerApis does.
+      if ((counts.get(t.name) ?? 0) > 1) continue;
+      const nullConfigs = t.configs.filter((c) => c.value === null).map((c) => c.name);
+      if (nullConfigs.length > 0 && topicNameProblem(t.name) === null && !service.get(t.name)) {
+        results.push(failure(t.name, ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${nullConfigs.join(',')}`));
         continue;
       }
       const configs: Record<string, string> = {};
@@ -87,9 +91,10 @@ export const createTopicsHandler = defineHandler({
         });
       } catch (err) {
         if (!(err instanceof KafkaError)) throw err;
-        results.push(failure(err.code, err.message));
+        results.push(failure(t.name, err.code, err.message));
       }
     }
+    for (const [name, count] of counts) if (count > 1) results.push(failure(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
     return { throttleTimeMs: 0, topics: results };
   },
 });

@@ -14,3 +14,10 @@ export function excessiveBatchError(): KafkaError {
 export function topicCreationRecords(partitions: number, configCount: number): number {
   return 1 + (Number.isInteger(partitions) && partitions > 0 ? partitions : 0) + configCount;
 }
+
+/** Kafka's controller also bounds the partitions one CreateTopics request asks for, before anything else. */
+export const MAX_PARTITIONS_PER_CREATE = 10_000;
+
+export function excessivePartitionsError(): KafkaError {
+  return new KafkaError(ErrorCode.POLICY_VIOLATION, 'Excessively large number of partitions per request.');
+}

@@ -69,47 +69,84 @@ export class TopicService {
     return this.logs.topics();
   }
 
-  /** Validates without creating; throws KafkaError with Kafka's code and message. Returns the resolved shape. */
+  /**
+   * Validates without creating, in the order of Kafka's controller: the name (and its collisions), existence, the
+   * configs, then the shape (manual assignment or partition count and replication factor). Throws KafkaError with
+   * Kafka's code and message; returns the resolved shape.
+   */
   validateCreate(req: CreateTopicRequest): { partitions: number; replicationFactor: number } {
     const problem = topicNameProblem(req.name);
     if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem);
     if (this.logs.topic(req.name)) {
       throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${req.name}' already exists.`);
     }
-    const hasAssignments = (req.assignments?.length ?? 0) > 0;
-    if (hasAssignments && (req.numPartitions !== -1 || req.replicationFactor !== -1)) {
-      throw new KafkaError(
-        ErrorCode.INVALID_REQUEST,
-        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
-      );
-    }
-    let partitions = req.numPartitions === -1 ? this.config.get(BrokerConfigKeys.NUM_PARTITIONS) : req.numPartitions;
-    let replicationFactor = req.replicationFactor === -1 ? this.config.get(BrokerConfigKeys.DEFAULT_REPLICATION_FACTOR) : req.replicationFactor;
-    if (hasAssignments) {
-      const assignments = req.assignments ?? [];
-      partitions = assignments.length;
-      replicationFactor = assignments[0].brokerIds.length;
-      for (const a of assignments) {
-        if (a.brokerIds.some((id) => id !== this.config.nodeId) || a.brokerIds.length !== 1) {
-          throw new KafkaError(
-            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-            `Invalid replica assignment for partition ${a.partitionIndex}: only broker ${this.config.nodeId} exists.`,
-          );
-        }
-      }
-    }
-    if (partitions <= 0) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
-    if (replicationFactor <= 0) {
+    const colliding = this.collidingTopic(req.name);
+    if (colliding !== undefined) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${req.name}' collides with existing topic: ${colliding}`);
+    this.validateConfigs(req.configs);
+    const assignments = req.assignments ?? [];
+    if (assignments.length > 0) return this.validateAssignments(req, assignments);
+    if (req.replicationFactor < -1 || req.replicationFactor === 0) {
       throw new KafkaError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
     }
+    if (req.numPartitions < -1 || req.numPartitions === 0) {
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
+    }
+    const partitions = req.numPartitions === -1 ? this.config.get(BrokerConfigKeys.NUM_PARTITIONS) : req.numPartitions;
+    const replicationFactor = req.replicationFactor === -1 ? this.config.get(BrokerConfigKeys.DEFAULT_REPLICATION_FACTOR) : req.replicationFactor;
     if (replicationFactor > 1) {
       throw new KafkaError(
         ErrorCode.INVALID_REPLICATION_FACTOR,
         `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned.`,
       );
     }
-    this.validateConfigs(req.configs);
     return { partitions, replicationFactor };
+  }
+
+  /** Kafka refuses a name that differs from an existing one only by '.' against '_': their metric names would clash. */
+  private collidingTopic(name: string): string | undefined {
+    if (!/[._]/.test(name)) return undefined;
+    const unified = name.replace(/\./g, '_');
+    return this.logs.topics().find((t) => t.name.replace(/\./g, '_') === unified)?.name;
+  }
+
+  /** A manual assignment, checked as Kafka's controller does, with this node as the only registered broker. */
+  private validateAssignments(
+    req: CreateTopicRequest,
+    assignments: ReadonlyArray<{ partitionIndex: number; brokerIds: readonly number[] }>,
+  ): { partitions: number; replicationFactor: number } {
+    const invalid = (message: string): KafkaError => new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+    if (req.replicationFactor !== -1) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but replication factor was not set to -1.');
+    }
+    if (req.numPartitions !== -1) {
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but numPartitions was not set to -1.');
+    }
+    const seen = new Set<number>();
+    let replicationFactor: number | undefined;
+    for (const a of assignments) {
+      if (seen.has(a.partitionIndex)) throw invalid(`Found multiple manual partition assignments for partition ${a.partitionIndex}`);
+      seen.add(a.partitionIndex);
+      this.checkReplicaList(a.brokerIds, replicationFactor);
+      replicationFactor = a.brokerIds.length;
+    }
+    for (let i = 0; i < seen.size; i++) if (!seen.has(i)) throw invalid('partitions should be a consecutive 0-based integer sequence');
+    return { partitions: assignments.length, replicationFactor: replicationFactor ?? 1 };
+  }
+
+  /** One partition's replicas in a manual assignment (CreateTopics and CreatePartitions), with Kafka's messages. */
+  checkReplicaList(brokerIds: readonly number[], replicationFactor?: number): void {
+    const invalid = (message: string): KafkaError => new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+    if (brokerIds.length === 0) throw invalid('The manual partition assignment includes an empty replica list.');
+    const sorted = [...brokerIds].sort((a, b) => a - b);
+    sorted.forEach((id, i) => {
+      if (id !== this.config.nodeId) throw invalid(`The manual partition assignment includes broker ${id}, but no such broker is registered.`);
+      if (i > 0 && sorted[i - 1] === id) throw invalid(`The manual partition assignment includes the broker ${id} more than once.`);
+    });
+    if (replicationFactor !== undefined && sorted.length !== replicationFactor) {
+      throw invalid(
+        `The manual partition assignment includes a partition with ${sorted.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`,
+      );
+    }
   }
 
   validateConfigs(configs: Readonly<Record<string, string>>): void {
