@@ -1,7 +1,8 @@
 // CreatePartitions: v0-3.
 // - Grows a topic to `count` partitions; fewer or equal than today gets INVALID_PARTITIONS with Kafka's
 //   message, explicit assignments must name only this node (INVALID_REPLICA_ASSIGNMENT), unknown topics get
-//   UNKNOWN_TOPIC_OR_PARTITION, a topic listed twice INVALID_REQUEST; validate_only changes nothing.
+//   UNKNOWN_TOPIC_OR_PARTITION, a topic listed twice one INVALID_REQUEST; validate_only changes nothing.
+// - Internal topics are refused (INVALID_REQUEST): Kafka 4.3.1 would grow __consumer_offsets, re-homing groups.
 // - More than 10,000 new partitions in one request fail it as a whole with POLICY_VIOLATION (Kafka's controller
 //   bound on records per request).
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
@@ -20,11 +21,17 @@ export const createPartitionsHandler = defineHandler({
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const added = request.topics.reduce((sum, t) => sum + Math.max(0, t.count - (services.topics.get(t.name)?.partitions ?? t.count)), 0);
     const tooLarge = added > MAX_RECORDS_PER_USER_OP ? excessiveBatchError() : null;
-    const results = [];
+    // A topic named twice is answered once, before the others, as Kafka's ControllerApis does.
+    const duplicates = [...counts].filter(([, n]) => n > 1).map(([name]) => name);
+    const results: Array<{ name: string; errorCode: number; errorMessage: string | null }> = duplicates.map((name) => ({
+      name,
+      errorCode: ErrorCode.INVALID_REQUEST,
+      errorMessage: 'Duplicate topic name.',
+    }));
     for (const t of request.topics) {
+      if ((counts.get(t.name) ?? 0) > 1) continue;
       try {
         if (tooLarge) throw tooLarge;
-        if ((counts.get(t.name) ?? 0) > 1) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Duplicate topic in request.');
         const topic = services.topics.get(t.name);
         if (!topic) {
           // Kafka answers an unknown topic with the bare error code and no message.
@@ -46,14 +53,11 @@ export const createPartitionsHandler = defineHandler({
           if (t.assignments.length !== added) {
             throw new KafkaError(
               ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-              `Increasing the number of partitions by ${added} but ${t.assignments.length} assignments provided.`,
+              `Attempted to add ${added} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`,
             );
           }
-          for (const a of t.assignments) {
-            if (a.brokerIds.length !== 1 || a.brokerIds[0] !== services.node.nodeId) {
-              throw new KafkaError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Unknown broker(s) in assignment: ${a.brokerIds.join(',')}`);
-            }
-          }
+          // Every partition of a topic here has one replica, this node.
+          for (const a of t.assignments) services.topics.checkReplicaList(a.brokerIds, 1);
         }
         if (!request.validateOnly) await services.topics.createPartitions(t.name, t.count);
         results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
