@@ -1,5 +1,8 @@
 // DeleteTopics: v0-6.
 // - By name (all versions) or by topic id (v6+); unknown ones get UNKNOWN_TOPIC_OR_PARTITION / UNKNOWN_TOPIC_ID.
+// - As Kafka's controller: a name with an id, neither, or a name or id given twice get INVALID_REQUEST (once per
+//   duplicate); refusals come first, then unknown topics, then deletions (Kafka shuffles its answers anyway).
+// - Kafka 4.3.1 deletes __consumer_offsets when asked; Eddy refuses internal topics, whose coordinators hold them.
 // - Internal topics cannot be deleted (INVALID_TOPIC_EXCEPTION); delete.topic.enable=false gives
 //   TOPIC_DELETION_DISABLED.
 // - Deletion removes the partitions' files through storage.
@@ -9,32 +12,68 @@ import { BrokerConfigKeys } from '../config/broker-config';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
+import type { TopicMetadata } from '../../storage';
 import { defineHandler } from './handler';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
+
+interface Wanted {
+  readonly name: string | null;
+  readonly topicId: string;
+}
+
+function failure(name: string | null, topicId: string, errorCode: number, errorMessage: string): Result {
+  return { name, topicId, errorCode, errorMessage };
+}
+
+/**
+ * Kafka's checks of the request itself, before any topic is looked up: a name and an id together, neither, or the
+ * same name or id twice are refused (a duplicate once, not per occurrence). Returns the answers and what is left.
+ */
+function checkRequest(wanted: readonly Wanted[]): { refused: Result[]; names: string[]; ids: string[] } {
+  const refused: Result[] = [];
+  const names = new Map<string, number>();
+  const ids = new Map<string, number>();
+  for (const w of wanted) {
+    if (w.name === null && w.topicId === ZERO_UUID)
+      refused.push(failure(null, ZERO_UUID, ErrorCode.INVALID_REQUEST, 'Neither topic name nor id were specified.'));
+    else if (w.name !== null && w.topicId !== ZERO_UUID)
+      refused.push(failure(w.name, w.topicId, ErrorCode.INVALID_REQUEST, 'You may not specify both topic name and topic id.'));
+    else if (w.name !== null) names.set(w.name, (names.get(w.name) ?? 0) + 1);
+    else ids.set(w.topicId, (ids.get(w.topicId) ?? 0) + 1);
+  }
+  const once = (counts: Map<string, number>): string[] => [...counts].filter(([, n]) => n === 1).map(([key]) => key);
+  const twice = (counts: Map<string, number>): string[] => [...counts].filter(([, n]) => n > 1).map(([key]) => key);
+  for (const name of twice(names)) refused.push(failure(name, ZERO_UUID, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
+  for (const id of twice(ids)) refused.push(failure(null, id, ErrorCode.INVALID_REQUEST, 'Duplicate topic id.'));
+  return { refused, names: once(names), ids: once(ids) };
+}
 
 export const deleteTopicsHandler = defineHandler({
   request: DeleteTopicsRequestCodec,
   response: DeleteTopicsResponseCodec,
   async handle(request, ctx): Promise<DeleteTopicsResponseInit> {
     const services = ctx.services;
-    const wanted =
+    const wanted: Wanted[] =
       ctx.apiVersion >= 6
         ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
         : request.topicNames.map((name) => ({ name: name, topicId: ZERO_UUID }));
-    const responses: Result[] = [];
-    for (const w of wanted) {
-      const byId = w.name === null && w.topicId !== ZERO_UUID;
-      const topic = byId ? services.topics.byId(w.topicId) : w.name === null ? undefined : services.topics.get(w.name);
-      const result = (errorCode: number, errorMessage: string | null = null): Result => ({
-        name: topic?.name ?? w.name,
-        topicId: topic?.topicId ?? w.topicId,
-        errorCode,
-        errorMessage,
-      });
-      if (!topic) {
-        responses.push(result(byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
-      } else if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) {
+    const { refused, names, ids } = checkRequest(wanted);
+    const responses: Result[] = [...refused];
+    const found: TopicMetadata[] = [];
+    for (const id of ids) {
+      const topic = services.topics.byId(id);
+      if (topic) found.push(topic);
+      else responses.push(failure(null, id, ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.'));
+    }
+    for (const name of names) {
+      const topic = services.topics.get(name);
+      if (topic) found.push(topic);
+      else responses.push(failure(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
+    }
+    for (const topic of found) {
+      const result = (errorCode: number, errorMessage: string | null = null): Result => ({ name: topic.name, topicId: topic.topicId, errorCode, errorMessage });
+      if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) {
         responses.push(result(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'));
       } else if (isInternalTopic(topic.name)) {
         responses.push(result(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${topic.name}`));
