@@ -1,16 +1,20 @@
 // AlterConfigs: v0-2.
 // - TOPIC resources: the given configs replace all of the topic's overrides (the legacy, non-incremental
-//   semantics), after validation; validate_only stores nothing.
+//   semantics), after validation; validate_only stores nothing. A null value is INVALID_REQUEST, as in Kafka.
 // - BROKER resources: Eddy's broker configs are static, so a non-empty change gets INVALID_CONFIG.
 import { AlterConfigsRequestCodec } from '../../codecs/generated/AlterConfigsRequest';
 import { AlterConfigsResponseCodec, AlterConfigsResponseInit } from '../../codecs/generated/AlterConfigsResponse';
+import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 import { updateResources } from './topic-config-update';
 
-/** The non-null values given, which become the resource's whole set of overrides. */
+/** The values given, which become the resource's whole set of overrides; a null value is refused, as Kafka does. */
 function replacement(configs: ReadonlyArray<{ name: string; value: string | null }>): Record<string, string> {
   const next: Record<string, string> = {};
-  for (const c of configs) if (c.value !== null) next[c.name] = c.value;
+  for (const c of configs) {
+    if (c.value === null) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${c.name}`);
+    next[c.name] = c.value;
+  }
   return next;
 }
 

@@ -96,7 +96,8 @@ export function applyIncremental(
         break;
       }
       default:
-        throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown config operation ${c.op}`);
+        // Kafka finds no operation for the id and fails on it: UNKNOWN_SERVER_ERROR with no message.
+        throw new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR);
     }
   }
   return next;

@@ -59,6 +59,7 @@ export async function updateResourceConfigs(
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
   } catch (err) {
     if (!(err instanceof KafkaError)) throw err;
-    return { ...base, errorCode: err.code, errorMessage: err.message };
+    // An error without a message answers null, as Kafka's ApiError does for an exception without one.
+    return { ...base, errorCode: err.code, errorMessage: err.message === '' ? null : err.message };
   }
 }
