@@ -36,7 +36,8 @@ export const describeLogDirsHandler = defineHandler({
           const size = sizes[k];
           return size === undefined ? [] : [{ partitionIndex: i, partitionSize: BigInt(size), offsetLag: 0n, isFutureKey: false }];
         });
-        return { name: topic.name, partitions };
+        // Kafka lists a topic only with the partitions this broker hosts: none of them, no entry.
+        return partitions.length === 0 ? null : { name: topic.name, partitions };
       }),
     );
     const topics = described.filter((t): t is NonNullable<typeof t> => t !== null);
