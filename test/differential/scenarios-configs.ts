@@ -140,6 +140,11 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     steps: [alterConfigs(TOPIC, 'diff-ac-bad-value', [{ name: 'segment.ms', value: 'never' }])],
   },
   {
+    name: 'AlterConfigs with a null value',
+    topics: [{ name: 'diff-ac-null', partitions: 1 }],
+    steps: [alterConfigs(TOPIC, 'diff-ac-null', [{ name: 'retention.ms', value: null }])],
+  },
+  {
     name: 'AlterConfigs validateOnly changes nothing',
     topics: [{ name: 'diff-ac-validate', partitions: 1 }],
     steps: [
@@ -219,5 +224,15 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     steps: [describeLogDirs(1, { topics: [{ topic: 'diff-ld-one', partitions: [0, 1] }] })],
   },
   { name: 'DescribeLogDirs v4 of an unknown topic', steps: [describeLogDirs(4, { topics: [{ topic: 'diff-ld-unknown', partitions: [0] }] })] },
+  {
+    name: 'DescribeLogDirs v4 of an unknown partition',
+    topics: [{ name: 'diff-ld-partition', partitions: 1 }],
+    steps: [describeLogDirs(4, { topics: [{ topic: 'diff-ld-partition', partitions: [3] }] })],
+  },
+  {
+    name: 'DescribeLogDirs v4 of a known and an unknown partition',
+    topics: [{ name: 'diff-ld-mixed', partitions: 1 }],
+    steps: [describeLogDirs(4, { topics: [{ topic: 'diff-ld-mixed', partitions: [0, 5] }] })],
+  },
   { name: 'DescribeLogDirs v4 of no topics', steps: [describeLogDirs(4, { topics: [] })] },
 ];

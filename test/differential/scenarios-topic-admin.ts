@@ -10,6 +10,7 @@ import { DeleteTopicsResponseCodec } from '../../codecs/generated/DeleteTopicsRe
 import { step, type Scenario, type Step, type StepBody } from './harness';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const UNKNOWN_TOPIC_ID = '5b9e2d14-7a3c-4f61-8e0b-1d2c3a4b5c6d';
 /** Both brokers run as node 1. */
 const NODE = 1;
 
@@ -108,6 +109,70 @@ export const TOPIC_ADMIN_SCENARIOS: readonly Scenario[] = [
       }),
     ],
   },
+  { name: 'CreateTopics v7 with a null config value', steps: [createOne('diff-ct-null-config', { configs: [{ name: 'retention.ms', value: null }] })] },
+  {
+    name: 'CreateTopics with an assignment to an unknown broker',
+    steps: [createOne('diff-ct-assigned-unknown', { numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [7] }] })],
+  },
+  {
+    name: 'CreateTopics with an assignment and a partition count',
+    steps: [createOne('diff-ct-assigned-count', { numPartitions: 2, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [NODE] }] })],
+  },
+  {
+    name: 'CreateTopics with an assignment and a replication factor',
+    steps: [createOne('diff-ct-assigned-rf', { numPartitions: -1, replicationFactor: 1, assignments: [{ partitionIndex: 0, brokerIds: [NODE] }] })],
+  },
+  {
+    name: 'CreateTopics with an assignment that skips a partition',
+    steps: [
+      createOne('diff-ct-assigned-gap', {
+        numPartitions: -1,
+        replicationFactor: -1,
+        assignments: [0, 2].map((partitionIndex) => ({ partitionIndex, brokerIds: [NODE] })),
+      }),
+    ],
+  },
+  {
+    name: 'CreateTopics with two assignments for one partition',
+    steps: [
+      createOne('diff-ct-assigned-dup', {
+        numPartitions: -1,
+        replicationFactor: -1,
+        assignments: [0, 0].map((partitionIndex) => ({ partitionIndex, brokerIds: [NODE] })),
+      }),
+    ],
+  },
+  {
+    name: 'CreateTopics with an assignment naming a broker twice',
+    steps: [createOne('diff-ct-assigned-twice', { numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [NODE, NODE] }] })],
+  },
+  {
+    name: 'CreateTopics with an empty assignment',
+    steps: [createOne('diff-ct-assigned-empty', { numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [] }] })],
+  },
+  {
+    name: 'CreateTopics with the same name twice in one request',
+    steps: [createTopics([{ name: 'diff-ct-dup' }, { name: 'diff-ct-dup-other' }, { name: 'diff-ct-dup' }])],
+  },
+  { name: 'CreateTopics v4 with the same name twice in one request', steps: [createTopics([{ name: 'diff-ct-dup-v4' }, { name: 'diff-ct-dup-v4' }], 4)] },
+  {
+    name: "CreateTopics of a name colliding with an existing one by '.' and '_'",
+    steps: [createOne('diff.ct.collide'), createOne('diff_ct_collide'), createOne('diff_ct.collide', {}, 4), createOne('diff.ct.collide')],
+  },
+  { name: 'CreateTopics of 10001 partitions', steps: [createOne('diff-ct-too-many', { numPartitions: 10_001 })] },
+  {
+    name: 'CreateTopics of 6000 partitions twice',
+    steps: [
+      createTopics(
+        [
+          { name: 'diff-ct-many-a', numPartitions: 6000 },
+          { name: 'diff-ct-many-b', numPartitions: 6000 },
+        ],
+        7,
+        true,
+      ),
+    ],
+  },
   { name: 'CreateTopics of two topics, one invalid', steps: [createTopics([{ name: 'diff-ct-pair-ok' }, { name: 'diff-ct-pair-bad', numPartitions: 0 }])] },
   { name: 'CreateTopics of the internal offsets topic', steps: [createOne('__consumer_offsets')] },
   {
@@ -124,6 +189,27 @@ export const TOPIC_ADMIN_SCENARIOS: readonly Scenario[] = [
   {
     name: 'DeleteTopics v6 by topic id',
     steps: [createOne('diff-dt-by-id'), deleteTopics(6, (history) => ({ topics: [{ name: null, topicId: createdId(history, 0) }], timeoutMs: 10_000 }))],
+  },
+  { name: 'DeleteTopics v6 of an unknown topic id', steps: [deleteTopics(6, { topics: [{ name: null, topicId: UNKNOWN_TOPIC_ID }], timeoutMs: 10_000 })] },
+  {
+    name: 'DeleteTopics v6 by both name and id',
+    steps: [
+      createOne('diff-dt-name-and-id'),
+      deleteTopics(6, (history) => ({ topics: [{ name: 'diff-dt-name-and-id', topicId: createdId(history, 0) }], timeoutMs: 10_000 })),
+    ],
+  },
+  { name: 'DeleteTopics v6 with neither name nor id', steps: [deleteTopics(6, { topics: [{ name: null, topicId: NIL_UUID }], timeoutMs: 10_000 })] },
+  {
+    name: 'DeleteTopics of the same name twice in one request',
+    topics: [{ name: 'diff-dt-dup', partitions: 1 }],
+    steps: [deleteByName(6, ['diff-dt-dup', 'diff-dt-dup']), deleteByName(4, ['diff-dt-dup', 'diff-dt-dup'])],
+  },
+  {
+    name: 'DeleteTopics v6 of the same id twice in one request',
+    steps: [
+      createOne('diff-dt-dup-id'),
+      deleteTopics(6, (history) => ({ topics: [0, 1].map(() => ({ name: null, topicId: createdId(history, 0) })), timeoutMs: 10_000 })),
+    ],
   },
   { name: 'DeleteTopics of the same topic twice', steps: [createOne('diff-dt-twice'), deleteByName(6, ['diff-dt-twice']), deleteByName(6, ['diff-dt-twice'])] },
   { name: 'DeleteTopics v4 of an invalid name', steps: [deleteByName(4, ['diff bad name!'])] },
@@ -147,6 +233,35 @@ export const TOPIC_ADMIN_SCENARIOS: readonly Scenario[] = [
     steps: [
       createPartitions([{ name: 'diff-cp-validate', count: 4, assignments: null }], 3, true),
       createPartitions([{ name: 'diff-cp-validate', count: 1, assignments: null }]),
+    ],
+  },
+  {
+    name: 'CreatePartitions with an assignment to an unknown broker',
+    topics: [{ name: 'diff-cp-assigned-unknown', partitions: 1 }],
+    steps: [createPartitions([{ name: 'diff-cp-assigned-unknown', count: 2, assignments: [{ brokerIds: [9] }] }])],
+  },
+  {
+    name: 'CreatePartitions with an assignment of two replicas',
+    topics: [{ name: 'diff-cp-assigned-wide', partitions: 1 }],
+    steps: [createPartitions([{ name: 'diff-cp-assigned-wide', count: 2, assignments: [{ brokerIds: [NODE, NODE] }] }])],
+  },
+  {
+    name: 'CreatePartitions with too few assignments',
+    topics: [{ name: 'diff-cp-assigned-short', partitions: 1 }],
+    steps: [createPartitions([{ name: 'diff-cp-assigned-short', count: 3, assignments: [{ brokerIds: [NODE] }] }])],
+  },
+  {
+    name: 'CreatePartitions of the same topic twice in one request',
+    topics: [
+      { name: 'diff-cp-dup', partitions: 1 },
+      { name: 'diff-cp-dup-other', partitions: 1 },
+    ],
+    steps: [
+      createPartitions([
+        { name: 'diff-cp-dup-other', count: 2, assignments: null },
+        { name: 'diff-cp-dup', count: 2, assignments: null },
+        { name: 'diff-cp-dup', count: 3, assignments: null },
+      ]),
     ],
   },
   { name: 'CreatePartitions v1 of an unknown topic', steps: [createPartitions([{ name: 'diff-cp-unknown-v1', count: 2, assignments: null }], 1)] },
