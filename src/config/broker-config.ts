@@ -33,8 +33,9 @@ export const BrokerConfigKeys = {
   LISTENER_SECURITY_PROTOCOL_MAP: listKey('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Security protocol of each listener name.'),
   LOG_DIRS: listKey('log.dirs', './data', 'Directories that hold the partition logs; Eddy uses the first.'), // Eddy default (Kafka: /tmp/kraft-combined-logs)
   LOG_DIR: stringKey('log.dir', './data', 'Log directory used when log.dirs is not set.'),
-  NUM_PARTITIONS: intKey('num.partitions', 1, 'Partitions of a topic created without a count (auto-created topics too).', 'dynamic', atLeast(1)),
-  DEFAULT_REPLICATION_FACTOR: shortKey('default.replication.factor', 1, 'Replication factor of a topic created without one.', 'dynamic', atLeast(1)),
+  // Neither is in Kafka 4.3.1's dynamic broker configs (DescribeConfigs reports both read-only); the factor is an INT there.
+  NUM_PARTITIONS: intKey('num.partitions', 1, 'Partitions of a topic created without a count (auto-created topics too).', atLeast(1)),
+  DEFAULT_REPLICATION_FACTOR: intKey('default.replication.factor', 1, 'Replication factor of a topic created without one.', atLeast(1)),
   AUTO_CREATE_TOPICS_ENABLE: booleanKey('auto.create.topics.enable', true, 'Whether Metadata and Produce requests create unknown topics.'),
   DELETE_TOPIC_ENABLE: booleanKey('delete.topic.enable', true, 'Whether DeleteTopics may delete topics.'),
   MESSAGE_MAX_BYTES: defaultFor(Topic.MAX_MESSAGE_BYTES, 'message.max.bytes'),

@@ -120,7 +120,8 @@ test('broker configs: own value, read-only unless Kafka alters it at run time, s
   const hoursSynonyms = setOverDefault('log.retention.hours', '2', '168');
   expect(entry(res, 'log.retention.hours')).toMatchObject({ value: '2', readOnly: true, configSource: STATIC_BROKER_CONFIG, synonyms: hoursSynonyms });
   expect(entry(res, 'log.retention.ms')).toMatchObject({ value: null, configSource: DEFAULT_CONFIG, synonyms: [] });
-  expect(entry(res, 'num.partitions')).toMatchObject({ value: '1', readOnly: false, configSource: DEFAULT_CONFIG });
+  expect(entry(res, 'num.partitions')).toMatchObject({ value: '1', readOnly: true, configSource: DEFAULT_CONFIG });
+  expect(entry(res, 'default.replication.factor')).toMatchObject({ value: '1', readOnly: true, configType: INT });
   expect(entry(res, 'node.id')).toMatchObject({ readOnly: true, configType: INT });
   expect(entry(res, 'offsets.topic.segment.bytes')).toMatchObject({ value: '104857600', configSource: DEFAULT_CONFIG });
   expect(entry(res, 'log.retention.hours').documentation).toMatch(/hours/);
