@@ -61,12 +61,20 @@ function incrementalAlter(
   });
 }
 
+/**
+ * Kafka's controller answers an alteration once it is committed; the broker that then describes the resource
+ * applies it a moment later from its metadata log. A client reading its own write waits the same way.
+ */
+function settle(): Step {
+  return { label: 'settle', send: () => new Promise((resolve) => setTimeout(() => resolve({}), 300)) };
+}
+
 function describeLogDirs(version: number, body: DescribeLogDirsRequestInit): Step {
   return step(DescribeLogDirsRequestCodec, DescribeLogDirsResponseCodec, version, body);
 }
 
 /** Broker configs neither broker sets in its own config file, so both report Kafka's defaults. */
-const BROKER_KEYS = ['message.max.bytes', 'log.retention.hours', 'auto.create.topics.enable'];
+const BROKER_KEYS = ['num.partitions', 'default.replication.factor', 'message.max.bytes', 'log.retention.hours', 'auto.create.topics.enable'];
 /** min.insync.replicas is left out: its source differs for a reason accepted-divergences.ts gives. */
 const TOPIC_KEYS = ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.ms'];
 
@@ -111,6 +119,7 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     topics: [{ name: 'diff-ac-source', partitions: 1 }],
     steps: [
       alterConfigs(TOPIC, 'diff-ac-source', [{ name: 'retention.ms', value: '120000' }]),
+      settle(),
       describeConfigs(TOPIC, 'diff-ac-source', TOPIC_KEYS, { synonyms: true }),
     ],
   },
@@ -120,6 +129,7 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     steps: [
       alterConfigs(TOPIC, 'diff-ac-replace', [{ name: 'retention.ms', value: '120000' }]),
       alterConfigs(TOPIC, 'diff-ac-replace', [{ name: 'cleanup.policy', value: 'compact' }]),
+      settle(),
       describeConfigs(TOPIC, 'diff-ac-replace', TOPIC_KEYS),
     ],
   },
@@ -149,6 +159,7 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     topics: [{ name: 'diff-ac-validate', partitions: 1 }],
     steps: [
       alterConfigs(TOPIC, 'diff-ac-validate', [{ name: 'retention.ms', value: '5000' }], 2, true),
+      settle(),
       describeConfigs(TOPIC, 'diff-ac-validate', ['retention.ms']),
     ],
   },
@@ -159,8 +170,10 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     topics: [{ name: 'diff-iac-set', partitions: 1 }],
     steps: [
       incrementalAlter(TOPIC, 'diff-iac-set', [{ name: 'retention.ms', configOperation: SET, value: '7000' }]),
+      settle(),
       describeConfigs(TOPIC, 'diff-iac-set', ['retention.ms'], { synonyms: true }),
       incrementalAlter(TOPIC, 'diff-iac-set', [{ name: 'retention.ms', configOperation: DELETE, value: null }]),
+      settle(),
       describeConfigs(TOPIC, 'diff-iac-set', ['retention.ms'], { synonyms: true }),
     ],
   },
@@ -169,8 +182,10 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     topics: [{ name: 'diff-iac-list', partitions: 1 }],
     steps: [
       incrementalAlter(TOPIC, 'diff-iac-list', [{ name: 'cleanup.policy', configOperation: APPEND, value: 'compact' }], 0),
+      settle(),
       describeConfigs(TOPIC, 'diff-iac-list', ['cleanup.policy']),
       incrementalAlter(TOPIC, 'diff-iac-list', [{ name: 'cleanup.policy', configOperation: SUBTRACT, value: 'delete' }], 0),
+      settle(),
       describeConfigs(TOPIC, 'diff-iac-list', ['cleanup.policy']),
     ],
   },
@@ -203,6 +218,7 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
     topics: [{ name: 'diff-iac-validate', partitions: 1 }],
     steps: [
       incrementalAlter(TOPIC, 'diff-iac-validate', [{ name: 'retention.ms', configOperation: SET, value: '10' }], 1, true),
+      settle(),
       describeConfigs(TOPIC, 'diff-iac-validate', ['retention.ms']),
     ],
   },
