@@ -14,7 +14,7 @@
 //   timed out from opening a transaction nobody will ever end on a partition.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
-import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
+import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
@@ -43,6 +43,18 @@ function verifyTransactionalWrite(services: BrokerServices, transactionalId: str
   return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
 }
 
+/** A validation failure answered with as much as Kafka tells at the stage its check sits (see RejectionDetail). */
+function rejectedRecords(index: number, verdict: Extract<ProduceValidationResult, { ok: false }>, logStartOffset: bigint): PartitionResponse {
+  if (verdict.detail === 'code') return failed(index, verdict.errorCode);
+  if (verdict.detail === 'message') return failed(index, verdict.errorCode, verdict.errorMessage);
+  if (verdict.detail === 'logStart') return { ...failed(index, verdict.errorCode), logStartOffset };
+  return {
+    ...failed(index, verdict.errorCode, verdict.errorMessage),
+    logStartOffset,
+    recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+  };
+}
+
 function appended(index: number, result: AppendResult): PartitionResponse {
   return {
     index,
@@ -67,9 +79,8 @@ function appendPartition(
   const services = ctx.services;
   const topic = services.topics.get(topicName);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (records === null || records.length === 0) {
-    return failed(partitionIndex, ErrorCode.CORRUPT_MESSAGE, 'Produce request carries no record batch');
-  }
+  // Kafka's ProduceRequest check finds no batch to validate: INVALID_RECORD, with the bare code.
+  if (records === null || records.length === 0) return failed(partitionIndex, ErrorCode.INVALID_RECORD);
   const cfg = log.config;
   const settings = services.topics.produceSettings(topic);
   const verdict = validateProducedRecords(records, {
@@ -83,10 +94,7 @@ function appendPartition(
   });
   if (!verdict.ok) {
     ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');
-    return {
-      ...failed(partitionIndex, verdict.errorCode, verdict.errorMessage),
-      recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
-    };
+    return rejectedRecords(partitionIndex, verdict, log.logStartOffset);
   }
   // v3+ carries exactly one batch (a view of the request); legacy message sets arrive converted to one v2 batch.
   const batches = verdict.batches.map((b) => b.buffer);
@@ -144,7 +152,8 @@ function producePartition(
   return orFailure(
     () => (log instanceof Promise ? log.then(append) : append(log)),
     (err) => {
-      if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
+      // Kafka answers a batch too large for a segment with the bare code, as it does a too-large message.
+      if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE);
       if (err instanceof ProducerStateError) {
         ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
         return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
