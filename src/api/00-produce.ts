@@ -1,6 +1,7 @@
 // Produce: v0-13 (v0-2 carry legacy message sets v0/v1, converted to one RecordBatch v2 on arrival, as Kafka does).
 // - acks 0/1/-1 (single node: -1 is satisfied once the local write is done); anything else INVALID_REQUIRED_ACKS.
-//   acks=0 is processed the same way but gets no response.
+//   acks=0 is processed the same way but gets no response; when a partition fails the connection is closed, as
+//   Kafka does, so the producer finds out.
 // - Each partition's records are validated on their batch headers (size, magic, CRC, limits, timestamps) and
 //   appended as bytes; the storage layer assigns offsets by patching the batch header.
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
@@ -18,7 +19,7 @@ import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult }
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
-import { defineHandler, RequestContext } from './handler';
+import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
 import type { BrokerServices } from './services';
 import type { MaybeLog } from '../topics/partition-directory';
 import type { TopicRef } from '../topics/topic-service';
@@ -164,14 +165,20 @@ function producePartition(
   );
 }
 
-function produceResponse(request: ProduceRequest, responses: NonNullable<ProduceResponseInit['responses']>): ProduceResponseInit | null {
-  return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+/** acks=0 gets no answer; when a partition failed, Kafka closes the connection so the producer notices. */
+function produceResponse(
+  request: ProduceRequest,
+  responses: NonNullable<ProduceResponseInit['responses']>,
+): ProduceResponseInit | null | typeof CLOSE_CONNECTION {
+  if (request.acks !== 0) return { responses, throttleTimeMs: 0 };
+  const failedAny = responses.some((topic) => topic.partitionResponses?.some((p) => p.errorCode !== undefined && p.errorCode !== ErrorCode.NONE));
+  return failedAny ? CLOSE_CONNECTION : null;
 }
 
 export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
-  handle(request, ctx): Promise<ProduceResponseInit | null> {
+  handle(request, ctx): Promise<ProduceResponseInit | null | typeof CLOSE_CONNECTION> {
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
