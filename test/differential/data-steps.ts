@@ -42,6 +42,19 @@ export function produce(name: string, records: Buffer | null, options: ProduceOp
   return step(ProduceRequestCodec, ProduceResponseCodec, version, (history) => produceBody('', topicIdIn(history, name), records, options));
 }
 
+export interface ProduceTarget {
+  readonly name: string;
+  /** Names the topic from Produce v13 on; the zero uuid below. */
+  readonly topicId?: string;
+  readonly partitions: readonly number[];
+}
+
+/** One Produce with acks=-1 writing `records` to every partition of every target: a request spanning partitions or topics. */
+export function produceToAll(version: number, targets: readonly ProduceTarget[], records: Buffer): Step {
+  const topicData = targets.map((t) => ({ name: t.name, topicId: t.topicId ?? NIL_UUID, partitionData: t.partitions.map((index) => ({ index, records })) }));
+  return step(ProduceRequestCodec, ProduceResponseCodec, version, { acks: -1, timeoutMs: 5000, topicData });
+}
+
 /**
  * A Produce with acks=0 gets no answer, so the step sends it and then asks ListOffsets latest: that answer shows
  * whether the records were written, or `connectionClosed` when the broker dropped the connection over an error.
@@ -58,7 +71,23 @@ export function produceWithoutAcks(name: string, records: Buffer, version = 9, p
 }
 
 export function listOffsets(name: string, partitionIndex: number, timestamp: bigint, version = 7, isolationLevel = 0): Step {
-  const partitions = [{ partitionIndex, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 }];
+  return listOffsetsOf(name, [{ partitionIndex, timestamp }], version, isolationLevel);
+}
+
+export interface ListOffsetsAsk {
+  readonly partitionIndex: number;
+  readonly timestamp: bigint;
+  readonly currentLeaderEpoch?: number;
+}
+
+/** ListOffsets of several partitions of one topic in one request (the same one twice, a current leader epoch...). */
+export function listOffsetsOf(name: string, asks: readonly ListOffsetsAsk[], version = 7, isolationLevel = 0): Step {
+  const partitions = asks.map((a) => ({
+    partitionIndex: a.partitionIndex,
+    currentLeaderEpoch: a.currentLeaderEpoch ?? -1,
+    timestamp: a.timestamp,
+    maxNumOffsets: 1,
+  }));
   return step(ListOffsetsRequestCodec, ListOffsetsResponseCodec, version, { replicaId: -1, isolationLevel, topics: [{ name, partitions }], timeoutMs: 5000 });
 }
 

@@ -2,10 +2,8 @@
 // at, between and after the records, max timestamp -3, the tiered-storage specs -4/-5) at the versions clients
 // send; DeleteRecords at and past the bounds; OffsetForLeaderEpoch for current, future and unknown epochs.
 import { batchOf, BASE_TIMESTAMP } from './batches';
-import { deleteRecords, EARLIEST, LATEST, listOffsets, MAX_TIMESTAMP, offsetForLeaderEpoch, produce } from './data-steps';
-import { step, type Scenario, type Step } from './harness';
-import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
-import { ListOffsetsResponseCodec } from '../../codecs/generated/ListOffsetsResponse';
+import { deleteRecords, EARLIEST, LATEST, listOffsets, listOffsetsOf, MAX_TIMESTAMP, offsetForLeaderEpoch, produce } from './data-steps';
+import type { Scenario, Step } from './harness';
 
 /** kafka-python sends 1, kafkajs up to 3, librdkafka up to 7, the Java client up to 10 (11 is unstable-free in 4.3). */
 const LIST_OFFSETS_VERSIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -79,23 +77,16 @@ const OTHER_LIST_SCENARIOS: Scenario[] = [
   {
     name: 'ListOffsets with a current leader epoch from the future',
     topics: [{ name: 'diff-lo-epoch', partitions: 1 }],
-    steps: [
-      step(ListOffsetsRequestCodec, ListOffsetsResponseCodec, 7, {
-        replicaId: -1,
-        isolationLevel: 0,
-        topics: [{ name: 'diff-lo-epoch', partitions: [{ partitionIndex: 0, currentLeaderEpoch: 5, timestamp: LATEST }] }],
-      }),
-    ],
+    steps: [listOffsetsOf('diff-lo-epoch', [{ partitionIndex: 0, currentLeaderEpoch: 5, timestamp: LATEST }])],
   },
   {
     name: 'ListOffsets of the same partition twice in one request',
     topics: [{ name: 'diff-lo-duplicate', partitions: 1 }],
     steps: [
-      step(ListOffsetsRequestCodec, ListOffsetsResponseCodec, 7, {
-        replicaId: -1,
-        isolationLevel: 0,
-        topics: [{ name: 'diff-lo-duplicate', partitions: [EARLIEST, LATEST].map((timestamp) => ({ partitionIndex: 0, currentLeaderEpoch: -1, timestamp })) }],
-      }),
+      listOffsetsOf(
+        'diff-lo-duplicate',
+        [EARLIEST, LATEST].map((timestamp) => ({ partitionIndex: 0, timestamp })),
+      ),
     ],
   },
 ];

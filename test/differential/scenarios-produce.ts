@@ -18,10 +18,8 @@ import {
   withMagic,
   withRecordCount,
 } from './batches';
-import { fetch, LATEST, listOffsets, metadataOf, produce, produceWithoutAcks } from './data-steps';
-import { step, type Scenario } from './harness';
-import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
-import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
+import { fetch, LATEST, listOffsets, metadataOf, produce, produceToAll, produceWithoutAcks } from './data-steps';
+import type { Scenario } from './harness';
 
 /** Every Produce version a client of API-VERSIONS.md sends and Kafka 4.3.1 still serves. */
 const PRODUCE_VERSIONS = [3, 5, 7, 8, 9, 10, 11, 12, 13];
@@ -34,11 +32,7 @@ function perVersion(version: number): Scenario[] {
   const lookup = version >= 13 ? [metadataOf(topic)] : [];
   const unknownTopic =
     version >= 13
-      ? step(ProduceRequestCodec, ProduceResponseCodec, version, {
-          acks: -1,
-          timeoutMs: 5000,
-          topicData: [{ name: '', topicId: UNKNOWN_TOPIC_ID, partitionData: [{ index: 0, records: batchOf(1) }] }],
-        })
+      ? produceToAll(version, [{ name: '', topicId: UNKNOWN_TOPIC_ID, partitions: [0] }], batchOf(1))
       : produce(`diff-pv${version}-unknown`, batchOf(1), { version });
   return [
     {
@@ -108,23 +102,17 @@ const SHAPE_SCENARIOS: Scenario[] = [
   {
     name: 'Produce to a good and an unknown partition in one request',
     topics: [{ name: 'diff-pr-mixed', partitions: 2 }],
-    steps: [
-      step(ProduceRequestCodec, ProduceResponseCodec, 9, {
-        acks: -1,
-        timeoutMs: 5000,
-        topicData: [{ name: 'diff-pr-mixed', partitionData: [1, 5, 0].map((index) => ({ index, records: batchOf(2) })) }],
-      }),
-    ],
+    steps: [produceToAll(9, [{ name: 'diff-pr-mixed', partitions: [1, 5, 0] }], batchOf(2))],
   },
   {
     name: 'Produce to a known and an unknown topic in one request',
     topics: [{ name: 'diff-pr-two-topics', partitions: 1 }],
     steps: [
-      step(ProduceRequestCodec, ProduceResponseCodec, 7, {
-        acks: -1,
-        timeoutMs: 5000,
-        topicData: ['diff-pr-two-topics', 'diff-pr-two-topics-unknown'].map((name) => ({ name, partitionData: [{ index: 0, records: batchOf(1) }] })),
-      }),
+      produceToAll(
+        7,
+        ['diff-pr-two-topics', 'diff-pr-two-topics-unknown'].map((name) => ({ name, partitions: [0] })),
+        batchOf(1),
+      ),
     ],
   },
   {
