@@ -64,6 +64,11 @@ const UNKNOWN_SCENARIOS: Scenario[] = [
   { name: 'Fetch v4 of an unknown topic', steps: [fetch(4, 'diff-fe-unknown-v4', [{ fetchOffset: 0n }])] },
   { name: 'Fetch v12 of an unknown topic', steps: [fetch(12, 'diff-fe-unknown-v12', [{ fetchOffset: 0n }])] },
   { name: 'Fetch v16 of an unknown topic id', steps: [fetchUnknownTopicId(16, '9d2f4a61-7c3b-4e8a-b5d0-1f6e2a9c8b37')] },
+  {
+    name: 'Fetch v4 of a LogAppendTime topic',
+    topics: [{ name: 'diff-fe-append-time-v4', partitions: 1, configs: [{ name: 'message.timestamp.type', value: 'LogAppendTime' }] }],
+    steps: [produce('diff-fe-append-time-v4', batchOf(2)), fetch(4, 'diff-fe-append-time-v4', [{ fetchOffset: 0n }])],
+  },
 ];
 
 function twoBatches(topic: string): Step[] {

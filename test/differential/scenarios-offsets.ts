@@ -3,7 +3,9 @@
 // send; DeleteRecords at and past the bounds; OffsetForLeaderEpoch for current, future and unknown epochs.
 import { batchOf, BASE_TIMESTAMP } from './batches';
 import { deleteRecords, EARLIEST, LATEST, listOffsets, listOffsetsOf, MAX_TIMESTAMP, offsetForLeaderEpoch, produce } from './data-steps';
-import type { Scenario, Step } from './harness';
+import { DeleteRecordsRequestCodec } from '../../codecs/generated/DeleteRecordsRequest';
+import { DeleteRecordsResponseCodec } from '../../codecs/generated/DeleteRecordsResponse';
+import { step, type Scenario, type Step } from './harness';
 
 /** kafka-python sends 1, kafkajs up to 3, librdkafka up to 7, the Java client up to 10 (11 is unstable-free in 4.3). */
 const LIST_OFFSETS_VERSIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -124,6 +126,19 @@ const DELETE_RECORDS_SCENARIOS: Scenario[] = [
   },
   { name: 'DeleteRecords of an empty partition at 0', ...produced('diff-dr-empty'), steps: [deleteRecords('diff-dr-empty', 0, 0n)] },
   { name: 'DeleteRecords of an unknown topic', steps: [deleteRecords('diff-dr-unknown-topic', 0, 0n)] },
+  {
+    name: 'DeleteRecords of a known and an unknown partition in one request',
+    ...produced('diff-dr-two'),
+    steps: [
+      produce('diff-dr-two', batchOf(2)),
+      // Kafka lists refusals before the partitions it trimmed (the order of its maps, no contract): the unknown
+      // partition comes first here too, so the answers compare field by field.
+      step(DeleteRecordsRequestCodec, DeleteRecordsResponseCodec, 2, {
+        topics: [{ name: 'diff-dr-two', partitions: [3, 0].map((partitionIndex) => ({ partitionIndex, offset: 1n })) }],
+        timeoutMs: 5000,
+      }),
+    ],
+  },
   { name: 'DeleteRecords v0', ...produced('diff-dr-v0'), steps: [produce('diff-dr-v0', batchOf(2)), deleteRecords('diff-dr-v0', 0, 1n, 0)] },
   { name: 'DeleteRecords v1', ...produced('diff-dr-v1'), steps: [produce('diff-dr-v1', batchOf(2)), deleteRecords('diff-dr-v1', 0, 1n, 1)] },
   {

@@ -19,7 +19,7 @@ import {
   withRecordCount,
 } from './batches';
 import { fetch, LATEST, listOffsets, metadataOf, produce, produceToAll, produceWithoutAcks } from './data-steps';
-import type { Scenario } from './harness';
+import type { Scenario, ScenarioTopic } from './harness';
 
 /** Every Produce version a client of API-VERSIONS.md sends and Kafka 4.3.1 still serves. */
 const PRODUCE_VERSIONS = [3, 5, 7, 8, 9, 10, 11, 12, 13];
@@ -50,10 +50,10 @@ function perVersion(version: number): Scenario[] {
 }
 
 /** A damaged batch sent alone at v9 to a topic of its own: the error code and its message's presence compare. */
-function rejected(name: string, topic: string, records: Buffer, version = 9): Scenario {
+function rejected(name: string, topic: string, records: Buffer, version = 9, configs: ScenarioTopic['configs'] = []): Scenario {
   return {
     name: `Produce rejects ${name}`,
-    topics: [{ name: topic, partitions: 1 }],
+    topics: [{ name: topic, partitions: 1, configs }],
     steps: [produce(topic, records, { version }), listOffsets(topic, 0, LATEST)],
     freeTextMessages: true,
   };
@@ -128,6 +128,16 @@ const SHAPE_SCENARIOS: Scenario[] = [
   },
 ];
 
+const RULE_SCENARIOS: Scenario[] = [
+  rejected('a zstd batch at v5, before zstd existed', 'diff-pr-zstd-v5', batchOf(2, 'z', { compression: Compression.Zstd }), 5),
+  rejected('a keyless record on a compacted topic', 'diff-pr-compacted', batchOf(2), 9, [{ name: 'cleanup.policy', value: 'compact' }]),
+  {
+    name: 'Produce of keyed records to a compacted topic, then Fetch',
+    topics: [{ name: 'diff-pr-compacted-keys', partitions: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    steps: [produce('diff-pr-compacted-keys', batchOf(2, 'k', { keys: true })), fetch(12, 'diff-pr-compacted-keys', [{ fetchOffset: 0n }])],
+  },
+];
+
 const DAMAGED_SCENARIOS: Scenario[] = [
   rejected('a batch with a bad CRC', 'diff-pr-bad-crc', withBadCrc(batchOf(2))),
   rejected('a batch with a bad CRC at v3', 'diff-pr-bad-crc-v3', withBadCrc(batchOf(2)), 3),
@@ -152,8 +162,14 @@ const DAMAGED_SCENARIOS: Scenario[] = [
   { ...rejected('', 'diff-pr-bad-gzip', withAttributes(batchOf(2), Compression.Gzip)), name: 'Produce of a gzip batch whose data is not gzip' },
 ];
 
+const LOG_APPEND_TIME_FLAG = 0x08;
+
 const TIMESTAMP_SCENARIOS: Scenario[] = [
   rejected('a record two hours in the future', 'diff-pr-future', batchOf(1, 'f', { timestamps: [BigInt(Date.now()) + 2n * HOUR_MS] })),
+  rejected("a record older than the topic's message.timestamp.before.max.ms", 'diff-pr-too-old', batchOf(2), 9, [
+    { name: 'message.timestamp.before.max.ms', value: String(HOUR_MS) },
+  ]),
+  rejected('a batch flagged LogAppendTime by the client on a CreateTime topic', 'diff-pr-client-append-time', withAttributes(batchOf(2), LOG_APPEND_TIME_FLAG)),
   {
     name: 'Produce of records without a timestamp (-1)',
     topics: [{ name: 'diff-pr-no-ts', partitions: 1 }],
@@ -196,6 +212,7 @@ export const PRODUCE_SCENARIOS: readonly Scenario[] = [
   ...ACKS_SCENARIOS,
   ...SHAPE_SCENARIOS,
   ...DAMAGED_SCENARIOS,
+  ...RULE_SCENARIOS,
   ...TIMESTAMP_SCENARIOS,
   ...SIZE_SCENARIOS,
   compressed(Compression.Gzip, 'gzip'),
