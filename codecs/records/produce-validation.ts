@@ -6,6 +6,7 @@
 //   3. per batch: baseOffset 0 (v2), size <= max.message.bytes, CRC         -> INVALID_RECORD / MESSAGE_TOO_LARGE / CORRUPT_MESSAGE
 //   4. per batch: same magic as the first, offset range and count agree, no control batches from clients,
 //      a producer id needs a sequence                                      -> INVALID_RECORD
+//      a compression codec id Kafka does not know (5-7)                   -> UNKNOWN_SERVER_ERROR
 //   5. per record: key present on compacted topics, CreateTime inside
 //      message.timestamp.before/after.max.ms, no client LogAppendTime       -> INVALID_RECORD / INVALID_TIMESTAMP
 //
@@ -68,8 +69,18 @@ export interface RecordValidationError {
   message: string;
 }
 
+/**
+ * How much Kafka tells the producer about a rejection, which depends on where its check sits: the request's shape,
+ * a batch's CRC or size answer with the bare code ('code'); framing its batch reader cannot follow (a length below
+ * the minimum, an unknown magic) adds a message ('message'); a batch's own rules (offsets, count, control flag)
+ * add the partition's log start offset ('logStart'); per-record validation adds the log start offset, the record
+ * errors and a message ('records').
+ */
+export type RejectionDetail = 'code' | 'message' | 'logStart' | 'records';
+
 export type ProduceValidationResult =
-  { ok: true; batches: ValidatedBatch[] } | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[] };
+  | { ok: true; batches: ValidatedBatch[] }
+  | { ok: false; errorCode: RecordErrorCodeValue; errorMessage: string; recordErrors: RecordValidationError[]; detail: RejectionDetail };
 
 /** Timestamps as numbers: ms values stay far below 2^53, and the per-record path must not allocate BigInts. */
 interface TimestampRules {
@@ -84,14 +95,21 @@ class ValidationFailure extends Error {
   constructor(
     readonly code: RecordErrorCodeValue,
     message: string,
+    readonly detail: RejectionDetail,
     readonly recordErrors: RecordValidationError[] = [],
   ) {
     super(message);
   }
 }
 
+/** A rejection Kafka answers with the bare code: the request's shape, a batch's framing, CRC or size. */
 function fail(code: RecordErrorCodeValue, message: string): never {
-  throw new ValidationFailure(code, message);
+  throw new ValidationFailure(code, message, 'code');
+}
+
+/** A rejection by a batch's own rules, which Kafka's log makes (and answers with its log start offset). */
+function failBatch(message: string): never {
+  throw new ValidationFailure(RecordErrorCode.INVALID_RECORD, message, 'logStart');
 }
 
 export function validateProducedRecords(records: Buffer, opts: ProduceValidationOptions): ProduceValidationResult {
@@ -99,10 +117,10 @@ export function validateProducedRecords(records: Buffer, opts: ProduceValidation
     return { ok: true, batches: validateOrThrow(records, opts) };
   } catch (err) {
     if (err instanceof ValidationFailure) {
-      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: err.recordErrors };
+      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: err.recordErrors, detail: err.detail };
     }
     if (err instanceof RecordFormatError) {
-      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: [] };
+      return { ok: false, errorCode: err.code, errorMessage: err.message, recordErrors: [], detail: 'code' };
     }
     throw err;
   }
@@ -119,7 +137,7 @@ function rulesOf(opts: ProduceValidationOptions): TimestampRules {
 }
 
 function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): ValidatedBatch[] {
-  const { batches: slices, truncatedBytes } = scanFetchedRecords(records);
+  const { batches: slices, truncatedBytes } = scanFraming(records);
   if (opts.apiVersion >= FIRST_PRODUCE_VERSION_WITH_V2_ONLY) checkV2RequestShape(records, slices, opts.apiVersion);
   // Kafka would silently drop a partial tail after the first batch; a client never sends one, so we refuse it.
   if (truncatedBytes > 0) {
@@ -137,7 +155,26 @@ function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): Valid
 
   const rules = rulesOf(opts);
   if (firstMagic < 2) return [convertLegacy(records, rules)];
-  return slices.map((slice) => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules));
+  return slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
+}
+
+/** A record walk's structural error is Kafka's log rejecting the batch (answered with the log start offset); a corrupt one stays bare. */
+function asBatchRule<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (err) {
+    if (err instanceof RecordFormatError && err.code !== RecordErrorCode.CORRUPT_MESSAGE) throw new ValidationFailure(err.code, err.message, 'logStart');
+    throw err;
+  }
+}
+
+function scanFraming(records: Buffer): ReturnType<typeof scanFetchedRecords> {
+  try {
+    return scanFetchedRecords(records);
+  } catch (err) {
+    if (err instanceof RecordFormatError) throw new ValidationFailure(err.code, err.message, 'message');
+    throw err;
+  }
 }
 
 function checkV2RequestShape(records: Buffer, slices: BatchSlice[], apiVersion: number): void {
@@ -160,7 +197,7 @@ function checkV2RequestShape(records: Buffer, slices: BatchSlice[], apiVersion: 
 function checkBatchEnvelope(records: Buffer, slice: BatchSlice, maxMessageBytes: number): void {
   if (slice.magic >= 2) {
     const baseOffset = records.readBigInt64BE(slice.offset);
-    if (baseOffset !== 0n) fail(RecordErrorCode.INVALID_RECORD, `record batch baseOffset must be 0, got ${baseOffset}`);
+    if (baseOffset !== 0n) failBatch(`record batch baseOffset must be 0, got ${baseOffset}`);
   }
   if (slice.size > maxMessageBytes) {
     fail(RecordErrorCode.MESSAGE_TOO_LARGE, `record batch of ${slice.size} bytes exceeds max.message.bytes ${maxMessageBytes}`);
@@ -177,14 +214,14 @@ function checkV2BatchRules(batch: Buffer): void {
   const attributes = batch.readInt16BE(BATCH_HEADER.attributes);
   const producerId = batch.readBigInt64BE(BATCH_HEADER.producerId);
   const baseSequence = batch.readInt32BE(BATCH_HEADER.baseSequence);
-  if (lastOffsetDelta < 0) fail(RecordErrorCode.INVALID_RECORD, `batch has an invalid offset range [0, ${lastOffsetDelta}]`);
-  if (count <= 0) fail(RecordErrorCode.INVALID_RECORD, `invalid record count ${count} in record batch`);
+  if (lastOffsetDelta < 0) failBatch(`batch has an invalid offset range [0, ${lastOffsetDelta}]`);
+  if (count <= 0) failBatch(`invalid record count ${count} in record batch`);
   if (count !== lastOffsetDelta + 1) {
-    fail(RecordErrorCode.INVALID_RECORD, `batch offset range [0, ${lastOffsetDelta}] disagrees with its ${count} records`);
+    failBatch(`batch offset range [0, ${lastOffsetDelta}] disagrees with its ${count} records`);
   }
-  if (attributes & ATTR_CONTROL) fail(RecordErrorCode.INVALID_RECORD, 'clients may not write control batches');
+  if (attributes & ATTR_CONTROL) failBatch('clients may not write control batches');
   if (producerId >= 0n && baseSequence < 0) {
-    fail(RecordErrorCode.INVALID_RECORD, `invalid sequence ${baseSequence} in batch with producer id ${producerId}`);
+    failBatch(`invalid sequence ${baseSequence} in batch with producer id ${producerId}`);
   }
 }
 
@@ -204,19 +241,22 @@ function throwRecordErrors(errors: Array<RecordValidationError & { code: RecordE
   const anyTimestamp = errors.some((e) => e.code === RecordErrorCode.INVALID_TIMESTAMP);
   const list = errors.map(({ batchIndex, message }) => ({ batchIndex, message }));
   if (anyTimestamp) {
-    throw new ValidationFailure(RecordErrorCode.INVALID_TIMESTAMP, 'one or more records have an invalid timestamp', list);
+    throw new ValidationFailure(RecordErrorCode.INVALID_TIMESTAMP, 'one or more records have an invalid timestamp', 'records', list);
   }
   const shown = list
     .slice(0, 3)
     .map((e) => `#${e.batchIndex}: ${e.message}`)
     .join('; ');
-  throw new ValidationFailure(RecordErrorCode.INVALID_RECORD, `${errors.length} record(s) rejected (${shown})`, list);
+  throw new ValidationFailure(RecordErrorCode.INVALID_RECORD, `${errors.length} record(s) rejected (${shown})`, 'records', list);
 }
 
 function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
   checkV2BatchRules(batch);
   const attributes = batch.readInt16BE(BATCH_HEADER.attributes);
   const compression = (attributes & ATTR_COMPRESSION_MASK) as Compression;
+  // Kafka's log reads the codec id first and fails on an unknown one with an unexpected error.
+  if (compression > Compression.Zstd)
+    throw new ValidationFailure(RecordErrorCode.UNKNOWN_SERVER_ERROR, `unknown compression codec id ${compression}`, 'logStart');
   const logAppend = (attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0;
   const count = batch.readInt32BE(BATCH_HEADER.recordsCount);
   const baseTimestamp = batch.readBigInt64BE(BATCH_HEADER.baseTimestamp);
@@ -233,7 +273,7 @@ function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
     // of its own. Anything else (a client's LogAppendTime, a keyless record on a compacted topic, a timestamp out
     // of range) takes a second pass that names each offending record, as Kafka's record errors do.
     const summary = summarizeRecords(batch, BATCH_HEADER.size, count, base);
-    if (summary.end !== batch.length) fail(RecordErrorCode.INVALID_RECORD, `${batch.length - summary.end} bytes follow the batch's last record`);
+    if (summary.end !== batch.length) failBatch(`${batch.length - summary.end} bytes follow the batch's last record`);
     const clean =
       !logAppend &&
       !(rules.compacted && summary.keyless > 0) &&

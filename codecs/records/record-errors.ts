@@ -3,6 +3,8 @@
 
 export const RecordErrorCode = {
   NONE: 0,
+  /** What Kafka answers for a batch naming a compression codec id it has no codec for (5-7). */
+  UNKNOWN_SERVER_ERROR: -1,
   /** Bad CRC, impossible sizes or magic, truncated data: the bytes themselves are damaged. */
   CORRUPT_MESSAGE: 2,
   /** A batch is larger than the topic's max.message.bytes. */

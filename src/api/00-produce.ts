@@ -1,6 +1,7 @@
 // Produce: v0-13 (v0-2 carry legacy message sets v0/v1, converted to one RecordBatch v2 on arrival, as Kafka does).
 // - acks 0/1/-1 (single node: -1 is satisfied once the local write is done); anything else INVALID_REQUIRED_ACKS.
-//   acks=0 is processed the same way but gets no response.
+//   acks=0 is processed the same way but gets no response; when a partition fails the connection is closed, as
+//   Kafka does, so the producer finds out.
 // - Each partition's records are validated on their batch headers (size, magic, CRC, limits, timestamps) and
 //   appended as bytes; the storage layer assigns offsets by patching the batch header.
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
@@ -14,11 +15,11 @@
 //   timed out from opening a transaction nobody will ever end on a partition.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
-import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
+import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic } from '../topics/topic-names';
-import { defineHandler, RequestContext } from './handler';
+import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
 import type { BrokerServices } from './services';
 import type { MaybeLog } from '../topics/partition-directory';
 import type { TopicRef } from '../topics/topic-service';
@@ -41,6 +42,18 @@ function verifyTransactionalWrite(services: BrokerServices, transactionalId: str
   const [verdict] = services.transactions.verifyPartitions(transactionalId, batch.producerId, batch.producerEpoch, [{ topic, partitions: [partition] }]);
   if (verdict.errorCode === ErrorCode.NONE) return ErrorCode.NONE;
   return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
+}
+
+/** A validation failure answered with as much as Kafka tells at the stage its check sits (see RejectionDetail). */
+function rejectedRecords(index: number, verdict: Extract<ProduceValidationResult, { ok: false }>, logStartOffset: bigint): PartitionResponse {
+  if (verdict.detail === 'code') return failed(index, verdict.errorCode);
+  if (verdict.detail === 'message') return failed(index, verdict.errorCode, verdict.errorMessage);
+  if (verdict.detail === 'logStart') return { ...failed(index, verdict.errorCode), logStartOffset };
+  return {
+    ...failed(index, verdict.errorCode, verdict.errorMessage),
+    logStartOffset,
+    recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+  };
 }
 
 function appended(index: number, result: AppendResult): PartitionResponse {
@@ -67,9 +80,8 @@ function appendPartition(
   const services = ctx.services;
   const topic = services.topics.get(topicName);
   if (!topic || !log) return failed(partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  if (records === null || records.length === 0) {
-    return failed(partitionIndex, ErrorCode.CORRUPT_MESSAGE, 'Produce request carries no record batch');
-  }
+  // Kafka's ProduceRequest check finds no batch to validate: INVALID_RECORD, with the bare code.
+  if (records === null || records.length === 0) return failed(partitionIndex, ErrorCode.INVALID_RECORD);
   const cfg = log.config;
   const settings = services.topics.produceSettings(topic);
   const verdict = validateProducedRecords(records, {
@@ -83,10 +95,7 @@ function appendPartition(
   });
   if (!verdict.ok) {
     ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');
-    return {
-      ...failed(partitionIndex, verdict.errorCode, verdict.errorMessage),
-      recordErrors: verdict.recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
-    };
+    return rejectedRecords(partitionIndex, verdict, log.logStartOffset);
   }
   // v3+ carries exactly one batch (a view of the request); legacy message sets arrive converted to one v2 batch.
   const batches = verdict.batches.map((b) => b.buffer);
@@ -144,7 +153,8 @@ function producePartition(
   return orFailure(
     () => (log instanceof Promise ? log.then(append) : append(log)),
     (err) => {
-      if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
+      // Kafka answers a batch too large for a segment with the bare code, as it does a too-large message.
+      if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE);
       if (err instanceof ProducerStateError) {
         ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
         return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
@@ -155,14 +165,20 @@ function producePartition(
   );
 }
 
-function produceResponse(request: ProduceRequest, responses: NonNullable<ProduceResponseInit['responses']>): ProduceResponseInit | null {
-  return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
+/** acks=0 gets no answer; when a partition failed, Kafka closes the connection so the producer notices. */
+function produceResponse(
+  request: ProduceRequest,
+  responses: NonNullable<ProduceResponseInit['responses']>,
+): ProduceResponseInit | null | typeof CLOSE_CONNECTION {
+  if (request.acks !== 0) return { responses, throttleTimeMs: 0 };
+  const failedAny = responses.some((topic) => topic.partitionResponses?.some((p) => p.errorCode !== undefined && p.errorCode !== ErrorCode.NONE));
+  return failedAny ? CLOSE_CONNECTION : null;
 }
 
 export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
-  handle(request, ctx): Promise<ProduceResponseInit | null> {
+  handle(request, ctx): Promise<ProduceResponseInit | null | typeof CLOSE_CONNECTION> {
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;

@@ -47,6 +47,17 @@ function prepareFetched({ topics, partitions }: BrokerServices, request: FetchRe
   );
 }
 
+/**
+ * A partition named twice is read once, as Kafka's request map keeps it: at its first position, with the last
+ * entry's offsets and limits.
+ */
+function distinctPartitions<P extends { readonly partition: number }>(partitions: readonly P[]): Iterable<P> {
+  if (partitions.length < 2) return partitions;
+  const byIndex = new Map<number, P>();
+  for (const p of partitions) byIndex.set(p.partition, p);
+  return byIndex.size === partitions.length ? partitions : byIndex.values();
+}
+
 function plan(
   { topics: topicService, partitions }: BrokerServices,
   request: FetchRequest,
@@ -58,7 +69,7 @@ function plan(
   request.topics.forEach((t, topicIndex) => {
     const ref = topicService.find(t.topic, t.topicId, byId);
     topics.push({ topic: t.topic, topicId: t.topicId, partitions: [] });
-    for (const p of t.partitions) {
+    for (const p of distinctPartitions(t.partitions)) {
       const log = partitions.loaded(ref.topic, p.partition);
       let errorCode: number = ErrorCode.NONE;
       if (!log) errorCode = ref.topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ref.missingCode;
@@ -77,7 +88,11 @@ function plan(
   return { topics, parts };
 }
 
-/** As Kafka answers a partition it cannot read: unknown offsets (-1, even for OFFSET_OUT_OF_RANGE) and an empty record set. */
+/**
+ * As Kafka answers a partition it cannot read: unknown offsets (-1, even for OFFSET_OUT_OF_RANGE) and an empty
+ * record set. A partition it does not know at all (unknown topic, topic id or partition) is answered by its request
+ * handler with an empty aborted-transactions list; an error of the read itself carries null.
+ */
 function errorPartition(p: PlannedPartition, errorCode: number): PartitionResponse {
   return {
     partitionIndex: p.partitionIndex,
@@ -85,7 +100,7 @@ function errorPartition(p: PlannedPartition, errorCode: number): PartitionRespon
     highWatermark: -1n,
     lastStableOffset: -1n,
     logStartOffset: -1n,
-    abortedTransactions: null,
+    abortedTransactions: p.log === undefined ? [] : null,
     preferredReadReplica: -1,
     records: EMPTY_RECORDS,
   };

@@ -46,13 +46,19 @@ export interface ApiHandler {
   encodeResponse(response: unknown, writer: Writer, version: number): void;
 }
 
+/**
+ * A handler's answer asking for the connection to be closed instead of answered: how Kafka tells a producer
+ * with acks=0, which gets no response, that its write failed (the client reconnects and refreshes metadata).
+ */
+export const CLOSE_CONNECTION: unique symbol = Symbol('close the connection');
+
 export interface HandlerSpec<Req, ResInit> {
   readonly request: MessageCodec<Req, unknown>;
   readonly response: MessageCodec<unknown, ResInit>;
   /** Defaults to the codec's range. */
   readonly minVersion?: number;
   readonly maxVersion?: number;
-  handle(request: Req, ctx: RequestContext): ResInit | null | Promise<ResInit | null>;
+  handle(request: Req, ctx: RequestContext): ResInit | null | typeof CLOSE_CONNECTION | Promise<ResInit | null | typeof CLOSE_CONNECTION>;
 }
 
 export function defineHandler<Req, ResInit>(spec: HandlerSpec<Req, ResInit>): ApiHandler {

@@ -12,7 +12,7 @@ import { Reader, ProtocolDecodeError } from '../../codecs/primitives/reader';
 import { Writer } from '../../codecs/primitives/writer';
 import { decodeRequestHeader, encodeResponseHeader, RequestHeader } from '../../codecs/protocol/headers';
 import { FrameSizeError, FrameSplitter } from './frame-splitter';
-import type { ApiHandler } from '../api/handler';
+import { CLOSE_CONNECTION, type ApiHandler } from '../api/handler';
 import type { ConnectionInfo, RequestScope, RequestScopeFactory } from './request-scope';
 import type { Logger } from '../logger';
 
@@ -300,8 +300,9 @@ export class Connection {
 
   /** Encodes and writes a handler's response (null: none); the scope's resources go once the socket is done with it. */
   private respond(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): void {
-    if (response === null || this.closedFlag) {
+    if (response === null || response === CLOSE_CONNECTION || this.closedFlag) {
       scope.release();
+      if (response === CLOSE_CONNECTION) this.close('a request without a response failed', 'debug', { apiKey: header.apiKey, clientId: header.clientId });
       return;
     }
     const writer = frameWriter();

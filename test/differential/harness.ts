@@ -31,10 +31,17 @@ export interface Step {
  */
 export type StepBody<Init> = Init | ((history: readonly unknown[]) => Init);
 
+export interface ScenarioTopic {
+  readonly name: string;
+  readonly partitions: number;
+  /** Topic configs given at creation, e.g. a lower max.message.bytes or LogAppendTime timestamps. */
+  readonly configs?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+}
+
 export interface Scenario {
   readonly name: string;
   /** Topics created on both brokers (and waited for until they have leaders) before the steps; not compared. */
-  readonly topics?: ReadonlyArray<{ readonly name: string; readonly partitions: number }>;
+  readonly topics?: ReadonlyArray<ScenarioTopic>;
   readonly steps: readonly Step[];
   /** Error messages are free text here: their presence is compared, not their wording. */
   readonly freeTextMessages?: boolean;
@@ -123,7 +130,9 @@ export function compare(eddy: unknown, kafka: unknown, path = ''): Difference[] 
 export function formatValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (Buffer.isBuffer(value)) return `<${value.length} bytes>`;
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? String(value);
+  // A whole answer (e.g. one broker's, when the other closed the connection) holds bigints and Buffers too.
+  const json = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  return json ?? String(value);
 }
 
 /** Whether the broker answers ListOffsets for every partition: Kafka's metadata names a leader before its log is ready. */
@@ -139,7 +148,7 @@ async function leadsAll(
 }
 
 /** Polls Metadata until every partition of `topics` has a leader: Kafka elects them a moment after CreateTopics. */
-async function awaitLeaders(client: RawClient, topics: readonly string[]): Promise<void> {
+export async function awaitLeaders(client: RawClient, topics: readonly string[]): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const res = await client.request(MetadataRequestCodec, MetadataResponseCodec, 12, {
@@ -170,7 +179,7 @@ export async function awaitGroupCoordinator(client: RawClient): Promise<void> {
 async function createTopics(client: RawClient, topics: NonNullable<Scenario['topics']>): Promise<void> {
   if (topics.length === 0) return;
   const res = await client.request(CreateTopicsRequestCodec, CreateTopicsResponseCodec, 7, {
-    topics: topics.map((t) => ({ name: t.name, numPartitions: t.partitions, replicationFactor: 1, assignments: [], configs: [] })),
+    topics: topics.map((t) => ({ name: t.name, numPartitions: t.partitions, replicationFactor: 1, assignments: [], configs: t.configs ?? [] })),
     timeoutMs: 10_000,
     validateOnly: false,
   });

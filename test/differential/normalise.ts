@@ -48,12 +48,25 @@ function sortedByName(configs: readonly unknown[]): unknown[] {
   return [...configs].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
 }
 
+/** Kafka lists a Produce answer's partitions in the order of its internal map (successes, then refusals): compare them by index. */
+function sortedByIndex(partitions: readonly unknown[]): unknown[] {
+  const indexOf = (partition: unknown): number => {
+    const index = (partition as { index?: unknown }).index;
+    return typeof index === 'number' ? index : 0;
+  };
+  return [...partitions].sort((a, b) => indexOf(a) - indexOf(b));
+}
+
+/** Free-text fields: with `freeTextMessages`, only whether there is one is compared. */
+const MESSAGE_FIELDS = new Set(['errorMessage', 'batchIndexErrorMessage']);
+
 function normaliseField(field: string, value: unknown, ids: Map<string, string>, options: NormaliseOptions): unknown {
   const mask = MASKED_FIELDS.get(field);
   if (mask !== undefined) return mask;
   if (MINTED_ID_FIELDS.has(field)) return placeholder(field, value, ids);
-  if (field === 'errorMessage' && options.freeTextMessages) return value === null ? null : '<message>';
+  if (MESSAGE_FIELDS.has(field) && options.freeTextMessages) return value === null ? null : '<message>';
   if (field === 'configs' && Array.isArray(value)) return normalise(sortedByName(value), ids, options);
+  if (field === 'partitionResponses' && Array.isArray(value)) return normalise(sortedByIndex(value), ids, options);
   return normalise(value, ids, options);
 }
 

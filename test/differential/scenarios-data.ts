@@ -17,6 +17,7 @@ import { OffsetFetchResponseCodec } from '../../codecs/generated/OffsetFetchResp
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
 import { encodeRecordBatch } from '../../codecs/records/record-batch';
+import { encodeLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { sessionlessFetch } from '../helpers/fetch-requests';
 import { step, type Scenario, type Step } from './harness';
 
@@ -54,7 +55,26 @@ function deleteRecords(name: string, partitionIndex: number, offset: bigint): St
   return step(DeleteRecordsRequestCodec, DeleteRecordsResponseCodec, 2, { topics: [{ name, partitions: [{ partitionIndex, offset }] }], timeoutMs: 5000 });
 }
 
+/** Produce v2 carries a legacy message set: kafkajs and kafka-python pinned to an old api_version still send it. */
+function legacyProduce(name: string): Step {
+  const records = encodeLegacyMessageSet([{ offset: 0n, value: Buffer.from('old'), timestamp: 1_700_000_000_000n }], { magic: 1 });
+  const body = { transactionalId: null, acks: -1, timeoutMs: 5000, topicData: [{ name, partitionData: [{ index: 0, records }] }] };
+  return step(ProduceRequestCodec, ProduceResponseCodec, 2, body);
+}
+
 export const DATA_SCENARIOS: readonly Scenario[] = [
+  // Versions Kafka 4 removed (KIP-896) that Eddy still serves for 3.x-era clients.
+  { name: 'Produce v2 at a version Kafka 4 removed', topics: [{ name: 'diff-legacy-produce', partitions: 1 }], steps: [legacyProduce('diff-legacy-produce')] },
+  {
+    name: 'Fetch v3 at a version Kafka 4 removed',
+    topics: [{ name: 'diff-legacy-fetch', partitions: 1 }],
+    steps: [fetch(3, { topic: 'diff-legacy-fetch', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] })],
+  },
+  {
+    name: 'ListOffsets v0 at a version Kafka 4 removed',
+    topics: [{ name: 'diff-legacy-list', partitions: 1 }],
+    steps: [listOffsets('diff-legacy-list', 0, LATEST, 0)],
+  },
   {
     name: 'ListOffsets earliest and latest of an empty partition',
     topics: [{ name: 'diff-lo-empty', partitions: 1 }],

@@ -18,6 +18,8 @@ export interface ReferenceKafka {
   readonly startMs: number;
   /** SIGTERM, SIGKILL if it has not exited in time, then the temp dir is removed. */
   stop(): Promise<void>;
+  /** A clean shutdown (SIGTERM), then a new JVM on the same data dir and ports; resolves once it answers ApiVersions. */
+  restart(): Promise<void>;
 }
 
 const execFileAsync = promisify(execFile);
@@ -153,13 +155,34 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   running.delete(child);
 }
 
+/** Spawns the broker's JVM on a formatted work dir; resolves once it answers ApiVersions, rejects if it dies first. */
+async function spawnBroker(workDir: string, propertiesFile: string, port: number): Promise<{ child: ChildProcess; answeredAt: bigint; spawnedAt: bigint }> {
+  // The JVM's own output (a crash, a bad flag) goes to a file: a pipe nobody reads could block the broker.
+  const output = fs.openSync(path.join(workDir, 'console.log'), 'a');
+  const spawnedAt = process.hrtime.bigint();
+  const child = spawn('java', javaArgs(workDir, HEAP, 'kafka.Kafka', [propertiesFile]), { stdio: ['ignore', output, output] });
+  fs.closeSync(output);
+  running.add(child);
+  // Settles only if the JVM dies or cannot be spawned; once the race below is won, its later rejection is ignored.
+  const died = new Promise<never>((_resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`the reference Kafka exited during start-up (${code ?? signal})`)));
+  });
+  try {
+    const answeredAt = await Promise.race([waitForApiVersions(port, START_TIMEOUT_MS), died]);
+    return { child, answeredAt, spawnedAt };
+  } catch (err) {
+    await stopProcess(child);
+    throw err;
+  }
+}
+
 /** Formats a fresh node, starts it and resolves once it answers ApiVersions on its PLAINTEXT port. */
 export async function startReferenceKafka(): Promise<ReferenceKafka> {
   const problem = referenceKafkaProblem();
   if (problem !== null) throw new Error(`${problem}; ${INSTALL_HINT}`);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-reference-kafka-'));
   const removeWorkDir = (): void => fs.rmSync(workDir, { recursive: true, force: true });
-  let child: ChildProcess | undefined;
   try {
     const port = await freePort();
     let controllerPort = await freePort();
@@ -168,34 +191,36 @@ export async function startReferenceKafka(): Promise<ReferenceKafka> {
     fs.writeFileSync(propertiesFile, serverProperties(workDir, port, controllerPort));
     await formatStorage(workDir, propertiesFile);
 
-    // The JVM's own output (a crash, a bad flag) goes to a file: a pipe nobody reads could block the broker.
-    const output = fs.openSync(path.join(workDir, 'console.log'), 'w');
-    const spawnedAt = process.hrtime.bigint();
-    child = spawn('java', javaArgs(workDir, HEAP, 'kafka.Kafka', [propertiesFile]), { stdio: ['ignore', output, output] });
-    fs.closeSync(output);
-    running.add(child);
-    const started = child;
-    // Settles only if the JVM dies or cannot be spawned; once the race below is won, its later rejection is ignored.
-    const died = new Promise<never>((_resolve, reject) => {
-      started.once('error', reject);
-      started.once('exit', (code, signal) => reject(new Error(`the reference Kafka exited during start-up (${code ?? signal})`)));
-    });
-    const answeredAt = await Promise.race([waitForApiVersions(port, START_TIMEOUT_MS), died]);
-    const pid = started.pid;
-    if (pid === undefined) throw new Error('the reference Kafka has no pid');
+    const first = await spawnBroker(workDir, propertiesFile, port);
+    let current = first.child;
+    const pidOf = (child: ChildProcess): number => {
+      if (child.pid === undefined) throw new Error('the reference Kafka has no pid');
+      return child.pid;
+    };
+    pidOf(current);
     return {
       bootstrap: `127.0.0.1:${port}`,
       port,
-      pid,
-      startMs: Number(answeredAt - spawnedAt) / 1e6,
+      // The JVM running now: a restart spawns a new one.
+      get pid(): number {
+        return pidOf(current);
+      },
+      startMs: Number(first.answeredAt - first.spawnedAt) / 1e6,
       stop: async () => {
-        await stopProcess(started);
+        await stopProcess(current);
         removeWorkDir();
+      },
+      restart: async () => {
+        await stopProcess(current);
+        try {
+          current = (await spawnBroker(workDir, propertiesFile, port)).child;
+        } catch (err) {
+          throw new Error(`${(err as Error).message}\n${logTail(workDir)}`, { cause: err });
+        }
       },
     };
   } catch (err) {
     const tail = logTail(workDir);
-    if (child !== undefined) await stopProcess(child);
     removeWorkDir();
     throw new Error(`${(err as Error).message}${tail === '' ? '' : `\n${tail}`}`, { cause: err });
   }

@@ -205,3 +205,20 @@ test('produce validation: a corrupted batch gets CORRUPT_MESSAGE and nothing is 
     await admin.disconnect();
   }
 });
+
+test('a failed produce with acks=0 closes the connection, as Kafka tells a producer that gets no answer', async () => {
+  const records = encodeRecordBatch({ records: [{ value: Buffer.from('x') }] });
+  const c = await RawClient.connect(broker.port);
+  try {
+    c.send(ProduceRequestCodec, 7, {
+      transactionalId: null,
+      acks: 0,
+      timeoutMs: 1000,
+      topicData: [{ name: 'no-such-topic', partitionData: [{ index: 0, records }] }],
+    });
+    expect(await c.waitClosed()).toBe(true);
+  } finally {
+    c.close();
+  }
+  await metadataStillWorks();
+});

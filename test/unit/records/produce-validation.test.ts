@@ -241,4 +241,18 @@ describe('validateProducedRecords', () => {
     ]);
     expect(errorOf(validateProducedRecords(mixed, { ...OPTS, apiVersion: 2 }))).toBe(RecordErrorCode.INVALID_RECORD);
   });
+
+  // What the producer is told depends on where Kafka's check sits (the differential suite compares the answers).
+  it('says how much Kafka tells for each kind of rejection', () => {
+    const detailOf = (records: Buffer): string | null => {
+      const result = validateProducedRecords(records, OPTS);
+      return result.ok ? null : `${result.errorCode} ${result.detail}`;
+    };
+    const flippedCrc = patched(simple(), (b) => (b[BATCH_HEADER.crc] ^= 1), false);
+    expect(detailOf(flippedCrc)).toBe(`${RecordErrorCode.CORRUPT_MESSAGE} code`);
+    expect(detailOf(patched(simple(), (b) => b.writeInt8(3, BATCH_HEADER.magic), false))).toBe(`${RecordErrorCode.CORRUPT_MESSAGE} message`);
+    expect(detailOf(patched(simple(3), (b) => b.writeInt32BE(4, BATCH_HEADER.recordsCount)))).toBe(`${RecordErrorCode.INVALID_RECORD} logStart`);
+    expect(detailOf(patched(simple(), (b) => b.writeInt16BE(7, BATCH_HEADER.attributes)))).toBe(`${RecordErrorCode.UNKNOWN_SERVER_ERROR} logStart`);
+    expect(detailOf(batch([{ value: Buffer.from('late'), timestamp: NOW + 2n * HOUR }]))).toBe(`${RecordErrorCode.INVALID_TIMESTAMP} records`);
+  });
 });
