@@ -52,6 +52,16 @@ function dumpLines(stdout: string, startsWith: string): Array<Map<string, string
     .map(dumpFields);
 }
 
+interface DumpedBatch {
+  readonly base: number;
+  readonly last: number;
+  readonly position: number;
+  readonly size: number;
+  readonly maxTimestamp: string;
+  readonly codec: string | undefined;
+  readonly valid: string | undefined;
+}
+
 /** `count` lines for the console producer with parse.headers and parse.key: headers, key, value, tab-separated. */
 function producerInput(from: number, count: number): string {
   return Array.from({ length: count }, (_, j) => `idx:${from + j},src:tools\tkey-${(from + j) % 5}\tvalue-${from + j}\n`).join('');
@@ -291,64 +301,93 @@ describeClient(`Kafka command-line tools ${KAFKA_TOOLS_VERSION}`, [javaModulePro
     expect(await offsetsAt('tools-kv', '-2')).toEqual(['tools-kv:0:10']);
   });
 
-  test('kafka-dump-log reads the segment, offset index, time index and producer snapshot Eddy wrote', async () => {
-    await topics('--create', '--topic', 'tools-dump', '--partitions', '1', '--config', 'index.interval.bytes=200');
-    await produce('tools-dump', 0, 300, ['--compression-codec', 'lz4', '--command-property', 'batch.size=400', '--command-property', 'linger.ms=0']);
-    // Stopped, Eddy has written its indexes and the closing time-index entry, as Kafka does at shutdown.
-    await broker?.stop();
-    broker = undefined;
-    const dir = path.join(dataDir, 'tools-dump-0');
-    const file = (suffix: string): string => path.join(dir, `${'0'.repeat(20)}${suffix}`);
-    const dump = (...args: string[]): Promise<string> => tools.ok(TOOL.dumpLog, ['--files', ...args]);
-
-    const log = await dump(file('.log'), '--deep-iteration', '--print-data-log');
-    const records = dumpLines(log, '| offset:');
-    expect(records.map((r) => [r.get('offset'), r.get('headerKeys'), r.get('key'), r.get('payload')])).toEqual(
-      Array.from({ length: 300 }, (_, i) => [String(i), '[idx,src]', `key-${i % 5}`, `value-${i}`]),
-    );
-    const batches = dumpLines(log, 'baseOffset:').map((b) => ({
+  /** One segment's batches as kafka-dump-log prints them, checked to tile the file from its base offset. */
+  async function dumpSegment(
+    log: string,
+    dump: (...args: string[]) => Promise<string>,
+  ): Promise<{ records: Array<Map<string, string>>; batches: DumpedBatch[] }> {
+    const out = await dump(log, '--deep-iteration', '--print-data-log');
+    const batches = dumpLines(out, 'baseOffset:').map((b) => ({
       base: Number(b.get('baseOffset')),
       last: Number(b.get('lastOffset')),
       position: Number(b.get('position')),
       size: Number(b.get('size')),
-      maxTimestamp: b.get('CreateTime'),
+      maxTimestamp: b.get('CreateTime') ?? '',
       codec: b.get('compresscodec'),
       valid: b.get('isvalid'),
     }));
-    expect(batches.length).toBeGreaterThan(5);
     let position = 0;
-    let next = 0;
+    let next = Number(path.basename(log, '.log'));
     for (const b of batches) {
       expect([b.base, b.position, b.codec, b.valid]).toEqual([next, position, 'lz4', 'true']);
       position += b.size;
       next = b.last + 1;
     }
-    expect([next, position]).toEqual([300, fs.statSync(file('.log')).size]);
+    expect(position).toBe(fs.statSync(log).size);
+    return { records: dumpLines(out, '| offset:'), batches };
+  }
 
-    const indexes = await tools.run(TOOL.dumpLog, ['--files', `${file('.index')},${file('.timeindex')}`]);
-    expect(indexes.code).toBe(0);
-    expect(indexes.stderr + indexes.stdout).not.toMatch(/not found|Mismatch|out of order|failed/i);
-    const offsetEntries = dumpLines(indexes.stdout, 'offset:').map((e) => [Number(e.get('offset')), Number(e.get('position'))]);
-    expect(offsetEntries.length).toBeGreaterThan(2);
-    for (const entry of offsetEntries) expect(batches.map((b) => [b.last, b.position])).toContainEqual(entry);
-    const timeEntries = dumpLines(indexes.stdout, 'timestamp:').map((e) => [Number(e.get('offset')), e.get('timestamp')]);
-    expect(timeEntries.length).toBeGreaterThan(1);
-    for (const entry of timeEntries) expect(batches.map((b) => [b.last, b.maxTimestamp])).toContainEqual(entry);
+  test('kafka-dump-log reads the segments, offset and time indexes and producer snapshots Eddy wrote', async () => {
+    // segment.ms rolls at the second run's first batch (its timestamp is past the first batch's by more than that).
+    const segmentMs = 1000;
+    await topics('--create', '--topic', 'tools-dump', '--partitions', '1', '--config', 'index.interval.bytes=200', '--config', `segment.ms=${segmentMs}`);
+    const smallLz4Batches = ['--compression-codec', 'lz4', '--command-property', 'batch.size=400', '--command-property', 'linger.ms=0'];
+    await produce('tools-dump', 0, 200, smallLz4Batches);
+    await new Promise((resolve) => setTimeout(resolve, segmentMs + 100));
+    await produce('tools-dump', 200, 100, smallLz4Batches);
+    // Stopped, Eddy has written its indexes and the closing time-index entry, as Kafka does at shutdown.
+    await broker?.stop();
+    broker = undefined;
+    const dir = path.join(dataDir, 'tools-dump-0');
+    const dump = (...args: string[]): Promise<string> => tools.ok(TOOL.dumpLog, ['--files', ...args]);
+    const segments = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort()
+      .map((f) => path.join(dir, f.slice(0, -'.log'.length)));
+    expect(segments.length).toBeGreaterThanOrEqual(2);
 
-    const verified = await tools.run(TOOL.dumpLog, ['--files', `${file('.index')},${file('.timeindex')}`, '--verify-index-only']);
-    expect([verified.code, verified.stderr.trim()]).toEqual([0, '']);
-    expect(verified.stdout).not.toMatch(/not found|Mismatch|out of order/i);
-    const sanity = await dump(`${file('.index')},${file('.timeindex')}`, '--index-sanity-check');
-    expect(sanity).toContain(`${file('.index')} passed sanity check.`);
-    expect(sanity).toContain(`${file('.timeindex')} passed sanity check.`);
+    const records: Array<Map<string, string>> = [];
+    for (const segment of segments) {
+      const dumped = await dumpSegment(`${segment}.log`, dump);
+      records.push(...dumped.records);
+      const { batches } = dumped;
+      const indexFiles = `${segment}.index,${segment}.timeindex`;
+      const indexes = await tools.run(TOOL.dumpLog, ['--files', indexFiles]);
+      expect(indexes.code).toBe(0);
+      expect(indexes.stderr + indexes.stdout).not.toMatch(/not found|Mismatch|out of order|failed/i);
+      const offsetEntries = dumpLines(indexes.stdout, 'offset:').map((e) => [Number(e.get('offset')), Number(e.get('position'))]);
+      for (const entry of offsetEntries) expect(batches.map((b) => [b.last, b.position])).toContainEqual(entry);
+      const timeEntries = dumpLines(indexes.stdout, 'timestamp:').map((e) => [Number(e.get('offset')), e.get('timestamp')]);
+      expect(timeEntries.length).toBeGreaterThanOrEqual(1);
+      for (const entry of timeEntries) expect(batches.map((b) => [b.last, b.maxTimestamp])).toContainEqual(entry);
+      // The segment's closing entry carries its max timestamp.
+      expect(timeEntries[timeEntries.length - 1][1]).toBe(String(Math.max(...batches.map((b) => Number(b.maxTimestamp)))));
 
-    const snapshots = fs.readdirSync(dir).filter((f) => f.endsWith('.snapshot'));
-    expect(snapshots).toEqual([`${'300'.padStart(20, '0')}.snapshot`]);
-    const [producer] = dumpLines(await dump(path.join(dir, snapshots[0])), 'producerId:');
-    expect([producer.get('firstSequence'), producer.get('lastSequence'), producer.get('lastOffset')]).toEqual([
-      String(batches[batches.length - 1].base),
-      '299',
-      '299',
+      const verified = await tools.run(TOOL.dumpLog, ['--files', indexFiles, '--verify-index-only']);
+      expect([verified.code, verified.stderr.trim()]).toEqual([0, '']);
+      expect(verified.stdout).not.toMatch(/not found|Mismatch|out of order/i);
+      const sanity = await dump(indexFiles, '--index-sanity-check');
+      expect(sanity).toContain(`${segment}.index passed sanity check.`);
+      expect(sanity).toContain(`${segment}.timeindex passed sanity check.`);
+    }
+    expect(records.map((r) => [r.get('offset'), r.get('headerKeys'), r.get('key'), r.get('payload')])).toEqual(
+      Array.from({ length: 300 }, (_, i) => [String(i), '[idx,src]', `key-${i % 5}`, `value-${i}`]),
+    );
+    // The 200 records of the first run span more than one index interval: the offset index has entries.
+    expect(dumpLines(await dump(`${segments[0]}.index`), 'offset:').length).toBeGreaterThan(2);
+
+    // A snapshot at the roll and one at shutdown, as Kafka takes them; each console producer run is its own producer.
+    const snapshotAt = (offset: number): string => path.join(dir, `${String(offset).padStart(20, '0')}.snapshot`);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.snapshot'))).toEqual([snapshotAt(200), snapshotAt(300)].map((f) => path.basename(f)));
+    const producersIn = async (offset: number): Promise<string[][]> =>
+      dumpLines(await dump(snapshotAt(offset)), 'producerId:')
+        .map((p) => [p.get('producerEpoch') ?? '', p.get('lastSequence') ?? '', p.get('lastOffset') ?? ''])
+        .sort((a, b) => Number(a[2]) - Number(b[2]));
+    expect(await producersIn(200)).toEqual([['0', '199', '199']]);
+    expect(await producersIn(300)).toEqual([
+      ['0', '199', '199'],
+      ['0', '99', '299'],
     ]);
 
     const txnLog = await dump(path.join(dataDir, 'tools-txn-0', `${'0'.repeat(20)}.log`), '--deep-iteration');
