@@ -26,7 +26,11 @@ import java.util.List;
 import org.apache.kafka.common.utils.internals.Exit;
 
 public final class ToolRunner {
-    /** Thrown in place of ending the JVM; carries nothing, the code is kept in firstExitCode. */
+    /**
+     * Thrown in place of ending the JVM; carries nothing, the code is kept in firstExitCode. A tool that catches
+     * Throwable around its own Exit.exit (kafka-topics does) prints it on stderr: stdout and the first exit code
+     * are what the tool's own JVM would have given.
+     */
     private static final class ToolExit extends RuntimeException {
         ToolExit() {
             super(null, null, false, false);
