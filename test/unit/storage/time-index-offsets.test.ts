@@ -1,9 +1,11 @@
 // Kafka's `.timeindex` entries name the last offset of the batch holding the max timestamp (LogSegment.append and
 // recover use batch.lastOffset()), and kafka-dump-log's index verification reports any other offset as a
 // mismatch. Eddy's files must say the same on every path that writes time-index entries: appends, the walk of an
-// active segment at a clean start, and the rebuild after a crash.
+// active segment at a clean start, the rebuild after a crash, and the segments compaction writes.
 import * as fs from 'fs';
 import * as path from 'path';
+import { batchLastOffset, batchMaxTimestamp } from '../../../codecs/records/batch-header';
+import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { batch, freshDataDirs, loadedLog, openManager, partitionDir, segmentFiles } from './helpers';
 
 const RECORDS_PER_BATCH = 3;
@@ -14,12 +16,15 @@ interface TimeEntry {
   offset: bigint;
 }
 
-function timeIndexEntries(dataDir: string): TimeEntry[] {
-  const [file] = segmentFiles(dataDir, 't', '.timeindex');
-  const bytes = fs.readFileSync(path.join(partitionDir(dataDir, 't'), file));
+/** Every entry of a partition's `.timeindex` files, with absolute offsets. */
+function timeIndexEntries(dataDir: string, topic = 't'): TimeEntry[] {
   const entries: TimeEntry[] = [];
-  for (let at = 0; at + 12 <= bytes.length; at += 12) {
-    entries.push({ timestamp: bytes.readBigInt64BE(at), offset: BigInt(bytes.readInt32BE(at + 8)) });
+  for (const file of segmentFiles(dataDir, topic, '.timeindex')) {
+    const base = BigInt(file.slice(0, -'.timeindex'.length));
+    const bytes = fs.readFileSync(path.join(partitionDir(dataDir, topic), file));
+    for (let at = 0; at + 12 <= bytes.length; at += 12) {
+      entries.push({ timestamp: bytes.readBigInt64BE(at), offset: base + BigInt(bytes.readInt32BE(at + 8)) });
+    }
   }
   return entries;
 }
@@ -66,5 +71,31 @@ describe('time index entries point at the last offset of their batch, as in Kafk
     const rebuilt = timeIndexEntries(fixture.dir);
     expectLastOffsetsOfBatches(rebuilt);
     expect(rebuilt).toEqual(written);
+  });
+
+  test('segments written by compaction', async () => {
+    fixture.manager = await openManager(fixture.dir, { cleanerBackoffMs: 3_600_000, retentionCheckIntervalMs: 3_600_000 });
+    const compact = { 'cleanup.policy': 'compact', 'segment.bytes': '300', 'min.cleanable.dirty.ratio': '0.01', 'index.interval.bytes': '1' };
+    await fixture.manager.createTopic('c', 1, compact);
+    const log = await loadedLog(fixture.manager, 'c');
+    // Each batch keeps its own key and loses the shared one to a newer batch.
+    for (let i = 0; i < 30; i++) {
+      const ts = BigInt(30_000 + i * 10);
+      const records = [`own-${i}`, 'shared'].map((key, j) => ({ key: Buffer.from(key), value: Buffer.from(`v${i}`), timestamp: ts + BigInt(j) }));
+      await log.append(encodeRecordBatch({ baseTimestamp: ts, records }));
+    }
+    expect(await fixture.manager.runCleaner()).toHaveLength(1);
+    const maxTimestampByLastOffset = new Map<bigint, bigint>();
+    for (let next = log.logStartOffset; next < log.logEndOffset;) {
+      const { batches } = await log.read(next, 1 << 20);
+      if (batches.length === 0) break;
+      for (const b of batches) maxTimestampByLastOffset.set(batchLastOffset(b), batchMaxTimestamp(b));
+      next = batchLastOffset(batches[batches.length - 1]) + 1n;
+    }
+    await fixture.manager.close();
+    fixture.manager = undefined;
+    const entries = timeIndexEntries(fixture.dir, 'c');
+    expect(entries.length).toBeGreaterThan(3);
+    for (const entry of entries) expect(maxTimestampByLastOffset.get(entry.offset)).toBe(entry.timestamp);
   });
 });
