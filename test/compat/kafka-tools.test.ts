@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Broker } from '../../src/broker/broker';
 import { removeDir, startInProcess, tempDataDir } from '../helpers/broker';
 import { describeClient } from './support/compat-clients';
-import { javaModuleProblem } from './support/java';
+import { javaModuleProblem, spawnJava } from './support/java';
 import { KAFKA_TOOLS_VERSION, KafkaTools, TOOL, TOOLS_MODULE, parseConfigLines, parseFields, parseTable } from './support/kafka-tools';
 
 jest.setTimeout(60_000);
@@ -178,6 +178,29 @@ describeClient(`Kafka command-line tools ${KAFKA_TOOLS_VERSION}`, [javaModulePro
 
     expect(await groups('--delete', '--group', 'tools-group')).toContain("Deletion of requested consumer groups ('tools-group') was successful.");
     expect((await groups('--list')).split('\n')).not.toContain('tools-group');
+  });
+
+  test('kafka-consumer-groups --describe shows a live console consumer: member columns, state, members', async () => {
+    // The live member runs in a JVM of its own, as it must poll while the runner's JVM describes its group.
+    const live = spawnJava(TOOLS_MODULE, TOOL.consoleConsumer, withServer(['--topic', 'tools-kv', '--group', 'tools-live', '--timeout-ms', '30000']), {
+      timeoutMs: 60_000,
+    });
+    try {
+      let state: Record<string, string> | undefined;
+      for (let attempt = 0; attempt < 40 && state?.STATE !== 'Stable'; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const out = await tools.run(TOOL.consumerGroups, withServer(['--describe', '--group', 'tools-live', '--state']));
+        state = out.code === 0 && out.stdout.includes('COORDINATOR') ? parseTable(out.stdout, 'GROUP')[0] : undefined;
+      }
+      expect(state).toMatchObject({ GROUP: 'tools-live', 'ASSIGNMENT-STRATEGY': 'range', STATE: 'Stable', '#MEMBERS': '1' });
+      const [row] = parseTable(await groups('--describe', '--group', 'tools-live'), 'GROUP');
+      expect(row).toMatchObject({ TOPIC: 'tools-kv', PARTITION: '0', 'LOG-END-OFFSET': '60', HOST: '/127.0.0.1', 'CLIENT-ID': 'console-consumer' });
+      expect(row['CONSUMER-ID']).toMatch(/^console-consumer-[0-9a-f-]{36}$/);
+      const [member] = parseTable(await groups('--describe', '--group', 'tools-live', '--members', '--verbose'), 'GROUP');
+      expect(member).toMatchObject({ 'CONSUMER-ID': row['CONSUMER-ID'], '#PARTITIONS': '1', 'CURRENT-ASSIGNMENT': 'tools-kv:0' });
+    } finally {
+      await live.stop();
+    }
   });
 
   test('kafka-configs: --describe and --alter for a topic, --describe for the broker', async () => {
