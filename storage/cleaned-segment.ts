@@ -5,7 +5,7 @@
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { Logger } from './logger';
-import { batchBaseOffset, batchLastOffset, batchMaxTimestamp } from '../codecs/records/batch-header';
+import { batchLastOffset, batchMaxTimestamp } from '../codecs/records/batch-header';
 import { isNotFound } from './atomic-file';
 import { scanSegmentFile } from './batch-scan';
 import { CLEANED_SUFFIX, LOG_SUFFIX, SegmentPaths, SWAP_SUFFIX, parseSegmentFileName, segmentPaths } from './file-names';
@@ -57,7 +57,7 @@ export class CleanedSegmentWriter {
     const maxTs = batchMaxTimestamp(batch);
     if (maxTs > this.maxTimestamp) {
       this.maxTimestamp = maxTs;
-      this.offsetOfMaxTimestamp = batchBaseOffset(batch);
+      this.offsetOfMaxTimestamp = batchLastOffset(batch);
     }
     if (this.bytesSinceIndexEntry > this.limits.indexIntervalBytes) {
       this.offsets.append(batchLastOffset(batch), this.position);

@@ -181,7 +181,7 @@ export class LogSegment implements IndexHolder {
         tail = b;
         if (b.maxTimestamp > this.maxTimestamp) {
           this.maxTimestamp = b.maxTimestamp;
-          this.offsetOfMaxTimestamp = b.baseOffset;
+          this.offsetOfMaxTimestamp = b.lastOffset;
         }
         return false;
       });
@@ -326,7 +326,7 @@ export class LogSegment implements IndexHolder {
     return bytes;
   }
 
-  /** Largest timestamp in the segment and the base offset of the batch holding it (from the time index). */
+  /** Largest timestamp in the segment and the last offset of the batch holding it (from the time index). */
   async largestTimestamp(): Promise<{ timestamp: bigint; offset: bigint }> {
     if (this.active || this.maxTimestamp >= 0n) return { timestamp: this.maxTimestamp, offset: this.offsetOfMaxTimestamp };
     const last = (await this.loadedIndexes()).times.last();
@@ -420,7 +420,7 @@ export class LogSegment implements IndexHolder {
     if (this.rollingTimestamp === null) this.rollingTimestamp = b.maxTimestamp;
     if (b.maxTimestamp > this.maxTimestamp) {
       this.maxTimestamp = b.maxTimestamp;
-      this.offsetOfMaxTimestamp = b.baseOffset;
+      this.offsetOfMaxTimestamp = b.lastOffset;
     }
     if (this.bytesSinceLastIndexEntry > this.limits.indexIntervalBytes) {
       ix.offsets.append(b.lastOffset, positionBase + b.position);

@@ -67,6 +67,8 @@ export interface JavaOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Called with each line the program prints on stdout, as it prints it (progress for long scenarios). */
   readonly onLine?: (line: string) => void;
+  /** Give the program a stdin pipe (`child.stdin`) for programs that take commands; closed stdin otherwise. */
+  readonly stdinPipe?: boolean;
 }
 
 /** A JVM started from a module's classpath; `result` settles when it exits, `stop` ends it by pid. */
@@ -81,10 +83,12 @@ const STOP_GRACE_MS = 10_000;
 export function spawnJava(module: string, mainClass: string, args: readonly string[], options: JavaOptions): JavaProcess {
   // A small heap and one JIT thread keep several JVMs within this two-core machine; Kafka's clients need little.
   const jvm = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', ...(options.jvmArgs ?? [])];
-  const child = spawn('java', [...jvm, '-cp', javaClasspath(module), mainClass, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...(options.env ?? {}) },
-  });
+  const command = [...jvm, '-cp', javaClasspath(module), mainClass, ...args];
+  const env = { ...process.env, ...(options.env ?? {}) };
+  const child =
+    options.stdinPipe === true
+      ? spawn('java', command, { stdio: ['pipe', 'pipe', 'pipe'], env })
+      : spawn('java', command, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   let pending = '';
