@@ -9,8 +9,22 @@ import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './ac
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { DATA_SCENARIOS } from './scenarios-data';
+import { CONSUMER_GROUP_SCENARIOS } from './scenarios-consumer-groups';
+import { GROUP_ADMIN_SCENARIOS } from './scenarios-group-admin';
+import { GROUP_SCENARIOS } from './scenarios-groups';
+import { IDEMPOTENCE_SCENARIOS } from './scenarios-idempotence';
+import { TRANSACTION_SCENARIOS } from './scenarios-transactions';
+import { awaitTransactionCoordinator } from './txn-steps';
 
-const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS];
+const SCENARIOS: readonly Scenario[] = [
+  ...ADMIN_SCENARIOS,
+  ...DATA_SCENARIOS,
+  ...GROUP_SCENARIOS,
+  ...GROUP_ADMIN_SCENARIOS,
+  ...CONSUMER_GROUP_SCENARIOS,
+  ...TRANSACTION_SCENARIOS,
+  ...IDEMPOTENCE_SCENARIOS,
+];
 
 interface Outcome {
   readonly scenario: string;
@@ -60,6 +74,8 @@ describeWithReferenceKafka('differential: Eddy against the reference Apache Kafk
     // Kafka creates __consumer_offsets on the first FindCoordinator and answers COORDINATOR_NOT_AVAILABLE, then
     // COORDINATOR_LOAD_IN_PROGRESS, until it is loaded; a one-node Eddy has its coordinator from the start.
     await withRawClient(kafka.port, (client) => awaitGroupCoordinator(client));
+    // Likewise __transaction_state, created on the first FindCoordinator of a transactional id.
+    await withRawClient(kafka.port, (client) => awaitTransactionCoordinator(client));
   }, 60_000);
 
   afterAll(async () => {
