@@ -4,7 +4,8 @@
 //   transaction commits (its marker reaches the partition); an abort drops them.
 // - The group checks are Kafka's lighter ones for transactional commits: a member id or generation (v3+) is
 //   checked only when sent. Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION. A fenced producer's commit is
-//   refused by the partition's producer state with INVALID_PRODUCER_EPOCH.
+//   refused by the partition's producer state with INVALID_PRODUCER_EPOCH. Refused partitions lead the answer, as
+//   in Kafka's response builder.
 // - Left out: KIP-890 part 2 (v5's implicit add of the offsets partition to the transaction); clients on
 //   transaction protocol version 1 call AddOffsetsToTxn first, as all clients do against a broker that does not
 //   advertise transaction.version 2.
@@ -13,6 +14,7 @@ import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../..
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { defineHandler } from './handler';
+import { refusedFirst } from './per-partition';
 
 export const txnOffsetCommitHandler = defineHandler({
   request: TxnOffsetCommitRequestCodec,
@@ -22,11 +24,13 @@ export const txnOffsetCommitHandler = defineHandler({
     const codes = new Map<string, number>();
     const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
     const accepted: OffsetCommitInput[] = [];
+    const refused = new Set<string>();
     for (const t of request.topics) {
       const meta = services.topics.get(t.name);
       for (const p of t.partitions) {
         if (meta === undefined || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions) {
           codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+          refused.add(key(t.name, p.partitionIndex));
           continue;
         }
         accepted.push({
@@ -51,15 +55,13 @@ export const txnOffsetCommitHandler = defineHandler({
       });
       accepted.forEach((a, i) => codes.set(key(a.topic, a.partition), results[i]));
     }
-    return {
-      throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partitionIndex: p.partitionIndex,
-          errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_SERVER_ERROR,
-        })),
+    const topics = request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partitionIndex,
+        errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_SERVER_ERROR,
       })),
-    };
+    }));
+    return { throttleTimeMs: 0, topics: refusedFirst(topics, (p, t) => refused.has(key(t.name, p.partitionIndex))) };
   },
 });
