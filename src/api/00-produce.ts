@@ -94,17 +94,23 @@ function appendPartition(
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch !== undefined && transactionalId !== null) {
     const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
-    if (code !== ErrorCode.NONE) {
-      return failed(
-        partitionIndex,
-        code,
-        `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`,
-      );
-    }
+    // Kafka's wording for a partition outside the transaction; a fenced producer gets no message.
+    if (code !== ErrorCode.NONE)
+      return failed(partitionIndex, code, code === ErrorCode.INVALID_TXN_STATE ? 'Partition was not added to the transaction' : null);
   }
-  const now = log.appendNow(bytes, { leaderEpoch: 0 });
-  if (now !== null) return appended(partitionIndex, now);
-  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result));
+  // Kafka answers a producer-state refusal with the log start offset and no message (it has no custom message).
+  const refusedByProducerState = (err: unknown): PartitionResponse => {
+    if (!(err instanceof ProducerStateError)) throw err;
+    ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: err.message }, 'produce refused by producer state');
+    return { ...failed(partitionIndex, PRODUCER_REJECTION_CODES[err.reason]), logStartOffset: log.logStartOffset };
+  };
+  try {
+    const now = log.appendNow(bytes, { leaderEpoch: 0 });
+    if (now !== null) return appended(partitionIndex, now);
+  } catch (err) {
+    return refusedByProducerState(err);
+  }
+  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result), refusedByProducerState);
 }
 
 /** `answer`'s response, or the error response for what it threw or rejected with. */
@@ -145,10 +151,6 @@ function producePartition(
     () => (log instanceof Promise ? log.then(append) : append(log)),
     (err) => {
       if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE, err.message);
-      if (err instanceof ProducerStateError) {
-        ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
-        return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
-      }
       ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
       return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
     },
