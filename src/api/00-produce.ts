@@ -11,7 +11,8 @@
 // - Transactional batches are verified against the transaction coordinator (KIP-890 part 1, Kafka's default
 //   transaction.partition.verification.enable): the partition must be in the producer's open transaction, else
 //   INVALID_TXN_STATE (a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie producer whose transaction
-//   timed out from opening a transaction nobody will ever end on a partition.
+//   timed out from opening a transaction nobody will ever end on a partition. Transactional records in a request
+//   without a transactional id: TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch } from '../../codecs/records/produce-validation';
@@ -157,6 +158,25 @@ function producePartition(
   );
 }
 
+/** Whether the first batch of a partition's records is a v2 batch with the transactional flag, as Kafka checks. */
+function startsTransactional(records: Buffer | null): boolean {
+  const MAGIC_AT = 16;
+  const ATTRIBUTES_AT = 21;
+  const TRANSACTIONAL_FLAG = 0x10;
+  return records !== null && records.length > ATTRIBUTES_AT + 1 && records[MAGIC_AT] === 2 && (records.readInt16BE(ATTRIBUTES_AT) & TRANSACTIONAL_FLAG) !== 0;
+}
+
+/** Transactional records need a transactional id: without one Kafka's authoriser refuses the whole request. */
+function refusedAsUnauthorisedTransaction(request: ProduceRequest): NonNullable<ProduceResponseInit['responses']> | null {
+  if (request.transactionalId !== null) return null;
+  if (!request.topicData.some((t) => t.partitionData.some((p) => startsTransactional(p.records)))) return null;
+  return request.topicData.map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    partitionResponses: t.partitionData.map((p) => failed(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)),
+  }));
+}
+
 function produceResponse(request: ProduceRequest, responses: NonNullable<ProduceResponseInit['responses']>): ProduceResponseInit | null {
   return request.acks === 0 ? null : { responses, throttleTimeMs: 0 };
 }
@@ -168,6 +188,8 @@ export const produceHandler = defineHandler({
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    const unauthorised = refusedAsUnauthorisedTransaction(request);
+    if (unauthorised !== null) return Promise.resolve(produceResponse(request, unauthorised));
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
