@@ -6,15 +6,29 @@
 //   checked only when sent. Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION. A fenced producer's commit is
 //   refused by the partition's producer state with INVALID_PRODUCER_EPOCH. Refused partitions lead the answer, as
 //   in Kafka's response builder.
+// - KIP-890 part 1: a commit for a group AddOffsetsToTxn did not add to the open transaction is refused with
+//   INVALID_TXN_STATE, as Kafka's coordinator verifies the offsets partition before writing.
 // - Left out: KIP-890 part 2 (v5's implicit add of the offsets partition to the transaction); clients on
 //   transaction protocol version 1 call AddOffsetsToTxn first, as all clients do against a broker that does not
 //   advertise transaction.version 2.
-import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCommitRequest';
+import { TxnOffsetCommitRequestCodec, type TxnOffsetCommitRequest } from '../../codecs/generated/TxnOffsetCommitRequest';
 import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../../codecs/generated/TxnOffsetCommitResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
+import { OFFSETS_TOPIC } from '../groups/offsets-topic';
 import { defineHandler } from './handler';
+import type { BrokerServices } from './services';
 import { refusedFirst } from './per-partition';
+
+/**
+ * KIP-890 verification of a TV1 commit: the group's offsets partition must be in the producer's open transaction
+ * (AddOffsetsToTxn came first). Only a missing partition refuses here; a fenced producer is refused by its state.
+ */
+function groupInTransaction(services: BrokerServices, request: TxnOffsetCommitRequest): boolean {
+  const offsetsPartition = { topic: OFFSETS_TOPIC, partitions: [services.groups.partitionFor(request.groupId)] };
+  const [verdict] = services.transactions.verifyPartitions(request.transactionalId, request.producerId, request.producerEpoch, [offsetsPartition]);
+  return verdict.errorCode !== ErrorCode.INVALID_TXN_STATE;
+}
 
 export const txnOffsetCommitHandler = defineHandler({
   request: TxnOffsetCommitRequestCodec,
@@ -43,7 +57,9 @@ export const txnOffsetCommitHandler = defineHandler({
         });
       }
     }
-    if (accepted.length > 0) {
+    if (accepted.length > 0 && !groupInTransaction(ctx.services, request)) {
+      for (const a of accepted) codes.set(key(a.topic, a.partition), ErrorCode.INVALID_TXN_STATE);
+    } else if (accepted.length > 0) {
       const results = await services.groups.commitTransactionalOffsets({
         groupId: request.groupId,
         producerId: request.producerId,
