@@ -12,7 +12,8 @@
 // - Transactional batches are verified against the transaction coordinator (KIP-890 part 1, Kafka's default
 //   transaction.partition.verification.enable): the partition must be in the producer's open transaction, else
 //   INVALID_TXN_STATE (a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie producer whose transaction
-//   timed out from opening a transaction nobody will ever end on a partition.
+//   timed out from opening a transaction nobody will ever end on a partition. Transactional records in a request
+//   without a transactional id: TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult } from '../../codecs/records/produce-validation';
@@ -103,17 +104,23 @@ function appendPartition(
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch !== undefined && transactionalId !== null) {
     const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
-    if (code !== ErrorCode.NONE) {
-      return failed(
-        partitionIndex,
-        code,
-        `Partition ${topicName}-${partitionIndex} is not part of an ongoing transaction of producer ${txnBatch.producerId} at epoch ${txnBatch.producerEpoch}`,
-      );
-    }
+    // Kafka's wording for a partition outside the transaction; a fenced producer gets no message.
+    if (code !== ErrorCode.NONE)
+      return failed(partitionIndex, code, code === ErrorCode.INVALID_TXN_STATE ? 'Partition was not added to the transaction' : null);
   }
-  const now = log.appendNow(bytes, { leaderEpoch: 0 });
-  if (now !== null) return appended(partitionIndex, now);
-  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result));
+  // Kafka answers a producer-state refusal with the log start offset and no message (it has no custom message).
+  const refusedByProducerState = (err: unknown): PartitionResponse => {
+    if (!(err instanceof ProducerStateError)) throw err;
+    ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: err.message }, 'produce refused by producer state');
+    return { ...failed(partitionIndex, PRODUCER_REJECTION_CODES[err.reason]), logStartOffset: log.logStartOffset };
+  };
+  try {
+    const now = log.appendNow(bytes, { leaderEpoch: 0 });
+    if (now !== null) return appended(partitionIndex, now);
+  } catch (err) {
+    return refusedByProducerState(err);
+  }
+  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result), refusedByProducerState);
 }
 
 /** `answer`'s response, or the error response for what it threw or rejected with. */
@@ -155,14 +162,29 @@ function producePartition(
     (err) => {
       // Kafka answers a batch too large for a segment with the bare code, as it does a too-large message.
       if (err instanceof RecordBatchTooLargeError) return failed(p.index, ErrorCode.RECORD_LIST_TOO_LARGE);
-      if (err instanceof ProducerStateError) {
-        ctx.logger.debug({ topic: topicName, partition: p.index, error: err.message }, 'produce refused by producer state');
-        return failed(p.index, PRODUCER_REJECTION_CODES[err.reason], err.message);
-      }
       ctx.logger.error({ err, topic: topicName, partition: p.index }, 'append failed');
       return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
     },
   );
+}
+
+/** Whether the first batch of a partition's records is a v2 batch with the transactional flag, as Kafka checks. */
+function startsTransactional(records: Buffer | null): boolean {
+  const MAGIC_AT = 16;
+  const ATTRIBUTES_AT = 21;
+  const TRANSACTIONAL_FLAG = 0x10;
+  return records !== null && records.length > ATTRIBUTES_AT + 1 && records[MAGIC_AT] === 2 && (records.readInt16BE(ATTRIBUTES_AT) & TRANSACTIONAL_FLAG) !== 0;
+}
+
+/** Transactional records need a transactional id: without one Kafka's authoriser refuses the whole request. */
+function refusedAsUnauthorisedTransaction(request: ProduceRequest): NonNullable<ProduceResponseInit['responses']> | null {
+  if (request.transactionalId !== null) return null;
+  if (!request.topicData.some((t) => t.partitionData.some((p) => startsTransactional(p.records)))) return null;
+  return request.topicData.map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    partitionResponses: t.partitionData.map((p) => failed(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)),
+  }));
 }
 
 /** acks=0 gets no answer; when a partition failed, Kafka closes the connection so the producer notices. */
@@ -182,6 +204,8 @@ export const produceHandler = defineHandler({
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    const unauthorised = refusedAsUnauthorisedTransaction(request);
+    if (unauthorised !== null) return Promise.resolve(produceResponse(request, unauthorised));
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one

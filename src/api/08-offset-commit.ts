@@ -4,6 +4,7 @@
 //   empty; such a commit to an unknown group creates it).
 // - Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION (v10 addresses topics by id: UNKNOWN_TOPIC_ID).
 // - Metadata longer than offset.metadata.max.bytes: OFFSET_METADATA_TOO_LARGE for that partition.
+// - Partitions refused here (unknown topic or partition) come first, as Kafka's response builder lists them.
 // - v1: per-partition commit timestamp (-1 = now). v2-4: retention time, turned into an explicit expiry.
 // - v9+: committing to a group that does not exist with a generation reports GROUP_ID_NOT_FOUND (older versions:
 //   ILLEGAL_GENERATION).
@@ -12,8 +13,12 @@ import { OffsetCommitResponseCodec, OffsetCommitResponseInit } from '../../codec
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { defineHandler } from './handler';
+import { refusedFirst } from './per-partition';
 
-type TopicResult = NonNullable<OffsetCommitResponseInit['topics']>[number];
+interface PartitionSlot {
+  readonly partitionIndex: number;
+  errorCode: number;
+}
 
 export const offsetCommitHandler = defineHandler({
   request: OffsetCommitRequestCodec,
@@ -22,11 +27,11 @@ export const offsetCommitHandler = defineHandler({
     const byId = ctx.apiVersion >= 10;
     const inputs: OffsetCommitInput[] = [];
     // Where each accepted partition's error goes once the coordinator answers.
-    const slots: Array<{ partitionIndex: number; errorCode: number }> = [];
-    const topics: TopicResult[] = request.topics.map((t) => {
+    const slots: PartitionSlot[] = [];
+    const topics = request.topics.map((t) => {
       const ref = ctx.services.topics.find(byId ? null : t.name, t.topicId, byId);
       const partitions = t.partitions.map((p) => {
-        const slot: { partitionIndex: number; errorCode: number } = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
+        const slot: PartitionSlot = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
         if (!ref.topic) slot.errorCode = ref.missingCode;
         else if (p.partitionIndex < 0 || p.partitionIndex >= ref.topic.partitions) slot.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else {
@@ -56,6 +61,7 @@ export const offsetCommitHandler = defineHandler({
       });
       errors.forEach((code, i) => (slots[i].errorCode = code));
     }
-    return { throttleTimeMs: 0, topics };
+    const accepted = new Set(slots);
+    return { throttleTimeMs: 0, topics: refusedFirst(topics, (p) => !accepted.has(p)) };
   },
 });

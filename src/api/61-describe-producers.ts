@@ -16,12 +16,15 @@ export const describeProducersHandler = defineHandler({
       throttleTimeMs: 0,
       topics: await Promise.all(
         request.topics.map(async (t) => {
-          const logs = await partitions.logsOf(topics.get(t.name), t.partitionIndexes);
+          const topic = topics.get(t.name);
+          const logs = await partitions.logsOf(topic, t.partitionIndexes);
+          // Kafka words the error only for a topic it does not know; an unknown partition of a known one has none.
+          const missingMessage = topic === undefined ? 'This server does not host this topic-partition.' : null;
           return {
             name: t.name,
             partitions: t.partitionIndexes.map((partitionIndex, i) => {
               const log = logs[i];
-              if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
+              if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: missingMessage, activeProducers: [] };
               return {
                 partitionIndex,
                 errorCode: ErrorCode.NONE,

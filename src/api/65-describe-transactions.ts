@@ -1,7 +1,7 @@
 // DescribeTransactions: v0.
 // - The coordinator's view of each transactional id: state name (Kafka's: Empty, Ongoing, PrepareCommit, ...),
 //   timeout, start time of the open transaction (-1 if none), producer id and epoch, and its partitions.
-// - Ids the coordinator does not know (or that are Dead): TRANSACTIONAL_ID_NOT_FOUND.
+// - Ids the coordinator does not know (or that are Dead): TRANSACTIONAL_ID_NOT_FOUND; an empty id: INVALID_REQUEST.
 import { DescribeTransactionsRequestCodec } from '../../codecs/generated/DescribeTransactionsRequest';
 import { DescribeTransactionsResponseCodec, DescribeTransactionsResponseInit } from '../../codecs/generated/DescribeTransactionsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -15,15 +15,16 @@ export const describeTransactionsHandler = defineHandler({
       throttleTimeMs: 0,
       transactionStates: request.transactionalIds.map((transactionalId) => {
         const m = ctx.services.transactions.describe(transactionalId);
-        if (m === undefined || m.state === 'Dead') {
+        // An error answer keeps the schema's defaults (producer id and epoch 0), as Kafka's does.
+        if (transactionalId === '' || m === undefined || m.state === 'Dead') {
           return {
-            errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
+            errorCode: transactionalId === '' ? ErrorCode.INVALID_REQUEST : ErrorCode.TRANSACTIONAL_ID_NOT_FOUND,
             transactionalId,
             transactionState: '',
             transactionTimeoutMs: 0,
             transactionStartTimeMs: -1n,
-            producerId: -1n,
-            producerEpoch: -1,
+            producerId: 0n,
+            producerEpoch: 0,
             topics: [],
           };
         }

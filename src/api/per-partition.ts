@@ -25,3 +25,26 @@ export function answerEachPartition<P extends { readonly partitionIndex: number 
     }),
   );
 }
+
+/**
+ * The order of Kafka's OffsetCommit, TxnOffsetCommit and OffsetDelete answers: its response builder first takes the
+ * partitions the request handler refused itself (unknown topics and partitions), then merges the coordinator's
+ * results, appending to a topic already listed. So refused partitions lead within their topic, and topics with a
+ * refused partition lead the list.
+ */
+export function refusedFirst<T extends { readonly partitions: readonly unknown[] }>(
+  topics: readonly T[],
+  refused: (partition: T['partitions'][number], topic: T) => boolean,
+): T[] {
+  type P = T['partitions'][number];
+  const reordered = topics.map((t) => {
+    const isRefused = (p: P): boolean => refused(p, t);
+    return {
+      topic: t,
+      refusedAny: t.partitions.some(isRefused),
+      partitions: [...t.partitions.filter(isRefused), ...t.partitions.filter((p) => !isRefused(p))],
+    };
+  });
+  const ordered = [...reordered.filter((r) => r.refusedAny), ...reordered.filter((r) => !r.refusedAny)];
+  return ordered.map((r) => ({ ...r.topic, partitions: r.partitions }));
+}

@@ -127,6 +127,11 @@ export class ClassicGroup {
     return current !== undefined && current !== memberId;
   }
 
+  /** A static identity no member holds: Kafka's validateMember takes its bearer for an unknown member. */
+  isUnknownStaticInstance(groupInstanceId: string | null): boolean {
+    return groupInstanceId !== null && !this.staticMembers.has(groupInstanceId);
+  }
+
   /** Moves a static member to a fresh member id (a restarted instance); the old id is fenced. */
   replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): ClassicMember {
     const member = this.members.get(oldMemberId);

@@ -47,6 +47,7 @@ export class ClassicMembership {
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (group.isStaticMemberFenced(p.groupInstanceId, p.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
+    if (group.isUnknownStaticInstance(p.groupInstanceId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     const member = group.members.get(p.memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (p.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
@@ -110,6 +111,7 @@ export class ClassicMembership {
     if (!group) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (group.is('Dead')) return respond(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (group.isStaticMemberFenced(p.groupInstanceId, p.memberId)) return respond(syncError(ErrorCode.FENCED_INSTANCE_ID));
+    if (group.isUnknownStaticInstance(p.groupInstanceId)) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     const member = group.members.get(p.memberId);
     if (!member) return respond(syncError(ErrorCode.UNKNOWN_MEMBER_ID));
     if (p.generationId !== group.generationId) return respond(syncError(ErrorCode.ILLEGAL_GENERATION));

@@ -242,7 +242,7 @@ export class ConsumerGroupCoordinator {
     if (p.serverAssignor !== null && !SERVER_ASSIGNORS.has(p.serverAssignor)) {
       return failure(
         ErrorCode.UNSUPPORTED_ASSIGNOR,
-        `Server assignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`,
+        `ServerAssignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`,
       );
     }
     // An empty regex means "no regex subscription" (clients send it to clear one; librdkafka sends it on every
@@ -253,7 +253,8 @@ export class ConsumerGroupCoordinator {
     let group = this.groups.get(p.groupId);
     if (!group) {
       // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
-      if (p.memberEpoch !== 0) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`);
+      // Kafka looks the group up without creating it unless the member joins: GROUP_ID_NOT_FOUND.
+      if (p.memberEpoch !== 0) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${p.groupId} not found.`);
       if (this.classicGroupInUse(p.groupId)) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${p.groupId} is not a consumer group.`);
       group = new ConsumerGroup(p.groupId);
       this.groups.set(p.groupId, group);
@@ -268,7 +269,7 @@ export class ConsumerGroupCoordinator {
         if (holder) {
           return failure(
             ErrorCode.UNRELEASED_INSTANCE_ID,
-            `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId}.`,
+            `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId} member.`,
           );
         }
       }
@@ -384,7 +385,8 @@ export class ConsumerGroupCoordinator {
       const withinAssigned = owned !== null && [...owned].every(([t, ps]) => [...ps].every((x) => member.assigned.get(t)?.has(x)));
       if (withinAssigned) return null;
     }
-    return `The consumer group member has a smaller or larger member epoch (${p.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`;
+    const relation = p.memberEpoch > member.memberEpoch ? 'greater' : 'smaller';
+    return `The consumer group member has a ${relation} member epoch (${p.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`;
   }
 
   private leave(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {

@@ -17,8 +17,8 @@ export interface NamedAssignment {
 }
 
 export interface ConsumerGroupMemberDescription extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment'> {
-  /** Regular-expression subscriptions are not supported, so there is never one to report. */
-  readonly subscribedTopicRegex: null;
+  /** Regular-expression subscriptions are not supported: Kafka reports a member without one with "". */
+  readonly subscribedTopicRegex: '';
   readonly assignment: NamedAssignment;
   readonly targetAssignment: NamedAssignment;
   readonly memberType: number;
@@ -48,7 +48,7 @@ export function describeConsumerGroup(consumerGroups: ConsumerGroupCoordinator, 
     assignorName: described.assignorName,
     members: described.members.map((m) => ({
       ...m,
-      subscribedTopicRegex: null,
+      subscribedTopicRegex: '',
       assignment: named(m.assignment),
       targetAssignment: named(m.targetAssignment),
       memberType: MEMBER_TYPE_CONSUMER,

@@ -17,7 +17,7 @@ export function offsetCommitError(group: ClassicGroup, who: CommitIdentity): num
   if (who.generationId < 0 && group.is('Empty')) return ErrorCode.NONE;
   if (who.generationId >= 0 || who.memberId !== '' || who.groupInstanceId !== null) {
     if (group.isStaticMemberFenced(who.groupInstanceId, who.memberId)) return ErrorCode.FENCED_INSTANCE_ID;
-    if (!group.has(who.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
+    if (group.isUnknownStaticInstance(who.groupInstanceId) || !group.has(who.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (who.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
   } else if (!group.is('Empty')) {
     return ErrorCode.UNKNOWN_MEMBER_ID;

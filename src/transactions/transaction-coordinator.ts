@@ -186,14 +186,11 @@ export class TransactionCoordinator {
         case 'Dead':
           return fail(ErrorCode.INVALID_TXN_STATE);
         case 'Ongoing': {
-          // A new instance of the producer: abort what the old one left open, fencing it with a bumped epoch.
-          // Kafka answers CONCURRENT_TRANSACTIONS and lets the client retry; finishing here saves the round trip.
+          // A new instance of the producer: abort what the old one left open, fencing it with a bumped epoch, and
+          // answer CONCURRENT_TRANSACTIONS as Kafka does; the client's retry then gets the next epoch.
           if (expected !== null && expected.producerId === m.producerId && expected.epoch !== m.producerEpoch) return fail(ErrorCode.PRODUCER_FENCED);
           await this.fenceAndAbort(m);
-          const fenced = this.txns.get(txnId);
-          if (fenced === undefined) return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-          m = fenced;
-          break;
+          return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
         }
         default:
           if (expected !== null && m.producerEpoch !== -1 && m.producerId === expected.producerId && m.producerEpoch !== expected.epoch) {

@@ -11,11 +11,17 @@ import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { API_VERSIONS_SCENARIOS } from './scenarios-api-versions';
 import { CONFIG_SCENARIOS } from './scenarios-configs';
 import { DATA_SCENARIOS } from './scenarios-data';
+import { CONSUMER_GROUP_SCENARIOS } from './scenarios-consumer-groups';
 import { FETCH_SCENARIOS } from './scenarios-fetch';
+import { GROUP_ADMIN_SCENARIOS } from './scenarios-group-admin';
+import { GROUP_SCENARIOS } from './scenarios-groups';
+import { IDEMPOTENCE_SCENARIOS } from './scenarios-idempotence';
 import { METADATA_SCENARIOS } from './scenarios-metadata';
 import { OFFSETS_SCENARIOS } from './scenarios-offsets';
 import { PRODUCE_SCENARIOS } from './scenarios-produce';
 import { TOPIC_ADMIN_SCENARIOS } from './scenarios-topic-admin';
+import { TRANSACTION_SCENARIOS } from './scenarios-transactions';
+import { awaitTransactionCoordinator } from './txn-steps';
 
 const SCENARIOS: readonly Scenario[] = [
   ...ADMIN_SCENARIOS,
@@ -27,6 +33,11 @@ const SCENARIOS: readonly Scenario[] = [
   ...PRODUCE_SCENARIOS,
   ...FETCH_SCENARIOS,
   ...OFFSETS_SCENARIOS,
+  ...GROUP_SCENARIOS,
+  ...GROUP_ADMIN_SCENARIOS,
+  ...CONSUMER_GROUP_SCENARIOS,
+  ...TRANSACTION_SCENARIOS,
+  ...IDEMPOTENCE_SCENARIOS,
 ];
 
 interface Outcome {
@@ -78,6 +89,8 @@ describeWithReferenceKafka('differential: Eddy against the reference Apache Kafk
     // COORDINATOR_LOAD_IN_PROGRESS, until it is loaded; a one-node Eddy has its coordinator from the start.
     // Eddy is asked too, so both hold __consumer_offsets before a scenario looks at it.
     await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitGroupCoordinator(client))));
+    // Likewise __transaction_state, created on the first FindCoordinator of a transactional id.
+    await withRawClient(kafka.port, (client) => awaitTransactionCoordinator(client));
   }, 60_000);
 
   afterAll(async () => {

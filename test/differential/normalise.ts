@@ -12,6 +12,12 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /** Fields holding an id the broker chose; values other than the "none" sentinels map to numbered placeholders. */
 const MINTED_ID_FIELDS = new Set(['topicId', 'memberId', 'producerId', 'groupInstanceId']);
 
+/** Fields naming an id of another field's kind: a JoinGroup's leader is a member id, as is its placeholder. */
+const ID_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['leader', 'memberId'],
+  ['ongoingTxnProducerId', 'producerId'],
+]);
+
 /** Fields whose value is a property of the machine or the moment, not of the behaviour. */
 const MASKED_FIELDS: ReadonlyMap<string, string> = new Map([
   ['clusterId', '<cluster id>'],
@@ -22,6 +28,8 @@ const MASKED_FIELDS: ReadonlyMap<string, string> = new Map([
   ['logDir', '<log dir>'],
   ['totalBytes', '<disk bytes>'],
   ['usableBytes', '<disk bytes>'],
+  ['transactionStartTimeMs', '<time>'],
+  ['lastTimestamp', '<time>'],
 ]);
 
 function isSentinel(value: unknown): boolean {
@@ -64,6 +72,8 @@ function normaliseField(field: string, value: unknown, ids: Map<string, string>,
   const mask = MASKED_FIELDS.get(field);
   if (mask !== undefined) return mask;
   if (MINTED_ID_FIELDS.has(field)) return placeholder(field, value, ids);
+  const alias = ID_ALIASES.get(field);
+  if (alias !== undefined) return placeholder(alias, value, ids);
   if (MESSAGE_FIELDS.has(field) && options.freeTextMessages) return value === null ? null : '<message>';
   if (field === 'configs' && Array.isArray(value)) return normalise(sortedByName(value), ids, options);
   if (field === 'partitionResponses' && Array.isArray(value)) return normalise(sortedByIndex(value), ids, options);

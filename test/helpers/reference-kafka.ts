@@ -94,6 +94,9 @@ function serverProperties(workDir: string, port: number, controllerPort: number)
     'share.coordinator.state.topic.min.isr=1',
     // Eddy's dev defaults, so group timings compare.
     'group.initial.rebalance.delay.ms=0',
+    // Kafka 4.3 batches KIP-848 target assignments; Eddy computes them on the heartbeat that changes the group.
+    'group.consumer.min.assignment.interval.ms=0',
+    'group.consumer.assignment.interval.ms=0',
     '',
   ].join('\n');
 }

@@ -129,7 +129,7 @@ describe('ConsumerGroupCoordinator', () => {
           clientId: 'client',
           clientHost: '/127.0.0.1',
           subscribedTopicNames: ['orders'],
-          subscribedTopicRegex: null,
+          subscribedTopicRegex: '',
           assignment: named,
           targetAssignment: named,
           memberType: 1,
@@ -163,6 +163,11 @@ describe('ConsumerGroupCoordinator', () => {
   test('errors: unknown member, fenced epoch, bad requests, unsupported assignor, classic group id', async () => {
     await join('m1');
     expect((await hb({ memberId: 'ghost', memberEpoch: 1 })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await hb({ groupId: 'nowhere', memberId: 'm1', memberEpoch: 1 })).toMatchObject({
+      errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+      errorMessage: 'Consumer group nowhere not found.',
+    });
+    expect((await hb({ memberId: 'm1', memberEpoch: 7 })).errorMessage).toMatch(/has a greater member epoch \(7\)/);
     expect((await hb({ memberId: 'm1', memberEpoch: 7 })).errorCode).toBe(ErrorCode.FENCED_MEMBER_EPOCH);
     expect((await hb({ memberId: '', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] })).errorCode).toBe(ErrorCode.INVALID_REQUEST);
     expect((await hb({ memberId: 'm3', memberEpoch: 0, subscribedTopicNames: null, topicPartitions: [] })).errorCode).toBe(ErrorCode.INVALID_REQUEST);

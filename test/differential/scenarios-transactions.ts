@@ -1,0 +1,289 @@
+// Differential scenarios for transactions as clients drive them without transaction.version 2 (kafkajs, librdkafka,
+// a Java client on the classic protocol): the coordinator's state machine, fencing, and what consumers see at each
+// isolation level. A step that waits for Kafka's asynchronous markers keeps timing out of the comparison.
+import { step, type Scenario, type Step } from './harness';
+import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordinatorRequest';
+import { FindCoordinatorResponseCodec } from '../../codecs/generated/FindCoordinatorResponse';
+import { offsetFetch } from './group-steps';
+import {
+  addOffsets,
+  addPartitions,
+  awaitTransactionSettled,
+  describeProducers,
+  describeTransactions,
+  endTxn,
+  fetchAt,
+  initProducerId,
+  listOffsetsLatest,
+  listTransactions,
+  produceBatch,
+  producerAt,
+  txnOffsetCommit,
+  withEpoch,
+  UNKNOWN_PRODUCER,
+} from './txn-steps';
+
+const TXN_KEY = 1;
+const P = producerAt(0);
+
+/** Versions one client sends across a transaction. */
+interface TxnVersions {
+  readonly init: number;
+  readonly addPartitions: number;
+  readonly addOffsets: number;
+  readonly txnOffsetCommit: number;
+  readonly endTxn: number;
+}
+
+const KAFKAJS: TxnVersions = { init: 1, addPartitions: 1, addOffsets: 1, txnOffsetCommit: 1, endTxn: 1 };
+const LIBRDKAFKA: TxnVersions = { init: 4, addPartitions: 0, addOffsets: 0, txnOffsetCommit: 3, endTxn: 1 };
+const JAVA_TV1: TxnVersions = { init: 5, addPartitions: 3, addOffsets: 3, txnOffsetCommit: 4, endTxn: 4 };
+
+/** A scenario whose first step initialises transactional id `diff-txn-<key>`, on topic `diff-txn-<key>` (2 partitions). */
+function txn(name: string, key: string, then: (id: string, topic: string) => Step[], init = 3): Scenario {
+  const id = `diff-txn-${key}`;
+  return { name, topics: [{ name: id, partitions: 2 }], steps: [initProducerId(init, { transactionalId: id }), ...then(id, id)] };
+}
+
+/** The steps that open a transaction on partition 0 of `topic` and write one batch to it. */
+function openWithBatch(id: string, topic: string, version = 1, baseSequence = 0): Step[] {
+  return [addPartitions(version, id, P, [{ name: topic, partitions: [0] }]), produceBatch(topic, 0, { producer: P, baseSequence, transactional: true }, id)];
+}
+
+/** What a consumer sees once the transaction settled: both isolation levels, and the LSO. */
+function afterSettled(id: string, topic: string): Step[] {
+  return [awaitTransactionSettled(id), fetchAt(topic, 0, 1), fetchAt(topic, 0, 0), listOffsetsLatest(topic, 0, 1)];
+}
+
+function clientTransaction(client: string, v: TxnVersions): Scenario {
+  const id = `diff-txn-client-${client.replace(/\W+/g, '-')}`;
+  const group = `${id}-group`;
+  return {
+    name: `A transaction with offsets, as ${client} sends it (InitProducerId v${v.init}, EndTxn v${v.endTxn})`,
+    topics: [{ name: id, partitions: 2 }],
+    steps: [
+      initProducerId(v.init, { transactionalId: id }),
+      addPartitions(v.addPartitions, id, P, [{ name: id, partitions: [0, 1] }]),
+      produceBatch(id, 0, { producer: P, baseSequence: 0, transactional: true }, id),
+      produceBatch(id, 1, { producer: P, baseSequence: 0, transactional: true }, id),
+      addOffsets(v.addOffsets, id, P, group),
+      txnOffsetCommit(v.txnOffsetCommit, id, group, P, id, [2n, 2n]),
+      offsetFetch(7, group, [{ name: id, partitionIndexes: [0, 1] }], true),
+      endTxn(v.endTxn, id, P, true),
+      ...afterSettled(id, id),
+      offsetFetch(7, group, [{ name: id, partitionIndexes: [0, 1] }], true),
+      describeTransactions([id]),
+    ],
+  };
+}
+
+const CLIENT_PATHS: readonly Scenario[] = [
+  clientTransaction('kafkajs', KAFKAJS),
+  clientTransaction('librdkafka', LIBRDKAFKA),
+  clientTransaction('the Java client on TV1', JAVA_TV1),
+];
+
+const LIFECYCLE: readonly Scenario[] = [
+  {
+    name: 'FindCoordinator of a transactional id, v1 and v4',
+    steps: [
+      step(FindCoordinatorRequestCodec, FindCoordinatorResponseCodec, 1, { key: 'diff-txn-find', keyType: TXN_KEY }),
+      step(FindCoordinatorRequestCodec, FindCoordinatorResponseCodec, 4, { keyType: TXN_KEY, coordinatorKeys: ['diff-txn-find', ''] }),
+    ],
+  },
+  {
+    name: 'InitProducerId of a transactional id twice bumps the epoch, then DescribeTransactions',
+    steps: [
+      initProducerId(4, { transactionalId: 'diff-txn-twice' }),
+      initProducerId(4, { transactionalId: 'diff-txn-twice' }),
+      describeTransactions(['diff-txn-twice']),
+    ],
+  },
+  {
+    name: 'InitProducerId v3 with the current producer id and epoch bumps the epoch; a stale epoch is fenced',
+    steps: [
+      initProducerId(3, { transactionalId: 'diff-txn-kip360' }),
+      initProducerId(3, { transactionalId: 'diff-txn-kip360', producer: P }),
+      initProducerId(3, { transactionalId: 'diff-txn-kip360', producer: P }),
+      initProducerId(4, { transactionalId: 'diff-txn-kip360', producer: UNKNOWN_PRODUCER }),
+    ],
+  },
+  {
+    name: 'InitProducerId with a transaction timeout over the maximum',
+    steps: [initProducerId(4, { transactionalId: 'diff-txn-long-timeout', timeoutMs: 3_600_000 })],
+  },
+  { name: 'InitProducerId with a transaction timeout of 0', steps: [initProducerId(1, { transactionalId: 'diff-txn-zero-timeout', timeoutMs: 0 })] },
+  txn('A committed transaction: Fetch at both isolation levels and the LSO', 'commit', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, true),
+    ...afterSettled(id, topic),
+    describeProducers(topic, [0]),
+  ]),
+  txn('An aborted transaction: read_committed lists it among abortedTransactions', 'abort', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, false),
+    ...afterSettled(id, topic),
+  ]),
+  txn('A committed then an aborted transaction on one partition', 'commit-then-abort', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, true),
+    awaitTransactionSettled(id),
+    ...openWithBatch(id, topic, 1, 2),
+    endTxn(1, id, P, false),
+    ...afterSettled(id, topic),
+    listTransactions(1, id),
+  ]),
+  txn('An open transaction: LSO, ListOffsets read_committed, DescribeProducers, DescribeTransactions', 'open', (id, topic) => [
+    produceBatch(topic, 0, { producer: () => ({ producerId: -1n, producerEpoch: -1 }), baseSequence: -1 }),
+    ...openWithBatch(id, topic),
+    listOffsetsLatest(topic, 0, 0),
+    listOffsetsLatest(topic, 0, 1),
+    listOffsetsLatest(topic, 0, 1, 2),
+    fetchAt(topic, 0, 1),
+    fetchAt(topic, 0, 0),
+    describeProducers(topic, [0]),
+    describeTransactions([id]),
+    listTransactions(0, id, ['Ongoing']),
+    listTransactions(1, id, ['CompleteCommit']),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('InitProducerId during an open transaction aborts it', 'init-aborts', (id, topic) => [
+    ...openWithBatch(id, topic),
+    initProducerId(3, { transactionalId: id }),
+    awaitTransactionSettled(id),
+    initProducerId(3, { transactionalId: id }),
+    fetchAt(topic, 0, 1),
+    describeTransactions([id]),
+  ]),
+  {
+    name: 'A transaction over two topics and both partitions, committed',
+    topics: [
+      { name: 'diff-txn-two-topics', partitions: 2 },
+      { name: 'diff-txn-two-topics-other', partitions: 1 },
+    ],
+    steps: [
+      initProducerId(3, { transactionalId: 'diff-txn-two-topics' }),
+      addPartitions(3, 'diff-txn-two-topics', P, [
+        { name: 'diff-txn-two-topics', partitions: [0, 1] },
+        { name: 'diff-txn-two-topics-other', partitions: [0] },
+      ]),
+      describeTransactions(['diff-txn-two-topics']),
+      endTxn(3, 'diff-txn-two-topics', P, true),
+      awaitTransactionSettled('diff-txn-two-topics'),
+      describeTransactions(['diff-txn-two-topics']),
+    ],
+  },
+];
+
+const WRONG_STATE: readonly Scenario[] = [
+  txn('AddPartitionsToTxn with an unknown topic and an unknown partition', 'add-unknown', (id, topic) => [
+    addPartitions(1, id, P, [
+      { name: topic, partitions: [0, 7] },
+      { name: 'diff-txn-no-such-topic', partitions: [0] },
+    ]),
+    describeTransactions([id]),
+  ]),
+  txn('AddPartitionsToTxn with a stale epoch after a bump', 'add-fenced', (id, topic) => [
+    initProducerId(3, { transactionalId: id }),
+    addPartitions(1, id, P, [{ name: topic, partitions: [0] }]),
+    addPartitions(3, id, P, [{ name: topic, partitions: [0] }]),
+    addPartitions(3, id, withEpoch(P, 5), [{ name: topic, partitions: [0] }]),
+  ]),
+  txn('AddPartitionsToTxn with a producer id the transactional id does not have', 'add-wrong-pid', (id, topic) => [
+    addPartitions(1, id, UNKNOWN_PRODUCER, [{ name: topic, partitions: [0] }]),
+    addPartitions(1, 'diff-txn-never-initialised', P, [{ name: topic, partitions: [0] }]),
+  ]),
+  txn('AddPartitionsToTxn v4 batches transactions as brokers send them', 'add-v4', (id, topic) => [
+    addPartitions(4, id, P, [{ name: topic, partitions: [0, 1] }]),
+    addPartitions(4, 'diff-txn-never-initialised-v4', P, [{ name: topic, partitions: [0] }]),
+    endTxn(3, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('EndTxn with no partitions in the transaction', 'end-empty', (id) => [endTxn(1, id, P, true), endTxn(1, id, P, false)]),
+  txn('EndTxn commit after an abort, and an abort retried', 'end-after-abort', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+    endTxn(1, id, P, true),
+    endTxn(1, id, P, false),
+  ]),
+  txn('EndTxn commit retried after it completed', 'end-retried', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, true),
+    awaitTransactionSettled(id),
+    endTxn(1, id, P, true),
+  ]),
+  txn('EndTxn with a stale epoch, a future epoch and an unknown transactional id', 'end-fenced', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, withEpoch(P, -1), true),
+    endTxn(3, id, withEpoch(P, 2), true),
+    endTxn(1, 'diff-txn-end-nobody', P, true),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('A transactional Produce to a partition not added to the transaction', 'produce-not-added', (id, topic) => [
+    addPartitions(1, id, P, [{ name: topic, partitions: [0] }]),
+    produceBatch(topic, 1, { producer: P, baseSequence: 0, transactional: true }, id),
+    produceBatch(topic, 0, { producer: P, baseSequence: 0, transactional: true }, id),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('A transactional Produce after the transaction committed, without AddPartitionsToTxn', 'produce-after-commit', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, P, true),
+    awaitTransactionSettled(id),
+    produceBatch(topic, 0, { producer: P, baseSequence: 2, transactional: true }, id),
+  ]),
+  txn('A transactional Produce with a stale epoch', 'produce-fenced', (id, topic) => [
+    initProducerId(3, { transactionalId: id }),
+    addPartitions(1, id, producerAt(1), [{ name: topic, partitions: [0] }]),
+    produceBatch(topic, 0, { producer: P, baseSequence: 0, transactional: true }, id),
+    endTxn(1, id, producerAt(1), false),
+    awaitTransactionSettled(id),
+  ]),
+];
+
+const OFFSETS: readonly Scenario[] = [
+  txn('TxnOffsetCommit in an aborted transaction leaves no offsets', 'offsets-abort', (id, topic) => [
+    addOffsets(1, id, P, `${id}-group`),
+    txnOffsetCommit(1, id, `${id}-group`, P, topic, [1n, 1n]),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+    offsetFetch(7, `${id}-group`, null, true),
+  ]),
+  txn('TxnOffsetCommit without AddOffsetsToTxn', 'offsets-not-added', (id, topic) => [
+    txnOffsetCommit(1, id, `${id}-group`, P, topic, [1n]),
+    addPartitions(1, id, P, [{ name: topic, partitions: [0] }]),
+    txnOffsetCommit(3, id, `${id}-group`, P, topic, [1n]),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('TxnOffsetCommit to an unknown partition and with a stale epoch', 'offsets-errors', (id, topic) => [
+    addOffsets(1, id, P, `${id}-group`),
+    txnOffsetCommit(3, id, `${id}-group`, P, topic, [1n, 1n, 1n]),
+    txnOffsetCommit(3, id, `${id}-group`, withEpoch(P, -1), topic, [1n]),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('AddOffsetsToTxn with a stale epoch, an unknown producer and an empty group id', 'add-offsets-errors', (id) => [
+    addOffsets(1, id, withEpoch(P, -1), `${id}-group`),
+    addOffsets(1, id, UNKNOWN_PRODUCER, `${id}-group`),
+    addOffsets(1, id, P, ''),
+  ]),
+];
+
+const ADMIN: readonly Scenario[] = [
+  { name: 'DescribeTransactions of an unknown transactional id and of an empty one', steps: [describeTransactions(['diff-txn-describe-unknown', ''])] },
+  {
+    name: 'ListTransactions with an unknown state filter and a producer id filter',
+    steps: [
+      initProducerId(3, { transactionalId: 'diff-txn-list-filter' }),
+      listTransactions(0, 'diff-txn-list-filter', ['NoSuchState', 'Empty']),
+      listTransactions(1, 'diff-txn-list-filter', [], P),
+      listTransactions(1, 'diff-txn-list-filter', ['Ongoing'], P),
+    ],
+  },
+];
+
+export const TRANSACTION_SCENARIOS: readonly Scenario[] = [...CLIENT_PATHS, ...LIFECYCLE, ...WRONG_STATE, ...OFFSETS, ...ADMIN];
