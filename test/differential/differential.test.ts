@@ -8,9 +8,10 @@ import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } 
 import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './accepted-divergences';
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
+import { DESCRIBE_TOPIC_PARTITIONS_SCENARIOS } from './scenarios-describe-topic-partitions';
 import { DATA_SCENARIOS } from './scenarios-data';
 
-const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS];
+const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS, ...DESCRIBE_TOPIC_PARTITIONS_SCENARIOS];
 
 interface Outcome {
   readonly scenario: string;
