@@ -36,6 +36,7 @@ const CHECKS = [
   'producer.compression.zstd',
   'producer.headers',
   'producer.transactions',
+  'producer.transactionsFenced',
   'producer.telemetry',
   'consumer.classicGroup',
   'consumer.groupProtocolConsumer',

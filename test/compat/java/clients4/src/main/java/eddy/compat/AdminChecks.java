@@ -6,7 +6,6 @@ package eddy.compat;
 import static eddy.compat.ClientChecks.expect;
 import static eddy.compat.ClientChecks.expectEqual;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 final class AdminChecks {
@@ -76,8 +78,14 @@ final class AdminChecks {
         } catch (ExecutionException e) {
             expect(e.getCause() instanceof TopicExistsException, "second create failed with " + e.getCause());
         }
+        // Kafka's CreateTopics returns before every broker's metadata has the topic: listing may lag a moment.
+        long deadline = System.currentTimeMillis() + 10_000;
         Set<String> listed = c.admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        expect(listed.containsAll(List.of(topic, wideTopic)), "listTopics " + listed);
+        while (!listed.containsAll(List.of(topic, wideTopic))) {
+            expect(System.currentTimeMillis() < deadline, "listTopics " + listed + " 10 s after the creation");
+            Thread.sleep(100);
+            listed = c.admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        }
         return "created " + topic + " (3 partitions, 2 configs) and " + wideTopic + "; a second create is TopicExistsException";
     }
 
@@ -109,12 +117,8 @@ final class AdminChecks {
                 expectEqual(1, d.partitions().get(i).isr().size(), d.name() + "-" + i + " ISR size");
             }
         }
-        try {
-            c.admin.describeTopics(List.of(c.name("no-such-topic"))).allTopicNames().get(30, TimeUnit.SECONDS);
-            throw new AssertionError("describing a missing topic succeeded");
-        } catch (ExecutionException e) {
-            expect(e.getCause() instanceof UnknownTopicOrPartitionException, "missing topic failed with " + e.getCause());
-        }
+        expectFailure(() -> c.admin.describeTopics(List.of(c.name("no-such-topic"))).allTopicNames().get(30, TimeUnit.SECONDS),
+            UnknownTopicOrPartitionException.class, "describing a missing topic");
         return "3 + 5 partitions in pages of 2, leaders and topic ids set; a missing topic is UnknownTopicOrPartitionException";
     }
 
@@ -179,7 +183,13 @@ final class AdminChecks {
             .get(30, TimeUnit.SECONDS).lowWatermark();
         expectEqual(2L, low, "low watermark");
         expectEqual(2L, offset(tp, OffsetSpec.earliest()).offset(), "earliest after deleteRecords");
-        return "low watermark 2";
+        try {
+            c.admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(6))).all().get(30, TimeUnit.SECONDS);
+            throw new AssertionError("deleting records beyond the high watermark succeeded");
+        } catch (ExecutionException e) {
+            expect(e.getCause() instanceof OffsetOutOfRangeException, "deleting beyond the high watermark failed with " + e.getCause());
+        }
+        return "low watermark 2; beyond the high watermark is OffsetOutOfRangeException";
     }
 
     private String describeProducers() throws Exception {
@@ -205,6 +215,10 @@ final class AdminChecks {
             ConsumerGroupDescription d = c.admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
             expectEqual(1, d.members().size(), "members while consuming");
             expectEqual(Set.of(tp), d.members().iterator().next().assignment().topicPartitions(), "member assignment");
+            expectFailure(() -> c.admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS), GroupNotEmptyException.class,
+                "deleting a group with a member");
+            expectFailure(() -> c.admin.alterConsumerGroupOffsets(group, Map.of(tp, new OffsetAndMetadata(1))).all().get(30, TimeUnit.SECONDS),
+                UnknownMemberIdException.class, "altering the offsets of a group with a member");
         }
         Map<TopicPartition, OffsetAndMetadata> committed = c.admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
             .get(30, TimeUnit.SECONDS);
@@ -217,7 +231,22 @@ final class AdminChecks {
         Set<String> after = c.admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
             .map(g -> g.groupId()).collect(Collectors.toSet());
         expect(!after.contains(group), "group still listed after deleteConsumerGroups");
-        return "listed, described, offsets listed and altered to 3, deleted";
+        return "listed, described, refused to delete or alter while active, offsets listed and altered to 3, deleted";
+    }
+
+    interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs an admin call that must fail with `expected` as the cause of its ExecutionException. */
+    static void expectFailure(Call call, Class<? extends Throwable> expected, String what) throws Exception {
+        try {
+            call.run();
+        } catch (ExecutionException e) {
+            expect(expected.isInstance(e.getCause()), what + " failed with " + e.getCause() + ", not " + expected.getSimpleName());
+            return;
+        }
+        throw new AssertionError(what + " succeeded");
     }
 
     private String transactions() throws Exception {
@@ -244,7 +273,7 @@ final class AdminChecks {
         long deadline = System.currentTimeMillis() + 10_000;
         while (c.admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(wideTopic)) {
             expect(System.currentTimeMillis() < deadline, wideTopic + " still listed 10 s after deleteTopics");
-            Thread.sleep(Duration.ofMillis(100).toMillis());
+            Thread.sleep(100);
         }
         return "deleted " + wideTopic;
     }

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -38,6 +39,7 @@ final class ProducerChecks {
         for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) all.put("producer.compression." + codec, () -> compression(codec));
         all.put("producer.headers", this::headers);
         all.put("producer.transactions", this::transactions);
+        all.put("producer.transactionsFenced", this::transactionsFenced);
         all.put("producer.telemetry", this::telemetry);
     }
 
@@ -130,6 +132,35 @@ final class ProducerChecks {
             .get(new TopicPartition(topic, 0)).offset();
         expectEqual(42L, committed, "offset committed inside the transaction");
         return "committed, aborted and committed " + TXN_RECORDS_PER_BATCH + " records each; the group's offset came with the commit";
+    }
+
+    /** A second producer with the same transactional id fences the first, whose commit then fails. */
+    private String transactionsFenced() throws Exception {
+        String topic = c.name("txn-fenced");
+        c.createTopic(topic, 1, Map.of());
+        Properties props = c.producerProps();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, c.name("txn-fenced"));
+        try (KafkaProducer<String, String> first = new KafkaProducer<>(props)) {
+            first.initTransactions();
+            first.beginTransaction();
+            first.send(new ProducerRecord<>(topic, 0, "fenced", "first")).get(30, TimeUnit.SECONDS);
+            try (KafkaProducer<String, String> second = new KafkaProducer<>(props)) {
+                second.initTransactions();
+                try {
+                    first.commitTransaction();
+                    throw new AssertionError("the fenced producer committed");
+                } catch (ProducerFencedException e) {
+                    // What Kafka answers: the coordinator bumped the epoch for the newcomer.
+                }
+                second.beginTransaction();
+                second.send(new ProducerRecord<>(topic, 0, "fenced", "second")).get(30, TimeUnit.SECONDS);
+                second.commitTransaction();
+            }
+        }
+        List<String> visible = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : readAll(topic, Map.of("isolation.level", "read_committed"))) visible.add(r.value());
+        expectEqual(List.of("second"), visible, "records read_committed sees");
+        return "the first producer's commit failed with ProducerFencedException, its record aborted; the second committed";
     }
 
     private String telemetry() throws Exception {
