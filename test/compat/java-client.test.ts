@@ -45,6 +45,7 @@ const CHECKS = [
   'consumer.pauseResume',
   'consumer.staticMembership',
   'consumer.cooperativeSticky',
+  'consumer.groupProtocolConsumerRebalance',
 ] as const;
 
 interface CheckResult {

@@ -79,13 +79,9 @@ final class AdminChecks {
             expect(e.getCause() instanceof TopicExistsException, "second create failed with " + e.getCause());
         }
         // Kafka's CreateTopics returns before every broker's metadata has the topic: listing may lag a moment.
-        long deadline = System.currentTimeMillis() + 10_000;
-        Set<String> listed = c.admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        while (!listed.containsAll(List.of(topic, wideTopic))) {
-            expect(System.currentTimeMillis() < deadline, "listTopics " + listed + " 10 s after the creation");
-            Thread.sleep(100);
-            listed = c.admin.listTopics().names().get(30, TimeUnit.SECONDS);
-        }
+        Set<String> listed = ClientChecks.eventually(() -> c.admin.listTopics().names().get(30, TimeUnit.SECONDS),
+            names -> names.containsAll(List.of(topic, wideTopic)));
+        expect(listed.containsAll(List.of(topic, wideTopic)), "listTopics " + listed);
         return "created " + topic + " (3 partitions, 2 configs) and " + wideTopic + "; a second create is TopicExistsException";
     }
 
@@ -147,7 +143,7 @@ final class AdminChecks {
             new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE),
             new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND));
         c.admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get(30, TimeUnit.SECONDS);
-        Config config = topicConfig();
+        Config config = ClientChecks.eventually(this::topicConfig, cfg -> cfg.get("retention.ms").value().equals("7200000"));
         expectEqual("7200000", config.get("retention.ms").value(), "retention.ms after SET");
         expectEqual(ConfigEntry.ConfigSource.DEFAULT_CONFIG, config.get("max.message.bytes").source(), "max.message.bytes source after DELETE");
         expectEqual("delete,compact", config.get("cleanup.policy").value(), "cleanup.policy after APPEND");
@@ -262,7 +258,10 @@ final class AdminChecks {
         Map<String, String> listed = new HashMap<>();
         for (TransactionListing l : c.admin.listTransactions().all().get(30, TimeUnit.SECONDS)) listed.put(l.transactionalId(), l.state().toString());
         expect(listed.containsKey(txnId), "listTransactions " + listed);
-        TransactionDescription d = c.admin.describeTransactions(List.of(txnId)).description(txnId).get(30, TimeUnit.SECONDS);
+        // Kafka answers EndTxn once PrepareCommit is logged and writes the markers after: wait for the outcome.
+        TransactionDescription d = ClientChecks.eventually(
+            () -> c.admin.describeTransactions(List.of(txnId)).description(txnId).get(30, TimeUnit.SECONDS),
+            desc -> desc.state().toString().equals("CompleteCommit"));
         expectEqual("CompleteCommit", d.state().toString(), "described state");
         expect(d.producerId() >= 0, "producer id " + d.producerId());
         return "listed as " + listed.get(txnId) + ", described as " + d.state() + " (producer " + d.producerId() + ")";
@@ -270,11 +269,8 @@ final class AdminChecks {
 
     private String deleteTopics() throws Exception {
         c.admin.deleteTopics(List.of(wideTopic)).all().get(30, TimeUnit.SECONDS);
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (c.admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(wideTopic)) {
-            expect(System.currentTimeMillis() < deadline, wideTopic + " still listed 10 s after deleteTopics");
-            Thread.sleep(100);
-        }
+        Set<String> listed = ClientChecks.eventually(() -> c.admin.listTopics().names().get(30, TimeUnit.SECONDS), names -> !names.contains(wideTopic));
+        expect(!listed.contains(wideTopic), wideTopic + " still listed 10 s after deleteTopics");
         return "deleted " + wideTopic;
     }
 }

@@ -11,11 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -113,6 +116,18 @@ public final class ClientChecks {
 
     void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
         admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        // As a careful client does on Kafka, where brokers learn of a new topic a moment after the controller.
+        int led = eventually(() -> leaders(topic), n -> n == partitions);
+        expect(led == partitions, topic + " has " + led + " of " + partitions + " partitions led 10 s after its creation");
+    }
+
+    private int leaders(String topic) throws InterruptedException {
+        try {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            return (int) d.partitions().stream().filter(p -> p.leader() != null).count();
+        } catch (ExecutionException | TimeoutException notYet) {
+            return 0;
+        }
     }
 
     /** Sends `count` records key-i/value-i (to `partition` when not null) and waits for every acknowledgement. */
@@ -130,6 +145,25 @@ public final class ClientChecks {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) out.add(r);
         }
         return out;
+    }
+
+    interface Read<T> {
+        T get() throws Exception;
+    }
+
+    /**
+     * Reads until `done` holds, for 10 s at most, and returns the last reading. Kafka applies some changes after
+     * answering (a config altered, a topic created, transaction markers written); a check waits for them as a
+     * client would, so it holds against Kafka and Eddy alike.
+     */
+    static <T> T eventually(Read<T> read, java.util.function.Predicate<T> done) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        T value = read.get();
+        while (!done.test(value) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            value = read.get();
+        }
+        return value;
     }
 
     String name(String suffix) {

@@ -43,7 +43,8 @@ final class ConsumerChecks {
         all.put("consumer.seekPosition", this::seekPosition);
         all.put("consumer.pauseResume", this::pauseResume);
         all.put("consumer.staticMembership", this::staticMembership);
-        all.put("consumer.cooperativeSticky", this::cooperativeSticky);
+        all.put("consumer.cooperativeSticky", () -> twoConsumers("classic", "cooperative"));
+        all.put("consumer.groupProtocolConsumerRebalance", () -> twoConsumers("consumer", "consumer-rebalance"));
     }
 
     private Properties groupProps(String group, String protocol) {
@@ -179,11 +180,15 @@ final class ConsumerChecks {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
     }
 
-    private String cooperativeSticky() throws Exception {
+    /**
+     * A second consumer joins a group whose one member owns the 4 partitions: the first gives up 2 and keeps the
+     * rest (cooperative-sticky under the classic protocol; the broker's own assignor under KIP-848's).
+     */
+    private String twoConsumers(String protocol, String groupSuffix) throws Exception {
         ensureGroupTopic();
-        String group = c.name("cooperative");
-        Properties props = groupProps(group, "classic");
-        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        String group = c.name(groupSuffix);
+        Properties props = groupProps(group, protocol);
+        if (protocol.equals("classic")) props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         RevokeLog firstLog = new RevokeLog();
         try (KafkaConsumer<String, String> first = new KafkaConsumer<>(props);
              KafkaConsumer<String, String> second = new KafkaConsumer<>(props)) {
