@@ -67,6 +67,7 @@ export const HANDLERS: readonly ApiHandler[] = [
   lazyHandler(66, 0, 2, () => (require('./66-list-transactions') as typeof import('./66-list-transactions')).listTransactionsHandler),
   lazyHandler(68, 0, 1, () => (require('./68-consumer-group-heartbeat') as typeof import('./68-consumer-group-heartbeat')).consumerGroupHeartbeatHandler),
   lazyHandler(69, 0, 1, () => (require('./69-consumer-group-describe') as typeof import('./69-consumer-group-describe')).consumerGroupDescribeHandler),
+  lazyHandler(75, 0, 0, () => (require('./75-describe-topic-partitions') as typeof import('./75-describe-topic-partitions')).describeTopicPartitionsHandler),
 ];
 
 export function buildHandlerTable(extra: readonly ApiHandler[] = []): ReadonlyMap<number, ApiHandler> {

@@ -10,8 +10,9 @@ import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type 
 import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { API_VERSIONS_SCENARIOS } from './scenarios-api-versions';
 import { CONFIG_SCENARIOS } from './scenarios-configs';
-import { DATA_SCENARIOS } from './scenarios-data';
 import { CONSUMER_GROUP_SCENARIOS } from './scenarios-consumer-groups';
+import { DATA_SCENARIOS } from './scenarios-data';
+import { DESCRIBE_TOPIC_PARTITIONS_SCENARIOS } from './scenarios-describe-topic-partitions';
 import { FETCH_SCENARIOS } from './scenarios-fetch';
 import { GROUP_ADMIN_SCENARIOS } from './scenarios-group-admin';
 import { GROUP_SCENARIOS } from './scenarios-groups';
@@ -29,6 +30,7 @@ const SCENARIOS: readonly Scenario[] = [
   ...METADATA_SCENARIOS,
   ...TOPIC_ADMIN_SCENARIOS,
   ...CONFIG_SCENARIOS,
+  ...DESCRIBE_TOPIC_PARTITIONS_SCENARIOS,
   ...DATA_SCENARIOS,
   ...PRODUCE_SCENARIOS,
   ...FETCH_SCENARIOS,
