@@ -78,7 +78,11 @@ function expectedUpdates(events: readonly InputEvent[], keyOf: (event: InputEven
   const counts = new Map<string, number>();
   for (const event of events) counts.set(keyOf(event), (counts.get(keyOf(event)) ?? 0) + 1);
   const out = new Map<string, string[]>();
-  for (const [key, n] of counts) out.set(key, Array.from({ length: n }, (_, i) => String(i + 1)));
+  for (const [key, n] of counts)
+    out.set(
+      key,
+      Array.from({ length: n }, (_, i) => String(i + 1)),
+    );
   return out;
 }
 
@@ -168,7 +172,8 @@ describeClient('Kafka Streams 4.4.0', [javaModuleProblem('streams')], () => {
         await reader.waitForCount(COUNTS, total, 60_000);
         await reader.waitForCount(WINDOW_COUNTS, total, 60_000);
       } catch (err) {
-        throw new Error(`${(err as Error).message}; read ${reader.of(COUNTS).length} of ${total}\n${explain(await current.stop())}`);
+        const detail = `read ${reader.of(COUNTS).length} of ${total}\n${explain(await current.stop())}`;
+        throw new Error(`${(err as Error).message}; ${detail}`, { cause: err });
       }
       // A duplicate committed after the last expected record would show here.
       await new Promise((r) => setTimeout(r, 1000));
