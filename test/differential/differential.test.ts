@@ -7,10 +7,11 @@ import { RawClient, withRawClient } from '../helpers/raw-client';
 import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } from '../helpers/reference-kafka';
 import { ACCEPTED_DIVERGENCES, acceptedFor, type AcceptedDivergence } from './accepted-divergences';
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
+import { ACL_SCENARIOS } from './scenarios-acls';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { DATA_SCENARIOS } from './scenarios-data';
 
-const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS];
+const SCENARIOS: readonly Scenario[] = [...ADMIN_SCENARIOS, ...DATA_SCENARIOS, ...ACL_SCENARIOS];
 
 interface Outcome {
   readonly scenario: string;
