@@ -15,6 +15,8 @@ export interface ConnectWorker {
   createConnector(name: string, config: Readonly<Record<string, string>>): Promise<void>;
   /** Waits until the connector and all its tasks (at least one) are RUNNING; fails at once on FAILED. */
   waitRunning(name: string, timeoutMs: number): Promise<void>;
+  /** The ERROR lines the worker has logged so far (Log4j writes them to stderr). */
+  errorLines(): string[];
   stop(): Promise<JavaRun>;
 }
 
@@ -76,6 +78,11 @@ export async function startConnectWorker(bootstrap: string, group: string, workD
     jvmArgs: ['-Xmx384m'],
     onLine,
   });
+  let stderr = '';
+  process.child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const errorLines = (): string[] => stderr.split('\n').filter((line) => /^\[[^\]]*\] ERROR /.test(line));
   const failed = (): never => {
     throw new Error(`the Connect worker exited early (${process.child.exitCode})`);
   };
@@ -123,5 +130,5 @@ export async function startConnectWorker(bootstrap: string, group: string, workD
     });
   };
 
-  return { url, process, createConnector, waitRunning, stop: () => process.stop() };
+  return { url, process, createConnector, waitRunning, errorLines, stop: () => process.stop() };
 }
