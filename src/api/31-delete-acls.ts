@@ -6,17 +6,12 @@ import { DeleteAclsResponseCodec, DeleteAclsResponseInit } from '../../codecs/ge
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 
+const NO_AUTHORIZER = { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: [] };
+
 export const deleteAclsHandler = defineHandler({
   request: DeleteAclsRequestCodec,
   response: DeleteAclsResponseCodec,
   async handle(request): Promise<DeleteAclsResponseInit> {
-    return {
-      throttleTimeMs: 0,
-      filterResults: request.filters.map(() => ({
-        errorCode: ErrorCode.SECURITY_DISABLED,
-        errorMessage: 'No Authorizer is configured.',
-        matchingAcls: [],
-      })),
-    };
+    return { throttleTimeMs: 0, filterResults: request.filters.map(() => NO_AUTHORIZER) };
   },
 });
