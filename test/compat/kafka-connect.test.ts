@@ -15,13 +15,35 @@ import { startEddy, RunningEddy } from './support/eddy';
 import { javaModuleProblem } from './support/java';
 import { readTopics, topicConfigs } from './support/topic-reader';
 
-jest.setTimeout(120000);
-
 const GROUP = 'eddy-connect';
 const LINES_TOPIC = 'connect-lines';
 const MIRRORED = 'orders';
 const MIRROR_GROUP = 'orders-auditor';
 const MIRROR_RECORDS = 120;
+
+jest.setTimeout(120000);
+
+/** MirrorMaker 2's three connectors, each with the settings that make it act within seconds. */
+const MIRROR_CONNECTORS: readonly (readonly [string, string, Record<string, string>])[] = [
+  [
+    'mm2-source',
+    'MirrorSourceConnector',
+    { topics: MIRRORED, 'replication.factor': '1', 'offset-syncs.topic.replication.factor': '1', 'refresh.topics.interval.seconds': '1' },
+  ],
+  [
+    'mm2-checkpoint',
+    'MirrorCheckpointConnector',
+    {
+      groups: MIRROR_GROUP,
+      'checkpoints.topic.replication.factor': '1',
+      'emit.checkpoints.interval.seconds': '1',
+      'sync.group.offsets.enabled': 'true',
+      'sync.group.offsets.interval.seconds': '1',
+      'refresh.groups.interval.seconds': '1',
+    },
+  ],
+  ['mm2-heartbeat', 'MirrorHeartbeatConnector', { 'heartbeats.topic.replication.factor': '1', 'emit.heartbeats.interval.seconds': '1' }],
+];
 
 /**
  * Lines a file connector must carry unchanged: tabs, empty lines, long and short ones. ASCII only: Kafka's
@@ -143,34 +165,10 @@ describeClient('Kafka Connect and MirrorMaker 2 4.3.1', [javaModuleProblem('conn
     await auditor.stop();
 
     const w = currentWorker();
-    await w.createConnector(
-      'mm2-source',
-      mirrorConfig('MirrorSourceConnector', sourceEddy.bootstrap, eddy.bootstrap, {
-        topics: MIRRORED,
-        'replication.factor': '1',
-        'offset-syncs.topic.replication.factor': '1',
-        'refresh.topics.interval.seconds': '1',
-      }),
-    );
-    await w.createConnector(
-      'mm2-checkpoint',
-      mirrorConfig('MirrorCheckpointConnector', sourceEddy.bootstrap, eddy.bootstrap, {
-        groups: MIRROR_GROUP,
-        'checkpoints.topic.replication.factor': '1',
-        'emit.checkpoints.interval.seconds': '1',
-        'sync.group.offsets.enabled': 'true',
-        'sync.group.offsets.interval.seconds': '1',
-        'refresh.groups.interval.seconds': '1',
-      }),
-    );
-    await w.createConnector(
-      'mm2-heartbeat',
-      mirrorConfig('MirrorHeartbeatConnector', sourceEddy.bootstrap, eddy.bootstrap, {
-        'heartbeats.topic.replication.factor': '1',
-        'emit.heartbeats.interval.seconds': '1',
-      }),
-    );
-    await Promise.all(['mm2-source', 'mm2-checkpoint', 'mm2-heartbeat'].map((name) => w.waitRunning(name, 60_000)));
+    for (const [name, connectorClass, extra] of MIRROR_CONNECTORS) {
+      await w.createConnector(name, mirrorConfig(connectorClass, sourceEddy.bootstrap, eddy.bootstrap, extra));
+    }
+    await Promise.all(MIRROR_CONNECTORS.map(([name]) => w.waitRunning(name, 60_000)));
 
     const mirrored = `source.${MIRRORED}`;
     await waitFor('MirrorMaker to create the mirrored topic', async () => (await withAdmin(kafka, (a) => a.listTopics())).includes(mirrored), 60_000);
