@@ -7,6 +7,7 @@ import { RawClient, withRawClient } from '../helpers/raw-client';
 import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } from '../helpers/reference-kafka';
 import { ACCEPTED_DIVERGENCES, acceptedFor, matchesScenario, type AcceptedDivergence } from './accepted-divergences';
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference, type Scenario } from './harness';
+import { ACL_SCENARIOS } from './scenarios-acls';
 import { ADMIN_SCENARIOS } from './scenarios-admin';
 import { API_VERSIONS_SCENARIOS } from './scenarios-api-versions';
 import { CONFIG_SCENARIOS } from './scenarios-configs';
@@ -31,6 +32,7 @@ const SCENARIOS: readonly Scenario[] = [
   ...TOPIC_ADMIN_SCENARIOS,
   ...CONFIG_SCENARIOS,
   ...DESCRIBE_TOPIC_PARTITIONS_SCENARIOS,
+  ...ACL_SCENARIOS,
   ...DATA_SCENARIOS,
   ...PRODUCE_SCENARIOS,
   ...FETCH_SCENARIOS,
