@@ -1,5 +1,5 @@
 // Kafka's own command-line tools (kafka-tools 4.4.0, the main classes behind bin/kafka-*.sh) against Eddy: topics,
-// console producer and consumer with keys and headers, consumer-groups with lag and offset resets, configs,
+// console producer and consumer with keys and headers, consumer-groups (lag, a live member, offset resets), configs,
 // get-offsets, transactions (after kafka-producer-perf-test's transactional run), log-dirs and delete-records; then,
 // with Eddy stopped, kafka-dump-log reads Eddy's own segment, offset-index, time-index and producer-snapshot files
 // and finds Kafka's format in them: the records Eddy stored at their offsets, and indexes that pass its checks.
