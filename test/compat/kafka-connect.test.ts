@@ -142,13 +142,16 @@ describeClient('Kafka Connect and MirrorMaker 2 4.3.1', [javaModuleProblem('conn
     await waitForOutput(fileLines(0, 500), 30_000);
   });
 
-  test('a restarted worker resumes where it was: lines appended meanwhile arrive once', async () => {
+  test('a restarted worker resumes where it was: lines appended while it was down and after arrive once', async () => {
     const stopped = await currentWorker().stop();
     expect(stopped.stderr).not.toMatch(/\bERROR\b/);
     fs.appendFileSync(inFile, fileLines(500, 300));
     worker = await startConnectWorker(eddy.bootstrap, GROUP, workDir);
     await Promise.all([worker.waitRunning('file-source', 30_000), worker.waitRunning('file-sink', 30_000)]);
     await waitForOutput(fileLines(0, 800), 30_000);
+    // And lines appended to the running worker's file after the restart follow, once.
+    fs.appendFileSync(inFile, fileLines(800, 100));
+    await waitForOutput(fileLines(0, 900), 30_000);
   });
 
   test('MirrorMaker 2 replicates a topic as source.<topic> and translates a group offsets', async () => {
