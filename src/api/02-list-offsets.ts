@@ -1,7 +1,8 @@
 // ListOffsets: v0-11.
 // - Special timestamps: -2 earliest (log start offset), -1 latest (high watermark, or last stable offset under
-//   READ_COMMITTED), -3 max timestamp (KIP-734), -4 earliest local (= earliest, no tiered storage), -5 earliest
-//   pending upload (none: offset -1). Any other value finds the first offset whose timestamp is >= it, or -1.
+//   READ_COMMITTED), -3 max timestamp (KIP-734), -4 earliest local (= earliest, no tiered storage), -5 latest
+//   tiered and -6 earliest pending upload (no tiered storage: offset -1). Any other value finds the first offset
+//   whose timestamp is >= it, or -1.
 // - v0 answers through OldStyleOffsets (a one-element list); v1+ through Offset/Timestamp.
 // - Leader epoch is always 0 on this single node; a larger current_leader_epoch gets UNKNOWN_LEADER_EPOCH. An
 //   answer without an offset (-1) has no epoch either (-1), as Kafka leaves it.
@@ -21,7 +22,8 @@ const LATEST = -1n;
 const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
-const EARLIEST_PENDING_UPLOAD = -5n;
+const LATEST_TIERED = -5n;
+const EARLIEST_PENDING_UPLOAD = -6n;
 const READ_COMMITTED = 1;
 
 /** The first ListOffsets version that knows each special timestamp (Kafka's timestampMinSupportedVersion). */
@@ -30,8 +32,8 @@ const SPECIAL_TIMESTAMP_MIN_VERSION: ReadonlyMap<bigint, number> = new Map([
   [EARLIEST, 0],
   [MAX_TIMESTAMP, 7],
   [EARLIEST_LOCAL, 8],
-  [EARLIEST_PENDING_UPLOAD, 9],
-  [-6n, 11],
+  [LATEST_TIERED, 9],
+  [EARLIEST_PENDING_UPLOAD, 11],
 ]);
 
 function timestampUnsupported(timestamp: bigint, version: number): boolean {
@@ -65,6 +67,7 @@ async function lookup(log: PartitionLog, timestamp: bigint, isolationLevel: numb
     case EARLIEST:
     case EARLIEST_LOCAL:
       return { offset: log.logStartOffset, timestamp: -1n };
+    case LATEST_TIERED:
     case EARLIEST_PENDING_UPLOAD:
       return { offset: -1n, timestamp: -1n };
     case MAX_TIMESTAMP:

@@ -46,6 +46,7 @@ const TIMESTAMP_SCENARIOS: Scenario[] = [
   byTimestamp('earliest local (-4) at v8', 'diff-lo-earliest-local', EARLIEST_LOCAL, 8),
   byTimestamp('latest tiered (-5) at v9', 'diff-lo-latest-tiered', LATEST_TIERED, 9),
   byTimestamp('earliest pending upload (-6) at v10, before it existed', 'diff-lo-pending-v10', -6n, 10),
+  byTimestamp('earliest pending upload (-6) at v11', 'diff-lo-pending-v11', -6n, 11),
   byTimestamp('of an unknown negative spec (-7)', 'diff-lo-minus-7', -7n),
   {
     name: 'ListOffsets max timestamp (-3) of an empty partition',
