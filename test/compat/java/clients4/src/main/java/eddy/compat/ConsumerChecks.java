@@ -1,6 +1,7 @@
 // The consumer's checks: a group under the classic protocol and under KIP-848's (`group.protocol=consumer`,
 // served by ConsumerGroupHeartbeat), read_committed skipping aborted records, seek and position, pause and resume,
-// a static member coming back to its assignment, and two cooperative-sticky consumers sharing a topic.
+// a static member coming back to its assignment, and a second member joining under each protocol (cooperative-sticky
+// under the classic one, the broker's assignor under KIP-848's) taking half the partitions from the first.
 package eddy.compat;
 
 import static eddy.compat.ClientChecks.expect;
