@@ -47,8 +47,8 @@ export function becomeStable(join: number, sync: number, group: string, topic: s
 }
 
 function fullDance(client: string, v: ClientVersions): Scenario {
-  const group = `diff-g-dance-${client}`;
-  const topic = `diff-g-dance-${client}`;
+  const group = `diff-g-dance-${client.replace(/\W+/g, '-')}`;
+  const topic = group;
   const { steps, member } = becomeStable(v.join, v.sync, group, topic);
   return {
     name: `Classic group dance as ${client} sends it (JoinGroup v${v.join}, OffsetCommit v${v.commit}, LeaveGroup v${v.leave})`,

@@ -1,6 +1,7 @@
 // The transaction APIs at the protocol level, with the error codes Kafka answers: InitProducerId checks and
 // KIP-360 recovery, AddPartitionsToTxn (v1 and batched v4 verify-only), EndTxn state errors, and the admin views
-// (DescribeTransactions, ListTransactions, DescribeProducers).
+// (DescribeTransactions, ListTransactions, DescribeProducers), and the answers the differential suite aligned with
+// Kafka: InitProducerId over an open transaction, transactional records without an id, unverified TxnOffsetCommit.
 import { startInProcess, removeDir } from '../helpers/broker';
 import type { Broker } from '../../src/broker/broker';
 import { RawClient } from '../helpers/raw-client';
@@ -16,6 +17,8 @@ import { ListTransactionsRequestCodec } from '../../codecs/generated/ListTransac
 import { ListTransactionsResponseCodec } from '../../codecs/generated/ListTransactionsResponse';
 import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribeProducersRequest';
 import { DescribeProducersResponseCodec } from '../../codecs/generated/DescribeProducersResponse';
+import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCommitRequest';
+import { TxnOffsetCommitResponseCodec } from '../../codecs/generated/TxnOffsetCommitResponse';
 
 jest.setTimeout(30000);
 
@@ -187,4 +190,40 @@ test('transactional writes are verified: a partition outside the transaction, or
   const after = await fetchPartition(client, 'tp', 1, 1);
   expect(after.highWatermark).toBe(before.highWatermark);
   expect(after.lastStableOffset).toBe(after.highWatermark);
+});
+
+test('InitProducerId over an open transaction aborts it and answers CONCURRENT_TRANSACTIONS; the retry gets the next epoch', async () => {
+  const first = await initProducerId(client, { transactionalId: 'reinit', timeoutMs: 30000 });
+  await addPartitions('reinit', first.producerId, first.producerEpoch, [{ name: 'tp', partitions: [1] }]);
+  expect((await produce(client, 'tp', 1, producerBatch({ ...first, baseSequence: 0, transactional: true }), 'reinit')).errorCode).toBe(0);
+  expect((await initProducerId(client, { transactionalId: 'reinit', timeoutMs: 30000 })).errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS);
+  expect(broker.transactions.describe('reinit')).toMatchObject({ state: 'CompleteAbort', producerEpoch: first.producerEpoch + 1 });
+  expect(await initProducerId(client, { transactionalId: 'reinit', timeoutMs: 30000 })).toEqual({
+    errorCode: 0,
+    producerId: first.producerId,
+    producerEpoch: first.producerEpoch + 2,
+  });
+});
+
+test('transactional records in a Produce without a transactional id are refused as Kafka authorises them', async () => {
+  const { producerId, producerEpoch } = await initProducerId(client);
+  const refused = await produce(client, 'tp', 0, producerBatch({ producerId, producerEpoch, baseSequence: 0, transactional: true }));
+  expect(refused).toMatchObject({ errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, baseOffset: -1n });
+});
+
+test('TxnOffsetCommit for a group AddOffsetsToTxn did not add is refused with INVALID_TXN_STATE (KIP-890 verification)', async () => {
+  const { producerId, producerEpoch } = await initProducerId(client, { transactionalId: 'unadded-offsets', timeoutMs: 30000 });
+  await addPartitions('unadded-offsets', producerId, producerEpoch, [{ name: 'tp', partitions: [0] }]);
+  const res = await client.request(TxnOffsetCommitRequestCodec, TxnOffsetCommitResponseCodec, 3, {
+    transactionalId: 'unadded-offsets',
+    groupId: 'unadded-offsets-group',
+    producerId,
+    producerEpoch,
+    generationId: -1,
+    memberId: '',
+    groupInstanceId: null,
+    topics: [{ name: 'tp', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+  });
+  expect(res.topics[0].partitions[0].errorCode).toBe(ErrorCode.INVALID_TXN_STATE);
+  expect(await endTxn('unadded-offsets', producerId, producerEpoch, false)).toBe(0);
 });
