@@ -62,8 +62,12 @@ function resourceConfigs(services: BrokerServices, resourceType: number, resourc
     checkBrokerResourceName(services, resourceName);
     return [];
   }
-  throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);
+  // Kafka answers with INVALID_REQUEST's generic text here, naming no type.
+  throw new KafkaError(ErrorCode.INVALID_REQUEST, INVALID_REQUEST_TEXT);
 }
+
+const INVALID_REQUEST_TEXT =
+  'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.';
 
 export const describeConfigsHandler = defineHandler({
   request: DescribeConfigsRequestCodec,
