@@ -13,7 +13,7 @@ import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 import { topicNameProblem } from '../topics/topic-names';
 import { defineHandler } from './handler';
-import { checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
+import { checkBrokerLoggerResourceName, checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
 
 type Result = NonNullable<DescribeConfigsResponseInit['results']>[number];
 type Entry = NonNullable<Result['configs']>[number];
@@ -59,7 +59,7 @@ function resourceConfigs(services: BrokerServices, resourceType: number, resourc
   if (resourceType === ResourceType.TOPIC) return topicConfigs(services, resourceName);
   if (resourceType === ResourceType.BROKER) return brokerConfigs(services, resourceName);
   if (resourceType === ResourceType.BROKER_LOGGER) {
-    checkBrokerResourceName(services, resourceName);
+    checkBrokerLoggerResourceName(services, resourceName);
     return [];
   }
   // Kafka answers with INVALID_REQUEST's generic text here, naming no type.
