@@ -18,6 +18,7 @@ import { step, type Scenario, type Step } from './harness';
 
 const TOPIC = 2;
 const BROKER = 4;
+const BROKER_LOGGER = 8;
 const SET = 0;
 const DELETE = 1;
 const APPEND = 2;
@@ -257,6 +258,8 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
       }),
     ],
   },
+  { name: 'DescribeConfigs v4 of the loggers of an unknown broker', steps: [describeConfigs(BROKER_LOGGER, '2', null)] },
+  { name: 'DescribeConfigs v4 of the loggers of the empty broker name', steps: [describeConfigs(BROKER_LOGGER, '', null)] },
   { name: 'DescribeConfigs v4 of an unknown resource type', steps: [describeConfigs(99, 'diff-dc-type', null)] },
   { name: 'AlterConfigs v2 of an unknown resource type', steps: [alterConfigs(99, 'diff-ac-type', [{ name: 'retention.ms', value: '1' }])] },
   {
