@@ -13,7 +13,7 @@ import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 import { topicNameProblem } from '../topics/topic-names';
 import { defineHandler } from './handler';
-import { checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
+import { checkBrokerLoggerResourceName, checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
 
 type Result = NonNullable<DescribeConfigsResponseInit['results']>[number];
 type Entry = NonNullable<Result['configs']>[number];
@@ -59,11 +59,15 @@ function resourceConfigs(services: BrokerServices, resourceType: number, resourc
   if (resourceType === ResourceType.TOPIC) return topicConfigs(services, resourceName);
   if (resourceType === ResourceType.BROKER) return brokerConfigs(services, resourceName);
   if (resourceType === ResourceType.BROKER_LOGGER) {
-    checkBrokerResourceName(services, resourceName);
+    checkBrokerLoggerResourceName(services, resourceName);
     return [];
   }
-  throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);
+  // Kafka answers with INVALID_REQUEST's generic text here, naming no type.
+  throw new KafkaError(ErrorCode.INVALID_REQUEST, INVALID_REQUEST_TEXT);
 }
+
+const INVALID_REQUEST_TEXT =
+  'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.';
 
 export const describeConfigsHandler = defineHandler({
   request: DescribeConfigsRequestCodec,

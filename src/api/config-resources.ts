@@ -31,10 +31,23 @@ export function configTypeId(type: ConfigType | undefined): number {
   return type === undefined ? 0 : CONFIG_TYPE_IDS[type];
 }
 
+function checkBrokerIdIsInteger(name: string): void {
+  if (!/^[+-]?\d+$/.test(name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
+}
+
+/** A broker's loggers are named by node id only: there is no cluster-wide logger resource. */
+export function checkBrokerLoggerResourceName(services: BrokerServices, name: string): void {
+  if (name === '') throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Broker id must not be empty');
+  checkBrokerIdIsInteger(name);
+  if (name !== String(services.node.nodeId)) {
+    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${services.node.nodeId} but received ${name}`);
+  }
+}
+
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
 export function checkBrokerResourceName(services: BrokerServices, name: string): void {
   // Kafka parses the id first (Java's Integer.parseInt), then compares it with its own.
-  if (name !== '' && !/^[+-]?\d+$/.test(name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Broker id must be an integer, but it is: ${name}`);
+  if (name !== '') checkBrokerIdIsInteger(name);
   if (name !== '' && name !== String(services.node.nodeId)) {
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${services.node.nodeId} or empty string, but received ${name}`);
   }

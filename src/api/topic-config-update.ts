@@ -54,7 +54,7 @@ export async function updateResourceConfigs(
         throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Eddy does not change broker configs at run time; set them at start with --config key=value');
       }
     } else {
-      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);
+      throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${resourceType}`);
     }
     return { ...base, errorCode: ErrorCode.NONE, errorMessage: null };
   } catch (err) {

@@ -18,6 +18,7 @@ import { step, type Scenario, type Step } from './harness';
 
 const TOPIC = 2;
 const BROKER = 4;
+const BROKER_LOGGER = 8;
 const SET = 0;
 const DELETE = 1;
 const APPEND = 2;
@@ -234,6 +235,47 @@ export const CONFIG_SCENARIOS: readonly Scenario[] = [
   { name: 'DescribeCluster v1 for brokers', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 1 })] },
   { name: 'DescribeCluster v1 for controllers', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 2 })] },
   { name: 'DescribeCluster v1 of an unknown endpoint type', steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 1, { endpointType: 5 })] },
+  {
+    name: 'DescribeCluster v2 with fenced brokers',
+    steps: [step(DescribeClusterRequestCodec, DescribeClusterResponseCodec, 2, { endpointType: 1, includeFencedBrokers: true })],
+  },
+  {
+    name: 'IncrementalAlterConfigs of a value below its minimum',
+    topics: [{ name: 'diff-iac-minimum', partitions: 1 }],
+    steps: [incrementalAlter(TOPIC, 'diff-iac-minimum', [{ name: 'min.insync.replicas', configOperation: SET, value: '0' }])],
+  },
+  {
+    name: 'DescribeConfigs v4 of a topic and a broker in one request',
+    topics: [{ name: 'diff-dc-two', partitions: 1 }],
+    steps: [
+      step(DescribeConfigsRequestCodec, DescribeConfigsResponseCodec, 4, {
+        resources: [
+          { resourceType: TOPIC, resourceName: 'diff-dc-two', configurationKeys: ['retention.ms'] },
+          { resourceType: BROKER, resourceName: '1', configurationKeys: ['message.max.bytes'] },
+        ],
+        includeSynonyms: false,
+        includeDocumentation: false,
+      }),
+    ],
+  },
+  { name: 'DescribeConfigs v4 of the loggers of an unknown broker', steps: [describeConfigs(BROKER_LOGGER, '2', null)] },
+  { name: 'DescribeConfigs v4 of the loggers of the empty broker name', steps: [describeConfigs(BROKER_LOGGER, '', null)] },
+  { name: 'DescribeConfigs v4 of an unknown resource type', steps: [describeConfigs(99, 'diff-dc-type', null)] },
+  { name: 'AlterConfigs v2 of an unknown resource type', steps: [alterConfigs(99, 'diff-ac-type', [{ name: 'retention.ms', value: '1' }])] },
+  {
+    name: 'IncrementalAlterConfigs of an unknown resource type',
+    steps: [incrementalAlter(99, 'diff-iac-type', [{ name: 'retention.ms', configOperation: SET, value: '1' }])],
+  },
+  {
+    name: 'AlterConfigs of a topic with an empty config list clears its overrides',
+    topics: [{ name: 'diff-ac-clear', partitions: 1 }],
+    steps: [
+      alterConfigs(TOPIC, 'diff-ac-clear', [{ name: 'retention.ms', value: '60000' }]),
+      alterConfigs(TOPIC, 'diff-ac-clear', []),
+      settle(),
+      describeConfigs(TOPIC, 'diff-ac-clear', ['retention.ms'], { synonyms: true }),
+    ],
+  },
   {
     name: 'DescribeLogDirs v1 of one topic',
     topics: [{ name: 'diff-ld-one', partitions: 2 }],

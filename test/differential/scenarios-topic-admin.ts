@@ -19,6 +19,10 @@ function createTopics(topics: readonly CreateTopicsRequestCreatableTopicInit[], 
   return step(CreateTopicsRequestCodec, CreateTopicsResponseCodec, version, { topics: full, timeoutMs: 10_000, validateOnly });
 }
 
+function configPairs(...pairs: ReadonlyArray<readonly [string, string]>): Array<{ name: string; value: string }> {
+  return pairs.map(([name, value]) => ({ name, value }));
+}
+
 function createOne(name: string, extra: Omit<CreateTopicsRequestCreatableTopicInit, 'name'> = {}, version = 7): Step {
   return createTopics([{ name, ...extra }], version);
 }
@@ -78,26 +82,11 @@ export const TOPIC_ADMIN_SCENARIOS: readonly Scenario[] = [
   ...INVALID_CONFIG_SCENARIOS,
   {
     name: 'CreateTopics v7 with valid configs returns them with their sources',
-    steps: [
-      createOne('diff-ct-configs', {
-        configs: [
-          { name: 'cleanup.policy', value: 'compact' },
-          { name: 'retention.ms', value: '3600000' },
-          { name: 'compression.type', value: 'lz4' },
-        ],
-      }),
-    ],
+    steps: [createOne('diff-ct-configs', { configs: configPairs(['cleanup.policy', 'compact'], ['retention.ms', '3600000'], ['compression.type', 'lz4']) })],
   },
   {
     name: 'CreateTopics v7 with the same config twice',
-    steps: [
-      createOne('diff-ct-config-twice', {
-        configs: [
-          { name: 'retention.ms', value: '1000' },
-          { name: 'retention.ms', value: '2000' },
-        ],
-      }),
-    ],
+    steps: [createOne('diff-ct-config-twice', { configs: configPairs(['retention.ms', '1000'], ['retention.ms', '2000']) })],
   },
   {
     name: 'CreateTopics with a valid replica assignment',
