@@ -46,7 +46,7 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
     scenario: 'Produce of a batch followed by stray bytes',
     path: /\) (responses\[0\]\.partitionResponses\[0\]\.(errorCode|baseOffset|logStartOffset)|topics\[0\]\.partitions\[0\]\.offset)$/,
     reason:
-      'Undecided: Kafka silently drops bytes after the last whole batch and appends it; Eddy refuses the partition with CORRUPT_MESSAGE (a deliberate choice that a unit test pins: no client sends such a tail).',
+      'By design: Kafka silently drops bytes after the last whole batch and appends the batch; Eddy refuses the partition with CORRUPT_MESSAGE, as it does any framing it cannot account for (a unit test pins it; no client sends such a tail).',
   },
   {
     scenario: 'Produce of a gzip batch whose data is not gzip',

@@ -94,7 +94,7 @@ describeWithReferenceKafka('differential: Eddy against the reference Apache Kafk
     // Eddy is asked too, so both hold __consumer_offsets before a scenario looks at it.
     await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitGroupCoordinator(client))));
     // Likewise __transaction_state, created on the first FindCoordinator of a transactional id.
-    await withRawClient(kafka.port, (client) => awaitTransactionCoordinator(client));
+    await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitTransactionCoordinator(client))));
   }, 60_000);
 
   afterAll(async () => {
