@@ -32,6 +32,8 @@ export interface ReferenceKafkaOptions {
   readonly log4jConfig?: string;
   /** Where the broker's temp dir goes; the system temp dir by default. */
   readonly parentDir?: string;
+  /** How long the JVM may take to answer its first ApiVersions; 40 s by default. */
+  readonly startTimeoutMs?: number;
 }
 
 const execFileAsync = promisify(execFile);
@@ -43,7 +45,7 @@ export const INSTALL_HINT = 'run `bash .ci/install-reference-kafka` (needs java 
 /** The broker's heap, fixed (-Xms = -Xmx) so its memory figures compare from run to run. */
 export const REFERENCE_KAFKA_HEAP_MB = 512;
 const HEAP = [`-Xms${REFERENCE_KAFKA_HEAP_MB}m`, `-Xmx${REFERENCE_KAFKA_HEAP_MB}m`];
-const START_TIMEOUT_MS = 40_000;
+const DEFAULT_START_TIMEOUT_MS = 40_000;
 const STOP_GRACE_MS = 15_000;
 
 /** The Kafka version test/reference/pom.xml pins (its kafka.version property). */
@@ -201,7 +203,7 @@ export async function startReferenceKafka(options: ReferenceKafkaOptions = {}): 
       started.once('error', reject);
       started.once('exit', (code, signal) => reject(new Error(`the reference Kafka exited during start-up (${code ?? signal})`)));
     });
-    const answeredAt = await Promise.race([waitForApiVersions(port, START_TIMEOUT_MS), died]);
+    const answeredAt = await Promise.race([waitForApiVersions(port, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS), died]);
     const pid = started.pid;
     if (pid === undefined) throw new Error('the reference Kafka has no pid');
     return {

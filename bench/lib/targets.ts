@@ -139,6 +139,8 @@ export async function startKafka(opts: Omit<EddyOptions, 'label' | 'extraArgs'>)
     jvmOptions: KAFKA_RUN_CLASS_JVM_OPTIONS,
     log4jConfig: path.join(REPO_ROOT, 'bench', 'reference-kafka-log4j2.properties'),
     parentDir: opts.workDir,
+    // The bench shares its two cores with other work; a JVM starting under that load can take a minute.
+    startTimeoutMs: 120_000,
   });
   return {
     name: 'kafka',
