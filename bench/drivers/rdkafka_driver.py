@@ -265,8 +265,12 @@ def job_create(job):
     for f in futures.values():
         f.result(timeout=180)
     if job.get("waitForLeaders"):
-        wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + 180)
+        wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + READY_SECONDS)
     return {"seconds": time.perf_counter() - start}
+
+
+# Kafka creates a partition's log files after answering CreateTopics: 10,000 of them take minutes on a loaded machine.
+READY_SECONDS = 600
 
 
 def wait_for_leaders(admin, bootstrap, topic, partitions, deadline):
@@ -302,7 +306,7 @@ def wait_for_leaders(admin, bootstrap, topic, partitions, deadline):
 def job_leaders(job):
     admin = AdminClient({"bootstrap.servers": job["bootstrap"], **quiet_logger_conf()})
     start = time.perf_counter()
-    wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + 180)
+    wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + READY_SECONDS)
     return {"seconds": time.perf_counter() - start}
 
 
