@@ -1,18 +1,20 @@
-// `npm run bench` (about 12 minutes) and `npm run bench -- --quick` (about 2 minutes): Eddy side by side with
-// librdkafka's mock cluster and a null sink; prints a table of medians and writes bench/results.json.
+// `npm run bench` (about 40 minutes) and `npm run bench -- --quick` (about 8 minutes): Eddy side by side with
+// librdkafka's mock cluster, a null sink and the reference Apache Kafka (when installed); prints a table of
+// medians and writes bench/results.json.
 // Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
-// scale), --out FILE.
+// scale), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import type { BenchContext } from './lib/context';
 import { LineChild } from './lib/line-child';
 import { installCleanupHandlers, stopAll } from './lib/processes';
 import { Section, toJson } from './lib/results';
 import { formatSection } from './lib/table';
 import { advertisedApiKeys } from './lib/net-probe';
-import { REPO_ROOT, startEddy, startMock, startNullSinkProcess, Target, TargetName } from './lib/targets';
+import { referenceKafkaVersion } from './lib/reference-kafka';
+import { chooseTargets, REPO_ROOT, startEddy, startTarget, Target, TargetName } from './lib/targets';
 import { runThroughput, runTail, throughputSections } from './workloads/throughput';
 import { latencySection, runLatency } from './workloads/latency';
 import { runMemory, runStartup, startupSection } from './workloads/startup-memory';
@@ -28,6 +30,8 @@ interface Options {
   quick: boolean;
   runs: number;
   only: ReadonlySet<SectionName>;
+  /** Targets asked for by name; undefined runs every one that can run here. */
+  targets: readonly string[] | undefined;
   out: string;
 }
 
@@ -36,11 +40,13 @@ function parseArgs(argv: readonly string[]): Options {
   let runs: number | undefined;
   let only: Set<SectionName> = new Set(ALL_SECTIONS);
   let out = path.join(REPO_ROOT, 'bench', 'results.json');
+  let targets: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
     else if (a === '--runs') runs = Number(argv[++i]);
     else if (a === '--out') out = path.resolve(argv[++i]);
+    else if (a === '--targets') targets = argv[++i].split(',');
     else if (a === '--only') {
       const names = argv[++i].split(',');
       for (const n of names) if (!(ALL_SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; known: ${ALL_SECTIONS.join(', ')}`);
@@ -49,20 +55,33 @@ function parseArgs(argv: readonly string[]): Options {
   }
   const chosenRuns = runs ?? (quick ? 1 : 3);
   if (!Number.isInteger(chosenRuns) || chosenRuns < 1) throw new Error('--runs needs a positive integer');
-  return { quick, runs: chosenRuns, only, out };
+  return { quick, runs: chosenRuns, only, targets, out };
 }
 
 function progress(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function describeMachine(): Record<string, unknown> {
-  let confluentKafka: string;
+/** A command's standard output, or `fallback` when it cannot run. */
+function commandOutput(command: string, args: readonly string[], fallback: string): string {
   try {
-    confluentKafka = execFileSync('/usr/bin/python3', ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])']).toString().trim();
+    return execFileSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      .toString()
+      .trim();
   } catch {
-    confluentKafka = 'not installed';
+    return fallback;
   }
+}
+
+/** The first line `java -version` prints (on stderr). */
+function javaVersion(): string {
+  const res = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  return res.status === 0 ? res.stderr.split('\n')[0].trim() : 'not installed';
+}
+
+function describeMachine(targets: readonly TargetName[]): Record<string, unknown> {
+  const confluentKafka = commandOutput('/usr/bin/python3', ['-c', 'import confluent_kafka as c; print(c.version()[0], c.libversion()[0])'], 'not installed');
+  const kafka = targets.includes('kafka') ? { apacheKafka: referenceKafkaVersion(), java: javaVersion() } : {};
   return {
     node: process.version,
     cpus: os.cpus().length,
@@ -71,6 +90,8 @@ function describeMachine(): Record<string, unknown> {
     totalMemoryMB: Math.round(os.totalmem() / 1024 / 1024),
     confluentKafkaAndLibrdkafka: confluentKafka,
     kafkajs: '2.2.4',
+    targets,
+    ...kafka,
   };
 }
 
@@ -81,8 +102,11 @@ async function main(): Promise<void> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-'));
   installCleanupHandlers(() => fs.rmSync(workDir, { recursive: true, force: true }));
   const sections: Section[] = [];
-  const machine = describeMachine();
-  progress(`mode ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per figure, scratch ${workDir}`);
+  const chosen = chooseTargets(opts.targets);
+  for (const message of chosen.skipped) progress(message);
+  const targetNames = chosen.targets;
+  const machine = describeMachine(targetNames);
+  progress(`mode ${opts.quick ? 'quick' : 'full'}, ${opts.runs} run(s) per figure, targets ${targetNames.join(', ')}, scratch ${workDir}`);
 
   const rdkafka = new LineChild('rdkafka', '/usr/bin/python3', [path.join(REPO_ROOT, 'bench', 'drivers', 'rdkafka_driver.py')]);
   const rdkafkaSide = new LineChild('rdkafka-side', '/usr/bin/python3', [path.join(REPO_ROOT, 'bench', 'drivers', 'rdkafka_driver.py')]);
@@ -95,6 +119,7 @@ async function main(): Promise<void> {
     rdkafka,
     rdkafkaSide,
     kafkajs,
+    targetNames,
     targets,
     eddyHasGroups: false,
     progress,
@@ -113,7 +138,7 @@ async function main(): Promise<void> {
       progress('storage figures');
       await runStorage(ctx, sec);
     }
-    const startup = startupSection();
+    const startup = startupSection(targetNames);
     if (opts.only.has('startup')) {
       sections.push(startup);
       await runStartup(ctx, startup);
@@ -129,11 +154,12 @@ async function main(): Promise<void> {
       // kafkajs consumers need JoinGroup; measure them against Eddy once it serves consumer groups.
       ctx.eddyHasGroups = (await advertisedApiKeys(Number(eddy.bootstrap.split(':')[1]))).has(JOIN_GROUP_API_KEY);
       progress(`Eddy ${ctx.eddyHasGroups ? 'serves' : 'does not serve'} consumer groups`);
-      targets.set('mock', await startMock());
-      targets.set('null', await startNullSinkProcess());
-      const tp = throughputSections();
+      for (const name of targetNames.filter((t) => t !== 'eddy')) {
+        targets.set(name, await startTarget(name, { workDir, label: 'main', admin: rdkafka }));
+      }
+      const tp = throughputSections(targetNames);
       if (opts.only.has('throughput')) {
-        sections.push(tp.produce, tp.consume);
+        sections.push(tp.produce, tp.consume, tp.cpu);
         await runThroughput(ctx, tp);
       }
       if (opts.only.has('tail')) {
@@ -141,7 +167,7 @@ async function main(): Promise<void> {
         await runTail(ctx, tp);
       }
       if (opts.only.has('latency')) {
-        const sec = latencySection();
+        const sec = latencySection(targetNames);
         sections.push(sec);
         await runLatency(ctx, sec);
       }
@@ -149,7 +175,7 @@ async function main(): Promise<void> {
       targets.clear();
     }
     if (opts.only.has('scale')) {
-      const sec = scaleSection();
+      const sec = scaleSection(targetNames);
       sections.push(sec);
       await runScale(ctx, sec);
     }
@@ -174,6 +200,9 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
     `clients: librdkafka via python confluent-kafka ${String(machine.confluentKafkaAndLibrdkafka)}; kafkajs 2.2.4`,
+    targetNames.includes('kafka')
+      ? `Apache Kafka ${String(machine.apacheKafka)} on ${String(machine.java)}, one KRaft node, heap fixed at 512 MB`
+      : `Apache Kafka not measured${chosen.skipped.length > 0 ? `: ${chosen.skipped.join(' ')}` : ' (--targets)'}`,
   ];
   process.stdout.write(`${header.join('\n')}\n\n${sections.map(formatSection).join('\n\n')}\n`);
   const json = {

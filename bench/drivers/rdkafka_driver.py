@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition, KafkaException
+from confluent_kafka import OFFSET_END, Consumer, Producer, TopicPartition, KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
 WORDS = (
@@ -264,6 +264,49 @@ def job_create(job):
                                   request_timeout=120)
     for f in futures.values():
         f.result(timeout=180)
+    if job.get("waitForLeaders"):
+        wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + READY_SECONDS)
+    return {"seconds": time.perf_counter() - start}
+
+
+# Kafka creates a partition's log files after answering CreateTopics: 10,000 of them take minutes on a loaded machine.
+READY_SECONDS = 600
+
+
+def wait_for_leaders(admin, bootstrap, topic, partitions, deadline):
+    """Apache Kafka answers CreateTopics once its controller has committed the topic; its metadata names the
+    leaders at once, but the broker creates each partition's log a moment later and refuses requests for it until
+    then. Waiting until ListOffsets succeeds for every partition keeps that moment out of the timed work."""
+    while True:
+        md = admin.list_topics(topic, timeout=30).topics.get(topic)
+        if md is not None and md.error is None and len(md.partitions) == partitions and \
+                all(p.leader >= 0 and p.error is None for p in md.partitions.values()):
+            break
+        if time.perf_counter() > deadline:
+            raise RuntimeError("partitions of %s still without a leader" % topic)
+        time.sleep(0.02)
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "bench-readiness",
+                         **quiet_logger_conf()})
+    try:
+        latest = [TopicPartition(topic, p, OFFSET_END) for p in range(partitions)]
+        while True:
+            try:
+                answers = consumer.offsets_for_times(latest, timeout=30)
+                if all(tp.error is None and tp.offset >= 0 for tp in answers):
+                    return
+            except KafkaException:
+                pass
+            if time.perf_counter() > deadline:
+                raise RuntimeError("partitions of %s still not served" % topic)
+            time.sleep(0.02)
+    finally:
+        consumer.close()
+
+
+def job_leaders(job):
+    admin = AdminClient({"bootstrap.servers": job["bootstrap"], **quiet_logger_conf()})
+    start = time.perf_counter()
+    wait_for_leaders(admin, job["bootstrap"], job["topic"], job["partitions"], start + READY_SECONDS)
     return {"seconds": time.perf_counter() - start}
 
 
@@ -300,6 +343,7 @@ JOBS = {
     "tail": job_tail,
     "latency": job_latency,
     "create": job_create,
+    "leaders": job_leaders,
     "scale": job_scale,
 }
 

@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly rdkafka: LineChild;
   readonly rdkafkaSide: LineChild;
   readonly kafkajs: LineChild;
+  /** The targets this run measures, Eddy first (`--targets`; Kafka only when it is installed). */
+  readonly targetNames: readonly TargetName[];
   readonly targets: ReadonlyMap<TargetName, Target>;
   /** Whether Eddy serves consumer groups (kafkajs consumers need them). */
   eddyHasGroups: boolean;

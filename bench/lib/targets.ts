@@ -1,5 +1,6 @@
-// The three servers every workload runs against: Eddy (as `node bin/eddy.js start`), librdkafka's mock cluster
-// (C, in memory) and the null sink. Each binds 127.0.0.1 only and is stopped by pid.
+// The servers every workload runs against: Eddy (as `node bin/eddy.js start`), librdkafka's mock cluster (C, in
+// memory), the null sink and the reference Apache Kafka (a JVM, when installed). Each binds 127.0.0.1 only and is
+// stopped by pid.
 import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,10 +9,11 @@ import { execFileSync } from 'child_process';
 import { freePort, waitForApiVersions } from './net-probe';
 import { spawnTracked, stopChild } from './processes';
 import type { LineChild } from './line-child';
+import { INSTALL_HINT, referenceKafkaProblem, startReferenceKafka } from './reference-kafka';
 
-export type TargetName = 'eddy' | 'mock' | 'null';
-export const TARGET_NAMES: readonly TargetName[] = ['eddy', 'mock', 'null'];
-export const TARGET_LABELS: Record<TargetName, string> = { eddy: 'Eddy', mock: 'mock', null: 'null sink' };
+export type TargetName = 'eddy' | 'mock' | 'null' | 'kafka';
+export const TARGET_NAMES: readonly TargetName[] = ['eddy', 'mock', 'null', 'kafka'];
+export const TARGET_LABELS: Record<TargetName, string> = { eddy: 'Eddy', mock: 'mock', null: 'null sink', kafka: 'Kafka' };
 
 export interface Target {
   readonly name: TargetName;
@@ -19,6 +21,8 @@ export interface Target {
   readonly pid: number;
   /** From spawn to the first successful ApiVersions answer, in ms. */
   readonly startupMs: number;
+  /** The data directory of a target that keeps data on disk (Eddy, Kafka). */
+  readonly dataDir?: string;
   createTopic(topic: string, partitions: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -105,13 +109,80 @@ export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: 
     pid: child.pid ?? -1,
     dataDir,
     startupMs: Number(ready - started) / 1e6,
-    createTopic: async (topic, partitions) => {
-      await opts.admin.run({ kind: 'create', bootstrap, topic, partitions });
-    },
+    createTopic: adminCreateTopic(opts.admin, bootstrap),
     stop: async () => {
       await stopChild(child, 30000);
     },
   };
+}
+
+/** CreateTopics through the admin client, then Metadata until every partition has a leader (Kafka elects them after answering). */
+function adminCreateTopic(admin: LineChild, bootstrap: string): Target['createTopic'] {
+  return async (topic, partitions) => {
+    await admin.run({ kind: 'create', bootstrap, topic, partitions, waitForLeaders: true });
+  };
+}
+
+/** The GC flags Kafka's own kafka-run-class.sh starts the broker with (KAFKA_JVM_PERFORMANCE_OPTS). */
+const KAFKA_RUN_CLASS_JVM_OPTIONS = [
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-Djava.awt.headless=true',
+];
+
+/** The reference Apache Kafka: one KRaft node, storage formatted first (not counted in startupMs), 512 MB heap. */
+export async function startKafka(opts: Omit<EddyOptions, 'label' | 'extraArgs'>): Promise<Target & { dataDir: string; formatMs: number }> {
+  const kafka = await startReferenceKafka({
+    jvmOptions: KAFKA_RUN_CLASS_JVM_OPTIONS,
+    log4jConfig: path.join(REPO_ROOT, 'bench', 'reference-kafka-log4j2.properties'),
+    parentDir: opts.workDir,
+    // The bench shares its two cores with other work; a JVM starting under that load can take a minute.
+    startTimeoutMs: 120_000,
+  });
+  return {
+    name: 'kafka',
+    bootstrap: kafka.bootstrap,
+    pid: kafka.pid,
+    dataDir: kafka.dataDir,
+    startupMs: kafka.startMs,
+    formatMs: kafka.formatMs,
+    createTopic: adminCreateTopic(opts.admin, kafka.bootstrap),
+    stop: () => kafka.stop(),
+  };
+}
+
+/** Starts a fresh server of the given kind; Eddy's and Kafka's data go into the bench's scratch directory. */
+export function startTarget(name: TargetName, opts: EddyOptions): Promise<Target> {
+  if (name === 'eddy') return startEddy(opts);
+  if (name === 'kafka') return startKafka(opts);
+  if (name === 'mock') return startMock();
+  return startNullSinkProcess();
+}
+
+/**
+ * The targets a run measures: those asked for (all by default), Eddy always first. Kafka is left out with a
+ * message when it cannot start here (no java, no jars), unless it was asked for by name, which is then an error.
+ */
+export function chooseTargets(
+  requested: readonly string[] | undefined,
+  kafkaProblem: () => string | null = referenceKafkaProblem,
+): { targets: TargetName[]; skipped: string[] } {
+  const unknown = (requested ?? []).filter((n) => !(TARGET_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}; known: ${TARGET_NAMES.join(', ')}`);
+  const wanted = TARGET_NAMES.filter((n) => n === 'eddy' || requested === undefined || requested.includes(n));
+  const skipped: string[] = [];
+  if (wanted.includes('kafka')) {
+    const problem = kafkaProblem();
+    if (problem !== null && requested !== undefined) throw new Error(`target kafka cannot run: ${problem}; ${INSTALL_HINT}`);
+    if (problem !== null) {
+      skipped.push(`Apache Kafka left out: ${problem}. To measure it, ${INSTALL_HINT}.`);
+      return { targets: wanted.filter((n) => n !== 'kafka'), skipped };
+    }
+  }
+  return { targets: wanted, skipped };
 }
 
 export async function startMock(): Promise<Target> {
@@ -161,6 +232,16 @@ export async function startNullSinkProcess(): Promise<Target> {
       await stopChild(child);
     },
   };
+}
+
+/** One table column per target, in run order. */
+export function targetColumns(names: readonly TargetName[]): { key: TargetName; label: string }[] {
+  return names.map((t) => ({ key: t, label: TARGET_LABELS[t] }));
+}
+
+/** Eddy ÷ each other target in the run (and in `among`, when given): the ratios the tables print. */
+export function ratiosToEddy(names: readonly TargetName[], among: readonly TargetName[] = TARGET_NAMES): (readonly [TargetName, TargetName])[] {
+  return names.filter((t) => t !== 'eddy' && among.includes(t)).map((t) => ['eddy', t] as const);
 }
 
 /** Topic names carry their partition count so the null sink can answer Metadata for them. */

@@ -95,7 +95,7 @@ describeWithReferenceKafka('differential: Eddy against the reference Apache Kafk
     await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitGroupCoordinator(client))));
     // Likewise __transaction_state, created on the first FindCoordinator of a transactional id.
     await Promise.all([kafka.port, eddy.broker.port].map((port) => withRawClient(port, (client) => awaitTransactionCoordinator(client))));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([kafka?.stop(), eddy?.broker.stop()]);

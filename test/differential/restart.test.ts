@@ -71,7 +71,7 @@ describeWithReferenceKafka('differential: a restart of Eddy and of the reference
 
   beforeAll(async () => {
     [kafka, eddy] = await Promise.all([startReferenceKafka(), startInProcess(undefined, EDDY_CONFIG)]);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await Promise.all([kafka?.stop(), eddy?.broker.stop()]);
@@ -109,7 +109,7 @@ describeWithReferenceKafka('differential: a restart of Eddy and of the reference
     } finally {
       kafkaClient.close();
     }
-  }, 90_000);
+  }, 180_000);
 
   test.each(AFTER.map((s) => [s.name, s] as const))('%s', (_name, scenario) => compared(scenario));
 

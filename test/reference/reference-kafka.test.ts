@@ -43,5 +43,5 @@ describeWithReferenceKafka('reference Apache Kafka', () => {
       await kafka.stop();
     }
     expect(isAlive(kafka.pid)).toBe(false);
-  });
+  }, 180_000);
 });
