@@ -2,6 +2,7 @@
 // writes (independent 64 KiB blocks, no checksums beyond the header checksum) and read any frame other clients
 // write: linked or independent blocks, optional content size, block and content checksums (skipped, the batch CRC
 // already covers the data). The header checksum is not verified because Kafka clients before 0.10 computed it wrong.
+import { compressLz4Block } from './lz4-block';
 import { lz4Primitives } from './optional-codecs';
 import { corrupt } from './record-errors';
 
@@ -33,14 +34,13 @@ export function compressLz4Frame(data: Buffer): Buffer {
 
   const parts: Buffer[] = [header];
   const scratch = Buffer.alloc(lz4.compressBound(BLOCK_SIZE));
-  // A fresh table per block keeps matches inside the block, which is what "independent blocks" promises readers.
+  // A fresh table per block (compressLz4Block clears it) keeps matches inside the block, as independent blocks promise.
   const hashTable = new Uint32Array(HASH_TABLE_SIZE);
   for (let at = 0; at < data.length; at += BLOCK_SIZE) {
     const block = data.subarray(at, Math.min(at + BLOCK_SIZE, data.length));
-    hashTable.fill(0);
-    const compressedSize = lz4.compressBlock(block, scratch, 0, block.length, hashTable);
+    const compressedSize = compressLz4Block(lz4, block, scratch, hashTable);
     const sizeField = Buffer.alloc(4);
-    if (compressedSize > 0 && compressedSize < block.length) {
+    if (compressedSize > 0) {
       sizeField.writeUInt32LE(compressedSize, 0);
       parts.push(sizeField, Buffer.from(scratch.subarray(0, compressedSize)));
     } else {

@@ -31,6 +31,25 @@ export function batchOf(count: number, prefix = 'v', options: BatchOptions = {})
   });
 }
 
+/**
+ * A compressed batch of `count` word-and-number values (about 300 bytes each): data that spans many 64 KiB LZ4
+ * blocks, so every way an LZ4 block can end is likely to occur in it.
+ */
+export function wordyBatch(count: number, compression: Compression): Buffer {
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+  let state = 1;
+  const next = (n: number): number => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const records: RecordInput[] = Array.from({ length: count }, () => {
+    let text = '';
+    while (text.length < 300) text += `${words[next(words.length)]}${next(10000)} `;
+    return { value: Buffer.from(text), timestamp: BASE_TIMESTAMP };
+  });
+  return encodeRecordBatch({ producerId: -1n, producerEpoch: -1, baseSequence: -1, baseTimestamp: BASE_TIMESTAMP, records, compression });
+}
+
 /** A batch with one record whose value is `valueBytes` long: for the message size limits. */
 export function batchOfSize(valueBytes: number): Buffer {
   return encodeRecordBatch({ baseTimestamp: BASE_TIMESTAMP, records: [{ value: Buffer.alloc(valueBytes, 0x61) }] });

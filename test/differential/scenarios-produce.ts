@@ -17,6 +17,7 @@ import {
   withLengthOff,
   withMagic,
   withRecordCount,
+  wordyBatch,
 } from './batches';
 import { fetch, LATEST, listOffsets, metadataOf, produce, produceToAll, produceWithoutAcks } from './data-steps';
 import type { Scenario, ScenarioTopic } from './harness';
@@ -219,4 +220,10 @@ export const PRODUCE_SCENARIOS: readonly Scenario[] = [
   compressed(Compression.Snappy, 'snappy'),
   compressed(Compression.Lz4, 'lz4'),
   compressed(Compression.Zstd, 'zstd'),
+  {
+    // Eddy's own LZ4 frames, over many blocks, must be readable by lz4-java, which Kafka decompresses batches with.
+    name: 'Produce an lz4 batch of 2,000 word-like records spanning many blocks, then Fetch it back',
+    topics: [{ name: 'diff-pr-lz4-blocks', partitions: 1 }],
+    steps: [produce('diff-pr-lz4-blocks', wordyBatch(2000, Compression.Lz4)), fetch(12, 'diff-pr-lz4-blocks', [{ fetchOffset: 0n }])],
+  },
 ];
