@@ -1,4 +1,4 @@
-// `npm run bench` (about 40 minutes) and `npm run bench -- --quick` (about 8 minutes): Eddy side by side with
+// `npm run bench` (about 16 minutes) and `npm run bench -- --quick` (about 2 minutes): Eddy side by side with
 // librdkafka's mock cluster, a null sink and the reference Apache Kafka (when installed); prints a table of
 // medians and writes bench/results.json.
 // Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
