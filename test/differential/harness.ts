@@ -16,6 +16,7 @@ import { ListOffsetsResponseCodec } from '../../codecs/generated/ListOffsetsResp
 import { MetadataRequestCodec } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec } from '../../codecs/generated/MetadataResponse';
 import type { RawClient } from '../helpers/raw-client';
+import { waitFor } from '../helpers/wait';
 import { normalise, type NormaliseOptions } from './normalise';
 
 /** One request of a scenario, its types erased so a scenario can mix APIs; built with `step`. */
@@ -149,31 +150,26 @@ async function leadsAll(
 
 /** Polls Metadata until every partition of `topics` has a leader: Kafka elects them a moment after CreateTopics. */
 export async function awaitLeaders(client: RawClient, topics: readonly string[]): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+  const led = async (): Promise<boolean> => {
     const res = await client.request(MetadataRequestCodec, MetadataResponseCodec, 12, {
       topics: topics.map((name) => ({ topicId: '00000000-0000-0000-0000-000000000000', name })),
       allowAutoTopicCreation: false,
     });
     const ready = res.topics.every((t) => t.errorCode === 0 && t.partitions.length > 0 && t.partitions.every((p) => p.leaderId >= 0));
-    if (ready && (await leadsAll(client, res.topics))) return;
-    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return ready && (await leadsAll(client, res.topics));
+  };
+  await waitFor(`leaders for ${topics.join(', ')}`, led, 10_000);
 }
 
 /** Asks for a group's coordinator, then describes that group, until neither answers a retriable error. */
 export async function awaitGroupCoordinator(client: RawClient): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
+  const available = async (): Promise<boolean> => {
     const found = await client.request(FindCoordinatorRequestCodec, FindCoordinatorResponseCodec, 4, { keyType: 0, coordinatorKeys: ['diff-warm-up'] });
-    if (found.coordinators[0]?.errorCode === 0) {
-      const described = await client.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, 5, { groups: ['diff-warm-up'] });
-      if (described.groups[0]?.errorCode === 0) return;
-    }
-    if (Date.now() > deadline) throw new Error('the group coordinator is not available after 20 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    if (found.coordinators[0]?.errorCode !== 0) return false;
+    const described = await client.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, 5, { groups: ['diff-warm-up'] });
+    return described.groups[0]?.errorCode === 0;
+  };
+  await waitFor('the group coordinator', available, 20_000);
 }
 
 async function createTopics(client: RawClient, topics: NonNullable<Scenario['topics']>): Promise<void> {

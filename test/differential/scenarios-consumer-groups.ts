@@ -6,6 +6,7 @@ import { ConsumerGroupDescribeResponseCodec } from '../../codecs/generated/Consu
 import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
 import { ConsumerGroupHeartbeatResponseCodec } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import type { RawClient } from '../helpers/raw-client';
+import { waitFor } from '../helpers/wait';
 import { step, type Scenario, type Step } from './harness';
 import {
   deleteGroups,
@@ -91,11 +92,7 @@ function whenAssignable(topic: string, join: Step): Step {
   return {
     label: join.label,
     send: async (client, history) => {
-      const deadline = Date.now() + 10_000;
-      while (!(await assignsPartitionsOf(client, topic))) {
-        if (Date.now() > deadline) throw new Error(`the group coordinator does not assign ${topic} after 10 s`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitFor(`the group coordinator to assign ${topic}`, () => assignsPartitionsOf(client, topic), 10_000);
       return join.send(client, history);
     },
   };

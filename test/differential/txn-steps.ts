@@ -27,6 +27,7 @@ import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCom
 import { TxnOffsetCommitResponseCodec } from '../../codecs/generated/TxnOffsetCommitResponse';
 import { decodeRecordBatches, encodeRecordBatch, type DecodedBatch } from '../../codecs/records/record-batch';
 import type { RawClient } from '../helpers/raw-client';
+import { waitFor } from '../helpers/wait';
 import { step, type Step } from './harness';
 
 export interface ProducerIdentity {
@@ -251,32 +252,24 @@ export function awaitTransactionSettled(transactionalId: string): Step {
   return {
     label: `await ${transactionalId} settled`,
     send: async (client) => {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const state = await transactionState(client, transactionalId);
-        if (SETTLED_STATES.has(state)) return { settled: true };
-        if (Date.now() > deadline) throw new Error(`transaction ${transactionalId} still ${state} after 15 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await waitFor(`transaction ${transactionalId} to settle`, async () => SETTLED_STATES.has(await transactionState(client, transactionalId)), 15_000);
+      return { settled: true };
     },
   };
 }
 
 /** Finds the transaction coordinator and initialises a producer on it until neither answers a retriable error. */
 export async function awaitTransactionCoordinator(client: RawClient): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  const available = async (): Promise<boolean> => {
     const found = await client.request(FindCoordinatorRequestCodec, FindCoordinatorResponseCodec, 4, { keyType: 1, coordinatorKeys: ['diff-txn-warm-up'] });
-    if (found.coordinators[0]?.errorCode === 0) {
-      const init = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 3, {
-        transactionalId: 'diff-txn-warm-up',
-        transactionTimeoutMs: 60_000,
-        producerId: -1n,
-        producerEpoch: -1,
-      });
-      if (init.errorCode === 0) return;
-    }
-    if (Date.now() > deadline) throw new Error('the transaction coordinator is not available after 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    if (found.coordinators[0]?.errorCode !== 0) return false;
+    const init = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 3, {
+      transactionalId: 'diff-txn-warm-up',
+      transactionTimeoutMs: 60_000,
+      producerId: -1n,
+      producerEpoch: -1,
+    });
+    return init.errorCode === 0;
+  };
+  await waitFor('the transaction coordinator', available, 30_000);
 }
