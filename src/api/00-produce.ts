@@ -19,6 +19,7 @@ import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generate
 import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import { BATCH_HEADER, batchIsTransactional, batchMagic } from '../../codecs/records/batch-header';
 import { isInternalTopic } from '../topics/topic-names';
 import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
 import type { BrokerServices } from './services';
@@ -170,10 +171,7 @@ function producePartition(
 
 /** Whether the first batch of a partition's records is a v2 batch with the transactional flag, as Kafka checks. */
 function startsTransactional(records: Buffer | null): boolean {
-  const MAGIC_AT = 16;
-  const ATTRIBUTES_AT = 21;
-  const TRANSACTIONAL_FLAG = 0x10;
-  return records !== null && records.length > ATTRIBUTES_AT + 1 && records[MAGIC_AT] === 2 && (records.readInt16BE(ATTRIBUTES_AT) & TRANSACTIONAL_FLAG) !== 0;
+  return records !== null && records.length >= BATCH_HEADER.attributes + 2 && batchMagic(records) === 2 && batchIsTransactional(records);
 }
 
 /** Transactional records need a transactional id: without one Kafka's authoriser refuses the whole request. */
