@@ -14,6 +14,7 @@ import type { TopicMetadata } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { isInternalTopic, OFFSETS_TOPIC, topicNameProblem } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
+import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations';
 import { defineHandler } from './handler';
 import type { BrokerServices as Services } from './services';
 
@@ -39,16 +40,6 @@ function topicEntry(topic: TopicMetadata, nodeId: number): TopicEntry {
     isInternal: isInternalTopic(topic.name),
     partitions: describeTopicPartitions(topic, nodeId),
   };
-}
-
-/** Without an authorizer Kafka reports every operation a resource type supports when asked (KIP-430). */
-const TOPIC_OPERATIONS = bits([3, 4, 5, 6, 7, 8, 10, 11]); // READ..DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS
-export const CLUSTER_OPERATIONS = bits([5, 7, 8, 9, 10, 11, 12]); // CREATE, ALTER..IDEMPOTENT_WRITE
-/** The schema's default: operations not requested. */
-const OPERATIONS_OMITTED = -2147483648;
-
-function bits(operations: readonly number[]): number {
-  return operations.reduce((mask, op) => mask | (1 << op), 0);
 }
 
 /** Kafka refuses topic ids before v12 (and names must be there), answering INVALID_REQUEST for the whole request. */

@@ -8,9 +8,8 @@ import { DescribeGroupsRequestCodec } from '../../codecs/generated/DescribeGroup
 import { DescribeGroupsResponseCodec, DescribeGroupsResponseInit } from '../../codecs/generated/DescribeGroupsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { GroupDescription } from '../groups/group-views';
+import { OPERATIONS_OMITTED } from './authorized-operations';
 import { defineHandler } from './handler';
-
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 type DescribedGroup = NonNullable<DescribeGroupsResponseInit['groups']>[number];
 
@@ -23,7 +22,7 @@ function described(d: GroupDescription, errorCode: number, errorMessage: string 
     protocolType: d.protocolType,
     protocolData: d.protocolData,
     members: d.members.map((m) => ({ ...m })),
-    authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+    authorizedOperations: OPERATIONS_OMITTED,
   };
 }
 

@@ -8,13 +8,12 @@ import { DescribeClusterRequestCodec } from '../../codecs/generated/DescribeClus
 import { DescribeClusterResponseCodec, DescribeClusterResponseInit } from '../../codecs/generated/DescribeClusterResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
-import { CLUSTER_OPERATIONS } from './03-metadata';
+import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
 const BROKER_ENDPOINTS = 1;
 const CONTROLLER_ENDPOINTS = 2;
 const MISMATCHED_ENDPOINT_TYPE = 114;
 const UNSUPPORTED_ENDPOINT_TYPE = 115;
-const OPERATIONS_OMITTED = -2147483648;
 
 function endpointTypeError(endpointType: number): DescribeClusterResponseInit {
   const [errorCode, errorMessage] =

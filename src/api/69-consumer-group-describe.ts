@@ -6,9 +6,8 @@
 import { ConsumerGroupDescribeRequestCodec } from '../../codecs/generated/ConsumerGroupDescribeRequest';
 import { ConsumerGroupDescribeResponseCodec, ConsumerGroupDescribeResponseInit } from '../../codecs/generated/ConsumerGroupDescribeResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import { OPERATIONS_OMITTED } from './authorized-operations';
 import { defineHandler } from './handler';
-
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 type DescribedGroup = NonNullable<ConsumerGroupDescribeResponseInit['groups']>[number];
 
@@ -20,7 +19,7 @@ export const consumerGroupDescribeHandler = defineHandler({
     const describe = (groupId: string): DescribedGroup => {
       // Kafka refuses an empty id before any lookup, without a message.
       if (groupId === '')
-        return { errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: null, groupId, groupState: '', authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+        return { errorCode: ErrorCode.INVALID_GROUP_ID, errorMessage: null, groupId, groupState: '', authorizedOperations: OPERATIONS_OMITTED };
       const described = groups.describeConsumerGroup(groupId);
       if (!described) {
         const classic = groups.group(groupId) !== undefined;
@@ -29,10 +28,10 @@ export const consumerGroupDescribeHandler = defineHandler({
           errorMessage: classic ? `Group ${groupId} is not a consumer group.` : `Group ${groupId} not found.`,
           groupId,
           groupState: '',
-          authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+          authorizedOperations: OPERATIONS_OMITTED,
         };
       }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, ...described, authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED };
+      return { errorCode: ErrorCode.NONE, errorMessage: null, ...described, authorizedOperations: OPERATIONS_OMITTED };
     };
     // Invalid ids are answered first, as Kafka completes them before asking the coordinator shards.
     const ordered = [...request.groupIds.filter((id) => id === ''), ...request.groupIds.filter((id) => id !== '')];

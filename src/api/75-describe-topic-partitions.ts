@@ -16,6 +16,7 @@ import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { TopicMetadata } from '../../storage';
 import { isInternalTopic, topicNameProblem } from '../topics/topic-names';
 import { describeTopicPartitions } from './03-metadata';
+import { TOPIC_OPERATIONS } from './authorized-operations';
 import { defineHandler } from './handler';
 
 type TopicEntry = NonNullable<DescribeTopicPartitionsResponseInit['topics']>[number];
@@ -23,12 +24,6 @@ type Cursor = NonNullable<DescribeTopicPartitionsResponseInit['nextCursor']>;
 
 /** Kafka's max.request.partition.size.limit default: the most partitions one response carries. */
 export const MAX_REQUEST_PARTITION_SIZE_LIMIT = 2000;
-
-/**
- * READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS and ALTER_CONFIGS (AclOperation codes 3-8, 10,
- * 11) as a bit field: what Kafka reports as authorized on a topic when it runs without an authorizer.
- */
-export const TOPIC_OPERATIONS_WITHOUT_AUTHORIZER = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0);
 
 /** The topic names to answer for, in order, or null when the cursor makes the request invalid. */
 export function topicsToDescribe(request: DescribeTopicPartitionsRequest, allTopics: () => readonly string[]): string[] | null {
@@ -47,7 +42,7 @@ function missingTopic(name: string): TopicEntry {
     topicId: ZERO_UUID,
     isInternal: isInternalTopic(name),
     partitions: [],
-    topicAuthorizedOperations: TOPIC_OPERATIONS_WITHOUT_AUTHORIZER,
+    topicAuthorizedOperations: TOPIC_OPERATIONS,
   };
 }
 
@@ -63,7 +58,7 @@ function topicPage(topic: TopicMetadata, nodeId: number, first: number, room: nu
       topicId: topic.topicId,
       isInternal: isInternalTopic(topic.name),
       partitions,
-      topicAuthorizedOperations: TOPIC_OPERATIONS_WITHOUT_AUTHORIZER,
+      topicAuthorizedOperations: TOPIC_OPERATIONS,
     },
     next: end < topic.partitions ? end : null,
   };
