@@ -88,6 +88,16 @@ export class PartitionLog {
     return this.local.producers.activeProducers();
   }
 
+  /** What this partition knows of one producer (the produce path's KIP-890 checks). */
+  producerState(producerId: bigint): ProducerEntry | undefined {
+    return this.local.producers.entry(producerId);
+  }
+
+  /** Forgets producers idle past producer.id.expiration.ms (the expiry timer, producer-state-expiry.ts). */
+  expireProducers(nowMs: number): number {
+    return this.local.producers.removeExpired(nowMs, this.local.deps.producerIdExpirationMs);
+  }
+
   /** Open transactions on this partition, oldest first. */
   openTransactions(): Array<{ producerId: bigint; firstOffset: bigint }> {
     return this.local.producers.ongoingTransactions();

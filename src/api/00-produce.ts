@@ -11,18 +11,20 @@
 //   invalid one gets OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or INVALID_TXN_STATE, as Kafka does.
 // - Transactional batches are verified against the transaction coordinator (KIP-890 part 1, Kafka's default
 //   transaction.partition.verification.enable): the partition must be in the producer's open transaction, else
-//   INVALID_TXN_STATE (a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie producer whose transaction
-//   timed out from opening a transaction nobody will ever end on a partition. Transactional records in a request
-//   without a transactional id: TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
+//   INVALID_TXN_STATE (v11: TRANSACTION_ABORTABLE; a stale epoch: INVALID_PRODUCER_EPOCH). This keeps a zombie
+//   producer whose transaction timed out from opening a transaction nobody will ever end on a partition. From v12
+//   (transaction protocol 2, KIP-890 part 2) the write adds its partition to the transaction instead
+//   (produce-txn-verification.ts). Transactional records in a request without a transactional id:
+//   TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
-import { validateProducedRecords, ValidatedBatch, type ProduceValidationResult } from '../../codecs/records/produce-validation';
+import { validateProducedRecords, type ProduceValidationResult } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { BATCH_HEADER, batchIsTransactional, batchMagic } from '../../codecs/records/batch-header';
 import { isInternalTopic } from '../topics/topic-names';
 import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
-import type { BrokerServices } from './services';
+import { produceOperation, verifyTransactionalWrite, type WriteRefusal } from './produce-txn-verification';
 import type { MaybeLog } from '../topics/partition-directory';
 import type { TopicRef } from '../topics/topic-service';
 
@@ -37,13 +39,6 @@ const PRODUCER_REJECTION_CODES: Readonly<Record<ProducerRejection, number>> = {
 
 function failed(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
-}
-
-/** KIP-890 verification: the coordinator's answer for a transactional write to this partition. */
-function verifyTransactionalWrite(services: BrokerServices, transactionalId: string, batch: ValidatedBatch, topic: string, partition: number): number {
-  const [verdict] = services.transactions.verifyPartitions(transactionalId, batch.producerId, batch.producerEpoch, [{ topic, partitions: [partition] }]);
-  if (verdict.errorCode === ErrorCode.NONE) return ErrorCode.NONE;
-  return verdict.errorCode === ErrorCode.PRODUCER_FENCED ? ErrorCode.INVALID_PRODUCER_EPOCH : ErrorCode.INVALID_TXN_STATE;
 }
 
 /** A validation failure answered with as much as Kafka tells at the stage its check sits (see RejectionDetail). */
@@ -102,26 +97,29 @@ function appendPartition(
   // v3+ carries exactly one batch (a view of the request); legacy message sets arrive converted to one v2 batch.
   const batches = verdict.batches.map((b) => b.buffer);
   const bytes = batches.length === 1 ? batches[0] : Buffer.concat(batches);
-  const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
-  if (txnBatch !== undefined && transactionalId !== null) {
-    const code = verifyTransactionalWrite(services, transactionalId, txnBatch, topicName, partitionIndex);
-    // Kafka's wording for a partition outside the transaction; a fenced producer gets no message.
-    if (code !== ErrorCode.NONE)
-      return failed(partitionIndex, code, code === ErrorCode.INVALID_TXN_STATE ? 'Partition was not added to the transaction' : null);
-  }
   // Kafka answers a producer-state refusal with the log start offset and no message (it has no custom message).
   const refusedByProducerState = (err: unknown): PartitionResponse => {
     if (!(err instanceof ProducerStateError)) throw err;
     ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: err.message }, 'produce refused by producer state');
     return { ...failed(partitionIndex, PRODUCER_REJECTION_CODES[err.reason]), logStartOffset: log.logStartOffset };
   };
-  try {
-    const now = log.appendNow(bytes, { leaderEpoch: 0 });
-    if (now !== null) return appended(partitionIndex, now);
-  } catch (err) {
-    return refusedByProducerState(err);
-  }
-  return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result), refusedByProducerState);
+  const write = (): PartitionResponse | Promise<PartitionResponse> => {
+    try {
+      const now = log.appendNow(bytes, { leaderEpoch: 0 });
+      if (now !== null) return appended(partitionIndex, now);
+    } catch (err) {
+      return refusedByProducerState(err);
+    }
+    return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result), refusedByProducerState);
+  };
+  const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
+  if (txnBatch === undefined || transactionalId === null) return write();
+  const { producerId, producerEpoch } = txnBatch;
+  const txnWrite = { transactionalId, producerId, producerEpoch, topic: topicName, partition: partitionIndex };
+  const refusal = verifyTransactionalWrite(services, log.producerState(producerId), txnWrite, produceOperation(ctx.apiVersion));
+  const answer = (r: WriteRefusal | null): PartitionResponse | Promise<PartitionResponse> =>
+    r === null ? write() : failed(partitionIndex, r.errorCode, r.errorMessage);
+  return refusal instanceof Promise ? refusal.then(answer) : answer(refusal);
 }
 
 /** `answer`'s response, or the error response for what it threw or rejected with. */

@@ -2,13 +2,15 @@
 // - v0-3 (clients): adds the partitions to the producer's transaction through the transaction coordinator, which
 //   records them in __transaction_state before answering. Every partition gets the same code, except that unknown
 //   partitions get UNKNOWN_TOPIC_OR_PARTITION and then the others OPERATION_NOT_ATTEMPTED (nothing is added).
-// - v4+ (KIP-890, sent by brokers): several transactions per request; `verify_only` answers whether each partition
-//   is already in the open transaction (INVALID_TXN_STATE if not) without adding it.
+// - v4+ (KIP-890, sent by brokers): several transactions per request, added under transaction protocol 2 (as Kafka
+//   decides from the version); `verify_only` answers whether each partition is already in the open transaction
+//   (TRANSACTION_ABORTABLE if not, CONCURRENT_TRANSACTIONS while it ends) without adding it.
 // - Errors: INVALID_PRODUCER_ID_MAPPING (unknown transactional id or producer id), PRODUCER_FENCED (stale epoch;
 //   INVALID_PRODUCER_EPOCH below v2, as Kafka answers older clients), CONCURRENT_TRANSACTIONS (mid-commit).
 import { AddPartitionsToTxnRequestCodec, AddPartitionsToTxnRequestAddPartitionsToTxnTopic } from '../../codecs/generated/AddPartitionsToTxnRequest';
 import { AddPartitionsToTxnResponseCodec, AddPartitionsToTxnResponseInit } from '../../codecs/generated/AddPartitionsToTxnResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import { TV_2, TV_CLIENT_LEGACY } from '../transactions/transaction-transitions';
 import { defineHandler, RequestContext } from './handler';
 
 type TopicResult = NonNullable<AddPartitionsToTxnResponseInit['resultsByTopicV3AndBelow']>[number];
@@ -44,7 +46,9 @@ export async function addPartitionsFor(ctx: RequestContext, target: TxnTarget, v
     const codes = new Map(verdicts.map((v) => [`${v.topic}\u0000${v.partition}`, v.errorCode]));
     return resultsWith(target.topics, (t, p) => codes.get(`${t}\u0000${p}`) ?? ErrorCode.UNKNOWN_SERVER_ERROR);
   }
-  let code = await services.transactions.addPartitions(target.transactionalId, target.producerId, target.producerEpoch, input);
+  // Kafka's TransactionVersion.transactionVersionForAddPartitionsToTxn: v4 and later come from protocol-2 brokers.
+  const tv = ctx.apiVersion >= 4 ? TV_2 : TV_CLIENT_LEGACY;
+  let code = await services.transactions.addPartitions(target.transactionalId, target.producerId, target.producerEpoch, input, tv);
   if (code === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2) code = ErrorCode.INVALID_PRODUCER_EPOCH;
   return resultsWith(target.topics, () => code);
 }

@@ -6,11 +6,11 @@
 //   checked only when sent. Unknown topics or partitions: UNKNOWN_TOPIC_OR_PARTITION. A fenced producer's commit is
 //   refused by the partition's producer state with INVALID_PRODUCER_EPOCH. Refused partitions lead the answer, as
 //   in Kafka's response builder.
-// - KIP-890 part 1: a commit for a group AddOffsetsToTxn did not add to the open transaction is refused with
-//   INVALID_TXN_STATE, as Kafka's coordinator verifies the offsets partition before writing.
-// - Left out: KIP-890 part 2 (v5's implicit add of the offsets partition to the transaction); clients on
-//   transaction protocol version 1 call AddOffsetsToTxn first, as all clients do against a broker that does not
-//   advertise transaction.version 2.
+// - KIP-890: the group's offsets partition must be in the producer's open transaction. v0-4 (transaction protocol
+//   1) verify it with the coordinator: AddOffsetsToTxn must have come first, else INVALID_TXN_STATE (v4:
+//   TRANSACTION_ABORTABLE); v5 (protocol 2) adds it to the transaction itself, as Kafka's group coordinator does
+//   through the partition leader. Coordinator refusals (INVALID_PRODUCER_EPOCH for a fenced producer,
+//   INVALID_PRODUCER_ID_MAPPING, CONCURRENT_TRANSACTIONS) answer every partition that exists.
 import { TxnOffsetCommitRequestCodec, type TxnOffsetCommitRequest } from '../../codecs/generated/TxnOffsetCommitRequest';
 import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../../codecs/generated/TxnOffsetCommitResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -19,15 +19,18 @@ import { OFFSETS_TOPIC } from '../groups/offsets-topic';
 import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { refusedFirst } from './per-partition';
+import { checkWithCoordinator, txnOffsetCommitOperation, type WriteRefusal } from './produce-txn-verification';
 
-/**
- * KIP-890 verification of a TV1 commit: the group's offsets partition must be in the producer's open transaction
- * (AddOffsetsToTxn came first). Only a missing partition refuses here; a fenced producer is refused by its state.
- */
-function groupInTransaction(services: BrokerServices, request: TxnOffsetCommitRequest): boolean {
-  const offsetsPartition = { topic: OFFSETS_TOPIC, partitions: [services.groups.partitionFor(request.groupId)] };
-  const [verdict] = services.transactions.verifyPartitions(request.transactionalId, request.producerId, request.producerEpoch, [offsetsPartition]);
-  return verdict.errorCode !== ErrorCode.INVALID_TXN_STATE;
+/** The KIP-890 check of the group's offsets partition, as the request's version asks for it (null: go ahead). */
+function offsetsPartitionRefusal(services: BrokerServices, request: TxnOffsetCommitRequest, apiVersion: number): Promise<WriteRefusal | null> {
+  const write = {
+    transactionalId: request.transactionalId,
+    producerId: request.producerId,
+    producerEpoch: request.producerEpoch,
+    topic: OFFSETS_TOPIC,
+    partition: services.groups.partitionFor(request.groupId),
+  };
+  return Promise.resolve(checkWithCoordinator(services, write, txnOffsetCommitOperation(apiVersion)));
 }
 
 export const txnOffsetCommitHandler = defineHandler({
@@ -57,8 +60,9 @@ export const txnOffsetCommitHandler = defineHandler({
         });
       }
     }
-    if (accepted.length > 0 && !groupInTransaction(ctx.services, request)) {
-      for (const a of accepted) codes.set(key(a.topic, a.partition), ErrorCode.INVALID_TXN_STATE);
+    const refusal = accepted.length > 0 ? await offsetsPartitionRefusal(services, request, ctx.apiVersion) : null;
+    if (refusal !== null) {
+      for (const a of accepted) codes.set(key(a.topic, a.partition), refusal.errorCode);
     } else if (accepted.length > 0) {
       const results = await services.groups.commitTransactionalOffsets({
         groupId: request.groupId,

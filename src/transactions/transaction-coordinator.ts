@@ -3,7 +3,10 @@
 // transaction writes PrepareCommit/PrepareAbort, then a marker to every partition of the transaction, then
 // CompleteCommit/CompleteAbort, before answering; a transaction left in a Prepare state by a crash is finished at
 // start, and open transactions past their timeout are aborted in the background with the epoch bumped, which
-// fences the producer that let them expire.
+// fences the producer that let them expire. Both transaction protocols are served, chosen per request as Kafka
+// does (transaction-transitions.ts): under protocol 2 every commit or abort bumps the epoch, and partitions join
+// a transaction through the partition leader's write rather than AddPartitionsToTxn. Idle transactional ids are
+// forgotten on their own timer (transaction.remove.expired.transaction.cleanup.interval.ms).
 import { encodeTransactionMarkerBatch } from '../../codecs/records/control-batch';
 import { ProducerStateError } from '../../storage';
 import type { AppendOrigin } from '../../storage';
@@ -13,9 +16,23 @@ import type { Logger } from '../logger';
 import type { ProducerIdManager } from './producer-id-manager';
 import { TRANSACTION_STATE_TOPIC, TransactionLog } from './transaction-log';
 import { hasPartition, newTransactionMetadata, TransactionMetadata, TxnState } from './transaction-metadata';
+import {
+  decideEndTxnV1,
+  decideEndTxnV2,
+  EXHAUSTED_EPOCH,
+  incrementEpoch,
+  isEpochExhausted,
+  prepareComplete,
+  prepareEnd,
+  rotateProducerId,
+  supportsEpochBump,
+  TV_2,
+  TV_CLIENT_LEGACY,
+  TransactionVersion,
+} from './transaction-transitions';
 
-/** Kafka bumps to a new producer id once the epoch reaches Short.MAX_VALUE - 1. */
-const MAX_PRODUCER_EPOCH = 32766;
+/** Kafka's transaction.remove.expired.transaction.cleanup.interval.ms default. */
+const DEFAULT_ID_EXPIRATION_CHECK_INTERVAL_MS = 3_600_000;
 /** Markers carry the coordinator's epoch; a single node never moves the transaction log, so it stays 0. */
 const COORDINATOR_EPOCH = 0;
 
@@ -33,6 +50,8 @@ export interface TransactionCoordinatorConfig {
   readonly abortCheckIntervalMs: number;
   /** transactional.id.expiration.ms: ids idle (no transaction) this long are forgotten. */
   readonly idExpirationMs: number;
+  /** transaction.remove.expired.transaction.cleanup.interval.ms: how often idle ids are looked for (Kafka: an hour). */
+  readonly idExpirationCheckIntervalMs?: number;
   /** The configs __transaction_state is created with (config/internal-topics.ts); the broker defaults when absent. */
   readonly topicConfigs?: Readonly<Record<string, string>>;
 }
@@ -50,6 +69,9 @@ export interface ProducerIdAndEpoch {
   readonly producerId: bigint;
   readonly producerEpoch: number;
 }
+
+/** EndTxn's answer: under protocol 2 the producer id and epoch the producer continues with. */
+export type EndTxnResult = ProducerIdAndEpoch;
 
 export interface TopicPartitionsInput {
   readonly topic: string;
@@ -80,6 +102,7 @@ export class TransactionCoordinator {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly log: TransactionLog;
   private timer: NodeJS.Timeout | null = null;
+  private expiryTimer: NodeJS.Timeout | null = null;
   private aborting: Promise<void> | null = null;
   private completionListener: TransactionCompletionListener | null = null;
   private stopped = false;
@@ -116,16 +139,21 @@ export class TransactionCoordinator {
     return c;
   }
 
+  /** Kafka's two scheduled tasks, each on its own interval; unref'd, so they never keep the process alive. */
   private startTimer(): void {
-    this.timer = setInterval(() => void this.abortTimedOut().then(() => this.expireIdleIds()), this.config.abortCheckIntervalMs);
+    this.timer = setInterval(() => void this.abortTimedOut(), this.config.abortCheckIntervalMs);
     this.timer.unref();
+    this.expiryTimer = setInterval(() => void this.expireIdleIds(), this.config.idExpirationCheckIntervalMs ?? DEFAULT_ID_EXPIRATION_CHECK_INTERVAL_MS);
+    this.expiryTimer.unref();
   }
 
   /** Waits for background work; later requests are refused. */
   async shutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.expiryTimer) clearInterval(this.expiryTimer);
     this.timer = null;
+    this.expiryTimer = null;
     await this.aborting;
     await Promise.all([...this.locks.values()].map((p) => p.catch(() => undefined)));
   }
@@ -193,27 +221,19 @@ export class TransactionCoordinator {
           return fail(ErrorCode.CONCURRENT_TRANSACTIONS);
         }
         default:
-          if (expected !== null && m.producerEpoch !== -1 && m.producerId === expected.producerId && m.producerEpoch !== expected.epoch) {
-            // A retry of a bump whose answer was lost gets what the first attempt got.
-            if (m.lastProducerEpoch === expected.epoch) return { errorCode: ErrorCode.NONE, producerId: m.producerId, producerEpoch: m.producerEpoch };
-            return fail(ErrorCode.PRODUCER_FENCED);
-          }
           break;
       }
-      const next = { ...m, partitions: new Map<string, Set<number>>() };
-      if (m.producerEpoch >= MAX_PRODUCER_EPOCH) {
-        next.previousProducerId = m.producerId;
-        next.producerId = await this.producerIds.nextId();
-        next.producerEpoch = 0;
-        next.lastProducerEpoch = -1;
+      const now = BigInt(this.now());
+      let next: TransactionMetadata;
+      if (isEpochExhausted(m.producerEpoch)) {
+        // Kafka refuses (an IllegalStateException, UNKNOWN_SERVER_ERROR) a bump past an exhausted epoch it was not asked for.
+        if (expected !== null && expected.epoch !== m.producerEpoch) return fail(ErrorCode.UNKNOWN_SERVER_ERROR);
+        next = rotateProducerId(m, await this.producerIds.nextId(), expected !== null, input.transactionTimeoutMs, now);
       } else {
-        next.lastProducerEpoch = m.producerEpoch;
-        next.producerEpoch = m.producerEpoch + 1;
+        const bumped = incrementEpoch(m, expected?.epoch ?? null, input.transactionTimeoutMs, now);
+        if ('errorCode' in bumped) return fail(bumped.errorCode);
+        next = bumped;
       }
-      next.timeoutMs = input.transactionTimeoutMs;
-      next.state = 'Empty';
-      next.startTimestamp = -1n;
-      next.lastUpdateTimestamp = BigInt(this.now());
       await this.persist(next);
       return { errorCode: ErrorCode.NONE, producerId: next.producerId, producerEpoch: next.producerEpoch };
     });
@@ -221,8 +241,18 @@ export class TransactionCoordinator {
 
   // ---- AddPartitionsToTxn / AddOffsetsToTxn --------------------------------------------------------------------
 
-  /** Adds partitions (all known to exist) to the transaction; one error code for all of them. */
-  async addPartitions(transactionalId: string, producerId: bigint, producerEpoch: number, topics: readonly TopicPartitionsInput[]): Promise<number> {
+  /**
+   * Adds partitions (all known to exist) to the transaction; one error code for all of them. `tv` is the protocol
+   * of the request that adds them: AddPartitionsToTxn v0-3 and AddOffsetsToTxn (0), or a protocol-2 write that
+   * adds its partition implicitly (Produce v12+, TxnOffsetCommit v5+).
+   */
+  async addPartitions(
+    transactionalId: string,
+    producerId: bigint,
+    producerEpoch: number,
+    topics: readonly TopicPartitionsInput[],
+    tv: TransactionVersion = TV_CLIENT_LEGACY,
+  ): Promise<number> {
     if (this.stopped) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     return this.withLock(transactionalId, async () => {
       const m = this.txns.get(transactionalId);
@@ -242,52 +272,51 @@ export class TransactionCoordinator {
       if (m.state !== 'Ongoing') next.startTimestamp = now;
       next.state = 'Ongoing';
       next.lastUpdateTimestamp = now;
+      next.clientTransactionVersion = tv;
       await this.persist(next);
       return ErrorCode.NONE;
     });
   }
 
-  /** KIP-890 verification: is the partition part of this producer's open transaction? */
+  /**
+   * KIP-890 verification (Kafka's handleVerifyPartitionsInTransaction): is the partition part of this producer's
+   * open transaction? TRANSACTION_ABORTABLE if not; the partition leader maps that for older clients.
+   */
   verifyPartitions(transactionalId: string, producerId: bigint, producerEpoch: number, topics: readonly TopicPartitionsInput[]): PartitionResult[] {
     const m = this.txns.get(transactionalId);
-    const error = producerError(m, producerId, producerEpoch);
+    let error = producerError(m, producerId, producerEpoch);
+    if (error === ErrorCode.NONE && (m?.state === 'PrepareCommit' || m?.state === 'PrepareAbort')) error = ErrorCode.CONCURRENT_TRANSACTIONS;
     return topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.topic,
         partition: p,
-        errorCode:
-          error !== ErrorCode.NONE
-            ? error
-            : m !== undefined && m.state === 'Ongoing' && hasPartition(m, t.topic, p)
-              ? ErrorCode.NONE
-              : ErrorCode.INVALID_TXN_STATE,
+        errorCode: error !== ErrorCode.NONE ? error : m !== undefined && hasPartition(m, t.topic, p) ? ErrorCode.NONE : ErrorCode.TRANSACTION_ABORTABLE,
       })),
     );
   }
 
   // ---- EndTxn -------------------------------------------------------------------------------------------------
 
-  async endTransaction(transactionalId: string, producerId: bigint, producerEpoch: number, commit: boolean): Promise<number> {
-    if (this.stopped) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+  /**
+   * Commits or aborts. `tv` is the protocol of the request (EndTxn v5+ is protocol 2): under 2 the answer carries
+   * the producer id and epoch to continue with, one epoch past the request's (or a new id once it ran out).
+   */
+  async endTransaction(
+    transactionalId: string,
+    producerId: bigint,
+    producerEpoch: number,
+    commit: boolean,
+    tv: TransactionVersion = TV_CLIENT_LEGACY,
+  ): Promise<EndTxnResult> {
+    if (this.stopped) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
     return this.withLock(transactionalId, async () => {
       const m = this.txns.get(transactionalId);
-      const error = producerError(m, producerId, producerEpoch);
-      if (error !== ErrorCode.NONE || m === undefined) return error;
-      switch (m.state) {
-        case 'Ongoing':
-          await this.completeTransaction(m, commit);
-          return ErrorCode.NONE;
-        case 'CompleteCommit':
-          return commit ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE;
-        case 'CompleteAbort':
-          return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.NONE;
-        case 'PrepareCommit':
-          return commit ? ErrorCode.CONCURRENT_TRANSACTIONS : ErrorCode.INVALID_TXN_STATE;
-        case 'PrepareAbort':
-          return commit ? ErrorCode.INVALID_TXN_STATE : ErrorCode.CONCURRENT_TRANSACTIONS;
-        default:
-          return ErrorCode.INVALID_TXN_STATE;
-      }
+      const request = { producerId, producerEpoch, commit };
+      const decision = supportsEpochBump(tv) ? decideEndTxnV2(m, request) : decideEndTxnV1(m, request);
+      if (decision.kind === 'answer') return { errorCode: decision.errorCode, producerId: decision.producerId, producerEpoch: decision.producerEpoch };
+      if (m === undefined) return { errorCode: ErrorCode.INVALID_PRODUCER_ID_MAPPING, producerId: -1n, producerEpoch: -1 };
+      const completed = await this.completeTransaction(await this.prepareToEnd(m, decision.commit, tv, decision.noPartitionAdded));
+      return { errorCode: ErrorCode.NONE, producerId: completed.producerId, producerEpoch: completed.producerEpoch };
     });
   }
 
@@ -302,7 +331,8 @@ export class TransactionCoordinator {
       if (m.state !== 'PrepareCommit' && m.state !== 'PrepareAbort' && m.state !== 'PrepareEpochFence') continue;
       await this.withLock(m.transactionalId, async () => {
         const current = this.txns.get(m.transactionalId);
-        if (current !== undefined && current.state === m.state) await this.completeTransaction(current, current.state === 'PrepareCommit');
+        if (current === undefined || current.state !== m.state) return;
+        await this.completeTransaction(current.state === 'PrepareEpochFence' ? { ...current, state: 'PrepareAbort' } : current);
       }).catch((err: unknown) => this.logger.error({ err, transactionalId: m.transactionalId }, 'could not finish a prepared transaction; will retry'));
     }
   }
@@ -353,25 +383,29 @@ export class TransactionCoordinator {
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
-  /** Bumps the epoch (so the current producer instance is fenced) and aborts its open transaction. */
+  /**
+   * Bumps the epoch (so the current producer instance is fenced) and aborts its open transaction. Kafka runs its
+   * own aborts at the finalized transaction.version, 2, whichever protocol the producer speaks.
+   */
   private async fenceAndAbort(m: TransactionMetadata): Promise<void> {
-    const fenced = m.producerEpoch < MAX_PRODUCER_EPOCH ? { ...m, lastProducerEpoch: m.producerEpoch, producerEpoch: m.producerEpoch + 1 } : m;
-    await this.completeTransaction(fenced, false);
+    await this.completeTransaction(await this.prepareToEnd(m, false, TV_2, false));
   }
 
-  /** Prepare, markers, complete. `m` may already be in its Prepare state (recovery at start). */
-  private async completeTransaction(m: TransactionMetadata, commit: boolean): Promise<void> {
-    const prepared: TransactionMetadata = { ...m, state: commit ? 'PrepareCommit' : 'PrepareAbort', lastUpdateTimestamp: BigInt(this.now()) };
+  /** The Prepare state of a commit or abort, with a new producer id reserved when protocol 2 exhausts the epoch. */
+  private async prepareToEnd(m: TransactionMetadata, commit: boolean, tv: TransactionVersion, noPartitionAdded: boolean): Promise<TransactionMetadata> {
+    const nextProducerId = supportsEpochBump(tv) && isEpochExhausted(m.producerEpoch) ? await this.producerIds.nextId() : -1n;
+    return prepareEnd(m, commit, tv, nextProducerId, BigInt(this.now()), noPartitionAdded);
+  }
+
+  /** Prepare (already decided: `prepared` is in its Prepare state), markers, complete; returns the completed state. */
+  private async completeTransaction(prepared: TransactionMetadata): Promise<TransactionMetadata> {
+    const commit = prepared.state === 'PrepareCommit';
     await this.persist(prepared);
     await this.writeMarkers(prepared, commit);
     if (this.completionListener !== null) await this.completionListener(prepared.producerId, prepared.producerEpoch, commit);
-    const completed: TransactionMetadata = {
-      ...prepared,
-      state: commit ? 'CompleteCommit' : 'CompleteAbort',
-      partitions: new Map(),
-      lastUpdateTimestamp: BigInt(this.now()),
-    };
+    const completed = prepareComplete(prepared, BigInt(this.now()));
     await this.persist(completed);
+    return completed;
   }
 
   private async writeMarkers(m: TransactionMetadata, commit: boolean): Promise<void> {
@@ -442,9 +476,7 @@ function producerError(m: TransactionMetadata | undefined, producerId: bigint, p
  * or it is the previous one whose epoch ran out (a retry after the id changed).
  */
 function isValidExpectedProducer(m: TransactionMetadata, expected: { producerId: bigint; epoch: number }): boolean {
-  return (
-    m.producerEpoch === -1 || expected.producerId === m.producerId || (expected.producerId === m.previousProducerId && expected.epoch >= MAX_PRODUCER_EPOCH)
-  );
+  return m.producerEpoch === -1 || expected.producerId === m.producerId || (expected.producerId === m.previousProducerId && expected.epoch >= EXHAUSTED_EPOCH);
 }
 
 export type { TxnState };

@@ -32,6 +32,11 @@ export interface TransactionMetadata {
   producerId: bigint;
   /** The id before the last epoch exhaustion, for KIP-360 retries. */
   previousProducerId: bigint;
+  /**
+   * Transaction protocol 2: the id a commit or abort that exhausts the epoch moves to, chosen when it is prepared
+   * (so a restart between Prepare and Complete finishes with the same id); -1 otherwise.
+   */
+  nextProducerId: bigint;
   producerEpoch: number;
   lastProducerEpoch: number;
   timeoutMs: number;
@@ -40,6 +45,8 @@ export interface TransactionMetadata {
   partitions: Map<string, Set<number>>;
   startTimestamp: bigint;
   lastUpdateTimestamp: bigint;
+  /** The transaction protocol the client used for the last transition (0 or 2): 2 bumps the epoch at each end. */
+  clientTransactionVersion: number;
 }
 
 export function newTransactionMetadata(transactionalId: string, producerId: bigint, timeoutMs: number, now: bigint): TransactionMetadata {
@@ -47,6 +54,7 @@ export function newTransactionMetadata(transactionalId: string, producerId: bigi
     transactionalId,
     producerId,
     previousProducerId: -1n,
+    nextProducerId: -1n,
     producerEpoch: -1,
     lastProducerEpoch: -1,
     timeoutMs,
@@ -54,6 +62,7 @@ export function newTransactionMetadata(transactionalId: string, producerId: bigi
     partitions: new Map(),
     startTimestamp: -1n,
     lastUpdateTimestamp: now,
+    clientTransactionVersion: 0,
   };
 }
 
@@ -69,8 +78,11 @@ export function hasPartition(m: TransactionMetadata, topic: string, partition: n
 
 const RECORD_TYPE = 0;
 const KEY_VERSION = 0;
-/** Version 0 is what Kafka writes for clients on transaction protocol version 1 (every client we serve). */
-const VALUE_VERSION = 0;
+/**
+ * Kafka writes version 1 (flexible, with the previous/next producer ids and the client's transaction version as
+ * tagged fields) once transaction.version is 1 or more, as it is finalized in a 4.x cluster and advertised by Eddy.
+ */
+const VALUE_VERSION = 1;
 
 export function transactionLogKey(transactionalId: string): Buffer {
   const w = new Writer();
@@ -85,12 +97,15 @@ export function transactionLogValue(m: TransactionMetadata): Buffer {
   TransactionLogValueCodec.encode(
     {
       producerId: m.producerId,
+      previousProducerId: m.previousProducerId,
+      nextProducerId: m.nextProducerId,
       producerEpoch: m.producerEpoch,
       transactionTimeoutMs: m.timeoutMs,
       transactionStatus: TXN_STATE_IDS[m.state],
       transactionPartitions: [...m.partitions.entries()].map(([topic, parts]) => ({ topic, partitionIds: [...parts].sort((a, b) => a - b) })),
       transactionLastUpdateTimestampMs: m.lastUpdateTimestamp,
       transactionStartTimestampMs: m.startTimestamp,
+      clientTransactionVersion: m.clientTransactionVersion,
     },
     w,
     VALUE_VERSION,
@@ -119,6 +134,7 @@ export function decodeTransactionLogRecord(key: Buffer, value: Buffer | null): T
       transactionalId,
       producerId: v.producerId,
       previousProducerId: v.previousProducerId,
+      nextProducerId: v.nextProducerId,
       producerEpoch: v.producerEpoch,
       lastProducerEpoch: -1,
       timeoutMs: v.transactionTimeoutMs,
@@ -126,6 +142,7 @@ export function decodeTransactionLogRecord(key: Buffer, value: Buffer | null): T
       partitions,
       startTimestamp: v.transactionStartTimestampMs,
       lastUpdateTimestamp: v.transactionLastUpdateTimestampMs,
+      clientTransactionVersion: v.clientTransactionVersion,
     },
   };
 }

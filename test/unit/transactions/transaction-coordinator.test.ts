@@ -58,7 +58,7 @@ describe('TransactionCoordinator', () => {
     expect(init).toMatchObject({ errorCode: 0, producerEpoch: 0 });
     expect(await coordinator.addPartitions('a', init.producerId, 0, [{ topic: 't', partitions: [0, 1] }])).toBe(0);
     expect(coordinator.describe('a')).toMatchObject({ state: 'Ongoing', startTimestamp: 1_000_000n });
-    expect(await coordinator.endTransaction('a', init.producerId, 0, true)).toBe(0);
+    expect((await coordinator.endTransaction('a', init.producerId, 0, true)).errorCode).toBe(0);
     expect(await markers(0)).toEqual([{ type: 1, epoch: 0 }]);
     expect(await markers(1)).toEqual([{ type: 1, epoch: 0 }]);
     expect(completions).toEqual([[init.producerId, true]]);
@@ -79,7 +79,7 @@ describe('TransactionCoordinator', () => {
     expect(coordinator.describe('slow')).toMatchObject({ state: 'CompleteAbort', producerEpoch: 1 });
     expect(await markers(1)).toEqual([{ type: 0, epoch: 1 }]);
     expect(completions).toEqual([[init.producerId, false]]);
-    expect(await coordinator.endTransaction('slow', init.producerId, 0, true)).toBe(ErrorCode.PRODUCER_FENCED);
+    expect((await coordinator.endTransaction('slow', init.producerId, 0, true)).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
     expect(await coordinator.addPartitions('slow', init.producerId, 0, [{ topic: 't', partitions: [1] }])).toBe(ErrorCode.PRODUCER_FENCED);
     // The producer's next instance continues past the fencing epoch.
     expect(await coordinator.initProducerId({ transactionalId: 'slow', transactionTimeoutMs: 5000, producerId: -1n, producerEpoch: -1 })).toMatchObject({
