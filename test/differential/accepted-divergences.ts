@@ -20,9 +20,9 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
   },
   {
     scenario: /^ApiVersions v[34]( as .+)?$/,
-    path: /\) (supportedFeatures|finalizedFeatures)/,
+    path: /\) (supportedFeatures|finalizedFeatures)\.(kraft|share|streams|eligible\.leader\.replicas)\.version$/,
     reason:
-      'Eddy has no feature versioning (metadata.version, transaction.version, group.version...): it advertises no features, so clients keep the classic protocols.',
+      'Eddy advertises only the features whose behaviour it implements (group.version, metadata.version, transaction.version): it serves no share groups (KIP-932) or streams groups (KIP-1071), is not a KRaft quorum, and has no replicas to elect leaders among.',
   },
   {
     scenario: /^Metadata v\d+ of an unknown topic (with auto-create|creates it)/,

@@ -3,6 +3,7 @@
 // Each scenario owns its topic names: both brokers keep every topic an earlier scenario made.
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
+import { apiVersions } from './scenarios-api-versions';
 import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
 import { CreatePartitionsResponseCodec } from '../../codecs/generated/CreatePartitionsResponse';
 import { CreateTopicsRequestCodec, type CreateTopicsRequestCreatableTopicInit } from '../../codecs/generated/CreateTopicsRequest';
@@ -47,7 +48,7 @@ export const ADMIN_SCENARIOS: readonly Scenario[] = [
   { name: 'ApiVersions v0', steps: [step(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 0, {})] },
   {
     name: 'ApiVersions v3',
-    steps: [step(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName: 'eddy-differential', clientSoftwareVersion: '1.0' })],
+    steps: [apiVersions(3)],
   },
   // A client newer than the broker sends a version the broker cannot parse (here a v3 body under version 99): the
   // broker answers UNSUPPORTED_VERSION in v0, listing the ApiVersions range it does support.

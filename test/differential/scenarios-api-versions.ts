@@ -1,16 +1,38 @@
 // Scenarios for version negotiation: ApiVersions at every version clients send (librdkafka sends v3 with its name
 // and falls back to v0 on INVALID_REQUEST, kafkajs v0-v2, the Java client v4), the client software name and version
-// checks of v3+, and a version one past the top of every API Eddy advertises, which a broker must refuse the way
+// checks of v3+, the features v3+ advertise (transaction.version 2 switches Java 4 producers to transaction
+// protocol 2), and a version one past the top of every API Eddy advertises, which a broker must refuse the way
 // Kafka does (for every API but ApiVersions, by closing the connection).
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
-import { ApiVersionsResponseCodec } from '../../codecs/generated/ApiVersionsResponse';
+import { ApiVersionsResponseCodec, type ApiVersionsResponse } from '../../codecs/generated/ApiVersionsResponse';
 import { Writer } from '../../codecs/primitives/writer';
 import { requestHeaderVersion } from '../../codecs/protocol/headers';
 import { HANDLERS } from '../../src/api/registry';
 import { step, type Scenario, type Step } from './harness';
 
-function apiVersions(version: number, clientSoftwareName = 'eddy-differential', clientSoftwareVersion = '1.0'): Step {
-  return step(ApiVersionsRequestCodec, ApiVersionsResponseCodec, version, { clientSoftwareName, clientSoftwareVersion });
+function byName<T extends { readonly name: string }>(features: readonly T[]): Record<string, Omit<T, 'name'>> {
+  return Object.fromEntries(features.map(({ name, ...rest }) => [name, rest]));
+}
+
+/**
+ * Features are compared by name (Kafka lists them in hash-map order), and the finalized epoch only for being set:
+ * Kafka's is the offset of its last feature record in the metadata log, Eddy's a constant.
+ */
+export function apiVersions(version: number, clientSoftwareName = 'eddy-differential', clientSoftwareVersion = '1.0'): Step {
+  const inner = step(ApiVersionsRequestCodec, ApiVersionsResponseCodec, version, { clientSoftwareName, clientSoftwareVersion });
+  return {
+    label: inner.label,
+    send: async (client, history) => {
+      const answer = (await inner.send(client, history)) as ApiVersionsResponse | { connectionClosed: true };
+      if (!('supportedFeatures' in answer)) return answer;
+      return {
+        ...answer,
+        supportedFeatures: byName(answer.supportedFeatures),
+        finalizedFeatures: byName(answer.finalizedFeatures),
+        finalizedFeaturesEpoch: answer.finalizedFeaturesEpoch >= 0n ? '<set>' : answer.finalizedFeaturesEpoch,
+      };
+    },
+  };
 }
 
 /**
