@@ -1,6 +1,7 @@
 // Differential scenarios for transactions as clients drive them without transaction.version 2 (kafkajs, librdkafka,
-// a Java client on the classic protocol): the coordinator's state machine, fencing, and what consumers see at each
-// isolation level. A step that waits for Kafka's asynchronous markers keeps timing out of the comparison.
+// a Java client on the classic protocol) and with it (a Java 4 client: EndTxn v5 bumps the epoch, Produce v12 and
+// TxnOffsetCommit v5 add their partitions): the coordinator's state machine, fencing, and what consumers see at
+// each isolation level. A step that waits for Kafka's asynchronous markers keeps timing out of the comparison.
 import { step, type Scenario, type Step } from './harness';
 import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordinatorRequest';
 import { FindCoordinatorResponseCodec } from '../../codecs/generated/FindCoordinatorResponse';
@@ -8,6 +9,7 @@ import { offsetFetch } from './group-steps';
 import {
   addOffsets,
   addPartitions,
+  addPartitionsVerify,
   awaitTransactionSettled,
   describeProducers,
   describeTransactions,
@@ -286,4 +288,102 @@ const ADMIN: readonly Scenario[] = [
   },
 ];
 
-export const TRANSACTION_SCENARIOS: readonly Scenario[] = [...CLIENT_PATHS, ...LIFECYCLE, ...WRONG_STATE, ...OFFSETS, ...ADMIN];
+/** Produce v12 and later add their partition to the transaction (transaction protocol 2). */
+const PRODUCE_TV2 = 12;
+const END_TXN_TV2 = 5;
+const TXN_OFFSET_COMMIT_TV2 = 5;
+
+function produceTv2(id: string, topic: string, partition: number, producer = P, baseSequence = 0): Step {
+  return produceBatch(topic, partition, { producer, baseSequence, transactional: true }, id, PRODUCE_TV2);
+}
+
+const PROTOCOL_2: readonly Scenario[] = [
+  {
+    name: 'Two transactions on protocol 2, as the Java 4 client sends them: implicit adds, EndTxn v5 bumps the epoch',
+    topics: [{ name: 'diff-txn-tv2-java', partitions: 2 }],
+    steps: [
+      initProducerId(5, { transactionalId: 'diff-txn-tv2-java' }),
+      produceTv2('diff-txn-tv2-java', 'diff-txn-tv2-java', 0),
+      produceTv2('diff-txn-tv2-java', 'diff-txn-tv2-java', 1),
+      txnOffsetCommit(TXN_OFFSET_COMMIT_TV2, 'diff-txn-tv2-java', 'diff-txn-tv2-java-group', P, 'diff-txn-tv2-java', [2n, 2n]),
+      describeTransactions(['diff-txn-tv2-java']),
+      // Step 5 answers the producer id and epoch the next transaction uses.
+      endTxn(END_TXN_TV2, 'diff-txn-tv2-java', P, true),
+      ...afterSettled('diff-txn-tv2-java', 'diff-txn-tv2-java'),
+      offsetFetch(7, 'diff-txn-tv2-java-group', [{ name: 'diff-txn-tv2-java', partitionIndexes: [0, 1] }], true),
+      describeProducers('diff-txn-tv2-java', [0, 1]),
+      describeTransactions(['diff-txn-tv2-java']),
+      produceTv2('diff-txn-tv2-java', 'diff-txn-tv2-java', 0, producerAt(5)),
+      // The epoch the first transaction used is fenced now.
+      produceTv2('diff-txn-tv2-java', 'diff-txn-tv2-java', 1, P, 1),
+      endTxn(END_TXN_TV2, 'diff-txn-tv2-java', producerAt(5), false),
+      ...afterSettled('diff-txn-tv2-java', 'diff-txn-tv2-java'),
+      describeProducers('diff-txn-tv2-java', [0]),
+    ],
+  },
+  txn(
+    'EndTxn v5 retried after its answer was lost, the opposite decision, an abort with nothing added, stale and unknown ids',
+    'tv2-end-retry',
+    (id, topic) => [
+      produceTv2(id, topic, 0),
+      endTxn(END_TXN_TV2, id, P, true),
+      awaitTransactionSettled(id),
+      endTxn(END_TXN_TV2, id, P, true),
+      endTxn(END_TXN_TV2, id, P, false),
+      endTxn(END_TXN_TV2, id, producerAt(2), true),
+      // Kafka answers an EndTxn before it completes: the next one waits for that, or it gets CONCURRENT_TRANSACTIONS.
+      endTxn(END_TXN_TV2, id, producerAt(2), false),
+      awaitTransactionSettled(id),
+      endTxn(END_TXN_TV2, id, producerAt(7), false),
+      awaitTransactionSettled(id),
+      endTxn(END_TXN_TV2, id, producerAt(7), true),
+      endTxn(END_TXN_TV2, id, producerAt(9), false),
+      awaitTransactionSettled(id),
+      endTxn(END_TXN_TV2, 'diff-txn-tv2-end-nobody', P, false),
+      describeTransactions([id]),
+    ],
+    5,
+  ),
+  txn(
+    'EndTxn v5 with nothing in the transaction: a commit is refused, an abort bumps the epoch',
+    'tv2-end-empty',
+    (id) => [
+      endTxn(END_TXN_TV2, id, P, true),
+      endTxn(END_TXN_TV2, id, P, false),
+      awaitTransactionSettled(id),
+      endTxn(END_TXN_TV2, id, producerAt(2), false),
+      awaitTransactionSettled(id),
+      describeTransactions([id]),
+    ],
+    5,
+  ),
+  txn(
+    'Produce v12 from a fenced epoch and an unknown transactional id; v11 and TxnOffsetCommit v4 to what was not added',
+    'tv2-produce-errors',
+    (id, topic) => [
+      initProducerId(5, { transactionalId: id }),
+      produceTv2(id, topic, 0),
+      produceTv2('diff-txn-tv2-produce-nobody', topic, 0, producerAt(1)),
+      addPartitions(3, id, producerAt(1), [{ name: topic, partitions: [0] }]),
+      produceBatch(topic, 1, { producer: producerAt(1), baseSequence: 0, transactional: true }, id, 11),
+      txnOffsetCommit(4, id, `${id}-group`, producerAt(1), topic, [1n]),
+      endTxn(4, id, producerAt(1), false),
+      awaitTransactionSettled(id),
+    ],
+    5,
+  ),
+  txn(
+    'AddPartitionsToTxn v4 adds under protocol 2 and verifies: a partition outside the transaction is abortable',
+    'tv2-verify',
+    (id, topic) => [
+      addPartitions(4, id, P, [{ name: topic, partitions: [0] }]),
+      addPartitionsVerify(id, P, [{ name: topic, partitions: [0, 1] }]),
+      describeTransactions([id]),
+      endTxn(END_TXN_TV2, id, P, false),
+      awaitTransactionSettled(id),
+    ],
+    5,
+  ),
+];
+
+export const TRANSACTION_SCENARIOS: readonly Scenario[] = [...CLIENT_PATHS, ...LIFECYCLE, ...WRONG_STATE, ...OFFSETS, ...ADMIN, ...PROTOCOL_2];

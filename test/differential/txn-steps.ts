@@ -89,6 +89,13 @@ export function addPartitions(version: number, transactionalId: string, producer
   });
 }
 
+/** AddPartitionsToTxn v4 with verify_only, as a partition leader asks whether a partition is in the transaction. */
+export function addPartitionsVerify(transactionalId: string, producer: ProducerRef, topics: TopicPartitions): Step {
+  return step(AddPartitionsToTxnRequestCodec, AddPartitionsToTxnResponseCodec, 4, (history) => ({
+    transactions: [{ transactionalId, ...producer(history), verifyOnly: true, topics }],
+  }));
+}
+
 export function addOffsets(version: number, transactionalId: string, producer: ProducerRef, groupId: string): Step {
   return step(AddOffsetsToTxnRequestCodec, AddOffsetsToTxnResponseCodec, version, (history) => ({ transactionalId, ...producer(history), groupId }));
 }
@@ -198,7 +205,7 @@ export function listOffsetsLatest(topic: string, partition: number, isolationLev
   });
 }
 
-/** Kafka lists a transaction's topics in hash-set order, which is no contract: they are compared in name order. */
+/** Kafka lists a transaction's topics and partitions in hash-set order, which is no contract: they are compared sorted. */
 export function describeTransactions(ids: readonly string[]): Step {
   const inner = step(DescribeTransactionsRequestCodec, DescribeTransactionsResponseCodec, 0, { transactionalIds: ids });
   return {
@@ -206,7 +213,9 @@ export function describeTransactions(ids: readonly string[]): Step {
     send: async (client, history) => {
       const answer = (await inner.send(client, history)) as DescribeTransactionsResponse | { connectionClosed: true };
       if (!('transactionStates' in answer)) return answer;
-      const transactionStates = answer.transactionStates.map((t) => ({ ...t, topics: [...t.topics].sort((a, b) => a.topic.localeCompare(b.topic)) }));
+      const sortedTopics = (topics: (typeof answer.transactionStates)[number]['topics']) =>
+        topics.map((t) => ({ ...t, partitions: [...t.partitions].sort((a, b) => a - b) })).sort((a, b) => a.topic.localeCompare(b.topic));
+      const transactionStates = answer.transactionStates.map((t) => ({ ...t, topics: sortedTopics(t.topics) }));
       return { ...answer, transactionStates };
     },
   };
