@@ -18,6 +18,7 @@ import { TailCacheBudget } from './tail-cache';
 import { ReadBufferPool } from './read-buffers';
 import { CleanerOptions, CleaningStats } from './log-cleaner';
 import { LogMaintenance } from './log-maintenance';
+import { ProducerExpiry } from './producer-state-expiry';
 import { LOAD_CONCURRENCY, StoredPartitions } from './stored-partitions';
 import {
   exists,
@@ -48,6 +49,8 @@ export interface LogManagerOptions {
   indexCacheBytes?: number;
   /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
   producerIdExpirationMs?: number;
+  /** Kafka's producer.id.expiration.check.interval.ms: how often idle producers are looked for; default 10 minutes. */
+  producerIdExpirationCheckIntervalMs?: number;
   /** Kafka's log.cleaner.backoff.ms: pause between cleaner passes over compacted partitions; default 15000. */
   cleanerBackoffMs?: number;
   /** Memory for the cleaner's key map of one partition (log.cleaner.dedupe.buffer.size); default 64 MiB. */
@@ -83,6 +86,8 @@ export class LogManager {
   private shutdownSync: 'auto' | 'syncfs' | 'fsync' = 'auto';
   private readonly stored: StoredPartitions;
   private readonly maintenance: LogMaintenance;
+  /** Forgets idle producers of every loaded partition on its own timer (producer-state-expiry.ts). */
+  readonly producerExpiry: ProducerExpiry;
 
   private constructor(
     readonly dataDir: string,
@@ -112,6 +117,7 @@ export class LogManager {
       },
       cleanerOptions,
     );
+    this.producerExpiry = new ProducerExpiry({ logger, logs: () => [...this.logs.values()].flat().filter((log) => log !== undefined) });
   }
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
@@ -171,6 +177,7 @@ export class LogManager {
     logger.info({ dataDir, topics: catalog.list().length, partitionsLoaded: jobs.length, clean, ms: Date.now() - started }, 'log manager opened');
     manager.maintenance.startRetentionTimer(opts.retentionCheckIntervalMs ?? 300000);
     manager.maintenance.startCleanerTimer(opts.cleanerBackoffMs ?? 15000);
+    manager.producerExpiry.start(opts.producerIdExpirationCheckIntervalMs ?? 600000);
     return manager;
   }
 
@@ -360,6 +367,7 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     await this.maintenance.stopCleaning();
+    this.producerExpiry.stop();
     await this.mutations.catch(() => undefined);
     await this.directoriesCreated();
     await this.maintenance.retentionSettled();

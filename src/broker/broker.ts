@@ -83,6 +83,7 @@ export class Broker {
       retentionCheckIntervalMs: config.get(BrokerConfigKeys.LOG_RETENTION_CHECK_INTERVAL_MS),
       cleanerBackoffMs: config.get(BrokerConfigKeys.LOG_CLEANER_BACKOFF_MS),
       producerIdExpirationMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS),
+      producerIdExpirationCheckIntervalMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
     });
     let coordinators: Coordinators;
     try {

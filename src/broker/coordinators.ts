@@ -49,6 +49,7 @@ export class Coordinators {
         maxTimeoutMs: config.get(BrokerConfigKeys.TRANSACTION_MAX_TIMEOUT_MS),
         abortCheckIntervalMs: config.get(BrokerConfigKeys.TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS),
         idExpirationMs: config.get(BrokerConfigKeys.TRANSACTIONAL_ID_EXPIRATION_MS),
+        idExpirationCheckIntervalMs: config.get(BrokerConfigKeys.TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS),
         topicConfigs: transactionStateTopicConfigs(config),
       },
       logger,

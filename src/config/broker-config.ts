@@ -136,6 +136,18 @@ export const BrokerConfigKeys = {
   TRANSACTION_MAX_TIMEOUT_MS: intKey('transaction.max.timeout.ms', 900000, 'Longest transaction timeout a producer may ask for.', atLeast(1)),
   TRANSACTIONAL_ID_EXPIRATION_MS: intKey('transactional.id.expiration.ms', 604800000, 'Idle time after which a transactional id is forgotten.', atLeast(1)),
   PRODUCER_ID_EXPIRATION_MS: intKey('producer.id.expiration.ms', 86400000, 'Idle time after which an idempotent producer id is forgotten.', 'dynamic'),
+  PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS: intKey(
+    'producer.id.expiration.check.interval.ms',
+    600000,
+    'How often partitions look for producer ids past producer.id.expiration.ms.',
+    atLeast(1),
+  ),
+  TRANSACTION_REMOVE_EXPIRED_TRANSACTION_CLEANUP_INTERVAL_MS: intKey(
+    'transaction.remove.expired.transaction.cleanup.interval.ms',
+    3600000,
+    'How often transactional ids past transactional.id.expiration.ms are removed.',
+    atLeast(1),
+  ),
   TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS: intKey(
     'transaction.abort.timed.out.transaction.cleanup.interval.ms',
     10000,
