@@ -7,8 +7,9 @@ import { LogManager } from '../../../storage';
 import { silentLogger } from '../../../src/logger';
 import { ErrorCode } from '../../../codecs/protocol/errors';
 import { ProducerIdManager, PRODUCER_ID_BLOCK_SIZE } from '../../../src/transactions/producer-id-manager';
-import { TransactionCoordinator } from '../../../src/transactions/transaction-coordinator';
+import { TransactionCoordinator, type TransactionCoordinatorConfig } from '../../../src/transactions/transaction-coordinator';
 import { decodeRecordBatches } from '../../../codecs/records/record-batch';
+import { TV_2 } from '../../../src/transactions/transaction-transitions';
 
 const CONFIG = { numPartitions: 2, maxTimeoutMs: 60000, abortCheckIntervalMs: 3600000, idExpirationMs: 100000 };
 
@@ -19,11 +20,11 @@ describe('TransactionCoordinator', () => {
   let coordinator: TransactionCoordinator;
   const completions: Array<[bigint, boolean]> = [];
 
-  const start = async (): Promise<TransactionCoordinator> =>
+  const start = async (config: TransactionCoordinatorConfig = CONFIG): Promise<TransactionCoordinator> =>
     TransactionCoordinator.start({
       storage: logs,
       producerIds: await ProducerIdManager.open(dir, silentLogger()),
-      config: CONFIG,
+      config,
       logger: silentLogger(),
       now: () => clock,
       onComplete: async (pid, _epoch, committed) => void completions.push([pid, committed]),
@@ -99,6 +100,54 @@ describe('TransactionCoordinator', () => {
     coordinator = await start();
     expect(coordinator.describe('idle')).toBeUndefined();
     expect(coordinator.list().map((m) => m.transactionalId)).toEqual(['busy']);
+  });
+
+  test('idle transactional ids are looked for every transaction.remove.expired.transaction.cleanup.interval.ms, until shutdown', async () => {
+    await coordinator.shutdown();
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      coordinator = await start({ ...CONFIG, idExpirationCheckIntervalMs: 5000 });
+      await coordinator.initProducerId({ transactionalId: 'forgotten', transactionTimeoutMs: 5000, producerId: -1n, producerEpoch: -1 });
+      const passes = jest.spyOn(coordinator, 'expireIdleIds');
+      clock += CONFIG.idExpirationMs + 1;
+      jest.advanceTimersByTime(4999);
+      expect(passes).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(passes).toHaveBeenCalledTimes(1);
+      expect(await passes.mock.results[0].value).toBe(1);
+      expect(coordinator.describe('forgotten')).toBeUndefined();
+      await coordinator.shutdown();
+      jest.advanceTimersByTime(50_000);
+      expect(passes).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('under protocol 2 each commit bumps the epoch and the markers carry it; an exhausted epoch moves to a new id', async () => {
+    const init = await coordinator.initProducerId({ transactionalId: 'v2', transactionTimeoutMs: 5000, producerId: -1n, producerEpoch: -1 });
+    expect(await coordinator.addPartitions('v2', init.producerId, 0, [{ topic: 't', partitions: [0] }], TV_2)).toBe(0);
+    expect(await coordinator.endTransaction('v2', init.producerId, 0, true, TV_2)).toEqual({ errorCode: 0, producerId: init.producerId, producerEpoch: 1 });
+    expect(await markers(0)).toEqual([{ type: 1, epoch: 1 }]);
+    expect(coordinator.describe('v2')).toMatchObject({ state: 'CompleteCommit', producerEpoch: 1, lastProducerEpoch: 0, clientTransactionVersion: 2 });
+
+    const meta = coordinator.describe('v2');
+    if (meta === undefined) throw new Error('unknown');
+    meta.producerEpoch = 32766;
+    await coordinator.addPartitions('v2', init.producerId, 32766, [{ topic: 't', partitions: [1] }], TV_2);
+    const rotated = await coordinator.endTransaction('v2', init.producerId, 32766, false, TV_2);
+    expect(rotated).toMatchObject({ errorCode: 0, producerEpoch: 0 });
+    expect(rotated.producerId).not.toBe(init.producerId);
+    expect(await markers(1)).toEqual([{ type: 0, epoch: 32767 }]);
+    // The new id and its Complete state survive a restart.
+    await coordinator.shutdown();
+    coordinator = await start();
+    expect(coordinator.describe('v2')).toMatchObject({
+      state: 'CompleteAbort',
+      producerId: rotated.producerId,
+      producerEpoch: 0,
+      previousProducerId: init.producerId,
+    });
   });
 
   test('producer ids come from blocks reserved on disk, so a restart never reuses one', async () => {
