@@ -37,6 +37,7 @@ const CHECKS = [
   'producer.headers',
   'producer.transactions',
   'producer.transactionsFenced',
+  'producer.transactionsProtocol',
   'producer.telemetry',
   'consumer.classicGroup',
   'consumer.groupProtocolConsumer',

@@ -1,6 +1,7 @@
 // The producer's checks: the defaults (idempotent, acks=all) delivering exactly once, every compression codec
-// read back intact, headers, transactions committed and aborted (read back by ConsumerChecks.readCommitted), and
-// client telemetry (KIP-714) behaving as against Kafka without a metrics plugin: no subscription, no instance id.
+// read back intact, headers, transactions committed and aborted (read back by ConsumerChecks.readCommitted), the
+// transaction protocol the client picks from the broker's transaction.version (2 for 4.x: an epoch bump at every
+// commit or abort), and client telemetry (KIP-714) behaving as against Kafka without a metrics plugin.
 package eddy.compat;
 
 import static eddy.compat.ClientChecks.expect;
@@ -40,6 +41,7 @@ final class ProducerChecks {
         all.put("producer.headers", this::headers);
         all.put("producer.transactions", this::transactions);
         all.put("producer.transactionsFenced", this::transactionsFenced);
+        all.put("producer.transactionsProtocol", this::transactionsProtocol);
         all.put("producer.telemetry", this::telemetry);
     }
 
@@ -161,6 +163,75 @@ final class ProducerChecks {
         for (ConsumerRecord<String, String> r : readAll(topic, Map.of("isolation.level", "read_committed"))) visible.add(r.value());
         expectEqual(List.of("second"), visible, "records read_committed sees");
         return "the first producer's commit failed with ProducerFencedException, its record aborted; the second committed";
+    }
+
+    /**
+     * With transaction.version 2 finalized, a 4.x producer ends every transaction with EndTxn v5, which bumps the
+     * epoch (DescribeTransactions and the partition's DescribeProducers show it), and adds partitions and offsets
+     * through its writes instead of AddPartitionsToTxn/AddOffsetsToTxn. A 3.x producer keeps protocol 1: one epoch.
+     */
+    private String transactionsProtocol() throws Exception {
+        String topic = c.name("txn-protocol");
+        String group = c.name("txn-protocol-offsets");
+        String transactionalId = c.name("txn-protocol");
+        c.createTopic(topic, 2, Map.of());
+        short finalized = c.admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS).finalizedFeatures()
+            .get("transaction.version").maxVersionLevel();
+        expectEqual((short) 2, finalized, "finalized transaction.version");
+        boolean protocol2 = !clientVersion().startsWith("3.");
+        Properties props = c.producerProps();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        List<Integer> epochs = new ArrayList<>();
+        TopicPartition first = new TopicPartition(topic, 0);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props);
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c.consumerProps(group))) {
+            producer.initTransactions();
+            int round = 0;
+            for (String outcome : List.of("commit", "abort", "commit")) {
+                producer.beginTransaction();
+                for (int p = 0; p < 2; p++) producer.send(new ProducerRecord<>(topic, p, outcome, outcome + "-" + round + "-" + p));
+                producer.flush();
+                epochs.add(transactionEpoch(transactionalId));
+                if (outcome.equals("abort")) {
+                    producer.abortTransaction();
+                } else {
+                    producer.sendOffsetsToTransaction(Map.of(first, new OffsetAndMetadata(10 + round)), consumer.groupMetadata());
+                    producer.commitTransaction();
+                }
+                round++;
+            }
+        }
+        int last = transactionEpoch(transactionalId);
+        int start = epochs.get(0);
+        List<Integer> expected = protocol2 ? List.of(start, start + 1, start + 2) : List.of(start, start, start);
+        expectEqual(expected, epochs, "producer epoch during each transaction");
+        expectEqual(protocol2 ? start + 3 : start, last, "producer epoch after the last commit");
+        // The last marker carries the epoch the commit moved to: that is what the partition knows of the producer.
+        int partitionEpoch = c.admin.describeProducers(List.of(first)).partitionResult(first).get(30, TimeUnit.SECONDS)
+            .activeProducers().get(0).producerEpoch();
+        expectEqual(last, partitionEpoch, "the partition's producer epoch (DescribeProducers)");
+        List<String> visible = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : readAll(topic, Map.of("isolation.level", "read_committed"))) visible.add(r.value());
+        visible.sort(null);
+        expectEqual(List.of("commit-0-0", "commit-0-1", "commit-2-0", "commit-2-1"), visible, "records read_committed sees");
+        long committed = c.admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).get(first).offset();
+        expectEqual(12L, committed, "offset committed by the last transaction");
+        return (protocol2 ? "transaction protocol 2" : "transaction protocol 1") + ": epochs " + epochs + " then " + last
+            + "; read_committed saw the two committed transactions; offsets came with the commits";
+    }
+
+    /** kafka-clients' own version, from the properties file its jar carries (3.x and 4.x alike). */
+    private static String clientVersion() throws Exception {
+        Properties version = new Properties();
+        try (var in = KafkaProducer.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            expect(in != null, "kafka-clients has no kafka-version.properties");
+            version.load(in);
+        }
+        return version.getProperty("version", "");
+    }
+
+    private int transactionEpoch(String transactionalId) throws Exception {
+        return c.admin.describeTransactions(List.of(transactionalId)).description(transactionalId).get(30, TimeUnit.SECONDS).producerEpoch();
     }
 
     private String telemetry() throws Exception {
