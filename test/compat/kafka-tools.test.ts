@@ -280,13 +280,15 @@ describeClient(`Kafka command-line tools ${KAFKA_TOOLS_VERSION}`, [javaModulePro
       CoordinatorId: String(nodeId),
       TransactionalId: 'tools-tx',
       ProducerId: producerId,
-      ProducerEpoch: '0',
+      ProducerEpoch: '1',
       TransactionState: 'CompleteCommit',
       TransactionTimeoutMs: '60000',
     });
+    // Transaction protocol 2 (the 4.x producer against transaction.version 2): the commit marker moved the producer
+    // to the next epoch, whose sequences start afresh, as Kafka 4.x reports it.
     const producers = await txn('describe-producers', '--topic', 'tools-txn', '--partition', '0');
     expect(producers).toEqual([
-      expect.objectContaining({ ProducerId: producerId, ProducerEpoch: '0', LastSequence: '19', CurrentTransactionStartOffset: 'None' }),
+      expect.objectContaining({ ProducerId: producerId, ProducerEpoch: '1', LastSequence: '-1', CurrentTransactionStartOffset: 'None' }),
     ]);
   });
 
