@@ -114,11 +114,11 @@ function appendPartition(
   };
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch === undefined || transactionalId === null) return write();
-  const { producerId, producerEpoch } = txnBatch;
-  const txnWrite = { transactionalId, producerId, producerEpoch, topic: topicName, partition: partitionIndex };
+  const { producerId, producerEpoch, baseSequence } = txnBatch;
+  const txnWrite = { transactionalId, producerId, producerEpoch, baseSequence, topic: topicName, partition: partitionIndex };
   const refusal = verifyTransactionalWrite(services, log.producerState(producerId), txnWrite, produceOperation(ctx.apiVersion));
   const answer = (r: WriteRefusal | null): PartitionResponse | Promise<PartitionResponse> =>
-    r === null ? write() : failed(partitionIndex, r.errorCode, r.errorMessage);
+    r === null ? write() : { ...failed(partitionIndex, r.errorCode, r.errorMessage), logStartOffset: r.withLogStartOffset ? log.logStartOffset : -1n };
   return refusal instanceof Promise ? refusal.then(answer) : answer(refusal);
 }
 

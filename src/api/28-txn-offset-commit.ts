@@ -27,6 +27,7 @@ function offsetsPartitionRefusal(services: BrokerServices, request: TxnOffsetCom
     transactionalId: request.transactionalId,
     producerId: request.producerId,
     producerEpoch: request.producerEpoch,
+    baseSequence: -1,
     topic: OFFSETS_TOPIC,
     partition: services.groups.partitionFor(request.groupId),
   };

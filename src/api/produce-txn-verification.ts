@@ -28,6 +28,8 @@ export interface TransactionalWrite {
   readonly transactionalId: string;
   readonly producerId: bigint;
   readonly producerEpoch: number;
+  /** The first batch's base sequence (TxnOffsetCommit has none: -1). */
+  readonly baseSequence: number;
   readonly topic: string;
   readonly partition: number;
 }
@@ -35,6 +37,8 @@ export interface TransactionalWrite {
 export interface WriteRefusal {
   readonly errorCode: number;
   readonly errorMessage: string | null;
+  /** Refused by the partition's own checks, which Kafka answers with the log start offset. */
+  readonly withLogStartOffset?: boolean;
 }
 
 /** The coordinator's answer as the write's client gets it (null: the write may go ahead). */
@@ -70,6 +74,16 @@ export function checkWithCoordinator(
 }
 
 /**
+ * Kafka's ProducerAppendInfo under protocol 2: a producer whose transaction starts on a partition that holds no
+ * batch of it must start at sequence 0 (nothing could have come before), else OUT_OF_ORDER_SEQUENCE_NUMBER.
+ */
+function firstSequenceRefusal(known: ProducerEntry | undefined, write: TransactionalWrite): WriteRefusal | null {
+  const noBatches = known === undefined || known.batches.length === 0;
+  if (!noBatches || write.baseSequence === 0) return null;
+  return { errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, errorMessage: null, withLogStartOffset: true };
+}
+
+/**
  * The whole check for one partition's transactional batch (Kafka's maybeStartTransactionVerification first): an
  * epoch older than the partition's is refused at once, and a transaction already open here needs no coordinator.
  */
@@ -81,5 +95,7 @@ export function verifyTransactionalWrite(
 ): WriteRefusal | null | Promise<WriteRefusal | null> {
   if (known !== undefined && write.producerEpoch < known.producerEpoch) return { errorCode: ErrorCode.INVALID_PRODUCER_EPOCH, errorMessage: null };
   if (known !== undefined && known.currentTxnFirstOffset !== null && known.producerEpoch === write.producerEpoch) return null;
-  return checkWithCoordinator(services, write, operation);
+  const verdict = checkWithCoordinator(services, write, operation);
+  if (operation !== 'add') return verdict;
+  return Promise.resolve(verdict).then((refusal) => refusal ?? firstSequenceRefusal(known, write));
 }

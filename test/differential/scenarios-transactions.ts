@@ -373,6 +373,12 @@ const PROTOCOL_2: readonly Scenario[] = [
     5,
   ),
   txn(
+    'Produce v12 of a first transactional batch that does not start at sequence 0',
+    'tv2-first-sequence',
+    (id, topic) => [produceTv2(id, topic, 0, P, 5), produceTv2(id, topic, 0, P, 0), endTxn(END_TXN_TV2, id, P, false), awaitTransactionSettled(id)],
+    5,
+  ),
+  txn(
     'AddPartitionsToTxn v4 adds under protocol 2 and verifies: a partition outside the transaction is abortable',
     'tv2-verify',
     (id, topic) => [
