@@ -7,7 +7,7 @@ import * as net from 'net';
 import * as tls from 'tls';
 import type { Logger } from '../logger';
 import type { ListenerSecurity } from '../security/broker-security';
-import { ANONYMOUS, userPrincipal, type KafkaPrincipal } from '../security/principal';
+import { ANONYMOUS, principalText, userPrincipal, type KafkaPrincipal } from '../security/principal';
 import { distinguishedName } from '../security/ssl-principal';
 import type { SaslAuthenticator } from './sasl-authenticator';
 
@@ -34,7 +34,9 @@ function certificatePrincipal(socket: tls.TLSSocket, security: ListenerSecurity,
   }
   if (security.protocol !== 'SSL') return ANONYMOUS;
   try {
-    return userPrincipal(security.certificatePrincipal(distinguishedName(certificate)));
+    const principal = userPrincipal(security.certificatePrincipal(distinguishedName(certificate)));
+    logger.debug({ client: peer(socket), listener: security.name, principal: principalText(principal) }, 'TLS client certificate accepted');
+    return principal;
   } catch (err) {
     logger.info(
       { client: peer(socket), listener: security.name, error: (err as Error).message },
