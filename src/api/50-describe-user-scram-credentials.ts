@@ -12,6 +12,6 @@ export const describeUserScramCredentialsHandler = defineHandler({
   response: DescribeUserScramCredentialsResponseCodec,
   handle(request, ctx): DescribeUserScramCredentialsResponseInit {
     const users = request.users === null ? null : request.users.map((u) => u.name);
-    return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, results: ctx.services.scramCredentials.describe(users) };
+    return { throttleTimeMs: 0, errorCode: 0, results: ctx.services.scramCredentials.describe(users) };
   },
 });
