@@ -31,5 +31,7 @@ RUN node dist/build/code-cache.js && mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 9092
+# SSL and SASL listeners (README "Security"): mount the key store and users file, then e.g.
+#   -e EDDY_LISTENERS='SASL_SSL://0.0.0.0:9093' -e EDDY_SSL_KEYSTORE=/certs/broker.pem -e EDDY_USERS_FILE=/users.properties
 # node is PID 1 and handles SIGTERM itself: it stops accepting, closes connections and marks the log clean.
 CMD ["node", "bin/eddy.js", "start"]

@@ -6,6 +6,7 @@
 import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
 import type { LogLevel } from './logger';
+import { SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
 
 export interface StartOptions {
   port?: number;
@@ -95,6 +96,7 @@ function commandLine(argv: readonly string[]): Argv {
           array: true,
           describe: 'Any Kafka broker config as key=value (repeatable), e.g. --config num.partitions=3',
         })
+        .options(Object.fromEntries(SECURITY_FLAGS.map((f) => [f.flag, { type: 'string', requiresArg: true, describe: `${f.describe} [${f.env}]` } as const])))
         .epilogue(EPILOGUE),
     )
     .demandCommand(1, 'Say what to do, e.g. `eddy start`')
@@ -165,7 +167,8 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
   };
   const port = flag('port') ?? fromEnv.port;
   const logLevel = flag('log-level') ?? fromEnv['log-level'];
-  const config = Array.isArray(args.config) ? args.config.map(String) : [];
+  // Security flags become broker configs after --config's, so that a flag wins as everywhere else.
+  const config = [...(Array.isArray(args.config) ? args.config.map(String) : []), ...securityConfigPairs(args, env)];
   return {
     port: port === undefined ? undefined : parsePort(port, flag('port') !== undefined ? '--port' : 'EDDY_PORT'),
     host: flag('host') ?? fromEnv.host,

@@ -6,6 +6,8 @@ import type { Reader } from '../../codecs/primitives/reader';
 import type { Writer } from '../../codecs/primitives/writer';
 import type { Logger } from '../logger';
 import type { BrokerServices } from './services';
+import type { KafkaPrincipal } from '../security/principal';
+import type { SecurityProtocol } from '../security/listener-security';
 
 export interface RequestContext {
   readonly apiKey: number;
@@ -16,6 +18,12 @@ export interface RequestContext {
   readonly clientAddress: string;
   /** Name of the listener the connection arrived on; Metadata answers with that listener's address. */
   readonly listenerName: string;
+  /** The listener's security protocol (listener.security.protocol.map). */
+  readonly securityProtocol: SecurityProtocol;
+  /** The peer's IP address (what Kafka's ACLs call the host). */
+  readonly clientHost: string;
+  /** Who the connection authenticated as: the SASL user, the mapped certificate subject, or User:ANONYMOUS. */
+  readonly principal: KafkaPrincipal;
   /** What the handler may use of the broker. */
   readonly services: BrokerServices;
   readonly logger: Logger;

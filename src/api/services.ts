@@ -8,6 +8,7 @@ import type { GroupCoordinator } from '../groups/group-coordinator';
 import type { TopicService } from '../topics/topic-service';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
+import type { ScramCredentialStore } from '../security/scram-store';
 
 /** This broker's identity in the cluster (meta.properties). */
 export interface NodeIdentity {
@@ -57,6 +58,9 @@ export type TransactionService = Pick<
   'initProducerId' | 'addPartitions' | 'verifyPartitions' | 'endTransaction' | 'describe' | 'list' | 'ensureStateTopic'
 >;
 
+/** The SCRAM credential operations handlers call. */
+export type ScramCredentialService = Pick<ScramCredentialStore, 'describe' | 'alter'>;
+
 export interface BrokerServices {
   readonly node: NodeIdentity;
   readonly config: BrokerConfig;
@@ -70,4 +74,6 @@ export interface BrokerServices {
   readonly transactions: TransactionService;
   /** The APIs and versions this broker serves, by API key. */
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
+  /** SCRAM users (DescribeUserScramCredentials, AlterUserScramCredentials). */
+  readonly scramCredentials: ScramCredentialService;
 }

@@ -10,6 +10,8 @@ import { loadOrCreateIdentity, ClusterIdentity } from './identity';
 import { TopicService } from '../topics/topic-service';
 import { PartitionDirectory } from '../topics/partition-directory';
 import { Connection } from '../network/connection';
+import { createListenerServer, type AcceptedSocket } from '../network/listener-server';
+import { BrokerSecurity } from '../security/broker-security';
 import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
 import { buildHandlerTable } from '../api/registry';
 import { encodeApiVersionsFallback } from '../api/18-api-versions';
@@ -54,6 +56,8 @@ export class Broker {
     readonly logs: LogManager,
     identity: ClusterIdentity,
     coordinators: Coordinators,
+    /** Each listener's TLS and SASL set-up, and the SCRAM credentials. */
+    readonly security: BrokerSecurity,
   ) {
     this.identity = identity;
     this.coordinators = coordinators;
@@ -67,6 +71,7 @@ export class Broker {
       partitions: new PartitionDirectory(logs),
       coordinators,
       apis: this.handlers,
+      scramCredentials: security.scram,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
   }
@@ -76,6 +81,8 @@ export class Broker {
     const started = process.hrtime.bigint();
     const dataDir = path.resolve(config.dataDir);
     const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    const listenerNames = parseListeners(config.get(BrokerConfigKeys.LISTENERS).join(',')).map((spec) => spec.name);
+    const security = BrokerSecurity.build(config, listenerNames, dataDir, logger);
     const logs = await LogManager.open({
       dataDir,
       logger,
@@ -92,7 +99,7 @@ export class Broker {
       await logs.close();
       throw err;
     }
-    const broker = new Broker(config, logger, logs, identity, coordinators);
+    const broker = new Broker(config, logger, logs, identity, coordinators, security);
     try {
       await broker.bindListeners();
     } catch (err) {
@@ -152,7 +159,8 @@ export class Broker {
     const specs = parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(','));
     const bound: ListenerAddress[] = [];
     for (const spec of specs) {
-      const server = net.createServer((socket) => this.accept(socket, spec.name));
+      const listenerSecurity = this.security.listener(spec.name);
+      const server = createListenerServer(listenerSecurity, this.logger, (accepted) => this.accept(accepted, spec.name));
       server.on('error', (err) => this.logger.error({ err, listener: spec.name }, 'listener error'));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -165,13 +173,13 @@ export class Broker {
       const address = { name: spec.name, host: spec.host, port: addr.port };
       this.listeners.push({ server, address });
       bound.push(address);
-      this.logger.info({ listener: spec.name, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
+      this.logger.info({ listener: spec.name, protocol: listenerSecurity.protocol, host: spec.host || '0.0.0.0', port: addr.port }, 'listening');
     }
     const advertisedSpec = this.config.get(BrokerConfigKeys.ADVERTISED_LISTENERS)?.join(',');
     this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
   }
 
-  private accept(socket: net.Socket, listenerName: string): void {
+  private accept({ socket, principal, authenticator }: AcceptedSocket, listenerName: string): void {
     if (this.stopping) {
       socket.destroy();
       return;
@@ -185,6 +193,9 @@ export class Broker {
         handlers: this.handlers,
         newRequestScope: this.newRequestScope,
         apiVersionsFallback: (writer) => encodeApiVersionsFallback(writer, this.handlers),
+        securityProtocol: this.security.listener(listenerName).protocol,
+        principal,
+        authenticator,
       },
       this.logger,
     );

@@ -1,6 +1,7 @@
 // Assembles the services handlers see (src/api/services.ts) from the broker's parts. The coordinators are read
 // through getters because each may be built on its first use (src/broker/coordinators.ts).
 import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
+import type { ScramCredentialService } from '../api/services';
 import type { BrokerConfig } from '../config/broker-config';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
@@ -14,6 +15,7 @@ export interface BrokerParts {
   readonly partitions: PartitionDirectory;
   readonly coordinators: Coordinators;
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
+  readonly scramCredentials: ScramCredentialService;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -25,6 +27,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     topics: parts.topics,
     partitions: parts.partitions,
     apis: parts.apis,
+    scramCredentials: parts.scramCredentials,
     get groups(): GroupService {
       return coordinators.groups;
     },

@@ -4,6 +4,7 @@
 // differs from Kafka's defaults only where a single-node dev broker needs it; each such difference is marked
 // "Eddy default". Code reads values through the typed keys: `config.get(BrokerConfigKeys.NUM_PARTITIONS)`.
 import { atLeast, booleanKey, ConfigKey, intKey, keysByName, listKey, longKey, renamedKey, shortKey, stringKey, TopicConfigKeys as Topic } from '../../storage';
+import { oneOf, passwordKey } from '../../storage';
 
 /** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
 function defaultFor<T, D extends KafkaDefault = 'same default'>(
@@ -30,7 +31,11 @@ export const BrokerConfigKeys = {
   PROCESS_ROLES: listKey('process.roles', 'broker,controller', 'Roles this node plays; Eddy is always both broker and controller.'),
   LISTENERS: listKey('listeners', 'PLAINTEXT://127.0.0.1:9092', 'Addresses the broker binds, as NAME://host:port.'), // Eddy default
   ADVERTISED_LISTENERS: listKey('advertised.listeners', null, 'Addresses given to clients, per listener name, when they differ from the bound ones.'),
-  LISTENER_SECURITY_PROTOCOL_MAP: listKey('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Security protocol of each listener name.'),
+  LISTENER_SECURITY_PROTOCOL_MAP: listKey(
+    'listener.security.protocol.map',
+    'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
+    'Security protocol of each listener name; names it leaves out are PLAINTEXT unless it is set explicitly.',
+  ),
   LOG_DIRS: listKey('log.dirs', './data', 'Directories that hold the partition logs; Eddy uses the first.'), // Eddy default (Kafka: /tmp/kraft-combined-logs)
   LOG_DIR: stringKey('log.dir', './data', 'Log directory used when log.dirs is not set.'),
   // Neither is in Kafka 4.3.1's dynamic broker configs (DescribeConfigs reports both read-only); the factor is an INT there.
@@ -155,6 +160,46 @@ export const BrokerConfigKeys = {
     atLeast(1),
   ),
   UNCLEAN_LEADER_ELECTION_ENABLE: defaultFor(Topic.UNCLEAN_LEADER_ELECTION_ENABLE, 'unclean.leader.election.enable'),
+  // Security (src/security/): each key may also be set for one listener as listener.name.<listener>.<key>.
+  SASL_ENABLED_MECHANISMS: listKey(
+    'sasl.enabled.mechanisms',
+    'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    'SASL mechanisms a SASL listener accepts: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER.',
+  ), // Eddy default (Kafka: GSSAPI, which Eddy does not serve)
+  SASL_SERVER_MAX_RECEIVE_SIZE: intKey('sasl.server.max.receive.size', 524288, 'Largest frame accepted before authentication.', atLeast(1)),
+  CONNECTIONS_MAX_REAUTH_MS: longKey(
+    'connections.max.reauth.ms',
+    0,
+    'Longest session of a SASL connection before it must re-authenticate; 0 for none.',
+    atLeast(0),
+  ),
+  SSL_KEYSTORE_TYPE: stringKey('ssl.keystore.type', 'JKS', 'PEM or PKCS12 (JKS is not read; when unset, the file says which of the two it is).'),
+  SSL_KEYSTORE_LOCATION: stringKey('ssl.keystore.location', null, 'Key store file: PEM (private key and certificate chain) or PKCS12.'),
+  SSL_KEYSTORE_PASSWORD: passwordKey('ssl.keystore.password', null, 'Password of the PKCS12 key store.'),
+  SSL_KEY_PASSWORD: passwordKey('ssl.key.password', null, 'Password of an encrypted private key.'),
+  SSL_KEYSTORE_CERTIFICATE_CHAIN: passwordKey('ssl.keystore.certificate.chain', null, 'PEM certificate chain, given inline (ssl.keystore.type=PEM).'),
+  SSL_KEYSTORE_KEY: passwordKey('ssl.keystore.key', null, 'PEM private key, given inline (ssl.keystore.type=PEM).'),
+  SSL_TRUSTSTORE_TYPE: stringKey('ssl.truststore.type', 'JKS', 'PEM or PKCS12 (JKS is not read; when unset, the file says which of the two it is).'),
+  SSL_TRUSTSTORE_LOCATION: stringKey('ssl.truststore.location', null, 'Trust store file: PEM certificates or PKCS12.'),
+  SSL_TRUSTSTORE_PASSWORD: passwordKey('ssl.truststore.password', null, 'Password of the PKCS12 trust store.'),
+  SSL_TRUSTSTORE_CERTIFICATES: passwordKey('ssl.truststore.certificates', null, 'PEM trusted certificates, given inline (ssl.truststore.type=PEM).'),
+  SSL_CLIENT_AUTH: stringKey(
+    'ssl.client.auth',
+    'none',
+    'Whether TLS clients must (required), may (requested) or need not (none) present a certificate.',
+    oneOf('required', 'requested', 'none'),
+  ),
+  SSL_PRINCIPAL_MAPPING_RULES: stringKey('ssl.principal.mapping.rules', 'DEFAULT', 'Rules mapping a client certificate subject to a principal name.'),
+  SSL_ENABLED_PROTOCOLS: listKey('ssl.enabled.protocols', 'TLSv1.2,TLSv1.3', 'TLS versions accepted.'),
+  SASL_OAUTHBEARER_JWKS_ENDPOINT_URL: stringKey(
+    'sasl.oauthbearer.jwks.endpoint.url',
+    null,
+    'JWKS that OAUTHBEARER tokens are verified against (Eddy reads a file: or file:// URL); unset: unsecured tokens as Kafka accepts by default.',
+  ),
+  SASL_OAUTHBEARER_EXPECTED_AUDIENCE: listKey('sasl.oauthbearer.expected.audience', null, 'Audiences a verified OAUTHBEARER token must name one of.'),
+  SASL_OAUTHBEARER_EXPECTED_ISSUER: stringKey('sasl.oauthbearer.expected.issuer', null, 'Issuer a verified OAUTHBEARER token must name.'),
+  SASL_OAUTHBEARER_SUB_CLAIM_NAME: stringKey('sasl.oauthbearer.sub.claim.name', 'sub', 'Claim of a verified OAUTHBEARER token that names the principal.'),
+  SASL_OAUTHBEARER_CLOCK_SKEW_SECONDS: intKey('sasl.oauthbearer.clock.skew.seconds', 30, "Clock skew allowed when checking a verified token's times."),
 } as const;
 
 /** Every broker key, in definition order (DescribeConfigs lists them in this order). */

@@ -15,6 +15,9 @@ import { FrameSizeError, FrameSplitter } from './frame-splitter';
 import { CLOSE_CONNECTION, type ApiHandler } from '../api/handler';
 import type { ConnectionInfo, RequestScope, RequestScopeFactory } from './request-scope';
 import type { Logger } from '../logger';
+import type { SecurityProtocol } from '../security/listener-security';
+import { ANONYMOUS, type KafkaPrincipal } from '../security/principal';
+import type { AuthDecision, SaslAuthenticator } from './sasl-authenticator';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -25,6 +28,12 @@ export interface ConnectionOptions {
   readonly newRequestScope: RequestScopeFactory;
   /** Encodes the KIP-511 answer to an ApiVersions request of a version we do not serve. */
   readonly apiVersionsFallback: (writer: Writer) => void;
+  /** PLAINTEXT when not given. */
+  readonly securityProtocol?: SecurityProtocol;
+  /** Who the connection is before (or without) SASL: a TLS client certificate's principal, else User:ANONYMOUS. */
+  readonly principal?: KafkaPrincipal;
+  /** On SASL listeners: the exchange every frame goes through until it completes (src/network/sasl-authenticator.ts). */
+  readonly authenticator?: SaslAuthenticator;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -33,6 +42,7 @@ const MAX_TIMER_MS = 0x7fffffff;
 const SIZE_PREFIX_BYTES = 4;
 const PRODUCE_API_KEY = 0;
 const API_VERSIONS_API_KEY = 18;
+const CLOSE_GRACE_MS = 1000;
 
 export class Connection {
   readonly address: string;
@@ -54,8 +64,8 @@ export class Connection {
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | null = null;
   private handling = false;
-  /** What every request's context reports of this connection. */
-  private readonly info: ConnectionInfo;
+  /** What every request's context reports of this connection; the principal changes when SASL completes. */
+  private readonly info: { -readonly [K in keyof ConnectionInfo]: ConnectionInfo[K] };
 
   constructor(
     private readonly socket: Socket,
@@ -69,7 +79,16 @@ export class Connection {
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
     void this.stopping.then(() => this.stopController.abort());
     void this.closed.then(() => this.resolveStopping());
-    this.info = { clientAddress: this.address, listenerName: options.listenerName, closed: this.stopping, stopSignal: this.stopController.signal };
+    this.info = {
+      clientAddress: this.address,
+      listenerName: options.listenerName,
+      closed: this.stopping,
+      stopSignal: this.stopController.signal,
+      securityProtocol: options.securityProtocol ?? 'PLAINTEXT',
+      clientHost: socket.remoteAddress ?? '?',
+      principal: options.principal ?? ANONYMOUS,
+    };
+    if (options.authenticator) this.splitter.setLimit(options.authenticator.maxFrameBytes ?? options.maxFrameBytes, 'sasl.server.max.receive.size');
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -221,6 +240,8 @@ export class Connection {
 
   /** Decodes and dispatches one request; returns a promise only while its handler is still working on it. */
   private handleFrame(frame: Buffer): Promise<void> | undefined {
+    const authenticator = this.options.authenticator;
+    if (authenticator !== undefined && !this.passesAuthentication(authenticator, frame)) return undefined;
     const reader = new Reader(frame);
     let header: RequestHeader;
     try {
@@ -272,6 +293,44 @@ export class Connection {
         header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response),
       (err: unknown) => this.handlerFailed(header, scope, err),
     );
+  }
+
+  /**
+   * Lets the SASL exchange see a frame first: true when the frame goes on to its handler, false when the exchange
+   * answered it (or closed the connection) itself.
+   */
+  private passesAuthentication(authenticator: SaslAuthenticator, frame: Buffer): boolean {
+    const wasAuthenticated = authenticator.authenticated;
+    const decision: AuthDecision = authenticator.onFrame(frame);
+    if (authenticator.authenticated !== wasAuthenticated || authenticator.principal !== null) {
+      this.info.principal = authenticator.principal ?? this.info.principal;
+      this.splitter.setLimit(
+        authenticator.maxFrameBytes ?? this.options.maxFrameBytes,
+        authenticator.authenticated ? 'socket.request.max.bytes' : 'sasl.server.max.receive.size',
+      );
+    }
+    if (authenticator.authenticated && !wasAuthenticated) this.logger.debug({ client: this.address, principal: authenticator.describe() }, 'authenticated');
+    if (decision.kind === 'dispatch') return true;
+    if (decision.kind === 'reply') {
+      const writer = frameWriter();
+      decision.encode(writer);
+      this.writeFrame(writer);
+    }
+    const close = decision.kind === 'close' ? decision.close : decision.thenClose;
+    if (close !== undefined) this.closeAfterWrites(close.reason, close.level, close.details);
+    return false;
+  }
+
+  /** Closes once what was written has left: an authentication failure's answer reaches the client first, as in Kafka. */
+  private closeAfterWrites(reason: string, level: 'debug' | 'info' | 'warn', details: Record<string, unknown> = {}): void {
+    if (this.closedFlag) return;
+    this.logger[level]({ client: this.address, listener: this.options.listenerName, ...details }, `closing connection: ${reason}`);
+    this.closedFlag = true;
+    this.clearIdleTimer();
+    this.socket.end(() => this.socket.destroy());
+    // A client that stops reading cannot keep the socket: it goes regardless after a moment.
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+    this.resolveClosed();
   }
 
   /**

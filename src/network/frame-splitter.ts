@@ -17,7 +17,16 @@ export class FrameSplitter {
   private readonly sizePrefix = Buffer.alloc(SIZE_BYTES);
   private sizePrefixFilled = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** What the limit is called in the error: it is sasl.server.max.receive.size until a SASL client authenticates. */
+  private limitName = 'socket.request.max.bytes';
+
+  constructor(private maxFrameBytes: number) {}
+
+  /** Changes the largest frame accepted from the next size prefix on. */
+  setLimit(maxFrameBytes: number, limitName: string): void {
+    this.maxFrameBytes = maxFrameBytes;
+    this.limitName = limitName;
+  }
 
   /** Feeds a chunk; returns the complete frames it finished (payloads without the size prefix). */
   push(chunk: Buffer): Buffer[] {
@@ -68,7 +77,7 @@ export class FrameSplitter {
   private checkedSize(size: number): number {
     if (size < 0) throw new FrameSizeError(`negative frame size ${size}`);
     if (size > this.maxFrameBytes) {
-      throw new FrameSizeError(`frame of ${size} bytes exceeds socket.request.max.bytes (${this.maxFrameBytes})`);
+      throw new FrameSizeError(`frame of ${size} bytes exceeds ${this.limitName} (${this.maxFrameBytes})`);
     }
     return size;
   }

@@ -1,16 +1,24 @@
 // What a handler sees of one request (src/api/handler.ts RequestContext), built by a factory the broker hands the
-// connection: the connection knows its socket and listener, the factory adds the broker's services. A later
-// layer (an authenticated principal, fault injection) changes the factory, not the connection.
+// connection: the connection knows its socket, listener and authenticated principal, the factory adds the broker's
+// services. A later layer (an authorizer, quotas, fault injection) changes the factory, not the connection.
 import type { RequestHeader } from '../../codecs/protocol/headers';
 import type { RequestContext } from '../api/handler';
 import type { BrokerServices } from '../api/services';
 import type { Logger } from '../logger';
+import { ANONYMOUS, type KafkaPrincipal } from '../security/principal';
+import type { SecurityProtocol } from '../security/listener-security';
 
 /** The facts of a connection every request on it reports; one object per connection. */
 export interface ConnectionInfo {
   /** "host:port" of the peer, for logs. */
   readonly clientAddress: string;
   readonly listenerName: string;
+  /** PLAINTEXT when not given. */
+  readonly securityProtocol?: SecurityProtocol;
+  /** The peer's IP address, as Kafka's ACLs match hosts; taken from clientAddress when not given. */
+  readonly clientHost?: string;
+  /** Who the connection authenticated as; User:ANONYMOUS until then, on PLAINTEXT, and when not given. */
+  readonly principal?: KafkaPrincipal;
   /** Resolves when the connection closes or the broker stops. */
   readonly closed: Promise<void>;
   readonly stopSignal: AbortSignal;
@@ -52,6 +60,18 @@ export class RequestScope implements RequestContext {
 
   get listenerName(): string {
     return this.connection.listenerName;
+  }
+
+  get securityProtocol(): SecurityProtocol {
+    return this.connection.securityProtocol ?? 'PLAINTEXT';
+  }
+
+  get clientHost(): string {
+    return this.connection.clientHost ?? this.connection.clientAddress.replace(/:[^:]*$/, '');
+  }
+
+  get principal(): KafkaPrincipal {
+    return this.connection.principal ?? ANONYMOUS;
   }
 
   get closed(): Promise<void> {

@@ -23,6 +23,7 @@ import { OFFSETS_SCENARIOS } from './scenarios-offsets';
 import { PRODUCE_SCENARIOS } from './scenarios-produce';
 import { TOPIC_ADMIN_SCENARIOS } from './scenarios-topic-admin';
 import { TRANSACTION_SCENARIOS } from './scenarios-transactions';
+import { SECURITY_SCENARIOS } from './scenarios-security';
 import { awaitTransactionCoordinator } from './txn-steps';
 
 const SCENARIOS: readonly Scenario[] = [
@@ -42,6 +43,7 @@ const SCENARIOS: readonly Scenario[] = [
   ...CONSUMER_GROUP_SCENARIOS,
   ...TRANSACTION_SCENARIOS,
   ...IDEMPOTENCE_SCENARIOS,
+  ...SECURITY_SCENARIOS,
 ];
 
 interface Outcome {

@@ -28,6 +28,7 @@ const srcLevels: readonly (readonly string[])[] = [
   ['src/broker'],
   ['src/network'],
   ['src/api'],
+  ['src/security'],
   ['src/transactions'],
   ['src/groups'],
   ['src/topics'],
