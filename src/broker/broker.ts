@@ -5,6 +5,7 @@ import * as path from 'path';
 import { LogManager } from '../../storage';
 import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
 import { topicDefaultsFromBroker } from '../config/topic-configs';
+import { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
 import { loadOrCreateIdentity, ClusterIdentity } from './identity';
 import { TopicService } from '../topics/topic-service';
@@ -54,6 +55,7 @@ export class Broker {
     readonly logs: LogManager,
     identity: ClusterIdentity,
     coordinators: Coordinators,
+    dynamicConfigs: DynamicBrokerConfigs,
   ) {
     this.identity = identity;
     this.coordinators = coordinators;
@@ -67,6 +69,7 @@ export class Broker {
       partitions: new PartitionDirectory(logs),
       coordinators,
       apis: this.handlers,
+      dynamicConfigs,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
   }
@@ -76,6 +79,8 @@ export class Broker {
     const started = process.hrtime.bigint();
     const dataDir = path.resolve(config.dataDir);
     const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    // Dynamic broker configs are laid over the static ones before anything reads them.
+    const dynamicConfigs = await DynamicBrokerConfigs.open(config, dataDir, logger);
     const logs = await LogManager.open({
       dataDir,
       logger,
@@ -91,7 +96,9 @@ export class Broker {
       await logs.close();
       throw err;
     }
-    const broker = new Broker(config, logger, logs, identity, coordinators);
+    // A changed default reaches every partition that does not override it, as Kafka's DynamicLogConfig does.
+    dynamicConfigs.onChange(() => logs.reconfigureDefaults(topicDefaultsFromBroker(config)));
+    const broker = new Broker(config, logger, logs, identity, coordinators, dynamicConfigs);
     try {
       await broker.bindListeners();
     } catch (err) {

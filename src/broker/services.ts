@@ -2,6 +2,7 @@
 // through getters because each may be built on its first use (src/broker/coordinators.ts).
 import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
 import type { BrokerConfig } from '../config/broker-config';
+import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
@@ -14,6 +15,7 @@ export interface BrokerParts {
   readonly partitions: PartitionDirectory;
   readonly coordinators: Coordinators;
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
+  readonly dynamicConfigs: DynamicBrokerConfigs;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -25,6 +27,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     topics: parts.topics,
     partitions: parts.partitions,
     apis: parts.apis,
+    dynamicConfigs: parts.dynamicConfigs,
     get groups(): GroupService {
       return coordinators.groups;
     },

@@ -1,0 +1,92 @@
+// Dynamic broker configs (Kafka's KIP-226): the values AlterConfigs and IncrementalAlterConfigs store for the
+// cluster-wide default (resource "") and for this broker (its node id). Kafka keeps them in its metadata log; Eddy
+// keeps them in one file of the data dir, replaced atomically like its other metadata files, and lays them over the
+// static settings (BrokerConfig) so every reader sees the new value at once. What a change means for running parts
+// (the partition logs' effective configs) is the broker's to apply: it listens with onChange().
+import * as fs from 'fs';
+import * as path from 'path';
+import { isNotFound, writeFileAtomic } from '../../storage/atomic-file';
+import { BROKER_CONFIG_BY_NAME, BrokerConfig, BrokerConfigKeys, DynamicScope } from './broker-config';
+import { checkDynamicBrokerConfigs } from './dynamic-broker-config-rules';
+import type { Logger } from '../logger';
+
+export const DYNAMIC_BROKER_CONFIGS_FILE = 'dynamic-broker-configs.json';
+
+type Levels = Record<DynamicScope, Record<string, string>>;
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && Object.values(value).every((v) => typeof v === 'string');
+}
+
+function parseLevels(text: string): Levels {
+  const parsed: unknown = JSON.parse(text);
+  const levels = parsed as Partial<Levels> | null;
+  if (levels === null || !isStringRecord(levels.default ?? {}) || !isStringRecord(levels.broker ?? {})) throw new Error('not a map of config values per level');
+  return { default: { ...levels.default }, broker: { ...levels.broker } };
+}
+
+/** Drops values a definition now refuses, as Kafka ignores invalid stored values rather than refuse to start. */
+function usable(entries: Readonly<Record<string, string>>, logger: Logger): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(entries)) {
+    try {
+      BROKER_CONFIG_BY_NAME.get(name)?.parse(value);
+      kept[name] = value;
+    } catch (err) {
+      logger.warn({ config: name, err }, 'stored dynamic broker config invalid; ignored');
+    }
+  }
+  return kept;
+}
+
+export class DynamicBrokerConfigs {
+  private readonly listeners: Array<() => Promise<void>> = [];
+
+  private constructor(
+    private readonly config: BrokerConfig,
+    private readonly file: string,
+  ) {}
+
+  /**
+   * Reads the stored values into `config`. A data dir without the file gets what Kafka's storage tool writes when
+   * it formats a node: min.insync.replicas, at its static value, as a cluster-wide dynamic default.
+   */
+  static async open(config: BrokerConfig, dataDir: string, logger: Logger): Promise<DynamicBrokerConfigs> {
+    const store = new DynamicBrokerConfigs(config, path.join(dataDir, DYNAMIC_BROKER_CONFIGS_FILE));
+    let levels: Levels;
+    try {
+      levels = parseLevels(await fs.promises.readFile(store.file, 'utf8'));
+    } catch (err) {
+      if (!isNotFound(err)) throw new Error(`${store.file} is unreadable: ${String(err)}`);
+      const minIsr = BrokerConfigKeys.MIN_INSYNC_REPLICAS;
+      levels = { default: { [minIsr.name]: config.staticValue(minIsr) ?? String(minIsr.defaultValue) }, broker: {} };
+      await writeFileAtomic(store.file, JSON.stringify(levels, null, 2));
+    }
+    for (const scope of ['default', 'broker'] as const) config.replaceDynamic(scope, usable(levels[scope], logger));
+    return store;
+  }
+
+  /** The values stored at one level. */
+  current(scope: DynamicScope): Record<string, string> {
+    return Object.fromEntries(this.config.dynamicEntries(scope));
+  }
+
+  /** Throws KafkaError, with Kafka's code and message, when `next` may not become the level's values. */
+  check(scope: DynamicScope, next: Readonly<Record<string, string>>): void {
+    checkDynamicBrokerConfigs(this.config, scope, next);
+  }
+
+  /** Makes `next` the level's values (checked first): stored, then applied, then every listener told. */
+  async replace(scope: DynamicScope, next: Readonly<Record<string, string>>): Promise<void> {
+    this.check(scope, next);
+    const levels: Levels = { default: this.current('default'), broker: this.current('broker'), [scope]: { ...next } };
+    await writeFileAtomic(this.file, JSON.stringify(levels, null, 2));
+    this.config.replaceDynamic(scope, next);
+    for (const listener of this.listeners) await listener();
+  }
+
+  /** Runs `listener` after each change, once the new values are in the broker config. */
+  onChange(listener: () => Promise<void>): void {
+    this.listeners.push(listener);
+  }
+}
