@@ -57,7 +57,7 @@ export class DynamicBrokerConfigs {
     try {
       levels = parseLevels(await fs.promises.readFile(store.file, 'utf8'));
     } catch (err) {
-      if (!isNotFound(err)) throw new Error(`${store.file} is unreadable: ${String(err)}`);
+      if (!isNotFound(err)) throw new Error(`${store.file} is unreadable: ${String(err)}`, { cause: err });
       const minIsr = BrokerConfigKeys.MIN_INSYNC_REPLICAS;
       levels = { default: { [minIsr.name]: config.staticValue(minIsr) ?? String(minIsr.defaultValue) }, broker: {} };
       await writeFileAtomic(store.file, JSON.stringify(levels, null, 2));
