@@ -12,6 +12,8 @@ import {
 } from '../../codecs/generated/IncrementalAlterConfigsRequest';
 import { IncrementalAlterConfigsResponseCodec } from '../../codecs/generated/IncrementalAlterConfigsResponse';
 import type { PartitionLog } from '../../storage';
+import { AlterOp, ResourceType } from '../../src/api/config-resources';
+import { ConfigSource } from '../../src/config/config-sources';
 import { DYNAMIC_BROKER_CONFIGS_FILE } from '../../src/config/dynamic-broker-configs';
 import { brokerPerSuite } from '../helpers/broker';
 import { connectAdminAndProducer, kafkaClient, withAdmin } from '../helpers/kafkajs';
@@ -19,12 +21,9 @@ import { withRawClient } from '../helpers/raw-client';
 
 jest.setTimeout(60000);
 
-const TOPIC = 2;
-const BROKER = 4;
-const SET = 0;
-const DELETE = 1;
-const DYNAMIC_BROKER_CONFIG = 2;
-const DYNAMIC_DEFAULT_BROKER_CONFIG = 3;
+const { TOPIC, BROKER } = ResourceType;
+const { SET, DELETE } = AlterOp;
+const { DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, DEFAULT_CONFIG } = ConfigSource;
 const STATIC_RETENTION_MS = 2 * 3_600_000;
 
 describe('dynamic broker configs', () => {
@@ -145,6 +144,6 @@ describe('dynamic broker configs', () => {
     expect(await alterBroker('', [{ name: 'log.retention.ms', configOperation: DELETE, value: null }])).toEqual({ code: 0, message: null });
     expect(partitionLog('dyn-restart').config.retentionMs).toBe(STATIC_RETENTION_MS);
     const broker = await describe1(BROKER, String(eddy.broker.identity.nodeId), ['log.retention.ms']);
-    expect(broker.results[0].configs[0]).toMatchObject({ value: null, configSource: 5 });
+    expect(broker.results[0].configs[0]).toMatchObject({ value: null, configSource: DEFAULT_CONFIG });
   });
 });
