@@ -131,3 +131,11 @@ export function checkDynamicBrokerConfigs(config: BrokerConfig, scope: DynamicSc
     throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.');
   }
 }
+
+/**
+ * Whether a stored value may be laid over the static config at start: as Kafka's fromPersistentProps, a value a
+ * hand-edited file holds for a read-only key, a bare security key or a per-broker key at the default level is ignored.
+ */
+export function isLoadableDynamicConfig(scope: DynamicScope, name: string): boolean {
+  return !isReadOnly(name) && !LISTENER_ONLY_SECURITY_CONFIGS.has(name) && !(scope === 'default' && isPerBrokerConfig(name));
+}

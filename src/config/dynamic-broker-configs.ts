@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isNotFound, writeFileAtomic } from '../../storage/atomic-file';
 import { BROKER_CONFIG_BY_NAME, BrokerConfig, BrokerConfigKeys, DynamicScope } from './broker-config';
-import { checkDynamicBrokerConfigs } from './dynamic-broker-config-rules';
+import { checkDynamicBrokerConfigs, isLoadableDynamicConfig } from './dynamic-broker-config-rules';
 import type { Logger } from '../logger';
 
 export const DYNAMIC_BROKER_CONFIGS_FILE = 'dynamic-broker-configs.json';
@@ -25,10 +25,14 @@ function parseLevels(text: string): Levels {
   return { default: { ...levels.default }, broker: { ...levels.broker } };
 }
 
-/** Drops values a definition now refuses, as Kafka ignores invalid stored values rather than refuse to start. */
-function usable(entries: Readonly<Record<string, string>>, logger: Logger): Record<string, string> {
+/** Drops values that may not be set at this level or that a definition now refuses, as Kafka ignores them rather than refuse to start. */
+function usable(scope: DynamicScope, entries: Readonly<Record<string, string>>, logger: Logger): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(entries)) {
+    if (!isLoadableDynamicConfig(scope, name)) {
+      logger.warn({ config: name, level: scope }, 'stored dynamic broker config cannot be set at this level; ignored');
+      continue;
+    }
     try {
       BROKER_CONFIG_BY_NAME.get(name)?.parse(value);
       kept[name] = value;
@@ -62,7 +66,7 @@ export class DynamicBrokerConfigs {
       levels = { default: { [minIsr.name]: config.staticValue(minIsr) ?? String(minIsr.defaultValue) }, broker: {} };
       await writeFileAtomic(store.file, JSON.stringify(levels, null, 2));
     }
-    for (const scope of ['default', 'broker'] as const) config.replaceDynamic(scope, usable(levels[scope], logger));
+    for (const scope of ['default', 'broker'] as const) config.replaceDynamic(scope, usable(scope, levels[scope], logger));
     return store;
   }
 

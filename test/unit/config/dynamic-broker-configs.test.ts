@@ -122,7 +122,7 @@ describe('the file that keeps them', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, DYNAMIC_BROKER_CONFIGS_FILE), 'utf8'))).toEqual({ default: { 'min.insync.replicas': '2' }, broker: {} });
   });
 
-  test('a change is stored, told to listeners, and read back at the next open; invalid stored values are dropped', async () => {
+  test('a change is stored, told to listeners, and read back at the next open; invalid or read-only stored values are dropped', async () => {
     const config = new BrokerConfig();
     const store = await DynamicBrokerConfigs.open(config, dir, silentLogger());
     let told = 0;
@@ -137,7 +137,7 @@ describe('the file that keeps them', () => {
 
     const file = path.join(dir, DYNAMIC_BROKER_CONFIGS_FILE);
     const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { default: Record<string, string>; broker: Record<string, string> };
-    fs.writeFileSync(file, JSON.stringify({ ...stored, broker: { ...stored.broker, 'log.segment.bytes': 'huge' } }));
+    fs.writeFileSync(file, JSON.stringify({ ...stored, broker: { ...stored.broker, 'log.segment.bytes': 'huge', 'log.dirs': '/elsewhere' } }));
     const reopened = new BrokerConfig();
     await DynamicBrokerConfigs.open(reopened, dir, silentLogger());
     expect(Object.fromEntries(reopened.dynamicEntries('broker'))).toEqual({ 'message.max.bytes': '2000000' });
