@@ -359,6 +359,11 @@ export class LogManager {
     });
   }
 
+  /** producer.id.expiration.ms for every partition from its next snapshot on (Kafka changes it at run time too). */
+  setProducerIdExpirationMs(ms: number): void {
+    this.deps.producerIdExpirationMs = ms;
+  }
+
   // ---- background work ----------------------------------------------------------------------------------------
 
   /** One retention and flush.ms pass over every partition (the timer runs this; tests may call it directly). */

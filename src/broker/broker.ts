@@ -97,7 +97,10 @@ export class Broker {
       throw err;
     }
     // A changed default reaches every partition that does not override it, as Kafka's DynamicLogConfig does.
-    dynamicConfigs.onChange(() => logs.reconfigureDefaults(topicDefaultsFromBroker(config)));
+    dynamicConfigs.onChange(() => {
+      logs.setProducerIdExpirationMs(config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS));
+      return logs.reconfigureDefaults(topicDefaultsFromBroker(config));
+    });
     const broker = new Broker(config, logger, logs, identity, coordinators, dynamicConfigs);
     try {
       await broker.bindListeners();
