@@ -113,9 +113,13 @@ function describeUnknownBrokerConfig(config: BrokerConfig, name: string): Descri
   };
 }
 
-/** This broker's configs as DescribeConfigs of its node id lists them: every defined key, then unknown names stored dynamically. */
+/**
+ * This broker's configs as DescribeConfigs of its node id lists them: every defined key, then the names no
+ * definition knows that were set (statically or dynamically), as Kafka lists its config's originals.
+ */
 export function describeBrokerConfigs(config: BrokerConfig, keys: readonly ConfigKey<unknown>[], isDefined: (name: string) => boolean): DescribedConfig[] {
-  const unknown = new Set([...config.dynamicEntries('default').keys(), ...config.dynamicEntries('broker').keys()].filter((name) => !isDefined(name)));
+  const setNames = [...config.entries().keys(), ...config.dynamicEntries('default').keys(), ...config.dynamicEntries('broker').keys()];
+  const unknown = new Set(setNames.filter((name) => !isDefined(name)));
   return [...keys.map((key) => describeBrokerConfig(config, key)), ...[...unknown].map((name) => describeUnknownBrokerConfig(config, name))];
 }
 

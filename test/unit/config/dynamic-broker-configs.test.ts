@@ -6,8 +6,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { ErrorCode, KafkaError } from '../../../codecs/protocol/errors';
 import { TopicConfigKeys } from '../../../storage';
-import { BrokerConfig, BrokerConfigKeys } from '../../../src/config/broker-config';
-import { ConfigSource, describeTopicConfig } from '../../../src/config/config-sources';
+import { BROKER_CONFIG_BY_NAME, BROKER_CONFIGS, BrokerConfig, BrokerConfigKeys } from '../../../src/config/broker-config';
+import { ConfigSource, describeBrokerConfigs, describeTopicConfig } from '../../../src/config/config-sources';
 import { checkDynamicBrokerConfigs } from '../../../src/config/dynamic-broker-config-rules';
 import { DYNAMIC_BROKER_CONFIGS_FILE, DynamicBrokerConfigs } from '../../../src/config/dynamic-broker-configs';
 import { topicDefaultsFromBroker } from '../../../src/config/topic-configs';
@@ -106,6 +106,24 @@ test("this broker's level wins over the cluster-wide one, which wins over the st
   config.replaceDynamic('broker', {});
   config.replaceDynamic('default', {});
   expect(config.get(BrokerConfigKeys.LOG_RETENTION_MS)).toBe(1000);
+});
+
+test('names no definition knows are listed for the broker as secrets of unknown type, from the level that set them', () => {
+  const config = new BrokerConfig({ 'plugin.static': 'a' });
+  config.replaceDynamic('default', { 'plugin.dynamic': 'b' });
+  const described = describeBrokerConfigs(config, BROKER_CONFIGS, (name) => BROKER_CONFIG_BY_NAME.has(name));
+  const unknown = described.filter((c) => c.name.startsWith('plugin.'));
+  expect(unknown).toEqual([
+    expect.objectContaining({
+      name: 'plugin.static',
+      value: null,
+      sensitive: true,
+      readOnly: true,
+      type: undefined,
+      source: ConfigSource.STATIC_BROKER_CONFIG,
+    }),
+    expect.objectContaining({ name: 'plugin.dynamic', value: null, sensitive: true, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }),
+  ]);
 });
 
 describe('the file that keeps them', () => {
