@@ -77,6 +77,12 @@ export function isListTopicConfig(name: string): boolean {
  * broker key's default and refuse a key that is not a list with the message of Kafka's broker path.
  */
 export function applyBrokerIncremental(current: Readonly<Record<string, string>>, changes: readonly ConfigChange[]): Record<string, string> {
+  if (new Set(changes.map((c) => c.name)).size < changes.length) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');
+  // Kafka's broker path names every null value at once, and an operation id it does not know, before applying any.
+  const nulls = changes.filter((c) => c.op !== AlterOp.DELETE && c.value === null).map((c) => c.name);
+  if (nulls.length > 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`);
+  const unknownOp = changes.find((c) => !Object.values<number>(AlterOp).includes(c.op));
+  if (unknownOp !== undefined) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown operations type ${unknownOp.op}`);
   for (const c of changes) {
     if ((c.op === AlterOp.APPEND || c.op === AlterOp.SUBTRACT) && BROKER_CONFIG_BY_NAME.get(c.name)?.type !== 'list') {
       const op = c.op === AlterOp.APPEND ? 'append' : 'subtract';

@@ -187,6 +187,16 @@ const DYNAMIC_BROKER_SCENARIOS: readonly Scenario[] = [
     value: '10',
   }),
   refusedBrokerChange('IncrementalAlterConfigs deletes the cluster-wide min.insync.replicas', '', deleteOp('min.insync.replicas')),
+  refusedBrokerChange('IncrementalAlterConfigs appends a null value to a broker config', '', {
+    name: 'log.cleanup.policy',
+    configOperation: APPEND,
+    value: null,
+  }),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker config with an unknown operation', '1', {
+    name: 'log.retention.ms',
+    configOperation: 9,
+    value: '1',
+  }),
   { name: 'AlterConfigs of an unknown broker id', steps: [alterConfigs(BROKER, '7', [{ name: 'log.retention.ms', value: '1000' }], 2, true)] },
 ];
 
