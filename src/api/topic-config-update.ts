@@ -51,9 +51,7 @@ export async function updateResourceConfigs(
     } else if (resourceType === ResourceType.BROKER) {
       checkAlterBrokerResourceName(services, resourceName);
       const scope = resourceName === '' ? 'default' : 'broker';
-      const next = compute(services.dynamicConfigs.current(scope));
-      if (validateOnly) services.dynamicConfigs.check(scope, next);
-      else await services.dynamicConfigs.replace(scope, next);
+      await services.dynamicConfigs.update(scope, compute, validateOnly);
     } else if (resourceType === ResourceType.BROKER_LOGGER) {
       checkBrokerResourceName(services, resourceName);
       const next = compute({});

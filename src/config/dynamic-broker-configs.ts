@@ -45,6 +45,8 @@ function usable(scope: DynamicScope, entries: Readonly<Record<string, string>>, 
 
 export class DynamicBrokerConfigs {
   private readonly listeners: Array<() => Promise<void>> = [];
+  /** Changes run one at a time, so each computes from the values the previous one stored (Kafka's controller serialises them too). */
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly config: BrokerConfig,
@@ -78,6 +80,20 @@ export class DynamicBrokerConfigs {
   /** Throws KafkaError, with Kafka's code and message, when `next` may not become the level's values. */
   check(scope: DynamicScope, next: Readonly<Record<string, string>>): void {
     checkDynamicBrokerConfigs(this.config, scope, next);
+  }
+
+  /**
+   * Computes a level's new values from its current ones and checks them; unless `validateOnly`, stores and applies
+   * them (replace). Runs after every change already asked for.
+   */
+  update(scope: DynamicScope, compute: (current: Record<string, string>) => Record<string, string>, validateOnly: boolean): Promise<void> {
+    const run = this.queue.then(async () => {
+      const next = compute(this.current(scope));
+      if (validateOnly) this.check(scope, next);
+      else await this.replace(scope, next);
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   /** Makes `next` the level's values (checked first): stored, then applied, then every listener told. */

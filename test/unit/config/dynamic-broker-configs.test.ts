@@ -140,6 +140,16 @@ describe('the file that keeps them', () => {
     expect(JSON.parse(fs.readFileSync(path.join(dir, DYNAMIC_BROKER_CONFIGS_FILE), 'utf8'))).toEqual({ default: { 'min.insync.replicas': '2' }, broker: {} });
   });
 
+  test('changes asked for at once each build on the one before', async () => {
+    const config = new BrokerConfig();
+    const store = await DynamicBrokerConfigs.open(config, dir, silentLogger());
+    const add = (name: string, value: string) => (current: Record<string, string>) => ({ ...current, [name]: value });
+    await Promise.all([store.update('broker', add('log.retention.ms', '1000'), false), store.update('broker', add('message.max.bytes', '2000'), false)]);
+    expect(Object.fromEntries(config.dynamicEntries('broker'))).toEqual({ 'log.retention.ms': '1000', 'message.max.bytes': '2000' });
+    await store.update('broker', add('log.retention.ms', '5'), true);
+    expect(config.dynamicEntries('broker').get('log.retention.ms')).toBe('1000');
+  });
+
   test('a change is stored, told to listeners, and read back at the next open; invalid or read-only stored values are dropped', async () => {
     const config = new BrokerConfig();
     const store = await DynamicBrokerConfigs.open(config, dir, silentLogger());
