@@ -92,7 +92,7 @@ export class LogManager {
   private constructor(
     readonly dataDir: string,
     private readonly logger: Logger,
-    readonly defaultConfig: LogConfig,
+    private defaults: LogConfig,
     private readonly catalog: TopicCatalog,
     private readonly deps: PartitionLogDeps,
     private readonly fdPool: FdPool,
@@ -262,7 +262,7 @@ export class LogManager {
       checkTopicName(name);
       if (this.catalog.get(name) !== undefined) throw new TopicExistsError(name);
       if (!Number.isInteger(partitions) || partitions < 1) throw new InvalidPartitionsError('Number of partitions must be larger than 0.');
-      const config = logConfigFromProperties(configs, this.defaultConfig);
+      const config = logConfigFromProperties(configs, this.defaults);
       const topic: TopicMetadata = { name, topicId: newTopicId(), partitions, configs: { ...configs } };
       // A start offset left by an earlier topic of this name must not apply to the new one.
       if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
@@ -313,7 +313,7 @@ export class LogManager {
       if (!Number.isInteger(totalCount) || totalCount <= topic.partitions) {
         throw new InvalidPartitionsError(`Topic currently has ${topic.partitions} partitions, which is higher than the requested ${totalCount}.`);
       }
-      const config = logConfigFromProperties(topic.configs, this.defaultConfig);
+      const config = logConfigFromProperties(topic.configs, this.defaults);
       if (this.deps.startOffsets.forgetTopic(name, (p) => p < topic.partitions)) await this.deps.startOffsets.persist();
       this.catalog.put({ ...topic, partitions: totalCount });
       await this.catalog.save();
@@ -328,7 +328,7 @@ export class LogManager {
     return this.serialised(async () => {
       const topic = this.catalog.get(name);
       if (topic === undefined) throw new UnknownTopicError(name);
-      const config = logConfigFromProperties(configs, this.defaultConfig);
+      const config = logConfigFromProperties(configs, this.defaults);
       this.catalog.put({ ...topic, configs: { ...configs } });
       await this.catalog.save();
       for (const log of this.logs.get(name) ?? []) log?.setConfig(config);
@@ -336,6 +336,39 @@ export class LogManager {
       if (unbuilt !== undefined) this.unbuilt.set(name, { ...unbuilt, config });
       this.logger.info({ topic: name, configs }, 'altered topic configs');
     });
+  }
+
+  /** The configs of a topic without overrides: the broker's defaults, which dynamic broker configs may change. */
+  get defaultConfig(): LogConfig {
+    return this.defaults;
+  }
+
+  /**
+   * Replaces the broker's defaults and gives every partition the config it now resolves to, as Kafka's LogManager
+   * does when a dynamic broker config changes: a topic's own overrides still win; retention, cleaning and segment
+   * rolls use the new values from their next check.
+   */
+  reconfigureDefaults(defaults: LogConfig): Promise<void> {
+    return this.serialised(() => {
+      this.defaults = defaults;
+      for (const topic of this.catalog.list()) {
+        let config: LogConfig;
+        try {
+          config = logConfigFromProperties(topic.configs, defaults);
+        } catch {
+          config = defaults;
+        }
+        for (const log of this.logs.get(topic.name) ?? []) log?.setConfig(config);
+        const unbuilt = this.unbuilt.get(topic.name);
+        if (unbuilt !== undefined) this.unbuilt.set(topic.name, { ...unbuilt, config });
+      }
+      return Promise.resolve();
+    });
+  }
+
+  /** producer.id.expiration.ms for every partition from its next snapshot on (Kafka changes it at run time too). */
+  setProducerIdExpirationMs(ms: number): void {
+    this.deps.producerIdExpirationMs = ms;
   }
 
   // ---- background work ----------------------------------------------------------------------------------------
@@ -354,9 +387,9 @@ export class LogManager {
     const topic = this.catalog.get(name);
     if (topic === undefined) return false;
     try {
-      return logConfigFromProperties(topic.configs, this.defaultConfig).cleanupPolicy.compact;
+      return logConfigFromProperties(topic.configs, this.defaults).cleanupPolicy.compact;
     } catch {
-      return this.defaultConfig.cleanupPolicy.compact;
+      return this.defaults.cleanupPolicy.compact;
     }
   }
 
@@ -434,11 +467,11 @@ export class LogManager {
   private loadPartition(topic: TopicMetadata, partition: number, clean: boolean): Promise<PartitionLog> {
     let config: LogConfig;
     try {
-      config = logConfigFromProperties(topic.configs, this.defaultConfig);
+      config = logConfigFromProperties(topic.configs, this.defaults);
     } catch (err) {
       // Stored overrides were valid when written; if a rule changed since, run on defaults rather than refuse to start.
       this.logger.warn({ topic: topic.name, err }, 'stored topic configs invalid; using defaults');
-      config = this.defaultConfig;
+      config = this.defaults;
     }
     return this.loadPartitionWithConfig(topic.name, partition, config, clean);
   }

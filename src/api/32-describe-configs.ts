@@ -1,14 +1,15 @@
 // DescribeConfigs: v0-4, answered from the config definitions as Kafka's ConfigHelper answers.
 // - TOPIC resources: every topic config with its effective value and source (topic override, broker setting,
 //   default); synonyms when asked: the override, then each broker `log.*` synonym holding a value, then defaults.
-// - BROKER resources ("" or this node's id): every broker config, read-only unless Kafka can change it at run time.
-//   Sensitive values are null.
+// - BROKER resources: this node's id lists every broker config with its effective value and source (this broker's
+//   dynamic value, the cluster-wide dynamic default, the static setting, the default), read-only unless Kafka can
+//   change it at run time; "" lists only the cluster-wide dynamic defaults. Sensitive values are null.
 // - BROKER_LOGGER: an empty list. Other resource types: INVALID_REQUEST.
 // - v0 reports IsDefault instead of ConfigSource; v3+ adds config types and, when asked, documentation.
 import { DescribeConfigsRequestCodec } from '../../codecs/generated/DescribeConfigsRequest';
 import { DescribeConfigsResponseCodec, DescribeConfigsResponseInit } from '../../codecs/generated/DescribeConfigsResponse';
-import { BROKER_CONFIGS } from '../config/broker-config';
-import { ConfigSource, DescribedConfig, describeBrokerConfig } from '../config/config-sources';
+import { BROKER_CONFIG_BY_NAME, BROKER_CONFIGS } from '../config/broker-config';
+import { ConfigSource, DescribedConfig, describeBrokerConfigs, describeDynamicDefaults } from '../config/config-sources';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 import { topicNameProblem } from '../topics/topic-names';
@@ -50,9 +51,8 @@ function topicConfigs(services: BrokerServices, topicName: string): DescribedCon
 
 function brokerConfigs(services: BrokerServices, name: string): DescribedConfig[] {
   checkBrokerResourceName(services, name);
-  // The cluster-wide default resource ("") lists only dynamic defaults; Eddy has none.
-  if (name === '') return [];
-  return BROKER_CONFIGS.map((key) => describeBrokerConfig(services.config, key));
+  if (name === '') return describeDynamicDefaults(services.config, (key) => BROKER_CONFIG_BY_NAME.get(key));
+  return describeBrokerConfigs(services.config, BROKER_CONFIGS, (key) => BROKER_CONFIG_BY_NAME.has(key));
 }
 
 function resourceConfigs(services: BrokerServices, resourceType: number, resourceName: string): DescribedConfig[] {

@@ -1,7 +1,8 @@
 // AlterConfigs: v0-2.
 // - TOPIC resources: the given configs replace all of the topic's overrides (the legacy, non-incremental
 //   semantics), after validation; validate_only stores nothing. A null value is INVALID_REQUEST, as in Kafka.
-// - BROKER resources: Eddy's broker configs are static, so a non-empty change gets INVALID_CONFIG.
+// - BROKER resources: the given configs replace every dynamic broker config of the cluster-wide default ("") or of
+//   this broker (its id), after Kafka's checks; deleting a key this way restores the static value.
 import { AlterConfigsRequestCodec } from '../../codecs/generated/AlterConfigsRequest';
 import { AlterConfigsResponseCodec, AlterConfigsResponseInit } from '../../codecs/generated/AlterConfigsResponse';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';

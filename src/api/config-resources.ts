@@ -2,6 +2,7 @@
 // how a topic's overrides change.
 import type { ConfigType } from '../config/config-types';
 import { TOPIC_CONFIG_BY_NAME } from '../config/topic-configs';
+import { BROKER_CONFIG_BY_NAME } from '../config/broker-config';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 
@@ -44,6 +45,15 @@ export function checkBrokerLoggerResourceName(services: BrokerServices, name: st
   }
 }
 
+/** AlterConfigs and IncrementalAlterConfigs name a broker by node id, or "" for the cluster-wide default, with Kafka's messages for these APIs. */
+export function checkAlterBrokerResourceName(services: BrokerServices, name: string): void {
+  if (name === '') return;
+  if (!/^[+-]?\d+$/.test(name)) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${name}`);
+  if (Number(name) !== services.node.nodeId) {
+    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${services.node.nodeId}, but received ${name}`);
+  }
+}
+
 /** Broker resources are named by node id, or "" for the cluster-wide default. */
 export function checkBrokerResourceName(services: BrokerServices, name: string): void {
   // Kafka parses the id first (Java's Integer.parseInt), then compares it with its own.
@@ -60,6 +70,27 @@ export function topicConfigDefault(name: string): string | null {
 
 export function isListTopicConfig(name: string): boolean {
   return TOPIC_CONFIG_BY_NAME.get(name)?.type === 'list';
+}
+
+/**
+ * Incremental operations on a broker level's dynamic values: as for topics, but APPEND and SUBTRACT start from the
+ * broker key's default and refuse a key that is not a list with the message of Kafka's broker path.
+ */
+export function applyBrokerIncremental(current: Readonly<Record<string, string>>, changes: readonly ConfigChange[]): Record<string, string> {
+  if (new Set(changes.map((c) => c.name)).size < changes.length) throw new KafkaError(ErrorCode.INVALID_REQUEST, 'Error due to duplicate config keys');
+  // Kafka's broker path names every null value at once, and an operation id it does not know, before applying any.
+  const nulls = changes.filter((c) => c.op !== AlterOp.DELETE && c.value === null).map((c) => c.name);
+  if (nulls.length > 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Null value not supported for : ${nulls.join(', ')}`);
+  const unknownOp = changes.find((c) => !Object.values<number>(AlterOp).includes(c.op));
+  if (unknownOp !== undefined) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown operations type ${unknownOp.op}`);
+  for (const c of changes) {
+    if ((c.op === AlterOp.APPEND || c.op === AlterOp.SUBTRACT) && BROKER_CONFIG_BY_NAME.get(c.name)?.type !== 'list') {
+      const op = c.op === AlterOp.APPEND ? 'append' : 'subtract';
+      throw new KafkaError(ErrorCode.INVALID_CONFIG, `Config value ${op} is not allowed for config key: ${c.name}`);
+    }
+  }
+  const brokerDefault = (name: string): string | null => BROKER_CONFIG_BY_NAME.get(name)?.defaultValue ?? null;
+  return applyIncremental(current, changes, brokerDefault, () => true);
 }
 
 export const AlterOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;

@@ -3,6 +3,7 @@
 // front end and the composition root stay free of import loops, and a later layer (an authorizer, fault
 // injection, a cluster-aware metadata view) can wrap or replace one service without touching the handlers.
 import type { BrokerConfig } from '../config/broker-config';
+import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import type { ListenerAddress } from '../config/listeners';
 import type { GroupCoordinator } from '../groups/group-coordinator';
 import type { TopicService } from '../topics/topic-service';
@@ -76,4 +77,6 @@ export interface BrokerServices {
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
   /** SCRAM users (DescribeUserScramCredentials, AlterUserScramCredentials). */
   readonly scramCredentials: ScramCredentialService;
+  /** The broker configs AlterConfigs changes at run time, per level (cluster-wide default, this broker). */
+  readonly dynamicConfigs: DynamicBrokerConfigs;
 }

@@ -1,7 +1,8 @@
-// Applies a new set of topic overrides after validating them, for AlterConfigs and IncrementalAlterConfigs.
+// Applies a new set of configs to a resource after validating them, for AlterConfigs and IncrementalAlterConfigs:
+// a topic's overrides, or the dynamic broker configs of the cluster-wide default ("") or of this broker (its id).
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
-import { checkBrokerResourceName, ResourceType } from './config-resources';
+import { checkAlterBrokerResourceName, checkBrokerResourceName, ResourceType } from './config-resources';
 
 export interface ResourceOutcome {
   readonly errorCode: number;
@@ -47,11 +48,15 @@ export async function updateResourceConfigs(
       const next = compute(topic.configs);
       services.topics.validateConfigs(next);
       if (!validateOnly) await services.topics.alterConfigs(resourceName, next);
-    } else if (resourceType === ResourceType.BROKER || resourceType === ResourceType.BROKER_LOGGER) {
+    } else if (resourceType === ResourceType.BROKER) {
+      checkAlterBrokerResourceName(services, resourceName);
+      const scope = resourceName === '' ? 'default' : 'broker';
+      await services.dynamicConfigs.update(scope, compute, validateOnly);
+    } else if (resourceType === ResourceType.BROKER_LOGGER) {
       checkBrokerResourceName(services, resourceName);
       const next = compute({});
       if (Object.keys(next).length > 0) {
-        throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Eddy does not change broker configs at run time; set them at start with --config key=value');
+        throw new KafkaError(ErrorCode.INVALID_CONFIG, 'Eddy has no per-logger levels to change');
       }
     } else {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unknown resource type ${resourceType}`);

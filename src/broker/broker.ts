@@ -5,6 +5,7 @@ import * as path from 'path';
 import { LogManager } from '../../storage';
 import { BrokerConfig, BrokerConfigKeys } from '../config/broker-config';
 import { topicDefaultsFromBroker } from '../config/topic-configs';
+import { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import { ListenerAddress, parseListeners, resolveAdvertised } from '../config/listeners';
 import { loadOrCreateIdentity, ClusterIdentity } from './identity';
 import { TopicService } from '../topics/topic-service';
@@ -58,6 +59,7 @@ export class Broker {
     coordinators: Coordinators,
     /** Each listener's TLS and SASL set-up, and the SCRAM credentials. */
     readonly security: BrokerSecurity,
+    dynamicConfigs: DynamicBrokerConfigs,
   ) {
     this.identity = identity;
     this.coordinators = coordinators;
@@ -72,6 +74,7 @@ export class Broker {
       coordinators,
       apis: this.handlers,
       scramCredentials: security.scram,
+      dynamicConfigs,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
   }
@@ -81,6 +84,8 @@ export class Broker {
     const started = process.hrtime.bigint();
     const dataDir = path.resolve(config.dataDir);
     const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    // Dynamic broker configs are laid over the static ones before anything reads them.
+    const dynamicConfigs = await DynamicBrokerConfigs.open(config, dataDir, logger);
     const listenerNames = parseListeners(config.get(BrokerConfigKeys.LISTENERS).join(',')).map((spec) => spec.name);
     const security = BrokerSecurity.build(config, listenerNames, dataDir, logger);
     const logs = await LogManager.open({
@@ -99,7 +104,12 @@ export class Broker {
       await logs.close();
       throw err;
     }
-    const broker = new Broker(config, logger, logs, identity, coordinators, security);
+    // A changed default reaches every partition that does not override it, as Kafka's DynamicLogConfig does.
+    dynamicConfigs.onChange(() => {
+      logs.setProducerIdExpirationMs(config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS));
+      return logs.reconfigureDefaults(topicDefaultsFromBroker(config));
+    });
+    const broker = new Broker(config, logger, logs, identity, coordinators, security, dynamicConfigs);
     try {
       await broker.bindListeners();
     } catch (err) {

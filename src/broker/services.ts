@@ -3,6 +3,7 @@
 import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
 import type { ScramCredentialService } from '../api/services';
 import type { BrokerConfig } from '../config/broker-config';
+import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
@@ -16,6 +17,7 @@ export interface BrokerParts {
   readonly coordinators: Coordinators;
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
   readonly scramCredentials: ScramCredentialService;
+  readonly dynamicConfigs: DynamicBrokerConfigs;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -28,6 +30,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     partitions: parts.partitions,
     apis: parts.apis,
     scramCredentials: parts.scramCredentials,
+    dynamicConfigs: parts.dynamicConfigs,
     get groups(): GroupService {
       return coordinators.groups;
     },

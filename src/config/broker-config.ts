@@ -5,6 +5,7 @@
 // "Eddy default". Code reads values through the typed keys: `config.get(BrokerConfigKeys.NUM_PARTITIONS)`.
 import { atLeast, booleanKey, ConfigKey, intKey, keysByName, listKey, longKey, renamedKey, shortKey, stringKey, TopicConfigKeys as Topic } from '../../storage';
 import { oneOf, passwordKey } from '../../storage';
+import { BrokerTuningKeys } from './broker-tuning-keys';
 
 /** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
 function defaultFor<T, D extends KafkaDefault = 'same default'>(
@@ -56,7 +57,7 @@ export const BrokerConfigKeys = {
   LOG_CLEANUP_POLICY: defaultFor(Topic.CLEANUP_POLICY, 'log.cleanup.policy'),
   LOG_CLEANER_DELETE_RETENTION_MS: defaultFor(Topic.DELETE_RETENTION_MS, 'log.cleaner.delete.retention.ms'),
   LOG_CLEANER_ENABLE: booleanKey('log.cleaner.enable', true, 'Whether compacted topics are cleaned.'),
-  LOG_CLEANER_BACKOFF_MS: longKey('log.cleaner.backoff.ms', 15000, 'Pause of the cleaner when no partition needs cleaning.', atLeast(0)),
+  LOG_CLEANER_BACKOFF_MS: longKey('log.cleaner.backoff.ms', 15000, 'Pause of the cleaner when no partition needs cleaning.', 'dynamic', atLeast(0)),
   LOG_CLEANER_MIN_CLEANABLE_RATIO: defaultFor(Topic.MIN_CLEANABLE_DIRTY_RATIO, 'log.cleaner.min.cleanable.ratio'),
   LOG_CLEANER_MIN_COMPACTION_LAG_MS: defaultFor(Topic.MIN_COMPACTION_LAG_MS, 'log.cleaner.min.compaction.lag.ms'),
   LOG_CLEANER_MAX_COMPACTION_LAG_MS: defaultFor(Topic.MAX_COMPACTION_LAG_MS, 'log.cleaner.max.compaction.lag.ms'),
@@ -200,6 +201,7 @@ export const BrokerConfigKeys = {
   SASL_OAUTHBEARER_EXPECTED_ISSUER: stringKey('sasl.oauthbearer.expected.issuer', null, 'Issuer a verified OAUTHBEARER token must name.'),
   SASL_OAUTHBEARER_SUB_CLAIM_NAME: stringKey('sasl.oauthbearer.sub.claim.name', 'sub', 'Claim of a verified OAUTHBEARER token that names the principal.'),
   SASL_OAUTHBEARER_CLOCK_SKEW_SECONDS: intKey('sasl.oauthbearer.clock.skew.seconds', 30, "Clock skew allowed when checking a verified token's times."),
+  ...BrokerTuningKeys,
 } as const;
 
 /** Every broker key, in definition order (DescribeConfigs lists them in this order). */
@@ -210,8 +212,15 @@ export const BROKER_CONFIG_BY_NAME: ReadonlyMap<string, ConfigKey<unknown>> = ke
 type KeyOrName = ConfigKey<unknown> | string;
 const nameOf = (key: KeyOrName): string => (typeof key === 'string' ? key : key.name);
 
+/**
+ * Where AlterConfigs stores a broker config: the cluster-wide default (resource name "") or this broker (its node
+ * id). Both sit above the static settings the broker started with, this broker's above the default, as in Kafka.
+ */
+export type DynamicScope = 'default' | 'broker';
+
 export class BrokerConfig {
   private readonly values = new Map<string, string>();
+  private readonly dynamic: Record<DynamicScope, ReadonlyMap<string, string>> = { default: new Map(), broker: new Map() };
   private readonly parsed = new Map<string, unknown>();
   private changes = 0;
 
@@ -223,15 +232,33 @@ export class BrokerConfig {
     }
   }
 
-  /** The value set explicitly, if any, as text. */
+  /** The value set explicitly, if any, as text: this broker's dynamic value, else the cluster-wide one, else the static one. */
   explicit(key: KeyOrName): string | undefined {
+    const name = nameOf(key);
+    return this.dynamic.broker.get(name) ?? this.dynamic.default.get(name) ?? this.values.get(name);
+  }
+
+  /** The value the broker was started with, if any. */
+  staticValue(key: KeyOrName): string | undefined {
     return this.values.get(nameOf(key));
+  }
+
+  /** The values AlterConfigs stored at one level, unknown names included. */
+  dynamicEntries(scope: DynamicScope): ReadonlyMap<string, string> {
+    return this.dynamic[scope];
+  }
+
+  /** Replaces the dynamic values of one level (validated by the caller, as Kafka's DynamicBrokerConfig validates first). */
+  replaceDynamic(scope: DynamicScope, entries: Readonly<Record<string, string>>): void {
+    this.dynamic[scope] = new Map(Object.entries(entries));
+    this.parsed.clear();
+    this.changes++;
   }
 
   /** The typed value: the explicit setting, else the key's default (null for keys without one). */
   get<T>(key: ConfigKey<T>): T {
     if (this.parsed.has(key.name)) return this.parsed.get(key.name) as T;
-    const raw = this.values.get(key.name) ?? key.defaultValue;
+    const raw = this.explicit(key.name) ?? key.defaultValue;
     const value = raw === null ? null : key.parse(raw);
     this.parsed.set(key.name, value);
     return value as T;

@@ -120,7 +120,8 @@ describeClient(`Kafka command-line tools ${KAFKA_TOOLS_VERSION}`, [javaModulePro
     expect(head.get('Topic')).toBe('tools-t');
     expect(head.get('PartitionCount')).toBe('3');
     expect(head.get('ReplicationFactor')).toBe('1');
-    expect(head.get('Configs')?.split(',').sort()).toEqual(['max.message.bytes=200000', 'retention.ms=3600000']);
+    // Every config not at its default: min.insync.replicas is a cluster-wide dynamic default, as on a formatted Kafka node.
+    expect(head.get('Configs')?.split(',').sort()).toEqual(['max.message.bytes=200000', 'min.insync.replicas=1', 'retention.ms=3600000']);
     const partitions = described.slice(1).map(parseFields);
     expect(partitions.map((p) => [p.get('Partition'), p.get('Leader'), p.get('Replicas'), p.get('Isr')])).toEqual(
       [0, 1, 2].map((p) => [String(p), String(nodeId), String(nodeId), String(nodeId)]),
@@ -238,6 +239,28 @@ describeClient(`Kafka command-line tools ${KAFKA_TOOLS_VERSION}`, [javaModulePro
     expect(broker.get('log.dirs')).toBe(dataDir);
     expect(broker.get('num.partitions')).toBe('1');
     expect(broker.get('node.id')).toBe(String(nodeId));
+  });
+
+  test('kafka-configs: --alter --entity-default for brokers sets a cluster-wide default topics inherit; --delete-config restores it', async () => {
+    await topics('--create', '--topic', 'tools-dyn', '--partitions', '1');
+    const brokerDefault = ['--entity-type', 'brokers', '--entity-default'];
+    const topicAll = async (): Promise<Map<string, string>> =>
+      parseConfigLines(await configs('--entity-type', 'topics', '--entity-name', 'tools-dyn', '--describe', '--all'));
+    expect(await configs(...brokerDefault, '--alter', '--add-config', 'log.retention.ms=5400000')).toContain(
+      'Completed updating default config for brokers in the cluster.',
+    );
+    const described = await configs(...brokerDefault, '--describe');
+    expect(described).toContain('Default configs for brokers in the cluster are:');
+    expect(described).toContain('log.retention.ms=5400000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=5400000}');
+    expect((await topicAll()).get('retention.ms')).toBe('5400000');
+
+    const readOnly = await tools.run(TOOL.configs, withServer([...brokerDefault, '--alter', '--add-config', 'num.partitions=4']));
+    expect(readOnly.stdout + readOnly.stderr).toContain('Cannot update these configs dynamically: [num.partitions]');
+
+    expect(await configs(...brokerDefault, '--alter', '--delete-config', 'log.retention.ms')).toContain(
+      'Completed updating default config for brokers in the cluster.',
+    );
+    expect((await topicAll()).get('retention.ms')).toBe('604800000');
   });
 
   test('kafka-get-offsets: latest (-1), earliest (-2), max timestamp (-3) and a timestamp', async () => {

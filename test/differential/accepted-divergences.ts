@@ -31,12 +31,6 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
       'By design: Eddy creates an auto-created topic before answering and returns it in the same answer, so a client does not wait a retry; Kafka forwards the creation to its controller and answers UNKNOWN_TOPIC_OR_PARTITION with no partitions (and no topic id) until its metadata catches up.',
   },
   {
-    scenario: /^(CreateTopics|DeleteTopics|DescribeConfigs v4 of every config)/,
-    path: /\) (topics|results)\[0\]\.configs\[21\]\.(configSource|synonyms\.length|synonyms\[0\]\.source)$/,
-    reason:
-      'configs[21] is min.insync.replicas (same value): a KRaft Kafka formatted by its storage tool holds it as a cluster-wide dynamic default (source 3); Eddy has no dynamic defaults (source 5).',
-  },
-  {
     scenario: /at a version Kafka 4 removed$/,
     path: /^step \d+ \((Produce v[0-2]|Fetch v[0-3]|ListOffsets v0)\) /,
     reason:
@@ -70,12 +64,6 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
     scenario: /with (synonyms and )?documentation$/,
     path: /\.documentation$/,
     reason: "Eddy's config documentation is its own one-line wording, not a copy of Kafka's ConfigDef texts; clients show it, none parses it.",
-  },
-  {
-    scenario: /^(Incremental)?AlterConfigs of a (read-only )?broker config$/,
-    path: /\) responses\[0\]\.(errorCode|errorMessage)$/,
-    reason:
-      'Eddy has no dynamic broker configs yet (issue 21): it refuses every broker-resource alteration with INVALID_CONFIG, where Kafka accepts a dynamic key and refuses a read-only one with INVALID_REQUEST.',
   },
   {
     scenario: /^(ConsumerGroupHeartbeat|A member that left|A static member leaves|OffsetCommit v9 and OffsetFetch v9|The classic APIs see a consumer group)/,

@@ -66,9 +66,12 @@ function incrementalAlter(
  * Kafka's controller answers an alteration once it is committed; the broker that then describes the resource
  * applies it a moment later from its metadata log. A client reading its own write waits the same way.
  */
-function settle(): Step {
-  return { label: 'settle', send: () => new Promise((resolve) => setTimeout(() => resolve({}), 300)) };
+function settle(ms = 300): Step {
+  return { label: 'settle', send: () => new Promise((resolve) => setTimeout(() => resolve({}), ms)) };
 }
+
+/** Kafka applies a broker-level change from its metadata log later than a topic's; two in a row take longer still. */
+const BROKER_SETTLE_MS = 1500;
 
 function describeLogDirs(version: number, body: DescribeLogDirsRequestInit): Step {
   return step(DescribeLogDirsRequestCodec, DescribeLogDirsResponseCodec, version, body);
@@ -76,10 +79,129 @@ function describeLogDirs(version: number, body: DescribeLogDirsRequestInit): Ste
 
 /** Broker configs neither broker sets in its own config file, so both report Kafka's defaults. */
 const BROKER_KEYS = ['num.partitions', 'default.replication.factor', 'message.max.bytes', 'log.retention.hours', 'auto.create.topics.enable'];
-/** min.insync.replicas is left out: its source differs for a reason accepted-divergences.ts gives. */
-const TOPIC_KEYS = ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.ms'];
+/** min.insync.replicas comes from the cluster-wide dynamic default Kafka's storage tool writes at format. */
+const TOPIC_KEYS = ['retention.ms', 'cleanup.policy', 'max.message.bytes', 'segment.ms', 'min.insync.replicas'];
+
+function setOp(name: string, value: string): IncrementalAlterConfigsRequestAlterableConfigInit {
+  return { name, configOperation: SET, value };
+}
+
+function deleteOp(name: string): IncrementalAlterConfigsRequestAlterableConfigInit {
+  return { name, configOperation: DELETE, value: null };
+}
+
+/** A broker-resource alteration that must be refused; validateOnly, so a wrong acceptance changes nothing either broker keeps. */
+function refusedBrokerChange(name: string, resourceName: string, config: IncrementalAlterConfigsRequestAlterableConfigInit): Scenario {
+  return { name, steps: [incrementalAlter(BROKER, resourceName, [config], 1, true)] };
+}
+
+/**
+ * Dynamic broker configs (KIP-226) on the cluster-wide default ("") and on broker 1. Both brokers keep what these
+ * scenarios store for the rest of the run, so every scenario that stores a value deletes it again in its last steps.
+ */
+const DYNAMIC_BROKER_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'IncrementalAlterConfigs of the cluster-wide default reaches a topic without its own value',
+    topics: [{ name: 'diff-dyn-default', partitions: 1 }],
+    steps: [
+      incrementalAlter(BROKER, '', [setOp('log.retention.ms', '3600000')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '', null, { synonyms: true }),
+      describeConfigs(BROKER, '1', ['log.retention.ms', 'log.retention.hours'], { synonyms: true }),
+      describeConfigs(TOPIC, 'diff-dyn-default', ['retention.ms'], { synonyms: true }),
+      incrementalAlter(BROKER, '', [deleteOp('log.retention.ms')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(TOPIC, 'diff-dyn-default', ['retention.ms'], { synonyms: true }),
+      describeConfigs(BROKER, '', null, { synonyms: true }),
+    ],
+  },
+  {
+    name: "IncrementalAlterConfigs of broker 1 wins over the cluster-wide default and a topic's override over both",
+    topics: [{ name: 'diff-dyn-broker', partitions: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] }],
+    steps: [
+      incrementalAlter(BROKER, '', [setOp('message.max.bytes', '2000000'), setOp('log.cleanup.policy', 'delete')]),
+      settle(BROKER_SETTLE_MS),
+      incrementalAlter(BROKER, '1', [setOp('message.max.bytes', '3000000')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '1', ['message.max.bytes', 'log.cleanup.policy'], { synonyms: true }),
+      describeConfigs(TOPIC, 'diff-dyn-broker', ['max.message.bytes', 'cleanup.policy'], { synonyms: true }),
+      incrementalAlter(BROKER, '1', [deleteOp('message.max.bytes')]),
+      incrementalAlter(BROKER, '', [deleteOp('message.max.bytes'), deleteOp('log.cleanup.policy')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '1', ['message.max.bytes', 'log.cleanup.policy'], { synonyms: true }),
+    ],
+  },
+  {
+    name: "AlterConfigs replaces broker 1's dynamic configs and an empty list restores the static values",
+    steps: [
+      alterConfigs(BROKER, '1', [{ name: 'log.cleaner.threads', value: '2' }]),
+      alterConfigs(BROKER, '1', [{ name: 'log.retention.ms', value: '120000' }]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '1', ['log.cleaner.threads', 'log.retention.ms'], { synonyms: true }),
+      alterConfigs(BROKER, '1', []),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '1', ['log.cleaner.threads', 'log.retention.ms'], { synonyms: true }),
+    ],
+  },
+  {
+    name: 'AlterConfigs of the cluster-wide default without min.insync.replicas',
+    steps: [alterConfigs(BROKER, '', [{ name: 'log.cleaner.threads', value: '2' }])],
+  },
+  {
+    name: 'IncrementalAlterConfigs stores an unknown broker config as a secret',
+    steps: [
+      incrementalAlter(BROKER, '', [setOp('diff.plugin.setting', 'x')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '', ['diff.plugin.setting'], { synonyms: true }),
+      describeConfigs(BROKER, '1', ['diff.plugin.setting'], { synonyms: true }),
+      incrementalAlter(BROKER, '', [deleteOp('diff.plugin.setting')]),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '', ['diff.plugin.setting']),
+    ],
+  },
+  {
+    name: 'IncrementalAlterConfigs validateOnly of a broker default changes nothing',
+    steps: [
+      incrementalAlter(BROKER, '', [setOp('log.segment.bytes', '2097152')], 1, true),
+      settle(BROKER_SETTLE_MS),
+      describeConfigs(BROKER, '', ['log.segment.bytes']),
+    ],
+  },
+  refusedBrokerChange('IncrementalAlterConfigs of a read-only broker config', '', setOp('num.partitions', '3')),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker config with a value of the wrong type', '', setOp('log.retention.ms', 'soon')),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker config below its minimum', '', setOp('message.max.bytes', '-5')),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker enum config', '1', setOp('log.message.timestamp.type', 'Now')),
+  refusedBrokerChange(
+    'IncrementalAlterConfigs of a per-broker listener config at the cluster-wide default',
+    '',
+    setOp('listener.name.plaintext.ssl.keystore.type', 'JKS'),
+  ),
+  refusedBrokerChange('IncrementalAlterConfigs of a security config without a listener prefix', '1', setOp('ssl.keystore.type', 'JKS')),
+  refusedBrokerChange('IncrementalAlterConfigs of a thread pool to more than double', '', setOp('num.io.threads', '17')),
+  refusedBrokerChange('IncrementalAlterConfigs of the log cleaner to no threads', '1', setOp('log.cleaner.threads', '0')),
+  refusedBrokerChange('IncrementalAlterConfigs of an unknown broker id', '7', setOp('log.retention.ms', '1000')),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker id that is not a number', 'one', setOp('log.retention.ms', '1000')),
+  refusedBrokerChange('IncrementalAlterConfigs appends to a broker config that is not a list', '', {
+    name: 'log.retention.ms',
+    configOperation: APPEND,
+    value: '10',
+  }),
+  refusedBrokerChange('IncrementalAlterConfigs deletes the cluster-wide min.insync.replicas', '', deleteOp('min.insync.replicas')),
+  refusedBrokerChange('IncrementalAlterConfigs appends a null value to a broker config', '', {
+    name: 'log.cleanup.policy',
+    configOperation: APPEND,
+    value: null,
+  }),
+  refusedBrokerChange('IncrementalAlterConfigs of a broker config with an unknown operation', '1', {
+    name: 'log.retention.ms',
+    configOperation: 9,
+    value: '1',
+  }),
+  { name: 'AlterConfigs of an unknown broker id', steps: [alterConfigs(BROKER, '7', [{ name: 'log.retention.ms', value: '1000' }], 2, true)] },
+];
 
 export const CONFIG_SCENARIOS: readonly Scenario[] = [
+  ...DYNAMIC_BROKER_SCENARIOS,
   ...[1, 2, 3].map((version) => ({
     name: `DescribeConfigs v${version} of a topic`,
     topics: [{ name: `diff-dc-topic-v${version}`, partitions: 1 }],
