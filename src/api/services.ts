@@ -8,6 +8,7 @@ import type { GroupCoordinator } from '../groups/group-coordinator';
 import type { TopicService } from '../topics/topic-service';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
+import type { FetchSessionCache } from './fetch-session-cache';
 
 /** This broker's identity in the cluster (meta.properties). */
 export interface NodeIdentity {
@@ -70,4 +71,6 @@ export interface BrokerServices {
   readonly transactions: TransactionService;
   /** The APIs and versions this broker serves, by API key. */
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
+  /** Incremental fetch sessions (KIP-227), kept for the broker's life, across connections. */
+  readonly fetchSessions: FetchSessionCache;
 }

@@ -1,7 +1,8 @@
 // Assembles the services handlers see (src/api/services.ts) from the broker's parts. The coordinators are read
 // through getters because each may be built on its first use (src/broker/coordinators.ts).
 import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
-import type { BrokerConfig } from '../config/broker-config';
+import { BrokerConfigKeys, type BrokerConfig } from '../config/broker-config';
+import { FetchSessionCache } from '../api/fetch-session-cache';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
@@ -25,6 +26,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     topics: parts.topics,
     partitions: parts.partitions,
     apis: parts.apis,
+    fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;
     },
