@@ -2,8 +2,11 @@
 // - Long-poll: answers once min_bytes are available or max_wait_ms passes, woken by appends (no polling). A
 //   partition the broker does not know is answered with its error but does not end the wait, as in Kafka; an
 //   error reading a partition (offset out of range, a leader epoch from the future) does.
-// - max_bytes across the response and partition_max_bytes per partition; the first batch of the first partition
-//   with data is returned even when larger than the limits, as Kafka does, so a consumer can always progress.
+// - max_bytes across the response and partition_max_bytes per partition; from v3 the first batch of the first
+//   partition with data is returned even when larger than the limits, as Kafka does, so a consumer can always
+//   progress. v0-2 limits are hard (Kafka's hardMaxBytesLimit): a first batch larger than its partition's limit
+//   is not returned, and the partition comes back with no records (Kafka 3.9 sends what its down-conversion
+//   makes of the cut batch: nothing).
 // - Batches go out as the Buffers storage returned (no copy, no decode); batches adjacent in memory as one view.
 // - Disk reads land in recycled buffers leased for this response and returned to the pool once the socket has
 //   written it (RequestContext.afterResponse), so consuming gigabytes does not allocate gigabytes.
@@ -14,8 +17,8 @@
 //   answers only the partitions with records, moved offsets or errors.
 // - Answers list the partitions the broker read first, then those it does not know, as Kafka's do; consecutive
 //   partitions of one topic share a topic entry.
-// - Left out: follower fetching (replica id >= 0); v0-2 hard byte limits (a first batch larger than the limit
-//   is returned whole, as for v3+).
+// - Left out: follower fetching (replica id >= 0); Kafka 3.9's overflow padding of a v0-2 answer cut inside a
+//   batch (Eddy sends whole batches only, which old clients read alike).
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
 import { batchLastOffset } from '../../codecs/records/batch-header';
@@ -111,10 +114,18 @@ interface ReadRound {
   readonly hasError: boolean;
 }
 
+/** What bounds a read round: Fetch's byte limits and isolation level, and whether the limits are hard (v0-2). */
+interface ReadLimits {
+  readonly maxBytes: number;
+  readonly isolationLevel: number;
+  readonly hardLimits: boolean;
+}
+
 /** One pass over all partitions; returns the responses and the bytes gathered. */
-async function readAll(parts: readonly PlannedPartition[], maxBytes: number, isolationLevel: number, buffers: ReadBufferSource): Promise<ReadRound> {
+async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, buffers: ReadBufferSource): Promise<ReadRound> {
+  const { maxBytes, isolationLevel } = limits;
   let remaining = maxBytes;
-  let minOneBatch = true;
+  let minOneBatch = !limits.hardLimits;
   let bytes = 0;
   let hasError = false;
   const responses: PartitionResponse[] = [];
@@ -284,7 +295,8 @@ export const fetchHandler = defineHandler({
     const stop = ctx.stopSignal;
     const lease = new ReadBufferLease(ctx.services.partitions.readBuffers);
     ctx.afterResponse(() => lease.releaseAll());
-    let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
+    const limits: ReadLimits = { maxBytes: request.maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
+    let round = await readAll(parts, limits, lease);
     while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
@@ -292,7 +304,7 @@ export const fetchHandler = defineHandler({
       if (stop.aborted) break;
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();
-      round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
+      round = await readAll(parts, limits, lease);
     }
     const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
     return sessionAnswer(context, parts, round, answered, ctx);
