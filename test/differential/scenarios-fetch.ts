@@ -174,6 +174,39 @@ const WAIT_SCENARIOS: Scenario[] = [
   fetchScenario('Fetch v4 with minBytes 1 past the end of an empty partition', 'diff-fe-wait-v4', 4, [], [{ fetchOffset: 0n }], { minBytes: 1, maxWaitMs: 50 }),
 ];
 
+/** The error paths of read_committed fetches, where aborted transactions are null or an empty list. */
+function readCommittedErrors(version: number): Scenario[] {
+  const topic = `diff-fe-rc-err-v${version}`;
+  const committed = { isolationLevel: 1 } as const;
+  return [
+    fetchScenario(
+      `Fetch v${version} read_committed past the end`,
+      `${topic}-past`,
+      version,
+      [produce(`${topic}-past`, batchOf(2))],
+      [{ fetchOffset: 9n }],
+      committed,
+    ),
+    fetchScenario(
+      `Fetch v${version} read_committed at the high watermark`,
+      `${topic}-hw`,
+      version,
+      [produce(`${topic}-hw`, batchOf(2))],
+      [{ fetchOffset: 2n }],
+      committed,
+    ),
+    fetchScenario(`Fetch v${version} read_committed of an unknown partition`, `${topic}-part`, version, [], [{ partition: 4, fetchOffset: 0n }], committed),
+    fetchScenario(
+      `Fetch v${version} read_committed with a leader epoch from the future`,
+      `${topic}-epoch`,
+      version,
+      [],
+      [{ fetchOffset: 0n, currentLeaderEpoch: 7 }],
+      committed,
+    ),
+  ];
+}
+
 const EPOCH_SCENARIOS: Scenario[] = [
   fetchScenario(
     'Fetch with the current leader epoch 0',
@@ -208,5 +241,6 @@ export const FETCH_SCENARIOS: readonly Scenario[] = [
   ...LIMIT_SCENARIOS,
   ...WAIT_SCENARIOS,
   ...EPOCH_SCENARIOS,
+  ...[4, 12, 16].flatMap(readCommittedErrors),
   ...FETCH_SESSION_SCENARIOS,
 ];
