@@ -140,12 +140,15 @@ async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, b
     const log = p.log;
     const { fetchOffset, partitionMaxBytes } = p.target;
     const readCommitted = isolationLevel === READ_COMMITTED;
+    const maxOffset = readCommitted ? log.lastStableOffset : log.highWatermark;
+    if (fetchOffset === maxOffset && fetchOffset >= log.logStartOffset) {
+      // Caught up: nothing to read, answered without a call into storage (most partitions of a wide consumer).
+      responses.push(caughtUp(p.target.partition, log, readCommitted));
+      sizes.push(0);
+      continue;
+    }
     try {
-      const result = await log.read(fetchOffset, Math.min(partitionMaxBytes, remaining), {
-        maxOffset: readCommitted ? log.lastStableOffset : log.highWatermark,
-        minOneBatch,
-        buffers,
-      });
+      const result = await log.read(fetchOffset, Math.min(partitionMaxBytes, remaining), { maxOffset, minOneBatch, buffers });
       if (result.bytes > 0) minOneBatch = false;
       remaining = Math.max(0, remaining - result.bytes);
       bytes += result.bytes;
@@ -168,6 +171,20 @@ async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, b
     }
   }
   return { responses, sizes, bytes, hasError };
+}
+
+/** The answer of a partition read at its end (the high watermark, or the last stable offset for read_committed). */
+function caughtUp(partitionIndex: number, log: PartitionLog, readCommitted: boolean): PartitionResponse {
+  return {
+    partitionIndex,
+    errorCode: ErrorCode.NONE,
+    highWatermark: log.highWatermark,
+    lastStableOffset: log.lastStableOffset,
+    logStartOffset: log.logStartOffset,
+    abortedTransactions: readCommitted ? [] : null,
+    preferredReadReplica: -1,
+    records: EMPTY_RECORDS,
+  };
 }
 
 /** Aborted transactions overlapping the fetched range; none when nothing was read. */
