@@ -107,6 +107,13 @@ const SESSION_ERRORS: Scenario[] = [
     steps: [sessionFetch({ version: 12, topic: 'diff-fs-none', session: 0x12345, epoch: 1 })],
   },
   {
+    // Not ids beyond the last shard's range (from 2147483640): Kafka fails on them with an index error and answers
+    // UNKNOWN_SERVER_ERROR; no broker hands them out, and Eddy answers FETCH_SESSION_ID_NOT_FOUND.
+    name: 'Fetch v12 incremental on a negative session id',
+    topics: [{ name: 'diff-fs-negative', partitions: 1 }],
+    steps: [sessionFetch({ version: 12, topic: 'diff-fs-negative', session: -5, epoch: 1, partitions: [[0, 0n]] })],
+  },
+  {
     name: 'Fetch v12 incremental with session id 0',
     steps: [sessionFetch({ version: 12, topic: 'diff-fs-none', session: 0, epoch: 3 })],
   },
