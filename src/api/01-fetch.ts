@@ -1,18 +1,25 @@
 // Fetch: v0-18 (v0-3 down-converted to legacy message sets).
-// - Long-poll: answers once min_bytes are available or max_wait_ms passes, woken by appends (no polling).
-// - max_bytes across the response and partition_max_bytes per partition; the first batch of the first partition
-//   with data is returned even when larger than the limits, as Kafka does, so a consumer can always progress.
+// - Long-poll: answers once min_bytes are available or max_wait_ms passes, woken by appends (no polling). A
+//   partition the broker does not know is answered with its error but does not end the wait, as in Kafka; an
+//   error reading a partition (offset out of range, a leader epoch from the future) does.
+// - max_bytes across the response and partition_max_bytes per partition; from v3 the first batch of the first
+//   partition with data is returned even when larger than the limits, as Kafka does, so a consumer can always
+//   progress. v0-2 limits are hard (Kafka's hardMaxBytesLimit): a first batch larger than its partition's limit
+//   is not returned, and the partition comes back with no records (Kafka 3.9 sends what its down-conversion
+//   makes of the cut batch: nothing).
 // - Batches go out as the Buffers storage returned (no copy, no decode); batches adjacent in memory as one view.
 // - Disk reads land in recycled buffers leased for this response and returned to the pool once the socket has
 //   written it (RequestContext.afterResponse), so consuming gigabytes does not allocate gigabytes.
 // - isolation_level READ_COMMITTED reads up to the last stable offset and lists the aborted transactions that
 //   overlap the returned batches (from the partition's aborted-transaction index), so clients drop their records.
-// - Fetch sessions (KIP-227): a request to open a session gets session id 0 ("no session created"), which the
-//   KIP allows and clients handle by sending full fetches; an incremental fetch names a session we never gave
-//   out, so it gets FETCH_SESSION_ID_NOT_FOUND.
-// - Left out: follower fetching (replica id >= 0); v0-2 hard byte limits (a first batch larger than the limit
-//   is returned whole, as for v3+).
-import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchRequest';
+// - Fetch sessions (KIP-227, fetch-sessions.ts and fetch-session-cache.ts): a full fetch with epoch 0 opens a
+//   session when the cache has room; incremental fetches then name only the partitions that changed, and their
+//   answers only the partitions with records, moved offsets or errors.
+// - Answers list the partitions the broker read first, then those it does not know, as Kafka's do; consecutive
+//   partitions of one topic share a topic entry.
+// - Left out: follower fetching (replica id >= 0); Kafka 3.9's overflow padding of a v0-2 answer cut inside a
+//   batch (Eddy sends whole batches only, which old clients read alike).
+import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
 import { batchLastOffset } from '../../codecs/records/batch-header';
 import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
@@ -22,6 +29,9 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
+import type { CachedPartition } from './fetch-session-cache';
+import { FetchContext, mustAnswer, openFetchContext, openSession, recordAnswer, rotateToBack, sessionStillAt } from './fetch-sessions';
+import type { TopicRef } from '../topics/topic-service';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
@@ -29,63 +39,52 @@ type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 const READ_COMMITTED = 1;
 const EMPTY_RECORDS = Buffer.alloc(0);
 
+/** A partition the request reads: what the client asked (`target`), its log, or the error that answers it. */
 interface PlannedPartition {
-  readonly topicIndex: number;
-  readonly partitionIndex: number;
+  readonly target: CachedPartition;
   readonly log: PartitionLog | undefined;
   readonly errorCode: number;
-  readonly fetchOffset: bigint;
-  readonly partitionMaxBytes: number;
-  readonly currentLeaderEpoch: number;
 }
 
-/** Readies every partition the request names; null when none has to be waited for. */
-function prepareFetched({ topics, partitions }: BrokerServices, request: FetchRequest, version: number): Promise<void> | null {
-  const byId = version >= 13;
-  return partitions.prepare(() =>
-    request.topics.map((t) => ({ topic: topics.find(t.topic, t.topicId, byId).topic, partitions: t.partitions.map((p) => p.partition) })),
-  );
+/** Finds each target's topic, asking the topic service once per run of partitions of the same topic. */
+function topicResolver({ topics }: BrokerServices, byId: boolean): (target: CachedPartition) => TopicRef {
+  let last: CachedPartition | undefined;
+  let ref: TopicRef | undefined;
+  return (target) => {
+    if (ref === undefined || last === undefined || last.topic !== target.topic || last.topicId !== target.topicId) {
+      ref = topics.find(target.topic, target.topicId, byId);
+    }
+    last = target;
+    return ref;
+  };
+}
+
+/** Readies every partition the request reads; null when none has to be waited for. */
+function prepareFetched(services: BrokerServices, targets: Iterable<CachedPartition>, version: number): Promise<void> | null {
+  return services.partitions.prepare(function* () {
+    const resolve = topicResolver(services, version >= 13);
+    for (const t of targets) yield { topic: resolve(t).topic, partitions: [t.partition] };
+  });
 }
 
 /**
- * A partition named twice is read once, as Kafka's request map keeps it: at its first position, with the last
- * entry's offsets and limits.
+ * Each target's log or error, in the order Kafka answers them: the partitions it reads first, then those it does
+ * not know (unknown topic, topic id or partition).
  */
-function distinctPartitions<P extends { readonly partition: number }>(partitions: readonly P[]): Iterable<P> {
-  if (partitions.length < 2) return partitions;
-  const byIndex = new Map<number, P>();
-  for (const p of partitions) byIndex.set(p.partition, p);
-  return byIndex.size === partitions.length ? partitions : byIndex.values();
-}
-
-function plan(
-  { topics: topicService, partitions }: BrokerServices,
-  request: FetchRequest,
-  version: number,
-): { topics: TopicResponse[]; parts: PlannedPartition[] } {
-  const byId = version >= 13;
-  const topics: TopicResponse[] = [];
-  const parts: PlannedPartition[] = [];
-  request.topics.forEach((t, topicIndex) => {
-    const ref = topicService.find(t.topic, t.topicId, byId);
-    topics.push({ topic: t.topic, topicId: t.topicId, partitions: [] });
-    for (const p of distinctPartitions(t.partitions)) {
-      const log = partitions.loaded(ref.topic, p.partition);
-      let errorCode: number = ErrorCode.NONE;
-      if (!log) errorCode = ref.topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ref.missingCode;
-      else if (p.currentLeaderEpoch > 0) errorCode = ErrorCode.UNKNOWN_LEADER_EPOCH;
-      parts.push({
-        topicIndex,
-        partitionIndex: p.partition,
-        log,
-        errorCode,
-        fetchOffset: p.fetchOffset,
-        partitionMaxBytes: p.partitionMaxBytes,
-        currentLeaderEpoch: p.currentLeaderEpoch,
-      });
+function plan(services: BrokerServices, targets: Iterable<CachedPartition>, version: number): PlannedPartition[] {
+  const resolve = topicResolver(services, version >= 13);
+  const readable: PlannedPartition[] = [];
+  let unknown: PlannedPartition[] | undefined;
+  for (const target of targets) {
+    const ref = resolve(target);
+    const log = services.partitions.loaded(ref.topic, target.partition);
+    if (!log) {
+      (unknown ??= []).push({ target, log, errorCode: ref.topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ref.missingCode });
+      continue;
     }
-  });
-  return { topics, parts };
+    readable.push({ target, log, errorCode: target.currentLeaderEpoch > 0 ? ErrorCode.UNKNOWN_LEADER_EPOCH : ErrorCode.NONE });
+  }
+  return unknown === undefined ? readable : readable.concat(unknown);
 }
 
 /**
@@ -95,7 +94,7 @@ function plan(
  */
 function errorPartition(p: PlannedPartition, errorCode: number): PartitionResponse {
   return {
-    partitionIndex: p.partitionIndex,
+    partitionIndex: p.target.partition,
     errorCode,
     highWatermark: -1n,
     lastStableOffset: -1n,
@@ -106,42 +105,61 @@ function errorPartition(p: PlannedPartition, errorCode: number): PartitionRespon
   };
 }
 
+interface ReadRound {
+  readonly responses: PartitionResponse[];
+  /** Record bytes of each response, by position. */
+  readonly sizes: number[];
+  readonly bytes: number;
+  /** A read failed (not an unknown partition): the answer goes out at once. */
+  readonly hasError: boolean;
+}
+
+/** What bounds a read round: Fetch's byte limits and isolation level, and whether the limits are hard (v0-2). */
+interface ReadLimits {
+  readonly maxBytes: number;
+  readonly isolationLevel: number;
+  readonly hardLimits: boolean;
+}
+
 /** One pass over all partitions; returns the responses and the bytes gathered. */
-async function readAll(
-  parts: readonly PlannedPartition[],
-  maxBytes: number,
-  isolationLevel: number,
-  buffers: ReadBufferSource,
-): Promise<{ responses: PartitionResponse[]; bytes: number; hasError: boolean }> {
+async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, buffers: ReadBufferSource): Promise<ReadRound> {
+  const { maxBytes, isolationLevel } = limits;
   let remaining = maxBytes;
-  let minOneBatch = true;
+  let minOneBatch = !limits.hardLimits;
   let bytes = 0;
   let hasError = false;
   const responses: PartitionResponse[] = [];
+  const sizes: number[] = [];
   for (const p of parts) {
     if (p.errorCode !== ErrorCode.NONE || !p.log) {
-      hasError = true;
+      if (p.log) hasError = true;
       responses.push(errorPartition(p, p.errorCode));
+      sizes.push(0);
       continue;
     }
     const log = p.log;
+    const { fetchOffset, partitionMaxBytes } = p.target;
     const readCommitted = isolationLevel === READ_COMMITTED;
+    const maxOffset = readCommitted ? log.lastStableOffset : log.highWatermark;
+    if (fetchOffset === maxOffset && fetchOffset >= log.logStartOffset) {
+      // Caught up: nothing to read, answered without a call into storage (most partitions of a wide consumer).
+      responses.push(caughtUp(p.target.partition, log, readCommitted));
+      sizes.push(0);
+      continue;
+    }
     try {
-      const result = await log.read(p.fetchOffset, Math.min(p.partitionMaxBytes, remaining), {
-        maxOffset: readCommitted ? log.lastStableOffset : log.highWatermark,
-        minOneBatch,
-        buffers,
-      });
+      const result = await log.read(fetchOffset, Math.min(partitionMaxBytes, remaining), { maxOffset, minOneBatch, buffers });
       if (result.bytes > 0) minOneBatch = false;
       remaining = Math.max(0, remaining - result.bytes);
       bytes += result.bytes;
+      sizes.push(result.bytes);
       responses.push({
-        partitionIndex: p.partitionIndex,
+        partitionIndex: p.target.partition,
         errorCode: ErrorCode.NONE,
         highWatermark: result.highWatermark,
         lastStableOffset: log.lastStableOffset,
         logStartOffset: result.logStartOffset,
-        abortedTransactions: readCommitted ? abortedIn(log, p.fetchOffset, result.batches) : null,
+        abortedTransactions: readCommitted ? abortedIn(log, fetchOffset, result.batches) : null,
         preferredReadReplica: -1,
         records: joinAdjacentViews(result.batches),
       });
@@ -149,9 +167,24 @@ async function readAll(
       if (!(err instanceof OffsetOutOfRangeError)) throw err;
       hasError = true;
       responses.push(errorPartition(p, ErrorCode.OFFSET_OUT_OF_RANGE));
+      sizes.push(0);
     }
   }
-  return { responses, bytes, hasError };
+  return { responses, sizes, bytes, hasError };
+}
+
+/** The answer of a partition read at its end (the high watermark, or the last stable offset for read_committed). */
+function caughtUp(partitionIndex: number, log: PartitionLog, readCommitted: boolean): PartitionResponse {
+  return {
+    partitionIndex,
+    errorCode: ErrorCode.NONE,
+    highWatermark: log.highWatermark,
+    lastStableOffset: log.lastStableOffset,
+    logStartOffset: log.logStartOffset,
+    abortedTransactions: readCommitted ? [] : null,
+    preferredReadReplica: -1,
+    records: EMPTY_RECORDS,
+  };
 }
 
 /** Aborted transactions overlapping the fetched range; none when nothing was read. */
@@ -209,22 +242,78 @@ function waitForData(logs: readonly PartitionLog[], ms: number, stop: AbortSigna
   });
 }
 
+/** Consecutive partitions of one topic share a topic entry, as in Kafka's answers; `keep` picks the partitions named. */
+function byTopic(parts: readonly PlannedPartition[], responses: readonly PartitionResponse[], keep: (index: number) => boolean): TopicResponse[] {
+  const topics: TopicResponse[] = [];
+  let current: PartitionResponse[] | undefined;
+  let last: CachedPartition | undefined;
+  for (let i = 0; i < parts.length; i++) {
+    if (!keep(i)) continue;
+    const target = parts[i].target;
+    if (current === undefined || last === undefined || last.topic !== target.topic || last.topicId !== target.topicId) {
+      current = [];
+      topics.push({ topic: target.topic, topicId: target.topicId, partitions: current });
+    }
+    current.push(responses[i]);
+    last = target;
+  }
+  return topics;
+}
+
+const ALL = (): boolean => true;
+
+function answer(errorCode: number, sessionId: number, responses: TopicResponse[]): FetchResponseInit {
+  return { throttleTimeMs: 0, errorCode, sessionId, responses };
+}
+
+/** The answer to a request that read `parts`, shaped by its session context. */
+function sessionAnswer(
+  context: Exclude<FetchContext, { kind: 'error' }>,
+  parts: readonly PlannedPartition[],
+  round: ReadRound,
+  answered: readonly PartitionResponse[],
+  ctx: { services: BrokerServices; apiVersion: number },
+): FetchResponseInit {
+  if (context.kind === 'sessionless') return answer(ErrorCode.NONE, 0, byTopic(parts, answered, ALL));
+  if (context.kind === 'full') {
+    for (let i = 0; i < parts.length; i++) recordAnswer(parts[i].target, round.responses[i]);
+    const sessionId = openSession(
+      ctx.services.fetchSessions,
+      parts.map((p) => p.target),
+      ctx.apiVersion,
+    );
+    return answer(ErrorCode.NONE, sessionId, byTopic(parts, answered, ALL));
+  }
+  const { session, requestEpoch } = context;
+  if (!sessionStillAt(session, requestEpoch)) return answer(ErrorCode.INVALID_FETCH_SESSION_EPOCH, session.id, []);
+  const named = parts.map((p, i) => {
+    const must = mustAnswer(p.target, round.responses[i], round.sizes[i]);
+    if (must && round.sizes[i] > 0) rotateToBack(session, p.target);
+    return must;
+  });
+  return answer(
+    ErrorCode.NONE,
+    session.id,
+    byTopic(parts, answered, (i) => named[i]),
+  );
+}
+
 export const fetchHandler = defineHandler({
   request: FetchRequestCodec,
   response: FetchResponseCodec,
   async handle(request, ctx): Promise<FetchResponseInit> {
-    if (request.sessionId !== 0) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
-    }
-    const preparing = prepareFetched(ctx.services, request, ctx.apiVersion);
+    const context = openFetchContext(ctx.services.fetchSessions, request, ctx.apiVersion);
+    if (context.kind === 'error') return answer(context.errorCode, 0, []);
+    const preparing = prepareFetched(ctx.services, context.targets, ctx.apiVersion);
     if (preparing !== null) await preparing;
-    const { topics, parts } = plan(ctx.services, request, ctx.apiVersion);
+    const parts = plan(ctx.services, context.targets, ctx.apiVersion);
     const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;
     const lease = new ReadBufferLease(ctx.services.partitions.readBuffers);
     ctx.afterResponse(() => lease.releaseAll());
-    let round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
+    const limits: ReadLimits = { maxBytes: request.maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
+    let round = await readAll(parts, limits, lease);
     while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
@@ -232,10 +321,9 @@ export const fetchHandler = defineHandler({
       if (stop.aborted) break;
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();
-      round = await readAll(parts, request.maxBytes, request.isolationLevel, lease);
+      round = await readAll(parts, limits, lease);
     }
     const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
-    for (let i = 0; i < answered.length; i++) (topics[parts[i].topicIndex].partitions as PartitionResponse[]).push(answered[i]);
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
+    return sessionAnswer(context, parts, round, answered, ctx);
   },
 });

@@ -10,6 +10,7 @@ import type { TopicService } from '../topics/topic-service';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
 import type { ScramCredentialStore } from '../security/scram-store';
+import type { FetchSessionCache } from './fetch-session-cache';
 
 /** This broker's identity in the cluster (meta.properties). */
 export interface NodeIdentity {
@@ -79,4 +80,6 @@ export interface BrokerServices {
   readonly scramCredentials: ScramCredentialService;
   /** The broker configs AlterConfigs changes at run time, per level (cluster-wide default, this broker). */
   readonly dynamicConfigs: DynamicBrokerConfigs;
+  /** Incremental fetch sessions (KIP-227), kept for the broker's life, across connections. */
+  readonly fetchSessions: FetchSessionCache;
 }

@@ -2,8 +2,9 @@
 // through getters because each may be built on its first use (src/broker/coordinators.ts).
 import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
 import type { ScramCredentialService } from '../api/services';
-import type { BrokerConfig } from '../config/broker-config';
 import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
+import { BrokerConfigKeys, type BrokerConfig } from '../config/broker-config';
+import { FetchSessionCache } from '../api/fetch-session-cache';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
@@ -31,6 +32,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     apis: parts.apis,
     scramCredentials: parts.scramCredentials,
     dynamicConfigs: parts.dynamicConfigs,
+    fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;
     },

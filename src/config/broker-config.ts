@@ -49,6 +49,12 @@ export const BrokerConfigKeys = {
   SOCKET_SEND_BUFFER_BYTES: intKey('socket.send.buffer.bytes', 102400, 'Socket send buffer size; -1 keeps the system default.'),
   SOCKET_RECEIVE_BUFFER_BYTES: intKey('socket.receive.buffer.bytes', 102400, 'Socket receive buffer size; -1 keeps the system default.'),
   CONNECTIONS_MAX_IDLE_MS: longKey('connections.max.idle.ms', 600000, 'Idle time after which the broker closes a connection.'),
+  MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS: intKey(
+    'max.incremental.fetch.session.cache.slots',
+    1000,
+    'Most incremental fetch sessions the broker keeps, split evenly over 8 shards that each evict on their own.',
+    atLeast(0),
+  ),
   MAX_CONNECTIONS: intKey('max.connections', 2147483647, 'Most connections the broker accepts at once.', 'dynamic', atLeast(0)),
   COMPRESSION_TYPE: defaultFor(Topic.COMPRESSION_TYPE, 'compression.type'),
   COMPRESSION_GZIP_LEVEL: defaultFor(Topic.COMPRESSION_GZIP_LEVEL, 'compression.gzip.level'),

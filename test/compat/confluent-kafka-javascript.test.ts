@@ -6,7 +6,7 @@ import { compatPackageProblem, describeClient, requireCompat } from './support/c
 import { startEddyProcess, RunningEddy } from './support/eddy';
 import { expectStoredCodec } from './support/stored-batches';
 import { bufferToString, ConsumedRecord, consumedMessage, ExpectedRecord, expectedRecords, verifyConsumed, waitUntil } from './support/keyed-records';
-import { withAdmin } from '../helpers/kafkajs';
+import { kafkaClient, withAdmin } from '../helpers/kafkajs';
 
 jest.setTimeout(180000);
 
@@ -343,6 +343,69 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
       const { records: consumed, committed } = await consume('rdkafka-keyed', 'rdkafka-keyed-group', records.length);
       expect(verifyConsumed(records, consumed).partitionsSeen).toBe(3);
       expect(committed).toBe(records.length);
+    });
+
+    /**
+     * A consumer whose committed offset lies outside the log: librdkafka must read Fetch's OFFSET_OUT_OF_RANGE
+     * (which it cannot when the partition's records are null: it drops the whole answer) and apply
+     * auto.offset.reset. Returns the offset of the first record it reads.
+     */
+    async function firstOffsetAfterReset(topic: string, committed: string, reset: 'earliest' | 'latest', then?: () => Promise<void>): Promise<number> {
+      const groupId = `${topic}-group`;
+      await withAdmin(kafkaClient(eddy.bootstrap, 'ckjs-reset-admin'), (admin) =>
+        admin.setOffsets({ groupId, topic, partitions: [0, 1, 2].map((partition) => ({ partition, offset: committed })) }),
+      );
+      const consumer = new confluent.KafkaConsumer({ ...config(), 'group.id': groupId, 'enable.auto.commit': false }, { 'auto.offset.reset': reset });
+      await ready(consumer, () => consumer.connect());
+      const offsets: number[] = [];
+      consumer.on('data', (m) => offsets.push(m.offset));
+      consumer.subscribe([topic]);
+      consumer.consume();
+      try {
+        await then?.();
+        await waitUntil(
+          () => offsets.length > 0,
+          20000,
+          () => `no record from ${topic} after committing offset ${committed} (auto.offset.reset=${reset})`,
+        );
+        return Math.min(...offsets);
+      } finally {
+        await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+      }
+    }
+
+    test('a committed offset past the end gets OFFSET_OUT_OF_RANGE and auto.offset.reset=earliest reads from the start', async () => {
+      await createTopic('rdkafka-past-end');
+      await produce('rdkafka-past-end', expectedRecords(30, 'rdkafka-past-end'));
+      expect(await firstOffsetAfterReset('rdkafka-past-end', '1000', 'earliest')).toBe(0);
+    });
+
+    test('a committed offset past the end with auto.offset.reset=latest reads what is produced next', async () => {
+      await createTopic('rdkafka-past-end-latest');
+      const first = expectedRecords(30, 'rdkafka-latest');
+      await produce('rdkafka-past-end-latest', first);
+      // Records produced before the consumer has joined and reset would be skipped by "latest": produce a few rounds.
+      const produceMore = async (): Promise<void> => {
+        for (let round = 1; round <= 3; round++) {
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+          await produce('rdkafka-past-end-latest', expectedRecords(30, 'rdkafka-latest', { first: 30 * round }));
+        }
+      };
+      expect(await firstOffsetAfterReset('rdkafka-past-end-latest', '1000', 'latest', produceMore)).toBeGreaterThan(0);
+    });
+
+    test('a committed offset below the log start after DeleteRecords resets to the new log start', async () => {
+      const topic = 'rdkafka-deleted';
+      await createTopic(topic);
+      await produce(topic, expectedRecords(60, 'rdkafka-deleted'));
+      await withAdmin(kafkaClient(eddy.bootstrap, 'ckjs-delete-admin'), async (admin) => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        // Keyed records spread unevenly: a partition with 5 records or fewer is emptied instead.
+        const partitions = ends.map((e) => ({ partition: e.partition, offset: String(Math.min(5, Number(e.high))) }));
+        expect(ends.some((e) => Number(e.high) > 5)).toBe(true);
+        await admin.deleteTopicRecords({ topic, partitions });
+      });
+      expect(await firstOffsetAfterReset(topic, '1', 'earliest')).toBe(5);
     });
 
     test('a restarted KafkaConsumer resumes from the committed offsets', async () => {

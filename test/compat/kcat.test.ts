@@ -1,6 +1,7 @@
 // kcat 1.7 (librdkafka) against Eddy: metadata listing, 10,000 keyed records with headers produced with -P and
 // read back both with -C and with a balanced consumer group (-G), committed offsets surviving a restart of the
-// group consumer, each compression codec (-z), and librdkafka's idempotent producer.
+// group consumer, each compression codec (-z), librdkafka's idempotent producer, and auto.offset.reset applied to
+// an offset past the end.
 import { KCAT, run, RunResult } from '../helpers/tools';
 import { describeClient, executableProblem } from './support/compat-clients';
 import { startEddy, RunningEddy } from './support/eddy';
@@ -101,6 +102,15 @@ describeClient('kcat', [executableProblem(KCAT, 'apt-get install kcat')], () => 
     await produce(topic, records, ['-z', codec]);
     verifyConsumed(records, await consumeGroup(topic, `${topic}-group`), indexFromValue);
     await expectStoredCodec(eddy.port, topic, codec);
+  });
+
+  test('-C from an offset past the end gets OFFSET_OUT_OF_RANGE and auto.offset.reset=earliest reads from the start', async () => {
+    const records = expectedRecords(20, 'kcat-past-end', { indexHeader: false });
+    await produce('kcat-past-end', records, ['-p', '0']);
+    const args = ['-b', bootstrap, '-C', '-t', 'kcat-past-end', '-p', '0', '-o', '1000', '-X', 'auto.offset.reset=earliest', '-c', '20', '-f', FORMAT];
+    const res = await run(KCAT, args, '', 30000);
+    expectOk(res);
+    expect(parseRows(res.stdout).map((r) => Number(r.offset))).toEqual(records.map((_, i) => i));
   });
 
   test('idempotent producer (enable.idempotence=true)', async () => {

@@ -72,6 +72,8 @@ function normaliseField(field: string, value: unknown, ids: Map<string, string>,
   const mask = MASKED_FIELDS.get(field);
   if (mask !== undefined) return mask;
   if (MINTED_ID_FIELDS.has(field)) return placeholder(field, value, ids);
+  // A fetch session id is minted by the broker; 0 means "no session" and is compared as it is.
+  if (field === 'sessionId') return value === 0 ? value : placeholder(field, value, ids);
   const alias = ID_ALIASES.get(field);
   if (alias !== undefined) return placeholder(alias, value, ids);
   if (MESSAGE_FIELDS.has(field) && options.freeTextMessages) return value === null ? null : '<message>';

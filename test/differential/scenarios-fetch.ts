@@ -1,11 +1,14 @@
 // Differential scenarios for Fetch at the versions clients send (kafka-python 4, kafkajs up to 11, librdkafka up to
 // 16, the Java client beyond): records returned byte for byte, offsets past the end and before the log start,
 // byte limits (the first batch always comes back whole), minBytes waits, isolation levels, leader epochs, and
-// unknown topics, partitions and topic ids.
+// unknown topics, partitions and topic ids; fetch sessions in scenarios-fetch-sessions.ts.
 import { batchOf } from './batches';
 import { deleteRecords, fetch, fetchUnknownTopicId, metadataOf, produce, type FetchPartition } from './data-steps';
-import type { Scenario, Step } from './harness';
-import type { FetchLimits } from '../helpers/fetch-requests';
+import { step, type Scenario, type Step } from './harness';
+import { sessionlessFetch, type FetchLimits } from '../helpers/fetch-requests';
+import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
+import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
+import { FETCH_SESSION_SCENARIOS } from './scenarios-fetch-sessions';
 
 const FETCH_VERSIONS = [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16];
 /** Fewer versions where the answer's shape changes little: the oldest a client sends, kafkajs's newest, the first flexible, topic ids. */
@@ -74,6 +77,31 @@ const UNKNOWN_SCENARIOS: Scenario[] = [
 function twoBatches(topic: string): Step[] {
   return [produce(topic, batchOf(3, 'a')), produce(topic, batchOf(3, 'b'))];
 }
+
+/** Partitions of one topic, each from offset 0. */
+function fromStart(
+  topic: string,
+  partitions: readonly number[],
+): { topic: string; partitions: Array<{ partition: number; fetchOffset: bigint; partitionMaxBytes: number }> } {
+  return { topic, partitions: partitions.map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes: 1 << 20 })) };
+}
+
+/** Kafka answers the partitions it reads first, then those it does not know, and merges runs of one topic. */
+const ORDER_SCENARIOS: Scenario[] = [
+  {
+    name: 'Fetch of an unknown topic, known partitions and an unknown partition, mixed',
+    topics: [{ name: 'diff-fe-order', partitions: 2 }],
+    steps: [
+      produce('diff-fe-order', batchOf(1), { partition: 1 }),
+      step(
+        FetchRequestCodec,
+        FetchResponseCodec,
+        12,
+        sessionlessFetch([fromStart('diff-fe-order-missing', [0]), fromStart('diff-fe-order', [0, 9]), fromStart('diff-fe-order', [1])]),
+      ),
+    ],
+  },
+];
 
 const LIMIT_SCENARIOS: Scenario[] = [
   fetchScenario('Fetch from the middle of a batch returns the whole batch', 'diff-fe-mid-batch', 12, twoBatches('diff-fe-mid-batch'), [{ fetchOffset: 1n }]),
@@ -146,6 +174,39 @@ const WAIT_SCENARIOS: Scenario[] = [
   fetchScenario('Fetch v4 with minBytes 1 past the end of an empty partition', 'diff-fe-wait-v4', 4, [], [{ fetchOffset: 0n }], { minBytes: 1, maxWaitMs: 50 }),
 ];
 
+/** The error paths of read_committed fetches, where aborted transactions are null or an empty list. */
+function readCommittedErrors(version: number): Scenario[] {
+  const topic = `diff-fe-rc-err-v${version}`;
+  const committed = { isolationLevel: 1 } as const;
+  return [
+    fetchScenario(
+      `Fetch v${version} read_committed past the end`,
+      `${topic}-past`,
+      version,
+      [produce(`${topic}-past`, batchOf(2))],
+      [{ fetchOffset: 9n }],
+      committed,
+    ),
+    fetchScenario(
+      `Fetch v${version} read_committed at the high watermark`,
+      `${topic}-hw`,
+      version,
+      [produce(`${topic}-hw`, batchOf(2))],
+      [{ fetchOffset: 2n }],
+      committed,
+    ),
+    fetchScenario(`Fetch v${version} read_committed of an unknown partition`, `${topic}-part`, version, [], [{ partition: 4, fetchOffset: 0n }], committed),
+    fetchScenario(
+      `Fetch v${version} read_committed with a leader epoch from the future`,
+      `${topic}-epoch`,
+      version,
+      [],
+      [{ fetchOffset: 0n, currentLeaderEpoch: 7 }],
+      committed,
+    ),
+  ];
+}
+
 const EPOCH_SCENARIOS: Scenario[] = [
   fetchScenario(
     'Fetch with the current leader epoch 0',
@@ -176,7 +237,10 @@ export const FETCH_SCENARIOS: readonly Scenario[] = [
   ...FETCH_VERSIONS.flatMap(perVersion),
   ...KEY_FETCH_VERSIONS.flatMap(perKeyVersion),
   ...UNKNOWN_SCENARIOS,
+  ...ORDER_SCENARIOS,
   ...LIMIT_SCENARIOS,
   ...WAIT_SCENARIOS,
   ...EPOCH_SCENARIOS,
+  ...[4, 12, 16].flatMap(readCommittedErrors),
+  ...FETCH_SESSION_SCENARIOS,
 ];
