@@ -20,6 +20,7 @@ import { latencySection, runLatency } from './workloads/latency';
 import { runMemory, runStartup, startupSection } from './workloads/startup-memory';
 import { runScale, scaleSection } from './workloads/scale';
 import { codecSection, runCodec } from './workloads/codec';
+import { runCompression } from './workloads/compression';
 import { runStorage, storageSection } from './workloads/storage';
 
 const JOIN_GROUP_API_KEY = 11;
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       sections.push(sec);
       progress('codec figures');
       await runCodec(ctx, sec);
+      runCompression(ctx, sec);
     }
     if (opts.only.has('storage')) {
       const sec = storageSection();
