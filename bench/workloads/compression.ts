@@ -66,27 +66,10 @@ export function runCompression(ctx: BenchContext, out: Section): void {
       const packed = compress(codec, section);
       const label = `${name}, 1 MB batch of JSON events`;
       record(out, `${label}: written size`, '% of plain', 'eddy', (100 * (BATCH_HEADER.size + packed.length)) / plainBytes);
-      record(
-        out,
-        `${label}: compress the records`,
-        'MB/s',
-        'eddy',
-        throughput(section.length, () => compress(codec, section), minMs),
-      );
-      record(
-        out,
-        `${label}: decompress the records`,
-        'MB/s',
-        'eddy',
-        throughput(section.length, () => decompress(codec, packed), minMs),
-      );
-      record(
-        out,
-        `${label}: encode the whole batch`,
-        'MB/s',
-        'eddy',
-        throughput(plainBytes, () => encodeRecordBatch({ records, compression: codec }), minMs),
-      );
+      const rate = (what: string, bytes: number, op: () => unknown): void => record(out, `${label}: ${what}`, 'MB/s', 'eddy', throughput(bytes, op, minMs));
+      rate('compress the records', section.length, () => compress(codec, section));
+      rate('decompress the records', section.length, () => decompress(codec, packed));
+      rate('encode the whole batch', plainBytes, () => encodeRecordBatch({ records, compression: codec }));
     }
   }
   out.notes.push('Compression rows: MB/s of uncompressed bytes; "encode the whole batch" includes encoding the records.');
