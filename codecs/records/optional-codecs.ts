@@ -95,54 +95,41 @@ function functionsOf(mod: Record<string, unknown>, names: string[], moduleName: 
   return missing.length === 0 ? null : `${moduleName} lacks ${missing.join(', ')}`;
 }
 
-function loadSnappy(): Loaded<SnappyBlockCodec> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.snappy);
+/** The package of `part` when it loads and exports every function in `names`. */
+function loadExports<T>(part: OptionalCodecPart, names: string[]): Loaded<T> {
+  const moduleName = OPTIONAL_CODEC_PACKAGES[part];
+  const mod = tryRequire(moduleName);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['compress', 'uncompress'], OPTIONAL_CODEC_PACKAGES.snappy);
-  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as SnappyBlockCodec };
+  const problem = functionsOf(mod.codec, names, moduleName);
+  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as T };
 }
 
+const loadSnappy = (): Loaded<SnappyBlockCodec> => loadExports('snappy', ['compress', 'uncompress']);
+const loadZstd = (): Loaded<ZstdDecoder> => loadExports('zstd', ['Decompress']);
+const loadLz4Encoder = (): Loaded<Lz4BlockEncoder> => loadExports('lz4Encoder', ['compressSync']);
+
 function loadLz4(): Loaded<Lz4Primitives> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.lz4);
+  const mod = loadExports<Record<string, AnyFunction>>('lz4', ['decompressBlock']);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['decompressBlock'], OPTIONAL_CODEC_PACKAGES.lz4);
-  if (problem) return { ok: false, reason: problem };
   const hashMod = tryRequire(`${OPTIONAL_CODEC_PACKAGES.lz4}/xxh32`);
   if (!hashMod.ok) return hashMod;
   const hash = hashMod.codec.hash;
   if (typeof hash !== 'function') return { ok: false, reason: 'lz4js/xxh32 lacks hash' };
-  const lz4 = mod.codec as Record<string, AnyFunction>;
   return {
     ok: true,
     codec: {
-      decompressBlock: lz4.decompressBlock as Lz4Primitives['decompressBlock'],
+      decompressBlock: mod.codec.decompressBlock as Lz4Primitives['decompressBlock'],
       xxh32: hash as Lz4Primitives['xxh32'],
     },
   };
 }
 
-function loadZstd(): Loaded<ZstdDecoder> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.zstd);
-  if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['Decompress'], OPTIONAL_CODEC_PACKAGES.zstd);
-  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as ZstdDecoder };
-}
-
-function loadLz4Encoder(): Loaded<Lz4BlockEncoder> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.lz4Encoder);
-  if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['compressSync'], OPTIONAL_CODEC_PACKAGES.lz4Encoder);
-  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as Lz4BlockEncoder };
-}
-
 /** One encoder for the process, made on first use at Kafka's default level. */
 function loadZstdEncoder(): Loaded<ZstdEncoder> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.zstdEncoder);
+  const mod = loadExports<ZstdEncoderPackage>('zstdEncoder', ['Encoder']);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['Encoder'], OPTIONAL_CODEC_PACKAGES.zstdEncoder);
-  if (problem) return { ok: false, reason: problem };
   try {
-    return { ok: true, codec: new (mod.codec as unknown as ZstdEncoderPackage).Encoder(ZSTD_DEFAULT_LEVEL) };
+    return { ok: true, codec: new mod.codec.Encoder(ZSTD_DEFAULT_LEVEL) };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
