@@ -2,7 +2,7 @@
 // librdkafka's mock cluster, a null sink and the reference Apache Kafka (when installed); prints a table of
 // medians and writes bench/results.json.
 // Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
-// scale), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
+// scale, hostile), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,10 +20,12 @@ import { latencySection, runLatency } from './workloads/latency';
 import { runMemory, runStartup, startupSection } from './workloads/startup-memory';
 import { runScale, scaleSection } from './workloads/scale';
 import { codecSection, runCodec } from './workloads/codec';
+import { runCompression } from './workloads/compression';
+import { hostileSection, runHostile } from './workloads/hostile';
 import { runStorage, storageSection } from './workloads/storage';
 
 const JOIN_GROUP_API_KEY = 11;
-const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale'] as const;
+const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale', 'hostile'] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
 interface Options {
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
       sections.push(sec);
       progress('codec figures');
       await runCodec(ctx, sec);
+      runCompression(ctx, sec);
     }
     if (opts.only.has('storage')) {
       const sec = storageSection();
@@ -178,6 +181,11 @@ async function main(): Promise<void> {
       const sec = scaleSection(targetNames);
       sections.push(sec);
       await runScale(ctx, sec);
+    }
+    if (opts.only.has('hostile')) {
+      const sec = hostileSection();
+      sections.push(sec);
+      await runHostile(ctx, sec);
     }
   } catch (err) {
     failure = err;

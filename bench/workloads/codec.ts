@@ -38,7 +38,7 @@ function produceFrame(batch: Buffer): Buffer {
 }
 
 /** Repeats `op` until `minMs` passed (at least `minIters` times); returns MB/s for `bytesPerOp`. */
-function throughput(bytesPerOp: number, op: () => void, minMs: number, minIters = 5): number {
+export function throughput(bytesPerOp: number, op: () => void, minMs: number, minIters = 5): number {
   for (let i = 0; i < 3; i++) op();
   let iters = 0;
   const start = process.hrtime.bigint();

@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AddOffsetsToTxnRequest {
   transactionalId: string;
   producerId: bigint;
   producerEpoch: number;
   groupId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddOffsetsToTxnRequestInit = {
@@ -17,6 +20,7 @@ export type AddOffsetsToTxnRequestInit = {
   producerId?: bigint;
   producerEpoch?: number;
   groupId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAddOffsetsToTxnRequest(): AddOffsetsToTxnRequest {
@@ -32,7 +36,8 @@ function isDefaultAddOffsetsToTxnRequest(x: AddOffsetsToTxnRequestInit): boolean
   return (x.transactionalId === undefined || !(x.transactionalId !== "")) &&
     (x.producerId === undefined || !(x.producerId !== 0n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== 0)) &&
-    (x.groupId === undefined || !(x.groupId !== ""));
+    (x.groupId === undefined || !(x.groupId !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequest {
@@ -40,19 +45,22 @@ function decodeAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequ
   let _producerId: bigint;
   let _producerEpoch: number;
   let _groupId: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _transactionalId = v >= 3 ? r.readCompactString() : r.readString();
   _producerId = r.readInt64();
   _producerEpoch = r.readInt16();
   _groupId = v >= 3 ? r.readCompactString() : r.readString();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddOffsetsToTxnRequest = {
     transactionalId: _transactionalId,
     producerId: _producerId,
     producerEpoch: _producerEpoch,
     groupId: _groupId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddOffsetsToTxnRequest(w: Writer, x: AddOffsetsToTxnRequestInit, v: number): void {
@@ -81,7 +89,7 @@ function encodeAddOffsetsToTxnRequest(w: Writer, x: AddOffsetsToTxnRequestInit, 
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

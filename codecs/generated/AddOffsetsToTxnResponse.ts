@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AddOffsetsToTxnResponse {
   throttleTimeMs: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddOffsetsToTxnResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
@@ -24,21 +28,25 @@ function defaultAddOffsetsToTxnResponse(): AddOffsetsToTxnResponse {
 
 function isDefaultAddOffsetsToTxnResponse(x: AddOffsetsToTxnResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddOffsetsToTxnResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddOffsetsToTxnResponse(w: Writer, x: AddOffsetsToTxnResponseInit, v: number): void {
@@ -51,7 +59,7 @@ function encodeAddOffsetsToTxnResponse(w: Writer, x: AddOffsetsToTxnResponseInit
     w.writeInt16(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

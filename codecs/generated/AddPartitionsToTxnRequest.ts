@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AddPartitionsToTxnRequest {
   transactions: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction[];
@@ -11,6 +12,8 @@ export interface AddPartitionsToTxnRequest {
   v3AndBelowProducerId: bigint;
   v3AndBelowProducerEpoch: number;
   v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnRequestInit = {
@@ -19,6 +22,7 @@ export type AddPartitionsToTxnRequestInit = {
   v3AndBelowProducerId?: bigint;
   v3AndBelowProducerEpoch?: number;
   v3AndBelowTopics?: readonly AddPartitionsToTxnRequestAddPartitionsToTxnTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
@@ -27,6 +31,8 @@ export interface AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
   producerEpoch: number;
   verifyOnly: boolean;
   topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnRequestAddPartitionsToTxnTransactionInit = {
@@ -35,16 +41,20 @@ export type AddPartitionsToTxnRequestAddPartitionsToTxnTransactionInit = {
   producerEpoch?: number;
   verifyOnly?: boolean;
   topics?: readonly AddPartitionsToTxnRequestAddPartitionsToTxnTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
   name: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnRequestAddPartitionsToTxnTopicInit = {
   name?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAddPartitionsToTxnRequest(): AddPartitionsToTxnRequest {
@@ -62,7 +72,8 @@ function isDefaultAddPartitionsToTxnRequest(x: AddPartitionsToTxnRequestInit): b
     (x.v3AndBelowTransactionalId === undefined || !(x.v3AndBelowTransactionalId !== "")) &&
     (x.v3AndBelowProducerId === undefined || !(x.v3AndBelowProducerId !== 0n)) &&
     (x.v3AndBelowProducerEpoch === undefined || !(x.v3AndBelowProducerEpoch !== 0)) &&
-    (x.v3AndBelowTopics === undefined || !((x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)));
+    (x.v3AndBelowTopics === undefined || !((x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(): AddPartitionsToTxnRequestAddPartitionsToTxnTransaction {
@@ -80,7 +91,8 @@ function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(x: AddP
     (x.producerId === undefined || !(x.producerId !== 0n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== 0)) &&
     (x.verifyOnly === undefined || !(x.verifyOnly !== false)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
@@ -92,7 +104,8 @@ function defaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(): AddPartition
 
 function isDefaultAddPartitionsToTxnRequestAddPartitionsToTxnTopic(x: AddPartitionsToTxnRequestAddPartitionsToTxnTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxnRequest {
@@ -101,6 +114,7 @@ function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToT
   let _v3AndBelowProducerId: bigint = 0n;
   let _v3AndBelowProducerEpoch: number = 0;
   let _v3AndBelowTopics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -135,15 +149,17 @@ function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToT
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnRequest = {
     transactions: _transactions,
     v3AndBelowTransactionalId: _v3AndBelowTransactionalId,
     v3AndBelowProducerId: _v3AndBelowProducerId,
     v3AndBelowProducerEpoch: _v3AndBelowProducerEpoch,
     v3AndBelowTopics: _v3AndBelowTopics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequestInit, v: number): void {
@@ -187,7 +203,7 @@ function encodeAddPartitionsToTxnRequest(w: Writer, x: AddPartitionsToTxnRequest
   }
   if (v >= 4 && x.v3AndBelowTopics !== undefined && !w.dropsAbsentFields && (x.v3AndBelowTopics === null || x.v3AndBelowTopics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'v3AndBelowTopics', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -197,6 +213,7 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader,
   let _producerEpoch: number = 0;
   let _verifyOnly: boolean = false;
   let _topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     _transactionalId = r.readCompactString();
   }
@@ -222,15 +239,17 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r: Reader,
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnRequestAddPartitionsToTxnTransaction = {
     transactionalId: _transactionalId,
     producerId: _producerId,
     producerEpoch: _producerEpoch,
     verifyOnly: _verifyOnly,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer, x: AddPartitionsToTxnRequestAddPartitionsToTxnTransactionInit, v: number): void {
@@ -269,13 +288,14 @@ function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: Writer,
   }
   if (v <= 3 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnRequest', 'topics', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, v: number): AddPartitionsToTxnRequestAddPartitionsToTxnTopic {
   let _name: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 3 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -290,12 +310,14 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, v: nu
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnRequestAddPartitionsToTxnTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w: Writer, x: AddPartitionsToTxnRequestAddPartitionsToTxnTopicInit, v: number): void {
@@ -317,7 +339,7 @@ function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w: Writer, x: Ad
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

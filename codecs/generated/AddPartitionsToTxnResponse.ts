@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AddPartitionsToTxnResponse {
   throttleTimeMs: number;
   errorCode: number;
   resultsByTransaction: AddPartitionsToTxnResponseAddPartitionsToTxnResult[];
   resultsByTopicV3AndBelow: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnResponseInit = {
@@ -17,36 +20,46 @@ export type AddPartitionsToTxnResponseInit = {
   errorCode?: number;
   resultsByTransaction?: readonly AddPartitionsToTxnResponseAddPartitionsToTxnResultInit[];
   resultsByTopicV3AndBelow?: readonly AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddPartitionsToTxnResponseAddPartitionsToTxnResult {
   transactionalId: string;
   topicResults: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnResponseAddPartitionsToTxnResultInit = {
   transactionalId?: string;
   topicResults?: readonly AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
   name: string;
   resultsByPartition: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInit = {
   name?: string;
   resultsByPartition?: readonly AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
   partitionIndex: number;
   partitionErrorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInit = {
   partitionIndex?: number;
   partitionErrorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAddPartitionsToTxnResponse(): AddPartitionsToTxnResponse {
@@ -62,7 +75,8 @@ function isDefaultAddPartitionsToTxnResponse(x: AddPartitionsToTxnResponseInit):
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.resultsByTransaction === undefined || !((x.resultsByTransaction === null || x.resultsByTransaction.length !== 0))) &&
-    (x.resultsByTopicV3AndBelow === undefined || !((x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)));
+    (x.resultsByTopicV3AndBelow === undefined || !((x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(): AddPartitionsToTxnResponseAddPartitionsToTxnResult {
@@ -74,7 +88,8 @@ function defaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(): AddPartiti
 
 function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnResultInit): boolean {
   return (x.transactionalId === undefined || !(x.transactionalId !== "")) &&
-    (x.topicResults === undefined || !((x.topicResults === null || x.topicResults.length !== 0)));
+    (x.topicResults === undefined || !((x.topicResults === null || x.topicResults.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(): AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
@@ -86,7 +101,8 @@ function defaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(): AddPa
 
 function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.resultsByPartition === undefined || !((x.resultsByPartition === null || x.resultsByPartition.length !== 0)));
+    (x.resultsByPartition === undefined || !((x.resultsByPartition === null || x.resultsByPartition.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
@@ -98,7 +114,8 @@ function defaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(): A
 
 function isDefaultAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(x: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.partitionErrorCode === undefined || !(x.partitionErrorCode !== 0));
+    (x.partitionErrorCode === undefined || !(x.partitionErrorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTxnResponse {
@@ -106,6 +123,7 @@ function decodeAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsTo
   let _errorCode: number = 0;
   let _resultsByTransaction: AddPartitionsToTxnResponseAddPartitionsToTxnResult[] = [];
   let _resultsByTopicV3AndBelow: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   if (v >= 4) {
     _errorCode = r.readInt16();
@@ -135,14 +153,16 @@ function decodeAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsTo
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     resultsByTransaction: _resultsByTransaction,
     resultsByTopicV3AndBelow: _resultsByTopicV3AndBelow,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnResponse(w: Writer, x: AddPartitionsToTxnResponseInit, v: number): void {
@@ -175,13 +195,14 @@ function encodeAddPartitionsToTxnResponse(w: Writer, x: AddPartitionsToTxnRespon
   }
   if (v >= 4 && x.resultsByTopicV3AndBelow !== undefined && !w.dropsAbsentFields && (x.resultsByTopicV3AndBelow === null || x.resultsByTopicV3AndBelow.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'resultsByTopicV3AndBelow', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnResult {
   let _transactionalId: string = "";
   let _topicResults: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     _transactionalId = r.readCompactString();
   }
@@ -198,12 +219,14 @@ function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Reader, v: 
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnResponseAddPartitionsToTxnResult = {
     transactionalId: _transactionalId,
     topicResults: _topicResults,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, x: AddPartitionsToTxnResponseAddPartitionsToTxnResultInit, v: number): void {
@@ -227,13 +250,14 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, x: 
   }
   if (v <= 3 && x.topicResults !== undefined && !w.dropsAbsentFields && (x.topicResults === null || x.topicResults.length !== 0)) throw fieldAbsentInVersion('AddPartitionsToTxnResponse', 'topicResults', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult {
   let _name: string;
   let _resultsByPartition: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 3 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -248,12 +272,14 @@ function decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r: Reader
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult = {
     name: _name,
     resultsByPartition: _resultsByPartition,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w: Writer, x: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResultInit, v: number): void {
@@ -275,22 +301,25 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w: Writer
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(r: Reader, v: number): AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
   let _partitionIndex: number;
   let _partitionErrorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _partitionErrorCode = r.readInt16();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult = {
     partitionIndex: _partitionIndex,
     partitionErrorCode: _partitionErrorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Writer, x: AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResultInit, v: number): void {
@@ -303,7 +332,7 @@ function encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Wr
     w.writeInt16(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

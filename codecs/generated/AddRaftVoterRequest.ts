@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AddRaftVoterRequest {
   clusterId: string | null;
@@ -12,6 +13,8 @@ export interface AddRaftVoterRequest {
   voterDirectoryId: string;
   listeners: AddRaftVoterRequestListener[];
   ackWhenCommitted: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddRaftVoterRequestInit = {
@@ -21,18 +24,22 @@ export type AddRaftVoterRequestInit = {
   voterDirectoryId?: string;
   listeners?: readonly AddRaftVoterRequestListenerInit[];
   ackWhenCommitted?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AddRaftVoterRequestListener {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AddRaftVoterRequestListenerInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAddRaftVoterRequest(): AddRaftVoterRequest {
@@ -52,7 +59,8 @@ function isDefaultAddRaftVoterRequest(x: AddRaftVoterRequestInit): boolean {
     (x.voterId === undefined || !(x.voterId !== 0)) &&
     (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.listeners === undefined || !((x.listeners === null || x.listeners.length !== 0))) &&
-    (x.ackWhenCommitted === undefined || !(x.ackWhenCommitted !== true));
+    (x.ackWhenCommitted === undefined || !(x.ackWhenCommitted !== true)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAddRaftVoterRequestListener(): AddRaftVoterRequestListener {
@@ -66,7 +74,8 @@ function defaultAddRaftVoterRequestListener(): AddRaftVoterRequestListener {
 function isDefaultAddRaftVoterRequestListener(x: AddRaftVoterRequestListenerInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
@@ -76,6 +85,7 @@ function decodeAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
   let _voterDirectoryId: string;
   let _listeners: AddRaftVoterRequestListener[];
   let _ackWhenCommitted: boolean = true;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = r.readCompactNullableString();
   _timeoutMs = r.readInt32();
   _voterId = r.readInt32();
@@ -95,8 +105,8 @@ function decodeAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
   if (v >= 1) {
     _ackWhenCommitted = r.readBool();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AddRaftVoterRequest = {
     clusterId: _clusterId,
     timeoutMs: _timeoutMs,
     voterId: _voterId,
@@ -104,6 +114,8 @@ function decodeAddRaftVoterRequest(r: Reader, v: number): AddRaftVoterRequest {
     listeners: _listeners,
     ackWhenCommitted: _ackWhenCommitted,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddRaftVoterRequest(w: Writer, x: AddRaftVoterRequestInit, v: number): void {
@@ -141,22 +153,25 @@ function encodeAddRaftVoterRequest(w: Writer, x: AddRaftVoterRequestInit, v: num
     w.writeBool(val);
   }
   if (v <= 0 && x.ackWhenCommitted !== undefined && !w.dropsAbsentFields && x.ackWhenCommitted !== true) throw fieldAbsentInVersion('AddRaftVoterRequest', 'ackWhenCommitted', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAddRaftVoterRequestListener(r: Reader, v: number): AddRaftVoterRequestListener {
   let _name: string;
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AddRaftVoterRequestListener = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAddRaftVoterRequestListener(w: Writer, x: AddRaftVoterRequestListenerInit, v: number): void {
@@ -180,7 +195,7 @@ function encodeAddRaftVoterRequestListener(w: Writer, x: AddRaftVoterRequestList
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AddRaftVoterRequestCodec: MessageCodec<AddRaftVoterRequest, AddRaftVoterRequestInit> = {

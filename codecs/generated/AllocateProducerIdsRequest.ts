@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AllocateProducerIdsRequest {
   brokerId: number;
   brokerEpoch: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AllocateProducerIdsRequestInit = {
   brokerId?: number;
   brokerEpoch?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest {
@@ -24,19 +28,23 @@ function defaultAllocateProducerIdsRequest(): AllocateProducerIdsRequest {
 
 function isDefaultAllocateProducerIdsRequest(x: AllocateProducerIdsRequestInit): boolean {
   return (x.brokerId === undefined || !(x.brokerId !== 0)) &&
-    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n));
+    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAllocateProducerIdsRequest(r: Reader, v: number): AllocateProducerIdsRequest {
   let _brokerId: number;
   let _brokerEpoch: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _brokerEpoch = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AllocateProducerIdsRequest = {
     brokerId: _brokerId,
     brokerEpoch: _brokerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAllocateProducerIdsRequest(w: Writer, x: AllocateProducerIdsRequestInit, v: number): void {
@@ -48,7 +56,7 @@ function encodeAllocateProducerIdsRequest(w: Writer, x: AllocateProducerIdsReque
     const val = x.brokerEpoch === undefined ? -1n : x.brokerEpoch;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AllocateProducerIdsRequestCodec: MessageCodec<AllocateProducerIdsRequest, AllocateProducerIdsRequestInit> = {

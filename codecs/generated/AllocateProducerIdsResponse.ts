@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AllocateProducerIdsResponse {
   throttleTimeMs: number;
   errorCode: number;
   producerIdStart: bigint;
   producerIdLen: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AllocateProducerIdsResponseInit = {
@@ -17,6 +20,7 @@ export type AllocateProducerIdsResponseInit = {
   errorCode?: number;
   producerIdStart?: bigint;
   producerIdLen?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAllocateProducerIdsResponse(): AllocateProducerIdsResponse {
@@ -32,7 +36,8 @@ function isDefaultAllocateProducerIdsResponse(x: AllocateProducerIdsResponseInit
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.producerIdStart === undefined || !(x.producerIdStart !== 0n)) &&
-    (x.producerIdLen === undefined || !(x.producerIdLen !== 0));
+    (x.producerIdLen === undefined || !(x.producerIdLen !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAllocateProducerIdsResponse(r: Reader, v: number): AllocateProducerIdsResponse {
@@ -40,17 +45,20 @@ function decodeAllocateProducerIdsResponse(r: Reader, v: number): AllocateProduc
   let _errorCode: number;
   let _producerIdStart: bigint;
   let _producerIdLen: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _producerIdStart = r.readInt64();
   _producerIdLen = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AllocateProducerIdsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     producerIdStart: _producerIdStart,
     producerIdLen: _producerIdLen,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAllocateProducerIdsResponse(w: Writer, x: AllocateProducerIdsResponseInit, v: number): void {
@@ -70,7 +78,7 @@ function encodeAllocateProducerIdsResponse(w: Writer, x: AllocateProducerIdsResp
     const val = x.producerIdLen === undefined ? 0 : x.producerIdLen;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AllocateProducerIdsResponseCodec: MessageCodec<AllocateProducerIdsResponse, AllocateProducerIdsResponseInit> = {

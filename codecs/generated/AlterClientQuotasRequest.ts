@@ -4,47 +4,60 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterClientQuotasRequest {
   entries: AlterClientQuotasRequestEntryData[];
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasRequestInit = {
   entries?: readonly AlterClientQuotasRequestEntryDataInit[];
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterClientQuotasRequestEntryData {
   entity: AlterClientQuotasRequestEntityData[];
   ops: AlterClientQuotasRequestOpData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasRequestEntryDataInit = {
   entity?: readonly AlterClientQuotasRequestEntityDataInit[];
   ops?: readonly AlterClientQuotasRequestOpDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterClientQuotasRequestEntityData {
   entityType: string;
   entityName: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasRequestEntityDataInit = {
   entityType?: string;
   entityName?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterClientQuotasRequestOpData {
   key: string;
   value: number;
   remove: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasRequestOpDataInit = {
   key?: string;
   value?: number;
   remove?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
@@ -56,7 +69,8 @@ function defaultAlterClientQuotasRequest(): AlterClientQuotasRequest {
 
 function isDefaultAlterClientQuotasRequest(x: AlterClientQuotasRequestInit): boolean {
   return (x.entries === undefined || !((x.entries === null || x.entries.length !== 0))) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterClientQuotasRequestEntryData(): AlterClientQuotasRequestEntryData {
@@ -68,7 +82,8 @@ function defaultAlterClientQuotasRequestEntryData(): AlterClientQuotasRequestEnt
 
 function isDefaultAlterClientQuotasRequestEntryData(x: AlterClientQuotasRequestEntryDataInit): boolean {
   return (x.entity === undefined || !((x.entity === null || x.entity.length !== 0))) &&
-    (x.ops === undefined || !((x.ops === null || x.ops.length !== 0)));
+    (x.ops === undefined || !((x.ops === null || x.ops.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterClientQuotasRequestEntityData(): AlterClientQuotasRequestEntityData {
@@ -80,7 +95,8 @@ function defaultAlterClientQuotasRequestEntityData(): AlterClientQuotasRequestEn
 
 function isDefaultAlterClientQuotasRequestEntityData(x: AlterClientQuotasRequestEntityDataInit): boolean {
   return (x.entityType === undefined || !(x.entityType !== "")) &&
-    (x.entityName === undefined || !(x.entityName !== ""));
+    (x.entityName === undefined || !(x.entityName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterClientQuotasRequestOpData(): AlterClientQuotasRequestOpData {
@@ -94,12 +110,14 @@ function defaultAlterClientQuotasRequestOpData(): AlterClientQuotasRequestOpData
 function isDefaultAlterClientQuotasRequestOpData(x: AlterClientQuotasRequestOpDataInit): boolean {
   return (x.key === undefined || !(x.key !== "")) &&
     (x.value === undefined || !(x.value !== 0)) &&
-    (x.remove === undefined || !(x.remove !== false));
+    (x.remove === undefined || !(x.remove !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotasRequest {
   let _entries: AlterClientQuotasRequestEntryData[];
   let _validateOnly: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -114,12 +132,14 @@ function decodeAlterClientQuotasRequest(r: Reader, v: number): AlterClientQuotas
   }
   _validateOnly = r.readBool();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasRequest = {
     entries: _entries,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasRequest(w: Writer, x: AlterClientQuotasRequestInit, v: number): void {
@@ -137,13 +157,14 @@ function encodeAlterClientQuotasRequest(w: Writer, x: AlterClientQuotasRequestIn
     w.writeBool(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterClientQuotasRequestEntryData {
   let _entity: AlterClientQuotasRequestEntityData[];
   let _ops: AlterClientQuotasRequestOpData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -169,12 +190,14 @@ function decodeAlterClientQuotasRequestEntryData(r: Reader, v: number): AlterCli
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasRequestEntryData = {
     entity: _entity,
     ops: _ops,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasRequestEntryData(w: Writer, x: AlterClientQuotasRequestEntryDataInit, v: number): void {
@@ -197,22 +220,25 @@ function encodeAlterClientQuotasRequestEntryData(w: Writer, x: AlterClientQuotas
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterClientQuotasRequestEntityData(r: Reader, v: number): AlterClientQuotasRequestEntityData {
   let _entityType: string;
   let _entityName: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _entityType = v >= 1 ? r.readCompactString() : r.readString();
   _entityName = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasRequestEntityData = {
     entityType: _entityType,
     entityName: _entityName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasRequestEntityData(w: Writer, x: AlterClientQuotasRequestEntityDataInit, v: number): void {
@@ -233,7 +259,7 @@ function encodeAlterClientQuotasRequestEntityData(w: Writer, x: AlterClientQuota
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -241,17 +267,20 @@ function decodeAlterClientQuotasRequestOpData(r: Reader, v: number): AlterClient
   let _key: string;
   let _value: number;
   let _remove: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _key = v >= 1 ? r.readCompactString() : r.readString();
   _value = r.readFloat64();
   _remove = r.readBool();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasRequestOpData = {
     key: _key,
     value: _value,
     remove: _remove,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasRequestOpData(w: Writer, x: AlterClientQuotasRequestOpDataInit, v: number): void {
@@ -272,7 +301,7 @@ function encodeAlterClientQuotasRequestOpData(w: Writer, x: AlterClientQuotasReq
     w.writeBool(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

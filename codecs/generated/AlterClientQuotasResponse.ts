@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterClientQuotasResponse {
   throttleTimeMs: number;
   entries: AlterClientQuotasResponseEntryData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasResponseInit = {
   throttleTimeMs?: number;
   entries?: readonly AlterClientQuotasResponseEntryDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterClientQuotasResponseEntryData {
   errorCode: number;
   errorMessage: string | null;
   entity: AlterClientQuotasResponseEntityData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasResponseEntryDataInit = {
   errorCode?: number;
   errorMessage?: string | null;
   entity?: readonly AlterClientQuotasResponseEntityDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterClientQuotasResponseEntityData {
   entityType: string;
   entityName: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterClientQuotasResponseEntityDataInit = {
   entityType?: string;
   entityName?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
@@ -46,7 +56,8 @@ function defaultAlterClientQuotasResponse(): AlterClientQuotasResponse {
 
 function isDefaultAlterClientQuotasResponse(x: AlterClientQuotasResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.entries === undefined || !((x.entries === null || x.entries.length !== 0)));
+    (x.entries === undefined || !((x.entries === null || x.entries.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterClientQuotasResponseEntryData(): AlterClientQuotasResponseEntryData {
@@ -60,7 +71,8 @@ function defaultAlterClientQuotasResponseEntryData(): AlterClientQuotasResponseE
 function isDefaultAlterClientQuotasResponseEntryData(x: AlterClientQuotasResponseEntryDataInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.entity === undefined || !((x.entity === null || x.entity.length !== 0)));
+    (x.entity === undefined || !((x.entity === null || x.entity.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterClientQuotasResponseEntityData(): AlterClientQuotasResponseEntityData {
@@ -72,12 +84,14 @@ function defaultAlterClientQuotasResponseEntityData(): AlterClientQuotasResponse
 
 function isDefaultAlterClientQuotasResponseEntityData(x: AlterClientQuotasResponseEntityDataInit): boolean {
   return (x.entityType === undefined || !(x.entityType !== "")) &&
-    (x.entityName === undefined || !(x.entityName !== ""));
+    (x.entityName === undefined || !(x.entityName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuotasResponse {
   let _throttleTimeMs: number;
   let _entries: AlterClientQuotasResponseEntryData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -92,12 +106,14 @@ function decodeAlterClientQuotasResponse(r: Reader, v: number): AlterClientQuota
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasResponse = {
     throttleTimeMs: _throttleTimeMs,
     entries: _entries,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasResponse(w: Writer, x: AlterClientQuotasResponseInit, v: number): void {
@@ -115,7 +131,7 @@ function encodeAlterClientQuotasResponse(w: Writer, x: AlterClientQuotasResponse
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -123,6 +139,7 @@ function decodeAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterCl
   let _errorCode: number;
   let _errorMessage: string | null;
   let _entity: AlterClientQuotasResponseEntityData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   {
@@ -138,13 +155,15 @@ function decodeAlterClientQuotasResponseEntryData(r: Reader, v: number): AlterCl
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasResponseEntryData = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     entity: _entity,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasResponseEntryData(w: Writer, x: AlterClientQuotasResponseEntryDataInit, v: number): void {
@@ -170,22 +189,25 @@ function encodeAlterClientQuotasResponseEntryData(w: Writer, x: AlterClientQuota
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterClientQuotasResponseEntityData(r: Reader, v: number): AlterClientQuotasResponseEntityData {
   let _entityType: string;
   let _entityName: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _entityType = v >= 1 ? r.readCompactString() : r.readString();
   _entityName = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterClientQuotasResponseEntityData = {
     entityType: _entityType,
     entityName: _entityName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterClientQuotasResponseEntityData(w: Writer, x: AlterClientQuotasResponseEntityDataInit, v: number): void {
@@ -206,7 +228,7 @@ function encodeAlterClientQuotasResponseEntityData(w: Writer, x: AlterClientQuot
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

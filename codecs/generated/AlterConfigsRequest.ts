@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterConfigsRequest {
   resources: AlterConfigsRequestAlterConfigsResource[];
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterConfigsRequestInit = {
   resources?: readonly AlterConfigsRequestAlterConfigsResourceInit[];
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterConfigsRequestAlterConfigsResource {
   resourceType: number;
   resourceName: string;
   configs: AlterConfigsRequestAlterableConfig[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterConfigsRequestAlterConfigsResourceInit = {
   resourceType?: number;
   resourceName?: string;
   configs?: readonly AlterConfigsRequestAlterableConfigInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterConfigsRequestAlterableConfig {
   name: string;
   value: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterConfigsRequestAlterableConfigInit = {
   name?: string;
   value?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterConfigsRequest(): AlterConfigsRequest {
@@ -46,7 +56,8 @@ function defaultAlterConfigsRequest(): AlterConfigsRequest {
 
 function isDefaultAlterConfigsRequest(x: AlterConfigsRequestInit): boolean {
   return (x.resources === undefined || !((x.resources === null || x.resources.length !== 0))) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterConfigsRequestAlterConfigsResource(): AlterConfigsRequestAlterConfigsResource {
@@ -60,7 +71,8 @@ function defaultAlterConfigsRequestAlterConfigsResource(): AlterConfigsRequestAl
 function isDefaultAlterConfigsRequestAlterConfigsResource(x: AlterConfigsRequestAlterConfigsResourceInit): boolean {
   return (x.resourceType === undefined || !(x.resourceType !== 0)) &&
     (x.resourceName === undefined || !(x.resourceName !== "")) &&
-    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0)));
+    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterConfigsRequestAlterableConfig(): AlterConfigsRequestAlterableConfig {
@@ -72,12 +84,14 @@ function defaultAlterConfigsRequestAlterableConfig(): AlterConfigsRequestAlterab
 
 function isDefaultAlterConfigsRequestAlterableConfig(x: AlterConfigsRequestAlterableConfigInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.value === undefined || !(x.value !== ""));
+    (x.value === undefined || !(x.value !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
   let _resources: AlterConfigsRequestAlterConfigsResource[];
   let _validateOnly: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -92,12 +106,14 @@ function decodeAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
   }
   _validateOnly = r.readBool();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterConfigsRequest = {
     resources: _resources,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterConfigsRequest(w: Writer, x: AlterConfigsRequestInit, v: number): void {
@@ -115,7 +131,7 @@ function encodeAlterConfigsRequest(w: Writer, x: AlterConfigsRequestInit, v: num
     w.writeBool(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -123,6 +139,7 @@ function decodeAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): Al
   let _resourceType: number;
   let _resourceName: string;
   let _configs: AlterConfigsRequestAlterableConfig[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceType = r.readInt8();
   _resourceName = v >= 2 ? r.readCompactString() : r.readString();
   {
@@ -138,13 +155,15 @@ function decodeAlterConfigsRequestAlterConfigsResource(r: Reader, v: number): Al
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterConfigsRequestAlterConfigsResource = {
     resourceType: _resourceType,
     resourceName: _resourceName,
     configs: _configs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterConfigsRequestAlterConfigsResource(w: Writer, x: AlterConfigsRequestAlterConfigsResourceInit, v: number): void {
@@ -170,22 +189,25 @@ function encodeAlterConfigsRequestAlterConfigsResource(w: Writer, x: AlterConfig
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterConfigsRequestAlterableConfig {
   let _name: string;
   let _value: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   _value = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterConfigsRequestAlterableConfig = {
     name: _name,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterConfigsRequestAlterableConfig(w: Writer, x: AlterConfigsRequestAlterableConfigInit, v: number): void {
@@ -206,7 +228,7 @@ function encodeAlterConfigsRequestAlterableConfig(w: Writer, x: AlterConfigsRequ
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

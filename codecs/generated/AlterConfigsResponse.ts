@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterConfigsResponse {
   throttleTimeMs: number;
   responses: AlterConfigsResponseAlterConfigsResourceResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterConfigsResponseInit = {
   throttleTimeMs?: number;
   responses?: readonly AlterConfigsResponseAlterConfigsResourceResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterConfigsResponseAlterConfigsResourceResponse {
@@ -20,6 +24,8 @@ export interface AlterConfigsResponseAlterConfigsResourceResponse {
   errorMessage: string | null;
   resourceType: number;
   resourceName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterConfigsResponseAlterConfigsResourceResponseInit = {
@@ -27,6 +33,7 @@ export type AlterConfigsResponseAlterConfigsResourceResponseInit = {
   errorMessage?: string | null;
   resourceType?: number;
   resourceName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterConfigsResponse(): AlterConfigsResponse {
@@ -38,7 +45,8 @@ function defaultAlterConfigsResponse(): AlterConfigsResponse {
 
 function isDefaultAlterConfigsResponse(x: AlterConfigsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterConfigsResponseAlterConfigsResourceResponse(): AlterConfigsResponseAlterConfigsResourceResponse {
@@ -54,12 +62,14 @@ function isDefaultAlterConfigsResponseAlterConfigsResourceResponse(x: AlterConfi
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
     (x.resourceType === undefined || !(x.resourceType !== 0)) &&
-    (x.resourceName === undefined || !(x.resourceName !== ""));
+    (x.resourceName === undefined || !(x.resourceName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {
   let _throttleTimeMs: number;
   let _responses: AlterConfigsResponseAlterConfigsResourceResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -74,12 +84,14 @@ function decodeAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse 
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterConfigsResponse = {
     throttleTimeMs: _throttleTimeMs,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterConfigsResponse(w: Writer, x: AlterConfigsResponseInit, v: number): void {
@@ -97,7 +109,7 @@ function encodeAlterConfigsResponse(w: Writer, x: AlterConfigsResponseInit, v: n
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -106,19 +118,22 @@ function decodeAlterConfigsResponseAlterConfigsResourceResponse(r: Reader, v: nu
   let _errorMessage: string | null;
   let _resourceType: number;
   let _resourceName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   _resourceType = r.readInt8();
   _resourceName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterConfigsResponseAlterConfigsResourceResponse = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     resourceType: _resourceType,
     resourceName: _resourceName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterConfigsResponseAlterConfigsResourceResponse(w: Writer, x: AlterConfigsResponseAlterConfigsResourceResponseInit, v: number): void {
@@ -147,7 +162,7 @@ function encodeAlterConfigsResponseAlterConfigsResourceResponse(w: Writer, x: Al
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterPartitionReassignmentsRequest {
   timeoutMs: number;
   allowReplicationFactorChange: boolean;
   topics: AlterPartitionReassignmentsRequestReassignableTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsRequestInit = {
   timeoutMs?: number;
   allowReplicationFactorChange?: boolean;
   topics?: readonly AlterPartitionReassignmentsRequestReassignableTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionReassignmentsRequestReassignableTopic {
   name: string;
   partitions: AlterPartitionReassignmentsRequestReassignablePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsRequestReassignableTopicInit = {
   name?: string;
   partitions?: readonly AlterPartitionReassignmentsRequestReassignablePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionReassignmentsRequestReassignablePartition {
   partitionIndex: number;
   replicas: number[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsRequestReassignablePartitionInit = {
   partitionIndex?: number;
   replicas?: readonly number[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReassignmentsRequest {
@@ -48,7 +58,8 @@ function defaultAlterPartitionReassignmentsRequest(): AlterPartitionReassignment
 function isDefaultAlterPartitionReassignmentsRequest(x: AlterPartitionReassignmentsRequestInit): boolean {
   return (x.timeoutMs === undefined || !(x.timeoutMs !== 60000)) &&
     (x.allowReplicationFactorChange === undefined || !(x.allowReplicationFactorChange !== true)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionReassignmentsRequestReassignableTopic(): AlterPartitionReassignmentsRequestReassignableTopic {
@@ -60,7 +71,8 @@ function defaultAlterPartitionReassignmentsRequestReassignableTopic(): AlterPart
 
 function isDefaultAlterPartitionReassignmentsRequestReassignableTopic(x: AlterPartitionReassignmentsRequestReassignableTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionReassignmentsRequestReassignablePartition(): AlterPartitionReassignmentsRequestReassignablePartition {
@@ -72,13 +84,15 @@ function defaultAlterPartitionReassignmentsRequestReassignablePartition(): Alter
 
 function isDefaultAlterPartitionReassignmentsRequestReassignablePartition(x: AlterPartitionReassignmentsRequestReassignablePartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.replicas === undefined || !(x.replicas !== null));
+    (x.replicas === undefined || !(x.replicas !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPartitionReassignmentsRequest {
   let _timeoutMs: number;
   let _allowReplicationFactorChange: boolean = true;
   let _topics: AlterPartitionReassignmentsRequestReassignableTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _timeoutMs = r.readInt32();
   if (v >= 1) {
     _allowReplicationFactorChange = r.readBool();
@@ -95,12 +109,14 @@ function decodeAlterPartitionReassignmentsRequest(r: Reader, v: number): AlterPa
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsRequest = {
     timeoutMs: _timeoutMs,
     allowReplicationFactorChange: _allowReplicationFactorChange,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsRequest(w: Writer, x: AlterPartitionReassignmentsRequestInit, v: number): void {
@@ -122,12 +138,13 @@ function encodeAlterPartitionReassignmentsRequest(w: Writer, x: AlterPartitionRe
       for (const e0 of val) encodeAlterPartitionReassignmentsRequestReassignableTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, v: number): AlterPartitionReassignmentsRequestReassignableTopic {
   let _name: string;
   let _partitions: AlterPartitionReassignmentsRequestReassignablePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -141,11 +158,13 @@ function decodeAlterPartitionReassignmentsRequestReassignableTopic(r: Reader, v:
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsRequestReassignableTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsRequestReassignableTopic(w: Writer, x: AlterPartitionReassignmentsRequestReassignableTopicInit, v: number): void {
@@ -166,12 +185,13 @@ function encodeAlterPartitionReassignmentsRequestReassignableTopic(w: Writer, x:
       for (const e0 of val) encodeAlterPartitionReassignmentsRequestReassignablePartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsRequestReassignablePartition(r: Reader, v: number): AlterPartitionReassignmentsRequestReassignablePartition {
   let _partitionIndex: number;
   let _replicas: number[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -185,11 +205,13 @@ function decodeAlterPartitionReassignmentsRequestReassignablePartition(r: Reader
       _replicas = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsRequestReassignablePartition = {
     partitionIndex: _partitionIndex,
     replicas: _replicas,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsRequestReassignablePartition(w: Writer, x: AlterPartitionReassignmentsRequestReassignablePartitionInit, v: number): void {
@@ -206,7 +228,7 @@ function encodeAlterPartitionReassignmentsRequestReassignablePartition(w: Writer
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterPartitionReassignmentsRequestCodec: MessageCodec<AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequestInit> = {

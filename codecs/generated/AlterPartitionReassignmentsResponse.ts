@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterPartitionReassignmentsResponse {
   throttleTimeMs: number;
@@ -11,6 +12,8 @@ export interface AlterPartitionReassignmentsResponse {
   errorCode: number;
   errorMessage: string | null;
   responses: AlterPartitionReassignmentsResponseReassignableTopicResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsResponseInit = {
@@ -19,28 +22,35 @@ export type AlterPartitionReassignmentsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   responses?: readonly AlterPartitionReassignmentsResponseReassignableTopicResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionReassignmentsResponseReassignableTopicResponse {
   name: string;
   partitions: AlterPartitionReassignmentsResponseReassignablePartitionResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsResponseReassignableTopicResponseInit = {
   name?: string;
   partitions?: readonly AlterPartitionReassignmentsResponseReassignablePartitionResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionReassignmentsResponseReassignablePartitionResponse {
   partitionIndex: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionReassignmentsResponseReassignablePartitionResponseInit = {
   partitionIndex?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterPartitionReassignmentsResponse(): AlterPartitionReassignmentsResponse {
@@ -58,7 +68,8 @@ function isDefaultAlterPartitionReassignmentsResponse(x: AlterPartitionReassignm
     (x.allowReplicationFactorChange === undefined || !(x.allowReplicationFactorChange !== true)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionReassignmentsResponseReassignableTopicResponse(): AlterPartitionReassignmentsResponseReassignableTopicResponse {
@@ -70,7 +81,8 @@ function defaultAlterPartitionReassignmentsResponseReassignableTopicResponse(): 
 
 function isDefaultAlterPartitionReassignmentsResponseReassignableTopicResponse(x: AlterPartitionReassignmentsResponseReassignableTopicResponseInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionReassignmentsResponseReassignablePartitionResponse(): AlterPartitionReassignmentsResponseReassignablePartitionResponse {
@@ -84,7 +96,8 @@ function defaultAlterPartitionReassignmentsResponseReassignablePartitionResponse
 function isDefaultAlterPartitionReassignmentsResponseReassignablePartitionResponse(x: AlterPartitionReassignmentsResponseReassignablePartitionResponseInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterPartitionReassignmentsResponse {
@@ -93,6 +106,7 @@ function decodeAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterP
   let _errorCode: number;
   let _errorMessage: string | null;
   let _responses: AlterPartitionReassignmentsResponseReassignableTopicResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   if (v >= 1) {
     _allowReplicationFactorChange = r.readBool();
@@ -111,14 +125,16 @@ function decodeAlterPartitionReassignmentsResponse(r: Reader, v: number): AlterP
       _responses = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsResponse = {
     throttleTimeMs: _throttleTimeMs,
     allowReplicationFactorChange: _allowReplicationFactorChange,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsResponse(w: Writer, x: AlterPartitionReassignmentsResponseInit, v: number): void {
@@ -151,12 +167,13 @@ function encodeAlterPartitionReassignmentsResponse(w: Writer, x: AlterPartitionR
       for (const e0 of val) encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsResponseReassignableTopicResponse(r: Reader, v: number): AlterPartitionReassignmentsResponseReassignableTopicResponse {
   let _name: string;
   let _partitions: AlterPartitionReassignmentsResponseReassignablePartitionResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -170,11 +187,13 @@ function decodeAlterPartitionReassignmentsResponseReassignableTopicResponse(r: R
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsResponseReassignableTopicResponse = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w: Writer, x: AlterPartitionReassignmentsResponseReassignableTopicResponseInit, v: number): void {
@@ -195,22 +214,25 @@ function encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w: W
       for (const e0 of val) encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(r: Reader, v: number): AlterPartitionReassignmentsResponseReassignablePartitionResponse {
   let _partitionIndex: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionReassignmentsResponseReassignablePartitionResponse = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w: Writer, x: AlterPartitionReassignmentsResponseReassignablePartitionResponseInit, v: number): void {
@@ -230,7 +252,7 @@ function encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterPartitionReassignmentsResponseCodec: MessageCodec<AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponseInit> = {

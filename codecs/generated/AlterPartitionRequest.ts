@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterPartitionRequest {
   brokerId: number;
   brokerEpoch: bigint;
   topics: AlterPartitionRequestTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionRequestInit = {
   brokerId?: number;
   brokerEpoch?: bigint;
   topics?: readonly AlterPartitionRequestTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionRequestTopicData {
   topicName: string;
   topicId: string;
   partitions: AlterPartitionRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionRequestTopicDataInit = {
   topicName?: string;
   topicId?: string;
   partitions?: readonly AlterPartitionRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionRequestPartitionData {
@@ -36,6 +43,8 @@ export interface AlterPartitionRequestPartitionData {
   newIsrWithEpochs: AlterPartitionRequestBrokerState[];
   leaderRecoveryState: number;
   partitionEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionRequestPartitionDataInit = {
@@ -45,16 +54,20 @@ export type AlterPartitionRequestPartitionDataInit = {
   newIsrWithEpochs?: readonly AlterPartitionRequestBrokerStateInit[];
   leaderRecoveryState?: number;
   partitionEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionRequestBrokerState {
   brokerId: number;
   brokerEpoch: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionRequestBrokerStateInit = {
   brokerId?: number;
   brokerEpoch?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterPartitionRequest(): AlterPartitionRequest {
@@ -68,7 +81,8 @@ function defaultAlterPartitionRequest(): AlterPartitionRequest {
 function isDefaultAlterPartitionRequest(x: AlterPartitionRequestInit): boolean {
   return (x.brokerId === undefined || !(x.brokerId !== 0)) &&
     (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionRequestTopicData(): AlterPartitionRequestTopicData {
@@ -82,7 +96,8 @@ function defaultAlterPartitionRequestTopicData(): AlterPartitionRequestTopicData
 function isDefaultAlterPartitionRequestTopicData(x: AlterPartitionRequestTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionRequestPartitionData(): AlterPartitionRequestPartitionData {
@@ -102,7 +117,8 @@ function isDefaultAlterPartitionRequestPartitionData(x: AlterPartitionRequestPar
     (x.newIsr === undefined || !((x.newIsr === null || x.newIsr.length !== 0))) &&
     (x.newIsrWithEpochs === undefined || !((x.newIsrWithEpochs === null || x.newIsrWithEpochs.length !== 0))) &&
     (x.leaderRecoveryState === undefined || !(x.leaderRecoveryState !== 0)) &&
-    (x.partitionEpoch === undefined || !(x.partitionEpoch !== 0));
+    (x.partitionEpoch === undefined || !(x.partitionEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionRequestBrokerState(): AlterPartitionRequestBrokerState {
@@ -114,13 +130,15 @@ function defaultAlterPartitionRequestBrokerState(): AlterPartitionRequestBrokerS
 
 function isDefaultAlterPartitionRequestBrokerState(x: AlterPartitionRequestBrokerStateInit): boolean {
   return (x.brokerId === undefined || !(x.brokerId !== 0)) &&
-    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n));
+    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterPartitionRequest(r: Reader, v: number): AlterPartitionRequest {
   let _brokerId: number;
   let _brokerEpoch: bigint;
   let _topics: AlterPartitionRequestTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _brokerEpoch = r.readInt64();
   {
@@ -135,12 +153,14 @@ function decodeAlterPartitionRequest(r: Reader, v: number): AlterPartitionReques
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionRequest = {
     brokerId: _brokerId,
     brokerEpoch: _brokerEpoch,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionRequest(w: Writer, x: AlterPartitionRequestInit, v: number): void {
@@ -161,13 +181,14 @@ function encodeAlterPartitionRequest(w: Writer, x: AlterPartitionRequestInit, v:
       for (const e0 of val) encodeAlterPartitionRequestTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionRequestTopicData(r: Reader, v: number): AlterPartitionRequestTopicData {
   let _topicName: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: AlterPartitionRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 1) {
     _topicName = r.readCompactString();
   }
@@ -186,12 +207,14 @@ function decodeAlterPartitionRequestTopicData(r: Reader, v: number): AlterPartit
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionRequestTopicData = {
     topicName: _topicName,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionRequestTopicData(w: Writer, x: AlterPartitionRequestTopicDataInit, v: number): void {
@@ -216,7 +239,7 @@ function encodeAlterPartitionRequestTopicData(w: Writer, x: AlterPartitionReques
       for (const e0 of val) encodeAlterPartitionRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPartitionRequestPartitionData {
@@ -226,6 +249,7 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPa
   let _newIsrWithEpochs: AlterPartitionRequestBrokerState[] = [];
   let _leaderRecoveryState: number = 0;
   let _partitionEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v <= 2) {
@@ -256,8 +280,8 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPa
     _leaderRecoveryState = r.readInt8();
   }
   _partitionEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionRequestPartitionData = {
     partitionIndex: _partitionIndex,
     leaderEpoch: _leaderEpoch,
     newIsr: _newIsr,
@@ -265,6 +289,8 @@ function decodeAlterPartitionRequestPartitionData(r: Reader, v: number): AlterPa
     leaderRecoveryState: _leaderRecoveryState,
     partitionEpoch: _partitionEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionRequestPartitionData(w: Writer, x: AlterPartitionRequestPartitionDataInit, v: number): void {
@@ -305,23 +331,26 @@ function encodeAlterPartitionRequestPartitionData(w: Writer, x: AlterPartitionRe
     const val = x.partitionEpoch === undefined ? 0 : x.partitionEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionRequestBrokerState(r: Reader, v: number): AlterPartitionRequestBrokerState {
   let _brokerId: number = 0;
   let _brokerEpoch: bigint = -1n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _brokerId = r.readInt32();
   }
   if (v >= 3) {
     _brokerEpoch = r.readInt64();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionRequestBrokerState = {
     brokerId: _brokerId,
     brokerEpoch: _brokerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionRequestBrokerState(w: Writer, x: AlterPartitionRequestBrokerStateInit, v: number): void {
@@ -335,7 +364,7 @@ function encodeAlterPartitionRequestBrokerState(w: Writer, x: AlterPartitionRequ
     w.writeInt64(val);
   }
   if (v <= 2 && x.brokerEpoch !== undefined && !w.dropsAbsentFields && x.brokerEpoch !== -1n) throw fieldAbsentInVersion('AlterPartitionRequest', 'brokerEpoch', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterPartitionRequestCodec: MessageCodec<AlterPartitionRequest, AlterPartitionRequestInit> = {

@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterPartitionResponse {
   throttleTimeMs: number;
   errorCode: number;
   topics: AlterPartitionResponseTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   topics?: readonly AlterPartitionResponseTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionResponseTopicData {
   topicName: string;
   topicId: string;
   partitions: AlterPartitionResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionResponseTopicDataInit = {
   topicName?: string;
   topicId?: string;
   partitions?: readonly AlterPartitionResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterPartitionResponsePartitionData {
@@ -37,6 +44,8 @@ export interface AlterPartitionResponsePartitionData {
   isr: number[];
   leaderRecoveryState: number;
   partitionEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterPartitionResponsePartitionDataInit = {
@@ -47,6 +56,7 @@ export type AlterPartitionResponsePartitionDataInit = {
   isr?: readonly number[];
   leaderRecoveryState?: number;
   partitionEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterPartitionResponse(): AlterPartitionResponse {
@@ -60,7 +70,8 @@ function defaultAlterPartitionResponse(): AlterPartitionResponse {
 function isDefaultAlterPartitionResponse(x: AlterPartitionResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionResponseTopicData(): AlterPartitionResponseTopicData {
@@ -74,7 +85,8 @@ function defaultAlterPartitionResponseTopicData(): AlterPartitionResponseTopicDa
 function isDefaultAlterPartitionResponseTopicData(x: AlterPartitionResponseTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterPartitionResponsePartitionData(): AlterPartitionResponsePartitionData {
@@ -96,13 +108,15 @@ function isDefaultAlterPartitionResponsePartitionData(x: AlterPartitionResponseP
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.isr === undefined || !((x.isr === null || x.isr.length !== 0))) &&
     (x.leaderRecoveryState === undefined || !(x.leaderRecoveryState !== 0)) &&
-    (x.partitionEpoch === undefined || !(x.partitionEpoch !== 0));
+    (x.partitionEpoch === undefined || !(x.partitionEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterPartitionResponse(r: Reader, v: number): AlterPartitionResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _topics: AlterPartitionResponseTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   {
@@ -117,12 +131,14 @@ function decodeAlterPartitionResponse(r: Reader, v: number): AlterPartitionRespo
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionResponse(w: Writer, x: AlterPartitionResponseInit, v: number): void {
@@ -143,13 +159,14 @@ function encodeAlterPartitionResponse(w: Writer, x: AlterPartitionResponseInit, 
       for (const e0 of val) encodeAlterPartitionResponseTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionResponseTopicData(r: Reader, v: number): AlterPartitionResponseTopicData {
   let _topicName: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: AlterPartitionResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 1) {
     _topicName = r.readCompactString();
   }
@@ -168,12 +185,14 @@ function decodeAlterPartitionResponseTopicData(r: Reader, v: number): AlterParti
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionResponseTopicData = {
     topicName: _topicName,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionResponseTopicData(w: Writer, x: AlterPartitionResponseTopicDataInit, v: number): void {
@@ -198,7 +217,7 @@ function encodeAlterPartitionResponseTopicData(w: Writer, x: AlterPartitionRespo
       for (const e0 of val) encodeAlterPartitionResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterPartitionResponsePartitionData(r: Reader, v: number): AlterPartitionResponsePartitionData {
@@ -209,6 +228,7 @@ function decodeAlterPartitionResponsePartitionData(r: Reader, v: number): AlterP
   let _isr: number[];
   let _leaderRecoveryState: number = 0;
   let _partitionEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _leaderId = r.readInt32();
@@ -229,8 +249,8 @@ function decodeAlterPartitionResponsePartitionData(r: Reader, v: number): AlterP
     _leaderRecoveryState = r.readInt8();
   }
   _partitionEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterPartitionResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     leaderId: _leaderId,
@@ -239,6 +259,8 @@ function decodeAlterPartitionResponsePartitionData(r: Reader, v: number): AlterP
     leaderRecoveryState: _leaderRecoveryState,
     partitionEpoch: _partitionEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterPartitionResponsePartitionData(w: Writer, x: AlterPartitionResponsePartitionDataInit, v: number): void {
@@ -275,7 +297,7 @@ function encodeAlterPartitionResponsePartitionData(w: Writer, x: AlterPartitionR
     const val = x.partitionEpoch === undefined ? 0 : x.partitionEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterPartitionResponseCodec: MessageCodec<AlterPartitionResponse, AlterPartitionResponseInit> = {

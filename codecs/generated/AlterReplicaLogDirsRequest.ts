@@ -4,33 +4,43 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterReplicaLogDirsRequest {
   dirs: AlterReplicaLogDirsRequestAlterReplicaLogDir[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsRequestInit = {
   dirs?: readonly AlterReplicaLogDirsRequestAlterReplicaLogDirInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterReplicaLogDirsRequestAlterReplicaLogDir {
   path: string;
   topics: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsRequestAlterReplicaLogDirInit = {
   path?: string;
   topics?: readonly AlterReplicaLogDirsRequestAlterReplicaLogDirTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
   name: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsRequestAlterReplicaLogDirTopicInit = {
   name?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest {
@@ -40,7 +50,8 @@ function defaultAlterReplicaLogDirsRequest(): AlterReplicaLogDirsRequest {
 }
 
 function isDefaultAlterReplicaLogDirsRequest(x: AlterReplicaLogDirsRequestInit): boolean {
-  return (x.dirs === undefined || !((x.dirs === null || x.dirs.length !== 0)));
+  return (x.dirs === undefined || !((x.dirs === null || x.dirs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterReplicaLogDirsRequestAlterReplicaLogDir(): AlterReplicaLogDirsRequestAlterReplicaLogDir {
@@ -52,7 +63,8 @@ function defaultAlterReplicaLogDirsRequestAlterReplicaLogDir(): AlterReplicaLogD
 
 function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDir(x: AlterReplicaLogDirsRequestAlterReplicaLogDirInit): boolean {
   return (x.path === undefined || !(x.path !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
@@ -64,11 +76,13 @@ function defaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(): AlterReplic
 
 function isDefaultAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(x: AlterReplicaLogDirsRequestAlterReplicaLogDirTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLogDirsRequest {
   let _dirs: AlterReplicaLogDirsRequestAlterReplicaLogDir[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -82,11 +96,13 @@ function decodeAlterReplicaLogDirsRequest(r: Reader, v: number): AlterReplicaLog
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsRequest = {
     dirs: _dirs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsRequest(w: Writer, x: AlterReplicaLogDirsRequestInit, v: number): void {
@@ -100,13 +116,14 @@ function encodeAlterReplicaLogDirsRequest(w: Writer, x: AlterReplicaLogDirsReque
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterReplicaLogDirsRequestAlterReplicaLogDir(r: Reader, v: number): AlterReplicaLogDirsRequestAlterReplicaLogDir {
   let _path: string;
   let _topics: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _path = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -121,12 +138,14 @@ function decodeAlterReplicaLogDirsRequestAlterReplicaLogDir(r: Reader, v: number
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsRequestAlterReplicaLogDir = {
     path: _path,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(w: Writer, x: AlterReplicaLogDirsRequestAlterReplicaLogDirInit, v: number): void {
@@ -148,13 +167,14 @@ function encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(w: Writer, x: AlterR
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reader, v: number): AlterReplicaLogDirsRequestAlterReplicaLogDirTopic {
   let _name: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -169,12 +189,14 @@ function decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reader, v: n
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(w: Writer, x: AlterReplicaLogDirsRequestAlterReplicaLogDirTopicInit, v: number): void {
@@ -196,7 +218,7 @@ function encodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(w: Writer, x: A
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterReplicaLogDirsResponse {
   throttleTimeMs: number;
   results: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
   topicName: string;
   partitions: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResultInit = {
   topicName?: string;
   partitions?: readonly AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
   partitionIndex: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResultInit = {
   partitionIndex?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsResponse {
@@ -44,7 +54,8 @@ function defaultAlterReplicaLogDirsResponse(): AlterReplicaLogDirsResponse {
 
 function isDefaultAlterReplicaLogDirsResponse(x: AlterReplicaLogDirsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(): AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
@@ -56,7 +67,8 @@ function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(): Alte
 
 function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(x: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResultInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(): AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
@@ -68,12 +80,14 @@ function defaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(): 
 
 function isDefaultAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(x: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResultInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLogDirsResponse {
   let _throttleTimeMs: number;
   let _results: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -88,12 +102,14 @@ function decodeAlterReplicaLogDirsResponse(r: Reader, v: number): AlterReplicaLo
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsResponse(w: Writer, x: AlterReplicaLogDirsResponseInit, v: number): void {
@@ -111,13 +127,14 @@ function encodeAlterReplicaLogDirsResponse(w: Writer, x: AlterReplicaLogDirsResp
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r: Reader, v: number): AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult {
   let _topicName: string;
   let _partitions: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -132,12 +149,14 @@ function decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r: Reade
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(w: Writer, x: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResultInit, v: number): void {
@@ -159,22 +178,25 @@ function encodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(w: Write
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(r: Reader, v: number): AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult {
   let _partitionIndex: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(w: Writer, x: AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResultInit, v: number): void {
@@ -187,7 +209,7 @@ function encodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(w: W
     w.writeInt16(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

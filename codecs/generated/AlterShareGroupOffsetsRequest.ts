@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterShareGroupOffsetsRequest {
   groupId: string;
   topics: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsRequestInit = {
   groupId?: string;
   topics?: readonly AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic {
   topicName: string;
   partitions: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopicInit = {
   topicName?: string;
   partitions?: readonly AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition {
   partitionIndex: number;
   startOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartitionInit = {
   partitionIndex?: number;
   startOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterShareGroupOffsetsRequest(): AlterShareGroupOffsetsRequest {
@@ -44,7 +54,8 @@ function defaultAlterShareGroupOffsetsRequest(): AlterShareGroupOffsetsRequest {
 
 function isDefaultAlterShareGroupOffsetsRequest(x: AlterShareGroupOffsetsRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic {
@@ -56,7 +67,8 @@ function defaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(
 
 function isDefaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(x: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopicInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition {
@@ -68,12 +80,14 @@ function defaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartit
 
 function isDefaultAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(x: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.startOffset === undefined || !(x.startOffset !== 0n));
+    (x.startOffset === undefined || !(x.startOffset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterShareGroupOffsetsRequest(r: Reader, v: number): AlterShareGroupOffsetsRequest {
   let _groupId: string;
   let _topics: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -87,11 +101,13 @@ function decodeAlterShareGroupOffsetsRequest(r: Reader, v: number): AlterShareGr
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsRequest(w: Writer, x: AlterShareGroupOffsetsRequestInit, v: number): void {
@@ -112,12 +128,13 @@ function encodeAlterShareGroupOffsetsRequest(w: Writer, x: AlterShareGroupOffset
       for (const e0 of val) encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(r: Reader, v: number): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic {
   let _topicName: string;
   let _partitions: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -131,11 +148,13 @@ function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(r
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(w: Writer, x: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopicInit, v: number): void {
@@ -156,19 +175,22 @@ function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestTopic(w
       for (const e0 of val) encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(r: Reader, v: number): AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition {
   let _partitionIndex: number;
   let _startOffset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _startOffset = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition = {
     partitionIndex: _partitionIndex,
     startOffset: _startOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartition(w: Writer, x: AlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartitionInit, v: number): void {
@@ -180,7 +202,7 @@ function encodeAlterShareGroupOffsetsRequestAlterShareGroupOffsetsRequestPartiti
     const val = x.startOffset === undefined ? 0n : x.startOffset;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterShareGroupOffsetsRequestCodec: MessageCodec<AlterShareGroupOffsetsRequest, AlterShareGroupOffsetsRequestInit> = {

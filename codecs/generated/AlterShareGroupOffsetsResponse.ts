@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterShareGroupOffsetsResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   responses: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsResponseInit = {
@@ -17,30 +20,37 @@ export type AlterShareGroupOffsetsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   responses?: readonly AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic {
   topicName: string;
   topicId: string;
   partitions: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopicInit = {
   topicName?: string;
   topicId?: string;
   partitions?: readonly AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition {
   partitionIndex: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartitionInit = {
   partitionIndex?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterShareGroupOffsetsResponse(): AlterShareGroupOffsetsResponse {
@@ -56,7 +66,8 @@ function isDefaultAlterShareGroupOffsetsResponse(x: AlterShareGroupOffsetsRespon
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic {
@@ -70,7 +81,8 @@ function defaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopi
 function isDefaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(x: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopicInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition {
@@ -84,7 +96,8 @@ function defaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePart
 function isDefaultAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(x: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareGroupOffsetsResponse {
@@ -92,6 +105,7 @@ function decodeAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareG
   let _errorCode: number;
   let _errorMessage: string | null;
   let _responses: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -107,13 +121,15 @@ function decodeAlterShareGroupOffsetsResponse(r: Reader, v: number): AlterShareG
       _responses = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsResponse(w: Writer, x: AlterShareGroupOffsetsResponseInit, v: number): void {
@@ -142,13 +158,14 @@ function encodeAlterShareGroupOffsetsResponse(w: Writer, x: AlterShareGroupOffse
       for (const e0 of val) encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(r: Reader, v: number): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic {
   let _topicName: string;
   let _topicId: string;
   let _partitions: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   _topicId = r.readUuid();
   {
@@ -163,12 +180,14 @@ function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic = {
     topicName: _topicName,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic(w: Writer, x: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopicInit, v: number): void {
@@ -193,22 +212,25 @@ function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseTopic
       for (const e0 of val) encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(r: Reader, v: number): AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition {
   let _partitionIndex: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartition(w: Writer, x: AlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponsePartitionInit, v: number): void {
@@ -228,7 +250,7 @@ function encodeAlterShareGroupOffsetsResponseAlterShareGroupOffsetsResponseParti
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterShareGroupOffsetsResponseCodec: MessageCodec<AlterShareGroupOffsetsResponse, AlterShareGroupOffsetsResponseInit> = {

@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterUserScramCredentialsRequest {
   deletions: AlterUserScramCredentialsRequestScramCredentialDeletion[];
   upsertions: AlterUserScramCredentialsRequestScramCredentialUpsertion[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterUserScramCredentialsRequestInit = {
   deletions?: readonly AlterUserScramCredentialsRequestScramCredentialDeletionInit[];
   upsertions?: readonly AlterUserScramCredentialsRequestScramCredentialUpsertionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterUserScramCredentialsRequestScramCredentialDeletion {
   name: string;
   mechanism: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterUserScramCredentialsRequestScramCredentialDeletionInit = {
   name?: string;
   mechanism?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterUserScramCredentialsRequestScramCredentialUpsertion {
@@ -31,6 +38,8 @@ export interface AlterUserScramCredentialsRequestScramCredentialUpsertion {
   iterations: number;
   salt: Buffer;
   saltedPassword: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterUserScramCredentialsRequestScramCredentialUpsertionInit = {
@@ -39,6 +48,7 @@ export type AlterUserScramCredentialsRequestScramCredentialUpsertionInit = {
   iterations?: number;
   salt?: Buffer;
   saltedPassword?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredentialsRequest {
@@ -50,7 +60,8 @@ function defaultAlterUserScramCredentialsRequest(): AlterUserScramCredentialsReq
 
 function isDefaultAlterUserScramCredentialsRequest(x: AlterUserScramCredentialsRequestInit): boolean {
   return (x.deletions === undefined || !((x.deletions === null || x.deletions.length !== 0))) &&
-    (x.upsertions === undefined || !((x.upsertions === null || x.upsertions.length !== 0)));
+    (x.upsertions === undefined || !((x.upsertions === null || x.upsertions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterUserScramCredentialsRequestScramCredentialDeletion(): AlterUserScramCredentialsRequestScramCredentialDeletion {
@@ -62,7 +73,8 @@ function defaultAlterUserScramCredentialsRequestScramCredentialDeletion(): Alter
 
 function isDefaultAlterUserScramCredentialsRequestScramCredentialDeletion(x: AlterUserScramCredentialsRequestScramCredentialDeletionInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.mechanism === undefined || !(x.mechanism !== 0));
+    (x.mechanism === undefined || !(x.mechanism !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterUserScramCredentialsRequestScramCredentialUpsertion(): AlterUserScramCredentialsRequestScramCredentialUpsertion {
@@ -80,12 +92,14 @@ function isDefaultAlterUserScramCredentialsRequestScramCredentialUpsertion(x: Al
     (x.mechanism === undefined || !(x.mechanism !== 0)) &&
     (x.iterations === undefined || !(x.iterations !== 0)) &&
     (x.salt === undefined || !((x.salt === null || x.salt.length !== 0))) &&
-    (x.saltedPassword === undefined || !((x.saltedPassword === null || x.saltedPassword.length !== 0)));
+    (x.saltedPassword === undefined || !((x.saltedPassword === null || x.saltedPassword.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUserScramCredentialsRequest {
   let _deletions: AlterUserScramCredentialsRequestScramCredentialDeletion[];
   let _upsertions: AlterUserScramCredentialsRequestScramCredentialUpsertion[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -110,11 +124,13 @@ function decodeAlterUserScramCredentialsRequest(r: Reader, v: number): AlterUser
       _upsertions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterUserScramCredentialsRequest = {
     deletions: _deletions,
     upsertions: _upsertions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterUserScramCredentialsRequest(w: Writer, x: AlterUserScramCredentialsRequestInit, v: number): void {
@@ -136,19 +152,22 @@ function encodeAlterUserScramCredentialsRequest(w: Writer, x: AlterUserScramCred
       for (const e0 of val) encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsRequestScramCredentialDeletion(r: Reader, v: number): AlterUserScramCredentialsRequestScramCredentialDeletion {
   let _name: string;
   let _mechanism: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _mechanism = r.readInt8();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterUserScramCredentialsRequestScramCredentialDeletion = {
     name: _name,
     mechanism: _mechanism,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterUserScramCredentialsRequestScramCredentialDeletion(w: Writer, x: AlterUserScramCredentialsRequestScramCredentialDeletionInit, v: number): void {
@@ -164,7 +183,7 @@ function encodeAlterUserScramCredentialsRequestScramCredentialDeletion(w: Writer
     const val = x.mechanism === undefined ? 0 : x.mechanism;
     w.writeInt8(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reader, v: number): AlterUserScramCredentialsRequestScramCredentialUpsertion {
@@ -173,19 +192,22 @@ function decodeAlterUserScramCredentialsRequestScramCredentialUpsertion(r: Reade
   let _iterations: number;
   let _salt: Buffer;
   let _saltedPassword: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _mechanism = r.readInt8();
   _iterations = r.readInt32();
   _salt = r.readCompactBytes();
   _saltedPassword = r.readCompactBytes();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterUserScramCredentialsRequestScramCredentialUpsertion = {
     name: _name,
     mechanism: _mechanism,
     iterations: _iterations,
     salt: _salt,
     saltedPassword: _saltedPassword,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w: Writer, x: AlterUserScramCredentialsRequestScramCredentialUpsertionInit, v: number): void {
@@ -221,7 +243,7 @@ function encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w: Write
       w.writeCompactBytes(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterUserScramCredentialsRequestCodec: MessageCodec<AlterUserScramCredentialsRequest, AlterUserScramCredentialsRequestInit> = {

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AlterUserScramCredentialsResponse {
   throttleTimeMs: number;
   results: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterUserScramCredentialsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
   user: string;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInit = {
   user?: string;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAlterUserScramCredentialsResponse(): AlterUserScramCredentialsResponse {
@@ -36,7 +43,8 @@ function defaultAlterUserScramCredentialsResponse(): AlterUserScramCredentialsRe
 
 function isDefaultAlterUserScramCredentialsResponse(x: AlterUserScramCredentialsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(): AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
@@ -50,12 +58,14 @@ function defaultAlterUserScramCredentialsResponseAlterUserScramCredentialsResult
 function isDefaultAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(x: AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInit): boolean {
   return (x.user === undefined || !(x.user !== "")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUserScramCredentialsResponse {
   let _throttleTimeMs: number;
   let _results: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -69,11 +79,13 @@ function decodeAlterUserScramCredentialsResponse(r: Reader, v: number): AlterUse
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterUserScramCredentialsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterUserScramCredentialsResponse(w: Writer, x: AlterUserScramCredentialsResponseInit, v: number): void {
@@ -90,22 +102,25 @@ function encodeAlterUserScramCredentialsResponse(w: Writer, x: AlterUserScramCre
       for (const e0 of val) encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(r: Reader, v: number): AlterUserScramCredentialsResponseAlterUserScramCredentialsResult {
   let _user: string;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _user = r.readCompactString();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AlterUserScramCredentialsResponseAlterUserScramCredentialsResult = {
     user: _user,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w: Writer, x: AlterUserScramCredentialsResponseAlterUserScramCredentialsResultInit, v: number): void {
@@ -129,7 +144,7 @@ function encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AlterUserScramCredentialsResponseCodec: MessageCodec<AlterUserScramCredentialsResponse, AlterUserScramCredentialsResponseInit> = {

@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ApiVersionsRequest {
   clientSoftwareName: string;
   clientSoftwareVersion: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ApiVersionsRequestInit = {
   clientSoftwareName?: string;
   clientSoftwareVersion?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultApiVersionsRequest(): ApiVersionsRequest {
@@ -24,12 +28,14 @@ function defaultApiVersionsRequest(): ApiVersionsRequest {
 
 function isDefaultApiVersionsRequest(x: ApiVersionsRequestInit): boolean {
   return (x.clientSoftwareName === undefined || !(x.clientSoftwareName !== "")) &&
-    (x.clientSoftwareVersion === undefined || !(x.clientSoftwareVersion !== ""));
+    (x.clientSoftwareVersion === undefined || !(x.clientSoftwareVersion !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
   let _clientSoftwareName: string = "";
   let _clientSoftwareVersion: string = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _clientSoftwareName = r.readCompactString();
   }
@@ -37,12 +43,14 @@ function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
     _clientSoftwareVersion = r.readCompactString();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ApiVersionsRequest = {
     clientSoftwareName: _clientSoftwareName,
     clientSoftwareVersion: _clientSoftwareVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeApiVersionsRequest(w: Writer, x: ApiVersionsRequestInit, v: number): void {
@@ -63,7 +71,7 @@ function encodeApiVersionsRequest(w: Writer, x: ApiVersionsRequestInit, v: numbe
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

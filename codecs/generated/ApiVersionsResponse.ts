@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ApiVersionsResponse {
   errorCode: number;
@@ -13,6 +14,8 @@ export interface ApiVersionsResponse {
   finalizedFeaturesEpoch: bigint;
   finalizedFeatures: ApiVersionsResponseFinalizedFeatureKey[];
   zkMigrationReady: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ApiVersionsResponseInit = {
@@ -23,42 +26,52 @@ export type ApiVersionsResponseInit = {
   finalizedFeaturesEpoch?: bigint;
   finalizedFeatures?: readonly ApiVersionsResponseFinalizedFeatureKeyInit[];
   zkMigrationReady?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ApiVersionsResponseApiVersion {
   apiKey: number;
   minVersion: number;
   maxVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ApiVersionsResponseApiVersionInit = {
   apiKey?: number;
   minVersion?: number;
   maxVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ApiVersionsResponseSupportedFeatureKey {
   name: string;
   minVersion: number;
   maxVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ApiVersionsResponseSupportedFeatureKeyInit = {
   name?: string;
   minVersion?: number;
   maxVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ApiVersionsResponseFinalizedFeatureKey {
   name: string;
   maxVersionLevel: number;
   minVersionLevel: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ApiVersionsResponseFinalizedFeatureKeyInit = {
   name?: string;
   maxVersionLevel?: number;
   minVersionLevel?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultApiVersionsResponse(): ApiVersionsResponse {
@@ -80,7 +93,8 @@ function isDefaultApiVersionsResponse(x: ApiVersionsResponseInit): boolean {
     (x.supportedFeatures === undefined || !((x.supportedFeatures === null || x.supportedFeatures.length !== 0))) &&
     (x.finalizedFeaturesEpoch === undefined || !(x.finalizedFeaturesEpoch !== -1n)) &&
     (x.finalizedFeatures === undefined || !((x.finalizedFeatures === null || x.finalizedFeatures.length !== 0))) &&
-    (x.zkMigrationReady === undefined || !(x.zkMigrationReady !== false));
+    (x.zkMigrationReady === undefined || !(x.zkMigrationReady !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultApiVersionsResponseApiVersion(): ApiVersionsResponseApiVersion {
@@ -94,7 +108,8 @@ function defaultApiVersionsResponseApiVersion(): ApiVersionsResponseApiVersion {
 function isDefaultApiVersionsResponseApiVersion(x: ApiVersionsResponseApiVersionInit): boolean {
   return (x.apiKey === undefined || !(x.apiKey !== 0)) &&
     (x.minVersion === undefined || !(x.minVersion !== 0)) &&
-    (x.maxVersion === undefined || !(x.maxVersion !== 0));
+    (x.maxVersion === undefined || !(x.maxVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultApiVersionsResponseSupportedFeatureKey(): ApiVersionsResponseSupportedFeatureKey {
@@ -108,7 +123,8 @@ function defaultApiVersionsResponseSupportedFeatureKey(): ApiVersionsResponseSup
 function isDefaultApiVersionsResponseSupportedFeatureKey(x: ApiVersionsResponseSupportedFeatureKeyInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.minVersion === undefined || !(x.minVersion !== 0)) &&
-    (x.maxVersion === undefined || !(x.maxVersion !== 0));
+    (x.maxVersion === undefined || !(x.maxVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultApiVersionsResponseFinalizedFeatureKey(): ApiVersionsResponseFinalizedFeatureKey {
@@ -122,7 +138,8 @@ function defaultApiVersionsResponseFinalizedFeatureKey(): ApiVersionsResponseFin
 function isDefaultApiVersionsResponseFinalizedFeatureKey(x: ApiVersionsResponseFinalizedFeatureKeyInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.maxVersionLevel === undefined || !(x.maxVersionLevel !== 0)) &&
-    (x.minVersionLevel === undefined || !(x.minVersionLevel !== 0));
+    (x.minVersionLevel === undefined || !(x.minVersionLevel !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
@@ -133,6 +150,7 @@ function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
   let _finalizedFeaturesEpoch: bigint = -1n;
   let _finalizedFeatures: ApiVersionsResponseFinalizedFeatureKey[] = [];
   let _zkMigrationReady: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -192,12 +210,13 @@ function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: ApiVersionsResponse = {
     errorCode: _errorCode,
     apiKeys: _apiKeys,
     throttleTimeMs: _throttleTimeMs,
@@ -206,6 +225,8 @@ function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
     finalizedFeatures: _finalizedFeatures,
     zkMigrationReady: _zkMigrationReady,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: number): void {
@@ -231,7 +252,9 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
     const tag1 = x.finalizedFeaturesEpoch !== undefined && x.finalizedFeaturesEpoch !== -1n;
     const tag2 = x.finalizedFeatures !== undefined && (x.finalizedFeatures === null || x.finalizedFeatures.length !== 0);
     const tag3 = x.zkMigrationReady !== undefined && x.zkMigrationReady !== false;
-    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.supportedFeatures;
       if (val !== undefined) {
@@ -247,6 +270,7 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
     if (tag1) {
       const val = x.finalizedFeaturesEpoch;
       if (val !== undefined) {
@@ -257,6 +281,7 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 2);
     if (tag2) {
       const val = x.finalizedFeatures;
       if (val !== undefined) {
@@ -272,6 +297,7 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 3);
     if (tag3) {
       const val = x.zkMigrationReady;
       if (val !== undefined) {
@@ -282,6 +308,7 @@ function encodeApiVersionsResponse(w: Writer, x: ApiVersionsResponseInit, v: num
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
@@ -289,17 +316,20 @@ function decodeApiVersionsResponseApiVersion(r: Reader, v: number): ApiVersionsR
   let _apiKey: number;
   let _minVersion: number;
   let _maxVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _apiKey = r.readInt16();
   _minVersion = r.readInt16();
   _maxVersion = r.readInt16();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ApiVersionsResponseApiVersion = {
     apiKey: _apiKey,
     minVersion: _minVersion,
     maxVersion: _maxVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeApiVersionsResponseApiVersion(w: Writer, x: ApiVersionsResponseApiVersionInit, v: number): void {
@@ -316,7 +346,7 @@ function encodeApiVersionsResponseApiVersion(w: Writer, x: ApiVersionsResponseAp
     w.writeInt16(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -324,6 +354,7 @@ function decodeApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): Api
   let _name: string = "";
   let _minVersion: number = 0;
   let _maxVersion: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _name = r.readCompactString();
   }
@@ -334,13 +365,15 @@ function decodeApiVersionsResponseSupportedFeatureKey(r: Reader, v: number): Api
     _maxVersion = r.readInt16();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ApiVersionsResponseSupportedFeatureKey = {
     name: _name,
     minVersion: _minVersion,
     maxVersion: _maxVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeApiVersionsResponseSupportedFeatureKey(w: Writer, x: ApiVersionsResponseSupportedFeatureKeyInit, v: number): void {
@@ -364,7 +397,7 @@ function encodeApiVersionsResponseSupportedFeatureKey(w: Writer, x: ApiVersionsR
   }
   if (v <= 2 && x.maxVersion !== undefined && !w.dropsAbsentFields && x.maxVersion !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'maxVersion', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -372,6 +405,7 @@ function decodeApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): Api
   let _name: string = "";
   let _maxVersionLevel: number = 0;
   let _minVersionLevel: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _name = r.readCompactString();
   }
@@ -382,13 +416,15 @@ function decodeApiVersionsResponseFinalizedFeatureKey(r: Reader, v: number): Api
     _minVersionLevel = r.readInt16();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ApiVersionsResponseFinalizedFeatureKey = {
     name: _name,
     maxVersionLevel: _maxVersionLevel,
     minVersionLevel: _minVersionLevel,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeApiVersionsResponseFinalizedFeatureKey(w: Writer, x: ApiVersionsResponseFinalizedFeatureKeyInit, v: number): void {
@@ -412,7 +448,7 @@ function encodeApiVersionsResponseFinalizedFeatureKey(w: Writer, x: ApiVersionsR
   }
   if (v <= 2 && x.minVersionLevel !== undefined && !w.dropsAbsentFields && x.minVersionLevel !== 0) throw fieldAbsentInVersion('ApiVersionsResponse', 'minVersionLevel', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

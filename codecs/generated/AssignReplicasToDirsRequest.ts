@@ -4,45 +4,58 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AssignReplicasToDirsRequest {
   brokerId: number;
   brokerEpoch: bigint;
   directories: AssignReplicasToDirsRequestDirectoryData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsRequestInit = {
   brokerId?: number;
   brokerEpoch?: bigint;
   directories?: readonly AssignReplicasToDirsRequestDirectoryDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsRequestDirectoryData {
   id: string;
   topics: AssignReplicasToDirsRequestTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsRequestDirectoryDataInit = {
   id?: string;
   topics?: readonly AssignReplicasToDirsRequestTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsRequestTopicData {
   topicId: string;
   partitions: AssignReplicasToDirsRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsRequestTopicDataInit = {
   topicId?: string;
   partitions?: readonly AssignReplicasToDirsRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsRequestPartitionData {
   partitionIndex: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsRequestPartitionDataInit = {
   partitionIndex?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsRequest {
@@ -56,7 +69,8 @@ function defaultAssignReplicasToDirsRequest(): AssignReplicasToDirsRequest {
 function isDefaultAssignReplicasToDirsRequest(x: AssignReplicasToDirsRequestInit): boolean {
   return (x.brokerId === undefined || !(x.brokerId !== 0)) &&
     (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n)) &&
-    (x.directories === undefined || !((x.directories === null || x.directories.length !== 0)));
+    (x.directories === undefined || !((x.directories === null || x.directories.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsRequestDirectoryData(): AssignReplicasToDirsRequestDirectoryData {
@@ -68,7 +82,8 @@ function defaultAssignReplicasToDirsRequestDirectoryData(): AssignReplicasToDirs
 
 function isDefaultAssignReplicasToDirsRequestDirectoryData(x: AssignReplicasToDirsRequestDirectoryDataInit): boolean {
   return (x.id === undefined || !(x.id !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsRequestTopicData(): AssignReplicasToDirsRequestTopicData {
@@ -80,7 +95,8 @@ function defaultAssignReplicasToDirsRequestTopicData(): AssignReplicasToDirsRequ
 
 function isDefaultAssignReplicasToDirsRequestTopicData(x: AssignReplicasToDirsRequestTopicDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsRequestPartitionData(): AssignReplicasToDirsRequestPartitionData {
@@ -90,13 +106,15 @@ function defaultAssignReplicasToDirsRequestPartitionData(): AssignReplicasToDirs
 }
 
 function isDefaultAssignReplicasToDirsRequestPartitionData(x: AssignReplicasToDirsRequestPartitionDataInit): boolean {
-  return (x.partitionIndex === undefined || !(x.partitionIndex !== 0));
+  return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAssignReplicasToDirsRequest(r: Reader, v: number): AssignReplicasToDirsRequest {
   let _brokerId: number;
   let _brokerEpoch: bigint;
   let _directories: AssignReplicasToDirsRequestDirectoryData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _brokerEpoch = r.readInt64();
   {
@@ -111,12 +129,14 @@ function decodeAssignReplicasToDirsRequest(r: Reader, v: number): AssignReplicas
       _directories = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsRequest = {
     brokerId: _brokerId,
     brokerEpoch: _brokerEpoch,
     directories: _directories,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsRequest(w: Writer, x: AssignReplicasToDirsRequestInit, v: number): void {
@@ -137,12 +157,13 @@ function encodeAssignReplicasToDirsRequest(w: Writer, x: AssignReplicasToDirsReq
       for (const e0 of val) encodeAssignReplicasToDirsRequestDirectoryData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, v: number): AssignReplicasToDirsRequestDirectoryData {
   let _id: string;
   let _topics: AssignReplicasToDirsRequestTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _id = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -156,11 +177,13 @@ function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, v: number): A
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsRequestDirectoryData = {
     id: _id,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsRequestDirectoryData(w: Writer, x: AssignReplicasToDirsRequestDirectoryDataInit, v: number): void {
@@ -177,12 +200,13 @@ function encodeAssignReplicasToDirsRequestDirectoryData(w: Writer, x: AssignRepl
       for (const e0 of val) encodeAssignReplicasToDirsRequestTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestTopicData(r: Reader, v: number): AssignReplicasToDirsRequestTopicData {
   let _topicId: string;
   let _partitions: AssignReplicasToDirsRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -196,11 +220,13 @@ function decodeAssignReplicasToDirsRequestTopicData(r: Reader, v: number): Assig
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsRequestTopicData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsRequestTopicData(w: Writer, x: AssignReplicasToDirsRequestTopicDataInit, v: number): void {
@@ -217,16 +243,19 @@ function encodeAssignReplicasToDirsRequestTopicData(w: Writer, x: AssignReplicas
       for (const e0 of val) encodeAssignReplicasToDirsRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsRequestPartitionData(r: Reader, v: number): AssignReplicasToDirsRequestPartitionData {
   let _partitionIndex: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsRequestPartitionData = {
     partitionIndex: _partitionIndex,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsRequestPartitionData(w: Writer, x: AssignReplicasToDirsRequestPartitionDataInit, v: number): void {
@@ -234,7 +263,7 @@ function encodeAssignReplicasToDirsRequestPartitionData(w: Writer, x: AssignRepl
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AssignReplicasToDirsRequestCodec: MessageCodec<AssignReplicasToDirsRequest, AssignReplicasToDirsRequestInit> = {

@@ -4,47 +4,60 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface AssignReplicasToDirsResponse {
   throttleTimeMs: number;
   errorCode: number;
   directories: AssignReplicasToDirsResponseDirectoryData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   directories?: readonly AssignReplicasToDirsResponseDirectoryDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsResponseDirectoryData {
   id: string;
   topics: AssignReplicasToDirsResponseTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsResponseDirectoryDataInit = {
   id?: string;
   topics?: readonly AssignReplicasToDirsResponseTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsResponseTopicData {
   topicId: string;
   partitions: AssignReplicasToDirsResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsResponseTopicDataInit = {
   topicId?: string;
   partitions?: readonly AssignReplicasToDirsResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface AssignReplicasToDirsResponsePartitionData {
   partitionIndex: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type AssignReplicasToDirsResponsePartitionDataInit = {
   partitionIndex?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsResponse {
@@ -58,7 +71,8 @@ function defaultAssignReplicasToDirsResponse(): AssignReplicasToDirsResponse {
 function isDefaultAssignReplicasToDirsResponse(x: AssignReplicasToDirsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.directories === undefined || !((x.directories === null || x.directories.length !== 0)));
+    (x.directories === undefined || !((x.directories === null || x.directories.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsResponseDirectoryData(): AssignReplicasToDirsResponseDirectoryData {
@@ -70,7 +84,8 @@ function defaultAssignReplicasToDirsResponseDirectoryData(): AssignReplicasToDir
 
 function isDefaultAssignReplicasToDirsResponseDirectoryData(x: AssignReplicasToDirsResponseDirectoryDataInit): boolean {
   return (x.id === undefined || !(x.id !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsResponseTopicData(): AssignReplicasToDirsResponseTopicData {
@@ -82,7 +97,8 @@ function defaultAssignReplicasToDirsResponseTopicData(): AssignReplicasToDirsRes
 
 function isDefaultAssignReplicasToDirsResponseTopicData(x: AssignReplicasToDirsResponseTopicDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultAssignReplicasToDirsResponsePartitionData(): AssignReplicasToDirsResponsePartitionData {
@@ -94,13 +110,15 @@ function defaultAssignReplicasToDirsResponsePartitionData(): AssignReplicasToDir
 
 function isDefaultAssignReplicasToDirsResponsePartitionData(x: AssignReplicasToDirsResponsePartitionDataInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeAssignReplicasToDirsResponse(r: Reader, v: number): AssignReplicasToDirsResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _directories: AssignReplicasToDirsResponseDirectoryData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   {
@@ -115,12 +133,14 @@ function decodeAssignReplicasToDirsResponse(r: Reader, v: number): AssignReplica
       _directories = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     directories: _directories,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsResponse(w: Writer, x: AssignReplicasToDirsResponseInit, v: number): void {
@@ -141,12 +161,13 @@ function encodeAssignReplicasToDirsResponse(w: Writer, x: AssignReplicasToDirsRe
       for (const e0 of val) encodeAssignReplicasToDirsResponseDirectoryData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, v: number): AssignReplicasToDirsResponseDirectoryData {
   let _id: string;
   let _topics: AssignReplicasToDirsResponseTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _id = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -160,11 +181,13 @@ function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, v: number): 
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsResponseDirectoryData = {
     id: _id,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsResponseDirectoryData(w: Writer, x: AssignReplicasToDirsResponseDirectoryDataInit, v: number): void {
@@ -181,12 +204,13 @@ function encodeAssignReplicasToDirsResponseDirectoryData(w: Writer, x: AssignRep
       for (const e0 of val) encodeAssignReplicasToDirsResponseTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponseTopicData(r: Reader, v: number): AssignReplicasToDirsResponseTopicData {
   let _topicId: string;
   let _partitions: AssignReplicasToDirsResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -200,11 +224,13 @@ function decodeAssignReplicasToDirsResponseTopicData(r: Reader, v: number): Assi
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsResponseTopicData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsResponseTopicData(w: Writer, x: AssignReplicasToDirsResponseTopicDataInit, v: number): void {
@@ -221,19 +247,22 @@ function encodeAssignReplicasToDirsResponseTopicData(w: Writer, x: AssignReplica
       for (const e0 of val) encodeAssignReplicasToDirsResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeAssignReplicasToDirsResponsePartitionData(r: Reader, v: number): AssignReplicasToDirsResponsePartitionData {
   let _partitionIndex: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: AssignReplicasToDirsResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeAssignReplicasToDirsResponsePartitionData(w: Writer, x: AssignReplicasToDirsResponsePartitionDataInit, v: number): void {
@@ -245,7 +274,7 @@ function encodeAssignReplicasToDirsResponsePartitionData(w: Writer, x: AssignRep
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const AssignReplicasToDirsResponseCodec: MessageCodec<AssignReplicasToDirsResponse, AssignReplicasToDirsResponseInit> = {

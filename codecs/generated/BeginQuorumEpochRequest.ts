@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BeginQuorumEpochRequest {
   clusterId: string | null;
   voterId: number;
   topics: BeginQuorumEpochRequestTopicData[];
   leaderEndpoints: BeginQuorumEpochRequestLeaderEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochRequestInit = {
@@ -17,16 +20,20 @@ export type BeginQuorumEpochRequestInit = {
   voterId?: number;
   topics?: readonly BeginQuorumEpochRequestTopicDataInit[];
   leaderEndpoints?: readonly BeginQuorumEpochRequestLeaderEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochRequestTopicData {
   topicName: string;
   partitions: BeginQuorumEpochRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochRequestTopicDataInit = {
   topicName?: string;
   partitions?: readonly BeginQuorumEpochRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochRequestPartitionData {
@@ -34,6 +41,8 @@ export interface BeginQuorumEpochRequestPartitionData {
   voterDirectoryId: string;
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochRequestPartitionDataInit = {
@@ -41,18 +50,22 @@ export type BeginQuorumEpochRequestPartitionDataInit = {
   voterDirectoryId?: string;
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochRequestLeaderEndpoint {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochRequestLeaderEndpointInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBeginQuorumEpochRequest(): BeginQuorumEpochRequest {
@@ -68,7 +81,8 @@ function isDefaultBeginQuorumEpochRequest(x: BeginQuorumEpochRequestInit): boole
   return (x.clusterId === undefined || !(x.clusterId !== null)) &&
     (x.voterId === undefined || !(x.voterId !== -1)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.leaderEndpoints === undefined || !((x.leaderEndpoints === null || x.leaderEndpoints.length !== 0)));
+    (x.leaderEndpoints === undefined || !((x.leaderEndpoints === null || x.leaderEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochRequestTopicData(): BeginQuorumEpochRequestTopicData {
@@ -80,7 +94,8 @@ function defaultBeginQuorumEpochRequestTopicData(): BeginQuorumEpochRequestTopic
 
 function isDefaultBeginQuorumEpochRequestTopicData(x: BeginQuorumEpochRequestTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochRequestPartitionData(): BeginQuorumEpochRequestPartitionData {
@@ -96,7 +111,8 @@ function isDefaultBeginQuorumEpochRequestPartitionData(x: BeginQuorumEpochReques
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochRequestLeaderEndpoint(): BeginQuorumEpochRequestLeaderEndpoint {
@@ -110,7 +126,8 @@ function defaultBeginQuorumEpochRequestLeaderEndpoint(): BeginQuorumEpochRequest
 function isDefaultBeginQuorumEpochRequestLeaderEndpoint(x: BeginQuorumEpochRequestLeaderEndpointInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBeginQuorumEpochRequest(r: Reader, v: number): BeginQuorumEpochRequest {
@@ -118,6 +135,7 @@ function decodeBeginQuorumEpochRequest(r: Reader, v: number): BeginQuorumEpochRe
   let _voterId: number = -1;
   let _topics: BeginQuorumEpochRequestTopicData[];
   let _leaderEndpoints: BeginQuorumEpochRequestLeaderEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
     _voterId = r.readInt32();
@@ -147,14 +165,16 @@ function decodeBeginQuorumEpochRequest(r: Reader, v: number): BeginQuorumEpochRe
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochRequest = {
     clusterId: _clusterId,
     voterId: _voterId,
     topics: _topics,
     leaderEndpoints: _leaderEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochRequest(w: Writer, x: BeginQuorumEpochRequestInit, v: number): void {
@@ -189,13 +209,14 @@ function encodeBeginQuorumEpochRequest(w: Writer, x: BeginQuorumEpochRequestInit
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeBeginQuorumEpochRequestTopicData(r: Reader, v: number): BeginQuorumEpochRequestTopicData {
   let _topicName: string;
   let _partitions: BeginQuorumEpochRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -210,12 +231,14 @@ function decodeBeginQuorumEpochRequestTopicData(r: Reader, v: number): BeginQuor
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochRequestTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochRequestTopicData(w: Writer, x: BeginQuorumEpochRequestTopicDataInit, v: number): void {
@@ -237,7 +260,7 @@ function encodeBeginQuorumEpochRequestTopicData(w: Writer, x: BeginQuorumEpochRe
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -246,6 +269,7 @@ function decodeBeginQuorumEpochRequestPartitionData(r: Reader, v: number): Begin
   let _voterDirectoryId: string = "00000000-0000-0000-0000-000000000000";
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   if (v >= 1) {
     _voterDirectoryId = r.readUuid();
@@ -253,14 +277,16 @@ function decodeBeginQuorumEpochRequestPartitionData(r: Reader, v: number): Begin
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochRequestPartitionData = {
     partitionIndex: _partitionIndex,
     voterDirectoryId: _voterDirectoryId,
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochRequestPartitionData(w: Writer, x: BeginQuorumEpochRequestPartitionDataInit, v: number): void {
@@ -281,7 +307,7 @@ function encodeBeginQuorumEpochRequestPartitionData(w: Writer, x: BeginQuorumEpo
     w.writeInt32(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -289,6 +315,7 @@ function decodeBeginQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): Begi
   let _name: string = "";
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _name = r.readCompactString();
   }
@@ -299,13 +326,15 @@ function decodeBeginQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): Begi
     _port = r.readUInt16();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochRequestLeaderEndpoint = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, x: BeginQuorumEpochRequestLeaderEndpointInit, v: number): void {
@@ -333,7 +362,7 @@ function encodeBeginQuorumEpochRequestLeaderEndpoint(w: Writer, x: BeginQuorumEp
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochRequest', 'port', v);
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BeginQuorumEpochResponse {
   errorCode: number;
   topics: BeginQuorumEpochResponseTopicData[];
   nodeEndpoints: BeginQuorumEpochResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochResponseInit = {
   errorCode?: number;
   topics?: readonly BeginQuorumEpochResponseTopicDataInit[];
   nodeEndpoints?: readonly BeginQuorumEpochResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochResponseTopicData {
   topicName: string;
   partitions: BeginQuorumEpochResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochResponseTopicDataInit = {
   topicName?: string;
   partitions?: readonly BeginQuorumEpochResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochResponsePartitionData {
@@ -32,6 +39,8 @@ export interface BeginQuorumEpochResponsePartitionData {
   errorCode: number;
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochResponsePartitionDataInit = {
@@ -39,18 +48,22 @@ export type BeginQuorumEpochResponsePartitionDataInit = {
   errorCode?: number;
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BeginQuorumEpochResponseNodeEndpoint {
   nodeId: number;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BeginQuorumEpochResponseNodeEndpointInit = {
   nodeId?: number;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBeginQuorumEpochResponse(): BeginQuorumEpochResponse {
@@ -64,7 +77,8 @@ function defaultBeginQuorumEpochResponse(): BeginQuorumEpochResponse {
 function isDefaultBeginQuorumEpochResponse(x: BeginQuorumEpochResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochResponseTopicData(): BeginQuorumEpochResponseTopicData {
@@ -76,7 +90,8 @@ function defaultBeginQuorumEpochResponseTopicData(): BeginQuorumEpochResponseTop
 
 function isDefaultBeginQuorumEpochResponseTopicData(x: BeginQuorumEpochResponseTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochResponsePartitionData(): BeginQuorumEpochResponsePartitionData {
@@ -92,7 +107,8 @@ function isDefaultBeginQuorumEpochResponsePartitionData(x: BeginQuorumEpochRespo
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBeginQuorumEpochResponseNodeEndpoint(): BeginQuorumEpochResponseNodeEndpoint {
@@ -106,13 +122,15 @@ function defaultBeginQuorumEpochResponseNodeEndpoint(): BeginQuorumEpochResponse
 function isDefaultBeginQuorumEpochResponseNodeEndpoint(x: BeginQuorumEpochResponseNodeEndpointInit): boolean {
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBeginQuorumEpochResponse(r: Reader, v: number): BeginQuorumEpochResponse {
   let _errorCode: number;
   let _topics: BeginQuorumEpochResponseTopicData[];
   let _nodeEndpoints: BeginQuorumEpochResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -148,16 +166,19 @@ function decodeBeginQuorumEpochResponse(r: Reader, v: number): BeginQuorumEpochR
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: BeginQuorumEpochResponse = {
     errorCode: _errorCode,
     topics: _topics,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochResponse(w: Writer, x: BeginQuorumEpochResponseInit, v: number): void {
@@ -177,7 +198,9 @@ function encodeBeginQuorumEpochResponse(w: Writer, x: BeginQuorumEpochResponseIn
   if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
     const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.nodeEndpoints;
       if (val !== undefined) {
@@ -193,12 +216,14 @@ function encodeBeginQuorumEpochResponse(w: Writer, x: BeginQuorumEpochResponseIn
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeBeginQuorumEpochResponseTopicData(r: Reader, v: number): BeginQuorumEpochResponseTopicData {
   let _topicName: string;
   let _partitions: BeginQuorumEpochResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -213,12 +238,14 @@ function decodeBeginQuorumEpochResponseTopicData(r: Reader, v: number): BeginQuo
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochResponseTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochResponseTopicData(w: Writer, x: BeginQuorumEpochResponseTopicDataInit, v: number): void {
@@ -240,7 +267,7 @@ function encodeBeginQuorumEpochResponseTopicData(w: Writer, x: BeginQuorumEpochR
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -249,19 +276,22 @@ function decodeBeginQuorumEpochResponsePartitionData(r: Reader, v: number): Begi
   let _errorCode: number;
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochResponsePartitionData(w: Writer, x: BeginQuorumEpochResponsePartitionDataInit, v: number): void {
@@ -282,7 +312,7 @@ function encodeBeginQuorumEpochResponsePartitionData(w: Writer, x: BeginQuorumEp
     w.writeInt32(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -290,6 +320,7 @@ function decodeBeginQuorumEpochResponseNodeEndpoint(r: Reader, v: number): Begin
   let _nodeId: number = 0;
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _nodeId = r.readInt32();
   }
@@ -300,13 +331,15 @@ function decodeBeginQuorumEpochResponseNodeEndpoint(r: Reader, v: number): Begin
     _port = r.readUInt16();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: BeginQuorumEpochResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBeginQuorumEpochResponseNodeEndpoint(w: Writer, x: BeginQuorumEpochResponseNodeEndpointInit, v: number): void {
@@ -330,7 +363,7 @@ function encodeBeginQuorumEpochResponseNodeEndpoint(w: Writer, x: BeginQuorumEpo
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('BeginQuorumEpochResponse', 'port', v);
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BrokerHeartbeatRequest {
   brokerId: number;
@@ -13,6 +14,8 @@ export interface BrokerHeartbeatRequest {
   wantShutDown: boolean;
   offlineLogDirs: string[];
   cordonedLogDirs: string[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerHeartbeatRequestInit = {
@@ -23,6 +26,7 @@ export type BrokerHeartbeatRequestInit = {
   wantShutDown?: boolean;
   offlineLogDirs?: readonly string[];
   cordonedLogDirs?: readonly string[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBrokerHeartbeatRequest(): BrokerHeartbeatRequest {
@@ -44,7 +48,8 @@ function isDefaultBrokerHeartbeatRequest(x: BrokerHeartbeatRequestInit): boolean
     (x.wantFence === undefined || !(x.wantFence !== false)) &&
     (x.wantShutDown === undefined || !(x.wantShutDown !== false)) &&
     (x.offlineLogDirs === undefined || !((x.offlineLogDirs === null || x.offlineLogDirs.length !== 0))) &&
-    (x.cordonedLogDirs === undefined || !(x.cordonedLogDirs !== null));
+    (x.cordonedLogDirs === undefined || !(x.cordonedLogDirs !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequest {
@@ -55,6 +60,7 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
   let _wantShutDown: boolean;
   let _offlineLogDirs: string[] = [];
   let _cordonedLogDirs: string[] | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _brokerEpoch = r.readInt64();
   _currentMetadataOffset = r.readInt64();
@@ -79,6 +85,8 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
             }
             _offlineLogDirs = a0;
           }
+        } else {
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         }
         break;
       }
@@ -94,15 +102,18 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
             }
             _cordonedLogDirs = a0;
           }
+        } else {
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         }
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: BrokerHeartbeatRequest = {
     brokerId: _brokerId,
     brokerEpoch: _brokerEpoch,
     currentMetadataOffset: _currentMetadataOffset,
@@ -111,6 +122,8 @@ function decodeBrokerHeartbeatRequest(r: Reader, v: number): BrokerHeartbeatRequ
     offlineLogDirs: _offlineLogDirs,
     cordonedLogDirs: _cordonedLogDirs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, v: number): void {
@@ -138,7 +151,9 @@ function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, 
   if (v <= 1 && x.cordonedLogDirs !== undefined && !w.dropsAbsentFields && x.cordonedLogDirs !== null) throw fieldAbsentInVersion('BrokerHeartbeatRequest', 'cordonedLogDirs', v);
   const tag0 = v >= 1 && x.offlineLogDirs !== undefined && (x.offlineLogDirs === null || x.offlineLogDirs.length !== 0);
   const tag1 = v >= 2 && x.cordonedLogDirs !== undefined && x.cordonedLogDirs !== null;
-  w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.offlineLogDirs;
     if (val !== undefined) {
@@ -154,6 +169,7 @@ function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, 
       w.writeWriter(tw);
     }
   }
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
   if (tag1) {
     const val = x.cordonedLogDirs;
     if (val !== undefined) {
@@ -169,6 +185,7 @@ function encodeBrokerHeartbeatRequest(w: Writer, x: BrokerHeartbeatRequestInit, 
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 export const BrokerHeartbeatRequestCodec: MessageCodec<BrokerHeartbeatRequest, BrokerHeartbeatRequestInit> = {

@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BrokerHeartbeatResponse {
   throttleTimeMs: number;
@@ -11,6 +12,8 @@ export interface BrokerHeartbeatResponse {
   isCaughtUp: boolean;
   isFenced: boolean;
   shouldShutDown: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerHeartbeatResponseInit = {
@@ -19,6 +22,7 @@ export type BrokerHeartbeatResponseInit = {
   isCaughtUp?: boolean;
   isFenced?: boolean;
   shouldShutDown?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBrokerHeartbeatResponse(): BrokerHeartbeatResponse {
@@ -36,7 +40,8 @@ function isDefaultBrokerHeartbeatResponse(x: BrokerHeartbeatResponseInit): boole
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.isCaughtUp === undefined || !(x.isCaughtUp !== false)) &&
     (x.isFenced === undefined || !(x.isFenced !== true)) &&
-    (x.shouldShutDown === undefined || !(x.shouldShutDown !== false));
+    (x.shouldShutDown === undefined || !(x.shouldShutDown !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBrokerHeartbeatResponse(r: Reader, v: number): BrokerHeartbeatResponse {
@@ -45,19 +50,22 @@ function decodeBrokerHeartbeatResponse(r: Reader, v: number): BrokerHeartbeatRes
   let _isCaughtUp: boolean;
   let _isFenced: boolean;
   let _shouldShutDown: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _isCaughtUp = r.readBool();
   _isFenced = r.readBool();
   _shouldShutDown = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: BrokerHeartbeatResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     isCaughtUp: _isCaughtUp,
     isFenced: _isFenced,
     shouldShutDown: _shouldShutDown,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerHeartbeatResponse(w: Writer, x: BrokerHeartbeatResponseInit, v: number): void {
@@ -81,7 +89,7 @@ function encodeBrokerHeartbeatResponse(w: Writer, x: BrokerHeartbeatResponseInit
     const val = x.shouldShutDown === undefined ? false : x.shouldShutDown;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const BrokerHeartbeatResponseCodec: MessageCodec<BrokerHeartbeatResponse, BrokerHeartbeatResponseInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BrokerRegistrationRequest {
   brokerId: number;
@@ -15,6 +16,8 @@ export interface BrokerRegistrationRequest {
   isMigratingZkBroker: boolean;
   logDirs: string[];
   previousBrokerEpoch: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerRegistrationRequestInit = {
@@ -27,6 +30,7 @@ export type BrokerRegistrationRequestInit = {
   isMigratingZkBroker?: boolean;
   logDirs?: readonly string[];
   previousBrokerEpoch?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BrokerRegistrationRequestListener {
@@ -34,6 +38,8 @@ export interface BrokerRegistrationRequestListener {
   host: string;
   port: number;
   securityProtocol: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerRegistrationRequestListenerInit = {
@@ -41,18 +47,22 @@ export type BrokerRegistrationRequestListenerInit = {
   host?: string;
   port?: number;
   securityProtocol?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface BrokerRegistrationRequestFeature {
   name: string;
   minSupportedVersion: number;
   maxSupportedVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerRegistrationRequestFeatureInit = {
   name?: string;
   minSupportedVersion?: number;
   maxSupportedVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBrokerRegistrationRequest(): BrokerRegistrationRequest {
@@ -78,7 +88,8 @@ function isDefaultBrokerRegistrationRequest(x: BrokerRegistrationRequestInit): b
     (x.rack === undefined || !(x.rack !== "")) &&
     (x.isMigratingZkBroker === undefined || !(x.isMigratingZkBroker !== false)) &&
     (x.logDirs === undefined || !((x.logDirs === null || x.logDirs.length !== 0))) &&
-    (x.previousBrokerEpoch === undefined || !(x.previousBrokerEpoch !== -1n));
+    (x.previousBrokerEpoch === undefined || !(x.previousBrokerEpoch !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBrokerRegistrationRequestListener(): BrokerRegistrationRequestListener {
@@ -94,7 +105,8 @@ function isDefaultBrokerRegistrationRequestListener(x: BrokerRegistrationRequest
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.securityProtocol === undefined || !(x.securityProtocol !== 0));
+    (x.securityProtocol === undefined || !(x.securityProtocol !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultBrokerRegistrationRequestFeature(): BrokerRegistrationRequestFeature {
@@ -108,7 +120,8 @@ function defaultBrokerRegistrationRequestFeature(): BrokerRegistrationRequestFea
 function isDefaultBrokerRegistrationRequestFeature(x: BrokerRegistrationRequestFeatureInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.minSupportedVersion === undefined || !(x.minSupportedVersion !== 0)) &&
-    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0));
+    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrationRequest {
@@ -121,6 +134,7 @@ function decodeBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrati
   let _isMigratingZkBroker: boolean = false;
   let _logDirs: string[] = [];
   let _previousBrokerEpoch: bigint = -1n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _clusterId = r.readCompactString();
   _incarnationId = r.readUuid();
@@ -167,8 +181,8 @@ function decodeBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrati
   if (v >= 3) {
     _previousBrokerEpoch = r.readInt64();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: BrokerRegistrationRequest = {
     brokerId: _brokerId,
     clusterId: _clusterId,
     incarnationId: _incarnationId,
@@ -179,6 +193,8 @@ function decodeBrokerRegistrationRequest(r: Reader, v: number): BrokerRegistrati
     logDirs: _logDirs,
     previousBrokerEpoch: _previousBrokerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerRegistrationRequest(w: Writer, x: BrokerRegistrationRequestInit, v: number): void {
@@ -242,7 +258,7 @@ function encodeBrokerRegistrationRequest(w: Writer, x: BrokerRegistrationRequest
     const val = x.previousBrokerEpoch === undefined ? -1n : x.previousBrokerEpoch;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeBrokerRegistrationRequestListener(r: Reader, v: number): BrokerRegistrationRequestListener {
@@ -250,17 +266,20 @@ function decodeBrokerRegistrationRequestListener(r: Reader, v: number): BrokerRe
   let _host: string;
   let _port: number;
   let _securityProtocol: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _host = r.readCompactString();
   _port = r.readUInt16();
   _securityProtocol = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: BrokerRegistrationRequestListener = {
     name: _name,
     host: _host,
     port: _port,
     securityProtocol: _securityProtocol,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerRegistrationRequestListener(w: Writer, x: BrokerRegistrationRequestListenerInit, v: number): void {
@@ -288,22 +307,25 @@ function encodeBrokerRegistrationRequestListener(w: Writer, x: BrokerRegistratio
     const val = x.securityProtocol === undefined ? 0 : x.securityProtocol;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeBrokerRegistrationRequestFeature(r: Reader, v: number): BrokerRegistrationRequestFeature {
   let _name: string;
   let _minSupportedVersion: number;
   let _maxSupportedVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _minSupportedVersion = r.readInt16();
   _maxSupportedVersion = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: BrokerRegistrationRequestFeature = {
     name: _name,
     minSupportedVersion: _minSupportedVersion,
     maxSupportedVersion: _maxSupportedVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerRegistrationRequestFeature(w: Writer, x: BrokerRegistrationRequestFeatureInit, v: number): void {
@@ -323,7 +345,7 @@ function encodeBrokerRegistrationRequestFeature(w: Writer, x: BrokerRegistration
     const val = x.maxSupportedVersion === undefined ? 0 : x.maxSupportedVersion;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const BrokerRegistrationRequestCodec: MessageCodec<BrokerRegistrationRequest, BrokerRegistrationRequestInit> = {

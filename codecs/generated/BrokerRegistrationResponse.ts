@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface BrokerRegistrationResponse {
   throttleTimeMs: number;
   errorCode: number;
   brokerEpoch: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type BrokerRegistrationResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   brokerEpoch?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse {
@@ -28,22 +32,26 @@ function defaultBrokerRegistrationResponse(): BrokerRegistrationResponse {
 function isDefaultBrokerRegistrationResponse(x: BrokerRegistrationResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n));
+    (x.brokerEpoch === undefined || !(x.brokerEpoch !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeBrokerRegistrationResponse(r: Reader, v: number): BrokerRegistrationResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _brokerEpoch: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _brokerEpoch = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: BrokerRegistrationResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     brokerEpoch: _brokerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeBrokerRegistrationResponse(w: Writer, x: BrokerRegistrationResponseInit, v: number): void {
@@ -59,7 +67,7 @@ function encodeBrokerRegistrationResponse(w: Writer, x: BrokerRegistrationRespon
     const val = x.brokerEpoch === undefined ? -1n : x.brokerEpoch;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const BrokerRegistrationResponseCodec: MessageCodec<BrokerRegistrationResponse, BrokerRegistrationResponseInit> = {

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupDescribeRequest {
   groupIds: string[];
   includeAuthorizedOperations: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeRequestInit = {
   groupIds?: readonly string[];
   includeAuthorizedOperations?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequest {
@@ -24,12 +28,14 @@ function defaultConsumerGroupDescribeRequest(): ConsumerGroupDescribeRequest {
 
 function isDefaultConsumerGroupDescribeRequest(x: ConsumerGroupDescribeRequestInit): boolean {
   return (x.groupIds === undefined || !((x.groupIds === null || x.groupIds.length !== 0))) &&
-    (x.includeAuthorizedOperations === undefined || !(x.includeAuthorizedOperations !== false));
+    (x.includeAuthorizedOperations === undefined || !(x.includeAuthorizedOperations !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroupDescribeRequest {
   let _groupIds: string[];
   let _includeAuthorizedOperations: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -43,11 +49,13 @@ function decodeConsumerGroupDescribeRequest(r: Reader, v: number): ConsumerGroup
     }
   }
   _includeAuthorizedOperations = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeRequest = {
     groupIds: _groupIds,
     includeAuthorizedOperations: _includeAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeRequest(w: Writer, x: ConsumerGroupDescribeRequestInit, v: number): void {
@@ -64,7 +72,7 @@ function encodeConsumerGroupDescribeRequest(w: Writer, x: ConsumerGroupDescribeR
     const val = x.includeAuthorizedOperations === undefined ? false : x.includeAuthorizedOperations;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupDescribeRequestCodec: MessageCodec<ConsumerGroupDescribeRequest, ConsumerGroupDescribeRequestInit> = {

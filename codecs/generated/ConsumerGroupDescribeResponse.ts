@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupDescribeResponse {
   throttleTimeMs: number;
   groups: ConsumerGroupDescribeResponseDescribedGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeResponseInit = {
   throttleTimeMs?: number;
   groups?: readonly ConsumerGroupDescribeResponseDescribedGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupDescribeResponseDescribedGroup {
@@ -25,6 +29,8 @@ export interface ConsumerGroupDescribeResponseDescribedGroup {
   assignorName: string;
   members: ConsumerGroupDescribeResponseMember[];
   authorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeResponseDescribedGroupInit = {
@@ -37,6 +43,7 @@ export type ConsumerGroupDescribeResponseDescribedGroupInit = {
   assignorName?: string;
   members?: readonly ConsumerGroupDescribeResponseMemberInit[];
   authorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupDescribeResponseMember {
@@ -51,6 +58,8 @@ export interface ConsumerGroupDescribeResponseMember {
   assignment: ConsumerGroupDescribeResponseAssignment;
   targetAssignment: ConsumerGroupDescribeResponseAssignment;
   memberType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeResponseMemberInit = {
@@ -65,26 +74,33 @@ export type ConsumerGroupDescribeResponseMemberInit = {
   assignment?: ConsumerGroupDescribeResponseAssignmentInit;
   targetAssignment?: ConsumerGroupDescribeResponseAssignmentInit;
   memberType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupDescribeResponseAssignment {
   topicPartitions: ConsumerGroupDescribeResponseTopicPartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeResponseAssignmentInit = {
   topicPartitions?: readonly ConsumerGroupDescribeResponseTopicPartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupDescribeResponseTopicPartitions {
   topicId: string;
   topicName: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupDescribeResponseTopicPartitionsInit = {
   topicId?: string;
   topicName?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeResponse {
@@ -96,7 +112,8 @@ function defaultConsumerGroupDescribeResponse(): ConsumerGroupDescribeResponse {
 
 function isDefaultConsumerGroupDescribeResponse(x: ConsumerGroupDescribeResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupDescribeResponseDescribedGroup(): ConsumerGroupDescribeResponseDescribedGroup {
@@ -122,7 +139,8 @@ function isDefaultConsumerGroupDescribeResponseDescribedGroup(x: ConsumerGroupDe
     (x.assignmentEpoch === undefined || !(x.assignmentEpoch !== 0)) &&
     (x.assignorName === undefined || !(x.assignorName !== "")) &&
     (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
-    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648));
+    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupDescribeResponseMember(): ConsumerGroupDescribeResponseMember {
@@ -152,7 +170,8 @@ function isDefaultConsumerGroupDescribeResponseMember(x: ConsumerGroupDescribeRe
     (x.subscribedTopicRegex === undefined || !(x.subscribedTopicRegex !== null)) &&
     (x.assignment === undefined || !((x.assignment === null || !isDefaultConsumerGroupDescribeResponseAssignment(x.assignment)))) &&
     (x.targetAssignment === undefined || !((x.targetAssignment === null || !isDefaultConsumerGroupDescribeResponseAssignment(x.targetAssignment)))) &&
-    (x.memberType === undefined || !(x.memberType !== -1));
+    (x.memberType === undefined || !(x.memberType !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupDescribeResponseAssignment(): ConsumerGroupDescribeResponseAssignment {
@@ -162,7 +181,8 @@ function defaultConsumerGroupDescribeResponseAssignment(): ConsumerGroupDescribe
 }
 
 function isDefaultConsumerGroupDescribeResponseAssignment(x: ConsumerGroupDescribeResponseAssignmentInit): boolean {
-  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0)));
+  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupDescribeResponseTopicPartitions(): ConsumerGroupDescribeResponseTopicPartitions {
@@ -176,12 +196,14 @@ function defaultConsumerGroupDescribeResponseTopicPartitions(): ConsumerGroupDes
 function isDefaultConsumerGroupDescribeResponseTopicPartitions(x: ConsumerGroupDescribeResponseTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGroupDescribeResponse {
   let _throttleTimeMs: number;
   let _groups: ConsumerGroupDescribeResponseDescribedGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -195,11 +217,13 @@ function decodeConsumerGroupDescribeResponse(r: Reader, v: number): ConsumerGrou
       _groups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeResponse = {
     throttleTimeMs: _throttleTimeMs,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeResponse(w: Writer, x: ConsumerGroupDescribeResponseInit, v: number): void {
@@ -216,7 +240,7 @@ function encodeConsumerGroupDescribeResponse(w: Writer, x: ConsumerGroupDescribe
       for (const e0 of val) encodeConsumerGroupDescribeResponseDescribedGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number): ConsumerGroupDescribeResponseDescribedGroup {
@@ -229,6 +253,7 @@ function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number)
   let _assignorName: string;
   let _members: ConsumerGroupDescribeResponseMember[];
   let _authorizedOperations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
   _groupId = r.readCompactString();
@@ -249,8 +274,8 @@ function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number)
     }
   }
   _authorizedOperations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeResponseDescribedGroup = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     groupId: _groupId,
@@ -261,6 +286,8 @@ function decodeConsumerGroupDescribeResponseDescribedGroup(r: Reader, v: number)
     members: _members,
     authorizedOperations: _authorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeResponseDescribedGroup(w: Writer, x: ConsumerGroupDescribeResponseDescribedGroupInit, v: number): void {
@@ -321,7 +348,7 @@ function encodeConsumerGroupDescribeResponseDescribedGroup(w: Writer, x: Consume
     const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseMember(r: Reader, v: number): ConsumerGroupDescribeResponseMember {
@@ -336,6 +363,7 @@ function decodeConsumerGroupDescribeResponseMember(r: Reader, v: number): Consum
   let _assignment: ConsumerGroupDescribeResponseAssignment;
   let _targetAssignment: ConsumerGroupDescribeResponseAssignment;
   let _memberType: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = r.readCompactString();
   _instanceId = r.readCompactNullableString();
   _rackId = r.readCompactNullableString();
@@ -360,8 +388,8 @@ function decodeConsumerGroupDescribeResponseMember(r: Reader, v: number): Consum
   if (v >= 1) {
     _memberType = r.readInt8();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeResponseMember = {
     memberId: _memberId,
     instanceId: _instanceId,
     rackId: _rackId,
@@ -374,6 +402,8 @@ function decodeConsumerGroupDescribeResponseMember(r: Reader, v: number): Consum
     targetAssignment: _targetAssignment,
     memberType: _memberType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeResponseMember(w: Writer, x: ConsumerGroupDescribeResponseMemberInit, v: number): void {
@@ -458,11 +488,12 @@ function encodeConsumerGroupDescribeResponseMember(w: Writer, x: ConsumerGroupDe
     const val = x.memberType === undefined ? -1 : x.memberType;
     w.writeInt8(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseAssignment(r: Reader, v: number): ConsumerGroupDescribeResponseAssignment {
   let _topicPartitions: ConsumerGroupDescribeResponseTopicPartitions[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -475,10 +506,12 @@ function decodeConsumerGroupDescribeResponseAssignment(r: Reader, v: number): Co
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeResponseAssignment = {
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeResponseAssignment(w: Writer, x: ConsumerGroupDescribeResponseAssignmentInit, v: number): void {
@@ -491,13 +524,14 @@ function encodeConsumerGroupDescribeResponseAssignment(w: Writer, x: ConsumerGro
       for (const e0 of val) encodeConsumerGroupDescribeResponseTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number): ConsumerGroupDescribeResponseTopicPartitions {
   let _topicId: string;
   let _topicName: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   _topicName = r.readCompactString();
   {
@@ -512,12 +546,14 @@ function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, v: number
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupDescribeResponseTopicPartitions = {
     topicId: _topicId,
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupDescribeResponseTopicPartitions(w: Writer, x: ConsumerGroupDescribeResponseTopicPartitionsInit, v: number): void {
@@ -542,7 +578,7 @@ function encodeConsumerGroupDescribeResponseTopicPartitions(w: Writer, x: Consum
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupDescribeResponseCodec: MessageCodec<ConsumerGroupDescribeResponse, ConsumerGroupDescribeResponseInit> = {

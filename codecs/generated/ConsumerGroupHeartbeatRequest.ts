@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupHeartbeatRequest {
   groupId: string;
@@ -16,6 +17,8 @@ export interface ConsumerGroupHeartbeatRequest {
   subscribedTopicRegex: string | null;
   serverAssignor: string | null;
   topicPartitions: ConsumerGroupHeartbeatRequestTopicPartitions[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupHeartbeatRequestInit = {
@@ -29,16 +32,20 @@ export type ConsumerGroupHeartbeatRequestInit = {
   subscribedTopicRegex?: string | null;
   serverAssignor?: string | null;
   topicPartitions?: readonly ConsumerGroupHeartbeatRequestTopicPartitionsInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupHeartbeatRequestTopicPartitions {
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupHeartbeatRequestTopicPartitionsInit = {
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupHeartbeatRequest(): ConsumerGroupHeartbeatRequest {
@@ -66,7 +73,8 @@ function isDefaultConsumerGroupHeartbeatRequest(x: ConsumerGroupHeartbeatRequest
     (x.subscribedTopicNames === undefined || !(x.subscribedTopicNames !== null)) &&
     (x.subscribedTopicRegex === undefined || !(x.subscribedTopicRegex !== null)) &&
     (x.serverAssignor === undefined || !(x.serverAssignor !== null)) &&
-    (x.topicPartitions === undefined || !(x.topicPartitions !== null));
+    (x.topicPartitions === undefined || !(x.topicPartitions !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupHeartbeatRequestTopicPartitions(): ConsumerGroupHeartbeatRequestTopicPartitions {
@@ -78,7 +86,8 @@ function defaultConsumerGroupHeartbeatRequestTopicPartitions(): ConsumerGroupHea
 
 function isDefaultConsumerGroupHeartbeatRequestTopicPartitions(x: ConsumerGroupHeartbeatRequestTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGroupHeartbeatRequest {
@@ -92,6 +101,7 @@ function decodeConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGrou
   let _subscribedTopicRegex: string | null = null;
   let _serverAssignor: string | null;
   let _topicPartitions: ConsumerGroupHeartbeatRequestTopicPartitions[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   _memberId = r.readCompactString();
   _memberEpoch = r.readInt32();
@@ -126,8 +136,8 @@ function decodeConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGrou
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupHeartbeatRequest = {
     groupId: _groupId,
     memberId: _memberId,
     memberEpoch: _memberEpoch,
@@ -139,6 +149,8 @@ function decodeConsumerGroupHeartbeatRequest(r: Reader, v: number): ConsumerGrou
     serverAssignor: _serverAssignor,
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupHeartbeatRequest(w: Writer, x: ConsumerGroupHeartbeatRequestInit, v: number): void {
@@ -217,12 +229,13 @@ function encodeConsumerGroupHeartbeatRequest(w: Writer, x: ConsumerGroupHeartbea
       for (const e0 of val) encodeConsumerGroupHeartbeatRequestTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatRequestTopicPartitions {
   let _topicId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -236,11 +249,13 @@ function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, v: number
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupHeartbeatRequestTopicPartitions = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupHeartbeatRequestTopicPartitions(w: Writer, x: ConsumerGroupHeartbeatRequestTopicPartitionsInit, v: number): void {
@@ -257,7 +272,7 @@ function encodeConsumerGroupHeartbeatRequestTopicPartitions(w: Writer, x: Consum
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupHeartbeatRequestCodec: MessageCodec<ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatRequestInit> = {

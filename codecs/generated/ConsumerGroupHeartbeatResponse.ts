@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupHeartbeatResponse {
   throttleTimeMs: number;
@@ -13,6 +14,8 @@ export interface ConsumerGroupHeartbeatResponse {
   memberEpoch: number;
   heartbeatIntervalMs: number;
   assignment: ConsumerGroupHeartbeatResponseAssignment | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupHeartbeatResponseInit = {
@@ -23,24 +26,31 @@ export type ConsumerGroupHeartbeatResponseInit = {
   memberEpoch?: number;
   heartbeatIntervalMs?: number;
   assignment?: ConsumerGroupHeartbeatResponseAssignmentInit | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupHeartbeatResponseAssignment {
   topicPartitions: ConsumerGroupHeartbeatResponseTopicPartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupHeartbeatResponseAssignmentInit = {
   topicPartitions?: readonly ConsumerGroupHeartbeatResponseTopicPartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupHeartbeatResponseTopicPartitions {
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupHeartbeatResponseTopicPartitionsInit = {
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupHeartbeatResponse(): ConsumerGroupHeartbeatResponse {
@@ -62,7 +72,8 @@ function isDefaultConsumerGroupHeartbeatResponse(x: ConsumerGroupHeartbeatRespon
     (x.memberId === undefined || !(x.memberId !== null)) &&
     (x.memberEpoch === undefined || !(x.memberEpoch !== 0)) &&
     (x.heartbeatIntervalMs === undefined || !(x.heartbeatIntervalMs !== 0)) &&
-    (x.assignment === undefined || !(x.assignment !== null));
+    (x.assignment === undefined || !(x.assignment !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupHeartbeatResponseAssignment(): ConsumerGroupHeartbeatResponseAssignment {
@@ -72,7 +83,8 @@ function defaultConsumerGroupHeartbeatResponseAssignment(): ConsumerGroupHeartbe
 }
 
 function isDefaultConsumerGroupHeartbeatResponseAssignment(x: ConsumerGroupHeartbeatResponseAssignmentInit): boolean {
-  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0)));
+  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupHeartbeatResponseTopicPartitions(): ConsumerGroupHeartbeatResponseTopicPartitions {
@@ -84,7 +96,8 @@ function defaultConsumerGroupHeartbeatResponseTopicPartitions(): ConsumerGroupHe
 
 function isDefaultConsumerGroupHeartbeatResponseTopicPartitions(x: ConsumerGroupHeartbeatResponseTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGroupHeartbeatResponse {
@@ -95,6 +108,7 @@ function decodeConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGro
   let _memberEpoch: number;
   let _heartbeatIntervalMs: number;
   let _assignment: ConsumerGroupHeartbeatResponseAssignment | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -102,8 +116,8 @@ function decodeConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGro
   _memberEpoch = r.readInt32();
   _heartbeatIntervalMs = r.readInt32();
   _assignment = r.readInt8() < 0 ? null : decodeConsumerGroupHeartbeatResponseAssignment(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupHeartbeatResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -112,6 +126,8 @@ function decodeConsumerGroupHeartbeatResponse(r: Reader, v: number): ConsumerGro
     heartbeatIntervalMs: _heartbeatIntervalMs,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupHeartbeatResponse(w: Writer, x: ConsumerGroupHeartbeatResponseInit, v: number): void {
@@ -156,11 +172,12 @@ function encodeConsumerGroupHeartbeatResponse(w: Writer, x: ConsumerGroupHeartbe
       encodeConsumerGroupHeartbeatResponseAssignment(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): ConsumerGroupHeartbeatResponseAssignment {
   let _topicPartitions: ConsumerGroupHeartbeatResponseTopicPartitions[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -173,10 +190,12 @@ function decodeConsumerGroupHeartbeatResponseAssignment(r: Reader, v: number): C
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupHeartbeatResponseAssignment = {
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupHeartbeatResponseAssignment(w: Writer, x: ConsumerGroupHeartbeatResponseAssignmentInit, v: number): void {
@@ -189,12 +208,13 @@ function encodeConsumerGroupHeartbeatResponseAssignment(w: Writer, x: ConsumerGr
       for (const e0 of val) encodeConsumerGroupHeartbeatResponseTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ConsumerGroupHeartbeatResponseTopicPartitions {
   let _topicId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -208,11 +228,13 @@ function decodeConsumerGroupHeartbeatResponseTopicPartitions(r: Reader, v: numbe
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupHeartbeatResponseTopicPartitions = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupHeartbeatResponseTopicPartitions(w: Writer, x: ConsumerGroupHeartbeatResponseTopicPartitionsInit, v: number): void {
@@ -229,7 +251,7 @@ function encodeConsumerGroupHeartbeatResponseTopicPartitions(w: Writer, x: Consu
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupHeartbeatResponseCodec: MessageCodec<ConsumerGroupHeartbeatResponse, ConsumerGroupHeartbeatResponseInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ControllerRegistrationRequest {
   controllerId: number;
@@ -11,6 +12,8 @@ export interface ControllerRegistrationRequest {
   zkMigrationReady: boolean;
   listeners: ControllerRegistrationRequestListener[];
   features: ControllerRegistrationRequestFeature[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ControllerRegistrationRequestInit = {
@@ -19,6 +22,7 @@ export type ControllerRegistrationRequestInit = {
   zkMigrationReady?: boolean;
   listeners?: readonly ControllerRegistrationRequestListenerInit[];
   features?: readonly ControllerRegistrationRequestFeatureInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ControllerRegistrationRequestListener {
@@ -26,6 +30,8 @@ export interface ControllerRegistrationRequestListener {
   host: string;
   port: number;
   securityProtocol: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ControllerRegistrationRequestListenerInit = {
@@ -33,18 +39,22 @@ export type ControllerRegistrationRequestListenerInit = {
   host?: string;
   port?: number;
   securityProtocol?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ControllerRegistrationRequestFeature {
   name: string;
   minSupportedVersion: number;
   maxSupportedVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ControllerRegistrationRequestFeatureInit = {
   name?: string;
   minSupportedVersion?: number;
   maxSupportedVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultControllerRegistrationRequest(): ControllerRegistrationRequest {
@@ -62,7 +72,8 @@ function isDefaultControllerRegistrationRequest(x: ControllerRegistrationRequest
     (x.incarnationId === undefined || !(x.incarnationId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.zkMigrationReady === undefined || !(x.zkMigrationReady !== false)) &&
     (x.listeners === undefined || !((x.listeners === null || x.listeners.length !== 0))) &&
-    (x.features === undefined || !((x.features === null || x.features.length !== 0)));
+    (x.features === undefined || !((x.features === null || x.features.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultControllerRegistrationRequestListener(): ControllerRegistrationRequestListener {
@@ -78,7 +89,8 @@ function isDefaultControllerRegistrationRequestListener(x: ControllerRegistratio
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.securityProtocol === undefined || !(x.securityProtocol !== 0));
+    (x.securityProtocol === undefined || !(x.securityProtocol !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultControllerRegistrationRequestFeature(): ControllerRegistrationRequestFeature {
@@ -92,7 +104,8 @@ function defaultControllerRegistrationRequestFeature(): ControllerRegistrationRe
 function isDefaultControllerRegistrationRequestFeature(x: ControllerRegistrationRequestFeatureInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.minSupportedVersion === undefined || !(x.minSupportedVersion !== 0)) &&
-    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0));
+    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeControllerRegistrationRequest(r: Reader, v: number): ControllerRegistrationRequest {
@@ -101,6 +114,7 @@ function decodeControllerRegistrationRequest(r: Reader, v: number): ControllerRe
   let _zkMigrationReady: boolean;
   let _listeners: ControllerRegistrationRequestListener[];
   let _features: ControllerRegistrationRequestFeature[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _controllerId = r.readInt32();
   _incarnationId = r.readUuid();
   _zkMigrationReady = r.readBool();
@@ -128,14 +142,16 @@ function decodeControllerRegistrationRequest(r: Reader, v: number): ControllerRe
       _features = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ControllerRegistrationRequest = {
     controllerId: _controllerId,
     incarnationId: _incarnationId,
     zkMigrationReady: _zkMigrationReady,
     listeners: _listeners,
     features: _features,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeControllerRegistrationRequest(w: Writer, x: ControllerRegistrationRequestInit, v: number): void {
@@ -169,7 +185,7 @@ function encodeControllerRegistrationRequest(w: Writer, x: ControllerRegistratio
       for (const e0 of val) encodeControllerRegistrationRequestFeature(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeControllerRegistrationRequestListener(r: Reader, v: number): ControllerRegistrationRequestListener {
@@ -177,17 +193,20 @@ function decodeControllerRegistrationRequestListener(r: Reader, v: number): Cont
   let _host: string;
   let _port: number;
   let _securityProtocol: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _host = r.readCompactString();
   _port = r.readUInt16();
   _securityProtocol = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ControllerRegistrationRequestListener = {
     name: _name,
     host: _host,
     port: _port,
     securityProtocol: _securityProtocol,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeControllerRegistrationRequestListener(w: Writer, x: ControllerRegistrationRequestListenerInit, v: number): void {
@@ -215,22 +234,25 @@ function encodeControllerRegistrationRequestListener(w: Writer, x: ControllerReg
     const val = x.securityProtocol === undefined ? 0 : x.securityProtocol;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeControllerRegistrationRequestFeature(r: Reader, v: number): ControllerRegistrationRequestFeature {
   let _name: string;
   let _minSupportedVersion: number;
   let _maxSupportedVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _minSupportedVersion = r.readInt16();
   _maxSupportedVersion = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ControllerRegistrationRequestFeature = {
     name: _name,
     minSupportedVersion: _minSupportedVersion,
     maxSupportedVersion: _maxSupportedVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeControllerRegistrationRequestFeature(w: Writer, x: ControllerRegistrationRequestFeatureInit, v: number): void {
@@ -250,7 +272,7 @@ function encodeControllerRegistrationRequestFeature(w: Writer, x: ControllerRegi
     const val = x.maxSupportedVersion === undefined ? 0 : x.maxSupportedVersion;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ControllerRegistrationRequestCodec: MessageCodec<ControllerRegistrationRequest, ControllerRegistrationRequestInit> = {

@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateAclsRequest {
   creations: CreateAclsRequestAclCreation[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateAclsRequestInit = {
   creations?: readonly CreateAclsRequestAclCreationInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateAclsRequestAclCreation {
@@ -21,6 +25,8 @@ export interface CreateAclsRequestAclCreation {
   host: string;
   operation: number;
   permissionType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateAclsRequestAclCreationInit = {
@@ -31,6 +37,7 @@ export type CreateAclsRequestAclCreationInit = {
   host?: string;
   operation?: number;
   permissionType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateAclsRequest(): CreateAclsRequest {
@@ -40,7 +47,8 @@ function defaultCreateAclsRequest(): CreateAclsRequest {
 }
 
 function isDefaultCreateAclsRequest(x: CreateAclsRequestInit): boolean {
-  return (x.creations === undefined || !((x.creations === null || x.creations.length !== 0)));
+  return (x.creations === undefined || !((x.creations === null || x.creations.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateAclsRequestAclCreation(): CreateAclsRequestAclCreation {
@@ -62,11 +70,13 @@ function isDefaultCreateAclsRequestAclCreation(x: CreateAclsRequestAclCreationIn
     (x.principal === undefined || !(x.principal !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.operation === undefined || !(x.operation !== 0)) &&
-    (x.permissionType === undefined || !(x.permissionType !== 0));
+    (x.permissionType === undefined || !(x.permissionType !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
   let _creations: CreateAclsRequestAclCreation[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -80,11 +90,13 @@ function decodeCreateAclsRequest(r: Reader, v: number): CreateAclsRequest {
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateAclsRequest = {
     creations: _creations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateAclsRequest(w: Writer, x: CreateAclsRequestInit, v: number): void {
@@ -98,7 +110,7 @@ function encodeCreateAclsRequest(w: Writer, x: CreateAclsRequestInit, v: number)
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -110,6 +122,7 @@ function decodeCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsReq
   let _host: string;
   let _operation: number;
   let _permissionType: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceType = r.readInt8();
   _resourceName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 1) {
@@ -120,9 +133,9 @@ function decodeCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsReq
   _operation = r.readInt8();
   _permissionType = r.readInt8();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateAclsRequestAclCreation = {
     resourceType: _resourceType,
     resourceName: _resourceName,
     resourcePatternType: _resourcePatternType,
@@ -131,6 +144,8 @@ function decodeCreateAclsRequestAclCreation(r: Reader, v: number): CreateAclsReq
     operation: _operation,
     permissionType: _permissionType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateAclsRequestAclCreation(w: Writer, x: CreateAclsRequestAclCreationInit, v: number): void {
@@ -176,7 +191,7 @@ function encodeCreateAclsRequestAclCreation(w: Writer, x: CreateAclsRequestAclCr
     w.writeInt8(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateAclsResponse {
   throttleTimeMs: number;
   results: CreateAclsResponseAclCreationResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateAclsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly CreateAclsResponseAclCreationResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateAclsResponseAclCreationResult {
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateAclsResponseAclCreationResultInit = {
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateAclsResponse(): CreateAclsResponse {
@@ -34,7 +41,8 @@ function defaultCreateAclsResponse(): CreateAclsResponse {
 
 function isDefaultCreateAclsResponse(x: CreateAclsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateAclsResponseAclCreationResult(): CreateAclsResponseAclCreationResult {
@@ -46,12 +54,14 @@ function defaultCreateAclsResponseAclCreationResult(): CreateAclsResponseAclCrea
 
 function isDefaultCreateAclsResponseAclCreationResult(x: CreateAclsResponseAclCreationResultInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {
   let _throttleTimeMs: number;
   let _results: CreateAclsResponseAclCreationResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -66,12 +76,14 @@ function decodeCreateAclsResponse(r: Reader, v: number): CreateAclsResponse {
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateAclsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateAclsResponse(w: Writer, x: CreateAclsResponseInit, v: number): void {
@@ -89,22 +101,25 @@ function encodeCreateAclsResponse(w: Writer, x: CreateAclsResponseInit, v: numbe
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeCreateAclsResponseAclCreationResult(r: Reader, v: number): CreateAclsResponseAclCreationResult {
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateAclsResponseAclCreationResult = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateAclsResponseAclCreationResult(w: Writer, x: CreateAclsResponseAclCreationResultInit, v: number): void {
@@ -121,7 +136,7 @@ function encodeCreateAclsResponseAclCreationResult(w: Writer, x: CreateAclsRespo
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateDelegationTokenRequest {
   ownerPrincipalType: string | null;
   ownerPrincipalName: string | null;
   renewers: CreateDelegationTokenRequestCreatableRenewers[];
   maxLifetimeMs: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateDelegationTokenRequestInit = {
@@ -17,16 +20,20 @@ export type CreateDelegationTokenRequestInit = {
   ownerPrincipalName?: string | null;
   renewers?: readonly CreateDelegationTokenRequestCreatableRenewersInit[];
   maxLifetimeMs?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateDelegationTokenRequestCreatableRenewers {
   principalType: string;
   principalName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateDelegationTokenRequestCreatableRenewersInit = {
   principalType?: string;
   principalName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateDelegationTokenRequest(): CreateDelegationTokenRequest {
@@ -42,7 +49,8 @@ function isDefaultCreateDelegationTokenRequest(x: CreateDelegationTokenRequestIn
   return (x.ownerPrincipalType === undefined || !(x.ownerPrincipalType !== "")) &&
     (x.ownerPrincipalName === undefined || !(x.ownerPrincipalName !== "")) &&
     (x.renewers === undefined || !((x.renewers === null || x.renewers.length !== 0))) &&
-    (x.maxLifetimeMs === undefined || !(x.maxLifetimeMs !== 0n));
+    (x.maxLifetimeMs === undefined || !(x.maxLifetimeMs !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateDelegationTokenRequestCreatableRenewers(): CreateDelegationTokenRequestCreatableRenewers {
@@ -54,7 +62,8 @@ function defaultCreateDelegationTokenRequestCreatableRenewers(): CreateDelegatio
 
 function isDefaultCreateDelegationTokenRequestCreatableRenewers(x: CreateDelegationTokenRequestCreatableRenewersInit): boolean {
   return (x.principalType === undefined || !(x.principalType !== "")) &&
-    (x.principalName === undefined || !(x.principalName !== ""));
+    (x.principalName === undefined || !(x.principalName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegationTokenRequest {
@@ -62,6 +71,7 @@ function decodeCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegat
   let _ownerPrincipalName: string | null = "";
   let _renewers: CreateDelegationTokenRequestCreatableRenewers[];
   let _maxLifetimeMs: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _ownerPrincipalType = r.readCompactNullableString();
   }
@@ -82,14 +92,16 @@ function decodeCreateDelegationTokenRequest(r: Reader, v: number): CreateDelegat
   }
   _maxLifetimeMs = r.readInt64();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateDelegationTokenRequest = {
     ownerPrincipalType: _ownerPrincipalType,
     ownerPrincipalName: _ownerPrincipalName,
     renewers: _renewers,
     maxLifetimeMs: _maxLifetimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateDelegationTokenRequest(w: Writer, x: CreateDelegationTokenRequestInit, v: number): void {
@@ -125,22 +137,25 @@ function encodeCreateDelegationTokenRequest(w: Writer, x: CreateDelegationTokenR
     w.writeInt64(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeCreateDelegationTokenRequestCreatableRenewers(r: Reader, v: number): CreateDelegationTokenRequestCreatableRenewers {
   let _principalType: string;
   let _principalName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _principalType = v >= 2 ? r.readCompactString() : r.readString();
   _principalName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateDelegationTokenRequestCreatableRenewers = {
     principalType: _principalType,
     principalName: _principalName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateDelegationTokenRequestCreatableRenewers(w: Writer, x: CreateDelegationTokenRequestCreatableRenewersInit, v: number): void {
@@ -161,7 +176,7 @@ function encodeCreateDelegationTokenRequestCreatableRenewers(w: Writer, x: Creat
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateDelegationTokenResponse {
   errorCode: number;
@@ -17,6 +18,8 @@ export interface CreateDelegationTokenResponse {
   tokenId: string;
   hmac: Buffer;
   throttleTimeMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateDelegationTokenResponseInit = {
@@ -31,6 +34,7 @@ export type CreateDelegationTokenResponseInit = {
   tokenId?: string;
   hmac?: Buffer;
   throttleTimeMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateDelegationTokenResponse(): CreateDelegationTokenResponse {
@@ -60,7 +64,8 @@ function isDefaultCreateDelegationTokenResponse(x: CreateDelegationTokenResponse
     (x.maxTimestampMs === undefined || !(x.maxTimestampMs !== 0n)) &&
     (x.tokenId === undefined || !(x.tokenId !== "")) &&
     (x.hmac === undefined || !((x.hmac === null || x.hmac.length !== 0))) &&
-    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0));
+    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateDelegationTokenResponse(r: Reader, v: number): CreateDelegationTokenResponse {
@@ -75,6 +80,7 @@ function decodeCreateDelegationTokenResponse(r: Reader, v: number): CreateDelega
   let _tokenId: string;
   let _hmac: Buffer;
   let _throttleTimeMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _principalType = v >= 2 ? r.readCompactString() : r.readString();
   _principalName = v >= 2 ? r.readCompactString() : r.readString();
@@ -91,9 +97,9 @@ function decodeCreateDelegationTokenResponse(r: Reader, v: number): CreateDelega
   _hmac = v >= 2 ? r.readCompactBytes() : r.readBytes();
   _throttleTimeMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateDelegationTokenResponse = {
     errorCode: _errorCode,
     principalType: _principalType,
     principalName: _principalName,
@@ -106,6 +112,8 @@ function decodeCreateDelegationTokenResponse(r: Reader, v: number): CreateDelega
     hmac: _hmac,
     throttleTimeMs: _throttleTimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationTokenResponseInit, v: number): void {
@@ -180,7 +188,7 @@ function encodeCreateDelegationTokenResponse(w: Writer, x: CreateDelegationToken
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

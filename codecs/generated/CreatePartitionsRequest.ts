@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreatePartitionsRequest {
   topics: CreatePartitionsRequestCreatePartitionsTopic[];
   timeoutMs: number;
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreatePartitionsRequestInit = {
   topics?: readonly CreatePartitionsRequestCreatePartitionsTopicInit[];
   timeoutMs?: number;
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreatePartitionsRequestCreatePartitionsTopic {
   name: string;
   count: number;
   assignments: CreatePartitionsRequestCreatePartitionsAssignment[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreatePartitionsRequestCreatePartitionsTopicInit = {
   name?: string;
   count?: number;
   assignments?: readonly CreatePartitionsRequestCreatePartitionsAssignmentInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreatePartitionsRequestCreatePartitionsAssignment {
   brokerIds: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreatePartitionsRequestCreatePartitionsAssignmentInit = {
   brokerIds?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
@@ -48,7 +58,8 @@ function defaultCreatePartitionsRequest(): CreatePartitionsRequest {
 function isDefaultCreatePartitionsRequest(x: CreatePartitionsRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.timeoutMs === undefined || !(x.timeoutMs !== 0)) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreatePartitionsRequestCreatePartitionsTopic(): CreatePartitionsRequestCreatePartitionsTopic {
@@ -62,7 +73,8 @@ function defaultCreatePartitionsRequestCreatePartitionsTopic(): CreatePartitions
 function isDefaultCreatePartitionsRequestCreatePartitionsTopic(x: CreatePartitionsRequestCreatePartitionsTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.count === undefined || !(x.count !== 0)) &&
-    (x.assignments === undefined || !((x.assignments === null || x.assignments.length !== 0)));
+    (x.assignments === undefined || !((x.assignments === null || x.assignments.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreatePartitionsRequestCreatePartitionsAssignment(): CreatePartitionsRequestCreatePartitionsAssignment {
@@ -72,13 +84,15 @@ function defaultCreatePartitionsRequestCreatePartitionsAssignment(): CreateParti
 }
 
 function isDefaultCreatePartitionsRequestCreatePartitionsAssignment(x: CreatePartitionsRequestCreatePartitionsAssignmentInit): boolean {
-  return (x.brokerIds === undefined || !((x.brokerIds === null || x.brokerIds.length !== 0)));
+  return (x.brokerIds === undefined || !((x.brokerIds === null || x.brokerIds.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequest {
   let _topics: CreatePartitionsRequestCreatePartitionsTopic[];
   let _timeoutMs: number;
   let _validateOnly: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -94,13 +108,15 @@ function decodeCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRe
   _timeoutMs = r.readInt32();
   _validateOnly = r.readBool();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreatePartitionsRequest = {
     topics: _topics,
     timeoutMs: _timeoutMs,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreatePartitionsRequest(w: Writer, x: CreatePartitionsRequestInit, v: number): void {
@@ -122,7 +138,7 @@ function encodeCreatePartitionsRequest(w: Writer, x: CreatePartitionsRequestInit
     w.writeBool(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -130,6 +146,7 @@ function decodeCreatePartitionsRequestCreatePartitionsTopic(r: Reader, v: number
   let _name: string;
   let _count: number;
   let _assignments: CreatePartitionsRequestCreatePartitionsAssignment[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   _count = r.readInt32();
   {
@@ -145,13 +162,15 @@ function decodeCreatePartitionsRequestCreatePartitionsTopic(r: Reader, v: number
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreatePartitionsRequestCreatePartitionsTopic = {
     name: _name,
     count: _count,
     assignments: _assignments,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreatePartitionsRequestCreatePartitionsTopic(w: Writer, x: CreatePartitionsRequestCreatePartitionsTopicInit, v: number): void {
@@ -177,12 +196,13 @@ function encodeCreatePartitionsRequestCreatePartitionsTopic(w: Writer, x: Create
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, v: number): CreatePartitionsRequestCreatePartitionsAssignment {
   let _brokerIds: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -196,11 +216,13 @@ function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, v: n
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreatePartitionsRequestCreatePartitionsAssignment = {
     brokerIds: _brokerIds,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreatePartitionsRequestCreatePartitionsAssignment(w: Writer, x: CreatePartitionsRequestCreatePartitionsAssignmentInit, v: number): void {
@@ -214,7 +236,7 @@ function encodeCreatePartitionsRequestCreatePartitionsAssignment(w: Writer, x: C
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreatePartitionsResponse {
   throttleTimeMs: number;
   results: CreatePartitionsResponseCreatePartitionsTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreatePartitionsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly CreatePartitionsResponseCreatePartitionsTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreatePartitionsResponseCreatePartitionsTopicResult {
   name: string;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreatePartitionsResponseCreatePartitionsTopicResultInit = {
   name?: string;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
@@ -36,7 +43,8 @@ function defaultCreatePartitionsResponse(): CreatePartitionsResponse {
 
 function isDefaultCreatePartitionsResponse(x: CreatePartitionsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreatePartitionsResponseCreatePartitionsTopicResult(): CreatePartitionsResponseCreatePartitionsTopicResult {
@@ -50,12 +58,14 @@ function defaultCreatePartitionsResponseCreatePartitionsTopicResult(): CreatePar
 function isDefaultCreatePartitionsResponseCreatePartitionsTopicResult(x: CreatePartitionsResponseCreatePartitionsTopicResultInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsResponse {
   let _throttleTimeMs: number;
   let _results: CreatePartitionsResponseCreatePartitionsTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -70,12 +80,14 @@ function decodeCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsR
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreatePartitionsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreatePartitionsResponse(w: Writer, x: CreatePartitionsResponseInit, v: number): void {
@@ -93,7 +105,7 @@ function encodeCreatePartitionsResponse(w: Writer, x: CreatePartitionsResponseIn
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -101,17 +113,20 @@ function decodeCreatePartitionsResponseCreatePartitionsTopicResult(r: Reader, v:
   let _name: string;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreatePartitionsResponseCreatePartitionsTopicResult = {
     name: _name,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreatePartitionsResponseCreatePartitionsTopicResult(w: Writer, x: CreatePartitionsResponseCreatePartitionsTopicResultInit, v: number): void {
@@ -136,7 +151,7 @@ function encodeCreatePartitionsResponseCreatePartitionsTopicResult(w: Writer, x:
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

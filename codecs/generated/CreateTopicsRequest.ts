@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateTopicsRequest {
   topics: CreateTopicsRequestCreatableTopic[];
   timeoutMs: number;
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsRequestInit = {
   topics?: readonly CreateTopicsRequestCreatableTopicInit[];
   timeoutMs?: number;
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateTopicsRequestCreatableTopic {
@@ -23,6 +27,8 @@ export interface CreateTopicsRequestCreatableTopic {
   replicationFactor: number;
   assignments: CreateTopicsRequestCreatableReplicaAssignment[];
   configs: CreateTopicsRequestCreatableTopicConfig[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsRequestCreatableTopicInit = {
@@ -31,26 +37,33 @@ export type CreateTopicsRequestCreatableTopicInit = {
   replicationFactor?: number;
   assignments?: readonly CreateTopicsRequestCreatableReplicaAssignmentInit[];
   configs?: readonly CreateTopicsRequestCreatableTopicConfigInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateTopicsRequestCreatableReplicaAssignment {
   partitionIndex: number;
   brokerIds: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsRequestCreatableReplicaAssignmentInit = {
   partitionIndex?: number;
   brokerIds?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateTopicsRequestCreatableTopicConfig {
   name: string;
   value: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsRequestCreatableTopicConfigInit = {
   name?: string;
   value?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateTopicsRequest(): CreateTopicsRequest {
@@ -64,7 +77,8 @@ function defaultCreateTopicsRequest(): CreateTopicsRequest {
 function isDefaultCreateTopicsRequest(x: CreateTopicsRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.timeoutMs === undefined || !(x.timeoutMs !== 60000)) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateTopicsRequestCreatableTopic(): CreateTopicsRequestCreatableTopic {
@@ -82,7 +96,8 @@ function isDefaultCreateTopicsRequestCreatableTopic(x: CreateTopicsRequestCreata
     (x.numPartitions === undefined || !(x.numPartitions !== 0)) &&
     (x.replicationFactor === undefined || !(x.replicationFactor !== 0)) &&
     (x.assignments === undefined || !((x.assignments === null || x.assignments.length !== 0))) &&
-    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0)));
+    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateTopicsRequestCreatableReplicaAssignment(): CreateTopicsRequestCreatableReplicaAssignment {
@@ -94,7 +109,8 @@ function defaultCreateTopicsRequestCreatableReplicaAssignment(): CreateTopicsReq
 
 function isDefaultCreateTopicsRequestCreatableReplicaAssignment(x: CreateTopicsRequestCreatableReplicaAssignmentInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.brokerIds === undefined || !((x.brokerIds === null || x.brokerIds.length !== 0)));
+    (x.brokerIds === undefined || !((x.brokerIds === null || x.brokerIds.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateTopicsRequestCreatableTopicConfig(): CreateTopicsRequestCreatableTopicConfig {
@@ -106,13 +122,15 @@ function defaultCreateTopicsRequestCreatableTopicConfig(): CreateTopicsRequestCr
 
 function isDefaultCreateTopicsRequestCreatableTopicConfig(x: CreateTopicsRequestCreatableTopicConfigInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.value === undefined || !(x.value !== ""));
+    (x.value === undefined || !(x.value !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
   let _topics: CreateTopicsRequestCreatableTopic[];
   let _timeoutMs: number;
   let _validateOnly: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 5 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -130,13 +148,15 @@ function decodeCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
     _validateOnly = r.readBool();
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsRequest = {
     topics: _topics,
     timeoutMs: _timeoutMs,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsRequest(w: Writer, x: CreateTopicsRequestInit, v: number): void {
@@ -159,7 +179,7 @@ function encodeCreateTopicsRequest(w: Writer, x: CreateTopicsRequestInit, v: num
   }
   if (v <= 0 && x.validateOnly !== undefined && !w.dropsAbsentFields && x.validateOnly !== false) throw fieldAbsentInVersion('CreateTopicsRequest', 'validateOnly', v);
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -169,6 +189,7 @@ function decodeCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTo
   let _replicationFactor: number;
   let _assignments: CreateTopicsRequestCreatableReplicaAssignment[];
   let _configs: CreateTopicsRequestCreatableTopicConfig[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 5 ? r.readCompactString() : r.readString();
   _numPartitions = r.readInt32();
   _replicationFactor = r.readInt16();
@@ -197,15 +218,17 @@ function decodeCreateTopicsRequestCreatableTopic(r: Reader, v: number): CreateTo
     }
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsRequestCreatableTopic = {
     name: _name,
     numPartitions: _numPartitions,
     replicationFactor: _replicationFactor,
     assignments: _assignments,
     configs: _configs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsRequestCreatableTopic(w: Writer, x: CreateTopicsRequestCreatableTopicInit, v: number): void {
@@ -244,13 +267,14 @@ function encodeCreateTopicsRequestCreatableTopic(w: Writer, x: CreateTopicsReque
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeCreateTopicsRequestCreatableReplicaAssignment(r: Reader, v: number): CreateTopicsRequestCreatableReplicaAssignment {
   let _partitionIndex: number;
   let _brokerIds: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   {
     const n0 = v >= 5 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -265,12 +289,14 @@ function decodeCreateTopicsRequestCreatableReplicaAssignment(r: Reader, v: numbe
     }
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsRequestCreatableReplicaAssignment = {
     partitionIndex: _partitionIndex,
     brokerIds: _brokerIds,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsRequestCreatableReplicaAssignment(w: Writer, x: CreateTopicsRequestCreatableReplicaAssignmentInit, v: number): void {
@@ -288,22 +314,25 @@ function encodeCreateTopicsRequestCreatableReplicaAssignment(w: Writer, x: Creat
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeCreateTopicsRequestCreatableTopicConfig(r: Reader, v: number): CreateTopicsRequestCreatableTopicConfig {
   let _name: string;
   let _value: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 5 ? r.readCompactString() : r.readString();
   _value = v >= 5 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsRequestCreatableTopicConfig = {
     name: _name,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsRequestCreatableTopicConfig(w: Writer, x: CreateTopicsRequestCreatableTopicConfigInit, v: number): void {
@@ -324,7 +353,7 @@ function encodeCreateTopicsRequestCreatableTopicConfig(w: Writer, x: CreateTopic
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface CreateTopicsResponse {
   throttleTimeMs: number;
   topics: CreateTopicsResponseCreatableTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly CreateTopicsResponseCreatableTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateTopicsResponseCreatableTopicResult {
@@ -24,6 +28,8 @@ export interface CreateTopicsResponseCreatableTopicResult {
   numPartitions: number;
   replicationFactor: number;
   configs: CreateTopicsResponseCreatableTopicConfigs[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsResponseCreatableTopicResultInit = {
@@ -35,6 +41,7 @@ export type CreateTopicsResponseCreatableTopicResultInit = {
   numPartitions?: number;
   replicationFactor?: number;
   configs?: readonly CreateTopicsResponseCreatableTopicConfigsInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface CreateTopicsResponseCreatableTopicConfigs {
@@ -43,6 +50,8 @@ export interface CreateTopicsResponseCreatableTopicConfigs {
   readOnly: boolean;
   configSource: number;
   isSensitive: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type CreateTopicsResponseCreatableTopicConfigsInit = {
@@ -51,6 +60,7 @@ export type CreateTopicsResponseCreatableTopicConfigsInit = {
   readOnly?: boolean;
   configSource?: number;
   isSensitive?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultCreateTopicsResponse(): CreateTopicsResponse {
@@ -62,7 +72,8 @@ function defaultCreateTopicsResponse(): CreateTopicsResponse {
 
 function isDefaultCreateTopicsResponse(x: CreateTopicsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateTopicsResponseCreatableTopicResult(): CreateTopicsResponseCreatableTopicResult {
@@ -86,7 +97,8 @@ function isDefaultCreateTopicsResponseCreatableTopicResult(x: CreateTopicsRespon
     (x.topicConfigErrorCode === undefined || !(x.topicConfigErrorCode !== 0)) &&
     (x.numPartitions === undefined || !(x.numPartitions !== -1)) &&
     (x.replicationFactor === undefined || !(x.replicationFactor !== -1)) &&
-    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0)));
+    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultCreateTopicsResponseCreatableTopicConfigs(): CreateTopicsResponseCreatableTopicConfigs {
@@ -104,12 +116,14 @@ function isDefaultCreateTopicsResponseCreatableTopicConfigs(x: CreateTopicsRespo
     (x.value === undefined || !(x.value !== "")) &&
     (x.readOnly === undefined || !(x.readOnly !== false)) &&
     (x.configSource === undefined || !(x.configSource !== -1)) &&
-    (x.isSensitive === undefined || !(x.isSensitive !== false));
+    (x.isSensitive === undefined || !(x.isSensitive !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
   let _throttleTimeMs: number = 0;
   let _topics: CreateTopicsResponseCreatableTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _throttleTimeMs = r.readInt32();
   }
@@ -126,12 +140,14 @@ function decodeCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse 
     }
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsResponse(w: Writer, x: CreateTopicsResponseInit, v: number): void {
@@ -149,7 +165,7 @@ function encodeCreateTopicsResponse(w: Writer, x: CreateTopicsResponseInit, v: n
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -162,6 +178,7 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
   let _numPartitions: number = -1;
   let _replicationFactor: number = -1;
   let _configs: CreateTopicsResponseCreatableTopicConfigs[] | null = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 5 ? r.readCompactString() : r.readString();
   if (v >= 7) {
     _topicId = r.readUuid();
@@ -201,12 +218,13 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: CreateTopicsResponseCreatableTopicResult = {
     name: _name,
     topicId: _topicId,
     errorCode: _errorCode,
@@ -216,6 +234,8 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
     replicationFactor: _replicationFactor,
     configs: _configs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, x: CreateTopicsResponseCreatableTopicResultInit, v: number): void {
@@ -262,7 +282,9 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, x: CreateTopi
   }
   if (v >= 5) {
     const tag0 = x.topicConfigErrorCode !== undefined && x.topicConfigErrorCode !== 0;
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.topicConfigErrorCode;
       if (val !== undefined) {
@@ -273,6 +295,7 @@ function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, x: CreateTopi
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
@@ -282,6 +305,7 @@ function decodeCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): 
   let _readOnly: boolean = false;
   let _configSource: number = -1;
   let _isSensitive: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 5) {
     _name = r.readCompactString();
   }
@@ -298,15 +322,17 @@ function decodeCreateTopicsResponseCreatableTopicConfigs(r: Reader, v: number): 
     _isSensitive = r.readBool();
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: CreateTopicsResponseCreatableTopicConfigs = {
     name: _name,
     value: _value,
     readOnly: _readOnly,
     configSource: _configSource,
     isSensitive: _isSensitive,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTopicsResponseCreatableTopicConfigsInit, v: number): void {
@@ -343,7 +369,7 @@ function encodeCreateTopicsResponseCreatableTopicConfigs(w: Writer, x: CreateTop
   }
   if (v <= 4 && x.isSensitive !== undefined && !w.dropsAbsentFields && x.isSensitive !== false) throw fieldAbsentInVersion('CreateTopicsResponse', 'isSensitive', v);
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DefaultPrincipalData {
   type: string;
   name: string;
   tokenAuthenticated: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DefaultPrincipalDataInit = {
   type?: string;
   name?: string;
   tokenAuthenticated?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDefaultPrincipalData(): DefaultPrincipalData {
@@ -28,22 +32,26 @@ function defaultDefaultPrincipalData(): DefaultPrincipalData {
 function isDefaultDefaultPrincipalData(x: DefaultPrincipalDataInit): boolean {
   return (x.type === undefined || !(x.type !== "")) &&
     (x.name === undefined || !(x.name !== "")) &&
-    (x.tokenAuthenticated === undefined || !(x.tokenAuthenticated !== false));
+    (x.tokenAuthenticated === undefined || !(x.tokenAuthenticated !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDefaultPrincipalData(r: Reader, v: number): DefaultPrincipalData {
   let _type: string;
   let _name: string;
   let _tokenAuthenticated: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _type = r.readCompactString();
   _name = r.readCompactString();
   _tokenAuthenticated = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DefaultPrincipalData = {
     type: _type,
     name: _name,
     tokenAuthenticated: _tokenAuthenticated,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDefaultPrincipalData(w: Writer, x: DefaultPrincipalDataInit, v: number): void {
@@ -67,7 +75,7 @@ function encodeDefaultPrincipalData(w: Writer, x: DefaultPrincipalDataInit, v: n
     const val = x.tokenAuthenticated === undefined ? false : x.tokenAuthenticated;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DefaultPrincipalDataCodec: MessageCodec<DefaultPrincipalData, DefaultPrincipalDataInit> = {

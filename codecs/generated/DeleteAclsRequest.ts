@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteAclsRequest {
   filters: DeleteAclsRequestDeleteAclsFilter[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteAclsRequestInit = {
   filters?: readonly DeleteAclsRequestDeleteAclsFilterInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteAclsRequestDeleteAclsFilter {
@@ -21,6 +25,8 @@ export interface DeleteAclsRequestDeleteAclsFilter {
   hostFilter: string | null;
   operation: number;
   permissionType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteAclsRequestDeleteAclsFilterInit = {
@@ -31,6 +37,7 @@ export type DeleteAclsRequestDeleteAclsFilterInit = {
   hostFilter?: string | null;
   operation?: number;
   permissionType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteAclsRequest(): DeleteAclsRequest {
@@ -40,7 +47,8 @@ function defaultDeleteAclsRequest(): DeleteAclsRequest {
 }
 
 function isDefaultDeleteAclsRequest(x: DeleteAclsRequestInit): boolean {
-  return (x.filters === undefined || !((x.filters === null || x.filters.length !== 0)));
+  return (x.filters === undefined || !((x.filters === null || x.filters.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteAclsRequestDeleteAclsFilter(): DeleteAclsRequestDeleteAclsFilter {
@@ -62,11 +70,13 @@ function isDefaultDeleteAclsRequestDeleteAclsFilter(x: DeleteAclsRequestDeleteAc
     (x.principalFilter === undefined || !(x.principalFilter !== "")) &&
     (x.hostFilter === undefined || !(x.hostFilter !== "")) &&
     (x.operation === undefined || !(x.operation !== 0)) &&
-    (x.permissionType === undefined || !(x.permissionType !== 0));
+    (x.permissionType === undefined || !(x.permissionType !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
   let _filters: DeleteAclsRequestDeleteAclsFilter[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -80,11 +90,13 @@ function decodeDeleteAclsRequest(r: Reader, v: number): DeleteAclsRequest {
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteAclsRequest = {
     filters: _filters,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteAclsRequest(w: Writer, x: DeleteAclsRequestInit, v: number): void {
@@ -98,7 +110,7 @@ function encodeDeleteAclsRequest(w: Writer, x: DeleteAclsRequestInit, v: number)
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -110,6 +122,7 @@ function decodeDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAc
   let _hostFilter: string | null;
   let _operation: number;
   let _permissionType: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceTypeFilter = r.readInt8();
   _resourceNameFilter = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
@@ -120,9 +133,9 @@ function decodeDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAc
   _operation = r.readInt8();
   _permissionType = r.readInt8();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteAclsRequestDeleteAclsFilter = {
     resourceTypeFilter: _resourceTypeFilter,
     resourceNameFilter: _resourceNameFilter,
     patternTypeFilter: _patternTypeFilter,
@@ -131,6 +144,8 @@ function decodeDeleteAclsRequestDeleteAclsFilter(r: Reader, v: number): DeleteAc
     operation: _operation,
     permissionType: _permissionType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteAclsRequestDeleteAclsFilter(w: Writer, x: DeleteAclsRequestDeleteAclsFilterInit, v: number): void {
@@ -176,7 +191,7 @@ function encodeDeleteAclsRequestDeleteAclsFilter(w: Writer, x: DeleteAclsRequest
     w.writeInt8(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

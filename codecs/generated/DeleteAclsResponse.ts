@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteAclsResponse {
   throttleTimeMs: number;
   filterResults: DeleteAclsResponseDeleteAclsFilterResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteAclsResponseInit = {
   throttleTimeMs?: number;
   filterResults?: readonly DeleteAclsResponseDeleteAclsFilterResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteAclsResponseDeleteAclsFilterResult {
   errorCode: number;
   errorMessage: string | null;
   matchingAcls: DeleteAclsResponseDeleteAclsMatchingAcl[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteAclsResponseDeleteAclsFilterResultInit = {
   errorCode?: number;
   errorMessage?: string | null;
   matchingAcls?: readonly DeleteAclsResponseDeleteAclsMatchingAclInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteAclsResponseDeleteAclsMatchingAcl {
@@ -37,6 +44,8 @@ export interface DeleteAclsResponseDeleteAclsMatchingAcl {
   host: string;
   operation: number;
   permissionType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteAclsResponseDeleteAclsMatchingAclInit = {
@@ -49,6 +58,7 @@ export type DeleteAclsResponseDeleteAclsMatchingAclInit = {
   host?: string;
   operation?: number;
   permissionType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteAclsResponse(): DeleteAclsResponse {
@@ -60,7 +70,8 @@ function defaultDeleteAclsResponse(): DeleteAclsResponse {
 
 function isDefaultDeleteAclsResponse(x: DeleteAclsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.filterResults === undefined || !((x.filterResults === null || x.filterResults.length !== 0)));
+    (x.filterResults === undefined || !((x.filterResults === null || x.filterResults.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteAclsResponseDeleteAclsFilterResult(): DeleteAclsResponseDeleteAclsFilterResult {
@@ -74,7 +85,8 @@ function defaultDeleteAclsResponseDeleteAclsFilterResult(): DeleteAclsResponseDe
 function isDefaultDeleteAclsResponseDeleteAclsFilterResult(x: DeleteAclsResponseDeleteAclsFilterResultInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.matchingAcls === undefined || !((x.matchingAcls === null || x.matchingAcls.length !== 0)));
+    (x.matchingAcls === undefined || !((x.matchingAcls === null || x.matchingAcls.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteAclsResponseDeleteAclsMatchingAcl(): DeleteAclsResponseDeleteAclsMatchingAcl {
@@ -100,12 +112,14 @@ function isDefaultDeleteAclsResponseDeleteAclsMatchingAcl(x: DeleteAclsResponseD
     (x.principal === undefined || !(x.principal !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.operation === undefined || !(x.operation !== 0)) &&
-    (x.permissionType === undefined || !(x.permissionType !== 0));
+    (x.permissionType === undefined || !(x.permissionType !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {
   let _throttleTimeMs: number;
   let _filterResults: DeleteAclsResponseDeleteAclsFilterResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -120,12 +134,14 @@ function decodeDeleteAclsResponse(r: Reader, v: number): DeleteAclsResponse {
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteAclsResponse = {
     throttleTimeMs: _throttleTimeMs,
     filterResults: _filterResults,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteAclsResponse(w: Writer, x: DeleteAclsResponseInit, v: number): void {
@@ -143,7 +159,7 @@ function encodeDeleteAclsResponse(w: Writer, x: DeleteAclsResponseInit, v: numbe
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -151,6 +167,7 @@ function decodeDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): D
   let _errorCode: number;
   let _errorMessage: string | null;
   let _matchingAcls: DeleteAclsResponseDeleteAclsMatchingAcl[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   {
@@ -166,13 +183,15 @@ function decodeDeleteAclsResponseDeleteAclsFilterResult(r: Reader, v: number): D
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteAclsResponseDeleteAclsFilterResult = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     matchingAcls: _matchingAcls,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteAclsResponseDeleteAclsFilterResult(w: Writer, x: DeleteAclsResponseDeleteAclsFilterResultInit, v: number): void {
@@ -198,7 +217,7 @@ function encodeDeleteAclsResponseDeleteAclsFilterResult(w: Writer, x: DeleteAcls
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -212,6 +231,7 @@ function decodeDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): De
   let _host: string;
   let _operation: number;
   let _permissionType: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   _resourceType = r.readInt8();
@@ -224,9 +244,9 @@ function decodeDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): De
   _operation = r.readInt8();
   _permissionType = r.readInt8();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteAclsResponseDeleteAclsMatchingAcl = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     resourceType: _resourceType,
@@ -237,6 +257,8 @@ function decodeDeleteAclsResponseDeleteAclsMatchingAcl(r: Reader, v: number): De
     operation: _operation,
     permissionType: _permissionType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, x: DeleteAclsResponseDeleteAclsMatchingAclInit, v: number): void {
@@ -294,7 +316,7 @@ function encodeDeleteAclsResponseDeleteAclsMatchingAcl(w: Writer, x: DeleteAclsR
     w.writeInt8(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

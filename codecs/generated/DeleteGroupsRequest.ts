@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteGroupsRequest {
   groupsNames: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteGroupsRequestInit = {
   groupsNames?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
@@ -20,11 +24,13 @@ function defaultDeleteGroupsRequest(): DeleteGroupsRequest {
 }
 
 function isDefaultDeleteGroupsRequest(x: DeleteGroupsRequestInit): boolean {
-  return (x.groupsNames === undefined || !((x.groupsNames === null || x.groupsNames.length !== 0)));
+  return (x.groupsNames === undefined || !((x.groupsNames === null || x.groupsNames.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
   let _groupsNames: string[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -38,11 +44,13 @@ function decodeDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteGroupsRequest = {
     groupsNames: _groupsNames,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteGroupsRequest(w: Writer, x: DeleteGroupsRequestInit, v: number): void {
@@ -56,7 +64,7 @@ function encodeDeleteGroupsRequest(w: Writer, x: DeleteGroupsRequestInit, v: num
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

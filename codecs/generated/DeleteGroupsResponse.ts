@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteGroupsResponse {
   throttleTimeMs: number;
   results: DeleteGroupsResponseDeletableGroupResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteGroupsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly DeleteGroupsResponseDeletableGroupResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteGroupsResponseDeletableGroupResult {
   groupId: string;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteGroupsResponseDeletableGroupResultInit = {
   groupId?: string;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
@@ -34,7 +41,8 @@ function defaultDeleteGroupsResponse(): DeleteGroupsResponse {
 
 function isDefaultDeleteGroupsResponse(x: DeleteGroupsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteGroupsResponseDeletableGroupResult(): DeleteGroupsResponseDeletableGroupResult {
@@ -46,12 +54,14 @@ function defaultDeleteGroupsResponseDeletableGroupResult(): DeleteGroupsResponse
 
 function isDefaultDeleteGroupsResponseDeletableGroupResult(x: DeleteGroupsResponseDeletableGroupResultInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
   let _throttleTimeMs: number;
   let _results: DeleteGroupsResponseDeletableGroupResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -66,12 +76,14 @@ function decodeDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse 
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteGroupsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteGroupsResponse(w: Writer, x: DeleteGroupsResponseInit, v: number): void {
@@ -89,22 +101,25 @@ function encodeDeleteGroupsResponse(w: Writer, x: DeleteGroupsResponseInit, v: n
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDeleteGroupsResponseDeletableGroupResult(r: Reader, v: number): DeleteGroupsResponseDeletableGroupResult {
   let _groupId: string;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 2 ? r.readCompactString() : r.readString();
   _errorCode = r.readInt16();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteGroupsResponseDeletableGroupResult = {
     groupId: _groupId,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteGroupsResponseDeletableGroupResult(w: Writer, x: DeleteGroupsResponseDeletableGroupResultInit, v: number): void {
@@ -121,7 +136,7 @@ function encodeDeleteGroupsResponseDeletableGroupResult(w: Writer, x: DeleteGrou
     w.writeInt16(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

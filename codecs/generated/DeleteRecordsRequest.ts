@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteRecordsRequest {
   topics: DeleteRecordsRequestDeleteRecordsTopic[];
   timeoutMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsRequestInit = {
   topics?: readonly DeleteRecordsRequestDeleteRecordsTopicInit[];
   timeoutMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteRecordsRequestDeleteRecordsTopic {
   name: string;
   partitions: DeleteRecordsRequestDeleteRecordsPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsRequestDeleteRecordsTopicInit = {
   name?: string;
   partitions?: readonly DeleteRecordsRequestDeleteRecordsPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteRecordsRequestDeleteRecordsPartition {
   partitionIndex: number;
   offset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsRequestDeleteRecordsPartitionInit = {
   partitionIndex?: number;
   offset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
@@ -44,7 +54,8 @@ function defaultDeleteRecordsRequest(): DeleteRecordsRequest {
 
 function isDefaultDeleteRecordsRequest(x: DeleteRecordsRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.timeoutMs === undefined || !(x.timeoutMs !== 0));
+    (x.timeoutMs === undefined || !(x.timeoutMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteRecordsRequestDeleteRecordsTopic(): DeleteRecordsRequestDeleteRecordsTopic {
@@ -56,7 +67,8 @@ function defaultDeleteRecordsRequestDeleteRecordsTopic(): DeleteRecordsRequestDe
 
 function isDefaultDeleteRecordsRequestDeleteRecordsTopic(x: DeleteRecordsRequestDeleteRecordsTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteRecordsRequestDeleteRecordsPartition(): DeleteRecordsRequestDeleteRecordsPartition {
@@ -68,12 +80,14 @@ function defaultDeleteRecordsRequestDeleteRecordsPartition(): DeleteRecordsReque
 
 function isDefaultDeleteRecordsRequestDeleteRecordsPartition(x: DeleteRecordsRequestDeleteRecordsPartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.offset === undefined || !(x.offset !== 0n));
+    (x.offset === undefined || !(x.offset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
   let _topics: DeleteRecordsRequestDeleteRecordsTopic[];
   let _timeoutMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -88,12 +102,14 @@ function decodeDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest 
   }
   _timeoutMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsRequest = {
     topics: _topics,
     timeoutMs: _timeoutMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsRequest(w: Writer, x: DeleteRecordsRequestInit, v: number): void {
@@ -111,13 +127,14 @@ function encodeDeleteRecordsRequest(w: Writer, x: DeleteRecordsRequestInit, v: n
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDeleteRecordsRequestDeleteRecordsTopic(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsTopic {
   let _name: string;
   let _partitions: DeleteRecordsRequestDeleteRecordsPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -132,12 +149,14 @@ function decodeDeleteRecordsRequestDeleteRecordsTopic(r: Reader, v: number): Del
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsRequestDeleteRecordsTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsRequestDeleteRecordsTopic(w: Writer, x: DeleteRecordsRequestDeleteRecordsTopicInit, v: number): void {
@@ -159,22 +178,25 @@ function encodeDeleteRecordsRequestDeleteRecordsTopic(w: Writer, x: DeleteRecord
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDeleteRecordsRequestDeleteRecordsPartition(r: Reader, v: number): DeleteRecordsRequestDeleteRecordsPartition {
   let _partitionIndex: number;
   let _offset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _offset = r.readInt64();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsRequestDeleteRecordsPartition = {
     partitionIndex: _partitionIndex,
     offset: _offset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsRequestDeleteRecordsPartition(w: Writer, x: DeleteRecordsRequestDeleteRecordsPartitionInit, v: number): void {
@@ -187,7 +209,7 @@ function encodeDeleteRecordsRequestDeleteRecordsPartition(w: Writer, x: DeleteRe
     w.writeInt64(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

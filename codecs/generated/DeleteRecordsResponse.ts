@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteRecordsResponse {
   throttleTimeMs: number;
   topics: DeleteRecordsResponseDeleteRecordsTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly DeleteRecordsResponseDeleteRecordsTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteRecordsResponseDeleteRecordsTopicResult {
   name: string;
   partitions: DeleteRecordsResponseDeleteRecordsPartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsResponseDeleteRecordsTopicResultInit = {
   name?: string;
   partitions?: readonly DeleteRecordsResponseDeleteRecordsPartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteRecordsResponseDeleteRecordsPartitionResult {
   partitionIndex: number;
   lowWatermark: bigint;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteRecordsResponseDeleteRecordsPartitionResultInit = {
   partitionIndex?: number;
   lowWatermark?: bigint;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
@@ -46,7 +56,8 @@ function defaultDeleteRecordsResponse(): DeleteRecordsResponse {
 
 function isDefaultDeleteRecordsResponse(x: DeleteRecordsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteRecordsResponseDeleteRecordsTopicResult(): DeleteRecordsResponseDeleteRecordsTopicResult {
@@ -58,7 +69,8 @@ function defaultDeleteRecordsResponseDeleteRecordsTopicResult(): DeleteRecordsRe
 
 function isDefaultDeleteRecordsResponseDeleteRecordsTopicResult(x: DeleteRecordsResponseDeleteRecordsTopicResultInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteRecordsResponseDeleteRecordsPartitionResult(): DeleteRecordsResponseDeleteRecordsPartitionResult {
@@ -72,12 +84,14 @@ function defaultDeleteRecordsResponseDeleteRecordsPartitionResult(): DeleteRecor
 function isDefaultDeleteRecordsResponseDeleteRecordsPartitionResult(x: DeleteRecordsResponseDeleteRecordsPartitionResultInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.lowWatermark === undefined || !(x.lowWatermark !== 0n)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse {
   let _throttleTimeMs: number;
   let _topics: DeleteRecordsResponseDeleteRecordsTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -92,12 +106,14 @@ function decodeDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsRespons
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsResponse(w: Writer, x: DeleteRecordsResponseInit, v: number): void {
@@ -115,13 +131,14 @@ function encodeDeleteRecordsResponse(w: Writer, x: DeleteRecordsResponseInit, v:
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, v: number): DeleteRecordsResponseDeleteRecordsTopicResult {
   let _name: string;
   let _partitions: DeleteRecordsResponseDeleteRecordsPartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -136,12 +153,14 @@ function decodeDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, v: numbe
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsResponseDeleteRecordsTopicResult = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsResponseDeleteRecordsTopicResult(w: Writer, x: DeleteRecordsResponseDeleteRecordsTopicResultInit, v: number): void {
@@ -163,7 +182,7 @@ function encodeDeleteRecordsResponseDeleteRecordsTopicResult(w: Writer, x: Delet
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -171,17 +190,20 @@ function decodeDeleteRecordsResponseDeleteRecordsPartitionResult(r: Reader, v: n
   let _partitionIndex: number;
   let _lowWatermark: bigint;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _lowWatermark = r.readInt64();
   _errorCode = r.readInt16();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteRecordsResponseDeleteRecordsPartitionResult = {
     partitionIndex: _partitionIndex,
     lowWatermark: _lowWatermark,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteRecordsResponseDeleteRecordsPartitionResult(w: Writer, x: DeleteRecordsResponseDeleteRecordsPartitionResultInit, v: number): void {
@@ -198,7 +220,7 @@ function encodeDeleteRecordsResponseDeleteRecordsPartitionResult(w: Writer, x: D
     w.writeInt16(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteShareGroupOffsetsRequest {
   groupId: string;
   topics: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupOffsetsRequestInit = {
   groupId?: string;
   topics?: readonly DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic {
   topicName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopicInit = {
   topicName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteShareGroupOffsetsRequest(): DeleteShareGroupOffsetsRequest {
@@ -32,7 +39,8 @@ function defaultDeleteShareGroupOffsetsRequest(): DeleteShareGroupOffsetsRequest
 
 function isDefaultDeleteShareGroupOffsetsRequest(x: DeleteShareGroupOffsetsRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(): DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic {
@@ -42,12 +50,14 @@ function defaultDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopi
 }
 
 function isDefaultDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(x: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopicInit): boolean {
-  return (x.topicName === undefined || !(x.topicName !== ""));
+  return (x.topicName === undefined || !(x.topicName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteShareGroupOffsetsRequest(r: Reader, v: number): DeleteShareGroupOffsetsRequest {
   let _groupId: string;
   let _topics: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -61,11 +71,13 @@ function decodeDeleteShareGroupOffsetsRequest(r: Reader, v: number): DeleteShare
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupOffsetsRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupOffsetsRequest(w: Writer, x: DeleteShareGroupOffsetsRequestInit, v: number): void {
@@ -86,16 +98,19 @@ function encodeDeleteShareGroupOffsetsRequest(w: Writer, x: DeleteShareGroupOffs
       for (const e0 of val) encodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(r: Reader, v: number): DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic {
   let _topicName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic = {
     topicName: _topicName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic(w: Writer, x: DeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopicInit, v: number): void {
@@ -107,7 +122,7 @@ function encodeDeleteShareGroupOffsetsRequestDeleteShareGroupOffsetsRequestTopic
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DeleteShareGroupOffsetsRequestCodec: MessageCodec<DeleteShareGroupOffsetsRequest, DeleteShareGroupOffsetsRequestInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteShareGroupOffsetsResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   responses: DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupOffsetsResponseInit = {
@@ -17,6 +20,7 @@ export type DeleteShareGroupOffsetsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   responses?: readonly DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic {
@@ -24,6 +28,8 @@ export interface DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseT
   topicId: string;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopicInit = {
@@ -31,6 +37,7 @@ export type DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopicI
   topicId?: string;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteShareGroupOffsetsResponse(): DeleteShareGroupOffsetsResponse {
@@ -46,7 +53,8 @@ function isDefaultDeleteShareGroupOffsetsResponse(x: DeleteShareGroupOffsetsResp
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(): DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic {
@@ -62,7 +70,8 @@ function isDefaultDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponse
   return (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShareGroupOffsetsResponse {
@@ -70,6 +79,7 @@ function decodeDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShar
   let _errorCode: number;
   let _errorMessage: string | null;
   let _responses: DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -85,13 +95,15 @@ function decodeDeleteShareGroupOffsetsResponse(r: Reader, v: number): DeleteShar
       _responses = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupOffsetsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupOffsetsResponse(w: Writer, x: DeleteShareGroupOffsetsResponseInit, v: number): void {
@@ -120,7 +132,7 @@ function encodeDeleteShareGroupOffsetsResponse(w: Writer, x: DeleteShareGroupOff
       for (const e0 of val) encodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(r: Reader, v: number): DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic {
@@ -128,17 +140,20 @@ function decodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTop
   let _topicId: string;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   _topicId = r.readUuid();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic = {
     topicName: _topicName,
     topicId: _topicId,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopic(w: Writer, x: DeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTopicInit, v: number): void {
@@ -166,7 +181,7 @@ function encodeDeleteShareGroupOffsetsResponseDeleteShareGroupOffsetsResponseTop
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DeleteShareGroupOffsetsResponseCodec: MessageCodec<DeleteShareGroupOffsetsResponse, DeleteShareGroupOffsetsResponseInit> = {

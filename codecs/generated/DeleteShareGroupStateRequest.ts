@@ -4,33 +4,43 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteShareGroupStateRequest {
   groupId: string;
   topics: DeleteShareGroupStateRequestDeleteStateData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateRequestInit = {
   groupId?: string;
   topics?: readonly DeleteShareGroupStateRequestDeleteStateDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupStateRequestDeleteStateData {
   topicId: string;
   partitions: DeleteShareGroupStateRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateRequestDeleteStateDataInit = {
   topicId?: string;
   partitions?: readonly DeleteShareGroupStateRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupStateRequestPartitionData {
   partition: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateRequestPartitionDataInit = {
   partition?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequest {
@@ -42,7 +52,8 @@ function defaultDeleteShareGroupStateRequest(): DeleteShareGroupStateRequest {
 
 function isDefaultDeleteShareGroupStateRequest(x: DeleteShareGroupStateRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupStateRequestDeleteStateData(): DeleteShareGroupStateRequestDeleteStateData {
@@ -54,7 +65,8 @@ function defaultDeleteShareGroupStateRequestDeleteStateData(): DeleteShareGroupS
 
 function isDefaultDeleteShareGroupStateRequestDeleteStateData(x: DeleteShareGroupStateRequestDeleteStateDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupStateRequestPartitionData(): DeleteShareGroupStateRequestPartitionData {
@@ -64,12 +76,14 @@ function defaultDeleteShareGroupStateRequestPartitionData(): DeleteShareGroupSta
 }
 
 function isDefaultDeleteShareGroupStateRequestPartitionData(x: DeleteShareGroupStateRequestPartitionDataInit): boolean {
-  return (x.partition === undefined || !(x.partition !== 0));
+  return (x.partition === undefined || !(x.partition !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteShareGroupStateRequest(r: Reader, v: number): DeleteShareGroupStateRequest {
   let _groupId: string;
   let _topics: DeleteShareGroupStateRequestDeleteStateData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -83,11 +97,13 @@ function decodeDeleteShareGroupStateRequest(r: Reader, v: number): DeleteShareGr
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateRequest(w: Writer, x: DeleteShareGroupStateRequestInit, v: number): void {
@@ -108,12 +124,13 @@ function encodeDeleteShareGroupStateRequest(w: Writer, x: DeleteShareGroupStateR
       for (const e0 of val) encodeDeleteShareGroupStateRequestDeleteStateData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateRequestDeleteStateData(r: Reader, v: number): DeleteShareGroupStateRequestDeleteStateData {
   let _topicId: string;
   let _partitions: DeleteShareGroupStateRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -127,11 +144,13 @@ function decodeDeleteShareGroupStateRequestDeleteStateData(r: Reader, v: number)
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateRequestDeleteStateData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateRequestDeleteStateData(w: Writer, x: DeleteShareGroupStateRequestDeleteStateDataInit, v: number): void {
@@ -148,16 +167,19 @@ function encodeDeleteShareGroupStateRequestDeleteStateData(w: Writer, x: DeleteS
       for (const e0 of val) encodeDeleteShareGroupStateRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateRequestPartitionData(r: Reader, v: number): DeleteShareGroupStateRequestPartitionData {
   let _partition: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateRequestPartitionData = {
     partition: _partition,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateRequestPartitionData(w: Writer, x: DeleteShareGroupStateRequestPartitionDataInit, v: number): void {
@@ -165,7 +187,7 @@ function encodeDeleteShareGroupStateRequestPartitionData(w: Writer, x: DeleteSha
     const val = x.partition === undefined ? 0 : x.partition;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DeleteShareGroupStateRequestCodec: MessageCodec<DeleteShareGroupStateRequest, DeleteShareGroupStateRequestInit> = {

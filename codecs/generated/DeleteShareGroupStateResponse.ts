@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteShareGroupStateResponse {
   results: DeleteShareGroupStateResponseDeleteStateResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateResponseInit = {
   results?: readonly DeleteShareGroupStateResponseDeleteStateResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupStateResponseDeleteStateResult {
   topicId: string;
   partitions: DeleteShareGroupStateResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateResponseDeleteStateResultInit = {
   topicId?: string;
   partitions?: readonly DeleteShareGroupStateResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteShareGroupStateResponsePartitionResult {
   partition: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteShareGroupStateResponsePartitionResultInit = {
   partition?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateResponse {
@@ -42,7 +52,8 @@ function defaultDeleteShareGroupStateResponse(): DeleteShareGroupStateResponse {
 }
 
 function isDefaultDeleteShareGroupStateResponse(x: DeleteShareGroupStateResponseInit): boolean {
-  return (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+  return (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupStateResponseDeleteStateResult(): DeleteShareGroupStateResponseDeleteStateResult {
@@ -54,7 +65,8 @@ function defaultDeleteShareGroupStateResponseDeleteStateResult(): DeleteShareGro
 
 function isDefaultDeleteShareGroupStateResponseDeleteStateResult(x: DeleteShareGroupStateResponseDeleteStateResultInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteShareGroupStateResponsePartitionResult(): DeleteShareGroupStateResponsePartitionResult {
@@ -68,11 +80,13 @@ function defaultDeleteShareGroupStateResponsePartitionResult(): DeleteShareGroup
 function isDefaultDeleteShareGroupStateResponsePartitionResult(x: DeleteShareGroupStateResponsePartitionResultInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteShareGroupStateResponse(r: Reader, v: number): DeleteShareGroupStateResponse {
   let _results: DeleteShareGroupStateResponseDeleteStateResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -85,10 +99,12 @@ function decodeDeleteShareGroupStateResponse(r: Reader, v: number): DeleteShareG
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateResponse = {
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateResponse(w: Writer, x: DeleteShareGroupStateResponseInit, v: number): void {
@@ -101,12 +117,13 @@ function encodeDeleteShareGroupStateResponse(w: Writer, x: DeleteShareGroupState
       for (const e0 of val) encodeDeleteShareGroupStateResponseDeleteStateResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateResponseDeleteStateResult(r: Reader, v: number): DeleteShareGroupStateResponseDeleteStateResult {
   let _topicId: string;
   let _partitions: DeleteShareGroupStateResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -120,11 +137,13 @@ function decodeDeleteShareGroupStateResponseDeleteStateResult(r: Reader, v: numb
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateResponseDeleteStateResult = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateResponseDeleteStateResult(w: Writer, x: DeleteShareGroupStateResponseDeleteStateResultInit, v: number): void {
@@ -141,22 +160,25 @@ function encodeDeleteShareGroupStateResponseDeleteStateResult(w: Writer, x: Dele
       for (const e0 of val) encodeDeleteShareGroupStateResponsePartitionResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDeleteShareGroupStateResponsePartitionResult(r: Reader, v: number): DeleteShareGroupStateResponsePartitionResult {
   let _partition: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DeleteShareGroupStateResponsePartitionResult = {
     partition: _partition,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteShareGroupStateResponsePartitionResult(w: Writer, x: DeleteShareGroupStateResponsePartitionResultInit, v: number): void {
@@ -176,7 +198,7 @@ function encodeDeleteShareGroupStateResponsePartitionResult(w: Writer, x: Delete
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DeleteShareGroupStateResponseCodec: MessageCodec<DeleteShareGroupStateResponse, DeleteShareGroupStateResponseInit> = {

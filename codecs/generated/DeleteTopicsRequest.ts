@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteTopicsRequest {
   topics: DeleteTopicsRequestDeleteTopicState[];
   topicNames: string[];
   timeoutMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteTopicsRequestInit = {
   topics?: readonly DeleteTopicsRequestDeleteTopicStateInit[];
   topicNames?: readonly string[];
   timeoutMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteTopicsRequestDeleteTopicState {
   name: string | null;
   topicId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteTopicsRequestDeleteTopicStateInit = {
   name?: string | null;
   topicId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
@@ -38,7 +45,8 @@ function defaultDeleteTopicsRequest(): DeleteTopicsRequest {
 function isDefaultDeleteTopicsRequest(x: DeleteTopicsRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.topicNames === undefined || !((x.topicNames === null || x.topicNames.length !== 0))) &&
-    (x.timeoutMs === undefined || !(x.timeoutMs !== 0));
+    (x.timeoutMs === undefined || !(x.timeoutMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteTopicsRequestDeleteTopicState(): DeleteTopicsRequestDeleteTopicState {
@@ -50,13 +58,15 @@ function defaultDeleteTopicsRequestDeleteTopicState(): DeleteTopicsRequestDelete
 
 function isDefaultDeleteTopicsRequestDeleteTopicState(x: DeleteTopicsRequestDeleteTopicStateInit): boolean {
   return (x.name === undefined || !(x.name !== null)) &&
-    (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000"));
+    (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
   let _topics: DeleteTopicsRequestDeleteTopicState[] = [];
   let _topicNames: string[] = [];
   let _timeoutMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 6) {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -83,13 +93,15 @@ function decodeDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
   }
   _timeoutMs = r.readInt32();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteTopicsRequest = {
     topics: _topics,
     topicNames: _topicNames,
     timeoutMs: _timeoutMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteTopicsRequest(w: Writer, x: DeleteTopicsRequestInit, v: number): void {
@@ -117,13 +129,14 @@ function encodeDeleteTopicsRequest(w: Writer, x: DeleteTopicsRequestInit, v: num
     w.writeInt32(val);
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): DeleteTopicsRequestDeleteTopicState {
   let _name: string | null = null;
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 6) {
     _name = r.readCompactNullableString();
   }
@@ -131,12 +144,14 @@ function decodeDeleteTopicsRequestDeleteTopicState(r: Reader, v: number): Delete
     _topicId = r.readUuid();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteTopicsRequestDeleteTopicState = {
     name: _name,
     topicId: _topicId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteTopicsRequestDeleteTopicState(w: Writer, x: DeleteTopicsRequestDeleteTopicStateInit, v: number): void {
@@ -155,7 +170,7 @@ function encodeDeleteTopicsRequestDeleteTopicState(w: Writer, x: DeleteTopicsReq
   }
   if (v <= 5 && x.topicId !== undefined && !w.dropsAbsentFields && x.topicId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('DeleteTopicsRequest', 'topicId', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

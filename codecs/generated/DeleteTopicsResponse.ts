@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DeleteTopicsResponse {
   throttleTimeMs: number;
   responses: DeleteTopicsResponseDeletableTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteTopicsResponseInit = {
   throttleTimeMs?: number;
   responses?: readonly DeleteTopicsResponseDeletableTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DeleteTopicsResponseDeletableTopicResult {
@@ -20,6 +24,8 @@ export interface DeleteTopicsResponseDeletableTopicResult {
   topicId: string;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DeleteTopicsResponseDeletableTopicResultInit = {
@@ -27,6 +33,7 @@ export type DeleteTopicsResponseDeletableTopicResultInit = {
   topicId?: string;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
@@ -38,7 +45,8 @@ function defaultDeleteTopicsResponse(): DeleteTopicsResponse {
 
 function isDefaultDeleteTopicsResponse(x: DeleteTopicsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDeleteTopicsResponseDeletableTopicResult(): DeleteTopicsResponseDeletableTopicResult {
@@ -54,12 +62,14 @@ function isDefaultDeleteTopicsResponseDeletableTopicResult(x: DeleteTopicsRespon
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
   let _throttleTimeMs: number = 0;
   let _responses: DeleteTopicsResponseDeletableTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -76,12 +86,14 @@ function decodeDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse 
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteTopicsResponse = {
     throttleTimeMs: _throttleTimeMs,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteTopicsResponse(w: Writer, x: DeleteTopicsResponseInit, v: number): void {
@@ -99,7 +111,7 @@ function encodeDeleteTopicsResponse(w: Writer, x: DeleteTopicsResponseInit, v: n
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -108,6 +120,7 @@ function decodeDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): D
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _errorCode: number;
   let _errorMessage: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 6 ? v >= 4 ? r.readCompactNullableString() : r.readNullableString() : v >= 4 ? r.readCompactString() : r.readString();
   if (v >= 6) {
     _topicId = r.readUuid();
@@ -117,14 +130,16 @@ function decodeDeleteTopicsResponseDeletableTopicResult(r: Reader, v: number): D
     _errorMessage = r.readCompactNullableString();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DeleteTopicsResponseDeletableTopicResult = {
     name: _name,
     topicId: _topicId,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDeleteTopicsResponseDeletableTopicResult(w: Writer, x: DeleteTopicsResponseDeletableTopicResultInit, v: number): void {
@@ -154,7 +169,7 @@ function encodeDeleteTopicsResponseDeletableTopicResult(w: Writer, x: DeleteTopi
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

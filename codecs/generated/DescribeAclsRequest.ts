@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeAclsRequest {
   resourceTypeFilter: number;
@@ -13,6 +14,8 @@ export interface DescribeAclsRequest {
   hostFilter: string | null;
   operation: number;
   permissionType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeAclsRequestInit = {
@@ -23,6 +26,7 @@ export type DescribeAclsRequestInit = {
   hostFilter?: string | null;
   operation?: number;
   permissionType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeAclsRequest(): DescribeAclsRequest {
@@ -44,7 +48,8 @@ function isDefaultDescribeAclsRequest(x: DescribeAclsRequestInit): boolean {
     (x.principalFilter === undefined || !(x.principalFilter !== "")) &&
     (x.hostFilter === undefined || !(x.hostFilter !== "")) &&
     (x.operation === undefined || !(x.operation !== 0)) &&
-    (x.permissionType === undefined || !(x.permissionType !== 0));
+    (x.permissionType === undefined || !(x.permissionType !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
@@ -55,6 +60,7 @@ function decodeDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
   let _hostFilter: string | null;
   let _operation: number;
   let _permissionType: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceTypeFilter = r.readInt8();
   _resourceNameFilter = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
@@ -65,9 +71,9 @@ function decodeDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
   _operation = r.readInt8();
   _permissionType = r.readInt8();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeAclsRequest = {
     resourceTypeFilter: _resourceTypeFilter,
     resourceNameFilter: _resourceNameFilter,
     patternTypeFilter: _patternTypeFilter,
@@ -76,6 +82,8 @@ function decodeDescribeAclsRequest(r: Reader, v: number): DescribeAclsRequest {
     operation: _operation,
     permissionType: _permissionType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeAclsRequest(w: Writer, x: DescribeAclsRequestInit, v: number): void {
@@ -121,7 +129,7 @@ function encodeDescribeAclsRequest(w: Writer, x: DescribeAclsRequestInit, v: num
     w.writeInt8(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeAclsResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   resources: DescribeAclsResponseDescribeAclsResource[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeAclsResponseInit = {
@@ -17,6 +20,7 @@ export type DescribeAclsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   resources?: readonly DescribeAclsResponseDescribeAclsResourceInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeAclsResponseDescribeAclsResource {
@@ -24,6 +28,8 @@ export interface DescribeAclsResponseDescribeAclsResource {
   resourceName: string;
   patternType: number;
   acls: DescribeAclsResponseAclDescription[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeAclsResponseDescribeAclsResourceInit = {
@@ -31,6 +37,7 @@ export type DescribeAclsResponseDescribeAclsResourceInit = {
   resourceName?: string;
   patternType?: number;
   acls?: readonly DescribeAclsResponseAclDescriptionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeAclsResponseAclDescription {
@@ -38,6 +45,8 @@ export interface DescribeAclsResponseAclDescription {
   host: string;
   operation: number;
   permissionType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeAclsResponseAclDescriptionInit = {
@@ -45,6 +54,7 @@ export type DescribeAclsResponseAclDescriptionInit = {
   host?: string;
   operation?: number;
   permissionType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeAclsResponse(): DescribeAclsResponse {
@@ -60,7 +70,8 @@ function isDefaultDescribeAclsResponse(x: DescribeAclsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.resources === undefined || !((x.resources === null || x.resources.length !== 0)));
+    (x.resources === undefined || !((x.resources === null || x.resources.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeAclsResponseDescribeAclsResource(): DescribeAclsResponseDescribeAclsResource {
@@ -76,7 +87,8 @@ function isDefaultDescribeAclsResponseDescribeAclsResource(x: DescribeAclsRespon
   return (x.resourceType === undefined || !(x.resourceType !== 0)) &&
     (x.resourceName === undefined || !(x.resourceName !== "")) &&
     (x.patternType === undefined || !(x.patternType !== 3)) &&
-    (x.acls === undefined || !((x.acls === null || x.acls.length !== 0)));
+    (x.acls === undefined || !((x.acls === null || x.acls.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeAclsResponseAclDescription(): DescribeAclsResponseAclDescription {
@@ -92,7 +104,8 @@ function isDefaultDescribeAclsResponseAclDescription(x: DescribeAclsResponseAclD
   return (x.principal === undefined || !(x.principal !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.operation === undefined || !(x.operation !== 0)) &&
-    (x.permissionType === undefined || !(x.permissionType !== 0));
+    (x.permissionType === undefined || !(x.permissionType !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse {
@@ -100,6 +113,7 @@ function decodeDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse 
   let _errorCode: number;
   let _errorMessage: string | null;
   let _resources: DescribeAclsResponseDescribeAclsResource[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
@@ -116,14 +130,16 @@ function decodeDescribeAclsResponse(r: Reader, v: number): DescribeAclsResponse 
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeAclsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     resources: _resources,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeAclsResponse(w: Writer, x: DescribeAclsResponseInit, v: number): void {
@@ -153,7 +169,7 @@ function encodeDescribeAclsResponse(w: Writer, x: DescribeAclsResponseInit, v: n
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -162,6 +178,7 @@ function decodeDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): D
   let _resourceName: string;
   let _patternType: number = 3;
   let _acls: DescribeAclsResponseAclDescription[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceType = r.readInt8();
   _resourceName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 1) {
@@ -180,14 +197,16 @@ function decodeDescribeAclsResponseDescribeAclsResource(r: Reader, v: number): D
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeAclsResponseDescribeAclsResource = {
     resourceType: _resourceType,
     resourceName: _resourceName,
     patternType: _patternType,
     acls: _acls,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, x: DescribeAclsResponseDescribeAclsResourceInit, v: number): void {
@@ -218,7 +237,7 @@ function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, x: DescribeAc
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -227,19 +246,22 @@ function decodeDescribeAclsResponseAclDescription(r: Reader, v: number): Describ
   let _host: string;
   let _operation: number;
   let _permissionType: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _principal = v >= 2 ? r.readCompactString() : r.readString();
   _host = v >= 2 ? r.readCompactString() : r.readString();
   _operation = r.readInt8();
   _permissionType = r.readInt8();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeAclsResponseAclDescription = {
     principal: _principal,
     host: _host,
     operation: _operation,
     permissionType: _permissionType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeAclsResponseAclDescription(w: Writer, x: DescribeAclsResponseAclDescriptionInit, v: number): void {
@@ -268,7 +290,7 @@ function encodeDescribeAclsResponseAclDescription(w: Writer, x: DescribeAclsResp
     w.writeInt8(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

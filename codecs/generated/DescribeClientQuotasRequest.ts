@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeClientQuotasRequest {
   components: DescribeClientQuotasRequestComponentData[];
   strict: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasRequestInit = {
   components?: readonly DescribeClientQuotasRequestComponentDataInit[];
   strict?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeClientQuotasRequestComponentData {
   entityType: string;
   matchType: number;
   match: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasRequestComponentDataInit = {
   entityType?: string;
   matchType?: number;
   match?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeClientQuotasRequest(): DescribeClientQuotasRequest {
@@ -36,7 +43,8 @@ function defaultDescribeClientQuotasRequest(): DescribeClientQuotasRequest {
 
 function isDefaultDescribeClientQuotasRequest(x: DescribeClientQuotasRequestInit): boolean {
   return (x.components === undefined || !((x.components === null || x.components.length !== 0))) &&
-    (x.strict === undefined || !(x.strict !== false));
+    (x.strict === undefined || !(x.strict !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeClientQuotasRequestComponentData(): DescribeClientQuotasRequestComponentData {
@@ -50,12 +58,14 @@ function defaultDescribeClientQuotasRequestComponentData(): DescribeClientQuotas
 function isDefaultDescribeClientQuotasRequestComponentData(x: DescribeClientQuotasRequestComponentDataInit): boolean {
   return (x.entityType === undefined || !(x.entityType !== "")) &&
     (x.matchType === undefined || !(x.matchType !== 0)) &&
-    (x.match === undefined || !(x.match !== ""));
+    (x.match === undefined || !(x.match !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeClientQuotasRequest(r: Reader, v: number): DescribeClientQuotasRequest {
   let _components: DescribeClientQuotasRequestComponentData[];
   let _strict: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -70,12 +80,14 @@ function decodeDescribeClientQuotasRequest(r: Reader, v: number): DescribeClient
   }
   _strict = r.readBool();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasRequest = {
     components: _components,
     strict: _strict,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasRequest(w: Writer, x: DescribeClientQuotasRequestInit, v: number): void {
@@ -93,7 +105,7 @@ function encodeDescribeClientQuotasRequest(w: Writer, x: DescribeClientQuotasReq
     w.writeBool(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -101,17 +113,20 @@ function decodeDescribeClientQuotasRequestComponentData(r: Reader, v: number): D
   let _entityType: string;
   let _matchType: number;
   let _match: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _entityType = v >= 1 ? r.readCompactString() : r.readString();
   _matchType = r.readInt8();
   _match = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasRequestComponentData = {
     entityType: _entityType,
     matchType: _matchType,
     match: _match,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasRequestComponentData(w: Writer, x: DescribeClientQuotasRequestComponentDataInit, v: number): void {
@@ -136,7 +151,7 @@ function encodeDescribeClientQuotasRequestComponentData(w: Writer, x: DescribeCl
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeClientQuotasResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   entries: DescribeClientQuotasResponseEntryData[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasResponseInit = {
@@ -17,36 +20,46 @@ export type DescribeClientQuotasResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   entries?: readonly DescribeClientQuotasResponseEntryDataInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeClientQuotasResponseEntryData {
   entity: DescribeClientQuotasResponseEntityData[];
   values: DescribeClientQuotasResponseValueData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasResponseEntryDataInit = {
   entity?: readonly DescribeClientQuotasResponseEntityDataInit[];
   values?: readonly DescribeClientQuotasResponseValueDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeClientQuotasResponseEntityData {
   entityType: string;
   entityName: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasResponseEntityDataInit = {
   entityType?: string;
   entityName?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeClientQuotasResponseValueData {
   key: string;
   value: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClientQuotasResponseValueDataInit = {
   key?: string;
   value?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeClientQuotasResponse(): DescribeClientQuotasResponse {
@@ -62,7 +75,8 @@ function isDefaultDescribeClientQuotasResponse(x: DescribeClientQuotasResponseIn
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.entries === undefined || !((x.entries === null || x.entries.length !== 0)));
+    (x.entries === undefined || !((x.entries === null || x.entries.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeClientQuotasResponseEntryData(): DescribeClientQuotasResponseEntryData {
@@ -74,7 +88,8 @@ function defaultDescribeClientQuotasResponseEntryData(): DescribeClientQuotasRes
 
 function isDefaultDescribeClientQuotasResponseEntryData(x: DescribeClientQuotasResponseEntryDataInit): boolean {
   return (x.entity === undefined || !((x.entity === null || x.entity.length !== 0))) &&
-    (x.values === undefined || !((x.values === null || x.values.length !== 0)));
+    (x.values === undefined || !((x.values === null || x.values.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeClientQuotasResponseEntityData(): DescribeClientQuotasResponseEntityData {
@@ -86,7 +101,8 @@ function defaultDescribeClientQuotasResponseEntityData(): DescribeClientQuotasRe
 
 function isDefaultDescribeClientQuotasResponseEntityData(x: DescribeClientQuotasResponseEntityDataInit): boolean {
   return (x.entityType === undefined || !(x.entityType !== "")) &&
-    (x.entityName === undefined || !(x.entityName !== ""));
+    (x.entityName === undefined || !(x.entityName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeClientQuotasResponseValueData(): DescribeClientQuotasResponseValueData {
@@ -98,7 +114,8 @@ function defaultDescribeClientQuotasResponseValueData(): DescribeClientQuotasRes
 
 function isDefaultDescribeClientQuotasResponseValueData(x: DescribeClientQuotasResponseValueDataInit): boolean {
   return (x.key === undefined || !(x.key !== "")) &&
-    (x.value === undefined || !(x.value !== 0));
+    (x.value === undefined || !(x.value !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeClientQuotasResponse(r: Reader, v: number): DescribeClientQuotasResponse {
@@ -106,6 +123,7 @@ function decodeDescribeClientQuotasResponse(r: Reader, v: number): DescribeClien
   let _errorCode: number;
   let _errorMessage: string | null;
   let _entries: DescribeClientQuotasResponseEntryData[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
@@ -122,14 +140,16 @@ function decodeDescribeClientQuotasResponse(r: Reader, v: number): DescribeClien
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     entries: _entries,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasResponse(w: Writer, x: DescribeClientQuotasResponseInit, v: number): void {
@@ -159,13 +179,14 @@ function encodeDescribeClientQuotasResponse(w: Writer, x: DescribeClientQuotasRe
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeClientQuotasResponseEntryData(r: Reader, v: number): DescribeClientQuotasResponseEntryData {
   let _entity: DescribeClientQuotasResponseEntityData[];
   let _values: DescribeClientQuotasResponseValueData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -191,12 +212,14 @@ function decodeDescribeClientQuotasResponseEntryData(r: Reader, v: number): Desc
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasResponseEntryData = {
     entity: _entity,
     values: _values,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasResponseEntryData(w: Writer, x: DescribeClientQuotasResponseEntryDataInit, v: number): void {
@@ -219,22 +242,25 @@ function encodeDescribeClientQuotasResponseEntryData(w: Writer, x: DescribeClien
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeClientQuotasResponseEntityData(r: Reader, v: number): DescribeClientQuotasResponseEntityData {
   let _entityType: string;
   let _entityName: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _entityType = v >= 1 ? r.readCompactString() : r.readString();
   _entityName = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasResponseEntityData = {
     entityType: _entityType,
     entityName: _entityName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasResponseEntityData(w: Writer, x: DescribeClientQuotasResponseEntityDataInit, v: number): void {
@@ -255,22 +281,25 @@ function encodeDescribeClientQuotasResponseEntityData(w: Writer, x: DescribeClie
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeClientQuotasResponseValueData(r: Reader, v: number): DescribeClientQuotasResponseValueData {
   let _key: string;
   let _value: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _key = v >= 1 ? r.readCompactString() : r.readString();
   _value = r.readFloat64();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeClientQuotasResponseValueData = {
     key: _key,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClientQuotasResponseValueData(w: Writer, x: DescribeClientQuotasResponseValueDataInit, v: number): void {
@@ -287,7 +316,7 @@ function encodeDescribeClientQuotasResponseValueData(w: Writer, x: DescribeClien
     w.writeFloat64(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeClusterRequest {
   includeClusterAuthorizedOperations: boolean;
   endpointType: number;
   includeFencedBrokers: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClusterRequestInit = {
   includeClusterAuthorizedOperations?: boolean;
   endpointType?: number;
   includeFencedBrokers?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeClusterRequest(): DescribeClusterRequest {
@@ -28,13 +32,15 @@ function defaultDescribeClusterRequest(): DescribeClusterRequest {
 function isDefaultDescribeClusterRequest(x: DescribeClusterRequestInit): boolean {
   return (x.includeClusterAuthorizedOperations === undefined || !(x.includeClusterAuthorizedOperations !== false)) &&
     (x.endpointType === undefined || !(x.endpointType !== 1)) &&
-    (x.includeFencedBrokers === undefined || !(x.includeFencedBrokers !== false));
+    (x.includeFencedBrokers === undefined || !(x.includeFencedBrokers !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeClusterRequest(r: Reader, v: number): DescribeClusterRequest {
   let _includeClusterAuthorizedOperations: boolean;
   let _endpointType: number = 1;
   let _includeFencedBrokers: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _includeClusterAuthorizedOperations = r.readBool();
   if (v >= 1) {
     _endpointType = r.readInt8();
@@ -42,12 +48,14 @@ function decodeDescribeClusterRequest(r: Reader, v: number): DescribeClusterRequ
   if (v >= 2) {
     _includeFencedBrokers = r.readBool();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeClusterRequest = {
     includeClusterAuthorizedOperations: _includeClusterAuthorizedOperations,
     endpointType: _endpointType,
     includeFencedBrokers: _includeFencedBrokers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClusterRequest(w: Writer, x: DescribeClusterRequestInit, v: number): void {
@@ -65,7 +73,7 @@ function encodeDescribeClusterRequest(w: Writer, x: DescribeClusterRequestInit, 
     w.writeBool(val);
   }
   if (v <= 1 && x.includeFencedBrokers !== undefined && !w.dropsAbsentFields && x.includeFencedBrokers !== false) throw fieldAbsentInVersion('DescribeClusterRequest', 'includeFencedBrokers', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeClusterRequestCodec: MessageCodec<DescribeClusterRequest, DescribeClusterRequestInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeClusterResponse {
   throttleTimeMs: number;
@@ -14,6 +15,8 @@ export interface DescribeClusterResponse {
   controllerId: number;
   brokers: DescribeClusterResponseDescribeClusterBroker[];
   clusterAuthorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClusterResponseInit = {
@@ -25,6 +28,7 @@ export type DescribeClusterResponseInit = {
   controllerId?: number;
   brokers?: readonly DescribeClusterResponseDescribeClusterBrokerInit[];
   clusterAuthorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeClusterResponseDescribeClusterBroker {
@@ -33,6 +37,8 @@ export interface DescribeClusterResponseDescribeClusterBroker {
   port: number;
   rack: string | null;
   isFenced: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeClusterResponseDescribeClusterBrokerInit = {
@@ -41,6 +47,7 @@ export type DescribeClusterResponseDescribeClusterBrokerInit = {
   port?: number;
   rack?: string | null;
   isFenced?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeClusterResponse(): DescribeClusterResponse {
@@ -64,7 +71,8 @@ function isDefaultDescribeClusterResponse(x: DescribeClusterResponseInit): boole
     (x.clusterId === undefined || !(x.clusterId !== "")) &&
     (x.controllerId === undefined || !(x.controllerId !== -1)) &&
     (x.brokers === undefined || !((x.brokers === null || x.brokers.length !== 0))) &&
-    (x.clusterAuthorizedOperations === undefined || !(x.clusterAuthorizedOperations !== -2147483648));
+    (x.clusterAuthorizedOperations === undefined || !(x.clusterAuthorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeClusterResponseDescribeClusterBroker(): DescribeClusterResponseDescribeClusterBroker {
@@ -82,7 +90,8 @@ function isDefaultDescribeClusterResponseDescribeClusterBroker(x: DescribeCluste
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
     (x.rack === undefined || !(x.rack !== null)) &&
-    (x.isFenced === undefined || !(x.isFenced !== false));
+    (x.isFenced === undefined || !(x.isFenced !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeClusterResponse(r: Reader, v: number): DescribeClusterResponse {
@@ -94,6 +103,7 @@ function decodeDescribeClusterResponse(r: Reader, v: number): DescribeClusterRes
   let _controllerId: number;
   let _brokers: DescribeClusterResponseDescribeClusterBroker[];
   let _clusterAuthorizedOperations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -115,8 +125,8 @@ function decodeDescribeClusterResponse(r: Reader, v: number): DescribeClusterRes
     }
   }
   _clusterAuthorizedOperations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeClusterResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -126,6 +136,8 @@ function decodeDescribeClusterResponse(r: Reader, v: number): DescribeClusterRes
     brokers: _brokers,
     clusterAuthorizedOperations: _clusterAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClusterResponse(w: Writer, x: DescribeClusterResponseInit, v: number): void {
@@ -175,7 +187,7 @@ function encodeDescribeClusterResponse(w: Writer, x: DescribeClusterResponseInit
     const val = x.clusterAuthorizedOperations === undefined ? -2147483648 : x.clusterAuthorizedOperations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number): DescribeClusterResponseDescribeClusterBroker {
@@ -184,6 +196,7 @@ function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number
   let _port: number;
   let _rack: string | null;
   let _isFenced: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
   _host = r.readCompactString();
   _port = r.readInt32();
@@ -191,14 +204,16 @@ function decodeDescribeClusterResponseDescribeClusterBroker(r: Reader, v: number
   if (v >= 2) {
     _isFenced = r.readBool();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeClusterResponseDescribeClusterBroker = {
     brokerId: _brokerId,
     host: _host,
     port: _port,
     rack: _rack,
     isFenced: _isFenced,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeClusterResponseDescribeClusterBroker(w: Writer, x: DescribeClusterResponseDescribeClusterBrokerInit, v: number): void {
@@ -231,7 +246,7 @@ function encodeDescribeClusterResponseDescribeClusterBroker(w: Writer, x: Descri
     w.writeBool(val);
   }
   if (v <= 1 && x.isFenced !== undefined && !w.dropsAbsentFields && x.isFenced !== false) throw fieldAbsentInVersion('DescribeClusterResponse', 'isFenced', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeClusterResponseCodec: MessageCodec<DescribeClusterResponse, DescribeClusterResponseInit> = {

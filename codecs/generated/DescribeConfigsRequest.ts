@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeConfigsRequest {
   resources: DescribeConfigsRequestDescribeConfigsResource[];
   includeSynonyms: boolean;
   includeDocumentation: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsRequestInit = {
   resources?: readonly DescribeConfigsRequestDescribeConfigsResourceInit[];
   includeSynonyms?: boolean;
   includeDocumentation?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeConfigsRequestDescribeConfigsResource {
   resourceType: number;
   resourceName: string;
   configurationKeys: string[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsRequestDescribeConfigsResourceInit = {
   resourceType?: number;
   resourceName?: string;
   configurationKeys?: readonly string[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
@@ -40,7 +47,8 @@ function defaultDescribeConfigsRequest(): DescribeConfigsRequest {
 function isDefaultDescribeConfigsRequest(x: DescribeConfigsRequestInit): boolean {
   return (x.resources === undefined || !((x.resources === null || x.resources.length !== 0))) &&
     (x.includeSynonyms === undefined || !(x.includeSynonyms !== false)) &&
-    (x.includeDocumentation === undefined || !(x.includeDocumentation !== false));
+    (x.includeDocumentation === undefined || !(x.includeDocumentation !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeConfigsRequestDescribeConfigsResource(): DescribeConfigsRequestDescribeConfigsResource {
@@ -54,13 +62,15 @@ function defaultDescribeConfigsRequestDescribeConfigsResource(): DescribeConfigs
 function isDefaultDescribeConfigsRequestDescribeConfigsResource(x: DescribeConfigsRequestDescribeConfigsResourceInit): boolean {
   return (x.resourceType === undefined || !(x.resourceType !== 0)) &&
     (x.resourceName === undefined || !(x.resourceName !== "")) &&
-    (x.configurationKeys === undefined || !((x.configurationKeys === null || x.configurationKeys.length !== 0)));
+    (x.configurationKeys === undefined || !((x.configurationKeys === null || x.configurationKeys.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequest {
   let _resources: DescribeConfigsRequestDescribeConfigsResource[];
   let _includeSynonyms: boolean = false;
   let _includeDocumentation: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -80,13 +90,15 @@ function decodeDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequ
     _includeDocumentation = r.readBool();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsRequest = {
     resources: _resources,
     includeSynonyms: _includeSynonyms,
     includeDocumentation: _includeDocumentation,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsRequest(w: Writer, x: DescribeConfigsRequestInit, v: number): void {
@@ -110,7 +122,7 @@ function encodeDescribeConfigsRequest(w: Writer, x: DescribeConfigsRequestInit, 
   }
   if (v <= 2 && x.includeDocumentation !== undefined && !w.dropsAbsentFields && x.includeDocumentation !== false) throw fieldAbsentInVersion('DescribeConfigsRequest', 'includeDocumentation', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -118,6 +130,7 @@ function decodeDescribeConfigsRequestDescribeConfigsResource(r: Reader, v: numbe
   let _resourceType: number;
   let _resourceName: string;
   let _configurationKeys: string[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceType = r.readInt8();
   _resourceName = v >= 4 ? r.readCompactString() : r.readString();
   {
@@ -133,13 +146,15 @@ function decodeDescribeConfigsRequestDescribeConfigsResource(r: Reader, v: numbe
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsRequestDescribeConfigsResource = {
     resourceType: _resourceType,
     resourceName: _resourceName,
     configurationKeys: _configurationKeys,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsRequestDescribeConfigsResource(w: Writer, x: DescribeConfigsRequestDescribeConfigsResourceInit, v: number): void {
@@ -165,7 +180,7 @@ function encodeDescribeConfigsRequestDescribeConfigsResource(w: Writer, x: Descr
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

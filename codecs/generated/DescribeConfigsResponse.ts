@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeConfigsResponse {
   throttleTimeMs: number;
   results: DescribeConfigsResponseDescribeConfigsResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsResponseInit = {
   throttleTimeMs?: number;
   results?: readonly DescribeConfigsResponseDescribeConfigsResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeConfigsResponseDescribeConfigsResult {
@@ -21,6 +25,8 @@ export interface DescribeConfigsResponseDescribeConfigsResult {
   resourceType: number;
   resourceName: string;
   configs: DescribeConfigsResponseDescribeConfigsResourceResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsResponseDescribeConfigsResultInit = {
@@ -29,6 +35,7 @@ export type DescribeConfigsResponseDescribeConfigsResultInit = {
   resourceType?: number;
   resourceName?: string;
   configs?: readonly DescribeConfigsResponseDescribeConfigsResourceResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeConfigsResponseDescribeConfigsResourceResult {
@@ -41,6 +48,8 @@ export interface DescribeConfigsResponseDescribeConfigsResourceResult {
   synonyms: DescribeConfigsResponseDescribeConfigsSynonym[];
   configType: number;
   documentation: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsResponseDescribeConfigsResourceResultInit = {
@@ -53,18 +62,22 @@ export type DescribeConfigsResponseDescribeConfigsResourceResultInit = {
   synonyms?: readonly DescribeConfigsResponseDescribeConfigsSynonymInit[];
   configType?: number;
   documentation?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeConfigsResponseDescribeConfigsSynonym {
   name: string;
   value: string | null;
   source: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeConfigsResponseDescribeConfigsSynonymInit = {
   name?: string;
   value?: string | null;
   source?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
@@ -76,7 +89,8 @@ function defaultDescribeConfigsResponse(): DescribeConfigsResponse {
 
 function isDefaultDescribeConfigsResponse(x: DescribeConfigsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeConfigsResponseDescribeConfigsResult(): DescribeConfigsResponseDescribeConfigsResult {
@@ -94,7 +108,8 @@ function isDefaultDescribeConfigsResponseDescribeConfigsResult(x: DescribeConfig
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
     (x.resourceType === undefined || !(x.resourceType !== 0)) &&
     (x.resourceName === undefined || !(x.resourceName !== "")) &&
-    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0)));
+    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeConfigsResponseDescribeConfigsResourceResult(): DescribeConfigsResponseDescribeConfigsResourceResult {
@@ -120,7 +135,8 @@ function isDefaultDescribeConfigsResponseDescribeConfigsResourceResult(x: Descri
     (x.isSensitive === undefined || !(x.isSensitive !== false)) &&
     (x.synonyms === undefined || !((x.synonyms === null || x.synonyms.length !== 0))) &&
     (x.configType === undefined || !(x.configType !== 0)) &&
-    (x.documentation === undefined || !(x.documentation !== ""));
+    (x.documentation === undefined || !(x.documentation !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeConfigsResponseDescribeConfigsSynonym(): DescribeConfigsResponseDescribeConfigsSynonym {
@@ -134,12 +150,14 @@ function defaultDescribeConfigsResponseDescribeConfigsSynonym(): DescribeConfigs
 function isDefaultDescribeConfigsResponseDescribeConfigsSynonym(x: DescribeConfigsResponseDescribeConfigsSynonymInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.value === undefined || !(x.value !== "")) &&
-    (x.source === undefined || !(x.source !== 0));
+    (x.source === undefined || !(x.source !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsResponse {
   let _throttleTimeMs: number;
   let _results: DescribeConfigsResponseDescribeConfigsResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -154,12 +172,14 @@ function decodeDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsRes
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsResponse = {
     throttleTimeMs: _throttleTimeMs,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsResponse(w: Writer, x: DescribeConfigsResponseInit, v: number): void {
@@ -177,7 +197,7 @@ function encodeDescribeConfigsResponse(w: Writer, x: DescribeConfigsResponseInit
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -187,6 +207,7 @@ function decodeDescribeConfigsResponseDescribeConfigsResult(r: Reader, v: number
   let _resourceType: number;
   let _resourceName: string;
   let _configs: DescribeConfigsResponseDescribeConfigsResourceResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
   _resourceType = r.readInt8();
@@ -204,15 +225,17 @@ function decodeDescribeConfigsResponseDescribeConfigsResult(r: Reader, v: number
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsResponseDescribeConfigsResult = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     resourceType: _resourceType,
     resourceName: _resourceName,
     configs: _configs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsResponseDescribeConfigsResult(w: Writer, x: DescribeConfigsResponseDescribeConfigsResultInit, v: number): void {
@@ -250,7 +273,7 @@ function encodeDescribeConfigsResponseDescribeConfigsResult(w: Writer, x: Descri
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -264,6 +287,7 @@ function decodeDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v
   let _synonyms: DescribeConfigsResponseDescribeConfigsSynonym[] = [];
   let _configType: number = 0;
   let _documentation: string | null = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 4 ? r.readCompactString() : r.readString();
   _value = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
   _readOnly = r.readBool();
@@ -293,9 +317,9 @@ function decodeDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v
     _documentation = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsResponseDescribeConfigsResourceResult = {
     name: _name,
     value: _value,
     readOnly: _readOnly,
@@ -306,6 +330,8 @@ function decodeDescribeConfigsResponseDescribeConfigsResourceResult(r: Reader, v
     configType: _configType,
     documentation: _documentation,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, x: DescribeConfigsResponseDescribeConfigsResourceResultInit, v: number): void {
@@ -364,7 +390,7 @@ function encodeDescribeConfigsResponseDescribeConfigsResourceResult(w: Writer, x
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -372,6 +398,7 @@ function decodeDescribeConfigsResponseDescribeConfigsSynonym(r: Reader, v: numbe
   let _name: string = "";
   let _value: string | null = "";
   let _source: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _name = v >= 4 ? r.readCompactString() : r.readString();
   }
@@ -382,13 +409,15 @@ function decodeDescribeConfigsResponseDescribeConfigsSynonym(r: Reader, v: numbe
     _source = r.readInt8();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeConfigsResponseDescribeConfigsSynonym = {
     name: _name,
     value: _value,
     source: _source,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, x: DescribeConfigsResponseDescribeConfigsSynonymInit, v: number): void {
@@ -416,7 +445,7 @@ function encodeDescribeConfigsResponseDescribeConfigsSynonym(w: Writer, x: Descr
   }
   if (v <= 0 && x.source !== undefined && !w.dropsAbsentFields && x.source !== 0) throw fieldAbsentInVersion('DescribeConfigsResponse', 'source', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,23 +4,30 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeDelegationTokenRequest {
   owners: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeDelegationTokenRequestInit = {
   owners?: readonly DescribeDelegationTokenRequestDescribeDelegationTokenOwnerInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
   principalType: string;
   principalName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeDelegationTokenRequestDescribeDelegationTokenOwnerInit = {
   principalType?: string;
   principalName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeDelegationTokenRequest(): DescribeDelegationTokenRequest {
@@ -30,7 +37,8 @@ function defaultDescribeDelegationTokenRequest(): DescribeDelegationTokenRequest
 }
 
 function isDefaultDescribeDelegationTokenRequest(x: DescribeDelegationTokenRequestInit): boolean {
-  return (x.owners === undefined || !((x.owners === null || x.owners.length !== 0)));
+  return (x.owners === undefined || !((x.owners === null || x.owners.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeDelegationTokenRequestDescribeDelegationTokenOwner(): DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
@@ -42,11 +50,13 @@ function defaultDescribeDelegationTokenRequestDescribeDelegationTokenOwner(): De
 
 function isDefaultDescribeDelegationTokenRequestDescribeDelegationTokenOwner(x: DescribeDelegationTokenRequestDescribeDelegationTokenOwnerInit): boolean {
   return (x.principalType === undefined || !(x.principalType !== "")) &&
-    (x.principalName === undefined || !(x.principalName !== ""));
+    (x.principalName === undefined || !(x.principalName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDelegationTokenRequest {
   let _owners: DescribeDelegationTokenRequestDescribeDelegationTokenOwner[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -60,11 +70,13 @@ function decodeDescribeDelegationTokenRequest(r: Reader, v: number): DescribeDel
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeDelegationTokenRequest = {
     owners: _owners,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeDelegationTokenRequest(w: Writer, x: DescribeDelegationTokenRequestInit, v: number): void {
@@ -78,22 +90,25 @@ function encodeDescribeDelegationTokenRequest(w: Writer, x: DescribeDelegationTo
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(r: Reader, v: number): DescribeDelegationTokenRequestDescribeDelegationTokenOwner {
   let _principalType: string;
   let _principalName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _principalType = v >= 2 ? r.readCompactString() : r.readString();
   _principalName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeDelegationTokenRequestDescribeDelegationTokenOwner = {
     principalType: _principalType,
     principalName: _principalName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(w: Writer, x: DescribeDelegationTokenRequestDescribeDelegationTokenOwnerInit, v: number): void {
@@ -114,7 +129,7 @@ function encodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(w: Wri
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeDelegationTokenResponse {
   errorCode: number;
   tokens: DescribeDelegationTokenResponseDescribedDelegationToken[];
   throttleTimeMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeDelegationTokenResponseInit = {
   errorCode?: number;
   tokens?: readonly DescribeDelegationTokenResponseDescribedDelegationTokenInit[];
   throttleTimeMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeDelegationTokenResponseDescribedDelegationToken {
@@ -28,6 +32,8 @@ export interface DescribeDelegationTokenResponseDescribedDelegationToken {
   tokenId: string;
   hmac: Buffer;
   renewers: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeDelegationTokenResponseDescribedDelegationTokenInit = {
@@ -41,16 +47,20 @@ export type DescribeDelegationTokenResponseDescribedDelegationTokenInit = {
   tokenId?: string;
   hmac?: Buffer;
   renewers?: readonly DescribeDelegationTokenResponseDescribedDelegationTokenRenewerInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
   principalType: string;
   principalName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeDelegationTokenResponseDescribedDelegationTokenRenewerInit = {
   principalType?: string;
   principalName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeDelegationTokenResponse(): DescribeDelegationTokenResponse {
@@ -64,7 +74,8 @@ function defaultDescribeDelegationTokenResponse(): DescribeDelegationTokenRespon
 function isDefaultDescribeDelegationTokenResponse(x: DescribeDelegationTokenResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.tokens === undefined || !((x.tokens === null || x.tokens.length !== 0))) &&
-    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0));
+    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeDelegationTokenResponseDescribedDelegationToken(): DescribeDelegationTokenResponseDescribedDelegationToken {
@@ -92,7 +103,8 @@ function isDefaultDescribeDelegationTokenResponseDescribedDelegationToken(x: Des
     (x.maxTimestamp === undefined || !(x.maxTimestamp !== 0n)) &&
     (x.tokenId === undefined || !(x.tokenId !== "")) &&
     (x.hmac === undefined || !((x.hmac === null || x.hmac.length !== 0))) &&
-    (x.renewers === undefined || !((x.renewers === null || x.renewers.length !== 0)));
+    (x.renewers === undefined || !((x.renewers === null || x.renewers.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(): DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
@@ -104,13 +116,15 @@ function defaultDescribeDelegationTokenResponseDescribedDelegationTokenRenewer()
 
 function isDefaultDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(x: DescribeDelegationTokenResponseDescribedDelegationTokenRenewerInit): boolean {
   return (x.principalType === undefined || !(x.principalType !== "")) &&
-    (x.principalName === undefined || !(x.principalName !== ""));
+    (x.principalName === undefined || !(x.principalName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDelegationTokenResponse {
   let _errorCode: number;
   let _tokens: DescribeDelegationTokenResponseDescribedDelegationToken[];
   let _throttleTimeMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -126,13 +140,15 @@ function decodeDescribeDelegationTokenResponse(r: Reader, v: number): DescribeDe
   }
   _throttleTimeMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeDelegationTokenResponse = {
     errorCode: _errorCode,
     tokens: _tokens,
     throttleTimeMs: _throttleTimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeDelegationTokenResponse(w: Writer, x: DescribeDelegationTokenResponseInit, v: number): void {
@@ -154,7 +170,7 @@ function encodeDescribeDelegationTokenResponse(w: Writer, x: DescribeDelegationT
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -169,6 +185,7 @@ function decodeDescribeDelegationTokenResponseDescribedDelegationToken(r: Reader
   let _tokenId: string;
   let _hmac: Buffer;
   let _renewers: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _principalType = v >= 2 ? r.readCompactString() : r.readString();
   _principalName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 3) {
@@ -195,9 +212,9 @@ function decodeDescribeDelegationTokenResponseDescribedDelegationToken(r: Reader
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeDelegationTokenResponseDescribedDelegationToken = {
     principalType: _principalType,
     principalName: _principalName,
     tokenRequesterPrincipalType: _tokenRequesterPrincipalType,
@@ -209,6 +226,8 @@ function decodeDescribeDelegationTokenResponseDescribedDelegationToken(r: Reader
     hmac: _hmac,
     renewers: _renewers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer, x: DescribeDelegationTokenResponseDescribedDelegationTokenInit, v: number): void {
@@ -284,22 +303,25 @@ function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w: Writer
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(r: Reader, v: number): DescribeDelegationTokenResponseDescribedDelegationTokenRenewer {
   let _principalType: string;
   let _principalName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _principalType = v >= 2 ? r.readCompactString() : r.readString();
   _principalName = v >= 2 ? r.readCompactString() : r.readString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeDelegationTokenResponseDescribedDelegationTokenRenewer = {
     principalType: _principalType,
     principalName: _principalName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(w: Writer, x: DescribeDelegationTokenResponseDescribedDelegationTokenRenewerInit, v: number): void {
@@ -320,7 +342,7 @@ function encodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(w:
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

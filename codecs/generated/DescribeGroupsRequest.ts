@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeGroupsRequest {
   groups: string[];
   includeAuthorizedOperations: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeGroupsRequestInit = {
   groups?: readonly string[];
   includeAuthorizedOperations?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
@@ -24,12 +28,14 @@ function defaultDescribeGroupsRequest(): DescribeGroupsRequest {
 
 function isDefaultDescribeGroupsRequest(x: DescribeGroupsRequestInit): boolean {
   return (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
-    (x.includeAuthorizedOperations === undefined || !(x.includeAuthorizedOperations !== false));
+    (x.includeAuthorizedOperations === undefined || !(x.includeAuthorizedOperations !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
   let _groups: string[];
   let _includeAuthorizedOperations: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 5 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -46,12 +52,14 @@ function decodeDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsReques
     _includeAuthorizedOperations = r.readBool();
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeGroupsRequest = {
     groups: _groups,
     includeAuthorizedOperations: _includeAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeGroupsRequest(w: Writer, x: DescribeGroupsRequestInit, v: number): void {
@@ -70,7 +78,7 @@ function encodeDescribeGroupsRequest(w: Writer, x: DescribeGroupsRequestInit, v:
   }
   if (v <= 2 && x.includeAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeAuthorizedOperations !== false) throw fieldAbsentInVersion('DescribeGroupsRequest', 'includeAuthorizedOperations', v);
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeGroupsResponse {
   throttleTimeMs: number;
   groups: DescribeGroupsResponseDescribedGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeGroupsResponseInit = {
   throttleTimeMs?: number;
   groups?: readonly DescribeGroupsResponseDescribedGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeGroupsResponseDescribedGroup {
@@ -24,6 +28,8 @@ export interface DescribeGroupsResponseDescribedGroup {
   protocolData: string;
   members: DescribeGroupsResponseDescribedGroupMember[];
   authorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeGroupsResponseDescribedGroupInit = {
@@ -35,6 +41,7 @@ export type DescribeGroupsResponseDescribedGroupInit = {
   protocolData?: string;
   members?: readonly DescribeGroupsResponseDescribedGroupMemberInit[];
   authorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeGroupsResponseDescribedGroupMember {
@@ -44,6 +51,8 @@ export interface DescribeGroupsResponseDescribedGroupMember {
   clientHost: string;
   memberMetadata: Buffer;
   memberAssignment: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeGroupsResponseDescribedGroupMemberInit = {
@@ -53,6 +62,7 @@ export type DescribeGroupsResponseDescribedGroupMemberInit = {
   clientHost?: string;
   memberMetadata?: Buffer;
   memberAssignment?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
@@ -64,7 +74,8 @@ function defaultDescribeGroupsResponse(): DescribeGroupsResponse {
 
 function isDefaultDescribeGroupsResponse(x: DescribeGroupsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeGroupsResponseDescribedGroup(): DescribeGroupsResponseDescribedGroup {
@@ -88,7 +99,8 @@ function isDefaultDescribeGroupsResponseDescribedGroup(x: DescribeGroupsResponse
     (x.protocolType === undefined || !(x.protocolType !== "")) &&
     (x.protocolData === undefined || !(x.protocolData !== "")) &&
     (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
-    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648));
+    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeGroupsResponseDescribedGroupMember(): DescribeGroupsResponseDescribedGroupMember {
@@ -108,12 +120,14 @@ function isDefaultDescribeGroupsResponseDescribedGroupMember(x: DescribeGroupsRe
     (x.clientId === undefined || !(x.clientId !== "")) &&
     (x.clientHost === undefined || !(x.clientHost !== "")) &&
     (x.memberMetadata === undefined || !((x.memberMetadata === null || x.memberMetadata.length !== 0))) &&
-    (x.memberAssignment === undefined || !((x.memberAssignment === null || x.memberAssignment.length !== 0)));
+    (x.memberAssignment === undefined || !((x.memberAssignment === null || x.memberAssignment.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsResponse {
   let _throttleTimeMs: number = 0;
   let _groups: DescribeGroupsResponseDescribedGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -130,12 +144,14 @@ function decodeDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsRespo
     }
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeGroupsResponse = {
     throttleTimeMs: _throttleTimeMs,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeGroupsResponse(w: Writer, x: DescribeGroupsResponseInit, v: number): void {
@@ -153,7 +169,7 @@ function encodeDescribeGroupsResponse(w: Writer, x: DescribeGroupsResponseInit, 
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -166,6 +182,7 @@ function decodeDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Descr
   let _protocolData: string;
   let _members: DescribeGroupsResponseDescribedGroupMember[];
   let _authorizedOperations: number = -2147483648;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   if (v >= 6) {
     _errorMessage = r.readCompactNullableString();
@@ -190,9 +207,9 @@ function decodeDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Descr
     _authorizedOperations = r.readInt32();
   }
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeGroupsResponseDescribedGroup = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     groupId: _groupId,
@@ -202,6 +219,8 @@ function decodeDescribeGroupsResponseDescribedGroup(r: Reader, v: number): Descr
     members: _members,
     authorizedOperations: _authorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroupsResponseDescribedGroupInit, v: number): void {
@@ -265,7 +284,7 @@ function encodeDescribeGroupsResponseDescribedGroup(w: Writer, x: DescribeGroups
   }
   if (v <= 2 && x.authorizedOperations !== undefined && !w.dropsAbsentFields && x.authorizedOperations !== -2147483648) throw fieldAbsentInVersion('DescribeGroupsResponse', 'authorizedOperations', v);
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -276,6 +295,7 @@ function decodeDescribeGroupsResponseDescribedGroupMember(r: Reader, v: number):
   let _clientHost: string;
   let _memberMetadata: Buffer;
   let _memberAssignment: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = v >= 5 ? r.readCompactString() : r.readString();
   if (v >= 4) {
     _groupInstanceId = v >= 5 ? r.readCompactNullableString() : r.readNullableString();
@@ -285,9 +305,9 @@ function decodeDescribeGroupsResponseDescribedGroupMember(r: Reader, v: number):
   _memberMetadata = v >= 5 ? r.readCompactBytes() : r.readBytes();
   _memberAssignment = v >= 5 ? r.readCompactBytes() : r.readBytes();
   if (v >= 5) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeGroupsResponseDescribedGroupMember = {
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
     clientId: _clientId,
@@ -295,6 +315,8 @@ function decodeDescribeGroupsResponseDescribedGroupMember(r: Reader, v: number):
     memberMetadata: _memberMetadata,
     memberAssignment: _memberAssignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeGroupsResponseDescribedGroupMember(w: Writer, x: DescribeGroupsResponseDescribedGroupMemberInit, v: number): void {
@@ -347,7 +369,7 @@ function encodeDescribeGroupsResponseDescribedGroupMember(w: Writer, x: Describe
     }
   }
   if (v >= 5) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

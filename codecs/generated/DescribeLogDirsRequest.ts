@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeLogDirsRequest {
   topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsRequestInit = {
   topics?: readonly DescribeLogDirsRequestDescribableLogDirTopicInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeLogDirsRequestDescribableLogDirTopic {
   topic: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsRequestDescribableLogDirTopicInit = {
   topic?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
@@ -30,7 +37,8 @@ function defaultDescribeLogDirsRequest(): DescribeLogDirsRequest {
 }
 
 function isDefaultDescribeLogDirsRequest(x: DescribeLogDirsRequestInit): boolean {
-  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeLogDirsRequestDescribableLogDirTopic(): DescribeLogDirsRequestDescribableLogDirTopic {
@@ -42,11 +50,13 @@ function defaultDescribeLogDirsRequestDescribableLogDirTopic(): DescribeLogDirsR
 
 function isDefaultDescribeLogDirsRequestDescribableLogDirTopic(x: DescribeLogDirsRequestDescribableLogDirTopicInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsRequest {
   let _topics: DescribeLogDirsRequestDescribableLogDirTopic[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -60,11 +70,13 @@ function decodeDescribeLogDirsRequest(r: Reader, v: number): DescribeLogDirsRequ
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsRequest = {
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsRequest(w: Writer, x: DescribeLogDirsRequestInit, v: number): void {
@@ -78,13 +90,14 @@ function encodeDescribeLogDirsRequest(w: Writer, x: DescribeLogDirsRequestInit, 
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, v: number): DescribeLogDirsRequestDescribableLogDirTopic {
   let _topic: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -99,12 +112,14 @@ function decodeDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, v: number
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsRequestDescribableLogDirTopic = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsRequestDescribableLogDirTopic(w: Writer, x: DescribeLogDirsRequestDescribableLogDirTopicInit, v: number): void {
@@ -126,7 +141,7 @@ function encodeDescribeLogDirsRequestDescribableLogDirTopic(w: Writer, x: Descri
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

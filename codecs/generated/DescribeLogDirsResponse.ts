@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeLogDirsResponse {
   throttleTimeMs: number;
   errorCode: number;
   results: DescribeLogDirsResponseDescribeLogDirsResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   results?: readonly DescribeLogDirsResponseDescribeLogDirsResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeLogDirsResponseDescribeLogDirsResult {
@@ -24,6 +28,8 @@ export interface DescribeLogDirsResponseDescribeLogDirsResult {
   totalBytes: bigint;
   usableBytes: bigint;
   isCordoned: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsResponseDescribeLogDirsResultInit = {
@@ -33,16 +39,20 @@ export type DescribeLogDirsResponseDescribeLogDirsResultInit = {
   totalBytes?: bigint;
   usableBytes?: bigint;
   isCordoned?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeLogDirsResponseDescribeLogDirsTopic {
   name: string;
   partitions: DescribeLogDirsResponseDescribeLogDirsPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsResponseDescribeLogDirsTopicInit = {
   name?: string;
   partitions?: readonly DescribeLogDirsResponseDescribeLogDirsPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeLogDirsResponseDescribeLogDirsPartition {
@@ -50,6 +60,8 @@ export interface DescribeLogDirsResponseDescribeLogDirsPartition {
   partitionSize: bigint;
   offsetLag: bigint;
   isFutureKey: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeLogDirsResponseDescribeLogDirsPartitionInit = {
@@ -57,6 +69,7 @@ export type DescribeLogDirsResponseDescribeLogDirsPartitionInit = {
   partitionSize?: bigint;
   offsetLag?: bigint;
   isFutureKey?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
@@ -70,7 +83,8 @@ function defaultDescribeLogDirsResponse(): DescribeLogDirsResponse {
 function isDefaultDescribeLogDirsResponse(x: DescribeLogDirsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeLogDirsResponseDescribeLogDirsResult(): DescribeLogDirsResponseDescribeLogDirsResult {
@@ -90,7 +104,8 @@ function isDefaultDescribeLogDirsResponseDescribeLogDirsResult(x: DescribeLogDir
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.totalBytes === undefined || !(x.totalBytes !== -1n)) &&
     (x.usableBytes === undefined || !(x.usableBytes !== -1n)) &&
-    (x.isCordoned === undefined || !(x.isCordoned !== false));
+    (x.isCordoned === undefined || !(x.isCordoned !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeLogDirsResponseDescribeLogDirsTopic(): DescribeLogDirsResponseDescribeLogDirsTopic {
@@ -102,7 +117,8 @@ function defaultDescribeLogDirsResponseDescribeLogDirsTopic(): DescribeLogDirsRe
 
 function isDefaultDescribeLogDirsResponseDescribeLogDirsTopic(x: DescribeLogDirsResponseDescribeLogDirsTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeLogDirsResponseDescribeLogDirsPartition(): DescribeLogDirsResponseDescribeLogDirsPartition {
@@ -118,13 +134,15 @@ function isDefaultDescribeLogDirsResponseDescribeLogDirsPartition(x: DescribeLog
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.partitionSize === undefined || !(x.partitionSize !== 0n)) &&
     (x.offsetLag === undefined || !(x.offsetLag !== 0n)) &&
-    (x.isFutureKey === undefined || !(x.isFutureKey !== false));
+    (x.isFutureKey === undefined || !(x.isFutureKey !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsResponse {
   let _throttleTimeMs: number;
   let _errorCode: number = 0;
   let _results: DescribeLogDirsResponseDescribeLogDirsResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   if (v >= 3) {
     _errorCode = r.readInt16();
@@ -142,13 +160,15 @@ function decodeDescribeLogDirsResponse(r: Reader, v: number): DescribeLogDirsRes
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsResponse(w: Writer, x: DescribeLogDirsResponseInit, v: number): void {
@@ -170,7 +190,7 @@ function encodeDescribeLogDirsResponse(w: Writer, x: DescribeLogDirsResponseInit
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -181,6 +201,7 @@ function decodeDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, v: number
   let _totalBytes: bigint = -1n;
   let _usableBytes: bigint = -1n;
   let _isCordoned: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _logDir = v >= 2 ? r.readCompactString() : r.readString();
   {
@@ -205,9 +226,9 @@ function decodeDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, v: number
     _isCordoned = r.readBool();
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsResponseDescribeLogDirsResult = {
     errorCode: _errorCode,
     logDir: _logDir,
     topics: _topics,
@@ -215,6 +236,8 @@ function decodeDescribeLogDirsResponseDescribeLogDirsResult(r: Reader, v: number
     usableBytes: _usableBytes,
     isCordoned: _isCordoned,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, x: DescribeLogDirsResponseDescribeLogDirsResultInit, v: number): void {
@@ -252,13 +275,14 @@ function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, x: Descri
     w.writeBool(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, v: number): DescribeLogDirsResponseDescribeLogDirsTopic {
   let _name: string;
   let _partitions: DescribeLogDirsResponseDescribeLogDirsPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -273,12 +297,14 @@ function decodeDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, v: number)
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsResponseDescribeLogDirsTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsResponseDescribeLogDirsTopic(w: Writer, x: DescribeLogDirsResponseDescribeLogDirsTopicInit, v: number): void {
@@ -300,7 +326,7 @@ function encodeDescribeLogDirsResponseDescribeLogDirsTopic(w: Writer, x: Describ
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -309,19 +335,22 @@ function decodeDescribeLogDirsResponseDescribeLogDirsPartition(r: Reader, v: num
   let _partitionSize: bigint;
   let _offsetLag: bigint;
   let _isFutureKey: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _partitionSize = r.readInt64();
   _offsetLag = r.readInt64();
   _isFutureKey = r.readBool();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: DescribeLogDirsResponseDescribeLogDirsPartition = {
     partitionIndex: _partitionIndex,
     partitionSize: _partitionSize,
     offsetLag: _offsetLag,
     isFutureKey: _isFutureKey,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeLogDirsResponseDescribeLogDirsPartition(w: Writer, x: DescribeLogDirsResponseDescribeLogDirsPartitionInit, v: number): void {
@@ -342,7 +371,7 @@ function encodeDescribeLogDirsResponseDescribeLogDirsPartition(w: Writer, x: Des
     w.writeBool(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeProducersRequest {
   topics: DescribeProducersRequestTopicRequest[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersRequestInit = {
   topics?: readonly DescribeProducersRequestTopicRequestInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeProducersRequestTopicRequest {
   name: string;
   partitionIndexes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersRequestTopicRequestInit = {
   name?: string;
   partitionIndexes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeProducersRequest(): DescribeProducersRequest {
@@ -30,7 +37,8 @@ function defaultDescribeProducersRequest(): DescribeProducersRequest {
 }
 
 function isDefaultDescribeProducersRequest(x: DescribeProducersRequestInit): boolean {
-  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeProducersRequestTopicRequest(): DescribeProducersRequestTopicRequest {
@@ -42,11 +50,13 @@ function defaultDescribeProducersRequestTopicRequest(): DescribeProducersRequest
 
 function isDefaultDescribeProducersRequestTopicRequest(x: DescribeProducersRequestTopicRequestInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0)));
+    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeProducersRequest(r: Reader, v: number): DescribeProducersRequest {
   let _topics: DescribeProducersRequestTopicRequest[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -59,10 +69,12 @@ function decodeDescribeProducersRequest(r: Reader, v: number): DescribeProducers
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersRequest = {
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersRequest(w: Writer, x: DescribeProducersRequestInit, v: number): void {
@@ -75,12 +87,13 @@ function encodeDescribeProducersRequest(w: Writer, x: DescribeProducersRequestIn
       for (const e0 of val) encodeDescribeProducersRequestTopicRequest(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeProducersRequestTopicRequest(r: Reader, v: number): DescribeProducersRequestTopicRequest {
   let _name: string;
   let _partitionIndexes: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -94,11 +107,13 @@ function decodeDescribeProducersRequestTopicRequest(r: Reader, v: number): Descr
       _partitionIndexes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersRequestTopicRequest = {
     name: _name,
     partitionIndexes: _partitionIndexes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersRequestTopicRequest(w: Writer, x: DescribeProducersRequestTopicRequestInit, v: number): void {
@@ -119,7 +134,7 @@ function encodeDescribeProducersRequestTopicRequest(w: Writer, x: DescribeProduc
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeProducersRequestCodec: MessageCodec<DescribeProducersRequest, DescribeProducersRequestInit> = {

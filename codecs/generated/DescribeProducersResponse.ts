@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeProducersResponse {
   throttleTimeMs: number;
   topics: DescribeProducersResponseTopicResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly DescribeProducersResponseTopicResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeProducersResponseTopicResponse {
   name: string;
   partitions: DescribeProducersResponsePartitionResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersResponseTopicResponseInit = {
   name?: string;
   partitions?: readonly DescribeProducersResponsePartitionResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeProducersResponsePartitionResponse {
@@ -30,6 +37,8 @@ export interface DescribeProducersResponsePartitionResponse {
   errorCode: number;
   errorMessage: string | null;
   activeProducers: DescribeProducersResponseProducerState[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersResponsePartitionResponseInit = {
@@ -37,6 +46,7 @@ export type DescribeProducersResponsePartitionResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   activeProducers?: readonly DescribeProducersResponseProducerStateInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeProducersResponseProducerState {
@@ -46,6 +56,8 @@ export interface DescribeProducersResponseProducerState {
   lastTimestamp: bigint;
   coordinatorEpoch: number;
   currentTxnStartOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeProducersResponseProducerStateInit = {
@@ -55,6 +67,7 @@ export type DescribeProducersResponseProducerStateInit = {
   lastTimestamp?: bigint;
   coordinatorEpoch?: number;
   currentTxnStartOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeProducersResponse(): DescribeProducersResponse {
@@ -66,7 +79,8 @@ function defaultDescribeProducersResponse(): DescribeProducersResponse {
 
 function isDefaultDescribeProducersResponse(x: DescribeProducersResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeProducersResponseTopicResponse(): DescribeProducersResponseTopicResponse {
@@ -78,7 +92,8 @@ function defaultDescribeProducersResponseTopicResponse(): DescribeProducersRespo
 
 function isDefaultDescribeProducersResponseTopicResponse(x: DescribeProducersResponseTopicResponseInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeProducersResponsePartitionResponse(): DescribeProducersResponsePartitionResponse {
@@ -94,7 +109,8 @@ function isDefaultDescribeProducersResponsePartitionResponse(x: DescribeProducer
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
-    (x.activeProducers === undefined || !((x.activeProducers === null || x.activeProducers.length !== 0)));
+    (x.activeProducers === undefined || !((x.activeProducers === null || x.activeProducers.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeProducersResponseProducerState(): DescribeProducersResponseProducerState {
@@ -114,12 +130,14 @@ function isDefaultDescribeProducersResponseProducerState(x: DescribeProducersRes
     (x.lastSequence === undefined || !(x.lastSequence !== -1)) &&
     (x.lastTimestamp === undefined || !(x.lastTimestamp !== -1n)) &&
     (x.coordinatorEpoch === undefined || !(x.coordinatorEpoch !== 0)) &&
-    (x.currentTxnStartOffset === undefined || !(x.currentTxnStartOffset !== -1n));
+    (x.currentTxnStartOffset === undefined || !(x.currentTxnStartOffset !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeProducersResponse(r: Reader, v: number): DescribeProducersResponse {
   let _throttleTimeMs: number;
   let _topics: DescribeProducersResponseTopicResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -133,11 +151,13 @@ function decodeDescribeProducersResponse(r: Reader, v: number): DescribeProducer
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersResponse(w: Writer, x: DescribeProducersResponseInit, v: number): void {
@@ -154,12 +174,13 @@ function encodeDescribeProducersResponse(w: Writer, x: DescribeProducersResponse
       for (const e0 of val) encodeDescribeProducersResponseTopicResponse(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponseTopicResponse(r: Reader, v: number): DescribeProducersResponseTopicResponse {
   let _name: string;
   let _partitions: DescribeProducersResponsePartitionResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -173,11 +194,13 @@ function decodeDescribeProducersResponseTopicResponse(r: Reader, v: number): Des
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersResponseTopicResponse = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersResponseTopicResponse(w: Writer, x: DescribeProducersResponseTopicResponseInit, v: number): void {
@@ -198,7 +221,7 @@ function encodeDescribeProducersResponseTopicResponse(w: Writer, x: DescribeProd
       for (const e0 of val) encodeDescribeProducersResponsePartitionResponse(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponsePartitionResponse(r: Reader, v: number): DescribeProducersResponsePartitionResponse {
@@ -206,6 +229,7 @@ function decodeDescribeProducersResponsePartitionResponse(r: Reader, v: number):
   let _errorCode: number;
   let _errorMessage: string | null;
   let _activeProducers: DescribeProducersResponseProducerState[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -221,13 +245,15 @@ function decodeDescribeProducersResponsePartitionResponse(r: Reader, v: number):
       _activeProducers = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersResponsePartitionResponse = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     activeProducers: _activeProducers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersResponsePartitionResponse(w: Writer, x: DescribeProducersResponsePartitionResponseInit, v: number): void {
@@ -256,7 +282,7 @@ function encodeDescribeProducersResponsePartitionResponse(w: Writer, x: Describe
       for (const e0 of val) encodeDescribeProducersResponseProducerState(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeProducersResponseProducerState(r: Reader, v: number): DescribeProducersResponseProducerState {
@@ -266,14 +292,15 @@ function decodeDescribeProducersResponseProducerState(r: Reader, v: number): Des
   let _lastTimestamp: bigint;
   let _coordinatorEpoch: number;
   let _currentTxnStartOffset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _producerId = r.readInt64();
   _producerEpoch = r.readInt32();
   _lastSequence = r.readInt32();
   _lastTimestamp = r.readInt64();
   _coordinatorEpoch = r.readInt32();
   _currentTxnStartOffset = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeProducersResponseProducerState = {
     producerId: _producerId,
     producerEpoch: _producerEpoch,
     lastSequence: _lastSequence,
@@ -281,6 +308,8 @@ function decodeDescribeProducersResponseProducerState(r: Reader, v: number): Des
     coordinatorEpoch: _coordinatorEpoch,
     currentTxnStartOffset: _currentTxnStartOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeProducersResponseProducerState(w: Writer, x: DescribeProducersResponseProducerStateInit, v: number): void {
@@ -308,7 +337,7 @@ function encodeDescribeProducersResponseProducerState(w: Writer, x: DescribeProd
     const val = x.currentTxnStartOffset === undefined ? -1n : x.currentTxnStartOffset;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeProducersResponseCodec: MessageCodec<DescribeProducersResponse, DescribeProducersResponseInit> = {

@@ -4,31 +4,41 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeQuorumRequest {
   topics: DescribeQuorumRequestTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumRequestInit = {
   topics?: readonly DescribeQuorumRequestTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumRequestTopicData {
   topicName: string;
   partitions: DescribeQuorumRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumRequestTopicDataInit = {
   topicName?: string;
   partitions?: readonly DescribeQuorumRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumRequestPartitionData {
   partitionIndex: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumRequestPartitionDataInit = {
   partitionIndex?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
@@ -38,7 +48,8 @@ function defaultDescribeQuorumRequest(): DescribeQuorumRequest {
 }
 
 function isDefaultDescribeQuorumRequest(x: DescribeQuorumRequestInit): boolean {
-  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumRequestTopicData(): DescribeQuorumRequestTopicData {
@@ -50,7 +61,8 @@ function defaultDescribeQuorumRequestTopicData(): DescribeQuorumRequestTopicData
 
 function isDefaultDescribeQuorumRequestTopicData(x: DescribeQuorumRequestTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumRequestPartitionData(): DescribeQuorumRequestPartitionData {
@@ -60,11 +72,13 @@ function defaultDescribeQuorumRequestPartitionData(): DescribeQuorumRequestParti
 }
 
 function isDefaultDescribeQuorumRequestPartitionData(x: DescribeQuorumRequestPartitionDataInit): boolean {
-  return (x.partitionIndex === undefined || !(x.partitionIndex !== 0));
+  return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumRequest {
   let _topics: DescribeQuorumRequestTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -77,10 +91,12 @@ function decodeDescribeQuorumRequest(r: Reader, v: number): DescribeQuorumReques
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumRequest = {
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumRequest(w: Writer, x: DescribeQuorumRequestInit, v: number): void {
@@ -93,12 +109,13 @@ function encodeDescribeQuorumRequest(w: Writer, x: DescribeQuorumRequestInit, v:
       for (const e0 of val) encodeDescribeQuorumRequestTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuorumRequestTopicData {
   let _topicName: string;
   let _partitions: DescribeQuorumRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -112,11 +129,13 @@ function decodeDescribeQuorumRequestTopicData(r: Reader, v: number): DescribeQuo
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumRequestTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumRequestTopicData(w: Writer, x: DescribeQuorumRequestTopicDataInit, v: number): void {
@@ -137,16 +156,19 @@ function encodeDescribeQuorumRequestTopicData(w: Writer, x: DescribeQuorumReques
       for (const e0 of val) encodeDescribeQuorumRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumRequestPartitionData(r: Reader, v: number): DescribeQuorumRequestPartitionData {
   let _partitionIndex: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumRequestPartitionData = {
     partitionIndex: _partitionIndex,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumRequestPartitionData(w: Writer, x: DescribeQuorumRequestPartitionDataInit, v: number): void {
@@ -154,7 +176,7 @@ function encodeDescribeQuorumRequestPartitionData(w: Writer, x: DescribeQuorumRe
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeQuorumRequestCodec: MessageCodec<DescribeQuorumRequest, DescribeQuorumRequestInit> = {

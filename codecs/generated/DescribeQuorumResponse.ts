@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeQuorumResponse {
   errorCode: number;
   errorMessage: string | null;
   topics: DescribeQuorumResponseTopicData[];
   nodes: DescribeQuorumResponseNode[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponseInit = {
@@ -17,16 +20,20 @@ export type DescribeQuorumResponseInit = {
   errorMessage?: string | null;
   topics?: readonly DescribeQuorumResponseTopicDataInit[];
   nodes?: readonly DescribeQuorumResponseNodeInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumResponseTopicData {
   topicName: string;
   partitions: DescribeQuorumResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponseTopicDataInit = {
   topicName?: string;
   partitions?: readonly DescribeQuorumResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumResponsePartitionData {
@@ -38,6 +45,8 @@ export interface DescribeQuorumResponsePartitionData {
   highWatermark: bigint;
   currentVoters: DescribeQuorumResponseReplicaState[];
   observers: DescribeQuorumResponseReplicaState[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponsePartitionDataInit = {
@@ -49,6 +58,7 @@ export type DescribeQuorumResponsePartitionDataInit = {
   highWatermark?: bigint;
   currentVoters?: readonly DescribeQuorumResponseReplicaStateInit[];
   observers?: readonly DescribeQuorumResponseReplicaStateInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumResponseReplicaState {
@@ -57,6 +67,8 @@ export interface DescribeQuorumResponseReplicaState {
   logEndOffset: bigint;
   lastFetchTimestamp: bigint;
   lastCaughtUpTimestamp: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponseReplicaStateInit = {
@@ -65,28 +77,35 @@ export type DescribeQuorumResponseReplicaStateInit = {
   logEndOffset?: bigint;
   lastFetchTimestamp?: bigint;
   lastCaughtUpTimestamp?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumResponseNode {
   nodeId: number;
   listeners: DescribeQuorumResponseListener[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponseNodeInit = {
   nodeId?: number;
   listeners?: readonly DescribeQuorumResponseListenerInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeQuorumResponseListener {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeQuorumResponseListenerInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeQuorumResponse(): DescribeQuorumResponse {
@@ -102,7 +121,8 @@ function isDefaultDescribeQuorumResponse(x: DescribeQuorumResponseInit): boolean
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nodes === undefined || !((x.nodes === null || x.nodes.length !== 0)));
+    (x.nodes === undefined || !((x.nodes === null || x.nodes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumResponseTopicData(): DescribeQuorumResponseTopicData {
@@ -114,7 +134,8 @@ function defaultDescribeQuorumResponseTopicData(): DescribeQuorumResponseTopicDa
 
 function isDefaultDescribeQuorumResponseTopicData(x: DescribeQuorumResponseTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumResponsePartitionData(): DescribeQuorumResponsePartitionData {
@@ -138,7 +159,8 @@ function isDefaultDescribeQuorumResponsePartitionData(x: DescribeQuorumResponseP
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.highWatermark === undefined || !(x.highWatermark !== 0n)) &&
     (x.currentVoters === undefined || !((x.currentVoters === null || x.currentVoters.length !== 0))) &&
-    (x.observers === undefined || !((x.observers === null || x.observers.length !== 0)));
+    (x.observers === undefined || !((x.observers === null || x.observers.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumResponseReplicaState(): DescribeQuorumResponseReplicaState {
@@ -156,7 +178,8 @@ function isDefaultDescribeQuorumResponseReplicaState(x: DescribeQuorumResponseRe
     (x.replicaDirectoryId === undefined || !(x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.logEndOffset === undefined || !(x.logEndOffset !== 0n)) &&
     (x.lastFetchTimestamp === undefined || !(x.lastFetchTimestamp !== -1n)) &&
-    (x.lastCaughtUpTimestamp === undefined || !(x.lastCaughtUpTimestamp !== -1n));
+    (x.lastCaughtUpTimestamp === undefined || !(x.lastCaughtUpTimestamp !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumResponseNode(): DescribeQuorumResponseNode {
@@ -168,7 +191,8 @@ function defaultDescribeQuorumResponseNode(): DescribeQuorumResponseNode {
 
 function isDefaultDescribeQuorumResponseNode(x: DescribeQuorumResponseNodeInit): boolean {
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
-    (x.listeners === undefined || !((x.listeners === null || x.listeners.length !== 0)));
+    (x.listeners === undefined || !((x.listeners === null || x.listeners.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeQuorumResponseListener(): DescribeQuorumResponseListener {
@@ -182,7 +206,8 @@ function defaultDescribeQuorumResponseListener(): DescribeQuorumResponseListener
 function isDefaultDescribeQuorumResponseListener(x: DescribeQuorumResponseListenerInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumResponse {
@@ -190,6 +215,7 @@ function decodeDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespo
   let _errorMessage: string | null = "";
   let _topics: DescribeQuorumResponseTopicData[];
   let _nodes: DescribeQuorumResponseNode[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   if (v >= 2) {
     _errorMessage = r.readCompactNullableString();
@@ -218,13 +244,15 @@ function decodeDescribeQuorumResponse(r: Reader, v: number): DescribeQuorumRespo
       _nodes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponse = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     topics: _topics,
     nodes: _nodes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponse(w: Writer, x: DescribeQuorumResponseInit, v: number): void {
@@ -259,12 +287,13 @@ function encodeDescribeQuorumResponse(w: Writer, x: DescribeQuorumResponseInit, 
     }
   }
   if (v <= 1 && x.nodes !== undefined && !w.dropsAbsentFields && (x.nodes === null || x.nodes.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'nodes', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQuorumResponseTopicData {
   let _topicName: string;
   let _partitions: DescribeQuorumResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -278,11 +307,13 @@ function decodeDescribeQuorumResponseTopicData(r: Reader, v: number): DescribeQu
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponseTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponseTopicData(w: Writer, x: DescribeQuorumResponseTopicDataInit, v: number): void {
@@ -303,7 +334,7 @@ function encodeDescribeQuorumResponseTopicData(w: Writer, x: DescribeQuorumRespo
       for (const e0 of val) encodeDescribeQuorumResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumResponsePartitionData(r: Reader, v: number): DescribeQuorumResponsePartitionData {
@@ -315,6 +346,7 @@ function decodeDescribeQuorumResponsePartitionData(r: Reader, v: number): Descri
   let _highWatermark: bigint;
   let _currentVoters: DescribeQuorumResponseReplicaState[];
   let _observers: DescribeQuorumResponseReplicaState[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 2) {
@@ -347,8 +379,8 @@ function decodeDescribeQuorumResponsePartitionData(r: Reader, v: number): Descri
       _observers = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -358,6 +390,8 @@ function decodeDescribeQuorumResponsePartitionData(r: Reader, v: number): Descri
     currentVoters: _currentVoters,
     observers: _observers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponsePartitionData(w: Writer, x: DescribeQuorumResponsePartitionDataInit, v: number): void {
@@ -407,7 +441,7 @@ function encodeDescribeQuorumResponsePartitionData(w: Writer, x: DescribeQuorumR
       for (const e0 of val) encodeDescribeQuorumResponseReplicaState(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumResponseReplicaState(r: Reader, v: number): DescribeQuorumResponseReplicaState {
@@ -416,6 +450,7 @@ function decodeDescribeQuorumResponseReplicaState(r: Reader, v: number): Describ
   let _logEndOffset: bigint;
   let _lastFetchTimestamp: bigint = -1n;
   let _lastCaughtUpTimestamp: bigint = -1n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _replicaId = r.readInt32();
   if (v >= 2) {
     _replicaDirectoryId = r.readUuid();
@@ -427,14 +462,16 @@ function decodeDescribeQuorumResponseReplicaState(r: Reader, v: number): Describ
   if (v >= 1) {
     _lastCaughtUpTimestamp = r.readInt64();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponseReplicaState = {
     replicaId: _replicaId,
     replicaDirectoryId: _replicaDirectoryId,
     logEndOffset: _logEndOffset,
     lastFetchTimestamp: _lastFetchTimestamp,
     lastCaughtUpTimestamp: _lastCaughtUpTimestamp,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponseReplicaState(w: Writer, x: DescribeQuorumResponseReplicaStateInit, v: number): void {
@@ -459,12 +496,13 @@ function encodeDescribeQuorumResponseReplicaState(w: Writer, x: DescribeQuorumRe
     const val = x.lastCaughtUpTimestamp === undefined ? -1n : x.lastCaughtUpTimestamp;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumResponseNode {
   let _nodeId: number = 0;
   let _listeners: DescribeQuorumResponseListener[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _nodeId = r.readInt32();
   }
@@ -480,11 +518,13 @@ function decodeDescribeQuorumResponseNode(r: Reader, v: number): DescribeQuorumR
       _listeners = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponseNode = {
     nodeId: _nodeId,
     listeners: _listeners,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponseNode(w: Writer, x: DescribeQuorumResponseNodeInit, v: number): void {
@@ -503,13 +543,14 @@ function encodeDescribeQuorumResponseNode(w: Writer, x: DescribeQuorumResponseNo
     }
   }
   if (v <= 1 && x.listeners !== undefined && !w.dropsAbsentFields && (x.listeners === null || x.listeners.length !== 0)) throw fieldAbsentInVersion('DescribeQuorumResponse', 'listeners', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuorumResponseListener {
   let _name: string = "";
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _name = r.readCompactString();
   }
@@ -519,12 +560,14 @@ function decodeDescribeQuorumResponseListener(r: Reader, v: number): DescribeQuo
   if (v >= 2) {
     _port = r.readUInt16();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeQuorumResponseListener = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeQuorumResponseListener(w: Writer, x: DescribeQuorumResponseListenerInit, v: number): void {
@@ -551,7 +594,7 @@ function encodeDescribeQuorumResponseListener(w: Writer, x: DescribeQuorumRespon
     w.writeUInt16(val);
   }
   if (v <= 1 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('DescribeQuorumResponse', 'port', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeQuorumResponseCodec: MessageCodec<DescribeQuorumResponse, DescribeQuorumResponseInit> = {

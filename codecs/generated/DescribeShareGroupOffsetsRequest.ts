@@ -4,33 +4,43 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeShareGroupOffsetsRequest {
   groups: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsRequestInit = {
   groups?: readonly DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup {
   groupId: string;
   topics: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroupInit = {
   groupId?: string;
   topics?: readonly DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopicInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic {
   topicName: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopicInit = {
   topicName?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeShareGroupOffsetsRequest(): DescribeShareGroupOffsetsRequest {
@@ -40,7 +50,8 @@ function defaultDescribeShareGroupOffsetsRequest(): DescribeShareGroupOffsetsReq
 }
 
 function isDefaultDescribeShareGroupOffsetsRequest(x: DescribeShareGroupOffsetsRequestInit): boolean {
-  return (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+  return (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup {
@@ -52,7 +63,8 @@ function defaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequest
 
 function isDefaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(x: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroupInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic {
@@ -64,11 +76,13 @@ function defaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequest
 
 function isDefaultDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(x: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopicInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeShareGroupOffsetsRequest(r: Reader, v: number): DescribeShareGroupOffsetsRequest {
   let _groups: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -81,10 +95,12 @@ function decodeDescribeShareGroupOffsetsRequest(r: Reader, v: number): DescribeS
       _groups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsRequest = {
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsRequest(w: Writer, x: DescribeShareGroupOffsetsRequestInit, v: number): void {
@@ -97,12 +113,13 @@ function encodeDescribeShareGroupOffsetsRequest(w: Writer, x: DescribeShareGroup
       for (const e0 of val) encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(r: Reader, v: number): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup {
   let _groupId: string;
   let _topics: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -116,11 +133,13 @@ function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestG
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroup(w: Writer, x: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestGroupInit, v: number): void {
@@ -141,12 +160,13 @@ function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestG
       for (const e0 of val) encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(r: Reader, v: number): DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic {
   let _topicName: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -160,11 +180,13 @@ function decodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestT
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopic(w: Writer, x: DescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestTopicInit, v: number): void {
@@ -185,7 +207,7 @@ function encodeDescribeShareGroupOffsetsRequestDescribeShareGroupOffsetsRequestT
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeShareGroupOffsetsRequestCodec: MessageCodec<DescribeShareGroupOffsetsRequest, DescribeShareGroupOffsetsRequestInit> = {

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeShareGroupOffsetsResponse {
   throttleTimeMs: number;
   groups: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsResponseInit = {
   throttleTimeMs?: number;
   groups?: readonly DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup {
@@ -20,6 +24,8 @@ export interface DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespo
   topics: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic[];
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroupInit = {
@@ -27,18 +33,22 @@ export type DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGr
   topics?: readonly DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopicInit[];
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic {
   topicName: string;
   topicId: string;
   partitions: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopicInit = {
   topicName?: string;
   topicId?: string;
   partitions?: readonly DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition {
@@ -48,6 +58,8 @@ export interface DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespo
   lag: bigint;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartitionInit = {
@@ -57,6 +69,7 @@ export type DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePa
   lag?: bigint;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeShareGroupOffsetsResponse(): DescribeShareGroupOffsetsResponse {
@@ -68,7 +81,8 @@ function defaultDescribeShareGroupOffsetsResponse(): DescribeShareGroupOffsetsRe
 
 function isDefaultDescribeShareGroupOffsetsResponse(x: DescribeShareGroupOffsetsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup {
@@ -84,7 +98,8 @@ function isDefaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResp
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic {
@@ -98,7 +113,8 @@ function defaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespon
 function isDefaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(x: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopicInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition {
@@ -118,12 +134,14 @@ function isDefaultDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResp
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.lag === undefined || !(x.lag !== -1n)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeShareGroupOffsetsResponse(r: Reader, v: number): DescribeShareGroupOffsetsResponse {
   let _throttleTimeMs: number;
   let _groups: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -137,11 +155,13 @@ function decodeDescribeShareGroupOffsetsResponse(r: Reader, v: number): Describe
       _groups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsResponse = {
     throttleTimeMs: _throttleTimeMs,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsResponse(w: Writer, x: DescribeShareGroupOffsetsResponseInit, v: number): void {
@@ -158,7 +178,7 @@ function encodeDescribeShareGroupOffsetsResponse(w: Writer, x: DescribeShareGrou
       for (const e0 of val) encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(r: Reader, v: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup {
@@ -166,6 +186,7 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   let _topics: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic[];
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -181,13 +202,15 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   }
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup = {
     groupId: _groupId,
     topics: _topics,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroup(w: Writer, x: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseGroupInit, v: number): void {
@@ -220,13 +243,14 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(r: Reader, v: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic {
   let _topicName: string;
   let _topicId: string;
   let _partitions: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   _topicId = r.readUuid();
   {
@@ -241,12 +265,14 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic = {
     topicName: _topicName,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopic(w: Writer, x: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponseTopicInit, v: number): void {
@@ -271,7 +297,7 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
       for (const e0 of val) encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(r: Reader, v: number): DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition {
@@ -281,6 +307,7 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   let _lag: bigint = -1n;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _startOffset = r.readInt64();
   _leaderEpoch = r.readInt32();
@@ -289,8 +316,8 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
   }
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition = {
     partitionIndex: _partitionIndex,
     startOffset: _startOffset,
     leaderEpoch: _leaderEpoch,
@@ -298,6 +325,8 @@ function decodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartition(w: Writer, x: DescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsResponsePartitionInit, v: number): void {
@@ -329,7 +358,7 @@ function encodeDescribeShareGroupOffsetsResponseDescribeShareGroupOffsetsRespons
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeShareGroupOffsetsResponseCodec: MessageCodec<DescribeShareGroupOffsetsResponse, DescribeShareGroupOffsetsResponseInit> = {

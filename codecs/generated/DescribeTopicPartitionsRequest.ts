@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeTopicPartitionsRequest {
   topics: DescribeTopicPartitionsRequestTopicRequest[];
   responsePartitionLimit: number;
   cursor: DescribeTopicPartitionsRequestCursor | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsRequestInit = {
   topics?: readonly DescribeTopicPartitionsRequestTopicRequestInit[];
   responsePartitionLimit?: number;
   cursor?: DescribeTopicPartitionsRequestCursorInit | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTopicPartitionsRequestTopicRequest {
   name: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsRequestTopicRequestInit = {
   name?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTopicPartitionsRequestCursor {
   topicName: string;
   partitionIndex: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsRequestCursorInit = {
   topicName?: string;
   partitionIndex?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitionsRequest {
@@ -46,7 +56,8 @@ function defaultDescribeTopicPartitionsRequest(): DescribeTopicPartitionsRequest
 function isDefaultDescribeTopicPartitionsRequest(x: DescribeTopicPartitionsRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.responsePartitionLimit === undefined || !(x.responsePartitionLimit !== 2000)) &&
-    (x.cursor === undefined || !(x.cursor !== null));
+    (x.cursor === undefined || !(x.cursor !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTopicPartitionsRequestTopicRequest(): DescribeTopicPartitionsRequestTopicRequest {
@@ -56,7 +67,8 @@ function defaultDescribeTopicPartitionsRequestTopicRequest(): DescribeTopicParti
 }
 
 function isDefaultDescribeTopicPartitionsRequestTopicRequest(x: DescribeTopicPartitionsRequestTopicRequestInit): boolean {
-  return (x.name === undefined || !(x.name !== ""));
+  return (x.name === undefined || !(x.name !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTopicPartitionsRequestCursor(): DescribeTopicPartitionsRequestCursor {
@@ -68,13 +80,15 @@ function defaultDescribeTopicPartitionsRequestCursor(): DescribeTopicPartitionsR
 
 function isDefaultDescribeTopicPartitionsRequestCursor(x: DescribeTopicPartitionsRequestCursorInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitionIndex === undefined || !(x.partitionIndex !== 0));
+    (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTopicPartitionsRequest {
   let _topics: DescribeTopicPartitionsRequestTopicRequest[];
   let _responsePartitionLimit: number;
   let _cursor: DescribeTopicPartitionsRequestCursor | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -89,12 +103,14 @@ function decodeDescribeTopicPartitionsRequest(r: Reader, v: number): DescribeTop
   }
   _responsePartitionLimit = r.readInt32();
   _cursor = r.readInt8() < 0 ? null : decodeDescribeTopicPartitionsRequestCursor(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsRequest = {
     topics: _topics,
     responsePartitionLimit: _responsePartitionLimit,
     cursor: _cursor,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsRequest(w: Writer, x: DescribeTopicPartitionsRequestInit, v: number): void {
@@ -120,16 +136,19 @@ function encodeDescribeTopicPartitionsRequest(w: Writer, x: DescribeTopicPartiti
       encodeDescribeTopicPartitionsRequestCursor(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsRequestTopicRequest(r: Reader, v: number): DescribeTopicPartitionsRequestTopicRequest {
   let _name: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsRequestTopicRequest = {
     name: _name,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsRequestTopicRequest(w: Writer, x: DescribeTopicPartitionsRequestTopicRequestInit, v: number): void {
@@ -141,19 +160,22 @@ function encodeDescribeTopicPartitionsRequestTopicRequest(w: Writer, x: Describe
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsRequestCursor(r: Reader, v: number): DescribeTopicPartitionsRequestCursor {
   let _topicName: string;
   let _partitionIndex: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   _partitionIndex = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsRequestCursor = {
     topicName: _topicName,
     partitionIndex: _partitionIndex,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsRequestCursor(w: Writer, x: DescribeTopicPartitionsRequestCursorInit, v: number): void {
@@ -169,7 +191,7 @@ function encodeDescribeTopicPartitionsRequestCursor(w: Writer, x: DescribeTopicP
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeTopicPartitionsRequestCodec: MessageCodec<DescribeTopicPartitionsRequest, DescribeTopicPartitionsRequestInit> = {

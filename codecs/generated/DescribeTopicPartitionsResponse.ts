@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeTopicPartitionsResponse {
   throttleTimeMs: number;
   topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[];
   nextCursor: DescribeTopicPartitionsResponseCursor | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopicInit[];
   nextCursor?: DescribeTopicPartitionsResponseCursorInit | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
@@ -24,6 +28,8 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseT
   isInternal: boolean;
   partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[];
   topicAuthorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopicInit = {
@@ -33,6 +39,7 @@ export type DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopicI
   isInternal?: boolean;
   partitions?: readonly DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartitionInit[];
   topicAuthorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
@@ -45,6 +52,8 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseP
   eligibleLeaderReplicas: number[] | null;
   lastKnownElr: number[] | null;
   offlineReplicas: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartitionInit = {
@@ -57,16 +66,20 @@ export type DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartit
   eligibleLeaderReplicas?: readonly number[] | null;
   lastKnownElr?: readonly number[] | null;
   offlineReplicas?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTopicPartitionsResponseCursor {
   topicName: string;
   partitionIndex: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTopicPartitionsResponseCursorInit = {
   topicName?: string;
   partitionIndex?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartitionsResponse {
@@ -80,7 +93,8 @@ function defaultDescribeTopicPartitionsResponse(): DescribeTopicPartitionsRespon
 function isDefaultDescribeTopicPartitionsResponse(x: DescribeTopicPartitionsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nextCursor === undefined || !(x.nextCursor !== null));
+    (x.nextCursor === undefined || !(x.nextCursor !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
@@ -100,7 +114,8 @@ function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponse
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.isInternal === undefined || !(x.isInternal !== false)) &&
     (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
-    (x.topicAuthorizedOperations === undefined || !(x.topicAuthorizedOperations !== -2147483648));
+    (x.topicAuthorizedOperations === undefined || !(x.topicAuthorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
@@ -126,7 +141,8 @@ function isDefaultDescribeTopicPartitionsResponseDescribeTopicPartitionsResponse
     (x.isrNodes === undefined || !((x.isrNodes === null || x.isrNodes.length !== 0))) &&
     (x.eligibleLeaderReplicas === undefined || !(x.eligibleLeaderReplicas !== null)) &&
     (x.lastKnownElr === undefined || !(x.lastKnownElr !== null)) &&
-    (x.offlineReplicas === undefined || !((x.offlineReplicas === null || x.offlineReplicas.length !== 0)));
+    (x.offlineReplicas === undefined || !((x.offlineReplicas === null || x.offlineReplicas.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTopicPartitionsResponseCursor(): DescribeTopicPartitionsResponseCursor {
@@ -138,13 +154,15 @@ function defaultDescribeTopicPartitionsResponseCursor(): DescribeTopicPartitions
 
 function isDefaultDescribeTopicPartitionsResponseCursor(x: DescribeTopicPartitionsResponseCursorInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitionIndex === undefined || !(x.partitionIndex !== 0));
+    (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTopicPartitionsResponse {
   let _throttleTimeMs: number;
   let _topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[];
   let _nextCursor: DescribeTopicPartitionsResponseCursor | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -159,12 +177,14 @@ function decodeDescribeTopicPartitionsResponse(r: Reader, v: number): DescribeTo
     }
   }
   _nextCursor = r.readInt8() < 0 ? null : decodeDescribeTopicPartitionsResponseCursor(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
     nextCursor: _nextCursor,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsResponse(w: Writer, x: DescribeTopicPartitionsResponseInit, v: number): void {
@@ -190,7 +210,7 @@ function encodeDescribeTopicPartitionsResponse(w: Writer, x: DescribeTopicPartit
       encodeDescribeTopicPartitionsResponseCursor(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
@@ -200,6 +220,7 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
   let _isInternal: boolean;
   let _partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[];
   let _topicAuthorizedOperations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _name = r.readCompactNullableString();
   _topicId = r.readUuid();
@@ -217,8 +238,8 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
     }
   }
   _topicAuthorizedOperations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic = {
     errorCode: _errorCode,
     name: _name,
     topicId: _topicId,
@@ -226,6 +247,8 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
     partitions: _partitions,
     topicAuthorizedOperations: _topicAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w: Writer, x: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopicInit, v: number): void {
@@ -262,7 +285,7 @@ function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTop
     const val = x.topicAuthorizedOperations === undefined ? -2147483648 : x.topicAuthorizedOperations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, v: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
@@ -275,6 +298,7 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
   let _eligibleLeaderReplicas: number[] | null;
   let _lastKnownElr: number[] | null;
   let _offlineReplicas: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _partitionIndex = r.readInt32();
   _leaderId = r.readInt32();
@@ -339,8 +363,8 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
       _offlineReplicas = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition = {
     errorCode: _errorCode,
     partitionIndex: _partitionIndex,
     leaderId: _leaderId,
@@ -351,6 +375,8 @@ function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
     lastKnownElr: _lastKnownElr,
     offlineReplicas: _offlineReplicas,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w: Writer, x: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartitionInit, v: number): void {
@@ -415,19 +441,22 @@ function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePar
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTopicPartitionsResponseCursor(r: Reader, v: number): DescribeTopicPartitionsResponseCursor {
   let _topicName: string;
   let _partitionIndex: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   _partitionIndex = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTopicPartitionsResponseCursor = {
     topicName: _topicName,
     partitionIndex: _partitionIndex,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTopicPartitionsResponseCursor(w: Writer, x: DescribeTopicPartitionsResponseCursorInit, v: number): void {
@@ -443,7 +472,7 @@ function encodeDescribeTopicPartitionsResponseCursor(w: Writer, x: DescribeTopic
     const val = x.partitionIndex === undefined ? 0 : x.partitionIndex;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeTopicPartitionsResponseCodec: MessageCodec<DescribeTopicPartitionsResponse, DescribeTopicPartitionsResponseInit> = {

@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeTransactionsRequest {
   transactionalIds: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTransactionsRequestInit = {
   transactionalIds?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeTransactionsRequest(): DescribeTransactionsRequest {
@@ -20,11 +24,13 @@ function defaultDescribeTransactionsRequest(): DescribeTransactionsRequest {
 }
 
 function isDefaultDescribeTransactionsRequest(x: DescribeTransactionsRequestInit): boolean {
-  return (x.transactionalIds === undefined || !((x.transactionalIds === null || x.transactionalIds.length !== 0)));
+  return (x.transactionalIds === undefined || !((x.transactionalIds === null || x.transactionalIds.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeTransactionsRequest(r: Reader, v: number): DescribeTransactionsRequest {
   let _transactionalIds: string[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -37,10 +43,12 @@ function decodeDescribeTransactionsRequest(r: Reader, v: number): DescribeTransa
       _transactionalIds = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTransactionsRequest = {
     transactionalIds: _transactionalIds,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTransactionsRequest(w: Writer, x: DescribeTransactionsRequestInit, v: number): void {
@@ -53,7 +61,7 @@ function encodeDescribeTransactionsRequest(w: Writer, x: DescribeTransactionsReq
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeTransactionsRequestCodec: MessageCodec<DescribeTransactionsRequest, DescribeTransactionsRequestInit> = {

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeTransactionsResponse {
   throttleTimeMs: number;
   transactionStates: DescribeTransactionsResponseTransactionState[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTransactionsResponseInit = {
   throttleTimeMs?: number;
   transactionStates?: readonly DescribeTransactionsResponseTransactionStateInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTransactionsResponseTransactionState {
@@ -24,6 +28,8 @@ export interface DescribeTransactionsResponseTransactionState {
   producerId: bigint;
   producerEpoch: number;
   topics: DescribeTransactionsResponseTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTransactionsResponseTransactionStateInit = {
@@ -35,16 +41,20 @@ export type DescribeTransactionsResponseTransactionStateInit = {
   producerId?: bigint;
   producerEpoch?: number;
   topics?: readonly DescribeTransactionsResponseTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeTransactionsResponseTopicData {
   topic: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeTransactionsResponseTopicDataInit = {
   topic?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeTransactionsResponse(): DescribeTransactionsResponse {
@@ -56,7 +66,8 @@ function defaultDescribeTransactionsResponse(): DescribeTransactionsResponse {
 
 function isDefaultDescribeTransactionsResponse(x: DescribeTransactionsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.transactionStates === undefined || !((x.transactionStates === null || x.transactionStates.length !== 0)));
+    (x.transactionStates === undefined || !((x.transactionStates === null || x.transactionStates.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTransactionsResponseTransactionState(): DescribeTransactionsResponseTransactionState {
@@ -80,7 +91,8 @@ function isDefaultDescribeTransactionsResponseTransactionState(x: DescribeTransa
     (x.transactionStartTimeMs === undefined || !(x.transactionStartTimeMs !== 0n)) &&
     (x.producerId === undefined || !(x.producerId !== 0n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeTransactionsResponseTopicData(): DescribeTransactionsResponseTopicData {
@@ -92,12 +104,14 @@ function defaultDescribeTransactionsResponseTopicData(): DescribeTransactionsRes
 
 function isDefaultDescribeTransactionsResponseTopicData(x: DescribeTransactionsResponseTopicDataInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeTransactionsResponse(r: Reader, v: number): DescribeTransactionsResponse {
   let _throttleTimeMs: number;
   let _transactionStates: DescribeTransactionsResponseTransactionState[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -111,11 +125,13 @@ function decodeDescribeTransactionsResponse(r: Reader, v: number): DescribeTrans
       _transactionStates = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTransactionsResponse = {
     throttleTimeMs: _throttleTimeMs,
     transactionStates: _transactionStates,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTransactionsResponse(w: Writer, x: DescribeTransactionsResponseInit, v: number): void {
@@ -132,7 +148,7 @@ function encodeDescribeTransactionsResponse(w: Writer, x: DescribeTransactionsRe
       for (const e0 of val) encodeDescribeTransactionsResponseTransactionState(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTransactionsResponseTransactionState(r: Reader, v: number): DescribeTransactionsResponseTransactionState {
@@ -144,6 +160,7 @@ function decodeDescribeTransactionsResponseTransactionState(r: Reader, v: number
   let _producerId: bigint;
   let _producerEpoch: number;
   let _topics: DescribeTransactionsResponseTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _transactionalId = r.readCompactString();
   _transactionState = r.readCompactString();
@@ -163,8 +180,8 @@ function decodeDescribeTransactionsResponseTransactionState(r: Reader, v: number
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTransactionsResponseTransactionState = {
     errorCode: _errorCode,
     transactionalId: _transactionalId,
     transactionState: _transactionState,
@@ -174,6 +191,8 @@ function decodeDescribeTransactionsResponseTransactionState(r: Reader, v: number
     producerEpoch: _producerEpoch,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTransactionsResponseTransactionState(w: Writer, x: DescribeTransactionsResponseTransactionStateInit, v: number): void {
@@ -222,12 +241,13 @@ function encodeDescribeTransactionsResponseTransactionState(w: Writer, x: Descri
       for (const e0 of val) encodeDescribeTransactionsResponseTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeTransactionsResponseTopicData(r: Reader, v: number): DescribeTransactionsResponseTopicData {
   let _topic: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -241,11 +261,13 @@ function decodeDescribeTransactionsResponseTopicData(r: Reader, v: number): Desc
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeTransactionsResponseTopicData = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeTransactionsResponseTopicData(w: Writer, x: DescribeTransactionsResponseTopicDataInit, v: number): void {
@@ -266,7 +288,7 @@ function encodeDescribeTransactionsResponseTopicData(w: Writer, x: DescribeTrans
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeTransactionsResponseCodec: MessageCodec<DescribeTransactionsResponse, DescribeTransactionsResponseInit> = {

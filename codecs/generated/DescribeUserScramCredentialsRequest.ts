@@ -4,21 +4,28 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeUserScramCredentialsRequest {
   users: DescribeUserScramCredentialsRequestUserName[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeUserScramCredentialsRequestInit = {
   users?: readonly DescribeUserScramCredentialsRequestUserNameInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeUserScramCredentialsRequestUserName {
   name: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeUserScramCredentialsRequestUserNameInit = {
   name?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramCredentialsRequest {
@@ -28,7 +35,8 @@ function defaultDescribeUserScramCredentialsRequest(): DescribeUserScramCredenti
 }
 
 function isDefaultDescribeUserScramCredentialsRequest(x: DescribeUserScramCredentialsRequestInit): boolean {
-  return (x.users === undefined || !((x.users === null || x.users.length !== 0)));
+  return (x.users === undefined || !((x.users === null || x.users.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeUserScramCredentialsRequestUserName(): DescribeUserScramCredentialsRequestUserName {
@@ -38,11 +46,13 @@ function defaultDescribeUserScramCredentialsRequestUserName(): DescribeUserScram
 }
 
 function isDefaultDescribeUserScramCredentialsRequestUserName(x: DescribeUserScramCredentialsRequestUserNameInit): boolean {
-  return (x.name === undefined || !(x.name !== ""));
+  return (x.name === undefined || !(x.name !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeUserScramCredentialsRequest(r: Reader, v: number): DescribeUserScramCredentialsRequest {
   let _users: DescribeUserScramCredentialsRequestUserName[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -55,10 +65,12 @@ function decodeDescribeUserScramCredentialsRequest(r: Reader, v: number): Descri
       _users = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeUserScramCredentialsRequest = {
     users: _users,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeUserScramCredentialsRequest(w: Writer, x: DescribeUserScramCredentialsRequestInit, v: number): void {
@@ -71,16 +83,19 @@ function encodeDescribeUserScramCredentialsRequest(w: Writer, x: DescribeUserScr
       for (const e0 of val) encodeDescribeUserScramCredentialsRequestUserName(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsRequestUserName(r: Reader, v: number): DescribeUserScramCredentialsRequestUserName {
   let _name: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeUserScramCredentialsRequestUserName = {
     name: _name,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeUserScramCredentialsRequestUserName(w: Writer, x: DescribeUserScramCredentialsRequestUserNameInit, v: number): void {
@@ -92,7 +107,7 @@ function encodeDescribeUserScramCredentialsRequestUserName(w: Writer, x: Describ
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeUserScramCredentialsRequestCodec: MessageCodec<DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsRequestInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface DescribeUserScramCredentialsResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   results: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeUserScramCredentialsResponseInit = {
@@ -17,6 +20,7 @@ export type DescribeUserScramCredentialsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   results?: readonly DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
@@ -24,6 +28,8 @@ export interface DescribeUserScramCredentialsResponseDescribeUserScramCredential
   errorCode: number;
   errorMessage: string | null;
   credentialInfos: DescribeUserScramCredentialsResponseCredentialInfo[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInit = {
@@ -31,16 +37,20 @@ export type DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResu
   errorCode?: number;
   errorMessage?: string | null;
   credentialInfos?: readonly DescribeUserScramCredentialsResponseCredentialInfoInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface DescribeUserScramCredentialsResponseCredentialInfo {
   mechanism: number;
   iterations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type DescribeUserScramCredentialsResponseCredentialInfoInit = {
   mechanism?: number;
   iterations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultDescribeUserScramCredentialsResponse(): DescribeUserScramCredentialsResponse {
@@ -56,7 +66,8 @@ function isDefaultDescribeUserScramCredentialsResponse(x: DescribeUserScramCrede
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(): DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
@@ -72,7 +83,8 @@ function isDefaultDescribeUserScramCredentialsResponseDescribeUserScramCredentia
   return (x.user === undefined || !(x.user !== "")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.credentialInfos === undefined || !((x.credentialInfos === null || x.credentialInfos.length !== 0)));
+    (x.credentialInfos === undefined || !((x.credentialInfos === null || x.credentialInfos.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultDescribeUserScramCredentialsResponseCredentialInfo(): DescribeUserScramCredentialsResponseCredentialInfo {
@@ -84,7 +96,8 @@ function defaultDescribeUserScramCredentialsResponseCredentialInfo(): DescribeUs
 
 function isDefaultDescribeUserScramCredentialsResponseCredentialInfo(x: DescribeUserScramCredentialsResponseCredentialInfoInit): boolean {
   return (x.mechanism === undefined || !(x.mechanism !== 0)) &&
-    (x.iterations === undefined || !(x.iterations !== 0));
+    (x.iterations === undefined || !(x.iterations !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeDescribeUserScramCredentialsResponse(r: Reader, v: number): DescribeUserScramCredentialsResponse {
@@ -92,6 +105,7 @@ function decodeDescribeUserScramCredentialsResponse(r: Reader, v: number): Descr
   let _errorCode: number;
   let _errorMessage: string | null;
   let _results: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -107,13 +121,15 @@ function decodeDescribeUserScramCredentialsResponse(r: Reader, v: number): Descr
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeUserScramCredentialsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeUserScramCredentialsResponse(w: Writer, x: DescribeUserScramCredentialsResponseInit, v: number): void {
@@ -142,7 +158,7 @@ function encodeDescribeUserScramCredentialsResponse(w: Writer, x: DescribeUserSc
       for (const e0 of val) encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(r: Reader, v: number): DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult {
@@ -150,6 +166,7 @@ function decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsR
   let _errorCode: number;
   let _errorMessage: string | null;
   let _credentialInfos: DescribeUserScramCredentialsResponseCredentialInfo[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _user = r.readCompactString();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -165,13 +182,15 @@ function decodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsR
       _credentialInfos = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult = {
     user: _user,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     credentialInfos: _credentialInfos,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w: Writer, x: DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResultInit, v: number): void {
@@ -204,19 +223,22 @@ function encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsR
       for (const e0 of val) encodeDescribeUserScramCredentialsResponseCredentialInfo(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeDescribeUserScramCredentialsResponseCredentialInfo(r: Reader, v: number): DescribeUserScramCredentialsResponseCredentialInfo {
   let _mechanism: number;
   let _iterations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _mechanism = r.readInt8();
   _iterations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: DescribeUserScramCredentialsResponseCredentialInfo = {
     mechanism: _mechanism,
     iterations: _iterations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeDescribeUserScramCredentialsResponseCredentialInfo(w: Writer, x: DescribeUserScramCredentialsResponseCredentialInfoInit, v: number): void {
@@ -228,7 +250,7 @@ function encodeDescribeUserScramCredentialsResponseCredentialInfo(w: Writer, x: 
     const val = x.iterations === undefined ? 0 : x.iterations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const DescribeUserScramCredentialsResponseCodec: MessageCodec<DescribeUserScramCredentialsResponse, DescribeUserScramCredentialsResponseInit> = {

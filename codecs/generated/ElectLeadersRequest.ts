@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ElectLeadersRequest {
   electionType: number;
   topicPartitions: ElectLeadersRequestTopicPartitions[] | null;
   timeoutMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ElectLeadersRequestInit = {
   electionType?: number;
   topicPartitions?: readonly ElectLeadersRequestTopicPartitionsInit[] | null;
   timeoutMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ElectLeadersRequestTopicPartitions {
   topic: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ElectLeadersRequestTopicPartitionsInit = {
   topic?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultElectLeadersRequest(): ElectLeadersRequest {
@@ -38,7 +45,8 @@ function defaultElectLeadersRequest(): ElectLeadersRequest {
 function isDefaultElectLeadersRequest(x: ElectLeadersRequestInit): boolean {
   return (x.electionType === undefined || !(x.electionType !== 0)) &&
     (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
-    (x.timeoutMs === undefined || !(x.timeoutMs !== 60000));
+    (x.timeoutMs === undefined || !(x.timeoutMs !== 60000)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultElectLeadersRequestTopicPartitions(): ElectLeadersRequestTopicPartitions {
@@ -50,13 +58,15 @@ function defaultElectLeadersRequestTopicPartitions(): ElectLeadersRequestTopicPa
 
 function isDefaultElectLeadersRequestTopicPartitions(x: ElectLeadersRequestTopicPartitionsInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
   let _electionType: number = 0;
   let _topicPartitions: ElectLeadersRequestTopicPartitions[] | null;
   let _timeoutMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _electionType = r.readInt8();
   }
@@ -74,13 +84,15 @@ function decodeElectLeadersRequest(r: Reader, v: number): ElectLeadersRequest {
   }
   _timeoutMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ElectLeadersRequest = {
     electionType: _electionType,
     topicPartitions: _topicPartitions,
     timeoutMs: _timeoutMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeElectLeadersRequest(w: Writer, x: ElectLeadersRequestInit, v: number): void {
@@ -103,13 +115,14 @@ function encodeElectLeadersRequest(w: Writer, x: ElectLeadersRequestInit, v: num
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLeadersRequestTopicPartitions {
   let _topic: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -124,12 +137,14 @@ function decodeElectLeadersRequestTopicPartitions(r: Reader, v: number): ElectLe
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ElectLeadersRequestTopicPartitions = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeElectLeadersRequestTopicPartitions(w: Writer, x: ElectLeadersRequestTopicPartitionsInit, v: number): void {
@@ -151,7 +166,7 @@ function encodeElectLeadersRequestTopicPartitions(w: Writer, x: ElectLeadersRequ
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,39 +4,49 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ElectLeadersResponse {
   throttleTimeMs: number;
   errorCode: number;
   replicaElectionResults: ElectLeadersResponseReplicaElectionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ElectLeadersResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   replicaElectionResults?: readonly ElectLeadersResponseReplicaElectionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ElectLeadersResponseReplicaElectionResult {
   topic: string;
   partitionResult: ElectLeadersResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ElectLeadersResponseReplicaElectionResultInit = {
   topic?: string;
   partitionResult?: readonly ElectLeadersResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ElectLeadersResponsePartitionResult {
   partitionId: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ElectLeadersResponsePartitionResultInit = {
   partitionId?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultElectLeadersResponse(): ElectLeadersResponse {
@@ -50,7 +60,8 @@ function defaultElectLeadersResponse(): ElectLeadersResponse {
 function isDefaultElectLeadersResponse(x: ElectLeadersResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.replicaElectionResults === undefined || !((x.replicaElectionResults === null || x.replicaElectionResults.length !== 0)));
+    (x.replicaElectionResults === undefined || !((x.replicaElectionResults === null || x.replicaElectionResults.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultElectLeadersResponseReplicaElectionResult(): ElectLeadersResponseReplicaElectionResult {
@@ -62,7 +73,8 @@ function defaultElectLeadersResponseReplicaElectionResult(): ElectLeadersRespons
 
 function isDefaultElectLeadersResponseReplicaElectionResult(x: ElectLeadersResponseReplicaElectionResultInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitionResult === undefined || !((x.partitionResult === null || x.partitionResult.length !== 0)));
+    (x.partitionResult === undefined || !((x.partitionResult === null || x.partitionResult.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultElectLeadersResponsePartitionResult(): ElectLeadersResponsePartitionResult {
@@ -76,13 +88,15 @@ function defaultElectLeadersResponsePartitionResult(): ElectLeadersResponseParti
 function isDefaultElectLeadersResponsePartitionResult(x: ElectLeadersResponsePartitionResultInit): boolean {
   return (x.partitionId === undefined || !(x.partitionId !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse {
   let _throttleTimeMs: number;
   let _errorCode: number = 0;
   let _replicaElectionResults: ElectLeadersResponseReplicaElectionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   if (v >= 1) {
     _errorCode = r.readInt16();
@@ -100,13 +114,15 @@ function decodeElectLeadersResponse(r: Reader, v: number): ElectLeadersResponse 
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ElectLeadersResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     replicaElectionResults: _replicaElectionResults,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeElectLeadersResponse(w: Writer, x: ElectLeadersResponseInit, v: number): void {
@@ -129,13 +145,14 @@ function encodeElectLeadersResponse(w: Writer, x: ElectLeadersResponseInit, v: n
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeElectLeadersResponseReplicaElectionResult(r: Reader, v: number): ElectLeadersResponseReplicaElectionResult {
   let _topic: string;
   let _partitionResult: ElectLeadersResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 2 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 2 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -150,12 +167,14 @@ function decodeElectLeadersResponseReplicaElectionResult(r: Reader, v: number): 
     }
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ElectLeadersResponseReplicaElectionResult = {
     topic: _topic,
     partitionResult: _partitionResult,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeElectLeadersResponseReplicaElectionResult(w: Writer, x: ElectLeadersResponseReplicaElectionResultInit, v: number): void {
@@ -177,7 +196,7 @@ function encodeElectLeadersResponseReplicaElectionResult(w: Writer, x: ElectLead
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -185,17 +204,20 @@ function decodeElectLeadersResponsePartitionResult(r: Reader, v: number): ElectL
   let _partitionId: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionId = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ElectLeadersResponsePartitionResult = {
     partitionId: _partitionId,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeElectLeadersResponsePartitionResult(w: Writer, x: ElectLeadersResponsePartitionResultInit, v: number): void {
@@ -216,7 +238,7 @@ function encodeElectLeadersResponsePartitionResult(w: Writer, x: ElectLeadersRes
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EndQuorumEpochRequest {
   clusterId: string | null;
   topics: EndQuorumEpochRequestTopicData[];
   leaderEndpoints: EndQuorumEpochRequestLeaderEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochRequestInit = {
   clusterId?: string | null;
   topics?: readonly EndQuorumEpochRequestTopicDataInit[];
   leaderEndpoints?: readonly EndQuorumEpochRequestLeaderEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochRequestTopicData {
   topicName: string;
   partitions: EndQuorumEpochRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochRequestTopicDataInit = {
   topicName?: string;
   partitions?: readonly EndQuorumEpochRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochRequestPartitionData {
@@ -33,6 +40,8 @@ export interface EndQuorumEpochRequestPartitionData {
   leaderEpoch: number;
   preferredSuccessors: number[];
   preferredCandidates: EndQuorumEpochRequestReplicaInfo[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochRequestPartitionDataInit = {
@@ -41,28 +50,35 @@ export type EndQuorumEpochRequestPartitionDataInit = {
   leaderEpoch?: number;
   preferredSuccessors?: readonly number[];
   preferredCandidates?: readonly EndQuorumEpochRequestReplicaInfoInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochRequestReplicaInfo {
   candidateId: number;
   candidateDirectoryId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochRequestReplicaInfoInit = {
   candidateId?: number;
   candidateDirectoryId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochRequestLeaderEndpoint {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochRequestLeaderEndpointInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
@@ -76,7 +92,8 @@ function defaultEndQuorumEpochRequest(): EndQuorumEpochRequest {
 function isDefaultEndQuorumEpochRequest(x: EndQuorumEpochRequestInit): boolean {
   return (x.clusterId === undefined || !(x.clusterId !== null)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.leaderEndpoints === undefined || !((x.leaderEndpoints === null || x.leaderEndpoints.length !== 0)));
+    (x.leaderEndpoints === undefined || !((x.leaderEndpoints === null || x.leaderEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochRequestTopicData(): EndQuorumEpochRequestTopicData {
@@ -88,7 +105,8 @@ function defaultEndQuorumEpochRequestTopicData(): EndQuorumEpochRequestTopicData
 
 function isDefaultEndQuorumEpochRequestTopicData(x: EndQuorumEpochRequestTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochRequestPartitionData(): EndQuorumEpochRequestPartitionData {
@@ -106,7 +124,8 @@ function isDefaultEndQuorumEpochRequestPartitionData(x: EndQuorumEpochRequestPar
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.preferredSuccessors === undefined || !((x.preferredSuccessors === null || x.preferredSuccessors.length !== 0))) &&
-    (x.preferredCandidates === undefined || !((x.preferredCandidates === null || x.preferredCandidates.length !== 0)));
+    (x.preferredCandidates === undefined || !((x.preferredCandidates === null || x.preferredCandidates.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochRequestReplicaInfo(): EndQuorumEpochRequestReplicaInfo {
@@ -118,7 +137,8 @@ function defaultEndQuorumEpochRequestReplicaInfo(): EndQuorumEpochRequestReplica
 
 function isDefaultEndQuorumEpochRequestReplicaInfo(x: EndQuorumEpochRequestReplicaInfoInit): boolean {
   return (x.candidateId === undefined || !(x.candidateId !== 0)) &&
-    (x.candidateDirectoryId === undefined || !(x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000"));
+    (x.candidateDirectoryId === undefined || !(x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochRequestLeaderEndpoint(): EndQuorumEpochRequestLeaderEndpoint {
@@ -132,13 +152,15 @@ function defaultEndQuorumEpochRequestLeaderEndpoint(): EndQuorumEpochRequestLead
 function isDefaultEndQuorumEpochRequestLeaderEndpoint(x: EndQuorumEpochRequestLeaderEndpointInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEndQuorumEpochRequest(r: Reader, v: number): EndQuorumEpochRequest {
   let _clusterId: string | null;
   let _topics: EndQuorumEpochRequestTopicData[];
   let _leaderEndpoints: EndQuorumEpochRequestLeaderEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -165,13 +187,15 @@ function decodeEndQuorumEpochRequest(r: Reader, v: number): EndQuorumEpochReques
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochRequest = {
     clusterId: _clusterId,
     topics: _topics,
     leaderEndpoints: _leaderEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochRequest(w: Writer, x: EndQuorumEpochRequestInit, v: number): void {
@@ -202,13 +226,14 @@ function encodeEndQuorumEpochRequest(w: Writer, x: EndQuorumEpochRequestInit, v:
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeEndQuorumEpochRequestTopicData(r: Reader, v: number): EndQuorumEpochRequestTopicData {
   let _topicName: string;
   let _partitions: EndQuorumEpochRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -223,12 +248,14 @@ function decodeEndQuorumEpochRequestTopicData(r: Reader, v: number): EndQuorumEp
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochRequestTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochRequestTopicData(w: Writer, x: EndQuorumEpochRequestTopicDataInit, v: number): void {
@@ -250,7 +277,7 @@ function encodeEndQuorumEpochRequestTopicData(w: Writer, x: EndQuorumEpochReques
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -260,6 +287,7 @@ function decodeEndQuorumEpochRequestPartitionData(r: Reader, v: number): EndQuor
   let _leaderEpoch: number;
   let _preferredSuccessors: number[] = [];
   let _preferredCandidates: EndQuorumEpochRequestReplicaInfo[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
@@ -288,15 +316,17 @@ function decodeEndQuorumEpochRequestPartitionData(r: Reader, v: number): EndQuor
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochRequestPartitionData = {
     partitionIndex: _partitionIndex,
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
     preferredSuccessors: _preferredSuccessors,
     preferredCandidates: _preferredCandidates,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochRequestPartitionData(w: Writer, x: EndQuorumEpochRequestPartitionDataInit, v: number): void {
@@ -331,13 +361,14 @@ function encodeEndQuorumEpochRequestPartitionData(w: Writer, x: EndQuorumEpochRe
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorumEpochRequestReplicaInfo {
   let _candidateId: number = 0;
   let _candidateDirectoryId: string = "00000000-0000-0000-0000-000000000000";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _candidateId = r.readInt32();
   }
@@ -345,12 +376,14 @@ function decodeEndQuorumEpochRequestReplicaInfo(r: Reader, v: number): EndQuorum
     _candidateDirectoryId = r.readUuid();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochRequestReplicaInfo = {
     candidateId: _candidateId,
     candidateDirectoryId: _candidateDirectoryId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochRequestReplicaInfo(w: Writer, x: EndQuorumEpochRequestReplicaInfoInit, v: number): void {
@@ -365,7 +398,7 @@ function encodeEndQuorumEpochRequestReplicaInfo(w: Writer, x: EndQuorumEpochRequ
   }
   if (v <= 0 && x.candidateDirectoryId !== undefined && !w.dropsAbsentFields && x.candidateDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('EndQuorumEpochRequest', 'candidateDirectoryId', v);
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -373,6 +406,7 @@ function decodeEndQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): EndQuo
   let _name: string = "";
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _name = r.readCompactString();
   }
@@ -383,13 +417,15 @@ function decodeEndQuorumEpochRequestLeaderEndpoint(r: Reader, v: number): EndQuo
     _port = r.readUInt16();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochRequestLeaderEndpoint = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochRequestLeaderEndpoint(w: Writer, x: EndQuorumEpochRequestLeaderEndpointInit, v: number): void {
@@ -417,7 +453,7 @@ function encodeEndQuorumEpochRequestLeaderEndpoint(w: Writer, x: EndQuorumEpochR
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochRequest', 'port', v);
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

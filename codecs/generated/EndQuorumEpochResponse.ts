@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EndQuorumEpochResponse {
   errorCode: number;
   topics: EndQuorumEpochResponseTopicData[];
   nodeEndpoints: EndQuorumEpochResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochResponseInit = {
   errorCode?: number;
   topics?: readonly EndQuorumEpochResponseTopicDataInit[];
   nodeEndpoints?: readonly EndQuorumEpochResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochResponseTopicData {
   topicName: string;
   partitions: EndQuorumEpochResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochResponseTopicDataInit = {
   topicName?: string;
   partitions?: readonly EndQuorumEpochResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochResponsePartitionData {
@@ -32,6 +39,8 @@ export interface EndQuorumEpochResponsePartitionData {
   errorCode: number;
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochResponsePartitionDataInit = {
@@ -39,18 +48,22 @@ export type EndQuorumEpochResponsePartitionDataInit = {
   errorCode?: number;
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface EndQuorumEpochResponseNodeEndpoint {
   nodeId: number;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndQuorumEpochResponseNodeEndpointInit = {
   nodeId?: number;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEndQuorumEpochResponse(): EndQuorumEpochResponse {
@@ -64,7 +77,8 @@ function defaultEndQuorumEpochResponse(): EndQuorumEpochResponse {
 function isDefaultEndQuorumEpochResponse(x: EndQuorumEpochResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochResponseTopicData(): EndQuorumEpochResponseTopicData {
@@ -76,7 +90,8 @@ function defaultEndQuorumEpochResponseTopicData(): EndQuorumEpochResponseTopicDa
 
 function isDefaultEndQuorumEpochResponseTopicData(x: EndQuorumEpochResponseTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochResponsePartitionData(): EndQuorumEpochResponsePartitionData {
@@ -92,7 +107,8 @@ function isDefaultEndQuorumEpochResponsePartitionData(x: EndQuorumEpochResponseP
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultEndQuorumEpochResponseNodeEndpoint(): EndQuorumEpochResponseNodeEndpoint {
@@ -106,13 +122,15 @@ function defaultEndQuorumEpochResponseNodeEndpoint(): EndQuorumEpochResponseNode
 function isDefaultEndQuorumEpochResponseNodeEndpoint(x: EndQuorumEpochResponseNodeEndpointInit): boolean {
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEndQuorumEpochResponse(r: Reader, v: number): EndQuorumEpochResponse {
   let _errorCode: number;
   let _topics: EndQuorumEpochResponseTopicData[];
   let _nodeEndpoints: EndQuorumEpochResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -148,16 +166,19 @@ function decodeEndQuorumEpochResponse(r: Reader, v: number): EndQuorumEpochRespo
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: EndQuorumEpochResponse = {
     errorCode: _errorCode,
     topics: _topics,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochResponse(w: Writer, x: EndQuorumEpochResponseInit, v: number): void {
@@ -177,7 +198,9 @@ function encodeEndQuorumEpochResponse(w: Writer, x: EndQuorumEpochResponseInit, 
   if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'nodeEndpoints', v);
   if (v >= 1) {
     const tag0 = x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.nodeEndpoints;
       if (val !== undefined) {
@@ -193,12 +216,14 @@ function encodeEndQuorumEpochResponse(w: Writer, x: EndQuorumEpochResponseInit, 
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeEndQuorumEpochResponseTopicData(r: Reader, v: number): EndQuorumEpochResponseTopicData {
   let _topicName: string;
   let _partitions: EndQuorumEpochResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -213,12 +238,14 @@ function decodeEndQuorumEpochResponseTopicData(r: Reader, v: number): EndQuorumE
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochResponseTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochResponseTopicData(w: Writer, x: EndQuorumEpochResponseTopicDataInit, v: number): void {
@@ -240,7 +267,7 @@ function encodeEndQuorumEpochResponseTopicData(w: Writer, x: EndQuorumEpochRespo
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -249,19 +276,22 @@ function decodeEndQuorumEpochResponsePartitionData(r: Reader, v: number): EndQuo
   let _errorCode: number;
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochResponsePartitionData(w: Writer, x: EndQuorumEpochResponsePartitionDataInit, v: number): void {
@@ -282,7 +312,7 @@ function encodeEndQuorumEpochResponsePartitionData(w: Writer, x: EndQuorumEpochR
     w.writeInt32(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -290,6 +320,7 @@ function decodeEndQuorumEpochResponseNodeEndpoint(r: Reader, v: number): EndQuor
   let _nodeId: number = 0;
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _nodeId = r.readInt32();
   }
@@ -300,13 +331,15 @@ function decodeEndQuorumEpochResponseNodeEndpoint(r: Reader, v: number): EndQuor
     _port = r.readUInt16();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndQuorumEpochResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndQuorumEpochResponseNodeEndpoint(w: Writer, x: EndQuorumEpochResponseNodeEndpointInit, v: number): void {
@@ -330,7 +363,7 @@ function encodeEndQuorumEpochResponseNodeEndpoint(w: Writer, x: EndQuorumEpochRe
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('EndQuorumEpochResponse', 'port', v);
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

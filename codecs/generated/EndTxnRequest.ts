@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EndTxnRequest {
   transactionalId: string;
   producerId: bigint;
   producerEpoch: number;
   committed: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndTxnRequestInit = {
@@ -17,6 +20,7 @@ export type EndTxnRequestInit = {
   producerId?: bigint;
   producerEpoch?: number;
   committed?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEndTxnRequest(): EndTxnRequest {
@@ -32,7 +36,8 @@ function isDefaultEndTxnRequest(x: EndTxnRequestInit): boolean {
   return (x.transactionalId === undefined || !(x.transactionalId !== "")) &&
     (x.producerId === undefined || !(x.producerId !== 0n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== 0)) &&
-    (x.committed === undefined || !(x.committed !== false));
+    (x.committed === undefined || !(x.committed !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEndTxnRequest(r: Reader, v: number): EndTxnRequest {
@@ -40,19 +45,22 @@ function decodeEndTxnRequest(r: Reader, v: number): EndTxnRequest {
   let _producerId: bigint;
   let _producerEpoch: number;
   let _committed: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _transactionalId = v >= 3 ? r.readCompactString() : r.readString();
   _producerId = r.readInt64();
   _producerEpoch = r.readInt16();
   _committed = r.readBool();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndTxnRequest = {
     transactionalId: _transactionalId,
     producerId: _producerId,
     producerEpoch: _producerEpoch,
     committed: _committed,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndTxnRequest(w: Writer, x: EndTxnRequestInit, v: number): void {
@@ -77,7 +85,7 @@ function encodeEndTxnRequest(w: Writer, x: EndTxnRequestInit, v: number): void {
     w.writeBool(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EndTxnResponse {
   throttleTimeMs: number;
   errorCode: number;
   producerId: bigint;
   producerEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EndTxnResponseInit = {
@@ -17,6 +20,7 @@ export type EndTxnResponseInit = {
   errorCode?: number;
   producerId?: bigint;
   producerEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEndTxnResponse(): EndTxnResponse {
@@ -32,7 +36,8 @@ function isDefaultEndTxnResponse(x: EndTxnResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.producerId === undefined || !(x.producerId !== -1n)) &&
-    (x.producerEpoch === undefined || !(x.producerEpoch !== -1));
+    (x.producerEpoch === undefined || !(x.producerEpoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEndTxnResponse(r: Reader, v: number): EndTxnResponse {
@@ -40,6 +45,7 @@ function decodeEndTxnResponse(r: Reader, v: number): EndTxnResponse {
   let _errorCode: number;
   let _producerId: bigint = -1n;
   let _producerEpoch: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 5) {
@@ -49,14 +55,16 @@ function decodeEndTxnResponse(r: Reader, v: number): EndTxnResponse {
     _producerEpoch = r.readInt16();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: EndTxnResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     producerId: _producerId,
     producerEpoch: _producerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEndTxnResponse(w: Writer, x: EndTxnResponseInit, v: number): void {
@@ -77,7 +85,7 @@ function encodeEndTxnResponse(w: Writer, x: EndTxnResponseInit, v: number): void
     w.writeInt16(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EnvelopeRequest {
   requestData: Buffer;
   requestPrincipal: Buffer | null;
   clientHostAddress: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EnvelopeRequestInit = {
   requestData?: Buffer;
   requestPrincipal?: Buffer | null;
   clientHostAddress?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEnvelopeRequest(): EnvelopeRequest {
@@ -28,22 +32,26 @@ function defaultEnvelopeRequest(): EnvelopeRequest {
 function isDefaultEnvelopeRequest(x: EnvelopeRequestInit): boolean {
   return (x.requestData === undefined || !((x.requestData === null || x.requestData.length !== 0))) &&
     (x.requestPrincipal === undefined || !((x.requestPrincipal === null || x.requestPrincipal.length !== 0))) &&
-    (x.clientHostAddress === undefined || !((x.clientHostAddress === null || x.clientHostAddress.length !== 0)));
+    (x.clientHostAddress === undefined || !((x.clientHostAddress === null || x.clientHostAddress.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEnvelopeRequest(r: Reader, v: number): EnvelopeRequest {
   let _requestData: Buffer;
   let _requestPrincipal: Buffer | null;
   let _clientHostAddress: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _requestData = r.readCompactBytes();
   _requestPrincipal = r.readCompactNullableBytes();
   _clientHostAddress = r.readCompactBytes();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: EnvelopeRequest = {
     requestData: _requestData,
     requestPrincipal: _requestPrincipal,
     clientHostAddress: _clientHostAddress,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEnvelopeRequest(w: Writer, x: EnvelopeRequestInit, v: number): void {
@@ -71,7 +79,7 @@ function encodeEnvelopeRequest(w: Writer, x: EnvelopeRequestInit, v: number): vo
       w.writeCompactBytes(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const EnvelopeRequestCodec: MessageCodec<EnvelopeRequest, EnvelopeRequestInit> = {

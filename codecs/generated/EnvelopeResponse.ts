@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface EnvelopeResponse {
   responseData: Buffer | null;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type EnvelopeResponseInit = {
   responseData?: Buffer | null;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultEnvelopeResponse(): EnvelopeResponse {
@@ -24,19 +28,23 @@ function defaultEnvelopeResponse(): EnvelopeResponse {
 
 function isDefaultEnvelopeResponse(x: EnvelopeResponseInit): boolean {
   return (x.responseData === undefined || !(x.responseData !== null)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeEnvelopeResponse(r: Reader, v: number): EnvelopeResponse {
   let _responseData: Buffer | null;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _responseData = r.readCompactNullableBytes();
   _errorCode = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: EnvelopeResponse = {
     responseData: _responseData,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeEnvelopeResponse(w: Writer, x: EnvelopeResponseInit, v: number): void {
@@ -52,7 +60,7 @@ function encodeEnvelopeResponse(w: Writer, x: EnvelopeResponseInit, v: number): 
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const EnvelopeResponseCodec: MessageCodec<EnvelopeResponse, EnvelopeResponseInit> = {

@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ExpireDelegationTokenRequest {
   hmac: Buffer;
   expiryTimePeriodMs: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ExpireDelegationTokenRequestInit = {
   hmac?: Buffer;
   expiryTimePeriodMs?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequest {
@@ -24,21 +28,25 @@ function defaultExpireDelegationTokenRequest(): ExpireDelegationTokenRequest {
 
 function isDefaultExpireDelegationTokenRequest(x: ExpireDelegationTokenRequestInit): boolean {
   return (x.hmac === undefined || !((x.hmac === null || x.hmac.length !== 0))) &&
-    (x.expiryTimePeriodMs === undefined || !(x.expiryTimePeriodMs !== 0n));
+    (x.expiryTimePeriodMs === undefined || !(x.expiryTimePeriodMs !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeExpireDelegationTokenRequest(r: Reader, v: number): ExpireDelegationTokenRequest {
   let _hmac: Buffer;
   let _expiryTimePeriodMs: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _hmac = v >= 2 ? r.readCompactBytes() : r.readBytes();
   _expiryTimePeriodMs = r.readInt64();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ExpireDelegationTokenRequest = {
     hmac: _hmac,
     expiryTimePeriodMs: _expiryTimePeriodMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeExpireDelegationTokenRequest(w: Writer, x: ExpireDelegationTokenRequestInit, v: number): void {
@@ -55,7 +63,7 @@ function encodeExpireDelegationTokenRequest(w: Writer, x: ExpireDelegationTokenR
     w.writeInt64(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

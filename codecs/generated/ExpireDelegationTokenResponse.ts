@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ExpireDelegationTokenResponse {
   errorCode: number;
   expiryTimestampMs: bigint;
   throttleTimeMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ExpireDelegationTokenResponseInit = {
   errorCode?: number;
   expiryTimestampMs?: bigint;
   throttleTimeMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenResponse {
@@ -28,24 +32,28 @@ function defaultExpireDelegationTokenResponse(): ExpireDelegationTokenResponse {
 function isDefaultExpireDelegationTokenResponse(x: ExpireDelegationTokenResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.expiryTimestampMs === undefined || !(x.expiryTimestampMs !== 0n)) &&
-    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0));
+    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeExpireDelegationTokenResponse(r: Reader, v: number): ExpireDelegationTokenResponse {
   let _errorCode: number;
   let _expiryTimestampMs: bigint;
   let _throttleTimeMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _expiryTimestampMs = r.readInt64();
   _throttleTimeMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ExpireDelegationTokenResponse = {
     errorCode: _errorCode,
     expiryTimestampMs: _expiryTimestampMs,
     throttleTimeMs: _throttleTimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeExpireDelegationTokenResponse(w: Writer, x: ExpireDelegationTokenResponseInit, v: number): void {
@@ -62,7 +70,7 @@ function encodeExpireDelegationTokenResponse(w: Writer, x: ExpireDelegationToken
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

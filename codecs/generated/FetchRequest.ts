@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FetchRequest {
   clusterId: string | null;
@@ -18,6 +19,8 @@ export interface FetchRequest {
   topics: FetchRequestFetchTopic[];
   forgottenTopicsData: FetchRequestForgottenTopic[];
   rackId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchRequestInit = {
@@ -33,28 +36,35 @@ export type FetchRequestInit = {
   topics?: readonly FetchRequestFetchTopicInit[];
   forgottenTopicsData?: readonly FetchRequestForgottenTopicInit[];
   rackId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchRequestReplicaState {
   replicaId: number;
   replicaEpoch: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchRequestReplicaStateInit = {
   replicaId?: number;
   replicaEpoch?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchRequestFetchTopic {
   topic: string;
   topicId: string;
   partitions: FetchRequestFetchPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchRequestFetchTopicInit = {
   topic?: string;
   topicId?: string;
   partitions?: readonly FetchRequestFetchPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchRequestFetchPartition {
@@ -66,6 +76,8 @@ export interface FetchRequestFetchPartition {
   partitionMaxBytes: number;
   replicaDirectoryId: string;
   highWatermark: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchRequestFetchPartitionInit = {
@@ -77,18 +89,22 @@ export type FetchRequestFetchPartitionInit = {
   partitionMaxBytes?: number;
   replicaDirectoryId?: string;
   highWatermark?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchRequestForgottenTopic {
   topic: string;
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchRequestForgottenTopicInit = {
   topic?: string;
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFetchRequest(): FetchRequest {
@@ -120,7 +136,8 @@ function isDefaultFetchRequest(x: FetchRequestInit): boolean {
     (x.sessionEpoch === undefined || !(x.sessionEpoch !== -1)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.forgottenTopicsData === undefined || !((x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0))) &&
-    (x.rackId === undefined || !(x.rackId !== ""));
+    (x.rackId === undefined || !(x.rackId !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchRequestReplicaState(): FetchRequestReplicaState {
@@ -132,7 +149,8 @@ function defaultFetchRequestReplicaState(): FetchRequestReplicaState {
 
 function isDefaultFetchRequestReplicaState(x: FetchRequestReplicaStateInit): boolean {
   return (x.replicaId === undefined || !(x.replicaId !== -1)) &&
-    (x.replicaEpoch === undefined || !(x.replicaEpoch !== -1n));
+    (x.replicaEpoch === undefined || !(x.replicaEpoch !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchRequestFetchTopic(): FetchRequestFetchTopic {
@@ -146,7 +164,8 @@ function defaultFetchRequestFetchTopic(): FetchRequestFetchTopic {
 function isDefaultFetchRequestFetchTopic(x: FetchRequestFetchTopicInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchRequestFetchPartition(): FetchRequestFetchPartition {
@@ -170,7 +189,8 @@ function isDefaultFetchRequestFetchPartition(x: FetchRequestFetchPartitionInit):
     (x.logStartOffset === undefined || !(x.logStartOffset !== -1n)) &&
     (x.partitionMaxBytes === undefined || !(x.partitionMaxBytes !== 0)) &&
     (x.replicaDirectoryId === undefined || !(x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.highWatermark === undefined || !(x.highWatermark !== 9223372036854775807n));
+    (x.highWatermark === undefined || !(x.highWatermark !== 9223372036854775807n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchRequestForgottenTopic(): FetchRequestForgottenTopic {
@@ -184,7 +204,8 @@ function defaultFetchRequestForgottenTopic(): FetchRequestForgottenTopic {
 function isDefaultFetchRequestForgottenTopic(x: FetchRequestForgottenTopicInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFetchRequest(r: Reader, v: number): FetchRequest {
@@ -200,6 +221,7 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
   let _topics: FetchRequestFetchTopic[];
   let _forgottenTopicsData: FetchRequestForgottenTopic[] = [];
   let _rackId: string = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 14) {
     _replicaId = r.readInt32();
   }
@@ -259,16 +281,19 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
         case 1: {
           if (v >= 15) {
             _replicaState = decodeFetchRequestReplicaState(r, v);
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: FetchRequest = {
     clusterId: _clusterId,
     replicaId: _replicaId,
     replicaState: _replicaState,
@@ -282,6 +307,8 @@ function decodeFetchRequest(r: Reader, v: number): FetchRequest {
     forgottenTopicsData: _forgottenTopicsData,
     rackId: _rackId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
@@ -345,7 +372,9 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
   if (v >= 12) {
     const tag0 = x.clusterId !== undefined && x.clusterId !== null;
     const tag1 = v >= 15 && x.replicaState !== undefined && (x.replicaState === null || !isDefaultFetchRequestReplicaState(x.replicaState));
-    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.clusterId;
       if (val !== undefined) {
@@ -360,6 +389,7 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
     if (tag1) {
       const val = x.replicaState;
       if (val !== undefined) {
@@ -374,12 +404,14 @@ function encodeFetchRequest(w: Writer, x: FetchRequestInit, v: number): void {
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeFetchRequestReplicaState(r: Reader, v: number): FetchRequestReplicaState {
   let _replicaId: number = -1;
   let _replicaEpoch: bigint = -1n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 15) {
     _replicaId = r.readInt32();
   }
@@ -387,12 +419,14 @@ function decodeFetchRequestReplicaState(r: Reader, v: number): FetchRequestRepli
     _replicaEpoch = r.readInt64();
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchRequestReplicaState = {
     replicaId: _replicaId,
     replicaEpoch: _replicaEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchRequestReplicaState(w: Writer, x: FetchRequestReplicaStateInit, v: number): void {
@@ -407,7 +441,7 @@ function encodeFetchRequestReplicaState(w: Writer, x: FetchRequestReplicaStateIn
   }
   if (v <= 14 && x.replicaEpoch !== undefined && !w.dropsAbsentFields && x.replicaEpoch !== -1n) throw fieldAbsentInVersion('FetchRequest', 'replicaEpoch', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -415,6 +449,7 @@ function decodeFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTo
   let _topic: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: FetchRequestFetchPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 12) {
     _topic = v >= 12 ? r.readCompactString() : r.readString();
   }
@@ -434,13 +469,15 @@ function decodeFetchRequestFetchTopic(r: Reader, v: number): FetchRequestFetchTo
     }
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchRequestFetchTopic = {
     topic: _topic,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchRequestFetchTopic(w: Writer, x: FetchRequestFetchTopicInit, v: number): void {
@@ -466,7 +503,7 @@ function encodeFetchRequestFetchTopic(w: Writer, x: FetchRequestFetchTopicInit, 
     }
   }
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -479,6 +516,7 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
   let _partitionMaxBytes: number;
   let _replicaDirectoryId: string = "00000000-0000-0000-0000-000000000000";
   let _highWatermark: bigint = 9223372036854775807n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   if (v >= 9) {
     _currentLeaderEpoch = r.readInt32();
@@ -502,22 +540,27 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
         case 0: {
           if (v >= 17) {
             _replicaDirectoryId = r.readUuid();
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         case 1: {
           if (v >= 18) {
             _highWatermark = r.readInt64();
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: FetchRequestFetchPartition = {
     partition: _partition,
     currentLeaderEpoch: _currentLeaderEpoch,
     fetchOffset: _fetchOffset,
@@ -527,6 +570,8 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
     replicaDirectoryId: _replicaDirectoryId,
     highWatermark: _highWatermark,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartitionInit, v: number): void {
@@ -558,7 +603,9 @@ function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartiti
   if (v >= 12) {
     const tag0 = v >= 17 && x.replicaDirectoryId !== undefined && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000";
     const tag1 = v >= 18 && x.highWatermark !== undefined && x.highWatermark !== 9223372036854775807n;
-    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.replicaDirectoryId;
       if (val !== undefined) {
@@ -569,6 +616,7 @@ function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartiti
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
     if (tag1) {
       const val = x.highWatermark;
       if (val !== undefined) {
@@ -579,6 +627,7 @@ function encodeFetchRequestFetchPartition(w: Writer, x: FetchRequestFetchPartiti
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
@@ -586,6 +635,7 @@ function decodeFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestFor
   let _topic: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: number[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if ((v >= 7 && v <= 12)) {
     _topic = v >= 12 ? r.readCompactString() : r.readString();
   }
@@ -605,13 +655,15 @@ function decodeFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestFor
     }
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchRequestForgottenTopic = {
     topic: _topic,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchRequestForgottenTopic(w: Writer, x: FetchRequestForgottenTopicInit, v: number): void {
@@ -638,7 +690,7 @@ function encodeFetchRequestForgottenTopic(w: Writer, x: FetchRequestForgottenTop
   }
   if (v <= 6 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('FetchRequest', 'partitions', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

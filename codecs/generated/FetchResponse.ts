@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FetchResponse {
   throttleTimeMs: number;
@@ -11,6 +12,8 @@ export interface FetchResponse {
   sessionId: number;
   responses: FetchResponseFetchableTopicResponse[];
   nodeEndpoints: FetchResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseInit = {
@@ -19,18 +22,22 @@ export type FetchResponseInit = {
   sessionId?: number;
   responses?: readonly FetchResponseFetchableTopicResponseInit[];
   nodeEndpoints?: readonly FetchResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseFetchableTopicResponse {
   topic: string;
   topicId: string;
   partitions: FetchResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseFetchableTopicResponseInit = {
   topic?: string;
   topicId?: string;
   partitions?: readonly FetchResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponsePartitionData {
@@ -45,6 +52,8 @@ export interface FetchResponsePartitionData {
   abortedTransactions: FetchResponseAbortedTransaction[] | null;
   preferredReadReplica: number;
   records: Buffer | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponsePartitionDataInit = {
@@ -59,46 +68,59 @@ export type FetchResponsePartitionDataInit = {
   abortedTransactions?: readonly FetchResponseAbortedTransactionInit[] | null;
   preferredReadReplica?: number;
   records?: Buffer | readonly Buffer[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseEpochEndOffset {
   epoch: number;
   endOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseEpochEndOffsetInit = {
   epoch?: number;
   endOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseLeaderIdAndEpoch {
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseLeaderIdAndEpochInit = {
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseSnapshotId {
   endOffset: bigint;
   epoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseSnapshotIdInit = {
   endOffset?: bigint;
   epoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseAbortedTransaction {
   producerId: bigint;
   firstOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseAbortedTransactionInit = {
   producerId?: bigint;
   firstOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchResponseNodeEndpoint {
@@ -106,6 +128,8 @@ export interface FetchResponseNodeEndpoint {
   host: string;
   port: number;
   rack: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchResponseNodeEndpointInit = {
@@ -113,6 +137,7 @@ export type FetchResponseNodeEndpointInit = {
   host?: string;
   port?: number;
   rack?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFetchResponse(): FetchResponse {
@@ -130,7 +155,8 @@ function isDefaultFetchResponse(x: FetchResponseInit): boolean {
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.sessionId === undefined || !(x.sessionId !== 0)) &&
     (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseFetchableTopicResponse(): FetchResponseFetchableTopicResponse {
@@ -144,7 +170,8 @@ function defaultFetchResponseFetchableTopicResponse(): FetchResponseFetchableTop
 function isDefaultFetchResponseFetchableTopicResponse(x: FetchResponseFetchableTopicResponseInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponsePartitionData(): FetchResponsePartitionData {
@@ -174,7 +201,8 @@ function isDefaultFetchResponsePartitionData(x: FetchResponsePartitionDataInit):
     (x.snapshotId === undefined || !((x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId)))) &&
     (x.abortedTransactions === undefined || !((x.abortedTransactions === null || x.abortedTransactions.length !== 0))) &&
     (x.preferredReadReplica === undefined || !(x.preferredReadReplica !== -1)) &&
-    (x.records === undefined || !(x.records !== null));
+    (x.records === undefined || !(x.records !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseEpochEndOffset(): FetchResponseEpochEndOffset {
@@ -186,7 +214,8 @@ function defaultFetchResponseEpochEndOffset(): FetchResponseEpochEndOffset {
 
 function isDefaultFetchResponseEpochEndOffset(x: FetchResponseEpochEndOffsetInit): boolean {
   return (x.epoch === undefined || !(x.epoch !== -1)) &&
-    (x.endOffset === undefined || !(x.endOffset !== -1n));
+    (x.endOffset === undefined || !(x.endOffset !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseLeaderIdAndEpoch(): FetchResponseLeaderIdAndEpoch {
@@ -198,7 +227,8 @@ function defaultFetchResponseLeaderIdAndEpoch(): FetchResponseLeaderIdAndEpoch {
 
 function isDefaultFetchResponseLeaderIdAndEpoch(x: FetchResponseLeaderIdAndEpochInit): boolean {
   return (x.leaderId === undefined || !(x.leaderId !== -1)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseSnapshotId(): FetchResponseSnapshotId {
@@ -210,7 +240,8 @@ function defaultFetchResponseSnapshotId(): FetchResponseSnapshotId {
 
 function isDefaultFetchResponseSnapshotId(x: FetchResponseSnapshotIdInit): boolean {
   return (x.endOffset === undefined || !(x.endOffset !== -1n)) &&
-    (x.epoch === undefined || !(x.epoch !== -1));
+    (x.epoch === undefined || !(x.epoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseAbortedTransaction(): FetchResponseAbortedTransaction {
@@ -222,7 +253,8 @@ function defaultFetchResponseAbortedTransaction(): FetchResponseAbortedTransacti
 
 function isDefaultFetchResponseAbortedTransaction(x: FetchResponseAbortedTransactionInit): boolean {
   return (x.producerId === undefined || !(x.producerId !== 0n)) &&
-    (x.firstOffset === undefined || !(x.firstOffset !== 0n));
+    (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchResponseNodeEndpoint(): FetchResponseNodeEndpoint {
@@ -238,7 +270,8 @@ function isDefaultFetchResponseNodeEndpoint(x: FetchResponseNodeEndpointInit): b
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.rack === undefined || !(x.rack !== null));
+    (x.rack === undefined || !(x.rack !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFetchResponse(r: Reader, v: number): FetchResponse {
@@ -247,6 +280,7 @@ function decodeFetchResponse(r: Reader, v: number): FetchResponse {
   let _sessionId: number = 0;
   let _responses: FetchResponseFetchableTopicResponse[];
   let _nodeEndpoints: FetchResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -288,22 +322,27 @@ function decodeFetchResponse(r: Reader, v: number): FetchResponse {
               }
               _nodeEndpoints = a0;
             }
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: FetchResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     sessionId: _sessionId,
     responses: _responses,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
@@ -332,7 +371,9 @@ function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
   if (v <= 15 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchResponse', 'nodeEndpoints', v);
   if (v >= 12) {
     const tag0 = v >= 16 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.nodeEndpoints;
       if (val !== undefined) {
@@ -348,6 +389,7 @@ function encodeFetchResponse(w: Writer, x: FetchResponseInit, v: number): void {
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
@@ -355,6 +397,7 @@ function decodeFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchR
   let _topic: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: FetchResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 12) {
     _topic = v >= 12 ? r.readCompactString() : r.readString();
   }
@@ -374,13 +417,15 @@ function decodeFetchResponseFetchableTopicResponse(r: Reader, v: number): FetchR
     }
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseFetchableTopicResponse = {
     topic: _topic,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseFetchableTopicResponse(w: Writer, x: FetchResponseFetchableTopicResponseInit, v: number): void {
@@ -406,7 +451,7 @@ function encodeFetchResponseFetchableTopicResponse(w: Writer, x: FetchResponseFe
     }
   }
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -422,6 +467,7 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
   let _abortedTransactions: FetchResponseAbortedTransaction[] | null = [];
   let _preferredReadReplica: number = -1;
   let _records: Buffer | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _highWatermark = r.readInt64();
@@ -468,12 +514,13 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: FetchResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     highWatermark: _highWatermark,
@@ -486,6 +533,8 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
     preferredReadReplica: _preferredReadReplica,
     records: _records,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDataInit, v: number): void {
@@ -534,7 +583,9 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
     const tag0 = x.divergingEpoch !== undefined && (x.divergingEpoch === null || !isDefaultFetchResponseEpochEndOffset(x.divergingEpoch));
     const tag1 = x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchResponseLeaderIdAndEpoch(x.currentLeader));
     const tag2 = x.snapshotId !== undefined && (x.snapshotId === null || !isDefaultFetchResponseSnapshotId(x.snapshotId));
-    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.divergingEpoch;
       if (val !== undefined) {
@@ -549,6 +600,7 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
     if (tag1) {
       const val = x.currentLeader;
       if (val !== undefined) {
@@ -563,6 +615,7 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 2);
     if (tag2) {
       const val = x.snapshotId;
       if (val !== undefined) {
@@ -577,12 +630,14 @@ function encodeFetchResponsePartitionData(w: Writer, x: FetchResponsePartitionDa
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseEpochEndOffset {
   let _epoch: number = -1;
   let _endOffset: bigint = -1n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 12) {
     _epoch = r.readInt32();
   }
@@ -590,12 +645,14 @@ function decodeFetchResponseEpochEndOffset(r: Reader, v: number): FetchResponseE
     _endOffset = r.readInt64();
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseEpochEndOffset = {
     epoch: _epoch,
     endOffset: _endOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseEpochEndOffset(w: Writer, x: FetchResponseEpochEndOffsetInit, v: number): void {
@@ -610,13 +667,14 @@ function encodeFetchResponseEpochEndOffset(w: Writer, x: FetchResponseEpochEndOf
   }
   if (v <= 11 && x.endOffset !== undefined && !w.dropsAbsentFields && x.endOffset !== -1n) throw fieldAbsentInVersion('FetchResponse', 'endOffset', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchResponseLeaderIdAndEpoch {
   let _leaderId: number = -1;
   let _leaderEpoch: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 12) {
     _leaderId = r.readInt32();
   }
@@ -624,12 +682,14 @@ function decodeFetchResponseLeaderIdAndEpoch(r: Reader, v: number): FetchRespons
     _leaderEpoch = r.readInt32();
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseLeaderIdAndEpoch = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseLeaderIdAndEpoch(w: Writer, x: FetchResponseLeaderIdAndEpochInit, v: number): void {
@@ -644,22 +704,25 @@ function encodeFetchResponseLeaderIdAndEpoch(w: Writer, x: FetchResponseLeaderId
   }
   if (v <= 11 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('FetchResponse', 'leaderEpoch', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeFetchResponseSnapshotId(r: Reader, v: number): FetchResponseSnapshotId {
   let _endOffset: bigint;
   let _epoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _endOffset = r.readInt64();
   _epoch = r.readInt32();
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseSnapshotId = {
     endOffset: _endOffset,
     epoch: _epoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseSnapshotId(w: Writer, x: FetchResponseSnapshotIdInit, v: number): void {
@@ -672,13 +735,14 @@ function encodeFetchResponseSnapshotId(w: Writer, x: FetchResponseSnapshotIdInit
     w.writeInt32(val);
   }
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeFetchResponseAbortedTransaction(r: Reader, v: number): FetchResponseAbortedTransaction {
   let _producerId: bigint = 0n;
   let _firstOffset: bigint = 0n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     _producerId = r.readInt64();
   }
@@ -686,12 +750,14 @@ function decodeFetchResponseAbortedTransaction(r: Reader, v: number): FetchRespo
     _firstOffset = r.readInt64();
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseAbortedTransaction = {
     producerId: _producerId,
     firstOffset: _firstOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseAbortedTransaction(w: Writer, x: FetchResponseAbortedTransactionInit, v: number): void {
@@ -706,7 +772,7 @@ function encodeFetchResponseAbortedTransaction(w: Writer, x: FetchResponseAborte
   }
   if (v <= 3 && x.firstOffset !== undefined && !w.dropsAbsentFields && x.firstOffset !== 0n) throw fieldAbsentInVersion('FetchResponse', 'firstOffset', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -715,6 +781,7 @@ function decodeFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNod
   let _host: string = "";
   let _port: number = 0;
   let _rack: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 16) {
     _nodeId = r.readInt32();
   }
@@ -728,14 +795,16 @@ function decodeFetchResponseNodeEndpoint(r: Reader, v: number): FetchResponseNod
     _rack = r.readCompactNullableString();
   }
   if (v >= 12) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FetchResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
     rack: _rack,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpointInit, v: number): void {
@@ -768,7 +837,7 @@ function encodeFetchResponseNodeEndpoint(w: Writer, x: FetchResponseNodeEndpoint
   }
   if (v <= 15 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('FetchResponse', 'rack', v);
   if (v >= 12) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

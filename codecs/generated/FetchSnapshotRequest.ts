@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FetchSnapshotRequest {
   clusterId: string | null;
   replicaId: number;
   maxBytes: number;
   topics: FetchSnapshotRequestTopicSnapshot[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotRequestInit = {
@@ -17,16 +20,20 @@ export type FetchSnapshotRequestInit = {
   replicaId?: number;
   maxBytes?: number;
   topics?: readonly FetchSnapshotRequestTopicSnapshotInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotRequestTopicSnapshot {
   name: string;
   partitions: FetchSnapshotRequestPartitionSnapshot[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotRequestTopicSnapshotInit = {
   name?: string;
   partitions?: readonly FetchSnapshotRequestPartitionSnapshotInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotRequestPartitionSnapshot {
@@ -35,6 +42,8 @@ export interface FetchSnapshotRequestPartitionSnapshot {
   snapshotId: FetchSnapshotRequestSnapshotId;
   position: bigint;
   replicaDirectoryId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotRequestPartitionSnapshotInit = {
@@ -43,16 +52,20 @@ export type FetchSnapshotRequestPartitionSnapshotInit = {
   snapshotId?: FetchSnapshotRequestSnapshotIdInit;
   position?: bigint;
   replicaDirectoryId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotRequestSnapshotId {
   endOffset: bigint;
   epoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotRequestSnapshotIdInit = {
   endOffset?: bigint;
   epoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFetchSnapshotRequest(): FetchSnapshotRequest {
@@ -68,7 +81,8 @@ function isDefaultFetchSnapshotRequest(x: FetchSnapshotRequestInit): boolean {
   return (x.clusterId === undefined || !(x.clusterId !== null)) &&
     (x.replicaId === undefined || !(x.replicaId !== -1)) &&
     (x.maxBytes === undefined || !(x.maxBytes !== 2147483647)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotRequestTopicSnapshot(): FetchSnapshotRequestTopicSnapshot {
@@ -80,7 +94,8 @@ function defaultFetchSnapshotRequestTopicSnapshot(): FetchSnapshotRequestTopicSn
 
 function isDefaultFetchSnapshotRequestTopicSnapshot(x: FetchSnapshotRequestTopicSnapshotInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotRequestPartitionSnapshot(): FetchSnapshotRequestPartitionSnapshot {
@@ -98,7 +113,8 @@ function isDefaultFetchSnapshotRequestPartitionSnapshot(x: FetchSnapshotRequestP
     (x.currentLeaderEpoch === undefined || !(x.currentLeaderEpoch !== 0)) &&
     (x.snapshotId === undefined || !((x.snapshotId === null || !isDefaultFetchSnapshotRequestSnapshotId(x.snapshotId)))) &&
     (x.position === undefined || !(x.position !== 0n)) &&
-    (x.replicaDirectoryId === undefined || !(x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000"));
+    (x.replicaDirectoryId === undefined || !(x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotRequestSnapshotId(): FetchSnapshotRequestSnapshotId {
@@ -110,7 +126,8 @@ function defaultFetchSnapshotRequestSnapshotId(): FetchSnapshotRequestSnapshotId
 
 function isDefaultFetchSnapshotRequestSnapshotId(x: FetchSnapshotRequestSnapshotIdInit): boolean {
   return (x.endOffset === undefined || !(x.endOffset !== 0n)) &&
-    (x.epoch === undefined || !(x.epoch !== 0));
+    (x.epoch === undefined || !(x.epoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest {
@@ -118,6 +135,7 @@ function decodeFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest 
   let _replicaId: number;
   let _maxBytes: number;
   let _topics: FetchSnapshotRequestTopicSnapshot[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _replicaId = r.readInt32();
   _maxBytes = r.readInt32();
   {
@@ -144,16 +162,19 @@ function decodeFetchSnapshotRequest(r: Reader, v: number): FetchSnapshotRequest 
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: FetchSnapshotRequest = {
     clusterId: _clusterId,
     replicaId: _replicaId,
     maxBytes: _maxBytes,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotRequest(w: Writer, x: FetchSnapshotRequestInit, v: number): void {
@@ -175,7 +196,9 @@ function encodeFetchSnapshotRequest(w: Writer, x: FetchSnapshotRequestInit, v: n
     }
   }
   const tag0 = x.clusterId !== undefined && x.clusterId !== null;
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.clusterId;
     if (val !== undefined) {
@@ -190,11 +213,13 @@ function encodeFetchSnapshotRequest(w: Writer, x: FetchSnapshotRequestInit, v: n
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeFetchSnapshotRequestTopicSnapshot(r: Reader, v: number): FetchSnapshotRequestTopicSnapshot {
   let _name: string;
   let _partitions: FetchSnapshotRequestPartitionSnapshot[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -208,11 +233,13 @@ function decodeFetchSnapshotRequestTopicSnapshot(r: Reader, v: number): FetchSna
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotRequestTopicSnapshot = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotRequestTopicSnapshot(w: Writer, x: FetchSnapshotRequestTopicSnapshotInit, v: number): void {
@@ -233,7 +260,7 @@ function encodeFetchSnapshotRequestTopicSnapshot(w: Writer, x: FetchSnapshotRequ
       for (const e0 of val) encodeFetchSnapshotRequestPartitionSnapshot(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): FetchSnapshotRequestPartitionSnapshot {
@@ -242,6 +269,7 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): Fetc
   let _snapshotId: FetchSnapshotRequestSnapshotId;
   let _position: bigint;
   let _replicaDirectoryId: string = "00000000-0000-0000-0000-000000000000";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _currentLeaderEpoch = r.readInt32();
   _snapshotId = decodeFetchSnapshotRequestSnapshotId(r, v);
@@ -256,21 +284,26 @@ function decodeFetchSnapshotRequestPartitionSnapshot(r: Reader, v: number): Fetc
       case 0: {
         if (v >= 1) {
           _replicaDirectoryId = r.readUuid();
+        } else {
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         }
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: FetchSnapshotRequestPartitionSnapshot = {
     partition: _partition,
     currentLeaderEpoch: _currentLeaderEpoch,
     snapshotId: _snapshotId,
     position: _position,
     replicaDirectoryId: _replicaDirectoryId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, x: FetchSnapshotRequestPartitionSnapshotInit, v: number): void {
@@ -295,7 +328,9 @@ function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, x: FetchSnapshot
     w.writeInt64(val);
   }
   const tag0 = v >= 1 && x.replicaDirectoryId !== undefined && x.replicaDirectoryId !== "00000000-0000-0000-0000-000000000000";
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.replicaDirectoryId;
     if (val !== undefined) {
@@ -306,18 +341,22 @@ function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, x: FetchSnapshot
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeFetchSnapshotRequestSnapshotId(r: Reader, v: number): FetchSnapshotRequestSnapshotId {
   let _endOffset: bigint;
   let _epoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _endOffset = r.readInt64();
   _epoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotRequestSnapshotId = {
     endOffset: _endOffset,
     epoch: _epoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotRequestSnapshotId(w: Writer, x: FetchSnapshotRequestSnapshotIdInit, v: number): void {
@@ -329,7 +368,7 @@ function encodeFetchSnapshotRequestSnapshotId(w: Writer, x: FetchSnapshotRequest
     const val = x.epoch === undefined ? 0 : x.epoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const FetchSnapshotRequestCodec: MessageCodec<FetchSnapshotRequest, FetchSnapshotRequestInit> = {

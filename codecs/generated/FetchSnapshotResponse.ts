@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FetchSnapshotResponse {
   throttleTimeMs: number;
   errorCode: number;
   topics: FetchSnapshotResponseTopicSnapshot[];
   nodeEndpoints: FetchSnapshotResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponseInit = {
@@ -17,16 +20,20 @@ export type FetchSnapshotResponseInit = {
   errorCode?: number;
   topics?: readonly FetchSnapshotResponseTopicSnapshotInit[];
   nodeEndpoints?: readonly FetchSnapshotResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotResponseTopicSnapshot {
   name: string;
   partitions: FetchSnapshotResponsePartitionSnapshot[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponseTopicSnapshotInit = {
   name?: string;
   partitions?: readonly FetchSnapshotResponsePartitionSnapshotInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotResponsePartitionSnapshot {
@@ -37,6 +44,8 @@ export interface FetchSnapshotResponsePartitionSnapshot {
   size: bigint;
   position: bigint;
   unalignedRecords: Buffer | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponsePartitionSnapshotInit = {
@@ -47,38 +56,48 @@ export type FetchSnapshotResponsePartitionSnapshotInit = {
   size?: bigint;
   position?: bigint;
   unalignedRecords?: Buffer | readonly Buffer[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotResponseSnapshotId {
   endOffset: bigint;
   epoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponseSnapshotIdInit = {
   endOffset?: bigint;
   epoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotResponseLeaderIdAndEpoch {
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponseLeaderIdAndEpochInit = {
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FetchSnapshotResponseNodeEndpoint {
   nodeId: number;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FetchSnapshotResponseNodeEndpointInit = {
   nodeId?: number;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFetchSnapshotResponse(): FetchSnapshotResponse {
@@ -94,7 +113,8 @@ function isDefaultFetchSnapshotResponse(x: FetchSnapshotResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotResponseTopicSnapshot(): FetchSnapshotResponseTopicSnapshot {
@@ -106,7 +126,8 @@ function defaultFetchSnapshotResponseTopicSnapshot(): FetchSnapshotResponseTopic
 
 function isDefaultFetchSnapshotResponseTopicSnapshot(x: FetchSnapshotResponseTopicSnapshotInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotResponsePartitionSnapshot(): FetchSnapshotResponsePartitionSnapshot {
@@ -128,7 +149,8 @@ function isDefaultFetchSnapshotResponsePartitionSnapshot(x: FetchSnapshotRespons
     (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader)))) &&
     (x.size === undefined || !(x.size !== 0n)) &&
     (x.position === undefined || !(x.position !== 0n)) &&
-    (x.unalignedRecords === undefined || !(x.unalignedRecords !== null));
+    (x.unalignedRecords === undefined || !(x.unalignedRecords !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotResponseSnapshotId(): FetchSnapshotResponseSnapshotId {
@@ -140,7 +162,8 @@ function defaultFetchSnapshotResponseSnapshotId(): FetchSnapshotResponseSnapshot
 
 function isDefaultFetchSnapshotResponseSnapshotId(x: FetchSnapshotResponseSnapshotIdInit): boolean {
   return (x.endOffset === undefined || !(x.endOffset !== 0n)) &&
-    (x.epoch === undefined || !(x.epoch !== 0));
+    (x.epoch === undefined || !(x.epoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotResponseLeaderIdAndEpoch(): FetchSnapshotResponseLeaderIdAndEpoch {
@@ -152,7 +175,8 @@ function defaultFetchSnapshotResponseLeaderIdAndEpoch(): FetchSnapshotResponseLe
 
 function isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x: FetchSnapshotResponseLeaderIdAndEpochInit): boolean {
   return (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFetchSnapshotResponseNodeEndpoint(): FetchSnapshotResponseNodeEndpoint {
@@ -166,7 +190,8 @@ function defaultFetchSnapshotResponseNodeEndpoint(): FetchSnapshotResponseNodeEn
 function isDefaultFetchSnapshotResponseNodeEndpoint(x: FetchSnapshotResponseNodeEndpointInit): boolean {
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotResponse {
@@ -174,6 +199,7 @@ function decodeFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotRespons
   let _errorCode: number;
   let _topics: FetchSnapshotResponseTopicSnapshot[];
   let _nodeEndpoints: FetchSnapshotResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   {
@@ -207,20 +233,25 @@ function decodeFetchSnapshotResponse(r: Reader, v: number): FetchSnapshotRespons
             }
             _nodeEndpoints = a0;
           }
+        } else {
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         }
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: FetchSnapshotResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     topics: _topics,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponse(w: Writer, x: FetchSnapshotResponseInit, v: number): void {
@@ -243,7 +274,9 @@ function encodeFetchSnapshotResponse(w: Writer, x: FetchSnapshotResponseInit, v:
   }
   if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('FetchSnapshotResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.nodeEndpoints;
     if (val !== undefined) {
@@ -259,11 +292,13 @@ function encodeFetchSnapshotResponse(w: Writer, x: FetchSnapshotResponseInit, v:
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeFetchSnapshotResponseTopicSnapshot(r: Reader, v: number): FetchSnapshotResponseTopicSnapshot {
   let _name: string;
   let _partitions: FetchSnapshotResponsePartitionSnapshot[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -277,11 +312,13 @@ function decodeFetchSnapshotResponseTopicSnapshot(r: Reader, v: number): FetchSn
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotResponseTopicSnapshot = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponseTopicSnapshot(w: Writer, x: FetchSnapshotResponseTopicSnapshotInit, v: number): void {
@@ -302,7 +339,7 @@ function encodeFetchSnapshotResponseTopicSnapshot(w: Writer, x: FetchSnapshotRes
       for (const e0 of val) encodeFetchSnapshotResponsePartitionSnapshot(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): FetchSnapshotResponsePartitionSnapshot {
@@ -313,6 +350,7 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): Fet
   let _size: bigint;
   let _position: bigint;
   let _unalignedRecords: Buffer | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _index = r.readInt32();
   _errorCode = r.readInt16();
   _snapshotId = decodeFetchSnapshotResponseSnapshotId(r, v);
@@ -331,11 +369,12 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): Fet
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: FetchSnapshotResponsePartitionSnapshot = {
     index: _index,
     errorCode: _errorCode,
     snapshotId: _snapshotId,
@@ -344,6 +383,8 @@ function decodeFetchSnapshotResponsePartitionSnapshot(r: Reader, v: number): Fet
     position: _position,
     unalignedRecords: _unalignedRecords,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, x: FetchSnapshotResponsePartitionSnapshotInit, v: number): void {
@@ -377,7 +418,9 @@ function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, x: FetchSnapsho
     w.writeRecords(val, true);
   }
   const tag0 = x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultFetchSnapshotResponseLeaderIdAndEpoch(x.currentLeader));
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.currentLeader;
     if (val !== undefined) {
@@ -392,18 +435,22 @@ function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, x: FetchSnapsho
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeFetchSnapshotResponseSnapshotId(r: Reader, v: number): FetchSnapshotResponseSnapshotId {
   let _endOffset: bigint;
   let _epoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _endOffset = r.readInt64();
   _epoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotResponseSnapshotId = {
     endOffset: _endOffset,
     epoch: _epoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponseSnapshotId(w: Writer, x: FetchSnapshotResponseSnapshotIdInit, v: number): void {
@@ -415,19 +462,22 @@ function encodeFetchSnapshotResponseSnapshotId(w: Writer, x: FetchSnapshotRespon
     const val = x.epoch === undefined ? 0 : x.epoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeFetchSnapshotResponseLeaderIdAndEpoch(r: Reader, v: number): FetchSnapshotResponseLeaderIdAndEpoch {
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotResponseLeaderIdAndEpoch = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponseLeaderIdAndEpoch(w: Writer, x: FetchSnapshotResponseLeaderIdAndEpochInit, v: number): void {
@@ -439,13 +489,14 @@ function encodeFetchSnapshotResponseLeaderIdAndEpoch(w: Writer, x: FetchSnapshot
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeFetchSnapshotResponseNodeEndpoint(r: Reader, v: number): FetchSnapshotResponseNodeEndpoint {
   let _nodeId: number = 0;
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _nodeId = r.readInt32();
   }
@@ -455,12 +506,14 @@ function decodeFetchSnapshotResponseNodeEndpoint(r: Reader, v: number): FetchSna
   if (v >= 1) {
     _port = r.readUInt16();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: FetchSnapshotResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFetchSnapshotResponseNodeEndpoint(w: Writer, x: FetchSnapshotResponseNodeEndpointInit, v: number): void {
@@ -483,7 +536,7 @@ function encodeFetchSnapshotResponseNodeEndpoint(w: Writer, x: FetchSnapshotResp
     w.writeUInt16(val);
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('FetchSnapshotResponse', 'port', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const FetchSnapshotResponseCodec: MessageCodec<FetchSnapshotResponse, FetchSnapshotResponseInit> = {

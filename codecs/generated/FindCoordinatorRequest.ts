@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FindCoordinatorRequest {
   key: string;
   keyType: number;
   coordinatorKeys: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FindCoordinatorRequestInit = {
   key?: string;
   keyType?: number;
   coordinatorKeys?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFindCoordinatorRequest(): FindCoordinatorRequest {
@@ -28,13 +32,15 @@ function defaultFindCoordinatorRequest(): FindCoordinatorRequest {
 function isDefaultFindCoordinatorRequest(x: FindCoordinatorRequestInit): boolean {
   return (x.key === undefined || !(x.key !== "")) &&
     (x.keyType === undefined || !(x.keyType !== 0)) &&
-    (x.coordinatorKeys === undefined || !((x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)));
+    (x.coordinatorKeys === undefined || !((x.coordinatorKeys === null || x.coordinatorKeys.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequest {
   let _key: string = "";
   let _keyType: number = 0;
   let _coordinatorKeys: string[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 3) {
     _key = v >= 3 ? r.readCompactString() : r.readString();
   }
@@ -54,13 +60,15 @@ function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequ
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FindCoordinatorRequest = {
     key: _key,
     keyType: _keyType,
     coordinatorKeys: _coordinatorKeys,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFindCoordinatorRequest(w: Writer, x: FindCoordinatorRequestInit, v: number): void {
@@ -89,7 +97,7 @@ function encodeFindCoordinatorRequest(w: Writer, x: FindCoordinatorRequestInit, 
   }
   if (v <= 3 && x.coordinatorKeys !== undefined && !w.dropsAbsentFields && (x.coordinatorKeys === null || x.coordinatorKeys.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorRequest', 'coordinatorKeys', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface FindCoordinatorResponse {
   throttleTimeMs: number;
@@ -13,6 +14,8 @@ export interface FindCoordinatorResponse {
   host: string;
   port: number;
   coordinators: FindCoordinatorResponseCoordinator[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FindCoordinatorResponseInit = {
@@ -23,6 +26,7 @@ export type FindCoordinatorResponseInit = {
   host?: string;
   port?: number;
   coordinators?: readonly FindCoordinatorResponseCoordinatorInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface FindCoordinatorResponseCoordinator {
@@ -32,6 +36,8 @@ export interface FindCoordinatorResponseCoordinator {
   port: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type FindCoordinatorResponseCoordinatorInit = {
@@ -41,6 +47,7 @@ export type FindCoordinatorResponseCoordinatorInit = {
   port?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultFindCoordinatorResponse(): FindCoordinatorResponse {
@@ -62,7 +69,8 @@ function isDefaultFindCoordinatorResponse(x: FindCoordinatorResponseInit): boole
     (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.coordinators === undefined || !((x.coordinators === null || x.coordinators.length !== 0)));
+    (x.coordinators === undefined || !((x.coordinators === null || x.coordinators.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultFindCoordinatorResponseCoordinator(): FindCoordinatorResponseCoordinator {
@@ -82,7 +90,8 @@ function isDefaultFindCoordinatorResponseCoordinator(x: FindCoordinatorResponseC
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorResponse {
@@ -93,6 +102,7 @@ function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRes
   let _host: string = "";
   let _port: number = 0;
   let _coordinators: FindCoordinatorResponseCoordinator[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -124,9 +134,9 @@ function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRes
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FindCoordinatorResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -135,6 +145,8 @@ function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorRes
     port: _port,
     coordinators: _coordinators,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit, v: number): void {
@@ -185,7 +197,7 @@ function encodeFindCoordinatorResponse(w: Writer, x: FindCoordinatorResponseInit
   }
   if (v <= 3 && x.coordinators !== undefined && !w.dropsAbsentFields && (x.coordinators === null || x.coordinators.length !== 0)) throw fieldAbsentInVersion('FindCoordinatorResponse', 'coordinators', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -196,6 +208,7 @@ function decodeFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoo
   let _port: number = 0;
   let _errorCode: number = 0;
   let _errorMessage: string | null = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     _key = r.readCompactString();
   }
@@ -215,9 +228,9 @@ function decodeFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoo
     _errorMessage = r.readCompactNullableString();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: FindCoordinatorResponseCoordinator = {
     key: _key,
     nodeId: _nodeId,
     host: _host,
@@ -225,6 +238,8 @@ function decodeFindCoordinatorResponseCoordinator(r: Reader, v: number): FindCoo
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeFindCoordinatorResponseCoordinator(w: Writer, x: FindCoordinatorResponseCoordinatorInit, v: number): void {
@@ -270,7 +285,7 @@ function encodeFindCoordinatorResponseCoordinator(w: Writer, x: FindCoordinatorR
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,13 +4,17 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface GetTelemetrySubscriptionsRequest {
   clientInstanceId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type GetTelemetrySubscriptionsRequestInit = {
   clientInstanceId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscriptionsRequest {
@@ -20,16 +24,20 @@ function defaultGetTelemetrySubscriptionsRequest(): GetTelemetrySubscriptionsReq
 }
 
 function isDefaultGetTelemetrySubscriptionsRequest(x: GetTelemetrySubscriptionsRequestInit): boolean {
-  return (x.clientInstanceId === undefined || !(x.clientInstanceId !== "00000000-0000-0000-0000-000000000000"));
+  return (x.clientInstanceId === undefined || !(x.clientInstanceId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeGetTelemetrySubscriptionsRequest(r: Reader, v: number): GetTelemetrySubscriptionsRequest {
   let _clientInstanceId: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clientInstanceId = r.readUuid();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: GetTelemetrySubscriptionsRequest = {
     clientInstanceId: _clientInstanceId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeGetTelemetrySubscriptionsRequest(w: Writer, x: GetTelemetrySubscriptionsRequestInit, v: number): void {
@@ -37,7 +45,7 @@ function encodeGetTelemetrySubscriptionsRequest(w: Writer, x: GetTelemetrySubscr
     const val = x.clientInstanceId === undefined ? "00000000-0000-0000-0000-000000000000" : x.clientInstanceId;
     w.writeUuid(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const GetTelemetrySubscriptionsRequestCodec: MessageCodec<GetTelemetrySubscriptionsRequest, GetTelemetrySubscriptionsRequestInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface GetTelemetrySubscriptionsResponse {
   throttleTimeMs: number;
@@ -15,6 +16,8 @@ export interface GetTelemetrySubscriptionsResponse {
   telemetryMaxBytes: number;
   deltaTemporality: boolean;
   requestedMetrics: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type GetTelemetrySubscriptionsResponseInit = {
@@ -27,6 +30,7 @@ export type GetTelemetrySubscriptionsResponseInit = {
   telemetryMaxBytes?: number;
   deltaTemporality?: boolean;
   requestedMetrics?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultGetTelemetrySubscriptionsResponse(): GetTelemetrySubscriptionsResponse {
@@ -52,7 +56,8 @@ function isDefaultGetTelemetrySubscriptionsResponse(x: GetTelemetrySubscriptions
     (x.pushIntervalMs === undefined || !(x.pushIntervalMs !== 0)) &&
     (x.telemetryMaxBytes === undefined || !(x.telemetryMaxBytes !== 0)) &&
     (x.deltaTemporality === undefined || !(x.deltaTemporality !== false)) &&
-    (x.requestedMetrics === undefined || !((x.requestedMetrics === null || x.requestedMetrics.length !== 0)));
+    (x.requestedMetrics === undefined || !((x.requestedMetrics === null || x.requestedMetrics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelemetrySubscriptionsResponse {
@@ -65,6 +70,7 @@ function decodeGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelem
   let _telemetryMaxBytes: number;
   let _deltaTemporality: boolean;
   let _requestedMetrics: string[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _clientInstanceId = r.readUuid();
@@ -96,8 +102,8 @@ function decodeGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelem
       _requestedMetrics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: GetTelemetrySubscriptionsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     clientInstanceId: _clientInstanceId,
@@ -108,6 +114,8 @@ function decodeGetTelemetrySubscriptionsResponse(r: Reader, v: number): GetTelem
     deltaTemporality: _deltaTemporality,
     requestedMetrics: _requestedMetrics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeGetTelemetrySubscriptionsResponse(w: Writer, x: GetTelemetrySubscriptionsResponseInit, v: number): void {
@@ -157,7 +165,7 @@ function encodeGetTelemetrySubscriptionsResponse(w: Writer, x: GetTelemetrySubsc
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const GetTelemetrySubscriptionsResponseCodec: MessageCodec<GetTelemetrySubscriptionsResponse, GetTelemetrySubscriptionsResponseInit> = {

@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface HeartbeatRequest {
   groupId: string;
   generationId: number;
   memberId: string;
   groupInstanceId: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type HeartbeatRequestInit = {
@@ -17,6 +20,7 @@ export type HeartbeatRequestInit = {
   generationId?: number;
   memberId?: string;
   groupInstanceId?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultHeartbeatRequest(): HeartbeatRequest {
@@ -32,7 +36,8 @@ function isDefaultHeartbeatRequest(x: HeartbeatRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.generationId === undefined || !(x.generationId !== 0)) &&
     (x.memberId === undefined || !(x.memberId !== "")) &&
-    (x.groupInstanceId === undefined || !(x.groupInstanceId !== null));
+    (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
@@ -40,6 +45,7 @@ function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
   let _generationId: number;
   let _memberId: string;
   let _groupInstanceId: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 4 ? r.readCompactString() : r.readString();
   _generationId = r.readInt32();
   _memberId = v >= 4 ? r.readCompactString() : r.readString();
@@ -47,14 +53,16 @@ function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
     _groupInstanceId = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: HeartbeatRequest = {
     groupId: _groupId,
     generationId: _generationId,
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeHeartbeatRequest(w: Writer, x: HeartbeatRequestInit, v: number): void {
@@ -88,7 +96,7 @@ function encodeHeartbeatRequest(w: Writer, x: HeartbeatRequestInit, v: number): 
   }
   if (v <= 2 && x.groupInstanceId !== undefined && !w.dropsAbsentFields && x.groupInstanceId !== null) throw fieldAbsentInVersion('HeartbeatRequest', 'groupInstanceId', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

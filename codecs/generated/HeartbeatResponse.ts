@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface HeartbeatResponse {
   throttleTimeMs: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type HeartbeatResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultHeartbeatResponse(): HeartbeatResponse {
@@ -24,23 +28,27 @@ function defaultHeartbeatResponse(): HeartbeatResponse {
 
 function isDefaultHeartbeatResponse(x: HeartbeatResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {
   let _throttleTimeMs: number = 0;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
   _errorCode = r.readInt16();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: HeartbeatResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeHeartbeatResponse(w: Writer, x: HeartbeatResponseInit, v: number): void {
@@ -53,7 +61,7 @@ function encodeHeartbeatResponse(w: Writer, x: HeartbeatResponseInit, v: number)
     w.writeInt16(val);
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,39 +4,49 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface IncrementalAlterConfigsRequest {
   resources: IncrementalAlterConfigsRequestAlterConfigsResource[];
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type IncrementalAlterConfigsRequestInit = {
   resources?: readonly IncrementalAlterConfigsRequestAlterConfigsResourceInit[];
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface IncrementalAlterConfigsRequestAlterConfigsResource {
   resourceType: number;
   resourceName: string;
   configs: IncrementalAlterConfigsRequestAlterableConfig[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type IncrementalAlterConfigsRequestAlterConfigsResourceInit = {
   resourceType?: number;
   resourceName?: string;
   configs?: readonly IncrementalAlterConfigsRequestAlterableConfigInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface IncrementalAlterConfigsRequestAlterableConfig {
   name: string;
   configOperation: number;
   value: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type IncrementalAlterConfigsRequestAlterableConfigInit = {
   name?: string;
   configOperation?: number;
   value?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigsRequest {
@@ -48,7 +58,8 @@ function defaultIncrementalAlterConfigsRequest(): IncrementalAlterConfigsRequest
 
 function isDefaultIncrementalAlterConfigsRequest(x: IncrementalAlterConfigsRequestInit): boolean {
   return (x.resources === undefined || !((x.resources === null || x.resources.length !== 0))) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultIncrementalAlterConfigsRequestAlterConfigsResource(): IncrementalAlterConfigsRequestAlterConfigsResource {
@@ -62,7 +73,8 @@ function defaultIncrementalAlterConfigsRequestAlterConfigsResource(): Incrementa
 function isDefaultIncrementalAlterConfigsRequestAlterConfigsResource(x: IncrementalAlterConfigsRequestAlterConfigsResourceInit): boolean {
   return (x.resourceType === undefined || !(x.resourceType !== 0)) &&
     (x.resourceName === undefined || !(x.resourceName !== "")) &&
-    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0)));
+    (x.configs === undefined || !((x.configs === null || x.configs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultIncrementalAlterConfigsRequestAlterableConfig(): IncrementalAlterConfigsRequestAlterableConfig {
@@ -76,12 +88,14 @@ function defaultIncrementalAlterConfigsRequestAlterableConfig(): IncrementalAlte
 function isDefaultIncrementalAlterConfigsRequestAlterableConfig(x: IncrementalAlterConfigsRequestAlterableConfigInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.configOperation === undefined || !(x.configOperation !== 0)) &&
-    (x.value === undefined || !(x.value !== ""));
+    (x.value === undefined || !(x.value !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAlterConfigsRequest {
   let _resources: IncrementalAlterConfigsRequestAlterConfigsResource[];
   let _validateOnly: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -96,12 +110,14 @@ function decodeIncrementalAlterConfigsRequest(r: Reader, v: number): Incremental
   }
   _validateOnly = r.readBool();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: IncrementalAlterConfigsRequest = {
     resources: _resources,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeIncrementalAlterConfigsRequest(w: Writer, x: IncrementalAlterConfigsRequestInit, v: number): void {
@@ -119,7 +135,7 @@ function encodeIncrementalAlterConfigsRequest(w: Writer, x: IncrementalAlterConf
     w.writeBool(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -127,6 +143,7 @@ function decodeIncrementalAlterConfigsRequestAlterConfigsResource(r: Reader, v: 
   let _resourceType: number;
   let _resourceName: string;
   let _configs: IncrementalAlterConfigsRequestAlterableConfig[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceType = r.readInt8();
   _resourceName = v >= 1 ? r.readCompactString() : r.readString();
   {
@@ -142,13 +159,15 @@ function decodeIncrementalAlterConfigsRequestAlterConfigsResource(r: Reader, v: 
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: IncrementalAlterConfigsRequestAlterConfigsResource = {
     resourceType: _resourceType,
     resourceName: _resourceName,
     configs: _configs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeIncrementalAlterConfigsRequestAlterConfigsResource(w: Writer, x: IncrementalAlterConfigsRequestAlterConfigsResourceInit, v: number): void {
@@ -174,7 +193,7 @@ function encodeIncrementalAlterConfigsRequestAlterConfigsResource(w: Writer, x: 
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -182,17 +201,20 @@ function decodeIncrementalAlterConfigsRequestAlterableConfig(r: Reader, v: numbe
   let _name: string;
   let _configOperation: number;
   let _value: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 1 ? r.readCompactString() : r.readString();
   _configOperation = r.readInt8();
   _value = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: IncrementalAlterConfigsRequestAlterableConfig = {
     name: _name,
     configOperation: _configOperation,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeIncrementalAlterConfigsRequestAlterableConfig(w: Writer, x: IncrementalAlterConfigsRequestAlterableConfigInit, v: number): void {
@@ -217,7 +239,7 @@ function encodeIncrementalAlterConfigsRequestAlterableConfig(w: Writer, x: Incre
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

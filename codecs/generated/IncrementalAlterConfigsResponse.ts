@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface IncrementalAlterConfigsResponse {
   throttleTimeMs: number;
   responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type IncrementalAlterConfigsResponseInit = {
   throttleTimeMs?: number;
   responses?: readonly IncrementalAlterConfigsResponseAlterConfigsResourceResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
@@ -20,6 +24,8 @@ export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
   errorMessage: string | null;
   resourceType: number;
   resourceName: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type IncrementalAlterConfigsResponseAlterConfigsResourceResponseInit = {
@@ -27,6 +33,7 @@ export type IncrementalAlterConfigsResponseAlterConfigsResourceResponseInit = {
   errorMessage?: string | null;
   resourceType?: number;
   resourceName?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfigsResponse {
@@ -38,7 +45,8 @@ function defaultIncrementalAlterConfigsResponse(): IncrementalAlterConfigsRespon
 
 function isDefaultIncrementalAlterConfigsResponse(x: IncrementalAlterConfigsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0)));
+    (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultIncrementalAlterConfigsResponseAlterConfigsResourceResponse(): IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
@@ -54,12 +62,14 @@ function isDefaultIncrementalAlterConfigsResponseAlterConfigsResourceResponse(x:
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
     (x.resourceType === undefined || !(x.resourceType !== 0)) &&
-    (x.resourceName === undefined || !(x.resourceName !== ""));
+    (x.resourceName === undefined || !(x.resourceName !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalAlterConfigsResponse {
   let _throttleTimeMs: number;
   let _responses: IncrementalAlterConfigsResponseAlterConfigsResourceResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -74,12 +84,14 @@ function decodeIncrementalAlterConfigsResponse(r: Reader, v: number): Incrementa
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: IncrementalAlterConfigsResponse = {
     throttleTimeMs: _throttleTimeMs,
     responses: _responses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeIncrementalAlterConfigsResponse(w: Writer, x: IncrementalAlterConfigsResponseInit, v: number): void {
@@ -97,7 +109,7 @@ function encodeIncrementalAlterConfigsResponse(w: Writer, x: IncrementalAlterCon
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -106,19 +118,22 @@ function decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r: Re
   let _errorMessage: string | null;
   let _resourceType: number;
   let _resourceName: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 1 ? r.readCompactNullableString() : r.readNullableString();
   _resourceType = r.readInt8();
   _resourceName = v >= 1 ? r.readCompactString() : r.readString();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: IncrementalAlterConfigsResponseAlterConfigsResourceResponse = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     resourceType: _resourceType,
     resourceName: _resourceName,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w: Writer, x: IncrementalAlterConfigsResponseAlterConfigsResourceResponseInit, v: number): void {
@@ -147,7 +162,7 @@ function encodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w: Wr
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

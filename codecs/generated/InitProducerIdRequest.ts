@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface InitProducerIdRequest {
   transactionalId: string | null;
@@ -12,6 +13,8 @@ export interface InitProducerIdRequest {
   producerEpoch: number;
   enable2Pc: boolean;
   keepPreparedTxn: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitProducerIdRequestInit = {
@@ -21,6 +24,7 @@ export type InitProducerIdRequestInit = {
   producerEpoch?: number;
   enable2Pc?: boolean;
   keepPreparedTxn?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultInitProducerIdRequest(): InitProducerIdRequest {
@@ -40,7 +44,8 @@ function isDefaultInitProducerIdRequest(x: InitProducerIdRequestInit): boolean {
     (x.producerId === undefined || !(x.producerId !== -1n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== -1)) &&
     (x.enable2Pc === undefined || !(x.enable2Pc !== false)) &&
-    (x.keepPreparedTxn === undefined || !(x.keepPreparedTxn !== false));
+    (x.keepPreparedTxn === undefined || !(x.keepPreparedTxn !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest {
@@ -50,6 +55,7 @@ function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerIdReques
   let _producerEpoch: number = -1;
   let _enable2Pc: boolean = false;
   let _keepPreparedTxn: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _transactionalId = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   _transactionTimeoutMs = r.readInt32();
   if (v >= 3) {
@@ -65,9 +71,9 @@ function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerIdReques
     _keepPreparedTxn = r.readBool();
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: InitProducerIdRequest = {
     transactionalId: _transactionalId,
     transactionTimeoutMs: _transactionTimeoutMs,
     producerId: _producerId,
@@ -75,6 +81,8 @@ function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerIdReques
     enable2Pc: _enable2Pc,
     keepPreparedTxn: _keepPreparedTxn,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitProducerIdRequest(w: Writer, x: InitProducerIdRequestInit, v: number): void {
@@ -111,7 +119,7 @@ function encodeInitProducerIdRequest(w: Writer, x: InitProducerIdRequestInit, v:
   }
   if (v <= 5 && x.keepPreparedTxn !== undefined && !w.dropsAbsentFields && x.keepPreparedTxn !== false) throw fieldAbsentInVersion('InitProducerIdRequest', 'keepPreparedTxn', v);
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

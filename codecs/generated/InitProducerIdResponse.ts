@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface InitProducerIdResponse {
   throttleTimeMs: number;
@@ -12,6 +13,8 @@ export interface InitProducerIdResponse {
   producerEpoch: number;
   ongoingTxnProducerId: bigint;
   ongoingTxnProducerEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitProducerIdResponseInit = {
@@ -21,6 +24,7 @@ export type InitProducerIdResponseInit = {
   producerEpoch?: number;
   ongoingTxnProducerId?: bigint;
   ongoingTxnProducerEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultInitProducerIdResponse(): InitProducerIdResponse {
@@ -40,7 +44,8 @@ function isDefaultInitProducerIdResponse(x: InitProducerIdResponseInit): boolean
     (x.producerId === undefined || !(x.producerId !== -1n)) &&
     (x.producerEpoch === undefined || !(x.producerEpoch !== 0)) &&
     (x.ongoingTxnProducerId === undefined || !(x.ongoingTxnProducerId !== -1n)) &&
-    (x.ongoingTxnProducerEpoch === undefined || !(x.ongoingTxnProducerEpoch !== -1));
+    (x.ongoingTxnProducerEpoch === undefined || !(x.ongoingTxnProducerEpoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeInitProducerIdResponse(r: Reader, v: number): InitProducerIdResponse {
@@ -50,6 +55,7 @@ function decodeInitProducerIdResponse(r: Reader, v: number): InitProducerIdRespo
   let _producerEpoch: number;
   let _ongoingTxnProducerId: bigint = -1n;
   let _ongoingTxnProducerEpoch: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _producerId = r.readInt64();
@@ -61,9 +67,9 @@ function decodeInitProducerIdResponse(r: Reader, v: number): InitProducerIdRespo
     _ongoingTxnProducerEpoch = r.readInt16();
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: InitProducerIdResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     producerId: _producerId,
@@ -71,6 +77,8 @@ function decodeInitProducerIdResponse(r: Reader, v: number): InitProducerIdRespo
     ongoingTxnProducerId: _ongoingTxnProducerId,
     ongoingTxnProducerEpoch: _ongoingTxnProducerEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitProducerIdResponse(w: Writer, x: InitProducerIdResponseInit, v: number): void {
@@ -101,7 +109,7 @@ function encodeInitProducerIdResponse(w: Writer, x: InitProducerIdResponseInit, 
   }
   if (v <= 5 && x.ongoingTxnProducerEpoch !== undefined && !w.dropsAbsentFields && x.ongoingTxnProducerEpoch !== -1) throw fieldAbsentInVersion('InitProducerIdResponse', 'ongoingTxnProducerEpoch', v);
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

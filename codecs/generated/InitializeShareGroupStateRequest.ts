@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface InitializeShareGroupStateRequest {
   groupId: string;
   topics: InitializeShareGroupStateRequestInitializeStateData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateRequestInit = {
   groupId?: string;
   topics?: readonly InitializeShareGroupStateRequestInitializeStateDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface InitializeShareGroupStateRequestInitializeStateData {
   topicId: string;
   partitions: InitializeShareGroupStateRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateRequestInitializeStateDataInit = {
   topicId?: string;
   partitions?: readonly InitializeShareGroupStateRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface InitializeShareGroupStateRequestPartitionData {
   partition: number;
   stateEpoch: number;
   startOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateRequestPartitionDataInit = {
   partition?: number;
   stateEpoch?: number;
   startOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultInitializeShareGroupStateRequest(): InitializeShareGroupStateRequest {
@@ -46,7 +56,8 @@ function defaultInitializeShareGroupStateRequest(): InitializeShareGroupStateReq
 
 function isDefaultInitializeShareGroupStateRequest(x: InitializeShareGroupStateRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultInitializeShareGroupStateRequestInitializeStateData(): InitializeShareGroupStateRequestInitializeStateData {
@@ -58,7 +69,8 @@ function defaultInitializeShareGroupStateRequestInitializeStateData(): Initializ
 
 function isDefaultInitializeShareGroupStateRequestInitializeStateData(x: InitializeShareGroupStateRequestInitializeStateDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultInitializeShareGroupStateRequestPartitionData(): InitializeShareGroupStateRequestPartitionData {
@@ -72,12 +84,14 @@ function defaultInitializeShareGroupStateRequestPartitionData(): InitializeShare
 function isDefaultInitializeShareGroupStateRequestPartitionData(x: InitializeShareGroupStateRequestPartitionDataInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
     (x.stateEpoch === undefined || !(x.stateEpoch !== 0)) &&
-    (x.startOffset === undefined || !(x.startOffset !== 0n));
+    (x.startOffset === undefined || !(x.startOffset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeInitializeShareGroupStateRequest(r: Reader, v: number): InitializeShareGroupStateRequest {
   let _groupId: string;
   let _topics: InitializeShareGroupStateRequestInitializeStateData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -91,11 +105,13 @@ function decodeInitializeShareGroupStateRequest(r: Reader, v: number): Initializ
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateRequest(w: Writer, x: InitializeShareGroupStateRequestInit, v: number): void {
@@ -116,12 +132,13 @@ function encodeInitializeShareGroupStateRequest(w: Writer, x: InitializeShareGro
       for (const e0 of val) encodeInitializeShareGroupStateRequestInitializeStateData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateRequestInitializeStateData(r: Reader, v: number): InitializeShareGroupStateRequestInitializeStateData {
   let _topicId: string;
   let _partitions: InitializeShareGroupStateRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -135,11 +152,13 @@ function decodeInitializeShareGroupStateRequestInitializeStateData(r: Reader, v:
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateRequestInitializeStateData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateRequestInitializeStateData(w: Writer, x: InitializeShareGroupStateRequestInitializeStateDataInit, v: number): void {
@@ -156,22 +175,25 @@ function encodeInitializeShareGroupStateRequestInitializeStateData(w: Writer, x:
       for (const e0 of val) encodeInitializeShareGroupStateRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateRequestPartitionData(r: Reader, v: number): InitializeShareGroupStateRequestPartitionData {
   let _partition: number;
   let _stateEpoch: number;
   let _startOffset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _stateEpoch = r.readInt32();
   _startOffset = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateRequestPartitionData = {
     partition: _partition,
     stateEpoch: _stateEpoch,
     startOffset: _startOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateRequestPartitionData(w: Writer, x: InitializeShareGroupStateRequestPartitionDataInit, v: number): void {
@@ -187,7 +209,7 @@ function encodeInitializeShareGroupStateRequestPartitionData(w: Writer, x: Initi
     const val = x.startOffset === undefined ? 0n : x.startOffset;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const InitializeShareGroupStateRequestCodec: MessageCodec<InitializeShareGroupStateRequest, InitializeShareGroupStateRequestInit> = {

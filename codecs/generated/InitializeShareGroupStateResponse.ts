@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface InitializeShareGroupStateResponse {
   results: InitializeShareGroupStateResponseInitializeStateResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateResponseInit = {
   results?: readonly InitializeShareGroupStateResponseInitializeStateResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface InitializeShareGroupStateResponseInitializeStateResult {
   topicId: string;
   partitions: InitializeShareGroupStateResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateResponseInitializeStateResultInit = {
   topicId?: string;
   partitions?: readonly InitializeShareGroupStateResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface InitializeShareGroupStateResponsePartitionResult {
   partition: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type InitializeShareGroupStateResponsePartitionResultInit = {
   partition?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultInitializeShareGroupStateResponse(): InitializeShareGroupStateResponse {
@@ -42,7 +52,8 @@ function defaultInitializeShareGroupStateResponse(): InitializeShareGroupStateRe
 }
 
 function isDefaultInitializeShareGroupStateResponse(x: InitializeShareGroupStateResponseInit): boolean {
-  return (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+  return (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultInitializeShareGroupStateResponseInitializeStateResult(): InitializeShareGroupStateResponseInitializeStateResult {
@@ -54,7 +65,8 @@ function defaultInitializeShareGroupStateResponseInitializeStateResult(): Initia
 
 function isDefaultInitializeShareGroupStateResponseInitializeStateResult(x: InitializeShareGroupStateResponseInitializeStateResultInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultInitializeShareGroupStateResponsePartitionResult(): InitializeShareGroupStateResponsePartitionResult {
@@ -68,11 +80,13 @@ function defaultInitializeShareGroupStateResponsePartitionResult(): InitializeSh
 function isDefaultInitializeShareGroupStateResponsePartitionResult(x: InitializeShareGroupStateResponsePartitionResultInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeInitializeShareGroupStateResponse(r: Reader, v: number): InitializeShareGroupStateResponse {
   let _results: InitializeShareGroupStateResponseInitializeStateResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -85,10 +99,12 @@ function decodeInitializeShareGroupStateResponse(r: Reader, v: number): Initiali
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateResponse = {
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateResponse(w: Writer, x: InitializeShareGroupStateResponseInit, v: number): void {
@@ -101,12 +117,13 @@ function encodeInitializeShareGroupStateResponse(w: Writer, x: InitializeShareGr
       for (const e0 of val) encodeInitializeShareGroupStateResponseInitializeStateResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateResponseInitializeStateResult(r: Reader, v: number): InitializeShareGroupStateResponseInitializeStateResult {
   let _topicId: string;
   let _partitions: InitializeShareGroupStateResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -120,11 +137,13 @@ function decodeInitializeShareGroupStateResponseInitializeStateResult(r: Reader,
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateResponseInitializeStateResult = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateResponseInitializeStateResult(w: Writer, x: InitializeShareGroupStateResponseInitializeStateResultInit, v: number): void {
@@ -141,22 +160,25 @@ function encodeInitializeShareGroupStateResponseInitializeStateResult(w: Writer,
       for (const e0 of val) encodeInitializeShareGroupStateResponsePartitionResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeInitializeShareGroupStateResponsePartitionResult(r: Reader, v: number): InitializeShareGroupStateResponsePartitionResult {
   let _partition: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: InitializeShareGroupStateResponsePartitionResult = {
     partition: _partition,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeInitializeShareGroupStateResponsePartitionResult(w: Writer, x: InitializeShareGroupStateResponsePartitionResultInit, v: number): void {
@@ -176,7 +198,7 @@ function encodeInitializeShareGroupStateResponsePartitionResult(w: Writer, x: In
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const InitializeShareGroupStateResponseCodec: MessageCodec<InitializeShareGroupStateResponse, InitializeShareGroupStateResponseInit> = {

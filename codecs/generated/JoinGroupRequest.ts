@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface JoinGroupRequest {
   groupId: string;
@@ -14,6 +15,8 @@ export interface JoinGroupRequest {
   protocolType: string;
   protocols: JoinGroupRequestJoinGroupRequestProtocol[];
   reason: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type JoinGroupRequestInit = {
@@ -25,16 +28,20 @@ export type JoinGroupRequestInit = {
   protocolType?: string;
   protocols?: readonly JoinGroupRequestJoinGroupRequestProtocolInit[];
   reason?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface JoinGroupRequestJoinGroupRequestProtocol {
   name: string;
   metadata: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type JoinGroupRequestJoinGroupRequestProtocolInit = {
   name?: string;
   metadata?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultJoinGroupRequest(): JoinGroupRequest {
@@ -58,7 +65,8 @@ function isDefaultJoinGroupRequest(x: JoinGroupRequestInit): boolean {
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
     (x.protocolType === undefined || !(x.protocolType !== "")) &&
     (x.protocols === undefined || !((x.protocols === null || x.protocols.length !== 0))) &&
-    (x.reason === undefined || !(x.reason !== null));
+    (x.reason === undefined || !(x.reason !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultJoinGroupRequestJoinGroupRequestProtocol(): JoinGroupRequestJoinGroupRequestProtocol {
@@ -70,7 +78,8 @@ function defaultJoinGroupRequestJoinGroupRequestProtocol(): JoinGroupRequestJoin
 
 function isDefaultJoinGroupRequestJoinGroupRequestProtocol(x: JoinGroupRequestJoinGroupRequestProtocolInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0)));
+    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
@@ -82,6 +91,7 @@ function decodeJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
   let _protocolType: string;
   let _protocols: JoinGroupRequestJoinGroupRequestProtocol[];
   let _reason: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 6 ? r.readCompactString() : r.readString();
   _sessionTimeoutMs = r.readInt32();
   if (v >= 1) {
@@ -108,9 +118,9 @@ function decodeJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
     _reason = r.readCompactNullableString();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: JoinGroupRequest = {
     groupId: _groupId,
     sessionTimeoutMs: _sessionTimeoutMs,
     rebalanceTimeoutMs: _rebalanceTimeoutMs,
@@ -120,6 +130,8 @@ function decodeJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
     protocols: _protocols,
     reason: _reason,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): void {
@@ -182,22 +194,25 @@ function encodeJoinGroupRequest(w: Writer, x: JoinGroupRequestInit, v: number): 
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeJoinGroupRequestJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestJoinGroupRequestProtocol {
   let _name: string;
   let _metadata: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 6 ? r.readCompactString() : r.readString();
   _metadata = v >= 6 ? r.readCompactBytes() : r.readBytes();
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: JoinGroupRequestJoinGroupRequestProtocol = {
     name: _name,
     metadata: _metadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeJoinGroupRequestJoinGroupRequestProtocol(w: Writer, x: JoinGroupRequestJoinGroupRequestProtocolInit, v: number): void {
@@ -218,7 +233,7 @@ function encodeJoinGroupRequestJoinGroupRequestProtocol(w: Writer, x: JoinGroupR
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

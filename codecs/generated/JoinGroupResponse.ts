@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface JoinGroupResponse {
   throttleTimeMs: number;
@@ -15,6 +16,8 @@ export interface JoinGroupResponse {
   skipAssignment: boolean;
   memberId: string;
   members: JoinGroupResponseJoinGroupResponseMember[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type JoinGroupResponseInit = {
@@ -27,18 +30,22 @@ export type JoinGroupResponseInit = {
   skipAssignment?: boolean;
   memberId?: string;
   members?: readonly JoinGroupResponseJoinGroupResponseMemberInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface JoinGroupResponseJoinGroupResponseMember {
   memberId: string;
   groupInstanceId: string | null;
   metadata: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type JoinGroupResponseJoinGroupResponseMemberInit = {
   memberId?: string;
   groupInstanceId?: string | null;
   metadata?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultJoinGroupResponse(): JoinGroupResponse {
@@ -64,7 +71,8 @@ function isDefaultJoinGroupResponse(x: JoinGroupResponseInit): boolean {
     (x.leader === undefined || !(x.leader !== "")) &&
     (x.skipAssignment === undefined || !(x.skipAssignment !== false)) &&
     (x.memberId === undefined || !(x.memberId !== "")) &&
-    (x.members === undefined || !((x.members === null || x.members.length !== 0)));
+    (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultJoinGroupResponseJoinGroupResponseMember(): JoinGroupResponseJoinGroupResponseMember {
@@ -78,7 +86,8 @@ function defaultJoinGroupResponseJoinGroupResponseMember(): JoinGroupResponseJoi
 function isDefaultJoinGroupResponseJoinGroupResponseMember(x: JoinGroupResponseJoinGroupResponseMemberInit): boolean {
   return (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
-    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0)));
+    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
@@ -91,6 +100,7 @@ function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
   let _skipAssignment: boolean = false;
   let _memberId: string;
   let _members: JoinGroupResponseJoinGroupResponseMember[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _throttleTimeMs = r.readInt32();
   }
@@ -118,9 +128,9 @@ function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: JoinGroupResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     generationId: _generationId,
@@ -131,6 +141,8 @@ function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
     memberId: _memberId,
     members: _members,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number): void {
@@ -194,7 +206,7 @@ function encodeJoinGroupResponse(w: Writer, x: JoinGroupResponseInit, v: number)
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -202,19 +214,22 @@ function decodeJoinGroupResponseJoinGroupResponseMember(r: Reader, v: number): J
   let _memberId: string;
   let _groupInstanceId: string | null = null;
   let _metadata: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = v >= 6 ? r.readCompactString() : r.readString();
   if (v >= 5) {
     _groupInstanceId = v >= 6 ? r.readCompactNullableString() : r.readNullableString();
   }
   _metadata = v >= 6 ? r.readCompactBytes() : r.readBytes();
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: JoinGroupResponseJoinGroupResponseMember = {
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
     metadata: _metadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeJoinGroupResponseJoinGroupResponseMember(w: Writer, x: JoinGroupResponseJoinGroupResponseMemberInit, v: number): void {
@@ -243,7 +258,7 @@ function encodeJoinGroupResponseJoinGroupResponseMember(w: Writer, x: JoinGroupR
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

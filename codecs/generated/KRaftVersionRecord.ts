@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface KRaftVersionRecord {
   version: number;
   kRaftVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type KRaftVersionRecordInit = {
   version?: number;
   kRaftVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultKRaftVersionRecord(): KRaftVersionRecord {
@@ -24,19 +28,23 @@ function defaultKRaftVersionRecord(): KRaftVersionRecord {
 
 function isDefaultKRaftVersionRecord(x: KRaftVersionRecordInit): boolean {
   return (x.version === undefined || !(x.version !== 0)) &&
-    (x.kRaftVersion === undefined || !(x.kRaftVersion !== 0));
+    (x.kRaftVersion === undefined || !(x.kRaftVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeKRaftVersionRecord(r: Reader, v: number): KRaftVersionRecord {
   let _version: number;
   let _kRaftVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _version = r.readInt16();
   _kRaftVersion = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: KRaftVersionRecord = {
     version: _version,
     kRaftVersion: _kRaftVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeKRaftVersionRecord(w: Writer, x: KRaftVersionRecordInit, v: number): void {
@@ -48,7 +56,7 @@ function encodeKRaftVersionRecord(w: Writer, x: KRaftVersionRecordInit, v: numbe
     const val = x.kRaftVersion === undefined ? 0 : x.kRaftVersion;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const KRaftVersionRecordCodec: MessageCodec<KRaftVersionRecord, KRaftVersionRecordInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface LeaderChangeMessage {
   version: number;
   leaderId: number;
   voters: LeaderChangeMessageVoter[];
   grantingVoters: LeaderChangeMessageVoter[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaderChangeMessageInit = {
@@ -17,16 +20,20 @@ export type LeaderChangeMessageInit = {
   leaderId?: number;
   voters?: readonly LeaderChangeMessageVoterInit[];
   grantingVoters?: readonly LeaderChangeMessageVoterInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface LeaderChangeMessageVoter {
   voterId: number;
   voterDirectoryId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaderChangeMessageVoterInit = {
   voterId?: number;
   voterDirectoryId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultLeaderChangeMessage(): LeaderChangeMessage {
@@ -42,7 +49,8 @@ function isDefaultLeaderChangeMessage(x: LeaderChangeMessageInit): boolean {
   return (x.version === undefined || !(x.version !== 0)) &&
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
     (x.voters === undefined || !((x.voters === null || x.voters.length !== 0))) &&
-    (x.grantingVoters === undefined || !((x.grantingVoters === null || x.grantingVoters.length !== 0)));
+    (x.grantingVoters === undefined || !((x.grantingVoters === null || x.grantingVoters.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultLeaderChangeMessageVoter(): LeaderChangeMessageVoter {
@@ -54,7 +62,8 @@ function defaultLeaderChangeMessageVoter(): LeaderChangeMessageVoter {
 
 function isDefaultLeaderChangeMessageVoter(x: LeaderChangeMessageVoterInit): boolean {
   return (x.voterId === undefined || !(x.voterId !== 0)) &&
-    (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000"));
+    (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeLeaderChangeMessage(r: Reader, v: number): LeaderChangeMessage {
@@ -62,6 +71,7 @@ function decodeLeaderChangeMessage(r: Reader, v: number): LeaderChangeMessage {
   let _leaderId: number;
   let _voters: LeaderChangeMessageVoter[];
   let _grantingVoters: LeaderChangeMessageVoter[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _version = r.readInt16();
   _leaderId = r.readInt32();
   {
@@ -88,13 +98,15 @@ function decodeLeaderChangeMessage(r: Reader, v: number): LeaderChangeMessage {
       _grantingVoters = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: LeaderChangeMessage = {
     version: _version,
     leaderId: _leaderId,
     voters: _voters,
     grantingVoters: _grantingVoters,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaderChangeMessage(w: Writer, x: LeaderChangeMessageInit, v: number): void {
@@ -124,21 +136,24 @@ function encodeLeaderChangeMessage(w: Writer, x: LeaderChangeMessageInit, v: num
       for (const e0 of val) encodeLeaderChangeMessageVoter(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeLeaderChangeMessageVoter(r: Reader, v: number): LeaderChangeMessageVoter {
   let _voterId: number;
   let _voterDirectoryId: string = "00000000-0000-0000-0000-000000000000";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _voterId = r.readInt32();
   if (v >= 1) {
     _voterDirectoryId = r.readUuid();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: LeaderChangeMessageVoter = {
     voterId: _voterId,
     voterDirectoryId: _voterDirectoryId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaderChangeMessageVoter(w: Writer, x: LeaderChangeMessageVoterInit, v: number): void {
@@ -151,7 +166,7 @@ function encodeLeaderChangeMessageVoter(w: Writer, x: LeaderChangeMessageVoterIn
     w.writeUuid(val);
   }
   if (v <= 0 && x.voterDirectoryId !== undefined && !w.dropsAbsentFields && x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000") throw fieldAbsentInVersion('LeaderChangeMessage', 'voterDirectoryId', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const LeaderChangeMessageCodec: MessageCodec<LeaderChangeMessage, LeaderChangeMessageInit> = {

@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface LeaveGroupRequest {
   groupId: string;
   memberId: string;
   members: LeaveGroupRequestMemberIdentity[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaveGroupRequestInit = {
   groupId?: string;
   memberId?: string;
   members?: readonly LeaveGroupRequestMemberIdentityInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface LeaveGroupRequestMemberIdentity {
   memberId: string;
   groupInstanceId: string | null;
   reason: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaveGroupRequestMemberIdentityInit = {
   memberId?: string;
   groupInstanceId?: string | null;
   reason?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultLeaveGroupRequest(): LeaveGroupRequest {
@@ -40,7 +47,8 @@ function defaultLeaveGroupRequest(): LeaveGroupRequest {
 function isDefaultLeaveGroupRequest(x: LeaveGroupRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.memberId === undefined || !(x.memberId !== "")) &&
-    (x.members === undefined || !((x.members === null || x.members.length !== 0)));
+    (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultLeaveGroupRequestMemberIdentity(): LeaveGroupRequestMemberIdentity {
@@ -54,13 +62,15 @@ function defaultLeaveGroupRequestMemberIdentity(): LeaveGroupRequestMemberIdenti
 function isDefaultLeaveGroupRequestMemberIdentity(x: LeaveGroupRequestMemberIdentityInit): boolean {
   return (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
-    (x.reason === undefined || !(x.reason !== null));
+    (x.reason === undefined || !(x.reason !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
   let _groupId: string;
   let _memberId: string = "";
   let _members: LeaveGroupRequestMemberIdentity[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 4 ? r.readCompactString() : r.readString();
   if (v <= 2) {
     _memberId = r.readString();
@@ -78,13 +88,15 @@ function decodeLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: LeaveGroupRequest = {
     groupId: _groupId,
     memberId: _memberId,
     members: _members,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaveGroupRequest(w: Writer, x: LeaveGroupRequestInit, v: number): void {
@@ -116,7 +128,7 @@ function encodeLeaveGroupRequest(w: Writer, x: LeaveGroupRequestInit, v: number)
   }
   if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupRequest', 'members', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -124,6 +136,7 @@ function decodeLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroup
   let _memberId: string = "";
   let _groupInstanceId: string | null = null;
   let _reason: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _memberId = v >= 4 ? r.readCompactString() : r.readString();
   }
@@ -134,13 +147,15 @@ function decodeLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroup
     _reason = r.readCompactNullableString();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: LeaveGroupRequestMemberIdentity = {
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
     reason: _reason,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaveGroupRequestMemberIdentity(w: Writer, x: LeaveGroupRequestMemberIdentityInit, v: number): void {
@@ -171,7 +186,7 @@ function encodeLeaveGroupRequestMemberIdentity(w: Writer, x: LeaveGroupRequestMe
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface LeaveGroupResponse {
   throttleTimeMs: number;
   errorCode: number;
   members: LeaveGroupResponseMemberResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaveGroupResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   members?: readonly LeaveGroupResponseMemberResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface LeaveGroupResponseMemberResponse {
   memberId: string;
   groupInstanceId: string | null;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type LeaveGroupResponseMemberResponseInit = {
   memberId?: string;
   groupInstanceId?: string | null;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultLeaveGroupResponse(): LeaveGroupResponse {
@@ -40,7 +47,8 @@ function defaultLeaveGroupResponse(): LeaveGroupResponse {
 function isDefaultLeaveGroupResponse(x: LeaveGroupResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.members === undefined || !((x.members === null || x.members.length !== 0)));
+    (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultLeaveGroupResponseMemberResponse(): LeaveGroupResponseMemberResponse {
@@ -54,13 +62,15 @@ function defaultLeaveGroupResponseMemberResponse(): LeaveGroupResponseMemberResp
 function isDefaultLeaveGroupResponseMemberResponse(x: LeaveGroupResponseMemberResponseInit): boolean {
   return (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== "")) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
   let _throttleTimeMs: number = 0;
   let _errorCode: number;
   let _members: LeaveGroupResponseMemberResponse[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -78,13 +88,15 @@ function decodeLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: LeaveGroupResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     members: _members,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaveGroupResponse(w: Writer, x: LeaveGroupResponseInit, v: number): void {
@@ -107,7 +119,7 @@ function encodeLeaveGroupResponse(w: Writer, x: LeaveGroupResponseInit, v: numbe
   }
   if (v <= 2 && x.members !== undefined && !w.dropsAbsentFields && (x.members === null || x.members.length !== 0)) throw fieldAbsentInVersion('LeaveGroupResponse', 'members', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -115,6 +127,7 @@ function decodeLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGrou
   let _memberId: string = "";
   let _groupInstanceId: string | null = "";
   let _errorCode: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _memberId = v >= 4 ? r.readCompactString() : r.readString();
   }
@@ -125,13 +138,15 @@ function decodeLeaveGroupResponseMemberResponse(r: Reader, v: number): LeaveGrou
     _errorCode = r.readInt16();
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: LeaveGroupResponseMemberResponse = {
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeLeaveGroupResponseMemberResponse(w: Writer, x: LeaveGroupResponseMemberResponseInit, v: number): void {
@@ -159,7 +174,7 @@ function encodeLeaveGroupResponseMemberResponse(w: Writer, x: LeaveGroupResponse
   }
   if (v <= 2 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('LeaveGroupResponse', 'errorCode', v);
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListConfigResourcesRequest {
   resourceTypes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListConfigResourcesRequestInit = {
   resourceTypes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListConfigResourcesRequest(): ListConfigResourcesRequest {
@@ -20,11 +24,13 @@ function defaultListConfigResourcesRequest(): ListConfigResourcesRequest {
 }
 
 function isDefaultListConfigResourcesRequest(x: ListConfigResourcesRequestInit): boolean {
-  return (x.resourceTypes === undefined || !((x.resourceTypes === null || x.resourceTypes.length !== 0)));
+  return (x.resourceTypes === undefined || !((x.resourceTypes === null || x.resourceTypes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListConfigResourcesRequest(r: Reader, v: number): ListConfigResourcesRequest {
   let _resourceTypes: number[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -37,10 +43,12 @@ function decodeListConfigResourcesRequest(r: Reader, v: number): ListConfigResou
       _resourceTypes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListConfigResourcesRequest = {
     resourceTypes: _resourceTypes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListConfigResourcesRequest(w: Writer, x: ListConfigResourcesRequestInit, v: number): void {
@@ -54,7 +62,7 @@ function encodeListConfigResourcesRequest(w: Writer, x: ListConfigResourcesReque
     }
   }
   if (v <= 0 && x.resourceTypes !== undefined && !w.dropsAbsentFields && (x.resourceTypes === null || x.resourceTypes.length !== 0)) throw fieldAbsentInVersion('ListConfigResourcesRequest', 'resourceTypes', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListConfigResourcesRequestCodec: MessageCodec<ListConfigResourcesRequest, ListConfigResourcesRequestInit> = {

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListConfigResourcesResponse {
   throttleTimeMs: number;
   errorCode: number;
   configResources: ListConfigResourcesResponseConfigResource[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListConfigResourcesResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   configResources?: readonly ListConfigResourcesResponseConfigResourceInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListConfigResourcesResponseConfigResource {
   resourceName: string;
   resourceType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListConfigResourcesResponseConfigResourceInit = {
   resourceName?: string;
   resourceType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListConfigResourcesResponse(): ListConfigResourcesResponse {
@@ -38,7 +45,8 @@ function defaultListConfigResourcesResponse(): ListConfigResourcesResponse {
 function isDefaultListConfigResourcesResponse(x: ListConfigResourcesResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.configResources === undefined || !((x.configResources === null || x.configResources.length !== 0)));
+    (x.configResources === undefined || !((x.configResources === null || x.configResources.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListConfigResourcesResponseConfigResource(): ListConfigResourcesResponseConfigResource {
@@ -50,13 +58,15 @@ function defaultListConfigResourcesResponseConfigResource(): ListConfigResources
 
 function isDefaultListConfigResourcesResponseConfigResource(x: ListConfigResourcesResponseConfigResourceInit): boolean {
   return (x.resourceName === undefined || !(x.resourceName !== "")) &&
-    (x.resourceType === undefined || !(x.resourceType !== 16));
+    (x.resourceType === undefined || !(x.resourceType !== 16)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListConfigResourcesResponse(r: Reader, v: number): ListConfigResourcesResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _configResources: ListConfigResourcesResponseConfigResource[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   {
@@ -71,12 +81,14 @@ function decodeListConfigResourcesResponse(r: Reader, v: number): ListConfigReso
       _configResources = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListConfigResourcesResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     configResources: _configResources,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListConfigResourcesResponse(w: Writer, x: ListConfigResourcesResponseInit, v: number): void {
@@ -97,21 +109,24 @@ function encodeListConfigResourcesResponse(w: Writer, x: ListConfigResourcesResp
       for (const e0 of val) encodeListConfigResourcesResponseConfigResource(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeListConfigResourcesResponseConfigResource(r: Reader, v: number): ListConfigResourcesResponseConfigResource {
   let _resourceName: string;
   let _resourceType: number = 16;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _resourceName = r.readCompactString();
   if (v >= 1) {
     _resourceType = r.readInt8();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListConfigResourcesResponseConfigResource = {
     resourceName: _resourceName,
     resourceType: _resourceType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListConfigResourcesResponseConfigResource(w: Writer, x: ListConfigResourcesResponseConfigResourceInit, v: number): void {
@@ -127,7 +142,7 @@ function encodeListConfigResourcesResponseConfigResource(w: Writer, x: ListConfi
     const val = x.resourceType === undefined ? 16 : x.resourceType;
     w.writeInt8(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListConfigResourcesResponseCodec: MessageCodec<ListConfigResourcesResponse, ListConfigResourcesResponseInit> = {

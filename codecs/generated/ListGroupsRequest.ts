@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListGroupsRequest {
   statesFilter: string[];
   typesFilter: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListGroupsRequestInit = {
   statesFilter?: readonly string[];
   typesFilter?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListGroupsRequest(): ListGroupsRequest {
@@ -24,12 +28,14 @@ function defaultListGroupsRequest(): ListGroupsRequest {
 
 function isDefaultListGroupsRequest(x: ListGroupsRequestInit): boolean {
   return (x.statesFilter === undefined || !((x.statesFilter === null || x.statesFilter.length !== 0))) &&
-    (x.typesFilter === undefined || !((x.typesFilter === null || x.typesFilter.length !== 0)));
+    (x.typesFilter === undefined || !((x.typesFilter === null || x.typesFilter.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
   let _statesFilter: string[] = [];
   let _typesFilter: string[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 4) {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -55,12 +61,14 @@ function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListGroupsRequest = {
     statesFilter: _statesFilter,
     typesFilter: _typesFilter,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListGroupsRequest(w: Writer, x: ListGroupsRequestInit, v: number): void {
@@ -85,7 +93,7 @@ function encodeListGroupsRequest(w: Writer, x: ListGroupsRequestInit, v: number)
   }
   if (v <= 4 && x.typesFilter !== undefined && !w.dropsAbsentFields && (x.typesFilter === null || x.typesFilter.length !== 0)) throw fieldAbsentInVersion('ListGroupsRequest', 'typesFilter', v);
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListGroupsResponse {
   throttleTimeMs: number;
   errorCode: number;
   groups: ListGroupsResponseListedGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListGroupsResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   groups?: readonly ListGroupsResponseListedGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListGroupsResponseListedGroup {
@@ -22,6 +26,8 @@ export interface ListGroupsResponseListedGroup {
   protocolType: string;
   groupState: string;
   groupType: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListGroupsResponseListedGroupInit = {
@@ -29,6 +35,7 @@ export type ListGroupsResponseListedGroupInit = {
   protocolType?: string;
   groupState?: string;
   groupType?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListGroupsResponse(): ListGroupsResponse {
@@ -42,7 +49,8 @@ function defaultListGroupsResponse(): ListGroupsResponse {
 function isDefaultListGroupsResponse(x: ListGroupsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListGroupsResponseListedGroup(): ListGroupsResponseListedGroup {
@@ -58,13 +66,15 @@ function isDefaultListGroupsResponseListedGroup(x: ListGroupsResponseListedGroup
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.protocolType === undefined || !(x.protocolType !== "")) &&
     (x.groupState === undefined || !(x.groupState !== "")) &&
-    (x.groupType === undefined || !(x.groupType !== ""));
+    (x.groupType === undefined || !(x.groupType !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
   let _throttleTimeMs: number = 0;
   let _errorCode: number;
   let _groups: ListGroupsResponseListedGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -82,13 +92,15 @@ function decodeListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListGroupsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListGroupsResponse(w: Writer, x: ListGroupsResponseInit, v: number): void {
@@ -110,7 +122,7 @@ function encodeListGroupsResponse(w: Writer, x: ListGroupsResponseInit, v: numbe
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -119,6 +131,7 @@ function decodeListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsRe
   let _protocolType: string;
   let _groupState: string = "";
   let _groupType: string = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 3 ? r.readCompactString() : r.readString();
   _protocolType = v >= 3 ? r.readCompactString() : r.readString();
   if (v >= 4) {
@@ -128,14 +141,16 @@ function decodeListGroupsResponseListedGroup(r: Reader, v: number): ListGroupsRe
     _groupType = r.readCompactString();
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListGroupsResponseListedGroup = {
     groupId: _groupId,
     protocolType: _protocolType,
     groupState: _groupState,
     groupType: _groupType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListGroupsResponseListedGroup(w: Writer, x: ListGroupsResponseListedGroupInit, v: number): void {
@@ -172,7 +187,7 @@ function encodeListGroupsResponseListedGroup(w: Writer, x: ListGroupsResponseLis
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

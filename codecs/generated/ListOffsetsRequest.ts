@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListOffsetsRequest {
   replicaId: number;
   isolationLevel: number;
   topics: ListOffsetsRequestListOffsetsTopic[];
   timeoutMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsRequestInit = {
@@ -17,16 +20,20 @@ export type ListOffsetsRequestInit = {
   isolationLevel?: number;
   topics?: readonly ListOffsetsRequestListOffsetsTopicInit[];
   timeoutMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListOffsetsRequestListOffsetsTopic {
   name: string;
   partitions: ListOffsetsRequestListOffsetsPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsRequestListOffsetsTopicInit = {
   name?: string;
   partitions?: readonly ListOffsetsRequestListOffsetsPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListOffsetsRequestListOffsetsPartition {
@@ -34,6 +41,8 @@ export interface ListOffsetsRequestListOffsetsPartition {
   currentLeaderEpoch: number;
   timestamp: bigint;
   maxNumOffsets: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsRequestListOffsetsPartitionInit = {
@@ -41,6 +50,7 @@ export type ListOffsetsRequestListOffsetsPartitionInit = {
   currentLeaderEpoch?: number;
   timestamp?: bigint;
   maxNumOffsets?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListOffsetsRequest(): ListOffsetsRequest {
@@ -56,7 +66,8 @@ function isDefaultListOffsetsRequest(x: ListOffsetsRequestInit): boolean {
   return (x.replicaId === undefined || !(x.replicaId !== 0)) &&
     (x.isolationLevel === undefined || !(x.isolationLevel !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.timeoutMs === undefined || !(x.timeoutMs !== 0));
+    (x.timeoutMs === undefined || !(x.timeoutMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListOffsetsRequestListOffsetsTopic(): ListOffsetsRequestListOffsetsTopic {
@@ -68,7 +79,8 @@ function defaultListOffsetsRequestListOffsetsTopic(): ListOffsetsRequestListOffs
 
 function isDefaultListOffsetsRequestListOffsetsTopic(x: ListOffsetsRequestListOffsetsTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListOffsetsRequestListOffsetsPartition(): ListOffsetsRequestListOffsetsPartition {
@@ -84,7 +96,8 @@ function isDefaultListOffsetsRequestListOffsetsPartition(x: ListOffsetsRequestLi
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.currentLeaderEpoch === undefined || !(x.currentLeaderEpoch !== -1)) &&
     (x.timestamp === undefined || !(x.timestamp !== 0n)) &&
-    (x.maxNumOffsets === undefined || !(x.maxNumOffsets !== 1));
+    (x.maxNumOffsets === undefined || !(x.maxNumOffsets !== 1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
@@ -92,6 +105,7 @@ function decodeListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
   let _isolationLevel: number = 0;
   let _topics: ListOffsetsRequestListOffsetsTopic[];
   let _timeoutMs: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _replicaId = r.readInt32();
   if (v >= 2) {
     _isolationLevel = r.readInt8();
@@ -112,14 +126,16 @@ function decodeListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
     _timeoutMs = r.readInt32();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsRequest = {
     replicaId: _replicaId,
     isolationLevel: _isolationLevel,
     topics: _topics,
     timeoutMs: _timeoutMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsRequest(w: Writer, x: ListOffsetsRequestInit, v: number): void {
@@ -146,13 +162,14 @@ function encodeListOffsetsRequest(w: Writer, x: ListOffsetsRequestInit, v: numbe
     w.writeInt32(val);
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeListOffsetsRequestListOffsetsTopic(r: Reader, v: number): ListOffsetsRequestListOffsetsTopic {
   let _name: string;
   let _partitions: ListOffsetsRequestListOffsetsPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 6 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -167,12 +184,14 @@ function decodeListOffsetsRequestListOffsetsTopic(r: Reader, v: number): ListOff
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsRequestListOffsetsTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsRequestListOffsetsTopic(w: Writer, x: ListOffsetsRequestListOffsetsTopicInit, v: number): void {
@@ -194,7 +213,7 @@ function encodeListOffsetsRequestListOffsetsTopic(w: Writer, x: ListOffsetsReque
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -203,6 +222,7 @@ function decodeListOffsetsRequestListOffsetsPartition(r: Reader, v: number): Lis
   let _currentLeaderEpoch: number = -1;
   let _timestamp: bigint;
   let _maxNumOffsets: number = 1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   if (v >= 4) {
     _currentLeaderEpoch = r.readInt32();
@@ -212,14 +232,16 @@ function decodeListOffsetsRequestListOffsetsPartition(r: Reader, v: number): Lis
     _maxNumOffsets = r.readInt32();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsRequestListOffsetsPartition = {
     partitionIndex: _partitionIndex,
     currentLeaderEpoch: _currentLeaderEpoch,
     timestamp: _timestamp,
     maxNumOffsets: _maxNumOffsets,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsRequestListOffsetsPartition(w: Writer, x: ListOffsetsRequestListOffsetsPartitionInit, v: number): void {
@@ -241,7 +263,7 @@ function encodeListOffsetsRequestListOffsetsPartition(w: Writer, x: ListOffsetsR
   }
   if (v >= 1 && x.maxNumOffsets !== undefined && !w.dropsAbsentFields && x.maxNumOffsets !== 1) throw fieldAbsentInVersion('ListOffsetsRequest', 'maxNumOffsets', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListOffsetsResponse {
   throttleTimeMs: number;
   topics: ListOffsetsResponseListOffsetsTopicResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly ListOffsetsResponseListOffsetsTopicResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListOffsetsResponseListOffsetsTopicResponse {
   name: string;
   partitions: ListOffsetsResponseListOffsetsPartitionResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsResponseListOffsetsTopicResponseInit = {
   name?: string;
   partitions?: readonly ListOffsetsResponseListOffsetsPartitionResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListOffsetsResponseListOffsetsPartitionResponse {
@@ -32,6 +39,8 @@ export interface ListOffsetsResponseListOffsetsPartitionResponse {
   timestamp: bigint;
   offset: bigint;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListOffsetsResponseListOffsetsPartitionResponseInit = {
@@ -41,6 +50,7 @@ export type ListOffsetsResponseListOffsetsPartitionResponseInit = {
   timestamp?: bigint;
   offset?: bigint;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListOffsetsResponse(): ListOffsetsResponse {
@@ -52,7 +62,8 @@ function defaultListOffsetsResponse(): ListOffsetsResponse {
 
 function isDefaultListOffsetsResponse(x: ListOffsetsResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListOffsetsResponseListOffsetsTopicResponse(): ListOffsetsResponseListOffsetsTopicResponse {
@@ -64,7 +75,8 @@ function defaultListOffsetsResponseListOffsetsTopicResponse(): ListOffsetsRespon
 
 function isDefaultListOffsetsResponseListOffsetsTopicResponse(x: ListOffsetsResponseListOffsetsTopicResponseInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListOffsetsResponseListOffsetsPartitionResponse(): ListOffsetsResponseListOffsetsPartitionResponse {
@@ -84,12 +96,14 @@ function isDefaultListOffsetsResponseListOffsetsPartitionResponse(x: ListOffsets
     (x.oldStyleOffsets === undefined || !((x.oldStyleOffsets === null || x.oldStyleOffsets.length !== 0))) &&
     (x.timestamp === undefined || !(x.timestamp !== -1n)) &&
     (x.offset === undefined || !(x.offset !== -1n)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
   let _throttleTimeMs: number = 0;
   let _topics: ListOffsetsResponseListOffsetsTopicResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _throttleTimeMs = r.readInt32();
   }
@@ -106,12 +120,14 @@ function decodeListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsResponse(w: Writer, x: ListOffsetsResponseInit, v: number): void {
@@ -129,13 +145,14 @@ function encodeListOffsetsResponse(w: Writer, x: ListOffsetsResponseInit, v: num
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeListOffsetsResponseListOffsetsTopicResponse(r: Reader, v: number): ListOffsetsResponseListOffsetsTopicResponse {
   let _name: string;
   let _partitions: ListOffsetsResponseListOffsetsPartitionResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 6 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 6 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -150,12 +167,14 @@ function decodeListOffsetsResponseListOffsetsTopicResponse(r: Reader, v: number)
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsResponseListOffsetsTopicResponse = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsResponseListOffsetsTopicResponse(w: Writer, x: ListOffsetsResponseListOffsetsTopicResponseInit, v: number): void {
@@ -177,7 +196,7 @@ function encodeListOffsetsResponseListOffsetsTopicResponse(w: Writer, x: ListOff
     }
   }
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -188,6 +207,7 @@ function decodeListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: num
   let _timestamp: bigint = -1n;
   let _offset: bigint = -1n;
   let _leaderEpoch: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v <= 0) {
@@ -212,9 +232,9 @@ function decodeListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: num
     _leaderEpoch = r.readInt32();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ListOffsetsResponseListOffsetsPartitionResponse = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     oldStyleOffsets: _oldStyleOffsets,
@@ -222,6 +242,8 @@ function decodeListOffsetsResponseListOffsetsPartitionResponse(r: Reader, v: num
     offset: _offset,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, x: ListOffsetsResponseListOffsetsPartitionResponseInit, v: number): void {
@@ -259,7 +281,7 @@ function encodeListOffsetsResponseListOffsetsPartitionResponse(w: Writer, x: Lis
   }
   if (v <= 3 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ListOffsetsResponse', 'leaderEpoch', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

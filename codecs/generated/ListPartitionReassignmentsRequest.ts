@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListPartitionReassignmentsRequest {
   timeoutMs: number;
   topics: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListPartitionReassignmentsRequestInit = {
   timeoutMs?: number;
   topics?: readonly ListPartitionReassignmentsRequestListPartitionReassignmentsTopicsInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
   name: string;
   partitionIndexes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListPartitionReassignmentsRequestListPartitionReassignmentsTopicsInit = {
   name?: string;
   partitionIndexes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListPartitionReassignmentsRequest(): ListPartitionReassignmentsRequest {
@@ -34,7 +41,8 @@ function defaultListPartitionReassignmentsRequest(): ListPartitionReassignmentsR
 
 function isDefaultListPartitionReassignmentsRequest(x: ListPartitionReassignmentsRequestInit): boolean {
   return (x.timeoutMs === undefined || !(x.timeoutMs !== 60000)) &&
-    (x.topics === undefined || !(x.topics !== null));
+    (x.topics === undefined || !(x.topics !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListPartitionReassignmentsRequestListPartitionReassignmentsTopics(): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
@@ -46,12 +54,14 @@ function defaultListPartitionReassignmentsRequestListPartitionReassignmentsTopic
 
 function isDefaultListPartitionReassignmentsRequestListPartitionReassignmentsTopics(x: ListPartitionReassignmentsRequestListPartitionReassignmentsTopicsInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0)));
+    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListPartitionReassignmentsRequest(r: Reader, v: number): ListPartitionReassignmentsRequest {
   let _timeoutMs: number;
   let _topics: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _timeoutMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -65,11 +75,13 @@ function decodeListPartitionReassignmentsRequest(r: Reader, v: number): ListPart
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListPartitionReassignmentsRequest = {
     timeoutMs: _timeoutMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListPartitionReassignmentsRequest(w: Writer, x: ListPartitionReassignmentsRequestInit, v: number): void {
@@ -86,12 +98,13 @@ function encodeListPartitionReassignmentsRequest(w: Writer, x: ListPartitionReas
       for (const e0 of val) encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(r: Reader, v: number): ListPartitionReassignmentsRequestListPartitionReassignmentsTopics {
   let _name: string;
   let _partitionIndexes: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -105,11 +118,13 @@ function decodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics
       _partitionIndexes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics = {
     name: _name,
     partitionIndexes: _partitionIndexes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w: Writer, x: ListPartitionReassignmentsRequestListPartitionReassignmentsTopicsInit, v: number): void {
@@ -130,7 +145,7 @@ function encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListPartitionReassignmentsRequestCodec: MessageCodec<ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequestInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListPartitionReassignmentsResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   topics: ListPartitionReassignmentsResponseOngoingTopicReassignment[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListPartitionReassignmentsResponseInit = {
@@ -17,16 +20,20 @@ export type ListPartitionReassignmentsResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   topics?: readonly ListPartitionReassignmentsResponseOngoingTopicReassignmentInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListPartitionReassignmentsResponseOngoingTopicReassignment {
   name: string;
   partitions: ListPartitionReassignmentsResponseOngoingPartitionReassignment[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListPartitionReassignmentsResponseOngoingTopicReassignmentInit = {
   name?: string;
   partitions?: readonly ListPartitionReassignmentsResponseOngoingPartitionReassignmentInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -34,6 +41,8 @@ export interface ListPartitionReassignmentsResponseOngoingPartitionReassignment 
   replicas: number[];
   addingReplicas: number[];
   removingReplicas: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListPartitionReassignmentsResponseOngoingPartitionReassignmentInit = {
@@ -41,6 +50,7 @@ export type ListPartitionReassignmentsResponseOngoingPartitionReassignmentInit =
   replicas?: readonly number[];
   addingReplicas?: readonly number[];
   removingReplicas?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListPartitionReassignmentsResponse(): ListPartitionReassignmentsResponse {
@@ -56,7 +66,8 @@ function isDefaultListPartitionReassignmentsResponse(x: ListPartitionReassignmen
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListPartitionReassignmentsResponseOngoingTopicReassignment(): ListPartitionReassignmentsResponseOngoingTopicReassignment {
@@ -68,7 +79,8 @@ function defaultListPartitionReassignmentsResponseOngoingTopicReassignment(): Li
 
 function isDefaultListPartitionReassignmentsResponseOngoingTopicReassignment(x: ListPartitionReassignmentsResponseOngoingTopicReassignmentInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListPartitionReassignmentsResponseOngoingPartitionReassignment(): ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -84,7 +96,8 @@ function isDefaultListPartitionReassignmentsResponseOngoingPartitionReassignment
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.replicas === undefined || !((x.replicas === null || x.replicas.length !== 0))) &&
     (x.addingReplicas === undefined || !((x.addingReplicas === null || x.addingReplicas.length !== 0))) &&
-    (x.removingReplicas === undefined || !((x.removingReplicas === null || x.removingReplicas.length !== 0)));
+    (x.removingReplicas === undefined || !((x.removingReplicas === null || x.removingReplicas.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListPartitionReassignmentsResponse(r: Reader, v: number): ListPartitionReassignmentsResponse {
@@ -92,6 +105,7 @@ function decodeListPartitionReassignmentsResponse(r: Reader, v: number): ListPar
   let _errorCode: number;
   let _errorMessage: string | null;
   let _topics: ListPartitionReassignmentsResponseOngoingTopicReassignment[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -107,13 +121,15 @@ function decodeListPartitionReassignmentsResponse(r: Reader, v: number): ListPar
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListPartitionReassignmentsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListPartitionReassignmentsResponse(w: Writer, x: ListPartitionReassignmentsResponseInit, v: number): void {
@@ -142,12 +158,13 @@ function encodeListPartitionReassignmentsResponse(w: Writer, x: ListPartitionRea
       for (const e0 of val) encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsResponseOngoingTopicReassignment(r: Reader, v: number): ListPartitionReassignmentsResponseOngoingTopicReassignment {
   let _name: string;
   let _partitions: ListPartitionReassignmentsResponseOngoingPartitionReassignment[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -161,11 +178,13 @@ function decodeListPartitionReassignmentsResponseOngoingTopicReassignment(r: Rea
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListPartitionReassignmentsResponseOngoingTopicReassignment = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w: Writer, x: ListPartitionReassignmentsResponseOngoingTopicReassignmentInit, v: number): void {
@@ -186,7 +205,7 @@ function encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w: Wri
       for (const e0 of val) encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r: Reader, v: number): ListPartitionReassignmentsResponseOngoingPartitionReassignment {
@@ -194,6 +213,7 @@ function decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r:
   let _replicas: number[];
   let _addingReplicas: number[];
   let _removingReplicas: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -231,13 +251,15 @@ function decodeListPartitionReassignmentsResponseOngoingPartitionReassignment(r:
       _removingReplicas = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListPartitionReassignmentsResponseOngoingPartitionReassignment = {
     partitionIndex: _partitionIndex,
     replicas: _replicas,
     addingReplicas: _addingReplicas,
     removingReplicas: _removingReplicas,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w: Writer, x: ListPartitionReassignmentsResponseOngoingPartitionReassignmentInit, v: number): void {
@@ -272,7 +294,7 @@ function encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w:
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListPartitionReassignmentsResponseCodec: MessageCodec<ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponseInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListTransactionsRequest {
   stateFilters: string[];
   producerIdFilters: bigint[];
   durationFilter: bigint;
   transactionalIdPattern: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListTransactionsRequestInit = {
@@ -17,6 +20,7 @@ export type ListTransactionsRequestInit = {
   producerIdFilters?: readonly bigint[];
   durationFilter?: bigint;
   transactionalIdPattern?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListTransactionsRequest(): ListTransactionsRequest {
@@ -32,7 +36,8 @@ function isDefaultListTransactionsRequest(x: ListTransactionsRequestInit): boole
   return (x.stateFilters === undefined || !((x.stateFilters === null || x.stateFilters.length !== 0))) &&
     (x.producerIdFilters === undefined || !((x.producerIdFilters === null || x.producerIdFilters.length !== 0))) &&
     (x.durationFilter === undefined || !(x.durationFilter !== -1n)) &&
-    (x.transactionalIdPattern === undefined || !(x.transactionalIdPattern !== null));
+    (x.transactionalIdPattern === undefined || !(x.transactionalIdPattern !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListTransactionsRequest(r: Reader, v: number): ListTransactionsRequest {
@@ -40,6 +45,7 @@ function decodeListTransactionsRequest(r: Reader, v: number): ListTransactionsRe
   let _producerIdFilters: bigint[];
   let _durationFilter: bigint = -1n;
   let _transactionalIdPattern: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -70,13 +76,15 @@ function decodeListTransactionsRequest(r: Reader, v: number): ListTransactionsRe
   if (v >= 2) {
     _transactionalIdPattern = r.readCompactNullableString();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListTransactionsRequest = {
     stateFilters: _stateFilters,
     producerIdFilters: _producerIdFilters,
     durationFilter: _durationFilter,
     transactionalIdPattern: _transactionalIdPattern,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListTransactionsRequest(w: Writer, x: ListTransactionsRequestInit, v: number): void {
@@ -112,7 +120,7 @@ function encodeListTransactionsRequest(w: Writer, x: ListTransactionsRequestInit
     }
   }
   if (v <= 1 && x.transactionalIdPattern !== undefined && !w.dropsAbsentFields && x.transactionalIdPattern !== null) throw fieldAbsentInVersion('ListTransactionsRequest', 'transactionalIdPattern', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListTransactionsRequestCodec: MessageCodec<ListTransactionsRequest, ListTransactionsRequestInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ListTransactionsResponse {
   throttleTimeMs: number;
   errorCode: number;
   unknownStateFilters: string[];
   transactionStates: ListTransactionsResponseTransactionState[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListTransactionsResponseInit = {
@@ -17,18 +20,22 @@ export type ListTransactionsResponseInit = {
   errorCode?: number;
   unknownStateFilters?: readonly string[];
   transactionStates?: readonly ListTransactionsResponseTransactionStateInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ListTransactionsResponseTransactionState {
   transactionalId: string;
   producerId: bigint;
   transactionState: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ListTransactionsResponseTransactionStateInit = {
   transactionalId?: string;
   producerId?: bigint;
   transactionState?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultListTransactionsResponse(): ListTransactionsResponse {
@@ -44,7 +51,8 @@ function isDefaultListTransactionsResponse(x: ListTransactionsResponseInit): boo
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.unknownStateFilters === undefined || !((x.unknownStateFilters === null || x.unknownStateFilters.length !== 0))) &&
-    (x.transactionStates === undefined || !((x.transactionStates === null || x.transactionStates.length !== 0)));
+    (x.transactionStates === undefined || !((x.transactionStates === null || x.transactionStates.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultListTransactionsResponseTransactionState(): ListTransactionsResponseTransactionState {
@@ -58,7 +66,8 @@ function defaultListTransactionsResponseTransactionState(): ListTransactionsResp
 function isDefaultListTransactionsResponseTransactionState(x: ListTransactionsResponseTransactionStateInit): boolean {
   return (x.transactionalId === undefined || !(x.transactionalId !== "")) &&
     (x.producerId === undefined || !(x.producerId !== 0n)) &&
-    (x.transactionState === undefined || !(x.transactionState !== ""));
+    (x.transactionState === undefined || !(x.transactionState !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeListTransactionsResponse(r: Reader, v: number): ListTransactionsResponse {
@@ -66,6 +75,7 @@ function decodeListTransactionsResponse(r: Reader, v: number): ListTransactionsR
   let _errorCode: number;
   let _unknownStateFilters: string[];
   let _transactionStates: ListTransactionsResponseTransactionState[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   {
@@ -92,13 +102,15 @@ function decodeListTransactionsResponse(r: Reader, v: number): ListTransactionsR
       _transactionStates = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListTransactionsResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     unknownStateFilters: _unknownStateFilters,
     transactionStates: _transactionStates,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListTransactionsResponse(w: Writer, x: ListTransactionsResponseInit, v: number): void {
@@ -128,22 +140,25 @@ function encodeListTransactionsResponse(w: Writer, x: ListTransactionsResponseIn
       for (const e0 of val) encodeListTransactionsResponseTransactionState(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeListTransactionsResponseTransactionState(r: Reader, v: number): ListTransactionsResponseTransactionState {
   let _transactionalId: string;
   let _producerId: bigint;
   let _transactionState: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _transactionalId = r.readCompactString();
   _producerId = r.readInt64();
   _transactionState = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ListTransactionsResponseTransactionState = {
     transactionalId: _transactionalId,
     producerId: _producerId,
     transactionState: _transactionState,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeListTransactionsResponseTransactionState(w: Writer, x: ListTransactionsResponseTransactionStateInit, v: number): void {
@@ -167,7 +182,7 @@ function encodeListTransactionsResponseTransactionState(w: Writer, x: ListTransa
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ListTransactionsResponseCodec: MessageCodec<ListTransactionsResponse, ListTransactionsResponseInit> = {

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface MetadataRequest {
   topics: MetadataRequestMetadataRequestTopic[] | null;
   allowAutoTopicCreation: boolean;
   includeClusterAuthorizedOperations: boolean;
   includeTopicAuthorizedOperations: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataRequestInit = {
@@ -17,16 +20,20 @@ export type MetadataRequestInit = {
   allowAutoTopicCreation?: boolean;
   includeClusterAuthorizedOperations?: boolean;
   includeTopicAuthorizedOperations?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface MetadataRequestMetadataRequestTopic {
   topicId: string;
   name: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataRequestMetadataRequestTopicInit = {
   topicId?: string;
   name?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultMetadataRequest(): MetadataRequest {
@@ -42,7 +49,8 @@ function isDefaultMetadataRequest(x: MetadataRequestInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.allowAutoTopicCreation === undefined || !(x.allowAutoTopicCreation !== true)) &&
     (x.includeClusterAuthorizedOperations === undefined || !(x.includeClusterAuthorizedOperations !== false)) &&
-    (x.includeTopicAuthorizedOperations === undefined || !(x.includeTopicAuthorizedOperations !== false));
+    (x.includeTopicAuthorizedOperations === undefined || !(x.includeTopicAuthorizedOperations !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultMetadataRequestMetadataRequestTopic(): MetadataRequestMetadataRequestTopic {
@@ -54,7 +62,8 @@ function defaultMetadataRequestMetadataRequestTopic(): MetadataRequestMetadataRe
 
 function isDefaultMetadataRequestMetadataRequestTopic(x: MetadataRequestMetadataRequestTopicInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.name === undefined || !(x.name !== ""));
+    (x.name === undefined || !(x.name !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeMetadataRequest(r: Reader, v: number): MetadataRequest {
@@ -62,6 +71,7 @@ function decodeMetadataRequest(r: Reader, v: number): MetadataRequest {
   let _allowAutoTopicCreation: boolean = true;
   let _includeClusterAuthorizedOperations: boolean = false;
   let _includeTopicAuthorizedOperations: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -85,14 +95,16 @@ function decodeMetadataRequest(r: Reader, v: number): MetadataRequest {
     _includeTopicAuthorizedOperations = r.readBool();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataRequest = {
     topics: _topics,
     allowAutoTopicCreation: _allowAutoTopicCreation,
     includeClusterAuthorizedOperations: _includeClusterAuthorizedOperations,
     includeTopicAuthorizedOperations: _includeTopicAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataRequest(w: Writer, x: MetadataRequestInit, v: number): void {
@@ -122,24 +134,27 @@ function encodeMetadataRequest(w: Writer, x: MetadataRequestInit, v: number): vo
   }
   if (v <= 7 && x.includeTopicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.includeTopicAuthorizedOperations !== false) throw fieldAbsentInVersion('MetadataRequest', 'includeTopicAuthorizedOperations', v);
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeMetadataRequestMetadataRequestTopic(r: Reader, v: number): MetadataRequestMetadataRequestTopic {
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _name: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 10) {
     _topicId = r.readUuid();
   }
   _name = v >= 10 ? v >= 9 ? r.readCompactNullableString() : r.readNullableString() : v >= 9 ? r.readCompactString() : r.readString();
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataRequestMetadataRequestTopic = {
     topicId: _topicId,
     name: _name,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataRequestMetadataRequestTopic(w: Writer, x: MetadataRequestMetadataRequestTopicInit, v: number): void {
@@ -157,7 +172,7 @@ function encodeMetadataRequestMetadataRequestTopic(w: Writer, x: MetadataRequest
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface MetadataResponse {
   throttleTimeMs: number;
@@ -13,6 +14,8 @@ export interface MetadataResponse {
   topics: MetadataResponseMetadataResponseTopic[];
   clusterAuthorizedOperations: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataResponseInit = {
@@ -23,6 +26,7 @@ export type MetadataResponseInit = {
   topics?: readonly MetadataResponseMetadataResponseTopicInit[];
   clusterAuthorizedOperations?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface MetadataResponseMetadataResponseBroker {
@@ -30,6 +34,8 @@ export interface MetadataResponseMetadataResponseBroker {
   host: string;
   port: number;
   rack: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataResponseMetadataResponseBrokerInit = {
@@ -37,6 +43,7 @@ export type MetadataResponseMetadataResponseBrokerInit = {
   host?: string;
   port?: number;
   rack?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface MetadataResponseMetadataResponseTopic {
@@ -46,6 +53,8 @@ export interface MetadataResponseMetadataResponseTopic {
   isInternal: boolean;
   partitions: MetadataResponseMetadataResponsePartition[];
   topicAuthorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataResponseMetadataResponseTopicInit = {
@@ -55,6 +64,7 @@ export type MetadataResponseMetadataResponseTopicInit = {
   isInternal?: boolean;
   partitions?: readonly MetadataResponseMetadataResponsePartitionInit[];
   topicAuthorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface MetadataResponseMetadataResponsePartition {
@@ -65,6 +75,8 @@ export interface MetadataResponseMetadataResponsePartition {
   replicaNodes: number[];
   isrNodes: number[];
   offlineReplicas: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type MetadataResponseMetadataResponsePartitionInit = {
@@ -75,6 +87,7 @@ export type MetadataResponseMetadataResponsePartitionInit = {
   replicaNodes?: readonly number[];
   isrNodes?: readonly number[];
   offlineReplicas?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultMetadataResponse(): MetadataResponse {
@@ -96,7 +109,8 @@ function isDefaultMetadataResponse(x: MetadataResponseInit): boolean {
     (x.controllerId === undefined || !(x.controllerId !== -1)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.clusterAuthorizedOperations === undefined || !(x.clusterAuthorizedOperations !== -2147483648)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultMetadataResponseMetadataResponseBroker(): MetadataResponseMetadataResponseBroker {
@@ -112,7 +126,8 @@ function isDefaultMetadataResponseMetadataResponseBroker(x: MetadataResponseMeta
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.rack === undefined || !(x.rack !== null));
+    (x.rack === undefined || !(x.rack !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultMetadataResponseMetadataResponseTopic(): MetadataResponseMetadataResponseTopic {
@@ -132,7 +147,8 @@ function isDefaultMetadataResponseMetadataResponseTopic(x: MetadataResponseMetad
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.isInternal === undefined || !(x.isInternal !== false)) &&
     (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
-    (x.topicAuthorizedOperations === undefined || !(x.topicAuthorizedOperations !== -2147483648));
+    (x.topicAuthorizedOperations === undefined || !(x.topicAuthorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultMetadataResponseMetadataResponsePartition(): MetadataResponseMetadataResponsePartition {
@@ -154,7 +170,8 @@ function isDefaultMetadataResponseMetadataResponsePartition(x: MetadataResponseM
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
     (x.replicaNodes === undefined || !((x.replicaNodes === null || x.replicaNodes.length !== 0))) &&
     (x.isrNodes === undefined || !((x.isrNodes === null || x.isrNodes.length !== 0))) &&
-    (x.offlineReplicas === undefined || !((x.offlineReplicas === null || x.offlineReplicas.length !== 0)));
+    (x.offlineReplicas === undefined || !((x.offlineReplicas === null || x.offlineReplicas.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
@@ -165,6 +182,7 @@ function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
   let _topics: MetadataResponseMetadataResponseTopic[];
   let _clusterAuthorizedOperations: number = -2147483648;
   let _errorCode: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _throttleTimeMs = r.readInt32();
   }
@@ -205,9 +223,9 @@ function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
     _errorCode = r.readInt16();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataResponse = {
     throttleTimeMs: _throttleTimeMs,
     brokers: _brokers,
     clusterId: _clusterId,
@@ -216,6 +234,8 @@ function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
     clusterAuthorizedOperations: _clusterAuthorizedOperations,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): void {
@@ -263,7 +283,7 @@ function encodeMetadataResponse(w: Writer, x: MetadataResponseInit, v: number): 
     w.writeInt16(val);
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -272,6 +292,7 @@ function decodeMetadataResponseMetadataResponseBroker(r: Reader, v: number): Met
   let _host: string;
   let _port: number;
   let _rack: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _nodeId = r.readInt32();
   _host = v >= 9 ? r.readCompactString() : r.readString();
   _port = r.readInt32();
@@ -279,14 +300,16 @@ function decodeMetadataResponseMetadataResponseBroker(r: Reader, v: number): Met
     _rack = v >= 9 ? r.readCompactNullableString() : r.readNullableString();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataResponseMetadataResponseBroker = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
     rack: _rack,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataResponseMetadataResponseBroker(w: Writer, x: MetadataResponseMetadataResponseBrokerInit, v: number): void {
@@ -315,7 +338,7 @@ function encodeMetadataResponseMetadataResponseBroker(w: Writer, x: MetadataResp
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -326,6 +349,7 @@ function decodeMetadataResponseMetadataResponseTopic(r: Reader, v: number): Meta
   let _isInternal: boolean = false;
   let _partitions: MetadataResponseMetadataResponsePartition[];
   let _topicAuthorizedOperations: number = -2147483648;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _name = v >= 12 ? v >= 9 ? r.readCompactNullableString() : r.readNullableString() : v >= 9 ? r.readCompactString() : r.readString();
   if (v >= 10) {
@@ -350,9 +374,9 @@ function decodeMetadataResponseMetadataResponseTopic(r: Reader, v: number): Meta
     _topicAuthorizedOperations = r.readInt32();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataResponseMetadataResponseTopic = {
     errorCode: _errorCode,
     name: _name,
     topicId: _topicId,
@@ -360,6 +384,8 @@ function decodeMetadataResponseMetadataResponseTopic(r: Reader, v: number): Meta
     partitions: _partitions,
     topicAuthorizedOperations: _topicAuthorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataResponseMetadataResponseTopic(w: Writer, x: MetadataResponseMetadataResponseTopicInit, v: number): void {
@@ -399,7 +425,7 @@ function encodeMetadataResponseMetadataResponseTopic(w: Writer, x: MetadataRespo
   }
   if (v <= 7 && x.topicAuthorizedOperations !== undefined && !w.dropsAbsentFields && x.topicAuthorizedOperations !== -2147483648) throw fieldAbsentInVersion('MetadataResponse', 'topicAuthorizedOperations', v);
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -411,6 +437,7 @@ function decodeMetadataResponseMetadataResponsePartition(r: Reader, v: number): 
   let _replicaNodes: number[];
   let _isrNodes: number[];
   let _offlineReplicas: number[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _partitionIndex = r.readInt32();
   _leaderId = r.readInt32();
@@ -454,9 +481,9 @@ function decodeMetadataResponseMetadataResponsePartition(r: Reader, v: number): 
     }
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: MetadataResponseMetadataResponsePartition = {
     errorCode: _errorCode,
     partitionIndex: _partitionIndex,
     leaderId: _leaderId,
@@ -465,6 +492,8 @@ function decodeMetadataResponseMetadataResponsePartition(r: Reader, v: number): 
     isrNodes: _isrNodes,
     offlineReplicas: _offlineReplicas,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeMetadataResponseMetadataResponsePartition(w: Writer, x: MetadataResponseMetadataResponsePartitionInit, v: number): void {
@@ -512,7 +541,7 @@ function encodeMetadataResponseMetadataResponsePartition(w: Writer, x: MetadataR
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetCommitRequest {
   groupId: string;
@@ -12,6 +13,8 @@ export interface OffsetCommitRequest {
   groupInstanceId: string | null;
   retentionTimeMs: bigint;
   topics: OffsetCommitRequestOffsetCommitRequestTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitRequestInit = {
@@ -21,18 +24,22 @@ export type OffsetCommitRequestInit = {
   groupInstanceId?: string | null;
   retentionTimeMs?: bigint;
   topics?: readonly OffsetCommitRequestOffsetCommitRequestTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetCommitRequestOffsetCommitRequestTopic {
   name: string;
   topicId: string;
   partitions: OffsetCommitRequestOffsetCommitRequestPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitRequestOffsetCommitRequestTopicInit = {
   name?: string;
   topicId?: string;
   partitions?: readonly OffsetCommitRequestOffsetCommitRequestPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetCommitRequestOffsetCommitRequestPartition {
@@ -41,6 +48,8 @@ export interface OffsetCommitRequestOffsetCommitRequestPartition {
   committedLeaderEpoch: number;
   commitTimestamp: bigint;
   committedMetadata: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitRequestOffsetCommitRequestPartitionInit = {
@@ -49,6 +58,7 @@ export type OffsetCommitRequestOffsetCommitRequestPartitionInit = {
   committedLeaderEpoch?: number;
   commitTimestamp?: bigint;
   committedMetadata?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetCommitRequest(): OffsetCommitRequest {
@@ -68,7 +78,8 @@ function isDefaultOffsetCommitRequest(x: OffsetCommitRequestInit): boolean {
     (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
     (x.retentionTimeMs === undefined || !(x.retentionTimeMs !== -1n)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetCommitRequestOffsetCommitRequestTopic(): OffsetCommitRequestOffsetCommitRequestTopic {
@@ -82,7 +93,8 @@ function defaultOffsetCommitRequestOffsetCommitRequestTopic(): OffsetCommitReque
 function isDefaultOffsetCommitRequestOffsetCommitRequestTopic(x: OffsetCommitRequestOffsetCommitRequestTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetCommitRequestOffsetCommitRequestPartition(): OffsetCommitRequestOffsetCommitRequestPartition {
@@ -100,7 +112,8 @@ function isDefaultOffsetCommitRequestOffsetCommitRequestPartition(x: OffsetCommi
     (x.committedOffset === undefined || !(x.committedOffset !== 0n)) &&
     (x.committedLeaderEpoch === undefined || !(x.committedLeaderEpoch !== -1)) &&
     (x.commitTimestamp === undefined || !(x.commitTimestamp !== -1n)) &&
-    (x.committedMetadata === undefined || !(x.committedMetadata !== ""));
+    (x.committedMetadata === undefined || !(x.committedMetadata !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
@@ -110,6 +123,7 @@ function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
   let _groupInstanceId: string | null = null;
   let _retentionTimeMs: bigint = -1n;
   let _topics: OffsetCommitRequestOffsetCommitRequestTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 8 ? r.readCompactString() : r.readString();
   if (v >= 1) {
     _generationIdOrMemberEpoch = r.readInt32();
@@ -136,9 +150,9 @@ function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
     }
   }
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitRequest = {
     groupId: _groupId,
     generationIdOrMemberEpoch: _generationIdOrMemberEpoch,
     memberId: _memberId,
@@ -146,6 +160,8 @@ function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
     retentionTimeMs: _retentionTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitRequest(w: Writer, x: OffsetCommitRequestInit, v: number): void {
@@ -192,7 +208,7 @@ function encodeOffsetCommitRequest(w: Writer, x: OffsetCommitRequestInit, v: num
     }
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -200,6 +216,7 @@ function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number)
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: OffsetCommitRequestOffsetCommitRequestPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 9) {
     _name = v >= 8 ? r.readCompactString() : r.readString();
   }
@@ -219,13 +236,15 @@ function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, v: number)
     }
   }
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitRequestOffsetCommitRequestTopic = {
     name: _name,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, x: OffsetCommitRequestOffsetCommitRequestTopicInit, v: number): void {
@@ -251,7 +270,7 @@ function encodeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, x: OffsetC
     }
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -261,6 +280,7 @@ function decodeOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v: num
   let _committedLeaderEpoch: number = -1;
   let _commitTimestamp: bigint = -1n;
   let _committedMetadata: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _committedOffset = r.readInt64();
   if (v >= 6) {
@@ -271,15 +291,17 @@ function decodeOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, v: num
   }
   _committedMetadata = v >= 8 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitRequestOffsetCommitRequestPartition = {
     partitionIndex: _partitionIndex,
     committedOffset: _committedOffset,
     committedLeaderEpoch: _committedLeaderEpoch,
     commitTimestamp: _commitTimestamp,
     committedMetadata: _committedMetadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, x: OffsetCommitRequestOffsetCommitRequestPartitionInit, v: number): void {
@@ -309,7 +331,7 @@ function encodeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, x: Off
     }
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetCommitResponse {
   throttleTimeMs: number;
   topics: OffsetCommitResponseOffsetCommitResponseTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly OffsetCommitResponseOffsetCommitResponseTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetCommitResponseOffsetCommitResponseTopic {
   name: string;
   topicId: string;
   partitions: OffsetCommitResponseOffsetCommitResponsePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitResponseOffsetCommitResponseTopicInit = {
   name?: string;
   topicId?: string;
   partitions?: readonly OffsetCommitResponseOffsetCommitResponsePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetCommitResponseOffsetCommitResponsePartition {
   partitionIndex: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitResponseOffsetCommitResponsePartitionInit = {
   partitionIndex?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetCommitResponse(): OffsetCommitResponse {
@@ -46,7 +56,8 @@ function defaultOffsetCommitResponse(): OffsetCommitResponse {
 
 function isDefaultOffsetCommitResponse(x: OffsetCommitResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetCommitResponseOffsetCommitResponseTopic(): OffsetCommitResponseOffsetCommitResponseTopic {
@@ -60,7 +71,8 @@ function defaultOffsetCommitResponseOffsetCommitResponseTopic(): OffsetCommitRes
 function isDefaultOffsetCommitResponseOffsetCommitResponseTopic(x: OffsetCommitResponseOffsetCommitResponseTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetCommitResponseOffsetCommitResponsePartition(): OffsetCommitResponseOffsetCommitResponsePartition {
@@ -72,12 +84,14 @@ function defaultOffsetCommitResponseOffsetCommitResponsePartition(): OffsetCommi
 
 function isDefaultOffsetCommitResponseOffsetCommitResponsePartition(x: OffsetCommitResponseOffsetCommitResponsePartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
   let _throttleTimeMs: number = 0;
   let _topics: OffsetCommitResponseOffsetCommitResponseTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _throttleTimeMs = r.readInt32();
   }
@@ -94,12 +108,14 @@ function decodeOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse 
     }
   }
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitResponse(w: Writer, x: OffsetCommitResponseInit, v: number): void {
@@ -117,7 +133,7 @@ function encodeOffsetCommitResponse(w: Writer, x: OffsetCommitResponseInit, v: n
     }
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -125,6 +141,7 @@ function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: numbe
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: OffsetCommitResponseOffsetCommitResponsePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 9) {
     _name = v >= 8 ? r.readCompactString() : r.readString();
   }
@@ -144,13 +161,15 @@ function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v: numbe
     }
   }
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitResponseOffsetCommitResponseTopic = {
     name: _name,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, x: OffsetCommitResponseOffsetCommitResponseTopicInit, v: number): void {
@@ -176,22 +195,25 @@ function encodeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, x: Offse
     }
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, v: number): OffsetCommitResponseOffsetCommitResponsePartition {
   let _partitionIndex: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 8) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetCommitResponseOffsetCommitResponsePartition = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitResponseOffsetCommitResponsePartition(w: Writer, x: OffsetCommitResponseOffsetCommitResponsePartitionInit, v: number): void {
@@ -204,7 +226,7 @@ function encodeOffsetCommitResponseOffsetCommitResponsePartition(w: Writer, x: O
     w.writeInt16(val);
   }
   if (v >= 8) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetFetchRequest {
   groupId: string;
   topics: OffsetFetchRequestOffsetFetchRequestTopic[] | null;
   groups: OffsetFetchRequestOffsetFetchRequestGroup[];
   requireStable: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchRequestInit = {
@@ -17,16 +20,20 @@ export type OffsetFetchRequestInit = {
   topics?: readonly OffsetFetchRequestOffsetFetchRequestTopicInit[] | null;
   groups?: readonly OffsetFetchRequestOffsetFetchRequestGroupInit[];
   requireStable?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchRequestOffsetFetchRequestTopic {
   name: string;
   partitionIndexes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchRequestOffsetFetchRequestTopicInit = {
   name?: string;
   partitionIndexes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchRequestOffsetFetchRequestGroup {
@@ -34,6 +41,8 @@ export interface OffsetFetchRequestOffsetFetchRequestGroup {
   memberId: string | null;
   memberEpoch: number;
   topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchRequestOffsetFetchRequestGroupInit = {
@@ -41,18 +50,22 @@ export type OffsetFetchRequestOffsetFetchRequestGroupInit = {
   memberId?: string | null;
   memberEpoch?: number;
   topics?: readonly OffsetFetchRequestOffsetFetchRequestTopicsInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchRequestOffsetFetchRequestTopics {
   name: string;
   topicId: string;
   partitionIndexes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchRequestOffsetFetchRequestTopicsInit = {
   name?: string;
   topicId?: string;
   partitionIndexes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetFetchRequest(): OffsetFetchRequest {
@@ -68,7 +81,8 @@ function isDefaultOffsetFetchRequest(x: OffsetFetchRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
-    (x.requireStable === undefined || !(x.requireStable !== false));
+    (x.requireStable === undefined || !(x.requireStable !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchRequestOffsetFetchRequestTopic(): OffsetFetchRequestOffsetFetchRequestTopic {
@@ -80,7 +94,8 @@ function defaultOffsetFetchRequestOffsetFetchRequestTopic(): OffsetFetchRequestO
 
 function isDefaultOffsetFetchRequestOffsetFetchRequestTopic(x: OffsetFetchRequestOffsetFetchRequestTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0)));
+    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchRequestOffsetFetchRequestGroup(): OffsetFetchRequestOffsetFetchRequestGroup {
@@ -96,7 +111,8 @@ function isDefaultOffsetFetchRequestOffsetFetchRequestGroup(x: OffsetFetchReques
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.memberId === undefined || !(x.memberId !== null)) &&
     (x.memberEpoch === undefined || !(x.memberEpoch !== -1)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchRequestOffsetFetchRequestTopics(): OffsetFetchRequestOffsetFetchRequestTopics {
@@ -110,7 +126,8 @@ function defaultOffsetFetchRequestOffsetFetchRequestTopics(): OffsetFetchRequest
 function isDefaultOffsetFetchRequestOffsetFetchRequestTopics(x: OffsetFetchRequestOffsetFetchRequestTopicsInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0)));
+    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
@@ -118,6 +135,7 @@ function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
   let _topics: OffsetFetchRequestOffsetFetchRequestTopic[] | null = [];
   let _groups: OffsetFetchRequestOffsetFetchRequestGroup[] = [];
   let _requireStable: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 7) {
     _groupId = v >= 6 ? r.readCompactString() : r.readString();
   }
@@ -150,14 +168,16 @@ function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
     _requireStable = r.readBool();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchRequest = {
     groupId: _groupId,
     topics: _topics,
     groups: _groups,
     requireStable: _requireStable,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: number): void {
@@ -197,13 +217,14 @@ function encodeOffsetFetchRequest(w: Writer, x: OffsetFetchRequestInit, v: numbe
   }
   if (v <= 6 && x.requireStable !== undefined && !w.dropsAbsentFields && x.requireStable !== false) throw fieldAbsentInVersion('OffsetFetchRequest', 'requireStable', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): OffsetFetchRequestOffsetFetchRequestTopic {
   let _name: string = "";
   let _partitionIndexes: number[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 7) {
     _name = v >= 6 ? r.readCompactString() : r.readString();
   }
@@ -220,12 +241,14 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, v: number): 
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchRequestOffsetFetchRequestTopic = {
     name: _name,
     partitionIndexes: _partitionIndexes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, x: OffsetFetchRequestOffsetFetchRequestTopicInit, v: number): void {
@@ -249,7 +272,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, x: OffsetFet
   }
   if (v >= 8 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -258,6 +281,7 @@ function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): 
   let _memberId: string | null = null;
   let _memberEpoch: number = -1;
   let _topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 8) {
     _groupId = r.readCompactString();
   }
@@ -280,14 +304,16 @@ function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, v: number): 
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchRequestOffsetFetchRequestGroup = {
     groupId: _groupId,
     memberId: _memberId,
     memberEpoch: _memberEpoch,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, x: OffsetFetchRequestOffsetFetchRequestGroupInit, v: number): void {
@@ -323,7 +349,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, x: OffsetFet
   }
   if (v <= 7 && x.topics !== undefined && !w.dropsAbsentFields && (x.topics === null || x.topics.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'topics', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -331,6 +357,7 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number):
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitionIndexes: number[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if ((v >= 8 && v <= 9)) {
     _name = r.readCompactString();
   }
@@ -350,13 +377,15 @@ function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, v: number):
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchRequestOffsetFetchRequestTopics = {
     name: _name,
     topicId: _topicId,
     partitionIndexes: _partitionIndexes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, x: OffsetFetchRequestOffsetFetchRequestTopicsInit, v: number): void {
@@ -383,7 +412,7 @@ function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, x: OffsetFe
   }
   if (v <= 7 && x.partitionIndexes !== undefined && !w.dropsAbsentFields && (x.partitionIndexes === null || x.partitionIndexes.length !== 0)) throw fieldAbsentInVersion('OffsetFetchRequest', 'partitionIndexes', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

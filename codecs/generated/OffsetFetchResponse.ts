@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetFetchResponse {
   throttleTimeMs: number;
   topics: OffsetFetchResponseOffsetFetchResponseTopic[];
   errorCode: number;
   groups: OffsetFetchResponseOffsetFetchResponseGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseInit = {
@@ -17,16 +20,20 @@ export type OffsetFetchResponseInit = {
   topics?: readonly OffsetFetchResponseOffsetFetchResponseTopicInit[];
   errorCode?: number;
   groups?: readonly OffsetFetchResponseOffsetFetchResponseGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchResponseOffsetFetchResponseTopic {
   name: string;
   partitions: OffsetFetchResponseOffsetFetchResponsePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseOffsetFetchResponseTopicInit = {
   name?: string;
   partitions?: readonly OffsetFetchResponseOffsetFetchResponsePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchResponseOffsetFetchResponsePartition {
@@ -35,6 +42,8 @@ export interface OffsetFetchResponseOffsetFetchResponsePartition {
   committedLeaderEpoch: number;
   metadata: string | null;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseOffsetFetchResponsePartitionInit = {
@@ -43,30 +52,37 @@ export type OffsetFetchResponseOffsetFetchResponsePartitionInit = {
   committedLeaderEpoch?: number;
   metadata?: string | null;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchResponseOffsetFetchResponseGroup {
   groupId: string;
   topics: OffsetFetchResponseOffsetFetchResponseTopics[];
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseOffsetFetchResponseGroupInit = {
   groupId?: string;
   topics?: readonly OffsetFetchResponseOffsetFetchResponseTopicsInit[];
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchResponseOffsetFetchResponseTopics {
   name: string;
   topicId: string;
   partitions: OffsetFetchResponseOffsetFetchResponsePartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseOffsetFetchResponseTopicsInit = {
   name?: string;
   topicId?: string;
   partitions?: readonly OffsetFetchResponseOffsetFetchResponsePartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetFetchResponseOffsetFetchResponsePartitions {
@@ -75,6 +91,8 @@ export interface OffsetFetchResponseOffsetFetchResponsePartitions {
   committedLeaderEpoch: number;
   metadata: string | null;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetFetchResponseOffsetFetchResponsePartitionsInit = {
@@ -83,6 +101,7 @@ export type OffsetFetchResponseOffsetFetchResponsePartitionsInit = {
   committedLeaderEpoch?: number;
   metadata?: string | null;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetFetchResponse(): OffsetFetchResponse {
@@ -98,7 +117,8 @@ function isDefaultOffsetFetchResponse(x: OffsetFetchResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchResponseOffsetFetchResponseTopic(): OffsetFetchResponseOffsetFetchResponseTopic {
@@ -110,7 +130,8 @@ function defaultOffsetFetchResponseOffsetFetchResponseTopic(): OffsetFetchRespon
 
 function isDefaultOffsetFetchResponseOffsetFetchResponseTopic(x: OffsetFetchResponseOffsetFetchResponseTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchResponseOffsetFetchResponsePartition(): OffsetFetchResponseOffsetFetchResponsePartition {
@@ -128,7 +149,8 @@ function isDefaultOffsetFetchResponseOffsetFetchResponsePartition(x: OffsetFetch
     (x.committedOffset === undefined || !(x.committedOffset !== 0n)) &&
     (x.committedLeaderEpoch === undefined || !(x.committedLeaderEpoch !== -1)) &&
     (x.metadata === undefined || !(x.metadata !== "")) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchResponseOffsetFetchResponseGroup(): OffsetFetchResponseOffsetFetchResponseGroup {
@@ -142,7 +164,8 @@ function defaultOffsetFetchResponseOffsetFetchResponseGroup(): OffsetFetchRespon
 function isDefaultOffsetFetchResponseOffsetFetchResponseGroup(x: OffsetFetchResponseOffsetFetchResponseGroupInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchResponseOffsetFetchResponseTopics(): OffsetFetchResponseOffsetFetchResponseTopics {
@@ -156,7 +179,8 @@ function defaultOffsetFetchResponseOffsetFetchResponseTopics(): OffsetFetchRespo
 function isDefaultOffsetFetchResponseOffsetFetchResponseTopics(x: OffsetFetchResponseOffsetFetchResponseTopicsInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetFetchResponseOffsetFetchResponsePartitions(): OffsetFetchResponseOffsetFetchResponsePartitions {
@@ -174,7 +198,8 @@ function isDefaultOffsetFetchResponseOffsetFetchResponsePartitions(x: OffsetFetc
     (x.committedOffset === undefined || !(x.committedOffset !== 0n)) &&
     (x.committedLeaderEpoch === undefined || !(x.committedLeaderEpoch !== -1)) &&
     (x.metadata === undefined || !(x.metadata !== "")) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
@@ -182,6 +207,7 @@ function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
   let _topics: OffsetFetchResponseOffsetFetchResponseTopic[] = [];
   let _errorCode: number = 0;
   let _groups: OffsetFetchResponseOffsetFetchResponseGroup[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _throttleTimeMs = r.readInt32();
   }
@@ -213,14 +239,16 @@ function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
     errorCode: _errorCode,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponse(w: Writer, x: OffsetFetchResponseInit, v: number): void {
@@ -253,13 +281,14 @@ function encodeOffsetFetchResponse(w: Writer, x: OffsetFetchResponseInit, v: num
   }
   if (v <= 7 && x.groups !== undefined && !w.dropsAbsentFields && (x.groups === null || x.groups.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'groups', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number): OffsetFetchResponseOffsetFetchResponseTopic {
   let _name: string = "";
   let _partitions: OffsetFetchResponseOffsetFetchResponsePartition[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 7) {
     _name = v >= 6 ? r.readCompactString() : r.readString();
   }
@@ -276,12 +305,14 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, v: number)
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponseOffsetFetchResponseTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, x: OffsetFetchResponseOffsetFetchResponseTopicInit, v: number): void {
@@ -305,7 +336,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, x: OffsetF
   }
   if (v >= 8 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -315,6 +346,7 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: num
   let _committedLeaderEpoch: number = -1;
   let _metadata: string | null = "";
   let _errorCode: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 7) {
     _partitionIndex = r.readInt32();
   }
@@ -331,15 +363,17 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, v: num
     _errorCode = r.readInt16();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponseOffsetFetchResponsePartition = {
     partitionIndex: _partitionIndex,
     committedOffset: _committedOffset,
     committedLeaderEpoch: _committedLeaderEpoch,
     metadata: _metadata,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, x: OffsetFetchResponseOffsetFetchResponsePartitionInit, v: number): void {
@@ -372,7 +406,7 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, x: Off
   }
   if (v >= 8 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -380,6 +414,7 @@ function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number)
   let _groupId: string = "";
   let _topics: OffsetFetchResponseOffsetFetchResponseTopics[] = [];
   let _errorCode: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 8) {
     _groupId = r.readCompactString();
   }
@@ -399,13 +434,15 @@ function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, v: number)
     _errorCode = r.readInt16();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponseOffsetFetchResponseGroup = {
     groupId: _groupId,
     topics: _topics,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, x: OffsetFetchResponseOffsetFetchResponseGroupInit, v: number): void {
@@ -434,7 +471,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, x: OffsetF
   }
   if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -442,6 +479,7 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitions: OffsetFetchResponseOffsetFetchResponsePartitions[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if ((v >= 8 && v <= 9)) {
     _name = r.readCompactString();
   }
@@ -461,13 +499,15 @@ function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, v: number
     }
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponseOffsetFetchResponseTopics = {
     name: _name,
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, x: OffsetFetchResponseOffsetFetchResponseTopicsInit, v: number): void {
@@ -494,7 +534,7 @@ function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, x: Offset
   }
   if (v <= 7 && x.partitions !== undefined && !w.dropsAbsentFields && (x.partitions === null || x.partitions.length !== 0)) throw fieldAbsentInVersion('OffsetFetchResponse', 'partitions', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -504,6 +544,7 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: nu
   let _committedLeaderEpoch: number = -1;
   let _metadata: string | null = "";
   let _errorCode: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 8) {
     _partitionIndex = r.readInt32();
   }
@@ -520,15 +561,17 @@ function decodeOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, v: nu
     _errorCode = r.readInt16();
   }
   if (v >= 6) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetFetchResponseOffsetFetchResponsePartitions = {
     partitionIndex: _partitionIndex,
     committedOffset: _committedOffset,
     committedLeaderEpoch: _committedLeaderEpoch,
     metadata: _metadata,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, x: OffsetFetchResponseOffsetFetchResponsePartitionsInit, v: number): void {
@@ -561,7 +604,7 @@ function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, x: Of
   }
   if (v <= 7 && x.errorCode !== undefined && !w.dropsAbsentFields && x.errorCode !== 0) throw fieldAbsentInVersion('OffsetFetchResponse', 'errorCode', v);
   if (v >= 6) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

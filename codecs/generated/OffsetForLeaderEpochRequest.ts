@@ -4,37 +4,47 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetForLeaderEpochRequest {
   replicaId: number;
   topics: OffsetForLeaderEpochRequestOffsetForLeaderTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochRequestInit = {
   replicaId?: number;
   topics?: readonly OffsetForLeaderEpochRequestOffsetForLeaderTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetForLeaderEpochRequestOffsetForLeaderTopic {
   topic: string;
   partitions: OffsetForLeaderEpochRequestOffsetForLeaderPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochRequestOffsetForLeaderTopicInit = {
   topic?: string;
   partitions?: readonly OffsetForLeaderEpochRequestOffsetForLeaderPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetForLeaderEpochRequestOffsetForLeaderPartition {
   partition: number;
   currentLeaderEpoch: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochRequestOffsetForLeaderPartitionInit = {
   partition?: number;
   currentLeaderEpoch?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochRequest {
@@ -46,7 +56,8 @@ function defaultOffsetForLeaderEpochRequest(): OffsetForLeaderEpochRequest {
 
 function isDefaultOffsetForLeaderEpochRequest(x: OffsetForLeaderEpochRequestInit): boolean {
   return (x.replicaId === undefined || !(x.replicaId !== -2)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
@@ -58,7 +69,8 @@ function defaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(): OffsetForLead
 
 function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderTopic(x: OffsetForLeaderEpochRequestOffsetForLeaderTopicInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(): OffsetForLeaderEpochRequestOffsetForLeaderPartition {
@@ -72,12 +84,14 @@ function defaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(): OffsetFor
 function isDefaultOffsetForLeaderEpochRequestOffsetForLeaderPartition(x: OffsetForLeaderEpochRequestOffsetForLeaderPartitionInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
     (x.currentLeaderEpoch === undefined || !(x.currentLeaderEpoch !== -1)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderEpochRequest {
   let _replicaId: number = -2;
   let _topics: OffsetForLeaderEpochRequestOffsetForLeaderTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _replicaId = r.readInt32();
   }
@@ -94,12 +108,14 @@ function decodeOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeade
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochRequest = {
     replicaId: _replicaId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochRequest(w: Writer, x: OffsetForLeaderEpochRequestInit, v: number): void {
@@ -117,13 +133,14 @@ function encodeOffsetForLeaderEpochRequest(w: Writer, x: OffsetForLeaderEpochReq
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: Reader, v: number): OffsetForLeaderEpochRequestOffsetForLeaderTopic {
   let _topic: string;
   let _partitions: OffsetForLeaderEpochRequestOffsetForLeaderPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 4 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -138,12 +155,14 @@ function decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: Reader, v: num
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochRequestOffsetForLeaderTopic = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(w: Writer, x: OffsetForLeaderEpochRequestOffsetForLeaderTopicInit, v: number): void {
@@ -165,7 +184,7 @@ function encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(w: Writer, x: Off
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -173,19 +192,22 @@ function decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(r: Reader, v:
   let _partition: number;
   let _currentLeaderEpoch: number = -1;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   if (v >= 2) {
     _currentLeaderEpoch = r.readInt32();
   }
   _leaderEpoch = r.readInt32();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochRequestOffsetForLeaderPartition = {
     partition: _partition,
     currentLeaderEpoch: _currentLeaderEpoch,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(w: Writer, x: OffsetForLeaderEpochRequestOffsetForLeaderPartitionInit, v: number): void {
@@ -202,7 +224,7 @@ function encodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(w: Writer, x:
     w.writeInt32(val);
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface OffsetForLeaderEpochResponse {
   throttleTimeMs: number;
   topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
   topic: string;
   partitions: OffsetForLeaderEpochResponseEpochEndOffset[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInit = {
   topic?: string;
   partitions?: readonly OffsetForLeaderEpochResponseEpochEndOffsetInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface OffsetForLeaderEpochResponseEpochEndOffset {
@@ -30,6 +37,8 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
   partition: number;
   leaderEpoch: number;
   endOffset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetForLeaderEpochResponseEpochEndOffsetInit = {
@@ -37,6 +46,7 @@ export type OffsetForLeaderEpochResponseEpochEndOffsetInit = {
   partition?: number;
   leaderEpoch?: number;
   endOffset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochResponse {
@@ -48,7 +58,8 @@ function defaultOffsetForLeaderEpochResponse(): OffsetForLeaderEpochResponse {
 
 function isDefaultOffsetForLeaderEpochResponse(x: OffsetForLeaderEpochResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(): OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
@@ -60,7 +71,8 @@ function defaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(): Offset
 
 function isDefaultOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(x: OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultOffsetForLeaderEpochResponseEpochEndOffset(): OffsetForLeaderEpochResponseEpochEndOffset {
@@ -76,12 +88,14 @@ function isDefaultOffsetForLeaderEpochResponseEpochEndOffset(x: OffsetForLeaderE
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.partition === undefined || !(x.partition !== 0)) &&
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
-    (x.endOffset === undefined || !(x.endOffset !== -1n));
+    (x.endOffset === undefined || !(x.endOffset !== -1n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeaderEpochResponse {
   let _throttleTimeMs: number = 0;
   let _topics: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 2) {
     _throttleTimeMs = r.readInt32();
   }
@@ -98,12 +112,14 @@ function decodeOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLead
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochResponse(w: Writer, x: OffsetForLeaderEpochResponseInit, v: number): void {
@@ -121,13 +137,14 @@ function encodeOffsetForLeaderEpochResponse(w: Writer, x: OffsetForLeaderEpochRe
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: Reader, v: number): OffsetForLeaderEpochResponseOffsetForLeaderTopicResult {
   let _topic: string;
   let _partitions: OffsetForLeaderEpochResponseEpochEndOffset[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 4 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 4 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -142,12 +159,14 @@ function decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: Reader,
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w: Writer, x: OffsetForLeaderEpochResponseOffsetForLeaderTopicResultInit, v: number): void {
@@ -169,7 +188,7 @@ function encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w: Writer,
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -178,6 +197,7 @@ function decodeOffsetForLeaderEpochResponseEpochEndOffset(r: Reader, v: number):
   let _partition: number;
   let _leaderEpoch: number = -1;
   let _endOffset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _partition = r.readInt32();
   if (v >= 1) {
@@ -185,14 +205,16 @@ function decodeOffsetForLeaderEpochResponseEpochEndOffset(r: Reader, v: number):
   }
   _endOffset = r.readInt64();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: OffsetForLeaderEpochResponseEpochEndOffset = {
     errorCode: _errorCode,
     partition: _partition,
     leaderEpoch: _leaderEpoch,
     endOffset: _endOffset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetForLeaderEpochResponseEpochEndOffset(w: Writer, x: OffsetForLeaderEpochResponseEpochEndOffsetInit, v: number): void {
@@ -213,7 +235,7 @@ function encodeOffsetForLeaderEpochResponseEpochEndOffset(w: Writer, x: OffsetFo
     w.writeInt64(val);
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ProduceRequest {
   transactionalId: string | null;
   acks: number;
   timeoutMs: number;
   topicData: ProduceRequestTopicProduceData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceRequestInit = {
@@ -17,28 +20,35 @@ export type ProduceRequestInit = {
   acks?: number;
   timeoutMs?: number;
   topicData?: readonly ProduceRequestTopicProduceDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceRequestTopicProduceData {
   name: string;
   topicId: string;
   partitionData: ProduceRequestPartitionProduceData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceRequestTopicProduceDataInit = {
   name?: string;
   topicId?: string;
   partitionData?: readonly ProduceRequestPartitionProduceDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceRequestPartitionProduceData {
   index: number;
   records: Buffer | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceRequestPartitionProduceDataInit = {
   index?: number;
   records?: Buffer | readonly Buffer[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultProduceRequest(): ProduceRequest {
@@ -54,7 +64,8 @@ function isDefaultProduceRequest(x: ProduceRequestInit): boolean {
   return (x.transactionalId === undefined || !(x.transactionalId !== null)) &&
     (x.acks === undefined || !(x.acks !== 0)) &&
     (x.timeoutMs === undefined || !(x.timeoutMs !== 0)) &&
-    (x.topicData === undefined || !((x.topicData === null || x.topicData.length !== 0)));
+    (x.topicData === undefined || !((x.topicData === null || x.topicData.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceRequestTopicProduceData(): ProduceRequestTopicProduceData {
@@ -68,7 +79,8 @@ function defaultProduceRequestTopicProduceData(): ProduceRequestTopicProduceData
 function isDefaultProduceRequestTopicProduceData(x: ProduceRequestTopicProduceDataInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitionData === undefined || !((x.partitionData === null || x.partitionData.length !== 0)));
+    (x.partitionData === undefined || !((x.partitionData === null || x.partitionData.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceRequestPartitionProduceData(): ProduceRequestPartitionProduceData {
@@ -80,7 +92,8 @@ function defaultProduceRequestPartitionProduceData(): ProduceRequestPartitionPro
 
 function isDefaultProduceRequestPartitionProduceData(x: ProduceRequestPartitionProduceDataInit): boolean {
   return (x.index === undefined || !(x.index !== 0)) &&
-    (x.records === undefined || !(x.records !== null));
+    (x.records === undefined || !(x.records !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeProduceRequest(r: Reader, v: number): ProduceRequest {
@@ -88,6 +101,7 @@ function decodeProduceRequest(r: Reader, v: number): ProduceRequest {
   let _acks: number;
   let _timeoutMs: number;
   let _topicData: ProduceRequestTopicProduceData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 3) {
     _transactionalId = v >= 9 ? r.readCompactNullableString() : r.readNullableString();
   }
@@ -106,14 +120,16 @@ function decodeProduceRequest(r: Reader, v: number): ProduceRequest {
     }
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceRequest = {
     transactionalId: _transactionalId,
     acks: _acks,
     timeoutMs: _timeoutMs,
     topicData: _topicData,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceRequest(w: Writer, x: ProduceRequestInit, v: number): void {
@@ -144,7 +160,7 @@ function encodeProduceRequest(w: Writer, x: ProduceRequestInit, v: number): void
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -152,6 +168,7 @@ function decodeProduceRequestTopicProduceData(r: Reader, v: number): ProduceRequ
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitionData: ProduceRequestPartitionProduceData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 12) {
     _name = v >= 9 ? r.readCompactString() : r.readString();
   }
@@ -171,13 +188,15 @@ function decodeProduceRequestTopicProduceData(r: Reader, v: number): ProduceRequ
     }
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceRequestTopicProduceData = {
     name: _name,
     topicId: _topicId,
     partitionData: _partitionData,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceRequestTopicProduceData(w: Writer, x: ProduceRequestTopicProduceDataInit, v: number): void {
@@ -203,22 +222,25 @@ function encodeProduceRequestTopicProduceData(w: Writer, x: ProduceRequestTopicP
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeProduceRequestPartitionProduceData(r: Reader, v: number): ProduceRequestPartitionProduceData {
   let _index: number;
   let _records: Buffer | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _index = r.readInt32();
   _records = v >= 9 ? r.readCompactNullableBytes() : r.readNullableBytes();
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceRequestPartitionProduceData = {
     index: _index,
     records: _records,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceRequestPartitionProduceData(w: Writer, x: ProduceRequestPartitionProduceDataInit, v: number): void {
@@ -231,7 +253,7 @@ function encodeProduceRequestPartitionProduceData(w: Writer, x: ProduceRequestPa
     w.writeRecords(val, v >= 9);
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,29 +4,36 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ProduceResponse {
   responses: ProduceResponseTopicProduceResponse[];
   throttleTimeMs: number;
   nodeEndpoints: ProduceResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponseInit = {
   responses?: readonly ProduceResponseTopicProduceResponseInit[];
   throttleTimeMs?: number;
   nodeEndpoints?: readonly ProduceResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceResponseTopicProduceResponse {
   name: string;
   topicId: string;
   partitionResponses: ProduceResponsePartitionProduceResponse[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponseTopicProduceResponseInit = {
   name?: string;
   topicId?: string;
   partitionResponses?: readonly ProduceResponsePartitionProduceResponseInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceResponsePartitionProduceResponse {
@@ -38,6 +45,8 @@ export interface ProduceResponsePartitionProduceResponse {
   recordErrors: ProduceResponseBatchIndexAndErrorMessage[];
   errorMessage: string | null;
   currentLeader: ProduceResponseLeaderIdAndEpoch;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponsePartitionProduceResponseInit = {
@@ -49,26 +58,33 @@ export type ProduceResponsePartitionProduceResponseInit = {
   recordErrors?: readonly ProduceResponseBatchIndexAndErrorMessageInit[];
   errorMessage?: string | null;
   currentLeader?: ProduceResponseLeaderIdAndEpochInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceResponseBatchIndexAndErrorMessage {
   batchIndex: number;
   batchIndexErrorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponseBatchIndexAndErrorMessageInit = {
   batchIndex?: number;
   batchIndexErrorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceResponseLeaderIdAndEpoch {
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponseLeaderIdAndEpochInit = {
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ProduceResponseNodeEndpoint {
@@ -76,6 +92,8 @@ export interface ProduceResponseNodeEndpoint {
   host: string;
   port: number;
   rack: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ProduceResponseNodeEndpointInit = {
@@ -83,6 +101,7 @@ export type ProduceResponseNodeEndpointInit = {
   host?: string;
   port?: number;
   rack?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultProduceResponse(): ProduceResponse {
@@ -96,7 +115,8 @@ function defaultProduceResponse(): ProduceResponse {
 function isDefaultProduceResponse(x: ProduceResponseInit): boolean {
   return (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
     (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceResponseTopicProduceResponse(): ProduceResponseTopicProduceResponse {
@@ -110,7 +130,8 @@ function defaultProduceResponseTopicProduceResponse(): ProduceResponseTopicProdu
 function isDefaultProduceResponseTopicProduceResponse(x: ProduceResponseTopicProduceResponseInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitionResponses === undefined || !((x.partitionResponses === null || x.partitionResponses.length !== 0)));
+    (x.partitionResponses === undefined || !((x.partitionResponses === null || x.partitionResponses.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceResponsePartitionProduceResponse(): ProduceResponsePartitionProduceResponse {
@@ -134,7 +155,8 @@ function isDefaultProduceResponsePartitionProduceResponse(x: ProduceResponsePart
     (x.logStartOffset === undefined || !(x.logStartOffset !== -1n)) &&
     (x.recordErrors === undefined || !((x.recordErrors === null || x.recordErrors.length !== 0))) &&
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
-    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))));
+    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceResponseBatchIndexAndErrorMessage(): ProduceResponseBatchIndexAndErrorMessage {
@@ -146,7 +168,8 @@ function defaultProduceResponseBatchIndexAndErrorMessage(): ProduceResponseBatch
 
 function isDefaultProduceResponseBatchIndexAndErrorMessage(x: ProduceResponseBatchIndexAndErrorMessageInit): boolean {
   return (x.batchIndex === undefined || !(x.batchIndex !== 0)) &&
-    (x.batchIndexErrorMessage === undefined || !(x.batchIndexErrorMessage !== null));
+    (x.batchIndexErrorMessage === undefined || !(x.batchIndexErrorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderIdAndEpoch {
@@ -158,7 +181,8 @@ function defaultProduceResponseLeaderIdAndEpoch(): ProduceResponseLeaderIdAndEpo
 
 function isDefaultProduceResponseLeaderIdAndEpoch(x: ProduceResponseLeaderIdAndEpochInit): boolean {
   return (x.leaderId === undefined || !(x.leaderId !== -1)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultProduceResponseNodeEndpoint(): ProduceResponseNodeEndpoint {
@@ -174,13 +198,15 @@ function isDefaultProduceResponseNodeEndpoint(x: ProduceResponseNodeEndpointInit
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.rack === undefined || !(x.rack !== null));
+    (x.rack === undefined || !(x.rack !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
   let _responses: ProduceResponseTopicProduceResponse[];
   let _throttleTimeMs: number = 0;
   let _nodeEndpoints: ProduceResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 9 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -216,20 +242,25 @@ function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
               }
               _nodeEndpoints = a0;
             }
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: ProduceResponse = {
     responses: _responses,
     throttleTimeMs: _throttleTimeMs,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponse(w: Writer, x: ProduceResponseInit, v: number): void {
@@ -249,7 +280,9 @@ function encodeProduceResponse(w: Writer, x: ProduceResponseInit, v: number): vo
   if (v <= 9 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('ProduceResponse', 'nodeEndpoints', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.nodeEndpoints;
       if (val !== undefined) {
@@ -265,6 +298,7 @@ function encodeProduceResponse(w: Writer, x: ProduceResponseInit, v: number): vo
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
@@ -272,6 +306,7 @@ function decodeProduceResponseTopicProduceResponse(r: Reader, v: number): Produc
   let _name: string = "";
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
   let _partitionResponses: ProduceResponsePartitionProduceResponse[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v <= 12) {
     _name = v >= 9 ? r.readCompactString() : r.readString();
   }
@@ -291,13 +326,15 @@ function decodeProduceResponseTopicProduceResponse(r: Reader, v: number): Produc
     }
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceResponseTopicProduceResponse = {
     name: _name,
     topicId: _topicId,
     partitionResponses: _partitionResponses,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponseTopicProduceResponse(w: Writer, x: ProduceResponseTopicProduceResponseInit, v: number): void {
@@ -323,7 +360,7 @@ function encodeProduceResponseTopicProduceResponse(w: Writer, x: ProduceResponse
     }
   }
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -336,6 +373,7 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
   let _recordErrors: ProduceResponseBatchIndexAndErrorMessage[] = [];
   let _errorMessage: string | null = null;
   let _currentLeader: ProduceResponseLeaderIdAndEpoch = defaultProduceResponseLeaderIdAndEpoch();
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _index = r.readInt32();
   _errorCode = r.readInt16();
   _baseOffset = r.readInt64();
@@ -371,16 +409,19 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
         case 0: {
           if (v >= 10) {
             _currentLeader = decodeProduceResponseLeaderIdAndEpoch(r, v);
+          } else {
+            unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           }
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: ProduceResponsePartitionProduceResponse = {
     index: _index,
     errorCode: _errorCode,
     baseOffset: _baseOffset,
@@ -390,6 +431,8 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
     errorMessage: _errorMessage,
     currentLeader: _currentLeader,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponsePartitionProduceResponse(w: Writer, x: ProduceResponsePartitionProduceResponseInit, v: number): void {
@@ -433,7 +476,9 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, x: ProduceResp
   if (v <= 9 && x.currentLeader !== undefined && !w.dropsAbsentFields && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader))) throw fieldAbsentInVersion('ProduceResponse', 'currentLeader', v);
   if (v >= 9) {
     const tag0 = v >= 10 && x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultProduceResponseLeaderIdAndEpoch(x.currentLeader));
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.currentLeader;
       if (val !== undefined) {
@@ -448,12 +493,14 @@ function encodeProduceResponsePartitionProduceResponse(w: Writer, x: ProduceResp
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): ProduceResponseBatchIndexAndErrorMessage {
   let _batchIndex: number = 0;
   let _batchIndexErrorMessage: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 8) {
     _batchIndex = r.readInt32();
   }
@@ -461,12 +508,14 @@ function decodeProduceResponseBatchIndexAndErrorMessage(r: Reader, v: number): P
     _batchIndexErrorMessage = v >= 9 ? r.readCompactNullableString() : r.readNullableString();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceResponseBatchIndexAndErrorMessage = {
     batchIndex: _batchIndex,
     batchIndexErrorMessage: _batchIndexErrorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, x: ProduceResponseBatchIndexAndErrorMessageInit, v: number): void {
@@ -485,13 +534,14 @@ function encodeProduceResponseBatchIndexAndErrorMessage(w: Writer, x: ProduceRes
   }
   if (v <= 7 && x.batchIndexErrorMessage !== undefined && !w.dropsAbsentFields && x.batchIndexErrorMessage !== null) throw fieldAbsentInVersion('ProduceResponse', 'batchIndexErrorMessage', v);
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceResponseLeaderIdAndEpoch {
   let _leaderId: number = -1;
   let _leaderEpoch: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 10) {
     _leaderId = r.readInt32();
   }
@@ -499,12 +549,14 @@ function decodeProduceResponseLeaderIdAndEpoch(r: Reader, v: number): ProduceRes
     _leaderEpoch = r.readInt32();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceResponseLeaderIdAndEpoch = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponseLeaderIdAndEpoch(w: Writer, x: ProduceResponseLeaderIdAndEpochInit, v: number): void {
@@ -519,7 +571,7 @@ function encodeProduceResponseLeaderIdAndEpoch(w: Writer, x: ProduceResponseLead
   }
   if (v <= 9 && x.leaderEpoch !== undefined && !w.dropsAbsentFields && x.leaderEpoch !== -1) throw fieldAbsentInVersion('ProduceResponse', 'leaderEpoch', v);
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -528,6 +580,7 @@ function decodeProduceResponseNodeEndpoint(r: Reader, v: number): ProduceRespons
   let _host: string = "";
   let _port: number = 0;
   let _rack: string | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 10) {
     _nodeId = r.readInt32();
   }
@@ -541,14 +594,16 @@ function decodeProduceResponseNodeEndpoint(r: Reader, v: number): ProduceRespons
     _rack = r.readCompactNullableString();
   }
   if (v >= 9) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ProduceResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
     rack: _rack,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndpointInit, v: number): void {
@@ -581,7 +636,7 @@ function encodeProduceResponseNodeEndpoint(w: Writer, x: ProduceResponseNodeEndp
   }
   if (v <= 9 && x.rack !== undefined && !w.dropsAbsentFields && x.rack !== null) throw fieldAbsentInVersion('ProduceResponse', 'rack', v);
   if (v >= 9) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface PushTelemetryRequest {
   clientInstanceId: string;
@@ -11,6 +12,8 @@ export interface PushTelemetryRequest {
   terminating: boolean;
   compressionType: number;
   metrics: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type PushTelemetryRequestInit = {
@@ -19,6 +22,7 @@ export type PushTelemetryRequestInit = {
   terminating?: boolean;
   compressionType?: number;
   metrics?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultPushTelemetryRequest(): PushTelemetryRequest {
@@ -36,7 +40,8 @@ function isDefaultPushTelemetryRequest(x: PushTelemetryRequestInit): boolean {
     (x.subscriptionId === undefined || !(x.subscriptionId !== 0)) &&
     (x.terminating === undefined || !(x.terminating !== false)) &&
     (x.compressionType === undefined || !(x.compressionType !== 0)) &&
-    (x.metrics === undefined || !((x.metrics === null || x.metrics.length !== 0)));
+    (x.metrics === undefined || !((x.metrics === null || x.metrics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodePushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest {
@@ -45,19 +50,22 @@ function decodePushTelemetryRequest(r: Reader, v: number): PushTelemetryRequest 
   let _terminating: boolean;
   let _compressionType: number;
   let _metrics: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clientInstanceId = r.readUuid();
   _subscriptionId = r.readInt32();
   _terminating = r.readBool();
   _compressionType = r.readInt8();
   _metrics = r.readCompactBytes();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: PushTelemetryRequest = {
     clientInstanceId: _clientInstanceId,
     subscriptionId: _subscriptionId,
     terminating: _terminating,
     compressionType: _compressionType,
     metrics: _metrics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodePushTelemetryRequest(w: Writer, x: PushTelemetryRequestInit, v: number): void {
@@ -85,7 +93,7 @@ function encodePushTelemetryRequest(w: Writer, x: PushTelemetryRequestInit, v: n
       w.writeCompactBytes(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const PushTelemetryRequestCodec: MessageCodec<PushTelemetryRequest, PushTelemetryRequestInit> = {

@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface PushTelemetryResponse {
   throttleTimeMs: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type PushTelemetryResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultPushTelemetryResponse(): PushTelemetryResponse {
@@ -24,19 +28,23 @@ function defaultPushTelemetryResponse(): PushTelemetryResponse {
 
 function isDefaultPushTelemetryResponse(x: PushTelemetryResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodePushTelemetryResponse(r: Reader, v: number): PushTelemetryResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: PushTelemetryResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodePushTelemetryResponse(w: Writer, x: PushTelemetryResponseInit, v: number): void {
@@ -48,7 +56,7 @@ function encodePushTelemetryResponse(w: Writer, x: PushTelemetryResponseInit, v:
     const val = x.errorCode === undefined ? 0 : x.errorCode;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const PushTelemetryResponseCodec: MessageCodec<PushTelemetryResponse, PushTelemetryResponseInit> = {

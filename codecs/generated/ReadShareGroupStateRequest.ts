@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ReadShareGroupStateRequest {
   groupId: string;
   topics: ReadShareGroupStateRequestReadStateData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateRequestInit = {
   groupId?: string;
   topics?: readonly ReadShareGroupStateRequestReadStateDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateRequestReadStateData {
   topicId: string;
   partitions: ReadShareGroupStateRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateRequestReadStateDataInit = {
   topicId?: string;
   partitions?: readonly ReadShareGroupStateRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateRequestPartitionData {
   partition: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateRequestPartitionDataInit = {
   partition?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest {
@@ -44,7 +54,8 @@ function defaultReadShareGroupStateRequest(): ReadShareGroupStateRequest {
 
 function isDefaultReadShareGroupStateRequest(x: ReadShareGroupStateRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateRequestReadStateData(): ReadShareGroupStateRequestReadStateData {
@@ -56,7 +67,8 @@ function defaultReadShareGroupStateRequestReadStateData(): ReadShareGroupStateRe
 
 function isDefaultReadShareGroupStateRequestReadStateData(x: ReadShareGroupStateRequestReadStateDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateRequestPartitionData(): ReadShareGroupStateRequestPartitionData {
@@ -68,12 +80,14 @@ function defaultReadShareGroupStateRequestPartitionData(): ReadShareGroupStateRe
 
 function isDefaultReadShareGroupStateRequestPartitionData(x: ReadShareGroupStateRequestPartitionDataInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeReadShareGroupStateRequest(r: Reader, v: number): ReadShareGroupStateRequest {
   let _groupId: string;
   let _topics: ReadShareGroupStateRequestReadStateData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -87,11 +101,13 @@ function decodeReadShareGroupStateRequest(r: Reader, v: number): ReadShareGroupS
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateRequest(w: Writer, x: ReadShareGroupStateRequestInit, v: number): void {
@@ -112,12 +128,13 @@ function encodeReadShareGroupStateRequest(w: Writer, x: ReadShareGroupStateReque
       for (const e0 of val) encodeReadShareGroupStateRequestReadStateData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateRequestReadStateData(r: Reader, v: number): ReadShareGroupStateRequestReadStateData {
   let _topicId: string;
   let _partitions: ReadShareGroupStateRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -131,11 +148,13 @@ function decodeReadShareGroupStateRequestReadStateData(r: Reader, v: number): Re
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateRequestReadStateData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateRequestReadStateData(w: Writer, x: ReadShareGroupStateRequestReadStateDataInit, v: number): void {
@@ -152,19 +171,22 @@ function encodeReadShareGroupStateRequestReadStateData(w: Writer, x: ReadShareGr
       for (const e0 of val) encodeReadShareGroupStateRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateRequestPartitionData(r: Reader, v: number): ReadShareGroupStateRequestPartitionData {
   let _partition: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _leaderEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateRequestPartitionData = {
     partition: _partition,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateRequestPartitionData(w: Writer, x: ReadShareGroupStateRequestPartitionDataInit, v: number): void {
@@ -176,7 +198,7 @@ function encodeReadShareGroupStateRequestPartitionData(w: Writer, x: ReadShareGr
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ReadShareGroupStateRequestCodec: MessageCodec<ReadShareGroupStateRequest, ReadShareGroupStateRequestInit> = {

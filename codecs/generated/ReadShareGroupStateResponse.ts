@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ReadShareGroupStateResponse {
   results: ReadShareGroupStateResponseReadStateResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateResponseInit = {
   results?: readonly ReadShareGroupStateResponseReadStateResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateResponseReadStateResult {
   topicId: string;
   partitions: ReadShareGroupStateResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateResponseReadStateResultInit = {
   topicId?: string;
   partitions?: readonly ReadShareGroupStateResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateResponsePartitionResult {
@@ -30,6 +37,8 @@ export interface ReadShareGroupStateResponsePartitionResult {
   stateEpoch: number;
   startOffset: bigint;
   stateBatches: ReadShareGroupStateResponseStateBatch[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateResponsePartitionResultInit = {
@@ -39,6 +48,7 @@ export type ReadShareGroupStateResponsePartitionResultInit = {
   stateEpoch?: number;
   startOffset?: bigint;
   stateBatches?: readonly ReadShareGroupStateResponseStateBatchInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateResponseStateBatch {
@@ -46,6 +56,8 @@ export interface ReadShareGroupStateResponseStateBatch {
   lastOffset: bigint;
   deliveryState: number;
   deliveryCount: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateResponseStateBatchInit = {
@@ -53,6 +65,7 @@ export type ReadShareGroupStateResponseStateBatchInit = {
   lastOffset?: bigint;
   deliveryState?: number;
   deliveryCount?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultReadShareGroupStateResponse(): ReadShareGroupStateResponse {
@@ -62,7 +75,8 @@ function defaultReadShareGroupStateResponse(): ReadShareGroupStateResponse {
 }
 
 function isDefaultReadShareGroupStateResponse(x: ReadShareGroupStateResponseInit): boolean {
-  return (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+  return (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateResponseReadStateResult(): ReadShareGroupStateResponseReadStateResult {
@@ -74,7 +88,8 @@ function defaultReadShareGroupStateResponseReadStateResult(): ReadShareGroupStat
 
 function isDefaultReadShareGroupStateResponseReadStateResult(x: ReadShareGroupStateResponseReadStateResultInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateResponsePartitionResult(): ReadShareGroupStateResponsePartitionResult {
@@ -94,7 +109,8 @@ function isDefaultReadShareGroupStateResponsePartitionResult(x: ReadShareGroupSt
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
     (x.stateEpoch === undefined || !(x.stateEpoch !== 0)) &&
     (x.startOffset === undefined || !(x.startOffset !== 0n)) &&
-    (x.stateBatches === undefined || !((x.stateBatches === null || x.stateBatches.length !== 0)));
+    (x.stateBatches === undefined || !((x.stateBatches === null || x.stateBatches.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateResponseStateBatch(): ReadShareGroupStateResponseStateBatch {
@@ -110,11 +126,13 @@ function isDefaultReadShareGroupStateResponseStateBatch(x: ReadShareGroupStateRe
   return (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
     (x.deliveryState === undefined || !(x.deliveryState !== 0)) &&
-    (x.deliveryCount === undefined || !(x.deliveryCount !== 0));
+    (x.deliveryCount === undefined || !(x.deliveryCount !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeReadShareGroupStateResponse(r: Reader, v: number): ReadShareGroupStateResponse {
   let _results: ReadShareGroupStateResponseReadStateResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -127,10 +145,12 @@ function decodeReadShareGroupStateResponse(r: Reader, v: number): ReadShareGroup
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateResponse = {
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateResponse(w: Writer, x: ReadShareGroupStateResponseInit, v: number): void {
@@ -143,12 +163,13 @@ function encodeReadShareGroupStateResponse(w: Writer, x: ReadShareGroupStateResp
       for (const e0 of val) encodeReadShareGroupStateResponseReadStateResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponseReadStateResult(r: Reader, v: number): ReadShareGroupStateResponseReadStateResult {
   let _topicId: string;
   let _partitions: ReadShareGroupStateResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -162,11 +183,13 @@ function decodeReadShareGroupStateResponseReadStateResult(r: Reader, v: number):
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateResponseReadStateResult = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateResponseReadStateResult(w: Writer, x: ReadShareGroupStateResponseReadStateResultInit, v: number): void {
@@ -183,7 +206,7 @@ function encodeReadShareGroupStateResponseReadStateResult(w: Writer, x: ReadShar
       for (const e0 of val) encodeReadShareGroupStateResponsePartitionResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponsePartitionResult(r: Reader, v: number): ReadShareGroupStateResponsePartitionResult {
@@ -193,6 +216,7 @@ function decodeReadShareGroupStateResponsePartitionResult(r: Reader, v: number):
   let _stateEpoch: number;
   let _startOffset: bigint;
   let _stateBatches: ReadShareGroupStateResponseStateBatch[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -210,8 +234,8 @@ function decodeReadShareGroupStateResponsePartitionResult(r: Reader, v: number):
       _stateBatches = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateResponsePartitionResult = {
     partition: _partition,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -219,6 +243,8 @@ function decodeReadShareGroupStateResponsePartitionResult(r: Reader, v: number):
     startOffset: _startOffset,
     stateBatches: _stateBatches,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateResponsePartitionResult(w: Writer, x: ReadShareGroupStateResponsePartitionResultInit, v: number): void {
@@ -255,7 +281,7 @@ function encodeReadShareGroupStateResponsePartitionResult(w: Writer, x: ReadShar
       for (const e0 of val) encodeReadShareGroupStateResponseStateBatch(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateResponseStateBatch(r: Reader, v: number): ReadShareGroupStateResponseStateBatch {
@@ -263,17 +289,20 @@ function decodeReadShareGroupStateResponseStateBatch(r: Reader, v: number): Read
   let _lastOffset: bigint;
   let _deliveryState: number;
   let _deliveryCount: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _firstOffset = r.readInt64();
   _lastOffset = r.readInt64();
   _deliveryState = r.readInt8();
   _deliveryCount = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateResponseStateBatch = {
     firstOffset: _firstOffset,
     lastOffset: _lastOffset,
     deliveryState: _deliveryState,
     deliveryCount: _deliveryCount,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateResponseStateBatch(w: Writer, x: ReadShareGroupStateResponseStateBatchInit, v: number): void {
@@ -293,7 +322,7 @@ function encodeReadShareGroupStateResponseStateBatch(w: Writer, x: ReadShareGrou
     const val = x.deliveryCount === undefined ? 0 : x.deliveryCount;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ReadShareGroupStateResponseCodec: MessageCodec<ReadShareGroupStateResponse, ReadShareGroupStateResponseInit> = {

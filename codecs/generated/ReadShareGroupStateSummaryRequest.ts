@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ReadShareGroupStateSummaryRequest {
   groupId: string;
   topics: ReadShareGroupStateSummaryRequestReadStateSummaryData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryRequestInit = {
   groupId?: string;
   topics?: readonly ReadShareGroupStateSummaryRequestReadStateSummaryDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateSummaryRequestReadStateSummaryData {
   topicId: string;
   partitions: ReadShareGroupStateSummaryRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryRequestReadStateSummaryDataInit = {
   topicId?: string;
   partitions?: readonly ReadShareGroupStateSummaryRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateSummaryRequestPartitionData {
   partition: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryRequestPartitionDataInit = {
   partition?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateSummaryRequest {
@@ -44,7 +54,8 @@ function defaultReadShareGroupStateSummaryRequest(): ReadShareGroupStateSummaryR
 
 function isDefaultReadShareGroupStateSummaryRequest(x: ReadShareGroupStateSummaryRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateSummaryRequestReadStateSummaryData(): ReadShareGroupStateSummaryRequestReadStateSummaryData {
@@ -56,7 +67,8 @@ function defaultReadShareGroupStateSummaryRequestReadStateSummaryData(): ReadSha
 
 function isDefaultReadShareGroupStateSummaryRequestReadStateSummaryData(x: ReadShareGroupStateSummaryRequestReadStateSummaryDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateSummaryRequestPartitionData(): ReadShareGroupStateSummaryRequestPartitionData {
@@ -68,12 +80,14 @@ function defaultReadShareGroupStateSummaryRequestPartitionData(): ReadShareGroup
 
 function isDefaultReadShareGroupStateSummaryRequestPartitionData(x: ReadShareGroupStateSummaryRequestPartitionDataInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeReadShareGroupStateSummaryRequest(r: Reader, v: number): ReadShareGroupStateSummaryRequest {
   let _groupId: string;
   let _topics: ReadShareGroupStateSummaryRequestReadStateSummaryData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -87,11 +101,13 @@ function decodeReadShareGroupStateSummaryRequest(r: Reader, v: number): ReadShar
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryRequest(w: Writer, x: ReadShareGroupStateSummaryRequestInit, v: number): void {
@@ -112,12 +128,13 @@ function encodeReadShareGroupStateSummaryRequest(w: Writer, x: ReadShareGroupSta
       for (const e0 of val) encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, v: number): ReadShareGroupStateSummaryRequestReadStateSummaryData {
   let _topicId: string;
   let _partitions: ReadShareGroupStateSummaryRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -131,11 +148,13 @@ function decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r: Reader, 
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryRequestReadStateSummaryData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w: Writer, x: ReadShareGroupStateSummaryRequestReadStateSummaryDataInit, v: number): void {
@@ -152,19 +171,22 @@ function encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w: Writer, 
       for (const e0 of val) encodeReadShareGroupStateSummaryRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryRequestPartitionData(r: Reader, v: number): ReadShareGroupStateSummaryRequestPartitionData {
   let _partition: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _leaderEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryRequestPartitionData = {
     partition: _partition,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryRequestPartitionData(w: Writer, x: ReadShareGroupStateSummaryRequestPartitionDataInit, v: number): void {
@@ -176,7 +198,7 @@ function encodeReadShareGroupStateSummaryRequestPartitionData(w: Writer, x: Read
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ReadShareGroupStateSummaryRequestCodec: MessageCodec<ReadShareGroupStateSummaryRequest, ReadShareGroupStateSummaryRequestInit> = {

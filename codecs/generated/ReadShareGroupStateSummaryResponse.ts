@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ReadShareGroupStateSummaryResponse {
   results: ReadShareGroupStateSummaryResponseReadStateSummaryResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryResponseInit = {
   results?: readonly ReadShareGroupStateSummaryResponseReadStateSummaryResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateSummaryResponseReadStateSummaryResult {
   topicId: string;
   partitions: ReadShareGroupStateSummaryResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryResponseReadStateSummaryResultInit = {
   topicId?: string;
   partitions?: readonly ReadShareGroupStateSummaryResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ReadShareGroupStateSummaryResponsePartitionResult {
@@ -31,6 +38,8 @@ export interface ReadShareGroupStateSummaryResponsePartitionResult {
   leaderEpoch: number;
   startOffset: bigint;
   deliveryCompleteCount: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ReadShareGroupStateSummaryResponsePartitionResultInit = {
@@ -41,6 +50,7 @@ export type ReadShareGroupStateSummaryResponsePartitionResultInit = {
   leaderEpoch?: number;
   startOffset?: bigint;
   deliveryCompleteCount?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupStateSummaryResponse {
@@ -50,7 +60,8 @@ function defaultReadShareGroupStateSummaryResponse(): ReadShareGroupStateSummary
 }
 
 function isDefaultReadShareGroupStateSummaryResponse(x: ReadShareGroupStateSummaryResponseInit): boolean {
-  return (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+  return (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateSummaryResponseReadStateSummaryResult(): ReadShareGroupStateSummaryResponseReadStateSummaryResult {
@@ -62,7 +73,8 @@ function defaultReadShareGroupStateSummaryResponseReadStateSummaryResult(): Read
 
 function isDefaultReadShareGroupStateSummaryResponseReadStateSummaryResult(x: ReadShareGroupStateSummaryResponseReadStateSummaryResultInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultReadShareGroupStateSummaryResponsePartitionResult(): ReadShareGroupStateSummaryResponsePartitionResult {
@@ -84,11 +96,13 @@ function isDefaultReadShareGroupStateSummaryResponsePartitionResult(x: ReadShare
     (x.stateEpoch === undefined || !(x.stateEpoch !== 0)) &&
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.startOffset === undefined || !(x.startOffset !== 0n)) &&
-    (x.deliveryCompleteCount === undefined || !(x.deliveryCompleteCount !== -1));
+    (x.deliveryCompleteCount === undefined || !(x.deliveryCompleteCount !== -1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeReadShareGroupStateSummaryResponse(r: Reader, v: number): ReadShareGroupStateSummaryResponse {
   let _results: ReadShareGroupStateSummaryResponseReadStateSummaryResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -101,10 +115,12 @@ function decodeReadShareGroupStateSummaryResponse(r: Reader, v: number): ReadSha
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryResponse = {
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryResponse(w: Writer, x: ReadShareGroupStateSummaryResponseInit, v: number): void {
@@ -117,12 +133,13 @@ function encodeReadShareGroupStateSummaryResponse(w: Writer, x: ReadShareGroupSt
       for (const e0 of val) encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reader, v: number): ReadShareGroupStateSummaryResponseReadStateSummaryResult {
   let _topicId: string;
   let _partitions: ReadShareGroupStateSummaryResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -136,11 +153,13 @@ function decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r: Reade
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryResponseReadStateSummaryResult = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w: Writer, x: ReadShareGroupStateSummaryResponseReadStateSummaryResultInit, v: number): void {
@@ -157,7 +176,7 @@ function encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w: Write
       for (const e0 of val) encodeReadShareGroupStateSummaryResponsePartitionResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: number): ReadShareGroupStateSummaryResponsePartitionResult {
@@ -168,6 +187,7 @@ function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: n
   let _leaderEpoch: number;
   let _startOffset: bigint;
   let _deliveryCompleteCount: number = -1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -177,8 +197,8 @@ function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: n
   if (v >= 1) {
     _deliveryCompleteCount = r.readInt32();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ReadShareGroupStateSummaryResponsePartitionResult = {
     partition: _partition,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -187,6 +207,8 @@ function decodeReadShareGroupStateSummaryResponsePartitionResult(r: Reader, v: n
     startOffset: _startOffset,
     deliveryCompleteCount: _deliveryCompleteCount,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeReadShareGroupStateSummaryResponsePartitionResult(w: Writer, x: ReadShareGroupStateSummaryResponsePartitionResultInit, v: number): void {
@@ -222,7 +244,7 @@ function encodeReadShareGroupStateSummaryResponsePartitionResult(w: Writer, x: R
     const val = x.deliveryCompleteCount === undefined ? -1 : x.deliveryCompleteCount;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ReadShareGroupStateSummaryResponseCodec: MessageCodec<ReadShareGroupStateSummaryResponse, ReadShareGroupStateSummaryResponseInit> = {

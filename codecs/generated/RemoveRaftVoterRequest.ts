@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface RemoveRaftVoterRequest {
   clusterId: string | null;
   voterId: number;
   voterDirectoryId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type RemoveRaftVoterRequestInit = {
   clusterId?: string | null;
   voterId?: number;
   voterDirectoryId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
@@ -28,22 +32,26 @@ function defaultRemoveRaftVoterRequest(): RemoveRaftVoterRequest {
 function isDefaultRemoveRaftVoterRequest(x: RemoveRaftVoterRequestInit): boolean {
   return (x.clusterId === undefined || !(x.clusterId !== "")) &&
     (x.voterId === undefined || !(x.voterId !== 0)) &&
-    (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000"));
+    (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeRemoveRaftVoterRequest(r: Reader, v: number): RemoveRaftVoterRequest {
   let _clusterId: string | null;
   let _voterId: number;
   let _voterDirectoryId: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = r.readCompactNullableString();
   _voterId = r.readInt32();
   _voterDirectoryId = r.readUuid();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: RemoveRaftVoterRequest = {
     clusterId: _clusterId,
     voterId: _voterId,
     voterDirectoryId: _voterDirectoryId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeRemoveRaftVoterRequest(w: Writer, x: RemoveRaftVoterRequestInit, v: number): void {
@@ -63,7 +71,7 @@ function encodeRemoveRaftVoterRequest(w: Writer, x: RemoveRaftVoterRequestInit, 
     const val = x.voterDirectoryId === undefined ? "00000000-0000-0000-0000-000000000000" : x.voterDirectoryId;
     w.writeUuid(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const RemoveRaftVoterRequestCodec: MessageCodec<RemoveRaftVoterRequest, RemoveRaftVoterRequestInit> = {

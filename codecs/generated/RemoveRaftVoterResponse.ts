@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface RemoveRaftVoterResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type RemoveRaftVoterResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
@@ -28,22 +32,26 @@ function defaultRemoveRaftVoterResponse(): RemoveRaftVoterResponse {
 function isDefaultRemoveRaftVoterResponse(x: RemoveRaftVoterResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeRemoveRaftVoterResponse(r: Reader, v: number): RemoveRaftVoterResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: RemoveRaftVoterResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeRemoveRaftVoterResponse(w: Writer, x: RemoveRaftVoterResponseInit, v: number): void {
@@ -63,7 +71,7 @@ function encodeRemoveRaftVoterResponse(w: Writer, x: RemoveRaftVoterResponseInit
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const RemoveRaftVoterResponseCodec: MessageCodec<RemoveRaftVoterResponse, RemoveRaftVoterResponseInit> = {

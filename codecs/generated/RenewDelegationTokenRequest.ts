@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface RenewDelegationTokenRequest {
   hmac: Buffer;
   renewPeriodMs: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type RenewDelegationTokenRequestInit = {
   hmac?: Buffer;
   renewPeriodMs?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultRenewDelegationTokenRequest(): RenewDelegationTokenRequest {
@@ -24,21 +28,25 @@ function defaultRenewDelegationTokenRequest(): RenewDelegationTokenRequest {
 
 function isDefaultRenewDelegationTokenRequest(x: RenewDelegationTokenRequestInit): boolean {
   return (x.hmac === undefined || !((x.hmac === null || x.hmac.length !== 0))) &&
-    (x.renewPeriodMs === undefined || !(x.renewPeriodMs !== 0n));
+    (x.renewPeriodMs === undefined || !(x.renewPeriodMs !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeRenewDelegationTokenRequest(r: Reader, v: number): RenewDelegationTokenRequest {
   let _hmac: Buffer;
   let _renewPeriodMs: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _hmac = v >= 2 ? r.readCompactBytes() : r.readBytes();
   _renewPeriodMs = r.readInt64();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: RenewDelegationTokenRequest = {
     hmac: _hmac,
     renewPeriodMs: _renewPeriodMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeRenewDelegationTokenRequest(w: Writer, x: RenewDelegationTokenRequestInit, v: number): void {
@@ -55,7 +63,7 @@ function encodeRenewDelegationTokenRequest(w: Writer, x: RenewDelegationTokenReq
     w.writeInt64(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

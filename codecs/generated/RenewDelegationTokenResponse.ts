@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface RenewDelegationTokenResponse {
   errorCode: number;
   expiryTimestampMs: bigint;
   throttleTimeMs: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type RenewDelegationTokenResponseInit = {
   errorCode?: number;
   expiryTimestampMs?: bigint;
   throttleTimeMs?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultRenewDelegationTokenResponse(): RenewDelegationTokenResponse {
@@ -28,24 +32,28 @@ function defaultRenewDelegationTokenResponse(): RenewDelegationTokenResponse {
 function isDefaultRenewDelegationTokenResponse(x: RenewDelegationTokenResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.expiryTimestampMs === undefined || !(x.expiryTimestampMs !== 0n)) &&
-    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0));
+    (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeRenewDelegationTokenResponse(r: Reader, v: number): RenewDelegationTokenResponse {
   let _errorCode: number;
   let _expiryTimestampMs: bigint;
   let _throttleTimeMs: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _expiryTimestampMs = r.readInt64();
   _throttleTimeMs = r.readInt32();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: RenewDelegationTokenResponse = {
     errorCode: _errorCode,
     expiryTimestampMs: _expiryTimestampMs,
     throttleTimeMs: _throttleTimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeRenewDelegationTokenResponse(w: Writer, x: RenewDelegationTokenResponseInit, v: number): void {
@@ -62,7 +70,7 @@ function encodeRenewDelegationTokenResponse(w: Writer, x: RenewDelegationTokenRe
     w.writeInt32(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

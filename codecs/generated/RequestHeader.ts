@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface RequestHeader {
   requestApiKey: number;
   requestApiVersion: number;
   correlationId: number;
   clientId: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type RequestHeaderInit = {
@@ -17,6 +20,7 @@ export type RequestHeaderInit = {
   requestApiVersion?: number;
   correlationId?: number;
   clientId?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultRequestHeader(): RequestHeader {
@@ -32,7 +36,8 @@ function isDefaultRequestHeader(x: RequestHeaderInit): boolean {
   return (x.requestApiKey === undefined || !(x.requestApiKey !== 0)) &&
     (x.requestApiVersion === undefined || !(x.requestApiVersion !== 0)) &&
     (x.correlationId === undefined || !(x.correlationId !== 0)) &&
-    (x.clientId === undefined || !(x.clientId !== ""));
+    (x.clientId === undefined || !(x.clientId !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeRequestHeader(r: Reader, v: number): RequestHeader {
@@ -40,6 +45,7 @@ function decodeRequestHeader(r: Reader, v: number): RequestHeader {
   let _requestApiVersion: number;
   let _correlationId: number;
   let _clientId: string | null = "";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _requestApiKey = r.readInt16();
   _requestApiVersion = r.readInt16();
   _correlationId = r.readInt32();
@@ -47,14 +53,16 @@ function decodeRequestHeader(r: Reader, v: number): RequestHeader {
     _clientId = r.readNullableString();
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: RequestHeader = {
     requestApiKey: _requestApiKey,
     requestApiVersion: _requestApiVersion,
     correlationId: _correlationId,
     clientId: _clientId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeRequestHeader(w: Writer, x: RequestHeaderInit, v: number): void {
@@ -80,7 +88,7 @@ function encodeRequestHeader(w: Writer, x: RequestHeaderInit, v: number): void {
   }
   if (v <= 0 && x.clientId !== undefined && !w.dropsAbsentFields && x.clientId !== "") throw fieldAbsentInVersion('RequestHeader', 'clientId', v);
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

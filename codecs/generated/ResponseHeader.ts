@@ -4,13 +4,17 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ResponseHeader {
   correlationId: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ResponseHeaderInit = {
   correlationId?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultResponseHeader(): ResponseHeader {
@@ -20,18 +24,22 @@ function defaultResponseHeader(): ResponseHeader {
 }
 
 function isDefaultResponseHeader(x: ResponseHeaderInit): boolean {
-  return (x.correlationId === undefined || !(x.correlationId !== 0));
+  return (x.correlationId === undefined || !(x.correlationId !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeResponseHeader(r: Reader, v: number): ResponseHeader {
   let _correlationId: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _correlationId = r.readInt32();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: ResponseHeader = {
     correlationId: _correlationId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeResponseHeader(w: Writer, x: ResponseHeaderInit, v: number): void {
@@ -40,7 +48,7 @@ function encodeResponseHeader(w: Writer, x: ResponseHeaderInit, v: number): void
     w.writeInt32(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

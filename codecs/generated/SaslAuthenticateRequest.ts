@@ -4,13 +4,17 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SaslAuthenticateRequest {
   authBytes: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SaslAuthenticateRequestInit = {
   authBytes?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
@@ -20,18 +24,22 @@ function defaultSaslAuthenticateRequest(): SaslAuthenticateRequest {
 }
 
 function isDefaultSaslAuthenticateRequest(x: SaslAuthenticateRequestInit): boolean {
-  return (x.authBytes === undefined || !((x.authBytes === null || x.authBytes.length !== 0)));
+  return (x.authBytes === undefined || !((x.authBytes === null || x.authBytes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSaslAuthenticateRequest(r: Reader, v: number): SaslAuthenticateRequest {
   let _authBytes: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _authBytes = v >= 2 ? r.readCompactBytes() : r.readBytes();
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: SaslAuthenticateRequest = {
     authBytes: _authBytes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSaslAuthenticateRequest(w: Writer, x: SaslAuthenticateRequestInit, v: number): void {
@@ -44,7 +52,7 @@ function encodeSaslAuthenticateRequest(w: Writer, x: SaslAuthenticateRequestInit
     }
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,12 +4,15 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SaslAuthenticateResponse {
   errorCode: number;
   errorMessage: string | null;
   authBytes: Buffer;
   sessionLifetimeMs: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SaslAuthenticateResponseInit = {
@@ -17,6 +20,7 @@ export type SaslAuthenticateResponseInit = {
   errorMessage?: string | null;
   authBytes?: Buffer;
   sessionLifetimeMs?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSaslAuthenticateResponse(): SaslAuthenticateResponse {
@@ -32,7 +36,8 @@ function isDefaultSaslAuthenticateResponse(x: SaslAuthenticateResponseInit): boo
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
     (x.authBytes === undefined || !((x.authBytes === null || x.authBytes.length !== 0))) &&
-    (x.sessionLifetimeMs === undefined || !(x.sessionLifetimeMs !== 0n));
+    (x.sessionLifetimeMs === undefined || !(x.sessionLifetimeMs !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateResponse {
@@ -40,6 +45,7 @@ function decodeSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateR
   let _errorMessage: string | null;
   let _authBytes: Buffer;
   let _sessionLifetimeMs: bigint = 0n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = v >= 2 ? r.readCompactNullableString() : r.readNullableString();
   _authBytes = v >= 2 ? r.readCompactBytes() : r.readBytes();
@@ -47,14 +53,16 @@ function decodeSaslAuthenticateResponse(r: Reader, v: number): SaslAuthenticateR
     _sessionLifetimeMs = r.readInt64();
   }
   if (v >= 2) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: SaslAuthenticateResponse = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     authBytes: _authBytes,
     sessionLifetimeMs: _sessionLifetimeMs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSaslAuthenticateResponse(w: Writer, x: SaslAuthenticateResponseInit, v: number): void {
@@ -83,7 +91,7 @@ function encodeSaslAuthenticateResponse(w: Writer, x: SaslAuthenticateResponseIn
     w.writeInt64(val);
   }
   if (v >= 2) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

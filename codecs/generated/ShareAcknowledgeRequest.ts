@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareAcknowledgeRequest {
   groupId: string | null;
@@ -11,6 +12,8 @@ export interface ShareAcknowledgeRequest {
   shareSessionEpoch: number;
   isRenewAck: boolean;
   topics: ShareAcknowledgeRequestAcknowledgeTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeRequestInit = {
@@ -19,38 +22,48 @@ export type ShareAcknowledgeRequestInit = {
   shareSessionEpoch?: number;
   isRenewAck?: boolean;
   topics?: readonly ShareAcknowledgeRequestAcknowledgeTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeRequestAcknowledgeTopic {
   topicId: string;
   partitions: ShareAcknowledgeRequestAcknowledgePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeRequestAcknowledgeTopicInit = {
   topicId?: string;
   partitions?: readonly ShareAcknowledgeRequestAcknowledgePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeRequestAcknowledgePartition {
   partitionIndex: number;
   acknowledgementBatches: ShareAcknowledgeRequestAcknowledgementBatch[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeRequestAcknowledgePartitionInit = {
   partitionIndex?: number;
   acknowledgementBatches?: readonly ShareAcknowledgeRequestAcknowledgementBatchInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeRequestAcknowledgementBatch {
   firstOffset: bigint;
   lastOffset: bigint;
   acknowledgeTypes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeRequestAcknowledgementBatchInit = {
   firstOffset?: bigint;
   lastOffset?: bigint;
   acknowledgeTypes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareAcknowledgeRequest(): ShareAcknowledgeRequest {
@@ -68,7 +81,8 @@ function isDefaultShareAcknowledgeRequest(x: ShareAcknowledgeRequestInit): boole
     (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.shareSessionEpoch === undefined || !(x.shareSessionEpoch !== 0)) &&
     (x.isRenewAck === undefined || !(x.isRenewAck !== false)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeRequestAcknowledgeTopic(): ShareAcknowledgeRequestAcknowledgeTopic {
@@ -80,7 +94,8 @@ function defaultShareAcknowledgeRequestAcknowledgeTopic(): ShareAcknowledgeReque
 
 function isDefaultShareAcknowledgeRequestAcknowledgeTopic(x: ShareAcknowledgeRequestAcknowledgeTopicInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeRequestAcknowledgePartition(): ShareAcknowledgeRequestAcknowledgePartition {
@@ -92,7 +107,8 @@ function defaultShareAcknowledgeRequestAcknowledgePartition(): ShareAcknowledgeR
 
 function isDefaultShareAcknowledgeRequestAcknowledgePartition(x: ShareAcknowledgeRequestAcknowledgePartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.acknowledgementBatches === undefined || !((x.acknowledgementBatches === null || x.acknowledgementBatches.length !== 0)));
+    (x.acknowledgementBatches === undefined || !((x.acknowledgementBatches === null || x.acknowledgementBatches.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeRequestAcknowledgementBatch(): ShareAcknowledgeRequestAcknowledgementBatch {
@@ -106,7 +122,8 @@ function defaultShareAcknowledgeRequestAcknowledgementBatch(): ShareAcknowledgeR
 function isDefaultShareAcknowledgeRequestAcknowledgementBatch(x: ShareAcknowledgeRequestAcknowledgementBatchInit): boolean {
   return (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
-    (x.acknowledgeTypes === undefined || !((x.acknowledgeTypes === null || x.acknowledgeTypes.length !== 0)));
+    (x.acknowledgeTypes === undefined || !((x.acknowledgeTypes === null || x.acknowledgeTypes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRequest {
@@ -115,6 +132,7 @@ function decodeShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRe
   let _shareSessionEpoch: number;
   let _isRenewAck: boolean = false;
   let _topics: ShareAcknowledgeRequestAcknowledgeTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactNullableString();
   _memberId = r.readCompactNullableString();
   _shareSessionEpoch = r.readInt32();
@@ -133,14 +151,16 @@ function decodeShareAcknowledgeRequest(r: Reader, v: number): ShareAcknowledgeRe
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeRequest = {
     groupId: _groupId,
     memberId: _memberId,
     shareSessionEpoch: _shareSessionEpoch,
     isRenewAck: _isRenewAck,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeRequest(w: Writer, x: ShareAcknowledgeRequestInit, v: number): void {
@@ -178,12 +198,13 @@ function encodeShareAcknowledgeRequest(w: Writer, x: ShareAcknowledgeRequestInit
       for (const e0 of val) encodeShareAcknowledgeRequestAcknowledgeTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgeTopic {
   let _topicId: string;
   let _partitions: ShareAcknowledgeRequestAcknowledgePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -197,11 +218,13 @@ function decodeShareAcknowledgeRequestAcknowledgeTopic(r: Reader, v: number): Sh
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeRequestAcknowledgeTopic = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeRequestAcknowledgeTopic(w: Writer, x: ShareAcknowledgeRequestAcknowledgeTopicInit, v: number): void {
@@ -218,12 +241,13 @@ function encodeShareAcknowledgeRequestAcknowledgeTopic(w: Writer, x: ShareAcknow
       for (const e0 of val) encodeShareAcknowledgeRequestAcknowledgePartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgePartition(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgePartition {
   let _partitionIndex: number;
   let _acknowledgementBatches: ShareAcknowledgeRequestAcknowledgementBatch[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -237,11 +261,13 @@ function decodeShareAcknowledgeRequestAcknowledgePartition(r: Reader, v: number)
       _acknowledgementBatches = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeRequestAcknowledgePartition = {
     partitionIndex: _partitionIndex,
     acknowledgementBatches: _acknowledgementBatches,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeRequestAcknowledgePartition(w: Writer, x: ShareAcknowledgeRequestAcknowledgePartitionInit, v: number): void {
@@ -258,13 +284,14 @@ function encodeShareAcknowledgeRequestAcknowledgePartition(w: Writer, x: ShareAc
       for (const e0 of val) encodeShareAcknowledgeRequestAcknowledgementBatch(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number): ShareAcknowledgeRequestAcknowledgementBatch {
   let _firstOffset: bigint;
   let _lastOffset: bigint;
   let _acknowledgeTypes: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _firstOffset = r.readInt64();
   _lastOffset = r.readInt64();
   {
@@ -279,12 +306,14 @@ function decodeShareAcknowledgeRequestAcknowledgementBatch(r: Reader, v: number)
       _acknowledgeTypes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeRequestAcknowledgementBatch = {
     firstOffset: _firstOffset,
     lastOffset: _lastOffset,
     acknowledgeTypes: _acknowledgeTypes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeRequestAcknowledgementBatch(w: Writer, x: ShareAcknowledgeRequestAcknowledgementBatchInit, v: number): void {
@@ -305,7 +334,7 @@ function encodeShareAcknowledgeRequestAcknowledgementBatch(w: Writer, x: ShareAc
       for (const e0 of val) w.writeInt8(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareAcknowledgeRequestCodec: MessageCodec<ShareAcknowledgeRequest, ShareAcknowledgeRequestInit> = {

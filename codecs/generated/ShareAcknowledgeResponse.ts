@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareAcknowledgeResponse {
   throttleTimeMs: number;
@@ -12,6 +13,8 @@ export interface ShareAcknowledgeResponse {
   acquisitionLockTimeoutMs: number;
   responses: ShareAcknowledgeResponseShareAcknowledgeTopicResponse[];
   nodeEndpoints: ShareAcknowledgeResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeResponseInit = {
@@ -21,16 +24,20 @@ export type ShareAcknowledgeResponseInit = {
   acquisitionLockTimeoutMs?: number;
   responses?: readonly ShareAcknowledgeResponseShareAcknowledgeTopicResponseInit[];
   nodeEndpoints?: readonly ShareAcknowledgeResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
   topicId: string;
   partitions: ShareAcknowledgeResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeResponseShareAcknowledgeTopicResponseInit = {
   topicId?: string;
   partitions?: readonly ShareAcknowledgeResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeResponsePartitionData {
@@ -38,6 +45,8 @@ export interface ShareAcknowledgeResponsePartitionData {
   errorCode: number;
   errorMessage: string | null;
   currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeResponsePartitionDataInit = {
@@ -45,16 +54,20 @@ export type ShareAcknowledgeResponsePartitionDataInit = {
   errorCode?: number;
   errorMessage?: string | null;
   currentLeader?: ShareAcknowledgeResponseLeaderIdAndEpochInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeResponseLeaderIdAndEpoch {
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeResponseLeaderIdAndEpochInit = {
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareAcknowledgeResponseNodeEndpoint {
@@ -62,6 +75,8 @@ export interface ShareAcknowledgeResponseNodeEndpoint {
   host: string;
   port: number;
   rack: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareAcknowledgeResponseNodeEndpointInit = {
@@ -69,6 +84,7 @@ export type ShareAcknowledgeResponseNodeEndpointInit = {
   host?: string;
   port?: number;
   rack?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareAcknowledgeResponse(): ShareAcknowledgeResponse {
@@ -88,7 +104,8 @@ function isDefaultShareAcknowledgeResponse(x: ShareAcknowledgeResponseInit): boo
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
     (x.acquisitionLockTimeoutMs === undefined || !(x.acquisitionLockTimeoutMs !== 0)) &&
     (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(): ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
@@ -100,7 +117,8 @@ function defaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(): ShareAc
 
 function isDefaultShareAcknowledgeResponseShareAcknowledgeTopicResponse(x: ShareAcknowledgeResponseShareAcknowledgeTopicResponseInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeResponsePartitionData(): ShareAcknowledgeResponsePartitionData {
@@ -116,7 +134,8 @@ function isDefaultShareAcknowledgeResponsePartitionData(x: ShareAcknowledgeRespo
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
-    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(x.currentLeader))));
+    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(x.currentLeader)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeResponseLeaderIdAndEpoch(): ShareAcknowledgeResponseLeaderIdAndEpoch {
@@ -128,7 +147,8 @@ function defaultShareAcknowledgeResponseLeaderIdAndEpoch(): ShareAcknowledgeResp
 
 function isDefaultShareAcknowledgeResponseLeaderIdAndEpoch(x: ShareAcknowledgeResponseLeaderIdAndEpochInit): boolean {
   return (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareAcknowledgeResponseNodeEndpoint(): ShareAcknowledgeResponseNodeEndpoint {
@@ -144,7 +164,8 @@ function isDefaultShareAcknowledgeResponseNodeEndpoint(x: ShareAcknowledgeRespon
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.rack === undefined || !(x.rack !== null));
+    (x.rack === undefined || !(x.rack !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeResponse {
@@ -154,6 +175,7 @@ function decodeShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeR
   let _acquisitionLockTimeoutMs: number = 0;
   let _responses: ShareAcknowledgeResponseShareAcknowledgeTopicResponse[];
   let _nodeEndpoints: ShareAcknowledgeResponseNodeEndpoint[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -184,8 +206,8 @@ function decodeShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeR
       _nodeEndpoints = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -193,6 +215,8 @@ function decodeShareAcknowledgeResponse(r: Reader, v: number): ShareAcknowledgeR
     responses: _responses,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeResponse(w: Writer, x: ShareAcknowledgeResponseInit, v: number): void {
@@ -234,12 +258,13 @@ function encodeShareAcknowledgeResponse(w: Writer, x: ShareAcknowledgeResponseIn
       for (const e0 of val) encodeShareAcknowledgeResponseNodeEndpoint(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, v: number): ShareAcknowledgeResponseShareAcknowledgeTopicResponse {
   let _topicId: string;
   let _partitions: ShareAcknowledgeResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -253,11 +278,13 @@ function decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: Reader, 
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeResponseShareAcknowledgeTopicResponse = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w: Writer, x: ShareAcknowledgeResponseShareAcknowledgeTopicResponseInit, v: number): void {
@@ -274,7 +301,7 @@ function encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w: Writer, 
       for (const e0 of val) encodeShareAcknowledgeResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponsePartitionData(r: Reader, v: number): ShareAcknowledgeResponsePartitionData {
@@ -282,17 +309,20 @@ function decodeShareAcknowledgeResponsePartitionData(r: Reader, v: number): Shar
   let _errorCode: number;
   let _errorMessage: string | null;
   let _currentLeader: ShareAcknowledgeResponseLeaderIdAndEpoch;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
   _currentLeader = decodeShareAcknowledgeResponseLeaderIdAndEpoch(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     currentLeader: _currentLeader,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeResponsePartitionData(w: Writer, x: ShareAcknowledgeResponsePartitionDataInit, v: number): void {
@@ -320,19 +350,22 @@ function encodeShareAcknowledgeResponsePartitionData(w: Writer, x: ShareAcknowle
       encodeShareAcknowledgeResponseLeaderIdAndEpoch(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseLeaderIdAndEpoch(r: Reader, v: number): ShareAcknowledgeResponseLeaderIdAndEpoch {
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeResponseLeaderIdAndEpoch = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeResponseLeaderIdAndEpoch(w: Writer, x: ShareAcknowledgeResponseLeaderIdAndEpochInit, v: number): void {
@@ -344,7 +377,7 @@ function encodeShareAcknowledgeResponseLeaderIdAndEpoch(w: Writer, x: ShareAckno
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): ShareAcknowledgeResponseNodeEndpoint {
@@ -352,17 +385,20 @@ function decodeShareAcknowledgeResponseNodeEndpoint(r: Reader, v: number): Share
   let _host: string;
   let _port: number;
   let _rack: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _nodeId = r.readInt32();
   _host = r.readCompactString();
   _port = r.readInt32();
   _rack = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareAcknowledgeResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
     rack: _rack,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareAcknowledgeResponseNodeEndpoint(w: Writer, x: ShareAcknowledgeResponseNodeEndpointInit, v: number): void {
@@ -390,7 +426,7 @@ function encodeShareAcknowledgeResponseNodeEndpoint(w: Writer, x: ShareAcknowled
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareAcknowledgeResponseCodec: MessageCodec<ShareAcknowledgeResponse, ShareAcknowledgeResponseInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareFetchRequest {
   groupId: string | null;
@@ -18,6 +19,8 @@ export interface ShareFetchRequest {
   isRenewAck: boolean;
   topics: ShareFetchRequestFetchTopic[];
   forgottenTopicsData: ShareFetchRequestForgottenTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchRequestInit = {
@@ -33,50 +36,63 @@ export type ShareFetchRequestInit = {
   isRenewAck?: boolean;
   topics?: readonly ShareFetchRequestFetchTopicInit[];
   forgottenTopicsData?: readonly ShareFetchRequestForgottenTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchRequestFetchTopic {
   topicId: string;
   partitions: ShareFetchRequestFetchPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchRequestFetchTopicInit = {
   topicId?: string;
   partitions?: readonly ShareFetchRequestFetchPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchRequestFetchPartition {
   partitionIndex: number;
   partitionMaxBytes: number;
   acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchRequestFetchPartitionInit = {
   partitionIndex?: number;
   partitionMaxBytes?: number;
   acknowledgementBatches?: readonly ShareFetchRequestAcknowledgementBatchInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchRequestAcknowledgementBatch {
   firstOffset: bigint;
   lastOffset: bigint;
   acknowledgeTypes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchRequestAcknowledgementBatchInit = {
   firstOffset?: bigint;
   lastOffset?: bigint;
   acknowledgeTypes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchRequestForgottenTopic {
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchRequestForgottenTopicInit = {
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareFetchRequest(): ShareFetchRequest {
@@ -108,7 +124,8 @@ function isDefaultShareFetchRequest(x: ShareFetchRequestInit): boolean {
     (x.shareAcquireMode === undefined || !(x.shareAcquireMode !== 0)) &&
     (x.isRenewAck === undefined || !(x.isRenewAck !== false)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.forgottenTopicsData === undefined || !((x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0)));
+    (x.forgottenTopicsData === undefined || !((x.forgottenTopicsData === null || x.forgottenTopicsData.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchRequestFetchTopic(): ShareFetchRequestFetchTopic {
@@ -120,7 +137,8 @@ function defaultShareFetchRequestFetchTopic(): ShareFetchRequestFetchTopic {
 
 function isDefaultShareFetchRequestFetchTopic(x: ShareFetchRequestFetchTopicInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchRequestFetchPartition(): ShareFetchRequestFetchPartition {
@@ -134,7 +152,8 @@ function defaultShareFetchRequestFetchPartition(): ShareFetchRequestFetchPartiti
 function isDefaultShareFetchRequestFetchPartition(x: ShareFetchRequestFetchPartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.partitionMaxBytes === undefined || !(x.partitionMaxBytes !== 0)) &&
-    (x.acknowledgementBatches === undefined || !((x.acknowledgementBatches === null || x.acknowledgementBatches.length !== 0)));
+    (x.acknowledgementBatches === undefined || !((x.acknowledgementBatches === null || x.acknowledgementBatches.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchRequestAcknowledgementBatch(): ShareFetchRequestAcknowledgementBatch {
@@ -148,7 +167,8 @@ function defaultShareFetchRequestAcknowledgementBatch(): ShareFetchRequestAcknow
 function isDefaultShareFetchRequestAcknowledgementBatch(x: ShareFetchRequestAcknowledgementBatchInit): boolean {
   return (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
-    (x.acknowledgeTypes === undefined || !((x.acknowledgeTypes === null || x.acknowledgeTypes.length !== 0)));
+    (x.acknowledgeTypes === undefined || !((x.acknowledgeTypes === null || x.acknowledgeTypes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchRequestForgottenTopic(): ShareFetchRequestForgottenTopic {
@@ -160,7 +180,8 @@ function defaultShareFetchRequestForgottenTopic(): ShareFetchRequestForgottenTop
 
 function isDefaultShareFetchRequestForgottenTopic(x: ShareFetchRequestForgottenTopicInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
@@ -176,6 +197,7 @@ function decodeShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
   let _isRenewAck: boolean = false;
   let _topics: ShareFetchRequestFetchTopic[];
   let _forgottenTopicsData: ShareFetchRequestForgottenTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactNullableString();
   _memberId = r.readCompactNullableString();
   _shareSessionEpoch = r.readInt32();
@@ -214,8 +236,8 @@ function decodeShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
       _forgottenTopicsData = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchRequest = {
     groupId: _groupId,
     memberId: _memberId,
     shareSessionEpoch: _shareSessionEpoch,
@@ -229,6 +251,8 @@ function decodeShareFetchRequest(r: Reader, v: number): ShareFetchRequest {
     topics: _topics,
     forgottenTopicsData: _forgottenTopicsData,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchRequest(w: Writer, x: ShareFetchRequestInit, v: number): void {
@@ -299,12 +323,13 @@ function encodeShareFetchRequest(w: Writer, x: ShareFetchRequestInit, v: number)
       for (const e0 of val) encodeShareFetchRequestForgottenTopic(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchRequestFetchTopic {
   let _topicId: string;
   let _partitions: ShareFetchRequestFetchPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -318,11 +343,13 @@ function decodeShareFetchRequestFetchTopic(r: Reader, v: number): ShareFetchRequ
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchRequestFetchTopic = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchRequestFetchTopic(w: Writer, x: ShareFetchRequestFetchTopicInit, v: number): void {
@@ -339,13 +366,14 @@ function encodeShareFetchRequestFetchTopic(w: Writer, x: ShareFetchRequestFetchT
       for (const e0 of val) encodeShareFetchRequestFetchPartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetchRequestFetchPartition {
   let _partitionIndex: number;
   let _partitionMaxBytes: number = 0;
   let _acknowledgementBatches: ShareFetchRequestAcknowledgementBatch[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -359,12 +387,14 @@ function decodeShareFetchRequestFetchPartition(r: Reader, v: number): ShareFetch
       _acknowledgementBatches = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchRequestFetchPartition = {
     partitionIndex: _partitionIndex,
     partitionMaxBytes: _partitionMaxBytes,
     acknowledgementBatches: _acknowledgementBatches,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchRequestFetchPartition(w: Writer, x: ShareFetchRequestFetchPartitionInit, v: number): void {
@@ -382,13 +412,14 @@ function encodeShareFetchRequestFetchPartition(w: Writer, x: ShareFetchRequestFe
       for (const e0 of val) encodeShareFetchRequestAcknowledgementBatch(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchRequestAcknowledgementBatch(r: Reader, v: number): ShareFetchRequestAcknowledgementBatch {
   let _firstOffset: bigint;
   let _lastOffset: bigint;
   let _acknowledgeTypes: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _firstOffset = r.readInt64();
   _lastOffset = r.readInt64();
   {
@@ -403,12 +434,14 @@ function decodeShareFetchRequestAcknowledgementBatch(r: Reader, v: number): Shar
       _acknowledgeTypes = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchRequestAcknowledgementBatch = {
     firstOffset: _firstOffset,
     lastOffset: _lastOffset,
     acknowledgeTypes: _acknowledgeTypes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchRequestAcknowledgementBatch(w: Writer, x: ShareFetchRequestAcknowledgementBatchInit, v: number): void {
@@ -429,12 +462,13 @@ function encodeShareFetchRequestAcknowledgementBatch(w: Writer, x: ShareFetchReq
       for (const e0 of val) w.writeInt8(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetchRequestForgottenTopic {
   let _topicId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -448,11 +482,13 @@ function decodeShareFetchRequestForgottenTopic(r: Reader, v: number): ShareFetch
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchRequestForgottenTopic = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchRequestForgottenTopic(w: Writer, x: ShareFetchRequestForgottenTopicInit, v: number): void {
@@ -469,7 +505,7 @@ function encodeShareFetchRequestForgottenTopic(w: Writer, x: ShareFetchRequestFo
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareFetchRequestCodec: MessageCodec<ShareFetchRequest, ShareFetchRequestInit> = {

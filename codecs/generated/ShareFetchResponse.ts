@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareFetchResponse {
   throttleTimeMs: number;
@@ -12,6 +13,8 @@ export interface ShareFetchResponse {
   acquisitionLockTimeoutMs: number;
   responses: ShareFetchResponseShareFetchableTopicResponse[];
   nodeEndpoints: ShareFetchResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponseInit = {
@@ -21,16 +24,20 @@ export type ShareFetchResponseInit = {
   acquisitionLockTimeoutMs?: number;
   responses?: readonly ShareFetchResponseShareFetchableTopicResponseInit[];
   nodeEndpoints?: readonly ShareFetchResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchResponseShareFetchableTopicResponse {
   topicId: string;
   partitions: ShareFetchResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponseShareFetchableTopicResponseInit = {
   topicId?: string;
   partitions?: readonly ShareFetchResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchResponsePartitionData {
@@ -42,6 +49,8 @@ export interface ShareFetchResponsePartitionData {
   currentLeader: ShareFetchResponseLeaderIdAndEpoch;
   records: Buffer | null;
   acquiredRecords: ShareFetchResponseAcquiredRecords[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponsePartitionDataInit = {
@@ -53,28 +62,35 @@ export type ShareFetchResponsePartitionDataInit = {
   currentLeader?: ShareFetchResponseLeaderIdAndEpochInit;
   records?: Buffer | readonly Buffer[] | null;
   acquiredRecords?: readonly ShareFetchResponseAcquiredRecordsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchResponseLeaderIdAndEpoch {
   leaderId: number;
   leaderEpoch: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponseLeaderIdAndEpochInit = {
   leaderId?: number;
   leaderEpoch?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchResponseAcquiredRecords {
   firstOffset: bigint;
   lastOffset: bigint;
   deliveryCount: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponseAcquiredRecordsInit = {
   firstOffset?: bigint;
   lastOffset?: bigint;
   deliveryCount?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareFetchResponseNodeEndpoint {
@@ -82,6 +98,8 @@ export interface ShareFetchResponseNodeEndpoint {
   host: string;
   port: number;
   rack: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareFetchResponseNodeEndpointInit = {
@@ -89,6 +107,7 @@ export type ShareFetchResponseNodeEndpointInit = {
   host?: string;
   port?: number;
   rack?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareFetchResponse(): ShareFetchResponse {
@@ -108,7 +127,8 @@ function isDefaultShareFetchResponse(x: ShareFetchResponseInit): boolean {
     (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
     (x.acquisitionLockTimeoutMs === undefined || !(x.acquisitionLockTimeoutMs !== 0)) &&
     (x.responses === undefined || !((x.responses === null || x.responses.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchResponseShareFetchableTopicResponse(): ShareFetchResponseShareFetchableTopicResponse {
@@ -120,7 +140,8 @@ function defaultShareFetchResponseShareFetchableTopicResponse(): ShareFetchRespo
 
 function isDefaultShareFetchResponseShareFetchableTopicResponse(x: ShareFetchResponseShareFetchableTopicResponseInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchResponsePartitionData(): ShareFetchResponsePartitionData {
@@ -144,7 +165,8 @@ function isDefaultShareFetchResponsePartitionData(x: ShareFetchResponsePartition
     (x.acknowledgeErrorMessage === undefined || !(x.acknowledgeErrorMessage !== null)) &&
     (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultShareFetchResponseLeaderIdAndEpoch(x.currentLeader)))) &&
     (x.records === undefined || !(x.records !== null)) &&
-    (x.acquiredRecords === undefined || !((x.acquiredRecords === null || x.acquiredRecords.length !== 0)));
+    (x.acquiredRecords === undefined || !((x.acquiredRecords === null || x.acquiredRecords.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchResponseLeaderIdAndEpoch(): ShareFetchResponseLeaderIdAndEpoch {
@@ -156,7 +178,8 @@ function defaultShareFetchResponseLeaderIdAndEpoch(): ShareFetchResponseLeaderId
 
 function isDefaultShareFetchResponseLeaderIdAndEpoch(x: ShareFetchResponseLeaderIdAndEpochInit): boolean {
   return (x.leaderId === undefined || !(x.leaderId !== 0)) &&
-    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0));
+    (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchResponseAcquiredRecords(): ShareFetchResponseAcquiredRecords {
@@ -170,7 +193,8 @@ function defaultShareFetchResponseAcquiredRecords(): ShareFetchResponseAcquiredR
 function isDefaultShareFetchResponseAcquiredRecords(x: ShareFetchResponseAcquiredRecordsInit): boolean {
   return (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
-    (x.deliveryCount === undefined || !(x.deliveryCount !== 0));
+    (x.deliveryCount === undefined || !(x.deliveryCount !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareFetchResponseNodeEndpoint(): ShareFetchResponseNodeEndpoint {
@@ -186,7 +210,8 @@ function isDefaultShareFetchResponseNodeEndpoint(x: ShareFetchResponseNodeEndpoi
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
     (x.port === undefined || !(x.port !== 0)) &&
-    (x.rack === undefined || !(x.rack !== null));
+    (x.rack === undefined || !(x.rack !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
@@ -196,6 +221,7 @@ function decodeShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
   let _acquisitionLockTimeoutMs: number;
   let _responses: ShareFetchResponseShareFetchableTopicResponse[];
   let _nodeEndpoints: ShareFetchResponseNodeEndpoint[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -224,8 +250,8 @@ function decodeShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
       _nodeEndpoints = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -233,6 +259,8 @@ function decodeShareFetchResponse(r: Reader, v: number): ShareFetchResponse {
     responses: _responses,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponse(w: Writer, x: ShareFetchResponseInit, v: number): void {
@@ -274,12 +302,13 @@ function encodeShareFetchResponse(w: Writer, x: ShareFetchResponseInit, v: numbe
       for (const e0 of val) encodeShareFetchResponseNodeEndpoint(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, v: number): ShareFetchResponseShareFetchableTopicResponse {
   let _topicId: string;
   let _partitions: ShareFetchResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -293,11 +322,13 @@ function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, v: numbe
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponseShareFetchableTopicResponse = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponseShareFetchableTopicResponse(w: Writer, x: ShareFetchResponseShareFetchableTopicResponseInit, v: number): void {
@@ -314,7 +345,7 @@ function encodeShareFetchResponseShareFetchableTopicResponse(w: Writer, x: Share
       for (const e0 of val) encodeShareFetchResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchResponsePartitionData(r: Reader, v: number): ShareFetchResponsePartitionData {
@@ -326,6 +357,7 @@ function decodeShareFetchResponsePartitionData(r: Reader, v: number): ShareFetch
   let _currentLeader: ShareFetchResponseLeaderIdAndEpoch;
   let _records: Buffer | null;
   let _acquiredRecords: ShareFetchResponseAcquiredRecords[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -345,8 +377,8 @@ function decodeShareFetchResponsePartitionData(r: Reader, v: number): ShareFetch
       _acquiredRecords = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -356,6 +388,8 @@ function decodeShareFetchResponsePartitionData(r: Reader, v: number): ShareFetch
     records: _records,
     acquiredRecords: _acquiredRecords,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponsePartitionData(w: Writer, x: ShareFetchResponsePartitionDataInit, v: number): void {
@@ -409,19 +443,22 @@ function encodeShareFetchResponsePartitionData(w: Writer, x: ShareFetchResponseP
       for (const e0 of val) encodeShareFetchResponseAcquiredRecords(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchResponseLeaderIdAndEpoch(r: Reader, v: number): ShareFetchResponseLeaderIdAndEpoch {
   let _leaderId: number;
   let _leaderEpoch: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponseLeaderIdAndEpoch = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponseLeaderIdAndEpoch(w: Writer, x: ShareFetchResponseLeaderIdAndEpochInit, v: number): void {
@@ -433,22 +470,25 @@ function encodeShareFetchResponseLeaderIdAndEpoch(w: Writer, x: ShareFetchRespon
     const val = x.leaderEpoch === undefined ? 0 : x.leaderEpoch;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchResponseAcquiredRecords(r: Reader, v: number): ShareFetchResponseAcquiredRecords {
   let _firstOffset: bigint;
   let _lastOffset: bigint;
   let _deliveryCount: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _firstOffset = r.readInt64();
   _lastOffset = r.readInt64();
   _deliveryCount = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponseAcquiredRecords = {
     firstOffset: _firstOffset,
     lastOffset: _lastOffset,
     deliveryCount: _deliveryCount,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponseAcquiredRecords(w: Writer, x: ShareFetchResponseAcquiredRecordsInit, v: number): void {
@@ -464,7 +504,7 @@ function encodeShareFetchResponseAcquiredRecords(w: Writer, x: ShareFetchRespons
     const val = x.deliveryCount === undefined ? 0 : x.deliveryCount;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchResponseNodeEndpoint {
@@ -472,17 +512,20 @@ function decodeShareFetchResponseNodeEndpoint(r: Reader, v: number): ShareFetchR
   let _host: string;
   let _port: number;
   let _rack: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _nodeId = r.readInt32();
   _host = r.readCompactString();
   _port = r.readInt32();
   _rack = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareFetchResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
     rack: _rack,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareFetchResponseNodeEndpoint(w: Writer, x: ShareFetchResponseNodeEndpointInit, v: number): void {
@@ -510,7 +553,7 @@ function encodeShareFetchResponseNodeEndpoint(w: Writer, x: ShareFetchResponseNo
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareFetchResponseCodec: MessageCodec<ShareFetchResponse, ShareFetchResponseInit> = {

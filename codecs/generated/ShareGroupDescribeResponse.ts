@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareGroupDescribeResponse {
   throttleTimeMs: number;
   groups: ShareGroupDescribeResponseDescribedGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupDescribeResponseInit = {
   throttleTimeMs?: number;
   groups?: readonly ShareGroupDescribeResponseDescribedGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupDescribeResponseDescribedGroup {
@@ -25,6 +29,8 @@ export interface ShareGroupDescribeResponseDescribedGroup {
   assignorName: string;
   members: ShareGroupDescribeResponseMember[];
   authorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupDescribeResponseDescribedGroupInit = {
@@ -37,6 +43,7 @@ export type ShareGroupDescribeResponseDescribedGroupInit = {
   assignorName?: string;
   members?: readonly ShareGroupDescribeResponseMemberInit[];
   authorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupDescribeResponseMember {
@@ -47,6 +54,8 @@ export interface ShareGroupDescribeResponseMember {
   clientHost: string;
   subscribedTopicNames: string[];
   assignment: ShareGroupDescribeResponseAssignment;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupDescribeResponseMemberInit = {
@@ -57,26 +66,33 @@ export type ShareGroupDescribeResponseMemberInit = {
   clientHost?: string;
   subscribedTopicNames?: readonly string[];
   assignment?: ShareGroupDescribeResponseAssignmentInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupDescribeResponseAssignment {
   topicPartitions: ShareGroupDescribeResponseTopicPartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupDescribeResponseAssignmentInit = {
   topicPartitions?: readonly ShareGroupDescribeResponseTopicPartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupDescribeResponseTopicPartitions {
   topicId: string;
   topicName: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupDescribeResponseTopicPartitionsInit = {
   topicId?: string;
   topicName?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareGroupDescribeResponse(): ShareGroupDescribeResponse {
@@ -88,7 +104,8 @@ function defaultShareGroupDescribeResponse(): ShareGroupDescribeResponse {
 
 function isDefaultShareGroupDescribeResponse(x: ShareGroupDescribeResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupDescribeResponseDescribedGroup(): ShareGroupDescribeResponseDescribedGroup {
@@ -114,7 +131,8 @@ function isDefaultShareGroupDescribeResponseDescribedGroup(x: ShareGroupDescribe
     (x.assignmentEpoch === undefined || !(x.assignmentEpoch !== 0)) &&
     (x.assignorName === undefined || !(x.assignorName !== "")) &&
     (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
-    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648));
+    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupDescribeResponseMember(): ShareGroupDescribeResponseMember {
@@ -136,7 +154,8 @@ function isDefaultShareGroupDescribeResponseMember(x: ShareGroupDescribeResponse
     (x.clientId === undefined || !(x.clientId !== "")) &&
     (x.clientHost === undefined || !(x.clientHost !== "")) &&
     (x.subscribedTopicNames === undefined || !((x.subscribedTopicNames === null || x.subscribedTopicNames.length !== 0))) &&
-    (x.assignment === undefined || !((x.assignment === null || !isDefaultShareGroupDescribeResponseAssignment(x.assignment))));
+    (x.assignment === undefined || !((x.assignment === null || !isDefaultShareGroupDescribeResponseAssignment(x.assignment)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupDescribeResponseAssignment(): ShareGroupDescribeResponseAssignment {
@@ -146,7 +165,8 @@ function defaultShareGroupDescribeResponseAssignment(): ShareGroupDescribeRespon
 }
 
 function isDefaultShareGroupDescribeResponseAssignment(x: ShareGroupDescribeResponseAssignmentInit): boolean {
-  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0)));
+  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupDescribeResponseTopicPartitions(): ShareGroupDescribeResponseTopicPartitions {
@@ -160,12 +180,14 @@ function defaultShareGroupDescribeResponseTopicPartitions(): ShareGroupDescribeR
 function isDefaultShareGroupDescribeResponseTopicPartitions(x: ShareGroupDescribeResponseTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescribeResponse {
   let _throttleTimeMs: number;
   let _groups: ShareGroupDescribeResponseDescribedGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -179,11 +201,13 @@ function decodeShareGroupDescribeResponse(r: Reader, v: number): ShareGroupDescr
       _groups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupDescribeResponse = {
     throttleTimeMs: _throttleTimeMs,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupDescribeResponse(w: Writer, x: ShareGroupDescribeResponseInit, v: number): void {
@@ -200,7 +224,7 @@ function encodeShareGroupDescribeResponse(w: Writer, x: ShareGroupDescribeRespon
       for (const e0 of val) encodeShareGroupDescribeResponseDescribedGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): ShareGroupDescribeResponseDescribedGroup {
@@ -213,6 +237,7 @@ function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): S
   let _assignorName: string;
   let _members: ShareGroupDescribeResponseMember[];
   let _authorizedOperations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
   _groupId = r.readCompactString();
@@ -233,8 +258,8 @@ function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): S
     }
   }
   _authorizedOperations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupDescribeResponseDescribedGroup = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     groupId: _groupId,
@@ -245,6 +270,8 @@ function decodeShareGroupDescribeResponseDescribedGroup(r: Reader, v: number): S
     members: _members,
     authorizedOperations: _authorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupDescribeResponseDescribedGroup(w: Writer, x: ShareGroupDescribeResponseDescribedGroupInit, v: number): void {
@@ -305,7 +332,7 @@ function encodeShareGroupDescribeResponseDescribedGroup(w: Writer, x: ShareGroup
     const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseMember(r: Reader, v: number): ShareGroupDescribeResponseMember {
@@ -316,6 +343,7 @@ function decodeShareGroupDescribeResponseMember(r: Reader, v: number): ShareGrou
   let _clientHost: string;
   let _subscribedTopicNames: string[];
   let _assignment: ShareGroupDescribeResponseAssignment;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = r.readCompactString();
   _rackId = r.readCompactNullableString();
   _memberEpoch = r.readInt32();
@@ -334,8 +362,8 @@ function decodeShareGroupDescribeResponseMember(r: Reader, v: number): ShareGrou
     }
   }
   _assignment = decodeShareGroupDescribeResponseAssignment(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupDescribeResponseMember = {
     memberId: _memberId,
     rackId: _rackId,
     memberEpoch: _memberEpoch,
@@ -344,6 +372,8 @@ function decodeShareGroupDescribeResponseMember(r: Reader, v: number): ShareGrou
     subscribedTopicNames: _subscribedTopicNames,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupDescribeResponseMember(w: Writer, x: ShareGroupDescribeResponseMemberInit, v: number): void {
@@ -400,11 +430,12 @@ function encodeShareGroupDescribeResponseMember(w: Writer, x: ShareGroupDescribe
       encodeShareGroupDescribeResponseAssignment(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseAssignment(r: Reader, v: number): ShareGroupDescribeResponseAssignment {
   let _topicPartitions: ShareGroupDescribeResponseTopicPartitions[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -417,10 +448,12 @@ function decodeShareGroupDescribeResponseAssignment(r: Reader, v: number): Share
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupDescribeResponseAssignment = {
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupDescribeResponseAssignment(w: Writer, x: ShareGroupDescribeResponseAssignmentInit, v: number): void {
@@ -433,13 +466,14 @@ function encodeShareGroupDescribeResponseAssignment(w: Writer, x: ShareGroupDesc
       for (const e0 of val) encodeShareGroupDescribeResponseTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): ShareGroupDescribeResponseTopicPartitions {
   let _topicId: string;
   let _topicName: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   _topicName = r.readCompactString();
   {
@@ -454,12 +488,14 @@ function decodeShareGroupDescribeResponseTopicPartitions(r: Reader, v: number): 
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupDescribeResponseTopicPartitions = {
     topicId: _topicId,
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupDescribeResponseTopicPartitions(w: Writer, x: ShareGroupDescribeResponseTopicPartitionsInit, v: number): void {
@@ -484,7 +520,7 @@ function encodeShareGroupDescribeResponseTopicPartitions(w: Writer, x: ShareGrou
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareGroupDescribeResponseCodec: MessageCodec<ShareGroupDescribeResponse, ShareGroupDescribeResponseInit> = {

@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareGroupHeartbeatRequest {
   groupId: string;
@@ -11,6 +12,8 @@ export interface ShareGroupHeartbeatRequest {
   memberEpoch: number;
   rackId: string | null;
   subscribedTopicNames: string[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupHeartbeatRequestInit = {
@@ -19,6 +22,7 @@ export type ShareGroupHeartbeatRequestInit = {
   memberEpoch?: number;
   rackId?: string | null;
   subscribedTopicNames?: readonly string[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareGroupHeartbeatRequest(): ShareGroupHeartbeatRequest {
@@ -36,7 +40,8 @@ function isDefaultShareGroupHeartbeatRequest(x: ShareGroupHeartbeatRequestInit):
     (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.memberEpoch === undefined || !(x.memberEpoch !== 0)) &&
     (x.rackId === undefined || !(x.rackId !== null)) &&
-    (x.subscribedTopicNames === undefined || !(x.subscribedTopicNames !== null));
+    (x.subscribedTopicNames === undefined || !(x.subscribedTopicNames !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeartbeatRequest {
@@ -45,6 +50,7 @@ function decodeShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeart
   let _memberEpoch: number;
   let _rackId: string | null;
   let _subscribedTopicNames: string[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   _memberId = r.readCompactString();
   _memberEpoch = r.readInt32();
@@ -61,14 +67,16 @@ function decodeShareGroupHeartbeatRequest(r: Reader, v: number): ShareGroupHeart
       _subscribedTopicNames = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupHeartbeatRequest = {
     groupId: _groupId,
     memberId: _memberId,
     memberEpoch: _memberEpoch,
     rackId: _rackId,
     subscribedTopicNames: _subscribedTopicNames,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupHeartbeatRequest(w: Writer, x: ShareGroupHeartbeatRequestInit, v: number): void {
@@ -109,7 +117,7 @@ function encodeShareGroupHeartbeatRequest(w: Writer, x: ShareGroupHeartbeatReque
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareGroupHeartbeatRequestCodec: MessageCodec<ShareGroupHeartbeatRequest, ShareGroupHeartbeatRequestInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface ShareGroupHeartbeatResponse {
   throttleTimeMs: number;
@@ -13,6 +14,8 @@ export interface ShareGroupHeartbeatResponse {
   memberEpoch: number;
   heartbeatIntervalMs: number;
   assignment: ShareGroupHeartbeatResponseAssignment | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupHeartbeatResponseInit = {
@@ -23,24 +26,31 @@ export type ShareGroupHeartbeatResponseInit = {
   memberEpoch?: number;
   heartbeatIntervalMs?: number;
   assignment?: ShareGroupHeartbeatResponseAssignmentInit | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupHeartbeatResponseAssignment {
   topicPartitions: ShareGroupHeartbeatResponseTopicPartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupHeartbeatResponseAssignmentInit = {
   topicPartitions?: readonly ShareGroupHeartbeatResponseTopicPartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ShareGroupHeartbeatResponseTopicPartitions {
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ShareGroupHeartbeatResponseTopicPartitionsInit = {
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultShareGroupHeartbeatResponse(): ShareGroupHeartbeatResponse {
@@ -62,7 +72,8 @@ function isDefaultShareGroupHeartbeatResponse(x: ShareGroupHeartbeatResponseInit
     (x.memberId === undefined || !(x.memberId !== null)) &&
     (x.memberEpoch === undefined || !(x.memberEpoch !== 0)) &&
     (x.heartbeatIntervalMs === undefined || !(x.heartbeatIntervalMs !== 0)) &&
-    (x.assignment === undefined || !(x.assignment !== null));
+    (x.assignment === undefined || !(x.assignment !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupHeartbeatResponseAssignment(): ShareGroupHeartbeatResponseAssignment {
@@ -72,7 +83,8 @@ function defaultShareGroupHeartbeatResponseAssignment(): ShareGroupHeartbeatResp
 }
 
 function isDefaultShareGroupHeartbeatResponseAssignment(x: ShareGroupHeartbeatResponseAssignmentInit): boolean {
-  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0)));
+  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultShareGroupHeartbeatResponseTopicPartitions(): ShareGroupHeartbeatResponseTopicPartitions {
@@ -84,7 +96,8 @@ function defaultShareGroupHeartbeatResponseTopicPartitions(): ShareGroupHeartbea
 
 function isDefaultShareGroupHeartbeatResponseTopicPartitions(x: ShareGroupHeartbeatResponseTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHeartbeatResponse {
@@ -95,6 +108,7 @@ function decodeShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHear
   let _memberEpoch: number;
   let _heartbeatIntervalMs: number;
   let _assignment: ShareGroupHeartbeatResponseAssignment | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -102,8 +116,8 @@ function decodeShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHear
   _memberEpoch = r.readInt32();
   _heartbeatIntervalMs = r.readInt32();
   _assignment = r.readInt8() < 0 ? null : decodeShareGroupHeartbeatResponseAssignment(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupHeartbeatResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -112,6 +126,8 @@ function decodeShareGroupHeartbeatResponse(r: Reader, v: number): ShareGroupHear
     heartbeatIntervalMs: _heartbeatIntervalMs,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupHeartbeatResponse(w: Writer, x: ShareGroupHeartbeatResponseInit, v: number): void {
@@ -156,11 +172,12 @@ function encodeShareGroupHeartbeatResponse(w: Writer, x: ShareGroupHeartbeatResp
       encodeShareGroupHeartbeatResponseAssignment(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupHeartbeatResponseAssignment(r: Reader, v: number): ShareGroupHeartbeatResponseAssignment {
   let _topicPartitions: ShareGroupHeartbeatResponseTopicPartitions[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -173,10 +190,12 @@ function decodeShareGroupHeartbeatResponseAssignment(r: Reader, v: number): Shar
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupHeartbeatResponseAssignment = {
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupHeartbeatResponseAssignment(w: Writer, x: ShareGroupHeartbeatResponseAssignmentInit, v: number): void {
@@ -189,12 +208,13 @@ function encodeShareGroupHeartbeatResponseAssignment(w: Writer, x: ShareGroupHea
       for (const e0 of val) encodeShareGroupHeartbeatResponseTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number): ShareGroupHeartbeatResponseTopicPartitions {
   let _topicId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -208,11 +228,13 @@ function decodeShareGroupHeartbeatResponseTopicPartitions(r: Reader, v: number):
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ShareGroupHeartbeatResponseTopicPartitions = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeShareGroupHeartbeatResponseTopicPartitions(w: Writer, x: ShareGroupHeartbeatResponseTopicPartitionsInit, v: number): void {
@@ -229,7 +251,7 @@ function encodeShareGroupHeartbeatResponseTopicPartitions(w: Writer, x: ShareGro
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ShareGroupHeartbeatResponseCodec: MessageCodec<ShareGroupHeartbeatResponse, ShareGroupHeartbeatResponseInit> = {

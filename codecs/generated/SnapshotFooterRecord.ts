@@ -4,13 +4,17 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SnapshotFooterRecord {
   version: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SnapshotFooterRecordInit = {
   version?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSnapshotFooterRecord(): SnapshotFooterRecord {
@@ -20,16 +24,20 @@ function defaultSnapshotFooterRecord(): SnapshotFooterRecord {
 }
 
 function isDefaultSnapshotFooterRecord(x: SnapshotFooterRecordInit): boolean {
-  return (x.version === undefined || !(x.version !== 0));
+  return (x.version === undefined || !(x.version !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSnapshotFooterRecord(r: Reader, v: number): SnapshotFooterRecord {
   let _version: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _version = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: SnapshotFooterRecord = {
     version: _version,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSnapshotFooterRecord(w: Writer, x: SnapshotFooterRecordInit, v: number): void {
@@ -37,7 +45,7 @@ function encodeSnapshotFooterRecord(w: Writer, x: SnapshotFooterRecordInit, v: n
     const val = x.version === undefined ? 0 : x.version;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const SnapshotFooterRecordCodec: MessageCodec<SnapshotFooterRecord, SnapshotFooterRecordInit> = {

@@ -4,15 +4,19 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SnapshotHeaderRecord {
   version: number;
   lastContainedLogTimestamp: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SnapshotHeaderRecordInit = {
   version?: number;
   lastContainedLogTimestamp?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSnapshotHeaderRecord(): SnapshotHeaderRecord {
@@ -24,19 +28,23 @@ function defaultSnapshotHeaderRecord(): SnapshotHeaderRecord {
 
 function isDefaultSnapshotHeaderRecord(x: SnapshotHeaderRecordInit): boolean {
   return (x.version === undefined || !(x.version !== 0)) &&
-    (x.lastContainedLogTimestamp === undefined || !(x.lastContainedLogTimestamp !== 0n));
+    (x.lastContainedLogTimestamp === undefined || !(x.lastContainedLogTimestamp !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSnapshotHeaderRecord(r: Reader, v: number): SnapshotHeaderRecord {
   let _version: number;
   let _lastContainedLogTimestamp: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _version = r.readInt16();
   _lastContainedLogTimestamp = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: SnapshotHeaderRecord = {
     version: _version,
     lastContainedLogTimestamp: _lastContainedLogTimestamp,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSnapshotHeaderRecord(w: Writer, x: SnapshotHeaderRecordInit, v: number): void {
@@ -48,7 +56,7 @@ function encodeSnapshotHeaderRecord(w: Writer, x: SnapshotHeaderRecordInit, v: n
     const val = x.lastContainedLogTimestamp === undefined ? 0n : x.lastContainedLogTimestamp;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const SnapshotHeaderRecordCodec: MessageCodec<SnapshotHeaderRecord, SnapshotHeaderRecordInit> = {

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface StreamsGroupDescribeResponse {
   throttleTimeMs: number;
   groups: StreamsGroupDescribeResponseDescribedGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseInit = {
   throttleTimeMs?: number;
   groups?: readonly StreamsGroupDescribeResponseDescribedGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseDescribedGroup {
@@ -25,6 +29,8 @@ export interface StreamsGroupDescribeResponseDescribedGroup {
   topology: StreamsGroupDescribeResponseTopology | null;
   members: StreamsGroupDescribeResponseMember[];
   authorizedOperations: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseDescribedGroupInit = {
@@ -37,16 +43,20 @@ export type StreamsGroupDescribeResponseDescribedGroupInit = {
   topology?: StreamsGroupDescribeResponseTopologyInit | null;
   members?: readonly StreamsGroupDescribeResponseMemberInit[];
   authorizedOperations?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseTopology {
   epoch: number;
   subtopologies: StreamsGroupDescribeResponseSubtopology[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseTopologyInit = {
   epoch?: number;
   subtopologies?: readonly StreamsGroupDescribeResponseSubtopologyInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseSubtopology {
@@ -55,6 +65,8 @@ export interface StreamsGroupDescribeResponseSubtopology {
   repartitionSinkTopics: string[];
   stateChangelogTopics: StreamsGroupDescribeResponseTopicInfo[];
   repartitionSourceTopics: StreamsGroupDescribeResponseTopicInfo[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseSubtopologyInit = {
@@ -63,6 +75,7 @@ export type StreamsGroupDescribeResponseSubtopologyInit = {
   repartitionSinkTopics?: readonly string[];
   stateChangelogTopics?: readonly StreamsGroupDescribeResponseTopicInfoInit[];
   repartitionSourceTopics?: readonly StreamsGroupDescribeResponseTopicInfoInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseTopicInfo {
@@ -70,6 +83,8 @@ export interface StreamsGroupDescribeResponseTopicInfo {
   partitions: number;
   replicationFactor: number;
   topicConfigs: StreamsGroupDescribeResponseKeyValue[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseTopicInfoInit = {
@@ -77,16 +92,20 @@ export type StreamsGroupDescribeResponseTopicInfoInit = {
   partitions?: number;
   replicationFactor?: number;
   topicConfigs?: readonly StreamsGroupDescribeResponseKeyValueInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseKeyValue {
   key: string;
   value: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseKeyValueInit = {
   key?: string;
   value?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseMember {
@@ -105,6 +124,8 @@ export interface StreamsGroupDescribeResponseMember {
   assignment: StreamsGroupDescribeResponseAssignment;
   targetAssignment: StreamsGroupDescribeResponseAssignment;
   isClassic: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseMemberInit = {
@@ -123,50 +144,63 @@ export type StreamsGroupDescribeResponseMemberInit = {
   assignment?: StreamsGroupDescribeResponseAssignmentInit;
   targetAssignment?: StreamsGroupDescribeResponseAssignmentInit;
   isClassic?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseEndpoint {
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseEndpointInit = {
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseTaskOffset {
   subtopologyId: string;
   partition: number;
   offset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseTaskOffsetInit = {
   subtopologyId?: string;
   partition?: number;
   offset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseAssignment {
   activeTasks: StreamsGroupDescribeResponseTaskIds[];
   standbyTasks: StreamsGroupDescribeResponseTaskIds[];
   warmupTasks: StreamsGroupDescribeResponseTaskIds[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseAssignmentInit = {
   activeTasks?: readonly StreamsGroupDescribeResponseTaskIdsInit[];
   standbyTasks?: readonly StreamsGroupDescribeResponseTaskIdsInit[];
   warmupTasks?: readonly StreamsGroupDescribeResponseTaskIdsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupDescribeResponseTaskIds {
   subtopologyId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupDescribeResponseTaskIdsInit = {
   subtopologyId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultStreamsGroupDescribeResponse(): StreamsGroupDescribeResponse {
@@ -178,7 +212,8 @@ function defaultStreamsGroupDescribeResponse(): StreamsGroupDescribeResponse {
 
 function isDefaultStreamsGroupDescribeResponse(x: StreamsGroupDescribeResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0)));
+    (x.groups === undefined || !((x.groups === null || x.groups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseDescribedGroup(): StreamsGroupDescribeResponseDescribedGroup {
@@ -204,7 +239,8 @@ function isDefaultStreamsGroupDescribeResponseDescribedGroup(x: StreamsGroupDesc
     (x.assignmentEpoch === undefined || !(x.assignmentEpoch !== 0)) &&
     (x.topology === undefined || !(x.topology !== null)) &&
     (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
-    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648));
+    (x.authorizedOperations === undefined || !(x.authorizedOperations !== -2147483648)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseTopology(): StreamsGroupDescribeResponseTopology {
@@ -216,7 +252,8 @@ function defaultStreamsGroupDescribeResponseTopology(): StreamsGroupDescribeResp
 
 function isDefaultStreamsGroupDescribeResponseTopology(x: StreamsGroupDescribeResponseTopologyInit): boolean {
   return (x.epoch === undefined || !(x.epoch !== 0)) &&
-    (x.subtopologies === undefined || !(x.subtopologies !== null));
+    (x.subtopologies === undefined || !(x.subtopologies !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseSubtopology(): StreamsGroupDescribeResponseSubtopology {
@@ -234,7 +271,8 @@ function isDefaultStreamsGroupDescribeResponseSubtopology(x: StreamsGroupDescrib
     (x.sourceTopics === undefined || !((x.sourceTopics === null || x.sourceTopics.length !== 0))) &&
     (x.repartitionSinkTopics === undefined || !((x.repartitionSinkTopics === null || x.repartitionSinkTopics.length !== 0))) &&
     (x.stateChangelogTopics === undefined || !((x.stateChangelogTopics === null || x.stateChangelogTopics.length !== 0))) &&
-    (x.repartitionSourceTopics === undefined || !((x.repartitionSourceTopics === null || x.repartitionSourceTopics.length !== 0)));
+    (x.repartitionSourceTopics === undefined || !((x.repartitionSourceTopics === null || x.repartitionSourceTopics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseTopicInfo(): StreamsGroupDescribeResponseTopicInfo {
@@ -250,7 +288,8 @@ function isDefaultStreamsGroupDescribeResponseTopicInfo(x: StreamsGroupDescribeR
   return (x.name === undefined || !(x.name !== "")) &&
     (x.partitions === undefined || !(x.partitions !== 0)) &&
     (x.replicationFactor === undefined || !(x.replicationFactor !== 0)) &&
-    (x.topicConfigs === undefined || !((x.topicConfigs === null || x.topicConfigs.length !== 0)));
+    (x.topicConfigs === undefined || !((x.topicConfigs === null || x.topicConfigs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseKeyValue(): StreamsGroupDescribeResponseKeyValue {
@@ -262,7 +301,8 @@ function defaultStreamsGroupDescribeResponseKeyValue(): StreamsGroupDescribeResp
 
 function isDefaultStreamsGroupDescribeResponseKeyValue(x: StreamsGroupDescribeResponseKeyValueInit): boolean {
   return (x.key === undefined || !(x.key !== "")) &&
-    (x.value === undefined || !(x.value !== ""));
+    (x.value === undefined || !(x.value !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseMember(): StreamsGroupDescribeResponseMember {
@@ -300,7 +340,8 @@ function isDefaultStreamsGroupDescribeResponseMember(x: StreamsGroupDescribeResp
     (x.taskEndOffsets === undefined || !((x.taskEndOffsets === null || x.taskEndOffsets.length !== 0))) &&
     (x.assignment === undefined || !((x.assignment === null || !isDefaultStreamsGroupDescribeResponseAssignment(x.assignment)))) &&
     (x.targetAssignment === undefined || !((x.targetAssignment === null || !isDefaultStreamsGroupDescribeResponseAssignment(x.targetAssignment)))) &&
-    (x.isClassic === undefined || !(x.isClassic !== false));
+    (x.isClassic === undefined || !(x.isClassic !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseEndpoint(): StreamsGroupDescribeResponseEndpoint {
@@ -312,7 +353,8 @@ function defaultStreamsGroupDescribeResponseEndpoint(): StreamsGroupDescribeResp
 
 function isDefaultStreamsGroupDescribeResponseEndpoint(x: StreamsGroupDescribeResponseEndpointInit): boolean {
   return (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseTaskOffset(): StreamsGroupDescribeResponseTaskOffset {
@@ -326,7 +368,8 @@ function defaultStreamsGroupDescribeResponseTaskOffset(): StreamsGroupDescribeRe
 function isDefaultStreamsGroupDescribeResponseTaskOffset(x: StreamsGroupDescribeResponseTaskOffsetInit): boolean {
   return (x.subtopologyId === undefined || !(x.subtopologyId !== "")) &&
     (x.partition === undefined || !(x.partition !== 0)) &&
-    (x.offset === undefined || !(x.offset !== 0n));
+    (x.offset === undefined || !(x.offset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseAssignment(): StreamsGroupDescribeResponseAssignment {
@@ -340,7 +383,8 @@ function defaultStreamsGroupDescribeResponseAssignment(): StreamsGroupDescribeRe
 function isDefaultStreamsGroupDescribeResponseAssignment(x: StreamsGroupDescribeResponseAssignmentInit): boolean {
   return (x.activeTasks === undefined || !((x.activeTasks === null || x.activeTasks.length !== 0))) &&
     (x.standbyTasks === undefined || !((x.standbyTasks === null || x.standbyTasks.length !== 0))) &&
-    (x.warmupTasks === undefined || !((x.warmupTasks === null || x.warmupTasks.length !== 0)));
+    (x.warmupTasks === undefined || !((x.warmupTasks === null || x.warmupTasks.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupDescribeResponseTaskIds(): StreamsGroupDescribeResponseTaskIds {
@@ -352,12 +396,14 @@ function defaultStreamsGroupDescribeResponseTaskIds(): StreamsGroupDescribeRespo
 
 function isDefaultStreamsGroupDescribeResponseTaskIds(x: StreamsGroupDescribeResponseTaskIdsInit): boolean {
   return (x.subtopologyId === undefined || !(x.subtopologyId !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeStreamsGroupDescribeResponse(r: Reader, v: number): StreamsGroupDescribeResponse {
   let _throttleTimeMs: number;
   let _groups: StreamsGroupDescribeResponseDescribedGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -371,11 +417,13 @@ function decodeStreamsGroupDescribeResponse(r: Reader, v: number): StreamsGroupD
       _groups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponse = {
     throttleTimeMs: _throttleTimeMs,
     groups: _groups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponse(w: Writer, x: StreamsGroupDescribeResponseInit, v: number): void {
@@ -392,7 +440,7 @@ function encodeStreamsGroupDescribeResponse(w: Writer, x: StreamsGroupDescribeRe
       for (const e0 of val) encodeStreamsGroupDescribeResponseDescribedGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, v: number): StreamsGroupDescribeResponseDescribedGroup {
@@ -405,6 +453,7 @@ function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, v: number):
   let _topology: StreamsGroupDescribeResponseTopology | null;
   let _members: StreamsGroupDescribeResponseMember[];
   let _authorizedOperations: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
   _groupId = r.readCompactString();
@@ -425,8 +474,8 @@ function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, v: number):
     }
   }
   _authorizedOperations = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseDescribedGroup = {
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     groupId: _groupId,
@@ -437,6 +486,8 @@ function decodeStreamsGroupDescribeResponseDescribedGroup(r: Reader, v: number):
     members: _members,
     authorizedOperations: _authorizedOperations,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseDescribedGroup(w: Writer, x: StreamsGroupDescribeResponseDescribedGroupInit, v: number): void {
@@ -498,12 +549,13 @@ function encodeStreamsGroupDescribeResponseDescribedGroup(w: Writer, x: StreamsG
     const val = x.authorizedOperations === undefined ? -2147483648 : x.authorizedOperations;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTopology(r: Reader, v: number): StreamsGroupDescribeResponseTopology {
   let _epoch: number;
   let _subtopologies: StreamsGroupDescribeResponseSubtopology[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _epoch = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -517,11 +569,13 @@ function decodeStreamsGroupDescribeResponseTopology(r: Reader, v: number): Strea
       _subtopologies = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseTopology = {
     epoch: _epoch,
     subtopologies: _subtopologies,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseTopology(w: Writer, x: StreamsGroupDescribeResponseTopologyInit, v: number): void {
@@ -538,7 +592,7 @@ function encodeStreamsGroupDescribeResponseTopology(w: Writer, x: StreamsGroupDe
       for (const e0 of val) encodeStreamsGroupDescribeResponseSubtopology(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): StreamsGroupDescribeResponseSubtopology {
@@ -547,6 +601,7 @@ function decodeStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): St
   let _repartitionSinkTopics: string[];
   let _stateChangelogTopics: StreamsGroupDescribeResponseTopicInfo[];
   let _repartitionSourceTopics: StreamsGroupDescribeResponseTopicInfo[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -596,14 +651,16 @@ function decodeStreamsGroupDescribeResponseSubtopology(r: Reader, v: number): St
       _repartitionSourceTopics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseSubtopology = {
     subtopologyId: _subtopologyId,
     sourceTopics: _sourceTopics,
     repartitionSinkTopics: _repartitionSinkTopics,
     stateChangelogTopics: _stateChangelogTopics,
     repartitionSourceTopics: _repartitionSourceTopics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseSubtopology(w: Writer, x: StreamsGroupDescribeResponseSubtopologyInit, v: number): void {
@@ -651,7 +708,7 @@ function encodeStreamsGroupDescribeResponseSubtopology(w: Writer, x: StreamsGrou
       for (const e0 of val) encodeStreamsGroupDescribeResponseTopicInfo(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): StreamsGroupDescribeResponseTopicInfo {
@@ -659,6 +716,7 @@ function decodeStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): Stre
   let _partitions: number;
   let _replicationFactor: number;
   let _topicConfigs: StreamsGroupDescribeResponseKeyValue[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _partitions = r.readInt32();
   _replicationFactor = r.readInt16();
@@ -674,13 +732,15 @@ function decodeStreamsGroupDescribeResponseTopicInfo(r: Reader, v: number): Stre
       _topicConfigs = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseTopicInfo = {
     name: _name,
     partitions: _partitions,
     replicationFactor: _replicationFactor,
     topicConfigs: _topicConfigs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseTopicInfo(w: Writer, x: StreamsGroupDescribeResponseTopicInfoInit, v: number): void {
@@ -709,19 +769,22 @@ function encodeStreamsGroupDescribeResponseTopicInfo(w: Writer, x: StreamsGroupD
       for (const e0 of val) encodeStreamsGroupDescribeResponseKeyValue(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseKeyValue(r: Reader, v: number): StreamsGroupDescribeResponseKeyValue {
   let _key: string;
   let _value: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _key = r.readCompactString();
   _value = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseKeyValue = {
     key: _key,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseKeyValue(w: Writer, x: StreamsGroupDescribeResponseKeyValueInit, v: number): void {
@@ -741,7 +804,7 @@ function encodeStreamsGroupDescribeResponseKeyValue(w: Writer, x: StreamsGroupDe
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseMember(r: Reader, v: number): StreamsGroupDescribeResponseMember {
@@ -760,6 +823,7 @@ function decodeStreamsGroupDescribeResponseMember(r: Reader, v: number): Streams
   let _assignment: StreamsGroupDescribeResponseAssignment;
   let _targetAssignment: StreamsGroupDescribeResponseAssignment;
   let _isClassic: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = r.readCompactString();
   _memberEpoch = r.readInt32();
   _instanceId = r.readCompactNullableString();
@@ -808,8 +872,8 @@ function decodeStreamsGroupDescribeResponseMember(r: Reader, v: number): Streams
   _assignment = decodeStreamsGroupDescribeResponseAssignment(r, v);
   _targetAssignment = decodeStreamsGroupDescribeResponseAssignment(r, v);
   _isClassic = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseMember = {
     memberId: _memberId,
     memberEpoch: _memberEpoch,
     instanceId: _instanceId,
@@ -826,6 +890,8 @@ function decodeStreamsGroupDescribeResponseMember(r: Reader, v: number): Streams
     targetAssignment: _targetAssignment,
     isClassic: _isClassic,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseMember(w: Writer, x: StreamsGroupDescribeResponseMemberInit, v: number): void {
@@ -941,19 +1007,22 @@ function encodeStreamsGroupDescribeResponseMember(w: Writer, x: StreamsGroupDesc
     const val = x.isClassic === undefined ? false : x.isClassic;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseEndpoint(r: Reader, v: number): StreamsGroupDescribeResponseEndpoint {
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseEndpoint = {
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseEndpoint(w: Writer, x: StreamsGroupDescribeResponseEndpointInit, v: number): void {
@@ -969,22 +1038,25 @@ function encodeStreamsGroupDescribeResponseEndpoint(w: Writer, x: StreamsGroupDe
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTaskOffset(r: Reader, v: number): StreamsGroupDescribeResponseTaskOffset {
   let _subtopologyId: string;
   let _partition: number;
   let _offset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   _partition = r.readInt32();
   _offset = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseTaskOffset = {
     subtopologyId: _subtopologyId,
     partition: _partition,
     offset: _offset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseTaskOffset(w: Writer, x: StreamsGroupDescribeResponseTaskOffsetInit, v: number): void {
@@ -1004,13 +1076,14 @@ function encodeStreamsGroupDescribeResponseTaskOffset(w: Writer, x: StreamsGroup
     const val = x.offset === undefined ? 0n : x.offset;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseAssignment(r: Reader, v: number): StreamsGroupDescribeResponseAssignment {
   let _activeTasks: StreamsGroupDescribeResponseTaskIds[];
   let _standbyTasks: StreamsGroupDescribeResponseTaskIds[];
   let _warmupTasks: StreamsGroupDescribeResponseTaskIds[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -1047,12 +1120,14 @@ function decodeStreamsGroupDescribeResponseAssignment(r: Reader, v: number): Str
       _warmupTasks = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseAssignment = {
     activeTasks: _activeTasks,
     standbyTasks: _standbyTasks,
     warmupTasks: _warmupTasks,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseAssignment(w: Writer, x: StreamsGroupDescribeResponseAssignmentInit, v: number): void {
@@ -1083,12 +1158,13 @@ function encodeStreamsGroupDescribeResponseAssignment(w: Writer, x: StreamsGroup
       for (const e0 of val) encodeStreamsGroupDescribeResponseTaskIds(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): StreamsGroupDescribeResponseTaskIds {
   let _subtopologyId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -1102,11 +1178,13 @@ function decodeStreamsGroupDescribeResponseTaskIds(r: Reader, v: number): Stream
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupDescribeResponseTaskIds = {
     subtopologyId: _subtopologyId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupDescribeResponseTaskIds(w: Writer, x: StreamsGroupDescribeResponseTaskIdsInit, v: number): void {
@@ -1127,7 +1205,7 @@ function encodeStreamsGroupDescribeResponseTaskIds(w: Writer, x: StreamsGroupDes
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const StreamsGroupDescribeResponseCodec: MessageCodec<StreamsGroupDescribeResponse, StreamsGroupDescribeResponseInit> = {

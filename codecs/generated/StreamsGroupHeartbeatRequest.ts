@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface StreamsGroupHeartbeatRequest {
   groupId: string;
@@ -23,6 +24,8 @@ export interface StreamsGroupHeartbeatRequest {
   taskOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null;
   taskEndOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null;
   shutdownApplication: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestInit = {
@@ -43,16 +46,20 @@ export type StreamsGroupHeartbeatRequestInit = {
   taskOffsets?: readonly StreamsGroupHeartbeatRequestTaskOffsetInit[] | null;
   taskEndOffsets?: readonly StreamsGroupHeartbeatRequestTaskOffsetInit[] | null;
   shutdownApplication?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestTopology {
   epoch: number;
   subtopologies: StreamsGroupHeartbeatRequestSubtopology[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestTopologyInit = {
   epoch?: number;
   subtopologies?: readonly StreamsGroupHeartbeatRequestSubtopologyInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestSubtopology {
@@ -63,6 +70,8 @@ export interface StreamsGroupHeartbeatRequestSubtopology {
   repartitionSinkTopics: string[];
   repartitionSourceTopics: StreamsGroupHeartbeatRequestTopicInfo[];
   copartitionGroups: StreamsGroupHeartbeatRequestCopartitionGroup[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestSubtopologyInit = {
@@ -73,6 +82,7 @@ export type StreamsGroupHeartbeatRequestSubtopologyInit = {
   repartitionSinkTopics?: readonly string[];
   repartitionSourceTopics?: readonly StreamsGroupHeartbeatRequestTopicInfoInit[];
   copartitionGroups?: readonly StreamsGroupHeartbeatRequestCopartitionGroupInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestTopicInfo {
@@ -80,6 +90,8 @@ export interface StreamsGroupHeartbeatRequestTopicInfo {
   partitions: number;
   replicationFactor: number;
   topicConfigs: StreamsGroupHeartbeatRequestKeyValue[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestTopicInfoInit = {
@@ -87,60 +99,76 @@ export type StreamsGroupHeartbeatRequestTopicInfoInit = {
   partitions?: number;
   replicationFactor?: number;
   topicConfigs?: readonly StreamsGroupHeartbeatRequestKeyValueInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestKeyValue {
   key: string;
   value: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestKeyValueInit = {
   key?: string;
   value?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestCopartitionGroup {
   sourceTopics: number[];
   sourceTopicRegex: number[];
   repartitionSourceTopics: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestCopartitionGroupInit = {
   sourceTopics?: readonly number[];
   sourceTopicRegex?: readonly number[];
   repartitionSourceTopics?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestTaskIds {
   subtopologyId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestTaskIdsInit = {
   subtopologyId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestEndpoint {
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestEndpointInit = {
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatRequestTaskOffset {
   subtopologyId: string;
   partition: number;
   offset: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatRequestTaskOffsetInit = {
   subtopologyId?: string;
   partition?: number;
   offset?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultStreamsGroupHeartbeatRequest(): StreamsGroupHeartbeatRequest {
@@ -182,7 +210,8 @@ function isDefaultStreamsGroupHeartbeatRequest(x: StreamsGroupHeartbeatRequestIn
     (x.clientTags === undefined || !(x.clientTags !== null)) &&
     (x.taskOffsets === undefined || !(x.taskOffsets !== null)) &&
     (x.taskEndOffsets === undefined || !(x.taskEndOffsets !== null)) &&
-    (x.shutdownApplication === undefined || !(x.shutdownApplication !== false));
+    (x.shutdownApplication === undefined || !(x.shutdownApplication !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestTopology(): StreamsGroupHeartbeatRequestTopology {
@@ -194,7 +223,8 @@ function defaultStreamsGroupHeartbeatRequestTopology(): StreamsGroupHeartbeatReq
 
 function isDefaultStreamsGroupHeartbeatRequestTopology(x: StreamsGroupHeartbeatRequestTopologyInit): boolean {
   return (x.epoch === undefined || !(x.epoch !== 0)) &&
-    (x.subtopologies === undefined || !((x.subtopologies === null || x.subtopologies.length !== 0)));
+    (x.subtopologies === undefined || !((x.subtopologies === null || x.subtopologies.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestSubtopology(): StreamsGroupHeartbeatRequestSubtopology {
@@ -216,7 +246,8 @@ function isDefaultStreamsGroupHeartbeatRequestSubtopology(x: StreamsGroupHeartbe
     (x.stateChangelogTopics === undefined || !((x.stateChangelogTopics === null || x.stateChangelogTopics.length !== 0))) &&
     (x.repartitionSinkTopics === undefined || !((x.repartitionSinkTopics === null || x.repartitionSinkTopics.length !== 0))) &&
     (x.repartitionSourceTopics === undefined || !((x.repartitionSourceTopics === null || x.repartitionSourceTopics.length !== 0))) &&
-    (x.copartitionGroups === undefined || !((x.copartitionGroups === null || x.copartitionGroups.length !== 0)));
+    (x.copartitionGroups === undefined || !((x.copartitionGroups === null || x.copartitionGroups.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestTopicInfo(): StreamsGroupHeartbeatRequestTopicInfo {
@@ -232,7 +263,8 @@ function isDefaultStreamsGroupHeartbeatRequestTopicInfo(x: StreamsGroupHeartbeat
   return (x.name === undefined || !(x.name !== "")) &&
     (x.partitions === undefined || !(x.partitions !== 0)) &&
     (x.replicationFactor === undefined || !(x.replicationFactor !== 0)) &&
-    (x.topicConfigs === undefined || !((x.topicConfigs === null || x.topicConfigs.length !== 0)));
+    (x.topicConfigs === undefined || !((x.topicConfigs === null || x.topicConfigs.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestKeyValue(): StreamsGroupHeartbeatRequestKeyValue {
@@ -244,7 +276,8 @@ function defaultStreamsGroupHeartbeatRequestKeyValue(): StreamsGroupHeartbeatReq
 
 function isDefaultStreamsGroupHeartbeatRequestKeyValue(x: StreamsGroupHeartbeatRequestKeyValueInit): boolean {
   return (x.key === undefined || !(x.key !== "")) &&
-    (x.value === undefined || !(x.value !== ""));
+    (x.value === undefined || !(x.value !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestCopartitionGroup(): StreamsGroupHeartbeatRequestCopartitionGroup {
@@ -258,7 +291,8 @@ function defaultStreamsGroupHeartbeatRequestCopartitionGroup(): StreamsGroupHear
 function isDefaultStreamsGroupHeartbeatRequestCopartitionGroup(x: StreamsGroupHeartbeatRequestCopartitionGroupInit): boolean {
   return (x.sourceTopics === undefined || !((x.sourceTopics === null || x.sourceTopics.length !== 0))) &&
     (x.sourceTopicRegex === undefined || !((x.sourceTopicRegex === null || x.sourceTopicRegex.length !== 0))) &&
-    (x.repartitionSourceTopics === undefined || !((x.repartitionSourceTopics === null || x.repartitionSourceTopics.length !== 0)));
+    (x.repartitionSourceTopics === undefined || !((x.repartitionSourceTopics === null || x.repartitionSourceTopics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestTaskIds(): StreamsGroupHeartbeatRequestTaskIds {
@@ -270,7 +304,8 @@ function defaultStreamsGroupHeartbeatRequestTaskIds(): StreamsGroupHeartbeatRequ
 
 function isDefaultStreamsGroupHeartbeatRequestTaskIds(x: StreamsGroupHeartbeatRequestTaskIdsInit): boolean {
   return (x.subtopologyId === undefined || !(x.subtopologyId !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestEndpoint(): StreamsGroupHeartbeatRequestEndpoint {
@@ -282,7 +317,8 @@ function defaultStreamsGroupHeartbeatRequestEndpoint(): StreamsGroupHeartbeatReq
 
 function isDefaultStreamsGroupHeartbeatRequestEndpoint(x: StreamsGroupHeartbeatRequestEndpointInit): boolean {
   return (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatRequestTaskOffset(): StreamsGroupHeartbeatRequestTaskOffset {
@@ -296,7 +332,8 @@ function defaultStreamsGroupHeartbeatRequestTaskOffset(): StreamsGroupHeartbeatR
 function isDefaultStreamsGroupHeartbeatRequestTaskOffset(x: StreamsGroupHeartbeatRequestTaskOffsetInit): boolean {
   return (x.subtopologyId === undefined || !(x.subtopologyId !== "")) &&
     (x.partition === undefined || !(x.partition !== 0)) &&
-    (x.offset === undefined || !(x.offset !== 0n));
+    (x.offset === undefined || !(x.offset !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupHeartbeatRequest {
@@ -317,6 +354,7 @@ function decodeStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupH
   let _taskOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null;
   let _taskEndOffsets: StreamsGroupHeartbeatRequestTaskOffset[] | null;
   let _shutdownApplication: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   _memberId = r.readCompactString();
   _memberEpoch = r.readInt32();
@@ -400,8 +438,8 @@ function decodeStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupH
     }
   }
   _shutdownApplication = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequest = {
     groupId: _groupId,
     memberId: _memberId,
     memberEpoch: _memberEpoch,
@@ -420,6 +458,8 @@ function decodeStreamsGroupHeartbeatRequest(r: Reader, v: number): StreamsGroupH
     taskEndOffsets: _taskEndOffsets,
     shutdownApplication: _shutdownApplication,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequest(w: Writer, x: StreamsGroupHeartbeatRequestInit, v: number): void {
@@ -551,12 +591,13 @@ function encodeStreamsGroupHeartbeatRequest(w: Writer, x: StreamsGroupHeartbeatR
     const val = x.shutdownApplication === undefined ? false : x.shutdownApplication;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTopology(r: Reader, v: number): StreamsGroupHeartbeatRequestTopology {
   let _epoch: number;
   let _subtopologies: StreamsGroupHeartbeatRequestSubtopology[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _epoch = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -570,11 +611,13 @@ function decodeStreamsGroupHeartbeatRequestTopology(r: Reader, v: number): Strea
       _subtopologies = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestTopology = {
     epoch: _epoch,
     subtopologies: _subtopologies,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestTopology(w: Writer, x: StreamsGroupHeartbeatRequestTopologyInit, v: number): void {
@@ -591,7 +634,7 @@ function encodeStreamsGroupHeartbeatRequestTopology(w: Writer, x: StreamsGroupHe
       for (const e0 of val) encodeStreamsGroupHeartbeatRequestSubtopology(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): StreamsGroupHeartbeatRequestSubtopology {
@@ -602,6 +645,7 @@ function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): St
   let _repartitionSinkTopics: string[];
   let _repartitionSourceTopics: StreamsGroupHeartbeatRequestTopicInfo[];
   let _copartitionGroups: StreamsGroupHeartbeatRequestCopartitionGroup[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -675,8 +719,8 @@ function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): St
       _copartitionGroups = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestSubtopology = {
     subtopologyId: _subtopologyId,
     sourceTopics: _sourceTopics,
     sourceTopicRegex: _sourceTopicRegex,
@@ -685,6 +729,8 @@ function decodeStreamsGroupHeartbeatRequestSubtopology(r: Reader, v: number): St
     repartitionSourceTopics: _repartitionSourceTopics,
     copartitionGroups: _copartitionGroups,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestSubtopology(w: Writer, x: StreamsGroupHeartbeatRequestSubtopologyInit, v: number): void {
@@ -750,7 +796,7 @@ function encodeStreamsGroupHeartbeatRequestSubtopology(w: Writer, x: StreamsGrou
       for (const e0 of val) encodeStreamsGroupHeartbeatRequestCopartitionGroup(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): StreamsGroupHeartbeatRequestTopicInfo {
@@ -758,6 +804,7 @@ function decodeStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): Stre
   let _partitions: number;
   let _replicationFactor: number;
   let _topicConfigs: StreamsGroupHeartbeatRequestKeyValue[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _partitions = r.readInt32();
   _replicationFactor = r.readInt16();
@@ -773,13 +820,15 @@ function decodeStreamsGroupHeartbeatRequestTopicInfo(r: Reader, v: number): Stre
       _topicConfigs = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestTopicInfo = {
     name: _name,
     partitions: _partitions,
     replicationFactor: _replicationFactor,
     topicConfigs: _topicConfigs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestTopicInfo(w: Writer, x: StreamsGroupHeartbeatRequestTopicInfoInit, v: number): void {
@@ -808,19 +857,22 @@ function encodeStreamsGroupHeartbeatRequestTopicInfo(w: Writer, x: StreamsGroupH
       for (const e0 of val) encodeStreamsGroupHeartbeatRequestKeyValue(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestKeyValue(r: Reader, v: number): StreamsGroupHeartbeatRequestKeyValue {
   let _key: string;
   let _value: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _key = r.readCompactString();
   _value = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestKeyValue = {
     key: _key,
     value: _value,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestKeyValue(w: Writer, x: StreamsGroupHeartbeatRequestKeyValueInit, v: number): void {
@@ -840,13 +892,14 @@ function encodeStreamsGroupHeartbeatRequestKeyValue(w: Writer, x: StreamsGroupHe
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestCopartitionGroup(r: Reader, v: number): StreamsGroupHeartbeatRequestCopartitionGroup {
   let _sourceTopics: number[];
   let _sourceTopicRegex: number[];
   let _repartitionSourceTopics: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -883,12 +936,14 @@ function decodeStreamsGroupHeartbeatRequestCopartitionGroup(r: Reader, v: number
       _repartitionSourceTopics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestCopartitionGroup = {
     sourceTopics: _sourceTopics,
     sourceTopicRegex: _sourceTopicRegex,
     repartitionSourceTopics: _repartitionSourceTopics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestCopartitionGroup(w: Writer, x: StreamsGroupHeartbeatRequestCopartitionGroupInit, v: number): void {
@@ -919,12 +974,13 @@ function encodeStreamsGroupHeartbeatRequestCopartitionGroup(w: Writer, x: Stream
       for (const e0 of val) w.writeInt16(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTaskIds(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskIds {
   let _subtopologyId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -938,11 +994,13 @@ function decodeStreamsGroupHeartbeatRequestTaskIds(r: Reader, v: number): Stream
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestTaskIds = {
     subtopologyId: _subtopologyId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestTaskIds(w: Writer, x: StreamsGroupHeartbeatRequestTaskIdsInit, v: number): void {
@@ -963,19 +1021,22 @@ function encodeStreamsGroupHeartbeatRequestTaskIds(w: Writer, x: StreamsGroupHea
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestEndpoint(r: Reader, v: number): StreamsGroupHeartbeatRequestEndpoint {
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestEndpoint = {
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestEndpoint(w: Writer, x: StreamsGroupHeartbeatRequestEndpointInit, v: number): void {
@@ -991,22 +1052,25 @@ function encodeStreamsGroupHeartbeatRequestEndpoint(w: Writer, x: StreamsGroupHe
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatRequestTaskOffset(r: Reader, v: number): StreamsGroupHeartbeatRequestTaskOffset {
   let _subtopologyId: string;
   let _partition: number;
   let _offset: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   _partition = r.readInt32();
   _offset = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatRequestTaskOffset = {
     subtopologyId: _subtopologyId,
     partition: _partition,
     offset: _offset,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatRequestTaskOffset(w: Writer, x: StreamsGroupHeartbeatRequestTaskOffsetInit, v: number): void {
@@ -1026,7 +1090,7 @@ function encodeStreamsGroupHeartbeatRequestTaskOffset(w: Writer, x: StreamsGroup
     const val = x.offset === undefined ? 0n : x.offset;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const StreamsGroupHeartbeatRequestCodec: MessageCodec<StreamsGroupHeartbeatRequest, StreamsGroupHeartbeatRequestInit> = {

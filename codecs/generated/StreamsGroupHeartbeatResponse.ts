@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface StreamsGroupHeartbeatResponse {
   throttleTimeMs: number;
@@ -20,6 +21,8 @@ export interface StreamsGroupHeartbeatResponse {
   warmupTasks: StreamsGroupHeartbeatResponseTaskIds[] | null;
   endpointInformationEpoch: number;
   partitionsByUserEndpoint: StreamsGroupHeartbeatResponseEndpointToPartitions[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseInit = {
@@ -37,58 +40,74 @@ export type StreamsGroupHeartbeatResponseInit = {
   warmupTasks?: readonly StreamsGroupHeartbeatResponseTaskIdsInit[] | null;
   endpointInformationEpoch?: number;
   partitionsByUserEndpoint?: readonly StreamsGroupHeartbeatResponseEndpointToPartitionsInit[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatResponseStatus {
   statusCode: number;
   statusDetail: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseStatusInit = {
   statusCode?: number;
   statusDetail?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatResponseTaskIds {
   subtopologyId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseTaskIdsInit = {
   subtopologyId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatResponseEndpointToPartitions {
   userEndpoint: StreamsGroupHeartbeatResponseEndpoint;
   activePartitions: StreamsGroupHeartbeatResponseTopicPartition[];
   standbyPartitions: StreamsGroupHeartbeatResponseTopicPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseEndpointToPartitionsInit = {
   userEndpoint?: StreamsGroupHeartbeatResponseEndpointInit;
   activePartitions?: readonly StreamsGroupHeartbeatResponseTopicPartitionInit[];
   standbyPartitions?: readonly StreamsGroupHeartbeatResponseTopicPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatResponseEndpoint {
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseEndpointInit = {
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface StreamsGroupHeartbeatResponseTopicPartition {
   topic: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type StreamsGroupHeartbeatResponseTopicPartitionInit = {
   topic?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultStreamsGroupHeartbeatResponse(): StreamsGroupHeartbeatResponse {
@@ -124,7 +143,8 @@ function isDefaultStreamsGroupHeartbeatResponse(x: StreamsGroupHeartbeatResponse
     (x.standbyTasks === undefined || !(x.standbyTasks !== null)) &&
     (x.warmupTasks === undefined || !(x.warmupTasks !== null)) &&
     (x.endpointInformationEpoch === undefined || !(x.endpointInformationEpoch !== 0)) &&
-    (x.partitionsByUserEndpoint === undefined || !(x.partitionsByUserEndpoint !== null));
+    (x.partitionsByUserEndpoint === undefined || !(x.partitionsByUserEndpoint !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatResponseStatus(): StreamsGroupHeartbeatResponseStatus {
@@ -136,7 +156,8 @@ function defaultStreamsGroupHeartbeatResponseStatus(): StreamsGroupHeartbeatResp
 
 function isDefaultStreamsGroupHeartbeatResponseStatus(x: StreamsGroupHeartbeatResponseStatusInit): boolean {
   return (x.statusCode === undefined || !(x.statusCode !== 0)) &&
-    (x.statusDetail === undefined || !(x.statusDetail !== ""));
+    (x.statusDetail === undefined || !(x.statusDetail !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatResponseTaskIds(): StreamsGroupHeartbeatResponseTaskIds {
@@ -148,7 +169,8 @@ function defaultStreamsGroupHeartbeatResponseTaskIds(): StreamsGroupHeartbeatRes
 
 function isDefaultStreamsGroupHeartbeatResponseTaskIds(x: StreamsGroupHeartbeatResponseTaskIdsInit): boolean {
   return (x.subtopologyId === undefined || !(x.subtopologyId !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatResponseEndpointToPartitions(): StreamsGroupHeartbeatResponseEndpointToPartitions {
@@ -162,7 +184,8 @@ function defaultStreamsGroupHeartbeatResponseEndpointToPartitions(): StreamsGrou
 function isDefaultStreamsGroupHeartbeatResponseEndpointToPartitions(x: StreamsGroupHeartbeatResponseEndpointToPartitionsInit): boolean {
   return (x.userEndpoint === undefined || !((x.userEndpoint === null || !isDefaultStreamsGroupHeartbeatResponseEndpoint(x.userEndpoint)))) &&
     (x.activePartitions === undefined || !((x.activePartitions === null || x.activePartitions.length !== 0))) &&
-    (x.standbyPartitions === undefined || !((x.standbyPartitions === null || x.standbyPartitions.length !== 0)));
+    (x.standbyPartitions === undefined || !((x.standbyPartitions === null || x.standbyPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatResponseEndpoint(): StreamsGroupHeartbeatResponseEndpoint {
@@ -174,7 +197,8 @@ function defaultStreamsGroupHeartbeatResponseEndpoint(): StreamsGroupHeartbeatRe
 
 function isDefaultStreamsGroupHeartbeatResponseEndpoint(x: StreamsGroupHeartbeatResponseEndpointInit): boolean {
   return (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultStreamsGroupHeartbeatResponseTopicPartition(): StreamsGroupHeartbeatResponseTopicPartition {
@@ -186,7 +210,8 @@ function defaultStreamsGroupHeartbeatResponseTopicPartition(): StreamsGroupHeart
 
 function isDefaultStreamsGroupHeartbeatResponseTopicPartition(x: StreamsGroupHeartbeatResponseTopicPartitionInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroupHeartbeatResponse {
@@ -204,6 +229,7 @@ function decodeStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroup
   let _warmupTasks: StreamsGroupHeartbeatResponseTaskIds[] | null;
   let _endpointInformationEpoch: number;
   let _partitionsByUserEndpoint: StreamsGroupHeartbeatResponseEndpointToPartitions[] | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -273,8 +299,8 @@ function decodeStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroup
       _partitionsByUserEndpoint = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
@@ -290,6 +316,8 @@ function decodeStreamsGroupHeartbeatResponse(r: Reader, v: number): StreamsGroup
     endpointInformationEpoch: _endpointInformationEpoch,
     partitionsByUserEndpoint: _partitionsByUserEndpoint,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponse(w: Writer, x: StreamsGroupHeartbeatResponseInit, v: number): void {
@@ -382,19 +410,22 @@ function encodeStreamsGroupHeartbeatResponse(w: Writer, x: StreamsGroupHeartbeat
       for (const e0 of val) encodeStreamsGroupHeartbeatResponseEndpointToPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseStatus(r: Reader, v: number): StreamsGroupHeartbeatResponseStatus {
   let _statusCode: number;
   let _statusDetail: string;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _statusCode = r.readInt8();
   _statusDetail = r.readCompactString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponseStatus = {
     statusCode: _statusCode,
     statusDetail: _statusDetail,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponseStatus(w: Writer, x: StreamsGroupHeartbeatResponseStatusInit, v: number): void {
@@ -410,12 +441,13 @@ function encodeStreamsGroupHeartbeatResponseStatus(w: Writer, x: StreamsGroupHea
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): StreamsGroupHeartbeatResponseTaskIds {
   let _subtopologyId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _subtopologyId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -429,11 +461,13 @@ function decodeStreamsGroupHeartbeatResponseTaskIds(r: Reader, v: number): Strea
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponseTaskIds = {
     subtopologyId: _subtopologyId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponseTaskIds(w: Writer, x: StreamsGroupHeartbeatResponseTaskIdsInit, v: number): void {
@@ -454,13 +488,14 @@ function encodeStreamsGroupHeartbeatResponseTaskIds(w: Writer, x: StreamsGroupHe
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r: Reader, v: number): StreamsGroupHeartbeatResponseEndpointToPartitions {
   let _userEndpoint: StreamsGroupHeartbeatResponseEndpoint;
   let _activePartitions: StreamsGroupHeartbeatResponseTopicPartition[];
   let _standbyPartitions: StreamsGroupHeartbeatResponseTopicPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _userEndpoint = decodeStreamsGroupHeartbeatResponseEndpoint(r, v);
   {
     const n0 = r.readCompactArrayLength();
@@ -486,12 +521,14 @@ function decodeStreamsGroupHeartbeatResponseEndpointToPartitions(r: Reader, v: n
       _standbyPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponseEndpointToPartitions = {
     userEndpoint: _userEndpoint,
     activePartitions: _activePartitions,
     standbyPartitions: _standbyPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponseEndpointToPartitions(w: Writer, x: StreamsGroupHeartbeatResponseEndpointToPartitionsInit, v: number): void {
@@ -521,19 +558,22 @@ function encodeStreamsGroupHeartbeatResponseEndpointToPartitions(w: Writer, x: S
       for (const e0 of val) encodeStreamsGroupHeartbeatResponseTopicPartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseEndpoint(r: Reader, v: number): StreamsGroupHeartbeatResponseEndpoint {
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponseEndpoint = {
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponseEndpoint(w: Writer, x: StreamsGroupHeartbeatResponseEndpointInit, v: number): void {
@@ -549,12 +589,13 @@ function encodeStreamsGroupHeartbeatResponseEndpoint(w: Writer, x: StreamsGroupH
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeStreamsGroupHeartbeatResponseTopicPartition(r: Reader, v: number): StreamsGroupHeartbeatResponseTopicPartition {
   let _topic: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -568,11 +609,13 @@ function decodeStreamsGroupHeartbeatResponseTopicPartition(r: Reader, v: number)
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: StreamsGroupHeartbeatResponseTopicPartition = {
     topic: _topic,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeStreamsGroupHeartbeatResponseTopicPartition(w: Writer, x: StreamsGroupHeartbeatResponseTopicPartitionInit, v: number): void {
@@ -593,7 +636,7 @@ function encodeStreamsGroupHeartbeatResponseTopicPartition(w: Writer, x: Streams
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const StreamsGroupHeartbeatResponseCodec: MessageCodec<StreamsGroupHeartbeatResponse, StreamsGroupHeartbeatResponseInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SyncGroupRequest {
   groupId: string;
@@ -13,6 +14,8 @@ export interface SyncGroupRequest {
   protocolType: string | null;
   protocolName: string | null;
   assignments: SyncGroupRequestSyncGroupRequestAssignment[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SyncGroupRequestInit = {
@@ -23,16 +26,20 @@ export type SyncGroupRequestInit = {
   protocolType?: string | null;
   protocolName?: string | null;
   assignments?: readonly SyncGroupRequestSyncGroupRequestAssignmentInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface SyncGroupRequestSyncGroupRequestAssignment {
   memberId: string;
   assignment: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SyncGroupRequestSyncGroupRequestAssignmentInit = {
   memberId?: string;
   assignment?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSyncGroupRequest(): SyncGroupRequest {
@@ -54,7 +61,8 @@ function isDefaultSyncGroupRequest(x: SyncGroupRequestInit): boolean {
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
     (x.protocolType === undefined || !(x.protocolType !== null)) &&
     (x.protocolName === undefined || !(x.protocolName !== null)) &&
-    (x.assignments === undefined || !((x.assignments === null || x.assignments.length !== 0)));
+    (x.assignments === undefined || !((x.assignments === null || x.assignments.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultSyncGroupRequestSyncGroupRequestAssignment(): SyncGroupRequestSyncGroupRequestAssignment {
@@ -66,7 +74,8 @@ function defaultSyncGroupRequestSyncGroupRequestAssignment(): SyncGroupRequestSy
 
 function isDefaultSyncGroupRequestSyncGroupRequestAssignment(x: SyncGroupRequestSyncGroupRequestAssignmentInit): boolean {
   return (x.memberId === undefined || !(x.memberId !== "")) &&
-    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0)));
+    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
@@ -77,6 +86,7 @@ function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
   let _protocolType: string | null = null;
   let _protocolName: string | null = null;
   let _assignments: SyncGroupRequestSyncGroupRequestAssignment[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = v >= 4 ? r.readCompactString() : r.readString();
   _generationId = r.readInt32();
   _memberId = v >= 4 ? r.readCompactString() : r.readString();
@@ -102,9 +112,9 @@ function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: SyncGroupRequest = {
     groupId: _groupId,
     generationId: _generationId,
     memberId: _memberId,
@@ -113,6 +123,8 @@ function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
     protocolName: _protocolName,
     assignments: _assignments,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSyncGroupRequest(w: Writer, x: SyncGroupRequestInit, v: number): void {
@@ -171,22 +183,25 @@ function encodeSyncGroupRequest(w: Writer, x: SyncGroupRequestInit, v: number): 
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeSyncGroupRequestSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupRequestSyncGroupRequestAssignment {
   let _memberId: string;
   let _assignment: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = v >= 4 ? r.readCompactString() : r.readString();
   _assignment = v >= 4 ? r.readCompactBytes() : r.readBytes();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: SyncGroupRequestSyncGroupRequestAssignment = {
     memberId: _memberId,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSyncGroupRequestSyncGroupRequestAssignment(w: Writer, x: SyncGroupRequestSyncGroupRequestAssignmentInit, v: number): void {
@@ -207,7 +222,7 @@ function encodeSyncGroupRequestSyncGroupRequestAssignment(w: Writer, x: SyncGrou
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

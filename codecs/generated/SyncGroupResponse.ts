@@ -4,6 +4,7 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface SyncGroupResponse {
   throttleTimeMs: number;
@@ -11,6 +12,8 @@ export interface SyncGroupResponse {
   protocolType: string | null;
   protocolName: string | null;
   assignment: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type SyncGroupResponseInit = {
@@ -19,6 +22,7 @@ export type SyncGroupResponseInit = {
   protocolType?: string | null;
   protocolName?: string | null;
   assignment?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultSyncGroupResponse(): SyncGroupResponse {
@@ -36,7 +40,8 @@ function isDefaultSyncGroupResponse(x: SyncGroupResponseInit): boolean {
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.protocolType === undefined || !(x.protocolType !== null)) &&
     (x.protocolName === undefined || !(x.protocolName !== null)) &&
-    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0)));
+    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
@@ -45,6 +50,7 @@ function decodeSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
   let _protocolType: string | null = null;
   let _protocolName: string | null = null;
   let _assignment: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _throttleTimeMs = r.readInt32();
   }
@@ -57,15 +63,17 @@ function decodeSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
   }
   _assignment = v >= 4 ? r.readCompactBytes() : r.readBytes();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: SyncGroupResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     protocolType: _protocolType,
     protocolName: _protocolName,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeSyncGroupResponse(w: Writer, x: SyncGroupResponseInit, v: number): void {
@@ -102,7 +110,7 @@ function encodeSyncGroupResponse(w: Writer, x: SyncGroupResponseInit, v: number)
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

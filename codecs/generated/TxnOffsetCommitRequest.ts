@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface TxnOffsetCommitRequest {
   transactionalId: string;
@@ -14,6 +15,8 @@ export interface TxnOffsetCommitRequest {
   memberId: string;
   groupInstanceId: string | null;
   topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitRequestInit = {
@@ -25,16 +28,20 @@ export type TxnOffsetCommitRequestInit = {
   memberId?: string;
   groupInstanceId?: string | null;
   topics?: readonly TxnOffsetCommitRequestTxnOffsetCommitRequestTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
   name: string;
   partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitRequestTxnOffsetCommitRequestTopicInit = {
   name?: string;
   partitions?: readonly TxnOffsetCommitRequestTxnOffsetCommitRequestPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
@@ -42,6 +49,8 @@ export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
   committedOffset: bigint;
   committedLeaderEpoch: number;
   committedMetadata: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitRequestTxnOffsetCommitRequestPartitionInit = {
@@ -49,6 +58,7 @@ export type TxnOffsetCommitRequestTxnOffsetCommitRequestPartitionInit = {
   committedOffset?: bigint;
   committedLeaderEpoch?: number;
   committedMetadata?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultTxnOffsetCommitRequest(): TxnOffsetCommitRequest {
@@ -72,7 +82,8 @@ function isDefaultTxnOffsetCommitRequest(x: TxnOffsetCommitRequestInit): boolean
     (x.generationId === undefined || !(x.generationId !== -1)) &&
     (x.memberId === undefined || !(x.memberId !== "")) &&
     (x.groupInstanceId === undefined || !(x.groupInstanceId !== null)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
@@ -84,7 +95,8 @@ function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(): TxnOffsetCo
 
 function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(x: TxnOffsetCommitRequestTxnOffsetCommitRequestTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
@@ -100,7 +112,8 @@ function isDefaultTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(x: TxnOf
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
     (x.committedOffset === undefined || !(x.committedOffset !== 0n)) &&
     (x.committedLeaderEpoch === undefined || !(x.committedLeaderEpoch !== -1)) &&
-    (x.committedMetadata === undefined || !(x.committedMetadata !== ""));
+    (x.committedMetadata === undefined || !(x.committedMetadata !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequest {
@@ -112,6 +125,7 @@ function decodeTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequ
   let _memberId: string = "";
   let _groupInstanceId: string | null = null;
   let _topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _transactionalId = v >= 3 ? r.readCompactString() : r.readString();
   _groupId = v >= 3 ? r.readCompactString() : r.readString();
   _producerId = r.readInt64();
@@ -138,9 +152,9 @@ function decodeTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequ
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitRequest = {
     transactionalId: _transactionalId,
     groupId: _groupId,
     producerId: _producerId,
@@ -150,6 +164,8 @@ function decodeTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequ
     groupInstanceId: _groupInstanceId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, v: number): void {
@@ -210,13 +226,14 @@ function encodeTxnOffsetCommitRequest(w: Writer, x: TxnOffsetCommitRequestInit, 
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
   let _name: string;
   let _partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 3 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -231,12 +248,14 @@ function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, v: n
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, x: TxnOffsetCommitRequestTxnOffsetCommitRequestTopicInit, v: number): void {
@@ -258,7 +277,7 @@ function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, x: T
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -267,6 +286,7 @@ function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, 
   let _committedOffset: bigint;
   let _committedLeaderEpoch: number = -1;
   let _committedMetadata: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _committedOffset = r.readInt64();
   if (v >= 2) {
@@ -274,14 +294,16 @@ function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, 
   }
   _committedMetadata = v >= 3 ? r.readCompactNullableString() : r.readNullableString();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition = {
     partitionIndex: _partitionIndex,
     committedOffset: _committedOffset,
     committedLeaderEpoch: _committedLeaderEpoch,
     committedMetadata: _committedMetadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, x: TxnOffsetCommitRequestTxnOffsetCommitRequestPartitionInit, v: number): void {
@@ -306,7 +328,7 @@ function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, 
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface TxnOffsetCommitResponse {
   throttleTimeMs: number;
   topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitResponseInit = {
   throttleTimeMs?: number;
   topics?: readonly TxnOffsetCommitResponseTxnOffsetCommitResponseTopicInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
   name: string;
   partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitResponseTxnOffsetCommitResponseTopicInit = {
   name?: string;
   partitions?: readonly TxnOffsetCommitResponseTxnOffsetCommitResponsePartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
   partitionIndex: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TxnOffsetCommitResponseTxnOffsetCommitResponsePartitionInit = {
   partitionIndex?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
@@ -44,7 +54,8 @@ function defaultTxnOffsetCommitResponse(): TxnOffsetCommitResponse {
 
 function isDefaultTxnOffsetCommitResponse(x: TxnOffsetCommitResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
@@ -56,7 +67,8 @@ function defaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(): TxnOffset
 
 function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(x: TxnOffsetCommitResponseTxnOffsetCommitResponseTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
@@ -68,12 +80,14 @@ function defaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(): TxnOf
 
 function isDefaultTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(x: TxnOffsetCommitResponseTxnOffsetCommitResponsePartitionInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitResponse {
   let _throttleTimeMs: number;
   let _topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -88,12 +102,14 @@ function decodeTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitRes
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitResponse = {
     throttleTimeMs: _throttleTimeMs,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitResponse(w: Writer, x: TxnOffsetCommitResponseInit, v: number): void {
@@ -111,13 +127,14 @@ function encodeTxnOffsetCommitResponse(w: Writer, x: TxnOffsetCommitResponseInit
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
   let _name: string;
   let _partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 3 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 3 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -132,12 +149,14 @@ function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, v:
     }
   }
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, x: TxnOffsetCommitResponseTxnOffsetCommitResponseTopicInit, v: number): void {
@@ -159,22 +178,25 @@ function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, x:
     }
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, v: number): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
   let _partitionIndex: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 3) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w: Writer, x: TxnOffsetCommitResponseTxnOffsetCommitResponsePartitionInit, v: number): void {
@@ -187,7 +209,7 @@ function encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w: Writer
     w.writeInt16(val);
   }
   if (v >= 3) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

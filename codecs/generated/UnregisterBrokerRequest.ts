@@ -4,13 +4,17 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface UnregisterBrokerRequest {
   brokerId: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UnregisterBrokerRequestInit = {
   brokerId?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
@@ -20,16 +24,20 @@ function defaultUnregisterBrokerRequest(): UnregisterBrokerRequest {
 }
 
 function isDefaultUnregisterBrokerRequest(x: UnregisterBrokerRequestInit): boolean {
-  return (x.brokerId === undefined || !(x.brokerId !== 0));
+  return (x.brokerId === undefined || !(x.brokerId !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeUnregisterBrokerRequest(r: Reader, v: number): UnregisterBrokerRequest {
   let _brokerId: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _brokerId = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UnregisterBrokerRequest = {
     brokerId: _brokerId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUnregisterBrokerRequest(w: Writer, x: UnregisterBrokerRequestInit, v: number): void {
@@ -37,7 +45,7 @@ function encodeUnregisterBrokerRequest(w: Writer, x: UnregisterBrokerRequestInit
     const val = x.brokerId === undefined ? 0 : x.brokerId;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const UnregisterBrokerRequestCodec: MessageCodec<UnregisterBrokerRequest, UnregisterBrokerRequestInit> = {

@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface UpdateFeaturesRequest {
   timeoutMs: number;
   featureUpdates: UpdateFeaturesRequestFeatureUpdateKey[];
   validateOnly: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateFeaturesRequestInit = {
   timeoutMs?: number;
   featureUpdates?: readonly UpdateFeaturesRequestFeatureUpdateKeyInit[];
   validateOnly?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface UpdateFeaturesRequestFeatureUpdateKey {
@@ -22,6 +26,8 @@ export interface UpdateFeaturesRequestFeatureUpdateKey {
   maxVersionLevel: number;
   allowDowngrade: boolean;
   upgradeType: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateFeaturesRequestFeatureUpdateKeyInit = {
@@ -29,6 +35,7 @@ export type UpdateFeaturesRequestFeatureUpdateKeyInit = {
   maxVersionLevel?: number;
   allowDowngrade?: boolean;
   upgradeType?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
@@ -42,7 +49,8 @@ function defaultUpdateFeaturesRequest(): UpdateFeaturesRequest {
 function isDefaultUpdateFeaturesRequest(x: UpdateFeaturesRequestInit): boolean {
   return (x.timeoutMs === undefined || !(x.timeoutMs !== 60000)) &&
     (x.featureUpdates === undefined || !((x.featureUpdates === null || x.featureUpdates.length !== 0))) &&
-    (x.validateOnly === undefined || !(x.validateOnly !== false));
+    (x.validateOnly === undefined || !(x.validateOnly !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultUpdateFeaturesRequestFeatureUpdateKey(): UpdateFeaturesRequestFeatureUpdateKey {
@@ -58,13 +66,15 @@ function isDefaultUpdateFeaturesRequestFeatureUpdateKey(x: UpdateFeaturesRequest
   return (x.feature === undefined || !(x.feature !== "")) &&
     (x.maxVersionLevel === undefined || !(x.maxVersionLevel !== 0)) &&
     (x.allowDowngrade === undefined || !(x.allowDowngrade !== false)) &&
-    (x.upgradeType === undefined || !(x.upgradeType !== 1));
+    (x.upgradeType === undefined || !(x.upgradeType !== 1)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesRequest {
   let _timeoutMs: number;
   let _featureUpdates: UpdateFeaturesRequestFeatureUpdateKey[];
   let _validateOnly: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _timeoutMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -81,12 +91,14 @@ function decodeUpdateFeaturesRequest(r: Reader, v: number): UpdateFeaturesReques
   if (v >= 1) {
     _validateOnly = r.readBool();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateFeaturesRequest = {
     timeoutMs: _timeoutMs,
     featureUpdates: _featureUpdates,
     validateOnly: _validateOnly,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateFeaturesRequest(w: Writer, x: UpdateFeaturesRequestInit, v: number): void {
@@ -108,7 +120,7 @@ function encodeUpdateFeaturesRequest(w: Writer, x: UpdateFeaturesRequestInit, v:
     w.writeBool(val);
   }
   if (v <= 0 && x.validateOnly !== undefined && !w.dropsAbsentFields && x.validateOnly !== false) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'validateOnly', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): UpdateFeaturesRequestFeatureUpdateKey {
@@ -116,6 +128,7 @@ function decodeUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): Upda
   let _maxVersionLevel: number;
   let _allowDowngrade: boolean = false;
   let _upgradeType: number = 1;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _feature = r.readCompactString();
   _maxVersionLevel = r.readInt16();
   if (v <= 0) {
@@ -124,13 +137,15 @@ function decodeUpdateFeaturesRequestFeatureUpdateKey(r: Reader, v: number): Upda
   if (v >= 1) {
     _upgradeType = r.readInt8();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateFeaturesRequestFeatureUpdateKey = {
     feature: _feature,
     maxVersionLevel: _maxVersionLevel,
     allowDowngrade: _allowDowngrade,
     upgradeType: _upgradeType,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, x: UpdateFeaturesRequestFeatureUpdateKeyInit, v: number): void {
@@ -156,7 +171,7 @@ function encodeUpdateFeaturesRequestFeatureUpdateKey(w: Writer, x: UpdateFeature
     w.writeInt8(val);
   }
   if (v <= 0 && x.upgradeType !== undefined && !w.dropsAbsentFields && x.upgradeType !== 1) throw fieldAbsentInVersion('UpdateFeaturesRequest', 'upgradeType', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const UpdateFeaturesRequestCodec: MessageCodec<UpdateFeaturesRequest, UpdateFeaturesRequestInit> = {

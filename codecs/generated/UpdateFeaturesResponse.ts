@@ -4,12 +4,15 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface UpdateFeaturesResponse {
   throttleTimeMs: number;
   errorCode: number;
   errorMessage: string | null;
   results: UpdateFeaturesResponseUpdatableFeatureResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateFeaturesResponseInit = {
@@ -17,18 +20,22 @@ export type UpdateFeaturesResponseInit = {
   errorCode?: number;
   errorMessage?: string | null;
   results?: readonly UpdateFeaturesResponseUpdatableFeatureResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface UpdateFeaturesResponseUpdatableFeatureResult {
   feature: string;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateFeaturesResponseUpdatableFeatureResultInit = {
   feature?: string;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultUpdateFeaturesResponse(): UpdateFeaturesResponse {
@@ -44,7 +51,8 @@ function isDefaultUpdateFeaturesResponse(x: UpdateFeaturesResponseInit): boolean
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
-    (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+    (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultUpdateFeaturesResponseUpdatableFeatureResult(): UpdateFeaturesResponseUpdatableFeatureResult {
@@ -58,7 +66,8 @@ function defaultUpdateFeaturesResponseUpdatableFeatureResult(): UpdateFeaturesRe
 function isDefaultUpdateFeaturesResponseUpdatableFeatureResult(x: UpdateFeaturesResponseUpdatableFeatureResultInit): boolean {
   return (x.feature === undefined || !(x.feature !== "")) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== ""));
+    (x.errorMessage === undefined || !(x.errorMessage !== "")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesResponse {
@@ -66,6 +75,7 @@ function decodeUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespo
   let _errorCode: number;
   let _errorMessage: string | null;
   let _results: UpdateFeaturesResponseUpdatableFeatureResult[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
@@ -81,13 +91,15 @@ function decodeUpdateFeaturesResponse(r: Reader, v: number): UpdateFeaturesRespo
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateFeaturesResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateFeaturesResponse(w: Writer, x: UpdateFeaturesResponseInit, v: number): void {
@@ -116,22 +128,25 @@ function encodeUpdateFeaturesResponse(w: Writer, x: UpdateFeaturesResponseInit, 
       for (const e0 of val) encodeUpdateFeaturesResponseUpdatableFeatureResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeUpdateFeaturesResponseUpdatableFeatureResult(r: Reader, v: number): UpdateFeaturesResponseUpdatableFeatureResult {
   let _feature: string;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _feature = r.readCompactString();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateFeaturesResponseUpdatableFeatureResult = {
     feature: _feature,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateFeaturesResponseUpdatableFeatureResult(w: Writer, x: UpdateFeaturesResponseUpdatableFeatureResultInit, v: number): void {
@@ -155,7 +170,7 @@ function encodeUpdateFeaturesResponseUpdatableFeatureResult(w: Writer, x: Update
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const UpdateFeaturesResponseCodec: MessageCodec<UpdateFeaturesResponse, UpdateFeaturesResponseInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface UpdateRaftVoterRequest {
   clusterId: string | null;
@@ -12,6 +13,8 @@ export interface UpdateRaftVoterRequest {
   voterDirectoryId: string;
   listeners: UpdateRaftVoterRequestListener[];
   kRaftVersionFeature: UpdateRaftVoterRequestKRaftVersionFeature;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateRaftVoterRequestInit = {
@@ -21,28 +24,35 @@ export type UpdateRaftVoterRequestInit = {
   voterDirectoryId?: string;
   listeners?: readonly UpdateRaftVoterRequestListenerInit[];
   kRaftVersionFeature?: UpdateRaftVoterRequestKRaftVersionFeatureInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface UpdateRaftVoterRequestListener {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateRaftVoterRequestListenerInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface UpdateRaftVoterRequestKRaftVersionFeature {
   minSupportedVersion: number;
   maxSupportedVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateRaftVoterRequestKRaftVersionFeatureInit = {
   minSupportedVersion?: number;
   maxSupportedVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultUpdateRaftVoterRequest(): UpdateRaftVoterRequest {
@@ -62,7 +72,8 @@ function isDefaultUpdateRaftVoterRequest(x: UpdateRaftVoterRequestInit): boolean
     (x.voterId === undefined || !(x.voterId !== 0)) &&
     (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.listeners === undefined || !((x.listeners === null || x.listeners.length !== 0))) &&
-    (x.kRaftVersionFeature === undefined || !((x.kRaftVersionFeature === null || !isDefaultUpdateRaftVoterRequestKRaftVersionFeature(x.kRaftVersionFeature))));
+    (x.kRaftVersionFeature === undefined || !((x.kRaftVersionFeature === null || !isDefaultUpdateRaftVoterRequestKRaftVersionFeature(x.kRaftVersionFeature)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultUpdateRaftVoterRequestListener(): UpdateRaftVoterRequestListener {
@@ -76,7 +87,8 @@ function defaultUpdateRaftVoterRequestListener(): UpdateRaftVoterRequestListener
 function isDefaultUpdateRaftVoterRequestListener(x: UpdateRaftVoterRequestListenerInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultUpdateRaftVoterRequestKRaftVersionFeature(): UpdateRaftVoterRequestKRaftVersionFeature {
@@ -88,7 +100,8 @@ function defaultUpdateRaftVoterRequestKRaftVersionFeature(): UpdateRaftVoterRequ
 
 function isDefaultUpdateRaftVoterRequestKRaftVersionFeature(x: UpdateRaftVoterRequestKRaftVersionFeatureInit): boolean {
   return (x.minSupportedVersion === undefined || !(x.minSupportedVersion !== 0)) &&
-    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0));
+    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterRequest {
@@ -98,6 +111,7 @@ function decodeUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterRequ
   let _voterDirectoryId: string;
   let _listeners: UpdateRaftVoterRequestListener[];
   let _kRaftVersionFeature: UpdateRaftVoterRequestKRaftVersionFeature;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = r.readCompactNullableString();
   _currentLeaderEpoch = r.readInt32();
   _voterId = r.readInt32();
@@ -115,8 +129,8 @@ function decodeUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterRequ
     }
   }
   _kRaftVersionFeature = decodeUpdateRaftVoterRequestKRaftVersionFeature(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateRaftVoterRequest = {
     clusterId: _clusterId,
     currentLeaderEpoch: _currentLeaderEpoch,
     voterId: _voterId,
@@ -124,6 +138,8 @@ function decodeUpdateRaftVoterRequest(r: Reader, v: number): UpdateRaftVoterRequ
     listeners: _listeners,
     kRaftVersionFeature: _kRaftVersionFeature,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateRaftVoterRequest(w: Writer, x: UpdateRaftVoterRequestInit, v: number): void {
@@ -164,22 +180,25 @@ function encodeUpdateRaftVoterRequest(w: Writer, x: UpdateRaftVoterRequestInit, 
       encodeUpdateRaftVoterRequestKRaftVersionFeature(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeUpdateRaftVoterRequestListener(r: Reader, v: number): UpdateRaftVoterRequestListener {
   let _name: string;
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateRaftVoterRequestListener = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateRaftVoterRequestListener(w: Writer, x: UpdateRaftVoterRequestListenerInit, v: number): void {
@@ -203,19 +222,22 @@ function encodeUpdateRaftVoterRequestListener(w: Writer, x: UpdateRaftVoterReque
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeUpdateRaftVoterRequestKRaftVersionFeature(r: Reader, v: number): UpdateRaftVoterRequestKRaftVersionFeature {
   let _minSupportedVersion: number;
   let _maxSupportedVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _minSupportedVersion = r.readInt16();
   _maxSupportedVersion = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateRaftVoterRequestKRaftVersionFeature = {
     minSupportedVersion: _minSupportedVersion,
     maxSupportedVersion: _maxSupportedVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateRaftVoterRequestKRaftVersionFeature(w: Writer, x: UpdateRaftVoterRequestKRaftVersionFeatureInit, v: number): void {
@@ -227,7 +249,7 @@ function encodeUpdateRaftVoterRequestKRaftVersionFeature(w: Writer, x: UpdateRaf
     const val = x.maxSupportedVersion === undefined ? 0 : x.maxSupportedVersion;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const UpdateRaftVoterRequestCodec: MessageCodec<UpdateRaftVoterRequest, UpdateRaftVoterRequestInit> = {

@@ -4,17 +4,21 @@ import { Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface UpdateRaftVoterResponse {
   throttleTimeMs: number;
   errorCode: number;
   currentLeader: UpdateRaftVoterResponseCurrentLeader;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateRaftVoterResponseInit = {
   throttleTimeMs?: number;
   errorCode?: number;
   currentLeader?: UpdateRaftVoterResponseCurrentLeaderInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface UpdateRaftVoterResponseCurrentLeader {
@@ -22,6 +26,8 @@ export interface UpdateRaftVoterResponseCurrentLeader {
   leaderEpoch: number;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type UpdateRaftVoterResponseCurrentLeaderInit = {
@@ -29,6 +35,7 @@ export type UpdateRaftVoterResponseCurrentLeaderInit = {
   leaderEpoch?: number;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
@@ -42,7 +49,8 @@ function defaultUpdateRaftVoterResponse(): UpdateRaftVoterResponse {
 function isDefaultUpdateRaftVoterResponse(x: UpdateRaftVoterResponseInit): boolean {
   return (x.throttleTimeMs === undefined || !(x.throttleTimeMs !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader))));
+    (x.currentLeader === undefined || !((x.currentLeader === null || !isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultUpdateRaftVoterResponseCurrentLeader(): UpdateRaftVoterResponseCurrentLeader {
@@ -58,13 +66,15 @@ function isDefaultUpdateRaftVoterResponseCurrentLeader(x: UpdateRaftVoterRespons
   return (x.leaderId === undefined || !(x.leaderId !== -1)) &&
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== -1)) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterResponse {
   let _throttleTimeMs: number;
   let _errorCode: number;
   let _currentLeader: UpdateRaftVoterResponseCurrentLeader = defaultUpdateRaftVoterResponseCurrentLeader();
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _throttleTimeMs = r.readInt32();
   _errorCode = r.readInt16();
   const tagCount = r.readUnsignedVarint();
@@ -79,15 +89,18 @@ function decodeUpdateRaftVoterResponse(r: Reader, v: number): UpdateRaftVoterRes
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: UpdateRaftVoterResponse = {
     throttleTimeMs: _throttleTimeMs,
     errorCode: _errorCode,
     currentLeader: _currentLeader,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateRaftVoterResponse(w: Writer, x: UpdateRaftVoterResponseInit, v: number): void {
@@ -100,7 +113,9 @@ function encodeUpdateRaftVoterResponse(w: Writer, x: UpdateRaftVoterResponseInit
     w.writeInt16(val);
   }
   const tag0 = x.currentLeader !== undefined && (x.currentLeader === null || !isDefaultUpdateRaftVoterResponseCurrentLeader(x.currentLeader));
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.currentLeader;
     if (val !== undefined) {
@@ -115,6 +130,7 @@ function encodeUpdateRaftVoterResponse(w: Writer, x: UpdateRaftVoterResponseInit
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeUpdateRaftVoterResponseCurrentLeader(r: Reader, v: number): UpdateRaftVoterResponseCurrentLeader {
@@ -122,17 +138,20 @@ function decodeUpdateRaftVoterResponseCurrentLeader(r: Reader, v: number): Updat
   let _leaderEpoch: number;
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   _host = r.readCompactString();
   _port = r.readInt32();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: UpdateRaftVoterResponseCurrentLeader = {
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeUpdateRaftVoterResponseCurrentLeader(w: Writer, x: UpdateRaftVoterResponseCurrentLeaderInit, v: number): void {
@@ -156,7 +175,7 @@ function encodeUpdateRaftVoterResponseCurrentLeader(w: Writer, x: UpdateRaftVote
     const val = x.port === undefined ? 0 : x.port;
     w.writeInt32(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const UpdateRaftVoterResponseCodec: MessageCodec<UpdateRaftVoterResponse, UpdateRaftVoterResponseInit> = {

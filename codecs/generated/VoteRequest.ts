@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface VoteRequest {
   clusterId: string | null;
   voterId: number;
   topics: VoteRequestTopicData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteRequestInit = {
   clusterId?: string | null;
   voterId?: number;
   topics?: readonly VoteRequestTopicDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VoteRequestTopicData {
   topicName: string;
   partitions: VoteRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteRequestTopicDataInit = {
   topicName?: string;
   partitions?: readonly VoteRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VoteRequestPartitionData {
@@ -36,6 +43,8 @@ export interface VoteRequestPartitionData {
   lastOffsetEpoch: number;
   lastOffset: bigint;
   preVote: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteRequestPartitionDataInit = {
@@ -47,6 +56,7 @@ export type VoteRequestPartitionDataInit = {
   lastOffsetEpoch?: number;
   lastOffset?: bigint;
   preVote?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultVoteRequest(): VoteRequest {
@@ -60,7 +70,8 @@ function defaultVoteRequest(): VoteRequest {
 function isDefaultVoteRequest(x: VoteRequestInit): boolean {
   return (x.clusterId === undefined || !(x.clusterId !== null)) &&
     (x.voterId === undefined || !(x.voterId !== -1)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVoteRequestTopicData(): VoteRequestTopicData {
@@ -72,7 +83,8 @@ function defaultVoteRequestTopicData(): VoteRequestTopicData {
 
 function isDefaultVoteRequestTopicData(x: VoteRequestTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVoteRequestPartitionData(): VoteRequestPartitionData {
@@ -96,13 +108,15 @@ function isDefaultVoteRequestPartitionData(x: VoteRequestPartitionDataInit): boo
     (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.lastOffsetEpoch === undefined || !(x.lastOffsetEpoch !== 0)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
-    (x.preVote === undefined || !(x.preVote !== false));
+    (x.preVote === undefined || !(x.preVote !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeVoteRequest(r: Reader, v: number): VoteRequest {
   let _clusterId: string | null;
   let _voterId: number = -1;
   let _topics: VoteRequestTopicData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _clusterId = r.readCompactNullableString();
   if (v >= 1) {
     _voterId = r.readInt32();
@@ -119,12 +133,14 @@ function decodeVoteRequest(r: Reader, v: number): VoteRequest {
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteRequest = {
     clusterId: _clusterId,
     voterId: _voterId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteRequest(w: Writer, x: VoteRequestInit, v: number): void {
@@ -149,12 +165,13 @@ function encodeVoteRequest(w: Writer, x: VoteRequestInit, v: number): void {
       for (const e0 of val) encodeVoteRequestTopicData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVoteRequestTopicData(r: Reader, v: number): VoteRequestTopicData {
   let _topicName: string;
   let _partitions: VoteRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -168,11 +185,13 @@ function decodeVoteRequestTopicData(r: Reader, v: number): VoteRequestTopicData 
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteRequestTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteRequestTopicData(w: Writer, x: VoteRequestTopicDataInit, v: number): void {
@@ -193,7 +212,7 @@ function encodeVoteRequestTopicData(w: Writer, x: VoteRequestTopicDataInit, v: n
       for (const e0 of val) encodeVoteRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartitionData {
@@ -205,6 +224,7 @@ function decodeVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartit
   let _lastOffsetEpoch: number;
   let _lastOffset: bigint;
   let _preVote: boolean = false;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _replicaEpoch = r.readInt32();
   _replicaId = r.readInt32();
@@ -219,8 +239,8 @@ function decodeVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartit
   if (v >= 2) {
     _preVote = r.readBool();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteRequestPartitionData = {
     partitionIndex: _partitionIndex,
     replicaEpoch: _replicaEpoch,
     replicaId: _replicaId,
@@ -230,6 +250,8 @@ function decodeVoteRequestPartitionData(r: Reader, v: number): VoteRequestPartit
     lastOffset: _lastOffset,
     preVote: _preVote,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteRequestPartitionData(w: Writer, x: VoteRequestPartitionDataInit, v: number): void {
@@ -266,7 +288,7 @@ function encodeVoteRequestPartitionData(w: Writer, x: VoteRequestPartitionDataIn
     w.writeBool(val);
   }
   if (v <= 1 && x.preVote !== undefined && !w.dropsAbsentFields && x.preVote !== false) throw fieldAbsentInVersion('VoteRequest', 'preVote', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const VoteRequestCodec: MessageCodec<VoteRequest, VoteRequestInit> = {

@@ -4,27 +4,34 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface VoteResponse {
   errorCode: number;
   topics: VoteResponseTopicData[];
   nodeEndpoints: VoteResponseNodeEndpoint[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteResponseInit = {
   errorCode?: number;
   topics?: readonly VoteResponseTopicDataInit[];
   nodeEndpoints?: readonly VoteResponseNodeEndpointInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VoteResponseTopicData {
   topicName: string;
   partitions: VoteResponsePartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteResponseTopicDataInit = {
   topicName?: string;
   partitions?: readonly VoteResponsePartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VoteResponsePartitionData {
@@ -33,6 +40,8 @@ export interface VoteResponsePartitionData {
   leaderId: number;
   leaderEpoch: number;
   voteGranted: boolean;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteResponsePartitionDataInit = {
@@ -41,18 +50,22 @@ export type VoteResponsePartitionDataInit = {
   leaderId?: number;
   leaderEpoch?: number;
   voteGranted?: boolean;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VoteResponseNodeEndpoint {
   nodeId: number;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VoteResponseNodeEndpointInit = {
   nodeId?: number;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultVoteResponse(): VoteResponse {
@@ -66,7 +79,8 @@ function defaultVoteResponse(): VoteResponse {
 function isDefaultVoteResponse(x: VoteResponseInit): boolean {
   return (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
-    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)));
+    (x.nodeEndpoints === undefined || !((x.nodeEndpoints === null || x.nodeEndpoints.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVoteResponseTopicData(): VoteResponseTopicData {
@@ -78,7 +92,8 @@ function defaultVoteResponseTopicData(): VoteResponseTopicData {
 
 function isDefaultVoteResponseTopicData(x: VoteResponseTopicDataInit): boolean {
   return (x.topicName === undefined || !(x.topicName !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVoteResponsePartitionData(): VoteResponsePartitionData {
@@ -96,7 +111,8 @@ function isDefaultVoteResponsePartitionData(x: VoteResponsePartitionDataInit): b
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
     (x.leaderId === undefined || !(x.leaderId !== 0)) &&
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
-    (x.voteGranted === undefined || !(x.voteGranted !== false));
+    (x.voteGranted === undefined || !(x.voteGranted !== false)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVoteResponseNodeEndpoint(): VoteResponseNodeEndpoint {
@@ -110,13 +126,15 @@ function defaultVoteResponseNodeEndpoint(): VoteResponseNodeEndpoint {
 function isDefaultVoteResponseNodeEndpoint(x: VoteResponseNodeEndpointInit): boolean {
   return (x.nodeId === undefined || !(x.nodeId !== 0)) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeVoteResponse(r: Reader, v: number): VoteResponse {
   let _errorCode: number;
   let _topics: VoteResponseTopicData[];
   let _nodeEndpoints: VoteResponseNodeEndpoint[] = [];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _errorCode = r.readInt16();
   {
     const n0 = r.readCompactArrayLength();
@@ -149,19 +167,24 @@ function decodeVoteResponse(r: Reader, v: number): VoteResponse {
             }
             _nodeEndpoints = a0;
           }
+        } else {
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         }
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: VoteResponse = {
     errorCode: _errorCode,
     topics: _topics,
     nodeEndpoints: _nodeEndpoints,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteResponse(w: Writer, x: VoteResponseInit, v: number): void {
@@ -180,7 +203,9 @@ function encodeVoteResponse(w: Writer, x: VoteResponseInit, v: number): void {
   }
   if (v <= 0 && x.nodeEndpoints !== undefined && !w.dropsAbsentFields && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0)) throw fieldAbsentInVersion('VoteResponse', 'nodeEndpoints', v);
   const tag0 = v >= 1 && x.nodeEndpoints !== undefined && (x.nodeEndpoints === null || x.nodeEndpoints.length !== 0);
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.nodeEndpoints;
     if (val !== undefined) {
@@ -196,11 +221,13 @@ function encodeVoteResponse(w: Writer, x: VoteResponseInit, v: number): void {
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeVoteResponseTopicData(r: Reader, v: number): VoteResponseTopicData {
   let _topicName: string;
   let _partitions: VoteResponsePartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicName = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -214,11 +241,13 @@ function decodeVoteResponseTopicData(r: Reader, v: number): VoteResponseTopicDat
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteResponseTopicData = {
     topicName: _topicName,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteResponseTopicData(w: Writer, x: VoteResponseTopicDataInit, v: number): void {
@@ -239,7 +268,7 @@ function encodeVoteResponseTopicData(w: Writer, x: VoteResponseTopicDataInit, v:
       for (const e0 of val) encodeVoteResponsePartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVoteResponsePartitionData(r: Reader, v: number): VoteResponsePartitionData {
@@ -248,19 +277,22 @@ function decodeVoteResponsePartitionData(r: Reader, v: number): VoteResponsePart
   let _leaderId: number;
   let _leaderEpoch: number;
   let _voteGranted: boolean;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   _leaderId = r.readInt32();
   _leaderEpoch = r.readInt32();
   _voteGranted = r.readBool();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteResponsePartitionData = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
     leaderId: _leaderId,
     leaderEpoch: _leaderEpoch,
     voteGranted: _voteGranted,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteResponsePartitionData(w: Writer, x: VoteResponsePartitionDataInit, v: number): void {
@@ -284,13 +316,14 @@ function encodeVoteResponsePartitionData(w: Writer, x: VoteResponsePartitionData
     const val = x.voteGranted === undefined ? false : x.voteGranted;
     w.writeBool(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVoteResponseNodeEndpoint(r: Reader, v: number): VoteResponseNodeEndpoint {
   let _nodeId: number = 0;
   let _host: string = "";
   let _port: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   if (v >= 1) {
     _nodeId = r.readInt32();
   }
@@ -300,12 +333,14 @@ function decodeVoteResponseNodeEndpoint(r: Reader, v: number): VoteResponseNodeE
   if (v >= 1) {
     _port = r.readUInt16();
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VoteResponseNodeEndpoint = {
     nodeId: _nodeId,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVoteResponseNodeEndpoint(w: Writer, x: VoteResponseNodeEndpointInit, v: number): void {
@@ -328,7 +363,7 @@ function encodeVoteResponseNodeEndpoint(w: Writer, x: VoteResponseNodeEndpointIn
     w.writeUInt16(val);
   }
   if (v <= 0 && x.port !== undefined && !w.dropsAbsentFields && x.port !== 0) throw fieldAbsentInVersion('VoteResponse', 'port', v);
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const VoteResponseCodec: MessageCodec<VoteResponse, VoteResponseInit> = {

@@ -4,15 +4,19 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface VotersRecord {
   version: number;
   voters: VotersRecordVoter[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VotersRecordInit = {
   version?: number;
   voters?: readonly VotersRecordVoterInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VotersRecordVoter {
@@ -20,6 +24,8 @@ export interface VotersRecordVoter {
   voterDirectoryId: string;
   endpoints: VotersRecordEndpoint[];
   kRaftVersionFeature: VotersRecordKRaftVersionFeature;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VotersRecordVoterInit = {
@@ -27,28 +33,35 @@ export type VotersRecordVoterInit = {
   voterDirectoryId?: string;
   endpoints?: readonly VotersRecordEndpointInit[];
   kRaftVersionFeature?: VotersRecordKRaftVersionFeatureInit;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VotersRecordEndpoint {
   name: string;
   host: string;
   port: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VotersRecordEndpointInit = {
   name?: string;
   host?: string;
   port?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface VotersRecordKRaftVersionFeature {
   minSupportedVersion: number;
   maxSupportedVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type VotersRecordKRaftVersionFeatureInit = {
   minSupportedVersion?: number;
   maxSupportedVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultVotersRecord(): VotersRecord {
@@ -60,7 +73,8 @@ function defaultVotersRecord(): VotersRecord {
 
 function isDefaultVotersRecord(x: VotersRecordInit): boolean {
   return (x.version === undefined || !(x.version !== 0)) &&
-    (x.voters === undefined || !((x.voters === null || x.voters.length !== 0)));
+    (x.voters === undefined || !((x.voters === null || x.voters.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVotersRecordVoter(): VotersRecordVoter {
@@ -76,7 +90,8 @@ function isDefaultVotersRecordVoter(x: VotersRecordVoterInit): boolean {
   return (x.voterId === undefined || !(x.voterId !== 0)) &&
     (x.voterDirectoryId === undefined || !(x.voterDirectoryId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.endpoints === undefined || !((x.endpoints === null || x.endpoints.length !== 0))) &&
-    (x.kRaftVersionFeature === undefined || !((x.kRaftVersionFeature === null || !isDefaultVotersRecordKRaftVersionFeature(x.kRaftVersionFeature))));
+    (x.kRaftVersionFeature === undefined || !((x.kRaftVersionFeature === null || !isDefaultVotersRecordKRaftVersionFeature(x.kRaftVersionFeature)))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVotersRecordEndpoint(): VotersRecordEndpoint {
@@ -90,7 +105,8 @@ function defaultVotersRecordEndpoint(): VotersRecordEndpoint {
 function isDefaultVotersRecordEndpoint(x: VotersRecordEndpointInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
     (x.host === undefined || !(x.host !== "")) &&
-    (x.port === undefined || !(x.port !== 0));
+    (x.port === undefined || !(x.port !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultVotersRecordKRaftVersionFeature(): VotersRecordKRaftVersionFeature {
@@ -102,12 +118,14 @@ function defaultVotersRecordKRaftVersionFeature(): VotersRecordKRaftVersionFeatu
 
 function isDefaultVotersRecordKRaftVersionFeature(x: VotersRecordKRaftVersionFeatureInit): boolean {
   return (x.minSupportedVersion === undefined || !(x.minSupportedVersion !== 0)) &&
-    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0));
+    (x.maxSupportedVersion === undefined || !(x.maxSupportedVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeVotersRecord(r: Reader, v: number): VotersRecord {
   let _version: number;
   let _voters: VotersRecordVoter[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _version = r.readInt16();
   {
     const n0 = r.readCompactArrayLength();
@@ -121,11 +139,13 @@ function decodeVotersRecord(r: Reader, v: number): VotersRecord {
       _voters = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VotersRecord = {
     version: _version,
     voters: _voters,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVotersRecord(w: Writer, x: VotersRecordInit, v: number): void {
@@ -142,7 +162,7 @@ function encodeVotersRecord(w: Writer, x: VotersRecordInit, v: number): void {
       for (const e0 of val) encodeVotersRecordVoter(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVotersRecordVoter(r: Reader, v: number): VotersRecordVoter {
@@ -150,6 +170,7 @@ function decodeVotersRecordVoter(r: Reader, v: number): VotersRecordVoter {
   let _voterDirectoryId: string;
   let _endpoints: VotersRecordEndpoint[];
   let _kRaftVersionFeature: VotersRecordKRaftVersionFeature;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _voterId = r.readInt32();
   _voterDirectoryId = r.readUuid();
   {
@@ -165,13 +186,15 @@ function decodeVotersRecordVoter(r: Reader, v: number): VotersRecordVoter {
     }
   }
   _kRaftVersionFeature = decodeVotersRecordKRaftVersionFeature(r, v);
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VotersRecordVoter = {
     voterId: _voterId,
     voterDirectoryId: _voterDirectoryId,
     endpoints: _endpoints,
     kRaftVersionFeature: _kRaftVersionFeature,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVotersRecordVoter(w: Writer, x: VotersRecordVoterInit, v: number): void {
@@ -200,22 +223,25 @@ function encodeVotersRecordVoter(w: Writer, x: VotersRecordVoterInit, v: number)
       encodeVotersRecordKRaftVersionFeature(w, val, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVotersRecordEndpoint(r: Reader, v: number): VotersRecordEndpoint {
   let _name: string;
   let _host: string;
   let _port: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _host = r.readCompactString();
   _port = r.readUInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VotersRecordEndpoint = {
     name: _name,
     host: _host,
     port: _port,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVotersRecordEndpoint(w: Writer, x: VotersRecordEndpointInit, v: number): void {
@@ -239,19 +265,22 @@ function encodeVotersRecordEndpoint(w: Writer, x: VotersRecordEndpointInit, v: n
     const val = x.port === undefined ? 0 : x.port;
     w.writeUInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeVotersRecordKRaftVersionFeature(r: Reader, v: number): VotersRecordKRaftVersionFeature {
   let _minSupportedVersion: number;
   let _maxSupportedVersion: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _minSupportedVersion = r.readInt16();
   _maxSupportedVersion = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: VotersRecordKRaftVersionFeature = {
     minSupportedVersion: _minSupportedVersion,
     maxSupportedVersion: _maxSupportedVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeVotersRecordKRaftVersionFeature(w: Writer, x: VotersRecordKRaftVersionFeatureInit, v: number): void {
@@ -263,7 +292,7 @@ function encodeVotersRecordKRaftVersionFeature(w: Writer, x: VotersRecordKRaftVe
     const val = x.maxSupportedVersion === undefined ? 0 : x.maxSupportedVersion;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const VotersRecordCodec: MessageCodec<VotersRecord, VotersRecordInit> = {

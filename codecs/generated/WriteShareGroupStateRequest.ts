@@ -4,25 +4,32 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface WriteShareGroupStateRequest {
   groupId: string;
   topics: WriteShareGroupStateRequestWriteStateData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateRequestInit = {
   groupId?: string;
   topics?: readonly WriteShareGroupStateRequestWriteStateDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteShareGroupStateRequestWriteStateData {
   topicId: string;
   partitions: WriteShareGroupStateRequestPartitionData[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateRequestWriteStateDataInit = {
   topicId?: string;
   partitions?: readonly WriteShareGroupStateRequestPartitionDataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteShareGroupStateRequestPartitionData {
@@ -32,6 +39,8 @@ export interface WriteShareGroupStateRequestPartitionData {
   startOffset: bigint;
   deliveryCompleteCount: number;
   stateBatches: WriteShareGroupStateRequestStateBatch[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateRequestPartitionDataInit = {
@@ -41,6 +50,7 @@ export type WriteShareGroupStateRequestPartitionDataInit = {
   startOffset?: bigint;
   deliveryCompleteCount?: number;
   stateBatches?: readonly WriteShareGroupStateRequestStateBatchInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteShareGroupStateRequestStateBatch {
@@ -48,6 +58,8 @@ export interface WriteShareGroupStateRequestStateBatch {
   lastOffset: bigint;
   deliveryState: number;
   deliveryCount: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateRequestStateBatchInit = {
@@ -55,6 +67,7 @@ export type WriteShareGroupStateRequestStateBatchInit = {
   lastOffset?: bigint;
   deliveryState?: number;
   deliveryCount?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultWriteShareGroupStateRequest(): WriteShareGroupStateRequest {
@@ -66,7 +79,8 @@ function defaultWriteShareGroupStateRequest(): WriteShareGroupStateRequest {
 
 function isDefaultWriteShareGroupStateRequest(x: WriteShareGroupStateRequestInit): boolean {
   return (x.groupId === undefined || !(x.groupId !== "")) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteShareGroupStateRequestWriteStateData(): WriteShareGroupStateRequestWriteStateData {
@@ -78,7 +92,8 @@ function defaultWriteShareGroupStateRequestWriteStateData(): WriteShareGroupStat
 
 function isDefaultWriteShareGroupStateRequestWriteStateData(x: WriteShareGroupStateRequestWriteStateDataInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteShareGroupStateRequestPartitionData(): WriteShareGroupStateRequestPartitionData {
@@ -98,7 +113,8 @@ function isDefaultWriteShareGroupStateRequestPartitionData(x: WriteShareGroupSta
     (x.leaderEpoch === undefined || !(x.leaderEpoch !== 0)) &&
     (x.startOffset === undefined || !(x.startOffset !== 0n)) &&
     (x.deliveryCompleteCount === undefined || !(x.deliveryCompleteCount !== -1)) &&
-    (x.stateBatches === undefined || !((x.stateBatches === null || x.stateBatches.length !== 0)));
+    (x.stateBatches === undefined || !((x.stateBatches === null || x.stateBatches.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteShareGroupStateRequestStateBatch(): WriteShareGroupStateRequestStateBatch {
@@ -114,12 +130,14 @@ function isDefaultWriteShareGroupStateRequestStateBatch(x: WriteShareGroupStateR
   return (x.firstOffset === undefined || !(x.firstOffset !== 0n)) &&
     (x.lastOffset === undefined || !(x.lastOffset !== 0n)) &&
     (x.deliveryState === undefined || !(x.deliveryState !== 0)) &&
-    (x.deliveryCount === undefined || !(x.deliveryCount !== 0));
+    (x.deliveryCount === undefined || !(x.deliveryCount !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeWriteShareGroupStateRequest(r: Reader, v: number): WriteShareGroupStateRequest {
   let _groupId: string;
   let _topics: WriteShareGroupStateRequestWriteStateData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _groupId = r.readCompactString();
   {
     const n0 = r.readCompactArrayLength();
@@ -133,11 +151,13 @@ function decodeWriteShareGroupStateRequest(r: Reader, v: number): WriteShareGrou
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateRequest = {
     groupId: _groupId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateRequest(w: Writer, x: WriteShareGroupStateRequestInit, v: number): void {
@@ -158,12 +178,13 @@ function encodeWriteShareGroupStateRequest(w: Writer, x: WriteShareGroupStateReq
       for (const e0 of val) encodeWriteShareGroupStateRequestWriteStateData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestWriteStateData(r: Reader, v: number): WriteShareGroupStateRequestWriteStateData {
   let _topicId: string;
   let _partitions: WriteShareGroupStateRequestPartitionData[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -177,11 +198,13 @@ function decodeWriteShareGroupStateRequestWriteStateData(r: Reader, v: number): 
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateRequestWriteStateData = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateRequestWriteStateData(w: Writer, x: WriteShareGroupStateRequestWriteStateDataInit, v: number): void {
@@ -198,7 +221,7 @@ function encodeWriteShareGroupStateRequestWriteStateData(w: Writer, x: WriteShar
       for (const e0 of val) encodeWriteShareGroupStateRequestPartitionData(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestPartitionData(r: Reader, v: number): WriteShareGroupStateRequestPartitionData {
@@ -208,6 +231,7 @@ function decodeWriteShareGroupStateRequestPartitionData(r: Reader, v: number): W
   let _startOffset: bigint;
   let _deliveryCompleteCount: number = -1;
   let _stateBatches: WriteShareGroupStateRequestStateBatch[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _stateEpoch = r.readInt32();
   _leaderEpoch = r.readInt32();
@@ -227,8 +251,8 @@ function decodeWriteShareGroupStateRequestPartitionData(r: Reader, v: number): W
       _stateBatches = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateRequestPartitionData = {
     partition: _partition,
     stateEpoch: _stateEpoch,
     leaderEpoch: _leaderEpoch,
@@ -236,6 +260,8 @@ function decodeWriteShareGroupStateRequestPartitionData(r: Reader, v: number): W
     deliveryCompleteCount: _deliveryCompleteCount,
     stateBatches: _stateBatches,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateRequestPartitionData(w: Writer, x: WriteShareGroupStateRequestPartitionDataInit, v: number): void {
@@ -268,7 +294,7 @@ function encodeWriteShareGroupStateRequestPartitionData(w: Writer, x: WriteShare
       for (const e0 of val) encodeWriteShareGroupStateRequestStateBatch(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateRequestStateBatch(r: Reader, v: number): WriteShareGroupStateRequestStateBatch {
@@ -276,17 +302,20 @@ function decodeWriteShareGroupStateRequestStateBatch(r: Reader, v: number): Writ
   let _lastOffset: bigint;
   let _deliveryState: number;
   let _deliveryCount: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _firstOffset = r.readInt64();
   _lastOffset = r.readInt64();
   _deliveryState = r.readInt8();
   _deliveryCount = r.readInt16();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateRequestStateBatch = {
     firstOffset: _firstOffset,
     lastOffset: _lastOffset,
     deliveryState: _deliveryState,
     deliveryCount: _deliveryCount,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateRequestStateBatch(w: Writer, x: WriteShareGroupStateRequestStateBatchInit, v: number): void {
@@ -306,7 +335,7 @@ function encodeWriteShareGroupStateRequestStateBatch(w: Writer, x: WriteShareGro
     const val = x.deliveryCount === undefined ? 0 : x.deliveryCount;
     w.writeInt16(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const WriteShareGroupStateRequestCodec: MessageCodec<WriteShareGroupStateRequest, WriteShareGroupStateRequestInit> = {

@@ -4,35 +4,45 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface WriteShareGroupStateResponse {
   results: WriteShareGroupStateResponseWriteStateResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateResponseInit = {
   results?: readonly WriteShareGroupStateResponseWriteStateResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteShareGroupStateResponseWriteStateResult {
   topicId: string;
   partitions: WriteShareGroupStateResponsePartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateResponseWriteStateResultInit = {
   topicId?: string;
   partitions?: readonly WriteShareGroupStateResponsePartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteShareGroupStateResponsePartitionResult {
   partition: number;
   errorCode: number;
   errorMessage: string | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteShareGroupStateResponsePartitionResultInit = {
   partition?: number;
   errorCode?: number;
   errorMessage?: string | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultWriteShareGroupStateResponse(): WriteShareGroupStateResponse {
@@ -42,7 +52,8 @@ function defaultWriteShareGroupStateResponse(): WriteShareGroupStateResponse {
 }
 
 function isDefaultWriteShareGroupStateResponse(x: WriteShareGroupStateResponseInit): boolean {
-  return (x.results === undefined || !((x.results === null || x.results.length !== 0)));
+  return (x.results === undefined || !((x.results === null || x.results.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteShareGroupStateResponseWriteStateResult(): WriteShareGroupStateResponseWriteStateResult {
@@ -54,7 +65,8 @@ function defaultWriteShareGroupStateResponseWriteStateResult(): WriteShareGroupS
 
 function isDefaultWriteShareGroupStateResponseWriteStateResult(x: WriteShareGroupStateResponseWriteStateResultInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteShareGroupStateResponsePartitionResult(): WriteShareGroupStateResponsePartitionResult {
@@ -68,11 +80,13 @@ function defaultWriteShareGroupStateResponsePartitionResult(): WriteShareGroupSt
 function isDefaultWriteShareGroupStateResponsePartitionResult(x: WriteShareGroupStateResponsePartitionResultInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
     (x.errorCode === undefined || !(x.errorCode !== 0)) &&
-    (x.errorMessage === undefined || !(x.errorMessage !== null));
+    (x.errorMessage === undefined || !(x.errorMessage !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeWriteShareGroupStateResponse(r: Reader, v: number): WriteShareGroupStateResponse {
   let _results: WriteShareGroupStateResponseWriteStateResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -85,10 +99,12 @@ function decodeWriteShareGroupStateResponse(r: Reader, v: number): WriteShareGro
       _results = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateResponse = {
     results: _results,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateResponse(w: Writer, x: WriteShareGroupStateResponseInit, v: number): void {
@@ -101,12 +117,13 @@ function encodeWriteShareGroupStateResponse(w: Writer, x: WriteShareGroupStateRe
       for (const e0 of val) encodeWriteShareGroupStateResponseWriteStateResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateResponseWriteStateResult(r: Reader, v: number): WriteShareGroupStateResponseWriteStateResult {
   let _topicId: string;
   let _partitions: WriteShareGroupStateResponsePartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -120,11 +137,13 @@ function decodeWriteShareGroupStateResponseWriteStateResult(r: Reader, v: number
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateResponseWriteStateResult = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateResponseWriteStateResult(w: Writer, x: WriteShareGroupStateResponseWriteStateResultInit, v: number): void {
@@ -141,22 +160,25 @@ function encodeWriteShareGroupStateResponseWriteStateResult(w: Writer, x: WriteS
       for (const e0 of val) encodeWriteShareGroupStateResponsePartitionResult(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeWriteShareGroupStateResponsePartitionResult(r: Reader, v: number): WriteShareGroupStateResponsePartitionResult {
   let _partition: number;
   let _errorCode: number;
   let _errorMessage: string | null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   _errorCode = r.readInt16();
   _errorMessage = r.readCompactNullableString();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: WriteShareGroupStateResponsePartitionResult = {
     partition: _partition,
     errorCode: _errorCode,
     errorMessage: _errorMessage,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteShareGroupStateResponsePartitionResult(w: Writer, x: WriteShareGroupStateResponsePartitionResultInit, v: number): void {
@@ -176,7 +198,7 @@ function encodeWriteShareGroupStateResponsePartitionResult(w: Writer, x: WriteSh
       w.writeCompactString(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const WriteShareGroupStateResponseCodec: MessageCodec<WriteShareGroupStateResponse, WriteShareGroupStateResponseInit> = {

@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface WriteTxnMarkersRequest {
   markers: WriteTxnMarkersRequestWritableTxnMarker[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersRequestInit = {
   markers?: readonly WriteTxnMarkersRequestWritableTxnMarkerInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteTxnMarkersRequestWritableTxnMarker {
@@ -20,6 +24,8 @@ export interface WriteTxnMarkersRequestWritableTxnMarker {
   topics: WriteTxnMarkersRequestWritableTxnMarkerTopic[];
   coordinatorEpoch: number;
   transactionVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersRequestWritableTxnMarkerInit = {
@@ -29,16 +35,20 @@ export type WriteTxnMarkersRequestWritableTxnMarkerInit = {
   topics?: readonly WriteTxnMarkersRequestWritableTxnMarkerTopicInit[];
   coordinatorEpoch?: number;
   transactionVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteTxnMarkersRequestWritableTxnMarkerTopic {
   name: string;
   partitionIndexes: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersRequestWritableTxnMarkerTopicInit = {
   name?: string;
   partitionIndexes?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
@@ -48,7 +58,8 @@ function defaultWriteTxnMarkersRequest(): WriteTxnMarkersRequest {
 }
 
 function isDefaultWriteTxnMarkersRequest(x: WriteTxnMarkersRequestInit): boolean {
-  return (x.markers === undefined || !((x.markers === null || x.markers.length !== 0)));
+  return (x.markers === undefined || !((x.markers === null || x.markers.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteTxnMarkersRequestWritableTxnMarker(): WriteTxnMarkersRequestWritableTxnMarker {
@@ -68,7 +79,8 @@ function isDefaultWriteTxnMarkersRequestWritableTxnMarker(x: WriteTxnMarkersRequ
     (x.transactionResult === undefined || !(x.transactionResult !== false)) &&
     (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.coordinatorEpoch === undefined || !(x.coordinatorEpoch !== 0)) &&
-    (x.transactionVersion === undefined || !(x.transactionVersion !== 0));
+    (x.transactionVersion === undefined || !(x.transactionVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteTxnMarkersRequestWritableTxnMarkerTopic(): WriteTxnMarkersRequestWritableTxnMarkerTopic {
@@ -80,11 +92,13 @@ function defaultWriteTxnMarkersRequestWritableTxnMarkerTopic(): WriteTxnMarkersR
 
 function isDefaultWriteTxnMarkersRequestWritableTxnMarkerTopic(x: WriteTxnMarkersRequestWritableTxnMarkerTopicInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0)));
+    (x.partitionIndexes === undefined || !((x.partitionIndexes === null || x.partitionIndexes.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeWriteTxnMarkersRequest(r: Reader, v: number): WriteTxnMarkersRequest {
   let _markers: WriteTxnMarkersRequestWritableTxnMarker[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -98,11 +112,13 @@ function decodeWriteTxnMarkersRequest(r: Reader, v: number): WriteTxnMarkersRequ
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersRequest = {
     markers: _markers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersRequest(w: Writer, x: WriteTxnMarkersRequestInit, v: number): void {
@@ -116,7 +132,7 @@ function encodeWriteTxnMarkersRequest(w: Writer, x: WriteTxnMarkersRequestInit, 
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -127,6 +143,7 @@ function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, v: number): Wr
   let _topics: WriteTxnMarkersRequestWritableTxnMarkerTopic[];
   let _coordinatorEpoch: number;
   let _transactionVersion: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _producerId = r.readInt64();
   _producerEpoch = r.readInt16();
   _transactionResult = r.readBool();
@@ -147,9 +164,9 @@ function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, v: number): Wr
     _transactionVersion = r.readInt8();
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersRequestWritableTxnMarker = {
     producerId: _producerId,
     producerEpoch: _producerEpoch,
     transactionResult: _transactionResult,
@@ -157,6 +174,8 @@ function decodeWriteTxnMarkersRequestWritableTxnMarker(r: Reader, v: number): Wr
     coordinatorEpoch: _coordinatorEpoch,
     transactionVersion: _transactionVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, x: WriteTxnMarkersRequestWritableTxnMarkerInit, v: number): void {
@@ -190,13 +209,14 @@ function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, x: WriteTxnMar
     w.writeInt8(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, v: number): WriteTxnMarkersRequestWritableTxnMarkerTopic {
   let _name: string;
   let _partitionIndexes: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -211,12 +231,14 @@ function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, v: number
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersRequestWritableTxnMarkerTopic = {
     name: _name,
     partitionIndexes: _partitionIndexes,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w: Writer, x: WriteTxnMarkersRequestWritableTxnMarkerTopicInit, v: number): void {
@@ -238,7 +260,7 @@ function encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w: Writer, x: WriteT
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

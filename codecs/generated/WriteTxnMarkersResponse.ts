@@ -4,43 +4,56 @@ import { ProtocolDecodeError, Reader } from '../primitives/reader';
 import { Writer } from '../primitives/writer';
 import { MessageCodec } from '../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../primitives/raw-tagged-fields';
 
 export interface WriteTxnMarkersResponse {
   markers: WriteTxnMarkersResponseWritableTxnMarkerResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersResponseInit = {
   markers?: readonly WriteTxnMarkersResponseWritableTxnMarkerResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteTxnMarkersResponseWritableTxnMarkerResult {
   producerId: bigint;
   topics: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersResponseWritableTxnMarkerResultInit = {
   producerId?: bigint;
   topics?: readonly WriteTxnMarkersResponseWritableTxnMarkerTopicResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
   name: string;
   partitions: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersResponseWritableTxnMarkerTopicResultInit = {
   name?: string;
   partitions?: readonly WriteTxnMarkersResponseWritableTxnMarkerPartitionResultInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
   partitionIndex: number;
   errorCode: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type WriteTxnMarkersResponseWritableTxnMarkerPartitionResultInit = {
   partitionIndex?: number;
   errorCode?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
@@ -50,7 +63,8 @@ function defaultWriteTxnMarkersResponse(): WriteTxnMarkersResponse {
 }
 
 function isDefaultWriteTxnMarkersResponse(x: WriteTxnMarkersResponseInit): boolean {
-  return (x.markers === undefined || !((x.markers === null || x.markers.length !== 0)));
+  return (x.markers === undefined || !((x.markers === null || x.markers.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteTxnMarkersResponseWritableTxnMarkerResult(): WriteTxnMarkersResponseWritableTxnMarkerResult {
@@ -62,7 +76,8 @@ function defaultWriteTxnMarkersResponseWritableTxnMarkerResult(): WriteTxnMarker
 
 function isDefaultWriteTxnMarkersResponseWritableTxnMarkerResult(x: WriteTxnMarkersResponseWritableTxnMarkerResultInit): boolean {
   return (x.producerId === undefined || !(x.producerId !== 0n)) &&
-    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+    (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
@@ -74,7 +89,8 @@ function defaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(): WriteTxnM
 
 function isDefaultWriteTxnMarkersResponseWritableTxnMarkerTopicResult(x: WriteTxnMarkersResponseWritableTxnMarkerTopicResultInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
@@ -86,11 +102,13 @@ function defaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(): Write
 
 function isDefaultWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(x: WriteTxnMarkersResponseWritableTxnMarkerPartitionResultInit): boolean {
   return (x.partitionIndex === undefined || !(x.partitionIndex !== 0)) &&
-    (x.errorCode === undefined || !(x.errorCode !== 0));
+    (x.errorCode === undefined || !(x.errorCode !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeWriteTxnMarkersResponse(r: Reader, v: number): WriteTxnMarkersResponse {
   let _markers: WriteTxnMarkersResponseWritableTxnMarkerResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
     if (n0 < 0) {
@@ -104,11 +122,13 @@ function decodeWriteTxnMarkersResponse(r: Reader, v: number): WriteTxnMarkersRes
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersResponse = {
     markers: _markers,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersResponse(w: Writer, x: WriteTxnMarkersResponseInit, v: number): void {
@@ -122,13 +142,14 @@ function encodeWriteTxnMarkersResponse(w: Writer, x: WriteTxnMarkersResponseInit
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerResult {
   let _producerId: bigint;
   let _topics: WriteTxnMarkersResponseWritableTxnMarkerTopicResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _producerId = r.readInt64();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -143,12 +164,14 @@ function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, v: numb
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersResponseWritableTxnMarkerResult = {
     producerId: _producerId,
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w: Writer, x: WriteTxnMarkersResponseWritableTxnMarkerResultInit, v: number): void {
@@ -166,13 +189,14 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w: Writer, x: Writ
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerTopicResult {
   let _name: string;
   let _partitions: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -187,12 +211,14 @@ function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Reader, v:
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersResponseWritableTxnMarkerTopicResult = {
     name: _name,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w: Writer, x: WriteTxnMarkersResponseWritableTxnMarkerTopicResultInit, v: number): void {
@@ -214,22 +240,25 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w: Writer, x:
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
 function decodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(r: Reader, v: number): WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
   let _partitionIndex: number;
   let _errorCode: number;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partitionIndex = r.readInt32();
   _errorCode = r.readInt16();
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: WriteTxnMarkersResponseWritableTxnMarkerPartitionResult = {
     partitionIndex: _partitionIndex,
     errorCode: _errorCode,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w: Writer, x: WriteTxnMarkersResponseWritableTxnMarkerPartitionResultInit, v: number): void {
@@ -242,7 +271,7 @@ function encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w: Writer
     w.writeInt16(val);
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

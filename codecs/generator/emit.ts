@@ -6,6 +6,8 @@ import { versionCondition, VersionSet } from './versions';
 
 type Cond = string | boolean;
 
+const KEEP_UNKNOWN = 'unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);';
+
 const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 /** Spec types with one Reader/Writer method each (`read<Suffix>`/`write<Suffix>`), whatever the version. */
 const FIXED_SIZE_ACCESSOR: ReadonlyMap<string, string> = new Map([
@@ -287,6 +289,8 @@ export class MessageEmitter {
       const decl = `let _${camelName(f.name)}: ${this.fieldType(f, true)}`;
       L.line(always ? `${decl};` : `${decl} = ${this.defaultExpr(f)};`);
     }
+    const flexible = this.hasFlexibleVersions();
+    if (flexible) L.line('let unknownTaggedFields: RawTaggedField[] | undefined;');
     for (const f of fields) {
       const regular = this.regularVersions(f);
       if (regular.isEmpty) continue;
@@ -301,7 +305,7 @@ export class MessageEmitter {
     const flexCond = versionCondition(this.flex, this.within);
     const tagged = fields.filter((f) => !this.taggedVersionsOf(f).isEmpty).sort((a, b) => (a.tag ?? 0) - (b.tag ?? 0));
     if (tagged.length === 0) {
-      L.guarded(flexCond, () => L.line('r.readTaggedFields();'));
+      L.guarded(flexCond, () => L.line('unknownTaggedFields = readRawTaggedFields(r);'));
     } else {
       L.guarded(flexCond, () => {
         L.line('const tagCount = r.readUnsignedVarint();');
@@ -314,14 +318,24 @@ export class MessageEmitter {
         for (const f of tagged) {
           const tv = this.taggedVersionsOf(f);
           L.open(`case ${f.tag}: {`);
-          L.guarded(versionCondition(tv, this.flex.intersect(this.within)), () => {
-            const nullable = versionCondition(f.nullableVersions, tv);
-            this.emitRead(L, `_${camelName(f.name)}`, f, f.type, true, nullable, true);
-          });
+          const known = versionCondition(tv, this.flex.intersect(this.within));
+          const read = (): void => this.emitRead(L, `_${camelName(f.name)}`, f, f.type, true, versionCondition(f.nullableVersions, tv), true);
+          // In a version where this tag means nothing yet, it is some other writer's field: kept like any unknown one.
+          if (known === true) read();
+          else if (known === false) L.line(KEEP_UNKNOWN);
+          else {
+            L.open(`if (${known}) {`);
+            read();
+            L.close('} else {');
+            L.indent();
+            L.line(KEEP_UNKNOWN);
+            L.close();
+          }
           L.line('break;');
           L.close();
         }
         L.open('default:');
+        L.line(KEEP_UNKNOWN);
         L.line('break;');
         L.dedent();
         L.close();
@@ -329,13 +343,20 @@ export class MessageEmitter {
         L.close();
       });
     }
-    if (fields.length === 0) L.line(`return {};`);
-    else {
-      L.open('return {');
-      for (const f of fields) L.line(`${camelName(f.name)}: _${camelName(f.name)},`);
-      L.close('};');
+    L.open(flexible ? `const decoded: ${name} = {` : 'return {');
+    for (const f of fields) L.line(`${camelName(f.name)}: _${camelName(f.name)},`);
+    L.close('};');
+    if (flexible) {
+      // Only a struct that had unknown fields carries the property, so decoded values compare as before.
+      L.line('if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;');
+      L.line('return decoded;');
     }
     L.close();
+  }
+
+  /** Whether some version this codec serves is flexible: only then can a struct hold tagged fields. */
+  private hasFlexibleVersions(): boolean {
+    return !this.flex.intersect(this.within).isEmpty;
   }
 
   // ---- encoding ----------------------------------------------------------------------------------------------
@@ -440,7 +461,7 @@ export class MessageEmitter {
     const flexCond = versionCondition(this.flex, this.within);
     const tagged = s.fields.filter((f) => !this.taggedVersionsOf(f).isEmpty).sort((a, b) => (a.tag ?? 0) - (b.tag ?? 0));
     if (tagged.length === 0) {
-      L.guarded(flexCond, () => L.line('w.writeEmptyTaggedFields();'));
+      L.guarded(flexCond, () => L.line('writeOnlyRawTaggedFields(w, x.unknownTaggedFields);'));
     } else {
       L.guarded(flexCond, () => {
         for (const f of tagged) {
@@ -448,9 +469,13 @@ export class MessageEmitter {
           const cond = andCond(versionCondition(this.taggedVersionsOf(f), this.flex.intersect(this.within)), `${prop} !== undefined`);
           L.line(`const tag${f.tag} = ${cond} && ${this.nonDefault(f, prop)};`);
         }
-        L.line(`w.writeUnsignedVarint(${tagged.map((f) => `(tag${f.tag} ? 1 : 0)`).join(' + ')});`);
+        const known = tagged.map((f) => `(tag${f.tag} ? 1 : 0)`).join(' + ');
+        L.line(`w.writeUnsignedVarint(${known} + (x.unknownTaggedFields?.length ?? 0));`);
+        // Kept fields go between the known ones, in ascending tag order.
+        L.line('let unknownWritten = 0;');
         for (const f of tagged) {
           const prop = `x.${camelName(f.name)}`;
+          L.line(`unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, ${f.tag});`);
           L.open(`if (tag${f.tag}) {`);
           L.line(`const val = ${prop};`);
           L.open('if (val !== undefined) {');
@@ -463,6 +488,7 @@ export class MessageEmitter {
           L.close();
           L.close();
         }
+        L.line('writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);');
       });
     }
     L.close();
@@ -472,12 +498,16 @@ export class MessageEmitter {
 
   private emitTypes(L: Lines, s: StructDef): void {
     const name = this.iface(s);
+    const flexible = this.hasFlexibleVersions();
     L.open(`export interface ${name} {`);
     for (const f of s.fields) L.line(`${camelName(f.name)}: ${this.fieldType(f, true)};`);
+    if (flexible) L.line('/** tagged fields this codec does not know, kept to be written again; absent when there were none */');
+    if (flexible) L.line('unknownTaggedFields?: RawTaggedField[];');
     L.close();
     L.line('');
     L.open(`export type ${name}Init = {`);
     for (const f of s.fields) L.line(`${camelName(f.name)}?: ${this.fieldType(f, false)};`);
+    if (flexible) L.line('unknownTaggedFields?: readonly RawTaggedField[];');
     L.close('};');
     L.line('');
   }
@@ -498,6 +528,7 @@ export class MessageEmitter {
       const prop = `x.${camelName(f.name)}`;
       return `(${prop} === undefined || !${paren(this.nonDefault(f, prop))})`;
     });
+    if (this.hasFlexibleVersions()) parts.push('(x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0)');
     L.line(`return ${parts.length === 0 ? 'true' : parts.join(' &&\n    ')};`);
     L.close();
     L.line('');
@@ -537,6 +568,7 @@ export class MessageEmitter {
     const uses = (id: string): boolean => new RegExp(`\\b${id}\\b`).test(body);
     const readerImports = ['ProtocolDecodeError', 'Reader'].filter(uses);
     const supportImports = ['checkVersion', 'EMPTY_BUFFER', 'fieldAbsentInVersion', 'fieldNotNullable'].filter(uses);
+    const rawTagImports = ['keepRawTaggedField', 'RawTaggedField', 'readRawTaggedFields', 'writeOnlyRawTaggedFields', 'writeRawTaggedFields'].filter(uses);
     const header = [
       `// Generated by \`npm run codegen\` from ${sourceNote}. Do not edit.`,
       '',
@@ -544,6 +576,7 @@ export class MessageEmitter {
       `import { Writer } from '${primitivesPath}/writer';`,
       `import { MessageCodec } from '${primitivesPath}/message-codec';`,
       `import { ${supportImports.join(', ')} } from '${primitivesPath}/codec-support';`,
+      ...(rawTagImports.length > 0 ? [`import { ${rawTagImports.join(', ')} } from '${primitivesPath}/raw-tagged-fields';`] : []),
       '',
     ];
     return header.join('\n') + '\n' + body;

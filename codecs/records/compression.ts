@@ -6,7 +6,7 @@ import { compressLz4Frame, decompressLz4Frame } from './lz4-frame';
 import { CodecUnavailableError, optionalCodecProblem, OptionalCodecName } from './optional-codecs';
 import { corrupt, RecordErrorCode, RecordFormatError } from './record-errors';
 import { compressSnappyXerial, decompressSnappy } from './snappy-xerial';
-import { compressZstdStored, decompressZstd } from './zstd-frame';
+import { compressZstd, decompressZstd } from './zstd-frame';
 
 export { CodecUnavailableError } from './optional-codecs';
 
@@ -69,7 +69,7 @@ export function compress(codec: Compression, data: Buffer): Buffer {
     case Compression.Lz4:
       return compressLz4Frame(data);
     case Compression.Zstd:
-      return compressZstdStored(data);
+      return compressZstd(data);
   }
 }
 

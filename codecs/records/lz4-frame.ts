@@ -1,9 +1,9 @@
 // LZ4 as Kafka uses it since message format v1: the standard LZ4 frame format. We write what Kafka's Java producer
-// writes (independent 64 KiB blocks, no checksums beyond the header checksum) and read any frame other clients
-// write: linked or independent blocks, optional content size, block and content checksums (skipped, the batch CRC
-// already covers the data). The header checksum is not verified because Kafka clients before 0.10 computed it wrong.
-import { compressLz4Block } from './lz4-block';
-import { lz4Primitives } from './optional-codecs';
+// writes (independent 64 KiB blocks, no checksums beyond the header checksum), each block compressed by lz4-napi
+// (lz4_flex, which keeps the block format's end-of-block rules), and read any frame other clients write: linked or
+// independent blocks, optional content size, block and content checksums (skipped, the batch CRC already covers the
+// data). The header checksum is not verified because Kafka clients before 0.10 computed it wrong.
+import { lz4BlockEncoder, lz4Primitives } from './optional-codecs';
 import { corrupt } from './record-errors';
 
 const FRAME_MAGIC = 0x184d2204;
@@ -13,7 +13,8 @@ const FLG_VERSION_1_INDEPENDENT = 0x60;
 const BD_64KB = 0x40;
 const BLOCK_SIZE = 64 * 1024;
 const UNCOMPRESSED_BLOCK_FLAG = 0x80000000;
-const HASH_TABLE_SIZE = 1 << 16;
+/** lz4-napi's compressSync puts the input length (4 bytes, little-endian) before the block. */
+const LENGTH_PREFIX = 4;
 
 const FLG_VERSION_SHIFT = 6;
 const FLG_BLOCK_CHECKSUM = 0x10;
@@ -25,24 +26,22 @@ const MAX_BLOCK_SIZES: Record<number, number> = { 4: 64 * 1024, 5: 256 * 1024, 6
 const MAX_EXPANSION = 255;
 
 export function compressLz4Frame(data: Buffer): Buffer {
-  const lz4 = lz4Primitives();
   const header = Buffer.alloc(7);
   header.writeUInt32LE(FRAME_MAGIC, 0);
   header[4] = FLG_VERSION_1_INDEPENDENT;
   header[5] = BD_64KB;
-  header[6] = (lz4.xxh32(0, header, 4, 2) >>> 8) & 0xff;
+  header[6] = (lz4Primitives().xxh32(0, header, 4, 2) >>> 8) & 0xff;
 
+  const encoder = lz4BlockEncoder();
   const parts: Buffer[] = [header];
-  const scratch = Buffer.alloc(lz4.compressBound(BLOCK_SIZE));
-  // A fresh table per block (compressLz4Block clears it) keeps matches inside the block, as independent blocks promise.
-  const hashTable = new Uint32Array(HASH_TABLE_SIZE);
+  // One call per block: each is compressed on its own, as independent blocks promise.
   for (let at = 0; at < data.length; at += BLOCK_SIZE) {
     const block = data.subarray(at, Math.min(at + BLOCK_SIZE, data.length));
-    const compressedSize = compressLz4Block(lz4, block, scratch, hashTable);
+    const compressed = encoder.compressSync(block).subarray(LENGTH_PREFIX);
     const sizeField = Buffer.alloc(4);
-    if (compressedSize > 0) {
-      sizeField.writeUInt32LE(compressedSize, 0);
-      parts.push(sizeField, Buffer.from(scratch.subarray(0, compressedSize)));
+    if (compressed.length < block.length) {
+      sizeField.writeUInt32LE(compressed.length, 0);
+      parts.push(sizeField, compressed);
     } else {
       sizeField.writeUInt32LE((UNCOMPRESSED_BLOCK_FLAG | block.length) >>> 0, 0);
       parts.push(sizeField, block);

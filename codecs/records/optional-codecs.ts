@@ -1,5 +1,8 @@
 // The snappy, lz4 and zstd codecs come from optional npm packages. They are loaded on first use through `require`
 // so the project compiles and runs without them; a batch using a missing codec fails with a clear message instead.
+// lz4 and zstd each have two packages: a pure-JS decoder that Eddy drives with its own output limit (decompression
+// bombs stop there), and a native encoder (prebuilt for each platform inside the npm packages) that really
+// compresses, at the speed and ratio of the reference C/Rust implementations.
 import { RecordErrorCode, RecordFormatError } from './record-errors';
 
 /** Raw snappy blocks (no framing), as the `snappyjs` package provides. */
@@ -9,13 +12,16 @@ export interface SnappyBlockCodec {
   uncompress(data: Uint8Array, maxLength?: number): Uint8Array;
 }
 
-/** LZ4 block primitives of the `lz4js` package; the frame format is ours (lz4-frame.ts). */
+/** LZ4 block primitives of the `lz4js` package, used to read; the frame format is ours (lz4-frame.ts). */
 export interface Lz4Primitives {
-  compressBound(size: number): number;
-  compressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, hashTable: Uint32Array): number;
   /** decodes one block into `dst` from `dstIndex` (earlier output serves linked blocks); returns the end index */
   decompressBlock(src: Uint8Array, dst: Uint8Array, srcIndex: number, srcLength: number, dstIndex: number): number;
   xxh32(seed: number, src: Uint8Array, index: number, length: number): number;
+}
+
+/** The `lz4-napi` package (lz4_flex): `compressSync` gives a 4-byte little-endian input length, then one LZ4 block. */
+export interface Lz4BlockEncoder {
+  compressSync(data: Buffer): Buffer;
 }
 
 /** Streaming Zstandard decoder of the `fzstd` package: output arrives chunk by chunk through `ondata`. */
@@ -26,19 +32,48 @@ export interface ZstdDecoder {
   Decompress: new (ondata: (chunk: Uint8Array, final?: boolean) => unknown) => ZstdStream;
 }
 
+/** The `@toondepauw/node-zstd` package (the zstd C library through the Rust zstd crate): one frame per call. */
+export interface ZstdEncoder {
+  encodeSync(data: Buffer): Buffer;
+}
+interface ZstdEncoderPackage {
+  Encoder: new (level: number) => ZstdEncoder;
+}
+
+/** zstd's own default level, and Kafka's (compression.zstd.level). */
+export const ZSTD_DEFAULT_LEVEL = 3;
+
 export const OPTIONAL_CODEC_PACKAGES = {
   snappy: 'snappyjs',
   lz4: 'lz4js',
   zstd: 'fzstd',
+  lz4Encoder: 'lz4-napi',
+  zstdEncoder: '@toondepauw/node-zstd',
 } as const;
 
-export type OptionalCodecName = keyof typeof OPTIONAL_CODEC_PACKAGES;
+export type OptionalCodecPart = keyof typeof OPTIONAL_CODEC_PACKAGES;
+/** The codecs a batch can name; each needs one or two of the parts above. */
+export type OptionalCodecName = 'snappy' | 'lz4' | 'zstd';
+
+const CODEC_PARTS: Record<OptionalCodecName, readonly OptionalCodecPart[]> = {
+  snappy: ['snappy'],
+  lz4: ['lz4', 'lz4Encoder'],
+  zstd: ['zstd', 'zstdEncoder'],
+};
+
+function codecOf(part: OptionalCodecPart): OptionalCodecName {
+  return part === 'lz4Encoder' ? 'lz4' : part === 'zstdEncoder' ? 'zstd' : part;
+}
 
 export class CodecUnavailableError extends RecordFormatError {
-  constructor(codec: OptionalCodecName, cause: string) {
-    super(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `codec ${codec} unavailable: install ${OPTIONAL_CODEC_PACKAGES[codec]} (${cause})`);
+  constructor(part: OptionalCodecPart, cause: string) {
+    super(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE, unavailableMessage(part, cause));
     this.name = 'CodecUnavailableError';
   }
+}
+
+function unavailableMessage(part: OptionalCodecPart, cause: string): string {
+  return `codec ${codecOf(part)} unavailable: install ${OPTIONAL_CODEC_PACKAGES[part]} (${cause})`;
 }
 
 type Loaded<T> = { ok: true; codec: T } | { ok: false; reason: string };
@@ -60,39 +95,44 @@ function functionsOf(mod: Record<string, unknown>, names: string[], moduleName: 
   return missing.length === 0 ? null : `${moduleName} lacks ${missing.join(', ')}`;
 }
 
-function loadSnappy(): Loaded<SnappyBlockCodec> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.snappy);
+/** The package of `part` when it loads and exports every function in `names`. */
+function loadExports<T>(part: OptionalCodecPart, names: string[]): Loaded<T> {
+  const moduleName = OPTIONAL_CODEC_PACKAGES[part];
+  const mod = tryRequire(moduleName);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['compress', 'uncompress'], OPTIONAL_CODEC_PACKAGES.snappy);
-  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as SnappyBlockCodec };
+  const problem = functionsOf(mod.codec, names, moduleName);
+  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as T };
 }
 
+const loadSnappy = (): Loaded<SnappyBlockCodec> => loadExports('snappy', ['compress', 'uncompress']);
+const loadZstd = (): Loaded<ZstdDecoder> => loadExports('zstd', ['Decompress']);
+const loadLz4Encoder = (): Loaded<Lz4BlockEncoder> => loadExports('lz4Encoder', ['compressSync']);
+
 function loadLz4(): Loaded<Lz4Primitives> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.lz4);
+  const mod = loadExports<Record<string, AnyFunction>>('lz4', ['decompressBlock']);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['compressBound', 'compressBlock', 'decompressBlock'], OPTIONAL_CODEC_PACKAGES.lz4);
-  if (problem) return { ok: false, reason: problem };
   const hashMod = tryRequire(`${OPTIONAL_CODEC_PACKAGES.lz4}/xxh32`);
   if (!hashMod.ok) return hashMod;
   const hash = hashMod.codec.hash;
   if (typeof hash !== 'function') return { ok: false, reason: 'lz4js/xxh32 lacks hash' };
-  const lz4 = mod.codec as Record<string, AnyFunction>;
   return {
     ok: true,
     codec: {
-      compressBound: lz4.compressBound as Lz4Primitives['compressBound'],
-      compressBlock: lz4.compressBlock as Lz4Primitives['compressBlock'],
-      decompressBlock: lz4.decompressBlock as Lz4Primitives['decompressBlock'],
+      decompressBlock: mod.codec.decompressBlock as Lz4Primitives['decompressBlock'],
       xxh32: hash as Lz4Primitives['xxh32'],
     },
   };
 }
 
-function loadZstd(): Loaded<ZstdDecoder> {
-  const mod = tryRequire(OPTIONAL_CODEC_PACKAGES.zstd);
+/** One encoder for the process, made on first use at Kafka's default level. */
+function loadZstdEncoder(): Loaded<ZstdEncoder> {
+  const mod = loadExports<ZstdEncoderPackage>('zstdEncoder', ['Encoder']);
   if (!mod.ok) return mod;
-  const problem = functionsOf(mod.codec, ['Decompress'], OPTIONAL_CODEC_PACKAGES.zstd);
-  return problem ? { ok: false, reason: problem } : { ok: true, codec: mod.codec as unknown as ZstdDecoder };
+  try {
+    return { ok: true, codec: new mod.codec.Encoder(ZSTD_DEFAULT_LEVEL) };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 function memoize<T>(load: () => Loaded<T>): () => Loaded<T> {
@@ -104,19 +144,26 @@ const loaders = {
   snappy: memoize(loadSnappy),
   lz4: memoize(loadLz4),
   zstd: memoize(loadZstd),
+  lz4Encoder: memoize(loadLz4Encoder),
+  zstdEncoder: memoize(loadZstdEncoder),
 };
 
-function required<T>(name: OptionalCodecName, loaded: Loaded<T>): T {
-  if (!loaded.ok) throw new CodecUnavailableError(name, loaded.reason);
+function required<T>(part: OptionalCodecPart, loaded: Loaded<T>): T {
+  if (!loaded.ok) throw new CodecUnavailableError(part, loaded.reason);
   return loaded.codec;
 }
 
 export const snappyBlocks = (): SnappyBlockCodec => required('snappy', loaders.snappy());
 export const lz4Primitives = (): Lz4Primitives => required('lz4', loaders.lz4());
+export const lz4BlockEncoder = (): Lz4BlockEncoder => required('lz4Encoder', loaders.lz4Encoder());
 export const zstdDecoder = (): ZstdDecoder => required('zstd', loaders.zstd());
+export const zstdEncoder = (): ZstdEncoder => required('zstdEncoder', loaders.zstdEncoder());
 
-/** Why a codec cannot be used, or null when its package loads. */
+/** Why a codec cannot be used (to read or to write), or null when its packages load. */
 export function optionalCodecProblem(name: OptionalCodecName): string | null {
-  const loaded = loaders[name]();
-  return loaded.ok ? null : `codec ${name} unavailable: install ${OPTIONAL_CODEC_PACKAGES[name]} (${loaded.reason})`;
+  for (const part of CODEC_PARTS[name]) {
+    const loaded = loaders[part]();
+    if (!loaded.ok) return unavailableMessage(part, loaded.reason);
+  }
+  return null;
 }

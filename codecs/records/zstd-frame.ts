@@ -1,16 +1,12 @@
 // Zstandard frames. Reading uses fzstd (pure JS) as a stream so that a small frame announcing a huge output is
-// stopped at the caller's limit. Writing emits a valid frame made of raw (stored) blocks: every zstd decoder reads
-// it and no native or WebAssembly encoder is needed. The broker only writes zstd when it re-encodes data, which is
-// rare, so size reduction is not worth a native build.
-import { zstdDecoder } from './optional-codecs';
+// stopped at the caller's limit. Writing (a topic with compression.type=zstd fed other batches, down-conversion)
+// uses the zstd library itself through a native package, at Kafka's default level 3.
+import { zstdDecoder, zstdEncoder } from './optional-codecs';
 import { corrupt } from './record-errors';
 
 const FRAME_MAGIC = 0xfd2fb528;
-/** Frame header descriptor: 4-byte content size (FCS flag 2), single segment, no checksum, no dictionary. */
-const DESCRIPTOR_SINGLE_SEGMENT_FCS4 = 0xa0;
 /** Largest block a zstd block may hold (128 KiB). */
 const MAX_BLOCK_SIZE = 128 * 1024;
-const BLOCK_TYPE_RAW = 0;
 const BLOCK_TYPE_RLE = 1;
 const BLOCK_TYPE_RESERVED = 3;
 const SKIPPABLE_MAGIC_MASK = 0xfffffff0;
@@ -18,23 +14,11 @@ const SKIPPABLE_MAGIC = 0x184d2a50;
 const DICTIONARY_ID_BYTES = [0, 1, 2, 4] as const;
 const CONTENT_SIZE_BYTES = [0, 2, 4, 8] as const;
 const MIN_WINDOW_LOG = 10;
+/** The window of zstd's level 19 for an input of unknown size (window log 23), the largest of its ordinary levels. */
+const LARGEST_LEVEL_WINDOW = 8 * 1024 * 1024;
 
-export function compressZstdStored(data: Buffer): Buffer {
-  const header = Buffer.alloc(9);
-  header.writeUInt32LE(FRAME_MAGIC, 0);
-  header[4] = DESCRIPTOR_SINGLE_SEGMENT_FCS4;
-  header.writeUInt32LE(data.length, 5);
-  const parts: Buffer[] = [header];
-  let at = 0;
-  do {
-    const size = Math.min(MAX_BLOCK_SIZE, data.length - at);
-    const last = at + size >= data.length ? 1 : 0;
-    const blockHeader = Buffer.alloc(3);
-    blockHeader.writeUIntLE((size << 3) | (BLOCK_TYPE_RAW << 1) | last, 0, 3);
-    parts.push(blockHeader, data.subarray(at, at + size));
-    at += size;
-  } while (at < data.length);
-  return Buffer.concat(parts);
+export function compressZstd(data: Buffer): Buffer {
+  return zstdEncoder().encodeSync(data);
 }
 
 export function decompressZstd(data: Buffer, maxOutputBytes: number): Buffer {
@@ -107,8 +91,11 @@ function skipBlocks(data: Buffer, at: number, hasChecksum: boolean): number {
 
 /**
  * fzstd allocates each frame's whole window (up to 2 GiB) as soon as it reads the header, so a 20-byte frame could
- * claim gigabytes. Every frame header is checked first: a window or declared size beyond the output limit cannot
- * belong to a frame whose output fits that limit, so such data is refused before any allocation.
+ * claim gigabytes. Every frame header is checked first: a declared size beyond the output limit cannot belong to a
+ * frame whose output fits that limit, so such data is refused before any allocation. A window can: a streaming
+ * encoder that was not told the input size (zstd-jni in Kafka's producer, the library Eddy writes with) declares
+ * its level's window, 2 MiB at level 3, for a frame of 5 bytes. So a window is refused only beyond both the limit
+ * and the largest window the levels 1-19 use.
  */
 function checkFrameHeaders(data: Buffer, maxOutputBytes: number): void {
   let at = 0;
@@ -125,8 +112,9 @@ function checkFrameHeaders(data: Buffer, maxOutputBytes: number): void {
     if (header.contentSize !== null && header.contentSize > maxOutputBytes) {
       throw corrupt(`zstd frame declares ${header.contentSize} bytes, above the ${maxOutputBytes}-byte limit`);
     }
-    if (header.windowSize > maxOutputBytes) {
-      throw corrupt(`zstd frame window of ${header.windowSize} bytes exceeds the ${maxOutputBytes}-byte limit`);
+    const windowLimit = Math.max(maxOutputBytes, LARGEST_LEVEL_WINDOW);
+    if (header.windowSize > windowLimit) {
+      throw corrupt(`zstd frame window of ${header.windowSize} bytes exceeds the ${windowLimit}-byte limit`);
     }
     at = skipBlocks(data, header.blocksStart, header.hasChecksum);
   }

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupCurrentMemberAssignmentValue {
   memberEpoch: number;
@@ -11,6 +12,8 @@ export interface ConsumerGroupCurrentMemberAssignmentValue {
   state: number;
   assignedPartitions: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[];
   partitionsPendingRevocation: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupCurrentMemberAssignmentValueInit = {
@@ -19,18 +22,22 @@ export type ConsumerGroupCurrentMemberAssignmentValueInit = {
   state?: number;
   assignedPartitions?: readonly ConsumerGroupCurrentMemberAssignmentValueTopicPartitionsInit[];
   partitionsPendingRevocation?: readonly ConsumerGroupCurrentMemberAssignmentValueTopicPartitionsInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupCurrentMemberAssignmentValueTopicPartitions {
   topicId: string;
   partitions: number[];
   assignmentEpochs: number[] | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupCurrentMemberAssignmentValueTopicPartitionsInit = {
   topicId?: string;
   partitions?: readonly number[];
   assignmentEpochs?: readonly number[] | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupCurrentMemberAssignmentValue(): ConsumerGroupCurrentMemberAssignmentValue {
@@ -48,7 +55,8 @@ function isDefaultConsumerGroupCurrentMemberAssignmentValue(x: ConsumerGroupCurr
     (x.previousMemberEpoch === undefined || !(x.previousMemberEpoch !== 0)) &&
     (x.state === undefined || !(x.state !== 0)) &&
     (x.assignedPartitions === undefined || !((x.assignedPartitions === null || x.assignedPartitions.length !== 0))) &&
-    (x.partitionsPendingRevocation === undefined || !((x.partitionsPendingRevocation === null || x.partitionsPendingRevocation.length !== 0)));
+    (x.partitionsPendingRevocation === undefined || !((x.partitionsPendingRevocation === null || x.partitionsPendingRevocation.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(): ConsumerGroupCurrentMemberAssignmentValueTopicPartitions {
@@ -62,7 +70,8 @@ function defaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(): Cons
 function isDefaultConsumerGroupCurrentMemberAssignmentValueTopicPartitions(x: ConsumerGroupCurrentMemberAssignmentValueTopicPartitionsInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
-    (x.assignmentEpochs === undefined || !(x.assignmentEpochs !== null));
+    (x.assignmentEpochs === undefined || !(x.assignmentEpochs !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupCurrentMemberAssignmentValue(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentValue {
@@ -71,6 +80,7 @@ function decodeConsumerGroupCurrentMemberAssignmentValue(r: Reader, v: number): 
   let _state: number;
   let _assignedPartitions: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[];
   let _partitionsPendingRevocation: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberEpoch = r.readInt32();
   _previousMemberEpoch = r.readInt32();
   _state = r.readInt8();
@@ -98,14 +108,16 @@ function decodeConsumerGroupCurrentMemberAssignmentValue(r: Reader, v: number): 
       _partitionsPendingRevocation = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupCurrentMemberAssignmentValue = {
     memberEpoch: _memberEpoch,
     previousMemberEpoch: _previousMemberEpoch,
     state: _state,
     assignedPartitions: _assignedPartitions,
     partitionsPendingRevocation: _partitionsPendingRevocation,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupCurrentMemberAssignmentValue(w: Writer, x: ConsumerGroupCurrentMemberAssignmentValueInit, v: number): void {
@@ -139,13 +151,14 @@ function encodeConsumerGroupCurrentMemberAssignmentValue(w: Writer, x: ConsumerG
       for (const e0 of val) encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reader, v: number): ConsumerGroupCurrentMemberAssignmentValueTopicPartitions {
   let _topicId: string;
   let _partitions: number[];
   let _assignmentEpochs: number[] | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -180,15 +193,18 @@ function decodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r: Reade
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions = {
     topicId: _topicId,
     partitions: _partitions,
     assignmentEpochs: _assignmentEpochs,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Writer, x: ConsumerGroupCurrentMemberAssignmentValueTopicPartitionsInit, v: number): void {
@@ -206,7 +222,9 @@ function encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Write
     }
   }
   const tag0 = x.assignmentEpochs !== undefined && x.assignmentEpochs !== null;
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.assignmentEpochs;
     if (val !== undefined) {
@@ -222,6 +240,7 @@ function encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Write
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 export const ConsumerGroupCurrentMemberAssignmentValueCodec: MessageCodec<ConsumerGroupCurrentMemberAssignmentValue, ConsumerGroupCurrentMemberAssignmentValueInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupMemberMetadataValue {
   instanceId: string | null;
@@ -15,6 +16,8 @@ export interface ConsumerGroupMemberMetadataValue {
   rebalanceTimeoutMs: number;
   serverAssignor: string | null;
   classicMemberMetadata: ConsumerGroupMemberMetadataValueClassicMemberMetadata | null;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupMemberMetadataValueInit = {
@@ -27,26 +30,33 @@ export type ConsumerGroupMemberMetadataValueInit = {
   rebalanceTimeoutMs?: number;
   serverAssignor?: string | null;
   classicMemberMetadata?: ConsumerGroupMemberMetadataValueClassicMemberMetadataInit | null;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupMemberMetadataValueClassicMemberMetadata {
   sessionTimeoutMs: number;
   supportedProtocols: ConsumerGroupMemberMetadataValueClassicProtocol[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupMemberMetadataValueClassicMemberMetadataInit = {
   sessionTimeoutMs?: number;
   supportedProtocols?: readonly ConsumerGroupMemberMetadataValueClassicProtocolInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupMemberMetadataValueClassicProtocol {
   name: string;
   metadata: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupMemberMetadataValueClassicProtocolInit = {
   name?: string;
   metadata?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupMemberMetadataValue(): ConsumerGroupMemberMetadataValue {
@@ -72,7 +82,8 @@ function isDefaultConsumerGroupMemberMetadataValue(x: ConsumerGroupMemberMetadat
     (x.subscribedTopicRegex === undefined || !(x.subscribedTopicRegex !== "")) &&
     (x.rebalanceTimeoutMs === undefined || !(x.rebalanceTimeoutMs !== -1)) &&
     (x.serverAssignor === undefined || !(x.serverAssignor !== "")) &&
-    (x.classicMemberMetadata === undefined || !(x.classicMemberMetadata !== null));
+    (x.classicMemberMetadata === undefined || !(x.classicMemberMetadata !== null)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupMemberMetadataValueClassicMemberMetadata(): ConsumerGroupMemberMetadataValueClassicMemberMetadata {
@@ -84,7 +95,8 @@ function defaultConsumerGroupMemberMetadataValueClassicMemberMetadata(): Consume
 
 function isDefaultConsumerGroupMemberMetadataValueClassicMemberMetadata(x: ConsumerGroupMemberMetadataValueClassicMemberMetadataInit): boolean {
   return (x.sessionTimeoutMs === undefined || !(x.sessionTimeoutMs !== 0)) &&
-    (x.supportedProtocols === undefined || !((x.supportedProtocols === null || x.supportedProtocols.length !== 0)));
+    (x.supportedProtocols === undefined || !((x.supportedProtocols === null || x.supportedProtocols.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupMemberMetadataValueClassicProtocol(): ConsumerGroupMemberMetadataValueClassicProtocol {
@@ -96,7 +108,8 @@ function defaultConsumerGroupMemberMetadataValueClassicProtocol(): ConsumerGroup
 
 function isDefaultConsumerGroupMemberMetadataValueClassicProtocol(x: ConsumerGroupMemberMetadataValueClassicProtocolInit): boolean {
   return (x.name === undefined || !(x.name !== "")) &&
-    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0)));
+    (x.metadata === undefined || !((x.metadata === null || x.metadata.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerGroupMemberMetadataValue {
@@ -109,6 +122,7 @@ function decodeConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerG
   let _rebalanceTimeoutMs: number;
   let _serverAssignor: string | null;
   let _classicMemberMetadata: ConsumerGroupMemberMetadataValueClassicMemberMetadata | null = null;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _instanceId = r.readCompactNullableString();
   _rackId = r.readCompactNullableString();
   _clientId = r.readCompactString();
@@ -140,11 +154,12 @@ function decodeConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerG
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: ConsumerGroupMemberMetadataValue = {
     instanceId: _instanceId,
     rackId: _rackId,
     clientId: _clientId,
@@ -155,6 +170,8 @@ function decodeConsumerGroupMemberMetadataValue(r: Reader, v: number): ConsumerG
     serverAssignor: _serverAssignor,
     classicMemberMetadata: _classicMemberMetadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupMemberMetadataValue(w: Writer, x: ConsumerGroupMemberMetadataValueInit, v: number): void {
@@ -220,7 +237,9 @@ function encodeConsumerGroupMemberMetadataValue(w: Writer, x: ConsumerGroupMembe
     }
   }
   const tag0 = x.classicMemberMetadata !== undefined && x.classicMemberMetadata !== null;
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.classicMemberMetadata;
     if (val !== undefined) {
@@ -236,11 +255,13 @@ function encodeConsumerGroupMemberMetadataValue(w: Writer, x: ConsumerGroupMembe
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 function decodeConsumerGroupMemberMetadataValueClassicMemberMetadata(r: Reader, v: number): ConsumerGroupMemberMetadataValueClassicMemberMetadata {
   let _sessionTimeoutMs: number;
   let _supportedProtocols: ConsumerGroupMemberMetadataValueClassicProtocol[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _sessionTimeoutMs = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -254,11 +275,13 @@ function decodeConsumerGroupMemberMetadataValueClassicMemberMetadata(r: Reader, 
       _supportedProtocols = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupMemberMetadataValueClassicMemberMetadata = {
     sessionTimeoutMs: _sessionTimeoutMs,
     supportedProtocols: _supportedProtocols,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(w: Writer, x: ConsumerGroupMemberMetadataValueClassicMemberMetadataInit, v: number): void {
@@ -275,19 +298,22 @@ function encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(w: Writer, 
       for (const e0 of val) encodeConsumerGroupMemberMetadataValueClassicProtocol(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupMemberMetadataValueClassicProtocol(r: Reader, v: number): ConsumerGroupMemberMetadataValueClassicProtocol {
   let _name: string;
   let _metadata: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _name = r.readCompactString();
   _metadata = r.readCompactBytes();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupMemberMetadataValueClassicProtocol = {
     name: _name,
     metadata: _metadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupMemberMetadataValueClassicProtocol(w: Writer, x: ConsumerGroupMemberMetadataValueClassicProtocolInit, v: number): void {
@@ -307,7 +333,7 @@ function encodeConsumerGroupMemberMetadataValueClassicProtocol(w: Writer, x: Con
       w.writeCompactBytes(val);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupMemberMetadataValueCodec: MessageCodec<ConsumerGroupMemberMetadataValue, ConsumerGroupMemberMetadataValueInit> = {

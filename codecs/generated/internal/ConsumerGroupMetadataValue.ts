@@ -4,15 +4,19 @@ import { Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupMetadataValue {
   epoch: number;
   metadataHash: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupMetadataValueInit = {
   epoch?: number;
   metadataHash?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupMetadataValue(): ConsumerGroupMetadataValue {
@@ -24,12 +28,14 @@ function defaultConsumerGroupMetadataValue(): ConsumerGroupMetadataValue {
 
 function isDefaultConsumerGroupMetadataValue(x: ConsumerGroupMetadataValueInit): boolean {
   return (x.epoch === undefined || !(x.epoch !== 0)) &&
-    (x.metadataHash === undefined || !(x.metadataHash !== 0n));
+    (x.metadataHash === undefined || !(x.metadataHash !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMetadataValue {
   let _epoch: number;
   let _metadataHash: bigint = 0n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _epoch = r.readInt32();
   const tagCount = r.readUnsignedVarint();
   for (let t = 0; t < tagCount; t++) {
@@ -43,14 +49,17 @@ function decodeConsumerGroupMetadataValue(r: Reader, v: number): ConsumerGroupMe
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: ConsumerGroupMetadataValue = {
     epoch: _epoch,
     metadataHash: _metadataHash,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupMetadataValue(w: Writer, x: ConsumerGroupMetadataValueInit, v: number): void {
@@ -59,7 +68,9 @@ function encodeConsumerGroupMetadataValue(w: Writer, x: ConsumerGroupMetadataVal
     w.writeInt32(val);
   }
   const tag0 = x.metadataHash !== undefined && x.metadataHash !== 0n;
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.metadataHash;
     if (val !== undefined) {
@@ -70,6 +81,7 @@ function encodeConsumerGroupMetadataValue(w: Writer, x: ConsumerGroupMetadataVal
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 export const ConsumerGroupMetadataValueCodec: MessageCodec<ConsumerGroupMetadataValue, ConsumerGroupMetadataValueInit> = {

@@ -4,13 +4,17 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupPartitionMetadataValue {
   topics: ConsumerGroupPartitionMetadataValueTopicMetadata[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupPartitionMetadataValueInit = {
   topics?: readonly ConsumerGroupPartitionMetadataValueTopicMetadataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupPartitionMetadataValueTopicMetadata {
@@ -18,6 +22,8 @@ export interface ConsumerGroupPartitionMetadataValueTopicMetadata {
   topicName: string;
   numPartitions: number;
   partitionMetadata: ConsumerGroupPartitionMetadataValuePartitionMetadata[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupPartitionMetadataValueTopicMetadataInit = {
@@ -25,16 +31,20 @@ export type ConsumerGroupPartitionMetadataValueTopicMetadataInit = {
   topicName?: string;
   numPartitions?: number;
   partitionMetadata?: readonly ConsumerGroupPartitionMetadataValuePartitionMetadataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupPartitionMetadataValuePartitionMetadata {
   partition: number;
   racks: string[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupPartitionMetadataValuePartitionMetadataInit = {
   partition?: number;
   racks?: readonly string[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupPartitionMetadataValue(): ConsumerGroupPartitionMetadataValue {
@@ -44,7 +54,8 @@ function defaultConsumerGroupPartitionMetadataValue(): ConsumerGroupPartitionMet
 }
 
 function isDefaultConsumerGroupPartitionMetadataValue(x: ConsumerGroupPartitionMetadataValueInit): boolean {
-  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0)));
+  return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupPartitionMetadataValueTopicMetadata(): ConsumerGroupPartitionMetadataValueTopicMetadata {
@@ -60,7 +71,8 @@ function isDefaultConsumerGroupPartitionMetadataValueTopicMetadata(x: ConsumerGr
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
     (x.topicName === undefined || !(x.topicName !== "")) &&
     (x.numPartitions === undefined || !(x.numPartitions !== 0)) &&
-    (x.partitionMetadata === undefined || !((x.partitionMetadata === null || x.partitionMetadata.length !== 0)));
+    (x.partitionMetadata === undefined || !((x.partitionMetadata === null || x.partitionMetadata.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupPartitionMetadataValuePartitionMetadata(): ConsumerGroupPartitionMetadataValuePartitionMetadata {
@@ -72,11 +84,13 @@ function defaultConsumerGroupPartitionMetadataValuePartitionMetadata(): Consumer
 
 function isDefaultConsumerGroupPartitionMetadataValuePartitionMetadata(x: ConsumerGroupPartitionMetadataValuePartitionMetadataInit): boolean {
   return (x.partition === undefined || !(x.partition !== 0)) &&
-    (x.racks === undefined || !((x.racks === null || x.racks.length !== 0)));
+    (x.racks === undefined || !((x.racks === null || x.racks.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupPartitionMetadataValue(r: Reader, v: number): ConsumerGroupPartitionMetadataValue {
   let _topics: ConsumerGroupPartitionMetadataValueTopicMetadata[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -89,10 +103,12 @@ function decodeConsumerGroupPartitionMetadataValue(r: Reader, v: number): Consum
       _topics = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupPartitionMetadataValue = {
     topics: _topics,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupPartitionMetadataValue(w: Writer, x: ConsumerGroupPartitionMetadataValueInit, v: number): void {
@@ -105,7 +121,7 @@ function encodeConsumerGroupPartitionMetadataValue(w: Writer, x: ConsumerGroupPa
       for (const e0 of val) encodeConsumerGroupPartitionMetadataValueTopicMetadata(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, v: number): ConsumerGroupPartitionMetadataValueTopicMetadata {
@@ -113,6 +129,7 @@ function decodeConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, v: nu
   let _topicName: string;
   let _numPartitions: number;
   let _partitionMetadata: ConsumerGroupPartitionMetadataValuePartitionMetadata[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   _topicName = r.readCompactString();
   _numPartitions = r.readInt32();
@@ -128,13 +145,15 @@ function decodeConsumerGroupPartitionMetadataValueTopicMetadata(r: Reader, v: nu
       _partitionMetadata = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupPartitionMetadataValueTopicMetadata = {
     topicId: _topicId,
     topicName: _topicName,
     numPartitions: _numPartitions,
     partitionMetadata: _partitionMetadata,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupPartitionMetadataValueTopicMetadata(w: Writer, x: ConsumerGroupPartitionMetadataValueTopicMetadataInit, v: number): void {
@@ -163,12 +182,13 @@ function encodeConsumerGroupPartitionMetadataValueTopicMetadata(w: Writer, x: Co
       for (const e0 of val) encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, v: number): ConsumerGroupPartitionMetadataValuePartitionMetadata {
   let _partition: number;
   let _racks: string[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _partition = r.readInt32();
   {
     const n0 = r.readCompactArrayLength();
@@ -182,11 +202,13 @@ function decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r: Reader, v
       _racks = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupPartitionMetadataValuePartitionMetadata = {
     partition: _partition,
     racks: _racks,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w: Writer, x: ConsumerGroupPartitionMetadataValuePartitionMetadataInit, v: number): void {
@@ -203,7 +225,7 @@ function encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w: Writer, x
       for (const e0 of val) w.writeCompactString(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupPartitionMetadataValueCodec: MessageCodec<ConsumerGroupPartitionMetadataValue, ConsumerGroupPartitionMetadataValueInit> = {

@@ -4,17 +4,21 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupRegularExpressionValue {
   topics: string[];
   version: bigint;
   timestamp: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupRegularExpressionValueInit = {
   topics?: readonly string[];
   version?: bigint;
   timestamp?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupRegularExpressionValue(): ConsumerGroupRegularExpressionValue {
@@ -28,13 +32,15 @@ function defaultConsumerGroupRegularExpressionValue(): ConsumerGroupRegularExpre
 function isDefaultConsumerGroupRegularExpressionValue(x: ConsumerGroupRegularExpressionValueInit): boolean {
   return (x.topics === undefined || !((x.topics === null || x.topics.length !== 0))) &&
     (x.version === undefined || !(x.version !== 0n)) &&
-    (x.timestamp === undefined || !(x.timestamp !== 0n));
+    (x.timestamp === undefined || !(x.timestamp !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupRegularExpressionValue(r: Reader, v: number): ConsumerGroupRegularExpressionValue {
   let _topics: string[];
   let _version: bigint;
   let _timestamp: bigint;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -49,12 +55,14 @@ function decodeConsumerGroupRegularExpressionValue(r: Reader, v: number): Consum
   }
   _version = r.readInt64();
   _timestamp = r.readInt64();
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupRegularExpressionValue = {
     topics: _topics,
     version: _version,
     timestamp: _timestamp,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupRegularExpressionValue(w: Writer, x: ConsumerGroupRegularExpressionValueInit, v: number): void {
@@ -75,7 +83,7 @@ function encodeConsumerGroupRegularExpressionValue(w: Writer, x: ConsumerGroupRe
     const val = x.timestamp === undefined ? 0n : x.timestamp;
     w.writeInt64(val);
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupRegularExpressionValueCodec: MessageCodec<ConsumerGroupRegularExpressionValue, ConsumerGroupRegularExpressionValueInit> = {

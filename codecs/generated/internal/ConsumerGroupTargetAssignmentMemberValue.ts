@@ -4,23 +4,30 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupTargetAssignmentMemberValue {
   topicPartitions: ConsumerGroupTargetAssignmentMemberValueTopicPartition[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupTargetAssignmentMemberValueInit = {
   topicPartitions?: readonly ConsumerGroupTargetAssignmentMemberValueTopicPartitionInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface ConsumerGroupTargetAssignmentMemberValueTopicPartition {
   topicId: string;
   partitions: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupTargetAssignmentMemberValueTopicPartitionInit = {
   topicId?: string;
   partitions?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupTargetAssignmentMemberValue(): ConsumerGroupTargetAssignmentMemberValue {
@@ -30,7 +37,8 @@ function defaultConsumerGroupTargetAssignmentMemberValue(): ConsumerGroupTargetA
 }
 
 function isDefaultConsumerGroupTargetAssignmentMemberValue(x: ConsumerGroupTargetAssignmentMemberValueInit): boolean {
-  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0)));
+  return (x.topicPartitions === undefined || !((x.topicPartitions === null || x.topicPartitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultConsumerGroupTargetAssignmentMemberValueTopicPartition(): ConsumerGroupTargetAssignmentMemberValueTopicPartition {
@@ -42,11 +50,13 @@ function defaultConsumerGroupTargetAssignmentMemberValueTopicPartition(): Consum
 
 function isDefaultConsumerGroupTargetAssignmentMemberValueTopicPartition(x: ConsumerGroupTargetAssignmentMemberValueTopicPartitionInit): boolean {
   return (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
-    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0)));
+    (x.partitions === undefined || !((x.partitions === null || x.partitions.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupTargetAssignmentMemberValue(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberValue {
   let _topicPartitions: ConsumerGroupTargetAssignmentMemberValueTopicPartition[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const n0 = r.readCompactArrayLength();
     if (n0 < 0) {
@@ -59,10 +69,12 @@ function decodeConsumerGroupTargetAssignmentMemberValue(r: Reader, v: number): C
       _topicPartitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupTargetAssignmentMemberValue = {
     topicPartitions: _topicPartitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupTargetAssignmentMemberValue(w: Writer, x: ConsumerGroupTargetAssignmentMemberValueInit, v: number): void {
@@ -75,12 +87,13 @@ function encodeConsumerGroupTargetAssignmentMemberValue(w: Writer, x: ConsumerGr
       for (const e0 of val) encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w, e0, v);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 function decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader, v: number): ConsumerGroupTargetAssignmentMemberValueTopicPartition {
   let _topicId: string;
   let _partitions: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topicId = r.readUuid();
   {
     const n0 = r.readCompactArrayLength();
@@ -94,11 +107,13 @@ function decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r: Reader,
       _partitions = a0;
     }
   }
-  r.readTaggedFields();
-  return {
+  unknownTaggedFields = readRawTaggedFields(r);
+  const decoded: ConsumerGroupTargetAssignmentMemberValueTopicPartition = {
     topicId: _topicId,
     partitions: _partitions,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w: Writer, x: ConsumerGroupTargetAssignmentMemberValueTopicPartitionInit, v: number): void {
@@ -115,7 +130,7 @@ function encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w: Writer,
       for (const e0 of val) w.writeInt32(e0);
     }
   }
-  w.writeEmptyTaggedFields();
+  writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
 }
 
 export const ConsumerGroupTargetAssignmentMemberValueCodec: MessageCodec<ConsumerGroupTargetAssignmentMemberValue, ConsumerGroupTargetAssignmentMemberValueInit> = {

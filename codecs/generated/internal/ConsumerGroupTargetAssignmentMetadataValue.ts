@@ -4,15 +4,19 @@ import { Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface ConsumerGroupTargetAssignmentMetadataValue {
   assignmentEpoch: number;
   assignmentTimestamp: bigint;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type ConsumerGroupTargetAssignmentMetadataValueInit = {
   assignmentEpoch?: number;
   assignmentTimestamp?: bigint;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultConsumerGroupTargetAssignmentMetadataValue(): ConsumerGroupTargetAssignmentMetadataValue {
@@ -24,12 +28,14 @@ function defaultConsumerGroupTargetAssignmentMetadataValue(): ConsumerGroupTarge
 
 function isDefaultConsumerGroupTargetAssignmentMetadataValue(x: ConsumerGroupTargetAssignmentMetadataValueInit): boolean {
   return (x.assignmentEpoch === undefined || !(x.assignmentEpoch !== 0)) &&
-    (x.assignmentTimestamp === undefined || !(x.assignmentTimestamp !== 0n));
+    (x.assignmentTimestamp === undefined || !(x.assignmentTimestamp !== 0n)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number): ConsumerGroupTargetAssignmentMetadataValue {
   let _assignmentEpoch: number;
   let _assignmentTimestamp: bigint = 0n;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _assignmentEpoch = r.readInt32();
   const tagCount = r.readUnsignedVarint();
   for (let t = 0; t < tagCount; t++) {
@@ -43,14 +49,17 @@ function decodeConsumerGroupTargetAssignmentMetadataValue(r: Reader, v: number):
         break;
       }
       default:
+        unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
         break;
     }
     r.endTaggedField(end);
   }
-  return {
+  const decoded: ConsumerGroupTargetAssignmentMetadataValue = {
     assignmentEpoch: _assignmentEpoch,
     assignmentTimestamp: _assignmentTimestamp,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeConsumerGroupTargetAssignmentMetadataValue(w: Writer, x: ConsumerGroupTargetAssignmentMetadataValueInit, v: number): void {
@@ -59,7 +68,9 @@ function encodeConsumerGroupTargetAssignmentMetadataValue(w: Writer, x: Consumer
     w.writeInt32(val);
   }
   const tag0 = x.assignmentTimestamp !== undefined && x.assignmentTimestamp !== 0n;
-  w.writeUnsignedVarint((tag0 ? 1 : 0));
+  w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+  let unknownWritten = 0;
+  unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
   if (tag0) {
     const val = x.assignmentTimestamp;
     if (val !== undefined) {
@@ -70,6 +81,7 @@ function encodeConsumerGroupTargetAssignmentMetadataValue(w: Writer, x: Consumer
       w.writeWriter(tw);
     }
   }
+  writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
 }
 
 export const ConsumerGroupTargetAssignmentMetadataValueCodec: MessageCodec<ConsumerGroupTargetAssignmentMetadataValue, ConsumerGroupTargetAssignmentMetadataValueInit> = {

@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, EMPTY_BUFFER, fieldNotNullable } from '../../primitives/codec-support';
+import { RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface GroupMetadataValue {
   protocolType: string;
@@ -12,6 +13,8 @@ export interface GroupMetadataValue {
   leader: string | null;
   currentStateTimestamp: bigint;
   members: GroupMetadataValueMemberMetadata[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type GroupMetadataValueInit = {
@@ -21,6 +24,7 @@ export type GroupMetadataValueInit = {
   leader?: string | null;
   currentStateTimestamp?: bigint;
   members?: readonly GroupMetadataValueMemberMetadataInit[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface GroupMetadataValueMemberMetadata {
@@ -32,6 +36,8 @@ export interface GroupMetadataValueMemberMetadata {
   sessionTimeout: number;
   subscription: Buffer;
   assignment: Buffer;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type GroupMetadataValueMemberMetadataInit = {
@@ -43,6 +49,7 @@ export type GroupMetadataValueMemberMetadataInit = {
   sessionTimeout?: number;
   subscription?: Buffer;
   assignment?: Buffer;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultGroupMetadataValue(): GroupMetadataValue {
@@ -62,7 +69,8 @@ function isDefaultGroupMetadataValue(x: GroupMetadataValueInit): boolean {
     (x.protocol === undefined || !(x.protocol !== "")) &&
     (x.leader === undefined || !(x.leader !== "")) &&
     (x.currentStateTimestamp === undefined || !(x.currentStateTimestamp !== -1n)) &&
-    (x.members === undefined || !((x.members === null || x.members.length !== 0)));
+    (x.members === undefined || !((x.members === null || x.members.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultGroupMetadataValueMemberMetadata(): GroupMetadataValueMemberMetadata {
@@ -86,7 +94,8 @@ function isDefaultGroupMetadataValueMemberMetadata(x: GroupMetadataValueMemberMe
     (x.rebalanceTimeout === undefined || !(x.rebalanceTimeout !== -1)) &&
     (x.sessionTimeout === undefined || !(x.sessionTimeout !== 0)) &&
     (x.subscription === undefined || !((x.subscription === null || x.subscription.length !== 0))) &&
-    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0)));
+    (x.assignment === undefined || !((x.assignment === null || x.assignment.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeGroupMetadataValue(r: Reader, v: number): GroupMetadataValue {
@@ -96,6 +105,7 @@ function decodeGroupMetadataValue(r: Reader, v: number): GroupMetadataValue {
   let _leader: string | null;
   let _currentStateTimestamp: bigint = -1n;
   let _members: GroupMetadataValueMemberMetadata[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _protocolType = v >= 4 ? r.readCompactString() : r.readString();
   _generation = r.readInt32();
   _protocol = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
@@ -116,9 +126,9 @@ function decodeGroupMetadataValue(r: Reader, v: number): GroupMetadataValue {
     }
   }
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: GroupMetadataValue = {
     protocolType: _protocolType,
     generation: _generation,
     protocol: _protocol,
@@ -126,6 +136,8 @@ function decodeGroupMetadataValue(r: Reader, v: number): GroupMetadataValue {
     currentStateTimestamp: _currentStateTimestamp,
     members: _members,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeGroupMetadataValue(w: Writer, x: GroupMetadataValueInit, v: number): void {
@@ -171,7 +183,7 @@ function encodeGroupMetadataValue(w: Writer, x: GroupMetadataValueInit, v: numbe
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 
@@ -184,6 +196,7 @@ function decodeGroupMetadataValueMemberMetadata(r: Reader, v: number): GroupMeta
   let _sessionTimeout: number;
   let _subscription: Buffer;
   let _assignment: Buffer;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _memberId = v >= 4 ? r.readCompactString() : r.readString();
   if (v >= 3) {
     _groupInstanceId = v >= 4 ? r.readCompactNullableString() : r.readNullableString();
@@ -197,9 +210,9 @@ function decodeGroupMetadataValueMemberMetadata(r: Reader, v: number): GroupMeta
   _subscription = v >= 4 ? r.readCompactBytes() : r.readBytes();
   _assignment = v >= 4 ? r.readCompactBytes() : r.readBytes();
   if (v >= 4) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: GroupMetadataValueMemberMetadata = {
     memberId: _memberId,
     groupInstanceId: _groupInstanceId,
     clientId: _clientId,
@@ -209,6 +222,8 @@ function decodeGroupMetadataValueMemberMetadata(r: Reader, v: number): GroupMeta
     subscription: _subscription,
     assignment: _assignment,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeGroupMetadataValueMemberMetadata(w: Writer, x: GroupMetadataValueMemberMetadataInit, v: number): void {
@@ -269,7 +284,7 @@ function encodeGroupMetadataValueMemberMetadata(w: Writer, x: GroupMetadataValue
     }
   }
   if (v >= 4) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

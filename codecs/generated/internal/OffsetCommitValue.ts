@@ -4,6 +4,7 @@ import { Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface OffsetCommitValue {
   offset: bigint;
@@ -12,6 +13,8 @@ export interface OffsetCommitValue {
   commitTimestamp: bigint;
   expireTimestamp: bigint;
   topicId: string;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type OffsetCommitValueInit = {
@@ -21,6 +24,7 @@ export type OffsetCommitValueInit = {
   commitTimestamp?: bigint;
   expireTimestamp?: bigint;
   topicId?: string;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultOffsetCommitValue(): OffsetCommitValue {
@@ -40,7 +44,8 @@ function isDefaultOffsetCommitValue(x: OffsetCommitValueInit): boolean {
     (x.metadata === undefined || !(x.metadata !== "")) &&
     (x.commitTimestamp === undefined || !(x.commitTimestamp !== 0n)) &&
     (x.expireTimestamp === undefined || !(x.expireTimestamp !== -1n)) &&
-    (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000"));
+    (x.topicId === undefined || !(x.topicId !== "00000000-0000-0000-0000-000000000000")) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
@@ -50,6 +55,7 @@ function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
   let _commitTimestamp: bigint;
   let _expireTimestamp: bigint = -1n;
   let _topicId: string = "00000000-0000-0000-0000-000000000000";
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _offset = r.readInt64();
   if (v >= 3) {
     _leaderEpoch = r.readInt32();
@@ -72,12 +78,13 @@ function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: OffsetCommitValue = {
     offset: _offset,
     leaderEpoch: _leaderEpoch,
     metadata: _metadata,
@@ -85,6 +92,8 @@ function decodeOffsetCommitValue(r: Reader, v: number): OffsetCommitValue {
     expireTimestamp: _expireTimestamp,
     topicId: _topicId,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number): void {
@@ -114,7 +123,9 @@ function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number)
   }
   if (v >= 4) {
     const tag0 = x.topicId !== undefined && x.topicId !== "00000000-0000-0000-0000-000000000000";
-    w.writeUnsignedVarint((tag0 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.topicId;
       if (val !== undefined) {
@@ -125,6 +136,7 @@ function encodeOffsetCommitValue(w: Writer, x: OffsetCommitValueInit, v: number)
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 

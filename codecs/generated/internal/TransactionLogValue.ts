@@ -4,6 +4,7 @@ import { ProtocolDecodeError, Reader } from '../../primitives/reader';
 import { Writer } from '../../primitives/writer';
 import { MessageCodec } from '../../primitives/message-codec';
 import { checkVersion, fieldAbsentInVersion, fieldNotNullable } from '../../primitives/codec-support';
+import { keepRawTaggedField, RawTaggedField, readRawTaggedFields, writeOnlyRawTaggedFields, writeRawTaggedFields } from '../../primitives/raw-tagged-fields';
 
 export interface TransactionLogValue {
   producerId: bigint;
@@ -17,6 +18,8 @@ export interface TransactionLogValue {
   transactionLastUpdateTimestampMs: bigint;
   transactionStartTimestampMs: bigint;
   clientTransactionVersion: number;
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TransactionLogValueInit = {
@@ -31,16 +34,20 @@ export type TransactionLogValueInit = {
   transactionLastUpdateTimestampMs?: bigint;
   transactionStartTimestampMs?: bigint;
   clientTransactionVersion?: number;
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 export interface TransactionLogValuePartitionsSchema {
   topic: string;
   partitionIds: number[];
+  /** tagged fields this codec does not know, kept to be written again; absent when there were none */
+  unknownTaggedFields?: RawTaggedField[];
 }
 
 export type TransactionLogValuePartitionsSchemaInit = {
   topic?: string;
   partitionIds?: readonly number[];
+  unknownTaggedFields?: readonly RawTaggedField[];
 };
 
 function defaultTransactionLogValue(): TransactionLogValue {
@@ -70,7 +77,8 @@ function isDefaultTransactionLogValue(x: TransactionLogValueInit): boolean {
     (x.transactionPartitions === undefined || !((x.transactionPartitions === null || x.transactionPartitions.length !== 0))) &&
     (x.transactionLastUpdateTimestampMs === undefined || !(x.transactionLastUpdateTimestampMs !== 0n)) &&
     (x.transactionStartTimestampMs === undefined || !(x.transactionStartTimestampMs !== 0n)) &&
-    (x.clientTransactionVersion === undefined || !(x.clientTransactionVersion !== 0));
+    (x.clientTransactionVersion === undefined || !(x.clientTransactionVersion !== 0)) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function defaultTransactionLogValuePartitionsSchema(): TransactionLogValuePartitionsSchema {
@@ -82,7 +90,8 @@ function defaultTransactionLogValuePartitionsSchema(): TransactionLogValuePartit
 
 function isDefaultTransactionLogValuePartitionsSchema(x: TransactionLogValuePartitionsSchemaInit): boolean {
   return (x.topic === undefined || !(x.topic !== "")) &&
-    (x.partitionIds === undefined || !((x.partitionIds === null || x.partitionIds.length !== 0)));
+    (x.partitionIds === undefined || !((x.partitionIds === null || x.partitionIds.length !== 0))) &&
+    (x.unknownTaggedFields === undefined || x.unknownTaggedFields.length === 0);
 }
 
 function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
@@ -97,6 +106,7 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
   let _transactionLastUpdateTimestampMs: bigint;
   let _transactionStartTimestampMs: bigint;
   let _clientTransactionVersion: number = 0;
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _producerId = r.readInt64();
   _producerEpoch = r.readInt16();
   _transactionTimeoutMs = r.readInt32();
@@ -140,12 +150,13 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
           break;
         }
         default:
+          unknownTaggedFields = keepRawTaggedField(unknownTaggedFields, r, tag, end);
           break;
       }
       r.endTaggedField(end);
     }
   }
-  return {
+  const decoded: TransactionLogValue = {
     producerId: _producerId,
     previousProducerId: _previousProducerId,
     nextProducerId: _nextProducerId,
@@ -158,6 +169,8 @@ function decodeTransactionLogValue(r: Reader, v: number): TransactionLogValue {
     transactionStartTimestampMs: _transactionStartTimestampMs,
     clientTransactionVersion: _clientTransactionVersion,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: number): void {
@@ -203,7 +216,9 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
     const tag1 = x.nextProducerId !== undefined && x.nextProducerId !== -1n;
     const tag2 = x.clientTransactionVersion !== undefined && x.clientTransactionVersion !== 0;
     const tag3 = x.nextProducerEpoch !== undefined && x.nextProducerEpoch !== -1;
-    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0));
+    w.writeUnsignedVarint((tag0 ? 1 : 0) + (tag1 ? 1 : 0) + (tag2 ? 1 : 0) + (tag3 ? 1 : 0) + (x.unknownTaggedFields?.length ?? 0));
+    let unknownWritten = 0;
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 0);
     if (tag0) {
       const val = x.previousProducerId;
       if (val !== undefined) {
@@ -214,6 +229,7 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 1);
     if (tag1) {
       const val = x.nextProducerId;
       if (val !== undefined) {
@@ -224,6 +240,7 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 2);
     if (tag2) {
       const val = x.clientTransactionVersion;
       if (val !== undefined) {
@@ -234,6 +251,7 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
         w.writeWriter(tw);
       }
     }
+    unknownWritten = writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, 3);
     if (tag3) {
       const val = x.nextProducerEpoch;
       if (val !== undefined) {
@@ -244,12 +262,14 @@ function encodeTransactionLogValue(w: Writer, x: TransactionLogValueInit, v: num
         w.writeWriter(tw);
       }
     }
+    writeRawTaggedFields(w, x.unknownTaggedFields, unknownWritten, Infinity);
   }
 }
 
 function decodeTransactionLogValuePartitionsSchema(r: Reader, v: number): TransactionLogValuePartitionsSchema {
   let _topic: string;
   let _partitionIds: number[];
+  let unknownTaggedFields: RawTaggedField[] | undefined;
   _topic = v >= 1 ? r.readCompactString() : r.readString();
   {
     const n0 = v >= 1 ? r.readCompactArrayLength() : r.readArrayLength();
@@ -264,12 +284,14 @@ function decodeTransactionLogValuePartitionsSchema(r: Reader, v: number): Transa
     }
   }
   if (v >= 1) {
-    r.readTaggedFields();
+    unknownTaggedFields = readRawTaggedFields(r);
   }
-  return {
+  const decoded: TransactionLogValuePartitionsSchema = {
     topic: _topic,
     partitionIds: _partitionIds,
   };
+  if (unknownTaggedFields !== undefined) decoded.unknownTaggedFields = unknownTaggedFields;
+  return decoded;
 }
 
 function encodeTransactionLogValuePartitionsSchema(w: Writer, x: TransactionLogValuePartitionsSchemaInit, v: number): void {
@@ -291,7 +313,7 @@ function encodeTransactionLogValuePartitionsSchema(w: Writer, x: TransactionLogV
     }
   }
   if (v >= 1) {
-    w.writeEmptyTaggedFields();
+    writeOnlyRawTaggedFields(w, x.unknownTaggedFields);
   }
 }
 

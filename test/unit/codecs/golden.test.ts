@@ -125,13 +125,16 @@ describe('version semantics', () => {
     expect(decoded.clusterId).toBeNull();
     expect(decoded.maxWaitMs).toBe(5);
   });
-  test('unknown tagged fields are skipped at top level and inside nested structs', () => {
+  test('unknown tagged fields at top level and inside nested structs are kept, as Kafka keeps _unknownTaggedFields', () => {
     // Metadata v9 request with an unknown tag 9 inside the topic struct and tag 7 at the top level
     const hex = '02' + '03' + '6162' + '01' + '09' + '02' + 'beef' + '01' + '00' + '00' + '01' + '07' + '03' + '010203';
     const r = new Reader(Buffer.from(hex, 'hex'));
     const decoded = MetadataRequestCodec.decode(r, 9);
-    expect(decoded.topics).toEqual([{ name: 'ab', topicId: '00000000-0000-0000-0000-000000000000' }]);
+    expect(decoded.topics).toEqual([
+      { name: 'ab', topicId: '00000000-0000-0000-0000-000000000000', unknownTaggedFields: [{ tag: 9, data: Buffer.from('beef', 'hex') }] },
+    ]);
     expect(decoded.allowAutoTopicCreation).toBe(true);
+    expect(decoded.unknownTaggedFields).toEqual([{ tag: 7, data: Buffer.from('010203', 'hex') }]);
     expect(r.remaining).toBe(0);
   });
   test('truncated message bodies throw ProtocolDecodeError', () => {

@@ -2,6 +2,7 @@ import { codecUnavailableReason, compress, decompress } from '../../../codecs/re
 import { Compression } from '../../../codecs/records/batch-header';
 import { decodeRecordBatch, encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { RecordErrorCode, RecordFormatError } from '../../../codecs/records/record-errors';
+import { CodecUnavailableError } from '../../../codecs/records/optional-codecs';
 
 const CODECS: Array<[string, Compression]> = [
   ['gzip', Compression.Gzip],
@@ -36,6 +37,11 @@ describe.each(CODECS)('%s codec', (name, codec) => {
       expect(restored.length).toBe(data.length);
       expect(restored.equals(data)).toBe(true);
     }
+  });
+
+  maybe('writes repetitive data in a tenth of its size or less (no stored-only frames)', () => {
+    const repetitive = Buffer.from('kafka '.repeat(50_000));
+    expect(compress(codec, repetitive).length).toBeLessThan(repetitive.length / 10);
   });
 
   maybe('round-trips a compressed record batch', () => {
@@ -102,6 +108,12 @@ describe('compression framing details', () => {
     expect(framed[4]).toBe(0x60);
     expect(framed[5]).toBe(0x40);
     expect(framed.readUInt32LE(framed.length - 4)).toBe(0);
+  });
+
+  it('names the package to install when a codec part is missing, the encoders included', () => {
+    expect(new CodecUnavailableError('zstdEncoder', 'not found').message).toBe('codec zstd unavailable: install @toondepauw/node-zstd (not found)');
+    expect(new CodecUnavailableError('lz4Encoder', 'not found').message).toBe('codec lz4 unavailable: install lz4-napi (not found)');
+    expect(new CodecUnavailableError('zstd', 'not found').code).toBe(RecordErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
   });
 
   it('gzip needs no optional package', () => {

@@ -1,11 +1,50 @@
 // LZ4 blocks Eddy writes must obey the format's end-of-block rules (the last match starts 12 or more bytes before
 // the end, the last 5 bytes are literals), which the format lets any decoder rely on. lz4js alone broke the first
-// rule in about a fifth of blocks of word-like data.
-import { lastSequenceStart } from '../../../codecs/records/lz4-block';
+// rule in about a fifth of blocks of word-like data; the blocks now come from lz4-napi, and this checks them.
 import { compressLz4Frame, decompressLz4Frame } from '../../../codecs/records/lz4-frame';
 
 const FRAME_HEADER = 7;
 const UNCOMPRESSED_BLOCK_FLAG = 0x80000000;
+/** LZ4's MFLIMIT: no match may start in the last 12 bytes of a block. */
+const MATCH_FREE_TAIL = 12;
+/** LZ4's LASTLITERALS: the last 5 bytes of a block are always literals. */
+const LITERAL_TAIL = 5;
+const MIN_MATCH = 4;
+const RUN_MASK = 15;
+
+/** Reads an LZ4 length: the token's nibble, then bytes of 255 continuing it. Returns [length, next index]. */
+function readLength(buf: Uint8Array, nibble: number, at: number): [number, number] {
+  let length = nibble;
+  if (nibble !== RUN_MASK) return [length, at];
+  let b: number;
+  do {
+    b = buf[at++];
+    length += b;
+  } while (b === 255);
+  return [length, at];
+}
+
+/** Where the block's last sequence (literals only) starts, or -1 when the block breaks the end-of-block rules. */
+function lastSequenceStart(compressed: Uint8Array, size: number, blockLength: number): number {
+  let ip = 0;
+  let op = 0;
+  while (ip < size) {
+    const sequenceStart = ip;
+    const token = compressed[ip++];
+    let literals: number;
+    [literals, ip] = readLength(compressed, token >>> 4, ip);
+    ip += literals;
+    op += literals;
+    if (ip >= size) return ip === size && op === blockLength ? sequenceStart : -1;
+    ip += 2; // match offset
+    let matchLength: number;
+    [matchLength, ip] = readLength(compressed, token & RUN_MASK, ip);
+    matchLength += MIN_MATCH;
+    if (op > blockLength - MATCH_FREE_TAIL || op + matchLength > blockLength - LITERAL_TAIL) return -1;
+    op += matchLength;
+  }
+  return -1;
+}
 
 /** Values shaped like the bench's and most applications': words and numbers, compressible within a block. */
 function wordyData(seed: number, length: number): Buffer {
