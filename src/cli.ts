@@ -80,6 +80,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
       return;
+    case 'tool': {
+      // Required here, not imported, so that `eddy start` never loads the tools (the start bundle runs it lazily).
+      const tools = require('./tools/main') as typeof import('./tools/main');
+      process.exitCode = await tools.runTool(command.argv, env);
+      return;
+    }
     case 'error':
       process.stderr.write(`${command.help}\n${command.message}\n`);
       process.exitCode = 1;
