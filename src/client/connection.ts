@@ -114,8 +114,11 @@ export class BrokerConnection {
     });
   }
 
+  /** Ends the connection once what was written has gone out (acks=0 requests have no answer to wait for). */
   close(): void {
-    this.socket.destroy();
+    this.failure ??= new BrokerUnreachableError(formatAddress(this.address), 'the connection was closed');
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
   }
 
   private write<Init>(request: MessageCodec<unknown, Init>, version: number, body: Init): number {
