@@ -3,7 +3,6 @@
 import { murmur2, partitionForKey } from '../../../src/client/partitioner';
 
 // kafkajs's implementation (Java's, on Long arithmetic), which its default partitioner uses.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer) => number;
 
 test("murmur2 gives Kafka's values (UtilsTest.testMurmur2)", () => {
