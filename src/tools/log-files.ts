@@ -96,9 +96,21 @@ export function filesToDump(target: string): string[] {
     return [target];
   }
   const entries = fs.readdirSync(target, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  const own = entries.filter((e) => e.isFile() && kindOf(e.name) !== null).map((e) => path.join(target, e.name));
+  const own = entries
+    .filter((e) => e.isFile() && kindOf(e.name) !== null)
+    .map((e) => path.join(target, e.name))
+    .sort(bySegmentThenKind);
   const nested = entries.filter((e) => e.isDirectory()).flatMap((e) => filesToDump(path.join(target, e.name)));
   return [...own, ...nested];
+}
+
+/** A segment's files together, the log first, in offset order (names alone would put .index before .log). */
+function bySegmentThenKind(a: string, b: string): number {
+  const offsetA = baseOffsetOf(a);
+  const offsetB = baseOffsetOf(b);
+  if (offsetA !== offsetB) return offsetA < offsetB ? -1 : 1;
+  const rank = (file: string): number => KINDS.findIndex(([, kind]) => kind === kindOf(file));
+  return rank(a) - rank(b);
 }
 
 export function dumpFile(file: string, withRecords: boolean): DumpedFile {
