@@ -10,7 +10,11 @@ import type { KafkaClient } from './kafka-client';
 export type CommittedOffsets = Map<string, Map<number, bigint>>;
 
 /** The group's committed offsets for `topics`, or for every topic it has offsets for when null. */
-export async function committedOffsets(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
+export function committedOffsets(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
+  return client.withRetries(() => fetchCommitted(client, coordinator, group, topics));
+}
+
+async function fetchCommitted(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
   const asked = topics === null ? null : topics.map((name) => ({ name, partitionIndexes: [] as number[] }));
   const answer = await client.send(
     Apis.OffsetFetch,
@@ -69,9 +73,11 @@ export async function commitOffsets(
 }
 
 /** DescribeGroups for one group; a group the coordinator does not know comes back in state Dead. */
-export async function describeGroup(client: KafkaClient, coordinator: number, group: string): Promise<DescribeGroupsResponseDescribedGroup> {
-  const answer = await client.send(Apis.DescribeGroups, () => ({ groups: [group] }), coordinator);
-  const found = answer.groups.find((g) => g.groupId === group) ?? answer.groups[0];
-  checkErrorCode(found.errorCode, `group '${group}'`, found.errorMessage);
-  return found;
+export function describeGroup(client: KafkaClient, coordinator: number, group: string): Promise<DescribeGroupsResponseDescribedGroup> {
+  return client.withRetries(async () => {
+    const answer = await client.send(Apis.DescribeGroups, () => ({ groups: [group] }), coordinator);
+    const found = answer.groups.find((g) => g.groupId === group) ?? answer.groups[0];
+    checkErrorCode(found.errorCode, `group '${group}'`, found.errorMessage);
+    return found;
+  });
 }

@@ -5,7 +5,7 @@ import type { MetadataResponse } from '../../codecs/generated/MetadataResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { Apis, type ToolApi } from './apis';
 import { BrokerConnection, formatAddress, type BrokerAddress } from './connection';
-import { BrokerUnreachableError, checkErrorCode, ClientProtocolError } from './errors';
+import { BrokerUnreachableError, checkErrorCode, ClientProtocolError, KafkaResponseError } from './errors';
 
 export interface VersionRange {
   readonly min: number;
@@ -28,6 +28,15 @@ const CLIENT_SOFTWARE = { clientSoftwareName: 'eddy-tools', clientSoftwareVersio
 /** ApiVersions v3 carries the client's name and the flexible header; brokers since Kafka 2.4 answer it. */
 const API_VERSIONS_VERSION = 3;
 const BOOTSTRAP = -1;
+
+/** Errors a broker answers while it is getting ready (a coordinator loading, a leader being elected): worth a retry. */
+const RETRIABLE: ReadonlySet<number> = new Set([
+  ErrorCode.LEADER_NOT_AVAILABLE,
+  ErrorCode.COORDINATOR_LOAD_IN_PROGRESS,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.UNSTABLE_OFFSET_COMMIT,
+]);
 
 /** The highest version both sides speak, or null when their ranges do not meet. */
 export function pickVersion<Res, Init>(api: ToolApi<Res, Init>, broker: VersionRange | undefined): number | null {
@@ -122,8 +131,29 @@ export class KafkaClient {
     return answer;
   }
 
-  /** The node that coordinates `group` (FindCoordinator, key type 0). */
-  async groupCoordinator(group: string): Promise<number> {
+  /**
+   * Runs `attempt` again while it fails with an error a broker gives while getting ready (Kafka creates
+   * __consumer_offsets on the first FindCoordinator and answers COORDINATOR_NOT_AVAILABLE until it is), up to the
+   * client's timeout, as Kafka's clients do.
+   */
+  async withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 1000)) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof KafkaResponseError) || !RETRIABLE.has(err.code) || Date.now() + pause > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
+  }
+
+  /** The node that coordinates `group` (FindCoordinator, key type 0), once one is available. */
+  groupCoordinator(group: string): Promise<number> {
+    return this.withRetries(() => this.findCoordinator(group));
+  }
+
+  private async findCoordinator(group: string): Promise<number> {
     const answer = await this.send(Apis.FindCoordinator, (version) => (version >= 4 ? { keyType: 0, coordinatorKeys: [group] } : { key: group, keyType: 0 }));
     const found = answer.coordinators.length > 0 ? answer.coordinators[0] : answer;
     checkErrorCode(found.errorCode, `coordinator of group '${group}'`, found.errorMessage);
