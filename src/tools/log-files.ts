@@ -140,29 +140,28 @@ function baseOffsetOf(file: string): bigint {
   return 0n;
 }
 
-/** Whole entries up to the first unused (zeroed) slot after the first: Kafka preallocates index files. */
-function indexEntries(file: string, bytes: Buffer): { offset: bigint; position: number }[] {
-  const base = baseOffsetOf(file);
-  const out: { offset: bigint; position: number }[] = [];
-  for (let at = 0; at + OFFSET_INDEX_ENTRY_SIZE <= bytes.length; at += OFFSET_INDEX_ENTRY_SIZE) {
-    const relative = bytes.readInt32BE(at);
-    const position = bytes.readInt32BE(at + 4);
-    if (at > 0 && relative === 0 && position === 0) break;
-    out.push({ offset: base + BigInt(relative), position });
+/**
+ * The entries of a sparse index file, up to the first unused slot: Kafka preallocates index files with zeros, so an
+ * all-zero entry after the first ends the list. `read` decodes the entry at a byte position.
+ */
+function sparseEntries<Entry>(bytes: Buffer, entrySize: number, read: (at: number) => Entry): Entry[] {
+  const out: Entry[] = [];
+  const unused = Buffer.alloc(entrySize);
+  for (let at = 0; at + entrySize <= bytes.length; at += entrySize) {
+    if (at > 0 && bytes.subarray(at, at + entrySize).equals(unused)) break;
+    out.push(read(at));
   }
   return out;
 }
 
+function indexEntries(file: string, bytes: Buffer): { offset: bigint; position: number }[] {
+  const base = baseOffsetOf(file);
+  return sparseEntries(bytes, OFFSET_INDEX_ENTRY_SIZE, (at) => ({ offset: base + BigInt(bytes.readInt32BE(at)), position: bytes.readInt32BE(at + 4) }));
+}
+
 function timeIndexEntries(file: string, bytes: Buffer): { timestamp: bigint; offset: bigint }[] {
   const base = baseOffsetOf(file);
-  const out: { timestamp: bigint; offset: bigint }[] = [];
-  for (let at = 0; at + TIME_INDEX_ENTRY_SIZE <= bytes.length; at += TIME_INDEX_ENTRY_SIZE) {
-    const timestamp = bytes.readBigInt64BE(at);
-    const relative = bytes.readInt32BE(at + 8);
-    if (at > 0 && timestamp === 0n && relative === 0) break;
-    out.push({ timestamp, offset: base + BigInt(relative) });
-  }
-  return out;
+  return sparseEntries(bytes, TIME_INDEX_ENTRY_SIZE, (at) => ({ timestamp: bytes.readBigInt64BE(at), offset: base + BigInt(bytes.readInt32BE(at + 8)) }));
 }
 
 function snapshotProducers(bytes: Buffer): DumpedProducer[] {
