@@ -1,5 +1,7 @@
 // The `eddy` tools' command line and the pure pieces of their output: which words run which command, --help for
 // each command, the checks on offsets, times, acks and codecs, the record and table formats, and exit codes.
+import * as fs from 'fs';
+import * as path from 'path';
 import { parseCommandLine } from '../../../src/cli-args';
 import { BrokerUnreachableError, errorName, KafkaResponseError } from '../../../src/client/errors';
 import { parseToolCommandLine } from '../../../src/tools/args';
@@ -126,4 +128,13 @@ test('tables pad their columns; failures give Kafka error names and the document
     message: 'BROKER_UNREACHABLE: cannot reach broker h:1: connection refused',
     exitCode: ExitCode.UNREACHABLE,
   });
+});
+
+test('the start bundle leaves the tools out (eddy start loads it whole); they load from the compiled files', () => {
+  const bundle = path.resolve(__dirname, '..', '..', '..', 'start-bundle.js');
+  if (!fs.existsSync(bundle)) return; // a bare tsc build has no bundle
+  const text = fs.readFileSync(bundle, 'latin1');
+  expect(text).toContain('dist/src/tools/commands.js');
+  expect(text).not.toContain('dist/src/tools/main.js');
+  expect(text).not.toContain('dist/src/client/');
 });
