@@ -1,6 +1,7 @@
 // `eddy log dump` on a partition directory Eddy wrote: record batches (plain, gzip from kafkajs, lz4 from eddy
 // produce), a committed and an aborted transaction with their control batches, and the .index, .timeindex,
-// .txnindex and producer snapshot files a clean shutdown leaves, all read offline after the broker stopped.
+// .txnindex and producer snapshot files a clean shutdown leaves, all read offline after the broker stopped; and
+// `eddy consume` over those transactions, read_committed and not.
 import * as fs from 'fs';
 import * as path from 'path';
 import { CompressionTypes } from 'kafkajs';
@@ -38,6 +39,10 @@ test('dumps batches, records, transaction markers, indexes and producer state of
   await aborted.send({ topic: 'dumped', messages: [{ value: 'dropped' }] });
   await aborted.abort();
   await txn.disconnect();
+  // The consumer side of the same transactions: read_committed drops the aborted record, as Kafka's consumer does.
+  const tail = ['consume', 'dumped', '-o', '43', '-b', bootstrap];
+  expect((await eddy([...tail, '--isolation-level', 'read_committed'])).stdout).toBe('lz4-b\nkept\n');
+  expect((await eddy(tail)).stdout).toBe('lz4-b\nkept\ndropped\n');
   await brokers.stop(broker);
 
   const partitionDir = path.join(dataDir, 'dumped-0');
