@@ -7,6 +7,7 @@ import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
 import type { LogLevel } from './logger';
 import { SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
+import { isToolCommand, withToolCommands } from './tools/commands';
 
 export interface StartOptions {
   port?: number;
@@ -22,6 +23,7 @@ export type ParsedCommand =
   | { readonly kind: 'start'; readonly options: StartOptions }
   | { readonly kind: 'help'; readonly text: string }
   | { readonly kind: 'version' }
+  | { readonly kind: 'tool'; readonly argv: readonly string[] }
   | { readonly kind: 'error'; readonly message: string; readonly help: string };
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -134,7 +136,7 @@ interface YargsOutcome {
 /** Runs yargs with a parse callback: it then neither prints nor exits, and hands back the text it would print. */
 function runYargs(argv: readonly string[]): YargsOutcome {
   let outcome: YargsOutcome | undefined;
-  void skipHelpCaching(commandLine(argv)).parse([...argv], {}, (error, args, output) => {
+  void skipHelpCaching(withToolCommands(commandLine(argv))).parse([...argv], {}, (error, args, output) => {
     outcome = { error: error ?? null, args: args, output };
   });
   if (outcome === undefined) throw new Error('yargs did not parse the command line synchronously');
@@ -148,6 +150,7 @@ function helpBefore(output: string, message: string): string {
 }
 
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommand {
+  if (isToolCommand(argv)) return { kind: 'tool', argv };
   if (argv.includes('--version')) return { kind: 'version' };
   const { error, args, output } = runYargs(argv);
   if (error !== null) return { kind: 'error', message: error.message, help: helpBefore(output, error.message) };

@@ -68,6 +68,16 @@ function packageVersion(): string {
   return pkg.version ?? 'unknown';
 }
 
+/**
+ * The tools' entry, required by a computed path: esbuild then leaves the tools out of the start bundle, which
+ * `eddy start` loads whole, and they load from the compiled files. The code runs from dist/src/cli.js or from the
+ * bundle, dist/start-bundle.js, where __dirname is dist/.
+ */
+function loadTools(): typeof import('./tools/main') {
+  const distSrc = path.basename(__dirname) === 'src' ? __dirname : path.join(__dirname, 'src');
+  return require(path.join(distSrc, 'tools', 'main.js')) as typeof import('./tools/main');
+}
+
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const command = parseCommandLine(argv, env);
   switch (command.kind) {
@@ -79,6 +89,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return;
     case 'version':
       process.stdout.write(`${packageVersion()}\n`);
+      return;
+    case 'tool':
+      process.exitCode = await loadTools().runTool(command.argv, env);
       return;
     case 'error':
       process.stderr.write(`${command.help}\n${command.message}\n`);

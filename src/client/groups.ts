@@ -1,0 +1,83 @@
+// A consumer group's committed offsets and description, read and written at its coordinator: what
+// `eddy consume --group` and `eddy group describe|reset-offsets` share. Commits are "simple" ones (generation
+// -1, no member id), which Kafka accepts only while the group has no members.
+import type { DescribeGroupsResponseDescribedGroup } from '../../codecs/generated/DescribeGroupsResponse';
+import { Apis } from './apis';
+import { checkErrorCode } from './errors';
+import type { KafkaClient } from './kafka-client';
+
+/** Committed offsets by topic, then partition; partitions without a commit are left out. */
+export type CommittedOffsets = Map<string, Map<number, bigint>>;
+
+/** The group's committed offsets for `topics`, or for every topic it has offsets for when null. */
+export function committedOffsets(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
+  return client.withRetries(() => fetchCommitted(client, coordinator, group, topics));
+}
+
+async function fetchCommitted(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
+  const asked = topics === null ? null : topics.map((name) => ({ name, partitionIndexes: [] as number[] }));
+  const answer = await client.send(
+    Apis.OffsetFetch,
+    (version) =>
+      version >= 8 ? { groups: [{ groupId: group, topics: asked }], requireStable: true } : { groupId: group, topics: asked, requireStable: version >= 7 },
+    coordinator,
+  );
+  const groupAnswer = answer.groups.length > 0 ? answer.groups[0] : { errorCode: answer.errorCode, topics: answer.topics };
+  checkErrorCode(groupAnswer.errorCode, `offsets of group '${group}'`);
+  const out: CommittedOffsets = new Map();
+  for (const topic of groupAnswer.topics) {
+    for (const p of topic.partitions) {
+      checkErrorCode(p.errorCode, `offset of group '${group}' for partition ${p.partitionIndex} of topic '${topic.name}'`);
+      if (p.committedOffset < 0n) continue;
+      const partitions = out.get(topic.name) ?? new Map<number, bigint>();
+      partitions.set(p.partitionIndex, p.committedOffset);
+      out.set(topic.name, partitions);
+    }
+  }
+  return out;
+}
+
+/** Commits `offsets` (by partition) of `topic` for the group, as a client outside the group does. */
+export async function commitOffsets(
+  client: KafkaClient,
+  coordinator: number,
+  group: string,
+  topic: string,
+  offsets: ReadonlyMap<number, bigint>,
+): Promise<void> {
+  if (offsets.size === 0) return;
+  const answer = await client.send(
+    Apis.OffsetCommit,
+    () => ({
+      groupId: group,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      retentionTimeMs: -1n,
+      topics: [
+        {
+          name: topic,
+          partitions: [...offsets].map(([partitionIndex, committedOffset]) => ({
+            partitionIndex,
+            committedOffset,
+            committedLeaderEpoch: -1,
+            committedMetadata: '',
+          })),
+        },
+      ],
+    }),
+    coordinator,
+  );
+  for (const t of answer.topics) {
+    for (const p of t.partitions) checkErrorCode(p.errorCode, `commit of group '${group}' for partition ${p.partitionIndex} of topic '${topic}'`);
+  }
+}
+
+/** DescribeGroups for one group; a group the coordinator does not know comes back in state Dead. */
+export function describeGroup(client: KafkaClient, coordinator: number, group: string): Promise<DescribeGroupsResponseDescribedGroup> {
+  return client.withRetries(async () => {
+    const answer = await client.send(Apis.DescribeGroups, () => ({ groups: [group] }), coordinator);
+    const found = answer.groups.find((g) => g.groupId === group) ?? answer.groups[0];
+    checkErrorCode(found.errorCode, `group '${group}'`, found.errorMessage);
+    return found;
+  });
+}
