@@ -370,7 +370,16 @@ describeClient(PACKAGE, [compatPackageProblem(PACKAGE)], () => {
         );
         return Math.min(...offsets);
       } finally {
-        await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+        // librdkafka 2.15 sometimes never finishes closing a consumer stopped right after its first records (its
+        // broker thread waits on a reference count, its last Fetch unanswered); the cause is not yet known, so the
+        // close is bounded here rather than hanging the test for its whole timeout.
+        await new Promise<void>((resolve) => {
+          const bound = setTimeout(resolve, 10000);
+          consumer.disconnect(() => {
+            clearTimeout(bound);
+            resolve();
+          });
+        });
       }
     }
 
