@@ -90,7 +90,7 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         clientId: m.clientId,
         clientHost: m.clientHost,
         subscribedTopicNames: [...m.subscribedTopicNames],
-        subscribedTopicRegex: null,
+        subscribedTopicRegex: m.subscribedTopicRegex === '' ? null : m.subscribedTopicRegex,
         rebalanceTimeoutMs: m.rebalanceTimeoutMs,
         serverAssignor: m.serverAssignor,
       }),
@@ -211,6 +211,7 @@ export class ConsumerGroupRebuilder {
         const m = new ConsumerMember(memberId, meta.instanceId, meta.clientId, meta.clientHost);
         m.rackId = meta.rackId;
         m.subscribedTopicNames = meta.subscribedTopicNames;
+        m.subscribedTopicRegex = meta.subscribedTopicRegex ?? '';
         m.serverAssignor = meta.serverAssignor;
         m.rebalanceTimeoutMs = meta.rebalanceTimeoutMs;
         const current = this.currents.get(groupId)?.get(memberId);
