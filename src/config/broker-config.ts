@@ -31,6 +31,7 @@ export const BrokerConfigKeys = {
   LISTENERS: listKey('listeners', 'PLAINTEXT://127.0.0.1:9092', 'Addresses the broker binds, as NAME://host:port.'), // Eddy default
   ADVERTISED_LISTENERS: listKey('advertised.listeners', null, 'Addresses given to clients, per listener name, when they differ from the bound ones.'),
   LISTENER_SECURITY_PROTOCOL_MAP: listKey('listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT', 'Security protocol of each listener name.'),
+  BROKER_RACK: stringKey('broker.rack', null, 'Rack of this broker, given to clients in Metadata and DescribeCluster (rack-aware consumers use it).'),
   LOG_DIRS: listKey('log.dirs', './data', 'Directories that hold the partition logs; Eddy uses the first.'), // Eddy default (Kafka: /tmp/kraft-combined-logs)
   LOG_DIR: stringKey('log.dir', './data', 'Log directory used when log.dirs is not set.'),
   // Neither is in Kafka 4.3.1's dynamic broker configs (DescribeConfigs reports both read-only); the factor is an INT there.

@@ -140,6 +140,18 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     ],
   },
   {
+    name: 'Members with rack ids are described with them, and the uniform assignor ignores racks',
+    topics: [{ name: 'diff-cg-rack', partitions: 4 }],
+    steps: [
+      whenAssignable(
+        'diff-cg-rack',
+        cgHeartbeat(1, 'diff-cg-rack', { memberId: 'diff-cg-rack-1', memberEpoch: 0, topics: ['diff-cg-rack'], rackId: 'rack-a' }),
+      ),
+      cgHeartbeat(1, 'diff-cg-rack', { memberId: 'diff-cg-rack-2', memberEpoch: 0, topics: ['diff-cg-rack'], rackId: 'rack-b' }),
+      cgDescribe(1, ['diff-cg-rack']),
+    ],
+  },
+  {
     name: 'ConsumerGroupHeartbeat with a regular expression that is not valid RE2, or uses RE2-only syntax',
     steps: REGEX_CHECKS.map(([key, regex]) => cgHeartbeat(1, `diff-cg-regex-${key}`, { memberId: 'diff-cg-regex-member', memberEpoch: 0, regex })),
   },
