@@ -12,81 +12,29 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
 import { DEFAULT_SERVER_ASSIGNOR, emptyAssignment, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
-import { consumerGroupSnapshot, KeyedRecord } from './consumer-group-records';
+import { KeyedRecord, RecordLedger } from './consumer-group-records';
 import { regexRefreshDue, regexUpdate, resolveRegexes } from './consumer-group-regex';
 import { topicRegexProblem } from './topic-regex';
+import type {
+  ConsumerGroupPersister,
+  ConsumerGroupsConfig,
+  ConsumerHeartbeatParams,
+  ConsumerHeartbeatResult,
+  DescribedConsumerGroup,
+  TopicCatalog,
+  TopicPartitionsById,
+} from './consumer-group-types';
 
-/** Writes a group's records to __consumer_offsets (resolves once stored). */
-export type ConsumerGroupPersister = (groupId: string, records: readonly KeyedRecord[]) => Promise<void>;
-
-/** Topic lookups by name and id (storage's LogManager satisfies it). */
-export interface TopicCatalog {
-  topic(name: string): { readonly topicId: string; readonly partitions: number } | undefined;
-  topicById(topicId: string): { readonly name: string; readonly partitions: number } | undefined;
-  /** Every topic, for resolving regular-expression subscriptions (none when absent). */
-  topics?(): ReadonlyArray<{ readonly name: string }>;
-}
-
-export interface ConsumerGroupsConfig {
-  /** group.consumer.session.timeout.ms */
-  readonly sessionTimeoutMs: number;
-  /** group.consumer.heartbeat.interval.ms */
-  readonly heartbeatIntervalMs: number;
-  /** group.consumer.max.size */
-  readonly maxGroupSize: number;
-}
-
-export interface ConsumerHeartbeatParams {
-  readonly apiVersion: number;
-  readonly groupId: string;
-  readonly memberId: string;
-  readonly memberEpoch: number;
-  readonly instanceId: string | null;
-  readonly rackId: string | null;
-  readonly rebalanceTimeoutMs: number;
-  readonly subscribedTopicNames: readonly string[] | null;
-  readonly subscribedTopicRegex: string | null;
-  readonly serverAssignor: string | null;
-  readonly topicPartitions: ReadonlyArray<{ readonly topicId: string; readonly partitions: readonly number[] }> | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-}
-
-export interface TopicPartitionsById {
-  readonly topicId: string;
-  readonly partitions: number[];
-}
-
-export interface ConsumerHeartbeatResult {
-  readonly errorCode: number;
-  readonly errorMessage: string | null;
-  readonly memberId: string | null;
-  readonly memberEpoch: number;
-  readonly heartbeatIntervalMs: number;
-  readonly assignment: TopicPartitionsById[] | null;
-}
-
-export interface DescribedConsumerMember {
-  readonly memberId: string;
-  readonly instanceId: string | null;
-  readonly rackId: string | null;
-  readonly memberEpoch: number;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly subscribedTopicNames: readonly string[];
-  readonly subscribedTopicRegex: string;
-  readonly assignment: TopicPartitionsById[];
-  readonly targetAssignment: TopicPartitionsById[];
-}
-
-export interface DescribedConsumerGroup {
-  readonly groupId: string;
-  readonly state: ConsumerGroupState;
-  readonly groupEpoch: number;
-  readonly assignmentEpoch: number;
-  readonly assignorName: string;
-  readonly members: readonly DescribedConsumerMember[];
-}
+export type {
+  ConsumerGroupPersister,
+  TopicCatalog,
+  ConsumerGroupsConfig,
+  ConsumerHeartbeatParams,
+  TopicPartitionsById,
+  ConsumerHeartbeatResult,
+  DescribedConsumerMember,
+  DescribedConsumerGroup,
+} from './consumer-group-types';
 
 /** KIP-848 leave epochs: -1 leaves the group, -2 is a static member's temporary leave. */
 const LEAVE_EPOCH = -1;
@@ -119,8 +67,7 @@ function newMemberId(): string {
 
 export class ConsumerGroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
-  /** groupId -> record key (hex) -> value (hex) as last written, so only changes are written. */
-  private readonly persisted = new Map<string, Map<string, string>>();
+  private readonly ledger = new RecordLedger();
 
   constructor(
     private readonly topics: TopicCatalog,
@@ -137,43 +84,13 @@ export class ConsumerGroupCoordinator {
       this.groups.set(group.groupId, group);
       // Resolved now, so the first heartbeats see the same topics the stored target assignment was built from.
       resolveRegexes(group, this.topicNames(), Date.now());
-      this.changes(group);
+      this.ledger.changes(group);
       for (const m of group.members.values()) this.armSession(group, m);
     }
   }
 
-  /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
-  private changes(group: ConsumerGroup): KeyedRecord[] {
-    let written = this.persisted.get(group.groupId);
-    if (!written) this.persisted.set(group.groupId, (written = new Map<string, string>()));
-    const out: KeyedRecord[] = [];
-    const present = new Set<string>();
-    for (const r of consumerGroupSnapshot(group)) {
-      const k = r.key.toString('hex');
-      const v = (r.value as Buffer).toString('hex');
-      present.add(k);
-      if (written.get(k) !== v) {
-        out.push(r);
-        written.set(k, v);
-      }
-    }
-    for (const k of [...written.keys()]) {
-      if (present.has(k)) continue;
-      out.push({ key: Buffer.from(k, 'hex'), value: null });
-      written.delete(k);
-    }
-    return out;
-  }
-
-  /** Tombstones for every record of a group that is going away. */
-  private tombstones(groupId: string): KeyedRecord[] {
-    const written = this.persisted.get(groupId);
-    this.persisted.delete(groupId);
-    return [...(written?.keys() ?? [])].map((k) => ({ key: Buffer.from(k, 'hex'), value: null }));
-  }
-
   private persistInBackground(group: ConsumerGroup): void {
-    const records = this.changes(group);
+    const records = this.ledger.changes(group);
     if (records.length === 0) return;
     this.persist(group.groupId, records).catch((err: unknown) => this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'));
   }
@@ -191,7 +108,7 @@ export class ConsumerGroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group || group.members.size > 0) return null;
     this.groups.delete(groupId);
-    return this.tombstones(groupId);
+    return this.ledger.tombstones(groupId);
   }
 
   listings(): Array<{ groupId: string; state: ConsumerGroupState }> {
@@ -236,7 +153,7 @@ export class ConsumerGroupCoordinator {
   async heartbeat(p: ConsumerHeartbeatParams): Promise<ConsumerHeartbeatResult> {
     const result = this.processHeartbeat(p);
     const group = this.groups.get(p.groupId);
-    const records = group ? this.changes(group) : [];
+    const records = group ? this.ledger.changes(group) : [];
     if (records.length > 0) {
       try {
         await this.persist(p.groupId, records);
@@ -448,22 +365,8 @@ export class ConsumerGroupCoordinator {
 
   /** A static member rejoining under a new member id inherits what the one that left temporarily had. */
   private replaceStaticMember(group: ConsumerGroup, old: ConsumerMember, memberId: string): ConsumerMember {
-    const member = new ConsumerMember(memberId, old.instanceId, old.clientId, old.clientHost);
-    member.assigned = old.assigned;
-    member.pendingRevocation = old.pendingRevocation;
-    member.reconciliation = old.reconciliation;
-    member.subscribedTopicNames = old.subscribedTopicNames;
-    member.subscribedTopicRegex = old.subscribedTopicRegex;
-    member.serverAssignor = old.serverAssignor;
-    member.rackId = old.rackId;
-    member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
-    member.previousMemberEpoch = 0;
     old.clearTimers();
-    group.members.delete(old.memberId);
-    group.members.set(memberId, member);
-    const target = group.targetAssignment.get(old.memberId);
-    group.targetAssignment.delete(old.memberId);
-    if (target) group.targetAssignment.set(memberId, target);
+    const member = group.replaceMember(old, memberId);
     this.logger.info({ group: group.groupId, member: memberId, replaced: old.memberId, instance: old.instanceId }, 'static member rejoined the consumer group');
     return member;
   }

@@ -109,6 +109,26 @@ export class ConsumerGroup {
     return n;
   }
 
+  /** Puts a copy of `old` under a new member id, with its assignment and its place in the target assignment. */
+  replaceMember(old: ConsumerMember, memberId: string): ConsumerMember {
+    const member = new ConsumerMember(memberId, old.instanceId, old.clientId, old.clientHost);
+    member.assigned = old.assigned;
+    member.pendingRevocation = old.pendingRevocation;
+    member.reconciliation = old.reconciliation;
+    member.subscribedTopicNames = old.subscribedTopicNames;
+    member.subscribedTopicRegex = old.subscribedTopicRegex;
+    member.serverAssignor = old.serverAssignor;
+    member.rackId = old.rackId;
+    member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
+    member.previousMemberEpoch = 0;
+    this.members.delete(old.memberId);
+    this.members.set(memberId, member);
+    const target = this.targetAssignment.get(old.memberId);
+    this.targetAssignment.delete(old.memberId);
+    if (target) this.targetAssignment.set(memberId, target);
+    return member;
+  }
+
   /** Whether another member still holds (or has yet to revoke) the partition. */
   isHeldByOther(memberId: string, topicId: string, partition: number): boolean {
     for (const m of this.members.values()) {

@@ -104,6 +104,11 @@ export function whenAssignable(topic: string, join: Step): Step {
   };
 }
 
+/** A v1 member's first heartbeat to `group`, subscribed to the topic of the same name once it is assignable. */
+export function firstJoin(group: string, memberId: string, fields: Partial<HeartbeatFields> = {}): Step {
+  return whenAssignable(group, cgHeartbeat(1, group, { memberId, memberEpoch: 0, topics: [group], ...fields }));
+}
+
 /** The member epoch this broker gave in its answer to step `index`. */
 export function epochOf(index: number): (history: readonly unknown[]) => number {
   return (history) => (history[index] as { memberEpoch?: number } | undefined)?.memberEpoch ?? -1;

@@ -4,7 +4,19 @@
 // client-chosen at v1 and minted at v0; both are masked.
 import type { Scenario } from './harness';
 import { deleteGroups, describeGroups, joinGroup, listGroups, memberIdOf, offsetCommit, offsetFetch, SIMPLE_CONSUMER } from './group-steps';
-import { cgDescribe, cgHeartbeat, createTopicStep, epochOf, LEAVE, member, STATIC_LEAVE, steady, untilAssigned, whenAssignable } from './consumer-group-steps';
+import {
+  cgDescribe,
+  cgHeartbeat,
+  createTopicStep,
+  epochOf,
+  firstJoin,
+  LEAVE,
+  member,
+  STATIC_LEAVE,
+  steady,
+  untilAssigned,
+  whenAssignable,
+} from './consumer-group-steps';
 import { becomeStable } from './scenarios-groups';
 
 /** Patterns RE2/J refuses (Kafka answers INVALID_REGULAR_EXPRESSION with RE2's reason) and RE2 features it accepts. */
@@ -64,13 +76,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
   {
     name: 'ConsumerGroupHeartbeat v1 join with the range assignor',
     topics: [{ name: 'diff-cg-range', partitions: 3 }],
-    steps: [
-      whenAssignable(
-        'diff-cg-range',
-        cgHeartbeat(1, 'diff-cg-range', { memberId: 'diff-cg-range-member', memberEpoch: 0, topics: ['diff-cg-range'], serverAssignor: 'range' }),
-      ),
-      cgDescribe(0, ['diff-cg-range']),
-    ],
+    steps: [firstJoin('diff-cg-range', 'diff-cg-range-member', { serverAssignor: 'range' }), cgDescribe(0, ['diff-cg-range'])],
   },
   // The message quotes the group's epoch, one lower on Eddy (see the accepted divergences); a unit test pins its words.
   {
@@ -126,10 +132,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
     topics: [{ name: 'diff-cg-static-back', partitions: 3 }],
     steps: [
-      whenAssignable(
-        'diff-cg-static-back',
-        cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-1', memberEpoch: 0, topics: ['diff-cg-static-back'], instanceId: 'diff-cg-sb' }),
-      ),
+      firstJoin('diff-cg-static-back', 'diff-cg-sb-1', { instanceId: 'diff-cg-sb' }),
       cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-2', memberEpoch: 0, topics: ['diff-cg-static-back'] }),
       cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-1', memberEpoch: STATIC_LEAVE, instanceId: 'diff-cg-sb' }),
       cgDescribe(1, ['diff-cg-static-back']),
@@ -143,10 +146,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     name: 'Members with rack ids are described with them, and the uniform assignor ignores racks',
     topics: [{ name: 'diff-cg-rack', partitions: 4 }],
     steps: [
-      whenAssignable(
-        'diff-cg-rack',
-        cgHeartbeat(1, 'diff-cg-rack', { memberId: 'diff-cg-rack-1', memberEpoch: 0, topics: ['diff-cg-rack'], rackId: 'rack-a' }),
-      ),
+      firstJoin('diff-cg-rack', 'diff-cg-rack-1', { rackId: 'rack-a' }),
       cgHeartbeat(1, 'diff-cg-rack', { memberId: 'diff-cg-rack-2', memberEpoch: 0, topics: ['diff-cg-rack'], rackId: 'rack-b' }),
       cgDescribe(1, ['diff-cg-rack']),
     ],
