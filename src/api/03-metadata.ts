@@ -12,6 +12,7 @@ import { MetadataRequestCodec, type MetadataRequest } from '../../codecs/generat
 import { MetadataResponseCodec, MetadataResponseInit } from '../../codecs/generated/MetadataResponse';
 import type { TopicMetadata } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import { BrokerConfigKeys } from '../config/broker-config';
 import { isInternalTopic, OFFSETS_TOPIC, topicNameProblem } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations';
@@ -120,7 +121,7 @@ export const metadataHandler = defineHandler({
     const clusterOperations = version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId, host: address.host, port: address.port, rack: null }],
+      brokers: [{ nodeId, host: address.host, port: address.port, rack: services.config.get(BrokerConfigKeys.BROKER_RACK) }],
       clusterId: services.node.clusterId,
       controllerId: nodeId,
       topics,

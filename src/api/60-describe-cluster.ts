@@ -7,6 +7,7 @@
 import { DescribeClusterRequestCodec } from '../../codecs/generated/DescribeClusterRequest';
 import { DescribeClusterResponseCodec, DescribeClusterResponseInit } from '../../codecs/generated/DescribeClusterResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import { BrokerConfigKeys } from '../config/broker-config';
 import { defineHandler } from './handler';
 import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
 
@@ -38,7 +39,7 @@ export const describeClusterHandler = defineHandler({
       endpointType: request.endpointType,
       clusterId: services.node.clusterId,
       controllerId: nodeId,
-      brokers: [{ brokerId: nodeId, host: address.host, port: address.port, rack: null, isFenced: false }],
+      brokers: [{ brokerId: nodeId, host: address.host, port: address.port, rack: services.config.get(BrokerConfigKeys.BROKER_RACK), isFenced: false }],
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
     };
   },

@@ -1,10 +1,13 @@
 // ConsumerGroupHeartbeat: v0-1 (KIP-848, the consumer rebalance protocol with server-side assignment).
-// - Joins (epoch 0), heartbeats, and leaves (epoch -1; -2, a static member's temporary leave, acts as a leave).
+// - Joins (epoch 0), heartbeats, and leaves (epoch -1; -2, a static member's temporary leave, keeps its partitions
+//   for its instance id until its session times out).
+// - SubscribedTopicRegex in RE2 syntax (INVALID_REGULAR_EXPRESSION with RE2's reason), resolved by the coordinator.
 // - Server assignors "uniform" (default) and "range"; others get UNSUPPORTED_ASSIGNOR.
 // - v0: the broker generates the member id on join; v1 (KIP-1082): the client does, and it is never empty.
 // - A member moves to a new assignment only after revoking what it must give up, so no partition has two owners.
 // - The group's state is stored in __consumer_offsets (Kafka's ConsumerGroup* records) before the answer.
-// - Left out: regular-expression subscriptions (INVALID_REQUEST) and rack-aware assignment.
+// - Member racks are kept and described; Kafka's server-side assignors ignore them, and so do Eddy's.
+// - Left out: online migration between classic and consumer groups (a classic group with members is refused).
 import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
 import { ConsumerGroupHeartbeatResponseCodec, ConsumerGroupHeartbeatResponseInit } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { defineHandler } from './handler';

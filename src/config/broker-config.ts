@@ -37,6 +37,7 @@ export const BrokerConfigKeys = {
     'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT',
     'Security protocol of each listener name; names it leaves out are PLAINTEXT unless it is set explicitly.',
   ),
+  BROKER_RACK: stringKey('broker.rack', null, 'Rack of this broker, given to clients in Metadata and DescribeCluster (rack-aware consumers use it).'),
   LOG_DIRS: listKey('log.dirs', './data', 'Directories that hold the partition logs; Eddy uses the first.'), // Eddy default (Kafka: /tmp/kraft-combined-logs)
   LOG_DIR: stringKey('log.dir', './data', 'Log directory used when log.dirs is not set.'),
   // Neither is in Kafka 4.3.1's dynamic broker configs (DescribeConfigs reports both read-only); the factor is an INT there.

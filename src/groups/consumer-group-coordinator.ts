@@ -4,87 +4,46 @@
 // target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
 // their rebalance timeout are fenced.
 // State is written to __consumer_offsets (consumer-group-records.ts) before a heartbeat is answered, and reloaded
-// at start. Left out (documented gaps): regular-expression subscriptions, the static-member "temporary leave"
-// (-2 acts as a leave), rack-aware assignment, and classic <-> consumer group online migration.
+// at start. Regular-expression subscriptions are resolved as consumer-group-regex.ts describes; a static member's
+// temporary leave (epoch -2) keeps its partitions for its instance id until its session ends. Kafka's built-in
+// assignors ignore racks, and so do Eddy's: a member's rackId is kept and described, nothing more.
 import { randomBytes } from 'crypto';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
 import { DEFAULT_SERVER_ASSIGNOR, emptyAssignment, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
-import { consumerGroupSnapshot, KeyedRecord } from './consumer-group-records';
+import { KeyedRecord, RecordLedger } from './consumer-group-records';
+import { regexRefreshDue, regexUpdate, resolveRegexes } from './consumer-group-regex';
+import { topicRegexProblem } from './topic-regex';
+import type {
+  ConsumerGroupPersister,
+  ConsumerGroupsConfig,
+  ConsumerHeartbeatParams,
+  ConsumerHeartbeatResult,
+  DescribedConsumerGroup,
+  TopicCatalog,
+  TopicPartitionsById,
+} from './consumer-group-types';
 
-/** Writes a group's records to __consumer_offsets (resolves once stored). */
-export type ConsumerGroupPersister = (groupId: string, records: readonly KeyedRecord[]) => Promise<void>;
-
-/** Topic lookups by name and id (storage's LogManager satisfies it). */
-export interface TopicCatalog {
-  topic(name: string): { readonly topicId: string; readonly partitions: number } | undefined;
-  topicById(topicId: string): { readonly name: string; readonly partitions: number } | undefined;
-}
-
-export interface ConsumerGroupsConfig {
-  /** group.consumer.session.timeout.ms */
-  readonly sessionTimeoutMs: number;
-  /** group.consumer.heartbeat.interval.ms */
-  readonly heartbeatIntervalMs: number;
-  /** group.consumer.max.size */
-  readonly maxGroupSize: number;
-}
-
-export interface ConsumerHeartbeatParams {
-  readonly apiVersion: number;
-  readonly groupId: string;
-  readonly memberId: string;
-  readonly memberEpoch: number;
-  readonly instanceId: string | null;
-  readonly rackId: string | null;
-  readonly rebalanceTimeoutMs: number;
-  readonly subscribedTopicNames: readonly string[] | null;
-  readonly subscribedTopicRegex: string | null;
-  readonly serverAssignor: string | null;
-  readonly topicPartitions: ReadonlyArray<{ readonly topicId: string; readonly partitions: readonly number[] }> | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-}
-
-export interface TopicPartitionsById {
-  readonly topicId: string;
-  readonly partitions: number[];
-}
-
-export interface ConsumerHeartbeatResult {
-  readonly errorCode: number;
-  readonly errorMessage: string | null;
-  readonly memberId: string | null;
-  readonly memberEpoch: number;
-  readonly heartbeatIntervalMs: number;
-  readonly assignment: TopicPartitionsById[] | null;
-}
-
-export interface DescribedConsumerMember {
-  readonly memberId: string;
-  readonly instanceId: string | null;
-  readonly rackId: string | null;
-  readonly memberEpoch: number;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly subscribedTopicNames: readonly string[];
-  readonly assignment: TopicPartitionsById[];
-  readonly targetAssignment: TopicPartitionsById[];
-}
-
-export interface DescribedConsumerGroup {
-  readonly groupId: string;
-  readonly state: ConsumerGroupState;
-  readonly groupEpoch: number;
-  readonly assignmentEpoch: number;
-  readonly assignorName: string;
-  readonly members: readonly DescribedConsumerMember[];
-}
+export type {
+  ConsumerGroupPersister,
+  TopicCatalog,
+  ConsumerGroupsConfig,
+  ConsumerHeartbeatParams,
+  TopicPartitionsById,
+  ConsumerHeartbeatResult,
+  DescribedConsumerMember,
+  DescribedConsumerGroup,
+} from './consumer-group-types';
 
 /** KIP-848 leave epochs: -1 leaves the group, -2 is a static member's temporary leave. */
 const LEAVE_EPOCH = -1;
 const STATIC_LEAVE_EPOCH = -2;
+/**
+ * A new consumer group starts at epoch 1, as Kafka 4.3's do: a first member subscribing to topic names bumps it to
+ * 2, one subscribing only to a regular expression stays at 1 until the expression is resolved.
+ */
+const NEW_GROUP_EPOCH = 1;
 
 function failure(errorCode: number, errorMessage: string, memberEpoch = 0): ConsumerHeartbeatResult {
   return { errorCode, errorMessage, memberId: null, memberEpoch, heartbeatIntervalMs: 0, assignment: null };
@@ -108,8 +67,7 @@ function newMemberId(): string {
 
 export class ConsumerGroupCoordinator {
   private readonly groups = new Map<string, ConsumerGroup>();
-  /** groupId -> record key (hex) -> value (hex) as last written, so only changes are written. */
-  private readonly persisted = new Map<string, Map<string, string>>();
+  private readonly ledger = new RecordLedger();
 
   constructor(
     private readonly topics: TopicCatalog,
@@ -124,43 +82,15 @@ export class ConsumerGroupCoordinator {
   restore(groups: readonly ConsumerGroup[]): void {
     for (const group of groups) {
       this.groups.set(group.groupId, group);
-      this.changes(group);
+      // Resolved now, so the first heartbeats see the same topics the stored target assignment was built from.
+      resolveRegexes(group, this.topicNames(), Date.now());
+      this.ledger.changes(group);
       for (const m of group.members.values()) this.armSession(group, m);
     }
   }
 
-  /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
-  private changes(group: ConsumerGroup): KeyedRecord[] {
-    let written = this.persisted.get(group.groupId);
-    if (!written) this.persisted.set(group.groupId, (written = new Map<string, string>()));
-    const out: KeyedRecord[] = [];
-    const present = new Set<string>();
-    for (const r of consumerGroupSnapshot(group)) {
-      const k = r.key.toString('hex');
-      const v = (r.value as Buffer).toString('hex');
-      present.add(k);
-      if (written.get(k) !== v) {
-        out.push(r);
-        written.set(k, v);
-      }
-    }
-    for (const k of [...written.keys()]) {
-      if (present.has(k)) continue;
-      out.push({ key: Buffer.from(k, 'hex'), value: null });
-      written.delete(k);
-    }
-    return out;
-  }
-
-  /** Tombstones for every record of a group that is going away. */
-  private tombstones(groupId: string): KeyedRecord[] {
-    const written = this.persisted.get(groupId);
-    this.persisted.delete(groupId);
-    return [...(written?.keys() ?? [])].map((k) => ({ key: Buffer.from(k, 'hex'), value: null }));
-  }
-
   private persistInBackground(group: ConsumerGroup): void {
-    const records = this.changes(group);
+    const records = this.ledger.changes(group);
     if (records.length === 0) return;
     this.persist(group.groupId, records).catch((err: unknown) => this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'));
   }
@@ -178,7 +108,7 @@ export class ConsumerGroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group || group.members.size > 0) return null;
     this.groups.delete(groupId);
-    return this.tombstones(groupId);
+    return this.ledger.tombstones(groupId);
   }
 
   listings(): Array<{ groupId: string; state: ConsumerGroupState }> {
@@ -223,7 +153,7 @@ export class ConsumerGroupCoordinator {
   async heartbeat(p: ConsumerHeartbeatParams): Promise<ConsumerHeartbeatResult> {
     const result = this.processHeartbeat(p);
     const group = this.groups.get(p.groupId);
-    const records = group ? this.changes(group) : [];
+    const records = group ? this.ledger.changes(group) : [];
     if (records.length > 0) {
       try {
         await this.persist(p.groupId, records);
@@ -238,58 +168,39 @@ export class ConsumerGroupCoordinator {
   private processHeartbeat(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
     const invalid = this.requestProblem(p);
     if (invalid !== null) return failure(ErrorCode.INVALID_REQUEST, invalid);
-    if (p.memberEpoch === LEAVE_EPOCH || p.memberEpoch === STATIC_LEAVE_EPOCH) return this.leave(p);
+    if (p.memberEpoch === STATIC_LEAVE_EPOCH) return this.temporaryLeave(p);
+    if (p.memberEpoch === LEAVE_EPOCH) return this.leave(p);
     if (p.serverAssignor !== null && !SERVER_ASSIGNORS.has(p.serverAssignor)) {
       return failure(
         ErrorCode.UNSUPPORTED_ASSIGNOR,
         `ServerAssignor ${p.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`,
       );
     }
-    // An empty regex means "no regex subscription" (clients send it to clear one; librdkafka sends it on every
-    // join), as in Kafka; only a real pattern is refused.
-    if (p.subscribedTopicRegex !== null && p.subscribedTopicRegex !== '') {
-      return failure(ErrorCode.INVALID_REQUEST, 'Regular expression subscriptions are not supported by this broker.');
-    }
     let group = this.groups.get(p.groupId);
+    // A pattern no member uses yet is compiled before it is accepted; "" clears a regex subscription.
+    const regex = p.subscribedTopicRegex;
+    if (regex !== null && regex !== '' && (group?.regexSubscribers(regex) ?? 0) === 0) {
+      const problem = topicRegexProblem(regex);
+      if (problem !== null) {
+        return failure(ErrorCode.INVALID_REGULAR_EXPRESSION, `SubscribedTopicRegex \`${regex}\` is not a valid regular expression: ${problem}.`);
+      }
+    }
     if (!group) {
       // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
       // Kafka looks the group up without creating it unless the member joins: GROUP_ID_NOT_FOUND.
       if (p.memberEpoch !== 0) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${p.groupId} not found.`);
       if (this.classicGroupInUse(p.groupId)) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${p.groupId} is not a consumer group.`);
       group = new ConsumerGroup(p.groupId);
+      group.groupEpoch = NEW_GROUP_EPOCH;
       this.groups.set(p.groupId, group);
     }
     let bump = false;
     let member: ConsumerMember | undefined;
     if (p.memberEpoch === 0) {
-      const memberId = p.memberId === '' ? newMemberId() : p.memberId;
-      member = group.members.get(memberId);
-      if (p.instanceId !== null) {
-        const holder = [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
-        if (holder) {
-          return failure(
-            ErrorCode.UNRELEASED_INSTANCE_ID,
-            `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId} member.`,
-          );
-        }
-      }
-      if (member) {
-        // A member rejoining with epoch 0 lost its state: it starts again from an empty assignment.
-        member.assigned = new Map();
-        member.pendingRevocation = new Map();
-        member.reconciliation = 'stable';
-        member.previousMemberEpoch = -1;
-        member.memberEpoch = 0;
-        bump = true;
-      } else {
-        if (group.members.size >= this.config.maxGroupSize) {
-          return failure(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${this.config.maxGroupSize} members.`);
-        }
-        member = new ConsumerMember(memberId, p.instanceId, p.clientId, p.clientHost);
-        group.members.set(memberId, member);
-        bump = true;
-        this.logger.info({ group: group.groupId, member: memberId }, 'member joined consumer group');
-      }
+      const joined = this.joiningMember(group, p);
+      if ('errorCode' in joined) return joined;
+      member = joined.member;
+      bump = joined.rejoined;
     } else {
       member = group.members.get(p.memberId);
       if (!member) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`);
@@ -304,6 +215,11 @@ export class ConsumerGroupCoordinator {
       member.subscribedTopicNames = [...p.subscribedTopicNames];
       bump = true;
     }
+    if (regex !== null) {
+      const update = regexUpdate(group, member, regex);
+      member.subscribedTopicRegex = regex;
+      if (update === 'updated-and-resolved') bump = true;
+    }
     if (p.serverAssignor !== null && p.serverAssignor !== member.serverAssignor) {
       member.serverAssignor = p.serverAssignor;
       bump = true;
@@ -315,6 +231,7 @@ export class ConsumerGroupCoordinator {
 
     reconcileMember(group, member, p.topicPartitions === null ? null : fromList(p.topicPartitions));
     this.armTimers(group, member);
+    this.maybeRefreshRegexes(group);
 
     const signatureNow = assignmentSignature(member.assigned);
     const full = p.memberEpoch === 0 || p.topicPartitions !== null;
@@ -328,6 +245,38 @@ export class ConsumerGroupCoordinator {
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       assignment: send ? toList(member.assigned) : null,
     };
+  }
+
+  /**
+   * The member an epoch-0 heartbeat joins as: a new one, the same one starting over (its partitions are gone, which
+   * rebalances), or the one a static member that left temporarily handed its instance id and partitions to.
+   */
+  private joiningMember(group: ConsumerGroup, p: ConsumerHeartbeatParams): { member: ConsumerMember; rejoined: boolean } | ConsumerHeartbeatResult {
+    const memberId = p.memberId === '' ? newMemberId() : p.memberId;
+    const holder = p.instanceId === null ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
+    if (holder?.memberEpoch === STATIC_LEAVE_EPOCH) return { member: this.replaceStaticMember(group, holder, memberId), rejoined: false };
+    if (holder) {
+      return failure(
+        ErrorCode.UNRELEASED_INSTANCE_ID,
+        `Static member ${memberId} with instance id ${p.instanceId} cannot join the group because the instance id is owned by ${holder.memberId} member.`,
+      );
+    }
+    const member = group.members.get(memberId);
+    if (member) {
+      member.assigned = new Map();
+      member.pendingRevocation = new Map();
+      member.reconciliation = 'stable';
+      member.previousMemberEpoch = -1;
+      member.memberEpoch = 0;
+      return { member, rejoined: true };
+    }
+    if (group.members.size >= this.config.maxGroupSize) {
+      return failure(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${this.config.maxGroupSize} members.`);
+    }
+    const joined = new ConsumerMember(memberId, p.instanceId, p.clientId, p.clientHost);
+    group.members.set(memberId, joined);
+    this.logger.info({ group: group.groupId, member: memberId }, 'member joined consumer group');
+    return { member: joined, rejoined: false };
   }
 
   describe(groupId: string): DescribedConsumerGroup | undefined {
@@ -347,6 +296,7 @@ export class ConsumerGroupCoordinator {
         clientId: m.clientId,
         clientHost: m.clientHost,
         subscribedTopicNames: m.subscribedTopicNames,
+        subscribedTopicRegex: m.subscribedTopicRegex,
         assignment: toList(m.assigned),
         targetAssignment: toList(group.targetAssignment.get(m.memberId) ?? emptyAssignment()),
       })),
@@ -387,6 +337,58 @@ export class ConsumerGroupCoordinator {
     }
     const relation = p.memberEpoch > member.memberEpoch ? 'greater' : 'smaller';
     return `The consumer group member has a ${relation} member epoch (${p.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`;
+  }
+
+  /**
+   * Epoch -2: the static member steps away but keeps its partitions (and its place in the target assignment) for
+   * its instance id until its session times out; a member joining with that instance id takes them over.
+   */
+  private temporaryLeave(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
+    const group = this.groups.get(p.groupId);
+    const member = group === undefined ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId);
+    if (!group || !member) {
+      return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Instance id ${p.instanceId} is unknown in group ${p.groupId}.`, p.memberEpoch);
+    }
+    if (member.memberId !== p.memberId) {
+      return failure(
+        ErrorCode.FENCED_INSTANCE_ID,
+        `Static member ${p.memberId} with instance id ${p.instanceId} is fenced by existing member ${member.memberId}.`,
+        p.memberEpoch,
+      );
+    }
+    member.memberEpoch = STATIC_LEAVE_EPOCH;
+    if (member.revocationTimer) clearTimeout(member.revocationTimer);
+    member.revocationTimer = null;
+    this.logger.info({ group: group.groupId, member: member.memberId, instance: p.instanceId }, 'static member left the consumer group temporarily');
+    return { errorCode: ErrorCode.NONE, errorMessage: null, memberId: p.memberId, memberEpoch: STATIC_LEAVE_EPOCH, heartbeatIntervalMs: 0, assignment: null };
+  }
+
+  /** A static member rejoining under a new member id inherits what the one that left temporarily had. */
+  private replaceStaticMember(group: ConsumerGroup, old: ConsumerMember, memberId: string): ConsumerMember {
+    old.clearTimers();
+    const member = group.replaceMember(old, memberId);
+    this.logger.info({ group: group.groupId, member: memberId, replaced: old.memberId, instance: old.instanceId }, 'static member rejoined the consumer group');
+    return member;
+  }
+
+  private topicNames(): string[] {
+    return (this.topics.topics?.() ?? []).map((t) => t.name);
+  }
+
+  /** Resolves the group's regexes after the current heartbeat is answered, when they are due (Kafka's batching). */
+  private maybeRefreshRegexes(group: ConsumerGroup): void {
+    if (!regexRefreshDue(group, Date.now())) return;
+    group.regexRefreshPending = true;
+    setImmediate(() => {
+      group.regexRefreshPending = false;
+      if (this.groups.get(group.groupId) !== group) return;
+      const changed = resolveRegexes(group, this.topicNames(), Date.now());
+      const signature = this.metadataSignature(group);
+      if (!changed && signature === group.metadataSignature) return;
+      group.groupEpoch += 1;
+      this.computeTargetAssignment(group, signature);
+      this.persistInBackground(group);
+    });
   }
 
   private leave(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
@@ -448,7 +450,7 @@ export class ConsumerGroupCoordinator {
     const partitionCounts = new Map<string, number>();
     const members = [...group.members.values()].map((m) => {
       const ids = new Set<string>();
-      for (const name of m.subscribedTopicNames) {
+      for (const name of group.memberTopicNames(m)) {
         const t = this.topics.topic(name);
         if (!t) continue;
         ids.add(t.topicId);

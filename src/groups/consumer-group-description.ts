@@ -17,8 +17,6 @@ export interface NamedAssignment {
 }
 
 export interface ConsumerGroupMemberDescription extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment'> {
-  /** Regular-expression subscriptions are not supported: Kafka reports a member without one with "". */
-  readonly subscribedTopicRegex: '';
   readonly assignment: NamedAssignment;
   readonly targetAssignment: NamedAssignment;
   readonly memberType: number;
@@ -48,7 +46,6 @@ export function describeConsumerGroup(consumerGroups: ConsumerGroupCoordinator, 
     assignorName: described.assignorName,
     members: described.members.map((m) => ({
       ...m,
-      subscribedTopicRegex: '',
       assignment: named(m.assignment),
       targetAssignment: named(m.targetAssignment),
       memberType: MEMBER_TYPE_CONSUMER,

@@ -90,7 +90,7 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         clientId: m.clientId,
         clientHost: m.clientHost,
         subscribedTopicNames: [...m.subscribedTopicNames],
-        subscribedTopicRegex: null,
+        subscribedTopicRegex: m.subscribedTopicRegex === '' ? null : m.subscribedTopicRegex,
         rebalanceTimeoutMs: m.rebalanceTimeoutMs,
         serverAssignor: m.serverAssignor,
       }),
@@ -211,6 +211,7 @@ export class ConsumerGroupRebuilder {
         const m = new ConsumerMember(memberId, meta.instanceId, meta.clientId, meta.clientHost);
         m.rackId = meta.rackId;
         m.subscribedTopicNames = meta.subscribedTopicNames;
+        m.subscribedTopicRegex = meta.subscribedTopicRegex ?? '';
         m.serverAssignor = meta.serverAssignor;
         m.rebalanceTimeoutMs = meta.rebalanceTimeoutMs;
         const current = this.currents.get(groupId)?.get(memberId);
@@ -228,5 +229,41 @@ export class ConsumerGroupRebuilder {
       out.push(group);
     }
     return out;
+  }
+}
+
+/** What each group last wrote to __consumer_offsets, so a heartbeat writes only the records that changed. */
+export class RecordLedger {
+  /** groupId -> record key (hex) -> value (hex) as last written */
+  private readonly written = new Map<string, Map<string, string>>();
+
+  /** The records that changed since the last write (tombstones for keys that are gone), marked as written. */
+  changes(group: ConsumerGroup): KeyedRecord[] {
+    let written = this.written.get(group.groupId);
+    if (!written) this.written.set(group.groupId, (written = new Map<string, string>()));
+    const out: KeyedRecord[] = [];
+    const present = new Set<string>();
+    for (const r of consumerGroupSnapshot(group)) {
+      const k = r.key.toString('hex');
+      const v = (r.value as Buffer).toString('hex');
+      present.add(k);
+      if (written.get(k) !== v) {
+        out.push(r);
+        written.set(k, v);
+      }
+    }
+    for (const k of [...written.keys()]) {
+      if (present.has(k)) continue;
+      out.push({ key: Buffer.from(k, 'hex'), value: null });
+      written.delete(k);
+    }
+    return out;
+  }
+
+  /** Tombstones for every record of a group that is going away. */
+  tombstones(groupId: string): KeyedRecord[] {
+    const written = this.written.get(groupId);
+    this.written.delete(groupId);
+    return [...(written?.keys() ?? [])].map((k) => ({ key: Buffer.from(k, 'hex'), value: null }));
   }
 }

@@ -15,6 +15,8 @@ export class ConsumerMember {
   assigned: TopicAssignment = new Map();
   pendingRevocation: TopicAssignment = new Map();
   subscribedTopicNames: readonly string[] = [];
+  /** A KIP-848 regular-expression subscription; "" for none, as Kafka stores it. */
+  subscribedTopicRegex = '';
   serverAssignor: string | null = null;
   rackId: string | null = null;
   rebalanceTimeoutMs = -1;
@@ -45,6 +47,12 @@ export class ConsumerGroup {
   targetAssignment = new Map<string, TopicAssignment>();
   /** Subscribed topics with their partition counts when the target was last computed; a change bumps the epoch. */
   metadataSignature = '';
+  /** Each subscribed regular expression with the topic names it matched when last resolved. */
+  readonly resolvedRegexes = new Map<string, ReadonlySet<string>>();
+  /** When the regular expressions were last resolved (ms since the epoch; 0: never). */
+  lastRegexRefreshMs = 0;
+  /** A resolution runs after the heartbeat that asked for it, as Kafka resolves them off the request path. */
+  regexRefreshPending = false;
 
   constructor(readonly groupId: string) {}
 
@@ -74,10 +82,51 @@ export class ConsumerGroup {
     return best;
   }
 
+  /** The topics a member subscribes to: its names and what its regular expression resolved to. */
+  memberTopicNames(member: ConsumerMember): Set<string> {
+    const names = new Set(member.subscribedTopicNames);
+    if (member.subscribedTopicRegex !== '') for (const t of this.resolvedRegexes.get(member.subscribedTopicRegex) ?? []) names.add(t);
+    return names;
+  }
+
   subscribedTopicNames(): Set<string> {
     const names = new Set<string>();
-    for (const m of this.members.values()) for (const t of m.subscribedTopicNames) names.add(t);
+    for (const m of this.members.values()) for (const t of this.memberTopicNames(m)) names.add(t);
     return names;
+  }
+
+  /** The regular expressions the members subscribe to. */
+  subscribedRegexes(): Set<string> {
+    const out = new Set<string>();
+    for (const m of this.members.values()) if (m.subscribedTopicRegex !== '') out.add(m.subscribedTopicRegex);
+    return out;
+  }
+
+  /** How many members, other than `except`, subscribe to the regular expression. */
+  regexSubscribers(regex: string, except: ConsumerMember | null = null): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m !== except && m.subscribedTopicRegex === regex) n += 1;
+    return n;
+  }
+
+  /** Puts a copy of `old` under a new member id, with its assignment and its place in the target assignment. */
+  replaceMember(old: ConsumerMember, memberId: string): ConsumerMember {
+    const member = new ConsumerMember(memberId, old.instanceId, old.clientId, old.clientHost);
+    member.assigned = old.assigned;
+    member.pendingRevocation = old.pendingRevocation;
+    member.reconciliation = old.reconciliation;
+    member.subscribedTopicNames = old.subscribedTopicNames;
+    member.subscribedTopicRegex = old.subscribedTopicRegex;
+    member.serverAssignor = old.serverAssignor;
+    member.rackId = old.rackId;
+    member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
+    member.previousMemberEpoch = 0;
+    this.members.delete(old.memberId);
+    this.members.set(memberId, member);
+    const target = this.targetAssignment.get(old.memberId);
+    this.targetAssignment.delete(old.memberId);
+    if (target) this.targetAssignment.set(memberId, target);
+    return member;
   }
 
   /** Whether another member still holds (or has yet to revoke) the partition. */
@@ -156,12 +205,15 @@ export function reconcileMember(group: ConsumerGroup, member: ConsumerMember, ow
   }
   const target = group.targetAssignment.get(member.memberId) ?? new Map<string, Set<number>>();
   const toRevoke = minus(member.assigned, target);
-  if (countPartitions(toRevoke) > 0) {
+  // A member whose reported partitions no longer include them has nothing to revoke (e.g. one rejoining at epoch 0).
+  const stillOwned = owned === null ? toRevoke : intersect(owned, toRevoke);
+  if (countPartitions(stillOwned) > 0) {
     member.assigned = intersect(member.assigned, target);
     member.pendingRevocation = toRevoke;
     member.reconciliation = 'unrevoked';
     return;
   }
+  member.assigned = intersect(member.assigned, target);
   const wanted = minus(target, member.assigned);
   const free: TopicAssignment = new Map();
   let waiting = false;

@@ -47,6 +47,8 @@ const CHECKS = [
   'consumer.staticMembership',
   'consumer.cooperativeSticky',
   'consumer.groupProtocolConsumerRebalance',
+  'group.regexSubscription',
+  'group.staticMemberRestart',
 ] as const;
 
 interface CheckResult {

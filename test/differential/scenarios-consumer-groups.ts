@@ -1,121 +1,44 @@
-// Differential scenarios for KIP-848 consumer groups (ConsumerGroupHeartbeat v0/v1, ConsumerGroupDescribe) with one
-// member, where the broker's assignment is deterministic: join at epoch 0, steady heartbeats, fencing, leaving, and
-// how the classic APIs see such a group. Member ids are client-chosen at v1 and minted at v0; both are masked.
-import { ConsumerGroupDescribeRequestCodec } from '../../codecs/generated/ConsumerGroupDescribeRequest';
-import { ConsumerGroupDescribeResponseCodec } from '../../codecs/generated/ConsumerGroupDescribeResponse';
-import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
-import { ConsumerGroupHeartbeatResponseCodec } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
-import type { RawClient } from '../helpers/raw-client';
-import { waitFor } from '../helpers/wait';
-import { step, type Scenario, type Step } from './harness';
+// Differential scenarios for KIP-848 consumer groups (ConsumerGroupHeartbeat v0/v1, ConsumerGroupDescribe) where the
+// broker's assignment is deterministic: join at epoch 0, steady heartbeats, fencing, leaving, a static member's
+// temporary leave, regular-expression subscriptions, and how the classic APIs see such a group. Member ids are
+// client-chosen at v1 and minted at v0; both are masked.
+import type { Scenario } from './harness';
+import { deleteGroups, describeGroups, joinGroup, listGroups, memberIdOf, offsetCommit, offsetFetch, SIMPLE_CONSUMER } from './group-steps';
 import {
-  deleteGroups,
-  describeGroups,
-  joinGroup,
-  listGroups,
-  memberIdOf,
-  offsetCommit,
-  offsetFetch,
-  resolve,
-  SIMPLE_CONSUMER,
-  type FromHistory,
-} from './group-steps';
+  cgDescribe,
+  cgHeartbeat,
+  createTopicStep,
+  epochOf,
+  firstJoin,
+  LEAVE,
+  member,
+  STATIC_LEAVE,
+  steady,
+  untilAssigned,
+  whenAssignable,
+} from './consumer-group-steps';
 import { becomeStable } from './scenarios-groups';
 
-const LEAVE = -1;
-const STATIC_LEAVE = -2;
-
-interface HeartbeatFields {
-  readonly memberId: FromHistory<string>;
-  readonly memberEpoch: FromHistory<number>;
-  readonly instanceId?: string | null;
-  /** Present on a join or a change; null on a steady heartbeat, which repeats nothing. */
-  readonly topics?: readonly string[] | null;
-  readonly serverAssignor?: string | null;
-  readonly rebalanceTimeoutMs?: number;
-}
-
-function cgHeartbeat(version: number, groupId: string, fields: HeartbeatFields): Step {
-  return step(ConsumerGroupHeartbeatRequestCodec, ConsumerGroupHeartbeatResponseCodec, version, (history) => {
-    const joining = fields.topics !== undefined && fields.topics !== null;
-    return {
-      groupId,
-      memberId: resolve(fields.memberId, history),
-      memberEpoch: resolve(fields.memberEpoch, history),
-      instanceId: fields.instanceId ?? null,
-      rackId: null,
-      rebalanceTimeoutMs: fields.rebalanceTimeoutMs ?? (joining ? 30_000 : -1),
-      subscribedTopicNames: fields.topics ?? null,
-      subscribedTopicRegex: null,
-      serverAssignor: fields.serverAssignor ?? null,
-      topicPartitions: joining ? [] : null,
-    };
-  });
-}
-
-function cgDescribe(version: number, groupIds: readonly string[]): Step {
-  return step(ConsumerGroupDescribeRequestCodec, ConsumerGroupDescribeResponseCodec, version, { groupIds, includeAuthorizedOperations: false });
-}
-
-/** One join and leave of a throw-away group: whether the coordinator assigns the topic's partitions yet. */
-async function assignsPartitionsOf(client: RawClient, topic: string): Promise<boolean> {
-  const probe = {
-    groupId: `diff-cgprobe-${topic}`,
-    memberId: `diff-cgprobe-${topic}-member`,
-    instanceId: null,
-    rackId: null,
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-  };
-  const joined = await client.request(ConsumerGroupHeartbeatRequestCodec, ConsumerGroupHeartbeatResponseCodec, 1, {
-    ...probe,
-    memberEpoch: 0,
-    rebalanceTimeoutMs: 30_000,
-    subscribedTopicNames: [topic],
-    topicPartitions: [],
-  });
-  await client.request(ConsumerGroupHeartbeatRequestCodec, ConsumerGroupHeartbeatResponseCodec, 1, {
-    ...probe,
-    memberEpoch: -1,
-    rebalanceTimeoutMs: -1,
-    subscribedTopicNames: null,
-    topicPartitions: null,
-  });
-  return (joined.assignment?.topicPartitions.length ?? 0) > 0;
-}
-
-/**
- * `join`, sent once the group coordinator assigns `topic`: Kafka's coordinator learns of a new topic from a metadata
- * image that may trail CreateTopics, and until then assigns nothing. The wait is not compared.
- */
-function whenAssignable(topic: string, join: Step): Step {
-  return {
-    label: join.label,
-    send: async (client, history) => {
-      await waitFor(`the group coordinator to assign ${topic}`, () => assignsPartitionsOf(client, topic), 10_000);
-      return join.send(client, history);
-    },
-  };
-}
-
-/** The member epoch this broker gave in its answer to step `index`. */
-function epochOf(index: number): (history: readonly unknown[]) => number {
-  return (history) => (history[index] as { memberEpoch?: number } | undefined)?.memberEpoch ?? -1;
-}
-
-/** A v1 member (client-chosen id, as librdkafka and the Java client send) joins `group` on its own topic. */
-function member(name: string, key: string, then: (group: string, topic: string, id: string) => Step[], instanceId: string | null = null): Scenario {
-  const group = `diff-cg-${key}`;
-  const id = `${group}-member-1`;
-  return {
-    name,
-    topics: [{ name: group, partitions: 2 }],
-    steps: [whenAssignable(group, cgHeartbeat(1, group, { memberId: id, memberEpoch: 0, topics: [group], instanceId })), ...then(group, group, id)],
-  };
-}
-
-const steady = (group: string, id: FromHistory<string>, epoch: FromHistory<number>, version = 1): Step =>
-  cgHeartbeat(version, group, { memberId: id, memberEpoch: epoch });
+/** Patterns RE2/J refuses (Kafka answers INVALID_REGULAR_EXPRESSION with RE2's reason) and RE2 features it accepts. */
+const REGEX_CHECKS: ReadonlyArray<readonly [string, string]> = [
+  ['paren', '('],
+  ['lookahead', '(?=x)a'],
+  ['lookbehind', '(?<!x)a'],
+  ['angle-named', '(?<n>x)y'],
+  ['unnamed-capture', '(?P<>x)'],
+  ['atomic', '(?>x)'],
+  ['unknown-escape', '\\e'],
+  ['backreference', '(a)\\1'],
+  ['possessive', 'a*+'],
+  ['repeat-count', 'a{1001}'],
+  ['bracket', '[a-'],
+  ['range', '[z-a]'],
+  ['nothing-to-repeat', '*a'],
+  ['unexpected-paren', 'a)'],
+  ['trailing-backslash', 'a\\'],
+  ['empty', ''],
+  ['re2-syntax', '\\p{Greek}+|[[:alpha:]]|(?i)ABC|\\Qa.b\\E|(?P<n>x)|\\x{41}|(?s:.)'],
+];
 
 export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
   member('ConsumerGroupHeartbeat v1: join at epoch 0, steady heartbeat, describe, leave at epoch -1', 'lifecycle', (g, _t, id) => [
@@ -153,13 +76,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
   {
     name: 'ConsumerGroupHeartbeat v1 join with the range assignor',
     topics: [{ name: 'diff-cg-range', partitions: 3 }],
-    steps: [
-      whenAssignable(
-        'diff-cg-range',
-        cgHeartbeat(1, 'diff-cg-range', { memberId: 'diff-cg-range-member', memberEpoch: 0, topics: ['diff-cg-range'], serverAssignor: 'range' }),
-      ),
-      cgDescribe(0, ['diff-cg-range']),
-    ],
+    steps: [firstJoin('diff-cg-range', 'diff-cg-range-member', { serverAssignor: 'range' }), cgDescribe(0, ['diff-cg-range'])],
   },
   // The message quotes the group's epoch, one lower on Eddy (see the accepted divergences); a unit test pins its words.
   {
@@ -211,4 +128,56 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     ],
   },
   { name: 'ConsumerGroupDescribe of an unknown group and of an empty group id', steps: [cgDescribe(1, ['diff-cg-describe-unknown', ''])] },
+  {
+    name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
+    topics: [{ name: 'diff-cg-static-back', partitions: 3 }],
+    steps: [
+      firstJoin('diff-cg-static-back', 'diff-cg-sb-1', { instanceId: 'diff-cg-sb' }),
+      cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-2', memberEpoch: 0, topics: ['diff-cg-static-back'] }),
+      cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-1', memberEpoch: STATIC_LEAVE, instanceId: 'diff-cg-sb' }),
+      cgDescribe(1, ['diff-cg-static-back']),
+      steady('diff-cg-static-back', 'diff-cg-sb-2', epochOf(1)),
+      cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-3', memberEpoch: 0, topics: ['diff-cg-static-back'], instanceId: 'diff-cg-sb' }),
+      cgDescribe(1, ['diff-cg-static-back']),
+      cgHeartbeat(1, 'diff-cg-static-back', { memberId: 'diff-cg-sb-1', memberEpoch: epochOf(0) }),
+    ],
+  },
+  {
+    name: 'Members with rack ids are described with them, and the uniform assignor ignores racks',
+    topics: [{ name: 'diff-cg-rack', partitions: 4 }],
+    steps: [
+      firstJoin('diff-cg-rack', 'diff-cg-rack-1', { rackId: 'rack-a' }),
+      cgHeartbeat(1, 'diff-cg-rack', { memberId: 'diff-cg-rack-2', memberEpoch: 0, topics: ['diff-cg-rack'], rackId: 'rack-b' }),
+      cgDescribe(1, ['diff-cg-rack']),
+    ],
+  },
+  {
+    name: 'ConsumerGroupHeartbeat with a regular expression that is not valid RE2, or uses RE2-only syntax',
+    steps: REGEX_CHECKS.map(([key, regex]) => cgHeartbeat(1, `diff-cg-regex-${key}`, { memberId: 'diff-cg-regex-member', memberEpoch: 0, regex })),
+  },
+  {
+    name: 'A regular-expression subscription is resolved after the join, matches whole topic names, and is described',
+    topics: [
+      { name: 'diff-cg-rx-one', partitions: 2 },
+      { name: 'diff-cg-rx-one-more', partitions: 1 },
+    ],
+    steps: [
+      whenAssignable('diff-cg-rx-one', cgHeartbeat(1, 'diff-cg-rx', { memberId: 'diff-cg-rx-1', memberEpoch: 0, regex: 'diff-cg-rx-o.e' })),
+      untilAssigned('diff-cg-rx', 'diff-cg-rx-1', 0),
+      cgDescribe(1, ['diff-cg-rx']),
+      cgHeartbeat(1, 'diff-cg-rx', { memberId: 'diff-cg-rx-2', memberEpoch: 0, regex: 'diff-cg-rx-o.e' }),
+      cgDescribe(1, ['diff-cg-rx']),
+      cgHeartbeat(1, 'diff-cg-rx', { memberId: 'diff-cg-rx-2', memberEpoch: epochOf(3), topics: ['diff-cg-rx-one-more'], regex: '' }),
+      cgDescribe(1, ['diff-cg-rx']),
+    ],
+  },
+  {
+    name: 'A regular-expression subscription takes in a topic created after the member joined',
+    steps: [
+      cgHeartbeat(1, 'diff-cg-rx-late', { memberId: 'diff-cg-rx-late-1', memberEpoch: 0, regex: 'diff-cg-rx-late-.*' }),
+      createTopicStep('diff-cg-rx-late-topic', 2),
+      untilAssigned('diff-cg-rx-late', 'diff-cg-rx-late-1', 0),
+      cgDescribe(1, ['diff-cg-rx-late']),
+    ],
+  },
 ];

@@ -39,17 +39,17 @@ describe('KIP-848 consumer groups over the wire', () => {
 
   test('two members share partitions, commit with their epochs, and the group shows up as a consumer group', async () => {
     const a = await heartbeat('member-a', 0, { subscribedTopicNames: ['kip848'], topicPartitions: [] });
-    expect(a).toMatchObject({ errorCode: 0, memberId: 'member-a', memberEpoch: 1 });
+    expect(a).toMatchObject({ errorCode: 0, memberId: 'member-a', memberEpoch: 2 });
     expect(partitionsOf(a)).toEqual([0, 1, 2, 3]);
 
     const b = await heartbeat('member-b', 0, { subscribedTopicNames: ['kip848'], topicPartitions: [] });
-    expect(b.memberEpoch).toBe(2);
-    const aRevoke = await heartbeat('member-a', 1);
+    expect(b.memberEpoch).toBe(3);
+    const aRevoke = await heartbeat('member-a', 2);
     const kept = partitionsOf(aRevoke);
     expect(kept).toHaveLength(2);
-    const aDone = await heartbeat('member-a', 1, { topicPartitions: [{ topicId: s.topicId, partitions: kept }] });
-    expect(aDone.memberEpoch).toBe(2);
-    const bDone = await heartbeat('member-b', 2);
+    const aDone = await heartbeat('member-a', 2, { topicPartitions: [{ topicId: s.topicId, partitions: kept }] });
+    expect(aDone.memberEpoch).toBe(3);
+    const bDone = await heartbeat('member-b', 3);
     expect(partitionsOf(bDone)).toEqual([0, 1, 2, 3].filter((p) => !kept.includes(p)));
 
     const commit = (memberId: string, epoch: number) =>
@@ -59,15 +59,15 @@ describe('KIP-848 consumer groups over the wire', () => {
         memberId,
         topics: [{ name: 'kip848', partitions: [{ partitionIndex: kept[0], committedOffset: 12n, committedMetadata: null }] }],
       });
-    expect((await commit('member-a', 2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
-    expect((await commit('member-a', 1)).topics[0].partitions[0].errorCode).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect((await commit('member-a', 3)).topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+    expect((await commit('member-a', 2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.STALE_MEMBER_EPOCH);
     const fetched = await s.raw.request(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 8, {
       groups: [{ groupId: 'kip848-group', topics: [{ name: 'kip848', partitionIndexes: [kept[0]] }] }],
     });
     expect(fetched.groups[0].topics[0].partitions[0].committedOffset).toBe(12n);
 
     const described = await s.raw.request(ConsumerGroupDescribeRequestCodec, ConsumerGroupDescribeResponseCodec, 1, { groupIds: ['kip848-group', 'nope'] });
-    expect(described.groups[0]).toMatchObject({ errorCode: 0, groupState: 'Stable', groupEpoch: 2, assignmentEpoch: 2, assignorName: 'uniform' });
+    expect(described.groups[0]).toMatchObject({ errorCode: 0, groupState: 'Stable', groupEpoch: 3, assignmentEpoch: 3, assignorName: 'uniform' });
     expect(described.groups[0].members.map((m) => m.memberId).sort()).toEqual(['member-a', 'member-b']);
     expect(described.groups[0].members[0].assignment.topicPartitions[0].topicName).toBe('kip848');
     expect(described.groups[1].errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);

@@ -68,6 +68,7 @@ describe('ConsumerGroupCoordinator', () => {
   const catalog: TopicCatalog = {
     topic: (name) => (name === 'orders' ? { topicId: T1, partitions: 6 } : undefined),
     topicById: (id) => (id === T1 ? { name: 'orders', partitions: 6 } : undefined),
+    topics: () => [{ name: 'orders' }],
   };
   let classicInUse = false;
   let c: ConsumerGroupCoordinator;
@@ -103,11 +104,11 @@ describe('ConsumerGroupCoordinator', () => {
   const join = (memberId: string) => hb({ memberId, memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
   const owned = (r: ConsumerHeartbeatResult) => r.assignment?.flatMap((t) => t.partitions) ?? [];
 
-  test('a lone member gets every partition at epoch 1', async () => {
+  test('a lone member gets every partition at epoch 2 (a new group starts at 1, as in Kafka 4.3)', async () => {
     const r = await join('m1');
-    expect(r).toMatchObject({ errorCode: 0, memberId: 'm1', memberEpoch: 1, heartbeatIntervalMs: 5000 });
+    expect(r).toMatchObject({ errorCode: 0, memberId: 'm1', memberEpoch: 2, heartbeatIntervalMs: 5000 });
     expect(owned(r)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(c.describe('g')).toMatchObject({ state: 'Stable', groupEpoch: 1, assignmentEpoch: 1, assignorName: 'uniform' });
+    expect(c.describe('g')).toMatchObject({ state: 'Stable', groupEpoch: 2, assignmentEpoch: 2, assignorName: 'uniform' });
   });
 
   test("ConsumerGroupDescribe's view names the topics of current and target assignments", async () => {
@@ -117,15 +118,15 @@ describe('ConsumerGroupCoordinator', () => {
     expect(describeConsumerGroup(c, 'g')).toEqual({
       groupId: 'g',
       groupState: 'Stable',
-      groupEpoch: 1,
-      assignmentEpoch: 1,
+      groupEpoch: 2,
+      assignmentEpoch: 2,
       assignorName: 'uniform',
       members: [
         {
           memberId: 'm1',
           instanceId: null,
           rackId: null,
-          memberEpoch: 1,
+          memberEpoch: 2,
           clientId: 'client',
           clientHost: '/127.0.0.1',
           subscribedTopicNames: ['orders'],
@@ -141,29 +142,29 @@ describe('ConsumerGroupCoordinator', () => {
   test('a second member gets partitions only after the first has revoked them', async () => {
     await join('m1');
     const b1 = await join('m2');
-    expect(b1).toMatchObject({ errorCode: 0, memberEpoch: 2 });
+    expect(b1).toMatchObject({ errorCode: 0, memberEpoch: 3 });
     expect(owned(b1)).toEqual([]);
     expect(c.describe('g')?.state).toBe('Reconciling');
 
     // m1 is told to keep three partitions and revoke the others; its epoch stays until it confirms.
-    const a2 = await hb({ memberId: 'm1', memberEpoch: 1 });
-    expect(a2.memberEpoch).toBe(1);
+    const a2 = await hb({ memberId: 'm1', memberEpoch: 2 });
+    expect(a2.memberEpoch).toBe(2);
     const kept = owned(a2);
     expect(kept).toHaveLength(3);
     // m2 still waits: the partitions are not released yet.
-    expect(owned(await hb({ memberId: 'm2', memberEpoch: 2, topicPartitions: [] }))).toEqual([]);
+    expect(owned(await hb({ memberId: 'm2', memberEpoch: 3, topicPartitions: [] }))).toEqual([]);
 
-    const a3 = await hb({ memberId: 'm1', memberEpoch: 1, topicPartitions: [{ topicId: T1, partitions: kept }] });
-    expect(a3.memberEpoch).toBe(2);
-    const b2 = await hb({ memberId: 'm2', memberEpoch: 2 });
+    const a3 = await hb({ memberId: 'm1', memberEpoch: 2, topicPartitions: [{ topicId: T1, partitions: kept }] });
+    expect(a3.memberEpoch).toBe(3);
+    const b2 = await hb({ memberId: 'm2', memberEpoch: 3 });
     expect(owned(b2).sort()).toEqual([0, 1, 2, 3, 4, 5].filter((p) => !kept.includes(p)));
     expect(c.describe('g')?.state).toBe('Stable');
   });
 
   test('errors: unknown member, fenced epoch, bad requests, unsupported assignor, classic group id', async () => {
     await join('m1');
-    expect((await hb({ memberId: 'ghost', memberEpoch: 1 })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(await hb({ groupId: 'nowhere', memberId: 'm1', memberEpoch: 1 })).toMatchObject({
+    expect((await hb({ memberId: 'ghost', memberEpoch: 2 })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await hb({ groupId: 'nowhere', memberId: 'm1', memberEpoch: 2 })).toMatchObject({
       errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
       errorMessage: 'Consumer group nowhere not found.',
     });
@@ -180,12 +181,39 @@ describe('ConsumerGroupCoordinator', () => {
     );
   });
 
-  test('an empty regex is no regex subscription (librdkafka sends one on every join); a real pattern is refused', async () => {
+  test('an empty regex is no regex subscription (librdkafka sends one on every join)', async () => {
     const r = await hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: ['orders'], subscribedTopicRegex: '', topicPartitions: [] });
     expect(r.errorCode).toBe(0);
     expect(owned(r)).toHaveLength(6);
-    const pattern = await hb({ memberId: 'm2', memberEpoch: 0, subscribedTopicNames: null, subscribedTopicRegex: 'ord.*', topicPartitions: [] });
-    expect(pattern.errorCode).toBe(ErrorCode.INVALID_REQUEST);
+  });
+
+  test("a regex is resolved after the join is answered, and an invalid one is refused with RE2's reason", async () => {
+    const joined = await hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: null, subscribedTopicRegex: 'ord.*', topicPartitions: [] });
+    expect(joined).toMatchObject({ errorCode: 0, memberEpoch: 1 });
+    expect(owned(joined)).toEqual([]);
+    jest.advanceTimersByTime(1);
+    const assigned = await hb({ memberId: 'm1', memberEpoch: 1 });
+    expect(assigned).toMatchObject({ errorCode: 0, memberEpoch: 2 });
+    expect(owned(assigned)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(c.describe('g')?.members[0]).toMatchObject({ subscribedTopicNames: [], subscribedTopicRegex: 'ord.*' });
+    const bad = await hb({ memberId: 'm2', memberEpoch: 0, subscribedTopicNames: null, subscribedTopicRegex: '(?!x)', topicPartitions: [] });
+    expect(bad).toMatchObject({
+      errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION,
+      errorMessage: 'SubscribedTopicRegex `(?!x)` is not a valid regular expression: invalid or unsupported Perl syntax.',
+    });
+  });
+
+  test('a static member that leaves with epoch -2 keeps its partitions for its instance id until its session ends', async () => {
+    await hb({ memberId: 'm1', memberEpoch: 0, instanceId: 'i1', subscribedTopicNames: ['orders'], topicPartitions: [] });
+    expect(await hb({ memberId: 'm1', memberEpoch: -2, instanceId: 'i1' })).toMatchObject({ errorCode: 0, memberEpoch: -2 });
+    expect(c.describe('g')).toMatchObject({ state: 'Reconciling', groupEpoch: 2, members: [{ memberId: 'm1', memberEpoch: -2 }] });
+    const back = await hb({ memberId: 'm1b', memberEpoch: 0, instanceId: 'i1', subscribedTopicNames: ['orders'], topicPartitions: [] });
+    expect(back).toMatchObject({ errorCode: 0, memberId: 'm1b', memberEpoch: 2 });
+    expect(owned(back)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(c.describe('g')?.members.map((m) => m.memberId)).toEqual(['m1b']);
+    await hb({ memberId: 'm1b', memberEpoch: -2, instanceId: 'i1' });
+    jest.advanceTimersByTime(45_001);
+    expect(c.describe('g')).toMatchObject({ state: 'Empty', groupEpoch: 3, members: [] });
   });
 
   test('v0 generates the member id on join', async () => {
@@ -197,11 +225,11 @@ describe('ConsumerGroupCoordinator', () => {
   test('leaving and session expiry hand partitions to the remaining member', async () => {
     await join('m1');
     await join('m2');
-    const a = await hb({ memberId: 'm1', memberEpoch: 1 });
-    await hb({ memberId: 'm1', memberEpoch: 1, topicPartitions: [{ topicId: T1, partitions: owned(a) }] });
+    const a = await hb({ memberId: 'm1', memberEpoch: 2 });
+    await hb({ memberId: 'm1', memberEpoch: 2, topicPartitions: [{ topicId: T1, partitions: owned(a) }] });
     expect(await hb({ memberId: 'm1', memberEpoch: -1 })).toMatchObject({ errorCode: 0, memberEpoch: -1 });
-    const b = await hb({ memberId: 'm2', memberEpoch: 2 });
-    expect(b.memberEpoch).toBe(3);
+    const b = await hb({ memberId: 'm2', memberEpoch: 3 });
+    expect(b.memberEpoch).toBe(4);
     expect(owned(b)).toEqual([0, 1, 2, 3, 4, 5]);
 
     await join('m3');
@@ -213,13 +241,13 @@ describe('ConsumerGroupCoordinator', () => {
   test('a member that does not revoke within its rebalance timeout is removed', async () => {
     await hb({ memberId: 'm1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [], rebalanceTimeoutMs: 10_000 });
     await join('m2');
-    const a = await hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+    const a = await hb({ memberId: 'm1', memberEpoch: 2, rebalanceTimeoutMs: -1 });
     expect(owned(a)).toHaveLength(3);
     // m1 keeps heartbeating but never confirms the revocation; m2 keeps its session alive too.
     for (let t = 0; t < 10; t++) {
       jest.advanceTimersByTime(1_000);
-      await hb({ memberId: 'm2', memberEpoch: 2 });
-      if (t < 9) await hb({ memberId: 'm1', memberEpoch: 1, rebalanceTimeoutMs: -1 });
+      await hb({ memberId: 'm2', memberEpoch: 3 });
+      if (t < 9) await hb({ memberId: 'm1', memberEpoch: 2, rebalanceTimeoutMs: -1 });
     }
     jest.advanceTimersByTime(1);
     expect(c.describe('g')?.members.map((m) => m.memberId)).toEqual(['m2']);
@@ -228,19 +256,19 @@ describe('ConsumerGroupCoordinator', () => {
 
   test('offset fetch rules for consumer group members', async () => {
     await join('m1');
-    expect(c.offsetFetchError('g', 'm1', 1)).toBe(ErrorCode.NONE);
+    expect(c.offsetFetchError('g', 'm1', 2)).toBe(ErrorCode.NONE);
     expect(c.offsetFetchError('g', 'm1', 3)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
-    expect(c.offsetFetchError('g', 'ghost', 1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetFetchError('g', 'ghost', 2)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(c.offsetFetchError('g', null, -1)).toBe(ErrorCode.NONE);
     expect(c.offsetFetchError('other', 'x', 5)).toBe(ErrorCode.NONE);
   });
 
   test('offset commit rules for consumer group members', async () => {
     await join('m1');
-    expect(c.offsetCommitError('g', 'm1', 1, 9)).toBe(ErrorCode.NONE);
-    expect(c.offsetCommitError('g', 'm1', 0, 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
-    expect(c.offsetCommitError('g', 'm1', 1, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
-    expect(c.offsetCommitError('g', 'ghost', 1, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(c.offsetCommitError('g', 'm1', 2, 9)).toBe(ErrorCode.NONE);
+    expect(c.offsetCommitError('g', 'm1', 1, 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(c.offsetCommitError('g', 'm1', 2, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(c.offsetCommitError('g', 'ghost', 2, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(c.offsetCommitError('g', '', -1, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
     expect(c.offsetCommitError('not-a-consumer-group', '', -1, 9)).toBeNull();
   });

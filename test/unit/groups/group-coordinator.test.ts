@@ -509,24 +509,24 @@ describe('GroupCoordinator (classic groups)', () => {
       clientHost: '/127.0.0.1',
     };
     const a = await c1.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 0 });
-    expect(a.memberEpoch).toBe(1);
+    expect(a.memberEpoch).toBe(2);
     const b = await c1.consumerGroups.heartbeat({ ...base, memberId: 'b', memberEpoch: 0 });
-    expect(b.memberEpoch).toBe(2);
+    expect(b.memberEpoch).toBe(3);
     c1.shutdown();
 
     const c2 = await GroupCoordinator.start({ storage, topics, config: BASE_CONFIG, logger: silentLogger() });
     coordinators.push(c2);
     const described = c2.consumerGroups.describe('cg');
-    expect(described).toMatchObject({ groupEpoch: 2, assignmentEpoch: 2, assignorName: 'range', state: 'Reconciling' });
+    expect(described).toMatchObject({ groupEpoch: 3, assignmentEpoch: 3, assignorName: 'range', state: 'Reconciling' });
     expect(described?.members.map((m) => [m.memberId, m.memberEpoch])).toEqual([
-      ['a', 1],
-      ['b', 2],
+      ['a', 2],
+      ['b', 3],
     ]);
     expect(described?.members[0].assignment[0].partitions).toEqual([0, 1, 2, 3]);
     expect(described?.members[1].targetAssignment[0].partitions).toEqual([2, 3]);
     // The reloaded member carries on with its epoch, and is asked to revoke what b is waiting for.
-    const again = await c2.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 1, subscribedTopicNames: null, topicPartitions: null });
-    expect(again).toMatchObject({ errorCode: 0, memberEpoch: 1 });
+    const again = await c2.consumerGroups.heartbeat({ ...base, memberId: 'a', memberEpoch: 2, subscribedTopicNames: null, topicPartitions: null });
+    expect(again).toMatchObject({ errorCode: 0, memberEpoch: 2 });
     expect(again.assignment?.[0].partitions).toEqual([0, 1]);
 
     // Once empty and deleted, nothing comes back.

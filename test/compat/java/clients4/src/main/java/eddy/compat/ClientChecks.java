@@ -55,6 +55,7 @@ public final class ClientChecks {
         new AdminChecks(checks).register(all);
         new ProducerChecks(checks).register(all);
         new ConsumerChecks(checks).register(all);
+        new GroupChecks(checks).register(all);
         String only = args.length > 2 ? args[2] : "";
         for (Map.Entry<String, Check> entry : all.entrySet()) {
             if (only.isEmpty() || entry.getKey().startsWith(only)) report(entry.getKey(), entry.getValue());
