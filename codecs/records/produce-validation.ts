@@ -18,6 +18,7 @@
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
 import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_LOG_APPEND, ATTR_TRANSACTIONAL, BATCH_HEADER, Compression, isBatchCrcValid } from './batch-header';
 import { BatchSlice, scanFetchedRecords } from './batch-iterator';
+import { CompressionTarget, needsRecompression, withCodec, withPlainRecords } from './batch-recompress';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
@@ -45,10 +46,12 @@ export interface ProduceValidationOptions {
   nowMs: bigint | number;
   /** cleanup.policy includes compact: every record needs a key */
   compacted?: boolean;
+  /** the topic's compression.type when it names a codec (batches of another codec are rebuilt); absent: 'producer' */
+  compression?: CompressionTarget | null;
 }
 
 export interface ValidatedBatch {
-  /** the v2 batch to append: a view into the request's bytes, or a new buffer after legacy conversion */
+  /** the v2 batch to append: a view into the request's bytes, or a new buffer after legacy conversion or recompression */
   buffer: Buffer;
   /** true when `buffer` was built from a legacy message set */
   converted: boolean;
@@ -154,8 +157,30 @@ function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): Valid
   }
 
   const rules = rulesOf(opts);
-  if (firstMagic < 2) return [convertLegacy(records, rules)];
-  return slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
+  const validated =
+    firstMagic < 2
+      ? [convertLegacy(records, rules)]
+      : slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
+  const target = opts.compression ?? null;
+  return validated.map((batch) =>
+    needsRecompression(batch.compression, target) ? asBatchRule(() => recompressed(batch, rules, target, opts.maxMessageBytes)) : batch,
+  );
+}
+
+/**
+ * `batch` rebuilt with the topic's codec, as Kafka's LogValidator does when compression.type differs from the
+ * batch's codec. Kafka reads every record on that path, so a compressed batch gets the per-record checks an
+ * uncompressed one gets (keys on compacted topics, each timestamp), and the largest record timestamp becomes the
+ * header's. A rebuilt batch larger than max.message.bytes is refused, as Kafka's log refuses it after validation.
+ */
+function recompressed(batch: ValidatedBatch, rules: TimestampRules, target: CompressionTarget, maxMessageBytes: number): ValidatedBatch {
+  const plain = withPlainRecords(batch.buffer);
+  const checked = batch.compression === Compression.None ? batch : validateV2Batch(plain, rules);
+  const buffer = withCodec(plain, target, checked.maxTimestamp);
+  if (buffer.length > maxMessageBytes) {
+    fail(RecordErrorCode.MESSAGE_TOO_LARGE, `record batch of ${buffer.length} bytes after recompression exceeds max.message.bytes ${maxMessageBytes}`);
+  }
+  return { ...checked, buffer, compression: target.codec };
 }
 
 /** A record walk's structural error is Kafka's log rejecting the batch (answered with the log start offset); a corrupt one stays bare. */
