@@ -161,10 +161,26 @@ function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): Valid
     firstMagic < 2
       ? [convertLegacy(records, rules)]
       : slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
-  const target = opts.compression ?? null;
+  const target = opts.compression ?? (firstMagic < 2 ? legacyProducerCodec(records, slices) : null);
   return validated.map((batch) =>
     needsRecompression(batch.compression, target) ? asBatchRule(() => recompressed(batch, rules, target, opts.maxMessageBytes)) : batch,
   );
+}
+
+/** Where a legacy message's attributes sit: after the offset, size, CRC and magic fields. */
+const LEGACY_ATTRIBUTES_AT = 17;
+
+/**
+ * Under compression.type=producer, a legacy message set keeps its wrapper's codec through the up-conversion
+ * (Kafka takes the last compressed wrapper's codec as the source codec and rebuilds the batch with it).
+ */
+function legacyProducerCodec(records: Buffer, slices: readonly BatchSlice[]): CompressionTarget | null {
+  let codec: Compression = Compression.None;
+  for (const slice of slices) {
+    const wrapper = (records.readInt8(slice.offset + LEGACY_ATTRIBUTES_AT) & ATTR_COMPRESSION_MASK) as Compression;
+    if (wrapper !== Compression.None) codec = wrapper;
+  }
+  return codec === Compression.None ? null : { codec };
 }
 
 /**

@@ -95,6 +95,7 @@ function fetchDecompressed(name: string): Step {
     label: `${inner.label} (records decompressed)`,
     send: async (client, history) => {
       const response = (await inner.send(client, history)) as FetchResponse;
+      if (!('responses' in response)) return response;
       for (const topic of response.responses) {
         for (const partition of topic.partitions) if (partition.records !== null) partition.records = decompressed(partition.records);
       }

@@ -84,6 +84,24 @@ describe('produce validation with a topic codec', () => {
     expect(decodeRecordBatch(out.buffer).records.map((r) => r.value?.toString())).toEqual(['v']);
   });
 
+  test("under 'producer' a compressed legacy message set keeps its wrapper's codec; an uncompressed one stays uncompressed", () => {
+    const messages = [0, 1].map((i) => ({ offset: BigInt(i), key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), timestamp: NOW + BigInt(i) }));
+    const gzipped = only(validateProducedRecords(encodeLegacyMessageSet(messages, { magic: 1, compression: Compression.Gzip }), { ...OPTS, apiVersion: 2 }));
+    expect(decodeRecordBatch(gzipped.buffer).compression).toBe(Compression.Gzip);
+    expect(decodeRecordBatch(gzipped.buffer).records.map((r) => [r.offset, r.value?.toString(), r.timestamp])).toEqual([
+      [0n, 'v0', NOW],
+      [1n, 'v1', NOW + 1n],
+    ]);
+    const plain = only(validateProducedRecords(encodeLegacyMessageSet(messages, { magic: 1 }), { ...OPTS, apiVersion: 2 }));
+    expect(decodeRecordBatch(plain.buffer).compression).toBe(Compression.None);
+    const toLz4 = validateProducedRecords(encodeLegacyMessageSet(messages, { magic: 1, compression: Compression.Gzip }), {
+      ...OPTS,
+      apiVersion: 2,
+      compression: { codec: Compression.Lz4 },
+    });
+    expect(decodeRecordBatch(only(toLz4).buffer).compression).toBe(Compression.Lz4);
+  });
+
   test('a compressed batch being rebuilt gets the per-record checks: keys on a compacted topic', () => {
     const keyless = encodeRecordBatch({ compression: Compression.Gzip, records: [...records(2), { key: null, value: Buffer.from('x'), timestamp: NOW }] });
     // Kept as sent, Eddy does not decompress it; rebuilt, every record is read, as Kafka reads them.
