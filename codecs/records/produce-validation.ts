@@ -162,6 +162,7 @@ function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): Valid
       ? [convertLegacy(records, rules)]
       : slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
   const target = opts.compression ?? (firstMagic < 2 ? legacyProducerCodec(records, slices) : null);
+  if (target === null) return validated;
   return validated.map((batch) =>
     needsRecompression(batch.compression, target) ? asBatchRule(() => recompressed(batch, rules, target, opts.maxMessageBytes)) : batch,
   );
