@@ -126,6 +126,22 @@ const RECOMPRESSION_SCENARIOS: Scenario[] = [
   recompressed('uncompressed', Compression.Gzip, 'gzip'),
   recompressed('zstd', Compression.Gzip, 'gzip', [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]),
   recompressed('gzip', Compression.Gzip, 'gzip', [{ name: 'compression.gzip.level', value: '1' }]),
+  {
+    // The limit holds the batch as sent but not the batch the topic's codec makes of it.
+    name: 'Produce a zstd batch that outgrows max.message.bytes once stored uncompressed',
+    topics: [
+      {
+        name: 'diff-pr-recompress-too-large',
+        partitions: 1,
+        configs: [
+          { name: 'compression.type', value: 'uncompressed' },
+          { name: 'max.message.bytes', value: '3000' },
+        ],
+      },
+    ],
+    steps: [produce('diff-pr-recompress-too-large', wordyBatch(20, Compression.Zstd)), listOffsets('diff-pr-recompress-too-large', 0, LATEST)],
+    freeTextMessages: true,
+  },
 ];
 
 const ACKS_SCENARIOS: Scenario[] = [
