@@ -126,6 +126,16 @@ const RECOMPRESSION_SCENARIOS: Scenario[] = [
   recompressed('uncompressed', Compression.Gzip, 'gzip'),
   recompressed('zstd', Compression.Gzip, 'gzip', [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]),
   recompressed('gzip', Compression.Gzip, 'gzip', [{ name: 'compression.gzip.level', value: '1' }]),
+  rejected(
+    'a keyless record in a gzip batch rebuilt for a zstd compacted topic',
+    'diff-pr-compacted-recompress',
+    batchOf(2, 'c', { compression: Compression.Gzip }),
+    9,
+    [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'compression.type', value: 'zstd' },
+    ],
+  ),
   {
     // The limit holds the batch as sent but not the batch the topic's codec makes of it.
     name: 'Produce a zstd batch that outgrows max.message.bytes once stored uncompressed',
