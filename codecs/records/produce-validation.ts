@@ -14,7 +14,9 @@
 // only, nothing copied, no BigInt), because Kafka validates every record's structure, key and timestamp there too;
 // that walk calls nothing per record and checks timestamps on the extremes only, so per-record work happens only
 // when some record is rejected. Compressed v2 batches stay header-only: no decompression; timestamps are checked
-// on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
+// on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it),
+// except when the topic's compression.type names another codec: then the batch is inflated to be rebuilt anyway,
+// and its records get the uncompressed walk before they are compressed again (batch-recompress.ts).
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
 import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_LOG_APPEND, ATTR_TRANSACTIONAL, BATCH_HEADER, Compression, isBatchCrcValid } from './batch-header';
 import { BatchSlice, scanFetchedRecords } from './batch-iterator';
