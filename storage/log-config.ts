@@ -27,6 +27,9 @@ function cleanupPolicyOf(items: readonly string[]): CleanupPolicy {
 }
 
 const COMPRESSION_TYPES = ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'];
+/** Kafka's level ranges: gzip 1-9 or -1 (zlib's default), lz4 1-17, zstd from the library's fastest (-131072) to 22. */
+const gzipLevel = (level: number): string | null => (level === -1 || (level >= 1 && level <= 9) ? null : 'Value must be between 1 and 9 or equal to -1');
+const ZSTD_MIN_LEVEL = -131072;
 const timestampTypeOf = (text: string): TimestampType => text as TimestampType;
 
 /** Every topic config Kafka accepts; Eddy validates and stores the ones it does not act on, as Kafka would. */
@@ -41,9 +44,9 @@ export const TopicConfigKeys = {
     ),
     cleanupPolicyOf,
   ),
-  COMPRESSION_GZIP_LEVEL: intKey('compression.gzip.level', -1, 'Level used when the broker compresses with gzip.', 'dynamic'),
-  COMPRESSION_LZ4_LEVEL: intKey('compression.lz4.level', 9, 'Level used when the broker compresses with lz4.', 'dynamic'),
-  COMPRESSION_ZSTD_LEVEL: intKey('compression.zstd.level', 3, 'Level used when the broker compresses with zstd.', 'dynamic'),
+  COMPRESSION_GZIP_LEVEL: intKey('compression.gzip.level', -1, 'Level used when the broker compresses with gzip.', 'dynamic', gzipLevel),
+  COMPRESSION_LZ4_LEVEL: intKey('compression.lz4.level', 9, 'Level used when the broker compresses with lz4.', 'dynamic', between(1, 17)),
+  COMPRESSION_ZSTD_LEVEL: intKey('compression.zstd.level', 3, 'Level used when the broker compresses with zstd.', 'dynamic', between(ZSTD_MIN_LEVEL, 22)),
   COMPRESSION_TYPE: stringKey(
     'compression.type',
     'producer',

@@ -1,6 +1,9 @@
-// Just enough record decoding to answer timestamp queries at record precision: walks the records of an
-// uncompressed v2 batch reading only each record's length, timestamp delta and offset delta. Compressed batches
-// are answered at batch precision (their records would have to be inflated, which storage never does).
+// Just enough record decoding to answer timestamp queries at record precision: walks the records of a v2 batch
+// reading only each record's length, timestamp delta and offset delta. A compressed batch is inflated first, as
+// Kafka's FileRecords.searchForTimestamp and RecordBatch.offsetOfMaxTimestamp iterate its records: ListOffsets by
+// timestamp is rare enough to pay for that, and the answer is the record, not the batch. LogAppendTime batches
+// need no walk: every record's timestamp is the batch's maxTimestamp.
+import { withPlainRecords } from '../codecs/records/batch-recompress';
 import {
   BATCH_HEADER,
   ATTR_TIMESTAMP_LOG_APPEND,
@@ -38,7 +41,12 @@ function readZigZag(buf: Buffer, cur: Cursor, end: number): bigint {
 }
 
 function recordTimestampsAreExact(batch: Buffer): boolean {
-  return batchCompression(batch) === Compression.None && (batchAttributes(batch) & ATTR_TIMESTAMP_LOG_APPEND) === 0;
+  return (batchAttributes(batch) & ATTR_TIMESTAMP_LOG_APPEND) === 0;
+}
+
+/** The batch with its records readable in place: compressed ones are inflated (a corrupt one throws). */
+function readable(batch: Buffer): Buffer {
+  return batchCompression(batch) === Compression.None ? batch : withPlainRecords(batch);
 }
 
 /** Calls `visit` with each record's offset and timestamp until it returns true; returns that record. */
@@ -67,7 +75,7 @@ export function firstRecordAtOrAfter(batch: Buffer, target: bigint, minOffset: b
   if (maxTs < target) return null;
   if (recordTimestampsAreExact(batch)) {
     try {
-      return walkRecords(batch, (r) => r.offset >= minOffset && r.timestamp >= target);
+      return walkRecords(readable(batch), (r) => r.offset >= minOffset && r.timestamp >= target);
     } catch {
       // Unreadable records: fall through to the batch-level answer.
     }
@@ -81,7 +89,7 @@ export function recordWithMaxTimestamp(batch: Buffer): OffsetAndTimestamp {
   const maxTs = batchMaxTimestamp(batch);
   if (recordTimestampsAreExact(batch)) {
     try {
-      const hit = walkRecords(batch, (r) => r.timestamp === maxTs);
+      const hit = walkRecords(readable(batch), (r) => r.timestamp === maxTs);
       if (hit !== null) return hit;
     } catch {
       // Unreadable records: fall through to the batch-level answer.

@@ -57,19 +57,23 @@ export function codecUnavailableReason(codec: Compression): string | null {
   return name === null ? null : optionalCodecProblem(name);
 }
 
-export function compress(codec: Compression, data: Buffer): Buffer {
+/**
+ * `level` is a topic's compression.<codec>.level: gzip and zstd take it; snappy has none, and lz4-napi (lz4_flex)
+ * has only its fast mode, so lz4 ignores it. Absent, each library's default (which is Kafka's for gzip and zstd).
+ */
+export function compress(codec: Compression, data: Buffer, level?: number): Buffer {
   checkKnown(codec);
   switch (codec) {
     case Compression.None:
       return data;
     case Compression.Gzip:
-      return zlib().gzipSync(data);
+      return zlib().gzipSync(data, level === undefined ? undefined : { level });
     case Compression.Snappy:
       return compressSnappyXerial(data);
     case Compression.Lz4:
       return compressLz4Frame(data);
     case Compression.Zstd:
-      return compressZstd(data);
+      return compressZstd(data, level);
   }
 }
 

@@ -124,12 +124,24 @@ function loadLz4(): Loaded<Lz4Primitives> {
   };
 }
 
-/** One encoder for the process, made on first use at Kafka's default level. */
-function loadZstdEncoder(): Loaded<ZstdEncoder> {
+/** zstd encoders by level (a topic's compression.zstd.level): each is made on first use and kept for the process. */
+interface ZstdEncoders {
+  atLevel(level: number): ZstdEncoder;
+}
+
+/** Loads the package and makes the default level's encoder at once, so a package that cannot encode is found on load. */
+function loadZstdEncoder(): Loaded<ZstdEncoders> {
   const mod = loadExports<ZstdEncoderPackage>('zstdEncoder', ['Encoder']);
   if (!mod.ok) return mod;
   try {
-    return { ok: true, codec: new mod.codec.Encoder(ZSTD_DEFAULT_LEVEL) };
+    const Encoder = mod.codec.Encoder;
+    const byLevel = new Map<number, ZstdEncoder>([[ZSTD_DEFAULT_LEVEL, new Encoder(ZSTD_DEFAULT_LEVEL)]]);
+    const atLevel = (level: number): ZstdEncoder => {
+      let encoder = byLevel.get(level);
+      if (encoder === undefined) byLevel.set(level, (encoder = new Encoder(level)));
+      return encoder;
+    };
+    return { ok: true, codec: { atLevel } };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }
@@ -157,7 +169,7 @@ export const snappyBlocks = (): SnappyBlockCodec => required('snappy', loaders.s
 export const lz4Primitives = (): Lz4Primitives => required('lz4', loaders.lz4());
 export const lz4BlockEncoder = (): Lz4BlockEncoder => required('lz4Encoder', loaders.lz4Encoder());
 export const zstdDecoder = (): ZstdDecoder => required('zstd', loaders.zstd());
-export const zstdEncoder = (): ZstdEncoder => required('zstdEncoder', loaders.zstdEncoder());
+export const zstdEncoder = (level = ZSTD_DEFAULT_LEVEL): ZstdEncoder => required('zstdEncoder', loaders.zstdEncoder()).atLevel(level);
 
 /** Why a codec cannot be used (to read or to write), or null when its packages load. */
 export function optionalCodecProblem(name: OptionalCodecName): string | null {

@@ -14,10 +14,13 @@
 // only, nothing copied, no BigInt), because Kafka validates every record's structure, key and timestamp there too;
 // that walk calls nothing per record and checks timestamps on the extremes only, so per-record work happens only
 // when some record is rejected. Compressed v2 batches stay header-only: no decompression; timestamps are checked
-// on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it).
+// on baseTimestamp and maxTimestamp, and the compacted-topic key rule is not checked (Kafka would decompress for it),
+// except when the topic's compression.type names another codec: then the batch is inflated to be rebuilt anyway,
+// and its records get the uncompressed walk before they are compressed again (batch-recompress.ts).
 // Legacy v0/v1 message sets (Produce v0-v2) are read fully and converted to one v2 batch, as Kafka up-converts them.
 import { ATTR_COMPRESSION_MASK, ATTR_CONTROL, ATTR_TIMESTAMP_LOG_APPEND, ATTR_TRANSACTIONAL, BATCH_HEADER, Compression, isBatchCrcValid } from './batch-header';
 import { BatchSlice, scanFetchedRecords } from './batch-iterator';
+import { CompressionTarget, needsRecompression, withCodec, withPlainRecords } from './batch-recompress';
 import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMessageSet } from './legacy-message-set';
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
@@ -45,10 +48,12 @@ export interface ProduceValidationOptions {
   nowMs: bigint | number;
   /** cleanup.policy includes compact: every record needs a key */
   compacted?: boolean;
+  /** the topic's compression.type when it names a codec (batches of another codec are rebuilt); absent: 'producer' */
+  compression?: CompressionTarget | null;
 }
 
 export interface ValidatedBatch {
-  /** the v2 batch to append: a view into the request's bytes, or a new buffer after legacy conversion */
+  /** the v2 batch to append: a view into the request's bytes, or a new buffer after legacy conversion or recompression */
   buffer: Buffer;
   /** true when `buffer` was built from a legacy message set */
   converted: boolean;
@@ -154,8 +159,47 @@ function validateOrThrow(records: Buffer, opts: ProduceValidationOptions): Valid
   }
 
   const rules = rulesOf(opts);
-  if (firstMagic < 2) return [convertLegacy(records, rules)];
-  return slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
+  const validated =
+    firstMagic < 2
+      ? [convertLegacy(records, rules)]
+      : slices.map((slice) => asBatchRule(() => validateV2Batch(records.subarray(slice.offset, slice.offset + slice.size), rules)));
+  const target = opts.compression ?? (firstMagic < 2 ? legacyProducerCodec(records, slices) : null);
+  if (target === null) return validated;
+  return validated.map((batch) =>
+    needsRecompression(batch.compression, target) ? asBatchRule(() => recompressed(batch, rules, target, opts.maxMessageBytes)) : batch,
+  );
+}
+
+/** Where a legacy message's attributes sit: after the offset, size, CRC and magic fields. */
+const LEGACY_ATTRIBUTES_AT = 17;
+
+/**
+ * Under compression.type=producer, a legacy message set keeps its wrapper's codec through the up-conversion
+ * (Kafka takes the last compressed wrapper's codec as the source codec and rebuilds the batch with it).
+ */
+function legacyProducerCodec(records: Buffer, slices: readonly BatchSlice[]): CompressionTarget | null {
+  let codec: Compression = Compression.None;
+  for (const slice of slices) {
+    const wrapper = (records.readInt8(slice.offset + LEGACY_ATTRIBUTES_AT) & ATTR_COMPRESSION_MASK) as Compression;
+    if (wrapper !== Compression.None) codec = wrapper;
+  }
+  return codec === Compression.None ? null : { codec };
+}
+
+/**
+ * `batch` rebuilt with the topic's codec, as Kafka's LogValidator does when compression.type differs from the
+ * batch's codec. Kafka reads every record on that path, so a compressed batch gets the per-record checks an
+ * uncompressed one gets (keys on compacted topics, each timestamp), and the largest record timestamp becomes the
+ * header's. A rebuilt batch larger than max.message.bytes is refused, as Kafka's log refuses it after validation.
+ */
+function recompressed(batch: ValidatedBatch, rules: TimestampRules, target: CompressionTarget, maxMessageBytes: number): ValidatedBatch {
+  const plain = withPlainRecords(batch.buffer);
+  const checked = batch.compression === Compression.None ? batch : validateV2Batch(plain, rules);
+  const buffer = withCodec(plain, target, checked.maxTimestamp);
+  if (buffer.length > maxMessageBytes) {
+    fail(RecordErrorCode.MESSAGE_TOO_LARGE, `record batch of ${buffer.length} bytes after recompression exceeds max.message.bytes ${maxMessageBytes}`);
+  }
+  return { ...checked, buffer, compression: target.codec };
 }
 
 /** A record walk's structural error is Kafka's log rejecting the batch (answered with the log start offset); a corrupt one stays bare. */

@@ -1,6 +1,6 @@
 // Zstandard frames. Reading uses fzstd (pure JS) as a stream so that a small frame announcing a huge output is
 // stopped at the caller's limit. Writing (a topic with compression.type=zstd fed other batches, down-conversion)
-// uses the zstd library itself through a native package, at Kafka's default level 3.
+// uses the zstd library itself through a native package, at Kafka's default level 3 unless the topic names another.
 import { zstdDecoder, zstdEncoder } from './optional-codecs';
 import { corrupt } from './record-errors';
 
@@ -17,8 +17,9 @@ const MIN_WINDOW_LOG = 10;
 /** The window of zstd's level 19 for an input of unknown size (window log 23), the largest of its ordinary levels. */
 const LARGEST_LEVEL_WINDOW = 8 * 1024 * 1024;
 
-export function compressZstd(data: Buffer): Buffer {
-  return zstdEncoder().encodeSync(data);
+/** `level`: a topic's compression.zstd.level; zstd's default (Kafka's too) when absent. */
+export function compressZstd(data: Buffer, level?: number): Buffer {
+  return zstdEncoder(level).encodeSync(data);
 }
 
 export function decompressZstd(data: Buffer, maxOutputBytes: number): Buffer {

@@ -3,7 +3,8 @@
 //   acks=0 is processed the same way but gets no response; when a partition fails the connection is closed, as
 //   Kafka does, so the producer finds out.
 // - Each partition's records are validated on their batch headers (size, magic, CRC, limits, timestamps) and
-//   appended as bytes; the storage layer assigns offsets by patching the batch header.
+//   appended as bytes; the storage layer assigns offsets by patching the batch header. A topic whose
+//   compression.type names a codec gets batches of other codecs rebuilt with its own first (batch-recompress.ts).
 // - Unknown topics/partitions: UNKNOWN_TOPIC_OR_PARTITION (v13 topic ids: UNKNOWN_TOPIC_ID); internal topics
 //   refuse client writes with INVALID_TOPIC_EXCEPTION.
 // - Idempotent and transactional producers: storage checks each batch's producer id, epoch and sequence inside
@@ -89,6 +90,7 @@ function appendPartition(
     timestampAfterMaxMs: settings.timestampAfterMaxMs,
     nowMs: Date.now(),
     compacted: cfg.cleanupPolicy.compact,
+    compression: settings.compression,
   });
   if (!verdict.ok) {
     ctx.logger.debug({ topic: topicName, partition: partitionIndex, error: verdict.errorMessage }, 'produce rejected');

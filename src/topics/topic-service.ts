@@ -7,6 +7,7 @@ import { DescribedConfig, describeTopicConfig } from '../config/config-sources';
 import { TOPIC_CONFIGS } from '../config/topic-configs';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { topicNameProblem } from './topic-names';
+import { compressionTargetOf, type CompressionTarget } from '../../codecs/records/batch-recompress';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { Logger } from '../logger';
 
@@ -27,6 +28,8 @@ export interface ProduceSettings {
   /** message.timestamp.before.max.ms / after.max.ms as numbers (Long.MAX becomes ~9.2e18, still "unlimited") */
   readonly timestampBeforeMaxMs: number;
   readonly timestampAfterMaxMs: number;
+  /** compression.type with its level when it names a codec (batches of other codecs are rebuilt); null: 'producer' */
+  readonly compression: CompressionTarget | null;
 }
 
 /** A topic a request named, or the code Kafka answers for each of its partitions when there is none. */
@@ -197,6 +200,11 @@ export class TopicService {
       maxMessageBytes: this.numericConfig(topic, TopicConfigKeys.MAX_MESSAGE_BYTES),
       timestampBeforeMaxMs: this.numericConfig(topic, TopicConfigKeys.MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
       timestampAfterMaxMs: this.numericConfig(topic, TopicConfigKeys.MESSAGE_TIMESTAMP_AFTER_MAX_MS),
+      compression: compressionTargetOf(this.resolveConfig(topic, TopicConfigKeys.COMPRESSION_TYPE).value, {
+        gzip: this.numericConfig(topic, TopicConfigKeys.COMPRESSION_GZIP_LEVEL),
+        lz4: this.numericConfig(topic, TopicConfigKeys.COMPRESSION_LZ4_LEVEL),
+        zstd: this.numericConfig(topic, TopicConfigKeys.COMPRESSION_ZSTD_LEVEL),
+      }),
     };
     this.produceSettingsCache.set(topic, { revision, settings });
     return settings;

@@ -1,6 +1,7 @@
 // Differential scenarios for the offset APIs of the data path: ListOffsets (earliest, latest, by timestamp before,
-// at, between and after the records, max timestamp -3, the tiered-storage specs -4/-5) at the versions clients
+// at, between and after the records, inside compressed batches, max timestamp -3, the tiered-storage specs -4/-5) at the versions clients
 // send; DeleteRecords at and past the bounds; OffsetForLeaderEpoch for current, future and unknown epochs.
+import { Compression } from '../../codecs/records/batch-header';
 import { batchOf, BASE_TIMESTAMP } from './batches';
 import { deleteRecords, EARLIEST, LATEST, listOffsets, listOffsetsOf, MAX_TIMESTAMP, offsetForLeaderEpoch, produce } from './data-steps';
 import { DeleteRecordsRequestCodec } from '../../codecs/generated/DeleteRecordsRequest';
@@ -58,6 +59,27 @@ const TIMESTAMP_SCENARIOS: Scenario[] = [
     topics: [{ name: 'diff-lo-ts-empty', partitions: 1 }],
     steps: [listOffsets('diff-lo-ts-empty', 0, BASE_TIMESTAMP)],
   },
+];
+
+/**
+ * One compressed batch of ten records at BASE+0, +1000 ... +9000, except offset 6 at BASE+20000 when `peak`: Kafka
+ * inflates the batch and answers the record (FileRecords.searchForTimestamp, RecordBatch.offsetOfMaxTimestamp).
+ */
+function insideCompressed(label: string, compression: Compression, timestamp: bigint, peak = false): Scenario {
+  const topic = `diff-lo-in-${label}`;
+  const timestamps = Array.from({ length: 10 }, (_, i) => BASE_TIMESTAMP + (peak && i === 6 ? 20_000n : BigInt(i) * 1000n));
+  return {
+    name: `ListOffsets ${timestamp === MAX_TIMESTAMP ? 'max timestamp (-3)' : 'by timestamp'} inside a ${label} batch`,
+    topics: [{ name: topic, partitions: 1 }],
+    steps: [produce(topic, batchOf(2, 'pre')), produce(topic, batchOf(10, label, { compression, timestamps })), listOffsets(topic, 0, timestamp)],
+  };
+}
+
+const COMPRESSED_SCENARIOS: Scenario[] = [
+  insideCompressed('gzip', Compression.Gzip, BASE_TIMESTAMP + 7500n),
+  insideCompressed('zstd', Compression.Zstd, BASE_TIMESTAMP + 1n),
+  insideCompressed('lz4-max', Compression.Lz4, MAX_TIMESTAMP, true),
+  insideCompressed('snappy-max', Compression.Snappy, MAX_TIMESTAMP, true),
 ];
 
 const OTHER_LIST_SCENARIOS: Scenario[] = [
@@ -178,6 +200,7 @@ const EPOCH_SCENARIOS: Scenario[] = [
 export const OFFSETS_SCENARIOS: readonly Scenario[] = [
   ...LIST_OFFSETS_VERSIONS.map(perVersion),
   ...TIMESTAMP_SCENARIOS,
+  ...COMPRESSED_SCENARIOS,
   ...OTHER_LIST_SCENARIOS,
   ...DELETE_RECORDS_SCENARIOS,
   ...EPOCH_SCENARIOS,

@@ -1,7 +1,11 @@
 // Differential scenarios for non-transactional Produce: the versions clients send (librdkafka 3-10, kafkajs and
 // kafka-python up to 7, the Java client up to 13), acks 0/1/-1 and invalid ones, several partitions and topics in
-// one request, compressed batches, damaged batches, timestamps and the message size limits.
-import { Compression } from '../../codecs/records/batch-header';
+// one request, compressed batches, damaged batches, timestamps and the message size limits, and topics whose
+// compression.type makes the broker rebuild batches with its own codec.
+import { BATCH_HEADER, Compression, updateBatchCrc } from '../../codecs/records/batch-header';
+import { scanFetchedRecords } from '../../codecs/records/batch-iterator';
+import { withPlainRecords } from '../../codecs/records/batch-recompress';
+import type { FetchResponse } from '../../codecs/generated/FetchResponse';
 import { encodeLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import {
   asControlBatch,
@@ -20,7 +24,7 @@ import {
   wordyBatch,
 } from './batches';
 import { fetch, LATEST, listOffsets, metadataOf, produce, produceToAll, produceWithoutAcks } from './data-steps';
-import type { Scenario, ScenarioTopic } from './harness';
+import type { Scenario, ScenarioTopic, Step } from './harness';
 
 /** Every Produce version a client of API-VERSIONS.md sends and Kafka 4.3.1 still serves. */
 const PRODUCE_VERSIONS = [3, 5, 7, 8, 9, 10, 11, 12, 13];
@@ -68,6 +72,87 @@ function compressed(codec: Compression, label: string): Scenario {
     steps: [produce(topic, batchOf(5, label, { compression: codec, keys: true })), fetch(12, topic, [{ fetchOffset: 0n }])],
   };
 }
+
+/**
+ * A Fetch whose batches are compared with their records section decompressed: two compressors need not write the
+ * same bytes for the same records. The attributes (the codec bits included) and every other header field stay
+ * as stored; the CRC is recomputed over the decompressed form so that it still covers them.
+ */
+function fetchDecompressed(name: string): Step {
+  const inner = fetch(12, name, [{ fetchOffset: 0n }]);
+  const decompressed = (records: Buffer): Buffer =>
+    Buffer.concat(
+      scanFetchedRecords(records).batches.map((slice) => {
+        const batch = records.subarray(slice.offset, slice.offset + slice.size);
+        if (slice.magic !== 2) return batch;
+        const plain = Buffer.from(withPlainRecords(batch));
+        batch.copy(plain, BATCH_HEADER.attributes, BATCH_HEADER.attributes, BATCH_HEADER.attributes + 2);
+        updateBatchCrc(plain);
+        return plain;
+      }),
+    );
+  return {
+    label: `${inner.label} (records decompressed)`,
+    send: async (client, history) => {
+      const response = (await inner.send(client, history)) as FetchResponse;
+      if (!('responses' in response)) return response;
+      for (const topic of response.responses) {
+        for (const partition of topic.partitions) if (partition.records !== null) partition.records = decompressed(partition.records);
+      }
+      return response;
+    },
+  };
+}
+
+/** A batch of `sent` codec produced to a topic whose compression.type is `topicCodec`: Kafka stores it with the topic's. */
+function recompressed(topicCodec: string, sent: Compression, sentLabel: string, configs: ScenarioTopic['configs'] = []): Scenario {
+  const topic = `diff-pr-to-${topicCodec}-from-${sentLabel}${configs.length > 0 ? '-x' : ''}`;
+  return {
+    name: `Produce a ${sentLabel} batch to a compression.type=${topicCodec} topic${configs.length > 0 ? ` (${configs.map((c) => `${c.name}=${c.value}`).join(', ')})` : ''}, then Fetch`,
+    topics: [{ name: topic, partitions: 1, configs: [{ name: 'compression.type', value: topicCodec }, ...configs] }],
+    steps: [
+      produce(topic, batchOf(4, 'r', { compression: sent, keys: true, timestamps: [BASE_TIMESTAMP, BASE_TIMESTAMP + 7n, BASE_TIMESTAMP + 3n] })),
+      produce(topic, batchOf(2, 's', { compression: sent })),
+      fetchDecompressed(topic),
+    ],
+  };
+}
+
+const RECOMPRESSION_SCENARIOS: Scenario[] = [
+  recompressed('zstd', Compression.None, 'uncompressed'),
+  recompressed('lz4', Compression.None, 'uncompressed'),
+  recompressed('gzip', Compression.None, 'uncompressed'),
+  recompressed('snappy', Compression.Zstd, 'zstd'),
+  recompressed('uncompressed', Compression.Gzip, 'gzip'),
+  recompressed('zstd', Compression.Gzip, 'gzip', [{ name: 'message.timestamp.type', value: 'LogAppendTime' }]),
+  recompressed('gzip', Compression.Gzip, 'gzip', [{ name: 'compression.gzip.level', value: '1' }]),
+  rejected(
+    'a keyless record in a gzip batch rebuilt for a zstd compacted topic',
+    'diff-pr-compacted-recompress',
+    batchOf(2, 'c', { compression: Compression.Gzip }),
+    9,
+    [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'compression.type', value: 'zstd' },
+    ],
+  ),
+  {
+    // The limit holds the batch as sent but not the batch the topic's codec makes of it.
+    name: 'Produce a zstd batch that outgrows max.message.bytes once stored uncompressed',
+    topics: [
+      {
+        name: 'diff-pr-recompress-too-large',
+        partitions: 1,
+        configs: [
+          { name: 'compression.type', value: 'uncompressed' },
+          { name: 'max.message.bytes', value: '3000' },
+        ],
+      },
+    ],
+    steps: [produce('diff-pr-recompress-too-large', wordyBatch(20, Compression.Zstd)), listOffsets('diff-pr-recompress-too-large', 0, LATEST)],
+    freeTextMessages: true,
+  },
+];
 
 const ACKS_SCENARIOS: Scenario[] = [
   {
@@ -216,6 +301,7 @@ export const PRODUCE_SCENARIOS: readonly Scenario[] = [
   ...RULE_SCENARIOS,
   ...TIMESTAMP_SCENARIOS,
   ...SIZE_SCENARIOS,
+  ...RECOMPRESSION_SCENARIOS,
   compressed(Compression.Gzip, 'gzip'),
   compressed(Compression.Snappy, 'snappy'),
   compressed(Compression.Lz4, 'lz4'),

@@ -61,6 +61,10 @@ const INVALID_VALUES: ReadonlyArray<readonly [string, string]> = [
   ['max.message.bytes', '-5'],
   ['retention.ms', '-7'],
   ['min.cleanable.dirty.ratio', '1.5'],
+  ['compression.gzip.level', '0'],
+  ['compression.gzip.level', '10'],
+  ['compression.lz4.level', '18'],
+  ['compression.zstd.level', '23'],
 ];
 
 const INVALID_CONFIG_SCENARIOS: readonly Scenario[] = INVALID_VALUES.map(([name, value], i) => ({
