@@ -1,6 +1,7 @@
-// Batches the broker compresses itself, read by a real client. Eddy stores produced batches as they come, so the
-// batches it writes are the ones its log cleaner rewrites: a compacted topic's zstd or lz4 batches that lose
-// superseded records are re-encoded with their codec, and librdkafka (kcat) must read them back. They must also be
+// Batches the broker compresses itself, read by a real client: here the ones its log cleaner rewrites (a compacted
+// topic's zstd or lz4 batches that lose superseded records are re-encoded with their codec), which librdkafka (kcat)
+// must read back; batches recompressed on produce for a topic's compression.type are covered by
+// test/integration/produce-recompression.test.ts. They must also be
 // really compressed: Eddy once wrote zstd frames made of stored blocks.
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';

@@ -109,8 +109,8 @@ test('kafkajs -> eddy consume: JSON shape, offsets, --max, hex and keys, timesta
   const producer = kafka.producer();
   await producer.connect();
   const base = 1_700_000_000_000;
-  // Uncompressed, so that ListOffsets finds a timestamp inside the batch on Eddy as on Kafka (Eddy answers a
-  // compressed batch's timestamps at batch precision, see storage/record-scan.ts).
+  // Uncompressed: the --timestamp lookup below then reads a plain batch (compressed ones are inflated for it, as on
+  // Kafka, and covered by storage's record-scan tests).
   await producer.send({
     topic: 'tools-out',
     messages: Array.from({ length: 10 }, (_, i) => ({
