@@ -6,7 +6,7 @@
 import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
 import type { LogLevel } from './logger';
-import { SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
+import { envVariableOf, SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
 import { isToolCommand, withToolCommands } from './tools/commands';
 
 export interface StartOptions {
@@ -98,7 +98,11 @@ function commandLine(argv: readonly string[]): Argv {
           array: true,
           describe: 'Any Kafka broker config as key=value (repeatable), e.g. --config num.partitions=3',
         })
-        .options(Object.fromEntries(SECURITY_FLAGS.map((f) => [f.flag, { type: 'string', requiresArg: true, describe: `${f.describe} [${f.env}]` } as const])))
+        .options(
+          Object.fromEntries(
+            SECURITY_FLAGS.map((f) => [f.flag, { type: 'string', requiresArg: true, describe: `${f.describe} [${envVariableOf(f)}]` } as const]),
+          ),
+        )
         .epilogue(EPILOGUE),
     )
     .demandCommand(1, 'Say what to do, e.g. `eddy start`')
