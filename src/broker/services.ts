@@ -1,7 +1,14 @@
 // Assembles the services handlers see (src/api/services.ts) from the broker's parts. The coordinators are read
 // through getters because each may be built on its first use (src/broker/coordinators.ts).
-import type { ApiVersionRange, BrokerServices, GroupService, ListenerDirectory, NodeIdentity, TransactionService } from '../api/services';
-import type { ScramCredentialService } from '../api/services';
+import type {
+  ApiVersionRange,
+  BrokerServices,
+  GroupService,
+  ListenerDirectory,
+  NodeIdentity,
+  ScramCredentialService,
+  TransactionService,
+} from '../api/services';
 import type { DynamicBrokerConfigs } from '../config/dynamic-broker-configs';
 import { BrokerConfigKeys, type BrokerConfig } from '../config/broker-config';
 import { FetchSessionCache } from '../api/fetch-session-cache';

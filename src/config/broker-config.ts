@@ -3,8 +3,21 @@
 // CLI's own flags. The `log.*` defaults for topics are derived from storage's topic keys, not written again. Eddy
 // differs from Kafka's defaults only where a single-node dev broker needs it; each such difference is marked
 // "Eddy default". Code reads values through the typed keys: `config.get(BrokerConfigKeys.NUM_PARTITIONS)`.
-import { atLeast, booleanKey, ConfigKey, intKey, keysByName, listKey, longKey, renamedKey, shortKey, stringKey, TopicConfigKeys as Topic } from '../../storage';
-import { oneOf, passwordKey } from '../../storage';
+import {
+  atLeast,
+  booleanKey,
+  ConfigKey,
+  intKey,
+  keysByName,
+  listKey,
+  longKey,
+  oneOf,
+  passwordKey,
+  renamedKey,
+  shortKey,
+  stringKey,
+  TopicConfigKeys as Topic,
+} from '../../storage';
 import { BrokerTuningKeys } from './broker-tuning-keys';
 
 /** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
