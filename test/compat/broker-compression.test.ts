@@ -3,6 +3,7 @@
 // must read back; batches recompressed on produce for a topic's compression.type are covered by
 // test/integration/produce-recompression.test.ts. They must also be
 // really compressed: Eddy once wrote zstd frames made of stored blocks.
+import { randomBytes } from 'crypto';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
 import { ATTR_COMPRESSION_MASK, batchAttributes, batchLastOffsetDelta, batchRecordsCount } from '../../codecs/records/batch-header';
@@ -89,7 +90,13 @@ describeClient('batches the broker compresses, read by kcat', [executableProblem
       },
     ]);
     const send = async (lines: string[]): Promise<void> => {
-      const res = await run(KCAT, ['-b', eddy.bootstrap, '-P', '-t', topic, '-p', '0', '-K', '|', '-z', codec], lines.join('\n') + '\n', 60000);
+      // A linger long enough that each call's lines leave as one batch even on a loaded machine.
+      const res = await run(
+        KCAT,
+        ['-b', eddy.bootstrap, '-P', '-t', topic, '-p', '0', '-K', '|', '-z', codec, '-X', 'linger.ms=200'],
+        lines.join('\n') + '\n',
+        60000,
+      );
       expect(res.code).toBe(0);
     };
     for (let round = 0; round < ROUNDS; round++) {
@@ -98,8 +105,10 @@ describeClient('batches the broker compresses, read by kcat', [executableProblem
       await send(lines);
       await send(lines.slice(0, KEYS / 2));
     }
-    // Other keys after it roll the segment, so that batch leaves the active segment, which is never cleaned.
-    for (let filler = 0; filler < 4; filler++) await send([`filler-${filler}|${eventValue(filler, KEYS)}`]);
+    // Two records of over half a segment each (random, so they stay that large compressed), under other keys: the
+    // second at the latest rolls the segment wherever its last boundary fell, so that batch leaves the active
+    // segment, which is never cleaned.
+    for (let filler = 0; filler < 2; filler++) await send([`filler-${filler}|${randomBytes(1200).toString('base64')}`]);
     let rewritten: StoredBatch[] = [];
     await waitFor('the cleaner to rewrite some batches', async () => {
       rewritten = (await storedBatches(eddy.port, topic)).filter((b) => b.records > 0 && b.records < b.span);
