@@ -19,7 +19,8 @@ FROM node:20-slim
 ENV NODE_ENV=production \
     EDDY_DATA_DIR=/data \
     EDDY_HOST=0.0.0.0 \
-    EDDY_PORT=9092
+    EDDY_PORT=9092 \
+    EDDY_HTTP_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
@@ -30,7 +31,8 @@ COPY --from=build /app/bin ./bin
 RUN node dist/build/code-cache.js && mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
-EXPOSE 9092
+# 8082: the HTTP console, /metrics and admin endpoint (EDDY_HTTP=false turns it off).
+EXPOSE 9092 8082
 # SSL and SASL listeners (README "Security"): mount the key store and users file, then e.g.
 #   -e EDDY_LISTENERS='SASL_SSL://0.0.0.0:9093' -e EDDY_SSL_KEYSTORE=/certs/broker.pem -e EDDY_USERS_FILE=/users.properties
 # node is PID 1 and handles SIGTERM itself: it stops accepting, closes connections and marks the log clean.

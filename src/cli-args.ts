@@ -17,6 +17,8 @@ export interface StartOptions {
   dataDir: string;
   logLevel: LogLevel;
   config: readonly string[];
+  /** The HTTP console, metrics and admin endpoint (src/http); absent when turned off with --no-http. */
+  http?: { readonly host: string; readonly port: number; readonly portIsDefault: boolean };
 }
 
 export type ParsedCommand =
@@ -30,7 +32,11 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 const DEFAULT_DATA_DIR = './eddy-data';
 
-type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level';
+type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'http' | 'http-port' | 'http-host';
+
+/** Kept beside the server's own defaults (src/http/http-server.ts) rather than imported: that module loads late. */
+const DEFAULT_HTTP_PORT = 8082;
+const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 const EPILOGUE =
   'Each option can also come from the EDDY_ variable in brackets; flags win. Any broker config can also be set ' +
@@ -47,6 +53,9 @@ function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>>
     'advertised-listeners': nonEmpty(env.EDDY_ADVERTISED_LISTENERS),
     'data-dir': nonEmpty(env.EDDY_DATA_DIR),
     'log-level': nonEmpty(env.EDDY_LOG_LEVEL),
+    http: nonEmpty(env.EDDY_HTTP),
+    'http-port': nonEmpty(env.EDDY_HTTP_PORT),
+    'http-host': nonEmpty(env.EDDY_HTTP_HOST),
   };
 }
 
@@ -54,6 +63,25 @@ function parsePort(value: string, source: string): number {
   const port = Number(value);
   if (value.trim() === '' || !Number.isInteger(port)) throw new Error(`${source} must be a port number, got "${value}"`);
   return port;
+}
+
+function parseSwitch(value: string, source: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(value)) return true;
+  if (/^(false|0|no|off)$/i.test(value)) return false;
+  throw new Error(`${source} must be true or false, got "${value}"`);
+}
+
+function httpOptions(args: Record<string, unknown>, fromEnv: Partial<Record<EnvBacked, string>>): StartOptions['http'] {
+  const enabled = typeof args.http === 'boolean' ? args.http : fromEnv.http === undefined ? true : parseSwitch(fromEnv.http, 'EDDY_HTTP');
+  if (!enabled) return undefined;
+  const portFlag = typeof args['http-port'] === 'string' ? args['http-port'] : undefined;
+  const port = portFlag ?? fromEnv['http-port'];
+  const hostFlag = typeof args['http-host'] === 'string' ? args['http-host'] : undefined;
+  return {
+    host: hostFlag ?? fromEnv['http-host'] ?? DEFAULT_HTTP_HOST,
+    port: port === undefined ? DEFAULT_HTTP_PORT : parsePort(port, portFlag !== undefined ? '--http-port' : 'EDDY_HTTP_PORT'),
+    portIsDefault: port === undefined,
+  };
 }
 
 function parseLogLevel(value: string, source: string): LogLevel {
@@ -93,6 +121,20 @@ function commandLine(argv: readonly string[]): Argv {
           describe: `Directory for logs and metadata, created if missing (default ${DEFAULT_DATA_DIR}) [EDDY_DATA_DIR]`,
         })
         .option('log-level', { type: 'string', requiresArg: true, describe: `Log verbosity: ${LOG_LEVELS.join(', ')} (default info) [EDDY_LOG_LEVEL]` })
+        .option('http', {
+          type: 'boolean',
+          describe: 'Serve the HTTP console, /metrics and the admin endpoint; --no-http turns them off (default on) [EDDY_HTTP]',
+        })
+        .option('http-port', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Port of the HTTP console, /metrics and admin endpoint (default ${DEFAULT_HTTP_PORT}; 0 picks a free one) [EDDY_HTTP_PORT]`,
+        })
+        .option('http-host', {
+          type: 'string',
+          requiresArg: true,
+          describe: `Interface the HTTP console binds (default ${DEFAULT_HTTP_HOST}, loopback only; 0.0.0.0 for all) [EDDY_HTTP_HOST]`,
+        })
         .option('config', {
           type: 'string',
           array: true,
@@ -184,5 +226,6 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     dataDir: flag('data-dir') ?? fromEnv['data-dir'] ?? DEFAULT_DATA_DIR,
     logLevel: logLevel === undefined ? 'info' : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
     config,
+    http: httpOptions(args, fromEnv),
   };
 }

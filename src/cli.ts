@@ -41,6 +41,17 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  let http: { close(): Promise<void> } | null = null;
+  if (opts.http !== undefined) {
+    try {
+      http = await loadHttpServer().startHttpServer(broker, opts.http, logger);
+    } catch (err) {
+      logger.fatal({ err }, 'Eddy failed to start its HTTP server');
+      await broker.stop();
+      process.exitCode = 1;
+      return;
+    }
+  }
   let signals = 0;
   const shutdown = (signal: string): void => {
     signals++;
@@ -49,7 +60,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutdown requested');
-    broker.stop().then(
+    Promise.all([http?.close(), broker.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
@@ -69,13 +80,23 @@ function packageVersion(): string {
 }
 
 /**
- * The tools' entry, required by a computed path: esbuild then leaves the tools out of the start bundle, which
- * `eddy start` loads whole, and they load from the compiled files. The code runs from dist/src/cli.js or from the
+ * A module required by a computed path: esbuild then leaves it out of the start bundle, which `eddy start` loads
+ * whole, and it loads from the compiled files when first needed. The code runs from dist/src/cli.js or from the
  * bundle, dist/start-bundle.js, where __dirname is dist/.
  */
-function loadTools(): typeof import('./tools/main') {
+function requireLate(...segments: string[]): unknown {
   const distSrc = path.basename(__dirname) === 'src' ? __dirname : path.join(__dirname, 'src');
-  return require(path.join(distSrc, 'tools', 'main.js')) as typeof import('./tools/main');
+  return require(path.join(distSrc, ...segments));
+}
+
+/** The tools: not needed to start a broker. */
+function loadTools(): typeof import('./tools/main') {
+  return requireLate('tools', 'main.js') as typeof import('./tools/main');
+}
+
+/** The HTTP server: started after the Kafka listeners, so its framework never delays a client's first answer. */
+function loadHttpServer(): typeof import('./http/http-server') {
+  return requireLate('http', 'http-server.js') as typeof import('./http/http-server');
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {

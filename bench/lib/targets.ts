@@ -96,6 +96,9 @@ export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: 
       dataDir,
       '--log-level',
       'warn',
+      // The HTTP console stays on, as users run Eddy, on a free port.
+      '--http-port',
+      '0',
       ...(opts.extraArgs ?? []),
     ],
     { stdio: ['ignore', logFile, logFile] },

@@ -45,7 +45,21 @@ export interface ChildBroker {
 export function startChild(dataDir: string, args: string[] = [], port = 0, timeoutMs = 15000, env: NodeJS.ProcessEnv = process.env): Promise<ChildBroker> {
   const child = spawn(
     process.execPath,
-    [EDDY_BIN, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--log-level', 'info', ...args],
+    // No HTTP server unless a test asks for one: its default port is fixed, and tests use free ports only.
+    [
+      EDDY_BIN,
+      'start',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'info',
+      ...(args.some((a) => a.startsWith('--http')) ? [] : ['--no-http']),
+      ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   const logLines: string[] = [];

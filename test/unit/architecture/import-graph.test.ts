@@ -27,6 +27,7 @@ const srcLevels: readonly (readonly string[])[] = [
   ['src/cli-args.ts'],
   ['src/tools'],
   ['src/client'],
+  ['src/http'],
   ['src/broker'],
   ['src/network'],
   ['src/api'],

@@ -53,7 +53,7 @@ test("a started broker from the bundle has run no handler module but ApiVersions
       await post('Profiler.enable');
       await post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
       const cli = require(${JSON.stringify(LOADER)}).loadStartBundle(${JSON.stringify(BUNDLE)}, module, { ignoreCache: true }).exports;
-      await cli.main(['start', '--host', '127.0.0.1', '--port', '0', '--data-dir', ${JSON.stringify(dataDir)}, '--log-level', 'warn']);
+      await cli.main(['start', '--host', '127.0.0.1', '--port', '0', '--data-dir', ${JSON.stringify(dataDir)}, '--log-level', 'warn', '--no-http']);
       const { result } = await post('Profiler.takePreciseCoverage');
       const bundle = result.find((s) => s.url.endsWith('start-bundle.js'));
       const modules = bundle.functions.filter((f) => /^dist\\//.test(f.functionName));

@@ -25,6 +25,9 @@ test('start takes every documented flag, in both --flag value and --flag=value f
         '--config',
         'num.partitions=3',
         '--config=log.roll.ms=5',
+        '--http-port',
+        '18082',
+        '--http-host=0.0.0.0',
       ],
       {},
     ),
@@ -37,6 +40,7 @@ test('start takes every documented flag, in both --flag value and --flag=value f
     dataDir: '/tmp/d',
     logLevel: 'warn',
     config: ['num.partitions=3', 'log.roll.ms=5'],
+    http: { host: '0.0.0.0', port: 18082, portIsDefault: false },
   });
 });
 
@@ -49,7 +53,23 @@ test('without flags: ./eddy-data, info, no port (the broker defaults to 9092), n
     dataDir: './eddy-data',
     logLevel: 'info',
     config: [],
+    http: { host: '127.0.0.1', port: 8082, portIsDefault: true },
   });
+});
+
+test('the HTTP server: on by default, off with --no-http or EDDY_HTTP=false, port and host from EDDY_HTTP_* too', () => {
+  expect(startOptions(parseCommandLine(['start', '--no-http'], {})).http).toBeUndefined();
+  expect(startOptions(parseCommandLine(['start'], { EDDY_HTTP: 'false' })).http).toBeUndefined();
+  expect(startOptions(parseCommandLine(['start', '--http'], { EDDY_HTTP: 'false' })).http?.port).toBe(8082);
+  expect(startOptions(parseCommandLine(['start'], { EDDY_HTTP_PORT: '0', EDDY_HTTP_HOST: '::1' })).http).toEqual({
+    host: '::1',
+    port: 0,
+    portIsDefault: false,
+  });
+  const bad = parseCommandLine(['start'], { EDDY_HTTP_PORT: 'eighty' });
+  expect(bad.kind === 'error' && bad.message).toBe('EDDY_HTTP_PORT must be a port number, got "eighty"');
+  const badSwitch = parseCommandLine(['start'], { EDDY_HTTP: 'maybe' });
+  expect(badSwitch.kind === 'error' && badSwitch.message).toBe('EDDY_HTTP must be true or false, got "maybe"');
 });
 
 test('EDDY_* variables fill what flags leave out; flags win; other EDDY_ variables are ignored', () => {
