@@ -32,7 +32,7 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
-  const logger = createLogger(opts.logLevel);
+  const logger = createLogger(opts.logLevel, undefined, opts.logFormat);
   let broker: Broker;
   try {
     broker = await Broker.start({ config: new BrokerConfig(brokerOverrides(opts, process.env)), logger });
@@ -41,17 +41,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  let http: { close(): Promise<void> } | null = null;
-  if (opts.http !== undefined) {
-    try {
-      http = await loadHttpServer().startHttpServer(broker, opts.http, logger);
-    } catch (err) {
-      logger.fatal({ err }, 'Eddy failed to start its HTTP server');
-      await broker.stop();
-      process.exitCode = 1;
-      return;
-    }
-  }
+  // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
+  let httpStarting: Promise<{ close(): Promise<void> } | null> = Promise.resolve(null);
   let signals = 0;
   const shutdown = (signal: string): void => {
     signals++;
@@ -60,7 +51,11 @@ export async function runStart(opts: StartOptions): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutdown requested');
-    Promise.all([http?.close(), broker.stop()]).then(
+    const httpClosed = httpStarting.then(
+      (http) => http?.close(),
+      () => undefined,
+    );
+    Promise.all([httpClosed, broker.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
@@ -70,6 +65,18 @@ export async function runStart(opts: StartOptions): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (opts.http !== undefined) {
+    const httpOptions = opts.http;
+    httpStarting = Promise.resolve().then(() => loadHttpServer().startHttpServer(broker, httpOptions, logger));
+    try {
+      await httpStarting;
+    } catch (err) {
+      if (signals > 0) return;
+      logger.fatal({ err }, 'Eddy failed to start its HTTP server');
+      await broker.stop();
+      process.exit(1);
+    }
+  }
 }
 
 function packageVersion(): string {
