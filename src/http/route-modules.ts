@@ -5,10 +5,14 @@ import { registerHealthRoutes } from './routes/health';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
 import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
+import { registerRestV3RecordRoutes } from './routes/rest-v3-records';
+import { registerRecordBrowserRoutes } from './routes/records';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
   registerRestV3ClusterRoutes,
   registerRestV3TopicRoutes,
   registerRestV3ConfigRoutes,
+  registerRestV3RecordRoutes,
+  registerRecordBrowserRoutes,
 ];
