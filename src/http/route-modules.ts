@@ -7,6 +7,8 @@ import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
 import { registerRestV3RecordRoutes } from './routes/rest-v3-records';
 import { registerRecordBrowserRoutes } from './routes/records';
+import { registerRestV3GroupRoutes } from './routes/rest-v3-groups';
+import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
@@ -15,4 +17,6 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerRestV3ConfigRoutes,
   registerRestV3RecordRoutes,
   registerRecordBrowserRoutes,
+  registerRestV3GroupRoutes,
+  registerConsumerGroupAdminRoutes,
 ];
