@@ -9,6 +9,8 @@ import { registerRestV3RecordRoutes } from './routes/rest-v3-records';
 import { registerRecordBrowserRoutes } from './routes/records';
 import { registerRestV3GroupRoutes } from './routes/rest-v3-groups';
 import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin';
+import { registerOverviewRoutes } from './routes/overview';
+import { registerTransactionRoutes } from './routes/transactions';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
@@ -19,4 +21,6 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerRecordBrowserRoutes,
   registerRestV3GroupRoutes,
   registerConsumerGroupAdminRoutes,
+  registerOverviewRoutes,
+  registerTransactionRoutes,
 ];
