@@ -2,6 +2,7 @@
 // the UI's assets, the fault admin endpoint) is a file under routes/ and one line here.
 import type { HttpRouteModule } from './http-context';
 import { registerHealthRoutes } from './routes/health';
+import { registerOpenApiRoutes } from './routes/openapi';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
 import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
@@ -12,7 +13,9 @@ import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin'
 import { registerOverviewRoutes } from './routes/overview';
 import { registerTransactionRoutes } from './routes/transactions';
 
+// The OpenAPI module comes first: it documents the routes registered after it.
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
+  registerOpenApiRoutes,
   registerHealthRoutes,
   registerRestV3ClusterRoutes,
   registerRestV3TopicRoutes,
