@@ -4,8 +4,9 @@
 import * as path from 'path';
 import { Broker } from './broker/broker';
 import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
+import { readyInfo, removeReadyFile, writeReadyFile } from './kit/ready-info';
 
 export type { StartOptions } from './cli-args';
 
@@ -33,6 +34,8 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
 
 export async function runStart(opts: StartOptions): Promise<void> {
   const logger = createLogger(opts.logLevel);
+  // A file left by an earlier run would hand a waiting script an old address.
+  if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
   let broker: Broker;
   try {
     broker = await Broker.start({ config: new BrokerConfig(brokerOverrides(opts, process.env)), logger });
@@ -41,7 +44,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  let http: { close(): Promise<void> } | null = null;
+  let http: { readonly url: string; close(): Promise<void> } | null = null;
   if (opts.http !== undefined) {
     try {
       http = await loadHttpServer().startHttpServer(broker, opts.http, logger);
@@ -52,6 +55,11 @@ export async function runStart(opts: StartOptions): Promise<void> {
       return;
     }
   }
+  if (opts.readyFile !== undefined && !announceReady(opts.readyFile, broker, http?.url ?? null, logger)) {
+    await Promise.all([http?.close(), broker.stop()]);
+    process.exitCode = 1;
+    return;
+  }
   let signals = 0;
   const shutdown = (signal: string): void => {
     signals++;
@@ -60,6 +68,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutdown requested');
+    if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
     Promise.all([http?.close(), broker.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
@@ -70,6 +79,19 @@ export async function runStart(opts: StartOptions): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Writes the ready file and prints the same JSON as one line on stdout; false (logged) when the file cannot be written. */
+function announceReady(file: string, broker: Broker, httpUrl: string | null, logger: Logger): boolean {
+  const info = readyInfo(broker, httpUrl);
+  try {
+    writeReadyFile(file, info);
+  } catch (err) {
+    logger.fatal({ err, file }, 'Eddy could not write its ready file');
+    return false;
+  }
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  return true;
 }
 
 function packageVersion(): string {
