@@ -146,14 +146,19 @@ test("import { startBroker } from 'eddy' works from an ES module, as require('ed
   const script = [
     "import { startBroker, Broker } from 'eddy';",
     "import eddy from 'eddy';",
+    "import * as named from 'eddy';",
     'const running = await startBroker();',
-    'const facts = { bootstrap: running.bootstrap, isBroker: running.broker instanceof Broker, sameAsCjs: eddy.startBroker === startBroker };',
+    'const esmNames = Object.keys(named).filter((name) => name !== "default").sort();',
+    'const cjsNames = Object.keys(eddy).filter((name) => name !== "__esModule").sort();',
+    'const facts = { bootstrap: running.bootstrap, isBroker: running.broker instanceof Broker, sameAsCjs: eddy.startBroker === startBroker, esmNames, cjsNames };',
     'await running.stop();',
     'console.log(JSON.stringify(facts));',
   ].join('\n');
   // The package resolves itself by name from inside its own directory (package.json "exports").
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO_ROOT, timeout: 20000 });
-  const facts = JSON.parse(stdout) as { bootstrap: string; isBroker: boolean; sameAsCjs: boolean };
+  const facts = JSON.parse(stdout) as { bootstrap: string; isBroker: boolean; sameAsCjs: boolean; esmNames: string[]; cjsNames: string[] };
+  // Every value the CommonJS entry exports is a named export of the ESM one (esm/index.mjs lists them).
+  expect(facts.esmNames).toEqual(facts.cjsNames);
   expect(facts.bootstrap).toMatch(/^127\.0\.0\.1:\d+$/);
   expect(facts.isBroker).toBe(true);
   expect(facts.sameAsCjs).toBe(true);
