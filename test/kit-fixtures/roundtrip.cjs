@@ -8,7 +8,14 @@ async function roundTrip(bootstrap, topic) {
   const consumer = kafka.consumer({ groupId: `${topic}-group` });
   await producer.connect();
   try {
-    await producer.send({ topic, messages: [{ value: 'one' }, { value: 'two' }] });
+    // One key: one partition, so the consumer sees the records in the order they were sent.
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'same', value: 'one' },
+        { key: 'same', value: 'two' },
+      ],
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const values = [];

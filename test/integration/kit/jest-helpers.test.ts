@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import { useBroker, runBootstrap, BOOTSTRAP_ENV } from '../../../src/kit/jest';
 import type { RunningBroker } from '../../../src/kit/start-broker';
+import { Broker as RegistryBroker } from '../../../src/broker/broker';
 import globalSetup = require('../../../src/kit/jest-global-setup');
 import globalTeardown = require('../../../src/kit/jest-global-teardown');
 
@@ -21,6 +22,13 @@ describe('useBroker() for a file', () => {
   test('gives the same broker to every test of the block', () => {
     expect(eddy()).toBe(seen[0]);
     expect(eddy().broker.topics.get('two')).toBeDefined();
+  });
+
+  test("runs the broker's code as Node loaded it, once per worker, not from this file's jest registry", () => {
+    const nodeRequire = process.getBuiltinModule('module').createRequire(__filename);
+    const nodeLoaded = nodeRequire('../../../src/broker/broker') as typeof import('../../../src/broker/broker');
+    expect(eddy().broker).toBeInstanceOf(nodeLoaded.Broker);
+    expect(eddy().broker).not.toBeInstanceOf(RegistryBroker);
   });
 });
 
