@@ -5,7 +5,7 @@
 // binds every method of) from process.argv at load time; Eddy never uses it.
 import yargs from 'yargs/yargs';
 import type { Argv } from 'yargs';
-import type { LogLevel } from './logger';
+import { LOG_FORMATS, type LogFormat, type LogLevel } from './logger';
 import { envVariableOf, SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
 import { isToolCommand, withToolCommands } from './tools/commands';
 
@@ -16,6 +16,8 @@ export interface StartOptions {
   advertisedListeners?: string;
   dataDir: string;
   logLevel: LogLevel;
+  /** Absent: auto. */
+  logFormat?: LogFormat;
   config: readonly string[];
   /** The HTTP console, metrics and admin endpoint (src/http); absent when turned off with --no-http. */
   http?: { readonly host: string; readonly port: number; readonly portIsDefault: boolean };
@@ -34,7 +36,8 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 const DEFAULT_DATA_DIR = './eddy-data';
 
-type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'http' | 'http-port' | 'http-host' | 'ready-file';
+type EnvBacked =
+  'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'log-format' | 'http' | 'http-port' | 'http-host' | 'ready-file';
 
 /** Kept beside the server's own defaults (src/http/http-server.ts) rather than imported: that module loads late. */
 const DEFAULT_HTTP_PORT = 8082;
@@ -55,6 +58,7 @@ function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>>
     'advertised-listeners': nonEmpty(env.EDDY_ADVERTISED_LISTENERS),
     'data-dir': nonEmpty(env.EDDY_DATA_DIR),
     'log-level': nonEmpty(env.EDDY_LOG_LEVEL),
+    'log-format': nonEmpty(env.EDDY_LOG_FORMAT),
     http: nonEmpty(env.EDDY_HTTP),
     'http-port': nonEmpty(env.EDDY_HTTP_PORT),
     'http-host': nonEmpty(env.EDDY_HTTP_HOST),
@@ -66,6 +70,12 @@ function parsePort(value: string, source: string): number {
   const port = Number(value);
   if (value.trim() === '' || !Number.isInteger(port)) throw new Error(`${source} must be a port number, got "${value}"`);
   return port;
+}
+
+function parseLogFormat(value: string, source: string): LogFormat {
+  const format = LOG_FORMATS.find((f) => f === value);
+  if (format === undefined) throw new Error(`${source} must be one of ${LOG_FORMATS.join(', ')}, got "${value}"`);
+  return format;
 }
 
 function parseSwitch(value: string, source: string): boolean {
@@ -124,6 +134,11 @@ function commandLine(argv: readonly string[]): Argv {
           describe: `Directory for logs and metadata, created if missing (default ${DEFAULT_DATA_DIR}) [EDDY_DATA_DIR]`,
         })
         .option('log-level', { type: 'string', requiresArg: true, describe: `Log verbosity: ${LOG_LEVELS.join(', ')} (default info) [EDDY_LOG_LEVEL]` })
+        .option('log-format', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'Log lines: json (for machines), pretty (for people), auto: pretty on a terminal, else json (default auto) [EDDY_LOG_FORMAT]',
+        })
         .option('http', {
           type: 'boolean',
           describe: 'Serve the HTTP console, /metrics and the admin endpoint; --no-http turns them off (default on) [EDDY_HTTP]',
@@ -225,6 +240,7 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
   };
   const port = flag('port') ?? fromEnv.port;
   const logLevel = flag('log-level') ?? fromEnv['log-level'];
+  const logFormat = flag('log-format') ?? fromEnv['log-format'];
   // Security flags become broker configs after --config's, so that a flag wins as everywhere else.
   const config = [...(Array.isArray(args.config) ? args.config.map(String) : []), ...securityConfigPairs(args, env)];
   return {
@@ -234,6 +250,7 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     advertisedListeners: flag('advertised-listeners') ?? fromEnv['advertised-listeners'],
     dataDir: flag('data-dir') ?? fromEnv['data-dir'] ?? DEFAULT_DATA_DIR,
     logLevel: logLevel === undefined ? 'info' : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
+    logFormat: logFormat === undefined ? 'auto' : parseLogFormat(logFormat, flag('log-format') !== undefined ? '--log-format' : 'EDDY_LOG_FORMAT'),
     config,
     http: httpOptions(args, fromEnv),
     readyFile: flag('ready-file') ?? fromEnv['ready-file'],

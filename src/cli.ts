@@ -33,7 +33,7 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
-  const logger = createLogger(opts.logLevel);
+  const logger = createLogger(opts.logLevel, undefined, opts.logFormat);
   // A file left by an earlier run would hand a waiting script an old address.
   if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
   let broker: Broker;
@@ -44,22 +44,8 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  let http: { readonly url: string; close(): Promise<void> } | null = null;
-  if (opts.http !== undefined) {
-    try {
-      http = await loadHttpServer().startHttpServer(broker, opts.http, logger);
-    } catch (err) {
-      logger.fatal({ err }, 'Eddy failed to start its HTTP server');
-      await broker.stop();
-      process.exitCode = 1;
-      return;
-    }
-  }
-  if (opts.readyFile !== undefined && !announceReady(opts.readyFile, broker, http?.url ?? null, logger)) {
-    await Promise.all([http?.close(), broker.stop()]);
-    process.exitCode = 1;
-    return;
-  }
+  // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
+  let httpStarting: Promise<{ readonly url: string; close(): Promise<void> } | null> = Promise.resolve(null);
   let signals = 0;
   const shutdown = (signal: string): void => {
     signals++;
@@ -69,7 +55,11 @@ export async function runStart(opts: StartOptions): Promise<void> {
     }
     logger.info({ signal }, 'shutdown requested');
     if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
-    Promise.all([http?.close(), broker.stop()]).then(
+    const httpClosed = httpStarting.then(
+      (http) => http?.close(),
+      () => undefined,
+    );
+    Promise.all([httpClosed, broker.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error({ err }, 'error during shutdown');
@@ -79,6 +69,25 @@ export async function runStart(opts: StartOptions): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (opts.http !== undefined) {
+    const httpOptions = opts.http;
+    httpStarting = Promise.resolve().then(() => loadHttpServer().startHttpServer(broker, httpOptions, logger));
+    try {
+      await httpStarting;
+    } catch (err) {
+      if (signals > 0) return;
+      logger.fatal({ err }, 'Eddy failed to start its HTTP server');
+      await broker.stop();
+      process.exit(1);
+    }
+  }
+  if (opts.readyFile !== undefined && signals === 0) {
+    const http = await httpStarting;
+    if (!announceReady(opts.readyFile, broker, http?.url ?? null, logger)) {
+      await Promise.all([http?.close(), broker.stop()]);
+      process.exit(1);
+    }
+  }
 }
 
 /** Writes the ready file and prints the same JSON as one line on stdout; false (logged) when the file cannot be written. */

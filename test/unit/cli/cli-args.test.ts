@@ -28,6 +28,8 @@ test('start takes every documented flag, in both --flag value and --flag=value f
         '--http-port',
         '18082',
         '--http-host=0.0.0.0',
+        '--log-format',
+        'pretty',
       ],
       {},
     ),
@@ -39,6 +41,7 @@ test('start takes every documented flag, in both --flag value and --flag=value f
     advertisedListeners: 'A://h:1',
     dataDir: '/tmp/d',
     logLevel: 'warn',
+    logFormat: 'pretty',
     config: ['num.partitions=3', 'log.roll.ms=5'],
     http: { host: '0.0.0.0', port: 18082, portIsDefault: false },
   });
@@ -52,6 +55,7 @@ test('without flags: ./eddy-data, info, no port (the broker defaults to 9092), n
     advertisedListeners: undefined,
     dataDir: './eddy-data',
     logLevel: 'info',
+    logFormat: 'auto',
     config: [],
     http: { host: '127.0.0.1', port: 8082, portIsDefault: true },
   });
@@ -146,4 +150,11 @@ test('a successful parse does not render help text nobody will see', () => {
   // yargs' own behaviour, which skipHelpCaching relies on (a yargs upgrade that changes it shows up here).
   expect(parsed(false).hasCachedHelpMessage()).toBe(true);
   expect(parsed(true).hasCachedHelpMessage()).toBe(false);
+});
+
+test('--log-format and EDDY_LOG_FORMAT: auto, json or pretty; anything else is refused with where it came from', () => {
+  expect(startOptions(parseCommandLine(['start'], { EDDY_LOG_FORMAT: 'json' })).logFormat).toBe('json');
+  expect(startOptions(parseCommandLine(['start', '--log-format', 'auto'], { EDDY_LOG_FORMAT: 'json' })).logFormat).toBe('auto');
+  const bad = parseCommandLine(['start', '--log-format', 'xml'], {});
+  expect(bad.kind === 'error' && bad.message).toBe('--log-format must be one of auto, json, pretty, got "xml"');
 });
