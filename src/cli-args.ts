@@ -21,6 +21,8 @@ export interface StartOptions {
   config: readonly string[];
   /** The HTTP console, metrics and admin endpoint (src/http); absent when turned off with --no-http. */
   http?: { readonly host: string; readonly port: number; readonly portIsDefault: boolean };
+  /** Where to write the ready file (src/kit/ready-info.ts) once every listener is bound. */
+  readyFile?: string;
 }
 
 export type ParsedCommand =
@@ -34,7 +36,8 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 const DEFAULT_DATA_DIR = './eddy-data';
 
-type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'log-format' | 'http' | 'http-port' | 'http-host';
+type EnvBacked =
+  'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'log-format' | 'http' | 'http-port' | 'http-host' | 'ready-file';
 
 /** Kept beside the server's own defaults (src/http/http-server.ts) rather than imported: that module loads late. */
 const DEFAULT_HTTP_PORT = 8082;
@@ -59,6 +62,7 @@ function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>>
     http: nonEmpty(env.EDDY_HTTP),
     'http-port': nonEmpty(env.EDDY_HTTP_PORT),
     'http-host': nonEmpty(env.EDDY_HTTP_HOST),
+    'ready-file': nonEmpty(env.EDDY_READY_FILE),
   };
 }
 
@@ -148,6 +152,12 @@ function commandLine(argv: readonly string[]): Argv {
           type: 'string',
           requiresArg: true,
           describe: `Interface the HTTP console binds (default ${DEFAULT_HTTP_HOST}, loopback only; 0.0.0.0 for all) [EDDY_HTTP_HOST]`,
+        })
+        .option('ready-file', {
+          type: 'string',
+          requiresArg: true,
+          describe:
+            'Once every listener (and the HTTP server) is bound, write {bootstrap, listeners, http, pid} as JSON to this file (replaced atomically, removed on shutdown) and print it on stdout [EDDY_READY_FILE]',
         })
         .option('config', {
           type: 'string',
@@ -243,5 +253,6 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     logFormat: logFormat === undefined ? 'auto' : parseLogFormat(logFormat, flag('log-format') !== undefined ? '--log-format' : 'EDDY_LOG_FORMAT'),
     config,
     http: httpOptions(args, fromEnv),
+    readyFile: flag('ready-file') ?? fromEnv['ready-file'],
   };
 }

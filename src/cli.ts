@@ -4,8 +4,9 @@
 import * as path from 'path';
 import { Broker } from './broker/broker';
 import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
+import { readyInfo, removeReadyFile, writeReadyFile } from './kit/ready-info';
 
 export type { StartOptions } from './cli-args';
 
@@ -33,6 +34,8 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
 
 export async function runStart(opts: StartOptions): Promise<void> {
   const logger = createLogger(opts.logLevel, undefined, opts.logFormat);
+  // A file left by an earlier run would hand a waiting script an old address.
+  if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
   let broker: Broker;
   try {
     broker = await Broker.start({ config: new BrokerConfig(brokerOverrides(opts, process.env)), logger });
@@ -42,7 +45,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     return;
   }
   // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
-  let httpStarting: Promise<{ close(): Promise<void> } | null> = Promise.resolve(null);
+  let httpStarting: Promise<{ readonly url: string; close(): Promise<void> } | null> = Promise.resolve(null);
   let signals = 0;
   const shutdown = (signal: string): void => {
     signals++;
@@ -51,6 +54,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
       process.exit(1);
     }
     logger.info({ signal }, 'shutdown requested');
+    if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
     const httpClosed = httpStarting.then(
       (http) => http?.close(),
       () => undefined,
@@ -77,6 +81,26 @@ export async function runStart(opts: StartOptions): Promise<void> {
       process.exit(1);
     }
   }
+  if (opts.readyFile !== undefined && signals === 0) {
+    const http = await httpStarting;
+    if (!announceReady(opts.readyFile, broker, http?.url ?? null, logger)) {
+      await Promise.all([http?.close(), broker.stop()]);
+      process.exit(1);
+    }
+  }
+}
+
+/** Writes the ready file and prints the same JSON as one line on stdout; false (logged) when the file cannot be written. */
+function announceReady(file: string, broker: Broker, httpUrl: string | null, logger: Logger): boolean {
+  const info = readyInfo(broker, httpUrl);
+  try {
+    writeReadyFile(file, info);
+  } catch (err) {
+    logger.fatal({ err, file }, 'Eddy could not write its ready file');
+    return false;
+  }
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  return true;
 }
 
 function packageVersion(): string {

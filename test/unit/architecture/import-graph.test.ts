@@ -25,6 +25,7 @@ const topFolder = (file: string): string => file.split('/')[0];
 const srcLevels: readonly (readonly string[])[] = [
   ['src/cli.ts', 'src/index.ts'],
   ['src/cli-args.ts'],
+  ['src/kit'],
   ['src/tools'],
   ['src/client'],
   ['src/http'],

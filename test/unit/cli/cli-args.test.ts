@@ -90,6 +90,18 @@ test('--config takes the key=value pairs that follow it, as well as repeated fla
   expect(startOptions(parseCommandLine(['start', '--config', 'a=1', 'b=2', '--port', '1', '--config', 'c=3'], {})).config).toEqual(['a=1', 'b=2', 'c=3']);
 });
 
+test('--ready-file names the file the ready description goes to; EDDY_READY_FILE too; the flag wins; it takes a value', () => {
+  expect(startOptions(parseCommandLine(['start'], {})).readyFile).toBeUndefined();
+  expect(startOptions(parseCommandLine(['start', '--port', '0', '--ready-file', '/tmp/r.json'], {})).readyFile).toBe('/tmp/r.json');
+  expect(startOptions(parseCommandLine(['start', '--ready-file=r.json'], {})).readyFile).toBe('r.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_READY_FILE: '/run/eddy.json' })).readyFile).toBe('/run/eddy.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_READY_FILE: '' })).readyFile).toBeUndefined();
+  expect(startOptions(parseCommandLine(['start', '--ready-file', 'flag.json'], { EDDY_READY_FILE: 'env.json' })).readyFile).toBe('flag.json');
+  expect(parseCommandLine(['start', '--ready-file'], {}).kind).toBe('error');
+  const help = parseCommandLine(['start', '--help'], {});
+  expect(help.kind === 'help' && help.text).toMatch(/--ready-file[\s\S]*EDDY_READY_FILE/);
+});
+
 test('bad values, unknown flags, stray arguments and unknown commands are errors that carry the help', () => {
   const errors: readonly (readonly string[])[] = [
     ['start', '--port', 'abc'],
