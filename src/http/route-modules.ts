@@ -3,5 +3,6 @@
 import type { HttpRouteModule } from './http-context';
 import { registerHealthRoutes } from './routes/health';
 import { registerLiveRoutes } from './routes/live';
+import { registerMetricsRoutes } from './routes/metrics';
 
-export const ROUTE_MODULES: readonly HttpRouteModule[] = [registerHealthRoutes, registerLiveRoutes];
+export const ROUTE_MODULES: readonly HttpRouteModule[] = [registerHealthRoutes, registerLiveRoutes, registerMetricsRoutes];
