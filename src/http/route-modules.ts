@@ -12,6 +12,8 @@ import { registerRestV3GroupRoutes } from './routes/rest-v3-groups';
 import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin';
 import { registerOverviewRoutes } from './routes/overview';
 import { registerTransactionRoutes } from './routes/transactions';
+import { registerLiveRoutes } from './routes/live';
+import { registerMetricsRoutes } from './routes/metrics';
 
 // The OpenAPI module comes first: it documents the routes registered after it.
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
@@ -26,4 +28,6 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerConsumerGroupAdminRoutes,
   registerOverviewRoutes,
   registerTransactionRoutes,
+  registerLiveRoutes,
+  registerMetricsRoutes,
 ];
