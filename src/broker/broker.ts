@@ -14,6 +14,7 @@ import { Connection } from '../network/connection';
 import { createListenerServer, type AcceptedSocket } from '../network/listener-server';
 import { BrokerSecurity } from '../security/broker-security';
 import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
+import { RequestThrottle } from '../security/quotas/request-throttle';
 import { buildHandlerTable } from '../api/registry';
 import { encodeApiVersionsFallback } from '../api/18-api-versions';
 import type { ApiHandler } from '../api/handler';
@@ -49,6 +50,7 @@ export class Broker {
   readonly services: BrokerServices;
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
   private readonly newRequestScope: RequestScopeFactory;
+  private readonly requestThrottle: RequestThrottle;
   private stopping: Promise<void> | null = null;
 
   private constructor(
@@ -75,8 +77,10 @@ export class Broker {
       apis: this.handlers,
       scramCredentials: security.scram,
       dynamicConfigs,
+      quotas: security.quotas,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
+    this.requestThrottle = new RequestThrottle(security.quotas.enforcement);
   }
 
   static async start(options: BrokerStartOptions): Promise<Broker> {
@@ -206,6 +210,7 @@ export class Broker {
         securityProtocol: this.security.listener(listenerName).protocol,
         principal,
         authenticator,
+        quotas: this.requestThrottle,
       },
       this.logger,
     );
