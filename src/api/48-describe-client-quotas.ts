@@ -19,6 +19,7 @@ export const describeClientQuotasHandler = defineHandler({
       entity: entityComponents(entity).map(([entityType, entityName]) => ({ entityType, entityName })),
       values: values.map(([key, value]) => ({ key, value })),
     }));
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, entries };
+    // Kafka's answer data defaults the message to the empty string, and a success keeps it.
+    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: '', entries };
   },
 });

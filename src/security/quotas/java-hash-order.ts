@@ -22,9 +22,26 @@ function bucketOf(hash: number, capacity: number): number {
   return (hash ^ (hash >>> 16)) & (capacity - 1);
 }
 
-/** `items` in the order a Java HashMap holding them would iterate, given each item's Java hash code. */
+/**
+ * `items` in the order a Java HashMap holding them would iterate, given each item's Java hash code. Items sharing a
+ * bucket keep the order they are given in: the caller gives them in the order they were first put (Kafka's images
+ * are rebuilt from the previous one each change, which keeps that order within a bucket).
+ */
 export function inJavaHashOrder<T>(items: readonly T[], hashOf: (item: T) => number): T[] {
-  const capacity = grownCapacity(items.length);
+  return byBucket(items, hashOf, grownCapacity(items.length));
+}
+
+/**
+ * The order in which items changed together are first put into Kafka's image: the order of the change map they
+ * come from, a HashMap of the default 16 buckets.
+ */
+export function inChangeMapOrder<T>(items: readonly T[], hashOf: (item: T) => number): T[] {
+  return byBucket(items, hashOf, Math.max(DEFAULT_CAPACITY, grownCapacity(items.length)));
+}
+
+const DEFAULT_CAPACITY = 16;
+
+function byBucket<T>(items: readonly T[], hashOf: (item: T) => number, capacity: number): T[] {
   return items
     .map((item, index) => ({ item, index, bucket: bucketOf(hashOf(item), capacity) }))
     .sort((a, b) => a.bucket - b.bucket || a.index - b.index)

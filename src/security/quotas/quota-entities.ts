@@ -58,11 +58,11 @@ export function entityKey(entity: QuotaEntity): string {
   return JSON.stringify([...entity].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Java's AbstractMap.hashCode of the entity's components, which orders Kafka's entity maps. */
+/** Kafka's ClientQuotaEntity.hashCode (Objects.hash of its component map), which orders Kafka's entity maps. */
 export function entityHash(entity: QuotaEntity): number {
-  let hash = 0;
-  for (const [type, name] of entity) hash = (hash + (javaHashOf(type) ^ javaHashOf(name))) | 0;
-  return hash;
+  let mapHash = 0;
+  for (const [type, name] of entity) mapHash = (mapHash + (javaHashOf(type) ^ javaHashOf(name))) | 0;
+  return (31 + mapHash) | 0;
 }
 
 /** Kafka's ClientQuotaEntity.toString, as its messages quote an entity. */

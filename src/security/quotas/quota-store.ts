@@ -19,7 +19,7 @@ import {
   type QuotaEntity,
   type QuotaFilter,
 } from './quota-entities';
-import { inJavaHashOrder, javaHashOf } from './java-hash-order';
+import { inChangeMapOrder, inJavaHashOrder, javaHashOf } from './java-hash-order';
 
 export const QUOTAS_FILE = 'client-quotas.json';
 
@@ -60,6 +60,7 @@ const NONE = 0;
 const INVALID_REQUEST = 42;
 
 export class ClientQuotaStore {
+  /** In the order each entity was first set, as are each entity's keys: Kafka's answers keep that order within a hash bucket. */
   private readonly entities = new Map<string, Stored>();
   private readonly listeners: Array<() => void> = [];
 
@@ -122,7 +123,7 @@ export class ClientQuotaStore {
       if (problem === null) changes.push({ key, entity: alteration.entity, ops });
     }
     if (!validateOnly && changes.length > 0) {
-      for (const change of changes) this.apply(change.key, change.entity, change.ops);
+      for (const change of inChangeMapOrder(changes, (c) => entityHash(c.entity))) this.apply(change.key, change.entity, change.ops);
       this.save();
       for (const listener of this.listeners) listener();
     }
@@ -144,7 +145,7 @@ export class ClientQuotaStore {
 
   private apply(key: string, entity: QuotaEntity, ops: ReadonlyMap<string, number | null>): void {
     const stored = this.entities.get(key) ?? { entity, quotas: new Map<string, number>() };
-    for (const [quotaKey, value] of ops) {
+    for (const [quotaKey, value] of inChangeMapOrder([...ops], ([k]) => javaHashOf(k))) {
       if (value === null) stored.quotas.delete(quotaKey);
       else stored.quotas.set(quotaKey, value);
     }
