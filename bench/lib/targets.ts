@@ -76,11 +76,13 @@ export interface EddyOptions {
   /** Creates topics through a driver's admin client (CreateTopics), as any user would. */
   readonly admin: LineChild;
   readonly extraArgs?: readonly string[];
+  /** The port of the listener the bench talks to; a free one when not given (extraArgs may then name it in --listeners). */
+  readonly port?: number;
 }
 
 export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: string }> {
   const dataDir = path.join(opts.workDir, `eddy-${opts.label}`);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const logFile = fs.openSync(path.join(opts.workDir, `eddy-${opts.label}.log`), 'a');
   const started = process.hrtime.bigint();
   const child = spawnTracked(
