@@ -13,16 +13,14 @@ import { startEddy, topicName } from '../lib/targets';
 
 type Listener = 'plaintext' | 'tls';
 
+const LISTENER_COLUMNS: ReadonlyArray<{ key: Listener; label: string }> = [
+  { key: 'tls', label: 'TLS' },
+  { key: 'plaintext', label: 'plaintext' },
+];
+
 export function tlsSection(): Section {
-  return section(
-    'tls',
-    'Produce throughput over TLS and plaintext, same broker, interleaved (records/s, MB/s of values)',
-    [
-      { key: 'tls', label: 'TLS' },
-      { key: 'plaintext', label: 'plaintext' },
-    ],
-    [['tls', 'plaintext']],
-  );
+  const title = 'Produce throughput over TLS and plaintext, same broker, interleaved (records/s, MB/s of values)';
+  return section('tls', title, LISTENER_COLUMNS, [['tls', 'plaintext']]);
 }
 
 /** A self-signed certificate for 127.0.0.1 with its key, as the one PEM file Eddy's --ssl-keystore takes. */
