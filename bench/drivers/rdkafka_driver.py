@@ -54,6 +54,8 @@ def producer_conf(job):
         "delivery.report.only.error": True,
     }
     conf.update(quiet_logger_conf())
+    # Client settings a workload adds, e.g. security.protocol=SSL for the TLS section.
+    conf.update(job.get("clientConfig", {}))
     return conf
 
 

@@ -78,11 +78,13 @@ export interface EddyOptions {
   readonly extraArgs?: readonly string[];
   /** The HTTP console's port: a free one when absent, 'off' for --no-http. */
   readonly httpPort?: number | 'off';
+  /** The port of the listener the bench talks to; a free one when not given (extraArgs may then name it in --listeners). */
+  readonly port?: number;
 }
 
 export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: string }> {
   const dataDir = path.join(opts.workDir, `eddy-${opts.label}`);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const logFile = fs.openSync(path.join(opts.workDir, `eddy-${opts.label}.log`), 'a');
   const started = process.hrtime.bigint();
   const child = spawnTracked(

@@ -28,6 +28,7 @@ import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
 import { produceOperation, verifyTransactionalWrite, type WriteRefusal } from './produce-txn-verification';
 import type { MaybeLog } from '../topics/partition-directory';
 import type { TopicRef } from '../topics/topic-service';
+import { quotaClientOf } from '../security/quotas/client-quotas';
 
 type PartitionResponse = NonNullable<NonNullable<ProduceResponseInit['responses']>[number]['partitionResponses']>[number];
 
@@ -199,12 +200,20 @@ function refusedAsUnauthorisedTransaction(request: ProduceRequest): NonNullable<
   }));
 }
 
-/** acks=0 gets no answer; when a partition failed, Kafka closes the connection so the producer notices. */
+/**
+ * acks=0 gets no answer; when a partition failed, Kafka closes the connection so the producer notices. The request's
+ * size counts against the client's producer_byte_rate whatever the outcome, as in Kafka; over it, the answer carries
+ * the throttle time and the connection is muted for it (acks=0 too).
+ */
 function produceResponse(
+  ctx: RequestContext,
   request: ProduceRequest,
   responses: NonNullable<ProduceResponseInit['responses']>,
 ): ProduceResponseInit | null | typeof CLOSE_CONNECTION {
-  if (request.acks !== 0) return { responses, throttleTimeMs: 0 };
+  const quotas = ctx.services.quotas.enforcement;
+  const throttleTimeMs = quotas.enabled('produce') ? quotas.record('produce', quotaClientOf(ctx), ctx.requestBytes, Date.now()) : 0;
+  ctx.throttle(throttleTimeMs);
+  if (request.acks !== 0) return { responses, throttleTimeMs };
   const failedAny = responses.some((topic) => topic.partitionResponses?.some((p) => p.errorCode !== undefined && p.errorCode !== ErrorCode.NONE));
   return failedAny ? CLOSE_CONNECTION : null;
 }
@@ -217,14 +226,14 @@ export const produceHandler = defineHandler({
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const unauthorised = refusedAsUnauthorisedTransaction(request);
-    if (unauthorised !== null) return Promise.resolve(produceResponse(request, unauthorised));
+    if (unauthorised !== null) return Promise.resolve(produceResponse(ctx, request, unauthorised));
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
       // append, without the per-topic and per-partition Promise.all layers below.
       const ref = topics.find(only.name, only.topicId, byId);
       return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
-        produceResponse(request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
+        produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
       );
     }
     return Promise.all(
@@ -233,6 +242,6 @@ export const produceHandler = defineHandler({
         const partitionResponses = await Promise.all(topicData.partitionData.map((p) => Promise.resolve(producePartition(ctx, request, acksValid, ref, p))));
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),
-    ).then((responses) => produceResponse(request, responses));
+    ).then((responses) => produceResponse(ctx, request, responses));
   },
 });

@@ -33,6 +33,7 @@ import type { CachedPartition } from './fetch-session-cache';
 import { FetchContext, mustAnswer, openFetchContext, openSession, recordAnswer, rotateToBack, sessionStillAt } from './fetch-sessions';
 import type { TopicRef } from '../topics/topic-service';
 import { recordsInBatches, type BrokerMetrics } from '../metrics/broker-metrics';
+import { quotaClientOf } from '../security/quotas/client-quotas';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
@@ -308,6 +309,17 @@ function sessionAnswer(
   );
 }
 
+/**
+ * A fetch over the client's consumer_byte_rate is answered empty with the throttle time, as Kafka's fetch contexts
+ * answer it (getThrottledResponse): no session is opened, an incremental session only reports a stale epoch.
+ */
+function throttledAnswer(context: Exclude<FetchContext, { kind: 'error' }>, throttleTimeMs: number): FetchResponseInit {
+  if (context.kind !== 'incremental') return { ...answer(ErrorCode.NONE, 0, []), throttleTimeMs };
+  const { session, requestEpoch } = context;
+  const errorCode = sessionStillAt(session, requestEpoch) ? ErrorCode.NONE : ErrorCode.INVALID_FETCH_SESSION_EPOCH;
+  return { ...answer(errorCode, session.id, []), throttleTimeMs };
+}
+
 export const fetchHandler = defineHandler({
   request: FetchRequestCodec,
   response: FetchResponseCodec,
@@ -322,9 +334,14 @@ export const fetchHandler = defineHandler({
     const stop = ctx.stopSignal;
     const lease = new ReadBufferLease(ctx.services.partitions.readBuffers);
     ctx.afterResponse(() => lease.releaseAll());
-    const limits: ReadLimits = { maxBytes: request.maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
+    const quotas = ctx.services.quotas.enforcement;
+    const client = quotas.enabled('fetch') ? quotaClientOf(ctx) : null;
+    // As Kafka, max_bytes is capped at what the quota lets through in its windows, so one fetch is not throttled for sure.
+    const maxBytes = client === null ? request.maxBytes : Math.min(request.maxBytes, Math.floor(quotas.maxValueInWindow('fetch', client)));
+    const minBytes = Math.min(request.minBytes, maxBytes);
+    const limits: ReadLimits = { maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
     let round = await readAll(parts, limits, lease);
-    while (!round.hasError && round.bytes < request.minBytes && logs.length > 0 && !stop.aborted) {
+    while (!round.hasError && round.bytes < minBytes && logs.length > 0 && !stop.aborted) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       await waitForData(logs, left, stop);
@@ -332,6 +349,15 @@ export const fetchHandler = defineHandler({
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();
       round = await readAll(parts, limits, lease);
+    }
+    if (client !== null) {
+      // The bytes returned count against consumer_byte_rate; a throttled fetch returns nothing, so they are taken back.
+      const throttleTimeMs = quotas.record('fetch', client, round.bytes, Date.now());
+      if (throttleTimeMs > 0) {
+        quotas.unrecord('fetch', client, round.bytes, Date.now());
+        ctx.throttle(throttleTimeMs);
+        return throttledAnswer(context, throttleTimeMs);
+      }
     }
     if (round.bytes > 0) countOut(ctx.services.metrics, parts, round);
     const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;

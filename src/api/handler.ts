@@ -39,6 +39,10 @@ export interface RequestContext {
    * (no response, handler failure, closed connection). Buffers a response references may be reused only then.
    */
   readonly afterResponse: (release: () => void) => void;
+  /** Size of the request in bytes, as Kafka's produce quota counts it. */
+  readonly requestBytes: number;
+  /** Asks for the connection to be muted this long after the answer (a quota's throttle time, KIP-219). */
+  throttle(ms: number): void;
 }
 
 export interface ApiHandler {

@@ -66,6 +66,8 @@ export const HANDLERS: readonly ApiHandler[] = [
   lazyHandler(42, 0, 2, () => (require('./42-delete-groups') as typeof import('./42-delete-groups')).deleteGroupsHandler),
   lazyHandler(44, 0, 1, () => (require('./44-incremental-alter-configs') as typeof import('./44-incremental-alter-configs')).incrementalAlterConfigsHandler),
   lazyHandler(47, 0, 0, () => (require('./47-offset-delete') as typeof import('./47-offset-delete')).offsetDeleteHandler),
+  lazyHandler(48, 0, 1, () => (require('./48-describe-client-quotas') as typeof import('./48-describe-client-quotas')).describeClientQuotasHandler),
+  lazyHandler(49, 0, 1, () => (require('./49-alter-client-quotas') as typeof import('./49-alter-client-quotas')).alterClientQuotasHandler),
   lazyHandler(
     50,
     0,

@@ -12,6 +12,7 @@ import type { TransactionCoordinator } from '../transactions/transaction-coordin
 import type { ScramCredentialStore } from '../security/scram-store';
 import type { FetchSessionCache } from './fetch-session-cache';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
+import type { ClientQuotas } from '../security/quotas/client-quotas';
 
 /** This broker's identity in the cluster (meta.properties). */
 export interface NodeIdentity {
@@ -85,4 +86,6 @@ export interface BrokerServices {
   readonly fetchSessions: FetchSessionCache;
   /** Per-topic bytes and records in and out, counted by Produce and Fetch (read by /metrics). */
   readonly metrics: BrokerMetrics;
+  /** Client quotas: stored (DescribeClientQuotas, AlterClientQuotas) and enforced (Produce, Fetch, every answer). */
+  readonly quotas: ClientQuotas;
 }

@@ -14,6 +14,7 @@ import { Connection } from '../network/connection';
 import { createListenerServer, type AcceptedSocket } from '../network/listener-server';
 import { BrokerSecurity } from '../security/broker-security';
 import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
+import { RequestThrottle } from '../security/quotas/request-throttle';
 import { buildHandlerTable } from '../api/registry';
 import { encodeApiVersionsFallback } from '../api/18-api-versions';
 import type { ApiHandler } from '../api/handler';
@@ -50,6 +51,7 @@ export class Broker {
   readonly services: BrokerServices;
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
   private readonly newRequestScope: RequestScopeFactory;
+  private readonly requestThrottle: RequestThrottle;
   private stopping: Promise<void> | null = null;
   /** Requests, per-topic traffic and connections, counted as they happen; /metrics and the console read them. */
   readonly metrics = new BrokerMetrics();
@@ -79,8 +81,10 @@ export class Broker {
       scramCredentials: security.scram,
       dynamicConfigs,
       metrics: this.metrics,
+      quotas: security.quotas,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
+    this.requestThrottle = new RequestThrottle(security.quotas.enforcement);
   }
 
   static async start(options: BrokerStartOptions): Promise<Broker> {
@@ -211,6 +215,7 @@ export class Broker {
         principal,
         authenticator,
         metrics: this.metrics,
+        quotas: this.requestThrottle,
       },
       this.logger,
     );

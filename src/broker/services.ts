@@ -16,6 +16,7 @@ import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
+import type { ClientQuotas } from '../security/quotas/client-quotas';
 
 export interface BrokerParts {
   readonly node: NodeIdentity;
@@ -28,6 +29,7 @@ export interface BrokerParts {
   readonly scramCredentials: ScramCredentialService;
   readonly dynamicConfigs: DynamicBrokerConfigs;
   readonly metrics: BrokerMetrics;
+  readonly quotas: ClientQuotas;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -42,6 +44,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     scramCredentials: parts.scramCredentials,
     dynamicConfigs: parts.dynamicConfigs,
     metrics: parts.metrics,
+    quotas: parts.quotas,
     fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;

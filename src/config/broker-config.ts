@@ -62,6 +62,8 @@ export const BrokerConfigKeys = {
   SOCKET_REQUEST_MAX_BYTES: intKey('socket.request.max.bytes', 104857600, 'Largest request frame a connection may send.', atLeast(1)),
   SOCKET_SEND_BUFFER_BYTES: intKey('socket.send.buffer.bytes', 102400, 'Socket send buffer size; -1 keeps the system default.'),
   SOCKET_RECEIVE_BUFFER_BYTES: intKey('socket.receive.buffer.bytes', 102400, 'Socket receive buffer size; -1 keeps the system default.'),
+  QUOTA_WINDOW_NUM: intKey('quota.window.num', 11, 'Windows a client quota rate is measured over.', atLeast(1)),
+  QUOTA_WINDOW_SIZE_SECONDS: intKey('quota.window.size.seconds', 1, 'Length of each client quota window, in seconds.', atLeast(1)),
   CONNECTIONS_MAX_IDLE_MS: longKey('connections.max.idle.ms', 600000, 'Idle time after which the broker closes a connection.'),
   MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS: intKey(
     'max.incremental.fetch.session.cache.slots',

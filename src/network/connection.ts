@@ -19,6 +19,7 @@ import type { SecurityProtocol } from '../security/listener-security';
 import { ANONYMOUS, type KafkaPrincipal } from '../security/principal';
 import type { AuthDecision, SaslAuthenticator } from './sasl-authenticator';
 import { BrokerMetrics } from '../metrics/broker-metrics';
+import type { RequestThrottle } from '../security/quotas/request-throttle';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -37,6 +38,8 @@ export interface ConnectionOptions {
   readonly authenticator?: SaslAuthenticator;
   /** Where requests are counted and timed; a connection built without one counts into its own. */
   readonly metrics?: BrokerMetrics;
+  /** Client quotas: the request quota on handler time, and the throttle an answer carries and mutes for. */
+  readonly quotas?: RequestThrottle;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -72,6 +75,9 @@ export class Connection {
   private readonly metrics: BrokerMetrics;
   /** When the request being served was dispatched (requests are served one at a time). */
   private requestStartedAt = 0;
+  /** Date.now() until which a throttled client's requests are left unread (KIP-219). */
+  private mutedUntil = 0;
+  private unmuteTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -207,7 +213,7 @@ export class Connection {
   }
 
   private maybeResume(): void {
-    if (!this.closedFlag && this.queue.length <= MAX_QUEUED_FRAMES && !this.socket.writableNeedDrain) {
+    if (!this.closedFlag && this.queue.length <= MAX_QUEUED_FRAMES && !this.socket.writableNeedDrain && Date.now() >= this.mutedUntil) {
       this.socket.resume();
     }
   }
@@ -215,7 +221,7 @@ export class Connection {
   private async processQueue(): Promise<void> {
     this.processing = true;
     try {
-      while (this.queue.length > 0 && !this.closedFlag && !this.stopRequested) {
+      while (this.queue.length > 0 && !this.closedFlag && !this.stopRequested && Date.now() >= this.mutedUntil) {
         if (this.socket.writableNeedDrain) {
           this.socket.pause();
           await this.writable();
@@ -284,7 +290,9 @@ export class Connection {
       this.close(reason, 'warn', { apiKey: header.apiKey, apiVersion: header.apiVersion, error: (err as Error).message });
       return undefined;
     }
-    const scope = this.options.newRequestScope(header, this.info);
+    const scope = this.options.newRequestScope(header, this.info, frame.length);
+    // The request quota counts the handler's own time, not what it waits for (an append, a long-poll).
+    const started = this.options.quotas?.timesRequests === true ? process.hrtime.bigint() : null;
     let outcome: unknown;
     try {
       outcome = handler.handle(request, scope);
@@ -292,13 +300,16 @@ export class Connection {
       this.handlerFailed(header, scope, err);
       return undefined;
     }
+    const handlerNanos = started === null ? 0 : Number(process.hrtime.bigint() - started);
     if (!(outcome instanceof Promise)) {
-      this.respond(handler, header, scope, outcome);
+      this.respond(handler, header, scope, outcome, handlerNanos);
       return undefined;
     }
     return outcome.then(
       (response: unknown) =>
-        header.apiKey === PRODUCE_API_KEY ? this.respondAtEndOfTick(handler, header, scope, response) : this.respond(handler, header, scope, response),
+        header.apiKey === PRODUCE_API_KEY
+          ? this.respondAtEndOfTick(handler, header, scope, response, handlerNanos)
+          : this.respond(handler, header, scope, response, handlerNanos),
       (err: unknown) => this.handlerFailed(header, scope, err),
     );
   }
@@ -347,11 +358,11 @@ export class Connection {
    * producer's client thread can hand that thread the CPU before the consumer's answer is out. The ack moves by
    * microseconds within the same tick, and the next request on this connection starts only after it is written.
    */
-  private respondAtEndOfTick(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): Promise<void> {
+  private respondAtEndOfTick(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown, handlerNanos: number): Promise<void> {
     return new Promise((resolve, reject) => {
       process.nextTick(() => {
         try {
-          this.respond(handler, header, scope, response);
+          this.respond(handler, header, scope, response, handlerNanos);
           resolve();
         } catch (err) {
           reject(err);
@@ -366,7 +377,10 @@ export class Connection {
   }
 
   /** Encodes and writes a handler's response (null: none); the scope's resources go once the socket is done with it. */
-  private respond(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown): void {
+  private respond(handler: ApiHandler, header: RequestHeader, scope: RequestScope, answer: unknown, handlerNanos = 0): void {
+    const settled = this.options.quotas?.settle(scope, answer, handlerNanos);
+    const response = settled === undefined ? answer : settled.response;
+    if (settled !== undefined && settled.throttleMs > 0) this.muteFor(settled.throttleMs);
     if (response === null || response === CLOSE_CONNECTION || this.closedFlag) {
       scope.release();
       if (response === CLOSE_CONNECTION) this.close('a request without a response failed', 'debug', { apiKey: header.apiKey, clientId: header.clientId });
@@ -390,6 +404,29 @@ export class Connection {
       throw err;
     }
     this.metrics.requestCompleted(header.apiKey, this.requestStartedAt, writer.length, response);
+  }
+
+  /**
+   * A throttled client's next requests wait unread until its throttle time has passed, as Kafka mutes the channel
+   * (KIP-219): the answer already went out, the socket stops being read, and reading resumes when the time is up.
+   */
+  private muteFor(ms: number): void {
+    this.mutedUntil = Math.max(this.mutedUntil, Date.now() + ms);
+    this.socket.pause();
+    if (this.unmuteTimer === null) this.scheduleUnmute();
+  }
+
+  private scheduleUnmute(): void {
+    this.unmuteTimer = setTimeout(
+      () => {
+        if (Date.now() < this.mutedUntil) return this.scheduleUnmute();
+        this.unmuteTimer = null;
+        this.maybeResume();
+        if (!this.processing && this.queue.length > 0) void this.processQueue();
+      },
+      Math.max(1, this.mutedUntil - Date.now()),
+    );
+    this.unmuteTimer.unref();
   }
 
   /** Resolves once the socket has room for more output again, or is closed. */

@@ -24,11 +24,12 @@ export interface ConnectionInfo {
   readonly stopSignal: AbortSignal;
 }
 
-export type RequestScopeFactory = (header: RequestHeader, connection: ConnectionInfo) => RequestScope;
+/** `requestBytes`: the request frame's size (what Kafka's produce quota counts), 0 when not given. */
+export type RequestScopeFactory = (header: RequestHeader, connection: ConnectionInfo, requestBytes?: number) => RequestScope;
 
 /** The factory for a broker's connections: every request sees the same services and logger. */
 export function requestScopeFactory(services: BrokerServices, logger: Logger): RequestScopeFactory {
-  return (header, connection) => new RequestScope(header, connection, services, logger);
+  return (header, connection, requestBytes = 0) => new RequestScope(header, connection, services, logger, requestBytes);
 }
 
 /**
@@ -41,12 +42,15 @@ export class RequestScope implements RequestContext {
   readonly correlationId: number;
   readonly clientId: string | null;
   private releases: Array<() => void> | null = null;
+  /** The throttle time a handler asked for; the connection mutes itself for it after the answer. */
+  throttleMs = 0;
 
   constructor(
     header: RequestHeader,
     private readonly connection: ConnectionInfo,
     readonly services: BrokerServices,
     readonly logger: Logger,
+    readonly requestBytes = 0,
   ) {
     this.apiKey = header.apiKey;
     this.apiVersion = header.apiVersion;
@@ -80,6 +84,10 @@ export class RequestScope implements RequestContext {
 
   get stopSignal(): AbortSignal {
     return this.connection.stopSignal;
+  }
+
+  throttle(ms: number): void {
+    this.throttleMs = Math.max(this.throttleMs, ms);
   }
 
   afterResponse(release: () => void): void {

@@ -2,11 +2,13 @@
 // handler; Kafka's SaslServerAuthenticator, state for state. Until authentication completes only ApiVersions (once,
 // first) and SaslHandshake are served; SaslHandshake v1 leads to SaslAuthenticate requests, v0 to raw size-prefixed
 // tokens. A wrong password is answered SASL_AUTHENTICATION_FAILED and the connection closes; any other request
-// closes it with a log line. Once authenticated, requests go to the handlers until the session expires
+// closes it with a log line, answered first with its error response (ILLEGAL_SASL_STATE) when it comes after a
+// SaslHandshake v1, where Kafka expects SaslAuthenticate requests. Once authenticated, requests go to the handlers until the session expires
 // (connections.max.reauth.ms, a token's expiry): a client that said it can (SaslAuthenticate v1+) re-authenticates
 // with a new SaslHandshake, keeping its mechanism and principal (KIP-368); any request after expiry closes.
 import { Reader } from '../../codecs/primitives/reader';
-import type { Writer } from '../../codecs/primitives/writer';
+import { Writer } from '../../codecs/primitives/writer';
+import type { ApiSpec } from '../../codecs/primitives/message-codec';
 import { decodeRequestHeader, encodeResponseHeader, type RequestHeader } from '../../codecs/protocol/headers';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { SaslHandshakeRequestCodec } from '../../codecs/generated/SaslHandshakeRequest';
@@ -44,6 +46,58 @@ interface Reauthentication {
 
 function closing(reason: string, level: CloseReason['level'] = 'info', details?: Record<string, unknown>): AuthDecision {
   return { kind: 'close', close: { reason, level, details } };
+}
+
+/**
+ * The API's spec, loaded only on the rare path that needs it (a request in the middle of the exchange): the table
+ * imports every codec, a few hundred milliseconds the first time.
+ */
+function apiSpecOf(apiKey: number): ApiSpec | undefined {
+  return (require('../../codecs/generated/api-registry') as typeof import('../../codecs/generated/api-registry')).API_REGISTRY.get(apiKey);
+}
+
+/** The API as Kafka's ApiKeys enum names it in its messages (METADATA, API_VERSIONS). */
+function kafkaApiName(spec: ApiSpec): string {
+  return spec.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+const METADATA = 3;
+
+/**
+ * The body of Kafka's error response (AbstractRequest.getErrorResponse) as far as Eddy builds it: the top-level
+ * error code, except Metadata, whose error response names each requested topic with the error and sets no top-level code.
+ */
+function errorResponseBody(apiKey: number, request: unknown): object {
+  if (apiKey !== METADATA) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE };
+  const topics = (request as { topics: Array<{ name: string | null; topicId: string }> | null }).topics ?? [];
+  return {
+    topics: topics.map((t) => ({ name: t.name ?? '', topicId: t.topicId, errorCode: ErrorCode.ILLEGAL_SASL_STATE, isInternal: false, partitions: [] })),
+  };
+}
+
+/**
+ * Kafka's answer to a request other than SaslAuthenticate after a SaslHandshake v1 (SaslServerAuthenticator
+ * handleSaslToken): the request's error response with ILLEGAL_SASL_STATE, then the connection closes. A request
+ * Kafka could not parse at that version gets no answer.
+ */
+function unexpectedDuringAuthentication(header: RequestHeader, reader: Reader): AuthDecision {
+  const spec = apiSpecOf(header.apiKey);
+  const thenClose: CloseReason = {
+    reason: `Unexpected Kafka request of type ${spec === undefined ? header.apiKey : kafkaApiName(spec)} during SASL authentication.`,
+    level: 'info',
+    details: { apiKey: header.apiKey, clientId: header.clientId },
+  };
+  if (spec === undefined || header.apiVersion < spec.minVersion || header.apiVersion > spec.maxVersion) return { kind: 'close', close: thenClose };
+  const answer = new Writer();
+  try {
+    const body = errorResponseBody(header.apiKey, spec.request.decode(reader, header.apiVersion));
+    encodeResponseHeader(answer, header.apiKey, header.apiVersion, header.correlationId);
+    (spec.response as unknown as { encode(value: object, writer: Writer, version: number): void }).encode(body, answer, header.apiVersion);
+  } catch {
+    return { kind: 'close', close: thenClose };
+  }
+  const bytes = answer.toBuffer();
+  return { kind: 'reply', encode: (writer) => writer.writeRawBuffer(bytes), thenClose };
 }
 
 export class SaslAuthenticator {
@@ -88,21 +142,22 @@ export class SaslAuthenticator {
     if (this.state === 'complete') return this.afterAuthentication(header, reader, now);
     switch (header.apiKey) {
       case API_VERSIONS:
+        if (this.state === 'authenticate') return unexpectedDuringAuthentication(header, reader);
         if (this.state !== 'versions-or-handshake') return closing(`Unexpected ApiVersions request received during SASL authentication state ${this.state}`);
         this.state = 'handshake';
         return { kind: 'dispatch' };
       case SASL_HANDSHAKE:
-        if (this.state === 'authenticate') return closing('Unexpected Kafka request of type SASL_HANDSHAKE during SASL authentication.');
+        if (this.state === 'authenticate') return unexpectedDuringAuthentication(header, reader);
         return this.handshake(header, reader);
       case SASL_AUTHENTICATE:
         if (this.state === 'authenticate') return this.authenticate(header, reader, now);
         return closing('Unexpected Kafka request of type SASL_AUTHENTICATE during SASL handshake.');
       default:
-        return closing(
-          `Unexpected Kafka request of type ${header.apiKey} during SASL ${this.state === 'authenticate' ? 'authentication' : 'handshake'}.`,
-          'info',
-          { apiKey: header.apiKey, clientId: header.clientId },
-        );
+        if (this.state === 'authenticate') return unexpectedDuringAuthentication(header, reader);
+        return closing(`Unexpected Kafka request of type ${header.apiKey} during SASL handshake.`, 'info', {
+          apiKey: header.apiKey,
+          clientId: header.clientId,
+        });
     }
   }
 

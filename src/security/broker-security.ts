@@ -12,6 +12,7 @@ import { ScramCredentialStore } from './scram-store';
 import { principalMapper, type PrincipalMapper } from './ssl-principal';
 import { listenerTls, type ListenerTls } from './tls-options';
 import { readUsersFile, USERS_FILE_CONFIG } from './users-file';
+import { openClientQuotas, type ClientQuotas } from './quotas/client-quotas';
 
 export interface ListenerSecurity {
   readonly name: string;
@@ -29,6 +30,8 @@ const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA
 export class BrokerSecurity {
   private constructor(
     readonly scram: ScramCredentialStore,
+    /** Client quotas, stored in the data dir beside the SCRAM credentials. */
+    readonly quotas: ClientQuotas,
     private readonly byName: ReadonlyMap<string, ListenerSecurity>,
   ) {}
 
@@ -52,7 +55,8 @@ export class BrokerSecurity {
       });
     }
     if (fileUsers.size > 0) logger.info({ users: fileUsers.size, file: usersFile }, 'users file read');
-    return new BrokerSecurity(scram, byName);
+    const windows = { samples: config.get(K.QUOTA_WINDOW_NUM), windowMs: config.get(K.QUOTA_WINDOW_SIZE_SECONDS) * 1000 };
+    return new BrokerSecurity(scram, openClientQuotas(dataDir, windows, logger), byName);
   }
 
   listener(name: string): ListenerSecurity {

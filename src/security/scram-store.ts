@@ -3,9 +3,9 @@
 // DescribeUserScramCredentials with Kafka's validation and messages. Kafka keeps them in its metadata log; Eddy
 // keeps them in one JSON file in the data dir, rewritten atomically on each change, so users survive restarts.
 // Users from the users file (--users-file) get credentials too, made at start and never written.
-import * as fs from 'fs';
 import * as path from 'path';
 import type { Logger } from '../logger';
+import { readJsonFile, writeJsonFileAtomically } from './atomic-json-file';
 import {
   credentialFromSalted,
   MAX_ITERATIONS,
@@ -88,9 +88,8 @@ export class ScramCredentialStore {
   }
 
   private load(): void {
-    if (this.file === null || !fs.existsSync(this.file)) return;
-    const parsed = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { credentials?: StoredCredential[] };
-    for (const c of parsed.credentials ?? []) {
+    const parsed = this.file === null ? null : readJsonFile<{ credentials?: StoredCredential[] }>(this.file);
+    for (const c of parsed?.credentials ?? []) {
       const credential = {
         salt: Buffer.from(c.salt, 'base64'),
         storedKey: Buffer.from(c.storedKey, 'base64'),
@@ -194,7 +193,7 @@ export class ScramCredentialStore {
     return exists ? null : { code: RESOURCE_NOT_FOUND, message: 'Attempt to delete a user credential that does not exist' };
   }
 
-  /** Writes every credential to a temporary file, syncs it, and renames it over the old one. */
+  /** Writes every credential to the file, atomically (owner-only: the keys let a client log in). */
   private save(): void {
     if (this.file === null) return;
     const credentials: StoredCredential[] = [];
@@ -210,15 +209,7 @@ export class ScramCredentialStore {
         });
       }
     }
-    const temp = `${this.file}.tmp`;
-    const fd = fs.openSync(temp, 'w', 0o600);
-    try {
-      fs.writeSync(fd, JSON.stringify({ version: 1, credentials }, null, 1));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temp, this.file);
+    writeJsonFileAtomically(this.file, { version: 1, credentials }, 0o600);
     this.logger.info({ users: new Set(credentials.map((c) => c.user)).size }, 'SCRAM credentials saved');
   }
 }

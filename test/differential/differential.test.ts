@@ -24,6 +24,7 @@ import { PRODUCE_SCENARIOS } from './scenarios-produce';
 import { TOPIC_ADMIN_SCENARIOS } from './scenarios-topic-admin';
 import { TRANSACTION_SCENARIOS } from './scenarios-transactions';
 import { SECURITY_SCENARIOS } from './scenarios-security';
+import { QUOTA_SCENARIOS } from './scenarios-quotas';
 import { awaitTransactionCoordinator } from './txn-steps';
 
 const SCENARIOS: readonly Scenario[] = [
@@ -44,6 +45,7 @@ const SCENARIOS: readonly Scenario[] = [
   ...TRANSACTION_SCENARIOS,
   ...IDEMPOTENCE_SCENARIOS,
   ...SECURITY_SCENARIOS,
+  ...QUOTA_SCENARIOS,
 ];
 
 interface Outcome {

@@ -1,5 +1,6 @@
 // What a SASL or TLS listener does with clients that get it wrong, each checked against Kafka's behaviour: a
-// request before authentication closes the connection; an unknown mechanism is answered with the enabled list and
+// request before authentication closes the connection (after SaslHandshake v1, answered first with its error
+// response); an unknown mechanism is answered with the enabled list and
 // closed; a wrong password or a malformed token is answered SASL_AUTHENTICATION_FAILED and closed; an oversized
 // frame before authentication, plaintext on a TLS port and an aborted TLS handshake close that one connection. The
 // broker and its other connections carry on, and no password reaches the log.
@@ -64,6 +65,23 @@ describeIfOpenssl('bad input on SASL and TLS listeners', () => {
     afterVersions.send(MetadataRequestCodec, 12, { topics: null });
     expect(await afterVersions.nextFrame()).toBeNull();
     expect(logLines.some((l) => l.includes('during SASL handshake'))).toBe(true);
+    await stillServes();
+  });
+
+  test('a request other than SaslAuthenticate after SaslHandshake v1 gets its error response with ILLEGAL_SASL_STATE, then the connection closes', async () => {
+    // Kafka's SaslServerAuthenticator answers the request with its error response and fails the authentication.
+    const client = await sasl();
+    expect((await handshake(client, 'PLAIN')).errorCode).toBe(ErrorCode.NONE);
+    const answer = await client.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' });
+    expect(answer).toMatchObject({ errorCode: ErrorCode.ILLEGAL_SASL_STATE, apiKeys: [] });
+    expect(await client.waitClosed()).toBe(true);
+    const metadataClient = await sasl();
+    await handshake(metadataClient, 'SCRAM-SHA-256');
+    const topics = [{ name: 'orders', topicId: '00000000-0000-0000-0000-000000000000' }];
+    const metadata = await metadataClient.request(MetadataRequestCodec, MetadataResponseCodec, 12, { topics });
+    expect(metadata).toMatchObject({ brokers: [], topics: [{ name: 'orders', errorCode: ErrorCode.ILLEGAL_SASL_STATE, partitions: [] }] });
+    expect(await metadataClient.waitClosed()).toBe(true);
+    expect(logLines.some((l) => l.includes('Unexpected Kafka request of type METADATA during SASL authentication.'))).toBe(true);
     await stillServes();
   });
 

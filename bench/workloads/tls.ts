@@ -1,0 +1,102 @@
+// Produce throughput over TLS against plaintext (issue 18: TLS should cost at most 30 %, ≥ 0.7× plaintext): one
+// Eddy with a PLAINTEXT and an SSL listener, librdkafka producing the same records to each in turn, round after
+// round, so background load on the shared machine hits both alike. The certificate is a self-signed one made with
+// openssl for 127.0.0.1; the client verifies it against itself as its CA.
+import * as fs from 'fs';
+import * as path from 'path';
+import { execFileSync } from 'child_process';
+import type { BenchContext } from '../lib/context';
+import { num } from '../lib/line-child';
+import { freePort } from '../lib/net-probe';
+import { record, section, type Section } from '../lib/results';
+import { startEddy, topicName } from '../lib/targets';
+
+type Listener = 'plaintext' | 'tls';
+
+const LISTENER_COLUMNS: ReadonlyArray<{ key: Listener; label: string }> = [
+  { key: 'tls', label: 'TLS' },
+  { key: 'plaintext', label: 'plaintext' },
+];
+
+export function tlsSection(): Section {
+  const title = 'Produce throughput over TLS and plaintext, same broker, interleaved (records/s, MB/s of values)';
+  return section('tls', title, LISTENER_COLUMNS, [['tls', 'plaintext']]);
+}
+
+/** A self-signed certificate for 127.0.0.1 with its key, as the one PEM file Eddy's --ssl-keystore takes. */
+function selfSignedPem(dir: string): string {
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'tls.key', '-out', 'tls.crt', '-days', '1', '-subj', '/CN=localhost'].concat([
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ]),
+    { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  const pem = path.join(dir, 'tls.pem');
+  fs.writeFileSync(pem, Buffer.concat([fs.readFileSync(path.join(dir, 'tls.key')), fs.readFileSync(path.join(dir, 'tls.crt'))]));
+  return pem;
+}
+
+const CONFIGS = [
+  { size: 1000, partitions: 8 },
+  { size: 100, partitions: 8 },
+] as const;
+
+export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(ctx.workDir, 'tls-'));
+  const pem = selfSignedPem(dir);
+  const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const eddy = await startEddy({
+    workDir: ctx.workDir,
+    label: 'tls',
+    admin: ctx.rdkafka,
+    port: plainPort,
+    extraArgs: ['--listeners', `PLAINTEXT://127.0.0.1:${plainPort},SSL://127.0.0.1:${tlsPort}`, '--ssl-keystore', pem],
+  });
+  const bootstrap: Record<Listener, string> = { plaintext: eddy.bootstrap, tls: `127.0.0.1:${tlsPort}` };
+  const clientConfig: Record<Listener, Record<string, string>> = {
+    plaintext: {},
+    tls: { 'security.protocol': 'SSL', 'ssl.ca.location': path.join(dir, 'tls.crt') },
+  };
+  const rounds = Math.max(ctx.runs, 3);
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const cfg of CONFIGS) {
+        ctx.progress(`round ${round + 1}/${rounds} tls produce ${cfg.size} B p${cfg.partitions}`);
+        // The order alternates each round, so neither listener always runs on a warmer broker.
+        const order: Listener[] = round % 2 === 0 ? ['plaintext', 'tls'] : ['tls', 'plaintext'];
+        for (const listener of order) {
+          const topic = topicName(['tls', listener, `s${cfg.size}`, `r${round}`], cfg.partitions);
+          await eddy.createTopic(topic, cfg.partitions);
+          const count = cfg.size === 100 ? (ctx.quick ? 40_000 : 250_000) : ctx.quick ? 10_000 : 60_000;
+          const res = await ctx.rdkafka.run({
+            kind: 'produce',
+            bootstrap: bootstrap[listener],
+            topic,
+            size: cfg.size,
+            acks: 1,
+            partitions: cfg.partitions,
+            compression: 'none',
+            count,
+            maxSeconds: ctx.quick ? 0.6 : 1.5,
+            clientConfig: clientConfig[listener],
+          });
+          record(
+            out,
+            `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} acks=1 p${cfg.partitions} none`,
+            'rec/s',
+            listener,
+            num(res, 'records') / num(res, 'seconds'),
+            cfg.size,
+          );
+        }
+      }
+    }
+  } finally {
+    await eddy.stop();
+  }
+  out.notes.push(
+    `Medians of ${rounds} rounds, the two listeners alternating first. The machine is shared with other work, so each figure is noisy; the ratio compares runs made seconds apart. Issue 18 asks for TLS ≥ 0.7× plaintext.`,
+  );
+}
