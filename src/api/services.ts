@@ -10,6 +10,7 @@ import type { TopicService } from '../topics/topic-service';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
 import type { ScramCredentialStore } from '../security/scram-store';
+import type { AclAuthorizer } from '../security/authorizer';
 import type { FetchSessionCache } from './fetch-session-cache';
 
 /** This broker's identity in the cluster (meta.properties). */
@@ -82,4 +83,6 @@ export interface BrokerServices {
   readonly dynamicConfigs: DynamicBrokerConfigs;
   /** Incremental fetch sessions (KIP-227), kept for the broker's life, across connections. */
   readonly fetchSessions: FetchSessionCache;
+  /** The ACL authorizer (authorizer.class.name), or null when none is configured and every request is allowed. */
+  readonly authorizer: AclAuthorizer | null;
 }

@@ -75,6 +75,7 @@ export class Broker {
       apis: this.handlers,
       scramCredentials: security.scram,
       dynamicConfigs,
+      authorizer: security.authorizer,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
   }

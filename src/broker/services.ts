@@ -14,6 +14,7 @@ import { BrokerConfigKeys, type BrokerConfig } from '../config/broker-config';
 import { FetchSessionCache } from '../api/fetch-session-cache';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
+import type { AclAuthorizer } from '../security/authorizer';
 import type { Coordinators } from './coordinators';
 
 export interface BrokerParts {
@@ -26,6 +27,7 @@ export interface BrokerParts {
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
   readonly scramCredentials: ScramCredentialService;
   readonly dynamicConfigs: DynamicBrokerConfigs;
+  readonly authorizer: AclAuthorizer | null;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -39,6 +41,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     apis: parts.apis,
     scramCredentials: parts.scramCredentials,
     dynamicConfigs: parts.dynamicConfigs,
+    authorizer: parts.authorizer,
     fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;

@@ -9,6 +9,7 @@ import { isSasl, isTls, listenerSetting, securityProtocolOf, type SecurityProtoc
 import { listenerSasl, type ListenerSasl } from './listener-sasl';
 import { credentialFromPassword, type ScramMechanism } from './sasl/scram-crypto';
 import { ScramCredentialStore } from './scram-store';
+import { AclAuthorizer } from './authorizer';
 import { principalMapper, type PrincipalMapper } from './ssl-principal';
 import { listenerTls, type ListenerTls } from './tls-options';
 import { readUsersFile, USERS_FILE_CONFIG } from './users-file';
@@ -29,6 +30,8 @@ const SCRAM_MECHANISMS: readonly ScramMechanism[] = ['SCRAM-SHA-256', 'SCRAM-SHA
 export class BrokerSecurity {
   private constructor(
     readonly scram: ScramCredentialStore,
+    /** The ACL authorizer authorizer.class.name asks for; null when it names none. */
+    readonly authorizer: AclAuthorizer | null,
     private readonly byName: ReadonlyMap<string, ListenerSecurity>,
   ) {}
 
@@ -52,7 +55,7 @@ export class BrokerSecurity {
       });
     }
     if (fileUsers.size > 0) logger.info({ users: fileUsers.size, file: usersFile }, 'users file read');
-    return new BrokerSecurity(scram, byName);
+    return new BrokerSecurity(scram, AclAuthorizer.fromConfig(config, dataDir, logger), byName);
   }
 
   listener(name: string): ListenerSecurity {

@@ -1,0 +1,54 @@
+// The one way a handler asks the authorizer, as Kafka's AuthHelper does: with no authorizer configured every
+// question answers yes, so each handler's check is a single call that changes nothing when ACLs are off.
+import { principalText } from '../security/principal';
+import { AclOperation, CLUSTER_NAME, ResourceType } from '../security/acl-types';
+import type { AclRequester } from '../security/authorizer';
+import type { RequestContext } from './handler';
+
+export { AclOperation, ResourceType };
+
+export function requesterOf(ctx: RequestContext): AclRequester {
+  return { principal: principalText(ctx.principal), host: ctx.clientHost };
+}
+
+/** May the request's principal, from its host, perform `operation` on the named resource? */
+export function allows(ctx: RequestContext, operation: AclOperation, resourceType: ResourceType, name: string): boolean {
+  const authorizer = ctx.services.authorizer;
+  return authorizer === null || authorizer.authorize(requesterOf(ctx), operation, resourceType, name);
+}
+
+export function allowsCluster(ctx: RequestContext, operation: AclOperation): boolean {
+  return allows(ctx, operation, ResourceType.CLUSTER, CLUSTER_NAME);
+}
+
+export function allowsTopic(ctx: RequestContext, operation: AclOperation, topic: string): boolean {
+  return allows(ctx, operation, ResourceType.TOPIC, topic);
+}
+
+export function allowsGroup(ctx: RequestContext, operation: AclOperation, group: string): boolean {
+  return allows(ctx, operation, ResourceType.GROUP, group);
+}
+
+export function allowsTransactionalId(ctx: RequestContext, operation: AclOperation, transactionalId: string): boolean {
+  return allows(ctx, operation, ResourceType.TRANSACTIONAL_ID, transactionalId);
+}
+
+/** Kafka's authorizeByResourceType: may the principal do `operation` on at least one resource of the type? */
+export function allowsSomeOf(ctx: RequestContext, operation: AclOperation, resourceType: ResourceType): boolean {
+  const authorizer = ctx.services.authorizer;
+  return authorizer === null || authorizer.authorizeByResourceType(requesterOf(ctx), operation, resourceType);
+}
+
+/**
+ * A per-request memo of topic decisions (Kafka's filterByAuthorized asks once per distinct name): a request naming
+ * a topic in many partitions asks the authorizer once.
+ */
+export function topicCheck(ctx: RequestContext, operation: AclOperation): (topic: string) => boolean {
+  if (ctx.services.authorizer === null) return () => true;
+  const decided = new Map<string, boolean>();
+  return (topic) => {
+    let allowed = decided.get(topic);
+    if (allowed === undefined) decided.set(topic, (allowed = allowsTopic(ctx, operation, topic)));
+    return allowed;
+  };
+}
