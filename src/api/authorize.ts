@@ -52,3 +52,46 @@ export function topicCheck(ctx: RequestContext, operation: AclOperation): (topic
     return allowed;
   };
 }
+
+/** Config resource types (DescribeConfigs, AlterConfigs): not ACL resource types. */
+const CONFIG_TOPIC = 2;
+const CONFIG_GROUP = 32;
+
+const AUTHORIZATION_MESSAGES: Readonly<Record<number, string>> = {
+  29: 'Topic authorization failed.',
+  30: 'Group authorization failed.',
+  31: 'Cluster authorization failed.',
+};
+
+/**
+ * Kafka's answer when a config resource may not be described or altered (DESCRIBE_CONFIGS or ALTER_CONFIGS on the
+ * topic or group, on the cluster for broker-level resources), with Kafka's message; null when allowed.
+ */
+export function configRefusal(ctx: RequestContext, resourceType: number, name: string, alter: boolean): { errorCode: number; errorMessage: string } | null {
+  const operation = alter ? AclOperation.ALTER_CONFIGS : AclOperation.DESCRIBE_CONFIGS;
+  const [allowed, errorCode] =
+    resourceType === CONFIG_TOPIC
+      ? [allowsTopic(ctx, operation, name), 29]
+      : resourceType === CONFIG_GROUP
+        ? [allowsGroup(ctx, operation, name), 30]
+        : [allowsCluster(ctx, operation), 31];
+  return allowed ? null : { errorCode, errorMessage: AUTHORIZATION_MESSAGES[errorCode] };
+}
+
+export interface ResourceRef {
+  readonly resourceType: number;
+  readonly resourceName: string;
+}
+
+/** The refused resources' answers put back among the others' (`answered`, in order), as the request listed them. */
+export function inRequestOrder<A>(
+  requested: readonly ResourceRef[],
+  answered: readonly A[],
+  refusal: (r: ResourceRef) => { errorCode: number; errorMessage: string } | null,
+): Array<A | (ResourceRef & { errorCode: number; errorMessage: string })> {
+  let next = 0;
+  return requested.map((r) => {
+    const refused = refusal(r);
+    return refused === null ? answered[next++] : { resourceType: r.resourceType, resourceName: r.resourceName, ...refused };
+  });
+}
