@@ -6,6 +6,7 @@ import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribePr
 import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '../../codecs/generated/DescribeProducersResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsTopic } from './authorize';
 
 export const describeProducersHandler = defineHandler({
   request: DescribeProducersRequestCodec,
@@ -16,6 +17,10 @@ export const describeProducersHandler = defineHandler({
       throttleTimeMs: 0,
       topics: await Promise.all(
         request.topics.map(async (t) => {
+          if (!allowsTopic(ctx, AclOperation.READ, t.name)) {
+            const refused = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.', activeProducers: [] };
+            return { name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, ...refused })) };
+          }
           const topic = topics.get(t.name);
           const logs = await partitions.logsOf(topic, t.partitionIndexes);
           // Kafka words the error only for a topic it does not know; an unknown partition of a known one has none.
