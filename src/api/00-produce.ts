@@ -25,6 +25,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { BATCH_HEADER, batchIsTransactional, batchMagic } from '../../codecs/records/batch-header';
 import { isInternalTopic } from '../topics/topic-names';
 import { CLOSE_CONNECTION, defineHandler, RequestContext } from './handler';
+import { AclOperation, allowsTransactionalId, topicCheck } from './authorize';
 import { produceOperation, verifyTransactionalWrite, type WriteRefusal } from './produce-txn-verification';
 import type { MaybeLog } from '../topics/partition-directory';
 import type { TopicRef } from '../topics/topic-service';
@@ -162,8 +163,11 @@ function producePartition(
   acksValid: boolean,
   ref: TopicRef,
   p: PartitionData,
+  requestedName: string,
+  mayWrite: (topic: string) => boolean,
 ): PartitionResponse | Promise<PartitionResponse> {
   if (!acksValid) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+  if (!mayWrite(ref.topic?.name ?? requestedName)) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (!ref.topic) return failed(p.index, ref.missingCode);
   const topicName = ref.topic.name;
   if (isInternalTopic(topicName)) {
@@ -189,9 +193,12 @@ function startsTransactional(records: Buffer | null): boolean {
   return records !== null && records.length >= BATCH_HEADER.attributes + 2 && batchMagic(records) === 2 && batchIsTransactional(records);
 }
 
-/** Transactional records need a transactional id: without one Kafka's authoriser refuses the whole request. */
-function refusedAsUnauthorisedTransaction(request: ProduceRequest): NonNullable<ProduceResponseInit['responses']> | null {
-  if (request.transactionalId !== null) return null;
+/**
+ * Transactional records need a transactional id the principal may WRITE: without one Kafka's authoriser refuses the
+ * whole request.
+ */
+function refusedAsUnauthorisedTransaction(ctx: RequestContext, request: ProduceRequest): NonNullable<ProduceResponseInit['responses']> | null {
+  if (request.transactionalId !== null && allowsTransactionalId(ctx, AclOperation.WRITE, request.transactionalId)) return null;
   if (!request.topicData.some((t) => t.partitionData.some((p) => startsTransactional(p.records)))) return null;
   return request.topicData.map((t) => ({
     name: t.name,
@@ -225,21 +232,24 @@ export const produceHandler = defineHandler({
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
-    const unauthorised = refusedAsUnauthorisedTransaction(request);
+    const unauthorised = refusedAsUnauthorisedTransaction(ctx, request);
+    const mayWrite = topicCheck(ctx, AclOperation.WRITE);
     if (unauthorised !== null) return Promise.resolve(produceResponse(ctx, request, unauthorised));
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
       // append, without the per-topic and per-partition Promise.all layers below.
       const ref = topics.find(only.name, only.topicId, byId);
-      return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0])).then((partition) =>
+      return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0], only.name, mayWrite)).then((partition) =>
         produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
       );
     }
     return Promise.all(
       request.topicData.map(async (topicData) => {
         const ref = topics.find(topicData.name, topicData.topicId, byId);
-        const partitionResponses = await Promise.all(topicData.partitionData.map((p) => Promise.resolve(producePartition(ctx, request, acksValid, ref, p))));
+        const partitionResponses = await Promise.all(
+          topicData.partitionData.map((p) => Promise.resolve(producePartition(ctx, request, acksValid, ref, p, topicData.name, mayWrite))),
+        );
         return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
       }),
     ).then((responses) => produceResponse(ctx, request, responses));

@@ -30,6 +30,7 @@ import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
 import type { CachedPartition } from './fetch-session-cache';
+import { AclOperation, topicCheck } from './authorize';
 import { FetchContext, mustAnswer, openFetchContext, openSession, recordAnswer, rotateToBack, sessionStillAt } from './fetch-sessions';
 import type { TopicRef } from '../topics/topic-service';
 import { recordsInBatches, type BrokerMetrics } from '../metrics/broker-metrics';
@@ -73,12 +74,18 @@ function prepareFetched(services: BrokerServices, targets: Iterable<CachedPartit
  * Each target's log or error, in the order Kafka answers them: the partitions it reads first, then those it does
  * not know (unknown topic, topic id or partition).
  */
-function plan(services: BrokerServices, targets: Iterable<CachedPartition>, version: number): PlannedPartition[] {
+function plan(services: BrokerServices, targets: Iterable<CachedPartition>, version: number, mayRead: (topic: string) => boolean): PlannedPartition[] {
   const resolve = topicResolver(services, version >= 13);
   const readable: PlannedPartition[] = [];
   let unknown: PlannedPartition[] | undefined;
   for (const target of targets) {
     const ref = resolve(target);
+    // Kafka checks READ after resolving a topic id (an unknown id stays UNKNOWN_TOPIC_ID) and before existence.
+    const name = ref.topic?.name ?? target.topic;
+    if ((ref.topic !== undefined || version < 13) && !mayRead(name)) {
+      (unknown ??= []).push({ target, log: undefined, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED });
+      continue;
+    }
     const log = services.partitions.loaded(ref.topic, target.partition);
     if (!log) {
       (unknown ??= []).push({ target, log, errorCode: ref.topic ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ref.missingCode });
@@ -328,7 +335,7 @@ export const fetchHandler = defineHandler({
     if (context.kind === 'error') return answer(context.errorCode, 0, []);
     const preparing = prepareFetched(ctx.services, context.targets, ctx.apiVersion);
     if (preparing !== null) await preparing;
-    const parts = plan(ctx.services, context.targets, ctx.apiVersion);
+    const parts = plan(ctx.services, context.targets, ctx.apiVersion, topicCheck(ctx, AclOperation.READ));
     const logs = distinctLogs(parts);
     const deadline = Date.now() + Math.max(0, request.maxWaitMs);
     const stop = ctx.stopSignal;

@@ -14,6 +14,7 @@ import { ListOffsetsResponseCodec, ListOffsetsResponseInit } from '../../codecs/
 import type { PartitionLog } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, topicCheck } from './authorize';
 import { answerEachPartition, type NamedTopicRequest } from './per-partition';
 
 type PartitionResponse = NonNullable<NonNullable<ListOffsetsResponseInit['topics']>[number]['partitions']>[number];
@@ -83,9 +84,11 @@ export const listOffsetsHandler = defineHandler({
   request: ListOffsetsRequestCodec,
   response: ListOffsetsResponseCodec,
   async handle(request, ctx): Promise<ListOffsetsResponseInit> {
-    const topics = await answerEachPartition(ctx.services, distinctPartitions(request.topics), async (log, p): Promise<PartitionResponse> => {
+    const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+    const topics = await answerEachPartition(ctx.services, distinctPartitions(request.topics), async (log, p, topic): Promise<PartitionResponse> => {
       const base = { partitionIndex: p.partitionIndex, oldStyleOffsets: [] as bigint[] };
       const refused = (errorCode: number): PartitionResponse => ({ ...base, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 });
+      if (!mayDescribe(topic)) return refused(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
       if (p.duplicated) return refused(ErrorCode.INVALID_REQUEST);
       if (ctx.apiVersion >= 1 && timestampUnsupported(p.timestamp, ctx.apiVersion)) return refused(ErrorCode.UNSUPPORTED_VERSION);
       if (!log) return refused(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

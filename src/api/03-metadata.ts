@@ -6,8 +6,11 @@
 //   internal topic is created by its coordinator.
 // - Every partition is led by this node at leader epoch 0 with itself as the only replica and ISR.
 // - Topic ids are refused before v12 (INVALID_REQUEST for the whole request), a name asked twice is answered once.
-// - Authorized operations, when asked, are every operation of the resource type: Eddy has no ACLs, and Kafka
-//   without an authorizer answers the same.
+// - With an authorizer (authorizer.class.name), as Kafka: all-topics requests list only topics the principal may
+//   DESCRIBE; a topic named without DESCRIBE is answered TOPIC_AUTHORIZATION_FAILED (no id, no partitions) after the
+//   others, and one to be auto-created needs CREATE on the cluster or the topic, else TOPIC_AUTHORIZATION_FAILED.
+// - Authorized operations, when asked, are those the authorizer allows (every operation without one, as Kafka);
+//   cluster operations need DESCRIBE on the cluster, else 0.
 import { MetadataRequestCodec, type MetadataRequest } from '../../codecs/generated/MetadataRequest';
 import { MetadataResponseCodec, MetadataResponseInit } from '../../codecs/generated/MetadataResponse';
 import type { TopicMetadata } from '../../storage';
@@ -15,8 +18,9 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { BrokerConfigKeys } from '../config/broker-config';
 import { isInternalTopic, OFFSETS_TOPIC, topicNameProblem } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED, TOPIC_OPERATIONS } from './authorized-operations';
-import { defineHandler } from './handler';
+import { clusterOperations, OPERATIONS_OMITTED, topicOperations } from './authorized-operations';
+import { AclOperation, allowsCluster, topicCheck } from './authorize';
+import { defineHandler, type RequestContext } from './handler';
 import type { BrokerServices as Services } from './services';
 
 type TopicEntry = NonNullable<MetadataResponseInit['topics']>[number];
@@ -91,16 +95,37 @@ async function topicByName(services: Services, name: string, allowAutoCreate: bo
   return created ? topicEntry(created, nodeId) : { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, partitions: [] };
 }
 
-async function requestedTopics(request: MetadataRequest, version: number, services: Services, nodeId: number): Promise<TopicEntry[]> {
+/** Kafka's answer for a topic the principal may not describe, or may not create when it would be auto-created. */
+function unauthorizedTopic(name: string | null, topicId: string, isInternal: boolean): TopicEntry {
+  return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId, isInternal, partitions: [] };
+}
+
+async function requestedTopics(request: MetadataRequest, version: number, ctx: RequestContext, nodeId: number): Promise<TopicEntry[]> {
+  const services = ctx.services;
   const requested = request.topics ?? [];
+  const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
   const ids = [...new Set(requested.map((t) => t.topicId).filter((id) => id !== ZERO_UUID))];
-  if (ids.length > 0) return topicsById(services, ids, nodeId);
+  if (ids.length > 0) {
+    const entries = topicsById(services, ids, nodeId);
+    // Topic ids are not secret: Kafka answers an undescribable one with its id and no name.
+    const refused = entries.filter((t) => t.name != null && !mayDescribe(t.name)).map((t) => unauthorizedTopic(null, t.topicId ?? ZERO_UUID, false));
+    return [...entries.filter((t) => t.name == null || mayDescribe(t.name)), ...refused];
+  }
   const allowAutoCreate = version < 4 || request.allowAutoTopicCreation;
+  const createsTopics = allowAutoCreate && services.topics.autoCreateEnabled;
+  const mayCreate = allowsCluster(ctx, AclOperation.CREATE) ? (): boolean => true : topicCheck(ctx, AclOperation.CREATE);
   // Kafka reads the names into a set: a name asked for twice is answered once.
   const names = [...new Set(requested.map((t) => t.name ?? ''))];
   const topics: TopicEntry[] = [];
-  for (const name of names) topics.push(await topicByName(services, name, allowAutoCreate, nodeId));
-  return topics;
+  const uncreatable: TopicEntry[] = [];
+  for (const name of names) {
+    if (!mayDescribe(name)) continue;
+    if (createsTopics && services.topics.get(name) === undefined && !mayCreate(name))
+      uncreatable.push(unauthorizedTopic(name, ZERO_UUID, isInternalTopic(name)));
+    else topics.push(await topicByName(services, name, allowAutoCreate, nodeId));
+  }
+  const undescribable = names.filter((name) => !mayDescribe(name)).map((name) => unauthorizedTopic(name, ZERO_UUID, false));
+  return [...topics, ...uncreatable, ...undescribable];
 }
 
 export const metadataHandler = defineHandler({
@@ -113,19 +138,29 @@ export const metadataHandler = defineHandler({
     const nodeId = services.node.nodeId;
     const address = services.listeners.advertisedFor(ctx.listenerName);
     const allTopics = request.topics === null || (version === 0 && request.topics.length === 0);
-    const topics = allTopics ? services.topics.all().map((t) => topicEntry(t, nodeId)) : await requestedTopics(request, version, services, nodeId);
+    const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+    const topics = allTopics
+      ? services.topics
+          .all()
+          .filter((t) => mayDescribe(t.name))
+          .map((t) => topicEntry(t, nodeId))
+      : await requestedTopics(request, version, ctx, nodeId);
     if (version >= 8 && request.includeTopicAuthorizedOperations) {
-      for (const topic of topics) if (topic.errorCode !== ErrorCode.UNKNOWN_TOPIC_ID) topic.topicAuthorizedOperations = TOPIC_OPERATIONS;
+      for (const topic of topics) {
+        if (topic.errorCode !== ErrorCode.UNKNOWN_TOPIC_ID && topic.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+          topic.topicAuthorizedOperations = topicOperations(ctx, topic.name ?? '');
+      }
     }
     // Cluster operations moved to DescribeCluster in v11.
-    const clusterOperations = version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED;
+    const clusterAuthorizedOperations =
+      version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations ? clusterOperations(ctx) : OPERATIONS_OMITTED;
     return {
       throttleTimeMs: 0,
       brokers: [{ nodeId, host: address.host, port: address.port, rack: services.config.get(BrokerConfigKeys.BROKER_RACK) }],
       clusterId: services.node.clusterId,
       controllerId: nodeId,
       topics,
-      clusterAuthorizedOperations: clusterOperations,
+      clusterAuthorizedOperations,
     };
   },
 });

@@ -13,6 +13,7 @@ import { OffsetCommitResponseCodec, OffsetCommitResponseInit } from '../../codec
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { defineHandler } from './handler';
+import { AclOperation, allowsGroup, topicCheck } from './authorize';
 import { refusedFirst } from './per-partition';
 
 interface PartitionSlot {
@@ -25,6 +26,8 @@ export const offsetCommitHandler = defineHandler({
   response: OffsetCommitResponseCodec,
   async handle(request, ctx): Promise<OffsetCommitResponseInit> {
     const byId = ctx.apiVersion >= 10;
+    const mayGroup = allowsGroup(ctx, AclOperation.READ, request.groupId);
+    const mayRead = topicCheck(ctx, AclOperation.READ);
     const inputs: OffsetCommitInput[] = [];
     // Where each accepted partition's error goes once the coordinator answers.
     const slots: PartitionSlot[] = [];
@@ -32,7 +35,9 @@ export const offsetCommitHandler = defineHandler({
       const ref = ctx.services.topics.find(byId ? null : t.name, t.topicId, byId);
       const partitions = t.partitions.map((p) => {
         const slot: PartitionSlot = { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE };
-        if (!ref.topic) slot.errorCode = ref.missingCode;
+        if (!mayGroup) slot.errorCode = ErrorCode.GROUP_AUTHORIZATION_FAILED;
+        else if ((ref.topic !== undefined || !byId) && !mayRead(ref.topic?.name ?? t.name)) slot.errorCode = ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+        else if (!ref.topic) slot.errorCode = ref.missingCode;
         else if (p.partitionIndex < 0 || p.partitionIndex >= ref.topic.partitions) slot.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         else {
           inputs.push({

@@ -13,7 +13,8 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetFetchResult, TopicPartitions } from '../groups/group-coordinator';
 import type { BrokerServices } from './services';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
-import { defineHandler } from './handler';
+import { defineHandler, type RequestContext } from './handler';
+import { AclOperation, allowsGroup, topicCheck } from './authorize';
 
 type GroupResult = NonNullable<OffsetFetchResponseInit['groups']>[number];
 
@@ -83,17 +84,50 @@ function fetchGroup(
   };
 }
 
+/**
+ * As Kafka's handler: a group the principal may not DESCRIBE answers GROUP_AUTHORIZATION_FAILED; topics it may not
+ * DESCRIBE are left out of an all-topics answer, and answered TOPIC_AUTHORIZATION_FAILED (after the others) when
+ * named.
+ */
+function fetchAuthorizedGroup(
+  ctx: RequestContext,
+  groupId: string,
+  topics: readonly RequestedTopic[] | null,
+  byId: boolean,
+  requireStable: boolean,
+  member?: FetchingMember,
+): GroupResult {
+  if (!allowsGroup(ctx, AclOperation.DESCRIBE, groupId)) return { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, topics: [] };
+  const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+  const nameOf = (t: RequestedTopic): string | undefined => (byId ? ctx.services.topics.byId(t.topicId)?.name : t.name);
+  const refused = (topics ?? []).filter((t) => nameOf(t) !== undefined && !mayDescribe(nameOf(t) as string));
+  const result = fetchGroup(ctx.services, groupId, topics && topics.filter((t) => !refused.includes(t)), byId, requireStable, member);
+  if (result.errorCode !== ErrorCode.NONE || ctx.services.authorizer === null) return result;
+  const answered = (result.topics ?? []).filter((t) => topics !== null || mayDescribe(t.name ?? ''));
+  const unauthorized = refused.map((t) => ({
+    name: t.name,
+    topicId: t.topicId,
+    partitions: t.partitionIndexes.map((partitionIndex) => ({
+      partitionIndex,
+      committedOffset: -1n,
+      committedLeaderEpoch: -1,
+      metadata: '',
+      errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+    })),
+  }));
+  return { ...result, topics: [...answered, ...unauthorized] };
+}
+
 export const offsetFetchHandler = defineHandler({
   request: OffsetFetchRequestCodec,
   response: OffsetFetchResponseCodec,
   handle(request, ctx): OffsetFetchResponseInit {
-    const services = ctx.services;
     if (ctx.apiVersion >= 8) {
       return {
         throttleTimeMs: 0,
         groups: request.groups.map((g) =>
-          fetchGroup(
-            services,
+          fetchAuthorizedGroup(
+            ctx,
             g.groupId,
             g.topics === null ? null : g.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitionIndexes: t.partitionIndexes })),
             ctx.apiVersion >= 10,
@@ -104,7 +138,7 @@ export const offsetFetchHandler = defineHandler({
       };
     }
     const topics = request.topics === null ? null : request.topics.map((t) => ({ name: t.name, topicId: ZERO_UUID, partitionIndexes: t.partitionIndexes }));
-    const single = fetchGroup(services, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
+    const single = fetchAuthorizedGroup(ctx, request.groupId, topics, false, ctx.apiVersion >= 7 && request.requireStable);
     return {
       throttleTimeMs: 0,
       errorCode: single.errorCode,

@@ -8,6 +8,7 @@ import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordina
 import { FindCoordinatorResponseCodec, FindCoordinatorResponseInit } from '../../codecs/generated/FindCoordinatorResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler, RequestContext } from './handler';
+import { AclOperation, allowsGroup, allowsTransactionalId } from './authorize';
 
 const KEY_TYPE_GROUP = 0;
 const KEY_TYPE_TRANSACTION = 1;
@@ -20,8 +21,14 @@ interface CoordinatorAnswer {
   readonly port: number;
 }
 
-async function coordinatorFor(keyType: number, ctx: RequestContext): Promise<CoordinatorAnswer> {
+async function coordinatorFor(keyType: number, key: string, ctx: RequestContext): Promise<CoordinatorAnswer> {
   const failure = (errorCode: number, errorMessage: string): CoordinatorAnswer => ({ errorCode, errorMessage, nodeId: -1, host: '', port: -1 });
+  // Kafka checks DESCRIBE on the group or transactional id before anything else, with Errors' own messages.
+  if (keyType === KEY_TYPE_GROUP && !allowsGroup(ctx, AclOperation.DESCRIBE, key))
+    return failure(ErrorCode.GROUP_AUTHORIZATION_FAILED, 'Group authorization failed.');
+  if (keyType === KEY_TYPE_TRANSACTION && !allowsTransactionalId(ctx, AclOperation.DESCRIBE, key)) {
+    return failure(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, 'Transactional Id authorization failed.');
+  }
   if (keyType !== KEY_TYPE_GROUP && keyType !== KEY_TYPE_TRANSACTION) {
     return failure(ErrorCode.INVALID_REQUEST, `Unknown coordinator type: ${keyType}`);
   }
@@ -42,11 +49,20 @@ export const findCoordinatorHandler = defineHandler({
   response: FindCoordinatorResponseCodec,
   async handle(request, ctx): Promise<FindCoordinatorResponseInit> {
     if (ctx.apiVersion < 4) {
-      const a = await coordinatorFor(request.keyType, ctx);
+      const a = await coordinatorFor(request.keyType, request.key, ctx);
       return { throttleTimeMs: 0, ...a, errorMessage: a.errorCode === ErrorCode.NONE ? 'NONE' : a.errorMessage };
     }
     const coordinators = [];
-    for (const key of request.coordinatorKeys) coordinators.push({ key, ...(await coordinatorFor(request.keyType, ctx)) });
+    for (const key of request.coordinatorKeys) {
+      const a = await coordinatorFor(request.keyType, key, ctx);
+      // Kafka's v4+ answer carries no message for a refused key.
+      coordinators.push({
+        key,
+        ...a,
+        errorMessage:
+          a.errorCode === ErrorCode.GROUP_AUTHORIZATION_FAILED || a.errorCode === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ? null : a.errorMessage,
+      });
+    }
     return { throttleTimeMs: 0, coordinators };
   },
 });

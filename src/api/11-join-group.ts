@@ -7,6 +7,8 @@
 import { JoinGroupRequestCodec } from '../../codecs/generated/JoinGroupRequest';
 import { JoinGroupResponseCodec, JoinGroupResponseInit } from '../../codecs/generated/JoinGroupResponse';
 import { defineHandler } from './handler';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { AclOperation, allowsGroup } from './authorize';
 import { clientHostOf } from './group-request-context';
 
 export const joinGroupHandler = defineHandler({
@@ -14,6 +16,10 @@ export const joinGroupHandler = defineHandler({
   response: JoinGroupResponseCodec,
   async handle(request, ctx): Promise<JoinGroupResponseInit> {
     const v = ctx.apiVersion;
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) {
+      const unauthorized = { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, generationId: -1, protocolName: v >= 7 ? null : '', leader: '', memberId: '' };
+      return { throttleTimeMs: 0, ...unauthorized, protocolType: null, skipAssignment: false, members: [] };
+    }
     const result = await ctx.services.groups.joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

@@ -4,11 +4,14 @@
 import { HeartbeatRequestCodec } from '../../codecs/generated/HeartbeatRequest';
 import { HeartbeatResponseCodec, HeartbeatResponseInit } from '../../codecs/generated/HeartbeatResponse';
 import { defineHandler } from './handler';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { AclOperation, allowsGroup } from './authorize';
 
 export const heartbeatHandler = defineHandler({
   request: HeartbeatRequestCodec,
   response: HeartbeatResponseCodec,
   handle(request, ctx): HeartbeatResponseInit {
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     const errorCode = ctx.services.groups.heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,

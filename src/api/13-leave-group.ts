@@ -7,11 +7,13 @@ import { LeaveGroupRequestCodec } from '../../codecs/generated/LeaveGroupRequest
 import { LeaveGroupResponseCodec, LeaveGroupResponseInit } from '../../codecs/generated/LeaveGroupResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsGroup } from './authorize';
 
 export const leaveGroupHandler = defineHandler({
   request: LeaveGroupRequestCodec,
   response: LeaveGroupResponseCodec,
   handle(request, ctx): LeaveGroupResponseInit {
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, members: [] };
     const batched = ctx.apiVersion >= 3;
     const leaving = batched
       ? request.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason }))

@@ -6,11 +6,16 @@
 import { SyncGroupRequestCodec } from '../../codecs/generated/SyncGroupRequest';
 import { SyncGroupResponseCodec, SyncGroupResponseInit } from '../../codecs/generated/SyncGroupResponse';
 import { defineHandler } from './handler';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { AclOperation, allowsGroup } from './authorize';
 
 export const syncGroupHandler = defineHandler({
   request: SyncGroupRequestCodec,
   response: SyncGroupResponseCodec,
   async handle(request, ctx): Promise<SyncGroupResponseInit> {
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+    }
     const result = await ctx.services.groups.syncGroup({
       groupId: request.groupId,
       generationId: request.generationId,

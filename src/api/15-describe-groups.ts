@@ -3,12 +3,15 @@
 //   while the group is Stable.
 // - A group that does not exist (or is a KIP-848 consumer group): state "Dead" with no error before v6;
 //   GROUP_ID_NOT_FOUND with a message in v6+.
-// - Authorized operations (v3+) are reported as "not requested" (INT32 min): Eddy has no ACLs.
+// - Groups the principal may not DESCRIBE: GROUP_AUTHORIZATION_FAILED, listed first (Kafka answers them before
+//   asking the coordinator). Authorized operations (v3+, when asked) of groups answered without error: what the
+//   authorizer allows (every group operation without one), as Kafka.
 import { DescribeGroupsRequestCodec } from '../../codecs/generated/DescribeGroupsRequest';
 import { DescribeGroupsResponseCodec, DescribeGroupsResponseInit } from '../../codecs/generated/DescribeGroupsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { GroupDescription } from '../groups/group-views';
-import { OPERATIONS_OMITTED } from './authorized-operations';
+import { groupOperations, OPERATIONS_OMITTED } from './authorized-operations';
+import { AclOperation, allowsGroup } from './authorize';
 import { defineHandler } from './handler';
 
 type DescribedGroup = NonNullable<DescribeGroupsResponseInit['groups']>[number];
@@ -31,9 +34,20 @@ export const describeGroupsHandler = defineHandler({
   response: DescribeGroupsResponseCodec,
   handle(request, ctx): DescribeGroupsResponseInit {
     const groups = ctx.services.groups;
-    return {
-      throttleTimeMs: 0,
-      groups: request.groups.map((groupId) => {
+    const refused = request.groups.filter((groupId) => !allowsGroup(ctx, AclOperation.DESCRIBE, groupId));
+    const withOperations = (g: DescribedGroup): DescribedGroup =>
+      ctx.apiVersion >= 3 && request.includeAuthorizedOperations && g.errorCode === ErrorCode.NONE
+        ? { ...g, authorizedOperations: groupOperations(ctx, g.groupId ?? '') }
+        : g;
+    const unauthorized = (groupId: string): DescribedGroup => ({
+      ...described(groups.deadGroup(groupId), ErrorCode.GROUP_AUTHORIZATION_FAILED, null),
+      groupState: '',
+      protocolType: '',
+      protocolData: '',
+    });
+    const answered = request.groups
+      .filter((groupId) => !refused.includes(groupId))
+      .map((groupId) => {
         const d = groups.describeGroup(groupId);
         if (d) return described(d, ErrorCode.NONE, null);
         if (ctx.apiVersion >= 6) {
@@ -41,7 +55,7 @@ export const describeGroupsHandler = defineHandler({
           return described(groups.deadGroup(groupId), ErrorCode.GROUP_ID_NOT_FOUND, message);
         }
         return described(groups.deadGroup(groupId), ErrorCode.NONE, null);
-      }),
-    };
+      });
+    return { throttleTimeMs: 0, groups: [...refused.map(unauthorized), ...answered.map(withOperations)] };
   },
 });

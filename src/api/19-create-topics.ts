@@ -24,6 +24,7 @@ import { topicNameProblem } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { randomUUID } from 'crypto';
 import { defineHandler } from './handler';
+import { AclOperation, allowsCluster, topicCheck } from './authorize';
 
 type TopicResult = NonNullable<CreateTopicsResponseInit['topics']>[number];
 
@@ -52,9 +53,12 @@ export const createTopicsHandler = defineHandler({
     });
     if (tooLarge) return { throttleTimeMs: 0, topics: request.topics.map((t) => failure(t.name, tooLarge.code, tooLarge.message)) };
     const results: TopicResult[] = [];
+    // Kafka's ControllerApis: CREATE on the cluster or the topic, answered after the others; configs need DESCRIBE_CONFIGS.
+    const mayCreate = allowsCluster(ctx, AclOperation.CREATE) ? (): boolean => true : topicCheck(ctx, AclOperation.CREATE);
+    const mayDescribeConfigs = topicCheck(ctx, AclOperation.DESCRIBE_CONFIGS);
     for (const t of request.topics) {
       // A name given twice is answered once, after the others, as Kafka's ControllerApis does.
-      if ((counts.get(t.name) ?? 0) > 1) continue;
+      if ((counts.get(t.name) ?? 0) > 1 || !mayCreate(t.name)) continue;
       const nullConfigs = t.configs.filter((c) => c.value === null).map((c) => c.name);
       if (nullConfigs.length > 0 && topicNameProblem(t.name) === null && !service.get(t.name)) {
         results.push(failure(t.name, ErrorCode.INVALID_CONFIG, `Null value not supported for topic configs: ${nullConfigs.join(',')}`));
@@ -95,6 +99,12 @@ export const createTopicsHandler = defineHandler({
       }
     }
     for (const [name, count] of counts) if (count > 1) results.push(failure(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
-    return { throttleTimeMs: 0, topics: results };
+    for (const [name, count] of counts)
+      if (count === 1 && !mayCreate(name)) results.push(failure(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
+    const withConfigs = (r: TopicResult): TopicResult =>
+      r.errorCode === ErrorCode.NONE && !mayDescribeConfigs(r.name ?? '')
+        ? { ...r, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }
+        : r;
+    return { throttleTimeMs: 0, topics: results.map(withConfigs) };
   },
 });

@@ -15,6 +15,7 @@ import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { TopicMetadata } from '../../storage';
 import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
+import { AclOperation, allowsCluster, topicCheck } from './authorize';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
 
@@ -69,14 +70,21 @@ export const deleteTopicsHandler = defineHandler({
     const { refused, names, ids } = checkRequest(wanted);
     const responses: Result[] = [...refused];
     const found: TopicMetadata[] = [];
+    // Kafka's ControllerApis: DELETE on the cluster covers every topic; else DESCRIBE and DELETE per topic.
+    const clusterWide = allowsCluster(ctx, AclOperation.DELETE);
+    const mayDescribe = clusterWide ? (): boolean => true : topicCheck(ctx, AclOperation.DESCRIBE);
+    const mayDelete = clusterWide ? (): boolean => true : topicCheck(ctx, AclOperation.DELETE);
+    const unauthorized = (name: string | null, id: string): Result => failure(name, id, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Topic authorization failed.');
     for (const id of ids) {
       const topic = services.topics.byId(id);
-      if (topic) found.push(topic);
+      if (topic && !mayDelete(topic.name)) responses.push(unauthorized(mayDescribe(topic.name) ? topic.name : null, id));
+      else if (topic) found.push(topic);
       else responses.push(failure(null, id, ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.'));
     }
     for (const name of names) {
       const topic = services.topics.get(name);
-      if (topic) found.push(topic);
+      if (!mayDescribe(name) || (topic && !mayDelete(name))) responses.push(unauthorized(name, ZERO_UUID));
+      else if (topic) found.push(topic);
       else responses.push(failure(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
     }
     for (const topic of found) {

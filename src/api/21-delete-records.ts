@@ -6,13 +6,16 @@ import { DeleteRecordsRequestCodec } from '../../codecs/generated/DeleteRecordsR
 import { DeleteRecordsResponseCodec, DeleteRecordsResponseInit } from '../../codecs/generated/DeleteRecordsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, topicCheck } from './authorize';
 import { answerEachPartition } from './per-partition';
 
 export const deleteRecordsHandler = defineHandler({
   request: DeleteRecordsRequestCodec,
   response: DeleteRecordsResponseCodec,
   async handle(request, ctx): Promise<DeleteRecordsResponseInit> {
-    const topics = await answerEachPartition(ctx.services, request.topics, async (log, p) => {
+    const mayDelete = topicCheck(ctx, AclOperation.DELETE);
+    const topics = await answerEachPartition(ctx.services, request.topics, async (log, p, topic) => {
+      if (!mayDelete(topic)) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
       if (!log) return { partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
       const target = p.offset === -1n ? log.highWatermark : p.offset;
       if (target < 0n || target > log.highWatermark) {

@@ -12,12 +12,21 @@ import { InitProducerIdRequestCodec } from '../../codecs/generated/InitProducerI
 import { InitProducerIdResponseCodec, InitProducerIdResponseInit } from '../../codecs/generated/InitProducerIdResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsCluster, allowsSomeOf, allowsTransactionalId, ResourceType } from './authorize';
 
 export const initProducerIdHandler = defineHandler({
   request: InitProducerIdRequestCodec,
   response: InitProducerIdResponseCodec,
   maxVersion: 5,
   async handle(request, ctx): Promise<InitProducerIdResponseInit> {
+    // Kafka: WRITE on the transactional id; an idempotent producer needs IDEMPOTENT_WRITE or WRITE on some topic.
+    const refused =
+      request.transactionalId !== null
+        ? !allowsTransactionalId(ctx, AclOperation.WRITE, request.transactionalId) && ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+        : !allowsCluster(ctx, AclOperation.IDEMPOTENT_WRITE) &&
+          !allowsSomeOf(ctx, AclOperation.WRITE, ResourceType.TOPIC) &&
+          ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+    if (refused !== false) return { throttleTimeMs: 0, errorCode: refused, producerId: -1n, producerEpoch: -1 };
     const result = await ctx.services.transactions.initProducerId({
       transactionalId: request.transactionalId,
       transactionTimeoutMs: request.transactionTimeoutMs,

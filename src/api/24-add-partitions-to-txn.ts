@@ -12,6 +12,8 @@ import { AddPartitionsToTxnResponseCodec, AddPartitionsToTxnResponseInit } from 
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { TV_2, TV_CLIENT_LEGACY } from '../transactions/transaction-transitions';
 import { defineHandler, RequestContext } from './handler';
+import { AclOperation, allowsCluster, allowsTransactionalId, topicCheck } from './authorize';
+import { isInternalTopic } from '../topics/topic-names';
 
 type TopicResult = NonNullable<AddPartitionsToTxnResponseInit['resultsByTopicV3AndBelow']>[number];
 
@@ -36,9 +38,18 @@ export async function addPartitionsFor(ctx: RequestContext, target: TxnTarget, v
     const meta = services.topics.get(topic);
     return meta !== undefined && partition >= 0 && partition < meta.partitions;
   };
-  const unknown = target.topics.some((t) => t.partitions.some((p) => !exists(t.name, p)));
+  // A client's request (v0-3) needs WRITE on the transactional id and on each topic (never an internal one), as Kafka.
+  const fromClient = ctx.apiKey === 24 && ctx.apiVersion < 4;
+  if (fromClient && !allowsTransactionalId(ctx, AclOperation.WRITE, target.transactionalId)) {
+    return resultsWith(target.topics, () => ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  }
+  const mayWrite = topicCheck(ctx, AclOperation.WRITE);
+  const writable = (topic: string): boolean => !fromClient || ctx.services.authorizer === null || (!isInternalTopic(topic) && mayWrite(topic));
+  const unknown = target.topics.some((t) => !writable(t.name) || t.partitions.some((p) => !exists(t.name, p)));
   if (unknown) {
-    return resultsWith(target.topics, (t, p) => (exists(t, p) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
+    const refusal = (t: string, p: number): number =>
+      !writable(t) ? ErrorCode.TOPIC_AUTHORIZATION_FAILED : exists(t, p) ? ErrorCode.OPERATION_NOT_ATTEMPTED : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    return resultsWith(target.topics, refusal);
   }
   const input = target.topics.map((t) => ({ topic: t.name, partitions: t.partitions }));
   if (verifyOnly) {
@@ -70,6 +81,9 @@ export const addPartitionsToTxnHandler = defineHandler({
       );
       return { throttleTimeMs: 0, resultsByTopicV3AndBelow };
     }
+    // v4+ comes from brokers, which need CLUSTER_ACTION.
+    if (!allowsCluster(ctx, AclOperation.CLUSTER_ACTION))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, resultsByTransaction: [] };
     const resultsByTransaction = await Promise.all(
       request.transactions.map(async (t) => ({ transactionalId: t.transactionalId, topicResults: await addPartitionsFor(ctx, t, t.verifyOnly) })),
     );

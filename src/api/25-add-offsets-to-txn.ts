@@ -8,12 +8,16 @@ import { AddOffsetsToTxnResponseCodec, AddOffsetsToTxnResponseInit } from '../..
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { OFFSETS_TOPIC } from '../groups/offsets-topic';
 import { defineHandler } from './handler';
+import { AclOperation, allowsGroup, allowsTransactionalId } from './authorize';
 
 export const addOffsetsToTxnHandler = defineHandler({
   request: AddOffsetsToTxnRequestCodec,
   response: AddOffsetsToTxnResponseCodec,
   async handle(request, ctx): Promise<AddOffsetsToTxnResponseInit> {
     const services = ctx.services;
+    if (!allowsTransactionalId(ctx, AclOperation.WRITE, request.transactionalId))
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) return { throttleTimeMs: 0, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED };
     try {
       await services.groups.ensureOffsetsTopic();
     } catch (err) {

@@ -15,6 +15,7 @@ import { EndTxnResponseCodec, EndTxnResponseInit } from '../../codecs/generated/
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { TV_2, TV_CLIENT_LEGACY } from '../transactions/transaction-transitions';
 import { defineHandler } from './handler';
+import { AclOperation, allowsTransactionalId } from './authorize';
 
 /** Kafka's TransactionVersion.transactionVersionForEndTxn: v5 and later speak protocol 2. */
 const FIRST_TV2_VERSION = 5;
@@ -23,6 +24,9 @@ export const endTxnHandler = defineHandler({
   request: EndTxnRequestCodec,
   response: EndTxnResponseCodec,
   async handle(request, ctx): Promise<EndTxnResponseInit> {
+    if (!allowsTransactionalId(ctx, AclOperation.WRITE, request.transactionalId)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, producerId: -1n, producerEpoch: -1 };
+    }
     const tv = ctx.apiVersion >= FIRST_TV2_VERSION ? TV_2 : TV_CLIENT_LEGACY;
     const result = await ctx.services.transactions.endTransaction(request.transactionalId, request.producerId, request.producerEpoch, request.committed, tv);
     const errorCode = result.errorCode === ErrorCode.PRODUCER_FENCED && ctx.apiVersion < 2 ? ErrorCode.INVALID_PRODUCER_EPOCH : result.errorCode;

@@ -17,6 +17,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import type { OffsetCommitInput } from '../groups/group-coordinator';
 import { OFFSETS_TOPIC } from '../groups/offsets-topic';
 import { defineHandler } from './handler';
+import { AclOperation, allowsGroup, allowsTransactionalId, topicCheck } from './authorize';
 import type { BrokerServices } from './services';
 import { refusedFirst } from './per-partition';
 import { checkWithCoordinator, txnOffsetCommitOperation, type WriteRefusal } from './produce-txn-verification';
@@ -39,6 +40,19 @@ export const txnOffsetCommitHandler = defineHandler({
   response: TxnOffsetCommitResponseCodec,
   async handle(request, ctx): Promise<TxnOffsetCommitResponseInit> {
     const services = ctx.services;
+    // Kafka: WRITE on the transactional id, then READ on the group, refuse every partition; READ per topic.
+    const whole = !allowsTransactionalId(ctx, AclOperation.WRITE, request.transactionalId)
+      ? ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+      : !allowsGroup(ctx, AclOperation.READ, request.groupId)
+        ? ErrorCode.GROUP_AUTHORIZATION_FAILED
+        : null;
+    if (whole !== null) {
+      return {
+        throttleTimeMs: 0,
+        topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: whole })) })),
+      };
+    }
+    const mayRead = topicCheck(ctx, AclOperation.READ);
     const codes = new Map<string, number>();
     const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
     const accepted: OffsetCommitInput[] = [];
@@ -46,6 +60,11 @@ export const txnOffsetCommitHandler = defineHandler({
     for (const t of request.topics) {
       const meta = services.topics.get(t.name);
       for (const p of t.partitions) {
+        if (!mayRead(t.name)) {
+          codes.set(key(t.name, p.partitionIndex), ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+          refused.add(key(t.name, p.partitionIndex));
+          continue;
+        }
         if (meta === undefined || p.partitionIndex < 0 || p.partitionIndex >= meta.partitions) {
           codes.set(key(t.name, p.partitionIndex), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
           refused.add(key(t.name, p.partitionIndex));

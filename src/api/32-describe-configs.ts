@@ -14,6 +14,7 @@ import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import type { BrokerServices } from './services';
 import { topicNameProblem } from '../topics/topic-names';
 import { defineHandler } from './handler';
+import { configRefusal } from './authorize';
 import { checkBrokerLoggerResourceName, checkBrokerResourceName, configTypeId, ResourceType } from './config-resources';
 
 type Result = NonNullable<DescribeConfigsResponseInit['results']>[number];
@@ -75,7 +76,14 @@ export const describeConfigsHandler = defineHandler({
   request: DescribeConfigsRequestCodec,
   response: DescribeConfigsResponseCodec,
   handle(request, ctx): DescribeConfigsResponseInit {
-    const results: Result[] = request.resources.map((r) => {
+    // Kafka's ConfigHelper answers the resources the principal may describe first, then the refused ones.
+    const refusals = request.resources.map((r) => configRefusal(ctx, r.resourceType, r.resourceName, false));
+    const refused = request.resources.flatMap((r, i) => {
+      const refusal = refusals[i];
+      return refusal === null ? [] : [{ resourceType: r.resourceType, resourceName: r.resourceName, ...refusal, configs: [] }];
+    });
+    const allowed = request.resources.filter((_, i) => refusals[i] === null);
+    const results: Result[] = allowed.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
       try {
         const keys = r.configurationKeys;
@@ -89,6 +97,6 @@ export const describeConfigsHandler = defineHandler({
         return { ...base, errorCode: err.code, errorMessage: err.message, configs: [] };
       }
     });
-    return { throttleTimeMs: 0, results };
+    return { throttleTimeMs: 0, results: [...results, ...refused] };
   },
 });

@@ -7,6 +7,7 @@ import { AlterConfigsRequestCodec } from '../../codecs/generated/AlterConfigsReq
 import { AlterConfigsResponseCodec, AlterConfigsResponseInit } from '../../codecs/generated/AlterConfigsResponse';
 import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { configRefusal, inRequestOrder, type ResourceRef } from './authorize';
 import { updateResources } from './topic-config-update';
 
 /** The values given, which become the resource's whole set of overrides; a null value is refused, as Kafka does. */
@@ -23,7 +24,9 @@ export const alterConfigsHandler = defineHandler({
   request: AlterConfigsRequestCodec,
   response: AlterConfigsResponseCodec,
   async handle(request, ctx): Promise<AlterConfigsResponseInit> {
-    const responses = await updateResources(ctx.services, request.resources, request.validateOnly, (r) => () => replacement(r.configs));
-    return { throttleTimeMs: 0, responses };
+    const refused = (r: ResourceRef) => configRefusal(ctx, r.resourceType, r.resourceName, true);
+    const allowed = request.resources.filter((r) => refused(r) === null);
+    const updated = await updateResources(ctx.services, allowed, request.validateOnly, (r) => () => replacement(r.configs));
+    return { throttleTimeMs: 0, responses: inRequestOrder(request.resources, updated, refused) };
   },
 });

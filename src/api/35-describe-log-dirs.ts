@@ -7,6 +7,7 @@ import { DescribeLogDirsRequestCodec } from '../../codecs/generated/DescribeLogD
 import { DescribeLogDirsResponseCodec, DescribeLogDirsResponseInit } from '../../codecs/generated/DescribeLogDirsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsCluster } from './authorize';
 
 function volumeBytes(dir: string): { total: bigint; usable: bigint } {
   try {
@@ -22,6 +23,7 @@ export const describeLogDirsHandler = defineHandler({
   response: DescribeLogDirsResponseCodec,
   async handle(request, ctx): Promise<DescribeLogDirsResponseInit> {
     const services = ctx.services;
+    if (!allowsCluster(ctx, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const wanted =
       request.topics === null
         ? services.topics.all().map((t) => ({ topic: t.name, partitions: Array.from({ length: t.partitions }, (_, i) => i) }))

@@ -11,6 +11,7 @@ import { ErrorCode, KafkaError } from '../../codecs/protocol/errors';
 import { excessiveBatchError, MAX_RECORDS_PER_USER_OP } from '../topics/operation-limits';
 import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler } from './handler';
+import { AclOperation, topicCheck } from './authorize';
 
 export const createPartitionsHandler = defineHandler({
   request: CreatePartitionsRequestCodec,
@@ -28,8 +29,11 @@ export const createPartitionsHandler = defineHandler({
       errorCode: ErrorCode.INVALID_REQUEST,
       errorMessage: 'Duplicate topic name.',
     }));
+    const mayAlter = topicCheck(ctx, AclOperation.ALTER);
+    for (const [name, count] of counts)
+      if (count === 1 && !mayAlter(name)) results.push({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
     for (const t of request.topics) {
-      if ((counts.get(t.name) ?? 0) > 1) continue;
+      if ((counts.get(t.name) ?? 0) > 1 || !mayAlter(t.name)) continue;
       try {
         if (tooLarge) throw tooLarge;
         const topic = services.topics.get(t.name);

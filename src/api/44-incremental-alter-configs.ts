@@ -6,6 +6,7 @@
 import { IncrementalAlterConfigsRequestCodec } from '../../codecs/generated/IncrementalAlterConfigsRequest';
 import { IncrementalAlterConfigsResponseCodec, IncrementalAlterConfigsResponseInit } from '../../codecs/generated/IncrementalAlterConfigsResponse';
 import { defineHandler } from './handler';
+import { configRefusal, inRequestOrder, type ResourceRef } from './authorize';
 import { applyBrokerIncremental, applyIncremental, isListTopicConfig, ResourceType, topicConfigDefault } from './config-resources';
 import { updateResources } from './topic-config-update';
 
@@ -13,11 +14,13 @@ export const incrementalAlterConfigsHandler = defineHandler({
   request: IncrementalAlterConfigsRequestCodec,
   response: IncrementalAlterConfigsResponseCodec,
   async handle(request, ctx): Promise<IncrementalAlterConfigsResponseInit> {
-    const responses = await updateResources(ctx.services, request.resources, request.validateOnly, (r) => (current) => {
+    const refused = (r: ResourceRef) => configRefusal(ctx, r.resourceType, r.resourceName, true);
+    const allowed = request.resources.filter((r) => refused(r) === null);
+    const updated = await updateResources(ctx.services, allowed, request.validateOnly, (r) => (current) => {
       const changes = r.configs.map((c) => ({ name: c.name, op: c.configOperation, value: c.value }));
       if (r.resourceType === ResourceType.BROKER) return applyBrokerIncremental(current, changes);
       return applyIncremental(current, changes, topicConfigDefault, isListTopicConfig);
     });
-    return { throttleTimeMs: 0, responses };
+    return { throttleTimeMs: 0, responses: inRequestOrder(request.resources, updated, refused) };
   },
 });

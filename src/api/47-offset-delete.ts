@@ -7,17 +7,21 @@ import { OffsetDeleteRequestCodec } from '../../codecs/generated/OffsetDeleteReq
 import { OffsetDeleteResponseCodec, OffsetDeleteResponseInit } from '../../codecs/generated/OffsetDeleteResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsGroup, topicCheck } from './authorize';
 import { refusedFirst } from './per-partition';
 
 export const offsetDeleteHandler = defineHandler({
   request: OffsetDeleteRequestCodec,
   response: OffsetDeleteResponseCodec,
   async handle(request, ctx): Promise<OffsetDeleteResponseInit> {
+    if (!allowsGroup(ctx, AclOperation.DELETE, request.groupId)) return { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, throttleTimeMs: 0, topics: [] };
+    const mayRead = topicCheck(ctx, AclOperation.READ);
     const exists = (topic: string, partition: number): boolean => {
       const meta = ctx.services.topics.get(topic);
       return meta !== undefined && partition >= 0 && partition < meta.partitions;
     };
     const known = request.topics
+      .filter((t) => mayRead(t.name))
       .map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.partitionIndex).filter((p) => exists(t.name, p)) }))
       .filter((t) => t.partitions.length > 0);
     const result = await ctx.services.groups.deleteOffsets(request.groupId, known);
@@ -29,10 +33,12 @@ export const offsetDeleteHandler = defineHandler({
         name: t.name,
         partitions: t.partitions.map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: done?.partitions.find((x) => x.partition === p.partitionIndex)?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          errorCode: !mayRead(t.name)
+            ? ErrorCode.TOPIC_AUTHORIZATION_FAILED
+            : (done?.partitions.find((x) => x.partition === p.partitionIndex)?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION),
         })),
       };
     });
-    return { errorCode: ErrorCode.NONE, throttleTimeMs: 0, topics: refusedFirst(topics, (p, t) => !exists(t.name, p.partitionIndex)) };
+    return { errorCode: ErrorCode.NONE, throttleTimeMs: 0, topics: refusedFirst(topics, (p, t) => !mayRead(t.name) || !exists(t.name, p.partitionIndex)) };
   },
 });

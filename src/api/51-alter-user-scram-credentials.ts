@@ -4,11 +4,19 @@
 import { AlterUserScramCredentialsRequestCodec } from '../../codecs/generated/AlterUserScramCredentialsRequest';
 import { AlterUserScramCredentialsResponseCodec, AlterUserScramCredentialsResponseInit } from '../../codecs/generated/AlterUserScramCredentialsResponse';
 import { defineHandler } from './handler';
+import { AclOperation, allowsCluster } from './authorize';
+import { ErrorCode } from '../../codecs/protocol/errors';
 
 export const alterUserScramCredentialsHandler = defineHandler({
   request: AlterUserScramCredentialsRequestCodec,
   response: AlterUserScramCredentialsResponseCodec,
   handle(request, ctx): AlterUserScramCredentialsResponseInit {
+    if (!allowsCluster(ctx, AclOperation.ALTER)) {
+      // Kafka's error response: each user named once, sorted.
+      const users = [...new Set([...request.deletions, ...request.upsertions].map((c) => c.name))].sort();
+      const refused = { errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.' };
+      return { throttleTimeMs: 0, results: users.map((user) => ({ user, ...refused })) };
+    }
     return { throttleTimeMs: 0, results: ctx.services.scramCredentials.alter(request.deletions, request.upsertions) };
   },
 });

@@ -3,13 +3,14 @@
 //   listener the request came in on.
 // - v1+ EndpointType: Kafka's brokers answer only type 1 (brokers) on a broker listener; type 2 (controllers) gets
 //   MISMATCHED_ENDPOINT_TYPE and any other UNSUPPORTED_ENDPOINT_TYPE, with no brokers, as Kafka 4.3.1 does.
-// - Authorized operations, when asked, are every cluster operation: Eddy has no ACLs (Kafka without an authorizer).
+// - Authorized operations, when asked: those the authorizer allows (0 without DESCRIBE on the cluster), every
+//   cluster operation without an authorizer, as Kafka.
 import { DescribeClusterRequestCodec } from '../../codecs/generated/DescribeClusterRequest';
 import { DescribeClusterResponseCodec, DescribeClusterResponseInit } from '../../codecs/generated/DescribeClusterResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { BrokerConfigKeys } from '../config/broker-config';
 import { defineHandler } from './handler';
-import { CLUSTER_OPERATIONS, OPERATIONS_OMITTED } from './authorized-operations';
+import { clusterOperations, OPERATIONS_OMITTED } from './authorized-operations';
 
 const BROKER_ENDPOINTS = 1;
 const CONTROLLER_ENDPOINTS = 2;
@@ -40,7 +41,7 @@ export const describeClusterHandler = defineHandler({
       clusterId: services.node.clusterId,
       controllerId: nodeId,
       brokers: [{ brokerId: nodeId, host: address.host, port: address.port, rack: services.config.get(BrokerConfigKeys.BROKER_RACK), isFenced: false }],
-      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: request.includeClusterAuthorizedOperations ? clusterOperations(ctx) : OPERATIONS_OMITTED,
     };
   },
 });

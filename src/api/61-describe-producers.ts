@@ -7,6 +7,7 @@ import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '.
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { PartitionLog } from '../../storage';
 import { defineHandler } from './handler';
+import { AclOperation, allowsTopic } from './authorize';
 
 export interface ActiveProducer {
   readonly producerId: bigint;
@@ -39,6 +40,10 @@ export const describeProducersHandler = defineHandler({
       throttleTimeMs: 0,
       topics: await Promise.all(
         request.topics.map(async (t) => {
+          if (!allowsTopic(ctx, AclOperation.READ, t.name)) {
+            const refused = { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.', activeProducers: [] };
+            return { name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, ...refused })) };
+          }
           const topic = topics.get(t.name);
           const logs = await partitions.logsOf(topic, t.partitionIndexes);
           // Kafka words the error only for a topic it does not know; an unknown partition of a known one has none.

@@ -6,6 +6,7 @@ import { DescribeTransactionsRequestCodec } from '../../codecs/generated/Describ
 import { DescribeTransactionsResponseCodec, DescribeTransactionsResponseInit } from '../../codecs/generated/DescribeTransactionsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { defineHandler } from './handler';
+import { AclOperation, allowsTransactionalId, topicCheck } from './authorize';
 
 export const describeTransactionsHandler = defineHandler({
   request: DescribeTransactionsRequestCodec,
@@ -14,6 +15,11 @@ export const describeTransactionsHandler = defineHandler({
     return {
       throttleTimeMs: 0,
       transactionStates: request.transactionalIds.map((transactionalId) => {
+        const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+        if (!allowsTransactionalId(ctx, AclOperation.DESCRIBE, transactionalId)) {
+          const refused = { errorCode: ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, transactionalId, transactionState: '', transactionTimeoutMs: 0 };
+          return { ...refused, transactionStartTimeMs: -1n, producerId: 0n, producerEpoch: 0, topics: [] };
+        }
         const m = ctx.services.transactions.describe(transactionalId);
         // An error answer keeps the schema's defaults (producer id and epoch 0), as Kafka's does.
         if (transactionalId === '' || m === undefined || m.state === 'Dead') {
@@ -36,7 +42,10 @@ export const describeTransactionsHandler = defineHandler({
           transactionStartTimeMs: m.startTimestamp,
           producerId: m.producerId,
           producerEpoch: m.producerEpoch,
-          topics: [...m.partitions.entries()].map(([topic, parts]) => ({ topic, partitions: [...parts].sort((a, b) => a - b) })),
+          // Only the partitions of topics the principal may describe, as Kafka.
+          topics: [...m.partitions.entries()]
+            .filter(([topic]) => mayDescribe(topic))
+            .map(([topic, parts]) => ({ topic, partitions: [...parts].sort((a, b) => a - b) })),
         };
       }),
     };

@@ -8,6 +8,7 @@ import { ListTransactionsResponseCodec, ListTransactionsResponseInit } from '../
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { TXN_STATE_IDS } from '../transactions/transaction-metadata';
 import { defineHandler } from './handler';
+import { AclOperation, allowsTransactionalId } from './authorize';
 
 function compilePattern(pattern: string | null): RegExp | null | 'invalid' {
   if (pattern === null || pattern.length === 0) return null;
@@ -38,6 +39,7 @@ export const listTransactionsHandler = defineHandler({
       .filter((m) => pids.size === 0 || pids.has(m.producerId))
       .filter((m) => request.durationFilter < 0n || (m.startTimestamp >= 0n && now - m.startTimestamp >= request.durationFilter))
       .filter((m) => pattern === null || pattern.test(m.transactionalId))
+      .filter((m) => allowsTransactionalId(ctx, AclOperation.DESCRIBE, m.transactionalId))
       .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, transactionState: m.state }));
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, unknownStateFilters, transactionStates };
   },

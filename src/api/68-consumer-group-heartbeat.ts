@@ -11,12 +11,25 @@
 import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
 import { ConsumerGroupHeartbeatResponseCodec, ConsumerGroupHeartbeatResponseInit } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { defineHandler } from './handler';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { AclOperation, allowsGroup } from './authorize';
 import { clientHostOf } from './group-request-context';
 
 export const consumerGroupHeartbeatHandler = defineHandler({
   request: ConsumerGroupHeartbeatRequestCodec,
   response: ConsumerGroupHeartbeatResponseCodec,
   async handle(request, ctx): Promise<ConsumerGroupHeartbeatResponseInit> {
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        errorMessage: null,
+        memberId: null,
+        memberEpoch: 0,
+        heartbeatIntervalMs: 0,
+        assignment: null,
+      };
+    }
     const result = await ctx.services.groups.consumerGroups.heartbeat({
       apiVersion: ctx.apiVersion,
       groupId: request.groupId,

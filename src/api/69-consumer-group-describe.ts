@@ -2,11 +2,13 @@
 // - Group epoch, assignment epoch, assignor, and each member's current and target assignment (topic ids and names).
 // - Unknown ids and classic groups: GROUP_ID_NOT_FOUND with Kafka's messages and no state; an empty id: INVALID_GROUP_ID,
 //   answered first.
-// - Authorized operations are reported as "not requested" (INT32 min): Eddy has no ACLs. v1 member type: consumer.
+// - Groups the principal may not DESCRIBE: GROUP_AUTHORIZATION_FAILED, listed first. Authorized operations, when
+//   asked, of groups answered without error: what the authorizer allows (all without one). v1 member type: consumer.
 import { ConsumerGroupDescribeRequestCodec } from '../../codecs/generated/ConsumerGroupDescribeRequest';
 import { ConsumerGroupDescribeResponseCodec, ConsumerGroupDescribeResponseInit } from '../../codecs/generated/ConsumerGroupDescribeResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
-import { OPERATIONS_OMITTED } from './authorized-operations';
+import { groupOperations, OPERATIONS_OMITTED } from './authorized-operations';
+import { AclOperation, allowsGroup } from './authorize';
 import { defineHandler } from './handler';
 
 type DescribedGroup = NonNullable<ConsumerGroupDescribeResponseInit['groups']>[number];
@@ -31,10 +33,21 @@ export const consumerGroupDescribeHandler = defineHandler({
           authorizedOperations: OPERATIONS_OMITTED,
         };
       }
-      return { errorCode: ErrorCode.NONE, errorMessage: null, ...described, authorizedOperations: OPERATIONS_OMITTED };
+      const authorizedOperations = request.includeAuthorizedOperations ? groupOperations(ctx, groupId) : OPERATIONS_OMITTED;
+      return { errorCode: ErrorCode.NONE, errorMessage: null, ...described, authorizedOperations };
     };
     // Invalid ids are answered first, as Kafka completes them before asking the coordinator shards.
-    const ordered = [...request.groupIds.filter((id) => id === ''), ...request.groupIds.filter((id) => id !== '')];
-    return { throttleTimeMs: 0, groups: ordered.map(describe) };
+    const mayDescribe = (id: string): boolean => allowsGroup(ctx, AclOperation.DESCRIBE, id);
+    const refused = request.groupIds.filter((id) => !mayDescribe(id));
+    const asked = request.groupIds.filter(mayDescribe);
+    const ordered = [...asked.filter((id) => id === ''), ...asked.filter((id) => id !== '')];
+    const unauthorized = (groupId: string): DescribedGroup => ({
+      errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+      errorMessage: null,
+      groupId,
+      groupState: '',
+      authorizedOperations: OPERATIONS_OMITTED,
+    });
+    return { throttleTimeMs: 0, groups: [...refused.map(unauthorized), ...ordered.map(describe)] };
   },
 });

@@ -7,8 +7,9 @@
 //   response; where it stops, NextCursor names the topic and partition to go on from.
 // - Listed topics that do not exist answer UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for an invalid
 //   name) and take no room in the page; they are not auto-created.
-// - Partitions are described as Metadata describes them; no ELR (empty lists). With no authorizer Kafka reports
-//   every operation on a topic as authorized, and so does Eddy, which has no ACLs.
+// - Partitions are described as Metadata describes them; no ELR (empty lists). Authorized operations: what the
+//   authorizer allows (every topic operation without one). Topics the principal may not DESCRIBE are left out;
+//   listed by name, they answer TOPIC_AUTHORIZATION_FAILED after the page, as Kafka.
 import { DescribeTopicPartitionsRequestCodec, type DescribeTopicPartitionsRequest } from '../../codecs/generated/DescribeTopicPartitionsRequest';
 import { DescribeTopicPartitionsResponseCodec, type DescribeTopicPartitionsResponseInit } from '../../codecs/generated/DescribeTopicPartitionsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -16,7 +17,8 @@ import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { TopicMetadata } from '../../storage';
 import { isInternalTopic, topicNameProblem } from '../topics/topic-names';
 import { describeTopicPartitions } from './03-metadata';
-import { TOPIC_OPERATIONS } from './authorized-operations';
+import { OPERATIONS_OMITTED, TOPIC_OPERATIONS, topicOperations } from './authorized-operations';
+import { AclOperation, topicCheck } from './authorize';
 import { defineHandler } from './handler';
 
 type TopicEntry = NonNullable<DescribeTopicPartitionsResponseInit['topics']>[number];
@@ -100,8 +102,11 @@ export const describeTopicPartitionsHandler = defineHandler({
   response: DescribeTopicPartitionsResponseCodec,
   handle(request, ctx): DescribeTopicPartitionsResponseInit {
     const topicsService = ctx.services.topics;
-    const names = topicsToDescribe(request, () => topicsService.all().map((t) => t.name));
-    if (names === null) return invalidRequest(request);
+    const requested = topicsToDescribe(request, () => topicsService.all().map((t) => t.name));
+    if (requested === null) return invalidRequest(request);
+    const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+    const names = requested.filter(mayDescribe);
+    const refused = request.topics.length === 0 ? [] : requested.filter((name) => !mayDescribe(name));
     const limit = Math.max(Math.min(MAX_REQUEST_PARTITION_SIZE_LIMIT, request.responsePartitionLimit), 1);
     const page = describePage(names, (name) => topicsService.get(name), {
       nodeId: ctx.services.node.nodeId,
@@ -109,6 +114,18 @@ export const describeTopicPartitionsHandler = defineHandler({
       cursor: request.cursor,
       listed: request.topics.length > 0,
     });
-    return { throttleTimeMs: 0, ...page };
+    if (ctx.services.authorizer === null) return { throttleTimeMs: 0, ...page };
+    const topics = page.topics.map((t) => ({ ...t, topicAuthorizedOperations: topicOperations(ctx, t.name ?? '') }));
+    for (const name of refused) {
+      topics.push({
+        errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+        name,
+        topicId: ZERO_UUID,
+        isInternal: false,
+        partitions: [],
+        topicAuthorizedOperations: OPERATIONS_OMITTED,
+      });
+    }
+    return { throttleTimeMs: 0, topics, nextCursor: page.nextCursor };
   },
 });

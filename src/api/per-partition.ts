@@ -12,7 +12,7 @@ export interface NamedTopicRequest<P extends { readonly partitionIndex: number }
 export function answerEachPartition<P extends { readonly partitionIndex: number }, R>(
   services: Pick<BrokerServices, 'topics' | 'partitions'>,
   topics: readonly NamedTopicRequest<P>[],
-  answer: (log: MaybeLog, partition: P) => R | Promise<R>,
+  answer: (log: MaybeLog, partition: P, topic: string) => R | Promise<R>,
 ): Promise<Array<{ name: string; partitions: R[] }>> {
   return Promise.all(
     topics.map(async (t) => {
@@ -20,7 +20,7 @@ export function answerEachPartition<P extends { readonly partitionIndex: number 
         services.topics.get(t.name),
         t.partitions.map((p) => p.partitionIndex),
       );
-      const partitions = await Promise.all(t.partitions.map((p, i) => answer(logs[i], p)));
+      const partitions = await Promise.all(t.partitions.map((p, i) => answer(logs[i], p, t.name)));
       return { name: t.name, partitions };
     }),
   );

@@ -10,6 +10,7 @@ import type { TopicService } from '../topics/topic-service';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
 import type { ScramCredentialStore } from '../security/scram-store';
+import type { AclAuthorizer } from '../security/authorizer';
 import type { FetchSessionCache } from './fetch-session-cache';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { ClientQuotas } from '../security/quotas/client-quotas';
@@ -88,4 +89,6 @@ export interface BrokerServices {
   readonly metrics: BrokerMetrics;
   /** Client quotas: stored (DescribeClientQuotas, AlterClientQuotas) and enforced (Produce, Fetch, every answer). */
   readonly quotas: ClientQuotas;
+  /** The ACL authorizer (authorizer.class.name), or null when none is configured and every request is allowed. */
+  readonly authorizer: AclAuthorizer | null;
 }

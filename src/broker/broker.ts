@@ -82,6 +82,7 @@ export class Broker {
       dynamicConfigs,
       metrics: this.metrics,
       quotas: security.quotas,
+      authorizer: security.authorizer,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
     this.requestThrottle = new RequestThrottle(security.quotas.enforcement);

@@ -14,6 +14,7 @@ import { BrokerConfigKeys, type BrokerConfig } from '../config/broker-config';
 import { FetchSessionCache } from '../api/fetch-session-cache';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
+import type { AclAuthorizer } from '../security/authorizer';
 import type { Coordinators } from './coordinators';
 import type { BrokerMetrics } from '../metrics/broker-metrics';
 import type { ClientQuotas } from '../security/quotas/client-quotas';
@@ -30,6 +31,7 @@ export interface BrokerParts {
   readonly dynamicConfigs: DynamicBrokerConfigs;
   readonly metrics: BrokerMetrics;
   readonly quotas: ClientQuotas;
+  readonly authorizer: AclAuthorizer | null;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -45,6 +47,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     dynamicConfigs: parts.dynamicConfigs,
     metrics: parts.metrics,
     quotas: parts.quotas,
+    authorizer: parts.authorizer,
     fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;

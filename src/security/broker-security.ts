@@ -9,6 +9,7 @@ import { isSasl, isTls, listenerSetting, securityProtocolOf, type SecurityProtoc
 import { listenerSasl, type ListenerSasl } from './listener-sasl';
 import { credentialFromPassword, type ScramMechanism } from './sasl/scram-crypto';
 import { ScramCredentialStore } from './scram-store';
+import { AclAuthorizer } from './authorizer';
 import { principalMapper, type PrincipalMapper } from './ssl-principal';
 import { listenerTls, type ListenerTls } from './tls-options';
 import { readUsersFile, USERS_FILE_CONFIG } from './users-file';
@@ -32,6 +33,8 @@ export class BrokerSecurity {
     readonly scram: ScramCredentialStore,
     /** Client quotas, stored in the data dir beside the SCRAM credentials. */
     readonly quotas: ClientQuotas,
+    /** The ACL authorizer authorizer.class.name asks for; null when it names none. */
+    readonly authorizer: AclAuthorizer | null,
     private readonly byName: ReadonlyMap<string, ListenerSecurity>,
   ) {}
 
@@ -56,7 +59,7 @@ export class BrokerSecurity {
     }
     if (fileUsers.size > 0) logger.info({ users: fileUsers.size, file: usersFile }, 'users file read');
     const windows = { samples: config.get(K.QUOTA_WINDOW_NUM), windowMs: config.get(K.QUOTA_WINDOW_SIZE_SECONDS) * 1000 };
-    return new BrokerSecurity(scram, openClientQuotas(dataDir, windows, logger), byName);
+    return new BrokerSecurity(scram, openClientQuotas(dataDir, windows, logger), AclAuthorizer.fromConfig(config, dataDir, logger), byName);
   }
 
   listener(name: string): ListenerSecurity {
