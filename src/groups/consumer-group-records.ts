@@ -93,6 +93,10 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         subscribedTopicRegex: m.subscribedTopicRegex === '' ? null : m.subscribedTopicRegex,
         rebalanceTimeoutMs: m.rebalanceTimeoutMs,
         serverAssignor: m.serverAssignor,
+        classicMemberMetadata:
+          m.classic === null
+            ? null
+            : { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols.map((p) => ({ name: p.name, metadata: p.metadata })) },
       }),
     });
     out.push({
@@ -214,6 +218,13 @@ export class ConsumerGroupRebuilder {
         m.subscribedTopicRegex = meta.subscribedTopicRegex ?? '';
         m.serverAssignor = meta.serverAssignor;
         m.rebalanceTimeoutMs = meta.rebalanceTimeoutMs;
+        const classic = meta.classicMemberMetadata;
+        if (classic !== null) {
+          m.classic = {
+            sessionTimeoutMs: classic.sessionTimeoutMs,
+            protocols: classic.supportedProtocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+          };
+        }
         const current = this.currents.get(groupId)?.get(memberId);
         if (current) {
           m.memberEpoch = current.memberEpoch;
