@@ -56,31 +56,34 @@ export class ClassicMembersOfConsumerGroups {
     return this.coordinator.hasMembers(groupId);
   }
 
-  /** Kafka's classicGroupJoinToConsumerGroup; the answer comes once the group's new state is stored. */
+  /**
+   * Kafka's classicGroupJoinToConsumerGroup; the answer comes once the group's new state is stored. Refusals echo
+   * the request's member id (Kafka builds them from the request); only MEMBER_ID_REQUIRED carries the minted one.
+   */
   async join(p: JoinGroupParams): Promise<JoinResult> {
     const group = this.coordinator.group(p.groupId);
     if (!group) return joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId);
     const isUnknown = p.memberId === '';
     const memberId = isUnknown ? this.coordinator.newMemberId() : p.memberId;
     const max = this.coordinator.config.maxGroupSize;
-    if (group.members.size >= max && (isUnknown || !group.members.has(memberId))) return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, memberId);
+    if (group.members.size >= max && (isUnknown || !group.members.has(memberId))) return joinError(ErrorCode.GROUP_MAX_SIZE_REACHED, p.memberId);
     if (
       !group.supportsClassicProtocols(
         p.protocolType,
         p.protocols.map((x) => x.name),
       )
     ) {
-      return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
+      return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId);
     }
     if (p.requireKnownMemberId && isUnknown) return joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId);
     let subscription;
     try {
       subscription = decodeSubscription(p.protocols[0].metadata).subscription;
     } catch {
-      return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, memberId);
+      return joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId);
     }
     const member = this.joiningMember(group, memberId, isUnknown, p);
-    if (typeof member === 'number') return joinError(member, memberId);
+    if (typeof member === 'number') return joinError(member, p.memberId);
     const topicsChanged = !sameNames(member.subscribedTopicNames, subscription.topics);
     member.subscribedTopicNames = [...subscription.topics];
     if (subscription.rackId !== null) member.rackId = subscription.rackId;
@@ -93,10 +96,10 @@ export class ClassicMembersOfConsumerGroups {
       await this.coordinator.store(group.groupId);
     } catch (err) {
       this.logger.error({ group: group.groupId, err }, 'could not write consumer group state');
-      return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, memberId);
+      return joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, p.memberId);
     }
     if (this.coordinator.group(group.groupId) !== group || group.members.get(member.memberId) !== member) {
-      return joinError(ErrorCode.UNKNOWN_MEMBER_ID, memberId);
+      return joinError(ErrorCode.UNKNOWN_MEMBER_ID, p.memberId);
     }
     clearTimer(member, 'joinTimer');
     this.coordinator.armSession(group, member);
