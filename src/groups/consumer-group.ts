@@ -1,6 +1,7 @@
 // A KIP-848 consumer group: the broker computes a target assignment per group epoch and moves each member towards
 // it. A partition changes owner only after its previous owner has confirmed revoking it, so no partition is ever
 // consumed by two members at once. This file holds the state and the per-member reconciliation rules.
+import type { RawTaggedField } from '../../codecs/primitives/raw-tagged-fields';
 import type { MemberProtocol } from './classic-member';
 import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
 import { countPartitions, DEFAULT_SERVER_ASSIGNOR, TopicAssignment } from './server-assignors';
@@ -42,6 +43,11 @@ export class ConsumerMember {
   joinTimer: NodeJS.Timeout | null = null;
   /** A classic member that joined must send SyncGroup within its rebalance timeout. */
   syncTimer: NodeJS.Timeout | null = null;
+  /**
+   * Tagged fields Eddy does not know in the member's stored records (written by a newer broker), written back with
+   * them. Kafka drops them when it rewrites a member; Eddy keeps them.
+   */
+  storedTags: { metadata?: readonly RawTaggedField[]; assignment?: readonly RawTaggedField[] } = {};
 
   constructor(
     readonly memberId: string,
@@ -143,6 +149,7 @@ export class ConsumerGroup {
     member.rackId = old.rackId;
     member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
     member.classic = old.classic;
+    member.storedTags = old.storedTags;
     member.previousMemberEpoch = 0;
     this.members.delete(old.memberId);
     this.members.set(memberId, member);
