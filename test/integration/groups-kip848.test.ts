@@ -84,7 +84,18 @@ describe('KIP-848 consumer groups over the wire', () => {
       protocolType: 'consumer',
       protocols: [{ name: 'range', metadata: subscriptionMetadata(['kip848']) }],
     });
-    expect(classicJoin.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    // Kafka 4 admits a consumer-protocol JoinGroup into a consumer group as a classic member (online migration):
+    // a v4+ join without a member id first gets its id. Any other protocol type is refused.
+    expect(classicJoin.errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    const foreignJoin = await s.raw.request(JoinGroupRequestCodec, JoinGroupResponseCodec, 5, {
+      groupId: 'kip848-group',
+      sessionTimeoutMs: 10000,
+      rebalanceTimeoutMs: 10000,
+      memberId: '',
+      protocolType: 'connect',
+      protocols: [{ name: 'range', metadata: subscriptionMetadata(['kip848']) }],
+    });
+    expect(foreignJoin.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const busy = await s.raw.request(DeleteGroupsRequestCodec, DeleteGroupsResponseCodec, 2, { groupsNames: ['kip848-group'] });
     expect(busy.results[0].errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
 
