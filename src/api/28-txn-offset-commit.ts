@@ -10,7 +10,8 @@
 //   1) verify it with the coordinator: AddOffsetsToTxn must have come first, else INVALID_TXN_STATE (v4:
 //   TRANSACTION_ABORTABLE); v5 (protocol 2) adds it to the transaction itself, as Kafka's group coordinator does
 //   through the partition leader. Coordinator refusals (INVALID_PRODUCER_EPOCH for a fenced producer,
-//   INVALID_PRODUCER_ID_MAPPING, CONCURRENT_TRANSACTIONS) answer every partition that exists.
+//   INVALID_PRODUCER_ID_MAPPING, CONCURRENT_TRANSACTIONS) answer every partition that exists; an empty group id
+//   is refused before that with INVALID_GROUP_ID.
 import { TxnOffsetCommitRequestCodec, type TxnOffsetCommitRequest } from '../../codecs/generated/TxnOffsetCommitRequest';
 import { TxnOffsetCommitResponseCodec, TxnOffsetCommitResponseInit } from '../../codecs/generated/TxnOffsetCommitResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -80,7 +81,13 @@ export const txnOffsetCommitHandler = defineHandler({
         });
       }
     }
-    const refusal = accepted.length > 0 ? await offsetsPartitionRefusal(services, request, ctx.apiVersion) : null;
+    // Kafka's group coordinator refuses an empty group id before it verifies the transaction.
+    const refusal =
+      accepted.length === 0
+        ? null
+        : request.groupId === ''
+          ? { errorCode: ErrorCode.INVALID_GROUP_ID }
+          : await offsetsPartitionRefusal(services, request, ctx.apiVersion);
     if (refusal !== null) {
       for (const a of accepted) codes.set(key(a.topic, a.partition), refusal.errorCode);
     } else if (accepted.length > 0) {
@@ -95,13 +102,16 @@ export const txnOffsetCommitHandler = defineHandler({
       });
       accepted.forEach((a, i) => codes.set(key(a.topic, a.partition), results[i]));
     }
-    const topics = request.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partitionIndex,
-        errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_SERVER_ERROR,
-      })),
-    }));
+    // A topic named in several entries is answered once, with all its partitions, as Kafka's response builder does.
+    const byName = new Map<string, Array<{ partitionIndex: number; errorCode: number }>>();
+    for (const t of request.topics) {
+      const partitions = byName.get(t.name) ?? [];
+      byName.set(t.name, partitions);
+      for (const p of t.partitions) {
+        partitions.push({ partitionIndex: p.partitionIndex, errorCode: codes.get(key(t.name, p.partitionIndex)) ?? ErrorCode.UNKNOWN_SERVER_ERROR });
+      }
+    }
+    const topics = [...byName].map(([name, partitions]) => ({ name, partitions }));
     return { throttleTimeMs: 0, topics: refusedFirst(topics, (p, t) => refused.has(key(t.name, p.partitionIndex))) };
   },
 });

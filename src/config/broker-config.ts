@@ -152,6 +152,15 @@ export const BrokerConfigKeys = {
     atLeast(1),
   ),
   GROUP_CONSUMER_MAX_SIZE: intKey('group.consumer.max.size', 2147483647, 'Most members a consumer (KIP-848) group may have.', atLeast(1)),
+  GROUP_CONSUMER_MIGRATION_POLICY: stringKey(
+    'group.consumer.migration.policy',
+    'bidirectional',
+    'Online conversion of a classic group with members to a consumer group and back: bidirectional, upgrade, downgrade or disabled.',
+    (value) =>
+      ['bidirectional', 'upgrade', 'downgrade', 'disabled'].includes(String(value).toLowerCase())
+        ? null
+        : 'String must be one of (case insensitive): bidirectional, upgrade, downgrade, disabled',
+  ),
   TRANSACTION_STATE_LOG_NUM_PARTITIONS: intKey('transaction.state.log.num.partitions', 50, 'Partitions of __transaction_state when it is created.', atLeast(1)),
   TRANSACTION_STATE_LOG_REPLICATION_FACTOR: shortKey('transaction.state.log.replication.factor', 1, 'Replication factor of __transaction_state.', atLeast(1)), // Eddy default (Kafka: 3)
   TRANSACTION_STATE_LOG_SEGMENT_BYTES: intKey(

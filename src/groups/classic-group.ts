@@ -290,6 +290,26 @@ export class ClassicGroup {
     return deleted;
   }
 
+  /**
+   * Forgets every member and the generation, keeping the committed offsets: the group's members now live in a
+   * consumer group (online upgrade), which shares the group id and these offsets.
+   */
+  clearMembership(now: number): void {
+    this.clearTimers();
+    this.members.clear();
+    this.staticMembers.clear();
+    this.pendingMembers.clear();
+    this.pendingSyncMembers.clear();
+    this.newMemberAdded = false;
+    this.joinIsInitial = false;
+    this.generationId = 0;
+    this.protocolType = null;
+    this.protocolName = null;
+    this.leaderId = null;
+    this.state = 'Empty';
+    this.currentStateTimestamp = now;
+  }
+
   clearTimers(): void {
     if (this.joinTimer) clearTimeout(this.joinTimer);
     if (this.syncTimer) clearTimeout(this.syncTimer);

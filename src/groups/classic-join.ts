@@ -5,25 +5,11 @@
 import { randomUUID } from 'crypto';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { ClassicGroup } from './classic-group';
-import { ClassicMember, JoinResult, MemberProtocol, joinError, syncError } from './classic-member';
+import { ClassicMember, JoinResult, joinError, syncError } from './classic-member';
 import { ClassicGroupsContext, ClassicRebalancer, membershipRequestError } from './classic-rebalance';
+import type { JoinGroupParams } from './classic-requests';
 
-export interface JoinGroupParams {
-  readonly groupId: string;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  /** JoinGroup v4+ without an instance id: a new member first gets MEMBER_ID_REQUIRED and its id. */
-  readonly requireKnownMemberId: boolean;
-  /** JoinGroup v9+: a restarted static leader may be told to skip computing a new assignment (KIP-814). */
-  readonly supportSkippingAssignment: boolean;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly rebalanceTimeoutMs: number;
-  readonly sessionTimeoutMs: number;
-  readonly protocolType: string;
-  readonly protocols: readonly MemberProtocol[];
-  readonly reason: string | null;
-}
+export type { JoinGroupParams } from './classic-requests';
 
 export class ClassicJoin {
   constructor(
@@ -32,16 +18,23 @@ export class ClassicJoin {
   ) {}
 
   joinGroup(p: JoinGroupParams): Promise<JoinResult> {
+    // A consumer group with members takes JoinGroup itself: the member joins it using the classic protocol.
+    const refused = this.joinRefusal(p);
+    if (refused !== ErrorCode.NONE) return Promise.resolve(joinError(refused, p.memberId));
+    if (this.ctx.consumerGroups.classic.serves(p.groupId)) return this.ctx.consumerGroups.classic.join(p);
     return new Promise((resolve) => this.doJoinGroup(p, resolve));
   }
 
-  private doJoinGroup(p: JoinGroupParams, respond: (r: JoinResult) => void): void {
+  private joinRefusal(p: JoinGroupParams): number {
     const refused = membershipRequestError(this.ctx, p.groupId);
-    if (refused !== ErrorCode.NONE) return respond(joinError(refused, p.memberId));
+    if (refused !== ErrorCode.NONE) return refused;
     if (p.sessionTimeoutMs < this.ctx.config.minSessionTimeoutMs || p.sessionTimeoutMs > this.ctx.config.maxSessionTimeoutMs) {
-      return respond(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, p.memberId));
+      return ErrorCode.INVALID_SESSION_TIMEOUT;
     }
-    if (this.ctx.consumerGroups.hasMembers(p.groupId)) return respond(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, p.memberId));
+    return ErrorCode.NONE;
+  }
+
+  private doJoinGroup(p: JoinGroupParams, respond: (r: JoinResult) => void): void {
     const consumerTombstones = this.ctx.consumerGroups.dropIfEmpty(p.groupId);
     if (consumerTombstones !== null && consumerTombstones.length > 0) {
       this.ctx.offsetsTopic

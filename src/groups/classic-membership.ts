@@ -5,34 +5,9 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import type { ClassicGroup } from './classic-group';
 import { EMPTY_BUFFER, SyncResult, syncError } from './classic-member';
 import { ClassicGroupsContext, ClassicRebalancer, membershipRequestError } from './classic-rebalance';
+import type { HeartbeatParams, LeaveGroupResult, LeavingMember, SyncGroupParams } from './classic-requests';
 
-export interface SyncGroupParams {
-  readonly groupId: string;
-  readonly generationId: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly protocolType: string | null;
-  readonly protocolName: string | null;
-  readonly assignments: ReadonlyArray<{ readonly memberId: string; readonly assignment: Buffer }>;
-}
-
-export interface HeartbeatParams {
-  readonly groupId: string;
-  readonly generationId: number;
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-}
-
-export interface LeavingMember {
-  readonly memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly reason: string | null;
-}
-
-export interface LeaveGroupResult {
-  readonly errorCode: number;
-  readonly members: ReadonlyArray<{ readonly memberId: string; readonly groupInstanceId: string | null; readonly errorCode: number }>;
-}
+export type { HeartbeatParams, LeaveGroupResult, LeavingMember, SyncGroupParams } from './classic-requests';
 
 export class ClassicMembership {
   constructor(
@@ -43,6 +18,7 @@ export class ClassicMembership {
   heartbeat(p: HeartbeatParams): number {
     const refused = membershipRequestError(this.ctx, p.groupId);
     if (refused !== ErrorCode.NONE) return refused;
+    if (this.ctx.consumerGroups.classic.serves(p.groupId)) return this.ctx.consumerGroups.classic.heartbeat(p);
     const group = this.ctx.groups.get(p.groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
@@ -70,6 +46,7 @@ export class ClassicMembership {
   leaveGroup(groupId: string, leaving: readonly LeavingMember[]): LeaveGroupResult {
     const refused = membershipRequestError(this.ctx, groupId);
     if (refused !== ErrorCode.NONE) return { errorCode: refused, members: [] };
+    if (this.ctx.consumerGroups.classic.serves(groupId)) return this.ctx.consumerGroups.classic.leave(groupId, leaving);
     const group = this.ctx.groups.get(groupId);
     const result = (m: LeavingMember, errorCode: number) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, errorCode });
     if (!group) return { errorCode: ErrorCode.NONE, members: leaving.map((m) => result(m, ErrorCode.UNKNOWN_MEMBER_ID)) };
@@ -101,6 +78,8 @@ export class ClassicMembership {
   }
 
   syncGroup(p: SyncGroupParams): Promise<SyncResult> {
+    const refused = membershipRequestError(this.ctx, p.groupId);
+    if (refused === ErrorCode.NONE && this.ctx.consumerGroups.classic.serves(p.groupId)) return this.ctx.consumerGroups.classic.sync(p);
     return new Promise((resolve) => this.doSyncGroup(p, resolve));
   }
 

@@ -1,5 +1,6 @@
 // KIP-848 consumer groups (ConsumerGroupHeartbeat / ConsumerGroupDescribe): the broker owns membership and
-// assignment. Each heartbeat may bump the group epoch (member joined or left, subscription or topic metadata
+// assignment. Members that still speak the classic protocol (a classic group upgraded online, see group-migration.ts)
+// live here too and are served by consumer-group-classic.ts. Each heartbeat may bump the group epoch (member joined or left, subscription or topic metadata
 // changed), recompute the target assignment with a server-side assignor, and move the member one step towards its
 // target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
 // their rebalance timeout are fenced.
@@ -10,12 +11,15 @@
 import { randomBytes } from 'crypto';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
-import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember } from './consumer-group';
+import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember, sameNames } from './consumer-group';
 import { DEFAULT_SERVER_ASSIGNOR, emptyAssignment, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
 import { KeyedRecord, RecordLedger } from './consumer-group-records';
 import { regexRefreshDue, regexUpdate, resolveRegexes } from './consumer-group-regex';
 import { topicRegexProblem } from './topic-regex';
+import { ClassicMembersOfConsumerGroups } from './consumer-group-classic';
 import type {
+  ClassicGroupsBridge,
+  ConsumerGroupEngine,
   ConsumerGroupPersister,
   ConsumerGroupsConfig,
   ConsumerHeartbeatParams,
@@ -26,6 +30,7 @@ import type {
 } from './consumer-group-types';
 
 export type {
+  ClassicGroupsBridge,
   ConsumerGroupPersister,
   TopicCatalog,
   ConsumerGroupsConfig,
@@ -65,18 +70,23 @@ function newMemberId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-export class ConsumerGroupCoordinator {
+export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   private readonly groups = new Map<string, ConsumerGroup>();
   private readonly ledger = new RecordLedger();
+  /** Records to write before a group's own changes (the tombstone of the classic group it was upgraded from). */
+  private readonly carried = new Map<string, KeyedRecord[]>();
+  /** JoinGroup, SyncGroup, Heartbeat and LeaveGroup of the members that use the classic protocol. */
+  readonly classic: ClassicMembersOfConsumerGroups;
 
   constructor(
     private readonly topics: TopicCatalog,
-    private readonly config: ConsumerGroupsConfig,
+    readonly config: ConsumerGroupsConfig,
     private readonly logger: Logger,
-    /** Whether a classic group with this id is in use (then the id cannot become a consumer group). */
-    private readonly classicGroupInUse: (groupId: string) => boolean,
+    private readonly classicGroups: ClassicGroupsBridge,
     private readonly persist: ConsumerGroupPersister = async () => undefined,
-  ) {}
+  ) {
+    this.classic = new ClassicMembersOfConsumerGroups(this, topics, logger);
+  }
 
   /** Installs groups reloaded from __consumer_offsets; their members must heartbeat within a session. */
   restore(groups: readonly ConsumerGroup[]): void {
@@ -90,9 +100,15 @@ export class ConsumerGroupCoordinator {
   }
 
   private persistInBackground(group: ConsumerGroup): void {
-    const records = this.ledger.changes(group);
-    if (records.length === 0) return;
-    this.persist(group.groupId, records).catch((err: unknown) => this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'));
+    this.store(group.groupId).catch((err: unknown) => this.logger.error({ group: group.groupId, err }, 'could not write consumer group state'));
+  }
+
+  /** Writes what changed in the group since its last write (nothing when it is gone). */
+  async store(groupId: string): Promise<void> {
+    const group = this.groups.get(groupId);
+    const records = [...(this.carried.get(groupId) ?? []), ...(group ? this.ledger.changes(group) : [])];
+    this.carried.delete(groupId);
+    if (records.length > 0) await this.persist(groupId, records);
   }
 
   group(groupId: string): ConsumerGroup | undefined {
@@ -123,14 +139,16 @@ export class ConsumerGroupCoordinator {
 
   /**
    * OffsetCommit rules for consumer groups: admin commits (epoch < 0, no member id) only while empty; members must
-   * commit with their current epoch (STALE_MEMBER_EPOCH) and OffsetCommit v9+. Null when the group is not one.
+   * commit with their current epoch (STALE_MEMBER_EPOCH) and OffsetCommit v9+. A member using the classic protocol
+   * commits with any version, its member epoch as generation (ILLEGAL_GENERATION). Null when the group is not one.
    */
   offsetCommitError(groupId: string, memberId: string, memberEpoch: number, apiVersion: number): number | null {
     const group = this.groups.get(groupId);
     if (!group) return null;
     if (memberEpoch < 0 && memberId === '') return group.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
-    if (apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
     const member = group.members.get(memberId);
+    if (member?.classic) return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
+    if (apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (memberEpoch !== member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
     return ErrorCode.NONE;
@@ -142,7 +160,8 @@ export class ConsumerGroupCoordinator {
     if (!group || (memberEpoch < 0 && memberId === null)) return ErrorCode.NONE;
     const member = memberId === null ? undefined : group.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
+    if (memberEpoch === member.memberEpoch) return ErrorCode.NONE;
+    return member.classic ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
   }
 
   shutdown(): void {
@@ -152,15 +171,11 @@ export class ConsumerGroupCoordinator {
   /** Processes a heartbeat and answers once the resulting state is stored. */
   async heartbeat(p: ConsumerHeartbeatParams): Promise<ConsumerHeartbeatResult> {
     const result = this.processHeartbeat(p);
-    const group = this.groups.get(p.groupId);
-    const records = group ? this.ledger.changes(group) : [];
-    if (records.length > 0) {
-      try {
-        await this.persist(p.groupId, records);
-      } catch (err) {
-        this.logger.error({ group: p.groupId, err }, 'could not write consumer group state');
-        return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
-      }
+    try {
+      await this.store(p.groupId);
+    } catch (err) {
+      this.logger.error({ group: p.groupId, err }, 'could not write consumer group state');
+      return failure(ErrorCode.COORDINATOR_NOT_AVAILABLE, 'The coordinator is not available.');
     }
     return result;
   }
@@ -189,10 +204,9 @@ export class ConsumerGroupCoordinator {
       // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
       // Kafka looks the group up without creating it unless the member joins: GROUP_ID_NOT_FOUND.
       if (p.memberEpoch !== 0) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${p.groupId} not found.`);
-      if (this.classicGroupInUse(p.groupId)) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${p.groupId} is not a consumer group.`);
-      group = new ConsumerGroup(p.groupId);
-      group.groupEpoch = NEW_GROUP_EPOCH;
-      this.groups.set(p.groupId, group);
+      const created = this.consumerGroupFor(p.groupId);
+      if (typeof created === 'string') return failure(ErrorCode.GROUP_ID_NOT_FOUND, created);
+      group = created;
     }
     let bump = false;
     let member: ConsumerMember | undefined;
@@ -224,12 +238,7 @@ export class ConsumerGroupCoordinator {
       member.serverAssignor = p.serverAssignor;
       bump = true;
     }
-    const signature = this.metadataSignature(group);
-    if (signature !== group.metadataSignature) bump = true;
-    if (bump) group.groupEpoch += 1;
-    if (group.groupEpoch > group.assignmentEpoch) this.computeTargetAssignment(group, signature);
-
-    reconcileMember(group, member, p.topicPartitions === null ? null : fromList(p.topicPartitions));
+    this.advance(group, member, bump, p.topicPartitions === null ? null : fromList(p.topicPartitions));
     this.armTimers(group, member);
     this.maybeRefreshRegexes(group);
 
@@ -245,6 +254,26 @@ export class ConsumerGroupCoordinator {
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       assignment: send ? toList(member.assigned) : null,
     };
+  }
+
+  /** A new consumer group, or the classic group with that id upgraded online; a refusal message when neither. */
+  private consumerGroupFor(groupId: string): ConsumerGroup | string {
+    if (this.classicGroups.inUse(groupId)) {
+      const upgraded = this.classicGroups.upgrade?.(groupId) ?? { refused: `Group ${groupId} is not a consumer group.` };
+      if ('refused' in upgraded) return upgraded.refused;
+      this.groups.set(groupId, upgraded.group);
+      this.carried.set(groupId, upgraded.records);
+      for (const m of upgraded.group.members.values()) this.armSession(upgraded.group, m);
+      this.logger.info(
+        { group: groupId, groupEpoch: upgraded.group.groupEpoch, members: upgraded.group.members.size },
+        'upgraded classic group to a consumer group',
+      );
+      return upgraded.group;
+    }
+    const group = new ConsumerGroup(groupId);
+    group.groupEpoch = NEW_GROUP_EPOCH;
+    this.groups.set(groupId, group);
+    return group;
   }
 
   /**
@@ -279,6 +308,28 @@ export class ConsumerGroupCoordinator {
     return { member: joined, rejoined: false };
   }
 
+  /**
+   * Bumps the group epoch when the member's update (or the topics' metadata) asks for it, recomputes the target
+   * assignment when the epoch moved past it, and moves the member one step towards its target.
+   */
+  advance(group: ConsumerGroup, member: ConsumerMember, bump: boolean, owned: TopicAssignment | null): void {
+    const signature = this.metadataSignature(group);
+    if (bump || signature !== group.metadataSignature) group.groupEpoch += 1;
+    if (group.groupEpoch > group.assignmentEpoch) this.computeTargetAssignment(group, signature);
+    reconcileMember(group, member, owned);
+  }
+
+  /** Adds a member that joined with JoinGroup (consumer-group-classic.ts checks the group's size first). */
+  addMember(group: ConsumerGroup, member: ConsumerMember): void {
+    group.members.set(member.memberId, member);
+    this.logger.info({ group: group.groupId, member: member.memberId }, 'member joined consumer group using the classic protocol');
+  }
+
+  /** A member id as Kafka mints them. */
+  newMemberId(): string {
+    return newMemberId();
+  }
+
   describe(groupId: string): DescribedConsumerGroup | undefined {
     const group = this.groups.get(groupId);
     if (!group) return undefined;
@@ -297,6 +348,7 @@ export class ConsumerGroupCoordinator {
         clientHost: m.clientHost,
         subscribedTopicNames: m.subscribedTopicNames,
         subscribedTopicRegex: m.subscribedTopicRegex,
+        usesClassicProtocol: m.classic !== null,
         assignment: toList(m.assigned),
         targetAssignment: toList(group.targetAssignment.get(m.memberId) ?? emptyAssignment()),
       })),
@@ -395,23 +447,41 @@ export class ConsumerGroupCoordinator {
     const group = this.groups.get(p.groupId);
     const member = group?.members.get(p.memberId);
     if (!group || !member) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`, p.memberEpoch);
-    this.removeMember(group, member, 'member left the group');
+    this.fenceMember(group, member, 'member left the group');
     return { errorCode: ErrorCode.NONE, errorMessage: null, memberId: p.memberId, memberEpoch: p.memberEpoch, heartbeatIntervalMs: 0, assignment: null };
   }
 
-  private removeMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+  /** Takes the member out; the caller bumps the group epoch (once, however many members leave together). */
+  removeMember(group: ConsumerGroup, member: ConsumerMember, reason: string): boolean {
     member.clearTimers();
-    if (group.members.get(member.memberId) !== member) return;
+    if (group.members.get(member.memberId) !== member) return false;
     group.members.delete(member.memberId);
     group.targetAssignment.delete(member.memberId);
-    group.groupEpoch += 1;
-    this.logger.info({ group: group.groupId, member: member.memberId, groupEpoch: group.groupEpoch, reason }, 'member removed from consumer group');
+    this.logger.info({ group: group.groupId, member: member.memberId, groupEpoch: group.groupEpoch + 1, reason }, 'member removed from consumer group');
+    return true;
+  }
+
+  /**
+   * Kafka's consumerGroupFenceMember: the member leaves (or is expelled) and the epoch is bumped; when only members
+   * using the classic protocol would remain, the group becomes a classic group again instead (online downgrade).
+   */
+  private fenceMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+    if (group.members.get(member.memberId) !== member) return;
+    if (this.classicGroups.downgradable?.(group, member)) {
+      for (const m of group.members.values()) m.clearTimers();
+      this.groups.delete(group.groupId);
+      this.carried.delete(group.groupId);
+      this.logger.info({ group: group.groupId, member: member.memberId, reason }, 'downgrading consumer group to a classic group');
+      this.classicGroups.downgrade?.(group, member, this.ledger.tombstones(group.groupId));
+      return;
+    }
+    if (this.removeMember(group, member, reason)) group.groupEpoch += 1;
   }
 
   /** Removal by a timer: nobody waits for an answer, but the new state must still be stored. */
-  private expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
+  expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
     if (this.groups.get(group.groupId) !== group) return;
-    this.removeMember(group, member, reason);
+    this.fenceMember(group, member, reason);
     this.persistInBackground(group);
   }
 
@@ -429,9 +499,11 @@ export class ConsumerGroupCoordinator {
     }
   }
 
-  private armSession(group: ConsumerGroup, member: ConsumerMember): void {
+  /** (Re)starts the member's session: the group's session timeout, or the one a classic member asked for. */
+  armSession(group: ConsumerGroup, member: ConsumerMember): void {
     if (member.sessionTimer) clearTimeout(member.sessionTimer);
-    member.sessionTimer = setTimeout(() => this.expireMember(group, member, 'session timeout expired'), this.config.sessionTimeoutMs);
+    const timeout = member.classic?.sessionTimeoutMs ?? this.config.sessionTimeoutMs;
+    member.sessionTimer = setTimeout(() => this.expireMember(group, member, 'session timeout expired'), timeout);
     member.sessionTimer.unref();
   }
 
@@ -467,10 +539,4 @@ export class ConsumerGroupCoordinator {
       'computed consumer group target assignment',
     );
   }
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((x) => set.has(x));
 }

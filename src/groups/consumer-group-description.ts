@@ -3,7 +3,8 @@
 // the response's error fields and authorized operations.
 import type { ConsumerGroupCoordinator, DescribedConsumerMember, TopicPartitionsById } from './consumer-group-coordinator';
 
-/** KIP-1099 member types: 0 classic, 1 consumer. Every member of a KIP-848 group is a consumer member. */
+/** KIP-1099 member types: 0 for a member using the classic protocol (online migration), 1 for a consumer member. */
+const MEMBER_TYPE_CLASSIC = 0;
 const MEMBER_TYPE_CONSUMER = 1;
 
 export interface NamedTopicPartitions {
@@ -16,7 +17,7 @@ export interface NamedAssignment {
   readonly topicPartitions: readonly NamedTopicPartitions[];
 }
 
-export interface ConsumerGroupMemberDescription extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment'> {
+export interface ConsumerGroupMemberDescription extends Omit<DescribedConsumerMember, 'assignment' | 'targetAssignment' | 'usesClassicProtocol'> {
   readonly assignment: NamedAssignment;
   readonly targetAssignment: NamedAssignment;
   readonly memberType: number;
@@ -44,11 +45,11 @@ export function describeConsumerGroup(consumerGroups: ConsumerGroupCoordinator, 
     groupEpoch: described.groupEpoch,
     assignmentEpoch: described.assignmentEpoch,
     assignorName: described.assignorName,
-    members: described.members.map((m) => ({
+    members: described.members.map(({ usesClassicProtocol, ...m }) => ({
       ...m,
       assignment: named(m.assignment),
       targetAssignment: named(m.targetAssignment),
-      memberType: MEMBER_TYPE_CONSUMER,
+      memberType: usesClassicProtocol ? MEMBER_TYPE_CLASSIC : MEMBER_TYPE_CONSUMER,
     })),
   };
 }

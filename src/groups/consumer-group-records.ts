@@ -93,6 +93,11 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         subscribedTopicRegex: m.subscribedTopicRegex === '' ? null : m.subscribedTopicRegex,
         rebalanceTimeoutMs: m.rebalanceTimeoutMs,
         serverAssignor: m.serverAssignor,
+        classicMemberMetadata:
+          m.classic === null
+            ? null
+            : { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols.map((p) => ({ name: p.name, metadata: p.metadata })) },
+        unknownTaggedFields: m.storedTags.metadata,
       }),
     });
     out.push({
@@ -109,6 +114,7 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         state: STATE_BYTES[m.reconciliation],
         assignedPartitions: topicList(m.assigned),
         partitionsPendingRevocation: topicList(m.pendingRevocation),
+        unknownTaggedFields: m.storedTags.assignment,
       }),
     });
   }
@@ -214,6 +220,14 @@ export class ConsumerGroupRebuilder {
         m.subscribedTopicRegex = meta.subscribedTopicRegex ?? '';
         m.serverAssignor = meta.serverAssignor;
         m.rebalanceTimeoutMs = meta.rebalanceTimeoutMs;
+        if (meta.unknownTaggedFields !== undefined) m.storedTags.metadata = meta.unknownTaggedFields;
+        const classic = meta.classicMemberMetadata;
+        if (classic !== null) {
+          m.classic = {
+            sessionTimeoutMs: classic.sessionTimeoutMs,
+            protocols: classic.supportedProtocols.map((p) => ({ name: p.name, metadata: p.metadata })),
+          };
+        }
         const current = this.currents.get(groupId)?.get(memberId);
         if (current) {
           m.memberEpoch = current.memberEpoch;
@@ -221,6 +235,7 @@ export class ConsumerGroupRebuilder {
           m.reconciliation = stateOf(current.state);
           m.assigned = topicMap(current.assignedPartitions);
           m.pendingRevocation = topicMap(current.partitionsPendingRevocation);
+          if (current.unknownTaggedFields !== undefined) m.storedTags.assignment = current.unknownTaggedFields;
         }
         group.members.set(memberId, m);
         const target = this.targets.get(groupId)?.get(memberId);

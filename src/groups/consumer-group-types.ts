@@ -1,8 +1,9 @@
 // The shapes the KIP-848 consumer group coordinator exchanges with the rest of the broker: what a heartbeat brings
 // and gets back, what ConsumerGroupDescribe shows, and the services the coordinator is built on (topic lookups, its
 // config, the writer of its records). Kept apart from consumer-group-coordinator.ts, which holds the rules.
-import type { ConsumerGroupState } from './consumer-group';
+import type { ConsumerGroup, ConsumerGroupState, ConsumerMember } from './consumer-group';
 import type { KeyedRecord } from './consumer-group-records';
+import type { TopicAssignment } from './server-assignors';
 
 /** Writes a group's records to __consumer_offsets (resolves once stored). */
 export type ConsumerGroupPersister = (groupId: string, records: readonly KeyedRecord[]) => Promise<void>;
@@ -63,6 +64,8 @@ export interface DescribedConsumerMember {
   readonly clientHost: string;
   readonly subscribedTopicNames: readonly string[];
   readonly subscribedTopicRegex: string;
+  /** A member that joined (or was upgraded) with JoinGroup and still uses the classic protocol. */
+  readonly usesClassicProtocol: boolean;
   readonly assignment: TopicPartitionsById[];
   readonly targetAssignment: TopicPartitionsById[];
 }
@@ -74,4 +77,37 @@ export interface DescribedConsumerGroup {
   readonly assignmentEpoch: number;
   readonly assignorName: string;
   readonly members: readonly DescribedConsumerMember[];
+}
+
+/** What the consumer groups need from the classic groups sharing their id space (group-migration.ts). */
+export interface ClassicGroupsBridge {
+  /** Whether a classic group with this id has members (or members joining). */
+  inUse(groupId: string): boolean;
+  /**
+   * Turns the classic group into a consumer group (online upgrade) with the records that store the change; a reason
+   * (answered as GROUP_ID_NOT_FOUND) when it may not. Absent: classic groups are never upgraded.
+   */
+  upgrade?(groupId: string): { readonly group: ConsumerGroup; readonly records: KeyedRecord[] } | { readonly refused: string };
+  /** Whether the group becomes a classic group again once `leaving` is gone (online downgrade). */
+  downgradable?(group: ConsumerGroup, leaving: ConsumerMember): boolean;
+  /** Turns the group, without `leaving`, into a classic group that rebalances; `tombstones` end its records. */
+  downgrade?(group: ConsumerGroup, leaving: ConsumerMember, tombstones: KeyedRecord[]): void;
+}
+
+/** The consumer group operations the classic members' APIs (consumer-group-classic.ts) are built on. */
+export interface ConsumerGroupEngine {
+  readonly config: ConsumerGroupsConfig;
+  group(groupId: string): ConsumerGroup | undefined;
+  hasMembers(groupId: string): boolean;
+  newMemberId(): string;
+  addMember(group: ConsumerGroup, member: ConsumerMember): void;
+  /** Bumps the epoch if asked (or if topic metadata changed), recomputes the target, reconciles the member. */
+  advance(group: ConsumerGroup, member: ConsumerMember, bump: boolean, owned: TopicAssignment | null): void;
+  /** Writes what changed in the group since its last write. */
+  store(groupId: string): Promise<void>;
+  armSession(group: ConsumerGroup, member: ConsumerMember): void;
+  /** Takes a member out without bumping the epoch; false when it was not there. */
+  removeMember(group: ConsumerGroup, member: ConsumerMember, reason: string): boolean;
+  /** Fences a member on a timer (may downgrade the group) and stores the result. */
+  expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void;
 }

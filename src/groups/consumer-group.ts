@@ -1,9 +1,22 @@
 // A KIP-848 consumer group: the broker computes a target assignment per group epoch and moves each member towards
 // it. A partition changes owner only after its previous owner has confirmed revoking it, so no partition is ever
 // consumed by two members at once. This file holds the state and the per-member reconciliation rules.
+import type { RawTaggedField } from '../../codecs/primitives/raw-tagged-fields';
+import type { MemberProtocol } from './classic-member';
+import { CONSUMER_PROTOCOL_TYPE } from './consumer-protocol';
 import { countPartitions, DEFAULT_SERVER_ASSIGNOR, TopicAssignment } from './server-assignors';
 
 export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable';
+
+/**
+ * What a member that speaks the classic protocol (JoinGroup/SyncGroup/Heartbeat) inside a consumer group declared
+ * in its last JoinGroup: Kafka's ClassicMemberMetadata, stored with the member.
+ */
+export interface ClassicMemberMetadata {
+  readonly sessionTimeoutMs: number;
+  /** In the member's order of preference; every one carries the same subscription. */
+  readonly protocols: readonly MemberProtocol[];
+}
 
 /** stable: has its target; unrevoked: must give partitions up first; unreleased: waits for partitions others hold. */
 export type MemberReconciliation = 'stable' | 'unrevoked' | 'unreleased';
@@ -24,6 +37,17 @@ export class ConsumerMember {
   revocationTimer: NodeJS.Timeout | null = null;
   /** What the member was last sent, so unchanged assignments are not repeated in every response. */
   lastSentAssignment: string | null = null;
+  /** Set for a member that uses the classic protocol (a group upgraded online, or joined by JoinGroup). */
+  classic: ClassicMemberMetadata | null = null;
+  /** A classic member told to rejoin must send JoinGroup within its rebalance timeout. */
+  joinTimer: NodeJS.Timeout | null = null;
+  /** A classic member that joined must send SyncGroup within its rebalance timeout. */
+  syncTimer: NodeJS.Timeout | null = null;
+  /**
+   * Tagged fields Eddy does not know in the member's stored records (written by a newer broker), written back with
+   * them. Kafka drops them when it rewrites a member; Eddy keeps them.
+   */
+  storedTags: { metadata?: readonly RawTaggedField[]; assignment?: readonly RawTaggedField[] } = {};
 
   constructor(
     readonly memberId: string,
@@ -35,8 +59,12 @@ export class ConsumerMember {
   clearTimers(): void {
     if (this.sessionTimer) clearTimeout(this.sessionTimer);
     if (this.revocationTimer) clearTimeout(this.revocationTimer);
+    if (this.joinTimer) clearTimeout(this.joinTimer);
+    if (this.syncTimer) clearTimeout(this.syncTimer);
     this.sessionTimer = null;
     this.revocationTimer = null;
+    this.joinTimer = null;
+    this.syncTimer = null;
   }
 }
 
@@ -120,6 +148,8 @@ export class ConsumerGroup {
     member.serverAssignor = old.serverAssignor;
     member.rackId = old.rackId;
     member.rebalanceTimeoutMs = old.rebalanceTimeoutMs;
+    member.classic = old.classic;
+    member.storedTags = old.storedTags;
     member.previousMemberEpoch = 0;
     this.members.delete(old.memberId);
     this.members.set(memberId, member);
@@ -127,6 +157,24 @@ export class ConsumerGroup {
     this.targetAssignment.delete(old.memberId);
     if (target) this.targetAssignment.set(memberId, target);
     return member;
+  }
+
+  /** How many members use the classic protocol. */
+  classicMemberCount(): number {
+    let n = 0;
+    for (const m of this.members.values()) if (m.classic !== null) n += 1;
+    return n;
+  }
+
+  /**
+   * Whether a classic member with these protocols may join (Kafka's supportsClassicProtocols): the consumer
+   * protocol type, and one protocol name every classic member already supports (any, while there is none).
+   */
+  supportsClassicProtocols(protocolType: string, names: readonly string[]): boolean {
+    if (protocolType !== CONSUMER_PROTOCOL_TYPE) return false;
+    const classicMembers = [...this.members.values()].filter((m) => m.classic !== null);
+    if (this.members.size === 0 || classicMembers.length === 0) return names.length > 0;
+    return names.some((name) => classicMembers.every((m) => m.classic?.protocols.some((p) => p.name === name)));
   }
 
   /** Whether another member still holds (or has yet to revoke) the partition. */
@@ -176,6 +224,13 @@ function addPartition(a: TopicAssignment, topicId: string, partition: number): v
   let set = a.get(topicId);
   if (!set) a.set(topicId, (set = new Set()));
   set.add(partition);
+}
+
+/** Whether two subscriptions name the same topics, in any order. */
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((x) => set.has(x));
 }
 
 export function isSubset(a: TopicAssignment, b: TopicAssignment): boolean {

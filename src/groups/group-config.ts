@@ -3,6 +3,16 @@ import { BrokerConfig, BrokerConfigKeys as Key } from '../config/broker-config';
 import { offsetsTopicConfigs } from '../config/internal-topics';
 import type { ConsumerGroupsConfig } from './consumer-group-coordinator';
 
+export type MigrationPolicy = 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
+
+export const MIGRATION_POLICIES: readonly MigrationPolicy[] = ['bidirectional', 'upgrade', 'downgrade', 'disabled'];
+
+/** Kafka parses the policy case-insensitively and takes anything else as disabled. */
+export function parseMigrationPolicy(text: string): MigrationPolicy {
+  const lower = text.trim().toLowerCase();
+  return MIGRATION_POLICIES.find((p) => p === lower) ?? 'disabled';
+}
+
 export interface GroupCoordinatorConfig {
   readonly offsetsTopicPartitions: number;
   /** The configs __consumer_offsets is created with (config/internal-topics.ts); the broker defaults when absent. */
@@ -17,6 +27,8 @@ export interface GroupCoordinatorConfig {
   /** How long a new member may wait in a rebalance before it is dropped (Kafka: 5 minutes). */
   readonly newMemberJoinTimeoutMs: number;
   readonly consumer: ConsumerGroupsConfig;
+  /** group.consumer.migration.policy: online conversion between classic and consumer groups (bidirectional when absent). */
+  readonly migrationPolicy?: MigrationPolicy;
 }
 
 export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorConfig {
@@ -31,6 +43,7 @@ export function groupCoordinatorConfig(config: BrokerConfig): GroupCoordinatorCo
     offsetsRetentionCheckIntervalMs: config.get(Key.OFFSETS_RETENTION_CHECK_INTERVAL_MS),
     offsetMetadataMaxBytes: config.get(Key.OFFSET_METADATA_MAX_BYTES),
     newMemberJoinTimeoutMs: 5 * 60_000,
+    migrationPolicy: parseMigrationPolicy(config.get(Key.GROUP_CONSUMER_MIGRATION_POLICY)),
     consumer: {
       sessionTimeoutMs: config.get(Key.GROUP_CONSUMER_SESSION_TIMEOUT_MS),
       heartbeatIntervalMs: config.get(Key.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS),

@@ -18,7 +18,8 @@ import { CONSUMER_GROUP_TYPE, deadGroupDescription, describeGroup, GroupDescript
 import type { GroupCoordinatorConfig } from './group-config';
 import { GroupOffsets, OffsetCommitParams, OffsetDeleteResult, OffsetFetchResult, TopicPartitions, TxnOffsetCommitParams } from './group-offsets';
 import { CoordinatorStorage, OFFSETS_TOPIC, OffsetsTopic } from './offsets-topic';
-import { ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
+import { ClassicGroupsBridge, ConsumerGroupCoordinator, TopicCatalog } from './consumer-group-coordinator';
+import { GroupMigration } from './group-migration';
 import { ConsumerGroupDescription, describeConsumerGroup } from './consumer-group-description';
 
 export type { GroupCoordinatorConfig } from './group-config';
@@ -59,6 +60,8 @@ export class GroupCoordinator {
   private readonly rebalancer: ClassicRebalancer;
   private readonly joins: ClassicJoin;
   private readonly membership: ClassicMembership;
+  /** Online upgrade and downgrade between classic and consumer groups. */
+  private readonly migration: GroupMigration;
   /** KIP-848 consumer groups (ConsumerGroupHeartbeat); they share the group id space and offsets with classic groups. */
   readonly consumerGroups: ConsumerGroupCoordinator;
   private stopped = false;
@@ -68,12 +71,15 @@ export class GroupCoordinator {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.offsetsTopic = new OffsetsTopic(options.storage, options.config.offsetsTopicPartitions, options.logger, options.config.offsetsTopicConfigs);
-    this.consumerGroups = new ConsumerGroupCoordinator(
-      options.topics ?? NO_TOPICS,
-      options.config.consumer,
-      options.logger,
-      (groupId) => this.classicGroupInUse(groupId),
-      (groupId, records) => this.offsetsTopic.append(groupId, records),
+    // The bridge is the migration, built below once the classic rebalancer it drives exists.
+    const bridge: ClassicGroupsBridge = {
+      inUse: (groupId) => this.migration.inUse(groupId),
+      upgrade: (groupId) => this.migration.upgrade(groupId),
+      downgradable: (group, leaving) => this.migration.downgradable(group, leaving),
+      downgrade: (group, leaving, tombstones) => this.migration.downgrade(group, leaving, tombstones),
+    };
+    this.consumerGroups = new ConsumerGroupCoordinator(options.topics ?? NO_TOPICS, options.config.consumer, options.logger, bridge, (groupId, records) =>
+      this.offsetsTopic.append(groupId, records),
     );
     const context: ClassicGroupsContext = {
       consumerGroups: this.consumerGroups,
@@ -85,6 +91,7 @@ export class GroupCoordinator {
       isStopped: () => this.stopped,
     };
     this.rebalancer = new ClassicRebalancer(context);
+    this.migration = new GroupMigration(context, this.rebalancer, options.topics ?? NO_TOPICS, options.config.migrationPolicy ?? 'bidirectional');
     this.joins = new ClassicJoin(context, this.rebalancer);
     this.membership = new ClassicMembership(context, this.rebalancer);
     this.offsets = new GroupOffsets({
@@ -133,11 +140,6 @@ export class GroupCoordinator {
   /** Whether the id belongs to a KIP-848 consumer group (classic APIs then treat it as not theirs). */
   isConsumerGroup(groupId: string): boolean {
     return this.consumerGroups.group(groupId) !== undefined;
-  }
-
-  private classicGroupInUse(groupId: string): boolean {
-    const g = this.groups.get(groupId);
-    return g !== undefined && (!g.is('Empty') || g.size > 0 || g.pendingMembers.size > 0);
   }
 
   /** Stops timers and answers every waiting JoinGroup/SyncGroup with NOT_COORDINATOR, as Kafka does on unload. */

@@ -29,7 +29,7 @@ export interface GroupListing {
   readonly groupType: string;
 }
 
-/** Only a Stable group exposes the chosen protocol, member metadata and assignments (as Kafka's summary). */
+/** Only a Stable group exposes the chosen protocol and member metadata (as Kafka's summary); assignments always. */
 export function describeGroup(group: ClassicGroup): GroupDescription {
   const stable = group.is('Stable') && group.protocolName !== null;
   const protocol = group.protocolName ?? '';
@@ -44,7 +44,8 @@ export function describeGroup(group: ClassicGroup): GroupDescription {
       clientId: m.clientId,
       clientHost: m.clientHost,
       memberMetadata: stable ? (m.protocols.find((p) => p.name === protocol)?.metadata ?? EMPTY_BUFFER) : EMPTY_BUFFER,
-      memberAssignment: stable ? m.assignment : EMPTY_BUFFER,
+      // Kafka shows the last assignment in every state (a rebalance from Stable keeps it until the next sync).
+      memberAssignment: m.assignment,
     })),
   };
 }

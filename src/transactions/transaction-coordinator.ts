@@ -308,6 +308,8 @@ export class TransactionCoordinator {
     commit: boolean,
     tv: TransactionVersion = TV_CLIENT_LEGACY,
   ): Promise<EndTxnResult> {
+    // Kafka refuses an empty transactional id as a malformed request before looking anything up.
+    if (transactionalId.length === 0) return { errorCode: ErrorCode.INVALID_REQUEST, producerId: -1n, producerEpoch: -1 };
     if (this.stopped) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1n, producerEpoch: -1 };
     return this.withLock(transactionalId, async () => {
       const m = this.txns.get(transactionalId);

@@ -4,6 +4,7 @@ import { Reader } from '../../codecs/primitives/reader';
 import { Writer } from '../../codecs/primitives/writer';
 import { TransactionLogKeyCodec } from '../../codecs/generated/internal/TransactionLogKey';
 import { TransactionLogValueCodec } from '../../codecs/generated/internal/TransactionLogValue';
+import type { RawTaggedField } from '../../codecs/primitives/raw-tagged-fields';
 
 /** Kafka's TransactionState ids, as stored in TransactionStatus. */
 export const TXN_STATE_IDS = {
@@ -47,6 +48,11 @@ export interface TransactionMetadata {
   lastUpdateTimestamp: bigint;
   /** The transaction protocol the client used for the last transition (0 or 2): 2 bumps the epoch at each end. */
   clientTransactionVersion: number;
+  /**
+   * Tagged fields of the stored value that Eddy does not know (written by a newer broker), written back with every
+   * later state of this transactional id. Kafka drops them when it rewrites the record; Eddy keeps them.
+   */
+  unknownTaggedFields?: readonly RawTaggedField[];
 }
 
 export function newTransactionMetadata(transactionalId: string, producerId: bigint, timeoutMs: number, now: bigint): TransactionMetadata {
@@ -106,6 +112,7 @@ export function transactionLogValue(m: TransactionMetadata): Buffer {
       transactionLastUpdateTimestampMs: m.lastUpdateTimestamp,
       transactionStartTimestampMs: m.startTimestamp,
       clientTransactionVersion: m.clientTransactionVersion,
+      unknownTaggedFields: m.unknownTaggedFields,
     },
     w,
     VALUE_VERSION,
@@ -143,6 +150,7 @@ export function decodeTransactionLogRecord(key: Buffer, value: Buffer | null): T
       startTimestamp: v.transactionStartTimestampMs,
       lastUpdateTimestamp: v.transactionLastUpdateTimestampMs,
       clientTransactionVersion: v.clientTransactionVersion,
+      ...(v.unknownTaggedFields === undefined ? {} : { unknownTaggedFields: v.unknownTaggedFields }),
     },
   };
 }

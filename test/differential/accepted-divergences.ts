@@ -66,12 +66,6 @@ export const ACCEPTED_DIVERGENCES: readonly AcceptedDivergence[] = [
     path: /\.documentation$/,
     reason: "Eddy's config documentation is its own one-line wording, not a copy of Kafka's ConfigDef texts; clients show it, none parses it.",
   },
-  {
-    scenario: 'ConsumerGroupHeartbeat to a classic group with a member, and ConsumerGroupDescribe of it',
-    path: /\) (errorCode|errorMessage|memberId|memberEpoch|heartbeatIntervalMs|assignment|groups\[0\]\.\w+|groups\[0\]\.members\.length)$/,
-    reason:
-      'Eddy does not convert a classic group with members to the consumer protocol (online migration, a documented gap): it answers GROUP_ID_NOT_FOUND; Kafka 4 upgrades the group and admits the member.',
-  },
 ];
 
 export function matchesScenario(entry: AcceptedDivergence, scenario: string): boolean {

@@ -3,7 +3,20 @@
 // temporary leave, regular-expression subscriptions, and how the classic APIs see such a group. Member ids are
 // client-chosen at v1 and minted at v0; both are masked.
 import type { Scenario } from './harness';
-import { deleteGroups, describeGroups, joinGroup, listGroups, memberIdOf, offsetCommit, offsetFetch, SIMPLE_CONSUMER } from './group-steps';
+import {
+  deleteGroups,
+  describeGroups,
+  generationOf,
+  heartbeat,
+  joinedAt,
+  joinGroup,
+  listGroups,
+  memberIdOf,
+  offsetCommit,
+  offsetFetch,
+  SIMPLE_CONSUMER,
+  syncGroup,
+} from './group-steps';
 import {
   cgDescribe,
   cgHeartbeat,
@@ -127,6 +140,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
       cgDescribe(0, ['diff-cg-classic']),
     ],
   },
+  onlineMigration(),
   { name: 'ConsumerGroupDescribe of an unknown group and of an empty group id', steps: [cgDescribe(1, ['diff-cg-describe-unknown', ''])] },
   {
     name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
@@ -181,3 +195,35 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     ],
   },
 ];
+
+/**
+ * Online upgrade and downgrade: a classic member at generation 1 is upgraded by a ConsumerGroupHeartbeat, learns
+ * of the new epoch from its Heartbeat, rejoins (owning nothing, as an eager client does) and syncs its trimmed
+ * assignment, which frees the other partition for the consumer-protocol member; that member leaves, and the group
+ * is a classic group again, rebalancing.
+ */
+function onlineMigration(): Scenario {
+  const g = 'diff-cg-migrate';
+  const classic = joinedAt(1);
+  const rejoined = { memberId: memberIdOf(1), generationId: generationOf(5) };
+  return {
+    name: 'A classic group upgraded by a ConsumerGroupHeartbeat: its classic member rejoins and syncs, then the group downgrades',
+    topics: [{ name: g, partitions: 2 }],
+    steps: [
+      ...becomeStable(5, 3, g, g).steps,
+      cgHeartbeat(1, g, { memberId: `${g}-member`, memberEpoch: 0, topics: [g] }),
+      heartbeat(3, g, classic),
+      joinGroup(5, g, { memberId: memberIdOf(1), topics: [g] }),
+      syncGroup(3, g, rejoined, null),
+      heartbeat(3, g, rejoined),
+      cgHeartbeat(1, g, { memberId: `${g}-member`, memberEpoch: epochOf(3) }),
+      cgDescribe(1, [g]),
+      offsetCommit(7, g, rejoined, [{ topic: g, partition: 0, offset: 3n }]),
+      cgHeartbeat(1, g, { memberId: `${g}-member`, memberEpoch: LEAVE }),
+      describeGroups(5, [g]),
+      heartbeat(3, g, rejoined),
+      joinGroup(5, g, { memberId: memberIdOf(1), topics: [g] }),
+      offsetFetch(7, g, [{ name: g, partitionIndexes: [0, 1] }]),
+    ],
+  };
+}

@@ -5,7 +5,10 @@
 import { step, type Scenario, type Step } from './harness';
 import { FindCoordinatorRequestCodec } from '../../codecs/generated/FindCoordinatorRequest';
 import { FindCoordinatorResponseCodec } from '../../codecs/generated/FindCoordinatorResponse';
-import { offsetFetch } from './group-steps';
+import { TxnOffsetCommitRequestCodec } from '../../codecs/generated/TxnOffsetCommitRequest';
+import { TxnOffsetCommitResponseCodec } from '../../codecs/generated/TxnOffsetCommitResponse';
+import { joinedAt, offsetFetch, resolve, type MemberRef } from './group-steps';
+import { becomeStable } from './scenarios-groups';
 import {
   addOffsets,
   addPartitions,
@@ -392,4 +395,87 @@ const PROTOCOL_2: readonly Scenario[] = [
   ),
 ];
 
-export const TRANSACTION_SCENARIOS: readonly Scenario[] = [...CLIENT_PATHS, ...LIFECYCLE, ...WRONG_STATE, ...OFFSETS, ...ADMIN, ...PROTOCOL_2];
+/** A TxnOffsetCommit v3 step with the group member fields and per-partition metadata chosen by the scenario. */
+function txnOffsetCommitAs(
+  transactionalId: string,
+  groupId: string,
+  member: MemberRef,
+  partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly metadata: string | null }>,
+): Step {
+  return step(TxnOffsetCommitRequestCodec, TxnOffsetCommitResponseCodec, 3, (history) => ({
+    transactionalId,
+    groupId,
+    ...P(history),
+    generationId: resolve(member.generationId, history),
+    memberId: resolve(member.memberId, history),
+    groupInstanceId: member.groupInstanceId ?? null,
+    topics: partitions.map((p) => ({
+      name: p.topic,
+      partitions: [{ partitionIndex: p.partition, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: p.metadata }],
+    })),
+  }));
+}
+
+/** The refusals of DescribeTransactions, TxnOffsetCommit and EndTxn: error codes, and null against empty fields. */
+const ERROR_PATHS: readonly Scenario[] = [
+  txn('DescribeTransactions of a known id named twice beside an unknown one, and of no id', 'describe-twice', (id) => [
+    describeTransactions([id, 'diff-txn-describe-twice-nobody', id]),
+    describeTransactions([]),
+  ]),
+  txn('TxnOffsetCommit from an unknown transactional id, an unknown producer, a future epoch, to an empty or a group not added', 'toc-refused', (id, topic) => [
+    addOffsets(1, id, P, `${id}-group`),
+    txnOffsetCommit(3, 'diff-txn-toc-refused-nobody', `${id}-group`, P, topic, [1n]),
+    txnOffsetCommit(3, id, `${id}-group`, UNKNOWN_PRODUCER, topic, [1n]),
+    txnOffsetCommit(3, id, `${id}-group`, withEpoch(P, 1), topic, [1n]),
+    txnOffsetCommit(0, id, `${id}-group`, withEpoch(P, -1), topic, [1n]),
+    txnOffsetCommit(3, id, '', P, topic, [1n]),
+    txnOffsetCommit(3, id, `${id}-other-group`, P, topic, [1n]),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+  txn('TxnOffsetCommit with metadata over the limit, null metadata, and a partition of an unknown topic', 'toc-partitions', (id, topic) => [
+    addOffsets(1, id, P, `${id}-group`),
+    txnOffsetCommitAs(id, `${id}-group`, { memberId: '', generationId: -1 }, [
+      { topic, partition: 0, metadata: 'm'.repeat(5000) },
+      { topic, partition: 1, metadata: null },
+      { topic: 'diff-txn-toc-no-such-topic', partition: 0, metadata: '' },
+    ]),
+    endTxn(1, id, P, true),
+    awaitTransactionSettled(id),
+    offsetFetch(7, `${id}-group`, null, true),
+  ]),
+  {
+    name: 'TxnOffsetCommit v3 naming a member of a classic group: a wrong generation, an unknown member, the member itself',
+    topics: [{ name: 'diff-txn-toc-member', partitions: 2 }],
+    steps: [
+      ...becomeStable(5, 3, 'diff-txn-toc-member-group', 'diff-txn-toc-member').steps,
+      initProducerId(3, { transactionalId: 'diff-txn-toc-member' }),
+      addOffsets(1, 'diff-txn-toc-member', producerAt(3), 'diff-txn-toc-member-group'),
+      ...[{ memberId: joinedAt(1).memberId, generationId: 7 }, { memberId: 'diff-txn-toc-not-a-member', generationId: 1 }, joinedAt(1)].map((member) =>
+        step(TxnOffsetCommitRequestCodec, TxnOffsetCommitResponseCodec, 3, (history) => ({
+          transactionalId: 'diff-txn-toc-member',
+          groupId: 'diff-txn-toc-member-group',
+          ...producerAt(3)(history),
+          generationId: resolve(member.generationId, history),
+          memberId: resolve(member.memberId, history),
+          groupInstanceId: null,
+          topics: [{ name: 'diff-txn-toc-member', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: '' }] }],
+        })),
+      ),
+      endTxn(1, 'diff-txn-toc-member', producerAt(3), false),
+      awaitTransactionSettled('diff-txn-toc-member'),
+    ],
+  },
+  txn('EndTxn from an unknown producer (v1, v4, v5), with a stale epoch at v5, and of an empty transactional id', 'end-refused', (id, topic) => [
+    ...openWithBatch(id, topic),
+    endTxn(1, id, UNKNOWN_PRODUCER, true),
+    endTxn(4, id, UNKNOWN_PRODUCER, false),
+    endTxn(5, id, UNKNOWN_PRODUCER, false),
+    endTxn(5, id, withEpoch(P, -1), true),
+    endTxn(1, '', P, true),
+    endTxn(1, id, P, false),
+    awaitTransactionSettled(id),
+  ]),
+];
+
+export const TRANSACTION_SCENARIOS: readonly Scenario[] = [...CLIENT_PATHS, ...LIFECYCLE, ...WRONG_STATE, ...OFFSETS, ...ADMIN, ...PROTOCOL_2, ...ERROR_PATHS];

@@ -6,7 +6,7 @@ import { AddOffsetsToTxnResponseCodec } from '../../codecs/generated/AddOffsetsT
 import { AddPartitionsToTxnRequestCodec } from '../../codecs/generated/AddPartitionsToTxnRequest';
 import { AddPartitionsToTxnResponseCodec } from '../../codecs/generated/AddPartitionsToTxnResponse';
 import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribeProducersRequest';
-import { DescribeProducersResponseCodec } from '../../codecs/generated/DescribeProducersResponse';
+import { DescribeProducersResponseCodec, type DescribeProducersResponse } from '../../codecs/generated/DescribeProducersResponse';
 import { DescribeTransactionsRequestCodec } from '../../codecs/generated/DescribeTransactionsRequest';
 import { DescribeTransactionsResponseCodec, type DescribeTransactionsResponse } from '../../codecs/generated/DescribeTransactionsResponse';
 import { EndTxnRequestCodec } from '../../codecs/generated/EndTxnRequest';
@@ -221,8 +221,22 @@ export function describeTransactions(ids: readonly string[]): Step {
   };
 }
 
+/**
+ * Kafka lists a partition's producers in its hash map's order, which moves with the ids the scenarios before this one
+ * used up: they are compared in producer id order.
+ */
 export function describeProducers(topic: string, partitions: readonly number[]): Step {
-  return step(DescribeProducersRequestCodec, DescribeProducersResponseCodec, 0, { topics: [{ name: topic, partitionIndexes: partitions }] });
+  const inner = step(DescribeProducersRequestCodec, DescribeProducersResponseCodec, 0, { topics: [{ name: topic, partitionIndexes: partitions }] });
+  return {
+    label: inner.label,
+    send: async (client, history) => {
+      const answer = (await inner.send(client, history)) as DescribeProducersResponse | { connectionClosed: true };
+      if (!('topics' in answer)) return answer;
+      const byId = (a: { producerId: bigint }, b: { producerId: bigint }): number => (a.producerId < b.producerId ? -1 : a.producerId > b.producerId ? 1 : 0);
+      const topics = answer.topics.map((t) => ({ ...t, partitions: t.partitions.map((p) => ({ ...p, activeProducers: [...p.activeProducers].sort(byId) })) }));
+      return { ...answer, topics };
+    },
+  };
 }
 
 /** ListTransactions keeps only this scenario's transactional ids (by prefix): the broker lists every scenario's. */

@@ -76,15 +76,19 @@ describe('KIP-848 consumer groups over the wire', () => {
     expect(listed.groups).toEqual([{ groupId: 'kip848-group', protocolType: 'consumer', groupState: 'Stable', groupType: 'consumer' }]);
     const classicView = await s.raw.request(DescribeGroupsRequestCodec, DescribeGroupsResponseCodec, 6, { groups: ['kip848-group'] });
     expect(classicView.groups[0].errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND);
-    const classicJoin = await s.raw.request(JoinGroupRequestCodec, JoinGroupResponseCodec, 5, {
-      groupId: 'kip848-group',
-      sessionTimeoutMs: 10000,
-      rebalanceTimeoutMs: 10000,
-      memberId: '',
-      protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: subscriptionMetadata(['kip848']) }],
-    });
-    expect(classicJoin.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    const classicJoin = (protocolType: string) =>
+      s.raw.request(JoinGroupRequestCodec, JoinGroupResponseCodec, 5, {
+        groupId: 'kip848-group',
+        sessionTimeoutMs: 10000,
+        rebalanceTimeoutMs: 10000,
+        memberId: '',
+        protocolType,
+        protocols: [{ name: 'range', metadata: subscriptionMetadata(['kip848']) }],
+      });
+    // Kafka 4 admits a consumer-protocol JoinGroup into a consumer group as a classic member (online migration):
+    // a v4+ join without a member id first gets its id. Any other protocol type is refused.
+    expect((await classicJoin('consumer')).errorCode).toBe(ErrorCode.MEMBER_ID_REQUIRED);
+    expect((await classicJoin('connect')).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     const busy = await s.raw.request(DeleteGroupsRequestCodec, DeleteGroupsResponseCodec, 2, { groupsNames: ['kip848-group'] });
     expect(busy.results[0].errorCode).toBe(ErrorCode.NON_EMPTY_GROUP);
 

@@ -2,6 +2,7 @@
 import { rangeAssignor, uniformAssignor, TopicAssignment } from '../../../src/groups/server-assignors';
 import { ConsumerGroupCoordinator, ConsumerHeartbeatParams, ConsumerHeartbeatResult, TopicCatalog } from '../../../src/groups/consumer-group-coordinator';
 import { ErrorCode } from '../../../codecs/protocol/errors';
+import { heartbeatParams } from './group-fixtures';
 import { silentLogger } from '../../../src/logger';
 import { describeConsumerGroup } from '../../../src/groups/consumer-group-description';
 
@@ -76,7 +77,9 @@ describe('ConsumerGroupCoordinator', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     classicInUse = false;
-    c = new ConsumerGroupCoordinator(catalog, { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 10 }, silentLogger(), () => classicInUse);
+    c = new ConsumerGroupCoordinator(catalog, { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 10 }, silentLogger(), {
+      inUse: () => classicInUse,
+    });
   });
 
   afterEach(() => {
@@ -84,23 +87,7 @@ describe('ConsumerGroupCoordinator', () => {
     jest.useRealTimers();
   });
 
-  const hb = (over: Partial<ConsumerHeartbeatParams>): Promise<ConsumerHeartbeatResult> =>
-    c.heartbeat({
-      apiVersion: 1,
-      groupId: 'g',
-      memberId: '',
-      memberEpoch: 0,
-      instanceId: null,
-      rackId: null,
-      rebalanceTimeoutMs: 30_000,
-      subscribedTopicNames: null,
-      subscribedTopicRegex: null,
-      serverAssignor: null,
-      topicPartitions: null,
-      clientId: 'client',
-      clientHost: '/127.0.0.1',
-      ...over,
-    });
+  const hb = (over: Partial<ConsumerHeartbeatParams>): Promise<ConsumerHeartbeatResult> => c.heartbeat(heartbeatParams(over));
   const join = (memberId: string) => hb({ memberId, memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
   const owned = (r: ConsumerHeartbeatResult) => r.assignment?.flatMap((t) => t.partitions) ?? [];
 

@@ -1,5 +1,7 @@
 // The byte layout of the records the group coordinator writes to __consumer_offsets, as Kafka's readers expect it.
 import { decodeCoordinatorRecord, groupMetadataKey, groupMetadataValue, offsetCommitKey, offsetCommitValue } from '../../../src/groups/coordinator-records';
+import { ConsumerGroup, ConsumerMember } from '../../../src/groups/consumer-group';
+import { consumerGroupSnapshot, ConsumerGroupRebuilder } from '../../../src/groups/consumer-group-records';
 
 describe('__consumer_offsets records', () => {
   test('offset commit key: INT16 type 1, then group, topic, partition as v0 strings/int32', () => {
@@ -60,5 +62,32 @@ describe('__consumer_offsets records', () => {
     expect(decodeCoordinatorRecord(groupEpochKey, null)).toEqual({ kind: 'consumer', record: { kind: 'group-epoch', groupId: 'g', epoch: null } });
     const regexKey = Buffer.from([0x00, 0x10, 0x00, 0x01, 0x67]);
     expect(decodeCoordinatorRecord(regexKey, null)).toEqual({ kind: 'unknown', recordType: 16 });
+  });
+});
+
+describe('unknown tagged fields of KIP-848 member records', () => {
+  // Kafka 4.3.1 rebuilds these records from its ConsumerGroupMember and drops tags it does not know; Eddy keeps them.
+  test('survive a reload and the next write of the member', () => {
+    const tags = { metadata: [{ tag: 9, data: Buffer.from('aa', 'hex') }], assignment: [{ tag: 30, data: Buffer.from('newer') }] };
+    const group = new ConsumerGroup('g');
+    group.groupEpoch = 3;
+    group.assignmentEpoch = 3;
+    const member = new ConsumerMember('m', null, 'client', '/127.0.0.1');
+    member.memberEpoch = 3;
+    member.storedTags = tags;
+    group.members.set('m', member);
+    const rebuild = (records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup => {
+      const rebuilder = new ConsumerGroupRebuilder();
+      for (const r of records) {
+        const decoded = decodeCoordinatorRecord(r.key, r.value);
+        if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
+      }
+      return rebuilder.build()[0];
+    };
+    const reloaded = rebuild(consumerGroupSnapshot(group));
+    expect(reloaded.members.get('m')?.storedTags).toEqual(tags);
+    const moved = reloaded.members.get('m') as ConsumerMember;
+    moved.memberEpoch = 4;
+    expect(rebuild(consumerGroupSnapshot(reloaded)).members.get('m')).toMatchObject({ memberEpoch: 4, storedTags: tags });
   });
 });

@@ -6,19 +6,7 @@ import { ErrorCode } from '../../../codecs/protocol/errors';
 import { silentLogger } from '../../../src/logger';
 import { subscriptionMetadata as subscription } from '../../helpers/consumer-protocol';
 import { MemoryStorage } from './memory-storage';
-
-const BASE_CONFIG: GroupCoordinatorConfig = {
-  offsetsTopicPartitions: 5,
-  initialRebalanceDelayMs: 0,
-  minSessionTimeoutMs: 100,
-  maxSessionTimeoutMs: 60_000,
-  maxGroupSize: 100,
-  offsetsRetentionMs: 60_000,
-  offsetsRetentionCheckIntervalMs: 3_600_000,
-  offsetMetadataMaxBytes: 100,
-  newMemberJoinTimeoutMs: 300_000,
-  consumer: { sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxGroupSize: 100 },
-};
+import { BASE_CONFIG } from './group-fixtures';
 
 function joinParams(groupId: string, memberId: string, over: Partial<JoinGroupParams> = {}): JoinGroupParams {
   return {
