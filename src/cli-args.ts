@@ -19,6 +19,8 @@ export interface StartOptions {
   config: readonly string[];
   /** The HTTP console, metrics and admin endpoint (src/http); absent when turned off with --no-http. */
   http?: { readonly host: string; readonly port: number; readonly portIsDefault: boolean };
+  /** A JSON file of fault rules in force from the start (src/faults). */
+  faults?: string;
 }
 
 export type ParsedCommand =
@@ -32,7 +34,7 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 const DEFAULT_DATA_DIR = './eddy-data';
 
-type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'http' | 'http-port' | 'http-host';
+type EnvBacked = 'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'http' | 'http-port' | 'http-host' | 'faults';
 
 /** Kept beside the server's own defaults (src/http/http-server.ts) rather than imported: that module loads late. */
 const DEFAULT_HTTP_PORT = 8082;
@@ -56,6 +58,7 @@ function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>>
     http: nonEmpty(env.EDDY_HTTP),
     'http-port': nonEmpty(env.EDDY_HTTP_PORT),
     'http-host': nonEmpty(env.EDDY_HTTP_HOST),
+    faults: nonEmpty(env.EDDY_FAULTS),
   };
 }
 
@@ -134,6 +137,11 @@ function commandLine(argv: readonly string[]): Argv {
           type: 'string',
           requiresArg: true,
           describe: `Interface the HTTP console binds (default ${DEFAULT_HTTP_HOST}, loopback only; 0.0.0.0 for all) [EDDY_HTTP_HOST]`,
+        })
+        .option('faults', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'JSON file of fault rules in force from the start (see "Fault injection" in the README) [EDDY_FAULTS]',
         })
         .option('config', {
           type: 'string',
@@ -227,5 +235,6 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     logLevel: logLevel === undefined ? 'info' : parseLogLevel(logLevel, flag('log-level') !== undefined ? '--log-level' : 'EDDY_LOG_LEVEL'),
     config,
     http: httpOptions(args, fromEnv),
+    faults: flag('faults') ?? fromEnv.faults,
   };
 }

@@ -10,7 +10,7 @@ import type { WriteFaults } from '../../storage';
 import { CLOSE_CONNECTION, type ApiHandler, type RequestContext } from '../api/handler';
 import type { Logger } from '../logger';
 import { errorResponse } from './error-responses';
-import { describeRule, FaultRuleError, parseFaultRules, type ApiCatalog, type FaultAction, type FaultRule } from './fault-rules';
+import { describeRule, FaultRuleError, parseFaultRules, splitTracking, type ApiCatalog, type FaultAction, type FaultRule } from './fault-rules';
 import { requestFacts, type RequestFacts, type TopicFacts, type TopicNameOf } from './request-facts';
 import { RuleState, type RequestHeaderFacts } from './rule-state';
 
@@ -117,15 +117,10 @@ export class FaultInjector {
   // ---- rules ----------------------------------------------------------------------------------------------------
 
   /** Checks and adds rules (one, a list, or {"rules": [...], "track": true}); all or none. Returns them as listed. */
-  add(input: unknown): Record<string, unknown>[] {
-    let track = false;
-    if (typeof input === 'object' && input !== null && !Array.isArray(input) && 'track' in input) {
-      const { track: wanted, ...rest } = input as Record<string, unknown>;
-      track = wanted === true;
-      input = rest;
-    }
+  add(body: unknown): Record<string, unknown>[] {
+    const { track, rules: ruleInput } = splitTracking(body);
     const taken = new Set(this.all().map((s) => s.rule.id));
-    const rules = parseFaultRules(input, this.catalog, () => {
+    const rules = parseFaultRules(ruleInput, this.catalog, () => {
       while (taken.has(`r${this.nextId}`)) this.nextId++;
       return `r${this.nextId++}`;
     });

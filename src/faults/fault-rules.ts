@@ -263,6 +263,14 @@ export function parseFaultRule(value: unknown, apis: ApiCatalog, fallbackId: str
   };
 }
 
+/** The file and HTTP form may carry "track": true beside the rules, asking for request tracking too. */
+export function splitTracking(input: unknown): { track: boolean; rules: unknown } {
+  if (!isObject(input) || !('track' in input)) return { track: false, rules: input };
+  const { track, ...rest } = input;
+  if (typeof track !== 'boolean') fail('track', `must be true or false, got ${JSON.stringify(track)}`);
+  return { track, rules: Array.isArray(rest.rules) || Object.keys(rest).length > 0 ? rest : [] };
+}
+
 /**
  * A list of rules: a JSON array, one rule, or {"rules": [...]} (the file form). `nextId` gives ids to rules
  * without one. Every rule is checked before any is returned, so a bad list adds nothing.
