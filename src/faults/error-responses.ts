@@ -2,12 +2,12 @@
 // every partition (or group, topic, coordinator key) the request names gets the error, with the placeholders Kafka
 // puts beside it (offsets -1, empty records), and APIs without such lists get the error at the top. The result is
 // the response codec's input, so the API's own handler encodes it in whatever version the client speaks.
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 
 const NO_OFFSET = -1n;
 const NO_EPOCH = -1;
 /** Kafka's "authorized operations not asked for". */
 const NO_OPERATIONS = -2147483648;
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 type Fields = Record<string, unknown>;
 type Builder = (request: Fields, errorCode: number, version: number) => Fields;

@@ -2,6 +2,7 @@
 // transactional ids. The generated request types name these alike across APIs (topics/topicData with name or topic,
 // partitions/partitionData/partitionIndexes with index, partition or partitionIndex; groupId; transactionalId), so
 // one walk over the request serves them all instead of a reader per API.
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 
 export interface TopicFacts {
   readonly topic: string;
@@ -22,7 +23,6 @@ const TOPIC_LIST_KEYS = ['topics', 'topicData', 'v3AndBelowTopics', 'topicNames'
 const PARTITION_LIST_KEYS = ['partitions', 'partitionData', 'partitionIndexes'];
 const PARTITION_INDEX_KEYS = ['index', 'partitionIndex', 'partition'];
 const NESTED_LISTS = ['transactions', 'groups'];
-const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 const FIND_COORDINATOR = 10;
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
