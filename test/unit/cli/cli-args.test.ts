@@ -135,3 +135,11 @@ test('a successful parse does not render help text nobody will see', () => {
   expect(parsed(false).hasCachedHelpMessage()).toBe(true);
   expect(parsed(true).hasCachedHelpMessage()).toBe(false);
 });
+
+test('--faults names a rules file, else EDDY_FAULTS; the flag wins', () => {
+  expect(startOptions(parseCommandLine(['start', '--faults', 'rules.json'], {})).faults).toBe('rules.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_FAULTS: 'env.json' })).faults).toBe('env.json');
+  expect(startOptions(parseCommandLine(['start', '--faults=flag.json'], { EDDY_FAULTS: 'env.json' })).faults).toBe('flag.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_FAULTS: '' })).faults).toBeUndefined();
+  expect(parseCommandLine(['start', '--faults'], {}).kind).toBe('error');
+});
