@@ -1,7 +1,7 @@
 // Fault injection seen by a real client (kafkajs) on an in-process broker: each action has the effect a client
 // would meet on a misbehaving Kafka, and the client's own recovery gets it through.
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
-import { startInProcess, removeDir, tempDataDir } from '../helpers/broker';
+import { brokerPerSuite } from '../helpers/broker';
 import type { Broker } from '../../src/broker';
 import { RawClient, withRawClient } from '../helpers/raw-client';
 import { fetchPartition, values } from '../helpers/txn-requests';
@@ -16,24 +16,18 @@ const KAFKA_STORAGE_ERROR = 56;
 
 jest.setTimeout(60000);
 
+const eddy = brokerPerSuite();
 let broker: Broker;
-let dataDir: string;
 let bootstrap: string;
 
-beforeAll(async () => {
-  dataDir = tempDataDir();
-  ({ broker, bootstrap } = await startInProcess(dataDir));
+beforeAll(() => {
+  ({ broker, bootstrap } = eddy);
 });
 
 afterEach(() => {
   broker.faults.clear();
   broker.faults.stopTracking();
   broker.faults.clearRequests();
-});
-
-afterAll(async () => {
-  await broker?.stop();
-  removeDir(dataDir);
 });
 
 const kafkaFor = (clientId: string): Kafka =>
