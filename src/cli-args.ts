@@ -23,6 +23,8 @@ export interface StartOptions {
   http?: { readonly host: string; readonly port: number; readonly portIsDefault: boolean };
   /** Where to write the ready file (src/kit/ready-info.ts) once every listener is bound. */
   readyFile?: string;
+  /** A JSON file of fault rules in force from the start (src/faults). */
+  faults?: string;
 }
 
 export type ParsedCommand =
@@ -37,7 +39,18 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 const DEFAULT_DATA_DIR = './eddy-data';
 
 type EnvBacked =
-  'port' | 'host' | 'listeners' | 'advertised-listeners' | 'data-dir' | 'log-level' | 'log-format' | 'http' | 'http-port' | 'http-host' | 'ready-file';
+  | 'port'
+  | 'host'
+  | 'listeners'
+  | 'advertised-listeners'
+  | 'data-dir'
+  | 'log-level'
+  | 'log-format'
+  | 'http'
+  | 'http-port'
+  | 'http-host'
+  | 'ready-file'
+  | 'faults';
 
 /** Kept beside the server's own defaults (src/http/http-server.ts) rather than imported: that module loads late. */
 const DEFAULT_HTTP_PORT = 8082;
@@ -63,6 +76,7 @@ function envDefaults(env: NodeJS.ProcessEnv): Partial<Record<EnvBacked, string>>
     'http-port': nonEmpty(env.EDDY_HTTP_PORT),
     'http-host': nonEmpty(env.EDDY_HTTP_HOST),
     'ready-file': nonEmpty(env.EDDY_READY_FILE),
+    faults: nonEmpty(env.EDDY_FAULTS),
   };
 }
 
@@ -159,6 +173,11 @@ function commandLine(argv: readonly string[]): Argv {
           describe:
             'Once every listener (and the HTTP server) is bound, write {bootstrap, listeners, http, pid} as JSON to this file (replaced atomically, removed on shutdown) and print it on stdout [EDDY_READY_FILE]',
         })
+        .option('faults', {
+          type: 'string',
+          requiresArg: true,
+          describe: 'JSON file of fault rules in force from the start (see "Fault injection" in the README) [EDDY_FAULTS]',
+        })
         .option('config', {
           type: 'string',
           array: true,
@@ -254,5 +273,6 @@ function startOptions(args: Record<string, unknown>, env: NodeJS.ProcessEnv): St
     config,
     http: httpOptions(args, fromEnv),
     readyFile: flag('ready-file') ?? fromEnv['ready-file'],
+    faults: flag('faults') ?? fromEnv.faults,
   };
 }

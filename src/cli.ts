@@ -33,12 +33,20 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
 }
 
 export async function runStart(opts: StartOptions): Promise<void> {
+  let faults: unknown;
+  try {
+    faults = opts.faults === undefined ? undefined : loadFaultsFile().readFaultsFile(opts.faults);
+  } catch (err) {
+    process.stderr.write(`eddy: --faults ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const logger = createLogger(opts.logLevel, undefined, opts.logFormat);
   // A file left by an earlier run would hand a waiting script an old address.
   if (opts.readyFile !== undefined) removeReadyFile(opts.readyFile);
   let broker: Broker;
   try {
-    broker = await Broker.start({ config: new BrokerConfig(brokerOverrides(opts, process.env)), logger });
+    broker = await Broker.start({ config: new BrokerConfig(brokerOverrides(opts, process.env)), logger, faults });
   } catch (err) {
     logger.fatal({ err }, 'Eddy failed to start');
     process.exitCode = 1;
@@ -123,6 +131,11 @@ function requireLate(...segments: string[]): unknown {
 /** The tools: not needed to start a broker. */
 function loadTools(): typeof import('./tools/main') {
   return requireLate('tools', 'main.js') as typeof import('./tools/main');
+}
+
+/** The fault rules file's reader: needed only with --faults. */
+function loadFaultsFile(): typeof import('./faults/faults-file') {
+  return requireLate('faults', 'faults-file.js') as typeof import('./faults/faults-file');
 }
 
 /** The HTTP server: started after the Kafka listeners, so its framework never delays a client's first answer. */

@@ -241,6 +241,11 @@ export class AppendPipeline {
   private writeRunNow(plan: GroupPlan, fd: number): Error | null {
     if (plan.appends.length === 0) return null;
     const log = this.log;
+    const injected = log.deps.resources.writeFaults?.check;
+    if (injected != null) {
+      const reason = injected(log.topic, log.partition);
+      if (reason !== null) return new StorageWriteError(`append to ${log.activeSegment.paths.log} failed: ${reason}`);
+    }
     try {
       log.activeSegment.appendSync(fd, plan.buffers, plan.bytes, plan.batches);
     } catch (err) {

@@ -26,3 +26,4 @@ export { AbortedTxn } from './txn-index';
 export { DataDirLockedError } from './dir-lock';
 export { FileWriter } from './fd-pool';
 export { CleaningStats } from './log-cleaner';
+export { WriteFaults, WriteFaultCheck } from './write-faults';

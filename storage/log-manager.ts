@@ -32,6 +32,7 @@ import {
 } from './data-dir';
 import { makeDurable, WrittenFiles } from './durable-barrier';
 import { checkTopicName, newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
+import { WriteFaults } from './write-faults';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -143,7 +144,7 @@ export class LogManager {
     const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
     const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
     const deps: PartitionLogDeps = {
-      resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger },
+      resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger, writeFaults: new WriteFaults() },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
@@ -253,6 +254,11 @@ export class LogManager {
   /** False once every partition stored at a clean start is loaded: request handlers then skip loadPartitions. */
   get hasUnloadedPartitions(): boolean {
     return this.stored.any;
+  }
+
+  /** Where the broker's fault injection makes segment writes fail (a full disk); unset, nothing fails. */
+  get writeFaults(): WriteFaults {
+    return this.deps.resources.writeFaults as WriteFaults;
   }
 
   /** Segment files currently held open (bounded by maxOpenFiles, whatever the partition count). */

@@ -14,11 +14,14 @@ import { TimeIndex, TIME_INDEX_ENTRY_SIZE } from './time-index';
 import { maxIndexEntries } from './sparse-index';
 import { ReadBufferSource } from './read-buffers';
 import { BatchHeaderAt, findBatch, scanSegmentFile, ScannedBatch, ScanOutcome } from './batch-scan';
+import type { WriteFaults } from './write-faults';
 
 export interface SegmentResources {
   fdPool: FdPool;
   indexCache: IndexCache;
   logger: Logger;
+  /** Injected write failures (src/faults); absent or unset in normal running. */
+  writeFaults?: WriteFaults;
 }
 
 export interface IndexLimits {

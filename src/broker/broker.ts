@@ -23,6 +23,7 @@ import type { GroupCoordinator } from '../groups/group-coordinator';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
 import { Coordinators } from './coordinators';
 import { brokerServices } from './services';
+import { FaultInjector } from '../faults/fault-injector';
 import type { Logger } from '../logger';
 import { BrokerMetrics } from '../metrics/broker-metrics';
 
@@ -32,6 +33,8 @@ const SHUTDOWN_DRAIN_MS = 5000;
 export interface BrokerStartOptions {
   readonly config: BrokerConfig;
   readonly logger: Logger;
+  /** Fault rules in force from the start (`--faults rules.json`), in the form FaultInjector.add takes. */
+  readonly faults?: unknown;
 }
 
 interface BoundListener {
@@ -50,6 +53,8 @@ export class Broker {
   /** What handlers see of this broker (src/api/services.ts). */
   readonly services: BrokerServices;
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
+  /** Fault injection (src/faults): rules, request tracking; the handlers above are its dispatch table. */
+  readonly faults: FaultInjector;
   private readonly newRequestScope: RequestScopeFactory;
   private readonly requestThrottle: RequestThrottle;
   private stopping: Promise<void> | null = null;
@@ -69,7 +74,16 @@ export class Broker {
     this.identity = identity;
     this.coordinators = coordinators;
     this.topics = new TopicService(logs, config, logger);
-    this.handlers = buildHandlerTable();
+    this.faults = new FaultInjector(
+      buildHandlerTable(),
+      logs.writeFaults,
+      {
+        dropConnections: () => this.connections.forEach((c) => c.close('fault injection: broker down', 'info')),
+        topicNameOf: (topicId) => this.topics.byId(topicId)?.name,
+      },
+      logger,
+    );
+    this.handlers = this.faults.handlers;
     this.services = brokerServices({
       node: identity,
       config,
@@ -120,6 +134,7 @@ export class Broker {
     });
     const broker = new Broker(config, logger, logs, identity, coordinators, security, dynamicConfigs);
     try {
+      if (options.faults !== undefined) broker.faults.add(options.faults);
       await broker.bindListeners();
     } catch (err) {
       await coordinators.shutdown();
@@ -199,7 +214,7 @@ export class Broker {
   }
 
   private accept({ socket, principal, authenticator }: AcceptedSocket, listenerName: string): void {
-    if (this.stopping) {
+    if (this.stopping || this.faults.refusesConnections()) {
       socket.destroy();
       return;
     }

@@ -1,6 +1,7 @@
 // Every group of HTTP routes the broker serves, one module per concern. Adding a concern (the REST API, metrics,
 // the UI's assets, the fault admin endpoint) is a file under routes/ and one line here.
 import type { HttpRouteModule } from './http-context';
+import { registerFaultRoutes } from './routes/faults';
 import { registerHealthRoutes } from './routes/health';
 import { registerOpenApiRoutes } from './routes/openapi';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
@@ -30,4 +31,5 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerTransactionRoutes,
   registerLiveRoutes,
   registerMetricsRoutes,
+  registerFaultRoutes,
 ];

@@ -133,6 +133,34 @@ function logCommands(y: Argv): Argv {
     .demandCommand(1, 'Say what to do, e.g. `eddy log dump ./eddy-data/orders-0`');
 }
 
+function faultCommands(y: Argv): Argv {
+  const admin = (c: Argv): Argv =>
+    c
+      .option('broker', {
+        type: 'string',
+        requiresArg: true,
+        describe: "The broker's HTTP admin address, host:port (default 127.0.0.1:8082) [EDDY_FAULTS_BROKER]",
+      })
+      .option('timeout', { type: 'number', requiresArg: true, default: 10000, describe: 'Milliseconds to wait for an answer' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON for scripts instead of a table' });
+  return y
+    .command('add [rules]', 'Add fault rules given as JSON (one rule, a list, or {"rules": [...]})', (c) =>
+      admin(c)
+        .positional('rules', { type: 'string' })
+        .option('file', { alias: 'f', type: 'string', requiresArg: true, describe: 'Read the rules from this JSON file' }),
+    )
+    .command('list', 'List the rules in force, with how often each fired', (c) => admin(c))
+    .command('clear [id]', 'Remove one rule, or all of them', (c) => admin(c).positional('id', { type: 'string' }))
+    .command('release [id]', 'Let requests held by a rule (or by any) go on', (c) => admin(c).positional('id', { type: 'string' }))
+    .command('requests', 'The requests the broker received, in order, while tracking is on', (c) =>
+      admin(c)
+        .option('tracking', { type: 'string', requiresArg: true, describe: 'start or stop request tracking first' })
+        .option('client-id', { type: 'string', requiresArg: true, describe: 'Only requests of this client id' })
+        .option('api', { type: 'string', requiresArg: true, describe: 'Only requests of this API (name or key)' }),
+    )
+    .demandCommand(1, 'Say what to do with fault rules, e.g. `eddy faults list`');
+}
+
 function toolParser(): Argv {
   return yargs()
     .scriptName('eddy')
@@ -144,6 +172,7 @@ function toolParser(): Argv {
       y.command('info', TOOL_COMMANDS[4][1], (c) => withConnection(c)).demandCommand(1, 'Try `eddy cluster info`'),
     )
     .command('log', TOOL_COMMANDS[5][1], logCommands)
+    .command('faults', TOOL_COMMANDS[6][1], faultCommands)
     .strict()
     .epilogue(EPILOGUE)
     .help()
@@ -233,6 +262,11 @@ export class ToolArgs {
 
   get json(): boolean {
     return this.flag('json');
+  }
+
+  /** An environment variable's value, '' when it is unset. */
+  variable(name: string): string {
+    return this.env[name] ?? '';
   }
 
   /** -b/--bootstrap-server, else EDDY_BOOTSTRAP_SERVER, else localhost:9092. */

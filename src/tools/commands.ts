@@ -9,6 +9,7 @@ export const TOOL_COMMANDS: readonly (readonly [string, string])[] = [
   ['group', 'List, describe, reset the offsets of and delete consumer groups'],
   ['cluster', 'Show the cluster id, controller, brokers and API versions'],
   ['log', 'Read segment, index and snapshot files offline (no broker needed)'],
+  ['faults', 'Add, list, clear and release fault rules, and list requests, on a running Eddy (its HTTP admin endpoint)'],
 ];
 
 /** Whether a command line is a tool's (its first word is one of theirs). */

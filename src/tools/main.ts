@@ -5,6 +5,7 @@ import { parseToolCommandLine, type ToolArgs } from './args';
 import { clusterInfo } from './cluster';
 import { consume } from './consume';
 import { deleteGroups, describeGroupCommand, listGroups, resetGroupOffsets } from './group';
+import { addFaults, clearFaults, faultRequests, listFaults, releaseFaults } from './faults';
 import { logDump } from './log-dump';
 import { produce } from './produce';
 import { describeFailure, ExitCode } from './tool-io';
@@ -24,6 +25,11 @@ const COMMANDS: Readonly<Record<string, (args: ToolArgs) => Promise<void>>> = {
   'group delete': deleteGroups,
   'cluster info': clusterInfo,
   'log dump': logDump,
+  'faults add': addFaults,
+  'faults list': listFaults,
+  'faults clear': clearFaults,
+  'faults release': releaseFaults,
+  'faults requests': faultRequests,
 };
 
 /** Runs a tool command line; resolves with the exit code. */

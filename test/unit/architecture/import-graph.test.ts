@@ -30,6 +30,7 @@ const srcLevels: readonly (readonly string[])[] = [
   ['src/client'],
   ['src/http'],
   ['src/broker'],
+  ['src/faults'],
   ['src/network'],
   ['src/api'],
   ['src/security'],

@@ -158,3 +158,11 @@ test('--log-format and EDDY_LOG_FORMAT: auto, json or pretty; anything else is r
   const bad = parseCommandLine(['start', '--log-format', 'xml'], {});
   expect(bad.kind === 'error' && bad.message).toBe('--log-format must be one of auto, json, pretty, got "xml"');
 });
+
+test('--faults names a rules file, else EDDY_FAULTS; the flag wins', () => {
+  expect(startOptions(parseCommandLine(['start', '--faults', 'rules.json'], {})).faults).toBe('rules.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_FAULTS: 'env.json' })).faults).toBe('env.json');
+  expect(startOptions(parseCommandLine(['start', '--faults=flag.json'], { EDDY_FAULTS: 'env.json' })).faults).toBe('flag.json');
+  expect(startOptions(parseCommandLine(['start'], { EDDY_FAULTS: '' })).faults).toBeUndefined();
+  expect(parseCommandLine(['start', '--faults'], {}).kind).toBe('error');
+});
