@@ -185,7 +185,7 @@ const BUILDERS: ReadonlyMap<number, Builder> = new Map([
  * APIs whose answers carry errors only per resource, in lists this module does not build: an error rule on them is
  * refused when added rather than answered with a response the client would read as success.
  */
-export const APIS_WITHOUT_ERROR_ANSWER: ReadonlySet<number> = new Set([30, 31, 32, 33, 35, 37, 44, 51, 61, 65, 69, 75]);
+export const APIS_WITHOUT_ERROR_ANSWER: ReadonlySet<number> = new Set([30, 31, 32, 33, 35, 37, 44, 49, 51, 61, 65, 69, 75]);
 
 /** The response codec's input answering `request` with `errorCode` everywhere it can carry one. */
 export function errorResponse(apiKey: number, version: number, request: unknown, errorCode: number): Fields {

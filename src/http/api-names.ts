@@ -38,6 +38,8 @@ export const API_NAMES: ReadonlyMap<number, string> = new Map([
   [42, 'DeleteGroups'],
   [44, 'IncrementalAlterConfigs'],
   [47, 'OffsetDelete'],
+  [48, 'DescribeClientQuotas'],
+  [49, 'AlterClientQuotas'],
   [50, 'DescribeUserScramCredentials'],
   [51, 'AlterUserScramCredentials'],
   [60, 'DescribeCluster'],
