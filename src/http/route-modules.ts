@@ -2,5 +2,6 @@
 // the UI's assets, the fault admin endpoint) is a file under routes/ and one line here.
 import type { HttpRouteModule } from './http-context';
 import { registerHealthRoutes } from './routes/health';
+import { registerUiRoutes } from './routes/ui';
 
-export const ROUTE_MODULES: readonly HttpRouteModule[] = [registerHealthRoutes];
+export const ROUTE_MODULES: readonly HttpRouteModule[] = [registerHealthRoutes, registerUiRoutes];

@@ -1,0 +1,47 @@
+// The broker at a glance: who it is (ids, version, listeners), how long it has run, how much it stores, and its
+// traffic as it happens.
+import { getOverview } from '../api';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { Facts, Loading, useLoad } from '../hooks';
+import { TopicThroughputCharts } from '../live';
+
+const REFRESH_MS = 5000;
+
+export function OverviewPage() {
+  const state = useLoad(getOverview, [], REFRESH_MS);
+  return (
+    <>
+      <Loading state={state}>
+        {(o) => (
+          <Facts
+            items={[
+              ['Broker id', o.broker_id],
+              ['Cluster id', <code>{o.cluster_id}</code>],
+              ['Version', o.version],
+              [
+                'Listeners',
+                <ul class="plain">
+                  {o.listeners.map((l) => (
+                    <li key={l}>
+                      <code>{l}</code>
+                    </li>
+                  ))}
+                </ul>,
+              ],
+              ['Uptime', formatDuration(o.uptime_ms)],
+              ['Data directory', <code>{o.data_dir}</code>],
+              ['Data size', formatBytes(o.data_dir_size_bytes)],
+              ...(o.topics_count === undefined ? [] : [['Topics', formatCount(o.topics_count)] as const]),
+              ...(o.partitions_count === undefined ? [] : [['Partitions', formatCount(o.partitions_count)] as const]),
+              ...(o.consumer_groups_count === undefined ? [] : [['Consumer groups', formatCount(o.consumer_groups_count)] as const]),
+            ]}
+          />
+        )}
+      </Loading>
+      <section aria-labelledby="throughput-heading">
+        <h2 id="throughput-heading">Throughput</h2>
+        <TopicThroughputCharts />
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,119 @@
+// One browsed record in full: key, value and headers, each shown as text, pretty JSON or hex (the first bytes
+// of a large or binary value, with a link to download the whole), and the batch it came in (compression,
+// producer id and epoch, transactional or control).
+import { useMemo, useState } from 'preact/hooks';
+import type { BrowsedRecord } from '../api';
+import { base64ToBytes, defaultView, formatBytes, formatTimestamp, renderPayload, type PayloadView } from '../format';
+import { Facts } from '../hooks';
+
+const VIEWS: readonly PayloadView[] = ['text', 'json', 'hex'];
+
+export function bytesOf(base64: string | null): Uint8Array | null {
+  return base64 === null ? null : base64ToBytes(base64);
+}
+
+/** A payload with its own text/JSON/hex switch, opening in the view that fits the bytes. */
+export function Payload({
+  label,
+  bytes,
+  size,
+  truncated,
+  downloadUrl,
+}: {
+  label: string;
+  bytes: Uint8Array | null;
+  size: number;
+  truncated?: boolean;
+  downloadUrl?: string;
+}) {
+  const [wanted, setWanted] = useState<PayloadView | null>(null);
+  const rendered = useMemo(() => (bytes === null ? null : renderPayload(bytes, wanted ?? defaultView(bytes))), [bytes, wanted]);
+  const name = label.toLowerCase();
+  return (
+    <section class="payload" aria-label={label}>
+      <header>
+        <h3>{label}</h3>
+        <span class="hint">{bytes === null ? 'null' : formatBytes(size)}</span>
+        {bytes !== null && (
+          <div role="radiogroup" aria-label={`Show ${name} as`} class="views">
+            {VIEWS.map((view) => (
+              <label key={view}>
+                <input type="radio" name={`${name}-view`} value={view} checked={rendered?.view === view} onChange={() => setWanted(view)} />
+                {view === 'json' ? 'JSON' : view === 'hex' ? 'Hex' : 'Text'}
+              </label>
+            ))}
+          </div>
+        )}
+      </header>
+      {rendered !== null && (
+        <pre class={`payload-body payload-${rendered.view}`} data-view={rendered.view}>
+          {rendered.body}
+        </pre>
+      )}
+      {(rendered?.truncated === true || truncated === true) && (
+        <p class="hint">
+          Truncated: the first bytes of {formatBytes(size)} are shown.{' '}
+          {downloadUrl !== undefined && (
+            <a href={downloadUrl} download>
+              Download the whole {name}
+            </a>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function RecordView({ record, valueUrl }: { record: BrowsedRecord; valueUrl: string | undefined }) {
+  const key = useMemo(() => bytesOf(record.key), [record.key]);
+  const value = useMemo(() => bytesOf(record.value), [record.value]);
+  const batch = record.batch;
+  return (
+    <div class="record-view">
+      <Payload label="Key" bytes={key} size={record.key_size} />
+      <Payload label="Value" bytes={value} size={record.value_size} truncated={record.value_truncated} downloadUrl={valueUrl} />
+      <section aria-label="Headers">
+        <h3>Headers</h3>
+        {record.headers.length === 0 ? (
+          <p class="hint">No headers.</p>
+        ) : (
+          <table aria-label="Headers">
+            <tbody>
+              {record.headers.map((h, i) => (
+                <HeaderRow key={i} name={h.name} value={h.value} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-label="Batch">
+        <h3>Batch</h3>
+        <Facts
+          items={[
+            ['Timestamp', `${formatTimestamp(record.timestamp)} (${record.timestamp_type})`],
+            ['Base offset', batch.base_offset],
+            ['Compression', batch.compression],
+            ['Producer id', batch.producer_id],
+            ['Producer epoch', batch.producer_epoch],
+            ['Base sequence', batch.base_sequence],
+            ['Transactional', batch.is_transactional ? 'yes' : 'no'],
+            ['Control record', batch.is_control ? 'yes' : 'no'],
+          ]}
+        />
+      </section>
+    </div>
+  );
+}
+
+function HeaderRow({ name, value }: { name: string; value: string | null }) {
+  const bytes = useMemo(() => bytesOf(value), [value]);
+  const shown = bytes === null ? 'null' : renderPayload(bytes, 'text').body;
+  return (
+    <tr>
+      <th scope="row">{name}</th>
+      <td>
+        <code>{shown}</code>
+      </td>
+    </tr>
+  );
+}

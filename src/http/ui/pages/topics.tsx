@@ -1,0 +1,183 @@
+// The topic list: every topic with its partitions, records, size, retention and cleanup policy, a name filter
+// (a dev broker can hold a thousand test topics) and the form that creates one. Two calls fill it whatever the
+// number of topics: the list and every topic's configs at once.
+import { useMemo, useState } from 'preact/hooks';
+import { createTopic, deleteTopic, listAllTopicConfigs, listTopics, topicStats, type ConfigEntry, type Topic, type TopicStats } from '../api';
+import { href } from '../app';
+import { formatBytes, formatCount, formatDuration } from '../format';
+import { ActionResult, Loading, useAction, useLoad } from '../hooks';
+
+interface TopicRow extends Topic {
+  readonly retentionMs: string | null;
+  readonly cleanupPolicy: string | null;
+  readonly stats: TopicStats | undefined;
+}
+
+function joinRows(topics: Topic[], configs: ConfigEntry[], stats: Map<string, TopicStats>): TopicRow[] {
+  const configOf = new Map<string, Map<string, string | null>>();
+  for (const entry of configs) {
+    if (entry.topic_name === undefined) continue;
+    let own = configOf.get(entry.topic_name);
+    if (own === undefined) configOf.set(entry.topic_name, (own = new Map<string, string | null>()));
+    own.set(entry.name, entry.value);
+  }
+  return topics
+    .map((topic) => ({
+      ...topic,
+      retentionMs: configOf.get(topic.topic_name)?.get('retention.ms') ?? null,
+      cleanupPolicy: configOf.get(topic.topic_name)?.get('cleanup.policy') ?? null,
+      stats: stats.get(topic.topic_name),
+    }))
+    .sort((a, b) => a.topic_name.localeCompare(b.topic_name));
+}
+
+async function loadRows(): Promise<TopicRow[]> {
+  const [topics, configs, stats] = await Promise.all([listTopics(), listAllTopicConfigs(), topicStats()]);
+  return joinRows(topics, configs, stats);
+}
+
+/** Rows shown at once: the filter narrows a long list, and the page stays fast with a thousand topics. */
+const SHOWN_ROWS = 200;
+
+export function TopicsPage() {
+  const state = useLoad(loadRows, []);
+  const [filter, setFilter] = useState('');
+  const [showInternal, setShowInternal] = useState(false);
+  const visible = useMemo(
+    () => (state.data ?? []).filter((t) => (showInternal || !t.is_internal) && t.topic_name.toLowerCase().includes(filter.trim().toLowerCase())),
+    [state.data, filter, showInternal],
+  );
+  return (
+    <>
+      <CreateTopicForm onCreated={state.reload} />
+      <section aria-labelledby="topic-list-heading">
+        <h2 id="topic-list-heading">All topics</h2>
+        <div class="toolbar">
+          <label>
+            Filter by name <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+          </label>
+          <label>
+            <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.currentTarget.checked)} /> Show internal topics
+          </label>
+          <button type="button" onClick={state.reload}>
+            Refresh
+          </button>
+        </div>
+        <Loading state={state}>
+          {() => (
+            <>
+              <p role="status">
+                {visible.length === state.data?.length ? `${visible.length} topics` : `${visible.length} of ${state.data?.length ?? 0} topics`}
+                {visible.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown: filter to narrow)` : ''}
+              </p>
+              <TopicTable rows={visible.slice(0, SHOWN_ROWS)} onDeleted={state.reload} />
+            </>
+          )}
+        </Loading>
+      </section>
+    </>
+  );
+}
+
+function TopicTable({ rows, onDeleted }: { rows: TopicRow[]; onDeleted: () => void }) {
+  const action = useAction();
+  const remove = (topic: string) => {
+    if (!confirm(`Delete topic ${topic} and all its records?`)) return;
+    action.run(async () => {
+      await deleteTopic(topic);
+      onDeleted();
+      return `Topic ${topic} deleted.`;
+    });
+  };
+  return (
+    <>
+      <ActionResult error={action.error} note={action.note} />
+      <table aria-label="Topics">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Partitions</th>
+            <th scope="col">Replication</th>
+            <th scope="col">Records</th>
+            <th scope="col">Size</th>
+            <th scope="col">Retention</th>
+            <th scope="col">Cleanup policy</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((t) => (
+            <tr key={t.topic_name}>
+              <th scope="row">
+                <a href={href('topics', t.topic_name)}>{t.topic_name}</a>
+              </th>
+              <td class="num">{t.partitions_count}</td>
+              <td class="num">{t.replication_factor}</td>
+              <td class="num">{formatCount(t.stats?.records)}</td>
+              <td class="num">{formatBytes(t.stats?.sizeBytes)}</td>
+              <td>{t.retentionMs === null ? '—' : formatDuration(Number(t.retentionMs))}</td>
+              <td>{t.cleanupPolicy ?? '—'}</td>
+              <td class="actions">
+                <a href={href('topics', t.topic_name, 'messages')}>Messages</a>
+                {!t.is_internal && (
+                  <button type="button" class="danger" aria-label={`Delete topic ${t.topic_name}`} disabled={action.busy} onClick={() => remove(t.topic_name)}>
+                    Delete
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function CreateTopicForm({ onCreated }: { onCreated: () => void }) {
+  const [name, setName] = useState('');
+  const [partitions, setPartitions] = useState('1');
+  const [cleanup, setCleanup] = useState('delete');
+  const [retentionHours, setRetentionHours] = useState('');
+  const action = useAction();
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const configs = [{ name: 'cleanup.policy', value: cleanup }];
+    const hours = retentionHours.trim() === '' ? null : Number(retentionHours);
+    if (hours !== null) configs.push({ name: 'retention.ms', value: hours < 0 ? '-1' : String(Math.round(hours * 3_600_000)) });
+    action.run(async () => {
+      await createTopic({ topic_name: name.trim(), partitions_count: Number(partitions), replication_factor: 1, configs });
+      onCreated();
+      setName('');
+      return `Topic ${name.trim()} created.`;
+    });
+  };
+  return (
+    <details class="panel">
+      <summary>Create a topic</summary>
+      <form aria-label="Create a topic" onSubmit={submit}>
+        <label>
+          Topic name <input name="topic_name" required pattern="[a-zA-Z0-9._\-]+" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          Partitions <input name="partitions_count" type="number" min="1" required value={partitions} onInput={(e) => setPartitions(e.currentTarget.value)} />
+        </label>
+        <label>
+          Cleanup policy
+          <select name="cleanup.policy" value={cleanup} onChange={(e) => setCleanup(e.currentTarget.value)}>
+            <option value="delete">delete</option>
+            <option value="compact">compact</option>
+            <option value="compact,delete">compact,delete</option>
+          </select>
+        </label>
+        <label>
+          Retention (hours, empty for the broker default){' '}
+          <input name="retention_hours" type="number" min="-1" step="any" value={retentionHours} onInput={(e) => setRetentionHours(e.currentTarget.value)} />
+        </label>
+        <button type="submit" disabled={action.busy}>
+          Create topic
+        </button>
+      </form>
+      <ActionResult error={action.error} note={action.note} />
+    </details>
+  );
+}

@@ -1,0 +1,96 @@
+// Transactions and producers: every transactional id the coordinator knows with its state and the partitions of
+// an open transaction, and the idempotent producers each partition remembers (what a stuck read_committed
+// consumer, or a fenced producer, needs looked at).
+import { listProducers, listTransactions } from '../api';
+import { href } from '../app';
+import { formatDuration, formatTimestamp } from '../format';
+import { Loading, useLoad } from '../hooks';
+
+const REFRESH_MS = 5000;
+
+export function TransactionsPage() {
+  const transactions = useLoad(listTransactions, [], REFRESH_MS);
+  const producers = useLoad(listProducers, [], REFRESH_MS);
+  return (
+    <>
+      <section aria-labelledby="transactions-heading">
+        <h2 id="transactions-heading">Transactions</h2>
+        <Loading state={transactions}>
+          {(rows) =>
+            rows.length === 0 ? (
+              <p>No transactional producers yet.</p>
+            ) : (
+              <table aria-label="Transactions">
+                <thead>
+                  <tr>
+                    <th scope="col">Transactional id</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Producer id</th>
+                    <th scope="col">Epoch</th>
+                    <th scope="col">Timeout</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Partitions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...rows]
+                    .sort((a, b) => a.transactional_id.localeCompare(b.transactional_id))
+                    .map((t) => (
+                      <tr key={t.transactional_id}>
+                        <th scope="row">{t.transactional_id}</th>
+                        <td>{t.state}</td>
+                        <td class="num">{t.producer_id}</td>
+                        <td class="num">{t.producer_epoch}</td>
+                        <td>{formatDuration(t.timeout_ms)}</td>
+                        <td>{formatTimestamp(t.start_time_ms)}</td>
+                        <td>{t.partitions.map((p) => `${p.topic_name}-${p.partition_id}`).join(', ') || '—'}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Loading>
+      </section>
+      <section aria-labelledby="producers-heading">
+        <h2 id="producers-heading">Producers per partition</h2>
+        <Loading state={producers}>
+          {(rows) =>
+            rows.length === 0 ? (
+              <p>No idempotent or transactional producer has written yet.</p>
+            ) : (
+              <table aria-label="Producers">
+                <thead>
+                  <tr>
+                    <th scope="col">Topic</th>
+                    <th scope="col">Partition</th>
+                    <th scope="col">Producer id</th>
+                    <th scope="col">Epoch</th>
+                    <th scope="col">Last sequence</th>
+                    <th scope="col">Last write</th>
+                    <th scope="col">Open transaction from offset</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((p) => (
+                    <tr key={`${p.topic_name}-${p.partition_id}-${p.producer_id}`}>
+                      <td>
+                        <a href={href('topics', p.topic_name)}>{p.topic_name}</a>
+                      </td>
+                      <td class="num">{p.partition_id}</td>
+                      <td class="num">{p.producer_id}</td>
+                      <td class="num">{p.producer_epoch}</td>
+                      <td class="num">{p.last_sequence}</td>
+                      <td>{formatTimestamp(p.last_timestamp)}</td>
+                      <td class="num">{p.current_txn_start_offset < 0 ? '—' : p.current_txn_start_offset}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Loading>
+      </section>
+    </>
+  );
+}
