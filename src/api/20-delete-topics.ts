@@ -14,6 +14,7 @@ import { isInternalTopic } from '../topics/topic-names';
 import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import type { TopicMetadata } from '../../storage';
 import { defineHandler } from './handler';
+import type { BrokerServices } from './services';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
 
@@ -49,6 +50,13 @@ function checkRequest(wanted: readonly Wanted[]): { refused: Result[]; names: st
   return { refused, names: once(names), ids: once(ids) };
 }
 
+/** Why an existing topic may not be deleted (deletion disabled, an internal topic), or null when it may. */
+export function topicDeletionRefusal(services: BrokerServices, topicName: string): { code: number; message: string } | null {
+  if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) return { code: ErrorCode.TOPIC_DELETION_DISABLED, message: 'Topic deletion is disabled.' };
+  if (isInternalTopic(topicName)) return { code: ErrorCode.INVALID_TOPIC_EXCEPTION, message: `Cannot delete internal topic ${topicName}` };
+  return null;
+}
+
 export const deleteTopicsHandler = defineHandler({
   request: DeleteTopicsRequestCodec,
   response: DeleteTopicsResponseCodec,
@@ -73,10 +81,9 @@ export const deleteTopicsHandler = defineHandler({
     }
     for (const topic of found) {
       const result = (errorCode: number, errorMessage: string | null = null): Result => ({ name: topic.name, topicId: topic.topicId, errorCode, errorMessage });
-      if (!services.config.get(BrokerConfigKeys.DELETE_TOPIC_ENABLE)) {
-        responses.push(result(ErrorCode.TOPIC_DELETION_DISABLED, 'Topic deletion is disabled.'));
-      } else if (isInternalTopic(topic.name)) {
-        responses.push(result(ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot delete internal topic ${topic.name}`));
+      const refusal = topicDeletionRefusal(services, topic.name);
+      if (refusal !== null) {
+        responses.push(result(refusal.code, refusal.message));
       } else {
         await services.topics.delete(topic.name);
         responses.push(result(ErrorCode.NONE));

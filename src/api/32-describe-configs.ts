@@ -38,7 +38,8 @@ function toEntry(c: DescribedConfig, detail: Detail): Entry {
   };
 }
 
-function topicConfigs(services: BrokerServices, topicName: string): DescribedConfig[] {
+/** Every config of a topic as DescribeConfigs reports it (also the console's topic configs). */
+export function topicConfigs(services: BrokerServices, topicName: string): DescribedConfig[] {
   const topic = services.topics.get(topicName);
   if (!topic) {
     const problem = topicNameProblem(topicName);
@@ -49,7 +50,8 @@ function topicConfigs(services: BrokerServices, topicName: string): DescribedCon
   return services.topics.resolveAllConfigs(topic);
 }
 
-function brokerConfigs(services: BrokerServices, name: string): DescribedConfig[] {
+/** This broker's configs, or the cluster-wide dynamic defaults for "" (also the console's broker configs). */
+export function brokerConfigs(services: BrokerServices, name: string): DescribedConfig[] {
   checkBrokerResourceName(services, name);
   if (name === '') return describeDynamicDefaults(services.config, (key) => BROKER_CONFIG_BY_NAME.get(key));
   return describeBrokerConfigs(services.config, BROKER_CONFIGS, (key) => BROKER_CONFIG_BY_NAME.has(key));
