@@ -91,6 +91,12 @@ export interface ConfigEntry {
 
 export interface Partition {
   readonly partition_id: number;
+  /** Eddy extension: the log start offset. */
+  readonly earliest_offset?: number;
+  /** Eddy extension: the high watermark (the next offset). */
+  readonly latest_offset?: number;
+  /** Eddy extension: bytes on disk. */
+  readonly size_bytes?: number;
 }
 
 export async function listTopics(): Promise<Topic[]> {
@@ -99,7 +105,7 @@ export async function listTopics(): Promise<Topic[]> {
 
 /** Every topic's configs in one call (the REST proxy's `topics/-/configs`), for the list's retention and cleanup columns. */
 export async function listAllTopicConfigs(): Promise<ConfigEntry[]> {
-  return (await getJson<ListOf<ConfigEntry>>(await clusterPath('topics', '-', 'configs'))).data;
+  return (await optional(getJson<ListOf<ConfigEntry>>(await clusterPath('topics', '-', 'configs')), { data: [] })).data;
 }
 
 export async function topicConfigs(topic: string): Promise<ConfigEntry[]> {
@@ -112,39 +118,29 @@ export async function listPartitions(topic: string): Promise<Partition[]> {
 
 export interface TopicStats {
   readonly records: number;
-  readonly sizeBytes: number;
+  readonly sizeBytes: number | undefined;
 }
 
-export interface PartitionStats {
-  readonly earliestOffset: number;
-  readonly latestOffset: number;
-  readonly sizeBytes: number;
-}
-
-interface PartitionOffsets {
-  readonly topic_name: string;
-  readonly partition_id: number;
-  readonly earliest_offset: number;
-  readonly latest_offset: number;
-  readonly size_bytes: number;
-}
-
-/** Record counts and sizes per topic, summed from every partition's offsets (an empty map when the broker has none). */
-export async function topicStats(): Promise<Map<string, TopicStats>> {
-  const partitions = (await getJson<ListOf<PartitionOffsets>>('/v3/eddy/partitions')).data;
-  const stats = new Map<string, TopicStats>();
-  for (const p of partitions) {
-    const before = stats.get(p.topic_name) ?? { records: 0, sizeBytes: 0 };
-    stats.set(p.topic_name, { records: before.records + p.latest_offset - p.earliest_offset, sizeBytes: before.sizeBytes + p.size_bytes });
+/** A resource the broker may not serve (an older Eddy, or an extension not there yet): its absence is not an error. */
+async function optional<T>(load: Promise<T>, absent: T): Promise<T> {
+  try {
+    return await load;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return absent;
+    throw err;
   }
-  return stats;
 }
 
-export async function partitionStats(topic: string): Promise<Map<number, PartitionStats>> {
-  const partitions = (await getJson<ListOf<PartitionOffsets>>(`/v3/eddy/partitions${queryString({ topic_name: topic })}`)).data;
-  return new Map(
-    partitions.map((p) => [p.partition_id, { earliestOffset: p.earliest_offset, latestOffset: p.latest_offset, sizeBytes: p.size_bytes }] as const),
-  );
+interface TopicSummary {
+  readonly topic_name: string;
+  readonly record_count: number;
+  readonly size_bytes?: number;
+}
+
+/** Record counts and sizes of every topic in one call (an empty map when the broker does not serve them). */
+export async function topicStats(): Promise<Map<string, TopicStats>> {
+  const list = await optional(getJson<ListOf<TopicSummary>>('/v3/eddy/topics'), { data: [] });
+  return new Map(list.data.map((t) => [t.topic_name, { records: t.record_count, sizeBytes: t.size_bytes }] as const));
 }
 
 export interface NewTopic {
@@ -316,29 +312,39 @@ export async function produceRecord(topic: string, record: ProduceRequest): Prom
   });
 }
 
+/** A key, value or header value as the browser sends it: base64 of at most the page's payload limit. */
+export interface Payload {
+  readonly size: number;
+  /** True when only the first bytes are in base64 (value_download gives the whole value). */
+  readonly truncated: boolean;
+  readonly base64: string;
+  readonly utf8: string | null;
+  readonly is_json: boolean;
+}
+
 export interface BatchInfo {
   readonly base_offset: number;
+  readonly last_offset: number;
   readonly compression: string;
+  readonly timestamp_type: string;
   readonly producer_id: number;
   readonly producer_epoch: number;
   readonly base_sequence: number;
-  readonly is_transactional: boolean;
-  readonly is_control: boolean;
+  readonly transactional: boolean;
+  readonly control: boolean;
+  readonly size_bytes: number;
+  readonly record_count: number;
 }
 
 export interface BrowsedRecord {
-  readonly partition_id: number;
+  readonly partition: number;
   readonly offset: number;
   readonly timestamp: number;
-  readonly timestamp_type: string;
-  /** base64; null for a null key or value. */
-  readonly key: string | null;
-  readonly value: string | null;
-  readonly key_size: number;
-  readonly value_size: number;
-  /** True when `value` holds only the first bytes of a larger value (value_size gives the whole). */
-  readonly value_truncated: boolean;
-  readonly headers: { name: string; value: string | null }[];
+  readonly key: Payload | null;
+  readonly value: Payload | null;
+  /** Where the whole value is downloaded, when the page holds only its first bytes. */
+  readonly value_download: string | null;
+  readonly headers: { name: string; value: Payload | null }[];
   readonly batch: BatchInfo;
 }
 
@@ -351,27 +357,31 @@ export interface BrowseQuery {
   readonly timestamp?: number;
   readonly limit: number;
   readonly filter?: string;
+  /** A page's next_cursor or prev_cursor: where each partition continues; overrides `from`. */
+  readonly cursor?: string;
 }
 
 export interface BrowsePage {
-  readonly data: BrowsedRecord[];
+  readonly topic_name: string;
+  readonly partitions: number[];
+  readonly records: BrowsedRecord[];
+  readonly next_cursor: string | null;
+  readonly prev_cursor: string | null;
+  /** Records the broker looked at for this page (more than shown when a filter is set). */
+  readonly scanned: number;
 }
 
-export async function browseRecords(topic: string, query: BrowseQuery): Promise<BrowsePage> {
+export function browseRecords(topic: string, query: BrowseQuery): Promise<BrowsePage> {
   const qs = queryString({
-    partition_id: query.partition,
+    partition: query.partition,
     from: query.from,
-    offset: query.offset,
-    timestamp: query.timestamp,
+    offset: query.from === 'offset' ? query.offset : undefined,
+    timestamp: query.from === 'timestamp' ? query.timestamp : undefined,
     limit: query.limit,
     filter: query.filter,
+    cursor: query.cursor,
   });
-  return getJson<BrowsePage>(`${await clusterPath('topics', topic, 'records')}${qs}`);
-}
-
-/** Where the whole value of one record is downloaded as raw bytes. */
-export async function recordValueUrl(topic: string, partition: number, offset: number): Promise<string> {
-  return `${await clusterPath('topics', topic, 'partitions', String(partition), 'records', String(offset))}/value`;
+  return getJson<BrowsePage>(`/api/topics/${enc(topic)}/records${qs}`);
 }
 
 // ---- Eddy extensions: transactions and producers ----

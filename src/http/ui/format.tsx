@@ -2,8 +2,8 @@
 // Payloads arrive from the API as bytes (base64); the user picks text, pretty JSON or hex per record, and a large
 // value is shown only up to a bound (the download link gives the whole).
 
-/** Bytes shown in a value cell before it is truncated; the rest stays behind the download link. */
-export const PREVIEW_BYTES = 4096;
+/** Bytes shown of a payload: the API's default page bound too (max_payload_bytes), past which it gives a download link. */
+export const PREVIEW_BYTES = 16 * 1024;
 
 export type PayloadView = 'text' | 'json' | 'hex';
 

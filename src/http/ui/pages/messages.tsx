@@ -3,7 +3,7 @@
 // filter applied by the broker within a bounded window. A record opens in full below its row; the form under the
 // page produces a record.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { browseRecords, listPartitions, recordValueUrl, type BrowsedRecord, type BrowsePage, type BrowseQuery, type StartFrom } from '../api';
+import { browseRecords, listPartitions, type BrowsedRecord, type BrowsePage, type Payload, type BrowseQuery, type StartFrom } from '../api';
 import { href } from '../app';
 import { asText, formatTimestamp } from '../format';
 import { ErrorNote, errorMessage, useLoad } from '../hooks';
@@ -27,26 +27,16 @@ export function initialQuery(params: URLSearchParams): BrowseQuery {
   };
 }
 
-/** The query for the page after this one: each partition continues after the last offset shown. */
-export function nextQuery(query: BrowseQuery, page: BrowsedRecord[]): BrowseQuery | null {
-  if (page.length === 0 || query.partition === null) return null;
-  const last = Math.max(...page.map((r) => r.offset));
-  return { ...query, from: 'offset', offset: last + 1, timestamp: undefined };
-}
-
-/** The query for the page before this one, in one partition: the `limit` offsets before the first shown. */
-export function previousQuery(query: BrowseQuery, page: BrowsedRecord[]): BrowseQuery | null {
-  if (page.length === 0 || query.partition === null) return null;
-  const first = Math.min(...page.map((r) => r.offset));
-  return first === 0 ? null : { ...query, from: 'offset', offset: Math.max(0, first - query.limit), timestamp: undefined };
+/** The query for a neighbouring page: the broker's cursor says where each partition continues. */
+export function pageQuery(query: BrowseQuery, cursor: string | null): BrowseQuery | null {
+  return cursor === null ? null : { ...query, cursor };
 }
 
 /** A short one-line preview of a payload for the table. */
-function preview(base64: string | null): string {
-  const bytes = bytesOf(base64);
-  if (bytes === null) return 'null';
-  const text = asText(bytes.subarray(0, 200));
-  if (text === null) return `(binary, ${bytes.length}${bytes.length >= 200 ? '+' : ''} bytes)`;
+function preview(payload: Payload | null): string {
+  if (payload === null) return 'null';
+  const text = payload.utf8 ?? asText(bytesOf(payload)?.subarray(0, 200) ?? new Uint8Array());
+  if (text === null) return `(binary, ${payload.size} bytes)`;
   return text.length > 100 ? `${text.slice(0, 100)}…` : text;
 }
 
@@ -74,9 +64,9 @@ export function MessagesPage({ topic, query: params }: { topic: string; query: U
     };
   }, [topic, query]);
 
-  const records = result.page?.data ?? [];
-  const next = nextQuery(query, records);
-  const previous = previousQuery(query, records);
+  const records = result.page?.records ?? [];
+  const next = pageQuery(query, result.page?.next_cursor ?? null);
+  const previous = pageQuery(query, result.page?.prev_cursor ?? null);
   return (
     <>
       <p class="toolbar">
@@ -86,8 +76,11 @@ export function MessagesPage({ topic, query: params }: { topic: string; query: U
       <section aria-labelledby="records-heading" aria-busy={result.loading}>
         <h2 id="records-heading">Records</h2>
         <ErrorNote error={result.error} />
-        <p role="status">{result.loading ? 'Loading…' : `${records.length} records`}</p>
-        <RecordTable topic={topic} records={records} open={openRecord} onToggle={(id) => setOpenRecord(openRecord === id ? null : id)} />
+        <p role="status">
+          {result.loading ? 'Loading…' : `${records.length} records`}
+          {result.page !== undefined && query.filter !== undefined ? ` (${result.page.scanned} looked at)` : ''}
+        </p>
+        <RecordTable records={records} open={openRecord} onToggle={(id) => setOpenRecord(openRecord === id ? null : id)} />
         <div class="toolbar">
           <button type="button" disabled={previous === null} onClick={() => previous && setQuery(previous)}>
             Previous page
@@ -97,7 +90,11 @@ export function MessagesPage({ topic, query: params }: { topic: string; query: U
           </button>
         </div>
       </section>
-      <ProduceForm topic={topic} partitionIds={(partitions.data ?? []).map((p) => p.partition_id)} onProduced={() => setQuery({ ...query })} />
+      <ProduceForm
+        topic={topic}
+        partitionIds={(partitions.data ?? []).map((p) => p.partition_id)}
+        onProduced={() => setQuery({ ...query, cursor: undefined })}
+      />
     </>
   );
 }
@@ -112,6 +109,7 @@ function BrowseForm({ partitionIds, query, onQuery }: { partitionIds: number[]; 
   const submit = (event: Event) => {
     event.preventDefault();
     onQuery({
+      cursor: undefined,
       partition: partition === '' ? null : Number(partition),
       from,
       offset: from === 'offset' ? Number(offset) : undefined,
@@ -170,7 +168,7 @@ function BrowseForm({ partitionIds, query, onQuery }: { partitionIds: number[]; 
   );
 }
 
-function RecordTable({ topic, records, open, onToggle }: { topic: string; records: BrowsedRecord[]; open: string | null; onToggle: (id: string) => void }) {
+function RecordTable({ records, open, onToggle }: { records: BrowsedRecord[]; open: string | null; onToggle: (id: string) => void }) {
   return (
     <table aria-label="Records" class="records">
       <thead>
@@ -188,32 +186,28 @@ function RecordTable({ topic, records, open, onToggle }: { topic: string; record
       </thead>
       <tbody>
         {records.map((r) => {
-          const id = `${r.partition_id}:${r.offset}`;
-          return <RecordRows key={id} topic={topic} record={r} isOpen={open === id} onToggle={() => onToggle(id)} />;
+          const id = `${r.partition}:${r.offset}`;
+          return <RecordRows key={id} record={r} isOpen={open === id} onToggle={() => onToggle(id)} />;
         })}
       </tbody>
     </table>
   );
 }
 
-function RecordRows({ topic, record, isOpen, onToggle }: { topic: string; record: BrowsedRecord; isOpen: boolean; onToggle: () => void }) {
+function RecordRows({ record, isOpen, onToggle }: { record: BrowsedRecord; isOpen: boolean; onToggle: () => void }) {
   const keyPreview = useMemo(() => preview(record.key), [record.key]);
   const valuePreview = useMemo(() => preview(record.value), [record.value]);
-  const [valueUrl, setValueUrl] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (isOpen) void recordValueUrl(topic, record.partition_id, record.offset).then(setValueUrl);
-  }, [isOpen, topic, record.partition_id, record.offset]);
   return (
     <>
-      <tr class={record.batch.is_control ? 'control' : undefined}>
-        <td class="num">{record.partition_id}</td>
+      <tr class={record.batch.control ? 'control' : undefined}>
+        <td class="num">{record.partition}</td>
         <td class="num">{record.offset}</td>
         <td>{formatTimestamp(record.timestamp)}</td>
         <td class="preview">{keyPreview}</td>
         <td class="preview">{valuePreview}</td>
         <td class="num">{record.headers.length}</td>
         <td>
-          <button type="button" aria-expanded={isOpen} aria-label={`Details of offset ${record.offset} in partition ${record.partition_id}`} onClick={onToggle}>
+          <button type="button" aria-expanded={isOpen} aria-label={`Details of offset ${record.offset} in partition ${record.partition}`} onClick={onToggle}>
             {isOpen ? 'Hide' : 'Details'}
           </button>
         </td>
@@ -221,7 +215,7 @@ function RecordRows({ topic, record, isOpen, onToggle }: { topic: string; record
       {isOpen && (
         <tr class="details">
           <td colSpan={7}>
-            <RecordView record={record} valueUrl={valueUrl} />
+            <RecordView record={record} />
           </td>
         </tr>
       )}

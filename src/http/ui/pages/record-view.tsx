@@ -2,30 +2,21 @@
 // of a large or binary value, with a link to download the whole), and the batch it came in (compression,
 // producer id and epoch, transactional or control).
 import { useMemo, useState } from 'preact/hooks';
-import type { BrowsedRecord } from '../api';
+import type { BrowsedRecord, Payload as PayloadData } from '../api';
 import { base64ToBytes, defaultView, formatBytes, formatTimestamp, renderPayload, type PayloadView } from '../format';
 import { Facts } from '../hooks';
 
 const VIEWS: readonly PayloadView[] = ['text', 'json', 'hex'];
 
-export function bytesOf(base64: string | null): Uint8Array | null {
-  return base64 === null ? null : base64ToBytes(base64);
+export function bytesOf(payload: PayloadData | null): Uint8Array | null {
+  return payload === null ? null : base64ToBytes(payload.base64);
 }
 
 /** A payload with its own text/JSON/hex switch, opening in the view that fits the bytes. */
-export function Payload({
-  label,
-  bytes,
-  size,
-  truncated,
-  downloadUrl,
-}: {
-  label: string;
-  bytes: Uint8Array | null;
-  size: number;
-  truncated?: boolean;
-  downloadUrl?: string;
-}) {
+export function Payload({ label, payload, downloadUrl }: { label: string; payload: PayloadData | null; downloadUrl?: string | null }) {
+  const bytes = useMemo(() => bytesOf(payload), [payload]);
+  const size = payload?.size ?? 0;
+  const truncated = payload?.truncated === true;
   const [wanted, setWanted] = useState<PayloadView | null>(null);
   const rendered = useMemo(() => (bytes === null ? null : renderPayload(bytes, wanted ?? defaultView(bytes))), [bytes, wanted]);
   const name = label.toLowerCase();
@@ -50,10 +41,10 @@ export function Payload({
           {rendered.body}
         </pre>
       )}
-      {(rendered?.truncated === true || truncated === true) && (
+      {(rendered?.truncated === true || truncated) && (
         <p class="hint">
           Truncated: the first bytes of {formatBytes(size)} are shown.{' '}
-          {downloadUrl !== undefined && (
+          {downloadUrl != null && (
             <a href={downloadUrl} download>
               Download the whole {name}
             </a>
@@ -64,14 +55,12 @@ export function Payload({
   );
 }
 
-export function RecordView({ record, valueUrl }: { record: BrowsedRecord; valueUrl: string | undefined }) {
-  const key = useMemo(() => bytesOf(record.key), [record.key]);
-  const value = useMemo(() => bytesOf(record.value), [record.value]);
+export function RecordView({ record }: { record: BrowsedRecord }) {
   const batch = record.batch;
   return (
     <div class="record-view">
-      <Payload label="Key" bytes={key} size={record.key_size} />
-      <Payload label="Value" bytes={value} size={record.value_size} truncated={record.value_truncated} downloadUrl={valueUrl} />
+      <Payload label="Key" payload={record.key} />
+      <Payload label="Value" payload={record.value} downloadUrl={record.value_download} />
       <section aria-label="Headers">
         <h3>Headers</h3>
         {record.headers.length === 0 ? (
@@ -90,14 +79,14 @@ export function RecordView({ record, valueUrl }: { record: BrowsedRecord; valueU
         <h3>Batch</h3>
         <Facts
           items={[
-            ['Timestamp', `${formatTimestamp(record.timestamp)} (${record.timestamp_type})`],
-            ['Base offset', batch.base_offset],
+            ['Timestamp', `${formatTimestamp(record.timestamp)} (${batch.timestamp_type})`],
+            ['Offsets', `${batch.base_offset}–${batch.last_offset} (${batch.record_count} records, ${formatBytes(batch.size_bytes)})`],
             ['Compression', batch.compression],
             ['Producer id', batch.producer_id],
             ['Producer epoch', batch.producer_epoch],
             ['Base sequence', batch.base_sequence],
-            ['Transactional', batch.is_transactional ? 'yes' : 'no'],
-            ['Control record', batch.is_control ? 'yes' : 'no'],
+            ['Transactional', batch.transactional ? 'yes' : 'no'],
+            ['Control batch', batch.control ? 'yes' : 'no'],
           ]}
         />
       </section>
@@ -105,7 +94,7 @@ export function RecordView({ record, valueUrl }: { record: BrowsedRecord; valueU
   );
 }
 
-function HeaderRow({ name, value }: { name: string; value: string | null }) {
+function HeaderRow({ name, value }: { name: string; value: PayloadData | null }) {
   const bytes = useMemo(() => bytesOf(value), [value]);
   const shown = bytes === null ? 'null' : renderPayload(bytes, 'text').body;
   return (

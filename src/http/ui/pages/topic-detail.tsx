@@ -1,7 +1,7 @@
 // One topic: its partitions with their offsets, record counts and sizes, and its configs, each editable (set a
 // value, or reset it to the broker's default) through the API's atomic alter call.
 import { useState } from 'preact/hooks';
-import { alterTopicConfigs, listPartitions, partitionStats, topicConfigs, type ConfigEntry } from '../api';
+import { alterTopicConfigs, listPartitions, topicConfigs, type ConfigEntry } from '../api';
 import { href } from '../app';
 import { formatBytes, formatCount } from '../format';
 import { ActionResult, Loading, useAction, useLoad } from '../hooks';
@@ -20,10 +20,7 @@ export function TopicDetailPage({ topic }: { topic: string }) {
 }
 
 function PartitionsSection({ topic }: { topic: string }) {
-  const state = useLoad(async () => {
-    const [partitions, stats] = await Promise.all([listPartitions(topic), partitionStats(topic)]);
-    return partitions.map((p) => ({ id: p.partition_id, stats: stats.get(p.partition_id) })).sort((a, b) => a.id - b.id);
-  }, [topic]);
+  const state = useLoad(async () => (await listPartitions(topic)).sort((a, b) => a.partition_id - b.partition_id), [topic]);
   return (
     <section aria-labelledby="partitions-heading">
       <h2 id="partitions-heading">Partitions</h2>
@@ -40,15 +37,17 @@ function PartitionsSection({ topic }: { topic: string }) {
               </tr>
             </thead>
             <tbody>
-              {rows.map(({ id, stats }) => (
-                <tr key={id}>
+              {rows.map((p) => (
+                <tr key={p.partition_id}>
                   <th scope="row">
-                    <a href={`${href('topics', topic, 'messages')}?partition=${id}`}>{id}</a>
+                    <a href={`${href('topics', topic, 'messages')}?partition=${p.partition_id}`}>{p.partition_id}</a>
                   </th>
-                  <td class="num">{formatCount(stats?.earliestOffset)}</td>
-                  <td class="num">{formatCount(stats?.latestOffset)}</td>
-                  <td class="num">{formatCount(stats === undefined ? undefined : stats.latestOffset - stats.earliestOffset)}</td>
-                  <td class="num">{formatBytes(stats?.sizeBytes)}</td>
+                  <td class="num">{formatCount(p.earliest_offset)}</td>
+                  <td class="num">{formatCount(p.latest_offset)}</td>
+                  <td class="num">
+                    {formatCount(p.latest_offset === undefined || p.earliest_offset === undefined ? undefined : p.latest_offset - p.earliest_offset)}
+                  </td>
+                  <td class="num">{formatBytes(p.size_bytes)}</td>
                 </tr>
               ))}
             </tbody>
