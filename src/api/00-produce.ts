@@ -66,9 +66,12 @@ function appended(index: number, result: AppendResult): PartitionResponse {
   };
 }
 
+/** What appending needs of a request: a Produce request's context, or the console's produce (as Produce v11). */
+export type AppendContext = Pick<RequestContext, 'services' | 'apiVersion' | 'logger'>;
+
 /** Validates and appends one partition's records; the answer is at hand without a promise when storage wrote them at once. */
-function appendPartition(
-  ctx: RequestContext,
+export function appendPartition(
+  ctx: AppendContext,
   topicName: string,
   log: MaybeLog,
   partitionIndex: number,

@@ -2,15 +2,19 @@
 // the UI's assets, the fault admin endpoint) is a file under routes/ and one line here.
 import type { HttpRouteModule } from './http-context';
 import { registerHealthRoutes } from './routes/health';
+import { registerUiRoutes } from './routes/ui';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
 import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
-import { registerUiRoutes } from './routes/ui';
+import { registerRestV3RecordRoutes } from './routes/rest-v3-records';
+import { registerRecordBrowserRoutes } from './routes/records';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
+  registerUiRoutes,
   registerRestV3ClusterRoutes,
   registerRestV3TopicRoutes,
   registerRestV3ConfigRoutes,
-  registerUiRoutes,
+  registerRestV3RecordRoutes,
+  registerRecordBrowserRoutes,
 ];

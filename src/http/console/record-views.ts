@@ -1,0 +1,135 @@
+// How the console shows a record's bytes: base64 of at most a limit (the rest is left to a download link), a UTF-8
+// view when the shown bytes are valid text, and whether the whole payload is JSON. Pure functions over buffers.
+import { COMPRESSION_NAMES } from '../../../codecs/records/compression';
+import type { DecodedBatch, DecodedRecord } from '../../../codecs/records/record-batch';
+import { arrayOf, bool, described, int, type JsonSchema, nullableInt, nullableStr, obj, str } from './json-schema';
+
+export interface PayloadView {
+  readonly size: number;
+  /** True when only the first bytes are shown (base64 and utf8 cover those). */
+  readonly truncated: boolean;
+  readonly base64: string;
+  /** The shown bytes as text, or null when they are not valid UTF-8. */
+  readonly utf8: string | null;
+  /** Whether the whole payload parses as JSON (false for a truncated one, which is not checked). */
+  readonly is_json: boolean;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text when they are valid UTF-8; a cut at the end of a truncated view may drop up to 3 bytes. */
+function utf8Of(bytes: Buffer, truncated: boolean): string | null {
+  const tries = truncated ? 4 : 1;
+  for (let cut = 0; cut < tries && cut <= bytes.length; cut++) {
+    try {
+      return strictUtf8.decode(bytes.subarray(0, bytes.length - cut));
+    } catch {
+      // not text, or cut inside a character
+    }
+  }
+  return null;
+}
+
+function isJson(text: string | null): boolean {
+  if (text === null || text.trim() === '') return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function payloadView(bytes: Buffer, limit: number): PayloadView {
+  const truncated = bytes.length > limit;
+  const shown = truncated ? bytes.subarray(0, limit) : bytes;
+  const utf8 = utf8Of(shown, truncated);
+  return { size: bytes.length, truncated, base64: shown.toString('base64'), utf8, is_json: !truncated && isJson(utf8) };
+}
+
+export interface BatchView {
+  readonly base_offset: number;
+  readonly last_offset: number;
+  readonly compression: string;
+  readonly timestamp_type: string;
+  readonly producer_id: number;
+  readonly producer_epoch: number;
+  readonly base_sequence: number;
+  readonly transactional: boolean;
+  readonly control: boolean;
+  readonly size_bytes: number;
+  readonly record_count: number;
+}
+
+export function batchView(b: DecodedBatch): BatchView {
+  return {
+    base_offset: Number(b.baseOffset),
+    last_offset: Number(b.lastOffset),
+    compression: COMPRESSION_NAMES[b.compression] ?? String(b.compression),
+    timestamp_type: b.timestampType,
+    producer_id: Number(b.producerId),
+    producer_epoch: b.producerEpoch,
+    base_sequence: b.baseSequence,
+    transactional: b.transactional,
+    control: b.control,
+    size_bytes: b.sizeInBytes,
+    record_count: b.recordsCount,
+  };
+}
+
+export interface RecordView {
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number;
+  readonly key: PayloadView | null;
+  readonly value: PayloadView | null;
+  /** Where the whole value can be downloaded when it was truncated. */
+  readonly value_download: string | null;
+  readonly headers: ReadonlyArray<{ readonly name: string; readonly value: PayloadView | null }>;
+  readonly batch: BatchView;
+}
+
+/** One record as the message browser shows it; `downloadUrl` names where the full value is served. */
+export function recordView(partition: number, batch: DecodedBatch, r: DecodedRecord, limit: number, downloadUrl: (offset: bigint) => string): RecordView {
+  const value = r.value === null ? null : payloadView(r.value, limit);
+  return {
+    partition,
+    offset: Number(r.offset),
+    timestamp: Number(r.timestamp),
+    key: r.key === null ? null : payloadView(r.key, limit),
+    value,
+    value_download: value?.truncated === true ? downloadUrl(r.offset) : null,
+    headers: r.headers.map((h) => ({ name: h.key, value: h.value === null ? null : payloadView(h.value, limit) })),
+    batch: batchView(batch),
+  };
+}
+
+const payloadSchema: JsonSchema = {
+  ...obj({ size: int, truncated: bool, base64: str, utf8: nullableStr, is_json: bool }),
+  type: ['object', 'null'],
+};
+
+export const recordViewSchema: JsonSchema = obj({
+  partition: int,
+  offset: int,
+  timestamp: described(int, 'milliseconds since the epoch'),
+  key: payloadSchema,
+  value: payloadSchema,
+  value_download: nullableStr,
+  headers: arrayOf(obj({ name: str, value: payloadSchema })),
+  batch: obj({
+    base_offset: int,
+    last_offset: int,
+    compression: str,
+    timestamp_type: str,
+    producer_id: int,
+    producer_epoch: int,
+    base_sequence: int,
+    transactional: bool,
+    control: bool,
+    size_bytes: int,
+    record_count: int,
+  }),
+});
+
+export const nullableOffset = nullableInt;
