@@ -94,3 +94,31 @@ export function ActionResult({ error, note }: { error: string | undefined; note:
     </p>
   );
 }
+
+let fieldIds = 0;
+
+/**
+ * A labelled select. The label is tied by id rather than wrapped around the select: a wrapping label would put
+ * every option's text into the select's accessible name.
+ */
+export function SelectField({
+  label,
+  value,
+  onChange,
+  children,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  children: ComponentChildren;
+}) {
+  const [id] = useState(() => `field-${++fieldIds}`);
+  return (
+    <span class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {children}
+      </select>
+    </span>
+  );
+}

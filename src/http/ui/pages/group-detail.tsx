@@ -6,7 +6,7 @@ import { deleteGroup, getGroup, groupLags, listConsumers, resetGroupOffsets, typ
 import { href } from '../app';
 import { GroupLagChart } from '../live';
 import { formatCount } from '../format';
-import { ActionResult, Facts, Loading, useAction, useLoad } from '../hooks';
+import { ActionResult, Facts, Loading, useAction, useLoad, SelectField } from '../hooks';
 
 const REFRESH_MS = 5000;
 
@@ -138,15 +138,12 @@ function ResetForm({ groupId, lags, inactive, onDone }: { groupId: string; lags:
         <label>
           Partition (empty for all) <input type="number" min="0" value={partition} onInput={(e) => setPartition(e.currentTarget.value)} />
         </label>
-        <label>
-          Reset to
-          <select value={strategy} onChange={(e) => setStrategy(e.currentTarget.value as ResetStrategy)}>
-            <option value="earliest">earliest</option>
-            <option value="latest">latest</option>
-            <option value="timestamp">timestamp</option>
-            <option value="offset">offset</option>
-          </select>
-        </label>
+        <SelectField label="Reset to" value={strategy} onChange={(v) => setStrategy(v as ResetStrategy)}>
+          <option value="earliest">earliest</option>
+          <option value="latest">latest</option>
+          <option value="timestamp">timestamp</option>
+          <option value="offset">offset</option>
+        </SelectField>
         {strategy === 'timestamp' && (
           <label>
             Time <input type="datetime-local" step="0.001" required value={value} onInput={(e) => setValue(e.currentTarget.value)} />

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { browseRecords, listPartitions, type BrowsedRecord, type BrowsePage, type Payload, type BrowseQuery, type StartFrom } from '../api';
 import { href } from '../app';
 import { asText, formatTimestamp } from '../format';
-import { ErrorNote, errorMessage, useLoad } from '../hooks';
+import { ErrorNote, errorMessage, useLoad, SelectField } from '../hooks';
 import { ProduceForm } from './produce';
 import { bytesOf, RecordView } from './record-view';
 
@@ -120,26 +120,20 @@ function BrowseForm({ partitionIds, query, onQuery }: { partitionIds: number[]; 
   };
   return (
     <form aria-label="Browse records" class="inline browse" onSubmit={submit}>
-      <label>
-        Partition
-        <select value={partition} onChange={(e) => setPartition(e.currentTarget.value)}>
-          <option value="">All partitions</option>
-          {partitionIds.map((id) => (
-            <option key={id} value={String(id)}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Start from
-        <select value={from} onChange={(e) => setFrom(e.currentTarget.value as StartFrom)}>
-          <option value="oldest">Oldest</option>
-          <option value="newest">Newest</option>
-          <option value="offset">Offset</option>
-          <option value="timestamp">Timestamp</option>
-        </select>
-      </label>
+      <SelectField label="Partition" value={partition} onChange={(v) => setPartition(v)}>
+        <option value="">All partitions</option>
+        {partitionIds.map((id) => (
+          <option key={id} value={String(id)}>
+            {id}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label="Start from" value={from} onChange={(v) => setFrom(v as StartFrom)}>
+        <option value="oldest">Oldest</option>
+        <option value="newest">Newest</option>
+        <option value="offset">Offset</option>
+        <option value="timestamp">Timestamp</option>
+      </SelectField>
       {from === 'offset' && (
         <label>
           Offset <input type="number" min="0" required value={offset} onInput={(e) => setOffset(e.currentTarget.value)} />
@@ -150,16 +144,13 @@ function BrowseForm({ partitionIds, query, onQuery }: { partitionIds: number[]; 
           Time <input type="datetime-local" step="0.001" required value={time} onInput={(e) => setTime(e.currentTarget.value)} />
         </label>
       )}
-      <label>
-        Records per page
-        <select value={limit} onChange={(e) => setLimit(e.currentTarget.value)}>
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={String(n)}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SelectField label="Records per page" value={limit} onChange={(v) => setLimit(v)}>
+        {PAGE_SIZES.map((n) => (
+          <option key={n} value={String(n)}>
+            {n}
+          </option>
+        ))}
+      </SelectField>
       <label>
         Key or value contains <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
       </label>

@@ -2,7 +2,7 @@
 // text or as JSON, which the form checks before sending. Answers with the partition and offset written.
 import { useState } from 'preact/hooks';
 import { produceRecord, type ProduceRequest } from '../api';
-import { ActionResult, useAction } from '../hooks';
+import { ActionResult, useAction, SelectField } from '../hooks';
 
 /** Headers typed one per line as `name: value`; a line without a colon is a header with an empty value. */
 export function parseHeaderLines(text: string): { name: string; value: string }[] {
@@ -47,26 +47,20 @@ export function ProduceForm({ topic, partitionIds, onProduced }: { topic: string
       <h2 id="produce-heading">Produce a record</h2>
       <form aria-label="Produce a record" onSubmit={submit}>
         <div class="inline">
-          <label>
-            Partition
-            <select value={partition} onChange={(e) => setPartition(e.currentTarget.value)}>
-              <option value="">Any (the broker chooses)</option>
-              {[...partitionIds]
-                .sort((a, b) => a - b)
-                .map((id) => (
-                  <option key={id} value={String(id)}>
-                    {id}
-                  </option>
-                ))}
-            </select>
-          </label>
-          <label>
-            Format
-            <select value={format} onChange={(e) => setFormat(e.currentTarget.value as ProduceRequest['format'])}>
-              <option value="STRING">Text</option>
-              <option value="JSON">JSON</option>
-            </select>
-          </label>
+          <SelectField label="Partition" value={partition} onChange={(v) => setPartition(v)}>
+            <option value="">Any (the broker chooses)</option>
+            {[...partitionIds]
+              .sort((a, b) => a - b)
+              .map((id) => (
+                <option key={id} value={String(id)}>
+                  {id}
+                </option>
+              ))}
+          </SelectField>
+          <SelectField label="Format" value={format} onChange={(v) => setFormat(v as ProduceRequest['format'])}>
+            <option value="STRING">Text</option>
+            <option value="JSON">JSON</option>
+          </SelectField>
           <label>
             <input type="checkbox" checked={nullKey} onChange={(e) => setNullKey(e.currentTarget.checked)} /> Null key
           </label>

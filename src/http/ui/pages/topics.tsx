@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { createTopic, deleteTopic, listAllTopicConfigs, listTopics, topicStats, type ConfigEntry, type Topic, type TopicStats } from '../api';
 import { href } from '../app';
 import { formatBytes, formatCount, formatDuration } from '../format';
-import { ActionResult, Loading, useAction, useLoad } from '../hooks';
+import { ActionResult, Loading, useAction, useLoad, SelectField } from '../hooks';
 
 interface TopicRow extends Topic {
   readonly retentionMs: string | null;
@@ -161,14 +161,11 @@ function CreateTopicForm({ onCreated }: { onCreated: () => void }) {
         <label>
           Partitions <input name="partitions_count" type="number" min="1" required value={partitions} onInput={(e) => setPartitions(e.currentTarget.value)} />
         </label>
-        <label>
-          Cleanup policy
-          <select name="cleanup.policy" value={cleanup} onChange={(e) => setCleanup(e.currentTarget.value)}>
-            <option value="delete">delete</option>
-            <option value="compact">compact</option>
-            <option value="compact,delete">compact,delete</option>
-          </select>
-        </label>
+        <SelectField label="Cleanup policy" value={cleanup} onChange={(v) => setCleanup(v)}>
+          <option value="delete">delete</option>
+          <option value="compact">compact</option>
+          <option value="compact,delete">compact,delete</option>
+        </SelectField>
         <label>
           Retention (hours, empty for the broker default){' '}
           <input name="retention_hours" type="number" min="-1" step="any" value={retentionHours} onInput={(e) => setRetentionHours(e.currentTarget.value)} />
