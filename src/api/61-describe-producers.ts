@@ -5,7 +5,30 @@
 import { DescribeProducersRequestCodec } from '../../codecs/generated/DescribeProducersRequest';
 import { DescribeProducersResponseCodec, DescribeProducersResponseInit } from '../../codecs/generated/DescribeProducersResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
+import type { PartitionLog } from '../../storage';
 import { defineHandler } from './handler';
+
+export interface ActiveProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly lastSequence: number;
+  readonly lastTimestamp: bigint;
+  readonly coordinatorEpoch: number;
+  /** -1 when the producer has no open transaction on the partition. */
+  readonly currentTxnStartOffset: bigint;
+}
+
+/** The producers a partition's producer state knows, as DescribeProducers reports them. */
+export function activeProducersOf(log: PartitionLog): ActiveProducer[] {
+  return log.producerStates().map((p) => ({
+    producerId: p.producerId,
+    producerEpoch: p.producerEpoch,
+    lastSequence: p.batches.length > 0 ? p.batches[p.batches.length - 1].lastSeq : -1,
+    lastTimestamp: p.lastTimestamp,
+    coordinatorEpoch: p.coordinatorEpoch,
+    currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
+  }));
+}
 
 export const describeProducersHandler = defineHandler({
   request: DescribeProducersRequestCodec,
@@ -29,14 +52,7 @@ export const describeProducersHandler = defineHandler({
                 partitionIndex,
                 errorCode: ErrorCode.NONE,
                 errorMessage: null,
-                activeProducers: log.producerStates().map((p) => ({
-                  producerId: p.producerId,
-                  producerEpoch: p.producerEpoch,
-                  lastSequence: p.batches.length > 0 ? p.batches[p.batches.length - 1].lastSeq : -1,
-                  lastTimestamp: p.lastTimestamp,
-                  coordinatorEpoch: p.coordinatorEpoch,
-                  currentTxnStartOffset: p.currentTxnFirstOffset ?? -1n,
-                })),
+                activeProducers: activeProducersOf(log),
               };
             }),
           };

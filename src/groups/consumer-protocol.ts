@@ -3,6 +3,7 @@
 // GROUP_SUBSCRIBED_TO_TOPIC check, offset expiry of unsubscribed topics); everything else stays opaque bytes.
 import { Reader } from '../../codecs/primitives/reader';
 import { ConsumerProtocolSubscriptionCodec } from '../../codecs/generated/ConsumerProtocolSubscription';
+import { ConsumerProtocolAssignmentCodec } from '../../codecs/generated/ConsumerProtocolAssignment';
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';
 
@@ -17,5 +18,20 @@ export function subscribedTopicsOf(metadata: Buffer): string[] | null {
     return decoded.topics;
   } catch {
     return null;
+  }
+}
+
+/** The partitions a SyncGroup assignment of the consumer protocol gives a member, partitions sorted; [] when unreadable. */
+export function assignedPartitionsOf(assignment: Buffer): Array<{ topic: string; partitions: number[] }> {
+  if (assignment.length < 2) return [];
+  try {
+    const reader = new Reader(assignment);
+    const version = Math.min(reader.readInt16(), ConsumerProtocolAssignmentCodec.maxVersion);
+    return ConsumerProtocolAssignmentCodec.decode(reader, version).assignedPartitions.map((tp) => ({
+      topic: tp.topic,
+      partitions: [...tp.partitions].sort((a, b) => a - b),
+    }));
+  } catch {
+    return [];
   }
 }

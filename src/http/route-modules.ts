@@ -8,6 +8,10 @@ import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
 import { registerRestV3RecordRoutes } from './routes/rest-v3-records';
 import { registerRecordBrowserRoutes } from './routes/records';
+import { registerRestV3GroupRoutes } from './routes/rest-v3-groups';
+import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin';
+import { registerOverviewRoutes } from './routes/overview';
+import { registerTransactionRoutes } from './routes/transactions';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
@@ -17,4 +21,8 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerRestV3ConfigRoutes,
   registerRestV3RecordRoutes,
   registerRecordBrowserRoutes,
+  registerRestV3GroupRoutes,
+  registerConsumerGroupAdminRoutes,
+  registerOverviewRoutes,
+  registerTransactionRoutes,
 ];

@@ -1,8 +1,7 @@
 // `eddy group list|describe|reset-offsets|delete`: consumer groups as kafka-consumer-groups.sh shows and changes
 // them. Offsets are reset only while the group is empty (Kafka's rule: a live member would overwrite them).
-import { ConsumerProtocolAssignmentCodec } from '../../codecs/generated/ConsumerProtocolAssignment';
 import type { DescribeGroupsResponseDescribedGroupMember } from '../../codecs/generated/DescribeGroupsResponse';
-import { Reader } from '../../codecs/primitives/reader';
+import { assignedPartitionsOf } from '../groups/consumer-protocol';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { Apis } from '../client/apis';
 import { checkErrorCode, KafkaResponseError } from '../client/errors';
@@ -45,15 +44,7 @@ interface MemberView {
 
 /** A classic consumer member's assignment (the consumer protocol's bytes); other protocols' members have none. */
 function memberView(member: DescribeGroupsResponseDescribedGroupMember, protocolType: string): MemberView {
-  let assignment: MemberView['assignment'] = [];
-  if (protocolType === 'consumer' && member.memberAssignment.length >= 2) {
-    const reader = new Reader(member.memberAssignment);
-    const version = Math.min(reader.readInt16(), ConsumerProtocolAssignmentCodec.maxVersion);
-    assignment = ConsumerProtocolAssignmentCodec.decode(reader, version).assignedPartitions.map((tp) => ({
-      topic: tp.topic,
-      partitions: [...tp.partitions].sort((a, b) => a - b),
-    }));
-  }
+  const assignment = protocolType === 'consumer' ? assignedPartitionsOf(member.memberAssignment) : [];
   return { memberId: member.memberId, clientId: member.clientId, host: member.clientHost, assignment };
 }
 

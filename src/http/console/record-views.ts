@@ -1,6 +1,7 @@
 // How the console shows a record's bytes: base64 of at most a limit (the rest is left to a download link), a UTF-8
 // view when the shown bytes are valid text, and whether the whole payload is JSON. Pure functions over buffers.
 import { COMPRESSION_NAMES } from '../../../codecs/records/compression';
+import { ControlRecordType, decodeControlRecordType } from '../../../codecs/records/control-batch';
 import type { DecodedBatch, DecodedRecord } from '../../../codecs/records/record-batch';
 import { arrayOf, bool, described, int, type JsonSchema, nullableInt, nullableStr, obj, str } from './json-schema';
 
@@ -86,7 +87,20 @@ export interface RecordView {
   /** Where the whole value can be downloaded when it was truncated. */
   readonly value_download: string | null;
   readonly headers: ReadonlyArray<{ readonly name: string; readonly value: PayloadView | null }>;
+  /** A control record's type (COMMIT or ABORT for transaction markers); null for data records. */
+  readonly control_type: string | null;
   readonly batch: BatchView;
+}
+
+/** The name of a control record's type from its key. */
+function controlTypeOf(key: Buffer | null): string {
+  try {
+    const type = decodeControlRecordType(key);
+    const name = Object.entries(ControlRecordType).find(([, id]) => id === type)?.[0];
+    return name ?? `UNKNOWN_${type}`;
+  } catch {
+    return 'UNKNOWN';
+  }
 }
 
 /** One record as the message browser shows it; `downloadUrl` names where the full value is served. */
@@ -100,6 +114,7 @@ export function recordView(partition: number, batch: DecodedBatch, r: DecodedRec
     value,
     value_download: value?.truncated === true ? downloadUrl(r.offset) : null,
     headers: r.headers.map((h) => ({ name: h.key, value: h.value === null ? null : payloadView(h.value, limit) })),
+    control_type: batch.control ? controlTypeOf(r.key) : null,
     batch: batchView(batch),
   };
 }
@@ -117,6 +132,7 @@ export const recordViewSchema: JsonSchema = obj({
   value: payloadSchema,
   value_download: nullableStr,
   headers: arrayOf(obj({ name: str, value: payloadSchema })),
+  control_type: described(nullableStr, 'COMMIT or ABORT for a transaction marker; null for data records'),
   batch: obj({
     base_offset: int,
     last_offset: int,
