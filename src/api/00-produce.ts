@@ -19,7 +19,7 @@
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
-import { validateProducedRecords, type ProduceValidationResult } from '../../codecs/records/produce-validation';
+import { validateProducedRecords, type ProduceValidationResult, type ValidatedBatch } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { BATCH_HEADER, batchIsTransactional, batchMagic } from '../../codecs/records/batch-header';
@@ -69,6 +69,15 @@ function appended(index: number, result: AppendResult): PartitionResponse {
 /** What appending needs of a request: a Produce request's context, or the console's produce (as Produce v11). */
 export type AppendContext = Pick<RequestContext, 'services' | 'apiVersion' | 'logger'>;
 
+/** Kafka's BytesInPerSec and MessagesInPerSec count what an append wrote: a retried duplicate wrote nothing. */
+function countedIn(ctx: AppendContext, topic: string, bytes: Buffer, batches: readonly ValidatedBatch[], result: AppendResult): AppendResult {
+  if (result.duplicate) return result;
+  let records = 0;
+  for (let i = 0; i < batches.length; i++) records += batches[i].recordCount;
+  ctx.services.metrics.topicIn(topic, bytes.length, records);
+  return result;
+}
+
 /** Validates and appends one partition's records; the answer is at hand without a promise when storage wrote them at once. */
 export function appendPartition(
   ctx: AppendContext,
@@ -111,11 +120,13 @@ export function appendPartition(
   const write = (): PartitionResponse | Promise<PartitionResponse> => {
     try {
       const now = log.appendNow(bytes, { leaderEpoch: 0 });
-      if (now !== null) return appended(partitionIndex, now);
+      if (now !== null) return appended(partitionIndex, countedIn(ctx, topicName, bytes, verdict.batches, now));
     } catch (err) {
       return refusedByProducerState(err);
     }
-    return log.append(bytes, { leaderEpoch: 0 }).then((result) => appended(partitionIndex, result), refusedByProducerState);
+    return log
+      .append(bytes, { leaderEpoch: 0 })
+      .then((result) => appended(partitionIndex, countedIn(ctx, topicName, bytes, verdict.batches, result)), refusedByProducerState);
   };
   const txnBatch = verdict.batches.find((b) => b.transactional && b.producerId >= 0n);
   if (txnBatch === undefined || transactionalId === null) return write();

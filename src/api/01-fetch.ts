@@ -32,6 +32,7 @@ import { joinAdjacentViews } from './adjacent-views';
 import type { CachedPartition } from './fetch-session-cache';
 import { FetchContext, mustAnswer, openFetchContext, openSession, recordAnswer, rotateToBack, sessionStillAt } from './fetch-sessions';
 import type { TopicRef } from '../topics/topic-service';
+import { recordsInBatches, type BrokerMetrics } from '../metrics/broker-metrics';
 
 type TopicResponse = NonNullable<FetchResponseInit['responses']>[number];
 type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
@@ -262,6 +263,15 @@ function byTopic(parts: readonly PlannedPartition[], responses: readonly Partiti
 
 const ALL = (): boolean => true;
 
+/** Kafka's BytesOutPerSec, and the records those bytes hold: what the answer carries of each topic. */
+function countOut(metrics: BrokerMetrics, parts: readonly PlannedPartition[], round: ReadRound): void {
+  for (let i = 0; i < parts.length; i++) {
+    const log = parts[i].log;
+    // The log's topic: a request by topic id (v13+) may leave the target's name empty.
+    if (round.sizes[i] > 0 && log !== undefined) metrics.topicOut(log.topic, round.sizes[i], recordsInBatches(round.responses[i].records));
+  }
+}
+
 function answer(errorCode: number, sessionId: number, responses: TopicResponse[]): FetchResponseInit {
   return { throttleTimeMs: 0, errorCode, sessionId, responses };
 }
@@ -323,6 +333,7 @@ export const fetchHandler = defineHandler({
       lease.releaseAll();
       round = await readAll(parts, limits, lease);
     }
+    if (round.bytes > 0) countOut(ctx.services.metrics, parts, round);
     const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;
     return sessionAnswer(context, parts, round, answered, ctx);
   },

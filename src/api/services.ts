@@ -11,6 +11,7 @@ import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TransactionCoordinator } from '../transactions/transaction-coordinator';
 import type { ScramCredentialStore } from '../security/scram-store';
 import type { FetchSessionCache } from './fetch-session-cache';
+import type { BrokerMetrics } from '../metrics/broker-metrics';
 
 /** This broker's identity in the cluster (meta.properties). */
 export interface NodeIdentity {
@@ -82,4 +83,6 @@ export interface BrokerServices {
   readonly dynamicConfigs: DynamicBrokerConfigs;
   /** Incremental fetch sessions (KIP-227), kept for the broker's life, across connections. */
   readonly fetchSessions: FetchSessionCache;
+  /** Per-topic bytes and records in and out, counted by Produce and Fetch (read by /metrics). */
+  readonly metrics: BrokerMetrics;
 }

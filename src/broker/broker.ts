@@ -23,6 +23,7 @@ import type { TransactionCoordinator } from '../transactions/transaction-coordin
 import { Coordinators } from './coordinators';
 import { brokerServices } from './services';
 import type { Logger } from '../logger';
+import { BrokerMetrics } from '../metrics/broker-metrics';
 
 /** How long shutdown waits for in-flight requests before closing connections regardless. */
 const SHUTDOWN_DRAIN_MS = 5000;
@@ -50,6 +51,8 @@ export class Broker {
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
   private readonly newRequestScope: RequestScopeFactory;
   private stopping: Promise<void> | null = null;
+  /** Requests, per-topic traffic and connections, counted as they happen; /metrics and the console read them. */
+  readonly metrics = new BrokerMetrics();
 
   private constructor(
     readonly config: BrokerConfig,
@@ -75,6 +78,7 @@ export class Broker {
       apis: this.handlers,
       scramCredentials: security.scram,
       dynamicConfigs,
+      metrics: this.metrics,
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
   }
@@ -206,11 +210,17 @@ export class Broker {
         securityProtocol: this.security.listener(listenerName).protocol,
         principal,
         authenticator,
+        metrics: this.metrics,
       },
       this.logger,
     );
+    const counted = this.metrics.listener(listenerName);
+    counted.created++;
     this.connections.add(connection);
-    void connection.closed.then(() => this.connections.delete(connection));
+    void connection.closed.then(() => {
+      counted.closed++;
+      this.connections.delete(connection);
+    });
   }
 
   /** Stops accepting, closes client connections, and closes storage cleanly (so the next start skips recovery). */

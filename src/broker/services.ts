@@ -15,6 +15,7 @@ import { FetchSessionCache } from '../api/fetch-session-cache';
 import type { PartitionDirectory } from '../topics/partition-directory';
 import type { TopicService } from '../topics/topic-service';
 import type { Coordinators } from './coordinators';
+import type { BrokerMetrics } from '../metrics/broker-metrics';
 
 export interface BrokerParts {
   readonly node: NodeIdentity;
@@ -26,6 +27,7 @@ export interface BrokerParts {
   readonly apis: ReadonlyMap<number, ApiVersionRange>;
   readonly scramCredentials: ScramCredentialService;
   readonly dynamicConfigs: DynamicBrokerConfigs;
+  readonly metrics: BrokerMetrics;
 }
 
 export function brokerServices(parts: BrokerParts): BrokerServices {
@@ -39,6 +41,7 @@ export function brokerServices(parts: BrokerParts): BrokerServices {
     apis: parts.apis,
     scramCredentials: parts.scramCredentials,
     dynamicConfigs: parts.dynamicConfigs,
+    metrics: parts.metrics,
     fetchSessions: new FetchSessionCache({ slots: parts.config.get(BrokerConfigKeys.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS) }),
     get groups(): GroupService {
       return coordinators.groups;

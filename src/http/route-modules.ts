@@ -12,6 +12,7 @@ import { registerRestV3GroupRoutes } from './routes/rest-v3-groups';
 import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin';
 import { registerOverviewRoutes } from './routes/overview';
 import { registerTransactionRoutes } from './routes/transactions';
+import { registerLiveRoutes } from './routes/live';
 
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerHealthRoutes,
@@ -25,4 +26,5 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerConsumerGroupAdminRoutes,
   registerOverviewRoutes,
   registerTransactionRoutes,
+  registerLiveRoutes,
 ];

@@ -18,6 +18,7 @@ import type { Logger } from '../logger';
 import type { SecurityProtocol } from '../security/listener-security';
 import { ANONYMOUS, type KafkaPrincipal } from '../security/principal';
 import type { AuthDecision, SaslAuthenticator } from './sasl-authenticator';
+import { BrokerMetrics } from '../metrics/broker-metrics';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -34,6 +35,8 @@ export interface ConnectionOptions {
   readonly principal?: KafkaPrincipal;
   /** On SASL listeners: the exchange every frame goes through until it completes (src/network/sasl-authenticator.ts). */
   readonly authenticator?: SaslAuthenticator;
+  /** Where requests are counted and timed; a connection built without one counts into its own. */
+  readonly metrics?: BrokerMetrics;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -66,6 +69,9 @@ export class Connection {
   private handling = false;
   /** What every request's context reports of this connection; the principal changes when SASL completes. */
   private readonly info: { -readonly [K in keyof ConnectionInfo]: ConnectionInfo[K] };
+  private readonly metrics: BrokerMetrics;
+  /** When the request being served was dispatched (requests are served one at a time). */
+  private requestStartedAt = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -75,6 +81,7 @@ export class Connection {
     this.address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.logger = logger;
     this.splitter = new FrameSplitter(options.maxFrameBytes);
+    this.metrics = options.metrics ?? new BrokerMetrics();
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
     void this.stopping.then(() => this.stopController.abort());
@@ -268,6 +275,7 @@ export class Connection {
       });
       return undefined;
     }
+    this.requestStartedAt = this.metrics.requestStarted(header.apiKey, header.apiVersion, frame.length + SIZE_PREFIX_BYTES);
     let request: unknown;
     try {
       request = handler.decodeRequest(reader, header.apiVersion);
@@ -362,6 +370,7 @@ export class Connection {
     if (response === null || response === CLOSE_CONNECTION || this.closedFlag) {
       scope.release();
       if (response === CLOSE_CONNECTION) this.close('a request without a response failed', 'debug', { apiKey: header.apiKey, clientId: header.clientId });
+      else this.metrics.requestCompleted(header.apiKey, this.requestStartedAt, 0, null);
       return;
     }
     const writer = frameWriter();
@@ -380,6 +389,7 @@ export class Connection {
       scope.release();
       throw err;
     }
+    this.metrics.requestCompleted(header.apiKey, this.requestStartedAt, writer.length, response);
   }
 
   /** Resolves once the socket has room for more output again, or is closed. */

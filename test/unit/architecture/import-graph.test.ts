@@ -36,6 +36,7 @@ const srcLevels: readonly (readonly string[])[] = [
   ['src/groups'],
   ['src/topics'],
   ['src/config'],
+  ['src/metrics'],
   ['src/logger.ts'],
 ];
 
