@@ -180,4 +180,87 @@ describeWithBrowser('web console', () => {
     const downloaded = Buffer.from(await (await fetch(new URL(href ?? '', session.url))).arrayBuffer());
     expect(downloaded.equals(blob)).toBe(true);
   });
+
+  it("shows a group's lag per partition and resets it, as Kafka allows only for an empty group", async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.setOffsets({ groupId: 'billing', topic: 'orders', partitions: [{ partition: 0, offset: '5' }] });
+    await admin.disconnect();
+
+    await open('#/groups');
+    const groupRow = page
+      .getByRole('table', { name: 'Consumer groups' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'billing' }) });
+    await expect(groupRow.locator('td').last().textContent()).resolves.toBe(String(JSON_RECORDS - 5));
+    await groupRow.getByRole('link', { name: 'billing' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Consumer group billing' }).waitFor();
+    const lagRow = page.getByRole('table', { name: 'Lag per partition' }).locator('tbody tr').first();
+    await expect(lagRow.locator('td').allTextContents()).resolves.toEqual(['orders', '0', '5', String(JSON_RECORDS), String(JSON_RECORDS - 5), '—']);
+
+    const reset = page.getByRole('form', { name: 'Reset offsets' });
+    await reset.getByLabel('Topic').fill('orders');
+    await reset.getByLabel('Partition (empty for all)').fill('0');
+    await reset.getByLabel('Reset to').selectOption('timestamp');
+    await reset.getByLabel('Time').fill(dateTimeLocal(T0 + 20_000));
+    await reset.getByRole('button', { name: 'Reset offsets' }).click();
+    await page.getByRole('status').filter({ hasText: 'Offsets reset: orders-0 5 → 20.' }).waitFor();
+    await page
+      .getByTestId('total-lag')
+      .filter({ hasText: String(JSON_RECORDS - 20) })
+      .waitFor();
+    await expect(lagRow.locator('td').nth(2).textContent()).resolves.toBe('20');
+  });
+
+  it("refuses to reset or delete a group with a live member, with the broker's reason", async () => {
+    const consumer = kafka.consumer({ groupId: 'live-readers', sessionTimeout: 10_000, heartbeatInterval: 500 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+    let joined!: () => void;
+    const hasJoined = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, () => joined());
+    await consumer.run({ eachMessage: async () => undefined });
+    try {
+      await hasJoined;
+      await open(`#/groups/live-readers`);
+      await expect(page.getByRole('table', { name: 'Members' }).locator('tbody tr').count()).resolves.toBe(1);
+      const reset = page.getByRole('form', { name: 'Reset offsets' });
+      await reset.getByLabel('Topic').fill('orders');
+      await reset.getByRole('button', { name: 'Reset offsets' }).click();
+      await page.getByRole('alert').filter({ hasText: "can only be reset if the group 'live-readers' is inactive" }).waitFor();
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Delete group' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The group live-readers is not empty.' }).waitFor();
+    } finally {
+      await consumer.disconnect();
+    }
+  });
+
+  it('deletes an empty group', async () => {
+    await open('#/groups/billing');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete group' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Consumer groups' }).waitFor();
+    await expect(page.getByRole('link', { name: 'billing' }).count()).resolves.toBe(0);
+  });
+
+  it('shows the overview with live throughput, and transactions and producers', async () => {
+    const txProducer = kafka.producer({ transactionalId: 'invoicer', idempotent: true, maxInFlightRequests: 1 });
+    await txProducer.connect();
+    const txn = await txProducer.transaction();
+    await txn.send({ topic: 'orders', messages: [{ partition: 1, key: 'invoice', value: 'paid' }] });
+    await txn.commit();
+    await txProducer.disconnect();
+
+    await open('#/');
+    const facts = page.locator('dl.facts');
+    await expect(facts.getByText('Broker id').locator('xpath=following-sibling::dd').textContent()).resolves.toBe(String(session.broker.identity.nodeId));
+    await facts.getByText(`PLAINTEXT://${session.bootstrap}`).waitFor();
+    await page.getByRole('img', { name: 'Bytes in per topic' }).waitFor();
+
+    await open('#/transactions');
+    const txRow = page.getByRole('table', { name: 'Transactions' }).getByRole('row').filter({ hasText: 'invoicer' });
+    await expect(txRow.locator('td').first().textContent()).resolves.toBe('CompleteCommit');
+    await page.getByRole('table', { name: 'Producers' }).getByRole('row').filter({ hasText: 'orders' }).first().waitFor();
+  });
 });

@@ -72,13 +72,6 @@ export function queryString(params: Record<string, string | number | boolean | n
 
 // ---- Topics, partitions and configs (Confluent v3) ----
 
-export interface Topic {
-  readonly topic_name: string;
-  readonly is_internal: boolean;
-  readonly replication_factor: number;
-  readonly partitions_count: number;
-}
-
 export interface ConfigEntry {
   readonly name: string;
   readonly value: string | null;
@@ -95,17 +88,6 @@ export interface Partition {
   readonly earliest_offset?: number;
   /** Eddy extension: the high watermark (the next offset). */
   readonly latest_offset?: number;
-  /** Eddy extension: bytes on disk. */
-  readonly size_bytes?: number;
-}
-
-export async function listTopics(): Promise<Topic[]> {
-  return (await getJson<ListOf<Topic>>(await clusterPath('topics'))).data;
-}
-
-/** Every topic's configs in one call (the REST proxy's `topics/-/configs`), for the list's retention and cleanup columns. */
-export async function listAllTopicConfigs(): Promise<ConfigEntry[]> {
-  return (await optional(getJson<ListOf<ConfigEntry>>(await clusterPath('topics', '-', 'configs')), { data: [] })).data;
 }
 
 export async function topicConfigs(topic: string): Promise<ConfigEntry[]> {
@@ -116,31 +98,21 @@ export async function listPartitions(topic: string): Promise<Partition[]> {
   return (await getJson<ListOf<Partition>>(await clusterPath('topics', topic, 'partitions'))).data;
 }
 
+/** A topic as Eddy's /api/topics lists it: one call for the whole list, whatever the number of topics. */
 export interface TopicStats {
-  readonly records: number;
-  readonly sizeBytes: number | undefined;
-}
-
-/** A resource the broker may not serve (an older Eddy, or an extension not there yet): its absence is not an error. */
-async function optional<T>(load: Promise<T>, absent: T): Promise<T> {
-  try {
-    return await load;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return absent;
-    throw err;
-  }
-}
-
-interface TopicSummary {
   readonly topic_name: string;
+  readonly is_internal: boolean;
+  readonly partitions_count: number;
+  /** Latest minus earliest offset, summed over partitions. */
   readonly record_count: number;
-  readonly size_bytes?: number;
+  readonly size_bytes: number;
+  readonly retention_ms: string | null;
+  readonly retention_bytes: string | null;
+  readonly cleanup_policy: string | null;
 }
 
-/** Record counts and sizes of every topic in one call (an empty map when the broker does not serve them). */
-export async function topicStats(): Promise<Map<string, TopicStats>> {
-  const list = await optional(getJson<ListOf<TopicSummary>>('/v3/eddy/topics'), { data: [] });
-  return new Map(list.data.map((t) => [t.topic_name, { records: t.record_count, sizeBytes: t.size_bytes }] as const));
+export async function listTopicStats(): Promise<TopicStats[]> {
+  return (await getJson<ListOf<TopicStats>>('/api/topics')).data;
 }
 
 export interface NewTopic {
@@ -171,6 +143,8 @@ export interface ConsumerGroup {
   readonly is_simple: boolean;
   readonly partition_assignor: string;
   readonly state: string;
+  /** CLASSIC or CONSUMER (KIP-848). */
+  readonly type?: string;
 }
 
 export interface Consumer {
@@ -187,9 +161,10 @@ export interface Assignment {
 export interface Lag {
   readonly topic_name: string;
   readonly partition_id: number;
-  readonly current_offset: number;
+  /** null when nothing is committed for an assigned partition. */
+  readonly current_offset: number | null;
   readonly log_end_offset: number;
-  readonly lag: number;
+  readonly lag: number | null;
   readonly consumer_id: string;
   readonly client_id: string;
 }
@@ -226,7 +201,7 @@ export async function groupLagSummary(groupId: string): Promise<LagSummary> {
 }
 
 export async function deleteGroup(groupId: string): Promise<void> {
-  await deleteJson(await clusterPath('consumer-groups', groupId));
+  await deleteJson(`/api/consumer-groups/${enc(groupId)}`);
 }
 
 export type ResetStrategy = 'earliest' | 'latest' | 'timestamp' | 'offset';
@@ -240,26 +215,32 @@ export interface OffsetReset {
   readonly offset?: number;
 }
 
-export async function resetGroupOffsets(groupId: string, reset: OffsetReset): Promise<void> {
-  await postJson(`${await clusterPath('consumer-groups', groupId)}/offsets:reset`, {
-    topic_name: reset.topic,
-    partition_id: reset.partition,
+export interface ResetAnswer {
+  readonly offsets: { topic_name: string; partition_id: number; previous_offset: number | null; offset: number }[];
+}
+
+/** Kafka's rule holds: the broker refuses while the group has members. */
+export function resetGroupOffsets(groupId: string, reset: OffsetReset): Promise<ResetAnswer> {
+  return postJson<ResetAnswer>(`/api/consumer-groups/${enc(groupId)}/reset-offsets`, {
     strategy: reset.strategy,
     timestamp: reset.timestamp,
     offset: reset.offset,
+    topics: [reset.partition === null ? { topic_name: reset.topic } : { topic_name: reset.topic, partitions: [reset.partition] }],
   });
 }
 
 // ---- Live samples (server-sent events) ----
 
-/** The broker's server-push stream of per-second samples. */
-export const LIVE_STREAM_PATH = '/v3/eddy/live';
+/** The broker's server-push stream: one sample a second while a page listens. */
+export const LIVE_STREAM_PATH = '/api/live';
 
 export interface LiveSample {
   /** Milliseconds since the epoch. */
   readonly time: number;
-  readonly topics?: Readonly<Record<string, { readonly bytes_in_per_sec: number; readonly bytes_out_per_sec: number }>>;
-  readonly groups?: Readonly<Record<string, { readonly lag: number }>>;
+  /** Milliseconds the counts cover (about 1000). */
+  readonly intervalMs: number;
+  readonly topics: readonly { topic: string; bytesIn: number; bytesOut: number; recordsIn: number; recordsOut: number }[];
+  readonly groups: readonly { group: string; lag: number }[];
 }
 
 // ---- Eddy extensions: overview ----
@@ -272,13 +253,13 @@ export interface Overview {
   readonly uptime_ms: number;
   readonly data_dir: string;
   readonly data_dir_size_bytes: number;
-  readonly topics_count?: number;
-  readonly partitions_count?: number;
-  readonly consumer_groups_count?: number;
+  readonly topic_count: number;
+  readonly partition_count: number;
+  readonly internal_topic_count: number;
 }
 
 export function getOverview(): Promise<Overview> {
-  return getJson<Overview>('/v3/eddy/overview');
+  return getJson<Overview>('/api/overview');
 }
 
 // ---- Records: produce (Confluent v3) and browse (Eddy extension) ----
@@ -345,6 +326,8 @@ export interface BrowsedRecord {
   /** Where the whole value is downloaded, when the page holds only its first bytes. */
   readonly value_download: string | null;
   readonly headers: { name: string; value: Payload | null }[];
+  /** COMMIT or ABORT for a transaction marker; null for a data record. */
+  readonly control_type: string | null;
   readonly batch: BatchInfo;
 }
 
@@ -392,8 +375,9 @@ export interface Transaction {
   readonly producer_id: number;
   readonly producer_epoch: number;
   readonly timeout_ms: number;
-  readonly start_time_ms?: number | null;
-  readonly partitions: { topic_name: string; partition_id: number }[];
+  /** -1 without an open transaction. */
+  readonly start_timestamp: number;
+  readonly partitions: { topic_name: string; partitions: number[] }[];
 }
 
 export interface ActiveProducer {
@@ -407,9 +391,9 @@ export interface ActiveProducer {
 }
 
 export async function listTransactions(): Promise<Transaction[]> {
-  return (await getJson<ListOf<Transaction>>('/v3/eddy/transactions')).data;
+  return (await getJson<ListOf<Transaction>>('/api/transactions')).data;
 }
 
 export async function listProducers(): Promise<ActiveProducer[]> {
-  return (await getJson<ListOf<ActiveProducer>>('/v3/eddy/producers')).data;
+  return (await getJson<ListOf<ActiveProducer>>('/api/producers')).data;
 }

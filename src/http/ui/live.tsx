@@ -24,11 +24,14 @@ function useLiveSeries(pick: (sample: LiveSample) => ReadonlyMap<string, number>
   return [...series.values()];
 }
 
+/** A count over the sample's interval as a rate per second. */
+const perSecondOf = (count: number, sample: LiveSample): number => (sample.intervalMs > 0 ? (count * 1000) / sample.intervalMs : count);
+
 const perSecond = (format: (n: number) => string) => (n: number) => `${format(n)}/s`;
 
 export function TopicThroughputCharts({ width = 480 }: { width?: number }) {
-  const bytesIn = useLiveSeries((s) => new Map(Object.entries(s.topics ?? {}).map(([topic, t]) => [topic, t.bytes_in_per_sec])));
-  const bytesOut = useLiveSeries((s) => new Map(Object.entries(s.topics ?? {}).map(([topic, t]) => [topic, t.bytes_out_per_sec])));
+  const bytesIn = useLiveSeries((s) => new Map(s.topics.map((t) => [t.topic, perSecondOf(t.bytesIn, s)])));
+  const bytesOut = useLiveSeries((s) => new Map(s.topics.map((t) => [t.topic, perSecondOf(t.bytesOut, s)])));
   return (
     <div class="charts">
       <figure>
@@ -45,7 +48,7 @@ export function TopicThroughputCharts({ width = 480 }: { width?: number }) {
 
 export function GroupLagChart({ groupId }: { groupId: string }) {
   const lag = useLiveSeries((s) => {
-    const group = s.groups?.[groupId];
+    const group = s.groups.find((g) => g.group === groupId);
     return new Map(group === undefined ? [] : [['total lag', group.lag]]);
   });
   return (

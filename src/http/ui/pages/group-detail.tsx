@@ -32,7 +32,7 @@ export function GroupDetailPage({ groupId }: { groupId: string }) {
               ['State', <span class={`state state-${group.state.toLowerCase()}`}>{group.state}</span>],
               ['Protocol', group.partition_assignor || '—'],
               ['Members', consumers.length],
-              ['Total lag', <span data-testid="total-lag">{formatCount(lags.reduce((sum, l) => sum + Math.max(0, l.lag), 0))}</span>],
+              ['Total lag', <span data-testid="total-lag">{formatCount(lags.reduce((sum, l) => sum + Math.max(0, l.lag ?? 0), 0))}</span>],
             ]}
           />
           <section aria-labelledby="members-heading">
@@ -117,9 +117,9 @@ function ResetForm({ groupId, lags, inactive, onDone }: { groupId: string; lags:
     event.preventDefault();
     action.run(async () => {
       const target = strategy === 'timestamp' ? { timestamp: Date.parse(value) } : strategy === 'offset' ? { offset: Number(value) } : {};
-      await resetGroupOffsets(groupId, { topic, partition: partition === '' ? null : Number(partition), strategy, ...target });
+      const answer = await resetGroupOffsets(groupId, { topic, partition: partition === '' ? null : Number(partition), strategy, ...target });
       onDone();
-      return `Offsets of ${groupId} on ${topic} reset to ${strategy}${value === '' ? '' : ` ${value}`}.`;
+      return `Offsets reset: ${answer.offsets.map((o) => `${o.topic_name}-${o.partition_id} ${o.previous_offset ?? 'none'} → ${o.offset}`).join(', ')}.`;
     });
   };
   return (

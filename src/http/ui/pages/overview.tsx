@@ -31,9 +31,8 @@ export function OverviewPage() {
               ['Uptime', formatDuration(o.uptime_ms)],
               ['Data directory', <code>{o.data_dir}</code>],
               ['Data size', formatBytes(o.data_dir_size_bytes)],
-              ...(o.topics_count === undefined ? [] : [['Topics', formatCount(o.topics_count)] as const]),
-              ...(o.partitions_count === undefined ? [] : [['Partitions', formatCount(o.partitions_count)] as const]),
-              ...(o.consumer_groups_count === undefined ? [] : [['Consumer groups', formatCount(o.consumer_groups_count)] as const]),
+              ['Topics', `${formatCount(o.topic_count - o.internal_topic_count)} (+${o.internal_topic_count} internal)`],
+              ['Partitions', formatCount(o.partition_count)],
             ]}
           />
         )}

@@ -86,7 +86,7 @@ export function RecordView({ record }: { record: BrowsedRecord }) {
             ['Producer epoch', batch.producer_epoch],
             ['Base sequence', batch.base_sequence],
             ['Transactional', batch.transactional ? 'yes' : 'no'],
-            ['Control batch', batch.control ? 'yes' : 'no'],
+            ['Control batch', batch.control ? `yes (${record.control_type ?? 'unknown'} marker)` : 'no'],
           ]}
         />
       </section>

@@ -1,9 +1,9 @@
-// One topic: its partitions with their offsets, record counts and sizes, and its configs, each editable (set a
+// One topic: its partitions with their offsets and record counts, and its configs, each editable (set a
 // value, or reset it to the broker's default) through the API's atomic alter call.
 import { useState } from 'preact/hooks';
 import { alterTopicConfigs, listPartitions, topicConfigs, type ConfigEntry } from '../api';
 import { href } from '../app';
-import { formatBytes, formatCount } from '../format';
+import { formatCount } from '../format';
 import { ActionResult, Loading, useAction, useLoad } from '../hooks';
 
 export function TopicDetailPage({ topic }: { topic: string }) {
@@ -33,7 +33,6 @@ function PartitionsSection({ topic }: { topic: string }) {
                 <th scope="col">Earliest offset</th>
                 <th scope="col">Latest offset</th>
                 <th scope="col">Records</th>
-                <th scope="col">Size</th>
               </tr>
             </thead>
             <tbody>
@@ -47,7 +46,6 @@ function PartitionsSection({ topic }: { topic: string }) {
                   <td class="num">
                     {formatCount(p.latest_offset === undefined || p.earliest_offset === undefined ? undefined : p.latest_offset - p.earliest_offset)}
                   </td>
-                  <td class="num">{formatBytes(p.size_bytes)}</td>
                 </tr>
               ))}
             </tbody>

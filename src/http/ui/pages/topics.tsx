@@ -1,39 +1,14 @@
 // The topic list: every topic with its partitions, records, size, retention and cleanup policy, a name filter
-// (a dev broker can hold a thousand test topics) and the form that creates one. Two calls fill it whatever the
-// number of topics: the list and every topic's configs at once.
+// (a dev broker can hold a thousand test topics) and the form that creates one. One call fills it whatever the
+// number of topics.
 import { useMemo, useState } from 'preact/hooks';
-import { createTopic, deleteTopic, listAllTopicConfigs, listTopics, topicStats, type ConfigEntry, type Topic, type TopicStats } from '../api';
+import { createTopic, deleteTopic, listTopicStats, type TopicStats } from '../api';
 import { href } from '../app';
 import { formatBytes, formatCount, formatDuration } from '../format';
-import { ActionResult, Loading, useAction, useLoad, SelectField } from '../hooks';
+import { ActionResult, Loading, SelectField, useAction, useLoad } from '../hooks';
 
-interface TopicRow extends Topic {
-  readonly retentionMs: string | null;
-  readonly cleanupPolicy: string | null;
-  readonly stats: TopicStats | undefined;
-}
-
-function joinRows(topics: Topic[], configs: ConfigEntry[], stats: Map<string, TopicStats>): TopicRow[] {
-  const configOf = new Map<string, Map<string, string | null>>();
-  for (const entry of configs) {
-    if (entry.topic_name === undefined) continue;
-    let own = configOf.get(entry.topic_name);
-    if (own === undefined) configOf.set(entry.topic_name, (own = new Map<string, string | null>()));
-    own.set(entry.name, entry.value);
-  }
-  return topics
-    .map((topic) => ({
-      ...topic,
-      retentionMs: configOf.get(topic.topic_name)?.get('retention.ms') ?? null,
-      cleanupPolicy: configOf.get(topic.topic_name)?.get('cleanup.policy') ?? null,
-      stats: stats.get(topic.topic_name),
-    }))
-    .sort((a, b) => a.topic_name.localeCompare(b.topic_name));
-}
-
-async function loadRows(): Promise<TopicRow[]> {
-  const [topics, configs, stats] = await Promise.all([listTopics(), listAllTopicConfigs(), topicStats()]);
-  return joinRows(topics, configs, stats);
+async function loadRows(): Promise<TopicStats[]> {
+  return (await listTopicStats()).sort((a, b) => a.topic_name.localeCompare(b.topic_name));
 }
 
 /** Rows shown at once: the filter narrows a long list, and the page stays fast with a thousand topics. */
@@ -79,7 +54,7 @@ export function TopicsPage() {
   );
 }
 
-function TopicTable({ rows, onDeleted }: { rows: TopicRow[]; onDeleted: () => void }) {
+function TopicTable({ rows, onDeleted }: { rows: TopicStats[]; onDeleted: () => void }) {
   const action = useAction();
   const remove = (topic: string) => {
     if (!confirm(`Delete topic ${topic} and all its records?`)) return;
@@ -97,7 +72,6 @@ function TopicTable({ rows, onDeleted }: { rows: TopicRow[]; onDeleted: () => vo
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Partitions</th>
-            <th scope="col">Replication</th>
             <th scope="col">Records</th>
             <th scope="col">Size</th>
             <th scope="col">Retention</th>
@@ -112,11 +86,10 @@ function TopicTable({ rows, onDeleted }: { rows: TopicRow[]; onDeleted: () => vo
                 <a href={href('topics', t.topic_name)}>{t.topic_name}</a>
               </th>
               <td class="num">{t.partitions_count}</td>
-              <td class="num">{t.replication_factor}</td>
-              <td class="num">{formatCount(t.stats?.records)}</td>
-              <td class="num">{formatBytes(t.stats?.sizeBytes)}</td>
-              <td>{t.retentionMs === null ? '—' : formatDuration(Number(t.retentionMs))}</td>
-              <td>{t.cleanupPolicy ?? '—'}</td>
+              <td class="num">{formatCount(t.record_count)}</td>
+              <td class="num">{formatBytes(t.size_bytes)}</td>
+              <td>{t.retention_ms === null ? '—' : formatDuration(Number(t.retention_ms))}</td>
+              <td>{t.cleanup_policy ?? '—'}</td>
               <td class="actions">
                 <a href={href('topics', t.topic_name, 'messages')}>Messages</a>
                 {!t.is_internal && (

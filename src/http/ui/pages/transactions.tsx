@@ -42,8 +42,8 @@ export function TransactionsPage() {
                         <td class="num">{t.producer_id}</td>
                         <td class="num">{t.producer_epoch}</td>
                         <td>{formatDuration(t.timeout_ms)}</td>
-                        <td>{formatTimestamp(t.start_time_ms)}</td>
-                        <td>{t.partitions.map((p) => `${p.topic_name}-${p.partition_id}`).join(', ') || '—'}</td>
+                        <td>{t.start_timestamp < 0 ? '—' : formatTimestamp(t.start_timestamp)}</td>
+                        <td>{t.partitions.flatMap((p) => p.partitions.map((n) => `${p.topic_name}-${n}`)).join(', ') || '—'}</td>
                       </tr>
                     ))}
                 </tbody>
