@@ -12,12 +12,12 @@ import { bytesOf, RecordView } from './record-view';
 
 export const PAGE_SIZES = [20, 50, 100, 500] as const;
 
-/** The first query, from the URL (?partition=2&offset=100, ?timestamp=..., ?from=newest). */
+/** The first query, from the URL (?partition=2&offset=100, ?timestamp=..., ?from=oldest); the newest records by default. */
 export function initialQuery(params: URLSearchParams): BrowseQuery {
   const partition = params.get('partition');
   const offset = params.get('offset');
   const timestamp = params.get('timestamp');
-  const from: StartFrom = offset !== null ? 'offset' : timestamp !== null ? 'timestamp' : params.get('from') === 'newest' ? 'newest' : 'oldest';
+  const from: StartFrom = offset !== null ? 'offset' : timestamp !== null ? 'timestamp' : params.get('from') === 'oldest' ? 'oldest' : 'newest';
   return {
     partition: partition === null ? null : Number(partition),
     from,

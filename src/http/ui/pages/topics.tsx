@@ -11,17 +11,21 @@ async function loadRows(): Promise<TopicStats[]> {
   return (await listTopicStats()).sort((a, b) => a.topic_name.localeCompare(b.topic_name));
 }
 
-/** Rows shown at once: the filter narrows a long list, and the page stays fast with a thousand topics. */
-const SHOWN_ROWS = 200;
+/** Rows per page of the list: a thousand topics are paged (and filtered) rather than drawn at once. */
+export const TOPICS_PER_PAGE = 100;
 
 export function TopicsPage() {
   const state = useLoad(loadRows, []);
   const [filter, setFilter] = useState('');
   const [showInternal, setShowInternal] = useState(false);
+  const [pageIndex, setPageIndex] = useState(0);
   const visible = useMemo(
     () => (state.data ?? []).filter((t) => (showInternal || !t.is_internal) && t.topic_name.toLowerCase().includes(filter.trim().toLowerCase())),
     [state.data, filter, showInternal],
   );
+  const pages = Math.max(1, Math.ceil(visible.length / TOPICS_PER_PAGE));
+  const page = Math.min(pageIndex, pages - 1);
+  const first = page * TOPICS_PER_PAGE;
   return (
     <>
       <CreateTopicForm onCreated={state.reload} />
@@ -29,7 +33,15 @@ export function TopicsPage() {
         <h2 id="topic-list-heading">All topics</h2>
         <div class="toolbar">
           <label>
-            Filter by name <input type="search" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
+            Filter by name{' '}
+            <input
+              type="search"
+              value={filter}
+              onInput={(e) => {
+                setFilter(e.currentTarget.value);
+                setPageIndex(0);
+              }}
+            />
           </label>
           <label>
             <input type="checkbox" checked={showInternal} onChange={(e) => setShowInternal(e.currentTarget.checked)} /> Show internal topics
@@ -42,10 +54,23 @@ export function TopicsPage() {
           {() => (
             <>
               <p role="status">
-                {visible.length === state.data?.length ? `${visible.length} topics` : `${visible.length} of ${state.data?.length ?? 0} topics`}
-                {visible.length > SHOWN_ROWS ? ` (first ${SHOWN_ROWS} shown: filter to narrow)` : ''}
+                {visible.length === 0 ? 'No topics' : `Topics ${first + 1}–${Math.min(first + TOPICS_PER_PAGE, visible.length)} of ${visible.length}`}
+                {visible.length === state.data?.length ? '' : ` (${state.data?.length ?? 0} in all)`}
               </p>
-              <TopicTable rows={visible.slice(0, SHOWN_ROWS)} onDeleted={state.reload} />
+              <TopicTable rows={visible.slice(first, first + TOPICS_PER_PAGE)} onDeleted={state.reload} />
+              {pages > 1 && (
+                <div class="toolbar">
+                  <button type="button" disabled={page === 0} onClick={() => setPageIndex(page - 1)}>
+                    Previous topics
+                  </button>
+                  <span>
+                    Page {page + 1} of {pages}
+                  </span>
+                  <button type="button" disabled={page >= pages - 1} onClick={() => setPageIndex(page + 1)}>
+                    Next topics
+                  </button>
+                </div>
+              )}
             </>
           )}
         </Loading>
