@@ -3,6 +3,7 @@
 import type { HttpRouteModule } from './http-context';
 import { registerHealthRoutes } from './routes/health';
 import { registerUiRoutes } from './routes/ui';
+import { registerOpenApiRoutes } from './routes/openapi';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
 import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
 import { registerRestV3TopicRoutes } from './routes/rest-v3-topics';
@@ -14,7 +15,9 @@ import { registerOverviewRoutes } from './routes/overview';
 import { registerTransactionRoutes } from './routes/transactions';
 import { registerLiveRoutes } from './routes/live';
 
+// The OpenAPI module comes first: it documents the routes registered after it.
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
+  registerOpenApiRoutes,
   registerHealthRoutes,
   registerUiRoutes,
   registerRestV3ClusterRoutes,

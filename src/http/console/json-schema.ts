@@ -25,7 +25,7 @@ export function obj(properties: Readonly<Record<string, JsonSchema>>, optional: 
   return { type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)) };
 }
 
-/** A request body or query: unknown properties are refused rather than ignored, so a typo is an error. */
+/** A request body or query: properties it does not name are dropped (fastify removes them) before a handler sees it. */
 export function strictObj(properties: Readonly<Record<string, JsonSchema>>, optional: readonly string[] = []): JsonSchema {
   return { ...obj(properties, optional), additionalProperties: false };
 }

@@ -68,7 +68,7 @@ const lagSummarySchema = resourceSchema({
 type GroupParams = { cluster_id: string; consumer_group_id: string };
 const groupParams = obj({ cluster_id: str, consumer_group_id: str });
 const consumerParams = obj({ cluster_id: str, consumer_group_id: str, consumer_id: str });
-const lagParams = obj({ cluster_id: str, consumer_group_id: str, topic_name: str, partition_id: int });
+const lagParams = obj({ cluster_id: str, consumer_group_id: str, topic_name: str, partition_id: { type: 'integer', minimum: 0 } });
 
 function groupResource(links: ClusterLinks, nodeId: number, g: GroupSummary): Record<string, unknown> {
   return {

@@ -60,7 +60,7 @@ interface CreateTopicBody {
 type TopicParams = { cluster_id: string; topic_name: string };
 type PartitionParams = TopicParams & { partition_id: number };
 const topicParams = obj({ cluster_id: str, topic_name: str });
-const partitionParams = obj({ cluster_id: str, topic_name: str, partition_id: int });
+const partitionParams = obj({ cluster_id: str, topic_name: str, partition_id: { type: 'integer', minimum: 0 } });
 
 export function topicResource(links: ClusterLinks, topic: Pick<TopicMetadata, 'name' | 'partitions'>): Record<string, unknown> {
   return {
