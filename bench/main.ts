@@ -2,7 +2,7 @@
 // librdkafka's mock cluster, a null sink and the reference Apache Kafka (when installed); prints a table of
 // medians and writes bench/results.json.
 // Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
-// scale, hostile), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
+// scale, hostile, console), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -23,9 +23,10 @@ import { codecSection, runCodec } from './workloads/codec';
 import { runCompression } from './workloads/compression';
 import { hostileSection, runHostile } from './workloads/hostile';
 import { runStorage, storageSection } from './workloads/storage';
+import { consoleSection, runConsole } from './workloads/console';
 
 const JOIN_GROUP_API_KEY = 11;
-const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale', 'hostile'] as const;
+const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale', 'hostile', 'console'] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
 interface Options {
@@ -186,6 +187,11 @@ async function main(): Promise<void> {
       const sec = hostileSection();
       sections.push(sec);
       await runHostile(ctx, sec);
+    }
+    if (opts.only.has('console')) {
+      const sec = consoleSection();
+      sections.push(sec);
+      await runConsole(ctx, sec);
     }
   } catch (err) {
     failure = err;

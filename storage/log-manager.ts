@@ -212,6 +212,11 @@ export class LogManager {
     return created;
   }
 
+  /** The partition's log if it is built, without building or loading it: monitoring reads only what is at hand. */
+  builtPartition(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(topic)?.[partition];
+  }
+
   /**
    * Loads those of `partitions` of `topic` that are stored on disk and not loaded yet; null when there are none,
    * so the common case costs no promise. A load that fails is logged and leaves the partition unloaded (the next

@@ -76,6 +76,8 @@ export interface EddyOptions {
   /** Creates topics through a driver's admin client (CreateTopics), as any user would. */
   readonly admin: LineChild;
   readonly extraArgs?: readonly string[];
+  /** The HTTP console's port: a free one when absent, 'off' for --no-http. */
+  readonly httpPort?: number | 'off';
 }
 
 export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: string }> {
@@ -97,8 +99,7 @@ export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: 
       '--log-level',
       'warn',
       // The HTTP console stays on, as users run Eddy, on a free port.
-      '--http-port',
-      '0',
+      ...(opts.httpPort === 'off' ? ['--no-http'] : ['--http-port', String(opts.httpPort ?? 0)]),
       ...(opts.extraArgs ?? []),
     ],
     { stdio: ['ignore', logFile, logFile] },

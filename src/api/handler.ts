@@ -43,8 +43,6 @@ export interface RequestContext {
 
 export interface ApiHandler {
   readonly apiKey: number;
-  /** Kafka's name for the API (Produce, Fetch, ...), as metrics label requests. */
-  readonly name?: string;
   readonly minVersion: number;
   readonly maxVersion: number;
   decodeRequest(reader: Reader, version: number): unknown;
@@ -74,7 +72,6 @@ export interface HandlerSpec<Req, ResInit> {
 export function defineHandler<Req, ResInit>(spec: HandlerSpec<Req, ResInit>): ApiHandler {
   return {
     apiKey: spec.request.apiKey,
-    name: spec.request.name.replace(/Request$/, ''),
     minVersion: spec.minVersion ?? spec.request.minVersion,
     maxVersion: spec.maxVersion ?? spec.request.maxVersion,
     decodeRequest: (reader, version) => spec.request.decode(reader, version),

@@ -33,13 +33,13 @@ const NO_GROUPS: GroupLagReport = { groups: [], partitions: [], truncated: false
 
 /**
  * Every group's state and the lag of its committed partitions. A broker that has not served groups yet has no
- * group coordinator, and reading lag does not build one. Partitions not loaded since a restart (no client has used
- * them yet) and partitions of deleted topics are left out: their end offset is not at hand without disk reads.
+ * group coordinator, and reading lag does not build one. Partitions no client has used since a restart or since their
+ * topic was created, and those of deleted topics, are left out: their end offset is not at hand without building them.
  */
 export function groupLagReport(broker: Broker, limit = DEFAULT_LAG_PARTITION_LIMIT): GroupLagReport {
   if (!broker.coordinators.started.groups) return NO_GROUPS;
   const coordinator = broker.groups;
-  const groups = coordinator.listGroups([], []).map((g) => ({ group: g.groupId, state: g.state }));
+  const groups = groupStates(broker);
   const partitions: PartitionLag[] = [];
   let truncated = false;
   for (const { group } of groups) {
@@ -51,7 +51,7 @@ export function groupLagReport(broker: Broker, limit = DEFAULT_LAG_PARTITION_LIM
           truncated = true;
           return { groups, partitions, truncated };
         }
-        const log = broker.logs.topic(topic.topic) === undefined ? undefined : broker.logs.partition(topic.topic, p.partition);
+        const log = broker.logs.builtPartition(topic.topic, p.partition);
         if (log === undefined) continue;
         const endOffset = Number(log.highWatermark);
         const committedOffset = Number(p.offset);
@@ -60,6 +60,12 @@ export function groupLagReport(broker: Broker, limit = DEFAULT_LAG_PARTITION_LIM
     }
   }
   return { groups, partitions, truncated };
+}
+
+/** Every group the broker knows and its state (none before the group coordinator exists). */
+export function groupStates(broker: Broker): GroupState[] {
+  if (!broker.coordinators.started.groups) return [];
+  return broker.groups.listGroups([], []).map((g) => ({ group: g.groupId, state: g.state }));
 }
 
 /** The sum of a group's partition lags, for every group (a group without commits has 0). */

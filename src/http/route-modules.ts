@@ -14,6 +14,7 @@ import { registerConsumerGroupAdminRoutes } from './routes/consumer-group-admin'
 import { registerOverviewRoutes } from './routes/overview';
 import { registerTransactionRoutes } from './routes/transactions';
 import { registerLiveRoutes } from './routes/live';
+import { registerMetricsRoutes } from './routes/metrics';
 
 // The OpenAPI module comes first: it documents the routes registered after it.
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
@@ -30,4 +31,5 @@ export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerOverviewRoutes,
   registerTransactionRoutes,
   registerLiveRoutes,
+  registerMetricsRoutes,
 ];

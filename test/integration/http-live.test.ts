@@ -1,37 +1,17 @@
 // GET /api/live, the console's live charts: server-sent events once a second with each topic's bytes and records
 // in and out during that second and each group's total lag; the sampler runs only while a client listens, and
 // closing the server ends open streams.
-import type { FastifyInstance } from 'fastify';
-import type { Kafka } from 'kafkajs';
 import { buildHttpApp } from '../../src/http/http-server';
 import { liveSamplerOf } from '../../src/http/routes/live';
 import type { LiveStatsEvent } from '../../src/http/live-stats';
-import type { Broker } from '../../src/broker/broker';
 import { silentLogger } from '../../src/logger';
-import { startInProcess, removeDir } from '../helpers/broker';
-import { createTopics, kafkaClient, withAdmin } from '../helpers/kafkajs';
+import { httpBrokerPerSuite } from '../helpers/http-broker';
+import { createTopics, withAdmin } from '../helpers/kafkajs';
 import { waitFor } from '../helpers/wait';
 
 jest.setTimeout(30000);
 
-let broker: Broker;
-let dataDir: string;
-let kafka: Kafka;
-let app: FastifyInstance;
-let url: string;
-
-beforeAll(async () => {
-  ({ broker, dataDir } = await startInProcess());
-  kafka = kafkaClient(`127.0.0.1:${broker.port}`, 'http-live-test');
-  app = await buildHttpApp(broker, silentLogger());
-  url = await app.listen({ host: '127.0.0.1', port: 0 });
-});
-
-afterAll(async () => {
-  await app.close();
-  await broker.stop();
-  removeDir(dataDir);
-});
+const suite = httpBrokerPerSuite('http-live-test');
 
 /** Reads an event stream's `data:` lines as they arrive. */
 class EventReader {
@@ -61,21 +41,21 @@ class EventReader {
 }
 
 async function openStream(signal: AbortSignal): Promise<{ response: Response; events: EventReader }> {
-  const response = await fetch(`${url}/api/live`, { signal });
+  const response = await fetch(`${suite.url}/api/live`, { signal });
   const body = response.body as ReadableStream<Uint8Array>;
   return { response, events: new EventReader(body.getReader()) };
 }
 
 test('events carry the records and bytes of the last second per topic and the lag per group', async () => {
   const topic = 'live-topic';
-  await createTopics(kafka, [{ topic, numPartitions: 1 }]);
-  await withAdmin(kafka, (admin) => admin.setOffsets({ groupId: 'live-group', topic, partitions: [{ partition: 0, offset: '4' }] }));
+  await createTopics(suite.kafka, [{ topic, numPartitions: 1 }]);
+  await withAdmin(suite.kafka, (admin) => admin.setOffsets({ groupId: 'live-group', topic, partitions: [{ partition: 0, offset: '4' }] }));
   const aborter = new AbortController();
   const { response, events } = await openStream(aborter.signal);
   try {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const producer = kafka.producer();
+    const producer = suite.kafka.producer();
     await producer.connect();
     const messages = Array.from({ length: 10 }, (_, i) => ({ value: `value-${i}` }));
     await producer.send({ topic, messages });
@@ -92,7 +72,7 @@ test('events carry the records and bytes of the last second per topic and the la
       bytesIn += stats?.bytesIn ?? 0;
     }
     expect(recordsIn).toBe(10);
-    expect(bytesIn).toBe(broker.metrics.topics.get(topic)?.bytesIn);
+    expect(bytesIn).toBe(suite.broker.metrics.topics.get(topic)?.bytesIn);
     const quiet = (await events.next()) as LiveStatsEvent;
     expect(quiet.intervalMs).toBeGreaterThan(500);
     expect(quiet.topics.find((t) => t.topic === topic)).toEqual({ topic, bytesIn: 0, bytesOut: 0, recordsIn: 0, recordsOut: 0 });
@@ -104,7 +84,7 @@ test('events carry the records and bytes of the last second per topic and the la
 });
 
 test('the sampler runs only while a client listens, and closing the server ends open streams', async () => {
-  const sampler = liveSamplerOf(app);
+  const sampler = liveSamplerOf(suite.app);
   if (sampler === undefined) throw new Error('no live stream sampler');
   await waitFor('the previous test’s stream to be gone', () => sampler.listenerCount === 0);
   expect(sampler.running).toBe(false);
@@ -118,7 +98,7 @@ test('the sampler runs only while a client listens, and closing the server ends 
   expect(sampler.listenerCount).toBe(0);
 
   // A second server whose close ends the stream it serves: the client sees the end, not an error.
-  const other = await buildHttpApp(broker, silentLogger());
+  const other = await buildHttpApp(suite.broker, silentLogger());
   const otherUrl = await other.listen({ host: '127.0.0.1', port: 0 });
   const response = await fetch(`${otherUrl}/api/live`);
   const reader = new EventReader((response.body as ReadableStream<Uint8Array>).getReader());
