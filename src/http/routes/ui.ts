@@ -27,6 +27,9 @@ const NOT_BUILT_PAGE =
   '<h1>Eddy console</h1><p>The console is not built in this tree: run <code>npm run build</code>. ' +
   'The JSON API is served as usual (<a href="/openapi.json">/openapi.json</a>).</p></body></html>';
 
+/** The console's pages are not part of the API: the OpenAPI document leaves them out. */
+const HIDDEN = { schema: { hide: true } };
+
 interface Asset {
   readonly body: Buffer;
   readonly contentType: string;
@@ -67,8 +70,8 @@ export function serveConsoleAssets(app: FastifyInstance, logger: Logger, assetsD
   const assets = loadAssets(assetsDir);
   if (assets.size === 0) {
     logger.debug({ assetsDir }, 'console assets not built: / explains how to build them');
-    app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
+    app.get('/', HIDDEN, (_request, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE));
     return;
   }
-  for (const [url, asset] of assets) app.get(url, serve(asset));
+  for (const [url, asset] of assets) app.get(url, HIDDEN, serve(asset));
 }
