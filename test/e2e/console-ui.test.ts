@@ -223,7 +223,9 @@ describeWithBrowser('web console', () => {
     try {
       await hasJoined;
       await open(`#/groups/live-readers`);
-      await expect(page.getByRole('table', { name: 'Members' }).locator('tbody tr').count()).resolves.toBe(1);
+      const members = page.getByRole('table', { name: 'Members' }).locator('tbody tr');
+      await members.first().waitFor();
+      await expect(members.count()).resolves.toBe(1);
       const reset = page.getByRole('form', { name: 'Reset offsets' });
       await reset.getByLabel('Topic').fill('orders');
       await reset.getByRole('button', { name: 'Reset offsets' }).click();
@@ -241,6 +243,7 @@ describeWithBrowser('web console', () => {
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Delete group' }).click();
     await page.getByRole('heading', { level: 1, name: 'Consumer groups' }).waitFor();
+    await page.getByRole('link', { name: 'live-readers' }).waitFor();
     await expect(page.getByRole('link', { name: 'billing' }).count()).resolves.toBe(0);
   });
 

@@ -6,7 +6,7 @@ import { deleteGroup, getGroup, groupLags, listConsumers, resetGroupOffsets, typ
 import { href } from '../app';
 import { GroupLagChart } from '../live';
 import { formatCount } from '../format';
-import { ActionResult, Facts, Loading, useAction, useLoad, SelectField } from '../hooks';
+import { ActionResult, Facts, Loading, useAction, useLoad, SelectField, TableHead } from '../hooks';
 
 const REFRESH_MS = 5000;
 
@@ -41,14 +41,7 @@ export function GroupDetailPage({ groupId }: { groupId: string }) {
               <p>No members: the group is empty.</p>
             ) : (
               <table aria-label="Members">
-                <thead>
-                  <tr>
-                    <th scope="col">Member</th>
-                    <th scope="col">Client id</th>
-                    <th scope="col">Instance id</th>
-                    <th scope="col">Assignment</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Member', 'Client id', 'Instance id', 'Assignment']} />
                 <tbody>
                   {consumers.map((c) => (
                     <tr key={c.consumer_id}>
@@ -77,16 +70,7 @@ function LagTable({ lags }: { lags: Lag[] }) {
     <section aria-labelledby="lag-heading">
       <h2 id="lag-heading">Offsets and lag</h2>
       <table aria-label="Lag per partition">
-        <thead>
-          <tr>
-            <th scope="col">Topic</th>
-            <th scope="col">Partition</th>
-            <th scope="col">Committed offset</th>
-            <th scope="col">Log end offset</th>
-            <th scope="col">Lag</th>
-            <th scope="col">Consumer</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Topic', 'Partition', 'Committed offset', 'Log end offset', 'Lag', 'Consumer']} />
         <tbody>
           {lags.map((l) => (
             <tr key={`${l.topic_name}-${l.partition_id}`}>

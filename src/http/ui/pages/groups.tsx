@@ -3,7 +3,7 @@
 import { groupLagSummary, listGroups } from '../api';
 import { href } from '../app';
 import { formatCount } from '../format';
-import { Loading, useLoad } from '../hooks';
+import { Loading, useLoad, TableHead } from '../hooks';
 
 async function loadGroups() {
   const groups = await listGroups();
@@ -25,14 +25,7 @@ export function GroupsPage() {
           <p>No consumer groups yet: a consumer with a group id, or a committed offset, creates one.</p>
         ) : (
           <table aria-label="Consumer groups">
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">State</th>
-                <th scope="col">Assignor</th>
-                <th scope="col">Total lag</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Group', 'State', 'Assignor', 'Total lag']} />
             <tbody>
               {rows.map(({ group, totalLag }) => (
                 <tr key={group.consumer_group_id}>

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { alterTopicConfigs, listPartitions, topicConfigs, type ConfigEntry } from '../api';
 import { href } from '../app';
 import { formatCount } from '../format';
-import { ActionResult, Loading, useAction, useLoad } from '../hooks';
+import { ActionResult, Loading, useAction, useLoad, TableHead } from '../hooks';
 
 export function TopicDetailPage({ topic }: { topic: string }) {
   return (
@@ -27,14 +27,7 @@ function PartitionsSection({ topic }: { topic: string }) {
       <Loading state={state}>
         {(rows) => (
           <table aria-label="Partitions">
-            <thead>
-              <tr>
-                <th scope="col">Partition</th>
-                <th scope="col">Earliest offset</th>
-                <th scope="col">Latest offset</th>
-                <th scope="col">Records</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Partition', 'Earliest offset', 'Latest offset', 'Records']} />
             <tbody>
               {rows.map((p) => (
                 <tr key={p.partition_id}>
@@ -68,14 +61,7 @@ function ConfigsSection({ topic }: { topic: string }) {
       <Loading state={state}>
         {(configs) => (
           <table aria-label="Configs">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Value</th>
-                <th scope="col">Source</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Value', 'Source', 'Actions']} />
             <tbody>
               {configs
                 .filter((c) => showDefaults || !c.is_default)

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { createTopic, deleteTopic, listTopicStats, type TopicStats } from '../api';
 import { href } from '../app';
 import { formatBytes, formatCount, formatDuration } from '../format';
-import { ActionResult, Loading, SelectField, useAction, useLoad } from '../hooks';
+import { ActionResult, Loading, SelectField, useAction, useLoad, TableHead } from '../hooks';
 
 async function loadRows(): Promise<TopicStats[]> {
   return (await listTopicStats()).sort((a, b) => a.topic_name.localeCompare(b.topic_name));
@@ -93,17 +93,7 @@ function TopicTable({ rows, onDeleted }: { rows: TopicStats[]; onDeleted: () => 
     <>
       <ActionResult error={action.error} note={action.note} />
       <table aria-label="Topics">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Partitions</th>
-            <th scope="col">Records</th>
-            <th scope="col">Size</th>
-            <th scope="col">Retention</th>
-            <th scope="col">Cleanup policy</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Partitions', 'Records', 'Size', 'Retention', 'Cleanup policy', 'Actions']} />
         <tbody>
           {rows.map((t) => (
             <tr key={t.topic_name}>

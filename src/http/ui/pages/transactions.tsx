@@ -4,7 +4,7 @@
 import { listProducers, listTransactions } from '../api';
 import { href } from '../app';
 import { formatDuration, formatTimestamp } from '../format';
-import { Loading, useLoad } from '../hooks';
+import { Loading, useLoad, TableHead } from '../hooks';
 
 const REFRESH_MS = 5000;
 
@@ -21,17 +21,7 @@ export function TransactionsPage() {
               <p>No transactional producers yet.</p>
             ) : (
               <table aria-label="Transactions">
-                <thead>
-                  <tr>
-                    <th scope="col">Transactional id</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Producer id</th>
-                    <th scope="col">Epoch</th>
-                    <th scope="col">Timeout</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Partitions</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Transactional id', 'State', 'Producer id', 'Epoch', 'Timeout', 'Started', 'Partitions']} />
                 <tbody>
                   {[...rows]
                     .sort((a, b) => a.transactional_id.localeCompare(b.transactional_id))
@@ -60,17 +50,7 @@ export function TransactionsPage() {
               <p>No idempotent or transactional producer has written yet.</p>
             ) : (
               <table aria-label="Producers">
-                <thead>
-                  <tr>
-                    <th scope="col">Topic</th>
-                    <th scope="col">Partition</th>
-                    <th scope="col">Producer id</th>
-                    <th scope="col">Epoch</th>
-                    <th scope="col">Last sequence</th>
-                    <th scope="col">Last write</th>
-                    <th scope="col">Open transaction from offset</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Topic', 'Partition', 'Producer id', 'Epoch', 'Last sequence', 'Last write', 'Open transaction from offset']} />
                 <tbody>
                   {rows.map((p) => (
                     <tr key={`${p.topic_name}-${p.partition_id}-${p.producer_id}`}>
