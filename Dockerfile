@@ -13,7 +13,8 @@ COPY src ./src
 COPY build ./build
 # The start bundle is made before pruning: esbuild is a dev dependency. The bundle holds the production packages
 # it uses, in the versions package-lock.json gives, as the pruned node_modules does.
-RUN npx tsc -p tsconfig.build.json && node dist/build/start-bundle.js && npm prune --omit=dev
+# The web console (dist/console) is bundled there too: preact and uPlot are dev dependencies, built into it.
+RUN npx tsc -p tsconfig.build.json && node dist/build/console-bundle.js && node dist/build/start-bundle.js && npm prune --omit=dev
 
 FROM node:20-slim
 ENV NODE_ENV=production \

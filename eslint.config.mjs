@@ -65,6 +65,14 @@ export default defineConfig(
     },
   },
   {
+    // The web console (TSX for the browser, type-checked by its own src/http/ui/tsconfig.json): the same rules.
+    files: ['src/http/ui/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
     // Tests, benchmarks and build scripts print, and may use `any` to poke at internals.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'build/**/*.ts'],
     rules: {

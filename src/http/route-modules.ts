@@ -3,6 +3,7 @@
 import type { HttpRouteModule } from './http-context';
 import { registerFaultRoutes } from './routes/faults';
 import { registerHealthRoutes } from './routes/health';
+import { registerUiRoutes } from './routes/ui';
 import { registerOpenApiRoutes } from './routes/openapi';
 import { registerRestV3ClusterRoutes } from './routes/rest-v3-clusters';
 import { registerRestV3ConfigRoutes } from './routes/rest-v3-configs';
@@ -20,6 +21,7 @@ import { registerMetricsRoutes } from './routes/metrics';
 export const ROUTE_MODULES: readonly HttpRouteModule[] = [
   registerOpenApiRoutes,
   registerHealthRoutes,
+  registerUiRoutes,
   registerRestV3ClusterRoutes,
   registerRestV3TopicRoutes,
   registerRestV3ConfigRoutes,

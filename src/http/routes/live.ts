@@ -3,6 +3,7 @@
 // total lag per consumer group. The stream stays open until the client leaves or the server closes; a client that
 // stops reading is dropped rather than buffered for.
 import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../console/json-schema';
 import type { HttpContext } from '../http-context';
 import { LiveStatsSampler, type LiveStatsEvent } from '../live-stats';
 
@@ -30,7 +31,12 @@ export function registerLiveRoutes(app: FastifyInstance, { broker }: HttpContext
     done();
   });
 
-  app.get(LIVE_PATH, (_request, reply) => {
+  const schema = {
+    tags: ['Eddy: live'],
+    summary: "The console's live charts: one server-sent event a second (bytes and records per topic, lag per group)",
+    response: { 200: { description: 'text/event-stream; each data line is a LiveStatsEvent as JSON' }, ...errorResponses },
+  };
+  app.get(LIVE_PATH, { schema }, (_request, reply) => {
     reply.hijack();
     const response = reply.raw;
     response.writeHead(200, {

@@ -1,0 +1,7 @@
+// The console's entry point, bundled by build/console-bundle.ts into dist/console/app.js.
+import { render } from 'preact';
+import { App } from './app';
+import './styles.css';
+
+const root = document.getElementById('app');
+if (root !== null) render(<App />, root);
