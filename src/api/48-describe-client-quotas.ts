@@ -8,11 +8,16 @@ import { DescribeClientQuotasResponseCodec, DescribeClientQuotasResponseInit } f
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { entityComponents, isProblem, parseFilter } from '../security/quotas/quota-entities';
 import { defineHandler } from './handler';
+import { AclOperation, allowsCluster } from './authorize';
 
 export const describeClientQuotasHandler = defineHandler({
   request: DescribeClientQuotasRequestCodec,
   response: DescribeClientQuotasResponseCodec,
   handle(request, ctx): DescribeClientQuotasResponseInit {
+    // Kafka asks the authorizer before it reads the filter.
+    if (!allowsCluster(ctx, AclOperation.DESCRIBE_CONFIGS)) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', entries: null };
+    }
     const filter = parseFilter(request.components, request.strict);
     if (isProblem(filter)) return { throttleTimeMs: 0, errorCode: filter.errorCode, errorMessage: filter.message, entries: null };
     const entries = ctx.services.quotas.store.describe(filter).map(({ entity, values }) => ({

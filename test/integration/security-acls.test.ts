@@ -13,6 +13,13 @@ import {
   type AclEntry,
   type KafkaJSProtocolError,
 } from 'kafkajs';
+import { AlterClientQuotasRequestCodec } from '../../codecs/generated/AlterClientQuotasRequest';
+import { AlterClientQuotasResponseCodec } from '../../codecs/generated/AlterClientQuotasResponse';
+import { DescribeClientQuotasRequestCodec } from '../../codecs/generated/DescribeClientQuotasRequest';
+import { DescribeClientQuotasResponseCodec } from '../../codecs/generated/DescribeClientQuotasResponse';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { RawClient } from '../helpers/raw-client';
+import { plainLogin } from '../helpers/sasl-raw';
 import { removeDir, tempDataDir } from '../helpers/broker';
 import { PLAIN_USERS, startSecuredBroker, testCertificates, type SecuredBroker } from '../helpers/security';
 import { opensslAvailable } from '../helpers/tls-certs';
@@ -159,6 +166,25 @@ describeIfOpenssl('ACLs with kafkajs', () => {
     expect(await kafkaErrorOf(() => admin.deleteGroups(['bob-describe-only']))).toBe('GROUP_AUTHORIZATION_FAILED');
     expect((await admin.listTopics()).sort()).toEqual(['pay-eu', 'pay-secret']);
     await admin.disconnect();
+  });
+
+  test('client quotas need DESCRIBE_CONFIGS and ALTER_CONFIGS on the cluster: bob is refused, alice (super user) is not', async () => {
+    const quotaCalls = async (user: keyof typeof PLAIN_USERS): Promise<{ describe: number; alter: number[] }> => {
+      const raw = await RawClient.connect(secured.port('SASL_PLAINTEXT'));
+      try {
+        await plainLogin(raw, user, PLAIN_USERS[user]);
+        const described = await raw.request(DescribeClientQuotasRequestCodec, DescribeClientQuotasResponseCodec, 1, { components: [], strict: false });
+        const altered = await raw.request(AlterClientQuotasRequestCodec, AlterClientQuotasResponseCodec, 1, {
+          entries: [{ entity: [{ entityType: 'user', entityName: user }], ops: [{ key: 'producer_byte_rate', value: 1048576, remove: false }] }],
+          validateOnly: true,
+        });
+        return { describe: described.errorCode, alter: altered.entries.map((e) => e.errorCode) };
+      } finally {
+        raw.close();
+      }
+    };
+    expect(await quotaCalls('bob')).toEqual({ describe: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, alter: [ErrorCode.CLUSTER_AUTHORIZATION_FAILED] });
+    expect(await quotaCalls('alice')).toEqual({ describe: ErrorCode.NONE, alter: [ErrorCode.NONE] });
   });
 
   test('ACLs survive a restart, and deleteAcls removes what its filter matches', async () => {
