@@ -16,11 +16,18 @@ export const BUNDLE_FILE = path.join('dist', 'start-bundle.js');
 export const BUNDLE_ENTRY = path.join('dist', 'src', 'cli.js');
 
 /**
+ * The HTTP server's packages. Eddy's own HTTP code is in the bundle (loaded on first use, after the listeners are
+ * bound) so that it shares the broker's classes and module state, but these load from node_modules when it runs:
+ * bundled, they would make every start read and compile code that only the HTTP server needs, later.
+ */
+const HTTP_PACKAGES: readonly string[] = ['fastify', '@fastify/swagger', 'prom-client'];
+
+/**
  * Packages left out of the bundle and required from node_modules as usual: those with a native addon, which a
  * bundle cannot hold. Packages required by a computed name (the optional compression codecs) stay out as well;
  * esbuild leaves such a require() as it is.
  */
-export const PACKAGES_NOT_BUNDLED: readonly string[] = ['@node-rs/crc32'];
+export const PACKAGES_NOT_BUNDLED: readonly string[] = ['@node-rs/crc32', ...HTTP_PACKAGES];
 
 /**
  * How esbuild builds the bundle from the package at `root`. No minification: with the code cache it saved no more

@@ -133,14 +133,18 @@ function loadTools(): typeof import('./tools/main') {
   return requireLate('tools', 'main.js') as typeof import('./tools/main');
 }
 
-/** The fault rules file's reader: needed only with --faults. */
+/** The fault rules file's reader: needed only with --faults; a literal path, as its rules go to the broker's own fault code. */
 function loadFaultsFile(): typeof import('./faults/faults-file') {
-  return requireLate('faults', 'faults-file.js') as typeof import('./faults/faults-file');
+  return require('./faults/faults-file') as typeof import('./faults/faults-file');
 }
 
-/** The HTTP server: started after the Kafka listeners, so its framework never delays a client's first answer. */
+/**
+ * The HTTP server, required when first needed (after the Kafka listeners are bound) but by a literal path: the
+ * start bundle then holds Eddy's HTTP code, which must share the broker's classes (an error the broker throws is
+ * recognised by the routes), while fastify and the other HTTP packages load from node_modules at that moment.
+ */
 function loadHttpServer(): typeof import('./http/http-server') {
-  return requireLate('http', 'http-server.js') as typeof import('./http/http-server');
+  return require('./http/http-server') as typeof import('./http/http-server');
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,19 +1,17 @@
 // The broker's HTTP server: the console's JSON API and web UI, Prometheus metrics and the fault-injection admin
-// endpoint share one port. It is started after the Kafka listeners are bound and loaded only then (the CLI requires
-// it by a computed path), so the framework never delays a client's first answer. Each concern registers its own
-// routes (route-modules.ts); this file owns only the server's life: bind, log, close.
-import Fastify, { type FastifyInstance } from 'fastify';
+// endpoint share one port. The port is bound at start with Node's own http server; the application behind it
+// (fastify and every route module, http-app.ts) is loaded and built on the first request. Building it takes a few
+// hundred milliseconds of synchronous work (loading the framework, compiling schemas), which at start would hold
+// back the Kafka clients connecting at that moment; the first HTTP request waits for it instead, once.
+import * as http from 'http';
+import type { FastifyInstance } from 'fastify';
 import type { Broker } from '../broker/broker';
 import type { Logger } from '../logger';
-import type { HttpContext } from './http-context';
-import { ROUTE_MODULES } from './route-modules';
 
 /** Confluent REST Proxy's port: its v3 paths are served here, so tools pointed at a REST proxy find them. */
 export const DEFAULT_HTTP_PORT = 8082;
 /** Loopback by default: the console can change data, so exposing it is the user's explicit choice. */
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
-/** Request bodies above this are refused with 413 before they are parsed (a produced record's value included). */
-export const DEFAULT_HTTP_BODY_LIMIT = 16 * 1024 * 1024;
 
 export interface HttpServerOptions {
   readonly host: string;
@@ -33,21 +31,40 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** Builds the app with every route module registered, not yet listening (tests inject requests into it directly). */
-export async function buildHttpApp(broker: Broker, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: DEFAULT_HTTP_BODY_LIMIT });
-  const context: HttpContext = { broker, logger: logger.child({ component: 'http' }) };
-  for (const register of ROUTE_MODULES) await register(app, context);
-  return app;
+/** The application module, required by a literal path on the first request (the start bundle holds Eddy's part). */
+function loadHttpApp(): typeof import('./http-app') {
+  return require('./http-app') as typeof import('./http-app');
 }
 
 /** Starts the server; null when the default port was taken (logged), the error when a chosen one was. */
 export async function startHttpServer(broker: Broker, options: HttpServerOptions, logger: Logger): Promise<RunningHttpServer | null> {
-  const app = await buildHttpApp(broker, logger);
+  let app: Promise<FastifyInstance> | null = null;
+  const builtApp = (): Promise<FastifyInstance> =>
+    (app ??= loadHttpApp()
+      .buildHttpApp(broker, logger)
+      .then(async (built) => {
+        await built.ready();
+        return built;
+      }));
+  const server = http.createServer((req, res) => {
+    builtApp().then(
+      (built) => built.routing(req, res),
+      (err: unknown) => {
+        logger.error({ err }, 'HTTP application failed to start');
+        res.statusCode = 500;
+        res.end();
+      },
+    );
+  });
   try {
-    await app.listen({ host: options.host, port: options.port });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: options.host, port: options.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
   } catch (err) {
-    await app.close();
     if (options.portIsDefault === true && (err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       logger.warn(
         { host: options.host, port: options.port },
@@ -57,10 +74,18 @@ export async function startHttpServer(broker: Broker, options: HttpServerOptions
     }
     throw err;
   }
-  const address = app.server.address();
+  server.on('error', (err) => logger.error({ err }, 'HTTP server error'));
+  const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host || '127.0.0.1';
   const url = `http://${host}:${port}`;
   logger.info({ url }, 'HTTP console listening');
-  return { url, port, close: () => app.close() };
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // The app's close ends its open streams (/api/live); idle keep-alive sockets would hold server.close() open.
+    if (app !== null) await (await app).close();
+    server.closeAllConnections();
+    await closed;
+  };
+  return { url, port, close };
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kafka } from 'kafkajs';
 import type { Broker } from '../../src/broker/broker';
-import { buildHttpApp } from '../../src/http/http-server';
+import { buildHttpApp } from '../../src/http/http-app';
 import { silentLogger } from '../../src/logger';
 import { removeDir, startInProcess } from './broker';
 import { kafkaClient } from './kafkajs';

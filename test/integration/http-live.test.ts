@@ -1,7 +1,7 @@
 // GET /api/live, the console's live charts: server-sent events once a second with each topic's bytes and records
 // in and out during that second and each group's total lag; the sampler runs only while a client listens, and
 // closing the server ends open streams.
-import { buildHttpApp } from '../../src/http/http-server';
+import { buildHttpApp } from '../../src/http/http-app';
 import { liveSamplerOf } from '../../src/http/routes/live';
 import type { LiveStatsEvent } from '../../src/http/live-stats';
 import { silentLogger } from '../../src/logger';

@@ -11,8 +11,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger';
 import type { HttpContext } from '../http-context';
 
-/** dist/console, from this file's compiled place (dist/src/http/routes/). */
-export const CONSOLE_ASSETS_DIR = path.resolve(__dirname, '..', '..', '..', 'console');
+/** dist/: this file runs from dist/src/http/routes/ or from the start bundle, dist/start-bundle.js. */
+const DIST_DIR = path.basename(__dirname) === 'routes' ? path.resolve(__dirname, '..', '..', '..') : __dirname;
+export const CONSOLE_ASSETS_DIR = path.join(DIST_DIR, 'console');
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
