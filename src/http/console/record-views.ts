@@ -3,18 +3,8 @@
 import { COMPRESSION_NAMES } from '../../../codecs/records/compression';
 import { ControlRecordType, decodeControlRecordType } from '../../../codecs/records/control-batch';
 import type { DecodedBatch, DecodedRecord } from '../../../codecs/records/record-batch';
+import type { BatchView, PayloadView, RecordView } from './record-view-types';
 import { arrayOf, bool, described, int, type JsonSchema, nullableInt, nullableStr, obj, str } from './json-schema';
-
-export interface PayloadView {
-  readonly size: number;
-  /** True when only the first bytes are shown (base64 and utf8 cover those). */
-  readonly truncated: boolean;
-  readonly base64: string;
-  /** The shown bytes as text, or null when they are not valid UTF-8. */
-  readonly utf8: string | null;
-  /** Whether the whole payload parses as JSON (false for a truncated one, which is not checked). */
-  readonly is_json: boolean;
-}
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -48,20 +38,6 @@ export function payloadView(bytes: Buffer, limit: number): PayloadView {
   return { size: bytes.length, truncated, base64: shown.toString('base64'), utf8, is_json: !truncated && isJson(utf8) };
 }
 
-export interface BatchView {
-  readonly base_offset: number;
-  readonly last_offset: number;
-  readonly compression: string;
-  readonly timestamp_type: string;
-  readonly producer_id: number;
-  readonly producer_epoch: number;
-  readonly base_sequence: number;
-  readonly transactional: boolean;
-  readonly control: boolean;
-  readonly size_bytes: number;
-  readonly record_count: number;
-}
-
 export function batchView(b: DecodedBatch): BatchView {
   return {
     base_offset: Number(b.baseOffset),
@@ -76,20 +52,6 @@ export function batchView(b: DecodedBatch): BatchView {
     size_bytes: b.sizeInBytes,
     record_count: b.recordsCount,
   };
-}
-
-export interface RecordView {
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly key: PayloadView | null;
-  readonly value: PayloadView | null;
-  /** Where the whole value can be downloaded when it was truncated. */
-  readonly value_download: string | null;
-  readonly headers: ReadonlyArray<{ readonly name: string; readonly value: PayloadView | null }>;
-  /** A control record's type (COMMIT or ABORT for transaction markers); null for data records. */
-  readonly control_type: string | null;
-  readonly batch: BatchView;
 }
 
 /** The name of a control record's type from its key. */

@@ -1,6 +1,7 @@
 // The console's only way to the broker: the JSON HTTP API (Confluent REST Proxy v3 paths, plus Eddy's extensions
 // for the overview, message browsing, offset resets, transactions and producers; /openapi.json describes it).
 // Every path the console calls is written here and nowhere else, so an API change is one file's change.
+import type { BatchView, PayloadView, RecordView } from '../console/record-view-types';
 
 export class ApiError extends Error {
   constructor(
@@ -293,43 +294,10 @@ export async function produceRecord(topic: string, record: ProduceRequest): Prom
   });
 }
 
-/** A key, value or header value as the browser sends it: base64 of at most the page's payload limit. */
-export interface Payload {
-  readonly size: number;
-  /** True when only the first bytes are in base64 (value_download gives the whole value). */
-  readonly truncated: boolean;
-  readonly base64: string;
-  readonly utf8: string | null;
-  readonly is_json: boolean;
-}
-
-export interface BatchInfo {
-  readonly base_offset: number;
-  readonly last_offset: number;
-  readonly compression: string;
-  readonly timestamp_type: string;
-  readonly producer_id: number;
-  readonly producer_epoch: number;
-  readonly base_sequence: number;
-  readonly transactional: boolean;
-  readonly control: boolean;
-  readonly size_bytes: number;
-  readonly record_count: number;
-}
-
-export interface BrowsedRecord {
-  readonly partition: number;
-  readonly offset: number;
-  readonly timestamp: number;
-  readonly key: Payload | null;
-  readonly value: Payload | null;
-  /** Where the whole value is downloaded, when the page holds only its first bytes. */
-  readonly value_download: string | null;
-  readonly headers: { name: string; value: Payload | null }[];
-  /** COMMIT or ABORT for a transaction marker; null for a data record. */
-  readonly control_type: string | null;
-  readonly batch: BatchInfo;
-}
+/** A key, value or header value as the broker sends it: base64 of at most the page's payload limit. */
+export type Payload = PayloadView;
+export type BatchInfo = BatchView;
+export type BrowsedRecord = RecordView;
 
 export type StartFrom = 'oldest' | 'newest' | 'offset' | 'timestamp';
 
