@@ -256,6 +256,7 @@ export class Broker {
     const listenersClosed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))));
     // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
     // the shutdown for more than a few seconds.
+    this.coordinators.unloadGroups();
     const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));

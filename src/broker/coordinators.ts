@@ -92,6 +92,15 @@ export class Coordinators {
     return this.transactionCoordinator;
   }
 
+  /**
+   * Unloads the groups as a stopping Kafka broker does: members waiting in a rebalance are answered
+   * NOT_COORDINATOR at once (and rejoin elsewhere), rather than holding their connections through the drain.
+   * Offsets and transaction completion keep working until shutdown().
+   */
+  unloadGroups(): void {
+    this.groupCoordinator?.shutdown();
+  }
+
   /** Stops the coordinators that were built (transactions first: completing ones still tell the groups). */
   async shutdown(): Promise<void> {
     this.stopped = true;
