@@ -238,7 +238,7 @@ export const produceHandler = defineHandler({
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
-      // append, without the per-topic and per-partition Promise.all layers below.
+      // append, without the arrays of answers below.
       const ref = topics.find(only.name, only.topicId, byId);
       return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0], only.name, mayWrite)).then((partition) =>
         produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
