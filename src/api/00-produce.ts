@@ -238,20 +238,37 @@ export const produceHandler = defineHandler({
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
-      // append, without the per-topic and per-partition Promise.all layers below.
+      // append, without the arrays of answers below.
       const ref = topics.find(only.name, only.topicId, byId);
       return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0], only.name, mayWrite)).then((partition) =>
         produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
       );
     }
-    return Promise.all(
-      request.topicData.map(async (topicData) => {
-        const ref = topics.find(topicData.name, topicData.topicId, byId);
-        const partitionResponses = await Promise.all(
-          topicData.partitionData.map((p) => Promise.resolve(producePartition(ctx, request, acksValid, ref, p, topicData.name, mayWrite))),
-        );
-        return { name: topicData.name, topicId: topicData.topicId, partitionResponses };
-      }),
-    ).then((responses) => produceResponse(ctx, request, responses));
+    const answers = request.topicData.map((topicData) => {
+      const ref = topics.find(topicData.name, topicData.topicId, byId);
+      return topicData.partitionData.map((p) => producePartition(ctx, request, acksValid, ref, p, topicData.name, mayWrite));
+    });
+    const waiting = awaitedInPlace(answers);
+    const respond = (): ProduceResponseInit | null | typeof CLOSE_CONNECTION =>
+      produceResponse(
+        ctx,
+        request,
+        request.topicData.map((t, i) => ({ name: t.name, topicId: t.topicId, partitionResponses: answers[i] as PartitionResponse[] })),
+      );
+    // Appends storage wrote at once (the common case) answer with one promise for the request, not one per
+    // partition and topic; only a request whose partitions wait (a queued append, a partition loading) waits.
+    return waiting.length === 0 ? Promise.resolve(respond()) : Promise.all(waiting).then(respond);
   },
 });
+
+/** Promises that put each pending partition answer in its place once it settles; none when all are at hand. */
+function awaitedInPlace(answers: Array<Array<PartitionResponse | Promise<PartitionResponse>>>): Promise<void>[] {
+  const waiting: Promise<void>[] = [];
+  for (const row of answers) {
+    for (let i = 0; i < row.length; i++) {
+      const answer = row[i];
+      if (answer instanceof Promise) waiting.push(answer.then((settled) => void (row[i] = settled)));
+    }
+  }
+  return waiting;
+}
