@@ -3,36 +3,12 @@
 // while someone listens, so an idle console costs nothing.
 import type { Broker } from '../broker/broker';
 import type { TopicTraffic } from '../metrics/broker-metrics';
+import type { LiveStatsEvent, LiveTopicStats } from './console/console-view-types';
 import { groupLagReport, totalLagByGroup } from './group-lag';
 
 export const LIVE_INTERVAL_MS = 1000;
 
-/** One topic's traffic during the interval. */
-export interface LiveTopicStats {
-  readonly topic: string;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly recordsIn: number;
-  readonly recordsOut: number;
-}
-
-export interface LiveGroupLag {
-  readonly group: string;
-  /** Sum over the group's committed partitions of high watermark minus committed offset. */
-  readonly lag: number;
-}
-
-/** One event of GET /api/live (its `data`, as JSON). */
-export interface LiveStatsEvent {
-  /** Milliseconds since the epoch when the sample was taken. */
-  readonly time: number;
-  /** Milliseconds the topic figures cover (about LIVE_INTERVAL_MS; longer when the event loop was late). */
-  readonly intervalMs: number;
-  /** Every existing topic that has seen traffic since the broker started, by name. */
-  readonly topics: readonly LiveTopicStats[];
-  /** Every consumer group the broker knows, by name. */
-  readonly groups: readonly LiveGroupLag[];
-}
+export type { LiveGroupLag, LiveStatsEvent, LiveTopicStats } from './console/console-view-types';
 
 type Totals = Pick<TopicTraffic, 'bytesIn' | 'bytesOut' | 'recordsIn' | 'recordsOut'>;
 

@@ -8,6 +8,7 @@ import { TopicConfigKeys, type TopicMetadata } from '../../../storage';
 import type { BrokerServices } from '../../api/services';
 import { isInternalTopic } from '../../topics/topic-names';
 import { consoleRoutes } from '../console/console-scope';
+import type { OverviewView, TopicStatsView } from '../console/console-view-types';
 import { arrayOf, bool, described, errorResponses, int, nullableStr, obj, str } from '../console/json-schema';
 import { partitionIndexes, topicLogs } from '../console/partition-logs';
 
@@ -44,19 +45,7 @@ async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
-export interface TopicStats {
-  readonly topic_name: string;
-  readonly is_internal: boolean;
-  readonly partitions_count: number;
-  /** Offsets held (latest - earliest per partition): records, plus transaction markers, less compacted ones. */
-  readonly record_count: number;
-  readonly size_bytes: number;
-  readonly retention_ms: string | null;
-  readonly retention_bytes: string | null;
-  readonly cleanup_policy: string | null;
-}
-
-async function topicStats(services: BrokerServices, topic: TopicMetadata): Promise<TopicStats> {
+async function topicStats(services: BrokerServices, topic: TopicMetadata): Promise<TopicStatsView> {
   const logs = await topicLogs(services, topic);
   const sizes = await Promise.all(partitionIndexes(topic).map((p) => services.partitions.sizeInBytes(topic.name, p)));
   const config = (key: Parameters<BrokerServices['topics']['resolveConfig']>[1]): string | null => services.topics.resolveConfig(topic, key).value;
@@ -100,21 +89,25 @@ export const registerOverviewRoutes = consoleRoutes((app: FastifyInstance, { bro
   const services = broker.services;
   const version = packageVersion();
 
-  app.get('/api/overview', { schema: { tags: TAG, summary: 'This broker at a glance', response: { 200: overviewSchema, ...errorResponses } } }, async () => {
-    const topics = services.topics.all();
-    return {
-      broker_id: broker.identity.nodeId,
-      cluster_id: broker.identity.clusterId,
-      version,
-      listeners: broker.advertisedListeners.map((a) => `${a.name}://${a.host}:${a.port}`),
-      uptime_ms: Math.round(process.uptime() * 1000),
-      data_dir: path.resolve(broker.config.dataDir),
-      data_dir_size_bytes: await directorySize(path.resolve(broker.config.dataDir)),
-      topic_count: topics.length,
-      partition_count: topics.reduce((n, t) => n + t.partitions, 0),
-      internal_topic_count: topics.filter((t) => isInternalTopic(t.name)).length,
-    };
-  });
+  app.get(
+    '/api/overview',
+    { schema: { tags: TAG, summary: 'This broker at a glance', response: { 200: overviewSchema, ...errorResponses } } },
+    async (): Promise<OverviewView> => {
+      const topics = services.topics.all();
+      return {
+        broker_id: broker.identity.nodeId,
+        cluster_id: broker.identity.clusterId,
+        version,
+        listeners: broker.advertisedListeners.map((a) => `${a.name}://${a.host}:${a.port}`),
+        uptime_ms: Math.round(process.uptime() * 1000),
+        data_dir: path.resolve(broker.config.dataDir),
+        data_dir_size_bytes: await directorySize(path.resolve(broker.config.dataDir)),
+        topic_count: topics.length,
+        partition_count: topics.reduce((n, t) => n + t.partitions, 0),
+        internal_topic_count: topics.filter((t) => isInternalTopic(t.name)).length,
+      };
+    },
+  );
 
   app.get(
     '/api/topics',
@@ -125,7 +118,7 @@ export const registerOverviewRoutes = consoleRoutes((app: FastifyInstance, { bro
         response: { 200: obj({ data: arrayOf(topicStatsSchema) }), ...errorResponses },
       },
     },
-    async () => {
+    async (): Promise<{ data: TopicStatsView[] }> => {
       const topics = [...services.topics.all()].sort((a, b) => a.name.localeCompare(b.name));
       return { data: await Promise.all(topics.map((t) => topicStats(services, t))) };
     },

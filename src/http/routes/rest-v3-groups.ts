@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { consoleRoutes } from '../console/console-scope';
 import { bool, described, errorResponses, int, nullableInt, nullableStr, obj, str } from '../console/json-schema';
 import { describeGroup, groupIds, groupLags, type GroupMember, type GroupSummary, type PartitionLag, restStateName } from '../console/consumer-groups';
+import type { AssignmentView, ConsumerGroupView, ConsumerView, LagSummaryView, LagView } from '../console/console-view-types';
 import { notFound } from '../console/rest-errors';
 import { ClusterLinks, clusterLinks, clusterParams, listSchema, relatedSchema, resourceSchema } from '../console/rest-resources';
 
@@ -65,12 +66,15 @@ const lagSummarySchema = resourceSchema({
   max_lag_partition: relatedSchema,
 });
 
+/** A shared view plus the REST v3 parts the UI does not read (kind, metadata, related links). */
+type Resource<View> = View & Record<string, unknown>;
+
 type GroupParams = { cluster_id: string; consumer_group_id: string };
 const groupParams = obj({ cluster_id: str, consumer_group_id: str });
 const consumerParams = obj({ cluster_id: str, consumer_group_id: str, consumer_id: str });
 const lagParams = obj({ cluster_id: str, consumer_group_id: str, topic_name: str, partition_id: { type: 'integer', minimum: 0 } });
 
-function groupResource(links: ClusterLinks, nodeId: number, g: GroupSummary): Record<string, unknown> {
+function groupResource(links: ClusterLinks, nodeId: number, g: GroupSummary): Resource<ConsumerGroupView> {
   return {
     kind: 'KafkaConsumerGroup',
     metadata: links.metadata(['consumer-groups', g.groupId], [['consumer-group', g.groupId]]),
@@ -86,7 +90,7 @@ function groupResource(links: ClusterLinks, nodeId: number, g: GroupSummary): Re
   };
 }
 
-function consumerResource(links: ClusterLinks, groupId: string, m: GroupMember): Record<string, unknown> {
+function consumerResource(links: ClusterLinks, groupId: string, m: GroupMember): Resource<ConsumerView> {
   return {
     kind: 'KafkaConsumer',
     metadata: links.metadata(
@@ -106,7 +110,7 @@ function consumerResource(links: ClusterLinks, groupId: string, m: GroupMember):
   };
 }
 
-function lagResource(links: ClusterLinks, groupId: string, l: PartitionLag): Record<string, unknown> {
+function lagResource(links: ClusterLinks, groupId: string, l: PartitionLag): Resource<LagView> {
   return {
     kind: 'KafkaConsumerLag',
     metadata: links.metadata(
@@ -129,7 +133,7 @@ function lagResource(links: ClusterLinks, groupId: string, l: PartitionLag): Rec
   };
 }
 
-function lagSummary(links: ClusterLinks, groupId: string, lags: readonly PartitionLag[]): Record<string, unknown> {
+function lagSummary(links: ClusterLinks, groupId: string, lags: readonly PartitionLag[]): Resource<LagSummaryView> {
   let max: PartitionLag | undefined;
   let total = 0;
   for (const l of lags) {
@@ -229,7 +233,7 @@ export const registerRestV3GroupRoutes = consoleRoutes((app: FastifyInstance, { 
       const member = memberOf(group, request.params.consumer_id);
       const base = ['consumer-groups', group.groupId, 'consumers', member.memberId, 'assignments'];
       const data = member.assignment.flatMap((a) =>
-        a.partitions.map((partition) => ({
+        a.partitions.map((partition): Resource<AssignmentView> => ({
           kind: 'KafkaConsumerAssignment',
           metadata: links.metadata(
             [...base, a.topic, partition],

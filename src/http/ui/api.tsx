@@ -1,6 +1,16 @@
 // The console's only way to the broker: the JSON HTTP API (Confluent REST Proxy v3 paths, plus Eddy's extensions
 // for the overview, message browsing, offset resets, transactions and producers; /openapi.json describes it).
 // Every path the console calls is written here and nowhere else, so an API change is one file's change.
+import type {
+  AssignmentView,
+  ConsumerGroupView,
+  ConsumerView,
+  LagSummaryView,
+  LagView,
+  LiveStatsEvent,
+  OverviewView,
+  TopicStatsView,
+} from '../console/console-view-types';
 import type { BatchView, PayloadView, RecordView } from '../console/record-view-types';
 
 export class ApiError extends Error {
@@ -100,17 +110,7 @@ export async function listPartitions(topic: string): Promise<Partition[]> {
 }
 
 /** A topic as Eddy's /api/topics lists it: one call for the whole list, whatever the number of topics. */
-export interface TopicStats {
-  readonly topic_name: string;
-  readonly is_internal: boolean;
-  readonly partitions_count: number;
-  /** Latest minus earliest offset, summed over partitions. */
-  readonly record_count: number;
-  readonly size_bytes: number;
-  readonly retention_ms: string | null;
-  readonly retention_bytes: string | null;
-  readonly cleanup_policy: string | null;
-}
+export type TopicStats = TopicStatsView;
 
 export async function listTopicStats(): Promise<TopicStats[]> {
   return (await getJson<ListOf<TopicStats>>('/api/topics')).data;
@@ -139,36 +139,13 @@ export async function alterTopicConfigs(topic: string, changes: { name: string; 
 
 // ---- Consumer groups (Confluent v3) ----
 
-export interface ConsumerGroup {
-  readonly consumer_group_id: string;
-  readonly is_simple: boolean;
-  readonly partition_assignor: string;
-  readonly state: string;
-  /** CLASSIC or CONSUMER (KIP-848). */
-  readonly type?: string;
-}
+export type ConsumerGroup = ConsumerGroupView;
 
-export interface Consumer {
-  readonly consumer_id: string;
-  readonly instance_id: string | null;
-  readonly client_id: string;
-}
+export type Consumer = ConsumerView;
 
-export interface Assignment {
-  readonly topic_name: string;
-  readonly partition_id: number;
-}
+export type Assignment = AssignmentView;
 
-export interface Lag {
-  readonly topic_name: string;
-  readonly partition_id: number;
-  /** null when nothing is committed for an assigned partition. */
-  readonly current_offset: number | null;
-  readonly log_end_offset: number;
-  readonly lag: number | null;
-  readonly consumer_id: string;
-  readonly client_id: string;
-}
+export type Lag = LagView;
 
 export async function listGroups(): Promise<ConsumerGroup[]> {
   return (await getJson<ListOf<ConsumerGroup>>(await clusterPath('consumer-groups'))).data;
@@ -192,10 +169,7 @@ export async function groupLags(groupId: string): Promise<Lag[]> {
   return (await getJson<ListOf<Lag>>(await clusterPath('consumer-groups', groupId, 'lags'))).data;
 }
 
-export interface LagSummary {
-  readonly max_lag: number;
-  readonly total_lag: number;
-}
+export type LagSummary = LagSummaryView;
 
 export async function groupLagSummary(groupId: string): Promise<LagSummary> {
   return getJson<LagSummary>(await clusterPath('consumer-groups', groupId, 'lag-summary'));
@@ -235,29 +209,11 @@ export function resetGroupOffsets(groupId: string, reset: OffsetReset): Promise<
 /** The broker's server-push stream: one sample a second while a page listens. */
 export const LIVE_STREAM_PATH = '/api/live';
 
-export interface LiveSample {
-  /** Milliseconds since the epoch. */
-  readonly time: number;
-  /** Milliseconds the counts cover (about 1000). */
-  readonly intervalMs: number;
-  readonly topics: readonly { topic: string; bytesIn: number; bytesOut: number; recordsIn: number; recordsOut: number }[];
-  readonly groups: readonly { group: string; lag: number }[];
-}
+export type LiveSample = LiveStatsEvent;
 
 // ---- Eddy extensions: overview ----
 
-export interface Overview {
-  readonly broker_id: number;
-  readonly cluster_id: string;
-  readonly version: string;
-  readonly listeners: string[];
-  readonly uptime_ms: number;
-  readonly data_dir: string;
-  readonly data_dir_size_bytes: number;
-  readonly topic_count: number;
-  readonly partition_count: number;
-  readonly internal_topic_count: number;
-}
+export type Overview = OverviewView;
 
 export function getOverview(): Promise<Overview> {
   return getJson<Overview>('/api/overview');
