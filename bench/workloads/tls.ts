@@ -8,6 +8,7 @@ import { execFileSync } from 'child_process';
 import type { BenchContext } from '../lib/context';
 import { num } from '../lib/line-child';
 import { freePort } from '../lib/net-probe';
+import { cpuMs } from '../lib/proc-stats';
 import { record, section, type Section } from '../lib/results';
 import { startEddy, topicName } from '../lib/targets';
 
@@ -70,6 +71,7 @@ export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
           const topic = topicName(['tls', listener, `s${cfg.size}`, `r${round}`], cfg.partitions);
           await eddy.createTopic(topic, cfg.partitions);
           const count = cfg.size === 100 ? (ctx.quick ? 40_000 : 250_000) : ctx.quick ? 10_000 : 60_000;
+          const cpuBefore = cpuMs(eddy.pid);
           const res = await ctx.rdkafka.run({
             kind: 'produce',
             bootstrap: bootstrap[listener],
@@ -82,14 +84,14 @@ export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
             maxSeconds: ctx.quick ? 0.6 : 1.5,
             clientConfig: clientConfig[listener],
           });
-          record(
-            out,
-            `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} acks=1 p${cfg.partitions} none`,
-            'rec/s',
-            listener,
-            num(res, 'records') / num(res, 'seconds'),
-            cfg.size,
-          );
+          const cpuAfter = cpuMs(eddy.pid);
+          const rowName = `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} acks=1 p${cfg.partitions} none`;
+          record(out, rowName, 'rec/s', listener, num(res, 'records') / num(res, 'seconds'), cfg.size);
+          // What the broker spends per MB, which load on the shared machine changes less than throughput does.
+          const megabytes = (num(res, 'records') * cfg.size) / 1e6;
+          if (cpuBefore !== undefined && cpuAfter !== undefined && megabytes > 0) {
+            record(out, `${rowName}: broker CPU`, 'CPU ms/MB', listener, (cpuAfter - cpuBefore) / megabytes);
+          }
         }
       }
     }

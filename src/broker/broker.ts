@@ -213,7 +213,7 @@ export class Broker {
     this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
   }
 
-  private accept({ socket, principal, authenticator }: AcceptedSocket, listenerName: string): void {
+  private accept({ socket, principal, authenticator, inPlaceReads }: AcceptedSocket, listenerName: string): void {
     if (this.stopping || this.faults.refusesConnections()) {
       socket.destroy();
       return;
@@ -232,6 +232,7 @@ export class Broker {
         authenticator,
         metrics: this.metrics,
         quotas: this.requestThrottle,
+        inPlaceReads,
       },
       this.logger,
     );

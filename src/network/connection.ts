@@ -20,6 +20,7 @@ import { ANONYMOUS, type KafkaPrincipal } from '../security/principal';
 import type { AuthDecision, SaslAuthenticator } from './sasl-authenticator';
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import type { RequestThrottle } from '../security/quotas/request-throttle';
+import type { InPlaceReader } from './in-place-reads';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -40,6 +41,8 @@ export interface ConnectionOptions {
   readonly metrics?: BrokerMetrics;
   /** Client quotas: the request quota on handler time, and the throttle an answer carries and mutes for. */
   readonly quotas?: RequestThrottle;
+  /** TLS sockets: reads into a reused buffer instead of 'data' events with a new Buffer per TLS record. */
+  readonly inPlaceReads?: InPlaceReader;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -104,7 +107,7 @@ export class Connection {
     if (options.authenticator) this.splitter.setLimit(options.authenticator.maxFrameBytes ?? options.maxFrameBytes, 'sasl.server.max.receive.size');
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (options.inPlaceReads?.((bytes) => this.onData(bytes, true)) !== true) socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     socket.on('drain', () => {
       // A client taking a large response slowly is making progress, not idling.
       this.lastActivity = Date.now();
@@ -193,11 +196,12 @@ export class Connection {
     this.resolveClosed();
   }
 
-  private onData(chunk: Buffer): void {
+  /** `transient`: the chunk's memory is reused after this call, so the splitter copies what it keeps. */
+  private onData(chunk: Buffer, transient: boolean): void {
     if (this.stopRequested) return;
     let frames: Buffer[];
     try {
-      frames = this.splitter.push(chunk);
+      frames = this.splitter.push(chunk, transient);
     } catch (err) {
       if (err instanceof FrameSizeError) {
         this.close(err.message);

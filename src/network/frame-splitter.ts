@@ -4,6 +4,8 @@
 // later, and the start of the next frame is never copied along with the end of this one.
 //
 // The buffers handed out are never written again, so callers may keep them (storage may keep appended batches).
+// A transient chunk (one whose memory is reused once `push` returns, see in-place-reads.ts) gives copies instead
+// of views.
 
 export class FrameSizeError extends Error {}
 
@@ -29,7 +31,7 @@ export class FrameSplitter {
   }
 
   /** Feeds a chunk; returns the complete frames it finished (payloads without the size prefix). */
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer, transient = false): Buffer[] {
     const frames: Buffer[] = [];
     let at = this.continuePending(chunk, frames);
     while (at < chunk.length) {
@@ -42,7 +44,7 @@ export class FrameSplitter {
       const size = this.checkedSize(chunk.readInt32BE(at));
       at += SIZE_BYTES;
       if (chunk.length - at >= size) {
-        frames.push(chunk.subarray(at, at + size));
+        frames.push(transient ? Buffer.from(chunk.subarray(at, at + size)) : chunk.subarray(at, at + size));
         at += size;
         continue;
       }

@@ -10,11 +10,14 @@ import type { ListenerSecurity } from '../security/broker-security';
 import { ANONYMOUS, principalText, userPrincipal, type KafkaPrincipal } from '../security/principal';
 import { distinguishedName } from '../security/ssl-principal';
 import type { SaslAuthenticator } from './sasl-authenticator';
+import { inPlaceReader, type InPlaceReader } from './in-place-reads';
 
 export interface AcceptedSocket {
   readonly socket: net.Socket;
   readonly principal: KafkaPrincipal;
   readonly authenticator?: SaslAuthenticator;
+  /** TLS sockets: how the connection reads decrypted bytes without a Buffer per TLS record. */
+  readonly inPlaceReads?: InPlaceReader;
 }
 
 function peer(socket: net.Socket): string {
@@ -58,7 +61,7 @@ export function createListenerServer(security: ListenerSecurity, logger: Logger,
       socket.destroy();
       return;
     }
-    onSocket({ socket, principal, authenticator: authenticator() });
+    onSocket({ socket, principal, authenticator: authenticator(), inPlaceReads: inPlaceReader(socket) });
   });
   server.on('tlsClientError', (err, socket) => {
     logger.info({ client: peer(socket), listener: security.name, error: err.message }, 'closing connection: TLS handshake failed');

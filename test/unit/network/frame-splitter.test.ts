@@ -83,3 +83,13 @@ test('counts the bytes of an unfinished frame, size prefix included', () => {
   expect(s.push(stream.subarray(50))).toHaveLength(1);
   expect(s.bufferedBytes).toBe(0);
 });
+
+test('a transient chunk gives copies: frames stay intact when its memory is reused', () => {
+  const s = new FrameSplitter(1024);
+  const chunk = Buffer.concat([frame(Buffer.from('abc')), frame(Buffer.from('hello')), frame(Buffer.from('par'))]);
+  const frames = s.push(chunk.subarray(0, chunk.length - 1), true);
+  chunk.fill(0);
+  expect(frames.map((f) => f.toString())).toEqual(['abc', 'hello']);
+  const rest = Buffer.from('r');
+  expect(s.push(rest, true).map((f) => f.toString())).toEqual(['par']);
+});
