@@ -39,9 +39,12 @@ export class FdPool {
     return this.entries.size;
   }
 
-  /** Runs `fn` with the file open read-write; the handle must not be kept after `fn` settles. */
-  async use<T>(file: string, fn: (handle: FileHandle) => Promise<T>): Promise<T> {
-    const entry = this.acquire(file);
+  /**
+   * Runs `fn` with the file open read-write; the handle must not be kept after `fn` settles. With `create`, a file
+   * not open yet is created (emptied if it exists): a new segment's first append opens it once.
+   */
+  async use<T>(file: string, fn: (handle: FileHandle) => Promise<T>, create = false): Promise<T> {
+    const entry = this.acquire(file, create);
     try {
       const handle = await entry.opening;
       return await fn(handle);
@@ -103,14 +106,14 @@ export class FdPool {
     await Promise.all(all.map((e) => closeQuietly(e.opening)));
   }
 
-  private acquire(file: string): PoolEntry {
+  private acquire(file: string, create: boolean): PoolEntry {
     let entry = this.entries.get(file);
     if (entry !== undefined) {
       // Re-insert to mark as most recently used.
       this.entries.delete(file);
       this.entries.set(file, entry);
     } else {
-      const opening = fsp.open(file, 'r+');
+      const opening = fsp.open(file, create ? 'w+' : 'r+');
       const created: PoolEntry = { opening, handle: null, pins: 0, evictWhenIdle: false };
       // The error reaches the awaiting user; here a failed open is only dropped so the next user retries.
       opening.then(

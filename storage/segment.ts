@@ -3,6 +3,7 @@
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
+import type { FileHandle } from 'fs/promises';
 import type { Logger } from './logger';
 import { writeFileAtomic, isNotFound, fsyncDir, fsyncIfPresent } from './atomic-file';
 import { FdPool, readAt, readAtSync } from './fd-pool';
@@ -221,8 +222,29 @@ export class LogSegment implements IndexHolder {
    * partitions' opens before its user got to write, over and over.
    */
   async withAppendFd<T>(write: (fd: number) => T): Promise<T> {
-    if (this.fileMissing) this.createFile();
+    if (this.fileMissing) return this.createWith(write);
     return this.res.fdPool.use(this.paths.log, async (h) => write(h.fd));
+  }
+
+  /**
+   * The first append: the pool's open creates the file, one open where a create, a close and a reopen were (a
+   * topic's first write to each of thousands of partitions pays it per partition). A partition written before the
+   * background creation reached its directory makes the directory itself.
+   */
+  private async createWith<T>(write: (fd: number) => T): Promise<T> {
+    let opened = false;
+    const firstWrite = async (h: FileHandle): Promise<T> => {
+      opened = true;
+      this.fileMissing = false;
+      return write(h.fd);
+    };
+    try {
+      return await this.res.fdPool.use(this.paths.log, firstWrite, true);
+    } catch (err) {
+      if (opened || !isNotFound(err)) throw err;
+      fs.mkdirSync(this.dir, { recursive: true });
+      return this.res.fdPool.use(this.paths.log, firstWrite, true);
+    }
   }
 
   /** The append descriptor when no open is needed, else null (see withAppendFd). */
@@ -389,20 +411,6 @@ export class LogSegment implements IndexHolder {
    * short syscalls once per segment cost less than two round trips through libuv's thread pool. The directory
    * may be missing too: the log manager makes new partitions' directories in the background.
    */
-  private createFile(): void {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.paths.log, 'w');
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      // A new partition's directory is made in the background; a partition written to first makes its own.
-      fs.mkdirSync(this.dir, { recursive: true });
-      fd = fs.openSync(this.paths.log, 'w');
-    }
-    fs.closeSync(fd);
-    this.fileMissing = false;
-  }
-
   private emptyIndexes(): Indexes {
     return {
       offsets: new OffsetIndex(this.baseOffset, maxIndexEntries(this.limits.segmentIndexBytes, OFFSET_INDEX_ENTRY_SIZE)),

@@ -30,6 +30,7 @@ import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { joinAdjacentViews } from './adjacent-views';
 import type { CachedPartition } from './fetch-session-cache';
+import { FetchWaits } from './fetch-waits';
 import { AclOperation, topicCheck } from './authorize';
 import { FetchContext, mustAnswer, openFetchContext, openSession, recordAnswer, rotateToBack, sessionStillAt } from './fetch-sessions';
 import type { TopicRef } from '../topics/topic-service';
@@ -232,24 +233,8 @@ function distinctLogs(parts: readonly PlannedPartition[]): PartitionLog[] {
   return logs;
 }
 
-/**
- * Resolves on the first append to any of the logs, after `ms`, or when the connection stops. Every subscription is
- * removed on resolution, so a consumer's thousands of fetches leave nothing behind on its long-lived connection.
- */
-function waitForData(logs: readonly PartitionLog[], ms: number, stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const unsubscribers: Array<() => void> = [];
-    const done = (): void => {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', done);
-      for (const u of unsubscribers) u();
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    stop.addEventListener('abort', done);
-    for (const log of logs) unsubscribers.push(log.onAppend(done));
-  });
-}
+/** Every long-polling fetch of the process waits here (one shared deadline timer, see fetch-waits.ts). */
+const fetchWaits = new FetchWaits();
 
 /** Consecutive partitions of one topic share a topic entry, as in Kafka's answers; `keep` picks the partitions named. */
 function byTopic(parts: readonly PlannedPartition[], responses: readonly PartitionResponse[], keep: (index: number) => boolean): TopicResponse[] {
@@ -349,9 +334,8 @@ export const fetchHandler = defineHandler({
     const limits: ReadLimits = { maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
     let round = await readAll(parts, limits, lease);
     while (!round.hasError && round.bytes < minBytes && logs.length > 0 && !stop.aborted) {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      await waitForData(logs, left, stop);
+      if (deadline <= Date.now()) break;
+      await fetchWaits.wait(logs, deadline, stop);
       if (stop.aborted) break;
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();

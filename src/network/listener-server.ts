@@ -4,7 +4,7 @@
 // handshake (plaintext on a TLS port, an untrusted certificate, a client hanging up mid-handshake) closes that one
 // socket with a log line.
 import * as net from 'net';
-import * as tls from 'tls';
+import type * as tls from 'tls';
 import type { Logger } from '../logger';
 import type { ListenerSecurity } from '../security/broker-security';
 import { ANONYMOUS, principalText, userPrincipal, type KafkaPrincipal } from '../security/principal';
@@ -55,7 +55,9 @@ export function createListenerServer(security: ListenerSecurity, logger: Logger,
   const Authenticator = sasl === null ? null : (require('./sasl-authenticator') as typeof import('./sasl-authenticator')).SaslAuthenticator;
   const authenticator = (): SaslAuthenticator | undefined => (sasl === null || Authenticator === null ? undefined : new Authenticator(sasl));
   if (security.tls === null) return net.createServer((socket) => onSocket({ socket, principal: ANONYMOUS, authenticator: authenticator() }));
-  const server = tls.createServer(security.tls.serverOptions, (socket) => {
+  // Loaded only for SSL listeners: node's tls module is several milliseconds of a plain broker's start.
+  const { createServer } = require('tls') as typeof import('tls');
+  const server = createServer(security.tls.serverOptions, (socket) => {
     const principal = certificatePrincipal(socket, security, logger);
     if (principal === null) {
       socket.destroy();
