@@ -9,7 +9,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { ClassicGroup } from './classic-group';
 import { ClassicMember, joinError, syncError } from './classic-member';
 import type { ClassicGroupsContext, ClassicRebalancer } from './classic-rebalance';
-import { ConsumerGroup, ConsumerMember } from './consumer-group';
+import { ConsumerGroup, ConsumerMember, syncAssignmentEpochs } from './consumer-group';
 import { assignmentByTopicId, assignmentByTopicName } from './consumer-group-classic';
 import type { KeyedRecord } from './consumer-group-records';
 import type { ClassicGroupsBridge, TopicCatalog } from './consumer-group-types';
@@ -34,6 +34,7 @@ export function consumerGroupFromClassic(classic: ClassicGroup, topics: TopicCat
     member.rebalanceTimeoutMs = c.rebalanceTimeoutMs;
     member.subscribedTopicNames = [...subscription.topics];
     member.assigned = assignmentByTopicId(decodeAssignment(c.assignment), topics);
+    syncAssignmentEpochs(member, classic.generationId);
     member.classic = { sessionTimeoutMs: c.sessionTimeoutMs, protocols: c.protocols };
     group.members.set(member.memberId, member);
     group.targetAssignment.set(member.memberId, new Map([...member.assigned].map(([t, ps]) => [t, new Set(ps)])));

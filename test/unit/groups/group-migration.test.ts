@@ -109,8 +109,10 @@ describe('online migration between classic and consumer groups', () => {
     expect(freed.assignment?.[0].partitions).toEqual([0, 1, 2, 3].filter((p) => !keptPartitions.includes(p)));
     expect(c.describeConsumerGroup('g')?.groupState).toBe('Stable');
 
-    // Classic members commit with their member epoch as the generation.
-    const commit = (generationId: number) =>
+    // Classic members commit with their member epoch as the generation; an older one (KIP-1251) only for partitions
+    // held since then, a newer one never.
+    const given = [0, 1, 2, 3].find((p) => !keptPartitions.includes(p)) as number;
+    const commit = (generationId: number, partition = keptPartitions[0]) =>
       c.commitOffsets({
         groupId: 'g',
         generationId,
@@ -118,10 +120,12 @@ describe('online migration between classic and consumer groups', () => {
         groupInstanceId: null,
         retentionTimeMs: -1n,
         apiVersion: 8,
-        partitions: [{ topic: 'orders', partition: keptPartitions[0], offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1n }],
+        partitions: [{ topic: 'orders', partition, offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1n }],
       });
     expect(await commit(2)).toEqual([ErrorCode.NONE]);
-    expect(await commit(1)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+    expect(await commit(1)).toEqual([ErrorCode.NONE]);
+    expect(await commit(1, given)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+    expect(await commit(3)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
 
     // The consumer-protocol member leaves: only the classic member remains, so the group is classic again.
     await c.consumerGroups.heartbeat(heartbeatParams({ memberEpoch: -1 }));
