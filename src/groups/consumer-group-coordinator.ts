@@ -215,7 +215,11 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     this.maybeRefreshRegexes(group);
 
     const signatureNow = assignmentSignature(member.assigned);
-    const full = p.memberEpoch === 0 || p.topicPartitions !== null;
+    // Kafka's full request carries the rebalance timeout, a subscription and the owned partitions; owned partitions
+    // alone (a member confirming a revocation) get the assignment only when it changed.
+    const full =
+      p.memberEpoch === 0 ||
+      (p.rebalanceTimeoutMs !== -1 && (p.subscribedTopicNames !== null || p.subscribedTopicRegex !== null) && p.topicPartitions !== null);
     const send = full || signatureNow !== member.lastSentAssignment;
     if (send) member.lastSentAssignment = signatureNow;
     return {

@@ -18,10 +18,12 @@ import {
   syncGroup,
 } from './group-steps';
 import {
+  assignmentOf,
   cgDescribe,
   cgHeartbeat,
   createTopicStep,
   epochOf,
+  firstAssignedPartition,
   firstJoin,
   LEAVE,
   member,
@@ -141,6 +143,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     ],
   },
   onlineMigration(),
+  lateCommits(),
   { name: 'ConsumerGroupDescribe of an unknown group and of an empty group id', steps: [cgDescribe(1, ['diff-cg-describe-unknown', ''])] },
   {
     name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
@@ -224,6 +227,41 @@ function onlineMigration(): Scenario {
       heartbeat(3, g, rejoined),
       joinGroup(5, g, { memberId: memberIdOf(1), topics: [g] }),
       offsetFetch(7, g, [{ name: g, partitionIndexes: [0, 1] }]),
+    ],
+  };
+}
+
+/**
+ * KIP-1251 (Kafka 4.3): m1 holds both partitions at epoch 2; m2 joins (epoch 3) and m1, having revoked one, moves to
+ * epoch 3 keeping the other. A commit still carrying epoch 2 is accepted for the partition m1 has held since epoch 2,
+ * and refused (STALE_MEMBER_EPOCH) when it names the one m1 gave up, for m2's partition from before m2 got it, or
+ * from a newer epoch; a member unknown to the group is refused before the OffsetCommit version is checked.
+ */
+function lateCommits(): Scenario {
+  const g = 'diff-cg-late-commit';
+  const [m1, m2] = [`${g}-1`, `${g}-2`];
+  const kept = firstAssignedPartition(2);
+  const givenUp = (history: readonly unknown[]) => 1 - kept(history);
+  return {
+    name: 'KIP-1251: a commit with an older member epoch is accepted for partitions the member has held since that epoch',
+    topics: [{ name: g, partitions: 2 }],
+    steps: [
+      firstJoin(g, m1),
+      cgHeartbeat(1, g, { memberId: m2, memberEpoch: 0, topics: [g] }),
+      cgHeartbeat(1, g, { memberId: m1, memberEpoch: epochOf(0) }),
+      cgHeartbeat(1, g, { memberId: m1, memberEpoch: epochOf(2), owned: assignmentOf(2) }),
+      offsetCommit(9, g, { memberId: m1, generationId: epochOf(0) }, [{ topic: g, partition: kept, offset: 7n }]),
+      offsetCommit(9, g, { memberId: m1, generationId: epochOf(0) }, [
+        { topic: g, partition: kept, offset: 8n },
+        { topic: g, partition: givenUp, offset: 8n },
+      ]),
+      offsetCommit(9, g, { memberId: m1, generationId: (h) => epochOf(3)(h) + 1 }, [{ topic: g, partition: kept, offset: 9n }]),
+      cgHeartbeat(1, g, { memberId: m2, memberEpoch: epochOf(1) }),
+      offsetCommit(9, g, { memberId: m2, generationId: epochOf(7) }, [{ topic: g, partition: givenUp, offset: 10n }]),
+      offsetCommit(9, g, { memberId: m2, generationId: epochOf(0) }, [{ topic: g, partition: givenUp, offset: 11n }]),
+      offsetCommit(8, g, { memberId: `${g}-nobody`, generationId: epochOf(0) }, [{ topic: g, partition: 0, offset: 12n }]),
+      offsetFetch(9, g, null),
+      cgDescribe(1, [g]),
     ],
   };
 }
