@@ -175,7 +175,10 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     if (!group) {
       // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
       // Kafka looks the group up without creating it unless the member joins: GROUP_ID_NOT_FOUND.
-      if (p.memberEpoch !== 0) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${p.groupId} not found.`);
+      if (p.memberEpoch !== 0) {
+        const message = this.classicGroups.inUse(p.groupId) ? `Group ${p.groupId} is not a consumer group.` : `Consumer group ${p.groupId} not found.`;
+        return failure(ErrorCode.GROUP_ID_NOT_FOUND, message);
+      }
       const created = this.consumerGroupFor(p.groupId);
       if (typeof created === 'string') return failure(ErrorCode.GROUP_ID_NOT_FOUND, created);
       group = created;
@@ -237,6 +240,8 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     if (this.classicGroups.inUse(groupId)) {
       const upgraded = this.classicGroups.upgrade?.(groupId) ?? { refused: `Group ${groupId} is not a consumer group.` };
       if ('refused' in upgraded) return upgraded.refused;
+      // The classic group's assignment was made for the topics as they are: no metadata change to rebalance for.
+      upgraded.group.metadataSignature = metadataSignature(upgraded.group, this.topics);
       this.groups.set(groupId, upgraded.group);
       this.carried.set(groupId, upgraded.records);
       for (const m of upgraded.group.members.values()) this.armSession(upgraded.group, m);
@@ -258,8 +263,14 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
    */
   private joiningMember(group: ConsumerGroup, p: ConsumerHeartbeatParams): { member: ConsumerMember; rejoined: boolean } | ConsumerHeartbeatResult {
     const memberId = p.memberId === '' ? newMemberId() : p.memberId;
-    const holder = p.instanceId === null ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
-    if (holder?.memberEpoch === STATIC_LEAVE_EPOCH) return { member: this.replaceStaticMember(group, holder, memberId), rejoined: false };
+    // The member holding the instance id, even under the same member id: a static member rejoining at epoch 0 while it
+    // still holds its instance id is refused like any other (Kafka's throwIfInstanceIdIsUnreleased).
+    const holder = p.instanceId === null ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId);
+    // Kafka replaces a static member that left temporarily, and one using the classic protocol whatever its state
+    // (an application restarted with group.protocol=consumer takes its instance's place, partitions and all).
+    if (holder !== undefined && (holder.memberEpoch === STATIC_LEAVE_EPOCH || holder.classic !== null)) {
+      return { member: this.replaceStaticMember(group, holder, memberId), rejoined: false };
+    }
     if (holder) {
       return failure(
         ErrorCode.UNRELEASED_INSTANCE_ID,
@@ -369,6 +380,8 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   private replaceStaticMember(group: ConsumerGroup, old: ConsumerMember, memberId: string): ConsumerMember {
     old.clearTimers();
     const member = group.replaceMember(old, memberId);
+    member.memberEpoch = 0;
+    member.classic = null;
     this.logger.info({ group: group.groupId, member: memberId, replaced: old.memberId, instance: old.instanceId }, 'static member rejoined the consumer group');
     return member;
   }
@@ -426,6 +439,23 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
       return;
     }
     if (this.removeMember(group, member, reason)) group.groupEpoch += 1;
+  }
+
+  /**
+   * Kafka's validateOnlineDowngradeWithReplacedMember and convertToClassicGroup: a static member that rejoined with
+   * JoinGroup in place of the group's last consumer-protocol member turns the group into a classic group, which
+   * rebalances only if its assignment is stale (downgradableAsIs says whether it does).
+   */
+  downgradableAsIs(group: ConsumerGroup): boolean {
+    return this.classicGroups.downgradable?.(group, null) ?? false;
+  }
+
+  downgradeAsIs(group: ConsumerGroup, rebalance: boolean): void {
+    for (const m of group.members.values()) m.clearTimers();
+    this.groups.delete(group.groupId);
+    this.carried.delete(group.groupId);
+    this.logger.info({ group: group.groupId, rebalance }, 'downgrading consumer group to a classic group: its last consumer-protocol member was replaced');
+    this.classicGroups.downgrade?.(group, null, this.ledger.tombstones(group.groupId), rebalance);
   }
 
   /** Removal by a timer: nobody waits for an answer, but the new state must still be stored. */

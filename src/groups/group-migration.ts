@@ -82,14 +82,15 @@ export class GroupMigration implements ClassicGroupsBridge {
   }
 
   /** Kafka's validateOnlineDowngradeWithFencedMember. */
-  downgradable(group: ConsumerGroup, leaving: ConsumerMember): boolean {
-    if (leaving.classic !== null || group.classicMemberCount() !== group.members.size - 1 || group.members.size <= 1) return false;
+  downgradable(group: ConsumerGroup, leaving: ConsumerMember | null): boolean {
+    const remaining = leaving === null ? group.members.size : group.members.size - 1;
+    if (leaving?.classic != null || group.classicMemberCount() !== remaining || remaining === 0) return false;
     if (this.policy !== 'bidirectional' && this.policy !== 'downgrade') return false;
-    return group.members.size - 1 <= this.ctx.config.maxGroupSize;
+    return remaining <= this.ctx.config.maxGroupSize;
   }
 
   /** Kafka's ClassicGroup.fromConsumerGroup and convertToClassicGroup: Stable at the group epoch, then a rebalance. */
-  downgrade(group: ConsumerGroup, leaving: ConsumerMember, tombstones: KeyedRecord[]): void {
+  downgrade(group: ConsumerGroup, leaving: ConsumerMember | null, tombstones: KeyedRecord[], rebalance = true): void {
     const groupId = group.groupId;
     let classic = this.ctx.groups.get(groupId);
     if (!classic) this.ctx.groups.set(groupId, (classic = new ClassicGroup(groupId, this.ctx.now())));
@@ -126,6 +127,6 @@ export class GroupMigration implements ClassicGroupsBridge {
       .append(groupId, records)
       .catch((err: unknown) => this.ctx.logger.error({ group: groupId, err }, 'could not write the downgraded group'));
     for (const m of classic.members.values()) this.rebalancer.scheduleHeartbeatExpiry(classic, m, m.sessionTimeoutMs);
-    this.rebalancer.prepareRebalance(classic, `Downgrade group ${groupId} from consumer to classic.`);
+    if (rebalance) this.rebalancer.prepareRebalance(classic, `Downgrade group ${groupId} from consumer to classic.`);
   }
 }
