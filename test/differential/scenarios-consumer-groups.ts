@@ -144,6 +144,7 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
   },
   onlineMigration(),
   lateCommits(),
+  ...staticReplacements(),
   { name: 'ConsumerGroupDescribe of an unknown group and of an empty group id', steps: [cgDescribe(1, ['diff-cg-describe-unknown', ''])] },
   {
     name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
@@ -264,4 +265,52 @@ function lateCommits(): Scenario {
       cgDescribe(1, [g]),
     ],
   };
+}
+
+/**
+ * A static member's instance id taken over across protocols: a ConsumerGroupHeartbeat with the instance id of a
+ * classic member (the application restarted with group.protocol=consumer) replaces it without UNRELEASED_INSTANCE_ID,
+ * upgrading the group; a JoinGroup with the instance id of the last consumer-protocol member (restarted with the
+ * classic protocol) replaces it and turns the group back into a classic group, Stable since nothing changed; and a
+ * consumer-protocol static member rejoining at epoch 0 with its own member id while it still holds its instance id.
+ */
+function staticReplacements(): Scenario[] {
+  const up = 'diff-cg-static-up';
+  const down = 'diff-cg-static-down';
+  const again = 'diff-cg-static-again';
+  const downJoined = joinedAt(1, `${down}-instance`);
+  return [
+    {
+      name: 'A ConsumerGroupHeartbeat with the instance id of a classic static member replaces it and upgrades the group',
+      topics: [{ name: up, partitions: 2 }],
+      steps: [
+        ...becomeStable(5, 3, up, up, { groupInstanceId: `${up}-instance` }).steps,
+        cgHeartbeat(1, up, { memberId: `${up}-member`, memberEpoch: 0, topics: [up], instanceId: `${up}-instance` }),
+        cgDescribe(1, [up]),
+        listGroups(5, up),
+      ],
+    },
+    {
+      name: 'A JoinGroup with the instance id of the last consumer-protocol static member replaces it and downgrades the group',
+      topics: [{ name: down, partitions: 2 }],
+      steps: [
+        firstJoin(down, `${down}-member`, { instanceId: `${down}-instance` }),
+        joinGroup(5, down, { topics: [down], groupInstanceId: `${down}-instance` }),
+        describeGroups(5, [down]),
+        syncGroup(3, down, downJoined, null),
+        heartbeat(3, down, downJoined),
+        listGroups(5, down),
+        cgHeartbeat(1, down, { memberId: `${down}-member`, memberEpoch: epochOf(0) }),
+      ],
+    },
+    {
+      name: 'A consumer-protocol static member rejoins at epoch 0 with its own member id while holding its instance id',
+      topics: [{ name: again, partitions: 2 }],
+      steps: [
+        firstJoin(again, `${again}-member`, { instanceId: `${again}-instance` }),
+        cgHeartbeat(1, again, { memberId: `${again}-member`, memberEpoch: 0, topics: [again], instanceId: `${again}-instance` }),
+        cgDescribe(1, [again]),
+      ],
+    },
+  ];
 }
