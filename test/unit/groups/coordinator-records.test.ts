@@ -65,6 +65,16 @@ describe('__consumer_offsets records', () => {
   });
 });
 
+/** The groups a snapshot's records rebuild to, as a restart reads them back. */
+function rebuild(records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup {
+  const rebuilder = new ConsumerGroupRebuilder();
+  for (const r of records) {
+    const decoded = decodeCoordinatorRecord(r.key, r.value);
+    if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
+  }
+  return rebuilder.build()[0];
+}
+
 describe('unknown tagged fields of KIP-848 member records', () => {
   // Kafka 4.3.1 rebuilds these records from its ConsumerGroupMember and drops tags it does not know; Eddy keeps them.
   test('survive a reload and the next write of the member', () => {
@@ -76,14 +86,6 @@ describe('unknown tagged fields of KIP-848 member records', () => {
     member.memberEpoch = 3;
     member.storedTags = tags;
     group.members.set('m', member);
-    const rebuild = (records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup => {
-      const rebuilder = new ConsumerGroupRebuilder();
-      for (const r of records) {
-        const decoded = decodeCoordinatorRecord(r.key, r.value);
-        if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
-      }
-      return rebuilder.build()[0];
-    };
     const reloaded = rebuild(consumerGroupSnapshot(group));
     expect(reloaded.members.get('m')?.storedTags).toEqual(tags);
     const moved = reloaded.members.get('m') as ConsumerMember;
@@ -93,15 +95,6 @@ describe('unknown tagged fields of KIP-848 member records', () => {
 });
 
 describe('KIP-848 group records: unknown tagged fields and assignment epochs', () => {
-  const rebuild = (records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup => {
-    const rebuilder = new ConsumerGroupRebuilder();
-    for (const r of records) {
-      const decoded = decodeCoordinatorRecord(r.key, r.value);
-      if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
-    }
-    return rebuilder.build()[0];
-  };
-
   test('the group-epoch, target-epoch and member-target records keep tags a newer broker wrote, on reload and rewrite', () => {
     const groupTags = { groupEpoch: [{ tag: 7, data: Buffer.from('0102', 'hex') }], targetEpoch: [{ tag: 12, data: Buffer.from('later') }] };
     const targetTags = [{ tag: 5, data: Buffer.from('ff', 'hex') }];

@@ -127,6 +127,14 @@ public final class GroupMigrationRun {
         System.out.println(String.format("{\"phase\":\"%s\",\"groupType\":\"%s\",\"produced\":%d,\"consumed\":%d}", name, groupType(admin), produced.get(), seen.size()));
     }
 
+    /** Stops a member and starts its replacement with the given protocol, as a rolling restart does. */
+    private Member restart(Admin admin, Member old, String name, String protocol, String phaseName) throws Exception {
+        old.stop();
+        Member replacement = new Member(name, protocol);
+        phase(admin, phaseName, replacement);
+        return replacement;
+    }
+
     private void run() throws Exception {
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -154,18 +162,12 @@ public final class GroupMigrationRun {
             Member a = new Member("classic-a", "classic");
             Member b = new Member("classic-b", "classic");
             phase(admin, "classic", b);
-            a.stop();
-            Member a2 = new Member("consumer-a", "consumer");
-            phase(admin, "upgraded-a", a2);
-            b.stop();
-            Member b2 = new Member("consumer-b", "consumer");
-            phase(admin, "upgraded-b", b2);
-            a2.stop();
-            Member a3 = new Member("classic-a2", "classic");
-            phase(admin, "downgrading-a", a3);
-            b2.stop();
-            Member b3 = new Member("classic-b2", "classic");
-            phase(admin, "downgraded-b", b3);
+            a = restart(admin, a, "consumer-a", "consumer", "upgraded-a");
+            b = restart(admin, b, "consumer-b", "consumer", "upgraded-b");
+            a = restart(admin, a, "classic-a2", "classic", "downgrading-a");
+            b = restart(admin, b, "classic-b2", "classic", "downgraded-b");
+            Member a3 = a;
+            Member b3 = b;
 
             producing.set(false);
             writer.join(30_000);
