@@ -9,7 +9,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
 import { JoinResult, joinError, SyncResult, syncError } from './classic-member';
 import type { HeartbeatParams, JoinGroupParams, LeaveGroupResult, LeavingMember, SyncGroupParams } from './classic-requests';
-import { ConsumerGroup, ConsumerMember, sameNames } from './consumer-group';
+import { ConsumerGroup, ConsumerMember, reconcileMember, sameNames } from './consumer-group';
 import type { ConsumerGroupEngine, TopicCatalog } from './consumer-group-types';
 import { CONSUMER_PROTOCOL_TYPE, decodeSubscription, encodeAssignment, NamedTopicPartitions } from './consumer-protocol';
 import type { TopicAssignment } from './server-assignors';
@@ -91,7 +91,12 @@ export class ClassicMembersOfConsumerGroups {
     member.clientId = p.clientId;
     member.clientHost = p.clientHost;
     member.classic = { sessionTimeoutMs: p.sessionTimeoutMs, protocols: p.protocols };
-    this.coordinator.advance(group, member, topicsChanged, assignmentByTopicId(subscription.ownedPartitions, this.topics));
+    const owned = assignmentByTopicId(subscription.ownedPartitions, this.topics);
+    if (p.groupInstanceId !== null && group.classicMemberCount() === group.members.size) {
+      const downgraded = this.downgradeOnReplacement(group, member, topicsChanged, owned);
+      if (downgraded !== null) return { ...downgraded, protocolName: p.protocols[0].name };
+    }
+    this.coordinator.advance(group, member, topicsChanged, owned);
     try {
       await this.coordinator.store(group.groupId);
     } catch (err) {
@@ -110,6 +115,30 @@ export class ClassicMembersOfConsumerGroups {
       generationId: member.memberEpoch,
       protocolType: CONSUMER_PROTOCOL_TYPE,
       protocolName: p.protocols[0].name,
+      leaderId: '',
+      skipAssignment: false,
+      members: [],
+    };
+  }
+
+  /**
+   * A static member that took the place of the group's last consumer-protocol member leaves only classic members:
+   * the group becomes a classic group (Kafka's classicGroupJoinToConsumerGroup with a downgrade). It rebalances when
+   * the member's subscription changed (the assignment is stale); otherwise the member first takes what it may own of
+   * its target, and the classic group starts Stable with it. Null when the group stays a consumer group.
+   */
+  private downgradeOnReplacement(group: ConsumerGroup, member: ConsumerMember, topicsChanged: boolean, owned: TopicAssignment): JoinResult | null {
+    if (!this.coordinator.downgradableAsIs(group)) return null;
+    if (topicsChanged) group.groupEpoch += 1;
+    const rebalance = group.assignmentEpoch < group.groupEpoch;
+    if (!rebalance) reconcileMember(group, member, owned);
+    this.coordinator.downgradeAsIs(group, rebalance);
+    return {
+      errorCode: ErrorCode.NONE,
+      memberId: member.memberId,
+      generationId: member.memberEpoch,
+      protocolType: CONSUMER_PROTOCOL_TYPE,
+      protocolName: null,
       leaderId: '',
       skipAssignment: false,
       members: [],

@@ -1,22 +1,25 @@
 // KIP-848 consumer groups (ConsumerGroupHeartbeat / ConsumerGroupDescribe): the broker owns membership and
 // assignment. Members that still speak the classic protocol (a classic group upgraded online, see group-migration.ts)
-// live here too and are served by consumer-group-classic.ts. Each heartbeat may bump the group epoch (member joined or left, subscription or topic metadata
-// changed), recompute the target assignment with a server-side assignor, and move the member one step towards its
-// target (consumer-group.ts). Session timeouts expel silent members; members that do not revoke partitions within
-// their rebalance timeout are fenced.
+// live here too and are served by consumer-group-classic.ts. Each heartbeat may bump the group epoch (member joined
+// or left, subscription or topic metadata changed), recompute the target assignment (consumer-group-target.ts), and
+// move the member one step towards its target (consumer-group.ts). Session timeouts expel silent members; members
+// that do not revoke partitions within their rebalance timeout are fenced. What a heartbeat must look like is checked
+// first (consumer-heartbeat-rules.ts); who may commit offsets is consumer-group-offset-rules.ts.
 // State is written to __consumer_offsets (consumer-group-records.ts) before a heartbeat is answered, and reloaded
 // at start. Regular-expression subscriptions are resolved as consumer-group-regex.ts describes; a static member's
 // temporary leave (epoch -2) keeps its partitions for its instance id until its session ends. Kafka's built-in
 // assignors ignore racks, and so do Eddy's: a member's rackId is kept and described, nothing more.
-import { randomBytes } from 'crypto';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import type { Logger } from '../logger';
-import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember, sameNames } from './consumer-group';
-import { DEFAULT_SERVER_ASSIGNOR, emptyAssignment, SERVER_ASSIGNORS, TopicAssignment, uniformAssignor } from './server-assignors';
+import { assignmentSignature, ConsumerGroup, ConsumerGroupState, ConsumerMember, reconcileMember, sameNames, syncAssignmentEpochs } from './consumer-group';
+import { emptyAssignment, SERVER_ASSIGNORS, TopicAssignment } from './server-assignors';
 import { KeyedRecord, RecordLedger } from './consumer-group-records';
 import { regexRefreshDue, regexUpdate, resolveRegexes } from './consumer-group-regex';
 import { topicRegexProblem } from './topic-regex';
 import { ClassicMembersOfConsumerGroups } from './consumer-group-classic';
+import { ConsumerCommitRequest, consumerOffsetCommitError, consumerOffsetFetchError } from './consumer-group-offset-rules';
+import { computeTargetAssignment, metadataSignature } from './consumer-group-target';
+import { epochProblem, failure, fromList, LEAVE_EPOCH, newMemberId, requestProblem, STATIC_LEAVE_EPOCH, toList } from './consumer-heartbeat-rules';
 import type {
   ClassicGroupsBridge,
   ConsumerGroupEngine,
@@ -26,7 +29,6 @@ import type {
   ConsumerHeartbeatResult,
   DescribedConsumerGroup,
   TopicCatalog,
-  TopicPartitionsById,
 } from './consumer-group-types';
 
 export type {
@@ -41,34 +43,11 @@ export type {
   DescribedConsumerGroup,
 } from './consumer-group-types';
 
-/** KIP-848 leave epochs: -1 leaves the group, -2 is a static member's temporary leave. */
-const LEAVE_EPOCH = -1;
-const STATIC_LEAVE_EPOCH = -2;
 /**
  * A new consumer group starts at epoch 1, as Kafka 4.3's do: a first member subscribing to topic names bumps it to
  * 2, one subscribing only to a regular expression stays at 1 until the expression is resolved.
  */
 const NEW_GROUP_EPOCH = 1;
-
-function failure(errorCode: number, errorMessage: string, memberEpoch = 0): ConsumerHeartbeatResult {
-  return { errorCode, errorMessage, memberId: null, memberEpoch, heartbeatIntervalMs: 0, assignment: null };
-}
-
-function toList(a: TopicAssignment): TopicPartitionsById[] {
-  return [...a]
-    .filter(([, ps]) => ps.size > 0)
-    .sort(([x], [y]) => (x < y ? -1 : 1))
-    .map(([topicId, ps]) => ({ topicId, partitions: [...ps].sort((x, y) => x - y) }));
-}
-
-function fromList(list: ReadonlyArray<{ readonly topicId: string; readonly partitions: readonly number[] }>): TopicAssignment {
-  return new Map(list.map((t) => [t.topicId, new Set(t.partitions)]));
-}
-
-/** Kafka's member ids are random UUIDs in URL-safe base64 without padding (22 characters). */
-function newMemberId(): string {
-  return randomBytes(16).toString('base64url');
-}
 
 export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   private readonly groups = new Map<string, ConsumerGroup>();
@@ -138,30 +117,23 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   }
 
   /**
-   * OffsetCommit rules for consumer groups: admin commits (epoch < 0, no member id) only while empty; members must
-   * commit with their current epoch (STALE_MEMBER_EPOCH) and OffsetCommit v9+. A member using the classic protocol
-   * commits with any version, its member epoch as generation (ILLEGAL_GENERATION). Null when the group is not one.
+   * OffsetCommit and TxnOffsetCommit to a consumer group (consumer-group-offset-rules.ts): the error for the whole
+   * commit, or null when the group is not a consumer group. Topics are named; the rules go by topic id.
    */
-  offsetCommitError(groupId: string, memberId: string, memberEpoch: number, apiVersion: number): number | null {
+  offsetCommitError(
+    groupId: string,
+    request: Omit<ConsumerCommitRequest, 'partitions'> & { readonly partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number }> },
+  ): number | null {
     const group = this.groups.get(groupId);
     if (!group) return null;
-    if (memberEpoch < 0 && memberId === '') return group.members.size === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
-    const member = group.members.get(memberId);
-    if (member?.classic) return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.ILLEGAL_GENERATION;
-    if (apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (memberEpoch !== member.memberEpoch) return ErrorCode.STALE_MEMBER_EPOCH;
-    return ErrorCode.NONE;
+    const partitions = request.partitions.map((p) => ({ topicId: this.topics.topic(p.topic)?.topicId ?? null, partition: p.partition }));
+    return consumerOffsetCommitError(group, { ...request, partitions });
   }
 
-  /** OffsetFetch v9+: a member naming itself must be a member with its current epoch; admins (-1, null) may read. */
+  /** OffsetFetch v9+ to a consumer group: NONE when it is not one. */
   offsetFetchError(groupId: string, memberId: string | null, memberEpoch: number): number {
     const group = this.groups.get(groupId);
-    if (!group || (memberEpoch < 0 && memberId === null)) return ErrorCode.NONE;
-    const member = memberId === null ? undefined : group.members.get(memberId);
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-    if (memberEpoch === member.memberEpoch) return ErrorCode.NONE;
-    return member.classic ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH;
+    return group ? consumerOffsetFetchError(group, memberId, memberEpoch) : ErrorCode.NONE;
   }
 
   shutdown(): void {
@@ -181,7 +153,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   }
 
   private processHeartbeat(p: ConsumerHeartbeatParams): ConsumerHeartbeatResult {
-    const invalid = this.requestProblem(p);
+    const invalid = requestProblem(p);
     if (invalid !== null) return failure(ErrorCode.INVALID_REQUEST, invalid);
     if (p.memberEpoch === STATIC_LEAVE_EPOCH) return this.temporaryLeave(p);
     if (p.memberEpoch === LEAVE_EPOCH) return this.leave(p);
@@ -203,7 +175,10 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     if (!group) {
       // Without persisted consumer-group state a restarted broker does not know the group: have members rejoin.
       // Kafka looks the group up without creating it unless the member joins: GROUP_ID_NOT_FOUND.
-      if (p.memberEpoch !== 0) return failure(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${p.groupId} not found.`);
+      if (p.memberEpoch !== 0) {
+        const message = this.classicGroups.inUse(p.groupId) ? `Group ${p.groupId} is not a consumer group.` : `Consumer group ${p.groupId} not found.`;
+        return failure(ErrorCode.GROUP_ID_NOT_FOUND, message);
+      }
       const created = this.consumerGroupFor(p.groupId);
       if (typeof created === 'string') return failure(ErrorCode.GROUP_ID_NOT_FOUND, created);
       group = created;
@@ -218,7 +193,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     } else {
       member = group.members.get(p.memberId);
       if (!member) return failure(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${p.memberId} is not a member of group ${p.groupId}.`);
-      const fenced = this.epochProblem(member, p);
+      const fenced = epochProblem(member, p);
       if (fenced !== null) return failure(ErrorCode.FENCED_MEMBER_EPOCH, fenced);
     }
     member.clientId = p.clientId;
@@ -243,7 +218,11 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     this.maybeRefreshRegexes(group);
 
     const signatureNow = assignmentSignature(member.assigned);
-    const full = p.memberEpoch === 0 || p.topicPartitions !== null;
+    // Kafka's full request carries the rebalance timeout, a subscription and the owned partitions; owned partitions
+    // alone (a member confirming a revocation) get the assignment only when it changed.
+    const full =
+      p.memberEpoch === 0 ||
+      (p.rebalanceTimeoutMs !== -1 && (p.subscribedTopicNames !== null || p.subscribedTopicRegex !== null) && p.topicPartitions !== null);
     const send = full || signatureNow !== member.lastSentAssignment;
     if (send) member.lastSentAssignment = signatureNow;
     return {
@@ -261,6 +240,8 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     if (this.classicGroups.inUse(groupId)) {
       const upgraded = this.classicGroups.upgrade?.(groupId) ?? { refused: `Group ${groupId} is not a consumer group.` };
       if ('refused' in upgraded) return upgraded.refused;
+      // The classic group's assignment was made for the topics as they are: no metadata change to rebalance for.
+      upgraded.group.metadataSignature = metadataSignature(upgraded.group, this.topics);
       this.groups.set(groupId, upgraded.group);
       this.carried.set(groupId, upgraded.records);
       for (const m of upgraded.group.members.values()) this.armSession(upgraded.group, m);
@@ -282,8 +263,14 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
    */
   private joiningMember(group: ConsumerGroup, p: ConsumerHeartbeatParams): { member: ConsumerMember; rejoined: boolean } | ConsumerHeartbeatResult {
     const memberId = p.memberId === '' ? newMemberId() : p.memberId;
-    const holder = p.instanceId === null ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId && m.memberId !== memberId);
-    if (holder?.memberEpoch === STATIC_LEAVE_EPOCH) return { member: this.replaceStaticMember(group, holder, memberId), rejoined: false };
+    // The member holding the instance id, even under the same member id: a static member rejoining at epoch 0 while it
+    // still holds its instance id is refused like any other (Kafka's throwIfInstanceIdIsUnreleased).
+    const holder = p.instanceId === null ? undefined : [...group.members.values()].find((m) => m.instanceId === p.instanceId);
+    // Kafka replaces a static member that left temporarily, and one using the classic protocol whatever its state
+    // (an application restarted with group.protocol=consumer takes its instance's place, partitions and all).
+    if (holder !== undefined && (holder.memberEpoch === STATIC_LEAVE_EPOCH || holder.classic !== null)) {
+      return { member: this.replaceStaticMember(group, holder, memberId), rejoined: false };
+    }
     if (holder) {
       return failure(
         ErrorCode.UNRELEASED_INSTANCE_ID,
@@ -313,7 +300,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
    * assignment when the epoch moved past it, and moves the member one step towards its target.
    */
   advance(group: ConsumerGroup, member: ConsumerMember, bump: boolean, owned: TopicAssignment | null): void {
-    const signature = this.metadataSignature(group);
+    const signature = metadataSignature(group, this.topics);
     if (bump || signature !== group.metadataSignature) group.groupEpoch += 1;
     if (group.groupEpoch > group.assignmentEpoch) this.computeTargetAssignment(group, signature);
     reconcileMember(group, member, owned);
@@ -360,37 +347,6 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     return this.topics.topicById(topicId)?.name ?? '';
   }
 
-  private requestProblem(p: ConsumerHeartbeatParams): string | null {
-    if (p.groupId === '') return "GroupId can't be empty.";
-    if (p.memberEpoch < STATIC_LEAVE_EPOCH) return `MemberEpoch ${p.memberEpoch} is invalid.`;
-    // v1 (KIP-1082): the client generates its member id, so it is never empty.
-    if ((p.apiVersion >= 1 || p.memberEpoch !== 0) && p.memberId === '') return "MemberId can't be empty.";
-    if (p.memberEpoch === 0) {
-      if (p.rebalanceTimeoutMs <= 0) return 'RebalanceTimeoutMs must be provided in first request.';
-      if (p.subscribedTopicNames === null && p.subscribedTopicRegex === null) {
-        return 'SubscribedTopicNames or SubscribedTopicRegex must be set in first request.';
-      }
-      if (p.topicPartitions === null || p.topicPartitions.length > 0) return 'TopicPartitions must be empty when (re-)joining.';
-    }
-    if (p.memberEpoch === STATIC_LEAVE_EPOCH && p.instanceId === null) return "InstanceId can't be null.";
-    return null;
-  }
-
-  /**
-   * A member may heartbeat with its current epoch, or with the previous one if it owns no partition outside its
-   * current assignment (the response that bumped its epoch may have been lost); anything else is fenced.
-   */
-  private epochProblem(member: ConsumerMember, p: ConsumerHeartbeatParams): string | null {
-    if (p.memberEpoch === member.memberEpoch) return null;
-    if (p.memberEpoch === member.previousMemberEpoch) {
-      const owned = p.topicPartitions === null ? null : fromList(p.topicPartitions);
-      const withinAssigned = owned !== null && [...owned].every(([t, ps]) => [...ps].every((x) => member.assigned.get(t)?.has(x)));
-      if (withinAssigned) return null;
-    }
-    const relation = p.memberEpoch > member.memberEpoch ? 'greater' : 'smaller';
-    return `The consumer group member has a ${relation} member epoch (${p.memberEpoch}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`;
-  }
-
   /**
    * Epoch -2: the static member steps away but keeps its partitions (and its place in the target assignment) for
    * its instance id until its session times out; a member joining with that instance id takes them over.
@@ -409,6 +365,11 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
       );
     }
     member.memberEpoch = STATIC_LEAVE_EPOCH;
+    // Kafka's consumerGroupStaticMemberGroupLeave: nothing left to revoke, and what it keeps counts as held from
+    // epoch 0, so the member that takes the instance id over may commit it and commits under the old id are fenced.
+    member.pendingRevocation = new Map();
+    for (const byPartition of member.assignmentEpochs.values()) for (const p of byPartition.keys()) byPartition.set(p, 0);
+    syncAssignmentEpochs(member, 0);
     if (member.revocationTimer) clearTimeout(member.revocationTimer);
     member.revocationTimer = null;
     this.logger.info({ group: group.groupId, member: member.memberId, instance: p.instanceId }, 'static member left the consumer group temporarily');
@@ -419,6 +380,8 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
   private replaceStaticMember(group: ConsumerGroup, old: ConsumerMember, memberId: string): ConsumerMember {
     old.clearTimers();
     const member = group.replaceMember(old, memberId);
+    member.memberEpoch = 0;
+    member.classic = null;
     this.logger.info({ group: group.groupId, member: memberId, replaced: old.memberId, instance: old.instanceId }, 'static member rejoined the consumer group');
     return member;
   }
@@ -435,7 +398,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
       group.regexRefreshPending = false;
       if (this.groups.get(group.groupId) !== group) return;
       const changed = resolveRegexes(group, this.topicNames(), Date.now());
-      const signature = this.metadataSignature(group);
+      const signature = metadataSignature(group, this.topics);
       if (!changed && signature === group.metadataSignature) return;
       group.groupEpoch += 1;
       this.computeTargetAssignment(group, signature);
@@ -478,6 +441,23 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     if (this.removeMember(group, member, reason)) group.groupEpoch += 1;
   }
 
+  /**
+   * Kafka's validateOnlineDowngradeWithReplacedMember and convertToClassicGroup: a static member that rejoined with
+   * JoinGroup in place of the group's last consumer-protocol member turns the group into a classic group, which
+   * rebalances only if its assignment is stale (downgradableAsIs says whether it does).
+   */
+  downgradableAsIs(group: ConsumerGroup): boolean {
+    return this.classicGroups.downgradable?.(group, null) ?? false;
+  }
+
+  downgradeAsIs(group: ConsumerGroup, rebalance: boolean): void {
+    for (const m of group.members.values()) m.clearTimers();
+    this.groups.delete(group.groupId);
+    this.carried.delete(group.groupId);
+    this.logger.info({ group: group.groupId, rebalance }, 'downgrading consumer group to a classic group: its last consumer-protocol member was replaced');
+    this.classicGroups.downgrade?.(group, null, this.ledger.tombstones(group.groupId), rebalance);
+  }
+
   /** Removal by a timer: nobody waits for an answer, but the new state must still be stored. */
   expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void {
     if (this.groups.get(group.groupId) !== group) return;
@@ -507,36 +487,7 @@ export class ConsumerGroupCoordinator implements ConsumerGroupEngine {
     member.sessionTimer.unref();
   }
 
-  /** Subscribed topics with their ids and partition counts; a change (new partitions, recreated topic) rebalances. */
-  private metadataSignature(group: ConsumerGroup): string {
-    return [...group.subscribedTopicNames()]
-      .sort()
-      .map((name) => {
-        const t = this.topics.topic(name);
-        return t ? `${name}:${t.topicId}:${t.partitions}` : `${name}:-`;
-      })
-      .join(';');
-  }
-
   private computeTargetAssignment(group: ConsumerGroup, signature: string): void {
-    const partitionCounts = new Map<string, number>();
-    const members = [...group.members.values()].map((m) => {
-      const ids = new Set<string>();
-      for (const name of group.memberTopicNames(m)) {
-        const t = this.topics.topic(name);
-        if (!t) continue;
-        ids.add(t.topicId);
-        partitionCounts.set(t.topicId, t.partitions);
-      }
-      return { memberId: m.memberId, subscribedTopicIds: ids, current: group.targetAssignment.get(m.memberId) ?? new Map() };
-    });
-    const assignor = SERVER_ASSIGNORS.get(group.preferredAssignor() ?? DEFAULT_SERVER_ASSIGNOR) ?? uniformAssignor;
-    group.targetAssignment = assignor({ members, partitionCounts });
-    group.assignmentEpoch = group.groupEpoch;
-    group.metadataSignature = signature;
-    this.logger.info(
-      { group: group.groupId, groupEpoch: group.groupEpoch, members: group.members.size, assignor: group.preferredAssignor() },
-      'computed consumer group target assignment',
-    );
+    computeTargetAssignment(group, this.topics, signature, this.logger);
   }
 }

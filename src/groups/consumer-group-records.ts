@@ -17,7 +17,8 @@ import {
   ConsumerGroupCurrentMemberAssignmentValue,
   ConsumerGroupCurrentMemberAssignmentValueCodec,
 } from '../../codecs/generated/internal/ConsumerGroupCurrentMemberAssignmentValue';
-import { ConsumerGroup, ConsumerMember, MemberReconciliation } from './consumer-group';
+import type { RawTaggedField } from '../../codecs/primitives/raw-tagged-fields';
+import { ConsumerGroup, ConsumerMember, MemberReconciliation, syncAssignmentEpochs } from './consumer-group';
 import { emptyAssignment, TopicAssignment } from './server-assignors';
 
 export const ConsumerRecordType = {
@@ -37,11 +38,20 @@ export function isConsumerGroupRecordType(recordType: number): boolean {
 /** Kafka's MemberState byte values. */
 const STATE_BYTES: Readonly<Record<MemberReconciliation, number>> = { stable: 0, unrevoked: 1, unreleased: 2 };
 
+/** Tagged fields of a stored record that Eddy does not know (a newer broker wrote them); absent when none. */
+type UnknownTags = readonly RawTaggedField[] | undefined;
+
 export type ConsumerGroupRecord =
-  | { readonly kind: 'group-epoch'; readonly groupId: string; readonly epoch: number | null }
+  | { readonly kind: 'group-epoch'; readonly groupId: string; readonly epoch: number | null; readonly tags?: UnknownTags }
   | { readonly kind: 'member'; readonly groupId: string; readonly memberId: string; readonly value: ConsumerGroupMemberMetadataValue | null }
-  | { readonly kind: 'target-epoch'; readonly groupId: string; readonly epoch: number | null }
-  | { readonly kind: 'target-member'; readonly groupId: string; readonly memberId: string; readonly value: TopicAssignment | null }
+  | { readonly kind: 'target-epoch'; readonly groupId: string; readonly epoch: number | null; readonly tags?: UnknownTags }
+  | {
+      readonly kind: 'target-member';
+      readonly groupId: string;
+      readonly memberId: string;
+      readonly value: TopicAssignment | null;
+      readonly tags?: UnknownTags;
+    }
   | { readonly kind: 'current'; readonly groupId: string; readonly memberId: string; readonly value: ConsumerGroupCurrentMemberAssignmentValue | null };
 
 export interface KeyedRecord {
@@ -67,17 +77,45 @@ function topicMap(list: ReadonlyArray<{ topicId: string; partitions: readonly nu
   return new Map(list.map((t) => [t.topicId, new Set(t.partitions)]));
 }
 
+/** Partitions with the epoch each was assigned at (KIP-1251's AssignmentEpochs, same order as Partitions). */
+function topicListWithEpochs(a: TopicAssignment, member: ConsumerMember): Array<{ topicId: string; partitions: number[]; assignmentEpochs: number[] }> {
+  return topicList(a).map((t) => ({
+    ...t,
+    assignmentEpochs: t.partitions.map((p) => member.assignmentEpochs.get(t.topicId)?.get(p) ?? Math.max(member.memberEpoch, 0)),
+  }));
+}
+
+/**
+ * The epochs a stored assignment carries; a topic without them (an older writer) or with a list of the wrong length
+ * takes `defaultEpoch`, as Kafka's Utils.assignmentFromTopicPartitions reads them.
+ */
+function epochsOf(
+  list: ReadonlyArray<{ topicId: string; partitions: readonly number[]; assignmentEpochs: readonly number[] | null }>,
+  defaultEpoch: number,
+  into: Map<string, Map<number, number>>,
+): void {
+  for (const t of list) {
+    const epochs = t.assignmentEpochs !== null && t.assignmentEpochs.length === t.partitions.length ? t.assignmentEpochs : null;
+    const byPartition = into.get(t.topicId) ?? new Map<number, number>();
+    t.partitions.forEach((p, i) => byPartition.set(p, epochs?.[i] ?? Math.max(defaultEpoch, 0)));
+    into.set(t.topicId, byPartition);
+  }
+}
+
 /** The records describing the whole group as it is now. */
 export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
   const g = group.groupId;
   const out: KeyedRecord[] = [
     {
       key: encode(ConsumerRecordType.GROUP_METADATA, ConsumerGroupMetadataKeyCodec, { groupId: g }),
-      value: encode(0, ConsumerGroupMetadataValueCodec, { epoch: group.groupEpoch }),
+      value: encode(0, ConsumerGroupMetadataValueCodec, { epoch: group.groupEpoch, unknownTaggedFields: group.storedTags.groupEpoch }),
     },
     {
       key: encode(ConsumerRecordType.TARGET_ASSIGNMENT_METADATA, ConsumerGroupTargetAssignmentMetadataKeyCodec, { groupId: g }),
-      value: encode(0, ConsumerGroupTargetAssignmentMetadataValueCodec, { assignmentEpoch: group.assignmentEpoch }),
+      value: encode(0, ConsumerGroupTargetAssignmentMetadataValueCodec, {
+        assignmentEpoch: group.assignmentEpoch,
+        unknownTaggedFields: group.storedTags.targetEpoch,
+      }),
     },
   ];
   for (const m of group.members.values()) {
@@ -104,6 +142,7 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
       key: encode(ConsumerRecordType.TARGET_ASSIGNMENT_MEMBER, ConsumerGroupTargetAssignmentMemberKeyCodec, memberKey),
       value: encode(0, ConsumerGroupTargetAssignmentMemberValueCodec, {
         topicPartitions: topicList(group.targetAssignment.get(m.memberId) ?? emptyAssignment()),
+        unknownTaggedFields: m.storedTags.target,
       }),
     });
     out.push({
@@ -112,8 +151,8 @@ export function consumerGroupSnapshot(group: ConsumerGroup): KeyedRecord[] {
         memberEpoch: m.memberEpoch,
         previousMemberEpoch: m.previousMemberEpoch,
         state: STATE_BYTES[m.reconciliation],
-        assignedPartitions: topicList(m.assigned),
-        partitionsPendingRevocation: topicList(m.pendingRevocation),
+        assignedPartitions: topicListWithEpochs(m.assigned, m),
+        partitionsPendingRevocation: topicListWithEpochs(m.pendingRevocation, m),
         unknownTaggedFields: m.storedTags.assignment,
       }),
     });
@@ -131,15 +170,15 @@ export function decodeConsumerGroupRecord(recordType: number, key: Reader, value
   switch (recordType) {
     case ConsumerRecordType.GROUP_METADATA: {
       const k = ConsumerGroupMetadataKeyCodec.decode(key, 0);
-      return { kind: 'group-epoch', groupId: k.groupId, epoch: value === null ? null : ConsumerGroupMetadataValueCodec.decode(valueReader(), 0).epoch };
+      if (value === null) return { kind: 'group-epoch', groupId: k.groupId, epoch: null };
+      const v = ConsumerGroupMetadataValueCodec.decode(valueReader(), 0);
+      return { kind: 'group-epoch', groupId: k.groupId, epoch: v.epoch, tags: v.unknownTaggedFields };
     }
     case ConsumerRecordType.TARGET_ASSIGNMENT_METADATA: {
       const k = ConsumerGroupTargetAssignmentMetadataKeyCodec.decode(key, 0);
-      return {
-        kind: 'target-epoch',
-        groupId: k.groupId,
-        epoch: value === null ? null : ConsumerGroupTargetAssignmentMetadataValueCodec.decode(valueReader(), 0).assignmentEpoch,
-      };
+      if (value === null) return { kind: 'target-epoch', groupId: k.groupId, epoch: null };
+      const v = ConsumerGroupTargetAssignmentMetadataValueCodec.decode(valueReader(), 0);
+      return { kind: 'target-epoch', groupId: k.groupId, epoch: v.assignmentEpoch, tags: v.unknownTaggedFields };
     }
     case ConsumerRecordType.MEMBER_METADATA: {
       const k = ConsumerGroupMemberMetadataKeyCodec.decode(key, 0);
@@ -152,12 +191,9 @@ export function decodeConsumerGroupRecord(recordType: number, key: Reader, value
     }
     case ConsumerRecordType.TARGET_ASSIGNMENT_MEMBER: {
       const k = ConsumerGroupTargetAssignmentMemberKeyCodec.decode(key, 0);
-      return {
-        kind: 'target-member',
-        groupId: k.groupId,
-        memberId: k.memberId,
-        value: value === null ? null : topicMap(ConsumerGroupTargetAssignmentMemberValueCodec.decode(valueReader(), 0).topicPartitions),
-      };
+      if (value === null) return { kind: 'target-member', groupId: k.groupId, memberId: k.memberId, value: null };
+      const v = ConsumerGroupTargetAssignmentMemberValueCodec.decode(valueReader(), 0);
+      return { kind: 'target-member', groupId: k.groupId, memberId: k.memberId, value: topicMap(v.topicPartitions), tags: v.unknownTaggedFields };
     }
     default: {
       const k = ConsumerGroupCurrentMemberAssignmentKeyCodec.decode(key, 0);
@@ -173,10 +209,10 @@ export function decodeConsumerGroupRecord(recordType: number, key: Reader, value
 
 /** Collects replayed consumer group records (last per key wins), then rebuilds the groups. */
 export class ConsumerGroupRebuilder {
-  private readonly epochs = new Map<string, number | null>();
-  private readonly targetEpochs = new Map<string, number | null>();
+  private readonly epochs = new Map<string, { epoch: number; tags: UnknownTags } | null>();
+  private readonly targetEpochs = new Map<string, { epoch: number; tags: UnknownTags } | null>();
   private readonly members = new Map<string, Map<string, ConsumerGroupMemberMetadataValue | null>>();
-  private readonly targets = new Map<string, Map<string, TopicAssignment | null>>();
+  private readonly targets = new Map<string, Map<string, { assignment: TopicAssignment; tags: UnknownTags } | null>>();
   private readonly currents = new Map<string, Map<string, ConsumerGroupCurrentMemberAssignmentValue | null>>();
 
   apply(r: ConsumerGroupRecord): void {
@@ -187,16 +223,16 @@ export class ConsumerGroupRebuilder {
     };
     switch (r.kind) {
       case 'group-epoch':
-        this.epochs.set(r.groupId, r.epoch);
+        this.epochs.set(r.groupId, r.epoch === null ? null : { epoch: r.epoch, tags: r.tags });
         break;
       case 'target-epoch':
-        this.targetEpochs.set(r.groupId, r.epoch);
+        this.targetEpochs.set(r.groupId, r.epoch === null ? null : { epoch: r.epoch, tags: r.tags });
         break;
       case 'member':
         perMember(this.members, r.groupId, r.memberId, r.value);
         break;
       case 'target-member':
-        perMember(this.targets, r.groupId, r.memberId, r.value);
+        perMember(this.targets, r.groupId, r.memberId, r.value === null ? null : { assignment: r.value, tags: r.tags });
         break;
       case 'current':
         perMember(this.currents, r.groupId, r.memberId, r.value);
@@ -207,11 +243,14 @@ export class ConsumerGroupRebuilder {
   build(): ConsumerGroup[] {
     const out: ConsumerGroup[] = [];
     const stateOf = (b: number): MemberReconciliation => (b === 1 ? 'unrevoked' : b === 2 ? 'unreleased' : 'stable');
-    for (const [groupId, epoch] of this.epochs) {
-      if (epoch === null) continue;
+    for (const [groupId, stored] of this.epochs) {
+      if (stored === null) continue;
       const group = new ConsumerGroup(groupId);
-      group.groupEpoch = epoch;
-      group.assignmentEpoch = this.targetEpochs.get(groupId) ?? 0;
+      group.groupEpoch = stored.epoch;
+      const target = this.targetEpochs.get(groupId) ?? null;
+      group.assignmentEpoch = target?.epoch ?? 0;
+      if (stored.tags !== undefined) group.storedTags.groupEpoch = stored.tags;
+      if (target?.tags !== undefined) group.storedTags.targetEpoch = target.tags;
       for (const [memberId, meta] of this.members.get(groupId) ?? []) {
         if (meta === null) continue;
         const m = new ConsumerMember(memberId, meta.instanceId, meta.clientId, meta.clientHost);
@@ -235,11 +274,15 @@ export class ConsumerGroupRebuilder {
           m.reconciliation = stateOf(current.state);
           m.assigned = topicMap(current.assignedPartitions);
           m.pendingRevocation = topicMap(current.partitionsPendingRevocation);
+          epochsOf(current.assignedPartitions, current.memberEpoch, m.assignmentEpochs);
+          epochsOf(current.partitionsPendingRevocation, current.memberEpoch, m.assignmentEpochs);
+          syncAssignmentEpochs(m, current.memberEpoch);
           if (current.unknownTaggedFields !== undefined) m.storedTags.assignment = current.unknownTaggedFields;
         }
         group.members.set(memberId, m);
-        const target = this.targets.get(groupId)?.get(memberId);
-        if (target) group.targetAssignment.set(memberId, target);
+        const memberTarget = this.targets.get(groupId)?.get(memberId);
+        if (memberTarget) group.targetAssignment.set(memberId, memberTarget.assignment);
+        if (memberTarget?.tags !== undefined) m.storedTags.target = memberTarget.tags;
       }
       out.push(group);
     }

@@ -88,10 +88,16 @@ export interface ClassicGroupsBridge {
    * (answered as GROUP_ID_NOT_FOUND) when it may not. Absent: classic groups are never upgraded.
    */
   upgrade?(groupId: string): { readonly group: ConsumerGroup; readonly records: KeyedRecord[] } | { readonly refused: string };
-  /** Whether the group becomes a classic group again once `leaving` is gone (online downgrade). */
-  downgradable?(group: ConsumerGroup, leaving: ConsumerMember): boolean;
-  /** Turns the group, without `leaving`, into a classic group that rebalances; `tombstones` end its records. */
-  downgrade?(group: ConsumerGroup, leaving: ConsumerMember, tombstones: KeyedRecord[]): void;
+  /**
+   * Whether the group becomes a classic group again once `leaving` is gone (online downgrade); with null, whether it
+   * does as it is (every member uses the classic protocol, a static member having just replaced the last other one).
+   */
+  downgradable?(group: ConsumerGroup, leaving: ConsumerMember | null): boolean;
+  /**
+   * Turns the group, without `leaving`, into a classic group that rebalances unless `rebalance` is false;
+   * `tombstones` end its records.
+   */
+  downgrade?(group: ConsumerGroup, leaving: ConsumerMember | null, tombstones: KeyedRecord[], rebalance?: boolean): void;
 }
 
 /** The consumer group operations the classic members' APIs (consumer-group-classic.ts) are built on. */
@@ -108,6 +114,10 @@ export interface ConsumerGroupEngine {
   armSession(group: ConsumerGroup, member: ConsumerMember): void;
   /** Takes a member out without bumping the epoch; false when it was not there. */
   removeMember(group: ConsumerGroup, member: ConsumerMember, reason: string): boolean;
+  /** Whether the group, as it is, would become a classic group (its members all use the classic protocol). */
+  downgradableAsIs(group: ConsumerGroup): boolean;
+  /** Turns such a group into a classic group, rebalancing or not. */
+  downgradeAsIs(group: ConsumerGroup, rebalance: boolean): void;
   /** Fences a member on a timer (may downgrade the group) and stores the result. */
   expireMember(group: ConsumerGroup, member: ConsumerMember, reason: string): void;
 }

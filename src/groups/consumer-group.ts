@@ -27,6 +27,11 @@ export class ConsumerMember {
   reconciliation: MemberReconciliation = 'stable';
   assigned: TopicAssignment = new Map();
   pendingRevocation: TopicAssignment = new Map();
+  /**
+   * The member epoch at which each partition it holds (assigned or pending revocation) was given to it (KIP-1251):
+   * a commit with an older member epoch is accepted for a partition held since that epoch or before.
+   */
+  assignmentEpochs = new Map<string, Map<number, number>>();
   subscribedTopicNames: readonly string[] = [];
   /** A KIP-848 regular-expression subscription; "" for none, as Kafka stores it. */
   subscribedTopicRegex = '';
@@ -47,7 +52,7 @@ export class ConsumerMember {
    * Tagged fields Eddy does not know in the member's stored records (written by a newer broker), written back with
    * them. Kafka drops them when it rewrites a member; Eddy keeps them.
    */
-  storedTags: { metadata?: readonly RawTaggedField[]; assignment?: readonly RawTaggedField[] } = {};
+  storedTags: { metadata?: readonly RawTaggedField[]; assignment?: readonly RawTaggedField[]; target?: readonly RawTaggedField[] } = {};
 
   constructor(
     readonly memberId: string,
@@ -81,6 +86,8 @@ export class ConsumerGroup {
   lastRegexRefreshMs = 0;
   /** A resolution runs after the heartbeat that asked for it, as Kafka resolves them off the request path. */
   regexRefreshPending = false;
+  /** Tagged fields Eddy does not know in the group's epoch and target-epoch records, written back with them. */
+  storedTags: { groupEpoch?: readonly RawTaggedField[]; targetEpoch?: readonly RawTaggedField[] } = {};
 
   constructor(readonly groupId: string) {}
 
@@ -142,6 +149,7 @@ export class ConsumerGroup {
     const member = new ConsumerMember(memberId, old.instanceId, old.clientId, old.clientHost);
     member.assigned = old.assigned;
     member.pendingRevocation = old.pendingRevocation;
+    member.assignmentEpochs = old.assignmentEpochs;
     member.reconciliation = old.reconciliation;
     member.subscribedTopicNames = old.subscribedTopicNames;
     member.subscribedTopicRegex = old.subscribedTopicRegex;
@@ -257,6 +265,7 @@ export function reconcileMember(group: ConsumerGroup, member: ConsumerMember, ow
     if (!revoked) return;
     member.pendingRevocation = new Map();
     member.reconciliation = 'stable';
+    syncAssignmentEpochs(member, member.memberEpoch);
   }
   const target = group.targetAssignment.get(member.memberId) ?? new Map<string, Set<number>>();
   const toRevoke = minus(member.assigned, target);
@@ -284,4 +293,28 @@ export function reconcileMember(group: ConsumerGroup, member: ConsumerMember, ow
     member.memberEpoch = group.assignmentEpoch;
   }
   member.reconciliation = waiting ? 'unreleased' : 'stable';
+  // What the member receives now is held from the target's epoch; what it keeps, from when it first got it.
+  syncAssignmentEpochs(member, group.assignmentEpoch);
+}
+
+/**
+ * Keeps the member's assignment epochs in step with what it holds: a partition it no longer holds loses its epoch,
+ * one it holds without an epoch gets `epochForNew` (never negative: a static member away at -2 holds from 0).
+ */
+export function syncAssignmentEpochs(member: ConsumerMember, epochForNew: number): void {
+  const held = union(member.assigned, member.pendingRevocation);
+  const epochs = new Map<string, Map<number, number>>();
+  for (const [topicId, partitions] of held) {
+    const before = member.assignmentEpochs.get(topicId);
+    const byPartition = new Map<number, number>();
+    for (const p of partitions) byPartition.set(p, before?.get(p) ?? Math.max(epochForNew, 0));
+    if (byPartition.size > 0) epochs.set(topicId, byPartition);
+  }
+  member.assignmentEpochs = epochs;
+}
+
+/** The epoch from which the member holds the partition (assigned or pending revocation); undefined when it does not. */
+export function heldSinceEpoch(member: ConsumerMember, topicId: string, partition: number): number | undefined {
+  const held = member.assigned.get(topicId)?.has(partition) === true || member.pendingRevocation.get(topicId)?.has(partition) === true;
+  return held ? (member.assignmentEpochs.get(topicId)?.get(partition) ?? Math.max(member.memberEpoch, 0)) : undefined;
 }

@@ -76,7 +76,7 @@ export class GroupCoordinator {
       inUse: (groupId) => this.migration.inUse(groupId),
       upgrade: (groupId) => this.migration.upgrade(groupId),
       downgradable: (group, leaving) => this.migration.downgradable(group, leaving),
-      downgrade: (group, leaving, tombstones) => this.migration.downgrade(group, leaving, tombstones),
+      downgrade: (group, leaving, tombstones, rebalance) => this.migration.downgrade(group, leaving, tombstones, rebalance),
     };
     this.consumerGroups = new ConsumerGroupCoordinator(options.topics ?? NO_TOPICS, options.config.consumer, options.logger, bridge, (groupId, records) =>
       this.offsetsTopic.append(groupId, records),

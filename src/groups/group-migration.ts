@@ -9,7 +9,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { ClassicGroup } from './classic-group';
 import { ClassicMember, joinError, syncError } from './classic-member';
 import type { ClassicGroupsContext, ClassicRebalancer } from './classic-rebalance';
-import { ConsumerGroup, ConsumerMember } from './consumer-group';
+import { ConsumerGroup, ConsumerMember, syncAssignmentEpochs } from './consumer-group';
 import { assignmentByTopicId, assignmentByTopicName } from './consumer-group-classic';
 import type { KeyedRecord } from './consumer-group-records';
 import type { ClassicGroupsBridge, TopicCatalog } from './consumer-group-types';
@@ -34,6 +34,7 @@ export function consumerGroupFromClassic(classic: ClassicGroup, topics: TopicCat
     member.rebalanceTimeoutMs = c.rebalanceTimeoutMs;
     member.subscribedTopicNames = [...subscription.topics];
     member.assigned = assignmentByTopicId(decodeAssignment(c.assignment), topics);
+    syncAssignmentEpochs(member, classic.generationId);
     member.classic = { sessionTimeoutMs: c.sessionTimeoutMs, protocols: c.protocols };
     group.members.set(member.memberId, member);
     group.targetAssignment.set(member.memberId, new Map([...member.assigned].map(([t, ps]) => [t, new Set(ps)])));
@@ -81,14 +82,15 @@ export class GroupMigration implements ClassicGroupsBridge {
   }
 
   /** Kafka's validateOnlineDowngradeWithFencedMember. */
-  downgradable(group: ConsumerGroup, leaving: ConsumerMember): boolean {
-    if (leaving.classic !== null || group.classicMemberCount() !== group.members.size - 1 || group.members.size <= 1) return false;
+  downgradable(group: ConsumerGroup, leaving: ConsumerMember | null): boolean {
+    const remaining = leaving === null ? group.members.size : group.members.size - 1;
+    if (leaving?.classic != null || group.classicMemberCount() !== remaining || remaining === 0) return false;
     if (this.policy !== 'bidirectional' && this.policy !== 'downgrade') return false;
-    return group.members.size - 1 <= this.ctx.config.maxGroupSize;
+    return remaining <= this.ctx.config.maxGroupSize;
   }
 
   /** Kafka's ClassicGroup.fromConsumerGroup and convertToClassicGroup: Stable at the group epoch, then a rebalance. */
-  downgrade(group: ConsumerGroup, leaving: ConsumerMember, tombstones: KeyedRecord[]): void {
+  downgrade(group: ConsumerGroup, leaving: ConsumerMember | null, tombstones: KeyedRecord[], rebalance = true): void {
     const groupId = group.groupId;
     let classic = this.ctx.groups.get(groupId);
     if (!classic) this.ctx.groups.set(groupId, (classic = new ClassicGroup(groupId, this.ctx.now())));
@@ -125,6 +127,6 @@ export class GroupMigration implements ClassicGroupsBridge {
       .append(groupId, records)
       .catch((err: unknown) => this.ctx.logger.error({ group: groupId, err }, 'could not write the downgraded group'));
     for (const m of classic.members.values()) this.rebalancer.scheduleHeartbeatExpiry(classic, m, m.sessionTimeoutMs);
-    this.rebalancer.prepareRebalance(classic, `Downgrade group ${groupId} from consumer to classic.`);
+    if (rebalance) this.rebalancer.prepareRebalance(classic, `Downgrade group ${groupId} from consumer to classic.`);
   }
 }

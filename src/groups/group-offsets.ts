@@ -156,7 +156,15 @@ export class GroupOffsets {
   async commitOffsets(p: OffsetCommitParams): Promise<number[]> {
     const all = (code: number) => p.partitions.map(() => code);
     if (this.ctx.isStopped()) return all(ErrorCode.NOT_COORDINATOR);
-    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, p.memberId, p.generationId, p.apiVersion);
+    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, {
+      memberId: p.memberId,
+      instanceId: p.groupInstanceId,
+      memberEpoch: p.generationId,
+      apiVersion: p.apiVersion,
+      transactional: false,
+      // A partition refused for its metadata is not checked against the member's assignment, as in Kafka.
+      partitions: p.partitions.filter((c) => Buffer.byteLength(c.metadata ?? '', 'utf8') <= this.ctx.config.offsetMetadataMaxBytes),
+    });
     let group = this.ctx.groups.get(p.groupId);
     if (consumerError !== null) {
       // A KIP-848 consumer group: its own member/epoch rules; the offsets live in a plain offsets-only group.
@@ -260,7 +268,14 @@ export class GroupOffsets {
       this.ctx.groups.set(p.groupId, group);
     }
     // A KIP-848 consumer group checks the member and its epoch itself (TxnOffsetCommit v3+ carries them).
-    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, p.memberId, p.generationId, 9);
+    const consumerError = this.ctx.consumerGroups.offsetCommitError(p.groupId, {
+      memberId: p.memberId,
+      instanceId: p.groupInstanceId,
+      memberEpoch: p.generationId,
+      apiVersion: 9,
+      transactional: true,
+      partitions: p.partitions,
+    });
     const groupError = consumerError ?? txnOffsetCommitError(group, p);
     if (groupError !== ErrorCode.NONE) return all(groupError);
     const now = BigInt(this.ctx.now());

@@ -26,6 +26,8 @@ export interface HeartbeatFields {
   /** A KIP-848 regular-expression subscription (RE2/J syntax), sent in place of topic names. */
   readonly regex?: string | null;
   readonly rackId?: string | null;
+  /** The partitions the member reports owning on a steady heartbeat (null: unchanged since the last one). */
+  readonly owned?: FromHistory<Array<{ topicId: string; partitions: number[] }> | null>;
 }
 
 export function cgHeartbeat(version: number, groupId: string, fields: HeartbeatFields): Step {
@@ -41,7 +43,7 @@ export function cgHeartbeat(version: number, groupId: string, fields: HeartbeatF
       subscribedTopicNames: fields.topics ?? null,
       subscribedTopicRegex: fields.regex ?? null,
       serverAssignor: fields.serverAssignor ?? null,
-      topicPartitions: joining ? [] : null,
+      topicPartitions: joining ? [] : fields.owned === undefined ? null : resolve(fields.owned, history),
     };
   });
 }
@@ -107,6 +109,20 @@ export function whenAssignable(topic: string, join: Step): Step {
 /** A v1 member's first heartbeat to `group`, subscribed to the topic of the same name once it is assignable. */
 export function firstJoin(group: string, memberId: string, fields: Partial<HeartbeatFields> = {}): Step {
   return whenAssignable(group, cgHeartbeat(1, group, { memberId, memberEpoch: 0, topics: [group], ...fields }));
+}
+
+/** The partitions this broker assigned in its answer to step `index`, as the member reports them back. */
+export function assignmentOf(index: number): (history: readonly unknown[]) => Array<{ topicId: string; partitions: number[] }> {
+  return (history) =>
+    (history[index] as ConsumerGroupHeartbeatResponse | undefined)?.assignment?.topicPartitions.map((t) => ({
+      topicId: t.topicId,
+      partitions: [...t.partitions],
+    })) ?? [];
+}
+
+/** The first partition of the assignment this broker gave in its answer to step `index` (-1 when none). */
+export function firstAssignedPartition(index: number): (history: readonly unknown[]) => number {
+  return (history) => assignmentOf(index)(history)[0]?.partitions[0] ?? -1;
 }
 
 /** The member epoch this broker gave in its answer to step `index`. */

@@ -130,25 +130,32 @@ export function leaveGroup(version: number, groupId: string, members: readonly L
 
 export interface CommittedOffset {
   readonly topic: string;
-  readonly partition: number;
+  /** A partition the broker chose (one it assigned, say) is read from the history. */
+  readonly partition: FromHistory<number>;
   readonly offset: bigint;
   readonly metadata?: string | null;
 }
 
 export function offsetCommit(version: number, groupId: string, member: MemberRef, offsets: readonly CommittedOffset[]): Step {
-  const topics = [...new Set(offsets.map((o) => o.topic))].map((name) => ({
-    name,
-    partitions: offsets
-      .filter((o) => o.topic === name)
-      .map((o) => ({ partitionIndex: o.partition, committedOffset: o.offset, committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' })),
-  }));
+  const topics = (history: readonly unknown[]) =>
+    [...new Set(offsets.map((o) => o.topic))].map((name) => ({
+      name,
+      partitions: offsets
+        .filter((o) => o.topic === name)
+        .map((o) => ({
+          partitionIndex: resolve(o.partition, history),
+          committedOffset: o.offset,
+          committedLeaderEpoch: -1,
+          committedMetadata: o.metadata ?? '',
+        })),
+    }));
   return step(OffsetCommitRequestCodec, OffsetCommitResponseCodec, version, (history) => ({
     groupId,
     generationIdOrMemberEpoch: resolve(member.generationId, history),
     memberId: resolve(member.memberId, history),
     groupInstanceId: member.groupInstanceId ?? null,
     retentionTimeMs: -1n,
-    topics,
+    topics: topics(history),
   }));
 }
 

@@ -18,10 +18,12 @@ import {
   syncGroup,
 } from './group-steps';
 import {
+  assignmentOf,
   cgDescribe,
   cgHeartbeat,
   createTopicStep,
   epochOf,
+  firstAssignedPartition,
   firstJoin,
   LEAVE,
   member,
@@ -141,6 +143,8 @@ export const CONSUMER_GROUP_SCENARIOS: readonly Scenario[] = [
     ],
   },
   onlineMigration(),
+  lateCommits(),
+  ...staticReplacements(),
   { name: 'ConsumerGroupDescribe of an unknown group and of an empty group id', steps: [cgDescribe(1, ['diff-cg-describe-unknown', ''])] },
   {
     name: 'A static member leaves with epoch -2, keeps its partitions, and its instance id takes them back under a new member id',
@@ -226,4 +230,87 @@ function onlineMigration(): Scenario {
       offsetFetch(7, g, [{ name: g, partitionIndexes: [0, 1] }]),
     ],
   };
+}
+
+/**
+ * KIP-1251 (Kafka 4.3): m1 holds both partitions at epoch 2; m2 joins (epoch 3) and m1, having revoked one, moves to
+ * epoch 3 keeping the other. A commit still carrying epoch 2 is accepted for the partition m1 has held since epoch 2,
+ * and refused (STALE_MEMBER_EPOCH) when it names the one m1 gave up, for m2's partition from before m2 got it, or
+ * from a newer epoch; a member unknown to the group is refused before the OffsetCommit version is checked.
+ */
+function lateCommits(): Scenario {
+  const g = 'diff-cg-late-commit';
+  const [m1, m2] = [`${g}-1`, `${g}-2`];
+  const kept = firstAssignedPartition(2);
+  const givenUp = (history: readonly unknown[]) => 1 - kept(history);
+  return {
+    name: 'KIP-1251: a commit with an older member epoch is accepted for partitions the member has held since that epoch',
+    topics: [{ name: g, partitions: 2 }],
+    steps: [
+      firstJoin(g, m1),
+      cgHeartbeat(1, g, { memberId: m2, memberEpoch: 0, topics: [g] }),
+      cgHeartbeat(1, g, { memberId: m1, memberEpoch: epochOf(0) }),
+      cgHeartbeat(1, g, { memberId: m1, memberEpoch: epochOf(2), owned: assignmentOf(2) }),
+      offsetCommit(9, g, { memberId: m1, generationId: epochOf(0) }, [{ topic: g, partition: kept, offset: 7n }]),
+      offsetCommit(9, g, { memberId: m1, generationId: epochOf(0) }, [
+        { topic: g, partition: kept, offset: 8n },
+        { topic: g, partition: givenUp, offset: 8n },
+      ]),
+      offsetCommit(9, g, { memberId: m1, generationId: (h) => epochOf(3)(h) + 1 }, [{ topic: g, partition: kept, offset: 9n }]),
+      cgHeartbeat(1, g, { memberId: m2, memberEpoch: epochOf(1) }),
+      offsetCommit(9, g, { memberId: m2, generationId: epochOf(7) }, [{ topic: g, partition: givenUp, offset: 10n }]),
+      offsetCommit(9, g, { memberId: m2, generationId: epochOf(0) }, [{ topic: g, partition: givenUp, offset: 11n }]),
+      offsetCommit(8, g, { memberId: `${g}-nobody`, generationId: epochOf(0) }, [{ topic: g, partition: 0, offset: 12n }]),
+      offsetFetch(9, g, null),
+      cgDescribe(1, [g]),
+    ],
+  };
+}
+
+/**
+ * A static member's instance id taken over across protocols: a ConsumerGroupHeartbeat with the instance id of a
+ * classic member (the application restarted with group.protocol=consumer) replaces it without UNRELEASED_INSTANCE_ID,
+ * upgrading the group; a JoinGroup with the instance id of the last consumer-protocol member (restarted with the
+ * classic protocol) replaces it and turns the group back into a classic group, Stable since nothing changed; and a
+ * consumer-protocol static member rejoining at epoch 0 with its own member id while it still holds its instance id.
+ */
+function staticReplacements(): Scenario[] {
+  const up = 'diff-cg-static-up';
+  const down = 'diff-cg-static-down';
+  const again = 'diff-cg-static-again';
+  const downJoined = joinedAt(1, `${down}-instance`);
+  return [
+    {
+      name: 'A ConsumerGroupHeartbeat with the instance id of a classic static member replaces it and upgrades the group',
+      topics: [{ name: up, partitions: 2 }],
+      steps: [
+        ...becomeStable(5, 3, up, up, { groupInstanceId: `${up}-instance` }).steps,
+        cgHeartbeat(1, up, { memberId: `${up}-member`, memberEpoch: 0, topics: [up], instanceId: `${up}-instance` }),
+        cgDescribe(1, [up]),
+        listGroups(5, up),
+      ],
+    },
+    {
+      name: 'A JoinGroup with the instance id of the last consumer-protocol static member replaces it and downgrades the group',
+      topics: [{ name: down, partitions: 2 }],
+      steps: [
+        firstJoin(down, `${down}-member`, { instanceId: `${down}-instance` }),
+        joinGroup(5, down, { topics: [down], groupInstanceId: `${down}-instance` }),
+        describeGroups(5, [down]),
+        syncGroup(3, down, downJoined, null),
+        heartbeat(3, down, downJoined),
+        listGroups(5, down),
+        cgHeartbeat(1, down, { memberId: `${down}-member`, memberEpoch: epochOf(0) }),
+      ],
+    },
+    {
+      name: 'A consumer-protocol static member rejoins at epoch 0 with its own member id while holding its instance id',
+      topics: [{ name: again, partitions: 2 }],
+      steps: [
+        firstJoin(again, `${again}-member`, { instanceId: `${again}-instance` }),
+        cgHeartbeat(1, again, { memberId: `${again}-member`, memberEpoch: 0, topics: [again], instanceId: `${again}-instance` }),
+        cgDescribe(1, [again]),
+      ],
+    },
+  ];
 }

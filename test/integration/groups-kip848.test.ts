@@ -52,15 +52,24 @@ describe('KIP-848 consumer groups over the wire', () => {
     const bDone = await heartbeat('member-b', 3);
     expect(partitionsOf(bDone)).toEqual([0, 1, 2, 3].filter((p) => !kept.includes(p)));
 
-    const commit = (memberId: string, epoch: number) =>
-      s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 9, {
-        groupId: 'kip848-group',
-        generationIdOrMemberEpoch: epoch,
-        memberId,
-        topics: [{ name: 'kip848', partitions: [{ partitionIndex: kept[0], committedOffset: 12n, committedMetadata: null }] }],
-      });
-    expect((await commit('member-a', 3)).topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
-    expect((await commit('member-a', 2)).topics[0].partitions[0].errorCode).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    const given = [0, 1, 2, 3].filter((p) => !kept.includes(p));
+    const commit = async (memberId: string, epoch: number, partitions = [kept[0]]) =>
+      (
+        await s.raw.request(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 9, {
+          groupId: 'kip848-group',
+          generationIdOrMemberEpoch: epoch,
+          memberId,
+          topics: [{ name: 'kip848', partitions: partitions.map((p) => ({ partitionIndex: p, committedOffset: 12n, committedMetadata: null })) }],
+        })
+      ).topics[0].partitions.map((p) => p.errorCode);
+    expect(await commit('member-a', 3)).toEqual([ErrorCode.NONE]);
+    // KIP-1251 (Kafka 4.3): a late commit from epoch 2 is accepted for what member-a has held since epoch 2, refused
+    // for the whole request when it names a partition member-a gave up; member-b got its partitions at epoch 3.
+    expect(await commit('member-a', 2)).toEqual([ErrorCode.NONE]);
+    expect(await commit('member-a', 2, [kept[1], given[0]])).toEqual([ErrorCode.STALE_MEMBER_EPOCH, ErrorCode.STALE_MEMBER_EPOCH]);
+    expect(await commit('member-a', 4)).toEqual([ErrorCode.STALE_MEMBER_EPOCH]);
+    expect(await commit('member-b', 3, given)).toEqual([ErrorCode.NONE, ErrorCode.NONE]);
+    expect(await commit('member-b', 2, given)).toEqual([ErrorCode.STALE_MEMBER_EPOCH, ErrorCode.STALE_MEMBER_EPOCH]);
     const fetched = await s.raw.request(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 8, {
       groups: [{ groupId: 'kip848-group', topics: [{ name: 'kip848', partitionIndexes: [kept[0]] }] }],
     });

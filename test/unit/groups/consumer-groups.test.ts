@@ -250,13 +250,85 @@ describe('ConsumerGroupCoordinator', () => {
     expect(c.offsetFetchError('other', 'x', 5)).toBe(ErrorCode.NONE);
   });
 
+  const commit = (
+    groupId: string,
+    memberId: string,
+    memberEpoch: number,
+    apiVersion = 9,
+    partitions: Array<[string, number]> = [['orders', 0]],
+    transactional = false,
+  ) =>
+    c.offsetCommitError(groupId, {
+      memberId,
+      instanceId: null,
+      memberEpoch,
+      apiVersion,
+      transactional,
+      partitions: partitions.map(([topic, partition]) => ({ topic, partition })),
+    });
+
   test('offset commit rules for consumer group members', async () => {
     await join('m1');
-    expect(c.offsetCommitError('g', 'm1', 2, 9)).toBe(ErrorCode.NONE);
-    expect(c.offsetCommitError('g', 'm1', 1, 9)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
-    expect(c.offsetCommitError('g', 'm1', 2, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
-    expect(c.offsetCommitError('g', 'ghost', 2, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(c.offsetCommitError('g', '', -1, 9)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
-    expect(c.offsetCommitError('not-a-consumer-group', '', -1, 9)).toBeNull();
+    expect(commit('g', 'm1', 2)).toBe(ErrorCode.NONE);
+    expect(commit('g', 'm1', 1)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(commit('g', 'm1', 3)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(commit('g', 'm1', 2, 8)).toBe(ErrorCode.UNSUPPORTED_VERSION);
+    expect(commit('g', 'ghost', 2)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    // Kafka looks the member up before it checks the version.
+    expect(commit('g', 'ghost', 2, 8)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(commit('g', '', -1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(commit('not-a-consumer-group', '', -1)).toBeNull();
+  });
+
+  test('KIP-1251: a commit with an older member epoch is accepted for partitions held since that epoch', async () => {
+    await join('m1');
+    // m2 joins at epoch 3: m1 must give up half of its partitions, then moves to epoch 3 keeping the others.
+    await join('m2');
+    const revoking = await hb({ memberId: 'm1', memberEpoch: 2 });
+    const kept = owned(revoking);
+    expect(kept).toHaveLength(3);
+    const given = [0, 1, 2, 3, 4, 5].filter((p) => !kept.includes(p));
+    // While revoking, m1 is still at epoch 2: it may commit what it is giving up.
+    expect(commit('g', 'm1', 2, 9, [['orders', given[0]]])).toBe(ErrorCode.NONE);
+    await hb({ memberId: 'm1', memberEpoch: 2, topicPartitions: [{ topicId: T1, partitions: kept }] });
+    expect(c.describe('g')?.members.find((m) => m.memberId === 'm1')?.memberEpoch).toBe(3);
+    // A late commit from epoch 2 for a partition m1 has held since epoch 2: accepted.
+    expect(commit('g', 'm1', 2, 9, [['orders', kept[0]]])).toBe(ErrorCode.NONE);
+    expect(
+      commit(
+        'g',
+        'm1',
+        2,
+        9,
+        kept.map((p): [string, number] => ['orders', p]),
+      ),
+    ).toBe(ErrorCode.NONE);
+    // One it gave up, or a topic that does not exist, refuses the whole commit.
+    expect(
+      commit('g', 'm1', 2, 9, [
+        ['orders', kept[0]],
+        ['orders', given[0]],
+      ]),
+    ).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(commit('g', 'm1', 2, 9, [['nope', 0]])).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    // m2 got its partitions at epoch 3: a commit from before that is refused.
+    await hb({ memberId: 'm2', memberEpoch: 3 });
+    const m2 = c.describe('g')?.members.find((m) => m.memberId === 'm2');
+    expect(m2?.memberEpoch).toBe(3);
+    expect(commit('g', 'm2', 3, 9, [['orders', given[0]]])).toBe(ErrorCode.NONE);
+    expect(commit('g', 'm2', 2, 9, [['orders', given[0]]])).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    // TxnOffsetCommit answers the same refusal as ILLEGAL_GENERATION, and accepts a producer without member fields.
+    expect(commit('g', 'm2', 2, 9, [['orders', given[0]]], true)).toBe(ErrorCode.ILLEGAL_GENERATION);
+    expect(commit('g', 'm1', 2, 9, [['orders', kept[0]]], true)).toBe(ErrorCode.NONE);
+    expect(commit('g', '', -1, 9, [['orders', 0]], true)).toBe(ErrorCode.NONE);
+  });
+
+  test('a static member that leaves temporarily holds its partitions from epoch 0, so the old id cannot commit', async () => {
+    await hb({ memberId: 'm1', instanceId: 'i1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
+    await hb({ memberId: 'm1', instanceId: 'i1', memberEpoch: -2 });
+    expect(commit('g', 'm1', 1, 9, [['orders', 0]])).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    const back = await hb({ memberId: 'm1b', instanceId: 'i1', memberEpoch: 0, subscribedTopicNames: ['orders'], topicPartitions: [] });
+    expect(back.memberEpoch).toBe(2);
+    expect(commit('g', 'm1b', 0, 9, [['orders', 0]])).toBe(ErrorCode.NONE);
   });
 });

@@ -65,6 +65,16 @@ describe('__consumer_offsets records', () => {
   });
 });
 
+/** The groups a snapshot's records rebuild to, as a restart reads them back. */
+function rebuild(records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup {
+  const rebuilder = new ConsumerGroupRebuilder();
+  for (const r of records) {
+    const decoded = decodeCoordinatorRecord(r.key, r.value);
+    if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
+  }
+  return rebuilder.build()[0];
+}
+
 describe('unknown tagged fields of KIP-848 member records', () => {
   // Kafka 4.3.1 rebuilds these records from its ConsumerGroupMember and drops tags it does not know; Eddy keeps them.
   test('survive a reload and the next write of the member', () => {
@@ -76,18 +86,58 @@ describe('unknown tagged fields of KIP-848 member records', () => {
     member.memberEpoch = 3;
     member.storedTags = tags;
     group.members.set('m', member);
-    const rebuild = (records: ReturnType<typeof consumerGroupSnapshot>): ConsumerGroup => {
-      const rebuilder = new ConsumerGroupRebuilder();
-      for (const r of records) {
-        const decoded = decodeCoordinatorRecord(r.key, r.value);
-        if (decoded.kind === 'consumer') rebuilder.apply(decoded.record);
-      }
-      return rebuilder.build()[0];
-    };
     const reloaded = rebuild(consumerGroupSnapshot(group));
     expect(reloaded.members.get('m')?.storedTags).toEqual(tags);
     const moved = reloaded.members.get('m') as ConsumerMember;
     moved.memberEpoch = 4;
     expect(rebuild(consumerGroupSnapshot(reloaded)).members.get('m')).toMatchObject({ memberEpoch: 4, storedTags: tags });
+  });
+});
+
+describe('KIP-848 group records: unknown tagged fields and assignment epochs', () => {
+  test('the group-epoch, target-epoch and member-target records keep tags a newer broker wrote, on reload and rewrite', () => {
+    const groupTags = { groupEpoch: [{ tag: 7, data: Buffer.from('0102', 'hex') }], targetEpoch: [{ tag: 12, data: Buffer.from('later') }] };
+    const targetTags = [{ tag: 5, data: Buffer.from('ff', 'hex') }];
+    const group = new ConsumerGroup('g');
+    group.groupEpoch = 4;
+    group.assignmentEpoch = 4;
+    group.storedTags = groupTags;
+    const member = new ConsumerMember('m', null, 'client', '/127.0.0.1');
+    member.memberEpoch = 4;
+    member.storedTags = { target: targetTags };
+    group.members.set('m', member);
+    group.targetAssignment.set('m', new Map([['00000000-0000-0000-0000-000000000001', new Set([0])]]));
+    const reloaded = rebuild(consumerGroupSnapshot(group));
+    expect(reloaded.storedTags).toEqual(groupTags);
+    expect(reloaded.members.get('m')?.storedTags).toEqual({ target: targetTags });
+    reloaded.groupEpoch = 5;
+    reloaded.assignmentEpoch = 5;
+    const again = rebuild(consumerGroupSnapshot(reloaded));
+    expect(again).toMatchObject({ groupEpoch: 5, assignmentEpoch: 5, storedTags: groupTags });
+    expect(again.members.get('m')?.storedTags).toEqual({ target: targetTags });
+    expect(again.targetAssignment.get('m')).toEqual(group.targetAssignment.get('m'));
+  });
+
+  test('the epoch each partition was assigned at survives a reload (KIP-1251 AssignmentEpochs)', () => {
+    const T = '00000000-0000-0000-0000-000000000001';
+    const group = new ConsumerGroup('g');
+    group.groupEpoch = 6;
+    group.assignmentEpoch = 6;
+    const member = new ConsumerMember('m', null, 'client', '/127.0.0.1');
+    member.memberEpoch = 6;
+    member.assigned = new Map([[T, new Set([0, 1])]]);
+    member.pendingRevocation = new Map([[T, new Set([2])]]);
+    member.assignmentEpochs = new Map([
+      [
+        T,
+        new Map([
+          [0, 3],
+          [1, 6],
+          [2, 4],
+        ]),
+      ],
+    ]);
+    group.members.set('m', member);
+    expect(rebuild(consumerGroupSnapshot(group)).members.get('m')?.assignmentEpochs).toEqual(member.assignmentEpochs);
   });
 });

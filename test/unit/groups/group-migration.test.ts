@@ -109,8 +109,10 @@ describe('online migration between classic and consumer groups', () => {
     expect(freed.assignment?.[0].partitions).toEqual([0, 1, 2, 3].filter((p) => !keptPartitions.includes(p)));
     expect(c.describeConsumerGroup('g')?.groupState).toBe('Stable');
 
-    // Classic members commit with their member epoch as the generation.
-    const commit = (generationId: number) =>
+    // Classic members commit with their member epoch as the generation; an older one (KIP-1251) only for partitions
+    // held since then, a newer one never.
+    const given = [0, 1, 2, 3].find((p) => !keptPartitions.includes(p)) as number;
+    const commit = (generationId: number, partition = keptPartitions[0]) =>
       c.commitOffsets({
         groupId: 'g',
         generationId,
@@ -118,10 +120,12 @@ describe('online migration between classic and consumer groups', () => {
         groupInstanceId: null,
         retentionTimeMs: -1n,
         apiVersion: 8,
-        partitions: [{ topic: 'orders', partition: keptPartitions[0], offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1n }],
+        partitions: [{ topic: 'orders', partition, offset: 5n, leaderEpoch: -1, metadata: null, commitTimestamp: -1n }],
       });
     expect(await commit(2)).toEqual([ErrorCode.NONE]);
-    expect(await commit(1)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+    expect(await commit(1)).toEqual([ErrorCode.NONE]);
+    expect(await commit(1, given)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
+    expect(await commit(3)).toEqual([ErrorCode.ILLEGAL_GENERATION]);
 
     // The consumer-protocol member leaves: only the classic member remains, so the group is classic again.
     await c.consumerGroups.heartbeat(heartbeatParams({ memberEpoch: -1 }));
@@ -168,5 +172,52 @@ describe('online migration between classic and consumer groups', () => {
     await jest.advanceTimersByTimeAsync(5_001);
     expect(c.describeConsumerGroup('g')?.members.map((m) => m.memberId)).toEqual(['new-consumer']);
     expect(c.heartbeat({ groupId: 'g', generationId: 1, memberId: classic.memberId, groupInstanceId: null })).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it('a static member restarted with the other protocol takes its instance id over: upgrade, then downgrade without a rebalance', async () => {
+    const c = await start();
+    // A classic static member; the application restarts it with group.protocol=consumer: it replaces the member.
+    const joining = c.joinGroup(joinParams('', [], { groupInstanceId: 'app-1' }));
+    await jest.advanceTimersByTimeAsync(0);
+    const classic = await joining;
+    await c.syncGroup({
+      groupId: 'g',
+      generationId: classic.generationId,
+      memberId: classic.memberId,
+      groupInstanceId: 'app-1',
+      protocolType: 'consumer',
+      protocolName: 'cooperative-sticky',
+      assignments: [{ memberId: classic.memberId, assignment: encodeAssignment([{ topic: 'orders', partitions: [0, 1, 2, 3] }], 1) }],
+    });
+    const upgraded = await c.consumerGroups.heartbeat(
+      heartbeatParams({ memberId: 'consumer-1', instanceId: 'app-1', subscribedTopicNames: ['orders'], topicPartitions: [] }),
+    );
+    expect(upgraded).toMatchObject({ errorCode: ErrorCode.NONE, memberEpoch: 1 });
+    expect(upgraded.assignment?.[0].partitions).toEqual([0, 1, 2, 3]);
+    expect(c.describeConsumerGroup('g')?.members.map((m) => [m.memberId, m.memberType])).toEqual([['consumer-1', 1]]);
+    // Held since the classic generation 1 under the new id: it may commit them at epoch 1.
+    // A second consumer-protocol start while the first still runs is refused.
+    const twice = await c.consumerGroups.heartbeat(
+      heartbeatParams({ memberId: 'consumer-2', instanceId: 'app-1', subscribedTopicNames: ['orders'], topicPartitions: [] }),
+    );
+    expect(twice.errorCode).toBe(ErrorCode.UNRELEASED_INSTANCE_ID);
+
+    // Restarted with the classic protocol again: the JoinGroup replaces the last consumer-protocol member, and the
+    // group is a classic group, Stable, the member holding its partitions at the same generation.
+    const back = await c.joinGroup(joinParams('', [], { groupInstanceId: 'app-1' }));
+    expect(back).toMatchObject({ errorCode: ErrorCode.NONE, generationId: 1, protocolName: 'cooperative-sticky' });
+    expect(c.describeConsumerGroup('g')).toBeUndefined();
+    expect(c.describeGroup('g')).toMatchObject({ state: 'Stable', protocolType: 'consumer' });
+    const synced = await c.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: back.memberId,
+      groupInstanceId: 'app-1',
+      protocolType: 'consumer',
+      protocolName: 'cooperative-sticky',
+      assignments: [],
+    });
+    expect(synced.errorCode).toBe(ErrorCode.NONE);
+    expect(partitionsOf(synced.assignment)).toEqual([0, 1, 2, 3]);
   });
 });
