@@ -21,6 +21,8 @@ export interface ReferenceKafka {
   readonly formatMs: number;
   /** The broker's log.dirs. */
   readonly dataDir: string;
+  /** The SASL_PLAINTEXT listener's port when started with `saslPlainUsers`, else null. */
+  readonly saslPort: number | null;
   /** SIGTERM, SIGKILL if it has not exited in time, then the temp dir is removed. */
   stop(): Promise<void>;
   /** A clean shutdown (SIGTERM), then a new JVM on the same data dir and ports; resolves once it answers ApiVersions. */
@@ -36,6 +38,16 @@ export interface ReferenceKafkaOptions {
   readonly parentDir?: string;
   /** How long the JVM may take to answer its first ApiVersions; 40 s by default. */
   readonly startTimeoutMs?: number;
+  /** Adds a SASL_PLAINTEXT listener with PLAIN and these users (name to password); its port is `saslPort`. */
+  readonly saslPlainUsers?: Readonly<Record<string, string>>;
+  /** Server properties added after the fixed ones (e.g. authorizer.class.name and super.users). */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+/** The SASL_PLAINTEXT listener of a broker started with `saslPlainUsers`. */
+interface SaslListener {
+  readonly port: number;
+  readonly users: Readonly<Record<string, string>>;
 }
 
 const execFileAsync = promisify(execFile);
@@ -79,16 +91,29 @@ function randomClusterId(): string {
   }
 }
 
-function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+/** Kafka's PLAIN login module with one user_<name> entry per user. */
+function plainJaasConfig(users: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(users).map(([name, password]) => `user_${name}="${password}"`);
+  return `org.apache.kafka.common.security.plain.PlainLoginModule required ${entries.join(' ')};`;
+}
+
+function saslProperties(sasl: SaslListener | null): string[] {
+  if (sasl === null) return [];
+  return ['sasl.enabled.mechanisms=PLAIN', `listener.name.sasl_plaintext.plain.sasl.jaas.config=${plainJaasConfig(sasl.users)}`];
+}
+
+function serverProperties(dataDir: string, port: number, controllerPort: number, sasl: SaslListener | null, extra: Readonly<Record<string, string>>): string {
+  const saslListener = sasl === null ? '' : `,SASL_PLAINTEXT://127.0.0.1:${sasl.port}`;
   return [
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}${saslListener}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}${saslListener}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    `listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${sasl === null ? '' : ',SASL_PLAINTEXT:SASL_PLAINTEXT'}`,
+    ...saslProperties(sasl),
     `log.dirs=${dataDir}`,
     // One node: internal topics cannot have more replicas than that.
     'offsets.topic.replication.factor=1',
@@ -101,6 +126,7 @@ function serverProperties(dataDir: string, port: number, controllerPort: number)
     // Kafka 4.3 batches KIP-848 target assignments; Eddy computes them on the heartbeat that changes the group.
     'group.consumer.min.assignment.interval.ms=0',
     'group.consumer.assignment.interval.ms=0',
+    ...Object.entries(extra).map(([key, value]) => `${key}=${value}`),
     '',
   ].join('\n');
 }
@@ -203,6 +229,16 @@ async function spawnBroker(
   }
 }
 
+/** `count` free ports, no two alike (the OS may hand out a port again once its probe closed). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    if (!ports.includes(port)) ports.push(port);
+  }
+  return ports;
+}
+
 const elapsedMs = (since: bigint): number => Number(process.hrtime.bigint() - since) / 1e6;
 
 /** Formats a fresh node, starts it and resolves once it answers ApiVersions on its PLAINTEXT port. */
@@ -218,12 +254,11 @@ export async function startReferenceKafka(options: ReferenceKafkaOptions = {}): 
     log4jConfig: options.log4jConfig ?? path.join(REFERENCE_DIR, 'log4j2.properties'),
   };
   try {
-    const port = await freePort();
-    let controllerPort = await freePort();
-    while (controllerPort === port) controllerPort = await freePort();
+    const [port, controllerPort, saslPort] = await distinctFreePorts(options.saslPlainUsers === undefined ? 2 : 3);
+    const sasl = options.saslPlainUsers === undefined ? null : { port: saslPort, users: options.saslPlainUsers };
     const dataDir = path.join(workDir, 'data');
     const propertiesFile = path.join(workDir, 'server.properties');
-    fs.writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort));
+    fs.writeFileSync(propertiesFile, serverProperties(dataDir, port, controllerPort, sasl, options.properties ?? {}));
     const formatStarted = process.hrtime.bigint();
     await formatStorage(jvm, propertiesFile);
     const formatMs = elapsedMs(formatStarted);
@@ -241,6 +276,7 @@ export async function startReferenceKafka(options: ReferenceKafkaOptions = {}): 
       startMs: Number(first.answeredAt - first.spawnedAt) / 1e6,
       formatMs,
       dataDir,
+      saslPort: sasl?.port ?? null,
       stop: async () => {
         await stopProcess(current);
         removeWorkDir();

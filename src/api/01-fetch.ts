@@ -302,7 +302,7 @@ function sessionAnswer(
 }
 
 /**
- * A fetch over the client's consumer_byte_rate is answered empty with the throttle time, as Kafka's fetch contexts
+ * A fetch over the client's consumer_byte_rate or request quota is answered empty with the throttle time, as Kafka's fetch contexts
  * answer it (getThrottledResponse): no session is opened, an incremental session only reports a stale epoch.
  */
 function throttledAnswer(context: Exclude<FetchContext, { kind: 'error' }>, throttleTimeMs: number): FetchResponseInit {
@@ -341,14 +341,14 @@ export const fetchHandler = defineHandler({
       lease.releaseAll();
       round = await readAll(parts, limits, lease);
     }
-    if (client !== null) {
-      // The bytes returned count against consumer_byte_rate; a throttled fetch returns nothing, so they are taken back.
-      const throttleTimeMs = quotas.record('fetch', client, round.bytes, Date.now());
-      if (throttleTimeMs > 0) {
-        quotas.unrecord('fetch', client, round.bytes, Date.now());
-        ctx.throttle(throttleTimeMs);
-        return throttledAnswer(context, throttleTimeMs);
-      }
+    // The bytes returned count against consumer_byte_rate. A fetch throttled by it or by the request quota returns
+    // nothing (Kafka's handleFetchRequest), so its bytes are taken back.
+    const fetchThrottleMs = client === null ? 0 : quotas.record('fetch', client, round.bytes, Date.now());
+    const throttleTimeMs = Math.max(fetchThrottleMs, quotas.enabled('request') ? quotas.owedMs('request', quotaClientOf(ctx), Date.now()) : 0);
+    if (throttleTimeMs > 0) {
+      if (client !== null) quotas.unrecord('fetch', client, round.bytes, Date.now());
+      ctx.throttle(throttleTimeMs);
+      return throttledAnswer(context, throttleTimeMs);
     }
     if (round.bytes > 0) countOut(ctx.services.metrics, parts, round);
     const answered = ctx.apiVersion < 4 ? round.responses.map(downConvert(ctx.apiVersion)) : round.responses;

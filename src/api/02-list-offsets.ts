@@ -107,6 +107,7 @@ export const listOffsetsHandler = defineHandler({
         oldStyleOffsets: ctx.apiVersion === 0 && found.offset >= 0n ? [found.offset] : [],
       };
     });
-    return { throttleTimeMs: 0, topics };
+    // Kafka answers the topics it may describe first and appends the refused ones after them.
+    return { throttleTimeMs: 0, topics: [...topics.filter((t) => mayDescribe(t.name)), ...topics.filter((t) => !mayDescribe(t.name))] };
   },
 });

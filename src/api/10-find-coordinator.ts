@@ -55,12 +55,12 @@ export const findCoordinatorHandler = defineHandler({
     const coordinators = [];
     for (const key of request.coordinatorKeys) {
       const a = await coordinatorFor(request.keyType, key, ctx);
-      // Kafka's v4+ answer carries no message for a refused key.
+      // Kafka's v4+ answer carries an empty message for a refused key.
       coordinators.push({
         key,
         ...a,
         errorMessage:
-          a.errorCode === ErrorCode.GROUP_AUTHORIZATION_FAILED || a.errorCode === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ? null : a.errorMessage,
+          a.errorCode === ErrorCode.GROUP_AUTHORIZATION_FAILED || a.errorCode === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED ? '' : a.errorMessage,
       });
     }
     return { throttleTimeMs: 0, coordinators };

@@ -103,7 +103,7 @@ export const createTopicsHandler = defineHandler({
       if (count === 1 && !mayCreate(name)) results.push(failure(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));
     const withConfigs = (r: TopicResult): TopicResult =>
       r.errorCode === ErrorCode.NONE && !mayDescribeConfigs(r.name ?? '')
-        ? { ...r, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }
+        ? { ...r, numPartitions: -1, replicationFactor: -1, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }
         : r;
     return { throttleTimeMs: 0, topics: results.map(withConfigs) };
   },

@@ -16,7 +16,7 @@ export const describeClientQuotasHandler = defineHandler({
   handle(request, ctx): DescribeClientQuotasResponseInit {
     // Kafka asks the authorizer before it reads the filter.
     if (!allowsCluster(ctx, AclOperation.DESCRIBE_CONFIGS)) {
-      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', entries: null };
+      return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: null, entries: null };
     }
     const filter = parseFilter(request.components, request.strict);
     if (isProblem(filter)) return { throttleTimeMs: 0, errorCode: filter.errorCode, errorMessage: filter.message, entries: null };

@@ -12,24 +12,21 @@ import { ConsumerGroupHeartbeatRequestCodec } from '../../codecs/generated/Consu
 import { ConsumerGroupHeartbeatResponseCodec, ConsumerGroupHeartbeatResponseInit } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { defineHandler } from './handler';
 import { ErrorCode } from '../../codecs/protocol/errors';
-import { AclOperation, allowsGroup } from './authorize';
+import { AclOperation, allowsGroup, topicCheck } from './authorize';
 import { clientHostOf } from './group-request-context';
+
+function refusal(errorCode: number): ConsumerGroupHeartbeatResponseInit {
+  return { throttleTimeMs: 0, errorCode, errorMessage: null, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null };
+}
 
 export const consumerGroupHeartbeatHandler = defineHandler({
   request: ConsumerGroupHeartbeatRequestCodec,
   response: ConsumerGroupHeartbeatResponseCodec,
   async handle(request, ctx): Promise<ConsumerGroupHeartbeatResponseInit> {
-    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) {
-      return {
-        throttleTimeMs: 0,
-        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
-        errorMessage: null,
-        memberId: null,
-        memberEpoch: 0,
-        heartbeatIntervalMs: 0,
-        assignment: null,
-      };
-    }
+    if (!allowsGroup(ctx, AclOperation.READ, request.groupId)) return refusal(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+    // As Kafka: a subscription naming a topic the member may not describe is refused whole, before the coordinator.
+    const mayDescribe = topicCheck(ctx, AclOperation.DESCRIBE);
+    if (request.subscribedTopicNames?.some((topic) => !mayDescribe(topic)) === true) return refusal(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     const result = await ctx.services.groups.consumerGroups.heartbeat({
       apiVersion: ctx.apiVersion,
       groupId: request.groupId,

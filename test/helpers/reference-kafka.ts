@@ -2,7 +2,13 @@
 // against Eddy and Kafka. Starting and stopping it lives in bench/lib/reference-kafka.ts, which the bench shares
 // (the bench never imports from test/); this file adds what is jest's: without the broker's jars or java a suite
 // skips outside CI and fails under CI=true, as the compatibility suites do.
-import { INSTALL_HINT, referenceKafkaProblem, startReferenceKafka as startKafkaNode, type ReferenceKafka } from '../../bench/lib/reference-kafka';
+import {
+  INSTALL_HINT,
+  referenceKafkaProblem,
+  startReferenceKafka as startKafkaNode,
+  type ReferenceKafka,
+  type ReferenceKafkaOptions,
+} from '../../bench/lib/reference-kafka';
 
 export { INSTALL_HINT, referenceKafkaProblem, type ReferenceKafka };
 
@@ -26,9 +32,12 @@ export function describeWithReferenceKafka(title: string, body: () => void): voi
   }
 }
 
-/** Formats a fresh node in a temp dir, starts it and resolves once it answers ApiVersions on its PLAINTEXT port. */
-export function startReferenceKafka(): Promise<ReferenceKafka> {
+/**
+ * Formats a fresh node in a temp dir, starts it and resolves once it answers ApiVersions on its PLAINTEXT port;
+ * `security` adds a SASL_PLAINTEXT listener with PLAIN users and server properties such as the authorizer's.
+ */
+export function startReferenceKafka(security: Pick<ReferenceKafkaOptions, 'saslPlainUsers' | 'properties'> = {}): Promise<ReferenceKafka> {
   // Two minutes, not the launcher's 40 s: in the full suite Kafka's JVM starts beside Eddy's tests and other JVMs
   // on two cores, and a slow start is no failure of what the suites check.
-  return startKafkaNode({ startTimeoutMs: REFERENCE_KAFKA_START_TIMEOUT_MS });
+  return startKafkaNode({ ...security, startTimeoutMs: REFERENCE_KAFKA_START_TIMEOUT_MS });
 }

@@ -1,7 +1,8 @@
 // Client quotas end to end (issue 18, item 4): quotas set with AlterClientQuotas and read back with
 // DescribeClientQuotas (kafkajs has no quota admin calls, so a raw client speaks them), a kafkajs producer held to
 // its producer_byte_rate, a raw client that sees throttle_time_ms in its answers and its next request left unread
-// for that long, a fetch capped and then throttled by consumer_byte_rate, and the quotas still there after a restart.
+// for that long, a fetch capped and then throttled by consumer_byte_rate, a fetch throttled by request_percentage,
+// and the quotas still there after a restart.
 // The quota windows are shortened (3 windows of 1 s) so a burst is throttled after 2 s worth of bytes, not 10 s.
 import { brokerPerSuite } from '../helpers/broker';
 import { RawClient } from '../helpers/raw-client';
@@ -17,7 +18,7 @@ import { DescribeClientQuotasResponseCodec, type DescribeClientQuotasResponse } 
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
-import { FetchResponseCodec } from '../../codecs/generated/FetchResponse';
+import { FetchResponseCodec, type FetchResponse } from '../../codecs/generated/FetchResponse';
 
 jest.setTimeout(90_000);
 
@@ -75,12 +76,16 @@ const batchOf = (bytes: number): Buffer => encodeRecordBatch({ records: [{ value
 
 describe('client quotas', () => {
   beforeAll(async () => {
-    await createTopics(kafkaClient(suite.bootstrap, 'setup'), [{ topic: 'quota-topic', numPartitions: 1 }]);
+    await createTopics(kafkaClient(suite.bootstrap, 'setup'), [
+      { topic: 'quota-topic', numPartitions: 1 },
+      { topic: 'quota-busy', numPartitions: 1 },
+    ]);
     await alter([
       { entity: [{ entityType: 'client-id', entityName: 'kafkajs-held' }], ops: [{ key: 'producer_byte_rate', value: QUOTA, remove: false }] },
       { entity: [{ entityType: 'client-id', entityName: 'raw-held' }], ops: [{ key: 'producer_byte_rate', value: QUOTA, remove: false }] },
       { entity: [{ entityType: 'client-id', entityName: 'raw-reader' }], ops: [{ key: 'consumer_byte_rate', value: QUOTA, remove: false }] },
       { entity: [{ entityType: 'user', entityName: null }], ops: [{ key: 'controller_mutation_rate', value: 5, remove: false }] },
+      { entity: [{ entityType: 'client-id', entityName: 'raw-busy' }], ops: [{ key: 'request_percentage', value: 0.01, remove: false }] },
     ]);
   });
 
@@ -160,6 +165,38 @@ describe('client quotas', () => {
         if (next.response.throttleTimeMs > 0) throttled = next.response;
       }
       expect(throttled).not.toBeNull();
+      expect(throttled?.responses).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('answers a fetch over the request quota empty, with the throttle time, though there is data', async () => {
+    const client = await RawClient.connect(suite.broker.port);
+    try {
+      const body = {
+        replicaId: -1,
+        maxWaitMs: 0,
+        minBytes: 0,
+        maxBytes: 1 << 20,
+        isolationLevel: 0,
+        topics: [{ topic: 'quota-busy', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] }],
+      };
+      const produced = await exchange(
+        client,
+        PRODUCE,
+        9,
+        { acks: 1, timeoutMs: 5000, topicData: [{ name: 'quota-busy', partitionData: [{ index: 0, records: batchOf(1024) }] }] },
+        'setup',
+      );
+      expect(produced.response.responses[0].partitionResponses[0].errorCode).toBe(0);
+      const answers: FetchResponse[] = [];
+      // 0.01 % of a handler's time is 100 µs a second: the first fetch uses it up. Its handler time is recorded
+      // after it was answered (with data); a later fetch finds the quota violated and is answered empty.
+      for (let i = 0; i < 30 && !answers.slice(1).some((a) => a.throttleTimeMs > 0); i++)
+        answers.push((await exchange(client, FETCH, 11, body, 'raw-busy')).response);
+      const throttled = answers.slice(1).find((a) => a.throttleTimeMs > 0);
+      expect((answers[0].responses[0].partitions[0].records as Buffer).length).toBeGreaterThan(0);
       expect(throttled?.responses).toEqual([]);
     } finally {
       client.close();

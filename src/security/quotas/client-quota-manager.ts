@@ -107,9 +107,20 @@ export class ClientQuotaManager {
     const quotas = this.types[type];
     if (!quotas.enabled) return 0;
     const { tags, limit } = quotas.resolve(client.user, client.clientId ?? '');
-    const rate = this.rateOf(type, tags, nowMs);
-    rate.record(value, nowMs);
+    this.rateOf(type, tags, nowMs).record(value, nowMs);
+    return limit === undefined ? 0 : this.owedMs(type, client, nowMs);
+  }
+
+  /**
+   * The throttle time `client` owes for `type` now, without recording anything: a fetch asks it of the request quota
+   * before answering, as Kafka's fetch answers empty when either quota is violated (its own time is recorded after).
+   */
+  owedMs(type: QuotaType, client: QuotaClient, nowMs: number): number {
+    const quotas = this.types[type];
+    if (!quotas.enabled) return 0;
+    const { tags, limit } = quotas.resolve(client.user, client.clientId ?? '');
     if (limit === undefined) return 0;
+    const rate = this.rateOf(type, tags, nowMs);
     const measured = rate.measure(nowMs);
     if (measured <= limit) return 0;
     const throttle = throttleTimeMs(measured, limit, rate.windowSize(nowMs));

@@ -7,11 +7,18 @@ import type { ClientQuotaManager } from './client-quota-manager';
 
 /** What the connection knows of a request when its answer is ready. */
 export interface AnsweredRequest {
+  readonly apiKey: number;
   readonly principal: { readonly name: string };
   readonly clientId: string | null;
   /** The throttle time a handler asked for (a byte-rate quota), 0 when none. */
   readonly throttleMs: number;
 }
+
+/**
+ * Kafka's fetch takes its request-quota throttle in its handler (answering empty when throttled) and is not
+ * throttled again when answered; its time still counts towards the next requests.
+ */
+const FETCH_API_KEY = 1;
 
 export class RequestThrottle {
   constructor(private readonly quotas: ClientQuotaManager) {}
@@ -28,7 +35,8 @@ export class RequestThrottle {
    */
   settle(request: AnsweredRequest, response: unknown, handlerNanos: number): { readonly response: unknown; readonly throttleMs: number } {
     if (response === null || typeof response !== 'object') return { response, throttleMs: request.throttleMs };
-    const requestThrottle = this.timesRequests ? this.quotas.recordRequestTime(quotaClientOf(request), handlerNanos, Date.now()) : 0;
+    const recorded = this.timesRequests ? this.quotas.recordRequestTime(quotaClientOf(request), handlerNanos, Date.now()) : 0;
+    const requestThrottle = request.apiKey === FETCH_API_KEY ? 0 : recorded;
     const throttleMs = Math.max(request.throttleMs, requestThrottle);
     const carries = throttleMs > 0 && 'throttleTimeMs' in response && response.throttleTimeMs !== throttleMs;
     return { response: carries ? { ...response, throttleTimeMs: throttleMs } : response, throttleMs };

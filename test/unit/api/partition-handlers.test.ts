@@ -98,9 +98,10 @@ describe('partition handlers over the broker services', () => {
       ],
       timeoutMs: 1000,
     });
+    // In Kafka's order (a Scala HashMap of the topic's partitions), not the request's.
     expect(deleted.topics[0].partitions).toEqual([
-      { partitionIndex: 1, lowWatermark: 2n, errorCode: ErrorCode.NONE },
       { partitionIndex: 0, lowWatermark: -1n, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE },
+      { partitionIndex: 1, lowWatermark: 2n, errorCode: ErrorCode.NONE },
     ]);
     const earliest = await listOffsets(broker, EARLIEST, [0, 1]);
     expect(earliest.topics[0].partitions.map((p) => p.offset)).toEqual([0n, 2n]);
