@@ -1,9 +1,11 @@
 // A consumer group's committed offsets and description, read and written at its coordinator: what
-// `eddy consume --group` and `eddy group describe|reset-offsets` share. Commits are "simple" ones (generation
-// -1, no member id), which Kafka accepts only while the group has no members.
+// `eddy consume --group` and `eddy group describe|reset-offsets` share. Commits without a member are "simple" ones
+// (generation -1, no member id), which Kafka accepts only while the group has no members; a member of the group
+// commits with its id and epoch.
 import type { DescribeGroupsResponseDescribedGroup } from '../../codecs/generated/DescribeGroupsResponse';
 import { Apis } from './apis';
 import { checkErrorCode } from './errors';
+import type { MemberIdentity } from './group-member';
 import type { KafkaClient } from './kafka-client';
 
 /** Committed offsets by topic, then partition; partitions without a commit are left out. */
@@ -37,21 +39,22 @@ async function fetchCommitted(client: KafkaClient, coordinator: number, group: s
   return out;
 }
 
-/** Commits `offsets` (by partition) of `topic` for the group, as a client outside the group does. */
+/** Commits `offsets` (by partition) of `topic` for the group, as its member or (without one) from outside it. */
 export async function commitOffsets(
   client: KafkaClient,
   coordinator: number,
   group: string,
   topic: string,
   offsets: ReadonlyMap<number, bigint>,
+  member?: MemberIdentity,
 ): Promise<void> {
   if (offsets.size === 0) return;
   const answer = await client.send(
     Apis.OffsetCommit,
     () => ({
       groupId: group,
-      generationIdOrMemberEpoch: -1,
-      memberId: '',
+      generationIdOrMemberEpoch: member?.memberEpoch ?? -1,
+      memberId: member?.memberId ?? '',
       retentionTimeMs: -1n,
       topics: [
         {
