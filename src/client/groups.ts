@@ -17,17 +17,20 @@ export function committedOffsets(client: KafkaClient, coordinator: number, group
 }
 
 async function fetchCommitted(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
-  const asked = topics === null ? null : topics.map((name) => ({ name, partitionIndexes: [] as number[] }));
+  // Every topic is asked for and the answer filtered: OffsetFetch names partitions per topic, and a topic with an
+  // empty partition list gets none back.
+  const wanted = topics === null ? null : new Set(topics);
   const answer = await client.send(
     Apis.OffsetFetch,
     (version) =>
-      version >= 8 ? { groups: [{ groupId: group, topics: asked }], requireStable: true } : { groupId: group, topics: asked, requireStable: version >= 7 },
+      version >= 8 ? { groups: [{ groupId: group, topics: null }], requireStable: true } : { groupId: group, topics: null, requireStable: version >= 7 },
     coordinator,
   );
   const groupAnswer = answer.groups.length > 0 ? answer.groups[0] : { errorCode: answer.errorCode, topics: answer.topics };
   checkErrorCode(groupAnswer.errorCode, `offsets of group '${group}'`);
   const out: CommittedOffsets = new Map();
   for (const topic of groupAnswer.topics) {
+    if (wanted !== null && !wanted.has(topic.name)) continue;
     for (const p of topic.partitions) {
       checkErrorCode(p.errorCode, `offset of group '${group}' for partition ${p.partitionIndex} of topic '${topic.name}'`);
       if (p.committedOffset < 0n) continue;
