@@ -42,6 +42,17 @@ interface BoundListener {
   readonly address: ListenerAddress;
 }
 
+/** Listens on host:port (every address when host is empty), resolving once bound. */
+function listen(server: net.Server, host: string, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: host || undefined, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 export class Broker {
   readonly identity: ClusterIdentity;
   readonly topics: TopicService;
@@ -79,6 +90,7 @@ export class Broker {
       logs.writeFaults,
       {
         dropConnections: () => this.connections.forEach((c) => c.close('fault injection: broker down', 'info')),
+        setListening: (listening) => this.setListening(listening),
         topicNameOf: (topicId) => this.topics.byId(topicId)?.name,
       },
       logger,
@@ -196,13 +208,7 @@ export class Broker {
       const listenerSecurity = this.security.listener(spec.name);
       const server = createListenerServer(listenerSecurity, this.logger, (accepted) => this.accept(accepted, spec.name));
       server.on('error', (err) => this.logger.error({ err, listener: spec.name }, 'listener error'));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ host: spec.host || undefined, port: spec.port }, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      await listen(server, spec.host, spec.port);
       const addr = server.address() as net.AddressInfo;
       const address = { name: spec.name, host: spec.host, port: addr.port };
       this.listeners.push({ server, address });
@@ -211,6 +217,15 @@ export class Broker {
     }
     const advertisedSpec = this.config.get(BrokerConfigKeys.ADVERTISED_LISTENERS)?.join(',');
     this.advertised = resolveAdvertised(bound, advertisedSpec ? parseListeners(advertisedSpec) : []);
+  }
+
+  /** Fault injection's broker down: the listeners close (connects are refused) and later listen on the same ports. */
+  private setListening(listening: boolean): void {
+    for (const { server, address } of this.listeners) {
+      if (this.stopping || server.listening === listening) continue;
+      if (!listening) server.close();
+      else listen(server, address.host, address.port).catch((err: unknown) => this.logger.error({ err, listener: address.name }, 'listening again failed'));
+    }
   }
 
   private accept({ socket, principal, authenticator, inPlaceReads }: AcceptedSocket, listenerName: string): void {
@@ -253,6 +268,7 @@ export class Broker {
 
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
+    this.faults.close();
     // server.close() stops accepting at once but reports completion only after every connection has ended.
     const listenersClosed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))));
     // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold

@@ -4,6 +4,10 @@
 import type { MessageCodec } from '../../codecs/primitives/message-codec';
 import { ApiVersionsRequestCodec, type ApiVersionsRequestInit } from '../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec, type ApiVersionsResponse } from '../../codecs/generated/ApiVersionsResponse';
+import { ConsumerGroupDescribeRequestCodec, type ConsumerGroupDescribeRequestInit } from '../../codecs/generated/ConsumerGroupDescribeRequest';
+import { ConsumerGroupDescribeResponseCodec, type ConsumerGroupDescribeResponse } from '../../codecs/generated/ConsumerGroupDescribeResponse';
+import { ConsumerGroupHeartbeatRequestCodec, type ConsumerGroupHeartbeatRequestInit } from '../../codecs/generated/ConsumerGroupHeartbeatRequest';
+import { ConsumerGroupHeartbeatResponseCodec, type ConsumerGroupHeartbeatResponse } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { CreateTopicsRequestCodec, type CreateTopicsRequestInit } from '../../codecs/generated/CreateTopicsRequest';
 import { CreateTopicsResponseCodec, type CreateTopicsResponse } from '../../codecs/generated/CreateTopicsResponse';
 import { DeleteGroupsRequestCodec, type DeleteGroupsRequestInit } from '../../codecs/generated/DeleteGroupsRequest';
@@ -20,6 +24,8 @@ import { FindCoordinatorRequestCodec, type FindCoordinatorRequestInit } from '..
 import { FindCoordinatorResponseCodec, type FindCoordinatorResponse } from '../../codecs/generated/FindCoordinatorResponse';
 import { IncrementalAlterConfigsRequestCodec, type IncrementalAlterConfigsRequestInit } from '../../codecs/generated/IncrementalAlterConfigsRequest';
 import { IncrementalAlterConfigsResponseCodec, type IncrementalAlterConfigsResponse } from '../../codecs/generated/IncrementalAlterConfigsResponse';
+import { InitProducerIdRequestCodec, type InitProducerIdRequestInit } from '../../codecs/generated/InitProducerIdRequest';
+import { InitProducerIdResponseCodec, type InitProducerIdResponse } from '../../codecs/generated/InitProducerIdResponse';
 import { ListGroupsRequestCodec, type ListGroupsRequestInit } from '../../codecs/generated/ListGroupsRequest';
 import { ListGroupsResponseCodec, type ListGroupsResponse } from '../../codecs/generated/ListGroupsResponse';
 import { ListOffsetsRequestCodec, type ListOffsetsRequestInit } from '../../codecs/generated/ListOffsetsRequest';
@@ -71,4 +77,15 @@ export const Apis = {
   OffsetFetch: api<OffsetFetchResponse, OffsetFetchRequestInit>(OffsetFetchRequestCodec, OffsetFetchResponseCodec, 1, 9),
   OffsetCommit: api<OffsetCommitResponse, OffsetCommitRequestInit>(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 2, 9),
   DeleteGroups: api<DeleteGroupsResponse, DeleteGroupsRequestInit>(DeleteGroupsRequestCodec, DeleteGroupsResponseCodec, 0),
+  InitProducerId: api<InitProducerIdResponse, InitProducerIdRequestInit>(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 0),
+  ConsumerGroupHeartbeat: api<ConsumerGroupHeartbeatResponse, ConsumerGroupHeartbeatRequestInit>(
+    ConsumerGroupHeartbeatRequestCodec,
+    ConsumerGroupHeartbeatResponseCodec,
+    0,
+  ),
+  ConsumerGroupDescribe: api<ConsumerGroupDescribeResponse, ConsumerGroupDescribeRequestInit>(
+    ConsumerGroupDescribeRequestCodec,
+    ConsumerGroupDescribeResponseCodec,
+    0,
+  ),
 } as const;

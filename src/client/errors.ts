@@ -67,3 +67,32 @@ export class BrokerUnreachableError extends Error {
 
 /** The broker and this client share no version of an API the command needs, or an answer makes no sense. */
 export class ClientProtocolError extends Error {}
+
+/**
+ * Errors Kafka's clients retry on a produce or fetch after refreshing metadata (Kafka's RetriableException codes): a
+ * leader moved or is being elected, a replica or the disk is briefly unavailable, the request timed out.
+ */
+const PARTITION_RETRIABLE: ReadonlySet<number> = new Set([
+  2, // CORRUPT_MESSAGE
+  3, // UNKNOWN_TOPIC_OR_PARTITION
+  5, // LEADER_NOT_AVAILABLE
+  6, // NOT_LEADER_OR_FOLLOWER
+  7, // REQUEST_TIMED_OUT
+  9, // REPLICA_NOT_AVAILABLE
+  13, // NETWORK_EXCEPTION
+  19, // NOT_ENOUGH_REPLICAS
+  20, // NOT_ENOUGH_REPLICAS_AFTER_APPEND
+  56, // KAFKA_STORAGE_ERROR
+  74, // FENCED_LEADER_EPOCH
+  75, // UNKNOWN_LEADER_EPOCH
+  78, // OFFSET_NOT_AVAILABLE
+]);
+
+export function isRetriablePartitionError(code: number): boolean {
+  return PARTITION_RETRIABLE.has(code);
+}
+
+/** Whether a produce or fetch that failed with `err` is worth sending again after a metadata refresh. */
+export function isRetriableFailure(err: unknown): boolean {
+  return err instanceof BrokerUnreachableError || (err instanceof KafkaResponseError && PARTITION_RETRIABLE.has(err.code));
+}

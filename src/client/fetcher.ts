@@ -1,14 +1,17 @@
 // The tools' consumer side: Fetch rounds for a topic's partitions from given positions, one request per leader
 // per round, without a fetch session (every request is a full one). Batches are decoded with codecs/records;
 // control batches move the position but yield no records, and with read_committed the records of aborted
-// transactions are dropped using the aborted-transaction list the broker sends, as Kafka's consumer does.
+// transactions are dropped using the aborted-transaction list the broker sends, as Kafka's consumer does. A
+// partition whose leader moved or is briefly unavailable (NOT_LEADER_OR_FOLLOWER and the other retriable errors, or
+// a dropped connection) is skipped for that round and the topic's metadata read again before the next, as Kafka's
+// consumer does, until the client's timeout has gone by without a successful fetch of it.
 import type { FetchResponsePartitionData } from '../../codecs/generated/FetchResponse';
 import { decodeTransactionMarker } from '../../codecs/records/control-batch';
 import { decodeRecordBatches, type DecodedBatch, type RecordHeader, type TimestampType } from '../../codecs/records/record-batch';
 import { Apis } from './apis';
-import { checkErrorCode } from './errors';
+import { checkErrorCode, isRetriableFailure, isRetriablePartitionError, KafkaResponseError } from './errors';
 import type { KafkaClient } from './kafka-client';
-import { byLeader, partitionOf, type TopicLayout } from './topics';
+import { byLeader, partitionOf, topicLayout, type TopicLayout } from './topics';
 
 export interface ConsumedRecord {
   readonly partition: number;
@@ -33,10 +36,13 @@ const PARTITION_MAX_BYTES = 1024 * 1024;
 
 export class TopicFetcher {
   private readonly positions: Map<number, bigint>;
+  /** The first retriable failure since the last round without one, and when it happened. */
+  private failing: { readonly error: unknown; readonly sinceMs: number } | null = null;
+  private roundFailed = false;
 
   constructor(
     private readonly client: KafkaClient,
-    private readonly layout: TopicLayout,
+    private layout: TopicLayout,
     start: ReadonlyMap<number, bigint>,
     private readonly options: FetchOptions,
   ) {
@@ -47,8 +53,15 @@ export class TopicFetcher {
     return this.positions.get(partition) ?? 0n;
   }
 
+  /** Reads `partition` from `offset` on (a partition newly assigned by a group). */
+  seek(partition: number, offset: bigint): void {
+    this.positions.set(partition, offset);
+  }
+
   /** One Fetch round over `partitions` (default: all being read); records in partition, then offset order. */
   async poll(partitions: readonly number[] = [...this.positions.keys()]): Promise<ConsumedRecord[]> {
+    if (this.failing !== null) await this.recover();
+    this.roundFailed = false;
     const led = byLeader(
       this.layout,
       partitions.map((p) => partitionOf(this.layout, p)),
@@ -58,10 +71,31 @@ export class TopicFetcher {
         this.fetchFrom(
           leader,
           list.map((p) => p.partition),
-        ),
+        ).catch((err: unknown) => this.retriable(err)),
       ),
     );
+    if (!this.roundFailed) this.failing = null;
     return rounds.flat();
+  }
+
+  /** Notes a failure worth retrying (the round goes on without that leader's partitions); throws any other. */
+  private retriable(err: unknown): ConsumedRecord[] {
+    if (!isRetriableFailure(err)) throw err;
+    this.failing ??= { error: err, sinceMs: Date.now() };
+    this.roundFailed = true;
+    return [];
+  }
+
+  /** Waits a little and reads the topic's leaders again; gives up with the first error once the timeout is spent. */
+  private async recover(): Promise<void> {
+    const failing = this.failing as { readonly error: unknown; readonly sinceMs: number };
+    if (Date.now() - failing.sinceMs > this.client.timeout) throw failing.error;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      this.layout = await topicLayout(this.client, this.layout.name);
+    } catch (err) {
+      if (!isRetriableFailure(err)) throw err;
+    }
   }
 
   private async fetchFrom(leader: number, partitions: readonly number[]): Promise<ConsumedRecord[]> {
@@ -102,6 +136,11 @@ export class TopicFetcher {
 
   private take(data: FetchResponsePartitionData): ConsumedRecord[] {
     const partition = data.partitionIndex;
+    if (isRetriablePartitionError(data.errorCode)) {
+      return this.retriable(
+        new KafkaResponseError(data.errorCode, `partition ${partition} of topic '${this.layout.name}' at offset ${this.position(partition)}`),
+      );
+    }
     checkErrorCode(data.errorCode, `partition ${partition} of topic '${this.layout.name}' at offset ${this.position(partition)}`);
     if (data.records === null || data.records.length === 0) return [];
     const { batches } = decodeRecordBatches(data.records);

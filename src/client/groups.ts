@@ -1,9 +1,11 @@
 // A consumer group's committed offsets and description, read and written at its coordinator: what
-// `eddy consume --group` and `eddy group describe|reset-offsets` share. Commits are "simple" ones (generation
-// -1, no member id), which Kafka accepts only while the group has no members.
+// `eddy consume --group` and `eddy group describe|reset-offsets` share. Commits without a member are "simple" ones
+// (generation -1, no member id), which Kafka accepts only while the group has no members; a member of the group
+// commits with its id and epoch.
 import type { DescribeGroupsResponseDescribedGroup } from '../../codecs/generated/DescribeGroupsResponse';
 import { Apis } from './apis';
 import { checkErrorCode } from './errors';
+import type { MemberIdentity } from './group-member';
 import type { KafkaClient } from './kafka-client';
 
 /** Committed offsets by topic, then partition; partitions without a commit are left out. */
@@ -15,17 +17,20 @@ export function committedOffsets(client: KafkaClient, coordinator: number, group
 }
 
 async function fetchCommitted(client: KafkaClient, coordinator: number, group: string, topics: readonly string[] | null): Promise<CommittedOffsets> {
-  const asked = topics === null ? null : topics.map((name) => ({ name, partitionIndexes: [] as number[] }));
+  // Every topic is asked for and the answer filtered: OffsetFetch names partitions per topic, and a topic with an
+  // empty partition list gets none back.
+  const wanted = topics === null ? null : new Set(topics);
   const answer = await client.send(
     Apis.OffsetFetch,
     (version) =>
-      version >= 8 ? { groups: [{ groupId: group, topics: asked }], requireStable: true } : { groupId: group, topics: asked, requireStable: version >= 7 },
+      version >= 8 ? { groups: [{ groupId: group, topics: null }], requireStable: true } : { groupId: group, topics: null, requireStable: version >= 7 },
     coordinator,
   );
   const groupAnswer = answer.groups.length > 0 ? answer.groups[0] : { errorCode: answer.errorCode, topics: answer.topics };
   checkErrorCode(groupAnswer.errorCode, `offsets of group '${group}'`);
   const out: CommittedOffsets = new Map();
   for (const topic of groupAnswer.topics) {
+    if (wanted !== null && !wanted.has(topic.name)) continue;
     for (const p of topic.partitions) {
       checkErrorCode(p.errorCode, `offset of group '${group}' for partition ${p.partitionIndex} of topic '${topic.name}'`);
       if (p.committedOffset < 0n) continue;
@@ -37,21 +42,22 @@ async function fetchCommitted(client: KafkaClient, coordinator: number, group: s
   return out;
 }
 
-/** Commits `offsets` (by partition) of `topic` for the group, as a client outside the group does. */
+/** Commits `offsets` (by partition) of `topic` for the group, as its member or (without one) from outside it. */
 export async function commitOffsets(
   client: KafkaClient,
   coordinator: number,
   group: string,
   topic: string,
   offsets: ReadonlyMap<number, bigint>,
+  member?: MemberIdentity,
 ): Promise<void> {
   if (offsets.size === 0) return;
   const answer = await client.send(
     Apis.OffsetCommit,
     () => ({
       groupId: group,
-      generationIdOrMemberEpoch: -1,
-      memberId: '',
+      generationIdOrMemberEpoch: member?.memberEpoch ?? -1,
+      memberId: member?.memberId ?? '',
       retentionTimeMs: -1n,
       topics: [
         {

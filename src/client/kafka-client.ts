@@ -64,6 +64,7 @@ export async function negotiateVersions(connection: BrokerConnection): Promise<M
 export class KafkaClient {
   private readonly sessions = new Map<number, Promise<BrokerSession>>();
   private readonly nodes = new Map<number, BrokerAddress>();
+  private bootstrapAddress: BrokerAddress | null = null;
 
   private constructor(
     private readonly clientId: string,
@@ -79,6 +80,7 @@ export class KafkaClient {
       try {
         await session;
         client.sessions.set(BOOTSTRAP, session);
+        client.bootstrapAddress = address;
         return client;
       } catch (err) {
         lastError = err instanceof Error ? err : new Error(String(err));
@@ -111,7 +113,27 @@ export class KafkaClient {
   async send<Res, Init>(api: ToolApi<Res, Init>, body: (version: number) => Init, nodeId: number = BOOTSTRAP): Promise<Res> {
     const version = await this.versionFor(api, nodeId);
     const { connection } = await this.session(nodeId);
-    return connection.request(api.request, api.response, version, body(version));
+    try {
+      return await connection.request(api.request, api.response, version, body(version));
+    } catch (err) {
+      // A connection that failed is not used again: the next request to that broker opens a new one.
+      if (err instanceof BrokerUnreachableError) this.forget(nodeId);
+      throw err;
+    }
+  }
+
+  /** How long the client waits for a connection or an answer, and so how long a command retries for. */
+  get timeout(): number {
+    return this.timeoutMs;
+  }
+
+  private forget(nodeId: number): void {
+    const session = this.sessions.get(nodeId);
+    this.sessions.delete(nodeId);
+    session?.then(
+      (s) => s.connection.close(),
+      () => undefined,
+    );
   }
 
   /** As send, for a request the broker does not answer (Produce with acks=0). */
@@ -179,8 +201,8 @@ export class KafkaClient {
   private session(nodeId: number): Promise<BrokerSession> {
     let session = this.sessions.get(nodeId);
     if (session === undefined) {
-      const address = this.nodes.get(nodeId);
-      if (address === undefined) return Promise.reject(new ClientProtocolError(`no address known for broker ${nodeId}`));
+      const address = nodeId === BOOTSTRAP ? this.bootstrapAddress : this.nodes.get(nodeId);
+      if (address === undefined || address === null) return Promise.reject(new ClientProtocolError(`no address known for broker ${nodeId}`));
       session = this.openSession(address);
       this.sessions.set(nodeId, session);
     }

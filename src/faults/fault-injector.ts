@@ -3,15 +3,16 @@
 //
 // The hook is the dispatch table: connections look handlers up in `handlers`, a map this class owns. With no rule
 // and no request tracking it holds the broker's own handlers, so a broker without faults pays nothing per request;
-// once a rule is added, each entry is swapped for a wrapper that checks the rules before (or instead of) calling
-// the handler. Handlers themselves never know. Storage writes are failed through storage's WriteFaults switch,
+// once a rule is added, the entries of the APIs it names (all of them for a rule without an API, or while tracking)
+// are swapped for a wrapper that checks the rules before (or instead of) calling the handler, so a rule for another
+// API costs a request nothing. Handlers themselves never know. Storage writes are failed through storage's WriteFaults switch,
 // unset unless a storage-error rule is in force.
 import type { WriteFaults } from '../../storage';
 import { CLOSE_CONNECTION, type ApiHandler, type RequestContext } from '../api/handler';
 import type { Logger } from '../logger';
 import { errorResponse } from './error-responses';
 import { describeRule, FaultRuleError, parseFaultRules, splitTracking, type ApiCatalog, type FaultAction, type FaultRule } from './fault-rules';
-import { requestFacts, type RequestFacts, type TopicFacts, type TopicNameOf } from './request-facts';
+import { requestFacts, type TopicFacts, type TopicNameOf } from './request-facts';
 import { RuleState, type RequestHeaderFacts } from './rule-state';
 
 const PRODUCE_API_KEY = 0;
@@ -45,6 +46,8 @@ export interface RequestFilter {
 export interface FaultHooks {
   /** Closes every client connection (broker down). */
   readonly dropConnections: () => void;
+  /** Stops listening on the Kafka listeners (connects are refused) or listens again on the same ports. */
+  readonly setListening: (listening: boolean) => void;
   readonly topicNameOf: TopicNameOf;
 }
 
@@ -96,12 +99,15 @@ export class FaultInjector {
   private requestRules: RuleState[] = [];
   private storageRules: RuleState[] = [];
   private brokerDownRules: RuleState[] = [];
-  private downUntilMs = 0;
+  /** The timers starting and ending each broker-down rule's window. */
+  private readonly downTimers = new Map<RuleState, NodeJS.Timeout[]>();
+  private down = false;
   private tracking = false;
   private tracked: TrackedRequest[] = [];
   private seq = 0;
   private nextId = 1;
-  private wrapped = false;
+  /** The wrapper of each API's handler, made once and swapped in while some rule or tracking wants that API. */
+  private readonly wrappers = new Map<number, ApiHandler>();
   private readonly held = new Set<HeldRequest>();
 
   constructor(
@@ -137,12 +143,42 @@ export class FaultInjector {
   private install(state: RuleState): void {
     const type = state.rule.action.type;
     if (type === 'storage-error') this.storageRules.push(state);
-    else if (type === 'broker-down') {
-      this.brokerDownRules.push(state);
-      this.downUntilMs = Math.max(this.downUntilMs, state.addedAtMs + state.rule.afterMs + (state.rule.action as { ms: number }).ms);
-      if (state.rule.afterMs === 0) this.hooks.dropConnections();
-      else setTimeout(() => this.hooks.dropConnections(), state.rule.afterMs).unref();
-    } else this.requestRules.push(state);
+    else if (type === 'broker-down') this.installBrokerDown(state);
+    else this.requestRules.push(state);
+  }
+
+  /**
+   * Broker down for the rule's ms: its client connections close and the listeners stop listening, so connects are
+   * refused as by a stopped broker, until the window ends or the rule is cleared. The timers are not unref'd: a
+   * broker with no listening socket would otherwise let its process exit.
+   */
+  private installBrokerDown(state: RuleState): void {
+    this.brokerDownRules.push(state);
+    const start = (): void => {
+      this.hooks.dropConnections();
+      this.updateDown();
+    };
+    const ms = (state.rule.action as { ms: number }).ms;
+    const timers = [setTimeout(() => this.updateDown(), state.rule.afterMs + ms)];
+    if (state.rule.afterMs === 0) start();
+    else timers.push(setTimeout(start, state.rule.afterMs));
+    this.downTimers.set(state, timers);
+  }
+
+  private brokerDownNow(nowMs: number): boolean {
+    return this.brokerDownRules.some((s) => {
+      const since = nowMs - s.addedAtMs;
+      return since >= s.rule.afterMs && since < s.rule.afterMs + (s.rule.action as { ms: number }).ms;
+    });
+  }
+
+  /** Stops or resumes listening as the broker-down windows say. */
+  private updateDown(): void {
+    const down = this.brokerDownNow(Date.now());
+    if (down === this.down) return;
+    this.down = down;
+    this.logger.info(down ? 'fault injection: broker down, listeners closed' : 'fault injection: broker up, listening again');
+    this.hooks.setListening(!down);
   }
 
   private all(): RuleState[] {
@@ -165,7 +201,12 @@ export class FaultInjector {
     this.requestRules = this.requestRules.filter(keep);
     this.storageRules = this.storageRules.filter(keep);
     this.brokerDownRules = this.brokerDownRules.filter(keep);
-    if (this.brokerDownRules.length === 0) this.downUntilMs = 0;
+    for (const [state, timers] of this.downTimers) {
+      if (keep(state)) continue;
+      for (const timer of timers) clearTimeout(timer);
+      this.downTimers.delete(state);
+    }
+    this.updateDown();
     this.release(id);
     this.refresh();
     return this.all().length < before;
@@ -183,9 +224,15 @@ export class FaultInjector {
     return released;
   }
 
-  /** Whether a broker-down rule refuses new connections now. */
+  /** Whether a broker-down rule refuses new connections now (a connect that raced the listener's close). */
   refusesConnections(): boolean {
-    return this.downUntilMs !== 0 && Date.now() < this.downUntilMs;
+    return this.down;
+  }
+
+  /** Stops the broker-down timers when the broker stops; the rules stay as they were. */
+  close(): void {
+    for (const timers of this.downTimers.values()) for (const timer of timers) clearTimeout(timer);
+    this.downTimers.clear();
   }
 
   // ---- request tracking -----------------------------------------------------------------------------------------
@@ -216,12 +263,22 @@ export class FaultInjector {
 
   // ---- the hooks ------------------------------------------------------------------------------------------------
 
+  /** The APIs whose requests the rules and tracking look at; null: all of them. */
+  private engagedApis(): ReadonlySet<number> | null {
+    if (this.tracking || this.requestRules.some((s) => s.rule.match.apiKeys === null)) return null;
+    return new Set(this.requestRules.flatMap((s) => s.rule.match.apiKeys ?? []));
+  }
+
   /** Swaps the wrappers in or out and sets storage's switch, so that what is not in use costs nothing. */
   private refresh(): void {
-    const engage = this.requestRules.length > 0 || this.tracking;
-    if (engage !== this.wrapped) {
-      for (const [key, handler] of this.original) this.handlers.set(key, engage ? this.wrap(handler) : handler);
-      this.wrapped = engage;
+    const engaged = this.engagedApis();
+    for (const [key, handler] of this.original) {
+      if (engaged !== null && !engaged.has(key)) this.handlers.set(key, handler);
+      else {
+        let wrapper = this.wrappers.get(key);
+        if (wrapper === undefined) this.wrappers.set(key, (wrapper = this.wrap(handler)));
+        this.handlers.set(key, wrapper);
+      }
     }
     this.writeFaults.check = this.storageRules.length > 0 ? (topic, partition) => this.storageFault(topic, partition) : null;
   }
@@ -245,22 +302,22 @@ export class FaultInjector {
     };
   }
 
-  /** The first rule that matches the request and fires, or null. */
-  private decide(header: RequestHeaderFacts, factsOf: () => RequestFacts): RuleState | null {
-    const now = Date.now();
+  /** The first rule that matches the request and fires, or null. Looks at the body only for rules the header left. */
+  private decide(header: RequestHeaderFacts, request: unknown): RuleState | null {
+    let now = 0;
     for (const state of this.requestRules) {
-      if (!state.headerMatches(header) || !state.live(now)) continue;
-      if (state.needsBody && !state.bodyMatches(factsOf())) continue;
+      if (!state.headerMatches(header)) continue;
+      if (now === 0) now = Date.now();
+      if (!state.live(now)) continue;
+      if (state.needsBody && !state.bodyMatches(header.apiKey, request, this.hooks.topicNameOf)) continue;
       if (state.fire()) return state;
     }
     return null;
   }
 
   private handle(handler: ApiHandler, request: unknown, ctx: RequestContext): unknown {
-    let facts: RequestFacts | null = null;
-    const factsOf = (): RequestFacts => (facts ??= requestFacts(ctx.apiKey, request, this.hooks.topicNameOf));
-    const hit = this.decide(ctx, factsOf);
-    if (this.tracking) this.track(ctx, factsOf(), hit);
+    const hit = this.decide(ctx, request);
+    if (this.tracking) this.track(ctx, request, hit);
     if (hit === null) return handler.handle(request, ctx);
     this.logger.debug({ rule: hit.rule.id, action: hit.rule.action.type, apiKey: ctx.apiKey, clientId: ctx.clientId }, 'fault injected');
     return this.apply(hit.rule, handler, request, ctx);
@@ -289,9 +346,9 @@ export class FaultInjector {
           else ctx.stopSignal.addEventListener('abort', () => resolve(null), { once: true });
         });
       case 'throttle':
-        return Promise.resolve(handler.handle(request, ctx)).then((response) =>
-          typeof response === 'object' && response !== null ? { ...response, throttleTimeMs: action.ms } : response,
-        );
+        // As a quota does: the answer carries the time and the connection is muted for it (KIP-219).
+        ctx.throttle(action.ms);
+        return handler.handle(request, ctx);
       default:
         return handler.handle(request, ctx);
     }
@@ -317,7 +374,8 @@ export class FaultInjector {
     });
   }
 
-  private track(ctx: RequestContext, facts: RequestFacts, hit: RuleState | null): void {
+  private track(ctx: RequestContext, request: unknown, hit: RuleState | null): void {
+    const facts = requestFacts(ctx.apiKey, request, this.hooks.topicNameOf);
     this.tracked.push({
       seq: ++this.seq,
       atMs: Date.now(),

@@ -1,8 +1,21 @@
-// What a rule can match in a decoded request besides its header: the topics and partitions it names, the groups and
-// transactional ids. The generated request types name these alike across APIs (topics/topicData with name or topic,
-// partitions/partitionData/partitionIndexes with index, partition or partitionIndex; groupId; transactionalId), so
-// one walk over the request serves them all instead of a reader per API.
-import { ZERO_UUID } from '../../codecs/protocol/uuid';
+// Everything a request names that a rule could match (topics with their partitions, groups, transactional ids), as
+// request tracking records it for a test's assertions. Built only when tracking is on: deciding whether a rule
+// matches looks straight at the request instead (request-match.ts), which shares the field names used here.
+import {
+  coordinatorKeyKind,
+  FIND_COORDINATOR,
+  isFields,
+  NESTED_LISTS,
+  partitionIndex,
+  PARTITION_LIST_KEYS,
+  topicName,
+  TOPIC_LIST_KEYS,
+  TRANSACTIONAL_ID_KEYS,
+  type Fields,
+  type TopicNameOf,
+} from './request-match';
+
+export type { TopicNameOf } from './request-match';
 
 export interface TopicFacts {
   readonly topic: string;
@@ -14,39 +27,6 @@ export interface RequestFacts {
   readonly topics: readonly TopicFacts[];
   readonly groups: readonly string[];
   readonly transactionalIds: readonly string[];
-}
-
-/** Topic names by id, for requests that name topics by id only (Fetch v13+). */
-export type TopicNameOf = (topicId: string) => string | undefined;
-
-const TOPIC_LIST_KEYS = ['topics', 'topicData', 'v3AndBelowTopics', 'topicNames'];
-const PARTITION_LIST_KEYS = ['partitions', 'partitionData', 'partitionIndexes'];
-const PARTITION_INDEX_KEYS = ['index', 'partitionIndex', 'partition'];
-const NESTED_LISTS = ['transactions', 'groups'];
-const FIND_COORDINATOR = 10;
-const GROUP_KEY_TYPE = 0;
-const TRANSACTION_KEY_TYPE = 1;
-
-type Fields = Record<string, unknown>;
-
-function isFields(value: unknown): value is Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
-}
-
-function partitionIndex(entry: unknown): number | undefined {
-  if (typeof entry === 'number') return entry;
-  if (!isFields(entry)) return undefined;
-  for (const key of PARTITION_INDEX_KEYS) if (typeof entry[key] === 'number') return entry[key];
-  return undefined;
-}
-
-function topicName(entry: unknown, nameOf: TopicNameOf): string | undefined {
-  if (typeof entry === 'string') return entry;
-  if (!isFields(entry)) return undefined;
-  const named =
-    typeof entry.name === 'string' && entry.name !== '' ? entry.name : typeof entry.topic === 'string' && entry.topic !== '' ? entry.topic : undefined;
-  if (named !== undefined) return named;
-  return typeof entry.topicId === 'string' && entry.topicId !== ZERO_UUID ? (nameOf(entry.topicId) ?? entry.topicId) : undefined;
 }
 
 function collectTopics(list: readonly unknown[], nameOf: TopicNameOf, into: Map<string, Set<number>>): void {
@@ -69,8 +49,10 @@ function collectTopics(list: readonly unknown[], nameOf: TopicNameOf, into: Map<
 
 function walk(fields: Fields, nameOf: TopicNameOf, topics: Map<string, Set<number>>, groups: Set<string>, txns: Set<string>): void {
   if (typeof fields.groupId === 'string' && fields.groupId !== '') groups.add(fields.groupId);
-  if (typeof fields.transactionalId === 'string' && fields.transactionalId !== '') txns.add(fields.transactionalId);
-  if (typeof fields.v3AndBelowTransactionalId === 'string' && fields.v3AndBelowTransactionalId !== '') txns.add(fields.v3AndBelowTransactionalId);
+  for (const key of TRANSACTIONAL_ID_KEYS) {
+    const id = fields[key];
+    if (typeof id === 'string' && id !== '') txns.add(id);
+  }
   for (const key of TOPIC_LIST_KEYS) {
     const list = fields[key];
     if (Array.isArray(list)) collectTopics(list, nameOf, topics);
@@ -89,8 +71,9 @@ function walk(fields: Fields, nameOf: TopicNameOf, topics: Map<string, Set<numbe
 /** The coordinator keys of a FindCoordinator request, as groups or transactional ids by key type. */
 function coordinatorKeys(fields: Fields, groups: Set<string>, txns: Set<string>): void {
   const keys = Array.isArray(fields.coordinatorKeys) && fields.coordinatorKeys.length > 0 ? fields.coordinatorKeys : [fields.key];
-  const into = fields.keyType === TRANSACTION_KEY_TYPE ? txns : fields.keyType === GROUP_KEY_TYPE || fields.keyType === undefined ? groups : null;
-  if (into === null) return;
+  const kind = coordinatorKeyKind(fields.keyType);
+  if (kind === null) return;
+  const into = kind === 'group' ? groups : txns;
   for (const key of keys) if (typeof key === 'string' && key !== '') into.add(key);
 }
 

@@ -3,7 +3,7 @@
 // the same faults: each rule draws from its own generator, and only for requests that match it.
 import { APIS_WITHOUT_ERROR_ANSWER } from './error-responses';
 import type { FaultRule } from './fault-rules';
-import type { RequestFacts } from './request-facts';
+import { bodyMatches, type TopicNameOf } from './request-match';
 
 /** The header facts of a request, known before its body is looked at. */
 export interface RequestHeaderFacts {
@@ -26,6 +26,8 @@ export function seededRandom(seed: number): () => number {
 
 export class RuleState {
   fired = 0;
+  /** Whether the rule looks at the request's body (topics, groups, transactional ids). */
+  readonly needsBody: boolean;
   private readonly random: () => number;
 
   constructor(
@@ -33,6 +35,8 @@ export class RuleState {
     readonly addedAtMs: number,
   ) {
     this.random = seededRandom(rule.seed);
+    const m = rule.match;
+    this.needsBody = m.topic !== null || m.partition !== null || m.group !== null || m.transactionalId !== null;
   }
 
   /** Whether the header alone rules the request out (checked first: it costs no look at the body). */
@@ -46,18 +50,9 @@ export class RuleState {
     return !(this.rule.action.type === 'error' && APIS_WITHOUT_ERROR_ANSWER.has(header.apiKey));
   }
 
-  /** Whether the rule looks at the request's body (topics, groups, transactional ids). */
-  get needsBody(): boolean {
-    const m = this.rule.match;
-    return m.topic !== null || m.partition !== null || m.group !== null || m.transactionalId !== null;
-  }
-
-  bodyMatches(facts: RequestFacts): boolean {
-    const m = this.rule.match;
-    if (m.group !== null && !facts.groups.includes(m.group)) return false;
-    if (m.transactionalId !== null && !facts.transactionalIds.includes(m.transactionalId)) return false;
-    if (m.topic === null && m.partition === null) return true;
-    return facts.topics.some((t) => this.partitionMatches(t.topic, t.partitions));
+  /** Whether the decoded request names what the rule asks of its body; allocates nothing (see request-match.ts). */
+  bodyMatches(apiKey: number, request: unknown, nameOf: TopicNameOf): boolean {
+    return bodyMatches(this.rule.match, apiKey, request, nameOf);
   }
 
   /** Whether `topic` and one of `partitions` (any, when the request names none) are the rule's. */

@@ -68,6 +68,11 @@ function produceCommand(c: Argv): Argv {
     .option('acks', { type: 'string', requiresArg: true, default: 'all', describe: 'all (or -1), 1 or 0' })
     .option('compression', { alias: 'z', type: 'string', requiresArg: true, default: 'none', describe: 'none, gzip, snappy, lz4 or zstd' })
     .option('batch-size', { type: 'number', requiresArg: true, default: 524288, describe: 'Largest record batch in bytes (before compression)' })
+    .option('idempotent', {
+      type: 'boolean',
+      default: false,
+      describe: 'Idempotent producer (needs --acks all): a batch resent after a lost answer is written once',
+    })
     .option('progress', { type: 'boolean', default: true, describe: 'Show a progress line on a terminal (--no-progress hides it)' });
 }
 
@@ -80,7 +85,8 @@ function consumeCommand(c: Argv): Argv {
       alias: 'g',
       type: 'string',
       requiresArg: true,
-      describe: "Start at the group's committed offsets and commit where it stops (without joining the group)",
+      describe:
+        'Join the group as a consumer (KIP-848 protocol): read the partitions it assigns, from its committed offsets, and commit as it goes and where it stops',
     })
     .option('partition', { alias: 'p', type: 'number', array: true, describe: 'Read only these partitions (repeatable)' })
     .option('format', {

@@ -1,8 +1,12 @@
 // `eddy consume <topic>`: prints a topic's records from a chosen start (earliest by default, latest, an offset, a
 // time, or a group's committed offsets) up to the end offsets seen at start, then exits; --follow keeps waiting for
-// new records until Ctrl-C, --max stops after N. With --group, the positions reached are committed for the group.
+// new records until Ctrl-C, --max stops after N. With --group, the tool joins the group as a consumer (KIP-848's
+// ConsumerGroupHeartbeat, see client/group-member.ts): it reads the partitions the coordinator assigns it, from the
+// group's committed offsets, commits what it read of a partition before giving it up and all of it when it stops,
+// and leaves the group.
 import type { ConsumedRecord } from '../client/fetcher';
 import { TopicFetcher } from '../client/fetcher';
+import { GroupMember, type Assignment } from '../client/group-member';
 import { commitOffsets, committedOffsets } from '../client/groups';
 import type { KafkaClient } from '../client/kafka-client';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionOf, topicLayout, type TopicLayout } from '../client/topics';
@@ -103,6 +107,44 @@ async function startPositions(
   return out;
 }
 
+/** What is being read: each partition's next offset and (without --follow) the end it stops at. */
+interface Reading {
+  readonly next: Map<number, bigint>;
+  readonly ends: Map<number, bigint>;
+}
+
+/** Adds partitions to the reading: where each starts, and the end offset it reads up to. */
+async function addPartitions(
+  args: ToolArgs,
+  client: KafkaClient,
+  layout: TopicLayout,
+  partitions: readonly number[],
+  isolation: number,
+  reading: Reading,
+  fetcher: TopicFetcher | null,
+): Promise<void> {
+  if (partitions.length === 0) return;
+  const start = await startPositions(args, client, layout, partitions, isolation);
+  const ends = await listOffsets(
+    client,
+    layout,
+    partitions.map((p) => partitionOf(layout, p)),
+    LATEST_TIMESTAMP,
+    isolation,
+  );
+  for (const p of partitions) {
+    reading.next.set(p, start.get(p) ?? 0n);
+    reading.ends.set(p, ends.get(p) ?? 0n);
+    fetcher?.seek(p, start.get(p) ?? 0n);
+  }
+}
+
+/** The reading's positions of the partitions of `assignment` that are this topic's. */
+function positionsIn(reading: Reading, layout: TopicLayout, assignment: Assignment): Map<number, bigint> {
+  const owned = new Set(assignment.get(layout.topicId) ?? []);
+  return new Map([...reading.next].filter(([p]) => owned.has(p)));
+}
+
 export async function consume(args: ToolArgs): Promise<void> {
   const topic = args.requiredString('topic');
   const how = recordFormat(args);
@@ -110,22 +152,27 @@ export async function consume(args: ToolArgs): Promise<void> {
   const max = args.integer('max', 1);
   const follow = args.flag('follow');
   const group = args.string('group');
+  const asked = args.integers('partition');
+  if (group !== undefined && asked.length > 0) throw new UsageError('--partition cannot be used with --group: the group assigns the partitions');
   await withClient(args, async (client) => {
-    const layout = await topicLayout(client, topic);
-    const asked = args.integers('partition');
-    const partitions = asked.length > 0 ? asked.map((p) => partitionOf(layout, p).partition) : layout.partitions.map((p) => p.partition);
-    const start = await startPositions(args, client, layout, partitions, isolation);
-    const ends = await listOffsets(
-      client,
-      layout,
-      partitions.map((p) => partitionOf(layout, p)),
-      LATEST_TIMESTAMP,
-      isolation,
-    );
-    const fetcher = new TopicFetcher(client, layout, start, { isolationLevel: isolation, maxWaitMs: follow ? 500 : 100 });
-    const next = new Map(start);
-    const unread = (p: number): boolean => (next.get(p) ?? 0n) < (ends.get(p) ?? 0n);
-    const expected = partitions.reduce((sum, p) => sum + Number((ends.get(p) ?? 0n) - (start.get(p) ?? 0n)), 0);
+    let layout = await topicLayout(client, topic);
+    const reading: Reading = { next: new Map(), ends: new Map() };
+    const commit = async (offsets: ReadonlyMap<number, bigint>): Promise<void> => {
+      if (group !== undefined && member !== null) await commitOffsets(client, member.coordinatorNode, group, topic, offsets, member.identity);
+    };
+    // With a group, the coordinator says which partitions to read; what was read of one it takes away is committed first.
+    let member: GroupMember | null = null;
+    if (group !== undefined) {
+      member = await GroupMember.join(client, group, [topic], client.timeout, (previous) => commit(positionsIn(reading, layout, previous)));
+    }
+    const assigned = (): number[] => (member === null ? [...reading.next.keys()] : [...member.partitionsOf(layout.topicId)]);
+    const initial =
+      member !== null ? assigned() : asked.length > 0 ? asked.map((p) => partitionOf(layout, p).partition) : layout.partitions.map((p) => p.partition);
+    await addPartitions(args, client, layout, initial, isolation, reading, null);
+    const fetcher = new TopicFetcher(client, layout, reading.next, { isolationLevel: isolation, maxWaitMs: follow ? 500 : 100 });
+    let seenAssignment = member?.assignmentVersion ?? 0;
+    const unread = (p: number): boolean => (reading.next.get(p) ?? 0n) < (reading.ends.get(p) ?? 0n);
+    const expected = initial.reduce((sum, p) => sum + Number((reading.ends.get(p) ?? 0n) - (reading.next.get(p) ?? 0n)), 0);
     const progress = startProgress(`consume ${topic}`, follow ? null : Math.min(expected, max ?? expected), args.flag('progress'));
     let stopping = false;
     const onSigint = (): void => {
@@ -135,15 +182,35 @@ export async function consume(args: ToolArgs): Promise<void> {
     let printed = 0;
     try {
       while (!stopping && (max === undefined || printed < max)) {
-        const active = follow ? partitions : partitions.filter(unread);
-        if (active.length === 0) break;
+        if (member !== null) {
+          member.throwIfFailed();
+          if (member.assignmentVersion !== seenAssignment) {
+            seenAssignment = member.assignmentVersion;
+            layout = await topicLayout(client, topic);
+            await addPartitions(
+              args,
+              client,
+              layout,
+              assigned().filter((p) => !reading.next.has(p)),
+              isolation,
+              reading,
+              fetcher,
+            );
+          }
+        }
+        const active = follow ? assigned() : assigned().filter(unread);
+        if (active.length === 0) {
+          if (!follow) break;
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          continue;
+        }
         const records = await fetcher.poll(active);
         const lines: string[] = [];
         let cut = false;
         for (const record of records) {
-          if (!follow && record.offset >= (ends.get(record.partition) ?? 0n)) continue;
+          if (!follow && record.offset >= (reading.ends.get(record.partition) ?? 0n)) continue;
           lines.push(formatRecord(topic, record, how) + '\n');
-          next.set(record.partition, record.offset + 1n);
+          reading.next.set(record.partition, record.offset + 1n);
           printed++;
           if (max !== undefined && printed >= max) {
             cut = true;
@@ -153,8 +220,8 @@ export async function consume(args: ToolArgs): Promise<void> {
         if (!cut) {
           for (const p of active) {
             const reached = fetcher.position(p);
-            const end = ends.get(p) ?? 0n;
-            next.set(p, follow || reached < end ? reached : end);
+            const end = reading.ends.get(p) ?? 0n;
+            reading.next.set(p, follow || reached < end ? reached : end);
           }
         }
         progress.add(lines.length);
@@ -164,6 +231,9 @@ export async function consume(args: ToolArgs): Promise<void> {
       process.removeListener('SIGINT', onSigint);
       progress.done();
     }
-    if (group !== undefined) await commitOffsets(client, await client.groupCoordinator(group), group, topic, next);
+    if (member !== null) {
+      await commit(positionsIn(reading, layout, member.assignment));
+      await member.leave();
+    }
   });
 }

@@ -1,10 +1,12 @@
 // `eddy group list|describe|reset-offsets|delete`: consumer groups as kafka-consumer-groups.sh shows and changes
-// them. Offsets are reset only while the group is empty (Kafka's rule: a live member would overwrite them).
+// them. Offsets are reset only while the group is empty (Kafka's rule: a live member would overwrite them). A group
+// of the consumer protocol (KIP-848) is described with ConsumerGroupDescribe, as Kafka's admin client does; a classic
+// group (which that API does not know: GROUP_ID_NOT_FOUND) or a broker without it falls back to DescribeGroups.
 import type { DescribeGroupsResponseDescribedGroupMember } from '../../codecs/generated/DescribeGroupsResponse';
 import { assignedPartitionsOf } from '../groups/consumer-protocol';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { Apis } from '../client/apis';
-import { checkErrorCode, KafkaResponseError } from '../client/errors';
+import { checkErrorCode, ClientProtocolError, KafkaResponseError } from '../client/errors';
 import { commitOffsets, committedOffsets, describeGroup } from '../client/groups';
 import type { KafkaClient } from '../client/kafka-client';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionOf, topicLayout } from '../client/topics';
@@ -48,6 +50,48 @@ function memberView(member: DescribeGroupsResponseDescribedGroupMember, protocol
   return { memberId: member.memberId, clientId: member.clientId, host: member.clientHost, assignment };
 }
 
+/** A group as the commands show it, whichever protocol it speaks. */
+interface GroupView {
+  /** 'consumer' for KIP-848 groups, 'classic' for JoinGroup/SyncGroup ones. */
+  readonly type: 'consumer' | 'classic';
+  readonly state: string;
+  readonly protocolType: string;
+  /** The classic group's chosen protocol (the assignor), or the consumer group's server assignor. */
+  readonly protocol: string;
+  readonly members: readonly MemberView[];
+}
+
+/** ConsumerGroupDescribe for a KIP-848 group; null when the group is not one (or the broker lacks the API). */
+async function describeConsumerGroup(client: KafkaClient, coordinator: number, group: string): Promise<GroupView | null> {
+  try {
+    await client.versionFor(Apis.ConsumerGroupDescribe, coordinator);
+  } catch (err) {
+    if (err instanceof ClientProtocolError) return null;
+    throw err;
+  }
+  return client.withRetries(async () => {
+    const answer = await client.send(Apis.ConsumerGroupDescribe, () => ({ groupIds: [group], includeAuthorizedOperations: false }), coordinator);
+    const found = answer.groups.find((g) => g.groupId === group) ?? answer.groups[0];
+    if (found === undefined || found.errorCode === ErrorCode.GROUP_ID_NOT_FOUND) return null;
+    checkErrorCode(found.errorCode, `group '${group}'`, found.errorMessage);
+    const members = found.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      host: m.clientHost,
+      assignment: m.assignment.topicPartitions.map((t) => ({ topic: t.topicName, partitions: [...t.partitions].sort((a, b) => a - b) })),
+    }));
+    return { type: 'consumer', state: found.groupState, protocolType: 'consumer', protocol: found.assignorName, members };
+  });
+}
+
+async function describeAnyGroup(client: KafkaClient, coordinator: number, group: string): Promise<GroupView> {
+  const consumerGroup = await describeConsumerGroup(client, coordinator, group);
+  if (consumerGroup !== null) return consumerGroup;
+  const described = await describeGroup(client, coordinator, group);
+  const members = described.members.map((m) => memberView(m, described.protocolType));
+  return { type: 'classic', state: described.groupState, protocolType: described.protocolType, protocol: described.protocolData, members };
+}
+
 export interface OffsetRow {
   readonly topic: string;
   readonly partition: number;
@@ -81,19 +125,27 @@ export async function describeGroupCommand(args: ToolArgs): Promise<void> {
   const group = args.requiredString('group');
   await withClient(args, async (client) => {
     const coordinator = await client.groupCoordinator(group);
-    const described = await describeGroup(client, coordinator, group);
-    const members = described.members.map((m) => memberView(m, described.protocolType));
+    const described = await describeAnyGroup(client, coordinator, group);
+    const members = described.members;
     const offsets = await offsetRows(client, group, coordinator, members);
     if (args.json) {
-      const shape = { group, state: described.groupState, protocolType: described.protocolType, protocol: described.protocolData, members, offsets };
+      const shape = {
+        group,
+        type: described.type,
+        state: described.state,
+        protocolType: described.protocolType,
+        protocol: described.protocol,
+        members,
+        offsets,
+      };
       await writeOut(toJson(shape) + '\n');
       return;
     }
     const byId = new Map(members.map((m) => [m.memberId, m]));
     const head =
       members.length === 0
-        ? `Consumer group '${group}' has no active members (state ${described.groupState}).\n\n`
-        : `Consumer group '${group}' is ${described.groupState} with ${members.length} member(s).\n\n`;
+        ? `Consumer group '${group}' has no active members (state ${described.state}).\n\n`
+        : `Consumer group '${group}' is ${described.state} with ${members.length} member(s).\n\n`;
     const rows = offsets.map((r) => {
       const m = r.memberId === null ? undefined : byId.get(r.memberId);
       return [group, r.topic, r.partition, r.currentOffset, r.logEndOffset, r.lag, m?.memberId ?? null, m?.host ?? null, m?.clientId ?? null];
@@ -168,12 +220,12 @@ export async function resetGroupOffsets(args: ToolArgs): Promise<void> {
   const dryRun = args.flag('dry-run');
   await withClient(args, async (client) => {
     const coordinator = await client.groupCoordinator(group);
-    const described = await describeGroup(client, coordinator, group);
-    if (described.groupState !== 'Empty' && described.groupState !== 'Dead') {
+    const described = await describeAnyGroup(client, coordinator, group);
+    if (described.state !== 'Empty' && described.state !== 'Dead') {
       throw new KafkaResponseError(
         ErrorCode.NON_EMPTY_GROUP,
         `group '${group}'`,
-        `offsets can only be reset while the group is inactive, but its state is ${described.groupState}`,
+        `offsets can only be reset while the group is inactive, but its state is ${described.state}`,
       );
     }
     const rows = await plannedResets(client, coordinator, group, args.strings('topic'), target);

@@ -1,6 +1,7 @@
 // `eddy produce <topic>`: every stdin line becomes a record (key<separator>value with --key-separator, headers
 // from --header), sent in batches by the client's TopicProducer. Keyed records go where Kafka's clients would put
 // them (murmur2); records without a key fill one partition's batch, then the next, as Kafka's sticky partitioner does.
+// Retriable failures are retried (see TopicProducer); --idempotent makes those retries write each batch once.
 import * as readline from 'readline';
 import { Compression } from '../../codecs/records/batch-header';
 import { codecUnavailableReason, COMPRESSION_NAMES } from '../../codecs/records/compression';
@@ -40,8 +41,12 @@ export function lineToRecord(line: string, keySeparator: string | undefined, hea
 }
 
 function producerOptions(args: ToolArgs): ProducerOptions {
+  const acks = parseAcks(args.string('acks') ?? 'all');
+  const idempotent = args.flag('idempotent');
+  if (idempotent && acks !== -1) throw new UsageError('--idempotent needs --acks all, as Kafka requires for idempotence');
   return {
-    acks: parseAcks(args.string('acks') ?? 'all'),
+    acks,
+    idempotent,
     compression: parseCompression(args.string('compression') ?? 'none'),
     batchBytes: args.integer('batch-size', 1) ?? 524288,
     timeoutMs: args.integer('timeout', 1) ?? 10000,
@@ -58,6 +63,7 @@ export async function produce(args: ToolArgs, input: NodeJS.ReadableStream = pro
     const layout = await topicLayout(client, topic);
     if (fixedPartition !== undefined) partitionOf(layout, fixedPartition);
     const producer = new TopicProducer(client, layout, options);
+    await producer.init();
     const progress = startProgress(`produce ${topic}`, null, args.flag('progress'));
     const started = process.hrtime.bigint();
     const partitions = layout.partitions.length;

@@ -93,8 +93,8 @@ test('rules match on header facts first, then on the topics, partitions, groups 
   const produce = { transactionalId: 'tx', topicData: [{ name: 'orders', partitionData: [{ index: 1 }, { index: 0 }] }] };
   const facts = requestFacts(0, produce, () => undefined);
   expect(facts).toEqual({ topics: [{ topic: 'orders', partitions: [0, 1] }], groups: [], transactionalIds: ['tx'] });
-  expect(state.bodyMatches(facts)).toBe(true);
-  expect(state.bodyMatches(requestFacts(0, { topicData: [{ name: 'orders', partitionData: [{ index: 0 }] }] }, () => undefined))).toBe(false);
+  expect(state.bodyMatches(0, produce, () => undefined)).toBe(true);
+  expect(state.bodyMatches(0, { topicData: [{ name: 'orders', partitionData: [{ index: 0 }] }] }, () => undefined)).toBe(false);
   const fetchById = requestFacts(1, { topics: [{ topic: '', topicId: 'id1', partitions: [{ partition: 3 }] }] }, (id) => (id === 'id1' ? 'named' : undefined));
   expect(fetchById.topics).toEqual([{ topic: 'named', partitions: [3] }]);
   expect(requestFacts(10, { key: 'g', keyType: 0, coordinatorKeys: [] }, () => undefined).groups).toEqual(['g']);
@@ -122,4 +122,43 @@ test('times, window and a seeded probability decide firings; the same seed gives
   expect(hits).toBeLessThan(80);
   const random = seededRandom(7);
   expect(Array.from({ length: 3 }, random)).toEqual(Array.from({ length: 3 }, seededRandom(7)));
+});
+
+test('a rule matches the body as the tracked facts say, field by field, for every kind of request', () => {
+  const nameOf = (id: string): string | undefined => (id === 'id1' ? 'named' : undefined);
+  const requests: Array<[number, unknown]> = [
+    [0, { transactionalId: 'tx', topicData: [{ name: 'orders', partitionData: [{ index: 1 }, { index: 0 }] }] }],
+    [0, { transactionalId: null, topicData: [{ name: 'other', partitionData: [{ index: 2 }] }] }],
+    [1, { topics: [{ topic: '', topicId: 'id1', partitions: [{ partition: 3 }] }] }],
+    [3, { topics: [{ name: 'orders' }] }],
+    [10, { key: 'g', keyType: 0, coordinatorKeys: [] }],
+    [10, { key: '', keyType: 1, coordinatorKeys: ['t1', 't2'] }],
+    [9, { groupId: '', groups: [{ groupId: 'g8', topics: [{ name: 'orders', partitionIndexes: [0] }] }] }],
+    [15, { groupsNames: ['g', 'g8'] }],
+    [28, { transactionalId: 't1', groupId: 'g', topics: [{ name: 'named', partitions: [{ partitionIndex: 1 }] }] }],
+  ];
+  const matches = [
+    { topic: 'orders' },
+    { topic: 'orders', partition: 0 },
+    { topic: 'orders', partition: 2 },
+    { topic: 'named', partition: 3 },
+    { partition: 3 },
+    { group: 'g' },
+    { group: 'g8', topic: 'orders' },
+    { transactionalId: 't1' },
+    { transactionalId: 'tx', topic: 'orders', partition: 1 },
+  ];
+  for (const match of matches) {
+    const state = new RuleState(parse({ match, action: 'hold' }), 0);
+    for (const [apiKey, request] of requests) {
+      const facts = requestFacts(apiKey, request, nameOf);
+      const byFacts =
+        (state.rule.match.group === null || facts.groups.includes(state.rule.match.group)) &&
+        (state.rule.match.transactionalId === null || facts.transactionalIds.includes(state.rule.match.transactionalId)) &&
+        (state.rule.match.topic === null && state.rule.match.partition === null
+          ? true
+          : facts.topics.some((t) => state.partitionMatches(t.topic, t.partitions)));
+      expect([match, apiKey, request, state.bodyMatches(apiKey, request, nameOf)]).toEqual([match, apiKey, request, byFacts]);
+    }
+  }
 });

@@ -1,0 +1,146 @@
+// A consumer group member of the consumer rebalance protocol (KIP-848), as `eddy consume --group` joins a group:
+// the coordinator assigns the partitions, the member heartbeats at the interval it is told, acknowledges each new
+// assignment by reporting what it owns in the next heartbeat, commits with its member id and epoch, and leaves with
+// epoch -1. No client-side assignor is involved, which is why the tools speak this protocol rather than the classic
+// JoinGroup/SyncGroup one; a broker without ConsumerGroupHeartbeat (before Kafka 3.7) is refused with
+// UNSUPPORTED_VERSION naming the API.
+import { randomBytes } from 'crypto';
+import type { ConsumerGroupHeartbeatResponse } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
+import { ErrorCode } from '../../codecs/protocol/errors';
+import { Apis } from './apis';
+import { checkErrorCode } from './errors';
+import type { KafkaClient } from './kafka-client';
+
+const LEAVE_EPOCH = -1;
+const REBALANCE_TIMEOUT_MS = 30_000;
+/** Errors after which a member joins again from epoch 0 with the same id (Kafka's consumer does the same). */
+const REJOIN: ReadonlySet<number> = new Set([ErrorCode.FENCED_MEMBER_EPOCH, ErrorCode.UNKNOWN_MEMBER_ID]);
+/** Errors after which the coordinator is looked up again. */
+const NEW_COORDINATOR: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
+
+/** What the member owns: partitions by topic id. */
+export type Assignment = ReadonlyMap<string, readonly number[]>;
+
+export interface MemberIdentity {
+  readonly memberId: string;
+  readonly memberEpoch: number;
+}
+
+export class GroupMember {
+  /** A new id, as Kafka's clients make one (16 random bytes, base64url), sent from the first heartbeat on. */
+  readonly memberId = randomBytes(16).toString('base64url');
+  private epoch = 0;
+  private owned: Assignment = new Map();
+  /** Bumped on each new assignment, so the reader sees that it changed. */
+  assignmentVersion = 0;
+  private coordinator: number;
+  private timer: NodeJS.Timeout | null = null;
+  private failure: Error | null = null;
+  private beating: Promise<void> | null = null;
+  private left = false;
+
+  private constructor(
+    private readonly client: KafkaClient,
+    readonly group: string,
+    private readonly topics: readonly string[],
+    coordinator: number,
+    /** Runs before a new assignment is acknowledged, with the one it replaces (to commit what was read). */
+    private readonly beforeChange: (previous: Assignment) => Promise<void>,
+  ) {
+    this.coordinator = coordinator;
+  }
+
+  /** Joins `group` subscribed to `topics` and waits for the first assignment (up to `timeoutMs`). */
+  static async join(
+    client: KafkaClient,
+    group: string,
+    topics: readonly string[],
+    timeoutMs: number,
+    beforeChange: (previous: Assignment) => Promise<void> = () => Promise.resolve(),
+  ): Promise<GroupMember> {
+    const member = new GroupMember(client, group, topics, await client.groupCoordinator(group), beforeChange);
+    const deadline = Date.now() + timeoutMs;
+    let next = 0;
+    while (member.assignmentVersion === 0 && Date.now() < deadline) {
+      next = await member.heartbeat();
+      if (member.assignmentVersion === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(next, 100)));
+    }
+    member.schedule(next);
+    return member;
+  }
+
+  get identity(): MemberIdentity {
+    return { memberId: this.memberId, memberEpoch: this.epoch };
+  }
+
+  get assignment(): Assignment {
+    return this.owned;
+  }
+
+  get coordinatorNode(): number {
+    return this.coordinator;
+  }
+
+  /** The partitions of topic `topicId` this member owns. */
+  partitionsOf(topicId: string): readonly number[] {
+    return this.owned.get(topicId) ?? [];
+  }
+
+  /** Throws what made the background heartbeats fail (a fatal group error), if anything did. */
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** Leaves the group (epoch -1): the coordinator gives its partitions to the others at once. */
+  async leave(): Promise<void> {
+    this.left = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.beating;
+    await this.client.send(Apis.ConsumerGroupHeartbeat, () => this.request(LEAVE_EPOCH), this.coordinator).catch(() => undefined);
+  }
+
+  private request(memberEpoch: number): Record<string, unknown> {
+    return {
+      groupId: this.group,
+      memberId: this.memberId,
+      memberEpoch,
+      rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
+      subscribedTopicNames: [...this.topics],
+      topicPartitions: [...this.owned].map(([topicId, partitions]) => ({ topicId, partitions: [...partitions] })),
+    };
+  }
+
+  private schedule(ms: number): void {
+    if (this.left || this.failure !== null) return;
+    this.timer = setTimeout(() => {
+      this.beating = this.heartbeat()
+        .then((next) => this.schedule(next))
+        .catch((err: unknown) => {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+        })
+        .finally(() => (this.beating = null));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One heartbeat; takes a new assignment when the answer carries one. Resolves with when to send the next. */
+  private async heartbeat(): Promise<number> {
+    const answer: ConsumerGroupHeartbeatResponse = await this.client.send(Apis.ConsumerGroupHeartbeat, () => this.request(this.epoch), this.coordinator);
+    if (REJOIN.has(answer.errorCode)) {
+      this.epoch = 0;
+      return 0;
+    }
+    if (NEW_COORDINATOR.has(answer.errorCode)) {
+      this.coordinator = await this.client.groupCoordinator(this.group);
+      return 100;
+    }
+    checkErrorCode(answer.errorCode, `group '${this.group}'`, answer.errorMessage);
+    this.epoch = answer.memberEpoch;
+    if (answer.assignment !== null) {
+      await this.beforeChange(this.owned);
+      this.owned = new Map(answer.assignment.topicPartitions.map((t) => [t.topicId, [...t.partitions].sort((a, b) => a - b)]));
+      this.assignmentVersion++;
+    }
+    return answer.heartbeatIntervalMs > 0 ? answer.heartbeatIntervalMs : 1000;
+  }
+}
