@@ -38,6 +38,7 @@ export const DEFAULT_HEAP_TRIM: HeapTrimOptions = {
 /** What the trim saw at one check; pure input to `nextTrimStep`. */
 export interface HeapTrimSample {
   readonly utilization: number;
+  /** V8's committed heap plus the external memory its objects hold (buffers): what a full collection can free. */
   readonly committedHeapBytes: number;
 }
 
@@ -100,25 +101,31 @@ export interface HeapTrim {
 }
 
 /** Starts watching; `onTrim` hears about each collection (the broker logs it at debug). */
+/** See HeapTrimSample.committedHeapBytes: dead Buffers are freed only by a collection too. */
+function heldBytes(): number {
+  const heap = getHeapStatistics();
+  return heap.total_heap_size + heap.external_memory;
+}
+
 export function startHeapTrim(onTrim: (event: HeapTrimEvent) => void, options: HeapTrimOptions = DEFAULT_HEAP_TRIM): HeapTrim {
   // Fetched at the first trim, not on the start path: creating a context costs a millisecond or two.
   let collect: Collect | null | undefined;
   let trims = 0;
-  let state = initialTrimState(getHeapStatistics().total_heap_size);
+  let state = initialTrimState(heldBytes());
   let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   const check = (): void => {
     const elu = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(elu, lastElu).utilization;
     lastElu = elu;
-    const step = nextTrimStep(options, state, { utilization, committedHeapBytes: getHeapStatistics().total_heap_size });
+    const step = nextTrimStep(options, state, { utilization, committedHeapBytes: heldBytes() });
     state = step.state;
     if (!step.collect) return;
     if (collect === undefined) collect = fullCollection();
     if (collect === null) return;
     const started = performance.now();
-    const committedBefore = getHeapStatistics().total_heap_size;
+    const committedBefore = heldBytes();
     collect();
-    const committedAfter = getHeapStatistics().total_heap_size;
+    const committedAfter = heldBytes();
     state = { ...state, floorBytes: committedAfter };
     trims++;
     onTrim({ committedBefore, committedAfter, ms: performance.now() - started });
