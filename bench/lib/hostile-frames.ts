@@ -113,14 +113,16 @@ export function quarterMedians(samples: readonly number[]): number[] {
   return [0, 1, 2, 3].map((q) => medianOf(samples.slice(Math.round(q * quarter), Math.round((q + 1) * quarter))));
 }
 
-/** What the section checks its figures against, in MB above the broker's idle RSS (drift: MB of growth). */
+/**
+ * What the section checks its figures against, in MB above the broker's idle RSS. The leak check is the settled
+ * figure after the soak: what a leak holds, no collection gives back. The soak's drift is reported, not bounded:
+ * V8 raises its old-space limit as a load goes on, so RSS creeps within the peak bound without anything leaking.
+ */
 export interface HostileBounds {
   /** RSS once a burst or a soak has been over for the settle time. */
   readonly settledAboveIdleMb: number;
   /** The highest RSS while the soak runs, however long it runs. */
   readonly soakPeakAboveIdleMb: number;
-  /** The soak's last quarter minus its first (median RSS): a leak grows it with the soak's length. */
-  readonly soakDriftMb: number;
 }
 
 /** One run's figures, in MB. */
@@ -128,7 +130,6 @@ export interface HostileFigures {
   readonly idleMb: number;
   readonly burstSettledMb: number;
   readonly soakPeakMb: number;
-  readonly soakDriftMb: number;
   readonly soakSettledMb: number;
 }
 
@@ -140,7 +141,6 @@ export function boundsBroken(bounds: HostileBounds, run: HostileFigures): string
   if (above(run.burstSettledMb) > bounds.settledAboveIdleMb)
     broken.push(say('after the burst, above idle', above(run.burstSettledMb), bounds.settledAboveIdleMb));
   if (above(run.soakPeakMb) > bounds.soakPeakAboveIdleMb) broken.push(say('soak peak above idle', above(run.soakPeakMb), bounds.soakPeakAboveIdleMb));
-  if (run.soakDriftMb > bounds.soakDriftMb) broken.push(say('soak drift', run.soakDriftMb, bounds.soakDriftMb));
   if (above(run.soakSettledMb) > bounds.settledAboveIdleMb) broken.push(say('after the soak, above idle', above(run.soakSettledMb), bounds.settledAboveIdleMb));
   return broken;
 }
