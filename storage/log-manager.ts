@@ -42,13 +42,13 @@ export interface LogManagerOptions {
   retentionCheckIntervalMs?: number;
   /** Upper bound on segment files held open at once; default 512 (well inside a default 1024 ulimit). */
   maxOpenFiles?: number;
-  /** Memory for the newest batches of all partitions together (log.tail.cache.max.bytes); default 16 MiB. */
+  /** Memory for the newest batches of all partitions together (log.tail.cache.max.bytes); default 64 MiB. */
   tailCacheBytes?: number;
-  /** Memory for the newest batches of one partition (log.tail.cache.partition.max.bytes); default 1 MiB. */
+  /** Memory for the newest batches of one partition (log.tail.cache.partition.max.bytes); default 4 MiB. */
   tailCachePartitionBytes?: number;
   /** Memory for the loaded indexes of closed segments (log.index.cache.max.bytes); default 64 MiB. */
   indexCacheBytes?: number;
-  /** Idle buffers fetches read into, kept for reuse (log.read.buffer.pool.max.bytes); default 16 MiB. */
+  /** Idle buffers fetches read into, kept for reuse (log.read.buffer.pool.max.bytes); default 32 MiB. */
   readBufferPoolBytes?: number;
   /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
   producerIdExpirationMs?: number;
@@ -149,7 +149,7 @@ export class LogManager {
     const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger, writeFaults: new WriteFaults() },
-      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 16 * MB, opts.tailCachePartitionBytes ?? 1 * MB),
+      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
     };
@@ -158,7 +158,7 @@ export class LogManager {
       offsetMapBytes: opts.cleanerOffsetMapBytes ?? 64 * MB,
       maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB,
     };
-    const readBufferPoolBytes = opts.readBufferPoolBytes ?? 16 * MB;
+    const readBufferPoolBytes = opts.readBufferPoolBytes ?? 32 * MB;
     const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions, readBufferPoolBytes);
     manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();

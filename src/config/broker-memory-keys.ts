@@ -9,14 +9,14 @@ const MIB = 1024 * 1024;
 export const BrokerMemoryKeys = {
   LOG_TAIL_CACHE_MAX_BYTES: longKey(
     'log.tail.cache.max.bytes',
-    16 * MIB,
+    64 * MIB,
     "Memory for the newest batches of all partitions together, from which consumers at a partition's end are served without a disk read; the partitions appended to least recently give theirs back first (Eddy only).",
     atLeast(0),
   ),
   LOG_TAIL_CACHE_PARTITION_MAX_BYTES: longKey(
     'log.tail.cache.partition.max.bytes',
-    1 * MIB,
-    "Memory for one partition's newest batches, enough for a producer's largest default batch (librdkafka's batch.size is 1,000,000 bytes); a larger batch is read from disk (Eddy only).",
+    4 * MIB,
+    "Memory for one partition's newest batches; a larger batch is read from disk (Eddy only).",
     atLeast(0),
   ),
   LOG_INDEX_CACHE_MAX_BYTES: longKey(
@@ -27,7 +27,7 @@ export const BrokerMemoryKeys = {
   ),
   LOG_READ_BUFFER_POOL_MAX_BYTES: longKey(
     'log.read.buffer.pool.max.bytes',
-    16 * MIB,
+    32 * MIB,
     'Memory kept in idle buffers that fetches read from disk into, for reuse by the next fetches; more is allocated while needed and left to the garbage collector (Eddy only).',
     atLeast(0),
   ),

@@ -8,10 +8,10 @@ const MIB = 1024 * 1024;
 describe('memory budget configs', () => {
   it('default to bounded budgets', () => {
     const config = new BrokerConfig();
-    expect(config.get(BrokerConfigKeys.LOG_TAIL_CACHE_MAX_BYTES)).toBe(16 * MIB);
-    expect(config.get(BrokerConfigKeys.LOG_TAIL_CACHE_PARTITION_MAX_BYTES)).toBe(MIB);
+    expect(config.get(BrokerConfigKeys.LOG_TAIL_CACHE_MAX_BYTES)).toBe(64 * MIB);
+    expect(config.get(BrokerConfigKeys.LOG_TAIL_CACHE_PARTITION_MAX_BYTES)).toBe(4 * MIB);
     expect(config.get(BrokerConfigKeys.LOG_INDEX_CACHE_MAX_BYTES)).toBe(64 * MIB);
-    expect(config.get(BrokerConfigKeys.LOG_READ_BUFFER_POOL_MAX_BYTES)).toBe(16 * MIB);
+    expect(config.get(BrokerConfigKeys.LOG_READ_BUFFER_POOL_MAX_BYTES)).toBe(32 * MIB);
   });
 
   it('take a value, and refuse a negative one', () => {
@@ -24,7 +24,7 @@ describe('memory budget configs', () => {
       expect(manager.readBuffers.maxIdleBytes).toBe(2 * MIB);
     });
     await withManager({}, async (manager) => {
-      expect(manager.readBuffers.maxIdleBytes).toBe(16 * MIB);
+      expect(manager.readBuffers.maxIdleBytes).toBe(32 * MIB);
     });
   });
 });
