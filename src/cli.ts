@@ -7,6 +7,7 @@ import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { createLogger, type Logger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
 import { readyInfo, removeReadyFile, writeReadyFile } from './kit/ready-info';
+import { startHeapTrim } from './broker/heap-trim';
 
 export type { StartOptions } from './cli-args';
 
@@ -52,6 +53,10 @@ export async function runStart(opts: StartOptions): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // This process is the broker's alone, so it may give back what a load made V8 grow once the load has passed.
+  startHeapTrim((trim) =>
+    logger.debug({ committedBeforeBytes: trim.committedBefore, committedAfterBytes: trim.committedAfter, ms: trim.ms }, 'heap trimmed after load'),
+  );
   // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
   let httpStarting: Promise<{ readonly url: string; close(): Promise<void> } | null> = Promise.resolve(null);
   let signals = 0;

@@ -42,12 +42,14 @@ export interface LogManagerOptions {
   retentionCheckIntervalMs?: number;
   /** Upper bound on segment files held open at once; default 512 (well inside a default 1024 ulimit). */
   maxOpenFiles?: number;
-  /** Memory for the newest batches of all partitions together; default 64 MiB. */
+  /** Memory for the newest batches of all partitions together (log.tail.cache.max.bytes); default 64 MiB. */
   tailCacheBytes?: number;
-  /** Memory for the newest batches of one partition; default 4 MiB. */
+  /** Memory for the newest batches of one partition (log.tail.cache.partition.max.bytes); default 4 MiB. */
   tailCachePartitionBytes?: number;
-  /** Memory for the loaded indexes of closed segments; default 64 MiB. */
+  /** Memory for the loaded indexes of closed segments (log.index.cache.max.bytes); default 64 MiB. */
   indexCacheBytes?: number;
+  /** Idle buffers fetches read into, kept for reuse (log.read.buffer.pool.max.bytes); default 32 MiB. */
+  readBufferPoolBytes?: number;
   /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
   producerIdExpirationMs?: number;
   /** Kafka's producer.id.expiration.check.interval.ms: how often idle producers are looked for; default 10 minutes. */
@@ -76,7 +78,7 @@ export class LogManager {
    * buffers are capped so a burst of large fetches does not pin its peak memory; reads above 16 MiB (one
    * oversized first batch; partition reads are capped there otherwise) are not pooled.
    */
-  readonly readBuffers = new ReadBufferPool(32 * MB, 16 * MB);
+  readonly readBuffers: ReadBufferPool;
   private readonly logs = new Map<string, PartitionLog[]>();
   private mutations: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -98,7 +100,9 @@ export class LogManager {
     private readonly deps: PartitionLogDeps,
     private readonly fdPool: FdPool,
     cleanerOptions: CleanerOptions,
+    readBufferPoolBytes: number,
   ) {
+    this.readBuffers = new ReadBufferPool(readBufferPoolBytes, 16 * MB);
     const isClosed = (): boolean => this.closed;
     this.stored = new StoredPartitions({
       logger,
@@ -154,7 +158,8 @@ export class LogManager {
       offsetMapBytes: opts.cleanerOffsetMapBytes ?? 64 * MB,
       maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB,
     };
-    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions);
+    const readBufferPoolBytes = opts.readBufferPoolBytes ?? 32 * MB;
+    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions, readBufferPoolBytes);
     manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
     const jobs: { topic: TopicMetadata; partition: number }[] = [];

@@ -99,3 +99,48 @@ export function summariseRss(samples: readonly number[]): RssSummary {
     drift: medianOf(samples.slice(-quarter)) - medianOf(samples.slice(0, quarter)),
   };
 }
+
+/** The sample taken `offsetMs` after the first of samples taken every `everyMs` (the last one if the run was shorter). */
+export function rssAfter(samples: readonly number[], everyMs: number, offsetMs: number): number {
+  if (samples.length === 0) throw new Error('no RSS samples');
+  return samples[Math.min(samples.length - 1, Math.round(offsetMs / everyMs))];
+}
+
+/** Median RSS of each quarter of a run, in order: flat under a bounded load, rising under a leak. */
+export function quarterMedians(samples: readonly number[]): number[] {
+  if (samples.length < 4) throw new Error('fewer than 4 RSS samples');
+  const quarter = samples.length / 4;
+  return [0, 1, 2, 3].map((q) => medianOf(samples.slice(Math.round(q * quarter), Math.round((q + 1) * quarter))));
+}
+
+/**
+ * What the section checks its figures against, in MB above the broker's idle RSS. The leak check is the settled
+ * figure after the soak: what a leak holds, no collection gives back. The soak's drift is reported, not bounded:
+ * V8 raises its old-space limit as a load goes on, so RSS creeps within the peak bound without anything leaking.
+ */
+export interface HostileBounds {
+  /** RSS once a burst or a soak has been over for the settle time. */
+  readonly settledAboveIdleMb: number;
+  /** The highest RSS while the soak runs, however long it runs. */
+  readonly soakPeakAboveIdleMb: number;
+}
+
+/** One run's figures, in MB. */
+export interface HostileFigures {
+  readonly idleMb: number;
+  readonly burstSettledMb: number;
+  readonly soakPeakMb: number;
+  readonly soakSettledMb: number;
+}
+
+/** The bounds a run broke, each as a sentence; empty when it kept them all. */
+export function boundsBroken(bounds: HostileBounds, run: HostileFigures): string[] {
+  const broken: string[] = [];
+  const above = (mb: number): number => mb - run.idleMb;
+  const say = (what: string, mb: number, bound: number): string => `${what} ${mb.toFixed(1)} MB > ${bound} MB`;
+  if (above(run.burstSettledMb) > bounds.settledAboveIdleMb)
+    broken.push(say('after the burst, above idle', above(run.burstSettledMb), bounds.settledAboveIdleMb));
+  if (above(run.soakPeakMb) > bounds.soakPeakAboveIdleMb) broken.push(say('soak peak above idle', above(run.soakPeakMb), bounds.soakPeakAboveIdleMb));
+  if (above(run.soakSettledMb) > bounds.settledAboveIdleMb) broken.push(say('after the soak, above idle', above(run.soakSettledMb), bounds.settledAboveIdleMb));
+  return broken;
+}

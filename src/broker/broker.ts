@@ -131,6 +131,10 @@ export class Broker {
       cleanerBackoffMs: config.get(BrokerConfigKeys.LOG_CLEANER_BACKOFF_MS),
       producerIdExpirationMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_MS),
       producerIdExpirationCheckIntervalMs: config.get(BrokerConfigKeys.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS),
+      tailCacheBytes: config.get(BrokerConfigKeys.LOG_TAIL_CACHE_MAX_BYTES),
+      tailCachePartitionBytes: config.get(BrokerConfigKeys.LOG_TAIL_CACHE_PARTITION_MAX_BYTES),
+      indexCacheBytes: config.get(BrokerConfigKeys.LOG_INDEX_CACHE_MAX_BYTES),
+      readBufferPoolBytes: config.get(BrokerConfigKeys.LOG_READ_BUFFER_POOL_MAX_BYTES),
     });
     let coordinators: Coordinators;
     try {

@@ -19,6 +19,7 @@ import {
   TopicConfigKeys as Topic,
 } from '../../storage';
 import { BrokerTuningKeys } from './broker-tuning-keys';
+import { BrokerMemoryKeys } from './broker-memory-keys';
 
 /** The broker-wide default of a topic key: its type, validator and default, under the broker's name. */
 function defaultFor<T, D extends KafkaDefault = 'same default'>(
@@ -233,6 +234,7 @@ export const BrokerConfigKeys = {
   SASL_OAUTHBEARER_SUB_CLAIM_NAME: stringKey('sasl.oauthbearer.sub.claim.name', 'sub', 'Claim of a verified OAUTHBEARER token that names the principal.'),
   SASL_OAUTHBEARER_CLOCK_SKEW_SECONDS: intKey('sasl.oauthbearer.clock.skew.seconds', 30, "Clock skew allowed when checking a verified token's times."),
   ...BrokerTuningKeys,
+  ...BrokerMemoryKeys,
 } as const;
 
 /** Every broker key, in definition order (DescribeConfigs lists them in this order). */

@@ -1,6 +1,6 @@
 // The hostile-load soak's own plumbing: the frames it sends are malformed in the way each kind names (so the
 // broker refuses every one), they vary from one to the next, and RSS samples are summarised as the report says.
-import { HOSTILE_KINDS, hostileFrame, kindAt, noise, summariseRss } from '../../../bench/lib/hostile-frames';
+import { boundsBroken, HOSTILE_KINDS, hostileFrame, kindAt, noise, quarterMedians, rssAfter, summariseRss } from '../../../bench/lib/hostile-frames';
 import { hostilePlan } from '../../../bench/workloads/hostile';
 
 const MAX_REQUEST_BYTES = 100 * 1024 * 1024;
@@ -37,6 +37,33 @@ describe('RSS summary', () => {
 
   it('refuses an empty series', () => {
     expect(() => summariseRss([])).toThrow(/no RSS samples/);
+  });
+});
+
+describe('RSS over time', () => {
+  it('picks the sample taken a given time after the first, or the last one of a shorter run', () => {
+    expect(rssAfter([1, 2, 3, 4, 5], 200, 400)).toBe(3);
+    expect(rssAfter([1, 2, 3], 200, 10_000)).toBe(3);
+  });
+
+  it('gives the median of each quarter in order', () => {
+    expect(quarterMedians([1, 1, 2, 2, 3, 3, 9, 9])).toEqual([1, 2, 3, 9]);
+    expect(() => quarterMedians([1, 2])).toThrow(/fewer than 4/);
+  });
+});
+
+describe('hostile bounds', () => {
+  const bounds = { settledAboveIdleMb: 16, soakPeakAboveIdleMb: 64 };
+  const good = { idleMb: 50, burstSettledMb: 60, soakPeakMb: 100, soakSettledMb: 62 };
+
+  it('holds for a run inside every bound', () => {
+    expect(boundsBroken(bounds, good)).toEqual([]);
+  });
+
+  it('names each bound a run broke', () => {
+    const broken = boundsBroken(bounds, { ...good, burstSettledMb: 104, soakPeakMb: 120, soakSettledMb: 108 });
+    expect(broken).toHaveLength(3);
+    expect(broken[0]).toMatch(/after the burst, above idle 54\.0 MB > 16 MB/);
   });
 });
 
