@@ -3,6 +3,7 @@
 //   single node (-1 = default.replication.factor; larger gets INVALID_REPLICATION_FACTOR), explicit assignments
 //   only onto this node, known topic configs with valid values (INVALID_CONFIG otherwise).
 // - validate_only checks everything and creates nothing.
+// - controller_mutation_rate: each valid topic takes its partitions from the client's quota (mutation-quota.ts).
 // - v5+: the response describes the created topic's partitions, replication factor and configs.
 // - A topic named twice in one request gets one INVALID_REQUEST "Duplicate topic name.", after the other answers,
 //   as Kafka's ControllerApis does; a null config value is INVALID_CONFIG.
@@ -25,6 +26,7 @@ import { ZERO_UUID } from '../../codecs/protocol/uuid';
 import { randomUUID } from 'crypto';
 import { defineHandler } from './handler';
 import { AclOperation, allowsCluster, topicCheck } from './authorize';
+import { admitMutation, mutationQuotaFor, settleMutationQuota } from './mutation-quota';
 
 type TopicResult = NonNullable<CreateTopicsResponseInit['topics']>[number];
 
@@ -56,6 +58,7 @@ export const createTopicsHandler = defineHandler({
     // Kafka's ControllerApis: CREATE on the cluster or the topic, answered after the others; configs need DESCRIBE_CONFIGS.
     const mayCreate = allowsCluster(ctx, AclOperation.CREATE) ? (): boolean => true : topicCheck(ctx, AclOperation.CREATE);
     const mayDescribeConfigs = topicCheck(ctx, AclOperation.DESCRIBE_CONFIGS);
+    const quota = mutationQuotaFor(ctx, 6);
     for (const t of request.topics) {
       // A name given twice is answered once, after the others, as Kafka's ControllerApis does.
       if ((counts.get(t.name) ?? 0) > 1 || !mayCreate(t.name)) continue;
@@ -75,6 +78,8 @@ export const createTopicsHandler = defineHandler({
       };
       try {
         const shape = service.validateCreate(spec);
+        // Kafka's controller takes the quota once a topic is valid, validate_only included.
+        admitMutation(quota, shape.partitions);
         const created = request.validateOnly ? undefined : await service.create(spec);
         // Kafka mints an id for a validateOnly creation too, and throws it away.
         const described = created ?? { name: t.name, topicId: randomUUID(), partitions: shape.partitions, configs };
@@ -105,6 +110,6 @@ export const createTopicsHandler = defineHandler({
       r.errorCode === ErrorCode.NONE && !mayDescribeConfigs(r.name ?? '')
         ? { ...r, numPartitions: -1, replicationFactor: -1, configs: [], topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }
         : r;
-    return { throttleTimeMs: 0, topics: results.map(withConfigs) };
+    return { throttleTimeMs: settleMutationQuota(ctx, quota), topics: results.map(withConfigs) };
   },
 });

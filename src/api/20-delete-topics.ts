@@ -16,6 +16,7 @@ import type { TopicMetadata } from '../../storage';
 import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { AclOperation, allowsCluster, topicCheck } from './authorize';
+import { mutationQuotaFor, settleMutationQuota } from './mutation-quota';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
 
@@ -87,16 +88,19 @@ export const deleteTopicsHandler = defineHandler({
       else if (topic) found.push(topic);
       else responses.push(failure(name, ZERO_UUID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'This server does not host this topic-partition.'));
     }
+    const quota = mutationQuotaFor(ctx, 5);
     for (const topic of found) {
       const result = (errorCode: number, errorMessage: string | null = null): Result => ({ name: topic.name, topicId: topic.topicId, errorCode, errorMessage });
       const refusal = topicDeletionRefusal(services, topic.name);
       if (refusal !== null) {
         responses.push(result(refusal.code, refusal.message));
+      } else if (!quota.admit(topic.partitions)) {
+        responses.push(result(ErrorCode.THROTTLING_QUOTA_EXCEEDED, 'The throttling quota has been exceeded.'));
       } else {
         await services.topics.delete(topic.name);
         responses.push(result(ErrorCode.NONE));
       }
     }
-    return { throttleTimeMs: 0, responses };
+    return { throttleTimeMs: settleMutationQuota(ctx, quota), responses };
   },
 });

@@ -12,6 +12,7 @@ import { excessiveBatchError, MAX_RECORDS_PER_USER_OP } from '../topics/operatio
 import { isInternalTopic } from '../topics/topic-names';
 import { defineHandler } from './handler';
 import { AclOperation, topicCheck } from './authorize';
+import { admitMutation, mutationQuotaFor, settleMutationQuota } from './mutation-quota';
 
 export const createPartitionsHandler = defineHandler({
   request: CreatePartitionsRequestCodec,
@@ -32,6 +33,7 @@ export const createPartitionsHandler = defineHandler({
     const mayAlter = topicCheck(ctx, AclOperation.ALTER);
     for (const [name, count] of counts)
       if (count === 1 && !mayAlter(name)) results.push({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null });
+    const quota = mutationQuotaFor(ctx, 3);
     for (const t of request.topics) {
       if ((counts.get(t.name) ?? 0) > 1 || !mayAlter(t.name)) continue;
       try {
@@ -52,17 +54,17 @@ export const createPartitionsHandler = defineHandler({
         if (t.count === topic.partitions) {
           throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${topic.partitions} partition(s).`);
         }
-        if (t.assignments !== null) {
-          const added = t.count - topic.partitions;
-          if (t.assignments.length !== added) {
-            throw new KafkaError(
-              ErrorCode.INVALID_REPLICA_ASSIGNMENT,
-              `Attempted to add ${added} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`,
-            );
-          }
-          // Every partition of a topic here has one replica, this node.
-          for (const a of t.assignments) services.topics.checkReplicaList(a.brokerIds, 1);
+        const extra = t.count - topic.partitions;
+        if (t.assignments !== null && t.assignments.length !== extra) {
+          throw new KafkaError(
+            ErrorCode.INVALID_REPLICA_ASSIGNMENT,
+            `Attempted to add ${extra} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`,
+          );
         }
+        // Kafka's controller takes the quota here, before it looks at the assigned replicas.
+        admitMutation(quota, extra);
+        // Every partition of a topic here has one replica, this node.
+        if (t.assignments !== null) for (const a of t.assignments) services.topics.checkReplicaList(a.brokerIds, 1);
         if (!request.validateOnly) await services.topics.createPartitions(t.name, t.count);
         results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (err) {
@@ -70,6 +72,6 @@ export const createPartitionsHandler = defineHandler({
         results.push({ name: t.name, errorCode: err.code, errorMessage: err.message });
       }
     }
-    return { throttleTimeMs: 0, results };
+    return { throttleTimeMs: settleMutationQuota(ctx, quota), results };
   },
 });

@@ -19,6 +19,13 @@ import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, type FetchResponse } from '../../codecs/generated/FetchResponse';
+import { CreateTopicsRequestCodec } from '../../codecs/generated/CreateTopicsRequest';
+import { CreateTopicsResponseCodec } from '../../codecs/generated/CreateTopicsResponse';
+import { DeleteTopicsRequestCodec } from '../../codecs/generated/DeleteTopicsRequest';
+import { DeleteTopicsResponseCodec } from '../../codecs/generated/DeleteTopicsResponse';
+import { CreatePartitionsRequestCodec } from '../../codecs/generated/CreatePartitionsRequest';
+import { CreatePartitionsResponseCodec } from '../../codecs/generated/CreatePartitionsResponse';
+import { ZERO_UUID } from '../../codecs/protocol/uuid';
 
 jest.setTimeout(90_000);
 
@@ -47,6 +54,10 @@ const ALTER = { request: AlterClientQuotasRequestCodec, response: AlterClientQuo
 const DESCRIBE = { request: DescribeClientQuotasRequestCodec, response: DescribeClientQuotasResponseCodec };
 const PRODUCE = { request: ProduceRequestCodec, response: ProduceResponseCodec };
 const FETCH = { request: FetchRequestCodec, response: FetchResponseCodec };
+const CREATE_TOPICS = { request: CreateTopicsRequestCodec, response: CreateTopicsResponseCodec };
+const DELETE_TOPICS = { request: DeleteTopicsRequestCodec, response: DeleteTopicsResponseCodec };
+const CREATE_PARTITIONS = { request: CreatePartitionsRequestCodec, response: CreatePartitionsResponseCodec };
+const THROTTLED = { errorCode: 89, errorMessage: 'The throttling quota has been exceeded.' };
 
 async function alter(entries: AlterClientQuotasRequestInit['entries']): Promise<void> {
   const client = await RawClient.connect(suite.broker.port);
@@ -200,6 +211,44 @@ describe('client quotas', () => {
       expect(throttled?.responses).toEqual([]);
     } finally {
       client.close();
+    }
+  });
+
+  it('holds topic creation and deletion to controller_mutation_rate: strict for new versions, permissive for old', async () => {
+    // The default user's 5 partitions/s over 3 windows is a bucket of 10: 6 partitions pass, 40 more pass (tokens
+    // remained) and overdraw it by 36, 7.2 s to refill; the next topic is refused until then.
+    const topic = (name: string, numPartitions: number) => ({ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] });
+    // Each request on its own connection: an answer with a throttle time mutes its connection for that long.
+    const clients = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(suite.broker.port)));
+    const [first, second, third, fourth] = clients;
+    try {
+      const strict = { topics: [topic('mut-a', 6), topic('mut-b', 40), topic('mut-c', 1)], timeoutMs: 5000, validateOnly: false };
+      const created = (await exchange(first, CREATE_TOPICS, 7, strict, 'raw-mutator')).response;
+      expect(created.topics.map((t) => [t.name, t.errorCode])).toEqual([
+        ['mut-a', 0],
+        ['mut-b', 0],
+        ['mut-c', 89],
+      ]);
+      expect(created.topics[2]).toMatchObject(THROTTLED);
+      expect(created.throttleTimeMs).toBeGreaterThan(0);
+      expect(created.throttleTimeMs).toBeLessThanOrEqual(7200);
+      const deleteV6 = { topics: [{ name: 'mut-a', topicId: ZERO_UUID }], topicNames: [], timeoutMs: 5000 };
+      const refusedDelete = (await exchange(second, DELETE_TOPICS, 6, deleteV6, 'raw-mutator')).response;
+      expect(refusedDelete.responses[0]).toMatchObject({ name: 'mut-a', ...THROTTLED });
+      expect(refusedDelete.throttleTimeMs).toBeGreaterThan(0);
+      const grow = { topics: [{ name: 'mut-a', count: 8, assignments: null }], timeoutMs: 5000, validateOnly: false };
+      const refusedGrow = (await exchange(third, CREATE_PARTITIONS, 3, grow, 'raw-mutator')).response;
+      expect(refusedGrow.results[0]).toMatchObject({ name: 'mut-a', ...THROTTLED });
+      // Versions before strict quotas take the mutation and throttle after it.
+      const permissive = { topics: [topic('mut-d', 1)], timeoutMs: 5000, validateOnly: false };
+      const oldCreate = (await exchange(fourth, CREATE_TOPICS, 5, permissive, 'raw-mutator')).response;
+      expect(oldCreate.topics[0]).toMatchObject({ name: 'mut-d', errorCode: 0 });
+      expect(oldCreate.throttleTimeMs).toBeGreaterThan(0);
+      expect(suite.broker.topics.get('mut-d')).toBeDefined();
+      expect(suite.broker.topics.get('mut-c')).toBeUndefined();
+      expect(suite.broker.topics.get('mut-a')?.partitions).toBe(6);
+    } finally {
+      for (const c of clients) c.close();
     }
   });
 

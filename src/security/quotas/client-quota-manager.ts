@@ -6,11 +6,13 @@
 // Nothing is measured for a quota type until a quota of that type is set (Kafka's quotasEnabled), so a broker
 // without quotas pays one boolean test per request. As in Kafka, once set, measuring goes on until restart even
 // if every quota of that type is removed; rates unused for an hour are dropped.
-// controller_mutation_rate is stored and described but not enforced: Eddy has no controller queue to protect.
-import { CLIENT_ID, CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE, REQUEST_PERCENTAGE, USER, type QuotaEntity } from './quota-entities';
+// controller_mutation_rate (KIP-599) takes a token per partition created or deleted from a bucket per client
+// (token-bucket.ts), as Kafka's ControllerMutationQuotaManager.
+import { CLIENT_ID, CONSUMER_BYTE_RATE, CONTROLLER_MUTATION_RATE, PRODUCER_BYTE_RATE, REQUEST_PERCENTAGE, USER, type QuotaEntity } from './quota-entities';
 import { quotaLimit, quotaTags, type QuotaLookup, type QuotaTags } from './quota-precedence';
 import { KAFKA_QUOTA_WINDOWS, SampledRate, throttleTimeMs, type RateWindows } from './sampled-rate';
 import type { ClientQuotaStore } from './quota-store';
+import { bucketThrottleMs, TokenBucket } from './token-bucket';
 
 export type QuotaType = 'produce' | 'fetch' | 'request';
 
@@ -71,8 +73,24 @@ function lookupKey(user: string | null | undefined, clientId: string | null | un
   return `${part(user)}\u0000${part(clientId)}`;
 }
 
+/**
+ * One request's controller mutation quota (Kafka's ControllerMutationQuota). A strict one (CreateTopics v6+,
+ * DeleteTopics v5+, CreatePartitions v3+) refuses a topic once the client's bucket is overdrawn; a permissive one
+ * (older versions, whose clients do not know THROTTLING_QUOTA_EXCEEDED) admits everything and throttles after.
+ */
+export interface MutationQuota {
+  /** Takes `partitions` tokens; false when a strict quota refuses the topic (THROTTLING_QUOTA_EXCEEDED). */
+  admit(partitions: number): boolean;
+  /** The throttle time the answer carries, less the time since it was found (as Kafka's throttleTime). */
+  throttleMs(): number;
+}
+
+const UNBOUNDED_MUTATIONS: MutationQuota = { admit: () => true, throttleMs: () => 0 };
+
 export class ClientQuotaManager {
   private readonly types: Record<QuotaType, TypeQuotas> = { produce: new TypeQuotas(), fetch: new TypeQuotas(), request: new TypeQuotas() };
+  private readonly mutations = new TypeQuotas();
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly rates = new Map<string, SampledRate>();
   private lastPurgeMs = 0;
 
@@ -87,6 +105,39 @@ export class ClientQuotaManager {
   private reload(): void {
     const entries = this.store.all();
     for (const type of Object.keys(this.types) as QuotaType[]) this.types[type].reload(entries, KEY_OF_TYPE[type]);
+    this.mutations.reload(entries, CONTROLLER_MUTATION_RATE);
+  }
+
+  /** The controller mutation quota of one request from `client`; `now` reads the clock (Date.now in the broker). */
+  mutationQuota(client: QuotaClient, strict: boolean, now: () => number): MutationQuota {
+    if (!this.mutations.enabled) return UNBOUNDED_MUTATIONS;
+    const { tags, limit } = this.mutations.resolve(client.user, client.clientId ?? '');
+    if (limit === undefined) return UNBOUNDED_MUTATIONS;
+    const key = `${tags.user}\u0000${tags.clientId}`;
+    const startMs = now();
+    if (startMs - this.lastPurgeMs >= PURGE_INTERVAL_MS) this.purgeIdle(startMs);
+    let bucket = this.buckets.get(key);
+    if (bucket === undefined) this.buckets.set(key, (bucket = new TokenBucket(this.windows, limit, startMs)));
+    const found = bucket;
+    let owedMs = 0;
+    let foundAtMs = 0;
+    const overdrawn = (nowMs: number): boolean => {
+      const tokens = found.measure(limit, nowMs);
+      if (tokens >= 0) return false;
+      owedMs = bucketThrottleMs(tokens, limit);
+      foundAtMs = nowMs;
+      return true;
+    };
+    return {
+      admit(partitions: number): boolean {
+        const nowMs = now();
+        if (strict && overdrawn(nowMs)) return false;
+        found.take(partitions, limit, nowMs);
+        if (!strict) overdrawn(nowMs);
+        return true;
+      },
+      throttleMs: () => (owedMs === 0 ? 0 : Math.max(0, owedMs - (now() - foundAtMs))),
+    };
   }
 
   /** Whether anything is measured for this type (a quota of the type was set since start). */
@@ -160,5 +211,6 @@ export class ClientQuotaManager {
   private purgeIdle(nowMs: number): void {
     this.lastPurgeMs = nowMs;
     for (const [key, rate] of this.rates) if (rate.idleSince(nowMs, INACTIVE_RATE_EXPIRY_MS)) this.rates.delete(key);
+    for (const [key, bucket] of this.buckets) if (bucket.idleSince(nowMs, INACTIVE_RATE_EXPIRY_MS)) this.buckets.delete(key);
   }
 }

@@ -1,5 +1,6 @@
 // Client quotas without a broker: Kafka's rate over sampled windows and its throttle time, the eight-level
-// precedence between user, client-id and default quotas, and the store's validation and persistence.
+// precedence between user, client-id and default quotas, the store's validation and persistence, and the token
+// bucket of controller_mutation_rate.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -7,6 +8,7 @@ import { SampledRate, throttleTimeMs } from '../../../src/security/quotas/sample
 import { quotaLimit, quotaTags, type QuotaLookup } from '../../../src/security/quotas/quota-precedence';
 import { ClientQuotaStore, QUOTAS_FILE } from '../../../src/security/quotas/quota-store';
 import { ClientQuotaManager } from '../../../src/security/quotas/client-quota-manager';
+import { bucketThrottleMs, TokenBucket } from '../../../src/security/quotas/token-bucket';
 import { isProblem, parseFilter, type QuotaEntity } from '../../../src/security/quotas/quota-entities';
 import { silentLogger } from '../../../src/logger';
 
@@ -180,5 +182,58 @@ describe('ClientQuotaManager', () => {
     const manager = new ClientQuotaManager(store, WINDOWS);
     // One second of handler time is 100 %, against a 1 % quota.
     expect(manager.recordRequestTime({ user: 'alice', clientId: null }, 1e9, 0)).toBe(1000);
+  });
+});
+
+describe('controller_mutation_rate (Kafka TokenBucket, KIP-599)', () => {
+  it('starts full at quota x (samples - 1) windows, refills at the quota, and may be overdrawn', () => {
+    const bucket = new TokenBucket(WINDOWS, 2, 0);
+    expect(bucket.measure(2, 0)).toBe(20);
+    bucket.take(25, 2, 0);
+    expect(bucket.measure(2, 0)).toBe(-5);
+    expect(bucketThrottleMs(-5, 2)).toBe(2500);
+    expect(bucket.measure(2, 1000)).toBe(-3);
+    // Never above the burst, however long it rests.
+    expect(bucket.measure(2, 1_000_000)).toBe(20);
+    expect(bucketThrottleMs(3, 2)).toBe(0);
+  });
+
+  function mutationManager(): { manager: ClientQuotaManager; clock: { now: number } } {
+    const store = ClientQuotaStore.open(null, silentLogger());
+    store.alter([{ entity: entity([['client-id', 'admin']]), ops: [{ key: 'controller_mutation_rate', value: 1 }] }], false);
+    return { manager: new ClientQuotaManager(store, { samples: 3, windowMs: 1000 }), clock: { now: 0 } };
+  }
+
+  it('strict: admits while tokens remain, then refuses with the time to refill to zero', () => {
+    const { manager, clock } = mutationManager();
+    const client = { user: 'ANONYMOUS', clientId: 'admin' };
+    const quota = manager.mutationQuota(client, true, () => clock.now);
+    // A burst of 2 tokens: a 3-partition topic is admitted (the check comes before the take), the next is not.
+    expect(quota.admit(3)).toBe(true);
+    expect(quota.throttleMs()).toBe(0);
+    expect(quota.admit(1)).toBe(false);
+    expect(quota.throttleMs()).toBe(1000);
+    clock.now = 400;
+    expect(quota.throttleMs()).toBe(600);
+    // A later request, once the bucket is back at zero, is admitted again.
+    clock.now = 1000;
+    expect(manager.mutationQuota(client, true, () => clock.now).admit(1)).toBe(true);
+  });
+
+  it('permissive: admits everything and throttles for what was overdrawn', () => {
+    const { manager, clock } = mutationManager();
+    const quota = manager.mutationQuota({ user: 'ANONYMOUS', clientId: 'admin' }, false, () => clock.now);
+    expect(quota.admit(2)).toBe(true);
+    expect(quota.throttleMs()).toBe(0);
+    expect(quota.admit(4)).toBe(true);
+    expect(quota.throttleMs()).toBe(4000);
+  });
+
+  it('leaves clients without a quota alone', () => {
+    const { manager, clock } = mutationManager();
+    const quota = manager.mutationQuota({ user: 'ANONYMOUS', clientId: 'other' }, true, () => clock.now);
+    expect(quota.admit(1_000_000)).toBe(true);
+    expect(quota.admit(1)).toBe(true);
+    expect(quota.throttleMs()).toBe(0);
   });
 });
