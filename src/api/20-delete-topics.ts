@@ -16,7 +16,7 @@ import type { TopicMetadata } from '../../storage';
 import { defineHandler } from './handler';
 import type { BrokerServices } from './services';
 import { AclOperation, allowsCluster, topicCheck } from './authorize';
-import { mutationQuotaFor, settleMutationQuota } from './mutation-quota';
+import { MUTATION_REFUSED_MESSAGE, mutationQuotaFor, settleMutationQuota } from './mutation-quota';
 
 type Result = NonNullable<DeleteTopicsResponseInit['responses']>[number];
 
@@ -95,7 +95,7 @@ export const deleteTopicsHandler = defineHandler({
       if (refusal !== null) {
         responses.push(result(refusal.code, refusal.message));
       } else if (!quota.admit(topic.partitions)) {
-        responses.push(result(ErrorCode.THROTTLING_QUOTA_EXCEEDED, 'The throttling quota has been exceeded.'));
+        responses.push(result(ErrorCode.THROTTLING_QUOTA_EXCEEDED, MUTATION_REFUSED_MESSAGE));
       } else {
         await services.topics.delete(topic.name);
         responses.push(result(ErrorCode.NONE));

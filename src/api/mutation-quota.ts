@@ -6,13 +6,16 @@ import { quotaClientOf } from '../security/quotas/client-quotas';
 import type { MutationQuota } from '../security/quotas/client-quota-manager';
 import type { RequestContext } from './handler';
 
+/** Kafka's message for a topic the quota refused (the error's own default message). */
+export const MUTATION_REFUSED_MESSAGE = 'The throttling quota has been exceeded.';
+
 export function mutationQuotaFor(ctx: RequestContext, strictSinceVersion: number): MutationQuota {
   return ctx.services.quotas.enforcement.mutationQuota(quotaClientOf(ctx), ctx.apiVersion >= strictSinceVersion, Date.now);
 }
 
 /** Takes the tokens of a topic's partitions, or throws Kafka's refusal (the error's own message) when overdrawn. */
 export function admitMutation(quota: MutationQuota, partitions: number): void {
-  if (!quota.admit(partitions)) throw new KafkaError(ErrorCode.THROTTLING_QUOTA_EXCEEDED, 'The throttling quota has been exceeded.');
+  if (!quota.admit(partitions)) throw new KafkaError(ErrorCode.THROTTLING_QUOTA_EXCEEDED, MUTATION_REFUSED_MESSAGE);
 }
 
 /** The throttle time to answer with, muting the connection for it. */
