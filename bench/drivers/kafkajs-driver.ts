@@ -1,5 +1,6 @@
 // Bench load driver on kafkajs 2.2.4, as a long-lived child process: one JSON job per stdin line, one JSON result
 // per stdout line ({ ok: true, ... } or { ok: false, error }). Same job shapes as rdkafka_driver.py.
+import * as fs from 'fs';
 import * as readline from 'readline';
 import { CompressionCodecs, CompressionTypes, Kafka, logLevel, Producer } from 'kafkajs';
 import { Compression } from '../../codecs/records/batch-header';
@@ -15,6 +16,8 @@ interface ProduceJob {
   compression: 'none' | 'lz4';
   count: number;
   maxSeconds: number;
+  /** TLS to the bootstrap, trusting the CA certificate in this PEM file (the TLS bench section). */
+  tlsCaFile?: string;
 }
 
 interface ConsumeJob {
@@ -60,7 +63,8 @@ const RECORDS_PER_SEND = 1000;
 const SENDS_IN_FLIGHT = 4;
 
 async function produce(job: ProduceJob): Promise<Record<string, unknown>> {
-  const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers: [job.bootstrap], logLevel: logLevel.NOTHING });
+  const ssl = job.tlsCaFile === undefined ? undefined : { ca: [fs.readFileSync(job.tlsCaFile)] };
+  const kafka = new Kafka({ clientId: 'bench-kafkajs', brokers: [job.bootstrap], logLevel: logLevel.NOTHING, ssl });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
