@@ -2,8 +2,8 @@
 //
 // Why: Node's TLS layer hands JavaScript one chunk per TLS record it decrypts, each in a freshly allocated buffer.
 // librdkafka writes a produce request as one TLS record per piece of its request buffer, and with 1 KB values
-// about half the records travel as a record header (~14 bytes) and a value (1000 bytes) of their own: ~700 TLS
-// records per MB, against ~16 reads per MB over plaintext. Allocating a buffer for each (with the stream
+// about a third of the values travel as a TLS record of their own followed by one of ~10 bytes of record header:
+// 600–800 TLS records per MB, against ~16 reads per MB over plaintext (see bench/workloads/tls.ts). Allocating a buffer for each (with the stream
 // machinery around it and the garbage it leaves) was most of what TLS added to the broker's CPU per MB.
 //
 // Node reads into a caller's buffer when a socket is created with `onread` (net.Socket, tls.connect), but
