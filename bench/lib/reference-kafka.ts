@@ -138,8 +138,13 @@ interface JvmSetup {
   readonly log4jConfig: string;
 }
 
+/** The installed jars (kafka-clients among them), for the bench's Java producer driver as for the broker. */
+export function referenceKafkaClasspath(): string {
+  return fs.readFileSync(path.join(installDir(), 'classpath.txt'), 'utf8').trim();
+}
+
 function javaArgs(jvm: JvmSetup, mainClass: string, args: readonly string[]): string[] {
-  const classpath = fs.readFileSync(path.join(installDir(), 'classpath.txt'), 'utf8').trim();
+  const classpath = referenceKafkaClasspath();
   return [
     ...jvm.heap,
     ...jvm.jvmOptions,

@@ -8,17 +8,19 @@
 // values sit in segments of their own (payloads are copied into the buffer only while its allocated segments have
 // room for them, pushed by reference otherwise), each followed by a ~10-byte segment of record header: ~700 TLS
 // records and write() calls per MB where plaintext sends the same buffer with one sendmsg. kafkajs writes each
-// request as one buffer, which Node encrypts in 16 KB records. Both use their usual settings, the same for TLS and
-// plaintext.
+// request as one buffer, which Node encrypts in 16 KB records. Kafka's Java producer (when the reference Kafka is
+// installed: its kafka-clients) wraps whole batches too, with its defaults (16 KB batches, so fewer bytes per
+// request). Each client keeps its usual settings, the same for TLS and plaintext.
 import * as fs from 'fs';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import type { BenchContext } from '../lib/context';
-import { num } from '../lib/line-child';
+import { LineChild, num } from '../lib/line-child';
 import { freePort } from '../lib/net-probe';
 import { cpuMs } from '../lib/proc-stats';
+import { referenceKafkaClasspath, referenceKafkaProblem } from '../lib/reference-kafka';
 import { record, section, type Section } from '../lib/results';
-import { startEddy, topicName } from '../lib/targets';
+import { REPO_ROOT, startEddy, topicName } from '../lib/targets';
 
 type Listener = 'plaintext' | 'tls';
 
@@ -52,32 +54,57 @@ const CONFIGS = [
   { size: 100, partitions: 8 },
 ] as const;
 
-type Client = 'rdkafka' | 'kafkajs';
-const CLIENTS: readonly Client[] = ['rdkafka', 'kafkajs'];
+type Client = 'rdkafka' | 'kafkajs' | 'java';
+
+/** The Java producer driver, on the reference Kafka's jars; null (with why) when they are not installed. */
+async function startJavaDriver(): Promise<{ driver: LineChild | null; problem: string | null }> {
+  const problem = referenceKafkaProblem();
+  if (problem !== null) return { driver: null, problem };
+  const source = path.join(REPO_ROOT, 'bench', 'drivers', 'JavaProducer.java');
+  const driver = new LineChild('java-producer', 'java', ['-cp', referenceKafkaClasspath(), source]);
+  try {
+    // Compiling the source takes seconds of CPU: done before any timed run.
+    await driver.waitForNote('#ready', 60_000);
+  } catch (err) {
+    await driver.close();
+    throw err;
+  }
+  return { driver, problem: null };
+}
 
 export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
   const dir = fs.mkdtempSync(path.join(ctx.workDir, 'tls-'));
   const pem = selfSignedPem(dir);
   const [plainPort, tlsPort] = [await freePort(), await freePort()];
+  const java = await startJavaDriver();
   const eddy = await startEddy({
     workDir: ctx.workDir,
     label: 'tls',
     admin: ctx.rdkafka,
     port: plainPort,
     extraArgs: ['--listeners', `PLAINTEXT://127.0.0.1:${plainPort},SSL://127.0.0.1:${tlsPort}`, '--ssl-keystore', pem],
+  }).catch(async (err: unknown) => {
+    await java.driver?.close();
+    throw err;
   });
   const bootstrap: Record<Listener, string> = { plaintext: eddy.bootstrap, tls: `127.0.0.1:${tlsPort}` };
   const caFile = path.join(dir, 'tls.crt');
-  // librdkafka takes its TLS settings as client properties, the kafkajs driver as a CA file to trust.
+  // librdkafka takes its TLS settings as client properties, the kafkajs and Java drivers a CA file to trust.
   const clientSettings: Record<Client, Record<Listener, Record<string, unknown>>> = {
     rdkafka: { plaintext: {}, tls: { clientConfig: { 'security.protocol': 'SSL', 'ssl.ca.location': caFile } } },
     kafkajs: { plaintext: {}, tls: { tlsCaFile: caFile } },
+    java: { plaintext: {}, tls: { tlsCaFile: caFile } },
   };
+  const drivers: [Client, LineChild][] = [
+    ['rdkafka', ctx.rdkafka],
+    ['kafkajs', ctx.kafkajs],
+  ];
+  if (java.driver !== null) drivers.push(['java', java.driver]);
+  else out.notes.push(`Kafka's Java producer left out: ${String(java.problem)}.`);
   const rounds = Math.max(ctx.runs, 3);
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const client of CLIENTS) {
-        const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
+      for (const [client, driver] of drivers) {
         for (const cfg of CONFIGS) {
           ctx.progress(`round ${round + 1}/${rounds} tls produce ${client} ${cfg.size} B p${cfg.partitions}`);
           // The order alternates each round, so neither listener always runs on a warmer broker.
@@ -118,9 +145,9 @@ export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
       }
     }
   } finally {
-    await eddy.stop();
+    await Promise.all([eddy.stop(), java.driver?.close()]);
   }
   out.notes.push(
-    `Medians of ${rounds} rounds, the two listeners alternating first. The machine is shared with other work, so each figure is noisy; the ratio compares runs made seconds apart. Issue 18 asks for TLS ≥ 0.7× plaintext. librdkafka sends 1 KB values as 600–800 TLS records per MB (one SSL_write per segment of its request buffer), kafkajs whole requests in 16 KB records: the client rows show what that costs each end.`,
+    `Medians of ${rounds} rounds, the two listeners alternating first. The machine is shared with other work, so each figure is noisy; the ratio compares runs made seconds apart. Issue 18 asks for TLS ≥ 0.7× plaintext. librdkafka sends 1 KB values as 600–800 TLS records per MB (one SSL_write per segment of its request buffer), kafkajs and the Java producer whole requests or batches in 16 KB records: the CPU rows show what TLS costs each end, the client's CPU competing with the broker's on a small machine.`,
   );
 }
