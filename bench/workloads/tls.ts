@@ -18,7 +18,7 @@ import type { BenchContext } from '../lib/context';
 import { LineChild, num } from '../lib/line-child';
 import { freePort } from '../lib/net-probe';
 import { cpuMs } from '../lib/proc-stats';
-import { referenceKafkaClasspath, referenceKafkaProblem } from '../lib/reference-kafka';
+import { referenceKafkaClasspath, referenceKafkaProblem, referenceKafkaVersion } from '../lib/reference-kafka';
 import { record, section, type Section } from '../lib/results';
 import { REPO_ROOT, startEddy, topicName } from '../lib/targets';
 
@@ -99,8 +99,12 @@ export async function runTls(ctx: BenchContext, out: Section): Promise<void> {
     ['rdkafka', ctx.rdkafka],
     ['kafkajs', ctx.kafkajs],
   ];
-  if (java.driver !== null) drivers.push(['java', java.driver]);
-  else out.notes.push(`Kafka's Java producer left out: ${String(java.problem)}.`);
+  if (java.driver !== null) {
+    drivers.push(['java', java.driver]);
+    out.notes.push(`java: Kafka's producer from kafka-clients ${referenceKafkaVersion()}, its default settings.`);
+  } else {
+    out.notes.push(`Kafka's Java producer left out: ${String(java.problem)}.`);
+  }
   const rounds = Math.max(ctx.runs, 3);
   try {
     for (let round = 0; round < rounds; round++) {
