@@ -1,7 +1,8 @@
 // `npm run bench:compare -- REV [--rounds N] [bench options]`: the bench run alternately on this checkout and on
 // commit REV (built in a temporary worktree), so both builds meet the same machine noise in one session. Prints,
 // per figure, the median of Eddy's value over the rounds for each build and their ratio. The other targets (mock,
-// null sink, ceilings) are left out: they are the same programs in both runs.
+// null sink, ceilings) are left out: they are the same programs in both runs. Sections without an `eddy` column
+// (console, tls, faults) compare Eddy in several configurations: each of their columns is compared, named in brackets.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -54,13 +55,18 @@ function runBench(tree: string, benchArgs: readonly string[], out: string): Save
   return (JSON.parse(fs.readFileSync(out, 'utf8')) as { sections: SavedSection[] }).sections;
 }
 
-/** Eddy's value of each figure in one run, keyed "section / figure (unit)". */
+/**
+ * Eddy's value of each figure in one run, keyed "section / figure (unit)"; in a section that measures only Eddy
+ * (no `eddy` column, its columns being Eddy's configurations) every column, keyed "section / figure [column] (unit)".
+ */
 function eddyFigures(sections: readonly SavedSection[]): Map<string, number> {
   const figures = new Map<string, number>();
   for (const s of sections) {
+    const eddyOnly = s.rows.every((r) => r.median.eddy === undefined);
     for (const r of s.rows) {
       const value = r.median.eddy;
       if (value !== undefined) figures.set(`${s.id} / ${r.name} (${r.unit})`, value);
+      else if (eddyOnly) for (const [column, v] of Object.entries(r.median)) figures.set(`${s.id} / ${r.name} [${column}] (${r.unit})`, v);
     }
   }
   return figures;
