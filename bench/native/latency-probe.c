@@ -1,5 +1,5 @@
 /*
- * Bench latency probe in C on librdkafka: one producer (linger.ms=0, acks=1) and one assign()-ed consumer in the
+ * Bench latency probe in C on librdkafka: one producer (linger.ms=0, acks=all) and one assign()-ed consumer in the
  * same process, so send and receive times come from one monotonic clock. The python driver measures the same
  * thing, but its interpreter (GIL, a poll loop in Python) adds milliseconds of its own to the tail; this probe
  * leaves librdkafka and the server.
@@ -84,7 +84,7 @@ int main(int argc, char **argv) {
     rd_kafka_conf_t *pconf = rd_kafka_conf_new();
     set(pconf, "bootstrap.servers", bootstrap);
     set(pconf, "linger.ms", "0");
-    set(pconf, "acks", "1");
+    set(pconf, "acks", "all");
     set(pconf, "enable.idempotence", "false");
     set(pconf, "log_level", "3");
     rd_kafka_t *producer = rd_kafka_new(RD_KAFKA_PRODUCER, pconf, errstr, sizeof(errstr));
