@@ -26,7 +26,9 @@ const BATCHES_PER_SLAB = 8;
 type TailEntry = CachedBatch | TailSlab;
 
 export class TailCacheBudget {
-  private readonly tails = new Map<PartitionTailCache, true>();
+  /** Partitions holding batches, least recently appended first, each with the insertion count when it was put last. */
+  private readonly tails = new Map<PartitionTailCache, number>();
+  private insertions = 0;
   private total = 0;
 
   constructor(
@@ -43,8 +45,8 @@ export class TailCacheBudget {
   /** Records a change of `delta` bytes in `tail` and evicts elsewhere (least recently appended first) if over. */
   charge(tail: PartitionTailCache, delta: number): void {
     this.total += delta;
-    this.tails.delete(tail);
-    if (tail.bytes > 0) this.tails.set(tail, true);
+    if (tail.bytes === 0) this.tails.delete(tail);
+    else this.markAppended(tail);
     if (this.total <= this.maxTotalBytes) return;
     for (const victim of this.tails.keys()) {
       if (this.total <= this.maxTotalBytes) break;
@@ -59,6 +61,20 @@ export class TailCacheBudget {
   release(tail: PartitionTailCache): void {
     this.total -= tail.clear();
     this.tails.delete(tail);
+  }
+
+  /**
+   * Moves `tail` to the back of the order, but only once it has fallen into the older half: every delete + set on
+   * this long-lived Map allocates a new hash table in V8's old generation, at one append per Produce request.
+   * A partition appended to since then is still in the newer half, which eviction reaches last.
+   */
+  private markAppended(tail: PartitionTailCache): void {
+    const inserted = this.tails.get(tail);
+    if (inserted !== undefined) {
+      if (this.insertions - inserted <= this.tails.size >> 1) return;
+      this.tails.delete(tail);
+    }
+    this.tails.set(tail, ++this.insertions);
   }
 }
 
