@@ -2,6 +2,7 @@
 // and appendNow, which writes a lone append at once when nothing needs an await. Both paths follow the same plan
 // (append-planner.ts); they differ only in what they may wait for: the queued path rolls segments, opens files,
 // records completed transactions and flushes, where appendNow declines and leaves the append to the queue.
+import { AppendListeners } from './append-listeners';
 import { LogClosedError, StorageWriteError } from './errors';
 import { AbortedTxn, appendTxnIndexFile } from './txn-index';
 import { currentAppendTurn } from './append-turn';
@@ -24,7 +25,7 @@ export class AppendPipeline {
   private lastImmediateTurn = -1;
   /** Appends in the last group written: more than one means appends arrive concurrently, and group commit pays. */
   private lastGroupSize = 0;
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new AppendListeners();
 
   constructor(
     private readonly log: LocalLog,
@@ -71,10 +72,7 @@ export class AppendPipeline {
   }
 
   onAppend(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   clearListeners(): void {
@@ -282,8 +280,8 @@ export class AppendPipeline {
   }
 
   private notifyAppend(): void {
-    if (this.listeners.size === 0) return;
-    for (const listener of [...this.listeners]) {
+    if (this.listeners.isEmpty) return;
+    for (const listener of this.listeners.snapshot()) {
       try {
         listener();
       } catch (err) {

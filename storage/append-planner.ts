@@ -21,6 +21,7 @@ import { LogConfig } from './log-config';
 import { LogSegment, MAX_RELATIVE_OFFSET } from './segment';
 import { producerBatchInfo } from './producer-batch-info';
 import { AppendOrigin, CompletedTxn, ProducerStateManager, ProducerStateStage } from './producer-state';
+import { readInt64BE } from '../codecs/primitives/int64';
 
 export interface AppendResult {
   baseOffset: bigint;
@@ -217,7 +218,7 @@ export function screenProducers(producers: ProducerStateManager, group: readonly
       const first = offset;
       const last = first + BigInt(batchLastOffsetDelta(p.records, pos));
       offset = last + 1n;
-      if (p.records.readBigInt64BE(pos + BATCH_HEADER.producerId) < 0n) continue;
+      if (readInt64BE(p.records, pos + BATCH_HEADER.producerId) < 0n) continue;
       const info = producerBatchInfo(p.records, pos);
       const verdict = stage.check(info, p.origin);
       if (verdict.kind === 'duplicate') {
@@ -242,7 +243,7 @@ function anyProducerId(group: readonly AppendRequest[]): boolean {
 /** Whether any batch of `records` carries a producer id (idempotent, transactional or a marker). */
 function hasProducerId(records: Buffer): boolean {
   for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
-    if (records.readBigInt64BE(pos + BATCH_HEADER.producerId) >= 0n) return true;
+    if (readInt64BE(records, pos + BATCH_HEADER.producerId) >= 0n) return true;
   }
   return false;
 }

@@ -1,7 +1,9 @@
 // Newest batches of each partition kept in memory, so consumers tailing a partition are served without touching
 // the disk. Each partition's tail is contiguous up to its log end; eviction drops its oldest batches. A shared
 // budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
+// Small batches are copied into slabs (tail-slab.ts), larger ones kept as the views they arrived as.
 import { firstEndingAtOrAfter } from './offset-search';
+import { TailSlab } from './tail-slab';
 
 export interface CachedBatch {
   baseOffset: bigint;
@@ -12,8 +14,21 @@ export interface CachedBatch {
 /** Fills the slots of evicted batches until the array is compacted, so their bytes can be garbage collected. */
 const EVICTED: CachedBatch = Object.freeze({ baseOffset: -1n, lastOffset: -1n, bytes: Buffer.alloc(0) });
 
+/** The largest slab. A partition's slabs start small and double, so thousands of partitions holding a record each hold little. */
+const SLAB_MAX_BYTES = 64 * 1024;
+const SLAB_MIN_BYTES = 1024;
+/** A slab is at most this share of the partition's budget, so eviction (a slab at a time) stays fine-grained. */
+const SLABS_PER_PARTITION_BUDGET = 16;
+/** Batches up to this share of a slab are copied into one; larger ones are cached as they are. */
+const BATCHES_PER_SLAB = 8;
+
+/** A cached batch as it arrived, or a slab of copied small ones. */
+type TailEntry = CachedBatch | TailSlab;
+
 export class TailCacheBudget {
-  private readonly tails = new Map<PartitionTailCache, true>();
+  /** Partitions holding batches, least recently appended first, each with the insertion count when it was put last. */
+  private readonly tails = new Map<PartitionTailCache, number>();
+  private insertions = 0;
   private total = 0;
 
   constructor(
@@ -30,8 +45,8 @@ export class TailCacheBudget {
   /** Records a change of `delta` bytes in `tail` and evicts elsewhere (least recently appended first) if over. */
   charge(tail: PartitionTailCache, delta: number): void {
     this.total += delta;
-    this.tails.delete(tail);
-    if (tail.bytes > 0) this.tails.set(tail, true);
+    if (tail.bytes === 0) this.tails.delete(tail);
+    else this.markAppended(tail);
     if (this.total <= this.maxTotalBytes) return;
     for (const victim of this.tails.keys()) {
       if (this.total <= this.maxTotalBytes) break;
@@ -47,14 +62,35 @@ export class TailCacheBudget {
     this.total -= tail.clear();
     this.tails.delete(tail);
   }
+
+  /**
+   * Moves `tail` to the back of the order, but only once it has fallen into the older half: every delete + set on
+   * this long-lived Map allocates a new hash table in V8's old generation, at one append per Produce request.
+   * A partition appended to since then is still in the newer half, which eviction reaches last.
+   */
+  private markAppended(tail: PartitionTailCache): void {
+    const inserted = this.tails.get(tail);
+    if (inserted !== undefined) {
+      if (this.insertions - inserted <= this.tails.size >> 1) return;
+      this.tails.delete(tail);
+    }
+    this.tails.set(tail, ++this.insertions);
+  }
 }
 
 export class PartitionTailCache {
-  private batches: CachedBatch[] = [];
+  private batches: TailEntry[] = [];
   private head = 0;
   private size = 0;
+  /** The largest slab this partition's budget allows; 0: too small a budget for slabs, every batch is kept as is. */
+  private readonly slabMaxBytes: number;
+  /** The size of the last slab started (0 after a clear): the next one doubles it. */
+  private lastSlabBytes = 0;
 
-  constructor(private readonly budget: TailCacheBudget) {}
+  constructor(private readonly budget: TailCacheBudget) {
+    const slabMax = Math.min(SLAB_MAX_BYTES, Math.floor(budget.maxPartitionBytes / SLABS_PER_PARTITION_BUDGET));
+    this.slabMaxBytes = slabMax >= SLAB_MIN_BYTES ? slabMax : 0;
+  }
 
   get bytes(): number {
     return this.size;
@@ -73,12 +109,37 @@ export class PartitionTailCache {
         delta -= this.clear();
         continue;
       }
-      this.batches.push(b);
-      this.size += b.bytes.length;
-      delta += b.bytes.length;
+      const held = b.bytes.length * BATCHES_PER_SLAB <= this.slabMaxBytes ? this.copyIntoSlab(b) : this.keep(b);
+      this.size += held;
+      delta += held;
     }
     while (this.size > this.budget.maxPartitionBytes) delta -= this.dropOldest();
     this.budget.charge(this, delta);
+  }
+
+  /** Keeps a batch as the view it arrived as; returns the bytes it holds. */
+  private keep(b: CachedBatch): number {
+    this.batches.push(b);
+    return b.bytes.length;
+  }
+
+  /** Copies a small batch into the newest slab, or a new one; returns the bytes the cache holds more. */
+  private copyIntoSlab(b: CachedBatch): number {
+    const newest = this.head < this.batches.length ? this.batches[this.batches.length - 1] : undefined;
+    if (newest instanceof TailSlab && newest.accepts(b.baseOffset, b.bytes)) return newest.append(b.lastOffset, b.bytes);
+    const capacity = this.nextSlabBytes(b.bytes.length);
+    const slab = new TailSlab(capacity, b.baseOffset);
+    this.batches.push(slab);
+    slab.append(b.lastOffset, b.bytes);
+    return slab.heldBytes;
+  }
+
+  /** Double the last slab, at least room for several batches like this one, at most the partition's slab size. */
+  private nextSlabBytes(batchBytes: number): number {
+    let bytes = Math.max(SLAB_MIN_BYTES, this.lastSlabBytes * 2);
+    while (bytes < batchBytes * BATCHES_PER_SLAB) bytes *= 2;
+    this.lastSlabBytes = Math.min(bytes, this.slabMaxBytes);
+    return this.lastSlabBytes;
   }
 
   /**
@@ -94,6 +155,12 @@ export class PartitionTailCache {
     let bytes = 0;
     for (; i < this.batches.length; i++) {
       const b = this.batches[i];
+      if (b instanceof TailSlab) {
+        const read = b.readInto(out, fetchOffset, bytes, maxBytes, maxOffset, minOneBatch);
+        bytes = read.bytes;
+        if (!read.more) break;
+        continue;
+      }
       if (b.lastOffset >= maxOffset) break;
       if (bytes + b.bytes.length > maxBytes && !(minOneBatch && out.length === 0)) break;
       out.push(b.bytes);
@@ -104,7 +171,8 @@ export class PartitionTailCache {
 
   dropOldest(): number {
     if (this.head >= this.batches.length) return 0;
-    const freed = this.batches[this.head].bytes.length;
+    const oldest = this.batches[this.head];
+    const freed = oldest instanceof TailSlab ? oldest.heldBytes : oldest.bytes.length;
     // Without this the array would keep up to 64 evicted batches per partition reachable (hundreds of MB with
     // 1 MB producer batches) until the next compaction, far beyond the cache budget.
     this.batches[this.head] = EVICTED;
@@ -118,10 +186,17 @@ export class PartitionTailCache {
     return freed;
   }
 
-  /** Drops cached batches ending below `offset` (compaction rewrote them on disk); charges the budget. */
+  /**
+   * Drops cached batches ending below `offset` (compaction rewrote them on disk); charges the budget. A slab
+   * holding any of them goes whole, later batches with it: the tail stays contiguous, and the log has them.
+   */
   dropEndingBefore(offset: bigint): void {
     let freed = 0;
-    while (this.head < this.batches.length && this.batches[this.head].lastOffset < offset) freed += this.dropOldest();
+    while (this.head < this.batches.length && this.batches[this.head].baseOffset < offset) {
+      const oldest = this.batches[this.head];
+      if (!(oldest instanceof TailSlab) && oldest.lastOffset >= offset) break;
+      freed += this.dropOldest();
+    }
     if (freed > 0) this.budget.charge(this, -freed);
   }
 
@@ -131,6 +206,7 @@ export class PartitionTailCache {
     this.batches = [];
     this.head = 0;
     this.size = 0;
+    this.lastSlabBytes = 0;
     return freed;
   }
 }

@@ -3,6 +3,7 @@
 
 import { ProtocolDecodeError } from './decode-error';
 import { readUnsignedVarint, readVarlong, zigZagDecode32 } from './varint';
+import { readInt64BE } from './int64';
 
 export { ProtocolDecodeError } from './decode-error';
 
@@ -50,7 +51,7 @@ export class Reader {
     return this.buffer.readInt32BE(this.take(4));
   }
   readInt64(): bigint {
-    return this.buffer.readBigInt64BE(this.take(8));
+    return readInt64BE(this.buffer, this.take(8));
   }
   readUInt16(): number {
     return this.buffer.readUInt16BE(this.take(2));

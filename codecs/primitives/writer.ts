@@ -2,6 +2,7 @@
 // big byte fields) are appended by reference as their own chunk so the socket layer can writev them uncopied.
 
 import { unsignedVarintSize, writeUnsignedVarint, writeVarlong, zigZagEncode32 } from './varint';
+import { writeInt64BE } from './int64';
 
 export class ProtocolEncodeError extends Error {
   constructor(message: string) {
@@ -80,7 +81,7 @@ export class Writer {
   }
   writeInt64(v: bigint): this {
     const at = this.reserve(8);
-    this.scratch.writeBigInt64BE(v, at);
+    writeInt64BE(this.scratch, v, at);
     return this;
   }
   writeUInt16(v: number): this {

@@ -1,6 +1,7 @@
 // Access to a RecordBatch v2 header in place, without decoding the records. The broker's produce and fetch paths
 // and the storage engine use only these functions, so batches stay as bytes from socket to disk to socket.
 import { crc32c } from './crc';
+import { readInt64BE, writeInt64BE } from '../primitives/int64';
 
 export const BATCH_HEADER = {
   baseOffset: 0,
@@ -60,7 +61,7 @@ const uint32Field =
 const int64Field =
   (field: number): HeaderRead<bigint> =>
   (buf, at = 0) =>
-    buf.readBigInt64BE(at + field);
+    readInt64BE(buf, at + field);
 
 export const batchBaseOffset = int64Field(BATCH_HEADER.baseOffset);
 export const batchLength = int32Field(BATCH_HEADER.batchLength);
@@ -93,7 +94,7 @@ export const batchBaseSequence = int32Field(BATCH_HEADER.baseSequence);
 export const batchRecordsCount = int32Field(BATCH_HEADER.recordsCount);
 
 export function setBatchBaseOffset(buf: Buffer, offset: bigint, at = 0): void {
-  buf.writeBigInt64BE(offset, at + BATCH_HEADER.baseOffset);
+  writeInt64BE(buf, offset, at + BATCH_HEADER.baseOffset);
 }
 /** partitionLeaderEpoch is outside the CRC's range, so patching it needs no CRC update. */
 export function setBatchPartitionLeaderEpoch(buf: Buffer, epoch: number, at = 0): void {
@@ -119,6 +120,6 @@ export function updateBatchCrc(buf: Buffer, at = 0): void {
 export function setBatchLogAppendTime(buf: Buffer, timestamp: bigint, at = 0): void {
   const attrs = batchAttributes(buf, at);
   buf.writeInt16BE(attrs | ATTR_TIMESTAMP_LOG_APPEND, at + BATCH_HEADER.attributes);
-  buf.writeBigInt64BE(timestamp, at + BATCH_HEADER.maxTimestamp);
+  writeInt64BE(buf, timestamp, at + BATCH_HEADER.maxTimestamp);
   updateBatchCrc(buf, at);
 }

@@ -25,6 +25,7 @@ import { legacyMessagesToRecordBatch, LegacyMessage, NO_TIMESTAMP, readLegacyMes
 import { TimestampType } from './record-batch';
 import { RecordErrorCode, RecordErrorCodeValue, RecordFormatError } from './record-errors';
 import { summarizeRecords, walkRecords } from './record-reader';
+import { readInt64BE } from '../primitives/int64';
 
 const NO_TIMESTAMP_NUMBER = Number(NO_TIMESTAMP);
 
@@ -240,7 +241,7 @@ function checkV2RequestShape(records: Buffer, slices: BatchSlice[], apiVersion: 
 
 function checkBatchEnvelope(records: Buffer, slice: BatchSlice, maxMessageBytes: number): void {
   if (slice.magic >= 2) {
-    const baseOffset = records.readBigInt64BE(slice.offset);
+    const baseOffset = readInt64BE(records, slice.offset);
     if (baseOffset !== 0n) failBatch(`record batch baseOffset must be 0, got ${baseOffset}`);
   }
   if (slice.size > maxMessageBytes) {
@@ -256,7 +257,7 @@ function checkV2BatchRules(batch: Buffer): void {
   const lastOffsetDelta = batch.readInt32BE(BATCH_HEADER.lastOffsetDelta);
   const count = batch.readInt32BE(BATCH_HEADER.recordsCount);
   const attributes = batch.readInt16BE(BATCH_HEADER.attributes);
-  const producerId = batch.readBigInt64BE(BATCH_HEADER.producerId);
+  const producerId = readInt64BE(batch, BATCH_HEADER.producerId);
   const baseSequence = batch.readInt32BE(BATCH_HEADER.baseSequence);
   if (lastOffsetDelta < 0) failBatch(`batch has an invalid offset range [0, ${lastOffsetDelta}]`);
   if (count <= 0) failBatch(`invalid record count ${count} in record batch`);
@@ -303,8 +304,8 @@ function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
     throw new ValidationFailure(RecordErrorCode.UNKNOWN_SERVER_ERROR, `unknown compression codec id ${compression}`, 'logStart');
   const logAppend = (attributes & ATTR_TIMESTAMP_LOG_APPEND) !== 0;
   const count = batch.readInt32BE(BATCH_HEADER.recordsCount);
-  const baseTimestamp = batch.readBigInt64BE(BATCH_HEADER.baseTimestamp);
-  const headerMax = batch.readBigInt64BE(BATCH_HEADER.maxTimestamp);
+  const baseTimestamp = readInt64BE(batch, BATCH_HEADER.baseTimestamp);
+  const headerMax = readInt64BE(batch, BATCH_HEADER.maxTimestamp);
   const errors: Array<RecordValidationError & { code: RecordErrorCodeValue }> = [];
   const note = (batchIndex: number, code: RecordErrorCodeValue, message: string | null): void => {
     if (message !== null) errors.push({ batchIndex, code, message });
@@ -350,7 +351,7 @@ function validateV2Batch(batch: Buffer, rules: TimestampRules): ValidatedBatch {
     lastOffsetDelta: batch.readInt32BE(BATCH_HEADER.lastOffsetDelta),
     compression,
     maxTimestamp,
-    producerId: batch.readBigInt64BE(BATCH_HEADER.producerId),
+    producerId: readInt64BE(batch, BATCH_HEADER.producerId),
     producerEpoch: batch.readInt16BE(BATCH_HEADER.producerEpoch),
     baseSequence: batch.readInt32BE(BATCH_HEADER.baseSequence),
     transactional: (attributes & ATTR_TRANSACTIONAL) !== 0,

@@ -172,6 +172,9 @@ export function sessionStillAt(session: FetchSession, requestEpoch: number): boo
 
 /** After an incremental answer named a partition with records: it goes to the back of the session's order. */
 export function rotateToBack(session: FetchSession, cached: CachedPartition): void {
+  // A one-partition session has no order to change; moving its key anyway would cost a hash table allocated in the
+  // old generation per answer with records (see storage/append-listeners.ts).
+  if (session.partitions.size === 1) return;
   const key = partitionKey(cached.topic, cached.topicId, cached.partition);
   session.partitions.delete(key);
   session.partitions.set(key, cached);

@@ -24,8 +24,12 @@ export class FetchWaits {
   private wokenInHeap = 0;
   private timer: NodeJS.Timeout | null = null;
   private armedFor = Number.POSITIVE_INFINITY;
-  /** The waits of each connection, for its one 'abort' listener. */
-  private readonly byStop = new WeakMap<AbortSignal, Set<Waiter>>();
+  /**
+   * The connections' signals given their one 'abort' listener. Their waits are found in the heap when one aborts (a
+   * closing connection, rare) rather than kept in a Set per connection: a Set added to and emptied at the fetch
+   * rate allocates a new hash table in the old generation each time (see storage/append-listeners.ts).
+   */
+  private readonly watched = new WeakSet<AbortSignal>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -43,22 +47,17 @@ export class FetchWaits {
       const unsubscribers: Array<() => void> = [];
       for (const log of logs) unsubscribers.push(log.onAppend(wake));
       waiter.unsubscribers = unsubscribers;
-      this.waitsOf(stop).add(waiter);
+      this.watch(stop);
       this.push(waiter);
     });
   }
 
-  private waitsOf(stop: AbortSignal): Set<Waiter> {
-    let waits = this.byStop.get(stop);
-    if (waits === undefined) {
-      const created = new Set<Waiter>();
-      waits = created;
-      this.byStop.set(stop, created);
-      stop.addEventListener('abort', () => {
-        for (const w of [...created]) this.wake(w);
-      });
-    }
-    return waits;
+  private watch(stop: AbortSignal): void {
+    if (this.watched.has(stop)) return;
+    this.watched.add(stop);
+    stop.addEventListener('abort', () => {
+      for (const w of this.heap.filter((waiter) => waiter.stop === stop)) this.wake(w);
+    });
   }
 
   private wake(waiter: Waiter): void {
@@ -67,7 +66,6 @@ export class FetchWaits {
     waiter.resolve = null;
     for (const unsubscribe of waiter.unsubscribers ?? []) unsubscribe();
     waiter.unsubscribers = null;
-    if (waiter.stop !== null) this.byStop.get(waiter.stop)?.delete(waiter);
     waiter.stop = null;
     this.wokenInHeap++;
     resolve();
