@@ -120,6 +120,13 @@ function floodOneSocket(port: number, frame: Buffer, count: number, inFlight: nu
   });
 }
 
+/** Sends `frame` `requests` times (rounded up to a multiple of SOCKETS) spread over SOCKETS sockets; resolves with that count. */
+export async function floodSockets(port: number, frame: Buffer, requests: number): Promise<number> {
+  const perSocket = Math.ceil(requests / SOCKETS);
+  await Promise.all(Array.from({ length: SOCKETS }, () => floodOneSocket(port, frame, perSocket, IN_FLIGHT_PER_SOCKET)));
+  return perSocket * SOCKETS;
+}
+
 /** A server for one run, with --trace-gc on: its pid, port, how many major GCs it has logged so far, and its stop. */
 interface FloodServer {
   readonly pid: number;
@@ -189,18 +196,17 @@ export async function runFlood(ctx: BenchContext, out: Section): Promise<void> {
           const gcsBefore = server.majorGcs();
           const cpuBefore = cpuMs(server.pid) ?? NaN;
           const started = process.hrtime.bigint();
-          const perSocket = Math.ceil(requests / SOCKETS);
-          await Promise.all(Array.from({ length: SOCKETS }, () => floodOneSocket(server.port, frame, perSocket, IN_FLIGHT_PER_SOCKET)));
+          const sent = await floodSockets(server.port, frame, requests);
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const cpu = (cpuMs(server.pid) ?? NaN) - cpuBefore;
           // trace-gc lines reach Eddy's log file through a pipe; let the last ones land.
           await sleep(200);
-          const sentRecords = perSocket * SOCKETS * Math.ceil(RECORDS_PER_REQUEST / partitions) * partitions;
-          const megabytes = (perSocket * SOCKETS * frame.length) / MB;
+          const sentRecords = sent * Math.ceil(RECORDS_PER_REQUEST / partitions) * partitions;
+          const megabytes = (sent * frame.length) / MB;
           const shape = `1 KB, acks=all, p${partitions}`;
           record(out, `produce ${shape} (rec/s)`, 'rec/s', name, sentRecords / seconds, VALUE_BYTES);
           record(out, `broker CPU per MB, ${shape}`, 'ms/MB', name, cpu / megabytes);
-          record(out, `major GCs per ${perSocket * SOCKETS} requests, ${shape}`, 'GCs', name, server.majorGcs() - gcsBefore);
+          record(out, `major GCs per ${sent} requests, ${shape}`, 'GCs', name, server.majorGcs() - gcsBefore);
         }
         await sleep(IDLE_BEFORE_RSS_MS);
         const rss = rssBytes(server.pid);
