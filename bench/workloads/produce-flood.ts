@@ -26,8 +26,8 @@ const SOCKETS = 2;
 const IN_FLIGHT_PER_SOCKET = 4;
 const PARTITION_COUNTS = [1, 8] as const;
 const MB = 1024 * 1024;
-/** Eddy's heap trim runs after 3 s of quiet (src/broker/heap-trim.ts); RSS is read after it had its chance. */
-const IDLE_BEFORE_RSS_MS = 5000;
+/** Eddy's heap trim runs after 3 s of quiet and again 7 s later (src/broker/heap-trim.ts); RSS is read after both. */
+const IDLE_BEFORE_RSS_MS = 12000;
 const MAJOR_GC = /Mark-Compact/;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -208,6 +208,8 @@ export async function runFlood(ctx: BenchContext, out: Section): Promise<void> {
           record(out, `broker CPU per MB, ${shape}`, 'ms/MB', name, cpu / megabytes);
           record(out, `major GCs per ${sent} requests, ${shape}`, 'GCs', name, server.majorGcs() - gcsBefore);
         }
+        const rssNow = rssBytes(server.pid);
+        if (rssNow !== undefined) record(out, 'RSS right after the runs', 'MiB', name, rssNow / MB);
         await sleep(IDLE_BEFORE_RSS_MS);
         const rss = rssBytes(server.pid);
         if (rss !== undefined) record(out, `RSS ${IDLE_BEFORE_RSS_MS / 1000} s after the runs`, 'MiB', name, rss / MB);
