@@ -2,7 +2,7 @@
 // librdkafka's mock cluster, a null sink and the reference Apache Kafka (when installed); prints a table of
 // medians and writes bench/results.json.
 // Options: --quick, --runs N, --only a,b (sections: codec, storage, startup, memory, throughput, tail, latency,
-// scale, hostile, console, tls, faults), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
+// scale, hostile, console, tls, faults, flood), --targets a,b (eddy, mock, null, kafka; Eddy always runs), --out FILE.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -26,9 +26,24 @@ import { runStorage, storageSection } from './workloads/storage';
 import { consoleSection, runConsole } from './workloads/console';
 import { runTls, tlsSection } from './workloads/tls';
 import { faultsSection, runFaults } from './workloads/faults';
+import { floodSection, runFlood } from './workloads/produce-flood';
 
 const JOIN_GROUP_API_KEY = 11;
-const ALL_SECTIONS = ['codec', 'storage', 'startup', 'memory', 'throughput', 'tail', 'latency', 'scale', 'hostile', 'console', 'tls', 'faults'] as const;
+const ALL_SECTIONS = [
+  'codec',
+  'storage',
+  'startup',
+  'memory',
+  'throughput',
+  'tail',
+  'latency',
+  'scale',
+  'hostile',
+  'console',
+  'tls',
+  'faults',
+  'flood',
+] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
 interface Options {
@@ -204,6 +219,11 @@ async function main(): Promise<void> {
       const sec = faultsSection();
       sections.push(sec);
       await runFaults(ctx, sec);
+    }
+    if (opts.only.has('flood')) {
+      const sec = floodSection(targetNames);
+      sections.push(sec);
+      await runFlood(ctx, sec);
     }
   } catch (err) {
     failure = err;

@@ -54,8 +54,12 @@ export async function runStart(opts: StartOptions): Promise<void> {
     return;
   }
   // This process is the broker's alone, so it may give back what a load made V8 grow once the load has passed.
-  startHeapTrim((trim) =>
-    logger.debug({ committedBeforeBytes: trim.committedBefore, committedAfterBytes: trim.committedAfter, ms: trim.ms }, 'heap trimmed after load'),
+  // The tail cache goes with it: views of produce requests that pin whole request buffers in the C heap, of no use
+  // to consumers that caught up during the load (a later reader gets those batches from the page cache).
+  startHeapTrim(
+    (trim) => logger.debug({ committedBeforeBytes: trim.committedBefore, committedAfterBytes: trim.committedAfter, ms: trim.ms }, 'heap trimmed after load'),
+    undefined,
+    () => broker.logs.dropTailCaches(),
   );
   // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
   let httpStarting: Promise<{ readonly url: string; close(): Promise<void> } | null> = Promise.resolve(null);

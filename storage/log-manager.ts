@@ -261,6 +261,15 @@ export class LogManager {
     return this.stored.any;
   }
 
+  /**
+   * Drops every partition's cached newest batches (later reads of them go to disk); returns the bytes dropped.
+   * For an idle broker: the cache serves consumers keeping up with producers, and those have caught up once the
+   * load is over, while the views it holds pin whole produce requests' buffers in the C heap.
+   */
+  dropTailCaches(): number {
+    return this.deps.tailBudget.releaseAll();
+  }
+
   /** Where the broker's fault injection makes segment writes fail (a full disk); unset, nothing fails. */
   get writeFaults(): WriteFaults {
     return this.deps.resources.writeFaults as WriteFaults;

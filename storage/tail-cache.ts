@@ -58,6 +58,15 @@ export class TailCacheBudget {
     if (tail.bytes === 0) this.tails.delete(tail);
   }
 
+  /** Empties every partition's tail; returns the bytes freed. */
+  releaseAll(): number {
+    let freed = 0;
+    for (const tail of this.tails.keys()) freed += tail.clear();
+    this.tails.clear();
+    this.total -= freed;
+    return freed;
+  }
+
   release(tail: PartitionTailCache): void {
     this.total -= tail.clear();
     this.tails.delete(tail);

@@ -80,6 +80,8 @@ export interface EddyOptions {
   readonly httpPort?: number | 'off';
   /** The port of the listener the bench talks to; a free one when not given (extraArgs may then name it in --listeners). */
   readonly port?: number;
+  /** Flags for node itself, before the script (e.g. --trace-gc, whose lines go to the log file). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: string }> {
@@ -90,6 +92,7 @@ export async function startEddy(opts: EddyOptions): Promise<Target & { dataDir: 
   const child = spawnTracked(
     process.execPath,
     [
+      ...(opts.nodeArgs ?? []),
       path.join(REPO_ROOT, 'bin', 'eddy.js'),
       'start',
       '--host',

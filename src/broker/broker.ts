@@ -232,7 +232,7 @@ export class Broker {
     }
   }
 
-  private accept({ socket, principal, authenticator, inPlaceReads }: AcceptedSocket, listenerName: string): void {
+  private accept({ socket, principal, authenticator, inPlaceReads, frameReads }: AcceptedSocket, listenerName: string): void {
     if (this.stopping || this.faults.refusesConnections()) {
       socket.destroy();
       return;
@@ -252,6 +252,7 @@ export class Broker {
         metrics: this.metrics,
         quotas: this.requestThrottle,
         inPlaceReads,
+        frameReads,
       },
       this.logger,
     );

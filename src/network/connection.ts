@@ -21,6 +21,7 @@ import type { AuthDecision, SaslAuthenticator } from './sasl-authenticator';
 import { BrokerMetrics } from '../metrics/broker-metrics';
 import type { RequestThrottle } from '../security/quotas/request-throttle';
 import type { InPlaceReader } from './in-place-reads';
+import { SHARED_READ_BYTES, type FrameReader } from './frame-reads';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -43,6 +44,8 @@ export interface ConnectionOptions {
   readonly quotas?: RequestThrottle;
   /** TLS sockets: reads into a reused buffer instead of 'data' events with a new Buffer per TLS record. */
   readonly inPlaceReads?: InPlaceReader;
+  /** Plaintext sockets: reads the rest of a large frame straight into its buffer, the rest into a reused one. */
+  readonly frameReads?: FrameReader;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -107,7 +110,7 @@ export class Connection {
     if (options.authenticator) this.splitter.setLimit(options.authenticator.maxFrameBytes ?? options.maxFrameBytes, 'sasl.server.max.receive.size');
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) this.scheduleIdleCheck(options.idleTimeoutMs);
-    if (options.inPlaceReads?.((bytes) => this.onData(bytes, true)) !== true) socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
+    if (!this.startReusedBufferReads()) socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     socket.on('drain', () => {
       // A client taking a large response slowly is making progress, not idling.
       this.lastActivity = Date.now();
@@ -115,6 +118,18 @@ export class Connection {
     });
     socket.on('error', (err) => this.logger.debug({ client: this.address, err: err.message }, 'socket error'));
     socket.on('close', () => this.onClosed());
+  }
+
+  /** Reads without a new Buffer per read where the listener offers a way to; false: use 'data' events. */
+  private startReusedBufferReads(): boolean {
+    const { inPlaceReads, frameReads } = this.options;
+    if (inPlaceReads !== undefined) return inPlaceReads((bytes) => this.onData(bytes, true));
+    if (frameReads === undefined) return false;
+    return frameReads({
+      directBuffer: () => (this.stopRequested ? null : this.splitter.directTarget(SHARED_READ_BYTES)),
+      directBytes: (count) => this.onDirectBytes(count),
+      sharedBytes: (bytes) => this.onData(bytes, true),
+    });
   }
 
   get isClosed(): boolean {
@@ -209,7 +224,17 @@ export class Connection {
       }
       throw err;
     }
-    if (frames.length === 0) return;
+    if (frames.length > 0) this.enqueue(frames);
+  }
+
+  /** `count` bytes were read straight into the frame the splitter is assembling. */
+  private onDirectBytes(count: number): void {
+    if (this.stopRequested) return;
+    const frame = this.splitter.filledDirectly(count);
+    if (frame !== null) this.enqueue([frame]);
+  }
+
+  private enqueue(frames: readonly Buffer[]): void {
     this.lastActivity = Date.now();
     for (const f of frames) this.queue.push(f);
     if (this.queue.length > MAX_QUEUED_FRAMES) this.socket.pause();

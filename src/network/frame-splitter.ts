@@ -5,7 +5,8 @@
 //
 // The buffers handed out are never written again, so callers may keep them (storage may keep appended batches).
 // A transient chunk (one whose memory is reused once `push` returns, see in-place-reads.ts) gives copies instead
-// of views.
+// of views. A socket may also read the rest of a large frame straight into that frame's buffer (frame-reads.ts):
+// `directTarget` hands out the unfilled part and `filledDirectly` accounts what landed there.
 
 export class FrameSizeError extends Error {}
 
@@ -52,6 +53,28 @@ export class FrameSplitter {
       at = this.fillPartial(chunk, at, frames);
     }
     return frames;
+  }
+
+  /**
+   * The unfilled rest of the frame being assembled, for a socket to read into without a copy, once at least
+   * `minBytes` of it are missing; null otherwise (the next bytes go through `push`). Reads into it must stop at its
+   * end, so the next frame's bytes never land in this one.
+   */
+  directTarget(minBytes: number): Buffer | null {
+    const frame = this.partial;
+    if (frame === null || frame.length - this.partialFilled < minBytes) return null;
+    return frame.subarray(this.partialFilled);
+  }
+
+  /** Accounts `count` bytes read into the last `directTarget()`; returns the frame when they completed it. */
+  filledDirectly(count: number): Buffer | null {
+    const frame = this.partial;
+    if (frame === null || count > frame.length - this.partialFilled) throw new Error('bytes read past the frame being assembled');
+    this.partialFilled += count;
+    if (this.partialFilled < frame.length) return null;
+    this.partial = null;
+    this.partialFilled = 0;
+    return frame;
   }
 
   /** Bytes of an unfinished frame held so far (its size prefix included). */

@@ -11,6 +11,7 @@ import { ANONYMOUS, principalText, userPrincipal, type KafkaPrincipal } from '..
 import { distinguishedName } from '../security/ssl-principal';
 import type { SaslAuthenticator } from './sasl-authenticator';
 import { inPlaceReader, type InPlaceReader } from './in-place-reads';
+import { frameReader, type FrameReader } from './frame-reads';
 
 export interface AcceptedSocket {
   readonly socket: net.Socket;
@@ -18,6 +19,8 @@ export interface AcceptedSocket {
   readonly authenticator?: SaslAuthenticator;
   /** TLS sockets: how the connection reads decrypted bytes without a Buffer per TLS record. */
   readonly inPlaceReads?: InPlaceReader;
+  /** Plaintext sockets: how the connection reads large frames straight into their own buffers. */
+  readonly frameReads?: FrameReader;
 }
 
 function peer(socket: net.Socket): string {
@@ -54,7 +57,9 @@ export function createListenerServer(security: ListenerSecurity, logger: Logger,
   // Loaded only for SASL listeners: its codecs are no part of a plain broker's start.
   const Authenticator = sasl === null ? null : (require('./sasl-authenticator') as typeof import('./sasl-authenticator')).SaslAuthenticator;
   const authenticator = (): SaslAuthenticator | undefined => (sasl === null || Authenticator === null ? undefined : new Authenticator(sasl));
-  if (security.tls === null) return net.createServer((socket) => onSocket({ socket, principal: ANONYMOUS, authenticator: authenticator() }));
+  if (security.tls === null) {
+    return net.createServer((socket) => onSocket({ socket, principal: ANONYMOUS, authenticator: authenticator(), frameReads: frameReader(socket) }));
+  }
   // Loaded only for SSL listeners: node's tls module is several milliseconds of a plain broker's start.
   const { createServer } = require('tls') as typeof import('tls');
   const server = createServer(security.tls.serverOptions, (socket) => {

@@ -1,6 +1,6 @@
 // When the broker gives memory back after a load: only once the event loop has been quiet for a few checks in a
 // row, and only when V8's heap grew by enough since the last time to be worth a full collection.
-import { DEFAULT_HEAP_TRIM, HeapTrimState, initialTrimState, nextTrimStep, startHeapTrim } from '../../../src/broker/heap-trim';
+import { DEFAULT_HEAP_TRIM, HeapTrimState, initialTrimState, nextTrimStep, startHeapTrim, type HeapTrimOptions } from '../../../src/broker/heap-trim';
 
 const MB = 1024 * 1024;
 const options = { ...DEFAULT_HEAP_TRIM, quietChecks: 3, minGrowthBytes: 8 * MB, quietUtilization: 0.05, followUpQuietChecks: 2 };
@@ -74,5 +74,21 @@ describe('heap trim', () => {
     const trim = startHeapTrim(() => undefined, { ...options, checkEveryMs: 10 });
     expect(trim.trims).toBe(0);
     trim.stop();
+  });
+
+  it('lets go of what the hook releases right before its collection', async () => {
+    const released: number[] = [];
+    const quiet: HeapTrimOptions = { ...options, checkEveryMs: 20, quietUtilization: 1.01, quietChecks: 1, minGrowthBytes: 0 };
+    const trims: number[] = [];
+    const trim = startHeapTrim(
+      () => trims.push(released.length),
+      quiet,
+      () => released.push(Date.now()),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    trim.stop();
+    expect(trim.trims).toBeGreaterThan(0);
+    // Each collection saw its hook run first.
+    expect(trims.every((hooksBefore, i) => hooksBefore === i + 1)).toBe(true);
   });
 });

@@ -93,3 +93,53 @@ test('a transient chunk gives copies: frames stay intact when its memory is reus
   const rest = Buffer.from('r');
   expect(s.push(rest, true).map((f) => f.toString())).toEqual(['par']);
 });
+
+test('the rest of a large frame is read in place: mixed with pushed chunks, frames come back whole and are never written again', () => {
+  const payloads = [Buffer.alloc(200_000, 1), Buffer.from('small'), Buffer.alloc(70_000, 2), Buffer.alloc(3, 3)];
+  for (let i = 0; i < payloads[0].length; i += 997) payloads[0][i] = i % 256;
+  const stream = Buffer.concat(payloads.map(frame));
+  const s = new FrameSplitter(1 << 20);
+  const out: Buffer[] = [];
+  const scratch = Buffer.alloc(1000);
+  let at = 0;
+  let direct = 0;
+  while (at < stream.length) {
+    const target = s.directTarget(1000);
+    if (target !== null) {
+      // As a socket read would: at most the frame's rest, here 4,321 bytes at a time.
+      const n = Math.min(target.length, 4321, stream.length - at);
+      stream.copy(target, 0, at, at + n);
+      at += n;
+      direct += n;
+      const done = s.filledDirectly(n);
+      if (done !== null) out.push(done);
+      continue;
+    }
+    // Everything else goes through one reused buffer (a transient chunk), refilled after each push.
+    const n = Math.min(scratch.length, stream.length - at);
+    stream.copy(scratch, 0, at, at + n);
+    at += n;
+    out.push(...s.push(scratch.subarray(0, n), true));
+    scratch.fill(0xee);
+  }
+  expect(direct).toBeGreaterThan(250_000);
+  expect(out).toHaveLength(payloads.length);
+  out.forEach((f, i) => expect(f.equals(payloads[i])).toBe(true));
+  expect(s.bufferedBytes).toBe(0);
+});
+
+test('no in-place target without a frame in progress or for its last bytes, and no bytes past its end', () => {
+  const s = new FrameSplitter(1 << 20);
+  expect(s.directTarget(1)).toBeNull();
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(10_000, 0);
+  expect(s.push(Buffer.concat([size, Buffer.alloc(1000)]), true)).toEqual([]);
+  expect(s.directTarget(9001)).toBeNull();
+  const target = s.directTarget(9000) as Buffer;
+  expect(target.length).toBe(9000);
+  expect(() => s.filledDirectly(9001)).toThrow();
+  expect(s.filledDirectly(8999)).toBeNull();
+  expect(s.directTarget(2)).toBeNull();
+  expect(s.filledDirectly(1)).toHaveLength(10_000);
+  expect(s.directTarget(1)).toBeNull();
+});

@@ -41,4 +41,26 @@ describe('tail cache memory', () => {
     expect(got?.map((b) => b[0])).toEqual([8, 9]);
     expect(tail.read(6n, 1 << 20, 100n, true)).toBeNull();
   });
+
+  it('gives back the batches of every partition at once, and the budget counts from zero again', async () => {
+    const budget = new TailCacheBudget(1 << 20, 8 * 1024);
+    const tails = [new PartitionTailCache(budget), new PartitionTailCache(budget)];
+    const refs = tails.flatMap((t) => fill(t, 4, 1024));
+    expect(budget.bytes).toBe(8 * 1024);
+    expect(budget.releaseAll()).toBe(8 * 1024);
+    expect(budget.bytes).toBe(0);
+    expect(tails.map((t) => [t.bytes, t.firstOffset])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
+    expect(tails[0].read(0n, 1 << 20, 100n, true)).toBeNull();
+    await tick();
+    gc();
+    await tick();
+    expect(refs.filter((r) => r.deref() !== undefined)).toHaveLength(0);
+    // Appends after the release are cached and charged as before.
+    fill(tails[1], 2, 1024);
+    expect(budget.bytes).toBe(2 * 1024);
+    expect(tails[1].read(1n, 1 << 20, 100n, true)?.length).toBe(1);
+  });
 });
