@@ -1,9 +1,9 @@
 // A consumer group member of the consumer rebalance protocol (KIP-848), as `eddy consume --group` joins a group:
 // the coordinator assigns the partitions, the member heartbeats at the interval it is told, acknowledges each new
 // assignment by reporting what it owns in the next heartbeat, commits with its member id and epoch, and leaves with
-// epoch -1. No client-side assignor is involved, which is why the tools speak this protocol rather than the classic
-// JoinGroup/SyncGroup one; a broker without ConsumerGroupHeartbeat (before Kafka 3.7) is refused with
-// UNSUPPORTED_VERSION naming the API.
+// epoch -1. No client-side assignor is involved. Brokers without ConsumerGroupHeartbeat (before Kafka 3.7) and
+// classic groups are joined with JoinGroup/SyncGroup instead (classic-group-member.ts); both kinds of member look the
+// same to `eddy consume` (ConsumerGroupMember).
 import { randomBytes } from 'crypto';
 import type { ConsumerGroupHeartbeatResponse } from '../../codecs/generated/ConsumerGroupHeartbeatResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -18,19 +18,47 @@ const REJOIN: ReadonlySet<number> = new Set([ErrorCode.FENCED_MEMBER_EPOCH, Erro
 /** Errors after which the coordinator is looked up again. */
 const NEW_COORDINATOR: ReadonlySet<number> = new Set([ErrorCode.NOT_COORDINATOR, ErrorCode.COORDINATOR_NOT_AVAILABLE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]);
 
-/** What the member owns: partitions by topic id. */
-export type Assignment = ReadonlyMap<string, readonly number[]>;
+/** A topic as the group protocols name it: the consumer protocol by id, the classic one by name. */
+export interface GroupTopic {
+  readonly name: string;
+  readonly topicId: string;
+}
 
+/** What a member owns. */
+export interface Assignment {
+  partitionsOf(topic: GroupTopic): readonly number[];
+}
+
+/** An assignment held as partitions by topic id (consumer protocol) or by name (classic), as `keyOf` says. */
+export function assignmentOf(partitions: ReadonlyMap<string, readonly number[]>, keyOf: (topic: GroupTopic) => string): Assignment {
+  return { partitionsOf: (topic) => partitions.get(keyOf(topic)) ?? [] };
+}
+
+/** Who commits: the member id, and its epoch (consumer protocol) or generation (classic). */
 export interface MemberIdentity {
   readonly memberId: string;
   readonly memberEpoch: number;
 }
 
-export class GroupMember {
+/** A member of a consumer group as `eddy consume --group` uses one, whichever protocol it speaks. */
+export interface ConsumerGroupMember {
+  readonly identity: MemberIdentity;
+  readonly assignment: Assignment;
+  /** Bumped on each new assignment, so the reader sees that it changed. */
+  readonly assignmentVersion: number;
+  readonly coordinatorNode: number;
+  /** Throws what made the background heartbeats fail (a fatal group error), if anything did. */
+  throwIfFailed(): void;
+  /** Leaves the group, so the coordinator gives its partitions to the others at once. */
+  leave(): Promise<void>;
+}
+
+export class GroupMember implements ConsumerGroupMember {
   /** A new id, as Kafka's clients make one (16 random bytes, base64url), sent from the first heartbeat on. */
   readonly memberId = randomBytes(16).toString('base64url');
   private epoch = 0;
-  private owned: Assignment = new Map();
+  /** Partitions by topic id. */
+  private owned: ReadonlyMap<string, readonly number[]> = new Map();
   /** Bumped on each new assignment, so the reader sees that it changed. */
   assignmentVersion = 0;
   private coordinator: number;
@@ -74,24 +102,18 @@ export class GroupMember {
   }
 
   get assignment(): Assignment {
-    return this.owned;
+    return assignmentOf(this.owned, (topic) => topic.topicId);
   }
 
   get coordinatorNode(): number {
     return this.coordinator;
   }
 
-  /** The partitions of topic `topicId` this member owns. */
-  partitionsOf(topicId: string): readonly number[] {
-    return this.owned.get(topicId) ?? [];
-  }
-
-  /** Throws what made the background heartbeats fail (a fatal group error), if anything did. */
   throwIfFailed(): void {
     if (this.failure !== null) throw this.failure;
   }
 
-  /** Leaves the group (epoch -1): the coordinator gives its partitions to the others at once. */
+  /** Leaves the group (epoch -1). */
   async leave(): Promise<void> {
     this.left = true;
     if (this.timer !== null) clearTimeout(this.timer);
@@ -137,7 +159,7 @@ export class GroupMember {
     checkErrorCode(answer.errorCode, `group '${this.group}'`, answer.errorMessage);
     this.epoch = answer.memberEpoch;
     if (answer.assignment !== null) {
-      await this.beforeChange(this.owned);
+      await this.beforeChange(this.assignment);
       this.owned = new Map(answer.assignment.topicPartitions.map((t) => [t.topicId, [...t.partitions].sort((a, b) => a - b)]));
       this.assignmentVersion++;
     }
