@@ -14,7 +14,7 @@ import { Writer } from '../../codecs/primitives/writer';
 import { ConsumerProtocolSubscriptionCodec } from '../../codecs/generated/ConsumerProtocolSubscription';
 import { Apis } from './apis';
 import { checkErrorCode, KafkaResponseError } from './errors';
-import { assignmentOf, type Assignment, type ConsumerGroupMember, type MemberIdentity } from './group-member';
+import { assignmentOf, HeartbeatingMember, type Assignment, type BeforeChange, type ConsumerGroupMember, type MemberIdentity } from './group-member';
 import type { KafkaClient } from './kafka-client';
 
 export const RANGE_ASSIGNOR = 'range';
@@ -78,28 +78,11 @@ function pause(ms: number): Promise<false> {
   return new Promise((resolve) => setTimeout(() => resolve(false), ms));
 }
 
-export class ClassicGroupMember implements ConsumerGroupMember {
+export class ClassicGroupMember extends HeartbeatingMember implements ConsumerGroupMember {
   private memberId = '';
   private generation = NO_GENERATION;
   /** Partitions by topic name. */
   private owned: ReadonlyMap<string, readonly number[]> = new Map();
-  assignmentVersion = 0;
-  private coordinator: number;
-  private timer: NodeJS.Timeout | null = null;
-  private failure: Error | null = null;
-  private beating: Promise<void> | null = null;
-  private left = false;
-
-  private constructor(
-    private readonly client: KafkaClient,
-    readonly group: string,
-    private readonly topics: readonly string[],
-    coordinator: number,
-    /** Runs before the partitions are given up for a rebalance, with the ones owned (to commit what was read). */
-    private readonly beforeChange: (previous: Assignment) => Promise<void>,
-  ) {
-    this.coordinator = coordinator;
-  }
 
   /** Joins `group` subscribed to `topics` and waits for the first assignment (up to `timeoutMs`). */
   static async join(
@@ -107,14 +90,14 @@ export class ClassicGroupMember implements ConsumerGroupMember {
     group: string,
     topics: readonly string[],
     timeoutMs: number,
-    beforeChange: (previous: Assignment) => Promise<void> = () => Promise.resolve(),
+    beforeChange: BeforeChange = () => Promise.resolve(),
   ): Promise<ClassicGroupMember> {
     const member = new ClassicGroupMember(client, group, topics, await client.groupCoordinator(group), beforeChange);
     const deadline = Date.now() + timeoutMs;
     while (!(await member.joinOnce())) {
       if (Date.now() > deadline) throw new KafkaResponseError(ErrorCode.REBALANCE_IN_PROGRESS, `group '${group}': no assignment within ${timeoutMs} ms`);
     }
-    member.schedule();
+    member.schedule(HEARTBEAT_INTERVAL_MS);
     return member;
   }
 
@@ -126,18 +109,8 @@ export class ClassicGroupMember implements ConsumerGroupMember {
     return assignmentOf(this.owned, (topic) => topic.name);
   }
 
-  get coordinatorNode(): number {
-    return this.coordinator;
-  }
-
-  throwIfFailed(): void {
-    if (this.failure !== null) throw this.failure;
-  }
-
   async leave(): Promise<void> {
-    this.left = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    await this.beating;
+    await this.stopHeartbeats();
     if (this.memberId === '') return;
     await this.client
       .send(
@@ -151,30 +124,17 @@ export class ClassicGroupMember implements ConsumerGroupMember {
       .catch(() => undefined);
   }
 
-  private schedule(): void {
-    if (this.left || this.failure !== null) return;
-    this.timer = setTimeout(() => {
-      this.beating = this.heartbeat()
-        .then(() => this.schedule())
-        .catch((err: unknown) => {
-          this.failure = err instanceof Error ? err : new Error(String(err));
-        })
-        .finally(() => (this.beating = null));
-    }, HEARTBEAT_INTERVAL_MS);
-    this.timer.unref();
-  }
-
   /** One heartbeat; a rebalance makes the member give its partitions up and join again. */
-  private async heartbeat(): Promise<void> {
+  protected async heartbeat(): Promise<number> {
     const answer = await this.client.send(
       Apis.Heartbeat,
       () => ({ groupId: this.group, generationId: this.generation, memberId: this.memberId, groupInstanceId: null }),
       this.coordinator,
     );
-    if (answer.errorCode === ErrorCode.NONE) return;
+    if (answer.errorCode === ErrorCode.NONE) return HEARTBEAT_INTERVAL_MS;
     if (NEW_COORDINATOR.has(answer.errorCode)) {
       this.coordinator = await this.client.groupCoordinator(this.group);
-      return;
+      return HEARTBEAT_INTERVAL_MS;
     }
     if (!REJOIN.has(answer.errorCode)) checkErrorCode(answer.errorCode, `group '${this.group}'`);
     await this.revoke();
@@ -183,6 +143,7 @@ export class ClassicGroupMember implements ConsumerGroupMember {
     while (!this.left && !(await this.joinOnce())) {
       if (Date.now() > deadline) throw new KafkaResponseError(ErrorCode.REBALANCE_IN_PROGRESS, `group '${this.group}': no assignment after a rebalance`);
     }
+    return HEARTBEAT_INTERVAL_MS;
   }
 
   /** Commits what was read of the owned partitions and gives them up (eager rebalancing). */

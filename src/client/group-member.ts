@@ -53,30 +53,70 @@ export interface ConsumerGroupMember {
   leave(): Promise<void>;
 }
 
-export class GroupMember implements ConsumerGroupMember {
+/** Runs before the assignment changes, with the one it replaces (to commit what was read). */
+export type BeforeChange = (previous: Assignment) => Promise<void>;
+
+/**
+ * What the members of both protocols share: the group's coordinator, and the heartbeats sent in the background
+ * until the member leaves or one fails (its error is thrown by the next throwIfFailed).
+ */
+export abstract class HeartbeatingMember {
+  assignmentVersion = 0;
+  protected coordinator: number;
+  protected left = false;
+  private timer: NodeJS.Timeout | null = null;
+  private failure: Error | null = null;
+  private beating: Promise<void> | null = null;
+
+  protected constructor(
+    protected readonly client: KafkaClient,
+    readonly group: string,
+    protected readonly topics: readonly string[],
+    coordinator: number,
+    protected readonly beforeChange: BeforeChange,
+  ) {
+    this.coordinator = coordinator;
+  }
+
+  get coordinatorNode(): number {
+    return this.coordinator;
+  }
+
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure;
+  }
+
+  /** One heartbeat; resolves with how long to wait before the next. */
+  protected abstract heartbeat(): Promise<number>;
+
+  /** Sends the next heartbeat in `ms`, and so on, until the member leaves or a heartbeat fails. */
+  protected schedule(ms: number): void {
+    if (this.left || this.failure !== null) return;
+    this.timer = setTimeout(() => {
+      this.beating = this.heartbeat()
+        .then((next) => this.schedule(next))
+        .catch((err: unknown) => {
+          this.failure = err instanceof Error ? err : new Error(String(err));
+        })
+        .finally(() => (this.beating = null));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Stops the heartbeats, once the one under way (if any) is done. */
+  protected async stopHeartbeats(): Promise<void> {
+    this.left = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    await this.beating;
+  }
+}
+
+export class GroupMember extends HeartbeatingMember implements ConsumerGroupMember {
   /** A new id, as Kafka's clients make one (16 random bytes, base64url), sent from the first heartbeat on. */
   readonly memberId = randomBytes(16).toString('base64url');
   private epoch = 0;
   /** Partitions by topic id. */
   private owned: ReadonlyMap<string, readonly number[]> = new Map();
-  /** Bumped on each new assignment, so the reader sees that it changed. */
-  assignmentVersion = 0;
-  private coordinator: number;
-  private timer: NodeJS.Timeout | null = null;
-  private failure: Error | null = null;
-  private beating: Promise<void> | null = null;
-  private left = false;
-
-  private constructor(
-    private readonly client: KafkaClient,
-    readonly group: string,
-    private readonly topics: readonly string[],
-    coordinator: number,
-    /** Runs before a new assignment is acknowledged, with the one it replaces (to commit what was read). */
-    private readonly beforeChange: (previous: Assignment) => Promise<void>,
-  ) {
-    this.coordinator = coordinator;
-  }
 
   /** Joins `group` subscribed to `topics` and waits for the first assignment (up to `timeoutMs`). */
   static async join(
@@ -84,7 +124,7 @@ export class GroupMember implements ConsumerGroupMember {
     group: string,
     topics: readonly string[],
     timeoutMs: number,
-    beforeChange: (previous: Assignment) => Promise<void> = () => Promise.resolve(),
+    beforeChange: BeforeChange = () => Promise.resolve(),
   ): Promise<GroupMember> {
     const member = new GroupMember(client, group, topics, await client.groupCoordinator(group), beforeChange);
     const deadline = Date.now() + timeoutMs;
@@ -105,19 +145,9 @@ export class GroupMember implements ConsumerGroupMember {
     return assignmentOf(this.owned, (topic) => topic.topicId);
   }
 
-  get coordinatorNode(): number {
-    return this.coordinator;
-  }
-
-  throwIfFailed(): void {
-    if (this.failure !== null) throw this.failure;
-  }
-
   /** Leaves the group (epoch -1). */
   async leave(): Promise<void> {
-    this.left = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    await this.beating;
+    await this.stopHeartbeats();
     await this.client.send(Apis.ConsumerGroupHeartbeat, () => this.request(LEAVE_EPOCH), this.coordinator).catch(() => undefined);
   }
 
@@ -132,21 +162,8 @@ export class GroupMember implements ConsumerGroupMember {
     };
   }
 
-  private schedule(ms: number): void {
-    if (this.left || this.failure !== null) return;
-    this.timer = setTimeout(() => {
-      this.beating = this.heartbeat()
-        .then((next) => this.schedule(next))
-        .catch((err: unknown) => {
-          this.failure = err instanceof Error ? err : new Error(String(err));
-        })
-        .finally(() => (this.beating = null));
-    }, ms);
-    this.timer.unref();
-  }
-
   /** One heartbeat; takes a new assignment when the answer carries one. Resolves with when to send the next. */
-  private async heartbeat(): Promise<number> {
+  protected async heartbeat(): Promise<number> {
     const answer: ConsumerGroupHeartbeatResponse = await this.client.send(Apis.ConsumerGroupHeartbeat, () => this.request(this.epoch), this.coordinator);
     if (REJOIN.has(answer.errorCode)) {
       this.epoch = 0;
