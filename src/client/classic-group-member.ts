@@ -137,12 +137,14 @@ export class ClassicGroupMember extends HeartbeatingMember implements ConsumerGr
       return HEARTBEAT_INTERVAL_MS;
     }
     if (!REJOIN.has(answer.errorCode)) checkErrorCode(answer.errorCode, `group '${this.group}'`);
+    this.rebalancing = true;
     await this.revoke();
     if (answer.errorCode === ErrorCode.UNKNOWN_MEMBER_ID) this.memberId = '';
     const deadline = Date.now() + REBALANCE_TIMEOUT_MS;
     while (!this.left && !(await this.joinOnce())) {
       if (Date.now() > deadline) throw new KafkaResponseError(ErrorCode.REBALANCE_IN_PROGRESS, `group '${this.group}': no assignment after a rebalance`);
     }
+    this.rebalancing = false;
     return HEARTBEAT_INTERVAL_MS;
   }
 

@@ -46,6 +46,8 @@ export interface ConsumerGroupMember {
   readonly assignment: Assignment;
   /** Bumped on each new assignment, so the reader sees that it changed. */
   readonly assignmentVersion: number;
+  /** True while the member owns nothing because it is joining again (the classic protocol's eager rebalance). */
+  readonly rebalancing: boolean;
   readonly coordinatorNode: number;
   /** Throws what made the background heartbeats fail (a fatal group error), if anything did. */
   throwIfFailed(): void;
@@ -62,6 +64,7 @@ export type BeforeChange = (previous: Assignment) => Promise<void>;
  */
 export abstract class HeartbeatingMember {
   assignmentVersion = 0;
+  rebalancing = false;
   protected coordinator: number;
   protected left = false;
   private timer: NodeJS.Timeout | null = null;

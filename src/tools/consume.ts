@@ -195,6 +195,11 @@ export async function consume(args: ToolArgs): Promise<void> {
       while (!stopping && (max === undefined || printed < max)) {
         if (member !== null) {
           member.throwIfFailed();
+          // A member joining again owns nothing for a moment; that is not the end of what it has to read.
+          if (member.rebalancing) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            continue;
+          }
           if (member.assignmentVersion !== seenAssignment) {
             seenAssignment = member.assignmentVersion;
             layout = await topicLayout(client, topic);
