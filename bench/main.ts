@@ -46,6 +46,32 @@ const ALL_SECTIONS = [
 ] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
+/** A section that makes its own table and needs nothing from the others (no shared targets, no shared table). */
+interface StandaloneSection {
+  readonly make: (targets: readonly TargetName[]) => Section;
+  readonly run: (ctx: BenchContext, out: Section) => Promise<void>;
+  /** Said before it runs, for the sections whose own progress starts late. */
+  readonly announce?: string;
+}
+
+const STANDALONE: Partial<Record<SectionName, StandaloneSection>> = {
+  codec: {
+    make: codecSection,
+    run: async (ctx, out) => {
+      await runCodec(ctx, out);
+      runCompression(ctx, out);
+    },
+    announce: 'codec figures',
+  },
+  storage: { make: storageSection, run: runStorage, announce: 'storage figures' },
+  scale: { make: scaleSection, run: runScale },
+  hostile: { make: hostileSection, run: runHostile },
+  console: { make: consoleSection, run: runConsole },
+  tls: { make: tlsSection, run: runTls },
+  faults: { make: faultsSection, run: runFaults },
+  flood: { make: floodSection, run: runFlood },
+};
+
 interface Options {
   quick: boolean;
   runs: number;
@@ -146,19 +172,17 @@ async function main(): Promise<void> {
   };
   let failure: unknown = null;
   try {
-    if (opts.only.has('codec')) {
-      const sec = codecSection();
-      sections.push(sec);
-      progress('codec figures');
-      await runCodec(ctx, sec);
-      runCompression(ctx, sec);
-    }
-    if (opts.only.has('storage')) {
-      const sec = storageSection();
-      sections.push(sec);
-      progress('storage figures');
-      await runStorage(ctx, sec);
-    }
+    const runStandalone = async (names: readonly SectionName[]): Promise<void> => {
+      for (const name of names) {
+        const spec = STANDALONE[name];
+        if (spec === undefined || !opts.only.has(name)) continue;
+        const sec = spec.make(targetNames);
+        sections.push(sec);
+        if (spec.announce !== undefined) progress(spec.announce);
+        await spec.run(ctx, sec);
+      }
+    };
+    await runStandalone(['codec', 'storage']);
     const startup = startupSection(targetNames);
     if (opts.only.has('startup')) {
       sections.push(startup);
@@ -195,36 +219,7 @@ async function main(): Promise<void> {
       for (const t of targets.values()) await t.stop();
       targets.clear();
     }
-    if (opts.only.has('scale')) {
-      const sec = scaleSection(targetNames);
-      sections.push(sec);
-      await runScale(ctx, sec);
-    }
-    if (opts.only.has('hostile')) {
-      const sec = hostileSection();
-      sections.push(sec);
-      await runHostile(ctx, sec);
-    }
-    if (opts.only.has('console')) {
-      const sec = consoleSection();
-      sections.push(sec);
-      await runConsole(ctx, sec);
-    }
-    if (opts.only.has('tls')) {
-      const sec = tlsSection();
-      sections.push(sec);
-      await runTls(ctx, sec);
-    }
-    if (opts.only.has('faults')) {
-      const sec = faultsSection();
-      sections.push(sec);
-      await runFaults(ctx, sec);
-    }
-    if (opts.only.has('flood')) {
-      const sec = floodSection(targetNames);
-      sections.push(sec);
-      await runFlood(ctx, sec);
-    }
+    await runStandalone(['scale', 'hostile', 'console', 'tls', 'faults', 'flood']);
   } catch (err) {
     failure = err;
     progress(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -22,6 +22,14 @@ import { FetchRequestCodec, type FetchRequestInit } from '../../codecs/generated
 import { FetchResponseCodec, type FetchResponse } from '../../codecs/generated/FetchResponse';
 import { FindCoordinatorRequestCodec, type FindCoordinatorRequestInit } from '../../codecs/generated/FindCoordinatorRequest';
 import { FindCoordinatorResponseCodec, type FindCoordinatorResponse } from '../../codecs/generated/FindCoordinatorResponse';
+import { HeartbeatRequestCodec, type HeartbeatRequestInit } from '../../codecs/generated/HeartbeatRequest';
+import { HeartbeatResponseCodec, type HeartbeatResponse } from '../../codecs/generated/HeartbeatResponse';
+import { JoinGroupRequestCodec, type JoinGroupRequestInit } from '../../codecs/generated/JoinGroupRequest';
+import { JoinGroupResponseCodec, type JoinGroupResponse } from '../../codecs/generated/JoinGroupResponse';
+import { LeaveGroupRequestCodec, type LeaveGroupRequestInit } from '../../codecs/generated/LeaveGroupRequest';
+import { LeaveGroupResponseCodec, type LeaveGroupResponse } from '../../codecs/generated/LeaveGroupResponse';
+import { SyncGroupRequestCodec, type SyncGroupRequestInit } from '../../codecs/generated/SyncGroupRequest';
+import { SyncGroupResponseCodec, type SyncGroupResponse } from '../../codecs/generated/SyncGroupResponse';
 import { IncrementalAlterConfigsRequestCodec, type IncrementalAlterConfigsRequestInit } from '../../codecs/generated/IncrementalAlterConfigsRequest';
 import { IncrementalAlterConfigsResponseCodec, type IncrementalAlterConfigsResponse } from '../../codecs/generated/IncrementalAlterConfigsResponse';
 import { InitProducerIdRequestCodec, type InitProducerIdRequestInit } from '../../codecs/generated/InitProducerIdRequest';
@@ -78,6 +86,10 @@ export const Apis = {
   OffsetCommit: api<OffsetCommitResponse, OffsetCommitRequestInit>(OffsetCommitRequestCodec, OffsetCommitResponseCodec, 2, 9),
   DeleteGroups: api<DeleteGroupsResponse, DeleteGroupsRequestInit>(DeleteGroupsRequestCodec, DeleteGroupsResponseCodec, 0),
   InitProducerId: api<InitProducerIdResponse, InitProducerIdRequestInit>(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 0),
+  JoinGroup: api<JoinGroupResponse, JoinGroupRequestInit>(JoinGroupRequestCodec, JoinGroupResponseCodec, 0),
+  SyncGroup: api<SyncGroupResponse, SyncGroupRequestInit>(SyncGroupRequestCodec, SyncGroupResponseCodec, 0),
+  Heartbeat: api<HeartbeatResponse, HeartbeatRequestInit>(HeartbeatRequestCodec, HeartbeatResponseCodec, 0),
+  LeaveGroup: api<LeaveGroupResponse, LeaveGroupRequestInit>(LeaveGroupRequestCodec, LeaveGroupResponseCodec, 0),
   ConsumerGroupHeartbeat: api<ConsumerGroupHeartbeatResponse, ConsumerGroupHeartbeatRequestInit>(
     ConsumerGroupHeartbeatRequestCodec,
     ConsumerGroupHeartbeatResponseCodec,

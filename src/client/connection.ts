@@ -77,8 +77,17 @@ export class BrokerConnection {
     });
   }
 
-  /** Sends a request and resolves with its decoded answer. */
-  request<Res, Init>(request: MessageCodec<unknown, Init>, response: MessageCodec<Res, unknown>, version: number, body: Init): Promise<Res> {
+  /**
+   * Sends a request and resolves with its decoded answer, failing the connection when none comes within
+   * `timeoutMs` (the connection's request timeout unless a request is known to wait longer, as JoinGroup does).
+   */
+  request<Res, Init>(
+    request: MessageCodec<unknown, Init>,
+    response: MessageCodec<Res, unknown>,
+    version: number,
+    body: Init,
+    timeoutMs: number = this.requestTimeoutMs,
+  ): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       if (this.failure !== null) {
         reject(this.failure);
@@ -86,8 +95,8 @@ export class BrokerConnection {
       }
       const correlationId = this.write(request, version, body);
       const timer = setTimeout(() => {
-        this.fail(new BrokerUnreachableError(formatAddress(this.address), `no answer to ${request.name} within ${this.requestTimeoutMs} ms`));
-      }, this.requestTimeoutMs);
+        this.fail(new BrokerUnreachableError(formatAddress(this.address), `no answer to ${request.name} within ${timeoutMs} ms`));
+      }, timeoutMs);
       this.inFlight.push({
         correlationId,
         decode: (reader) => response.decode(reader, version),

@@ -109,12 +109,15 @@ export class KafkaClient {
     return version;
   }
 
-  /** Sends `api` to `nodeId` (the bootstrap broker by default) at the negotiated version, with a body for it. */
-  async send<Res, Init>(api: ToolApi<Res, Init>, body: (version: number) => Init, nodeId: number = BOOTSTRAP): Promise<Res> {
+  /**
+   * Sends `api` to `nodeId` (the bootstrap broker by default) at the negotiated version, with a body for it;
+   * `timeoutMs` for a request the broker may hold longer than the client's timeout (JoinGroup).
+   */
+  async send<Res, Init>(api: ToolApi<Res, Init>, body: (version: number) => Init, nodeId: number = BOOTSTRAP, timeoutMs?: number): Promise<Res> {
     const version = await this.versionFor(api, nodeId);
     const { connection } = await this.session(nodeId);
     try {
-      return await connection.request(api.request, api.response, version, body(version));
+      return await connection.request(api.request, api.response, version, body(version), timeoutMs);
     } catch (err) {
       // A connection that failed is not used again: the next request to that broker opens a new one.
       if (err instanceof BrokerUnreachableError) this.forget(nodeId);

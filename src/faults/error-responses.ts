@@ -20,51 +20,105 @@ function numbers(value: unknown): number[] {
   return Array.isArray(value) ? (value as number[]) : [];
 }
 
-const produce: Builder = (req, errorCode) => ({
-  responses: list(req.topicData).map((t) => ({
-    name: t.name,
-    topicId: t.topicId ?? ZERO_UUID,
-    partitionResponses: list(t.partitionData).map((p) => ({
-      index: p.index,
-      errorCode,
-      baseOffset: NO_OFFSET,
-      logAppendTimeMs: NO_OFFSET,
-      logStartOffset: NO_OFFSET,
-    })),
-  })),
-});
+/** Where a request lists its topics and their partitions, by field name; the answer lists them back. */
+interface PartitionLists {
+  /** The request's topic list and, in each topic, its partition list and each partition's index. */
+  readonly topics: string;
+  readonly partitions: string;
+  readonly index: string;
+  /** The topic's name field, the same in request and answer. */
+  readonly name: string;
+  /** Whether the answer's topics carry a topic id (the request's, else the zero id). */
+  readonly topicId: boolean;
+  /** The answer's topic list, each topic's partition list and each partition's index. */
+  readonly answerTopics: string;
+  readonly answerPartitions: string;
+  readonly answerIndex: string;
+}
 
-const fetch: Builder = (req, errorCode) => ({
-  errorCode,
-  sessionId: 0,
-  responses: list(req.topics).map((t) => ({
-    topic: t.topic,
-    topicId: t.topicId ?? ZERO_UUID,
-    partitions: list(t.partitions).map((p) => ({
-      partitionIndex: p.partition,
-      errorCode,
-      highWatermark: NO_OFFSET,
-      lastStableOffset: NO_OFFSET,
-      logStartOffset: NO_OFFSET,
-      abortedTransactions: null,
-      preferredReadReplica: -1,
-      records: Buffer.alloc(0),
+/**
+ * The answer shape most partitioned APIs share: every topic of the request with every partition it named, each
+ * partition with the error and the API's placeholders beside it (`placeholders` is not copied: it is read-only).
+ */
+function perPartition(lists: PartitionLists, placeholders: Fields = {}): Builder {
+  return (req, errorCode) => ({
+    [lists.answerTopics]: list(req[lists.topics]).map((t) => ({
+      [lists.name]: t[lists.name],
+      ...(lists.topicId ? { topicId: t.topicId ?? ZERO_UUID } : {}),
+      [lists.answerPartitions]: list(t[lists.partitions]).map((p) => ({ [lists.answerIndex]: p[lists.index], errorCode, ...placeholders })),
     })),
-  })),
-});
+  });
+}
 
-const listOffsets: Builder = (req, errorCode) => ({
-  topics: list(req.topics).map((t) => ({
-    name: t.name,
-    partitions: list(t.partitions).map((p) => ({
-      partitionIndex: p.partitionIndex,
-      errorCode,
-      timestamp: NO_OFFSET,
-      offset: NO_OFFSET,
-      leaderEpoch: NO_EPOCH,
-    })),
-  })),
-});
+const produce = perPartition(
+  {
+    topics: 'topicData',
+    partitions: 'partitionData',
+    index: 'index',
+    name: 'name',
+    topicId: true,
+    answerTopics: 'responses',
+    answerPartitions: 'partitionResponses',
+    answerIndex: 'index',
+  },
+  { baseOffset: NO_OFFSET, logAppendTimeMs: NO_OFFSET, logStartOffset: NO_OFFSET },
+);
+
+const fetchTopics = perPartition(
+  {
+    topics: 'topics',
+    partitions: 'partitions',
+    index: 'partition',
+    name: 'topic',
+    topicId: true,
+    answerTopics: 'responses',
+    answerPartitions: 'partitions',
+    answerIndex: 'partitionIndex',
+  },
+  {
+    highWatermark: NO_OFFSET,
+    lastStableOffset: NO_OFFSET,
+    logStartOffset: NO_OFFSET,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: Buffer.alloc(0),
+  },
+);
+
+const fetch: Builder = (req, errorCode, version) => ({ errorCode, sessionId: 0, ...fetchTopics(req, errorCode, version) });
+
+/** The lists of ListOffsets, OffsetCommit, TxnOffsetCommit and DeleteRecords: topics by name, partitions by partitionIndex. */
+const BY_PARTITION_INDEX: PartitionLists = {
+  topics: 'topics',
+  partitions: 'partitions',
+  index: 'partitionIndex',
+  name: 'name',
+  topicId: false,
+  answerTopics: 'topics',
+  answerPartitions: 'partitions',
+  answerIndex: 'partitionIndex',
+};
+
+const listOffsets = perPartition(BY_PARTITION_INDEX, { timestamp: NO_OFFSET, offset: NO_OFFSET, leaderEpoch: NO_EPOCH });
+
+/** OffsetCommit and TxnOffsetCommit: partitions by partitionIndex, each with the error. */
+const commitLike = perPartition({ ...BY_PARTITION_INDEX, topicId: true });
+
+const deleteRecords = perPartition(BY_PARTITION_INDEX, { lowWatermark: NO_OFFSET });
+
+const offsetForLeaderEpoch = perPartition(
+  {
+    topics: 'topics',
+    partitions: 'partitions',
+    index: 'partition',
+    name: 'topic',
+    topicId: false,
+    answerTopics: 'topics',
+    answerPartitions: 'partitions',
+    answerIndex: 'partition',
+  },
+  { leaderEpoch: NO_EPOCH, endOffset: NO_OFFSET },
+);
 
 const metadata: Builder = (req, errorCode) => ({
   errorCode,
@@ -78,15 +132,6 @@ const metadata: Builder = (req, errorCode) => ({
     isInternal: false,
     partitions: [],
     topicAuthorizedOperations: NO_OPERATIONS,
-  })),
-});
-
-/** OffsetCommit and TxnOffsetCommit: partitions by partitionIndex, each with the error. */
-const commitLike: Builder = (req, errorCode) => ({
-  topics: list(req.topics).map((t) => ({
-    name: t.name,
-    topicId: t.topicId ?? ZERO_UUID,
-    partitions: list(t.partitions).map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
   })),
 });
 
@@ -133,20 +178,6 @@ const deleteTopics: Builder = (req, errorCode) => {
   const byState = list(req.topics).map((t) => ({ name: t.name, topicId: t.topicId ?? ZERO_UUID, errorCode }));
   return { responses: [...byName, ...byState] };
 };
-
-const deleteRecords: Builder = (req, errorCode) => ({
-  topics: list(req.topics).map((t) => ({
-    name: t.name,
-    partitions: list(t.partitions).map((p) => ({ partitionIndex: p.partitionIndex, lowWatermark: NO_OFFSET, errorCode })),
-  })),
-});
-
-const offsetForLeaderEpoch: Builder = (req, errorCode) => ({
-  topics: list(req.topics).map((t) => ({
-    topic: t.topic,
-    partitions: list(t.partitions).map((p) => ({ errorCode, partition: p.partition, leaderEpoch: NO_EPOCH, endOffset: NO_OFFSET })),
-  })),
-});
 
 const addPartitionsToTxn: Builder = (req, errorCode, version) => {
   if (version >= 4) return { errorCode };

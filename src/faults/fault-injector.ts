@@ -291,24 +291,27 @@ export class FaultInjector {
     return null;
   }
 
+  /**
+   * The handler with `handle` going through the rules first. Everything else is the handler's own (handlers are
+   * plain objects from defineHandler): decoding and encoding cost a wrapped API no extra call, and whatever a
+   * handler carries besides the ApiHandler fields stays there for the connection to see.
+   */
   private wrap(handler: ApiHandler): ApiHandler {
-    return {
-      apiKey: handler.apiKey,
-      minVersion: handler.minVersion,
-      maxVersion: handler.maxVersion,
-      decodeRequest: (reader, version) => handler.decodeRequest(reader, version),
-      handle: (request, ctx) => this.handle(handler, request, ctx),
-      encodeResponse: (response, writer, version) => handler.encodeResponse(response, writer, version),
-    };
+    return { ...handler, handle: (request, ctx) => this.handle(handler, request, ctx) };
   }
 
-  /** The first rule that matches the request and fires, or null. Looks at the body only for rules the header left. */
+  /**
+   * The first rule that matches the request and fires, or null. Looks at the body only for rules the header left,
+   * and at the clock only for rules with a time window; every request of a wrapped API comes through here.
+   */
   private decide(header: RequestHeaderFacts, request: unknown): RuleState | null {
     let now = 0;
     for (const state of this.requestRules) {
-      if (!state.headerMatches(header)) continue;
-      if (now === 0) now = Date.now();
-      if (!state.live(now)) continue;
+      if (!state.headerMatches(header) || !state.hasFiringsLeft()) continue;
+      if (state.windowed) {
+        if (now === 0) now = Date.now();
+        if (!state.inWindow(now)) continue;
+      }
       if (state.needsBody && !state.bodyMatches(header.apiKey, request, this.hooks.topicNameOf)) continue;
       if (state.fire()) return state;
     }

@@ -85,8 +85,13 @@ function consumeCommand(c: Argv): Argv {
       alias: 'g',
       type: 'string',
       requiresArg: true,
+      describe: 'Join the group as a consumer: read the partitions it assigns, from its committed offsets, and commit as it goes and where it stops',
+    })
+    .option('group-protocol', {
+      type: 'string',
+      requiresArg: true,
       describe:
-        'Join the group as a consumer (KIP-848 protocol): read the partitions it assigns, from its committed offsets, and commit as it goes and where it stops',
+        "With --group: consumer (KIP-848) or classic (JoinGroup/SyncGroup, range assignor), as Kafka's group.protocol; default consumer when the broker serves it, else classic",
     })
     .option('partition', { alias: 'p', type: 'number', array: true, describe: 'Read only these partitions (repeatable)' })
     .option('format', {

@@ -1,12 +1,14 @@
 // `eddy consume <topic>`: prints a topic's records from a chosen start (earliest by default, latest, an offset, a
 // time, or a group's committed offsets) up to the end offsets seen at start, then exits; --follow keeps waiting for
-// new records until Ctrl-C, --max stops after N. With --group, the tool joins the group as a consumer (KIP-848's
-// ConsumerGroupHeartbeat, see client/group-member.ts): it reads the partitions the coordinator assigns it, from the
-// group's committed offsets, commits what it read of a partition before giving it up and all of it when it stops,
-// and leaves the group.
+// new records until Ctrl-C, --max stops after N. With --group, the tool joins the group as a consumer, with the
+// protocol --group-protocol names (KIP-848's ConsumerGroupHeartbeat, client/group-member.ts, or the classic
+// JoinGroup/SyncGroup, client/classic-group-member.ts; by default the first when the broker serves it): it reads
+// the partitions it is assigned, from the group's committed offsets, commits what it read of a partition before
+// giving it up and all of it when it stops, and leaves the group.
 import type { ConsumedRecord } from '../client/fetcher';
 import { TopicFetcher } from '../client/fetcher';
-import { GroupMember, type Assignment } from '../client/group-member';
+import type { Assignment, ConsumerGroupMember } from '../client/group-member';
+import { GROUP_PROTOCOLS, joinConsumerGroup, type GroupProtocol } from '../client/group-join';
 import { commitOffsets, committedOffsets } from '../client/groups';
 import type { KafkaClient } from '../client/kafka-client';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionOf, topicLayout, type TopicLayout } from '../client/topics';
@@ -141,8 +143,15 @@ async function addPartitions(
 
 /** The reading's positions of the partitions of `assignment` that are this topic's. */
 function positionsIn(reading: Reading, layout: TopicLayout, assignment: Assignment): Map<number, bigint> {
-  const owned = new Set(assignment.get(layout.topicId) ?? []);
+  const owned = new Set(assignment.partitionsOf(layout));
   return new Map([...reading.next].filter(([p]) => owned.has(p)));
+}
+
+function parseGroupProtocol(text: string | undefined): GroupProtocol | undefined {
+  if (text === undefined) return undefined;
+  const protocol = GROUP_PROTOCOLS.find((p) => p === text);
+  if (protocol === undefined) throw new UsageError(`--group-protocol must be ${GROUP_PROTOCOLS.join(' or ')}, got "${text}"`);
+  return protocol;
 }
 
 export async function consume(args: ToolArgs): Promise<void> {
@@ -154,6 +163,8 @@ export async function consume(args: ToolArgs): Promise<void> {
   const group = args.string('group');
   const asked = args.integers('partition');
   if (group !== undefined && asked.length > 0) throw new UsageError('--partition cannot be used with --group: the group assigns the partitions');
+  const protocol = parseGroupProtocol(args.string('group-protocol'));
+  if (protocol !== undefined && group === undefined) throw new UsageError('--group-protocol goes with --group');
   await withClient(args, async (client) => {
     let layout = await topicLayout(client, topic);
     const reading: Reading = { next: new Map(), ends: new Map() };
@@ -161,11 +172,11 @@ export async function consume(args: ToolArgs): Promise<void> {
       if (group !== undefined && member !== null) await commitOffsets(client, member.coordinatorNode, group, topic, offsets, member.identity);
     };
     // With a group, the coordinator says which partitions to read; what was read of one it takes away is committed first.
-    let member: GroupMember | null = null;
+    let member: ConsumerGroupMember | null = null;
     if (group !== undefined) {
-      member = await GroupMember.join(client, group, [topic], client.timeout, (previous) => commit(positionsIn(reading, layout, previous)));
+      member = await joinConsumerGroup(client, protocol, group, [topic], (previous) => commit(positionsIn(reading, layout, previous)));
     }
-    const assigned = (): number[] => (member === null ? [...reading.next.keys()] : [...member.partitionsOf(layout.topicId)]);
+    const assigned = (): number[] => (member === null ? [...reading.next.keys()] : [...member.assignment.partitionsOf(layout)]);
     const initial =
       member !== null ? assigned() : asked.length > 0 ? asked.map((p) => partitionOf(layout, p).partition) : layout.partitions.map((p) => p.partition);
     await addPartitions(args, client, layout, initial, isolation, reading, null);
@@ -184,6 +195,11 @@ export async function consume(args: ToolArgs): Promise<void> {
       while (!stopping && (max === undefined || printed < max)) {
         if (member !== null) {
           member.throwIfFailed();
+          // A member joining again owns nothing for a moment; that is not the end of what it has to read.
+          if (member.rebalancing) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            continue;
+          }
           if (member.assignmentVersion !== seenAssignment) {
             seenAssignment = member.assignmentVersion;
             layout = await topicLayout(client, topic);

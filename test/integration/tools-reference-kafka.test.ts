@@ -1,5 +1,6 @@
 // The `eddy` tools speak the protocol, not Eddy: the same commands against the reference Apache Kafka (topic
-// create and list, produce with keys and compression, consume back, a group's offsets, cluster info).
+// create and list, produce with keys and compression, consume back as a group member of either protocol, a
+// group's offsets, cluster info).
 import { eddy } from '../helpers/eddy-tools';
 import { describeWithReferenceKafka, startReferenceKafka, type ReferenceKafka } from '../helpers/reference-kafka';
 
@@ -41,6 +42,21 @@ describeWithReferenceKafka('eddy tools against Apache Kafka', () => {
 
     const described = (await eddy(['group', 'describe', 'ref-group', '--json', ...b()])).json<{ offsets: { lag: number }[] }>();
     expect(described.offsets.map((o) => o.lag)).toEqual([0, 0]);
+    // The classic protocol (JoinGroup/SyncGroup, range assignment computed by the tool as the group's leader).
+    const classic = await eddy(['consume', 'ref-tools', '-g', 'ref-classic', '--group-protocol', 'classic', '--json', ...b()]);
+    expect([classic.code, classic.stderr]).toEqual([0, '']);
+    const classicRecords = classic.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { key: string; value: string });
+    expect(classicRecords.map((r) => `${r.key}=${r.value}`).sort()).toEqual([...lines].sort());
+    const classicGroup = (await eddy(['group', 'describe', 'ref-classic', '--json', ...b()])).json<{
+      type: string;
+      state: string;
+      offsets: { lag: number }[];
+    }>();
+    expect(classicGroup).toMatchObject({ type: 'classic', state: 'Empty' });
+    expect(classicGroup.offsets.map((o) => o.lag)).toEqual([0, 0]);
     const info = (await eddy(['cluster', 'info', '--json', ...b()])).json<{ brokers: unknown[]; apiVersions: { name: string; shared: number | null }[] }>();
     expect(info.brokers).toHaveLength(1);
     expect(info.apiVersions.find((a) => a.name === 'Fetch')?.shared).toBe(18);

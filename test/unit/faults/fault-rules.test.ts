@@ -4,6 +4,7 @@ import { apiCatalog } from '../../../src/faults/fault-injector';
 import { describeRule, FaultRuleError, parseFaultRule, parseFaultRules, splitTracking } from '../../../src/faults/fault-rules';
 import { RuleState, seededRandom } from '../../../src/faults/rule-state';
 import { requestFacts } from '../../../src/faults/request-facts';
+import { ZERO_UUID } from '../../../codecs/protocol/uuid';
 
 const apis = apiCatalog(buildHandlerTable());
 const parse = (rule: unknown) => parseFaultRule(rule, apis, 'r1');
@@ -90,6 +91,11 @@ test('rules match on header facts first, then on the topics, partitions, groups 
   expect(state.headerMatches({ apiKey: 0, apiVersion: 9, clientId: 'app' })).toBe(true);
   expect(state.headerMatches({ apiKey: 0, apiVersion: 9, clientId: 'other' })).toBe(false);
   expect(state.headerMatches({ apiKey: 1, apiVersion: 9, clientId: 'app' })).toBe(false);
+  // A rule for every API: an error one skips the APIs whose answer cannot carry it (CreateAcls, 30), others do not.
+  const everyApiError = new RuleState(parse({ action: { type: 'error', error: 'NOT_COORDINATOR' } }), 0);
+  const everyApiHold = new RuleState(parse({ action: 'hold' }), 0);
+  expect([30, 0, 300].map((apiKey) => everyApiError.headerMatches({ apiKey, apiVersion: 0, clientId: null }))).toEqual([false, true, true]);
+  expect([30, 0, 300].map((apiKey) => everyApiHold.headerMatches({ apiKey, apiVersion: 0, clientId: null }))).toEqual([true, true, true]);
   const produce = { transactionalId: 'tx', topicData: [{ name: 'orders', partitionData: [{ index: 1 }, { index: 0 }] }] };
   const facts = requestFacts(0, produce, () => undefined);
   expect(facts).toEqual({ topics: [{ topic: 'orders', partitions: [0, 1] }], groups: [], transactionalIds: ['tx'] });
@@ -130,6 +136,28 @@ test('a rule matches the body as the tracked facts say, field by field, for ever
     [0, { transactionalId: 'tx', topicData: [{ name: 'orders', partitionData: [{ index: 1 }, { index: 0 }] }] }],
     [0, { transactionalId: null, topicData: [{ name: 'other', partitionData: [{ index: 2 }] }] }],
     [1, { topics: [{ topic: '', topicId: 'id1', partitions: [{ partition: 3 }] }] }],
+    // Produce and Fetch are read by their own fields (request-match.ts): ids, empty lists, several topics.
+    [0, { transactionalId: 't1', topicData: [{ name: '', topicId: 'id1', partitionData: [{ index: 3 }] }] }],
+    [
+      0,
+      {
+        transactionalId: null,
+        topicData: [
+          { name: 'orders', topicId: ZERO_UUID, partitionData: [] },
+          { name: 'named', partitionData: [{ index: 0 }] },
+        ],
+      },
+    ],
+    [
+      1,
+      {
+        topics: [
+          { topic: 'orders', topicId: ZERO_UUID, partitions: [{ partition: 1 }, { partition: 2 }] },
+          { topic: '', topicId: 'unknown-id', partitions: [] },
+        ],
+      },
+    ],
+    [1, { topics: [{ topic: 'orders', topicId: ZERO_UUID, partitions: [] }] }],
     [3, { topics: [{ name: 'orders' }] }],
     [10, { key: 'g', keyType: 0, coordinatorKeys: [] }],
     [10, { key: '', keyType: 1, coordinatorKeys: ['t1', 't2'] }],
@@ -147,6 +175,8 @@ test('a rule matches the body as the tracked facts say, field by field, for ever
     { group: 'g8', topic: 'orders' },
     { transactionalId: 't1' },
     { transactionalId: 'tx', topic: 'orders', partition: 1 },
+    { topic: 'unknown-id' },
+    { transactionalId: 't1', partition: 3 },
   ];
   for (const match of matches) {
     const state = new RuleState(parse({ match, action: 'hold' }), 0);
