@@ -6,15 +6,15 @@
 // way; V8 counts that memory towards its next full GC (9 major GCs per 500 such requests, about a quarter of the
 // broker's CPU at 1 KB records). Reading into the frame's buffer costs its 1 MiB alone and no copy.
 //
-// Node reads into a caller's buffer when a socket has `onread` (net.Socket keeps the buffer, the callback and an
-// optional generator of the next buffer under the symbols kBuffer, kBufferCb and kBufferGen, and honours them in
-// pause/resume and on EOF). Accepted sockets are built by net.Server without that option, so it is switched on here:
-// after every read the generator names where the next read goes, which lets reads follow the frame splitter's
-// state. When this Node does not have the slots, nothing changes and the caller reads 'data' events as before.
+// Node reads into a caller's buffer when a socket has `onread`, with an optional generator naming each next read's
+// buffer; accepted sockets are built by net.Server without that option, so it is switched on (socket-read-slots.ts):
+// the generator lets reads follow the frame splitter's state. When this Node does not have the slots, nothing
+// changes and the caller reads 'data' events as before.
 //
 // Bytes read into the shared buffer are valid only during the call (the splitter copies what it keeps, in transient
 // mode); bytes read into a frame's buffer are that frame's, which the splitter hands out once it is complete.
 import type { Socket } from 'net';
+import { readIntoUserBuffers, SHARED_READ_BYTES, sharedReadBuffer } from './socket-read-slots';
 
 /** Where a connection's reads go, and what it is told after each. */
 export interface FrameReadTarget {
@@ -30,54 +30,30 @@ export interface FrameReadTarget {
 export type FrameReader = (target: FrameReadTarget) => boolean;
 
 /**
- * Large enough for many small requests per read (a read syscall and a callback each). Also the least a frame must
- * still miss for its rest to be read directly: a shorter rest is copied from here, arriving with whatever follows
- * it in one read rather than in a read of its own.
+ * The shared buffer's size, large enough for many small requests per read (a read syscall and a callback each). Also
+ * the least a frame must still miss for its rest to be read directly: a shorter rest is copied from the shared
+ * buffer, arriving with whatever follows it in one read rather than in a read of its own.
  */
-export const SHARED_READ_BYTES = 64 * 1024;
-
-let shared: Buffer | null = null;
-
-interface ReadHandle {
-  useUserBuffer?: (buffer: Uint8Array) => void;
-}
-
-type SymbolSlots = Record<symbol, unknown>;
-
-function ownSymbol(socket: Socket, description: string): symbol | undefined {
-  return Object.getOwnPropertySymbols(socket).find((s) => s.description === description);
-}
+export { SHARED_READ_BYTES };
 
 /** Switches `socket` to frame reads; bytes it had already buffered are delivered first, on the next tick. */
 export function readFrames(socket: Socket, target: FrameReadTarget): boolean {
-  const handle = (socket as unknown as { _handle: ReadHandle | null })._handle;
-  const bufferSlot = ownSymbol(socket, 'kBuffer');
-  const callbackSlot = ownSymbol(socket, 'kBufferCb');
-  const generatorSlot = ownSymbol(socket, 'kBufferGen');
-  if (handle === null || typeof handle.useUserBuffer !== 'function' || bufferSlot === undefined || callbackSlot === undefined || generatorSlot === undefined) {
-    return false;
-  }
-  const slots = socket as unknown as SymbolSlots;
-  if (slots[bufferSlot] !== null || slots[callbackSlot] !== null || slots[generatorSlot] !== null) return false;
-  const early = socket.readableLength > 0 ? (socket.read() as Buffer | null) : null;
-  const sharedBuffer = (shared ??= Buffer.allocUnsafeSlow(SHARED_READ_BYTES));
+  const sharedBuffer = sharedReadBuffer();
   // Whether the buffer the handle reads into now is a frame's (set each time the next one is chosen).
   let direct = false;
-  slots[bufferSlot] = sharedBuffer;
-  slots[callbackSlot] = (length: number, buffer: Buffer): void => {
-    if (direct) target.directBytes(length);
-    else target.sharedBytes(buffer.subarray(0, length));
-  };
-  // Node calls this after every read callback and reads next into what it returns (kept alive in kBuffer).
-  slots[generatorSlot] = (): Buffer => {
-    const frame = target.directBuffer();
-    direct = frame !== null;
-    return frame ?? sharedBuffer;
-  };
-  handle.useUserBuffer(sharedBuffer);
-  if (early !== null) process.nextTick(() => target.sharedBytes(early));
-  socket.resume();
-  return true;
+  return readIntoUserBuffers(socket, sharedBuffer, {
+    onRead: (length, buffer) => {
+      if (direct) target.directBytes(length);
+      else target.sharedBytes(buffer.subarray(0, length));
+    },
+    // Node calls this after every read callback and reads next into what it returns (kept alive in kBuffer).
+    nextBuffer: () => {
+      const frame = target.directBuffer();
+      direct = frame !== null;
+      return frame ?? sharedBuffer;
+    },
+    onEarlyBytes: (bytes) => target.sharedBytes(bytes),
+  });
 }
 
 /** A FrameReader for one accepted plaintext socket. */
