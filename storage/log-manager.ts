@@ -3,7 +3,7 @@
 // admin requests cannot interleave their file operations.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { randomUUID } from 'crypto';
+import type * as Crypto from 'crypto';
 import type { Logger } from './logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
@@ -33,6 +33,9 @@ import {
 import { makeDurable, WrittenFiles } from './durable-barrier';
 import { checkTopicName, newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 import { WriteFaults } from './write-faults';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -305,7 +308,7 @@ export class LogManager {
       this.catalog.remove(name);
       await this.catalog.save();
       if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
-      const tag = randomUUID().replace(/-/g, '');
+      const tag = crypto().randomUUID().replace(/-/g, '');
       for (let p = 0; p < topic.partitions; p++) {
         await list[p]?.closeForDeletion();
         const dir = path.join(this.dataDir, partitionDirName(name, p));
