@@ -3,7 +3,7 @@
 // deserialises the bytecode of every function the start path runs instead of parsing and compiling ~1.4 MB of
 // source on each start. A missing, stale or rejected cache only costs that compile; it never changes behaviour.
 // bin/eddy.js also asks this module whether the bundle is current (see startBundleIsCurrent).
-import * as crypto from 'crypto';
+import type * as Crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vm from 'vm';
@@ -46,6 +46,8 @@ export interface CacheKey {
 }
 
 export function sha256Of(source: string): string {
+  // Required here: hashing is rare (see cachedDataFor), and crypto is ~36 built-in modules a start does without.
+  const crypto = require('crypto') as typeof Crypto;
   // latin1: the bundle is ASCII (esbuild escapes the rest), and this encoding hashes its text without a UTF-8 pass.
   return crypto.createHash('sha256').update(source, 'latin1').digest('hex');
 }

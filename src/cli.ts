@@ -7,7 +7,6 @@ import { BrokerConfig, BrokerConfigKeys } from './config/broker-config';
 import { createLogger, type Logger } from './logger';
 import { parseCommandLine, StartOptions } from './cli-args';
 import { readyInfo, removeReadyFile, writeReadyFile } from './kit/ready-info';
-import { startHeapTrim } from './broker/heap-trim';
 
 export type { StartOptions } from './cli-args';
 
@@ -33,6 +32,9 @@ export function brokerOverrides(opts: StartOptions, env: NodeJS.ProcessEnv): Rec
   return out;
 }
 
+/** How long after the start the idle heap trim begins watching (its check interval). */
+const HEAP_TRIM_START_DELAY_MS = 1000;
+
 export async function runStart(opts: StartOptions): Promise<void> {
   let faults: unknown;
   try {
@@ -56,11 +58,15 @@ export async function runStart(opts: StartOptions): Promise<void> {
   // This process is the broker's alone, so it may give back what a load made V8 grow once the load has passed.
   // The tail cache goes with it: views of produce requests that pin whole request buffers in the C heap, of no use
   // to consumers that caught up during the load (a later reader gets those batches from the page cache).
-  startHeapTrim(
-    (trim) => logger.debug({ committedBeforeBytes: trim.committedBefore, committedAfterBytes: trim.committedAfter, ms: trim.ms }, 'heap trimmed after load'),
-    undefined,
-    () => broker.logs.dropTailCaches(),
-  );
+  // Started a check interval later: it acts only after seconds of quiet anyway, and its module and built-ins (v8,
+  // perf_hooks: 11 modules) then load after the first requests were answered, not before.
+  setTimeout(() => {
+    loadHeapTrim().startHeapTrim(
+      (trim) => logger.debug({ committedBeforeBytes: trim.committedBefore, committedAfterBytes: trim.committedAfter, ms: trim.ms }, 'heap trimmed after load'),
+      undefined,
+      () => broker.logs.dropTailCaches(),
+    );
+  }, HEAP_TRIM_START_DELAY_MS).unref();
   // Signals are handled from here on, so a stop during the HTTP server's start still closes the log cleanly.
   let httpStarting: Promise<{ readonly url: string; close(): Promise<void> } | null> = Promise.resolve(null);
   let signals = 0;
@@ -140,6 +146,11 @@ function requireLate(...segments: string[]): unknown {
 /** The tools: not needed to start a broker. */
 function loadTools(): typeof import('./tools/main') {
   return requireLate('tools', 'main.js') as typeof import('./tools/main');
+}
+
+/** The idle heap trim (broker/heap-trim.ts); a literal path, so it stays in the start bundle, run on first use. */
+function loadHeapTrim(): typeof import('./broker/heap-trim') {
+  return require('./broker/heap-trim') as typeof import('./broker/heap-trim');
 }
 
 /** The fault rules file's reader: needed only with --faults; a literal path, as its rules go to the broker's own fault code. */

@@ -1,6 +1,5 @@
 // Walks the batches of a segment file through their headers only. Recovery uses the validating form (size,
 // magic, CRC, offset order) to find where intact data ends; reads and index rebuilds use the same walk.
-import type { FileHandle } from 'fs/promises';
 import {
   BATCH_HEADER,
   BATCH_LOG_OVERHEAD,
@@ -12,7 +11,7 @@ import {
   batchSize,
   isBatchCrcValid,
 } from '../codecs/records/batch-header';
-import { readAt } from './fd-pool';
+import { readAt, SegmentFile } from './fd-pool';
 
 const SCAN_CHUNK_BYTES = 1 << 20;
 
@@ -36,7 +35,7 @@ export interface ScanOutcome {
  * With `verify`, checks magic and CRC as well as framing; offsets must start at or above `minBaseOffset` and grow.
  */
 export async function scanSegmentFile(
-  handle: FileHandle,
+  handle: SegmentFile,
   fileSize: number,
   minBaseOffset: bigint,
   verify: boolean,
@@ -96,7 +95,7 @@ const HEADER_SCAN_BLOCK = 16 * 1024;
  * Walks headers from `from` until `limit`, returning the first batch `accept` says yes to, or null.
  * Reads in small blocks so a scan over a few index intervals costs one or two reads.
  */
-export async function findBatch(handle: FileHandle, from: number, limit: number, accept: (header: BatchHeaderAt) => boolean): Promise<BatchHeaderAt | null> {
+export async function findBatch(handle: SegmentFile, from: number, limit: number, accept: (header: BatchHeaderAt) => boolean): Promise<BatchHeaderAt | null> {
   let block: Buffer = Buffer.alloc(0);
   let blockStart = from;
   let pos = from;

@@ -3,13 +3,24 @@
 // (pinned) is never closed under its user; a close requested meanwhile happens when the last user lets go.
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
-import type { FileHandle } from 'fs/promises';
 import { freshReadBuffers, ReadBufferSource } from './read-buffers';
 
+/**
+ * What users of the pool get: the calls segments make on an open file. A FileHandle is one (files opened in the
+ * thread pool); DescriptorFile is the other (files an append opened synchronously).
+ */
+export interface SegmentFile {
+  readonly fd: number;
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  truncate(length: number): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
 interface PoolEntry {
-  opening: Promise<FileHandle>;
+  opening: Promise<SegmentFile>;
   /** Set once the open succeeded, so appends can write without waiting on a promise. */
-  handle: FileHandle | null;
+  handle: SegmentFile | null;
   pins: number;
   evictWhenIdle: boolean;
   /** The pool's insertion count when this entry was last put at the back of the recency order. */
@@ -47,7 +58,7 @@ export class FdPool {
    * Runs `fn` with the file open read-write; the handle must not be kept after `fn` settles. With `create`, a file
    * not open yet is created (emptied if it exists): a new segment's first append opens it once.
    */
-  async use<T>(file: string, fn: (handle: FileHandle) => Promise<T>, create = false): Promise<T> {
+  async use<T>(file: string, fn: (handle: SegmentFile) => Promise<T>, create = false): Promise<T> {
     const entry = this.acquire(file, create);
     try {
       const handle = await entry.opening;
@@ -67,6 +78,30 @@ export class FdPool {
     if (entry === undefined || entry.handle === null) return null;
     this.markUsed(file, entry);
     return entry.handle.fd;
+  }
+
+  /**
+   * Opens the existing `file` read-write synchronously and returns its descriptor, valid like openFd's; null when
+   * it does not exist or the open failed (the caller's waiting path opens it again and reports why). For appends:
+   * an open costs microseconds, a thread-pool round trip far more, and a connection's next request waits for this
+   * one's answer (a producer's first batch to each of 10,000 partitions).
+   */
+  openNow(file: string): number | null {
+    const known = this.entries.get(file);
+    if (known !== undefined) return known.handle === null ? null : this.openFd(file);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, fs.constants.O_RDWR);
+    } catch {
+      return null;
+    }
+    const handle = new DescriptorFile(fd);
+    // Pinned while the pool trims, so that this newest entry is not the one closed.
+    const entry: PoolEntry = { opening: Promise.resolve(handle), handle, pins: 1, evictWhenIdle: false, inserted: 0 };
+    this.insert(file, entry);
+    this.trim();
+    entry.pins--;
+    return fd;
   }
 
   /**
@@ -114,7 +149,7 @@ export class FdPool {
     if (entry !== undefined) {
       this.markUsed(file, entry);
     } else {
-      const opening = fsp.open(file, create ? 'w+' : 'r+');
+      const opening: Promise<SegmentFile> = fsp.open(file, create ? 'w+' : 'r+');
       const created: PoolEntry = { opening, handle: null, pins: 0, evictWhenIdle: false, inserted: 0 };
       // The error reaches the awaiting user; here a failed open is only dropped so the next user retries.
       opening.then(
@@ -171,7 +206,34 @@ export class FdPool {
   }
 }
 
-async function closeQuietly(opening: Promise<FileHandle>): Promise<void> {
+/** A descriptor opened synchronously, with the calls of SegmentFile through fs's callback API. Closes once. */
+class DescriptorFile implements SegmentFile {
+  private closed = false;
+
+  constructor(readonly fd: number) {}
+
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
+    return new Promise((resolve, reject) => {
+      fs.read(this.fd, buffer, offset, length, position, (err, bytesRead) => (err === null ? resolve({ bytesRead }) : reject(err)));
+    });
+  }
+
+  truncate(length: number): Promise<void> {
+    return new Promise((resolve, reject) => fs.ftruncate(this.fd, length, (err) => (err === null ? resolve() : reject(err))));
+  }
+
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => fs.fsync(this.fd, (err) => (err === null ? resolve() : reject(err))));
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve, reject) => fs.close(this.fd, (err) => (err === null ? resolve() : reject(err))));
+  }
+}
+
+async function closeQuietly(opening: Promise<SegmentFile>): Promise<void> {
   try {
     const handle = await opening;
     await handle.close();
@@ -199,7 +261,7 @@ function remainingBuffers(buffers: readonly Buffer[], skip: number): Buffer[] {
  * Reads up to `length` bytes at `position` into a buffer from `into`; the result (a view of that buffer) is shorter
  * only at end of file.
  */
-export async function readAt(handle: FileHandle, position: number, length: number, into: ReadBufferSource = freshReadBuffers): Promise<Buffer> {
+export async function readAt(handle: SegmentFile, position: number, length: number, into: ReadBufferSource = freshReadBuffers): Promise<Buffer> {
   const taken = into.take(length);
   const buf = taken.length === length ? taken : taken.subarray(0, length);
   let done = 0;
@@ -215,7 +277,7 @@ export async function readAt(handle: FileHandle, position: number, length: numbe
  * readAt for bytes known to be in the page cache (written by this process): a copy costs less than the thread-pool
  * round trip of an asynchronous read, and on a busy machine that round trip waits for a CPU twice.
  */
-export function readAtSync(handle: FileHandle, position: number, length: number, into: ReadBufferSource = freshReadBuffers): Buffer {
+export function readAtSync(handle: SegmentFile, position: number, length: number, into: ReadBufferSource = freshReadBuffers): Buffer {
   const taken = into.take(length);
   const buf = taken.length === length ? taken : taken.subarray(0, length);
   let done = 0;

@@ -209,6 +209,12 @@ async function recoverSegments(segments: LogSegment[], clean: boolean, present: 
     }
   }
   const active = segments[segments.length - 1];
+  // Empty (a partition created but never written, its file made at creation): nothing to trust, scan or cut, and
+  // its indexes are in memory until it holds data; thousands of such partitions load without reading a byte.
+  if (active.size === 0) {
+    active.activate();
+    return;
+  }
   // A clean shutdown leaves no index files for a segment below index.interval.bytes (see close): rebuild at once.
   const indexed = active.size === 0 || (present.has(path.basename(active.paths.index)) && present.has(path.basename(active.paths.timeIndex)));
   if (clean && indexed && (await active.openAsActive())) return;

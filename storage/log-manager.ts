@@ -3,7 +3,7 @@
 // admin requests cannot interleave their file operations.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { randomUUID } from 'crypto';
+import type * as Crypto from 'crypto';
 import type { Logger } from './logger';
 import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
@@ -24,7 +24,7 @@ import {
   exists,
   forEachLimited,
   loadStartOffsets,
-  makePartitionDirs,
+  makePartitionFiles,
   removeDeletedTopicDirs,
   removeStaleDirs,
   segmentFilesSize,
@@ -33,6 +33,9 @@ import {
 import { makeDurable, WrittenFiles } from './durable-barrier';
 import { checkTopicName, newTopicId, TopicCatalog, TopicMetadata } from './topic-catalog';
 import { WriteFaults } from './write-faults';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -84,7 +87,7 @@ export class LogManager {
   private closed = false;
   /** Topics with partitions created in this process whose log objects are built on first use (partition()). */
   private readonly unbuilt = new Map<string, { below: number; config: LogConfig }>();
-  /** Background creation of new partitions' directories, per topic (see createPartitionLogs). */
+  /** Background creation of new partitions' directories and files, per topic (see createPartitionLogs). */
   private readonly dirJobs = new Map<string, Promise<void>>();
   private shutdownSync: 'auto' | 'syncfs' | 'fsync' = 'auto';
   private readonly stored: StoredPartitions;
@@ -314,7 +317,7 @@ export class LogManager {
       this.catalog.remove(name);
       await this.catalog.save();
       if (this.deps.startOffsets.forgetTopic(name)) await this.deps.startOffsets.persist();
-      const tag = randomUUID().replace(/-/g, '');
+      const tag = crypto().randomUUID().replace(/-/g, '');
       for (let p = 0; p < topic.partitions; p++) {
         await list[p]?.closeForDeletion();
         const dir = path.join(this.dataDir, partitionDirName(name, p));
@@ -503,19 +506,20 @@ export class LogManager {
 
   /**
    * Makes partitions [from, to) of a topic the catalog already lists available without waiting for any file
-   * work: like a Kafka broker creating logs after the controller committed the topic, the directories are made in
-   * the background (makeDirs); a partition's log object is built on first use (partition()), and a partition
-   * written to before its directory exists makes it on that first append (LogSegment.deferred). Left-over
+   * work: like a Kafka broker creating logs after the controller committed the topic, each partition's directory and
+   * empty first segment file are made in the background (makePartitionFiles, off the event loop), so that a
+   * partition's first append only opens its file; a partition's log object is built on first use (partition()), and
+   * one written to before its files exist makes them on that first append (LogSegment.deferred). Left-over
    * directories of an earlier topic of the same name are removed first, so a new topic never inherits records. A
-   * crash before the directories exist loses nothing: loading creates those of every partition the catalog lists.
+   * crash before the files exist loses nothing: a listed partition without them loads as an empty log.
    */
   private async createPartitionLogs(topic: string, from: number, to: number, config: LogConfig): Promise<void> {
     await removeStaleDirs(this.dataDir, topic, from, to, this.logger);
     this.unbuilt.set(topic, { below: to, config });
     const previous = this.dirJobs.get(topic) ?? Promise.resolve();
     const job: Promise<void> = previous
-      .then(() => makePartitionDirs(this.dataDir, topic, from, to))
-      .catch((err: unknown) => this.logger.error({ topic, err }, 'creating partition directories failed; partitions make theirs on first append'))
+      .then(() => makePartitionFiles(this.dataDir, topic, from, to, (p) => this.logs.get(topic)?.[p]?.awaitsFirstFile === false))
+      .catch((err: unknown) => this.logger.error({ topic, err }, 'creating partition files failed; partitions make theirs on first append'))
       .finally(() => {
         if (this.dirJobs.get(topic) === job) this.dirJobs.delete(topic);
       });
@@ -523,7 +527,7 @@ export class LogManager {
   }
 
   /**
-   * Resolves once the background creation of partition directories (of `topic`, or of every topic) is done.
+   * Resolves once the background creation of partition directories and files (of `topic`, or of every topic) is done.
    * Deletion and shutdown wait for it; tests use it to look at the directories.
    */
   async directoriesCreated(topic?: string): Promise<void> {

@@ -230,6 +230,11 @@ export class PartitionLog {
     return this.local.activeSegment.baseOffset;
   }
 
+  /** True until the first append made or opened the first segment's file (the background may still make it). */
+  get awaitsFirstFile(): boolean {
+    return this.local.segments.length === 1 && this.local.activeSegment.awaitsFirstFile;
+  }
+
   /** The closed segments, oldest first (the active segment is never cleaned). */
   closedSegments(): readonly LogSegment[] {
     return this.changes.closedSegments();

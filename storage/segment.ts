@@ -3,10 +3,9 @@
 // closed segments load theirs lazily through the shared IndexCache. File handles come from the shared FdPool.
 import * as fs from 'fs';
 import { promises as fsp } from 'fs';
-import type { FileHandle } from 'fs/promises';
 import type { Logger } from './logger';
 import { writeFileAtomic, isNotFound, fsyncDir, fsyncIfPresent } from './atomic-file';
-import { FdPool, readAt, readAtSync } from './fd-pool';
+import { FdPool, readAt, readAtSync, SegmentFile } from './fd-pool';
 import { StorageWriteError } from './errors';
 import { segmentPaths, SegmentPaths, DELETED_SUFFIX } from './file-names';
 import { IndexCache, IndexHolder } from './index-cache';
@@ -88,10 +87,9 @@ export class LogSegment implements IndexHolder {
   }
 
   /**
-   * An empty active segment whose `.log` file is created by its first append. A topic with thousands of
-   * partitions then costs one directory per partition when it is created, and the file only once a partition is
-   * written to. Nothing reads the file before that (the segment is empty), and a directory left without any segment
-   * loads as an empty log.
+   * An empty active segment whose `.log` file may not exist yet: a new partition's is made in the background by the
+   * log manager, and the first append opens it or, coming first, creates it (appendFdNow). Nothing reads the file
+   * before that (the segment is empty), and a directory left without any segment loads as an empty log.
    */
   static deferred(dir: string, baseOffset: bigint, limits: IndexLimits, res: SegmentResources): LogSegment {
     const seg = new LogSegment(dir, baseOffset, 0, limits, res, true, Date.now());
@@ -227,13 +225,12 @@ export class LogSegment implements IndexHolder {
   }
 
   /**
-   * The first append: the pool's open creates the file, one open where a create, a close and a reopen were (a
-   * topic's first write to each of thousands of partitions pays it per partition). A partition written before the
-   * background creation reached its directory makes the directory itself.
+   * A first append whose synchronous open failed (appendFdNow): the pool's open creates the file, making the
+   * directory first if it is missing, and reports what went wrong if it fails again.
    */
   private async createWith<T>(write: (fd: number) => T): Promise<T> {
     let opened = false;
-    const firstWrite = async (h: FileHandle): Promise<T> => {
+    const firstWrite = async (h: SegmentFile): Promise<T> => {
       opened = true;
       this.fileMissing = false;
       return write(h.fd);
@@ -247,10 +244,23 @@ export class LogSegment implements IndexHolder {
     }
   }
 
-  /** The append descriptor when no open is needed, else null (see withAppendFd). */
+  /**
+   * The append descriptor without waiting: the pool's if the file is open, else opened now, synchronously (an open
+   * of an existing file costs microseconds). A first append opens the file the log manager made when the partition
+   * was created. Null when there is no file to open (this append came before the background made it) or the open
+   * failed: the waiting path (withAppendFd) then creates it in the thread pool, since a creation can hold the disk's
+   * journal for a millisecond, or reports the error.
+   */
   appendFdNow(): number | null {
-    if (this.fileMissing) return null;
-    return this.res.fdPool.openFd(this.paths.log);
+    const pool = this.res.fdPool;
+    const fd = pool.openFd(this.paths.log) ?? pool.openNow(this.paths.log);
+    if (fd !== null) this.fileMissing = false;
+    return fd;
+  }
+
+  /** True until the first append opened or made the `.log` file of a segment made by deferred(). */
+  get awaitsFirstFile(): boolean {
+    return this.fileMissing;
   }
 
   /**
@@ -406,11 +416,6 @@ export class LogSegment implements IndexHolder {
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
-  /**
-   * Creates the deferred `.log` file, empty as the segment is. Synchronous like the append that follows: two
-   * short syscalls once per segment cost less than two round trips through libuv's thread pool. The directory
-   * may be missing too: the log manager makes new partitions' directories in the background.
-   */
   private emptyIndexes(): Indexes {
     return {
       offsets: new OffsetIndex(this.baseOffset, maxIndexEntries(this.limits.segmentIndexBytes, OFFSET_INDEX_ENTRY_SIZE)),

@@ -2,10 +2,13 @@
 // data directory and replaced atomically on every change.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { randomUUID } from 'crypto';
+import type * as Crypto from 'crypto';
 import { writeFileAtomic, isNotFound } from './atomic-file';
 import { CATALOG_FILE } from './file-names';
 import { InvalidTopicError } from './errors';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export interface TopicMetadata {
   name: string;
@@ -37,7 +40,7 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 /** A random (v4) topic id; Kafka reserves the all-zero id, which randomUUID never yields. */
 export function newTopicId(): string {
-  return randomUUID();
+  return crypto().randomUUID();
 }
 
 function parseTopic(value: unknown, file: string): TopicMetadata {

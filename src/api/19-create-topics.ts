@@ -103,6 +103,10 @@ export const createTopicsHandler = defineHandler({
         results.push(failure(t.name, err.code, err.message));
       }
     }
+    if (!request.validateOnly) {
+      const created = results.flatMap((r) => (r.errorCode === ErrorCode.NONE && r.name !== undefined ? [r.name] : []));
+      await service.partitionFilesMade(created, request.timeoutMs);
+    }
     for (const [name, count] of counts) if (count > 1) results.push(failure(name, ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'));
     for (const [name, count] of counts)
       if (count === 1 && !mayCreate(name)) results.push(failure(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'Authorization failed.'));

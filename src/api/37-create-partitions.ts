@@ -72,6 +72,10 @@ export const createPartitionsHandler = defineHandler({
         results.push({ name: t.name, errorCode: err.code, errorMessage: err.message });
       }
     }
+    if (!request.validateOnly) {
+      const grown = results.filter((r) => r.errorCode === ErrorCode.NONE).map((r) => r.name);
+      await services.topics.partitionFilesMade(grown, request.timeoutMs);
+    }
     return { throttleTimeMs: settleMutationQuota(ctx, quota), results };
   },
 });

@@ -118,7 +118,9 @@ export class Broker {
     const { config, logger } = options;
     const started = process.hrtime.bigint();
     const dataDir = path.resolve(config.dataDir);
-    const identity = loadOrCreateIdentity(dataDir, config.nodeId);
+    const { identity, persisted } = loadOrCreateIdentity(dataDir, config.nodeId);
+    // Awaited before the listeners bind; a failure before then must not surface as an unhandled rejection.
+    persisted.catch(() => undefined);
     // Dynamic broker configs are laid over the static ones before anything reads them.
     const dynamicConfigs = await DynamicBrokerConfigs.open(config, dataDir, logger);
     const listenerNames = parseListeners(config.get(BrokerConfigKeys.LISTENERS).join(',')).map((spec) => spec.name);
@@ -151,6 +153,7 @@ export class Broker {
     const broker = new Broker(config, logger, logs, identity, coordinators, security, dynamicConfigs);
     try {
       if (options.faults !== undefined) broker.faults.add(options.faults);
+      await persisted;
       await broker.bindListeners();
     } catch (err) {
       await coordinators.shutdown();

@@ -158,6 +158,8 @@ function runningBroker(broker: Broker, dataDir: string, http: RunningHttpServer 
     readyInfo: () => info,
     createTopic: async (name, partitions = -1, configs = {}) => {
       const created = await broker.topics.create({ name, numPartitions: partitions, replicationFactor: -1, configs: configText(configs) });
+      // As CreateTopics answers (at its default timeout): once the partitions' files exist, first writes only open them.
+      await broker.topics.partitionFilesMade([name], 60_000);
       return { name: created.name, topicId: created.topicId, partitions: created.partitions };
     },
     deleteTopic: (name) => broker.topics.delete(name),

@@ -4,11 +4,15 @@
 // Kafka's default validator does (an unsecured JWS: alg "none", empty signature, a string principal claim, exp in
 // the future), or, when sasl.oauthbearer.jwks.endpoint.url names a local JWKS file, as a signed JWT verified against
 // those keys with the expected issuer and audience. The token's expiry bounds the session (KIP-368).
-import { createPublicKey, verify, type KeyObject, type JsonWebKey } from 'crypto';
+import type { KeyObject, JsonWebKey } from 'crypto';
+import type * as Crypto from 'crypto';
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { SaslAuthenticationError, SaslError, type SaslServer } from './sasl-server';
 import { SecurityConfigError } from '../listener-security';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export interface UnsecuredValidation {
   readonly kind: 'unsecured';
@@ -92,7 +96,7 @@ function verifySignature(validation: JwksValidation, header: Record<string, unkn
   if (alg === undefined) throw new InvalidToken(`Unsupported signature algorithm ${String(header.alg)}`);
   const key = typeof header.kid === 'string' ? validation.keys.get(header.kid) : validation.keys.size === 1 ? [...validation.keys.values()][0] : undefined;
   if (key === undefined) throw new InvalidToken('No key in the JWKS matches the token');
-  const ok = verify(
+  const ok = crypto().verify(
     alg.hash,
     Buffer.from(signed, 'ascii'),
     { key, ...(alg.pss ? { padding: 6, saltLength: -1 } : {}), ...(alg.ec ? { dsaEncoding: 'ieee-p1363' as const } : {}) },
@@ -135,7 +139,7 @@ export function loadJwks(location: string): Map<string, KeyObject> {
     throw new SecurityConfigError(`Cannot read the JWKS ${file}: ${(err as Error).message}`);
   }
   const keys = new Map<string, KeyObject>();
-  (parsed.keys ?? []).forEach((jwk, i) => keys.set(jwk.kid ?? `#${i}`, createPublicKey({ key: jwk, format: 'jwk' })));
+  (parsed.keys ?? []).forEach((jwk, i) => keys.set(jwk.kid ?? `#${i}`, crypto().createPublicKey({ key: jwk, format: 'jwk' })));
   if (keys.size === 0) throw new SecurityConfigError(`The JWKS ${file} holds no keys`);
   return keys;
 }

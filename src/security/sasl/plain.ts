@@ -1,23 +1,26 @@
 // SASL/PLAIN (RFC 4616) as Kafka's PlainSaslServer: one message "[authzid] NUL user NUL password", checked
 // against the configured users, with Kafka's messages for each failure.
-import { timingSafeEqual, createHash } from 'crypto';
+import type * as Crypto from 'crypto';
 import { SaslAuthenticationError, type SaslServer } from './sasl-server';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 /** Looks a PLAIN user's password up; null for an unknown user. */
 export type PasswordLookup = (user: string) => string | null;
 
 function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return crypto().createHash('sha256').update(text, 'utf8').digest();
 }
 
 /** Compares digests so neither the length nor the content of the stored password leaks through timing. */
 function passwordMatches(expected: string | null, given: string): boolean {
   const got = digest(given);
   if (expected === null) {
-    timingSafeEqual(got, got);
+    crypto().timingSafeEqual(got, got);
     return false;
   }
-  return timingSafeEqual(digest(expected), got);
+  return crypto().timingSafeEqual(digest(expected), got);
 }
 
 function splitMessage(message: string): [string, string, string] {

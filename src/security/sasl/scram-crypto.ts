@@ -2,7 +2,10 @@
 // password by PBKDF2 (Hi), client and server keys, the stored key, signatures. A credential keeps only the salt,
 // the iteration count, the stored key and the server key: enough to check a client's proof and sign the answer,
 // not enough to log in as the user.
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'crypto';
+import type * as Crypto from 'crypto';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export type ScramMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
 
@@ -35,16 +38,16 @@ function hashName(mechanism: ScramMechanism): 'sha256' | 'sha512' {
 }
 
 export function hmac(mechanism: ScramMechanism, key: Buffer, data: Buffer | string): Buffer {
-  return createHmac(hashName(mechanism), key).update(data).digest();
+  return crypto().createHmac(hashName(mechanism), key).update(data).digest();
 }
 
 export function hash(mechanism: ScramMechanism, data: Buffer): Buffer {
-  return createHash(hashName(mechanism)).update(data).digest();
+  return crypto().createHash(hashName(mechanism)).update(data).digest();
 }
 
 export function saltedPassword(mechanism: ScramMechanism, password: string, salt: Buffer, iterations: number): Buffer {
   const length = mechanism === 'SCRAM-SHA-256' ? 32 : 64;
-  return pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, length, hashName(mechanism));
+  return crypto().pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, length, hashName(mechanism));
 }
 
 /** What the broker keeps of a salted password (AlterUserScramCredentials sends the salted password itself). */
@@ -55,7 +58,7 @@ export function credentialFromSalted(mechanism: ScramMechanism, salt: Buffer, sa
 
 /** A fresh credential for a password given in clear (the users file). */
 export function credentialFromPassword(mechanism: ScramMechanism, password: string, iterations = MIN_ITERATIONS): ScramCredential {
-  const salt = randomBytes(24);
+  const salt = crypto().randomBytes(24);
   return credentialFromSalted(mechanism, salt, saltedPassword(mechanism, password, salt, iterations), iterations);
 }
 

@@ -2,9 +2,12 @@
 // failures of Kafka's ScramSaslServer: client-first (user, nonce) gets the salt and iterations, client-final
 // (proof) is checked against the stored key and answered with the server signature. Delegation-token logins
 // (the tokenauth extension) are refused: Eddy has no delegation tokens.
-import { randomBytes, timingSafeEqual } from 'crypto';
+import type * as Crypto from 'crypto';
 import { SaslAuthenticationError, SaslError, type SaslServer } from './sasl-server';
 import { hash, hmac, MIN_ITERATIONS, xor, type ScramCredential, type ScramMechanism } from './scram-crypto';
+
+/** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
+const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
 export type ScramCredentialLookup = (user: string, mechanism: ScramMechanism) => ScramCredential | null;
 
@@ -72,7 +75,7 @@ export class ScramSaslServer implements SaslServer {
     if (credential.iterations < MIN_ITERATIONS) {
       throw new SaslError(`Iterations ${credential.iterations} is less than the minimum ${MIN_ITERATIONS} for ${this.mechanism}`);
     }
-    const nonce = clientNonce + randomBytes(18).toString('base64url');
+    const nonce = clientNonce + crypto().randomBytes(18).toString('base64url');
     const serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
     this.first = { user, credential, clientFirstBare, serverFirst, nonce };
     return Buffer.from(serverFirst, 'utf8');
@@ -89,7 +92,7 @@ export class ScramSaslServer implements SaslServer {
     const clientSignature = hmac(this.mechanism, storedKey, authMessage);
     if (proof.length !== clientSignature.length) throw new SaslError('Invalid client credentials');
     const computedStoredKey = hash(this.mechanism, xor(clientSignature, proof));
-    if (!timingSafeEqual(computedStoredKey, storedKey)) throw new SaslError('Invalid client credentials');
+    if (!crypto().timingSafeEqual(computedStoredKey, storedKey)) throw new SaslError('Invalid client credentials');
     this.done = first.user;
     this.first = null;
     return Buffer.from(`v=${hmac(this.mechanism, serverKey, authMessage).toString('base64')}`, 'utf8');

@@ -39,7 +39,7 @@ test('bin/eddy.js answers --help and --version from the bundle as the compiled C
   expect(compiled(['--version']).trim()).toBe(version);
 });
 
-test("a started broker from the bundle has run no handler module but ApiVersions', and no coordinator", () => {
+test("a started broker from the bundle has run no handler module but ApiVersions', no coordinator, no heap trim", () => {
   // V8's precise coverage counts calls of each function of the bundle. esbuild runs each module's body in a
   // wrapper function named after its file (dist/src/...), on its first require: a count of 0 means it never ran.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-lazy-'));
@@ -73,6 +73,9 @@ test("a started broker from the bundle has run no handler module but ApiVersions
     expect(all).toEqual(expect.arrayContaining(coordinators));
     expect(handlers(ran)).toEqual(['dist/src/api/18-api-versions.js']);
     expect(ran.filter((n) => coordinators.includes(n))).toEqual([]);
+    // The idle heap trim starts a second after the start (cli.ts), with its v8 and perf_hooks built-ins.
+    expect(all).toContain('dist/src/broker/heap-trim.js');
+    expect(ran).not.toContain('dist/src/broker/heap-trim.js');
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

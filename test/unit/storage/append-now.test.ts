@@ -2,6 +2,7 @@
 // once or decline having written nothing, keep the order of queued appends, leave concurrent appends to group
 // commit, and fail exactly the append whose write failed.
 import * as fs from 'fs';
+import * as path from 'path';
 import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { NODE_FILE_WRITER } from '../../../storage/fd-pool';
 import { CorruptRecordError, FileWriter, LogClosedError, PartitionLog, RecordBatchTooLargeError, StorageWriteError } from '../../../storage';
@@ -61,14 +62,36 @@ describe('PartitionLog.appendNow', () => {
     expect((await log.read(1n, 1 << 20)).batches).toHaveLength(1);
   });
 
-  it('declines a partition whose segment file is not made yet; append() then writes it', async () => {
+  it("writes a partition's first append at once into the file made at creation, else declines it to append()", async () => {
+    data.manager = await openManager(data.dir);
+    await data.manager.createTopic('t', 2000);
+    // No yield since createTopic: the background has not made the last partition's file; append() makes it.
+    const early = data.manager.partition('t', 1999) as PartitionLog;
+    expect(early.appendNow(batch(1, 'a'))).toBeNull();
+    expect(early.logEndOffset).toBe(0n);
+    expect(await early.append(batch(1, 'a'))).toMatchObject({ baseOffset: 0n });
+    await data.manager.directoriesCreated();
+    const made = data.manager.partition('t', 0) as PartitionLog;
+    expect(made.appendNow(batch(2, 'b'))).toMatchObject({ baseOffset: 0n, lastOffset: 1n });
+    expect(early.logEndOffset).toBe(1n);
+    expect(made.logEndOffset).toBe(2n);
+    expect((await made.read(0n, 1 << 20)).batches).toHaveLength(1);
+    expect((await early.read(0n, 1 << 20)).batches).toHaveLength(1);
+  });
+
+  it('declines a first append whose segment file cannot be opened; append() then reports the failure', async () => {
     data.manager = await openManager(data.dir);
     await data.manager.createTopic('t', 1);
+    await data.manager.directoriesCreated();
     const log = data.manager.partition('t', 0) as PartitionLog;
-    const records = batch(1, 'a');
-    expect(log.appendNow(records)).toBeNull();
+    // A directory where the segment file should be: no open of it can succeed.
+    const segment = path.join(data.dir, 't-0', '00000000000000000000.log');
+    fs.rmSync(segment);
+    fs.mkdirSync(segment);
+    expect(log.appendNow(batch(1, 'a'))).toBeNull();
     expect(log.logEndOffset).toBe(0n);
-    expect(await log.append(records)).toMatchObject({ baseOffset: 0n });
+    await expect(log.append(batch(1, 'a'))).rejects.toThrow();
+    expect(log.logEndOffset).toBe(0n);
   });
 
   it('declines while appends are queued, so offsets follow arrival order', async () => {

@@ -1,5 +1,6 @@
-// Creating partitions cheaply: directories are made in the background after the catalog lists the topic, segment
-// files appear with a partition's first append, and nothing of that may cost a record or resurrect old data.
+// Creating partitions cheaply: directories and empty first segment files are made in the background after the
+// catalog lists the topic (as Kafka makes them when it creates a partition), a partition written before them makes
+// its own, and nothing of that may cost a record or resurrect old data.
 import * as fs from 'fs';
 import * as path from 'path';
 import { LogManager } from '../../../storage';
@@ -31,15 +32,33 @@ describe('partition creation', () => {
     for (const d of dirs.splice(0)) removeDir(d);
   });
 
-  it('makes every partition directory, and segment files only for partitions written to', async () => {
+  it('makes every partition directory with an empty first segment, which the first append opens', async () => {
     const dir = fresh();
     const m = await open(dir);
     await m.createTopic('many', 600);
     await m.directoriesCreated();
-    for (let p = 0; p < 600; p++) expect(fs.readdirSync(partitionDir(dir, 'many', p))).toEqual([]);
-    await (await m.loadedPartition('many', 7))?.append(batch(2));
-    expect(fs.readdirSync(partitionDir(dir, 'many', 7))).toContain('00000000000000000000.log');
-    expect(fs.readdirSync(partitionDir(dir, 'many', 8))).toEqual([]);
+    for (let p = 0; p < 600; p++) expect(fs.readdirSync(partitionDir(dir, 'many', p))).toEqual(['00000000000000000000.log']);
+    const segment = path.join(partitionDir(dir, 'many', 7), '00000000000000000000.log');
+    expect(fs.statSync(segment).size).toBe(0);
+    const written = await (await m.loadedPartition('many', 7))?.append(batch(2));
+    expect(written?.baseOffset).toBe(0n);
+    expect(fs.statSync(segment).size).toBeGreaterThan(0);
+    expect(fs.statSync(path.join(partitionDir(dir, 'many', 8), '00000000000000000000.log')).size).toBe(0);
+  });
+
+  it('never lets the background creation replace a file an earlier append made', async () => {
+    const dir = fresh();
+    const m = await open(dir);
+    await m.createTopic('race', 1500);
+    // Before the background reaches them: the last partitions' first appends make their own files.
+    for (const p of [1497, 1498, 1499]) expect((await (await m.loadedPartition('race', p))?.append(batch(2)))?.baseOffset).toBe(0n);
+    await m.directoriesCreated();
+    for (const p of [1497, 1498, 1499]) {
+      const log = await m.loadedPartition('race', p);
+      expect(log?.logEndOffset).toBe(2n);
+      expect((await log?.read(0n, 1 << 20))?.batches).toHaveLength(1);
+      expect(fs.readdirSync(partitionDir(dir, 'race', p))).toEqual(['00000000000000000000.log']);
+    }
   });
 
   it('accepts an append to a partition whose directory the background job has not made yet', async () => {
@@ -85,10 +104,31 @@ describe('partition creation', () => {
     await m.createTopic('idle', 4);
     await m.close();
     managers.splice(managers.indexOf(m), 1);
-    for (let p = 0; p < 4; p++) expect(fs.readdirSync(partitionDir(dir, 'idle', p))).toEqual([]);
+    for (let p = 0; p < 4; p++) expect(fs.readdirSync(partitionDir(dir, 'idle', p))).toEqual(['00000000000000000000.log']);
     m = await open(dir);
     expect((await m.loadedPartition('idle', 3))?.logStartOffset).toBe(0n);
     expect((await (await m.loadedPartition('idle', 3))?.append(batch(2)))?.lastOffset).toBe(1n);
+  });
+
+  it('recovers created but never written partitions after a crash without writing into them', async () => {
+    const dir = fresh();
+    const m = await open(dir);
+    await m.createTopic('quiet', 3);
+    await m.directoriesCreated();
+    await (await m.loadedPartition('quiet', 1))?.append(batch(4));
+    const crashed = crashCopy(dir);
+    dirs.push(crashed);
+    const reopened = await open(crashed);
+    // Recovery read nothing of the empty partitions and left them as created.
+    for (const p of [0, 2]) expect(fs.readdirSync(partitionDir(crashed, 'quiet', p))).toEqual(['00000000000000000000.log']);
+    expect((await reopened.loadedPartition('quiet', 1))?.logEndOffset).toBe(4n);
+    for (const p of [0, 2]) {
+      const log = await reopened.loadedPartition('quiet', p);
+      expect(log?.logEndOffset).toBe(0n);
+      expect((await log?.read(0n, 1024))?.batches).toEqual([]);
+      expect((await log?.append(batch(2)))?.lastOffset).toBe(1n);
+      expect((await log?.read(0n, 1 << 20))?.batches).toHaveLength(1);
+    }
   });
 
   it('removes a stale directory of the same name before creating the partition', async () => {
@@ -99,7 +139,8 @@ describe('partition creation', () => {
     fs.writeFileSync(path.join(partitionDir(dir, 'reborn', 1), '00000000000000000000.log'), Buffer.alloc(100, 1));
     await m.createTopic('reborn', 2);
     await m.directoriesCreated();
-    expect(fs.readdirSync(partitionDir(dir, 'reborn', 1))).toEqual([]);
+    expect(fs.readdirSync(partitionDir(dir, 'reborn', 1))).toEqual(['00000000000000000000.log']);
+    expect(fs.statSync(path.join(partitionDir(dir, 'reborn', 1), '00000000000000000000.log')).size).toBe(0);
     expect((await m.loadedPartition('reborn', 1))?.logEndOffset).toBe(0n);
   });
 

@@ -1,5 +1,5 @@
 import { batchBaseOffset } from '../../../codecs/records/batch-header';
-import { FdPool } from '../../../storage/fd-pool';
+import { FdPool, readAt } from '../../../storage/fd-pool';
 import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache';
 import { OffsetIndex } from '../../../storage/offset-index';
 import { TimeIndex } from '../../../storage/time-index';
@@ -113,9 +113,41 @@ describe('file descriptor pool', () => {
       files.forEach((f, i) => fs.writeFileSync(f, `content-${i}`));
       for (const f of files) await pool.use(f, async () => undefined);
       expect(pool.openCount).toBe(2);
-      const text = await pool.use(files[0], async (h) => (await h.readFile()).toString());
+      const text = await pool.use(files[0], async (h) => (await readAt(h, 0, 9)).toString());
       expect(text).toBe('content-0');
       expect(pool.openCount).toBe(2);
+      await pool.closeAll();
+      expect(pool.openCount).toBe(0);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('opens existing files for appends synchronously, within maxOpen, never creating or emptying one', async () => {
+    const dir = tempDir();
+    try {
+      const pool = new FdPool(2);
+      const files = [0, 1, 2].map((i) => path.join(dir, `f${i}`));
+      files.forEach((f, i) => fs.writeFileSync(f, i === 0 ? 'kept' : ''));
+      expect(pool.openNow(path.join(dir, 'missing'))).toBeNull();
+      expect(fs.existsSync(path.join(dir, 'missing'))).toBe(false);
+      const fd0 = pool.openNow(files[0]);
+      expect(fd0).not.toBeNull();
+      expect(pool.openNow(files[0])).toBe(fd0);
+      for (const f of files.slice(1)) expect(pool.openNow(f)).not.toBeNull();
+      expect(pool.openCount).toBe(2);
+      // files[0] was closed to stay within maxOpen, its content intact.
+      expect(pool.openFd(files[0])).toBeNull();
+      expect(await pool.use(files[0], async (h) => (await readAt(h, 0, 100)).toString())).toBe('kept');
+      // A synchronously opened file serves the pool's other users: reads, truncation, fsync.
+      const fd2 = pool.openNow(files[2]) as number;
+      fs.writeSync(fd2, Buffer.from('abcdef'), 0, 6, 0);
+      expect(await pool.use(files[2], async (h) => (await readAt(h, 2, 10)).toString())).toBe('cdef');
+      await pool.use(files[2], async (h) => {
+        await h.truncate(3);
+        await h.sync();
+      });
+      expect(fs.readFileSync(files[2], 'utf8')).toBe('abc');
       await pool.closeAll();
       expect(pool.openCount).toBe(0);
     } finally {
