@@ -138,8 +138,13 @@ interface JvmSetup {
   readonly log4jConfig: string;
 }
 
+/** The reference install's jars (broker, clients, tools), joined as `java -cp` takes them. */
+export function referenceKafkaClasspath(): string {
+  return fs.readFileSync(path.join(installDir(), 'classpath.txt'), 'utf8').trim();
+}
+
 function javaArgs(jvm: JvmSetup, mainClass: string, args: readonly string[]): string[] {
-  const classpath = fs.readFileSync(path.join(installDir(), 'classpath.txt'), 'utf8').trim();
+  const classpath = referenceKafkaClasspath();
   return [
     ...jvm.heap,
     ...jvm.jvmOptions,
