@@ -3,12 +3,17 @@
 // address over its connection_creation_rate (client-quota entity ip) is accepted, left unanswered and closed after
 // the throttle time, after which a real client (kafkajs) is served; over max.connection.creation.rate every
 // connection is served, later; at max.connections (here listener-prefixed) a new connection waits unanswered until
-// one closes; and lowering max.connections closes the least recently active connections.
+// one closes; lowering max.connections closes the least recently active connections; and on a TLS listener the
+// limits apply before the handshake.
 // Quota windows are shortened to 3 of 1 s, so a rate of 2 a second lets a burst of 4 through.
+import * as fs from 'fs';
+import * as tls from 'tls';
 import { Writable } from 'stream';
 import pino from 'pino';
 import { ConfigResourceTypes } from 'kafkajs';
-import { brokerPerSuite } from '../helpers/broker';
+import { brokerPerSuite, removeDir, tempDataDir } from '../helpers/broker';
+import { startSecuredBroker, testCertificates } from '../helpers/security';
+import { opensslAvailable, type TestCertificates } from '../helpers/tls-certs';
 import { RawClient } from '../helpers/raw-client';
 import { kafkaClient, withAdmin } from '../helpers/kafkajs';
 import { ApiVersionsRequestCodec } from '../../codecs/generated/ApiVersionsRequest';
@@ -221,6 +226,37 @@ describe('max.connection.creation.rate and max.connections', () => {
       a.close();
       b.close();
       await setBrokerDefaults(suite.broker.port, { 'max.connections': '2147483647' });
+    }
+  });
+});
+
+/** A TLS handshake with the SSL listener: the socket once it is secure, null when the broker closed it before. */
+function tlsHandshake(port: number, certs: TestCertificates): Promise<tls.TLSSocket | null> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: fs.readFileSync(certs.caCert) });
+    socket.once('secureConnect', () => resolve(socket));
+    socket.on('error', () => resolve(null));
+    socket.once('close', () => resolve(null));
+  });
+}
+
+(opensslAvailable() ? describe : describe.skip)('connection limits on a TLS listener', () => {
+  test('the connection one over max.connections.per.ip is closed before its TLS handshake; a freed place handshakes again', async () => {
+    const dataDir = tempDataDir('eddy-conn-tls-');
+    const secured = await startSecuredBroker(dataDir, testCertificates(dataDir), { 'max.connections.per.ip': '1' });
+    const port = secured.port('SSL');
+    try {
+      const first = await tlsHandshake(port, secured.certs);
+      expect(first).not.toBeNull();
+      expect(await tlsHandshake(port, secured.certs)).toBeNull();
+      first?.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = await tlsHandshake(port, secured.certs);
+      expect(again).not.toBeNull();
+      again?.destroy();
+    } finally {
+      await secured.broker.stop();
+      removeDir(dataDir);
     }
   });
 });
