@@ -138,7 +138,7 @@ interface JvmSetup {
   readonly log4jConfig: string;
 }
 
-/** The installed jars (kafka-clients among them), for the bench's Java producer driver as for the broker. */
+/** The reference install's jars (broker, clients, tools), joined as `java -cp` takes them; the bench's Java producer driver uses them too. */
 export function referenceKafkaClasspath(): string {
   return fs.readFileSync(path.join(installDir(), 'classpath.txt'), 'utf8').trim();
 }

@@ -167,6 +167,8 @@ function producePartition(
   mayWrite: (topic: string) => boolean,
 ): PartitionResponse | Promise<PartitionResponse> {
   if (!acksValid) return failed(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+  // Kafka answers a topic id it does not know before it authorizes anything (there is no name to authorize).
+  if (!ref.topic && ref.missingCode === ErrorCode.UNKNOWN_TOPIC_ID) return failed(p.index, ref.missingCode);
   if (!mayWrite(ref.topic?.name ?? requestedName)) return failed(p.index, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
   if (!ref.topic) return failed(p.index, ref.missingCode);
   const topicName = ref.topic.name;
@@ -186,6 +188,32 @@ function producePartition(
       return failed(p.index, ErrorCode.KAFKA_STORAGE_ERROR, err.message);
     },
   );
+}
+
+/** Where Kafka's handler puts a partition's answer: appended (or failed while appending), refused, unknown. */
+function answerGroup(errorCode: number | undefined): number {
+  if (errorCode === ErrorCode.TOPIC_AUTHORIZATION_FAILED) return 1;
+  if (errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || errorCode === ErrorCode.UNKNOWN_TOPIC_ID) return 2;
+  return 0;
+}
+
+/**
+ * The answer in Kafka's order: its handler merges the partitions the replica manager appended, then those refused
+ * WRITE, then those it does not know (Scala maps added one after the other), and lists each topic where its first
+ * partition comes, with its partitions in that order. Within a group, and once the merged map holds more than four
+ * partitions, Kafka's order follows hashes of its own random topic ids (no two clusters agree): Eddy keeps the
+ * request's order there.
+ */
+function inKafkaOrder(topicData: readonly TopicData[], answers: readonly PartitionResponse[][]): NonNullable<ProduceResponseInit['responses']> {
+  const entries = topicData.flatMap((t, topic) => answers[topic].map((answer) => ({ topic, answer, group: answerGroup(answer.errorCode) })));
+  entries.sort((a, b) => a.group - b.group);
+  const byTopic = new Map<number, PartitionResponse[]>();
+  for (const { topic, answer } of entries) {
+    const listed = byTopic.get(topic);
+    if (listed === undefined) byTopic.set(topic, [answer]);
+    else listed.push(answer);
+  }
+  return [...byTopic].map(([topic, partitionResponses]) => ({ name: topicData[topic].name, topicId: topicData[topic].topicId, partitionResponses }));
 }
 
 /** Whether the first batch of a partition's records is a v2 batch with the transactional flag, as Kafka checks. */
@@ -250,11 +278,7 @@ export const produceHandler = defineHandler({
     });
     const waiting = awaitedInPlace(answers);
     const respond = (): ProduceResponseInit | null | typeof CLOSE_CONNECTION =>
-      produceResponse(
-        ctx,
-        request,
-        request.topicData.map((t, i) => ({ name: t.name, topicId: t.topicId, partitionResponses: answers[i] as PartitionResponse[] })),
-      );
+      produceResponse(ctx, request, inKafkaOrder(request.topicData, answers as PartitionResponse[][]));
     // Appends storage wrote at once (the common case) answer with one promise for the request, not one per
     // partition and topic; only a request whose partitions wait (a queued append, a partition loading) waits.
     return waiting.length === 0 ? Promise.resolve(respond()) : Promise.all(waiting).then(respond);

@@ -72,18 +72,24 @@ function prepareFetched(services: BrokerServices, targets: Iterable<CachedPartit
 }
 
 /**
- * Each target's log or error, in the order Kafka answers them: the partitions it reads first, then those it does
- * not know (unknown topic, topic id or partition).
+ * Each target's log or error, in the order Kafka answers them: the partitions it reads first, then the topic ids it
+ * does not know (found in a first pass over the request), then, in request order, those refused READ and those
+ * it does not know (unknown topic or partition).
  */
 function plan(services: BrokerServices, targets: Iterable<CachedPartition>, version: number, mayRead: (topic: string) => boolean): PlannedPartition[] {
   const resolve = topicResolver(services, version >= 13);
   const readable: PlannedPartition[] = [];
+  let unknownIds: PlannedPartition[] | undefined;
   let unknown: PlannedPartition[] | undefined;
   for (const target of targets) {
     const ref = resolve(target);
-    // Kafka checks READ after resolving a topic id (an unknown id stays UNKNOWN_TOPIC_ID) and before existence.
+    if (ref.topic === undefined && version >= 13) {
+      (unknownIds ??= []).push({ target, log: undefined, errorCode: ref.missingCode });
+      continue;
+    }
+    // Kafka checks READ after resolving a topic id and before existence.
     const name = ref.topic?.name ?? target.topic;
-    if ((ref.topic !== undefined || version < 13) && !mayRead(name)) {
+    if (!mayRead(name)) {
       (unknown ??= []).push({ target, log: undefined, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED });
       continue;
     }
@@ -94,7 +100,8 @@ function plan(services: BrokerServices, targets: Iterable<CachedPartition>, vers
     }
     readable.push({ target, log, errorCode: target.currentLeaderEpoch > 0 ? ErrorCode.UNKNOWN_LEADER_EPOCH : ErrorCode.NONE });
   }
-  return unknown === undefined ? readable : readable.concat(unknown);
+  if (unknownIds === undefined && unknown === undefined) return readable;
+  return readable.concat(unknownIds ?? [], unknown ?? []);
 }
 
 /**

@@ -5,24 +5,14 @@
 //   a CLUSTER resource not named kafka-cluster, an empty name, ANY/MATCH patterns, ANY operations or permissions),
 //   the valid ones are stored (an existing one again is a success that stores nothing) and persisted. An UNKNOWN
 //   field, or a v0 creation that is not LITERAL, is refused as Kafka refuses it while parsing: the connection closes.
-import { CreateAclsRequestCodec } from '../../codecs/generated/CreateAclsRequest';
+import { CreateAclsRequestCodec, type CreateAclsRequestAclCreation } from '../../codecs/generated/CreateAclsRequest';
 import { CreateAclsResponseCodec, CreateAclsResponseInit } from '../../codecs/generated/CreateAclsResponse';
 import { ErrorCode } from '../../codecs/protocol/errors';
 import { operationOf, patternTypeOf, permissionTypeOf, resourceTypeOf, PatternType, type AclBinding } from '../security/acl-types';
 import { mayManageAcls, NO_AUTHORIZER_MESSAGE, NOT_AUTHORIZED } from './acl-requests';
 import { CLOSE_CONNECTION, defineHandler } from './handler';
 
-type Creation = {
-  resourceType: number;
-  resourceName: string;
-  resourcePatternType: number;
-  principal: string;
-  host: string;
-  operation: number;
-  permissionType: number;
-};
-
-function bindingOf(c: Creation): AclBinding {
+function bindingOf(c: CreateAclsRequestAclCreation): AclBinding {
   return {
     resourceType: resourceTypeOf(c.resourceType),
     resourceName: c.resourceName,

@@ -12,6 +12,10 @@ import { TopicService } from '../topics/topic-service';
 import { PartitionDirectory } from '../topics/partition-directory';
 import { Connection } from '../network/connection';
 import { createListenerServer, type AcceptedSocket } from '../network/listener-server';
+import { ConnectionQuotas } from '../network/connection-quotas';
+import { connectionLimitsOf } from '../network/connection-limits';
+import { ListenerGate, RateLimitedLog } from '../network/connection-gate';
+import { CONNECTION_CREATION_RATE, IP } from '../security/quotas/quota-entities';
 import { BrokerSecurity } from '../security/broker-security';
 import { requestScopeFactory, RequestScopeFactory } from '../network/request-scope';
 import { RequestThrottle } from '../security/quotas/request-throttle';
@@ -60,7 +64,11 @@ export class Broker {
   readonly coordinators: Coordinators;
   private readonly listeners: BoundListener[] = [];
   private advertised: ListenerAddress[] = [];
-  private readonly connections = new Set<Connection>();
+  /** Open connections, by the listener each came in on. */
+  private readonly connections = new Map<Connection, string>();
+  /** max.connections, max.connections.per.ip, connection creation rates (KIP-612). */
+  private readonly connectionQuotas: ConnectionQuotas;
+  private readonly gates: ListenerGate[] = [];
   /** What handlers see of this broker (src/api/services.ts). */
   readonly services: BrokerServices;
   private readonly handlers: ReadonlyMap<number, ApiHandler>;
@@ -89,7 +97,7 @@ export class Broker {
       buildHandlerTable(),
       logs.writeFaults,
       {
-        dropConnections: () => this.connections.forEach((c) => c.close('fault injection: broker down', 'info')),
+        dropConnections: () => this.connections.forEach((_listener, c) => c.close('fault injection: broker down', 'info')),
         setListening: (listening) => this.setListening(listening),
         topicNameOf: (topicId) => this.topics.byId(topicId)?.name,
       },
@@ -112,6 +120,45 @@ export class Broker {
     });
     this.newRequestScope = requestScopeFactory(this.services, logger);
     this.requestThrottle = new RequestThrottle(security.quotas.enforcement);
+    const windows = { samples: config.get(BrokerConfigKeys.QUOTA_WINDOW_NUM), windowMs: config.get(BrokerConfigKeys.QUOTA_WINDOW_SIZE_SECONDS) * 1000 };
+    this.connectionQuotas = new ConnectionQuotas(connectionLimitsOf(config, this.listenerNames()), windows);
+    const store = security.quotas.store;
+    const applyAddressQuotas = (): void =>
+      this.connectionQuotas.setAddressQuotas(
+        store
+          .all()
+          .filter(({ entity, quotas }) => entity.has(IP) && quotas.has(CONNECTION_CREATION_RATE))
+          .map(({ entity, quotas }) => [entity.get(IP) ?? null, quotas.get(CONNECTION_CREATION_RATE) as number] as const),
+      );
+    applyAddressQuotas();
+    store.onChange(applyAddressQuotas);
+    dynamicConfigs.onChange(() => {
+      this.connectionQuotas.reconfigure(connectionLimitsOf(config, this.listenerNames()));
+      this.closeExcessConnections();
+      return Promise.resolve();
+    });
+  }
+
+  private listenerNames(): string[] {
+    return parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(',')).map((spec) => spec.name);
+  }
+
+  /**
+   * After max.connections was lowered below the connections open: the least recently active ones go until the
+   * broker is back within it (Kafka's processors close their least recently used channel while it is exceeded).
+   */
+  private closeExcessConnections(): void {
+    let excess = this.connectionQuotas.excess();
+    if (excess <= 0) return;
+    const byActivity = [...this.connections].sort(([a], [b]) => a.lastActiveMs - b.lastActiveMs);
+    for (const [connection, listener] of byActivity) {
+      if (excess <= 0) break;
+      if (!this.connectionQuotas.exceeded(listener) || connection.isClosed) continue;
+      connection.close('max.connections exceeded: closing the least recently active connection', 'info', {
+        maxConnections: this.config.get(BrokerConfigKeys.MAX_CONNECTIONS),
+      });
+      excess--;
+    }
   }
 
   static async start(options: BrokerStartOptions): Promise<Broker> {
@@ -211,9 +258,17 @@ export class Broker {
   private async bindListeners(): Promise<void> {
     const specs = parseListeners(this.config.get(BrokerConfigKeys.LISTENERS).join(','));
     const bound: ListenerAddress[] = [];
+    const refusals = new RateLimitedLog(this.logger);
     for (const spec of specs) {
       const listenerSecurity = this.security.listener(spec.name);
-      const server = createListenerServer(listenerSecurity, this.logger, (accepted) => this.accept(accepted, spec.name));
+      const gate = new ListenerGate(spec.name, this.connectionQuotas, refusals, this.logger);
+      this.gates.push(gate);
+      const server = createListenerServer(
+        listenerSecurity,
+        this.logger,
+        (accepted) => this.accept(accepted, spec.name),
+        (socket, proceed) => gate.offer(socket, proceed),
+      );
       server.on('error', (err) => this.logger.error({ err, listener: spec.name }, 'listener error'));
       await listen(server, spec.host, spec.port);
       const addr = server.address() as net.AddressInfo;
@@ -261,7 +316,7 @@ export class Broker {
     );
     const counted = this.metrics.listener(listenerName);
     counted.created++;
-    this.connections.add(connection);
+    this.connections.set(connection, listenerName);
     void connection.closed.then(() => {
       counted.closed++;
       this.connections.delete(connection);
@@ -277,17 +332,18 @@ export class Broker {
   private async doStop(): Promise<void> {
     this.logger.info('Eddy broker stopping');
     this.faults.close();
+    for (const gate of this.gates) gate.close();
     // server.close() stops accepting at once but reports completion only after every connection has ended.
     const listenersClosed = Promise.all(this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve()))));
     // In-flight requests finish (appends complete, waiting fetches answer at once); a stuck client cannot hold
     // the shutdown for more than a few seconds.
     this.coordinators.unloadGroups();
-    const drained = Promise.all([...this.connections].map((c) => c.shutdown()));
+    const drained = Promise.all([...this.connections.keys()].map((c) => c.shutdown()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_DRAIN_MS)));
     await Promise.race([drained, timeout]);
     if (timer) clearTimeout(timer);
-    for (const c of this.connections) c.close('broker shutting down', 'debug');
+    for (const c of this.connections.keys()) c.close('broker shutting down', 'debug');
     await listenersClosed;
     await this.coordinators.shutdown();
     await this.logs.close();

@@ -72,7 +72,22 @@ export const BrokerConfigKeys = {
     'Most incremental fetch sessions the broker keeps, split evenly over 8 shards that each evict on their own.',
     atLeast(0),
   ),
-  MAX_CONNECTIONS: intKey('max.connections', 2147483647, 'Most connections the broker accepts at once.', 'dynamic', atLeast(0)),
+  // Enforced by src/network/connection-quotas.ts; each may also be set per listener (listener.name.<name>.<key>).
+  MAX_CONNECTIONS: intKey('max.connections', 2147483647, 'Most connections the broker accepts at once; more wait to be accepted.', 'dynamic', atLeast(0)),
+  MAX_CONNECTIONS_PER_IP: intKey('max.connections.per.ip', 2147483647, 'Most connections from one address; one more is closed at once.', 'dynamic', atLeast(0)),
+  MAX_CONNECTIONS_PER_IP_OVERRIDES: stringKey(
+    'max.connections.per.ip.overrides',
+    '',
+    'Per-address limits overriding max.connections.per.ip, as host:count pairs separated by commas.',
+    'dynamic',
+  ),
+  MAX_CONNECTION_CREATION_RATE: intKey(
+    'max.connection.creation.rate',
+    2147483647,
+    'Most new connections per second, broker-wide; over it, accepting waits.',
+    'dynamic',
+    atLeast(0),
+  ),
   COMPRESSION_TYPE: defaultFor(Topic.COMPRESSION_TYPE, 'compression.type'),
   COMPRESSION_GZIP_LEVEL: defaultFor(Topic.COMPRESSION_GZIP_LEVEL, 'compression.gzip.level'),
   COMPRESSION_LZ4_LEVEL: defaultFor(Topic.COMPRESSION_LZ4_LEVEL, 'compression.lz4.level'),

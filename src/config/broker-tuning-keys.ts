@@ -1,8 +1,8 @@
 // Broker configs Kafka lets AlterConfigs change at run time that tune Kafka's own machinery: thread pools, the log
-// cleaner's buffers and rate, per-IP connection limits. Eddy runs on one event loop and its cleaner is sized by
+// cleaner's buffers and rate. Eddy runs on one event loop and its cleaner is sized by
 // storage, so none of them changes what Eddy does; they are defined (with Kafka's types, defaults and validators) so
 // that tools which set them, as `kafka-configs.sh --alter` scripts do, get Kafka's answers and see the values they set.
-import { atLeast, booleanKey, doubleKey, intKey, longKey, stringKey } from '../../storage';
+import { atLeast, booleanKey, doubleKey, intKey, longKey } from '../../storage';
 
 const NO_EFFECT = 'Accepted for compatibility; no effect on Eddy.';
 
@@ -28,9 +28,6 @@ export const BrokerTuningKeys = {
     `I/O rate the cleaner is throttled to. ${NO_EFFECT}`,
     'dynamic',
   ),
-  MAX_CONNECTIONS_PER_IP: intKey('max.connections.per.ip', 2147483647, `Most connections from one address. ${NO_EFFECT}`, 'dynamic', atLeast(0)),
-  MAX_CONNECTIONS_PER_IP_OVERRIDES: stringKey('max.connections.per.ip.overrides', '', `Per-address limits, as host:count pairs. ${NO_EFFECT}`, 'dynamic'),
-  MAX_CONNECTION_CREATION_RATE: intKey('max.connection.creation.rate', 2147483647, `Most new connections per second. ${NO_EFFECT}`, 'dynamic', atLeast(0)),
   TRANSACTION_PARTITION_VERIFICATION_ENABLE: booleanKey(
     'transaction.partition.verification.enable',
     true,

@@ -86,12 +86,52 @@ function valueAfter(config: BrokerConfig, scope: DynamicScope, next: Readonly<Re
   return raw === undefined ? Number(config.staticValue(key) ?? key.defaultValue) : key.parse(raw);
 }
 
+/** Like valueAfter, for any name (a listener-prefixed one too): the raw value, undefined when none is set. */
+function rawAfter(config: BrokerConfig, scope: DynamicScope, next: Readonly<Record<string, string>>, name: string): string | undefined {
+  const other = scope === 'broker' ? config.dynamicEntries('default') : config.dynamicEntries('broker');
+  const raw = scope === 'broker' ? (next[name] ?? other.get(name)) : (other.get(name) ?? next[name]);
+  return raw ?? config.staticValue(name);
+}
+
+/** KafkaConfig's own requirements on the connection limits, checked while it builds the new config. */
+function checkConnectionLimits(config: BrokerConfig, scope: DynamicScope, next: Readonly<Record<string, string>>): void {
+  const overrides = (rawAfter(config, scope, next, BrokerConfigKeys.MAX_CONNECTIONS_PER_IP_OVERRIDES.name) ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .map((entry) => entry.slice(0, Math.max(0, entry.lastIndexOf(':'))).trim());
+  if (valueAfter(config, scope, next, BrokerConfigKeys.MAX_CONNECTIONS_PER_IP) === 0 && overrides.length === 0) {
+    throw new KafkaError(
+      ErrorCode.INVALID_REQUEST,
+      'requirement failed: max.connections.per.ip can be set to zero only if max.connections.per.ip.overrides property is set.',
+    );
+  }
+  const invalid = overrides.filter((host) => !/^[0-9a-zA-Z\-%._:]*$/.test(host));
+  if (invalid.length > 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, `max.connections.per.ip.overrides contains invalid addresses : ${invalid.join(',')}`);
+}
+
+/** Each listener's connection quota refuses a limit of 0 or less (its prefixed value, else the broker-wide one). */
+function checkListenerQuotas(config: BrokerConfig, scope: DynamicScope, next: Readonly<Record<string, string>>): void {
+  for (const listener of config.get(BrokerConfigKeys.LISTENERS)) {
+    const name = /^([^:]+):/.exec(listener)?.[1]?.toLowerCase();
+    if (name === undefined) continue;
+    for (const key of [BrokerConfigKeys.MAX_CONNECTIONS, BrokerConfigKeys.MAX_CONNECTION_CREATION_RATE]) {
+      const raw = rawAfter(config, scope, next, `listener.name.${name}.${key.name}`) ?? rawAfter(config, scope, next, key.name);
+      // Nothing set: the default, Int.MaxValue.
+      if (raw === undefined) continue;
+      const value = Number(raw);
+      if (value <= 0) throw reconfigurationRefused(`Invalid ${key.name} ${value}`);
+    }
+  }
+}
+
 /** Kafka resizes its pools by at most half or double at a time (DynamicThreadPool, LogCleaner). */
 function checkReconfiguration(config: BrokerConfig, scope: DynamicScope, next: Readonly<Record<string, string>>): void {
   const cleaner = BrokerConfigKeys.LOG_CLEANER_THREADS;
   const [cleanersNow, cleanersThen] = [config.get(cleaner), valueAfter(config, scope, next, cleaner)];
   // Kafka divides by the cleaner thread count while it builds the new config, before any component checks it.
   if (cleanersThen === 0) throw new KafkaError(ErrorCode.INVALID_REQUEST, '/ by zero');
+  checkConnectionLimits(config, scope, next);
   for (const key of THREAD_POOLS) {
     const [now, then] = [config.get(key), valueAfter(config, scope, next, key)];
     if (then === now) continue;
@@ -105,6 +145,7 @@ function checkReconfiguration(config: BrokerConfig, scope: DynamicScope, next: R
   if (cleanersThen > cleanersNow * 2) {
     throw reconfigurationRefused(`Log cleaner threads cannot be increased to more than double the current value ${cleanersNow}`);
   }
+  checkListenerQuotas(config, scope, next);
 }
 
 /**

@@ -132,6 +132,11 @@ export class Connection {
     });
   }
 
+  /** Date.now() of the connection's last request, response or work: the least recent goes first when over max.connections. */
+  get lastActiveMs(): number {
+    return this.lastActivity;
+  }
+
   get isClosed(): boolean {
     return this.closedFlag;
   }

@@ -52,13 +52,31 @@ function certificatePrincipal(socket: tls.TLSSocket, security: ListenerSecurity,
   }
 }
 
-export function createListenerServer(security: ListenerSecurity, logger: Logger, onSocket: (accepted: AcceptedSocket) => void): net.Server {
+/** Decides what becomes of a TCP socket just accepted (connection-gate.ts): `proceed` when it may be served. */
+export type AcceptGate = (socket: net.Socket, proceed: () => void) => void;
+
+const OPEN_GATE: AcceptGate = (_socket, proceed) => proceed();
+
+/**
+ * The listener's server. Every TCP socket goes through `gate` first, before its TLS handshake on TLS listeners (the
+ * TLS server is handed the sockets the gate lets through, as Node lets a 'connection' be emitted into it), so a
+ * throttled client costs no handshake, as in Kafka, whose acceptor applies connection quotas before a processor
+ * takes the socket.
+ */
+export function createListenerServer(
+  security: ListenerSecurity,
+  logger: Logger,
+  onSocket: (accepted: AcceptedSocket) => void,
+  gate: AcceptGate = OPEN_GATE,
+): net.Server {
   const sasl = security.sasl;
   // Loaded only for SASL listeners: its codecs are no part of a plain broker's start.
   const Authenticator = sasl === null ? null : (require('./sasl-authenticator') as typeof import('./sasl-authenticator')).SaslAuthenticator;
   const authenticator = (): SaslAuthenticator | undefined => (sasl === null || Authenticator === null ? undefined : new Authenticator(sasl));
   if (security.tls === null) {
-    return net.createServer((socket) => onSocket({ socket, principal: ANONYMOUS, authenticator: authenticator(), frameReads: frameReader(socket) }));
+    return net.createServer((socket) =>
+      gate(socket, () => onSocket({ socket, principal: ANONYMOUS, authenticator: authenticator(), frameReads: frameReader(socket) })),
+    );
   }
   // Loaded only for SSL listeners: node's tls module is several milliseconds of a plain broker's start.
   const { createServer } = require('tls') as typeof import('tls');
@@ -74,5 +92,5 @@ export function createListenerServer(security: ListenerSecurity, logger: Logger,
     logger.info({ client: peer(socket), listener: security.name, error: err.message }, 'closing connection: TLS handshake failed');
     socket.destroy();
   });
-  return server;
+  return net.createServer((socket) => gate(socket, () => server.emit('connection', socket)));
 }

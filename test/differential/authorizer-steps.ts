@@ -2,7 +2,7 @@
 // the ACLs a scenario grants), the grants themselves, and how both brokers are given them before the steps (through
 // an admin connection, then waiting until Kafka's broker has learnt them from its controller). Both brokers run
 // Kafka's StandardAuthorizer with the admin and ANONYMOUS (the PLAINTEXT listener, used for set-up) as super users.
-import { CreateAclsRequestCodec } from '../../codecs/generated/CreateAclsRequest';
+import { CreateAclsRequestCodec, type CreateAclsRequestAclCreation } from '../../codecs/generated/CreateAclsRequest';
 import { CreateAclsResponseCodec } from '../../codecs/generated/CreateAclsResponse';
 import { DescribeAclsRequestCodec } from '../../codecs/generated/DescribeAclsRequest';
 import { DescribeAclsResponseCodec } from '../../codecs/generated/DescribeAclsResponse';
@@ -44,18 +44,7 @@ export const groupGrant = (name: string, operation: AclOperation): Grant => ({ r
 export const txnGrant = (name: string, operation: AclOperation): Grant => ({ resourceType: ResourceType.TRANSACTIONAL_ID, name, operation });
 export const clusterGrant = (operation: AclOperation): Grant => ({ resourceType: ResourceType.CLUSTER, name: 'kafka-cluster', operation });
 
-function binding(
-  user: ScenarioUser,
-  grant: Grant,
-): {
-  resourceType: number;
-  resourceName: string;
-  resourcePatternType: number;
-  principal: string;
-  host: string;
-  operation: number;
-  permissionType: number;
-} {
+function binding(user: ScenarioUser, grant: Grant): CreateAclsRequestAclCreation {
   return {
     resourceType: grant.resourceType,
     resourceName: grant.name,

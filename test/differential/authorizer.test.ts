@@ -12,9 +12,10 @@ import { AUTHORIZER_PROPERTIES, AUTHORIZER_USERS, grantAll, loggedIn, type Autho
 import { awaitGroupCoordinator, formatValue, runScenario, type Difference } from './harness';
 import { AUTHORIZER_ADMIN_SCENARIOS } from './scenarios-authorizer-admin';
 import { AUTHORIZER_DATA_SCENARIOS } from './scenarios-authorizer-data';
+import { AUTHORIZER_MULTI_TOPIC_SCENARIOS } from './scenarios-authorizer-multi';
 import { awaitTransactionCoordinator } from './txn-steps';
 
-const SCENARIOS: readonly AuthorizerScenario[] = [...AUTHORIZER_DATA_SCENARIOS, ...AUTHORIZER_ADMIN_SCENARIOS];
+const SCENARIOS: readonly AuthorizerScenario[] = [...AUTHORIZER_DATA_SCENARIOS, ...AUTHORIZER_MULTI_TOPIC_SCENARIOS, ...AUTHORIZER_ADMIN_SCENARIOS];
 
 const EDDY_CONFIG: Record<string, string> = {
   listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0',

@@ -65,6 +65,28 @@ function sortedByIndex(partitions: readonly unknown[]): unknown[] {
   return [...partitions].sort((a, b) => indexOf(a) - indexOf(b));
 }
 
+/** Most partitions a Produce answer may have for Kafka's topic order to be its merge order (Scala's Map1..Map4). */
+const ORDERED_PRODUCE_PARTITIONS = 4;
+
+/**
+ * A Produce answer's topics. Kafka lists them in the order of the Scala map it merges the partitions into: up to four
+ * partitions, appended ones, then refused, then unknown (Eddy answers so, and it is compared); beyond that, a hash
+ * map's order over its topics' random ids, which no two clusters share: then they are compared sorted by name (or
+ * topic id placeholder).
+ */
+function produceTopics(topics: readonly unknown[], ids: Map<string, string>, options: NormaliseOptions): unknown[] {
+  const normalised = normalise(topics, ids, options) as Array<{ name?: unknown; topicId?: unknown; partitionResponses: unknown[] }>;
+  const partitions = normalised.reduce((sum, t) => sum + t.partitionResponses.length, 0);
+  if (partitions <= ORDERED_PRODUCE_PARTITIONS) return normalised;
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+  const keyOf = (t: { name?: unknown; topicId?: unknown }): string => `${text(t.name)}\u0000${text(t.topicId)}`;
+  return [...normalised].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+}
+
+function isProduceTopics(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length > 0 && value.every((t) => Array.isArray((t as { partitionResponses?: unknown }).partitionResponses));
+}
+
 /** Free-text fields: with `freeTextMessages`, only whether there is one is compared. */
 const MESSAGE_FIELDS = new Set(['errorMessage', 'batchIndexErrorMessage']);
 
@@ -79,6 +101,7 @@ function normaliseField(field: string, value: unknown, ids: Map<string, string>,
   if (MESSAGE_FIELDS.has(field) && options.freeTextMessages) return value === null ? null : '<message>';
   if (field === 'configs' && Array.isArray(value)) return normalise(sortedByName(value), ids, options);
   if (field === 'partitionResponses' && Array.isArray(value)) return normalise(sortedByIndex(value), ids, options);
+  if (field === 'responses' && isProduceTopics(value)) return produceTopics(value, ids, options);
   return normalise(value, ids, options);
 }
 

@@ -179,6 +179,18 @@ const DYNAMIC_BROKER_SCENARIOS: readonly Scenario[] = [
   refusedBrokerChange('IncrementalAlterConfigs of a security config without a listener prefix', '1', setOp('ssl.keystore.type', 'JKS')),
   refusedBrokerChange('IncrementalAlterConfigs of a thread pool to more than double', '', setOp('num.io.threads', '17')),
   refusedBrokerChange('IncrementalAlterConfigs of the log cleaner to no threads', '1', setOp('log.cleaner.threads', '0')),
+  refusedBrokerChange('IncrementalAlterConfigs of max.connections.per.ip to zero without overrides', '', setOp('max.connections.per.ip', '0')),
+  refusedBrokerChange(
+    'IncrementalAlterConfigs of max.connections.per.ip.overrides with a bad host',
+    '',
+    setOp('max.connections.per.ip.overrides', 'bad host!:3'),
+  ),
+  refusedBrokerChange('IncrementalAlterConfigs of max.connections to zero', '', setOp('max.connections', '0')),
+  refusedBrokerChange(
+    'IncrementalAlterConfigs of a listener max.connection.creation.rate to zero',
+    '',
+    setOp('listener.name.plaintext.max.connection.creation.rate', '0'),
+  ),
   refusedBrokerChange('IncrementalAlterConfigs of an unknown broker id', '7', setOp('log.retention.ms', '1000')),
   refusedBrokerChange('IncrementalAlterConfigs of a broker id that is not a number', 'one', setOp('log.retention.ms', '1000')),
   refusedBrokerChange('IncrementalAlterConfigs appends to a broker config that is not a list', '', {

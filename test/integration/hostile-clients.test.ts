@@ -170,10 +170,10 @@ async function sendBad(port: number, frames: Buffer[], apis: string[], waitMs: n
   return { client, logStart, verdict, apis };
 }
 
-/** The broker's side of a client connection; the broker keeps them in a private set, read here for inspection. */
+/** The broker's side of a client connection; the broker keeps them in a private map (to their listener), read here for inspection. */
 function brokerConnection(client: string): Connection {
-  const connections = (broker as unknown as { connections: Set<Connection> }).connections;
-  const found = [...connections].find((c) => c.address === client);
+  const connections = (broker as unknown as { connections: Map<Connection, string> }).connections;
+  const found = [...connections.keys()].find((c) => c.address === client);
   if (found === undefined) throw new Error(`no broker connection for ${client}`);
   return found;
 }

@@ -69,6 +69,8 @@ export interface JavaOptions {
   readonly onLine?: (line: string) => void;
   /** Give the program a stdin pipe (`child.stdin`) for programs that take commands; closed stdin otherwise. */
   readonly stdinPipe?: boolean;
+  /** Jars to run with in place of the module's (the module is then only a name in messages). */
+  readonly classpath?: string;
 }
 
 /** A JVM started from a module's classpath; `result` settles when it exits, `stop` ends it by pid. */
@@ -83,7 +85,7 @@ const STOP_GRACE_MS = 10_000;
 export function spawnJava(module: string, mainClass: string, args: readonly string[], options: JavaOptions): JavaProcess {
   // A small heap and one JIT thread keep several JVMs within this two-core machine; Kafka's clients need little.
   const jvm = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', ...(options.jvmArgs ?? [])];
-  const command = [...jvm, '-cp', javaClasspath(module), mainClass, ...args];
+  const command = [...jvm, '-cp', options.classpath ?? javaClasspath(module), mainClass, ...args];
   const env = { ...process.env, ...(options.env ?? {}) };
   const child =
     options.stdinPipe === true

@@ -45,10 +45,15 @@ export class KafkaTools {
   private readonly waiting: Array<(line: string) => void> = [];
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor() {
-    this.jvm = spawnJava(TOOLS_MODULE, 'eddy.tools.ToolRunner', [], {
+  /**
+   * The runner of the tools module, or `elsewhere`: the runner's source launched on other jars (java runs a single
+   * source file given in place of a main class), for another Kafka version's tools.
+   */
+  constructor(elsewhere?: { readonly classpath: string; readonly runnerSource: string }) {
+    this.jvm = spawnJava(TOOLS_MODULE, elsewhere?.runnerSource ?? 'eddy.tools.ToolRunner', [], {
       timeoutMs: RUNNER_TIMEOUT_MS,
       stdinPipe: true,
+      classpath: elsewhere?.classpath,
       onLine: (line) => {
         if (line.startsWith(ANSWER_PREFIX)) this.waiting.shift()?.(line);
       },
