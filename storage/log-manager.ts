@@ -9,6 +9,7 @@ import { fsyncDir, isNotFound, writeFileAtomic } from './atomic-file';
 import { InvalidPartitionsError, LogClosedError, TopicExistsError, UnknownTopicError } from './errors';
 import { CLEAN_SHUTDOWN_FILE, DELETE_DIR_SUFFIX, partitionDirName } from './file-names';
 import { FdPool, FileWriter } from './fd-pool';
+import { defaultOpenSegmentFiles } from './open-files-budget';
 import { lockDataDir, unlockDataDir } from './dir-lock';
 import { IndexCache } from './index-cache';
 import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-config';
@@ -43,7 +44,7 @@ export interface LogManagerOptions {
   defaultConfig?: LogConfig;
   /** Kafka's log.retention.check.interval.ms; default 300000. */
   retentionCheckIntervalMs?: number;
-  /** Upper bound on segment files held open at once; default 512 (well inside a default 1024 ulimit). */
+  /** Upper bound on segment files held open at once; default half the open-files limit, 512 to 8,192 (open-files-budget.ts). */
   maxOpenFiles?: number;
   /** Memory for the newest batches of all partitions together (log.tail.cache.max.bytes); default 64 MiB. */
   tailCacheBytes?: number;
@@ -149,7 +150,7 @@ export class LogManager {
     await removeDeletedTopicDirs(dataDir, entries, logger);
     const catalog = await TopicCatalog.load(dataDir);
     const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
-    const fdPool = new FdPool(opts.maxOpenFiles ?? 512, opts.fileWriter);
+    const fdPool = new FdPool(opts.maxOpenFiles ?? defaultOpenSegmentFiles(), opts.fileWriter);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger, writeFaults: new WriteFaults() },
       tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB),
