@@ -9,11 +9,11 @@
 // round's own ratios. Last, one more run per rule is CPU-profiled (V8's sampler, in process) and the share of
 // samples that fall in the fault code (src/faults/) is given: a proportion, which load hardly moves at all.
 import * as inspector from 'inspector';
-import * as net from 'net';
 import { Writer } from '../../codecs/primitives/writer';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { encodeRecordBatch } from '../../codecs/records/record-batch';
 import type { BenchContext } from '../lib/context';
+import { pipelineFrame, type PipelineTime } from '../lib/raw-pipeline';
 import { record, section, type Section } from '../lib/results';
 
 type Mode = 'none' | 'otherTopic' | 'otherApi';
@@ -64,49 +64,6 @@ function produceFrame(): Buffer {
   const frame = w.toBuffer();
   frame.writeInt32BE(frame.length - 4, 0);
   return frame;
-}
-
-interface RunTime {
-  readonly wallSeconds: number;
-  readonly cpuSeconds: number;
-}
-
-/** Sends `frame` `count` times keeping IN_FLIGHT unanswered; resolves with the wall and CPU time it took. */
-function pipeline(port: number, frame: Buffer, count: number): Promise<RunTime> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setNoDelay(true);
-    let sent = 0;
-    let answered = 0;
-    let started = 0n;
-    let cpu = process.cpuUsage();
-    let pending: Buffer = Buffer.alloc(0);
-    const send = (): void => {
-      sent++;
-      socket.write(frame);
-    };
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      started = process.hrtime.bigint();
-      cpu = process.cpuUsage();
-      while (sent < Math.min(IN_FLIGHT, count)) send();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      let at = 0;
-      while (pending.length - at >= 4 && pending.length - at >= 4 + pending.readInt32BE(at)) {
-        at += 4 + pending.readInt32BE(at);
-        answered++;
-        if (sent < count) send();
-      }
-      pending = pending.subarray(at);
-      if (answered === count) {
-        socket.destroy();
-        const used = process.cpuUsage(cpu);
-        resolve({ wallSeconds: Number(process.hrtime.bigint() - started) / 1e9, cpuSeconds: (used.user + used.system) / 1e6 });
-      }
-    });
-  });
 }
 
 const CPU_ROW = `${RECORDS_PER_REQUEST} × ${VALUE_BYTES} B per request, per CPU second (broker and client)`;
@@ -161,24 +118,24 @@ export async function runFaults(ctx: BenchContext, out: Section): Promise<void> 
   try {
     await broker.createTopic(TOPIC, 1);
     const frame = produceFrame();
-    await pipeline(broker.port, frame, requests);
+    await pipelineFrame(broker.port, frame, requests, IN_FLIGHT);
     const modes = MODE_COLUMNS.map((c) => c.key);
     for (let round = 0; round < rounds; round++) {
-      const times = new Map<Mode, RunTime>();
+      const times = new Map<Mode, PipelineTime>();
       ctx.progress(`faults round ${round + 1}/${rounds}`);
       // Each round starts one mode later, so no mode always runs first or on a broker just warmed by another.
       for (let i = 0; i < modes.length; i++) {
         const mode = modes[(round + i) % modes.length];
         broker.faults.clear();
         if (RULES[mode] !== null) broker.faults.add(RULES[mode]);
-        const time = await pipeline(broker.port, frame, requests);
+        const time = await pipelineFrame(broker.port, frame, requests, IN_FLIGHT);
         times.set(mode, time);
         record(out, CPU_ROW, 'rec/cpu-s', mode, records / time.cpuSeconds);
         record(out, RATE_ROW, 'rec/s', mode, records / time.wallSeconds, VALUE_BYTES);
       }
-      const none = times.get('none') as RunTime;
+      const none = times.get('none') as PipelineTime;
       for (const mode of MODES_WITH_RULES) {
-        const time = times.get(mode) as RunTime;
+        const time = times.get(mode) as PipelineTime;
         record(out, CPU_RATIO_ROW, 'ratio', mode, none.cpuSeconds / time.cpuSeconds);
         record(out, RATE_RATIO_ROW, 'ratio', mode, none.wallSeconds / time.wallSeconds);
       }
@@ -186,7 +143,7 @@ export async function runFaults(ctx: BenchContext, out: Section): Promise<void> 
     for (const mode of MODES_WITH_RULES) {
       broker.faults.clear();
       broker.faults.add(RULES[mode]);
-      const share = await faultCodeShare(() => pipeline(broker.port, frame, requests * 2));
+      const share = await faultCodeShare(() => pipelineFrame(broker.port, frame, requests * 2, IN_FLIGHT));
       record(out, SHARE_ROW, '%', mode, share * 100);
     }
   } finally {

@@ -4,7 +4,6 @@
 // broker's: records/s, its CPU per MB, its major GCs (V8's --trace-gc lines, counted over the run: a count does
 // not depend on the machine's load) and its RSS after the runs. Each target is a fresh process per run.
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import * as readline from 'readline';
 import { Reader } from '../../codecs/primitives/reader';
@@ -15,6 +14,7 @@ import { encodeRecordBatch } from '../../codecs/records/record-batch';
 import type { BenchContext } from '../lib/context';
 import { cpuMs, rssBytes } from '../lib/proc-stats';
 import { spawnTracked, stopChild } from '../lib/processes';
+import { pipelineFrame } from '../lib/raw-pipeline';
 import { record, section, type Section } from '../lib/results';
 import { REPO_ROOT, startEddy, targetColumns, topicName, type TargetName } from '../lib/targets';
 import { waitForApiVersions } from '../lib/net-probe';
@@ -76,54 +76,10 @@ function checkAnswer(frame: Buffer): void {
   }
 }
 
-/** Sends `frame` `count` times over one socket keeping `inFlight` unanswered. */
-function floodOneSocket(port: number, frame: Buffer, count: number, inFlight: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.setNoDelay(true);
-    let sent = 0;
-    let answered = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    const send = (): void => {
-      sent++;
-      socket.write(frame);
-    };
-    socket.once('error', reject);
-    socket.once('close', () => {
-      if (answered < count) reject(new Error(`connection closed after ${answered} of ${count} answers`));
-    });
-    socket.once('connect', () => {
-      while (sent < Math.min(inFlight, count)) send();
-    });
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      let at = 0;
-      try {
-        while (pending.length - at >= 4 && pending.length - at >= 4 + pending.readInt32BE(at)) {
-          const size = pending.readInt32BE(at);
-          checkAnswer(pending.subarray(at + 4, at + 4 + size));
-          at += 4 + size;
-          answered++;
-          if (sent < count) send();
-        }
-      } catch (err) {
-        socket.destroy();
-        reject(err);
-        return;
-      }
-      pending = pending.subarray(at);
-      if (answered === count) {
-        socket.end();
-        resolve();
-      }
-    });
-  });
-}
-
 /** Sends `frame` `requests` times (rounded up to a multiple of SOCKETS) spread over SOCKETS sockets; resolves with that count. */
 export async function floodSockets(port: number, frame: Buffer, requests: number): Promise<number> {
   const perSocket = Math.ceil(requests / SOCKETS);
-  await Promise.all(Array.from({ length: SOCKETS }, () => floodOneSocket(port, frame, perSocket, IN_FLIGHT_PER_SOCKET)));
+  await Promise.all(Array.from({ length: SOCKETS }, () => pipelineFrame(port, frame, perSocket, IN_FLIGHT_PER_SOCKET, checkAnswer)));
   return perSocket * SOCKETS;
 }
 
@@ -192,7 +148,7 @@ export async function runFlood(ctx: BenchContext, out: Section): Promise<void> {
           await server.createTopic(topic, partitions);
           const frame = floodFrame(topic, partitions);
           // One untimed request per socket first: the topic's files exist and the code is warm before timing.
-          await Promise.all(Array.from({ length: SOCKETS }, () => floodOneSocket(server.port, frame, 1, 1)));
+          await Promise.all(Array.from({ length: SOCKETS }, () => pipelineFrame(server.port, frame, 1, 1, checkAnswer)));
           const gcsBefore = server.majorGcs();
           const cpuBefore = cpuMs(server.pid) ?? NaN;
           const started = process.hrtime.bigint();
