@@ -65,13 +65,15 @@ export function loadOrCreateIdentity(dataDir: string, nodeId: number): { identit
     }
     return { identity: { clusterId, nodeId }, persisted: Promise.resolve() };
   }
+  // Made here, synchronously: the rest of the start (dynamic configs, the logs) writes into it while the identity's
+  // own write goes on in the thread pool.
+  fs.mkdirSync(dataDir, { recursive: true });
   const identity = { clusterId: newClusterId(), nodeId };
   const text = `#Written by Eddy at first start\nversion=1\ncluster.id=${identity.clusterId}\nnode.id=${nodeId}\n`;
-  return { identity, persisted: writeDurably(dataDir, file, text) };
+  return { identity, persisted: writeDurably(file, text) };
 }
 
-async function writeDurably(dataDir: string, file: string, text: string): Promise<void> {
-  await fsp.mkdir(dataDir, { recursive: true });
+async function writeDurably(file: string, text: string): Promise<void> {
   const tmp = `${file}.tmp`;
   const handle = await fsp.open(tmp, 'w');
   try {
