@@ -1,6 +1,20 @@
 // A raw client that resends one pre-encoded request frame over one socket, keeping a fixed number unanswered: the
 // broker's cost per request without any client library's encoding in the way (faults and flood sections).
 import * as net from 'net';
+import type { MessageCodec } from '../../codecs/primitives/message-codec';
+import { encodeRequestHeader } from '../../codecs/protocol/headers';
+import { Writer } from '../../codecs/primitives/writer';
+
+/** One size-prefixed request frame (correlation id 1), encoded once and resent as it is. */
+export function requestFrame<Init>(codec: MessageCodec<unknown, Init>, version: number, clientId: string, body: Init): Buffer {
+  const writer = new Writer();
+  writer.writeInt32(0);
+  encodeRequestHeader(writer, { apiKey: codec.apiKey, apiVersion: version, correlationId: 1, clientId });
+  codec.encode(body, writer, version);
+  const frame = writer.toBuffer();
+  frame.writeInt32BE(frame.length - 4, 0);
+  return frame;
+}
 
 /** Wall and CPU time of this process from the socket's connect to the last answer. */
 export interface PipelineTime {

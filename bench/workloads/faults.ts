@@ -9,11 +9,10 @@
 // round's own ratios. Last, one more run per rule is CPU-profiled (V8's sampler, in process) and the share of
 // samples that fall in the fault code (src/faults/) is given: a proportion, which load hardly moves at all.
 import * as inspector from 'inspector';
-import { Writer } from '../../codecs/primitives/writer';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { encodeRecordBatch } from '../../codecs/records/record-batch';
 import type { BenchContext } from '../lib/context';
-import { pipelineFrame, type PipelineTime } from '../lib/raw-pipeline';
+import { pipelineFrame, requestFrame, type PipelineTime } from '../lib/raw-pipeline';
 import { record, section, type Section } from '../lib/results';
 
 type Mode = 'none' | 'otherTopic' | 'otherApi';
@@ -49,21 +48,12 @@ export function faultsSection(): Section {
 function produceFrame(): Buffer {
   const value = Buffer.alloc(VALUE_BYTES, 1);
   const records = encodeRecordBatch({ records: Array.from({ length: RECORDS_PER_REQUEST }, () => ({ value })) });
-  const w = new Writer();
-  w.writeInt32(0);
-  w.writeInt16(ProduceRequestCodec.apiKey);
-  w.writeInt16(PRODUCE_VERSION);
-  w.writeInt32(1);
-  w.writeNullableString('bench-faults');
-  w.writeUnsignedVarint(0);
-  ProduceRequestCodec.encode(
-    { transactionalId: null, acks: 1, timeoutMs: 30000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] },
-    w,
-    PRODUCE_VERSION,
-  );
-  const frame = w.toBuffer();
-  frame.writeInt32BE(frame.length - 4, 0);
-  return frame;
+  return requestFrame(ProduceRequestCodec, PRODUCE_VERSION, 'bench-faults', {
+    transactionalId: null,
+    acks: 1,
+    timeoutMs: 30000,
+    topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }],
+  });
 }
 
 const CPU_ROW = `${RECORDS_PER_REQUEST} × ${VALUE_BYTES} B per request, per CPU second (broker and client)`;

@@ -7,14 +7,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { Reader } from '../../codecs/primitives/reader';
-import { Writer } from '../../codecs/primitives/writer';
 import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec } from '../../codecs/generated/ProduceResponse';
 import { encodeRecordBatch } from '../../codecs/records/record-batch';
 import type { BenchContext } from '../lib/context';
 import { cpuMs, rssBytes } from '../lib/proc-stats';
 import { spawnTracked, stopChild } from '../lib/processes';
-import { pipelineFrame } from '../lib/raw-pipeline';
+import { pipelineFrame, requestFrame } from '../lib/raw-pipeline';
 import { record, section, type Section } from '../lib/results';
 import { REPO_ROOT, startEddy, targetColumns, topicName, type TargetName } from '../lib/targets';
 import { waitForApiVersions } from '../lib/net-probe';
@@ -52,17 +51,12 @@ export function floodFrame(topic: string, partitions: number): Buffer {
     index,
     records: encodeRecordBatch({ records: Array.from({ length: perPartition }, () => ({ value })) }),
   }));
-  const w = new Writer();
-  w.writeInt32(0);
-  w.writeInt16(ProduceRequestCodec.apiKey);
-  w.writeInt16(PRODUCE_VERSION);
-  w.writeInt32(1);
-  w.writeNullableString('bench-flood');
-  w.writeUnsignedVarint(0);
-  ProduceRequestCodec.encode({ transactionalId: null, acks: -1, timeoutMs: 30000, topicData: [{ name: topic, partitionData }] }, w, PRODUCE_VERSION);
-  const frame = w.toBuffer();
-  frame.writeInt32BE(frame.length - 4, 0);
-  return frame;
+  return requestFrame(ProduceRequestCodec, PRODUCE_VERSION, 'bench-flood', {
+    transactionalId: null,
+    acks: -1,
+    timeoutMs: 30000,
+    topicData: [{ name: topic, partitionData }],
+  });
 }
 
 /** Throws unless every partition of a Produce response frame (size prefix stripped) answered without error. */
