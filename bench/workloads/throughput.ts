@@ -129,7 +129,7 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
   }
   out.consume.notes.push('The mock keeps only the newest ~5 MB of each partition; its consumers read what it still holds.');
   out.cpu.notes.push(
-    "The server process's CPU time (from /proc) across each produce or consume run above, divided by the MB of values moved; it includes topic lookup and, for Kafka, the JVM's GC and background threads. /proc counts in 10 ms clock ticks, so short runs read 0 or one tick.",
+    "The server process's CPU time (from /proc) across each produce or consume run above, divided by the MB of values moved; it includes topic lookup and, for Kafka, the JVM's GC and background threads. Each live thread's time comes from its schedstat (nanoseconds), threads that ended from /proc's 10 ms ticks.",
   );
 }
 

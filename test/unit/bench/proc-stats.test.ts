@@ -1,0 +1,42 @@
+import { Worker } from 'worker_threads';
+import { cpuMs } from '../../../bench/lib/proc-stats';
+
+const linux = process.platform === 'linux';
+
+(linux ? describe : describe.skip)('cpuMs', () => {
+  it('follows the CPU time the process reports for itself, to better than a clock tick', () => {
+    const before = cpuMs(process.pid);
+    const usageBefore = process.cpuUsage();
+    // Work on the main thread until the process has used 200 ms of CPU.
+    let spins = 0;
+    while (process.cpuUsage(usageBefore).user < 200_000) spins++;
+    const usage = process.cpuUsage(usageBefore);
+    const after = cpuMs(process.pid);
+    expect(spins).toBeGreaterThan(0);
+    expect(before).toBeDefined();
+    expect(after).toBeDefined();
+    const measured = (after as number) - (before as number);
+    const reported = (usage.user + usage.system) / 1000;
+    // Other threads (GC, the thread pool) may add a little on top; ticks alone would be off by up to a tick (10 ms) at each end.
+    expect(measured).toBeGreaterThanOrEqual(reported - 1);
+    expect(measured).toBeLessThan(reported + 150);
+  });
+
+  it('keeps the time of a thread that has exited', async () => {
+    const before = cpuMs(process.pid) as number;
+    // A worker thread that spins for 300 ms of wall time, read once while it runs, then gone.
+    const worker = new Worker('const t = Date.now(); while (Date.now() - t < 300); ', { eval: true });
+    await new Promise((r) => setTimeout(r, 100));
+    const during = cpuMs(process.pid) as number;
+    await new Promise((r) => worker.once('exit', r));
+    const after = cpuMs(process.pid) as number;
+    expect(during).toBeGreaterThan(before);
+    expect(after).toBeGreaterThanOrEqual(during);
+    // On a busy machine the worker may get less than its 300 ms; it gets far more than nothing.
+    expect(after - before).toBeGreaterThan(50);
+  });
+
+  it('is undefined for a process that does not exist', () => {
+    expect(cpuMs(2 ** 22 + 12345)).toBeUndefined();
+  });
+});
