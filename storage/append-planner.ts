@@ -207,7 +207,8 @@ export function screenProducers(producers: ProducerStateManager, group: readonly
   let next = firstOffset;
   const outcomes = group.map((p): AppendOutcome => {
     let offset = next;
-    const staged: CompletedTxn[] = [];
+    // Only transaction markers complete anything: most appends allocate no list.
+    let staged: CompletedTxn[] | null = null;
     const multiBatch = batchSize(p.records, 0) < p.records.length;
     const saved = multiBatch ? stage.save() : null;
     const refuse = (outcome: AppendResult | Error): AppendResult | Error => {
@@ -226,9 +227,9 @@ export function screenProducers(producers: ProducerStateManager, group: readonly
       }
       if (verdict.kind === 'reject') return refuse(new ProducerStateError(verdict.reason, verdict.message));
       const done = stage.record(info, first, last);
-      if (done !== null) staged.push(done);
+      if (done !== null) (staged ??= []).push(done);
     }
-    completed.push(...staged);
+    if (staged !== null) completed.push(...staged);
     next = offset;
     return null;
   });

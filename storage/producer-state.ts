@@ -81,8 +81,25 @@ function inSequence(lastSeq: number, nextSeq: number): boolean {
   return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === INT32_MAX);
 }
 
+/** Written out field by field so copies share newEntry's object shape: checkBatch reads them on every batch. */
 function cloneEntry(e: ProducerEntry): ProducerEntry {
-  return { ...e, batches: [...e.batches] };
+  return {
+    producerId: e.producerId,
+    producerEpoch: e.producerEpoch,
+    batches: e.batches.slice(),
+    coordinatorEpoch: e.coordinatorEpoch,
+    currentTxnFirstOffset: e.currentTxnFirstOffset,
+    lastTimestamp: e.lastTimestamp,
+  };
+}
+
+/** The cached batch a retry repeats (same first and last sequence), if any; a loop, no closure per batch. */
+function cachedBatch(batches: readonly BatchMetadata[], firstSeq: number, lastSeq: number): BatchMetadata | undefined {
+  for (let i = 0; i < batches.length; i++) {
+    const b = batches[i];
+    if (b.firstSeq === firstSeq && b.lastSeq === lastSeq) return b;
+  }
+  return undefined;
 }
 
 function newEntry(producerId: bigint): ProducerEntry {
@@ -114,7 +131,7 @@ export function checkBatch(entry: ProducerEntry | undefined, info: ProducerBatch
   }
   const lastSeq = incrementSequence(info.baseSequence, info.lastOffsetDelta);
   if (origin === 'client' && entry !== undefined && entry.producerEpoch === info.producerEpoch) {
-    const dup = entry.batches.find((b) => b.firstSeq === info.baseSequence && b.lastSeq === lastSeq);
+    const dup = cachedBatch(entry.batches, info.baseSequence, lastSeq);
     if (dup !== undefined) return { kind: 'duplicate', batch: dup };
   }
   const currentEpoch = entry?.producerEpoch ?? NO_PRODUCER_EPOCH;
@@ -237,7 +254,7 @@ export class ProducerStateManager {
 
   /** Replaces entries by their staged versions and advances the end offset. */
   commit(stage: ProducerStateStage, endOffset: bigint): void {
-    for (const e of stage.touched()) this.put(e);
+    stage.forEachTouched((e) => this.put(e));
     this.endOffset = endOffset;
   }
 
@@ -319,7 +336,7 @@ export class ProducerStateStage {
     for (const [pid, e] of saved) this.overlay.set(pid, e);
   }
 
-  touched(): ProducerEntry[] {
-    return [...this.overlay.values()];
+  forEachTouched(visit: (entry: ProducerEntry) => void): void {
+    for (const e of this.overlay.values()) visit(e);
   }
 }

@@ -47,7 +47,9 @@ def producer_conf(job):
         "acks": str(job.get("acks", 1)),
         "compression.type": job.get("compression", "none"),
         "linger.ms": job.get("lingerMs", 5),
-        "enable.idempotence": False,
+        # Idempotence (a job's "idempotent": true) makes librdkafka fetch a producer id first, force acks=all
+        # and keep at most 5 requests in flight per broker; off by default so the acks figures stay what they say.
+        "enable.idempotence": bool(job.get("idempotent", False)),
         "queue.buffering.max.messages": 500000,
         "queue.buffering.max.kbytes": 512 * 1024,
         "batch.size": 1000000,

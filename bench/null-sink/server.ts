@@ -1,6 +1,9 @@
 // The null sink: a Kafka-speaking server that stores nothing, the ceiling the client and loopback allow.
 // - ApiVersions, Metadata (any topic exists; its partition count is read from a ".p<N>" name suffix), Produce
 //   (every batch acknowledged at the partition's running offset), ListOffsets (0 / the running end).
+// - InitProducerId hands out a fresh producer id (epoch 0), or the next epoch of the id a producer presents, as a
+//   broker would; Produce from an idempotent producer is then acknowledged like any other (nothing is stored, so
+//   there is nothing to check sequences against). Transactional ids are refused: the sink has no coordinator.
 // - Fetch replays the first batch ever produced to a partition, with base offsets patched, up to the running
 //   end: consumers get real-looking, CRC-valid data at no storage cost. Empty fetches wait (woken by produce).
 import * as net from 'net';
@@ -14,6 +17,8 @@ import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
+import { InitProducerIdRequestCodec } from '../../codecs/generated/InitProducerIdRequest';
+import { InitProducerIdResponseCodec } from '../../codecs/generated/InitProducerIdResponse';
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec, ListOffsetsResponseInit } from '../../codecs/generated/ListOffsetsResponse';
 import { batchLastOffsetDelta, batchSize, setBatchBaseOffset, BATCH_HEADER } from '../../codecs/records/batch-header';
@@ -23,6 +28,7 @@ const NODE_ID = 1;
 const CLUSTER_ID = 'null-sink-cluster-0000';
 const NO_ERROR = 0;
 const UNSUPPORTED_VERSION = 35;
+const COORDINATOR_NOT_AVAILABLE = 15;
 
 /** Versions kept below the topic-id and KIP-890 era so the sink stays small; every client we drive fits. */
 const SUPPORTED: ReadonlyMap<number, { min: number; max: number }> = new Map([
@@ -31,6 +37,7 @@ const SUPPORTED: ReadonlyMap<number, { min: number; max: number }> = new Map([
   [2, { min: 1, max: 6 }],
   [3, { min: 1, max: 9 }],
   [18, { min: 0, max: 3 }],
+  [22, { min: 0, max: 4 }],
 ]);
 
 export function partitionCountFromName(topic: string): number {
@@ -47,6 +54,8 @@ interface PartitionState {
 }
 
 class SinkState {
+  /** The last producer id handed out; ids start at 1000 like nothing in particular, just not 0. */
+  private lastProducerId = 999n;
   private readonly partitions = new Map<string, PartitionState>();
   private readonly waiters = new Set<() => void>();
 
@@ -78,6 +87,11 @@ class SinkState {
     p.end += BigInt(count);
     if (count > 0) this.wake();
     return base;
+  }
+
+  newProducerId(): bigint {
+    this.lastProducerId += 1n;
+    return this.lastProducerId;
   }
 
   waitForData(ms: number): Promise<void> {
@@ -186,6 +200,28 @@ const handleProduce: Handler = (reader, header, state) => {
   return w;
 };
 
+const handleInitProducerId: Handler = (reader, header, state) => {
+  const req = InitProducerIdRequestCodec.decode(reader, header.apiVersion);
+  const w = respond(header);
+  if (req.transactionalId !== null) {
+    InitProducerIdResponseCodec.encode({ throttleTimeMs: 0, errorCode: COORDINATOR_NOT_AVAILABLE }, w, header.apiVersion);
+    return w;
+  }
+  // A producer that presents its id and epoch (KIP-360, v3+) keeps the id with the next epoch, as in Kafka.
+  const bump = req.producerId >= 0n && req.producerEpoch >= 0 && req.producerEpoch < 32766;
+  InitProducerIdResponseCodec.encode(
+    {
+      throttleTimeMs: 0,
+      errorCode: NO_ERROR,
+      producerId: bump ? req.producerId : state.newProducerId(),
+      producerEpoch: bump ? req.producerEpoch + 1 : 0,
+    },
+    w,
+    header.apiVersion,
+  );
+  return w;
+};
+
 const handleListOffsets: Handler = (reader, header, state) => {
   const req = ListOffsetsRequestCodec.decode(reader, header.apiVersion);
   const body: ListOffsetsResponseInit = {
@@ -251,6 +287,7 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   [2, handleListOffsets],
   [3, handleMetadata],
   [18, handleApiVersions],
+  [22, handleInitProducerId],
 ]);
 
 function writeFrame(socket: net.Socket, w: Writer): void {

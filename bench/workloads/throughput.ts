@@ -1,5 +1,6 @@
 // Produce and consume throughput: librdkafka (python confluent-kafka) and kafkajs, 100 B and 1 KB records,
-// acks=1 and acks=all, 1 and 8 partitions, no compression and lz4, against every target. Each produce run writes
+// acks=1 and acks=all, 1 and 8 partitions, no compression and lz4, against every target; plus one idempotent
+// librdkafka row (100 B, 8 partitions), where the broker checks every batch's producer sequence. Each produce run writes
 // a fresh topic, which the consume run then reads back from offset 0. Runs are interleaved across targets so
 // background load on the machine hits all of them alike. Each run also reads the server's CPU time before and
 // after, so a fast figure bought with more cores shows as such.
@@ -16,7 +17,12 @@ interface ProduceConfig {
   readonly acks: 1 | -1;
   readonly partitions: 1 | 8;
   readonly compression: 'none' | 'lz4';
+  /** enable.idempotence: acks=all, at most 5 requests in flight, sequence-checked batches. */
+  readonly idempotent?: true;
 }
+
+/** The one idempotent row: librdkafka only (its figure is the one issue 22 set against the null sink). */
+const IDEMPOTENT: ProduceConfig = { size: 100, acks: -1, partitions: 8, compression: 'none', idempotent: true };
 
 function allConfigs(): ProduceConfig[] {
   const out: ProduceConfig[] = [];
@@ -27,7 +33,8 @@ function allConfigs(): ProduceConfig[] {
 }
 
 function describe(c: ProduceConfig): string {
-  return `${c.size === 100 ? '100 B' : '1 KB'} acks=${c.acks === 1 ? '1' : 'all'} p${c.partitions} ${c.compression}`;
+  const acks = c.idempotent === true ? 'idempotent' : `acks=${c.acks === 1 ? '1' : 'all'}`;
+  return `${c.size === 100 ? '100 B' : '1 KB'} ${acks} p${c.partitions} ${c.compression}`;
 }
 
 function volume(ctx: BenchContext, client: Client, size: number): { count: number; maxSeconds: number } {
@@ -85,7 +92,10 @@ function recordCpu(out: Section, rowName: string, target: TargetName, moved: Mov
 
 async function produceOnce(ctx: BenchContext, client: Client, target: TargetName, cfg: ProduceConfig, run: number): Promise<Moved & { topic: string }> {
   const t = targetOf(ctx, target);
-  const topic = topicName([client === 'rdkafka' ? 'rd' : 'js', `s${cfg.size}`, `a${cfg.acks === 1 ? 1 : 'all'}`, cfg.compression, `r${run}`], cfg.partitions);
+  const topic = topicName(
+    [client === 'rdkafka' ? 'rd' : 'js', `s${cfg.size}`, cfg.idempotent === true ? 'idem' : `a${cfg.acks === 1 ? 1 : 'all'}`, cfg.compression, `r${run}`],
+    cfg.partitions,
+  );
   await t.createTopic(topic, cfg.partitions);
   const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
   const m = await measured(t, () => driver.run({ kind: 'produce', bootstrap: t.bootstrap, topic, ...cfg, ...volume(ctx, client, cfg.size) }));
@@ -99,6 +109,7 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
     for (const client of clients.filter((c) => c === 'rdkafka' || ctx.runs === 1 || run < ctx.runs - 1)) {
       // --quick keeps every librdkafka figure but only the acks=1, 8-partition kafkajs ones.
       const configs = allConfigs().filter((c) => !(ctx.quick && client === 'kafkajs' && (c.acks === -1 || c.partitions === 1)));
+      if (client === 'rdkafka') configs.push(IDEMPOTENT);
       for (const cfg of configs) {
         ctx.progress(`run ${run + 1}/${ctx.runs} ${client} produce ${describe(cfg)}`);
         for (const target of ctx.targetNames) {

@@ -1,5 +1,6 @@
 // The bench's null sink must look like a real single-node cluster to clients: produce acknowledged at running
-// offsets, fetch answering with CRC-valid batches at the requested offsets, list-offsets, metadata from names.
+// offsets, fetch answering with CRC-valid batches at the requested offsets, list-offsets, metadata from names,
+// producer ids for idempotent producers.
 import type { Server, AddressInfo } from 'net';
 import { startNullSink, partitionCountFromName } from '../../../bench/null-sink/server';
 import { RawClient } from '../../helpers/raw-client';
@@ -14,6 +15,8 @@ import { FetchRequestCodec } from '../../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../../codecs/generated/FetchResponse';
 import { ListOffsetsRequestCodec } from '../../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec } from '../../../codecs/generated/ListOffsetsResponse';
+import { InitProducerIdRequestCodec } from '../../../codecs/generated/InitProducerIdRequest';
+import { InitProducerIdResponseCodec } from '../../../codecs/generated/InitProducerIdResponse';
 import { encodeRecordBatch, decodeRecordBatches } from '../../../codecs/records/record-batch';
 
 let server: Server;
@@ -57,7 +60,7 @@ describe('null sink', () => {
       clientSoftwareVersion: '1',
     });
     expect(res.errorCode).toBe(0);
-    expect(res.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 18]);
+    expect(res.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 18, 22]);
   });
 
   it('answers metadata for any topic with the partitions its name carries', async () => {
@@ -118,5 +121,31 @@ describe('null sink', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('hands idempotent producers an id, bumps the epoch of a presented one, refuses transactional ids', async () => {
+    const first = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 4, { transactionalId: null, transactionTimeoutMs: 60000 });
+    const second = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 1, { transactionalId: null, transactionTimeoutMs: 60000 });
+    expect(first).toMatchObject({ errorCode: 0, producerEpoch: 0 });
+    expect(second).toMatchObject({ errorCode: 0, producerEpoch: 0 });
+    expect(first.producerId).toBeGreaterThanOrEqual(0n);
+    expect(second.producerId).not.toBe(first.producerId);
+    const bumped = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 4, {
+      transactionalId: null,
+      transactionTimeoutMs: 60000,
+      producerId: first.producerId,
+      producerEpoch: 0,
+    });
+    expect(bumped).toMatchObject({ errorCode: 0, producerId: first.producerId, producerEpoch: 1 });
+    const txn = await client.request(InitProducerIdRequestCodec, InitProducerIdResponseCodec, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000 });
+    expect(txn.errorCode).toBe(15); // COORDINATOR_NOT_AVAILABLE: the sink has no transaction coordinator
+
+    const records = encodeRecordBatch({ producerId: first.producerId, producerEpoch: 0, baseSequence: 0, records: [{ value: Buffer.from('i') }] });
+    const res = await client.request(ProduceRequestCodec, ProduceResponseCodec, 9, {
+      acks: -1,
+      timeoutMs: 1000,
+      topicData: [{ name: 'idem.p1', partitionData: [{ index: 0, records }] }],
+    });
+    expect(res.responses[0].partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n });
   });
 });
