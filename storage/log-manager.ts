@@ -17,6 +17,7 @@ import { PartitionLog } from './partition-log';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLogDeps } from './local-log';
 import { TailCacheBudget } from './tail-cache';
 import { ReadBufferPool } from './read-buffers';
+import { FramePool } from './frame-pool';
 import { CleanerOptions, CleaningStats } from './log-cleaner';
 import { LogMaintenance } from './log-maintenance';
 import { ProducerExpiry } from './producer-state-expiry';
@@ -54,6 +55,8 @@ export interface LogManagerOptions {
   indexCacheBytes?: number;
   /** Idle buffers fetches read into, kept for reuse (log.read.buffer.pool.max.bytes); default 32 MiB. */
   readBufferPoolBytes?: number;
+  /** Idle buffers large request frames are read into, kept for reuse (socket.request.buffer.pool.max.bytes); default 8 MiB. */
+  frameBufferPoolBytes?: number;
   /** Kafka's producer.id.expiration.ms: producers idle this long are dropped from producer state; default a day. */
   producerIdExpirationMs?: number;
   /** Kafka's producer.id.expiration.check.interval.ms: how often idle producers are looked for; default 10 minutes. */
@@ -153,7 +156,11 @@ export class LogManager {
     const fdPool = new FdPool(opts.maxOpenFiles ?? defaultOpenSegmentFiles(), opts.fileWriter);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger, writeFaults: new WriteFaults() },
-      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB),
+      tailBudget: new TailCacheBudget(
+        opts.tailCacheBytes ?? 64 * MB,
+        opts.tailCachePartitionBytes ?? 4 * MB,
+        new FramePool(opts.frameBufferPoolBytes ?? 8 * MB),
+      ),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
     };
@@ -266,12 +273,22 @@ export class LogManager {
   }
 
   /**
+   * Where connections assemble large request frames, shared with the tail cache, whose views of appended batches
+   * hold a reference to their frame (frame-pool.ts).
+   */
+  get frames(): FramePool {
+    return this.deps.tailBudget.frames as FramePool;
+  }
+
+  /**
    * Drops every partition's cached newest batches (later reads of them go to disk); returns the bytes dropped.
    * For an idle broker: the cache serves consumers keeping up with producers, and those have caught up once the
-   * load is over, while the views it holds pin whole produce requests' buffers in the C heap.
+   * load is over, while the views it holds pin whole produce requests' buffers in the C heap. The idle request
+   * frame buffers go too (the next load allocates them again); the bytes dropped include them.
    */
   dropTailCaches(): number {
-    return this.deps.tailBudget.releaseAll();
+    const cached = this.deps.tailBudget.releaseAll();
+    return cached + this.frames.dropIdle();
   }
 
   /** Where the broker's fault injection makes segment writes fail (a full disk); unset, nothing fails. */

@@ -74,9 +74,30 @@ export class LogReader {
     });
     if (fetchOffset >= maxOffset) return result([]);
     const cached = this.log.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
-    if (cached !== null) return result(cached);
+    if (cached !== null) return result(this.pinned(cached, opts.buffers));
     const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
     return result(await this.readFromDisk(request));
+  }
+
+  /**
+   * Makes the tail cache's views of pooled request frames safe to keep: each holds a reference to its frame until
+   * the reader's buffers are released, or is copied when the reader cannot say when that is. Without this an
+   * eviction during the response's write could hand the frame to a new request while the socket still sends it.
+   */
+  private pinned(views: Buffer[], buffers: ReadBufferSource | undefined): Buffer[] {
+    const frames = this.log.deps.tailBudget.frames;
+    if (frames === null) return views;
+    for (let i = 0; i < views.length; i++) {
+      const view = views[i];
+      if (!frames.retain(view)) continue;
+      if (buffers?.hold !== undefined) {
+        buffers.hold(() => frames.release(view));
+        continue;
+      }
+      views[i] = Buffer.from(view);
+      frames.release(view);
+    }
+    return views;
   }
 
   private async readFromDisk(request: DiskRead): Promise<Buffer[]> {

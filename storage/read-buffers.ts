@@ -8,6 +8,12 @@
 export interface ReadBufferSource {
   /** A buffer of at least `size` bytes; its contents are undefined. */
   take(size: number): Buffer;
+  /**
+   * Runs `release` once the bytes read through this source are dropped, as for the buffers it gave (views of
+   * recycled memory the read returns, such as the tail cache's views of request frames); absent: the source cannot
+   * tell when, and the reader copies such views instead.
+   */
+  hold?(release: () => void): void;
 }
 
 /** Plain allocation: the buffer belongs to the caller and to the garbage collector. */
@@ -85,6 +91,7 @@ function sizeClass(size: number): number {
  */
 export class ReadBufferLease implements ReadBufferSource {
   private held: Buffer[] = [];
+  private releases: Array<() => void> = [];
 
   constructor(private readonly pool: ReadBufferPool) {}
 
@@ -94,14 +101,27 @@ export class ReadBufferLease implements ReadBufferSource {
     return buf;
   }
 
+  hold(release: () => void): void {
+    this.releases.push(release);
+  }
+
   /** Number of buffers currently taken and not yet released. */
   get heldCount(): number {
     return this.held.length;
+  }
+
+  /** Number of other memory's views held (`hold`) and not yet released. */
+  get holdCount(): number {
+    return this.releases.length;
   }
 
   releaseAll(): void {
     const held = this.held;
     this.held = [];
     for (const buf of held) this.pool.release(buf);
+    if (this.releases.length === 0) return;
+    const releases = this.releases;
+    this.releases = [];
+    for (const release of releases) release();
   }
 }

@@ -1,7 +1,9 @@
 // Newest batches of each partition kept in memory, so consumers tailing a partition are served without touching
 // the disk. Each partition's tail is contiguous up to its log end; eviction drops its oldest batches. A shared
 // budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
-// Small batches are copied into slabs (tail-slab.ts), larger ones kept as the views they arrived as.
+// Small batches are copied into slabs (tail-slab.ts), larger ones kept as the views they arrived as: a view of a
+// pooled request frame (frame-pool.ts) holds a reference to it until evicted, so the frame is not reused meanwhile.
+import type { FramePool } from './frame-pool';
 import { firstEndingAtOrAfter } from './offset-search';
 import { TailSlab } from './tail-slab';
 
@@ -36,6 +38,8 @@ export class TailCacheBudget {
     readonly maxTotalBytes: number,
     /** For one partition's; a larger batch is not cached at all. */
     readonly maxPartitionBytes: number,
+    /** Where request frames come from: cached views of them hold a reference each. */
+    readonly frames: FramePool | null = null,
   ) {}
 
   get bytes(): number {
@@ -128,6 +132,7 @@ export class PartitionTailCache {
 
   /** Keeps a batch as the view it arrived as; returns the bytes it holds. */
   private keep(b: CachedBatch): number {
+    this.budget.frames?.retain(b.bytes);
     this.batches.push(b);
     return b.bytes.length;
   }
@@ -182,6 +187,7 @@ export class PartitionTailCache {
     if (this.head >= this.batches.length) return 0;
     const oldest = this.batches[this.head];
     const freed = oldest instanceof TailSlab ? oldest.heldBytes : oldest.bytes.length;
+    if (!(oldest instanceof TailSlab)) this.budget.frames?.release(oldest.bytes);
     // Without this the array would keep up to 64 evicted batches per partition reachable (hundreds of MB with
     // 1 MB producer batches) until the next compaction, far beyond the cache budget.
     this.batches[this.head] = EVICTED;
@@ -211,6 +217,13 @@ export class PartitionTailCache {
 
   /** Empties the cache and returns the bytes freed; does not charge the budget (callers do). */
   clear(): number {
+    const frames = this.budget.frames;
+    if (frames !== null) {
+      for (let i = this.head; i < this.batches.length; i++) {
+        const entry = this.batches[i];
+        if (!(entry instanceof TailSlab)) frames.release(entry.bytes);
+      }
+    }
     const freed = this.size;
     this.batches = [];
     this.head = 0;

@@ -184,6 +184,7 @@ export class Broker {
       tailCachePartitionBytes: config.get(BrokerConfigKeys.LOG_TAIL_CACHE_PARTITION_MAX_BYTES),
       indexCacheBytes: config.get(BrokerConfigKeys.LOG_INDEX_CACHE_MAX_BYTES),
       readBufferPoolBytes: config.get(BrokerConfigKeys.LOG_READ_BUFFER_POOL_MAX_BYTES),
+      frameBufferPoolBytes: config.get(BrokerConfigKeys.SOCKET_REQUEST_BUFFER_POOL_MAX_BYTES),
     });
     let coordinators: Coordinators;
     try {
@@ -311,6 +312,7 @@ export class Broker {
         quotas: this.requestThrottle,
         inPlaceReads,
         frameReads,
+        frames: this.logs.frames,
       },
       this.logger,
     );

@@ -31,4 +31,10 @@ export const BrokerMemoryKeys = {
     'Memory kept in idle buffers that fetches read from disk into, for reuse by the next fetches; more is allocated while needed and left to the garbage collector (Eddy only).',
     atLeast(0),
   ),
+  SOCKET_REQUEST_BUFFER_POOL_MAX_BYTES: longKey(
+    'socket.request.buffer.pool.max.bytes',
+    8 * MIB,
+    'Memory kept in idle buffers that large requests (16 KiB and more) are read into, for reuse by the next requests instead of new memory for each; more is allocated while needed and left to the garbage collector, and the idle buffers are given back when the broker goes quiet (Eddy only).',
+    atLeast(0),
+  ),
 } as const;

@@ -22,6 +22,7 @@ import { BrokerMetrics } from '../metrics/broker-metrics';
 import type { RequestThrottle } from '../security/quotas/request-throttle';
 import type { InPlaceReader } from './in-place-reads';
 import { SHARED_READ_BYTES, type FrameReader } from './frame-reads';
+import type { FramePool } from '../../storage/frame-pool';
 
 export interface ConnectionOptions {
   readonly maxFrameBytes: number;
@@ -46,6 +47,11 @@ export interface ConnectionOptions {
   readonly inPlaceReads?: InPlaceReader;
   /** Plaintext sockets: reads the rest of a large frame straight into its buffer, the rest into a reused one. */
   readonly frameReads?: FrameReader;
+  /**
+   * Where large frames are assembled: recycled buffers, a Produce request's given back once it was answered (its
+   * appends are written by then, and what storage keeps of it holds references of its own). Fresh buffers when absent.
+   */
+  readonly frames?: FramePool;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -92,7 +98,7 @@ export class Connection {
   ) {
     this.address = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.logger = logger;
-    this.splitter = new FrameSplitter(options.maxFrameBytes);
+    this.splitter = new FrameSplitter(options.maxFrameBytes, options.frames);
     this.metrics = options.metrics ?? new BrokerMetrics();
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
@@ -342,7 +348,7 @@ export class Connection {
     return outcome.then(
       (response: unknown) =>
         header.apiKey === PRODUCE_API_KEY
-          ? this.respondAtEndOfTick(handler, header, scope, response, handlerNanos)
+          ? this.respondAtEndOfTick(handler, header, scope, response, handlerNanos, frame)
           : this.respond(handler, header, scope, response, handlerNanos),
       (err: unknown) => this.handlerFailed(header, scope, err),
     );
@@ -391,12 +397,25 @@ export class Connection {
    * woke: consumers waiting for the records are answered first. On a busy machine the write that wakes the
    * producer's client thread can hand that thread the CPU before the consumer's answer is out. The ack moves by
    * microseconds within the same tick, and the next request on this connection starts only after it is written.
+   *
+   * The request's frame goes back to the pool then: the handler has settled, so every append of it was written (or
+   * refused), nothing in the answer points into it, and what storage keeps of it (tail-cache views) holds its own
+   * reference. Other APIs' frames are never given back: their handlers may keep views (group member metadata, say),
+   * and those frames are rarely large. A handler that failed leaves its frame to the garbage collector too.
    */
-  private respondAtEndOfTick(handler: ApiHandler, header: RequestHeader, scope: RequestScope, response: unknown, handlerNanos: number): Promise<void> {
+  private respondAtEndOfTick(
+    handler: ApiHandler,
+    header: RequestHeader,
+    scope: RequestScope,
+    response: unknown,
+    handlerNanos: number,
+    frame: Buffer,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       process.nextTick(() => {
         try {
           this.respond(handler, header, scope, response, handlerNanos);
+          this.options.frames?.release(frame);
           resolve();
         } catch (err) {
           reject(err);

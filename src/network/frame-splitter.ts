@@ -7,10 +7,23 @@
 // A transient chunk (one whose memory is reused once `push` returns, see in-place-reads.ts) gives copies instead
 // of views. A socket may also read the rest of a large frame straight into that frame's buffer (frame-reads.ts):
 // `directTarget` hands out the unfilled part and `filledDirectly` accounts what landed there.
+//
+// Frames assembled across chunks, and the copies of frames in transient chunks, take their buffer from a
+// FrameSource: a pool (storage/frame-pool.ts) hands out recycled buffers, which the splitter's owner gives back once
+// its request is done with them; the splitter itself never does, so a frame it dropped unfinished (a connection
+// closing mid-frame) is left to the garbage collector.
 
 export class FrameSizeError extends Error {}
 
 const SIZE_BYTES = 4;
+
+/** Where the buffers of frames assembled across chunks, and of copies of frames in transient chunks, come from. */
+export interface FrameSource {
+  /** A buffer of exactly `size` bytes, contents undefined. */
+  take(size: number): Buffer;
+}
+
+const FRESH_FRAMES: FrameSource = { take: (size) => Buffer.allocUnsafe(size) };
 
 export class FrameSplitter {
   /** The frame being assembled across chunks, allocated at its full size, and how much of it has arrived. */
@@ -23,7 +36,10 @@ export class FrameSplitter {
   /** What the limit is called in the error: it is sasl.server.max.receive.size until a SASL client authenticates. */
   private limitName = 'socket.request.max.bytes';
 
-  constructor(private maxFrameBytes: number) {}
+  constructor(
+    private maxFrameBytes: number,
+    private readonly frames: FrameSource = FRESH_FRAMES,
+  ) {}
 
   /** Changes the largest frame accepted from the next size prefix on. */
   setLimit(maxFrameBytes: number, limitName: string): void {
@@ -45,7 +61,7 @@ export class FrameSplitter {
       const size = this.checkedSize(chunk.readInt32BE(at));
       at += SIZE_BYTES;
       if (chunk.length - at >= size) {
-        frames.push(transient ? Buffer.from(chunk.subarray(at, at + size)) : chunk.subarray(at, at + size));
+        frames.push(transient ? this.copied(chunk, at, size) : chunk.subarray(at, at + size));
         at += size;
         continue;
       }
@@ -107,8 +123,15 @@ export class FrameSplitter {
     return size;
   }
 
+  /** A frame of a transient chunk, copied into a buffer of its own from the frame source. */
+  private copied(chunk: Buffer, at: number, size: number): Buffer {
+    const frame = this.frames.take(size);
+    chunk.copy(frame, 0, at, at + size);
+    return frame;
+  }
+
   private startPartial(size: number): void {
-    this.partial = Buffer.allocUnsafe(size);
+    this.partial = this.frames.take(size);
     this.partialFilled = 0;
   }
 

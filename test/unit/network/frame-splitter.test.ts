@@ -1,4 +1,5 @@
 import { FrameSizeError, FrameSplitter } from '../../../src/network/frame-splitter';
+import { FramePool } from '../../../storage/frame-pool';
 
 function frame(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -142,4 +143,27 @@ test('no in-place target without a frame in progress or for its last bytes, and 
   expect(s.directTarget(2)).toBeNull();
   expect(s.filledDirectly(1)).toHaveLength(10_000);
   expect(s.directTarget(1)).toBeNull();
+});
+
+test('frames it copies or assembles come from its frame source; views of a chunk do not', () => {
+  const pool = new FramePool(8 << 20);
+  const s = new FrameSplitter(1 << 20, pool);
+  const large = Buffer.alloc(40_000, 7);
+  const small = Buffer.from('small');
+  // Whole in a transient chunk: copied into a pooled buffer (the small one into a plain one).
+  const copied = s.push(Buffer.concat([frame(large), frame(small)]), true);
+  expect(copied.map((f) => pool.pooled(f))).toEqual([true, false]);
+  expect(copied[0].equals(large)).toBe(true);
+  // Whole in a chunk the caller keeps: a view of it, nothing taken.
+  const kept = Buffer.concat([frame(large)]);
+  const [view] = s.push(kept);
+  expect(view.buffer).toBe(kept.buffer);
+  expect(pool.pooled(view)).toBe(false);
+  // Spread over chunks: assembled in a pooled buffer.
+  const stream = frame(large);
+  expect(s.push(stream.subarray(0, 1000))).toEqual([]);
+  const [assembled] = s.push(stream.subarray(1000));
+  expect(pool.pooled(assembled)).toBe(true);
+  expect(assembled.equals(large)).toBe(true);
+  expect(pool.allocations).toBe(2);
 });

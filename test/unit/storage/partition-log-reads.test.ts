@@ -85,3 +85,39 @@ describe('PartitionLog disk reads', () => {
     expect(describeBatches(bounded.batches).map((b) => b.baseOffset)).toEqual([2n, 4n]);
   });
 });
+
+describe('PartitionLog tail-cache reads of pooled request frames', () => {
+  const data = freshDataDirs({ closeFailures: 'fail' });
+
+  it('a lease holds a reference to each frame it reads views of; a read without one gets copies', async () => {
+    data.manager = await openManager(data.dir);
+    await data.manager.createTopic('t', 1, {});
+    const log = await loadedLog(data.manager, 't');
+    const frames = data.manager.frames;
+    // A 20 KB batch: above the size the tail cache copies into slabs, so it keeps a view of the frame.
+    const bytes = batch(10, 'pooled', undefined, 2000);
+    const frame = frames.take(bytes.length + 100);
+    bytes.copy(frame, 100);
+    const appended = await log.append(frame.subarray(100, 100 + bytes.length));
+    expect(appended.baseOffset).toBe(0n);
+    // The request is done with its frame (the connection gives its reference back after the answer).
+    frames.release(frame);
+    expect(frames.idleBytes).toBe(0);
+
+    const lease = new ReadBufferLease(new ReadBufferPool(1 << 20, 1 << 20));
+    const held = await log.read(0n, 1 << 20, { buffers: lease });
+    expect(held.batches).toHaveLength(1);
+    expect(held.batches[0].buffer).toBe(frame.buffer);
+    expect(lease.holdCount).toBe(1);
+
+    const copied = await log.read(0n, 1 << 20);
+    expect(copied.batches[0].buffer).not.toBe(frame.buffer);
+    expect(copied.batches[0].equals(held.batches[0])).toBe(true);
+
+    // Evicted from the cache, the frame stays the lease's until its response is released.
+    data.manager.dropTailCaches();
+    expect(frames.idleBytes).toBe(0);
+    lease.releaseAll();
+    expect(frames.idleBytes).toBe(frame.buffer.byteLength);
+  });
+});
