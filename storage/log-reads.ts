@@ -72,11 +72,18 @@ export class LogReader {
       highWatermark,
       logStartOffset,
     });
-    if (fetchOffset >= maxOffset) return result([]);
+    if (fetchOffset >= maxOffset) {
+      this.log.tail.readerAtEnd();
+      return result([]);
+    }
     const cached = this.log.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
     if (cached !== null) return result(cached);
     const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
-    return result(await this.readFromDisk(request));
+    const batches = await this.readFromDisk(request);
+    // A reader that caught up from disk: what is appended next is cached for it, or it would stay on disk reads.
+    const last = batches.length > 0 ? batches[batches.length - 1] : undefined;
+    if (last !== undefined && batchLastOffset(last) + 1n >= maxOffset) this.log.tail.readerAtEnd();
+    return result(batches);
   }
 
   private async readFromDisk(request: DiskRead): Promise<Buffer[]> {
