@@ -110,6 +110,19 @@ describe('tail cache readers', () => {
       expect(read.batches[0].includes(Buffer.from('d-0'))).toBe(true);
       expect(manager.dropTailCaches()).toBeGreaterThan(0);
     }));
+
+  it('caches for a fetch answered at the high watermark without a read', () =>
+    withManager({}, async (manager) => {
+      await manager.createTopic('w', 1);
+      const log = await loadedLog(manager, 'w');
+      await log.append(batch(1, 'a'));
+      expect(manager.dropTailCaches()).toBe(0);
+      log.readerCaughtUp();
+      await log.append(batch(1, 'b'));
+      const read = await log.read(1n, 1 << 20);
+      expect(read.batches[0].includes(Buffer.from('b-0'))).toBe(true);
+      expect(manager.dropTailCaches()).toBeGreaterThan(0);
+    }));
 });
 
 describe('sparse indexes', () => {
