@@ -80,9 +80,8 @@ export class LogReader {
     if (cached !== null) return result(cached);
     const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
     const batches = await this.readFromDisk(request);
-    // A reader that caught up from disk: what is appended next is cached for it, or it would stay on disk reads.
-    const last = batches.length > 0 ? batches[batches.length - 1] : undefined;
-    if (last !== undefined && batchLastOffset(last) + 1n >= maxOffset) this.log.tail.readerAtEnd();
+    // A reader catching up from disk: what is appended meanwhile is cached for when it gets there.
+    this.log.tail.readerAtEnd();
     return result(batches);
   }
 

@@ -3,9 +3,9 @@
 // budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
 // Small batches are copied into slabs (tail-slab.ts), larger ones kept as the views they arrived as.
 //
-// A partition caches only while a reader keeps up with it: one that read at its end, or from its cache, before more
-// than the partition's budget was appended since. A reader further behind would find its next batch evicted
-// already, so those batches would serve nobody, and keeping them costs more than their bytes: they are views that
+// A partition caches only while it has a reader: one that read from it (from disk, from the cache, or at its end)
+// before more than the partition's budget was appended since. A partition nobody reads caches nothing: those
+// batches would serve nobody, and keeping them costs more than their bytes: they are views that
 // pin whole produce requests, old enough to be promoted by V8 and so freed only by full collections, and they
 // sit between the C heap's freed chunks, which glibc then cannot give back (a 1 GB produce with no consumer left
 // RSS 60 MB above the same run with the cache off, for as long as the broker ran).
@@ -103,8 +103,8 @@ export class PartitionTailCache {
   /** The size of the last slab started (0 after a clear): the next one doubles it. */
   private lastSlabBytes = 0;
   /**
-   * Bytes appended since a reader was last at the end or in the cache; past the partition's budget no reader keeps
-   * up and nothing is cached. Infinite until a first reader comes: a partition nobody reads caches nothing.
+   * Bytes appended since a reader last read; past the partition's budget the partition counts as unread and nothing
+   * is cached. Infinite until a first reader comes: a partition nobody reads caches nothing.
    */
   private appendedSinceRead = Number.POSITIVE_INFINITY;
 
@@ -123,8 +123,8 @@ export class PartitionTailCache {
   }
 
   /**
-   * A reader is at the partition's end (it read up to it, or found nothing new there): batches appended from now
-   * on are cached for it. Reads served from the cache count by themselves.
+   * A reader read from the partition (from disk, or found nothing new at its end): batches appended from now on are
+   * cached for it. Reads served from the cache count by themselves.
    */
   readerAtEnd(): void {
     this.appendedSinceRead = 0;
@@ -133,7 +133,7 @@ export class PartitionTailCache {
   add(batches: readonly CachedBatch[]): void {
     for (const b of batches) this.appendedSinceRead += b.bytes.length;
     if (this.appendedSinceRead > this.budget.maxPartitionBytes) {
-      // No reader keeps up; what the cache holds is older still, so it goes too (the tail stays contiguous).
+      // Nobody reads the partition any more; what the cache holds goes too (the tail stays contiguous).
       if (this.size > 0) this.budget.charge(this, -this.clear());
       return;
     }
