@@ -72,11 +72,17 @@ export class LogReader {
       highWatermark,
       logStartOffset,
     });
-    if (fetchOffset >= maxOffset) return result([]);
+    if (fetchOffset >= maxOffset) {
+      this.log.tail.readerAtEnd();
+      return result([]);
+    }
     const cached = this.log.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
     if (cached !== null) return result(this.pinned(cached, opts.buffers));
     const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
-    return result(await this.readFromDisk(request));
+    const batches = await this.readFromDisk(request);
+    // A reader catching up from disk: what is appended meanwhile is cached for when it gets there.
+    this.log.tail.readerAtEnd();
+    return result(batches);
   }
 
   /**

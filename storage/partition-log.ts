@@ -197,6 +197,14 @@ export class PartitionLog {
     return this.reader.read(fetchOffset, maxBytes, opts);
   }
 
+  /**
+   * A reader is caught up with this partition and was answered without a read (a fetch at the high watermark): the
+   * batches appended next are kept in the tail cache for it, as after a read that found nothing new.
+   */
+  readerCaughtUp(): void {
+    this.local.tail.readerAtEnd();
+  }
+
   /** First offset whose record timestamp is at least `timestamp` (time index, then a header scan). */
   offsetForTimestamp(timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint } | null> {
     return this.reader.offsetForTimestamp(timestamp);

@@ -58,6 +58,11 @@ export class ReadBufferPool {
   release(buf: Buffer): void {
     const cls = buf.length;
     if (cls !== sizeClass(cls) || cls > this.maxPooledBytes || buf.byteOffset !== 0) return;
+    if (cls > this.maxIdleBytes) return;
+    // The buffer just used is the likelier to be wanted next: idle ones of other sizes make room for it. Otherwise
+    // buffers of a size no fetch asks for any more (an earlier burst of larger reads) would fill the cap for good,
+    // and every read of the size now in use would allocate afresh, as garbage for the collector.
+    if (this.idle + cls > this.maxIdleBytes) this.evictOtherThan(cls, this.idle + cls - this.maxIdleBytes);
     if (this.idle + cls > this.maxIdleBytes) return;
     let list = this.free.get(cls);
     if (list === undefined) {
@@ -66,6 +71,21 @@ export class ReadBufferPool {
     }
     list.push(buf);
     this.idle += cls;
+  }
+
+  /** Drops idle buffers of sizes other than `keep`, largest first, until `bytes` are freed. */
+  private evictOtherThan(keep: number, bytes: number): void {
+    const classes = [...this.free.keys()].filter((c) => c !== keep).sort((a, b) => b - a);
+    let freed = 0;
+    for (const cls of classes) {
+      const list = this.free.get(cls);
+      if (list === undefined) continue;
+      while (freed < bytes && list.pop() !== undefined) {
+        freed += cls;
+        this.idle -= cls;
+      }
+      if (freed >= bytes) return;
+    }
   }
 
   /** Bytes held by idle buffers, ready for reuse. */

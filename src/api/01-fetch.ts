@@ -159,7 +159,8 @@ async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, b
     const readCommitted = isolationLevel === READ_COMMITTED;
     const maxOffset = readCommitted ? log.lastStableOffset : log.highWatermark;
     if (fetchOffset === maxOffset && fetchOffset >= log.logStartOffset) {
-      // Caught up: nothing to read, answered without a call into storage (most partitions of a wide consumer).
+      // Caught up: nothing to read, answered without a read from storage (most partitions of a wide consumer).
+      log.readerCaughtUp();
       responses.push(caughtUp(p.target.partition, log, readCommitted));
       sizes.push(0);
       continue;

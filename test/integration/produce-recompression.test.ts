@@ -47,13 +47,27 @@ function message(i: number): { key: string; value: string; headers: Record<strin
   return { key: `key-${i}`, value: `value ${i} `.repeat(20), headers: { n: String(i) }, timestamp: String(BASE_TIMESTAMP + i * 1000) };
 }
 
+/**
+ * Every batch of the topic's partition 0, fetched to its high watermark. A fetch returns one segment's batches, and
+ * a batch whose timestamp is more than segment.ms after the segment's first starts a new segment (as in Kafka):
+ * the commit marker, stamped now, follows records stamped in 2023.
+ */
 async function storedBatches(topic: string): Promise<DecodedBatch[]> {
   const client = await RawClient.connect(suite.broker.port);
   try {
-    const partitions = [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }];
-    const res = await client.request(FetchRequestCodec, FetchResponseCodec, 11, sessionlessFetch([{ topic, partitions }]));
-    const records = res.responses[0].partitions[0].records ?? Buffer.alloc(0);
-    return scanFetchedRecords(records).batches.map((s) => decodeRecordBatch(records.subarray(s.offset, s.offset + s.size)));
+    const out: DecodedBatch[] = [];
+    for (let fetchOffset = 0n; ;) {
+      const partitions = [{ partition: 0, fetchOffset, partitionMaxBytes: 1 << 20 }];
+      const res = await client.request(FetchRequestCodec, FetchResponseCodec, 11, sessionlessFetch([{ topic, partitions }]));
+      const partition = res.responses[0].partitions[0];
+      const records = partition.records ?? Buffer.alloc(0);
+      const batches = scanFetchedRecords(records).batches.map((s) => decodeRecordBatch(records.subarray(s.offset, s.offset + s.size)));
+      if (batches.length === 0) return out;
+      out.push(...batches);
+      const last = batches[batches.length - 1];
+      fetchOffset = last.baseOffset + BigInt(last.lastOffsetDelta) + 1n;
+      if (fetchOffset >= partition.highWatermark) return out;
+    }
   } finally {
     client.close();
   }

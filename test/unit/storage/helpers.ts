@@ -6,6 +6,7 @@ import { encodeRecordBatch } from '../../../codecs/records/record-batch';
 import { batchBaseOffset, batchLastOffset, batchSize } from '../../../codecs/records/batch-header';
 import { silentLogger } from '../../../src/logger';
 import { LogManager, LogManagerOptions, PartitionLog } from '../../../storage';
+import type { CachedBatch, PartitionTailCache } from '../../../storage/tail-cache';
 
 export function tempDir(prefix = 'eddy-storage-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -111,4 +112,26 @@ export async function withManager(extra: Partial<LogManagerOptions>, test: (mana
     await manager?.close();
     removeDir(dir);
   }
+}
+
+/**
+ * Appends to a tail cache as the log does while a reader keeps up with the partition: the cache keeps batches only
+ * for such a reader (storage/tail-cache.ts), and these tests are about what it keeps.
+ */
+export function addWhileRead(tail: PartitionTailCache, batches: readonly CachedBatch[]): void {
+  tail.readerAtEnd();
+  tail.add(batches);
+}
+
+/** Every batch from `from` to the log end, read the way a consumer does: one read per segment at most. */
+export async function readToEnd(log: PartitionLog, from: bigint): Promise<Buffer[]> {
+  const all: Buffer[] = [];
+  let next = from;
+  while (next < log.logEndOffset) {
+    const r = await log.read(next, 1 << 24);
+    if (r.batches.length === 0) break;
+    all.push(...r.batches);
+    next = batchLastOffset(r.batches[r.batches.length - 1]) + 1n;
+  }
+  return all;
 }

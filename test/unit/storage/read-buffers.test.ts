@@ -37,6 +37,23 @@ describe('ReadBufferPool', () => {
     expect(pool.idleBytes).toBe(MB);
   });
 
+  it('makes room for the size in use by dropping idle buffers of other sizes, largest first', () => {
+    const pool = new ReadBufferPool(MB, MB);
+    const earlier = [pool.acquire(512 * KB), pool.acquire(256 * KB), pool.acquire(256 * KB)];
+    for (const b of earlier) pool.release(b);
+    expect(pool.idleBytes).toBe(MB);
+    // A burst of larger reads is over; reads of 128 KB keep coming and must not allocate each time.
+    const small = pool.acquire(128 * KB);
+    pool.release(small);
+    expect(pool.idleBytes).toBe(512 * KB + 128 * KB);
+    const allocations = pool.allocations;
+    for (let i = 0; i < 5; i++) pool.release(pool.acquire(100 * KB));
+    expect(pool.allocations).toBe(allocations);
+    expect(pool.acquire(100 * KB)).toBe(small);
+    // The buffers of other sizes left are still handed out.
+    expect(pool.acquire(256 * KB)).toBe(earlier[2]);
+  });
+
   it('ignores views and buffers it could not have made', () => {
     const pool = new ReadBufferPool(8 * MB, 4 * MB);
     const a = pool.acquire(64 * KB);

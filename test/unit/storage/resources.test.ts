@@ -4,7 +4,7 @@ import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache
 import { OffsetIndex } from '../../../storage/offset-index';
 import { TimeIndex } from '../../../storage/time-index';
 import { selectSegmentsToDelete, RetentionVictim } from '../../../storage/retention';
-import { batch, loadedLog, removeDir, tempDir, withManager } from './helpers';
+import { addWhileRead, batch, loadedLog, removeDir, tempDir, withManager } from './helpers';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -16,7 +16,7 @@ describe('tail cache', () => {
   it('serves only when it reaches back to the fetch offset, within its per-partition bound', () => {
     const budget = new TailCacheBudget(1000, 300);
     const tail = new PartitionTailCache(budget);
-    tail.add([cached(0, 100), cached(1, 100), cached(2, 100), cached(3, 100)]);
+    for (let i = 0; i < 4; i++) addWhileRead(tail, [cached(i, 100)]);
     expect(tail.bytes).toBe(300);
     expect(tail.firstOffset).toBe(1n);
     expect(tail.read(0n, 1000, 10n, false)).toBeNull();
@@ -30,22 +30,101 @@ describe('tail cache', () => {
     const budget = new TailCacheBudget(500, 400);
     const a = new PartitionTailCache(budget);
     const b = new PartitionTailCache(budget);
-    a.add([cached(0, 200), cached(1, 200)]);
-    b.add([cached(0, 200), cached(1, 200)]);
+    addWhileRead(a, [cached(0, 200), cached(1, 200)]);
+    addWhileRead(b, [cached(0, 200), cached(1, 200)]);
     expect(budget.bytes).toBeLessThanOrEqual(500);
     expect(a.bytes).toBe(0);
     expect(b.bytes).toBe(400);
-    b.add([cached(2, 200)]);
+    addWhileRead(b, [cached(2, 200)]);
     expect(budget.bytes).toBeLessThanOrEqual(500);
     expect(b.firstOffset).toBe(1n);
   });
 
   it('drops everything older than a batch too large to cache, keeping the tail contiguous', () => {
     const tail = new PartitionTailCache(new TailCacheBudget(1000, 300));
-    tail.add([cached(0, 100), cached(1, 400), cached(2, 100)]);
+    for (const [base, size] of [
+      [0, 100],
+      [1, 400],
+      [2, 100],
+    ])
+      addWhileRead(tail, [cached(base, size)]);
     expect(tail.firstOffset).toBe(2n);
     expect(tail.read(1n, 1000, 10n, false)).toBeNull();
   });
+});
+
+describe('tail cache readers', () => {
+  it('caches nothing for a partition nobody reads at its end', () => {
+    const budget = new TailCacheBudget(1000, 300);
+    const tail = new PartitionTailCache(budget);
+    tail.add([cached(0, 100)]);
+    expect([tail.bytes, budget.bytes, tail.firstOffset]).toEqual([0, 0, null]);
+    expect(tail.read(0n, 1000, 10n, false)).toBeNull();
+  });
+
+  it('caches for a reader at the end until more than a partition budget was appended without a read', () => {
+    const budget = new TailCacheBudget(1000, 300);
+    const tail = new PartitionTailCache(budget);
+    tail.readerAtEnd();
+    tail.add([cached(0, 100)]);
+    tail.add([cached(1, 100)]);
+    // A read served from the cache counts as a reader keeping up.
+    expect(tail.read(1n, 1000, 10n, false)?.map((b) => b[0])).toEqual([1]);
+    tail.add([cached(2, 100)]);
+    tail.add([cached(3, 100)]);
+    tail.add([cached(4, 100)]);
+    expect(tail.firstOffset).toBe(2n);
+    expect(budget.bytes).toBe(300);
+    // 400 bytes since the last read: its reader's next batch is gone, so the rest is given back and nothing kept.
+    tail.add([cached(5, 100)]);
+    expect([tail.bytes, budget.bytes, tail.firstOffset]).toEqual([0, 0, null]);
+    tail.add([cached(6, 100)]);
+    expect(tail.bytes).toBe(0);
+    tail.readerAtEnd();
+    tail.add([cached(7, 100)]);
+    expect(tail.read(7n, 1000, 10n, false)?.map((b) => b[0])).toEqual([7]);
+  });
+
+  it('starts caching a partition once a reader reads from it, from disk or finding nothing new at its end', () =>
+    withManager({}, async (manager) => {
+      await manager.createTopic('r', 3);
+      const [idle, caughtUp, behind] = await Promise.all([0, 1, 2].map((p) => loadedLog(manager, 'r', p)));
+      for (const log of [idle, caughtUp, behind]) for (let i = 0; i < 3; i++) await log.append(batch(1, `a${i}`));
+      expect(manager.dropTailCaches()).toBe(0);
+      // Partition 1: a reader reads everything from disk; partition 2: a reader gets only the first batch, and the
+      // batch appended next is kept for when it gets there.
+      expect((await caughtUp.read(0n, 1 << 20)).batches).toHaveLength(3);
+      expect((await behind.read(0n, 1, { minOneBatch: true })).batches).toHaveLength(1);
+      await caughtUp.append(batch(1, 'b'));
+      expect(manager.dropTailCaches()).toBeGreaterThan(0);
+      await behind.append(batch(1, 'b'));
+      expect((await behind.read(3n, 1 << 20)).batches[0].includes(Buffer.from('b-0'))).toBe(true);
+      const behindBytes = manager.dropTailCaches();
+      expect(behindBytes).toBeGreaterThan(0);
+      // Partition 0: a reader at the end finds nothing new; what is appended next is cached for it.
+      expect((await idle.read(3n, 1 << 20)).batches).toHaveLength(0);
+      await idle.append(batch(1, 'c'));
+      expect(manager.dropTailCaches()).toBe(behindBytes);
+      // Dropped caches fill again for the readers still there.
+      await idle.append(batch(1, 'd'));
+      const read = await idle.read(4n, 1 << 20);
+      expect(read.batches).toHaveLength(1);
+      expect(read.batches[0].includes(Buffer.from('d-0'))).toBe(true);
+      expect(manager.dropTailCaches()).toBeGreaterThan(0);
+    }));
+
+  it('caches for a fetch answered at the high watermark without a read', () =>
+    withManager({}, async (manager) => {
+      await manager.createTopic('w', 1);
+      const log = await loadedLog(manager, 'w');
+      await log.append(batch(1, 'a'));
+      expect(manager.dropTailCaches()).toBe(0);
+      log.readerCaughtUp();
+      await log.append(batch(1, 'b'));
+      const read = await log.read(1n, 1 << 20);
+      expect(read.batches[0].includes(Buffer.from('b-0'))).toBe(true);
+      expect(manager.dropTailCaches()).toBeGreaterThan(0);
+    }));
 });
 
 describe('sparse indexes', () => {

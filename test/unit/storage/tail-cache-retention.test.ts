@@ -2,6 +2,7 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache';
+import { addWhileRead } from './helpers';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -12,7 +13,7 @@ function fill(tail: PartitionTailCache, count: number, size: number): WeakRef<Bu
   for (let i = 0; i < count; i++) {
     const bytes = Buffer.alloc(size, i % 256);
     refs.push(new WeakRef(bytes));
-    tail.add([{ baseOffset: BigInt(i), lastOffset: BigInt(i), bytes }]);
+    addWhileRead(tail, [{ baseOffset: BigInt(i), lastOffset: BigInt(i), bytes }]);
   }
   return refs;
 }

@@ -3,6 +3,7 @@
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import { PartitionTailCache, TailCacheBudget } from '../../../storage/tail-cache';
+import { addWhileRead } from './helpers';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -22,7 +23,7 @@ function fill(tail: PartitionTailCache, count: number): WeakRef<Buffer>[] {
   for (let i = 0; i < count; i++) {
     const b = batch(i, 120);
     refs.push(new WeakRef(b.bytes));
-    tail.add([b]);
+    addWhileRead(tail, [b]);
   }
   return refs;
 }
@@ -35,7 +36,7 @@ const ids = (got: Buffer[] | null): number[] | undefined => got?.map((b) => b[4]
 describe('tail cache slabs', () => {
   it('serves small batches byte for byte from any offset, within maxBytes and maxOffset', () => {
     const tail = new PartitionTailCache(new TailCacheBudget(64 * MIB, 4 * MIB));
-    for (let base = 0; base < 300; base += 3) tail.add([batch(base, 100 + (base % 7), 3)]);
+    for (let base = 0; base < 300; base += 3) addWhileRead(tail, [batch(base, 100 + (base % 7), 3)]);
     const all = tail.read(0n, 64 * MIB, 1000n, false);
     expect(all).toHaveLength(100);
     expect(all?.every((b, i) => b.length === 100 + ((i * 3) % 7) && b.readInt32BE(0) === b.length && b[b.length - 1] === (i * 3) % 256)).toBe(true);
@@ -62,7 +63,7 @@ describe('tail cache slabs', () => {
   it('holds about a kilobyte for a partition with one small record, and charges what it holds', () => {
     const budget = new TailCacheBudget(64 * MIB, 4 * MIB);
     const tails = Array.from({ length: 100 }, () => new PartitionTailCache(budget));
-    tails.forEach((t, i) => t.add([batch(0, 80 + (i % 40))]));
+    tails.forEach((t, i) => addWhileRead(t, [batch(0, 80 + (i % 40))]));
     expect(budget.bytes).toBeGreaterThanOrEqual(100 * 1024);
     expect(budget.bytes).toBeLessThan(100 * 1400);
   });
@@ -70,9 +71,9 @@ describe('tail cache slabs', () => {
   it('keeps large batches as they are, and serves a tail mixing both', () => {
     const tail = new PartitionTailCache(new TailCacheBudget(64 * MIB, 4 * MIB));
     const large = batch(2, 200 * 1024);
-    tail.add([batch(0, 100), batch(1, 100)]);
-    tail.add([large]);
-    tail.add([batch(3, 100)]);
+    addWhileRead(tail, [batch(0, 100), batch(1, 100)]);
+    addWhileRead(tail, [large]);
+    addWhileRead(tail, [batch(3, 100)]);
     const got = tail.read(0n, 64 * MIB, 10n, false);
     expect(ids(got)).toEqual([0, 1, 2, 3]);
     expect(got?.[2]).toBe(large.bytes);
@@ -80,7 +81,7 @@ describe('tail cache slabs', () => {
 
   it('starts a new slab at a gap in offsets', () => {
     const tail = new PartitionTailCache(new TailCacheBudget(64 * MIB, 4 * MIB));
-    tail.add([batch(0, 100), batch(1, 100), batch(5, 100), batch(6, 100)]);
+    addWhileRead(tail, [batch(0, 100), batch(1, 100), batch(5, 100), batch(6, 100)]);
     expect(ids(tail.read(0n, 64 * MIB, 10n, false))).toEqual([0, 1, 5, 6]);
     expect(ids(tail.read(3n, 64 * MIB, 10n, false))).toEqual([5, 6]);
   });
@@ -88,7 +89,7 @@ describe('tail cache slabs', () => {
   it('evicts a slab at a time within the partition budget, and drops whole slabs a compaction reached into', () => {
     const budget = new TailCacheBudget(64 * MIB, 1 * MIB);
     const tail = new PartitionTailCache(budget);
-    for (let i = 0; i < 40000; i++) tail.add([batch(i, 100)]);
+    for (let i = 0; i < 40000; i++) addWhileRead(tail, [batch(i, 100)]);
     expect(tail.bytes).toBeLessThanOrEqual(1 * MIB);
     expect(budget.bytes).toBe(tail.bytes);
     const first = tail.firstOffset ?? -1n;
