@@ -88,6 +88,9 @@ test('a fetch response of tail-cache views stays intact while later requests evi
   const producer = await RawClient.connect(broker.port);
   const slow = await RawClient.connect(broker.port);
   try {
+    // The client reads every partition's (empty) end first: the tail cache keeps batches only for partitions with a
+    // reader, so the batches that follow are cached as views of their frames.
+    await slow.request(FetchRequestCodec, FetchResponseCodec, 12, fetchBody(4 * MB));
     for (let b = 0; b < FIRST_BATCHES; b++) await produce(producer, b);
     slow.pauseReading();
     const correlation = slow.send(FetchRequestCodec, 12, fetchBody(4 * MB));
@@ -132,7 +135,9 @@ test('consumers keeping up with the producer read every record as written from r
         expect(checkRecords(p.partitionIndex, p.records ?? Buffer.alloc(0))).toBe(RECORDS_PER_BATCH);
       }
     }
-    expect(broker.logs.frames.allocations - allocatedBefore).toBeLessThan(10);
+    // The tail cache keeps each partition's newest 4 MiB for this consumer: 16 batches of 250 KB, each pinning its
+    // request's frame until evicted. Past those, every request reuses a frame the cache gave back.
+    expect(broker.logs.frames.allocations - allocatedBefore).toBeLessThan(20);
   } finally {
     producer.close();
     consumer.close();

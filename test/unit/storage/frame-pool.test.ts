@@ -107,15 +107,19 @@ describe('the tail cache and fetch leases with pooled frames', () => {
     const budget = new TailCacheBudget(64 * MB, 250 * KB, pool);
     const tail = new PartitionTailCache(budget);
     const first = frameBatch(pool, 0n);
+    // A consumer reads the partition's end, so the cache keeps what is appended for it.
+    tail.readerAtEnd();
     tail.add([first.batch]);
     pool.release(first.frame);
     expect(pool.idleBytes).toBe(0);
     const second = frameBatch(pool, 1n);
     expect(sameMemory(second.frame, first.frame)).toBe(false);
+    tail.readerAtEnd();
     tail.add([second.batch]);
     pool.release(second.frame);
     // A third 100 KB batch goes past the partition's 250 KB: the oldest is evicted and its frame comes back.
     const third = frameBatch(pool, 2n);
+    tail.readerAtEnd();
     tail.add([third.batch]);
     pool.release(third.frame);
     expect(tail.firstOffset).toBe(1n);
@@ -128,6 +132,7 @@ describe('the tail cache and fetch leases with pooled frames', () => {
     const budget = new TailCacheBudget(64 * MB, MB, pool);
     const tail = new PartitionTailCache(budget);
     const frames = [0n, 1n, 2n].map((o) => frameBatch(pool, o));
+    tail.readerAtEnd();
     tail.add(frames.map((f) => f.batch));
     for (const f of frames) pool.release(f.frame);
     expect(pool.idleBytes).toBe(0);
@@ -140,6 +145,7 @@ describe('the tail cache and fetch leases with pooled frames', () => {
     const budget = new TailCacheBudget(64 * MB, 150 * KB, pool);
     const tail = new PartitionTailCache(budget);
     const first = frameBatch(pool, 0n);
+    tail.readerAtEnd();
     tail.add([first.batch]);
     pool.release(first.frame);
     const lease = new ReadBufferLease(new ReadBufferPool(MB, MB));

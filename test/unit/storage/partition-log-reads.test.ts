@@ -98,6 +98,8 @@ describe('PartitionLog tail-cache reads of pooled request frames', () => {
     const bytes = batch(10, 'pooled', undefined, 2000);
     const frame = frames.take(bytes.length + 100);
     bytes.copy(frame, 100);
+    // A consumer waits at the partition's end, so the tail cache keeps the batch (a view of the frame) for it.
+    log.readerCaughtUp();
     const appended = await log.append(frame.subarray(100, 100 + bytes.length));
     expect(appended.baseOffset).toBe(0n);
     // The request is done with its frame (the connection gives its reference back after the answer).
