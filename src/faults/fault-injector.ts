@@ -159,10 +159,11 @@ export class FaultInjector {
       this.updateDown();
     };
     const ms = (state.rule.action as { ms: number }).ms;
-    const timers = [setTimeout(() => this.updateDown(), state.rule.afterMs + ms)];
-    if (state.rule.afterMs === 0) start();
-    else timers.push(setTimeout(start, state.rule.afterMs));
+    const timers: NodeJS.Timeout[] = [];
     this.downTimers.set(state, timers);
+    atWallClock(timers, state.addedAtMs + state.rule.afterMs + ms, () => this.updateDown());
+    if (state.rule.afterMs === 0) start();
+    else atWallClock(timers, state.addedAtMs + state.rule.afterMs, start);
   }
 
   private brokerDownNow(nowMs: number): boolean {
@@ -395,4 +396,19 @@ export class FaultInjector {
     });
     if (this.tracked.length > MAX_TRACKED_REQUESTS) this.tracked.splice(0, this.tracked.length - MAX_TRACKED_REQUESTS);
   }
+}
+
+/**
+ * Runs `fn` once Date.now() has reached `dueMs`. The windows are judged by Date.now(), but timers run on a monotonic
+ * clock of their own that may fire a millisecond before Date.now() gets there: a window's start would then find
+ * itself not yet due and never come again (seen under load as a broker-down window that never began). An early
+ * timer is set again for the rest; every timer set is pushed on `timers`, for clearing.
+ */
+export function atWallClock(timers: NodeJS.Timeout[], dueMs: number, fn: () => void): void {
+  const fire = (): void => {
+    const early = dueMs - Date.now();
+    if (early > 0) timers.push(setTimeout(fire, early));
+    else fn();
+  };
+  timers.push(setTimeout(fire, Math.max(0, dueMs - Date.now())));
 }
