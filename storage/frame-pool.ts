@@ -10,6 +10,7 @@
 // pool when the count reaches zero. A holder that cannot be sure when its views die (a failed request, a request
 // whose handler may keep its bytes) simply never releases: the buffer is left to the garbage collector, which is
 // always safe, as the counts are kept in a WeakMap keyed by the buffer's memory.
+import { IdleBuffers } from './idle-buffers';
 
 /** Smallest frame taken from the pool: smaller ones are cheap to allocate and mostly come from Node's shared pool. */
 const MIN_POOLED_BYTES = 16 * 1024;
@@ -18,10 +19,13 @@ const CLASS_STEPS_LOG2 = 2;
 
 export class FramePool {
   /** Idle buffers by size class. */
-  private readonly free = new Map<number, ArrayBufferLike[]>();
-  /** References to each pooled buffer given out; 0 while idle in `free`. */
+  private readonly idle: IdleBuffers<ArrayBufferLike>;
+  /** References to each pooled buffer given out; 0 while idle. */
   private readonly refs = new WeakMap<ArrayBufferLike, number>();
-  private idle = 0;
+  /** Forgets an idle buffer the cap drops: a later retain of a stale view finds nothing rather than reused memory. */
+  private readonly forget = (memory: ArrayBufferLike): void => {
+    this.refs.delete(memory);
+  };
   private created = 0;
 
   constructor(
@@ -29,7 +33,9 @@ export class FramePool {
     readonly maxIdleBytes: number,
     /** Frames above this (rare: socket.request.max.bytes is 100 MiB) get a plain buffer. */
     readonly maxPooledBytes: number = 16 * 1024 * 1024,
-  ) {}
+  ) {
+    this.idle = new IdleBuffers(maxIdleBytes);
+  }
 
   /**
    * A buffer of exactly `size` bytes, contents undefined. When pooled, the caller holds its one reference and gives
@@ -38,9 +44,7 @@ export class FramePool {
   take(size: number): Buffer {
     if (size < MIN_POOLED_BYTES || size > this.maxPooledBytes || this.maxIdleBytes === 0) return Buffer.allocUnsafe(size);
     const cls = frameSizeClass(size);
-    const reused = this.free.get(cls)?.pop();
-    if (reused !== undefined) this.idle -= cls;
-    const memory = reused ?? this.allocate(cls);
+    const memory = this.idle.take(cls) ?? this.allocate(cls);
     this.refs.set(memory, 1);
     return Buffer.from(memory, 0, size);
   }
@@ -71,34 +75,18 @@ export class FramePool {
       this.refs.set(memory, count - 1);
       return;
     }
-    const cls = memory.byteLength;
-    if (this.idle + cls > this.maxIdleBytes) {
-      // Forgotten: a later retain of a stale view finds nothing rather than a buffer that may be in use again.
-      this.refs.delete(memory);
-      return;
-    }
     this.refs.set(memory, 0);
-    let list = this.free.get(cls);
-    if (list === undefined) {
-      list = [];
-      this.free.set(cls, list);
-    }
-    list.push(memory);
-    this.idle += cls;
+    if (!this.idle.put(memory.byteLength, memory, this.forget)) this.forget(memory);
   }
 
   /** Leaves every idle buffer to the garbage collector (an idle broker gives its memory back); returns the bytes. */
   dropIdle(): number {
-    const dropped = this.idle;
-    for (const list of this.free.values()) for (const memory of list) this.refs.delete(memory);
-    this.free.clear();
-    this.idle = 0;
-    return dropped;
+    return this.idle.dropAll(this.forget);
   }
 
   /** Bytes held by idle buffers, ready for reuse. */
   get idleBytes(): number {
-    return this.idle;
+    return this.idle.bytes;
   }
 
   /** Buffers created by the pool so far; stays flat while released buffers cover the demand. */

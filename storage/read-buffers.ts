@@ -3,6 +3,7 @@
 // small), so RSS climbed past a gigabyte. Fetches read into recycled buffers instead: a lease collects the buffers
 // one response uses and gives them back once the socket has taken the response, so the bytes are reused only
 // after nothing can read them any more.
+import { IdleBuffers } from './idle-buffers';
 
 /** Where a read gets its buffer from. */
 export interface ReadBufferSource {
@@ -25,30 +26,27 @@ export const freshReadBuffers: ReadBufferSource = {
 const MIN_CLASS_BYTES = 64 * 1024;
 
 /**
- * Free buffers by power-of-two size class. Idle buffers are kept up to `maxIdleBytes` in total; beyond that a
- * returned buffer is dropped for the collector, so the pool never holds more than a burst's worth.
+ * Free buffers by power-of-two size class. Idle buffers are kept up to `maxIdleBytes` in total (idle-buffers.ts);
+ * beyond that a returned buffer is dropped for the collector, so the pool never holds more than a burst's worth.
  */
 export class ReadBufferPool {
-  private readonly free = new Map<number, Buffer[]>();
-  private idle = 0;
+  private readonly idle: IdleBuffers<Buffer>;
   private allocated = 0;
 
   constructor(
     readonly maxIdleBytes: number,
     /** Reads above this are rare (one oversized first batch) and get a plain buffer. */
     readonly maxPooledBytes: number,
-  ) {}
+  ) {
+    this.idle = new IdleBuffers(maxIdleBytes);
+  }
 
   /** A buffer of at least `size` bytes; pooled buffers must come back through `release`, once. */
   acquire(size: number): Buffer {
     const cls = sizeClass(size);
     if (cls > this.maxPooledBytes) return Buffer.allocUnsafe(size);
-    const list = this.free.get(cls);
-    const reused = list?.pop();
-    if (reused !== undefined) {
-      this.idle -= reused.length;
-      return reused;
-    }
+    const reused = this.idle.take(cls);
+    if (reused !== undefined) return reused;
     this.allocated++;
     // Its own ArrayBuffer, never a slice of Node's shared small-buffer pool, so reuse touches nothing else.
     return Buffer.allocUnsafeSlow(cls);
@@ -58,39 +56,12 @@ export class ReadBufferPool {
   release(buf: Buffer): void {
     const cls = buf.length;
     if (cls !== sizeClass(cls) || cls > this.maxPooledBytes || buf.byteOffset !== 0) return;
-    if (cls > this.maxIdleBytes) return;
-    // The buffer just used is the likelier to be wanted next: idle ones of other sizes make room for it. Otherwise
-    // buffers of a size no fetch asks for any more (an earlier burst of larger reads) would fill the cap for good,
-    // and every read of the size now in use would allocate afresh, as garbage for the collector.
-    if (this.idle + cls > this.maxIdleBytes) this.evictOtherThan(cls, this.idle + cls - this.maxIdleBytes);
-    if (this.idle + cls > this.maxIdleBytes) return;
-    let list = this.free.get(cls);
-    if (list === undefined) {
-      list = [];
-      this.free.set(cls, list);
-    }
-    list.push(buf);
-    this.idle += cls;
-  }
-
-  /** Drops idle buffers of sizes other than `keep`, largest first, until `bytes` are freed. */
-  private evictOtherThan(keep: number, bytes: number): void {
-    const classes = [...this.free.keys()].filter((c) => c !== keep).sort((a, b) => b - a);
-    let freed = 0;
-    for (const cls of classes) {
-      const list = this.free.get(cls);
-      if (list === undefined) continue;
-      while (freed < bytes && list.pop() !== undefined) {
-        freed += cls;
-        this.idle -= cls;
-      }
-      if (freed >= bytes) return;
-    }
+    this.idle.put(cls, buf);
   }
 
   /** Bytes held by idle buffers, ready for reuse. */
   get idleBytes(): number {
-    return this.idle;
+    return this.idle.bytes;
   }
 
   /** Buffers created by the pool so far; stays flat while released buffers cover the demand. */

@@ -87,6 +87,19 @@ describe('FramePool', () => {
     expect(frames.some((f) => sameMemory(f, again))).toBe(false);
   });
 
+  it('at its cap, a frame coming back pushes out idle ones of another size, which are forgotten', () => {
+    const pool = new FramePool(2 * MB);
+    const big = pool.take(2 * MB);
+    const small = pool.take(MB);
+    pool.release(big);
+    expect(pool.idleBytes).toBe(2 * MB);
+    pool.release(small);
+    expect(pool.idleBytes).toBe(MB);
+    // The 2 MiB buffer was dropped for the 1 MiB one just used: a stale view of it counts for nothing.
+    expect(pool.retain(big)).toBe(false);
+    expect(sameMemory(pool.take(MB), small)).toBe(true);
+  });
+
   it('pools nothing with a budget of 0 or above its largest class', () => {
     expect(new FramePool(0).pooled(new FramePool(0).take(MB))).toBe(false);
     const pool = new FramePool(64 * MB, 4 * MB);
