@@ -106,6 +106,11 @@ export class LogManager {
     private readonly catalog: TopicCatalog,
     private readonly deps: PartitionLogDeps,
     private readonly fdPool: FdPool,
+    /**
+     * Where connections assemble large request frames, shared with the tail cache, whose views of appended batches
+     * hold a reference to their frame (frame-pool.ts).
+     */
+    readonly frames: FramePool,
     cleanerOptions: CleanerOptions,
     readBufferPoolBytes: number,
   ) {
@@ -154,13 +159,10 @@ export class LogManager {
     const catalog = await TopicCatalog.load(dataDir);
     const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
     const fdPool = new FdPool(opts.maxOpenFiles ?? defaultOpenSegmentFiles(), opts.fileWriter);
+    const frames = new FramePool(opts.frameBufferPoolBytes ?? 8 * MB);
     const deps: PartitionLogDeps = {
       resources: { fdPool, indexCache: new IndexCache(opts.indexCacheBytes ?? 64 * MB), logger, writeFaults: new WriteFaults() },
-      tailBudget: new TailCacheBudget(
-        opts.tailCacheBytes ?? 64 * MB,
-        opts.tailCachePartitionBytes ?? 4 * MB,
-        new FramePool(opts.frameBufferPoolBytes ?? 8 * MB),
-      ),
+      tailBudget: new TailCacheBudget(opts.tailCacheBytes ?? 64 * MB, opts.tailCachePartitionBytes ?? 4 * MB, frames),
       producerIdExpirationMs: opts.producerIdExpirationMs ?? DEFAULT_PRODUCER_ID_EXPIRATION_MS,
       startOffsets,
     };
@@ -170,7 +172,17 @@ export class LogManager {
       maxBytesPerPass: opts.cleanerBytesPerPass ?? 256 * MB,
     };
     const readBufferPoolBytes = opts.readBufferPoolBytes ?? 32 * MB;
-    const manager = new LogManager(dataDir, logger, opts.defaultConfig ?? DEFAULT_LOG_CONFIG, catalog, deps, fdPool, cleanerOptions, readBufferPoolBytes);
+    const manager = new LogManager(
+      dataDir,
+      logger,
+      opts.defaultConfig ?? DEFAULT_LOG_CONFIG,
+      catalog,
+      deps,
+      fdPool,
+      frames,
+      cleanerOptions,
+      readBufferPoolBytes,
+    );
     manager.shutdownSync = opts.shutdownSync ?? 'auto';
     const started = Date.now();
     const jobs: { topic: TopicMetadata; partition: number }[] = [];
@@ -270,14 +282,6 @@ export class LogManager {
   /** False once every partition stored at a clean start is loaded: request handlers then skip loadPartitions. */
   get hasUnloadedPartitions(): boolean {
     return this.stored.any;
-  }
-
-  /**
-   * Where connections assemble large request frames, shared with the tail cache, whose views of appended batches
-   * hold a reference to their frame (frame-pool.ts).
-   */
-  get frames(): FramePool {
-    return this.deps.tailBudget.frames as FramePool;
   }
 
   /**
