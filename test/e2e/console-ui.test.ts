@@ -196,6 +196,8 @@ describeWithBrowser('web console', () => {
     await groupRow.getByRole('link', { name: 'billing' }).click();
     await page.getByRole('heading', { level: 1, name: 'Consumer group billing' }).waitFor();
     const lagRow = page.getByRole('table', { name: 'Lag per partition' }).locator('tbody tr').first();
+    // The heading belongs to the page frame, drawn before the group's lags arrive; the rows come with them.
+    await lagRow.waitFor();
     await expect(lagRow.locator('td').allTextContents()).resolves.toEqual(['orders', '0', '5', String(JSON_RECORDS), String(JSON_RECORDS - 5), '—']);
 
     const reset = page.getByRole('form', { name: 'Reset offsets' });
