@@ -39,6 +39,21 @@ import { WriteFaults } from './write-faults';
 /** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
 const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
 
+/** A buffer pool's idle bytes and the buffers it created since start (flat while reuse covers the demand). */
+export interface BufferPoolStats {
+  readonly idleBytes: number;
+  readonly allocations: number;
+}
+
+export interface StorageMemoryStats {
+  /** Bytes of the batches the tail cache holds. */
+  readonly tailCacheBatchBytes: number;
+  /** Memory the tail cache keeps alive: its slabs and the whole buffers its views lie in (what its budget bounds). */
+  readonly tailCacheHeldBytes: number;
+  readonly requestFrames: BufferPoolStats;
+  readonly fetchReads: BufferPoolStats;
+}
+
 export interface LogManagerOptions {
   dataDir: string;
   logger: Logger;
@@ -293,6 +308,17 @@ export class LogManager {
   dropTailCaches(): number {
     const cached = this.deps.tailBudget.releaseAll();
     return cached + this.frames.dropIdle();
+  }
+
+  /** What the in-memory caches and buffer pools hold now, for /metrics. */
+  memoryStats(): StorageMemoryStats {
+    const tail = this.deps.tailBudget;
+    return {
+      tailCacheBatchBytes: tail.bytes,
+      tailCacheHeldBytes: tail.heldBytes,
+      requestFrames: { idleBytes: this.frames.idleBytes, allocations: this.frames.allocations },
+      fetchReads: { idleBytes: this.readBuffers.idleBytes, allocations: this.readBuffers.allocations },
+    };
   }
 
   /** Where the broker's fault injection makes segment writes fail (a full disk); unset, nothing fails. */

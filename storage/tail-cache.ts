@@ -3,6 +3,9 @@
 // budget bounds the total: when exceeded, the partitions appended to least recently give back their batches first.
 // Small batches are copied into slabs (tail-slab.ts), larger ones kept as the views they arrived as: a view of a
 // pooled request frame (frame-pool.ts) holds a reference to it until evicted, so the frame is not reused meanwhile.
+// A view keeps its whole request frame alive, not just its batch (a 1 MiB request carrying eight partitions' batches,
+// of which one partition is read, pins 1 MiB for a 128 KiB batch), so the shared budget counts the memory behind the
+// views, each buffer once, rather than the batches' bytes.
 //
 // A partition caches only while it has a reader: one that read from it (from disk, from the cache, or at its end)
 // before more than the partition's budget was appended since. A partition nobody reads caches nothing: those
@@ -38,7 +41,13 @@ export class TailCacheBudget {
   /** Partitions holding batches, least recently appended first, each with the insertion count when it was put last. */
   private readonly tails = new Map<PartitionTailCache, number>();
   private insertions = 0;
+  /** Bytes the partitions hold by their own count: slabs, and the batches of the views they keep. */
   private total = 0;
+  /** Of `total`, the batches of kept views. */
+  private viewBytes = 0;
+  /** The buffers behind kept views, each with how many views of it are kept, and their bytes summed. */
+  private readonly pinned = new Map<ArrayBufferLike, number>();
+  private pinnedBytes = 0;
 
   constructor(
     /** For the newest batches of all partitions together. */
@@ -49,8 +58,14 @@ export class TailCacheBudget {
     readonly frames: FramePool | null = null,
   ) {}
 
+  /** Bytes of the cached batches themselves. */
   get bytes(): number {
     return this.total;
+  }
+
+  /** Memory the cache keeps alive: its slabs, and every buffer a kept view lies in, whole. What the budget bounds. */
+  get heldBytes(): number {
+    return this.total - this.viewBytes + this.pinnedBytes;
   }
 
   /** Records a change of `delta` bytes in `tail` and evicts elsewhere (least recently appended first) if over. */
@@ -58,15 +73,39 @@ export class TailCacheBudget {
     this.total += delta;
     if (tail.bytes === 0) this.tails.delete(tail);
     else this.markAppended(tail);
-    if (this.total <= this.maxTotalBytes) return;
+    if (this.heldBytes <= this.maxTotalBytes) return;
     for (const victim of this.tails.keys()) {
-      if (this.total <= this.maxTotalBytes) break;
+      if (this.heldBytes <= this.maxTotalBytes) break;
       if (victim === tail) continue;
       this.total -= victim.clear();
       this.tails.delete(victim);
     }
-    while (this.total > this.maxTotalBytes && tail.bytes > 0) this.total -= tail.dropOldest();
+    while (this.heldBytes > this.maxTotalBytes && tail.bytes > 0) this.total -= tail.dropOldest();
     if (tail.bytes === 0) this.tails.delete(tail);
+  }
+
+  /** A partition keeps a view: the buffer it lies in now counts whole, once however many views of it are kept. */
+  pin(view: Buffer): void {
+    this.frames?.retain(view);
+    this.viewBytes += view.length;
+    const memory = view.buffer;
+    const views = this.pinned.get(memory) ?? 0;
+    if (views === 0) this.pinnedBytes += memory.byteLength;
+    this.pinned.set(memory, views + 1);
+  }
+
+  /** A kept view is dropped; the buffer stops counting with its last view. */
+  unpin(view: Buffer): void {
+    this.frames?.release(view);
+    this.viewBytes -= view.length;
+    const memory = view.buffer;
+    const views = this.pinned.get(memory) ?? 0;
+    if (views > 1) {
+      this.pinned.set(memory, views - 1);
+      return;
+    }
+    this.pinned.delete(memory);
+    this.pinnedBytes -= memory.byteLength;
   }
 
   /** Empties every partition's tail; returns the bytes freed. */
@@ -158,7 +197,7 @@ export class PartitionTailCache {
 
   /** Keeps a batch as the view it arrived as; returns the bytes it holds. */
   private keep(b: CachedBatch): number {
-    this.budget.frames?.retain(b.bytes);
+    this.budget.pin(b.bytes);
     this.batches.push(b);
     return b.bytes.length;
   }
@@ -214,7 +253,7 @@ export class PartitionTailCache {
     if (this.head >= this.batches.length) return 0;
     const oldest = this.batches[this.head];
     const freed = oldest instanceof TailSlab ? oldest.heldBytes : oldest.bytes.length;
-    if (!(oldest instanceof TailSlab)) this.budget.frames?.release(oldest.bytes);
+    if (!(oldest instanceof TailSlab)) this.budget.unpin(oldest.bytes);
     // Without this the array would keep up to 64 evicted batches per partition reachable (hundreds of MB with
     // 1 MB producer batches) until the next compaction, far beyond the cache budget.
     this.batches[this.head] = EVICTED;
@@ -244,12 +283,9 @@ export class PartitionTailCache {
 
   /** Empties the cache and returns the bytes freed; does not charge the budget (callers do). */
   clear(): number {
-    const frames = this.budget.frames;
-    if (frames !== null) {
-      for (let i = this.head; i < this.batches.length; i++) {
-        const entry = this.batches[i];
-        if (!(entry instanceof TailSlab)) frames.release(entry.bytes);
-      }
+    for (let i = this.head; i < this.batches.length; i++) {
+      const entry = this.batches[i];
+      if (!(entry instanceof TailSlab)) this.budget.unpin(entry.bytes);
     }
     const freed = this.size;
     this.batches = [];

@@ -10,7 +10,7 @@ export const BrokerMemoryKeys = {
   LOG_TAIL_CACHE_MAX_BYTES: longKey(
     'log.tail.cache.max.bytes',
     64 * MIB,
-    "Memory for the newest batches of all partitions together, from which consumers at a partition's end are served without a disk read; the partitions appended to least recently give theirs back first (Eddy only).",
+    "Memory for the newest batches of all partitions together, from which consumers at a partition's end are served without a disk read; the partitions appended to least recently give theirs back first. A batch kept as a view of the request it came in counts that whole request buffer, once (Eddy only).",
     atLeast(0),
   ),
   LOG_TAIL_CACHE_PARTITION_MAX_BYTES: longKey(

@@ -7,6 +7,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { LATENCY_BOUNDS_MS, type ApiTraffic, type TopicTraffic } from '../metrics/broker-metrics';
 import { groupLagReport, groupStates } from './group-lag';
 import { apiName } from './api-names';
+import type { BufferPoolStats } from '../../storage/log-manager';
 
 export type Labels = Record<string, string | number>;
 
@@ -102,6 +103,14 @@ function perListener(broker: Broker, value: (counters: { open: number; created: 
 /** Kafka's classic group states, always reported so that a state's series does not vanish when it empties. */
 const CLASSIC_GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'];
 
+function bufferPools(broker: Broker, value: (pool: BufferPoolStats) => number): Sample[] {
+  const stats = broker.logs.memoryStats();
+  return [
+    { value: value(stats.requestFrames), labels: { pool: 'request_frames' } },
+    { value: value(stats.fetchReads), labels: { pool: 'fetch_reads' } },
+  ];
+}
+
 function groupsByState(broker: Broker): Sample[] {
   const counts = new Map<string, number>(CLASSIC_GROUP_STATES.map((state) => [state, 0]));
   for (const { state } of groupStates(broker)) counts.set(state, (counts.get(state) ?? 0) + 1);
@@ -145,6 +154,24 @@ export const BROKER_COLLECTORS: readonly BrokerCollector[] = [
   { name: 'eddy_connections', help: 'Open client connections, by listener.', type: 'gauge', read: (b) => perListener(b, (c) => c.open) },
   { name: 'eddy_connections_created_total', help: 'Client connections accepted, by listener.', type: 'counter', read: (b) => perListener(b, (c) => c.created) },
   { name: 'eddy_connections_closed_total', help: 'Client connections closed, by listener.', type: 'counter', read: (b) => perListener(b, (c) => c.closed) },
+  {
+    name: 'eddy_tail_cache_bytes',
+    help: 'Memory the cache of newest batches keeps alive (slabs, and whole request buffers behind the batches it keeps as views); log.tail.cache.max.bytes bounds it.',
+    type: 'gauge',
+    read: (b) => [{ value: b.logs.memoryStats().tailCacheHeldBytes, labels: {} }],
+  },
+  {
+    name: 'eddy_buffer_pool_idle_bytes',
+    help: 'Bytes of idle buffers a pool keeps for reuse, by pool.',
+    type: 'gauge',
+    read: (b) => bufferPools(b, (p) => p.idleBytes),
+  },
+  {
+    name: 'eddy_buffer_pool_allocations_total',
+    help: 'Buffers a pool created since start (flat while reuse covers the demand), by pool.',
+    type: 'counter',
+    read: (b) => bufferPools(b, (p) => p.allocations),
+  },
   { name: 'eddy_groups', help: 'Consumer groups, by state.', type: 'gauge', read: groupsByState },
   { name: 'eddy_group_lag', help: 'High watermark minus the group’s committed offset, by partition.', type: 'gauge', read: groupLag },
 ];

@@ -122,3 +122,33 @@ test('group lag is the end offset minus the committed offset, per partition', as
   expect(sumOf(families, 'eddy_group_lag', { group: groupId })).toBe(3);
   expect(sampleValue(families, 'eddy_groups', { state: 'Empty' })).toBeGreaterThanOrEqual(1);
 });
+
+test('reports the tail cache by the memory it keeps alive, and the request frame pool', async () => {
+  const topic = 'metrics-memory';
+  await createTopics(suite.kafka, [{ topic, numPartitions: 1 }]);
+  const consumer = suite.kafka.consumer({ groupId: 'metrics-memory-group', maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const values: number[] = [];
+  let fetches = 0;
+  consumer.on(consumer.events.FETCH, () => void fetches++);
+  await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.length ?? 0) });
+  const producer = suite.kafka.producer();
+  await producer.connect();
+  try {
+    // The consumer waits at the partition's end, so the cache keeps what comes next; a 100 KiB record makes a
+    // request frame of its own from the pool, and the cache keeps its batch as a view of that frame.
+    await waitFor('the consumer fetching at the end', () => fetches > 0);
+    await producer.send({ topic, messages: [{ value: Buffer.alloc(100 * 1024, 1) }] });
+    await waitFor('the record consumed', () => values.length === 1);
+    const after = await scrape();
+    expect(sumOf(after, 'eddy_buffer_pool_allocations_total', { pool: 'request_frames' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(after, 'eddy_buffer_pool_idle_bytes', { pool: 'fetch_reads' })).toBeGreaterThanOrEqual(0);
+    const held = sampleValue(after, 'eddy_tail_cache_bytes');
+    expect(held).toBeGreaterThanOrEqual(100 * 1024);
+    expect(held).toBeLessThanOrEqual(64 * 1024 * 1024);
+  } finally {
+    await producer.disconnect();
+    await consumer.disconnect();
+  }
+});

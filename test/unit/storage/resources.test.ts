@@ -40,6 +40,33 @@ describe('tail cache', () => {
     expect(b.firstOffset).toBe(1n);
   });
 
+  it('counts the whole buffer a kept view lies in, once however many views of it are kept', () => {
+    const budget = new TailCacheBudget(4000, 1000);
+    const a = new PartitionTailCache(budget);
+    const b = new PartitionTailCache(budget);
+    // Two partitions' batches in one 1000-byte request frame, like a produce request for two partitions.
+    const frame = Buffer.alloc(1000, 7);
+    addWhileRead(a, [{ baseOffset: 0n, lastOffset: 0n, bytes: frame.subarray(0, 100) }]);
+    addWhileRead(b, [{ baseOffset: 0n, lastOffset: 0n, bytes: frame.subarray(100, 300) }]);
+    expect([budget.bytes, budget.heldBytes]).toEqual([300, 1000]);
+    a.dropOldest();
+    budget.charge(a, -100);
+    expect([budget.bytes, budget.heldBytes]).toEqual([200, 1000]);
+    b.dropOldest();
+    budget.charge(b, -200);
+    expect([budget.bytes, budget.heldBytes]).toEqual([0, 0]);
+  });
+
+  it('evicts by the memory views keep alive, not by their batches alone', () => {
+    const budget = new TailCacheBudget(4000, 1000);
+    const tail = new PartitionTailCache(budget);
+    // Each 100-byte batch is a view of its own 1000-byte request frame: ten of them would pin 10,000 bytes.
+    for (let i = 0; i < 10; i++) addWhileRead(tail, [{ baseOffset: BigInt(i), lastOffset: BigInt(i), bytes: Buffer.alloc(1000, i).subarray(0, 100) }]);
+    expect(budget.heldBytes).toBeLessThanOrEqual(4000);
+    expect(tail.firstOffset).toBe(6n);
+    expect(tail.read(6n, 10_000, 10n, false)?.map((v) => v[0])).toEqual([6, 7, 8, 9]);
+  });
+
   it('drops everything older than a batch too large to cache, keeping the tail contiguous', () => {
     const tail = new PartitionTailCache(new TailCacheBudget(1000, 300));
     for (const [base, size] of [
