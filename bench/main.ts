@@ -79,6 +79,7 @@ interface Options {
   /** Targets asked for by name; undefined runs every one that can run here. */
   targets: readonly string[] | undefined;
   out: string;
+  rows: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -87,12 +88,14 @@ function parseArgs(argv: readonly string[]): Options {
   let only: Set<SectionName> = new Set(ALL_SECTIONS);
   let out = path.join(REPO_ROOT, 'bench', 'results.json');
   let targets: string[] | undefined;
+  let rows: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
     else if (a === '--runs') runs = Number(argv[++i]);
     else if (a === '--out') out = path.resolve(argv[++i]);
     else if (a === '--targets') targets = argv[++i].split(',');
+    else if (a === '--rows') rows = argv[++i];
     else if (a === '--only') {
       const names = argv[++i].split(',');
       for (const n of names) if (!(ALL_SECTIONS as readonly string[]).includes(n)) throw new Error(`unknown section ${n}; known: ${ALL_SECTIONS.join(', ')}`);
@@ -101,7 +104,8 @@ function parseArgs(argv: readonly string[]): Options {
   }
   const chosenRuns = runs ?? (quick ? 1 : 3);
   if (!Number.isInteger(chosenRuns) || chosenRuns < 1) throw new Error('--runs needs a positive integer');
-  return { quick, runs: chosenRuns, only, targets, out };
+  if (rows === undefined || rows === '') throw new Error('--rows needs the text of a row name');
+  return { quick, runs: chosenRuns, only, targets, out, rows };
 }
 
 function progress(message: string): void {
@@ -167,6 +171,7 @@ async function main(): Promise<void> {
     kafkajs,
     targetNames,
     targets,
+    rows: opts.rows,
     eddyHasGroups: false,
     progress,
   };

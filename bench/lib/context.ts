@@ -14,6 +14,11 @@ export interface BenchContext {
   /** The targets this run measures, Eddy first (`--targets`; Kafka only when it is installed). */
   readonly targetNames: readonly TargetName[];
   readonly targets: ReadonlyMap<TargetName, Target>;
+  /**
+   * `--rows`: the throughput and tail sections run only the rows whose name contains this text (a produce row brings
+   * its consume row along); null runs every row.
+   */
+  readonly rows: string | null;
   /** Whether Eddy serves consumer groups (kafkajs consumers need them). */
   eddyHasGroups: boolean;
   progress(message: string): void;

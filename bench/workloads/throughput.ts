@@ -75,6 +75,11 @@ export function throughputSections(targets: readonly TargetName[]): ThroughputSe
   };
 }
 
+/** Whether `--rows` lets the row called `name` run. */
+function rowWanted(ctx: BenchContext, name: string): boolean {
+  return ctx.rows === null || name.includes(ctx.rows);
+}
+
 function targetOf(ctx: BenchContext, target: TargetName): Target {
   const t = ctx.targets.get(target);
   if (!t) throw new Error(`target ${target} is not running`);
@@ -122,9 +127,10 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
       const configs = allConfigs().filter((c) => !(ctx.quick && client === 'kafkajs' && (c.acks === -1 || c.partitions === 1)));
       if (client === 'rdkafka') configs.push(IDEMPOTENT);
       for (const cfg of configs) {
+        const produceName = `${client} ${describe(cfg)}`;
+        if (!rowWanted(ctx, produceName)) continue;
         ctx.progress(`run ${run + 1}/${ctx.runs} ${client} produce ${describe(cfg)}`);
         for (const target of ctx.targetNames) {
-          const produceName = `${client} ${describe(cfg)}`;
           const p = await produceOnce(ctx, client, target, cfg, run).catch((err: unknown) => refusedLz4(out.produce, client, target, cfg, err));
           if (p === null) continue;
           record(out.produce, produceName, 'rec/s', target, p.records / p.seconds, cfg.size);
@@ -194,6 +200,8 @@ export async function runTail(ctx: BenchContext, out: ThroughputSections): Promi
   const configs = ctx.quick ? all.slice(1, 2) : all;
   for (let run = 0; run < ctx.runs; run++) {
     for (const cfg of configs) {
+      const rowName = `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`;
+      if (!rowWanted(ctx, rowName)) continue;
       ctx.progress(`run ${run + 1}/${ctx.runs} tail ${describe(cfg)}`);
       for (const target of ctx.targetNames) {
         const t = targetOf(ctx, target);
@@ -213,14 +221,7 @@ export async function runTail(ctx: BenchContext, out: ThroughputSections): Promi
           );
           continue;
         }
-        record(
-          out.tail,
-          `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`,
-          'rec/s',
-          target,
-          num(res, 'records') / num(res, 'seconds'),
-          cfg.size,
-        );
+        record(out.tail, rowName, 'rec/s', target, num(res, 'records') / num(res, 'seconds'), cfg.size);
       }
     }
   }
