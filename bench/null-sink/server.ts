@@ -6,6 +6,8 @@
 //   there is nothing to check sequences against). Transactional ids are refused: the sink has no coordinator.
 // - Fetch replays the first batch ever produced to a partition, with base offsets patched, up to the running
 //   end: consumers get real-looking, CRC-valid data at no storage cost. Empty fetches wait (woken by produce).
+// - FindCoordinator is answered COORDINATOR_NOT_AVAILABLE: the sink has no groups. It is listed, and Produce is
+//   listed from v0, only so that librdkafka compresses (see ADVERTISED).
 import * as net from 'net';
 import { Reader } from '../../codecs/primitives/reader';
 import { Writer } from '../../codecs/primitives/writer';
@@ -17,6 +19,7 @@ import { ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
 import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { FetchRequest, FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
+import { FindCoordinatorResponseCodec } from '../../codecs/generated/FindCoordinatorResponse';
 import { InitProducerIdRequestCodec } from '../../codecs/generated/InitProducerIdRequest';
 import { InitProducerIdResponseCodec } from '../../codecs/generated/InitProducerIdResponse';
 import { ListOffsetsRequestCodec } from '../../codecs/generated/ListOffsetsRequest';
@@ -36,9 +39,20 @@ const SUPPORTED: ReadonlyMap<number, { min: number; max: number }> = new Map([
   [1, { min: 4, max: 12 }],
   [2, { min: 1, max: 6 }],
   [3, { min: 1, max: 9 }],
+  [10, { min: 0, max: 3 }],
   [18, { min: 0, max: 3 }],
   [22, { min: 0, max: 4 }],
 ]);
+
+/**
+ * What ApiVersions lists, where it differs from SUPPORTED. librdkafka up to 2.10 (the bench's python client has
+ * 2.0.2) compresses a batch only for a broker that lists Produce v0 and FindCoordinator v0 (its 0.8.2-era proxy
+ * for LZ4 support; librdkafka issue #4956), and otherwise sends it uncompressed, silently at the default log level.
+ * Eddy and the mock list both, and so does Kafka 4.x, which lists Produce from v0 for this very bug but refuses
+ * v0-v2 requests (KAFKA-18659); the sink does the same. Without them the lz4 rows had librdkafka compress nothing
+ * for the sink and everything for the brokers it is set against.
+ */
+const ADVERTISED: ReadonlyMap<number, { min: number; max: number }> = new Map([...SUPPORTED, [0, { min: 0, max: 9 }]]);
 
 export function partitionCountFromName(topic: string): number {
   const m = /\.p(\d+)$/.exec(topic);
@@ -143,7 +157,7 @@ const handleApiVersions: Handler = (_reader, header) => {
   ApiVersionsResponseCodec.encode(
     {
       errorCode: header.apiVersion > range.max ? UNSUPPORTED_VERSION : NO_ERROR,
-      apiKeys: [...SUPPORTED.entries()].map(([apiKey, r]) => ({ apiKey, minVersion: r.min, maxVersion: r.max })),
+      apiKeys: [...ADVERTISED.entries()].map(([apiKey, r]) => ({ apiKey, minVersion: r.min, maxVersion: r.max })),
       throttleTimeMs: 0,
     },
     w,
@@ -222,6 +236,17 @@ const handleInitProducerId: Handler = (reader, header, state) => {
   return w;
 };
 
+/** v0-v3 only (one key per request): the sink has no groups, so every key gets COORDINATOR_NOT_AVAILABLE. */
+const handleFindCoordinator: Handler = (_reader, header) => {
+  const w = respond(header);
+  FindCoordinatorResponseCodec.encode(
+    { throttleTimeMs: 0, errorCode: COORDINATOR_NOT_AVAILABLE, errorMessage: null, nodeId: -1, host: '', port: -1 },
+    w,
+    header.apiVersion,
+  );
+  return w;
+};
+
 const handleListOffsets: Handler = (reader, header, state) => {
   const req = ListOffsetsRequestCodec.decode(reader, header.apiVersion);
   const body: ListOffsetsResponseInit = {
@@ -286,6 +311,7 @@ const HANDLERS: ReadonlyMap<number, Handler> = new Map([
   [1, handleFetch],
   [2, handleListOffsets],
   [3, handleMetadata],
+  [10, handleFindCoordinator],
   [18, handleApiVersions],
   [22, handleInitProducerId],
 ]);

@@ -3,7 +3,7 @@
 // producer ids for idempotent producers.
 import type { Server, AddressInfo } from 'net';
 import { startNullSink, partitionCountFromName } from '../../../bench/null-sink/server';
-import { RawClient } from '../../helpers/raw-client';
+import { RawClient, withRawClient } from '../../helpers/raw-client';
 import { longPollFetch } from '../../helpers/fetch-requests';
 import { ApiVersionsRequestCodec } from '../../../codecs/generated/ApiVersionsRequest';
 import { ApiVersionsResponseCodec } from '../../../codecs/generated/ApiVersionsResponse';
@@ -15,6 +15,8 @@ import { FetchRequestCodec } from '../../../codecs/generated/FetchRequest';
 import { FetchResponseCodec } from '../../../codecs/generated/FetchResponse';
 import { ListOffsetsRequestCodec } from '../../../codecs/generated/ListOffsetsRequest';
 import { ListOffsetsResponseCodec } from '../../../codecs/generated/ListOffsetsResponse';
+import { FindCoordinatorRequestCodec } from '../../../codecs/generated/FindCoordinatorRequest';
+import { FindCoordinatorResponseCodec } from '../../../codecs/generated/FindCoordinatorResponse';
 import { InitProducerIdRequestCodec } from '../../../codecs/generated/InitProducerIdRequest';
 import { InitProducerIdResponseCodec } from '../../../codecs/generated/InitProducerIdResponse';
 import { encodeRecordBatch, decodeRecordBatches } from '../../../codecs/records/record-batch';
@@ -60,7 +62,21 @@ describe('null sink', () => {
       clientSoftwareVersion: '1',
     });
     expect(res.errorCode).toBe(0);
-    expect(res.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 18, 22]);
+    expect(res.apiKeys.map((k) => k.apiKey)).toEqual([0, 1, 2, 3, 10, 18, 22]);
+  });
+
+  // librdkafka <= 2.10 sends lz4 batches uncompressed to a broker that lists neither (librdkafka #4956).
+  it('lists Produce from v0 and FindCoordinator v0, as Kafka 4.x does for librdkafka, but serves Produce from v3', async () => {
+    const res = await client.request(ApiVersionsRequestCodec, ApiVersionsResponseCodec, 3, { clientSoftwareName: 'test', clientSoftwareVersion: '1' });
+    expect(res.apiKeys.find((k) => k.apiKey === 0)).toMatchObject({ minVersion: 0, maxVersion: 9 });
+    expect(res.apiKeys.find((k) => k.apiKey === 10)).toMatchObject({ minVersion: 0 });
+    const coordinator = await client.request(FindCoordinatorRequestCodec, FindCoordinatorResponseCodec, 0, { key: 'g' });
+    expect(coordinator.errorCode).toBe(15); // COORDINATOR_NOT_AVAILABLE: the sink has no groups
+
+    await withRawClient((server.address() as AddressInfo).port, async (legacy) => {
+      legacy.send(ProduceRequestCodec, 2, { acks: 1, timeoutMs: 1000, topicData: [{ name: 'v2.p1', partitionData: [{ index: 0, records: batchOf(['x']) }] }] });
+      expect(await legacy.waitClosed()).toBe(true);
+    });
   });
 
   it('answers metadata for any topic with the partitions its name carries', async () => {
