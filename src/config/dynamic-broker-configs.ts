@@ -73,7 +73,8 @@ export class DynamicBrokerConfigs {
     let levels: Levels;
     let persisted = Promise.resolve();
     try {
-      levels = parseLevels(await fs.promises.readFile(store.file, 'utf8'));
+      // Read synchronously: a small file read once at start, where a thread-pool round trip costs more than the read.
+      levels = parseLevels(fs.readFileSync(store.file, 'utf8'));
     } catch (err) {
       if (!isNotFound(err)) throw new Error(`${store.file} is unreadable: ${String(err)}`, { cause: err });
       const minIsr = BrokerConfigKeys.MIN_INSYNC_REPLICAS;
