@@ -1,9 +1,10 @@
 // The `eddy` command line, parsed by yargs into a plain description of what to do (start with these options, print
 // help or the version, or refuse), so that cli.ts acts on it and tests can check parsing without starting anything.
-// yargs is loaded with the start path; the start bundle (build/start-bundle.ts) holds it, with its code cache.
+// yargs is in the start bundle (build/start-bundle.ts), with its code cache, but runs only when a command line is
+// more than `eddy start` with plain options (simpleStartArgs): it is required when first needed.
 // The 'yargs/yargs' entry is the same parser without the package's singleton, which the main entry builds (and
 // binds every method of) from process.argv at load time; Eddy never uses it.
-import yargs from 'yargs/yargs';
+import type YargsFactory from 'yargs/yargs';
 import type { Argv } from 'yargs';
 import { LOG_FORMATS, type LogFormat, type LogLevel } from './logger';
 import { envVariableOf, SECURITY_FLAGS, securityConfigPairs } from './security/cli-flags';
@@ -122,6 +123,7 @@ function parseLogLevel(value: string, source: string): LogLevel {
  * get the same kind of message naming where the value came from.
  */
 function commandLine(argv: readonly string[]): Argv {
+  const yargs = require('yargs/yargs') as typeof YargsFactory;
   return yargs([...argv])
     .scriptName('eddy')
     .command('start', 'Run the broker in the foreground', (y) =>
@@ -238,12 +240,74 @@ function helpBefore(output: string, message: string): string {
   return (at > 0 ? output.slice(0, at) : output).trimEnd();
 }
 
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedCommand {
+/** `eddy start`'s options that take one string value: all the fast path below knows besides --config and --http. */
+const START_VALUE_OPTIONS: ReadonlySet<string> = new Set([
+  'port',
+  'host',
+  'listeners',
+  'advertised-listeners',
+  'data-dir',
+  'log-level',
+  'log-format',
+  'http-port',
+  'http-host',
+  'ready-file',
+  'faults',
+  ...SECURITY_FLAGS.map((f) => f.flag),
+]);
+
+/**
+ * What yargs makes of `eddy start` followed only by `--option value` pairs of its string options, `--config
+ * key=value` and a bare `--http` or `--no-http`, each option but --config given once: the arguments startOptions
+ * reads, without running yargs, which costs ~3 ms of a start (its parser and the command's option table; the start
+ * bundle has it compiled already). Anything else returns undefined and goes to yargs, which parses, refuses or
+ * explains it: another command, --help, an unknown or repeated option, `--option=value`, a value that starts with
+ * '-', several values after one --config. test/unit/cli/cli-args.test.ts checks both give the same options.
+ */
+export function simpleStartArgs(argv: readonly string[]): Record<string, unknown> | undefined {
+  if (argv[0] !== 'start') return undefined;
+  const args: Record<string, unknown> = {};
+  const config: string[] = [];
+  const isValue = (token: string | undefined): token is string => token !== undefined && !token.startsWith('-');
+  for (let i = 1; i < argv.length; i++) {
+    const token = argv[i];
+    if (!token.startsWith('--')) return undefined;
+    const name = token.slice(2);
+    const value = argv[i + 1];
+    if (name === 'http' || name === 'no-http') {
+      // yargs gives a boolean option the true or false that may follow it.
+      if (isValue(value) || 'http' in args) return undefined;
+      args.http = name === 'http';
+    } else if (name === 'config') {
+      // An array option takes every value up to the next flag.
+      if (!isValue(value) || isValue(argv[i + 2])) return undefined;
+      config.push(value);
+      i++;
+    } else if (START_VALUE_OPTIONS.has(name)) {
+      if (!isValue(value) || name in args) return undefined;
+      args[name] = value;
+      i++;
+    } else {
+      return undefined;
+    }
+  }
+  if (config.length > 0) args.config = config;
+  return args;
+}
+
+/** `simple: false` parses with yargs only (tests compare both ways). */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, simple = true): ParsedCommand {
   if (isToolCommand(argv)) return { kind: 'tool', argv };
   if (argv.includes('--version')) return { kind: 'version' };
+  const simpleArgs = simple ? simpleStartArgs(argv) : undefined;
+  if (simpleArgs !== undefined) return checkedStart(simpleArgs, env);
   const { error, args, output } = runYargs(argv);
   if (error !== null) return { kind: 'error', message: error.message, help: helpBefore(output, error.message) };
   if (args.help === true) return { kind: 'help', text: output.endsWith('\n') ? output : `${output}\n` };
+  return checkedStart(args, env);
+}
+
+function checkedStart(args: Record<string, unknown>, env: NodeJS.ProcessEnv): ParsedCommand {
   try {
     return { kind: 'start', options: startOptions(args, env) };
   } catch (err) {

@@ -97,19 +97,23 @@ export async function removeDeletedTopicDirs(dataDir: string, entries: readonly 
   }
 }
 
-/**
- * The data directory's log start offsets. Entries of partitions the catalog no longer lists (a topic deleted just
- * before a crash) are dropped and the file rewritten before anything is served: a new topic of the same name must
- * never inherit them.
- */
-export async function loadStartOffsets(dataDir: string, catalog: TopicCatalog, logger: Logger): Promise<LogStartOffsets> {
-  let offsets: LogStartOffsets;
+/** The data directory's log start offsets as stored; an unreadable checkpoint is logged and read as empty. */
+export async function readStartOffsets(dataDir: string, logger: Logger): Promise<LogStartOffsets> {
+  const onWriteError = (err: unknown): void => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed');
   try {
-    offsets = await LogStartOffsets.load(dataDir, (err) => logger.error({ dataDir, err }, 'writing the log start offset checkpoint failed'));
+    return await LogStartOffsets.load(dataDir, onWriteError);
   } catch (err) {
     logger.warn({ dataDir, err }, 'unreadable log start offset checkpoint; partitions start at their first segment');
-    offsets = new LogStartOffsets(dataDir, new Map(), (e) => logger.error({ dataDir, err: e }, 'writing the log start offset checkpoint failed'));
+    return new LogStartOffsets(dataDir, new Map(), onWriteError);
   }
+}
+
+/**
+ * Entries of partitions the catalog no longer lists (a topic deleted just before a crash) are dropped from the
+ * stored log start offsets and the file rewritten before anything is served: a new topic of the same name must
+ * never inherit them.
+ */
+export async function reconcileStartOffsets(offsets: LogStartOffsets, catalog: TopicCatalog): Promise<LogStartOffsets> {
   let dropped = false;
   for (const name of offsets.topics()) {
     const topic = catalog.get(name);

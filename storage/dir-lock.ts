@@ -1,9 +1,11 @@
 // Guards a data directory against a second broker using it at the same time (Kafka holds `.lock` with flock).
 // Node has no flock, so the lock file records the owner's pid: a lock whose process is gone is stale and taken
 // over, which is what makes a restart after kill -9 work.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
-import { isNotFound, writeFileAtomic } from './atomic-file';
+import { isNotFound } from './atomic-file';
+import { TEMP_SUFFIX } from './file-names';
 import { StorageError } from './errors';
 
 export const LOCK_FILE = '.lock';
@@ -23,9 +25,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function lockOwner(file: string): Promise<number | null> {
+function lockOwner(file: string): number | null {
   try {
-    const pid = Number((await fsp.readFile(file, 'utf8')).trim());
+    const pid = Number(fs.readFileSync(file, 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : null;
   } catch (err) {
     if (isNotFound(err)) return null;
@@ -33,16 +35,23 @@ async function lockOwner(file: string): Promise<number | null> {
   }
 }
 
+/**
+ * Takes the lock. Its few calls on one small file are made synchronously: each would otherwise be a thread-pool
+ * round trip, and this runs while the broker starts, with nothing else to serve yet.
+ */
 export async function lockDataDir(dataDir: string): Promise<void> {
   const dir = path.resolve(dataDir);
   if (lockedHere.has(dir)) throw new DataDirLockedError(`Data directory ${dir} is already in use by this process`);
   const file = path.join(dir, LOCK_FILE);
-  const owner = await lockOwner(file);
+  const owner = lockOwner(file);
   if (owner !== null && owner !== process.pid && processAlive(owner)) {
     throw new DataDirLockedError(`Data directory ${dir} is in use by process ${owner}`);
   }
   lockedHere.add(dir);
-  await writeFileAtomic(file, `${process.pid}\n`, { fsync: false });
+  // Written aside and renamed, so a reader never finds it half written; no fsync, as a lost lock file is harmless.
+  const temp = file + TEMP_SUFFIX;
+  fs.writeFileSync(temp, `${process.pid}\n`);
+  fs.renameSync(temp, file);
 }
 
 export async function unlockDataDir(dataDir: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Owner of the data directory: the topic catalog, every partition log, the shared resources (file handles, index
 // memory, tail cache) and the background retention/flush timer. Catalog changes are serialised so concurrent
 // admin requests cannot interleave their file operations.
+import * as fs from 'fs';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type * as Crypto from 'crypto';
@@ -25,7 +26,8 @@ import { LOAD_CONCURRENCY, StoredPartitions } from './stored-partitions';
 import {
   exists,
   forEachLimited,
-  loadStartOffsets,
+  readStartOffsets,
+  reconcileStartOffsets,
   makePartitionFiles,
   removeDeletedTopicDirs,
   removeStaleDirs,
@@ -154,7 +156,8 @@ export class LogManager {
 
   static async open(opts: LogManagerOptions): Promise<LogManager> {
     const dataDir = path.resolve(opts.dataDir);
-    await fsp.mkdir(dataDir, { recursive: true });
+    // Synchronous, as the lock taken next: a thread-pool round trip for one call costs more than the call.
+    fs.mkdirSync(dataDir, { recursive: true });
     await lockDataDir(dataDir);
     try {
       return await LogManager.load(dataDir, opts);
@@ -167,12 +170,17 @@ export class LogManager {
   private static async load(dataDir: string, opts: LogManagerOptions): Promise<LogManager> {
     const logger = opts.logger;
     const marker = path.join(dataDir, CLEAN_SHUTDOWN_FILE);
-    const clean = await exists(marker);
-    // One listing of the data directory (10,000 entries with as many partitions) serves both checks.
-    const entries = await fsp.readdir(dataDir, { withFileTypes: true });
+    // Independent reads, at once: each is a thread-pool round trip, which on a busy machine is a wait for a thread
+    // to be scheduled, and a start made them one after another. One listing of the data directory (10,000 entries
+    // with as many partitions) serves both checks.
+    const [clean, entries, catalog, storedStartOffsets] = await Promise.all([
+      exists(marker),
+      fsp.readdir(dataDir, { withFileTypes: true }),
+      TopicCatalog.load(dataDir),
+      readStartOffsets(dataDir, logger),
+    ]);
     await removeDeletedTopicDirs(dataDir, entries, logger);
-    const catalog = await TopicCatalog.load(dataDir);
-    const startOffsets = await loadStartOffsets(dataDir, catalog, logger);
+    const startOffsets = await reconcileStartOffsets(storedStartOffsets, catalog);
     const fdPool = new FdPool(opts.maxOpenFiles ?? defaultOpenSegmentFiles(), opts.fileWriter);
     const frames = new FramePool(opts.frameBufferPoolBytes ?? 8 * MB);
     const deps: PartitionLogDeps = {

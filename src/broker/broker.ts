@@ -77,6 +77,9 @@ export class Broker {
   private readonly newRequestScope: RequestScopeFactory;
   private readonly requestThrottle: RequestThrottle;
   private stopping: Promise<void> | null = null;
+  /** What requests other than ApiVersions wait for while the start completes with the listeners bound (see start). */
+  private startPending: Promise<void> | undefined;
+  private readonly pendingStart = (): Promise<void> | undefined => this.startPending;
   /** Requests, per-topic traffic and connections, counted as they happen; /metrics and the console read them. */
   readonly metrics = new BrokerMetrics();
 
@@ -168,8 +171,9 @@ export class Broker {
     const { identity, persisted } = loadOrCreateIdentity(dataDir, config.nodeId);
     // Awaited before the listeners bind; a failure before then must not surface as an unhandled rejection.
     persisted.catch(() => undefined);
-    // Dynamic broker configs are laid over the static ones before anything reads them.
-    const dynamicConfigs = await DynamicBrokerConfigs.open(config, dataDir, logger);
+    // Dynamic broker configs are laid over the static ones before anything reads them. A first start's write of
+    // their file, like meta.properties', goes on beside the rest of the start and is awaited before the listeners bind.
+    const { store: dynamicConfigs, persisted: dynamicConfigsPersisted } = await DynamicBrokerConfigs.load(config, dataDir, logger);
     const listenerNames = parseListeners(config.get(BrokerConfigKeys.LISTENERS).join(',')).map((spec) => spec.name);
     const security = BrokerSecurity.build(config, listenerNames, dataDir, logger);
     const logs = await LogManager.open({
@@ -199,13 +203,20 @@ export class Broker {
       return logs.reconfigureDefaults(topicDefaultsFromBroker(config));
     });
     const broker = new Broker(config, logger, logs, identity, coordinators, security, dynamicConfigs);
+    // The listeners bind while a first start's meta.properties and dynamic configs are still being made durable:
+    // ApiVersions, which needs neither, is answered at once, and every other request waits until they are on disk
+    // (the cluster id goes out in Metadata only once it will survive a crash). The start resolves after both.
+    const durable = Promise.all([persisted, dynamicConfigsPersisted]).then(() => undefined);
+    durable.catch(() => undefined);
+    broker.startPending = durable;
     try {
       if (options.faults !== undefined) broker.faults.add(options.faults);
-      await persisted;
       await broker.bindListeners();
+      await durable;
+      broker.startPending = undefined;
     } catch (err) {
-      await coordinators.shutdown();
-      await logs.close();
+      // Closes what was bound and any connection accepted meanwhile, then storage, as a stop does.
+      await broker.stop();
       throw err;
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -313,6 +324,7 @@ export class Broker {
         inPlaceReads,
         frameReads,
         frames: this.logs.frames,
+        startPending: this.pendingStart,
       },
       this.logger,
     );

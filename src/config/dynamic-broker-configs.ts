@@ -58,18 +58,34 @@ export class DynamicBrokerConfigs {
    * it formats a node: min.insync.replicas, at its static value, as a cluster-wide dynamic default.
    */
   static async open(config: BrokerConfig, dataDir: string, logger: Logger): Promise<DynamicBrokerConfigs> {
+    const { store, persisted } = await DynamicBrokerConfigs.load(config, dataDir, logger);
+    await persisted;
+    return store;
+  }
+
+  /**
+   * As open, but returns once the values are in `config`, with the first start's write of the file still under way:
+   * the broker awaits `persisted` before it serves (as it awaits meta.properties), and the file's fsyncs overlap the
+   * rest of its start instead of preceding it. A change asked for meanwhile is written after it.
+   */
+  static async load(config: BrokerConfig, dataDir: string, logger: Logger): Promise<{ store: DynamicBrokerConfigs; persisted: Promise<void> }> {
     const store = new DynamicBrokerConfigs(config, path.join(dataDir, DYNAMIC_BROKER_CONFIGS_FILE));
     let levels: Levels;
+    let persisted = Promise.resolve();
     try {
-      levels = parseLevels(await fs.promises.readFile(store.file, 'utf8'));
+      // Read synchronously: a small file read once at start, where a thread-pool round trip costs more than the read.
+      levels = parseLevels(fs.readFileSync(store.file, 'utf8'));
     } catch (err) {
       if (!isNotFound(err)) throw new Error(`${store.file} is unreadable: ${String(err)}`, { cause: err });
       const minIsr = BrokerConfigKeys.MIN_INSYNC_REPLICAS;
       levels = { default: { [minIsr.name]: config.staticValue(minIsr) ?? String(minIsr.defaultValue) }, broker: {} };
-      await writeFileAtomic(store.file, JSON.stringify(levels, null, 2));
+      persisted = writeFileAtomic(store.file, JSON.stringify(levels, null, 2));
+      // Whoever starts the broker awaits it; until then a failure must not surface as an unhandled rejection.
+      persisted.catch(() => undefined);
+      store.queue = persisted.catch(() => undefined);
     }
     for (const scope of ['default', 'broker'] as const) config.replaceDynamic(scope, usable(scope, levels[scope], logger));
-    return store;
+    return { store, persisted };
   }
 
   /** The values stored at one level. */

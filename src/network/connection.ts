@@ -52,6 +52,12 @@ export interface ConnectionOptions {
    * appends are written by then, and what storage keeps of it holds references of its own). Fresh buffers when absent.
    */
   readonly frames?: FramePool;
+  /**
+   * While the broker finishes its start with its listeners already bound (a first start's metadata files being made
+   * durable): the promise every request but ApiVersions waits for, in order. It rejects when the start fails, and the
+   * connection then closes. Undefined, or returning undefined, once the start is complete.
+   */
+  readonly startPending?: () => Promise<void> | undefined;
 }
 
 /** Frames queued beyond this pause reading from the socket until the broker catches up. */
@@ -60,6 +66,11 @@ const MAX_TIMER_MS = 0x7fffffff;
 const SIZE_PREFIX_BYTES = 4;
 const PRODUCE_API_KEY = 0;
 const API_VERSIONS_API_KEY = 18;
+
+/** A request frame's API key (the header's first field), -1 when the frame is too short to hold one. */
+function requestApiKey(frame: Buffer): number {
+  return frame.length >= 2 ? frame.readInt16BE(0) : -1;
+}
 const CLOSE_GRACE_MS = 1000;
 
 export class Connection {
@@ -265,6 +276,16 @@ export class Connection {
         if (this.socket.writableNeedDrain) {
           this.socket.pause();
           await this.writable();
+          continue;
+        }
+        const pending = this.options.startPending?.();
+        if (pending !== undefined && requestApiKey(this.queue[0]) !== API_VERSIONS_API_KEY) {
+          try {
+            await pending;
+          } catch {
+            this.close('the broker failed to start', 'debug');
+            return;
+          }
           continue;
         }
         const frame = this.queue.shift() as Buffer;

@@ -1,7 +1,7 @@
 // Hands out producer ids, unique across restarts. Like Kafka's controller, ids are reserved in blocks: the end of
 // the current block is persisted (atomically, fsynced) before any id of it is given out, so after a crash the
 // next start continues past every id that may have been used, at the cost of skipping the rest of a block.
-import { promises as fsp } from 'fs';
+import * as fs from 'fs';
 import * as path from 'path';
 import { isNotFound, writeFileAtomic } from '../../storage/atomic-file';
 import type { Logger } from '../logger';
@@ -26,7 +26,7 @@ export class ProducerIdManager {
 
   static async open(dataDir: string, logger: Logger): Promise<ProducerIdManager> {
     const file = path.join(dataDir, PRODUCER_ID_BLOCK_FILE);
-    return new ProducerIdManager(file, await readReservedUpTo(file), logger);
+    return new ProducerIdManager(file, readReservedUpTo(file), logger);
   }
 
   /** A producer id never handed out before by this data directory. */
@@ -48,10 +48,11 @@ export class ProducerIdManager {
   }
 }
 
-async function readReservedUpTo(file: string): Promise<bigint> {
+/** Read synchronously: it runs once, while the broker starts, and a thread-pool round trip costs more than the read. */
+function readReservedUpTo(file: string): bigint {
   let text: string;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if (isNotFound(err)) return 0n;
     throw err;

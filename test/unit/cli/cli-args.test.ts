@@ -1,6 +1,6 @@
 // The `eddy` command line: flags, EDDY_* defaults, `--config` pairs, help and errors.
 import yargs from 'yargs/yargs';
-import { parseCommandLine, ParsedCommand, skipHelpCaching, StartOptions } from '../../../src/cli-args';
+import { parseCommandLine, ParsedCommand, simpleStartArgs, skipHelpCaching, StartOptions } from '../../../src/cli-args';
 
 function startOptions(parsed: ParsedCommand): StartOptions {
   if (parsed.kind !== 'start') throw new Error(`expected a start command, got ${JSON.stringify(parsed)}`);
@@ -165,4 +165,51 @@ test('--faults names a rules file, else EDDY_FAULTS; the flag wins', () => {
   expect(startOptions(parseCommandLine(['start', '--faults=flag.json'], { EDDY_FAULTS: 'env.json' })).faults).toBe('flag.json');
   expect(startOptions(parseCommandLine(['start'], { EDDY_FAULTS: '' })).faults).toBeUndefined();
   expect(parseCommandLine(['start', '--faults'], {}).kind).toBe('error');
+});
+
+test('`eddy start` with plain options is parsed without yargs into what yargs makes of it; anything else goes to yargs', () => {
+  const simple: readonly (readonly string[])[] = [
+    ['start'],
+    ['start', '--host', '127.0.0.1', '--port', '9092', '--data-dir', '/tmp/d', '--log-level', 'warn', '--http-port', '0'],
+    ['start', '--no-http', '--port', '0'],
+    ['start', '--http', '--http-host', '0.0.0.0', '--http-port', '18082'],
+    ['start', '--host', '', '--port', '1'],
+    [
+      'start',
+      '--listeners',
+      'A://:1,B://:2',
+      '--advertised-listeners',
+      'A://h:1,B://h:2',
+      '--config',
+      'listener.security.protocol.map=A:PLAINTEXT,B:PLAINTEXT',
+    ],
+    ['start', '--config', 'a=1', '--port', '1', '--config', 'c=3'],
+    ['start', '--log-format', 'pretty', '--ready-file', '/tmp/r.json', '--faults', 'f.json'],
+    ['start', '--sasl-mechanisms', 'PLAIN', '--users-file', 'u.json', '--ssl-client-auth', 'required'],
+    ['start', '--port', 'abc'],
+    ['start', '--log-level', 'loud'],
+  ];
+  const env = { EDDY_LOG_LEVEL: 'debug', EDDY_HTTP_PORT: '1234', EDDY_SSL_KEYSTORE: '/k.pem' };
+  for (const argv of simple) {
+    const fast = parseCommandLine(argv, env);
+    expect({ argv, parsed: fast }).toEqual({ argv, parsed: parseCommandLine(argv, env, false) });
+  }
+  const toYargs: readonly (readonly string[])[] = [
+    ['start', '--port=1'],
+    ['start', '--config', 'a=1', 'b=2'],
+    ['start', '--http', 'false'],
+    ['start', '--port', '1', '--port', '2'],
+    ['start', '--port', '-1'],
+    ['start', '--port'],
+    ['start', '--nope', 'x'],
+    ['start', 'extra'],
+    ['start', '--help'],
+    ['start', '-p', '1'],
+    ['start', '--no-port'],
+    ['start', '--dataDir', 'x'],
+    ['start', '--', '--port', '1'],
+    ['stop'],
+    [],
+  ];
+  for (const argv of toYargs) expect({ argv, simple: simpleStartArgs(argv) }).toEqual({ argv, simple: undefined });
 });
