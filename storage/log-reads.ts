@@ -57,7 +57,22 @@ export class LogReader {
    * Whole batches from the one holding `fetchOffset` on, at most `maxBytes` (one larger first batch with
    * `minOneBatch`), none reaching `maxOffset`. Disk reads land in buffers from `buffers` (fresh ones by default).
    */
-  async read(fetchOffset: bigint, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+  read(fetchOffset: bigint, maxBytes: number, opts: ReadOptions = {}): Promise<ReadResult> {
+    try {
+      const now = this.readNow(fetchOffset, maxBytes, opts);
+      if (now !== null) return Promise.resolve(now);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.readDisk(fetchOffset, maxBytes, opts);
+  }
+
+  /**
+   * The same read when it needs no disk (nothing new, or batches the tail cache holds), without a promise: a
+   * consumer keeping up reads this way at the produce rate. Null when the batches must come from disk; throws
+   * OffsetOutOfRangeError as `read` rejects with it.
+   */
+  readNow(fetchOffset: bigint, maxBytes: number, opts: ReadOptions = {}): ReadResult | null {
     const highWatermark = this.log.highWatermark;
     const logStartOffset = this.log.startOffset;
     const logEnd = this.log.logEndOffset;
@@ -65,24 +80,25 @@ export class LogReader {
       throw new OffsetOutOfRangeError(`Offset ${fetchOffset} is out of range for ${this.log.name} [${logStartOffset}, ${logEnd}]`);
     }
     const maxOffset = opts.maxOffset === undefined || opts.maxOffset > highWatermark ? highWatermark : opts.maxOffset;
-    const minOneBatch = opts.minOneBatch ?? false;
-    const result = (batches: Buffer[]): ReadResult => ({
-      batches,
-      bytes: batches.reduce((n, b) => n + b.length, 0),
-      highWatermark,
-      logStartOffset,
-    });
     if (fetchOffset >= maxOffset) {
       this.log.tail.readerAtEnd();
-      return result([]);
+      return readResult([], highWatermark, logStartOffset);
     }
-    const cached = this.log.tail.read(fetchOffset, maxBytes, maxOffset, minOneBatch);
-    if (cached !== null) return result(this.pinned(cached, opts.buffers));
+    const cached = this.log.tail.read(fetchOffset, maxBytes, maxOffset, opts.minOneBatch ?? false);
+    return cached === null ? null : readResult(this.pinned(cached, opts.buffers), highWatermark, logStartOffset);
+  }
+
+  /** `read` once the tail cache could not answer: the batches come from the segment files. */
+  private async readDisk(fetchOffset: bigint, maxBytes: number, opts: ReadOptions): Promise<ReadResult> {
+    const highWatermark = this.log.highWatermark;
+    const logStartOffset = this.log.startOffset;
+    const maxOffset = opts.maxOffset === undefined || opts.maxOffset > highWatermark ? highWatermark : opts.maxOffset;
+    const minOneBatch = opts.minOneBatch ?? false;
     const request: DiskRead = { fetchOffset, maxBytes, maxOffset, minOneBatch, buffers: opts.buffers ?? freshReadBuffers };
     const batches = await this.readFromDisk(request);
     // A reader catching up from disk: what is appended meanwhile is cached for when it gets there.
     this.log.tail.readerAtEnd();
-    return result(batches);
+    return readResult(batches, highWatermark, logStartOffset);
   }
 
   /**
@@ -218,4 +234,10 @@ function splitBatches(bytes: Buffer, maxOffset: bigint): Buffer[] {
     at += size;
   }
   return out;
+}
+
+function readResult(batches: Buffer[], highWatermark: bigint, logStartOffset: bigint): ReadResult {
+  let bytes = 0;
+  for (let i = 0; i < batches.length; i++) bytes += batches[i].length;
+  return { batches, bytes, highWatermark, logStartOffset };
 }

@@ -197,6 +197,11 @@ export class PartitionLog {
     return this.reader.read(fetchOffset, maxBytes, opts);
   }
 
+  /** `read` without a promise when no disk read is needed (see LogReads.readNow); null when one is. */
+  readNow(fetchOffset: bigint, maxBytes: number, opts: ReadOptions = {}): ReadResult | null {
+    return this.reader.readNow(fetchOffset, maxBytes, opts);
+  }
+
   /**
    * A reader is caught up with this partition and was answered without a read (a fetch at the high watermark): the
    * batches appended next are kept in the tail cache for it, as after a read that found nothing new.

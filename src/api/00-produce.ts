@@ -18,7 +18,7 @@
 //   (produce-txn-verification.ts). Transactional records in a request without a transactional id:
 //   TRANSACTIONAL_ID_AUTHORIZATION_FAILED for every partition, as Kafka's authoriser.
 import { ProduceRequest, ProduceRequestCodec } from '../../codecs/generated/ProduceRequest';
-import { ProduceResponseCodec, ProduceResponseInit } from '../../codecs/generated/ProduceResponse';
+import { ProduceResponseCodec, ProduceResponseInit, type ProduceResponseTopicProduceResponseInit } from '../../codecs/generated/ProduceResponse';
 import { validateProducedRecords, type ProduceValidationResult, type ValidatedBatch } from '../../codecs/records/produce-validation';
 import { AppendResult, ProducerRejection, ProducerStateError, RecordBatchTooLargeError } from '../../storage';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -205,6 +205,15 @@ function answerGroup(errorCode: number | undefined): number {
  * request's order there.
  */
 function inKafkaOrder(topicData: readonly TopicData[], answers: readonly PartitionResponse[][]): NonNullable<ProduceResponseInit['responses']> {
+  // Every partition appended (or failed appending), the usual case: one group, so the request's order as it is.
+  if (answers.every((row) => row.every((answer) => answerGroup(answer.errorCode) === 0))) {
+    const inOrder: ProduceResponseTopicProduceResponseInit[] = [];
+    for (let topic = 0; topic < topicData.length; topic++) {
+      const partitionResponses = answers[topic];
+      if (partitionResponses.length > 0) inOrder.push({ name: topicData[topic].name, topicId: topicData[topic].topicId, partitionResponses });
+    }
+    return inOrder;
+  }
   const entries = topicData.flatMap((t, topic) => answers[topic].map((answer) => ({ topic, answer, group: answerGroup(answer.errorCode) })));
   entries.sort((a, b) => a.group - b.group);
   const byTopic = new Map<number, PartitionResponse[]>();
@@ -256,21 +265,22 @@ function produceResponse(
 export const produceHandler = defineHandler({
   request: ProduceRequestCodec,
   response: ProduceResponseCodec,
-  handle(request, ctx): Promise<ProduceResponseInit | null | typeof CLOSE_CONNECTION> {
+  handle(request, ctx): ProduceResponseInit | null | typeof CLOSE_CONNECTION | Promise<ProduceResponseInit | null | typeof CLOSE_CONNECTION> {
     const topics = ctx.services.topics;
     const byId = ctx.apiVersion >= 13;
     const acksValid = request.acks === 0 || request.acks === 1 || request.acks === -1;
     const unauthorised = refusedAsUnauthorisedTransaction(ctx, request);
     const mayWrite = topicCheck(ctx, AclOperation.WRITE);
-    if (unauthorised !== null) return Promise.resolve(produceResponse(ctx, request, unauthorised));
+    if (unauthorised !== null) return produceResponse(ctx, request, unauthorised);
     const only = request.topicData.length === 1 && request.topicData[0].partitionData.length === 1 ? request.topicData[0] : null;
     if (only !== null) {
       // A producer writing one partition (most of librdkafka's requests with few partitions) waits on its one
       // append, without the arrays of answers below.
       const ref = topics.find(only.name, only.topicId, byId);
-      return Promise.resolve(producePartition(ctx, request, acksValid, ref, only.partitionData[0], only.name, mayWrite)).then((partition) =>
-        produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]),
-      );
+      const answer = (partition: PartitionResponse): ProduceResponseInit | null | typeof CLOSE_CONNECTION =>
+        produceResponse(ctx, request, [{ name: only.name, topicId: only.topicId, partitionResponses: [partition] }]);
+      const partition = producePartition(ctx, request, acksValid, ref, only.partitionData[0], only.name, mayWrite);
+      return partition instanceof Promise ? partition.then(answer) : answer(partition);
     }
     const answers = request.topicData.map((topicData) => {
       const ref = topics.find(topicData.name, topicData.topicId, byId);
@@ -279,9 +289,10 @@ export const produceHandler = defineHandler({
     const waiting = awaitedInPlace(answers);
     const respond = (): ProduceResponseInit | null | typeof CLOSE_CONNECTION =>
       produceResponse(ctx, request, inKafkaOrder(request.topicData, answers as PartitionResponse[][]));
-    // Appends storage wrote at once (the common case) answer with one promise for the request, not one per
-    // partition and topic; only a request whose partitions wait (a queued append, a partition loading) waits.
-    return waiting.length === 0 ? Promise.resolve(respond()) : Promise.all(waiting).then(respond);
+    // Appends storage wrote at once (the common case) answer without a promise (the connection still sends the
+    // answer after this tick's promise jobs, see Connection.respondAtEndOfTick); only a request whose partitions
+    // wait (a queued append, a partition loading) waits, with one promise for the request, not one per partition.
+    return waiting.length === 0 ? respond() : Promise.all(waiting).then(respond);
   },
 });
 

@@ -22,7 +22,8 @@
 import { FetchRequestCodec } from '../../codecs/generated/FetchRequest';
 import { FetchResponseCodec, FetchResponseInit } from '../../codecs/generated/FetchResponse';
 import { batchLastOffset } from '../../codecs/records/batch-header';
-import { OffsetOutOfRangeError, PartitionLog } from '../../storage';
+import { OffsetOutOfRangeError, PartitionLog, type ReadResult } from '../../storage';
+import type { ReadOptions } from '../../storage/partition-log';
 import { ReadBufferLease, ReadBufferSource } from '../../storage/read-buffers';
 import { recordBatchesToLegacyMessageSet } from '../../codecs/records/legacy-message-set';
 import { ErrorCode } from '../../codecs/protocol/errors';
@@ -126,9 +127,9 @@ interface ReadRound {
   readonly responses: PartitionResponse[];
   /** Record bytes of each response, by position. */
   readonly sizes: number[];
-  readonly bytes: number;
+  bytes: number;
   /** A read failed (not an unknown partition): the answer goes out at once. */
-  readonly hasError: boolean;
+  hasError: boolean;
 }
 
 /** What bounds a read round: Fetch's byte limits and isolation level, and whether the limits are hard (v0-2). */
@@ -138,57 +139,111 @@ interface ReadLimits {
   readonly hardLimits: boolean;
 }
 
-/** One pass over all partitions; returns the responses and the bytes gathered. */
-async function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, buffers: ReadBufferSource): Promise<ReadRound> {
-  const { maxBytes, isolationLevel } = limits;
-  let remaining = maxBytes;
-  let minOneBatch = !limits.hardLimits;
-  let bytes = 0;
-  let hasError = false;
-  const responses: PartitionResponse[] = [];
-  const sizes: number[] = [];
-  for (const p of parts) {
-    if (p.errorCode !== ErrorCode.NONE || !p.log) {
-      if (p.log) hasError = true;
-      responses.push(errorPartition(p, p.errorCode));
-      sizes.push(0);
-      continue;
-    }
-    const log = p.log;
-    const { fetchOffset, partitionMaxBytes } = p.target;
-    const readCommitted = isolationLevel === READ_COMMITTED;
-    const maxOffset = readCommitted ? log.lastStableOffset : log.highWatermark;
-    if (fetchOffset === maxOffset && fetchOffset >= log.logStartOffset) {
-      // Caught up: nothing to read, answered without a read from storage (most partitions of a wide consumer).
-      log.readerCaughtUp();
-      responses.push(caughtUp(p.target.partition, log, readCommitted));
-      sizes.push(0);
-      continue;
-    }
+/**
+ * One pass over all partitions; returns the responses and the bytes gathered. Without a promise when the tail cache
+ * held every batch (a consumer keeping up, one fetch per append): a promise and an await per read were a good part
+ * of what such a fetch cost.
+ */
+function readAll(parts: readonly PlannedPartition[], limits: ReadLimits, buffers: ReadBufferSource): ReadRound | Promise<ReadRound> {
+  const round: ReadRound = { responses: [], sizes: [], bytes: 0, hasError: false };
+  const state: ReadState = { remaining: limits.maxBytes, minOneBatch: !limits.hardLimits };
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    const log = readable(p, round, limits);
+    if (log === null) continue;
+    const opts = readOptions(p, log, limits, state, buffers);
+    let result: ReadResult | null;
     try {
-      const result = await log.read(fetchOffset, Math.min(partitionMaxBytes, remaining), { maxOffset, minOneBatch, buffers });
-      if (result.bytes > 0) minOneBatch = false;
-      remaining = Math.max(0, remaining - result.bytes);
-      bytes += result.bytes;
-      sizes.push(result.bytes);
-      responses.push({
-        partitionIndex: p.target.partition,
-        errorCode: ErrorCode.NONE,
-        highWatermark: result.highWatermark,
-        lastStableOffset: log.lastStableOffset,
-        logStartOffset: result.logStartOffset,
-        abortedTransactions: readCommitted ? abortedIn(log, fetchOffset, result.batches) : null,
-        preferredReadReplica: -1,
-        records: joinAdjacentViews(result.batches),
-      });
+      result = log.readNow(p.target.fetchOffset, Math.min(p.target.partitionMaxBytes, state.remaining), opts);
     } catch (err) {
-      if (!(err instanceof OffsetOutOfRangeError)) throw err;
-      hasError = true;
-      responses.push(errorPartition(p, ErrorCode.OFFSET_OUT_OF_RANGE));
-      sizes.push(0);
+      outOfRange(p, round, err);
+      continue;
+    }
+    // Batches the tail cache does not hold: this partition and the rest are read in turn, awaiting the disk.
+    if (result === null) return readRestFromDisk(parts, i, limits, buffers, round, state);
+    addRead(p, log, limits, round, state, result);
+  }
+  return round;
+}
+
+interface ReadState {
+  remaining: number;
+  minOneBatch: boolean;
+}
+
+/** The partition's log when it is to be read; otherwise its answer (an error, or caught up) goes into the round. */
+function readable(p: PlannedPartition, round: ReadRound, limits: ReadLimits): PartitionLog | null {
+  if (p.errorCode !== ErrorCode.NONE || !p.log) {
+    if (p.log) round.hasError = true;
+    round.responses.push(errorPartition(p, p.errorCode));
+    round.sizes.push(0);
+    return null;
+  }
+  const log = p.log;
+  const { fetchOffset } = p.target;
+  const maxOffset = limits.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+  if (fetchOffset === maxOffset && fetchOffset >= log.logStartOffset) {
+    // Caught up: nothing to read, answered without a read from storage (most partitions of a wide consumer).
+    log.readerCaughtUp();
+    round.responses.push(caughtUp(p.target.partition, log, limits.isolationLevel === READ_COMMITTED));
+    round.sizes.push(0);
+    return null;
+  }
+  return log;
+}
+
+function readOptions(p: PlannedPartition, log: PartitionLog, limits: ReadLimits, state: ReadState, buffers: ReadBufferSource): ReadOptions {
+  const maxOffset = limits.isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+  return { maxOffset, minOneBatch: state.minOneBatch, buffers };
+}
+
+function addRead(p: PlannedPartition, log: PartitionLog, limits: ReadLimits, round: ReadRound, state: ReadState, result: ReadResult): void {
+  const readCommitted = limits.isolationLevel === READ_COMMITTED;
+  if (result.bytes > 0) state.minOneBatch = false;
+  state.remaining = Math.max(0, state.remaining - result.bytes);
+  round.bytes += result.bytes;
+  round.sizes.push(result.bytes);
+  round.responses.push({
+    partitionIndex: p.target.partition,
+    errorCode: ErrorCode.NONE,
+    highWatermark: result.highWatermark,
+    lastStableOffset: log.lastStableOffset,
+    logStartOffset: result.logStartOffset,
+    abortedTransactions: readCommitted ? abortedIn(log, p.target.fetchOffset, result.batches) : null,
+    preferredReadReplica: -1,
+    records: joinAdjacentViews(result.batches),
+  });
+}
+
+/** An offset out of the log's range answers OFFSET_OUT_OF_RANGE for the partition; any other failure fails the fetch. */
+function outOfRange(p: PlannedPartition, round: ReadRound, err: unknown): void {
+  if (!(err instanceof OffsetOutOfRangeError)) throw err;
+  round.hasError = true;
+  round.responses.push(errorPartition(p, ErrorCode.OFFSET_OUT_OF_RANGE));
+  round.sizes.push(0);
+}
+
+/** readAll from partition `from` on, each read awaited in order (the first of them needs the disk). */
+async function readRestFromDisk(
+  parts: readonly PlannedPartition[],
+  from: number,
+  limits: ReadLimits,
+  buffers: ReadBufferSource,
+  round: ReadRound,
+  state: ReadState,
+): Promise<ReadRound> {
+  for (let i = from; i < parts.length; i++) {
+    const p = parts[i];
+    const log = i === from ? (p.log as PartitionLog) : readable(p, round, limits);
+    if (log === null) continue;
+    const opts = readOptions(p, log, limits, state, buffers);
+    try {
+      addRead(p, log, limits, round, state, await log.read(p.target.fetchOffset, Math.min(p.target.partitionMaxBytes, state.remaining), opts));
+    } catch (err) {
+      outOfRange(p, round, err);
     }
   }
-  return { responses, sizes, bytes, hasError };
+  return round;
 }
 
 /** The answer of a partition read at its end (the high watermark, or the last stable offset for read_committed). */
@@ -340,14 +395,16 @@ export const fetchHandler = defineHandler({
     const maxBytes = client === null ? request.maxBytes : Math.min(request.maxBytes, Math.floor(quotas.maxValueInWindow('fetch', client)));
     const minBytes = Math.min(request.minBytes, maxBytes);
     const limits: ReadLimits = { maxBytes, isolationLevel: request.isolationLevel, hardLimits: ctx.apiVersion <= 2 };
-    let round = await readAll(parts, limits, lease);
+    const first = readAll(parts, limits, lease);
+    let round = first instanceof Promise ? await first : first;
     while (!round.hasError && round.bytes < minBytes && logs.length > 0 && !stop.aborted) {
       if (deadline <= Date.now()) break;
       await fetchWaits.wait(logs, deadline, stop);
       if (stop.aborted) break;
       // The short round's batches are dropped; its buffers can be read into again.
       lease.releaseAll();
-      round = await readAll(parts, limits, lease);
+      const next = readAll(parts, limits, lease);
+      round = next instanceof Promise ? await next : next;
     }
     // The bytes returned count against consumer_byte_rate. A fetch throttled by it or by the request quota returns
     // nothing (Kafka's handleFetchRequest), so its bytes are taken back.
