@@ -17,6 +17,7 @@ import { DEFAULT_LOG_CONFIG, LogConfig, logConfigFromProperties } from './log-co
 import { PartitionLog } from './partition-log';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, PartitionLogDeps } from './local-log';
 import { TailCacheBudget } from './tail-cache';
+import type { StorageMemoryStats } from './memory-stats';
 import { ReadBufferPool } from './read-buffers';
 import { FramePool } from './frame-pool';
 import { CleanerOptions, CleaningStats } from './log-cleaner';
@@ -40,21 +41,6 @@ import { WriteFaults } from './write-faults';
 
 /** crypto, required on first use: its ~36 built-in modules are not needed before a broker's first answer. */
 const crypto = (): typeof Crypto => require('crypto') as typeof Crypto;
-
-/** A buffer pool's idle bytes and the buffers it created since start (flat while reuse covers the demand). */
-export interface BufferPoolStats {
-  readonly idleBytes: number;
-  readonly allocations: number;
-}
-
-export interface StorageMemoryStats {
-  /** Bytes of the batches the tail cache holds. */
-  readonly tailCacheBatchBytes: number;
-  /** Memory the tail cache keeps alive: its slabs and the whole buffers its views lie in (what its budget bounds). */
-  readonly tailCacheHeldBytes: number;
-  readonly requestFrames: BufferPoolStats;
-  readonly fetchReads: BufferPoolStats;
-}
 
 export interface LogManagerOptions {
   dataDir: string;

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../codecs/protocol/errors';
 import { LATENCY_BOUNDS_MS, type ApiTraffic, type TopicTraffic } from '../metrics/broker-metrics';
 import { groupLagReport, groupStates } from './group-lag';
 import { apiName } from './api-names';
-import type { BufferPoolStats } from '../../storage/log-manager';
+import type { BufferPoolStats } from '../../storage/memory-stats';
 
 export type Labels = Record<string, string | number>;
 
