@@ -2,7 +2,7 @@
 // partitions one fsync per file written costs seconds (each is a journal commit); Linux's syncfs(2) writes back the
 // whole filesystem with one commit. Node has no binding for it, so coreutils' `sync -f <dir>` runs it; where that
 // is missing or fails, every file is fsynced, then every directory whose entries changed.
-import type * as ChildProcess from 'child_process';
+import { execFile } from 'child_process';
 import type { Logger } from './logger';
 import { fsyncIfPresent } from './atomic-file';
 
@@ -49,8 +49,6 @@ export async function makeDurable(
 
 /** syncfs(2) on the filesystem holding `dir`; rejects when it cannot run or reports an error. */
 export function syncFileSystem(dir: string): Promise<void> {
-  // Required here: child_process (with dgram, its socket list...) is ~1 ms of a start that never needs it before a shutdown.
-  const { execFile } = require('child_process') as typeof ChildProcess;
   return new Promise((resolve, reject) => {
     execFile('sync', ['-f', dir], { timeout: SYNCFS_TIMEOUT_MS }, (err) => {
       if (err) reject(err instanceof Error ? err : new Error(`sync -f ${dir} failed`));
