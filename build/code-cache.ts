@@ -6,73 +6,12 @@
 // Without a cache (a failed warm-up removes the old one) Eddy starts as before, only slower.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { cacheFileFor, cacheKeyFor, encodeCacheFile, loadStartBundle } from './start-loader';
+import { apiVersionsRequests, exchange, freePort, WARM_UP_TIMEOUT_MS, warmStartArgs, warmUpEnv } from './warm-start';
 
 const WARM_CHILD_FLAG = '--warm-child';
-const WARM_UP_TIMEOUT_MS = 30_000;
-
-/** A Kafka request frame: size, then the header and body already encoded. */
-function frame(headerAndBody: Buffer): Buffer {
-  const size = Buffer.alloc(4);
-  size.writeInt32BE(headerAndBody.length, 0);
-  return Buffer.concat([size, headerAndBody]);
-}
-
-/** ApiVersions v0 (what probes send) and v3 (what current clients send first: flexible header and body). */
-export function apiVersionsRequests(): Buffer[] {
-  const clientId = Buffer.from('eddy-code-cache', 'latin1');
-  const header = (version: number, correlationId: number): Buffer => {
-    const h = Buffer.alloc(10);
-    h.writeInt16BE(18, 0);
-    h.writeInt16BE(version, 2);
-    h.writeInt32BE(correlationId, 4);
-    h.writeInt16BE(clientId.length, 8);
-    return Buffer.concat([h, clientId]);
-  };
-  const compactString = (s: string): Buffer => Buffer.concat([Buffer.from([s.length + 1]), Buffer.from(s, 'latin1')]);
-  const noTags = Buffer.from([0]);
-  return [frame(header(0, 1)), frame(Buffer.concat([header(3, 2), noTags, compactString('eddy-code-cache'), compactString('1'), noTags]))];
-}
-
-/** Sends each request on one connection and resolves once every answer has arrived. */
-function exchange(port: number, requests: readonly Buffer[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let received = Buffer.alloc(0);
-    let answers = 0;
-    const timer = setTimeout(() => finish(new Error('no ApiVersions answer')), WARM_UP_TIMEOUT_MS);
-    const finish = (err?: Error): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve();
-    };
-    socket.once('error', finish);
-    socket.once('connect', () => socket.write(Buffer.concat(requests)));
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      while (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
-        received = received.subarray(4 + received.readInt32BE(0));
-        answers++;
-      }
-      if (answers === requests.length) finish();
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Cli {
   main(argv: string[]): Promise<void>;
@@ -84,7 +23,7 @@ async function warmUpAndWrite(bundleFile: string): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-code-cache-'));
   try {
     const port = await freePort();
-    await (loaded.exports as Cli).main(['start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir]);
+    await (loaded.exports as Cli).main(warmStartArgs(port, dataDir));
     if (process.exitCode) throw new Error('the broker did not start');
     await exchange(port, apiVersionsRequests());
   } finally {
@@ -112,11 +51,9 @@ function main(): void {
   // An old cache would be ignored anyway (its key names another bundle); removing it keeps dist/ truthful.
   fs.rmSync(cacheFileFor(bundleFile), { force: true });
   // A fresh process, so that what gets compiled (and cached) is the bundle, not modules this script loaded; its
-  // stdout (the broker's log lines) is dropped. EDDY_* variables of the build's environment (the Docker image sets
-  // some) stay out of it: the warm-up broker listens where this script asks it to.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('EDDY_')));
+  // stdout (the broker's log lines) is dropped.
   const child = spawnSync(process.execPath, [__filename, WARM_CHILD_FLAG], {
-    env,
+    env: warmUpEnv(),
     stdio: ['ignore', 'ignore', 'inherit'],
     timeout: 2 * WARM_UP_TIMEOUT_MS,
   });

@@ -4,13 +4,17 @@
 // The input is tsc's output, not the TypeScript sources: the bundle then runs the very code the tests run, and
 // relative requires (of package.json, say) resolve from the same places in both. Each CommonJS module sits in an
 // esbuild wrapper that runs on its first require(), so modules Eddy requires lazily (handlers in
-// src/api/registry.ts, coordinators in src/cluster/coordinators.ts) are in the bundle but still run on first use,
-// not at start (test/unit/broker/start-bundle.test.ts checks it).
+// src/api/registry.ts, coordinators in src/cluster/coordinators.ts) run on first use, not at start
+// (test/unit/build/start-bundle.test.ts checks it). Only the text of the modules a start runs is in the bundle
+// (build/start-modules.ts finds them): each of Eddy's other modules is a stub there, which runs its compiled file
+// on first use (build/out-of-bundle.ts); a start then reads ~1 MB instead of ~3 MB.
 // Run after tsc: `node dist/build/start-bundle.js` (part of `npm run build` and of the Dockerfile).
 import * as fs from 'fs';
+import { isBuiltin } from 'module';
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { BUNDLE_EPILOGUE, BUNDLE_PROLOGUE, cacheFileFor } from './start-loader';
+import { startModules } from './start-modules';
 
 export const BUNDLE_FILE = path.join('dist', 'start-bundle.js');
 export const BUNDLE_ENTRY = path.join('dist', 'src', 'cli.js');
@@ -63,20 +67,74 @@ export function asciiOnly(text: string): string {
   return text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Builds the bundle; returns the source files it holds. The old code cache goes first: it was for the old bundle. */
-export function buildStartBundle(root: string): string[] {
+/** The runtime of the stubs, bundled: compiled from build/out-of-bundle.ts. */
+const OUT_OF_BUNDLE_RUNTIME = path.join('dist', 'build', 'out-of-bundle.js');
+
+/** A compiled file's literal requires (tsc writes an import as require("..."); Eddy's own requires keep their quotes). */
+export function literalRequires(source: string): string[] {
+  const ids = new Set<string>();
+  for (const m of source.matchAll(/\brequire\((["'])([^"'\\]+)\1\)/g)) ids.add(m[2]);
+  return [...ids];
+}
+
+/**
+ * An esbuild plugin that puts a stub in the bundle for each of Eddy's compiled files (under dist/) outside
+ * `keep`. The stub maps each of the file's literal requires that esbuild resolves, built-ins aside, to a function
+ * requiring it from the bundle, so esbuild bundles those modules (or their stubs) as before; the file itself runs
+ * from dist/ on the stub's first require (build/out-of-bundle.ts).
+ */
+function outOfBundlePlugin(root: string, keep: ReadonlySet<string>): esbuild.Plugin {
+  const dist = path.join(root, 'dist') + path.sep;
+  const bundleDir = path.dirname(path.join(root, BUNDLE_FILE));
+  const runtime = path.join(root, OUT_OF_BUNDLE_RUNTIME);
+  return {
+    name: 'out-of-bundle',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, async (args) => {
+        if (!args.path.startsWith(dist) || keep.has(args.path) || args.path === runtime) return undefined;
+        const resolveDir = path.dirname(args.path);
+        const requires: string[] = [];
+        for (const id of literalRequires(fs.readFileSync(args.path, 'utf8'))) {
+          if (isBuiltin(id)) continue;
+          const resolved = await build.resolve(id, { kind: 'require-call', resolveDir });
+          // One that does not resolve (a require in a comment, say) is left to Node's require at run time.
+          if (resolved.errors.length === 0) requires.push(`  ${JSON.stringify(id)}: () => require(${JSON.stringify(id)}),`);
+        }
+        const file = path.relative(bundleDir, args.path).split(path.sep).join('/');
+        const contents = [`require(${JSON.stringify(runtime)}).runOutOfBundle(module, __dirname, ${JSON.stringify(file)}, {`, ...requires, '});', ''].join(
+          '\n',
+        );
+        return { contents, loader: 'js', resolveDir };
+      });
+    },
+  };
+}
+
+/**
+ * Builds the bundle; returns the source files it holds (stubs included). The old code cache goes first: it was for
+ * the old bundle. With `keep` (the modules a start runs), Eddy's other modules are stubs; without, all are bundled.
+ */
+export async function buildStartBundle(root: string, keep?: ReadonlySet<string>): Promise<string[]> {
   const options = startBundleOptions(root);
   const out = path.join(root, BUNDLE_FILE);
   fs.rmSync(cacheFileFor(out), { force: true });
-  const result = esbuild.buildSync({ ...options, write: false });
+  const plugins = keep === undefined ? [] : [outOfBundlePlugin(root, keep)];
+  const result = await esbuild.build({ ...options, plugins, write: false });
   fs.writeFileSync(out, asciiOnly(result.outputFiles[0].text));
   return Object.keys(result.metafile.inputs);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
-  const inputs = buildStartBundle(root);
+  const keep = startModules(root);
+  if (keep === undefined) process.stderr.write(`${BUNDLE_FILE}: holds every module (the warm-up start failed; see above)\n`);
+  const inputs = await buildStartBundle(root, keep);
   process.stdout.write(`${BUNDLE_FILE}: ${inputs.length} modules, ${fs.statSync(path.join(root, BUNDLE_FILE)).size} bytes\n`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

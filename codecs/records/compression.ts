@@ -2,11 +2,11 @@
 // optional packages loaded on first use (see optional-codecs.ts). Decoder failures surface as CORRUPT_MESSAGE.
 import type * as Zlib from 'zlib';
 import { Compression } from './batch-header';
-import { compressLz4Frame, decompressLz4Frame } from './lz4-frame';
+import type * as Lz4Frame from './lz4-frame';
 import { CodecUnavailableError, optionalCodecProblem, OptionalCodecName } from './optional-codecs';
 import { corrupt, RecordErrorCode, RecordFormatError } from './record-errors';
-import { compressSnappyXerial, decompressSnappy } from './snappy-xerial';
-import { compressZstd, decompressZstd } from './zstd-frame';
+import type * as SnappyXerial from './snappy-xerial';
+import type * as ZstdFrame from './zstd-frame';
 
 export { CodecUnavailableError } from './optional-codecs';
 
@@ -15,6 +15,20 @@ export { CodecUnavailableError } from './optional-codecs';
 let zlibModule: typeof Zlib | undefined;
 function zlib(): typeof Zlib {
   return (zlibModule ??= require('zlib') as typeof Zlib);
+}
+
+/** The framing of each optional codec, required with its first batch, as its package is: a start needs none. */
+let lz4Module: typeof Lz4Frame | undefined;
+let snappyModule: typeof SnappyXerial | undefined;
+let zstdModule: typeof ZstdFrame | undefined;
+function lz4(): typeof Lz4Frame {
+  return (lz4Module ??= require('./lz4-frame') as typeof Lz4Frame);
+}
+function snappy(): typeof SnappyXerial {
+  return (snappyModule ??= require('./snappy-xerial') as typeof SnappyXerial);
+}
+function zstd(): typeof ZstdFrame {
+  return (zstdModule ??= require('./zstd-frame') as typeof ZstdFrame);
 }
 
 /**
@@ -69,11 +83,11 @@ export function compress(codec: Compression, data: Buffer, level?: number): Buff
     case Compression.Gzip:
       return zlib().gzipSync(data, level === undefined ? undefined : { level });
     case Compression.Snappy:
-      return compressSnappyXerial(data);
+      return snappy().compressSnappyXerial(data);
     case Compression.Lz4:
-      return compressLz4Frame(data);
+      return lz4().compressLz4Frame(data);
     case Compression.Zstd:
-      return compressZstd(data, level);
+      return zstd().compressZstd(data, level);
   }
 }
 
@@ -86,11 +100,11 @@ export function decompress(codec: Compression, data: Buffer, maxOutputBytes = DE
       case Compression.Gzip:
         return zlib().gunzipSync(data, { maxOutputLength: maxOutputBytes });
       case Compression.Snappy:
-        return decompressSnappy(data, maxOutputBytes);
+        return snappy().decompressSnappy(data, maxOutputBytes);
       case Compression.Lz4:
-        return decompressLz4Frame(data, maxOutputBytes);
+        return lz4().decompressLz4Frame(data, maxOutputBytes);
       case Compression.Zstd:
-        return decompressZstd(data, maxOutputBytes);
+        return zstd().decompressZstd(data, maxOutputBytes);
     }
   } catch (err) {
     if (err instanceof RecordFormatError) throw err;

@@ -10,10 +10,9 @@
 import type { WriteFaults } from '../../storage';
 import { CLOSE_CONNECTION, type ApiHandler, type RequestContext } from '../api/handler';
 import type { Logger } from '../logger';
-import { errorResponse } from './error-responses';
-import { describeRule, FaultRuleError, parseFaultRules, splitTracking, type ApiCatalog, type FaultAction, type FaultRule } from './fault-rules';
-import { requestFacts, type TopicFacts, type TopicNameOf } from './request-facts';
-import { RuleState, type RequestHeaderFacts } from './rule-state';
+import type { ApiCatalog, FaultAction, FaultRule } from './fault-rules';
+import type { TopicFacts, TopicNameOf } from './request-facts';
+import type { RequestHeaderFacts, RuleState } from './rule-state';
 
 const PRODUCE_API_KEY = 0;
 /** Requests kept by tracking; the oldest go first beyond this. */
@@ -54,6 +53,27 @@ export interface FaultHooks {
 interface HeldRequest {
   readonly rule: string;
   readonly release: () => void;
+}
+
+/**
+ * The rules' modules (parsing, matching, error answers, request facts), required once a rule is added or tracking
+ * starts: a broker that never sees a fault rule, the common case, starts without compiling or running them.
+ */
+interface RuleModules {
+  readonly rules: typeof import('./fault-rules');
+  readonly state: typeof import('./rule-state');
+  readonly errors: typeof import('./error-responses');
+  readonly facts: typeof import('./request-facts');
+}
+let ruleModules: RuleModules | null = null;
+function ruleCode(): RuleModules {
+  ruleModules ??= {
+    rules: require('./fault-rules') as typeof import('./fault-rules'),
+    state: require('./rule-state') as typeof import('./rule-state'),
+    errors: require('./error-responses') as typeof import('./error-responses'),
+    facts: require('./request-facts') as typeof import('./request-facts'),
+  };
+  return ruleModules;
 }
 
 /** API names from the generated registry, loaded on first use: a broker without faults never loads it. */
@@ -124,6 +144,8 @@ export class FaultInjector {
 
   /** Checks and adds rules (one, a list, or {"rules": [...], "track": true}); all or none. Returns them as listed. */
   add(body: unknown): Record<string, unknown>[] {
+    const { splitTracking, parseFaultRules, FaultRuleError } = ruleCode().rules;
+    const { RuleState } = ruleCode().state;
     const { track, rules: ruleInput } = splitTracking(body);
     const taken = new Set(this.all().map((s) => s.rule.id));
     const rules = parseFaultRules(ruleInput, this.catalog, () => {
@@ -192,7 +214,7 @@ export class FaultInjector {
 
   private view(state: RuleState): Record<string, unknown> {
     const held = [...this.held].filter((h) => h.rule === state.rule.id).length;
-    return { ...describeRule(state.rule, this.catalog), fired: state.fired, held };
+    return { ...ruleCode().rules.describeRule(state.rule, this.catalog), fired: state.fired, held };
   }
 
   /** Removes one rule (true when it existed) or, without an id, all of them; requests they hold go on. */
@@ -333,7 +355,7 @@ export class FaultInjector {
       case 'error':
         // Kafka answers no acks=0 produce; it closes the connection to tell the producer its write failed.
         if (ctx.apiKey === PRODUCE_API_KEY && (request as { acks?: number }).acks === 0) return CLOSE_CONNECTION;
-        return errorResponse(ctx.apiKey, ctx.apiVersion, request, action.errorCode);
+        return ruleCode().errors.errorResponse(ctx.apiKey, ctx.apiVersion, request, action.errorCode);
       case 'delay':
         return Promise.resolve(handler.handle(request, ctx)).then(async (response) => {
           await sleep(action.ms, ctx.stopSignal);
@@ -379,7 +401,7 @@ export class FaultInjector {
   }
 
   private track(ctx: RequestContext, request: unknown, hit: RuleState | null): void {
-    const facts = requestFacts(ctx.apiKey, request, this.hooks.topicNameOf);
+    const facts = ruleCode().facts.requestFacts(ctx.apiKey, request, this.hooks.topicNameOf);
     this.tracked.push({
       seq: ++this.seq,
       atMs: Date.now(),

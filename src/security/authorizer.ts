@@ -23,13 +23,10 @@ import {
   type AclBinding,
   type AclBindingFilter,
 } from './acl-types';
+import { ALLOW_EVERYONE_CONFIG, AUTHORIZER_CLASS_CONFIG, AUTHORIZER_CLASSES, SUPER_USERS_CONFIG } from './authorizer-config';
 
 export const ACL_FILE = 'acls.json';
-export const AUTHORIZER_CLASS_CONFIG = 'authorizer.class.name';
-export const SUPER_USERS_CONFIG = 'super.users';
-export const ALLOW_EVERYONE_CONFIG = 'allow.everyone.if.no.acl.found';
-/** The class names that turn the authorizer on: KRaft's standard one, and ZooKeeper-era Kafka's. */
-export const AUTHORIZER_CLASSES: readonly string[] = ['org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'kafka.security.authorizer.AclAuthorizer'];
+export { ALLOW_EVERYONE_CONFIG, AUTHORIZER_CLASS_CONFIG, AUTHORIZER_CLASSES, SUPER_USERS_CONFIG };
 
 /** Kafka's INVALID_REQUEST, the error of every ACL Kafka refuses to store. */
 const INVALID_REQUEST = 42;

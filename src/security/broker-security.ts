@@ -1,19 +1,33 @@
 // Everything security the broker sets up at start, per listener: its protocol, its TLS context and client-auth
 // mode, its SASL mechanisms, and how a client certificate becomes a principal; plus the SCRAM credential store the
 // SCRAM APIs and logins share. Reading it all at start means a missing file or a bad rule stops the start with a
-// message instead of failing the first client.
+// message instead of failing the first client. The SASL, TLS and ACL modules are required only when a listener or
+// the config asks for them: a PLAINTEXT broker, the common case, starts without compiling or running them.
 import type { BrokerConfig } from '../config/broker-config';
 import { BrokerConfigKeys as K } from '../config/broker-config';
 import type { Logger } from '../logger';
 import { isSasl, isTls, listenerSetting, securityProtocolOf, type SecurityProtocol } from './listener-security';
-import { listenerSasl, type ListenerSasl } from './listener-sasl';
+import type { ListenerSasl } from './listener-sasl';
 import { credentialFromPassword, type ScramMechanism } from './sasl/scram-crypto';
 import { ScramCredentialStore } from './scram-store';
-import { AclAuthorizer } from './authorizer';
+import type { AclAuthorizer } from './authorizer';
+import { AUTHORIZER_CLASS_CONFIG } from './authorizer-config';
 import { principalMapper, type PrincipalMapper } from './ssl-principal';
-import { listenerTls, type ListenerTls } from './tls-options';
+import type { ListenerTls } from './tls-options';
 import { readUsersFile, USERS_FILE_CONFIG } from './users-file';
 import { openClientQuotas, type ClientQuotas } from './quotas/client-quotas';
+
+function loadSasl(): typeof import('./listener-sasl') {
+  return require('./listener-sasl') as typeof import('./listener-sasl');
+}
+
+function loadTls(): typeof import('./tls-options') {
+  return require('./tls-options') as typeof import('./tls-options');
+}
+
+function loadAuthorizer(): typeof import('./authorizer') {
+  return require('./authorizer') as typeof import('./authorizer');
+}
 
 export interface ListenerSecurity {
   readonly name: string;
@@ -52,14 +66,17 @@ export class BrokerSecurity {
       byName.set(name, {
         name,
         protocol,
-        tls: isTls(protocol) ? listenerTls(config, name) : null,
-        sasl: isSasl(protocol) ? listenerSasl(config, name, scram, fileUsers) : null,
+        tls: isTls(protocol) ? loadTls().listenerTls(config, name) : null,
+        sasl: isSasl(protocol) ? loadSasl().listenerSasl(config, name, scram, fileUsers) : null,
         certificatePrincipal: principalMapper(listenerSetting(config, name, K.SSL_PRINCIPAL_MAPPING_RULES) ?? 'DEFAULT'),
       });
     }
     if (fileUsers.size > 0) logger.info({ users: fileUsers.size, file: usersFile }, 'users file read');
     const windows = { samples: config.get(K.QUOTA_WINDOW_NUM), windowMs: config.get(K.QUOTA_WINDOW_SIZE_SECONDS) * 1000 };
-    return new BrokerSecurity(scram, openClientQuotas(dataDir, windows, logger), AclAuthorizer.fromConfig(config, dataDir, logger), byName);
+    // authorizer.class.name unset (fromConfig's null) needs no ACL code; set, fromConfig checks and loads it.
+    const authorizer =
+      (config.explicit(AUTHORIZER_CLASS_CONFIG)?.trim() ?? '') === '' ? null : loadAuthorizer().AclAuthorizer.fromConfig(config, dataDir, logger);
+    return new BrokerSecurity(scram, openClientQuotas(dataDir, windows, logger), authorizer, byName);
   }
 
   listener(name: string): ListenerSecurity {

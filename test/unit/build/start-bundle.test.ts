@@ -1,12 +1,15 @@
 // The start bundle (build/start-bundle.ts, esbuild): what `npm run build` guarantees about dist/start-bundle.js.
-// It serves the same CLI as the compiled files, keeps lazily required modules unrun until first use, stays ASCII,
-// and is used by bin/eddy.js only while it is current.
+// It serves the same CLI as the compiled files, keeps lazily required modules unrun until first use, holds the text
+// of the modules a start runs only (the others run from their compiled files, sharing the bundle's modules), stays
+// ASCII, and is used by bin/eddy.js only while it is current.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
-import { asciiOnly, BUNDLE_FILE, PACKAGES_NOT_BUNDLED, startBundleOptions } from '../../../build/start-bundle';
+import { asciiOnly, BUNDLE_FILE, literalRequires, PACKAGES_NOT_BUNDLED, startBundleOptions } from '../../../build/start-bundle';
 import { startBundleIsCurrent } from '../../../build/start-loader';
+import { startChild } from '../../helpers/broker';
 
 const DIST = path.resolve(__dirname, '..', '..', '..');
 const ROOT = path.dirname(DIST);
@@ -67,7 +70,7 @@ test("a started broker from the bundle has run no handler module but ApiVersions
     const { all, ran } = JSON.parse(nodeOutput(['-e', script])) as { all: string[]; ran: string[] };
     const handlers = (names: string[]): string[] => names.filter((n) => /^dist\/src\/api\/\d\d-/.test(n));
     const coordinators = ['dist/src/groups/group-coordinator.js', 'dist/src/transactions/transaction-coordinator.js'];
-    // The bundle holds every handler and both coordinators, so the counts below are about running, not holding.
+    // The bundle holds every handler and both coordinators (most as stubs), so the counts below are about running.
     expect(handlers(all)).toContain('dist/src/api/00-produce.js');
     expect(handlers(all).length).toBeGreaterThan(30);
     expect(all).toEqual(expect.arrayContaining(coordinators));
@@ -77,6 +80,72 @@ test("a started broker from the bundle has run no handler module but ApiVersions
     expect(all).toContain('dist/src/broker/heap-trim.js');
     expect(ran).not.toContain('dist/src/broker/heap-trim.js');
   } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** The text esbuild put in the bundle for one compiled file (its section runs to the next file's comment). */
+function bundleSection(bundle: string, file: string): string {
+  const start = bundle.indexOf(`\n// ${file}\n`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = bundle.indexOf('\n// ', start + file.length + 5);
+  return bundle.slice(start, end < 0 ? undefined : end);
+}
+
+test('modules a start does not run are stubs that run their compiled files; those a start runs are whole', () => {
+  const bundle = fs.readFileSync(BUNDLE, 'latin1');
+  const produce = bundleSection(bundle, 'dist/src/api/00-produce.js');
+  expect(produce).toContain('.runOutOfBundle(module2, __dirname, "src/api/00-produce.js", {');
+  // Its literal requires come from the bundle: the codecs (stubs too) and the modules a start has run.
+  expect(produce).toContain('"../../codecs/generated/ProduceRequest": () => require_ProduceRequest()');
+  expect(produce).toContain('"./handler": () => require_handler()');
+  expect(bundleSection(bundle, 'dist/codecs/generated/ProduceRequest.js')).toContain('.runOutOfBundle(');
+  for (const started of ['dist/src/api/18-api-versions.js', 'dist/codecs/generated/ApiVersionsResponse.js', 'dist/src/network/connection.js']) {
+    expect(bundleSection(bundle, started)).not.toContain('.runOutOfBundle(');
+  }
+  expect(fs.statSync(BUNDLE).size).toBeLessThan(2_000_000);
+});
+
+test('literal requires: both quote styles, each once; computed ones are not', () => {
+  const source = 'const a = require("./a");\nconst b = require(\'../b\');\nrequire("./a");\nrequire(path.join(x, "c"));\nrequire(name);';
+  expect(literalRequires(source)).toEqual(['./a', '../b']);
+});
+
+/**
+ * A Metadata v0 request with a null topic array, which v0 does not allow: the codec (dist/codecs/generated, a stub
+ * in the bundle) throws a ProtocolDecodeError it constructs itself.
+ */
+function nullTopicsMetadataV0(): Buffer {
+  const clientId = Buffer.from('bundle-test', 'latin1');
+  const body = Buffer.alloc(10 + clientId.length + 4);
+  body.writeInt16BE(3, 0); // Metadata
+  body.writeInt16BE(0, 2);
+  body.writeInt32BE(1, 4);
+  body.writeInt16BE(clientId.length, 8);
+  clientId.copy(body, 10);
+  body.writeInt32BE(-1, 10 + clientId.length);
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(body.length, 0);
+  return Buffer.concat([size, body]);
+}
+
+test("a codec loaded from its compiled file throws the bundle's ProtocolDecodeError, which the connection recognises", async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bundle-shared-'));
+  const broker = await startChild(dataDir, ['--log-level', 'warn']);
+  try {
+    const closed = new Promise<void>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port: broker.port }, () => socket.write(nullTopicsMetadataV0()));
+      socket.once('error', reject);
+      socket.once('close', () => resolve());
+    });
+    await closed;
+    const deadline = Date.now() + 5000;
+    while (!broker.logLines.some((l) => l.includes('malformed request')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const closes = broker.logLines.filter((l) => l.includes('"apiKey":3'));
+    expect(closes.some((l) => l.includes('malformed request'))).toBe(true);
+    expect(closes.some((l) => l.includes('could not be decoded'))).toBe(false);
+  } finally {
+    await broker.kill();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
