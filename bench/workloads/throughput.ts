@@ -7,6 +7,7 @@
 import type { BenchContext } from '../lib/context';
 import { num, type JsonObject } from '../lib/line-child';
 import { cpuMs } from '../lib/proc-stats';
+import { untilQuiet } from '../lib/settle';
 import { record, section, Section } from '../lib/results';
 import { ratiosToEddy, Target, targetColumns, TargetName, topicName } from '../lib/targets';
 
@@ -93,8 +94,12 @@ interface Moved {
   readonly cpuMs: number | undefined;
 }
 
-/** Runs a driver job and reads the server's CPU time around it. */
-async function measured(t: Target, job: () => Promise<JsonObject>): Promise<{ res: JsonObject; cpuMs: number | undefined }> {
+/** Ms spent waiting for the servers to go quiet before runs, reported in a note. */
+let settledMs = 0;
+
+/** Runs a driver job, once every server is quiet, and reads the server's CPU time around it. */
+async function measured(ctx: BenchContext, t: Target, job: () => Promise<JsonObject>): Promise<{ res: JsonObject; cpuMs: number | undefined }> {
+  settledMs += await untilQuiet([...ctx.targets.values()].map((server) => server.pid));
   const before = cpuMs(t.pid);
   const res = await job();
   const after = cpuMs(t.pid);
@@ -114,11 +119,12 @@ async function produceOnce(ctx: BenchContext, client: Client, target: TargetName
   );
   await t.createTopic(topic, cfg.partitions);
   const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
-  const m = await measured(t, () => driver.run({ kind: 'produce', bootstrap: t.bootstrap, topic, ...cfg, ...volume(ctx, client, cfg.size) }));
+  const m = await measured(ctx, t, () => driver.run({ kind: 'produce', bootstrap: t.bootstrap, topic, ...cfg, ...volume(ctx, client, cfg.size) }));
   return { topic, records: num(m.res, 'records'), seconds: num(m.res, 'seconds'), cpuMs: m.cpuMs };
 }
 
 export async function runThroughput(ctx: BenchContext, out: ThroughputSections): Promise<void> {
+  settledMs = 0;
   const clients: Client[] = ['rdkafka', 'kafkajs'];
   for (let run = 0; run < ctx.runs; run++) {
     // kafkajs is the slower, secondary client: one run fewer keeps the full bench within its time budget.
@@ -156,6 +162,9 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
     out.consume.notes.push('--quick: no kafkajs consumers (a group join takes seconds).');
   }
   out.consume.notes.push('The mock keeps only the newest ~5 MB of each partition; its consumers read what it still holds.');
+  out.produce.notes.push(
+    `Each produce and consume run starts once every server has used under 5 % of a core over 100 ms (at most 3 s): a JVM compiles and collects for seconds after a run, which took CPU from the next target's run. Waited ${(settledMs / 1000).toFixed(1)} s in all.`,
+  );
   out.cpu.notes.push(
     "The server process's CPU time (from /proc) across each produce or consume run above, divided by the MB of values moved; it includes topic lookup and, for Kafka, the JVM's GC and background threads. Each live thread's time comes from its schedstat (nanoseconds), threads that ended from /proc's 10 ms ticks.",
   );
@@ -180,7 +189,7 @@ async function consumeOnce(ctx: BenchContext, client: Client, target: TargetName
   // kafkajs consumers need groups: the null sink has none; without Eddy's, the mock's alone compare nothing.
   if (client === 'kafkajs' && (ctx.quick || target === 'null' || !ctx.eddyHasGroups)) return null;
   const driver = client === 'rdkafka' ? ctx.rdkafka : ctx.kafkajs;
-  const m = await measured(t, () => driver.run({ kind: 'consume', bootstrap: t.bootstrap, topic, partitions, expected, maxSeconds: ctx.quick ? 15 : 30 }));
+  const m = await measured(ctx, t, () => driver.run({ kind: 'consume', bootstrap: t.bootstrap, topic, partitions, expected, maxSeconds: ctx.quick ? 15 : 30 }));
   const res = m.res;
   // The mock keeps only the newest few MB per partition; every other server must still hold all records.
   const available = typeof res.available === 'number' ? res.available : expected;

@@ -1,5 +1,7 @@
 import { Worker } from 'worker_threads';
+import { spawn } from 'child_process';
 import { cpuMs } from '../../../bench/lib/proc-stats';
+import { untilQuiet } from '../../../bench/lib/settle';
 
 const linux = process.platform === 'linux';
 
@@ -38,5 +40,36 @@ const linux = process.platform === 'linux';
 
   it('is undefined for a process that does not exist', () => {
     expect(cpuMs(2 ** 22 + 12345)).toBeUndefined();
+  });
+});
+
+(linux ? describe : describe.skip)('untilQuiet', () => {
+  it('returns at once for an idle process and waits while one is busy', async () => {
+    const options = { windowMs: 50, busyShare: 0.2, timeoutMs: 3000 };
+    const idle = spawn(process.execPath, ['-e', 'setTimeout(() => undefined, 10000)']);
+    // Busy for 600 ms of wall time, then idle until killed.
+    const busy = spawn(process.execPath, ['-e', 'const end = Date.now() + 600; while (Date.now() < end); setTimeout(() => undefined, 10000)']);
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await untilQuiet([idle.pid as number], options)).toBeLessThan(500);
+      const waited = await untilQuiet([idle.pid as number, busy.pid as number], options);
+      expect(waited).toBeGreaterThanOrEqual(200);
+      expect(waited).toBeLessThan(3000);
+    } finally {
+      idle.kill();
+      busy.kill();
+    }
+  });
+
+  it('gives up after its timeout on a process that never goes quiet', async () => {
+    const spinning = spawn(process.execPath, ['-e', 'for (;;);']);
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      const waited = await untilQuiet([spinning.pid as number], { windowMs: 50, busyShare: 0.2, timeoutMs: 300 });
+      expect(waited).toBeGreaterThanOrEqual(300);
+      expect(waited).toBeLessThan(1500);
+    } finally {
+      spinning.kill();
+    }
   });
 });
