@@ -306,10 +306,8 @@ export class LogManager {
 
   /** What the in-memory caches and buffer pools hold now, for /metrics. */
   memoryStats(): StorageMemoryStats {
-    const tail = this.deps.tailBudget;
     return {
-      tailCacheBatchBytes: tail.bytes,
-      tailCacheHeldBytes: tail.heldBytes,
+      tailCacheHeldBytes: this.deps.tailBudget.heldBytes,
       requestFrames: { idleBytes: this.frames.idleBytes, allocations: this.frames.allocations },
       fetchReads: { idleBytes: this.readBuffers.idleBytes, allocations: this.readBuffers.allocations },
     };

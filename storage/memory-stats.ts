@@ -7,8 +7,6 @@ export interface BufferPoolStats {
 }
 
 export interface StorageMemoryStats {
-  /** Bytes of the batches the tail cache holds. */
-  readonly tailCacheBatchBytes: number;
   /** Memory the tail cache keeps alive: its slabs and the whole buffers its views lie in (what its budget bounds). */
   readonly tailCacheHeldBytes: number;
   readonly requestFrames: BufferPoolStats;
