@@ -1,8 +1,8 @@
 // Waits for the servers under test to go quiet before a measured run. A JVM keeps working for seconds after a burst
 // of requests: its C2 compiler thread compiles what the run just executed (the reference Kafka's passed 7 s of CPU
 // within the first minutes of the throughput section), and G1 collects. On this 2-core machine, with the client on
-// one core, that is CPU taken from whichever server runs next; with targets run in a fixed order, always the same
-// one (Eddy, right after Kafka).
+// one core, that is CPU taken from whichever server runs next; when the targets ran in a fixed order, always the
+// same one (Eddy, right after Kafka). The throughput section now also rotates the order each run.
 import { cpuMs } from './proc-stats';
 
 export interface SettleOptions {

@@ -248,6 +248,15 @@ export function targetColumns(names: readonly TargetName[]): { key: TargetName; 
   return names.map((t) => ({ key: t, label: TARGET_LABELS[t] }));
 }
 
+/**
+ * The targets in the order run `run` measures them: rotated by one each run, so no target always runs right after
+ * the same one (a JVM's compiler and collector work on after its run) or always first on a cold client.
+ */
+export function inRunOrder<T>(names: readonly T[], run: number): T[] {
+  const shift = names.length === 0 ? 0 : run % names.length;
+  return [...names.slice(shift), ...names.slice(0, shift)];
+}
+
 /** Eddy ÷ each other target in the run (and in `among`, when given): the ratios the tables print. */
 export function ratiosToEddy(names: readonly TargetName[], among: readonly TargetName[] = TARGET_NAMES): (readonly [TargetName, TargetName])[] {
   return names.filter((t) => t !== 'eddy' && among.includes(t)).map((t) => ['eddy', t] as const);

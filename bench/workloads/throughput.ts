@@ -9,7 +9,7 @@ import { num, type JsonObject } from '../lib/line-child';
 import { cpuMs } from '../lib/proc-stats';
 import { untilQuiet } from '../lib/settle';
 import { record, section, Section } from '../lib/results';
-import { ratiosToEddy, Target, targetColumns, TargetName, topicName } from '../lib/targets';
+import { inRunOrder, ratiosToEddy, Target, targetColumns, TargetName, topicName } from '../lib/targets';
 
 type Client = 'rdkafka' | 'kafkajs';
 
@@ -136,7 +136,7 @@ export async function runThroughput(ctx: BenchContext, out: ThroughputSections):
         const produceName = `${client} ${describe(cfg)}`;
         if (!rowWanted(ctx, produceName)) continue;
         ctx.progress(`run ${run + 1}/${ctx.runs} ${client} produce ${describe(cfg)}`);
-        for (const target of ctx.targetNames) {
+        for (const target of inRunOrder(ctx.targetNames, run)) {
           const p = await produceOnce(ctx, client, target, cfg, run).catch((err: unknown) => refusedLz4(out.produce, client, target, cfg, err));
           if (p === null) continue;
           record(out.produce, produceName, 'rec/s', target, p.records / p.seconds, cfg.size);
@@ -212,7 +212,7 @@ export async function runTail(ctx: BenchContext, out: ThroughputSections): Promi
       const rowName = `rdkafka ${cfg.size === 100 ? '100 B' : '1 KB'} p${cfg.partitions}`;
       if (!rowWanted(ctx, rowName)) continue;
       ctx.progress(`run ${run + 1}/${ctx.runs} tail ${describe(cfg)}`);
-      for (const target of ctx.targetNames) {
+      for (const target of inRunOrder(ctx.targetNames, run)) {
         const t = targetOf(ctx, target);
         const topic = topicName(['tail', `s${cfg.size}`, `r${run}`], cfg.partitions);
         await t.createTopic(topic, cfg.partitions);

@@ -1,6 +1,6 @@
 // Which servers a bench run measures: every one by default, Eddy always, and Apache Kafka only where it can
 // start, so the bench still runs on a machine without Java.
-import { chooseTargets, ratiosToEddy, targetColumns } from '../../../bench/lib/targets';
+import { chooseTargets, inRunOrder, ratiosToEddy, targetColumns } from '../../../bench/lib/targets';
 
 const installed = (): null => null;
 const noJava = (): string => 'java is not on PATH';
@@ -16,6 +16,16 @@ describe('bench targets', () => {
     expect(chosen.skipped).toHaveLength(1);
     expect(chosen.skipped[0]).toContain('java is not on PATH');
     expect(chosen.skipped[0]).toContain('.ci/install-reference-kafka');
+  });
+
+  it('rotates the run order by one target each run, every target once per run', () => {
+    const all = ['eddy', 'mock', 'null', 'kafka'] as const;
+    expect(inRunOrder(all, 0)).toEqual(['eddy', 'mock', 'null', 'kafka']);
+    expect(inRunOrder(all, 1)).toEqual(['mock', 'null', 'kafka', 'eddy']);
+    expect(inRunOrder(all, 3)).toEqual(['kafka', 'eddy', 'mock', 'null']);
+    expect(inRunOrder(all, 4)).toEqual(inRunOrder(all, 0));
+    expect(inRunOrder(['eddy'], 5)).toEqual(['eddy']);
+    expect(inRunOrder([], 2)).toEqual([]);
   });
 
   it('refuses to run without Kafka when it was asked for by name', () => {
