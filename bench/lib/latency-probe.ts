@@ -1,27 +1,12 @@
 // The C latency probe (native/latency-probe.c): librdkafka producer and consumer in one process without an
 // interpreter in between, compiled at bench time like the mock cluster.
-import * as fs from 'fs';
-import * as path from 'path';
-import { execFileSync } from 'child_process';
-import { REPO_ROOT } from './targets';
+import { buildNative } from './native-build';
 import { spawnTracked } from './processes';
 
-const BUILD_DIR = path.join(REPO_ROOT, 'bench', '.build');
-const SOURCE = path.join(REPO_ROOT, 'bench', 'native', 'latency-probe.c');
-const BINARY = path.join(BUILD_DIR, 'latency-probe');
-
-/** Compiles the probe when missing or older than its source; null (with the reason) when it cannot be built. */
+/** Compiles the probe when missing or older than its source; the reason when it cannot be built. */
 export function buildLatencyProbe(): { binary: string } | { error: string } {
-  fs.mkdirSync(BUILD_DIR, { recursive: true });
-  const fresh = fs.existsSync(BINARY) && fs.statSync(BINARY).mtimeMs >= fs.statSync(SOURCE).mtimeMs;
-  if (fresh) return { binary: BINARY };
-  try {
-    execFileSync('cc', ['-O2', '-o', BINARY, SOURCE, '-lrdkafka', '-lpthread'], { stdio: 'pipe' });
-    return { binary: BINARY };
-  } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? String(err);
-    return { error: `building the C latency probe failed (needs cc and librdkafka-dev): ${stderr.trim()}` };
-  }
+  const built = buildNative('latency-probe', { libs: ['-lrdkafka', '-lpthread'] });
+  return 'error' in built ? { error: `building the C latency probe failed (needs cc and librdkafka-dev): ${built.error}` } : built;
 }
 
 export interface ProbeJob {

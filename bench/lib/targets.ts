@@ -5,7 +5,9 @@ import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import { execFileSync } from 'child_process';
+import { buildNative, REPO_ROOT } from './native-build';
+
+export { REPO_ROOT };
 import { freePort, waitForApiVersions } from './net-probe';
 import { spawnTracked, stopChild } from './processes';
 import type { LineChild } from './line-child';
@@ -27,24 +29,11 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const BUILD_DIR = path.join(REPO_ROOT, 'bench', '.build');
-const MOCK_SOURCE = path.join(REPO_ROOT, 'bench', 'native', 'mock-cluster.c');
-const MOCK_BINARY = path.join(BUILD_DIR, 'mock-cluster');
-
 /** Compiles the mock cluster launcher when missing or older than its source; needs cc and librdkafka-dev. */
 export function buildMockCluster(): string {
-  fs.mkdirSync(BUILD_DIR, { recursive: true });
-  const fresh = fs.existsSync(MOCK_BINARY) && fs.statSync(MOCK_BINARY).mtimeMs >= fs.statSync(MOCK_SOURCE).mtimeMs;
-  if (!fresh) {
-    try {
-      execFileSync('cc', ['-O2', '-o', MOCK_BINARY, MOCK_SOURCE, '-lrdkafka'], { stdio: 'pipe' });
-    } catch (err) {
-      const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`building the mock cluster failed (apt-get install librdkafka-dev?): ${stderr}`, { cause: err });
-    }
-  }
-  return MOCK_BINARY;
+  const built = buildNative('mock-cluster', { libs: ['-lrdkafka'] });
+  if ('error' in built) throw new Error(`building the mock cluster failed (apt-get install librdkafka-dev?): ${built.error}`);
+  return built.binary;
 }
 
 /** The child's stdout as lines: the first one resolves `first`, later ones go to `onLine`. */
