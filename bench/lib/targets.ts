@@ -6,12 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import { buildNative, REPO_ROOT } from './native-build';
-
-export { REPO_ROOT };
 import { freePort, waitForApiVersions } from './net-probe';
 import { spawnTracked, stopChild } from './processes';
 import type { LineChild } from './line-child';
 import { INSTALL_HINT, referenceKafkaProblem, startReferenceKafka } from './reference-kafka';
+
+/** Where the repository is; kept here for the workloads that import it with the targets. */
+export { REPO_ROOT };
 
 export type TargetName = 'eddy' | 'mock' | 'null' | 'kafka';
 export const TARGET_NAMES: readonly TargetName[] = ['eddy', 'mock', 'null', 'kafka'];
